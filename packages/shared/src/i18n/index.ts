@@ -1,0 +1,17 @@
+import { serverMessages } from './server.zh-CN.js';
+import { webMessages } from './web.zh-CN.js';
+
+/** The zh-CN catalogue: every user-facing string of server and web app. */
+export const zhCN = { ...serverMessages, ...webMessages } as const;
+export type MessageKey = keyof typeof zhCN;
+
+/** Looks up a message and fills `{name}` placeholders. Unknown keys come back as the key. */
+export function t(key: MessageKey | string, params?: Record<string, string | number>): string {
+  const template: string = (zhCN as Record<string, string>)[key] ?? key;
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+export function hasMessage(key: string): key is MessageKey {
+  return key in zhCN;
+}

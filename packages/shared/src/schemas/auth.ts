@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { DATA_SCOPES, PERMISSIONS, ROLES } from '../access.js';
+import { ORG_TYPES } from '../orgs.js';
+
+export const loginBody = z.strictObject({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+  otp: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+});
+
+export const meSchema = z.object({
+  user: z.object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    mustChangePassword: z.boolean(),
+    totpEnabled: z.boolean(),
+    totpRequired: z.boolean(),
+  }),
+  org: z.object({ id: z.string(), name: z.string(), type: z.enum(ORG_TYPES), path: z.string() }),
+  roles: z.array(z.enum(ROLES)),
+  permissions: z.array(z.enum(PERMISSIONS)),
+  scope: z.enum(DATA_SCOPES),
+  csrfToken: z.string(),
+  demo: z.boolean(),
+});
+export type Me = z.infer<typeof meSchema>;
+
+export const changePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: z.string().min(1).max(256),
+});
+
+export const totpSetupSchema = z.object({ secret: z.string(), otpauthUrl: z.string() });
+export const totpEnableBody = z.strictObject({ otp: z.string().regex(/^\d{6}$/) });

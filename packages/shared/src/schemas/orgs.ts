@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { ORG_CODE_PATTERN, ORG_SIDES, ORG_TYPES } from '../orgs.js';
+import { idSchema, nameSchema, pageOf, pageQuery } from './common.js';
+
+export const orgSchema = z.object({
+  id: z.string(),
+  parentId: z.string().nullable(),
+  code: z.string(),
+  name: z.string(),
+  type: z.enum(ORG_TYPES),
+  side: z.enum(ORG_SIDES),
+  regionCode: z.string().nullable(),
+  path: z.string(),
+  depth: z.number().int(),
+  active: z.boolean(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Org = z.infer<typeof orgSchema>;
+
+export const orgListQuery = z.strictObject({
+  ...pageQuery,
+  q: z.string().trim().max(64).optional(),
+  type: z.enum(ORG_TYPES).optional(),
+  parentId: idSchema.optional(),
+  includeInactive: z.enum(['true', 'false']).optional(),
+});
+export const orgPage = pageOf(orgSchema);
+export const orgTree = z.object({ items: z.array(orgSchema) });
+
+export const orgCode = z.string().trim().toLowerCase().regex(ORG_CODE_PATTERN, { message: '编码只能包含小写字母、数字、- 和 _' });
+
+export const createOrgBody = z.strictObject({
+  parentId: idSchema,
+  name: nameSchema,
+  code: orgCode.optional(),
+  type: z.enum(ORG_TYPES),
+  side: z.enum(ORG_SIDES).optional(),
+  regionCode: z
+    .string()
+    .regex(/^\d{6}(\d{3}(\d{3})?)?$/, { message: '区划代码应为 6、9 或 12 位数字' })
+    .optional(),
+});
+export const updateOrgBody = z.strictObject({ version: z.number().int().min(1), name: nameSchema });
+export const moveOrgBody = z.strictObject({ version: z.number().int().min(1), parentId: idSchema });

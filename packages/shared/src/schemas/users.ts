@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { ROLES } from '../access.js';
+import { idSchema, nameSchema, pageOf, pageQuery } from './common.js';
+
+export const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  orgId: z.string(),
+  orgName: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  active: z.boolean(),
+  locked: z.boolean(),
+  mustChangePassword: z.boolean(),
+  totpEnabled: z.boolean(),
+  lastLoginAt: z.string().nullable(),
+  version: z.number().int(),
+  createdAt: z.string(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(2)
+  .max(32)
+  .regex(/^[a-zA-Z][a-zA-Z0-9_.-]*$/, { message: '用户名以字母开头，只能包含字母、数字、_ . -' });
+
+export const userListQuery = z.strictObject({
+  ...pageQuery,
+  q: z.string().trim().max(64).optional(),
+  orgId: idSchema.optional(),
+});
+export const userPage = pageOf(userSchema);
+
+export const createUserBody = z.strictObject({
+  username: usernameSchema,
+  displayName: nameSchema,
+  orgId: idSchema,
+  roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
+  password: z.string().min(1).max(256),
+});
+export const updateUserBody = z.strictObject({
+  version: z.number().int().min(1),
+  displayName: nameSchema.optional(),
+  orgId: idSchema.optional(),
+  roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length).optional(),
+});
+export const resetPasswordBody = z.strictObject({ password: z.string().min(1).max(256) });

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { registerHealth } from './modules/health/health.routes.js';
+import { orgsRoutes } from './modules/orgs/orgs.routes.js';
+import { OrgsService } from './modules/orgs/orgs.service.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { UsersService } from './modules/users/users.service.js';
+import { Sessions } from './platform/auth/sessions.js';
+import type { Platform } from './platform/context.js';
+import { installAccessPipeline, type RouteEntry } from './platform/http/pipeline.js';
+import { installErrorHandler, sendProblem } from './platform/http/problem.js';
+import { uuidv7 } from './platform/ids.js';
+
+z.config(z.locales.zhCN());
+
+export interface AppOptions {
+  logger?: boolean;
+  /** Folder of the built web app; defaults to packages/web/dist. */
+  webDir?: string;
+  /** Send the session cookie with `Secure` (behind HTTPS). */
+  secureCookie?: boolean;
+}
+
+export interface App {
+  app: FastifyInstance;
+  routes: RouteEntry[];
+  services: { auth: AuthService; orgs: OrgsService; users: UsersService };
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DEFAULT_WEB_DIR = path.resolve(here, '../../web/dist');
+
+export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger
+      ? { level: p.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'] }
+      : false,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => uuidv7(),
+    trustProxy: p.config.trustProxy,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // antd writes its theme as inline <style>; scripts stay strictly same-origin files.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: opts.secureCookie ? undefined : false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '双拥工作平台 API', version: '1.0.0', description: 'REST API，错误以 RFC 9457 problem+json 返回。' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sy_session' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const sessions = new Sessions(p.handle.db, p.crypto, p.settings, p.config.demo);
+  const routes = installAccessPipeline(app, p, sessions);
+  const services = { auth: new AuthService(p, sessions), orgs: new OrgsService(p), users: new UsersService(p) };
+
+  registerHealth(app, p);
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes(services.auth, opts.secureCookie ?? false));
+      await api.register(orgsRoutes(services.orgs));
+      await api.register(usersRoutes(services.users));
+      await api.register(auditRoutes(p));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
+  const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false, maxAge: '1h' });
+
+  app.setNotFoundHandler(
+    { preHandler: app.rateLimit({ max: 60, timeWindow: '1 minute' }) },
+    async (req, reply) => {
+      const wantsPage = req.method === 'GET' && !req.url.startsWith('/api/') && hasWeb;
+      if (wantsPage) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return sendProblem(reply, 404, 'route_not_found', 'error.routeNotFound');
+    },
+  );
+
+  return { app, routes, services };
+}

@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ROLES, type Role } from '@shuangyong/shared';
+import { buildApp } from './app.js';
+import { backup, restore } from './cli/backup.js';
+import { hashPassword } from './platform/auth/password.js';
+import { type Config, loadConfig } from './platform/config.js';
+import { createPlatform, type Platform } from './platform/context.js';
+import { migrateToLatest } from './platform/db/index.js';
+import { DEMO_PASSWORD, DEMO_USERS, insertUser, isEmpty, seedDemo } from './seed/demo.js';
+
+const HELP = `shuangyong — 双拥工作平台
+
+用法: shuangyong <命令> [选项]
+  serve [--demo] [--port N] [--host H] [--data-dir D]   启动服务（先执行迁移；演示模式下空库自动生成演示数据）
+  migrate                                               执行数据库迁移
+  seed --demo                                           生成演示城市（克拉玛依市）与演示账号
+  user create --username U --display-name N --org-path P --role R [--role R2]
+                                                        新建用户（密码取自环境变量 SY_PASSWORD）
+  audit verify                                          校验审计链；被篡改时以非零状态退出并指出首个断点
+  backup --out FILE                                     在线备份（SQLite 备份 API / pg_dump）
+  restore --from FILE --target URL                      恢复到新的空数据库（sqlite:路径 或 postgres://…）
+
+配置（环境变量）: DATABASE_URL, PORT, HOST, DATA_DIR, KEY_FILE, TZ_DISPLAY, DEMO=1
+`;
+
+async function withPlatform<T>(config: Config, fn: (p: Platform) => Promise<T>): Promise<T> {
+  const p = createPlatform(config);
+  try {
+    await migrateToLatest(p.handle);
+    return await fn(p);
+  } finally {
+    await p.handle.close();
+  }
+}
+
+async function serve(config: Config): Promise<void> {
+  const p = createPlatform(config);
+  const applied = await migrateToLatest(p.handle);
+  let seeded = false;
+  if (config.demo && (await isEmpty(p))) {
+    await seedDemo(p);
+    seeded = true;
+  }
+  const { app } = await buildApp(p, { logger: true });
+  const shutdown = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await p.handle.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://localhost:${config.port}`;
+  const lines = [
+    '',
+    `双拥工作平台已启动: ${url}`,
+    `数据库: ${p.handle.dialect}${applied.length ? `（本次迁移: ${applied.join(', ')}）` : ''}`,
+    `API 文档: ${url}/api/docs`,
+  ];
+  if (config.demo) {
+    lines.push(
+      seeded ? '已生成演示数据：克拉玛依市（4 个区）、军分区、驻市部队、职能部门。' : '演示模式。',
+      `演示账号（密码均为 ${DEMO_PASSWORD}）：`,
+      ...DEMO_USERS.map((u) => `  ${u.username.padEnd(8)} ${u.displayName}（${u.role}）`),
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, sub, ...rest] = argv;
+  const args = cmd === 'user' || cmd === 'audit' ? rest : argv.slice(1);
+  const { values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      demo: { type: 'boolean' },
+      synthetic: { type: 'boolean' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      username: { type: 'string' },
+      'display-name': { type: 'string' },
+      'org-path': { type: 'string' },
+      role: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      target: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const overrides: Partial<Config> = {};
+  if (values.demo) overrides.demo = true;
+  if (values.port) overrides.port = Number(values.port);
+  if (values.host) overrides.host = values.host;
+  if (values['data-dir']) overrides.dataDir = values['data-dir'];
+  const config = loadConfig(overrides);
+
+  switch (cmd) {
+    case 'serve':
+      await serve(config);
+      return -1; // keep running
+    case 'migrate':
+      return withPlatform(config, async () => {
+        process.stdout.write('迁移完成\n');
+        return 0;
+      });
+    case 'seed':
+      if (!values.demo) break;
+      return withPlatform(config, async (p) => {
+        if (!(await isEmpty(p))) {
+          process.stderr.write('数据库中已有数据，未生成演示数据\n');
+          return 1;
+        }
+        const r = await seedDemo(p);
+        process.stdout.write(`已生成演示数据：${r.orgs} 个单位，${r.users} 个账号\n`);
+        return 0;
+      });
+    case 'user': {
+      if (sub !== 'create') break;
+      const password = process.env.SY_PASSWORD;
+      const roles = (values.role ?? []) as Role[];
+      if (!values.username || !values['display-name'] || !values['org-path'] || !roles.length || !password) {
+        process.stderr.write('需要 --username --display-name --org-path --role，密码通过环境变量 SY_PASSWORD 提供\n');
+        return 2;
+      }
+      const bad = roles.filter((r) => !ROLES.includes(r));
+      if (bad.length) {
+        process.stderr.write(`未知角色: ${bad.join(', ')}（可用: ${ROLES.join(', ')}）\n`);
+        return 2;
+      }
+      return withPlatform(config, async (p) => {
+        const passwordHash = await hashPassword(password);
+        const id = await p.handle.db.transaction().execute(async (trx) => {
+          const userId = await insertUser(trx, {
+            username: values.username!,
+            displayName: values['display-name']!,
+            orgPath: values['org-path']!,
+            roles,
+            passwordHash,
+            mustChange: true,
+          });
+          await p.audit.append(
+            trx,
+            { userId: null, username: 'cli', orgId: null, orgPath: null, requestId: null, ip: null },
+            { action: 'user.create', entityType: 'user', entityId: userId, changes: { username: [null, values.username], roles: [null, roles] } },
+          );
+          return userId;
+        });
+        process.stdout.write(`已创建用户 ${values.username}（${id}），首次登录须修改密码\n`);
+        return 0;
+      });
+    }
+    case 'audit': {
+      if (sub !== 'verify') break;
+      return withPlatform(config, async (p) => {
+        const r = await p.audit.verify(p.handle.db);
+        if (r.ok) {
+          process.stdout.write(`审计链完整：共校验 ${r.checked} 条记录\n`);
+          return 0;
+        }
+        process.stderr.write(`审计链被破坏：第 ${r.firstBrokenSeq} 条记录（${r.reason}），此前 ${r.checked} 条完好\n`);
+        return 1;
+      });
+    }
+    case 'backup':
+      if (!values.out) break;
+      return withPlatform(config, async (p) => {
+        await backup(p.handle, values.out!);
+        process.stdout.write(`备份完成: ${values.out}\n`);
+        return 0;
+      });
+    case 'restore':
+      if (!values.from || !values.target) break;
+      await restore(values.from, values.target);
+      process.stdout.write(`恢复完成: ${values.target}\n`);
+      return 0;
+  }
+  process.stdout.write(HELP);
+  return cmd && cmd !== 'help' && !values.help ? 2 : 0;
+}
+
+const isEntry = process.argv[1] && /cli\.(js|ts)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err: unknown) => {
+      process.stderr.write(`错误: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,41 @@
+import type { DataScopeKind, OrgType, Permission, Role } from '@shuangyong/shared';
+import type { Scope } from '../access/scope.js';
+import type { AuditActor } from '../audit/audit.js';
+
+/** The authenticated caller, rebuilt from the database on every request. */
+export interface Actor {
+  userId: string;
+  username: string;
+  displayName: string;
+  orgId: string;
+  orgPath: string;
+  orgName: string;
+  orgType: OrgType;
+  roles: Role[];
+  permissions: ReadonlySet<Permission>;
+  scopeKind: DataScopeKind;
+  scope: Scope;
+  sessionId: string;
+  csrfToken: string;
+  mustChangePassword: boolean;
+  totpEnabled: boolean;
+  totpRequired: boolean;
+}
+
+/** What a service needs to know about a request: the actor and where it came from. */
+export interface RequestCtx {
+  actor: Actor;
+  requestId: string;
+  ip: string;
+}
+
+export function auditActorOf(ctx: { actor: Actor | null; requestId: string; ip: string }): AuditActor {
+  return {
+    userId: ctx.actor?.userId ?? null,
+    username: ctx.actor?.username ?? null,
+    orgId: ctx.actor?.orgId ?? null,
+    orgPath: ctx.actor?.orgPath ?? null,
+    requestId: ctx.requestId,
+    ip: ctx.ip,
+  };
+}

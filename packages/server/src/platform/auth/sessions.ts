@@ -1,0 +1,115 @@
+import { type OrgType, permissionsOf, ROLE_DEFINITIONS, ROLES, type Role, scopeKindOf } from '@shuangyong/shared';
+import { resolveScope } from '../access/scope.js';
+import type { CryptoProvider } from '../crypto/index.js';
+import { bool, type Db } from '../db/index.js';
+import { nowIso } from '../ids.js';
+import type { Settings } from '../settings.js';
+import type { Actor } from './actor.js';
+
+export const SESSION_COOKIE = 'sy_session';
+/** last_seen_at is written at most this often, not on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export type SessionResult = { ok: true; actor: Actor } | { ok: false; reason: 'none' | 'expired' };
+
+/** Sessions live in the database, so a second server behind a load balancer just works (DESIGN §7). */
+export class Sessions {
+  constructor(
+    private readonly db: Db,
+    private readonly crypto: CryptoProvider,
+    private readonly settings: Settings,
+    private readonly demo: boolean,
+  ) {}
+
+  /** The session id stored is a hash of the cookie value: a stolen database yields no usable cookie. */
+  private idOf(token: string): string {
+    return this.crypto.hash(`session:${token}`);
+  }
+
+  async create(userId: string, ip: string, userAgent: string | undefined): Promise<{ token: string; csrfToken: string }> {
+    const { session } = await this.settings.security();
+    const token = this.crypto.randomToken(32);
+    const csrfToken = this.crypto.randomToken(24);
+    const now = new Date();
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id: this.idOf(token),
+        user_id: userId,
+        csrf_token: csrfToken,
+        created_at: now.toISOString(),
+        last_seen_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + session.absoluteHours * 3600_000).toISOString(),
+        ip,
+        user_agent: userAgent?.slice(0, 256) ?? null,
+      })
+      .execute();
+    return { token, csrfToken };
+  }
+
+  async destroy(token: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id', '=', this.idOf(token)).execute();
+  }
+
+  /** Resolves a cookie to the actor; the user, roles and org are read fresh every time. */
+  async resolve(token: string): Promise<SessionResult> {
+    const id = this.idOf(token);
+    const row = await this.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .innerJoin('orgs as o', 'o.id', 'u.org_id')
+      .select([
+        's.csrf_token',
+        's.last_seen_at',
+        's.expires_at',
+        'u.id as user_id',
+        'u.username',
+        'u.display_name',
+        'u.active',
+        'u.must_change_password',
+        'u.password_changed_at',
+        'u.totp_enabled',
+        'o.id as org_id',
+        'o.path as org_path',
+        'o.name as org_name',
+        'o.type as org_type',
+      ])
+      .where('s.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return { ok: false, reason: 'none' };
+    const { session, passwordPolicy } = await this.settings.security();
+    const now = Date.now();
+    const idleLimit = Date.parse(row.last_seen_at) + session.idleMinutes * 60_000;
+    if (now > Date.parse(row.expires_at) || now > idleLimit || !bool(row.active)) {
+      await this.db.deleteFrom('sessions').where('id', '=', id).execute();
+      return { ok: false, reason: 'expired' };
+    }
+    if (now - Date.parse(row.last_seen_at) > TOUCH_INTERVAL_MS) {
+      await this.db.updateTable('sessions').set({ last_seen_at: nowIso() }).where('id', '=', id).execute();
+    }
+    const roleRows = await this.db.selectFrom('user_roles').select('role').where('user_id', '=', row.user_id).execute();
+    const roles = ROLES.filter((r) => roleRows.some((x) => x.role === r)) as Role[];
+    const scopeKind = scopeKindOf(roles);
+    const passwordExpired =
+      passwordPolicy.maxAgeDays > 0 && now - Date.parse(row.password_changed_at) > passwordPolicy.maxAgeDays * 86_400_000;
+    const actor: Actor = {
+      userId: row.user_id,
+      username: row.username,
+      displayName: row.display_name,
+      orgId: row.org_id,
+      orgPath: row.org_path,
+      orgName: row.org_name,
+      orgType: row.org_type as OrgType,
+      roles,
+      permissions: new Set(permissionsOf(roles)),
+      scopeKind,
+      scope: resolveScope(scopeKind, { id: row.user_id, orgId: row.org_id, orgPath: row.org_path }),
+      sessionId: id,
+      csrfToken: row.csrf_token,
+      mustChangePassword: bool(row.must_change_password) || passwordExpired,
+      totpEnabled: bool(row.totp_enabled),
+      totpRequired: !this.demo && roles.some((r) => ROLE_DEFINITIONS[r].requiresTotp),
+    };
+    return { ok: true, actor };
+  }
+}

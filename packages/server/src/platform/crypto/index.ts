@@ -1,0 +1,100 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * All cryptography goes through this interface, so a certified crypto service (密评) can replace
+ * the built-in SM3/SM4 implementation by configuration (DESIGN.md §6).
+ */
+export interface CryptoProvider {
+  /** SM3 digest, hex. */
+  hash(data: string | Buffer): string;
+  /** HMAC-SM3 under a key derived from the key file, hex: blind indexes and the audit chain. */
+  mac(purpose: string, value: string): string;
+  /** SM4-CTR + HMAC-SM3 (encrypt-then-MAC); output `v1.<keyId>.<iv>.<ct>.<mac>` in base64url. */
+  encrypt(plaintext: string): string;
+  decrypt(token: string): string;
+  randomToken(bytes?: number): string;
+}
+
+export interface KeyFile {
+  /** Key used for new encryptions. */
+  current: string;
+  /** Master keys by id, base64 (32 bytes each). */
+  keys: Record<string, string>;
+}
+
+/** Loads the key file; creates one with a fresh master key when missing (first start). */
+export function loadOrCreateKeyFile(file: string): KeyFile {
+  if (fs.existsSync(file)) {
+    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFile;
+    if (!parsed.current || !parsed.keys?.[parsed.current]) throw new Error(`key file ${file} has no current key`);
+    return parsed;
+  }
+  const id = `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}`;
+  const keyFile: KeyFile = { current: id, keys: { [id]: randomBytes(32).toString('base64') } };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(keyFile, null, 2)}\n`, { mode: 0o600 });
+  return keyFile;
+}
+
+interface DerivedKeys {
+  enc: Buffer;
+  mac: Buffer;
+}
+
+function derive(master: Buffer, info: string, length: number): Buffer {
+  return Buffer.from(hkdfSync('sm3', master, Buffer.alloc(0), info, length));
+}
+
+const b64u = (b: Buffer) => b.toString('base64url');
+
+export class SmCryptoProvider implements CryptoProvider {
+  private readonly derived = new Map<string, DerivedKeys>();
+  private readonly indexKey: Buffer;
+
+  constructor(private readonly keyFile: KeyFile) {
+    for (const [id, k] of Object.entries(keyFile.keys)) {
+      const master = Buffer.from(k, 'base64');
+      this.derived.set(id, { enc: derive(master, 'shuangyong/sm4-ctr', 16), mac: derive(master, 'shuangyong/hmac-sm3', 32) });
+    }
+    // Blind indexes must stay stable across key rotation: it is derived from the first key ever used.
+    const first = Object.keys(keyFile.keys).sort()[0] as string;
+    this.indexKey = derive(Buffer.from(keyFile.keys[first] as string, 'base64'), 'shuangyong/mac', 32);
+  }
+
+  hash(data: string | Buffer): string {
+    return createHash('sm3').update(data).digest('hex');
+  }
+
+  mac(purpose: string, value: string): string {
+    return createHmac('sm3', this.indexKey).update(`${purpose}\u0000${value}`).digest('hex');
+  }
+
+  encrypt(plaintext: string): string {
+    const keyId = this.keyFile.current;
+    const k = this.derived.get(keyId) as DerivedKeys;
+    const iv = randomBytes(16);
+    const cipher = createCipheriv('sm4-ctr', k.enc, iv);
+    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const mac = createHmac('sm3', k.mac).update(`v1.${keyId}.`).update(iv).update(ct).digest();
+    return `v1.${keyId}.${b64u(iv)}.${b64u(ct)}.${b64u(mac)}`;
+  }
+
+  decrypt(token: string): string {
+    const [v, keyId, ivS, ctS, macS] = token.split('.');
+    const k = keyId ? this.derived.get(keyId) : undefined;
+    if (v !== 'v1' || !k || !ivS || ctS === undefined || !macS) throw new Error('malformed or unknown-key ciphertext');
+    const iv = Buffer.from(ivS, 'base64url');
+    const ct = Buffer.from(ctS, 'base64url');
+    const mac = Buffer.from(macS, 'base64url');
+    const expected = createHmac('sm3', k.mac).update(`v1.${keyId}.`).update(iv).update(ct).digest();
+    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw new Error('ciphertext failed authentication');
+    const decipher = createDecipheriv('sm4-ctr', k.enc, iv);
+    return Buffer.concat([decipher.update(ct), decipher.final()]).toString('utf8');
+  }
+
+  randomToken(bytes = 32): string {
+    return b64u(randomBytes(bytes));
+  }
+}

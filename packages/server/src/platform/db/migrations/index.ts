@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from '../index.js';
+import { platform0001 } from './0001_platform.js';
+
+/** Forward-only migrations, in order. Never edit a released one; add the next. */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '0001_platform': platform0001(dialect),
+      };
+    },
+  };
+}

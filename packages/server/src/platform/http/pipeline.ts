@@ -1,0 +1,102 @@
+import type { Permission } from '@shuangyong/shared';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Actor, auditActorOf, type RequestCtx } from '../auth/actor.js';
+import { SESSION_COOKIE, type Sessions } from '../auth/sessions.js';
+import type { Platform } from '../context.js';
+import { sendProblem } from './problem.js';
+
+/**
+ * What a route declares about access, next to its definition (STYLE.md practice 2). Every route
+ * under /api/v1 must declare it: registration fails otherwise.
+ */
+export type RouteAccess =
+  | { public: true }
+  | {
+      public?: false;
+      /** Required permission; omit for "any signed-in user". */
+      permission?: Permission;
+      /** Reachable while a password change or TOTP enrolment is still due (auth routes only). */
+      allowPending?: boolean;
+      /**
+       * The kind of record named by the `:id` parameter. The access-matrix test uses it to call the
+       * route with another district's record; a route with `:id` and no target fails that test.
+       */
+      target?: string;
+    };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionState: 'none' | 'expired' | 'ok';
+  }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Builds the per-request context a service needs; only callable on authenticated routes. */
+export function ctxOf(req: FastifyRequest): RequestCtx {
+  if (!req.actor) throw new Error('ctxOf called on an unauthenticated request');
+  return { actor: req.actor, requestId: req.id, ip: req.ip };
+}
+
+export function installAccessPipeline(app: FastifyInstance, platform: Platform, sessions: Sessions): RouteEntry[] {
+  const table: RouteEntry[] = [];
+
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1/')) return;
+    const access = route.config?.access;
+    if (!access) throw new Error(`route ${route.method} ${route.url} declares no access rule`);
+    for (const m of [route.method].flat()) if (m !== 'HEAD') table.push({ method: m, url: route.url, access });
+  });
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('sessionState', 'none');
+
+  // Runs before the body is parsed or validated: an unauthorised caller learns nothing about the schema.
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) {
+      const res = await sessions.resolve(token);
+      if (res.ok) {
+        req.actor = res.actor;
+        req.sessionState = 'ok';
+      } else req.sessionState = res.reason;
+    }
+    const access = req.routeOptions.config?.access;
+    if (!access || access.public) return;
+    const actor = req.actor;
+    if (!actor) {
+      return req.sessionState === 'expired'
+        ? sendProblem(reply, 401, 'session_expired', 'error.sessionExpired')
+        : sendProblem(reply, 401, 'unauthenticated', 'error.unauthenticated');
+    }
+    if (MUTATING.has(req.method) && req.headers['x-csrf-token'] !== actor.csrfToken) {
+      return sendProblem(reply, 403, 'csrf', 'error.csrf');
+    }
+    if (!access.allowPending) {
+      if (actor.mustChangePassword) return sendProblem(reply, 403, 'password_change_required', 'error.passwordChangeRequired');
+      if (actor.totpRequired && !actor.totpEnabled)
+        return sendProblem(reply, 403, 'totp_enrollment_required', 'error.totpEnrollmentRequired');
+    }
+    if (access.permission && !actor.permissions.has(access.permission)) {
+      await platform.audit.event(platform.handle.db, auditActorOf({ actor, requestId: req.id, ip: req.ip }), {
+        action: 'access.denied',
+        entityType: 'route',
+        entityId: `${req.method} ${req.routeOptions.url}`,
+        changes: { permission: access.permission },
+      });
+      return sendProblem(reply, 403, 'forbidden', 'error.forbidden');
+    }
+  });
+
+  return table;
+}

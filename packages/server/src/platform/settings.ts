@@ -1,0 +1,56 @@
+import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '@shuangyong/shared';
+import type { Queryable } from './db/index.js';
+import { nowIso } from './ids.js';
+
+/** Security settings an assessor (等保三级) expects to see configurable. */
+export interface SecuritySettings {
+  passwordPolicy: PasswordPolicy;
+  lockout: { maxFailures: number; ipMaxFailures: number; minutes: number };
+  session: { idleMinutes: number; absoluteHours: number };
+}
+
+export const DEFAULT_SECURITY: SecuritySettings = {
+  passwordPolicy: DEFAULT_PASSWORD_POLICY,
+  lockout: { maxFailures: 5, ipMaxFailures: 5, minutes: 30 },
+  session: { idleMinutes: 30, absoluteHours: 12 },
+};
+
+const KEY = 'security';
+const TTL_MS = 5000;
+
+/** Settings live in the database (so every server process agrees); read through a short cache. */
+export class Settings {
+  private cached: { at: number; value: SecuritySettings } | null = null;
+
+  constructor(private readonly db: Queryable) {}
+
+  async security(): Promise<SecuritySettings> {
+    if (this.cached && Date.now() - this.cached.at < TTL_MS) return this.cached.value;
+    const row = await this.db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+    const stored = row ? (JSON.parse(row.value) as Partial<SecuritySettings>) : {};
+    const value: SecuritySettings = {
+      passwordPolicy: { ...DEFAULT_SECURITY.passwordPolicy, ...stored.passwordPolicy },
+      lockout: { ...DEFAULT_SECURITY.lockout, ...stored.lockout },
+      session: { ...DEFAULT_SECURITY.session, ...stored.session },
+    };
+    this.cached = { at: Date.now(), value };
+    return value;
+  }
+
+  async setSecurity(db: Queryable, patch: Partial<SecuritySettings>): Promise<SecuritySettings> {
+    const current = await this.security();
+    const next: SecuritySettings = {
+      passwordPolicy: { ...current.passwordPolicy, ...patch.passwordPolicy },
+      lockout: { ...current.lockout, ...patch.lockout },
+      session: { ...current.session, ...patch.session },
+    };
+    const value = JSON.stringify(next);
+    await db
+      .insertInto('settings')
+      .values({ key: KEY, value, updated_at: nowIso() })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: nowIso() }))
+      .execute();
+    this.cached = null;
+    return next;
+  }
+}

@@ -1,0 +1,165 @@
+import { checkPassword, DEFAULT_PASSWORD_POLICY, grantableRoles, permissionsOf, scopeKindOf } from '@shuangyong/shared';
+import { describe, expect, it } from 'vitest';
+import { prefixEnd, resolveScope, scopeCovers } from '../src/platform/access/scope.js';
+import { canonicalRow, chainHash, diffFields, GENESIS_HASH } from '../src/platform/audit/audit.js';
+import { hashPassword, verifyPassword } from '../src/platform/auth/password.js';
+import { base32Decode, base32Encode, hotp, totp, verifyTotp } from '../src/platform/auth/totp.js';
+import { SmCryptoProvider } from '../src/platform/crypto/index.js';
+import { uuidv7 } from '../src/platform/ids.js';
+
+const crypto = new SmCryptoProvider({ current: 'k1', keys: { k1: Buffer.alloc(32, 7).toString('base64') } });
+
+describe('password policy', () => {
+  it('accepts a long password with three character classes', () => {
+    expect(checkPassword('Shuangyong#2025', DEFAULT_PASSWORD_POLICY)).toEqual([]);
+  });
+  it('rejects short passwords and too few classes, naming each rule', () => {
+    expect(checkPassword('Ab1!', DEFAULT_PASSWORD_POLICY)).toEqual(['password.tooShort']);
+    expect(checkPassword('abcdefghijkl', DEFAULT_PASSWORD_POLICY)).toEqual(['password.tooFewClasses']);
+    expect(checkPassword('abcdefgh12', DEFAULT_PASSWORD_POLICY)).toEqual(['password.tooFewClasses']);
+  });
+  it('rejects a password containing the username', () => {
+    expect(checkPassword('Klmy#2025abc', DEFAULT_PASSWORD_POLICY, 'klmy')).toContain('password.containsUsername');
+  });
+  it('counts characters, not bytes', () => {
+    expect(checkPassword('双拥Ab1双拥双拥双', DEFAULT_PASSWORD_POLICY)).toEqual([]);
+  });
+  it('honours a configured policy', () => {
+    expect(checkPassword('Abcdef1!', { minLength: 8, minClasses: 4, maxAgeDays: 0 })).toEqual([]);
+    expect(checkPassword('Abcdefg1', { minLength: 8, minClasses: 4, maxAgeDays: 0 })).toEqual(['password.tooFewClasses']);
+  });
+});
+
+describe('password hashing (scrypt)', () => {
+  it('verifies the right password and rejects a wrong one', async () => {
+    const h = await hashPassword('Shuangyong#2025');
+    expect(h).toMatch(/^scrypt\$\d+\$8\$1\$/);
+    expect(await verifyPassword('Shuangyong#2025', h)).toBe(true);
+    expect(await verifyPassword('Shuangyong#2026', h)).toBe(false);
+    expect(await verifyPassword('x', 'garbage')).toBe(false);
+  });
+  it('salts every hash', async () => {
+    expect(await hashPassword('same')).not.toBe(await hashPassword('same'));
+  });
+});
+
+describe('TOTP (RFC 6238 / RFC 4226 vectors)', () => {
+  const secret = base32Encode(Buffer.from('12345678901234567890'));
+  it('encodes base32 as authenticator apps expect', () => {
+    expect(secret).toBe('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ');
+    expect(base32Decode(secret).toString()).toBe('12345678901234567890');
+  });
+  it('matches the RFC 4226 HOTP values', () => {
+    const key = Buffer.from('12345678901234567890');
+    expect([0, 1, 2, 9].map((c) => hotp(key, c))).toEqual(['755224', '287082', '359152', '520489']);
+  });
+  it('matches the RFC 6238 SHA-1 values (last 6 digits)', () => {
+    expect(totp(secret, 59_000)).toBe('287082');
+    expect(totp(secret, 1_111_111_109_000)).toBe('081804');
+    expect(totp(secret, 1_234_567_890_000)).toBe('005924');
+  });
+  it('accepts one step of drift and nothing beyond', () => {
+    const t0 = 1_700_000_000_000;
+    expect(verifyTotp(secret, totp(secret, t0 - 30_000), t0)).toBe(true);
+    expect(verifyTotp(secret, totp(secret, t0 + 30_000), t0)).toBe(true);
+    expect(verifyTotp(secret, totp(secret, t0 - 90_000), t0)).toBe(false);
+    expect(verifyTotp(secret, 'abcdef', t0)).toBe(false);
+  });
+});
+
+describe('scope paths', () => {
+  it('bounds a subtree by the byte after "/"', () => {
+    expect(prefixEnd('650200/650203/')).toBe('650200/6502030');
+    expect('650200/650203/650203001/' >= '650200/650203/' && '650200/650203/650203001/' < prefixEnd('650200/650203/')).toBe(true);
+    // a sibling whose code merely starts with the same digits is outside
+    expect('650200/6502031/' < prefixEnd('650200/650203/')).toBe(false);
+    expect(() => prefixEnd('650200')).toThrow();
+  });
+  it('covers records by scope kind', () => {
+    const rec = { orgId: 'o-street', orgPath: '650200/650203/650203001/' };
+    const user = { id: 'u1', orgId: 'o-district', orgPath: '650200/650203/' };
+    expect(scopeCovers(resolveScope('all', user), rec)).toBe(true);
+    expect(scopeCovers(resolveScope('subtree', user), rec)).toBe(true);
+    expect(scopeCovers(resolveScope('subtree', user), { orgId: 'x', orgPath: '650200/650202/' })).toBe(false);
+    expect(scopeCovers(resolveScope('org', user), rec)).toBe(false);
+    expect(scopeCovers(resolveScope('org', user), { orgId: 'o-district', orgPath: '650200/650203/' })).toBe(true);
+    expect(scopeCovers(resolveScope('own', user), { ...rec, ownerId: 'u1' })).toBe(true);
+    expect(scopeCovers(resolveScope('own', user), { ...rec, ownerId: 'u2' })).toBe(false);
+  });
+  it('gives a user of several roles the widest scope and the union of permissions', () => {
+    expect(scopeKindOf(['unit_liaison', 'district_staff'])).toBe('subtree');
+    expect(scopeKindOf(['leader'])).toBe('all');
+    expect(permissionsOf(['leader'])).not.toContain('org:manage');
+    expect(permissionsOf(['auditor', 'leader'])).toEqual(expect.arrayContaining(['audit:read', 'dashboard:read']));
+    expect(grantableRoles(['district_admin'])).not.toContain('city_admin');
+    expect(grantableRoles(['city_admin'])).not.toContain('sys_admin');
+  });
+});
+
+describe('audit chain hashing', () => {
+  const row = {
+    seq: 1,
+    id: uuidv7(),
+    at: '2026-01-01T00:00:00.000Z',
+    actor_id: 'u',
+    actor_name: 'admin',
+    org_id: 'o',
+    org_path: '650200/',
+    request_id: 'r',
+    ip: '127.0.0.1',
+    action: 'org.create',
+    entity_type: 'org',
+    entity_id: 'e',
+    changes: '{"name":[null,"x"]}',
+    prev_hash: GENESIS_HASH,
+  };
+  it('is deterministic and changes with any field', () => {
+    const h = chainHash(crypto, row);
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(chainHash(crypto, { ...row })).toBe(h);
+    for (const k of Object.keys(row) as (keyof typeof row)[]) {
+      const changed = { ...row, [k]: typeof row[k] === 'number' ? 2 : `${row[k]}x` };
+      expect(chainHash(crypto, changed), k).not.toBe(h);
+    }
+  });
+  it('depends on the key, so a database editor cannot re-chain', () => {
+    const other = new SmCryptoProvider({ current: 'k1', keys: { k1: Buffer.alloc(32, 8).toString('base64') } });
+    expect(chainHash(other, row)).not.toBe(chainHash(crypto, row));
+  });
+  it('keeps field order fixed in the canonical form', () => {
+    expect(JSON.parse(canonicalRow(row))[0]).toBe(1);
+    expect(JSON.parse(canonicalRow(row)).at(-1)).toBe(GENESIS_HASH);
+  });
+  it('diffs only changed fields and masks secrets', () => {
+    expect(diffFields({ name: 'a', code: 'c', version: 1 }, { name: 'b', code: 'c', version: 2 })).toEqual({ name: ['a', 'b'] });
+    expect(diffFields({ password_hash: 'x' }, { password_hash: 'y' })).toEqual({ password_hash: ['***', '***'] });
+  });
+});
+
+describe('field encryption (SM4-CTR + HMAC-SM3)', () => {
+  it('round-trips and randomises the ciphertext', () => {
+    const a = crypto.encrypt('65020319800101123X');
+    expect(a).not.toContain('650203');
+    expect(crypto.encrypt('65020319800101123X')).not.toBe(a);
+    expect(crypto.decrypt(a)).toBe('65020319800101123X');
+  });
+  it('rejects a tampered ciphertext', () => {
+    const parts = crypto.encrypt('secret').split('.');
+    parts[3] = Buffer.from('SECRET').toString('base64url');
+    expect(() => crypto.decrypt(parts.join('.'))).toThrow(/authentication/);
+  });
+  it('keeps blind indexes stable across key rotation', () => {
+    const rotated = new SmCryptoProvider({ current: 'k2', keys: { k1: Buffer.alloc(32, 7).toString('base64'), k2: Buffer.alloc(32, 9).toString('base64') } });
+    expect(rotated.mac('id', 'x')).toBe(crypto.mac('id', 'x'));
+    expect(rotated.decrypt(crypto.encrypt('old'))).toBe('old');
+  });
+});
+
+describe('uuidv7', () => {
+  it('is time-ordered and version 7', () => {
+    const ids = Array.from({ length: 1000 }, () => uuidv7());
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(1000);
+  });
+});

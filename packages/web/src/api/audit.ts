@@ -1,0 +1,26 @@
+import type { AuditEntry } from '@shuangyong/shared';
+import { api, type Page } from './client';
+
+export interface AuditQuery {
+  page: number;
+  pageSize: number;
+  actor?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  /** ISO 8601 with offset. */
+  from?: string;
+  to?: string;
+}
+
+export interface AuditVerify {
+  ok: boolean;
+  checked: number;
+  firstBrokenSeq: number | null;
+  reason: string | null;
+}
+
+export const auditApi = {
+  list: (query: AuditQuery) => api.get<Page<AuditEntry>>('/audit', { ...query }),
+  verify: () => api.get<AuditVerify>('/audit/verify'),
+};

@@ -1,0 +1,22 @@
+import { App } from 'antd';
+import { useEffect } from 'react';
+import { configureApi } from '../api/client';
+import { useAuth } from './auth';
+
+/** Connects the API client to the UI: one global error message, 401 → back to the login page. */
+export function ApiBridge() {
+  const { message } = App.useApp();
+  const { signedOut, refresh } = useAuth();
+
+  useEffect(() => {
+    configureApi({
+      onError: (error) => {
+        void message.error({ content: error.display, key: `${error.status}:${error.code}` });
+      },
+      onUnauthorized: () => signedOut(),
+      onForbiddenFlow: () => void refresh(),
+    });
+  }, [message, signedOut, refresh]);
+
+  return null;
+}

@@ -1,0 +1,121 @@
+import { LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
+import { Button, Drawer, Layout, Menu, Spin, Typography } from 'antd';
+import { Suspense, useMemo, useState } from 'react';
+import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { t } from '../i18n';
+import { useIsMobile } from '../lib/useIsMobile';
+import styles from './layout.module.css';
+import { menuItems, navKeyOf } from './navigation';
+import { useAuth, useMe } from './auth';
+
+export function AppLayout() {
+  const me = useMe();
+  const isMobile = useIsMobile();
+  const [collapsed, setCollapsed] = useState(false);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const location = useLocation();
+  const navigate = useNavigate();
+  const items = useMemo(() => menuItems(me.permissions), [me.permissions]);
+
+  const menu = (
+    <Menu
+      theme="dark"
+      mode="inline"
+      items={items}
+      selectedKeys={[navKeyOf(location.pathname)]}
+      onClick={({ key }) => {
+        navigate(key);
+        setDrawerOpen(false);
+      }}
+      data-testid="nav-menu"
+    />
+  );
+
+  return (
+    <Layout className={styles.root}>
+      {isMobile ? (
+        <Drawer
+          placement="left"
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          size={240}
+          title={t('app.title')}
+          styles={{ body: { padding: 0, background: '#001529' } }}
+        >
+          {menu}
+        </Drawer>
+      ) : (
+        <Layout.Sider
+          className={styles.sider}
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          width={208}
+        >
+          {menu}
+        </Layout.Sider>
+      )}
+      <Layout>
+        <AppHeader isMobile={isMobile} onOpenMenu={() => setDrawerOpen(true)} />
+        <Layout.Content className={isMobile ? styles.contentMobile : styles.content}>
+          <Suspense fallback={<Spin className={styles.pageSpin} />}>
+            <Outlet />
+          </Suspense>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
+
+export function AppHeader({ isMobile, onOpenMenu }: { isMobile: boolean; onOpenMenu?: () => void }) {
+  const me = useMe();
+  const { logout } = useAuth();
+  const navigate = useNavigate();
+
+  async function onLogout() {
+    await logout();
+    navigate('/login', { replace: true });
+  }
+
+  return (
+    <Layout.Header className={styles.header}>
+      {isMobile && onOpenMenu && (
+        <Button
+          type="text"
+          icon={<MenuOutlined />}
+          onClick={onOpenMenu}
+          aria-label={t('layout.openMenu')}
+          data-testid="nav-toggle"
+        />
+      )}
+      <div className={styles.brand}>
+        <img src="/favicon.svg" alt="" width={28} height={28} />
+        <span className={styles.brandText} data-testid="header-title">
+          {t('app.title')}
+        </span>
+      </div>
+      <div className={styles.user}>
+        <UserOutlined />
+        <div className={styles.userText}>
+          <span className={styles.userName} data-testid="header-user">
+            {me.user.displayName}
+          </span>
+          {!isMobile && (
+            <Typography.Text type="secondary" className={styles.orgName} data-testid="header-org">
+              {me.org.name}
+            </Typography.Text>
+          )}
+        </div>
+      </div>
+      <Button
+        type="text"
+        icon={<LogoutOutlined />}
+        onClick={() => void onLogout()}
+        aria-label={t('layout.logout')}
+        data-testid="logout"
+      >
+        {isMobile ? null : t('layout.logout')}
+      </Button>
+    </Layout.Header>
+  );
+}

@@ -1,0 +1,99 @@
+import 'dayjs/locale/zh-cn';
+import type { Permission } from '@shuangyong/shared';
+import { Button, Result } from 'antd';
+import dayjs from 'dayjs';
+import { lazy, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useNavigate } from 'react-router-dom';
+import { t } from '../i18n';
+import { AppLayout } from './AppLayout';
+import { useMe } from './auth';
+import { ForcedLayout } from './ForcedLayout';
+
+dayjs.locale('zh-cn');
+
+const HomePage = lazy(() => import('../modules/home/HomePage').then((m) => ({ default: m.HomePage })));
+const OrgsPage = lazy(() => import('../modules/orgs/OrgsPage').then((m) => ({ default: m.OrgsPage })));
+const UsersPage = lazy(() => import('../modules/users/UsersPage').then((m) => ({ default: m.UsersPage })));
+const AuditPage = lazy(() => import('../modules/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
+const AccountPage = lazy(() => import('../modules/account/AccountPage').then((m) => ({ default: m.AccountPage })));
+const ChangePasswordRequiredPage = lazy(() =>
+  import('../modules/account/ForcedPages').then((m) => ({ default: m.ChangePasswordRequiredPage })),
+);
+const TotpRequiredPage = lazy(() =>
+  import('../modules/account/ForcedPages').then((m) => ({ default: m.TotpRequiredPage })),
+);
+
+export const CHANGE_PASSWORD_PATH = '/change-password';
+export const TOTP_SETUP_PATH = '/totp-setup';
+
+/** The signed-in application. Forced flows (password change, TOTP enrolment) take over every route. */
+export default function AuthenticatedApp() {
+  const me = useMe();
+
+  if (me.user.mustChangePassword) {
+    return <ForcedRoutes path={CHANGE_PASSWORD_PATH} page={<ChangePasswordRequiredPage />} />;
+  }
+  if (me.user.totpRequired && !me.user.totpEnabled) {
+    return <ForcedRoutes path={TOTP_SETUP_PATH} page={<TotpRequiredPage />} />;
+  }
+
+  return (
+    <Routes>
+      <Route element={<AppLayout />}>
+        <Route index element={<HomePage />} />
+        <Route path="orgs" element={<Guard permission="org:read" page={<OrgsPage />} />} />
+        <Route path="users" element={<Guard permission="user:read" page={<UsersPage />} />} />
+        <Route path="audit" element={<Guard permission="audit:read" page={<AuditPage />} />} />
+        <Route path="account" element={<AccountPage />} />
+        <Route path={CHANGE_PASSWORD_PATH.slice(1)} element={<Navigate to="/account" replace />} />
+        <Route path={TOTP_SETUP_PATH.slice(1)} element={<Navigate to="/account" replace />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function ForcedRoutes({ path, page }: { path: string; page: ReactNode }) {
+  return (
+    <Routes>
+      <Route element={<ForcedLayout />}>
+        <Route path={path.slice(1)} element={page} />
+      </Route>
+      <Route path="*" element={<Navigate to={path} replace />} />
+    </Routes>
+  );
+}
+
+function Guard({ permission, page }: { permission: Permission; page: ReactNode }) {
+  const me = useMe();
+  const navigate = useNavigate();
+  if (me.permissions.includes(permission)) return page;
+  return (
+    <Result
+      status="403"
+      title={t('web.forbidden.title')}
+      subTitle={t('web.forbidden.hint')}
+      extra={
+        <Button type="primary" onClick={() => navigate('/')}>
+          {t('web.backHome')}
+        </Button>
+      }
+    />
+  );
+}
+
+function NotFound() {
+  const navigate = useNavigate();
+  return (
+    <Result
+      status="404"
+      title={t('web.notFound.title')}
+      subTitle={t('web.notFound.hint')}
+      extra={
+        <Button type="primary" onClick={() => navigate('/')}>
+          {t('web.backHome')}
+        </Button>
+      }
+    />
+  );
+}

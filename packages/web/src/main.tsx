@@ -1,0 +1,11 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Root } from './app/Root';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('#root missing');
+createRoot(container).render(
+  <StrictMode>
+    <Root />
+  </StrictMode>,
+);

@@ -1,0 +1,212 @@
+import { ReloadOutlined, SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
+import { type AuditEntry, zhCN } from '@shuangyong/shared';
+import { Alert, Button, Card, DatePicker, Flex, Form, Input, Select, Table, type TableColumnsType, Tag } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { type AuditQuery, type AuditVerify, auditApi } from '../../api/audit';
+import type { Page } from '../../api/client';
+import { DocTitle } from '../../app/DocTitle';
+import { dayEndIso, dayStartIso, formatDateTime } from '../../lib/format';
+import { useIsMobile } from '../../lib/useIsMobile';
+import { label, t } from '../../i18n';
+import styles from './audit.module.css';
+
+/** Every audit action the catalogue names (`audit.<action>`). */
+const ACTION_OPTIONS = Object.keys(zhCN)
+  .filter((k) => k.startsWith('audit.'))
+  .map((k) => {
+    const action = k.slice('audit.'.length);
+    return { value: action, label: `${label('audit', action)}（${action}）` };
+  });
+
+interface FilterValues {
+  actor?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+}
+
+export function AuditPage() {
+  const isMobile = useIsMobile();
+  const [form] = Form.useForm<FilterValues>();
+  const [query, setQuery] = useState<AuditQuery>({ page: 1, pageSize: 20 });
+  const [range, setRange] = useState<[string, string] | null>(null);
+  const [data, setData] = useState<Page<AuditEntry> | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [verifying, setVerifying] = useState(false);
+  const [verify, setVerify] = useState<AuditVerify | null>(null);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      setData(await auditApi.list(query));
+    } catch {
+      // shown by the global handler
+    } finally {
+      setLoading(false);
+    }
+  }, [query]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  function applyFilters(v: FilterValues) {
+    const clean = (s?: string) => s?.trim() || undefined;
+    setQuery((q) => ({
+      page: 1,
+      pageSize: q.pageSize,
+      actor: clean(v.actor),
+      action: clean(v.action),
+      entityType: clean(v.entityType),
+      entityId: clean(v.entityId),
+      from: range ? dayStartIso(range[0]) : undefined,
+      to: range ? dayEndIso(range[1]) : undefined,
+    }));
+  }
+
+  async function runVerify() {
+    setVerifying(true);
+    try {
+      setVerify(await auditApi.verify());
+    } catch {
+      setVerify(null);
+    } finally {
+      setVerifying(false);
+    }
+  }
+
+  const columns: TableColumnsType<AuditEntry> = [
+    { title: t('auditLog.seq'), dataIndex: 'seq', width: 80 },
+    { title: t('auditLog.at'), dataIndex: 'at', width: 170, render: (v: string) => formatDateTime(v) },
+    {
+      title: t('auditLog.actor'),
+      key: 'actor',
+      width: 120,
+      render: (_, e) => e.actorName ?? e.actorId ?? t('auditLog.system'),
+    },
+    {
+      title: t('auditLog.action'),
+      dataIndex: 'action',
+      width: 140,
+      render: (v: string) => (
+        <Tag color={v.includes('failed') || v.includes('denied') ? 'red' : 'blue'} title={v}>
+          {label('audit', v)}
+        </Tag>
+      ),
+    },
+    {
+      title: t('auditLog.entityType'),
+      dataIndex: 'entityType',
+      width: 100,
+      render: (v: string | null) => (v ? label('entityType', v) : '—'),
+    },
+    {
+      title: t('auditLog.entityId'),
+      dataIndex: 'entityId',
+      width: 160,
+      ellipsis: true,
+      render: (v: string | null) => (v ? <code title={v}>{v}</code> : '—'),
+    },
+    { title: t('auditLog.ip'), dataIndex: 'ip', width: 130, render: (v: string | null) => v ?? '—' },
+    {
+      title: t('auditLog.changes'),
+      dataIndex: 'changes',
+      ellipsis: true,
+      render: (v: AuditEntry['changes']) => (v ? Object.keys(v).join('、') : '—'),
+    },
+  ];
+
+  return (
+    <Card
+      title={t('nav.audit')}
+      styles={{ body: { padding: isMobile ? 12 : 24 } }}
+      extra={
+        <Button
+          icon={<SafetyCertificateOutlined />}
+          loading={verifying}
+          onClick={() => void runVerify()}
+          data-testid="audit-verify"
+        >
+          {t('auditLog.verify')}
+        </Button>
+      }
+    >
+      <DocTitle title={t('nav.audit')} />
+      {verify && (
+        <Alert
+          className={styles.verify}
+          showIcon
+          type={verify.ok ? 'success' : 'error'}
+          title={
+            verify.ok
+              ? t('auditLog.verifyOk', { checked: verify.checked })
+              : t('auditLog.verifyBroken', { seq: verify.firstBrokenSeq ?? '—', checked: verify.checked })
+          }
+          description={!verify.ok && verify.reason ? t('auditLog.verifyReason', { reason: verify.reason }) : undefined}
+          closable={{ onClose: () => setVerify(null) }}
+          data-testid="audit-verify-result"
+        />
+      )}
+      <Form form={form} layout={isMobile ? 'vertical' : 'inline'} onFinish={applyFilters} className={styles.filters}>
+        <Form.Item name="actor" label={t('auditLog.actor')}>
+          <Input allowClear placeholder={t('auditLog.actorPlaceholder')} data-testid="audit-filter-actor" />
+        </Form.Item>
+        <Form.Item name="action" label={t('auditLog.action')}>
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            options={ACTION_OPTIONS}
+            className={styles.select}
+            placeholder={t('auditLog.actionPlaceholder')}
+            data-testid="audit-filter-action"
+          />
+        </Form.Item>
+        <Form.Item name="entityType" label={t('auditLog.entityType')}>
+          <Input allowClear placeholder={t('auditLog.entityTypePlaceholder')} data-testid="audit-filter-entityType" />
+        </Form.Item>
+        <Form.Item name="entityId" label={t('auditLog.entityId')}>
+          <Input allowClear data-testid="audit-filter-entityId" />
+        </Form.Item>
+        <Form.Item label={t('auditLog.dateRange')}>
+          <DatePicker.RangePicker
+            className={styles.range}
+            onChange={(_, days) => setRange(days[0] && days[1] ? [days[0], days[1]] : null)}
+            data-testid="audit-filter-range"
+          />
+        </Form.Item>
+        <Form.Item>
+          <Flex gap={8}>
+            <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="audit-search">
+              {t('web.search')}
+            </Button>
+            <Button icon={<ReloadOutlined />} onClick={() => void load()}>
+              {t('web.refresh')}
+            </Button>
+          </Flex>
+        </Form.Item>
+      </Form>
+      <Table<AuditEntry>
+        rowKey="seq"
+        size={isMobile ? 'small' : 'middle'}
+        columns={columns}
+        dataSource={data?.items ?? []}
+        loading={loading}
+        scroll={{ x: 1100 }}
+        data-testid="audit-table"
+        expandable={{
+          rowExpandable: (e) => e.changes !== null && Object.keys(e.changes).length > 0,
+          expandedRowRender: (e) => <pre className={styles.json}>{JSON.stringify(e.changes, null, 2)}</pre>,
+        }}
+        pagination={{
+          current: query.page,
+          pageSize: query.pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: !isMobile,
+          simple: isMobile,
+          showTotal: (total) => t('web.total', { total }),
+          onChange: (page, pageSize) => setQuery((s) => ({ ...s, page: pageSize === s.pageSize ? page : 1, pageSize })),
+        }}
+      />
+    </Card>
+  );
+}

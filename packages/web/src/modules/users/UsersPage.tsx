@@ -1,0 +1,249 @@
+import { LockOutlined, PlusOutlined, UnlockOutlined } from '@ant-design/icons';
+import { grantableRoles, type User } from '@shuangyong/shared';
+import { App, Button, Card, Flex, Input, Table, type TableColumnsType, Tag, TreeSelect } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Page } from '../../api/client';
+import { type UserQuery, usersApi } from '../../api/users';
+import { useCan, useMe } from '../../app/auth';
+import { DocTitle } from '../../app/DocTitle';
+import { formatDateTime } from '../../lib/format';
+import { useIsMobile } from '../../lib/useIsMobile';
+import { label, t } from '../../i18n';
+import { toSelectTree } from '../orgs/tree';
+import { useOrgTree } from '../orgs/useOrgTree';
+import { ResetPasswordModal, UserFormModal } from './UserModals';
+import styles from './users.module.css';
+
+type Dialog = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'reset'; user: User } | null;
+
+export function UsersPage() {
+  const me = useMe();
+  const can = useCan();
+  const canManage = can('user:manage');
+  const isMobile = useIsMobile();
+  const { message, modal } = App.useApp();
+  const { forest } = useOrgTree(false, can('org:read'));
+  const orgTreeData = useMemo(() => toSelectTree(forest), [forest]);
+  const grantable = useMemo(() => grantableRoles(me.roles), [me.roles]);
+
+  const [query, setQuery] = useState<UserQuery>({ page: 1, pageSize: 20 });
+  const [data, setData] = useState<Page<User> | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [dialog, setDialog] = useState<Dialog>(null);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      setData(await usersApi.list(query));
+    } catch {
+      // shown by the global handler
+    } finally {
+      setLoading(false);
+    }
+  }, [query]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const replaceRow = (user: User) =>
+    setData((d) => (d ? { ...d, items: d.items.map((u) => (u.id === user.id ? user : u)) } : d));
+
+  function toggleLock(user: User) {
+    const locking = !user.locked;
+    modal.confirm({
+      title: t(locking ? 'users.lockConfirm' : 'users.unlockConfirm', { name: user.displayName }),
+      okButtonProps: { danger: locking },
+      onOk: async () => {
+        try {
+          replaceRow(await (locking ? usersApi.lock(user.id) : usersApi.unlock(user.id)));
+          void message.success(t(locking ? 'users.locked' : 'users.unlocked', { name: user.displayName }));
+        } catch {
+          void load();
+        }
+      },
+    });
+  }
+
+  const columns: TableColumnsType<User> = [
+    {
+      title: t('users.username'),
+      dataIndex: 'username',
+      fixed: isMobile ? undefined : 'left',
+      width: 140,
+      render: (v: string) => <span data-testid="user-username">{v}</span>,
+    },
+    { title: t('users.displayName'), dataIndex: 'displayName', width: 120 },
+    { title: t('users.org'), dataIndex: 'orgName', width: 200, ellipsis: true },
+    {
+      title: t('users.roles'),
+      dataIndex: 'roles',
+      width: 220,
+      render: (roles: User['roles']) => (
+        <Flex wrap gap={4}>
+          {roles.map((r) => (
+            <Tag key={r} className={styles.tag}>
+              {label('role', r)}
+            </Tag>
+          ))}
+        </Flex>
+      ),
+    },
+    { title: t('users.status'), key: 'status', width: 150, render: (_, u) => <UserStatus user={u} /> },
+    {
+      title: t('users.lastLogin'),
+      dataIndex: 'lastLoginAt',
+      width: 170,
+      render: (v: string | null) => (v ? formatDateTime(v) : t('users.neverLoggedIn')),
+    },
+  ];
+  if (canManage) {
+    columns.push({
+      title: t('web.actions'),
+      key: 'actions',
+      fixed: isMobile ? undefined : 'right',
+      width: 220,
+      render: (_, u) => (
+        <Flex wrap gap={4}>
+          <Button size="small" type="link" onClick={() => setDialog({ kind: 'edit', user: u })} data-testid="user-edit">
+            {t('users.edit')}
+          </Button>
+          <Button
+            size="small"
+            type="link"
+            onClick={() => setDialog({ kind: 'reset', user: u })}
+            data-testid="user-reset-password"
+          >
+            {t('users.resetPassword')}
+          </Button>
+          <Button
+            size="small"
+            type="link"
+            danger={!u.locked}
+            icon={u.locked ? <UnlockOutlined /> : <LockOutlined />}
+            disabled={u.id === me.user.id}
+            onClick={() => toggleLock(u)}
+            data-testid={u.locked ? 'user-unlock' : 'user-lock'}
+          >
+            {u.locked ? t('users.unlock') : t('users.lock')}
+          </Button>
+        </Flex>
+      ),
+    });
+  }
+
+  return (
+    <Card title={t('nav.users')} styles={{ body: { padding: isMobile ? 12 : 24 } }}>
+      <DocTitle title={t('nav.users')} />
+      <Flex wrap gap={8} className={styles.toolbar}>
+        <Input.Search
+          allowClear
+          className={styles.search}
+          placeholder={t('users.searchPlaceholder')}
+          onSearch={(q) => setQuery((s) => ({ ...s, page: 1, q: q.trim() || undefined }))}
+          data-testid="user-search"
+        />
+        {orgTreeData.length > 0 && (
+          <TreeSelect
+            allowClear
+            className={styles.orgFilter}
+            treeData={orgTreeData}
+            showSearch={{ treeNodeFilterProp: 'title' }}
+            placeholder={t('users.filterOrg')}
+            value={query.orgId}
+            onChange={(orgId?: string) => setQuery((s) => ({ ...s, page: 1, orgId: orgId || undefined }))}
+            data-testid="user-filter-org"
+          />
+        )}
+        {canManage && (
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => setDialog({ kind: 'create' })}
+            data-testid="user-create"
+          >
+            {t('users.create')}
+          </Button>
+        )}
+      </Flex>
+      <Table<User>
+        rowKey="id"
+        size={isMobile ? 'small' : 'middle'}
+        columns={columns}
+        dataSource={data?.items ?? []}
+        loading={loading}
+        scroll={{ x: canManage ? 1220 : 1000 }}
+        data-testid="user-table"
+        pagination={{
+          current: query.page,
+          pageSize: query.pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: !isMobile,
+          simple: isMobile,
+          showTotal: (total) => t('web.total', { total }),
+          onChange: (page, pageSize) => setQuery((s) => ({ ...s, page: pageSize === s.pageSize ? page : 1, pageSize })),
+        }}
+      />
+      {dialog?.kind === 'create' && (
+        <UserFormModal
+          forest={forest}
+          grantable={grantable}
+          onClose={() => setDialog(null)}
+          onDone={(u) => {
+            setDialog(null);
+            void message.success(t('users.created', { name: u.displayName }));
+            void load();
+          }}
+        />
+      )}
+      {dialog?.kind === 'edit' && (
+        <UserFormModal
+          user={dialog.user}
+          forest={forest}
+          grantable={grantable}
+          onClose={() => setDialog(null)}
+          onDone={(u) => {
+            setDialog(null);
+            void message.success(t('users.saved', { name: u.displayName }));
+            replaceRow(u);
+          }}
+        />
+      )}
+      {dialog?.kind === 'reset' && (
+        <ResetPasswordModal
+          user={dialog.user}
+          onClose={() => setDialog(null)}
+          onDone={() => {
+            const name = dialog.user.displayName;
+            setDialog(null);
+            void message.success(t('users.passwordReset', { name }));
+            void load();
+          }}
+        />
+      )}
+    </Card>
+  );
+}
+
+function UserStatus({ user }: { user: User }) {
+  return (
+    <Flex wrap gap={4} data-testid="user-status">
+      {!user.active ? (
+        <Tag className={styles.tag}>{t('users.statusDisabled')}</Tag>
+      ) : user.locked ? (
+        <Tag className={styles.tag} color="red">
+          {t('users.statusLocked')}
+        </Tag>
+      ) : (
+        <Tag className={styles.tag} color="green">
+          {t('users.statusActive')}
+        </Tag>
+      )}
+      {user.mustChangePassword && (
+        <Tag className={styles.tag} color="orange">
+          {t('users.mustChangePassword')}
+        </Tag>
+      )}
+    </Flex>
+  );
+}

@@ -1,0 +1,48 @@
+import { defineConfig } from 'vitest/config';
+
+// Server tests run on SQLite, and again on PostgreSQL when TEST_DATABASE_URL is set
+// (scripts/test.mjs sets it under CI=true). Pure unit tests (*.unit.test.ts) run once.
+const pg = process.env.TEST_DATABASE_URL;
+const env = { SCRYPT_LOG2N: '10', TZ: 'UTC' };
+const alias = { '@shuangyong/shared': new URL('./packages/shared/src/index.ts', import.meta.url).pathname };
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    reporters: ['default', './scripts/summary-reporter.mjs'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: 'unit', include: ['packages/*/test/**/*.unit.test.ts'], env },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'sqlite',
+          include: ['packages/server/test/**/*.test.ts'],
+          exclude: ['**/*.unit.test.ts'],
+          env: { ...env, TEST_DB: 'sqlite' },
+        },
+      },
+      ...(pg
+        ? [
+            {
+              resolve: { alias },
+              test: {
+                name: 'postgres',
+                include: ['packages/server/test/**/*.test.ts'],
+                exclude: ['**/*.unit.test.ts'],
+                env: { ...env, TEST_DB: 'postgres', TEST_DATABASE_URL: pg },
+              },
+            },
+          ]
+        : []),
+      {
+        resolve: { alias },
+        test: { name: 'e2e', include: ['e2e/**/*.test.ts'], env, fileParallelism: false, testTimeout: 90_000 },
+      },
+    ],
+  },
+});

@@ -14,11 +14,11 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
-        resolve: { alias },
+        extends: true,
         test: { name: 'unit', include: ['packages/*/test/**/*.unit.test.ts'], env },
       },
       {
-        resolve: { alias },
+        extends: true,
         test: {
           name: 'sqlite',
           include: ['packages/server/test/**/*.test.ts'],
@@ -29,7 +29,7 @@ export default defineConfig({
       ...(pg
         ? [
             {
-              resolve: { alias },
+              extends: true,
               test: {
                 name: 'postgres',
                 include: ['packages/server/test/**/*.test.ts'],
@@ -40,7 +40,7 @@ export default defineConfig({
           ]
         : []),
       {
-        resolve: { alias },
+        extends: true,
         test: { name: 'e2e', include: ['e2e/**/*.test.ts'], env, fileParallelism: false, testTimeout: 90_000 },
       },
     ],

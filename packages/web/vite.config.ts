@@ -3,7 +3,64 @@ import { defineConfig } from 'vite';
 
 const sharedSrc = decodeURIComponent(new URL('../shared/src/', import.meta.url).pathname);
 
-/** Vendor chunks: React (+ router), antd (+ its rc-components), icons. Everything else splits automatically. */
+/**
+ * antd components only the signed-in pages use. They stay out of the `antd` vendor chunk (which the
+ * login page loads) and are split with the lazy pages instead.
+ */
+const PAGE_ONLY_ANTD = [
+  'table',
+  'date-picker',
+  'calendar',
+  'time-picker',
+  'tree',
+  'tree-select',
+  'select',
+  'steps',
+  'descriptions',
+  'pagination',
+  'drawer',
+  'menu',
+  'layout',
+  'result',
+  'tag',
+  'tabs',
+  'dropdown',
+  'checkbox',
+  'radio',
+  'skeleton',
+  'card',
+  'statistic',
+  'list',
+  'segmented',
+];
+const PAGE_ONLY_RC = [
+  'picker',
+  'table',
+  'tree',
+  'tree-select',
+  'select',
+  'steps',
+  'tabs',
+  'pagination',
+  'drawer',
+  'menu',
+  'dropdown',
+  'checkbox',
+  'overflow',
+  'virtual-list',
+  'segmented',
+];
+const SEP = '[\\\\/]';
+const pageOnly = new RegExp(
+  `${SEP}node_modules${SEP}(antd${SEP}es${SEP}(${PAGE_ONLY_ANTD.join('|')})|@rc-component${SEP}(${PAGE_ONLY_RC.join('|')}))${SEP}`,
+);
+const antdVendor =
+  /[\\/]node_modules[\\/](antd|@ant-design|@rc-component|@babel[\\/]runtime|clsx|classnames|stylis|@emotion|throttle-debounce|scroll-into-view-if-needed|compute-scroll-into-view|json2mq|string-convert|toggle-selection|copy-to-clipboard)[\\/]/;
+
+/**
+ * Vendor chunks: React (+ router), antd core (what the login page needs), icons; the rest of antd in
+ * `antd-pages`. Our own code splits automatically along the lazy imports.
+ */
 const vendorGroups = [
   { name: 'icons', test: /[\\/]node_modules[\\/]@ant-design[\\/]icons(-svg)?[\\/]/, priority: 30 },
   {
@@ -11,10 +68,12 @@ const vendorGroups = [
     test: /[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom|cookie|set-cookie-parser)[\\/]/,
     priority: 20,
   },
+  { name: 'antd', test: (id: string) => antdVendor.test(id) && !pageOnly.test(id), priority: 10 },
+  // loaded with the first signed-in page, cached for the others
   {
-    name: 'antd',
-    test: /[\\/]node_modules[\\/](antd|@ant-design|@rc-component|@babel[\\/]runtime|dayjs|clsx|classnames|stylis|@emotion|throttle-debounce|scroll-into-view-if-needed|compute-scroll-into-view|json2mq|string-convert|toggle-selection|copy-to-clipboard)[\\/]/,
-    priority: 10,
+    name: 'antd-pages',
+    test: (id: string) => pageOnly.test(id) || /[\\/]node_modules[\\/]dayjs[\\/]/.test(id),
+    priority: 5,
   },
 ];
 

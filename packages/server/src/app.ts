@@ -15,12 +15,14 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { registerHealth } from './modules/health/health.routes.js';
 import { orgsRoutes } from './modules/orgs/orgs.routes.js';
+import { orgsRepo } from './modules/orgs/orgs.repo.js';
 import { OrgsService } from './modules/orgs/orgs.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import { usersRepo } from './modules/users/users.repo.js';
 import { UsersService } from './modules/users/users.service.js';
 import { Sessions } from './platform/auth/sessions.js';
 import type { Platform } from './platform/context.js';
-import { installAccessPipeline, type RouteEntry } from './platform/http/pipeline.js';
+import { installAccessPipeline, type RouteEntry, type TargetResolver } from './platform/http/pipeline.js';
 import { installErrorHandler, sendProblem } from './platform/http/problem.js';
 import { uuidv7 } from './platform/ids.js';
 
@@ -89,8 +91,12 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const sessions = new Sessions(p.handle.db, p.crypto, p.settings, p.config.demo);
-  const routes = installAccessPipeline(app, p, sessions);
   const services = { auth: new AuthService(p, sessions), orgs: new OrgsService(p), users: new UsersService(p) };
+  const targets = new Map<string, TargetResolver>([
+    ['org', async (scope, id) => !!(await orgsRepo.get(p.handle.db, scope, id))],
+    ['user', async (scope, id) => !!(await usersRepo.row(p.handle.db, scope, id))],
+  ]);
+  const routes = installAccessPipeline(app, p, sessions, targets);
 
   registerHealth(app, p);
   await app.register(

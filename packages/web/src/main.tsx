@@ -1,3 +1,5 @@
+import 'antd/dist/reset.css';
+import './app/global.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Root } from './app/Root';

@@ -19,6 +19,11 @@ export const serverMessages = {
   'error.internal': '服务器内部错误，请联系管理员',
   'error.passwordChangeRequired': '首次登录或密码已过期，请先修改密码',
   'error.totpEnrollmentRequired': '管理员账号须先绑定双因素认证（TOTP）',
+  // validation
+  'validation.name': '名称只能包含文字、数字、空格和常用标点',
+  'validation.orgCode': '编码只能包含小写字母、数字、- 和 _',
+  'validation.regionCode': '区划代码应为 6、9 或 12 位数字',
+  'validation.username': '用户名以字母开头，只能包含字母、数字、_ . -',
   // auth
   'auth.invalidCredentials': '用户名或密码错误',
   'auth.locked': '账号或来源地址因多次登录失败已被锁定，请 {minutes} 分钟后再试',

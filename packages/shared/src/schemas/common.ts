@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { t } from '../i18n/index.js';
 
 export const idSchema = z.string().uuid();
 export const idParams = z.strictObject({ id: idSchema });
@@ -31,10 +32,15 @@ export const problemSchema = z.object({
 });
 export type Problem = z.infer<typeof problemSchema>;
 
-/** Names: trimmed, no control characters; 1–64 characters. */
+/**
+ * Names of people and organisations: trimmed, 1–64 characters, from an allow-list of letters
+ * (any script, so Uyghur and Kazakh names work), digits, spaces and the punctuation real names use.
+ * Markup and SQL punctuation (< > ' " ; ` \ and --) are refused rather than stored.
+ */
 export const nameSchema = z
   .string()
   .trim()
   .min(1)
   .max(64)
-  .regex(/^[^\p{Cc}\p{Cf}<>]+$/u, { message: '名称不能包含控制字符或尖括号' });
+  .regex(/^[\p{L}\p{M}\p{N} ·•（）()\-—_、.,，。#＃&＆/]+$/u, { message: t('validation.name') })
+  .refine((s) => !s.includes('--'), { message: t('validation.name') });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { t } from '../i18n/index.js';
 import { ORG_CODE_PATTERN, ORG_SIDES, ORG_TYPES } from '../orgs.js';
 import { idSchema, nameSchema, pageOf, pageQuery } from './common.js';
 
@@ -29,7 +30,7 @@ export const orgListQuery = z.strictObject({
 export const orgPage = pageOf(orgSchema);
 export const orgTree = z.object({ items: z.array(orgSchema) });
 
-export const orgCode = z.string().trim().toLowerCase().regex(ORG_CODE_PATTERN, { message: '编码只能包含小写字母、数字、- 和 _' });
+export const orgCode = z.string().trim().toLowerCase().regex(ORG_CODE_PATTERN, { message: t('validation.orgCode') });
 
 export const createOrgBody = z.strictObject({
   parentId: idSchema,
@@ -39,7 +40,7 @@ export const createOrgBody = z.strictObject({
   side: z.enum(ORG_SIDES).optional(),
   regionCode: z
     .string()
-    .regex(/^\d{6}(\d{3}(\d{3})?)?$/, { message: '区划代码应为 6、9 或 12 位数字' })
+    .regex(/^\d{6}(\d{3}(\d{3})?)?$/, { message: t('validation.regionCode') })
     .optional(),
 });
 export const updateOrgBody = z.strictObject({ version: z.number().int().min(1), name: nameSchema });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { t } from '../i18n/index.js';
 import { ROLES } from '../access.js';
 import { idSchema, nameSchema, pageOf, pageQuery } from './common.js';
 
@@ -24,7 +25,7 @@ export const usernameSchema = z
   .trim()
   .min(2)
   .max(32)
-  .regex(/^[a-zA-Z][a-zA-Z0-9_.-]*$/, { message: '用户名以字母开头，只能包含字母、数字、_ . -' });
+  .regex(/^[a-zA-Z][a-zA-Z0-9_.-]*$/, { message: t('validation.username') });
 
 export const userListQuery = z.strictObject({
   ...pageQuery,

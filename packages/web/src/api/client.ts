@@ -97,7 +97,11 @@ async function toApiError(res: Response): Promise<ApiError> {
       errors: Array.isArray(p.errors) ? p.errors : [],
     });
   }
-  return new ApiError({ status: res.status, code: `http_${res.status}`, title: t('web.error.http', { status: res.status }) });
+  return new ApiError({
+    status: res.status,
+    code: `http_${res.status}`,
+    title: t('web.error.http', { status: res.status }),
+  });
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

@@ -1,4 +1,4 @@
-import type { createUserBody, updateUserBody, User } from '@shuangyong/shared';
+import type { createUserBody, User, updateUserBody } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { api, type Page } from './client';
 

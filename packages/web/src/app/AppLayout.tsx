@@ -4,9 +4,9 @@ import { Suspense, useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { t } from '../i18n';
 import { useIsMobile } from '../lib/useIsMobile';
+import { useAuth, useMe } from './auth';
 import styles from './layout.module.css';
 import { menuItems, navKeyOf } from './navigation';
-import { useAuth, useMe } from './auth';
 
 export function AppLayout() {
   const me = useMe();
@@ -42,23 +42,26 @@ export function AppLayout() {
           title={t('app.title')}
           styles={{ body: { padding: 0, background: '#001529' } }}
         >
+          <div className={styles.drawerOrg}>
+            {me.user.displayName} · {me.org.name}
+          </div>
           {menu}
         </Drawer>
       ) : (
-        <Layout.Sider
-          className={styles.sider}
-          collapsible
-          collapsed={collapsed}
-          onCollapse={setCollapsed}
-          width={208}
-        >
-          {menu}
+        <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208}>
+          <div className={styles.siderMenu}>{menu}</div>
         </Layout.Sider>
       )}
       <Layout>
         <AppHeader isMobile={isMobile} onOpenMenu={() => setDrawerOpen(true)} />
         <Layout.Content className={isMobile ? styles.contentMobile : styles.content}>
-          <Suspense fallback={<Spin className={styles.pageSpin} />}>
+          <Suspense
+            fallback={
+              <div className={styles.pageSpin}>
+                <Spin />
+              </div>
+            }
+          >
             <Outlet />
           </Suspense>
         </Layout.Content>

@@ -45,8 +45,9 @@ export default function AuthenticatedApp() {
         <Route path="users" element={<Guard permission="user:read" page={<UsersPage />} />} />
         <Route path="audit" element={<Guard permission="audit:read" page={<AuditPage />} />} />
         <Route path="account" element={<AccountPage />} />
-        <Route path={CHANGE_PASSWORD_PATH.slice(1)} element={<Navigate to="/account" replace />} />
-        <Route path={TOTP_SETUP_PATH.slice(1)} element={<Navigate to="/account" replace />} />
+        {/* after a forced flow is done, its page leads to 首页 */}
+        <Route path={CHANGE_PASSWORD_PATH.slice(1)} element={<Navigate to="/" replace />} />
+        <Route path={TOTP_SETUP_PATH.slice(1)} element={<Navigate to="/" replace />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -1,4 +1,4 @@
-import { Button, Result, Spin } from 'antd';
+import { Alert, Button, Flex, Spin } from 'antd';
 import { t } from '../i18n';
 import { useAuth } from './auth';
 
@@ -16,17 +16,13 @@ export function FullPageSpin() {
 export function BootError() {
   const { refresh } = useAuth();
   return (
-    <div style={centered}>
-      <Result
-        status="warning"
-        title={t('web.boot.failed')}
-        subTitle={t('web.boot.failedHint')}
-        extra={
-          <Button type="primary" onClick={() => void refresh()}>
-            {t('web.retry')}
-          </Button>
-        }
-      />
+    <div style={{ ...centered, padding: 16 }}>
+      <Flex vertical gap={16} align="center" style={{ maxWidth: 420 }}>
+        <Alert type="warning" showIcon title={t('web.boot.failed')} description={t('web.boot.failedHint')} />
+        <Button type="primary" onClick={() => void refresh()}>
+          {t('web.retry')}
+        </Button>
+      </Flex>
     </div>
   );
 }

@@ -13,7 +13,13 @@ export function ForcedLayout() {
       <AppHeader isMobile={isMobile} />
       <Layout.Content className={isMobile ? styles.contentMobile : styles.content}>
         <div className={styles.forced}>
-          <Suspense fallback={<Spin className={styles.pageSpin} />}>
+          <Suspense
+            fallback={
+              <div className={styles.pageSpin}>
+                <Spin />
+              </div>
+            }
+          >
             <Outlet />
           </Suspense>
         </div>

@@ -13,7 +13,7 @@ const AuthenticatedApp = lazy(() => import('./AuthenticatedApp'));
 
 export function Root() {
   return (
-    <ConfigProvider locale={zhCN} theme={theme}>
+    <ConfigProvider locale={zhCN} theme={theme} button={{ autoInsertSpace: false }}>
       <App>
         <BrowserRouter>
           <AuthProvider>

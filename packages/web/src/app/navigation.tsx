@@ -1,8 +1,7 @@
 import { ApartmentOutlined, AuditOutlined, HomeOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
-import type { Permission } from '@shuangyong/shared';
+import type { MessageKey, Permission } from '@shuangyong/shared';
 import type { MenuProps } from 'antd';
 import type { ReactNode } from 'react';
-import type { MessageKey } from '@shuangyong/shared';
 import { t } from '../i18n';
 
 interface NavEntry {

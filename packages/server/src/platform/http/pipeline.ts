@@ -1,5 +1,6 @@
 import type { Permission } from '@shuangyong/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Scope } from '../access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../auth/actor.js';
 import { SESSION_COOKIE, type Sessions } from '../auth/sessions.js';
 import type { Platform } from '../context.js';
@@ -34,6 +35,13 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Record-level access for `:id` routes, one resolver per target kind: "is record `id` inside this
+ * scope?". The pipeline asks it before the body is validated or the handler runs, so a record of
+ * another district answers 404 on every route of every module — the same answer as "not found".
+ */
+export type TargetResolver = (scope: Scope, id: string) => Promise<boolean>;
+
 export interface RouteEntry {
   method: string;
   url: string;
@@ -48,8 +56,21 @@ export function ctxOf(req: FastifyRequest): RequestCtx {
   return { actor: req.actor, requestId: req.id, ip: req.ip };
 }
 
-export function installAccessPipeline(app: FastifyInstance, platform: Platform, sessions: Sessions): RouteEntry[] {
+export function installAccessPipeline(
+  app: FastifyInstance,
+  platform: Platform,
+  sessions: Sessions,
+  targets: ReadonlyMap<string, TargetResolver>,
+): RouteEntry[] {
   const table: RouteEntry[] = [];
+
+  app.addHook('onReady', async () => {
+    for (const r of table) {
+      const target = r.access.public ? undefined : r.access.target;
+      if (r.url.includes(':id') && !target) throw new Error(`route ${r.method} ${r.url} has :id but declares no target`);
+      if (target && !targets.has(target)) throw new Error(`route ${r.method} ${r.url}: no resolver for target '${target}'`);
+    }
+  });
 
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/v1/')) return;
@@ -96,6 +117,15 @@ export function installAccessPipeline(app: FastifyInstance, platform: Platform, 
       });
       return sendProblem(reply, 403, 'forbidden', 'error.forbidden');
     }
+  });
+
+  app.addHook('preValidation', async (req: FastifyRequest, reply: FastifyReply) => {
+    const access = req.routeOptions.config?.access;
+    if (!access || access.public || !access.target || !req.actor) return;
+    const id = (req.params as { id?: unknown }).id;
+    const resolver = targets.get(access.target);
+    const visible = typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) && resolver ? await resolver(req.actor.scope, id) : false;
+    if (!visible) return sendProblem(reply, 404, 'not_found', 'error.notFound');
   });
 
   return table;

@@ -5,9 +5,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { type AuditQuery, type AuditVerify, auditApi } from '../../api/audit';
 import type { Page } from '../../api/client';
 import { DocTitle } from '../../app/DocTitle';
+import { label, t } from '../../i18n';
 import { dayEndIso, dayStartIso, formatDateTime } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
-import { label, t } from '../../i18n';
 import styles from './audit.module.css';
 
 /** Every audit action the catalogue names (`audit.<action>`). */
@@ -76,18 +76,16 @@ export function AuditPage() {
   }
 
   const columns: TableColumnsType<AuditEntry> = [
-    { title: t('auditLog.seq'), dataIndex: 'seq', width: 80 },
-    { title: t('auditLog.at'), dataIndex: 'at', width: 170, render: (v: string) => formatDateTime(v) },
+    { title: t('auditLog.seq'), dataIndex: 'seq' },
+    { title: t('auditLog.at'), dataIndex: 'at', render: (v: string) => formatDateTime(v) },
     {
       title: t('auditLog.actor'),
       key: 'actor',
-      width: 120,
       render: (_, e) => e.actorName ?? e.actorId ?? t('auditLog.system'),
     },
     {
       title: t('auditLog.action'),
       dataIndex: 'action',
-      width: 140,
       render: (v: string) => (
         <Tag color={v.includes('failed') || v.includes('denied') ? 'red' : 'blue'} title={v}>
           {label('audit', v)}
@@ -97,22 +95,19 @@ export function AuditPage() {
     {
       title: t('auditLog.entityType'),
       dataIndex: 'entityType',
-      width: 100,
       render: (v: string | null) => (v ? label('entityType', v) : '—'),
     },
     {
       title: t('auditLog.entityId'),
       dataIndex: 'entityId',
-      width: 160,
-      ellipsis: true,
       render: (v: string | null) => (v ? <code title={v}>{v}</code> : '—'),
     },
-    { title: t('auditLog.ip'), dataIndex: 'ip', width: 130, render: (v: string | null) => v ?? '—' },
+    { title: t('auditLog.ip'), dataIndex: 'ip', render: (v: string | null) => v ?? '—' },
     {
       title: t('auditLog.changes'),
       dataIndex: 'changes',
-      ellipsis: true,
-      render: (v: AuditEntry['changes']) => (v ? Object.keys(v).join('、') : '—'),
+      render: (v: AuditEntry['changes']) =>
+        v ? <span className={styles.changes}>{Object.keys(v).join('、')}</span> : '—',
     },
   ];
 
@@ -191,7 +186,8 @@ export function AuditPage() {
         columns={columns}
         dataSource={data?.items ?? []}
         loading={loading}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 'max-content' }}
+        className={styles.table}
         data-testid="audit-table"
         expandable={{
           rowExpandable: (e) => e.changes !== null && Object.keys(e.changes).length > 0,

@@ -15,6 +15,7 @@ export function HomePage() {
         </Typography.Title>
         <Typography.Paragraph type="secondary">{t('home.intro')}</Typography.Paragraph>
         <Descriptions
+          styles={{ label: { whiteSpace: 'nowrap' } }}
           column={{ xs: 1, sm: 1, md: 2 }}
           bordered
           size="small"

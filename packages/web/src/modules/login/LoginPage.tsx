@@ -1,5 +1,5 @@
 import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, Button, Form, Input } from 'antd';
 import { useState } from 'react';
 import { authApi } from '../../api/auth';
 import { ApiError } from '../../api/client';
@@ -51,13 +51,11 @@ export function LoginPage() {
   return (
     <main className={styles.page}>
       <title>{`${t('login.title')} - ${t('app.title')}`}</title>
-      <Card className={styles.card}>
+      <div className={styles.card}>
         <div className={styles.brand}>
           <img src="/favicon.svg" alt="" width={48} height={48} />
-          <Typography.Title level={2} className={styles.title}>
-            {t('app.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">{t('login.subtitle')}</Typography.Text>
+          <h1 className={styles.title}>{t('app.title')}</h1>
+          <span className={styles.subtitle}>{t('login.subtitle')}</span>
         </div>
         <Form form={form} layout="vertical" size="large" onFinish={onFinish} requiredMark={false} autoComplete="on">
           <Form.Item
@@ -116,10 +114,8 @@ export function LoginPage() {
             {t('login.submit')}
           </Button>
         </Form>
-      </Card>
-      <Typography.Text type="secondary" className={styles.footer}>
-        {t('login.footer')}
-      </Typography.Text>
+      </div>
+      <span className={styles.footer}>{t('login.footer')}</span>
     </main>
   );
 }

@@ -2,8 +2,8 @@ import { ORG_CODE_PATTERN, ORG_SIDES, ORG_TYPE_SIDE, ORG_TYPES, type Org, type O
 import { Form, Input, Modal, Select, TreeSelect } from 'antd';
 import { useMemo, useState } from 'react';
 import { orgsApi } from '../../api/orgs';
-import { applyFieldErrors } from '../../lib/forms';
 import { label, t } from '../../i18n';
+import { applyFieldErrors } from '../../lib/forms';
 import { type OrgNode, subtreeIds, toSelectTree } from './tree';
 
 const REGION_CODE = /^\d{6}(\d{3}(\d{3})?)?$/;

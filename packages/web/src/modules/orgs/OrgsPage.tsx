@@ -1,13 +1,20 @@
-import { CheckCircleOutlined, EditOutlined, PlusOutlined, ReloadOutlined, StopOutlined, SwapOutlined } from '@ant-design/icons';
+import {
+  CheckCircleOutlined,
+  EditOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+  StopOutlined,
+  SwapOutlined,
+} from '@ant-design/icons';
 import type { Org } from '@shuangyong/shared';
 import { App, Button, Card, Col, Descriptions, Empty, Flex, Input, Row, Tag, Tree, type TreeDataNode } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { orgsApi } from '../../api/orgs';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
+import { label, t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
-import { label, t } from '../../i18n';
 import { CreateOrgModal, MoveOrgModal, RenameOrgModal } from './OrgModals';
 import styles from './orgs.module.css';
 import { matchOrgs, type OrgNode } from './tree';
@@ -25,6 +32,14 @@ export function OrgsPage() {
   const [expanded, setExpanded] = useState<string[]>([]);
   const [filter, setFilter] = useState('');
   const [dialog, setDialog] = useState<Dialog>(null);
+  const detailRef = useRef<HTMLDivElement>(null);
+
+  function select(id: string) {
+    setSelectedId(id);
+    // on a phone the details sit below the tree
+    if (isMobile)
+      requestAnimationFrame(() => detailRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+  }
 
   // First load: open the top two levels.
   const [initialised, setInitialised] = useState(false);
@@ -103,7 +118,7 @@ export function OrgsPage() {
                 selectedKeys={selectedId ? [selectedId] : []}
                 expandedKeys={filtering ? [...visible] : expanded}
                 onExpand={(keys) => !filtering && setExpanded(keys.map(String))}
-                onSelect={(keys) => keys[0] !== undefined && setSelectedId(String(keys[0]))}
+                onSelect={(keys) => keys[0] !== undefined && select(String(keys[0]))}
                 virtual={items.length > 300}
                 height={items.length > 300 ? 600 : undefined}
               />
@@ -113,7 +128,7 @@ export function OrgsPage() {
           </div>
         </Card>
       </Col>
-      <Col xs={24} lg={13} xl={14}>
+      <Col xs={24} lg={13} xl={14} ref={detailRef} style={{ scrollMarginTop: 64 }}>
         <Card title={selected ? selected.name : t('orgs.detailTitle')} data-testid="org-detail">
           {selected ? (
             <Flex vertical gap={16}>
@@ -185,6 +200,7 @@ export function OrgsPage() {
 function OrgDetails({ org, parent }: { org: Org; parent: Org | undefined }) {
   return (
     <Descriptions
+      styles={{ label: { whiteSpace: 'nowrap' } }}
       bordered
       size="small"
       column={1}

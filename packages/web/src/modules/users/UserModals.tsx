@@ -3,8 +3,8 @@ import { Form, Input, Modal, Select, TreeSelect } from 'antd';
 import { useMemo, useState } from 'react';
 import { type UpdateUser, usersApi } from '../../api/users';
 import { PasswordHints, passwordRule } from '../../components/PasswordHints';
-import { applyFieldErrors } from '../../lib/forms';
 import { label, t } from '../../i18n';
+import { applyFieldErrors } from '../../lib/forms';
 import { type OrgNode, toSelectTree } from '../orgs/tree';
 
 const USERNAME = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;

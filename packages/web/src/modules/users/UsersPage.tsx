@@ -6,9 +6,9 @@ import type { Page } from '../../api/client';
 import { type UserQuery, usersApi } from '../../api/users';
 import { useCan, useMe } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
+import { label, t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
-import { label, t } from '../../i18n';
 import { toSelectTree } from '../orgs/tree';
 import { useOrgTree } from '../orgs/useOrgTree';
 import { ResetPasswordModal, UserFormModal } from './UserModals';
@@ -70,17 +70,15 @@ export function UsersPage() {
       title: t('users.username'),
       dataIndex: 'username',
       fixed: isMobile ? undefined : 'left',
-      width: 140,
       render: (v: string) => <span data-testid="user-username">{v}</span>,
     },
-    { title: t('users.displayName'), dataIndex: 'displayName', width: 120 },
-    { title: t('users.org'), dataIndex: 'orgName', width: 200, ellipsis: true },
+    { title: t('users.displayName'), dataIndex: 'displayName' },
+    { title: t('users.org'), dataIndex: 'orgName' },
     {
       title: t('users.roles'),
       dataIndex: 'roles',
-      width: 220,
       render: (roles: User['roles']) => (
-        <Flex wrap gap={4}>
+        <Flex gap={4}>
           {roles.map((r) => (
             <Tag key={r} className={styles.tag}>
               {label('role', r)}
@@ -89,11 +87,10 @@ export function UsersPage() {
         </Flex>
       ),
     },
-    { title: t('users.status'), key: 'status', width: 150, render: (_, u) => <UserStatus user={u} /> },
+    { title: t('users.status'), key: 'status', render: (_, u) => <UserStatus user={u} /> },
     {
       title: t('users.lastLogin'),
       dataIndex: 'lastLoginAt',
-      width: 170,
       render: (v: string | null) => (v ? formatDateTime(v) : t('users.neverLoggedIn')),
     },
   ];
@@ -102,9 +99,8 @@ export function UsersPage() {
       title: t('web.actions'),
       key: 'actions',
       fixed: isMobile ? undefined : 'right',
-      width: 220,
       render: (_, u) => (
-        <Flex wrap gap={4}>
+        <Flex gap={4}>
           <Button size="small" type="link" onClick={() => setDialog({ kind: 'edit', user: u })} data-testid="user-edit">
             {t('users.edit')}
           </Button>
@@ -172,7 +168,8 @@ export function UsersPage() {
         columns={columns}
         dataSource={data?.items ?? []}
         loading={loading}
-        scroll={{ x: canManage ? 1220 : 1000 }}
+        scroll={{ x: 'max-content' }}
+        className={styles.table}
         data-testid="user-table"
         pagination={{
           current: query.page,
@@ -227,7 +224,7 @@ export function UsersPage() {
 
 function UserStatus({ user }: { user: User }) {
   return (
-    <Flex wrap gap={4} data-testid="user-status">
+    <Flex gap={4} data-testid="user-status">
       {!user.active ? (
         <Tag className={styles.tag}>{t('users.statusDisabled')}</Tag>
       ) : user.locked ? (

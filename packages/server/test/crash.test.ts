@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/platform/config.js';
+import { createPlatform } from '../src/platform/context.js';
+import { migrateToLatest } from '../src/platform/db/index.js';
+import { DEMO_PASSWORD, seedDemo } from '../src/seed/demo.js';
+import { CLI } from './cli.js';
+import { dialect, freshDatabase } from './helpers.js';
+
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let env: Record<string, string>;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
+    env: { ...process.env, ...env, DEMO: '1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('server did not become ready');
+}
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  env = { DATABASE_URL: db.url, DATA_DIR: db.dataDir, KEY_FILE: path.join(db.dataDir, 'keys.json') };
+  const p = createPlatform(loadConfig({ databaseUrl: db.url, dataDir: db.dataDir, keyFile: env.KEY_FILE, demo: true }));
+  await migrateToLatest(p.handle);
+  await seedDemo(p);
+  await p.handle.close();
+});
+afterAll(async () => db?.drop());
+
+describe('crash safety', () => {
+  it('keeps every acknowledged write after kill -9 during a burst, and the database stays intact', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const server = await startServer(port);
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
+    });
+    const { csrfToken, org } = (await login.json()) as { csrfToken: string; org: { id: string } };
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+
+    const acked: { id: string; name: string }[] = [];
+    const rejected: string[] = [];
+    let stop = false;
+    let seq = 0;
+    const worker = async () => {
+      while (!stop) {
+        const name = `压测单位${seq++}`;
+        try {
+          const res = await fetch(`${base}/api/v1/orgs`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+            body: JSON.stringify({ parentId: org.id, name, type: 'enterprise' }),
+          });
+          if (res.status === 201) acked.push({ id: ((await res.json()) as { id: string }).id, name });
+          else rejected.push(`${res.status} ${await res.text()}`);
+        } catch {
+          return; // the server is gone
+        }
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    while (acked.length < 120 && rejected.length === 0) await new Promise((r) => setTimeout(r, 10));
+    server.kill('SIGKILL');
+    stop = true;
+    await Promise.all(workers);
+    if (server.exitCode === null && server.signalCode === null) await new Promise((r) => server.once('exit', r));
+    expect(rejected).toEqual([]);
+
+    // restart on the same data: migrations and start-up must cope with the interrupted state
+    const again = await startServer(port);
+    again.kill('SIGTERM');
+    await new Promise((r) => again.once('exit', r));
+
+    const p = createPlatform(loadConfig({ databaseUrl: db.url, dataDir: db.dataDir, keyFile: env.KEY_FILE }));
+    try {
+      const rows = await p.handle.db
+        .selectFrom('orgs')
+        .select(['id', 'name'])
+        .where('type', '=', 'enterprise')
+        .execute();
+      const stored = new Map(rows.map((r) => [r.id, r.name]));
+      const missing = acked.filter((a) => stored.get(a.id) !== a.name);
+      expect(missing).toEqual([]);
+      expect(acked.length).toBeGreaterThanOrEqual(120);
+      // every stored org has exactly its one audit row: no half-applied change survived
+      const audited = await p.handle.db.selectFrom('audit_log').select('entity_id').where('action', '=', 'org.create').execute();
+      expect(new Set(audited.map((a) => a.entity_id))).toEqual(new Set(rows.map((r) => r.id)));
+      if (dialect === 'sqlite') {
+        const check = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(p.handle.db);
+        expect(check.rows[0]?.integrity_check).toBe('ok');
+      }
+      expect((await p.audit.verify(p.handle.db)).ok).toBe(true);
+    } finally {
+      await p.handle.close();
+    }
+  });
+});

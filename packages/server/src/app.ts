@@ -14,11 +14,11 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { registerHealth } from './modules/health/health.routes.js';
-import { orgsRoutes } from './modules/orgs/orgs.routes.js';
 import { orgsRepo } from './modules/orgs/orgs.repo.js';
+import { orgsRoutes } from './modules/orgs/orgs.routes.js';
 import { OrgsService } from './modules/orgs/orgs.service.js';
-import { usersRoutes } from './modules/users/users.routes.js';
 import { usersRepo } from './modules/users/users.repo.js';
+import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
 import { Sessions } from './platform/auth/sessions.js';
 import type { Platform } from './platform/context.js';
@@ -48,7 +48,10 @@ const DEFAULT_WEB_DIR = path.resolve(here, '../../web/dist');
 export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App> {
   const app = Fastify({
     logger: opts.logger
-      ? { level: p.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'] }
+      ? {
+          level: p.config.logLevel,
+          redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+        }
       : false,
     bodyLimit: 1024 * 1024,
     genReqId: () => uuidv7(),
@@ -82,7 +85,11 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
 
   await app.register(swagger, {
     openapi: {
-      info: { title: '双拥工作平台 API', version: '1.0.0', description: 'REST API，错误以 RFC 9457 problem+json 返回。' },
+      info: {
+        title: '双拥工作平台 API',
+        version: '1.0.0',
+        description: 'REST API，错误以 RFC 9457 problem+json 返回。',
+      },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sy_session' } } },
     },
     transform: jsonSchemaTransform,
@@ -113,14 +120,11 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
   const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false, maxAge: '1h' });
 
-  app.setNotFoundHandler(
-    { preHandler: app.rateLimit({ max: 60, timeWindow: '1 minute' }) },
-    async (req, reply) => {
-      const wantsPage = req.method === 'GET' && !req.url.startsWith('/api/') && hasWeb;
-      if (wantsPage) return reply.header('cache-control', 'no-cache').sendFile('index.html');
-      return sendProblem(reply, 404, 'route_not_found', 'error.routeNotFound');
-    },
-  );
+  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 60, timeWindow: '1 minute' }) }, async (req, reply) => {
+    const wantsPage = req.method === 'GET' && !req.url.startsWith('/api/') && hasWeb;
+    if (wantsPage) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return sendProblem(reply, 404, 'route_not_found', 'error.routeNotFound');
+  });
 
   return { app, routes, services };
 }

@@ -145,7 +145,12 @@ export async function main(argv: string[]): Promise<number> {
           await p.audit.append(
             trx,
             { userId: null, username: 'cli', orgId: null, orgPath: null, requestId: null, ip: null },
-            { action: 'user.create', entityType: 'user', entityId: userId, changes: { username: [null, values.username], roles: [null, roles] } },
+            {
+              action: 'user.create',
+              entityType: 'user',
+              entityId: userId,
+              changes: { username: [null, values.username], roles: [null, roles] },
+            },
           );
           return userId;
         });

@@ -1,7 +1,7 @@
 import { ROLE_DEFINITIONS, ROLES, type Role } from '@shuangyong/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RouteEntry } from '../src/platform/http/pipeline.js';
 import { hashPassword } from '../src/platform/auth/password.js';
+import type { RouteEntry } from '../src/platform/http/pipeline.js';
 import { insertUser } from '../src/seed/demo.js';
 import { Client, orgId, type TestEnv, testEnv, userId } from './helpers.js';
 
@@ -33,7 +33,14 @@ beforeAll(async () => {
   const hash = await hashPassword('Matrix#Pass2025');
   await env.p.handle.db.transaction().execute(async (trx) => {
     for (const role of ROLES)
-      await insertUser(trx, { username: `m_${role}`, displayName: `矩阵${role}`, orgPath: HOME[role], roles: [role], passwordHash: hash, mustChange: false });
+      await insertUser(trx, {
+        username: `m_${role}`,
+        displayName: `矩阵${role}`,
+        orgPath: HOME[role],
+        roles: [role],
+        passwordHash: hash,
+        mustChange: false,
+      });
   });
   let n = 1;
   for (const role of ROLES) {
@@ -74,7 +81,9 @@ describe('access matrix (generated from the route table)', () => {
         const hasPermission = !access!.permission || def.permissions.includes(access!.permission);
         const inScope = def.scope === 'all';
         const expected = !hasPermission ? [403] : !inScope ? [404] : null;
-        const ok = expected ? expected.includes(res.statusCode) : res.statusCode < 500 && ![401, 403, 404].includes(res.statusCode);
+        const ok = expected
+          ? expected.includes(res.statusCode)
+          : res.statusCode < 500 && ![401, 403, 404].includes(res.statusCode);
         if (!ok) failures.push(`${role} ${r.method} ${r.url} → ${res.statusCode} (expected ${expected ?? 'allowed'})`);
         if (res.statusCode >= 400) expect(res.headers['content-type']).toMatch(/problem\+json/);
       }
@@ -88,16 +97,25 @@ describe('access matrix (generated from the route table)', () => {
       for (const role of ROLES) {
         if (ROLE_DEFINITIONS[role].scope === 'all') continue;
         const res = await clients.get(role)!.get(r.url);
-        for (const [kind, id] of Object.entries(foreign)) if (res.body.includes(id)) failures.push(`${role} GET ${r.url} leaks ${kind} ${id}`);
+        for (const [kind, id] of Object.entries(foreign))
+          if (res.body.includes(id)) failures.push(`${role} GET ${r.url} leaks ${kind} ${id}`);
       }
     }
     expect(failures).toEqual([]);
   });
 
   it('audits permission denials', async () => {
-    const before = await env.p.handle.db.selectFrom('audit_log').select('seq').where('action', '=', 'access.denied').execute();
+    const before = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('action', '=', 'access.denied')
+      .execute();
     expect((await clients.get('leader')!.get('/api/v1/audit')).statusCode).toBe(403);
-    const after = await env.p.handle.db.selectFrom('audit_log').select('seq').where('action', '=', 'access.denied').execute();
+    const after = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('action', '=', 'access.denied')
+      .execute();
     expect(after.length).toBe(before.length + 1);
   });
 });

@@ -13,7 +13,8 @@ beforeAll(async () => {
   env = await testEnv();
   const admin = await signedIn(env.app, 'admin', '10.3.0.1');
   const parentId = await orgId(env.p, '650200/650203/');
-  for (let i = 0; i < 5; i++) await admin.post('/api/v1/orgs', { parentId, name: `审计测试单位${i}`, type: 'service_station' });
+  for (let i = 0; i < 5; i++)
+    await admin.post('/api/v1/orgs', { parentId, name: `审计测试单位${i}`, type: 'service_station' });
   cliEnv = { DATABASE_URL: env.url, KEY_FILE: env.p.config.keyFile, DATA_DIR: env.dataDir };
 });
 afterAll(async () => env?.close());
@@ -27,7 +28,9 @@ async function disableAppendOnly() {
 
 describe('audit trail', () => {
   it('refuses UPDATE and DELETE in the database itself', async () => {
-    await expect(sql`UPDATE audit_log SET action = 'x' WHERE seq = 1`.execute(env.p.handle.db)).rejects.toThrow(/append-only/);
+    await expect(sql`UPDATE audit_log SET action = 'x' WHERE seq = 1`.execute(env.p.handle.db)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(sql`DELETE FROM audit_log WHERE seq = 1`.execute(env.p.handle.db)).rejects.toThrow(/append-only/);
   });
 
@@ -81,7 +84,18 @@ describe('CLI', () => {
       expect(seeded.stdout).toMatch(/演示数据/);
       expect(runCli(['seed', '--demo'], base).code).toBe(1);
       const created = runCli(
-        ['user', 'create', '--username', 'ops', '--display-name', '运维', '--org-path', '650200/', '--role', 'city_staff'],
+        [
+          'user',
+          'create',
+          '--username',
+          'ops',
+          '--display-name',
+          '运维',
+          '--org-path',
+          '650200/',
+          '--role',
+          'city_staff',
+        ],
         { ...base, SY_PASSWORD: 'Operator#Pass1' },
       );
       expect(created.stderr).toBe('');
@@ -101,7 +115,11 @@ describe('CLI', () => {
         // the restored copy verifies its audit chain and holds the user created above
         expect(runCli(['audit', 'verify'], { ...base, DATABASE_URL: target }).code).toBe(0);
         const p = createPlatform(loadConfig({ databaseUrl: target, dataDir: db.dataDir, keyFile: base.KEY_FILE }));
-        const ops = await p.handle.db.selectFrom('users').select('username').where('username', '=', 'ops').executeTakeFirst();
+        const ops = await p.handle.db
+          .selectFrom('users')
+          .select('username')
+          .where('username', '=', 'ops')
+          .executeTakeFirst();
         await p.handle.close();
         expect(ops?.username).toBe('ops');
         if (dialect === 'sqlite') expect(runCli(['restore', '--from', out, '--target', target], base).code).toBe(1);

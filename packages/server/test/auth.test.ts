@@ -142,7 +142,10 @@ describe('sessions', () => {
     const admin = await signedIn(env.app, 'admin', '10.9.0.3');
     const uid = await userId(env.p, 'jyj');
     const u = (await admin.get(`/api/v1/users/${uid}`)).json();
-    const upd = await admin.patch(`/api/v1/users/${uid}`, { version: u.version, roles: ['department_handler', 'city_staff'] });
+    const upd = await admin.patch(`/api/v1/users/${uid}`, {
+      version: u.version,
+      roles: ['department_handler', 'city_staff'],
+    });
     expect(upd.statusCode).toBe(200);
     expect((await c.get('/api/v1/users')).statusCode).toBe(200);
     const u2 = upd.json();
@@ -191,10 +194,21 @@ describe('forced password change and TOTP', () => {
 
     const weak = await c.post('/api/v1/auth/password', { currentPassword: 'Initial#Pass1', newPassword: 'short' });
     expect(weak.statusCode).toBe(400);
-    expect(weak.json().errors.map((e: { message: string }) => e.message).join()).toMatch(/长度/);
-    const same = await c.post('/api/v1/auth/password', { currentPassword: 'Initial#Pass1', newPassword: 'Initial#Pass1' });
+    expect(
+      weak
+        .json()
+        .errors.map((e: { message: string }) => e.message)
+        .join(),
+    ).toMatch(/长度/);
+    const same = await c.post('/api/v1/auth/password', {
+      currentPassword: 'Initial#Pass1',
+      newPassword: 'Initial#Pass1',
+    });
     expect(same.statusCode).toBe(400);
-    const ok = await c.post('/api/v1/auth/password', { currentPassword: 'Initial#Pass1', newPassword: 'Changed#Pass22' });
+    const ok = await c.post('/api/v1/auth/password', {
+      currentPassword: 'Initial#Pass1',
+      newPassword: 'Changed#Pass22',
+    });
     expect(ok.statusCode).toBe(204);
     expect((await c.get('/api/v1/orgs/tree')).statusCode).toBe(200);
     expect((await freshClient().login('newstaff', 'Initial#Pass1')).statusCode).toBe(401);
@@ -204,7 +218,13 @@ describe('forced password change and TOTP', () => {
   it('refuses an initial password that breaks the policy', async () => {
     const admin = await signedIn(env.app, 'admin', '10.9.0.6');
     const org = (await admin.get('/api/v1/orgs/tree')).json().items[0];
-    const res = await admin.post('/api/v1/users', { username: 'weakling', displayName: '弱', orgId: org.id, roles: ['leader'], password: 'abc' });
+    const res = await admin.post('/api/v1/users', {
+      username: 'weakling',
+      displayName: '弱',
+      orgId: org.id,
+      roles: ['leader'],
+      password: 'abc',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('password_policy');
   });
@@ -216,7 +236,9 @@ describe('forced password change and TOTP', () => {
     expect(setup.statusCode).toBe(200);
     const { secret, otpauthUrl } = setup.json();
     expect(otpauthUrl).toContain(`secret=${secret}`);
-    expect((await c.post('/api/v1/auth/totp/enable', { otp: '000000' === totp(secret) ? '111111' : '000000' })).statusCode).toBe(400);
+    expect(
+      (await c.post('/api/v1/auth/totp/enable', { otp: '000000' === totp(secret) ? '111111' : '000000' })).statusCode,
+    ).toBe(400);
     expect((await c.post('/api/v1/auth/totp/enable', { otp: totp(secret) })).statusCode).toBe(204);
 
     const noCode = await freshClient().login('auditor');
@@ -225,7 +247,11 @@ describe('forced password change and TOTP', () => {
     const wrong = totp(secret) === '123456' ? '654321' : '123456';
     expect((await freshClient().login('auditor', undefined, wrong)).json().code).toBe('otp_invalid');
     expect((await freshClient().login('auditor', undefined, totp(secret))).statusCode).toBe(200);
-    const row = await env.p.handle.db.selectFrom('users').select('totp_secret').where('username', '=', 'auditor').executeTakeFirstOrThrow();
+    const row = await env.p.handle.db
+      .selectFrom('users')
+      .select('totp_secret')
+      .where('username', '=', 'auditor')
+      .executeTakeFirstOrThrow();
     expect(row.totp_secret).not.toContain(secret);
   });
 });

@@ -15,7 +15,10 @@ async function orgCount() {
   return (await env.p.handle.db.selectFrom('orgs').select('id').execute()).length;
 }
 
-function expectChineseProblem(res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number) {
+function expectChineseProblem(
+  res: { statusCode: number; headers: Record<string, unknown>; body: string },
+  status: number,
+) {
   expect(res.statusCode).toBe(status);
   expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
   const body = JSON.parse(res.body);
@@ -28,7 +31,9 @@ function expectChineseProblem(res: { statusCode: number; headers: Record<string,
 describe('bad input', () => {
   it('malformed JSON → 400 problem, nothing stored', async () => {
     const before = await orgCount();
-    const res = await admin.request('POST', '/api/v1/orgs', '{"parentId": "x", "name": ', { 'content-type': 'application/json' });
+    const res = await admin.request('POST', '/api/v1/orgs', '{"parentId": "x", "name": ', {
+      'content-type': 'application/json',
+    });
     expect(expectChineseProblem(res, 400).code).toBe('malformed_json');
     expect(await orgCount()).toBe(before);
   });
@@ -42,7 +47,11 @@ describe('bad input', () => {
   it('wrong types → 400 with a path per error', async () => {
     const res = await admin.post('/api/v1/orgs', { parentId: 12, name: ['a'], type: 'castle' });
     const body = expectChineseProblem(res, 400);
-    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.name', 'body.parentId', 'body.type']);
+    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'body.name',
+      'body.parentId',
+      'body.type',
+    ]);
   });
 
   it('oversized body (> 1 MB) → 413', async () => {
@@ -51,7 +60,9 @@ describe('bad input', () => {
   });
 
   it('a non-JSON content type → 415', async () => {
-    const res = await admin.request('POST', '/api/v1/orgs', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await admin.request('POST', '/api/v1/orgs', 'name=x', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expectChineseProblem(res, 415);
   });
 
@@ -70,7 +81,9 @@ describe('bad input', () => {
 
   it('accepts real names in Chinese, Uyghur script and with brackets', async () => {
     for (const name of ['克拉玛依区（试点）服务站', 'قاراماي مەھەللىسى', 'No.1 社区·东区']) {
-      expect((await admin.post('/api/v1/orgs', { parentId, name, type: 'service_station' })).statusCode, name).toBe(201);
+      expect((await admin.post('/api/v1/orgs', { parentId, name, type: 'service_station' })).statusCode, name).toBe(
+        201,
+      );
     }
   });
 

@@ -23,10 +23,14 @@ async function freePort(): Promise<number> {
 }
 
 async function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
-    env: { ...process.env, ...env, DEMO: '1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, 'serve', '--port', String(port), '--host', '127.0.0.1'],
+    {
+      env: { ...process.env, ...env, DEMO: '1', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   for (let i = 0; i < 200; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child;
@@ -105,7 +109,11 @@ describe('crash safety', () => {
       expect(missing).toEqual([]);
       expect(acked.length).toBeGreaterThanOrEqual(120);
       // every stored org has exactly its one audit row: no half-applied change survived
-      const audited = await p.handle.db.selectFrom('audit_log').select('entity_id').where('action', '=', 'org.create').execute();
+      const audited = await p.handle.db
+        .selectFrom('audit_log')
+        .select('entity_id')
+        .where('action', '=', 'org.create')
+        .execute();
       expect(new Set(audited.map((a) => a.entity_id))).toEqual(new Set(rows.map((r) => r.id)));
       if (dialect === 'sqlite') {
         const check = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(p.handle.db);

@@ -137,6 +137,10 @@ export async function orgId(p: Platform, orgPath: string): Promise<string> {
 }
 
 export async function userId(p: Platform, username: string): Promise<string> {
-  const r = await p.handle.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+  const r = await p.handle.db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', username)
+    .executeTakeFirstOrThrow();
   return r.id;
 }

@@ -31,7 +31,9 @@ describe('organisation tree scope', () => {
   it('shows the city everything and a unit liaison only the unit', async () => {
     const city = await signedIn(env.app, 'city', '10.1.0.3');
     const all: OrgJson[] = (await city.get('/api/v1/orgs/tree')).json().items;
-    expect(names(all)).toEqual(expect.arrayContaining(['独山子区退役军人事务局', '乌尔禾区退役军人事务局', '克拉玛依军分区', '市教育局']));
+    expect(names(all)).toEqual(
+      expect.arrayContaining(['独山子区退役军人事务局', '乌尔禾区退役军人事务局', '克拉玛依军分区', '市教育局']),
+    );
     const unit = await signedIn(env.app, 'unit1', '10.1.0.4');
     expect(names((await unit.get('/api/v1/orgs/tree')).json().items)).toEqual(['驻市部队甲']);
   });
@@ -47,13 +49,20 @@ describe('organisation tree scope', () => {
 describe('organisation management', () => {
   it('creates, renames, moves, deactivates and reactivates an org, auditing each step', async () => {
     const district = await orgId(env.p, '650200/650203/');
-    const created = await admin.post('/api/v1/orgs', { parentId: district, name: '新建街道服务站', code: 'newst', type: 'service_station' });
+    const created = await admin.post('/api/v1/orgs', {
+      parentId: district,
+      name: '新建街道服务站',
+      code: 'newst',
+      type: 'service_station',
+    });
     expect(created.statusCode).toBe(201);
     const org: OrgJson = created.json();
     expect(org.path).toBe('650200/650203/newst/');
     expect(org).toMatchObject({ side: 'civilian', depth: 2, active: true, version: 1 });
 
-    const child = (await admin.post('/api/v1/orgs', { parentId: org.id, name: '新建社区', code: 'newcm', type: 'service_station' })).json();
+    const child = (
+      await admin.post('/api/v1/orgs', { parentId: org.id, name: '新建社区', code: 'newcm', type: 'service_station' })
+    ).json();
     const renamed = await admin.patch(`/api/v1/orgs/${org.id}`, { version: 1, name: '更名后的服务站' });
     expect(renamed.statusCode).toBe(200);
     expect(renamed.json().name).toBe('更名后的服务站');
@@ -77,7 +86,11 @@ describe('organisation management', () => {
     expect(moved.statusCode).toBe(200);
     expect(moved.json().path).toBe('650200/650202/newst/');
     expect((await admin.get(`/api/v1/orgs/${child.id}`)).json().path).toBe('650200/650202/newst/newcm/');
-    const row = await env.p.handle.db.selectFrom('users').select('org_path').where('username', '=', 'mover').executeTakeFirstOrThrow();
+    const row = await env.p.handle.db
+      .selectFrom('users')
+      .select('org_path')
+      .where('username', '=', 'mover')
+      .executeTakeFirstOrThrow();
     expect(row.org_path).toBe('650200/650202/newst/newcm/');
     // the district that lost it no longer sees it, the one that gained it does
     const klmy = await signedIn(env.app, 'klmy', '10.1.0.6');
@@ -105,14 +118,28 @@ describe('organisation management', () => {
       .where('entity_id', '=', org.id)
       .orderBy('seq')
       .execute();
-    expect(trail.map((r) => r.action)).toEqual(['org.create', 'org.update', 'org.move', 'org.deactivate', 'org.activate']);
+    expect(trail.map((r) => r.action)).toEqual([
+      'org.create',
+      'org.update',
+      'org.move',
+      'org.deactivate',
+      'org.activate',
+    ]);
     expect(JSON.parse(trail[1]!.changes!)).toEqual({ name: ['新建街道服务站', '更名后的服务站'] });
   });
 
   it('refuses duplicate codes under one parent', async () => {
     const district = await orgId(env.p, '650200/650204/');
-    expect((await admin.post('/api/v1/orgs', { parentId: district, name: '甲', code: 'dup', type: 'service_station' })).statusCode).toBe(201);
-    const again = await admin.post('/api/v1/orgs', { parentId: district, name: '乙', code: 'dup', type: 'service_station' });
+    expect(
+      (await admin.post('/api/v1/orgs', { parentId: district, name: '甲', code: 'dup', type: 'service_station' }))
+        .statusCode,
+    ).toBe(201);
+    const again = await admin.post('/api/v1/orgs', {
+      parentId: district,
+      name: '乙',
+      code: 'dup',
+      type: 'service_station',
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('org_code_taken');
   });
@@ -128,21 +155,46 @@ describe('organisation management', () => {
     });
     const c = new Client(env.app, '10.1.0.8');
     expect((await c.login('klmyadmin', 'District#Admin1')).statusCode).toBe(200);
-    expect((await c.post('/api/v1/auth/password', { currentPassword: 'District#Admin1', newPassword: 'District#Admin2' })).statusCode).toBe(204);
+    expect(
+      (await c.post('/api/v1/auth/password', { currentPassword: 'District#Admin1', newPassword: 'District#Admin2' }))
+        .statusCode,
+    ).toBe(204);
     const street = await orgId(env.p, '650200/650203/650203001/');
-    expect((await c.post('/api/v1/orgs', { parentId: street, name: '新社区', type: 'service_station' })).statusCode).toBe(201);
+    expect(
+      (await c.post('/api/v1/orgs', { parentId: street, name: '新社区', type: 'service_station' })).statusCode,
+    ).toBe(201);
     const other = await orgId(env.p, '650200/650202/');
-    expect((await c.post('/api/v1/orgs', { parentId: other, name: '越界社区', type: 'service_station' })).statusCode).toBe(404);
+    expect(
+      (await c.post('/api/v1/orgs', { parentId: other, name: '越界社区', type: 'service_station' })).statusCode,
+    ).toBe(404);
     // it may not restructure its own district root
     const self = (await c.get(`/api/v1/orgs/${district}`)).json();
     expect((await c.post(`/api/v1/orgs/${district}/deactivate`, { version: self.version })).statusCode).toBe(403);
     // it may create district staff but not city roles, and only inside its district
-    const ok = await c.post('/api/v1/users', { username: 'klmystaff2', displayName: '区工作人员二', orgId: street, roles: ['district_staff'], password: 'Staff#Pass123' });
+    const ok = await c.post('/api/v1/users', {
+      username: 'klmystaff2',
+      displayName: '区工作人员二',
+      orgId: street,
+      roles: ['district_staff'],
+      password: 'Staff#Pass123',
+    });
     expect(ok.statusCode).toBe(201);
-    const tooHigh = await c.post('/api/v1/users', { username: 'sneaky', displayName: '越权', orgId: street, roles: ['city_admin'], password: 'Staff#Pass123' });
+    const tooHigh = await c.post('/api/v1/users', {
+      username: 'sneaky',
+      displayName: '越权',
+      orgId: street,
+      roles: ['city_admin'],
+      password: 'Staff#Pass123',
+    });
     expect(tooHigh.statusCode).toBe(403);
     expect(tooHigh.json().detail).toContain('市级管理员');
-    const elsewhere = await c.post('/api/v1/users', { username: 'sneaky2', displayName: '越界', orgId: other, roles: ['district_staff'], password: 'Staff#Pass123' });
+    const elsewhere = await c.post('/api/v1/users', {
+      username: 'sneaky2',
+      displayName: '越界',
+      orgId: other,
+      roles: ['district_staff'],
+      password: 'Staff#Pass123',
+    });
     expect(elsewhere.statusCode).toBe(404);
     // the browser cannot smuggle the user into another district by editing
     const created = ok.json();
@@ -154,7 +206,13 @@ describe('organisation management', () => {
 describe('user management', () => {
   it('refuses a taken username case-insensitively', async () => {
     const org = await orgId(env.p, '650200/');
-    const res = await admin.post('/api/v1/users', { username: 'KLMY', displayName: '重复', orgId: org, roles: ['leader'], password: 'Another#Pass1' });
+    const res = await admin.post('/api/v1/users', {
+      username: 'KLMY',
+      displayName: '重复',
+      orgId: org,
+      roles: ['leader'],
+      password: 'Another#Pass1',
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('username_taken');
   });
@@ -162,7 +220,9 @@ describe('user management', () => {
   it('resets a password, ends the sessions and forces a change', async () => {
     const c = await signedIn(env.app, 'weh', '10.1.0.9');
     const uid = (await c.get('/api/v1/auth/me')).json().user.id;
-    expect((await admin.post(`/api/v1/users/${uid}/reset-password`, { password: 'Reset#Pass123' })).statusCode).toBe(204);
+    expect((await admin.post(`/api/v1/users/${uid}/reset-password`, { password: 'Reset#Pass123' })).statusCode).toBe(
+      204,
+    );
     expect((await c.get('/api/v1/auth/me')).statusCode).toBe(401);
     const again = await c.login('weh', 'Reset#Pass123');
     expect(again.json().user.mustChangePassword).toBe(true);

@@ -26,7 +26,9 @@ describe('password policy', () => {
   });
   it('honours a configured policy', () => {
     expect(checkPassword('Abcdef1!', { minLength: 8, minClasses: 4, maxAgeDays: 0 })).toEqual([]);
-    expect(checkPassword('Abcdefg1', { minLength: 8, minClasses: 4, maxAgeDays: 0 })).toEqual(['password.tooFewClasses']);
+    expect(checkPassword('Abcdefg1', { minLength: 8, minClasses: 4, maxAgeDays: 0 })).toEqual([
+      'password.tooFewClasses',
+    ]);
   });
 });
 
@@ -70,7 +72,9 @@ describe('TOTP (RFC 6238 / RFC 4226 vectors)', () => {
 describe('scope paths', () => {
   it('bounds a subtree by the byte after "/"', () => {
     expect(prefixEnd('650200/650203/')).toBe('650200/6502030');
-    expect('650200/650203/650203001/' >= '650200/650203/' && '650200/650203/650203001/' < prefixEnd('650200/650203/')).toBe(true);
+    expect(
+      '650200/650203/650203001/' >= '650200/650203/' && '650200/650203/650203001/' < prefixEnd('650200/650203/'),
+    ).toBe(true);
     // a sibling whose code merely starts with the same digits is outside
     expect('650200/6502031/' < prefixEnd('650200/650203/')).toBe(false);
     expect(() => prefixEnd('650200')).toThrow();
@@ -131,7 +135,9 @@ describe('audit chain hashing', () => {
     expect(JSON.parse(canonicalRow(row)).at(-1)).toBe(GENESIS_HASH);
   });
   it('diffs only changed fields and masks secrets', () => {
-    expect(diffFields({ name: 'a', code: 'c', version: 1 }, { name: 'b', code: 'c', version: 2 })).toEqual({ name: ['a', 'b'] });
+    expect(diffFields({ name: 'a', code: 'c', version: 1 }, { name: 'b', code: 'c', version: 2 })).toEqual({
+      name: ['a', 'b'],
+    });
     expect(diffFields({ password_hash: 'x' }, { password_hash: 'y' })).toEqual({ password_hash: ['***', '***'] });
   });
 });
@@ -149,7 +155,10 @@ describe('field encryption (SM4-CTR + HMAC-SM3)', () => {
     expect(() => crypto.decrypt(parts.join('.'))).toThrow(/authentication/);
   });
   it('keeps blind indexes stable across key rotation', () => {
-    const rotated = new SmCryptoProvider({ current: 'k2', keys: { k1: Buffer.alloc(32, 7).toString('base64'), k2: Buffer.alloc(32, 9).toString('base64') } });
+    const rotated = new SmCryptoProvider({
+      current: 'k2',
+      keys: { k1: Buffer.alloc(32, 7).toString('base64'), k2: Buffer.alloc(32, 9).toString('base64') },
+    });
     expect(rotated.mac('id', 'x')).toBe(crypto.mac('id', 'x'));
     expect(rotated.decrypt(crypto.encrypt('old'))).toBe('old');
   });

@@ -24,7 +24,8 @@ export async function restore(from: string, targetUrl: string): Promise<void> {
   if (!fs.existsSync(from)) throw new Error(`backup file not found: ${from}`);
   if (targetUrl.startsWith('sqlite:')) {
     const file = sqliteFile(targetUrl);
-    if (fs.existsSync(file)) throw new Error(`target database already exists: ${file} (restore only into a new data dir)`);
+    if (fs.existsSync(file))
+      throw new Error(`target database already exists: ${file} (restore only into a new data dir)`);
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.copyFileSync(from, file);
     const db = new SqliteDatabase(file);
@@ -36,6 +37,8 @@ export async function restore(from: string, targetUrl: string): Promise<void> {
     }
     return;
   }
-  const r = spawnSync('pg_restore', ['--no-owner', '--exit-on-error', `--dbname=${targetUrl}`, from], { stdio: 'inherit' });
+  const r = spawnSync('pg_restore', ['--no-owner', '--exit-on-error', `--dbname=${targetUrl}`, from], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error(`pg_restore failed (exit ${r.status ?? r.error?.message})`);
 }

@@ -50,9 +50,20 @@ export async function insertOrg(trx: Tx, parentPath: string | null, o: SeedOrg):
 
 export async function insertUser(
   trx: Tx,
-  u: { username: string; displayName: string; orgPath: string; roles: Role[]; passwordHash: string; mustChange: boolean },
+  u: {
+    username: string;
+    displayName: string;
+    orgPath: string;
+    roles: Role[];
+    passwordHash: string;
+    mustChange: boolean;
+  },
 ): Promise<string> {
-  const org = await trx.selectFrom('orgs').select(['id', 'path']).where('path', '=', u.orgPath).executeTakeFirstOrThrow();
+  const org = await trx
+    .selectFrom('orgs')
+    .select(['id', 'path'])
+    .where('path', '=', u.orgPath)
+    .executeTakeFirstOrThrow();
   const id = uuidv7();
   const now = nowIso();
   await trx
@@ -101,7 +112,8 @@ export async function seedDemo(p: Platform): Promise<{ orgs: number; users: numb
       const dp = await add(root, { code: d.code, name: d.name, type: 'veterans_bureau', regionCode: d.regionCode });
       for (const s of d.streets) {
         const sp = await add(dp, { code: s.code, name: s.name, type: 'service_station', regionCode: s.code });
-        for (const [code, name] of s.communities) await add(sp, { code: code!, name: name!, type: 'service_station', regionCode: code });
+        for (const [code, name] of s.communities)
+          await add(sp, { code: code!, name: name!, type: 'service_station', regionCode: code });
       }
     }
     const mil = await add(root, { code: karamay.military.code, name: karamay.military.name, type: 'military_command' });

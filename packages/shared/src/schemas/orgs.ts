@@ -30,7 +30,11 @@ export const orgListQuery = z.strictObject({
 export const orgPage = pageOf(orgSchema);
 export const orgTree = z.object({ items: z.array(orgSchema) });
 
-export const orgCode = z.string().trim().toLowerCase().regex(ORG_CODE_PATTERN, { message: t('validation.orgCode') });
+export const orgCode = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(ORG_CODE_PATTERN, { message: t('validation.orgCode') });
 
 export const createOrgBody = z.strictObject({
   parentId: idSchema,

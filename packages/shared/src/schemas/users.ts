@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { t } from '../i18n/index.js';
 import { ROLES } from '../access.js';
+import { t } from '../i18n/index.js';
 import { idSchema, nameSchema, pageOf, pageQuery } from './common.js';
 
 export const userSchema = z.object({

@@ -19,7 +19,9 @@ export function auditRoutes(p: Platform): FastifyPluginAsyncZod {
         const { page, pageSize, actor, action, entityType, entityId, from, to } = req.query;
         let qb = p.handle.db
           .selectFrom('audit_log')
-          .where((eb) => scopeWhere(eb, ctxOf(req).actor.scope, { path: 'audit_log.org_path', orgId: 'audit_log.org_id' }));
+          .where((eb) =>
+            scopeWhere(eb, ctxOf(req).actor.scope, { path: 'audit_log.org_path', orgId: 'audit_log.org_id' }),
+          );
         if (actor) qb = qb.where('actor_name', '=', actor);
         if (action) qb = qb.where('action', '=', action);
         if (entityType) qb = qb.where('entity_type', '=', entityType);

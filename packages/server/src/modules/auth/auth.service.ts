@@ -31,7 +31,12 @@ export class AuthService {
     return this.p.handle.db;
   }
 
-  private async failed(origin: Origin, username: string, reason: string, user?: { id: string; org_id: string; org_path: string }) {
+  private async failed(
+    origin: Origin,
+    username: string,
+    reason: string,
+    user?: { id: string; org_id: string; org_path: string },
+  ) {
     await this.lockout.fail(Lockout.userKey(username), Lockout.ipKey(origin.ip));
     await this.p.audit.event(
       this.db,
@@ -170,7 +175,12 @@ export class AuthService {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('users')
-        .set({ totp_secret: user.totp_pending_secret, totp_pending_secret: null, totp_enabled: 1, updated_at: nowIso() })
+        .set({
+          totp_secret: user.totp_pending_secret,
+          totp_pending_secret: null,
+          totp_enabled: 1,
+          updated_at: nowIso(),
+        })
         .where('id', '=', actor.userId)
         .execute();
       await this.p.audit.append(trx, auditActorOf({ actor, ...origin }), {

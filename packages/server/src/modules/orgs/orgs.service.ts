@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { type createOrgBody, type moveOrgBody, ORG_TYPE_SIDE, type Org, type updateOrgBody } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { rewritePaths } from '../../platform/access/scoped-tables.js';
-import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { diffFields } from '../../platform/audit/audit.js';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
@@ -33,7 +33,10 @@ export class OrgsService {
   }
 
   /** Changes run in one transaction with their audit row; the result is re-read inside it. */
-  private async change(ctx: RequestCtx, fn: (trx: Tx) => Promise<{ id: string; action: string; before: OrgRow | null }>) {
+  private async change(
+    ctx: RequestCtx,
+    fn: (trx: Tx) => Promise<{ id: string; action: string; before: OrgRow | null }>,
+  ) {
     return this.db.transaction().execute(async (trx) => {
       const { id, action, before } = await fn(trx);
       const after = (await orgsRepo.get(trx, { kind: 'all' }, id)) as OrgRow;
@@ -57,7 +60,8 @@ export class OrgsService {
   /** The caller may not restructure the org their own scope hangs from (nor anything above it). */
   private assertBelowScopeRoot(ctx: RequestCtx, row: OrgRow) {
     const s = ctx.actor.scope;
-    if (s.kind !== 'all' && row.path.length <= s.path.length) throw new AppError(403, 'org_out_of_scope', 'org.outOfScope');
+    if (s.kind !== 'all' && row.path.length <= s.path.length)
+      throw new AppError(403, 'org_out_of_scope', 'org.outOfScope');
   }
 
   async create(ctx: RequestCtx, body: z.infer<typeof createOrgBody>): Promise<Org> {
@@ -92,7 +96,8 @@ export class OrgsService {
   async rename(ctx: RequestCtx, id: string, body: z.infer<typeof updateOrgBody>): Promise<Org> {
     return this.change(ctx, async (trx) => {
       const before = await this.loadForChange(trx, ctx, id, body.version);
-      if (!(await orgsRepo.update(trx, id, body.version, { name: body.name, updated_at: nowIso() }))) throw versionConflict();
+      if (!(await orgsRepo.update(trx, id, body.version, { name: body.name, updated_at: nowIso() })))
+        throw versionConflict();
       return { id, action: 'org.update', before };
     });
   }
@@ -110,7 +115,8 @@ export class OrgsService {
         if (await orgsRepo.pathTaken(trx, newPath)) throw conflict('org_code_taken', 'org.codeTaken');
         await rewritePaths(trx, before.path, newPath);
       }
-      if (!(await orgsRepo.update(trx, id, body.version, { parent_id: parent.id, updated_at: nowIso() }))) throw versionConflict();
+      if (!(await orgsRepo.update(trx, id, body.version, { parent_id: parent.id, updated_at: nowIso() })))
+        throw versionConflict();
       return { id, action: 'org.move', before };
     });
   }
@@ -119,12 +125,14 @@ export class OrgsService {
     return this.change(ctx, async (trx) => {
       const before = await this.loadForChange(trx, ctx, id, version);
       this.assertBelowScopeRoot(ctx, before);
-      if (!active && (await orgsRepo.activeChildCount(trx, id)) > 0) throw conflict('org_has_children', 'org.hasActiveChildren');
+      if (!active && (await orgsRepo.activeChildCount(trx, id)) > 0)
+        throw conflict('org_has_children', 'org.hasActiveChildren');
       if (active && before.parent_id) {
         const parent = await orgsRepo.get(trx, { kind: 'all' }, before.parent_id);
         if (parent && !parent.active) throw conflict('parent_inactive', 'org.inactiveParent');
       }
-      if (!(await orgsRepo.update(trx, id, version, { active: active ? 1 : 0, updated_at: nowIso() }))) throw versionConflict();
+      if (!(await orgsRepo.update(trx, id, version, { active: active ? 1 : 0, updated_at: nowIso() })))
+        throw versionConflict();
       return { id, action: active ? 'org.activate' : 'org.deactivate', before };
     });
   }

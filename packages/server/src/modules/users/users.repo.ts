@@ -96,7 +96,11 @@ export const usersRepo = {
 
   async setRoles(db: Queryable, userId: string, roles: Role[]): Promise<void> {
     await db.deleteFrom('user_roles').where('user_id', '=', userId).execute();
-    if (roles.length) await db.insertInto('user_roles').values(roles.map((role) => ({ user_id: userId, role }))).execute();
+    if (roles.length)
+      await db
+        .insertInto('user_roles')
+        .values(roles.map((role) => ({ user_id: userId, role })))
+        .execute();
   },
 
   async usernameTaken(db: Queryable, username: string): Promise<boolean> {

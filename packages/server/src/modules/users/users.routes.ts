@@ -1,4 +1,12 @@
-import { createUserBody, idParams, resetPasswordBody, updateUserBody, userListQuery, userPage, userSchema } from '@shuangyong/shared';
+import {
+  createUserBody,
+  idParams,
+  resetPasswordBody,
+  updateUserBody,
+  userListQuery,
+  userPage,
+  userSchema,
+} from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ctxOf } from '../../platform/http/pipeline.js';
@@ -42,7 +50,13 @@ export function usersRoutes(users: UsersService): FastifyPluginAsyncZod {
       '/users/:id',
       {
         config: { access: { permission: 'user:manage', target: 'user' } },
-        schema: { tags, summary: '修改用户（姓名、单位、角色）', params: idParams, body: updateUserBody, response: { 200: userSchema } },
+        schema: {
+          tags,
+          summary: '修改用户（姓名、单位、角色）',
+          params: idParams,
+          body: updateUserBody,
+          response: { 200: userSchema },
+        },
       },
       async (req) => users.update(ctxOf(req), req.params.id, req.body),
     );

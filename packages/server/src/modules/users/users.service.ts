@@ -1,18 +1,18 @@
 import {
-  type createUserBody,
   checkPassword,
+  type createUserBody,
   grantableRoles,
   type Role,
+  t,
   type User,
   type updateUserBody,
-  t,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
 import type { Scope } from '../../platform/access/scope.js';
+import { diffFields } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { Lockout } from '../../platform/auth/lockout.js';
 import { hashPassword } from '../../platform/auth/password.js';
-import { diffFields } from '../../platform/audit/audit.js';
 import type { Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/index.js';
 import { AppError, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
@@ -60,7 +60,12 @@ export class UsersService {
   }
 
   /** Loads a user the caller may manage: in scope, current version, and holding only grantable roles. */
-  private async loadForChange(trx: Tx, ctx: RequestCtx, id: string, version?: number): Promise<{ row: UserRow; roles: Role[] }> {
+  private async loadForChange(
+    trx: Tx,
+    ctx: RequestCtx,
+    id: string,
+    version?: number,
+  ): Promise<{ row: UserRow; roles: Role[] }> {
     const row = await usersRepo.row(trx, ctx.actor.scope, id);
     if (!row) throw notFound();
     if (version !== undefined && row.version !== version) throw versionConflict();
@@ -69,13 +74,23 @@ export class UsersService {
     return { row, roles };
   }
 
-  private async finish(trx: Tx, ctx: RequestCtx, id: string, action: string, before: object | null, extra: object = {}) {
+  private async finish(
+    trx: Tx,
+    ctx: RequestCtx,
+    id: string,
+    action: string,
+    before: object | null,
+    extra: object = {},
+  ) {
     const after = (await usersRepo.row(trx, { kind: 'all' }, id)) as UserRow;
     await this.p.audit.append(trx, auditActorOf(ctx), {
       action,
       entityType: 'user',
       entityId: id,
-      changes: { ...diffFields(before as Record<string, unknown> | null, after as unknown as Record<string, unknown>), ...extra },
+      changes: {
+        ...diffFields(before as Record<string, unknown> | null, after as unknown as Record<string, unknown>),
+        ...extra,
+      },
     });
     return (await usersRepo.get(trx, { kind: 'all' }, id)) as User;
   }
@@ -166,4 +181,3 @@ export class UsersService {
     });
   }
 }
-

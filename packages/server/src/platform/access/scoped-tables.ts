@@ -6,7 +6,9 @@ import { prefixEnd } from './scope.js';
  * Every table whose rows carry their owner's org path. Moving an org rewrites the paths of its
  * subtree in all of them in one transaction. Modules add their tables here as they land.
  */
-export const SCOPED_TABLES: readonly { table: string; pathColumn: string }[] = [{ table: 'users', pathColumn: 'org_path' }];
+export const SCOPED_TABLES: readonly { table: string; pathColumn: string }[] = [
+  { table: 'users', pathColumn: 'org_path' },
+];
 
 /** Rewrites `oldPrefix…` to `newPrefix…` in the path column of every scoped table and of orgs. */
 export async function rewritePaths(trx: Tx, oldPrefix: string, newPrefix: string): Promise<void> {

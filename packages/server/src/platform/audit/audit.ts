@@ -132,7 +132,10 @@ export class AuditLog {
   }
 
   /** Walks the whole chain; reports the first row whose hash or link does not hold. */
-  async verify(db: Queryable, batch = 5000): Promise<{ ok: boolean; checked: number; firstBrokenSeq: number | null; reason: string | null }> {
+  async verify(
+    db: Queryable,
+    batch = 5000,
+  ): Promise<{ ok: boolean; checked: number; firstBrokenSeq: number | null; reason: string | null }> {
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1;
     let checked = 0;
@@ -148,7 +151,8 @@ export class AuditLog {
         const seq = Number(r.seq);
         if (seq !== expectedSeq) return { ok: false, checked, firstBrokenSeq: expectedSeq, reason: 'missing' };
         if (r.prev_hash !== prevHash) return { ok: false, checked, firstBrokenSeq: seq, reason: 'link' };
-        if (chainHash(this.crypto, { ...r, seq }) !== r.hash) return { ok: false, checked, firstBrokenSeq: seq, reason: 'hash' };
+        if (chainHash(this.crypto, { ...r, seq }) !== r.hash)
+          return { ok: false, checked, firstBrokenSeq: seq, reason: 'hash' };
         prevHash = r.hash;
         expectedSeq++;
         checked++;

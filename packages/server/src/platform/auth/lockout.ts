@@ -49,9 +49,13 @@ export class Lockout {
         .insertInto('auth_failures')
         .values({ key, count, first_at: now.toISOString(), locked_until: lockedUntil })
         .onConflict((oc) =>
-          oc.column('key').doUpdateSet(
-            fresh ? { count, first_at: now.toISOString(), locked_until: lockedUntil } : { count, locked_until: lockedUntil },
-          ),
+          oc
+            .column('key')
+            .doUpdateSet(
+              fresh
+                ? { count, first_at: now.toISOString(), locked_until: lockedUntil }
+                : { count, locked_until: lockedUntil },
+            ),
         )
         .execute();
     }

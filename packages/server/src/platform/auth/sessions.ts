@@ -26,7 +26,11 @@ export class Sessions {
     return this.crypto.hash(`session:${token}`);
   }
 
-  async create(userId: string, ip: string, userAgent: string | undefined): Promise<{ token: string; csrfToken: string }> {
+  async create(
+    userId: string,
+    ip: string,
+    userAgent: string | undefined,
+  ): Promise<{ token: string; csrfToken: string }> {
     const { session } = await this.settings.security();
     const token = this.crypto.randomToken(32);
     const csrfToken = this.crypto.randomToken(24);
@@ -91,7 +95,8 @@ export class Sessions {
     const roles = ROLES.filter((r) => roleRows.some((x) => x.role === r)) as Role[];
     const scopeKind = scopeKindOf(roles);
     const passwordExpired =
-      passwordPolicy.maxAgeDays > 0 && now - Date.parse(row.password_changed_at) > passwordPolicy.maxAgeDays * 86_400_000;
+      passwordPolicy.maxAgeDays > 0 &&
+      now - Date.parse(row.password_changed_at) > passwordPolicy.maxAgeDays * 86_400_000;
     const actor: Actor = {
       userId: row.user_id,
       username: row.username,

@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -56,7 +64,10 @@ export class SmCryptoProvider implements CryptoProvider {
   constructor(private readonly keyFile: KeyFile) {
     for (const [id, k] of Object.entries(keyFile.keys)) {
       const master = Buffer.from(k, 'base64');
-      this.derived.set(id, { enc: derive(master, 'shuangyong/sm4-ctr', 16), mac: derive(master, 'shuangyong/hmac-sm3', 32) });
+      this.derived.set(id, {
+        enc: derive(master, 'shuangyong/sm4-ctr', 16),
+        mac: derive(master, 'shuangyong/hmac-sm3', 32),
+      });
     }
     // Blind indexes must stay stable across key rotation: it is derived from the first key ever used.
     const first = Object.keys(keyFile.keys).sort()[0] as string;
@@ -89,7 +100,8 @@ export class SmCryptoProvider implements CryptoProvider {
     const ct = Buffer.from(ctS, 'base64url');
     const mac = Buffer.from(macS, 'base64url');
     const expected = createHmac('sm3', k.mac).update(`v1.${keyId}.`).update(iv).update(ct).digest();
-    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw new Error('ciphertext failed authentication');
+    if (mac.length !== expected.length || !timingSafeEqual(mac, expected))
+      throw new Error('ciphertext failed authentication');
     const decipher = createDecipheriv('sm4-ctr', k.enc, iv);
     return Buffer.concat([decipher.update(ct), decipher.final()]).toString('utf8');
   }

@@ -67,8 +67,10 @@ export function installAccessPipeline(
   app.addHook('onReady', async () => {
     for (const r of table) {
       const target = r.access.public ? undefined : r.access.target;
-      if (r.url.includes(':id') && !target) throw new Error(`route ${r.method} ${r.url} has :id but declares no target`);
-      if (target && !targets.has(target)) throw new Error(`route ${r.method} ${r.url}: no resolver for target '${target}'`);
+      if (r.url.includes(':id') && !target)
+        throw new Error(`route ${r.method} ${r.url} has :id but declares no target`);
+      if (target && !targets.has(target))
+        throw new Error(`route ${r.method} ${r.url}: no resolver for target '${target}'`);
     }
   });
 
@@ -104,7 +106,8 @@ export function installAccessPipeline(
       return sendProblem(reply, 403, 'csrf', 'error.csrf');
     }
     if (!access.allowPending) {
-      if (actor.mustChangePassword) return sendProblem(reply, 403, 'password_change_required', 'error.passwordChangeRequired');
+      if (actor.mustChangePassword)
+        return sendProblem(reply, 403, 'password_change_required', 'error.passwordChangeRequired');
       if (actor.totpRequired && !actor.totpEnabled)
         return sendProblem(reply, 403, 'totp_enrollment_required', 'error.totpEnrollmentRequired');
     }
@@ -124,7 +127,8 @@ export function installAccessPipeline(
     if (!access || access.public || !access.target || !req.actor) return;
     const id = (req.params as { id?: unknown }).id;
     const resolver = targets.get(access.target);
-    const visible = typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) && resolver ? await resolver(req.actor.scope, id) : false;
+    const visible =
+      typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) && resolver ? await resolver(req.actor.scope, id) : false;
     if (!visible) return sendProblem(reply, 404, 'not_found', 'error.notFound');
   });
 

@@ -23,7 +23,11 @@ export function sendProblem(
 function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   const code = e?.code ?? '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code))
+  if (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(
+      code,
+    )
+  )
     return true;
   const msg = e?.message ?? '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|SQLITE_BUSY|database is locked/.test(
@@ -57,7 +61,8 @@ export function installErrorHandler(app: FastifyInstance): void {
         return sendProblem(reply, 400, 'bad_request', 'error.badRequest');
     }
     if (err.statusCode === 429) return sendProblem(reply, 429, 'rate_limited', 'error.rateLimited');
-    if (err instanceof SyntaxError && err.statusCode === 400) return sendProblem(reply, 400, 'malformed_json', 'error.malformedJson');
+    if (err instanceof SyntaxError && err.statusCode === 400)
+      return sendProblem(reply, 400, 'malformed_json', 'error.malformedJson');
     if (isDatabaseUnavailable(err)) {
       req.log.warn({ err }, 'database unavailable');
       return sendProblem(reply, 503, 'unavailable', 'error.unavailable');

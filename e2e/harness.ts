@@ -48,7 +48,12 @@ export async function start(): Promise<Running> {
     process.execPath,
     [SERVER, 'serve', '--demo', '--port', String(port), '--host', '127.0.0.1'],
     {
-      env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: `sqlite:${path.join(dataDir, 'e2e.db')}`,
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );

@@ -17,6 +17,7 @@ import { registerHealth } from './modules/health/health.routes.js';
 import { orgsRepo } from './modules/orgs/orgs.repo.js';
 import { orgsRoutes } from './modules/orgs/orgs.routes.js';
 import { OrgsService } from './modules/orgs/orgs.service.js';
+import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { usersRepo } from './modules/users/users.repo.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -112,6 +113,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
       await api.register(orgsRoutes(services.orgs));
       await api.register(usersRoutes(services.users));
       await api.register(auditRoutes(p));
+      await api.register(settingsRoutes(p));
     },
     { prefix: '/api/v1' },
   );

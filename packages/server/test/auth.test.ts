@@ -279,3 +279,39 @@ describe('outside demo mode', () => {
     }
   });
 });
+
+describe('security settings', () => {
+  it('are read and changed by the system administrator only, audited, and applied to the next login', async () => {
+    const admin = await signedIn(env.app, 'admin', '10.9.1.1');
+    const current = await admin.get('/api/v1/settings/security');
+    expect(current.json()).toMatchObject({
+      passwordPolicy: { minLength: 10, minClasses: 3 },
+      lockout: { maxFailures: 5, minutes: 30 },
+    });
+    const city = await signedIn(env.app, 'city', '10.9.1.2');
+    expect((await city.get('/api/v1/settings/security')).statusCode).toBe(403);
+    const bad = await admin.patch('/api/v1/settings/security', { passwordPolicy: { minLength: 3 } });
+    expect(bad.statusCode).toBe(400);
+    const res = await admin.patch('/api/v1/settings/security', { passwordPolicy: { maxAgeDays: 90 } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().passwordPolicy).toEqual({ minLength: 10, minClasses: 3, maxAgeDays: 90 });
+    // a password older than the rotation period must be changed before anything else
+    await env.p.handle.db
+      .updateTable('users')
+      .set({ password_changed_at: new Date(Date.now() - 91 * 86_400_000).toISOString() })
+      .where('username', '=', 'dsz')
+      .execute();
+    const dsz = new Client(env.app, '10.9.1.3');
+    expect((await dsz.login('dsz')).json().user.mustChangePassword).toBe(true);
+    expect((await dsz.get('/api/v1/orgs/tree')).json().code).toBe('password_change_required');
+    await admin.patch('/api/v1/settings/security', { passwordPolicy: { maxAgeDays: 0 } });
+    expect((await dsz.get('/api/v1/orgs/tree')).statusCode).toBe(200);
+    const trail = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select('changes')
+      .where('action', '=', 'settings.update')
+      .execute();
+    expect(trail.length).toBe(2);
+    expect(JSON.parse(trail[0]!.changes!)).toEqual({ maxAgeDays: [0, 90] });
+  });
+});

@@ -7,3 +7,4 @@ export * from './schemas/auth.js';
 export * from './schemas/common.js';
 export * from './schemas/orgs.js';
 export * from './schemas/users.js';
+export * from './schemas/settings.js';

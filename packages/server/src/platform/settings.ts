@@ -15,6 +15,8 @@ export const DEFAULT_SECURITY: SecuritySettings = {
   session: { idleMinutes: 30, absoluteHours: 12 },
 };
 
+export type SecurityPatch = { [K in keyof SecuritySettings]?: Partial<SecuritySettings[K]> };
+
 const KEY = 'security';
 const TTL_MS = 5000;
 
@@ -26,19 +28,28 @@ export class Settings {
 
   async security(): Promise<SecuritySettings> {
     if (this.cached && Date.now() - this.cached.at < TTL_MS) return this.cached.value;
-    const row = await this.db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+    const value = await this.read(this.db);
+    this.cached = { at: Date.now(), value };
+    return value;
+  }
+
+  private async read(db: Queryable): Promise<SecuritySettings> {
+    const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
     const stored = row ? (JSON.parse(row.value) as Partial<SecuritySettings>) : {};
     const value: SecuritySettings = {
       passwordPolicy: { ...DEFAULT_SECURITY.passwordPolicy, ...stored.passwordPolicy },
       lockout: { ...DEFAULT_SECURITY.lockout, ...stored.lockout },
       session: { ...DEFAULT_SECURITY.session, ...stored.session },
     };
-    this.cached = { at: Date.now(), value };
     return value;
   }
 
-  async setSecurity(db: Queryable, patch: Partial<SecuritySettings>): Promise<SecuritySettings> {
-    const current = await this.security();
+  /** Writes through the caller's transaction (reading outside it would wait on SQLite's one connection). */
+  async setSecurity(
+    db: Queryable,
+    patch: SecurityPatch,
+  ): Promise<{ before: SecuritySettings; after: SecuritySettings }> {
+    const current = await this.read(db);
     const next: SecuritySettings = {
       passwordPolicy: { ...current.passwordPolicy, ...patch.passwordPolicy },
       lockout: { ...current.lockout, ...patch.lockout },
@@ -51,6 +62,6 @@ export class Settings {
       .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: nowIso() }))
       .execute();
     this.cached = null;
-    return next;
+    return { before: current, after: next };
   }
 }

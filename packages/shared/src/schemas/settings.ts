@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const securitySettingsSchema = z.object({
+  passwordPolicy: z.object({
+    minLength: z.number().int().min(8).max(64),
+    minClasses: z.number().int().min(1).max(4),
+    maxAgeDays: z.number().int().min(0).max(3650),
+  }),
+  lockout: z.object({
+    maxFailures: z.number().int().min(3).max(20),
+    ipMaxFailures: z.number().int().min(3).max(1000),
+    minutes: z.number().int().min(1).max(1440),
+  }),
+  session: z.object({
+    idleMinutes: z.number().int().min(5).max(240),
+    absoluteHours: z.number().int().min(1).max(24),
+  }),
+});
+export type SecuritySettingsDto = z.infer<typeof securitySettingsSchema>;
+
+export const securitySettingsPatch = z.strictObject({
+  passwordPolicy: securitySettingsSchema.shape.passwordPolicy.strict().partial().optional(),
+  lockout: securitySettingsSchema.shape.lockout.strict().partial().optional(),
+  session: securitySettingsSchema.shape.session.strict().partial().optional(),
+});

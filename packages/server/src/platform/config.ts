@@ -17,7 +17,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   const dataDir = path.resolve(overrides.dataDir ?? env.DATA_DIR ?? './data');
   return {
     dataDir,
-    databaseUrl: overrides.databaseUrl ?? (env.DATABASE_URL || undefined) ?? `sqlite:${path.join(dataDir, 'shuangyong.db')}`,
+    databaseUrl:
+      overrides.databaseUrl ?? (env.DATABASE_URL || undefined) ?? `sqlite:${path.join(dataDir, 'shuangyong.db')}`,
     port: overrides.port ?? Number(env.PORT ?? 8080),
     host: overrides.host ?? env.HOST ?? '0.0.0.0',
     keyFile: path.resolve(overrides.keyFile ?? env.KEY_FILE ?? path.join(dataDir, 'keys.json')),

@@ -6,5 +6,5 @@ export * from './schemas/audit.js';
 export * from './schemas/auth.js';
 export * from './schemas/common.js';
 export * from './schemas/orgs.js';
-export * from './schemas/users.js';
 export * from './schemas/settings.js';
+export * from './schemas/users.js';

@@ -79,14 +79,16 @@ describe.runIf(enabled)('platform shell in Chromium', () => {
       await page.getByTestId('login-username').fill('bjt');
       await page.getByTestId('login-password').fill(`Wrong#Password${i}`);
       await page.getByTestId('login-submit').click();
-      await expect.poll(async () => (await error.count()) > 0 && (await error.textContent()).length > 0).toBe(true);
-      if (i < 5) await expect.poll(() => error.textContent()).toContain('用户名或密码错误');
+      await expect
+        .poll(async () => (await error.count()) > 0 && ((await error.textContent()) ?? '').length > 0)
+        .toBe(true);
+      if (i < 5) await expect.poll(async () => (await error.textContent()) ?? '').toContain('用户名或密码错误');
     }
-    await expect.poll(() => error.textContent()).toContain('锁定');
+    await expect.poll(async () => (await error.textContent()) ?? '').toContain('锁定');
     // even the right password is refused now
     await page.getByTestId('login-password').fill('Shuangyong#2025');
     await page.getByTestId('login-submit').click();
-    await expect.poll(() => error.textContent()).toContain('锁定');
+    await expect.poll(async () => (await error.textContent()) ?? '').toContain('锁定');
     await shot(page, 'locked');
     await page.close();
   });

@@ -17,6 +17,10 @@ import { registerHealth } from './modules/health/health.routes.js';
 import { orgsRepo } from './modules/orgs/orgs.repo.js';
 import { orgsRoutes } from './modules/orgs/orgs.routes.js';
 import { OrgsService } from './modules/orgs/orgs.service.js';
+import { registryRepo } from './modules/registry/registry.repo.js';
+import { registryRoutes } from './modules/registry/registry.routes.js';
+import { RegistryService } from './modules/registry/registry.service.js';
+import { TransfersService } from './modules/registry/transfers.service.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { usersRepo } from './modules/users/users.repo.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -40,7 +44,13 @@ export interface AppOptions {
 export interface App {
   app: FastifyInstance;
   routes: RouteEntry[];
-  services: { auth: AuthService; orgs: OrgsService; users: UsersService };
+  services: {
+    auth: AuthService;
+    orgs: OrgsService;
+    users: UsersService;
+    registry: RegistryService;
+    transfers: TransfersService;
+  };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -99,10 +109,20 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const sessions = new Sessions(p.handle.db, p.crypto, p.settings, p.config.demo);
-  const services = { auth: new AuthService(p, sessions), orgs: new OrgsService(p), users: new UsersService(p) };
+  const transfers = new TransfersService(p);
+  const services = {
+    auth: new AuthService(p, sessions),
+    orgs: new OrgsService(p),
+    users: new UsersService(p),
+    transfers,
+    registry: new RegistryService(p, transfers),
+  };
+  const db = p.handle.db;
   const targets = new Map<string, TargetResolver>([
-    ['org', async (scope, id) => !!(await orgsRepo.get(p.handle.db, scope, id))],
-    ['user', async (scope, id) => !!(await usersRepo.row(p.handle.db, scope, id))],
+    ['org', async (scope, id) => !!(await orgsRepo.get(db, scope, id))],
+    ['user', async (scope, id) => !!(await usersRepo.row(db, scope, id))],
+    ['beneficiary', async (scope, id) => !!(await registryRepo.get(db, scope, id))],
+    ['transfer', async (scope, id) => !!(await transfers.visible(scope, id))],
   ]);
   const routes = installAccessPipeline(app, p, sessions, targets);
 
@@ -114,6 +134,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
       await api.register(usersRoutes(services.users));
       await api.register(auditRoutes(p));
       await api.register(settingsRoutes(p));
+      await api.register(registryRoutes(p, services.registry, services.transfers));
     },
     { prefix: '/api/v1' },
   );

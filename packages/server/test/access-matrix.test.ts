@@ -4,6 +4,7 @@ import { hashPassword } from '../src/platform/auth/password.js';
 import type { RouteEntry } from '../src/platform/http/pipeline.js';
 import { insertUser } from '../src/seed/demo.js';
 import { Client, orgId, type TestEnv, testEnv, userId } from './helpers.js';
+import { makeId, martyrSurvivor } from './registry-fixtures.js';
 
 /**
  * Generated from the route table: every authenticated route × every role, against records of
@@ -49,9 +50,24 @@ beforeAll(async () => {
     expect(res.statusCode, role).toBe(200);
     clients.set(role, c);
   }
+  // records of 独山子区, created the way its own staff would
+  const dsz = new Client(env.app, '10.7.1.1');
+  await dsz.login('dsz');
+  const community = await orgId(env.p, '650200/650202/650202001/650202001001/');
+  const idNumber = makeId('650202', '1950-01-01', 7);
+  const person = await dsz.post('/api/v1/beneficiaries', { orgId: community, name: '矩阵对象', idNumber, categories: martyrSurvivor() });
+  expect(person.statusCode).toBe(201);
+  const transfer = await dsz.post('/api/v1/transfers', {
+    idNumber,
+    toOrgId: await orgId(env.p, '650200/650202/650202002/'),
+    reason: '区内调整',
+  });
+  expect(transfer.statusCode).toBe(201);
   foreign = {
     org: await orgId(env.p, '650200/650202/650202001/'),
     user: await userId(env.p, 'dsz'),
+    beneficiary: person.json().id,
+    transfer: transfer.json().id,
   };
 });
 afterAll(async () => env?.close());

@@ -10,6 +10,12 @@ export const PERMISSIONS = [
   'audit:read',
   'dashboard:read',
   'settings:manage',
+  'beneficiary:read',
+  'beneficiary:write',
+  'beneficiary:reveal',
+  'beneficiary:import',
+  'beneficiary:export',
+  'honor:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -47,34 +53,47 @@ export interface RoleDefinition {
 }
 
 const LOCAL_ROLES: readonly Role[] = ['district_admin', 'district_staff', 'station_worker'];
+const REGISTRY_FULL: readonly Permission[] = [
+  'beneficiary:read',
+  'beneficiary:write',
+  'beneficiary:reveal',
+  'beneficiary:import',
+  'beneficiary:export',
+  'honor:manage',
+];
 
 export const ROLE_DEFINITIONS: Record<Role, RoleDefinition> = {
   sys_admin: { permissions: PERMISSIONS, scope: 'all', grants: ROLES, requiresTotp: true },
   city_admin: {
-    permissions: ['org:read', 'org:manage', 'user:read', 'user:manage', 'dashboard:read'],
+    permissions: ['org:read', 'org:manage', 'user:read', 'user:manage', 'dashboard:read', ...REGISTRY_FULL],
     scope: 'all',
     grants: ROLES.filter((r) => r !== 'sys_admin'),
     requiresTotp: true,
   },
   city_staff: {
-    permissions: ['org:read', 'user:read', 'dashboard:read'],
+    permissions: ['org:read', 'user:read', 'dashboard:read', 'beneficiary:read', 'beneficiary:export'],
     scope: 'all',
     grants: [],
     requiresTotp: false,
   },
   district_admin: {
-    permissions: ['org:read', 'org:manage', 'user:read', 'user:manage', 'dashboard:read'],
+    permissions: ['org:read', 'org:manage', 'user:read', 'user:manage', 'dashboard:read', ...REGISTRY_FULL],
     scope: 'subtree',
     grants: LOCAL_ROLES,
     requiresTotp: false,
   },
   district_staff: {
-    permissions: ['org:read', 'user:read', 'dashboard:read'],
+    permissions: ['org:read', 'user:read', 'dashboard:read', ...REGISTRY_FULL],
     scope: 'subtree',
     grants: [],
     requiresTotp: false,
   },
-  station_worker: { permissions: ['org:read'], scope: 'subtree', grants: [], requiresTotp: false },
+  station_worker: {
+    permissions: ['org:read', 'beneficiary:read', 'beneficiary:write', 'honor:manage'],
+    scope: 'subtree',
+    grants: [],
+    requiresTotp: false,
+  },
   unit_liaison: { permissions: ['org:read'], scope: 'org', grants: [], requiresTotp: false },
   department_handler: { permissions: ['org:read'], scope: 'org', grants: [], requiresTotp: false },
   auditor: { permissions: ['audit:read', 'org:read', 'user:read'], scope: 'all', grants: [], requiresTotp: false },

@@ -8,3 +8,5 @@ export * from './schemas/common.js';
 export * from './schemas/orgs.js';
 export * from './schemas/settings.js';
 export * from './schemas/users.js';
+export * from './registry/index.js';
+export * from './schemas/registry.js';

@@ -15,6 +15,9 @@ export const webMessages = {
   'web.actions': '操作',
   'web.total': '共 {total} 条',
   'web.backHome': '返回首页',
+  'web.enumSeparator': '、',
+  'web.sentenceSeparator': '；',
+  'web.error.withFields': '{message}（{fields}）',
   'web.error.network': '无法连接服务器，请检查网络后重试',
   'web.error.http': '请求失败（HTTP {status}）',
   'web.boot.failed': '暂时无法连接服务器',
@@ -56,7 +59,7 @@ export const webMessages = {
 
   // home
   'home.welcome': '{name}，您好',
-  'home.intro': '欢迎使用双拥工作平台。请通过左侧菜单进入各项工作。',
+  'home.intro': '欢迎使用双拥工作平台。请通过菜单进入各项工作。',
   'home.username': '用户名',
   'home.org': '所在单位',
   'home.roles': '角色',
@@ -155,6 +158,7 @@ export const webMessages = {
   'auditLog.system': '系统',
   'auditLog.action': '动作',
   'auditLog.actionPlaceholder': '全部动作',
+  'auditLog.actionOption': '{label}（{action}）',
   'auditLog.entityType': '对象类型',
   'auditLog.entityTypePlaceholder': '如 org、user',
   'auditLog.entityId': '对象ID',

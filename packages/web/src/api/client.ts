@@ -34,7 +34,9 @@ export class ApiError extends Error {
   get display(): string {
     const head = this.detail || this.title;
     const fields = this.errors.map((e) => e.message).filter((m) => m && m !== head);
-    return fields.length ? `${head}（${fields.join('；')}）` : head;
+    return fields.length
+      ? t('web.error.withFields', { message: head, fields: fields.join(t('web.sentenceSeparator')) })
+      : head;
   }
 }
 

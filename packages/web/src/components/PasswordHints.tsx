@@ -15,7 +15,9 @@ export function passwordRule(username?: () => string | undefined) {
     validator: (_: unknown, value: string | undefined) => {
       if (!value) return Promise.resolve();
       const problems = checkPassword(value, PASSWORD_POLICY, username?.());
-      return problems.length ? Promise.reject(new Error(problems.map((k) => t(k)).join('；'))) : Promise.resolve();
+      return problems.length
+        ? Promise.reject(new Error(problems.map((k) => t(k)).join(t('web.sentenceSeparator'))))
+        : Promise.resolve();
     },
   };
 }

@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely';
-
 /** Booleans are stored as 0/1 integers and times as ISO-8601 UTC text on both dialects (docs/decisions/0002). */
 export type Bool = number;
 
@@ -85,8 +83,166 @@ export interface SettingsTable {
   updated_at: string;
 }
 
-export interface MigrationMarker {
-  id: Generated<number>;
+export interface ServiceMembersTable {
+  id: string;
+  org_id: string;
+  org_path: string;
+  name: string;
+  kind: string;
+  event_date: string | null;
+  unit_code_name: string | null;
+  certificate_no: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HouseholdsTable {
+  id: string;
+  org_id: string;
+  org_path: string;
+  address_enc: string | null;
+  address_masked: string | null;
+  plaque_status: string;
+  plaque_eligible: Bool;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BeneficiariesTable {
+  id: string;
+  org_id: string;
+  org_path: string;
+  household_id: string | null;
+  service_member_id: string | null;
+  relation: string | null;
+  name: string;
+  name_simplified: string;
+  name_pinyin: string;
+  name_initials: string;
+  id_enc: string;
+  id_bi: string;
+  id_masked: string;
+  birth_date: string;
+  sex: string;
+  phone_enc: string | null;
+  phone_masked: string | null;
+  address_enc: string | null;
+  address_masked: string | null;
+  categories: string;
+  status: string;
+  status_date: string | null;
+  note: string | null;
+  merged_into: string | null;
+  created_by: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BeneficiaryCategoriesTable {
+  id: string;
+  beneficiary_id: string;
+  code: string;
+  start_date: string | null;
+  end_date: string | null;
+  disability_grade: number | null;
+  relation: string | null;
+  certificate_no: string | null;
+  status: string;
+  org_path: string;
+  created_at: string;
+}
+
+export interface TransfersTable {
+  id: string;
+  beneficiary_id: string;
+  from_org_id: string;
+  from_path: string;
+  to_org_id: string;
+  to_path: string;
+  status: string;
+  reason: string | null;
+  requested_by: string;
+  decided_by: string | null;
+  decision_note: string | null;
+  created_at: string;
+  decided_at: string | null;
+}
+
+export interface MergesTable {
+  id: string;
+  survivor_id: string;
+  merged_id: string;
+  org_path: string;
+  snapshot: string;
+  created_by: string;
+  created_at: string;
+  undone_at: string | null;
+}
+
+export interface PlaqueEventsTable {
+  id: string;
+  household_id: string;
+  org_path: string;
+  kind: string;
+  event_date: string;
+  reason: string | null;
+  note: string | null;
+  hung_by: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface MeritCitationsTable {
+  id: string;
+  household_id: string;
+  org_path: string;
+  member_name: string;
+  unit_code_name: string | null;
+  award_level: string;
+  award_year: number;
+  status: string;
+  received_at: string;
+  register_deadline: string;
+  registered_at: string | null;
+  address_verified_at: string | null;
+  delivered_at: string | null;
+  deliverers: string | null;
+  reward_fen: number | null;
+  reported_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CoupletDeliveriesTable {
+  id: string;
+  household_id: string;
+  org_path: string;
+  year: number;
+  delivered_at: string;
+  delivered_by: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  status: string;
+  org_id: string;
+  org_path: string;
+  created_by: string;
+  total: number;
+  processed: number;
+  params: string | null;
+  result: string | null;
+  error: string | null;
+  file_name: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface Database {
@@ -97,4 +253,14 @@ export interface Database {
   auth_failures: AuthFailuresTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
+  service_members: ServiceMembersTable;
+  households: HouseholdsTable;
+  beneficiaries: BeneficiariesTable;
+  beneficiary_categories: BeneficiaryCategoriesTable;
+  transfers: TransfersTable;
+  merges: MergesTable;
+  plaque_events: PlaqueEventsTable;
+  merit_citations: MeritCitationsTable;
+  couplet_deliveries: CoupletDeliveriesTable;
+  jobs: JobsTable;
 }

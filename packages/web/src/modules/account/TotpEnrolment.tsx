@@ -74,15 +74,14 @@ export function TotpEnrolment({ enabled, onDone }: { enabled: boolean; onDone: (
             content: (
               <Flex vertical gap={8}>
                 <Typography.Text type="secondary">{t('account.totpSecretLabel')}</Typography.Text>
-                <Typography.Text
-                  code
+                <Typography.Paragraph
                   copyable={{ text: setup.secret }}
-                  style={{ fontSize: 18, letterSpacing: 1, wordBreak: 'break-all' }}
+                  style={{ fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: 16, marginBottom: 0 }}
                   data-testid="totp-secret"
                   data-secret={setup.secret}
                 >
                   {groupSecret(setup.secret)}
-                </Typography.Text>
+                </Typography.Paragraph>
                 <Typography.Text type="secondary">{t('account.totpUrlLabel')}</Typography.Text>
                 <Typography.Paragraph
                   copyable

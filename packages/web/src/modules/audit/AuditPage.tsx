@@ -15,7 +15,7 @@ const ACTION_OPTIONS = Object.keys(zhCN)
   .filter((k) => k.startsWith('audit.'))
   .map((k) => {
     const action = k.slice('audit.'.length);
-    return { value: action, label: `${label('audit', action)}（${action}）` };
+    return { value: action, label: t('auditLog.actionOption', { label: label('audit', action), action }) };
   });
 
 interface FilterValues {
@@ -107,7 +107,7 @@ export function AuditPage() {
       title: t('auditLog.changes'),
       dataIndex: 'changes',
       render: (v: AuditEntry['changes']) =>
-        v ? <span className={styles.changes}>{Object.keys(v).join('、')}</span> : '—',
+        v ? <span className={styles.changes}>{Object.keys(v).join(t('web.enumSeparator'))}</span> : '—',
     },
   ];
 

@@ -1,7 +1,8 @@
 import { ORG_CODE_PATTERN, ORG_SIDES, ORG_TYPE_SIDE, ORG_TYPES, type Org, type OrgType } from '@shuangyong/shared';
-import { Form, Input, Modal, Select, TreeSelect } from 'antd';
+import { Form, Input, Select, TreeSelect } from 'antd';
 import { useMemo, useState } from 'react';
 import { orgsApi } from '../../api/orgs';
+import { FormModal } from '../../components/FormModal';
 import { label, t } from '../../i18n';
 import { applyFieldErrors } from '../../lib/forms';
 import { type OrgNode, subtreeIds, toSelectTree } from './tree';
@@ -48,13 +49,11 @@ export function CreateOrgModal({ org, onClose, onDone }: ModalProps) {
   }
 
   return (
-    <Modal
-      open
+    <FormModal
       title={t('orgs.createTitle', { parent: org.name })}
       onOk={() => void submit().catch(() => {})}
       onCancel={onClose}
       confirmLoading={saving}
-      destroyOnHidden
     >
       <Form
         form={form}
@@ -79,12 +78,17 @@ export function CreateOrgModal({ org, onClose, onDone }: ModalProps) {
         </Form.Item>
         <Form.Item name="type" label={t('orgs.type')} rules={[{ required: true }]}>
           <Select
+            showSearch={{ optionFilterProp: 'label' }}
             options={ORG_TYPES.map((type) => ({ value: type, label: label('orgType', type) }))}
             data-testid="org-form-type"
           />
         </Form.Item>
         <Form.Item name="side" label={t('orgs.side')}>
-          <Select allowClear options={ORG_SIDES.map((s) => ({ value: s, label: label('side', s) }))} />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            options={ORG_SIDES.map((s) => ({ value: s, label: label('side', s) }))}
+          />
         </Form.Item>
         <Form.Item
           name="regionCode"
@@ -95,7 +99,7 @@ export function CreateOrgModal({ org, onClose, onDone }: ModalProps) {
           <Input inputMode="numeric" maxLength={12} data-testid="org-form-regionCode" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -116,20 +120,18 @@ export function RenameOrgModal({ org, onClose, onDone }: ModalProps) {
   }
 
   return (
-    <Modal
-      open
+    <FormModal
       title={t('orgs.renameTitle', { name: org.name })}
       onOk={() => void submit().catch(() => {})}
       onCancel={onClose}
       confirmLoading={saving}
-      destroyOnHidden
     >
       <Form form={form} layout="vertical" initialValues={{ name: org.name }}>
         <Form.Item name="name" label={t('orgs.newName')} rules={[{ required: true, whitespace: true, max: 64 }]}>
           <Input maxLength={64} data-testid="org-form-name" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -154,13 +156,11 @@ export function MoveOrgModal({ org, forest, onClose, onDone }: ModalProps & { fo
   }
 
   return (
-    <Modal
-      open
+    <FormModal
       title={t('orgs.moveTitle', { name: org.name })}
       onOk={() => void submit().catch(() => {})}
       onCancel={onClose}
       confirmLoading={saving}
-      destroyOnHidden
     >
       <Form form={form} layout="vertical" initialValues={{ parentId: org.parentId ?? undefined }}>
         <Form.Item
@@ -184,6 +184,6 @@ export function MoveOrgModal({ org, forest, onClose, onDone }: ModalProps & { fo
           />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,7 +1,8 @@
 import type { Role, User } from '@shuangyong/shared';
-import { Form, Input, Modal, Select, TreeSelect } from 'antd';
+import { Form, Input, Select, TreeSelect } from 'antd';
 import { useMemo, useState } from 'react';
 import { type UpdateUser, usersApi } from '../../api/users';
+import { FormModal } from '../../components/FormModal';
 import { PasswordHints, passwordRule } from '../../components/PasswordHints';
 import { label, t } from '../../i18n';
 import { applyFieldErrors } from '../../lib/forms';
@@ -71,13 +72,11 @@ export function UserFormModal({ user, forest, grantable, onClose, onDone }: User
   }
 
   return (
-    <Modal
-      open
+    <FormModal
       title={user ? t('users.editTitle', { name: user.displayName }) : t('users.createTitle')}
       onOk={() => void submit().catch(() => {})}
       onCancel={onClose}
       confirmLoading={saving}
-      destroyOnHidden
     >
       <Form
         form={form}
@@ -144,7 +143,7 @@ export function UserFormModal({ user, forest, grantable, onClose, onDone }: User
           </Form.Item>
         )}
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -167,13 +166,11 @@ export function ResetPasswordModal({ user, onClose, onDone }: { user: User; onCl
   }
 
   return (
-    <Modal
-      open
+    <FormModal
       title={t('users.resetTitle', { name: user.displayName })}
       onOk={() => void submit().catch(() => {})}
       onCancel={onClose}
       confirmLoading={saving}
-      destroyOnHidden
     >
       <Form form={form} layout="vertical" autoComplete="off">
         <Form.Item
@@ -206,7 +203,7 @@ export function ResetPasswordModal({ user, onClose, onDone }: { user: User; onCl
           <Input.Password autoComplete="new-password" data-testid="reset-password-confirm" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

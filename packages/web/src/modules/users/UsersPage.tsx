@@ -49,8 +49,9 @@ export function UsersPage() {
   const replaceRow = (user: User) =>
     setData((d) => (d ? { ...d, items: d.items.map((u) => (u.id === user.id ? user : u)) } : d));
 
+  /** 锁定 = the server's `lock` (the account can no longer sign in); 解锁 lifts it and any lockout. */
   function toggleLock(user: User) {
-    const locking = !user.locked;
+    const locking = !isBlocked(user);
     modal.confirm({
       title: t(locking ? 'users.lockConfirm' : 'users.unlockConfirm', { name: user.displayName }),
       okButtonProps: { danger: locking },
@@ -115,13 +116,13 @@ export function UsersPage() {
           <Button
             size="small"
             type="link"
-            danger={!u.locked}
-            icon={u.locked ? <UnlockOutlined /> : <LockOutlined />}
+            danger={!isBlocked(u)}
+            icon={isBlocked(u) ? <UnlockOutlined /> : <LockOutlined />}
             disabled={u.id === me.user.id}
             onClick={() => toggleLock(u)}
-            data-testid={u.locked ? 'user-unlock' : 'user-lock'}
+            data-testid={isBlocked(u) ? 'user-unlock' : 'user-lock'}
           >
-            {u.locked ? t('users.unlock') : t('users.lock')}
+            {isBlocked(u) ? t('users.unlock') : t('users.lock')}
           </Button>
         </Flex>
       ),
@@ -220,6 +221,11 @@ export function UsersPage() {
       )}
     </Card>
   );
+}
+
+/** Cannot sign in: disabled by an administrator or locked out after failed logins. */
+function isBlocked(user: User): boolean {
+  return !user.active || user.locked;
 }
 
 function UserStatus({ user }: { user: User }) {

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../index.js';
 import { platform0001 } from './0001_platform.js';
+import { registry0002 } from './0002_registry.js';
 
 /** Forward-only migrations, in order. Never edit a released one; add the next. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -8,6 +9,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001_platform': platform0001(dialect),
+        '0002_registry': registry0002(dialect),
       };
     },
   };

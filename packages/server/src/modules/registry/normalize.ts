@@ -1,0 +1,98 @@
+import {
+  CATEGORY_BY_CODE,
+  type CategoryAssignment,
+  checkAgainst,
+  normalizeIdNumber,
+  normalizeName,
+  normalizePhone,
+  type RegistryErrorKey,
+} from '@shuangyong/shared';
+import { searchKeys } from '../../platform/text/chinese.js';
+
+export interface FieldError {
+  field: string;
+  key: RegistryErrorKey | string;
+}
+
+export interface PersonInput {
+  name: string;
+  idNumber: string;
+  birthDate?: string | undefined;
+  sex?: 'male' | 'female' | undefined;
+  phone?: string | null | undefined;
+  address?: string | null | undefined;
+  categories: CategoryAssignment[];
+}
+
+export interface NormalizedPerson {
+  name: string;
+  nameKeys: { simplified: string; pinyin: string; initials: string };
+  idNumber: string;
+  birthDate: string;
+  sex: 'male' | 'female';
+  phone: string | null;
+  address: string | null;
+  categories: CategoryAssignment[];
+}
+
+/**
+ * Validates and normalises a person the same way for the form and for every import row:
+ * GB 11643 id (15→18, full-width, lower-case x), birth date and sex derived from it and checked
+ * against given columns, phone, name (inner spaces, middle dots), categories without duplicates.
+ */
+export function normalizePerson(
+  input: PersonInput,
+): { ok: true; value: NormalizedPerson } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const name = normalizeName(input.name);
+  if (!name.ok) errors.push({ field: 'name', key: name.error });
+  const id = normalizeIdNumber(input.idNumber);
+  if (!id.ok) errors.push({ field: 'idNumber', key: id.error });
+  else {
+    for (const key of checkAgainst(id, { birthDate: input.birthDate, sex: input.sex }))
+      errors.push({ field: key.includes('sex') ? 'sex' : 'birthDate', key });
+  }
+  let phone: string | null = null;
+  if (input.phone) {
+    const p = normalizePhone(input.phone);
+    if (p.ok) phone = p.value;
+    else errors.push({ field: 'phone', key: p.error });
+  }
+  const seen = new Set<string>();
+  for (const c of input.categories) {
+    if (seen.has(c.code)) errors.push({ field: 'categories', key: 'beneficiary.categoryDuplicate' });
+    seen.add(c.code);
+    if (!CATEGORY_BY_CODE[c.code]) errors.push({ field: 'categories', key: 'beneficiary.categoryUnknown' });
+  }
+  if (errors.length || !name.ok || !id.ok) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      name: name.value,
+      nameKeys: searchKeys(name.value),
+      idNumber: id.value,
+      birthDate: id.birthDate,
+      sex: id.sex,
+      phone,
+      address: input.address?.trim() || null,
+      categories: input.categories,
+    },
+  };
+}
+
+/** Households of 三属, serving members (and their families) and veterans get a 光荣牌 (DOMAIN §4). */
+const PLAQUE_CATEGORIES = new Set([
+  'martyr_survivor',
+  'duty_death_survivor',
+  'illness_death_survivor',
+  'serving_member',
+  'serving_member_family',
+  'veteran',
+  'disabled_veteran',
+  'demobilized_veteran',
+  'three_survivors_pension',
+]);
+
+export function makesPlaqueEligible(codes: readonly string[]): boolean {
+  return codes.some((c) => PLAQUE_CATEGORIES.has(c));
+}

@@ -1,0 +1,220 @@
+import type { BeneficiaryListItem, BeneficiaryStatus, CategoryAssignment, CategoryCode } from '@shuangyong/shared';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { type Queryable, toNumber } from '../../platform/db/index.js';
+import type { BeneficiariesTable, Database } from '../../platform/db/schema.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+
+export type BeneficiaryRow = Selectable<BeneficiariesTable>;
+export const BENEFICIARY_SCOPE = { path: 'b.org_path', orgId: 'b.org_id', owner: 'b.created_by' } as const;
+/** Statuses a list shows; 'merged' rows are hidden everywhere but in the merge history. */
+export const LISTED_STATUSES = ['active', 'deceased', 'moved_out', 'suspended'] as const;
+
+export interface ListFilter {
+  q?: { kind: 'han'; text: string } | { kind: 'latin'; text: string };
+  orgPath?: string;
+  category?: CategoryCode;
+  status?: BeneficiaryStatus;
+  birthFrom?: string;
+  birthTo?: string;
+  plaque?: string;
+}
+
+const escapeLike = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
+
+/** `col` starts with `prefix`, as an index range (works for any text, on both dialects). */
+function startsWith(eb: ExpressionBuilder<Database & { b: BeneficiariesTable }, 'b'>, col: string, prefix: string) {
+  return eb.and([eb(sql.ref(col), '>=', prefix), eb(sql.ref(col), '<', `${prefix}\uffff`)]);
+}
+
+function listQuery(db: Queryable, scope: Scope, f: ListFilter) {
+  let qb = db
+    .selectFrom('beneficiaries as b')
+    .innerJoin('orgs as o', 'o.id', 'b.org_id')
+    .where((eb) => scopeWhere(eb, scope, BENEFICIARY_SCOPE));
+  qb = f.status ? qb.where('b.status', '=', f.status) : qb.where('b.status', 'in', [...LISTED_STATUSES]);
+  if (f.orgPath) qb = qb.where('b.org_path', '>=', f.orgPath).where('b.org_path', '<', prefixEnd(f.orgPath));
+  if (f.category) {
+    const code = f.category;
+    qb = qb.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('beneficiary_categories as bc')
+          .select('bc.beneficiary_id')
+          .whereRef('bc.beneficiary_id', '=', 'b.id')
+          .where('bc.code', '=', code),
+      ),
+    );
+  }
+  if (f.birthFrom) qb = qb.where('b.birth_date', '>=', f.birthFrom);
+  if (f.birthTo) qb = qb.where('b.birth_date', '<=', f.birthTo);
+  if (f.plaque) {
+    const status = f.plaque;
+    qb = qb.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('households as h')
+          .select('h.id')
+          .whereRef('h.id', '=', 'b.household_id')
+          .where('h.plaque_status', '=', status),
+      ),
+    );
+  }
+  const q = f.q;
+  if (q?.kind === 'latin') {
+    qb = qb.where((eb) => eb.or([startsWith(eb, 'b.name_initials', q.text), startsWith(eb, 'b.name_pinyin', q.text)]));
+  } else if (q?.kind === 'han') {
+    qb = qb.where('b.name_simplified', 'like', `%${escapeLike(q.text)}%`);
+  }
+  return qb;
+}
+
+const SORT = { name: 'b.name_pinyin', birthDate: 'b.birth_date', updatedAt: 'b.updated_at' } as const;
+
+export function toListItem(r: BeneficiaryRow & { org_name: string }): BeneficiaryListItem {
+  return {
+    id: r.id,
+    name: r.name,
+    sex: r.sex as 'male' | 'female',
+    birthDate: r.birth_date,
+    idMasked: r.id_masked,
+    phoneMasked: r.phone_masked,
+    categories: (r.categories ? r.categories.split(',') : []) as CategoryCode[],
+    status: r.status as BeneficiaryStatus,
+    orgId: r.org_id,
+    orgName: r.org_name,
+    householdId: r.household_id,
+    version: r.version,
+  };
+}
+
+export const registryRepo = {
+  async page(
+    db: Queryable,
+    scope: Scope,
+    f: ListFilter,
+    page: number,
+    pageSize: number,
+    sort: keyof typeof SORT,
+    order: 'asc' | 'desc',
+  ) {
+    const base = listQuery(db, scope, f);
+    const [rows, total] = await Promise.all([
+      base
+        .selectAll('b')
+        .select('o.name as org_name')
+        .orderBy(sql.ref(SORT[sort]), order)
+        .orderBy('b.id')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toListItem), total: toNumber(total.n) };
+  },
+
+  /** Streams every row of a filter in pages by keyset (for exports). */
+  async *scan(db: Queryable, scope: Scope, f: ListFilter, batch = 2000) {
+    let after = '';
+    for (;;) {
+      const rows = await listQuery(db, scope, f)
+        .selectAll('b')
+        .select('o.name as org_name')
+        .where('b.id', '>', after)
+        .orderBy('b.id')
+        .limit(batch)
+        .execute();
+      if (!rows.length) return;
+      yield rows;
+      after = rows[rows.length - 1]!.id;
+      if (rows.length < batch) return;
+    }
+  },
+
+  async get(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('beneficiaries as b')
+      .innerJoin('orgs as o', 'o.id', 'b.org_id')
+      .selectAll('b')
+      .select('o.name as org_name')
+      .where('b.id', '=', id)
+      .where('b.status', '!=', 'merged')
+      .where((eb) => scopeWhere(eb, scope, BENEFICIARY_SCOPE))
+      .executeTakeFirst();
+  },
+
+  /** Unscoped on purpose: an ID number is one person in the whole city (duplicate detection). */
+  async byBlindIndex(db: Queryable, idBi: string) {
+    return db
+      .selectFrom('beneficiaries as b')
+      .innerJoin('orgs as o', 'o.id', 'b.org_id')
+      .selectAll('b')
+      .select('o.name as org_name')
+      .where('b.id_bi', '=', idBi)
+      .executeTakeFirst();
+  },
+
+  async assignments(db: Queryable, beneficiaryId: string) {
+    return db
+      .selectFrom('beneficiary_categories')
+      .selectAll()
+      .where('beneficiary_id', '=', beneficiaryId)
+      .orderBy('created_at')
+      .orderBy('code')
+      .execute();
+  },
+
+  async setCategories(db: Queryable, b: { id: string; status: string; org_path: string }, cats: CategoryAssignment[]) {
+    await db.deleteFrom('beneficiary_categories').where('beneficiary_id', '=', b.id).execute();
+    if (!cats.length) return;
+    const now = nowIso();
+    await db
+      .insertInto('beneficiary_categories')
+      .values(
+        cats.map((c) => ({
+          id: uuidv7(),
+          beneficiary_id: b.id,
+          code: c.code,
+          start_date: c.startDate ?? null,
+          end_date: c.endDate ?? null,
+          disability_grade: c.disabilityGrade ?? null,
+          relation: c.relation ?? null,
+          certificate_no: c.certificateNo ?? null,
+          status: b.status,
+          org_path: b.org_path,
+          created_at: now,
+        })),
+      )
+      .execute();
+  },
+
+  /** Keeps the denormalised status and path of the category rows in step with the person. */
+  async syncCategoryRows(db: Queryable, id: string, status: string, orgPath: string) {
+    await db
+      .updateTable('beneficiary_categories')
+      .set({ status, org_path: orgPath })
+      .where('beneficiary_id', '=', id)
+      .execute();
+  },
+
+  async update(db: Queryable, id: string, version: number, set: Partial<BeneficiaryRow>): Promise<boolean> {
+    const res = await db
+      .updateTable('beneficiaries')
+      .set({ ...set, version: version + 1, updated_at: nowIso() })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+
+  async householdMemberCategories(db: Queryable, householdId: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('beneficiary_categories as bc')
+      .innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id')
+      .select('bc.code')
+      .where('b.household_id', '=', householdId)
+      .where('b.status', 'in', ['active'])
+      .execute();
+    return rows.map((r) => r.code);
+  },
+};

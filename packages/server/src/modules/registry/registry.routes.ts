@@ -1,0 +1,214 @@
+import {
+  auditEntrySchema,
+  beneficiaryDetail,
+  beneficiaryListQuery,
+  beneficiaryPage,
+  createBeneficiaryBody,
+  createTransferBody,
+  decideTransferBody,
+  idParams,
+  lookupBody,
+  lookupResult,
+  pageQuery,
+  revealBody,
+  revealResult,
+  transferPage,
+  transferSchema,
+  updateBeneficiaryBody,
+} from '@shuangyong/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Platform } from '../../platform/context.js';
+import { ctxOf } from '../../platform/http/pipeline.js';
+import { normalizePerson } from './normalize.js';
+import { idBlindIndex } from './personal-data.js';
+import { invalidPerson, type RegistryService } from './registry.service.js';
+import type { TransfersService } from './transfers.service.js';
+
+const tags = ['优抚对象'];
+
+export function registryRoutes(
+  p: Platform,
+  registry: RegistryService,
+  transfers: TransfersService,
+): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/beneficiaries',
+      {
+        config: { access: { permission: 'beneficiary:read' } },
+        schema: {
+          tags,
+          summary: '优抚对象列表（姓名、拼音、拼音首字母、繁简体搜索：q）',
+          querystring: beneficiaryListQuery,
+          response: { 200: beneficiaryPage },
+        },
+      },
+      async (req) => registry.page(ctxOf(req), req.query),
+    );
+
+    app.post(
+      '/beneficiaries/lookup',
+      {
+        // bulk-extraction guard: exact lookups by ID number are few per person and audited
+        config: { access: { permission: 'beneficiary:read' }, rateLimit: { max: 30, timeWindow: '1 minute' } },
+        schema: {
+          tags,
+          summary: '按完整身份证号精确查询（号码放在请求体中）',
+          body: lookupBody,
+          response: { 200: lookupResult },
+        },
+      },
+      async (req) => registry.lookup(ctxOf(req), req.body.idNumber),
+    );
+
+    app.get(
+      '/beneficiaries/:id',
+      {
+        config: { access: { permission: 'beneficiary:read', target: 'beneficiary' } },
+        schema: {
+          tags,
+          summary: '优抚对象详情（个人信息已脱敏）',
+          params: idParams,
+          response: { 200: beneficiaryDetail },
+        },
+      },
+      async (req) => registry.detail(ctxOf(req), req.params.id),
+    );
+
+    app.get(
+      '/beneficiaries/:id/history',
+      {
+        config: { access: { permission: 'beneficiary:read', target: 'beneficiary' } },
+        schema: {
+          tags,
+          summary: '变更历史（来自审计日志）',
+          params: idParams,
+          response: { 200: z.object({ items: z.array(auditEntrySchema) }) },
+        },
+      },
+      async (req) => {
+        const rows = await p.handle.db
+          .selectFrom('audit_log')
+          .selectAll()
+          .where('entity_type', '=', 'beneficiary')
+          .where('entity_id', '=', req.params.id)
+          .orderBy('seq', 'desc')
+          .limit(200)
+          .execute();
+        return {
+          items: rows.map((r) => ({
+            seq: Number(r.seq),
+            at: r.at,
+            actorId: r.actor_id,
+            actorName: r.actor_name,
+            orgId: r.org_id,
+            requestId: r.request_id,
+            ip: r.ip,
+            action: r.action,
+            entityType: r.entity_type,
+            entityId: r.entity_id,
+            changes: r.changes ? (JSON.parse(r.changes) as Record<string, unknown>) : null,
+          })),
+        };
+      },
+    );
+
+    app.post(
+      '/beneficiaries',
+      {
+        config: { access: { permission: 'beneficiary:write' } },
+        schema: {
+          tags,
+          summary: '登记优抚对象（重复身份证号返回 409）',
+          body: createBeneficiaryBody,
+          response: { 201: beneficiaryDetail },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await registry.create(ctxOf(req), req.body)),
+    );
+
+    app.patch(
+      '/beneficiaries/:id',
+      {
+        config: { access: { permission: 'beneficiary:write', target: 'beneficiary' } },
+        schema: {
+          tags,
+          summary: '修改优抚对象（带 version）',
+          params: idParams,
+          body: updateBeneficiaryBody,
+          response: { 200: beneficiaryDetail },
+        },
+      },
+      async (req) => registry.update(ctxOf(req), req.params.id, req.body),
+    );
+
+    app.post(
+      '/beneficiaries/:id/reveal',
+      {
+        config: {
+          access: { permission: 'beneficiary:reveal', target: 'beneficiary' },
+          rateLimit: { max: 30, timeWindow: '1 minute' },
+        },
+        schema: {
+          tags,
+          summary: '查看完整身份证号、电话、地址（须填写事由，留痕）',
+          params: idParams,
+          body: revealBody,
+          response: { 200: revealResult },
+        },
+      },
+      async (req) => registry.reveal(ctxOf(req), req.params.id, req.body.reason),
+    );
+
+    app.get(
+      '/transfers',
+      {
+        config: { access: { permission: 'beneficiary:read' } },
+        schema: {
+          tags,
+          summary: '迁移申请（迁出与迁入）',
+          querystring: z.strictObject({
+            ...pageQuery,
+            status: z.enum(['pending', 'accepted', 'rejected', 'cancelled']).optional(),
+          }),
+          response: { 200: transferPage },
+        },
+      },
+      async (req) => transfers.page(ctxOf(req), req.query.status, req.query.page, req.query.pageSize),
+    );
+
+    app.post(
+      '/transfers',
+      {
+        config: { access: { permission: 'beneficiary:write' } },
+        schema: {
+          tags,
+          summary: '发起迁移（迁出到其他单位）',
+          body: createTransferBody,
+          response: { 201: transferSchema },
+        },
+      },
+      async (req, reply) => {
+        const n = normalizePerson({ name: '迁移', idNumber: req.body.idNumber, categories: [] });
+        if (!n.ok) throw invalidPerson(n.errors.filter((e) => e.field === 'idNumber'));
+        const t = await transfers.request(ctxOf(req), req.body, idBlindIndex(p.crypto, n.value.idNumber));
+        return reply.code(201).send(t);
+      },
+    );
+
+    for (const [suffix, accept, summary] of [
+      ['accept', true, '接收迁移（迁入方）'],
+      ['reject', false, '拒绝迁移'],
+    ] as const) {
+      app.post(
+        `/transfers/:id/${suffix}`,
+        {
+          config: { access: { permission: 'beneficiary:write', target: 'transfer' } },
+          schema: { tags, summary, params: idParams, body: decideTransferBody, response: { 200: transferSchema } },
+        },
+        async (req) => transfers.decide(ctxOf(req), req.params.id, accept, req.body.note),
+      );
+    }
+  };
+}

@@ -1,0 +1,400 @@
+import {
+  type BeneficiaryDetail,
+  type BeneficiaryStatus,
+  type CategoryCode,
+  type createBeneficiaryBody,
+  t,
+  type updateBeneficiaryBody,
+} from '@shuangyong/shared';
+import type { z } from 'zod';
+import { type Scope, scopeCovers } from '../../platform/access/scope.js';
+import { diffFields } from '../../platform/audit/audit.js';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/index.js';
+import { AppError, notFound, versionConflict } from '../../platform/errors.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import { normalizeQuery } from '../../platform/text/chinese.js';
+import { orgsRepo } from '../orgs/orgs.repo.js';
+import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
+import { idBlindIndex, open, SEALED_FIELDS, sealAddress, sealId, sealPhone } from './personal-data.js';
+import { type BeneficiaryRow, type ListFilter, registryRepo, toListItem } from './registry.repo.js';
+import type { TransfersService } from './transfers.service.js';
+
+type CreateBody = z.infer<typeof createBeneficiaryBody>;
+type UpdateBody = z.infer<typeof updateBeneficiaryBody>;
+
+/** Org types a person can be registered under (the civilian veterans-affairs line). */
+const REGISTRY_ORG_TYPES = new Set(['veterans_bureau', 'service_station']);
+
+function auditMask(field: string, value: unknown) {
+  if (value == null) return value;
+  return SEALED_FIELDS.has(field) ? '(已加密)' : value;
+}
+
+export function invalidPerson(errors: { field: string; key: string }[]): AppError {
+  return new AppError(400, 'validation_failed', 'beneficiary.invalid', undefined, {
+    errors: errors.map((e) => ({ path: `body.${e.field}`, message: t(e.key) })),
+  });
+}
+
+export class RegistryService {
+  constructor(
+    private readonly p: Platform,
+    private readonly transfers: TransfersService,
+  ) {}
+
+  private get db() {
+    return this.p.handle.db;
+  }
+
+  async page(ctx: RequestCtx, query: Record<string, unknown> & { page: number; pageSize: number }) {
+    const q = query as {
+      q?: string;
+      orgId?: string;
+      category?: CategoryCode;
+      status?: BeneficiaryStatus;
+      ageMin?: number;
+      ageMax?: number;
+      plaque?: string;
+      sort: 'name' | 'birthDate' | 'updatedAt';
+      order: 'asc' | 'desc';
+      page: number;
+      pageSize: number;
+    };
+    const f: ListFilter = { category: q.category, status: q.status, plaque: q.plaque };
+    if (q.orgId) {
+      const org = await orgsRepo.get(this.db, ctx.actor.scope, q.orgId);
+      if (!org) throw notFound();
+      f.orgPath = org.path;
+    }
+    if (q.q) {
+      const text = normalizeQuery(q.q);
+      if (text) f.q = /^[a-z]+$/.test(text) ? { kind: 'latin', text } : { kind: 'han', text };
+    }
+    const today = new Date();
+    const shift = (years: number) =>
+      new Date(Date.UTC(today.getUTCFullYear() - years, today.getUTCMonth(), today.getUTCDate()))
+        .toISOString()
+        .slice(0, 10);
+    if (q.ageMin !== undefined) f.birthTo = shift(q.ageMin);
+    if (q.ageMax !== undefined) f.birthFrom = shift(q.ageMax + 1);
+    const { items, total } = await registryRepo.page(this.db, ctx.actor.scope, f, q.page, q.pageSize, q.sort, q.order);
+    return { items, total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async detail(ctx: RequestCtx, id: string, db: Tx | typeof this.db = this.db): Promise<BeneficiaryDetail> {
+    const row = await registryRepo.get(db, ctx.actor.scope, id);
+    if (!row) throw notFound();
+    const [assignments, member, household] = await Promise.all([
+      registryRepo.assignments(db, id),
+      row.service_member_id
+        ? db.selectFrom('service_members').selectAll().where('id', '=', row.service_member_id).executeTakeFirst()
+        : undefined,
+      row.household_id
+        ? db.selectFrom('households').selectAll().where('id', '=', row.household_id).executeTakeFirst()
+        : undefined,
+    ]);
+    const perms = ctx.actor.permissions;
+    return {
+      ...toListItem(row),
+      addressMasked: row.address_masked,
+      statusDate: row.status_date,
+      note: row.note,
+      relation: row.relation as BeneficiaryDetail['relation'],
+      assignments: assignments.map((a) => ({
+        code: a.code as CategoryCode,
+        startDate: a.start_date,
+        endDate: a.end_date,
+        disabilityGrade: a.disability_grade,
+        relation: a.relation as BeneficiaryDetail['relation'],
+        certificateNo: a.certificate_no,
+      })),
+      serviceMember: member
+        ? {
+            id: member.id,
+            name: member.name,
+            kind: member.kind as 'martyr',
+            eventDate: member.event_date,
+            unitCodeName: member.unit_code_name,
+            certificateNo: member.certificate_no,
+          }
+        : null,
+      household: household
+        ? { id: household.id, addressMasked: household.address_masked, plaqueStatus: household.plaque_status as 'none' }
+        : null,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      abilities: {
+        update: perms.has('beneficiary:write'),
+        reveal: perms.has('beneficiary:reveal'),
+        transfer: perms.has('beneficiary:write'),
+      },
+    };
+  }
+
+  /** The org a person is registered under: in scope, on the veterans-affairs line. */
+  async registryOrg(trx: Tx, scope: Scope, orgId: string) {
+    const org = await orgsRepo.get(trx, scope, orgId);
+    if (!org) throw notFound();
+    if (!REGISTRY_ORG_TYPES.has(org.type)) throw new AppError(400, 'org_not_registry', 'beneficiary.orgNotRegistry');
+    return org;
+  }
+
+  /**
+   * Inserts one normalised person inside the caller's transaction (form and import share this).
+   * Returns the new id; the caller has already checked for duplicates.
+   */
+  async insertPerson(
+    trx: Tx,
+    ctx: RequestCtx,
+    org: { id: string; path: string },
+    person: NormalizedPerson,
+    extra: {
+      householdId?: string | undefined;
+      status?: string;
+      statusDate?: string | undefined;
+      relation?: string | undefined;
+      note?: string | undefined;
+      serviceMember?: CreateBody['serviceMember'];
+    } = {},
+  ): Promise<string> {
+    const now = nowIso();
+    let householdId = extra.householdId ?? null;
+    if (householdId) {
+      const h = await trx
+        .selectFrom('households')
+        .select(['id', 'org_path'])
+        .where('id', '=', householdId)
+        .executeTakeFirst();
+      if (!h || !scopeCovers(ctx.actor.scope, { orgId: org.id, orgPath: h.org_path }))
+        throw new AppError(404, 'not_found', 'beneficiary.householdOutOfScope');
+    } else {
+      householdId = uuidv7();
+      await trx
+        .insertInto('households')
+        .values({
+          id: householdId,
+          org_id: org.id,
+          org_path: org.path,
+          ...sealAddress(this.p.crypto, person.address),
+          plaque_status: 'none',
+          plaque_eligible: 0,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+    let serviceMemberId: string | null = null;
+    if (extra.serviceMember) {
+      serviceMemberId = uuidv7();
+      const m = extra.serviceMember;
+      await trx
+        .insertInto('service_members')
+        .values({
+          id: serviceMemberId,
+          org_id: org.id,
+          org_path: org.path,
+          name: m.name,
+          kind: m.kind,
+          event_date: m.eventDate ?? null,
+          unit_code_name: m.unitCodeName ?? null,
+          certificate_no: m.certificateNo ?? null,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+    const id = uuidv7();
+    const status = extra.status ?? 'active';
+    await trx
+      .insertInto('beneficiaries')
+      .values({
+        id,
+        org_id: org.id,
+        org_path: org.path,
+        household_id: householdId,
+        service_member_id: serviceMemberId,
+        relation: extra.relation ?? null,
+        name: person.name,
+        name_simplified: person.nameKeys.simplified,
+        name_pinyin: person.nameKeys.pinyin,
+        name_initials: person.nameKeys.initials,
+        ...sealId(this.p.crypto, person.idNumber),
+        birth_date: person.birthDate,
+        sex: person.sex,
+        ...sealPhone(this.p.crypto, person.phone),
+        ...sealAddress(this.p.crypto, person.address),
+        categories: person.categories.map((c) => c.code).join(','),
+        status,
+        status_date: extra.statusDate ?? null,
+        note: extra.note ?? null,
+        merged_into: null,
+        created_by: ctx.actor.userId,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await registryRepo.setCategories(trx, { id, status, org_path: org.path }, person.categories);
+    await this.refreshHousehold(trx, householdId);
+    return id;
+  }
+
+  /** Recomputes whether a household should have a 光荣牌 from its active members' categories. */
+  async refreshHousehold(trx: Tx, householdId: string | null) {
+    if (!householdId) return;
+    const codes = await registryRepo.householdMemberCategories(trx, householdId);
+    await trx
+      .updateTable('households')
+      .set({ plaque_eligible: makesPlaqueEligible(codes) ? 1 : 0 })
+      .where('id', '=', householdId)
+      .execute();
+  }
+
+  async create(ctx: RequestCtx, body: CreateBody): Promise<BeneficiaryDetail> {
+    const n = normalizePerson(body);
+    if (!n.ok) throw invalidPerson(n.errors);
+    const person = n.value;
+    const bi = idBlindIndex(this.p.crypto, person.idNumber);
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const org = await this.registryOrg(trx, ctx.actor.scope, body.orgId);
+      const existing = await registryRepo.byBlindIndex(trx, bi);
+      if (existing) {
+        if (scopeCovers(ctx.actor.scope, { orgId: existing.org_id, orgPath: existing.org_path }))
+          throw new AppError(
+            409,
+            'duplicate',
+            'beneficiary.duplicate',
+            { name: existing.name, idMasked: existing.id_masked },
+            {
+              allowed: [existing.id],
+            },
+          );
+        // Registered in another district: a transfer request, not a copy.
+        const transferId = await this.transfers.open(trx, ctx, existing, org, t('beneficiary.transferFromDuplicate'));
+        // name the holding district, not the community (the record itself stays out of reach)
+        const district = await trx
+          .selectFrom('orgs')
+          .select('name')
+          .where('path', '=', existing.org_path.split('/').slice(0, 2).join('/') + '/')
+          .executeTakeFirst();
+        return { kind: 'transfer' as const, transferId, holder: district?.name ?? existing.org_name };
+      }
+      const id = await this.insertPerson(trx, ctx, org, person, body);
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'beneficiary.create',
+        entityType: 'beneficiary',
+        entityId: id,
+        changes: {
+          name: [null, person.name],
+          id_masked: [null, sealId(this.p.crypto, person.idNumber).id_masked],
+          org: [null, org.name],
+        },
+      });
+      return { kind: 'created' as const, id };
+    });
+    if (outcome.kind === 'transfer') {
+      // the request must outlive this refusal, so it was committed above; the answer names the holder only
+      throw new AppError(
+        409,
+        'registered_elsewhere',
+        'beneficiary.registeredElsewhere',
+        { org: outcome.holder },
+        {
+          allowed: [outcome.transferId],
+        },
+      );
+    }
+    return this.detail(ctx, outcome.id);
+  }
+
+  async update(ctx: RequestCtx, id: string, body: UpdateBody): Promise<BeneficiaryDetail> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await registryRepo.get(trx, ctx.actor.scope, id);
+      if (!before) throw notFound();
+      if (before.version !== body.version) throw versionConflict();
+      const set: Partial<BeneficiaryRow> = {};
+      if (body.name !== undefined || body.phone !== undefined || body.categories) {
+        const n = normalizePerson({
+          name: body.name ?? before.name,
+          idNumber: open(this.p.crypto, before.id_enc)!,
+          phone: body.phone === undefined ? open(this.p.crypto, before.phone_enc) : body.phone,
+          categories: body.categories ?? [],
+        });
+        if (!n.ok) throw invalidPerson(n.errors);
+        if (body.name !== undefined) {
+          set.name = n.value.name;
+          set.name_simplified = n.value.nameKeys.simplified;
+          set.name_pinyin = n.value.nameKeys.pinyin;
+          set.name_initials = n.value.nameKeys.initials;
+        }
+        if (body.phone !== undefined) Object.assign(set, sealPhone(this.p.crypto, n.value.phone));
+      }
+      if (body.address !== undefined) Object.assign(set, sealAddress(this.p.crypto, body.address));
+      if (body.status !== undefined) set.status = body.status;
+      if (body.statusDate !== undefined) set.status_date = body.statusDate;
+      if (body.relation !== undefined) set.relation = body.relation;
+      if (body.note !== undefined) set.note = body.note;
+      if (body.categories) set.categories = body.categories.map((c) => c.code).join(',');
+      if (body.orgId && body.orgId !== before.org_id) {
+        const org = await this.registryOrg(trx, ctx.actor.scope, body.orgId);
+        set.org_id = org.id;
+        set.org_path = org.path;
+      }
+      if (!(await registryRepo.update(trx, id, body.version, set))) throw versionConflict();
+      const status = set.status ?? before.status;
+      const orgPath = set.org_path ?? before.org_path;
+      if (body.categories) await registryRepo.setCategories(trx, { id, status, org_path: orgPath }, body.categories);
+      else if (set.status || set.org_path) await registryRepo.syncCategoryRows(trx, id, status, orgPath);
+      await this.refreshHousehold(trx, before.household_id);
+      const after = (await registryRepo.get(trx, { kind: 'all' }, id))!;
+      const { org_name: _a, ...b } = before;
+      const { org_name: _b, ...a } = after;
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'beneficiary.update',
+        entityType: 'beneficiary',
+        entityId: id,
+        changes: diffFields(b, a, auditMask),
+      });
+      return this.detail(ctx, id, trx);
+    });
+  }
+
+  /** Full personal data of one record: needs beneficiary:reveal and a reason; always audited. */
+  async reveal(ctx: RequestCtx, id: string, reason: string) {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await registryRepo.get(trx, ctx.actor.scope, id);
+      if (!row) throw notFound();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'beneficiary.reveal',
+        entityType: 'beneficiary',
+        entityId: id,
+        changes: { reason },
+      });
+      return {
+        idNumber: open(this.p.crypto, row.id_enc)!,
+        phone: open(this.p.crypto, row.phone_enc),
+        address: open(this.p.crypto, row.address_enc),
+      };
+    });
+  }
+
+  /** Exact lookup by full ID number through the blind index (the number travels in a POST body). */
+  async lookup(ctx: RequestCtx, rawId: string) {
+    const n = normalizePerson({ name: '查询', idNumber: rawId, categories: [] });
+    if (!n.ok) throw invalidPerson(n.errors.filter((e) => e.field === 'idNumber'));
+    const row = await registryRepo.byBlindIndex(this.db, idBlindIndex(this.p.crypto, n.value.idNumber));
+    const visible =
+      row && row.status !== 'merged' && scopeCovers(ctx.actor.scope, { orgId: row.org_id, orgPath: row.org_path });
+    await this.p.audit.event(this.db, auditActorOf(ctx), {
+      action: 'beneficiary.lookup',
+      entityType: 'beneficiary',
+      entityId: visible ? row.id : undefined,
+      changes: { found: !!visible },
+    });
+    return { found: visible ? toListItem(row) : null, elsewhere: !!row && !visible };
+  }
+}

@@ -1,0 +1,263 @@
+import type { createTransferBody, transferSchema } from '@shuangyong/shared';
+import type { z } from 'zod';
+import { type Scope, scopeCovers, scopeWhere } from '../../platform/access/scope.js';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import type { Queryable, Tx } from '../../platform/db/index.js';
+import { AppError, conflict, notFound } from '../../platform/errors.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import { orgsRepo } from '../orgs/orgs.repo.js';
+import { makesPlaqueEligible } from './normalize.js';
+import { registryRepo } from './registry.repo.js';
+
+type Transfer = z.infer<typeof transferSchema>;
+
+interface TransferRow {
+  id: string;
+  beneficiary_id: string;
+  from_org_id: string;
+  to_org_id: string;
+  from_path: string;
+  to_path: string;
+  status: string;
+  reason: string | null;
+  created_at: string;
+  decided_at: string | null;
+  name: string;
+  id_masked: string;
+  from_name: string;
+  to_name: string;
+}
+
+/** A transfer is visible to both sides: the district it leaves and the one it goes to. */
+function transferScope(eb: Parameters<typeof scopeWhere>[0], scope: Scope) {
+  return eb.or([
+    scopeWhere(eb, scope, { path: 't.from_path', orgId: 't.from_org_id' }),
+    scopeWhere(eb, scope, { path: 't.to_path', orgId: 't.to_org_id' }),
+  ]);
+}
+
+/**
+ * 迁移: a person registered in one district who now belongs to another moves by a request that the
+ * receiving side accepts (either side may reject). Accepting moves the record; nothing is copied.
+ */
+export class TransfersService {
+  constructor(private readonly p: Platform) {}
+
+  private get db() {
+    return this.p.handle.db;
+  }
+
+  async visible(scope: Scope, id: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('transfers as t')
+      .select('t.id')
+      .where('t.id', '=', id)
+      .where((eb) => transferScope(eb, scope))
+      .executeTakeFirst();
+    return !!row;
+  }
+
+  /** Opens a pending request for `person` to move to `to` (inside the caller's transaction). */
+  async open(
+    trx: Tx,
+    ctx: RequestCtx,
+    person: { id: string; org_id: string; org_path: string },
+    to: { id: string; path: string },
+    reason: string,
+  ): Promise<string> {
+    if (person.org_id === to.id) throw conflict('transfer_same_org', 'beneficiary.transferSameOrg');
+    const pending = await trx
+      .selectFrom('transfers')
+      .select('id')
+      .where('beneficiary_id', '=', person.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (pending) return pending.id;
+    const id = uuidv7();
+    await trx
+      .insertInto('transfers')
+      .values({
+        id,
+        beneficiary_id: person.id,
+        from_org_id: person.org_id,
+        from_path: person.org_path,
+        to_org_id: to.id,
+        to_path: to.path,
+        status: 'pending',
+        reason,
+        requested_by: ctx.actor.userId,
+        decided_by: null,
+        decision_note: null,
+        created_at: nowIso(),
+        decided_at: null,
+      })
+      .execute();
+    await this.p.audit.append(trx, auditActorOf(ctx), {
+      action: 'transfer.create',
+      entityType: 'transfer',
+      entityId: id,
+      changes: { beneficiary: [null, person.id], to: [null, to.id] },
+    });
+    return id;
+  }
+
+  /** Starts a transfer of a person in the caller's scope, identified by ID number, to another org. */
+  async request(ctx: RequestCtx, body: z.infer<typeof createTransferBody>, idBi: string): Promise<Transfer> {
+    const id = await this.db.transaction().execute(async (trx) => {
+      const person = await registryRepo.byBlindIndex(trx, idBi);
+      if (
+        !person ||
+        person.status === 'merged' ||
+        !scopeCovers(ctx.actor.scope, { orgId: person.org_id, orgPath: person.org_path })
+      )
+        throw notFound();
+      const to = await orgsRepo.get(trx, { kind: 'all' }, body.toOrgId);
+      if (!to?.active) throw notFound();
+      return this.open(trx, ctx, person, to, body.reason);
+    });
+    return this.get(ctx, id);
+  }
+
+  private async rows(db: Queryable, scope: Scope) {
+    return db
+      .selectFrom('transfers as t')
+      .innerJoin('beneficiaries as b', 'b.id', 't.beneficiary_id')
+      .innerJoin('orgs as fo', 'fo.id', 't.from_org_id')
+      .innerJoin('orgs as tor', 'tor.id', 't.to_org_id')
+      .where((eb) => transferScope(eb, scope))
+      .select([
+        't.id',
+        't.beneficiary_id',
+        't.from_org_id',
+        't.to_org_id',
+        't.from_path',
+        't.to_path',
+        't.status',
+        't.reason',
+        't.created_at',
+        't.decided_at',
+        'b.name',
+        'b.id_masked',
+        'fo.name as from_name',
+        'tor.name as to_name',
+      ]);
+  }
+
+  private toDto(ctx: RequestCtx, r: TransferRow): Transfer {
+    const receiving = scopeCovers(ctx.actor.scope, { orgId: r.to_org_id, orgPath: r.to_path });
+    const sending = scopeCovers(ctx.actor.scope, { orgId: r.from_org_id, orgPath: r.from_path });
+    const pending = r.status === 'pending';
+    return {
+      id: r.id,
+      beneficiaryId: r.beneficiary_id,
+      beneficiaryName: r.name,
+      idMasked: r.id_masked,
+      fromOrgId: r.from_org_id,
+      fromOrgName: r.from_name,
+      toOrgId: r.to_org_id,
+      toOrgName: r.to_name,
+      status: r.status as Transfer['status'],
+      reason: r.reason,
+      createdAt: r.created_at,
+      decidedAt: r.decided_at,
+      abilities: { accept: pending && receiving, reject: pending && (receiving || sending) },
+    };
+  }
+
+  async page(ctx: RequestCtx, status: string | undefined, page: number, pageSize: number) {
+    let q = await this.rows(this.db, ctx.actor.scope);
+    if (status) q = q.where('t.status', '=', status);
+    const rows = await q
+      .orderBy('t.created_at', 'desc')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute();
+    let cq = this.db.selectFrom('transfers as t').where((eb) => transferScope(eb, ctx.actor.scope));
+    if (status) cq = cq.where('t.status', '=', status);
+    const total = await cq.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return { items: rows.map((r) => this.toDto(ctx, r)), total: Number(total.n), page, pageSize };
+  }
+
+  async get(ctx: RequestCtx, id: string, db: Queryable = this.db): Promise<Transfer> {
+    const row = await (await this.rows(db, ctx.actor.scope)).where('t.id', '=', id).executeTakeFirst();
+    if (!row) throw notFound();
+    return this.toDto(ctx, row);
+  }
+
+  async decide(ctx: RequestCtx, id: string, accept: boolean, note?: string): Promise<Transfer> {
+    return this.db.transaction().execute(async (trx) => {
+      const t = await this.get(ctx, id, trx);
+      if (t.status !== 'pending') throw conflict('transfer_not_pending', 'beneficiary.transferNotPending');
+      if (accept ? !t.abilities.accept : !t.abilities.reject)
+        throw new AppError(403, 'forbidden', 'beneficiary.transferDecideForbidden');
+      const now = nowIso();
+      if (accept) await this.move(trx, t.beneficiaryId, t.toOrgId);
+      await trx
+        .updateTable('transfers')
+        .set({
+          status: accept ? 'accepted' : 'rejected',
+          decided_by: ctx.actor.userId,
+          decision_note: note ?? null,
+          decided_at: now,
+        })
+        .where('id', '=', id)
+        .execute();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: accept ? 'transfer.accept' : 'transfer.reject',
+        entityType: 'transfer',
+        entityId: id,
+        changes: { status: ['pending', accept ? 'accepted' : 'rejected'] },
+      });
+      return this.get(ctx, id, trx);
+    });
+  }
+
+  /** Moves the person (with a household of their own in the new org) and keeps the old household right. */
+  private async move(trx: Tx, beneficiaryId: string, toOrgId: string) {
+    const person = await trx
+      .selectFrom('beneficiaries')
+      .selectAll()
+      .where('id', '=', beneficiaryId)
+      .executeTakeFirstOrThrow();
+    const to = await trx.selectFrom('orgs').select(['id', 'path']).where('id', '=', toOrgId).executeTakeFirstOrThrow();
+    const now = nowIso();
+    const householdId = uuidv7();
+    await trx
+      .insertInto('households')
+      .values({
+        id: householdId,
+        org_id: to.id,
+        org_path: to.path,
+        address_enc: person.address_enc,
+        address_masked: person.address_masked,
+        plaque_status: 'none',
+        plaque_eligible: 0,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await trx
+      .updateTable('beneficiaries')
+      .set({
+        org_id: to.id,
+        org_path: to.path,
+        household_id: householdId,
+        version: person.version + 1,
+        updated_at: now,
+      })
+      .where('id', '=', beneficiaryId)
+      .execute();
+    await registryRepo.syncCategoryRows(trx, beneficiaryId, person.status, to.path);
+    for (const h of [person.household_id, householdId]) {
+      if (!h) continue;
+      const codes = await registryRepo.householdMemberCategories(trx, h);
+      await trx
+        .updateTable('households')
+        .set({ plaque_eligible: makesPlaqueEligible(codes) ? 1 : 0 })
+        .where('id', '=', h)
+        .execute();
+    }
+  }
+}

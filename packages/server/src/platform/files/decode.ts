@@ -1,0 +1,175 @@
+import iconv from 'iconv-lite';
+import { FileError } from './errors.js';
+
+/** How a text upload was encoded, as detected (the user is never asked). */
+export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030';
+
+export interface DecodedText {
+  text: string;
+  encoding: TextEncoding;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Share of C0/C1 control characters (other than tab, CR, LF) above which a decoding is taken as wrong. */
+const MAX_CONTROL_RATIO = 0.01;
+
+/**
+ * Decodes a CSV/text upload: a BOM decides (UTF-8, UTF-16 LE/BE); otherwise strictly valid UTF-8;
+ * otherwise GB18030 (a superset of GBK and GB2312, what Excel and WPS on Chinese Windows write).
+ * If GB18030 yields replacement characters or control characters, the encoding is unknown.
+ */
+export function decodeText(buf: Buffer): DecodedText {
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+    return { text: iconv.decode(buf.subarray(3), 'utf-8', { stripBOM: false }), encoding: 'utf-8-bom' };
+  }
+  if (buf[0] === 0xff && buf[1] === 0xfe) {
+    return { text: iconv.decode(buf.subarray(2), 'utf-16le', { stripBOM: false }), encoding: 'utf-16le' };
+  }
+  if (buf[0] === 0xfe && buf[1] === 0xff) {
+    return { text: iconv.decode(buf.subarray(2), 'utf-16be', { stripBOM: false }), encoding: 'utf-16be' };
+  }
+  try {
+    return { text: strictUtf8.decode(buf), encoding: 'utf-8' };
+  } catch {
+    // not UTF-8: fall through to GB18030
+  }
+  const text = iconv.decode(buf, 'gb18030', { stripBOM: false });
+  if (text.includes('\uFFFD') || controlRatio(text) > MAX_CONTROL_RATIO) {
+    throw new FileError('file_unknown_encoding', 'files.unknownEncoding');
+  }
+  return { text, encoding: 'gb18030' };
+}
+
+function controlRatio(text: string): number {
+  if (text.length === 0) return 0;
+  let controls = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f)) controls++;
+  }
+  return controls / text.length;
+}
+
+export type CsvDelimiter = ',' | '\t' | ';';
+
+/** One CSV record and the (1-based) line of the file where it starts. */
+export interface CsvRecord {
+  lineNumber: number;
+  fields: string[];
+}
+
+const CANDIDATES: CsvDelimiter[] = [',', '\t', ';'];
+
+/**
+ * Picks the delimiter that splits the most of the first lines (outside quotes), then the one that
+ * splits them into the most fields; ',' when nothing is split at all.
+ */
+export function detectDelimiter(text: string): CsvDelimiter {
+  const lines = text
+    .slice(0, 64 * 1024)
+    .split(/\r\n|\n|\r/, 50)
+    .filter((l) => l.trim() !== '');
+  let best: CsvDelimiter = ',';
+  let bestScore = [0, 0];
+  for (const d of CANDIDATES) {
+    const counts = lines.map((l) => countOutsideQuotes(l, d));
+    const split = counts.filter((c) => c > 0).length;
+    const most = Math.max(0, ...counts);
+    if (split > bestScore[0]! || (split === bestScore[0] && most > bestScore[1]!)) {
+      best = d;
+      bestScore = [split, most];
+    }
+  }
+  return best;
+}
+
+function countOutsideQuotes(line: string, d: string): number {
+  let n = 0;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === d && !quoted) n++;
+  }
+  return n;
+}
+
+function countLineBreaks(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x0a) n++;
+    else if (c === 0x0d && s.charCodeAt(i + 1) !== 0x0a) n++;
+  }
+  return n;
+}
+
+/**
+ * RFC 4180 CSV: quoted fields with doubled quotes and embedded line breaks; CRLF, LF or CR line
+ * ends. Lenient where Excel is (text after a closing quote is kept, a quote inside an unquoted field
+ * is literal), strict where silence would lose data: an unclosed quote is an error naming its line.
+ */
+export function* parseCsv(text: string, delimiter: string = detectDelimiter(text)): Generator<CsvRecord> {
+  const n = text.length;
+  const d = delimiter.charCodeAt(0);
+  let i = 0;
+  let line = 1;
+  while (i < n) {
+    const start = line;
+    const fields: string[] = [];
+    for (;;) {
+      let field: string;
+      if (text.charCodeAt(i) === 0x22) {
+        let value = '';
+        i++;
+        for (;;) {
+          const q = text.indexOf('"', i);
+          if (q < 0) throw new FileError('file_csv_unclosed_quote', 'files.csvUnclosedQuote', { line: start });
+          line += countLineBreaks(text, i, q);
+          value += text.slice(i, q);
+          if (text.charCodeAt(q + 1) === 0x22) {
+            value += '"';
+            i = q + 2;
+          } else {
+            i = q + 1;
+            break;
+          }
+        }
+        const j = fieldEnd(text, i, d);
+        field = value + text.slice(i, j);
+        i = j;
+      } else {
+        const j = fieldEnd(text, i, d);
+        field = text.slice(i, j);
+        i = j;
+      }
+      fields.push(field);
+      if (i >= n) break;
+      const c = text.charCodeAt(i);
+      if (c === d) {
+        i++;
+        if (i >= n) {
+          fields.push('');
+          break;
+        }
+        continue;
+      }
+      i += c === 0x0d && text.charCodeAt(i + 1) === 0x0a ? 2 : 1;
+      line++;
+      break;
+    }
+    yield { lineNumber: start, fields };
+  }
+}
+
+function fieldEnd(text: string, from: number, d: number): number {
+  let j = from;
+  const n = text.length;
+  while (j < n) {
+    const c = text.charCodeAt(j);
+    if (c === d || c === 0x0a || c === 0x0d) break;
+    j++;
+  }
+  return j;
+}

@@ -1,0 +1,123 @@
+import { isScientificBigNumber } from './cells.js';
+import { type CsvDelimiter, decodeText, detectDelimiter, parseCsv, type TextEncoding } from './decode.js';
+import { FileError } from './errors.js';
+import { type SniffOptions, sniff } from './sniff.js';
+import { openXlsx } from './xlsx-read.js';
+
+/** One non-blank row of the first worksheet (or CSV record), as the user sees it. */
+export interface TableRow {
+  /** 1-based: the Excel row number, or the CSV line where the record starts. */
+  rowNumber: number;
+  /** Cell texts from column A; trailing empty cells are dropped. */
+  cells: string[];
+  /**
+   * 0-based columns holding a number ≥ 1e15 — an 18-digit ID number typed into a number cell,
+   * whose last digits Excel has already replaced by zeros (or, in a CSV, '6.50203E+17').
+   */
+  bigNumbers?: number[];
+}
+
+export interface ReadProgress {
+  rows: number;
+  /** 0..1 of the input consumed. */
+  fraction: number;
+}
+
+export interface ReadTableOptions extends SniffOptions {
+  /** Refuse the file when it holds more non-blank rows than this. */
+  maxRows?: number;
+  onProgress?: (p: ReadProgress) => void;
+  /** Rows between onProgress calls (default 1000; always called once at the end). */
+  progressEvery?: number;
+}
+
+export interface TableInfo {
+  kind: 'xlsx' | 'csv';
+  sheetName?: string;
+  encoding?: TextEncoding;
+  delimiter?: CsvDelimiter;
+}
+
+export interface OpenedTable {
+  info: TableInfo;
+  rows: AsyncGenerator<TableRow>;
+}
+
+/**
+ * Identifies the upload by content and opens its first visible worksheet (xlsx, streamed) or its
+ * records (CSV in a detected encoding and delimiter). Throws a FileError for anything else.
+ * Completely blank rows are left out; row numbers stay those the user sees.
+ */
+export async function openTable(buffer: Buffer, opts: ReadTableOptions = {}): Promise<OpenedTable> {
+  const kind = sniff(buffer, opts);
+  if (kind.kind === 'xlsx') {
+    const sheet = await openXlsx(buffer, kind.zip);
+    return {
+      info: { kind: 'xlsx', sheetName: sheet.name },
+      rows: shape(sheet.rows, sheet.progress, opts),
+    };
+  }
+  const { text, encoding } = decodeText(buffer);
+  const delimiter = detectDelimiter(text);
+  let position = 0;
+  async function* records(): AsyncGenerator<TableRow> {
+    for (const r of parseCsv(text, delimiter)) {
+      position = r.lineNumber;
+      const bigNumbers: number[] = [];
+      r.fields.forEach((f, i) => {
+        if (isScientificBigNumber(f)) bigNumbers.push(i);
+      });
+      yield bigNumbers.length
+        ? { rowNumber: r.lineNumber, cells: r.fields, bigNumbers }
+        : { rowNumber: r.lineNumber, cells: r.fields };
+    }
+  }
+  const lines = Math.max(1, countLines(text));
+  return {
+    info: { kind: 'csv', encoding, delimiter },
+    rows: shape(records(), () => Math.min(1, position / lines), opts),
+  };
+}
+
+/** The rows of an upload (see openTable). */
+export async function* readTable(buffer: Buffer, opts: ReadTableOptions = {}): AsyncGenerator<TableRow> {
+  const { rows } = await openTable(buffer, opts);
+  yield* rows;
+}
+
+/** All rows in memory: for small files and tests; imports should stream with readTable. */
+export async function readTableAll(buffer: Buffer, opts: ReadTableOptions = {}): Promise<TableRow[]> {
+  const out: TableRow[] = [];
+  for await (const row of readTable(buffer, opts)) out.push(row);
+  return out;
+}
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+async function* shape(
+  rows: AsyncGenerator<TableRow>,
+  fraction: () => number,
+  opts: ReadTableOptions,
+): AsyncGenerator<TableRow> {
+  const every = opts.progressEvery ?? 1000;
+  let count = 0;
+  for await (const row of rows) {
+    const cells = row.cells;
+    let end = cells.length;
+    while (end > 0 && cells[end - 1] === '') end--;
+    if (end === 0) continue;
+    if (end < cells.length) cells.length = end;
+    if (row.bigNumbers) row.bigNumbers = row.bigNumbers.filter((c) => c < end);
+    count++;
+    if (opts.maxRows !== undefined && count > opts.maxRows) {
+      throw new FileError('file_too_many_rows', 'files.tooManyRows', { max: opts.maxRows });
+    }
+    if (opts.onProgress && count % every === 0) opts.onProgress({ rows: count, fraction: fraction() });
+    yield row;
+  }
+  opts.onProgress?.({ rows: count, fraction: 1 });
+}

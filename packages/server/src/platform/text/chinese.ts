@@ -1,0 +1,101 @@
+import { ConverterFactory, Locale } from 'opencc-js/t2cn';
+import { customPinyin, pinyin } from 'pinyin-pro';
+
+/**
+ * Traditional → simplified (mainland) converter, built once: OpenCC standard traditional plus the
+ * Hong Kong and Taiwan variant characters (綫, 裡…), so 't', 'hk' and 'tw' input all end as 'cn'.
+ * Character and name-level conversion only (no Taiwan phrase conversion such as 軟體 → 软件).
+ */
+const t2cn = ConverterFactory(Locale.from.hk!, Locale.from.tw!, Locale.to.cn!);
+
+/** Converts traditional Chinese (standard, Hong Kong or Taiwan forms) to simplified; other text is unchanged. */
+export function toSimplified(s: string): string {
+  return t2cn(s);
+}
+
+/**
+ * Folds full-width ASCII forms and the ideographic space to ASCII. The same rule as `foldFullWidth`
+ * in @shuangyong/shared (registry/names.ts), repeated so this module stands alone until the shared
+ * index re-exports the registry.
+ */
+function foldFullWidth(s: string): string {
+  return s.replace(/[\uFF01-\uFF5E\u3000]/g, (c) =>
+    c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0),
+  );
+}
+
+/** Middle-dot variants of transcribed names (‧ • ・ ･ ∙ ⋅ ·), unified to U+00B7 as in registry/names.ts. */
+const DOT_VARIANTS = /[\u00B7\u0387\u2027\u2022\u2219\u22C5\u30FB\uFF65]/g;
+
+/**
+ * Normalises a search query (and the stored search column, so both agree): full-width folded,
+ * traditional converted to simplified, middle dots unified, whitespace collapsed, trimmed, lower case.
+ */
+export function normalizeQuery(q: string): string {
+  return toSimplified(foldFullWidth(q)).replace(DOT_VARIANTS, '·').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** Search keys of a person's name. */
+export interface SearchKeys {
+  /** The name as normalised by `normalizeQuery` (simplified, lower case). */
+  simplified: string;
+  /** Full pinyin without tones or spaces, lower case, ü written v: 'zhangjianguo', 'lvbu'. */
+  pinyin: string;
+  /** First letter of each syllable: 'zjg'. */
+  initials: string;
+}
+
+/**
+ * Readings of Uyghur names in Chinese transcription that the dictionary gets wrong in context
+ * (阿不都热依木 would read a-bu-dou). `customPinyin` changes pinyin-pro's process-wide dictionary;
+ * this module is its only user.
+ */
+customPinyin({ 阿不都: 'ā bù dū' });
+
+const HAN_ONLY = /^\p{Script=Han}+$/u;
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+/** Pinyin syllables of a run of Han characters; surname readings apply at the start of a name. */
+function syllables(han: string, atStart: boolean): string[] {
+  return pinyin(han, {
+    toneType: 'none',
+    type: 'array',
+    v: true,
+    ...(atStart ? { mode: 'surname', surname: 'head' } : {}),
+  });
+}
+
+/**
+ * Search keys for a name: the simplified form and its full pinyin and initials. Surnames are read as
+ * surnames (单 shan, 曾 zeng, 解 xie, 区 ou, 仇 qiu). The '·' of transcribed names and spaces are
+ * dropped from the pinyin. Non-Chinese parts (Latin, Uyghur script) are kept in lower case: whole in
+ * `pinyin`, by the first letter of each word in `initials`.
+ */
+export function searchKeys(name: string): SearchKeys {
+  const simplified = normalizeQuery(name);
+  const compact = simplified.replace(/[·\s]/g, '');
+  if (HAN_ONLY.test(compact)) {
+    const parts = syllables(compact, true);
+    return { simplified, pinyin: parts.join(''), initials: parts.map((p) => p[0] ?? '').join('') };
+  }
+  let full = '';
+  let initials = '';
+  let last = 0;
+  /** Appends a non-Chinese stretch: letters and digits kept, one initial per word. */
+  const other = (text: string): void => {
+    for (const word of text.split(/[^\p{L}\p{M}\p{N}]+/u)) {
+      if (word === '') continue;
+      full += word;
+      initials += [...word][0];
+    }
+  };
+  for (const m of simplified.matchAll(HAN_RUN)) {
+    other(simplified.slice(last, m.index));
+    const parts = syllables(m[0], m.index === 0);
+    full += parts.join('');
+    initials += parts.map((p) => p[0] ?? '').join('');
+    last = m.index + m[0].length;
+  }
+  other(simplified.slice(last));
+  return { simplified, pinyin: full, initials };
+}

@@ -14,6 +14,8 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { registerHealth } from './modules/health/health.routes.js';
+import { honoursRoutes } from './modules/honours/honours.routes.js';
+import { HonoursService } from './modules/honours/honours.service.js';
 import { orgsRepo } from './modules/orgs/orgs.repo.js';
 import { orgsRoutes } from './modules/orgs/orgs.routes.js';
 import { OrgsService } from './modules/orgs/orgs.service.js';
@@ -50,6 +52,7 @@ export interface App {
     users: UsersService;
     registry: RegistryService;
     transfers: TransfersService;
+    honours: HonoursService;
   };
 }
 
@@ -116,6 +119,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
     users: new UsersService(p),
     transfers,
     registry: new RegistryService(p, transfers),
+    honours: new HonoursService(p),
   };
   const db = p.handle.db;
   const targets = new Map<string, TargetResolver>([
@@ -123,6 +127,8 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
     ['user', async (scope, id) => !!(await usersRepo.row(db, scope, id))],
     ['beneficiary', async (scope, id) => !!(await registryRepo.get(db, scope, id))],
     ['transfer', async (scope, id) => !!(await transfers.visible(scope, id))],
+    ['household', async (scope, id) => !!(await services.honours.household(db, scope, id))],
+    ['citation', async (scope, id) => !!(await services.honours.citation(db, scope, id))],
   ]);
   const routes = installAccessPipeline(app, p, sessions, targets);
 
@@ -135,6 +141,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
       await api.register(auditRoutes(p));
       await api.register(settingsRoutes(p));
       await api.register(registryRoutes(p, services.registry, services.transfers));
+      await api.register(honoursRoutes(services.honours));
     },
     { prefix: '/api/v1' },
   );

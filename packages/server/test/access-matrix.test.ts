@@ -63,7 +63,18 @@ beforeAll(async () => {
     reason: '区内调整',
   });
   expect(transfer.statusCode).toBe(201);
+  const householdId = person.json().household.id;
+  const citation = await dsz.post('/api/v1/citations', {
+    householdId,
+    memberName: '矩阵军人',
+    awardLevel: 'second_class',
+    awardYear: 2026,
+    receivedAt: '2026-03-02',
+  });
+  expect(citation.statusCode).toBe(201);
   foreign = {
+    household: householdId,
+    citation: citation.json().id,
     org: await orgId(env.p, '650200/650202/650202001/'),
     user: await userId(env.p, 'dsz'),
     beneficiary: person.json().id,

@@ -10,3 +10,4 @@ export * from './schemas/settings.js';
 export * from './schemas/users.js';
 export * from './registry/index.js';
 export * from './schemas/registry.js';
+export * from './schemas/honours.js';

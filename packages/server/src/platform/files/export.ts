@@ -115,15 +115,27 @@ export async function writeXlsxStream(output: Writable, opts: WriteXlsxOptions):
     count++;
     if (count % every === 0) {
       opts.onProgress?.(count);
-      // let the zip stream catch up (exceljs does not apply backpressure to committed rows)
-      if (output.writableNeedDrain) await once(output, 'drain');
-      await new Promise((resolve) => setImmediate(resolve));
+      await drained(ws, output);
     }
   }
   ws.commit();
   await wb.commit(); // resolves on the output's 'finish'
   opts.onProgress?.(count);
   return { rows: count };
+}
+
+/**
+ * exceljs hands committed rows to the zip compressor without waiting for it, so a fast row source
+ * and a slow client would pile the whole sheet up in memory. Waiting here for the compressor's
+ * input (the sheet stream's pipe) and for the output to drain keeps memory flat.
+ */
+async function drained(ws: ExcelJS.Worksheet, output: Writable): Promise<void> {
+  const compressor = (ws as unknown as { stream?: { pipes?: Writable[] } }).stream?.pipes?.[0];
+  // archiver wraps the sheet in a readable-stream 2 PassThrough, which predates `writableNeedDrain`
+  const state = (compressor as unknown as { _writableState?: { needDrain?: boolean } } | undefined)?._writableState;
+  if (compressor && (compressor.writableNeedDrain || state?.needDrain)) await once(compressor, 'drain');
+  if (output.writableNeedDrain) await once(output, 'drain');
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 interface StyleRegistry {

@@ -8,6 +8,7 @@ import { type Config, loadConfig } from './platform/config.js';
 import { createPlatform, type Platform } from './platform/context.js';
 import { migrateToLatest } from './platform/db/index.js';
 import { DEMO_PASSWORD, DEMO_USERS, insertUser, isEmpty, seedDemo } from './seed/demo.js';
+import { seedSynthetic } from './seed/synthetic.js';
 
 const HELP = `shuangyong — 双拥工作平台
 
@@ -15,6 +16,7 @@ const HELP = `shuangyong — 双拥工作平台
   serve [--demo] [--port N] [--host H] [--data-dir D]   启动服务（先执行迁移；演示模式下空库自动生成演示数据）
   migrate                                               执行数据库迁移
   seed --demo                                           生成演示城市（克拉玛依市）与演示账号
+  seed --synthetic --beneficiaries N [--seed S]         生成 N 名模拟优抚对象（可复现）
   user create --username U --display-name N --org-path P --role R [--role R2]
                                                         新建用户（密码取自环境变量 SY_PASSWORD）
   audit verify                                          校验审计链；被篡改时以非零状态退出并指出首个断点
@@ -78,6 +80,8 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       demo: { type: 'boolean' },
       synthetic: { type: 'boolean' },
+      beneficiaries: { type: 'string' },
+      seed: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -108,6 +112,27 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       });
     case 'seed':
+      if (values.synthetic) {
+        const count = Number(values.beneficiaries);
+        if (!Number.isInteger(count) || count < 1) {
+          process.stderr.write('需要 --beneficiaries N（正整数）\n');
+          return 2;
+        }
+        return withPlatform(config, async (p) => {
+          if (await isEmpty(p)) await seedDemo(p);
+          const started = Date.now();
+          const r = await seedSynthetic(p, {
+            count,
+            seed: values.seed ? Number(values.seed) : undefined,
+            onProgress: (done, total) => process.stderr.write(`\r已生成 ${done}/${total}`),
+          });
+          process.stderr.write('\n');
+          process.stdout.write(
+            `已生成 ${r.created} 名模拟优抚对象，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒\n`,
+          );
+          return 0;
+        });
+      }
       if (!values.demo) break;
       return withPlatform(config, async (p) => {
         if (!(await isEmpty(p))) {

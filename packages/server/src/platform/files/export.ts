@@ -182,7 +182,8 @@ export interface ErrorReportOptions {
 
 /**
  * The import error report: the refused rows as uploaded, then '错误原因' and '原表行号' columns
- * (after the original ones, so the fixed file imports again with the same header).
+ * (after the original ones, so the fixed file imports again with the same header). The header
+ * decides the width: cells beyond it (stray notes right of the table) are not carried over.
  */
 export function writeErrorReport(output: Writable, opts: ErrorReportOptions): Promise<{ rows: number }> {
   const n = opts.header.length;
@@ -195,7 +196,7 @@ export function writeErrorReport(output: Writable, opts: ErrorReportOptions): Pr
   async function* rows(): AsyncGenerator<Record<string, unknown>> {
     for await (const r of opts.rows) {
       const rec: Record<string, unknown> = { reason: r.reasons.join(separator), rowNumber: r.rowNumber };
-      for (let i = 0; i < Math.max(n, r.cells.length); i++) rec[`c${i}`] = r.cells[i] ?? '';
+      for (let i = 0; i < n; i++) rec[`c${i}`] = r.cells[i] ?? '';
       yield rec;
     }
   }

@@ -19,6 +19,8 @@ import { HonoursService } from './modules/honours/honours.service.js';
 import { orgsRepo } from './modules/orgs/orgs.repo.js';
 import { orgsRoutes } from './modules/orgs/orgs.routes.js';
 import { OrgsService } from './modules/orgs/orgs.service.js';
+import { BeneficiaryImport, IMPORT_KIND } from './modules/registry/import.js';
+import { importExportRoutes } from './modules/registry/import-export.routes.js';
 import { registryRepo } from './modules/registry/registry.repo.js';
 import { registryRoutes } from './modules/registry/registry.routes.js';
 import { RegistryService } from './modules/registry/registry.service.js';
@@ -27,11 +29,13 @@ import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { usersRepo } from './modules/users/users.repo.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
+import { systemActor } from './platform/auth/actor.js';
 import { Sessions } from './platform/auth/sessions.js';
 import type { Platform } from './platform/context.js';
 import { installAccessPipeline, type RouteEntry, type TargetResolver } from './platform/http/pipeline.js';
 import { installErrorHandler, sendProblem } from './platform/http/problem.js';
 import { uuidv7 } from './platform/ids.js';
+import { Jobs } from './platform/jobs/jobs.js';
 
 z.config(z.locales.zhCN());
 
@@ -46,6 +50,7 @@ export interface AppOptions {
 export interface App {
   app: FastifyInstance;
   routes: RouteEntry[];
+  jobs: Jobs;
   services: {
     auth: AuthService;
     orgs: OrgsService;
@@ -121,6 +126,20 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
     registry: new RegistryService(p, transfers),
     honours: new HonoursService(p),
   };
+  const jobs = new Jobs(p, app.log);
+  jobs.register(
+    IMPORT_KIND,
+    new BeneficiaryImport(
+      p,
+      async (job) => {
+        if (job.created_by === 'system') return systemActor({ id: job.org_id, path: job.org_path, name: 'system' });
+        const actor = await sessions.actorOf(job.created_by);
+        if (!actor) throw new Error('the job creator is no longer active');
+        return actor;
+      },
+      jobs,
+    ),
+  );
   const db = p.handle.db;
   const targets = new Map<string, TargetResolver>([
     ['org', async (scope, id) => !!(await orgsRepo.get(db, scope, id))],
@@ -129,6 +148,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
     ['transfer', async (scope, id) => !!(await transfers.visible(scope, id))],
     ['household', async (scope, id) => !!(await services.honours.household(db, scope, id))],
     ['citation', async (scope, id) => !!(await services.honours.citation(db, scope, id))],
+    ['job', async (scope, id) => !!(await jobs.get(scope, id))],
   ]);
   const routes = installAccessPipeline(app, p, sessions, targets);
 
@@ -142,6 +162,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
       await api.register(settingsRoutes(p));
       await api.register(registryRoutes(p, services.registry, services.transfers));
       await api.register(honoursRoutes(services.honours));
+      await api.register(importExportRoutes(p, services.registry, jobs));
     },
     { prefix: '/api/v1' },
   );
@@ -156,5 +177,5 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
     return sendProblem(reply, 404, 'route_not_found', 'error.routeNotFound');
   });
 
-  return { app, routes, services };
+  return { app, routes, services, jobs };
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '@shuangyong/shared';
 import { buildApp } from './app.js';
 import { backup, restore } from './cli/backup.js';
+import { importFile } from './modules/registry/import-cli.js';
 import { hashPassword } from './platform/auth/password.js';
 import { type Config, loadConfig } from './platform/config.js';
 import { createPlatform, type Platform } from './platform/context.js';
@@ -19,6 +22,8 @@ const HELP = `shuangyong — 双拥工作平台
   seed --synthetic --beneficiaries N [--seed S]         生成 N 名模拟优抚对象（可复现）
   user create --username U --display-name N --org-path P --role R [--role R2]
                                                         新建用户（密码取自环境变量 SY_PASSWORD）
+  import beneficiaries FILE [--org CODE] [--dry-run] [--json]
+                                                        导入优抚对象（xlsx/CSV）；--dry-run 只校验不写入
   audit verify                                          校验审计链；被篡改时以非零状态退出并指出首个断点
   backup --out FILE                                     在线备份（SQLite 备份 API / pg_dump）
   restore --from FILE --target URL                      恢复到新的空数据库（sqlite:路径 或 postgres://…）
@@ -44,7 +49,7 @@ async function serve(config: Config): Promise<void> {
     await seedDemo(p);
     seeded = true;
   }
-  const { app } = await buildApp(p, { logger: true });
+  const { app, jobs } = await buildApp(p, { logger: true });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -54,6 +59,7 @@ async function serve(config: Config): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
+  await jobs.resume(); // jobs a crash interrupted: validations restart, rolled-back commits run again
   const url = `http://localhost:${config.port}`;
   const lines = [
     '',
@@ -73,7 +79,7 @@ async function serve(config: Config): Promise<void> {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...rest] = argv;
-  const args = cmd === 'user' || cmd === 'audit' ? rest : argv.slice(1);
+  const args = cmd === 'user' || cmd === 'audit' || cmd === 'import' ? rest : argv.slice(1);
   const { values } = parseArgs({
     args,
     allowPositionals: true,
@@ -92,6 +98,9 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       from: { type: 'string' },
       target: { type: 'string' },
+      org: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -181,6 +190,31 @@ export async function main(argv: string[]): Promise<number> {
         });
         process.stdout.write(`已创建用户 ${values.username}（${id}），首次登录须修改密码\n`);
         return 0;
+      });
+    }
+    case 'import': {
+      if (sub !== 'beneficiaries' || !rest[0]) break;
+      const file = rest.find((a) => !a.startsWith('--'))!;
+      return withPlatform(config, async (p) => {
+        const code = values.org;
+        const org = await p.handle.db
+          .selectFrom('orgs')
+          .select(['id', 'path', 'name'])
+          .where((eb) => (code ? eb.or([eb('code', '=', code), eb('path', '=', code)]) : eb('depth', '=', 0)))
+          .orderBy('depth')
+          .executeTakeFirst();
+        if (!org) {
+          process.stderr.write(`找不到单位：${code}\n`);
+          return 2;
+        }
+        const data = fs.readFileSync(file);
+        const result = await importFile(p, org, path.basename(file), data, !values['dry-run']);
+        if (values.json) process.stdout.write(`${JSON.stringify(result.result)}\n`);
+        else
+          process.stdout.write(
+            `${result.status === 'failed' ? result.error : JSON.stringify(result.result, null, 2)}\n`,
+          );
+        return result.status === 'failed' ? 1 : 0;
       });
     }
     case 'audit': {

@@ -55,7 +55,12 @@ beforeAll(async () => {
   await dsz.login('dsz');
   const community = await orgId(env.p, '650200/650202/650202001/650202001001/');
   const idNumber = makeId('650202', '1950-01-01', 7);
-  const person = await dsz.post('/api/v1/beneficiaries', { orgId: community, name: '矩阵对象', idNumber, categories: martyrSurvivor() });
+  const person = await dsz.post('/api/v1/beneficiaries', {
+    orgId: community,
+    name: '矩阵对象',
+    idNumber,
+    categories: martyrSurvivor(),
+  });
   expect(person.statusCode).toBe(201);
   const transfer = await dsz.post('/api/v1/transfers', {
     idNumber,
@@ -72,7 +77,16 @@ beforeAll(async () => {
     receivedAt: '2026-03-02',
   });
   expect(citation.statusCode).toBe(201);
+  const upload = await dsz.request(
+    'POST',
+    `/api/v1/beneficiaries/imports?orgId=${await orgId(env.p, '650200/650202/')}&fileName=m.csv`,
+    Buffer.from('姓名,身份证号,类别\n矩阵二,110105194912310029,烈属\n'),
+    { 'content-type': 'application/octet-stream' },
+  );
+  expect(upload.statusCode).toBe(202);
+  await env.jobs.idle();
   foreign = {
+    job: upload.json().id,
     household: householdId,
     citation: citation.json().id,
     org: await orgId(env.p, '650200/650202/650202001/'),

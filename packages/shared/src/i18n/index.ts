@@ -1,9 +1,10 @@
+import { filesMessages } from './files.zh-CN.js';
 import { registryMessages } from './registry.zh-CN.js';
 import { serverMessages } from './server.zh-CN.js';
 import { webMessages } from './web.zh-CN.js';
 
 /** The zh-CN catalogue: every user-facing string of server and web app. */
-export const zhCN = { ...serverMessages, ...registryMessages, ...webMessages } as const;
+export const zhCN = { ...serverMessages, ...registryMessages, ...filesMessages, ...webMessages } as const;
 export type MessageKey = keyof typeof zhCN;
 
 /** Looks up a message and fills `{name}` placeholders. Unknown keys come back as the key. */

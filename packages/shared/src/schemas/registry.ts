@@ -154,3 +154,14 @@ export const createTransferBody = z.strictObject({
 export const decideTransferBody = z.strictObject({ note: z.string().trim().max(200).optional() });
 
 export const mergeBody = z.strictObject({ mergedId: idSchema });
+
+export const importQuery = z.strictObject({
+  orgId: idSchema,
+  fileName: z.string().trim().min(1).max(200),
+});
+
+export const exportBody = z.strictObject({
+  filters: beneficiaryListQuery.omit({ page: true, pageSize: true, sort: true, order: true }).partial().default({}),
+  reveal: z.boolean().default(false),
+  reason: z.string().trim().min(2).max(200).optional(),
+});

@@ -113,6 +113,13 @@ export const registryRepo = {
     return { items: rows.map(toListItem), total: toNumber(total.n) };
   },
 
+  async count(db: Queryable, scope: Scope, f: ListFilter): Promise<number> {
+    const r = await listQuery(db, scope, f)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return toNumber(r.n);
+  },
+
   /** Streams every row of a filter in pages by keyset (for exports). */
   async *scan(db: Queryable, scope: Scope, f: ListFilter, batch = 2000) {
     let after = '';

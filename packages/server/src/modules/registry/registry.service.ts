@@ -48,7 +48,8 @@ export class RegistryService {
     return this.p.handle.db;
   }
 
-  async page(ctx: RequestCtx, query: Record<string, unknown> & { page: number; pageSize: number }) {
+  /** Turns list filters from the browser into a repository filter; the org filter is checked against the scope. */
+  async filterOf(ctx: RequestCtx, query: Record<string, unknown>): Promise<ListFilter> {
     const q = query as {
       q?: string;
       orgId?: string;
@@ -57,10 +58,6 @@ export class RegistryService {
       ageMin?: number;
       ageMax?: number;
       plaque?: string;
-      sort: 'name' | 'birthDate' | 'updatedAt';
-      order: 'asc' | 'desc';
-      page: number;
-      pageSize: number;
     };
     const f: ListFilter = { category: q.category, status: q.status, plaque: q.plaque };
     if (q.orgId) {
@@ -79,6 +76,19 @@ export class RegistryService {
         .slice(0, 10);
     if (q.ageMin !== undefined) f.birthTo = shift(q.ageMin);
     if (q.ageMax !== undefined) f.birthFrom = shift(q.ageMax + 1);
+    return f;
+  }
+
+  async page(
+    ctx: RequestCtx,
+    q: Record<string, unknown> & {
+      page: number;
+      pageSize: number;
+      sort: 'name' | 'birthDate' | 'updatedAt';
+      order: 'asc' | 'desc';
+    },
+  ) {
+    const f = await this.filterOf(ctx, q);
     const { items, total } = await registryRepo.page(this.db, ctx.actor.scope, f, q.page, q.pageSize, q.sort, q.order);
     return { items, total, page: q.page, pageSize: q.pageSize };
   }

@@ -1,4 +1,4 @@
-import type { DataScopeKind, OrgType, Permission, Role } from '@shuangyong/shared';
+import { type DataScopeKind, type OrgType, PERMISSIONS, type Permission, type Role } from '@shuangyong/shared';
 import type { Scope } from '../access/scope.js';
 import type { AuditActor } from '../audit/audit.js';
 
@@ -37,5 +37,27 @@ export function auditActorOf(ctx: { actor: Actor | null; requestId: string; ip: 
     orgPath: ctx.actor?.orgPath ?? null,
     requestId: ctx.requestId,
     ip: ctx.ip,
+  };
+}
+
+/** The actor of CLI commands and system jobs: all permissions, whole-city scope, audited as `system`. */
+export function systemActor(org: { id: string; path: string; name: string }, username = 'system'): Actor {
+  return {
+    userId: 'system',
+    username,
+    displayName: username,
+    orgId: org.id,
+    orgPath: org.path,
+    orgName: org.name,
+    orgType: 'veterans_bureau',
+    roles: ['sys_admin'],
+    permissions: new Set(PERMISSIONS),
+    scopeKind: 'all',
+    scope: { kind: 'all' },
+    sessionId: '',
+    csrfToken: '',
+    mustChangePassword: false,
+    totpEnabled: true,
+    totpRequired: false,
   };
 }

@@ -55,6 +55,34 @@ export class Sessions {
     await this.db.deleteFrom('sessions').where('id', '=', this.idOf(token)).execute();
   }
 
+  /** The actor of a user without a session (background jobs run with their creator's rights). */
+  async actorOf(userId: string): Promise<Actor | null> {
+    const row = await this.db
+      .selectFrom('users as u')
+      .innerJoin('orgs as o', 'o.id', 'u.org_id')
+      .select([
+        'u.id as user_id',
+        'u.username',
+        'u.display_name',
+        'u.must_change_password',
+        'u.totp_enabled',
+        'o.id as org_id',
+        'o.path as org_path',
+        'o.name as org_name',
+        'o.type as org_type',
+      ])
+      .where('u.id', '=', userId)
+      .where('u.active', '=', 1)
+      .executeTakeFirst();
+    if (!row) return null;
+    return toActor(row, await rolesOf(this.db, userId), {
+      sessionId: '',
+      csrfToken: '',
+      demo: this.demo,
+      passwordExpired: false,
+    });
+  }
+
   /** Resolves a cookie to the actor; the user, roles and org are read fresh every time. */
   async resolve(token: string): Promise<SessionResult> {
     const id = this.idOf(token);
@@ -91,30 +119,54 @@ export class Sessions {
     if (now - Date.parse(row.last_seen_at) > TOUCH_INTERVAL_MS) {
       await this.db.updateTable('sessions').set({ last_seen_at: nowIso() }).where('id', '=', id).execute();
     }
-    const roleRows = await this.db.selectFrom('user_roles').select('role').where('user_id', '=', row.user_id).execute();
-    const roles = ROLES.filter((r) => roleRows.some((x) => x.role === r)) as Role[];
-    const scopeKind = scopeKindOf(roles);
+    const roles = await rolesOf(this.db, row.user_id);
     const passwordExpired =
       passwordPolicy.maxAgeDays > 0 &&
       now - Date.parse(row.password_changed_at) > passwordPolicy.maxAgeDays * 86_400_000;
-    const actor: Actor = {
-      userId: row.user_id,
-      username: row.username,
-      displayName: row.display_name,
-      orgId: row.org_id,
-      orgPath: row.org_path,
-      orgName: row.org_name,
-      orgType: row.org_type as OrgType,
-      roles,
-      permissions: new Set(permissionsOf(roles)),
-      scopeKind,
-      scope: resolveScope(scopeKind, { id: row.user_id, orgId: row.org_id, orgPath: row.org_path }),
-      sessionId: id,
-      csrfToken: row.csrf_token,
-      mustChangePassword: bool(row.must_change_password) || passwordExpired,
-      totpEnabled: bool(row.totp_enabled),
-      totpRequired: !this.demo && roles.some((r) => ROLE_DEFINITIONS[r].requiresTotp),
-    };
+    const actor = toActor(row, roles, { sessionId: id, csrfToken: row.csrf_token, demo: this.demo, passwordExpired });
     return { ok: true, actor };
   }
+}
+
+async function rolesOf(db: Db, userId: string): Promise<Role[]> {
+  const rows = await db.selectFrom('user_roles').select('role').where('user_id', '=', userId).execute();
+  return ROLES.filter((r) => rows.some((x) => x.role === r));
+}
+
+interface ActorRow {
+  user_id: string;
+  username: string;
+  display_name: string;
+  must_change_password: number;
+  totp_enabled: number;
+  org_id: string;
+  org_path: string;
+  org_name: string;
+  org_type: string;
+}
+
+function toActor(
+  row: ActorRow,
+  roles: Role[],
+  o: { sessionId: string; csrfToken: string; demo: boolean; passwordExpired: boolean },
+): Actor {
+  const scopeKind = scopeKindOf(roles);
+  return {
+    userId: row.user_id,
+    username: row.username,
+    displayName: row.display_name,
+    orgId: row.org_id,
+    orgPath: row.org_path,
+    orgName: row.org_name,
+    orgType: row.org_type as OrgType,
+    roles,
+    permissions: new Set(permissionsOf(roles)),
+    scopeKind,
+    scope: resolveScope(scopeKind, { id: row.user_id, orgId: row.org_id, orgPath: row.org_path }),
+    sessionId: o.sessionId,
+    csrfToken: o.csrfToken,
+    mustChangePassword: bool(row.must_change_password) || o.passwordExpired,
+    totpEnabled: bool(row.totp_enabled),
+    totpRequired: !o.demo && roles.some((r) => ROLE_DEFINITIONS[r].requiresTotp),
+  };
 }

@@ -1,12 +1,18 @@
 import { sql } from 'kysely';
-import type { DbHandle } from './index.js';
+import type { DbHandle, Queryable } from './index.js';
 
 /**
  * Bulk insert behind one interface (DESIGN §2): SQLite runs one prepared statement per row inside
  * the caller's transaction (fastest there); PostgreSQL gets multi-row INSERTs sized under its
- * 65 535-parameter limit. Rows must all have the same keys.
+ * 65 535-parameter limit. Rows must all have the same keys. Inside a transaction pass it as
+ * `executor` (SQLite's statements run on the same single connection, so they join it as well).
  */
-export async function bulkInsert(handle: DbHandle, table: string, rows: Record<string, unknown>[]): Promise<void> {
+export async function bulkInsert(
+  handle: DbHandle,
+  table: string,
+  rows: Record<string, unknown>[],
+  executor: Queryable = handle.db,
+): Promise<void> {
   if (!rows.length) return;
   const columns = Object.keys(rows[0]!);
   if (handle.dialect === 'sqlite') {
@@ -24,6 +30,6 @@ export async function bulkInsert(handle: DbHandle, table: string, rows: Record<s
     const chunk = rows.slice(i, i + perStatement);
     await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${sql.join(
       chunk.map((r) => sql`(${sql.join(columns.map((c) => r[c] ?? null))})`),
-    )}`.execute(handle.db);
+    )}`.execute(executor);
   }
 }

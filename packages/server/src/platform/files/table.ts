@@ -1,8 +1,10 @@
 import { isScientificBigNumber } from './cells.js';
-import { type CsvDelimiter, decodeText, detectDelimiter, parseCsv, type TextEncoding } from './decode.js';
+import { type CsvDelimiter, decodeTextAsync, detectDelimiter, parseCsv, type TextEncoding } from './decode.js';
 import { FileError } from './errors.js';
 import { type SniffOptions, sniff } from './sniff.js';
 import { openXlsx } from './xlsx-read.js';
+
+export const DEFAULT_MAX_COLUMNS = 256;
 
 /** One non-blank row of the first worksheet (or CSV record), as the user sees it. */
 export interface TableRow {
@@ -26,6 +28,8 @@ export interface ReadProgress {
 export interface ReadTableOptions extends SniffOptions {
   /** Refuse the file when it holds more non-blank rows than this. */
   maxRows?: number;
+  /** Cells right of this column are ignored (default 256; a stray cell in column XFD costs 16k cells a row). */
+  maxColumns?: number;
   onProgress?: (p: ReadProgress) => void;
   /** Rows between onProgress calls (default 1000; always called once at the end). */
   progressEvery?: number;
@@ -51,18 +55,21 @@ export interface OpenedTable {
 export async function openTable(buffer: Buffer, opts: ReadTableOptions = {}): Promise<OpenedTable> {
   const kind = sniff(buffer, opts);
   if (kind.kind === 'xlsx') {
-    const sheet = await openXlsx(buffer, kind.zip);
+    const sheet = await openXlsx(buffer, kind.zip, opts.maxColumns ?? DEFAULT_MAX_COLUMNS);
     return {
       info: { kind: 'xlsx', sheetName: sheet.name },
       rows: shape(sheet.rows, sheet.progress, opts),
     };
   }
-  const { text, encoding } = decodeText(buffer);
+  const { text, encoding } = await decodeTextAsync(buffer);
   const delimiter = detectDelimiter(text);
   let position = 0;
   async function* records(): AsyncGenerator<TableRow> {
+    let n = 0;
     for (const r of parseCsv(text, delimiter)) {
       position = r.lineNumber;
+      // parsing is synchronous: give other requests a turn now and then
+      if (++n % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
       const bigNumbers: number[] = [];
       r.fields.forEach((f, i) => {
         if (isScientificBigNumber(f)) bigNumbers.push(i);
@@ -107,11 +114,14 @@ async function* shape(
   let count = 0;
   for await (const row of rows) {
     const cells = row.cells;
-    let end = cells.length;
+    let end = Math.min(cells.length, opts.maxColumns ?? DEFAULT_MAX_COLUMNS);
     while (end > 0 && cells[end - 1] === '') end--;
     if (end === 0) continue;
     if (end < cells.length) cells.length = end;
-    if (row.bigNumbers) row.bigNumbers = row.bigNumbers.filter((c) => c < end);
+    if (row.bigNumbers) {
+      row.bigNumbers = row.bigNumbers.filter((c) => c < end);
+      if (row.bigNumbers.length === 0) delete row.bigNumbers;
+    }
     count++;
     if (opts.maxRows !== undefined && count > opts.maxRows) {
       throw new FileError('file_too_many_rows', 'files.tooManyRows', { max: opts.maxRows });

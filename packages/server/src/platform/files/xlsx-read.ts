@@ -190,7 +190,7 @@ function utf8Boundary(b: Buffer, from: number, end: number): number {
 }
 
 /** Opens the first visible worksheet of a sniffed xlsx and streams its rows. */
-export async function openXlsx(buf: Buffer, dir: ZipDirectory): Promise<XlsxSheet> {
+export async function openXlsx(buf: Buffer, dir: ZipDirectory, maxColumns: number): Promise<XlsxSheet> {
   const parts = await locateParts(buf, dir);
   const needed = [parts.workbook, parts.rels, parts.styles, parts.sharedStrings, parts.sheet].filter(
     (e): e is ZipEntry => e !== undefined,
@@ -213,12 +213,16 @@ export async function openXlsx(buf: Buffer, dir: ZipDirectory): Promise<XlsxShee
   return {
     name: parts.sheetName,
     date1904: parts.date1904,
-    rows: rowsOf(reader, parts.date1904),
+    rows: rowsOf(reader, parts.date1904, maxColumns),
     progress: () => Math.min(1, fed / total),
   };
 }
 
-async function* rowsOf(reader: ExcelJS.stream.xlsx.WorkbookReader, date1904: boolean): AsyncGenerator<TableRow> {
+async function* rowsOf(
+  reader: ExcelJS.stream.xlsx.WorkbookReader,
+  date1904: boolean,
+  maxColumns: number,
+): AsyncGenerator<TableRow> {
   let last = 0;
   try {
     for await (const ws of reader) {
@@ -228,6 +232,7 @@ async function* rowsOf(reader: ExcelJS.stream.xlsx.WorkbookReader, date1904: boo
         const cells: string[] = [];
         const bigNumbers: number[] = [];
         row.eachCell((cell, col) => {
+          if (col > maxColumns) return;
           const { text, big } = cellToText(cell.value, cell.numFmt, date1904);
           while (cells.length < col - 1) cells.push('');
           cells[col - 1] = text;

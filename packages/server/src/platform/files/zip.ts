@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { crc32, createInflateRaw } from 'node:zlib';
 import { FileError } from './errors.js';
 
@@ -194,39 +193,4 @@ export async function verifyZipEntries(buf: Buffer, dir: ZipDirectory, entries: 
     if (tooBig) throw bomb(ZIP_DEFAULTS.maxTotalUncompressed);
     if (size !== e.uncompressedSize || crc !== e.crc) throw corrupt();
   }
-}
-
-/**
- * Re-streams the chosen entries, in the given order, as a zip a streaming reader can follow without
- * guessing: each local header is rewritten with the sizes and CRC from the central directory (no
- * trailing data descriptor, which a streaming unzipper must find by scanning for its signature),
- * and an empty End Of Central Directory record closes the stream. No data is copied.
- */
-export function restream(buf: Buffer, dir: ZipDirectory, entries: ZipEntry[], onBytes?: (n: number) => void): Readable {
-  function* parts(): Generator<Buffer> {
-    for (const e of entries) {
-      const data = entryData(buf, dir, e);
-      const name = Buffer.from(e.name, 'utf8');
-      const header = Buffer.alloc(30);
-      header.writeUInt32LE(SIG_LOCAL, 0);
-      header.writeUInt16LE(20, 4);
-      header.writeUInt16LE(0x800, 6); // UTF-8 names, sizes known
-      header.writeUInt16LE(e.method, 8);
-      header.writeUInt32LE(e.crc, 14);
-      header.writeUInt32LE(e.compressedSize, 18);
-      header.writeUInt32LE(e.uncompressedSize, 22);
-      header.writeUInt16LE(name.length, 26);
-      yield header;
-      yield name;
-      for (let at = 0; at < data.length; at += 256 * 1024) {
-        const chunk = data.subarray(at, at + 256 * 1024);
-        onBytes?.(chunk.length);
-        yield chunk;
-      }
-    }
-    const eocd = Buffer.alloc(22);
-    eocd.writeUInt32LE(SIG_EOCD, 0);
-    yield eocd;
-  }
-  return Readable.from(parts(), { objectMode: false });
 }

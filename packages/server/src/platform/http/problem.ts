@@ -51,7 +51,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     switch (err.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return sendProblem(reply, 413, 'body_too_large', 'error.bodyTooLarge', { limit: '1 MB' });
+        return sendProblem(reply, 413, 'body_too_large', 'error.bodyTooLarge', {
+          limit: `${Math.round((req.routeOptions.bodyLimit ?? 1024 * 1024) / 1024 / 1024)} MB`,
+        });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return sendProblem(reply, 415, 'unsupported_media_type', 'error.unsupportedMediaType');
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { CATEGORIES, exportBody, idParams, importQuery, type Job, jobSchema, t } from '@shuangyong/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { auditActorOf } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import { sniff, writeTemplate, writeXlsxStream } from '../../platform/files/index.js';
+import { ctxOf } from '../../platform/http/pipeline.js';
+import type { JobRow, Jobs } from '../../platform/jobs/jobs.js';
+import { IMPORT_FIELDS, IMPORT_KIND } from './import.js';
+import { open } from './personal-data.js';
+import { registryRepo } from './registry.repo.js';
+import type { RegistryService } from './registry.service.js';
+
+const tags = ['优抚对象导入导出'];
+const MAX_UPLOAD = 20 * 1024 * 1024;
+
+export function toJob(j: JobRow): Job {
+  return {
+    id: j.id,
+    kind: j.kind,
+    status: j.status as Job['status'],
+    total: j.total,
+    processed: j.processed,
+    fileName: j.file_name,
+    result: j.result ? (JSON.parse(j.result) as Record<string, unknown>) : null,
+    error: j.error,
+    createdAt: j.created_at,
+    updatedAt: j.updated_at,
+  };
+}
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+export function importExportRoutes(p: Platform, registry: RegistryService, jobs: Jobs): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addContentTypeParser(
+      'application/octet-stream',
+      { parseAs: 'buffer', bodyLimit: MAX_UPLOAD },
+      (_req, body, done) => done(null, body),
+    );
+
+    app.post(
+      '/beneficiaries/imports',
+      {
+        bodyLimit: MAX_UPLOAD,
+        config: { access: { permission: 'beneficiary:import' }, rateLimit: { max: 10, timeWindow: '1 minute' } },
+        schema: {
+          tags,
+          summary: '上传导入文件（xlsx 或 CSV，UTF-8/GBK 自动识别），先校验预览',
+          querystring: importQuery,
+          response: { 202: jobSchema },
+        },
+      },
+      async (req, reply) => {
+        const ctx = ctxOf(req);
+        const data = req.body as unknown;
+        if (!Buffer.isBuffer(data)) throw new AppError(415, 'unsupported_media_type', 'error.unsupportedMediaType');
+        sniff(data, { maxBytes: MAX_UPLOAD }); // refuse hostile files before anything is stored
+        const org = await p.handle.db
+          .transaction()
+          .execute((trx) => registry.registryOrg(trx, ctx.actor.scope, req.query.orgId));
+        const job = await jobs.create(
+          ctx.actor,
+          org,
+          IMPORT_KIND,
+          { orgId: org.id },
+          { name: req.query.fileName, data },
+        );
+        return reply.code(202).send(toJob(job));
+      },
+    );
+
+    app.get(
+      '/jobs/:id',
+      {
+        config: { access: { target: 'job' } },
+        schema: { tags, summary: '任务进度与结果', params: idParams, response: { 200: jobSchema } },
+      },
+      async (req) => toJob((await jobs.get(ctxOf(req).actor.scope, req.params.id))!),
+    );
+
+    app.post(
+      '/jobs/:id/commit',
+      {
+        config: { access: { permission: 'beneficiary:import', target: 'job' } },
+        schema: { tags, summary: '确认导入（全部成功或全部不导入）', params: idParams, response: { 202: jobSchema } },
+      },
+      async (req, reply) => {
+        if (!(await jobs.commit(req.params.id))) throw new AppError(409, 'job_not_validated', 'import.notValidated');
+        return reply.code(202).send(toJob((await jobs.get(ctxOf(req).actor.scope, req.params.id))!));
+      },
+    );
+
+    app.get(
+      '/jobs/:id/error-report',
+      {
+        config: { access: { target: 'job' } },
+        schema: { tags, summary: '下载错误报告（原始行 + 错误原因）', params: idParams },
+      },
+      async (req, reply) => {
+        const file = jobs.artefact(req.params.id, 'errors.xlsx');
+        if (!fs.existsSync(file)) throw new AppError(404, 'not_found', 'import.noErrorReport');
+        return reply
+          .type(XLSX)
+          .header('content-disposition', attachment(`${t('import.errorReportName')}.xlsx`))
+          .send(fs.createReadStream(file));
+      },
+    );
+
+    app.get(
+      '/beneficiaries/import-template',
+      {
+        config: { access: { permission: 'beneficiary:import' } },
+        schema: { tags, summary: '下载导入模板（含下拉选项）' },
+      },
+      async (_req, reply) => {
+        const cols = [
+          'name',
+          'idNumber',
+          'sex',
+          'birthDate',
+          'phone',
+          'category',
+          'disabilityGrade',
+          'district',
+          'street',
+          'community',
+          'address',
+          'note',
+        ] as const;
+        const buf = await writeTemplate({
+          columns: cols.map((c) => ({ header: IMPORT_FIELDS[c][0], key: c, width: c === 'address' ? 36 : 18 })),
+          validations: {
+            sex: [t('sex.male'), t('sex.female')],
+            category: CATEGORIES.map((c) => t(c.labelKey)),
+            disabilityGrade: Array.from({ length: 10 }, (_, i) => t(`import.grade${i + 1}`)),
+          },
+        });
+        return reply
+          .type(XLSX)
+          .header('content-disposition', attachment(`${t('import.templateName')}.xlsx`))
+          .send(buf);
+      },
+    );
+
+    app.post(
+      '/beneficiaries/export',
+      {
+        config: { access: { permission: 'beneficiary:export' }, rateLimit: { max: 10, timeWindow: '1 minute' } },
+        schema: { tags, summary: '导出当前筛选结果（默认脱敏；完整信息须 reveal 权限和事由）', body: exportBody },
+      },
+      async (req, reply) => {
+        const ctx = ctxOf(req);
+        const { filters, reveal, reason } = req.body;
+        if (reveal && !ctx.actor.permissions.has('beneficiary:reveal'))
+          throw new AppError(403, 'forbidden', 'error.forbidden');
+        if (reveal && !reason) throw new AppError(400, 'reason_required', 'export.reasonRequired');
+        const filter = await registry.filterOf(ctx, filters);
+        // audited before a single row leaves the server; a failed audit write stops the export
+        const total = await registryRepo.count(p.handle.db, ctx.actor.scope, filter);
+        await p.audit.event(p.handle.db, auditActorOf(ctx), {
+          action: 'beneficiary.export',
+          entityType: 'beneficiary',
+          changes: { rows: total, revealed: reveal, reason: reason ?? null, filters },
+        });
+        const out = new PassThrough();
+        const crypto = p.crypto;
+        async function* rows() {
+          for await (const batch of registryRepo.scan(p.handle.db, ctx.actor.scope, filter)) {
+            for (const r of batch) {
+              yield {
+                name: r.name,
+                sex: t(`sex.${r.sex}`),
+                birthDate: r.birth_date,
+                idNumber: reveal ? open(crypto, r.id_enc) : r.id_masked,
+                phone: reveal ? open(crypto, r.phone_enc) : r.phone_masked,
+                address: reveal ? open(crypto, r.address_enc) : r.address_masked,
+                categories: (r.categories ? r.categories.split(',') : []).map((c) => t(`category.${c}`)).join('、'),
+                status: t(`status.${r.status}`),
+                org: r.org_name,
+                note: r.note,
+              };
+            }
+          }
+        }
+        const columns = [
+          'name',
+          'sex',
+          'birthDate',
+          'idNumber',
+          'phone',
+          'address',
+          'categories',
+          'status',
+          'org',
+          'note',
+        ].map((key) => ({ key, header: t(`export.col.${key}`), width: key === 'address' ? 36 : 16 }));
+        reply.type(XLSX).header('content-disposition', attachment(`${t('export.fileName')}.xlsx`));
+        writeXlsxStream(out, { sheetName: t('export.fileName'), columns, rows: rows() }).catch((err) => {
+          req.log.error({ err }, 'export failed');
+          out.destroy(err);
+        });
+        return reply.send(out);
+      },
+    );
+  };
+}

@@ -1,0 +1,418 @@
+import fs from 'node:fs';
+import {
+  type CategoryAssignment,
+  createRegionMatcher,
+  matchCategoryDetailed,
+  parseDate,
+  parseSex,
+  t,
+} from '@shuangyong/shared';
+import { prefixEnd, scopeCovers } from '../../platform/access/scope.js';
+import { type Actor, auditActorOf } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { bulkInsert } from '../../platform/db/bulk.js';
+import type { Tx } from '../../platform/db/index.js';
+import { locateHeader, openTable, type TableRow, writeErrorReport } from '../../platform/files/index.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
+import { toSimplified } from '../../platform/text/chinese.js';
+import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
+import { idBlindIndex, sealAddress, sealId, sealPhone } from './personal-data.js';
+
+export const IMPORT_KIND = 'beneficiary_import';
+const MAX_ERRORS_IN_RESULT = 500;
+
+/** Header synonyms seen in district spreadsheets (matched after normalisation). */
+export const IMPORT_FIELDS = {
+  name: ['姓名', '名字', '人员姓名'],
+  idNumber: ['身份证号', '身份证号码', '公民身份号码', '证件号码', '身份证', '证件号'],
+  phone: ['手机', '手机号', '手机号码', '联系电话', '电话', '联系方式'],
+  category: ['类别', '人员类别', '优抚类别', '优抚对象类别', '对象类别'],
+  district: ['区', '所在区', '所属区', '区县', '行政区'],
+  street: ['街道', '所属街道', '街道乡镇', '乡镇', '街道镇'],
+  community: ['社区', '所属社区', '社区村', '村', '村社区'],
+  address: ['住址', '地址', '家庭住址', '现住址', '居住地址'],
+  birthDate: ['出生日期', '出生年月', '出生年月日'],
+  sex: ['性别'],
+  disabilityGrade: ['伤残等级', '残疾等级'],
+  startDate: ['认定日期', '起始日期', '开始日期'],
+  note: ['备注'],
+} as const;
+type Field = keyof typeof IMPORT_FIELDS;
+
+export interface RowError {
+  row: number;
+  field: string;
+  message: string;
+}
+
+export interface ImportResult {
+  [key: string]: unknown;
+  total: number;
+  created: number;
+  updated: number;
+  duplicates: number;
+  invalid: number;
+  errors: RowError[];
+}
+
+interface PlannedRow {
+  rowNumber: number;
+  person: NormalizedPerson;
+  org: { id: string; path: string };
+  bi: string;
+  existingId?: string;
+}
+
+interface OrgNode {
+  id: string;
+  path: string;
+  name: string;
+  depth: number;
+  code: string;
+  region_code: string | null;
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Beneficiary import as a two-phase job: `validate` reads the whole file and reports what a commit
+ * would do (created / updated / duplicates / invalid, per-row errors with the row numbers the user
+ * sees); `commit` does it in one transaction. The importer's scope applies to every row.
+ */
+export class BeneficiaryImport implements JobHandler {
+  constructor(
+    private readonly p: Platform,
+    private readonly actorOf: (job: JobContext['job']) => Promise<Actor>,
+    private readonly jobs: Jobs,
+  ) {}
+
+  /** Reads and checks every row; returns the plan (rows to create/update) and the result. */
+  private async plan(ctx: JobContext): Promise<{ result: ImportResult; rows: PlannedRow[] }> {
+    const actor = await this.actorOf(ctx.job);
+    const data = fs.readFileSync(ctx.filePath);
+    const db = this.p.handle.db;
+    const root = (await db
+      .selectFrom('orgs')
+      .select(['id', 'path', 'name'])
+      .where('id', '=', ctx.job.org_id)
+      .executeTakeFirstOrThrow()) as {
+      id: string;
+      path: string;
+    };
+    const orgs = (await db
+      .selectFrom('orgs')
+      .select(['id', 'path', 'name', 'depth', 'code', 'region_code'])
+      .where('path', '>=', root.path)
+      .where('path', '<', prefixEnd(root.path))
+      .where('active', '=', 1)
+      .where('type', 'in', ['veterans_bureau', 'service_station'])
+      .execute()) as OrgNode[];
+    const children = (parent: string) =>
+      orgs.filter((o) => o.path.startsWith(parent) && o.path.split('/').length === parent.split('/').length + 1);
+    const matcherCache = new Map<string, (text: string) => string | null>();
+    const matchIn = (parent: string, text: string): OrgNode | null => {
+      let m = matcherCache.get(parent);
+      if (!m) {
+        const cands = children(parent).map((o) => ({ code: o.id, name: o.name }));
+        m = createRegionMatcher(cands, toSimplified);
+        matcherCache.set(parent, m);
+      }
+      const byCode = children(parent).find((o) => o.region_code === text.trim() || o.code === text.trim());
+      if (byCode) return byCode;
+      const id = m(text);
+      return id ? (orgs.find((o) => o.id === id) ?? null) : null;
+    };
+    const allDistricts = await db
+      .selectFrom('orgs')
+      .select(['id', 'path', 'name', 'region_code'])
+      .where('depth', '=', 1)
+      .where('type', '=', 'veterans_bureau')
+      .execute();
+    const matchDistrictCode = createRegionMatcher(
+      allDistricts.map((d) => ({ code: d.region_code ?? d.id, name: d.name })),
+      toSimplified,
+    );
+    const districtMatcher = (text: string) => {
+      const code = matchDistrictCode(text);
+      return code ? allDistricts.find((d) => (d.region_code ?? d.id) === code) : undefined;
+    };
+
+    const table = await openTable(data, { onProgress: (p) => void ctx.progress(Math.round(p.fraction * 1000), 1000) });
+    const firstRows: TableRow[] = [];
+    async function* remember(rows: AsyncIterable<TableRow>) {
+      for await (const r of rows) {
+        if (firstRows.length < 20) firstRows.push(r);
+        yield r;
+      }
+    }
+    const { header, dataRows } = await locateHeader(
+      remember(table.rows),
+      IMPORT_FIELDS as unknown as Record<Field, readonly string[]>,
+    );
+    const headerCells = firstRows.find((r) => r.rowNumber === header.headerRowNumber)?.cells ?? [];
+    const col = header.columns;
+    const label = (f: Field) => IMPORT_FIELDS[f][0];
+    const cell = (row: TableRow, f: Field) => {
+      const i = col[f];
+      return i === undefined ? '' : (row.cells[i] ?? '').trim();
+    };
+    for (const f of ['name', 'idNumber'] as const)
+      if (col[f] === undefined) throw new Error(t('import.missingColumn', { column: label(f) }));
+
+    const result: ImportResult = { total: 0, created: 0, updated: 0, duplicates: 0, invalid: 0, errors: [] };
+    const errorRows: { rowNumber: number; cells: string[]; reasons: string[] }[] = [];
+    const planned: PlannedRow[] = [];
+    const seen = new Map<string, number>();
+    let pending: { row: TableRow; plannedRow: PlannedRow }[] = [];
+
+    const fail = (row: TableRow, errs: { field: string; message: string }[]) => {
+      result.invalid++;
+      for (const e of errs)
+        if (result.errors.length < MAX_ERRORS_IN_RESULT) result.errors.push({ row: row.rowNumber, ...e });
+      errorRows.push({
+        rowNumber: row.rowNumber,
+        cells: row.cells,
+        reasons: errs.map((e) => `${e.field}：${e.message}`),
+      });
+    };
+
+    /** Checks a batch against the database by blind index (one query per batch). */
+    const flush = async () => {
+      if (!pending.length) return;
+      const existing = await db
+        .selectFrom('beneficiaries')
+        .select(['id', 'id_bi', 'org_id', 'org_path', 'status', 'phone_enc', 'address_enc'])
+        .where(
+          'id_bi',
+          'in',
+          pending.map((x) => x.plannedRow.bi),
+        )
+        .execute();
+      const byBi = new Map(existing.map((e) => [e.id_bi, e]));
+      for (const { row, plannedRow } of pending) {
+        const e = byBi.get(plannedRow.bi);
+        if (!e) {
+          result.created++;
+          planned.push(plannedRow);
+        } else if (e.status === 'merged' || !scopeCovers(actor.scope, { orgId: e.org_id, orgPath: e.org_path })) {
+          result.duplicates++;
+          const message = t('import.registeredElsewhere');
+          if (result.errors.length < MAX_ERRORS_IN_RESULT)
+            result.errors.push({ row: row.rowNumber, field: label('idNumber'), message });
+          errorRows.push({ rowNumber: row.rowNumber, cells: row.cells, reasons: [message] });
+        } else if (plannedRow.person.phone || plannedRow.person.address) {
+          result.updated++;
+          planned.push({ ...plannedRow, existingId: e.id });
+        } else result.duplicates++;
+      }
+      pending = [];
+    };
+
+    let n = 0;
+    for await (const row of dataRows) {
+      if (++n % 200 === 0) {
+        await ctx.progress(n);
+        await tick();
+      }
+      if (row.cells.every((c) => c.trim() === '')) continue;
+      if (/^(合计|总计|小计)/.test((row.cells.find((c) => c.trim() !== '') ?? '').replace(/\s/g, ''))) continue;
+      result.total++;
+      const errs: { field: string; message: string }[] = [];
+      if (row.bigNumbers?.includes(col.idNumber ?? -1))
+        errs.push({ field: label('idNumber'), message: t('import.idAsNumber') });
+      const cat = matchCategoryDetailed(cell(row, 'category'), toSimplified);
+      if (col.category !== undefined && cell(row, 'category') && cat.unmatched.length)
+        errs.push({
+          field: label('category'),
+          message: t('import.unknownCategory', { text: cat.unmatched.join('、') }),
+        });
+      if (col.category !== undefined && !cell(row, 'category'))
+        errs.push({ field: label('category'), message: t('import.categoryRequired') });
+      const gradeCell = cell(row, 'disabilityGrade');
+      const grade = gradeCell ? Number.parseInt(gradeCell.replace(/[^\d]/g, ''), 10) : cat.disabilityGrade;
+      let startDate: string | undefined;
+      if (cell(row, 'startDate')) {
+        const d = parseDate(cell(row, 'startDate'));
+        if (d.ok) startDate = d.value;
+        else errs.push({ field: label('startDate'), message: t(d.error) });
+      }
+      let birthDate: string | undefined;
+      if (cell(row, 'birthDate')) {
+        const d = parseDate(cell(row, 'birthDate'));
+        if (d.ok) birthDate = d.value;
+        else errs.push({ field: label('birthDate'), message: t(d.error) });
+      }
+      const sex = cell(row, 'sex') ? (parseSex(cell(row, 'sex')) ?? undefined) : undefined;
+      const categories = cat.codes.map((code) => ({
+        code,
+        startDate: startDate ?? '',
+        ...(grade && (code === 'disabled_veteran' || code === 'disabled_person') ? { disabilityGrade: grade } : {}),
+      })) as CategoryAssignment[];
+      for (const c of categories)
+        if ((c.code === 'disabled_veteran' || c.code === 'disabled_person') && !c.disabilityGrade)
+          errs.push({ field: label('disabilityGrade'), message: t('registry.category.gradeRequired') });
+      // where the person belongs: the named district/street/community inside the importer's org
+      let org: OrgNode | null = orgs.find((o) => o.id === root.id) ?? null;
+      for (const f of ['district', 'street', 'community'] as const) {
+        const text = cell(row, f);
+        if (!text || !org) continue;
+        if (f === 'district' && org.depth >= 1) {
+          // the importer is a district (or below): the column may only name that district
+          const d = districtMatcher(text);
+          if (d && !org.path.startsWith(d.path))
+            errs.push({ field: label(f), message: t('import.outOfScope', { text }) });
+          if (d) continue;
+        }
+        const next = matchIn(org.path, text);
+        if (next) org = next;
+        else errs.push({ field: label(f), message: t('import.unknownRegion', { text }) });
+      }
+      const n2 = normalizePerson({
+        name: cell(row, 'name'),
+        idNumber: cell(row, 'idNumber'),
+        birthDate,
+        sex,
+        phone: cell(row, 'phone') || null,
+        address: cell(row, 'address') || null,
+        categories,
+      });
+      if (!n2.ok)
+        for (const e of n2.errors)
+          errs.push({ field: label((e.field in IMPORT_FIELDS ? e.field : 'name') as Field), message: t(e.key) });
+      if (errs.length || !n2.ok || !org) {
+        fail(row, errs.length ? errs : [{ field: label('name'), message: t('beneficiary.invalid') }]);
+        continue;
+      }
+      const bi = idBlindIndex(this.p.crypto, n2.value.idNumber);
+      const first = seen.get(bi);
+      if (first !== undefined) {
+        result.duplicates++;
+        const message = t('import.duplicateInFile', { row: first });
+        if (result.errors.length < MAX_ERRORS_IN_RESULT)
+          result.errors.push({ row: row.rowNumber, field: label('idNumber'), message });
+        errorRows.push({ rowNumber: row.rowNumber, cells: row.cells, reasons: [message] });
+        continue;
+      }
+      seen.set(bi, row.rowNumber);
+      pending.push({ row, plannedRow: { rowNumber: row.rowNumber, person: n2.value, org, bi } });
+      if (pending.length >= 500) await flush();
+    }
+    await flush();
+    await ctx.progress(n, n);
+    // the error report: original cells plus the reasons, as an xlsx the user can fix and re-import
+    if (errorRows.length) {
+      const out = fs.createWriteStream(this.jobs.artefact(ctx.job.id, 'errors.xlsx'));
+      const closed = new Promise<void>((resolve, reject) => out.on('close', () => resolve()).on('error', reject));
+      await writeErrorReport(out, { header: headerCells, rows: errorRows });
+      await closed;
+    }
+    return { result, rows: planned };
+  }
+
+  async validate(ctx: JobContext) {
+    return (await this.plan(ctx)).result;
+  }
+
+  async commit(ctx: JobContext) {
+    const { result, rows } = await this.plan(ctx);
+    const actor = await this.actorOf(ctx.job);
+    const crypto = this.p.crypto;
+    const now = nowIso();
+    await this.p.handle.db.transaction().execute(async (trx: Tx) => {
+      const creates = rows.filter((r) => !r.existingId);
+      for (let i = 0; i < creates.length; i += 2000) {
+        const chunk = creates.slice(i, i + 2000);
+        const households: Record<string, unknown>[] = [];
+        const people: Record<string, unknown>[] = [];
+        const cats: Record<string, unknown>[] = [];
+        for (const r of chunk) {
+          const hid = uuidv7();
+          const id = uuidv7();
+          const addr = sealAddress(crypto, r.person.address);
+          const codes = r.person.categories.map((c) => c.code);
+          households.push({
+            id: hid,
+            org_id: r.org.id,
+            org_path: r.org.path,
+            ...addr,
+            plaque_status: 'none',
+            plaque_eligible: makesPlaqueEligible(codes) ? 1 : 0,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+          });
+          people.push({
+            id,
+            org_id: r.org.id,
+            org_path: r.org.path,
+            household_id: hid,
+            service_member_id: null,
+            relation: null,
+            name: r.person.name,
+            name_simplified: r.person.nameKeys.simplified,
+            name_pinyin: r.person.nameKeys.pinyin,
+            name_initials: r.person.nameKeys.initials,
+            ...sealId(crypto, r.person.idNumber),
+            birth_date: r.person.birthDate,
+            sex: r.person.sex,
+            ...sealPhone(crypto, r.person.phone),
+            ...addr,
+            categories: codes.join(','),
+            status: 'active',
+            status_date: null,
+            note: null,
+            merged_into: null,
+            created_by: actor.userId === 'system' ? null : actor.userId,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+          });
+          for (const c of r.person.categories)
+            cats.push({
+              id: uuidv7(),
+              beneficiary_id: id,
+              code: c.code,
+              start_date: c.startDate || null,
+              end_date: null,
+              disability_grade: c.disabilityGrade ?? null,
+              relation: null,
+              certificate_no: null,
+              status: 'active',
+              org_path: r.org.path,
+              created_at: now,
+            });
+        }
+        await bulkInsert(this.p.handle, 'households', households, trx);
+        await bulkInsert(this.p.handle, 'beneficiaries', people, trx);
+        await bulkInsert(this.p.handle, 'beneficiary_categories', cats, trx);
+        await ctx.progress(i + chunk.length, rows.length);
+        await tick();
+      }
+      for (const r of rows.filter((x) => x.existingId)) {
+        await trx
+          .updateTable('beneficiaries')
+          .set({
+            ...(r.person.phone ? sealPhone(crypto, r.person.phone) : {}),
+            ...(r.person.address ? sealAddress(crypto, r.person.address) : {}),
+            updated_at: now,
+          })
+          .where('id', '=', r.existingId!)
+          .execute();
+      }
+      await this.p.audit.append(trx, auditActorOf({ actor, requestId: ctx.job.id, ip: 'job' }), {
+        action: 'beneficiary.import',
+        entityType: 'job',
+        entityId: ctx.job.id,
+        changes: {
+          created: result.created,
+          updated: result.updated,
+          duplicates: result.duplicates,
+          invalid: result.invalid,
+          file: ctx.job.file_name,
+        },
+      });
+    });
+    return result;
+  }
+}

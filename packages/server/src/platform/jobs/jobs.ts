@@ -1,0 +1,198 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Scope } from '../access/scope.js';
+import { scopeWhere } from '../access/scope.js';
+import type { Actor } from '../auth/actor.js';
+import type { Platform } from '../context.js';
+import type { Queryable } from '../db/index.js';
+import { nowIso, uuidv7 } from '../ids.js';
+
+export type JobStatus = 'queued' | 'validating' | 'validated' | 'committing' | 'succeeded' | 'failed';
+
+export interface JobRow {
+  id: string;
+  kind: string;
+  status: string;
+  org_id: string;
+  org_path: string;
+  created_by: string;
+  total: number;
+  processed: number;
+  params: string | null;
+  result: string | null;
+  error: string | null;
+  file_name: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What a job handler gets: its row, its uploaded file, and a throttled progress reporter. */
+export interface JobContext {
+  job: JobRow;
+  params: Record<string, unknown>;
+  filePath: string;
+  progress(processed: number, total?: number): Promise<void>;
+}
+
+export interface JobHandler {
+  /** Runs when the job is queued: validate, preview (a dry run) — never changes business data. */
+  validate(ctx: JobContext): Promise<Record<string, unknown>>;
+  /** Runs on commit: applies everything in one transaction, or nothing. */
+  commit?(ctx: JobContext): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Long work as rows of the jobs table (DESIGN §3): the browser polls progress; the work runs in this
+ * process one job at a time (SQLite has one writer anyway). After a crash, `resume()` puts
+ * interrupted jobs back: a validation starts again, an interrupted commit — whose transaction was
+ * rolled back — runs again, so no import is ever half applied.
+ */
+export class Jobs {
+  private readonly handlers = new Map<string, JobHandler>();
+  private queue: Promise<void> = Promise.resolve();
+  readonly dir: string;
+
+  constructor(
+    private readonly p: Platform,
+    private readonly log?: Pick<FastifyBaseLogger, 'error' | 'warn'>,
+  ) {
+    this.dir = path.join(p.config.dataDir, 'jobs');
+  }
+
+  register(kind: string, handler: JobHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  fileOf(id: string): string {
+    return path.join(this.dir, `${id}.upload`);
+  }
+
+  artefact(id: string, name: string): string {
+    return path.join(this.dir, `${id}.${name}`);
+  }
+
+  async create(
+    actor: Actor,
+    org: { id: string; path: string },
+    kind: string,
+    params: Record<string, unknown>,
+    file?: { name: string; data: Buffer },
+  ) {
+    const id = uuidv7();
+    fs.mkdirSync(this.dir, { recursive: true });
+    if (file) fs.writeFileSync(this.fileOf(id), file.data);
+    const now = nowIso();
+    await this.p.handle.db
+      .insertInto('jobs')
+      .values({
+        id,
+        kind,
+        status: 'queued',
+        org_id: org.id,
+        org_path: org.path,
+        created_by: actor.userId,
+        total: 0,
+        processed: 0,
+        params: JSON.stringify(params),
+        result: null,
+        error: null,
+        file_name: file?.name ?? null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    this.schedule(id, 'validate');
+    return this.get({ kind: 'all' }, id) as Promise<JobRow>;
+  }
+
+  async get(scope: Scope, id: string, db: Queryable = this.p.handle.db): Promise<JobRow | undefined> {
+    return db
+      .selectFrom('jobs as j')
+      .selectAll('j')
+      .where('j.id', '=', id)
+      .where((eb) => scopeWhere(eb, scope, { path: 'j.org_path', orgId: 'j.org_id', owner: 'j.created_by' }))
+      .executeTakeFirst();
+  }
+
+  /** Queues the commit of a validated job; returns false when the job is not in `validated`. */
+  async commit(id: string): Promise<boolean> {
+    const res = await this.p.handle.db
+      .updateTable('jobs')
+      .set({ status: 'committing', updated_at: nowIso() })
+      .where('id', '=', id)
+      .where('status', '=', 'validated')
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return false;
+    this.schedule(id, 'commit');
+    return true;
+  }
+
+  /** Waits until every scheduled job has run (tests, CLI). */
+  async idle(): Promise<void> {
+    let last: Promise<void>;
+    do {
+      last = this.queue;
+      await last;
+    } while (last !== this.queue);
+  }
+
+  async resume(): Promise<void> {
+    const stuck = await this.p.handle.db
+      .selectFrom('jobs')
+      .select(['id', 'status'])
+      .where('status', 'in', ['queued', 'validating', 'committing'])
+      .orderBy('created_at')
+      .execute();
+    for (const j of stuck) this.schedule(j.id, j.status === 'committing' ? 'commit' : 'validate');
+  }
+
+  private schedule(id: string, phase: 'validate' | 'commit') {
+    this.queue = this.queue
+      .then(() => this.run(id, phase))
+      .catch((err) => this.log?.error({ err, id }, 'job runner failed'));
+  }
+
+  private async set(id: string, set: Partial<JobRow>) {
+    await this.p.handle.db
+      .updateTable('jobs')
+      .set({ ...set, updated_at: nowIso() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  private async run(id: string, phase: 'validate' | 'commit') {
+    const job = await this.get({ kind: 'all' }, id);
+    if (!job) return;
+    const handler = this.handlers.get(job.kind);
+    if (!handler) return this.set(id, { status: 'failed', error: `unknown job kind ${job.kind}` });
+    let last = 0;
+    const ctx: JobContext = {
+      job,
+      params: job.params ? (JSON.parse(job.params) as Record<string, unknown>) : {},
+      filePath: this.fileOf(id),
+      progress: async (processed, total) => {
+        const now = Date.now();
+        if (now - last < 200 && processed !== total) return;
+        last = now;
+        await this.set(id, total === undefined ? { processed } : { processed, total });
+      },
+    };
+    try {
+      if (phase === 'validate') {
+        await this.set(id, { status: 'validating', processed: 0 });
+        const result = await handler.validate(ctx);
+        await this.set(id, { status: handler.commit ? 'validated' : 'succeeded', result: JSON.stringify(result) });
+      } else {
+        if (!handler.commit) return;
+        await this.set(id, { status: 'committing', processed: 0 });
+        const result = await handler.commit(ctx);
+        await this.set(id, { status: 'succeeded', result: JSON.stringify(result) });
+      }
+    } catch (err) {
+      this.log?.warn({ err, id }, 'job failed');
+      const message = err instanceof Error ? err.message : String(err);
+      await this.set(id, { status: 'failed', error: message });
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import { idChecksum, maskAddress } from '@shuangyong/shared';
+import { idChecksum } from '@shuangyong/shared';
 import { makesPlaqueEligible } from '../modules/registry/normalize.js';
 import { sealAddress, sealId, sealPhone } from '../modules/registry/personal-data.js';
 import type { Platform } from '../platform/context.js';

@@ -19,8 +19,16 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail: string | undefined;
   readonly errors: FieldError[];
+  /** Ids the server names with some conflicts (e.g. the existing record of a `duplicate`). */
+  readonly allowed: string[];
 
-  constructor(problem: Pick<Problem, 'status' | 'code' | 'title'> & { detail?: string; errors?: FieldError[] }) {
+  constructor(
+    problem: Pick<Problem, 'status' | 'code' | 'title'> & {
+      detail?: string;
+      errors?: FieldError[];
+      allowed?: string[];
+    },
+  ) {
     super(problem.detail || problem.title);
     this.name = 'ApiError';
     this.status = problem.status;
@@ -28,6 +36,7 @@ export class ApiError extends Error {
     this.title = problem.title;
     this.detail = problem.detail;
     this.errors = problem.errors ?? [];
+    this.allowed = problem.allowed ?? [];
   }
 
   /** The text to show: detail, else title, followed by per-field messages. */
@@ -45,8 +54,12 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** Sent as is instead of a JSON body (file uploads). */
+  raw?: { body: Blob; contentType: string };
   /** The caller handles every error itself: no global message, no redirect on 401. */
   quiet?: boolean;
+  /** Errors the caller shows itself (no global message); a 401 still signs out. */
+  expected?: (error: ApiError) => boolean;
   signal?: AbortSignal;
 }
 
@@ -97,6 +110,7 @@ async function toApiError(res: Response): Promise<ApiError> {
       title: String(p.title),
       detail: typeof p.detail === 'string' ? p.detail : undefined,
       errors: Array.isArray(p.errors) ? p.errors : [],
+      allowed: Array.isArray(p.allowed) ? p.allowed.filter((a): a is string => typeof a === 'string') : [],
     });
   }
   return new ApiError({
@@ -106,9 +120,11 @@ async function toApiError(res: Response): Promise<ApiError> {
   });
 }
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+/** Sends a request; a non-2xx answer becomes an ApiError (reported through the global handlers). */
+export async function send(method: string, path: string, options: RequestOptions, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { accept };
+  if (options.raw) headers['content-type'] = options.raw.contentType;
+  else if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
 
   let res: Response;
@@ -117,7 +133,7 @@ export async function request<T>(method: string, path: string, options: RequestO
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.raw ? options.raw.body : options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (cause) {
@@ -130,12 +146,17 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (!res.ok) {
     const error = await toApiError(res);
     if (!options.quiet) {
-      handlers.onError(error);
+      if (!options.expected?.(error)) handlers.onError(error);
       if (error.status === 401) handlers.onUnauthorized(error);
       else if (error.status === 403 && FORCED_FLOW_CODES.has(error.code)) handlers.onForbiddenFlow(error);
     }
     throw error;
   }
+  return res;
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const res = await send(method, path, options, 'application/json');
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;

@@ -15,6 +15,25 @@ const HomePage = lazy(() => import('../modules/home/HomePage').then((m) => ({ de
 const OrgsPage = lazy(() => import('../modules/orgs/OrgsPage').then((m) => ({ default: m.OrgsPage })));
 const UsersPage = lazy(() => import('../modules/users/UsersPage').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('../modules/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
+const BeneficiariesPage = lazy(() =>
+  import('../modules/registry/BeneficiariesPage').then((m) => ({ default: m.BeneficiariesPage })),
+);
+const BeneficiaryDetailPage = lazy(() =>
+  import('../modules/registry/BeneficiaryDetailPage').then((m) => ({ default: m.BeneficiaryDetailPage })),
+);
+const BeneficiaryFormPage = lazy(() =>
+  import('../modules/registry/BeneficiaryFormPage').then((m) => ({ default: m.BeneficiaryFormPage })),
+);
+const ImportPage = lazy(() => import('../modules/registry/ImportPage').then((m) => ({ default: m.ImportPage })));
+const TransfersPage = lazy(() =>
+  import('../modules/registry/TransfersPage').then((m) => ({ default: m.TransfersPage })),
+);
+const HouseholdsPage = lazy(() =>
+  import('../modules/honours/HouseholdsPage').then((m) => ({ default: m.HouseholdsPage })),
+);
+const HouseholdPage = lazy(() =>
+  import('../modules/honours/HouseholdPage').then((m) => ({ default: m.HouseholdPage })),
+);
 const AccountPage = lazy(() => import('../modules/account/AccountPage').then((m) => ({ default: m.AccountPage })));
 const ChangePasswordRequiredPage = lazy(() =>
   import('../modules/account/ForcedPages').then((m) => ({ default: m.ChangePasswordRequiredPage })),
@@ -22,6 +41,9 @@ const ChangePasswordRequiredPage = lazy(() =>
 const TotpRequiredPage = lazy(() =>
   import('../modules/account/ForcedPages').then((m) => ({ default: m.TotpRequiredPage })),
 );
+
+/** 荣誉 pages: people who manage honours, and everyone who reads the registry. */
+const HOUSEHOLD_READERS: readonly Permission[] = ['honor:manage', 'beneficiary:read'];
 
 export const CHANGE_PASSWORD_PATH = '/change-password';
 export const TOTP_SETUP_PATH = '/totp-setup';
@@ -44,6 +66,23 @@ export default function AuthenticatedApp() {
         <Route path="orgs" element={<Guard permission="org:read" page={<OrgsPage />} />} />
         <Route path="users" element={<Guard permission="user:read" page={<UsersPage />} />} />
         <Route path="audit" element={<Guard permission="audit:read" page={<AuditPage />} />} />
+        <Route path="beneficiaries" element={<Guard permission="beneficiary:read" page={<BeneficiariesPage />} />} />
+        <Route
+          path="beneficiaries/new"
+          element={<Guard permission="beneficiary:write" page={<BeneficiaryFormPage mode="create" />} />}
+        />
+        <Route path="beneficiaries/import" element={<Guard permission="beneficiary:import" page={<ImportPage />} />} />
+        <Route
+          path="beneficiaries/:id"
+          element={<Guard permission="beneficiary:read" page={<BeneficiaryDetailPage />} />}
+        />
+        <Route
+          path="beneficiaries/:id/edit"
+          element={<Guard permission="beneficiary:write" page={<BeneficiaryFormPage mode="edit" />} />}
+        />
+        <Route path="transfers" element={<Guard permission="beneficiary:read" page={<TransfersPage />} />} />
+        <Route path="households" element={<Guard permission={HOUSEHOLD_READERS} page={<HouseholdsPage />} />} />
+        <Route path="households/:id" element={<Guard permission={HOUSEHOLD_READERS} page={<HouseholdPage />} />} />
         <Route path="account" element={<AccountPage />} />
         {/* after a forced flow is done, its page leads to 首页 */}
         <Route path={CHANGE_PASSWORD_PATH.slice(1)} element={<Navigate to="/" replace />} />
@@ -65,10 +104,12 @@ function ForcedRoutes({ path, page }: { path: string; page: ReactNode }) {
   );
 }
 
-function Guard({ permission, page }: { permission: Permission; page: ReactNode }) {
+/** Shows `page` with the permission (with a list: any one of them), else 无权访问. */
+function Guard({ permission, page }: { permission: Permission | readonly Permission[]; page: ReactNode }) {
   const me = useMe();
   const navigate = useNavigate();
-  if (me.permissions.includes(permission)) return page;
+  const wanted: readonly Permission[] = typeof permission === 'string' ? [permission] : permission;
+  if (wanted.some((p) => me.permissions.includes(p))) return page;
   return (
     <Result
       status="403"

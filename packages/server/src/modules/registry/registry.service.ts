@@ -289,7 +289,7 @@ export class RegistryService {
         const district = await trx
           .selectFrom('orgs')
           .select('name')
-          .where('path', '=', existing.org_path.split('/').slice(0, 2).join('/') + '/')
+          .where('path', '=', `${existing.org_path.split('/').slice(0, 2).join('/')}/`)
           .executeTakeFirst();
         return { kind: 'transfer' as const, transferId, holder: district?.name ?? existing.org_name };
       }

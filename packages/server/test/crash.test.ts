@@ -8,7 +8,9 @@ import { createPlatform } from '../src/platform/context.js';
 import { migrateToLatest } from '../src/platform/db/index.js';
 import { DEMO_PASSWORD, seedDemo } from '../src/seed/demo.js';
 import { CLI } from './cli.js';
+import { messyXlsx } from './fixtures/messy-sheets.js';
 import { dialect, freshDatabase } from './helpers.js';
+import { makeId } from './registry-fixtures.js';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let env: Record<string, string>;
@@ -123,5 +125,82 @@ describe('crash safety', () => {
     } finally {
       await p.handle.close();
     }
+  });
+
+  it('never leaves an import half applied when killed during the commit, and finishes it after restart', async () => {
+    const N = 30_000;
+    const start = Date.UTC(1940, 0, 1);
+    const rows = Array.from({ length: N }, (_, i) => {
+      const birth = new Date(start + i * 86_400_000).toISOString().slice(0, 10);
+      return [
+        i + 1,
+        `导入${[...String(i)].map((d) => '零一二三四五六七八九'[Number(d)]).join('')}`,
+        makeId('650203', birth, 300),
+        '退役军人',
+      ];
+    });
+    const file = await messyXlsx({ header: ['序号', '姓名', '身份证号', '类别'], rows, totals: null, blankAfter: [] });
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    let server = await startServer(port);
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'klmy', password: DEMO_PASSWORD }),
+    });
+    const { csrfToken, org } = (await login.json()) as { csrfToken: string; org: { id: string } };
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const headers = { cookie, 'x-csrf-token': csrfToken };
+    const up = await fetch(`${base}/api/v1/beneficiaries/imports?orgId=${org.id}&fileName=big.xlsx`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/octet-stream' },
+      body: file,
+    });
+    expect(up.status).toBe(202);
+    const jobId = ((await up.json()) as { id: string }).id;
+    const status = async () =>
+      ((await (await fetch(`${base}/api/v1/jobs/${jobId}`, { headers })).json()) as { status: string }).status;
+    while ((await status()) !== 'validated') await new Promise((r) => setTimeout(r, 100));
+    expect((await fetch(`${base}/api/v1/jobs/${jobId}/commit`, { method: 'POST', headers })).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 1200)); // into the commit: re-reading the file, then the transaction
+    server.kill('SIGKILL');
+    await new Promise((r) => server.once('exit', r));
+
+    const imported = async () => {
+      const p = createPlatform(loadConfig({ databaseUrl: db.url, dataDir: db.dataDir, keyFile: env.KEY_FILE }));
+      try {
+        const r = await p.handle.db
+          .selectFrom('beneficiaries')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('name', 'like', '导入%')
+          .executeTakeFirstOrThrow();
+        return Number(r.n);
+      } finally {
+        await p.handle.close();
+      }
+    };
+    expect([0, N]).toContain(await imported());
+
+    // after a restart the interrupted commit runs again (its transaction was rolled back)
+    server = await startServer(port);
+    const again = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'klmy', password: DEMO_PASSWORD }),
+    });
+    const h2 = {
+      cookie: (again.headers.get('set-cookie') ?? '').split(';')[0]!,
+      'x-csrf-token': ((await again.json()) as { csrfToken: string }).csrfToken,
+    };
+    let final = '';
+    for (let i = 0; i < 600 && !['succeeded', 'failed'].includes(final); i++) {
+      final = ((await (await fetch(`${base}/api/v1/jobs/${jobId}`, { headers: h2 })).json()) as { status: string })
+        .status;
+      if (!['succeeded', 'failed'].includes(final)) await new Promise((r) => setTimeout(r, 200));
+    }
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    expect(final).toBe('succeeded');
+    expect(await imported()).toBe(N);
   });
 });

@@ -138,6 +138,7 @@ export class BeneficiaryImport implements JobHandler {
       return code ? allDistricts.find((d) => (d.region_code ?? d.id) === code) : undefined;
     };
 
+    // validation progress is the share of the file read, in permille
     const table = await openTable(data, { onProgress: (p) => void ctx.progress(Math.round(p.fraction * 1000), 1000) });
     const firstRows: TableRow[] = [];
     async function* remember(rows: AsyncIterable<TableRow>) {
@@ -212,7 +213,6 @@ export class BeneficiaryImport implements JobHandler {
     let n = 0;
     for await (const row of dataRows) {
       if (++n % 200 === 0) {
-        await ctx.progress(n);
         await tick();
       }
       if (row.cells.every((c) => c.trim() === '')) continue;
@@ -299,7 +299,7 @@ export class BeneficiaryImport implements JobHandler {
       if (pending.length >= 500) await flush();
     }
     await flush();
-    await ctx.progress(n, n);
+    await ctx.progress(1000, 1000);
     // the error report: original cells plus the reasons, as an xlsx the user can fix and re-import
     if (errorRows.length) {
       const out = fs.createWriteStream(this.jobs.artefact(ctx.job.id, 'errors.xlsx'));

@@ -50,6 +50,8 @@ export interface JobHandler {
  */
 export class Jobs {
   private readonly handlers = new Map<string, JobHandler>();
+  /** Progress of the job running now. A commit runs inside one transaction, so its progress lives here. */
+  private readonly live = new Map<string, { processed: number; total: number }>();
   private queue: Promise<void> = Promise.resolve();
   readonly dir: string;
 
@@ -107,12 +109,14 @@ export class Jobs {
   }
 
   async get(scope: Scope, id: string, db: Queryable = this.p.handle.db): Promise<JobRow | undefined> {
-    return db
+    const row = await db
       .selectFrom('jobs as j')
       .selectAll('j')
       .where('j.id', '=', id)
       .where((eb) => scopeWhere(eb, scope, { path: 'j.org_path', orgId: 'j.org_id', owner: 'j.created_by' }))
       .executeTakeFirst();
+    const live = this.live.get(id);
+    return row && live ? { ...row, ...live } : row;
   }
 
   /** Queues the commit of a validated job; returns false when the job is not in `validated`. */
@@ -167,25 +171,32 @@ export class Jobs {
     const handler = this.handlers.get(job.kind);
     if (!handler) return this.set(id, { status: 'failed', error: `unknown job kind ${job.kind}` });
     let last = 0;
+    const state = { processed: 0, total: job.total };
+    this.live.set(id, state);
     const ctx: JobContext = {
       job,
       params: job.params ? (JSON.parse(job.params) as Record<string, unknown>) : {},
       filePath: this.fileOf(id),
       progress: async (processed, total) => {
+        state.processed = processed;
+        if (total !== undefined) state.total = total;
+        // the database copy is for other processes; never written from inside a commit's transaction
         const now = Date.now();
-        if (now - last < 200 && processed !== total) return;
+        if (phase === 'commit' || now - last < 500) return;
         last = now;
-        await this.set(id, total === undefined ? { processed } : { processed, total });
+        await this.set(id, { processed: state.processed, total: state.total });
       },
     };
     try {
       if (phase === 'validate') {
         await this.set(id, { status: 'validating', processed: 0 });
+        state.processed = 0;
         const result = await handler.validate(ctx);
         await this.set(id, { status: handler.commit ? 'validated' : 'succeeded', result: JSON.stringify(result) });
       } else {
         if (!handler.commit) return;
         await this.set(id, { status: 'committing', processed: 0 });
+        state.processed = 0;
         const result = await handler.commit(ctx);
         await this.set(id, { status: 'succeeded', result: JSON.stringify(result) });
       }
@@ -193,6 +204,9 @@ export class Jobs {
       this.log?.warn({ err, id }, 'job failed');
       const message = err instanceof Error ? err.message : String(err);
       await this.set(id, { status: 'failed', error: message });
+    } finally {
+      this.live.delete(id);
+      await this.set(id, { processed: state.processed, total: state.total });
     }
   }
 }

@@ -21,6 +21,7 @@ import { orgsRoutes } from './modules/orgs/orgs.routes.js';
 import { OrgsService } from './modules/orgs/orgs.service.js';
 import { BeneficiaryImport, IMPORT_KIND } from './modules/registry/import.js';
 import { importExportRoutes } from './modules/registry/import-export.routes.js';
+import { MergesService } from './modules/registry/merges.service.js';
 import { registryRepo } from './modules/registry/registry.repo.js';
 import { registryRoutes } from './modules/registry/registry.routes.js';
 import { RegistryService } from './modules/registry/registry.service.js';
@@ -58,6 +59,7 @@ export interface App {
     registry: RegistryService;
     transfers: TransfersService;
     honours: HonoursService;
+    merges: MergesService;
   };
 }
 
@@ -125,6 +127,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
     transfers,
     registry: new RegistryService(p, transfers),
     honours: new HonoursService(p),
+    merges: new MergesService(p),
   };
   const jobs = new Jobs(p, app.log);
   jobs.register(
@@ -149,6 +152,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
     ['household', async (scope, id) => !!(await services.honours.household(db, scope, id))],
     ['citation', async (scope, id) => !!(await services.honours.citation(db, scope, id))],
     ['job', async (scope, id) => !!(await jobs.get(scope, id))],
+    ['merge', async (scope, id) => !!(await services.merges.visible(db, scope, id))],
   ]);
   const routes = installAccessPipeline(app, p, sessions, targets);
 
@@ -160,7 +164,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
       await api.register(usersRoutes(services.users));
       await api.register(auditRoutes(p));
       await api.register(settingsRoutes(p));
-      await api.register(registryRoutes(p, services.registry, services.transfers));
+      await api.register(registryRoutes(p, services.registry, services.transfers, services.merges));
       await api.register(honoursRoutes(services.honours));
       await api.register(importExportRoutes(p, services.registry, jobs));
     },

@@ -85,7 +85,16 @@ beforeAll(async () => {
   );
   expect(upload.statusCode).toBe(202);
   await env.jobs.idle();
+  const second = await dsz.post('/api/v1/beneficiaries', {
+    orgId: community,
+    name: '矩阵对象',
+    idNumber: makeId('650202', '1950-01-02', 9),
+    categories: martyrSurvivor(),
+  });
+  const merge = await dsz.post(`/api/v1/beneficiaries/${person.json().id}/merge`, { mergedId: second.json().id });
+  expect(merge.statusCode).toBe(200);
   foreign = {
+    merge: merge.json().id,
     job: upload.json().id,
     household: householdId,
     citation: citation.json().id,

@@ -202,3 +202,38 @@ describe('duplicates and transfers', () => {
     ).toBe(404);
   });
 });
+
+describe('merges', () => {
+  it('merges a double entry, keeps history, and undoes it exactly', async () => {
+    const a = (await register(klmy, community, '陈重复', makeId('650203', '1939-09-09', 60))).json();
+    const b = (
+      await register(klmy, community, '陈重复', makeId('650203', '1939-09-10', 62), {
+        categories: [{ code: 'demobilized_veteran', startDate: '1960-01-01' }],
+      })
+    ).json();
+    const before = (await klmy.get('/api/v1/beneficiaries?q=陈重复')).json().total;
+    expect(before).toBe(2);
+    const merged = await klmy.post(`/api/v1/beneficiaries/${a.id}/merge`, { mergedId: b.id });
+    expect(merged.statusCode).toBe(200);
+    expect((await klmy.get('/api/v1/beneficiaries?q=陈重复')).json().total).toBe(1);
+    expect((await klmy.get(`/api/v1/beneficiaries/${b.id}`)).statusCode).toBe(404);
+    expect((await klmy.get(`/api/v1/beneficiaries/${a.id}`)).json().categories).toEqual([
+      'martyr_survivor',
+      'demobilized_veteran',
+    ]);
+    expect((await klmy.post(`/api/v1/beneficiaries/${a.id}/merge`, { mergedId: a.id })).statusCode).toBe(400);
+
+    const undo = await klmy.post(`/api/v1/merges/${merged.json().id}/undo`);
+    expect(undo.statusCode).toBe(200);
+    expect((await klmy.get('/api/v1/beneficiaries?q=陈重复')).json().total).toBe(2);
+    expect((await klmy.get(`/api/v1/beneficiaries/${a.id}`)).json().categories).toEqual(['martyr_survivor']);
+    expect((await klmy.get(`/api/v1/beneficiaries/${b.id}`)).json().categories).toEqual(['demobilized_veteran']);
+    expect((await klmy.post(`/api/v1/merges/${merged.json().id}/undo`)).statusCode).toBe(409);
+    const actions = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_id', '=', a.id)
+      .execute();
+    expect(actions.map((x) => x.action)).toEqual(['beneficiary.create', 'beneficiary.merge', 'beneficiary.unmerge']);
+  });
+});

@@ -154,6 +154,12 @@ export const createTransferBody = z.strictObject({
 export const decideTransferBody = z.strictObject({ note: z.string().trim().max(200).optional() });
 
 export const mergeBody = z.strictObject({ mergedId: idSchema });
+export const mergeResult = z.object({
+  id: z.string(),
+  survivorId: z.string(),
+  mergedId: z.string(),
+  undone: z.boolean().optional(),
+});
 
 export const importQuery = z.strictObject({
   orgId: idSchema,

@@ -9,6 +9,8 @@ import {
   idParams,
   lookupBody,
   lookupResult,
+  mergeBody,
+  mergeResult,
   pageQuery,
   revealBody,
   revealResult,
@@ -20,6 +22,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
+import type { MergesService } from './merges.service.js';
 import { normalizePerson } from './normalize.js';
 import { idBlindIndex } from './personal-data.js';
 import { invalidPerson, type RegistryService } from './registry.service.js';
@@ -31,6 +34,7 @@ export function registryRoutes(
   p: Platform,
   registry: RegistryService,
   transfers: TransfersService,
+  merges: MergesService,
 ): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
@@ -159,6 +163,30 @@ export function registryRoutes(
         },
       },
       async (req) => registry.reveal(ctxOf(req), req.params.id, req.body.reason),
+    );
+
+    app.post(
+      '/beneficiaries/:id/merge',
+      {
+        config: { access: { permission: 'beneficiary:write', target: 'beneficiary' } },
+        schema: {
+          tags,
+          summary: '合并重复登记（保留本条，隐藏被合并的一条；可撤销）',
+          params: idParams,
+          body: mergeBody,
+          response: { 200: mergeResult },
+        },
+      },
+      async (req) => merges.merge(ctxOf(req), req.params.id, req.body.mergedId),
+    );
+
+    app.post(
+      '/merges/:id/undo',
+      {
+        config: { access: { permission: 'beneficiary:write', target: 'merge' } },
+        schema: { tags, summary: '撤销合并', params: idParams, response: { 200: mergeResult } },
+      },
+      async (req) => merges.undo(ctxOf(req), req.params.id),
     );
 
     app.get(

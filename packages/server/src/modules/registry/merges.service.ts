@@ -1,0 +1,133 @@
+import type { Scope } from '../../platform/access/scope.js';
+import { scopeWhere } from '../../platform/access/scope.js';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import type { Queryable } from '../../platform/db/index.js';
+import { AppError, conflict, notFound } from '../../platform/errors.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import { registryRepo } from './registry.repo.js';
+
+interface Snapshot {
+  status: string;
+  addedCodes: string[];
+}
+
+/**
+ * Merging two records of one person (entered twice, e.g. with a mistyped ID number): the absorbed
+ * record is kept, hidden with status 'merged' and a pointer to the survivor; the survivor gains
+ * the categories it lacked. The merge row keeps what is needed to undo it exactly.
+ */
+export class MergesService {
+  constructor(private readonly p: Platform) {}
+
+  async visible(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('merges as m')
+      .innerJoin('beneficiaries as b', 'b.id', 'm.survivor_id')
+      .selectAll('m')
+      .where('m.id', '=', id)
+      .where((eb) => scopeWhere(eb, scope, { path: 'b.org_path', orgId: 'b.org_id', owner: 'b.created_by' }))
+      .executeTakeFirst();
+  }
+
+  async merge(ctx: RequestCtx, survivorId: string, mergedId: string) {
+    if (survivorId === mergedId) throw new AppError(400, 'merge_self', 'beneficiary.mergeSelf');
+    return this.p.handle.db.transaction().execute(async (trx) => {
+      const survivor = await registryRepo.get(trx, ctx.actor.scope, survivorId);
+      const merged = await registryRepo.get(trx, ctx.actor.scope, mergedId);
+      if (!survivor || !merged) throw notFound();
+      const have = new Set((await registryRepo.assignments(trx, survivorId)).map((a) => a.code));
+      const theirs = await registryRepo.assignments(trx, mergedId);
+      const added = theirs.filter((a) => !have.has(a.code));
+      const now = nowIso();
+      for (const a of added)
+        await trx
+          .insertInto('beneficiary_categories')
+          .values({
+            ...a,
+            id: uuidv7(),
+            beneficiary_id: survivorId,
+            status: survivor.status,
+            org_path: survivor.org_path,
+            created_at: now,
+          })
+          .execute();
+      const codes = [...new Set([...survivor.categories.split(','), ...added.map((a) => a.code)])].filter(Boolean);
+      await trx
+        .updateTable('beneficiaries')
+        .set({ categories: codes.join(','), version: survivor.version + 1, updated_at: now })
+        .where('id', '=', survivorId)
+        .execute();
+      await trx
+        .updateTable('beneficiaries')
+        .set({ status: 'merged', merged_into: survivorId, version: merged.version + 1, updated_at: now })
+        .where('id', '=', mergedId)
+        .execute();
+      await registryRepo.syncCategoryRows(trx, mergedId, 'merged', merged.org_path);
+      const id = uuidv7();
+      const snapshot: Snapshot = { status: merged.status, addedCodes: added.map((a) => a.code) };
+      await trx
+        .insertInto('merges')
+        .values({
+          id,
+          survivor_id: survivorId,
+          merged_id: mergedId,
+          org_path: survivor.org_path,
+          snapshot: JSON.stringify(snapshot),
+          created_by: ctx.actor.userId,
+          created_at: now,
+          undone_at: null,
+        })
+        .execute();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'beneficiary.merge',
+        entityType: 'beneficiary',
+        entityId: survivorId,
+        changes: { merged: [null, mergedId], merge: [null, id], categories_added: snapshot.addedCodes },
+      });
+      return { id, survivorId, mergedId };
+    });
+  }
+
+  async undo(ctx: RequestCtx, id: string) {
+    return this.p.handle.db.transaction().execute(async (trx) => {
+      const m = await this.visible(trx, ctx.actor.scope, id);
+      if (!m) throw notFound();
+      if (m.undone_at) throw conflict('merge_undone', 'beneficiary.mergeUndone');
+      const snapshot = JSON.parse(m.snapshot) as Snapshot;
+      const survivor = (await registryRepo.get(trx, { kind: 'all' }, m.survivor_id))!;
+      const merged = await trx
+        .selectFrom('beneficiaries')
+        .selectAll()
+        .where('id', '=', m.merged_id)
+        .executeTakeFirstOrThrow();
+      const now = nowIso();
+      if (snapshot.addedCodes.length)
+        await trx
+          .deleteFrom('beneficiary_categories')
+          .where('beneficiary_id', '=', m.survivor_id)
+          .where('code', 'in', snapshot.addedCodes)
+          .execute();
+      const codes = survivor.categories.split(',').filter((c) => c && !snapshot.addedCodes.includes(c));
+      await trx
+        .updateTable('beneficiaries')
+        .set({ categories: codes.join(','), version: survivor.version + 1, updated_at: now })
+        .where('id', '=', m.survivor_id)
+        .execute();
+      await trx
+        .updateTable('beneficiaries')
+        .set({ status: snapshot.status, merged_into: null, version: merged.version + 1, updated_at: now })
+        .where('id', '=', m.merged_id)
+        .execute();
+      await registryRepo.syncCategoryRows(trx, m.merged_id, snapshot.status, merged.org_path);
+      await trx.updateTable('merges').set({ undone_at: now }).where('id', '=', id).execute();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'beneficiary.unmerge',
+        entityType: 'beneficiary',
+        entityId: m.survivor_id,
+        changes: { merged: [m.merged_id, null], merge: id },
+      });
+      return { id, survivorId: m.survivor_id, mergedId: m.merged_id, undone: true };
+    });
+  }
+}

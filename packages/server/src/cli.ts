@@ -9,6 +9,7 @@ import { importFile } from './modules/registry/import-cli.js';
 import { hashPassword } from './platform/auth/password.js';
 import { type Config, loadConfig } from './platform/config.js';
 import { createPlatform, type Platform } from './platform/context.js';
+import { addKey, reencryptAll } from './platform/crypto/rotate.js';
 import { migrateToLatest } from './platform/db/index.js';
 import { DEMO_PASSWORD, DEMO_USERS, insertUser, isEmpty, seedDemo } from './seed/demo.js';
 import { seedSynthetic } from './seed/synthetic.js';
@@ -24,6 +25,7 @@ const HELP = `shuangyong — 双拥工作平台
                                                         新建用户（密码取自环境变量 SY_PASSWORD）
   import beneficiaries FILE [--org CODE] [--dry-run] [--json]
                                                         导入优抚对象（xlsx/CSV）；--dry-run 只校验不写入
+  keys rotate                                           生成新主密钥并用它重新加密全部个人信息（可中断后重跑）
   audit verify                                          校验审计链；被篡改时以非零状态退出并指出首个断点
   backup --out FILE                                     在线备份（SQLite 备份 API / pg_dump）
   restore --from FILE --target URL                      恢复到新的空数据库（sqlite:路径 或 postgres://…）
@@ -79,7 +81,7 @@ async function serve(config: Config): Promise<void> {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...rest] = argv;
-  const args = cmd === 'user' || cmd === 'audit' || cmd === 'import' ? rest : argv.slice(1);
+  const args = ['user', 'audit', 'import', 'keys'].includes(cmd ?? '') ? rest : argv.slice(1);
   const { values } = parseArgs({
     args,
     allowPositionals: true,
@@ -215,6 +217,24 @@ export async function main(argv: string[]): Promise<number> {
             `${result.status === 'failed' ? result.error : JSON.stringify(result.result, null, 2)}\n`,
           );
         return result.status === 'failed' ? 1 : 0;
+      });
+    }
+    case 'keys': {
+      if (sub !== 'rotate') break;
+      const keyFile = addKey(config.keyFile);
+      return withPlatform(config, async (p) => {
+        const n = await reencryptAll(p.handle, keyFile, (done) => process.stderr.write(`\r已重新加密 ${done} 项`));
+        process.stderr.write('\n');
+        await p.audit.event(
+          p.handle.db,
+          { userId: null, username: 'cli', orgId: null, orgPath: null, requestId: null, ip: null },
+          {
+            action: 'keys.rotate',
+            changes: { key: keyFile.current, reencrypted: n },
+          },
+        );
+        process.stdout.write(`已启用新密钥 ${keyFile.current}，重新加密 ${n} 项；旧密钥仍保留在密钥文件中用于读取\n`);
+        return 0;
       });
     }
     case 'audit': {

@@ -97,3 +97,29 @@ describe('export', () => {
     expect(validations).toContain('list');
   });
 });
+
+describe('bulk-extraction guard', () => {
+  it('raises an audited alert when one account looks up or exports more people than the limits allow', async () => {
+    const admin = await signedIn(env.app, 'admin', '10.8.2.9');
+    expect(
+      (await admin.patch('/api/v1/settings/security', { extraction: { lookupsPerHour: 3, exportRows: 1 } })).statusCode,
+    ).toBe(200);
+    const alerts = async () =>
+      (
+        await env.p.handle.db
+          .selectFrom('audit_log')
+          .select(['actor_name', 'changes'])
+          .where('action', '=', 'security.alert')
+          .execute()
+      ).map((r) => ({ actor: r.actor_name, ...JSON.parse(r.changes!) }));
+    const before = (await alerts()).length;
+    for (let i = 0; i < 3; i++) await klmy.post('/api/v1/beneficiaries/lookup', { idNumber: ID });
+    expect((await alerts()).length).toBe(before);
+    await klmy.post('/api/v1/beneficiaries/lookup', { idNumber: ID });
+    expect((await alerts()).at(-1)).toMatchObject({ actor: 'klmy', kind: 'lookups', limit: 3 });
+    await sheet({ reveal: true, reason: '核对' });
+    expect((await alerts()).at(-1)).toMatchObject({ actor: 'klmy', kind: 'export', rows: 2, revealed: true });
+    const auditor = await signedIn(env.app, 'auditor', '10.8.2.8');
+    expect((await auditor.get('/api/v1/audit?action=security.alert')).json().total).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -7,12 +7,15 @@ export interface SecuritySettings {
   passwordPolicy: PasswordPolicy;
   lockout: { maxFailures: number; ipMaxFailures: number; minutes: number };
   session: { idleMinutes: number; absoluteHours: number };
+  /** Bulk-extraction guard: more look-ups/reveals per hour, or a bigger export, raises an alert. */
+  extraction: { lookupsPerHour: number; exportRows: number };
 }
 
 export const DEFAULT_SECURITY: SecuritySettings = {
   passwordPolicy: DEFAULT_PASSWORD_POLICY,
   lockout: { maxFailures: 5, ipMaxFailures: 5, minutes: 30 },
   session: { idleMinutes: 30, absoluteHours: 12 },
+  extraction: { lookupsPerHour: 30, exportRows: 5000 },
 };
 
 export type SecurityPatch = { [K in keyof SecuritySettings]?: Partial<SecuritySettings[K]> };
@@ -40,6 +43,7 @@ export class Settings {
       passwordPolicy: { ...DEFAULT_SECURITY.passwordPolicy, ...stored.passwordPolicy },
       lockout: { ...DEFAULT_SECURITY.lockout, ...stored.lockout },
       session: { ...DEFAULT_SECURITY.session, ...stored.session },
+      extraction: { ...DEFAULT_SECURITY.extraction, ...stored.extraction },
     };
     return value;
   }
@@ -54,6 +58,7 @@ export class Settings {
       passwordPolicy: { ...current.passwordPolicy, ...patch.passwordPolicy },
       lockout: { ...current.lockout, ...patch.lockout },
       session: { ...current.session, ...patch.session },
+      extraction: { ...current.extraction, ...patch.extraction },
     };
     const value = JSON.stringify(next);
     await db

@@ -120,6 +120,10 @@ export const serverMessages = {
   'export.reasonRequired': '导出完整个人信息须填写事由',
   'job.notFound': '未找到该任务',
   'audit.job.commit': '确认导入',
+  'audit.security.alert': '批量获取个人信息告警',
+  'audit.keys.rotate': '轮换加密密钥',
+  'audit.seed.demo': '生成演示数据',
+  'audit.seed.synthetic': '生成模拟数据',
   // honours
   'honours.cancelReasonRequired': '取消光荣牌须选择原因',
   'honours.illegalPlaqueEvent': '光荣牌当前状态为「{status}」，不能执行「{kind}」',

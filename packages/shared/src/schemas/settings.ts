@@ -15,6 +15,10 @@ export const securitySettingsSchema = z.object({
     idleMinutes: z.number().int().min(5).max(240),
     absoluteHours: z.number().int().min(1).max(24),
   }),
+  extraction: z.object({
+    lookupsPerHour: z.number().int().min(1).max(10000),
+    exportRows: z.number().int().min(1).max(10_000_000),
+  }),
 });
 export type SecuritySettingsDto = z.infer<typeof securitySettingsSchema>;
 
@@ -22,4 +26,5 @@ export const securitySettingsPatch = z.strictObject({
   passwordPolicy: securitySettingsSchema.shape.passwordPolicy.strict().partial().optional(),
   lockout: securitySettingsSchema.shape.lockout.strict().partial().optional(),
   session: securitySettingsSchema.shape.session.strict().partial().optional(),
+  extraction: securitySettingsSchema.shape.extraction.strict().partial().optional(),
 });

@@ -166,6 +166,7 @@ export function importExportRoutes(p: Platform, registry: RegistryService, jobs:
           entityType: 'beneficiary',
           changes: { rows: total, revealed: reveal, reason: reason ?? null, filters },
         });
+        await registry.exportGuard(ctx, total, reveal);
         const out = new PassThrough();
         const crypto = p.crypto;
         async function* rows() {

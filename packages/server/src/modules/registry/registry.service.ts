@@ -7,6 +7,7 @@ import {
   type updateBeneficiaryBody,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { ExtractionGuard } from '../../platform/access/extraction-guard.js';
 import { type Scope, scopeCovers } from '../../platform/access/scope.js';
 import { diffFields } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
@@ -39,13 +40,21 @@ export function invalidPerson(errors: { field: string; key: string }[]): AppErro
 }
 
 export class RegistryService {
+  private readonly guard: ExtractionGuard;
+
   constructor(
     private readonly p: Platform,
     private readonly transfers: TransfersService,
-  ) {}
+  ) {
+    this.guard = new ExtractionGuard(p);
+  }
 
   private get db() {
     return this.p.handle.db;
+  }
+
+  exportGuard(ctx: RequestCtx, rows: number, revealed: boolean) {
+    return this.guard.afterExport(ctx, rows, revealed);
   }
 
   /** Turns list filters from the browser into a repository filter; the org filter is checked against the scope. */
@@ -375,7 +384,7 @@ export class RegistryService {
 
   /** Full personal data of one record: needs beneficiary:reveal and a reason; always audited. */
   async reveal(ctx: RequestCtx, id: string, reason: string) {
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
       const row = await registryRepo.get(trx, ctx.actor.scope, id);
       if (!row) throw notFound();
       await this.p.audit.append(trx, auditActorOf(ctx), {
@@ -390,6 +399,8 @@ export class RegistryService {
         address: open(this.p.crypto, row.address_enc),
       };
     });
+    await this.guard.afterLookup(ctx);
+    return result;
   }
 
   /** Exact lookup by full ID number through the blind index (the number travels in a POST body). */
@@ -405,6 +416,7 @@ export class RegistryService {
       entityId: visible ? row.id : undefined,
       changes: { found: !!visible },
     });
+    await this.guard.afterLookup(ctx);
     return { found: visible ? toListItem(row) : null, elsewhere: !!row && !visible };
   }
 }

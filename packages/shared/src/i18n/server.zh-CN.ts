@@ -201,6 +201,13 @@ export const serverMessages = {
   'permission.beneficiary:import': '批量导入优抚对象',
   'permission.beneficiary:export': '导出优抚对象',
   'permission.honor:manage': '管理光荣牌、立功喜报、春联',
+  'permission.need:read': '查看急难愁盼问题',
+  'permission.need:create': '提交急难愁盼问题',
+  'permission.need:triage': '受理、分派、督办问题',
+  'permission.need:handle': '承办问题',
+  'permission.campaign:read': '查看工作部署',
+  'permission.campaign:manage': '下发和督导工作部署',
+  'permission.campaign:report': '填报任务进展',
   // audit actions
   'audit.auth.login': '登录',
   'audit.auth.login_failed': '登录失败',

@@ -1,4 +1,11 @@
-import { type DataScopeKind, type OrgType, PERMISSIONS, type Permission, type Role } from '@shuangyong/shared';
+import {
+  type DataScopeKind,
+  type OrgSide,
+  type OrgType,
+  PERMISSIONS,
+  type Permission,
+  type Role,
+} from '@shuangyong/shared';
 import type { Scope } from '../access/scope.js';
 import type { AuditActor } from '../audit/audit.js';
 
@@ -11,6 +18,8 @@ export interface Actor {
   orgPath: string;
   orgName: string;
   orgType: OrgType;
+  /** civilian or military: the military side sees fields marked military-only. */
+  orgSide: OrgSide;
   roles: Role[];
   permissions: ReadonlySet<Permission>;
   scopeKind: DataScopeKind;
@@ -50,6 +59,7 @@ export function systemActor(org: { id: string; path: string; name: string }, use
     orgPath: org.path,
     orgName: org.name,
     orgType: 'veterans_bureau',
+    orgSide: 'civilian',
     roles: ['sys_admin'],
     permissions: new Set(PERMISSIONS),
     scopeKind: 'all',

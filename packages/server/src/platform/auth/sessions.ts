@@ -1,4 +1,12 @@
-import { type OrgType, permissionsOf, ROLE_DEFINITIONS, ROLES, type Role, scopeKindOf } from '@shuangyong/shared';
+import {
+  type OrgSide,
+  type OrgType,
+  permissionsOf,
+  ROLE_DEFINITIONS,
+  ROLES,
+  type Role,
+  scopeKindOf,
+} from '@shuangyong/shared';
 import { resolveScope } from '../access/scope.js';
 import type { CryptoProvider } from '../crypto/index.js';
 import { bool, type Db } from '../db/index.js';
@@ -70,6 +78,7 @@ export class Sessions {
         'o.path as org_path',
         'o.name as org_name',
         'o.type as org_type',
+        'o.side as org_side',
       ])
       .where('u.id', '=', userId)
       .where('u.active', '=', 1)
@@ -105,6 +114,7 @@ export class Sessions {
         'o.path as org_path',
         'o.name as org_name',
         'o.type as org_type',
+        'o.side as org_side',
       ])
       .where('s.id', '=', id)
       .executeTakeFirst();
@@ -143,6 +153,7 @@ interface ActorRow {
   org_path: string;
   org_name: string;
   org_type: string;
+  org_side: string;
 }
 
 function toActor(
@@ -159,6 +170,7 @@ function toActor(
     orgPath: row.org_path,
     orgName: row.org_name,
     orgType: row.org_type as OrgType,
+    orgSide: row.org_side as OrgSide,
     roles,
     permissions: new Set(permissionsOf(roles)),
     scopeKind,

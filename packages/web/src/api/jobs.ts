@@ -1,0 +1,45 @@
+import { api } from './client';
+import { downloadFile } from './files';
+
+export type JobStatus = 'queued' | 'validating' | 'validated' | 'committing' | 'succeeded' | 'failed';
+
+export interface ImportRowError {
+  /** The row number as in the file (the header is row 1). */
+  row: number;
+  field: string | null;
+  message: string;
+}
+
+/** What an import found (dry run) or did (commit). */
+export interface ImportResult {
+  total: number;
+  created: number;
+  updated: number;
+  duplicates: number;
+  invalid: number;
+  errors: ImportRowError[];
+}
+
+export interface Job {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  total: number | null;
+  processed: number | null;
+  result: ImportResult | null;
+  error: string | null;
+}
+
+const path = (id: string, rest = '') => `/jobs/${encodeURIComponent(id)}${rest}`;
+
+export const jobsApi = {
+  /** Uploads the spreadsheet as is; the server validates it in the background (202 → job). */
+  startImport: (orgId: string, file: File) =>
+    api.post<Job>('/beneficiaries/imports', undefined, {
+      query: { orgId, fileName: file.name },
+      raw: { body: file, contentType: 'application/octet-stream' },
+    }),
+  get: (id: string) => api.get<Job>(path(id)),
+  commit: (id: string) => api.post<Job>(path(id, '/commit')),
+  errorReport: (id: string, fallbackName: string) => downloadFile('GET', path(id, '/error-report'), fallbackName),
+};

@@ -1,0 +1,158 @@
+import { Button, Card, Flex, Select, Table, type TableColumnsType, Tag, TreeSelect } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { PlaqueStatus } from '../../api/beneficiaries';
+import type { Page } from '../../api/client';
+import { type HouseholdListItem, type HouseholdQuery, householdsApi } from '../../api/honours';
+import { useCan } from '../../app/auth';
+import { DocTitle } from '../../app/DocTitle';
+import { t } from '../../i18n';
+import { useIsMobile } from '../../lib/useIsMobile';
+import { toSelectTree } from '../orgs/tree';
+import { useOrgTree } from '../orgs/useOrgTree';
+import { orDash, PLAQUE_OPTIONS, PlaqueTag } from '../registry/labels';
+import styles from './honours.module.css';
+
+/** 应挂未挂: eligible for a 光荣牌 and none hung. */
+const isPending = (q: HouseholdQuery) => q.plaqueEligible === true && q.plaqueStatus === 'none';
+
+/** 荣誉: households with their 光荣牌 status; the preset 应挂未挂 finds the gaps. */
+export function HouseholdsPage() {
+  const can = useCan();
+  const isMobile = useIsMobile();
+  const { forest } = useOrgTree(false, can('org:read'));
+  const orgTreeData = useMemo(() => toSelectTree(forest), [forest]);
+  const [query, setQuery] = useState<HouseholdQuery>({ page: 1, pageSize: 20 });
+  const [data, setData] = useState<Page<HouseholdListItem> | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      setData(await householdsApi.list(query));
+    } catch {
+      setData(null);
+    } finally {
+      setLoading(false);
+    }
+  }, [query]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const update = (patch: Partial<HouseholdQuery>) => setQuery((q) => ({ ...q, page: 1, ...patch }));
+  const pending = isPending(query);
+
+  const columns: TableColumnsType<HouseholdListItem> = [
+    {
+      title: t('households.address'),
+      dataIndex: 'addressMasked',
+      fixed: isMobile ? undefined : 'left',
+      render: (v: string | null, h) => (
+        <Link to={`/households/${h.id}`} data-testid="household-row" data-id={h.id}>
+          {v || t('households.noAddress')}
+        </Link>
+      ),
+    },
+    {
+      title: t('households.members'),
+      dataIndex: 'members',
+      render: (v: string[]) => orDash(v.join(t('web.enumSeparator'))),
+    },
+    { title: t('households.org'), dataIndex: 'orgName' },
+    {
+      title: t('households.plaqueStatus'),
+      dataIndex: 'plaqueStatus',
+      render: (v: PlaqueStatus) => <PlaqueTag status={v} />,
+    },
+    {
+      title: t('households.plaqueEligible'),
+      dataIndex: 'plaqueEligible',
+      render: (v: boolean, h) =>
+        v ? (
+          <Tag className={styles.tag} color={h.plaqueStatus === 'none' ? 'red' : 'green'}>
+            {h.plaqueStatus === 'none' ? t('households.pendingTag') : t('households.eligibleYes')}
+          </Tag>
+        ) : (
+          <Tag className={styles.tag}>{t('households.eligibleNo')}</Tag>
+        ),
+    },
+  ];
+
+  return (
+    <Card title={t('nav.households')} styles={{ body: { padding: isMobile ? 12 : 24 } }}>
+      <DocTitle title={t('nav.households')} />
+      <Flex wrap gap={8} className={styles.toolbar}>
+        <Button
+          type={pending ? 'primary' : 'default'}
+          danger={pending}
+          onClick={() =>
+            update(
+              pending
+                ? { plaqueEligible: undefined, plaqueStatus: undefined }
+                : { plaqueEligible: true, plaqueStatus: 'none' },
+            )
+          }
+          data-testid="household-filter-pending"
+          aria-pressed={pending}
+        >
+          {t('households.presetPending')}
+        </Button>
+        {orgTreeData.length > 0 && (
+          <TreeSelect
+            allowClear
+            className={styles.orgFilter}
+            treeData={orgTreeData}
+            showSearch={{ treeNodeFilterProp: 'title' }}
+            treeDefaultExpandAll={orgTreeData.length < 50}
+            placeholder={t('beneficiaries.filterOrg')}
+            value={query.orgId}
+            onChange={(orgId?: string) => update({ orgId: orgId || undefined })}
+            data-testid="household-filter-org"
+          />
+        )}
+        <Select
+          allowClear
+          className={styles.filter}
+          options={PLAQUE_OPTIONS}
+          placeholder={t('beneficiaries.filterPlaque')}
+          value={query.plaqueStatus}
+          onChange={(plaqueStatus?: PlaqueStatus) => update({ plaqueStatus })}
+          data-testid="household-filter-plaque"
+        />
+        <Select
+          allowClear
+          className={styles.filter}
+          options={[
+            { value: 'true', label: t('households.eligibleYes') },
+            { value: 'false', label: t('households.eligibleNo') },
+          ]}
+          placeholder={t('households.filterEligible')}
+          value={query.plaqueEligible === undefined ? undefined : String(query.plaqueEligible)}
+          onChange={(v?: string) => update({ plaqueEligible: v === undefined ? undefined : v === 'true' })}
+          data-testid="household-filter-eligible"
+        />
+      </Flex>
+      <Table<HouseholdListItem>
+        rowKey="id"
+        size={isMobile ? 'small' : 'middle'}
+        columns={columns}
+        dataSource={data?.items ?? []}
+        loading={loading}
+        scroll={{ x: 'max-content' }}
+        className={styles.table}
+        data-testid="household-table"
+        pagination={{
+          current: query.page,
+          pageSize: query.pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: !isMobile,
+          simple: isMobile,
+          showTotal: (total) => t('web.total', { total }),
+          onChange: (page, pageSize) => setQuery((s) => ({ ...s, page: pageSize === s.pageSize ? page : 1, pageSize })),
+        }}
+      />
+    </Card>
+  );
+}

@@ -8,7 +8,12 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import {
+  type FastifyPluginAsyncZod,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -46,6 +51,13 @@ export interface AppOptions {
   webDir?: string;
   /** Send the session cookie with `Secure` (behind HTTPS). */
   secureCookie?: boolean;
+}
+
+/** A domain module as the app registers it. */
+export interface ModuleDef {
+  routes: FastifyPluginAsyncZod;
+  /** Resolvers of the record kinds its `:id` routes name (see platform/http/pipeline.ts). */
+  targets?: Record<string, TargetResolver>;
 }
 
 export interface App {
@@ -144,42 +156,76 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
     ),
   );
   const db = p.handle.db;
-  const targets = new Map<string, TargetResolver>([
-    ['org', async (scope, id) => !!(await orgsRepo.get(db, scope, id))],
-    ['user', async (scope, id) => !!(await usersRepo.row(db, scope, id))],
-    ['beneficiary', async (scope, id) => !!(await registryRepo.get(db, scope, id))],
-    ['transfer', async (scope, id) => !!(await transfers.visible(scope, id))],
-    ['household', async (scope, id) => !!(await services.honours.household(db, scope, id))],
-    ['citation', async (scope, id) => !!(await services.honours.citation(db, scope, id))],
-    ['job', async (scope, id) => !!(await jobs.get(scope, id))],
-    ['merge', async (scope, id) => !!(await services.merges.visible(db, scope, id))],
-  ]);
+  /**
+   * The modules, in order: each brings its routes and the resolvers of its `:id` target kinds.
+   * A new module adds one entry here (explicit registration, no side effects).
+   */
+  const modules: ModuleDef[] = [
+    { routes: authRoutes(services.auth, opts.secureCookie ?? false) },
+    { routes: orgsRoutes(services.orgs), targets: { org: async (scope, id) => !!(await orgsRepo.get(db, scope, id)) } },
+    {
+      routes: usersRoutes(services.users),
+      targets: { user: async (scope, id) => !!(await usersRepo.row(db, scope, id)) },
+    },
+    { routes: auditRoutes(p) },
+    { routes: settingsRoutes(p) },
+    {
+      routes: registryRoutes(p, services.registry, services.transfers, services.merges),
+      targets: {
+        beneficiary: async (scope, id) => !!(await registryRepo.get(db, scope, id)),
+        transfer: async (scope, id) => !!(await transfers.visible(scope, id)),
+        merge: async (scope, id) => !!(await services.merges.visible(db, scope, id)),
+      },
+    },
+    {
+      routes: honoursRoutes(services.honours),
+      targets: {
+        household: async (scope, id) => !!(await services.honours.household(db, scope, id)),
+        citation: async (scope, id) => !!(await services.honours.citation(db, scope, id)),
+      },
+    },
+    {
+      routes: importExportRoutes(p, services.registry, jobs),
+      targets: { job: async (scope, id) => !!(await jobs.get(scope, id)) },
+    },
+  ];
+  const targets = new Map<string, TargetResolver>(modules.flatMap((m) => Object.entries(m.targets ?? {})));
   const routes = installAccessPipeline(app, p, sessions, targets);
 
   registerHealth(app, p);
   await app.register(
     async (api) => {
-      await api.register(authRoutes(services.auth, opts.secureCookie ?? false));
-      await api.register(orgsRoutes(services.orgs));
-      await api.register(usersRoutes(services.users));
-      await api.register(auditRoutes(p));
-      await api.register(settingsRoutes(p));
-      await api.register(registryRoutes(p, services.registry, services.transfers, services.merges));
-      await api.register(honoursRoutes(services.honours));
-      await api.register(importExportRoutes(p, services.registry, jobs));
+      for (const m of modules) await api.register(m.routes);
     },
     { prefix: '/api/v1' },
   );
 
   const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false, maxAge: '1h' });
+  if (hasWeb)
+    await app.register(fastifyStatic, {
+      root: webDir,
+      wildcard: false,
+      index: false,
+      // hashed bundles never change; index.html is re-checked so a deploy is picked up at once
+      setHeaders: (res, file) =>
+        res.setHeader(
+          'cache-control',
+          file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ),
+    });
 
-  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 60, timeWindow: '1 minute' }) }, async (req, reply) => {
-    const wantsPage = req.method === 'GET' && !req.url.startsWith('/api/') && hasWeb;
-    if (wantsPage) return reply.header('cache-control', 'no-cache').sendFile('index.html');
-    return sendProblem(reply, 404, 'route_not_found', 'error.routeNotFound');
-  });
+  app.setNotFoundHandler(
+    // probing unknown API routes is rate-limited; reloading a page of the app is not
+    {
+      preHandler: app.rateLimit({ max: 60, timeWindow: '1 minute', allowList: (req) => !req.url.startsWith('/api/') }),
+    },
+    async (req, reply) => {
+      const page = req.method === 'GET' && hasWeb && !req.url.startsWith('/api/') && !req.url.startsWith('/assets/');
+      if (page) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return sendProblem(reply, 404, 'route_not_found', 'error.routeNotFound');
+    },
+  );
 
   return { app, routes, services, jobs };
 }

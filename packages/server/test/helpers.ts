@@ -53,13 +53,13 @@ export interface TestEnv extends App {
 }
 
 /** A migrated database with the demo city, and the app on top of it (no network port). */
-export async function testEnv(opts: { demo?: boolean; seed?: boolean } = {}): Promise<TestEnv> {
+export async function testEnv(opts: { demo?: boolean; seed?: boolean; webDir?: string } = {}): Promise<TestEnv> {
   const db = await freshDatabase();
   const config = loadConfig({ databaseUrl: db.url, dataDir: db.dataDir, demo: opts.demo ?? true, logLevel: 'silent' });
   const p = createPlatform(config);
   await migrateToLatest(p.handle);
   if (opts.seed ?? true) await seedDemo(p);
-  const built = await buildApp(p, { logger: false, webDir: path.join(db.dataDir, 'no-web') });
+  const built = await buildApp(p, { logger: false, webDir: opts.webDir ?? path.join(db.dataDir, 'no-web') });
   await built.app.ready();
   return {
     ...built,

@@ -207,6 +207,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
       root: webDir,
       wildcard: false,
       index: false,
+      cacheControl: false,
       // hashed bundles never change; index.html is re-checked so a deploy is picked up at once
       setHeaders: (res, file) =>
         res.setHeader(

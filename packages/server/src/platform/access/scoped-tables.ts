@@ -8,6 +8,12 @@ import { prefixEnd } from './scope.js';
  */
 export const SCOPED_TABLES: readonly { table: string; pathColumn: string }[] = [
   { table: 'users', pathColumn: 'org_path' },
+  { table: 'needs', pathColumn: 'org_path' },
+  { table: 'need_handlers', pathColumn: 'org_path' },
+  { table: 'need_events', pathColumn: 'org_path' },
+  { table: 'need_tags', pathColumn: 'org_path' },
+  { table: 'need_attachments', pathColumn: 'org_path' },
+  { table: 'notifications', pathColumn: 'org_path' },
 ];
 
 /** Rewrites `oldPrefix…` to `newPrefix…` in the path column of every scoped table and of orgs. */

@@ -59,7 +59,10 @@ export function openDatabase(url: string, opts: { onPoolError?: (err: Error) => 
     };
   }
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 3000 });
+  // A lost server connection must never crash the process: idle clients report through the pool,
+  // and a client in use reports through its own 'error' event (its query then fails → 503).
   pool.on('error', (err) => opts.onPoolError?.(err));
+  pool.on('connect', (client) => client.on('error', (err) => opts.onPoolError?.(err)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -46,6 +46,8 @@ export interface RouteEntry {
   method: string;
   url: string;
   access: RouteAccess;
+  /** The route's request schemas (zod), for schema-driven fuzzing. */
+  schema?: { body?: unknown; querystring?: unknown; params?: unknown };
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -78,7 +80,8 @@ export function installAccessPipeline(
     if (!route.url.startsWith('/api/v1/')) return;
     const access = route.config?.access;
     if (!access) throw new Error(`route ${route.method} ${route.url} declares no access rule`);
-    for (const m of [route.method].flat()) if (m !== 'HEAD') table.push({ method: m, url: route.url, access });
+    const schema = route.schema as RouteEntry['schema'];
+    for (const m of [route.method].flat()) if (m !== 'HEAD') table.push({ method: m, url: route.url, access, schema });
   });
 
   app.decorateRequest('actor', null);

@@ -86,12 +86,14 @@ describe('schema-driven fuzzing', () => {
   });
 });
 
-describe('load with reconciliation (quick)', () => {
-  it('keeps every acknowledged write exactly once under concurrent sessions', async () => {
-    const sessions = await Promise.all(
-      ['klmy', 'dsz', 'bjt', 'weh'].map((u, i) => signedIn(env.app, u, `10.12.1.${i}`)),
-    );
-    const orgsOf = await Promise.all(
+/** LOAD_SESSIONS / LOAD_SECONDS scale this up (the full run: 200 sessions for 60 s, see docs/reliability.md). */
+const LOAD_SESSIONS = Number(process.env.LOAD_SESSIONS ?? 8);
+const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 2);
+
+describe('load with reconciliation', () => {
+  it(`keeps every acknowledged write exactly once: ${LOAD_SESSIONS} sessions, ${LOAD_SECONDS} s, 80% reads / 20% writes`, async () => {
+    const users = ['klmy', 'dsz', 'bjt', 'weh'];
+    const homes = await Promise.all(
       [
         '650200/650203/650203002/650203002001/',
         '650200/650202/650202002/650202002001/',
@@ -99,17 +101,27 @@ describe('load with reconciliation (quick)', () => {
         '650200/650205/650205001/650205001001/',
       ].map((p) => orgId(env.p, p)),
     );
+    const sessions = await Promise.all(
+      Array.from({ length: LOAD_SESSIONS }, (_, i) =>
+        signedIn(env.app, users[i % 4]!, `10.${20 + Math.floor(i / 250)}.${i % 250}.1`),
+      ),
+    );
     const acked: { id: string; name: string }[] = [];
     let serial = 0;
     let fivexx = 0;
+    let requests = 0;
+    const digits = '零一二三四五六七八九';
+    const until = Date.now() + LOAD_SECONDS * 1000;
     await Promise.all(
       sessions.map(async (c, i) => {
-        for (let k = 0; k < 40; k++) {
-          if (k % 5 === 0) {
-            const birth = new Date(Date.UTC(1930, 0, 1) + serial++ * 86_400_000).toISOString().slice(0, 10);
-            const name = `负载${'甲乙丙丁'[i]}${'零一二三四五六七八九'[k % 10]}${'子丑寅卯辰巳午未申酉'[Math.floor(k / 10)]}`;
+        while (Date.now() < until) {
+          requests++;
+          if (Math.random() < 0.2) {
+            const k = serial++;
+            const birth = new Date(Date.UTC(1900, 0, 1) + k * 86_400_000).toISOString().slice(0, 10);
+            const name = `负载${[...String(k)].map((d) => digits[Number(d)]).join('')}`;
             const res = await c.post('/api/v1/beneficiaries', {
-              orgId: orgsOf[i],
+              orgId: homes[i % 4],
               name,
               idNumber: makeId('650203', birth, 500),
               categories: martyrSurvivor(),
@@ -117,14 +129,15 @@ describe('load with reconciliation (quick)', () => {
             if (res.statusCode === 201) acked.push({ id: res.json().id, name });
             if (res.statusCode >= 500) fivexx++;
           } else {
-            const res = await c.get('/api/v1/beneficiaries?pageSize=20');
+            const res = await c.get('/api/v1/beneficiaries?pageSize=20&status=active');
             if (res.statusCode >= 500) fivexx++;
           }
         }
       }),
     );
     expect(fivexx).toBe(0);
-    expect(acked.length).toBe(32);
+    expect(acked.length).toBeGreaterThan(0);
+    expect(requests).toBeGreaterThan(acked.length);
     const rows = await env.p.handle.db
       .selectFrom('beneficiaries')
       .select(['id', 'name'])
@@ -132,5 +145,7 @@ describe('load with reconciliation (quick)', () => {
       .execute();
     expect(rows.length).toBe(acked.length);
     expect(new Map(rows.map((r) => [r.id, r.name]))).toEqual(new Map(acked.map((a) => [a.id, a.name])));
+    if (process.env.LOAD_SECONDS)
+      process.stdout.write(`load: ${requests} requests, ${acked.length} writes acknowledged and found, 0 5xx\n`);
   });
 });

@@ -21,6 +21,9 @@ import { AuthService } from './modules/auth/auth.service.js';
 import { registerHealth } from './modules/health/health.routes.js';
 import { honoursRoutes } from './modules/honours/honours.routes.js';
 import { HonoursService } from './modules/honours/honours.service.js';
+import { needsModule } from './modules/needs/needs.module.js';
+import { NeedsService } from './modules/needs/needs.service.js';
+import { LogTransport, NotificationsService } from './modules/notifications/notifications.service.js';
 import { orgsRepo } from './modules/orgs/orgs.repo.js';
 import { orgsRoutes } from './modules/orgs/orgs.routes.js';
 import { OrgsService } from './modules/orgs/orgs.service.js';
@@ -35,6 +38,7 @@ import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { usersRepo } from './modules/users/users.repo.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
+import { VisitsModule } from './modules/visits/visits.module.js';
 import { systemActor } from './platform/auth/actor.js';
 import { Sessions } from './platform/auth/sessions.js';
 import type { Platform } from './platform/context.js';
@@ -72,6 +76,9 @@ export interface App {
     transfers: TransfersService;
     honours: HonoursService;
     merges: MergesService;
+    notifications: NotificationsService;
+    needs: NeedsService;
+    visits: VisitsModule;
   };
 }
 
@@ -132,6 +139,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
 
   const sessions = new Sessions(p.handle.db, p.crypto, p.settings, p.config.demo);
   const transfers = new TransfersService(p);
+  const notifications = new NotificationsService(p, new LogTransport(app.log), app.log);
   const services = {
     auth: new AuthService(p, sessions),
     orgs: new OrgsService(p),
@@ -140,6 +148,8 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
     registry: new RegistryService(p, transfers),
     honours: new HonoursService(p),
     merges: new MergesService(p),
+    notifications,
+    needs: new NeedsService(p, notifications),
   };
   const jobs = new Jobs(p, app.log);
   jobs.register(
@@ -155,6 +165,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
       jobs,
     ),
   );
+  const visits = new VisitsModule(p, jobs);
   const db = p.handle.db;
   /**
    * The modules, in order: each brings its routes and the resolvers of its `:id` target kinds.
@@ -188,6 +199,8 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
       routes: importExportRoutes(p, services.registry, jobs),
       targets: { job: async (scope, id) => !!(await jobs.get(scope, id)) },
     },
+    needsModule(p, services.needs),
+    { routes: visits.routes, targets: visits.targets },
   ];
   const targets = new Map<string, TargetResolver>(modules.flatMap((m) => Object.entries(m.targets ?? {})));
   const routes = installAccessPipeline(app, p, sessions, targets);
@@ -228,5 +241,5 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
     },
   );
 
-  return { app, routes, services, jobs };
+  return { app, routes, services: { ...services, visits }, jobs };
 }

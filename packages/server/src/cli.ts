@@ -51,7 +51,7 @@ async function serve(config: Config): Promise<void> {
     await seedDemo(p);
     seeded = true;
   }
-  const { app, jobs } = await buildApp(p, { logger: true });
+  const { app, jobs, services } = await buildApp(p, { logger: true });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -62,6 +62,14 @@ async function serve(config: Config): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
   await jobs.resume(); // jobs a crash interrupted: validations restart, rolled-back commits run again
+  // needs: escalate overdue cases, remind those near their deadline, send the notification outbox
+  const sweepNeeds = () =>
+    services.needs
+      .escalateOverdue(new Date())
+      .then(() => services.notifications.flush())
+      .catch((err) => app.log.error({ err }, 'needs deadline sweep failed'));
+  void sweepNeeds();
+  setInterval(() => void sweepNeeds(), 15 * 60 * 1000).unref();
   const url = `http://localhost:${config.port}`;
   const lines = [
     '',

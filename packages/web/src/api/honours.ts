@@ -61,6 +61,7 @@ export interface Couplet {
 
 export interface Citation {
   id: string;
+  householdId?: string;
   memberName: string;
   unitCodeName: string | null;
   awardLevel: AwardLevel;
@@ -76,13 +77,24 @@ export interface Citation {
   /** Integer fen. */
   rewardFen: number | null;
   reportedAt: string | null;
+  /** Past the register deadline and not registered (computed by the server in working days). */
+  overdue?: boolean;
+  version?: number;
+}
+
+export interface HouseholdMember {
+  id: string;
+  name: string;
+  categories: CategoryCode[];
 }
 
 export interface Household {
   id: string;
   orgName: string;
   addressMasked: string | null;
-  members: { id: string; name: string; categories: CategoryCode[] }[];
+  /** The brief: the people; `schemas/honours.ts`: their names, the people under `people`. */
+  members: HouseholdMember[] | string[];
+  people?: HouseholdMember[];
   plaqueStatus: PlaqueStatus;
   plaqueEligible: boolean;
   plaqueEvents: PlaqueEvent[];
@@ -110,15 +122,24 @@ export interface NewCitation {
   memberName: string;
   unitCodeName?: string;
   awardLevel: AwardLevel;
+  awardYear: number;
   receivedAt: string;
   rewardFen?: number;
 }
 
 export interface AdvanceCitation {
+  /** The citation's version (optimistic locking). */
+  version?: number;
   step: CitationStep;
   date: string;
   deliverers?: string;
   rewardFen?: number;
+}
+
+/** The people of a household, whichever shape the answer has. */
+export function householdPeople(h: Household): HouseholdMember[] {
+  if (h.people) return h.people;
+  return h.members.filter((m): m is HouseholdMember => typeof m === 'object' && m !== null);
 }
 
 const hh = (id: string, rest = '') => `/households/${encodeURIComponent(id)}${rest}`;

@@ -4,6 +4,7 @@ import {
   createRegionMatcher,
   matchCategoryDetailed,
   parseDate,
+  parseDisabilityGrade,
   parseSex,
   t,
 } from '@shuangyong/shared';
@@ -230,7 +231,7 @@ export class BeneficiaryImport implements JobHandler {
       if (col.category !== undefined && !cell(row, 'category'))
         errs.push({ field: label('category'), message: t('import.categoryRequired') });
       const gradeCell = cell(row, 'disabilityGrade');
-      const grade = gradeCell ? Number.parseInt(gradeCell.replace(/[^\d]/g, ''), 10) : cat.disabilityGrade;
+      const grade = gradeCell ? (parseDisabilityGrade(gradeCell) ?? undefined) : cat.disabilityGrade;
       let startDate: string | undefined;
       if (cell(row, 'startDate')) {
         const d = parseDate(cell(row, 'startDate'));

@@ -16,7 +16,7 @@ export function sendProblem(
   return reply
     .code(status)
     .type('application/problem+json; charset=utf-8')
-    .send({ type: PROBLEM_TYPE + code, title: t(key), status, detail: t(key, params), code, ...extra });
+    .send({ type: PROBLEM_TYPE + code, title: t(key, params), status, detail: t(key, params), code, ...extra });
 }
 
 /** Errors a lost database connection raises, on either dialect: answered 503, not 500. */

@@ -81,7 +81,11 @@ export function PlaqueEventModal({ householdId, onClose, onDone }: ModalProps & 
     >
       <Form form={form} layout="vertical" autoComplete="off" initialValues={{ eventDate: dayjs() }}>
         <Form.Item name="kind" label={t('honours.plaqueEventKind')} rules={[{ required: true }]}>
-          <Select options={PLAQUE_EVENT_OPTIONS} data-testid="plaque-form-kind" />
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            options={PLAQUE_EVENT_OPTIONS}
+            data-testid="plaque-form-kind"
+          />
         </Form.Item>
         <Form.Item name="eventDate" label={t('honours.eventDate')} rules={[{ required: true }]}>
           <DatePicker {...full} disabledDate={notFuture} data-testid="plaque-form-date" />
@@ -97,11 +101,16 @@ export function PlaqueEventModal({ householdId, onClose, onDone }: ModalProps & 
             label={t('honours.plaqueReason')}
             rules={[{ required: kind === 'cancelled', message: t('honours.plaqueReasonRequired') }]}
           >
-            <Select allowClear options={PLAQUE_REASON_OPTIONS} data-testid="plaque-form-reason" />
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              allowClear
+              options={PLAQUE_REASON_OPTIONS}
+              data-testid="plaque-form-reason"
+            />
           </Form.Item>
         )}
-        <Form.Item name="note" label={t('honours.note')} rules={[{ max: 500 }]}>
-          <Input.TextArea rows={2} maxLength={500} data-testid="plaque-form-note" />
+        <Form.Item name="note" label={t('honours.note')} rules={[{ max: 200 }]}>
+          <Input.TextArea rows={2} maxLength={200} data-testid="plaque-form-note" />
         </Form.Item>
       </Form>
     </FormModal>
@@ -159,6 +168,7 @@ interface CitationValues {
   memberName: string;
   unitCodeName?: string;
   awardLevel: AwardLevel;
+  awardYear: number;
   receivedAt: Dayjs;
   rewardYuan?: number | null;
 }
@@ -168,7 +178,14 @@ const YUAN = { min: 0, max: 10_000_000, precision: 2, step: 100, prefix: '¥' } 
 /** A new 立功喜报 arriving for a member of the household. */
 export function CitationModal({ householdId, onClose, onDone }: ModalProps & { householdId: string }) {
   const [form] = Form.useForm<CitationValues>();
-  const { saving, run } = useSave(form, ['memberName', 'unitCodeName', 'awardLevel', 'receivedAt', 'rewardFen']);
+  const { saving, run } = useSave(form, [
+    'memberName',
+    'unitCodeName',
+    'awardLevel',
+    'awardYear',
+    'receivedAt',
+    'rewardFen',
+  ]);
   return (
     <FormModal
       title={t('honours.citationTitle')}
@@ -179,6 +196,7 @@ export function CitationModal({ householdId, onClose, onDone }: ModalProps & { h
             householdId,
             memberName: v.memberName.trim(),
             awardLevel: v.awardLevel,
+            awardYear: v.awardYear,
             receivedAt: toIsoDate(v.receivedAt) ?? '',
             ...(v.unitCodeName?.trim() ? { unitCodeName: v.unitCodeName.trim() } : {}),
             ...(rewardFen !== undefined ? { rewardFen } : {}),
@@ -188,7 +206,12 @@ export function CitationModal({ householdId, onClose, onDone }: ModalProps & { h
       onCancel={onClose}
       confirmLoading={saving}
     >
-      <Form form={form} layout="vertical" autoComplete="off" initialValues={{ receivedAt: dayjs() }}>
+      <Form
+        form={form}
+        layout="vertical"
+        autoComplete="off"
+        initialValues={{ receivedAt: dayjs(), awardYear: dayjs().year() }}
+      >
         <Form.Item
           name="memberName"
           label={t('honours.memberName')}
@@ -200,9 +223,21 @@ export function CitationModal({ householdId, onClose, onDone }: ModalProps & { h
           <Input maxLength={64} data-testid="citation-form-unit" />
         </Form.Item>
         <Form.Item name="awardLevel" label={t('honours.awardLevel')} rules={[{ required: true }]}>
-          <Select options={AWARD_LEVEL_OPTIONS} data-testid="citation-form-level" />
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            options={AWARD_LEVEL_OPTIONS}
+            data-testid="citation-form-level"
+          />
         </Form.Item>
-        <Form.Item name="receivedAt" label={t('honours.receivedAt')} rules={[{ required: true }]}>
+        <Form.Item name="awardYear" label={t('honours.awardYear')} rules={[{ required: true }]}>
+          <InputNumber {...full} min={1949} max={2100} precision={0} data-testid="citation-form-year" />
+        </Form.Item>
+        <Form.Item
+          name="receivedAt"
+          label={t('honours.receivedAt')}
+          extra={t('honours.receivedAtHint')}
+          rules={[{ required: true }]}
+        >
           <DatePicker {...full} disabledDate={notFuture} data-testid="citation-form-receivedAt" />
         </Form.Item>
         <Form.Item name="rewardYuan" label={t('honours.reward')} extra={t('honours.rewardHint')}>
@@ -227,7 +262,7 @@ export function AdvanceCitationModal({
   onDone,
 }: ModalProps & { citation: Citation; step: CitationStep }) {
   const [form] = Form.useForm<AdvanceValues>();
-  const { saving, run } = useSave(form, ['date', 'deliverers', 'rewardFen']);
+  const { saving, run } = useSave(form, ['date', 'deliverers', 'rewardFen', 'version']);
   const delivering = step === 'deliver';
   return (
     <FormModal
@@ -236,6 +271,7 @@ export function AdvanceCitationModal({
         void run((v) => {
           const rewardFen = delivering ? yuanToFen(v.rewardYuan) : undefined;
           return citationsApi.advance(citation.id, {
+            ...(citation.version !== undefined ? { version: citation.version } : {}),
             step,
             date: toIsoDate(v.date) ?? '',
             ...(delivering && v.deliverers?.trim() ? { deliverers: v.deliverers.trim() } : {}),

@@ -28,6 +28,7 @@ export function nextStep(status: CitationStatus): CitationStep | null {
 
 /** Past the register deadline and still not registered. */
 export function isOverdue(c: Citation, today = todayIsoDate()): boolean {
+  if (c.overdue !== undefined) return c.overdue && !c.registeredAt;
   return !c.registeredAt && !!c.registerDeadline && c.registerDeadline < today;
 }
 
@@ -78,9 +79,9 @@ export function HouseholdHonours({
             items={household.plaqueEvents.map((e) => ({
               key: e.id,
               color: e.kind === 'cancelled' || e.kind === 'taken_back' ? 'gray' : 'red',
-              title: e.eventDate,
               content: (
                 <div data-testid="plaque-event" data-kind={e.kind}>
+                  <span className={styles.date}>{e.eventDate}</span>
                   <strong>{label('plaqueEvent', e.kind)}</strong>
                   {e.reason && <span>（{label('plaqueReason', e.reason)}）</span>}
                   {e.hungBy && <div>{t('honours.hungByValue', { names: e.hungBy })}</div>}

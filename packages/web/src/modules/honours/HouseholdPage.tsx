@@ -3,10 +3,11 @@ import { Button, Card, Descriptions, Flex, Result, Skeleton, Tag, Typography } f
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
-import { type Household, householdsApi } from '../../api/honours';
+import { type Household, householdPeople, householdsApi } from '../../api/honours';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
+import { useBack } from '../../lib/useBack';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { CategoryTags, orDash, PlaqueTag } from '../registry/labels';
 import { HouseholdHonours } from './HouseholdHonours';
@@ -17,6 +18,7 @@ export function HouseholdPage() {
   const { id = '' } = useParams();
   const can = useCan();
   const navigate = useNavigate();
+  const back = useBack('/households');
   const isMobile = useIsMobile();
   const [household, setHousehold] = useState<Household | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -62,12 +64,7 @@ export function HouseholdPage() {
     <Card styles={{ body: { padding: isMobile ? 12 : 24 } }} data-testid="household-detail" data-id={h.id}>
       <DocTitle title={t('households.title')} />
       <Flex wrap gap={8} align="center" className={styles.toolbar}>
-        <Button
-          type="text"
-          icon={<ArrowLeftOutlined />}
-          onClick={() => navigate(-1)}
-          aria-label={t('households.backToList')}
-        />
+        <Button type="text" icon={<ArrowLeftOutlined />} onClick={back} aria-label={t('households.backToList')} />
         <Typography.Title level={4} style={{ margin: 0 }}>
           {title}
         </Typography.Title>
@@ -99,7 +96,7 @@ export function HouseholdPage() {
             span: 2,
             children: (
               <Flex vertical gap={6} data-testid="household-members">
-                {h.members.map((m) => (
+                {householdPeople(h).map((m) => (
                   <Flex key={m.id} wrap gap={8} align="center">
                     <Link to={`/beneficiaries/${m.id}`}>{m.name}</Link>
                     <CategoryTags codes={m.categories} />

@@ -113,6 +113,7 @@ export function HouseholdsPage() {
           />
         )}
         <Select
+          showSearch={{ optionFilterProp: 'label' }}
           allowClear
           className={styles.filter}
           options={PLAQUE_OPTIONS}
@@ -122,6 +123,7 @@ export function HouseholdsPage() {
           data-testid="household-filter-plaque"
         />
         <Select
+          showSearch={{ optionFilterProp: 'label' }}
           allowClear
           className={styles.filter}
           options={[

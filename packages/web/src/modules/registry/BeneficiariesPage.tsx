@@ -1,4 +1,11 @@
-import { DownloadOutlined, IdcardOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import {
+  DownloadOutlined,
+  FilterOutlined,
+  IdcardOutlined,
+  PlusOutlined,
+  SearchOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import {
   BENEFICIARY_STATUSES,
   type BeneficiaryListItem,
@@ -110,6 +117,8 @@ export function BeneficiariesPage() {
   const [loading, setLoading] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [searchText, setSearchText] = useState(query.q ?? '');
+  // on a phone the filters fold away behind a button
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const latest = useRef(0);
 
   const update = useCallback(
@@ -213,26 +222,37 @@ export function BeneficiariesPage() {
   };
 
   const hasFilters = Object.keys(filtersOf(query)).length > 0;
+  const filterCount = Object.keys(filtersOf(query)).filter((k) => k !== 'q').length;
 
   return (
     <Card title={t('nav.beneficiaries')} styles={{ body: { padding: isMobile ? 12 : 24 } }}>
       <DocTitle title={t('nav.beneficiaries')} />
       <Flex wrap gap={8} justify="space-between" className={styles.toolbar}>
-        <Input.Search
+        <Input
           allowClear
           className={styles.search}
+          prefix={<SearchOutlined />}
           placeholder={t('beneficiaries.searchPlaceholder')}
           value={searchText}
           maxLength={32}
           onChange={(e) => setSearchText(e.target.value)}
-          onSearch={(v) => {
-            setSearchText(v);
-            update({ q: v.trim() || undefined });
-          }}
+          onPressEnter={() => update({ q: searchText.trim() || undefined })}
           aria-label={t('beneficiaries.search')}
           data-testid="beneficiary-search"
         />
         <Flex wrap gap={8}>
+          {isMobile && (
+            <Button
+              icon={<FilterOutlined />}
+              type={filterCount ? 'primary' : 'default'}
+              ghost={filterCount > 0}
+              onClick={() => setFiltersOpen((o) => !o)}
+              aria-expanded={filtersOpen}
+              data-testid="beneficiary-filters-toggle"
+            >
+              {filterCount ? t('beneficiaries.filtersCount', { n: filterCount }) : t('beneficiaries.filters')}
+            </Button>
+          )}
           {can('beneficiary:write') && (
             <Button
               type="primary"
@@ -262,86 +282,90 @@ export function BeneficiariesPage() {
           )}
         </Flex>
       </Flex>
-      <Flex wrap gap={8} className={styles.filters}>
-        {orgTreeData.length > 0 && (
-          <TreeSelect
+      {(!isMobile || filtersOpen) && (
+        <Flex wrap gap={8} className={styles.filters}>
+          {orgTreeData.length > 0 && (
+            <TreeSelect
+              allowClear
+              className={styles.orgFilter}
+              treeData={orgTreeData}
+              showSearch={{ treeNodeFilterProp: 'title' }}
+              treeDefaultExpandAll={orgTreeData.length < 50}
+              placeholder={t('beneficiaries.filterOrg')}
+              value={query.orgId}
+              onChange={(orgId?: string) => update({ orgId: orgId || undefined })}
+              data-testid="beneficiary-filter-org"
+            />
+          )}
+          <Select
             allowClear
-            className={styles.orgFilter}
-            treeData={orgTreeData}
-            showSearch={{ treeNodeFilterProp: 'title' }}
-            treeDefaultExpandAll={orgTreeData.length < 50}
-            placeholder={t('beneficiaries.filterOrg')}
-            value={query.orgId}
-            onChange={(orgId?: string) => update({ orgId: orgId || undefined })}
-            data-testid="beneficiary-filter-org"
+            className={styles.filter}
+            options={CATEGORY_OPTIONS}
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('beneficiaries.filterCategory')}
+            value={query.category}
+            onChange={(category?: CategoryCode) => update({ category })}
+            data-testid="beneficiary-filter-category"
           />
-        )}
-        <Select
-          allowClear
-          className={styles.filter}
-          options={CATEGORY_OPTIONS}
-          showSearch={{ optionFilterProp: 'label' }}
-          placeholder={t('beneficiaries.filterCategory')}
-          value={query.category}
-          onChange={(category?: CategoryCode) => update({ category })}
-          data-testid="beneficiary-filter-category"
-        />
-        <Select
-          allowClear
-          className={styles.filter}
-          options={STATUS_OPTIONS}
-          placeholder={t('beneficiaries.filterStatus')}
-          value={query.status}
-          onChange={(status?: BeneficiaryStatus) => update({ status })}
-          data-testid="beneficiary-filter-status"
-        />
-        <Select
-          allowClear
-          className={styles.filter}
-          options={PLAQUE_OPTIONS}
-          placeholder={t('beneficiaries.filterPlaque')}
-          value={query.plaque}
-          onChange={(plaque?: PlaqueStatus) => update({ plaque })}
-          data-testid="beneficiary-filter-plaque"
-        />
-        <Space.Compact>
-          <Space.Addon>{t('beneficiaries.age')}</Space.Addon>
-          <InputNumber
-            className={styles.age}
-            min={0}
-            max={130}
-            precision={0}
-            placeholder={t('beneficiaries.ageMin')}
-            value={query.ageMin ?? null}
-            onChange={(v) => update({ ageMin: typeof v === 'number' ? v : undefined })}
-            aria-label={t('beneficiaries.ageMin')}
-            data-testid="beneficiary-filter-ageMin"
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            allowClear
+            className={styles.filter}
+            options={STATUS_OPTIONS}
+            placeholder={t('beneficiaries.filterStatus')}
+            value={query.status}
+            onChange={(status?: BeneficiaryStatus) => update({ status })}
+            data-testid="beneficiary-filter-status"
           />
-          <Space.Addon>~</Space.Addon>
-          <InputNumber
-            className={styles.age}
-            min={0}
-            max={130}
-            precision={0}
-            placeholder={t('beneficiaries.ageMax')}
-            value={query.ageMax ?? null}
-            onChange={(v) => update({ ageMax: typeof v === 'number' ? v : undefined })}
-            aria-label={t('beneficiaries.ageMax')}
-            data-testid="beneficiary-filter-ageMax"
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            allowClear
+            className={styles.filter}
+            options={PLAQUE_OPTIONS}
+            placeholder={t('beneficiaries.filterPlaque')}
+            value={query.plaque}
+            onChange={(plaque?: PlaqueStatus) => update({ plaque })}
+            data-testid="beneficiary-filter-plaque"
           />
-        </Space.Compact>
-        {hasFilters && (
-          <Button
-            onClick={() => {
-              setSearchText('');
-              setParams(new URLSearchParams(), { replace: true });
-            }}
-            data-testid="beneficiary-filter-reset"
-          >
-            {t('beneficiaries.resetFilters')}
-          </Button>
-        )}
-      </Flex>
+          <Space.Compact>
+            <Space.Addon>{t('beneficiaries.age')}</Space.Addon>
+            <InputNumber
+              className={styles.age}
+              min={0}
+              max={130}
+              precision={0}
+              placeholder={t('beneficiaries.ageMin')}
+              value={query.ageMin ?? null}
+              onChange={(v) => update({ ageMin: typeof v === 'number' ? v : undefined })}
+              aria-label={t('beneficiaries.ageMin')}
+              data-testid="beneficiary-filter-ageMin"
+            />
+            <Space.Addon>~</Space.Addon>
+            <InputNumber
+              className={styles.age}
+              min={0}
+              max={130}
+              precision={0}
+              placeholder={t('beneficiaries.ageMax')}
+              value={query.ageMax ?? null}
+              onChange={(v) => update({ ageMax: typeof v === 'number' ? v : undefined })}
+              aria-label={t('beneficiaries.ageMax')}
+              data-testid="beneficiary-filter-ageMax"
+            />
+          </Space.Compact>
+          {hasFilters && (
+            <Button
+              onClick={() => {
+                setSearchText('');
+                setParams(new URLSearchParams(), { replace: true });
+              }}
+              data-testid="beneficiary-filter-reset"
+            >
+              {t('beneficiaries.resetFilters')}
+            </Button>
+          )}
+        </Flex>
+      )}
       <Table<BeneficiaryListItem>
         rowKey="id"
         size={isMobile ? 'small' : 'middle'}

@@ -23,6 +23,7 @@ import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { label, t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
+import { useBack } from '../../lib/useBack';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { HouseholdHonours } from '../honours/HouseholdHonours';
 import { CategoryTags, orDash, PlaqueTag, StatusTag } from './labels';
@@ -34,6 +35,7 @@ type Assignment = BeneficiaryDetail['assignments'][number];
 export function BeneficiaryDetailPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
+  const back = useBack('/beneficiaries');
   const isMobile = useIsMobile();
   const [detail, setDetail] = useState<BeneficiaryDetail | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -87,12 +89,7 @@ export function BeneficiaryDetailPage() {
       <DocTitle title={d.name} />
       <Flex wrap gap={8} align="center" justify="space-between" className={styles.toolbar}>
         <Flex wrap gap={8} align="center">
-          <Button
-            type="text"
-            icon={<ArrowLeftOutlined />}
-            onClick={() => navigate(-1)}
-            aria-label={t('beneficiaries.backToList')}
-          />
+          <Button type="text" icon={<ArrowLeftOutlined />} onClick={back} aria-label={t('beneficiaries.backToList')} />
           <Typography.Title level={4} style={{ margin: 0 }} data-testid="beneficiary-detail-name">
             {d.name}
           </Typography.Title>
@@ -366,9 +363,9 @@ function HistoryTab({ id }: { id: string }) {
       data-testid="beneficiary-history"
       items={items.map((e) => ({
         key: e.seq,
-        title: formatDateTime(e.at),
         content: (
           <div data-testid="history-entry" data-action={e.action}>
+            <span className={styles.date}>{formatDateTime(e.at)}</span>
             <strong>{label('audit', e.action)}</strong>
             <span className={styles.derived}> · {e.actorName ?? t('auditLog.system')}</span>
             <ChangeList changes={e.changes} />

@@ -260,6 +260,7 @@ function BeneficiaryForm({ detail, onReload }: { detail?: BeneficiaryDetail; onR
   const expected = (e: ApiError) => e.status === 409 || (e.status === 400 && e.errors.length > 0);
 
   async function submit(v: FormValues) {
+    if (saving) return;
     setNotice(null);
     const categories = v.categories.map(toAssignment);
     const phone = trimmed(v.phone);
@@ -378,6 +379,7 @@ function BeneficiaryForm({ detail, onReload }: { detail?: BeneficiaryDetail; onR
               <Form.Item
                 name="idNumber"
                 label={t('beneficiaries.idNumber')}
+                required
                 validateDebounce={300}
                 extra={<DerivedFromId parsed={parsedId} />}
                 rules={[
@@ -479,7 +481,11 @@ function BeneficiaryForm({ detail, onReload }: { detail?: BeneficiaryDetail; onR
         <Row gutter={16}>
           <Col {...col}>
             <Form.Item name="status" label={t('beneficiaries.status')} rules={[{ required: true }]}>
-              <Select options={STATUS_OPTIONS} data-testid="beneficiary-form-status" />
+              <Select
+                showSearch={{ optionFilterProp: 'label' }}
+                options={STATUS_OPTIONS}
+                data-testid="beneficiary-form-status"
+              />
             </Form.Item>
           </Col>
           <Col {...col}>
@@ -489,7 +495,12 @@ function BeneficiaryForm({ detail, onReload }: { detail?: BeneficiaryDetail; onR
           </Col>
           <Col {...col}>
             <Form.Item name="relation" label={t('beneficiaries.relation')} extra={t('beneficiaries.relationHint')}>
-              <Select allowClear options={RELATION_OPTIONS} data-testid="beneficiary-form-relation" />
+              <Select
+                showSearch={{ optionFilterProp: 'label' }}
+                allowClear
+                options={RELATION_OPTIONS}
+                data-testid="beneficiary-form-relation"
+              />
             </Form.Item>
           </Col>
           <Col span={24}>
@@ -539,7 +550,11 @@ function BeneficiaryForm({ detail, onReload }: { detail?: BeneficiaryDetail; onR
                     label={t('beneficiaries.smKind')}
                     rules={[{ required: true }]}
                   >
-                    <Select options={SERVICE_MEMBER_KIND_OPTIONS} data-testid="beneficiary-form-sm-kind" />
+                    <Select
+                      showSearch={{ optionFilterProp: 'label' }}
+                      options={SERVICE_MEMBER_KIND_OPTIONS}
+                      data-testid="beneficiary-form-sm-kind"
+                    />
                   </Form.Item>
                 </Col>
                 <Col {...col}>
@@ -713,7 +728,12 @@ function CategoryRow({
             label={t('beneficiaries.assignmentRelation')}
             extra={def?.linkedToServiceMember ? t('beneficiaries.assignmentRelationHint') : undefined}
           >
-            <Select allowClear options={RELATION_OPTIONS} data-testid="beneficiary-form-category-relation" />
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              allowClear
+              options={RELATION_OPTIONS}
+              data-testid="beneficiary-form-category-relation"
+            />
           </Form.Item>,
         )}
         {item(

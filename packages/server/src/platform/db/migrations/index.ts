@@ -2,7 +2,9 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../index.js';
 import { platform0001 } from './0001_platform.js';
 import { registry0002 } from './0002_registry.js';
+import { campaigns0003 } from './0003_campaigns.js';
 import { needs0004 } from './0004_needs.js';
+import { visits0005 } from './0005_visits.js';
 
 /** Forward-only migrations, in order. Never edit a released one; add the next. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -11,7 +13,9 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       return {
         '0001_platform': platform0001(dialect),
         '0002_registry': registry0002(dialect),
+        '0003_campaigns': campaigns0003(dialect),
         '0004_needs': needs0004(dialect),
+        '0005_visits': visits0005(dialect),
       };
     },
   };

@@ -1,0 +1,185 @@
+import type { AssignmentAction, AssignmentStatus, CampaignAction, DisplayStatus } from '@shuangyong/shared';
+import type { ExpressionBuilder, SqlBool } from 'kysely';
+import { type Scope, scopeCovers, scopeWhere } from '../../platform/access/scope.js';
+import type { Queryable } from '../../platform/db/index.js';
+import type { Database } from '../../platform/db/schema.js';
+import './campaigns.schema.js';
+
+/**
+ * Who sees what (DOMAIN §1, issue 4 §7): the issuing side — whoever's scope covers the campaign's
+ * org path — sees the whole campaign; a recipient sees an issued campaign through its assignments
+ * (its scope covers the assignment's org path) and only those assignments. Drafts stay with the
+ * issuer. Every record-level resolver and every scoped query below is built from these two rules.
+ */
+const ISSUER = { path: 'c.org_path', orgId: 'c.org_id' } as const;
+const ASSIGNEE = { path: 'a.org_path', orgId: 'a.org_id' } as const;
+
+type Eb = ExpressionBuilder<Database & { c: Database['campaigns'] }, 'c'>;
+
+/** `c` visible: issuer side, or issued and holding an assignment in scope. */
+export function campaignVisible(eb: Eb, scope: Scope) {
+  return eb.or([
+    scopeWhere(eb, scope, ISSUER),
+    eb.and([
+      eb('c.status', '!=', 'draft'),
+      eb.exists(
+        eb
+          .selectFrom('campaign_assignments as a')
+          .select('a.id')
+          .whereRef('a.campaign_id', '=', 'c.id')
+          .where((e) => scopeWhere(e, scope, ASSIGNEE)),
+      ),
+    ]),
+  ]);
+}
+
+export function issuerSide(scope: Scope, c: { org_id: string; org_path: string }): boolean {
+  return scopeCovers(scope, { orgId: c.org_id, orgPath: c.org_path });
+}
+
+export function assigneeSide(scope: Scope, a: { org_id: string; org_path: string }): boolean {
+  return scopeCovers(scope, { orgId: a.org_id, orgPath: a.org_path });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the expression builder of a join
+export function assignmentVisible(eb: ExpressionBuilder<any, any>, scope: Scope): SqlBool | any {
+  return eb.or([
+    scopeWhere(eb, scope, ISSUER),
+    eb.and([eb('c.status', '!=', 'draft'), scopeWhere(eb, scope, ASSIGNEE)]),
+  ]);
+}
+
+export const campaignsRepo = {
+  async campaign(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('campaigns as c')
+      .innerJoin('orgs as o', 'o.id', 'c.org_id')
+      .selectAll('c')
+      .select('o.name as org_name')
+      .where('c.id', '=', id)
+      .where((eb) => campaignVisible(eb as unknown as Eb, scope))
+      .executeTakeFirst();
+  },
+
+  async assignment(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('campaign_assignments as a')
+      .innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
+      .innerJoin('orgs as o', 'o.id', 'a.org_id')
+      .selectAll('a')
+      .select([
+        'o.name as org_name',
+        'c.org_id as campaign_org_id',
+        'c.org_path as campaign_org_path',
+        'c.status as campaign_status',
+        'c.title as campaign_title',
+        'c.doc_number as campaign_doc_number',
+      ])
+      .where('a.id', '=', id)
+      .where((eb) => assignmentVisible(eb, scope))
+      .executeTakeFirst();
+  },
+
+  async task(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('campaign_tasks as t')
+      .innerJoin('campaigns as c', 'c.id', 't.campaign_id')
+      .selectAll('t')
+      .select(['c.org_id as campaign_org_id', 'c.org_path as campaign_org_path', 'c.status as campaign_status'])
+      .where('t.id', '=', id)
+      .where((eb) =>
+        eb.or([
+          scopeWhere(eb, scope, ISSUER),
+          eb.and([
+            eb('c.status', '!=', 'draft'),
+            eb.exists(
+              eb
+                .selectFrom('campaign_assignments as a')
+                .select('a.id')
+                .whereRef('a.task_id', '=', 't.id')
+                .where((e) => scopeWhere(e, scope, ASSIGNEE)),
+            ),
+          ]),
+        ]),
+      )
+      .executeTakeFirst();
+  },
+
+  /** An inspection (or, by `rectification`, one of its items): issuer side, or the inspected org's scope. */
+  async inspection(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('campaign_inspections as i')
+      .innerJoin('campaigns as c', 'c.id', 'i.campaign_id')
+      .innerJoin('orgs as o', 'o.id', 'i.org_id')
+      .selectAll('i')
+      .select(['o.name as org_name', 'c.org_id as campaign_org_id', 'c.org_path as campaign_org_path'])
+      .where('i.id', '=', id)
+      .where((eb) => eb.or([scopeWhere(eb, scope, ISSUER), scopeWhere(eb, scope, { path: 'i.org_path', orgId: 'i.org_id' })]))
+      .executeTakeFirst();
+  },
+
+  async rectification(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('campaign_rectifications as r')
+      .innerJoin('campaigns as c', 'c.id', 'r.campaign_id')
+      .selectAll('r')
+      .select(['c.org_id as campaign_org_id', 'c.org_path as campaign_org_path', 'c.status as campaign_status'])
+      .where('r.id', '=', id)
+      .where((eb) => eb.or([scopeWhere(eb, scope, ISSUER), scopeWhere(eb, scope, { path: 'r.org_path', orgId: 'r.org_id' })]))
+      .executeTakeFirst();
+  },
+
+  /** A file, visible with the campaign (issuer's attachments) or with the assignment it belongs to. */
+  async file(db: Queryable, scope: Scope, id: string) {
+    const f = await db.selectFrom('campaign_files').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!f) return undefined;
+    const owner =
+      f.owner_type === 'campaign'
+        ? await campaignsRepo.campaign(db, scope, f.owner_id)
+        : await campaignsRepo.assignment(db, scope, f.owner_id);
+    return owner ? f : undefined;
+  },
+};
+
+// ---- state machines ----
+
+export const CAMPAIGN_FLOW: Record<CampaignAction, { from: string; to: string }> = {
+  issue: { from: 'draft', to: 'issued' },
+  close: { from: 'issued', to: 'closed' },
+  reopen: { from: 'closed', to: 'issued' },
+};
+
+export const ASSIGNMENT_FLOW: Record<AssignmentAction, { from: readonly AssignmentStatus[]; to: AssignmentStatus }> = {
+  save: { from: ['not_started', 'in_progress', 'returned'], to: 'in_progress' },
+  submit: { from: ['not_started', 'in_progress', 'returned'], to: 'submitted' },
+  accept: { from: ['submitted'], to: 'accepted' },
+  return: { from: ['submitted'], to: 'returned' },
+};
+
+export const OPEN_STATUSES: readonly AssignmentStatus[] = ['not_started', 'in_progress', 'returned'];
+
+/** Overdue is shown, not stored: the deadline day has passed and nothing was handed in. */
+export function displayStatus(status: string, deadline: string, today: string): DisplayStatus {
+  return OPEN_STATUSES.includes(status as AssignmentStatus) && deadline < today ? 'overdue' : (status as DisplayStatus);
+}
+
+/** The calendar day of `now` in the display zone (deadlines are days in that zone). */
+export function dayIn(now: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export const json = <T>(s: string | null, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
+
+/** Accepted share in per cent with one decimal. */
+export const completion = (accepted: number, assigned: number): number =>
+  assigned ? Math.round((accepted * 1000) / assigned) / 10 : 0;

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/index.js';
+import { AppError, badRequest } from '../../platform/errors.js';
+import { readZipDirectory } from '../../platform/files/index.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+
+/**
+ * Files of a campaign: the issuer's attachments to the notice, and the photos and documents an
+ * assignee hands in with a report. Type by content (PDF, JPEG, PNG, DOCX, XLSX); images lose their
+ * metadata (EXIF with GPS, XMP, text chunks); Office files pass the zip-bomb limits; 10 MB at most.
+ */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const FILE_TYPES = {
+  pdf: 'application/pdf',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
+const refused = () => new AppError(415, 'file_type', 'campaigns.fileType');
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const PNG_KEEP = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'pHYs']);
+
+/** JPEG without APP1–APP15 and comment segments; the scan data is kept as is. */
+function stripJpeg(buf: Buffer): Buffer {
+  const out: Buffer[] = [buf.subarray(0, 2)];
+  for (let i = 2; i + 4 <= buf.length; ) {
+    if (buf[i] !== 0xff) throw refused();
+    const marker = buf[i + 1]!;
+    if (marker === 0xda) return Buffer.concat([...out, buf.subarray(i)]);
+    const end = i + 2 + buf.readUInt16BE(i + 2);
+    if (end > buf.length || end <= i + 2) throw refused();
+    if (!((marker >= 0xe1 && marker <= 0xef) || marker === 0xfe)) out.push(buf.subarray(i, end));
+    i = end;
+  }
+  throw refused();
+}
+
+/** PNG with only the chunks that draw the image. */
+function stripPng(buf: Buffer): Buffer {
+  const out: Buffer[] = [PNG_SIGNATURE];
+  for (let i = 8; i + 12 <= buf.length; ) {
+    const len = buf.readUInt32BE(i);
+    const type = buf.subarray(i + 4, i + 8).toString('latin1');
+    const end = i + 12 + len;
+    if (end > buf.length) throw refused();
+    if (PNG_KEEP.has(type)) out.push(buf.subarray(i, end));
+    if (type === 'IEND') return Buffer.concat(out);
+    i = end;
+  }
+  throw refused();
+}
+
+/** The accepted type of an upload and its cleaned bytes; anything else is refused with 415. */
+export function inspectUpload(data: Buffer): { mime: string; data: Buffer } {
+  if (data.length === 0) throw badRequest('file_empty', 'campaigns.fileEmpty');
+  if (data.length > MAX_FILE_BYTES) throw new AppError(413, 'file_too_large', 'campaigns.fileTooLarge', { limit: '10 MB' });
+  if (data.subarray(0, 5).toString('latin1') === '%PDF-') return { mime: FILE_TYPES.pdf, data };
+  if (data.length > 8 && data.subarray(0, 8).equals(PNG_SIGNATURE)) return { mime: FILE_TYPES.png, data: stripPng(data) };
+  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return { mime: FILE_TYPES.jpeg, data: stripJpeg(data) };
+  if (data.readUInt32LE(0) === 0x04034b50) {
+    const names = new Set(readZipDirectory(data).entries.map((e) => e.name));
+    if (names.has('[Content_Types].xml') && names.has('word/document.xml')) return { mime: FILE_TYPES.docx, data };
+    if (names.has('[Content_Types].xml') && names.has('xl/workbook.xml')) return { mime: FILE_TYPES.xlsx, data };
+  }
+  throw refused();
+}
+
+/** A file name as shown and offered for download: no path, no control characters, at most 120 characters. */
+export function cleanFileName(name: string | undefined): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are removed
+  const base = (name ?? '').replace(/^.*[\\/]/, '').replace(/[\u0000-\u001f<>:"|?*]/g, '').trim();
+  if (!base) throw badRequest('file_name', 'campaigns.fileName');
+  return [...base].slice(0, 120).join('');
+}
+
+export interface FileOwner {
+  campaignId: string;
+  type: 'campaign' | 'assignment';
+  id: string;
+  orgPath: string;
+}
+
+export class CampaignFiles {
+  readonly dir: string;
+
+  constructor(private readonly p: Platform) {
+    this.dir = path.join(p.config.dataDir, 'campaigns');
+  }
+
+  fileOf(id: string): string {
+    return path.join(this.dir, `${id}.bin`);
+  }
+
+  /** Stores a checked upload inside the caller's transaction (the row rolls back if the write fails). */
+  async store(trx: Tx, ctx: RequestCtx, owner: FileOwner, fileName: string, upload: { mime: string; data: Buffer }) {
+    const row = {
+      id: uuidv7(),
+      campaign_id: owner.campaignId,
+      owner_type: owner.type,
+      owner_id: owner.id,
+      org_path: owner.orgPath,
+      file_name: fileName,
+      mime: upload.mime,
+      size: upload.data.length,
+      sha256: createHash('sha256').update(upload.data).digest('hex'),
+      uploaded_by: ctx.actor.userId,
+      created_at: nowIso(),
+    };
+    await trx.insertInto('campaign_files').values(row).execute();
+    await this.p.audit.append(trx, auditActorOf(ctx), {
+      action: 'campaign.file.upload',
+      entityType: owner.type === 'campaign' ? 'campaign' : 'campaign_assignment',
+      entityId: owner.id,
+      changes: { file: [null, row.id], name: fileName, size: row.size, mime: row.mime },
+    });
+    fs.mkdirSync(this.dir, { recursive: true });
+    fs.writeFileSync(this.fileOf(row.id), upload.data);
+    return { id: row.id, name: row.file_name, mime: row.mime, size: row.size, createdAt: row.created_at };
+  }
+}

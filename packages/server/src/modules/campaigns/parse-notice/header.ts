@@ -1,0 +1,289 @@
+import { chineseNumber } from './markers.js';
+import { afterFlat, flat } from './normalize.js';
+
+/**
+ * The parts of a notice around its body: document number (文号), title, salutation (主送机关),
+ * signature lines (落款) and the date line; and the phrases that name issuers (…联合下发) and
+ * recipients (要求…/请…) in running text.
+ */
+
+/** Names of organisations end like this (or start with 各 for a collective: 各区、各驻市部队). */
+const ORG_SUFFIX =
+  /(?:局|部|委|委员会|办|办公室|厅|院|处|科|军分区|人武部|武装部|部队|单位|政府|街道|乡镇|镇|社区|站|中心|协会|学会|集团|公司|学校|医院|支队|大队|中队|分局|党委|党组|领导小组|机关|部门|联合会|总会|工会)$/;
+
+export function isOrgName(s: string): boolean {
+  const len = [...s].length;
+  if (len < 2 || len > 40 || /[。，；：！？“”《》]|\d{4}/.test(s)) return false;
+  if (ORG_SUFFIX.test(s)) return true;
+  // a collective: 各区、各驻市部队、各县（市、区）
+  return s.startsWith('各') && len <= 12 && !PREDICATE.test(s.slice(1));
+}
+
+/**
+ * A line made only of organisation names (发文机关标志, 落款): split at every gap, or at wide gaps
+ * only (a stray space inside a name), or taken whole. Null when it is not such a line.
+ */
+export function orgNames(line: string): string[] | null {
+  const candidates = [line.split(/[\t\v]+/), line.replace(/\v/g, '').split('\t'), [line.replace(/[\t\v]/g, '')]];
+  for (const c of candidates) {
+    const names = c.map((p) => p.trim()).filter(Boolean);
+    if (names.length > 0 && names.every(isOrgName)) return names;
+  }
+  return null;
+}
+
+// ---- dates ----
+
+const YEAR = '((?:19|20)\\d{2}|[〇○零一二三四五六七八九]{4})';
+const MD = '(\\d{1,2}|[一二三四五六七八九十]{1,3})';
+export const CN_DATE = new RegExp(`${YEAR}\\s*年\\s*${MD}\\s*月\\s*${MD}\\s*日`, 'g');
+const NUM_DATE = /((?:19|20)\d{2})[-./](\d{1,2})[-./](\d{1,2})(?!\d)/g;
+const YEAR_DIGITS: Record<string, string> = {
+  〇: '0',
+  '○': '0',
+  零: '0',
+  一: '1',
+  二: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
+};
+
+const part = (s: string) => (/^\d+$/.test(s) ? Number(s) : chineseNumber(s));
+
+/** An ISO date from year/month/day parts (Arabic or Chinese numerals), or null if impossible. */
+export function isoDate(y: string, m: string, d: string): string | null {
+  const year = /^\d{4}$/.test(y) ? Number(y) : Number([...y].map((c) => YEAR_DIGITS[c] ?? '').join(''));
+  const month = part(m);
+  const day = part(d);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (!year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+export interface DateHit {
+  iso: string;
+  index: number;
+  end: number;
+}
+
+export function findDates(text: string): DateHit[] {
+  const out: DateHit[] = [];
+  for (const re of [CN_DATE, NUM_DATE]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const iso = isoDate(m[1]!, m[2]!, m[3]!);
+      if (iso) out.push({ iso, index: m.index, end: m.index + m[0].length });
+    }
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
+
+/** A line that is only a date (the 成文日期 under the signature). */
+export function dateLine(line: string): string | null {
+  const text = flat(line).replace(/[\s（）]/g, '');
+  const hits = findDates(text);
+  return hits.length === 1 && hits[0]!.index === 0 && hits[0]!.end === text.length ? hits[0]!.iso : null;
+}
+
+// ---- document number and title ----
+
+const DOC_NO = /([\p{Script=Han}]{1,16})\s*[〔[【（(［]\s*((?:19|20)\d{2})\s*[〕\]】）)］]\s*(\d{1,4})\s*号/u;
+
+/** 克退役军人发〔2025〕3号, written with any of the brackets people type. */
+export function findDocNumber(text: string): { value: string; index: number; length: number } | null {
+  const m = DOC_NO.exec(text);
+  if (!m) return null;
+  return { value: `${m[1]}〔${m[2]}〕${m[3]}号`, index: m.index, length: m[0].length };
+}
+
+const TITLE_WORDS = /关于|通知|通报|工作函|意见|方案|决定|公告|工作要点/;
+const TITLE_END = /(?:通知|通报|函|意见|方案|决定|公告|要点)$/;
+const TITLE_IN_LINE = /^(.{0,60}?关于.{2,80}?的(?:联合|紧急|补充)?(?:通知|工作函|函|意见|方案|通报))/u;
+
+/** Splits an issuer prefix (克拉玛依市退役军人事务局 克拉玛依军分区政治工作部关于…) off a title. */
+export function splitTitle(title: string): { title: string; issuers: string[] } {
+  const at = title.indexOf('关于');
+  if (at <= 0) return { title, issuers: [] };
+  const prefix = title.slice(0, at);
+  const names = orgNames(prefix) ?? orgNames(prefix.replace(/、/g, '\t'));
+  if (!names) return { title, issuers: [] };
+  return { title: title.slice(at), issuers: names };
+}
+
+export interface Head {
+  docNumber: string | null;
+  title: string | null;
+  issuers: string[];
+  recipients: string[];
+  /** Lines left for the body (the first may be what remains of a one-line notice). */
+  rest: string[];
+}
+
+/** Document number, title (joined when it wraps onto a second line) and the salutation line. */
+export function readHead(lines: string[]): Head {
+  const rest = [...lines];
+  let docNumber: string | null = null;
+  for (let i = 0; i < Math.min(5, rest.length); i++) {
+    const hit = findDocNumber(flat(rest[i]!));
+    if (!hit) continue;
+    docNumber = hit.value;
+    const line = flat(rest[i]!);
+    const remaining = (line.slice(0, hit.index) + line.slice(hit.index + hit.length)).trim();
+    if (remaining === '' || /^(?:签发人|签发)[:：]/.test(remaining)) rest.splice(i, 1);
+    else if (hit.index === 0) rest[i] = remaining;
+    break;
+  }
+  let title: string | null = null;
+  let issuers: string[] = [];
+  for (let i = 0; i < Math.min(4, rest.length); i++) {
+    const line = flat(rest[i]!);
+    if (line.length > 100) {
+      const m = TITLE_IN_LINE.exec(line);
+      if (m && m[1]!.length < line.length) {
+        title = m[1]!;
+        rest[i] = afterFlat(rest[i]!, title.length).replace(/^[，。：\s]+/, '');
+      }
+      break;
+    }
+    if (!TITLE_WORDS.test(line) || /[：:]$/.test(line) || /[。，；]/.test(line.slice(0, -1)) || line.length > 80) continue;
+    title = rest[i]!.replace(/[。]$/, '');
+    rest.splice(i, 1);
+    // 发文机关标志 above the title: lines of issuer names only
+    for (let names = i > 0 ? orgNames(rest[i - 1]!) : null; names; names = i > 0 ? orgNames(rest[i - 1]!) : null) {
+      issuers.unshift(...names);
+      rest.splice(--i, 1);
+    }
+    const next = rest[i] ? flat(rest[i]!) : '';
+    if (!TITLE_END.test(title) && TITLE_END.test(next) && next.length <= 40 && !next.includes('。')) {
+      title += next;
+      rest.splice(i, 1);
+    }
+    break;
+  }
+  if (title) {
+    const split = splitTitle(title);
+    title = flat(split.title);
+    issuers.push(...split.issuers);
+  }
+
+  let recipients: string[] = [];
+  const first = rest[0] ? flat(rest[0]) : '';
+  const colon = first.indexOf('：');
+  if (colon > 0 && colon <= 150) {
+    const names = first
+      .slice(0, colon)
+      .split(/[，、,；]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (names.length > 0 && names.every(isOrgName)) {
+      recipients = names;
+      const after = afterFlat(rest[0]!, colon + 1).trim();
+      if (after) rest[0] = after;
+      else rest.shift();
+    }
+  }
+  return { docNumber, title, issuers, recipients, rest };
+}
+
+export interface Foot {
+  date: string | null;
+  issuers: string[];
+  rest: string[];
+}
+
+const DROP_LINE = /^[（(]?(?:此件|联系人|联系电话|电话|抄送|印发|主题词|附件)/;
+
+/** Date line and signature lines at the end; contact, 抄送 and attachment lines are dropped. */
+export function readFoot(lines: string[]): Foot {
+  const rest = [...lines];
+  let date: string | null = null;
+  const issuers: string[] = [];
+  while (rest.length > 1) {
+    const line = rest[rest.length - 1]!;
+    const d = dateLine(line);
+    const names = d ? null : orgNames(line);
+    if (d && !date) date = d;
+    else if (names) issuers.unshift(...names);
+    else if (!DROP_LINE.test(flat(line))) break;
+    rest.pop();
+  }
+  // a notice pasted as one line: "…特此通知。克拉玛依市退役军人事务局 克拉玛依军分区政治工作部 2025年1月20日"
+  const last = rest[rest.length - 1];
+  if (last && (!date || issuers.length === 0)) {
+    const sentenceEnd = Math.max(last.lastIndexOf('。'), last.lastIndexOf('！'));
+    let tail = last.slice(sentenceEnd + 1);
+    const hits = findDates(tail);
+    const end = hits[hits.length - 1];
+    let tailDate: string | null = null;
+    if (end && tail.slice(end.end).trim() === '') {
+      tailDate = end.iso;
+      tail = tail.slice(0, end.index);
+    }
+    const names = tail.trim() ? orgNames(tail.trim()) : [];
+    if (names && (tailDate || names.length)) {
+      if (tailDate && !date) date = tailDate;
+      issuers.unshift(...names);
+      rest[rest.length - 1] = last.slice(0, sentenceEnd + 1);
+    }
+  }
+  return { date, issuers, rest: rest.filter((l) => l.trim() !== '') };
+}
+
+// ---- issuers and recipients in running text ----
+
+const JOINT = /(?:联合|共同)?(?:下发|印发|发出|发布|出台|制定)了?/;
+
+/** "…局、…部联合下发《…》" → the organisations before the verb. */
+export function issuersInText(text: string): string[] {
+  for (const clause of text.split(/[，。；！\n]/)) {
+    const m = JOINT.exec(clause);
+    if (!m || m.index === 0) continue;
+    const subject = clause.slice(0, m.index).replace(/^(?:近日|日前|近期|为[^，]*|今年|\d{4}年\d{1,2}月\d{1,2}日)/, '');
+    const names = subject.split(/、|和|与|及|会同/).map((s) => s.trim());
+    if (names.length && names.every(isOrgName)) return names;
+  }
+  return [];
+}
+
+/** Where a recipient list stops and the sentence's predicate begins. */
+const PREDICATE =
+  /(?:切实|认真|务必|要|于|在|按照|结合|做好|抓好|开展|积极|进一步|高度|迅速|立即|将|把|对|根据|围绕|紧扣|聚焦|扎实|精心|全面|加强|组织|广泛|深入|主动|及时|统筹|抓紧|做实)/;
+
+/** "各驻市部队切实做好…" → "各驻市部队": the shortest cut before a predicate word that is an org name. */
+function orgBeforePredicate(piece: string): string {
+  if (isOrgName(piece)) return piece;
+  const re = new RegExp(PREDICATE.source, 'g');
+  for (let m = re.exec(piece); m; m = re.exec(piece)) {
+    if (m.index > 0 && isOrgName(piece.slice(0, m.index))) return piece.slice(0, m.index);
+    re.lastIndex = m.index + 1;
+  }
+  return piece;
+}
+
+/** "要求各区退役军人事务局、各驻市部队切实做好…" / "请各区于…" → the organisations named. */
+export function recipientsInText(text: string): string[] {
+  const re = /(?:^|[，。；：\n])(?:通知|并|同时)?(?:要求|请)([^，。；：\n]{2,160})/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const pieces = m[1]!.split(/、|以及|和|及|与/).map((s) => s.trim());
+    pieces[pieces.length - 1] = orgBeforePredicate(pieces[pieces.length - 1]!);
+    const names = pieces.filter(Boolean);
+    if (names.length && names.every(isOrgName)) return names;
+  }
+  return [];
+}
+
+/** Joins issuer lists, keeping the longer of two names where one ends the other (市局 ⊂ 克拉玛依市局). */
+export function mergeNames(...lists: string[][]): string[] {
+  const out: string[] = [];
+  for (const name of lists.flat()) {
+    const i = out.findIndex((o) => o.endsWith(name) || name.endsWith(o));
+    if (i < 0) out.push(name);
+    else if (name.length > out[i]!.length) out[i] = name;
+  }
+  return out;
+}

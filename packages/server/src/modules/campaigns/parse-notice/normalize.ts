@@ -1,0 +1,186 @@
+import { toSimplified } from '../../../platform/text/chinese.js';
+
+/**
+ * Text of a notice as it arrives (pasted from a web page, a WPS document or a chat message) →
+ * one canonical form the structure parser can rely on:
+ * - garbled runs removed (U+FFFD, private-use characters, 锟斤拷/烫烫烫, UTF-8 read as CP1252);
+ * - full-width ASCII folded, then punctuation next to Chinese written the Chinese way (，。；：（）);
+ * - pinyin annotations after characters removed: 节(jié)日, 來（lái）, 节jié日;
+ * - traditional characters → simplified (opencc);
+ * - spaces next to Chinese removed; a wide gap (two or more spaces, a tab) inside a line is kept as
+ *   a tab, because signature lines put two issuers on one line that way.
+ */
+export interface Normalized {
+  /** Lines, trimmed, empty ones dropped; '\t' marks a wide gap. */
+  lines: string[];
+  /** True when garbled characters were removed. */
+  garbled: boolean;
+}
+
+const HAN = '\\p{Script=Han}';
+/** Chinese punctuation after canonicalisation (spaces next to these are dropped too). */
+const CN_PUNCT = '，。、；：？！（）“”‘’《》〔〕【】…—·';
+const CJK = `[${HAN}${CN_PUNCT}]`;
+
+// ---- garbled characters ----
+
+/** CP1252 renderings of the UTF-8 continuation bytes 0x80–0xBF. */
+const CONT = '[\\u0080-\\u00BF\\u20AC\\u201A\\u0192\\u201E\\u2026\\u2020\\u2021\\u02C6\\u2030\\u0160\\u2039\\u0152\\u017D\\u2018\\u2019\\u201C\\u201D\\u2022\\u2013\\u2014\\u02DC\\u2122\\u0161\\u203A\\u0153\\u017E\\u0178]';
+/** UTF-8 read as CP1252/Latin-1: "ä¸€" for 一. At least one three-byte group must be present. */
+const MOJIBAKE = new RegExp(`(?:[\\u00C2-\\u00DF]${CONT}|[\\u00E0-\\u00EF]${CONT}{2}|[\\u00F0-\\u00F4]${CONT}{3})+`, 'g');
+const THREE_BYTE = new RegExp(`[\\u00E0-\\u00EF]${CONT}{2}`);
+const GARBLE_RUNS: RegExp[] = [
+  /\uFFFD+/g,
+  /[\uE000-\uF8FF]+/g, // private use: missing-font boxes
+  /(?:锟斤拷)+/g,
+  /(?:烫){3,}|(?:屯){3,}|(?:鎷){2,}/g,
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]+/g,
+  new RegExp(`(?<=${HAN})\\?{2,}|\\?{3,}(?=${HAN})`, 'gu'), // GBK read as ASCII: 双拥???工作
+];
+
+function removeGarbled(s: string): { text: string; garbled: boolean } {
+  let garbled = false;
+  let text = s.replace(MOJIBAKE, (m) => {
+    if (!THREE_BYTE.test(m) && m.length < 4) return m;
+    garbled = true;
+    return '';
+  });
+  for (const re of GARBLE_RUNS)
+    text = text.replace(re, () => {
+      garbled = true;
+      return '';
+    });
+  return { text, garbled };
+}
+
+// ---- width and spaces ----
+
+function foldWidth(s: string): string {
+  return s
+    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\uFF61/g, '。')
+    .replace(/\uFF64/g, '、')
+    .replace(/\uFE50/g, ',')
+    .replace(/\uFE51/g, '、')
+    .replace(/\uFE52/g, '.')
+    .replace(/[\u3000\u00A0\u1680\u2000-\u200A\u202F\u205F]/g, ' ')
+    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '');
+}
+
+// ---- pinyin annotations ----
+
+const TONED = 'āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ';
+const FINALS =
+  'a|ai|an|ang|ao|e|ei|en|eng|er|i|ia|ian|iang|iao|ie|in|ing|iong|iu|o|ong|ou|u|ua|uai|uan|uang|ue|ui|un|uo|v|ve|van|vn';
+const SYLLABLE = new RegExp(`^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:${FINALS})$`);
+
+/** A pinyin syllable, with tone marks or a tone digit or neither: jié, lai2, ri. */
+export function isPinyinSyllable(token: string): boolean {
+  if (!/^[a-zü]/.test(token.normalize('NFC'))) return false;
+  const bare = token
+    .normalize('NFD')
+    .replace(/u\u0308/g, 'v')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[1-5]$/, '');
+  return /^[a-z]{1,6}$/.test(bare) && SYLLABLE.test(bare);
+}
+
+const PAREN_ANNOTATION = new RegExp(
+  `(${HAN}{1,8})\\s*[(\\[]\\s*([a-z${TONED}ü1-5' ]{1,40}?)\\s*[)\\]]`,
+  'gu',
+);
+const BARE_ANNOTATION = new RegExp(`(${HAN})([a-zü]*[${TONED}][a-zü]*)(?=${HAN}|[\\s,.;:，。、；：]|$)`, 'gu');
+
+/** Removes pinyin written after characters: 节(jié)日 → 节日, 春节(chūn jié) → 春节, 节jié日 → 节日. */
+export function removePinyin(s: string): string {
+  const annotated = s.replace(PAREN_ANNOTATION, (whole, han: string, inner: string) => {
+    const tokens = inner.split(/[\s']+/).filter(Boolean);
+    return tokens.length > 0 && tokens.length <= [...han].length && tokens.every(isPinyinSyllable) ? han : whole;
+  });
+  return annotated.replace(BARE_ANNOTATION, (whole, han: string, token: string) =>
+    isPinyinSyllable(token) ? han : whole,
+  );
+}
+
+// ---- punctuation ----
+
+const AFTER_CJK = new RegExp(`(?<=[${HAN}）”])\\.(?![A-Za-z]|\\d(?![.、]))`, 'gu');
+
+/** Half-width punctuation next to Chinese → the Chinese forms; runs of stops collapsed. */
+function chinesePunctuation(line: string): string {
+  let s = line
+    .replace(/(?<=\S)[ \t]+(?=[,.;:!?])/g, '')
+    .replace(/\.{3,}|。{3,}|…+/g, '……')
+    .replace(/(?<!\d),|,(?!\d)/g, '，')
+    .replace(/;/g, '；')
+    .replace(/(?<!\d):|:(?!\d)/g, '：')
+    .replace(/!/g, '！')
+    .replace(/\?/g, '？')
+    .replace(/\(/g, '（')
+    .replace(/\)/g, '）')
+    .replace(AFTER_CJK, '。');
+  let open = true;
+  s = s.replace(/"/g, () => {
+    const q = open ? '“' : '”';
+    open = !open;
+    return q;
+  });
+  // what removing garbled runs can leave behind
+  return s
+    .replace(/([，。、；：！？])\1+/g, '$1')
+    .replace(/[，、；：]+(?=[。！？])/g, '')
+    .replace(/（\s*）/g, '');
+}
+
+const SPACE_NEAR_CJK = new RegExp(`(?<=${CJK}) +| +(?=${CJK})`, 'gu');
+
+const SOFT_GAP = new RegExp(`(?<=${HAN}) (?=${HAN})`, 'gu');
+
+/**
+ * Trims a line and drops the spaces next to Chinese, keeping a wide gap (two or more spaces, a tab)
+ * as '\t' and a single space between two characters as '\v': signature lines and the issuer line
+ * above a title separate organisations that way (see `orgNames`).
+ */
+function tidySpaces(line: string): string {
+  return line
+    .replace(/[ \t]{2,}|\t/g, '\t')
+    .split('\t')
+    .map((part) => part.trim().replace(SOFT_GAP, '\v').replace(SPACE_NEAR_CJK, '').replace(/ {2,}/g, ' '))
+    .filter(Boolean)
+    .join('\t');
+}
+
+export function normalizeNotice(raw: string): Normalized {
+  const folded = foldWidth(raw.replace(/\r\n?|\u2028|\u2029/g, '\n'));
+  const { text, garbled } = removeGarbled(folded);
+  const simplified = toSimplified(removePinyin(text));
+  const lines = simplified
+    .split('\n')
+    .map((l) => tidySpaces(chinesePunctuation(l)))
+    .filter((l) => l.replace(/\t/g, '') !== '');
+  return { lines, garbled };
+}
+
+/** A line without its gap markers, as running text. */
+export function flat(line: string): string {
+  return line
+    .replace(/\v/g, '')
+    .replace(new RegExp(`(?<=${CJK})\\t|\\t(?=${CJK})`, 'gu'), '')
+    .replace(/\t/g, ' ');
+}
+
+const CJK_CHAR = new RegExp(CJK, 'u');
+
+/** The rest of a raw line after its first `flatLength` characters as `flat` reads them (gaps kept). */
+export function afterFlat(line: string, flatLength: number): string {
+  let n = 0;
+  let k = 0;
+  for (; k < line.length && n < flatLength; k++) {
+    const c = line[k]!;
+    if (c === '\v') continue;
+    if (c === '\t' && (CJK_CHAR.test(line[k - 1] ?? '') || CJK_CHAR.test(line[k + 1] ?? ''))) continue;
+    n++;
+  }
+  return line.slice(k);
+}

@@ -1,0 +1,106 @@
+import { t } from '@shuangyong/shared';
+import type { AuditActor } from '../../platform/audit/audit.js';
+import type { Platform } from '../../platform/context.js';
+import { nowIso } from '../../platform/ids.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import { HANDLING_STATUSES, localDate, workingDaysLeft } from './needs.machine.js';
+import { needsRepo } from './needs.repo.js';
+
+const SYSTEM: AuditActor = { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null };
+const SYSTEM_EVENT_ACTOR = { id: null, name: 'system', orgName: null };
+/** Settings key of the reminder lead time (working days before the deadline). */
+export const REMIND_SETTING = 'needs.remind_working_days';
+export const DEFAULT_REMIND_DAYS = 2;
+
+export interface SweepResult {
+  escalated: string[];
+  reminded: string[];
+}
+
+/**
+ * The deadline sweep: cases past their deadline are escalated once (per deadline) to the lead
+ * department — whose head reads the department's notifications — and to the city's supervisors;
+ * cases within the reminder lead time get one reminder. Each case is claimed by a conditional
+ * update, so several server processes can run the sweep at once without doubling anything.
+ */
+export class NeedEscalation {
+  constructor(
+    private readonly p: Platform,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  private async remindDays(): Promise<number> {
+    const row = await this.p.handle.db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', REMIND_SETTING)
+      .executeTakeFirst();
+    const n = row ? Number(JSON.parse(row.value)) : Number.NaN;
+    return Number.isInteger(n) && n >= 0 ? n : DEFAULT_REMIND_DAYS;
+  }
+
+  async sweep(now = new Date()): Promise<SweepResult> {
+    const db = this.p.handle.db;
+    const today = localDate(now, this.p.config.tzDisplay);
+    const open = await db
+      .selectFrom('needs as n')
+      .leftJoin('orgs as lo', 'lo.id', 'n.lead_org_id')
+      .select(['n.id', 'n.title', 'n.deadline', 'n.lead_org_id', 'n.org_path', 'n.escalated_at', 'n.reminded_at'])
+      .select('lo.name as lead_org_name')
+      .where('n.status', 'in', [...HANDLING_STATUSES])
+      .where('n.deadline', 'is not', null)
+      .where('n.escalated_at', 'is', null)
+      .orderBy('n.deadline')
+      .execute();
+    const lead = await this.remindDays();
+    const result: SweepResult = { escalated: [], reminded: [] };
+    for (const n of open) {
+      const deadline = n.deadline!;
+      const left = workingDaysLeft(today, deadline);
+      const overdue = deadline < today;
+      if (!overdue && (n.reminded_at !== null || left > lead)) continue;
+      const done = await db.transaction().execute(async (trx) => {
+        const column = overdue ? 'escalated_at' : 'reminded_at';
+        const claim = await trx
+          .updateTable('needs')
+          .set({ [column]: nowIso() })
+          .where('id', '=', n.id)
+          .where(column, 'is', null)
+          .executeTakeFirst();
+        if (Number(claim.numUpdatedRows) !== 1) return false;
+        const kind = overdue ? 'escalated' : 'reminded';
+        const note = overdue
+          ? t('need.escalationNote', { deadline })
+          : t('need.reminderNote', { deadline, days: left });
+        await needsRepo.addEvent(trx, { needId: n.id, orgPath: n.org_path, actor: SYSTEM_EVENT_ACTOR, kind, note });
+        await this.p.audit.append(trx, SYSTEM, {
+          action: overdue ? 'need.escalate' : 'need.remind',
+          entityType: 'need',
+          entityId: n.id,
+          changes: { deadline, today, working_days_left: left },
+        });
+        const triagers = await needsRepo.triagers(trx);
+        await this.notifications.notify(trx, {
+          // escalation: the department (its head included) and the city; reminder: the department,
+          // or the city while nobody has been assigned yet
+          userIds: overdue || !n.lead_org_id ? triagers : [],
+          orgIds: n.lead_org_id ? [n.lead_org_id] : [],
+          kind: `need.${kind}`,
+          title: t(`needNotify.${kind}.title`),
+          body: t(`needNotify.${kind}.body`, {
+            title: n.title,
+            deadline,
+            days: left,
+            org: n.lead_org_name ?? t('needNotify.unassigned'),
+          }),
+          entityType: 'need',
+          entityId: n.id,
+        });
+        return true;
+      });
+      if (done) (overdue ? result.escalated : result.reminded).push(n.id);
+    }
+    if (result.escalated.length || result.reminded.length) await this.notifications.flush().catch(() => undefined);
+    return result;
+  }
+}

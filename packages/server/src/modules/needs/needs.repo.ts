@@ -1,0 +1,278 @@
+import { type NeedStatus, ROLE_DEFINITIONS, ROLES } from '@shuangyong/shared';
+import { type Expression, type ExpressionBuilder, type Selectable, type SqlBool, sql } from 'kysely';
+import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { type Queryable, toNumber } from '../../platform/db/index.js';
+import type { Database } from '../../platform/db/schema.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import { HANDLING_STATUSES, TERMINAL_STATUSES } from './needs.machine.js';
+import type { NeedsTable } from './needs.schema.js';
+
+export type NeedRow = Selectable<NeedsTable> & { org_name: string; lead_org_name: string | null };
+
+const NEED_SCOPE = { path: 'n.org_path', orgId: 'n.org_id', owner: 'n.created_by' } as const;
+const HANDLER_SCOPE = { path: 'h.org_path', orgId: 'h.org_id' } as const;
+
+type Eb = ExpressionBuilder<Database & { n: NeedsTable }, 'n'>;
+
+/**
+ * Who sees a case: its owner's scope (a unit its own, a district its area, the city all) or a
+ * department that is one of its active handlers. The one place this rule becomes SQL.
+ */
+export function visibleWhere(eb: Eb, scope: Scope): Expression<SqlBool> {
+  if (scope.kind === 'all') return sql<boolean>`1 = 1`;
+  return eb.or([
+    scopeWhere(eb, scope, NEED_SCOPE),
+    eb.exists(
+      eb
+        .selectFrom('need_handlers as h')
+        .select('h.id')
+        .whereRef('h.need_id', '=', 'n.id')
+        .where('h.active', '=', 1)
+        .where((e) => scopeWhere(e, scope, HANDLER_SCOPE)),
+    ),
+  ]);
+}
+
+export interface NeedFilter {
+  status?: NeedStatus;
+  open?: boolean;
+  category?: string;
+  priority?: string;
+  source?: string;
+  tag?: string;
+  orgPath?: string;
+  leadOrgId?: string;
+  /** Local date: cases being handled whose deadline is before it. */
+  overdueBefore?: string;
+  notOverdueBefore?: string;
+  /** A department's inbox: cases this org is an active handler of. */
+  handlerOrgId?: string;
+  q?: string;
+  createdFrom?: string;
+  createdTo?: string;
+}
+
+const escapeLike = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
+
+export function baseQuery(db: Queryable, scope: Scope, f: NeedFilter) {
+  let qb = db
+    .selectFrom('needs as n')
+    .innerJoin('orgs as o', 'o.id', 'n.org_id')
+    .leftJoin('orgs as lo', 'lo.id', 'n.lead_org_id')
+    .where((eb) => visibleWhere(eb, scope));
+  if (f.status) qb = qb.where('n.status', '=', f.status);
+  if (f.open === true) qb = qb.where('n.status', 'not in', [...TERMINAL_STATUSES]);
+  if (f.open === false) qb = qb.where('n.status', 'in', [...TERMINAL_STATUSES]);
+  if (f.category) qb = qb.where('n.category', '=', f.category);
+  if (f.priority) qb = qb.where('n.priority', '=', f.priority);
+  if (f.source) qb = qb.where('n.source', '=', f.source);
+  if (f.orgPath) qb = qb.where('n.org_path', '>=', f.orgPath).where('n.org_path', '<', prefixEnd(f.orgPath));
+  if (f.leadOrgId) qb = qb.where('n.lead_org_id', '=', f.leadOrgId);
+  if (f.overdueBefore)
+    qb = qb.where('n.status', 'in', [...HANDLING_STATUSES]).where('n.deadline', '<', f.overdueBefore);
+  if (f.notOverdueBefore) {
+    const today = f.notOverdueBefore;
+    qb = qb.where((eb) =>
+      eb.or([
+        eb('n.status', 'not in', [...HANDLING_STATUSES]),
+        eb('n.deadline', 'is', null),
+        eb('n.deadline', '>=', today),
+      ]),
+    );
+  }
+  if (f.createdFrom) qb = qb.where('n.created_at', '>=', f.createdFrom);
+  if (f.createdTo) qb = qb.where('n.created_at', '<', f.createdTo);
+  if (f.tag) {
+    const tag = f.tag;
+    qb = qb.where((eb) =>
+      eb.exists(
+        eb.selectFrom('need_tags as t').select('t.need_id').whereRef('t.need_id', '=', 'n.id').where('t.tag', '=', tag),
+      ),
+    );
+  }
+  if (f.handlerOrgId) {
+    const orgId = f.handlerOrgId;
+    qb = qb.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('need_handlers as ih')
+          .select('ih.id')
+          .whereRef('ih.need_id', '=', 'n.id')
+          .where('ih.active', '=', 1)
+          .where('ih.org_id', '=', orgId),
+      ),
+    );
+  }
+  if (f.q) qb = qb.where('n.title', 'like', `%${escapeLike(f.q)}%`);
+  return qb;
+}
+
+const SORT = { createdAt: 'n.created_at', deadline: 'n.deadline', updatedAt: 'n.updated_at' } as const;
+
+export const needsRepo = {
+  async page(
+    db: Queryable,
+    scope: Scope,
+    f: NeedFilter,
+    page: number,
+    pageSize: number,
+    sort: keyof typeof SORT,
+    order: 'asc' | 'desc',
+  ): Promise<{ rows: NeedRow[]; total: number }> {
+    const base = baseQuery(db, scope, f);
+    const [rows, total] = await Promise.all([
+      base
+        .selectAll('n')
+        .select(['o.name as org_name', 'lo.name as lead_org_name'])
+        .orderBy(sql.ref(SORT[sort]), order)
+        .orderBy('n.id', order)
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: toNumber(total.n) };
+  },
+
+  /** Every row of a filter, by keyset pages (exports, statistics). */
+  async *scan(db: Queryable, scope: Scope, f: NeedFilter, batch = 1000): AsyncGenerator<NeedRow[]> {
+    let after = '';
+    for (;;) {
+      const rows = await baseQuery(db, scope, f)
+        .selectAll('n')
+        .select(['o.name as org_name', 'lo.name as lead_org_name'])
+        .where('n.id', '>', after)
+        .orderBy('n.id')
+        .limit(batch)
+        .execute();
+      if (!rows.length) return;
+      yield rows;
+      after = rows[rows.length - 1]!.id;
+      if (rows.length < batch) return;
+    }
+  },
+
+  async get(db: Queryable, scope: Scope, id: string): Promise<NeedRow | undefined> {
+    return baseQuery(db, scope, {})
+      .selectAll('n')
+      .select(['o.name as org_name', 'lo.name as lead_org_name'])
+      .where('n.id', '=', id)
+      .executeTakeFirst();
+  },
+
+  async update(db: Queryable, id: string, version: number, set: Partial<Selectable<NeedsTable>>): Promise<boolean> {
+    const res = await db
+      .updateTable('needs')
+      .set({ ...set, version: version + 1, updated_at: nowIso() })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+
+  async handlers(db: Queryable, needId: string) {
+    return db
+      .selectFrom('need_handlers as h')
+      .innerJoin('orgs as o', 'o.id', 'h.org_id')
+      .select(['h.org_id', 'h.role', 'o.name as org_name'])
+      .where('h.need_id', '=', needId)
+      .where('h.active', '=', 1)
+      .orderBy('h.role', 'desc')
+      .orderBy('o.name')
+      .execute();
+  },
+
+  async events(db: Queryable, needId: string, includeMilitary: boolean) {
+    let qb = db.selectFrom('need_events').selectAll().where('need_id', '=', needId);
+    if (!includeMilitary) qb = qb.where('military_only', '=', 0);
+    return qb.orderBy('at').orderBy('id').execute();
+  },
+
+  async addEvent(
+    db: Queryable,
+    e: {
+      needId: string;
+      orgPath: string;
+      actor: { id: string | null; name: string | null; orgName: string | null };
+      kind: string;
+      from?: string | null;
+      to?: string | null;
+      note?: string | null;
+      militaryOnly?: boolean;
+      at?: string;
+    },
+  ): Promise<void> {
+    await db
+      .insertInto('need_events')
+      .values({
+        id: uuidv7(),
+        need_id: e.needId,
+        org_path: e.orgPath,
+        at: e.at ?? nowIso(),
+        actor_id: e.actor.id,
+        actor_name: e.actor.name,
+        actor_org_name: e.actor.orgName,
+        kind: e.kind,
+        from_status: e.from ?? null,
+        to_status: e.to ?? null,
+        note: e.note ?? null,
+        military_only: e.militaryOnly ? 1 : 0,
+      })
+      .execute();
+  },
+
+  async tagsOf(db: Queryable, ids: readonly string[]): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>();
+    if (!ids.length) return map;
+    const rows = await db
+      .selectFrom('need_tags')
+      .select(['need_id', 'tag'])
+      .where('need_id', 'in', [...ids])
+      .orderBy('tag')
+      .execute();
+    for (const r of rows) map.set(r.need_id, [...(map.get(r.need_id) ?? []), r.tag]);
+    return map;
+  },
+
+  async setTags(db: Queryable, need: { id: string; org_path: string }, tags: readonly string[]): Promise<void> {
+    await db.deleteFrom('need_tags').where('need_id', '=', need.id).execute();
+    if (tags.length)
+      await db
+        .insertInto('need_tags')
+        .values([...new Set(tags)].map((tag) => ({ need_id: need.id, tag, org_path: need.org_path })))
+        .execute();
+  },
+
+  async attachments(db: Queryable, needId: string, includeMilitary: boolean) {
+    let qb = db.selectFrom('need_attachments').selectAll().where('need_id', '=', needId);
+    if (!includeMilitary) qb = qb.where('military_only', '=', 0);
+    return qb.orderBy('created_at').execute();
+  },
+
+  async duplicates(db: Queryable, needId: string): Promise<string[]> {
+    const rows = await db.selectFrom('needs').select('id').where('merged_into', '=', needId).orderBy('id').execute();
+    return rows.map((r) => r.id);
+  },
+
+  async category(db: Queryable, code: string) {
+    return db.selectFrom('need_categories').selectAll().where('code', '=', code).executeTakeFirst();
+  },
+
+  async categories(db: Queryable) {
+    return db.selectFrom('need_categories').selectAll().orderBy('sort_order').orderBy('code').execute();
+  },
+
+  /** Active users whose roles triage needs at city level (the city's supervisors), not the system admin. */
+  async triagers(db: Queryable): Promise<string[]> {
+    const roles = ROLES.filter((r) => r !== 'sys_admin' && ROLE_DEFINITIONS[r].permissions.includes('need:triage'));
+    const rows = await db
+      .selectFrom('user_roles as r')
+      .innerJoin('users as u', 'u.id', 'r.user_id')
+      .select('u.id')
+      .distinct()
+      .where('r.role', 'in', roles)
+      .where('u.active', '=', 1)
+      .execute();
+    return rows.map((r) => r.id);
+  },
+};

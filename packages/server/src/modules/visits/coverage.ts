@@ -1,0 +1,177 @@
+import { type CoverageCell, t } from '@shuangyong/shared';
+import { sql } from 'kysely';
+import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
+import type { Queryable } from '../../platform/db/index.js';
+import { categoryLabel } from './rules.js';
+import { pathPrefix, visitsRepo } from './visits.repo.js';
+import type { VisitCoverageTable } from './visits.schema.js';
+
+/**
+ * Coverage counters (DESIGN §5/§7): one row per (campaign, plan, team, category, owner org), changed
+ * by `bumpCoverage` in the transaction of every confirmation, re-assignment and visit, so the
+ * dashboard sums a few hundred rows instead of scanning visits. `rebuildCoverage` recomputes them
+ * from the base tables (after bulk loads, and in the test that checks the two agree).
+ */
+export type CoverageDims = Pick<VisitCoverageTable, 'campaign_id' | 'plan_id' | 'team_id' | 'category' | 'org_id' | 'org_path'>;
+export interface CoverageDelta {
+  planned?: number;
+  visited?: number;
+  visits?: number;
+  cash_fen?: number;
+  goods_fen?: number;
+}
+
+export async function bumpCoverage(db: Queryable, dims: CoverageDims, d: CoverageDelta): Promise<void> {
+  const row = {
+    ...dims,
+    planned: d.planned ?? 0,
+    visited: d.visited ?? 0,
+    visits: d.visits ?? 0,
+    cash_fen: d.cash_fen ?? 0,
+    goods_fen: d.goods_fen ?? 0,
+  };
+  await db
+    .insertInto('visit_coverage')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['campaign_id', 'plan_id', 'team_id', 'category', 'org_id']).doUpdateSet((eb) => ({
+        planned: eb('visit_coverage.planned', '+', eb.ref('excluded.planned')),
+        visited: eb('visit_coverage.visited', '+', eb.ref('excluded.visited')),
+        visits: eb('visit_coverage.visits', '+', eb.ref('excluded.visits')),
+        cash_fen: eb('visit_coverage.cash_fen', '+', eb.ref('excluded.cash_fen')),
+        goods_fen: eb('visit_coverage.goods_fen', '+', eb.ref('excluded.goods_fen')),
+      })),
+    )
+    .execute();
+}
+
+/** The coverage dimensions of a target row. */
+export const dimsOf = (t: {
+  campaign_id: string;
+  plan_id: string;
+  team_id: string;
+  category: string;
+  org_id: string;
+  org_path: string;
+}): CoverageDims => ({
+  campaign_id: t.campaign_id,
+  plan_id: t.plan_id,
+  team_id: t.team_id,
+  category: t.category,
+  org_id: t.org_id,
+  org_path: t.org_path,
+});
+
+/** Recomputes the counters of one campaign (or all) from visit_targets and visits. */
+export async function rebuildCoverage(db: Queryable, campaignId?: string): Promise<void> {
+  const where = campaignId ? sql`AND t.campaign_id = ${campaignId}` : sql``;
+  await (campaignId
+    ? db.deleteFrom('visit_coverage').where('campaign_id', '=', campaignId)
+    : db.deleteFrom('visit_coverage')
+  ).execute();
+  await sql`
+    INSERT INTO visit_coverage (campaign_id, plan_id, team_id, category, org_id, org_path,
+                                planned, visited, visits, cash_fen, goods_fen)
+    SELECT t.campaign_id, t.plan_id, t.team_id, t.category, t.org_id, t.org_path,
+           COUNT(*),
+           SUM(CASE WHEN v.n IS NULL THEN 0 ELSE 1 END),
+           COALESCE(SUM(v.n), 0), COALESCE(SUM(v.cash), 0), COALESCE(SUM(v.goods), 0)
+    FROM visit_targets t
+    LEFT JOIN (SELECT target_id, COUNT(*) AS n, SUM(cash_fen) AS cash, SUM(goods_fen) AS goods
+               FROM visits GROUP BY target_id) v ON v.target_id = t.id
+    WHERE t.status = 'planned' ${where}
+    GROUP BY t.campaign_id, t.plan_id, t.team_id, t.category, t.org_id, t.org_path`.execute(db);
+}
+
+type Row = VisitCoverageTable;
+
+function add(map: Map<string, CoverageCell>, key: string, label: string, r: Row) {
+  let c = map.get(key);
+  if (!c) {
+    c = { key, label, planned: 0, visited: 0, visits: 0, cashFen: 0, goodsFen: 0 };
+    map.set(key, c);
+  }
+  c.planned += Number(r.planned);
+  c.visited += Number(r.visited);
+  c.visits += Number(r.visits);
+  c.cashFen += Number(r.cash_fen);
+  c.goodsFen += Number(r.goods_fen);
+}
+
+export async function coverageRows(db: Queryable, scope: Scope, campaignId: string, planId?: string, orgPath?: string) {
+  let q = db
+    .selectFrom('visit_coverage as v')
+    .selectAll('v')
+    .where('v.campaign_id', '=', campaignId)
+    .where((eb) => scopeWhere(eb, scope, { path: 'v.org_path', orgId: 'v.org_id' }));
+  if (planId) q = q.where('v.plan_id', '=', planId);
+  if (orgPath) q = q.where('v.org_path', '>=', orgPath).where('v.org_path', '<', prefixEnd(orgPath));
+  return q.execute();
+}
+
+/** Planned vs visited per category, district, street and team, summed from the counters. */
+export async function readCoverage(db: Queryable, scope: Scope, campaignId: string, planId?: string) {
+  const rows = await coverageRows(db, scope, campaignId, planId);
+  const paths = rows.flatMap((r) => [pathPrefix(r.org_path, 2), pathPrefix(r.org_path, 3)]).filter((p) => !!p);
+  const names = await visitsRepo.orgNamesByPath(db, paths as string[]);
+  const teamIds = [...new Set(rows.map((r) => r.team_id).filter(Boolean))];
+  const teams = teamIds.length
+    ? await db.selectFrom('visit_teams').select(['id', 'name']).where('id', 'in', teamIds).execute()
+    : [];
+  const teamName = new Map(teams.map((x) => [x.id, x.name]));
+  const total = new Map<string, CoverageCell>();
+  const byCategory = new Map<string, CoverageCell>();
+  const byDistrict = new Map<string, CoverageCell>();
+  const byStreet = new Map<string, CoverageCell>();
+  const byTeam = new Map<string, CoverageCell>();
+  for (const r of rows) {
+    add(total, 'total', '合计', r);
+    add(byCategory, r.category, categoryLabel(r.category), r);
+    const d = pathPrefix(r.org_path, 2) ?? r.org_path;
+    add(byDistrict, d, names.get(d)?.name ?? d, r);
+    const s = pathPrefix(r.org_path, 3);
+    add(byStreet, s ?? '', s ? (names.get(s)?.name ?? s) : t('visits.noStreet'), r);
+    add(byTeam, r.team_id, r.team_id ? (teamName.get(r.team_id) ?? r.team_id) : t('visits.noTeam'), r);
+  }
+  const sorted = (m: Map<string, CoverageCell>) => [...m.values()].sort((a, b) => a.key.localeCompare(b.key));
+  return {
+    campaignId,
+    total: total.get('total') ?? { key: 'total', label: '合计', planned: 0, visited: 0, visits: 0, cashFen: 0, goodsFen: 0 },
+    byCategory: sorted(byCategory),
+    byDistrict: sorted(byDistrict),
+    byStreet: sorted(byStreet),
+    byTeam: sorted(byTeam),
+  };
+}
+
+/**
+ * Campaign task metrics (issue 4's MetricProvider shape: `{ key, label, compute(orgPath, campaignId) }`),
+ * computed from the counters so a district's task progress fills itself.
+ */
+export interface VisitMetricProvider {
+  key: string;
+  label: string;
+  compute(orgPath: string, campaignId: string): Promise<number>;
+}
+
+export function visitMetricProviders(db: Queryable): VisitMetricProvider[] {
+  const sum = async (orgPath: string, campaignId: string) => {
+    const rows = await coverageRows(db, { kind: 'all' }, campaignId, undefined, orgPath);
+    return rows.reduce(
+      (a, r) => ({ planned: a.planned + Number(r.planned), visited: a.visited + Number(r.visited) }),
+      { planned: 0, visited: 0 },
+    );
+  };
+  return [
+    { key: 'visits.planned', label: '应走访户数', compute: async (o, c) => (await sum(o, c)).planned },
+    { key: 'visits.visited', label: '已走访户数', compute: async (o, c) => (await sum(o, c)).visited },
+    {
+      key: 'visits.coverage_percent',
+      label: '走访覆盖率（%）',
+      compute: async (o, c) => {
+        const s = await sum(o, c);
+        return s.planned ? Math.round((s.visited * 1000) / s.planned) / 10 : 0;
+      },
+    },
+  ];
+}

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import { t } from '@shuangyong/shared';
+import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
+import type { Platform } from '../../platform/context.js';
+import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
+import { localToday } from './rules.js';
+import { ZipWriter } from './zip-writer.js';
+
+/**
+ * 慰问信 from the plan's template with merge fields, as DOCX (the docx package; the font is a
+ * Chinese font name the reader's Word resolves — 宋体/仿宋 ship with every Chinese Windows). PDF is
+ * not produced here: no PDF library is installed (see the report of issue 5).
+ */
+export const LETTERS_KIND = 'visits.letters';
+export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+export const MAX_BULK_LETTERS = 60_000;
+
+export interface LetterData {
+  name: string;
+  kind: string;
+  sender: string;
+  occasion: string;
+  date: string;
+}
+
+/** Replaces {姓名} {称谓} {慰问单位} {活动} {日期}; unknown fields stay as written. */
+export function mergeTemplate(template: string, d: LetterData): string {
+  const fields: Record<string, string> = {
+    姓名: d.name,
+    称谓: t(d.kind === 'unit' || d.kind === 'border_post' ? 'visits.letter.unit' : 'visits.letter.household'),
+    慰问单位: d.sender,
+    活动: d.occasion,
+    日期: d.date,
+  };
+  return template.replace(/\{([^{}]{1,8})\}/g, (m, k: string) => fields[k] ?? m);
+}
+
+const FONT = { ascii: 'FangSong', eastAsia: '仿宋', hAnsi: 'FangSong' };
+
+export async function letterDocx(template: string, d: LetterData): Promise<Buffer> {
+  const salutation = mergeTemplate(t('visits.letter.salutation'), d);
+  const body = mergeTemplate(template, d).split(/\n+/);
+  const run = (text: string, extra: Record<string, unknown> = {}) => new TextRun({ text, font: FONT, size: 32, ...extra });
+  const doc = new Document({
+    creator: d.sender,
+    title: t('visits.letter.title'),
+    sections: [
+      {
+        children: [
+          new Paragraph({
+            alignment: AlignmentType.CENTER,
+            spacing: { after: 400 },
+            children: [run(t('visits.letter.title'), { bold: true, size: 44, font: { eastAsia: '宋体', ascii: 'SimSun' } })],
+          }),
+          new Paragraph({ spacing: { after: 200 }, children: [run(salutation)] }),
+          ...body.map((p) => new Paragraph({ indent: { firstLine: 640 }, spacing: { line: 560 }, children: [run(p)] })),
+          new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: 600 }, children: [run(d.sender)] }),
+          new Paragraph({ alignment: AlignmentType.RIGHT, children: [run(d.date)] }),
+        ],
+      },
+    ],
+  });
+  return Packer.toBuffer(doc);
+}
+
+export function letterDate(p: Platform): string {
+  const [y, m, d] = localToday(p.config.tzDisplay).split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+/** The bulk letters job: one DOCX per target of the plan, in one zip, with progress. */
+export class LettersJob implements JobHandler {
+  constructor(
+    private readonly p: Platform,
+    private readonly jobs: Jobs,
+  ) {}
+
+  async validate(ctx: JobContext) {
+    const planId = String(ctx.params.planId);
+    const db = this.p.handle.db;
+    const plan = await db
+      .selectFrom('visit_plans as p')
+      .innerJoin('orgs as o', 'o.id', 'p.org_id')
+      .select(['p.title', 'p.letter_template', 'o.name as org_name'])
+      .where('p.id', '=', planId)
+      .executeTakeFirstOrThrow();
+    const template = plan.letter_template ?? t('visits.letter.defaultTemplate');
+    const total = Number(
+      (
+        await db
+          .selectFrom('visit_targets')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('plan_id', '=', planId)
+          .where('status', '<>', 'excluded')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const count = Math.min(total, MAX_BULK_LETTERS);
+    await ctx.progress(0, count);
+    const zip = new ZipWriter();
+    const date = letterDate(this.p);
+    const used = new Set<string>();
+    let done = 0;
+    let after = '';
+    while (done < count) {
+      const rows = await db
+        .selectFrom('visit_targets')
+        .select(['id', 'name', 'kind'])
+        .where('plan_id', '=', planId)
+        .where('status', '<>', 'excluded')
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(Math.min(200, count - done))
+        .execute();
+      if (!rows.length) break;
+      for (const r of rows) {
+        const data = await letterDocx(template, { name: r.name, kind: r.kind, sender: plan.org_name, occasion: plan.title, date });
+        let file = `${r.name.replace(/[\\/:*?"<>|]/g, '_')}.docx`;
+        if (used.has(file)) file = `${r.name}-${r.id.slice(-6)}.docx`;
+        used.add(file);
+        zip.add(file, data);
+        done++;
+      }
+      after = rows[rows.length - 1]!.id;
+      await ctx.progress(done, count);
+    }
+    fs.writeFileSync(this.jobs.artefact(ctx.job.id, 'letters.zip'), zip.finish());
+    return { letters: done, truncated: total > count };
+  }
+}

@@ -1,0 +1,162 @@
+import type { createBudgetLineBody, visitCapsBody } from '@shuangyong/shared';
+import type { z } from 'zod';
+import { scopeWhere } from '../../platform/access/scope.js';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { type Queryable, toNumber } from '../../platform/db/index.js';
+import { forbidden, notFound, versionConflict } from '../../platform/errors.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import { orgsRepo } from '../orgs/orgs.repo.js';
+import { coverageRows } from './coverage.js';
+import { toCaps, toTargets } from './views.js';
+import { pathPrefix, TARGET_SCOPE, visitsRepo } from './visits.repo.js';
+
+/** Caps per campaign, budget lines with their maintained spending, spending totals, priority list. */
+export class MoneyService {
+  constructor(private readonly p: Platform) {}
+
+  private get db() {
+    return this.p.handle.db;
+  }
+
+  async caps(campaignId: string) {
+    const r = await visitsRepo.caps(this.db, campaignId);
+    return r ? toCaps(r) : null;
+  }
+
+  /** Caps are the city's discipline rule: set once per campaign by a city-wide role. */
+  async setCaps(ctx: RequestCtx, body: z.infer<typeof visitCapsBody>) {
+    if (ctx.actor.scope.kind !== 'all') throw forbidden('visits.capsCityOnly');
+    await this.db.transaction().execute(async (trx) => {
+      const old = await visitsRepo.caps(trx, body.campaignId);
+      if (old && body.version !== undefined && body.version !== old.version) throw versionConflict();
+      const values = {
+        cash_per_visit_warn_fen: body.cashPerVisitWarnFen ?? null,
+        cash_per_visit_max_fen: body.cashPerVisitMaxFen ?? null,
+        goods_per_visit_warn_fen: body.goodsPerVisitWarnFen ?? null,
+        goods_per_visit_max_fen: body.goodsPerVisitMaxFen ?? null,
+        cash_per_target_max_fen: body.cashPerTargetMaxFen ?? null,
+        goods_per_target_max_fen: body.goodsPerTargetMaxFen ?? null,
+        updated_by: ctx.actor.userId,
+        updated_at: nowIso(),
+      };
+      if (old)
+        await trx
+          .updateTable('visit_caps')
+          .set({ ...values, version: old.version + 1 })
+          .where('campaign_id', '=', body.campaignId)
+          .execute();
+      else await trx.insertInto('visit_caps').values({ campaign_id: body.campaignId, ...values, version: 1 }).execute();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'visit_caps.set',
+        entityType: 'campaign',
+        entityId: body.campaignId,
+        changes: values,
+      });
+    });
+    return (await this.caps(body.campaignId))!;
+  }
+
+  async budgetLines(ctx: RequestCtx, campaignId: string, db: Queryable = this.db) {
+    const rows = await db
+      .selectFrom('visit_budget_lines as b')
+      .innerJoin('orgs as o', 'o.id', 'b.org_id')
+      .selectAll('b')
+      .select('o.name as org_name')
+      .where('b.campaign_id', '=', campaignId)
+      .where((eb) => scopeWhere(eb, ctx.actor.scope, { path: 'b.org_path', orgId: 'b.org_id' }))
+      .orderBy('b.org_path')
+      .orderBy('b.name')
+      .execute();
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        campaignId: r.campaign_id,
+        orgId: r.org_id,
+        orgName: r.org_name,
+        name: r.name,
+        budgetFen: r.budget_fen,
+        spentFen: r.spent_fen,
+        over: r.spent_fen > r.budget_fen,
+        version: r.version,
+      })),
+    };
+  }
+
+  async createBudgetLine(ctx: RequestCtx, body: z.infer<typeof createBudgetLineBody>) {
+    const org = body.orgId
+      ? await orgsRepo.get(this.db, ctx.actor.scope, body.orgId)
+      : { id: ctx.actor.orgId, path: ctx.actor.orgPath };
+    if (!org) throw notFound();
+    const id = uuidv7();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('visit_budget_lines')
+        .values({
+          id,
+          campaign_id: body.campaignId,
+          org_id: org.id,
+          org_path: org.path,
+          name: body.name,
+          budget_fen: body.budgetFen,
+          spent_fen: 0,
+          version: 1,
+          created_at: nowIso(),
+        })
+        .execute();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'visit_budget_line.create',
+        entityType: 'visit_budget_line',
+        entityId: id,
+        changes: { name: body.name, budget_fen: body.budgetFen },
+      });
+    });
+    return (await this.budgetLines(ctx, body.campaignId)).items.find((x) => x.id === id)!;
+  }
+
+  /** Spending per district (from the coverage counters) and per budget line against its budget. */
+  async spending(ctx: RequestCtx, campaignId: string) {
+    const rows = await coverageRows(this.db, ctx.actor.scope, campaignId);
+    const byOrg = new Map<string, { key: string; label: string; planned: number; visited: number; visits: number; cashFen: number; goodsFen: number }>();
+    for (const r of rows) {
+      const key = pathPrefix(r.org_path, 2) ?? r.org_path;
+      const c = byOrg.get(key) ?? { key, label: key, planned: 0, visited: 0, visits: 0, cashFen: 0, goodsFen: 0 };
+      c.planned += Number(r.planned);
+      c.visited += Number(r.visited);
+      c.visits += Number(r.visits);
+      c.cashFen += Number(r.cash_fen);
+      c.goodsFen += Number(r.goods_fen);
+      byOrg.set(key, c);
+    }
+    const names = await visitsRepo.orgNamesByPath(this.db, [...byOrg.keys()]);
+    for (const c of byOrg.values()) c.label = names.get(c.key)?.name ?? c.key;
+    return {
+      byOrg: [...byOrg.values()].sort((a, b) => a.key.localeCompare(b.key)),
+      budgetLines: (await this.budgetLines(ctx, campaignId)).items,
+    };
+  }
+
+  /** Priority targets not yet visited: those living alone first, then the oldest. */
+  async unvisited(ctx: RequestCtx, q: { campaignId: string; page: number; pageSize: number }) {
+    const base = this.db
+      .selectFrom('visit_targets as t')
+      .where('t.campaign_id', '=', q.campaignId)
+      .where('t.status', '=', 'planned')
+      .where('t.visit_count', '=', 0)
+      .where((eb) => scopeWhere(eb, ctx.actor.scope, TARGET_SCOPE));
+    const [rows, total] = await Promise.all([
+      base
+        .innerJoin('orgs as o', 'o.id', 't.org_id')
+        .selectAll('t')
+        .select('o.name as org_name')
+        .orderBy('t.priority_rank')
+        .orderBy('t.oldest_birth')
+        .orderBy('t.id')
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize)
+        .execute(),
+      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: await toTargets(this.db, rows), total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
+  }
+}

@@ -1,0 +1,471 @@
+import type {
+  addVisitTargetBody,
+  createVisitPlanBody,
+  updateVisitPlanBody,
+  VisitPlan,
+  VisitRule,
+  visitTargetListQuery,
+} from '@shuangyong/shared';
+import { t } from '@shuangyong/shared';
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import { prefixEnd, scopeWhere } from '../../platform/access/scope.js';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { bulkInsert } from '../../platform/db/bulk.js';
+import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
+import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import { orgsRepo } from '../orgs/orgs.repo.js';
+import { bumpCoverage } from './coverage.js';
+import { evaluateRules, localToday, type Reason, ruleLabel, type SavedRule } from './rules.js';
+import { toCaps, toTargets } from './views.js';
+import { parseJson, TARGET_SCOPE, visitsRepo } from './visits.repo.js';
+
+type StoredRule = SavedRule & { matched: number };
+
+export class PlansService {
+  constructor(private readonly p: Platform) {}
+
+  private get db() {
+    return this.p.handle.db;
+  }
+
+  private today() {
+    return localToday(this.p.config.tzDisplay);
+  }
+
+  async view(ctx: RequestCtx, id: string, db: Queryable = this.db): Promise<VisitPlan> {
+    const r = await visitsRepo.plan(db, ctx.actor.scope, id);
+    if (!r) throw notFound();
+    const caps = await visitsRepo.caps(db, r.campaign_id);
+    return {
+      id: r.id,
+      campaignId: r.campaign_id,
+      title: r.title,
+      orgId: r.org_id,
+      orgName: r.org_name,
+      status: r.status as VisitPlan['status'],
+      rules: parseJson<StoredRule[]>(r.rules, []),
+      letterTemplate: r.letter_template ?? t('visits.letter.defaultTemplate'),
+      targetCount: r.target_count,
+      caps: caps ? toCaps(caps) : null,
+      confirmedAt: r.confirmed_at,
+      version: r.version,
+      createdAt: r.created_at,
+    };
+  }
+
+  async page(ctx: RequestCtx, q: { campaignId?: string; page: number; pageSize: number }) {
+    let qb = this.db
+      .selectFrom('visit_plans as p')
+      .innerJoin('orgs as o', 'o.id', 'p.org_id')
+      .where((eb) => scopeWhere(eb, ctx.actor.scope, { path: 'p.org_path', orgId: 'p.org_id' }));
+    if (q.campaignId) qb = qb.where('p.campaign_id', '=', q.campaignId);
+    const [rows, total] = await Promise.all([
+      qb
+        .selectAll('p')
+        .select('o.name as org_name')
+        .orderBy('p.created_at', 'desc')
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize)
+        .execute(),
+      qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        campaignId: r.campaign_id,
+        title: r.title,
+        orgId: r.org_id,
+        orgName: r.org_name,
+        status: r.status as VisitPlan['status'],
+        targetCount: r.target_count,
+        confirmedAt: r.confirmed_at,
+        version: r.version,
+        createdAt: r.created_at,
+      })),
+      total: toNumber(total.n),
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  }
+
+  /** Gives every rule an id and a label, and checks its org lies inside the plan's org. */
+  private async prepareRules(trx: Tx, ctx: RequestCtx, planPath: string, rules: VisitRule[]) {
+    const out: { rule: SavedRule; path: string }[] = [];
+    for (const [i, r] of rules.entries()) {
+      let path = planPath;
+      let orgName: string | undefined;
+      if (r.orgId) {
+        const org = await orgsRepo.get(trx, ctx.actor.scope, r.orgId);
+        if (!org || !org.path.startsWith(planPath)) throw badRequest('rule_org_outside', 'visits.ruleOrgOutside');
+        path = org.path;
+        orgName = org.name;
+      }
+      out.push({ rule: { ...r, id: r.id ?? `r${i + 1}`, label: ruleLabel(r, orgName) }, path });
+    }
+    return out;
+  }
+
+  /** Re-evaluates the rules of a draft plan: rule targets are replaced, hand-entered ones kept. */
+  private async evaluate(trx: Tx, ctx: RequestCtx, plan: { id: string; campaign_id: string; org_path: string }, rules: VisitRule[]) {
+    const prepared = await this.prepareRules(trx, ctx, plan.org_path, rules);
+    const { candidates, matched } = await evaluateRules(trx, prepared, this.today());
+    await trx.deleteFrom('visit_targets').where('plan_id', '=', plan.id).where('manual', '=', 0).execute();
+    const manual = await trx
+      .selectFrom('visit_targets')
+      .select(['id', 'target_key', 'reasons'])
+      .where('plan_id', '=', plan.id)
+      .execute();
+    for (const m of manual) {
+      const c = candidates.get(m.target_key);
+      if (!c) continue;
+      const manualReasons = parseJson<Reason[]>(m.reasons, []).filter((r) => r.ruleId === 'manual');
+      await trx
+        .updateTable('visit_targets')
+        .set({ reasons: JSON.stringify([...manualReasons, ...c.reasons]) })
+        .where('id', '=', m.id)
+        .execute();
+      candidates.delete(m.target_key);
+    }
+    const now = nowIso();
+    const rows = [...candidates.values()].map((c) => ({
+      id: uuidv7(),
+      plan_id: plan.id,
+      campaign_id: plan.campaign_id,
+      org_id: c.orgId,
+      org_path: c.orgPath,
+      kind: 'household',
+      target_key: c.key,
+      household_id: c.householdId,
+      unit_org_id: null,
+      name: c.name,
+      category: c.category,
+      reasons: JSON.stringify(c.reasons),
+      manual: 0,
+      note: null,
+      oldest_birth: c.oldestBirth,
+      priority_rank: c.livesAlone ? 0 : 1,
+      team_id: '',
+      planned_date: null,
+      status: 'draft',
+      owner_key: null,
+      excluded_by: null,
+      visit_count: 0,
+      cash_fen: 0,
+      goods_fen: 0,
+      last_visit_at: null,
+      version: 1,
+      created_at: now,
+    }));
+    for (let i = 0; i < rows.length; i += 5000) await bulkInsert(this.p.handle, 'visit_targets', rows.slice(i, i + 5000), trx);
+    const stored: StoredRule[] = prepared.map(({ rule }) => ({ ...rule, matched: matched[rule.id] ?? 0 }));
+    return { stored, count: rows.length + manual.length };
+  }
+
+  async create(ctx: RequestCtx, body: z.infer<typeof createVisitPlanBody>): Promise<VisitPlan> {
+    const id = await this.db.transaction().execute(async (trx) => {
+      const id = uuidv7();
+      const now = nowIso();
+      const plan = { id, campaign_id: body.campaignId, org_path: ctx.actor.orgPath };
+      await trx
+        .insertInto('visit_plans')
+        .values({
+          id,
+          campaign_id: body.campaignId,
+          title: body.title,
+          org_id: ctx.actor.orgId,
+          org_path: ctx.actor.orgPath,
+          status: 'draft',
+          rules: '[]',
+          letter_template: body.letterTemplate ?? null,
+          target_count: 0,
+          created_by: ctx.actor.userId,
+          confirmed_at: null,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      const { stored, count } = await this.evaluate(trx, ctx, plan, body.rules);
+      await trx
+        .updateTable('visit_plans')
+        .set({ rules: JSON.stringify(stored), target_count: count })
+        .where('id', '=', id)
+        .execute();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'visit_plan.create',
+        entityType: 'visit_plan',
+        entityId: id,
+        changes: { title: [null, body.title], campaign: [null, body.campaignId], targets: [null, count] },
+      });
+      return id;
+    });
+    return this.view(ctx, id);
+  }
+
+  private async loadPlan(trx: Tx, ctx: RequestCtx, id: string, version?: number) {
+    const plan = await visitsRepo.plan(trx, ctx.actor.scope, id);
+    if (!plan) throw notFound();
+    if (version !== undefined && plan.version !== version) throw versionConflict();
+    return plan;
+  }
+
+  async update(ctx: RequestCtx, id: string, body: z.infer<typeof updateVisitPlanBody>): Promise<VisitPlan> {
+    await this.db.transaction().execute(async (trx) => {
+      const plan = await this.loadPlan(trx, ctx, id, body.version);
+      const set: Record<string, unknown> = { version: plan.version + 1, updated_at: nowIso() };
+      if (body.title) set.title = body.title;
+      if (body.letterTemplate) set.letter_template = body.letterTemplate;
+      if (body.rules) {
+        if (plan.status !== 'draft') throw conflict('plan_not_draft', 'visits.planNotDraft');
+        const { stored, count } = await this.evaluate(trx, ctx, plan, body.rules);
+        set.rules = JSON.stringify(stored);
+        set.target_count = count;
+      }
+      await trx.updateTable('visit_plans').set(set).where('id', '=', id).execute();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'visit_plan.update',
+        entityType: 'visit_plan',
+        entityId: id,
+        changes: { fields: Object.keys(body).filter((k) => k !== 'version') },
+      });
+    });
+    return this.view(ctx, id);
+  }
+
+  async addTarget(ctx: RequestCtx, planId: string, body: z.infer<typeof addVisitTargetBody>) {
+    const id = await this.db.transaction().execute(async (trx) => {
+      const plan = await this.loadPlan(trx, ctx, planId);
+      if (plan.status !== 'draft') throw conflict('plan_not_draft', 'visits.planNotDraft');
+      let key = `manual:${uuidv7()}`;
+      let orgId = plan.org_id;
+      let orgPath = plan.org_path;
+      let name = body.name ?? '';
+      let householdId: string | null = null;
+      let unitOrgId: string | null = null;
+      let oldest = '9999-12-31';
+      let alone = 1;
+      if (body.kind === 'household') {
+        const h = await trx
+          .selectFrom('households as h')
+          .select(['h.id', 'h.org_id', 'h.org_path'])
+          .where('h.id', '=', body.householdId!)
+          .where((eb) => scopeWhere(eb, ctx.actor.scope, { path: 'h.org_path', orgId: 'h.org_id' }))
+          .executeTakeFirst();
+        if (!h || !h.org_path.startsWith(plan.org_path)) throw notFound();
+        const members = await trx
+          .selectFrom('beneficiaries')
+          .select(['name', 'birth_date'])
+          .where('household_id', '=', h.id)
+          .where('status', '=', 'active')
+          .orderBy('birth_date')
+          .execute();
+        key = h.id;
+        householdId = h.id;
+        orgId = h.org_id;
+        orgPath = h.org_path;
+        name = body.name ?? members[0]?.name ?? name;
+        oldest = members[0]?.birth_date ?? oldest;
+        alone = members.length === 1 ? 0 : 1;
+      } else if (body.unitOrgId) {
+        const unit = await trx.selectFrom('orgs').select(['id', 'name', 'side']).where('id', '=', body.unitOrgId).executeTakeFirst();
+        if (!unit || unit.side !== 'military') throw badRequest('unit_not_found', 'visits.unitNotFound');
+        unitOrgId = unit.id;
+        orgId = unit.id; // the unit's liaison sees visits to the unit and its families
+        if (body.kind === 'unit') key = `org:${unit.id}`;
+        name = body.name ?? unit.name;
+      }
+      const dup = await trx
+        .selectFrom('visit_targets')
+        .select('id')
+        .where('plan_id', '=', planId)
+        .where('target_key', '=', key)
+        .executeTakeFirst();
+      if (dup) throw conflict('target_exists', 'visits.targetExists');
+      const id = uuidv7();
+      const reason: Reason = {
+        ruleId: 'manual',
+        label: t('visits.rule.manual'),
+        detail: t('visits.rule.manualDetail', { user: ctx.actor.displayName }),
+      };
+      await trx
+        .insertInto('visit_targets')
+        .values({
+          id,
+          plan_id: planId,
+          campaign_id: plan.campaign_id,
+          org_id: orgId,
+          org_path: orgPath,
+          kind: body.kind,
+          target_key: key,
+          household_id: householdId,
+          unit_org_id: unitOrgId,
+          name,
+          category: body.kind === 'household' ? 'household' : body.kind,
+          reasons: JSON.stringify([reason]),
+          manual: 1,
+          note: body.note ?? null,
+          oldest_birth: oldest,
+          priority_rank: alone,
+          team_id: '',
+          planned_date: null,
+          status: 'draft',
+          owner_key: null,
+          excluded_by: null,
+          visit_count: 0,
+          cash_fen: 0,
+          goods_fen: 0,
+          last_visit_at: null,
+          version: 1,
+          created_at: nowIso(),
+        })
+        .execute();
+      await trx
+        .updateTable('visit_plans')
+        .set((eb) => ({ target_count: eb('target_count', '+', 1), updated_at: nowIso() }))
+        .where('id', '=', planId)
+        .execute();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'visit_target.add',
+        entityType: 'visit_target',
+        entityId: id,
+        changes: { plan: planId, kind: body.kind },
+      });
+      return id;
+    });
+    const rows = await this.targetQuery(this.db, ctx, {}).where('t.id', '=', id).execute();
+    return (await toTargets(this.db, rows))[0]!;
+  }
+
+  targetQuery(db: Queryable, ctx: RequestCtx, q: Partial<z.infer<typeof visitTargetListQuery>>) {
+    let qb = db
+      .selectFrom('visit_targets as t')
+      .innerJoin('orgs as o', 'o.id', 't.org_id')
+      .selectAll('t')
+      .select('o.name as org_name')
+      .where((eb) => scopeWhere(eb, ctx.actor.scope, TARGET_SCOPE));
+    if (q.planId) qb = qb.where('t.plan_id', '=', q.planId);
+    if (q.campaignId) qb = qb.where('t.campaign_id', '=', q.campaignId).where('t.status', '=', 'planned');
+    if (q.teamId) qb = qb.where('t.team_id', '=', q.teamId);
+    if (q.unvisited === 'true') qb = qb.where('t.visit_count', '=', 0);
+    if (q.q) qb = qb.where('t.name', 'like', `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+    return qb;
+  }
+
+  async targets(ctx: RequestCtx, q: z.infer<typeof visitTargetListQuery>) {
+    const base = this.targetQuery(this.db, ctx, q);
+    const [rows, total] = await Promise.all([
+      base
+        .orderBy('t.org_path')
+        .orderBy('t.name')
+        .orderBy('t.id')
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize)
+        .execute(),
+      base
+        .clearSelect()
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { items: await toTargets(this.db, rows), total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
+  }
+
+  /** Targets of this plan that another plan of the same campaign lists too (any department). */
+  async conflicts(ctx: RequestCtx, planId: string, db: Queryable = this.db) {
+    const plan = await visitsRepo.plan(db, ctx.actor.scope, planId);
+    if (!plan) throw notFound();
+    const rows = await db
+      .selectFrom('visit_targets as t')
+      .innerJoin('visit_targets as o', (j) =>
+        j.onRef('o.target_key', '=', 't.target_key').onRef('o.campaign_id', '=', 't.campaign_id'),
+      )
+      .innerJoin('visit_plans as op', 'op.id', 'o.plan_id')
+      .innerJoin('orgs as oo', 'oo.id', 'op.org_id')
+      .select(['t.id', 't.name', 'op.id as plan_id', 'op.title', 'oo.name as org_name', 'op.status', 'o.status as other_status'])
+      .where('t.plan_id', '=', planId)
+      .where('o.plan_id', '<>', planId)
+      .where('o.status', '<>', 'excluded')
+      .where('t.status', '<>', 'excluded')
+      .orderBy('t.name')
+      .limit(1000)
+      .execute();
+    return {
+      items: rows.map((r) => ({
+        targetId: r.id,
+        name: r.name,
+        otherPlanId: r.plan_id,
+        otherPlanTitle: r.title,
+        otherOrgName: r.org_name,
+        otherStatus: r.status as 'draft' | 'confirmed',
+      })),
+    };
+  }
+
+  /**
+   * Confirms a draft plan: its targets become the campaign's (one owner per household or unit).
+   * Targets another department has already confirmed are a conflict: refused, or — when the
+   * caller chooses — left to that department (excluded here). Coverage counts the rest as planned.
+   */
+  async confirm(ctx: RequestCtx, planId: string, body: { version: number; dropConflicts?: boolean }) {
+    await this.db.transaction().execute(async (trx) => {
+      const plan = await this.loadPlan(trx, ctx, planId, body.version);
+      if (plan.status !== 'draft') throw conflict('plan_not_draft', 'visits.planNotDraft');
+      const taken = await trx
+        .selectFrom('visit_targets as t')
+        .innerJoin('visit_targets as o', (j) =>
+          j.onRef('o.target_key', '=', 't.target_key').onRef('o.campaign_id', '=', 't.campaign_id'),
+        )
+        .select(['t.id', 't.name', 'o.plan_id'])
+        .where('t.plan_id', '=', planId)
+        .where('o.status', '=', 'planned')
+        .execute();
+      if (taken.length && !body.dropConflicts)
+        throw new AppError(409, 'plan_conflicts', 'visits.planConflicts', { count: taken.length }, {
+          errors: taken.slice(0, 50).map((x) => ({ path: x.id, message: x.name })),
+        });
+      for (const x of taken)
+        await trx
+          .updateTable('visit_targets')
+          .set({ status: 'excluded', excluded_by: x.plan_id })
+          .where('id', '=', x.id)
+          .execute();
+      await trx
+        .updateTable('visit_targets')
+        .set({ status: 'planned', owner_key: sql<string>`campaign_id || '|' || target_key` })
+        .where('plan_id', '=', planId)
+        .where('status', '=', 'draft')
+        .execute();
+      const groups = await trx
+        .selectFrom('visit_targets')
+        .select(['campaign_id', 'plan_id', 'team_id', 'category', 'org_id', 'org_path'])
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('plan_id', '=', planId)
+        .where('status', '=', 'planned')
+        .groupBy(['campaign_id', 'plan_id', 'team_id', 'category', 'org_id', 'org_path'])
+        .execute();
+      for (const g of groups) {
+        const { n, ...dims } = g;
+        await bumpCoverage(trx, dims, { planned: toNumber(n) });
+      }
+      await trx
+        .updateTable('visit_plans')
+        .set({ status: 'confirmed', confirmed_at: nowIso(), version: plan.version + 1, updated_at: nowIso() })
+        .where('id', '=', planId)
+        .execute();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'visit_plan.confirm',
+        entityType: 'visit_plan',
+        entityId: planId,
+        changes: { status: ['draft', 'confirmed'], excluded: taken.length },
+      });
+    });
+    return this.view(ctx, planId);
+  }
+
+  /** Targets whose org lies below `orgPath` (a street): for assigning a whole street to a team. */
+  streetRange(orgPath: string) {
+    return { from: orgPath, to: prefixEnd(orgPath) };
+  }
+}

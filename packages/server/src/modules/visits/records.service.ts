@@ -1,0 +1,332 @@
+import type { approveVisitBody, createVisitBody, updateVisitBody, Visit, visitListQuery } from '@shuangyong/shared';
+import type { Selectable } from 'kysely';
+import type { z } from 'zod';
+import { scopeCovers, scopeWhere } from '../../platform/access/scope.js';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
+import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import { evaluateCaps, needsApproval } from './caps.js';
+import { bumpCoverage, dimsOf } from './coverage.js';
+import { toCaps, toVisit } from './views.js';
+import { VISIT_SCOPE, visitsRepo } from './visits.repo.js';
+import type { VisitsTable, VisitTargetsTable } from './visits.schema.js';
+
+type VisitRow = Selectable<VisitsTable>;
+type TargetRow = Selectable<VisitTargetsTable>;
+const SKEW_MS = 5 * 60_000;
+const EARLIEST = '2000-01-01T00:00:00Z';
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+const sumGoods = (goods: { quantity: number; valueFen: number }[]) => goods.reduce((n, g) => n + g.valueFen, 0);
+
+/**
+ * Visit records: created once per client key (a retried offline draft returns the first record),
+ * edited with optimistic versions, checked against the campaign's caps; each change moves the
+ * target's totals, the coverage counters and the budget line in the same transaction.
+ */
+export class RecordsService {
+  constructor(private readonly p: Platform) {}
+
+  private get db() {
+    return this.p.handle.db;
+  }
+
+  private checkTime(visitedAt: string) {
+    const ms = Date.parse(visitedAt);
+    if (ms > Date.now() + SKEW_MS) throw badRequest('future_date', 'visits.futureDate');
+    if (ms < Date.parse(EARLIEST)) throw badRequest('too_old', 'visits.tooOld');
+    return new Date(ms).toISOString();
+  }
+
+  private async budgetLine(trx: Tx, ctx: RequestCtx, id: string | null | undefined, target: TargetRow) {
+    if (!id) return null;
+    const line = await trx.selectFrom('visit_budget_lines').selectAll().where('id', '=', id).executeTakeFirst();
+    const usable =
+      line &&
+      line.campaign_id === target.campaign_id &&
+      (target.org_path.startsWith(line.org_path) ||
+        scopeCovers(ctx.actor.scope, { orgId: line.org_id, orgPath: line.org_path }));
+    if (!usable) throw badRequest('budget_line_not_found', 'visits.budgetLineNotFound');
+    return line;
+  }
+
+  async view(ctx: RequestCtx, id: string, db: Queryable = this.db, warnings?: Visit['warnings']): Promise<Visit> {
+    const v = await visitsRepo.visit(db, ctx.actor.scope, id);
+    if (!v) throw notFound();
+    return this.toView(db, v, warnings);
+  }
+
+  private async toView(db: Queryable, v: VisitRow, warnings?: Visit['warnings']) {
+    const [target, photos] = await Promise.all([
+      db.selectFrom('visit_targets').select('name').where('id', '=', v.target_id).executeTakeFirst(),
+      db.selectFrom('visit_photos').selectAll().where('visit_id', '=', v.id).orderBy('created_at').execute(),
+    ]);
+    const stored = (JSON.parse(v.approval_reasons ?? '[]') as string[]).map((m) => ({
+      code: 'stored',
+      level: 'approval' as const,
+      message: m,
+    }));
+    return toVisit(v, target?.name ?? '', photos, warnings ?? stored);
+  }
+
+  private byClientKey(key: string) {
+    return this.db.selectFrom('visits').selectAll().where('client_key', '=', key).executeTakeFirst();
+  }
+
+  private async replay(ctx: RequestCtx, v: VisitRow) {
+    if (v.created_by !== ctx.actor.userId) throw conflict('client_key_taken', 'visits.clientKeyTaken');
+    return { visit: await this.toView(this.db, v), created: false };
+  }
+
+  /** Cap warnings for amounts being typed (the form calls this as the user types). */
+  async check(ctx: RequestCtx, b: { targetId: string; cashFen: number; goodsFen: number; visitId?: string }) {
+    const target = await visitsRepo.target(this.db, ctx.actor.scope, b.targetId);
+    if (!target) throw notFound();
+    const caps = await visitsRepo.caps(this.db, target.campaign_id);
+    let prior = { cash: target.cash_fen, goods: target.goods_fen, count: target.visit_count };
+    if (b.visitId) {
+      const v = await visitsRepo.visit(this.db, ctx.actor.scope, b.visitId);
+      if (v && v.target_id === target.id)
+        prior = { cash: prior.cash - v.cash_fen, goods: prior.goods - v.goods_fen, count: prior.count - 1 };
+    }
+    const warnings = evaluateCaps(caps, {
+      cashFen: b.cashFen,
+      goodsFen: b.goodsFen,
+      priorCashFen: prior.cash,
+      priorGoodsFen: prior.goods,
+      repeat: prior.count > 0,
+    });
+    return { warnings, needsApproval: needsApproval(warnings), caps: caps ? toCaps(caps) : null };
+  }
+
+  async record(ctx: RequestCtx, body: z.infer<typeof createVisitBody>): Promise<{ visit: Visit; created: boolean }> {
+    const existing = await this.byClientKey(body.clientKey);
+    if (existing) return this.replay(ctx, existing);
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const target = await visitsRepo.target(trx, ctx.actor.scope, body.targetId);
+        if (!target) throw notFound();
+        if (target.status === 'excluded') throw conflict('target_excluded', 'visits.targetExcluded');
+        if (target.status !== 'planned') throw conflict('plan_not_confirmed', 'visits.planNotConfirmed');
+        const visitedAt = this.checkTime(body.visitedAt);
+        const line = await this.budgetLine(trx, ctx, body.budgetLineId, target);
+        const goodsFen = sumGoods(body.goods);
+        const caps = await visitsRepo.caps(trx, target.campaign_id);
+        const warnings = evaluateCaps(caps, {
+          cashFen: body.cashFen,
+          goodsFen,
+          priorCashFen: target.cash_fen,
+          priorGoodsFen: target.goods_fen,
+          repeat: target.visit_count > 0,
+        });
+        const approval = warnings.filter((w) => w.level === 'approval').map((w) => w.message);
+        const id = uuidv7();
+        const now = nowIso();
+        await trx
+          .insertInto('visits')
+          .values({
+            id,
+            client_key: body.clientKey,
+            target_id: target.id,
+            target_key: target.target_key,
+            plan_id: target.plan_id,
+            campaign_id: target.campaign_id,
+            org_id: target.org_id,
+            org_path: target.org_path,
+            visited_at: visitedAt,
+            visitors: JSON.stringify(body.visitors),
+            cash_fen: body.cashFen,
+            goods: JSON.stringify(body.goods),
+            goods_fen: goodsFen,
+            budget_line_id: line?.id ?? null,
+            needs_text: body.needs ?? null,
+            notes: body.notes ?? null,
+            acknowledged: body.acknowledged ? 1 : 0,
+            acknowledged_by: body.acknowledgedBy ?? null,
+            repeat_visit: target.visit_count > 0 ? 1 : 0,
+            approval_status: approval.length ? 'pending' : 'none',
+            approval_reasons: approval.length ? JSON.stringify(approval) : null,
+            approved_by: null,
+            approved_at: null,
+            approval_note: null,
+            created_by: ctx.actor.userId,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await this.moveTotals(trx, target, { count: 1, cash: body.cashFen, goods: goodsFen, at: visitedAt });
+        if (line) await this.spend(trx, line.id, body.cashFen + goodsFen);
+        await this.p.audit.append(trx, auditActorOf(ctx), {
+          action: 'visit.create',
+          entityType: 'visit',
+          entityId: id,
+          changes: {
+            target: target.id,
+            cash_fen: [null, body.cashFen],
+            goods_fen: [null, goodsFen],
+            repeat: target.visit_count > 0,
+            approval: approval.length ? 'pending' : 'none',
+          },
+        });
+        return { visit: await this.view(ctx, id, trx, warnings), created: true };
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        const again = await this.byClientKey(body.clientKey);
+        if (again) return this.replay(ctx, again);
+      }
+      throw err;
+    }
+  }
+
+  /** Moves the target's totals and the coverage counters by one visit's amounts. */
+  private async moveTotals(trx: Tx, target: TargetRow, d: { count: number; cash: number; goods: number; at?: string }) {
+    const before = target.visit_count;
+    const after = before + d.count;
+    await trx
+      .updateTable('visit_targets')
+      .set((eb) => ({
+        visit_count: eb('visit_count', '+', d.count),
+        cash_fen: eb('cash_fen', '+', d.cash),
+        goods_fen: eb('goods_fen', '+', d.goods),
+        ...(d.at && (!target.last_visit_at || d.at > target.last_visit_at) ? { last_visit_at: d.at } : {}),
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', target.id)
+      .execute();
+    await bumpCoverage(trx, dimsOf(target), {
+      visited: (after > 0 ? 1 : 0) - (before > 0 ? 1 : 0),
+      visits: d.count,
+      cash_fen: d.cash,
+      goods_fen: d.goods,
+    });
+  }
+
+  private async spend(trx: Tx, lineId: string, fen: number) {
+    if (!fen) return;
+    await trx
+      .updateTable('visit_budget_lines')
+      .set((eb) => ({ spent_fen: eb('spent_fen', '+', fen) }))
+      .where('id', '=', lineId)
+      .execute();
+  }
+
+  async update(ctx: RequestCtx, id: string, body: z.infer<typeof updateVisitBody>): Promise<Visit> {
+    return this.db.transaction().execute(async (trx) => {
+      const v = await visitsRepo.visit(trx, ctx.actor.scope, id);
+      if (!v) throw notFound();
+      if (v.version !== body.version) throw versionConflict();
+      const target = (await trx.selectFrom('visit_targets').selectAll().where('id', '=', v.target_id).executeTakeFirst())!;
+      const visitedAt = body.visitedAt ? this.checkTime(body.visitedAt) : v.visited_at;
+      const cashFen = body.cashFen ?? v.cash_fen;
+      const goods = body.goods ?? (JSON.parse(v.goods) as { quantity: number; valueFen: number }[]);
+      const goodsFen = sumGoods(goods);
+      const lineId = body.budgetLineId === undefined ? v.budget_line_id : body.budgetLineId;
+      const line = await this.budgetLine(trx, ctx, lineId, target);
+      const caps = await visitsRepo.caps(trx, target.campaign_id);
+      const warnings = evaluateCaps(caps, {
+        cashFen,
+        goodsFen,
+        priorCashFen: target.cash_fen - v.cash_fen,
+        priorGoodsFen: target.goods_fen - v.goods_fen,
+        repeat: v.repeat_visit === 1,
+      });
+      const approval = warnings.filter((w) => w.level === 'approval').map((w) => w.message);
+      const amountsChanged = cashFen !== v.cash_fen || goodsFen !== v.goods_fen;
+      const status = !approval.length ? 'none' : amountsChanged || v.approval_status === 'none' ? 'pending' : v.approval_status;
+      const set = {
+        visited_at: visitedAt,
+        visitors: body.visitors ? JSON.stringify(body.visitors) : v.visitors,
+        cash_fen: cashFen,
+        goods: JSON.stringify(goods),
+        goods_fen: goodsFen,
+        budget_line_id: line?.id ?? null,
+        needs_text: body.needs === undefined ? v.needs_text : body.needs,
+        notes: body.notes === undefined ? v.notes : body.notes,
+        acknowledged: body.acknowledged === undefined ? v.acknowledged : body.acknowledged ? 1 : 0,
+        acknowledged_by: body.acknowledgedBy === undefined ? v.acknowledged_by : body.acknowledgedBy,
+        approval_status: status,
+        approval_reasons: approval.length ? JSON.stringify(approval) : null,
+        ...(status !== v.approval_status ? { approved_by: null, approved_at: null } : {}),
+        version: v.version + 1,
+        updated_at: nowIso(),
+      };
+      const res = await trx.updateTable('visits').set(set).where('id', '=', id).where('version', '=', v.version).executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
+      await this.moveTotals(trx, target, { count: 0, cash: cashFen - v.cash_fen, goods: goodsFen - v.goods_fen, at: visitedAt });
+      if (v.budget_line_id) await this.spend(trx, v.budget_line_id, -(v.cash_fen + v.goods_fen));
+      if (line) await this.spend(trx, line.id, cashFen + goodsFen);
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'visit.update',
+        entityType: 'visit',
+        entityId: id,
+        changes: { cash_fen: [v.cash_fen, cashFen], goods_fen: [v.goods_fen, goodsFen], approval: [v.approval_status, status] },
+      });
+      return this.view(ctx, id, trx, warnings);
+    });
+  }
+
+  async approve(ctx: RequestCtx, id: string, body: z.infer<typeof approveVisitBody>): Promise<Visit> {
+    return this.db.transaction().execute(async (trx) => {
+      const v = await visitsRepo.visit(trx, ctx.actor.scope, id);
+      if (!v) throw notFound();
+      if (v.version !== body.version) throw versionConflict();
+      if (v.approval_status !== 'pending') throw conflict('not_pending', 'visits.notPending');
+      if (v.created_by === ctx.actor.userId) throw forbidden('visits.selfApproval');
+      const status = body.decision === 'approve' ? 'approved' : 'rejected';
+      await trx
+        .updateTable('visits')
+        .set({
+          approval_status: status,
+          approved_by: ctx.actor.displayName,
+          approved_at: nowIso(),
+          approval_note: body.note ?? null,
+          version: v.version + 1,
+          updated_at: nowIso(),
+        })
+        .where('id', '=', id)
+        .execute();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'visit.approval',
+        entityType: 'visit',
+        entityId: id,
+        changes: { approval_status: ['pending', status] },
+      });
+      return this.view(ctx, id, trx);
+    });
+  }
+
+  async page(ctx: RequestCtx, q: z.infer<typeof visitListQuery>) {
+    let qb = this.db.selectFrom('visits as v').where((eb) => scopeWhere(eb, ctx.actor.scope, VISIT_SCOPE));
+    if (q.campaignId) qb = qb.where('v.campaign_id', '=', q.campaignId);
+    if (q.planId) qb = qb.where('v.plan_id', '=', q.planId);
+    if (q.targetId) qb = qb.where('v.target_id', '=', q.targetId);
+    if (q.approval) qb = qb.where('v.approval_status', '=', q.approval);
+    const [rows, total] = await Promise.all([
+      qb
+        .selectAll('v')
+        .orderBy('v.visited_at', 'desc')
+        .orderBy('v.id', 'desc')
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize)
+        .execute(),
+      qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    const items = await Promise.all(rows.map((r) => this.toView(this.db, r)));
+    return { items, total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
+  }
+
+  /** Refuses a write the caller may not make on a visit (used by the photo upload). */
+  async writable(ctx: RequestCtx, id: string, db: Queryable = this.db) {
+    const v = await visitsRepo.visit(db, ctx.actor.scope, id);
+    if (!v) throw new AppError(404, 'not_found', 'error.notFound');
+    return v;
+  }
+}

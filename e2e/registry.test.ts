@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, login, type Running, shot, start } from './harness.js';
+
+const enabled = browserAvailable();
+let run: Running;
+
+beforeAll(async () => {
+  if (enabled) run = await start();
+});
+afterAll(async () => run?.stop());
+
+/** GB 11643 checksum, so the file holds real-looking valid numbers. */
+function idNumber(first17: string): string {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i]!, 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+const ZHANG = idNumber('65020319500305001');
+
+describe.runIf(enabled)('registry in Chromium', () => {
+  it('imports a spreadsheet through the wizard, with progress, a dry run and an error report', async () => {
+    const page = await run.browser.newPage({ locale: 'zh-CN' });
+    await login(page, run.base, 'klmy');
+    await page.getByTestId('header-user').waitFor();
+    await page.goto(`${run.base}/beneficiaries/import`);
+    const org = page.getByTestId('import-org');
+    await org.click();
+    await org.locator('input').fill('克拉玛依区退役军人事务局');
+    await page.locator('.ant-select-dropdown:visible').getByText('克拉玛依区退役军人事务局').first().waitFor();
+    await page.keyboard.press('Enter');
+    const csv = [
+      '序号,姓名,身份证号码,联系电话,人员类别,街道,社区',
+      `1,张建国,${ZHANG},13912348896,烈属,天山路街道,友谊社区`,
+      `2,李秀英,${idNumber('65020319520606002')},,军属,胜利路街道,胜利社区`,
+      `3,错号码,${idNumber('65020319600101003').slice(0, 17)}0,,军属,,`,
+      '合计,3人,,,,,',
+    ].join('\r\n');
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: '花名册.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('import-start').click();
+    await page.getByTestId('import-summary').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-summary-created').textContent()).toContain('2');
+    expect(await page.getByTestId('import-summary-invalid').textContent()).toContain('1');
+    expect(await page.getByTestId('import-error-row').count()).toBe(1);
+    expect(await page.getByTestId('import-error-report').isVisible()).toBe(true);
+    await shot(page, 'import-dry-run');
+    await page.getByTestId('import-commit').click();
+    await page.getByTestId('import-done').waitFor({ timeout: 30_000 });
+    await shot(page, 'import-done');
+    await page.close();
+  });
+
+  it('finds a person by pinyin initials and reveals the full ID number with a reason', async () => {
+    const page = await run.browser.newPage({ locale: 'zh-CN' });
+    await login(page, run.base, 'klmy');
+    await page.getByTestId('header-user').waitFor();
+    await page.goto(`${run.base}/beneficiaries`);
+    await page.getByTestId('beneficiary-search').fill('zjg');
+    await page.getByTestId('beneficiary-search').press('Enter');
+    const row = page.getByTestId('beneficiary-row-name').filter({ hasText: '张建国' });
+    await row.waitFor();
+    // 李秀英 (lxy) is in the district too; only 张建国 matches zjg
+    await expect.poll(() => page.getByTestId('beneficiary-row-name').count()).toBe(1);
+    await shot(page, 'search-pinyin');
+    await row.click();
+    await page.getByTestId('beneficiary-detail').waitFor();
+    expect(await page.getByTestId('beneficiary-detail').textContent()).not.toContain(ZHANG);
+    await page.getByTestId('reveal-open').click();
+    await page.getByTestId('reveal-reason').fill('核实慰问对象身份');
+    await page.getByTestId('reveal-submit').click();
+    await expect.poll(async () => (await page.getByTestId('reveal-idNumber').textContent()) ?? '').toContain(ZHANG);
+    expect(await page.getByTestId('reveal-phone').textContent()).toContain('13912348896');
+    await shot(page, 'reveal');
+    await page.close();
+  });
+});

@@ -233,3 +233,18 @@ describe('user management', () => {
     expect((await admin.post(`/api/v1/users/${me.user.id}/lock`)).statusCode).toBe(409);
   });
 });
+
+describe('scoped tables', () => {
+  it('lists every table that carries an org path, so moving an org can never strand rows', async () => {
+    const { SCOPED_TABLES } = await import('../src/platform/access/scoped-tables.js');
+    const registered = new Set(SCOPED_TABLES.map((t) => `${t.table}.${t.pathColumn}`));
+    const missing: string[] = [];
+    for (const table of await env.p.handle.db.introspection.getTables()) {
+      if (['orgs', 'audit_log'].includes(table.name)) continue; // the tree itself; the immutable trail
+      for (const c of table.columns)
+        if (/(^|_)path$/.test(c.name) && c.name !== 'district_path' && !registered.has(`${table.name}.${c.name}`))
+          missing.push(`${table.name}.${c.name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});

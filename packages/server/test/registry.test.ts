@@ -237,3 +237,27 @@ describe('merges', () => {
     expect(actions.map((x) => x.action)).toEqual(['beneficiary.create', 'beneficiary.merge', 'beneficiary.unmerge']);
   });
 });
+
+describe('org moves', () => {
+  it('carry the people of a moved community into the new district’s lists', async () => {
+    const admin = await signedIn(env.app, 'admin', '10.4.0.9');
+    const moving = await orgId(env.p, '650200/650203/650203003/650203003001/');
+    expect((await register(klmy, moving, '迁居人', makeId('650203', '1958-08-08', 80))).statusCode).toBe(201);
+    const before = (await dsz.get('/api/v1/beneficiaries?category=martyr_survivor')).json().total;
+    const org = (await admin.get(`/api/v1/orgs/${moving}`)).json();
+    const target = await orgId(env.p, '650200/650202/650202002/');
+    expect(
+      (await admin.post(`/api/v1/orgs/${moving}/move`, { version: org.version, parentId: target })).statusCode,
+    ).toBe(200);
+    const after = (await dsz.get('/api/v1/beneficiaries?category=martyr_survivor&q=迁居人')).json();
+    expect(after.items.map((i: { name: string }) => i.name)).toEqual(['迁居人']);
+    expect((await dsz.get('/api/v1/beneficiaries?category=martyr_survivor')).json().total).toBe(before + 1);
+    expect((await klmy.get('/api/v1/beneficiaries?q=迁居人')).json().total).toBe(0);
+    const rows = await env.p.handle.db
+      .selectFrom('beneficiary_categories')
+      .select('district_path')
+      .where('sort_name', '=', 'qianjuren')
+      .execute();
+    expect(rows.map((r) => r.district_path)).toEqual(['650200/650202/']);
+  });
+});

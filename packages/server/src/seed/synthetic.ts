@@ -1,6 +1,7 @@
 import { idChecksum } from '@shuangyong/shared';
 import { makesPlaqueEligible } from '../modules/registry/normalize.js';
 import { sealAddress, sealId, sealPhone } from '../modules/registry/personal-data.js';
+import { districtOf } from '../platform/access/scope.js';
 import type { Platform } from '../platform/context.js';
 import { bulkInsert } from '../platform/db/bulk.js';
 import { uuidv7 } from '../platform/ids.js';
@@ -150,6 +151,7 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
         id,
         org_id: org.id,
         org_path: org.path,
+        district_path: districtOf(org.path),
         household_id: hid,
         service_member_id: null,
         relation: (cat[2]?.relation as string) ?? null,
@@ -183,6 +185,8 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
         certificate_no: null,
         status,
         org_path: org.path,
+        district_path: districtOf(org.path),
+        sort_name: keys.pinyin,
         created_at: now,
       });
     }

@@ -8,7 +8,7 @@ import {
   parseSex,
   t,
 } from '@shuangyong/shared';
-import { prefixEnd, scopeCovers } from '../../platform/access/scope.js';
+import { districtOf, prefixEnd, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
@@ -347,6 +347,7 @@ export class BeneficiaryImport implements JobHandler {
             id,
             org_id: r.org.id,
             org_path: r.org.path,
+            district_path: districtOf(r.org.path),
             household_id: hid,
             service_member_id: null,
             relation: null,
@@ -381,6 +382,8 @@ export class BeneficiaryImport implements JobHandler {
               certificate_no: null,
               status: 'active',
               org_path: r.org.path,
+              district_path: districtOf(r.org.path),
+              sort_name: r.person.nameKeys.pinyin,
               created_at: now,
             });
         }

@@ -49,6 +49,8 @@ export class MergesService {
             beneficiary_id: survivorId,
             status: survivor.status,
             org_path: survivor.org_path,
+            district_path: survivor.district_path,
+            sort_name: survivor.name_pinyin,
             created_at: now,
           })
           .execute();

@@ -1,6 +1,6 @@
 import type { BeneficiaryListItem, BeneficiaryStatus, CategoryAssignment, CategoryCode } from '@shuangyong/shared';
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
-import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { districtOf, prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import type { BeneficiariesTable, Database } from '../../platform/db/schema.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
@@ -27,30 +27,42 @@ function startsWith(eb: ExpressionBuilder<Database & { b: BeneficiariesTable }, 
   return eb.and([eb(sql.ref(col), '>=', prefix), eb(sql.ref(col), '<', `${prefix}\uffff`)]);
 }
 
-function listQuery(db: Queryable, scope: Scope, f: ListFilter) {
-  let qb = db
-    .selectFrom('beneficiaries as b')
-    .innerJoin('orgs as o', 'o.id', 'b.org_id')
-    .where((eb) => scopeWhere(eb, scope, BENEFICIARY_SCOPE));
-  qb = f.status ? qb.where('b.status', '=', f.status) : qb.where('b.status', 'in', [...LISTED_STATUSES]);
-  if (f.orgPath) qb = qb.where('b.org_path', '>=', f.orgPath).where('b.org_path', '<', prefixEnd(f.orgPath));
-  if (f.category) {
-    const code = f.category;
-    qb = qb.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('beneficiary_categories as bc')
-          .select('bc.beneficiary_id')
-          .whereRef('bc.beneficiary_id', '=', 'b.id')
-          .where('bc.code', '=', code),
-      ),
-    );
-  }
+/** True for a district's own path ('650200/650203/'): lists of it use the district index. */
+const isDistrictPath = (path: string) => path.split('/').length === 3;
+
+/**
+ * The list query. With a category filter it is driven from `beneficiary_categories` (which carries
+ * the person's status, path, district and sort name), so "district + category + status, page in
+ * name order" is a walk along one index and its total a count over that index's range; without one
+ * it is driven from `beneficiaries` by the same shape of index. Personal columns come from `b`.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: two FROM shapes share the filters below
+function listQuery(db: Queryable, scope: Scope, f: ListFilter, withOrg = true): any {
+  const viaCategory = f.category !== undefined;
+  const t = viaCategory ? 'bc' : 'b';
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  let qb: any = viaCategory
+    ? db
+        .selectFrom('beneficiary_categories as bc')
+        .innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id')
+        .where('bc.code', '=', f.category!)
+    : db.selectFrom('beneficiaries as b');
+  if (withOrg) qb = qb.innerJoin('orgs as o', 'o.id', 'b.org_id');
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  qb = qb.where((eb: any) =>
+    scopeWhere(eb, scope, { path: `${t}.org_path`, orgId: 'b.org_id', owner: 'b.created_by' }),
+  );
+  const path = f.orgPath ?? (scope.kind === 'subtree' ? scope.path : undefined);
+  if (path && isDistrictPath(path)) qb = qb.where(`${t}.district_path`, '=', path);
+  if (f.orgPath && !isDistrictPath(f.orgPath))
+    qb = qb.where(`${t}.org_path`, '>=', f.orgPath).where(`${t}.org_path`, '<', prefixEnd(f.orgPath));
+  qb = f.status ? qb.where(`${t}.status`, '=', f.status) : qb.where(`${t}.status`, 'in', [...LISTED_STATUSES]);
   if (f.birthFrom) qb = qb.where('b.birth_date', '>=', f.birthFrom);
   if (f.birthTo) qb = qb.where('b.birth_date', '<=', f.birthTo);
   if (f.plaque) {
     const status = f.plaque;
-    qb = qb.where((eb) =>
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    qb = qb.where((eb: any) =>
       eb.exists(
         eb
           .selectFrom('households as h')
@@ -62,7 +74,10 @@ function listQuery(db: Queryable, scope: Scope, f: ListFilter) {
   }
   const q = f.q;
   if (q?.kind === 'latin') {
-    qb = qb.where((eb) => eb.or([startsWith(eb, 'b.name_initials', q.text), startsWith(eb, 'b.name_pinyin', q.text)]));
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    qb = qb.where((eb: any) =>
+      eb.or([startsWith(eb, 'b.name_initials', q.text), startsWith(eb, 'b.name_pinyin', q.text)]),
+    );
   } else if (q?.kind === 'han') {
     qb = qb.where('b.name_simplified', 'like', `%${escapeLike(q.text)}%`);
   }
@@ -70,6 +85,8 @@ function listQuery(db: Queryable, scope: Scope, f: ListFilter) {
 }
 
 const SORT = { name: 'b.name_pinyin', birthDate: 'b.birth_date', updatedAt: 'b.updated_at' } as const;
+/** Sort columns when the list is driven from the category table (its own copy keeps the index order). */
+const SORT_VIA_CATEGORY = { name: 'bc.sort_name', birthDate: 'b.birth_date', updatedAt: 'b.updated_at' } as const;
 
 export function toListItem(r: BeneficiaryRow & { org_name: string }): BeneficiaryListItem {
   return {
@@ -98,25 +115,26 @@ export const registryRepo = {
     sort: keyof typeof SORT,
     order: 'asc' | 'desc',
   ) {
-    const base = listQuery(db, scope, f);
+    const via = f.category !== undefined;
+    const key = via ? SORT_VIA_CATEGORY[sort] : SORT[sort];
+    const tie = via ? 'bc.beneficiary_id' : 'b.id';
     const [rows, total] = await Promise.all([
-      base
+      listQuery(db, scope, f)
         .selectAll('b')
         .select('o.name as org_name')
-        .orderBy(sql.ref(SORT[sort]), order)
-        .orderBy('b.id')
+        .orderBy(sql.ref(key), order)
+        .orderBy(sql.ref(tie), order)
         .limit(pageSize)
         .offset((page - 1) * pageSize)
-        .execute(),
-      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+        .execute() as Promise<(BeneficiaryRow & { org_name: string })[]>,
+      this.count(db, scope, f),
     ]);
-    return { items: rows.map(toListItem), total: toNumber(total.n) };
+    return { items: rows.map(toListItem), total };
   },
 
+  /** The exact total of a filter, counted without the org join (from the list index when it can). */
   async count(db: Queryable, scope: Scope, f: ListFilter): Promise<number> {
-    const r = await listQuery(db, scope, f)
-      .select((eb) => eb.fn.countAll().as('n'))
-      .executeTakeFirstOrThrow();
+    const r = await listQuery(db, scope, f, false).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     return toNumber(r.n);
   },
 
@@ -124,7 +142,7 @@ export const registryRepo = {
   async *scan(db: Queryable, scope: Scope, f: ListFilter, batch = 2000) {
     let after = '';
     for (;;) {
-      const rows = await listQuery(db, scope, f)
+      const rows: (BeneficiaryRow & { org_name: string })[] = await listQuery(db, scope, f)
         .selectAll('b')
         .select('o.name as org_name')
         .where('b.id', '>', after)
@@ -171,7 +189,11 @@ export const registryRepo = {
       .execute();
   },
 
-  async setCategories(db: Queryable, b: { id: string; status: string; org_path: string }, cats: CategoryAssignment[]) {
+  async setCategories(
+    db: Queryable,
+    b: { id: string; status: string; org_path: string; name_pinyin: string },
+    cats: CategoryAssignment[],
+  ) {
     await db.deleteFrom('beneficiary_categories').where('beneficiary_id', '=', b.id).execute();
     if (!cats.length) return;
     const now = nowIso();
@@ -189,6 +211,8 @@ export const registryRepo = {
           certificate_no: c.certificateNo ?? null,
           status: b.status,
           org_path: b.org_path,
+          district_path: districtOf(b.org_path),
+          sort_name: b.name_pinyin,
           created_at: now,
         })),
       )
@@ -196,10 +220,15 @@ export const registryRepo = {
   },
 
   /** Keeps the denormalised status and path of the category rows in step with the person. */
-  async syncCategoryRows(db: Queryable, id: string, status: string, orgPath: string) {
+  async syncCategoryRows(db: Queryable, id: string, status: string, orgPath: string, sortName?: string) {
     await db
       .updateTable('beneficiary_categories')
-      .set({ status, org_path: orgPath })
+      .set({
+        status,
+        org_path: orgPath,
+        district_path: districtOf(orgPath),
+        ...(sortName ? { sort_name: sortName } : {}),
+      })
       .where('beneficiary_id', '=', id)
       .execute();
   },

@@ -8,7 +8,7 @@ import {
 } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { ExtractionGuard } from '../../platform/access/extraction-guard.js';
-import { type Scope, scopeCovers } from '../../platform/access/scope.js';
+import { districtOf, type Scope, scopeCovers } from '../../platform/access/scope.js';
 import { diffFields } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
@@ -234,6 +234,7 @@ export class RegistryService {
         id,
         org_id: org.id,
         org_path: org.path,
+        district_path: districtOf(org.path),
         household_id: householdId,
         service_member_id: serviceMemberId,
         relation: extra.relation ?? null,
@@ -257,7 +258,11 @@ export class RegistryService {
         updated_at: now,
       })
       .execute();
-    await registryRepo.setCategories(trx, { id, status, org_path: org.path }, person.categories);
+    await registryRepo.setCategories(
+      trx,
+      { id, status, org_path: org.path, name_pinyin: person.nameKeys.pinyin },
+      person.categories,
+    );
     await this.refreshHousehold(trx, householdId);
     return id;
   }
@@ -362,12 +367,20 @@ export class RegistryService {
         const org = await this.registryOrg(trx, ctx.actor.scope, body.orgId);
         set.org_id = org.id;
         set.org_path = org.path;
+        set.district_path = districtOf(org.path);
       }
       if (!(await registryRepo.update(trx, id, body.version, set))) throw versionConflict();
       const status = set.status ?? before.status;
       const orgPath = set.org_path ?? before.org_path;
-      if (body.categories) await registryRepo.setCategories(trx, { id, status, org_path: orgPath }, body.categories);
-      else if (set.status || set.org_path) await registryRepo.syncCategoryRows(trx, id, status, orgPath);
+      const sortName = set.name_pinyin ?? before.name_pinyin;
+      if (body.categories)
+        await registryRepo.setCategories(
+          trx,
+          { id, status, org_path: orgPath, name_pinyin: sortName },
+          body.categories,
+        );
+      else if (set.status || set.org_path || set.name_pinyin)
+        await registryRepo.syncCategoryRows(trx, id, status, orgPath, sortName);
       await this.refreshHousehold(trx, before.household_id);
       const after = (await registryRepo.get(trx, { kind: 'all' }, id))!;
       const { org_name: _a, ...b } = before;

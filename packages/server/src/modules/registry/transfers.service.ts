@@ -1,6 +1,6 @@
 import type { createTransferBody, transferSchema } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { type Scope, scopeCovers, scopeWhere } from '../../platform/access/scope.js';
+import { districtOf, type Scope, scopeCovers, scopeWhere } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
@@ -243,6 +243,7 @@ export class TransfersService {
       .set({
         org_id: to.id,
         org_path: to.path,
+        district_path: districtOf(to.path),
         household_id: householdId,
         version: person.version + 1,
         updated_at: now,

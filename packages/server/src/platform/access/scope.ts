@@ -74,3 +74,9 @@ export function scopeWhere(eb: ExpressionBuilder<any, any>, scope: Scope, cols: 
       return cols.owner ? eb(sql.ref(cols.owner), '=', scope.userId) : eb(sql.ref(cols.orgId), '=', scope.orgId);
   }
 }
+
+/** The district an org path belongs to: its first two segments ('650200/650203/'); the root for shorter paths. */
+export function districtOf(path: string): string {
+  const parts = path.split('/');
+  return parts.length > 3 ? `${parts[0]}/${parts[1]}/` : path;
+}

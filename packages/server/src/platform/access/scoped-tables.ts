@@ -1,13 +1,24 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/index.js';
-import { prefixEnd } from './scope.js';
+import { districtOf, prefixEnd } from './scope.js';
 
 /**
  * Every table whose rows carry their owner's org path. Moving an org rewrites the paths of its
  * subtree in all of them in one transaction. Modules add their tables here as they land.
  */
-export const SCOPED_TABLES: readonly { table: string; pathColumn: string }[] = [
+export const SCOPED_TABLES: readonly { table: string; pathColumn: string; districtColumn?: string }[] = [
   { table: 'users', pathColumn: 'org_path' },
+  { table: 'service_members', pathColumn: 'org_path' },
+  { table: 'households', pathColumn: 'org_path' },
+  { table: 'beneficiaries', pathColumn: 'org_path', districtColumn: 'district_path' },
+  { table: 'beneficiary_categories', pathColumn: 'org_path', districtColumn: 'district_path' },
+  { table: 'transfers', pathColumn: 'from_path' },
+  { table: 'transfers', pathColumn: 'to_path' },
+  { table: 'merges', pathColumn: 'org_path' },
+  { table: 'plaque_events', pathColumn: 'org_path' },
+  { table: 'merit_citations', pathColumn: 'org_path' },
+  { table: 'couplet_deliveries', pathColumn: 'org_path' },
+  { table: 'jobs', pathColumn: 'org_path' },
   { table: 'campaigns', pathColumn: 'org_path' },
   { table: 'campaign_items', pathColumn: 'org_path' },
   { table: 'campaign_tasks', pathColumn: 'org_path' },
@@ -39,9 +50,13 @@ export async function rewritePaths(trx: Tx, oldPrefix: string, newPrefix: string
   const depthDelta = newPrefix.split('/').length - oldPrefix.split('/').length;
   await sql`UPDATE orgs SET path = ${newPrefix} || substr(path, ${from}), depth = depth + ${depthDelta}
             WHERE path >= ${oldPrefix} AND path < ${end}`.execute(trx);
-  for (const { table, pathColumn } of SCOPED_TABLES) {
+  for (const { table, pathColumn, districtColumn } of SCOPED_TABLES) {
     const col = sql.ref(pathColumn);
     await sql`UPDATE ${sql.table(table)} SET ${col} = ${newPrefix} || substr(${col}, ${from})
               WHERE ${col} >= ${oldPrefix} AND ${col} < ${end}`.execute(trx);
+    // every row of the moved subtree now lies below newPrefix, so its district is newPrefix's
+    if (districtColumn)
+      await sql`UPDATE ${sql.table(table)} SET ${sql.ref(districtColumn)} = ${districtOf(newPrefix)}
+                WHERE ${col} >= ${newPrefix} AND ${col} < ${prefixEnd(newPrefix)}`.execute(trx);
   }
 }

@@ -114,6 +114,7 @@ export interface BeneficiariesTable {
   id: string;
   org_id: string;
   org_path: string;
+  district_path: string;
   household_id: string | null;
   service_member_id: string | null;
   relation: string | null;
@@ -152,6 +153,8 @@ export interface BeneficiaryCategoriesTable {
   certificate_no: string | null;
   status: string;
   org_path: string;
+  district_path: string;
+  sort_name: string;
   created_at: string;
 }
 

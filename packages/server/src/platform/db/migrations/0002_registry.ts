@@ -50,6 +50,9 @@ export function registry0002(dialect: Dialect): Migration {
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('org_id', 'text', (c) => c.notNull().references('orgs.id'))
         .addColumn('org_path', pathType, (c) => c.notNull())
+        // the first two segments of org_path ('650200/650203/'): lists of a district are an equality
+        // on it, so an index can deliver them already in name order (no sort of the whole district)
+        .addColumn('district_path', pathType, (c) => c.notNull())
         .addColumn('household_id', 'text', (c) => c.references('households.id'))
         .addColumn('service_member_id', 'text', (c) => c.references('service_members.id'))
         .addColumn('relation', 'text')
@@ -108,7 +111,21 @@ export function registry0002(dialect: Dialect): Migration {
         .addColumn('certificate_no', 'text')
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('org_path', pathType, (c) => c.notNull())
+        .addColumn('district_path', pathType, (c) => c.notNull())
+        .addColumn('sort_name', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      // "district + category (+ status), page 20 in name order, exact total" from one index:
+      // the page is its first entries, the total a count over its (code, district) range
+      await db.schema
+        .createIndex('beneficiary_categories_list')
+        .on('beneficiary_categories')
+        .columns(['code', 'district_path', 'sort_name', 'beneficiary_id', 'status', 'org_path'])
+        .execute();
+      await db.schema
+        .createIndex('beneficiary_categories_city')
+        .on('beneficiary_categories')
+        .columns(['code', 'sort_name', 'beneficiary_id', 'status'])
         .execute();
       await db.schema
         .createIndex('beneficiary_categories_filter')

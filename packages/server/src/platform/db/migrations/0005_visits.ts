@@ -84,13 +84,21 @@ export function visits0005(dialect: Dialect): Migration {
         .on('visit_targets')
         .columns(['plan_id', 'org_path', 'name'])
         .execute();
-      await db.schema.createIndex('visit_targets_key').on('visit_targets').columns(['target_key', 'campaign_id']).execute();
+      await db.schema
+        .createIndex('visit_targets_key')
+        .on('visit_targets')
+        .columns(['target_key', 'campaign_id'])
+        .execute();
       await db.schema
         .createIndex('visit_targets_priority')
         .on('visit_targets')
         .columns(['campaign_id', 'status', 'visit_count', 'priority_rank', 'oldest_birth'])
         .execute();
-      await db.schema.createIndex('visit_targets_path').on('visit_targets').columns(['org_path', 'campaign_id']).execute();
+      await db.schema
+        .createIndex('visit_targets_path')
+        .on('visit_targets')
+        .columns(['org_path', 'campaign_id'])
+        .execute();
 
       await db.schema
         .createTable('visit_caps')

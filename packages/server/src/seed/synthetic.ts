@@ -1,6 +1,7 @@
 import { idChecksum } from '@shuangyong/shared';
 import { makesPlaqueEligible } from '../modules/registry/normalize.js';
 import { sealAddress, sealId, sealPhone } from '../modules/registry/personal-data.js';
+import { gramRows } from '../modules/registry/registry.repo.js';
 import { districtOf } from '../platform/access/scope.js';
 import type { Platform } from '../platform/context.js';
 import { bulkInsert } from '../platform/db/bulk.js';
@@ -193,6 +194,11 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
     await bulkInsert(p.handle, 'households', households);
     await bulkInsert(p.handle, 'beneficiaries', people);
     await bulkInsert(p.handle, 'beneficiary_categories', cats);
+    await bulkInsert(
+      p.handle,
+      'beneficiary_name_grams',
+      people.flatMap((x) => gramRows(x as { id: string; name_simplified: string; org_path: string })),
+    );
     created += people.length;
     opts.onProgress?.(created, opts.count);
   }

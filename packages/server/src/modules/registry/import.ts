@@ -19,6 +19,7 @@ import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import { toSimplified } from '../../platform/text/chinese.js';
 import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
 import { idBlindIndex, sealAddress, sealId, sealPhone } from './personal-data.js';
+import { gramRows } from './registry.repo.js';
 
 export const IMPORT_KIND = 'beneficiary_import';
 const MAX_ERRORS_IN_RESULT = 500;
@@ -390,6 +391,12 @@ export class BeneficiaryImport implements JobHandler {
         await bulkInsert(this.p.handle, 'households', households, trx);
         await bulkInsert(this.p.handle, 'beneficiaries', people, trx);
         await bulkInsert(this.p.handle, 'beneficiary_categories', cats, trx);
+        await bulkInsert(
+          this.p.handle,
+          'beneficiary_name_grams',
+          people.flatMap((x) => gramRows(x as { id: string; name_simplified: string; org_path: string })),
+          trx,
+        );
         await ctx.progress(i + chunk.length, rows.length);
         await tick();
       }

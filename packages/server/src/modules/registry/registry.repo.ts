@@ -37,25 +37,33 @@ const isDistrictPath = (path: string) => path.split('/').length === 3;
  * it is driven from `beneficiaries` by the same shape of index. Personal columns come from `b`.
  */
 // biome-ignore lint/suspicious/noExplicitAny: two FROM shapes share the filters below
-function listQuery(db: Queryable, scope: Scope, f: ListFilter, withOrg = true): any {
+function listQuery(db: Queryable, scope: Scope, f: ListFilter, forPage = true): any {
   const viaCategory = f.category !== undefined;
   const t = viaCategory ? 'bc' : 'b';
+  // a count driven from the category table needs the person row only for filters that live there
+  const needPerson =
+    forPage ||
+    !viaCategory ||
+    scope.kind === 'org' ||
+    scope.kind === 'own' ||
+    !!(f.q || f.birthFrom || f.birthTo || f.plaque);
   // biome-ignore lint/suspicious/noExplicitAny: see above
   let qb: any = viaCategory
-    ? db
-        .selectFrom('beneficiary_categories as bc')
-        .innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id')
-        .where('bc.code', '=', f.category!)
+    ? db.selectFrom('beneficiary_categories as bc').where('bc.code', '=', f.category!)
     : db.selectFrom('beneficiaries as b');
-  if (withOrg) qb = qb.innerJoin('orgs as o', 'o.id', 'b.org_id');
+  if (viaCategory && needPerson) qb = qb.innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id');
+  if (forPage) qb = qb.innerJoin('orgs as o', 'o.id', 'b.org_id');
+  // The scope, applied here for every list: a district's subtree is exactly its district_path
+  // (kept equal to the first two segments of org_path by every writer and by org moves), which the
+  // list indexes lead with; any other scope becomes the usual path range or org filter.
+  if (scope.kind === 'subtree' && isDistrictPath(scope.path)) qb = qb.where(`${t}.district_path`, '=', scope.path);
   // biome-ignore lint/suspicious/noExplicitAny: see above
-  qb = qb.where((eb: any) =>
-    scopeWhere(eb, scope, { path: `${t}.org_path`, orgId: 'b.org_id', owner: 'b.created_by' }),
-  );
-  const path = f.orgPath ?? (scope.kind === 'subtree' ? scope.path : undefined);
-  if (path && isDistrictPath(path)) qb = qb.where(`${t}.district_path`, '=', path);
-  if (f.orgPath && !isDistrictPath(f.orgPath))
-    qb = qb.where(`${t}.org_path`, '>=', f.orgPath).where(`${t}.org_path`, '<', prefixEnd(f.orgPath));
+  else
+    qb = qb.where((eb: any) =>
+      scopeWhere(eb, scope, { path: `${t}.org_path`, orgId: 'b.org_id', owner: 'b.created_by' }),
+    );
+  if (f.orgPath && isDistrictPath(f.orgPath)) qb = qb.where(`${t}.district_path`, '=', f.orgPath);
+  else if (f.orgPath) qb = qb.where(`${t}.org_path`, '>=', f.orgPath).where(`${t}.org_path`, '<', prefixEnd(f.orgPath));
   qb = f.status ? qb.where(`${t}.status`, '=', f.status) : qb.where(`${t}.status`, 'in', [...LISTED_STATUSES]);
   if (f.birthFrom) qb = qb.where('b.birth_date', '>=', f.birthFrom);
   if (f.birthTo) qb = qb.where('b.birth_date', '<=', f.birthTo);
@@ -79,6 +87,15 @@ function listQuery(db: Queryable, scope: Scope, f: ListFilter, withOrg = true): 
       eb.or([startsWith(eb, 'b.name_initials', q.text), startsWith(eb, 'b.name_pinyin', q.text)]),
     );
   } else if (q?.kind === 'han') {
+    // candidates from the gram index (the query's first 1–2 characters), confirmed by LIKE
+    const gram = [...q.text.replace(/[·\s]/g, '')].slice(0, 2).join('');
+    const district = scope.kind === 'subtree' && isDistrictPath(scope.path) ? scope.path : undefined;
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    qb = qb.where('b.id', 'in', (eb: any) => {
+      let sub = eb.selectFrom('beneficiary_name_grams as g').select('g.beneficiary_id').where('g.gram', '=', gram);
+      if (district) sub = sub.where('g.district_path', '=', district);
+      return sub;
+    });
     qb = qb.where('b.name_simplified', 'like', `%${escapeLike(q.text)}%`);
   }
   return qb;
@@ -105,7 +122,33 @@ export function toListItem(r: BeneficiaryRow & { org_name: string }): Beneficiar
   };
 }
 
+/** The 1- and 2-character pieces of a simplified name (middle dots and spaces dropped), without repeats. */
+export function nameGrams(simplified: string): string[] {
+  const chars = [...simplified.replace(/[·\s]/g, '')];
+  const grams = new Set<string>();
+  chars.forEach((c, i) => {
+    grams.add(c);
+    if (i + 1 < chars.length) grams.add(c + chars[i + 1]);
+  });
+  return [...grams];
+}
+
+export function gramRows(p: { id: string; name_simplified: string; org_path: string }) {
+  const district_path = districtOf(p.org_path);
+  return nameGrams(p.name_simplified).map((gram) => ({
+    gram,
+    district_path,
+    beneficiary_id: p.id,
+    org_path: p.org_path,
+  }));
+}
+
 export const registryRepo = {
+  async setGrams(db: Queryable, p: { id: string; name_simplified: string; org_path: string }) {
+    await db.deleteFrom('beneficiary_name_grams').where('beneficiary_id', '=', p.id).execute();
+    await db.insertInto('beneficiary_name_grams').values(gramRows(p)).execute();
+  },
+
   async page(
     db: Queryable,
     scope: Scope,

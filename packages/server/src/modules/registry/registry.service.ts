@@ -263,6 +263,7 @@ export class RegistryService {
       { id, status, org_path: org.path, name_pinyin: person.nameKeys.pinyin },
       person.categories,
     );
+    await registryRepo.setGrams(trx, { id, name_simplified: person.nameKeys.simplified, org_path: org.path });
     await this.refreshHousehold(trx, householdId);
     return id;
   }
@@ -381,6 +382,12 @@ export class RegistryService {
         );
       else if (set.status || set.org_path || set.name_pinyin)
         await registryRepo.syncCategoryRows(trx, id, status, orgPath, sortName);
+      if (set.name_simplified || set.org_path)
+        await registryRepo.setGrams(trx, {
+          id,
+          name_simplified: set.name_simplified ?? before.name_simplified,
+          org_path: orgPath,
+        });
       await this.refreshHousehold(trx, before.household_id);
       const after = (await registryRepo.get(trx, { kind: 'all' }, id))!;
       const { org_name: _a, ...b } = before;

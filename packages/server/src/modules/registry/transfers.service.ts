@@ -251,6 +251,7 @@ export class TransfersService {
       .where('id', '=', beneficiaryId)
       .execute();
     await registryRepo.syncCategoryRows(trx, beneficiaryId, person.status, to.path);
+    await registryRepo.setGrams(trx, { id: beneficiaryId, name_simplified: person.name_simplified, org_path: to.path });
     for (const h of [person.household_id, householdId]) {
       if (!h) continue;
       const codes = await registryRepo.householdMemberCategories(trx, h);

@@ -158,6 +158,13 @@ export interface BeneficiaryCategoriesTable {
   created_at: string;
 }
 
+export interface BeneficiaryNameGramsTable {
+  gram: string;
+  district_path: string;
+  beneficiary_id: string;
+  org_path: string;
+}
+
 export interface TransfersTable {
   id: string;
   beneficiary_id: string;
@@ -260,6 +267,7 @@ export interface Database {
   households: HouseholdsTable;
   beneficiaries: BeneficiariesTable;
   beneficiary_categories: BeneficiaryCategoriesTable;
+  beneficiary_name_grams: BeneficiaryNameGramsTable;
   transfers: TransfersTable;
   merges: MergesTable;
   plaque_events: PlaqueEventsTable;

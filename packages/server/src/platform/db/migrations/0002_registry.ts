@@ -79,17 +79,13 @@ export function registry0002(dialect: Dialect): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      // list filters: status + scope range, then the page in name order
+      // lists: a district's people in name order, status and path checked from the index itself
       await db.schema
-        .createIndex('beneficiaries_status_path')
+        .createIndex('beneficiaries_district_name')
         .on('beneficiaries')
-        .columns(['status', 'org_path'])
+        .columns(['district_path', 'name_pinyin', 'id', 'status', 'org_path'])
         .execute();
-      await db.schema
-        .createIndex('beneficiaries_path_name')
-        .on('beneficiaries')
-        .columns(['org_path', 'name_pinyin'])
-        .execute();
+      await db.schema.createIndex('beneficiaries_status_path').on('beneficiaries').columns(['status', 'org_path']).execute();
       await db.schema.createIndex('beneficiaries_household').on('beneficiaries').column('household_id').execute();
       // short-name and pinyin searches: prefix ranges on these
       await db.schema.createIndex('beneficiaries_name').on('beneficiaries').columns(['name_simplified']).execute();
@@ -137,6 +133,23 @@ export function registry0002(dialect: Dialect): Migration {
         .on('beneficiary_categories')
         .columns(['beneficiary_id', 'code'])
         .unique()
+        .execute();
+
+      // Substring search on names: every 1- and 2-character piece of the simplified name points at the
+      // person, so 建国 finds 张建国 through an index (trigram indexes find nothing below 3 characters).
+      await db.schema
+        .createTable('beneficiary_name_grams')
+        .addColumn('gram', 'text', (c) => c.notNull())
+        .addColumn('district_path', pathType, (c) => c.notNull())
+        .addColumn('beneficiary_id', 'text', (c) => c.notNull().references('beneficiaries.id').onDelete('cascade'))
+        .addColumn('org_path', pathType, (c) => c.notNull())
+        .addPrimaryKeyConstraint('beneficiary_name_grams_pk', ['gram', 'district_path', 'beneficiary_id'])
+        .modifyEnd(dialect === 'sqlite' ? sql`WITHOUT ROWID` : sql``)
+        .execute();
+      await db.schema
+        .createIndex('beneficiary_name_grams_person')
+        .on('beneficiary_name_grams')
+        .column('beneficiary_id')
         .execute();
 
       // 迁移: a person registered in another district moves by request, accepted by the receiver.

@@ -139,3 +139,14 @@ describe('contracts', () => {
     expect(res.headers['x-frame-options']).toBeTruthy();
   });
 });
+
+describe('NUL characters', () => {
+  it('are refused in query strings and bodies on every dialect, with a Chinese problem', async () => {
+    const auditor = await signedIn(env.app, 'auditor', '10.2.0.7');
+    const q = await auditor.get('/api/v1/audit?action=%00');
+    expect(q.statusCode).toBe(400);
+    expect(q.json().detail).toMatch(/空字符/);
+    const b = await admin.post('/api/v1/orgs', { parentId, name: 'a\u0000b', type: 'department' });
+    expect(b.statusCode).toBe(400);
+  });
+});

@@ -3,6 +3,7 @@ export const serverMessages = {
   // errors
   'error.badRequest': '请求有误',
   'error.validation': '提交的数据不符合要求',
+  'error.nulCharacter': '提交的内容含有不可见的空字符，请删除后重试',
   'error.malformedJson': '请求内容不是有效的 JSON',
   'error.unsupportedMediaType': '不支持的内容类型，请以 JSON 提交',
   'error.bodyTooLarge': '提交的内容过大（上限 {limit}）',

@@ -126,6 +126,9 @@ export function installAccessPipeline(
   });
 
   app.addHook('preValidation', async (req: FastifyRequest, reply: FastifyReply) => {
+    // NUL cannot be stored in PostgreSQL text and has no place in any field: refused for every route
+    if (containsNul(req.query) || containsNul(req.body))
+      return sendProblem(reply, 400, 'validation_failed', 'error.nulCharacter');
     const access = req.routeOptions.config?.access;
     if (!access || access.public || !access.target || !req.actor) return;
     const id = (req.params as { id?: unknown }).id;
@@ -136,4 +139,11 @@ export function installAccessPipeline(
   });
 
   return table;
+}
+
+function containsNul(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (depth > 20 || v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return false;
+  for (const [k, x] of Object.entries(v)) if (k.includes('\u0000') || containsNul(x, depth + 1)) return true;
+  return false;
 }

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { CampaignsService, campaignsModule } from './modules/campaigns/campaigns.module.js';
 import { registerHealth } from './modules/health/health.routes.js';
 import { honoursRoutes } from './modules/honours/honours.routes.js';
 import { HonoursService } from './modules/honours/honours.service.js';
@@ -78,6 +79,7 @@ export interface App {
     merges: MergesService;
     notifications: NotificationsService;
     needs: NeedsService;
+    campaigns: CampaignsService;
     visits: VisitsModule;
   };
 }
@@ -150,6 +152,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
     merges: new MergesService(p),
     notifications,
     needs: new NeedsService(p, notifications),
+    campaigns: new CampaignsService(p, notifications),
   };
   const jobs = new Jobs(p, app.log);
   jobs.register(
@@ -165,7 +168,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
       jobs,
     ),
   );
-  const visits = new VisitsModule(p, jobs);
+  const visits = new VisitsModule(p, jobs, services.campaigns.metrics);
   const db = p.handle.db;
   /**
    * The modules, in order: each brings its routes and the resolvers of its `:id` target kinds.
@@ -200,6 +203,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
       targets: { job: async (scope, id) => !!(await jobs.get(scope, id)) },
     },
     needsModule(p, services.needs),
+    campaignsModule(p, services.campaigns),
     { routes: visits.routes, targets: visits.targets },
   ];
   const targets = new Map<string, TargetResolver>(modules.flatMap((m) => Object.entries(m.targets ?? {})));

@@ -6,6 +6,7 @@ import { ROLES, type Role } from '@shuangyong/shared';
 import { buildApp } from './app.js';
 import { backup, restore } from './cli/backup.js';
 import { importFile } from './modules/registry/import-cli.js';
+import { seedSyntheticVisits } from './modules/visits/synthetic.js';
 import { hashPassword } from './platform/auth/password.js';
 import { type Config, loadConfig } from './platform/config.js';
 import { createPlatform, type Platform } from './platform/context.js';
@@ -21,6 +22,7 @@ const HELP = `shuangyong — 双拥工作平台
   migrate                                               执行数据库迁移
   seed --demo                                           生成演示城市（克拉玛依市）与演示账号
   seed --synthetic --beneficiaries N [--seed S]         生成 N 名模拟优抚对象（可复现）
+  seed --synthetic --visits N [--seed S]                在模拟优抚对象上生成 N 条模拟走访记录
   user create --username U --display-name N --org-path P --role R [--role R2]
                                                         新建用户（密码取自环境变量 SY_PASSWORD）
   import beneficiaries FILE [--org CODE] [--dry-run] [--json]
@@ -97,6 +99,7 @@ export async function main(argv: string[]): Promise<number> {
       demo: { type: 'boolean' },
       synthetic: { type: 'boolean' },
       beneficiaries: { type: 'string' },
+      visits: { type: 'string' },
       seed: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
@@ -131,6 +134,30 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       });
     case 'seed':
+      if (values.synthetic && values.visits !== undefined) {
+        const visits = Number(values.visits);
+        const people = values.beneficiaries === undefined ? 0 : Number(values.beneficiaries);
+        if (!Number.isInteger(visits) || visits < 1 || !Number.isInteger(people) || people < 0) {
+          process.stderr.write('需要 --visits N（正整数）\n');
+          return 2;
+        }
+        return withPlatform(config, async (p) => {
+          if (await isEmpty(p)) await seedDemo(p);
+          const started = Date.now();
+          const seed = values.seed ? Number(values.seed) : undefined;
+          if (people) await seedSynthetic(p, { count: people, seed });
+          const r = await seedSyntheticVisits(p, {
+            count: visits,
+            seed,
+            onProgress: (done, total) => process.stderr.write(`\r已生成走访 ${done}/${total}`),
+          });
+          process.stderr.write('\n');
+          process.stdout.write(
+            `已生成 ${r.created} 条模拟走访记录（${r.targets} 个对象，工作部署 ${r.campaignId}），用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒\n`,
+          );
+          return 0;
+        });
+      }
       if (values.synthetic) {
         const count = Number(values.beneficiaries);
         if (!Number.isInteger(count) || count < 1) {

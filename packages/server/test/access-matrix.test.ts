@@ -93,7 +93,92 @@ beforeAll(async () => {
   });
   const merge = await dsz.post(`/api/v1/beneficiaries/${person.json().id}/merge`, { mergedId: second.json().id });
   expect(merge.statusCode).toBe(200);
+  // needs of 独山子区 (a family's need recorded by its staff) and a notification of its staff member
+  const needBody = { title: '矩阵问题', description: '家属就医需要协调', category: 'medical', orgId: community };
+  const need = await dsz.post('/api/v1/needs', needBody);
+  expect(need.statusCode).toBe(201);
+  const declined = await dsz.post('/api/v1/needs', needBody);
+  const city = new Client(env.app, '10.7.1.2');
+  await city.login('city');
+  const decline = await city.post(`/api/v1/needs/${declined.json().id}/decline`, { version: 1, reason: '重复提交' });
+  expect(decline.statusCode).toBe(200);
+  const notice = await env.p.handle.db
+    .selectFrom('notifications')
+    .select('id')
+    .where('user_id', '=', await userId(env.p, 'dsz'))
+    .executeTakeFirstOrThrow();
+  // 走访慰问: a confirmed plan of 独山子区, a visit to one of its targets, a photo of it
+  const visitPlan = await dsz.post('/api/v1/visit-plans', {
+    campaignId: 'matrix',
+    title: '矩阵走访',
+    rules: [{ categories: ['martyr_survivor'] }],
+  });
+  expect(visitPlan.statusCode).toBe(201);
+  await dsz.post(`/api/v1/visit-plans/${visitPlan.json().id}/confirm`, { version: 1 });
+  const visitTarget = (await dsz.get(`/api/v1/visit-plans/${visitPlan.json().id}/targets`)).json().items[0];
+  const visit = await dsz.post('/api/v1/visits', {
+    clientKey: '0190a0a0-0000-7000-8000-000000000001',
+    targetId: visitTarget.id,
+    visitedAt: new Date(Date.now() - 60_000).toISOString(),
+    visitors: { staff: ['矩阵干部'] },
+    cashFen: 10_000,
+  });
+  expect(visit.statusCode).toBe(201);
+  const visitPhoto = await dsz.request(
+    'POST',
+    `/api/v1/visits/${visit.json().id}/photos`,
+    Buffer.from([0xff, 0xd8, 0xff, 0xda, 0, 2, 1, 2, 0xff, 0xd9]),
+    { 'content-type': 'image/jpeg' },
+  );
+  expect(visitPhoto.statusCode).toBe(201);
+  // 工作部署: a campaign issued to 独山子区 only, its report file, an inspection with a rectification item
+  const dszOrg = await orgId(env.p, '650200/650202/');
+  const issued = await city.post('/api/v1/campaigns', {
+    title: '矩阵工作部署',
+    issuers: ['克拉玛依市退役军人事务局'],
+    items: [
+      {
+        ordinal: 1,
+        title: '矩阵事项',
+        tasks: [{ title: '矩阵任务', deadline: '2030-01-20', assignTo: { orgIds: [dszOrg] } }],
+      },
+    ],
+  });
+  expect(issued.statusCode).toBe(201);
+  await city.post(`/api/v1/campaigns/${issued.json().id}/actions`, { version: 1, action: 'issue' });
+  const campaignTask = issued.json().items[0].tasks[0];
+  const assignmentId = campaignTask.assignments[0].id;
+  const campaignFile = await dsz.request(
+    'POST',
+    `/api/v1/assignments/${assignmentId}/files?fileName=m.pdf`,
+    Buffer.from('%PDF-1.4 matrix'),
+    { 'content-type': 'application/octet-stream' },
+  );
+  expect(campaignFile.statusCode).toBe(201);
+  const inspection = await city.post(`/api/v1/campaigns/${issued.json().id}/inspections`, {
+    orgId: dszOrg,
+    inspectedOn: '2030-01-10',
+    inspectors: '矩阵督导组',
+    findings: '矩阵问题',
+    rectifications: [{ description: '矩阵整改' }],
+  });
+  expect(inspection.statusCode).toBe(201);
+  const campaignFixtures = {
+    campaign: issued.json().id,
+    task: campaignTask.id,
+    assignment: assignmentId,
+    campaignFile: campaignFile.json().id,
+    inspection: inspection.json().id,
+    rectification: inspection.json().rectifications[0].id,
+  };
   foreign = {
+    ...campaignFixtures,
+    visitPlan: visitPlan.json().id,
+    visitTarget: visitTarget.id,
+    visit: visit.json().id,
+    visitPhoto: visitPhoto.json().id,
+    need: need.json().id,
+    notification: notice.id,
     merge: merge.json().id,
     job: upload.json().id,
     household: householdId,

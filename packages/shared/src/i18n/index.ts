@@ -1,10 +1,27 @@
+import { campaignsMessages } from './campaigns.zh-CN.js';
 import { filesMessages } from './files.zh-CN.js';
+import { needsMessages } from './needs.zh-CN.js';
 import { registryMessages } from './registry.zh-CN.js';
 import { serverMessages } from './server.zh-CN.js';
+import { visitsMessages } from './visits.zh-CN.js';
 import { webMessages } from './web.zh-CN.js';
+import { webCampaignsMessages } from './web-campaigns.zh-CN.js';
+import { webNeedsMessages } from './web-needs.zh-CN.js';
+import { webVisitsMessages } from './web-visits.zh-CN.js';
 
 /** The zh-CN catalogue: every user-facing string of server and web app. */
-export const zhCN = { ...serverMessages, ...registryMessages, ...filesMessages, ...webMessages } as const;
+export const zhCN = {
+  ...serverMessages,
+  ...registryMessages,
+  ...filesMessages,
+  ...webMessages,
+  ...needsMessages,
+  ...webNeedsMessages,
+  ...visitsMessages,
+  ...webVisitsMessages,
+  ...campaignsMessages,
+  ...webCampaignsMessages,
+} as const;
 export type MessageKey = keyof typeof zhCN;
 
 /** Looks up a message and fills `{name}` placeholders. Unknown keys come back as the key. */

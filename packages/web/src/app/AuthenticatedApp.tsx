@@ -34,6 +34,39 @@ const HouseholdsPage = lazy(() =>
 const HouseholdPage = lazy(() =>
   import('../modules/honours/HouseholdPage').then((m) => ({ default: m.HouseholdPage })),
 );
+const NeedsPage = lazy(() => import('../modules/needs/NeedsPage').then((m) => ({ default: m.NeedsPage })));
+const NeedFormPage = lazy(() => import('../modules/needs/NeedFormPage').then((m) => ({ default: m.NeedFormPage })));
+const NeedDetailPage = lazy(() =>
+  import('../modules/needs/NeedDetailPage').then((m) => ({ default: m.NeedDetailPage })),
+);
+const NeedStatsPage = lazy(() => import('../modules/needs/NeedStatsPage').then((m) => ({ default: m.NeedStatsPage })));
+const NotificationsPage = lazy(() =>
+  import('../modules/needs/NotificationsPage').then((m) => ({ default: m.NotificationsPage })),
+);
+const VisitPlansPage = lazy(() => import('../modules/visits/PlansPage').then((m) => ({ default: m.PlansPage })));
+const VisitPlanPage = lazy(() => import('../modules/visits/PlanPage').then((m) => ({ default: m.PlanPage })));
+const VisitFormPage = lazy(() => import('../modules/visits/VisitFormPage').then((m) => ({ default: m.VisitFormPage })));
+const VisitCoveragePage = lazy(() =>
+  import('../modules/visits/CoveragePage').then((m) => ({ default: m.CoveragePage })),
+);
+const CampaignsPage = lazy(() =>
+  import('../modules/campaigns/CampaignsPage').then((m) => ({ default: m.CampaignsPage })),
+);
+const CampaignWizardPage = lazy(() =>
+  import('../modules/campaigns/CampaignWizardPage').then((m) => ({ default: m.CampaignWizardPage })),
+);
+const CampaignDetailPage = lazy(() =>
+  import('../modules/campaigns/CampaignDetailPage').then((m) => ({ default: m.CampaignDetailPage })),
+);
+const CampaignDashboardPage = lazy(() =>
+  import('../modules/campaigns/CampaignDashboardPage').then((m) => ({ default: m.CampaignDashboardPage })),
+);
+const CampaignTasksPage = lazy(() =>
+  import('../modules/campaigns/MyTasksPage').then((m) => ({ default: m.MyTasksPage })),
+);
+const AssignmentPage = lazy(() =>
+  import('../modules/campaigns/AssignmentPage').then((m) => ({ default: m.AssignmentPage })),
+);
 const AccountPage = lazy(() => import('../modules/account/AccountPage').then((m) => ({ default: m.AccountPage })));
 const ChangePasswordRequiredPage = lazy(() =>
   import('../modules/account/ForcedPages').then((m) => ({ default: m.ChangePasswordRequiredPage })),
@@ -83,6 +116,25 @@ export default function AuthenticatedApp() {
         <Route path="transfers" element={<Guard permission="beneficiary:read" page={<TransfersPage />} />} />
         <Route path="households" element={<Guard permission={HOUSEHOLD_READERS} page={<HouseholdsPage />} />} />
         <Route path="households/:id" element={<Guard permission={HOUSEHOLD_READERS} page={<HouseholdPage />} />} />
+        <Route path="visits" element={<Guard permission="visit:read" page={<VisitPlansPage />} />} />
+        <Route path="visits/plans/:id" element={<Guard permission="visit:read" page={<VisitPlanPage />} />} />
+        <Route path="visits/record" element={<Guard permission="visit:write" page={<VisitFormPage />} />} />
+        <Route path="visits/coverage" element={<Guard permission="visit:read" page={<VisitCoveragePage />} />} />
+        <Route path="needs" element={<Guard permission="need:read" page={<NeedsPage />} />} />
+        <Route path="needs/new" element={<Guard permission="need:create" page={<NeedFormPage />} />} />
+        <Route path="needs/:id" element={<Guard permission="need:read" page={<NeedDetailPage />} />} />
+        <Route path="needs-inbox" element={<Guard permission="need:handle" page={<NeedsPage key="inbox" inbox />} />} />
+        <Route path="need-stats" element={<Guard permission="need:read" page={<NeedStatsPage />} />} />
+        <Route path="campaigns" element={<Guard permission="campaign:read" page={<CampaignsPage />} />} />
+        <Route path="campaigns/new" element={<Guard permission="campaign:manage" page={<CampaignWizardPage />} />} />
+        <Route path="campaigns/:id" element={<Guard permission="campaign:read" page={<CampaignDetailPage />} />} />
+        <Route
+          path="campaigns/:id/dashboard"
+          element={<Guard permission="campaign:read" page={<CampaignDashboardPage />} />}
+        />
+        <Route path="campaign-tasks" element={<Guard permission="campaign:read" page={<CampaignTasksPage />} />} />
+        <Route path="assignments/:id" element={<Guard permission="campaign:read" page={<AssignmentPage />} />} />
+        <Route path="notifications" element={<NotificationsPage />} />
         <Route path="account" element={<AccountPage />} />
         {/* after a forced flow is done, its page leads to 首页 */}
         <Route path={CHANGE_PASSWORD_PATH.slice(1)} element={<Navigate to="/" replace />} />

@@ -12,7 +12,10 @@ import type { VisitCoverageTable } from './visits.schema.js';
  * dashboard sums a few hundred rows instead of scanning visits. `rebuildCoverage` recomputes them
  * from the base tables (after bulk loads, and in the test that checks the two agree).
  */
-export type CoverageDims = Pick<VisitCoverageTable, 'campaign_id' | 'plan_id' | 'team_id' | 'category' | 'org_id' | 'org_path'>;
+export type CoverageDims = Pick<
+  VisitCoverageTable,
+  'campaign_id' | 'plan_id' | 'team_id' | 'category' | 'org_id' | 'org_path'
+>;
 export interface CoverageDelta {
   planned?: number;
   visited?: number;
@@ -136,7 +139,15 @@ export async function readCoverage(db: Queryable, scope: Scope, campaignId: stri
   const sorted = (m: Map<string, CoverageCell>) => [...m.values()].sort((a, b) => a.key.localeCompare(b.key));
   return {
     campaignId,
-    total: total.get('total') ?? { key: 'total', label: '合计', planned: 0, visited: 0, visits: 0, cashFen: 0, goodsFen: 0 },
+    total: total.get('total') ?? {
+      key: 'total',
+      label: '合计',
+      planned: 0,
+      visited: 0,
+      visits: 0,
+      cashFen: 0,
+      goodsFen: 0,
+    },
     byCategory: sorted(byCategory),
     byDistrict: sorted(byDistrict),
     byStreet: sorted(byStreet),
@@ -145,33 +156,41 @@ export async function readCoverage(db: Queryable, scope: Scope, campaignId: stri
 }
 
 /**
- * Campaign task metrics (issue 4's MetricProvider shape: `{ key, label, compute(orgPath, campaignId) }`),
- * computed from the counters so a district's task progress fills itself.
+ * Campaign task metrics in the campaigns module's MetricProvider shape
+ * (`{ key, label, compute(db, orgPath, campaignId) }`), computed from the coverage counters so a
+ * district's task progress fills itself. Registered with the campaigns' registry by VisitsModule.
  */
 export interface VisitMetricProvider {
   key: string;
   label: string;
-  compute(orgPath: string, campaignId: string): Promise<number>;
+  compute(db: Queryable, orgPath: string, campaignId: string): Promise<number>;
 }
 
-export function visitMetricProviders(db: Queryable): VisitMetricProvider[] {
-  const sum = async (orgPath: string, campaignId: string) => {
-    const rows = await coverageRows(db, { kind: 'all' }, campaignId, undefined, orgPath);
-    return rows.reduce(
-      (a, r) => ({ planned: a.planned + Number(r.planned), visited: a.visited + Number(r.visited) }),
-      { planned: 0, visited: 0 },
-    );
-  };
-  return [
-    { key: 'visits.planned', label: '应走访户数', compute: async (o, c) => (await sum(o, c)).planned },
-    { key: 'visits.visited', label: '已走访户数', compute: async (o, c) => (await sum(o, c)).visited },
-    {
-      key: 'visits.coverage_percent',
-      label: '走访覆盖率（%）',
-      compute: async (o, c) => {
-        const s = await sum(o, c);
-        return s.planned ? Math.round((s.visited * 1000) / s.planned) / 10 : 0;
-      },
-    },
-  ];
+async function sumCoverage(db: Queryable, orgPath: string, campaignId: string) {
+  const rows = await coverageRows(db, { kind: 'all' }, campaignId, undefined, orgPath);
+  return rows.reduce((a, r) => ({ planned: a.planned + Number(r.planned), visited: a.visited + Number(r.visited) }), {
+    planned: 0,
+    visited: 0,
+  });
 }
+
+export const VISIT_METRICS: readonly VisitMetricProvider[] = [
+  {
+    key: 'visits.planned',
+    label: '应走访对象（户/个）',
+    compute: async (db, o, c) => (await sumCoverage(db, o, c)).planned,
+  },
+  {
+    key: 'visits.visited',
+    label: '已走访对象（户/个）',
+    compute: async (db, o, c) => (await sumCoverage(db, o, c)).visited,
+  },
+  {
+    key: 'visits.coverage_percent',
+    label: '走访覆盖率（%）',
+    compute: async (db, o, c) => {
+      const s = await sumCoverage(db, o, c);
+      return s.planned ? Math.round((s.visited * 1000) / s.planned) / 10 : 0;
+    },
+  },
+];

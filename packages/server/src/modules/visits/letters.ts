@@ -40,7 +40,8 @@ const FONT = { ascii: 'FangSong', eastAsia: '仿宋', hAnsi: 'FangSong' };
 export async function letterDocx(template: string, d: LetterData): Promise<Buffer> {
   const salutation = mergeTemplate(t('visits.letter.salutation'), d);
   const body = mergeTemplate(template, d).split(/\n+/);
-  const run = (text: string, extra: Record<string, unknown> = {}) => new TextRun({ text, font: FONT, size: 32, ...extra });
+  const run = (text: string, extra: Record<string, unknown> = {}) =>
+    new TextRun({ text, font: FONT, size: 32, ...extra });
   const doc = new Document({
     creator: d.sender,
     title: t('visits.letter.title'),
@@ -50,7 +51,9 @@ export async function letterDocx(template: string, d: LetterData): Promise<Buffe
           new Paragraph({
             alignment: AlignmentType.CENTER,
             spacing: { after: 400 },
-            children: [run(t('visits.letter.title'), { bold: true, size: 44, font: { eastAsia: '宋体', ascii: 'SimSun' } })],
+            children: [
+              run(t('visits.letter.title'), { bold: true, size: 44, font: { eastAsia: '宋体', ascii: 'SimSun' } }),
+            ],
           }),
           new Paragraph({ spacing: { after: 200 }, children: [run(salutation)] }),
           ...body.map((p) => new Paragraph({ indent: { firstLine: 640 }, spacing: { line: 560 }, children: [run(p)] })),
@@ -114,7 +117,13 @@ export class LettersJob implements JobHandler {
         .execute();
       if (!rows.length) break;
       for (const r of rows) {
-        const data = await letterDocx(template, { name: r.name, kind: r.kind, sender: plan.org_name, occasion: plan.title, date });
+        const data = await letterDocx(template, {
+          name: r.name,
+          kind: r.kind,
+          sender: plan.org_name,
+          occasion: plan.title,
+          date,
+        });
         let file = `${r.name.replace(/[\\/:*?"<>|]/g, '_')}.docx`;
         if (used.has(file)) file = `${r.name}-${r.id.slice(-6)}.docx`;
         used.add(file);

@@ -46,7 +46,11 @@ export class MoneyService {
           .set({ ...values, version: old.version + 1 })
           .where('campaign_id', '=', body.campaignId)
           .execute();
-      else await trx.insertInto('visit_caps').values({ campaign_id: body.campaignId, ...values, version: 1 }).execute();
+      else
+        await trx
+          .insertInto('visit_caps')
+          .values({ campaign_id: body.campaignId, ...values, version: 1 })
+          .execute();
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'visit_caps.set',
         entityType: 'campaign',
@@ -117,7 +121,18 @@ export class MoneyService {
   /** Spending per district (from the coverage counters) and per budget line against its budget. */
   async spending(ctx: RequestCtx, campaignId: string) {
     const rows = await coverageRows(this.db, ctx.actor.scope, campaignId);
-    const byOrg = new Map<string, { key: string; label: string; planned: number; visited: number; visits: number; cashFen: number; goodsFen: number }>();
+    const byOrg = new Map<
+      string,
+      {
+        key: string;
+        label: string;
+        planned: number;
+        visited: number;
+        visits: number;
+        cashFen: number;
+        goodsFen: number;
+      }
+    >();
     for (const r of rows) {
       const key = pathPrefix(r.org_path, 2) ?? r.org_path;
       const c = byOrg.get(key) ?? { key, label: key, planned: 0, visited: 0, visits: 0, cashFen: 0, goodsFen: 0 };

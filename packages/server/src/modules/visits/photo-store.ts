@@ -27,7 +27,9 @@ export class PhotoStore {
 
   async add(ctx: RequestCtx, visitId: string, data: Buffer) {
     if (data.length > MAX_PHOTO_BYTES)
-      throw new AppError(413, 'photo_too_large', 'visits.photoTooLarge', { limit: `${MAX_PHOTO_BYTES / 1024 / 1024} MB` });
+      throw new AppError(413, 'photo_too_large', 'visits.photoTooLarge', {
+        limit: `${MAX_PHOTO_BYTES / 1024 / 1024} MB`,
+      });
     let stripped: ReturnType<typeof stripMetadata>;
     try {
       stripped = stripMetadata(data);

@@ -60,7 +60,12 @@ export function plansRoutes(plans: PlansService, teams: TeamsService, jobs: Jobs
       '/visit-plans/:id',
       {
         config: { access: { permission: 'visit:read', ...plan } },
-        schema: { tags, summary: '走访计划详情（规则、命中数、慰问标准）', params: idParams, response: { 200: visitPlanSchema } },
+        schema: {
+          tags,
+          summary: '走访计划详情（规则、命中数、慰问标准）',
+          params: idParams,
+          response: { 200: visitPlanSchema },
+        },
       },
       async (req) => plans.view(ctxOf(req), req.params.id),
     );
@@ -177,7 +182,12 @@ export function plansRoutes(plans: PlansService, teams: TeamsService, jobs: Jobs
       '/visit-plans/:id/groups',
       {
         config: { access: { permission: 'visit:read', ...plan } },
-        schema: { tags, summary: '按街道分组（独山子区单独安排行程）', params: idParams, response: { 200: visitGroupList } },
+        schema: {
+          tags,
+          summary: '按街道分组（独山子区单独安排行程）',
+          params: idParams,
+          response: { 200: visitGroupList },
+        },
       },
       async (req) => teams.groups(ctxOf(req), req.params.id),
     );

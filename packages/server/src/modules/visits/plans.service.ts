@@ -18,6 +18,7 @@ import { AppError, badRequest, conflict, notFound, versionConflict } from '../..
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { orgsRepo } from '../orgs/orgs.repo.js';
 import { bumpCoverage } from './coverage.js';
+import { addManualTarget } from './manual-targets.js';
 import { evaluateRules, localToday, type Reason, ruleLabel, type SavedRule } from './rules.js';
 import { toCaps, toTargets } from './views.js';
 import { parseJson, TARGET_SCOPE, visitsRepo } from './visits.repo.js';
@@ -99,7 +100,7 @@ export class PlansService {
       let orgName: string | undefined;
       if (r.orgId) {
         const org = await orgsRepo.get(trx, ctx.actor.scope, r.orgId);
-        if (!org || !org.path.startsWith(planPath)) throw badRequest('rule_org_outside', 'visits.ruleOrgOutside');
+        if (!org?.path.startsWith(planPath)) throw badRequest('rule_org_outside', 'visits.ruleOrgOutside');
         path = org.path;
         orgName = org.name;
       }
@@ -109,7 +110,12 @@ export class PlansService {
   }
 
   /** Re-evaluates the rules of a draft plan: rule targets are replaced, hand-entered ones kept. */
-  private async evaluate(trx: Tx, ctx: RequestCtx, plan: { id: string; campaign_id: string; org_path: string }, rules: VisitRule[]) {
+  private async evaluate(
+    trx: Tx,
+    ctx: RequestCtx,
+    plan: { id: string; campaign_id: string; org_path: string },
+    rules: VisitRule[],
+  ) {
     const prepared = await this.prepareRules(trx, ctx, plan.org_path, rules);
     const { candidates, matched } = await evaluateRules(trx, prepared, this.today());
     await trx.deleteFrom('visit_targets').where('plan_id', '=', plan.id).where('manual', '=', 0).execute();
@@ -159,7 +165,8 @@ export class PlansService {
       version: 1,
       created_at: now,
     }));
-    for (let i = 0; i < rows.length; i += 5000) await bulkInsert(this.p.handle, 'visit_targets', rows.slice(i, i + 5000), trx);
+    for (let i = 0; i < rows.length; i += 5000)
+      await bulkInsert(this.p.handle, 'visit_targets', rows.slice(i, i + 5000), trx);
     const stored: StoredRule[] = prepared.map(({ rule }) => ({ ...rule, matched: matched[rule.id] ?? 0 }));
     return { stored, count: rows.length + manual.length };
   }
@@ -236,105 +243,7 @@ export class PlansService {
   }
 
   async addTarget(ctx: RequestCtx, planId: string, body: z.infer<typeof addVisitTargetBody>) {
-    const id = await this.db.transaction().execute(async (trx) => {
-      const plan = await this.loadPlan(trx, ctx, planId);
-      if (plan.status !== 'draft') throw conflict('plan_not_draft', 'visits.planNotDraft');
-      let key = `manual:${uuidv7()}`;
-      let orgId = plan.org_id;
-      let orgPath = plan.org_path;
-      let name = body.name ?? '';
-      let householdId: string | null = null;
-      let unitOrgId: string | null = null;
-      let oldest = '9999-12-31';
-      let alone = 1;
-      if (body.kind === 'household') {
-        const h = await trx
-          .selectFrom('households as h')
-          .select(['h.id', 'h.org_id', 'h.org_path'])
-          .where('h.id', '=', body.householdId!)
-          .where((eb) => scopeWhere(eb, ctx.actor.scope, { path: 'h.org_path', orgId: 'h.org_id' }))
-          .executeTakeFirst();
-        if (!h || !h.org_path.startsWith(plan.org_path)) throw notFound();
-        const members = await trx
-          .selectFrom('beneficiaries')
-          .select(['name', 'birth_date'])
-          .where('household_id', '=', h.id)
-          .where('status', '=', 'active')
-          .orderBy('birth_date')
-          .execute();
-        key = h.id;
-        householdId = h.id;
-        orgId = h.org_id;
-        orgPath = h.org_path;
-        name = body.name ?? members[0]?.name ?? name;
-        oldest = members[0]?.birth_date ?? oldest;
-        alone = members.length === 1 ? 0 : 1;
-      } else if (body.unitOrgId) {
-        const unit = await trx.selectFrom('orgs').select(['id', 'name', 'side']).where('id', '=', body.unitOrgId).executeTakeFirst();
-        if (!unit || unit.side !== 'military') throw badRequest('unit_not_found', 'visits.unitNotFound');
-        unitOrgId = unit.id;
-        orgId = unit.id; // the unit's liaison sees visits to the unit and its families
-        if (body.kind === 'unit') key = `org:${unit.id}`;
-        name = body.name ?? unit.name;
-      }
-      const dup = await trx
-        .selectFrom('visit_targets')
-        .select('id')
-        .where('plan_id', '=', planId)
-        .where('target_key', '=', key)
-        .executeTakeFirst();
-      if (dup) throw conflict('target_exists', 'visits.targetExists');
-      const id = uuidv7();
-      const reason: Reason = {
-        ruleId: 'manual',
-        label: t('visits.rule.manual'),
-        detail: t('visits.rule.manualDetail', { user: ctx.actor.displayName }),
-      };
-      await trx
-        .insertInto('visit_targets')
-        .values({
-          id,
-          plan_id: planId,
-          campaign_id: plan.campaign_id,
-          org_id: orgId,
-          org_path: orgPath,
-          kind: body.kind,
-          target_key: key,
-          household_id: householdId,
-          unit_org_id: unitOrgId,
-          name,
-          category: body.kind === 'household' ? 'household' : body.kind,
-          reasons: JSON.stringify([reason]),
-          manual: 1,
-          note: body.note ?? null,
-          oldest_birth: oldest,
-          priority_rank: alone,
-          team_id: '',
-          planned_date: null,
-          status: 'draft',
-          owner_key: null,
-          excluded_by: null,
-          visit_count: 0,
-          cash_fen: 0,
-          goods_fen: 0,
-          last_visit_at: null,
-          version: 1,
-          created_at: nowIso(),
-        })
-        .execute();
-      await trx
-        .updateTable('visit_plans')
-        .set((eb) => ({ target_count: eb('target_count', '+', 1), updated_at: nowIso() }))
-        .where('id', '=', planId)
-        .execute();
-      await this.p.audit.append(trx, auditActorOf(ctx), {
-        action: 'visit_target.add',
-        entityType: 'visit_target',
-        entityId: id,
-        changes: { plan: planId, kind: body.kind },
-      });
-      return id;
-    });
+    const id = await addManualTarget(this.p, ctx, planId, body);
     const rows = await this.targetQuery(this.db, ctx, {}).where('t.id', '=', id).execute();
     return (await toTargets(this.db, rows))[0]!;
   }
@@ -383,7 +292,15 @@ export class PlansService {
       )
       .innerJoin('visit_plans as op', 'op.id', 'o.plan_id')
       .innerJoin('orgs as oo', 'oo.id', 'op.org_id')
-      .select(['t.id', 't.name', 'op.id as plan_id', 'op.title', 'oo.name as org_name', 'op.status', 'o.status as other_status'])
+      .select([
+        't.id',
+        't.name',
+        'op.id as plan_id',
+        'op.title',
+        'oo.name as org_name',
+        'op.status',
+        'o.status as other_status',
+      ])
       .where('t.plan_id', '=', planId)
       .where('o.plan_id', '<>', planId)
       .where('o.status', '<>', 'excluded')
@@ -422,9 +339,15 @@ export class PlansService {
         .where('o.status', '=', 'planned')
         .execute();
       if (taken.length && !body.dropConflicts)
-        throw new AppError(409, 'plan_conflicts', 'visits.planConflicts', { count: taken.length }, {
-          errors: taken.slice(0, 50).map((x) => ({ path: x.id, message: x.name })),
-        });
+        throw new AppError(
+          409,
+          'plan_conflicts',
+          'visits.planConflicts',
+          { count: taken.length },
+          {
+            errors: taken.slice(0, 50).map((x) => ({ path: x.id, message: x.name })),
+          },
+        );
       for (const x of taken)
         await trx
           .updateTable('visit_targets')

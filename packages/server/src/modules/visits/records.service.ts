@@ -223,7 +223,11 @@ export class RecordsService {
       const v = await visitsRepo.visit(trx, ctx.actor.scope, id);
       if (!v) throw notFound();
       if (v.version !== body.version) throw versionConflict();
-      const target = (await trx.selectFrom('visit_targets').selectAll().where('id', '=', v.target_id).executeTakeFirst())!;
+      const target = (await trx
+        .selectFrom('visit_targets')
+        .selectAll()
+        .where('id', '=', v.target_id)
+        .executeTakeFirst())!;
       const visitedAt = body.visitedAt ? this.checkTime(body.visitedAt) : v.visited_at;
       const cashFen = body.cashFen ?? v.cash_fen;
       const goods = body.goods ?? (JSON.parse(v.goods) as { quantity: number; valueFen: number }[]);
@@ -240,7 +244,11 @@ export class RecordsService {
       });
       const approval = warnings.filter((w) => w.level === 'approval').map((w) => w.message);
       const amountsChanged = cashFen !== v.cash_fen || goodsFen !== v.goods_fen;
-      const status = !approval.length ? 'none' : amountsChanged || v.approval_status === 'none' ? 'pending' : v.approval_status;
+      const status = !approval.length
+        ? 'none'
+        : amountsChanged || v.approval_status === 'none'
+          ? 'pending'
+          : v.approval_status;
       const set = {
         visited_at: visitedAt,
         visitors: body.visitors ? JSON.stringify(body.visitors) : v.visitors,
@@ -258,16 +266,30 @@ export class RecordsService {
         version: v.version + 1,
         updated_at: nowIso(),
       };
-      const res = await trx.updateTable('visits').set(set).where('id', '=', id).where('version', '=', v.version).executeTakeFirst();
+      const res = await trx
+        .updateTable('visits')
+        .set(set)
+        .where('id', '=', id)
+        .where('version', '=', v.version)
+        .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
-      await this.moveTotals(trx, target, { count: 0, cash: cashFen - v.cash_fen, goods: goodsFen - v.goods_fen, at: visitedAt });
+      await this.moveTotals(trx, target, {
+        count: 0,
+        cash: cashFen - v.cash_fen,
+        goods: goodsFen - v.goods_fen,
+        at: visitedAt,
+      });
       if (v.budget_line_id) await this.spend(trx, v.budget_line_id, -(v.cash_fen + v.goods_fen));
       if (line) await this.spend(trx, line.id, cashFen + goodsFen);
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'visit.update',
         entityType: 'visit',
         entityId: id,
-        changes: { cash_fen: [v.cash_fen, cashFen], goods_fen: [v.goods_fen, goodsFen], approval: [v.approval_status, status] },
+        changes: {
+          cash_fen: [v.cash_fen, cashFen],
+          goods_fen: [v.goods_fen, goodsFen],
+          approval: [v.approval_status, status],
+        },
       });
       return this.view(ctx, id, trx, warnings);
     });

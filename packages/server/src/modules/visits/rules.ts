@@ -29,8 +29,7 @@ export interface Candidate {
 export type SavedRule = VisitRule & { id: string; label: string };
 
 export function categoryLabel(code: string): string {
-  for (const key of [`category.${code}`, `visits.kind.${code}`])
-    if (hasMessage(key)) return t(key);
+  for (const key of [`category.${code}`, `visits.kind.${code}`]) if (hasMessage(key)) return t(key);
   if (code === 'merit_citation') return t('visits.rule.merit', { year: '' }).trim();
   return code;
 }

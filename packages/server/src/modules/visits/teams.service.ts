@@ -25,7 +25,12 @@ export class TeamsService {
   async list(ctx: RequestCtx, planId: string, db: Queryable = this.db) {
     const plan = await visitsRepo.plan(db, ctx.actor.scope, planId);
     if (!plan) throw notFound();
-    const teams = await db.selectFrom('visit_teams').selectAll().where('plan_id', '=', planId).orderBy('created_at').execute();
+    const teams = await db
+      .selectFrom('visit_teams')
+      .selectAll()
+      .where('plan_id', '=', planId)
+      .orderBy('created_at')
+      .execute();
     const counts = await db
       .selectFrom('visit_targets')
       .select(['team_id'])
@@ -109,7 +114,13 @@ export class TeamsService {
       const plannedDate = body.plannedDate ?? team?.planned_date ?? null;
       for (const r of rows) {
         if (r.status === 'planned' && r.team_id !== teamId) {
-          const d = { campaign_id: r.campaign_id, plan_id: r.plan_id, category: r.category, org_id: r.org_id, org_path: r.org_path };
+          const d = {
+            campaign_id: r.campaign_id,
+            plan_id: r.plan_id,
+            category: r.category,
+            org_id: r.org_id,
+            org_path: r.org_path,
+          };
           const moved = {
             planned: 1,
             visited: r.visit_count > 0 ? 1 : 0,
@@ -151,7 +162,17 @@ export class TeamsService {
       .execute();
     const paths = rows.flatMap((r) => [pathPrefix(r.org_path, 2), pathPrefix(r.org_path, 3)]).filter((p) => !!p);
     const names = await visitsRepo.orgNamesByPath(this.db, paths as string[]);
-    const groups = new Map<string, { streetOrgId: string | null; streetName: string; districtName: string; separateTrip: boolean; targets: number; unassigned: number }>();
+    const groups = new Map<
+      string,
+      {
+        streetOrgId: string | null;
+        streetName: string;
+        districtName: string;
+        separateTrip: boolean;
+        targets: number;
+        unassigned: number;
+      }
+    >();
     for (const r of rows) {
       const street = pathPrefix(r.org_path, 3);
       const district = pathPrefix(r.org_path, 2);
@@ -163,7 +184,8 @@ export class TeamsService {
         g = {
           streetOrgId: street ? (names.get(street)?.id ?? null) : null,
           streetName: street ? (names.get(street)?.name ?? street) : t('visits.noStreet'),
-          districtName: (district ? (names.get(district)?.name ?? '') : '') + (separateTrip ? t('visits.separateTrip') : ''),
+          districtName:
+            (district ? (names.get(district)?.name ?? '') : '') + (separateTrip ? t('visits.separateTrip') : ''),
           separateTrip,
           targets: 0,
           unassigned: 0,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Platform } from '../../platform/context.js';
 import type { TargetResolver } from '../../platform/http/pipeline.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
-import { visitMetricProviders } from './coverage.js';
+import { VISIT_METRICS, type VisitMetricProvider } from './coverage.js';
 import { LETTERS_KIND, LettersJob } from './letters.js';
 import { MoneyService } from './money.service.js';
 import { PhotoStore } from './photo-store.js';
@@ -25,16 +25,16 @@ export class VisitsModule {
   readonly photos: PhotoStore;
   readonly routes: FastifyPluginAsyncZod;
   readonly targets: Record<string, TargetResolver>;
-  readonly metrics;
 
-  constructor(p: Platform, jobs: Jobs) {
+  /** `metrics`: the campaigns module's registry, when it is there — the coverage figures tasks bind to. */
+  constructor(p: Platform, jobs: Jobs, metrics?: { register(provider: VisitMetricProvider): void }) {
     const db = p.handle.db;
     this.plans = new PlansService(p);
     this.teams = new TeamsService(p);
     this.records = new RecordsService(p);
     this.money = new MoneyService(p);
     this.photos = new PhotoStore(p);
-    this.metrics = visitMetricProviders(db);
+    for (const m of VISIT_METRICS) metrics?.register(m);
     jobs.register(LETTERS_KIND, new LettersJob(p, jobs));
     const deps = { p, plans: this.plans, records: this.records, money: this.money, photos: this.photos, jobs };
     this.routes = async (app) => {

@@ -25,6 +25,7 @@ import {
   visitTargetPage,
 } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
@@ -38,6 +39,7 @@ import type { RecordsService } from './records.service.js';
 import { visitsRepo } from './visits.repo.js';
 
 const tags = ['走访慰问：走访记录与覆盖'];
+const photoQuery = z.strictObject({ thumb: z.enum(['0', '1']).optional() });
 const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export interface VisitsDeps {
@@ -60,7 +62,12 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       '/visit-targets',
       {
         config: { access: { permission: 'visit:read' } },
-        schema: { tags, summary: '可走访对象（本辖区、已确认名单）', querystring: visitTargetListQuery, response: { 200: visitTargetPage } },
+        schema: {
+          tags,
+          summary: '可走访对象（本辖区、已确认名单）',
+          querystring: visitTargetListQuery,
+          response: { 200: visitTargetPage },
+        },
       },
       async (req) => plans.targets(ctxOf(req), req.query),
     );
@@ -87,7 +94,10 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
           occasion: plan.title,
           date: letterDate(p),
         });
-        return reply.type(DOCX).header('content-disposition', attachment(`${t('visits.letter.title')}.docx`)).send(data);
+        return reply
+          .type(DOCX)
+          .header('content-disposition', attachment(`${t('visits.letter.title')}.docx`))
+          .send(data);
       },
     );
 
@@ -100,7 +110,8 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       async (req, reply) => {
         const job = await jobs.get(ctxOf(req).actor.scope, req.params.id);
         const file = jobs.artefact(req.params.id, 'letters.zip');
-        if (job?.kind !== LETTERS_KIND || !fs.existsSync(file)) throw new AppError(404, 'not_found', 'visits.noLetter');
+        if (job?.kind !== LETTERS_KIND || !fs.existsSync(file))
+          throw new AppError(409, 'letters_not_ready', 'visits.noLetter');
         return reply
           .type('application/zip')
           .header('content-disposition', attachment(`${t('visits.letter.zipName')}.zip`))
@@ -138,7 +149,12 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       '/visits/check',
       {
         config: { access: { permission: 'visit:write' } },
-        schema: { tags, summary: '按慰问标准检查金额（录入时提示）', body: capCheckBody, response: { 200: capCheckResult } },
+        schema: {
+          tags,
+          summary: '按慰问标准检查金额（录入时提示）',
+          body: capCheckBody,
+          response: { 200: capCheckResult },
+        },
       },
       async (req) => records.check(ctxOf(req), req.body),
     );
@@ -171,7 +187,13 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       '/visits/:id/approval',
       {
         config: { access: { permission: 'visit:approve', target: 'visit' } },
-        schema: { tags, summary: '审批超标准的走访记录', params: idParams, body: approveVisitBody, response: { 200: visitSchema } },
+        schema: {
+          tags,
+          summary: '审批超标准的走访记录',
+          params: idParams,
+          body: approveVisitBody,
+          response: { 200: visitSchema },
+        },
       },
       async (req) => records.approve(ctxOf(req), req.params.id, req.body),
     );
@@ -180,8 +202,16 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       '/visits/:id/photos',
       {
         bodyLimit: MAX_PHOTO_BYTES + 1,
-        config: { access: { permission: 'visit:write', target: 'visit' }, rateLimit: { max: 60, timeWindow: '1 minute' } },
-        schema: { tags, summary: '上传照片（JPEG/PNG，去除 EXIF、GPS 等元数据）', params: idParams, response: { 201: visitPhotoSchema } },
+        config: {
+          access: { permission: 'visit:write', target: 'visit' },
+          rateLimit: { max: 60, timeWindow: '1 minute' },
+        },
+        schema: {
+          tags,
+          summary: '上传照片（JPEG/PNG，去除 EXIF、GPS 等元数据）',
+          params: idParams,
+          response: { 201: visitPhotoSchema },
+        },
       },
       async (req, reply) => {
         const data = req.body as unknown;
@@ -194,10 +224,10 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       '/visit-photos/:id',
       {
         config: { access: { permission: 'visit:read', target: 'visitPhoto' } },
-        schema: { tags, summary: '查看照片（?thumb=1 取缩略图）', params: idParams },
+        schema: { tags, summary: '查看照片（?thumb=1 取缩略图）', params: idParams, querystring: photoQuery },
       },
       async (req, reply) => {
-        const thumb = (req.query as { thumb?: string }).thumb === '1';
+        const thumb = req.query.thumb === '1';
         const { row, file } = await photos.get(ctxOf(req), req.params.id, thumb);
         return reply
           .type(row.content_type)
@@ -211,7 +241,12 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       '/visit-coverage',
       {
         config: { access: { permission: 'visit:read' } },
-        schema: { tags, summary: '走访覆盖：按类别、区、街道、小组的应走访与已走访', querystring: coverageQuery, response: { 200: coverageSchema } },
+        schema: {
+          tags,
+          summary: '走访覆盖：按类别、区、街道、小组的应走访与已走访',
+          querystring: coverageQuery,
+          response: { 200: coverageSchema },
+        },
       },
       async (req) => readCoverage(p.handle.db, ctxOf(req).actor.scope, req.query.campaignId, req.query.planId),
     );
@@ -220,7 +255,12 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       '/visit-coverage/unvisited',
       {
         config: { access: { permission: 'visit:read' } },
-        schema: { tags, summary: '尚未走访的重点对象（独居、年长者优先）', querystring: unvisitedQuery, response: { 200: visitTargetPage } },
+        schema: {
+          tags,
+          summary: '尚未走访的重点对象（独居、年长者优先）',
+          querystring: unvisitedQuery,
+          response: { 200: visitTargetPage },
+        },
       },
       async (req) => money.unvisited(ctxOf(req), req.query),
     );
@@ -229,7 +269,12 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       '/visit-spending',
       {
         config: { access: { permission: 'visit:read' } },
-        schema: { tags, summary: '慰问金和慰问品支出：按单位、按经费科目对比预算', querystring: campaignQuery, response: { 200: spendingSchema } },
+        schema: {
+          tags,
+          summary: '慰问金和慰问品支出：按单位、按经费科目对比预算',
+          querystring: campaignQuery,
+          response: { 200: spendingSchema },
+        },
       },
       async (req) => money.spending(ctxOf(req), req.query.campaignId),
     );
@@ -238,7 +283,12 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       '/visit-caps',
       {
         config: { access: { permission: 'visit:read' } },
-        schema: { tags, summary: '慰问标准（每次、每个对象的上限）', querystring: campaignQuery, response: { 200: visitCapsSchema.nullable() } },
+        schema: {
+          tags,
+          summary: '慰问标准（每次、每个对象的上限）',
+          querystring: campaignQuery,
+          response: { 200: visitCapsSchema.nullable() },
+        },
       },
       async (req) => money.caps(req.query.campaignId),
     );
@@ -265,7 +315,12 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       '/visit-budget-lines',
       {
         config: { access: { permission: 'visit:approve' } },
-        schema: { tags, summary: '新建经费科目（预算，分）', body: createBudgetLineBody, response: { 201: budgetLineSchema } },
+        schema: {
+          tags,
+          summary: '新建经费科目（预算，分）',
+          body: createBudgetLineBody,
+          response: { 201: budgetLineSchema },
+        },
       },
       async (req, reply) => reply.code(201).send(await money.createBudgetLine(ctxOf(req), req.body)),
     );

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, login, type Running, shot, start } from './harness.js';
+
+const enabled = browserAvailable();
+let run: Running;
+const CAMPAIGN = 'e2e-spring';
+
+beforeAll(async () => {
+  if (enabled) run = await start();
+});
+afterAll(async () => run?.stop());
+
+/** A valid GB 11643 number for the fixture person. */
+function idNumber(first17: string): string {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((n, c, i) => n + Number(c) * w[i]!, 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+describe.runIf(enabled)('走访慰问 in Chromium', () => {
+  it('klmy builds a plan from a rule, records a visit offline at phone width, and sees coverage move once', async () => {
+    const context = await run.browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    await login(page, run.base, 'klmy');
+    await page.getByTestId('header-user').waitFor();
+    // a 烈士遗属 of 克拉玛依区, registered through the API as the registry pages would
+    const me = await (await page.request.get(`${run.base}/api/v1/auth/me`)).json();
+    const headers = { 'x-csrf-token': me.csrfToken };
+    const found = await page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent('友谊社区')}`);
+    const community = (await found.json()).items[0].id as string;
+    const person = await page.request.post(`${run.base}/api/v1/beneficiaries`, {
+      headers,
+      data: {
+        orgId: community,
+        name: '王秀英',
+        idNumber: idNumber('65020319400202008'),
+        categories: [{ code: 'martyr_survivor', startDate: '2000-01-01', relation: 'mother' }],
+      },
+    });
+    expect(person.status()).toBe(201);
+
+    await page.goto(`${run.base}/visits`);
+    await page.getByTestId('visit-campaign').locator('input').fill(CAMPAIGN);
+    await page.getByTestId('visit-campaign').locator('input').press('Enter');
+    await page.getByTestId('plan-title').fill('端到端春节走访');
+    await page.getByTestId('rule-categories-0').click();
+    await page.keyboard.type('烈士遗属');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('plan-create').click();
+    const targets = page.getByTestId('plan-targets');
+    await targets.getByText('王秀英').first().waitFor();
+    expect(await targets.textContent()).toContain('烈士遗属');
+    await shot(page, 'visits-plan');
+    await page.getByTestId('plan-confirm').click();
+    await page.getByText('已确认').first().waitFor();
+
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(`${run.base}/visits/record`);
+    await page.getByTestId('visit-target').click();
+    await page.keyboard.type('王秀英');
+    await page.locator('.ant-select-item-option', { hasText: '王秀英' }).first().click();
+    await page.getByTestId('visit-staff').fill('张科长');
+    await page.getByTestId('visit-cash').fill('500');
+    await context.setOffline(true);
+    await page.getByTestId('visit-save').click();
+    await page.getByTestId('visit-drafts').waitFor();
+    await shot(page, 'visits-offline-draft');
+    await context.setOffline(false);
+    await page.getByTestId('visit-drafts').waitFor({ state: 'detached', timeout: 15_000 });
+    const list = await (await page.request.get(`${run.base}/api/v1/visits?campaignId=${CAMPAIGN}`)).json();
+    expect(list.total).toBe(1);
+    expect(list.items[0]).toMatchObject({ cashFen: 50_000, targetName: '王秀英' });
+
+    await page.goto(`${run.base}/visits/coverage`);
+    await page.getByTestId('coverage-visited').getByText('1').waitFor();
+    await shot(page, 'visits-coverage-phone');
+    await context.close();
+  });
+});

@@ -1,0 +1,206 @@
+import { sql } from 'kysely';
+import type { Platform } from '../../platform/context.js';
+import { bulkInsert } from '../../platform/db/bulk.js';
+import { uuidv7 } from '../../platform/ids.js';
+import { rebuildCoverage } from './coverage.js';
+
+/** Deterministic PRNG (mulberry32), as the synthetic registry uses. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SyntheticVisitsOptions {
+  count: number;
+  campaignId?: string;
+  seed?: number;
+  batch?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const STAFF = ['张科长', '李干事', '王主任', '赵书记', '刘站长'];
+const LEADERS = ['区长', '副区长', '局长', '人武部部长'];
+const GOODS = ['米面油', '慰问品礼包', '棉被', '春联年画'];
+
+/**
+ * Visits for benchmarks over the synthetic registry: one confirmed plan per district for the
+ * campaign (its targets: every household with an active member, created on the first run), then
+ * `count` visits spread over those targets (second visits flagged), inserted in bulk. The targets'
+ * totals and the coverage counters are recomputed from the base tables at the end.
+ */
+export async function seedSyntheticVisits(p: Platform, opts: SyntheticVisitsOptions) {
+  const db = p.handle.db;
+  const campaignId = opts.campaignId ?? 'synthetic';
+  const rand = rng(opts.seed ?? 20270101);
+  const now = new Date().toISOString();
+  const districts = await db
+    .selectFrom('orgs')
+    .select(['id', 'path', 'name'])
+    .where('depth', '=', 1)
+    .where('type', '=', 'veterans_bureau')
+    .orderBy('path')
+    .execute();
+  if (!districts.length) throw new Error('no districts: run `shuangyong seed --demo` first');
+  const existing = await db
+    .selectFrom('visit_plans')
+    .select(['id', 'org_path'])
+    .where('campaign_id', '=', campaignId)
+    .execute();
+  const planOf = new Map(existing.map((x) => [x.org_path, x.id]));
+  for (const d of districts) {
+    if (planOf.has(d.path)) continue;
+    const id = uuidv7();
+    planOf.set(d.path, id);
+    await db
+      .insertInto('visit_plans')
+      .values({
+        id,
+        campaign_id: campaignId,
+        title: `${d.name}模拟走访计划`,
+        org_id: d.id,
+        org_path: d.path,
+        status: 'confirmed',
+        rules: '[]',
+        letter_template: null,
+        target_count: 0,
+        created_by: 'system',
+        confirmed_at: now,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    // every household with an active member in the district, one target each
+    await sql`
+      INSERT INTO visit_targets (id, plan_id, campaign_id, org_id, org_path, kind, target_key, household_id,
+        unit_org_id, name, category, reasons, manual, note, oldest_birth, priority_rank, team_id, planned_date,
+        status, owner_key, excluded_by, visit_count, cash_fen, goods_fen, last_visit_at, version, created_at)
+      SELECT h.id, ${id}, ${campaignId}, h.org_id, h.org_path, 'household', h.id, h.id, NULL,
+        MIN(b.name), MIN(b.categories), '[]', 0, NULL, MIN(b.birth_date),
+        CASE WHEN COUNT(*) = 1 THEN 0 ELSE 1 END, '', NULL, 'planned', ${`${campaignId}|`} || h.id, NULL,
+        0, 0, 0, NULL, 1, ${now}
+      FROM households h JOIN beneficiaries b ON b.household_id = h.id AND b.status = 'active'
+      WHERE h.org_path >= ${d.path} AND h.org_path < ${`${d.path.slice(0, -1)}0`}
+      GROUP BY h.id, h.org_id, h.org_path`.execute(db);
+  }
+  // target ids by plan, in memory as compactly as possible (10^6 targets ≈ 80 MB)
+  const ids: string[] = [];
+  const meta: { plan: string; org: string; path: string; key: string }[] = [];
+  const metaIndex = new Map<string, number>();
+  const metaOf: number[] = [];
+  let after = '';
+  for (;;) {
+    const rows = await db
+      .selectFrom('visit_targets')
+      .select(['id', 'plan_id', 'org_id', 'org_path'])
+      .where('campaign_id', '=', campaignId)
+      .where('status', '=', 'planned')
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(50_000)
+      .execute();
+    if (!rows.length) break;
+    for (const r of rows) {
+      const k = `${r.plan_id}|${r.org_id}`;
+      let m = metaIndex.get(k);
+      if (m === undefined) {
+        m = meta.length;
+        meta.push({ plan: r.plan_id, org: r.org_id, path: r.org_path, key: k });
+        metaIndex.set(k, m);
+      }
+      ids.push(r.id);
+      metaOf.push(m);
+    }
+    after = rows[rows.length - 1]!.id;
+  }
+  if (!ids.length) throw new Error('no targets: run `shuangyong seed --synthetic --beneficiaries N` first');
+  // random-order secondary indexes are rebuilt once after the load (a sort) instead of being
+  // updated row by row; the definitions are those of migration 0005_visits
+  const LOAD_INDEXES: [string, string[]][] = [
+    ['visits_target', ['target_id']],
+    ['visits_key', ['campaign_id', 'target_key']],
+    ['visits_path', ['org_path', 'campaign_id', 'visited_at']],
+  ];
+  for (const [name] of LOAD_INDEXES) await db.schema.dropIndex(name).ifExists().execute();
+  const seen = new Uint8Array(ids.length);
+  const batch = opts.batch ?? 10_000;
+  const base = Date.now() - 30 * 86_400_000;
+  let done = 0;
+  while (done < opts.count) {
+    const n = Math.min(batch, opts.count - done);
+    const rows: Record<string, unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      const ti = Math.floor(rand() * ids.length);
+      const m = meta[metaOf[ti]!]!;
+      const cash = [20_000, 30_000, 50_000, 80_000][Math.floor(rand() * 4)]!;
+      const goodsFen = Math.floor(rand() * 4) * 5_000;
+      const at = new Date(base + Math.floor(rand() * 30 * 86_400_000)).toISOString();
+      rows.push({
+        id: uuidv7(),
+        client_key: uuidv7(),
+        target_id: ids[ti],
+        target_key: ids[ti],
+        plan_id: m.plan,
+        campaign_id: campaignId,
+        org_id: m.org,
+        org_path: m.path,
+        visited_at: at,
+        visitors: JSON.stringify({
+          staff: [STAFF[Math.floor(rand() * STAFF.length)]],
+          leaders: [LEADERS[Math.floor(rand() * LEADERS.length)]],
+        }),
+        cash_fen: cash,
+        goods: goodsFen
+          ? JSON.stringify([{ item: GOODS[Math.floor(rand() * GOODS.length)], quantity: 1, valueFen: goodsFen }])
+          : '[]',
+        goods_fen: goodsFen,
+        budget_line_id: null,
+        needs_text: null,
+        notes: null,
+        acknowledged: 1,
+        acknowledged_by: null,
+        repeat_visit: seen[ti] ? 1 : 0,
+        approval_status: 'none',
+        approval_reasons: null,
+        approved_by: null,
+        approved_at: null,
+        approval_note: null,
+        created_by: 'system',
+        version: 1,
+        created_at: at,
+        updated_at: at,
+      });
+      seen[ti] = 1;
+    }
+    await bulkInsert(p.handle, 'visits', rows);
+    done += n;
+    opts.onProgress?.(done, opts.count);
+  }
+  for (const [name, columns] of LOAD_INDEXES) await db.schema.createIndex(name).on('visits').columns(columns).execute();
+  // the targets' maintained totals and the coverage counters, recomputed from the visits
+  await db.transaction().execute(async (trx) => {
+    await sql`
+      UPDATE visit_targets SET
+        visit_count = COALESCE((SELECT COUNT(*) FROM visits v WHERE v.target_id = visit_targets.id), 0),
+        cash_fen = COALESCE((SELECT SUM(cash_fen) FROM visits v WHERE v.target_id = visit_targets.id), 0),
+        goods_fen = COALESCE((SELECT SUM(goods_fen) FROM visits v WHERE v.target_id = visit_targets.id), 0),
+        last_visit_at = (SELECT MAX(visited_at) FROM visits v WHERE v.target_id = visit_targets.id)
+      WHERE campaign_id = ${campaignId}`.execute(trx);
+    await sql`
+      UPDATE visit_plans SET target_count = (SELECT COUNT(*) FROM visit_targets t WHERE t.plan_id = visit_plans.id)
+      WHERE campaign_id = ${campaignId}`.execute(trx);
+    await rebuildCoverage(trx, campaignId);
+  });
+  await p.audit.event(
+    db,
+    { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null },
+    { action: 'seed.synthetic_visits', changes: { visits: opts.count, campaign: campaignId, targets: ids.length } },
+  );
+  return { created: done, targets: ids.length, campaignId };
+}

@@ -1,0 +1,214 @@
+import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
+import type { NeedPriority, NeedStatus, NeedTag } from '@shuangyong/shared';
+import { Button, Card, Flex, Input, Select, Switch, Table, type TableColumnsType, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import type { Page } from '../../api/client';
+import { useCan } from '../../app/auth';
+import { DocTitle } from '../../app/DocTitle';
+import { t } from '../../i18n';
+import { formatDateTime } from '../../lib/format';
+import { useIsMobile } from '../../lib/useIsMobile';
+import { type NeedListItem, type NeedQuery, needsApi } from './api';
+import {
+  CampaignTags,
+  NeedStatusTag,
+  PRIORITY_OPTIONS,
+  PriorityTag,
+  STATUS_OPTIONS,
+  TAG_OPTIONS,
+  useCategories,
+} from './labels';
+import styles from './needs.module.css';
+
+/**
+ * `/needs`: the cases the caller sees (a unit its own, a department what is assigned to it, a
+ * district its area, the city all). `/needs-inbox`: a department's open cases, nearest deadline first.
+ */
+export function NeedsPage({ inbox = false }: { inbox?: boolean }) {
+  const can = useCan();
+  const navigate = useNavigate();
+  const isMobile = useIsMobile();
+  const { categories, labelOf } = useCategories();
+  const initial: NeedQuery = inbox
+    ? { page: 1, pageSize: 20, inbox: 'true', open: 'true', sort: 'deadline', order: 'asc' }
+    : { page: 1, pageSize: 20 };
+  const [query, setQuery] = useState<NeedQuery>(initial);
+  const [data, setData] = useState<Page<NeedListItem> | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [exporting, setExporting] = useState(false);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      setData(await needsApi.list(query));
+    } catch {
+      setData(null);
+    } finally {
+      setLoading(false);
+    }
+  }, [query]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const update = (patch: Partial<NeedQuery>) => setQuery((q) => ({ ...q, page: 1, ...patch }));
+  const title = inbox ? t('needs.inboxTitle') : t('needs.title');
+
+  const columns: TableColumnsType<NeedListItem> = [
+    {
+      title: t('needs.col.title'),
+      dataIndex: 'title',
+      fixed: isMobile ? undefined : 'left',
+      render: (v: string, n) => (
+        <Link to={`/needs/${n.id}`} data-testid="need-row" data-id={n.id}>
+          {v}
+        </Link>
+      ),
+    },
+    { title: t('needs.col.category'), dataIndex: 'category', render: (v: string) => labelOf(v) },
+    {
+      title: t('needs.col.priority'),
+      dataIndex: 'priority',
+      render: (v: NeedPriority) => <PriorityTag priority={v} />,
+    },
+    { title: t('needs.col.status'), dataIndex: 'status', render: (v: NeedStatus) => <NeedStatusTag status={v} /> },
+    { title: t('needs.col.org'), dataIndex: 'orgName' },
+    { title: t('needs.col.lead'), dataIndex: 'leadOrgName', render: (v: string | null) => v ?? '—' },
+    {
+      title: t('needs.col.deadline'),
+      dataIndex: 'deadline',
+      render: (v: string | null, n) =>
+        v ? (
+          <span className={n.overdue ? styles.overdue : undefined}>
+            {v}
+            {n.overdue ? ` ${t('needs.overdue')}` : ''}
+          </span>
+        ) : (
+          '—'
+        ),
+    },
+    { title: t('needs.col.tags'), dataIndex: 'tags', render: (v: NeedTag[]) => <CampaignTags tags={v} /> },
+    { title: t('needs.col.rating'), dataIndex: 'rating', render: (v: number | null) => (v ? '★'.repeat(v) : '—') },
+    { title: t('needs.col.createdAt'), dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
+  ];
+
+  async function exportList() {
+    setExporting(true);
+    try {
+      const { page: _p, pageSize: _s, ...filters } = query;
+      await needsApi.exportList(filters);
+    } catch {
+      // reported by the API layer
+    } finally {
+      setExporting(false);
+    }
+  }
+
+  return (
+    <Card
+      title={title}
+      styles={{ body: { padding: isMobile ? 12 : 24 } }}
+      extra={
+        <Flex gap={8}>
+          <Button
+            icon={<DownloadOutlined />}
+            loading={exporting}
+            onClick={() => void exportList()}
+            data-testid="needs-export"
+          >
+            {t('needs.export')}
+          </Button>
+          {can('need:create') && !inbox && (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => navigate('/needs/new')}
+              data-testid="needs-create"
+            >
+              {t('needs.create')}
+            </Button>
+          )}
+        </Flex>
+      }
+    >
+      <DocTitle title={title} />
+      {inbox && <Typography.Paragraph type="secondary">{t('needs.inboxHint')}</Typography.Paragraph>}
+      <Flex wrap gap={8} className={styles.toolbar}>
+        <Input.Search
+          allowClear
+          className={styles.search}
+          placeholder={t('needs.search')}
+          onSearch={(q) => update({ q: q.trim() || undefined })}
+          data-testid="needs-search"
+        />
+        <Select
+          allowClear
+          className={styles.filter}
+          options={STATUS_OPTIONS}
+          placeholder={t('needs.filterStatus')}
+          value={query.status}
+          onChange={(status?: NeedStatus) => update({ status })}
+          data-testid="needs-filter-status"
+        />
+        <Select
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          className={styles.filter}
+          options={categories.map((c) => ({ value: c.code, label: c.label }))}
+          placeholder={t('needs.filterCategory')}
+          value={query.category}
+          onChange={(category?: string) => update({ category })}
+          data-testid="needs-filter-category"
+        />
+        <Select
+          allowClear
+          className={styles.filter}
+          options={PRIORITY_OPTIONS}
+          placeholder={t('needs.filterPriority')}
+          value={query.priority}
+          onChange={(priority?: NeedPriority) => update({ priority })}
+          data-testid="needs-filter-priority"
+        />
+        <Select
+          allowClear
+          className={styles.filter}
+          options={TAG_OPTIONS}
+          placeholder={t('needs.filterTag')}
+          value={query.tag}
+          onChange={(tag?: NeedTag) => update({ tag })}
+          data-testid="needs-filter-tag"
+        />
+        <Flex align="center" gap={6}>
+          <Switch
+            size="small"
+            checked={query.overdue === 'true'}
+            onChange={(on) => update({ overdue: on ? 'true' : undefined })}
+            data-testid="needs-filter-overdue"
+          />
+          {t('needs.filterOverdue')}
+        </Flex>
+      </Flex>
+      <Table<NeedListItem>
+        rowKey="id"
+        size={isMobile ? 'small' : 'middle'}
+        columns={columns}
+        dataSource={data?.items ?? []}
+        loading={loading}
+        scroll={{ x: 'max-content' }}
+        className={styles.table}
+        data-testid="needs-table"
+        pagination={{
+          current: query.page,
+          pageSize: query.pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: !isMobile,
+          simple: isMobile,
+          showTotal: (total) => t('web.total', { total }),
+          onChange: (page, pageSize) => setQuery((s) => ({ ...s, page: pageSize === s.pageSize ? page : 1, pageSize })),
+        }}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,92 @@
+import type { CoverageCell, VisitTarget } from '@shuangyong/shared';
+import { Button, Card, Input, Progress, Space, Statistic, Table, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { t } from '../../i18n';
+import { formatFen } from '../../lib/money';
+import { type Coverage, currentCampaign, setCurrentCampaign, visitsApi } from './api';
+import styles from './visits.module.css';
+
+const rate = (c: CoverageCell) => (c.planned ? Math.round((c.visited * 1000) / c.planned) / 10 : 0);
+
+function CellTable({ title, rows, testId }: { title: string; rows: CoverageCell[]; testId: string }) {
+  return (
+    <Card size="small" title={title} data-testid={testId}>
+      <Table
+        size="small"
+        rowKey="key"
+        pagination={false}
+        dataSource={rows}
+        columns={[
+          { title: '', dataIndex: 'label' },
+          { title: t('web.visits.planned'), dataIndex: 'planned', align: 'right' },
+          { title: t('web.visits.visited'), dataIndex: 'visited', align: 'right' },
+          { title: t('web.visits.rate'), render: (_, c) => <Progress percent={rate(c)} size="small" /> },
+        ]}
+      />
+    </Card>
+  );
+}
+
+/** Coverage of a campaign: planned vs visited from the maintained counters, and who is still waiting. */
+export function CoveragePage() {
+  const [campaignId, setCampaignId] = useState(currentCampaign());
+  const [cov, setCov] = useState<Coverage | null>(null);
+  const [unvisited, setUnvisited] = useState<VisitTarget[]>([]);
+  const load = useCallback(async () => {
+    setCov(await visitsApi.coverage(campaignId));
+    setUnvisited((await visitsApi.unvisited(campaignId)).items);
+  }, [campaignId]);
+  useEffect(() => {
+    load().catch(() => {});
+  }, [load]);
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space wrap>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t('web.visits.coverage')}
+        </Typography.Title>
+        <Input.Search
+          defaultValue={campaignId}
+          addonBefore={t('web.visits.campaignId')}
+          onSearch={(v) => {
+            setCurrentCampaign(v);
+            setCampaignId(v);
+          }}
+        />
+        <Button onClick={() => load()}>↻</Button>
+      </Space>
+      {cov && (
+        <>
+          <Space wrap size="large">
+            <Statistic title={t('web.visits.planned')} value={cov.total.planned} />
+            <Statistic title={t('web.visits.visited')} value={cov.total.visited} data-testid="coverage-visited" />
+            <Statistic title={t('web.visits.rate')} value={rate(cov.total)} suffix="%" />
+            <Statistic title={t('web.visits.cash')} value={formatFen(cov.total.cashFen)} />
+            <Statistic title={t('web.visits.goods')} value={formatFen(cov.total.goodsFen)} />
+          </Space>
+          <div className={styles.grid}>
+            <CellTable title={t('web.visits.byCategory')} rows={cov.byCategory} testId="coverage-category" />
+            <CellTable title={t('web.visits.byDistrict')} rows={cov.byDistrict} testId="coverage-district" />
+            <CellTable title={t('web.visits.byStreet')} rows={cov.byStreet} testId="coverage-street" />
+            <CellTable title={t('web.visits.byTeam')} rows={cov.byTeam} testId="coverage-team" />
+          </div>
+        </>
+      )}
+      <Card size="small" title={t('web.visits.unvisited')}>
+        <Table
+          size="small"
+          rowKey="id"
+          pagination={false}
+          dataSource={unvisited}
+          columns={[
+            { title: t('web.visits.target'), dataIndex: 'name' },
+            { title: t('web.visits.groups'), dataIndex: 'streetName' },
+            { title: t('web.visits.livingAlone'), render: (_, r) => (r.livesAlone ? '✓' : '') },
+            { title: t('web.visits.minAge'), dataIndex: 'oldestBirth' },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}

@@ -1,0 +1,67 @@
+import type { CoverageCell, Visit, VisitPlan, VisitTarget } from '@shuangyong/shared';
+import { api, type Page, request } from '../../api/client';
+
+export interface CapWarning {
+  code: string;
+  level: 'warning' | 'approval';
+  message: string;
+}
+export interface Coverage {
+  campaignId: string;
+  total: CoverageCell;
+  byCategory: CoverageCell[];
+  byDistrict: CoverageCell[];
+  byStreet: CoverageCell[];
+  byTeam: CoverageCell[];
+}
+export interface Team {
+  id: string;
+  name: string;
+  staff: string[];
+  leaders: string[];
+  plannedDate: string | null;
+  targets: number;
+}
+export interface Conflict {
+  targetId: string;
+  name: string;
+  otherPlanTitle: string;
+  otherOrgName: string;
+  otherStatus: string;
+}
+export type PlanListItem = Omit<VisitPlan, 'rules' | 'letterTemplate' | 'caps'>;
+
+export const visitsApi = {
+  plans: (campaignId?: string) => api.get<Page<PlanListItem>>('/visit-plans', { campaignId, pageSize: 100 }),
+  plan: (id: string) => api.get<VisitPlan>(`/visit-plans/${id}`),
+  createPlan: (body: unknown) => api.post<VisitPlan>('/visit-plans', body),
+  targets: (planId: string, page: number) =>
+    api.get<Page<VisitTarget>>(`/visit-plans/${planId}/targets`, { page, pageSize: 20 }),
+  conflicts: (planId: string) => api.get<{ items: Conflict[] }>(`/visit-plans/${planId}/conflicts`),
+  confirm: (planId: string, version: number, dropConflicts?: boolean) =>
+    api.post<VisitPlan>(`/visit-plans/${planId}/confirm`, { version, dropConflicts }),
+  teams: (planId: string) => api.get<{ items: Team[] }>(`/visit-plans/${planId}/teams`),
+  createTeam: (planId: string, body: unknown) => api.post<Team>(`/visit-plans/${planId}/teams`, body),
+  assign: (planId: string, body: unknown) => api.post<{ assigned: number }>(`/visit-plans/${planId}/assign`, body),
+  letters: (planId: string) => api.post<{ id: string }>(`/visit-plans/${planId}/letters`),
+  fieldTargets: (campaignId: string, q?: string) =>
+    api.get<Page<VisitTarget>>('/visit-targets', { campaignId, q, pageSize: 50 }),
+  check: (body: { targetId: string; cashFen: number; goodsFen: number }) =>
+    api.post<{ warnings: CapWarning[]; needsApproval: boolean }>('/visits/check', body, { quiet: true }),
+  /** Quiet: the form decides what a failure means (offline → keep the draft). */
+  record: (body: unknown) => request<Visit>('POST', '/visits', { body, quiet: true }),
+  update: (id: string, body: unknown) => request<Visit>('PATCH', `/visits/${id}`, { body, quiet: true }),
+  visit: (id: string) => api.get<Visit>(`/visits/${id}`, undefined, { quiet: true }),
+  visits: (campaignId: string) => api.get<Page<Visit>>('/visits', { campaignId, pageSize: 20 }),
+  coverage: (campaignId: string) => api.get<Coverage>('/visit-coverage', { campaignId }),
+  unvisited: (campaignId: string) =>
+    api.get<Page<VisitTarget>>('/visit-coverage/unvisited', { campaignId, pageSize: 20 }),
+};
+
+/** The campaign the pages work on, remembered per browser (until the campaigns module lands). */
+export function currentCampaign(): string {
+  return localStorage.getItem('sy.visits.campaign') ?? `spring-${new Date().getFullYear() + 1}`;
+}
+export function setCurrentCampaign(id: string): void {
+  localStorage.setItem('sy.visits.campaign', id);
+}

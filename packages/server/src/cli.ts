@@ -72,6 +72,14 @@ async function serve(config: Config): Promise<void> {
       .catch((err) => app.log.error({ err }, 'needs deadline sweep failed'));
   void sweepNeeds();
   setInterval(() => void sweepNeeds(), 15 * 60 * 1000).unref();
+  // campaigns: reminders before a task's deadline and once it is overdue, then the outbox
+  const remindCampaigns = () =>
+    services.campaigns
+      .remind()
+      .then(() => services.notifications.flush())
+      .catch((err) => app.log.error({ err }, 'campaign reminder sweep failed'));
+  void remindCampaigns();
+  setInterval(() => void remindCampaigns(), 30 * 60 * 1000).unref();
   const url = `http://localhost:${config.port}`;
   const lines = [
     '',

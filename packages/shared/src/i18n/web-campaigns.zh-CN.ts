@@ -66,6 +66,8 @@ export const webCampaignsMessages = {
   'wc.deadlineValue': '截止 {date}',
   'wc.figuresValue': '报送：{list}',
   'wc.files': '附件',
+  'wc.uploadAttachment': '上传通知附件',
+  'wc.uploaded': '已上传',
   'wc.noReminders': '暂无催办记录',
   // dashboard
   'wc.backToCampaign': '返回工作部署',

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import {
   categoryParams,
   createNeedCategoryBody,
+  type NeedStatus,
   needCategoryList,
   needCategorySchema,
   needExportQuery,
@@ -22,6 +23,7 @@ import { needsRepo } from './needs.repo.js';
 import type { NeedsService } from './needs.service.js';
 import type { NeedStatistics } from './needs.stats.js';
 import { seesMilitary } from './needs.view.js';
+import { HANDLER_ORG_TYPES } from './needs.workflow.js';
 
 const tags = ['急难愁盼统计与配置'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -82,7 +84,7 @@ export function needsReportRoutes(
           .selectFrom('orgs')
           .select(['id', 'name', 'type'])
           .where('active', '=', 1)
-          .where('type', 'in', ['department', 'veterans_bureau', 'armed_forces_department', 'military_command'])
+          .where('type', 'in', [...HANDLER_ORG_TYPES])
           .orderBy('type')
           .orderBy('path')
           .execute();
@@ -181,7 +183,7 @@ export function needsReportRoutes(
                 org: r.org_name,
                 leadOrg: r.lead_org_name,
                 deadline: r.deadline,
-                overdue: t(isOverdue(r.status as 'submitted', r.deadline, today) ? 'needExport.yes' : 'needExport.no'),
+                overdue: t(isOverdue(r.status as NeedStatus, r.deadline, today) ? 'needExport.yes' : 'needExport.no'),
                 tags: (tagMap.get(r.id) ?? []).map((x) => t(`needTag.${x}`)).join('、'),
                 createdAt: new Date(r.created_at),
                 resolvedAt: r.resolved_at ? new Date(r.resolved_at) : null,

@@ -106,21 +106,25 @@ export function needsRoutes(needs: NeedsService, notes: NeedNotes, files: NeedAt
       );
 
     action('accept', 'need:triage', '受理（按类别计算办理时限，工作日）', needNoteBody, (c, id, b) =>
-      needs.accept(c, id, b),
+      needs.workflow.accept(c, id, b),
     );
-    action('decline', 'need:triage', '退回（须说明理由）', needReasonBody, (c, id, b) => needs.decline(c, id, b));
-    action('merge', 'need:triage', '合并重复问题', needMergeBody, (c, id, b) => needs.merge(c, id, b));
-    action('assign', 'need:triage', '分派牵头部门和协办部门', needAssignBody, (c, id, b) => needs.assign(c, id, b));
-    action('start', 'need:handle', '牵头部门开始办理', needNoteBody, (c, id, b) => needs.start(c, id, b));
+    action('decline', 'need:triage', '退回（须说明理由）', needReasonBody, (c, id, b) =>
+      needs.workflow.decline(c, id, b),
+    );
+    action('merge', 'need:triage', '合并重复问题', needMergeBody, (c, id, b) => needs.workflow.merge(c, id, b));
+    action('assign', 'need:triage', '分派牵头部门和协办部门', needAssignBody, (c, id, b) =>
+      needs.workflow.assign(c, id, b),
+    );
+    action('start', 'need:handle', '牵头部门开始办理', needNoteBody, (c, id, b) => needs.workflow.start(c, id, b));
     action('resolve', 'need:handle', '办复（办理结果和佐证材料）', needResolveBody, (c, id, b) =>
-      needs.resolve(c, id, b),
+      needs.workflow.resolve(c, id, b),
     );
     action('confirm', 'need:create', '提出单位确认并评价（1—5 星）', needConfirmBody, (c, id, b) =>
-      needs.confirm(c, id, b),
+      needs.workflow.confirm(c, id, b),
     );
-    action('close', 'need:triage', '办结', needNoteBody, (c, id, b) => needs.close(c, id, b));
+    action('close', 'need:triage', '办结', needNoteBody, (c, id, b) => needs.workflow.close(c, id, b));
     action('reopen', 'need:create', '提出单位要求重新办理（仅一次，须说明理由）', needReasonBody, (c, id, b) =>
-      needs.reopen(c, id, b),
+      needs.workflow.reopen(c, id, b),
     );
 
     app.post(

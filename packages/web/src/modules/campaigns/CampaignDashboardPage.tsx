@@ -25,7 +25,7 @@ import { useBack } from '../../lib/useBack';
 import { type CampaignDashboard, campaignsApi } from './api';
 import styles from './campaigns.module.css';
 
-type Row = CampaignDashboard['rows'][number];
+type MatrixRow = CampaignDashboard['rows'][number];
 
 function Cell({ status, id, org }: { status: DisplayStatus; id: string; org: string }) {
   return (
@@ -79,7 +79,7 @@ export function CampaignDashboardPage() {
       </Card>
     );
 
-  const columns: TableColumnsType<Row> = [
+  const columns: TableColumnsType<MatrixRow> = [
     {
       title: t('wc.org'),
       dataIndex: 'orgName',
@@ -99,7 +99,7 @@ export function CampaignDashboardPage() {
           <span className={styles.muted}>{t('wc.deadlineValue', { date: tk.deadline })}</span>
         </Flex>
       ),
-      render: (_: unknown, r: Row) => {
+      render: (_: unknown, r: MatrixRow) => {
         const c = r.cells[i];
         return c ? (
           <Cell status={c.displayStatus} id={c.assignmentId} org={r.orgName} />
@@ -156,7 +156,7 @@ export function CampaignDashboardPage() {
           </span>
         ))}
       </div>
-      <Table<Row>
+      <Table<MatrixRow>
         rowKey="orgId"
         size="small"
         columns={columns}

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, UploadOutlined } from '@ant-design/icons';
 import type { CampaignAction } from '@shuangyong/shared';
 import {
   App,
@@ -14,6 +14,7 @@ import {
   Skeleton,
   Tabs,
   Typography,
+  Upload,
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -203,6 +204,17 @@ export function CampaignDetailPage() {
         )}
         {c.status !== 'draft' && (
           <Button onClick={() => void campaignsApi.exportReport(c.id)}>{t('wc.exportReport')}</Button>
+        )}
+        {manage && c.status !== 'closed' && (
+          <Upload
+            showUploadList={false}
+            beforeUpload={(file) => {
+              void run(() => campaignsApi.uploadFile(c.id, file), t('wc.uploaded'));
+              return false;
+            }}
+          >
+            <Button icon={<UploadOutlined />}>{t('wc.uploadAttachment')}</Button>
+          </Upload>
         )}
       </Flex>
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }} className={styles.toolbar}>

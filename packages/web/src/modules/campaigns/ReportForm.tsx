@@ -89,15 +89,17 @@ export function ReportForm({ a, onChange }: { a: AssignmentDetail; onChange: (ne
           </Button>
         </Upload>
         <span className={styles.muted}> {t('wc.uploadHint')}</span>
-        <List
-          size="small"
-          dataSource={a.files}
-          renderItem={(f) => (
-            <List.Item>
-              {f.name} <span className={styles.muted}>{formatSize(f.size)}</span>
-            </List.Item>
-          )}
-        />
+        {a.files.length > 0 && (
+          <List
+            size="small"
+            dataSource={a.files}
+            renderItem={(f) => (
+              <List.Item>
+                {f.name} <span className={styles.muted}>{formatSize(f.size)}</span>
+              </List.Item>
+            )}
+          />
+        )}
       </Form.Item>
       <Flex gap={8}>
         <Button loading={busy} onClick={() => save(false)} data-testid="report-save">

@@ -69,6 +69,11 @@ export const campaignsApi = {
   nudgeOverdue: (id: string) => api.post<CampaignReminder[]>(c(id, '/nudge-overdue'), {}),
   exportMatrix: (id: string) => downloadFile('GET', c(id, '/matrix.xlsx'), '完成情况.xlsx'),
   exportReport: (id: string) => downloadFile('GET', c(id, '/report.docx'), '工作情况报告.docx'),
+  uploadFile: (id: string, file: File) =>
+    request<CampaignFile>('POST', c(id, '/files'), {
+      query: { fileName: file.name },
+      raw: { body: file, contentType: 'application/octet-stream' },
+    }),
   downloadFile: (file: { id: string; name: string }) =>
     downloadFile('GET', `/campaign-files/${encodeURIComponent(file.id)}`, file.name),
   inspections: (id: string) => api.get<Inspection[]>(c(id, '/inspections')),

@@ -310,6 +310,7 @@ describe('security settings', () => {
       .selectFrom('audit_log')
       .select('changes')
       .where('action', '=', 'settings.update')
+      .orderBy('seq')
       .execute();
     expect(trail.length).toBe(2);
     expect(JSON.parse(trail[0]!.changes!)).toEqual({ maxAgeDays: [0, 90] });

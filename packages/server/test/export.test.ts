@@ -110,6 +110,7 @@ describe('bulk-extraction guard', () => {
           .selectFrom('audit_log')
           .select(['actor_name', 'changes'])
           .where('action', '=', 'security.alert')
+          .orderBy('seq')
           .execute()
       ).map((r) => ({ actor: r.actor_name, ...JSON.parse(r.changes!) }));
     const before = (await alerts()).length;

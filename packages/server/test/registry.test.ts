@@ -233,6 +233,7 @@ describe('merges', () => {
       .selectFrom('audit_log')
       .select('action')
       .where('entity_id', '=', a.id)
+      .orderBy('seq')
       .execute();
     expect(actions.map((x) => x.action)).toEqual(['beneficiary.create', 'beneficiary.merge', 'beneficiary.unmerge']);
   });

@@ -214,7 +214,10 @@ describe('reporting and review', () => {
 
   it('the issuer returns it with a reason; the district resubmits; the issuer accepts', async () => {
     const issuerView = (await city.get(`/api/v1/assignments/${id}`)).json();
-    expect(issuerView.allowed).toEqual(['accept', 'return', 'nudge']);
+    expect(issuerView.allowed).toEqual(['accept', 'return']);
+    const early = await city.post(`/api/v1/assignments/${id}/nudge`, {});
+    expect(early.statusCode).toBe(409);
+    expect(early.json().allowed).toEqual(['accept', 'return']);
     const noReason = await city.post(`/api/v1/assignments/${id}/review`, { version: a.version, decision: 'return' });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().errors[0]).toMatchObject({ path: 'body.reason', message: '退回修改须写明原因' });

@@ -114,7 +114,9 @@ export const campaignsRepo = {
       .selectAll('i')
       .select(['o.name as org_name', 'c.org_id as campaign_org_id', 'c.org_path as campaign_org_path'])
       .where('i.id', '=', id)
-      .where((eb) => eb.or([scopeWhere(eb, scope, ISSUER), scopeWhere(eb, scope, { path: 'i.org_path', orgId: 'i.org_id' })]))
+      .where((eb) =>
+        eb.or([scopeWhere(eb, scope, ISSUER), scopeWhere(eb, scope, { path: 'i.org_path', orgId: 'i.org_id' })]),
+      )
       .executeTakeFirst();
   },
 
@@ -125,7 +127,9 @@ export const campaignsRepo = {
       .selectAll('r')
       .select(['c.org_id as campaign_org_id', 'c.org_path as campaign_org_path', 'c.status as campaign_status'])
       .where('r.id', '=', id)
-      .where((eb) => eb.or([scopeWhere(eb, scope, ISSUER), scopeWhere(eb, scope, { path: 'r.org_path', orgId: 'r.org_id' })]))
+      .where((eb) =>
+        eb.or([scopeWhere(eb, scope, ISSUER), scopeWhere(eb, scope, { path: 'r.org_path', orgId: 'r.org_id' })]),
+      )
       .executeTakeFirst();
   },
 

@@ -18,8 +18,8 @@ import {
   addDays,
   assigneeSide,
   CAMPAIGN_FLOW,
-  campaignVisible,
   campaignsRepo,
+  campaignVisible,
   completion,
   issuerSide,
   json,
@@ -63,16 +63,15 @@ export class CampaignsCore {
         .selectFrom('campaign_assignments as a')
         .select(['a.campaign_id', 'a.status', (eb) => eb.fn.countAll().as('n')])
         .select((eb) => eb.fn.min('a.deadline').as('first'))
-        .select((eb) =>
-          eb.fn
-            .sum(eb.case().when('a.deadline', '<', day).then(1).else(0).end())
-            .as('late'),
-        )
+        .select((eb) => eb.fn.sum(eb.case().when('a.deadline', '<', day).then(1).else(0).end()).as('late'))
         .where('a.campaign_id', 'in', ids)
         .$if(scoped, (qb) => qb.where((eb) => scopeWhere(eb, scope, { path: 'a.org_path', orgId: 'a.org_id' })))
         .groupBy(['a.campaign_id', 'a.status'])
         .execute();
-    const groups = [...(own.length ? await query(own, false) : []), ...(others.length ? await query(others, true) : [])];
+    const groups = [
+      ...(own.length ? await query(own, false) : []),
+      ...(others.length ? await query(others, true) : []),
+    ];
     for (const g of groups) {
       const c = out.get(g.campaign_id) ?? { assigned: 0, accepted: 0, submitted: 0, overdue: 0, completion: 0 };
       const n = toNumber(g.n);
@@ -176,7 +175,13 @@ export class CampaignsCore {
     ]);
     const mine = assignments.filter((a) => issuer || assigneeSide(scope, a));
     const taskDtos = tasks
-      .map((tk) => this.tasks.toDto(tk, mine.filter((a) => a.task_id === tk.id), day))
+      .map((tk) =>
+        this.tasks.toDto(
+          tk,
+          mine.filter((a) => a.task_id === tk.id),
+          day,
+        ),
+      )
       .filter((tk) => issuer || tk.assignments.length > 0);
     return {
       ...this.header(c, counts.get(id), firsts.get(id)),

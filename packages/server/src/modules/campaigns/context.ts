@@ -46,8 +46,7 @@ export async function resolveAssignees(
   if (spec.groups.includes('districts'))
     add(await base().where('type', '=', 'veterans_bureau').where('depth', '=', 1).orderBy('path').execute());
   if (spec.groups.includes('units')) add(await base().where('type', '=', 'military_unit').orderBy('path').execute());
-  if (spec.groups.includes('departments'))
-    add(await base().where('type', '=', 'department').orderBy('path').execute());
+  if (spec.groups.includes('departments')) add(await base().where('type', '=', 'department').orderBy('path').execute());
   const named = [...new Set(spec.orgIds)];
   if (named.length) {
     const rows = await base().where('id', 'in', named).execute();
@@ -93,7 +92,12 @@ export async function addAssignments(
 }
 
 /** 409 with the actions the current status allows. */
-export function illegal(key: 'campaigns.illegalCampaignAction' | 'campaigns.illegalAssignmentAction', status: string, action: string, allowed: string[]) {
+export function illegal(
+  key: 'campaigns.illegalCampaignAction' | 'campaigns.illegalAssignmentAction',
+  status: string,
+  action: string,
+  allowed: string[],
+) {
   const prefix = key === 'campaigns.illegalCampaignAction' ? 'campaignStatus' : 'assignmentStatus';
   const actionPrefix = key === 'campaigns.illegalCampaignAction' ? 'campaignAction' : 'assignmentAction';
   return new AppError(

@@ -59,9 +59,11 @@ function stripPng(buf: Buffer): Buffer {
 /** The accepted type of an upload and its cleaned bytes; anything else is refused with 415. */
 export function inspectUpload(data: Buffer): { mime: string; data: Buffer } {
   if (data.length === 0) throw badRequest('file_empty', 'campaigns.fileEmpty');
-  if (data.length > MAX_FILE_BYTES) throw new AppError(413, 'file_too_large', 'campaigns.fileTooLarge', { limit: '10 MB' });
+  if (data.length > MAX_FILE_BYTES)
+    throw new AppError(413, 'file_too_large', 'campaigns.fileTooLarge', { limit: '10 MB' });
   if (data.subarray(0, 5).toString('latin1') === '%PDF-') return { mime: FILE_TYPES.pdf, data };
-  if (data.length > 8 && data.subarray(0, 8).equals(PNG_SIGNATURE)) return { mime: FILE_TYPES.png, data: stripPng(data) };
+  if (data.length > 8 && data.subarray(0, 8).equals(PNG_SIGNATURE))
+    return { mime: FILE_TYPES.png, data: stripPng(data) };
   if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return { mime: FILE_TYPES.jpeg, data: stripJpeg(data) };
   if (data.readUInt32LE(0) === 0x04034b50) {
     const names = new Set(readZipDirectory(data).entries.map((e) => e.name));
@@ -73,8 +75,11 @@ export function inspectUpload(data: Buffer): { mime: string; data: Buffer } {
 
 /** A file name as shown and offered for download: no path, no control characters, at most 120 characters. */
 export function cleanFileName(name: string | undefined): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are removed
-  const base = (name ?? '').replace(/^.*[\\/]/, '').replace(/[\u0000-\u001f<>:"|?*]/g, '').trim();
+  const base = (name ?? '')
+    .replace(/^.*[\\/]/, '')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are removed
+    .replace(/[\u0000-\u001f<>:"|?*]/g, '')
+    .trim();
   if (!base) throw badRequest('file_name', 'campaigns.fileName');
   return [...base].slice(0, 120).join('');
 }

@@ -1,4 +1,11 @@
-import type { addTaskBody, CampaignTask, FigureDef, RecipientGroup, taskInput, updateTaskBody } from '@shuangyong/shared';
+import type {
+  addTaskBody,
+  CampaignTask,
+  FigureDef,
+  RecipientGroup,
+  taskInput,
+  updateTaskBody,
+} from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
@@ -202,7 +209,10 @@ export class TasksService {
         action: 'campaign.task.update',
         entityType: 'campaign_task',
         entityId: taskId,
-        changes: { ...changes, ...(added || removed ? { assignments_added: added, assignments_removed: removed } : {}) },
+        changes: {
+          ...changes,
+          ...(added || removed ? { assignments_added: added, assignments_removed: removed } : {}),
+        },
       });
     });
   }

@@ -139,7 +139,7 @@ export function readHead(lines: string[]): Head {
     break;
   }
   let title: string | null = null;
-  let issuers: string[] = [];
+  const issuers: string[] = [];
   for (let i = 0; i < Math.min(4, rest.length); i++) {
     const line = flat(rest[i]!);
     if (line.length > 100) {
@@ -150,7 +150,8 @@ export function readHead(lines: string[]): Head {
       }
       break;
     }
-    if (!TITLE_WORDS.test(line) || /[：:]$/.test(line) || /[。，；]/.test(line.slice(0, -1)) || line.length > 80) continue;
+    if (!TITLE_WORDS.test(line) || /[：:]$/.test(line) || /[。，；]/.test(line.slice(0, -1)) || line.length > 80)
+      continue;
     title = rest[i]!.replace(/[。]$/, '');
     rest.splice(i, 1);
     // 发文机关标志 above the title: lines of issuer names only

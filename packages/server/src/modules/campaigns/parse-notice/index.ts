@@ -1,13 +1,5 @@
 import { t } from '@shuangyong/shared';
-import {
-  findDates,
-  issuersInText,
-  isoDate,
-  mergeNames,
-  readFoot,
-  readHead,
-  recipientsInText,
-} from './header.js';
+import { findDates, isoDate, issuersInText, mergeNames, readFoot, readHead, recipientsInText } from './header.js';
 import { CLOSING, findList, type ListItem } from './markers.js';
 import { flat, normalizeNotice } from './normalize.js';
 

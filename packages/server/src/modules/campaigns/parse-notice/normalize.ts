@@ -25,9 +25,13 @@ const CJK = `[${HAN}${CN_PUNCT}]`;
 // ---- garbled characters ----
 
 /** CP1252 renderings of the UTF-8 continuation bytes 0x80–0xBF. */
-const CONT = '[\\u0080-\\u00BF\\u20AC\\u201A\\u0192\\u201E\\u2026\\u2020\\u2021\\u02C6\\u2030\\u0160\\u2039\\u0152\\u017D\\u2018\\u2019\\u201C\\u201D\\u2022\\u2013\\u2014\\u02DC\\u2122\\u0161\\u203A\\u0153\\u017E\\u0178]';
+const CONT =
+  '[\\u0080-\\u00BF\\u20AC\\u201A\\u0192\\u201E\\u2026\\u2020\\u2021\\u02C6\\u2030\\u0160\\u2039\\u0152\\u017D\\u2018\\u2019\\u201C\\u201D\\u2022\\u2013\\u2014\\u02DC\\u2122\\u0161\\u203A\\u0153\\u017E\\u0178]';
 /** UTF-8 read as CP1252/Latin-1: "ä¸€" for 一. At least one three-byte group must be present. */
-const MOJIBAKE = new RegExp(`(?:[\\u00C2-\\u00DF]${CONT}|[\\u00E0-\\u00EF]${CONT}{2}|[\\u00F0-\\u00F4]${CONT}{3})+`, 'g');
+const MOJIBAKE = new RegExp(
+  `(?:[\\u00C2-\\u00DF]${CONT}|[\\u00E0-\\u00EF]${CONT}{2}|[\\u00F0-\\u00F4]${CONT}{3})+`,
+  'g',
+);
 const THREE_BYTE = new RegExp(`[\\u00E0-\\u00EF]${CONT}{2}`);
 const GARBLE_RUNS: RegExp[] = [
   /\uFFFD+/g,
@@ -59,6 +63,10 @@ function removeGarbled(s: string): { text: string; garbled: boolean } {
 function foldWidth(s: string): string {
   return s
     .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/「/g, '“')
+    .replace(/」/g, '”')
+    .replace(/『/g, '‘')
+    .replace(/』/g, '’')
     .replace(/\uFF61/g, '。')
     .replace(/\uFF64/g, '、')
     .replace(/\uFE50/g, ',')
@@ -86,10 +94,7 @@ export function isPinyinSyllable(token: string): boolean {
   return /^[a-z]{1,6}$/.test(bare) && SYLLABLE.test(bare);
 }
 
-const PAREN_ANNOTATION = new RegExp(
-  `(${HAN}{1,8})\\s*[(\\[]\\s*([a-z${TONED}ü1-5' ]{1,40}?)\\s*[)\\]]`,
-  'gu',
-);
+const PAREN_ANNOTATION = new RegExp(`(${HAN}{1,8})\\s*[(\\[]\\s*([a-z${TONED}ü1-5' ]{1,40}?)\\s*[)\\]]`, 'gu');
 const BARE_ANNOTATION = new RegExp(`(${HAN})([a-zü]*[${TONED}][a-zü]*)(?=${HAN}|[\\s,.;:，。、；：]|$)`, 'gu');
 
 /** Removes pinyin written after characters: 节(jié)日 → 节日, 春节(chūn jié) → 春节, 节jié日 → 节日. */

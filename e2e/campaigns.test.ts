@@ -1,0 +1,104 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SPRING_FESTIVAL } from '../packages/server/test/fixtures/notices.js';
+import { browserAvailable, login, type Running, shot, start } from './harness.js';
+
+const enabled = browserAvailable();
+let run: Running;
+let campaignUrl = '';
+
+beforeAll(async () => {
+  if (enabled) run = await start();
+});
+afterAll(async () => run?.stop());
+
+async function signedIn(username: string): Promise<Page> {
+  const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+  await login(page, run.base, username);
+  await page.getByTestId('header-user').waitFor();
+  return page;
+}
+
+/** Sets an antd DatePicker by typing the date into its input. */
+async function pickDate(page: Page, testId: string, date: string) {
+  const input = page
+    .getByTestId(testId)
+    .locator('input')
+    .or(page.locator(`input[data-testid="${testId}"]`))
+    .first();
+  await input.click();
+  await input.press('ControlOrMeta+a');
+  await input.fill(date);
+  await input.press('Enter');
+}
+
+describe.runIf(enabled)('campaigns in Chromium', () => {
+  it('the city pastes the joint notice, checks and edits the proposal, and issues it to the districts', async () => {
+    const page = await signedIn('city');
+    await page.getByTestId('nav-campaigns').click();
+    await page.getByTestId('campaign-new').click();
+    await page.getByTestId('notice-text').fill(SPRING_FESTIVAL);
+    await shot(page, 'campaign-paste');
+    await page.getByTestId('notice-parse').click();
+    await page.getByTestId('proposal-form').waitFor();
+    expect(await page.getByTestId('proposal-title').inputValue()).toBe('关于做好2025年元旦春节期间双拥工作的通知');
+    expect(await page.getByTestId('proposal-docNumber').inputValue()).toBe('克退役军人发〔2025〕3号');
+    expect(await page.locator('[data-testid^="item-card-"]').count()).toBe(4);
+    expect(await page.getByTestId('item-title-3').inputValue()).toBe('关心关爱优抚对象');
+    expect(await page.getByTestId('proposal-issuers').textContent()).toContain('克拉玛依军分区政治工作部');
+    // the issuer edits the proposal: a sharper task title and deadlines in the future
+    await page.getByTestId('task-title-0-0').fill('报送双拥宣传活动开展情况');
+    for (let i = 0; i < 4; i++) await pickDate(page, `task-deadline-${i}-0`, '2030-01-20');
+    await shot(page, 'campaign-proposal');
+    await page.getByTestId('campaign-create-issue').click();
+    const detail = page.getByTestId('campaign-detail');
+    await detail.waitFor();
+    await expect.poll(async () => detail.getAttribute('data-status')).toBe('issued');
+    campaignUrl = new URL(page.url()).pathname;
+    // every task went to the four districts
+    expect(await page.getByTestId('assignment-link').count()).toBe(16);
+    expect(await page.locator('[data-testid="assignment-link"][data-org="克拉玛依区退役军人事务局"]').count()).toBe(4);
+    await shot(page, 'campaign-issued');
+    await page.close();
+  });
+
+  it('klmy sees its tasks only and submits a report', async () => {
+    const page = await signedIn('klmy');
+    await page.getByTestId('nav-campaign-tasks').click();
+    const rows = page.getByTestId('task-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(4);
+    for (const org of await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-org'))))
+      expect(org).toBe('克拉玛依区退役军人事务局');
+    await rows.filter({ hasText: '报送双拥宣传活动开展情况' }).click();
+    await page.getByTestId('report-form').waitFor();
+    await page.getByTestId('report-narrative').fill('组织军地联谊 2 场、书画展览 1 场，走访驻区部队 3 个。');
+    await shot(page, 'campaign-report');
+    await page.getByTestId('report-submit').click();
+    await expect.poll(async () => page.getByTestId('assignment-detail').getAttribute('data-status')).toBe('submitted');
+    await page.close();
+  });
+
+  it('the city accepts the report and the matrix cell turns green', async () => {
+    const page = await signedIn('city');
+    await page.goto(`${run.base}${campaignUrl}/dashboard`);
+    const cell = page.locator('[data-testid="matrix-cell"][data-org="克拉玛依区退役军人事务局"]').first();
+    await cell.waitFor();
+    expect(await cell.getAttribute('data-status')).toBe('submitted');
+    await cell.click();
+    await page.getByTestId('review-accept').click();
+    await expect.poll(async () => page.getByTestId('assignment-detail').getAttribute('data-status')).toBe('accepted');
+    await page.goto(`${run.base}${campaignUrl}/dashboard`);
+    const accepted = page.locator('[data-testid="matrix-cell"][data-org="克拉玛依区退役军人事务局"]').first();
+    await accepted.waitFor();
+    await expect.poll(async () => accepted.getAttribute('data-status')).toBe('accepted');
+    type Styles = { getComputedStyle(el: unknown): { backgroundColor: string } };
+    const colour = await accepted
+      .locator('span')
+      .evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).backgroundColor);
+    expect(colour).toBe('rgb(82, 196, 26)');
+    expect(await page.getByTestId('ranking').textContent()).toContain('克拉玛依区退役军人事务局');
+    await shot(page, 'campaign-dashboard');
+    await page.close();
+  });
+});

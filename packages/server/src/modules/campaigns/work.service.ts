@@ -1,0 +1,407 @@
+import type {
+  AssignmentAction,
+  AssignmentDetail,
+  assignmentListQuery,
+  FigureDef,
+  reviewBody,
+  saveDraftBody,
+  submitReportBody,
+} from '@shuangyong/shared';
+import { t } from '@shuangyong/shared';
+import type { z } from 'zod';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import { bool, type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
+import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import {
+  ASSIGNMENT_FLOW,
+  assigneeSide,
+  assignmentVisible,
+  campaignsRepo,
+  displayStatus,
+  issuerSide,
+  json,
+  OPEN_STATUSES,
+} from './campaigns.repo.js';
+import { type CampaignsContext, illegal, today } from './context.js';
+import { cleanFileName, inspectUpload } from './files.js';
+import { reminderDto } from './reminders.js';
+
+type AssignmentRow = NonNullable<Awaited<ReturnType<typeof campaignsRepo.assignment>>>;
+
+/** The assignee's side of a task (save a draft, submit a report) and the issuer's review. */
+export class WorkService {
+  constructor(private readonly cx: CampaignsContext) {}
+
+  private get db() {
+    return this.cx.p.handle.db;
+  }
+
+  private async load(db: Queryable, ctx: RequestCtx, id: string): Promise<AssignmentRow> {
+    const a = await campaignsRepo.assignment(db, ctx.actor.scope, id);
+    if (!a) throw notFound();
+    return a;
+  }
+
+  /** What the caller may do with the assignment now (the web app shows exactly these buttons). */
+  allowed(ctx: RequestCtx, a: AssignmentRow): string[] {
+    const out: string[] = [];
+    if (a.campaign_status !== 'issued') return out;
+    const scope = ctx.actor.scope;
+    const perms = ctx.actor.permissions;
+    const issuer = issuerSide(scope, { org_id: a.campaign_org_id, org_path: a.campaign_org_path });
+    for (const [action, flow] of Object.entries(ASSIGNMENT_FLOW) as [
+      AssignmentAction,
+      (typeof ASSIGNMENT_FLOW)['save'],
+    ][]) {
+      if (!flow.from.includes(a.status as 'submitted')) continue;
+      const reviewing = action === 'accept' || action === 'return';
+      if (reviewing ? issuer && perms.has('campaign:manage') : assigneeSide(scope, a) && perms.has('campaign:report'))
+        out.push(action);
+    }
+    if (issuer && perms.has('campaign:manage') && OPEN_STATUSES.includes(a.status as 'returned')) out.push('nudge');
+    return out;
+  }
+
+  private refuse(a: AssignmentRow, action: AssignmentAction) {
+    return illegal(
+      'campaigns.illegalAssignmentAction',
+      a.status,
+      action,
+      Object.entries(ASSIGNMENT_FLOW)
+        .filter(([, f]) => f.from.includes(a.status as 'submitted'))
+        .map(([k]) => k),
+    );
+  }
+
+  async list(ctx: RequestCtx, q: z.infer<typeof assignmentListQuery>) {
+    const day = today(this.cx);
+    let qb = this.db
+      .selectFrom('campaign_assignments as a')
+      .innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
+      .innerJoin('campaign_tasks as tk', 'tk.id', 'a.task_id')
+      .innerJoin('orgs as o', 'o.id', 'a.org_id')
+      .where((eb) => assignmentVisible(eb, ctx.actor.scope))
+      .where('c.status', '!=', 'draft');
+    if (q.campaignId) qb = qb.where('a.campaign_id', '=', q.campaignId);
+    if (q.status === 'overdue') qb = qb.where('a.status', 'in', [...OPEN_STATUSES]).where('a.deadline', '<', day);
+    else if (q.status && OPEN_STATUSES.includes(q.status as 'returned'))
+      qb = qb.where('a.status', '=', q.status).where('a.deadline', '>=', day);
+    else if (q.status) qb = qb.where('a.status', '=', q.status);
+    const [rows, total] = await Promise.all([
+      qb
+        .select([
+          'a.id',
+          'a.campaign_id',
+          'a.task_id',
+          'a.deadline',
+          'a.org_id',
+          'a.status',
+          'a.submitted_at',
+          'a.version',
+          'c.title as campaign_title',
+          'tk.title as task_title',
+          'o.name as org_name',
+        ])
+        .orderBy('a.deadline')
+        .orderBy('a.org_path')
+        .orderBy('a.id')
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize)
+        .execute(),
+      qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        campaignId: r.campaign_id,
+        campaignTitle: r.campaign_title,
+        taskId: r.task_id,
+        taskTitle: r.task_title,
+        deadline: r.deadline,
+        orgId: r.org_id,
+        orgName: r.org_name,
+        status: r.status as 'submitted',
+        displayStatus: displayStatus(r.status, r.deadline, day),
+        submittedAt: r.submitted_at,
+        version: r.version,
+      })),
+      total: toNumber(total.n),
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  }
+
+  async detail(ctx: RequestCtx, id: string, db: Queryable = this.db): Promise<AssignmentDetail> {
+    const a = await this.load(db, ctx, id);
+    const day = today(this.cx);
+    const [task, reports, files, reminders] = await Promise.all([
+      db
+        .selectFrom('campaign_tasks as tk')
+        .innerJoin('campaign_items as it', 'it.id', 'tk.item_id')
+        .selectAll('tk')
+        .select('it.title as item_title')
+        .where('tk.id', '=', a.task_id)
+        .executeTakeFirstOrThrow(),
+      db.selectFrom('campaign_reports').selectAll().where('assignment_id', '=', id).orderBy('submitted_at').execute(),
+      db
+        .selectFrom('campaign_files')
+        .select(['id', 'file_name', 'mime', 'size', 'created_at'])
+        .where('owner_id', '=', id)
+        .orderBy('created_at')
+        .execute(),
+      db
+        .selectFrom('campaign_reminders as r')
+        .innerJoin('orgs as o', 'o.id', 'r.org_id')
+        .selectAll('r')
+        .select('o.name as org_name')
+        .where('r.assignment_id', '=', id)
+        .orderBy('r.created_at')
+        .execute(),
+    ]);
+    const fileMap = new Map(files.map((f) => [f.id, f]));
+    const provider = task.metric_key ? this.cx.metrics.get(task.metric_key) : undefined;
+    const metric = provider
+      ? { key: provider.key, label: provider.label, value: await provider.compute(db, a.org_path, a.campaign_id) }
+      : null;
+    const status = a.status as AssignmentDetail['status'];
+    return {
+      id: a.id,
+      campaign: {
+        id: a.campaign_id,
+        title: a.campaign_title,
+        status: a.campaign_status,
+        docNumber: a.campaign_doc_number,
+      },
+      task: {
+        id: task.id,
+        itemTitle: task.item_title,
+        title: task.title,
+        description: task.description,
+        deadline: a.deadline,
+        figures: json<FigureDef[]>(task.figures, []),
+        requireNarrative: bool(task.require_narrative),
+        requireAttachment: bool(task.require_attachment),
+      },
+      orgId: a.org_id,
+      orgName: a.org_name,
+      status,
+      displayStatus: displayStatus(a.status, a.deadline, day),
+      overdue: displayStatus(a.status, a.deadline, day) === 'overdue',
+      draft: json<AssignmentDetail['draft']>(a.draft, null),
+      returnReason: a.return_reason,
+      reports: reports.map((r) => ({
+        id: r.id,
+        narrative: r.narrative,
+        figures: json<Record<string, number>>(r.figures, {}),
+        files: json<string[]>(r.file_ids, [])
+          .map((fid) => fileMap.get(fid))
+          .filter((f) => !!f)
+          .map((f) => ({ id: f.id, name: f.file_name, mime: f.mime, size: f.size })),
+        submittedBy: r.submitted_by_name,
+        submittedAt: r.submitted_at,
+        late: bool(r.late),
+        review: r.review as 'accepted' | null,
+        reviewReason: r.review_reason,
+        reviewedBy: r.reviewed_by,
+        reviewedAt: r.reviewed_at,
+      })),
+      files: files.map((f) => ({ id: f.id, name: f.file_name, mime: f.mime, size: f.size, createdAt: f.created_at })),
+      metric,
+      reminders: reminders.map(reminderDto),
+      allowed: this.allowed(ctx, a),
+      version: a.version,
+    };
+  }
+
+  /** Loads for a change on the assignee's side: visible, in scope, campaign issued, right version. */
+  private async forAssignee(trx: Tx, ctx: RequestCtx, id: string, version: number, action: AssignmentAction) {
+    const a = await this.load(trx, ctx, id);
+    if (!assigneeSide(ctx.actor.scope, a)) throw notFound();
+    if (a.campaign_status !== 'issued') throw conflict('campaign_not_open', 'campaigns.notOpen');
+    if (a.version !== version) throw versionConflict();
+    if (!ASSIGNMENT_FLOW[action].from.includes(a.status as 'submitted')) throw this.refuse(a, action);
+    return a;
+  }
+
+  private async figuresOf(trx: Tx, taskId: string) {
+    const tk = await trx.selectFrom('campaign_tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
+    return { task: tk, figures: json<FigureDef[]>(tk.figures, []) };
+  }
+
+  async saveDraft(ctx: RequestCtx, id: string, body: z.infer<typeof saveDraftBody>) {
+    return this.db.transaction().execute(async (trx) => {
+      const a = await this.forAssignee(trx, ctx, id, body.version, 'save');
+      const { figures } = await this.figuresOf(trx, a.task_id);
+      const known = new Set(figures.map((f) => f.key));
+      const values = Object.fromEntries(Object.entries(body.figures ?? {}).filter(([k]) => known.has(k)));
+      const draft = { narrative: body.narrative ?? '', figures: values };
+      await trx
+        .updateTable('campaign_assignments')
+        .set({ status: 'in_progress', draft: JSON.stringify(draft), version: a.version + 1, updated_at: nowIso() })
+        .where('id', '=', id)
+        .execute();
+      await this.cx.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'campaign.report.save',
+        entityType: 'campaign_assignment',
+        entityId: id,
+        changes: { status: [a.status, 'in_progress'] },
+      });
+      return this.detail(ctx, id, trx);
+    });
+  }
+
+  /** 填报: every figure asked for, the narrative and attachments as the task requires; late is recorded. */
+  async submit(ctx: RequestCtx, id: string, body: z.infer<typeof submitReportBody>) {
+    return this.db.transaction().execute(async (trx) => {
+      const a = await this.forAssignee(trx, ctx, id, body.version, 'submit');
+      const { task, figures } = await this.figuresOf(trx, a.task_id);
+      const errors: { path: string; message: string }[] = [];
+      for (const f of figures)
+        if (body.figures[f.key] === undefined)
+          errors.push({ path: `body.figures.${f.key}`, message: t('campaigns.figureMissing', { label: f.label }) });
+      for (const k of Object.keys(body.figures))
+        if (!figures.some((f) => f.key === k))
+          errors.push({ path: `body.figures.${k}`, message: t('campaigns.figureUnknown', { key: k }) });
+      if (bool(task.require_narrative) && !body.narrative)
+        errors.push({ path: 'body.narrative', message: t('campaigns.narrativeRequired') });
+      const own = body.fileIds.length
+        ? await trx
+            .selectFrom('campaign_files')
+            .select('id')
+            .where('owner_id', '=', id)
+            .where('id', 'in', body.fileIds)
+            .execute()
+        : [];
+      if (own.length !== new Set(body.fileIds).size)
+        errors.push({ path: 'body.fileIds', message: t('campaigns.fileNotOwn') });
+      if (bool(task.require_attachment) && body.fileIds.length === 0)
+        errors.push({ path: 'body.fileIds', message: t('campaigns.attachmentRequired') });
+      if (errors.length) throw new AppError(400, 'validation_failed', 'campaigns.reportInvalid', undefined, { errors });
+      const now = nowIso();
+      const late = a.deadline < today(this.cx);
+      const reportId = uuidv7();
+      await trx
+        .insertInto('campaign_reports')
+        .values({
+          id: reportId,
+          assignment_id: id,
+          campaign_id: a.campaign_id,
+          org_path: a.org_path,
+          narrative: body.narrative,
+          figures: JSON.stringify(body.figures),
+          file_ids: JSON.stringify([...new Set(body.fileIds)]),
+          submitted_by: ctx.actor.userId,
+          submitted_by_name: ctx.actor.displayName,
+          submitted_at: now,
+          late: late ? 1 : 0,
+          review: null,
+          review_reason: null,
+          reviewed_by: null,
+          reviewed_at: null,
+        })
+        .execute();
+      await trx
+        .updateTable('campaign_assignments')
+        .set({ status: 'submitted', draft: null, submitted_at: now, version: a.version + 1, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+      await this.cx.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'campaign.report.submit',
+        entityType: 'campaign_assignment',
+        entityId: id,
+        changes: { status: [a.status, 'submitted'], report: [null, reportId], late },
+      });
+      await this.cx.notifications.notify(trx, {
+        orgIds: [a.campaign_org_id],
+        excludeUserIds: [ctx.actor.userId],
+        kind: 'campaign.submitted',
+        title: '有新的任务填报待审核',
+        body: `${a.org_name}提交了「${task.title}」的填报（${a.campaign_title}）`,
+        entityType: 'campaign_assignment',
+        entityId: id,
+      });
+      return this.detail(ctx, id, trx);
+    });
+  }
+
+  /** 审核: accept, or return for revision with a reason the assignee sees. */
+  async review(ctx: RequestCtx, id: string, body: z.infer<typeof reviewBody>) {
+    return this.db.transaction().execute(async (trx) => {
+      const a = await this.load(trx, ctx, id);
+      if (!issuerSide(ctx.actor.scope, { org_id: a.campaign_org_id, org_path: a.campaign_org_path })) throw notFound();
+      if (a.campaign_status !== 'issued') throw conflict('campaign_not_open', 'campaigns.notOpen');
+      if (a.version !== body.version) throw versionConflict();
+      const flow = ASSIGNMENT_FLOW[body.decision];
+      if (!flow.from.includes(a.status as 'submitted')) throw this.refuse(a, body.decision);
+      const now = nowIso();
+      const reason = body.decision === 'return' ? (body.reason ?? null) : null;
+      const last = await trx
+        .selectFrom('campaign_reports')
+        .select('id')
+        .where('assignment_id', '=', id)
+        .orderBy('submitted_at', 'desc')
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable('campaign_reports')
+        .set({
+          review: flow.to,
+          review_reason: reason,
+          reviewed_by: ctx.actor.displayName,
+          reviewed_at: now,
+        })
+        .where('id', '=', last.id)
+        .execute();
+      await trx
+        .updateTable('campaign_assignments')
+        .set({
+          status: flow.to,
+          return_reason: reason,
+          accepted_at: flow.to === 'accepted' ? now : null,
+          version: a.version + 1,
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .execute();
+      await this.cx.p.audit.append(trx, auditActorOf(ctx), {
+        action: `campaign.report.${body.decision}`,
+        entityType: 'campaign_assignment',
+        entityId: id,
+        changes: { status: [a.status, flow.to], ...(reason ? { reason } : {}) },
+      });
+      await this.cx.notifications.notify(trx, {
+        orgIds: [a.org_id],
+        excludeUserIds: [ctx.actor.userId],
+        kind: `campaign.${flow.to}`,
+        title: flow.to === 'accepted' ? '任务填报已通过审核' : '任务填报被退回修改',
+        body:
+          flow.to === 'accepted'
+            ? `「${a.campaign_title}」中本单位的填报已通过审核`
+            : `「${a.campaign_title}」中本单位的填报被退回：${reason}`,
+        entityType: 'campaign_assignment',
+        entityId: id,
+      });
+      return this.detail(ctx, id, trx);
+    });
+  }
+
+  /** A photo or document for the report (before it is handed in). */
+  async upload(ctx: RequestCtx, id: string, fileName: string | undefined, data: Buffer) {
+    const name = cleanFileName(fileName);
+    const upload = inspectUpload(data);
+    return this.db.transaction().execute(async (trx) => {
+      const a = await this.load(trx, ctx, id);
+      if (!assigneeSide(ctx.actor.scope, a)) throw notFound();
+      if (a.campaign_status !== 'issued') throw conflict('campaign_not_open', 'campaigns.notOpen');
+      if (!OPEN_STATUSES.includes(a.status as 'returned')) throw badRequest('report_locked', 'campaigns.reportLocked');
+      return this.cx.files.store(
+        trx,
+        ctx,
+        { campaignId: a.campaign_id, type: 'assignment', id, orgPath: a.org_path },
+        name,
+        upload,
+      );
+    });
+  }
+}

@@ -11,6 +11,7 @@ export const HOSTILE_STRINGS = [
   '\u0000',
   '\u202e反向',
   '../../../etc/passwd',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log-injection probe, literally
   '${jndi:ldap://x}',
   '{{7*7}}',
   '=cmd|/c calc!A1',

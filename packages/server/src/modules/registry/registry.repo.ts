@@ -57,11 +57,10 @@ function listQuery(db: Queryable, scope: Scope, f: ListFilter, forPage = true): 
   // (kept equal to the first two segments of org_path by every writer and by org moves), which the
   // list indexes lead with; any other scope becomes the usual path range or org filter.
   if (scope.kind === 'subtree' && isDistrictPath(scope.path)) qb = qb.where(`${t}.district_path`, '=', scope.path);
-  // biome-ignore lint/suspicious/noExplicitAny: see above
-  else
-    qb = qb.where((eb: any) =>
-      scopeWhere(eb, scope, { path: `${t}.org_path`, orgId: 'b.org_id', owner: 'b.created_by' }),
-    );
+  else {
+    const cols = { path: `${t}.org_path`, orgId: 'b.org_id', owner: 'b.created_by' };
+    qb = qb.where((eb: Parameters<typeof scopeWhere>[0]) => scopeWhere(eb, scope, cols));
+  }
   if (f.orgPath && isDistrictPath(f.orgPath)) qb = qb.where(`${t}.district_path`, '=', f.orgPath);
   else if (f.orgPath) qb = qb.where(`${t}.org_path`, '>=', f.orgPath).where(`${t}.org_path`, '<', prefixEnd(f.orgPath));
   qb = f.status ? qb.where(`${t}.status`, '=', f.status) : qb.where(`${t}.status`, 'in', [...LISTED_STATUSES]);

@@ -85,7 +85,11 @@ export function registry0002(dialect: Dialect): Migration {
         .on('beneficiaries')
         .columns(['district_path', 'name_pinyin', 'id', 'status', 'org_path'])
         .execute();
-      await db.schema.createIndex('beneficiaries_status_path').on('beneficiaries').columns(['status', 'org_path']).execute();
+      await db.schema
+        .createIndex('beneficiaries_status_path')
+        .on('beneficiaries')
+        .columns(['status', 'org_path'])
+        .execute();
       await db.schema.createIndex('beneficiaries_household').on('beneficiaries').column('household_id').execute();
       // short-name and pinyin searches: prefix ranges on these
       await db.schema.createIndex('beneficiaries_name').on('beneficiaries').columns(['name_simplified']).execute();

@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildCoverage } from '../src/modules/visits/coverage.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
@@ -318,6 +319,26 @@ describe('letters and scope', () => {
     const xml = unzip(res.rawPayload).get('word/document.xml')!.toString('utf8');
     expect(xml).toContain('尊敬的王秀英同志及家人：');
     expect(xml).toContain('克拉玛依区退役军人事务局');
+    // the same letter as PDF, with a Chinese font embedded: the name's characters are in its text map
+    const pdf = await klmy.get(`/api/v1/visit-targets/${targets.get('王秀英')!.id}/letter?format=pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const raw = pdf.rawPayload;
+    expect(raw.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(raw.toString('latin1')).toMatch(/NotoS(erif|ans)CJK/);
+    const streams: string[] = [];
+    const text = raw.toString('latin1');
+    for (let i = text.indexOf('stream'); i >= 0; i = text.indexOf('stream', i + 6)) {
+      const start = text.indexOf('\n', i) + 1;
+      const end = text.indexOf('endstream', start);
+      if (end < 0) break;
+      try {
+        streams.push(inflateSync(raw.subarray(start, end)).toString('latin1'));
+      } catch {}
+      i = end;
+    }
+    const maps = streams.join('\n').toLowerCase();
+    for (const ch of '王秀英') expect(maps).toContain(ch.codePointAt(0)!.toString(16));
     const job = await klmy.post(`/api/v1/visit-plans/${plan.id}/letters`);
     expect(job.statusCode).toBe(202);
     await env.jobs.idle();

@@ -121,6 +121,7 @@ export const serverMessages = {
   'export.reasonRequired': '导出完整个人信息须填写事由',
   'job.notFound': '未找到该任务',
   'audit.job.commit': '确认导入',
+  'audit.sealedValue': '（已加密，已变更）',
   'audit.security.alert': '批量获取个人信息告警',
   'audit.keys.rotate': '轮换加密密钥',
   'audit.seed.demo': '生成演示数据',

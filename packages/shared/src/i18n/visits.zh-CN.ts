@@ -50,6 +50,7 @@ export const visitsMessages = {
   'visits.separateTrip': '（单独安排行程）',
   'visits.citationFamily': '{member}家属',
   'visits.letter.title': '慰问信',
+  'visits.letter.fontMissing': '服务器未安装中文字体，无法生成 PDF（请安装 fonts-noto-cjk），可先下载 DOCX 版',
   'visits.letter.defaultTemplate':
     '值此{活动}之际，{慰问单位}向您和您的家人致以节日的问候和美好的祝福！感谢您和家人为国防和军队建设作出的贡献。祝您身体健康、阖家幸福、万事如意！',
   'visits.letter.salutation': '尊敬的{姓名}{称谓}：',

@@ -1,5 +1,7 @@
 /** Messages of the campaigns (工作部署) pages of the web app. Keys use the `wc.` / `nav.` prefixes. */
 export const webCampaignsMessages = {
+  'wc.file.matrix': '完成情况.xlsx',
+  'wc.file.report': '工作情况报告.docx',
   'nav.campaigns': '工作部署',
   'nav.campaignTasks': '任务填报',
   // list

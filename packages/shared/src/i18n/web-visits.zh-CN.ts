@@ -1,5 +1,8 @@
 /** Labels of the visits pages of the web app. */
 export const webVisitsMessages = {
+  'web.visits.planStatus.confirmed': '已确认',
+  'web.visits.planStatus.draft': '草稿',
+  'web.visits.lettersZip': '慰问信.zip',
   'web.visits.menu': '走访慰问',
   'web.visits.plans': '走访计划',
   'web.visits.newPlan': '新建走访计划',

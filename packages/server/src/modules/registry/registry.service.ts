@@ -30,7 +30,7 @@ const REGISTRY_ORG_TYPES = new Set(['veterans_bureau', 'service_station']);
 
 function auditMask(field: string, value: unknown) {
   if (value == null) return value;
-  return SEALED_FIELDS.has(field) ? '(已加密)' : value;
+  return SEALED_FIELDS.has(field) ? t('audit.sealedValue') : value;
 }
 
 export function invalidPerson(errors: { field: string; key: string }[]): AppError {

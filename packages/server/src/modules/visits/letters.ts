@@ -1,15 +1,17 @@
 import fs from 'node:fs';
 import { t } from '@shuangyong/shared';
 import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
+import PDFDocument from 'pdfkit';
 import type { Platform } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import { localToday } from './rules.js';
 import { ZipWriter } from './zip-writer.js';
 
 /**
  * 慰问信 from the plan's template with merge fields, as DOCX (the docx package; the font is a
- * Chinese font name the reader's Word resolves — 宋体/仿宋 ship with every Chinese Windows). PDF is
- * not produced here: no PDF library is installed (see the report of issue 5).
+ * Chinese font name the reader's Word resolves — 宋体/仿宋 ship with every Chinese Windows) and as
+ * PDF (pdfkit with the system's Noto CJK font embedded, so it prints the same everywhere).
  */
 export const LETTERS_KIND = 'visits.letters';
 export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -64,6 +66,42 @@ export async function letterDocx(template: string, d: LetterData): Promise<Buffe
     ],
   });
   return Packer.toBuffer(doc);
+}
+
+/** Chinese fonts the PDF can embed, in order of preference: [file, face in a .ttc collection]. */
+const PDF_FONTS: [string, string | undefined][] = [
+  [process.env.PDF_FONT_FILE ?? '', process.env.PDF_FONT_FACE],
+  ['/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', 'NotoSerifCJKsc-Regular'],
+  ['/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', 'NotoSansCJKsc-Regular'],
+];
+
+function pdfFont(): [string, string | undefined] {
+  const found = PDF_FONTS.find(([file]) => file && fs.existsSync(file));
+  if (!found) throw new AppError(503, 'pdf_font_missing', 'visits.letter.fontMissing');
+  return found;
+}
+
+export async function letterPdf(template: string, d: LetterData): Promise<Buffer> {
+  const [file, face] = pdfFont();
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: 90, bottom: 80, left: 80, right: 80 },
+    info: { Title: t('visits.letter.title'), Author: d.sender },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  doc.registerFont('cjk', file, face);
+  doc.font('cjk');
+  doc.fontSize(22).text(t('visits.letter.title'), { align: 'center' }).moveDown(1.2);
+  doc
+    .fontSize(14)
+    .text(mergeTemplate(t('visits.letter.salutation'), d))
+    .moveDown(0.6);
+  for (const p of mergeTemplate(template, d).split(/\n+/)) doc.text(`\u3000\u3000${p}`, { lineGap: 8 }).moveDown(0.4);
+  doc.moveDown(2).text(d.sender, { align: 'right' }).text(d.date, { align: 'right' });
+  doc.end();
+  return done;
 }
 
 export function letterDate(p: Platform): string {

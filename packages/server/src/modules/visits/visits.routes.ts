@@ -31,7 +31,7 @@ import { AppError } from '../../platform/errors.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { readCoverage } from './coverage.js';
-import { DOCX, LETTERS_KIND, letterDate, letterDocx } from './letters.js';
+import { DOCX, LETTERS_KIND, letterDate, letterDocx, letterPdf } from './letters.js';
 import type { MoneyService } from './money.service.js';
 import { MAX_PHOTO_BYTES, type PhotoStore } from './photo-store.js';
 import type { PlansService } from './plans.service.js';
@@ -76,7 +76,12 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       '/visit-targets/:id/letter',
       {
         config: { access: { permission: 'visit:read', target: 'visitTarget' } },
-        schema: { tags, summary: '下载该对象的慰问信（DOCX）', params: idParams },
+        schema: {
+          tags,
+          summary: '下载该对象的慰问信（DOCX 或 PDF）',
+          params: idParams,
+          querystring: z.strictObject({ format: z.enum(['docx', 'pdf']).default('docx') }),
+        },
       },
       async (req, reply) => {
         const ctx = ctxOf(req);
@@ -87,17 +92,19 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
           .select(['vp.title', 'vp.letter_template', 'o.name'])
           .where('vp.id', '=', target.plan_id)
           .executeTakeFirstOrThrow();
-        const data = await letterDocx(plan.letter_template ?? t('visits.letter.defaultTemplate'), {
+        const letter = {
           name: target.name,
           kind: target.kind,
           sender: plan.name,
           occasion: plan.title,
           date: letterDate(p),
-        });
+        };
+        const template = plan.letter_template ?? t('visits.letter.defaultTemplate');
+        const pdf = req.query.format === 'pdf';
         return reply
-          .type(DOCX)
-          .header('content-disposition', attachment(`${t('visits.letter.title')}.docx`))
-          .send(data);
+          .type(pdf ? 'application/pdf' : DOCX)
+          .header('content-disposition', attachment(`${t('visits.letter.title')}.${pdf ? 'pdf' : 'docx'}`))
+          .send(pdf ? await letterPdf(template, letter) : await letterDocx(template, letter));
       },
     );
 

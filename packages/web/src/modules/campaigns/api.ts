@@ -15,6 +15,7 @@ import type {
 } from '@shuangyong/shared';
 import { api, type Page, request } from '../../api/client';
 import { downloadFile } from '../../api/files';
+import { t } from '../../i18n';
 
 export type {
   AssignmentDetail,
@@ -67,8 +68,8 @@ export const campaignsApi = {
   dashboard: (id: string) => api.get<CampaignDashboard>(c(id, '/dashboard')),
   reminders: (id: string) => api.get<CampaignReminder[]>(c(id, '/reminders')),
   nudgeOverdue: (id: string) => api.post<CampaignReminder[]>(c(id, '/nudge-overdue'), {}),
-  exportMatrix: (id: string) => downloadFile('GET', c(id, '/matrix.xlsx'), '完成情况.xlsx'),
-  exportReport: (id: string) => downloadFile('GET', c(id, '/report.docx'), '工作情况报告.docx'),
+  exportMatrix: (id: string) => downloadFile('GET', c(id, '/matrix.xlsx'), t('wc.file.matrix')),
+  exportReport: (id: string) => downloadFile('GET', c(id, '/report.docx'), t('wc.file.report')),
   uploadFile: (id: string, file: File) =>
     request<CampaignFile>('POST', c(id, '/files'), {
       query: { fileName: file.name },

@@ -63,7 +63,7 @@ export function PlanPage() {
       <Typography.Title level={4}>
         {plan.title}{' '}
         <Tag color={plan.status === 'confirmed' ? 'green' : 'default'}>
-          {plan.status === 'confirmed' ? '已确认' : '草稿'}
+          {t(plan.status === 'confirmed' ? 'web.visits.planStatus.confirmed' : 'web.visits.planStatus.draft')}
         </Tag>
       </Typography.Title>
       <Card size="small" title={t('web.visits.rules')}>
@@ -148,7 +148,10 @@ export function PlanPage() {
         <Button onClick={bulkLetters}>{t('web.visits.bulkLetters')}</Button>
         {letters && <Progress percent={letters.percent} size="small" style={{ width: 160 }} />}
         {letters?.done && (
-          <Button type="link" onClick={() => downloadFile('GET', `/visit-letters/${letters.id}`, '慰问信.zip')}>
+          <Button
+            type="link"
+            onClick={() => downloadFile('GET', `/visit-letters/${letters.id}`, t('web.visits.lettersZip'))}
+          >
             {t('web.visits.download')}
           </Button>
         )}
@@ -178,13 +181,25 @@ export function PlanPage() {
           {
             title: t('web.visits.letters'),
             render: (_, r) => (
-              <Button
-                size="small"
-                type="link"
-                onClick={() => downloadFile('GET', `/visit-targets/${r.id}/letter`, '慰问信.docx')}
-              >
-                {t('web.visits.letter')}
-              </Button>
+              <Space size={0}>
+                {(['docx', 'pdf'] as const).map((format) => (
+                  <Button
+                    key={format}
+                    size="small"
+                    type="link"
+                    data-testid={`letter-${format}`}
+                    onClick={() =>
+                      downloadFile(
+                        'GET',
+                        `/visit-targets/${r.id}/letter?format=${format}`,
+                        `${t('visits.letter.title')}.${format}`,
+                      )
+                    }
+                  >
+                    {format === 'pdf' ? 'PDF' : t('web.visits.letter')}
+                  </Button>
+                ))}
+              </Space>
             ),
           },
         ]}

@@ -75,7 +75,7 @@ export function PlansPage() {
             title: '',
             render: (_, p) => (
               <Tag color={p.status === 'confirmed' ? 'green' : 'default'}>
-                {p.status === 'confirmed' ? '已确认' : '草稿'}
+                {t(p.status === 'confirmed' ? 'web.visits.planStatus.confirmed' : 'web.visits.planStatus.draft')}
               </Tag>
             ),
           },

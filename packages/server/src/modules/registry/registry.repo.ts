@@ -22,11 +22,6 @@ export interface ListFilter {
 
 const escapeLike = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
 
-/** `col` starts with `prefix`, as an index range (works for any text, on both dialects). */
-function startsWith(eb: ExpressionBuilder<Database & { b: BeneficiariesTable }, 'b'>, col: string, prefix: string) {
-  return eb.and([eb(sql.ref(col), '>=', prefix), eb(sql.ref(col), '<', `${prefix}\uffff`)]);
-}
-
 /** True for a district's own path ('650200/650203/'): lists of it use the district index. */
 const isDistrictPath = (path: string) => path.split('/').length === 3;
 
@@ -38,25 +33,72 @@ const isDistrictPath = (path: string) => path.split('/').length === 3;
  */
 // biome-ignore lint/suspicious/noExplicitAny: two FROM shapes share the filters below
 function listQuery(db: Queryable, scope: Scope, f: ListFilter, forPage = true): any {
-  const viaCategory = f.category !== undefined;
-  const t = viaCategory ? 'bc' : 'b';
+  const q = f.q;
+  // Which table drives the query: a name search starts from its few candidates (the gram index or the
+  // pinyin indexes), a category filter from the category table, anything else from the people.
+  // CROSS JOIN keeps SQLite from turning it around (PostgreSQL plans joins freely either way).
+  const mode = q ? 'name' : f.category !== undefined ? 'category' : 'person';
+  const t = mode === 'category' ? 'bc' : 'b';
   // a count driven from the category table needs the person row only for filters that live there
   const needPerson =
     forPage ||
-    !viaCategory ||
+    mode !== 'category' ||
     scope.kind === 'org' ||
     scope.kind === 'own' ||
-    !!(f.q || f.birthFrom || f.birthTo || f.plaque);
-  // biome-ignore lint/suspicious/noExplicitAny: see above
-  let qb: any = viaCategory
-    ? db.selectFrom('beneficiary_categories as bc').where('bc.code', '=', f.category!)
-    : db.selectFrom('beneficiaries as b');
-  if (viaCategory && needPerson) qb = qb.innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id');
+    !!(f.birthFrom || f.birthTo || f.plaque);
+  const district = scope.kind === 'subtree' && isDistrictPath(scope.path) ? scope.path : undefined;
+  // biome-ignore lint/suspicious/noExplicitAny: several FROM shapes share the filters below
+  let qb: any;
+  if (q?.kind === 'han') {
+    const gram = [...q.text.replace(/[·\s]/g, '')].slice(0, 2).join('');
+    qb = db
+      .selectFrom('beneficiary_name_grams as g')
+      .crossJoin('beneficiaries as b')
+      .whereRef('b.id', '=', 'g.beneficiary_id')
+      .where('g.gram', '=', gram)
+      .where('b.name_simplified', 'like', `%${escapeLike(q.text)}%`);
+    if (district) qb = qb.where('g.district_path', '=', district);
+  } else if (q?.kind === 'latin') {
+    qb = db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('beneficiaries as n1')
+          .select('n1.id')
+          .where('n1.name_initials', '>=', q.text)
+          .where('n1.name_initials', '<', `${q.text}\uffff`)
+          .union(
+            eb
+              .selectFrom('beneficiaries as n2')
+              .select('n2.id')
+              .where('n2.name_pinyin', '>=', q.text)
+              .where('n2.name_pinyin', '<', `${q.text}\uffff`),
+          )
+          .as('m'),
+      )
+      .crossJoin('beneficiaries as b')
+      .whereRef('b.id', '=', 'm.id');
+  } else if (mode === 'category') {
+    qb = db.selectFrom('beneficiary_categories as bc').where('bc.code', '=', f.category!);
+    if (needPerson) qb = qb.innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id');
+  } else qb = db.selectFrom('beneficiaries as b');
+  if (mode === 'name' && f.category !== undefined) {
+    const code = f.category;
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    qb = qb.where((eb: any) =>
+      eb.exists(
+        eb
+          .selectFrom('beneficiary_categories as bc')
+          .select('bc.beneficiary_id')
+          .whereRef('bc.beneficiary_id', '=', 'b.id')
+          .where('bc.code', '=', code),
+      ),
+    );
+  }
   if (forPage) qb = qb.innerJoin('orgs as o', 'o.id', 'b.org_id');
   // The scope, applied here for every list: a district's subtree is exactly its district_path
   // (kept equal to the first two segments of org_path by every writer and by org moves), which the
   // list indexes lead with; any other scope becomes the usual path range or org filter.
-  if (scope.kind === 'subtree' && isDistrictPath(scope.path)) qb = qb.where(`${t}.district_path`, '=', scope.path);
+  if (district) qb = qb.where(`${t}.district_path`, '=', district);
   else {
     const cols = { path: `${t}.org_path`, orgId: 'b.org_id', owner: 'b.created_by' };
     qb = qb.where((eb: Parameters<typeof scopeWhere>[0]) => scopeWhere(eb, scope, cols));
@@ -78,24 +120,6 @@ function listQuery(db: Queryable, scope: Scope, f: ListFilter, forPage = true): 
           .where('h.plaque_status', '=', status),
       ),
     );
-  }
-  const q = f.q;
-  if (q?.kind === 'latin') {
-    // biome-ignore lint/suspicious/noExplicitAny: see above
-    qb = qb.where((eb: any) =>
-      eb.or([startsWith(eb, 'b.name_initials', q.text), startsWith(eb, 'b.name_pinyin', q.text)]),
-    );
-  } else if (q?.kind === 'han') {
-    // candidates from the gram index (the query's first 1–2 characters), confirmed by LIKE
-    const gram = [...q.text.replace(/[·\s]/g, '')].slice(0, 2).join('');
-    const district = scope.kind === 'subtree' && isDistrictPath(scope.path) ? scope.path : undefined;
-    // biome-ignore lint/suspicious/noExplicitAny: see above
-    qb = qb.where('b.id', 'in', (eb: any) => {
-      let sub = eb.selectFrom('beneficiary_name_grams as g').select('g.beneficiary_id').where('g.gram', '=', gram);
-      if (district) sub = sub.where('g.district_path', '=', district);
-      return sub;
-    });
-    qb = qb.where('b.name_simplified', 'like', `%${escapeLike(q.text)}%`);
   }
   return qb;
 }
@@ -157,7 +181,7 @@ export const registryRepo = {
     sort: keyof typeof SORT,
     order: 'asc' | 'desc',
   ) {
-    const via = f.category !== undefined;
+    const via = f.category !== undefined && !f.q; // the same choice of driving table as listQuery
     const key = via ? SORT_VIA_CATEGORY[sort] : SORT[sort];
     const tie = via ? 'bc.beneficiary_id' : 'b.id';
     const [rows, total] = await Promise.all([

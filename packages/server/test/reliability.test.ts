@@ -91,6 +91,13 @@ const LOAD_SESSIONS = Number(process.env.LOAD_SESSIONS ?? 8);
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 2);
 
 describe('load with reconciliation', () => {
+  // its own database: the fuzzer above may have reset the demo users' passwords
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await testEnv();
+  });
+  afterAll(async () => env?.close());
+
   it(`keeps every acknowledged write exactly once: ${LOAD_SESSIONS} sessions, ${LOAD_SECONDS} s, 80% reads / 20% writes`, async () => {
     const users = ['klmy', 'dsz', 'bjt', 'weh'];
     const homes = await Promise.all(

@@ -10,6 +10,8 @@ import { makeId, martyrSurvivor } from './registry-fixtures.js';
  * FUZZ_CASES raises the count per route (CI runs a quick pass).
  */
 const CASES = Number(process.env.FUZZ_CASES ?? 12);
+/** Long full runs get the time they need; the quick CI pass keeps the default. */
+const LONG = 20 * 60_000;
 let env: TestEnv;
 let admin: Client;
 const ids: string[] = [];
@@ -33,46 +35,50 @@ beforeAll(async () => {
 afterAll(async () => env?.close());
 
 describe('schema-driven fuzzing', () => {
-  it(`answers ${CASES} generated requests per route without a 5xx`, async () => {
-    const rand = rng(Number(process.env.FUZZ_SEED ?? 20261129));
-    const failures: string[] = [];
-    let sent = 0;
-    const statusCounts: Record<number, number> = {};
-    const routes = env.routes.filter((r) => !['/api/v1/auth/logout', '/api/v1/auth/login'].includes(r.url));
-    for (const r of routes) {
-      const body = toJsonSchema(r.schema?.body);
-      const query = toJsonSchema(r.schema?.querystring);
-      for (let i = 0; i < CASES; i++) {
-        const id =
-          rand() < 0.8 ? ids[Math.floor(rand() * ids.length)]! : rand() < 0.5 ? "1' OR '1'='1" : '..%2f..%2fetc';
-        const q = query ? (arbitrary(query, rand, ids) as Record<string, unknown>) : {};
-        const qs =
-          q && typeof q === 'object' && !Array.isArray(q)
-            ? Object.entries(q)
-                .map(
-                  ([k, v]) =>
-                    `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`,
-                )
-                .join('&')
-            : '';
-        const url = r.url.replace(':id', encodeURIComponent(id)) + (qs ? `?${qs}` : '');
-        const payload =
-          r.method === 'GET' ? undefined : body ? arbitrary(body, rand, ids) : rand() < 0.5 ? {} : undefined;
-        const res = await admin.request(r.method as 'POST', url, payload);
-        sent++;
-        statusCounts[res.statusCode] = (statusCounts[res.statusCode] ?? 0) + 1;
-        if (res.statusCode >= 500)
-          failures.push(
-            `${r.method} ${url} ${JSON.stringify(payload)?.slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 200)}`,
-          );
-        if (res.statusCode === 401) await admin.login('admin');
+  it(
+    `answers ${CASES} generated requests per route without a 5xx`,
+    async () => {
+      const rand = rng(Number(process.env.FUZZ_SEED ?? 20261129));
+      const failures: string[] = [];
+      let sent = 0;
+      const statusCounts: Record<number, number> = {};
+      const routes = env.routes.filter((r) => !['/api/v1/auth/logout', '/api/v1/auth/login'].includes(r.url));
+      for (const r of routes) {
+        const body = toJsonSchema(r.schema?.body);
+        const query = toJsonSchema(r.schema?.querystring);
+        for (let i = 0; i < CASES; i++) {
+          const id =
+            rand() < 0.8 ? ids[Math.floor(rand() * ids.length)]! : rand() < 0.5 ? "1' OR '1'='1" : '..%2f..%2fetc';
+          const q = query ? (arbitrary(query, rand, ids) as Record<string, unknown>) : {};
+          const qs =
+            q && typeof q === 'object' && !Array.isArray(q)
+              ? Object.entries(q)
+                  .map(
+                    ([k, v]) =>
+                      `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`,
+                  )
+                  .join('&')
+              : '';
+          const url = r.url.replace(':id', encodeURIComponent(id)) + (qs ? `?${qs}` : '');
+          const payload =
+            r.method === 'GET' ? undefined : body ? arbitrary(body, rand, ids) : rand() < 0.5 ? {} : undefined;
+          const res = await admin.request(r.method as 'POST', url, payload);
+          sent++;
+          statusCounts[res.statusCode] = (statusCounts[res.statusCode] ?? 0) + 1;
+          if (res.statusCode >= 500)
+            failures.push(
+              `${r.method} ${url} ${JSON.stringify(payload)?.slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 200)}`,
+            );
+          if (res.statusCode === 401) await admin.login('admin');
+        }
       }
-    }
-    expect(failures).toEqual([]);
-    expect(sent).toBeGreaterThan(routes.length * CASES * 0.9);
-    // the generated requests reach the handlers, not only the validators
-    expect(statusCounts[200] ?? 0).toBeGreaterThan(routes.length);
-  });
+      expect(failures).toEqual([]);
+      expect(sent).toBeGreaterThan(routes.length * CASES * 0.9);
+      // the generated requests reach the handlers, not only the validators
+      expect(statusCounts[200] ?? 0).toBeGreaterThan(routes.length);
+    },
+    LONG,
+  );
 
   it('stored nothing invalid', async () => {
     const db = env.p.handle.db;
@@ -98,61 +104,65 @@ describe('load with reconciliation', () => {
   });
   afterAll(async () => env?.close());
 
-  it(`keeps every acknowledged write exactly once: ${LOAD_SESSIONS} sessions, ${LOAD_SECONDS} s, 80% reads / 20% writes`, async () => {
-    const users = ['klmy', 'dsz', 'bjt', 'weh'];
-    const homes = await Promise.all(
-      [
-        '650200/650203/650203002/650203002001/',
-        '650200/650202/650202002/650202002001/',
-        '650200/650204/650204001/650204001001/',
-        '650200/650205/650205001/650205001001/',
-      ].map((p) => orgId(env.p, p)),
-    );
-    const sessions = await Promise.all(
-      Array.from({ length: LOAD_SESSIONS }, (_, i) =>
-        signedIn(env.app, users[i % 4]!, `10.${20 + Math.floor(i / 250)}.${i % 250}.1`),
-      ),
-    );
-    const acked: { id: string; name: string }[] = [];
-    let serial = 0;
-    let fivexx = 0;
-    let requests = 0;
-    const digits = '零一二三四五六七八九';
-    const until = Date.now() + LOAD_SECONDS * 1000;
-    await Promise.all(
-      sessions.map(async (c, i) => {
-        while (Date.now() < until) {
-          requests++;
-          if (Math.random() < 0.2) {
-            const k = serial++;
-            const birth = new Date(Date.UTC(1900, 0, 1) + k * 86_400_000).toISOString().slice(0, 10);
-            const name = `负载${[...String(k)].map((d) => digits[Number(d)]).join('')}`;
-            const res = await c.post('/api/v1/beneficiaries', {
-              orgId: homes[i % 4],
-              name,
-              idNumber: makeId('650203', birth, 500),
-              categories: martyrSurvivor(),
-            });
-            if (res.statusCode === 201) acked.push({ id: res.json().id, name });
-            if (res.statusCode >= 500) fivexx++;
-          } else {
-            const res = await c.get('/api/v1/beneficiaries?pageSize=20&status=active');
-            if (res.statusCode >= 500) fivexx++;
+  it(
+    `keeps every acknowledged write exactly once: ${LOAD_SESSIONS} sessions, ${LOAD_SECONDS} s, 80% reads / 20% writes`,
+    async () => {
+      const users = ['klmy', 'dsz', 'bjt', 'weh'];
+      const homes = await Promise.all(
+        [
+          '650200/650203/650203002/650203002001/',
+          '650200/650202/650202002/650202002001/',
+          '650200/650204/650204001/650204001001/',
+          '650200/650205/650205001/650205001001/',
+        ].map((p) => orgId(env.p, p)),
+      );
+      const sessions = await Promise.all(
+        Array.from({ length: LOAD_SESSIONS }, (_, i) =>
+          signedIn(env.app, users[i % 4]!, `10.${20 + Math.floor(i / 250)}.${i % 250}.1`),
+        ),
+      );
+      const acked: { id: string; name: string }[] = [];
+      let serial = 0;
+      let fivexx = 0;
+      let requests = 0;
+      const digits = '零一二三四五六七八九';
+      const until = Date.now() + LOAD_SECONDS * 1000;
+      await Promise.all(
+        sessions.map(async (c, i) => {
+          while (Date.now() < until) {
+            requests++;
+            if (Math.random() < 0.2) {
+              const k = serial++;
+              const birth = new Date(Date.UTC(1900, 0, 1) + k * 86_400_000).toISOString().slice(0, 10);
+              const name = `负载${[...String(k)].map((d) => digits[Number(d)]).join('')}`;
+              const res = await c.post('/api/v1/beneficiaries', {
+                orgId: homes[i % 4],
+                name,
+                idNumber: makeId('650203', birth, 500),
+                categories: martyrSurvivor(),
+              });
+              if (res.statusCode === 201) acked.push({ id: res.json().id, name });
+              if (res.statusCode >= 500) fivexx++;
+            } else {
+              const res = await c.get('/api/v1/beneficiaries?pageSize=20&status=active');
+              if (res.statusCode >= 500) fivexx++;
+            }
           }
-        }
-      }),
-    );
-    expect(fivexx).toBe(0);
-    expect(acked.length).toBeGreaterThan(0);
-    expect(requests).toBeGreaterThan(acked.length);
-    const rows = await env.p.handle.db
-      .selectFrom('beneficiaries')
-      .select(['id', 'name'])
-      .where('name', 'like', '负载%')
-      .execute();
-    expect(rows.length).toBe(acked.length);
-    expect(new Map(rows.map((r) => [r.id, r.name]))).toEqual(new Map(acked.map((a) => [a.id, a.name])));
-    if (process.env.LOAD_SECONDS)
-      process.stdout.write(`load: ${requests} requests, ${acked.length} writes acknowledged and found, 0 5xx\n`);
-  });
+        }),
+      );
+      expect(fivexx).toBe(0);
+      expect(acked.length).toBeGreaterThan(0);
+      expect(requests).toBeGreaterThan(acked.length);
+      const rows = await env.p.handle.db
+        .selectFrom('beneficiaries')
+        .select(['id', 'name'])
+        .where('name', 'like', '负载%')
+        .execute();
+      expect(rows.length).toBe(acked.length);
+      expect(new Map(rows.map((r) => [r.id, r.name]))).toEqual(new Map(acked.map((a) => [a.id, a.name])));
+      if (process.env.LOAD_SECONDS)
+        process.stdout.write(`load: ${requests} requests, ${acked.length} writes acknowledged and found, 0 5xx\n`);
+    },
+    LONG,
+  );
 });

@@ -46,3 +46,23 @@ describe('synthetic registry', () => {
     expect(found.items.map((x: { id: string }) => x.id)).toContain(someone.id);
   });
 });
+
+describe('export scan', () => {
+  it('walks every row of a filter exactly once in small keyset pages, in name order', async () => {
+    const { registryRepo } = await import('../src/modules/registry/registry.repo.js');
+    for (const f of [{}, { category: 'veteran' as const }]) {
+      const expected = await registryRepo.count(env.p.handle.db, { kind: 'subtree', path: '650200/650203/' }, f);
+      const seen: string[] = [];
+      const names: string[] = [];
+      for await (const rows of registryRepo.scan(env.p.handle.db, { kind: 'subtree', path: '650200/650203/' }, f, 37))
+        for (const r of rows) {
+          seen.push(r.id);
+          names.push(r.name_pinyin);
+        }
+      expect(seen.length).toBe(expected);
+      expect(new Set(seen).size).toBe(expected);
+      expect([...names].sort()).toEqual(names);
+      expect(expected).toBeGreaterThan(100);
+    }
+  });
+});

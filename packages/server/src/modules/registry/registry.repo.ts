@@ -204,20 +204,26 @@ export const registryRepo = {
     return toNumber(r.n);
   },
 
-  /** Streams every row of a filter in pages by keyset (for exports). */
+  /**
+   * Streams every row of a filter in pages, by keyset along the list's own index order
+   * (sort name, id), so each page is an index range — never a re-sort of the whole district.
+   */
   async *scan(db: Queryable, scope: Scope, f: ListFilter, batch = 2000) {
-    let after = '';
+    const via = f.category !== undefined && !f.q;
+    const [key, tie] = via ? ['bc.sort_name', 'bc.beneficiary_id'] : ['b.name_pinyin', 'b.id'];
+    let after: [string, string] | null = null;
     for (;;) {
-      const rows: (BeneficiaryRow & { org_name: string })[] = await listQuery(db, scope, f)
-        .selectAll('b')
-        .select('o.name as org_name')
-        .where('b.id', '>', after)
-        .orderBy('b.id')
+      let qb = listQuery(db, scope, f).selectAll('b').select('o.name as org_name');
+      if (after) qb = qb.where(sql`(${sql.ref(key)}, ${sql.ref(tie)}) > (${after[0]}, ${after[1]})`);
+      const rows: (BeneficiaryRow & { org_name: string })[] = await qb
+        .orderBy(sql.ref(key))
+        .orderBy(sql.ref(tie))
         .limit(batch)
         .execute();
       if (!rows.length) return;
       yield rows;
-      after = rows[rows.length - 1]!.id;
+      const last = rows[rows.length - 1]!;
+      after = [last.name_pinyin, last.id];
       if (rows.length < batch) return;
     }
   },

@@ -22,6 +22,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
+import { toAuditEntry } from '../audit/audit.routes.js';
 import type { MergesService } from './merges.service.js';
 import { normalizePerson } from './normalize.js';
 import { idBlindIndex } from './personal-data.js';
@@ -100,21 +101,7 @@ export function registryRoutes(
           .orderBy('seq', 'desc')
           .limit(200)
           .execute();
-        return {
-          items: rows.map((r) => ({
-            seq: Number(r.seq),
-            at: r.at,
-            actorId: r.actor_id,
-            actorName: r.actor_name,
-            orgId: r.org_id,
-            requestId: r.request_id,
-            ip: r.ip,
-            action: r.action,
-            entityType: r.entity_type,
-            entityId: r.entity_id,
-            changes: r.changes ? (JSON.parse(r.changes) as Record<string, unknown>) : null,
-          })),
-        };
+        return { items: rows.map(toAuditEntry) };
       },
     );
 

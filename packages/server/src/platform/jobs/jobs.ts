@@ -1,31 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Selectable } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import { scopeWhere } from '../access/scope.js';
 import type { Actor } from '../auth/actor.js';
 import type { Platform } from '../context.js';
 import type { Queryable } from '../db/index.js';
+import type { JobsTable } from '../db/schema.js';
 import { nowIso, uuidv7 } from '../ids.js';
 
 export type JobStatus = 'queued' | 'validating' | 'validated' | 'committing' | 'succeeded' | 'failed';
 
-export interface JobRow {
-  id: string;
-  kind: string;
-  status: string;
-  org_id: string;
-  org_path: string;
-  created_by: string;
-  total: number;
-  processed: number;
-  params: string | null;
-  result: string | null;
-  error: string | null;
-  file_name: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type JobRow = Selectable<JobsTable>;
 
 /** What a job handler gets: its row, its uploaded file, and a throttled progress reporter. */
 export interface JobContext {

@@ -424,6 +424,8 @@ export class BeneficiaryImport implements JobHandler {
         },
       });
     });
+    // a bulk load changes the tables' shape: refresh the planner's statistics (SQLite; PostgreSQL's autovacuum does it)
+    if (this.p.handle.sqlite) this.p.handle.sqlite.pragma('optimize');
     return result;
   }
 }

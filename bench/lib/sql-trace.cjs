@@ -1,0 +1,64 @@
+// Preloaded into the server under test by bench/run.mjs (`node --require bench/lib/sql-trace.cjs`):
+// times every SQL statement the platform executes — better-sqlite3 Statement#all/get/run and
+// pg Client#query — and appends the slow ones (≥ BENCH_SQL_SLOW_MS, default 20) to the JSON-lines
+// file BENCH_SQL_TRACE: { t, ms, sql, params }. The server code is not changed; the cost is two
+// performance.now() calls per statement.
+const fs = require('node:fs');
+const path = require('node:path');
+const { createRequire } = require('node:module');
+const { performance } = require('node:perf_hooks');
+
+const file = process.env.BENCH_SQL_TRACE;
+const slowMs = Number(process.env.BENCH_SQL_SLOW_MS ?? 20);
+// resolve the drivers the way the server bundle does: from the repository's node_modules
+const req = createRequire(path.join(process.env.BENCH_REPO_ROOT ?? process.cwd(), 'package.json'));
+
+const short = (params) =>
+  (Array.isArray(params) ? params : params === undefined ? [] : [params])
+    .flat()
+    .map((p) =>
+      typeof p === 'string' && p.length > 200 ? `${p.slice(0, 200)}…` : Buffer.isBuffer(p) ? '<buffer>' : p,
+    );
+
+function record(sql, params, ms) {
+  if (!file || ms < slowMs) return;
+  try {
+    fs.appendFileSync(file, `${JSON.stringify({ t: Date.now(), ms, sql, params: short(params) })}\n`);
+  } catch {}
+}
+
+try {
+  const Database = req('better-sqlite3');
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('select 1'));
+  probe.close();
+  for (const m of ['all', 'get', 'run']) {
+    const orig = proto[m];
+    proto[m] = function traced(...args) {
+      const t0 = performance.now();
+      try {
+        return orig.apply(this, args);
+      } finally {
+        record(this.source, args, performance.now() - t0);
+      }
+    };
+  }
+} catch {}
+
+try {
+  const pg = req('pg');
+  const orig = pg.Client.prototype.query;
+  pg.Client.prototype.query = function traced(config, values, cb) {
+    const t0 = performance.now();
+    const out = orig.call(this, config, values, cb);
+    if (out && typeof out.then === 'function') {
+      const text = typeof config === 'string' ? config : config?.text;
+      const params = Array.isArray(values) ? values : config?.values;
+      out.then(
+        () => record(text, params, performance.now() - t0),
+        () => {},
+      );
+    }
+    return out;
+  };
+} catch {}

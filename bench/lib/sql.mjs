@@ -1,0 +1,133 @@
+// The naive SQL of each benchmarked request (DESIGN.md §5): the base tables, filters as plain
+// predicates, the page and an exact COUNT, and whichever single index the planner picks. This is
+// the first registry repository's SQL, kept fixed here as the yardstick; the platform may answer
+// the same request with smarter SQL (its statements are traced separately, lib/sql-trace.cjs).
+// The reference server and the in-process timings run exactly these statements.
+
+export const LISTED_STATUSES = ['active', 'deceased', 'moved_out', 'suspended'];
+
+/** `path >= p AND path < prefixEnd(p)`: the subtree of p as an index range (platform/access/scope.ts). */
+export const prefixEnd = (p) => `${p.slice(0, -1)}0`;
+
+const FROM = `from "beneficiaries" as "b" inner join "orgs" as "o" on "o"."id" = "b"."org_id"`;
+const PAGE_SELECT = `select "b".*, "o"."name" as "org_name"`;
+const ORDER = `order by "b"."name_pinyin" asc, "b"."id" limit ? offset ?`;
+
+/**
+ * Filters as listQuery() builds them: the caller's scope range first, then status (or the listed
+ * statuses), the org filter's range, the category EXISTS, the name search.
+ */
+function where(f) {
+  const parts = [`("b"."org_path" >= ? and "b"."org_path" < ?)`];
+  const params = [f.scopePath, prefixEnd(f.scopePath)];
+  if (f.status) {
+    parts.push(`"b"."status" = ?`);
+    params.push(f.status);
+  } else {
+    parts.push(`"b"."status" in (${LISTED_STATUSES.map(() => '?').join(', ')})`);
+    params.push(...LISTED_STATUSES);
+  }
+  if (f.orgPath) {
+    parts.push(`"b"."org_path" >= ?`, `"b"."org_path" < ?`);
+    params.push(f.orgPath, prefixEnd(f.orgPath));
+  }
+  if (f.category) {
+    parts.push(
+      `exists (select "bc"."beneficiary_id" from "beneficiary_categories" as "bc" where "bc"."beneficiary_id" = "b"."id" and "bc"."code" = ?)`,
+    );
+    params.push(f.category);
+  }
+  if (f.latin) {
+    parts.push(
+      `(("b"."name_initials" >= ? and "b"."name_initials" < ?) or ("b"."name_pinyin" >= ? and "b"."name_pinyin" < ?))`,
+    );
+    params.push(f.latin, `${f.latin}\uffff`, f.latin, `${f.latin}\uffff`);
+  }
+  if (f.han) {
+    parts.push(`"b"."name_simplified" like ?`);
+    params.push(`%${f.han.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+  }
+  return { sql: `where ${parts.join(' and ')}`, params };
+}
+
+/** The page query and the exact-total query of one list request. */
+export function listSql(f, page = 1, pageSize = 20) {
+  const w = where(f);
+  return {
+    page: { sql: `${PAGE_SELECT} ${FROM} ${w.sql} ${ORDER}`, params: [...w.params, pageSize, (page - 1) * pageSize] },
+    count: { sql: `select count(*) as "n" ${FROM} ${w.sql}`, params: w.params },
+  };
+}
+
+/** The three queries of a detail request (registryRepo.get, assignments, household). */
+export function detailSql(scopePath, id, householdId) {
+  return {
+    get: {
+      sql: `${PAGE_SELECT} ${FROM} where "b"."id" = ? and "b"."status" != ? and ("b"."org_path" >= ? and "b"."org_path" < ?)`,
+      params: [id, 'merged', scopePath, prefixEnd(scopePath)],
+    },
+    assignments: {
+      sql: `select * from "beneficiary_categories" where "beneficiary_id" = ? order by "created_at", "code"`,
+      params: [id],
+    },
+    household: { sql: `select * from "households" where "id" = ?`, params: [householdId] },
+  };
+}
+
+/** `?` placeholders to `$1, $2, …` for PostgreSQL. */
+export function toPg(sqlText) {
+  let i = 0;
+  return sqlText.replace(/\?/g, () => `$${++i}`);
+}
+
+/** The JSON list item the API returns (registry.repo toListItem), so both servers serialise the same. */
+export function toListItem(r) {
+  return {
+    id: r.id,
+    name: r.name,
+    sex: r.sex,
+    birthDate: r.birth_date,
+    idMasked: r.id_masked,
+    phoneMasked: r.phone_masked,
+    categories: r.categories ? r.categories.split(',') : [],
+    status: r.status,
+    orgId: r.org_id,
+    orgName: r.org_name,
+    householdId: r.household_id,
+    version: r.version,
+  };
+}
+
+/**
+ * The list and search scenarios: the API query string and the filter the server turns it into.
+ * `scopePath` is the district user's subtree; `districtPath` the org filter of the list scenario.
+ */
+export function listScenarios(scopePath, districtOrgId) {
+  return [
+    {
+      key: 'list',
+      label: 'Registry list (district + category + status, page 20, exact total)',
+      query: `page=1&pageSize=20&category=veteran&status=active&orgId=${districtOrgId}`,
+      // the district filter is the user's own scope: one path range
+      filter: { scopePath, status: 'active', category: 'veteran' },
+    },
+    {
+      key: 'search_surname',
+      label: 'Name search, 1-char surname (q=张)',
+      query: `page=1&pageSize=20&q=${encodeURIComponent('张')}`,
+      filter: { scopePath, han: '张' },
+    },
+    {
+      key: 'search_substring',
+      label: 'Name search, 2-char substring (q=建国)',
+      query: `page=1&pageSize=20&q=${encodeURIComponent('建国')}`,
+      filter: { scopePath, han: '建国' },
+    },
+    {
+      key: 'search_initials',
+      label: 'Name search, pinyin initials (q=zjg)',
+      query: 'page=1&pageSize=20&q=zjg',
+      filter: { scopePath, latin: 'zjg' },
+    },
+  ];
+}

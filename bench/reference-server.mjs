@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// Reference for the list/search/detail scenarios: a bare Fastify handler executing the same SQL as the
+// registry repository (bench/lib/sql.mjs) on the same database — no sessions, scope resolution,
+// validation, audit or response schema. Started by bench/run.mjs as its own process.
+//
+//   node bench/reference-server.mjs --db sqlite:/path/file.db|postgres://… --port P [--host H]
+//
+// GET /list?scopePath=&status=&orgPath=&category=&han=&latin=&page=&pageSize=  → { items, total }
+// GET /detail/:id?scopePath=                                                  → row + assignments + household
+// GET /stats → { rss, lagP99Ms, lagMaxMs } since the previous call (event-loop delay, like prom-client)
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { detailSql, listSql, toListItem, toPg } from './lib/sql.mjs';
+
+const { values } = parseArgs({
+  options: { db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } },
+});
+const url = values.db;
+if (!url) throw new Error('--db required');
+
+let run; // (stmts: {sql, params}[], parallel) => rows[][]
+let close;
+if (url.startsWith('sqlite:')) {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(url.slice('sqlite:'.length), { fileMustExist: true });
+  // the same pragmas as packages/server/src/platform/db/index.ts
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('mmap_size = 268435456');
+  const cache = new Map();
+  const prep = (s) => {
+    let st = cache.get(s);
+    if (!st) cache.set(s, (st = db.prepare(s)));
+    return st;
+  };
+  run = async (stmts) => stmts.map((q) => prep(q.sql).all(...q.params));
+  close = async () => db.close();
+} else {
+  const { default: pg } = await import('pg');
+  pg.types.setTypeParser(20, (v) => Number(v));
+  const pool = new pg.Pool({ connectionString: url, max: 10 }); // the app's pool size
+  run = async (stmts, parallel = true) => {
+    if (parallel) return Promise.all(stmts.map((q) => pool.query(toPg(q.sql), q.params).then((r) => r.rows)));
+    const out = [];
+    for (const q of stmts) out.push((await pool.query(toPg(q.sql), q.params)).rows);
+    return out;
+  };
+  close = () => pool.end();
+}
+
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
+
+const app = Fastify({ logger: false });
+
+app.get('/list', async (req) => {
+  const q = req.query;
+  const f = {
+    scopePath: q.scopePath,
+    status: q.status || undefined,
+    orgPath: q.orgPath || undefined,
+    category: q.category || undefined,
+    han: q.han || undefined,
+    latin: q.latin || undefined,
+  };
+  const { page, count } = listSql(f, Number(q.page ?? 1), Number(q.pageSize ?? 20));
+  const [rows, n] = await run([page, count]);
+  return { items: rows.map(toListItem), total: Number(n[0].n), page: Number(q.page ?? 1), pageSize: rows.length };
+});
+
+app.get('/detail/:id', async (req, reply) => {
+  const s = detailSql(req.query.scopePath, req.params.id, null);
+  const [[row]] = await run([s.get]);
+  if (!row) return reply.code(404).send({ error: 'not found' });
+  const d = detailSql(req.query.scopePath, req.params.id, row.household_id);
+  const [assignments, households] = await run([d.assignments, d.household]);
+  return { ...toListItem(row), addressMasked: row.address_masked, assignments, household: households[0] ?? null };
+});
+
+app.get('/stats', async () => {
+  const out = {
+    rss: process.memoryUsage.rss(),
+    lagP99Ms: lag.percentile(99) / 1e6,
+    lagMaxMs: lag.max / 1e6,
+  };
+  lag.reset();
+  return out;
+});
+
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.once(sig, async () => {
+    await app.close();
+    await close();
+    process.exit(0);
+  });
+
+await app.listen({ port: Number(values.port ?? 0), host: values.host });
+process.stdout.write(`reference listening ${app.server.address().port}\n`);

@@ -1,0 +1,804 @@
+#!/usr/bin/env node
+// Benchmark harness (DESIGN.md §5, issue 7): prepares a data set per dialect (cached under
+// bench/.data/), starts the server and a bare reference server as child processes, drives load from
+// a separate load-generator process, samples RSS and event-loop delay, and writes docs/benchmarks.md.
+//
+//   npm run bench                                  # 10^6 persons, SQLite and PostgreSQL
+//   node bench/run.mjs --quick                     # smoke run: 10^4 persons, short scenarios
+//   node bench/run.mjs --n 1000000 --db sqlite --duration 30 --concurrency 32
+//
+// Options: --quick, --n N, --db sqlite|postgres|both, --duration S (per load scenario),
+// --concurrency C, --import-rows R, --export-rows R (target size of the export), --out FILE,
+// --no-build, --keep (keep the per-run database copy), --reseed (rebuild the cached data set),
+// --report-only (rewrite the report from the last saved results in bench/.data/results/).
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { openRaw, PG_BASE, pgAdmin, pgDatabaseExists, timeRaw } from './lib/db.mjs';
+import {
+  cpuMeter,
+  freePort,
+  log,
+  rssOf,
+  runJson,
+  runToEnd,
+  start,
+  startSampler,
+  stop,
+  waitHttp,
+  waitQuiet,
+} from './lib/proc.mjs';
+import { writeReport } from './lib/report.mjs';
+import { detailSql, listScenarios, listSql, prefixEnd } from './lib/sql.mjs';
+import { countXlsxRows, ensureImportFile } from './lib/xlsx.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(here, '..');
+const DATA = path.join(here, '.data');
+const DIST = path.join(ROOT, 'packages/server/dist');
+// the harness runs a private copy of the bundle: others rebuild dist/ while a run is going
+const SERVER_DIR = path.join(DATA, 'server');
+const CLI = path.join(SERVER_DIR, 'cli.js');
+const LOADGEN = path.join(here, 'loadgen.mjs');
+const REFERENCE = path.join(here, 'reference-server.mjs');
+const SQL_TRACE = path.join(here, 'lib/sql-trace.cjs');
+const SLOW_SQL_MS = 20;
+const PASSWORD = 'Shuangyong#2025';
+const USER = 'klmy'; // district staff of 克拉玛依区 (scope 650200/650203/)
+
+const { values: opt } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    n: { type: 'string' },
+    db: { type: 'string', default: 'both' },
+    duration: { type: 'string' },
+    concurrency: { type: 'string' },
+    'import-rows': { type: 'string' },
+    'export-rows': { type: 'string' },
+    out: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    reseed: { type: 'boolean', default: false },
+    'report-only': { type: 'boolean', default: false },
+  },
+});
+const quick = opt.quick;
+const N = Number(opt.n ?? (quick ? 10_000 : 1_000_000));
+const DURATION = Number(opt.duration ?? (quick ? 5 : 30));
+const WARMUP = Math.min(3, Math.max(1, DURATION * 0.2));
+const SINGLE_DURATION = Math.min(DURATION, 10);
+const CONCURRENCY = Number(opt.concurrency ?? 32);
+const IMPORT_ROWS = Number(opt['import-rows'] ?? (quick ? 10_000 : 100_000));
+const EXPORT_ROWS = Number(opt['export-rows'] ?? 100_000);
+const DIALECTS = opt.db === 'both' ? ['sqlite', 'postgres'] : [opt.db];
+for (const d of DIALECTS)
+  if (!['sqlite', 'postgres'].includes(d)) throw new Error(`--db: sqlite, postgres or both (got ${d})`);
+if (!Number.isInteger(N) || N < 1) throw new Error('--n must be a positive integer');
+const OUT = opt.out ?? (quick ? path.join(DATA, 'benchmarks-quick.md') : path.join(ROOT, 'docs/benchmarks.md'));
+const COMMAND = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
+/** Above this raw page+count time a load scenario runs with fewer connections (it would take minutes to drain). */
+const SLOW_MS = 100;
+
+fs.mkdirSync(path.join(DATA, 'logs'), { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const LOGDIR = path.join(DATA, 'logs', stamp);
+fs.mkdirSync(LOGDIR, { recursive: true });
+
+function build() {
+  if (!opt['no-build']) {
+    log('building the server (packages/server/build.mjs)');
+    execFileSync(process.execPath, ['build.mjs'], { cwd: path.join(ROOT, 'packages/server'), stdio: 'inherit' });
+  }
+  // a snapshot next to bench/ (node_modules still resolve from the repository root)
+  fs.mkdirSync(SERVER_DIR, { recursive: true });
+  for (const f of ['cli.js', 'cli.js.map'])
+    if (fs.existsSync(path.join(DIST, f))) fs.copyFileSync(path.join(DIST, f), path.join(SERVER_DIR, f));
+  const migrations = fs
+    .readdirSync(path.join(ROOT, 'packages/server/src/platform/db/migrations'))
+    .filter((f) => /^\d{4}_/.test(f))
+    .map((f) => f.replace(/\.ts$/, ''));
+  log(`server snapshot in ${path.relative(ROOT, SERVER_DIR)} (migrations in the source: ${migrations.join(', ')})`);
+}
+
+/**
+ * Fingerprint of what shapes a data set: the migrations and the seed code. Migrations are edited
+ * in place while the schema is young, so a cached data set is only reused when this matches.
+ */
+function schemaHash() {
+  const h = createHash('sha256');
+  for (const dir of ['packages/server/src/platform/db/migrations', 'packages/server/src/seed']) {
+    for (const f of fs.readdirSync(path.join(ROOT, dir)).sort()) {
+      h.update(f);
+      h.update(fs.readFileSync(path.join(ROOT, dir, f)));
+    }
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+// ---------------------------------------------------------------- data sets
+
+/** The cached data set of N persons for a dialect; seeded once, then reused. */
+async function ensureDataset(dialect) {
+  const dir = path.join(DATA, `${dialect}-${N}`);
+  const ready = path.join(dir, 'ready.json');
+  const dbName = `sy_bench_${N}`;
+  const url = dialect === 'sqlite' ? `sqlite:${path.join(dir, 'shuangyong.db')}` : `${PG_BASE}/${dbName}`;
+  const present =
+    fs.existsSync(ready) &&
+    (dialect === 'sqlite' ? fs.existsSync(path.join(dir, 'shuangyong.db')) : await pgDatabaseExists(dbName));
+  const meta0 = present ? JSON.parse(fs.readFileSync(ready, 'utf8')) : null;
+  if (present && !opt.reseed && meta0.schemaHash === SCHEMA_HASH) {
+    log(`${dialect}: reusing the data set in ${path.relative(ROOT, dir)} (schema ${SCHEMA_HASH})`);
+    return { dir, url, dbName, keyFile: path.join(dir, 'keys.json'), meta: meta0, reused: true };
+  }
+  if (present && meta0.schemaHash !== SCHEMA_HASH)
+    log(`${dialect}: migrations or seed code changed since the cached data set (${meta0.schemaHash} → ${SCHEMA_HASH})`);
+  log(
+    `${dialect}: seeding ${N} synthetic persons (about ${Math.ceil((N * 115e-6 * (dialect === 'postgres' ? 1.5 : 1)) / 60)} min)`,
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  if (dialect === 'postgres') {
+    await pgAdmin(`drop database if exists ${dbName} with (force)`);
+    await pgAdmin(`create database ${dbName}`);
+  }
+  const t0 = performance.now();
+  await runToEnd(process.execPath, [CLI, 'seed', '--synthetic', '--beneficiaries', String(N)], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dir, DATABASE_URL: url, KEY_FILE: path.join(dir, 'keys.json'), LOG_LEVEL: 'warn' },
+    logFile: path.join(LOGDIR, `${dialect}-seed.log`),
+  });
+  const seedSeconds = (performance.now() - t0) / 1000;
+  let analyzeSeconds = null;
+  if (dialect === 'postgres') {
+    // what autovacuum does shortly after a bulk load: statistics and the visibility map
+    const t1 = performance.now();
+    const h = await openRaw(url);
+    await h.run('vacuum (analyze)');
+    await h.close();
+    analyzeSeconds = (performance.now() - t1) / 1000;
+  }
+  const meta = {
+    n: N,
+    dialect,
+    schemaHash: SCHEMA_HASH,
+    seededAt: new Date().toISOString(),
+    seedSeconds,
+    analyzeSeconds,
+  };
+  fs.writeFileSync(ready, JSON.stringify(meta, null, 2));
+  log(
+    `${dialect}: seeded in ${seedSeconds.toFixed(0)} s${analyzeSeconds ? `, vacuum analyze ${analyzeSeconds.toFixed(0)} s` : ''}`,
+  );
+  return { dir, url, dbName, keyFile: path.join(dir, 'keys.json'), meta, reused: false };
+}
+
+/** A throw-away copy of the data set for one run (the import scenario adds rows). */
+async function runCopy(dialect, ds) {
+  const dir = path.join(DATA, 'run', `${dialect}-${N}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  let url;
+  let drop;
+  if (dialect === 'sqlite') {
+    for (const suffix of ['', '-wal']) {
+      const src = path.join(ds.dir, `shuangyong.db${suffix}`);
+      if (fs.existsSync(src)) fs.copyFileSync(src, path.join(dir, `shuangyong.db${suffix}`));
+    }
+    url = `sqlite:${path.join(dir, 'shuangyong.db')}`;
+    drop = async () => fs.rmSync(dir, { recursive: true, force: true });
+  } else {
+    const name = `${ds.dbName}_run`;
+    await pgAdmin(`drop database if exists ${name} with (force)`);
+    await pgAdmin(`create database ${name} template ${ds.dbName} strategy file_copy`);
+    url = `${PG_BASE}/${name}`;
+    drop = async () => {
+      await pgAdmin(`drop database if exists ${name} with (force)`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+  }
+  log(`${dialect}: run copy ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { dir, url, drop };
+}
+
+// ---------------------------------------------------------------- servers and load
+
+async function startApp(dialect, copy, ds) {
+  const port = await freePort();
+  const traceFile = path.join(LOGDIR, `${dialect}-slow-sql.jsonl`);
+  const child = start(
+    process.execPath,
+    ['--require', SQL_TRACE, CLI, 'serve', '--port', String(port), '--host', '127.0.0.1'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        BENCH_SQL_TRACE: traceFile,
+        BENCH_SQL_SLOW_MS: String(SLOW_SQL_MS),
+        BENCH_REPO_ROOT: ROOT,
+        DATA_DIR: copy.dir,
+        KEY_FILE: ds.keyFile,
+        DATABASE_URL: copy.url,
+        DEMO: '1',
+        LOG_LEVEL: 'warn',
+        SCRYPT_LOG2N: '15',
+        // the login scenario sends one X-Forwarded-For address per request, so the per-IP login rate
+        // limit (20/min) measures nothing but itself
+        TRUST_PROXY: '1',
+      },
+      logFile: path.join(LOGDIR, `${dialect}-server.log`),
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitHttp(`${url}/readyz`, { child });
+  return { child, url, pid: child.pid, kind: 'app', traceFile };
+}
+
+async function startReference(dialect, copy) {
+  const port = await freePort();
+  const child = start(process.execPath, [REFERENCE, '--db', copy.url, '--port', String(port)], {
+    cwd: ROOT,
+    env: process.env,
+    logFile: path.join(LOGDIR, `${dialect}-reference.log`),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHttp(`${url}/stats`, { child });
+  return { child, url, pid: child.pid, kind: 'ref' };
+}
+
+async function login(url) {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: USER, password: PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const me = await res.json();
+  return { cookie, csrf: me.csrfToken, me, headers: { cookie, 'x-csrf-token': me.csrfToken } };
+}
+
+/** One load scenario against one server, sampled. */
+const ownPids = [];
+/** When each scenario ran against the platform, to attribute traced statements to it. */
+const windows = [];
+async function quiet() {
+  const q = await waitQuiet(ownPids);
+  if (q.foreignCores >= 0.3)
+    log(
+      `  machine busy: other processes use ${q.foreignCores.toFixed(2)} cores after ${q.waitedSec.toFixed(0)} s of waiting; going on`,
+    );
+  else if (q.waitedSec > 5) log(`  waited ${q.waitedSec.toFixed(0)} s for other processes to go quiet`);
+  return q;
+}
+
+async function load(server, spec, label, key) {
+  const q = await quiet();
+  const win = { key, t0: Date.now(), t1: null };
+  if (server.kind === 'app' && key) windows.push(win);
+  const sampler = startSampler(server);
+  const cpu = cpuMeter(
+    server.pid,
+    ownPids.filter((p) => p !== server.pid),
+  );
+  let res;
+  try {
+    res = await runJson(
+      LOADGEN,
+      { url: server.url, warmupSec: WARMUP, ...spec },
+      { logFile: path.join(LOGDIR, 'loadgen.log') },
+    );
+  } finally {
+    win.t1 = Date.now();
+    Object.assign((res ??= {}), await sampler.stop(), cpu(res?.cpuMs ?? 0), {
+      quietWaitSec: q.waitedSec,
+      foreignBefore: q.foreignCores,
+    });
+  }
+  res.concurrency = spec.concurrency;
+  res.durationSec = spec.durationSec;
+  log(
+    `  ${label.padEnd(28)} ${String(res.requests).padStart(7)} req  ${res.rps?.toFixed(0).padStart(6)} req/s  p50 ${res.latencyMs?.p50?.toFixed(1)} p95 ${res.latencyMs?.p95?.toFixed(1)} p99 ${res.latencyMs?.p99?.toFixed(1)} ms  err ${res.errors}  RSS ${res.rssPeakMB.toFixed(0)} MB  lag p99 ${res.lagP99Ms?.toFixed(1)} max ${res.lagMaxMs?.toFixed(1)} ms`,
+  );
+  log(
+    `    CPU cores: server ${res.serverCores.toFixed(2)}, postgres ${res.postgresCores.toFixed(2)}, loadgen ${res.loadgenCores.toFixed(2)}, others ${res.otherCores.toFixed(2)}; load avg ${res.loadAvg1}`,
+  );
+  if (res.errors) log(`    first error: ${res.sampleError}`);
+  return res;
+}
+
+async function pollJob(app, auth, id, until) {
+  for (;;) {
+    const r = await fetch(`${app.url}/api/v1/jobs/${id}`, { headers: auth.headers });
+    const job = await r.json();
+    if (until.includes(job.status) || job.status === 'failed') return job;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/**
+ * The platform's slow statements (from lib/sql-trace.cjs): grouped by SQL text, attributed to the
+ * scenarios that were running, the costliest first, each with its plan and an in-process rerun.
+ */
+async function analyseTrace(file, raw, top = 10) {
+  if (!fs.existsSync(file)) return [];
+  const groups = new Map();
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const e = JSON.parse(line);
+    const w = windows.find((x) => e.t >= x.t0 - 500 && e.t <= (x.t1 ?? Number.MAX_SAFE_INTEGER) + 2000);
+    let g = groups.get(e.sql);
+    if (!g) groups.set(e.sql, (g = { sql: e.sql, ms: [], scenarios: new Set(), params: e.params, worst: 0 }));
+    g.ms.push(e.ms);
+    g.scenarios.add(w?.key ?? 'other');
+    if (e.ms > g.worst) {
+      g.worst = e.ms;
+      g.params = e.params;
+    }
+  }
+  const list = [...groups.values()]
+    .map((g) => {
+      const sorted = g.ms.sort((a, b) => a - b);
+      return {
+        sql: g.sql,
+        params: g.params,
+        scenarios: [...g.scenarios],
+        count: sorted.length,
+        p50: sorted[Math.floor((sorted.length - 1) / 2)],
+        max: sorted[sorted.length - 1],
+        totalMs: sorted.reduce((a, b) => a + b, 0),
+      };
+    })
+    .sort((a, b) => b.totalMs - a.totalMs)
+    .slice(0, top);
+  for (const s of list) {
+    const isSelect = /^\s*(select|with)\b/i.test(s.sql);
+    const usable = isSelect && !s.params.some((p) => p === '<buffer>' || (typeof p === 'string' && p.endsWith('…')));
+    if (!usable) continue;
+    const q = { sql: raw.dialect === 'postgres' ? s.sql.replace(/\$\d+/g, '?') : s.sql, params: s.params };
+    try {
+      s.plan = await raw.plan(q);
+      const t = await timeRaw(raw, () => [q], { iterations: 5, maxMs: 20_000, warmup: 1 });
+      s.rerun = t.total;
+    } catch (e) {
+      s.planError = e.message;
+    }
+  }
+  return list;
+}
+
+// ---------------------------------------------------------------- one dialect
+
+async function benchDialect(dialect) {
+  const ds = await ensureDataset(dialect);
+  const copy = await runCopy(dialect, ds);
+  const raw = await openRaw(copy.url);
+  const result = {
+    dialect,
+    n: N,
+    quick,
+    date: new Date().toISOString(),
+    command: COMMAND,
+    dataset: ds.meta,
+    version: raw.version,
+    settings: { duration: DURATION, warmup: WARMUP, concurrency: CONCURRENCY },
+    scenarios: {},
+    queries: {},
+    slowSqlMs: SLOW_SQL_MS,
+    notes: [],
+  };
+  let app;
+  let ref;
+  try {
+    if (dialect === 'sqlite') {
+      const stat = await raw.all({ sql: "select count(*) as n from sqlite_master where name = 'sqlite_stat1'" });
+      result.notes.push(
+        stat[0].n
+          ? 'SQLite: sqlite_stat1 present (ANALYZE has run).'
+          : 'SQLite: no sqlite_stat1 (the platform never runs ANALYZE / PRAGMA optimize); plans are chosen without statistics.',
+      );
+    } else {
+      result.notes.push(
+        'PostgreSQL: `VACUUM (ANALYZE)` ran once after seeding (as autovacuum would after a bulk load).',
+      );
+    }
+    const counts = await raw.all({ sql: 'select count(*) as n from beneficiaries' });
+    result.rowsInDb = Number(counts[0].n);
+
+    // the district of the benchmark user and its streets
+    const [district] = await raw.all({
+      sql: `select id, path, name from orgs where path = ?`,
+      params: ['650200/650203/'],
+    });
+    const scopePath = district.path;
+    const streets = await raw.all({
+      sql: `select id, path, name from orgs where path >= ? and path < ? and depth = 2 order by path`,
+      params: [scopePath, prefixEnd(scopePath)],
+    });
+    const sample = await raw.all({
+      sql: `select id, household_id from beneficiaries where org_path >= ? and org_path < ? and status != 'merged' order by random() limit 1000`,
+      params: [scopePath, prefixEnd(scopePath)],
+    });
+
+    // ---- raw, in-process: the same SQL 200 times, and its plan (before any server runs)
+    log(`${dialect}: raw query timings (in-process, ${raw.version})`);
+    const scenarios = listScenarios(scopePath, district.id);
+    for (const s of scenarios) {
+      const q = listSql(s.filter);
+      const t = await timeRaw(raw, () => [q.page, q.count]);
+      const matched = Number((await raw.all(q.count))[0].n);
+      result.queries[s.key] = {
+        label: s.label,
+        matched,
+        page: { sql: q.page.sql, params: q.page.params, plan: await raw.plan(q.page), ...t.per[0] },
+        count: { sql: q.count.sql, params: q.count.params, plan: await raw.plan(q.count), ...t.per[1] },
+        total: t.total,
+        iterations: t.iterations,
+      };
+      log(
+        `  ${s.key.padEnd(18)} matched ${matched}  page p50 ${t.per[0].p50.toFixed(2)} ms  count p50 ${t.per[1].p50.toFixed(2)} ms  (${t.iterations} it.)`,
+      );
+    }
+    {
+      const make = (i) => {
+        const row = sample[i % sample.length];
+        const d = detailSql(scopePath, row.id, row.household_id);
+        return [d.get, d.assignments, d.household];
+      };
+      const t = await timeRaw(raw, make);
+      const d0 = make(0);
+      result.queries.detail = {
+        label: 'Detail',
+        matched: 1,
+        page: { sql: d0[0].sql, params: d0[0].params, plan: await raw.plan(d0[0]), ...t.per[0] },
+        total: t.total,
+        iterations: t.iterations,
+      };
+      log(`  detail             get+assignments+household p50 ${t.total.p50.toFixed(2)} ms`);
+    }
+
+    // ---- servers
+    app = await startApp(dialect, copy, ds);
+    ref = await startReference(dialect, copy);
+    ownPids.splice(0, ownPids.length, app.pid, ref.pid);
+    const auth = await login(app.url);
+    const tree = await (await fetch(`${app.url}/api/v1/orgs/tree`, { headers: auth.headers })).json();
+    const districtOrg = tree.items.find((o) => o.path === scopePath);
+    if (!districtOrg) throw new Error('district org not found in /orgs/tree');
+    result.baselineRssMB = rssOf(app.pid) / 2 ** 20;
+    const C = CONCURRENCY;
+    const plan = (key) => {
+      const est = result.queries[key]?.total.p50 ?? 0;
+      if (est <= SLOW_MS) return { concurrency: C, durationSec: DURATION, reduced: null };
+      const concurrency = Math.min(C, 4);
+      const durationSec = est > 1000 ? Math.min(DURATION, 15) : DURATION;
+      return {
+        concurrency,
+        durationSec,
+        reduced: `raw page+count p50 ${est.toFixed(0)} ms > ${SLOW_MS} ms: ${concurrency} connections${durationSec !== DURATION ? `, ${durationSec} s` : ''}`,
+      };
+    };
+
+    log(`${dialect}: load scenarios (${C} connections, ${DURATION} s each after ${WARMUP} s warm-up)`);
+    // login: scrypt (2^15) on the libuv pool dominates
+    result.scenarios.login = {
+      label: 'Login (scrypt 2^15)',
+      app: await load(
+        app,
+        {
+          concurrency: C,
+          durationSec: DURATION,
+          uniqueForwardedFor: true,
+          requests: [{ method: 'POST', path: '/api/v1/auth/login', body: { username: USER, password: PASSWORD } }],
+        },
+        'login',
+        'login',
+      ),
+    };
+
+    for (const s of scenarios) {
+      const p = plan(s.key);
+      if (p.reduced) log(`  ${s.key}: reduced load — ${p.reduced}`);
+      const check = await (await fetch(`${app.url}/api/v1/beneficiaries?${s.query}`, { headers: auth.headers })).json();
+      const refQuery = new URLSearchParams(
+        Object.fromEntries(
+          Object.entries({ ...s.filter, page: 1, pageSize: 20 })
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => [k, String(v)]),
+        ),
+      ).toString();
+      const refCheck = await (await fetch(`${ref.url}/list?${refQuery}`)).json();
+      const entry = {
+        label: s.label,
+        query: s.query,
+        apiTotal: check.total,
+        refTotal: refCheck.total,
+        reduced: p.reduced,
+        app: await load(
+          app,
+          { ...p, headers: { cookie: auth.cookie }, requests: [{ path: `/api/v1/beneficiaries?${s.query}` }] },
+          `${s.key} (platform)`,
+          s.key,
+        ),
+        ref: await load(ref, { ...p, requests: [{ path: `/list?${refQuery}` }] }, `${s.key} (reference)`),
+        // one connection: the latency of a request that does not queue behind others
+        app1: await load(
+          app,
+          {
+            concurrency: 1,
+            durationSec: SINGLE_DURATION,
+            headers: { cookie: auth.cookie },
+            requests: [{ path: `/api/v1/beneficiaries?${s.query}` }],
+          },
+          `${s.key} (platform, 1 conn.)`,
+          s.key,
+        ),
+      };
+      if (check.total !== refCheck.total)
+        result.notes.push(`${s.key}: API total ${check.total} ≠ reference total ${refCheck.total}.`);
+      result.scenarios[s.key] = entry;
+    }
+
+    {
+      const p = plan('detail');
+      result.scenarios.detail = {
+        label: 'Detail (GET /beneficiaries/:id, 1000 random ids of the district)',
+        reduced: p.reduced,
+        app: await load(
+          app,
+          {
+            ...p,
+            headers: { cookie: auth.cookie },
+            requests: sample.map((r) => ({ path: `/api/v1/beneficiaries/${r.id}` })),
+          },
+          'detail (platform)',
+          'detail',
+        ),
+        ref: await load(
+          ref,
+          {
+            ...p,
+            requests: sample.map((r) => ({ path: `/detail/${r.id}?scopePath=${encodeURIComponent(scopePath)}` })),
+          },
+          'detail (reference)',
+        ),
+        app1: await load(
+          app,
+          {
+            concurrency: 1,
+            durationSec: SINGLE_DURATION,
+            headers: { cookie: auth.cookie },
+            requests: sample.map((r) => ({ path: `/api/v1/beneficiaries/${r.id}` })),
+          },
+          'detail (platform, 1 conn.)',
+          'detail',
+        ),
+      };
+    }
+
+    {
+      // mixed reads: list, the three searches and four details, round-robin
+      const reqs = [];
+      for (let i = 0; i < 200; i++) {
+        if (i % 8 < 4) reqs.push({ path: `/api/v1/beneficiaries?${scenarios[i % 4].query}` });
+        else reqs.push({ path: `/api/v1/beneficiaries/${sample[i % sample.length].id}` });
+      }
+      const worst = plan(
+        ['list', 'search_surname', 'search_substring', 'search_initials', 'detail'].reduce((a, k) =>
+          (result.queries[k]?.total.p50 ?? 0) > (result.queries[a]?.total.p50 ?? 0) ? k : a,
+        ),
+      );
+      result.scenarios.mixed = {
+        label: 'Mixed reads (list, 3 searches, 4 details round-robin)',
+        reduced: worst.reduced,
+        app: await load(
+          app,
+          { ...worst, headers: { cookie: auth.cookie }, requests: reqs },
+          'mixed reads (platform)',
+          'mixed',
+        ),
+      };
+    }
+
+    // ---- export: the filter of the district whose size is closest to EXPORT_ROWS
+    {
+      const candidates = [
+        { filters: {}, f: { scopePath } },
+        { filters: { status: 'active' }, f: { scopePath, status: 'active' } },
+        { filters: { category: 'veteran' }, f: { scopePath, category: 'veteran' } },
+        { filters: { category: 'veteran', status: 'active' }, f: { scopePath, category: 'veteran', status: 'active' } },
+        ...streets.flatMap((st) => [
+          { filters: { orgId: st.id }, f: { scopePath, orgPath: st.path }, name: st.name },
+          {
+            filters: { orgId: st.id, status: 'active' },
+            f: { scopePath, orgPath: st.path, status: 'active' },
+            name: st.name,
+          },
+        ]),
+      ];
+      for (const c of candidates) c.rows = Number((await raw.all(listSql(c.f).count))[0].n);
+      const best = candidates.reduce((a, c) =>
+        Math.abs(c.rows - EXPORT_ROWS) < Math.abs(a.rows - EXPORT_ROWS) ? c : a,
+      );
+      log(
+        `${dialect}: export of ${best.rows} rows (filters ${JSON.stringify(best.filters)}${best.name ? ` = ${best.name}` : ''})`,
+      );
+      const file = path.join(DATA, 'run', `export-${dialect}.xlsx`);
+      await quiet();
+      const sampler = startSampler(app);
+      const cpu = cpuMeter(app.pid, [ref.pid]);
+      const win = { key: 'export', t0: Date.now(), t1: null };
+      windows.push(win);
+      const t0 = performance.now();
+      const res = await fetch(`${app.url}/api/v1/beneficiaries/export`, {
+        method: 'POST',
+        headers: { ...auth.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ filters: best.filters }),
+      });
+      let bytes = 0;
+      let firstByteMs = null;
+      const out = fs.createWriteStream(file);
+      for await (const chunk of res.body) {
+        firstByteMs ??= performance.now() - t0;
+        bytes += chunk.length;
+        if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      }
+      await new Promise((r) => out.end(r));
+      const seconds = (performance.now() - t0) / 1000;
+      win.t1 = Date.now();
+      const s = { ...(await sampler.stop()), ...cpu() };
+      const rows = res.ok ? await countXlsxRows(file) : 0;
+      result.scenarios.export = {
+        label: 'Export (streaming xlsx)',
+        status: res.status,
+        filters: best.filters,
+        filterName: best.name ?? null,
+        expectedRows: best.rows,
+        rows,
+        bytes,
+        firstByteMs,
+        seconds,
+        ...s,
+      };
+      log(
+        `  export: HTTP ${res.status}, ${rows}/${best.rows} rows, ${(bytes / 2 ** 20).toFixed(1)} MB in ${seconds.toFixed(1)} s, RSS ${s.rssPeakMB.toFixed(0)} MB, lag p99 ${s.lagP99Ms?.toFixed(1)} max ${s.lagMaxMs?.toFixed(1)} ms`,
+      );
+      fs.rmSync(file, { force: true });
+    }
+
+    // ---- import: upload + validate, then commit
+    {
+      const file = path.join(DATA, `import-${IMPORT_ROWS}.xlsx`);
+      const t = performance.now();
+      const made = await ensureImportFile(file, IMPORT_ROWS);
+      if (!made.reused)
+        log(`  import file: ${IMPORT_ROWS} rows written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const data = fs.readFileSync(file);
+      const before = Number(
+        (await raw.all({ sql: "select count(*) as n from beneficiaries where birth_date < '1920-01-01'" }))[0].n,
+      );
+      await quiet();
+      const sampler = startSampler(app);
+      const cpu = cpuMeter(app.pid, [ref.pid]);
+      const win = { key: 'import', t0: Date.now(), t1: null };
+      windows.push(win);
+      const t0 = performance.now();
+      const up = await fetch(
+        `${app.url}/api/v1/beneficiaries/imports?orgId=${districtOrg.id}&fileName=bench-import.xlsx`,
+        {
+          method: 'POST',
+          headers: { ...auth.headers, 'content-type': 'application/octet-stream' },
+          body: data,
+        },
+      );
+      const upJob = await up.json();
+      const uploadSeconds = (performance.now() - t0) / 1000;
+      let validated = null;
+      let done = null;
+      let validateSeconds = null;
+      let commitSeconds = null;
+      if (up.status === 202) {
+        validated = await pollJob(app, auth, upJob.id, ['validated']);
+        validateSeconds = (performance.now() - t0) / 1000;
+        if (validated.status === 'validated') {
+          const t1 = performance.now();
+          const c = await fetch(`${app.url}/api/v1/jobs/${upJob.id}/commit`, { method: 'POST', headers: auth.headers });
+          if (c.status !== 202) log(`  commit: HTTP ${c.status} ${await c.text()}`);
+          done = await pollJob(app, auth, upJob.id, ['succeeded']);
+          commitSeconds = (performance.now() - t1) / 1000;
+        }
+      } else log(`  import upload: HTTP ${up.status} ${JSON.stringify(upJob).slice(0, 300)}`);
+      win.t1 = Date.now();
+      const s = { ...(await sampler.stop()), ...cpu() };
+      const after = Number(
+        (await raw.all({ sql: "select count(*) as n from beneficiaries where birth_date < '1920-01-01'" }))[0].n,
+      );
+      const summary = (j) =>
+        j?.result ? Object.fromEntries(Object.entries(j.result).filter(([k]) => k !== 'errors')) : null;
+      result.scenarios.import = {
+        label: 'Import (xlsx: 姓名, 身份证号, 类别, 手机)',
+        rows: IMPORT_ROWS,
+        fileBytes: data.length,
+        uploadStatus: up.status,
+        uploadSeconds,
+        validateSeconds,
+        commitSeconds,
+        seconds: validateSeconds != null && commitSeconds != null ? validateSeconds + commitSeconds : null,
+        validateStatus: validated?.status ?? null,
+        finalStatus: done?.status ?? validated?.status ?? null,
+        validateResult: summary(validated),
+        result: summary(done),
+        error: done?.error ?? validated?.error ?? null,
+        firstErrors: (done ?? validated)?.result?.errors?.slice(0, 3) ?? [],
+        insertedRows: after - before,
+        ...s,
+      };
+      log(
+        `  import: ${IMPORT_ROWS} rows: validate ${validateSeconds?.toFixed(1)} s, commit ${commitSeconds?.toFixed(1)} s, status ${done?.status ?? validated?.status}, inserted ${after - before}, RSS ${s.rssPeakMB.toFixed(0)} MB, lag p99 ${s.lagP99Ms?.toFixed(1)} max ${s.lagMaxMs?.toFixed(1)} ms`,
+      );
+    }
+  } finally {
+    await stop(app?.child);
+    await stop(ref?.child);
+    if (app?.traceFile) {
+      try {
+        result.slowSql = await analyseTrace(app.traceFile, raw);
+      } catch (e) {
+        log(`${dialect}: SQL trace analysis failed: ${e.message}`);
+      }
+    }
+    await raw.close();
+    if (!opt.keep) await copy.drop();
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------- main
+
+function machine() {
+  const cpu = /model name\s*:\s*(.+)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model;
+  let nproc = os.availableParallelism?.() ?? os.cpus().length;
+  try {
+    nproc = Number(execFileSync('nproc').toString().trim());
+  } catch {}
+  return { cpu, nproc, memGiB: os.totalmem() / 2 ** 30, node: process.version, kernel: os.release() };
+}
+
+const results = {};
+if (!opt['report-only']) build();
+const SCHEMA_HASH = schemaHash();
+for (const d of opt['report-only'] ? [] : DIALECTS) {
+  log(`==== ${d}, ${N} persons`);
+  results[d] = await benchDialect(d);
+  fs.mkdirSync(path.join(DATA, 'results'), { recursive: true });
+  fs.writeFileSync(
+    path.join(DATA, 'results', `${d}-${N}${quick ? '-quick' : ''}.json`),
+    JSON.stringify(results[d], null, 2),
+  );
+}
+// a dialect not run this time keeps its last figures from the same N (marked with their date)
+for (const d of ['sqlite', 'postgres']) {
+  if (results[d]) continue;
+  const f = path.join(DATA, 'results', `${d}-${N}${quick ? '-quick' : ''}.json`);
+  if (fs.existsSync(f)) results[d] = { ...JSON.parse(fs.readFileSync(f, 'utf8')), previous: true };
+}
+writeReport(OUT, {
+  machine: machine(),
+  results,
+  command: COMMAND,
+  n: N,
+  quick,
+  importRows: IMPORT_ROWS,
+  exportRows: EXPORT_ROWS,
+});
+log(`report written to ${path.relative(ROOT, OUT)}; logs in ${path.relative(ROOT, LOGDIR)}`);
+process.exit(0);

@@ -98,6 +98,7 @@ async function main() {
   const stopAt = measureFrom + durationMs;
   let measuredStart = null;
   let lastEnd = start;
+  let warmupRequests = 0;
 
   async function worker() {
     while (performance.now() < stopAt && issued < maxRequests) {
@@ -109,7 +110,10 @@ async function main() {
         measuredStart ??= t;
       }
       const res = await once(r);
-      if (inWarmup) continue;
+      if (inWarmup) {
+        warmupRequests++;
+        continue;
+      }
       lastEnd = performance.now();
       latencies.push(res.ms);
       status[res.code] = (status[res.code] ?? 0) + 1;
@@ -125,6 +129,7 @@ async function main() {
   agent.destroy();
   const out = {
     requests: latencies.length,
+    warmupRequests,
     ok,
     errors,
     status,

@@ -33,7 +33,10 @@ if (url.startsWith('sqlite:')) {
   const cache = new Map();
   const prep = (s) => {
     let st = cache.get(s);
-    if (!st) cache.set(s, (st = db.prepare(s)));
+    if (!st) {
+      st = db.prepare(s);
+      cache.set(s, st);
+    }
     return st;
   };
   run = async (stmts) => stmts.map((q) => prep(q.sql).all(...q.params));

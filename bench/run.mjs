@@ -299,7 +299,9 @@ async function load(server, spec, label, key) {
     );
   } finally {
     win.t1 = Date.now();
-    Object.assign((res ??= {}), await sampler.stop(), cpu(res?.cpuMs ?? 0), {
+    res ??= {};
+    win.res = res;
+    Object.assign(res, await sampler.stop(), cpu(res?.cpuMs ?? 0), {
       quietWaitSec: q.waitedSec,
       foreignBefore: q.foreignCores,
     });
@@ -325,19 +327,61 @@ async function pollJob(app, auth, id, until) {
   }
 }
 
+/** The scenario a traced statement (timestamped at its end) belongs to. */
+function windowAt(t) {
+  const inside = windows.find((w) => t >= w.t0 && t <= (w.t1 ?? Number.MAX_SAFE_INTEGER));
+  if (inside) return inside;
+  // requests still in flight when a scenario ended finish shortly after it
+  const after = windows.filter((w) => w.t1 != null && t > w.t1 && t <= w.t1 + 5000);
+  return after.length ? after[after.length - 1] : null;
+}
+
+/**
+ * Statements executed and time spent in SQL during each scenario, from the running totals the
+ * trace writes every 500 ms, stored on the scenario's result (sqlStatements, sqlMs).
+ */
+function attachSqlTotals(file) {
+  if (!fs.existsSync(file)) return;
+  const samples = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  if (!samples.length) return;
+  const at = (t, before) => {
+    // the last sample at or before t (window start), or the first at or after t (window end)
+    if (before) return samples.filter((x) => x.t <= t).pop() ?? samples[0];
+    return samples.find((x) => x.t >= t) ?? samples[samples.length - 1];
+  };
+  for (const w of windows) {
+    if (!w.res || w.t1 == null) continue;
+    const a = at(w.t0, true);
+    const b = at(w.t1 + 600, false);
+    w.res.sqlStatements = b.n - a.n;
+    w.res.sqlMs = b.ms - a.ms;
+  }
+}
+
 /**
  * The platform's slow statements (from lib/sql-trace.cjs): grouped by SQL text, attributed to the
  * scenarios that were running, the costliest first, each with its plan and an in-process rerun.
+ * On SQLite without statistics, the SELECTs are planned and timed again after ANALYZE (on the
+ * throw-away copy) to show what statistics alone would change.
  */
-async function analyseTrace(file, raw, top = 10) {
+async function analyseTrace(file, raw, top = 12) {
+  attachSqlTotals(`${file}.totals`);
   if (!fs.existsSync(file)) return [];
   const groups = new Map();
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
     const e = JSON.parse(line);
-    const w = windows.find((x) => e.t >= x.t0 - 500 && e.t <= (x.t1 ?? Number.MAX_SAFE_INTEGER) + 2000);
+    if (typeof e.sql !== 'string') continue;
+    const w = windowAt(e.t);
     let g = groups.get(e.sql);
-    if (!g) groups.set(e.sql, (g = { sql: e.sql, ms: [], scenarios: new Set(), params: e.params, worst: 0 }));
+    if (!g) {
+      g = { sql: e.sql, ms: [], scenarios: new Set(), params: e.params, worst: 0 };
+      groups.set(e.sql, g);
+    }
     g.ms.push(e.ms);
     g.scenarios.add(w?.key ?? 'other');
     if (e.ms > g.worst) {
@@ -360,17 +404,40 @@ async function analyseTrace(file, raw, top = 10) {
     })
     .sort((a, b) => b.totalMs - a.totalMs)
     .slice(0, top);
+  const selects = [];
   for (const s of list) {
-    const isSelect = /^\s*(select|with)\b/i.test(s.sql);
-    const usable = isSelect && !s.params.some((p) => p === '<buffer>' || (typeof p === 'string' && p.endsWith('…')));
+    const isSelect = /^\s*(select|with)\b/i.test(s.sql) && !s.sql.includes(' … (');
+    const usable =
+      isSelect && !s.params.some((p) => p === '<buffer>' || (typeof p === 'string' && (p.endsWith('…') || p.startsWith('… '))));
     if (!usable) continue;
     const q = { sql: raw.dialect === 'postgres' ? s.sql.replace(/\$\d+/g, '?') : s.sql, params: s.params };
+    selects.push([s, q]);
     try {
       s.plan = await raw.plan(q);
       const t = await timeRaw(raw, () => [q], { iterations: 5, maxMs: 20_000, warmup: 1 });
       s.rerun = t.total;
     } catch (e) {
       s.planError = e.message;
+    }
+  }
+  if (raw.dialect === 'sqlite' && selects.length) {
+    const stat = await raw.all({ sql: "select count(*) as n from sqlite_master where name = 'sqlite_stat1'" });
+    if (!stat[0].n) {
+      const t0 = performance.now();
+      await raw.run('ANALYZE');
+      const analyzeSeconds = (performance.now() - t0) / 1000;
+      log(`sqlite: ANALYZE on the run copy took ${analyzeSeconds.toFixed(1)} s; planning the slow statements again`);
+      for (const [s, q] of selects) {
+        try {
+          s.afterAnalyze = {
+            seconds: analyzeSeconds,
+            plan: await raw.plan(q),
+            rerun: (await timeRaw(raw, () => [q], { iterations: 5, maxMs: 20_000, warmup: 1 })).total,
+          };
+        } catch (e) {
+          s.afterAnalyze = { error: e.message };
+        }
+      }
     }
   }
   return list;

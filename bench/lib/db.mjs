@@ -39,7 +39,10 @@ export async function openRaw(url) {
     const cache = new Map();
     const prep = (s) => {
       let st = cache.get(s);
-      if (!st) cache.set(s, (st = db.prepare(s)));
+      if (!st) {
+        st = db.prepare(s);
+        cache.set(s, st);
+      }
       return st;
     };
     return {
@@ -93,7 +96,8 @@ export async function timeRaw(h, make, { iterations = 200, maxMs = 30_000, warmu
       const t0 = performance.now();
       await h.all(stmts[k]);
       const ms = performance.now() - t0;
-      (per[k] ??= []).push(ms);
+      per[k] ??= [];
+      per[k].push(ms);
       sum += ms;
     }
     total.push(sum);

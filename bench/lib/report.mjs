@@ -152,7 +152,7 @@ function planSection(r) {
 }
 
 /** Each DESIGN.md §5 target: the measured value per dialect and PASS/SHORT. */
-function targets(results, ctx) {
+function targets(results, _ctx) {
   const ds = ['sqlite', 'postgres'].filter((d) => results[d]);
   const rows = [];
   const causes = [];
@@ -233,7 +233,7 @@ function targets(results, ctx) {
               })
               .join(
                 '; ',
-              )}. Other processes on the machine used ${over.map(([k, v]) => `${f2(v.otherCores)}`).join(' / ')} cores meanwhile.`,
+              )}. Other processes on the machine used ${over.map(([_k, v]) => `${f2(v.otherCores)}`).join(' / ')} cores meanwhile.`,
           );
         return [
           d,

@@ -1,8 +1,9 @@
 // Preloaded into the server under test by bench/run.mjs (`node --require bench/lib/sql-trace.cjs`):
 // times every SQL statement the platform executes — better-sqlite3 Statement#all/get/run and
 // pg Client#query — and appends the slow ones (≥ BENCH_SQL_SLOW_MS, default 20) to the JSON-lines
-// file BENCH_SQL_TRACE: { t, ms, sql, params }. The server code is not changed; the cost is two
-// performance.now() calls per statement.
+// file BENCH_SQL_TRACE: { t, ms, sql, params }, and the running count and time of all statements
+// to BENCH_SQL_TRACE.totals every 500 ms: { t, n, ms }. The server code is not changed; the cost is
+// two performance.now() calls per statement.
 const fs = require('node:fs');
 const path = require('node:path');
 const { createRequire } = require('node:module');
@@ -13,17 +14,37 @@ const slowMs = Number(process.env.BENCH_SQL_SLOW_MS ?? 20);
 // resolve the drivers the way the server bundle does: from the repository's node_modules
 const req = createRequire(path.join(process.env.BENCH_REPO_ROOT ?? process.cwd(), 'package.json'));
 
-const short = (params) =>
-  (Array.isArray(params) ? params : params === undefined ? [] : [params])
-    .flat()
-    .map((p) =>
-      typeof p === 'string' && p.length > 200 ? `${p.slice(0, 200)}…` : Buffer.isBuffer(p) ? '<buffer>' : p,
-    );
+const MAX_SQL = 1500;
+const MAX_PARAMS = 40;
+const short = (params) => {
+  const all = (Array.isArray(params) ? params : params === undefined ? [] : [params]).flat();
+  const out = all
+    .slice(0, MAX_PARAMS)
+    .map((p) => (typeof p === 'string' && p.length > 200 ? `${p.slice(0, 200)}…` : Buffer.isBuffer(p) ? '<buffer>' : p));
+  if (all.length > MAX_PARAMS) out.push(`… ${all.length} parameters`);
+  return out;
+};
+// a multi-row INSERT is one statement shape whatever its row count
+const shortSql = (sql) => (sql && sql.length > MAX_SQL ? `${sql.slice(0, MAX_SQL)} … (${sql.length} characters)` : sql);
+
+// every statement is counted; totals go to BENCH_SQL_TRACE.totals twice a second
+let count = 0;
+let totalMs = 0;
+if (file) {
+  const totals = `${file}.totals`;
+  setInterval(() => {
+    try {
+      fs.appendFileSync(totals, `${JSON.stringify({ t: Date.now(), n: count, ms: totalMs })}\n`);
+    } catch {}
+  }, 500).unref();
+}
 
 function record(sql, params, ms) {
+  count++;
+  totalMs += ms;
   if (!file || ms < slowMs) return;
   try {
-    fs.appendFileSync(file, `${JSON.stringify({ t: Date.now(), ms, sql, params: short(params) })}\n`);
+    fs.appendFileSync(file, `${JSON.stringify({ t: Date.now(), ms, sql: shortSql(sql), params: short(params) })}\n`);
   } catch {}
 }
 

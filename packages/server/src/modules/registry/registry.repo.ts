@@ -1,8 +1,8 @@
 import type { BeneficiaryListItem, BeneficiaryStatus, CategoryAssignment, CategoryCode } from '@shuangyong/shared';
-import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { districtOf, prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
-import type { BeneficiariesTable, Database } from '../../platform/db/schema.js';
+import type { BeneficiariesTable } from '../../platform/db/schema.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 
 export type BeneficiaryRow = Selectable<BeneficiariesTable>;

@@ -20,7 +20,9 @@ const short = (params) => {
   const all = (Array.isArray(params) ? params : params === undefined ? [] : [params]).flat();
   const out = all
     .slice(0, MAX_PARAMS)
-    .map((p) => (typeof p === 'string' && p.length > 200 ? `${p.slice(0, 200)}…` : Buffer.isBuffer(p) ? '<buffer>' : p));
+    .map((p) =>
+      typeof p === 'string' && p.length > 200 ? `${p.slice(0, 200)}…` : Buffer.isBuffer(p) ? '<buffer>' : p,
+    );
   if (all.length > MAX_PARAMS) out.push(`… ${all.length} parameters`);
   return out;
 };

@@ -107,9 +107,24 @@ beforeAll(async () => {
     .select('id')
     .where('user_id', '=', await userId(env.p, 'dsz'))
     .executeTakeFirstOrThrow();
+  // 工作部署: a campaign issued to 独山子区 only, its report file, an inspection with a rectification item
+  const dszOrg = await orgId(env.p, '650200/650202/');
+  const issued = await city.post('/api/v1/campaigns', {
+    title: '矩阵工作部署',
+    issuers: ['克拉玛依市退役军人事务局'],
+    items: [
+      {
+        ordinal: 1,
+        title: '矩阵事项',
+        tasks: [{ title: '矩阵任务', deadline: '2030-01-20', assignTo: { orgIds: [dszOrg] } }],
+      },
+    ],
+  });
+  expect(issued.statusCode).toBe(201);
+  await city.post(`/api/v1/campaigns/${issued.json().id}/actions`, { version: 1, action: 'issue' });
   // 走访慰问: a confirmed plan of 独山子区, a visit to one of its targets, a photo of it
   const visitPlan = await dsz.post('/api/v1/visit-plans', {
-    campaignId: 'matrix',
+    campaignId: issued.json().id,
     title: '矩阵走访',
     rules: [{ categories: ['martyr_survivor'] }],
   });
@@ -131,21 +146,6 @@ beforeAll(async () => {
     { 'content-type': 'image/jpeg' },
   );
   expect(visitPhoto.statusCode).toBe(201);
-  // 工作部署: a campaign issued to 独山子区 only, its report file, an inspection with a rectification item
-  const dszOrg = await orgId(env.p, '650200/650202/');
-  const issued = await city.post('/api/v1/campaigns', {
-    title: '矩阵工作部署',
-    issuers: ['克拉玛依市退役军人事务局'],
-    items: [
-      {
-        ordinal: 1,
-        title: '矩阵事项',
-        tasks: [{ title: '矩阵任务', deadline: '2030-01-20', assignTo: { orgIds: [dszOrg] } }],
-      },
-    ],
-  });
-  expect(issued.statusCode).toBe(201);
-  await city.post(`/api/v1/campaigns/${issued.json().id}/actions`, { version: 1, action: 'issue' });
   const campaignTask = issued.json().items[0].tasks[0];
   const assignmentId = campaignTask.assignments[0].id;
   const campaignFile = await dsz.request(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
+import { ensureCampaign } from '../src/modules/visits/synthetic.js';
 import { entryData, readZipDirectory } from '../src/platform/files/zip.js';
 import { type Client, orgId, type TestEnv } from './helpers.js';
 import { makeId } from './registry-fixtures.js';
@@ -7,8 +8,9 @@ import { makeId } from './registry-fixtures.js';
 export const CAMPAIGN = 'spring-2027';
 export const YEAR = new Date().getFullYear();
 
-/** The registry the visits tests count by hand (see visits.test.ts). */
+/** The registry the visits tests count by hand (see visits.test.ts), and the campaign CAMPAIGN. */
 export async function visitsRegistry(env: TestEnv, klmy: Client, dsz: Client) {
+  await ensureCampaign(env.p.handle.db, CAMPAIGN, `${CAMPAIGN} 春节走访慰问`);
   const youyi = await orgId(env.p, '650200/650203/650203001/650203001001/');
   const youjian = await orgId(env.p, '650200/650203/650203001/650203001002/');
   const shengli = await orgId(env.p, '650200/650203/650203002/650203002001/');

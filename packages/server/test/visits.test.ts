@@ -143,6 +143,31 @@ describe('plans from rules', () => {
       districtName: '独山子区退役军人事务局（单独安排行程）',
     });
   });
+
+  it('refuses a campaign that does not exist, for plans, caps and budget lines, storing nothing', async () => {
+    const before = (await klmy.get('/api/v1/visit-plans')).json().total;
+    const plan = await klmy.post('/api/v1/visit-plans', {
+      campaignId: 'no-such-campaign',
+      title: '无部署的计划',
+      rules: [{ categories: ['martyr_survivor'] }],
+    });
+    expect(plan.statusCode).toBe(400);
+    expect(plan.json().detail).toBe('所选工作部署不存在，请先在“工作部署”中创建或选择已有的部署');
+    expect((await klmy.get('/api/v1/visit-plans')).json().total).toBe(before);
+    const caps = await city.request('PUT', '/api/v1/visit-caps', {
+      campaignId: 'no-such-campaign',
+      cashPerVisitMaxFen: 100,
+    });
+    expect(caps.statusCode).toBe(400);
+    const line = await city.post('/api/v1/visit-budget-lines', {
+      campaignId: 'no-such-campaign',
+      name: '区财政',
+      budgetFen: 100,
+    });
+    expect(line.statusCode).toBe(400);
+    expect(line.json().detail).toBe('所选工作部署不存在，请先在“工作部署”中创建或选择已有的部署');
+    expect((await city.get('/api/v1/visit-budget-lines?campaignId=no-such-campaign')).json().items).toEqual([]);
+  });
 });
 
 describe('visit records', () => {

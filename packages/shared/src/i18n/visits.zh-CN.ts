@@ -2,6 +2,7 @@
 export const visitsMessages = {
   'visits.controlChars': '内容中不能含有控制字符',
   'visits.campaignId': '工作部署编号只能由字母、数字、下划线和连字符组成（1—64 位）',
+  'visits.campaignNotFound': '所选工作部署不存在，请先在“工作部署”中创建或选择已有的部署',
   'visits.ruleEmpty': '规则至少要选择一个类别或年龄条件；立功喜报规则须指定年度',
   'visits.targetIncomplete': '走访对象须指定户，或填写单位/家庭名称',
   'visits.assignNothing': '请选择要分配的对象或街道',

@@ -28,6 +28,7 @@ export class MoneyService {
   async setCaps(ctx: RequestCtx, body: z.infer<typeof visitCapsBody>) {
     if (ctx.actor.scope.kind !== 'all') throw forbidden('visits.capsCityOnly');
     await this.db.transaction().execute(async (trx) => {
+      await visitsRepo.requireCampaign(trx, body.campaignId);
       const old = await visitsRepo.caps(trx, body.campaignId);
       if (old && body.version !== undefined && body.version !== old.version) throw versionConflict();
       const values = {
@@ -94,6 +95,7 @@ export class MoneyService {
     if (!org) throw notFound();
     const id = uuidv7();
     await this.db.transaction().execute(async (trx) => {
+      await visitsRepo.requireCampaign(trx, body.campaignId);
       await trx
         .insertInto('visit_budget_lines')
         .values({

@@ -173,6 +173,7 @@ export class PlansService {
 
   async create(ctx: RequestCtx, body: z.infer<typeof createVisitPlanBody>): Promise<VisitPlan> {
     const id = await this.db.transaction().execute(async (trx) => {
+      await visitsRepo.requireCampaign(trx, body.campaignId);
       const id = uuidv7();
       const now = nowIso();
       const plan = { id, campaign_id: body.campaignId, org_path: ctx.actor.orgPath };

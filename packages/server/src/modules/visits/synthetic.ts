@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Platform } from '../../platform/context.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
+import type { Queryable } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/ids.js';
 import { rebuildCoverage } from './coverage.js';
 
@@ -22,6 +23,48 @@ export interface SyntheticVisitsOptions {
   seed?: number;
   batch?: number;
   onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * A spring-festival campaign with the given id, issued by the city, unless one exists: synthetic
+ * visits (and test fixtures) need a campaign their plans can belong to (migration 0006).
+ */
+export async function ensureCampaign(db: Queryable, id: string, title: string): Promise<void> {
+  if (await db.selectFrom('campaigns').select('id').where('id', '=', id).executeTakeFirst()) return;
+  const city = await db
+    .selectFrom('orgs')
+    .select(['id', 'path'])
+    .where('depth', '=', 0)
+    .orderBy('path')
+    .executeTakeFirstOrThrow();
+  const now = new Date().toISOString();
+  await db
+    .insertInto('campaigns')
+    .values({
+      id,
+      org_id: city.id,
+      org_path: city.path,
+      title,
+      doc_number: null,
+      kind: 'spring_festival',
+      status: 'issued',
+      issuers: '[]',
+      recipients: '[]',
+      issue_date: null,
+      period_start: null,
+      period_end: null,
+      full_text: null,
+      requirements: '[]',
+      remind_days_before: 2,
+      source_id: null,
+      created_by: 'system',
+      issued_at: now,
+      closed_at: null,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
 }
 
 const STAFF = ['张科长', '李干事', '王主任', '赵书记', '刘站长'];
@@ -47,6 +90,7 @@ export async function seedSyntheticVisits(p: Platform, opts: SyntheticVisitsOpti
     .orderBy('path')
     .execute();
   if (!districts.length) throw new Error('no districts: run `shuangyong seed --demo` first');
+  await ensureCampaign(db, campaignId, `模拟春节走访慰问（${campaignId}）`);
   const existing = await db
     .selectFrom('visit_plans')
     .select(['id', 'org_path'])

@@ -1,5 +1,6 @@
 import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
+import { badRequest } from '../../platform/errors.js';
 import './visits.schema.js';
 
 /** Scoped look-ups of the visits tables: every one takes the caller's Scope (DESIGN §3). */
@@ -53,6 +54,12 @@ export const visitsRepo = {
       .where('b.id', '=', id)
       .where((eb) => scopeWhere(eb, scope, { path: 'b.org_path', orgId: 'b.org_id' }))
       .executeTakeFirst();
+  },
+
+  /** Refuses (422) a campaign id that names no campaign, before a foreign key would (0006). */
+  async requireCampaign(db: Queryable, campaignId: string): Promise<void> {
+    const row = await db.selectFrom('campaigns').select('id').where('id', '=', campaignId).executeTakeFirst();
+    if (!row) throw badRequest('campaign_not_found', 'visits.campaignNotFound');
   },
 
   caps(db: Queryable, campaignId: string) {

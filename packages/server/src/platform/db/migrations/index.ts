@@ -5,6 +5,7 @@ import { registry0002 } from './0002_registry.js';
 import { campaigns0003 } from './0003_campaigns.js';
 import { needs0004 } from './0004_needs.js';
 import { visits0005 } from './0005_visits.js';
+import { visitCampaigns0006 } from './0006_visit_campaigns.js';
 
 /** Forward-only migrations, in order. Never edit a released one; add the next. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -16,6 +17,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0003_campaigns': campaigns0003(dialect),
         '0004_needs': needs0004(dialect),
         '0005_visits': visits0005(dialect),
+        '0006_visit_campaigns': visitCampaigns0006(dialect),
       };
     },
   };

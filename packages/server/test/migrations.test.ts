@@ -1,0 +1,76 @@
+import { Migrator, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/platform/config.js';
+import { createPlatform, type Platform } from '../src/platform/context.js';
+import { migrateToLatest } from '../src/platform/db/index.js';
+import { migrationProvider } from '../src/platform/db/migrations/index.js';
+import { freshDatabase } from './helpers.js';
+
+let p: Platform;
+let drop: () => Promise<void>;
+
+beforeAll(async () => {
+  const fresh = await freshDatabase();
+  drop = fresh.drop;
+  p = createPlatform(loadConfig({ databaseUrl: fresh.url, dataDir: fresh.dataDir, demo: true, logLevel: 'silent' }));
+});
+afterAll(async () => {
+  await p?.handle.close();
+  await drop?.();
+});
+
+describe('0006: visit plans, caps and budget lines belong to a campaign', () => {
+  const now = '2026-11-29T00:00:00.000Z';
+  const plan = (id: string, campaign: string) => sql`
+    INSERT INTO visit_plans (id, campaign_id, title, org_id, org_path, status, rules, target_count, created_by,
+      version, created_at, updated_at)
+    VALUES (${id}, ${campaign}, '旧计划', 'o-city', '650200/', 'draft', '[]', 0, 'u', 1, ${now}, ${now})`;
+
+  it('gives ids written before it a campaign of their own, then refuses ids that name none', async () => {
+    const db = p.handle.db;
+    const migrator = new Migrator({ db, provider: migrationProvider(p.handle.dialect) });
+    const to5 = await migrator.migrateTo('0005_visits');
+    expect(to5.error).toBeUndefined();
+    await sql`
+      INSERT INTO orgs (id, parent_id, code, name, type, side, path, depth, active, version, created_at, updated_at)
+      VALUES ('o-city', NULL, '650200', '克拉玛依市', 'veterans_bureau', 'civil', '650200/', 0, 1, 1, ${now}, ${now}),
+             ('o-klmy', 'o-city', '650203', '克拉玛依区', 'veterans_bureau', 'civil', '650200/650203/', 1, 1, 1, ${now}, ${now})`.execute(
+      db,
+    );
+    await plan('p-old', 'spring-2026').execute(db);
+    await sql`INSERT INTO visit_caps (campaign_id, version, updated_by, updated_at)
+      VALUES ('caps-only', 1, 'u', ${now})`.execute(db);
+    await sql`INSERT INTO visit_budget_lines (id, campaign_id, org_id, org_path, name, budget_fen, spent_fen, version, created_at)
+      VALUES ('b-old', 'spring-2026', 'o-klmy', '650200/650203/', '区财政', 100, 0, 1, ${now})`.execute(db);
+
+    expect(await migrateToLatest(p.handle)).toContain('0006_visit_campaigns');
+
+    const made = await db
+      .selectFrom('campaigns')
+      .select(['id', 'org_id', 'org_path', 'status', 'kind'])
+      .orderBy('id')
+      .execute();
+    expect(made).toEqual([
+      { id: 'caps-only', org_id: 'o-city', org_path: '650200/', status: 'issued', kind: 'spring_festival' },
+      { id: 'spring-2026', org_id: 'o-city', org_path: '650200/', status: 'issued', kind: 'spring_festival' },
+    ]);
+    // the old rows are still there and still point at their (now real) campaigns
+    expect(await db.selectFrom('visit_plans').select(['id', 'campaign_id']).execute()).toEqual([
+      { id: 'p-old', campaign_id: 'spring-2026' },
+    ]);
+
+    await expect(plan('p-new', 'no-such-campaign').execute(db)).rejects.toThrow(/foreign key/i);
+    await expect(
+      sql`UPDATE visit_budget_lines SET campaign_id = 'no-such-campaign' WHERE id = 'b-old'`.execute(db),
+    ).rejects.toThrow(/foreign key/i);
+    await expect(
+      sql`INSERT INTO visit_caps (campaign_id, version, updated_by, updated_at) VALUES ('nope', 1, 'u', ${now})`.execute(
+        db,
+      ),
+    ).rejects.toThrow(/foreign key/i);
+    await expect(sql`DELETE FROM campaigns WHERE id = 'spring-2026'`.execute(db)).rejects.toThrow(/foreign key/i);
+    // a plan of an existing campaign is accepted
+    await plan('p-new', 'spring-2026').execute(db);
+    expect(Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM visit_plans`.execute(db)).rows[0]!.n)).toBe(2);
+  });
+});

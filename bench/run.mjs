@@ -22,9 +22,10 @@ import { parseArgs } from 'node:util';
 import { openRaw, PG_BASE, pgAdmin, pgDatabaseExists, timeRaw } from './lib/db.mjs';
 import {
   cpuMeter,
+  delayStats,
   freePort,
   log,
-  rssOf,
+  memOf,
   runJson,
   runToEnd,
   start,
@@ -359,23 +360,25 @@ function attachSqlTotals(file) {
     const b = at(w.t1 + 600, false);
     w.res.sqlStatements = b.n - a.n;
     w.res.sqlMs = b.ms - a.ms;
+    // event-loop delay of the ticks in the window (a line holds the ticks of the 500 ms before it)
+    const ticks = samples.filter((x) => x.t > w.t0 && x.t <= w.t1 + 500 && Array.isArray(x.el)).flatMap((x) => x.el);
+    if (ticks.length) Object.assign(w.res, delayStats(ticks), { lagSource: 'trace' });
   }
 }
 
 /**
- * The platform's slow statements (from lib/sql-trace.cjs): grouped by SQL text, attributed to the
- * scenarios that were running, the costliest first, each with its plan and an in-process rerun.
- * On SQLite without statistics, the SELECTs are planned and timed again after ANALYZE (on the
- * throw-away copy) to show what statistics alone would change.
+ * The platform's slow statements (from lib/sql-trace.cjs) logged between `since` and `until`:
+ * grouped by SQL text, attributed to the scenarios that were running, the costliest first, each
+ * SELECT with its plan and an in-process rerun on the database as it is now (so this runs before
+ * the import changes the data, and once more for the import's own statements).
  */
-async function analyseTrace(file, raw, top = 12) {
-  attachSqlTotals(`${file}.totals`);
+async function analyseTrace(file, raw, { since = 0, until = Number.MAX_SAFE_INTEGER, top = 12 } = {}) {
   if (!fs.existsSync(file)) return [];
   const groups = new Map();
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
     const e = JSON.parse(line);
-    if (typeof e.sql !== 'string') continue;
+    if (typeof e.sql !== 'string' || e.t < since || e.t > until) continue;
     const w = windowAt(e.t);
     let g = groups.get(e.sql);
     if (!g) {
@@ -383,7 +386,7 @@ async function analyseTrace(file, raw, top = 12) {
       groups.set(e.sql, g);
     }
     g.ms.push(e.ms);
-    g.scenarios.add(w?.key ?? 'other');
+    g.scenarios.add(w?.key ?? 'start-up/other');
     if (e.ms > g.worst) {
       g.worst = e.ms;
       g.params = e.params;
@@ -404,15 +407,9 @@ async function analyseTrace(file, raw, top = 12) {
     })
     .sort((a, b) => b.totalMs - a.totalMs)
     .slice(0, top);
-  const selects = [];
   for (const s of list) {
-    const isSelect = /^\s*(select|with)\b/i.test(s.sql) && !s.sql.includes(' … (');
-    const usable =
-      isSelect &&
-      !s.params.some((p) => p === '<buffer>' || (typeof p === 'string' && (p.endsWith('…') || p.startsWith('… '))));
-    if (!usable) continue;
-    const q = { sql: raw.dialect === 'postgres' ? s.sql.replace(/\$\d+/g, '?') : s.sql, params: s.params };
-    selects.push([s, q]);
+    const q = selectOf(s, raw);
+    if (!q) continue;
     try {
       s.plan = await raw.plan(q);
       const t = await timeRaw(raw, () => [q], { iterations: 5, maxMs: 20_000, warmup: 1 });
@@ -421,27 +418,44 @@ async function analyseTrace(file, raw, top = 12) {
       s.planError = e.message;
     }
   }
-  if (raw.dialect === 'sqlite' && selects.length) {
-    const stat = await raw.all({ sql: "select count(*) as n from sqlite_master where name = 'sqlite_stat1'" });
-    if (!stat[0].n) {
-      const t0 = performance.now();
-      await raw.run('ANALYZE');
-      const analyzeSeconds = (performance.now() - t0) / 1000;
-      log(`sqlite: ANALYZE on the run copy took ${analyzeSeconds.toFixed(1)} s; planning the slow statements again`);
-      for (const [s, q] of selects) {
-        try {
-          s.afterAnalyze = {
-            seconds: analyzeSeconds,
-            plan: await raw.plan(q),
-            rerun: (await timeRaw(raw, () => [q], { iterations: 5, maxMs: 20_000, warmup: 1 })).total,
-          };
-        } catch (e) {
-          s.afterAnalyze = { error: e.message };
-        }
-      }
+  return list;
+}
+
+/** A traced statement as something the raw handle can plan and rerun (SELECTs with all their parameters). */
+function selectOf(s, raw) {
+  const isSelect = /^\s*(select|with)\b/i.test(s.sql) && !s.sql.includes(' … (');
+  const usable =
+    isSelect &&
+    !s.params.some((p) => p === '<buffer>' || (typeof p === 'string' && (p.endsWith('…') || p.startsWith('… '))));
+  if (!usable) return null;
+  return { sql: raw.dialect === 'postgres' ? s.sql.replace(/\$\d+/g, '?') : s.sql, params: s.params };
+}
+
+/**
+ * SQLite without statistics: plan and time the slow SELECTs again after ANALYZE on the throw-away
+ * copy (after the server has stopped), to show what statistics alone would change.
+ */
+async function analyzeExperiment(list, raw) {
+  const stat = await raw.all({ sql: "select count(*) as n from sqlite_master where name = 'sqlite_stat1'" });
+  if (stat[0].n) return false;
+  const selects = list.map((s) => [s, selectOf(s, raw)]).filter(([, q]) => q);
+  if (!selects.length) return false;
+  const t0 = performance.now();
+  await raw.run('ANALYZE');
+  const seconds = (performance.now() - t0) / 1000;
+  log(`sqlite: ANALYZE on the run copy took ${seconds.toFixed(1)} s; planning the slow statements again`);
+  for (const [s, q] of selects) {
+    try {
+      s.afterAnalyze = {
+        seconds,
+        plan: await raw.plan(q),
+        rerun: (await timeRaw(raw, () => [q], { iterations: 5, maxMs: 20_000, warmup: 1 })).total,
+      };
+    } catch (e) {
+      s.afterAnalyze = { error: e.message };
     }
   }
-  return list;
+  return true;
 }
 
 // ---------------------------------------------------------------- one dialect
@@ -467,14 +481,11 @@ async function benchDialect(dialect) {
   };
   let app;
   let ref;
+  let importStart = null;
   try {
     if (dialect === 'sqlite') {
       const stat = await raw.all({ sql: "select count(*) as n from sqlite_master where name = 'sqlite_stat1'" });
-      result.notes.push(
-        stat[0].n
-          ? 'SQLite: sqlite_stat1 present (ANALYZE has run).'
-          : 'SQLite: no sqlite_stat1 (the platform never runs ANALYZE / PRAGMA optimize); plans are chosen without statistics.',
-      );
+      result.statBeforeRun = stat[0].n > 0;
     } else {
       result.notes.push(
         'PostgreSQL: `VACUUM (ANALYZE)` ran once after seeding (as autovacuum would after a bulk load).',
@@ -543,7 +554,8 @@ async function benchDialect(dialect) {
     const tree = await (await fetch(`${app.url}/api/v1/orgs/tree`, { headers: auth.headers })).json();
     const districtOrg = tree.items.find((o) => o.path === scopePath);
     if (!districtOrg) throw new Error('district org not found in /orgs/tree');
-    result.baselineRssMB = rssOf(app.pid) / 2 ** 20;
+    result.baselineRssMB = memOf(app.pid).rss / 2 ** 20;
+    result.baselineAnonMB = memOf(app.pid).anon / 2 ** 20;
     const C = CONCURRENCY;
     /**
      * Load for a server whose request takes about `est` ms alone (the platform: its single-connection
@@ -581,7 +593,10 @@ async function benchDialect(dialect) {
     };
 
     for (const s of scenarios) {
+      const checkWindow = { key: s.key, t0: Date.now(), t1: null };
+      windows.push(checkWindow);
       const check = await (await fetch(`${app.url}/api/v1/beneficiaries?${s.query}`, { headers: auth.headers })).json();
+      checkWindow.t1 = Date.now();
       const refQuery = new URLSearchParams(
         Object.fromEntries(
           Object.entries({ ...s.filter, page: 1, pageSize: 20 })
@@ -746,6 +761,10 @@ async function benchDialect(dialect) {
       fs.rmSync(file, { force: true });
     }
 
+    // the slow statements so far, planned and rerun before the import changes the data
+    result.slowSql = await analyseTrace(app.traceFile, raw, { until: Date.now() });
+    importStart = Date.now();
+
     // ---- import: upload + validate, then commit
     {
       const file = path.join(DATA, `import-${IMPORT_ROWS}.xlsx`);
@@ -822,7 +841,16 @@ async function benchDialect(dialect) {
     await stop(ref?.child);
     if (app?.traceFile) {
       try {
-        result.slowSql = await analyseTrace(app.traceFile, raw);
+        attachSqlTotals(`${app.traceFile}.totals`);
+        if (importStart != null) {
+          const more = await analyseTrace(app.traceFile, raw, { since: importStart, top: 6 });
+          result.slowSql = [...(result.slowSql ?? []), ...more].sort((a, b) => b.totalMs - a.totalMs);
+        }
+        if (dialect === 'sqlite') {
+          const stat = await raw.all({ sql: "select count(*) as n from sqlite_master where name = 'sqlite_stat1'" });
+          result.statAfterRun = stat[0].n > 0;
+          if (result.slowSql?.length) await analyzeExperiment(result.slowSql, raw);
+        }
       } catch (e) {
         log(`${dialect}: SQL trace analysis failed: ${e.message}`);
       }

@@ -1,9 +1,9 @@
 // Preloaded into the server under test by bench/run.mjs (`node --require bench/lib/sql-trace.cjs`):
 // times every SQL statement the platform executes — better-sqlite3 Statement#all/get/run and
 // pg Client#query — and appends the slow ones (≥ BENCH_SQL_SLOW_MS, default 20) to the JSON-lines
-// file BENCH_SQL_TRACE: { t, ms, sql, params }, and the running count and time of all statements
-// to BENCH_SQL_TRACE.totals every 500 ms: { t, n, ms }. The server code is not changed; the cost is
-// two performance.now() calls per statement.
+// file BENCH_SQL_TRACE: { t, ms, sql, params }; the running count and time of all statements and
+// the event-loop delays go to BENCH_SQL_TRACE.totals every 500 ms (below). The server code is not
+// changed; the cost is two performance.now() calls per statement and a 10 ms interval timer.
 const fs = require('node:fs');
 const path = require('node:path');
 const { createRequire } = require('node:module');
@@ -29,16 +29,29 @@ const short = (params) => {
 // a multi-row INSERT is one statement shape whatever its row count
 const shortSql = (sql) => (sql && sql.length > MAX_SQL ? `${sql.slice(0, MAX_SQL)} … (${sql.length} characters)` : sql);
 
-// every statement is counted; totals go to BENCH_SQL_TRACE.totals twice a second
+// Every statement is counted, and the event loop's delay is sampled by a 10 ms interval timer (the
+// time between two ticks minus 10 ms: a block shows up on the first tick after it, whatever other
+// callbacks run first). Twice a second the running totals and the delays of the ticks since the
+// previous line go to BENCH_SQL_TRACE.totals: { t, n, ms, el: [delay ms, …] }.
 let count = 0;
 let totalMs = 0;
 if (file) {
   const totals = `${file}.totals`;
+  const TICK = 10;
+  let last = performance.now();
+  let lastFlush = last;
+  let delays = [];
   setInterval(() => {
+    const now = performance.now();
+    delays.push(Math.max(0, Math.round((now - last - TICK) * 10) / 10));
+    last = now;
+    if (now - lastFlush < 500) return;
+    lastFlush = now;
     try {
-      fs.appendFileSync(totals, `${JSON.stringify({ t: Date.now(), n: count, ms: totalMs })}\n`);
+      fs.appendFileSync(totals, `${JSON.stringify({ t: Date.now(), n: count, ms: totalMs, el: delays })}\n`);
     } catch {}
-  }, 500).unref();
+    delays = [];
+  }, TICK).unref();
 }
 
 function record(sql, params, ms) {

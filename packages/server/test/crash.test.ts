@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { createPlatform } from '../src/platform/context.js';
 import { migrateToLatest } from '../src/platform/db/index.js';
 import { DEMO_PASSWORD, seedDemo } from '../src/seed/demo.js';
-import { CLI } from './cli.js';
+import { freePort, startServer as startCli } from './cli.js';
 import { messyXlsx } from './fixtures/messy-sheets.js';
 import { dialect, freshDatabase } from './helpers.js';
 import { makeId } from './registry-fixtures.js';
@@ -15,32 +14,8 @@ import { makeId } from './registry-fixtures.js';
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let env: Record<string, string>;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', CLI, 'serve', '--port', String(port), '--host', '127.0.0.1'],
-    {
-      env: { ...process.env, ...env, DEMO: '1', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('server did not become ready');
+function startServer(port: number): Promise<ChildProcess> {
+  return startCli(port, env);
 }
 
 beforeAll(async () => {

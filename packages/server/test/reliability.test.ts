@@ -1,7 +1,14 @@
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { isValidIdNumber, nameSchema } from '@shuangyong/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/platform/config.js';
+import { createPlatform } from '../src/platform/context.js';
+import { migrateToLatest } from '../src/platform/db/index.js';
+import { DEMO_PASSWORD, seedDemo } from '../src/seed/demo.js';
+import { freePort, startServer } from './cli.js';
 import { arbitrary, rng, toJsonSchema } from './fuzz.js';
-import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
+import { type Client, freshDatabase, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { makeId, martyrSurvivor } from './registry-fixtures.js';
 
 /**
@@ -97,33 +104,59 @@ const LOAD_SESSIONS = Number(process.env.LOAD_SESSIONS ?? 8);
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 2);
 
 describe('load with reconciliation', () => {
-  // its own database: the fuzzer above may have reset the demo users' passwords
-  let env: TestEnv;
+  // its own database and its own server process, driven over HTTP on 127.0.0.1 (the fuzzer above
+  // may have reset the demo users' passwords)
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let server: ChildProcess;
+  let base: string;
+  let homes: string[];
   beforeAll(async () => {
-    env = await testEnv();
+    db = await freshDatabase();
+    const keyFile = path.join(db.dataDir, 'keys.json');
+    const p = createPlatform(loadConfig({ databaseUrl: db.url, dataDir: db.dataDir, keyFile, demo: true }));
+    await migrateToLatest(p.handle);
+    await seedDemo(p);
+    homes = await Promise.all(
+      [
+        '650200/650203/650203002/650203002001/',
+        '650200/650202/650202002/650202002001/',
+        '650200/650204/650204001/650204001001/',
+        '650200/650205/650205001/650205001001/',
+      ].map((x) => orgId(p, x)),
+    );
+    await p.handle.close();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    // one X-Forwarded-For address per session, as behind the intranet's reverse proxy, so the
+    // per-address login limit does not refuse 200 sessions from one test process
+    server = await startServer(port, {
+      DATABASE_URL: db.url,
+      DATA_DIR: db.dataDir,
+      KEY_FILE: keyFile,
+      TRUST_PROXY: '1',
+    });
+  }, LONG);
+  afterAll(async () => {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    await db?.drop();
   });
-  afterAll(async () => env?.close());
 
   it(
-    `keeps every acknowledged write exactly once: ${LOAD_SESSIONS} sessions, ${LOAD_SECONDS} s, 80% reads / 20% writes`,
+    `keeps every acknowledged write exactly once: ${LOAD_SESSIONS} sessions over HTTP, ${LOAD_SECONDS} s, 80% reads / 20% writes`,
     async () => {
       const users = ['klmy', 'dsz', 'bjt', 'weh'];
-      const homes = await Promise.all(
-        [
-          '650200/650203/650203002/650203002001/',
-          '650200/650202/650202002/650202002001/',
-          '650200/650204/650204001/650204001001/',
-          '650200/650205/650205001/650205001001/',
-        ].map((p) => orgId(env.p, p)),
-      );
       const sessions = await Promise.all(
         Array.from({ length: LOAD_SESSIONS }, (_, i) =>
-          signedIn(env.app, users[i % 4]!, `10.${20 + Math.floor(i / 250)}.${i % 250}.1`),
+          httpSession(base, users[i % 4]!, `10.${20 + Math.floor(i / 250)}.${i % 250}.1`),
         ),
       );
       const acked: { id: string; name: string }[] = [];
+      const statuses = new Map<number, number>();
       let serial = 0;
-      let fivexx = 0;
       let requests = 0;
       const digits = '零一二三四五六七八九';
       const until = Date.now() + LOAD_SECONDS * 1000;
@@ -131,38 +164,83 @@ describe('load with reconciliation', () => {
         sessions.map(async (c, i) => {
           while (Date.now() < until) {
             requests++;
+            let status: number;
             if (Math.random() < 0.2) {
               const k = serial++;
               const birth = new Date(Date.UTC(1900, 0, 1) + k * 86_400_000).toISOString().slice(0, 10);
               const name = `负载${[...String(k)].map((d) => digits[Number(d)]).join('')}`;
-              const res = await c.post('/api/v1/beneficiaries', {
+              const res = await c.send('POST', '/api/v1/beneficiaries', {
                 orgId: homes[i % 4],
                 name,
                 idNumber: makeId('650203', birth, 500),
                 categories: martyrSurvivor(),
               });
-              if (res.statusCode === 201) acked.push({ id: res.json().id, name });
-              if (res.statusCode >= 500) fivexx++;
+              status = res.status;
+              if (status === 201) acked.push({ id: (res.body as { id: string }).id, name });
             } else {
-              const res = await c.get('/api/v1/beneficiaries?pageSize=20&status=active');
-              if (res.statusCode >= 500) fivexx++;
+              status = (await c.send('GET', '/api/v1/beneficiaries?pageSize=20&status=active')).status;
             }
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
           }
         }),
       );
+      const fivexx = [...statuses].filter(([s]) => s >= 500).reduce((n, [, k]) => n + k, 0);
       expect(fivexx).toBe(0);
       expect(acked.length).toBeGreaterThan(0);
       expect(requests).toBeGreaterThan(acked.length);
-      const rows = await env.p.handle.db
-        .selectFrom('beneficiaries')
-        .select(['id', 'name'])
-        .where('name', 'like', '负载%')
-        .execute();
-      expect(rows.length).toBe(acked.length);
-      expect(new Map(rows.map((r) => [r.id, r.name]))).toEqual(new Map(acked.map((a) => [a.id, a.name])));
+      // reconcile after the server has stopped: every acknowledged write exactly once, as acknowledged
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+      const p = createPlatform(
+        loadConfig({ databaseUrl: db.url, dataDir: db.dataDir, keyFile: path.join(db.dataDir, 'keys.json') }),
+      );
+      try {
+        const rows = await p.handle.db
+          .selectFrom('beneficiaries')
+          .select(['id', 'name'])
+          .where('name', 'like', '负载%')
+          .execute();
+        expect(rows.length).toBe(acked.length);
+        expect(new Map(rows.map((r) => [r.id, r.name]))).toEqual(new Map(acked.map((a) => [a.id, a.name])));
+      } finally {
+        await p.handle.close();
+      }
       if (process.env.LOAD_SECONDS)
-        process.stdout.write(`load: ${requests} requests, ${acked.length} writes acknowledged and found, 0 5xx\n`);
+        process.stdout.write(
+          `load over HTTP: ${requests} requests (${[...statuses].map(([s, k]) => `${k}× ${s}`).join(', ')}), ${acked.length} writes acknowledged and found, 0 5xx\n`,
+        );
     },
     LONG,
   );
 });
+
+/** A signed-in client over HTTP: its session cookie, CSRF token and X-Forwarded-For address. */
+async function httpSession(base: string, username: string, ip: string) {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`login ${username}: ${login.status} ${await login.text()}`);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return {
+    async send(method: 'GET' | 'POST', url: string, body?: unknown) {
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers: {
+          cookie,
+          'x-forwarded-for': ip,
+          ...(method === 'POST' ? { 'content-type': 'application/json', 'x-csrf-token': csrfToken } : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return {
+        status: res.status,
+        body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
+      };
+    },
+  };
+}

@@ -13,6 +13,7 @@ import { createPlatform, type Platform } from './platform/context.js';
 import { addKey, reencryptAll } from './platform/crypto/rotate.js';
 import { migrateToLatest } from './platform/db/index.js';
 import { DEMO_PASSWORD, DEMO_USERS, insertUser, isEmpty, seedDemo } from './seed/demo.js';
+import { seedDemoCampaign } from './seed/demo-campaign.js';
 import { seedSynthetic } from './seed/synthetic.js';
 
 const HELP = `shuangyong — 双拥工作平台
@@ -51,6 +52,7 @@ async function serve(config: Config): Promise<void> {
   let seeded = false;
   if (config.demo && (await isEmpty(p))) {
     await seedDemo(p);
+    await seedDemoCampaign(p);
     seeded = true;
   }
   const { app, jobs, services } = await buildApp(p, { logger: true });
@@ -89,7 +91,9 @@ async function serve(config: Config): Promise<void> {
   ];
   if (config.demo) {
     lines.push(
-      seeded ? '已生成演示数据：克拉玛依市（4 个区）、军分区、驻市部队、职能部门。' : '演示模式。',
+      seeded
+        ? '已生成演示数据：克拉玛依市（4 个区）、军分区、驻市部队、职能部门，以及一项春节走访慰问工作部署。'
+        : '演示模式。',
       `演示账号（密码均为 ${DEMO_PASSWORD}）：`,
       ...DEMO_USERS.map((u) => `  ${u.username.padEnd(8)} ${u.displayName}（${u.role}）`),
     );
@@ -194,6 +198,7 @@ export async function main(argv: string[]): Promise<number> {
           return 1;
         }
         const r = await seedDemo(p);
+        await seedDemoCampaign(p);
         process.stdout.write(`已生成演示数据：${r.orgs} 个单位，${r.users} 个账号\n`);
         return 0;
       });

@@ -120,8 +120,11 @@ describe('CLI', () => {
           .select('username')
           .where('username', '=', 'ops')
           .executeTakeFirst();
+        // `seed --demo` brought the demo Spring Festival campaign the visits pages open with
+        const campaigns = await p.handle.db.selectFrom('campaigns').select(['kind', 'status']).execute();
         await p.handle.close();
         expect(ops?.username).toBe('ops');
+        expect(campaigns).toEqual([{ kind: 'spring_festival', status: 'issued' }]);
         if (dialect === 'sqlite') expect(runCli(['restore', '--from', out, '--target', target], base).code).toBe(1);
       } finally {
         await second?.drop();
@@ -129,5 +132,5 @@ describe('CLI', () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 180_000); // about ten CLI processes, each compiling the server with tsx
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { t } from '../i18n/index.js';
 import { CATEGORY_CODES } from '../registry/categories.js';
 import { isoDateSchema } from '../registry/dates.js';
+import { CAMPAIGN_KINDS, CAMPAIGN_STATUSES } from './campaigns.js';
 import { idSchema, nameSchema, pageOf, pageQuery } from './common.js';
 
 /** 走访慰问 (issue 5): plans, targets, teams, visit records, caps, budget lines, coverage. */
@@ -81,6 +82,19 @@ export const visitCapsBody = z.strictObject({
   version: z.number().int().min(1).optional(),
 });
 export const campaignQuery = z.strictObject({ campaignId: campaignIdSchema });
+
+/** A 工作部署 the visits pages can work on (the campaign picker), newest first. */
+export const visitCampaignSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.enum(CAMPAIGN_KINDS),
+  status: z.enum(CAMPAIGN_STATUSES),
+  orgName: z.string(),
+  issueDate: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type VisitCampaign = z.infer<typeof visitCampaignSchema>;
+export const visitCampaignList = z.object({ items: z.array(visitCampaignSchema) });
 
 export const visitPlanSchema = z.object({
   id: z.string(),
@@ -284,6 +298,8 @@ export const visitPhotoSchema = z.object({
   id: z.string(),
   contentType: z.string(),
   size: z.number().int(),
+  /** GET /visit-photos/:id?thumb=1 serves a JPEG within 320×320 (else the photo itself). */
+  hasThumbnail: z.boolean(),
   createdAt: z.string(),
 });
 export const visitSchema = z.object({

@@ -7,6 +7,7 @@ import {
   idParams,
   jobSchema,
   updateVisitPlanBody,
+  visitCampaignList,
   visitConflictList,
   visitGroupList,
   visitPlanListQuery,
@@ -33,6 +34,19 @@ const plan = { target: 'visitPlan' } as const;
 /** Plans: rules, targets with their reasons, conflicts, confirmation, teams, groups, bulk letters. */
 export function plansRoutes(plans: PlansService, teams: TeamsService, jobs: Jobs): FastifyPluginAsyncZod {
   return async (app) => {
+    app.get(
+      '/visit-campaigns',
+      {
+        config: { access: { permission: 'visit:read' } },
+        schema: {
+          tags,
+          summary: '可用于走访慰问的工作部署（已下发，本单位、上级或下级相关的），新的在前',
+          response: { 200: visitCampaignList },
+        },
+      },
+      async (req) => plans.campaigns(ctxOf(req)),
+    );
+
     app.get(
       '/visit-plans',
       {

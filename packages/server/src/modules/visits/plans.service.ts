@@ -2,6 +2,7 @@ import type {
   addVisitTargetBody,
   createVisitPlanBody,
   updateVisitPlanBody,
+  VisitCampaign,
   VisitPlan,
   VisitRule,
   visitTargetListQuery,
@@ -34,6 +35,22 @@ export class PlansService {
 
   private today() {
     return localToday(this.p.config.tzDisplay);
+  }
+
+  /** The campaigns the caller's visits pages can pick from (see `visitsRepo.campaigns`). */
+  async campaigns(ctx: RequestCtx): Promise<{ items: VisitCampaign[] }> {
+    const rows = await visitsRepo.campaigns(this.db, ctx.actor);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        kind: r.kind as VisitCampaign['kind'],
+        status: r.status as VisitCampaign['status'],
+        orgName: r.org_name,
+        issueDate: r.issue_date,
+        createdAt: r.created_at,
+      })),
+    };
   }
 
   async view(ctx: RequestCtx, id: string, db: Queryable = this.db): Promise<VisitPlan> {

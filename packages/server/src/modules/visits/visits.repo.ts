@@ -1,6 +1,7 @@
 import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { badRequest } from '../../platform/errors.js';
+import { campaignVisible } from '../campaigns/campaigns.repo.js';
 import './visits.schema.js';
 
 /** Scoped look-ups of the visits tables: every one takes the caller's Scope (DESIGN §3). */
@@ -62,6 +63,44 @@ export const visitsRepo = {
     if (!row) throw badRequest('campaign_not_found', 'visits.campaignNotFound');
   },
 
+  /**
+   * The issued campaigns the caller's visits pages can work on, newest first: those the campaigns
+   * module shows them (issuer side, or assigned within their scope), those assigned to an org above
+   * them (a station under an assigned district), and those their own or a higher org already plans
+   * visits in (campaigns that migration 0006 created for orphan ids carry no assignments).
+   */
+  campaigns(db: Queryable, actor: { scope: Scope; orgPath: string }, limit = 200) {
+    const above = ancestorPaths(actor.orgPath);
+    return db
+      .selectFrom('campaigns as c')
+      .innerJoin('orgs as o', 'o.id', 'c.org_id')
+      .select(['c.id', 'c.title', 'c.kind', 'c.status', 'c.issue_date', 'c.created_at', 'o.name as org_name'])
+      .where('c.status', '!=', 'draft')
+      .where((eb) =>
+        eb.or([
+          campaignVisible(eb as never, actor.scope),
+          eb.exists(
+            eb
+              .selectFrom('campaign_assignments as a')
+              .select('a.id')
+              .whereRef('a.campaign_id', '=', 'c.id')
+              .where('a.org_path', 'in', above),
+          ),
+          eb.exists(
+            eb
+              .selectFrom('visit_plans as p')
+              .select('p.id')
+              .whereRef('p.campaign_id', '=', 'c.id')
+              .where((e) => e.or([e('p.org_path', 'in', above), scopeWhere(e, actor.scope, PLAN_SCOPE)])),
+          ),
+        ]),
+      )
+      .orderBy('c.created_at', 'desc')
+      .orderBy('c.id', 'desc')
+      .limit(limit)
+      .execute();
+  },
+
   caps(db: Queryable, campaignId: string) {
     return db.selectFrom('visit_caps').selectAll().where('campaign_id', '=', campaignId).executeTakeFirst();
   },
@@ -90,3 +129,9 @@ export function pathPrefix(path: string, depth: number): string | null {
 }
 
 export const parseJson = <T>(s: string | null, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
+
+/** An org path and the paths of the orgs above it ('650200/650203/' → ['650200/', '650200/650203/']). */
+export function ancestorPaths(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  return parts.map((_, i) => `${parts.slice(0, i + 1).join('/')}/`);
+}

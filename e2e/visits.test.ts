@@ -3,7 +3,8 @@ import { browserAvailable, login, type Running, shot, start } from './harness.js
 
 const enabled = browserAvailable();
 let run: Running;
-const CAMPAIGN = 'e2e-spring';
+/** The Spring Festival campaign `serve --demo` seeds (packages/server/src/seed/demo-campaign.ts). */
+const DEMO_TITLE = /^关于做好\d{4}年元旦春节期间双拥工作的通知$/;
 
 beforeAll(async () => {
   if (enabled) run = await start();
@@ -39,9 +40,16 @@ describe.runIf(enabled)('走访慰问 in Chromium', () => {
     });
     expect(person.status()).toBe(201);
 
+    // the campaign comes from the picker: the demo Spring Festival campaign, picked by default
+    const offered = (await (await page.request.get(`${run.base}/api/v1/visit-campaigns`)).json()).items;
+    const demo = offered.find((c: { title: string }) => DEMO_TITLE.test(c.title));
+    expect(demo).toMatchObject({ kind: 'spring_festival', status: 'issued' });
     await page.goto(`${run.base}/visits`);
-    await page.getByTestId('visit-campaign').locator('input').fill(CAMPAIGN);
-    await page.getByTestId('visit-campaign').locator('input').press('Enter');
+    const picker = page.getByTestId('visit-campaign');
+    await picker.getByText(demo.title).waitFor();
+    await picker.click();
+    await page.locator('.ant-select-item-option', { hasText: demo.title }).click();
+    expect(await page.evaluate("localStorage.getItem('sy.visits.campaign')")).toBe(demo.id);
     await page.getByTestId('plan-title').fill('端到端春节走访');
     await page.getByTestId('rule-categories-0').click();
     await page.keyboard.type('烈士遗属');
@@ -57,6 +65,7 @@ describe.runIf(enabled)('走访慰问 in Chromium', () => {
 
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto(`${run.base}/visits/record`);
+    await page.getByTestId('visit-campaign').getByText(demo.title).waitFor();
     await page.getByTestId('visit-target').click();
     await page.keyboard.type('王秀英');
     await page.locator('.ant-select-item-option', { hasText: '王秀英' }).first().click();
@@ -68,13 +77,26 @@ describe.runIf(enabled)('走访慰问 in Chromium', () => {
     await shot(page, 'visits-offline-draft');
     await context.setOffline(false);
     await page.getByTestId('visit-drafts').waitFor({ state: 'detached', timeout: 15_000 });
-    const list = await (await page.request.get(`${run.base}/api/v1/visits?campaignId=${CAMPAIGN}`)).json();
+    const list = await (await page.request.get(`${run.base}/api/v1/visits?campaignId=${demo.id}`)).json();
     expect(list.total).toBe(1);
     expect(list.items[0]).toMatchObject({ cashFen: 50_000, targetName: '王秀英' });
 
     await page.goto(`${run.base}/visits/coverage`);
     await page.getByTestId('coverage-visited').getByText('1').waitFor();
     await shot(page, 'visits-coverage-phone');
+    await context.close();
+  });
+
+  it('shows a unit without any campaign the way to 工作部署 instead of a broken page', async () => {
+    const context = await run.browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    await login(page, run.base, 'unit1');
+    await page.getByTestId('header-user').waitFor();
+    await page.goto(`${run.base}/visits`);
+    const empty = page.getByTestId('visit-campaign-empty');
+    await empty.getByText('还没有可用于走访慰问的工作部署').waitFor();
+    await empty.getByRole('link', { name: '前往工作部署' }).click();
+    await page.waitForURL(`${run.base}/campaigns`);
     await context.close();
   });
 });

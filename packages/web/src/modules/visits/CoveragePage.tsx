@@ -1,9 +1,10 @@
 import type { CoverageCell, VisitTarget } from '@shuangyong/shared';
-import { Button, Card, Input, Progress, Space, Statistic, Table, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { Button, Card, Progress, Space, Statistic, Table, Typography } from 'antd';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { t } from '../../i18n';
 import { formatFen } from '../../lib/money';
-import { type Coverage, currentCampaign, setCurrentCampaign, visitsApi } from './api';
+import { type Coverage, visitsApi } from './api';
+import { CampaignScope } from './CampaignPicker';
 import styles from './visits.module.css';
 
 const rate = (c: CoverageCell) => (c.planned ? Math.round((c.visited * 1000) / c.planned) / 10 : 0);
@@ -29,7 +30,10 @@ function CellTable({ title, rows, testId }: { title: string; rows: CoverageCell[
 
 /** Coverage of a campaign: planned vs visited from the maintained counters, and who is still waiting. */
 export function CoveragePage() {
-  const [campaignId, setCampaignId] = useState(currentCampaign());
+  return <CampaignScope>{(c, picker) => <CoverageView campaignId={c.id} picker={picker} />}</CampaignScope>;
+}
+
+function CoverageView({ campaignId, picker }: { campaignId: string; picker: ReactNode }) {
   const [cov, setCov] = useState<Coverage | null>(null);
   const [unvisited, setUnvisited] = useState<VisitTarget[]>([]);
   const load = useCallback(async () => {
@@ -46,14 +50,7 @@ export function CoveragePage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           {t('web.visits.coverage')}
         </Typography.Title>
-        <Input.Search
-          defaultValue={campaignId}
-          addonBefore={t('web.visits.campaignId')}
-          onSearch={(v) => {
-            setCurrentCampaign(v);
-            setCampaignId(v);
-          }}
-        />
+        {picker}
         <Button onClick={() => load()}>↻</Button>
       </Space>
       {cov && (

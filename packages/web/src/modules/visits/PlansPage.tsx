@@ -1,9 +1,10 @@
 import { CATEGORY_CODES } from '@shuangyong/shared';
 import { Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { label, t } from '../../i18n';
-import { currentCampaign, type PlanListItem, setCurrentCampaign, visitsApi } from './api';
+import { type PlanListItem, visitsApi } from './api';
+import { CampaignScope } from './CampaignPicker';
 
 interface RuleValues {
   categories?: string[];
@@ -14,8 +15,11 @@ interface RuleValues {
 
 /** Visit plans of a campaign, and the builder of a new one from rules over the registry. */
 export function PlansPage() {
+  return <CampaignScope>{(c, picker) => <Plans campaignId={c.id} picker={picker} />}</CampaignScope>;
+}
+
+function Plans({ campaignId, picker }: { campaignId: string; picker: ReactNode }) {
   const navigate = useNavigate();
-  const [campaignId, setCampaignId] = useState(currentCampaign());
   const [plans, setPlans] = useState<PlanListItem[]>([]);
   const [form] = Form.useForm<{ title: string; rules: RuleValues[] }>();
   const [saving, setSaving] = useState(false);
@@ -50,15 +54,7 @@ export function PlansPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           {t('web.visits.plans')}
         </Typography.Title>
-        <Input.Search
-          defaultValue={campaignId}
-          addonBefore={t('web.visits.campaignId')}
-          onSearch={(v) => {
-            setCurrentCampaign(v);
-            setCampaignId(v);
-          }}
-          data-testid="visit-campaign"
-        />
+        {picker}
         <Link to="/visits/record">{t('web.visits.record')}</Link>
         <Link to="/visits/coverage">{t('web.visits.coverage')}</Link>
       </Space>

@@ -14,11 +14,12 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { t } from '../../i18n';
 import { yuanToFen } from '../../lib/money';
-import { type CapWarning, currentCampaign, visitsApi } from './api';
+import { type CapWarning, visitsApi } from './api';
+import { CampaignScope } from './CampaignPicker';
 import { type Draft, drafts } from './drafts';
 import { syncDrafts } from './sync';
 import styles from './visits.module.css';
@@ -49,9 +50,12 @@ const localNow = () => {
 
 /** The field form: phone-first, keeps working offline (drafts in IndexedDB, sent when back online). */
 export function VisitFormPage() {
+  return <CampaignScope block>{(c, picker) => <VisitForm campaignId={c.id} picker={picker} />}</CampaignScope>;
+}
+
+function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNode }) {
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const campaignId = currentCampaign();
   const [targets, setTargets] = useState<VisitTarget[]>([]);
   const [warnings, setWarnings] = useState<CapWarning[]>([]);
   const [pending, setPending] = useState<Draft[]>([]);
@@ -139,6 +143,7 @@ export function VisitFormPage() {
   return (
     <div className={styles.field}>
       <Typography.Title level={4}>{t('web.visits.record')}</Typography.Title>
+      {picker}
       <Form form={form} layout="vertical" onFinish={save} initialValues={{ visitedAt: localNow(), goodsQuantity: 1 }}>
         <Form.Item name="targetId" label={t('web.visits.target')} rules={[{ required: true }]}>
           <Select

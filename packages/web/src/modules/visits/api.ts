@@ -1,4 +1,4 @@
-import type { CoverageCell, Visit, VisitPlan, VisitTarget } from '@shuangyong/shared';
+import type { CoverageCell, Visit, VisitCampaign, VisitPlan, VisitTarget } from '@shuangyong/shared';
 import { api, type Page, request } from '../../api/client';
 
 export interface CapWarning {
@@ -32,6 +32,8 @@ export interface Conflict {
 export type PlanListItem = Omit<VisitPlan, 'rules' | 'letterTemplate' | 'caps'>;
 
 export const visitsApi = {
+  /** Errors are the picker's to show (offline it falls back to the last list). */
+  campaigns: () => api.get<{ items: VisitCampaign[] }>('/visit-campaigns', undefined, { expected: () => true }),
   plans: (campaignId?: string) => api.get<Page<PlanListItem>>('/visit-plans', { campaignId, pageSize: 100 }),
   plan: (id: string) => api.get<VisitPlan>(`/visit-plans/${id}`),
   createPlan: (body: unknown) => api.post<VisitPlan>('/visit-plans', body),
@@ -58,10 +60,40 @@ export const visitsApi = {
     api.get<Page<VisitTarget>>('/visit-coverage/unvisited', { campaignId, pageSize: 20 }),
 };
 
-/** The campaign the pages work on, remembered per browser (until the campaigns module lands). */
-export function currentCampaign(): string {
-  return localStorage.getItem('sy.visits.campaign') ?? `spring-${new Date().getFullYear() + 1}`;
+const CAMPAIGN_KEY = 'sy.visits.campaign';
+
+/**
+ * The campaigns offered to this user; the last list fetched stands in while the network is down
+ * (the visit form keeps working offline).
+ */
+export async function loadCampaigns(userId: string): Promise<VisitCampaign[]> {
+  const key = `sy.visits.campaigns.${userId}`;
+  try {
+    const { items } = await visitsApi.campaigns();
+    localStorage.setItem(key, JSON.stringify(items));
+    return items;
+  } catch (err) {
+    const kept = localStorage.getItem(key);
+    if (kept) return JSON.parse(kept) as VisitCampaign[];
+    throw err;
+  }
 }
-export function setCurrentCampaign(id: string): void {
-  localStorage.setItem('sy.visits.campaign', id);
+
+/** The campaign last picked in this browser (an id; it may since have gone from the list). */
+export function rememberedCampaign(): string | null {
+  return localStorage.getItem(CAMPAIGN_KEY);
+}
+export function rememberCampaign(id: string): void {
+  localStorage.setItem(CAMPAIGN_KEY, id);
+}
+
+/**
+ * The campaign to open with: the remembered one while it is still offered, else the newest
+ * Spring Festival campaign (an issued one before a closed one), else the newest of all.
+ */
+export function defaultCampaign(items: readonly VisitCampaign[], remembered: string | null): VisitCampaign | null {
+  const kept = remembered ? items.find((c) => c.id === remembered) : undefined;
+  if (kept) return kept;
+  const spring = items.filter((c) => c.kind === 'spring_festival');
+  return spring.find((c) => c.status === 'issued') ?? spring[0] ?? items[0] ?? null;
 }

@@ -17,6 +17,7 @@ import { locateHeader, openTable, type TableRow, writeErrorReport } from '../../
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import { toSimplified } from '../../platform/text/chinese.js';
+import { tick } from '../../platform/tick.js';
 import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
 import { idBlindIndex, sealAddress, sealId, sealPhone } from './personal-data.js';
 import { gramRows } from './registry.repo.js';
@@ -74,8 +75,6 @@ interface OrgNode {
   code: string;
   region_code: string | null;
 }
-
-const tick = () => new Promise<void>((r) => setImmediate(r));
 
 /**
  * Beneficiary import as a two-phase job: `validate` reads the whole file and reports what a commit

@@ -1,6 +1,7 @@
 import { hasMessage, t, type VisitRule } from '@shuangyong/shared';
 import { prefixEnd } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
+import { tick } from '../../platform/tick.js';
 
 /**
  * Target lists from saved rules over the registry. Every rule yields households (one target per
@@ -147,6 +148,7 @@ async function citationHits(db: Queryable, rule: SavedRule, path: string): Promi
 async function householdFacts(db: Queryable, ids: string[]) {
   const out = new Map<string, { name: string; birth: string; active: number }>();
   for (let i = 0; i < ids.length; i += CHUNK) {
+    if (i) await tick();
     const rows = await db
       .selectFrom('beneficiaries')
       .select(['household_id', 'name', 'birth_date'])

@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import { tick } from '../tick.js';
 import { FileError } from './errors.js';
 
 /** How a text upload was encoded, as detected (the user is never asked). */
@@ -33,7 +34,7 @@ export async function decodeTextAsync(buf: Buffer): Promise<DecodedText> {
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
-    await new Promise((resolve) => setImmediate(resolve));
+    await tick();
   }
 }
 

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { t } from '@shuangyong/shared';
 import ExcelJS from 'exceljs';
+import { tick } from '../tick.js';
 
 /** Excel's limit on the characters in one cell. */
 const MAX_CELL_CHARS = 32_767;
@@ -135,7 +136,7 @@ async function drained(ws: ExcelJS.Worksheet, output: Writable): Promise<void> {
   const state = (compressor as unknown as { _writableState?: { needDrain?: boolean } } | undefined)?._writableState;
   if (compressor && (compressor.writableNeedDrain || state?.needDrain)) await once(compressor, 'drain');
   if (output.writableNeedDrain) await once(output, 'drain');
-  await new Promise((resolve) => setImmediate(resolve));
+  await tick();
 }
 
 interface StyleRegistry {

@@ -1,3 +1,4 @@
+import { tick } from '../tick.js';
 import { isScientificBigNumber } from './cells.js';
 import { type CsvDelimiter, decodeTextAsync, detectDelimiter, parseCsv, type TextEncoding } from './decode.js';
 import { FileError } from './errors.js';
@@ -69,7 +70,7 @@ export async function openTable(buffer: Buffer, opts: ReadTableOptions = {}): Pr
     for (const r of parseCsv(text, delimiter)) {
       position = r.lineNumber;
       // parsing is synchronous: give other requests a turn now and then
-      if (++n % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (++n % 2000 === 0) await tick();
       const bigNumbers: number[] = [];
       r.fields.forEach((f, i) => {
         if (isScientificBigNumber(f)) bigNumbers.push(i);

@@ -1,5 +1,6 @@
-// Bundles the server (and the shared package it imports as TypeScript) into dist/cli.js.
-// Runtime dependencies stay external and load from node_modules.
+// Bundles the server (and the shared package it imports as TypeScript) into dist/cli.js, and the
+// thumbnail worker (a worker_threads entry the server starts by its path, beside cli.js) into
+// dist/thumbnail-worker.js. Runtime dependencies stay external and load from node_modules.
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -8,8 +9,8 @@ const shared = JSON.parse(readFileSync(new URL('../shared/package.json', import.
 const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(shared.dependencies ?? {})];
 
 await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.js',
+  entryPoints: { cli: 'src/cli.ts', 'thumbnail-worker': 'src/modules/visits/thumbnail.worker.ts' },
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -1,8 +1,10 @@
 /**
  * Photo metadata removal without an image library (DESIGN §6: no EXIF/GPS leaves the server).
  * JPEG: the APPn segments that carry EXIF (with GPS), XMP, IPTC and comments are dropped, the
- * image data is copied untouched. PNG: the text and EXIF chunks are dropped. The small preview
- * that cameras embed in EXIF (IFD1) is kept, itself stripped, as the thumbnail.
+ * image data is copied untouched. PNG: the text and EXIF chunks are dropped. Before they go, the
+ * EXIF orientation is read (the thumbnail is turned by it) and the small preview that cameras embed
+ * in EXIF (IFD1) is kept, itself stripped, as the thumbnail of last resort (thumbnail.ts renders
+ * the real one). The declared pixel size is read from the JPEG frame header or the PNG IHDR.
  */
 export type PhotoType = 'image/jpeg' | 'image/png';
 
@@ -26,22 +28,74 @@ const PNG_DROP = new Set(['eXIf', 'tEXt', 'iTXt', 'zTXt', 'tIME']);
 export interface Stripped {
   data: Buffer;
   type: PhotoType;
+  /** The preview the camera embedded in EXIF, stripped; null when there is none. */
   thumbnail: Buffer | null;
+  /** The pixel size the file declares (JPEG SOFn, PNG IHDR); null when it declares none. */
+  size: { width: number; height: number } | null;
+  /** EXIF orientation 1-8 (1 when absent): how the stored pixels must be turned to stand upright. */
+  orientation: number;
 }
 
 export function stripMetadata(buf: Buffer): Stripped {
   const type = photoType(buf);
   if (type === 'image/jpeg') {
-    const { data, thumbnail } = stripJpeg(buf, true);
-    return { data, type, thumbnail };
+    const { data, thumbnail, orientation } = stripJpeg(buf, true);
+    return { data, type, thumbnail, size: imageSize(data), orientation };
   }
-  if (type === 'image/png') return { data: stripPng(buf), type, thumbnail: null };
+  if (type === 'image/png') {
+    const { data, orientation } = stripPng(buf);
+    return { data, type, thumbnail: null, size: imageSize(data), orientation };
+  }
   throw new PhotoError('type');
 }
 
-function stripJpeg(buf: Buffer, wantThumb: boolean): { data: Buffer; thumbnail: Buffer | null } {
+/** SOFn markers (frame headers) — every C0-CF except DHT (C4), JPG (C8) and DAC (CC). */
+const isSof = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
+
+/**
+ * The pixel size a JPEG or PNG declares in its header, read without decoding (so a
+ * decompression bomb — a small file declaring a huge picture — is recognised before any pixel is
+ * allocated). Null when the header is missing or declares no size.
+ */
+export function imageSize(buf: Uint8Array): { width: number; height: number } | null {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const type = photoType(b);
+  if (type === 'image/png') {
+    if (b.length < 24 || b.subarray(12, 16).toString('latin1') !== 'IHDR') return null;
+    const width = b.readUInt32BE(16);
+    const height = b.readUInt32BE(20);
+    return width && height ? { width, height } : null;
+  }
+  if (type !== 'image/jpeg') return null;
+  let p = 2;
+  while (p + 4 <= b.length) {
+    if (b[p] !== 0xff) return null;
+    const marker = b[p + 1]!;
+    if (marker === 0xff) {
+      p++;
+      continue;
+    }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      p += 2;
+      continue;
+    }
+    if (marker === 0xd9 || marker === 0xda) return null;
+    const len = b.readUInt16BE(p + 2);
+    if (isSof(marker)) {
+      if (p + 9 > b.length) return null;
+      const height = b.readUInt16BE(p + 5);
+      const width = b.readUInt16BE(p + 7);
+      return width && height ? { width, height } : null;
+    }
+    p += 2 + len;
+  }
+  return null;
+}
+
+function stripJpeg(buf: Buffer, wantThumb: boolean): { data: Buffer; thumbnail: Buffer | null; orientation: number } {
   const out: Buffer[] = [buf.subarray(0, 2)];
   let thumbnail: Buffer | null = null;
+  let orientation = 0;
   let p = 2;
   while (p < buf.length) {
     if (buf[p] !== 0xff) throw new PhotoError('corrupt');
@@ -73,11 +127,36 @@ function stripJpeg(buf: Buffer, wantThumb: boolean): { data: Buffer; thumbnail: 
       break;
     }
     if (JPEG_DROP.has(marker)) {
-      if (wantThumb && marker === 0xe1 && !thumbnail) thumbnail = exifThumbnail(buf.subarray(p + 4, end));
+      const app1 = buf.subarray(p + 4, end);
+      if (marker === 0xe1 && app1.subarray(0, 6).toString('latin1') === 'Exif\0\0') {
+        if (wantThumb && !thumbnail) thumbnail = exifThumbnail(app1);
+        orientation ||= exifOrientation(app1.subarray(6));
+      }
     } else out.push(buf.subarray(p, end));
     p = end;
   }
-  return { data: Buffer.concat(out), thumbnail };
+  return { data: Buffer.concat(out), thumbnail, orientation: orientation || 1 };
+}
+
+/** Tag 0x0112 of IFD0 in a TIFF structure (an EXIF block after its 'Exif\0\0'); 0 when absent. */
+function exifOrientation(tiff: Buffer): number {
+  try {
+    const order = tiff.subarray(0, 2).toString('latin1');
+    if (order !== 'II' && order !== 'MM') return 0;
+    const le = order === 'II';
+    const u16 = (o: number) => (le ? tiff.readUInt16LE(o) : tiff.readUInt16BE(o));
+    const ifd0 = le ? tiff.readUInt32LE(4) : tiff.readUInt32BE(4);
+    for (let i = 0, n = u16(ifd0); i < n; i++) {
+      const e = ifd0 + 2 + i * 12;
+      if (u16(e) === 0x0112 && u16(e + 2) === 3) {
+        const o = u16(e + 8);
+        return o >= 1 && o <= 8 ? o : 0;
+      }
+    }
+  } catch {
+    // a damaged EXIF block: no orientation
+  }
+  return 0;
 }
 
 /** The JPEG preview of an EXIF block (IFD1 JPEGInterchangeFormat), stripped as well. */
@@ -108,8 +187,9 @@ function exifThumbnail(app1: Buffer): Buffer | null {
   }
 }
 
-function stripPng(buf: Buffer): Buffer {
+function stripPng(buf: Buffer): { data: Buffer; orientation: number } {
   const out: Buffer[] = [PNG_SIGNATURE];
+  let orientation = 0;
   let p = 8;
   while (p < buf.length) {
     if (p + 12 > buf.length) throw new PhotoError('corrupt');
@@ -118,8 +198,9 @@ function stripPng(buf: Buffer): Buffer {
     const end = p + 12 + len;
     if (end > buf.length) throw new PhotoError('corrupt');
     if (!PNG_DROP.has(type)) out.push(buf.subarray(p, end));
+    else if (type === 'eXIf') orientation ||= exifOrientation(buf.subarray(p + 8, end - 4));
     p = end;
     if (type === 'IEND') break;
   }
-  return Buffer.concat(out);
+  return { data: Buffer.concat(out), orientation: orientation || 1 };
 }

@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { PhotoType } from './photos.js';
+import type { ThumbnailReply, ThumbnailRequest } from './thumbnail.worker.js';
+
+export type ThumbnailOutcome =
+  | { ok: true; jpeg: Buffer; width: number; height: number; ms: number }
+  | {
+      ok: false;
+      /** too_large/corrupt: the photo; busy: queue full; timeout/crashed/unavailable: the worker. */
+      reason: 'too_large' | 'corrupt' | 'busy' | 'timeout' | 'crashed' | 'unavailable';
+      message: string;
+    };
+
+export interface ThumbnailPoolOptions {
+  /** Jobs that may wait behind the running one; more are answered 'busy' at once. */
+  maxQueue?: number;
+  /** How long one job may run before its worker is ended (and replaced for the next job). */
+  timeoutMs?: number;
+  /** An idle worker is ended after this long, giving back the memory a decode took. */
+  idleMs?: number;
+}
+
+interface Job {
+  req: ThumbnailRequest;
+  /** Move data's memory to the worker instead of copying it. */
+  transfer: boolean;
+  resolve: (o: ThumbnailOutcome) => void;
+}
+
+/**
+ * How to start the worker. In the bundle, dist/thumbnail-worker.js sits beside dist/cli.js (a
+ * second entry point of build.mjs). From the sources (vitest, tsx) the worker is TypeScript: node
+ * 20 does not apply `--import tsx` to a worker's entry, so a one-line bootstrap loads it with tsx's
+ * tsImport. Null when the worker file is not there (a copy of cli.js alone): no thumbnails then.
+ */
+function workerEntry(): { spec: string | URL; evalCode: boolean } | null {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const file = new URL('./thumbnail.worker.ts', here).href;
+    const tsx = path.dirname(createRequire(here).resolve('tsx/package.json'));
+    const api = pathToFileURL(path.join(tsx, 'dist/esm/api/index.mjs')).href;
+    const boot = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(file)}, ${JSON.stringify(file)}))`;
+    return { spec: boot, evalCode: true };
+  }
+  const file = new URL('./thumbnail-worker.js', here);
+  return fs.existsSync(fileURLToPath(file)) ? { spec: file, evalCode: false } : null;
+}
+
+/**
+ * One worker thread that makes thumbnails, one job at a time, off the event loop: jobs queue in
+ * front of it (bounded), a job that runs too long or kills the worker fails alone and the next job
+ * gets a fresh worker. The promise of render() never rejects: no thumbnail is a normal outcome.
+ * The worker starts on the first job and ends after idleMs without one.
+ */
+export class ThumbnailPool {
+  private worker: Worker | null = null;
+  private running: (Job & { worker: Worker; timer: NodeJS.Timeout }) | null = null;
+  private readonly queue: Job[] = [];
+  private idleTimer: NodeJS.Timeout | null = null;
+  private nextId = 1;
+  private closed = false;
+  private readonly maxQueue: number;
+  /** How long one job may run (see ThumbnailPoolOptions); applies to the jobs started after a change. */
+  timeoutMs: number;
+  private readonly idleMs: number;
+
+  constructor(opts: ThumbnailPoolOptions = {}) {
+    this.maxQueue = opts.maxQueue ?? 8;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.idleMs = opts.idleMs ?? 30_000;
+  }
+
+  /**
+   * The thumbnail of a stripped photo. With `transfer`, data's memory moves to the worker (a copy
+   * of several MB costs the event loop tens of ms) and data is left empty — when data is the whole
+   * of its ArrayBuffer; a view into a shared one (Node's small-buffer pool) is copied as usual.
+   */
+  render(data: Uint8Array, type: PhotoType, orientation: number, transfer = false): Promise<ThumbnailOutcome> {
+    if (this.closed) return Promise.resolve({ ok: false, reason: 'unavailable', message: 'the pool is closed' });
+    if (this.queue.length >= this.maxQueue)
+      return Promise.resolve({ ok: false, reason: 'busy', message: `${this.queue.length} thumbnails are waiting` });
+    return new Promise((resolve) => {
+      const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+      this.queue.push({ req: { id: this.nextId++, data, type, orientation }, transfer: transfer && whole, resolve });
+      this.pump();
+    });
+  }
+
+  /** Ends the worker; jobs still waiting or running get 'unavailable'. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const outcome = { ok: false, reason: 'unavailable', message: 'the pool is closed' } as const;
+    for (const job of this.queue.splice(0)) job.resolve(outcome);
+    this.finish(outcome);
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+
+  private pump(): void {
+    while (!this.running && this.queue.length) {
+      const job = this.queue.shift()!;
+      const worker = this.worker ?? this.spawn();
+      if (!worker) {
+        job.resolve({ ok: false, reason: 'unavailable', message: 'the thumbnail worker is not there' });
+        continue;
+      }
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+      worker.ref();
+      const timer = setTimeout(() => {
+        this.finish({ ok: false, reason: 'timeout', message: `no thumbnail after ${this.timeoutMs} ms` });
+        this.retire(worker);
+        this.pump();
+      }, this.timeoutMs);
+      this.running = { ...job, worker, timer };
+      worker.postMessage(job.req, job.transfer ? [job.req.data.buffer as ArrayBuffer] : []);
+    }
+    if (!this.running && this.worker && !this.idleTimer) {
+      const idle = this.worker;
+      idle.unref();
+      this.idleTimer = setTimeout(() => {
+        this.idleTimer = null;
+        if (!this.running) this.retire(idle);
+      }, this.idleMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  private finish(outcome: ThumbnailOutcome): void {
+    const job = this.running;
+    if (!job) return;
+    clearTimeout(job.timer);
+    this.running = null;
+    job.resolve(outcome);
+  }
+
+  private retire(worker: Worker): void {
+    if (this.worker === worker) this.worker = null;
+    void worker.terminate();
+  }
+
+  private spawn(): Worker | null {
+    const entry = workerEntry();
+    if (!entry) return null;
+    let worker: Worker;
+    try {
+      worker = new Worker(entry.spec, {
+        eval: entry.evalCode,
+        // the pixels live in ArrayBuffers outside this heap (bounded by the decoders' own limits);
+        // the heap holds jpeg-js's per-block arrays, some 50 MB for 24 MP
+        resourceLimits: { maxOldGenerationSizeMb: 256 },
+      });
+    } catch {
+      return null;
+    }
+    let lastError = '';
+    worker.on('message', (reply: ThumbnailReply) => {
+      if (this.running?.worker !== worker || this.running.req.id !== reply.id) return;
+      this.finish(
+        reply.ok
+          ? {
+              ok: true,
+              jpeg: Buffer.from(reply.jpeg.buffer, reply.jpeg.byteOffset, reply.jpeg.byteLength),
+              width: reply.width,
+              height: reply.height,
+              ms: reply.ms,
+            }
+          : { ok: false, reason: reply.reason, message: reply.message },
+      );
+      this.pump();
+    });
+    worker.on('error', (err) => {
+      lastError = err.message;
+    });
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = null;
+      if (this.running?.worker === worker) {
+        this.finish({ ok: false, reason: 'crashed', message: lastError || `the worker exited with code ${code}` });
+        this.pump();
+      }
+    });
+    this.worker = worker;
+    return worker;
+  }
+}

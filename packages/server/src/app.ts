@@ -169,6 +169,7 @@ export async function buildApp(p: Platform, opts: AppOptions = {}): Promise<App>
     ),
   );
   const visits = new VisitsModule(p, jobs, services.campaigns.metrics);
+  app.addHook('onClose', async () => visits.photos.close());
   const db = p.handle.db;
   /**
    * The modules, in order: each brings its routes and the resolvers of its `:id` target kinds.

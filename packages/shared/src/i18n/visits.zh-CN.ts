@@ -25,6 +25,7 @@ export const visitsMessages = {
   'visits.photoTooLarge': '照片过大（上限 {limit}）',
   'visits.photoTooMany': '每次走访最多上传 {max} 张照片',
   'visits.photoCorrupt': '照片文件已损坏，无法读取',
+  'visits.photoDimensions': '照片尺寸过大（{size} 像素，上限 {limit} 百万像素），请缩小后再上传',
   'visits.noLetter': '慰问信尚未生成完毕，或该任务不是慰问信任务',
   // cap warnings (shown while typing and stored with the record)
   'visits.cap.cashVisitWarn': '本次慰问金 {amount} 元，超过提醒标准 {cap} 元',

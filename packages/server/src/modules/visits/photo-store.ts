@@ -1,31 +1,57 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
+import type { Queryable } from '../../platform/db/index.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { PhotoError, stripMetadata } from './photos.js';
+import { ThumbnailPool, type ThumbnailPoolOptions } from './thumbnail-pool.js';
 import { visitsRepo } from './visits.repo.js';
 
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 export const MAX_PHOTOS_PER_VISIT = 9;
+/**
+ * A photo declaring more pixels than this is refused: no camera photo within MAX_PHOTO_BYTES is
+ * that large, and a small file declaring a huge picture (a decompression bomb) would make every
+ * browser that opens it allocate gigabytes.
+ */
+export const MAX_PHOTO_PIXELS = 120_000_000;
 
 /**
  * Visit photos on the local disk (data dir), metadata stripped before anything is written; the
  * row and its audit entry share one transaction, and a failed transaction removes the files.
+ *
+ * Thumbnails (`<id>.thumb`, a JPEG within 320×320) are made at upload time, in the thumbnail
+ * worker, and the upload waits for it: the one who took the photo waits a second or two once,
+ * while every list that shows it afterwards reads a small file, and has_thumbnail is right from the
+ * first answer without a second write. A photo the worker cannot shrink (damaged pixels, more than
+ * 24 MP, the queue full, the worker gone) is still stored, without a thumbnail of its own — the
+ * camera's embedded preview when there is one, else none, and ?thumb=1 then serves the photo.
  */
 export class PhotoStore {
   readonly dir: string;
-  constructor(private readonly p: Platform) {
+  private readonly thumbnails: ThumbnailPool;
+  constructor(
+    private readonly p: Platform,
+    thumbnails?: ThumbnailPoolOptions,
+  ) {
     this.dir = path.join(p.config.dataDir, 'visit-photos');
+    this.thumbnails = new ThumbnailPool(thumbnails);
+  }
+
+  /** Ends the thumbnail worker (the app's onClose). */
+  close() {
+    return this.thumbnails.close();
   }
 
   private file(id: string, thumb = false) {
     return path.join(this.dir, thumb ? `${id}.thumb` : `${id}.img`);
   }
 
-  async add(ctx: RequestCtx, visitId: string, data: Buffer) {
+  async add(ctx: RequestCtx, visitId: string, data: Buffer, log?: Pick<FastifyBaseLogger, 'warn'>) {
     if (data.length > MAX_PHOTO_BYTES)
       throw new AppError(413, 'photo_too_large', 'visits.photoTooLarge', {
         limit: `${MAX_PHOTO_BYTES / 1024 / 1024} MB`,
@@ -40,20 +66,40 @@ export class PhotoStore {
           : badRequest('photo_corrupt', 'visits.photoCorrupt');
       throw err;
     }
+    const { size } = stripped;
+    if (size && size.width * size.height > MAX_PHOTO_PIXELS)
+      throw badRequest('photo_dimensions', 'visits.photoDimensions', {
+        size: `${size.width}×${size.height}`,
+        limit: `${MAX_PHOTO_PIXELS / 1e6}`,
+      });
+    // the transaction below decides; this only spares a decode for an upload it would refuse
+    if ((await this.count(this.p.handle.db, visitId)) >= MAX_PHOTOS_PER_VISIT)
+      throw badRequest('photo_too_many', 'visits.photoTooMany', { max: MAX_PHOTOS_PER_VISIT });
     const id = uuidv7();
-    fs.mkdirSync(this.dir, { recursive: true });
-    fs.writeFileSync(this.file(id), stripped.data);
-    if (stripped.thumbnail) fs.writeFileSync(this.file(id, true), stripped.thumbnail);
+    const bytes = stripped.data.length;
+    const sha256 = createHash('sha256').update(stripped.data).digest('hex');
+    let thumbnail = stripped.thumbnail;
+    try {
+      await fs.promises.mkdir(this.dir, { recursive: true });
+      await fs.promises.writeFile(this.file(id), stripped.data);
+      if (size) {
+        // the pixels move to the worker (no copy); stripped.data is not read after this
+        const made = await this.thumbnails.render(stripped.data, stripped.type, stripped.orientation, true);
+        if (made.ok) thumbnail = made.jpeg;
+        else
+          log?.warn({ visitId, reason: made.reason, detail: made.message }, 'visit photo stored without a thumbnail');
+      }
+      if (thumbnail) await fs.promises.writeFile(this.file(id, true), thumbnail);
+    } catch (err) {
+      fs.rmSync(this.file(id), { force: true });
+      fs.rmSync(this.file(id, true), { force: true });
+      throw err;
+    }
     try {
       await this.p.handle.db.transaction().execute(async (trx) => {
         const v = await visitsRepo.visit(trx, ctx.actor.scope, visitId);
         if (!v) throw notFound();
-        const n = await trx
-          .selectFrom('visit_photos')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('visit_id', '=', visitId)
-          .executeTakeFirstOrThrow();
-        if (Number(n.n) >= MAX_PHOTOS_PER_VISIT)
+        if ((await this.count(trx, visitId)) >= MAX_PHOTOS_PER_VISIT)
           throw badRequest('photo_too_many', 'visits.photoTooMany', { max: MAX_PHOTOS_PER_VISIT });
         await trx
           .insertInto('visit_photos')
@@ -63,9 +109,9 @@ export class PhotoStore {
             org_id: v.org_id,
             org_path: v.org_path,
             content_type: stripped.type,
-            size: stripped.data.length,
-            sha256: createHash('sha256').update(stripped.data).digest('hex'),
-            has_thumbnail: stripped.thumbnail ? 1 : 0,
+            size: bytes,
+            sha256,
+            has_thumbnail: thumbnail ? 1 : 0,
             uploaded_by: ctx.actor.userId,
             created_at: nowIso(),
           })
@@ -74,7 +120,7 @@ export class PhotoStore {
           action: 'visit.photo',
           entityType: 'visit',
           entityId: visitId,
-          changes: { photo: id, size: stripped.data.length },
+          changes: { photo: id, size: bytes },
         });
       });
     } catch (err) {
@@ -82,7 +128,22 @@ export class PhotoStore {
       fs.rmSync(this.file(id, true), { force: true });
       throw err;
     }
-    return { id, contentType: stripped.type, size: stripped.data.length, createdAt: nowIso() };
+    return {
+      id,
+      contentType: stripped.type,
+      size: bytes,
+      hasThumbnail: thumbnail !== null,
+      createdAt: nowIso(),
+    };
+  }
+
+  private async count(db: Queryable, visitId: string) {
+    const n = await db
+      .selectFrom('visit_photos')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('visit_id', '=', visitId)
+      .executeTakeFirstOrThrow();
+    return Number(n.n);
   }
 
   async get(ctx: RequestCtx, id: string, thumb: boolean) {

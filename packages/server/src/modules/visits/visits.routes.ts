@@ -223,7 +223,7 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       async (req, reply) => {
         const data = req.body as unknown;
         if (!Buffer.isBuffer(data)) throw new AppError(415, 'unsupported_media_type', 'visits.photoType');
-        return reply.code(201).send(await photos.add(ctxOf(req), req.params.id, data));
+        return reply.code(201).send(await photos.add(ctxOf(req), req.params.id, data, req.log));
       },
     );
 

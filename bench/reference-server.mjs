@@ -7,11 +7,13 @@
 //
 // GET /list?scopePath=&status=&orgPath=&category=&han=&latin=&page=&pageSize=  → { items, total }
 // GET /detail/:id?scopePath=                                                  → row + assignments + household
+// GET /coverage?campaignId=&scopePath=                                       → naive coverage groups
+// GET /unvisited?campaignId=&scopePath=                                      → { items, total }
 // GET /stats → { rss, delays: [event-loop delay ms of each 10 ms tick since the previous call] }
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
-import { detailSql, listSql, toListItem, toPg } from './lib/sql.mjs';
+import { coverageSql, detailSql, listSql, toListItem, toPg, unvisitedSql } from './lib/sql.mjs';
 
 const { values } = parseArgs({
   options: { db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } },
@@ -88,6 +90,17 @@ app.get('/detail/:id', async (req, reply) => {
   const d = detailSql(req.query.scopePath, req.params.id, row.household_id);
   const [assignments, households] = await run([d.assignments, d.household]);
   return { ...toListItem(row), addressMasked: row.address_masked, assignments, household: households[0] ?? null };
+});
+
+app.get('/coverage', async (req) => {
+  const [rows] = await run([coverageSql(req.query.campaignId, req.query.scopePath || null).page]);
+  return { rows: rows.length, planned: rows.reduce((n, r) => n + Number(r.planned), 0), items: rows };
+});
+
+app.get('/unvisited', async (req) => {
+  const q = unvisitedSql(req.query.campaignId, req.query.scopePath);
+  const [rows, n] = await run([q.page, q.count]);
+  return { items: rows, total: Number(n[0].n) };
 });
 
 app.get('/stats', async () => {

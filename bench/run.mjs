@@ -8,8 +8,10 @@
 //   node bench/run.mjs --n 1000000 --db sqlite --duration 30 --concurrency 32
 //
 // Options: --quick, --n N, --db sqlite|postgres|both, --duration S (per load scenario),
-// --concurrency C, --import-rows R, --export-rows R (target size of the export), --out FILE,
+// --concurrency C, --import-rows R, --export-rows R (target size of the export), --visits V (default 5N), --out FILE,
 // --no-build, --keep (keep the per-run database copy), --reseed (rebuild the cached data set),
+// --seed-only (prepare the data sets and stop), --reuse-stale (use a cached data set seeded by
+// older migrations or seed code: the server migrates it forward at start; the report says so),
 // --report-only (rewrite the report from the last saved results in bench/.data/results/).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -20,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openRaw, PG_BASE, pgAdmin, pgDatabaseExists, timeRaw } from './lib/db.mjs';
+import { measureLoginPage } from './lib/firstpaint.mjs';
 import {
   cpuMeter,
   delayStats,
@@ -35,7 +38,7 @@ import {
   waitQuiet,
 } from './lib/proc.mjs';
 import { writeReport } from './lib/report.mjs';
-import { detailSql, listScenarios, listSql, prefixEnd } from './lib/sql.mjs';
+import { coverageSql, detailSql, listScenarios, listSql, prefixEnd, unvisitedSql } from './lib/sql.mjs';
 import { countXlsxRows, ensureImportFile } from './lib/xlsx.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -61,10 +64,13 @@ const { values: opt } = parseArgs({
     concurrency: { type: 'string' },
     'import-rows': { type: 'string' },
     'export-rows': { type: 'string' },
+    visits: { type: 'string' },
     out: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     reseed: { type: 'boolean', default: false },
+    'seed-only': { type: 'boolean', default: false },
+    'reuse-stale': { type: 'boolean', default: false },
     'report-only': { type: 'boolean', default: false },
   },
 });
@@ -76,6 +82,10 @@ const SINGLE_DURATION = Math.min(DURATION, 10);
 const CONCURRENCY = Number(opt.concurrency ?? 32);
 const IMPORT_ROWS = Number(opt['import-rows'] ?? (quick ? 10_000 : 100_000));
 const EXPORT_ROWS = Number(opt['export-rows'] ?? 100_000);
+/** Synthetic visits in the data set (5 per person: 5·10^6 at 10^6), and the rule-built target list size aimed at. */
+const VISITS = Number(opt.visits ?? 5 * N);
+const PLAN_TARGETS = quick ? 5_000 : 100_000;
+const CAMPAIGN = 'synthetic';
 const DIALECTS = opt.db === 'both' ? ['sqlite', 'postgres'] : [opt.db];
 for (const d of DIALECTS)
   if (!['sqlite', 'postgres'].includes(d)) throw new Error(`--db: sqlite, postgres or both (got ${d})`);
@@ -118,6 +128,8 @@ function schemaHash() {
       h.update(fs.readFileSync(path.join(ROOT, dir, f)));
     }
   }
+  h.update(fs.readFileSync(path.join(ROOT, 'packages/server/src/modules/visits/synthetic.ts')));
+  h.update(String(VISITS));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -133,6 +145,17 @@ async function ensureDataset(dialect) {
     fs.existsSync(ready) &&
     (dialect === 'sqlite' ? fs.existsSync(path.join(dir, 'shuangyong.db')) : await pgDatabaseExists(dbName));
   const meta0 = present ? JSON.parse(fs.readFileSync(ready, 'utf8')) : null;
+  if (present && !opt.reseed && meta0.schemaHash !== SCHEMA_HASH && opt['reuse-stale']) {
+    log(`${dialect}: reusing a data set of an older schema (${meta0.schemaHash}); the server migrates it forward`);
+    return {
+      dir,
+      url,
+      dbName,
+      keyFile: path.join(dir, 'keys.json'),
+      meta: { ...meta0, staleSchema: `seeded with schema ${meta0.schemaHash}, now ${SCHEMA_HASH}` },
+      reused: true,
+    };
+  }
   if (present && !opt.reseed && meta0.schemaHash === SCHEMA_HASH) {
     log(`${dialect}: reusing the data set in ${path.relative(ROOT, dir)} (schema ${SCHEMA_HASH})`);
     return { dir, url, dbName, keyFile: path.join(dir, 'keys.json'), meta: meta0, reused: true };
@@ -140,7 +163,7 @@ async function ensureDataset(dialect) {
   if (present && meta0.schemaHash !== SCHEMA_HASH)
     log(`${dialect}: migrations or seed code changed since the cached data set (${meta0.schemaHash} → ${SCHEMA_HASH})`);
   log(
-    `${dialect}: seeding ${N} synthetic persons (about ${Math.ceil((N * 115e-6 * (dialect === 'postgres' ? 1.5 : 1)) / 60)} min)`,
+    `${dialect}: seeding ${N} synthetic persons and ${VISITS} visits (about ${Math.ceil((N * 115e-6 * (dialect === 'postgres' ? 1.5 : 1) + VISITS * 75e-6) / 60)} min)`,
   );
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -149,7 +172,8 @@ async function ensureDataset(dialect) {
     await pgAdmin(`create database ${dbName}`);
   }
   const t0 = performance.now();
-  await runToEnd(process.execPath, [CLI, 'seed', '--synthetic', '--beneficiaries', String(N)], {
+  const seedArgs = ['seed', '--synthetic', '--beneficiaries', String(N), '--visits', String(VISITS)];
+  await runToEnd(process.execPath, [CLI, ...seedArgs], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dir, DATABASE_URL: url, KEY_FILE: path.join(dir, 'keys.json'), LOG_LEVEL: 'warn' },
     logFile: path.join(LOGDIR, `${dialect}-seed.log`),
@@ -166,6 +190,7 @@ async function ensureDataset(dialect) {
   }
   const meta = {
     n: N,
+    visits: VISITS,
     dialect,
     schemaHash: SCHEMA_HASH,
     seededAt: new Date().toISOString(),
@@ -253,11 +278,11 @@ async function startReference(dialect, copy) {
   return { child, url, pid: child.pid, kind: 'ref' };
 }
 
-async function login(url) {
+async function login(url, username = USER) {
   const res = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: USER, password: PASSWORD }),
+    body: JSON.stringify({ username, password: PASSWORD }),
   });
   if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   const cookie = res.headers
@@ -460,6 +485,88 @@ async function analyzeExperiment(list, raw) {
 
 // ---------------------------------------------------------------- one dialect
 
+/**
+ * Builds a draft visit plan of the district from one rule, the rule chosen so the list comes
+ * closest to PLAN_TARGETS households (each synthetic person has a household of their own), then
+ * reads the plan's conflicts with the other plans of the campaign. Timed over HTTP with RSS and
+ * event-loop delay; the naive selection of the households is timed in-process beside it.
+ */
+async function planBuild(app, auth, raw, scopePath) {
+  const range = [scopePath, prefixEnd(scopePath)];
+  const candidates = [];
+  for (const age of [60, 65, 70, 75, 80, 85, 90])
+    candidates.push({
+      rule: { minAge: age },
+      q: {
+        sql: `select count(distinct "household_id") as "n" from "beneficiaries" where "org_path" >= ? and "org_path" < ? and "status" = 'active' and "birth_date" <= ?`,
+        params: [...range, `${new Date().getFullYear() - age}-${new Date().toISOString().slice(5, 10)}`],
+      },
+    });
+  const codes = (await raw.all({ sql: 'select distinct "code" from "beneficiary_categories"' })).map((r) => r.code);
+  for (const code of codes)
+    candidates.push({
+      rule: { categories: [code] },
+      q: {
+        sql: `select count(distinct "b"."household_id") as "n" from "beneficiaries" as "b" inner join "beneficiary_categories" as "bc" on "bc"."beneficiary_id" = "b"."id" where "b"."org_path" >= ? and "b"."org_path" < ? and "b"."status" = 'active' and "bc"."code" = ? and "bc"."end_date" is null`,
+        params: [...range, code],
+      },
+    });
+  for (const c of candidates) {
+    const t0 = performance.now();
+    c.households = Number((await raw.all(c.q))[0].n);
+    c.rawMs = performance.now() - t0;
+  }
+  const best = candidates.reduce((a, c) =>
+    Math.abs(c.households - PLAN_TARGETS) < Math.abs(a.households - PLAN_TARGETS) ? c : a,
+  );
+  log(
+    `  plan: rule ${JSON.stringify(best.rule)} → ${best.households} households (naive count ${best.rawMs.toFixed(0)} ms)`,
+  );
+  await quiet();
+  const sampler = startSampler(app);
+  const cpu = cpuMeter(
+    app.pid,
+    ownPids.filter((p) => p !== app.pid),
+  );
+  const win = { key: 'plan', t0: Date.now(), t1: null };
+  windows.push(win);
+  const t0 = performance.now();
+  const res = await fetch(`${app.url}/api/v1/visit-plans`, {
+    method: 'POST',
+    headers: { ...auth.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ campaignId: CAMPAIGN, title: '基准测试走访计划', rules: [best.rule] }),
+  });
+  const plan = await res.json();
+  const buildSeconds = (performance.now() - t0) / 1000;
+  let conflictsSeconds = null;
+  let conflicts = null;
+  if (res.status === 201) {
+    const t1 = performance.now();
+    const c = await fetch(`${app.url}/api/v1/visit-plans/${plan.id}/conflicts`, { headers: auth.headers });
+    const body = await c.json();
+    conflictsSeconds = (performance.now() - t1) / 1000;
+    conflicts = c.ok ? (body.total ?? body.items?.length ?? null) : `HTTP ${c.status}`;
+  } else log(`  plan: HTTP ${res.status} ${JSON.stringify(plan).slice(0, 300)}`);
+  win.t1 = Date.now();
+  const s = { ...(await sampler.stop()), ...cpu() };
+  win.res = {
+    label: 'Target list from a rule (POST /visit-plans, then GET …/conflicts)',
+    rule: best.rule,
+    expectedTargets: best.households,
+    naiveCountMs: best.rawMs,
+    status: res.status,
+    targets: plan.targetCount ?? null,
+    buildSeconds,
+    conflictsSeconds,
+    conflicts,
+    ...s,
+  };
+  log(
+    `  plan: HTTP ${res.status}, ${plan.targetCount} targets in ${buildSeconds.toFixed(1)} s; conflicts ${conflicts} in ${conflictsSeconds?.toFixed(1)} s; RSS ${s.rssPeakMB.toFixed(0)} MB, lag max ${s.lagMaxMs?.toFixed(0)} ms`,
+  );
+  return win.res;
+}
+
 async function benchDialect(dialect) {
   windows.length = 0;
   const ds = await ensureDataset(dialect);
@@ -483,6 +590,10 @@ async function benchDialect(dialect) {
   let ref;
   let importStart = null;
   try {
+    if (ds.meta.staleSchema)
+      result.notes.push(
+        `The data set was ${ds.meta.staleSchema} (\`--reuse-stale\`): the server applied the newer migrations at start.`,
+      );
     if (dialect === 'sqlite') {
       const stat = await raw.all({ sql: "select count(*) as n from sqlite_master where name = 'sqlite_stat1'" });
       result.statBeforeRun = stat[0].n > 0;
@@ -493,6 +604,7 @@ async function benchDialect(dialect) {
     }
     const counts = await raw.all({ sql: 'select count(*) as n from beneficiaries' });
     result.rowsInDb = Number(counts[0].n);
+    result.visitsInDb = Number((await raw.all({ sql: 'select count(*) as n from visits' }))[0].n);
 
     // the district of the benchmark user and its streets
     const [district] = await raw.all({
@@ -545,6 +657,32 @@ async function benchDialect(dialect) {
       };
       log(`  detail             get+assignments+household p50 ${t.total.p50.toFixed(2)} ms`);
     }
+    // the visits dashboard (走访覆盖) and the not-yet-visited list, naive SQL over 5·10^6 visits
+    const visitQueries = {
+      coverage_district: ['Visit coverage dashboard, district (klmy)', coverageSql(CAMPAIGN, scopePath)],
+      coverage_city: ['Visit coverage dashboard, whole city (city)', coverageSql(CAMPAIGN, null)],
+      unvisited: ['Not yet visited, district (priority order, page 20, total)', unvisitedSql(CAMPAIGN, scopePath)],
+    };
+    for (const [key, [label, q]] of Object.entries(visitQueries)) {
+      const stmts = q.count ? [q.page, q.count] : [q.page];
+      // the naive dashboard is seconds per run at full size: a few runs, no warm-up
+      const t = await timeRaw(raw, () => stmts, { iterations: 10, maxMs: 10_000, warmup: 0 });
+      const first = await raw.all(q.page);
+      const matched = q.count
+        ? Number((await raw.all(q.count))[0].n)
+        : first.reduce((n, r) => n + Number(r.planned), 0);
+      result.queries[key] = {
+        label,
+        matched,
+        page: { sql: q.page.sql, params: q.page.params, plan: await raw.plan(q.page), ...t.per[0] },
+        ...(q.count
+          ? { count: { sql: q.count.sql, params: q.count.params, plan: await raw.plan(q.count), ...t.per[1] } }
+          : {}),
+        total: t.total,
+        iterations: t.iterations,
+      };
+      log(`  ${key.padEnd(18)} matched ${matched}  p50 ${t.total.p50.toFixed(1)} ms  (${t.iterations} it.)`);
+    }
 
     // ---- servers
     app = await startApp(dialect, copy, ds);
@@ -574,6 +712,15 @@ async function benchDialect(dialect) {
     };
     const refPlan = (key) => plan(result.queries[key]?.total.p50 ?? 0, 'naive SQL in-process');
     const appPlan = (single) => plan(single?.latencyMs?.p50 ?? 0, 'platform, one connection,');
+
+    // the login page in headless Chromium, before any load (the page does not touch the database)
+    if (fs.existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
+      await quiet();
+      result.loginPage = await measureLoginPage(app.url, { runs: quick ? 3 : 7 });
+      log(
+        `  login page: first contentful paint median ${result.loginPage.fcpMedianMs?.toFixed(0)} ms (max ${result.loginPage.fcpMaxMs?.toFixed(0)}), JS ${(result.loginPage.jsGzipBytes / 1024).toFixed(0)} KB gzip in ${result.loginPage.scripts.length} files`,
+      );
+    } else result.notes.push('Login page not measured: Chromium is not installed (apt-get install -y chromium).');
 
     log(`${dialect}: load scenarios (${C} connections, ${DURATION} s each after ${WARMUP} s warm-up)`);
     // login: scrypt (2^15) on the libuv pool dominates
@@ -694,6 +841,61 @@ async function benchDialect(dialect) {
         ),
       };
     }
+
+    // ---- visits: coverage dashboards and the not-yet-visited list, platform vs naive reference
+    {
+      const cityAuth = await login(app.url, 'city');
+      const enc = encodeURIComponent;
+      const visitScenarios = [
+        {
+          key: 'coverage_district',
+          auth,
+          path: `/api/v1/visit-coverage?campaignId=${CAMPAIGN}`,
+          refPath: `/coverage?campaignId=${CAMPAIGN}&scopePath=${enc(scopePath)}`,
+        },
+        {
+          key: 'coverage_city',
+          auth: cityAuth,
+          path: `/api/v1/visit-coverage?campaignId=${CAMPAIGN}`,
+          refPath: `/coverage?campaignId=${CAMPAIGN}`,
+        },
+        {
+          key: 'unvisited',
+          auth,
+          path: `/api/v1/visit-coverage/unvisited?campaignId=${CAMPAIGN}&pageSize=20`,
+          refPath: `/unvisited?campaignId=${CAMPAIGN}&scopePath=${enc(scopePath)}`,
+        },
+      ];
+      for (const v of visitScenarios) {
+        const check = await (await fetch(`${app.url}${v.path}`, { headers: v.auth.headers })).json();
+        const refCheck = await (await fetch(`${ref.url}${v.refPath}`)).json();
+        const headers = { cookie: v.auth.cookie };
+        const app1 = await load(
+          app,
+          { concurrency: 1, durationSec: SINGLE_DURATION, headers, requests: [{ path: v.path }] },
+          `${v.key} (platform, 1 conn.)`,
+          v.key,
+        );
+        const pa = appPlan(app1);
+        const pr = refPlan(v.key);
+        result.scenarios[v.key] = {
+          label: result.queries[v.key].label,
+          apiTotal: check.total?.planned ?? check.total,
+          refTotal: refCheck.planned ?? refCheck.total,
+          reduced: pa.reduced,
+          refReduced: pr.reduced,
+          app1,
+          app: await load(app, { ...pa, headers, requests: [{ path: v.path }] }, `${v.key} (platform)`, v.key),
+          ref: await load(ref, { ...pr, requests: [{ path: v.refPath }] }, `${v.key} (reference)`),
+        };
+        const s = result.scenarios[v.key];
+        if (s.apiTotal !== s.refTotal)
+          result.notes.push(`${v.key}: API figure ${s.apiTotal} ≠ reference figure ${s.refTotal}.`);
+      }
+    }
+
+    // ---- a target list of ~PLAN_TARGETS households built from a saved rule (POST /visit-plans)
+    result.scenarios.plan = await planBuild(app, auth, raw, scopePath);
 
     // ---- export: the filter of the district whose size is closest to EXPORT_ROWS
     {
@@ -875,6 +1077,10 @@ function machine() {
 const results = {};
 if (!opt['report-only']) build();
 const SCHEMA_HASH = schemaHash();
+if (opt['seed-only']) {
+  for (const d of DIALECTS) await ensureDataset(d);
+  process.exit(0);
+}
 for (const d of opt['report-only'] ? [] : DIALECTS) {
   log(`==== ${d}, ${N} persons`);
   results[d] = await benchDialect(d);

@@ -131,3 +131,32 @@ export function listScenarios(scopePath, districtOrgId) {
     },
   ];
 }
+
+/**
+ * The naive coverage dashboard of a campaign (走访覆盖): planned vs visited per category and
+ * community, computed from the base tables — every planned target of the scope and its visits
+ * (5·10^6 rows at full size) grouped on each request. `scopePath` null = the whole city. The
+ * platform answers the same request from its maintained counters (visit_coverage).
+ */
+export function coverageSql(campaignId, scopePath) {
+  const scope = scopePath ? ` and "t"."org_path" >= ? and "t"."org_path" < ?` : '';
+  return {
+    page: {
+      sql: `select "t"."category", "t"."org_id", "t"."team_id", count(distinct "t"."id") as "planned", count(distinct "v"."target_id") as "visited", count("v"."id") as "visits", coalesce(sum("v"."cash_fen"), 0) as "cash_fen", coalesce(sum("v"."goods_fen"), 0) as "goods_fen" from "visit_targets" as "t" left join "visits" as "v" on "v"."target_id" = "t"."id" where "t"."campaign_id" = ? and "t"."status" = 'planned'${scope} group by "t"."category", "t"."org_id", "t"."team_id"`,
+      params: [campaignId, ...(scopePath ? [scopePath, prefixEnd(scopePath)] : [])],
+    },
+  };
+}
+
+/** The naive "not yet visited" list: planned targets without a visit, alone first, oldest first, with the total. */
+export function unvisitedSql(campaignId, scopePath) {
+  const w = `where "t"."campaign_id" = ? and "t"."status" = 'planned' and "t"."org_path" >= ? and "t"."org_path" < ? and not exists (select 1 from "visits" as "v" where "v"."target_id" = "t"."id")`;
+  const params = [campaignId, scopePath, prefixEnd(scopePath)];
+  return {
+    page: {
+      sql: `select "t".*, "o"."name" as "org_name" from "visit_targets" as "t" inner join "orgs" as "o" on "o"."id" = "t"."org_id" ${w} order by "t"."priority_rank", "t"."oldest_birth", "t"."id" limit 20`,
+      params,
+    },
+    count: { sql: `select count(*) as "n" from "visit_targets" as "t" ${w}`, params },
+  };
+}

@@ -20,7 +20,10 @@ export interface ThumbnailPoolOptions {
   maxQueue?: number;
   /** How long one job may run before its worker is ended (and replaced for the next job). */
   timeoutMs?: number;
-  /** An idle worker is ended after this long, giving back the memory a decode took. */
+  /**
+   * An idle worker is ended after this long, giving back the memory a decode took (a 12 MP decode
+   * takes some 300 MB); long enough to keep the worker, warmed up, through one visit's photos.
+   */
   idleMs?: number;
 }
 
@@ -71,7 +74,7 @@ export class ThumbnailPool {
   constructor(opts: ThumbnailPoolOptions = {}) {
     this.maxQueue = opts.maxQueue ?? 8;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.idleMs = opts.idleMs ?? 30_000;
+    this.idleMs = opts.idleMs ?? 10_000;
   }
 
   /**

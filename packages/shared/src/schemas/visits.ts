@@ -350,6 +350,7 @@ export const budgetLineSchema = z.object({
   over: z.boolean(),
   version: z.number().int(),
 });
+export type BudgetLine = z.infer<typeof budgetLineSchema>;
 export const budgetLineList = z.object({ items: z.array(budgetLineSchema) });
 export const createBudgetLineBody = z.strictObject({
   campaignId: campaignIdSchema,
@@ -377,8 +378,11 @@ export const coverageSchema = z.object({
   byStreet: z.array(coverageCell),
   byTeam: z.array(coverageCell),
 });
+/** A district's spending; `budgetFen` sums the budget lines of the district and the orgs below it (null: none). */
+const spendingCell = coverageCell.extend({ budgetFen: z.number().int().nullable(), over: z.boolean() });
+export type SpendingCell = z.infer<typeof spendingCell>;
 export const spendingSchema = z.object({
-  byOrg: z.array(coverageCell),
+  byOrg: z.array(spendingCell),
   budgetLines: z.array(budgetLineSchema),
 });
 export const unvisitedQuery = z.strictObject({ ...pageQuery, campaignId: campaignIdSchema });

@@ -45,6 +45,7 @@ const NotificationsPage = lazy(() =>
 );
 const VisitPlansPage = lazy(() => import('../modules/visits/PlansPage').then((m) => ({ default: m.PlansPage })));
 const VisitPlanPage = lazy(() => import('../modules/visits/PlanPage').then((m) => ({ default: m.PlanPage })));
+const VisitMoneyPage = lazy(() => import('../modules/visits/MoneyPage').then((m) => ({ default: m.MoneyPage })));
 const VisitFormPage = lazy(() => import('../modules/visits/VisitFormPage').then((m) => ({ default: m.VisitFormPage })));
 const VisitCoveragePage = lazy(() =>
   import('../modules/visits/CoveragePage').then((m) => ({ default: m.CoveragePage })),
@@ -120,6 +121,7 @@ export default function AuthenticatedApp() {
         <Route path="visits/plans/:id" element={<Guard permission="visit:read" page={<VisitPlanPage />} />} />
         <Route path="visits/record" element={<Guard permission="visit:write" page={<VisitFormPage />} />} />
         <Route path="visits/coverage" element={<Guard permission="visit:read" page={<VisitCoveragePage />} />} />
+        <Route path="visit-money" element={<Guard permission="visit:read" page={<VisitMoneyPage />} />} />
         <Route path="needs" element={<Guard permission="need:read" page={<NeedsPage />} />} />
         <Route path="needs/new" element={<Guard permission="need:create" page={<NeedFormPage />} />} />
         <Route path="needs/:id" element={<Guard permission="need:read" page={<NeedDetailPage />} />} />

@@ -1,4 +1,5 @@
 import {
+  AccountBookOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -46,6 +47,7 @@ export const NAV: readonly NavEntry[] = [
     permission: ['campaign:report', 'campaign:manage'],
   },
   { path: '/visits', label: 'web.visits.menu', icon: <GiftOutlined />, permission: 'visit:read' },
+  { path: '/visit-money', label: 'web.visits.money.menu', icon: <AccountBookOutlined />, permission: 'visit:read' },
   { path: '/needs', label: 'nav.needs', icon: <CustomerServiceOutlined />, permission: 'need:read' },
   { path: '/needs-inbox', label: 'nav.needsInbox', icon: <InboxOutlined />, permission: 'need:handle' },
   { path: '/need-stats', label: 'nav.needStats', icon: <BarChartOutlined />, permission: 'need:read' },

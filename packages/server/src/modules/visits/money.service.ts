@@ -1,4 +1,5 @@
 import type { createBudgetLineBody, visitCapsBody } from '@shuangyong/shared';
+import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { scopeWhere } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
@@ -10,6 +11,7 @@ import { orgsRepo } from '../orgs/orgs.repo.js';
 import { coverageRows } from './coverage.js';
 import { toCaps, toTargets } from './views.js';
 import { pathPrefix, TARGET_SCOPE, visitsRepo } from './visits.repo.js';
+import type { VisitBudgetLinesTable } from './visits.schema.js';
 
 /** Caps per campaign, budget lines with their maintained spending, spending totals, priority list. */
 export class MoneyService {
@@ -62,8 +64,8 @@ export class MoneyService {
     return (await this.caps(body.campaignId))!;
   }
 
-  async budgetLines(ctx: RequestCtx, campaignId: string, db: Queryable = this.db) {
-    const rows = await db
+  private budgetRows(ctx: RequestCtx, campaignId: string, db: Queryable) {
+    return db
       .selectFrom('visit_budget_lines as b')
       .innerJoin('orgs as o', 'o.id', 'b.org_id')
       .selectAll('b')
@@ -73,19 +75,10 @@ export class MoneyService {
       .orderBy('b.org_path')
       .orderBy('b.name')
       .execute();
-    return {
-      items: rows.map((r) => ({
-        id: r.id,
-        campaignId: r.campaign_id,
-        orgId: r.org_id,
-        orgName: r.org_name,
-        name: r.name,
-        budgetFen: r.budget_fen,
-        spentFen: r.spent_fen,
-        over: r.spent_fen > r.budget_fen,
-        version: r.version,
-      })),
-    };
+  }
+
+  async budgetLines(ctx: RequestCtx, campaignId: string, db: Queryable = this.db) {
+    return { items: (await this.budgetRows(ctx, campaignId, db)).map(toBudgetLine) };
   }
 
   async createBudgetLine(ctx: RequestCtx, body: z.infer<typeof createBudgetLineBody>) {
@@ -120,9 +113,15 @@ export class MoneyService {
     return (await this.budgetLines(ctx, body.campaignId)).items.find((x) => x.id === id)!;
   }
 
-  /** Spending per district (from the coverage counters) and per budget line against its budget. */
+  /**
+   * Spending per district (from the coverage counters) against the budget of the district's lines
+   * (its own and those of the orgs below it), and per budget line against its budget.
+   */
   async spending(ctx: RequestCtx, campaignId: string) {
-    const rows = await coverageRows(this.db, ctx.actor.scope, campaignId);
+    const [rows, lines] = await Promise.all([
+      coverageRows(this.db, ctx.actor.scope, campaignId),
+      this.budgetRows(ctx, campaignId, this.db),
+    ]);
     const byOrg = new Map<
       string,
       {
@@ -133,11 +132,24 @@ export class MoneyService {
         visits: number;
         cashFen: number;
         goodsFen: number;
+        budgetFen: number | null;
+        over: boolean;
       }
     >();
+    const empty = (key: string) => ({
+      key,
+      label: key,
+      planned: 0,
+      visited: 0,
+      visits: 0,
+      cashFen: 0,
+      goodsFen: 0,
+      budgetFen: null,
+      over: false,
+    });
     for (const r of rows) {
       const key = pathPrefix(r.org_path, 2) ?? r.org_path;
-      const c = byOrg.get(key) ?? { key, label: key, planned: 0, visited: 0, visits: 0, cashFen: 0, goodsFen: 0 };
+      const c = byOrg.get(key) ?? empty(key);
       c.planned += Number(r.planned);
       c.visited += Number(r.visited);
       c.visits += Number(r.visits);
@@ -145,11 +157,21 @@ export class MoneyService {
       c.goodsFen += Number(r.goods_fen);
       byOrg.set(key, c);
     }
+    for (const l of lines) {
+      const key = pathPrefix(l.org_path, 2);
+      if (!key) continue; // a city-wide line belongs to no district
+      const c = byOrg.get(key) ?? empty(key);
+      c.budgetFen = (c.budgetFen ?? 0) + l.budget_fen;
+      byOrg.set(key, c);
+    }
     const names = await visitsRepo.orgNamesByPath(this.db, [...byOrg.keys()]);
-    for (const c of byOrg.values()) c.label = names.get(c.key)?.name ?? c.key;
+    for (const c of byOrg.values()) {
+      c.label = names.get(c.key)?.name ?? c.key;
+      c.over = c.budgetFen !== null && c.cashFen + c.goodsFen > c.budgetFen;
+    }
     return {
       byOrg: [...byOrg.values()].sort((a, b) => a.key.localeCompare(b.key)),
-      budgetLines: (await this.budgetLines(ctx, campaignId)).items,
+      budgetLines: lines.map(toBudgetLine),
     };
   }
 
@@ -176,4 +198,18 @@ export class MoneyService {
     ]);
     return { items: await toTargets(this.db, rows), total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
   }
+}
+
+function toBudgetLine(r: Selectable<VisitBudgetLinesTable> & { org_name: string }) {
+  return {
+    id: r.id,
+    campaignId: r.campaign_id,
+    orgId: r.org_id,
+    orgName: r.org_name,
+    name: r.name,
+    budgetFen: r.budget_fen,
+    spentFen: r.spent_fen,
+    over: r.spent_fen > r.budget_fen,
+    version: r.version,
+  };
 }

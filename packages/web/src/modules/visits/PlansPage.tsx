@@ -57,6 +57,7 @@ function Plans({ campaignId, picker }: { campaignId: string; picker: ReactNode }
         {picker}
         <Link to="/visits/record">{t('web.visits.record')}</Link>
         <Link to="/visits/coverage">{t('web.visits.coverage')}</Link>
+        <Link to="/visit-money">{t('web.visits.money.menu')}</Link>
       </Space>
       <Table
         size="small"

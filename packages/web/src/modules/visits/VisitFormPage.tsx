@@ -18,7 +18,7 @@ import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react'
 import { ApiError } from '../../api/client';
 import { t } from '../../i18n';
 import { yuanToFen } from '../../lib/money';
-import { type CapWarning, visitsApi } from './api';
+import { type BudgetLine, type CapWarning, visitsApi } from './api';
 import { CampaignScope } from './CampaignPicker';
 import { type Draft, drafts } from './drafts';
 import { syncDrafts } from './sync';
@@ -33,6 +33,7 @@ interface Values {
   goodsItem?: string;
   goodsQuantity?: number;
   goodsValue?: number;
+  budgetLineId?: string;
   needs?: string;
   notes?: string;
   acknowledged?: boolean;
@@ -57,6 +58,7 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const [targets, setTargets] = useState<VisitTarget[]>([]);
+  const [lines, setLines] = useState<BudgetLine[]>([]);
   const [warnings, setWarnings] = useState<CapWarning[]>([]);
   const [pending, setPending] = useState<Draft[]>([]);
   const [saving, setSaving] = useState(false);
@@ -73,6 +75,10 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
     visitsApi
       .fieldTargets(campaignId)
       .then((p) => setTargets(p.items))
+      .catch(() => {});
+    visitsApi
+      .budgetLines(campaignId)
+      .then((r) => setLines(r.items))
       .catch(() => {});
     refreshDrafts();
     if (navigator.onLine) sync();
@@ -102,6 +108,7 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
       goods: v.goodsItem
         ? [{ item: v.goodsItem, quantity: v.goodsQuantity ?? 1, valueFen: yuanToFen(v.goodsValue) ?? 0 }]
         : [],
+      budgetLineId: v.budgetLineId ?? null,
       needs: v.needs || null,
       notes: v.notes || null,
       acknowledged: !!v.acknowledged,
@@ -187,6 +194,18 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
             <InputNumber min={0} precision={2} style={{ width: '100%' }} onChange={onAmounts} />
           </Form.Item>
         </Space.Compact>
+        {lines.length > 0 && (
+          <Form.Item name="budgetLineId" label={t('web.visits.budgetLine')}>
+            <Select
+              allowClear
+              data-testid="visit-budget-line"
+              options={lines.map((l) => ({
+                value: l.id,
+                label: t('web.visits.budgetLineOption', { name: l.name, org: l.orgName }),
+              }))}
+            />
+          </Form.Item>
+        )}
         {warnings.map((w) => (
           <Alert
             key={w.code}

@@ -1,4 +1,13 @@
-import type { CoverageCell, Visit, VisitCampaign, VisitPlan, VisitTarget } from '@shuangyong/shared';
+import type {
+  BudgetLine,
+  CoverageCell,
+  SpendingCell,
+  Visit,
+  VisitCampaign,
+  VisitCaps,
+  VisitPlan,
+  VisitTarget,
+} from '@shuangyong/shared';
 import { api, type Page, request } from '../../api/client';
 
 export interface CapWarning {
@@ -30,6 +39,10 @@ export interface Conflict {
   otherStatus: string;
 }
 export type PlanListItem = Omit<VisitPlan, 'rules' | 'letterTemplate' | 'caps'>;
+export type { BudgetLine, SpendingCell, VisitCaps };
+/** The caps as the city sets them (fen; null: no limit); `version` of the stored row, when there is one. */
+export type CapsBody = Omit<VisitCaps, 'version'> & { version?: number };
+export type ApprovalFilter = 'pending' | 'approved' | 'rejected';
 
 export const visitsApi = {
   /** Errors are the picker's to show (offline it falls back to the last list). */
@@ -58,6 +71,21 @@ export const visitsApi = {
   coverage: (campaignId: string) => api.get<Coverage>('/visit-coverage', { campaignId }),
   unvisited: (campaignId: string) =>
     api.get<Page<VisitTarget>>('/visit-coverage/unvisited', { campaignId, pageSize: 20 }),
+  caps: (campaignId: string) => api.get<VisitCaps | null>('/visit-caps', { campaignId }),
+  setCaps: (body: CapsBody) => request<VisitCaps>('PUT', '/visit-caps', { body }),
+  budgetLines: (campaignId: string) => api.get<{ items: BudgetLine[] }>('/visit-budget-lines', { campaignId }),
+  createBudgetLine: (body: { campaignId: string; orgId?: string; name: string; budgetFen: number }) =>
+    api.post<BudgetLine>('/visit-budget-lines', body),
+  spending: (campaignId: string) =>
+    api.get<{ byOrg: SpendingCell[]; budgetLines: BudgetLine[] }>('/visit-spending', { campaignId }),
+  byApproval: (campaignId: string, approval: ApprovalFilter) =>
+    api.get<Page<Visit>>('/visits', { campaignId, approval, pageSize: 100 }),
+  decide: (visit: Pick<Visit, 'id' | 'version'>, decision: 'approve' | 'reject', note?: string) =>
+    api.post<Visit>(`/visits/${encodeURIComponent(visit.id)}/approval`, {
+      version: visit.version,
+      decision,
+      ...(note ? { note } : {}),
+    }),
 };
 
 const CAMPAIGN_KEY = 'sy.visits.campaign';

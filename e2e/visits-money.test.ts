@@ -1,0 +1,163 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, login, type Running, shot, start } from './harness.js';
+
+const enabled = browserAvailable();
+let run: Running;
+const TITLE = '端到端经费审批部署';
+const KLMY = '克拉玛依区退役军人事务局';
+
+beforeAll(async () => {
+  if (enabled) run = await start();
+});
+afterAll(async () => run?.stop());
+
+/** A valid GB 11643 number for the fixture person. */
+function idNumber(first17: string): string {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((n, c, i) => n + Number(c) * w[i]!, 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+async function signedIn(username: string, width = 1440): Promise<{ page: Page; csrf: Record<string, string> }> {
+  const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 } });
+  await login(page, run.base, username);
+  await page.getByTestId('header-user').waitFor();
+  const me = await (await page.request.get(`${run.base}/api/v1/auth/me`)).json();
+  return { page, csrf: { 'x-csrf-token': me.csrfToken } };
+}
+
+/** Opens the campaign picker of the page and chooses the campaign by its title. */
+async function pick(page: Page, title: string) {
+  await page.getByTestId('visit-campaign').click();
+  await page.locator('.ant-select-item-option', { hasText: title }).click();
+  await page.getByTestId('visit-campaign').getByText(title).waitFor();
+}
+
+describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
+  it('city sets a hard cap, klmy records a visit above it, city approves it and sees the spending', async () => {
+    // the city issues a Spring Festival campaign to 克拉玛依区 through the API, as the 工作部署 pages would
+    const city = await signedIn('city');
+    const orgs = await (await city.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent(KLMY)}`)).json();
+    const created = await city.page.request.post(`${run.base}/api/v1/campaigns`, {
+      headers: city.csrf,
+      data: {
+        title: TITLE,
+        kind: 'spring_festival',
+        issuers: ['克拉玛依市退役军人事务局'],
+        items: [
+          {
+            ordinal: 1,
+            title: '走访慰问',
+            tasks: [{ title: '走访慰问烈属', deadline: '2030-01-20', assignTo: { orgIds: [orgs.items[0].id] } }],
+          },
+        ],
+      },
+    });
+    expect(created.status()).toBe(201);
+    const campaignId = (await created.json()).id as string;
+    const issued = await city.page.request.post(`${run.base}/api/v1/campaigns/${campaignId}/actions`, {
+      headers: city.csrf,
+      data: { version: 1, action: 'issue' },
+    });
+    expect(issued.status()).toBe(200);
+
+    // city: caps and a budget line for 克拉玛依区 on the money page
+    await city.page.getByTestId('nav-visit-money').click();
+    await pick(city.page, TITLE);
+    await city.page.getByTestId('cap-cashPerVisitWarnFen').fill('1200');
+    await city.page.getByTestId('cap-cashPerVisitMaxFen').fill('1000');
+    await city.page.getByTestId('caps-save').click();
+    await city.page.getByText('提醒标准不能高于上限').waitFor();
+    await city.page.getByTestId('cap-cashPerVisitWarnFen').fill('800');
+    await city.page.getByTestId('caps-save').click();
+    await city.page.getByText('慰问标准已保存').waitFor();
+    const caps = await (await city.page.request.get(`${run.base}/api/v1/visit-caps?campaignId=${campaignId}`)).json();
+    expect(caps).toMatchObject({ cashPerVisitWarnFen: 80_000, cashPerVisitMaxFen: 100_000, goodsPerVisitMaxFen: null });
+    await city.page.getByTestId('line-org').click();
+    await city.page.keyboard.type(KLMY);
+    await city.page.locator('.ant-select-tree-title', { hasText: KLMY }).first().click();
+    await city.page.getByTestId('line-name').fill('春节慰问金');
+    await city.page.getByTestId('line-budget').fill('1000');
+    await city.page.getByTestId('line-create').click();
+    await city.page.getByText('经费科目已新增').waitFor();
+    const lines = city.page.getByTestId('budget-lines');
+    await lines.getByText('春节慰问金').waitFor();
+    expect(await lines.textContent()).toContain('¥1,000.00');
+
+    // klmy: a 烈士遗属 on a confirmed plan (through the API), then the visit through the form
+    const klmy = await signedIn('klmy', 375);
+    const found = await klmy.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent('友谊社区')}`);
+    const person = await klmy.page.request.post(`${run.base}/api/v1/beneficiaries`, {
+      headers: klmy.csrf,
+      data: {
+        orgId: (await found.json()).items[0].id,
+        name: '李桂兰',
+        idNumber: idNumber('65020319410303008'),
+        categories: [{ code: 'martyr_survivor', startDate: '2000-01-01', relation: 'mother' }],
+      },
+    });
+    expect(person.status()).toBe(201);
+    const plan = await klmy.page.request.post(`${run.base}/api/v1/visit-plans`, {
+      headers: klmy.csrf,
+      data: { campaignId, title: '克拉玛依区烈属走访', rules: [{ categories: ['martyr_survivor'] }] },
+    });
+    expect(plan.status()).toBe(201);
+    const confirmed = await klmy.page.request.post(`${run.base}/api/v1/visit-plans/${(await plan.json()).id}/confirm`, {
+      headers: klmy.csrf,
+      data: { version: 1 },
+    });
+    expect(confirmed.status()).toBe(200);
+    await klmy.page.goto(`${run.base}/visits/record`);
+    await pick(klmy.page, TITLE);
+    await klmy.page.getByTestId('visit-target').click();
+    await klmy.page.keyboard.type('李桂兰');
+    await klmy.page.locator('.ant-select-item-option', { hasText: '李桂兰' }).first().click();
+    await klmy.page.getByTestId('visit-staff').fill('张科长');
+    await klmy.page.getByTestId('visit-cash').fill('1200');
+    await klmy.page.getByText('本次慰问金 1200 元，超过上限 1000 元').waitFor();
+    await klmy.page.getByTestId('visit-budget-line').click();
+    await klmy.page.locator('.ant-select-item-option', { hasText: '春节慰问金' }).click();
+    await klmy.page.getByTestId('visit-save').click();
+    await klmy.page.getByText('待审批').first().waitFor();
+    const recorded = await (
+      await klmy.page.request.get(`${run.base}/api/v1/visits?campaignId=${campaignId}&approval=pending`)
+    ).json();
+    expect(recorded.total).toBe(1);
+    expect(recorded.items[0]).toMatchObject({ cashFen: 120_000, targetName: '李桂兰', approvalStatus: 'pending' });
+    const visitId = recorded.items[0].id as string;
+    // klmy sees the caps but may not change them, and has no approve button
+    await klmy.page.goto(`${run.base}/visit-money`);
+    await klmy.page.getByTestId('approvals').getByText('李桂兰').waitFor();
+    expect(await klmy.page.getByTestId('cap-cashPerVisitMaxFen').isDisabled()).toBe(true);
+    expect(await klmy.page.getByTestId('caps-save').count()).toBe(0);
+    expect(await klmy.page.getByTestId('approve').count()).toBe(0);
+    await klmy.page.close();
+
+    // city approves it on the money page; the spending shows it against the budget
+    await city.page.reload();
+    const row = city.page.getByTestId('approvals').locator('tr', { hasText: '李桂兰' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('超过上限 1000 元');
+    await shot(city.page, 'visits-money-pending');
+    await row.getByTestId('approve').click();
+    const dialog = city.page.getByRole('dialog');
+    await dialog.getByTestId('decision-note').fill('高龄烈属，同意');
+    await dialog.getByRole('button', { name: '批准' }).click();
+    await row.getByTestId('approval-status').getByText('已批准').waitFor();
+    expect(await row.textContent()).toContain('市局工作人员');
+    const visit = await (await city.page.request.get(`${run.base}/api/v1/visits/${visitId}`)).json();
+    expect(visit).toMatchObject({ approvalStatus: 'approved', approvedBy: '市局工作人员' });
+    await city.page.getByTestId('approval-filter').getByText('已批准').click();
+    await city.page.getByTestId('approvals').locator('tr', { hasText: '李桂兰' }).waitFor();
+
+    const byOrg = city.page.getByTestId('spending-by-org').locator('tr', { hasText: KLMY });
+    await byOrg.getByTestId('spending-total').getByText('¥1,200.00').waitFor();
+    await byOrg.getByTestId('spending-over').waitFor();
+    const line = city.page.getByTestId('budget-lines').locator('tr', { hasText: '春节慰问金' });
+    expect(await line.getByTestId('line-spent').textContent()).toBe('¥1,200.00');
+    await line.getByTestId('line-over').waitFor();
+    await shot(city.page, 'visits-money-approved');
+    await city.page.close();
+  });
+});

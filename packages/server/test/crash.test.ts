@@ -28,6 +28,9 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.drop());
 
+/** Each test starts the server from sources (tsx) twice; on a busy 2-core machine that alone can take 30 s. */
+const SERVER_PROCESS_TIMEOUT = 180_000;
+
 describe('crash safety', () => {
   it('keeps every acknowledged write after kill -9 during a burst, and the database stays intact', async () => {
     const port = await freePort();
@@ -100,7 +103,7 @@ describe('crash safety', () => {
     } finally {
       await p.handle.close();
     }
-  });
+  }, SERVER_PROCESS_TIMEOUT);
 
   it('never leaves an import half applied when killed during the commit, and finishes it after restart', async () => {
     const N = 30_000;
@@ -177,5 +180,5 @@ describe('crash safety', () => {
     await new Promise((r) => server.once('exit', r));
     expect(final).toBe('succeeded');
     expect(await imported()).toBe(N);
-  });
+  }, SERVER_PROCESS_TIMEOUT);
 });

@@ -107,8 +107,9 @@ function build() {
   }
   // a snapshot next to bench/ (node_modules still resolve from the repository root)
   fs.mkdirSync(SERVER_DIR, { recursive: true });
-  for (const f of ['cli.js', 'cli.js.map'])
-    if (fs.existsSync(path.join(DIST, f))) fs.copyFileSync(path.join(DIST, f), path.join(SERVER_DIR, f));
+  // the server and its worker entry points (thumbnail-worker.js), with their source maps
+  for (const f of fs.readdirSync(DIST).filter((x) => /\.js(\.map)?$/.test(x)))
+    fs.copyFileSync(path.join(DIST, f), path.join(SERVER_DIR, f));
   const migrations = fs
     .readdirSync(path.join(ROOT, 'packages/server/src/platform/db/migrations'))
     .filter((f) => /^\d{4}_/.test(f))

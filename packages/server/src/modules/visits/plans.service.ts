@@ -17,6 +17,7 @@ import { bulkInsert } from '../../platform/db/bulk.js';
 import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
+import { tick } from '../../platform/tick.js';
 import { orgsRepo } from '../orgs/orgs.repo.js';
 import { bumpCoverage } from './coverage.js';
 import { addManualTarget } from './manual-targets.js';
@@ -182,8 +183,10 @@ export class PlansService {
       version: 1,
       created_at: now,
     }));
-    for (let i = 0; i < rows.length; i += 5000)
-      await bulkInsert(this.p.handle, 'visit_targets', rows.slice(i, i + 5000), trx);
+    for (let i = 0; i < rows.length; i += 2000) {
+      if (i) await tick();
+      await bulkInsert(this.p.handle, 'visit_targets', rows.slice(i, i + 2000), trx);
+    }
     const stored: StoredRule[] = prepared.map(({ rule }) => ({ ...rule, matched: matched[rule.id] ?? 0 }));
     return { stored, count: rows.length + manual.length };
   }

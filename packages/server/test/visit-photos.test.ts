@@ -3,6 +3,7 @@ import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orientationSegment, stripMetadata } from '../src/modules/visits/photos.js';
 import { type Client, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { gradientJpeg, gradientPng, meanRgb, withExif, withSize } from './photo-fixtures.js';
 import { CAMPAIGN, jpegWithGps, visitBody, visitsRegistry } from './visits-fixtures.js';
@@ -80,6 +81,12 @@ describe('visit photo thumbnails', () => {
     // red grows left to right in the stored pixels; turned clockwise, the left edge is the top
     expect(small.data[(2 * 240 + 120) * 4]).toBeLessThan(20);
     expect(small.data[(317 * 240 + 120) * 4]).toBeGreaterThan(235);
+    // the full-size photo keeps the orientation tag alone (shown upright), nothing else of the EXIF
+    const original = (await fetchPhoto(up.json().id)).rawPayload;
+    expect(original.includes(Buffer.from('GPSLatitude'))).toBe(false);
+    expect(original.subarray(2, 38).equals(orientationSegment(6))).toBe(true);
+    expect(original.indexOf(Buffer.from([0xff, 0xe1]), 38)).toBe(-1);
+    expect(stripMetadata(original).orientation).toBe(6);
   });
 
   it('makes a JPEG thumbnail of a PNG, transparency laid on white, text and EXIF chunks gone', async () => {

@@ -2,7 +2,8 @@
  * Photo metadata removal without an image library (DESIGN §6: no EXIF/GPS leaves the server).
  * JPEG: the APPn segments that carry EXIF (with GPS), XMP, IPTC and comments are dropped, the
  * image data is copied untouched. PNG: the text and EXIF chunks are dropped. Before they go, the
- * EXIF orientation is read (the thumbnail is turned by it) and the small preview that cameras embed
+ * EXIF orientation is read (the thumbnail is turned by it; a JPEG keeps an EXIF block holding that
+ * one tag, so the full-size photo is shown upright) and the small preview that cameras embed
  * in EXIF (IFD1) is kept, itself stripped, as the thumbnail of last resort (thumbnail.ts renders
  * the real one). The declared pixel size is read from the JPEG frame header or the PNG IHDR.
  */
@@ -135,7 +136,31 @@ function stripJpeg(buf: Buffer, wantThumb: boolean): { data: Buffer; thumbnail: 
     } else out.push(buf.subarray(p, end));
     p = end;
   }
-  return { data: Buffer.concat(out), thumbnail, orientation: orientation || 1 };
+  orientation ||= 1;
+  // the stored photo keeps its orientation and nothing else, so that it is shown upright
+  if (orientation !== 1) out.splice(1, 0, orientationSegment(orientation));
+  return { data: Buffer.concat(out), thumbnail, orientation };
+}
+
+/**
+ * A minimal EXIF APP1 segment holding only the orientation tag (0x0112): "Exif\0\0", a big-endian
+ * TIFF header and one IFD with one SHORT entry — 36 bytes, no other tag, no GPS, no preview.
+ */
+export function orientationSegment(orientation: number): Buffer {
+  const b = Buffer.alloc(36);
+  b.writeUInt16BE(0xffe1, 0);
+  b.writeUInt16BE(34, 2); // segment length, counting itself
+  b.write('Exif\0\0', 4, 'latin1');
+  b.write('MM', 10, 'latin1');
+  b.writeUInt16BE(42, 12);
+  b.writeUInt32BE(8, 14); // offset of IFD0 from the TIFF header
+  b.writeUInt16BE(1, 18); // one entry
+  b.writeUInt16BE(0x0112, 20);
+  b.writeUInt16BE(3, 22); // SHORT
+  b.writeUInt32BE(1, 24);
+  b.writeUInt16BE(orientation, 28);
+  b.writeUInt32BE(0, 32); // no next IFD
+  return b;
 }
 
 /** Tag 0x0112 of IFD0 in a TIFF structure (an EXIF block after its 'Exif\0\0'); 0 when absent. */

@@ -362,7 +362,6 @@ function targets(results, _ctx) {
           causes.push(
             `**${DIALECT_NAME[d]}, event loop blocked > 50 ms** (max delay): ${over
               .map(([k, v]) => {
-                const q = r.queries[k.replace(' (1 conn.)', '')];
                 const key = k.replace(' (1 conn.)', '');
                 const slow = (r.slowSql ?? [])
                   .filter((x) => x.scenarios.includes(key))

@@ -157,4 +157,21 @@ describe('visit photo thumbnails', () => {
     const listed = (await klmy.get(`/api/v1/visits/${visitId}`)).json().photos;
     expect(listed.find((p: { id: string }) => p.id === up.json().id)).toMatchObject({ hasThumbnail: false });
   });
+
+  it('answers a retried upload of the same file with the photo already kept, storing nothing new', async () => {
+    const source = withExif(gradientJpeg(400, 300));
+    const first = await upload(source);
+    expect(first.statusCode).toBe(201);
+    const files = photoFiles();
+    const before = (await klmy.get(`/api/v1/visits/${visitId}`)).json().photos.length;
+    const again = await upload(source);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(first.json());
+    expect(photoFiles()).toEqual(files);
+    expect((await klmy.get(`/api/v1/visits/${visitId}`)).json().photos).toHaveLength(before);
+    // another photo is still a new one
+    const other = await upload(gradientJpeg(300, 400));
+    expect(other.statusCode).toBe(201);
+    expect(other.json().id).not.toBe(first.json().id);
+  });
 });

@@ -16,6 +16,9 @@ export const VISIT_RULE_KINDS = ['registry', 'merit_citation'] as const;
 /** Largest amounts a visit may carry: above these the input is refused as absurd (fen). */
 export const VISIT_MAX_CASH_FEN = 10_000_000;
 export const VISIT_MAX_GOODS_VALUE_FEN = 10_000_000;
+/** Photos of one visit: at most this many, each file at most this many bytes (server and web form). */
+export const VISIT_MAX_PHOTOS = 9;
+export const VISIT_MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing exactly these characters is the point
 const noControl = (s: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s);
@@ -302,6 +305,7 @@ export const visitPhotoSchema = z.object({
   hasThumbnail: z.boolean(),
   createdAt: z.string(),
 });
+export type VisitPhoto = z.infer<typeof visitPhotoSchema>;
 export const visitSchema = z.object({
   id: z.string(),
   clientKey: z.string(),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { VISIT_MAX_PHOTO_BYTES, VISIT_MAX_PHOTOS, type VisitPhoto } from '@shuangyong/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
@@ -9,10 +10,11 @@ import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { PhotoError, stripMetadata } from './photos.js';
 import { ThumbnailPool, type ThumbnailPoolOptions } from './thumbnail-pool.js';
+import { toPhoto } from './views.js';
 import { visitsRepo } from './visits.repo.js';
 
-export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
-export const MAX_PHOTOS_PER_VISIT = 9;
+export const MAX_PHOTO_BYTES = VISIT_MAX_PHOTO_BYTES;
+export const MAX_PHOTOS_PER_VISIT = VISIT_MAX_PHOTOS;
 /**
  * A photo declaring more pixels than this is refused: no camera photo within MAX_PHOTO_BYTES is
  * that large, and a small file declaring a huge picture (a decompression bomb) would make every
@@ -30,6 +32,9 @@ export const MAX_PHOTO_PIXELS = 120_000_000;
  * first answer without a second write. A photo the worker cannot shrink (damaged pixels, more than
  * 24 MP, the queue full, the worker gone) is still stored, without a thumbnail of its own — the
  * camera's embedded preview when there is one, else none, and ?thumb=1 then serves the photo.
+ *
+ * The same file sent again to the same visit (a phone retrying an upload whose answer it lost)
+ * stores nothing new: the photo already kept is answered, with `created: false`.
  */
 export class PhotoStore {
   readonly dir: string;
@@ -51,7 +56,12 @@ export class PhotoStore {
     return path.join(this.dir, thumb ? `${id}.thumb` : `${id}.img`);
   }
 
-  async add(ctx: RequestCtx, visitId: string, data: Buffer, log?: Pick<FastifyBaseLogger, 'warn'>) {
+  async add(
+    ctx: RequestCtx,
+    visitId: string,
+    data: Buffer,
+    log?: Pick<FastifyBaseLogger, 'warn'>,
+  ): Promise<{ photo: VisitPhoto; created: boolean }> {
     if (data.length > MAX_PHOTO_BYTES)
       throw new AppError(413, 'photo_too_large', 'visits.photoTooLarge', {
         limit: `${MAX_PHOTO_BYTES / 1024 / 1024} MB`,
@@ -72,12 +82,16 @@ export class PhotoStore {
         size: `${size.width}×${size.height}`,
         limit: `${MAX_PHOTO_PIXELS / 1e6}`,
       });
-    // the transaction below decides; this only spares a decode for an upload it would refuse
+    const bytes = stripped.data.length;
+    const sha256 = createHash('sha256').update(stripped.data).digest('hex');
+    // the transaction below decides; these only spare a decode for an upload it would not store
+    const kept = await this.same(this.p.handle.db, visitId, sha256);
+    if (kept && (await visitsRepo.visit(this.p.handle.db, ctx.actor.scope, visitId)))
+      return { photo: toPhoto(kept), created: false };
     if ((await this.count(this.p.handle.db, visitId)) >= MAX_PHOTOS_PER_VISIT)
       throw badRequest('photo_too_many', 'visits.photoTooMany', { max: MAX_PHOTOS_PER_VISIT });
     const id = uuidv7();
-    const bytes = stripped.data.length;
-    const sha256 = createHash('sha256').update(stripped.data).digest('hex');
+    const createdAt = nowIso();
     let thumbnail = stripped.thumbnail;
     try {
       await fs.promises.mkdir(this.dir, { recursive: true });
@@ -95,10 +109,13 @@ export class PhotoStore {
       fs.rmSync(this.file(id, true), { force: true });
       throw err;
     }
+    let existing: Awaited<ReturnType<PhotoStore['same']>>;
     try {
-      await this.p.handle.db.transaction().execute(async (trx) => {
+      existing = await this.p.handle.db.transaction().execute(async (trx) => {
         const v = await visitsRepo.visit(trx, ctx.actor.scope, visitId);
         if (!v) throw notFound();
+        const same = await this.same(trx, visitId, sha256);
+        if (same) return same;
         if ((await this.count(trx, visitId)) >= MAX_PHOTOS_PER_VISIT)
           throw badRequest('photo_too_many', 'visits.photoTooMany', { max: MAX_PHOTOS_PER_VISIT });
         await trx
@@ -113,7 +130,7 @@ export class PhotoStore {
             sha256,
             has_thumbnail: thumbnail ? 1 : 0,
             uploaded_by: ctx.actor.userId,
-            created_at: nowIso(),
+            created_at: createdAt,
           })
           .execute();
         await this.p.audit.append(trx, auditActorOf(ctx), {
@@ -122,19 +139,33 @@ export class PhotoStore {
           entityId: visitId,
           changes: { photo: id, size: bytes },
         });
+        return undefined;
       });
     } catch (err) {
       fs.rmSync(this.file(id), { force: true });
       fs.rmSync(this.file(id, true), { force: true });
       throw err;
     }
+    if (existing) {
+      // a concurrent upload of the same file stored it first
+      fs.rmSync(this.file(id), { force: true });
+      fs.rmSync(this.file(id, true), { force: true });
+      return { photo: toPhoto(existing), created: false };
+    }
     return {
-      id,
-      contentType: stripped.type,
-      size: bytes,
-      hasThumbnail: thumbnail !== null,
-      createdAt: nowIso(),
+      photo: { id, contentType: stripped.type, size: bytes, hasThumbnail: thumbnail !== null, createdAt },
+      created: true,
     };
+  }
+
+  /** The photo of this visit with these (stripped) bytes, if one is kept. */
+  private same(db: Queryable, visitId: string, sha256: string) {
+    return db
+      .selectFrom('visit_photos')
+      .selectAll()
+      .where('visit_id', '=', visitId)
+      .where('sha256', '=', sha256)
+      .executeTakeFirst();
   }
 
   private async count(db: Queryable, visitId: string) {

@@ -1,4 +1,4 @@
-import type { Visit, VisitCaps, VisitTarget } from '@shuangyong/shared';
+import type { Visit, VisitCaps, VisitPhoto, VisitTarget } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import { bool, type Queryable } from '../../platform/db/index.js';
 import type { Reason } from './rules.js';
@@ -84,15 +84,19 @@ export function toVisit(
     approvalReasons: parseJson<string[]>(r.approval_reasons, []),
     approvedBy: r.approved_by,
     warnings,
-    photos: photos.map((p) => ({
-      id: p.id,
-      contentType: p.content_type,
-      size: p.size,
-      hasThumbnail: p.has_thumbnail === 1,
-      createdAt: p.created_at,
-    })),
+    photos: photos.map(toPhoto),
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+  };
+}
+
+export function toPhoto(p: Selectable<VisitPhotosTable>): VisitPhoto {
+  return {
+    id: p.id,
+    contentType: p.content_type,
+    size: p.size,
+    hasThumbnail: p.has_thumbnail === 1,
+    createdAt: p.created_at,
   };
 }

@@ -215,15 +215,16 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
         },
         schema: {
           tags,
-          summary: '上传照片（JPEG/PNG，去除 EXIF、GPS 等元数据）',
+          summary: '上传照片（JPEG/PNG，去除 EXIF、GPS 等元数据；同一文件重复上传只存一次，返回已存的照片）',
           params: idParams,
-          response: { 201: visitPhotoSchema },
+          response: { 200: visitPhotoSchema, 201: visitPhotoSchema },
         },
       },
       async (req, reply) => {
         const data = req.body as unknown;
         if (!Buffer.isBuffer(data)) throw new AppError(415, 'unsupported_media_type', 'visits.photoType');
-        return reply.code(201).send(await photos.add(ctxOf(req), req.params.id, data, req.log));
+        const { photo, created } = await photos.add(ctxOf(req), req.params.id, data, req.log);
+        return reply.code(created ? 201 : 200).send(photo);
       },
     );
 

@@ -6,6 +6,7 @@ import { t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
 import { formatFen } from '../../lib/money';
 import { type ApprovalFilter, visitsApi } from './api';
+import { VisitPhotos } from './VisitPhotos';
 
 const STATUS_COLOR: Record<Visit['approvalStatus'], string> = {
   none: 'default',
@@ -117,6 +118,7 @@ export function ApprovalsCard({ campaignId }: { campaignId: string }) {
               </Space>
             ),
           },
+          { title: t('web.visits.photo'), render: (_, v) => <VisitPhotos visit={v} /> },
           {
             title: t('web.visits.approval.status'),
             render: (_, v) => (

@@ -1,4 +1,4 @@
-import type { VisitTarget } from '@shuangyong/shared';
+import { VISIT_MAX_PHOTO_BYTES, VISIT_MAX_PHOTOS, type VisitTarget } from '@shuangyong/shared';
 import {
   Alert,
   App,
@@ -15,13 +15,14 @@ import {
   Typography,
 } from 'antd';
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from '../../api/client';
 import { t } from '../../i18n';
 import { yuanToFen } from '../../lib/money';
 import { type BudgetLine, type CapWarning, visitsApi } from './api';
 import { CampaignScope } from './CampaignPicker';
 import { type Draft, drafts } from './drafts';
-import { syncDrafts } from './sync';
+import { megabytes, PhotoPicker, type PickedPhoto, revokePhotos } from './PhotoPicker';
+import { RecentVisits } from './RecentVisits';
+import { type PhotoRefusal, sendDraft, syncDrafts } from './sync';
 import styles from './visits.module.css';
 
 interface Values {
@@ -49,6 +50,9 @@ const localNow = () => {
   return d.toISOString().slice(0, 16);
 };
 
+/** Photos of a draft not yet uploaded. */
+const unsent = (d: Draft) => (d.photos ?? []).filter((p) => !p.uploadedId).length;
+
 /** The field form: phone-first, keeps working offline (drafts in IndexedDB, sent when back online). */
 export function VisitFormPage() {
   return <CampaignScope block>{(c, picker) => <VisitForm campaignId={c.id} picker={picker} />}</CampaignScope>;
@@ -62,14 +66,31 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
   const [warnings, setWarnings] = useState<CapWarning[]>([]);
   const [pending, setPending] = useState<Draft[]>([]);
   const [saving, setSaving] = useState(false);
+  const [photos, setPhotos] = useState<PickedPhoto[]>([]);
+  /** Bumped whenever visits reached the server: the list below reloads. */
+  const [sent, setSent] = useState(0);
   const timer = useRef<number | undefined>(undefined);
 
+  // the previews' object URLs go with the page
+  const shown = useRef(photos);
+  shown.current = photos;
+  useEffect(() => () => revokePhotos(shown.current), []);
+
   const refreshDrafts = useCallback(async () => setPending(await drafts.all()), []);
+  const reportRefused = useCallback(
+    (refused: PhotoRefusal[]) => {
+      for (const r of refused)
+        message.error(t('web.visits.photoRefused', { target: r.targetName, name: r.name, message: r.message }));
+    },
+    [message],
+  );
   const sync = useCallback(async () => {
     const r = await syncDrafts();
     if (r.sent) message.success(`${t('web.visits.synced')}（${r.sent}）`);
+    reportRefused(r.refusedPhotos);
+    if (r.sent) setSent((n) => n + 1);
     await refreshDrafts();
-  }, [message, refreshDrafts]);
+  }, [message, refreshDrafts, reportRefused]);
 
   useEffect(() => {
     visitsApi
@@ -118,29 +139,50 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
       kind: 'create',
       targetName: targets.find((x) => x.id === v.targetId)?.name ?? '',
       body,
+      photos: photos.map((p) => ({ id: p.id, name: p.name, type: p.type, size: p.size })),
       savedAt: new Date().toISOString(),
       state: 'pending',
     };
-    setSaving(true);
-    // the draft is stored first: a lost answer is retried with the same key, never duplicated
-    await drafts.put(draft);
-    try {
-      if (!navigator.onLine) throw new ApiError({ status: 0, code: 'network', title: '' });
-      const visit = await visitsApi.record({ ...body, clientKey });
-      await drafts.remove(clientKey);
-      message.success(visit.approvalStatus === 'pending' ? t('web.visits.pendingApproval') : t('web.visits.synced'));
+    const clear = () => {
       form.resetFields();
       form.setFieldsValue({ visitedAt: localNow() });
       setWarnings([]);
-    } catch (err) {
-      if (err instanceof ApiError && err.status > 0 && err.status !== 503) {
-        await drafts.remove(clientKey);
-        message.error(err.display);
-      } else {
-        message.info(t('web.visits.savedOffline'));
-        form.resetFields();
-        form.setFieldsValue({ visitedAt: localNow() });
+      revokePhotos(photos);
+      setPhotos([]);
+    };
+    setSaving(true);
+    try {
+      // the draft and its photos are stored first: a lost answer is retried with the same key,
+      // and each photo is sent once, never duplicated
+      try {
+        await drafts.put(draft, new Map(photos.map((p) => [p.id, p.blob])));
+      } catch {
+        message.error(t('web.visits.draftStoreFailed'));
+        return;
       }
+      if (!navigator.onLine) {
+        message.info(t('web.visits.savedOffline'));
+        clear();
+        return;
+      }
+      const { outcome, refusedPhotos } = await sendDraft(clientKey);
+      if (!outcome || outcome.state === 'sent') {
+        // no outcome: a sync running meanwhile sent it
+        message.success(
+          outcome?.visit?.approvalStatus === 'pending' ? t('web.visits.pendingApproval') : t('web.visits.synced'),
+        );
+        clear();
+        setSent((n) => n + 1);
+      } else if (outcome.state === 'refused') {
+        // the form keeps what was entered (photos too) for the user to correct
+        await drafts.remove(clientKey);
+        message.error(outcome.error.display);
+      } else {
+        const reason = outcome.error && outcome.error.status > 0 ? outcome.error.display : null;
+        message.info(reason ? t('web.visits.savedForLater', { reason }) : t('web.visits.savedOffline'));
+        clear();
+      }
+      reportRefused(refusedPhotos);
     } finally {
       setSaving(false);
       await refreshDrafts();
@@ -221,6 +263,12 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
         <Form.Item name="notes" label={t('web.visits.notes')}>
           <Input.TextArea rows={2} maxLength={2000} />
         </Form.Item>
+        <Form.Item
+          label={t('web.visits.photo')}
+          extra={t('web.visits.photoLimit', { max: VISIT_MAX_PHOTOS, size: megabytes(VISIT_MAX_PHOTO_BYTES) })}
+        >
+          <PhotoPicker value={photos} onChange={setPhotos} />
+        </Form.Item>
         <Form.Item name="acknowledged" valuePropName="checked">
           <Checkbox>{t('web.visits.acknowledged')}</Checkbox>
         </Form.Item>
@@ -254,15 +302,19 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
                     </Tag>
                   </span>
                   {d.message && <Typography.Text type="danger">{d.message}</Typography.Text>}
+                  {unsent(d) > 0 && (
+                    <Typography.Text type="secondary">{t('web.visits.draftPhotos', { n: unsent(d) })}</Typography.Text>
+                  )}
                 </Space>
               </List.Item>
             )}
           />
-          <Button size="small" onClick={sync}>
+          <Button size="small" onClick={sync} data-testid="visit-sync">
             {t('web.visits.syncNow')}
           </Button>
         </Card>
       )}
+      <RecentVisits campaignId={campaignId} version={sent} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import type {
   Visit,
   VisitCampaign,
   VisitCaps,
+  VisitPhoto,
   VisitPlan,
   VisitTarget,
 } from '@shuangyong/shared';
@@ -67,7 +68,15 @@ export const visitsApi = {
   record: (body: unknown) => request<Visit>('POST', '/visits', { body, quiet: true }),
   update: (id: string, body: unknown) => request<Visit>('PATCH', `/visits/${id}`, { body, quiet: true }),
   visit: (id: string) => api.get<Visit>(`/visits/${id}`, undefined, { quiet: true }),
-  visits: (campaignId: string) => api.get<Page<Visit>>('/visits', { campaignId, pageSize: 20 }),
+  /** Quiet: the sender decides (a refused photo is reported and dropped, a network failure retried). */
+  uploadPhoto: (visitId: string, body: Blob, contentType: string) =>
+    request<VisitPhoto>('POST', `/visits/${encodeURIComponent(visitId)}/photos`, {
+      raw: { body, contentType },
+      quiet: true,
+    }),
+  /** Errors are the caller's to show (the field form's list stays quiet offline). */
+  visits: (campaignId: string) =>
+    api.get<Page<Visit>>('/visits', { campaignId, pageSize: 20 }, { expected: () => true }),
   coverage: (campaignId: string) => api.get<Coverage>('/visit-coverage', { campaignId }),
   unvisited: (campaignId: string) =>
     api.get<Page<VisitTarget>>('/visit-coverage/unvisited', { campaignId, pageSize: 20 }),
@@ -87,6 +96,11 @@ export const visitsApi = {
       ...(note ? { note } : {}),
     }),
 };
+
+/** A visit photo as served (same origin, the session cookie); `thumb`: the 320 px thumbnail. */
+export function photoUrl(id: string, thumb = false): string {
+  return `/api/v1/visit-photos/${encodeURIComponent(id)}${thumb ? '?thumb=1' : ''}`;
+}
 
 const CAMPAIGN_KEY = 'sy.visits.campaign';
 

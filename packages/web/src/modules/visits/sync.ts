@@ -1,29 +1,117 @@
+import type { Visit } from '@shuangyong/shared';
 import { ApiError } from '../../api/client';
+import { t } from '../../i18n';
 import { visitsApi } from './api';
 import { type Draft, drafts } from './drafts';
 
-export type SyncResult = { sent: number; conflicts: number; pending: number };
+/** A photo the server refused (type, size, damage, too many): dropped from its draft, never retried. */
+export interface PhotoRefusal {
+  targetName: string;
+  name: string;
+  message: string;
+}
+export type SyncResult = { sent: number; conflicts: number; pending: number; refusedPhotos: PhotoRefusal[] };
+
+/** What became of one draft: sent (with the visit when this attempt saved it), kept for later, or refused. */
+export type SendOutcome =
+  | { state: 'sent'; visit?: Visit }
+  | { state: 'pending'; error?: ApiError }
+  | { state: 'refused'; error: ApiError };
+
+/** Answers worth retrying later: no network, the session or the rate limit, the server unavailable. */
+const RETRY = new Set([0, 401, 429, 502, 503, 504]);
+/** Answers refusing a photo for good: it is dropped from the draft and reported. */
+const PHOTO_REFUSED = new Set([400, 404, 413, 415, 422]);
+
+let chain: Promise<unknown> = Promise.resolve();
+/**
+ * Runs one sending at a time (across tabs where the browser has Web Locks): two sends of the same
+ * draft at once would each upload its photos.
+ */
+function exclusive<T>(work: () => Promise<T>): Promise<T> {
+  if (typeof navigator !== 'undefined' && navigator.locks)
+    return navigator.locks.request('sy-visits-sync', work) as Promise<T>;
+  const run = chain.then(work, work);
+  chain = run.catch(() => {});
+  return run;
+}
+
+/**
+ * Sends a draft: the visit (once — its client key makes a repeat return the same visit), then each
+ * photo not yet uploaded. Every step is written to the draft before the next, and the draft is
+ * removed only when the visit and all its photos are done.
+ */
+async function send(d: Draft, refused: PhotoRefusal[]): Promise<SendOutcome> {
+  let draft = d;
+  let visit: Visit | undefined;
+  try {
+    if (!draft.saved) {
+      if (draft.kind === 'create') visit = await visitsApi.record({ ...draft.body, clientKey: draft.clientKey });
+      else visit = await visitsApi.update(draft.visitId!, draft.body);
+      draft = { ...draft, visitId: visit.id, saved: true };
+      await drafts.put(draft);
+    }
+  } catch (err) {
+    if (!(err instanceof ApiError)) return { state: 'pending' };
+    return RETRY.has(err.status) ? { state: 'pending', error: err } : { state: 'refused', error: err };
+  }
+  for (const p of draft.photos ?? []) {
+    if (p.uploadedId) continue;
+    const blob = await drafts.photo(p.id);
+    let refusal: string | null = null;
+    if (!blob) refusal = t('web.visits.photoLost');
+    else
+      try {
+        const up = await visitsApi.uploadPhoto(draft.visitId!, blob, p.type);
+        draft = { ...draft, photos: draft.photos!.map((x) => (x.id === p.id ? { ...x, uploadedId: up.id } : x)) };
+      } catch (err) {
+        if (!(err instanceof ApiError && PHOTO_REFUSED.has(err.status)))
+          return { state: 'pending', error: err instanceof ApiError ? err : undefined };
+        refusal = err.display;
+      }
+    if (refusal !== null) {
+      refused.push({ targetName: draft.targetName, name: p.name, message: refusal });
+      draft = { ...draft, photos: draft.photos!.filter((x) => x.id !== p.id) };
+    }
+    await drafts.update(draft, [p.id]);
+  }
+  await drafts.remove(draft.clientKey);
+  return { state: 'sent', visit };
+}
+
+/** Marks a draft the server refused (409: a conflict) for the user to see. */
+async function markRefused(d: Draft, error: ApiError) {
+  const current = (await drafts.get(d.clientKey)) ?? d;
+  await drafts.put({ ...current, state: error.status === 409 ? 'conflict' : 'error', message: error.display });
+}
+
+/** Sends the draft stored under this key now (the form's save); gone means another sending took it. */
+export function sendDraft(clientKey: string): Promise<{ outcome: SendOutcome | null; refusedPhotos: PhotoRefusal[] }> {
+  return exclusive(async () => {
+    const refusedPhotos: PhotoRefusal[] = [];
+    const d = await drafts.get(clientKey);
+    if (!d) return { outcome: null, refusedPhotos };
+    return { outcome: await send(d, refusedPhotos), refusedPhotos };
+  });
+}
 
 /** Sends every pending draft once; network failures leave it pending, refusals mark it. */
-export async function syncDrafts(): Promise<SyncResult> {
-  const result: SyncResult = { sent: 0, conflicts: 0, pending: 0 };
-  for (const d of await drafts.all()) {
-    if (d.state !== 'pending') {
-      result.conflicts++;
-      continue;
-    }
-    try {
-      if (d.kind === 'create') await visitsApi.record({ ...d.body, clientKey: d.clientKey });
-      else await visitsApi.update(d.visitId!, d.body);
-      await drafts.remove(d.clientKey);
-      result.sent++;
-    } catch (err) {
-      if (err instanceof ApiError && err.status > 0 && err.status !== 503) {
-        const next: Draft = { ...d, state: err.status === 409 ? 'conflict' : 'error', message: err.display };
-        await drafts.put(next);
+export function syncDrafts(): Promise<SyncResult> {
+  return exclusive(async () => {
+    const result: SyncResult = { sent: 0, conflicts: 0, pending: 0, refusedPhotos: [] };
+    for (const d of await drafts.all()) {
+      if (d.state !== 'pending') {
         result.conflicts++;
-      } else result.pending++;
+        continue;
+      }
+      const outcome = await send(d, result.refusedPhotos);
+      if (outcome.state === 'sent') result.sent++;
+      else if (outcome.state === 'pending') result.pending++;
+      else {
+        await markRefused(d, outcome.error);
+        result.conflicts++;
+      }
     }
-  }
-  return result;
+    return result;
+  });
 }

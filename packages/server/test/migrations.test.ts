@@ -73,4 +73,23 @@ describe('0006: visit plans, caps and budget lines belong to a campaign', () => 
     await plan('p-new', 'spring-2026').execute(db);
     expect(Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM visit_plans`.execute(db)).rows[0]!.n)).toBe(2);
   });
+
+  it('0007: money sums past 2^31 fen are stored and read back as numbers', async () => {
+    const db = p.handle.db;
+    const big = 5_000_000_000; // 5,000 万元: a city budget line, or a community's campaign total
+    await sql`INSERT INTO visit_budget_lines (id, campaign_id, org_id, org_path, name, budget_fen, spent_fen, version, created_at)
+      VALUES ('b-big', 'spring-2026', 'o-city', '650200/', '市财政', ${big}, ${big - 1}, 1, ${now})`.execute(db);
+    await sql`INSERT INTO visit_coverage (campaign_id, plan_id, team_id, category, org_id, org_path, planned, visited, visits, cash_fen, goods_fen)
+      VALUES ('spring-2026', 'p-old', '', 'martyr_survivor', 'o-klmy', '650200/650203/', 1, 1, 1, ${big}, ${big})`.execute(
+      db,
+    );
+    const line = await db
+      .selectFrom('visit_budget_lines')
+      .select(['budget_fen', 'spent_fen'])
+      .where('id', '=', 'b-big')
+      .executeTakeFirstOrThrow();
+    expect(line).toEqual({ budget_fen: big, spent_fen: big - 1 });
+    const sum = await sql<{ n: number }>`SELECT SUM(cash_fen) + SUM(goods_fen) AS n FROM visit_coverage`.execute(db);
+    expect(Number(sum.rows[0]!.n)).toBe(2 * big);
+  });
 });

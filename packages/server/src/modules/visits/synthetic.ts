@@ -227,8 +227,18 @@ export async function seedSyntheticVisits(p: Platform, opts: SyntheticVisitsOpti
     opts.onProgress?.(done, opts.count);
   }
   for (const [name, columns] of LOAD_INDEXES) await db.schema.createIndex(name).on('visits').columns(columns).execute();
-  // the targets' maintained totals and the coverage counters, recomputed from the visits
-  await db.transaction().execute(async (trx) => {
+  await recomputeTotals(p, campaignId);
+  await p.audit.event(
+    db,
+    { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null },
+    { action: 'seed.synthetic_visits', changes: { visits: opts.count, campaign: campaignId, targets: ids.length } },
+  );
+  return { created: done, targets: ids.length, campaignId };
+}
+
+/** The targets' maintained totals, the plans' target counts and the coverage counters of a campaign, recomputed from the visits. */
+export async function recomputeTotals(p: Platform, campaignId: string): Promise<void> {
+  await p.handle.db.transaction().execute(async (trx) => {
     await sql`
       UPDATE visit_targets SET
         visit_count = COALESCE((SELECT COUNT(*) FROM visits v WHERE v.target_id = visit_targets.id), 0),
@@ -241,10 +251,4 @@ export async function seedSyntheticVisits(p: Platform, opts: SyntheticVisitsOpti
       WHERE campaign_id = ${campaignId}`.execute(trx);
     await rebuildCoverage(trx, campaignId);
   });
-  await p.audit.event(
-    db,
-    { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null },
-    { action: 'seed.synthetic_visits', changes: { visits: opts.count, campaign: campaignId, targets: ids.length } },
-  );
-  return { created: done, targets: ids.length, campaignId };
 }

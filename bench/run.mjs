@@ -591,6 +591,7 @@ async function benchDialect(dialect) {
   let ref;
   let importStart = null;
   try {
+    if (ds.meta.note) result.notes.push(`Data set: ${ds.meta.note}.`);
     if (ds.meta.staleSchema)
       result.notes.push(
         `The data set was ${ds.meta.staleSchema} (\`--reuse-stale\`): the server applied the newer migrations at start.`,

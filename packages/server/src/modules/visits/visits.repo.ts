@@ -57,7 +57,7 @@ export const visitsRepo = {
       .executeTakeFirst();
   },
 
-  /** Refuses (422) a campaign id that names no campaign, before a foreign key would (0006). */
+  /** Refuses (400, in Chinese) a campaign id that names no campaign, before the constraint would (0006). */
   async requireCampaign(db: Queryable, campaignId: string): Promise<void> {
     const row = await db.selectFrom('campaigns').select('id').where('id', '=', campaignId).executeTakeFirst();
     if (!row) throw badRequest('campaign_not_found', 'visits.campaignNotFound');

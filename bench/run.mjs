@@ -1142,12 +1142,13 @@ for (const d of opt['report-only'] ? [] : DIALECTS) {
 for (const d of ['sqlite', 'postgres']) {
   if (results[d]) continue;
   const f = path.join(DATA, 'results', `${d}-${N}${quick ? '-quick' : ''}.json`);
-  if (fs.existsSync(f)) results[d] = { ...JSON.parse(fs.readFileSync(f, 'utf8')), previous: true };
+  // --report-only rewrites the report of the saved run as it was; otherwise an older run is marked
+  if (fs.existsSync(f)) results[d] = { ...JSON.parse(fs.readFileSync(f, 'utf8')), previous: !opt['report-only'] };
 }
 writeReport(OUT, {
   machine: machine(),
   results,
-  command: COMMAND,
+  command: opt['report-only'] ? (Object.values(results)[0]?.command ?? COMMAND) : COMMAND,
   n: N,
   quick,
   importRows: IMPORT_ROWS,

@@ -551,6 +551,17 @@ ${t.table}
 ### Shortfalls and their measured causes
 
 ${t.causes.length ? t.causes.map((c) => `- ${c}`).join('\n') : '- none'}
+
+### Next steps for the shortfalls
+
+These follow from the causes above (the trace shows which statements, the CPU column whether the machine was shared):
+
+- **SQLite blocks the event loop for as long as a statement runs** (list and searches under load, export, import commit, the target-list query): run SQLite off the main thread — a small pool of worker threads with their own read connections for queries, and the long jobs (import commit, export, target-list build) in a worker with its own write connection, committing in chunks. Until then, every long loop already yields between chunks (platform/tick.ts), but a single statement cannot be split.
+- **Exact totals of large filters** (the COUNT behind the registry list costs 20–100 ms at 140k matches, more under load on PostgreSQL): maintained counts per (district, category, status), updated in the same transaction as the registry writes, as the visit coverage counters already are; the list's total then costs one row.
+- **Target list of 10^5 households**: the rule's query, 10^5 household look-ups and 10^5 inserts run inside the request. Next: build the list as a job with progress (like imports); on PostgreSQL one \`INSERT … SELECT\` instead of rows through Node; maintained household facts (active members, oldest member) so that the look-ups disappear.
+- **Import 100k** (time and RSS): the commit holds the whole validated plan in memory and writes persons plus ~5 name-gram rows each into 10^6-row indexes; stream the plan from the job file in chunks, use \`COPY\` on PostgreSQL, and run it in the import worker above.
+- **Export on SQLite**: keyset-paged reads of the district (45 statements of ~350 ms, synchronous) — the export worker above, and a covering index for the export's order.
+- **Login page**: its JS is 235 KB gzip (target 400 KB); the first contentful paint exceeded 1.5 s only while other work ran on the machine (see the CPU figures of the run; hand-measured on a quiet machine 0.6–1.0 s). Next: measure on a quiet machine in CI's schedule, and keep antd's share of the login chunk (122 KB) down by importing only the form components the login page uses.
 `);
 
   sections.push(`## How to run and what is measured

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { idChecksum } from '@shuangyong/shared';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -98,6 +99,9 @@ export async function shot(page: Page, name: string): Promise<void> {
 }
 
 export const DEMO_PASSWORD = 'Shuangyong#2025';
+
+/** A valid GB 11643 number from its first 17 digits (for fixture persons). */
+export const idNumber = (first17: string): string => first17 + idChecksum(first17);
 
 export async function login(page: Page, base: string, username: string, password = DEMO_PASSWORD): Promise<void> {
   await page.goto(`${base}/login`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, login, type Running, shot, start } from './harness.js';
+import { browserAvailable, idNumber, login, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -9,12 +9,6 @@ beforeAll(async () => {
 });
 afterAll(async () => run?.stop());
 
-/** GB 11643 checksum, so the file holds real-looking valid numbers. */
-function idNumber(first17: string): string {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i]!, 0);
-  return first17 + '10X98765432'[sum % 11];
-}
 const ZHANG = idNumber('65020319500305001');
 
 describe.runIf(enabled)('registry in Chromium', () => {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, login, type Running, shot, start } from './harness.js';
+import { browserAvailable, idNumber, login, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -11,13 +11,6 @@ beforeAll(async () => {
   if (enabled) run = await start();
 });
 afterAll(async () => run?.stop());
-
-/** A valid GB 11643 number for the fixture person. */
-function idNumber(first17: string): string {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((n, c, i) => n + Number(c) * w[i]!, 0);
-  return first17 + '10X98765432'[sum % 11];
-}
 
 async function signedIn(username: string, width = 1440): Promise<{ page: Page; csrf: Record<string, string> }> {
   const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 } });

@@ -1,7 +1,7 @@
 import jpeg from 'jpeg-js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, login, type Running, shot, start } from './harness.js';
+import { browserAvailable, idNumber, login, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -12,13 +12,6 @@ beforeAll(async () => {
   if (enabled) run = await start();
 });
 afterAll(async () => run?.stop());
-
-/** A valid GB 11643 number for the fixture person. */
-function idNumber(first17: string): string {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((n, c, i) => n + Number(c) * w[i]!, 0);
-  return first17 + '10X98765432'[sum % 11];
-}
 
 /** A camera-like photo: a colour gradient, as a baseline JPEG. */
 function photo(width: number, height: number): Buffer {

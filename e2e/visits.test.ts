@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, login, type Running, shot, start } from './harness.js';
+import { browserAvailable, idNumber, login, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -10,13 +10,6 @@ beforeAll(async () => {
   if (enabled) run = await start();
 });
 afterAll(async () => run?.stop());
-
-/** A valid GB 11643 number for the fixture person. */
-function idNumber(first17: string): string {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((n, c, i) => n + Number(c) * w[i]!, 0);
-  return first17 + '10X98765432'[sum % 11];
-}
 
 describe.runIf(enabled)('走访慰问 in Chromium', () => {
   it('klmy builds a plan from a rule, records a visit offline at phone width, and sees coverage move once', async () => {

@@ -13,6 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
+import { openSqlite } from './lib/db.mjs';
 import { coverageSql, detailSql, listSql, toListItem, toPg, unvisitedSql } from './lib/sql.mjs';
 
 const { values } = parseArgs({
@@ -24,23 +25,8 @@ if (!url) throw new Error('--db required');
 let run; // (stmts: {sql, params}[], parallel) => rows[][]
 let close;
 if (url.startsWith('sqlite:')) {
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(url.slice('sqlite:'.length), { fileMustExist: true });
-  // the same pragmas as packages/server/src/platform/db/index.ts
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -65536');
-  db.pragma('mmap_size = 268435456');
-  const cache = new Map();
-  const prep = (s) => {
-    let st = cache.get(s);
-    if (!st) {
-      st = db.prepare(s);
-      cache.set(s, st);
-    }
-    return st;
-  };
+  // the same pragmas as the platform (lib/db.mjs)
+  const { db, prep } = openSqlite(url.slice('sqlite:'.length));
   run = async (stmts) => stmts.map((q) => prep(q.sql).all(...q.params));
   close = async () => db.close();
 } else {

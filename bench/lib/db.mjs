@@ -25,26 +25,35 @@ export async function pgDatabaseExists(name) {
 }
 
 /**
+ * An existing SQLite database with the platform's pragmas (packages/server/src/platform/db/index.ts)
+ * and a cache of prepared statements: prep(sql) → Statement.
+ */
+export function openSqlite(file) {
+  const db = new Database(file, { fileMustExist: true });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('mmap_size = 268435456');
+  const cache = new Map();
+  const prep = (s) => {
+    let st = cache.get(s);
+    if (!st) {
+      st = db.prepare(s);
+      cache.set(s, st);
+    }
+    return st;
+  };
+  return { db, prep };
+}
+
+/**
  * A raw handle on the benchmark database, with the same SQLite pragmas as the platform
  * (packages/server/src/platform/db/index.ts): all(stmt) → rows.
  */
 export async function openRaw(url) {
   if (url.startsWith('sqlite:')) {
-    const db = new Database(url.slice('sqlite:'.length), { fileMustExist: true });
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('cache_size = -65536');
-    db.pragma('mmap_size = 268435456');
-    const cache = new Map();
-    const prep = (s) => {
-      let st = cache.get(s);
-      if (!st) {
-        st = db.prepare(s);
-        cache.set(s, st);
-      }
-      return st;
-    };
+    const { db, prep } = openSqlite(url.slice('sqlite:'.length));
     return {
       dialect: 'sqlite',
       all: async (q) => prep(q.sql).all(...(q.params ?? [])),

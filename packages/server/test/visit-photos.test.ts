@@ -13,6 +13,7 @@ let env: TestEnv;
 let klmy: Client;
 let url: string;
 let visitId: string;
+let targetIds: string[];
 
 beforeAll(async () => {
   env = await testEnv();
@@ -30,6 +31,7 @@ beforeAll(async () => {
   });
   expect(confirmed.statusCode).toBe(200);
   const targets = (await klmy.get(`/api/v1/visit-plans/${plan.json().id}/targets`)).json().items;
+  targetIds = targets.map((t: { id: string }) => t.id);
   const visit = await klmy.post('/api/v1/visits', visitBody(targets[0].id));
   expect(visit.statusCode).toBe(201);
   visitId = visit.json().id;
@@ -173,5 +175,34 @@ describe('visit photo thumbnails', () => {
     const other = await upload(gradientJpeg(300, 400));
     expect(other.statusCode).toBe(201);
     expect(other.json().id).not.toBe(first.json().id);
+  });
+
+  it('stores one photo when the same file arrives twice at once', async () => {
+    // a visit of its own: the one above holds many photos already
+    const visit = await klmy.post('/api/v1/visits', visitBody(targetIds[1]!));
+    expect(visit.statusCode).toBe(201);
+    const id = visit.json().id;
+    // a file without a frame header skips the thumbnail worker, so both reach the database together
+    const source = jpegWithGps();
+    const files = photoFiles().length;
+    const send = () => klmy.request('POST', `/api/v1/visits/${id}/photos`, source, { 'content-type': 'image/jpeg' });
+    // the first upload to reach the audit log waits there, inside its transaction, while the second runs
+    const audit = env.p.audit;
+    const append = audit.append.bind(audit);
+    let held = false;
+    audit.append = async (...args: Parameters<typeof append>) => {
+      if (!held) {
+        held = true;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      return append(...args);
+    };
+    const [a, b] = await Promise.all([send(), send()]).finally(() => {
+      audit.append = append;
+    });
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
+    expect(a.json().id).toBe(b.json().id);
+    expect((await klmy.get(`/api/v1/visits/${id}`)).json().photos).toHaveLength(1);
+    expect(photoFiles()).toHaveLength(files + 1);
   });
 });

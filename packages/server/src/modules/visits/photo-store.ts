@@ -114,6 +114,10 @@ export class PhotoStore {
       existing = await this.p.handle.db.transaction().execute(async (trx) => {
         const v = await visitsRepo.visit(trx, ctx.actor.scope, visitId);
         if (!v) throw notFound();
+        // PostgreSQL runs two uploads to one visit side by side: the visit's row lock makes the
+        // second wait, then see the first's photo and count (SQLite has one writer already)
+        if (this.p.handle.dialect === 'postgres')
+          await trx.selectFrom('visits').select('id').where('id', '=', visitId).forUpdate().execute();
         const same = await this.same(trx, visitId, sha256);
         if (same) return same;
         if ((await this.count(trx, visitId)) >= MAX_PHOTOS_PER_VISIT)

@@ -132,6 +132,7 @@ describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
     const row = city.page.getByTestId('approvals').locator('tr', { hasText: '李桂兰' });
     await row.waitFor();
     expect(await row.textContent()).toContain('超过上限 1000 元');
+    expect(await row.textContent()).toContain(KLMY);
     await shot(city.page, 'visits-money-pending');
     await row.getByTestId('approve').click();
     const dialog = city.page.getByRole('dialog');

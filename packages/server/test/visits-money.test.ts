@@ -60,7 +60,11 @@ describe('approvals and spending', () => {
       '/api/v1/visits',
       visitBody(targets.get('王秀英')!, { cashFen: 120_000, goods: [], budgetLineId: line.id }),
     );
-    expect(visit.json()).toMatchObject({ approvalStatus: 'pending', budgetLineId: line.id });
+    expect(visit.json()).toMatchObject({
+      approvalStatus: 'pending',
+      budgetLineId: line.id,
+      districtName: '克拉玛依区退役军人事务局',
+    });
     const small = await klmy.post('/api/v1/visits', visitBody(targets.get('张建国')!, { cashFen: 30_000, goods: [] }));
     expect(small.json().approvalStatus).toBe('none');
 

@@ -128,6 +128,7 @@ export const webVisitsMessages = {
   'web.visits.approval.approved': '已批准',
   'web.visits.approval.rejected': '未批准',
   'web.visits.approval.status': '审批状态',
+  'web.visits.approval.district': '所属区',
   'web.visits.approval.reasons': '需审批原因',
   'web.visits.approval.approve': '批准',
   'web.visits.approval.reject': '不批准',

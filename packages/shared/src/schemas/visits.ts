@@ -311,6 +311,8 @@ export const visitSchema = z.object({
   clientKey: z.string(),
   targetId: z.string(),
   targetName: z.string(),
+  /** The district the visited household or unit belongs to (null above district level). */
+  districtName: z.string().nullable(),
   planId: z.string(),
   campaignId: z.string(),
   visitedAt: z.string(),

@@ -10,7 +10,7 @@ import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { evaluateCaps, needsApproval } from './caps.js';
 import { bumpCoverage, dimsOf } from './coverage.js';
 import { toCaps, toVisit } from './views.js';
-import { VISIT_SCOPE, visitsRepo } from './visits.repo.js';
+import { pathPrefix, VISIT_SCOPE, visitsRepo } from './visits.repo.js';
 import type { VisitsTable, VisitTargetsTable } from './visits.schema.js';
 
 type VisitRow = Selectable<VisitsTable>;
@@ -63,16 +63,18 @@ export class RecordsService {
   }
 
   private async toView(db: Queryable, v: VisitRow, warnings?: Visit['warnings']) {
-    const [target, photos] = await Promise.all([
+    const district = pathPrefix(v.org_path, 2);
+    const [target, photos, districtOrg] = await Promise.all([
       db.selectFrom('visit_targets').select('name').where('id', '=', v.target_id).executeTakeFirst(),
       db.selectFrom('visit_photos').selectAll().where('visit_id', '=', v.id).orderBy('created_at').execute(),
+      district ? db.selectFrom('orgs').select('name').where('path', '=', district).executeTakeFirst() : undefined,
     ]);
     const stored = (JSON.parse(v.approval_reasons ?? '[]') as string[]).map((m) => ({
       code: 'stored',
       level: 'approval' as const,
       message: m,
     }));
-    return toVisit(v, target?.name ?? '', photos, warnings ?? stored);
+    return toVisit(v, target?.name ?? '', districtOrg?.name ?? null, photos, warnings ?? stored);
   }
 
   private byClientKey(key: string) {

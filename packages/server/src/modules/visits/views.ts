@@ -59,6 +59,7 @@ export async function toTargets(
 export function toVisit(
   r: Selectable<VisitsTable>,
   targetName: string,
+  districtName: string | null,
   photos: Selectable<VisitPhotosTable>[],
   warnings: Visit['warnings'] = [],
 ): Visit {
@@ -67,6 +68,7 @@ export function toVisit(
     clientKey: r.client_key,
     targetId: r.target_id,
     targetName,
+    districtName,
     planId: r.plan_id,
     campaignId: r.campaign_id,
     visitedAt: r.visited_at,

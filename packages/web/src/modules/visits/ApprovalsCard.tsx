@@ -101,6 +101,7 @@ export function ApprovalsCard({ campaignId }: { campaignId: string }) {
         }}
         footer={total > items.length ? () => t('web.visits.approval.more', { shown: items.length, total }) : undefined}
         columns={[
+          { title: t('web.visits.approval.district'), render: (_, v) => v.districtName ?? '—' },
           { title: t('web.visits.target'), dataIndex: 'targetName' },
           { title: t('web.visits.visitedAt'), render: (_, v) => formatDateTime(v.visitedAt) },
           { title: t('web.visits.staff'), render: (_, v) => v.visitors.staff.join(t('web.enumSeparator')) },

@@ -171,4 +171,16 @@ describe('uuidv7', () => {
     expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(1000);
   });
+
+  it('stays well-formed, ordered and unique across many refills of its random pool', () => {
+    const ids = Array.from({ length: 20_000 }, () => uuidv7());
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    // the first 48 bits are the time in ms
+    const ms = Number.parseInt(ids.at(-1)!.replace('-', '').slice(0, 12), 16);
+    expect(Math.abs(ms - Date.now())).toBeLessThan(60_000);
+    // the random tail varies (not a stuck pool): many distinct last blocks
+    expect(new Set(ids.map((id) => id.slice(-12))).size).toBe(ids.length);
+  });
 });

@@ -92,4 +92,32 @@ describe('0006: visit plans, caps and budget lines belong to a campaign', () => 
     const sum = await sql<{ n: number }>`SELECT SUM(cash_fen) + SUM(goods_fen) AS n FROM visit_coverage`.execute(db);
     expect(Number(sum.rows[0]!.n)).toBe(2 * big);
   });
+
+  it('0008: draft targets stay out of the campaign-wide indexes, which the planned-target queries reach', async () => {
+    const db = p.handle.db;
+    const defs =
+      p.handle.dialect === 'sqlite'
+        ? (
+            await sql<{ name: string; def: string }>`SELECT name, sql AS def FROM sqlite_master
+              WHERE type = 'index' AND tbl_name IN ('visit_targets', 'beneficiaries')`.execute(db)
+          ).rows
+        : (
+            await sql<{ name: string; def: string }>`SELECT indexname AS name, indexdef AS def FROM pg_indexes
+              WHERE tablename IN ('visit_targets', 'beneficiaries')`.execute(db)
+          ).rows;
+    const def = (name: string) => defs.find((d) => d.name === name)?.def ?? '';
+    expect(def('visit_targets_priority')).toMatch(/WHERE \(?status = 'planned'/i);
+    expect(def('visit_targets_path')).toMatch(/WHERE \(?status = 'planned'/i);
+    expect(def('visit_targets_plan_key')).toMatch(/plan_id.*target_key/);
+    expect(def('visit_targets_key')).toBe('');
+    expect(def('beneficiaries_status_path_birth')).toMatch(/status.*org_path.*birth_date/);
+    expect(def('beneficiaries_status_path')).toBe('');
+    if (p.handle.dialect === 'sqlite') {
+      // the not-yet-visited list (status bound as a parameter) is served by the partial index
+      const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT id FROM visit_targets
+        WHERE campaign_id = ${'c'} AND status = ${'planned'} AND visit_count = 0
+        ORDER BY priority_rank, oldest_birth LIMIT 20`.execute(db);
+      expect(plan.rows.map((r) => r.detail).join(' | ')).toContain('visit_targets_priority');
+    }
+  });
 });

@@ -27,6 +27,12 @@ import { parseJson, TARGET_SCOPE, visitsRepo } from './visits.repo.js';
 
 type StoredRule = SavedRule & { matched: number };
 
+/** A confirmed target's `owner_key`: one per household or unit and campaign (unique index). */
+const ownerKeyOf = (alias?: 't') =>
+  alias
+    ? sql<string>`${sql.ref(`${alias}.campaign_id`)} || '|' || ${sql.ref(`${alias}.target_key`)}`
+    : sql<string>`campaign_id || '|' || target_key`;
+
 export class PlansService {
   constructor(private readonly p: Platform) {}
 
@@ -154,7 +160,9 @@ export class PlansService {
       candidates.delete(m.target_key);
     }
     const now = nowIso();
-    const rows = [...candidates.values()].map((c) => ({
+    // in target_key order, so the rows are appended to the (plan_id, target_key) index (migration 0008)
+    const sorted = [...candidates.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const rows = sorted.map((c) => ({
       id: uuidv7(),
       plan_id: plan.id,
       campaign_id: plan.campaign_id,
@@ -306,29 +314,42 @@ export class PlansService {
   async conflicts(ctx: RequestCtx, planId: string, db: Queryable = this.db) {
     const plan = await visitsRepo.plan(db, ctx.actor.scope, planId);
     if (!plan) throw notFound();
-    const rows = await db
-      .selectFrom('visit_targets as t')
-      .innerJoin('visit_targets as o', (j) =>
-        j.onRef('o.target_key', '=', 't.target_key').onRef('o.campaign_id', '=', 't.campaign_id'),
-      )
-      .innerJoin('visit_plans as op', 'op.id', 'o.plan_id')
-      .innerJoin('orgs as oo', 'oo.id', 'op.org_id')
-      .select([
-        't.id',
-        't.name',
-        'op.id as plan_id',
-        'op.title',
-        'oo.name as org_name',
-        'op.status',
-        'o.status as other_status',
-      ])
-      .where('t.plan_id', '=', planId)
-      .where('o.plan_id', '<>', planId)
-      .where('o.status', '<>', 'excluded')
-      .where('t.status', '<>', 'excluded')
-      .orderBy('t.name')
-      .limit(1000)
-      .execute();
+    const LIMIT = 1000;
+    const overlaps = (drafts: boolean) => {
+      const from = db.selectFrom('visit_targets as t');
+      const joined = drafts
+        ? // the same household on another draft plan of the campaign, probed plan by plan
+          from.innerJoin('visit_targets as o', (j) =>
+            j
+              .onRef('o.target_key', '=', 't.target_key')
+              .on(
+                'o.plan_id',
+                'in',
+                db
+                  .selectFrom('visit_plans')
+                  .select('id')
+                  .where('campaign_id', '=', plan.campaign_id)
+                  .where('status', '=', 'draft'),
+              ),
+          )
+        : // the household's confirmed owner in the campaign (unique owner_key)
+          from.innerJoin('visit_targets as o', (j) => j.on('o.owner_key', '=', ownerKeyOf('t')));
+      return joined
+        .innerJoin('visit_plans as op', 'op.id', 'o.plan_id')
+        .innerJoin('orgs as oo', 'oo.id', 'op.org_id')
+        .select(['t.id', 't.name', 'op.id as plan_id', 'op.title', 'oo.name as org_name', 'op.status'])
+        .where('t.plan_id', '=', planId)
+        .where('o.plan_id', '<>', planId)
+        .where('o.status', '<>', 'excluded')
+        .where('t.status', '<>', 'excluded')
+        .orderBy('t.name')
+        .limit(LIMIT)
+        .execute();
+    };
+    const [owned, drafted] = await Promise.all([overlaps(false), overlaps(true)]);
+    const rows = [...owned, ...drafted]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .slice(0, LIMIT);
     return {
       items: rows.map((r) => ({
         targetId: r.id,
@@ -352,9 +373,7 @@ export class PlansService {
       if (plan.status !== 'draft') throw conflict('plan_not_draft', 'visits.planNotDraft');
       const taken = await trx
         .selectFrom('visit_targets as t')
-        .innerJoin('visit_targets as o', (j) =>
-          j.onRef('o.target_key', '=', 't.target_key').onRef('o.campaign_id', '=', 't.campaign_id'),
-        )
+        .innerJoin('visit_targets as o', (j) => j.on('o.owner_key', '=', ownerKeyOf('t')))
         .select(['t.id', 't.name', 'o.plan_id'])
         .where('t.plan_id', '=', planId)
         .where('o.status', '=', 'planned')
@@ -377,7 +396,7 @@ export class PlansService {
           .execute();
       await trx
         .updateTable('visit_targets')
-        .set({ status: 'planned', owner_key: sql<string>`campaign_id || '|' || target_key` })
+        .set({ status: 'planned', owner_key: ownerKeyOf() })
         .where('plan_id', '=', planId)
         .where('status', '=', 'draft')
         .execute();

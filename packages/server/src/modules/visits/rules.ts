@@ -1,4 +1,5 @@
 import { hasMessage, t, type VisitRule } from '@shuangyong/shared';
+import { sql } from 'kysely';
 import { prefixEnd } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { tick } from '../../platform/tick.js';
@@ -68,59 +69,112 @@ interface Hit {
   category: string;
   fallbackName: string;
   birth: string | null;
+  /** Active members of the household and its oldest active member (birth date + name); null without a household. */
+  active: number | null;
+  oldest: string | null;
 }
 
-const CHUNK = 500;
+/**
+ * The subtree `[path, prefixEnd(path))` cut into consecutive ranges, one per org in it, so a rule is
+ * read org by org: each statement stays short (SQLite runs it on the event loop) and the build
+ * yields between them. The ranges cover the subtree whole, whatever the org table holds.
+ */
+async function orgRanges(db: Queryable, path: string): Promise<[string, string][]> {
+  const end = prefixEnd(path);
+  const inner = await db
+    .selectFrom('orgs')
+    .select('path')
+    .where('path', '>', path)
+    .where('path', '<', end)
+    .orderBy('path')
+    .execute();
+  const cuts = [path, ...inner.map((o) => o.path), end];
+  return cuts.slice(0, -1).map((from, i) => [from, cuts[i + 1]!]);
+}
+
+/**
+ * Household facts of a matched row, read beside it in one probe of the household index: the count
+ * of active members and the oldest active one, as `count:birth_datename` (parsed by `parseFacts`).
+ * The status is tested inside the aggregates, not in WHERE, so both planners probe the household
+ * index (with `status = 'active'` in WHERE SQLite may pick the (status, org_path) index and scan
+ * the city for every row).
+ */
+function householdFacts(household: 'b.household_id' | 'h.id') {
+  return sql<
+    string | null
+  >`(select count(case when m.status = 'active' then 1 end) || ':' || coalesce(min(case when m.status = 'active' then m.birth_date || m.name end), '')
+    from beneficiaries as m where m.household_id = ${sql.ref(household)})`.as('hh_facts');
+}
+
+/** Length of the `YYYY-MM-DD` prefix of the oldest member in a household's facts. */
+const DATE_LEN = 10;
+
+function parseFacts(facts: string | null): { active: number | null; oldest: string | null } {
+  if (!facts) return { active: null, oldest: null };
+  const colon = facts.indexOf(':');
+  const oldest = facts.slice(colon + 1);
+  return { active: Number(facts.slice(0, colon)), oldest: oldest || null };
+}
 
 /** Members matched by a registry rule inside `path`, as (household, detail) hits. */
 async function registryHits(db: Queryable, rule: SavedRule, path: string, today: string): Promise<Hit[]> {
   const cutoff = rule.minAge !== undefined ? birthCutoff(today, rule.minAge) : null;
-  let rows: {
-    id: string;
-    household_id: string | null;
-    name: string;
-    birth_date: string;
-    org_id: string;
-    org_path: string;
-    code: string;
-  }[];
-  if (rule.categories?.length) {
-    let q = db
-      .selectFrom('beneficiary_categories as bc')
-      .innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id')
-      .select(['b.id', 'b.household_id', 'b.name', 'b.birth_date', 'b.org_id', 'b.org_path', 'bc.code'])
-      .where('bc.code', 'in', rule.categories)
-      .where('bc.status', '=', 'active')
-      .where('bc.org_path', '>=', path)
-      .where('bc.org_path', '<', prefixEnd(path))
-      .where((eb) => eb.or([eb('bc.end_date', 'is', null), eb('bc.end_date', '>=', today)]));
-    if (cutoff) q = q.where('b.birth_date', '<=', cutoff);
-    rows = await q.execute();
-  } else {
-    let q = db
-      .selectFrom('beneficiaries as b')
-      .select(['b.id', 'b.household_id', 'b.name', 'b.birth_date', 'b.org_id', 'b.org_path', 'b.categories as code'])
-      .where('b.status', '=', 'active')
-      .where('b.categories', '<>', '')
-      .where('b.org_path', '>=', path)
-      .where('b.org_path', '<', prefixEnd(path));
-    if (cutoff) q = q.where('b.birth_date', '<=', cutoff);
-    rows = (await q.execute()).map((r) => ({ ...r, code: r.code.split(',')[0] ?? r.code }));
+  const out: Hit[] = [];
+  for (const [i, [from, to]] of (await orgRanges(db, path)).entries()) {
+    if (i) await tick();
+    let rows: {
+      id: string;
+      household_id: string | null;
+      name: string;
+      birth_date: string;
+      org_id: string;
+      org_path: string;
+      code: string;
+      hh_facts: string | null;
+    }[];
+    if (rule.categories?.length) {
+      let q = db
+        .selectFrom('beneficiary_categories as bc')
+        .innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id')
+        .select(['b.id', 'b.household_id', 'b.name', 'b.birth_date', 'b.org_id', 'b.org_path', 'bc.code'])
+        .select(householdFacts('b.household_id'))
+        .where('bc.code', 'in', rule.categories)
+        .where('bc.status', '=', 'active')
+        .where('bc.org_path', '>=', from)
+        .where('bc.org_path', '<', to)
+        .where((eb) => eb.or([eb('bc.end_date', 'is', null), eb('bc.end_date', '>=', today)]));
+      if (cutoff) q = q.where('b.birth_date', '<=', cutoff);
+      rows = await q.execute();
+    } else {
+      let q = db
+        .selectFrom('beneficiaries as b')
+        .select(['b.id', 'b.household_id', 'b.name', 'b.birth_date', 'b.org_id', 'b.org_path', 'b.categories as code'])
+        .select(householdFacts('b.household_id'))
+        .where('b.status', '=', 'active')
+        .where('b.categories', '<>', '')
+        .where('b.org_path', '>=', from)
+        .where('b.org_path', '<', to);
+      if (cutoff) q = q.where('b.birth_date', '<=', cutoff);
+      rows = (await q.execute()).map((r) => ({ ...r, code: r.code.split(',')[0] ?? r.code }));
+    }
+    for (const r of rows)
+      out.push({
+        key: r.household_id ?? `person:${r.id}`,
+        householdId: r.household_id,
+        orgId: r.org_id,
+        orgPath: r.org_path,
+        category: r.code,
+        fallbackName: r.name,
+        birth: r.birth_date,
+        ...(r.household_id ? parseFacts(r.hh_facts) : { active: null, oldest: null }),
+        detail: t('visits.rule.memberDetail', {
+          name: r.name,
+          age: ageOn(r.birth_date, today),
+          category: categoryLabel(r.code),
+        }),
+      });
   }
-  return rows.map((r) => ({
-    key: r.household_id ?? `person:${r.id}`,
-    householdId: r.household_id,
-    orgId: r.org_id,
-    orgPath: r.org_path,
-    category: r.code,
-    fallbackName: r.name,
-    birth: r.birth_date,
-    detail: t('visits.rule.memberDetail', {
-      name: r.name,
-      age: ageOn(r.birth_date, today),
-      category: categoryLabel(r.code),
-    }),
-  }));
+  return out;
 }
 
 async function citationHits(db: Queryable, rule: SavedRule, path: string): Promise<Hit[]> {
@@ -128,6 +182,7 @@ async function citationHits(db: Queryable, rule: SavedRule, path: string): Promi
     .selectFrom('merit_citations as c')
     .innerJoin('households as h', 'h.id', 'c.household_id')
     .select(['c.household_id', 'c.member_name', 'c.award_level', 'h.org_id', 'h.org_path'])
+    .select(householdFacts('h.id'))
     .where('c.award_year', '=', rule.meritCitationYear!)
     .where('h.org_path', '>=', path)
     .where('h.org_path', '<', prefixEnd(path))
@@ -140,39 +195,9 @@ async function citationHits(db: Queryable, rule: SavedRule, path: string): Promi
     category: 'serving_member_family',
     fallbackName: t('visits.citationFamily', { member: r.member_name }),
     birth: null,
+    ...parseFacts(r.hh_facts),
     detail: t('visits.rule.citationDetail', { member: r.member_name, award: t(`awardLevel.${r.award_level}`) }),
   }));
-}
-
-/**
- * Oldest active member and number of active members of each household. All members are read by
- * household and filtered here: with `status = 'active'` in the WHERE clause SQLite's planner picks
- * the (status, org_path) index and scans every active person of the city for each chunk (seconds
- * at 10^6) instead of probing the household index; a household has a handful of members.
- */
-async function householdFacts(db: Queryable, ids: string[]) {
-  const out = new Map<string, { name: string; birth: string; active: number }>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    if (i) await tick();
-    const rows = await db
-      .selectFrom('beneficiaries')
-      .select(['household_id', 'name', 'birth_date', 'status'])
-      .where('household_id', 'in', ids.slice(i, i + CHUNK))
-      .execute();
-    for (const r of rows) {
-      if (r.status !== 'active') continue;
-      const f = out.get(r.household_id!);
-      if (!f) out.set(r.household_id!, { name: r.name, birth: r.birth_date, active: 1 });
-      else {
-        f.active++;
-        if (r.birth_date < f.birth) {
-          f.birth = r.birth_date;
-          f.name = r.name;
-        }
-      }
-    }
-  }
-  return out;
 }
 
 /**
@@ -185,7 +210,6 @@ export async function evaluateRules(
   today: string,
 ): Promise<{ candidates: Map<string, Candidate>; matched: Record<string, number> }> {
   const perRule: { rule: SavedRule; hits: Map<string, Hit[]> }[] = [];
-  const allHouseholds = new Set<string>();
   for (const { rule, path } of rules) {
     const hits =
       rule.kind === 'merit_citation' ? await citationHits(db, rule, path) : await registryHits(db, rule, path, today);
@@ -194,19 +218,17 @@ export async function evaluateRules(
       const list = byKey.get(h.key);
       if (list) list.push(h);
       else byKey.set(h.key, [h]);
-      if (h.householdId) allHouseholds.add(h.householdId);
     }
     perRule.push({ rule, hits: byKey });
   }
-  const facts = await householdFacts(db, [...allHouseholds]);
   const candidates = new Map<string, Candidate>();
   const matched: Record<string, number> = {};
   for (const { rule, hits } of perRule) {
     let n = 0;
     for (const [key, list] of hits) {
       const first = list[0]!;
-      const f = first.householdId ? facts.get(first.householdId) : undefined;
-      const livesAlone = f ? f.active === 1 : list.length === 1 && !!first.birth;
+      const oldest = first.oldest;
+      const livesAlone = first.active !== null ? first.active === 1 : list.length === 1 && !!first.birth;
       if (rule.livingAloneOnly && !livesAlone) continue;
       n++;
       const details = [...new Set(list.map((h) => h.detail))];
@@ -225,9 +247,9 @@ export async function evaluateRules(
         householdId: first.householdId,
         orgId: first.orgId,
         orgPath: first.orgPath,
-        name: f?.name ?? first.fallbackName,
+        name: oldest ? oldest.slice(DATE_LEN) : first.fallbackName,
         category: first.category,
-        oldestBirth: f?.birth ?? first.birth ?? '9999-12-31',
+        oldestBirth: oldest ? oldest.slice(0, DATE_LEN) : (first.birth ?? '9999-12-31'),
         livesAlone,
         reasons: [reason],
       });

@@ -7,6 +7,7 @@ import { needs0004 } from './0004_needs.js';
 import { visits0005 } from './0005_visits.js';
 import { visitCampaigns0006 } from './0006_visit_campaigns.js';
 import { moneyBigint0007 } from './0007_money_bigint.js';
+import { targetListIndexes0008 } from './0008_target_list_indexes.js';
 
 /** Forward-only migrations, in order. Never edit a released one; add the next. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -20,6 +21,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0005_visits': visits0005(dialect),
         '0006_visit_campaigns': visitCampaigns0006(dialect),
         '0007_money_bigint': moneyBigint0007(dialect),
+        '0008_target_list_indexes': targetListIndexes0008(),
       };
     },
   };

@@ -152,6 +152,14 @@ describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
     expect(await line.getByTestId('line-spent').textContent()).toBe('¥1,200.00');
     await line.getByTestId('line-over').waitFor();
     await shot(city.page, 'visits-money-approved');
+    // the city raises the line's budget: the overrun mark goes, the spending stays
+    await line.getByTestId('line-edit').click();
+    const editor = city.page.getByRole('dialog');
+    await editor.getByTestId('line-edit-budget').fill('250000');
+    await editor.getByTestId('line-save').click();
+    await line.getByText('¥250,000.00').waitFor();
+    expect(await line.getByTestId('line-over').count()).toBe(0);
+    expect(await line.getByTestId('line-spent').textContent()).toBe('¥1,200.00');
     await city.page.close();
   });
 });

@@ -125,6 +125,34 @@ describe('approvals and spending', () => {
       over: true,
     });
     expect(spending.budgetLines[0]).toMatchObject({ spentFen: 50_000, over: true });
+    // raising the budget clears the overrun; what was spent stays
+    const raised = await city.patch(`/api/v1/visit-budget-lines/${line.json().id}`, {
+      version: line.json().version,
+      name: '街道春节慰问经费',
+      budgetFen: 80_000,
+    });
+    expect(raised.statusCode).toBe(200);
+    expect(raised.json()).toMatchObject({ name: '街道春节慰问经费', budgetFen: 80_000, spentFen: 50_000, over: false });
+    const after = (await city.get('/api/v1/visit-spending?campaignId=money-2027')).json();
+    expect(district(after.byOrg, '克拉玛依区退役军人事务局')).toMatchObject({ budgetFen: 80_000, over: false });
+    // a stale version, a negative budget, a district without the right: refused, nothing changed
+    const stale = await city.patch(`/api/v1/visit-budget-lines/${line.json().id}`, {
+      version: line.json().version,
+      budgetFen: 1,
+    });
+    expect(stale.statusCode).toBe(409);
+    const negative = await city.patch(`/api/v1/visit-budget-lines/${line.json().id}`, {
+      version: raised.json().version,
+      budgetFen: -1,
+    });
+    expect(negative.statusCode).toBe(400);
+    const denied = await klmy.patch(`/api/v1/visit-budget-lines/${line.json().id}`, {
+      version: raised.json().version,
+      budgetFen: 1,
+    });
+    expect(denied.statusCode).toBe(403);
+    const kept = (await city.get('/api/v1/visit-budget-lines?campaignId=money-2027')).json().items[0];
+    expect(kept).toMatchObject({ budgetFen: 80_000, version: raised.json().version });
     await ensureCampaign(env.p.handle.db, 'money-none', '无经费部署');
     const none = await plan('money-none');
     await klmy.post('/api/v1/visits', visitBody(none.get('王秀英')!, { cashFen: 10_000, goods: [] }));

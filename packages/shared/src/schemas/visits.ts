@@ -364,6 +364,11 @@ export const createBudgetLineBody = z.strictObject({
   name: text(64),
   budgetFen: z.number().int().min(0).max(100_000_000_000),
 });
+export const updateBudgetLineBody = z.strictObject({
+  version: z.number().int().min(1),
+  name: text(64).optional(),
+  budgetFen: z.number().int().min(0).max(100_000_000_000).optional(),
+});
 
 const coverageCell = z.object({
   key: z.string(),

@@ -1,4 +1,4 @@
-import type { createBudgetLineBody, visitCapsBody } from '@shuangyong/shared';
+import type { createBudgetLineBody, updateBudgetLineBody, visitCapsBody } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { scopeWhere } from '../../platform/access/scope.js';
@@ -111,6 +111,30 @@ export class MoneyService {
       });
     });
     return (await this.budgetLines(ctx, body.campaignId)).items.find((x) => x.id === id)!;
+  }
+
+  /** Renames a budget line or changes its budget; what it has spent stays (it is maintained by the visits). */
+  async updateBudgetLine(ctx: RequestCtx, id: string, body: z.infer<typeof updateBudgetLineBody>) {
+    const campaignId = await this.db.transaction().execute(async (trx) => {
+      const line = await visitsRepo.budgetLine(trx, ctx.actor.scope, id);
+      if (!line) throw notFound();
+      if (line.version !== body.version) throw versionConflict();
+      const name = body.name ?? line.name;
+      const budgetFen = body.budgetFen ?? toNumber(line.budget_fen);
+      await trx
+        .updateTable('visit_budget_lines')
+        .set({ name, budget_fen: budgetFen, version: line.version + 1 })
+        .where('id', '=', id)
+        .execute();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'visit_budget_line.update',
+        entityType: 'visit_budget_line',
+        entityId: id,
+        changes: { name: [line.name, name], budget_fen: [toNumber(line.budget_fen), budgetFen] },
+      });
+      return line.campaign_id;
+    });
+    return (await this.budgetLines(ctx, campaignId)).items.find((x) => x.id === id)!;
   }
 
   /**

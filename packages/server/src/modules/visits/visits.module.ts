@@ -46,6 +46,7 @@ export class VisitsModule {
       visitTarget: async (scope, id) => !!(await visitsRepo.target(db, scope, id)),
       visit: async (scope, id) => !!(await visitsRepo.visit(db, scope, id)),
       visitPhoto: async (scope, id) => !!(await visitsRepo.photo(db, scope, id)),
+      visitBudgetLine: async (scope, id) => !!(await visitsRepo.budgetLine(db, scope, id)),
     };
   }
 }

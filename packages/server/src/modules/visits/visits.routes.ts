@@ -14,6 +14,7 @@ import {
   spendingSchema,
   t,
   unvisitedQuery,
+  updateBudgetLineBody,
   updateVisitBody,
   visitCapsBody,
   visitCapsSchema,
@@ -331,6 +332,21 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
         },
       },
       async (req, reply) => reply.code(201).send(await money.createBudgetLine(ctxOf(req), req.body)),
+    );
+
+    app.patch(
+      '/visit-budget-lines/:id',
+      {
+        config: { access: { permission: 'visit:approve', target: 'visitBudgetLine' } },
+        schema: {
+          tags,
+          summary: '修改经费科目（名称、预算，带 version）',
+          params: idParams,
+          body: updateBudgetLineBody,
+          response: { 200: budgetLineSchema },
+        },
+      },
+      async (req) => money.updateBudgetLine(ctxOf(req), req.params.id, req.body),
     );
   };
 }

@@ -1,4 +1,4 @@
-import { App, Button, Card, Flex, Form, Input, InputNumber, Table, Tag, TreeSelect, Typography } from 'antd';
+import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Table, Tag, TreeSelect, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useCan } from '../../app/auth';
 import { t } from '../../i18n';
@@ -30,9 +30,63 @@ function Amount({ fen, over, testId }: { fen: number; over: boolean; testId: str
   );
 }
 
+interface EditValues {
+  name: string;
+  budget: number;
+}
+
+/** A budget line's name and budget (yuan), edited with its version; the spending stays. */
+function LineEditor({ line, onClose }: { line: BudgetLine | null; onClose: (saved: boolean) => void }) {
+  const { message } = App.useApp();
+  const [form] = Form.useForm<EditValues>();
+  const [saving, setSaving] = useState(false);
+  useEffect(() => {
+    if (line) form.setFieldsValue({ name: line.name, budget: line.budgetFen / 100 });
+  }, [line, form]);
+  const save = async (v: EditValues) => {
+    if (!line) return;
+    setSaving(true);
+    try {
+      await visitsApi.updateBudgetLine(line, { name: v.name, budgetFen: yuanToFen(v.budget) ?? 0 });
+      message.success(t('web.visits.money.lineSaved'));
+      onClose(true);
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <Modal
+      open={!!line}
+      title={t('web.visits.money.editLine')}
+      okText={t('web.visits.money.saveLine')}
+      okButtonProps={{ loading: saving, 'data-testid': 'line-save' }}
+      onOk={() => form.submit()}
+      onCancel={() => onClose(false)}
+      forceRender
+    >
+      <Form form={form} layout="vertical" onFinish={save}>
+        <Form.Item
+          name="name"
+          label={t('web.visits.money.lineName')}
+          rules={[{ required: true, whitespace: true, message: t('web.visits.money.lineNameRequired') }]}
+        >
+          <Input maxLength={64} data-testid="line-edit-name" />
+        </Form.Item>
+        <Form.Item
+          name="budget"
+          label={t('web.visits.money.budgetYuan')}
+          rules={[{ required: true, message: t('web.visits.money.budgetRequired') }]}
+        >
+          <InputNumber min={0} max={1_000_000_000} precision={2} data-testid="line-edit-budget" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
 /**
  * What the campaign spent: per district against the budget of its lines, and per budget line;
- * over-budget rows stand out. Holders of `visit:approve` add budget lines here.
+ * over-budget rows stand out. Holders of `visit:approve` add and edit budget lines here.
  */
 export function SpendingCard({ campaignId }: { campaignId: string }) {
   const { message } = App.useApp();
@@ -44,6 +98,7 @@ export function SpendingCard({ campaignId }: { campaignId: string }) {
   const [byOrg, setByOrg] = useState<SpendingCell[]>([]);
   const [lines, setLines] = useState<BudgetLine[]>([]);
   const [saving, setSaving] = useState(false);
+  const [editing, setEditing] = useState<BudgetLine | null>(null);
 
   const load = useCallback(async () => {
     const s = await visitsApi.spending(campaignId);
@@ -126,7 +181,26 @@ export function SpendingCard({ campaignId }: { campaignId: string }) {
               align: 'right',
             },
             { title: '', render: (_, l) => overTag(l.over, 'line-over') },
+            ...(manage
+              ? [
+                  {
+                    title: '',
+                    render: (_: unknown, l: BudgetLine) => (
+                      <Button size="small" onClick={() => setEditing(l)} data-testid="line-edit">
+                        {t('web.visits.money.editLine')}
+                      </Button>
+                    ),
+                  },
+                ]
+              : []),
           ]}
+        />
+        <LineEditor
+          line={editing}
+          onClose={(saved) => {
+            setEditing(null);
+            if (saved) load().catch(() => {});
+          }}
         />
         {manage && (
           <Form form={form} layout="inline" onFinish={create} className={styles.lineForm}>

@@ -85,6 +85,10 @@ export const visitsApi = {
   budgetLines: (campaignId: string) => api.get<{ items: BudgetLine[] }>('/visit-budget-lines', { campaignId }),
   createBudgetLine: (body: { campaignId: string; orgId?: string; name: string; budgetFen: number }) =>
     api.post<BudgetLine>('/visit-budget-lines', body),
+  updateBudgetLine: (line: Pick<BudgetLine, 'id' | 'version'>, body: { name: string; budgetFen: number }) =>
+    request<BudgetLine>('PATCH', `/visit-budget-lines/${encodeURIComponent(line.id)}`, {
+      body: { version: line.version, ...body },
+    }),
   spending: (campaignId: string) =>
     api.get<{ byOrg: SpendingCell[]; budgetLines: BudgetLine[] }>('/visit-spending', { campaignId }),
   byApproval: (campaignId: string, approval: ApprovalFilter) =>

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, idNumber, login, type Running, shot, start } from './harness.js';
@@ -160,6 +161,38 @@ describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
     await line.getByText('¥250,000.00').waitFor();
     expect(await line.getByTestId('line-over').count()).toBe(0);
     expect(await line.getByTestId('line-spent').textContent()).toBe('¥1,200.00');
+
+    // a second visit above the cap (klmy, through the API): the city refuses it, a reason required
+    const klmyAgain = await signedIn('klmy', 375);
+    const second = await klmyAgain.page.request.post(`${run.base}/api/v1/visits`, {
+      headers: klmyAgain.csrf,
+      data: {
+        clientKey: randomUUID(),
+        targetId: recorded.items[0].targetId,
+        visitedAt: new Date(Date.now() - 60_000).toISOString(),
+        visitors: { staff: ['张科长'], leaders: [] },
+        cashFen: 150_000,
+        goods: [],
+        acknowledged: true,
+        acknowledgedBy: '李桂兰',
+      },
+    });
+    expect(second.status()).toBe(201);
+    const secondId = (await second.json()).id as string;
+    await klmyAgain.page.close();
+    await city.page.getByTestId('approval-filter').getByText('待审批').click();
+    const pendingRow = city.page.getByTestId('approvals').locator('tr', { hasText: '¥1,500.00' });
+    await pendingRow.getByTestId('reject').click();
+    const refusal = city.page.getByRole('dialog', { name: '不批准超标准走访' });
+    await refusal.getByRole('button', { name: '不批准' }).click();
+    await refusal.getByText('请填写不批准的理由').waitFor();
+    await refusal.getByTestId('decision-note').fill('重复慰问且超出标准');
+    await refusal.getByRole('button', { name: '不批准' }).click();
+    await city.page.getByTestId('approval-filter').getByText('未批准').click();
+    const refused = city.page.getByTestId('approvals').locator('tr', { hasText: '¥1,500.00' });
+    await refused.getByTestId('approval-status').getByText('未批准').waitFor();
+    const decided = await (await city.page.request.get(`${run.base}/api/v1/visits/${secondId}`)).json();
+    expect(decided).toMatchObject({ approvalStatus: 'rejected', approvedBy: '市局工作人员' });
     await city.page.close();
   });
 });

@@ -159,4 +159,27 @@ describe('approvals and spending', () => {
     const unbudgeted = (await city.get('/api/v1/visit-spending?campaignId=money-none')).json();
     expect(district(unbudgeted.byOrg, '克拉玛依区退役军人事务局')).toMatchObject({ budgetFen: null, over: false });
   });
+
+  it('refuses a rejection without a reason, then records it with one', async () => {
+    await ensureCampaign(env.p.handle.db, 'money-reject', '审批测试部署');
+    const caps = await city.request('PUT', '/api/v1/visit-caps', {
+      campaignId: 'money-reject',
+      cashPerVisitMaxFen: 100_000,
+    });
+    expect(caps.statusCode).toBe(200);
+    const targets = await plan('money-reject');
+    const visit = await klmy.post('/api/v1/visits', visitBody(targets.get('王秀英')!, { cashFen: 150_000, goods: [] }));
+    expect(visit.json()).toMatchObject({ approvalStatus: 'pending' });
+    const url = `/api/v1/visits/${visit.json().id}/approval`;
+    const bare = await city.post(url, { version: 1, decision: 'reject' });
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json().detail).toBe('请填写不批准的理由');
+    const rejected = await city.post(url, { version: 1, decision: 'reject', note: '超出标准，请按规定补办手续' });
+    expect(rejected.statusCode).toBe(200);
+    expect(rejected.json()).toMatchObject({ approvalStatus: 'rejected', approvedBy: '市局工作人员' });
+    const listed = (await city.get('/api/v1/visits?campaignId=money-reject&approval=rejected')).json();
+    expect(listed.items.map((v: { id: string }) => v.id)).toEqual([visit.json().id]);
+    // decided once: a second decision is refused
+    expect((await city.post(url, { version: 2, decision: 'approve' })).statusCode).toBe(409);
+  });
 });

@@ -304,6 +304,8 @@ export class RecordsService {
       if (v.version !== body.version) throw versionConflict();
       if (v.approval_status !== 'pending') throw conflict('not_pending', 'visits.notPending');
       if (v.created_by === ctx.actor.userId) throw forbidden('visits.selfApproval');
+      if (body.decision === 'reject' && !body.note?.trim())
+        throw badRequest('reject_reason_required', 'visits.rejectReasonRequired');
       const status = body.decision === 'approve' ? 'approved' : 'rejected';
       await trx
         .updateTable('visits')

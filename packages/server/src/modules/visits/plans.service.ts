@@ -141,7 +141,10 @@ export class PlansService {
     rules: VisitRule[],
   ) {
     const prepared = await this.prepareRules(trx, ctx, plan.org_path, rules);
-    const { candidates, matched } = await evaluateRules(trx, prepared, this.today());
+    // PostgreSQL reads the registry on two pooled connections at once, beside the transaction (the
+    // rules only read, and READ COMMITTED sees the same rows there); SQLite has one connection
+    const pg = this.p.handle.dialect === 'postgres';
+    const { candidates, matched } = await evaluateRules(pg ? this.db : trx, prepared, this.today(), pg ? 2 : 1);
     await trx.deleteFrom('visit_targets').where('plan_id', '=', plan.id).where('manual', '=', 0).execute();
     const manual = await trx
       .selectFrom('visit_targets')

@@ -49,9 +49,8 @@ export function ruleLabel(rule: VisitRule, orgName?: string): string {
 }
 
 export function ageOn(birth: string, today: string): number {
-  const [by, bm, bd] = birth.split('-').map(Number) as [number, number, number];
-  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
-  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+  // both are YYYY-MM-DD: the years apart, less one if the birthday (MM-DD) is still to come
+  return Number(today.slice(0, 4)) - Number(birth.slice(0, 4)) - (today.slice(5) < birth.slice(5) ? 1 : 0);
 }
 
 /** Latest birth date of someone aged at least `age` on `today`. */
@@ -76,8 +75,9 @@ interface Hit {
 
 /**
  * The subtree `[path, prefixEnd(path))` cut into consecutive ranges, one per org in it, so a rule is
- * read org by org: each statement stays short (SQLite runs it on the event loop) and the build
- * yields between them. The ranges cover the subtree whole, whatever the org table holds.
+ * read org by org: each statement stays short (SQLite runs it on the event loop, and the build
+ * yields between them) and PostgreSQL can run two at once. The ranges cover the subtree whole,
+ * whatever the org table holds.
  */
 async function orgRanges(db: Queryable, path: string): Promise<[string, string][]> {
   const end = prefixEnd(path);
@@ -117,64 +117,84 @@ function parseFacts(facts: string | null): { active: number | null; oldest: stri
 }
 
 /** Members matched by a registry rule inside `path`, as (household, detail) hits. */
-async function registryHits(db: Queryable, rule: SavedRule, path: string, today: string): Promise<Hit[]> {
-  const cutoff = rule.minAge !== undefined ? birthCutoff(today, rule.minAge) : null;
-  const out: Hit[] = [];
-  for (const [i, [from, to]] of (await orgRanges(db, path)).entries()) {
-    if (i) await tick();
-    let rows: {
-      id: string;
-      household_id: string | null;
-      name: string;
-      birth_date: string;
-      org_id: string;
-      org_path: string;
-      code: string;
-      hh_facts: string | null;
-    }[];
-    if (rule.categories?.length) {
-      let q = db
-        .selectFrom('beneficiary_categories as bc')
-        .innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id')
-        .select(['b.id', 'b.household_id', 'b.name', 'b.birth_date', 'b.org_id', 'b.org_path', 'bc.code'])
-        .select(householdFacts('b.household_id'))
-        .where('bc.code', 'in', rule.categories)
-        .where('bc.status', '=', 'active')
-        .where('bc.org_path', '>=', from)
-        .where('bc.org_path', '<', to)
-        .where((eb) => eb.or([eb('bc.end_date', 'is', null), eb('bc.end_date', '>=', today)]));
-      if (cutoff) q = q.where('b.birth_date', '<=', cutoff);
-      rows = await q.execute();
-    } else {
-      let q = db
-        .selectFrom('beneficiaries as b')
-        .select(['b.id', 'b.household_id', 'b.name', 'b.birth_date', 'b.org_id', 'b.org_path', 'b.categories as code'])
-        .select(householdFacts('b.household_id'))
-        .where('b.status', '=', 'active')
-        .where('b.categories', '<>', '')
-        .where('b.org_path', '>=', from)
-        .where('b.org_path', '<', to);
-      if (cutoff) q = q.where('b.birth_date', '<=', cutoff);
-      rows = (await q.execute()).map((r) => ({ ...r, code: r.code.split(',')[0] ?? r.code }));
+async function registryHits(
+  db: Queryable,
+  rule: SavedRule,
+  path: string,
+  today: string,
+  concurrency: number,
+): Promise<Hit[]> {
+  const ranges = await orgRanges(db, path);
+  const parts: Hit[][] = [];
+  let next = 0;
+  const reader = async () => {
+    while (next < ranges.length) {
+      const i = next++;
+      if (i && concurrency === 1) await tick();
+      parts[i] = await rangeHits(db, rule, ranges[i]!, today);
     }
-    for (const r of rows)
-      out.push({
-        key: r.household_id ?? `person:${r.id}`,
-        householdId: r.household_id,
-        orgId: r.org_id,
-        orgPath: r.org_path,
-        category: r.code,
-        fallbackName: r.name,
-        birth: r.birth_date,
-        ...(r.household_id ? parseFacts(r.hh_facts) : { active: null, oldest: null }),
-        detail: t('visits.rule.memberDetail', {
-          name: r.name,
-          age: ageOn(r.birth_date, today),
-          category: categoryLabel(r.code),
-        }),
-      });
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, ranges.length) }, reader));
+  return parts.flat();
+}
+
+async function rangeHits(db: Queryable, rule: SavedRule, [from, to]: [string, string], today: string): Promise<Hit[]> {
+  const cutoff = rule.minAge !== undefined ? birthCutoff(today, rule.minAge) : null;
+  let rows: {
+    id: string;
+    household_id: string | null;
+    name: string;
+    birth_date: string;
+    org_id: string;
+    org_path: string;
+    code: string;
+    hh_facts: string | null;
+  }[];
+  if (rule.categories?.length) {
+    let q = db
+      .selectFrom('beneficiary_categories as bc')
+      .innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id')
+      .select(['b.id', 'b.household_id', 'b.name', 'b.birth_date', 'b.org_id', 'b.org_path', 'bc.code'])
+      .select(householdFacts('b.household_id'))
+      .where('bc.code', 'in', rule.categories)
+      .where('bc.status', '=', 'active')
+      .where('bc.org_path', '>=', from)
+      .where('bc.org_path', '<', to)
+      .where((eb) => eb.or([eb('bc.end_date', 'is', null), eb('bc.end_date', '>=', today)]));
+    if (cutoff) q = q.where('b.birth_date', '<=', cutoff);
+    rows = await q.execute();
+  } else {
+    let q = db
+      .selectFrom('beneficiaries as b')
+      .select(['b.id', 'b.household_id', 'b.name', 'b.birth_date', 'b.org_id', 'b.org_path', 'b.categories as code'])
+      .select(householdFacts('b.household_id'))
+      .where('b.status', '=', 'active')
+      .where('b.categories', '<>', '')
+      .where('b.org_path', '>=', from)
+      .where('b.org_path', '<', to);
+    if (cutoff) q = q.where('b.birth_date', '<=', cutoff);
+    rows = await q.execute();
+    // a person's first category names them in the reason
+    for (const r of rows) {
+      const comma = r.code.indexOf(',');
+      if (comma >= 0) r.code = r.code.slice(0, comma);
+    }
   }
-  return out;
+  return rows.map((r) => ({
+    key: r.household_id ?? `person:${r.id}`,
+    householdId: r.household_id,
+    orgId: r.org_id,
+    orgPath: r.org_path,
+    category: r.code,
+    fallbackName: r.name,
+    birth: r.birth_date,
+    ...(r.household_id ? parseFacts(r.hh_facts) : { active: null, oldest: null }),
+    detail: t('visits.rule.memberDetail', {
+      name: r.name,
+      age: ageOn(r.birth_date, today),
+      category: categoryLabel(r.code),
+    }),
+  }));
 }
 
 async function citationHits(db: Queryable, rule: SavedRule, path: string): Promise<Hit[]> {
@@ -208,11 +228,14 @@ export async function evaluateRules(
   db: Queryable,
   rules: { rule: SavedRule; path: string }[],
   today: string,
+  concurrency = 1,
 ): Promise<{ candidates: Map<string, Candidate>; matched: Record<string, number> }> {
   const perRule: { rule: SavedRule; hits: Map<string, Hit[]> }[] = [];
   for (const { rule, path } of rules) {
     const hits =
-      rule.kind === 'merit_citation' ? await citationHits(db, rule, path) : await registryHits(db, rule, path, today);
+      rule.kind === 'merit_citation'
+        ? await citationHits(db, rule, path)
+        : await registryHits(db, rule, path, today, concurrency);
     const byKey = new Map<string, Hit[]>();
     for (const h of hits) {
       const list = byKey.get(h.key);
@@ -231,12 +254,7 @@ export async function evaluateRules(
       const livesAlone = first.active !== null ? first.active === 1 : list.length === 1 && !!first.birth;
       if (rule.livingAloneOnly && !livesAlone) continue;
       n++;
-      const details = [...new Set(list.map((h) => h.detail))];
-      const reason: Reason = {
-        ruleId: rule.id,
-        label: rule.label,
-        detail: details.slice(0, 3).join('；') + (details.length > 3 ? ' 等' : ''),
-      };
+      const reason: Reason = { ruleId: rule.id, label: rule.label, detail: joinDetails(list) };
       const c = candidates.get(key);
       if (c) {
         c.reasons.push(reason);
@@ -257,6 +275,13 @@ export async function evaluateRules(
     matched[rule.id] = n;
   }
   return { candidates, matched };
+}
+
+/** The matched members of one household under one rule, at most three named (most lists hold one). */
+function joinDetails(list: Hit[]): string {
+  if (list.length === 1) return list[0]!.detail;
+  const details = [...new Set(list.map((h) => h.detail))];
+  return details.slice(0, 3).join('；') + (details.length > 3 ? ' 等' : '');
 }
 
 /** Today's date in the display time zone. */

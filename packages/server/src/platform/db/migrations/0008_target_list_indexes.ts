@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import type { Dialect } from '../index.js';
 
 /**
  * Indexes shaped for building target lists of 10^5 households (issue 5; measured in
@@ -15,10 +16,11 @@ import { type Kysely, type Migration, sql } from 'kysely';
  *     campaign is found by the unique `owner_key` (campaign|target_key, set at confirmation), and
  *     overlaps with other draft plans by probing each draft plan's own keys.
  * - Age rules read the active persons of a subtree born before a date: `birth_date` joins the
- *   (status, org_path) index so the date is tested in the index and only matching persons are read
- *   from the table (the registry's queries use the same leading columns as before).
+ *   (status, org_path) index and the index carries the columns a rule reads, so the rule is answered
+ *   from the index alone — 10^5 matches were 10^5 random table reads (1.2–1.9 s on SQLite, ~3 s on
+ *   PostgreSQL at 10^6 persons). The registry's queries use the same leading columns as before.
  */
-export function targetListIndexes0008(): Migration {
+export function targetListIndexes0008(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
       await db.schema.dropIndex('visit_targets_priority').execute();
@@ -31,14 +33,37 @@ export function targetListIndexes0008(): Migration {
         .columns(['plan_id', 'target_key'])
         .execute();
       await db.schema.dropIndex('visit_targets_path').execute();
+      if (dialect === 'postgres') {
+        // drafts have no owner yet: keep their NULLs out of the unique index (SQLite's column
+        // constraint cannot be replaced without rebuilding the table; its NULLs append cheaply)
+        await sql`ALTER TABLE visit_targets DROP CONSTRAINT visit_targets_owner_key_key`.execute(db);
+        await sql`CREATE UNIQUE INDEX visit_targets_owner_key ON visit_targets (owner_key)
+          WHERE owner_key IS NOT NULL`.execute(db);
+      }
       await sql`CREATE INDEX visit_targets_path ON visit_targets (org_path, campaign_id)
         WHERE status = 'planned'`.execute(db);
-      await db.schema
-        .createIndex('beneficiaries_status_path_birth')
-        .on('beneficiaries')
-        .columns(['status', 'org_path', 'birth_date'])
-        .execute();
+      // PostgreSQL keeps the carried columns out of the key (INCLUDE); SQLite appends them
+      if (dialect === 'postgres')
+        await sql`CREATE INDEX beneficiaries_status_path_birth ON beneficiaries (status, org_path, birth_date)
+          INCLUDE (household_id, categories, name, org_id, id)`.execute(db);
+      else
+        await db.schema
+          .createIndex('beneficiaries_status_path_birth')
+          .on('beneficiaries')
+          .columns(['status', 'org_path', 'birth_date', 'household_id', 'categories', 'name', 'org_id', 'id'])
+          .execute();
       await db.schema.dropIndex('beneficiaries_status_path').execute();
+      // a household's facts (active members, the oldest one) from the index alone, beside each match
+      await db.schema.dropIndex('beneficiaries_household').execute();
+      if (dialect === 'postgres')
+        await sql`CREATE INDEX beneficiaries_household ON beneficiaries (household_id)
+          INCLUDE (status, birth_date, name)`.execute(db);
+      else
+        await db.schema
+          .createIndex('beneficiaries_household')
+          .on('beneficiaries')
+          .columns(['household_id', 'status', 'birth_date', 'name'])
+          .execute();
     },
   };
 }

@@ -21,7 +21,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0005_visits': visits0005(dialect),
         '0006_visit_campaigns': visitCampaigns0006(dialect),
         '0007_money_bigint': moneyBigint0007(dialect),
-        '0008_target_list_indexes': targetListIndexes0008(),
+        '0008_target_list_indexes': targetListIndexes0008(dialect),
       };
     },
   };

@@ -111,7 +111,8 @@ describe('0006: visit plans, caps and budget lines belong to a campaign', () => 
     expect(def('visit_targets_plan_key')).toMatch(/plan_id.*target_key/);
     expect(def('visit_targets_key')).toBe('');
     expect(def('beneficiaries_status_path_birth')).toMatch(/status.*org_path.*birth_date/);
-    expect(def('beneficiaries_status_path')).toBe('');
+    // PostgreSQL's covering index replaces the narrow one; SQLite keeps it for the registry's scans
+    expect(def('beneficiaries_status_path') === '').toBe(p.handle.dialect === 'postgres');
     if (p.handle.dialect === 'sqlite') {
       // the not-yet-visited list (status bound as a parameter) is served by the partial index
       const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT id FROM visit_targets

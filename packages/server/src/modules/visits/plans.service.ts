@@ -142,7 +142,8 @@ export class PlansService {
   ) {
     const prepared = await this.prepareRules(trx, ctx, plan.org_path, rules);
     // PostgreSQL reads the registry on two pooled connections at once, beside the transaction (the
-    // rules only read, and READ COMMITTED sees the same rows there); SQLite has one connection
+    // rules only read, and READ COMMITTED sees the same rows there), so a build holds up to three of
+    // the pool's ten; SQLite has one connection
     const pg = this.p.handle.dialect === 'postgres';
     const { candidates, matched } = await evaluateRules(pg ? this.db : trx, prepared, this.today(), pg ? 2 : 1);
     await trx.deleteFrom('visit_targets').where('plan_id', '=', plan.id).where('manual', '=', 0).execute();

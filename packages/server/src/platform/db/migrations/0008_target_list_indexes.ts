@@ -43,9 +43,8 @@ export function targetListIndexes0008(dialect: Dialect): Migration {
       await sql`CREATE INDEX visit_targets_path ON visit_targets (org_path, campaign_id)
         WHERE status = 'planned'`.execute(db);
       // PostgreSQL keeps the carried columns out of the key (INCLUDE) and the index replaces the
-      // (status, org_path) one. SQLite has no INCLUDE: the columns join the key, and such wide
-      // entries made the registry's range scans (export, counts) 50% slower when they went through
-      // it (measured, docs/benchmarks.md), so SQLite keeps its narrow index beside this one.
+      // (status, org_path) one. SQLite has no INCLUDE: the columns join the key (~190 B a person),
+      // and the narrow index stays beside it for the registry's range scans (decisions/0009).
       if (dialect === 'postgres') {
         await sql`CREATE INDEX beneficiaries_status_path_birth ON beneficiaries (status, org_path, birth_date)
           INCLUDE (household_id, categories, name, org_id, id)`.execute(db);

@@ -146,6 +146,13 @@ beforeAll(async () => {
     { 'content-type': 'image/jpeg' },
   );
   expect(visitPhoto.statusCode).toBe(201);
+  const budgetLine = await city.post('/api/v1/visit-budget-lines', {
+    campaignId: issued.json().id,
+    orgId: dszOrg,
+    name: '矩阵经费',
+    budgetFen: 100_000,
+  });
+  expect(budgetLine.statusCode).toBe(201);
   const campaignTask = issued.json().items[0].tasks[0];
   const assignmentId = campaignTask.assignments[0].id;
   const campaignFile = await dsz.request(
@@ -177,6 +184,7 @@ beforeAll(async () => {
     visitTarget: visitTarget.id,
     visit: visit.json().id,
     visitPhoto: visitPhoto.json().id,
+    visitBudgetLine: budgetLine.json().id,
     need: need.json().id,
     notification: notice.id,
     merge: merge.json().id,

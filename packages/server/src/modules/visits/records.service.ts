@@ -63,18 +63,47 @@ export class RecordsService {
   }
 
   private async toView(db: Queryable, v: VisitRow, warnings?: Visit['warnings']) {
-    const district = pathPrefix(v.org_path, 2);
-    const [target, photos, districtOrg] = await Promise.all([
-      db.selectFrom('visit_targets').select('name').where('id', '=', v.target_id).executeTakeFirst(),
-      db.selectFrom('visit_photos').selectAll().where('visit_id', '=', v.id).orderBy('created_at').execute(),
-      district ? db.selectFrom('orgs').select('name').where('path', '=', district).executeTakeFirst() : undefined,
+    return (await this.toViews(db, [v], warnings))[0]!;
+  }
+
+  /** Visits as the API shows them: target names, photos and district names read once per page. */
+  private async toViews(db: Queryable, rows: VisitRow[], warnings?: Visit['warnings']): Promise<Visit[]> {
+    if (!rows.length) return [];
+    const districts = rows.map((v) => pathPrefix(v.org_path, 2)).filter((d): d is string => !!d);
+    const [targets, photos, districtOrgs] = await Promise.all([
+      db
+        .selectFrom('visit_targets')
+        .select(['id', 'name'])
+        .where('id', 'in', [...new Set(rows.map((v) => v.target_id))])
+        .execute(),
+      db
+        .selectFrom('visit_photos')
+        .selectAll()
+        .where(
+          'visit_id',
+          'in',
+          rows.map((v) => v.id),
+        )
+        .orderBy('created_at')
+        .execute(),
+      visitsRepo.orgNamesByPath(db, districts),
     ]);
-    const stored = (JSON.parse(v.approval_reasons ?? '[]') as string[]).map((m) => ({
-      code: 'stored',
-      level: 'approval' as const,
-      message: m,
-    }));
-    return toVisit(v, target?.name ?? '', districtOrg?.name ?? null, photos, warnings ?? stored);
+    const names = new Map(targets.map((t) => [t.id, t.name]));
+    return rows.map((v) => {
+      const district = pathPrefix(v.org_path, 2);
+      const stored = (JSON.parse(v.approval_reasons ?? '[]') as string[]).map((m) => ({
+        code: 'stored',
+        level: 'approval' as const,
+        message: m,
+      }));
+      return toVisit(
+        v,
+        names.get(v.target_id) ?? '',
+        (district && districtOrgs.get(district)?.name) || null,
+        photos.filter((ph) => ph.visit_id === v.id),
+        warnings ?? stored,
+      );
+    });
   }
 
   private byClientKey(key: string) {
@@ -345,7 +374,7 @@ export class RecordsService {
         .execute(),
       qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
     ]);
-    const items = await Promise.all(rows.map((r) => this.toView(this.db, r)));
+    const items = await this.toViews(this.db, rows);
     return { items, total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
   }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localToday } from '../src/modules/visits/rules.js';
 import { ensureCampaign } from '../src/modules/visits/synthetic.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { makeId } from './registry-fixtures.js';
@@ -9,9 +10,11 @@ import { makeId } from './registry-fixtures.js';
  *   H2 周烈属 烈士遗属, registered on the district itself
  *   H3 吴烈属 烈士遗属, registered on the street 天山路 (between its communities' ranges)
  *   H4 郑烈属 烈士遗属 + 郑老兵 (older, active): not alone, named after 郑老兵
+ *   H5 four 参加核试验军队退役人员: 核甲 90 today, 核乙 90 tomorrow, 核丙 and 核丁 younger
  */
 let env: TestEnv;
 let klmy: Client;
+let h5: string;
 const CAMPAIGN = 'rules-2027';
 
 async function person(body: Record<string, unknown>) {
@@ -22,6 +25,15 @@ async function person(body: Record<string, unknown>) {
 
 const martyr = [{ code: 'martyr_survivor', startDate: '2000-01-01', relation: 'spouse' }];
 const veteran = [{ code: 'demobilized_veteran', startDate: '1960-01-01' }];
+const nuclear = [{ code: 'nuclear_test_veteran', startDate: '1960-01-01' }];
+
+/** `date` (YYYY-MM-DD) moved by `days`, `years` earlier. */
+function shifted(date: string, years: number, days = 0): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  d.setUTCFullYear(d.getUTCFullYear() - years);
+  return d.toISOString().slice(0, 10);
+}
 
 beforeAll(async () => {
   env = await testEnv();
@@ -64,6 +76,28 @@ beforeAll(async () => {
     householdId: h4.household.id,
     categories: veteran,
   });
+  // the server's today (display time zone): one member is 90 today, the next turns 90 tomorrow
+  const today = localToday(env.p.config.tzDisplay);
+  const first = await person({
+    orgId: youyi,
+    name: '核甲',
+    idNumber: makeId('650203', shifted(today, 90), 33),
+    categories: nuclear,
+  });
+  h5 = first.household.id;
+  const members: [string, string][] = [
+    ['核乙', shifted(today, 90, 1)],
+    ['核丙', '1950-07-07'],
+    ['核丁', '1951-08-08'],
+  ];
+  for (const [i, [name, birth]] of members.entries())
+    await person({
+      orgId: youyi,
+      name,
+      idNumber: makeId('650203', birth, 35 + 2 * i),
+      householdId: h5,
+      categories: nuclear,
+    });
 });
 afterAll(async () => env?.close());
 
@@ -108,5 +142,70 @@ describe('target lists from rules', () => {
         .items.map((t: { name: string }) => t.name)
         .sort(),
     ).toEqual(['吴烈属', '周烈属', '孙奶奶'].sort());
+  });
+
+  it('names at most three members per rule and counts ages from the birthday', async () => {
+    const res = await klmy.post('/api/v1/visit-plans', {
+      campaignId: CAMPAIGN,
+      title: '核试验退役人员',
+      rules: [
+        { id: 'old', categories: ['nuclear_test_veteran'], minAge: 90 },
+        { id: 'all', categories: ['nuclear_test_veteran'] },
+      ],
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().rules.map((r: { matched: number }) => r.matched)).toEqual([1, 1]);
+    const list = (await klmy.get(`/api/v1/visit-plans/${res.json().id}/targets?pageSize=50`)).json();
+    expect(list.total).toBe(1);
+    const [target] = list.items as { name: string; reasons: { ruleId: string; detail: string }[] }[];
+    expect(target!.reasons.map((r) => r.ruleId)).toEqual(['old', 'all']);
+    // 90 today is on the list, 90 tomorrow is not yet
+    expect(target!.reasons[0]!.detail).toBe('核甲（90 岁，参加核试验军队退役人员）');
+    const named = target!.reasons[1]!.detail;
+    expect(named).toMatch(
+      /^核甲（90 岁，参加核试验军队退役人员）；核乙（89 岁，参加核试验军队退役人员）；核丙（\d+ 岁，参加核试验军队退役人员） 等$/,
+    );
+  });
+
+  it('counts each rule by the households it names, whatever its label holds', async () => {
+    const res = await klmy.post('/api/v1/visit-plans', {
+      campaignId: CAMPAIGN,
+      title: '两条规则',
+      rules: [
+        { id: 'x_1', label: '50%_"独居"!', categories: ['nuclear_test_veteran'], livingAloneOnly: true },
+        { id: 'x-2', label: '50%_"独居"!', categories: ['martyr_survivor'], livingAloneOnly: true },
+        { id: 'x_3', categories: ['martyr_survivor', 'nuclear_test_veteran'] },
+      ],
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().rules.map((r: { id: string; matched: number }) => [r.id, r.matched])).toEqual([
+      ['x_1', 0],
+      ['x-2', 3],
+      ['x_3', 5],
+    ]);
+    expect(res.json().targetCount).toBe(5);
+  });
+
+  it('keeps a household entered by hand and adds the reasons of the rules that match it', async () => {
+    const created = await klmy.post('/api/v1/visit-plans', { campaignId: CAMPAIGN, title: '手工与规则' });
+    expect(created.statusCode).toBe(201);
+    const added = await klmy.post(`/api/v1/visit-plans/${created.json().id}/targets`, {
+      kind: 'household',
+      householdId: h5,
+      note: '社区推荐',
+    });
+    expect(added.statusCode).toBe(201);
+    const updated = await klmy.patch(`/api/v1/visit-plans/${created.json().id}`, {
+      version: created.json().version,
+      rules: [{ id: 'n', categories: ['nuclear_test_veteran'], minAge: 90 }],
+    });
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json().targetCount).toBe(1);
+    expect(updated.json().rules[0].matched).toBe(1);
+    const list = (await klmy.get(`/api/v1/visit-plans/${created.json().id}/targets?pageSize=50`)).json();
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0].id).toBe(added.json().id);
+    expect(list.items[0].note).toBe('社区推荐');
+    expect(list.items[0].reasons.map((r: { ruleId: string }) => r.ruleId)).toEqual(['manual', 'n']);
   });
 });

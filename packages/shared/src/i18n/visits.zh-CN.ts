@@ -44,6 +44,8 @@ export const visitsMessages = {
   'visits.rule.memberDetail': '{name}（{age} 岁，{category}）',
   'visits.rule.citationDetail': '{member} 获{award}',
   'visits.rule.manualDetail': '由 {user} 添加',
+  'visits.rule.detailSeparator': '；',
+  'visits.rule.detailMore': ' 等',
   'visits.kind.household': '家庭',
   'visits.kind.unit': '部队单位',
   'visits.kind.border_post': '边防哨所',

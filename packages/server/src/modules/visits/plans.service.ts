@@ -13,15 +13,14 @@ import type { z } from 'zod';
 import { prefixEnd, scopeWhere } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { bulkInsert } from '../../platform/db/bulk.js';
 import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import { tick } from '../../platform/tick.js';
 import { orgsRepo } from '../orgs/orgs.repo.js';
 import { bumpCoverage } from './coverage.js';
 import { addManualTarget } from './manual-targets.js';
-import { evaluateRules, localToday, type Reason, ruleLabel, type SavedRule } from './rules.js';
+import { localToday, ruleLabel, type SavedRule } from './rules.js';
+import { buildRuleTargets } from './target-build.js';
 import { toCaps, toTargets } from './views.js';
 import { parseJson, TARGET_SCOPE, visitsRepo } from './visits.repo.js';
 
@@ -141,66 +140,22 @@ export class PlansService {
     rules: VisitRule[],
   ) {
     const prepared = await this.prepareRules(trx, ctx, plan.org_path, rules);
-    // PostgreSQL reads the registry on two pooled connections at once, beside the transaction (the
-    // rules only read, and READ COMMITTED sees the same rows there), so a build holds up to three of
-    // the pool's ten; SQLite has one connection
-    const pg = this.p.handle.dialect === 'postgres';
-    const { candidates, matched } = await evaluateRules(pg ? this.db : trx, prepared, this.today(), pg ? 2 : 1);
     await trx.deleteFrom('visit_targets').where('plan_id', '=', plan.id).where('manual', '=', 0).execute();
-    const manual = await trx
+    const { matched } = await buildRuleTargets(trx, this.p.handle.dialect, {
+      planId: plan.id,
+      campaignId: plan.campaign_id,
+      rules: prepared,
+      today: this.today(),
+      now: nowIso(),
+    });
+    // rule targets and hand-entered ones
+    const total = await trx
       .selectFrom('visit_targets')
-      .select(['id', 'target_key', 'reasons'])
+      .select((eb) => eb.fn.countAll().as('n'))
       .where('plan_id', '=', plan.id)
-      .execute();
-    for (const m of manual) {
-      const c = candidates.get(m.target_key);
-      if (!c) continue;
-      const manualReasons = parseJson<Reason[]>(m.reasons, []).filter((r) => r.ruleId === 'manual');
-      await trx
-        .updateTable('visit_targets')
-        .set({ reasons: JSON.stringify([...manualReasons, ...c.reasons]) })
-        .where('id', '=', m.id)
-        .execute();
-      candidates.delete(m.target_key);
-    }
-    const now = nowIso();
-    // in target_key order, so the rows are appended to the (plan_id, target_key) index (migration 0008)
-    const sorted = [...candidates.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const rows = sorted.map((c) => ({
-      id: uuidv7(),
-      plan_id: plan.id,
-      campaign_id: plan.campaign_id,
-      org_id: c.orgId,
-      org_path: c.orgPath,
-      kind: 'household',
-      target_key: c.key,
-      household_id: c.householdId,
-      unit_org_id: null,
-      name: c.name,
-      category: c.category,
-      reasons: JSON.stringify(c.reasons),
-      manual: 0,
-      note: null,
-      oldest_birth: c.oldestBirth,
-      priority_rank: c.livesAlone ? 0 : 1,
-      team_id: '',
-      planned_date: null,
-      status: 'draft',
-      owner_key: null,
-      excluded_by: null,
-      visit_count: 0,
-      cash_fen: 0,
-      goods_fen: 0,
-      last_visit_at: null,
-      version: 1,
-      created_at: now,
-    }));
-    for (let i = 0; i < rows.length; i += 2000) {
-      if (i) await tick();
-      await bulkInsert(this.p.handle, 'visit_targets', rows.slice(i, i + 2000), trx);
-    }
+      .executeTakeFirstOrThrow();
     const stored: StoredRule[] = prepared.map(({ rule }) => ({ ...rule, matched: matched[rule.id] ?? 0 }));
-    return { stored, count: rows.length + manual.length };
+    return { stored, count: toNumber(total.n) };
   }
 
   async create(ctx: RequestCtx, body: z.infer<typeof createVisitPlanBody>): Promise<VisitPlan> {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -17,6 +18,8 @@ export interface DbHandle {
   url: string;
   /** The raw better-sqlite3 handle (SQLite only): online backup, integrity check. */
   sqlite?: SqliteDatabase.Database;
+  /** SQLite on a file: the worker that checkpoints the WAL off the event loop. */
+  checkpointer?: Checkpointer;
   pool?: pg.Pool;
   close(): Promise<void>;
 }
@@ -35,7 +38,10 @@ export function sqliteFile(url: string): string {
   return url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
 }
 
-export function openDatabase(url: string, opts: { onPoolError?: (err: Error) => void } = {}): DbHandle {
+export function openDatabase(
+  url: string,
+  opts: { onPoolError?: (err: Error) => void; checkpointIntervalMs?: number } = {},
+): DbHandle {
   const dialect = dialectOf(url);
   if (dialect === 'sqlite') {
     const file = sqliteFile(url);
@@ -51,13 +57,16 @@ export function openDatabase(url: string, opts: { onPoolError?: (err: Error) => 
     // milliseconds at 10^6 rows). Bounded sampling keeps this cheap at every start.
     sqlite.pragma('analysis_limit = 1000');
     if (file !== ':memory:') sqlite.pragma('optimize = 0x10002');
+    const checkpointer = file !== ':memory:' ? startCheckpointer(sqlite, path.resolve(file), opts.checkpointIntervalMs) : undefined;
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     return {
       db,
       dialect,
       url,
       sqlite,
+      checkpointer,
       close: async () => {
+        await checkpointer?.stop();
         await db.destroy();
       },
     };

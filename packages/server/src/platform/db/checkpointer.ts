@@ -1,0 +1,100 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+
+/** How often the worker looks for WAL frames to copy back (a checkpoint with none is a no-op). */
+export const CHECKPOINT_INTERVAL_MS = 250;
+
+/** The WAL file is cut back to this size when a writer restarts it after a full checkpoint. */
+const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * The worker: its own connection to the file and a PASSIVE checkpoint every `intervalMs` (it
+ * never waits for or blocks the writer), or when asked ('run', answered with the outcome).
+ * Plain CommonJS, evaluated: the bundle and the sources (tsx) start it the same way.
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file, { fileMustExist: true });
+const run = () => {
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    return { log: r.log, checkpointed: r.checkpointed };
+  } catch (err) {
+    return { error: String(err && err.message) };
+  }
+};
+const report = (r) => { if (r.error) parentPort.postMessage(r); };
+const timer = workerData.intervalMs > 0 ? setInterval(() => report(run()), workerData.intervalMs) : null;
+parentPort.on('message', (m) => {
+  if (m === 'run') parentPort.postMessage({ reply: true, ...run() });
+  if (m !== 'stop') return;
+  if (timer) clearInterval(timer);
+  report(run());
+  db.close();
+  parentPort.close();
+});
+`;
+
+export interface CheckpointInfo {
+  /** Frames in the WAL and frames copied into the database by this checkpoint. */
+  log: number;
+  checkpointed: number;
+}
+
+export interface Checkpointer {
+  /** Runs one checkpoint now, in the worker. */
+  checkpoint(): Promise<CheckpointInfo>;
+  stop(): Promise<void>;
+}
+
+/**
+ * SQLite copies the WAL back into the database file (a checkpoint) on the connection that commits,
+ * once the WAL passes 1000 pages: a request that wrote 10^5 rows then also paid ~1.3 s of copying
+ * and fsync on the event loop (decisions/0010). Here the connection's automatic checkpoints are
+ * off and a worker thread with a connection of its own checkpoints instead. Should the worker fail,
+ * the connection takes its automatic checkpoints back, so the WAL never grows without bound.
+ */
+export function startCheckpointer(
+  sqlite: SqliteDatabase,
+  file: string,
+  intervalMs = CHECKPOINT_INTERVAL_MS,
+): Checkpointer {
+  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs },
+  });
+  worker.unref();
+  let stopped = false;
+  const fallBack = () => {
+    if (!stopped && sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+  };
+  const replies: ((info: CheckpointInfo) => void)[] = [];
+  const self: Checkpointer = {
+    checkpoint() {
+      return new Promise<CheckpointInfo>((resolve) => {
+        replies.push(resolve);
+        worker.postMessage('run');
+      });
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage('stop');
+      const timeout = setTimeout(() => void worker.terminate(), 5000);
+      await exited;
+      clearTimeout(timeout);
+    },
+  };
+  worker.on('message', (m: CheckpointInfo & { error?: string; reply?: boolean }) => {
+    if (m.error) fallBack();
+    if (m.reply) replies.shift()?.({ log: m.log, checkpointed: m.checkpointed });
+  });
+  worker.on('error', fallBack);
+  worker.on('exit', fallBack);
+  sqlite.pragma('wal_autocheckpoint = 0');
+  return self;
+}

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type DbHandle, openDatabase } from '../src/platform/db/index.js';
+
+let handle: DbHandle | null = null;
+let dir = '';
+let file = '';
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-ckpt-'));
+  file = path.join(dir, 'db.sqlite');
+});
+afterEach(async () => {
+  await handle?.close();
+  handle = null;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const PAGES = 3000;
+
+/** One commit of ~PAGES pages: past the 1000 at which the committing connection would checkpoint itself. */
+function bigCommit(h: DbHandle) {
+  const sqlite = h.sqlite!;
+  sqlite.exec('create table t (id integer primary key, body text)');
+  const insert = sqlite.prepare('insert into t (body) values (?)');
+  sqlite.transaction(() => {
+    for (let i = 0; i < PAGES; i++) insert.run('x'.repeat(4000));
+  })();
+}
+
+describe('WAL checkpoints off the event loop (SQLite)', () => {
+  it('leaves the copying to the worker, not to the connection that commits', async () => {
+    handle = openDatabase(`sqlite:${file}`, { checkpointIntervalMs: 0 });
+    expect(handle.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    bigCommit(handle);
+    // the commit left its pages in the WAL: the database file has not grown
+    expect(fs.statSync(file).size).toBeLessThan(PAGES * 4000);
+    const info = await handle.checkpointer!.checkpoint();
+    expect(info.log).toBeGreaterThanOrEqual(PAGES);
+    expect(info.checkpointed).toBe(info.log);
+    expect(fs.statSync(file).size).toBeGreaterThan(PAGES * 4000);
+    await handle.close();
+    handle = openDatabase(`sqlite:${file}`);
+    expect(handle.sqlite!.prepare('select count(*) as n from t').get()).toEqual({ n: PAGES });
+  });
+
+  it('checkpoints on its own while the server runs', async () => {
+    handle = openDatabase(`sqlite:${file}`);
+    bigCommit(handle);
+    while (fs.statSync(file).size < PAGES * 4000) await new Promise((r) => setTimeout(r, 50));
+    const info = await handle.checkpointer!.checkpoint();
+    expect(info.checkpointed).toBe(info.log);
+  });
+
+  it('does not start a worker for an in-memory database', async () => {
+    handle = openDatabase('sqlite::memory:');
+    expect(handle.checkpointer).toBeUndefined();
+  });
+});

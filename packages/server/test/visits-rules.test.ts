@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localToday } from '../src/modules/visits/rules.js';
+import { localToday, type SavedRule } from '../src/modules/visits/rules.js';
 import { ensureCampaign } from '../src/modules/visits/synthetic.js';
+import { buildRuleTargets } from '../src/modules/visits/target-build.js';
+import { nowIso } from '../src/platform/ids.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { makeId } from './registry-fixtures.js';
 
@@ -207,5 +209,46 @@ describe('target lists from rules', () => {
     expect(list.items[0].id).toBe(added.json().id);
     expect(list.items[0].note).toBe('社区推荐');
     expect(list.items[0].reasons.map((r: { ruleId: string }) => r.ruleId)).toEqual(['manual', 'n']);
+  });
+
+  it('builds the same list whether the households are folded in one statement or a few at a time', async () => {
+    const rules = [
+      { id: 'm', categories: ['martyr_survivor'], livingAloneOnly: true },
+      { id: 'n', categories: ['nuclear_test_veteran', 'martyr_survivor'] },
+    ];
+    const whole = await klmy.post('/api/v1/visit-plans', { campaignId: CAMPAIGN, title: '整体', rules });
+    expect(whole.statusCode).toBe(201);
+    const empty = await klmy.post('/api/v1/visit-plans', { campaignId: CAMPAIGN, title: '分批' });
+    expect(empty.statusCode).toBe(201);
+    // the same rules, two households a statement (the build's chunked path, which a list of this
+    // size would not take), as the plan's rules were saved
+    const saved = (whole.json().rules as (SavedRule & { matched: number })[]).map(({ matched: _, ...rule }) => ({
+      rule,
+      path: '650200/650203/',
+    }));
+    const result = await env.p.handle.db.transaction().execute((trx) =>
+      buildRuleTargets(trx, env.p.handle.dialect, {
+        planId: empty.json().id,
+        campaignId: CAMPAIGN,
+        rules: saved,
+        today: localToday(env.p.config.tzDisplay),
+        now: nowIso(),
+        keysPerStatement: 2,
+      }),
+    );
+    expect(result.inserted).toBe(whole.json().targetCount);
+    expect(result.matched).toEqual({ m: 3, n: 5 });
+    const listOf = async (id: string) =>
+      (await klmy.get(`/api/v1/visit-plans/${id}/targets?pageSize=50`))
+        .json()
+        .items.map((t: { name: string; oldestBirth: string; livesAlone: boolean; reasons: unknown }) => [
+          t.name,
+          t.oldestBirth,
+          t.livesAlone,
+          t.reasons,
+        ]);
+    const chunked = await listOf(empty.json().id);
+    expect(chunked).toHaveLength(5);
+    expect(chunked).toEqual(await listOf(whole.json().id));
   });
 });

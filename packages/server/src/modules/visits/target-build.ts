@@ -11,10 +11,12 @@ import { birthCutoff, categoryLabel, type Reason, type SavedRule } from './rules
  * never pass through Node. Two stages inside the plan's transaction:
  *
  * 1. every rule's matching members (or citations) go into a temporary table with their reason text
- *    already rendered — one `INSERT … SELECT` per rule and org (SQLite yields between them);
- * 2. the hits are folded into one target per household, key range by key range, by
- *    `INSERT INTO visit_targets … SELECT`: the household's facts (active members, the oldest one),
- *    the living-alone filter, up to three members named per rule, the reasons as JSON text.
+ *    already rendered — one `INSERT … SELECT` per rule (on SQLite per rule and org, yielding the
+ *    event loop between them);
+ * 2. the hits are folded into one target per household by `INSERT INTO visit_targets … SELECT`
+ *    (on SQLite key range by key range, yielding between them): the household's facts (active
+ *    members, the oldest one), the living-alone filter, up to three members named per rule, the
+ *    reasons as JSON text.
  *
  * Message templates come from the i18n catalogue: `sqlMessage` renders a message with SQL
  * expressions in its placeholders.
@@ -83,6 +85,8 @@ export interface BuildInput {
   rules: { rule: SavedRule; path: string }[];
   today: string;
   now: string;
+  /** Households per stage-2 statement: SQLite KEYS_PER_STATEMENT, PostgreSQL all in one. */
+  keysPerStatement?: number;
 }
 
 export interface BuildResult {
@@ -114,11 +118,15 @@ export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildIn
   if (!input.rules.length) return { matched: {}, inserted: 0 };
   const d = new Dialected(dialect);
   const pg = dialect === 'postgres';
+  // SQLite folds the hits key range by key range (in the order of an index on them), yielding
+  // between statements; PostgreSQL in one statement (nothing waits on its event loop meanwhile)
+  const perStatement = input.keysPerStatement ?? (pg ? Number.POSITIVE_INFINITY : KEYS_PER_STATEMENT);
+  const chunked = Number.isFinite(perStatement);
   await sql`drop table if exists ${sql.raw(HITS)}`.execute(trx);
   await sql`create temporary table ${sql.raw(HITS)} (
       seq ${sql.raw(pg ? 'bigserial' : 'integer primary key')},
       rule_idx integer not null,
-      target_key text not null,
+      target_key text ${sql.raw(pg ? 'collate "C"' : '')} not null,
       household_id text,
       org_id text not null,
       org_path text not null,
@@ -137,8 +145,10 @@ export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildIn
       await stage1(d, rule, i, range, input.today).execute(trx);
     }
   }
-  await sql`create index ${sql.raw(`${HITS}_key`)} on ${sql.raw(HITS)} (target_key, rule_idx, seq)`.execute(trx);
-  if (pg) await sql`analyze ${sql.raw(HITS)}`.execute(trx);
+  if (chunked)
+    await sql`create index ${sql.raw(`${HITS}_key`)} on ${sql.raw(HITS)} (target_key, rule_idx, seq)`.execute(trx);
+  // PostgreSQL sorts the hits once, in memory
+  if (pg) await sql`set local work_mem = '256MB'`.execute(trx);
 
   // ---- hand-entered targets a rule matched too: they keep their row and gain the rule's reasons
   const manual = await trx
@@ -166,13 +176,19 @@ export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildIn
         .where('id', '=', m.id)
         .execute();
     }
+    // their hits are done with: stage 2 adds only households not yet on the plan
+    await sql`delete from ${sql.raw(HITS)} where target_key in (${sql.join(keys)})`.execute(trx);
   }
 
-  // ---- stage 2: one target per household, KEYS_PER_STATEMENT keys a statement, in key order
-  const { rows: cuts } = await sql<{ key: string }>`select target_key as key from (
-      select target_key, row_number() over (order by target_key) as n
-      from (select distinct target_key from ${sql.raw(HITS)}) as k
-    ) as numbered where n % ${KEYS_PER_STATEMENT} = 0 order by target_key`.execute(trx);
+  // ---- stage 2: one target per household, in key order, `perStatement` households a statement
+  const cuts = !chunked
+    ? []
+    : (
+        await sql<{ key: string }>`select target_key as key from (
+            select target_key, row_number() over (order by target_key) as n
+            from (select distinct target_key from ${sql.raw(HITS)}) as k
+          ) as numbered where n % ${perStatement} = 0 order by target_key`.execute(trx)
+      ).rows;
   const bounds = [...cuts.map((c) => c.key), null];
   const prefix = uuidv7().slice(0, 30);
   let inserted = 0;
@@ -200,7 +216,6 @@ export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildIn
         case when c.alone = 1 then 0 else 1 end, '', null, 'draft', null, null, 0, 0, 0, null, 1, ${input.now}
       from c
       where c.rn_key = 1
-        and not exists (select 1 from visit_targets as m where m.plan_id = ${input.planId} and m.target_key = c.target_key)
       order by c.target_key`.execute(trx);
     inserted += Number(result.numAffectedRows ?? 0n);
     if (upto === null) break;

@@ -96,7 +96,11 @@ export interface BuildResult {
   inserted: number;
 }
 
-/** Reads subtree `[path, prefixEnd(path))` in one range per org in it (see `orgRanges`). */
+/**
+ * The subtree `[path, prefixEnd(path))` cut into consecutive ranges, one per org in it, so that
+ * SQLite reads a rule in short statements with the event loop free between them. The ranges cover
+ * the subtree whole, whatever the org table holds.
+ */
 async function orgRanges(trx: Tx, path: string): Promise<[string, string][]> {
   const end = prefixEnd(path);
   const inner = await trx
@@ -195,14 +199,11 @@ export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildIn
   let after: string | null = null;
   for (const upto of bounds) {
     await tick();
-    const range = sql.join(
-      [
-        ...(after === null ? [] : [sql`h.target_key > ${after}`]),
-        ...(upto === null ? [] : [sql`h.target_key <= ${upto}`]),
-        sql`1 = 1`,
-      ],
-      sql` and `,
-    );
+    const conditions = [
+      ...(after === null ? [] : [sql`h.target_key > ${after}`]),
+      ...(upto === null ? [] : [sql`h.target_key <= ${upto}`]),
+    ];
+    const range = conditions.length ? sql.join(conditions, sql` and `) : sql`1 = 1`;
     const n = sql`${inserted} + row_number() over (order by c.target_key)`;
     const result = await sql`with ${candidates(d, input.rules, range)}
       insert into visit_targets (id, plan_id, campaign_id, org_id, org_path, kind, target_key, household_id,

@@ -48,7 +48,7 @@ const storedPhotos = async (page: Page) =>
   })`)) as number;
 
 describe.runIf(enabled)('走访照片 in Chromium', () => {
-  it('klmy records a visit with a photo offline at phone width; it is uploaded once, even when an answer is lost', async () => {
+  it('klmy records a visit with a photo offline at phone width; it is uploaded once, even when an answer is lost, and a photo is added later', async () => {
     const context = await run.browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 812 } });
     const page = await context.newPage();
     await login(page, run.base, 'klmy');
@@ -167,6 +167,26 @@ describe.runIf(enabled)('走访照片 in Chromium', () => {
     const full = `.ant-image-preview img[src$="/api/v1/visit-photos/${photoId}"]`;
     expect(await loadedWidth(page, full)).toBe(640);
     await shot(page, 'visits-photo-preview');
+    await page.keyboard.press('Escape');
+    await page.locator('.ant-image-preview').waitFor({ state: 'hidden' });
+
+    // a photo taken later is added to the saved visit from the list
+    await page.getByTestId('visit-recent-item').getByTestId('visit-add-photos').click();
+    const dialog = page.locator('.ant-modal');
+    await dialog.getByText('为赵淑芬补充走访照片').waitFor();
+    await dialog.getByTestId('visit-photo-input').setInputFiles({
+      name: '合影.jpg',
+      mimeType: 'image/jpeg',
+      buffer: photo(480, 640),
+    });
+    await dialog.getByTestId('visit-photo-preview').waitFor();
+    await shot(page, 'visits-photo-add-later');
+    await dialog.getByTestId('visit-add-photos-send').click();
+    await page.getByText('已上传 1 张照片').waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => page.locator(thumb).count(), { timeout: 15_000 }).toBe(2);
+    const after = await (await page.request.get(`${run.base}/api/v1/visits?campaignId=${demo.id}`)).json();
+    expect(after.items[0].photos).toHaveLength(2);
     await context.close();
   });
 });

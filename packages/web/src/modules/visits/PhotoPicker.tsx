@@ -42,7 +42,16 @@ export function revokePhotos(photos: readonly PickedPhoto[]): void {
  * previews with a remove button. Files the server would refuse for their size or type are refused
  * here with the reason, and no more than the server keeps per visit are taken.
  */
-export function PhotoPicker({ value, onChange }: { value: PickedPhoto[]; onChange: (next: PickedPhoto[]) => void }) {
+export function PhotoPicker({
+  value,
+  onChange,
+  max = VISIT_MAX_PHOTOS,
+}: {
+  value: PickedPhoto[];
+  onChange: (next: PickedPhoto[]) => void;
+  /** Photos the visit may still take (a saved visit has some already). */
+  max?: number;
+}) {
   const { message } = App.useApp();
   const camera = useRef<HTMLInputElement>(null);
   const album = useRef<HTMLInputElement>(null);
@@ -69,7 +78,7 @@ export function PhotoPicker({ value, onChange }: { value: PickedPhoto[]; onChang
         message.error(t('web.visits.photoNotImage', { name: file.name }));
         continue;
       }
-      if (value.length + added.length >= VISIT_MAX_PHOTOS) {
+      if (value.length + added.length >= max) {
         over++;
         continue;
       }
@@ -91,7 +100,7 @@ export function PhotoPicker({ value, onChange }: { value: PickedPhoto[]; onChang
     onChange(value.filter((x) => x.id !== p.id));
   };
 
-  const full = value.length >= VISIT_MAX_PHOTOS;
+  const full = value.length >= max;
   return (
     <div className={styles.photos} data-testid="visit-photos">
       {value.map((p, i) => (

@@ -3,6 +3,7 @@ import { Card, List, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
+import { AddPhotos } from './AddPhotos';
 import { ApprovalTag } from './ApprovalsCard';
 import { visitsApi } from './api';
 import { VisitPhotos } from './VisitPhotos';
@@ -10,12 +11,14 @@ import styles from './visits.module.css';
 
 /**
  * The latest visits of the campaign in the user's area, with their photos: what the field form
- * has sent shows up here (reloaded whenever `version` changes, e.g. after a save or a sync).
+ * has sent shows up here (reloaded whenever `version` changes, e.g. after a save or a sync), and
+ * photos can be added to each afterwards.
  */
 export function RecentVisits({ campaignId, version }: { campaignId: string; version: number }) {
   const [items, setItems] = useState<Visit[] | null>(null);
   const [failed, setFailed] = useState(false);
   const [online, setOnline] = useState(0);
+  const [added, setAdded] = useState(0);
 
   useEffect(() => {
     const again = () => setOnline((n) => n + 1);
@@ -23,7 +26,7 @@ export function RecentVisits({ campaignId, version }: { campaignId: string; vers
     return () => window.removeEventListener('online', again);
   }, []);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` and `online` ask for a reload
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version`, `online` and `added` ask for a reload
   useEffect(() => {
     let live = true;
     visitsApi
@@ -37,7 +40,7 @@ export function RecentVisits({ campaignId, version }: { campaignId: string; vers
     return () => {
       live = false;
     };
-  }, [campaignId, version, online]);
+  }, [campaignId, version, online, added]);
 
   return (
     <Card size="small" title={t('web.visits.recent')} className={styles.drafts} data-testid="visit-recent">
@@ -63,6 +66,7 @@ export function RecentVisits({ campaignId, version }: { campaignId: string; vers
                   {formatDateTime(v.visitedAt)} · {v.visitors.staff.join(t('web.enumSeparator'))}
                 </Typography.Text>
                 <VisitPhotos visit={v} />
+                <AddPhotos visit={v} onAdded={() => setAdded((n) => n + 1)} />
               </Space>
             </List.Item>
           )}

@@ -9,7 +9,11 @@ const path = require('node:path');
 const { createRequire } = require('node:module');
 const { performance } = require('node:perf_hooks');
 
-const file = process.env.BENCH_SQL_TRACE;
+// worker threads inherit --require: only the server's main thread is traced (the SQLite
+// checkpointer's and the thumbnail worker's loops are not the event loop the targets are about,
+// and their own counters would interleave with the main thread's in the totals file)
+const { isMainThread } = require('node:worker_threads');
+const file = isMainThread ? process.env.BENCH_SQL_TRACE : undefined;
 const slowMs = Number(process.env.BENCH_SQL_SLOW_MS ?? 20);
 // resolve the drivers the way the server bundle does: from the repository's node_modules
 const req = createRequire(path.join(process.env.BENCH_REPO_ROOT ?? process.cwd(), 'package.json'));

@@ -57,7 +57,8 @@ export function openDatabase(
     // milliseconds at 10^6 rows). Bounded sampling keeps this cheap at every start.
     sqlite.pragma('analysis_limit = 1000');
     if (file !== ':memory:') sqlite.pragma('optimize = 0x10002');
-    const checkpointer = file !== ':memory:' ? startCheckpointer(sqlite, path.resolve(file), opts.checkpointIntervalMs) : undefined;
+    const checkpointer =
+      file !== ':memory:' ? startCheckpointer(sqlite, path.resolve(file), opts.checkpointIntervalMs) : undefined;
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     return {
       db,

@@ -141,21 +141,15 @@ export class PlansService {
   ) {
     const prepared = await this.prepareRules(trx, ctx, plan.org_path, rules);
     await trx.deleteFrom('visit_targets').where('plan_id', '=', plan.id).where('manual', '=', 0).execute();
-    const { matched } = await buildRuleTargets(trx, this.p.handle.dialect, {
+    const { matched, total } = await buildRuleTargets(trx, this.p.handle.dialect, {
       planId: plan.id,
       campaignId: plan.campaign_id,
       rules: prepared,
       today: this.today(),
       now: nowIso(),
     });
-    // rule targets and hand-entered ones
-    const total = await trx
-      .selectFrom('visit_targets')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('plan_id', '=', plan.id)
-      .executeTakeFirstOrThrow();
     const stored: StoredRule[] = prepared.map(({ rule }) => ({ ...rule, matched: matched[rule.id] ?? 0 }));
-    return { stored, count: toNumber(total.n) };
+    return { stored, count: total };
   }
 
   async create(ctx: RequestCtx, body: z.infer<typeof createVisitPlanBody>): Promise<VisitPlan> {

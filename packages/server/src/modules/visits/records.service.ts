@@ -89,6 +89,12 @@ export class RecordsService {
       visitsRepo.orgNamesByPath(db, districts),
     ]);
     const names = new Map(targets.map((t) => [t.id, t.name]));
+    const photosOf = new Map<string, typeof photos>();
+    for (const ph of photos) {
+      const list = photosOf.get(ph.visit_id);
+      if (list) list.push(ph);
+      else photosOf.set(ph.visit_id, [ph]);
+    }
     return rows.map((v) => {
       const district = pathPrefix(v.org_path, 2);
       const stored = (JSON.parse(v.approval_reasons ?? '[]') as string[]).map((m) => ({
@@ -100,7 +106,7 @@ export class RecordsService {
         v,
         names.get(v.target_id) ?? '',
         (district && districtOrgs.get(district)?.name) || null,
-        photos.filter((ph) => ph.visit_id === v.id),
+        photosOf.get(v.id) ?? [],
         warnings ?? stored,
       );
     });

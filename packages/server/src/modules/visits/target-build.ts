@@ -94,6 +94,8 @@ export interface BuildResult {
   matched: Record<string, number>;
   /** Rule targets added to the plan (hand-entered ones that a rule also matched are not counted). */
   inserted: number;
+  /** Targets on the plan afterwards: the rule targets and the hand-entered ones. */
+  total: number;
 }
 
 /**
@@ -119,7 +121,13 @@ async function orgRanges(trx: Tx, path: string): Promise<[string, string][]> {
  * targets stay: when a rule matches one, its reasons are added to it instead of a second target.
  */
 export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildInput): Promise<BuildResult> {
-  if (!input.rules.length) return { matched: {}, inserted: 0 };
+  // the plan's rule targets were just deleted: what is left was entered by hand
+  const manual = await trx
+    .selectFrom('visit_targets')
+    .select(['id', 'target_key', 'reasons'])
+    .where('plan_id', '=', input.planId)
+    .execute();
+  if (!input.rules.length) return { matched: {}, inserted: 0, total: manual.length };
   const d = new Dialected(dialect);
   const pg = dialect === 'postgres';
   // SQLite folds the hits key range by key range (in the order of an index on them), yielding
@@ -141,9 +149,14 @@ export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildIn
     )${sql.raw(pg ? ' on commit drop' : '')}`.execute(trx);
 
   // ---- stage 1: the hits of every rule
+  const rangesOf = new Map<string, [string, string][]>();
   for (const [i, { rule, path }] of input.rules.entries()) {
     // PostgreSQL reads a rule in one statement; SQLite org by org, yielding the event loop between
-    const ranges: [string, string][] = pg ? [[path, prefixEnd(path)]] : await orgRanges(trx, path);
+    let ranges = rangesOf.get(path);
+    if (!ranges) {
+      ranges = pg ? [[path, prefixEnd(path)]] : await orgRanges(trx, path);
+      rangesOf.set(path, ranges);
+    }
     for (const [n, range] of ranges.entries()) {
       if (n || i) await tick();
       await stage1(d, rule, i, range, input.today).execute(trx);
@@ -155,11 +168,6 @@ export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildIn
   if (pg) await sql`set local work_mem = '256MB'`.execute(trx);
 
   // ---- hand-entered targets a rule matched too: they keep their row and gain the rule's reasons
-  const manual = await trx
-    .selectFrom('visit_targets')
-    .select(['id', 'target_key', 'reasons'])
-    .where('plan_id', '=', input.planId)
-    .execute();
   let merged = 0;
   if (manual.length) {
     const keys = manual.map((m) => m.target_key);
@@ -242,7 +250,7 @@ export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildIn
     const counts = row as Record<string, unknown>;
     for (const [i, { rule }] of input.rules.entries()) matched[rule.id] = Number(counts[`r${i}`] ?? 0);
   }
-  return { matched, inserted };
+  return { matched, inserted, total: inserted + manual.length };
 }
 
 /** `s` as a LIKE pattern matching itself (escape character `!`). */

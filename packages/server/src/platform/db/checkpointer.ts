@@ -38,7 +38,7 @@ parentPort.on('message', (m) => {
 `;
 
 export interface CheckpointInfo {
-  /** Frames in the WAL and frames copied into the database by this checkpoint. */
+  /** Frames in the WAL, and how many of them are in the database file now (by any checkpoint). */
   log: number;
   checkpointed: number;
 }

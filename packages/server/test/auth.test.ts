@@ -31,6 +31,9 @@ describe('login, me, logout', () => {
     expect(me.permissions).toContain('org:read');
     expect(me.permissions).not.toContain('org:manage');
     expect(me.csrfToken).toMatch(/.{20,}/);
+    // the display zone (TZ_DISPLAY) the web app enters and shows every time in
+    expect(me.timeZone).toBe(env.p.config.tzDisplay);
+    expect(me.timeZone).toBe('Asia/Shanghai');
     const cookie = res.headers['set-cookie'] as string;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);

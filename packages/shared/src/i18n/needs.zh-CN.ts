@@ -165,4 +165,5 @@ export const needsMessages = {
   'audit.need.category_update': '修改问题类别',
   'audit.notification.read': '已读通知',
   'audit.notification.read_all': '全部通知标为已读',
+  'audit.notification.read_many': '批量标记通知为已读',
 } as const;

@@ -26,6 +26,8 @@ export const meSchema = z.object({
   scope: z.enum(DATA_SCOPES),
   csrfToken: z.string(),
   demo: z.boolean(),
+  /** The display zone (TZ_DISPLAY): every time is entered and shown in it, whatever the device's zone. */
+  timeZone: z.string(),
 });
 export type Me = z.infer<typeof meSchema>;
 

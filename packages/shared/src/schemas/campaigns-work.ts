@@ -32,6 +32,31 @@ export const reviewBody = z
     path: ['reason'],
     error: () => t('campaigns.returnReasonRequired'),
   });
+/** Review several reports at once (accept them, or return them with one reason); each row succeeds or fails alone. */
+export const reviewManyBody = z
+  .strictObject({
+    items: z
+      .array(z.strictObject({ id: idSchema, version }))
+      .min(1)
+      .max(200),
+    decision: z.enum(['accept', 'return']),
+    reason: z.string().trim().max(1000).optional(),
+  })
+  .refine((b) => b.decision !== 'return' || (b.reason ?? '').length > 0, {
+    path: ['reason'],
+    error: () => t('campaigns.returnReasonRequired'),
+  });
+export const reviewManyResult = z.object({
+  results: z.array(
+    z.object({
+      id: z.string(),
+      ok: z.boolean(),
+      status: z.enum(ASSIGNMENT_STATUS).optional(),
+      code: z.string().optional(),
+      message: z.string().optional(),
+    }),
+  ),
+});
 export const nudgeBody = z.strictObject({ message: z.string().trim().max(500).optional() });
 
 export const reportSchema = z.object({

@@ -127,6 +127,17 @@ export const needAssignBody = z.strictObject({
   coOrgIds: z.array(idSchema).max(10).default([]),
   note: note.optional(),
 });
+/**
+ * City staff's one step: accept, name the lead department and co-handlers, and the time limit in
+ * working days (default: the category's). The two-step path (accept, then assign) stays.
+ */
+export const needAcceptAssignBody = z.strictObject({
+  version,
+  leadOrgId: idSchema,
+  coOrgIds: z.array(idSchema).max(10).default([]),
+  deadlineDays: z.number().int().min(1).max(365).optional(),
+  note: note.optional(),
+});
 export const needResolveBody = z.strictObject({
   version,
   resolution: plainText(4000),
@@ -298,4 +309,6 @@ export const notificationSchema = z.object({
 export type AppNotification = z.infer<typeof notificationSchema>;
 export const notificationPage = pageOf(notificationSchema).extend({ unread: z.number().int() });
 export const notificationListQuery = z.strictObject({ ...pageQuery, unread: bool.optional() });
+/** Marks several of the caller's notifications read (others' ids change nothing). */
+export const notificationReadManyBody = z.strictObject({ ids: z.array(idSchema).min(1).max(200) });
 export const notificationReadResult = z.object({ read: z.boolean(), unread: z.number().int() });

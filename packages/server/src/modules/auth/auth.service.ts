@@ -126,6 +126,7 @@ export class AuthService {
       scope: actor.scopeKind,
       csrfToken: actor.csrfToken,
       demo: this.p.config.demo,
+      timeZone: this.p.config.tzDisplay,
     };
   }
 

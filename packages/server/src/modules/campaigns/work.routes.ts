@@ -13,6 +13,8 @@ import {
   rectificationReviewBody,
   reminderListSchema,
   reviewBody,
+  reviewManyBody,
+  reviewManyResult,
   saveDraftBody,
   submitReportBody,
 } from '@shuangyong/shared';
@@ -95,6 +97,20 @@ export function workRoutes(p: Platform, s: CampaignsService): FastifyPluginAsync
         },
       },
       async (req) => s.work.submit(ctxOf(req), req.params.id, req.body),
+    );
+
+    app.post(
+      '/assignments/review',
+      {
+        config: { access: { permission: 'campaign:manage' } },
+        schema: {
+          tags,
+          summary: '批量审核填报：逐条通过或退回（每条单独成败，结果逐条返回）',
+          body: reviewManyBody,
+          response: { 200: reviewManyResult },
+        },
+      },
+      async (req) => s.work.reviewMany(ctxOf(req), req.body),
     );
 
     app.post(

@@ -1,9 +1,11 @@
 import type {
   AssignmentAction,
   AssignmentDetail,
+  AssignmentStatus,
   assignmentListQuery,
   FigureDef,
   reviewBody,
+  reviewManyBody,
   saveDraftBody,
   submitReportBody,
 } from '@shuangyong/shared';
@@ -384,6 +386,28 @@ export class WorkService {
       });
       return this.detail(ctx, id, trx);
     });
+  }
+
+  /**
+   * Several reports reviewed at once: each in its own transaction, so one refused row (another
+   * reviewer was faster, a stale version, not yours) leaves the others done and says why.
+   */
+  async reviewMany(ctx: RequestCtx, body: z.infer<typeof reviewManyBody>) {
+    const results: { id: string; ok: boolean; status?: AssignmentStatus; code?: string; message?: string }[] = [];
+    for (const item of body.items) {
+      try {
+        const done = await this.review(ctx, item.id, {
+          version: item.version,
+          decision: body.decision,
+          reason: body.reason,
+        });
+        results.push({ id: item.id, ok: true, status: done.status });
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        results.push({ id: item.id, ok: false, code: e.code, message: e.message });
+      }
+    }
+    return { results };
   }
 
   /** A photo or document for the report (before it is handed in). */

@@ -5,6 +5,7 @@ import {
   idSchema,
   NEED_ATTACHMENT_PURPOSES,
   type NeedDetail,
+  needAcceptAssignBody,
   needAssignBody,
   needAttachmentSchema,
   needCommentBody,
@@ -114,6 +115,13 @@ export function needsRoutes(needs: NeedsService, notes: NeedNotes, files: NeedAt
     action('merge', 'need:triage', '合并重复问题', needMergeBody, (c, id, b) => needs.workflow.merge(c, id, b));
     action('assign', 'need:triage', '分派牵头部门和协办部门', needAssignBody, (c, id, b) =>
       needs.workflow.assign(c, id, b),
+    );
+    action(
+      'accept-assign',
+      'need:triage',
+      '受理并分派（一步完成：牵头部门、协办部门、办理时限）',
+      needAcceptAssignBody,
+      (c, id, b) => needs.workflow.acceptAndAssign(c, id, b),
     );
     action('start', 'need:handle', '牵头部门开始办理', needNoteBody, (c, id, b) => needs.workflow.start(c, id, b));
     action('resolve', 'need:handle', '办复（办理结果和佐证材料）', needResolveBody, (c, id, b) =>

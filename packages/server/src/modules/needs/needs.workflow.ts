@@ -2,6 +2,7 @@ import type {
   NeedAction,
   NeedDetail,
   NeedStatus,
+  needAcceptAssignBody,
   needAssignBody,
   needConfirmBody,
   needMergeBody,
@@ -103,37 +104,48 @@ export class NeedWorkflow {
     version: number,
     effect: (trx: Tx, r: NeedRow, to: NeedStatus) => Promise<Effect> | Effect,
   ): Promise<NeedDetail> {
-    await this.db.transaction().execute(async (trx) => {
-      const r = await needsRepo.get(trx, ctx.actor.scope, id);
-      if (!r) throw notFound();
-      if (r.version !== version) throw versionConflict();
-      const from = r.status as NeedStatus;
-      const to = nextStatus(from, action);
-      if (!to) throw illegalTransition(from, action);
-      const party = ACTION_PARTY[action];
-      if (!actsAs(ctx.actor, r, party))
-        throw forbidden(party === 'lead' ? 'need.notLead' : 'need.notRequester', { action: t(`needAction.${action}`) });
-      const e = await effect(trx, r, to);
-      if (!(await needsRepo.update(trx, id, version, { status: to, ...e.set }))) throw versionConflict();
-      await needsRepo.addEvent(trx, {
-        needId: id,
-        orgPath: r.org_path,
-        actor: this.actorOf(ctx),
-        kind: action,
-        from,
-        to,
-        note: e.note ?? null,
-      });
-      await this.p.audit.append(trx, auditActorOf(ctx), {
-        action: `need.${action}`,
-        entityType: 'need',
-        entityId: id,
-        changes: { status: [from, to], ...e.audit },
-      });
-      await e.notify?.(trx, r, to);
-    });
+    await this.db.transaction().execute((trx) => this.step(trx, ctx, id, action, version, effect));
     await this.afterCommit();
     return this.detail(ctx, id);
+  }
+
+  /** One transition inside the caller's transaction; resolves to the case's new version. */
+  private async step(
+    trx: Tx,
+    ctx: RequestCtx,
+    id: string,
+    action: NeedAction,
+    version: number,
+    effect: (trx: Tx, r: NeedRow, to: NeedStatus) => Promise<Effect> | Effect,
+  ): Promise<number> {
+    const r = await needsRepo.get(trx, ctx.actor.scope, id);
+    if (!r) throw notFound();
+    if (r.version !== version) throw versionConflict();
+    const from = r.status as NeedStatus;
+    const to = nextStatus(from, action);
+    if (!to) throw illegalTransition(from, action);
+    const party = ACTION_PARTY[action];
+    if (!actsAs(ctx.actor, r, party))
+      throw forbidden(party === 'lead' ? 'need.notLead' : 'need.notRequester', { action: t(`needAction.${action}`) });
+    const e = await effect(trx, r, to);
+    if (!(await needsRepo.update(trx, id, version, { status: to, ...e.set }))) throw versionConflict();
+    await needsRepo.addEvent(trx, {
+      needId: id,
+      orgPath: r.org_path,
+      actor: this.actorOf(ctx),
+      kind: action,
+      from,
+      to,
+      note: e.note ?? null,
+    });
+    await this.p.audit.append(trx, auditActorOf(ctx), {
+      action: `need.${action}`,
+      entityType: 'need',
+      entityId: id,
+      changes: { status: [from, to], ...e.audit },
+    });
+    await e.notify?.(trx, r, to);
+    return version + 1;
   }
 
   private notify(
@@ -158,17 +170,37 @@ export class NeedWorkflow {
   }
 
   accept(ctx: RequestCtx, id: string, b: { version: number; note?: string }) {
-    return this.transition(ctx, id, 'accept', b.version, async (trx, r) => {
-      const category = await needsRepo.category(trx, r.category);
-      const days = category?.deadline_days ?? 15;
-      const deadline = deadlineFrom(this.today(), days);
-      return {
-        set: { accepted_at: nowIso(), deadline_days: days, deadline },
-        note: b.note,
-        audit: { deadline: [null, deadline] },
-        notify: (trx2) => this.notify(ctx, trx2, r, 'accept', this.requester(r), { deadline }).then(() => undefined),
-      };
+    return this.transition(ctx, id, 'accept', b.version, (trx, r) => this.acceptEffect(ctx, trx, r, b.note));
+  }
+
+  /** The deadline runs from today: `days` working days, by default the category's. */
+  private async acceptEffect(ctx: RequestCtx, trx: Tx, r: NeedRow, note?: string, days?: number): Promise<Effect> {
+    const category = await needsRepo.category(trx, r.category);
+    const limit = days ?? category?.deadline_days ?? 15;
+    const deadline = deadlineFrom(this.today(), limit);
+    return {
+      set: { accepted_at: nowIso(), deadline_days: limit, deadline },
+      note,
+      audit: { deadline: [null, deadline] },
+      notify: (trx2) => this.notify(ctx, trx2, r, 'accept', this.requester(r), { deadline }).then(() => undefined),
+    };
+  }
+
+  /**
+   * Accept and assign in one transaction (city staff's one dialog): two events on the timeline,
+   * two audit rows, the notices of both; nothing is changed when either step is refused.
+   */
+  async acceptAndAssign(ctx: RequestCtx, id: string, b: z.infer<typeof needAcceptAssignBody>): Promise<NeedDetail> {
+    await this.db.transaction().execute(async (trx) => {
+      const next = await this.step(trx, ctx, id, 'accept', b.version, (trx2, r) =>
+        this.acceptEffect(ctx, trx2, r, b.note, b.deadlineDays),
+      );
+      await this.step(trx, ctx, id, 'assign', next, (trx2, r) =>
+        this.assignEffect(ctx, trx2, id, { leadOrgId: b.leadOrgId, coOrgIds: b.coOrgIds }, r),
+      );
     });
+    await this.afterCommit();
+    return this.detail(ctx, id);
   }
 
   decline(ctx: RequestCtx, id: string, b: { version: number; reason: string }) {
@@ -207,85 +239,96 @@ export class NeedWorkflow {
   }
 
   assign(ctx: RequestCtx, id: string, b: z.infer<typeof needAssignBody>) {
-    return this.transition(ctx, id, 'assign', b.version, async (trx, r) => {
-      const coIds = [...new Set(b.coOrgIds)];
-      if (coIds.includes(b.leadOrgId)) throw badRequest('lead_also_co', 'need.leadAlsoCo');
-      const orgs = await trx
-        .selectFrom('orgs')
-        .selectAll()
-        .where('id', 'in', [b.leadOrgId, ...coIds])
-        .execute();
-      const ok = (oid: string) => {
-        const o = orgs.find((x) => x.id === oid);
-        return o && o.active === 1 && HANDLER_ORG_TYPES.includes(o.type) ? o : null;
-      };
-      const lead = ok(b.leadOrgId);
-      if (!lead || coIds.some((c) => !ok(c))) throw badRequest('invalid_handler', 'need.invalidHandler');
-      const before = await needsRepo.handlers(trx, id);
-      const now = nowIso();
-      await trx
-        .updateTable('need_handlers')
-        .set({ active: 0 })
-        .where('need_id', '=', id)
-        .where('active', '=', 1)
-        .execute();
-      await trx
-        .insertInto('need_handlers')
-        .values(
-          [{ org: lead, role: 'lead' }, ...coIds.map((c) => ({ org: ok(c)!, role: 'co' }))].map((h) => ({
-            id: uuidv7(),
-            need_id: id,
-            org_id: h.org.id,
-            org_path: h.org.path,
-            role: h.role,
-            active: 1,
-            assigned_at: now,
-            assigned_by: ctx.actor.userId,
-          })),
-        )
-        .execute();
-      const names = [lead.name, ...coIds.map((c) => ok(c)!.name)];
-      return {
-        set: { lead_org_id: lead.id, assigned_at: now, started_at: null },
-        note: b.note ?? names.join('、'),
-        audit: {
-          handlers: [before.map((h) => `${h.role}:${h.org_id}`), [`lead:${lead.id}`, ...coIds.map((c) => `co:${c}`)]],
-        },
-        notify: async (trx2) => {
-          const deadline = r.deadline ?? '';
+    return this.transition(ctx, id, 'assign', b.version, (trx, r) =>
+      this.assignEffect(ctx, trx, id, { leadOrgId: b.leadOrgId, coOrgIds: b.coOrgIds, note: b.note }, r),
+    );
+  }
+
+  /** Who leads and who helps; the handlers are told the deadline of the row as it now stands. */
+  private async assignEffect(
+    ctx: RequestCtx,
+    trx: Tx,
+    id: string,
+    b: { leadOrgId: string; coOrgIds: string[]; note?: string },
+    r: NeedRow,
+  ): Promise<Effect> {
+    const coIds = [...new Set(b.coOrgIds)];
+    if (coIds.includes(b.leadOrgId)) throw badRequest('lead_also_co', 'need.leadAlsoCo');
+    const orgs = await trx
+      .selectFrom('orgs')
+      .selectAll()
+      .where('id', 'in', [b.leadOrgId, ...coIds])
+      .execute();
+    const ok = (oid: string) => {
+      const o = orgs.find((x) => x.id === oid);
+      return o && o.active === 1 && HANDLER_ORG_TYPES.includes(o.type) ? o : null;
+    };
+    const lead = ok(b.leadOrgId);
+    if (!lead || coIds.some((c) => !ok(c))) throw badRequest('invalid_handler', 'need.invalidHandler');
+    const before = await needsRepo.handlers(trx, id);
+    const now = nowIso();
+    await trx
+      .updateTable('need_handlers')
+      .set({ active: 0 })
+      .where('need_id', '=', id)
+      .where('active', '=', 1)
+      .execute();
+    await trx
+      .insertInto('need_handlers')
+      .values(
+        [{ org: lead, role: 'lead' }, ...coIds.map((c) => ({ org: ok(c)!, role: 'co' }))].map((h) => ({
+          id: uuidv7(),
+          need_id: id,
+          org_id: h.org.id,
+          org_path: h.org.path,
+          role: h.role,
+          active: 1,
+          assigned_at: now,
+          assigned_by: ctx.actor.userId,
+        })),
+      )
+      .execute();
+    const names = [lead.name, ...coIds.map((c) => ok(c)!.name)];
+    return {
+      set: { lead_org_id: lead.id, assigned_at: now, started_at: null },
+      note: b.note ?? names.join('、'),
+      audit: {
+        handlers: [before.map((h) => `${h.role}:${h.org_id}`), [`lead:${lead.id}`, ...coIds.map((c) => `co:${c}`)]],
+      },
+      notify: async (trx2) => {
+        const deadline = r.deadline ?? '';
+        await this.notify(
+          ctx,
+          trx2,
+          r,
+          'assign',
+          { orgIds: [lead.id] },
+          {
+            org: lead.name,
+            role: t('needHandlerRole.lead'),
+            deadline,
+          },
+        );
+        if (coIds.length)
           await this.notify(
             ctx,
             trx2,
             r,
             'assign',
-            { orgIds: [lead.id] },
-            {
-              org: lead.name,
-              role: t('needHandlerRole.lead'),
-              deadline,
-            },
+            { orgIds: coIds },
+            { org: lead.name, role: t('needHandlerRole.co'), deadline },
           );
-          if (coIds.length)
-            await this.notify(
-              ctx,
-              trx2,
-              r,
-              'assign',
-              { orgIds: coIds },
-              { org: lead.name, role: t('needHandlerRole.co'), deadline },
-            );
-          await this.notify(
-            ctx,
-            trx2,
-            r,
-            'assign',
-            this.requester(r),
-            { org: lead.name },
-            'needNotify.assignRequester.body',
-          );
-        },
-      };
-    });
+        await this.notify(
+          ctx,
+          trx2,
+          r,
+          'assign',
+          this.requester(r),
+          { org: lead.name },
+          'needNotify.assignRequester.body',
+        );
+      },
+    };
   }
 
   start(ctx: RequestCtx, id: string, b: { version: number; note?: string }) {

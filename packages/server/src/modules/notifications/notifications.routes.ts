@@ -1,4 +1,10 @@
-import { idParams, notificationListQuery, notificationPage, notificationReadResult } from '@shuangyong/shared';
+import {
+  idParams,
+  notificationListQuery,
+  notificationPage,
+  notificationReadManyBody,
+  notificationReadResult,
+} from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { NotificationsService } from './notifications.service.js';
@@ -34,6 +40,20 @@ export function notificationsRoutes(notifications: NotificationsService): Fastif
         },
       },
       async (req) => notifications.markRead(ctxOf(req), req.params.id),
+    );
+
+    app.post(
+      '/notifications/read',
+      {
+        config: { access: {} },
+        schema: {
+          tags,
+          summary: '批量标为已读（只改本人的通知）',
+          body: notificationReadManyBody,
+          response: { 200: notificationReadResult },
+        },
+      },
+      async (req) => notifications.markManyRead(ctxOf(req), req.body.ids),
     );
 
     app.post(

@@ -203,6 +203,28 @@ export class NotificationsService {
     });
   }
 
+  /** The chosen notifications of the caller; ids of other users' notifications change nothing. */
+  async markManyRead(ctx: RequestCtx, ids: readonly string[]): Promise<{ read: boolean; unread: number }> {
+    const unique = [...new Set(ids)];
+    return this.db.transaction().execute(async (trx) => {
+      const res = await trx
+        .updateTable('notifications')
+        .set({ read_at: nowIso() })
+        .where('id', 'in', unique)
+        .where('user_id', '=', ctx.actor.userId)
+        .where('read_at', 'is', null)
+        .executeTakeFirst();
+      const n = Number(res.numUpdatedRows);
+      if (n > 0)
+        await this.p.audit.append(trx, auditActorOf(ctx), {
+          action: 'notification.read_many',
+          entityType: 'notification',
+          changes: { count: n },
+        });
+      return { read: true, unread: await this.unread(trx, ctx.actor.userId) };
+    });
+  }
+
   async markAllRead(ctx: RequestCtx): Promise<{ read: boolean; unread: number }> {
     return this.db.transaction().execute(async (trx) => {
       const res = await trx

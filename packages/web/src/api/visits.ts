@@ -1,0 +1,145 @@
+import type {
+  BudgetLine,
+  CoverageCell,
+  SpendingCell,
+  Visit,
+  VisitCampaign,
+  VisitCaps,
+  VisitPhoto,
+  VisitPlan,
+  VisitTarget,
+} from '@shuangyong/shared';
+import { api, type Page, request } from '../../api/client';
+
+export interface CapWarning {
+  code: string;
+  level: 'warning' | 'approval';
+  message: string;
+}
+export interface Coverage {
+  campaignId: string;
+  total: CoverageCell;
+  byCategory: CoverageCell[];
+  byDistrict: CoverageCell[];
+  byStreet: CoverageCell[];
+  byTeam: CoverageCell[];
+}
+export interface Team {
+  id: string;
+  name: string;
+  staff: string[];
+  leaders: string[];
+  plannedDate: string | null;
+  targets: number;
+}
+export interface Conflict {
+  targetId: string;
+  name: string;
+  otherPlanTitle: string;
+  otherOrgName: string;
+  otherStatus: string;
+}
+export type PlanListItem = Omit<VisitPlan, 'rules' | 'letterTemplate' | 'caps'>;
+export type { BudgetLine, SpendingCell, VisitCaps };
+/** The caps as the city sets them (fen; null: no limit); `version` of the stored row, when there is one. */
+export type CapsBody = Omit<VisitCaps, 'version'> & { version?: number };
+export type ApprovalFilter = 'pending' | 'approved' | 'rejected';
+
+export const visitsApi = {
+  /** Errors are the picker's to show (offline it falls back to the last list). */
+  campaigns: () => api.get<{ items: VisitCampaign[] }>('/visit-campaigns', undefined, { expected: () => true }),
+  plans: (campaignId?: string) => api.get<Page<PlanListItem>>('/visit-plans', { campaignId, pageSize: 100 }),
+  plan: (id: string) => api.get<VisitPlan>(`/visit-plans/${id}`),
+  createPlan: (body: unknown) => api.post<VisitPlan>('/visit-plans', body),
+  targets: (planId: string, page: number) =>
+    api.get<Page<VisitTarget>>(`/visit-plans/${planId}/targets`, { page, pageSize: 20 }),
+  conflicts: (planId: string) => api.get<{ items: Conflict[] }>(`/visit-plans/${planId}/conflicts`),
+  confirm: (planId: string, version: number, dropConflicts?: boolean) =>
+    api.post<VisitPlan>(`/visit-plans/${planId}/confirm`, { version, dropConflicts }),
+  teams: (planId: string) => api.get<{ items: Team[] }>(`/visit-plans/${planId}/teams`),
+  createTeam: (planId: string, body: unknown) => api.post<Team>(`/visit-plans/${planId}/teams`, body),
+  assign: (planId: string, body: unknown) => api.post<{ assigned: number }>(`/visit-plans/${planId}/assign`, body),
+  letters: (planId: string) => api.post<{ id: string }>(`/visit-plans/${planId}/letters`),
+  fieldTargets: (campaignId: string, q?: string) =>
+    api.get<Page<VisitTarget>>('/visit-targets', { campaignId, q, pageSize: 50 }),
+  check: (body: { targetId: string; cashFen: number; goodsFen: number }) =>
+    api.post<{ warnings: CapWarning[]; needsApproval: boolean }>('/visits/check', body, { quiet: true }),
+  /** Quiet: the form decides what a failure means (offline → keep the draft). */
+  record: (body: unknown) => request<Visit>('POST', '/visits', { body, quiet: true }),
+  update: (id: string, body: unknown) => request<Visit>('PATCH', `/visits/${id}`, { body, quiet: true }),
+  visit: (id: string) => api.get<Visit>(`/visits/${id}`, undefined, { quiet: true }),
+  /** Quiet: the sender decides (a refused photo is reported and dropped, a network failure retried). */
+  uploadPhoto: (visitId: string, body: Blob, contentType: string) =>
+    request<VisitPhoto>('POST', `/visits/${encodeURIComponent(visitId)}/photos`, {
+      raw: { body, contentType },
+      quiet: true,
+    }),
+  /** Errors are the caller's to show (the field form's list stays quiet offline). */
+  visits: (campaignId: string) =>
+    api.get<Page<Visit>>('/visits', { campaignId, pageSize: 20 }, { expected: () => true }),
+  coverage: (campaignId: string) => api.get<Coverage>('/visit-coverage', { campaignId }),
+  unvisited: (campaignId: string) =>
+    api.get<Page<VisitTarget>>('/visit-coverage/unvisited', { campaignId, pageSize: 20 }),
+  caps: (campaignId: string) => api.get<VisitCaps | null>('/visit-caps', { campaignId }),
+  setCaps: (body: CapsBody) => request<VisitCaps>('PUT', '/visit-caps', { body }),
+  budgetLines: (campaignId: string) => api.get<{ items: BudgetLine[] }>('/visit-budget-lines', { campaignId }),
+  createBudgetLine: (body: { campaignId: string; orgId?: string; name: string; budgetFen: number }) =>
+    api.post<BudgetLine>('/visit-budget-lines', body),
+  updateBudgetLine: (line: Pick<BudgetLine, 'id' | 'version'>, body: { name: string; budgetFen: number }) =>
+    request<BudgetLine>('PATCH', `/visit-budget-lines/${encodeURIComponent(line.id)}`, {
+      body: { version: line.version, ...body },
+    }),
+  spending: (campaignId: string) =>
+    api.get<{ byOrg: SpendingCell[]; budgetLines: BudgetLine[] }>('/visit-spending', { campaignId }),
+  byApproval: (campaignId: string, approval: ApprovalFilter) =>
+    api.get<Page<Visit>>('/visits', { campaignId, approval, pageSize: 100 }),
+  decide: (visit: Pick<Visit, 'id' | 'version'>, decision: 'approve' | 'reject', note?: string) =>
+    api.post<Visit>(`/visits/${encodeURIComponent(visit.id)}/approval`, {
+      version: visit.version,
+      decision,
+      ...(note ? { note } : {}),
+    }),
+};
+
+/** A visit photo as served (same origin, the session cookie); `thumb`: the 320 px thumbnail. */
+export function photoUrl(id: string, thumb = false): string {
+  return `/api/v1/visit-photos/${encodeURIComponent(id)}${thumb ? '?thumb=1' : ''}`;
+}
+
+const CAMPAIGN_KEY = 'sy.visits.campaign';
+
+/**
+ * The campaigns offered to this user; the last list fetched stands in while the network is down
+ * (the visit form keeps working offline).
+ */
+export async function loadCampaigns(userId: string): Promise<VisitCampaign[]> {
+  const key = `sy.visits.campaigns.${userId}`;
+  try {
+    const { items } = await visitsApi.campaigns();
+    localStorage.setItem(key, JSON.stringify(items));
+    return items;
+  } catch (err) {
+    const kept = localStorage.getItem(key);
+    if (kept) return JSON.parse(kept) as VisitCampaign[];
+    throw err;
+  }
+}
+
+/** The campaign last picked in this browser (an id; it may since have gone from the list). */
+export function rememberedCampaign(): string | null {
+  return localStorage.getItem(CAMPAIGN_KEY);
+}
+export function rememberCampaign(id: string): void {
+  localStorage.setItem(CAMPAIGN_KEY, id);
+}
+
+/**
+ * The campaign to open with: the remembered one while it is still offered, else the newest
+ * Spring Festival campaign (an issued one before a closed one), else the newest of all.
+ */
+export function defaultCampaign(items: readonly VisitCampaign[], remembered: string | null): VisitCampaign | null {
+  const kept = remembered ? items.find((c) => c.id === remembered) : undefined;
+  if (kept) return kept;
+  const spring = items.filter((c) => c.kind === 'spring_festival');
+  return spring.find((c) => c.status === 'issued') ?? spring[0] ?? items[0] ?? null;
+}

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idChecksum } from '@shuangyong/shared';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { layoutProblems, PHONE } from './layout.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -38,7 +39,30 @@ async function freePort(): Promise<number> {
 export interface Running {
   base: string;
   browser: Browser;
+  /** Uncaught errors of every page opened so far (a journey fails on any: `expectNoPageErrors`). */
+  pageErrors: string[];
+  /** Fails when a page of the journey threw an uncaught error (and forgets them for the next test). */
+  expectNoPageErrors(): void;
   stop(): Promise<void>;
+}
+
+/** Every page of every context records its uncaught errors (`pageerror`) into `errors`. */
+function watchErrors(browser: Browser, errors: string[]): void {
+  const watch = (context: BrowserContext) => {
+    context.on('page', (page) => page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`)));
+  };
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+    const context = await newContext(...args);
+    watch(context);
+    return context;
+  };
+  browser.newPage = async (...args: Parameters<Browser['newPage']>) => {
+    const context = await browser.newContext(...args);
+    const page = await context.newPage();
+    page.on('close', () => void context.close().catch(() => undefined));
+    return page;
+  };
 }
 
 /** Starts the built server in demo mode on a fresh data dir and a headless Chromium. */
@@ -82,9 +106,16 @@ export async function start(): Promise<Running> {
     ],
   });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const pageErrors: string[] = [];
+  watchErrors(browser, pageErrors);
   return {
     base,
     browser,
+    pageErrors,
+    expectNoPageErrors: () => {
+      const found = pageErrors.splice(0);
+      if (found.length) throw new Error(`uncaught errors in the page:\n${found.join('\n')}`);
+    },
     stop: async () => {
       await browser.close();
       server.kill('SIGTERM');
@@ -96,6 +127,29 @@ export async function start(): Promise<Running> {
 
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The phone check of a journey step: at 390 px wide, nothing overlaps and no label wraps inside a
+ * word (e2e/layout.ts); screenshots of the step at 390 px and at `restore` width go to artifacts/e2e.
+ * Returns the problems (a journey expects none).
+ */
+export async function phoneLayout(
+  page: Page,
+  name: string,
+  restore?: { width: number; height: number },
+): Promise<string[]> {
+  const before = restore ?? page.viewportSize();
+  if (before && before.width !== PHONE.width) await shot(page, `${name}-${before.width}`);
+  await page.setViewportSize(PHONE);
+  // let the layout settle (antd reacts to the width on the next frames)
+  await page.evaluate(
+    'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 200))))',
+  );
+  const problems = await layoutProblems(page);
+  await shot(page, `${name}-390`);
+  if (before && before.width !== PHONE.width) await page.setViewportSize(before);
+  return problems;
 }
 
 export const DEMO_PASSWORD = 'Shuangyong#2025';

@@ -7,6 +7,7 @@ import { visitsMessages } from './visits.zh-CN.js';
 import { webMessages } from './web.zh-CN.js';
 import { webCampaignsMessages } from './web-campaigns.zh-CN.js';
 import { webNeedsMessages } from './web-needs.zh-CN.js';
+import { webShellMessages } from './web-shell.zh-CN.js';
 import { webVisitsMessages } from './web-visits.zh-CN.js';
 
 /** The zh-CN catalogue: every user-facing string of server and web app. */
@@ -15,6 +16,7 @@ export const zhCN = {
   ...registryMessages,
   ...filesMessages,
   ...webMessages,
+  ...webShellMessages,
   ...needsMessages,
   ...webNeedsMessages,
   ...visitsMessages,

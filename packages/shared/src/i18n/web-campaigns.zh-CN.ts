@@ -2,7 +2,7 @@
 export const webCampaignsMessages = {
   'wc.file.matrix': '完成情况.xlsx',
   'wc.file.report': '工作情况报告.docx',
-  'nav.campaigns': '工作部署',
+  'nav.campaigns': '部署列表',
   'nav.campaignTasks': '任务填报',
   // list
   'wc.new': '新建工作部署',
@@ -81,6 +81,12 @@ export const webCampaignsMessages = {
   'wc.daysOverdue': '逾期天数',
   'wc.nudgeOverdue': '一键催办',
   'wc.nudged': '已催办',
+  'wc.batchAccept': '批量通过',
+  'wc.batchReturn': '批量退回',
+  'wc.batchReturnTitle': '退回所选 {n} 份填报',
+  'wc.batchReturnHint': '所选填报都将退回修改，并附上同一条原因。',
+  'wc.batchDone': '已处理 {n} 份填报',
+  'wc.tasksFor': '{org}的任务',
   'wc.ranking': '各区完成情况排名',
   'wc.rank': '名次',
   'wc.reported': '已报送',

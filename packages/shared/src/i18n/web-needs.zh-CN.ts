@@ -3,7 +3,7 @@
  * server's are `need.`, `needStatus.` …) and `notifications.`; enum labels come from needs.zh-CN.ts.
  */
 export const webNeedsMessages = {
-  'nav.needs': '急难愁盼',
+  'nav.needs': '问题列表',
   'nav.needsInbox': '待办问题',
   'nav.needStats': '问题统计',
   'nav.notifications': '我的通知',
@@ -14,6 +14,8 @@ export const webNeedsMessages = {
   'needs.inboxHint': '分派给本部门（牵头或协办）且尚未办结的问题，按办理时限先后排列。',
   'needs.create': '提交问题',
   'needs.export': '导出',
+  'needs.exportFileName': '急难愁盼问题.xlsx',
+  'needs.leagueFileName': '部门办理排名.xlsx',
   'needs.search': '按问题标题查询',
   'needs.filterStatus': '状态',
   'needs.filterCategory': '类别',
@@ -88,6 +90,12 @@ export const webNeedsMessages = {
   'needs.timeline': '办理过程',
   'needs.system': '系统',
   'needs.done': '操作成功',
+  'needs.acceptAssign': '受理并分派',
+  'needs.modal.deadlineDays': '办理时限',
+  'needs.modal.deadlineDaysHint': '按工作日计算；不填则按该类别的 {days} 个工作日',
+  'needs.modal.workingDays': '个工作日',
+  'needs.selectedRead': '标为已读',
+  'needs.exported': '已导出 {name}',
 
   // action dialogs
   'needs.modal.required': '请填写此项',
@@ -138,4 +146,7 @@ export const webNeedsMessages = {
   'notifications.onlyUnread': '只看未读',
   'notifications.empty': '暂无通知',
   'notifications.open': '查看',
+  'notifications.markedRead': '已标为已读',
+  'notifications.selectUnread': '选中本页未读',
+  'notifications.select': '选中这条通知',
 } as const;

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '@shuangyong/shared';
-import { api, type Page } from './client';
+import { api, type Page, type RequestOptions } from './client';
 
 export interface AuditQuery {
   page: number;
@@ -21,6 +21,6 @@ export interface AuditVerify {
 }
 
 export const auditApi = {
-  list: (query: AuditQuery) => api.get<Page<AuditEntry>>('/audit', { ...query }),
+  list: (query: AuditQuery, o?: Pick<RequestOptions, 'signal'>) => api.get<Page<AuditEntry>>('/audit', { ...query }, o),
   verify: () => api.get<AuditVerify>('/audit/verify'),
 };

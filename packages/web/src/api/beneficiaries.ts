@@ -2,64 +2,38 @@ import type {
   AuditEntry,
   BeneficiaryDetail,
   BeneficiaryListItem,
-  BeneficiaryStatus,
-  CategoryCode,
+  beneficiaryListQuery,
   createBeneficiaryBody,
+  exportBody,
+  lookupResult,
   PLAQUE_STATUSES,
+  revealResult,
   updateBeneficiaryBody,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { api, type Page, type RequestOptions } from './client';
+import { api, type Page, type QueryOf, type RequestOptions } from './client';
 import { downloadFile } from './files';
 
 export type CreateBeneficiary = z.input<typeof createBeneficiaryBody>;
 export type UpdateBeneficiary = z.input<typeof updateBeneficiaryBody>;
 export type PlaqueStatus = (typeof PLAQUE_STATUSES)[number];
 
+/** The list's query (filters, sort, page) as the shared schema parses it. */
+export type BeneficiaryQuery = QueryOf<typeof beneficiaryListQuery>;
 /** The filters of the list (also the `filters` of an export). */
-export interface BeneficiaryFilters {
-  q?: string;
-  orgId?: string;
-  category?: CategoryCode;
-  status?: BeneficiaryStatus;
-  ageMin?: number;
-  ageMax?: number;
-  plaque?: PlaqueStatus;
-}
-
-export type BeneficiarySort = 'name' | 'birthDate' | 'updatedAt';
-
-export interface BeneficiaryQuery extends BeneficiaryFilters {
-  page: number;
-  pageSize: number;
-  sort?: BeneficiarySort;
-  order?: 'asc' | 'desc';
-}
-
-export interface LookupResult {
-  found: BeneficiaryListItem | null;
-  /** Registered in a district the user cannot see. */
-  elsewhere: boolean;
-}
-
-export interface Revealed {
-  idNumber: string;
-  phone: string | null;
-  address: string | null;
-}
-
-export interface ExportRequest {
-  filters: BeneficiaryFilters;
-  reveal?: boolean;
-  reason?: string;
-}
+export type BeneficiaryFilters = Omit<BeneficiaryQuery, 'page' | 'pageSize' | 'sort' | 'order'>;
+export type BeneficiarySort = NonNullable<BeneficiaryQuery['sort']>;
+export type LookupResult = z.infer<typeof lookupResult>;
+export type Revealed = z.infer<typeof revealResult>;
+export type ExportRequest = z.input<typeof exportBody>;
+type Signal = Pick<RequestOptions, 'signal'>;
 
 const path = (id: string, rest = '') => `/beneficiaries/${encodeURIComponent(id)}${rest}`;
 
 export const beneficiariesApi = {
-  list: (query: BeneficiaryQuery) => api.get<Page<BeneficiaryListItem>>('/beneficiaries', { ...query }),
-  get: (id: string) => api.get<BeneficiaryDetail>(path(id)),
-  history: (id: string) => api.get<{ items: AuditEntry[] }>(path(id, '/history')),
+  list: (query: BeneficiaryQuery, o?: Signal) => api.get<Page<BeneficiaryListItem>>('/beneficiaries', { ...query }, o),
+  get: (id: string, o?: Pick<RequestOptions, 'signal' | 'quiet'>) => api.get<BeneficiaryDetail>(path(id), undefined, o),
+  history: (id: string, o?: Signal) => api.get<{ items: AuditEntry[] }>(path(id, '/history'), undefined, o),
   create: (body: CreateBeneficiary, options?: Pick<RequestOptions, 'expected'>) =>
     api.post<BeneficiaryDetail>('/beneficiaries', body, options),
   update: (id: string, body: UpdateBeneficiary, options?: Pick<RequestOptions, 'expected'>) =>

@@ -1,21 +1,24 @@
 import type {
   AssignmentDetail,
   AssignmentListItem,
+  assignmentListQuery,
   CampaignAction,
   CampaignDashboard,
   CampaignDetail,
   CampaignKind,
   CampaignListItem,
   CampaignReminder,
-  CampaignStatus,
   CreateCampaignBody,
-  DisplayStatus,
+  campaignFileSchema,
+  campaignListQuery,
   Inspection,
   ParsedNoticeProposal,
+  reviewManyResult,
 } from '@shuangyong/shared';
-import { api, type Page, request } from '../../api/client';
-import { downloadFile } from '../../api/files';
-import { t } from '../../i18n';
+import type { z } from 'zod';
+import { t } from '../i18n';
+import { api, type Page, type QueryOf, type RequestOptions, request } from './client';
+import { downloadFile } from './files';
 
 export type {
   AssignmentDetail,
@@ -29,28 +32,11 @@ export type {
   ParsedNoticeProposal,
 };
 
-export interface CampaignQuery {
-  page: number;
-  pageSize: number;
-  status?: CampaignStatus;
-  kind?: CampaignKind;
-  q?: string;
-}
-
-export interface AssignmentQuery {
-  page: number;
-  pageSize: number;
-  campaignId?: string;
-  status?: DisplayStatus;
-}
-
-export interface CampaignFile {
-  id: string;
-  name: string;
-  mime: string;
-  size: number;
-  createdAt: string;
-}
+export type CampaignQuery = QueryOf<typeof campaignListQuery>;
+export type AssignmentQuery = QueryOf<typeof assignmentListQuery>;
+export type CampaignFile = z.infer<typeof campaignFileSchema>;
+export type ReviewManyResult = z.infer<typeof reviewManyResult>;
+type Signal = Pick<RequestOptions, 'signal'>;
 
 const c = (id: string, rest = '') => `/campaigns/${encodeURIComponent(id)}${rest}`;
 const a = (id: string, rest = '') => `/assignments/${encodeURIComponent(id)}${rest}`;
@@ -58,15 +44,15 @@ const a = (id: string, rest = '') => `/assignments/${encodeURIComponent(id)}${re
 export const campaignsApi = {
   parse: (text: string) => api.post<ParsedNoticeProposal>('/campaigns/parse-notice', { text }),
   metrics: () => api.get<{ key: string; label: string }[]>('/campaign-metrics'),
-  list: (q: CampaignQuery) => api.get<Page<CampaignListItem>>('/campaigns', { ...q }),
-  get: (id: string, quiet = false) => api.get<CampaignDetail>(c(id), undefined, { quiet }),
+  list: (q: CampaignQuery, o?: Signal) => api.get<Page<CampaignListItem>>('/campaigns', { ...q }, o),
+  get: (id: string, o?: Pick<RequestOptions, 'signal' | 'quiet'>) => api.get<CampaignDetail>(c(id), undefined, o),
   create: (body: CreateCampaignBody) => api.post<CampaignDetail>('/campaigns', body),
   act: (id: string, version: number, action: CampaignAction) =>
     api.post<CampaignDetail>(c(id, '/actions'), { version, action }),
   copy: (id: string, body: { title: string; shiftDays: number; kind?: CampaignKind }) =>
     api.post<CampaignDetail>(c(id, '/copy'), body),
-  dashboard: (id: string) => api.get<CampaignDashboard>(c(id, '/dashboard')),
-  reminders: (id: string) => api.get<CampaignReminder[]>(c(id, '/reminders')),
+  dashboard: (id: string, o?: Signal) => api.get<CampaignDashboard>(c(id, '/dashboard'), undefined, o),
+  reminders: (id: string, o?: Signal) => api.get<CampaignReminder[]>(c(id, '/reminders'), undefined, o),
   nudgeOverdue: (id: string) => api.post<CampaignReminder[]>(c(id, '/nudge-overdue'), {}),
   exportMatrix: (id: string) => downloadFile('GET', c(id, '/matrix.xlsx'), t('wc.file.matrix')),
   exportReport: (id: string) => downloadFile('GET', c(id, '/report.docx'), t('wc.file.report')),
@@ -77,7 +63,7 @@ export const campaignsApi = {
     }),
   downloadFile: (file: { id: string; name: string }) =>
     downloadFile('GET', `/campaign-files/${encodeURIComponent(file.id)}`, file.name),
-  inspections: (id: string) => api.get<Inspection[]>(c(id, '/inspections')),
+  inspections: (id: string, o?: Signal) => api.get<Inspection[]>(c(id, '/inspections'), undefined, o),
   createInspection: (
     id: string,
     body: {
@@ -95,8 +81,8 @@ export const campaignsApi = {
 };
 
 export const assignmentsApi = {
-  list: (q: AssignmentQuery) => api.get<Page<AssignmentListItem>>('/assignments', { ...q }),
-  get: (id: string, quiet = false) => api.get<AssignmentDetail>(a(id), undefined, { quiet }),
+  list: (q: AssignmentQuery, o?: Signal) => api.get<Page<AssignmentListItem>>('/assignments', { ...q }, o),
+  get: (id: string, o?: Pick<RequestOptions, 'signal' | 'quiet'>) => api.get<AssignmentDetail>(a(id), undefined, o),
   saveDraft: (id: string, body: { version: number; narrative?: string; figures?: Record<string, number> }) =>
     request<AssignmentDetail>('PUT', a(id, '/draft'), { body }),
   submit: (
@@ -105,6 +91,9 @@ export const assignmentsApi = {
   ) => api.post<AssignmentDetail>(a(id, '/submit'), body),
   review: (id: string, version: number, decision: 'accept' | 'return', reason?: string) =>
     api.post<AssignmentDetail>(a(id, '/review'), { version, decision, ...(reason ? { reason } : {}) }),
+  /** Several at once; each row succeeds or fails alone (`results` say which and why). */
+  reviewMany: (items: { id: string; version: number }[], decision: 'accept' | 'return', reason?: string) =>
+    api.post<ReviewManyResult>('/assignments/review', { items, decision, ...(reason ? { reason } : {}) }),
   nudge: (id: string, message?: string) => api.post<CampaignReminder[]>(a(id, '/nudge'), message ? { message } : {}),
   upload: (id: string, file: File) =>
     request<CampaignFile>('POST', a(id, '/files'), {

@@ -1,4 +1,5 @@
 import type { Problem } from '@shuangyong/shared';
+import type { z } from 'zod';
 import { t } from '../i18n';
 
 const BASE = '/api/v1';
@@ -50,6 +51,9 @@ export class ApiError extends Error {
 }
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
+
+/** The query parameters of a list, as the shared zod schema parses them (every one optional). */
+export type QueryOf<S extends z.ZodType> = Partial<z.output<S>>;
 
 export interface RequestOptions {
   query?: Query;

@@ -1,4 +1,4 @@
-import { api } from './client';
+import { api, type RequestOptions } from './client';
 import { downloadFile } from './files';
 
 export type JobStatus = 'queued' | 'validating' | 'validated' | 'committing' | 'succeeded' | 'failed';
@@ -39,7 +39,7 @@ export const jobsApi = {
       query: { orgId, fileName: file.name },
       raw: { body: file, contentType: 'application/octet-stream' },
     }),
-  get: (id: string) => api.get<Job>(path(id)),
+  get: (id: string, o?: Pick<RequestOptions, 'signal'>) => api.get<Job>(path(id), undefined, o),
   commit: (id: string) => api.post<Job>(path(id, '/commit')),
   errorReport: (id: string, fallbackName: string) => downloadFile('GET', path(id, '/error-report'), fallbackName),
 };

@@ -1,12 +1,12 @@
 import type { createOrgBody, Org } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { api } from './client';
+import { api, type RequestOptions } from './client';
 
 export type CreateOrg = z.input<typeof createOrgBody>;
 
 export const orgsApi = {
-  tree: (includeInactive = false) =>
-    api.get<{ items: Org[] }>('/orgs/tree', { includeInactive: includeInactive ? 'true' : 'false' }),
+  tree: (includeInactive = false, o?: Pick<RequestOptions, 'signal'>) =>
+    api.get<{ items: Org[] }>('/orgs/tree', { includeInactive: includeInactive ? 'true' : 'false' }, o),
   get: (id: string) => api.get<Org>(`/orgs/${encodeURIComponent(id)}`),
   create: (body: CreateOrg) => api.post<Org>('/orgs', body),
   rename: (org: Pick<Org, 'id' | 'version'>, name: string) =>

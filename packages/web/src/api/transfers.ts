@@ -1,4 +1,4 @@
-import { api, type Page } from './client';
+import { api, type Page, type RequestOptions } from './client';
 
 export const TRANSFER_STATUSES = ['pending', 'accepted', 'rejected', 'cancelled'] as const;
 export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
@@ -27,7 +27,8 @@ const path = (id: string, rest: string) => `/transfers/${encodeURIComponent(id)}
 const noteBody = (note?: string) => (note?.trim() ? { note: note.trim() } : {});
 
 export const transfersApi = {
-  list: (query: TransferQuery) => api.get<Page<Transfer>>('/transfers', { ...query }),
+  list: (query: TransferQuery, o?: Pick<RequestOptions, 'signal'>) =>
+    api.get<Page<Transfer>>('/transfers', { ...query }, o),
   accept: (id: string, note?: string) => api.post<Transfer>(path(id, '/accept'), noteBody(note)),
   reject: (id: string, note?: string) => api.post<Transfer>(path(id, '/reject'), noteBody(note)),
 };

@@ -1,6 +1,6 @@
 import type { createUserBody, User, updateUserBody } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { api, type Page } from './client';
+import { api, type Page, type RequestOptions } from './client';
 
 export type CreateUser = z.input<typeof createUserBody>;
 export type UpdateUser = z.input<typeof updateUserBody>;
@@ -15,7 +15,7 @@ export interface UserQuery {
 const path = (id: string, rest = '') => `/users/${encodeURIComponent(id)}${rest}`;
 
 export const usersApi = {
-  list: (query: UserQuery) => api.get<Page<User>>('/users', { ...query }),
+  list: (query: UserQuery, o?: Pick<RequestOptions, 'signal'>) => api.get<Page<User>>('/users', { ...query }, o),
   get: (id: string) => api.get<User>(path(id)),
   create: (body: CreateUser) => api.post<User>('/users', body),
   update: (id: string, body: UpdateUser) => api.patch<User>(path(id), body),

@@ -1,6 +1,10 @@
 import type {
+  assignVisitTargetsBody,
   BudgetLine,
-  CoverageCell,
+  capWarningSchema,
+  coverageSchema,
+  createVisitPlanBody,
+  createVisitTeamBody,
   SpendingCell,
   Visit,
   VisitCampaign,
@@ -8,57 +12,44 @@ import type {
   VisitPhoto,
   VisitPlan,
   VisitTarget,
+  visitCapsBody,
+  visitConflictSchema,
+  visitTeamSchema,
 } from '@shuangyong/shared';
-import { api, type Page, request } from '../../api/client';
+import type { z } from 'zod';
+import { api, type Page, type RequestOptions, request } from './client';
 
-export interface CapWarning {
-  code: string;
-  level: 'warning' | 'approval';
-  message: string;
-}
-export interface Coverage {
-  campaignId: string;
-  total: CoverageCell;
-  byCategory: CoverageCell[];
-  byDistrict: CoverageCell[];
-  byStreet: CoverageCell[];
-  byTeam: CoverageCell[];
-}
-export interface Team {
-  id: string;
-  name: string;
-  staff: string[];
-  leaders: string[];
-  plannedDate: string | null;
-  targets: number;
-}
-export interface Conflict {
-  targetId: string;
-  name: string;
-  otherPlanTitle: string;
-  otherOrgName: string;
-  otherStatus: string;
-}
+export type CapWarning = z.infer<typeof capWarningSchema>;
+export type Coverage = z.infer<typeof coverageSchema>;
+export type Team = z.infer<typeof visitTeamSchema>;
+export type Conflict = z.infer<typeof visitConflictSchema>;
 export type PlanListItem = Omit<VisitPlan, 'rules' | 'letterTemplate' | 'caps'>;
+export type NewPlan = z.input<typeof createVisitPlanBody>;
+export type NewTeam = z.input<typeof createVisitTeamBody>;
+export type AssignTargets = z.input<typeof assignVisitTargetsBody>;
 export type { BudgetLine, SpendingCell, VisitCaps };
 /** The caps as the city sets them (fen; null: no limit); `version` of the stored row, when there is one. */
-export type CapsBody = Omit<VisitCaps, 'version'> & { version?: number };
+export type CapsBody = z.input<typeof visitCapsBody>;
 export type ApprovalFilter = 'pending' | 'approved' | 'rejected';
+type Signal = Pick<RequestOptions, 'signal'>;
 
 export const visitsApi = {
   /** Errors are the picker's to show (offline it falls back to the last list). */
   campaigns: () => api.get<{ items: VisitCampaign[] }>('/visit-campaigns', undefined, { expected: () => true }),
-  plans: (campaignId?: string) => api.get<Page<PlanListItem>>('/visit-plans', { campaignId, pageSize: 100 }),
-  plan: (id: string) => api.get<VisitPlan>(`/visit-plans/${id}`),
-  createPlan: (body: unknown) => api.post<VisitPlan>('/visit-plans', body),
-  targets: (planId: string, page: number) =>
-    api.get<Page<VisitTarget>>(`/visit-plans/${planId}/targets`, { page, pageSize: 20 }),
-  conflicts: (planId: string) => api.get<{ items: Conflict[] }>(`/visit-plans/${planId}/conflicts`),
+  plans: (campaignId?: string, o?: Signal) =>
+    api.get<Page<PlanListItem>>('/visit-plans', { campaignId, pageSize: 100 }, o),
+  plan: (id: string, o?: Signal) => api.get<VisitPlan>(`/visit-plans/${id}`, undefined, o),
+  createPlan: (body: NewPlan) => api.post<VisitPlan>('/visit-plans', body),
+  targets: (planId: string, page: number, o?: Signal) =>
+    api.get<Page<VisitTarget>>(`/visit-plans/${planId}/targets`, { page, pageSize: 20 }, o),
+  conflicts: (planId: string, o?: Signal) =>
+    api.get<{ items: Conflict[] }>(`/visit-plans/${planId}/conflicts`, undefined, o),
   confirm: (planId: string, version: number, dropConflicts?: boolean) =>
     api.post<VisitPlan>(`/visit-plans/${planId}/confirm`, { version, dropConflicts }),
-  teams: (planId: string) => api.get<{ items: Team[] }>(`/visit-plans/${planId}/teams`),
-  createTeam: (planId: string, body: unknown) => api.post<Team>(`/visit-plans/${planId}/teams`, body),
-  assign: (planId: string, body: unknown) => api.post<{ assigned: number }>(`/visit-plans/${planId}/assign`, body),
+  teams: (planId: string, o?: Signal) => api.get<{ items: Team[] }>(`/visit-plans/${planId}/teams`, undefined, o),
+  createTeam: (planId: string, body: NewTeam) => api.post<Team>(`/visit-plans/${planId}/teams`, body),
+  assign: (planId: string, body: AssignTargets) =>
+    api.post<{ assigned: number }>(`/visit-plans/${planId}/assign`, body),
   letters: (planId: string) => api.post<{ id: string }>(`/visit-plans/${planId}/letters`),
   fieldTargets: (campaignId: string, q?: string) =>
     api.get<Page<VisitTarget>>('/visit-targets', { campaignId, q, pageSize: 50 }),
@@ -77,22 +68,23 @@ export const visitsApi = {
   /** Errors are the caller's to show (the field form's list stays quiet offline). */
   visits: (campaignId: string) =>
     api.get<Page<Visit>>('/visits', { campaignId, pageSize: 20 }, { expected: () => true }),
-  coverage: (campaignId: string) => api.get<Coverage>('/visit-coverage', { campaignId }),
-  unvisited: (campaignId: string) =>
-    api.get<Page<VisitTarget>>('/visit-coverage/unvisited', { campaignId, pageSize: 20 }),
-  caps: (campaignId: string) => api.get<VisitCaps | null>('/visit-caps', { campaignId }),
+  coverage: (campaignId: string, o?: Signal) => api.get<Coverage>('/visit-coverage', { campaignId }, o),
+  unvisited: (campaignId: string, o?: Signal) =>
+    api.get<Page<VisitTarget>>('/visit-coverage/unvisited', { campaignId, pageSize: 20 }, o),
+  caps: (campaignId: string, o?: Signal) => api.get<VisitCaps | null>('/visit-caps', { campaignId }, o),
   setCaps: (body: CapsBody) => request<VisitCaps>('PUT', '/visit-caps', { body }),
-  budgetLines: (campaignId: string) => api.get<{ items: BudgetLine[] }>('/visit-budget-lines', { campaignId }),
+  budgetLines: (campaignId: string, o?: Signal) =>
+    api.get<{ items: BudgetLine[] }>('/visit-budget-lines', { campaignId }, o),
   createBudgetLine: (body: { campaignId: string; orgId?: string; name: string; budgetFen: number }) =>
     api.post<BudgetLine>('/visit-budget-lines', body),
   updateBudgetLine: (line: Pick<BudgetLine, 'id' | 'version'>, body: { name: string; budgetFen: number }) =>
     request<BudgetLine>('PATCH', `/visit-budget-lines/${encodeURIComponent(line.id)}`, {
       body: { version: line.version, ...body },
     }),
-  spending: (campaignId: string) =>
-    api.get<{ byOrg: SpendingCell[]; budgetLines: BudgetLine[] }>('/visit-spending', { campaignId }),
-  byApproval: (campaignId: string, approval: ApprovalFilter) =>
-    api.get<Page<Visit>>('/visits', { campaignId, approval, pageSize: 100 }),
+  spending: (campaignId: string, o?: Signal) =>
+    api.get<{ byOrg: SpendingCell[]; budgetLines: BudgetLine[] }>('/visit-spending', { campaignId }, o),
+  byApproval: (campaignId: string, approval: ApprovalFilter, o?: Signal) =>
+    api.get<Page<Visit>>('/visits', { campaignId, approval, pageSize: 100 }, o),
   decide: (visit: Pick<Visit, 'id' | 'version'>, decision: 'approve' | 'reject', note?: string) =>
     api.post<Visit>(`/visits/${encodeURIComponent(visit.id)}/approval`, {
       version: visit.version,

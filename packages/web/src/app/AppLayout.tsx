@@ -1,12 +1,13 @@
 import { LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Drawer, Layout, Menu, Spin, Typography } from 'antd';
-import { Suspense, useMemo, useState } from 'react';
-import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { Breadcrumb, Button, Drawer, Layout, Menu, Spin, Typography } from 'antd';
+import { Suspense, useEffect, useMemo, useState } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { t } from '../i18n';
 import { useIsMobile } from '../lib/useIsMobile';
 import { useAuth, useMe } from './auth';
 import styles from './layout.module.css';
-import { menuItems, navKeyOf } from './navigation';
+import { locate } from './nav-model';
+import { menuItems } from './navigation';
 
 export function AppLayout() {
   const me = useMe();
@@ -15,14 +16,27 @@ export function AppLayout() {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const location = useLocation();
   const navigate = useNavigate();
-  const items = useMemo(() => menuItems(me.permissions), [me.permissions]);
+  const items = useMemo(() => menuItems({ permissions: me.permissions, scope: me.scope }), [me.permissions, me.scope]);
+  const { menuKey, crumbs } = useMemo(() => locate(location.pathname), [location.pathname]);
+  const group = useMemo(
+    () =>
+      items.find((i) => i && 'children' in i && i.children?.some((c) => c?.key === menuKey))?.key as string | undefined,
+    [items, menuKey],
+  );
+  const [openKeys, setOpenKeys] = useState<string[]>(() => (group ? [group] : []));
+  // the group of the page shown stays open
+  useEffect(() => {
+    if (group) setOpenKeys((keys) => (keys.includes(group) ? keys : [...keys, group]));
+  }, [group]);
 
   const menu = (
     <Menu
       theme="dark"
       mode="inline"
       items={items}
-      selectedKeys={[navKeyOf(location.pathname)]}
+      selectedKeys={menuKey ? [menuKey] : []}
+      openKeys={collapsed && !isMobile ? undefined : openKeys}
+      onOpenChange={setOpenKeys}
       onClick={({ key }) => {
         navigate(key);
         setDrawerOpen(false);
@@ -55,18 +69,34 @@ export function AppLayout() {
       <Layout>
         <AppHeader isMobile={isMobile} onOpenMenu={() => setDrawerOpen(true)} />
         <Layout.Content className={isMobile ? styles.contentMobile : styles.content}>
-          <Suspense
-            fallback={
-              <div className={styles.pageSpin}>
-                <Spin />
-              </div>
-            }
-          >
+          {crumbs.length > 1 && (
+            <nav aria-label={t('web.breadcrumb')} className={styles.breadcrumb}>
+              <Breadcrumb
+                data-testid="breadcrumb"
+                items={crumbs.map((c) => ({
+                  title: c.to ? <Link to={c.to}>{t(c.label)}</Link> : t(c.label),
+                }))}
+              />
+            </nav>
+          )}
+          {/*
+            Keyed by the path: a page not loaded yet shows the spinner at once instead of leaving the
+            previous page on screen while its code arrives (a fresh Suspense boundary shows its fallback).
+          */}
+          <Suspense key={location.pathname} fallback={<PageSpin />}>
             <Outlet />
           </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>
+  );
+}
+
+function PageSpin() {
+  return (
+    <div className={styles.pageSpin} data-testid="page-loading">
+      <Spin description={t('web.loading')} />
+    </div>
   );
 }
 

@@ -117,11 +117,14 @@ export default function AuthenticatedApp() {
         <Route path="transfers" element={<Guard permission="beneficiary:read" page={<TransfersPage />} />} />
         <Route path="households" element={<Guard permission={HOUSEHOLD_READERS} page={<HouseholdsPage />} />} />
         <Route path="households/:id" element={<Guard permission={HOUSEHOLD_READERS} page={<HouseholdPage />} />} />
-        <Route path="visits" element={<Guard permission="visit:read" page={<VisitPlansPage />} />} />
-        <Route path="visits/plans/:id" element={<Guard permission="visit:read" page={<VisitPlanPage />} />} />
-        <Route path="visits/record" element={<Guard permission="visit:write" page={<VisitFormPage />} />} />
-        <Route path="visits/coverage" element={<Guard permission="visit:read" page={<VisitCoveragePage />} />} />
-        <Route path="visit-money" element={<Guard permission="visit:read" page={<VisitMoneyPage />} />} />
+        <Route path="visits" element={<Guard permission="visit:read" civilOnly page={<VisitPlansPage />} />} />
+        <Route path="visits/plans/:id" element={<Guard permission="visit:read" civilOnly page={<VisitPlanPage />} />} />
+        <Route path="visits/record" element={<Guard permission="visit:write" civilOnly page={<VisitFormPage />} />} />
+        <Route
+          path="visits/coverage"
+          element={<Guard permission="visit:read" civilOnly page={<VisitCoveragePage />} />}
+        />
+        <Route path="visit-money" element={<Guard permission="visit:read" civilOnly page={<VisitMoneyPage />} />} />
         <Route path="needs" element={<Guard permission="need:read" page={<NeedsPage />} />} />
         <Route path="needs/new" element={<Guard permission="need:create" page={<NeedFormPage />} />} />
         <Route path="needs/:id" element={<Guard permission="need:read" page={<NeedDetailPage />} />} />
@@ -158,11 +161,39 @@ function ForcedRoutes({ path, page }: { path: string; page: ReactNode }) {
   );
 }
 
-/** Shows `page` with the permission (with a list: any one of them), else 无权访问. */
-function Guard({ permission, page }: { permission: Permission | readonly Permission[]; page: ReactNode }) {
+/**
+ * Shows `page` with the permission (with a list: any one of them), else 无权访问. `civilOnly`: work of
+ * the civilian side's districts, streets and communities (走访慰问) — a unit is shown where its own
+ * concerns go instead of a dead end.
+ */
+function Guard({
+  permission,
+  page,
+  civilOnly,
+}: {
+  permission: Permission | readonly Permission[];
+  page: ReactNode;
+  civilOnly?: boolean;
+}) {
   const me = useMe();
   const navigate = useNavigate();
   const wanted: readonly Permission[] = typeof permission === 'string' ? [permission] : permission;
+  if (civilOnly && (me.scope === 'org' || me.scope === 'own') && wanted.some((p) => me.permissions.includes(p)))
+    return (
+      <Result
+        status="info"
+        title={t('web.visitsUnavailable.title')}
+        subTitle={t('web.visitsUnavailable.hint')}
+        data-testid="visits-unavailable"
+        extra={
+          me.permissions.includes('need:read') ? (
+            <Button type="primary" onClick={() => navigate('/needs')}>
+              {t('web.visitsUnavailable.toNeeds')}
+            </Button>
+          ) : null
+        }
+      />
+    );
   if (wanted.some((p) => me.permissions.includes(p))) return page;
   return (
     <Result

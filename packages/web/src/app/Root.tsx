@@ -1,29 +1,34 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { App, ConfigProvider } from 'antd';
 import zhCN from 'antd/es/locale/zh_CN';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { LoginPage } from '../modules/login/LoginPage';
 import { ApiBridge } from './ApiBridge';
 import { AuthProvider, useAuth } from './auth';
 import { BootError, FullPageSpin } from './Boot';
+import { createQueryClient } from './query';
 import { theme } from './theme';
 
 /** Everything behind the login: loaded only after a session exists, so the login page stays light. */
 const AuthenticatedApp = lazy(() => import('./AuthenticatedApp'));
 
 export function Root() {
+  const [queryClient] = useState(createQueryClient);
   return (
     <ConfigProvider locale={zhCN} theme={theme} button={{ autoInsertSpace: false }}>
       <App>
-        <BrowserRouter>
-          <AuthProvider>
-            <ApiBridge />
-            <Routes>
-              <Route path="/login" element={<LoginRoute />} />
-              <Route path="*" element={<Protected />} />
-            </Routes>
-          </AuthProvider>
-        </BrowserRouter>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <AuthProvider>
+              <ApiBridge />
+              <Routes>
+                <Route path="/login" element={<LoginRoute />} />
+                <Route path="*" element={<Protected />} />
+              </Routes>
+            </AuthProvider>
+          </BrowserRouter>
+        </QueryClientProvider>
       </App>
     </ConfigProvider>
   );

@@ -1,7 +1,9 @@
 import type { Me, Permission } from '@shuangyong/shared';
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { authApi } from '../api/auth';
 import { ApiError, setCsrfToken } from '../api/client';
+import { setDisplayZone } from '../lib/zone';
 
 export type AuthStatus = 'loading' | 'anonymous' | 'authenticated' | 'error';
 
@@ -22,9 +24,11 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<AuthStatus>('loading');
   const [me, setMe] = useState<Me | null>(null);
+  const queryClient = useQueryClient();
 
   const signedIn = useCallback((next: Me) => {
     setCsrfToken(next.csrfToken);
+    setDisplayZone(next.timeZone);
     setMe(next);
     setStatus('authenticated');
   }, []);
@@ -33,7 +37,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setCsrfToken(null);
     setMe(null);
     setStatus('anonymous');
-  }, []);
+    // nothing one user read stays in memory for the next
+    queryClient.clear();
+  }, [queryClient]);
 
   const refresh = useCallback(async () => {
     try {

@@ -1,4 +1,10 @@
 import dayjs, { type Dayjs } from 'dayjs';
+import { instantOfWall, nowWallMinutes, todayInZone, wallOf } from './zone';
+
+/**
+ * antd pickers hold wall-clock values: the digits shown are the display zone's (lib/zone.ts), so a
+ * device set to another zone neither shifts what is shown nor what is saved.
+ */
 
 /** A DatePicker value → 'YYYY-MM-DD' (undefined when empty). */
 export function toIsoDate(value: Dayjs | null | undefined): string | undefined {
@@ -12,7 +18,33 @@ export function fromIsoDate(value: string | null | undefined): Dayjs | undefined
   return d.isValid() ? d : undefined;
 }
 
-/** Today in the browser's calendar as 'YYYY-MM-DD'. */
+/** Today in the display zone as 'YYYY-MM-DD'. */
 export function todayIsoDate(): string {
-  return dayjs().format('YYYY-MM-DD');
+  return todayInZone();
+}
+
+/** Today in the display zone, as a DatePicker value. */
+export function pickerToday(): Dayjs {
+  return dayjs(todayInZone());
+}
+
+/** Now in the display zone (to the minute), as a date-time picker value. */
+export function pickerNow(): Dayjs {
+  return dayjs(nowWallMinutes());
+}
+
+/** For `disabledDate`: a day after today in the display zone. */
+export function isFutureDay(d: Dayjs): boolean {
+  return d.format('YYYY-MM-DD') > todayInZone();
+}
+
+/** An ISO instant → a date-time picker value showing its display-zone time. */
+export function pickerOfInstant(iso: string | null | undefined): Dayjs | undefined {
+  const wall = wallOf(iso);
+  return wall ? dayjs(wall) : undefined;
+}
+
+/** A date-time picker value (display-zone digits) → the ISO instant it means. */
+export function instantOfPicker(value: Dayjs | null | undefined): string | undefined {
+  return value ? (instantOfWall(value.format('YYYY-MM-DDTHH:mm:ss')) ?? undefined) : undefined;
 }

@@ -1,4 +1,5 @@
 import type { FormInstance } from 'antd';
+import type { ZodType } from 'zod';
 import { ApiError } from '../api/client';
 
 /**
@@ -40,4 +41,19 @@ export function applyNestedFieldErrors(form: FormInstance, error: unknown, roots
   }
   form.setFields([...byField.values()]);
   return unmatched;
+}
+
+/**
+ * A form rule from a shared zod schema (packages/shared): the field is checked by the very schema
+ * the server validates with, and shows its Chinese message — no rule copied from the server.
+ * Empty values pass (say `required` separately).
+ */
+export function zodRule(schema: ZodType): { validator: (rule: unknown, value: unknown) => Promise<void> } {
+  return {
+    validator: async (_rule, value) => {
+      if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return;
+      const r = schema.safeParse(value);
+      if (!r.success) throw new Error(r.error.issues[0]?.message ?? '');
+    },
+  };
 }

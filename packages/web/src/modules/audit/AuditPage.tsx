@@ -1,9 +1,9 @@
 import { ReloadOutlined, SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
 import { type AuditEntry, zhCN } from '@shuangyong/shared';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, DatePicker, Flex, Form, Input, Select, Table, type TableColumnsType, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { type AuditQuery, type AuditVerify, auditApi } from '../../api/audit';
-import type { Page } from '../../api/client';
 import { DocTitle } from '../../app/DocTitle';
 import { label, t } from '../../i18n';
 import { dayEndIso, dayStartIso, formatDateTime } from '../../lib/format';
@@ -30,25 +30,15 @@ export function AuditPage() {
   const [form] = Form.useForm<FilterValues>();
   const [query, setQuery] = useState<AuditQuery>({ page: 1, pageSize: 20 });
   const [range, setRange] = useState<[string, string] | null>(null);
-  const [data, setData] = useState<Page<AuditEntry> | null>(null);
-  const [loading, setLoading] = useState(false);
   const [verifying, setVerifying] = useState(false);
   const [verify, setVerify] = useState<AuditVerify | null>(null);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await auditApi.list(query));
-    } catch {
-      // shown by the global handler
-    } finally {
-      setLoading(false);
-    }
-  }, [query]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const list = useQuery({
+    queryKey: ['audit', query],
+    queryFn: ({ signal }) => auditApi.list(query, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const data = list.data;
+  const load = () => list.refetch();
 
   function applyFilters(v: FilterValues) {
     const clean = (s?: string) => s?.trim() || undefined;
@@ -185,7 +175,7 @@ export function AuditPage() {
         size={isMobile ? 'small' : 'middle'}
         columns={columns}
         dataSource={data?.items ?? []}
-        loading={loading}
+        loading={list.isFetching}
         scroll={{ x: 'max-content' }}
         className={styles.table}
         data-testid="audit-table"

@@ -1,27 +1,13 @@
-import { ArrowLeftOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Descriptions,
-  Flex,
-  Form,
-  Input,
-  Result,
-  Skeleton,
-  Timeline,
-  Typography,
-} from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError } from '../../api/client';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Descriptions, Flex, Form, Input, Timeline, Typography } from 'antd';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { type AssignmentDetail, assignmentsApi, campaignsApi } from '../../api/campaigns';
 import { DocTitle } from '../../app/DocTitle';
 import { FormModal } from '../../components/FormModal';
+import { BackButton, PageError, PageLoading } from '../../components/PageState';
 import { label, t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
-import { useBack } from '../../lib/useBack';
-import { type AssignmentDetail, assignmentsApi, campaignsApi } from './api';
 import styles from './campaigns.module.css';
 import { AssignmentStatusTag } from './labels';
 import { ReportForm } from './ReportForm';
@@ -29,45 +15,22 @@ import { ReportForm } from './ReportForm';
 /** `/assignments/:id`: one org's task — report it, or review it, with the history of reports and reminders. */
 export function AssignmentPage() {
   const { id = '' } = useParams();
-  const navigate = useNavigate();
-  const back = useBack('/campaign-tasks');
   const { message } = App.useApp();
-  const [a, setA] = useState<AssignmentDetail | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const queryClient = useQueryClient();
   const [returning, setReturning] = useState(false);
   const [busy, setBusy] = useState(false);
   const [reasonForm] = Form.useForm<{ reason: string }>();
+  const key = ['assignment', id];
+  const query = useQuery({ queryKey: key, queryFn: ({ signal }) => assignmentsApi.get(id, { signal, quiet: true }) });
 
-  const load = useCallback(async () => {
-    try {
-      setA(await assignmentsApi.get(id, true));
-      setError(null);
-    } catch (e) {
-      if (e instanceof ApiError) setError(e);
-    }
-  }, [id]);
+  if (query.isPending) return <PageLoading />;
+  if (query.isError) return <PageError error={query.error} backTo="/campaign-tasks" backLabel={t('wc.backToTasks')} />;
 
-  useEffect(() => {
-    setA(null);
-    void load();
-  }, [load]);
-
-  if (error && !a)
-    return (
-      <Card>
-        <Result
-          status={error.status === 404 ? '404' : error.status === 403 ? '403' : 'error'}
-          title={error.display}
-          extra={<Button onClick={() => navigate('/campaign-tasks')}>{t('wc.backToTasks')}</Button>}
-        />
-      </Card>
-    );
-  if (!a)
-    return (
-      <Card>
-        <Skeleton active />
-      </Card>
-    );
+  const a = query.data;
+  const setA = (next: AssignmentDetail) => {
+    queryClient.setQueryData(key, next);
+    void queryClient.invalidateQueries({ queryKey: ['assignments'] });
+  };
 
   const can = (x: string) => a.allowed.includes(x);
   const review = async (decision: 'accept' | 'return', reason?: string) => {
@@ -87,7 +50,7 @@ export function AssignmentPage() {
     <Card data-testid="assignment-detail" data-status={a.displayStatus}>
       <DocTitle title={a.task.title} />
       <Flex wrap gap={8} align="center" className={styles.toolbar}>
-        <Button type="text" icon={<ArrowLeftOutlined />} onClick={back} aria-label={t('wc.backToTasks')} />
+        <BackButton fallback="/campaign-tasks" label={t('wc.backToTasks')} />
         <Typography.Title level={4} style={{ margin: 0 }}>
           {a.task.title}
         </Typography.Title>
@@ -116,7 +79,7 @@ export function AssignmentPage() {
           type="warning"
           showIcon
           className={styles.toolbar}
-          message={t('wc.returnedBecause', { reason: a.returnReason })}
+          title={t('wc.returnedBecause', { reason: a.returnReason })}
           data-testid="return-reason"
         />
       )}
@@ -136,9 +99,13 @@ export function AssignmentPage() {
           {can('nudge') && (
             <Button
               onClick={async () => {
-                await assignmentsApi.nudge(a.id);
-                void message.success(t('wc.nudged'));
-                await load();
+                try {
+                  await assignmentsApi.nudge(a.id);
+                  void message.success(t('wc.nudged'));
+                  await queryClient.invalidateQueries({ queryKey: key });
+                } catch {
+                  // shown by the global handler
+                }
               }}
               data-testid="assignment-nudge"
             >

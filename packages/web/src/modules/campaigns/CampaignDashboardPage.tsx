@@ -1,28 +1,14 @@
-import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
+import { ReloadOutlined } from '@ant-design/icons';
 import { DISPLAY_STATUSES, type DisplayStatus } from '@shuangyong/shared';
-import {
-  App,
-  Button,
-  Card,
-  Col,
-  Flex,
-  Progress,
-  Result,
-  Row,
-  Skeleton,
-  Statistic,
-  Table,
-  type TableColumnsType,
-  Typography,
-} from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError } from '../../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { App, Button, Card, Col, Flex, Progress, Row, Statistic, Table, type TableColumnsType, Typography } from 'antd';
+import { Link, useParams } from 'react-router-dom';
+import { type CampaignDashboard, campaignsApi } from '../../api/campaigns';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
+import { BackButton, PageError, PageLoading } from '../../components/PageState';
+import { RankCell, tiedRanks } from '../../components/Rank';
 import { label, t } from '../../i18n';
-import { useBack } from '../../lib/useBack';
-import { type CampaignDashboard, campaignsApi } from './api';
 import styles from './campaigns.module.css';
 
 type MatrixRow = CampaignDashboard['rows'][number];
@@ -39,45 +25,18 @@ function Cell({ status, id, org }: { status: DisplayStatus; id: string; org: str
 export function CampaignDashboardPage() {
   const { id = '' } = useParams();
   const can = useCan();
-  const navigate = useNavigate();
-  const back = useBack(`/campaigns/${id}`);
   const { message } = App.useApp();
-  const [d, setD] = useState<CampaignDashboard | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [loading, setLoading] = useState(false);
+  const query = useQuery({
+    queryKey: ['campaign-dashboard', id],
+    queryFn: ({ signal }) => campaignsApi.dashboard(id, { signal }),
+  });
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setD(await campaignsApi.dashboard(id));
-      setError(null);
-    } catch (e) {
-      if (e instanceof ApiError) setError(e);
-    } finally {
-      setLoading(false);
-    }
-  }, [id]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (error && !d)
-    return (
-      <Card>
-        <Result
-          status={error.status === 404 ? '404' : 'error'}
-          title={error.display}
-          extra={<Button onClick={() => navigate('/campaigns')}>{t('wc.backToList')}</Button>}
-        />
-      </Card>
-    );
-  if (!d)
-    return (
-      <Card>
-        <Skeleton active />
-      </Card>
-    );
+  if (query.isPending) return <PageLoading />;
+  if (query.isError) return <PageError error={query.error} backTo="/campaigns" backLabel={t('wc.backToList')} />;
+  const d = query.data;
+  const loading = query.isFetching;
+  const load = () => query.refetch();
+  const tied = tiedRanks(d.ranking);
 
   const columns: TableColumnsType<MatrixRow> = [
     {
@@ -119,7 +78,7 @@ export function CampaignDashboardPage() {
     <Card data-testid="campaign-dashboard-page">
       <DocTitle title={t('wc.dashboard')} />
       <Flex wrap gap={8} align="center" className={styles.toolbar}>
-        <Button type="text" icon={<ArrowLeftOutlined />} onClick={back} aria-label={t('wc.backToCampaign')} />
+        <BackButton fallback={`/campaigns/${id}`} label={t('wc.backToCampaign')} />
         <Typography.Title level={4} style={{ margin: 0 }}>
           {d.campaign.title} · {t('wc.dashboard')}
         </Typography.Title>
@@ -177,8 +136,12 @@ export function CampaignDashboardPage() {
                   size="small"
                   danger
                   onClick={async () => {
-                    await campaignsApi.nudgeOverdue(id);
-                    void message.success(t('wc.nudged'));
+                    try {
+                      await campaignsApi.nudgeOverdue(id);
+                      void message.success(t('wc.nudged'));
+                    } catch {
+                      // shown by the global handler
+                    }
                   }}
                   data-testid="nudge-overdue"
                 >
@@ -193,6 +156,8 @@ export function CampaignDashboardPage() {
               pagination={false}
               dataSource={d.overdue}
               locale={{ emptyText: t('wc.noOverdue') }}
+              scroll={{ x: 'max-content' }}
+              data-testid="overdue-table"
               columns={[
                 { title: t('wc.org'), dataIndex: 'orgName' },
                 {
@@ -200,8 +165,8 @@ export function CampaignDashboardPage() {
                   dataIndex: 'taskTitle',
                   render: (v: string, r) => <Link to={`/assignments/${r.assignmentId}`}>{v}</Link>,
                 },
-                { title: t('wc.deadline'), dataIndex: 'deadline' },
-                { title: t('wc.daysOverdue'), dataIndex: 'daysOverdue' },
+                { title: t('wc.deadline'), dataIndex: 'deadline', className: styles.nowrap },
+                { title: t('wc.daysOverdue'), dataIndex: 'daysOverdue', className: styles.nowrap },
               ]}
             />
           </Card>
@@ -215,7 +180,11 @@ export function CampaignDashboardPage() {
               dataSource={d.ranking}
               data-testid="ranking"
               columns={[
-                { title: t('wc.rank'), dataIndex: 'rank' },
+                {
+                  title: t('wc.rank'),
+                  dataIndex: 'rank',
+                  render: (v: number) => <RankCell rank={v} tied={tied.has(v)} />,
+                },
                 { title: t('wc.org'), dataIndex: 'orgName' },
                 { title: t('wc.completion'), dataIndex: 'completion', render: (v: number) => `${v}%` },
                 { title: t('wc.reported'), dataIndex: 'reported' },

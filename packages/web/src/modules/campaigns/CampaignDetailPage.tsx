@@ -1,31 +1,16 @@
-import { ArrowLeftOutlined, UploadOutlined } from '@ant-design/icons';
+import { UploadOutlined } from '@ant-design/icons';
 import type { CampaignAction } from '@shuangyong/shared';
-import {
-  App,
-  Button,
-  Card,
-  Descriptions,
-  Flex,
-  Form,
-  Input,
-  InputNumber,
-  List,
-  Result,
-  Skeleton,
-  Tabs,
-  Typography,
-  Upload,
-} from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Descriptions, Flex, Form, Input, InputNumber, List, Tabs, Typography, Upload } from 'antd';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError } from '../../api/client';
+import { campaignsApi } from '../../api/campaigns';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { FormModal } from '../../components/FormModal';
+import { BackButton, PageError, PageLoading } from '../../components/PageState';
 import { label, t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
-import { useBack } from '../../lib/useBack';
-import { type CampaignDetail, type CampaignReminder, campaignsApi } from './api';
 import styles from './campaigns.module.css';
 import { Inspections } from './Inspections';
 import { AssignmentStatusTag, CampaignStatusTag, formatSize } from './labels';
@@ -37,47 +22,32 @@ export function CampaignDetailPage() {
   const { id = '' } = useParams();
   const can = useCan();
   const navigate = useNavigate();
-  const back = useBack('/campaigns');
   const { message } = App.useApp();
-  const [c, setC] = useState<CampaignDetail | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [reminders, setReminders] = useState<CampaignReminder[]>([]);
+  const queryClient = useQueryClient();
   const [copying, setCopying] = useState(false);
   const [busy, setBusy] = useState(false);
   const [copyForm] = Form.useForm<{ title: string; shiftDays: number }>();
+  const query = useQuery({
+    queryKey: ['campaign', id],
+    queryFn: ({ signal }) => campaignsApi.get(id, { signal, quiet: true }),
+  });
+  const issued = !!query.data && query.data.status !== 'draft';
+  const reminders =
+    useQuery({
+      queryKey: ['campaign-reminders', id],
+      queryFn: ({ signal }) => campaignsApi.reminders(id, { signal }),
+      enabled: issued,
+    }).data ?? [];
+  const load = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: ['campaign', id] }),
+      queryClient.invalidateQueries({ queryKey: ['campaign-reminders', id] }),
+      queryClient.invalidateQueries({ queryKey: ['campaigns'] }),
+    ]);
 
-  const load = useCallback(async () => {
-    try {
-      const next = await campaignsApi.get(id, true);
-      setC(next);
-      setError(null);
-      if (next.status !== 'draft') setReminders(await campaignsApi.reminders(id));
-    } catch (e) {
-      if (e instanceof ApiError) setError(e);
-    }
-  }, [id]);
-
-  useEffect(() => {
-    setC(null);
-    void load();
-  }, [load]);
-
-  if (error && !c)
-    return (
-      <Card>
-        <Result
-          status={error.status === 404 ? '404' : error.status === 403 ? '403' : 'error'}
-          title={error.display}
-          extra={<Button onClick={() => navigate('/campaigns')}>{t('wc.backToList')}</Button>}
-        />
-      </Card>
-    );
-  if (!c)
-    return (
-      <Card>
-        <Skeleton active />
-      </Card>
-    );
+  if (query.isPending) return <PageLoading />;
+  if (query.isError) return <PageError error={query.error} backTo="/campaigns" backLabel={t('wc.backToList')} />;
+  const c = query.data;
 
   const manage = can('campaign:manage') && c.issuerView;
   const action = NEXT_ACTION[c.status]!;
@@ -154,7 +124,7 @@ export function CampaignDetailPage() {
           dataSource={c.files}
           renderItem={(f) => (
             <List.Item>
-              <Button type="link" onClick={() => void campaignsApi.downloadFile(f)}>
+              <Button type="link" onClick={() => void campaignsApi.downloadFile(f).catch(() => undefined)}>
                 {f.name}
               </Button>
               <span className={styles.muted}>{formatSize(f.size)}</span>
@@ -169,7 +139,7 @@ export function CampaignDetailPage() {
     <Card data-testid="campaign-detail" data-id={c.id} data-status={c.status}>
       <DocTitle title={c.title} />
       <Flex wrap gap={8} align="center" className={styles.toolbar}>
-        <Button type="text" icon={<ArrowLeftOutlined />} onClick={back} aria-label={t('wc.backToList')} />
+        <BackButton fallback="/campaigns" label={t('wc.backToList')} />
         <Typography.Title level={4} style={{ margin: 0 }}>
           {c.title}
         </Typography.Title>
@@ -203,7 +173,9 @@ export function CampaignDetailPage() {
           </Button>
         )}
         {c.status !== 'draft' && (
-          <Button onClick={() => void campaignsApi.exportReport(c.id)}>{t('wc.exportReport')}</Button>
+          <Button onClick={() => void campaignsApi.exportReport(c.id).catch(() => undefined)}>
+            {t('wc.exportReport')}
+          </Button>
         )}
         {manage && c.status !== 'closed' && (
           <Upload

@@ -4,12 +4,12 @@ import { Alert, App, Button, Card, DatePicker, Flex, Form, Input, InputNumber, S
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { campaignsApi, type ParsedNoticeProposal } from '../../api/campaigns';
 import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
 import { applyNestedFieldErrors } from '../../lib/forms';
 import { toSelectTree } from '../orgs/tree';
 import { useOrgTree } from '../orgs/useOrgTree';
-import { campaignsApi, type ParsedNoticeProposal } from './api';
 import styles from './campaigns.module.css';
 import { KIND_OPTIONS } from './labels';
 import { TaskFields, type TaskFormValue, type TreeOption, taskBody } from './TaskFields';

@@ -1,14 +1,14 @@
 import { PlusOutlined } from '@ant-design/icons';
 import type { CampaignKind, CampaignStatus } from '@shuangyong/shared';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Card, Flex, Input, Progress, Select, Table, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import type { Page } from '../../api/client';
+import { type CampaignListItem, type CampaignQuery, campaignsApi } from '../../api/campaigns';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { label, t } from '../../i18n';
 import { useIsMobile } from '../../lib/useIsMobile';
-import { type CampaignListItem, type CampaignQuery, campaignsApi } from './api';
 import styles from './campaigns.module.css';
 import { CAMPAIGN_STATUS_OPTIONS, CampaignStatusTag, KIND_OPTIONS } from './labels';
 
@@ -18,23 +18,12 @@ export function CampaignsPage() {
   const navigate = useNavigate();
   const isMobile = useIsMobile();
   const [query, setQuery] = useState<CampaignQuery>({ page: 1, pageSize: 20 });
-  const [data, setData] = useState<Page<CampaignListItem> | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await campaignsApi.list(query));
-    } catch {
-      setData(null);
-    } finally {
-      setLoading(false);
-    }
-  }, [query]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const list = useQuery({
+    queryKey: ['campaigns', query],
+    queryFn: ({ signal }) => campaignsApi.list(query, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const data = list.data;
 
   const update = (patch: Partial<CampaignQuery>) => setQuery((q) => ({ ...q, page: 1, ...patch }));
 
@@ -110,7 +99,7 @@ export function CampaignsPage() {
         size={isMobile ? 'small' : 'middle'}
         columns={columns}
         dataSource={data?.items ?? []}
-        loading={loading}
+        loading={list.isFetching}
         scroll={{ x: 'max-content' }}
         className={styles.table}
         data-testid="campaign-table"

@@ -1,11 +1,12 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, DatePicker, Empty, Flex, Form, Input, List, Select, Tag } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, DatePicker, Empty, Flex, Form, Input, List, Select, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
+import { type CampaignDetail, campaignsApi, type Inspection } from '../../api/campaigns';
 import { useCan } from '../../app/auth';
 import { FormModal } from '../../components/FormModal';
 import { label, t } from '../../i18n';
-import { type CampaignDetail, campaignsApi, type Inspection } from './api';
 import styles from './campaigns.module.css';
 
 type Rect = Inspection['rectifications'][number];
@@ -22,24 +23,17 @@ interface NewInspection {
 /** 督导检查 of a campaign: records with findings, and rectification items followed to closure. */
 export function Inspections({ campaign }: { campaign: CampaignDetail }) {
   const can = useCan();
+  const { message } = App.useApp();
   const manage = can('campaign:manage') && campaign.issuerView;
-  const [items, setItems] = useState<Inspection[]>([]);
+  const queryClient = useQueryClient();
+  const key = ['campaign-inspections', campaign.id];
+  const items =
+    useQuery({ queryKey: key, queryFn: ({ signal }) => campaignsApi.inspections(campaign.id, { signal }) }).data ?? [];
+  const load = () => queryClient.invalidateQueries({ queryKey: key });
   const [creating, setCreating] = useState(false);
   const [asking, setAsking] = useState<{ rect: Rect; mode: 'respond' | 'reopen' } | null>(null);
   const [form] = Form.useForm<NewInspection>();
   const [noteForm] = Form.useForm<{ note: string }>();
-
-  const load = useCallback(async () => {
-    try {
-      setItems(await campaignsApi.inspections(campaign.id));
-    } catch {
-      setItems([]);
-    }
-  }, [campaign.id]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const orgs = useMemo(() => {
     const m = new Map<string, string>();
@@ -50,9 +44,12 @@ export function Inspections({ campaign }: { campaign: CampaignDetail }) {
   const act = async (fn: () => Promise<unknown>) => {
     try {
       await fn();
+      void message.success(t('web.saved'));
       await load();
+      return true;
     } catch {
       // shown by the global handler
+      return false;
     }
   };
 
@@ -140,7 +137,7 @@ export function Inspections({ campaign }: { campaign: CampaignDetail }) {
           onCancel={() => setCreating(false)}
           onOk={async () => {
             const v = await form.validateFields();
-            await act(() =>
+            const ok = await act(() =>
               campaignsApi.createInspection(campaign.id, {
                 orgId: v.orgId,
                 inspectedOn: v.inspectedOn.format('YYYY-MM-DD'),
@@ -152,7 +149,7 @@ export function Inspections({ campaign }: { campaign: CampaignDetail }) {
                 })),
               }),
             );
-            setCreating(false);
+            if (ok) setCreating(false);
           }}
         >
           <Form form={form} layout="vertical">
@@ -219,11 +216,12 @@ export function Inspections({ campaign }: { campaign: CampaignDetail }) {
           onOk={async () => {
             const { note } = await noteForm.validateFields();
             const { rect, mode } = asking;
-            await act(() =>
+            const ok = await act(() =>
               mode === 'respond'
                 ? campaignsApi.respondRectification(rect.id, rect.version, note)
                 : campaignsApi.reviewRectification(rect.id, rect.version, 'reopen', note),
             );
+            if (!ok) return;
             noteForm.resetFields();
             setAsking(null);
           }}

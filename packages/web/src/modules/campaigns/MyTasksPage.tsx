@@ -1,13 +1,32 @@
 import type { DisplayStatus } from '@shuangyong/shared';
-import { Card, Flex, Segmented, Select, Table, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  App,
+  Button,
+  Card,
+  Flex,
+  Form,
+  Input,
+  Segmented,
+  Select,
+  Table,
+  type TableColumnsType,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { Page } from '../../api/client';
+import {
+  type AssignmentListItem,
+  type AssignmentQuery,
+  assignmentsApi,
+  type ReviewManyResult,
+} from '../../api/campaigns';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
+import { FormModal } from '../../components/FormModal';
+import { SelectionBar } from '../../components/SelectionBar';
 import { t } from '../../i18n';
 import { useIsMobile } from '../../lib/useIsMobile';
-import { type AssignmentListItem, type AssignmentQuery, assignmentsApi } from './api';
 import styles from './campaigns.module.css';
 import { AssignmentStatusTag, DISPLAY_STATUS_OPTIONS } from './labels';
 
@@ -21,23 +40,58 @@ export function MyTasksPage() {
     pageSize: 20,
     ...(reviewer ? { status: 'submitted' } : {}),
   });
-  const [data, setData] = useState<Page<AssignmentListItem> | null>(null);
-  const [loading, setLoading] = useState(false);
+  const { message, modal } = App.useApp();
+  const queryClient = useQueryClient();
+  const list = useQuery({
+    queryKey: ['assignments', query],
+    queryFn: ({ signal }) => assignmentsApi.list(query, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const data = list.data;
+  const [selected, setSelected] = useState<AssignmentListItem[]>([]);
+  const [returning, setReturning] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [reasonForm] = Form.useForm<{ reason: string }>();
 
-  const load = useCallback(async () => {
-    setLoading(true);
+  /** Reviews the chosen reports; rows another reviewer took or that changed are reported, the rest done. */
+  async function review(decision: 'accept' | 'return', reason?: string) {
+    setBusy(true);
     try {
-      setData(await assignmentsApi.list(query));
+      const { results } = await assignmentsApi.reviewMany(
+        selected.map((a) => ({ id: a.id, version: a.version })),
+        decision,
+        reason,
+      );
+      report(results);
+      setSelected([]);
+      setReturning(false);
+      await queryClient.invalidateQueries({ queryKey: ['assignments'] });
     } catch {
-      setData(null);
+      // shown by the global handler
     } finally {
-      setLoading(false);
+      setBusy(false);
     }
-  }, [query]);
+  }
 
-  useEffect(() => {
-    void load();
-  }, [load]);
+  function report(results: ReviewManyResult['results']) {
+    const failed = results.filter((r) => !r.ok);
+    const ok = results.length - failed.length;
+    if (!failed.length) {
+      void message.success(t('wc.batchDone', { n: ok }));
+      return;
+    }
+    const nameOf = (id: string) => selected.find((a) => a.id === id)?.orgName ?? id;
+    modal.warning({
+      title: t('web.batchResult', { ok, failed: failed.length }),
+      content: (
+        <ul data-testid="batch-failures">
+          {failed.map((r) => (
+            <li key={r.id}>{t('web.batchFailedRow', { name: nameOf(r.id), reason: r.message ?? r.code ?? '' })}</li>
+          ))}
+        </ul>
+      ),
+    });
+  }
 
   const columns: TableColumnsType<AssignmentListItem> = [
     {
@@ -86,12 +140,43 @@ export function MyTasksPage() {
           onChange={(status?: DisplayStatus) => setQuery((q) => ({ ...q, page: 1, status }))}
         />
       </Flex>
+      {reviewer && (
+        <SelectionBar
+          count={selected.length}
+          onClear={() => setSelected([])}
+          actions={
+            <>
+              <Button
+                size="small"
+                type="primary"
+                loading={busy}
+                onClick={() => void review('accept')}
+                data-testid="batch-accept"
+              >
+                {t('wc.batchAccept')}
+              </Button>
+              <Button size="small" danger onClick={() => setReturning(true)} data-testid="batch-return">
+                {t('wc.batchReturn')}
+              </Button>
+            </>
+          }
+        />
+      )}
       <Table<AssignmentListItem>
         rowKey="id"
         size={isMobile ? 'small' : 'middle'}
         columns={columns}
         dataSource={data?.items ?? []}
-        loading={loading}
+        loading={list.isFetching}
+        rowSelection={
+          reviewer
+            ? {
+                selectedRowKeys: selected.map((a) => a.id),
+                getCheckboxProps: (a) => ({ disabled: a.status !== 'submitted', 'aria-label': a.orgName }),
+                onChange: (_keys, rows) => setSelected(rows),
+              }
+            : undefined
+        }
         scroll={{ x: 'max-content' }}
         className={styles.table}
         data-testid="task-table"
@@ -104,6 +189,29 @@ export function MyTasksPage() {
           onChange: (page, pageSize) => setQuery((s) => ({ ...s, page: pageSize === s.pageSize ? page : 1, pageSize })),
         }}
       />
+      {returning && (
+        <FormModal
+          title={t('wc.batchReturnTitle', { n: selected.length })}
+          onCancel={() => setReturning(false)}
+          confirmLoading={busy}
+          onOk={async () => {
+            const { reason } = await reasonForm.validateFields();
+            await review('return', reason.trim());
+          }}
+          okButtonProps={{ danger: true, 'data-testid': 'batch-return-confirm' } as never}
+        >
+          <Typography.Paragraph type="secondary">{t('wc.batchReturnHint')}</Typography.Paragraph>
+          <Form form={reasonForm} layout="vertical">
+            <Form.Item
+              name="reason"
+              label={t('wc.returnReason')}
+              rules={[{ required: true, whitespace: true, message: t('wc.required') }]}
+            >
+              <Input.TextArea autoSize={{ minRows: 3 }} maxLength={1000} data-testid="batch-return-reason" />
+            </Form.Item>
+          </Form>
+        </FormModal>
+      )}
     </Card>
   );
 }

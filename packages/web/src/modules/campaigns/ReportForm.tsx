@@ -1,9 +1,9 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Form, Input, InputNumber, List, Upload } from 'antd';
 import { useState } from 'react';
+import { type AssignmentDetail, assignmentsApi } from '../../api/campaigns';
 import { t } from '../../i18n';
 import { applyNestedFieldErrors } from '../../lib/forms';
-import { type AssignmentDetail, assignmentsApi } from './api';
 import styles from './campaigns.module.css';
 import { formatSize } from './labels';
 

@@ -1,6 +1,5 @@
-import { DatePicker, Form, Input, InputNumber, Select } from 'antd';
+import { App, DatePicker, Form, Input, InputNumber, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import {
   type AwardLevel,
@@ -13,7 +12,7 @@ import {
 } from '../../api/honours';
 import { FormModal } from '../../components/FormModal';
 import { label, t } from '../../i18n';
-import { toIsoDate } from '../../lib/dates';
+import { isFutureDay, pickerToday, toIsoDate } from '../../lib/dates';
 import { applyNestedFieldErrors } from '../../lib/forms';
 import { yuanToFen } from '../../lib/money';
 import { AWARD_LEVEL_OPTIONS, PLAQUE_EVENT_OPTIONS, PLAQUE_REASON_OPTIONS } from './labels';
@@ -23,17 +22,20 @@ interface ModalProps {
   onDone: () => void;
 }
 
-const notFuture = (d: Dayjs) => d.isAfter(dayjs(), 'day');
+const notFuture = isFutureDay;
+const thisYear = () => pickerToday().year();
 const full = { style: { width: '100%' } };
 
-/** Runs a save; field errors go onto the form, the rest to the global message. */
-function useSave<V>(form: ReturnType<typeof Form.useForm<V>>[0], roots: readonly string[]) {
+/** Runs a save; a success message when done, field errors onto the form, the rest to the global message. */
+function useSave<V>(form: ReturnType<typeof Form.useForm<V>>[0], roots: readonly string[], done: string) {
+  const { message } = App.useApp();
   const [saving, setSaving] = useState(false);
   async function run(action: (v: V) => Promise<unknown>, onDone: () => void) {
     const v = await form.validateFields();
     setSaving(true);
     try {
       await action(v);
+      void message.success(done);
       onDone();
     } catch (e) {
       applyNestedFieldErrors(form, e, roots);
@@ -56,7 +58,7 @@ interface PlaqueValues {
 export function PlaqueEventModal({ householdId, onClose, onDone }: ModalProps & { householdId: string }) {
   const [form] = Form.useForm<PlaqueValues>();
   const kind = Form.useWatch('kind', form);
-  const { saving, run } = useSave(form, ['kind', 'eventDate', 'hungBy', 'reason', 'note']);
+  const { saving, run } = useSave(form, ['kind', 'eventDate', 'hungBy', 'reason', 'note'], t('honours.plaqueSaved'));
   const hangs = kind === 'issued' || kind === 'reissued' || kind === 'replaced' || kind === 'reinstated';
   const withReason = kind === 'cancelled' || kind === 'taken_back';
 
@@ -79,7 +81,7 @@ export function PlaqueEventModal({ householdId, onClose, onDone }: ModalProps & 
       onCancel={onClose}
       confirmLoading={saving}
     >
-      <Form form={form} layout="vertical" autoComplete="off" initialValues={{ eventDate: dayjs() }}>
+      <Form form={form} layout="vertical" autoComplete="off" initialValues={{ eventDate: pickerToday() }}>
         <Form.Item name="kind" label={t('honours.plaqueEventKind')} rules={[{ required: true }]}>
           <Select
             showSearch={{ optionFilterProp: 'label' }}
@@ -126,7 +128,7 @@ interface CoupletValues {
 /** 春联 delivered for a year (Spring Festival visits). */
 export function CoupletModal({ householdId, onClose, onDone }: ModalProps & { householdId: string }) {
   const [form] = Form.useForm<CoupletValues>();
-  const { saving, run } = useSave(form, ['year', 'deliveredAt', 'deliveredBy']);
+  const { saving, run } = useSave(form, ['year', 'deliveredAt', 'deliveredBy'], t('honours.coupletSaved'));
   return (
     <FormModal
       title={t('honours.coupletTitle')}
@@ -148,7 +150,7 @@ export function CoupletModal({ householdId, onClose, onDone }: ModalProps & { ho
         form={form}
         layout="vertical"
         autoComplete="off"
-        initialValues={{ year: dayjs().year(), deliveredAt: dayjs() }}
+        initialValues={{ year: thisYear(), deliveredAt: pickerToday() }}
       >
         <Form.Item name="year" label={t('honours.coupletYear')} rules={[{ required: true }]}>
           <InputNumber {...full} min={2000} max={2100} precision={0} data-testid="couplet-form-year" />
@@ -178,14 +180,11 @@ const YUAN = { min: 0, max: 10_000_000, precision: 2, step: 100, prefix: '¥' } 
 /** A new 立功喜报 arriving for a member of the household. */
 export function CitationModal({ householdId, onClose, onDone }: ModalProps & { householdId: string }) {
   const [form] = Form.useForm<CitationValues>();
-  const { saving, run } = useSave(form, [
-    'memberName',
-    'unitCodeName',
-    'awardLevel',
-    'awardYear',
-    'receivedAt',
-    'rewardFen',
-  ]);
+  const { saving, run } = useSave(
+    form,
+    ['memberName', 'unitCodeName', 'awardLevel', 'awardYear', 'receivedAt', 'rewardFen'],
+    t('honours.citationSaved'),
+  );
   return (
     <FormModal
       title={t('honours.citationTitle')}
@@ -210,7 +209,7 @@ export function CitationModal({ householdId, onClose, onDone }: ModalProps & { h
         form={form}
         layout="vertical"
         autoComplete="off"
-        initialValues={{ receivedAt: dayjs(), awardYear: dayjs().year() }}
+        initialValues={{ receivedAt: pickerToday(), awardYear: thisYear() }}
       >
         <Form.Item
           name="memberName"
@@ -262,7 +261,11 @@ export function AdvanceCitationModal({
   onDone,
 }: ModalProps & { citation: Citation; step: CitationStep }) {
   const [form] = Form.useForm<AdvanceValues>();
-  const { saving, run } = useSave(form, ['date', 'deliverers', 'rewardFen', 'version']);
+  const { saving, run } = useSave(
+    form,
+    ['date', 'deliverers', 'rewardFen', 'version'],
+    t('honours.citationAdvanced', { step: label('citationStep', step) }),
+  );
   const delivering = step === 'deliver';
   return (
     <FormModal
@@ -271,7 +274,7 @@ export function AdvanceCitationModal({
         void run((v) => {
           const rewardFen = delivering ? yuanToFen(v.rewardYuan) : undefined;
           return citationsApi.advance(citation.id, {
-            ...(citation.version !== undefined ? { version: citation.version } : {}),
+            version: citation.version,
             step,
             date: toIsoDate(v.date) ?? '',
             ...(delivering && v.deliverers?.trim() ? { deliverers: v.deliverers.trim() } : {}),
@@ -287,7 +290,7 @@ export function AdvanceCitationModal({
         layout="vertical"
         autoComplete="off"
         initialValues={{
-          date: dayjs(),
+          date: pickerToday(),
           rewardYuan: citation.rewardFen !== null ? citation.rewardFen / 100 : undefined,
         }}
       >

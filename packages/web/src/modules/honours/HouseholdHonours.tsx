@@ -1,17 +1,9 @@
 import { PlusOutlined } from '@ant-design/icons';
+import { CITATION_STATUSES, CITATION_STEPS } from '@shuangyong/shared';
 import { Button, Card, Descriptions, Empty, Flex, Steps, Table, Tag, Timeline } from 'antd';
 import { useState } from 'react';
-import {
-  CITATION_STATUSES,
-  CITATION_STEPS,
-  type Citation,
-  type CitationStatus,
-  type CitationStep,
-  type Couplet,
-  type Household,
-} from '../../api/honours';
+import type { Citation, CitationStatus, CitationStep, Couplet, Household } from '../../api/honours';
 import { label, t } from '../../i18n';
-import { todayIsoDate } from '../../lib/dates';
 import { formatDateTime } from '../../lib/format';
 import { formatFen } from '../../lib/money';
 import { useIsMobile } from '../../lib/useIsMobile';
@@ -26,10 +18,9 @@ export function nextStep(status: CitationStatus): CitationStep | null {
   return CITATION_STEPS[CITATION_STATUSES.indexOf(status)] ?? null;
 }
 
-/** Past the register deadline and still not registered. */
-export function isOverdue(c: Citation, today = todayIsoDate()): boolean {
-  if (c.overdue !== undefined) return c.overdue && !c.registeredAt;
-  return !c.registeredAt && !!c.registerDeadline && c.registerDeadline < today;
+/** Past the register deadline and still not registered (the server counts it in working days). */
+export function isOverdue(c: Citation): boolean {
+  return c.overdue && !c.registeredAt;
 }
 
 const dash = (v: string | number | null | undefined) => orDash(v);
@@ -184,8 +175,7 @@ export function HouseholdHonours({
 }
 
 function deliverersText(d: Citation['deliverers']): string | null {
-  if (!d) return null;
-  return Array.isArray(d) ? d.join(t('web.enumSeparator')) : d;
+  return d || null;
 }
 
 /** One 立功喜报 and its workflow as Steps; the register deadline turns red once missed. */

@@ -1,13 +1,12 @@
-import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Button, Card, Descriptions, Flex, Result, Skeleton, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError } from '../../api/client';
-import { type Household, householdPeople, householdsApi } from '../../api/honours';
+import type { CategoryCode } from '@shuangyong/shared';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Card, Descriptions, Flex, Tag, Typography } from 'antd';
+import { Link, useParams } from 'react-router-dom';
+import { householdsApi } from '../../api/honours';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
+import { BackButton, PageError, PageLoading } from '../../components/PageState';
 import { t } from '../../i18n';
-import { useBack } from '../../lib/useBack';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { CategoryTags, orDash, PlaqueTag } from '../registry/labels';
 import { HouseholdHonours } from './HouseholdHonours';
@@ -17,54 +16,24 @@ import styles from './honours.module.css';
 export function HouseholdPage() {
   const { id = '' } = useParams();
   const can = useCan();
-  const navigate = useNavigate();
-  const back = useBack('/households');
   const isMobile = useIsMobile();
-  const [household, setHousehold] = useState<Household | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: ['household', id],
+    queryFn: ({ signal }) => householdsApi.get(id, { signal, quiet: true }),
+  });
+  const load = () => queryClient.invalidateQueries({ queryKey: ['household', id] });
 
-  const load = useCallback(async () => {
-    try {
-      setHousehold(await householdsApi.get(id));
-      setError(null);
-    } catch (e) {
-      if (e instanceof ApiError) setError(e);
-    }
-  }, [id]);
-
-  useEffect(() => {
-    setHousehold(null);
-    void load();
-  }, [load]);
-
-  if (error && !household)
-    return (
-      <Card>
-        <Result
-          status={error.status === 404 ? '404' : error.status === 403 ? '403' : 'error'}
-          title={error.display}
-          extra={
-            <Button type="primary" onClick={() => navigate('/households')}>
-              {t('households.backToList')}
-            </Button>
-          }
-        />
-      </Card>
-    );
-  if (!household)
-    return (
-      <Card>
-        <Skeleton active />
-      </Card>
-    );
-
-  const h = household;
+  if (query.isPending) return <PageLoading />;
+  if (query.isError)
+    return <PageError error={query.error} backTo="/households" backLabel={t('households.backToList')} />;
+  const h = query.data;
   const title = h.addressMasked || t('households.noAddress');
   return (
     <Card styles={{ body: { padding: isMobile ? 12 : 24 } }} data-testid="household-detail" data-id={h.id}>
       <DocTitle title={t('households.title')} />
       <Flex wrap gap={8} align="center" className={styles.toolbar}>
-        <Button type="text" icon={<ArrowLeftOutlined />} onClick={back} aria-label={t('households.backToList')} />
+        <BackButton fallback="/households" label={t('households.backToList')} />
         <Typography.Title level={4} style={{ margin: 0 }}>
           {title}
         </Typography.Title>
@@ -96,10 +65,10 @@ export function HouseholdPage() {
             span: 2,
             children: (
               <Flex vertical gap={6} data-testid="household-members">
-                {householdPeople(h).map((m) => (
+                {h.people.map((m) => (
                   <Flex key={m.id} wrap gap={8} align="center">
                     <Link to={`/beneficiaries/${m.id}`}>{m.name}</Link>
-                    <CategoryTags codes={m.categories} />
+                    <CategoryTags codes={m.categories as CategoryCode[]} />
                   </Flex>
                 ))}
               </Flex>

@@ -1,8 +1,8 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Card, Flex, Select, Table, type TableColumnsType, Tag, TreeSelect } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { PlaqueStatus } from '../../api/beneficiaries';
-import type { Page } from '../../api/client';
 import { type HouseholdListItem, type HouseholdQuery, householdsApi } from '../../api/honours';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
@@ -14,7 +14,7 @@ import { orDash, PLAQUE_OPTIONS, PlaqueTag } from '../registry/labels';
 import styles from './honours.module.css';
 
 /** 应挂未挂: eligible for a 光荣牌 and none hung. */
-const isPending = (q: HouseholdQuery) => q.plaqueEligible === true && q.plaqueStatus === 'none';
+const isPending = (q: HouseholdQuery) => q.plaqueEligible === 'true' && q.plaqueStatus === 'none';
 
 /** 荣誉: households with their 光荣牌 status; the preset 应挂未挂 finds the gaps. */
 export function HouseholdsPage() {
@@ -23,23 +23,12 @@ export function HouseholdsPage() {
   const { forest } = useOrgTree(false, can('org:read'));
   const orgTreeData = useMemo(() => toSelectTree(forest), [forest]);
   const [query, setQuery] = useState<HouseholdQuery>({ page: 1, pageSize: 20 });
-  const [data, setData] = useState<Page<HouseholdListItem> | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await householdsApi.list(query));
-    } catch {
-      setData(null);
-    } finally {
-      setLoading(false);
-    }
-  }, [query]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const list = useQuery({
+    queryKey: ['households', query],
+    queryFn: ({ signal }) => householdsApi.list(query, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const data = list.data;
 
   const update = (patch: Partial<HouseholdQuery>) => setQuery((q) => ({ ...q, page: 1, ...patch }));
   const pending = isPending(query);
@@ -91,7 +80,7 @@ export function HouseholdsPage() {
             update(
               pending
                 ? { plaqueEligible: undefined, plaqueStatus: undefined }
-                : { plaqueEligible: true, plaqueStatus: 'none' },
+                : { plaqueEligible: 'true', plaqueStatus: 'none' },
             )
           }
           data-testid="household-filter-pending"
@@ -131,8 +120,8 @@ export function HouseholdsPage() {
             { value: 'false', label: t('households.eligibleNo') },
           ]}
           placeholder={t('households.filterEligible')}
-          value={query.plaqueEligible === undefined ? undefined : String(query.plaqueEligible)}
-          onChange={(v?: string) => update({ plaqueEligible: v === undefined ? undefined : v === 'true' })}
+          value={query.plaqueEligible}
+          onChange={(v?: 'true' | 'false') => update({ plaqueEligible: v })}
           data-testid="household-filter-eligible"
         />
       </Flex>
@@ -141,7 +130,7 @@ export function HouseholdsPage() {
         size={isMobile ? 'small' : 'middle'}
         columns={columns}
         dataSource={data?.items ?? []}
-        loading={loading}
+        loading={list.isFetching}
         scroll={{ x: 'max-content' }}
         className={styles.table}
         data-testid="household-table"

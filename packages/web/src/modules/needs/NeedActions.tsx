@@ -1,13 +1,15 @@
 import type { NeedAction, NeedTag } from '@shuangyong/shared';
-import { Checkbox, Form, Input, Rate, Select, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Checkbox, Form, Input, InputNumber, Rate, Select, Typography } from 'antd';
+import { useState } from 'react';
+import { type NeedDetail, needsApi } from '../../api/needs';
 import { FormModal } from '../../components/FormModal';
 import { label, t } from '../../i18n';
 import { applyNestedFieldErrors } from '../../lib/forms';
-import { type HandlerOrg, type NeedDetail, needsApi } from './api';
-import { TAG_OPTIONS } from './labels';
+import { TAG_OPTIONS, useCategories } from './labels';
 
-export type DialogKind = NeedAction | 'comment' | 'tag';
+/** `acceptAssign`: city staff's one dialog (accept + lead + co-handlers + time limit). */
+export type DialogKind = NeedAction | 'comment' | 'tag' | 'acceptAssign';
 
 interface Values {
   note?: string;
@@ -21,6 +23,7 @@ interface Values {
   comment?: string;
   militaryOnly?: boolean;
   tags?: NeedTag[];
+  deadlineDays?: number | null;
 }
 
 const FIELDS = [
@@ -33,6 +36,7 @@ const FIELDS = [
   'attachmentIds',
   'rating',
   'comment',
+  'deadlineDays',
 ];
 const trim = (s?: string) => (s?.trim() ? s.trim() : undefined);
 
@@ -52,25 +56,25 @@ export function NeedActionModal({
 }) {
   const [form] = Form.useForm<Values>();
   const [saving, setSaving] = useState(false);
-  const [orgs, setOrgs] = useState<HandlerOrg[]>([]);
-  const [targets, setTargets] = useState<{ value: string; label: string }[]>([]);
-
-  useEffect(() => {
-    if (kind === 'assign')
-      needsApi
-        .handlerOrgs()
-        .then((r) => setOrgs(r.items))
-        .catch(() => setOrgs([]));
-    if (kind === 'merge')
-      needsApi
-        .list({ page: 1, pageSize: 100, open: 'true', sort: 'createdAt', order: 'desc' })
-        .then((r) =>
-          setTargets(
-            r.items.filter((n) => n.id !== need.id).map((n) => ({ value: n.id, label: `${n.title}（${n.orgName}）` })),
-          ),
-        )
-        .catch(() => setTargets([]));
-  }, [kind, need.id]);
+  const assigning = kind === 'assign' || kind === 'acceptAssign';
+  const { categories } = useCategories();
+  const categoryDays = categories.find((c) => c.code === need.category)?.deadlineDays;
+  const orgs =
+    useQuery({
+      queryKey: ['need-handler-orgs'],
+      queryFn: ({ signal }) => needsApi.handlerOrgs({ signal }),
+      enabled: assigning,
+      staleTime: 5 * 60_000,
+    }).data?.items ?? [];
+  const mergeQuery = { page: 1, pageSize: 100, open: 'true', sort: 'createdAt', order: 'desc' } as const;
+  const open = useQuery({
+    queryKey: ['needs', mergeQuery],
+    queryFn: ({ signal }) => needsApi.list(mergeQuery, { signal }),
+    enabled: kind === 'merge',
+  }).data;
+  const targets = (open?.items ?? [])
+    .filter((n) => n.id !== need.id)
+    .map((n) => ({ value: n.id, label: `${n.title}（${n.orgName}）` }));
 
   async function submit() {
     const v = await form.validateFields();
@@ -91,6 +95,15 @@ export function NeedActionModal({
           break;
         case 'merge':
           next = await needsApi.act(need.id, kind, { version, intoId: v.intoId, note: trim(v.note) });
+          break;
+        case 'acceptAssign':
+          next = await needsApi.acceptAndAssign(need.id, {
+            version,
+            leadOrgId: v.leadOrgId ?? '',
+            coOrgIds: v.coOrgIds ?? [],
+            ...(v.deadlineDays ? { deadlineDays: v.deadlineDays } : {}),
+            ...(trim(v.note) ? { note: trim(v.note) } : {}),
+          });
           break;
         case 'assign':
           next = await needsApi.act(need.id, kind, {
@@ -121,7 +134,7 @@ export function NeedActionModal({
     }
   }
 
-  const title = label('needAction', kind);
+  const title = kind === 'acceptAssign' ? t('needs.acceptAssign') : label('needAction', kind);
   const required = { required: true, whitespace: true, message: t('needs.modal.required') };
   return (
     <FormModal
@@ -148,7 +161,7 @@ export function NeedActionModal({
             <Select showSearch={{ optionFilterProp: 'label' }} options={targets} data-testid="need-modal-into" />
           </Form.Item>
         )}
-        {kind === 'assign' && (
+        {assigning && (
           <>
             <Form.Item name="leadOrgId" label={t('needs.modal.lead')} rules={[{ required: true }]}>
               <Select
@@ -166,6 +179,23 @@ export function NeedActionModal({
                 data-testid="need-modal-co"
               />
             </Form.Item>
+            {kind === 'acceptAssign' && (
+              <Form.Item
+                name="deadlineDays"
+                label={t('needs.modal.deadlineDays')}
+                extra={categoryDays ? t('needs.modal.deadlineDaysHint', { days: categoryDays }) : undefined}
+              >
+                <InputNumber
+                  min={1}
+                  max={365}
+                  precision={0}
+                  placeholder={categoryDays ? String(categoryDays) : undefined}
+                  suffix={t('needs.modal.workingDays')}
+                  style={{ width: '100%' }}
+                  data-testid="need-modal-deadlineDays"
+                />
+              </Form.Item>
+            )}
           </>
         )}
         {kind === 'resolve' && (
@@ -216,7 +246,7 @@ export function NeedActionModal({
             )}
           </>
         )}
-        {['accept', 'start', 'close', 'merge', 'assign'].includes(kind) && (
+        {['accept', 'start', 'close', 'merge', 'assign', 'acceptAssign'].includes(kind) && (
           <Form.Item name="note" label={t('needs.modal.note')} rules={[{ max: 2000 }]}>
             <Input.TextArea rows={2} maxLength={2000} data-testid="need-modal-note" />
           </Form.Item>

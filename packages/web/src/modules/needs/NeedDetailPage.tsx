@@ -1,4 +1,5 @@
-import { ArrowLeftOutlined, LockOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
+import { LockOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App,
@@ -9,23 +10,20 @@ import {
   Empty,
   Flex,
   Rate,
-  Result,
-  Skeleton,
   Tag,
   Timeline,
   Typography,
   Upload,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError } from '../../api/client';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { type NeedDetail, needsApi } from '../../api/needs';
 import { useMe } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
+import { BackButton, PageError, PageLoading } from '../../components/PageState';
 import { label, t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
-import { useBack } from '../../lib/useBack';
 import { useIsMobile } from '../../lib/useIsMobile';
-import { type NeedDetail, needsApi } from './api';
 import { CampaignTags, isMilitaryOrg, NeedStatusTag, PriorityTag, useCategories } from './labels';
 import { type DialogKind, NeedActionModal } from './NeedActions';
 import styles from './needs.module.css';
@@ -33,6 +31,7 @@ import styles from './needs.module.css';
 const dash = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
 /** Actions shown as buttons, in the order of the life cycle. */
 const BUTTONS: DialogKind[] = [
+  'acceptAssign',
   'accept',
   'assign',
   'start',
@@ -50,65 +49,36 @@ const BUTTONS: DialogKind[] = [
 export function NeedDetailPage() {
   const { id = '' } = useParams();
   const me = useMe();
-  const navigate = useNavigate();
-  const back = useBack('/needs');
   const isMobile = useIsMobile();
   const { message } = App.useApp();
+  const queryClient = useQueryClient();
   const { labelOf } = useCategories();
   const military = isMilitaryOrg(me.org.type);
-  const [need, setNeed] = useState<NeedDetail | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
   const [dialog, setDialog] = useState<DialogKind | null>(null);
   const [uploadMilitary, setUploadMilitary] = useState(false);
+  const key = ['need', id];
+  const query = useQuery({ queryKey: key, queryFn: ({ signal }) => needsApi.get(id, { signal, quiet: true }) });
 
-  const load = useCallback(async () => {
-    try {
-      setNeed(await needsApi.get(id, true));
-      setError(null);
-    } catch (e) {
-      if (e instanceof ApiError) setError(e);
-    }
-  }, [id]);
+  if (query.isPending) return <PageLoading />;
+  if (query.isError) return <PageError error={query.error} backTo="/needs" backLabel={t('needs.backToList')} />;
 
-  useEffect(() => {
-    setNeed(null);
-    void load();
-  }, [load]);
-
-  if (error && !need)
-    return (
-      <Card>
-        <Result
-          status={error.status === 404 ? '404' : error.status === 403 ? '403' : 'error'}
-          title={error.display}
-          extra={
-            <Button type="primary" onClick={() => navigate('/needs')}>
-              {t('needs.backToList')}
-            </Button>
-          }
-        />
-      </Card>
-    );
-  if (!need)
-    return (
-      <Card>
-        <Skeleton active />
-      </Card>
-    );
-
-  const n = need;
+  const n = query.data;
+  const reload = () => queryClient.invalidateQueries({ queryKey: key });
   const done = (next: NeedDetail) => {
     setDialog(null);
-    setNeed(next);
-    message.success(t('needs.done'));
+    queryClient.setQueryData(key, next);
+    void queryClient.invalidateQueries({ queryKey: ['needs'] });
+    void message.success(t('needs.done'));
   };
-  const buttons = BUTTONS.filter((a) => (n.actions as string[]).includes(a));
+  // 受理并分派: city staff's one step, offered wherever 受理 is (the two-step path stays)
+  const actions: string[] = [...n.actions, ...(n.actions.includes('accept') ? ['acceptAssign'] : [])];
+  const buttons = BUTTONS.filter((a) => actions.includes(a));
 
   async function upload(file: File) {
     try {
       await needsApi.upload(n.id, file, n.actions.includes('resolve') ? 'evidence' : 'material', uploadMilitary);
-      message.success(t('needs.uploaded'));
-      await load();
+      void message.success(t('needs.uploaded'));
+      await reload();
     } catch {
       // reported by the API layer
     }
@@ -123,7 +93,7 @@ export function NeedDetailPage() {
     >
       <DocTitle title={t('needs.detail.title')} />
       <Flex wrap gap={8} align="center">
-        <Button type="text" icon={<ArrowLeftOutlined />} onClick={back} aria-label={t('needs.backToList')} />
+        <BackButton fallback="/needs" label={t('needs.backToList')} />
         <Typography.Title level={4} style={{ margin: 0 }} data-testid="need-title">
           {n.title}
         </Typography.Title>
@@ -150,12 +120,14 @@ export function NeedDetailPage() {
           {buttons.map((a) => (
             <Button
               key={a}
-              type={['accept', 'assign', 'start', 'resolve', 'confirm', 'close'].includes(a) ? 'primary' : 'default'}
+              type={
+                ['acceptAssign', 'assign', 'start', 'resolve', 'confirm', 'close'].includes(a) ? 'primary' : 'default'
+              }
               danger={a === 'decline'}
               onClick={() => setDialog(a)}
               data-testid={`need-action-${a}`}
             >
-              {label('needAction', a)}
+              {a === 'acceptAssign' ? t('needs.acceptAssign') : label('needAction', a)}
             </Button>
           ))}
         </Flex>
@@ -334,7 +306,7 @@ export function NeedDetailPage() {
             {n.attachments.map((a) => (
               <Flex key={a.id} gap={8} align="center">
                 <PaperClipOutlined />
-                <Typography.Link onClick={() => void needsApi.downloadAttachment(n.id, a).catch(() => {})}>
+                <Typography.Link onClick={() => void needsApi.downloadAttachment(n.id, a).catch(() => undefined)}>
                   {a.fileName}
                 </Typography.Link>
                 <Tag>{label('needAttachmentPurpose', a.purpose)}</Tag>

@@ -3,6 +3,7 @@ import type { NeedPriority, NeedSource, NeedTag } from '@shuangyong/shared';
 import { Alert, App, Button, Card, Flex, Form, Input, Select, TreeSelect, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { needsApi } from '../../api/needs';
 import { useMe } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
@@ -11,7 +12,6 @@ import { useBack } from '../../lib/useBack';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { toSelectTree } from '../orgs/tree';
 import { useOrgTree } from '../orgs/useOrgTree';
-import { needsApi } from './api';
 import { isMilitaryOrg, PRIORITY_OPTIONS, SOURCE_OPTIONS, TAG_OPTIONS, useCategories } from './labels';
 import styles from './needs.module.css';
 

@@ -1,5 +1,6 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import type { NeedTag } from '@shuangyong/shared';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   Button,
   Card,
@@ -14,12 +15,13 @@ import {
   type TableColumnsType,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { type NeedStats, needsApi, type StatsQuery } from '../../api/needs';
 import { DocTitle } from '../../app/DocTitle';
+import { RankCell, tiedRanks } from '../../components/Rank';
 import { t } from '../../i18n';
 import { toIsoDate } from '../../lib/dates';
 import { useIsMobile } from '../../lib/useIsMobile';
-import { type NeedStats, needsApi, type StatsQuery } from './api';
 import { TAG_OPTIONS, useCategories } from './labels';
 import styles from './needs.module.css';
 
@@ -61,26 +63,22 @@ export function NeedStatsPage() {
   const isMobile = useIsMobile();
   const { categories } = useCategories();
   const [query, setQuery] = useState<StatsQuery>({});
-  const [stats, setStats] = useState<NeedStats | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setStats(await needsApi.stats(query));
-    } catch {
-      setStats(null);
-    } finally {
-      setLoading(false);
-    }
-  }, [query]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const result = useQuery({
+    queryKey: ['need-stats', query],
+    queryFn: ({ signal }) => needsApi.stats(query, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const stats = result.data ?? null;
+  const loading = result.isFetching;
+  const tied = tiedRanks(stats?.league ?? []);
 
   const league: TableColumnsType<League> = [
-    { title: t('needs.league.rank'), dataIndex: 'rank', width: 60 },
+    {
+      title: t('needs.league.rank'),
+      dataIndex: 'rank',
+      width: 90,
+      render: (v: number) => <RankCell rank={v} tied={tied.has(v)} />,
+    },
     { title: t('needs.league.org'), dataIndex: 'orgName' },
     { title: t('needs.league.assigned'), dataIndex: 'assigned' },
     { title: t('needs.league.resolved'), dataIndex: 'resolved' },
@@ -97,7 +95,7 @@ export function NeedStatsPage() {
       extra={
         <Button
           icon={<DownloadOutlined />}
-          onClick={() => void needsApi.exportLeague(query).catch(() => {})}
+          onClick={() => void needsApi.exportLeague(query, t('needs.leagueFileName')).catch(() => undefined)}
           data-testid="need-stats-export"
         >
           {t('needs.stats.export')}

@@ -1,15 +1,15 @@
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import type { NeedPriority, NeedStatus, NeedTag } from '@shuangyong/shared';
-import { Button, Card, Flex, Input, Select, Switch, Table, type TableColumnsType, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { App, Button, Card, Flex, Input, Select, Switch, Table, type TableColumnsType, Typography } from 'antd';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import type { Page } from '../../api/client';
+import { type NeedListItem, type NeedQuery, needsApi } from '../../api/needs';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
-import { type NeedListItem, type NeedQuery, needsApi } from './api';
 import {
   CampaignTags,
   NeedStatusTag,
@@ -33,25 +33,15 @@ export function NeedsPage({ inbox = false }: { inbox?: boolean }) {
   const initial: NeedQuery = inbox
     ? { page: 1, pageSize: 20, inbox: 'true', open: 'true', sort: 'deadline', order: 'asc' }
     : { page: 1, pageSize: 20 };
+  const { message } = App.useApp();
   const [query, setQuery] = useState<NeedQuery>(initial);
-  const [data, setData] = useState<Page<NeedListItem> | null>(null);
-  const [loading, setLoading] = useState(false);
   const [exporting, setExporting] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await needsApi.list(query));
-    } catch {
-      setData(null);
-    } finally {
-      setLoading(false);
-    }
-  }, [query]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const list = useQuery({
+    queryKey: ['needs', query],
+    queryFn: ({ signal }) => needsApi.list(query, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const data = list.data;
 
   const update = (patch: Partial<NeedQuery>) => setQuery((q) => ({ ...q, page: 1, ...patch }));
   const title = inbox ? t('needs.inboxTitle') : t('needs.title');
@@ -98,7 +88,8 @@ export function NeedsPage({ inbox = false }: { inbox?: boolean }) {
     setExporting(true);
     try {
       const { page: _p, pageSize: _s, ...filters } = query;
-      await needsApi.exportList(filters);
+      const name = await needsApi.exportList(filters, t('needs.exportFileName'));
+      void message.success(t('needs.exported', { name }));
     } catch {
       // reported by the API layer
     } finally {
@@ -195,7 +186,7 @@ export function NeedsPage({ inbox = false }: { inbox?: boolean }) {
         size={isMobile ? 'small' : 'middle'}
         columns={columns}
         dataSource={data?.items ?? []}
-        loading={loading}
+        loading={list.isFetching}
         scroll={{ x: 'max-content' }}
         className={styles.table}
         data-testid="needs-table"

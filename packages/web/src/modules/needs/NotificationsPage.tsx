@@ -1,43 +1,55 @@
-import { Badge, Button, Card, Flex, List, Switch, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Badge, Button, Card, Checkbox, Flex, List, Switch, Typography } from 'antd';
+import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import type { Page } from '../../api/client';
+import { type AppNotification, notificationsApi } from '../../api/notifications';
 import { DocTitle } from '../../app/DocTitle';
+import { SelectionBar } from '../../components/SelectionBar';
 import { t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
-import { type AppNotification, notificationsApi } from './api';
 import styles from './needs.module.css';
 
 /** `/notifications`: the caller's in-app notifications; opening one marks it read. */
 export function NotificationsPage() {
   const navigate = useNavigate();
   const isMobile = useIsMobile();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
   const [page, setPage] = useState(1);
   const [onlyUnread, setOnlyUnread] = useState(false);
-  const [data, setData] = useState<(Page<AppNotification> & { unread: number }) | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await notificationsApi.list({ page, pageSize: 20, ...(onlyUnread ? { unread: 'true' as const } : {}) }));
-    } catch {
-      setData(null);
-    } finally {
-      setLoading(false);
-    }
-  }, [page, onlyUnread]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const query = { page, pageSize: 20, ...(onlyUnread ? { unread: 'true' as const } : {}) };
+  const list = useQuery({
+    queryKey: ['notifications', query],
+    queryFn: ({ signal }) => notificationsApi.list(query, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const data = list.data;
+  const reload = () => queryClient.invalidateQueries({ queryKey: ['notifications'] });
 
   async function open(n: AppNotification) {
     if (!n.read) await notificationsApi.read(n.id).catch(() => undefined);
     if (n.entityType === 'need' && n.entityId) navigate(`/needs/${n.entityId}`);
-    else void load();
+    else if (n.entityType === 'campaign_assignment' && n.entityId) navigate(`/assignments/${n.entityId}`);
+    else void reload();
   }
+
+  async function markRead(ids: string[] | 'all') {
+    setBusy(true);
+    try {
+      await (ids === 'all' ? notificationsApi.readAll() : notificationsApi.readMany(ids));
+      setSelected([]);
+      void message.success(t('notifications.markedRead'));
+      await reload();
+    } catch {
+      // shown by the global handler
+    } finally {
+      setBusy(false);
+    }
+  }
+  const unreadOnPage = (data?.items ?? []).filter((n) => !n.read).map((n) => n.id);
 
   return (
     <Card
@@ -50,12 +62,8 @@ export function NotificationsPage() {
       styles={{ body: { padding: isMobile ? 12 : 24 } }}
       extra={
         <Button
-          onClick={() =>
-            void notificationsApi
-              .readAll()
-              .then(load)
-              .catch(() => {})
-          }
+          onClick={() => void markRead('all')}
+          loading={busy}
           disabled={!data?.unread}
           data-testid="notifications-read-all"
         >
@@ -75,8 +83,35 @@ export function NotificationsPage() {
         />
         {t('notifications.onlyUnread')}
       </Flex>
+      <SelectionBar
+        count={selected.length}
+        onClear={() => setSelected([])}
+        actions={
+          <Button
+            type="primary"
+            size="small"
+            loading={busy}
+            onClick={() => void markRead(selected)}
+            data-testid="notifications-read-selected"
+          >
+            {t('needs.selectedRead')}
+          </Button>
+        }
+        selectAll={
+          unreadOnPage.length > 0 && (
+            <Checkbox
+              checked={unreadOnPage.every((id) => selected.includes(id))}
+              indeterminate={selected.length > 0 && !unreadOnPage.every((id) => selected.includes(id))}
+              onChange={(e) => setSelected(e.target.checked ? unreadOnPage : [])}
+              data-testid="notifications-select-all"
+            >
+              {t('notifications.selectUnread')}
+            </Checkbox>
+          )
+        }
+      />
       <List<AppNotification>
-        loading={loading}
+        loading={list.isPending}
         dataSource={data?.items ?? []}
         locale={{ emptyText: t('notifications.empty') }}
         data-testid="notifications-list"
@@ -99,6 +134,16 @@ export function NotificationsPage() {
             <List.Item.Meta
               title={
                 <Flex gap={8} align="center">
+                  {!n.read && (
+                    <Checkbox
+                      checked={selected.includes(n.id)}
+                      onChange={(e) =>
+                        setSelected((s) => (e.target.checked ? [...s, n.id] : s.filter((x) => x !== n.id)))
+                      }
+                      aria-label={t('notifications.select')}
+                      data-testid="notification-select"
+                    />
+                  )}
                   {!n.read && <Badge status="processing" />}
                   <span className={n.read ? undefined : styles.unread}>{n.title}</span>
                 </Flex>

@@ -9,10 +9,10 @@ import {
   ORG_TYPE_SIDE,
   type OrgType,
 } from '@shuangyong/shared';
+import { useQuery } from '@tanstack/react-query';
 import { Tag } from 'antd';
-import { useEffect, useState } from 'react';
+import { type NeedCategory, needsApi } from '../../api/needs';
 import { label } from '../../i18n';
-import { type NeedCategory, needsApi } from './api';
 import styles from './needs.module.css';
 
 export const STATUS_OPTIONS = NEED_STATUSES.map((s) => ({ value: s, label: label('needStatus', s) }));
@@ -73,13 +73,12 @@ export function isMilitaryOrg(type: OrgType): boolean {
 
 /** The configurable category list (labels and deadlines) from the server. */
 export function useCategories(): { categories: NeedCategory[]; labelOf: (code: string) => string } {
-  const [categories, setCategories] = useState<NeedCategory[]>([]);
-  useEffect(() => {
-    needsApi
-      .categories()
-      .then((r) => setCategories(r.items))
-      .catch(() => setCategories([]));
-  }, []);
+  const categories =
+    useQuery({
+      queryKey: ['need-categories'],
+      queryFn: ({ signal }) => needsApi.categories({ signal }),
+      staleTime: 5 * 60_000,
+    }).data?.items ?? [];
   return {
     categories,
     labelOf: (code: string) => categories.find((c) => c.code === code)?.label ?? code,

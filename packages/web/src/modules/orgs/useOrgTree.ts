@@ -1,5 +1,6 @@
 import type { Org } from '@shuangyong/shared';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
 import { orgsApi } from '../../api/orgs';
 import { buildOrgForest, type OrgNode } from './tree';
 
@@ -12,31 +13,24 @@ export interface OrgTreeState {
   reload: () => Promise<Org[]>;
 }
 
+const EMPTY: Org[] = [];
+
+/** The org tree in the caller's scope, read once and shared by every page that needs it. */
 export function useOrgTree(includeInactive: boolean, enabled = true): OrgTreeState {
-  const [items, setItems] = useState<Org[]>([]);
-  const [loading, setLoading] = useState(enabled);
-  const latest = useRef(0);
-
+  const queryClient = useQueryClient();
+  const key = ['org-tree', includeInactive];
+  const query = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => orgsApi.tree(includeInactive, { signal }),
+    enabled,
+    staleTime: 60_000,
+  });
+  const items = query.data?.items ?? EMPTY;
   const reload = useCallback(async () => {
-    if (!enabled) return [];
-    const call = ++latest.current;
-    setLoading(true);
-    try {
-      const res = await orgsApi.tree(includeInactive);
-      if (call === latest.current) setItems(res.items);
-      return res.items;
-    } catch {
-      return [];
-    } finally {
-      if (call === latest.current) setLoading(false);
-    }
-  }, [includeInactive, enabled]);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-
+    await queryClient.invalidateQueries({ queryKey: ['org-tree'] });
+    return queryClient.getQueryData<{ items: Org[] }>(['org-tree', includeInactive])?.items ?? [];
+  }, [queryClient, includeInactive]);
   const forest = useMemo(() => buildOrgForest(items), [items]);
   const byId = useMemo(() => new Map(items.map((o) => [o.id, o])), [items]);
-  return { items, forest, byId, loading, reload };
+  return { items, forest, byId, loading: enabled && query.isFetching, reload };
 }

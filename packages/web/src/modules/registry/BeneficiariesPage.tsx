@@ -14,6 +14,7 @@ import {
   type CategoryCode,
   PLAQUE_STATUSES,
 } from '@shuangyong/shared';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   Button,
   Card,
@@ -27,7 +28,7 @@ import {
   type TableProps,
   TreeSelect,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import {
   type BeneficiaryFilters,
@@ -36,7 +37,6 @@ import {
   beneficiariesApi,
   type PlaqueStatus,
 } from '../../api/beneficiaries';
-import type { Page } from '../../api/client';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { label, t } from '../../i18n';
@@ -113,13 +113,16 @@ export function BeneficiariesPage() {
   const { forest } = useOrgTree(false, can('org:read'));
   const orgTreeData = useMemo(() => toSelectTree(forest), [forest]);
 
-  const [data, setData] = useState<Page<BeneficiaryListItem> | null>(null);
-  const [loading, setLoading] = useState(false);
+  const list = useQuery({
+    queryKey: ['beneficiaries', query],
+    queryFn: ({ signal }) => beneficiariesApi.list(query, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const data = list.data;
   const [dialog, setDialog] = useState<Dialog>(null);
   const [searchText, setSearchText] = useState(query.q ?? '');
   // on a phone the filters fold away behind a button
   const [filtersOpen, setFiltersOpen] = useState(false);
-  const latest = useRef(0);
 
   const update = useCallback(
     (patch: Partial<BeneficiaryQuery>, resetPage = true) => {
@@ -134,23 +137,6 @@ export function BeneficiariesPage() {
     },
     [setParams],
   );
-
-  const load = useCallback(async () => {
-    const call = ++latest.current;
-    setLoading(true);
-    try {
-      const page = await beneficiariesApi.list(query);
-      if (call === latest.current) setData(page);
-    } catch {
-      // shown by the global handler
-    } finally {
-      if (call === latest.current) setLoading(false);
-    }
-  }, [query]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   // type-ahead: the list follows the search box after a short pause
   useEffect(() => {
@@ -371,7 +357,7 @@ export function BeneficiariesPage() {
         size={isMobile ? 'small' : 'middle'}
         columns={columns}
         dataSource={data?.items ?? []}
-        loading={loading}
+        loading={list.isFetching}
         scroll={{ x: 'max-content' }}
         className={styles.table}
         data-testid="beneficiary-table"

@@ -1,29 +1,17 @@
-import { ArrowLeftOutlined, EditOutlined, EyeOutlined } from '@ant-design/icons';
+import { EditOutlined, EyeOutlined } from '@ant-design/icons';
 import type { AuditEntry, BeneficiaryDetail } from '@shuangyong/shared';
-import {
-  Alert,
-  Button,
-  Card,
-  Descriptions,
-  Empty,
-  Flex,
-  Result,
-  Skeleton,
-  Table,
-  Tabs,
-  Timeline,
-  Typography,
-} from 'antd';
-import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Descriptions, Empty, Flex, Skeleton, Table, Tabs, Timeline, Typography } from 'antd';
+import { type ReactNode, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { beneficiariesApi, type Revealed } from '../../api/beneficiaries';
 import { ApiError } from '../../api/client';
-import { type Household, householdsApi } from '../../api/honours';
+import { householdsApi } from '../../api/honours';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
+import { BackButton, PageError, PageLoading } from '../../components/PageState';
 import { label, t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
-import { useBack } from '../../lib/useBack';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { HouseholdHonours } from '../honours/HouseholdHonours';
 import { CategoryTags, orDash, PlaqueTag, StatusTag } from './labels';
@@ -34,62 +22,31 @@ type Assignment = BeneficiaryDetail['assignments'][number];
 
 export function BeneficiaryDetailPage() {
   const { id = '' } = useParams();
+  // another person: a fresh page, so nothing revealed for the previous one stays
+  return <DetailOf key={id} id={id} />;
+}
+
+function DetailOf({ id }: { id: string }) {
   const navigate = useNavigate();
-  const back = useBack('/beneficiaries');
   const isMobile = useIsMobile();
-  const [detail, setDetail] = useState<BeneficiaryDetail | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const [revealOpen, setRevealOpen] = useState(false);
   const [tab, setTab] = useState('basic');
+  const query = useQuery({
+    queryKey: ['beneficiary', id],
+    queryFn: ({ signal }) => beneficiariesApi.get(id, { signal, quiet: true }),
+  });
 
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setDetail(await beneficiariesApi.get(id));
-    } catch (e) {
-      if (e instanceof ApiError) setError(e);
-    }
-  }, [id]);
-
-  useEffect(() => {
-    // another person: forget what was revealed for the previous one
-    setDetail(null);
-    setRevealed(null);
-    setTab('basic');
-    void load();
-  }, [load]);
-
-  if (error && !detail) {
-    return (
-      <Card>
-        <Result
-          status={error.status === 404 ? '404' : error.status === 403 ? '403' : 'error'}
-          title={error.display}
-          extra={
-            <Button type="primary" onClick={() => navigate('/beneficiaries')}>
-              {t('beneficiaries.backToList')}
-            </Button>
-          }
-        />
-      </Card>
-    );
-  }
-  if (!detail) {
-    return (
-      <Card>
-        <Skeleton active />
-      </Card>
-    );
-  }
-
-  const d = detail;
+  if (query.isPending) return <PageLoading />;
+  if (query.isError)
+    return <PageError error={query.error} backTo="/beneficiaries" backLabel={t('beneficiaries.backToList')} />;
+  const d = query.data;
   return (
     <Card styles={{ body: { padding: isMobile ? 12 : 24 } }} data-testid="beneficiary-detail" data-id={d.id}>
       <DocTitle title={d.name} />
       <Flex wrap gap={8} align="center" justify="space-between" className={styles.toolbar}>
         <Flex wrap gap={8} align="center">
-          <Button type="text" icon={<ArrowLeftOutlined />} onClick={back} aria-label={t('beneficiaries.backToList')} />
+          <BackButton fallback="/beneficiaries" label={t('beneficiaries.backToList')} />
           <Typography.Title level={4} style={{ margin: 0 }} data-testid="beneficiary-detail-name">
             {d.name}
           </Typography.Title>
@@ -316,26 +273,26 @@ function AssignmentsTable({ items }: { items: Assignment[] }) {
 
 function HonoursTab({ householdId }: { householdId: string | null }) {
   const can = useCan();
-  const [household, setHousehold] = useState<Household | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    if (!householdId) return;
-    try {
-      setHousehold(await householdsApi.get(householdId, true));
-      setError(null);
-    } catch (e) {
-      setError(e instanceof ApiError ? e.display : String(e));
-    }
-  }, [householdId]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: ['household', householdId],
+    queryFn: ({ signal }) => householdsApi.get(householdId ?? '', { signal, quiet: true }),
+    enabled: !!householdId,
+  });
+  const load = () => queryClient.invalidateQueries({ queryKey: ['household', householdId] });
 
   if (!householdId) return <Empty description={t('beneficiaries.noHousehold')} />;
-  if (error) return <Alert type="info" showIcon title={t('beneficiaries.honoursUnavailable')} description={error} />;
-  if (!household) return <Skeleton active />;
+  if (query.isError)
+    return (
+      <Alert
+        type="info"
+        showIcon
+        title={t('beneficiaries.honoursUnavailable')}
+        description={query.error instanceof ApiError ? query.error.display : String(query.error)}
+      />
+    );
+  if (!query.data) return <Skeleton active />;
+  const household = query.data;
   return (
     <div data-testid="beneficiary-honours">
       <HouseholdHonours household={household} canManage={can('honor:manage')} onChanged={() => void load()} />
@@ -344,19 +301,12 @@ function HonoursTab({ householdId }: { householdId: string | null }) {
 }
 
 function HistoryTab({ id }: { id: string }) {
-  const [items, setItems] = useState<AuditEntry[] | null>(null);
-  useEffect(() => {
-    let live = true;
-    beneficiariesApi.history(id).then(
-      (r) => live && setItems(r.items),
-      () => live && setItems([]),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id]);
-
-  if (!items) return <Skeleton active />;
+  const query = useQuery({
+    queryKey: ['beneficiary-history', id],
+    queryFn: ({ signal }) => beneficiariesApi.history(id, { signal }),
+  });
+  if (query.isPending) return <Skeleton active />;
+  const items: AuditEntry[] = query.data?.items ?? [];
   if (items.length === 0) return <Empty description={t('beneficiaries.noHistory')} />;
   return (
     <Timeline

@@ -1,5 +1,6 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import type { OrgType } from '@shuangyong/shared';
+import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
   Button,
@@ -17,7 +18,7 @@ import {
   Typography,
   Upload,
 } from 'antd';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { beneficiariesApi } from '../../api/beneficiaries';
 import { ApiError } from '../../api/client';
@@ -65,29 +66,23 @@ export function ImportPage() {
   const [busy, setBusy] = useState(false);
   const [pollError, setPollError] = useState<string | null>(null);
   const [touched, setTouched] = useState(false);
-  const live = useRef(true);
 
+  // Poll while the job works; stops on validated / succeeded / failed and when the page is left.
+  const running = !!job && RUNNING.includes(job.status);
+  const poll = useQuery({
+    queryKey: ['job', job?.id, committed],
+    queryFn: ({ signal }) => jobsApi.get(job?.id ?? '', { signal }),
+    enabled: running,
+    refetchInterval: POLL_MS,
+    retry: false,
+    gcTime: 0,
+  });
   useEffect(() => {
-    live.current = true;
-    return () => {
-      live.current = false;
-    };
-  }, []);
-
-  // Poll while the job works (every new job object schedules the next look); stops on validated /
-  // succeeded / failed and when the page is left.
+    if (poll.data && poll.data.id === job?.id && running) setJob(poll.data);
+  }, [poll.data, job?.id, running]);
   useEffect(() => {
-    if (!job || !RUNNING.includes(job.status)) return;
-    const timer = setTimeout(async () => {
-      try {
-        const next = await jobsApi.get(job.id);
-        if (live.current) setJob(next);
-      } catch (e) {
-        if (live.current) setPollError(e instanceof ApiError ? e.display : String(e));
-      }
-    }, POLL_MS);
-    return () => clearTimeout(timer);
-  }, [job]);
+    if (poll.error) setPollError(poll.error instanceof ApiError ? poll.error.display : String(poll.error));
+  }, [poll.error]);
 
   async function start() {
     setTouched(true);
@@ -234,7 +229,13 @@ export function ImportPage() {
           className={styles.filters}
           title={pollError}
           action={
-            <Button size="small" onClick={() => job && setJob({ ...job })}>
+            <Button
+              size="small"
+              onClick={() => {
+                setPollError(null);
+                void poll.refetch();
+              }}
+            >
               {t('web.retry')}
             </Button>
           }

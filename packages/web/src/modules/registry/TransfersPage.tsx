@@ -1,6 +1,6 @@
-import { Button, Card, Flex, Form, Input, Segmented, Table, type TableColumnsType, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import type { Page } from '../../api/client';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Flex, Form, Input, Segmented, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { type Transfer, type TransferQuery, type TransferStatus, transfersApi } from '../../api/transfers';
 import { DocTitle } from '../../app/DocTitle';
 import { FormModal } from '../../components/FormModal';
@@ -27,24 +27,15 @@ export function TransfersPage() {
   const isMobile = useIsMobile();
   const [filter, setFilter] = useState<Filter>('pending');
   const [query, setQuery] = useState<TransferQuery>({ page: 1, pageSize: 20, status: 'pending' });
-  const [data, setData] = useState<Page<Transfer> | null>(null);
-  const [loading, setLoading] = useState(false);
   const [decision, setDecision] = useState<Decision>(null);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await transfersApi.list(query));
-    } catch {
-      // shown by the global handler
-    } finally {
-      setLoading(false);
-    }
-  }, [query]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const queryClient = useQueryClient();
+  const list = useQuery({
+    queryKey: ['transfers', query],
+    queryFn: ({ signal }) => transfersApi.list(query, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const data = list.data;
+  const load = () => queryClient.invalidateQueries({ queryKey: ['transfers'] });
 
   const columns: TableColumnsType<Transfer> = [
     {
@@ -140,7 +131,7 @@ export function TransfersPage() {
         size={isMobile ? 'small' : 'middle'}
         columns={columns}
         dataSource={data?.items ?? []}
-        loading={loading}
+        loading={list.isFetching}
         scroll={{ x: 'max-content' }}
         className={styles.table}
         data-testid="transfer-table"
@@ -179,12 +170,14 @@ function DecideModal({
 }) {
   const [form] = Form.useForm<{ note?: string }>();
   const [busy, setBusy] = useState(false);
+  const { message } = App.useApp();
 
   async function submit() {
     const v = await form.validateFields();
     setBusy(true);
     try {
       await (accept ? transfersApi.accept(transfer.id, v.note) : transfersApi.reject(transfer.id, v.note));
+      void message.success(t(accept ? 'transfers.accepted' : 'transfers.rejected', { name: transfer.beneficiaryName }));
       onDone();
     } catch {
       // shown by the global handler

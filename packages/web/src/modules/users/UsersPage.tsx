@@ -1,8 +1,8 @@
 import { LockOutlined, PlusOutlined, UnlockOutlined } from '@ant-design/icons';
 import { grantableRoles, type User } from '@shuangyong/shared';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Flex, Input, Table, type TableColumnsType, Tag, TreeSelect } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Page } from '../../api/client';
+import { useMemo, useState } from 'react';
 import { type UserQuery, usersApi } from '../../api/users';
 import { useCan, useMe } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
@@ -27,27 +27,20 @@ export function UsersPage() {
   const grantable = useMemo(() => grantableRoles(me.roles), [me.roles]);
 
   const [query, setQuery] = useState<UserQuery>({ page: 1, pageSize: 20 });
-  const [data, setData] = useState<Page<User> | null>(null);
-  const [loading, setLoading] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await usersApi.list(query));
-    } catch {
-      // shown by the global handler
-    } finally {
-      setLoading(false);
-    }
-  }, [query]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const queryClient = useQueryClient();
+  const list = useQuery({
+    queryKey: ['users', query],
+    queryFn: ({ signal }) => usersApi.list(query, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const data = list.data;
+  const load = () => queryClient.invalidateQueries({ queryKey: ['users'] });
 
   const replaceRow = (user: User) =>
-    setData((d) => (d ? { ...d, items: d.items.map((u) => (u.id === user.id ? user : u)) } : d));
+    queryClient.setQueryData(['users', query], (d: typeof data) =>
+      d ? { ...d, items: d.items.map((u) => (u.id === user.id ? user : u)) } : d,
+    );
 
   /** 锁定 = the server's `lock` (the account can no longer sign in); 解锁 lifts it and any lockout. */
   function toggleLock(user: User) {
@@ -168,7 +161,7 @@ export function UsersPage() {
         size={isMobile ? 'small' : 'middle'}
         columns={columns}
         dataSource={data?.items ?? []}
-        loading={loading}
+        loading={list.isFetching}
         scroll={{ x: 'max-content' }}
         className={styles.table}
         data-testid="user-table"

@@ -3,8 +3,8 @@ import { VISIT_MAX_PHOTO_BYTES, VISIT_MAX_PHOTOS, type Visit } from '@shuangyong
 import { App, Button, Modal, Progress, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
+import { visitsApi } from '../../api/visits';
 import { t } from '../../i18n';
-import { visitsApi } from './api';
 import { megabytes, PhotoPicker, type PickedPhoto, revokePhotos } from './PhotoPicker';
 
 /**

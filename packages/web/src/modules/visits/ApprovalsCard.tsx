@@ -1,11 +1,12 @@
 import type { Visit } from '@shuangyong/shared';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Form, Input, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { type ApprovalFilter, visitsApi } from '../../api/visits';
 import { useCan } from '../../app/auth';
 import { t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
 import { formatFen } from '../../lib/money';
-import { type ApprovalFilter, visitsApi } from './api';
 import { VisitPhotos } from './VisitPhotos';
 
 const STATUS_COLOR: Record<Visit['approvalStatus'], string> = {
@@ -36,20 +37,17 @@ export function ApprovalsCard({ campaignId }: { campaignId: string }) {
   const { message } = App.useApp();
   const can = useCan();
   const [filter, setFilter] = useState<ApprovalFilter>('pending');
-  const [items, setItems] = useState<Visit[]>([]);
-  const [total, setTotal] = useState(0);
+  const queryClient = useQueryClient();
+  const key = ['visit-approvals', campaignId, filter];
+  const list = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => visitsApi.byApproval(campaignId, filter, { signal }),
+  });
+  const items = list.data?.items ?? [];
+  const total = list.data?.total ?? 0;
   const [deciding, setDeciding] = useState<Deciding | null>(null);
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<{ note?: string }>();
-
-  const load = useCallback(async () => {
-    const page = await visitsApi.byApproval(campaignId, filter);
-    setItems(page.items);
-    setTotal(page.total);
-  }, [campaignId, filter]);
-  useEffect(() => {
-    load().catch(() => {});
-  }, [load]);
 
   const open = (visit: Visit, decision: Deciding['decision']) => {
     form.resetFields();
@@ -62,11 +60,16 @@ export function ApprovalsCard({ campaignId }: { campaignId: string }) {
     try {
       const updated = await visitsApi.decide(deciding.visit, deciding.decision, note?.trim() || undefined);
       // the decided row stays in place with its new status until the list is reloaded
-      setItems((xs) => xs.map((x) => (x.id === updated.id ? updated : x)));
+      queryClient.setQueryData(key, (page: typeof list.data) =>
+        page ? { ...page, items: page.items.map((x) => (x.id === updated.id ? updated : x)) } : page,
+      );
+      void queryClient.invalidateQueries({ queryKey: ['visit-spending', campaignId] });
       message.success(
         t(deciding.decision === 'approve' ? 'web.visits.approval.approvedMsg' : 'web.visits.approval.rejectedMsg'),
       );
       setDeciding(null);
+    } catch {
+      // shown by the global handler
     } finally {
       setSaving(false);
     }
@@ -95,6 +98,7 @@ export function ApprovalsCard({ campaignId }: { campaignId: string }) {
         rowKey="id"
         pagination={false}
         scroll={{ x: true }}
+        loading={list.isPending}
         dataSource={items}
         locale={{
           emptyText: t(filter === 'pending' ? 'web.visits.approval.nonePending' : 'web.visits.approval.empty'),

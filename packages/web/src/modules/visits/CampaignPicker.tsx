@@ -1,10 +1,11 @@
 import type { VisitCampaign } from '@shuangyong/shared';
+import { useQuery } from '@tanstack/react-query';
 import { Button, Result, Select, Spin, Tag } from 'antd';
-import { Fragment, type ReactNode, useEffect, useState } from 'react';
+import { Fragment, type ReactNode, useState } from 'react';
 import { Link } from 'react-router-dom';
+import { defaultCampaign, loadCampaigns, rememberCampaign, rememberedCampaign } from '../../api/visits';
 import { useCan, useMe } from '../../app/auth';
 import { label, t } from '../../i18n';
-import { defaultCampaign, loadCampaigns, rememberCampaign, rememberedCampaign } from './api';
 import styles from './visits.module.css';
 
 interface Props {
@@ -24,35 +25,28 @@ interface Props {
 export function CampaignScope({ children, block }: Props) {
   const can = useCan();
   const userId = useMe().user.id;
-  const [items, setItems] = useState<VisitCampaign[] | null>(null);
-  const [failed, setFailed] = useState(false);
-  const [chosen, setChosen] = useState<VisitCampaign | null>(null);
+  const campaigns = useQuery({
+    queryKey: ['visit-campaigns', userId],
+    queryFn: () => loadCampaigns(userId),
+    staleTime: 60_000,
+  });
+  const [picked, setPicked] = useState<string | null>(null);
+  const items = campaigns.data;
 
-  useEffect(() => {
-    let live = true;
-    loadCampaigns(userId)
-      .then((list) => {
-        if (!live) return;
-        setItems(list);
-        setChosen(defaultCampaign(list, rememberedCampaign()));
-      })
-      .catch(() => live && setFailed(true));
-    return () => {
-      live = false;
-    };
-  }, [userId]);
-
-  if (failed) return <Result status="warning" title={t('web.visits.campaignsFailed')} />;
-  if (!items) return <Spin className={styles.loading} />;
+  if (campaigns.isError) return <Result status="warning" title={t('web.visits.campaignsFailed')} />;
+  if (!items) return <Spin className={styles.loading} data-testid="page-loading" />;
+  const chosen = (picked && items.find((c) => c.id === picked)) || defaultCampaign(items, rememberedCampaign());
+  // only those who issue campaigns are sent to create one; everyone else waits for the issuer
+  const issuer = can('campaign:manage');
   if (!chosen)
     return (
       <Result
         status="info"
         title={t('web.visits.noCampaign')}
-        subTitle={can('campaign:read') ? t('web.visits.noCampaignHint') : t('web.visits.noCampaignAsk')}
+        subTitle={issuer ? t('web.visits.noCampaignHint') : t('web.visits.noCampaignAsk')}
         data-testid="visit-campaign-empty"
         extra={
-          can('campaign:read') ? (
+          issuer ? (
             <Link to="/campaigns">
               <Button type="primary">{t('web.visits.toCampaigns')}</Button>
             </Link>
@@ -74,7 +68,7 @@ export function CampaignScope({ children, block }: Props) {
         const next = items.find((c) => c.id === id);
         if (!next) return;
         rememberCampaign(id);
-        setChosen(next);
+        setPicked(next.id);
       }}
       options={items.map((c) => ({ value: c.id, label: c.title, campaign: c }))}
       optionRender={(o) => {

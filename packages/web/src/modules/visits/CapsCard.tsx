@@ -1,9 +1,10 @@
 import type { MessageKey } from '@shuangyong/shared';
+import { useQuery } from '@tanstack/react-query';
 import { App, Button, Card, Form, InputNumber, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import { type CapsBody, type VisitCaps, visitsApi } from '../../api/visits';
 import { t } from '../../i18n';
 import { yuanToFen } from '../../lib/money';
-import { type CapsBody, type VisitCaps, visitsApi } from './api';
 import styles from './visits.module.css';
 
 type CapKey = Exclude<keyof CapsBody, 'campaignId' | 'version'>;
@@ -31,16 +32,16 @@ export function CapsCard({ campaignId, editable }: { campaignId: string; editabl
   const [form] = Form.useForm<Values>();
   const [caps, setCaps] = useState<VisitCaps | null>(null);
   const [saving, setSaving] = useState(false);
+  const loaded = useQuery({
+    queryKey: ['visit-caps', campaignId],
+    queryFn: ({ signal }) => visitsApi.caps(campaignId, { signal }),
+  }).data;
 
   useEffect(() => {
-    visitsApi
-      .caps(campaignId)
-      .then((c) => {
-        setCaps(c);
-        form.setFieldsValue(Object.fromEntries(FIELDS.map((f) => [f.key, toYuan(c?.[f.key])])));
-      })
-      .catch(() => {});
-  }, [campaignId, form]);
+    if (loaded === undefined) return;
+    setCaps(loaded);
+    form.setFieldsValue(Object.fromEntries(FIELDS.map((f) => [f.key, toYuan(loaded?.[f.key])])));
+  }, [loaded, form]);
 
   const save = async (v: Values) => {
     setSaving(true);
@@ -55,7 +56,9 @@ export function CapsCard({ campaignId, editable }: { campaignId: string; editabl
       };
       const saved = await visitsApi.setCaps(body);
       setCaps(saved);
-      message.success(t('web.visits.caps.saved'));
+      void message.success(t('web.visits.caps.saved'));
+    } catch {
+      // shown by the global handler
     } finally {
       setSaving(false);
     }

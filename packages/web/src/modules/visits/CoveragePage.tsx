@@ -1,9 +1,14 @@
 import type { CoverageCell, VisitTarget } from '@shuangyong/shared';
-import { Button, Card, Progress, Space, Statistic, Table, Typography } from 'antd';
-import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Button, Card, Progress, Space, Statistic, Table, Tag, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { visitsApi } from '../../api/visits';
+import { DocTitle } from '../../app/DocTitle';
+import { PageLoading } from '../../components/PageState';
 import { t } from '../../i18n';
+import { ageOn } from '../../lib/age';
 import { formatFen } from '../../lib/money';
-import { type Coverage, visitsApi } from './api';
+import { todayInZone } from '../../lib/zone';
 import { CampaignScope } from './CampaignPicker';
 import styles from './visits.module.css';
 
@@ -34,25 +39,34 @@ export function CoveragePage() {
 }
 
 function CoverageView({ campaignId, picker }: { campaignId: string; picker: ReactNode }) {
-  const [cov, setCov] = useState<Coverage | null>(null);
-  const [unvisited, setUnvisited] = useState<VisitTarget[]>([]);
-  const load = useCallback(async () => {
-    setCov(await visitsApi.coverage(campaignId));
-    setUnvisited((await visitsApi.unvisited(campaignId)).items);
-  }, [campaignId]);
-  useEffect(() => {
-    load().catch(() => {});
-  }, [load]);
+  const coverage = useQuery({
+    queryKey: ['visit-coverage', campaignId],
+    queryFn: ({ signal }) => visitsApi.coverage(campaignId, { signal }),
+  });
+  const unvisited = useQuery({
+    queryKey: ['visit-unvisited', campaignId],
+    queryFn: ({ signal }) => visitsApi.unvisited(campaignId, { signal }),
+  });
+  const cov = coverage.data;
+  const today = todayInZone();
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
+      <DocTitle title={t('web.visits.coverage')} />
       <Space wrap>
         <Typography.Title level={4} style={{ margin: 0 }}>
           {t('web.visits.coverage')}
         </Typography.Title>
         {picker}
-        <Button onClick={() => load()}>↻</Button>
+        <Button
+          onClick={() => void Promise.all([coverage.refetch(), unvisited.refetch()])}
+          loading={coverage.isFetching}
+          aria-label={t('web.refresh')}
+        >
+          ↻
+        </Button>
       </Space>
+      {coverage.isPending && <PageLoading />}
       {cov && (
         <>
           <Space wrap size="large">
@@ -71,16 +85,26 @@ function CoverageView({ campaignId, picker }: { campaignId: string; picker: Reac
         </>
       )}
       <Card size="small" title={t('web.visits.unvisited')}>
-        <Table
+        <Table<VisitTarget>
           size="small"
           rowKey="id"
           pagination={false}
-          dataSource={unvisited}
+          loading={unvisited.isPending}
+          dataSource={unvisited.data?.items ?? []}
+          scroll={{ x: 'max-content' }}
+          data-testid="coverage-unvisited"
           columns={[
             { title: t('web.visits.target'), dataIndex: 'name' },
             { title: t('web.visits.groups'), dataIndex: 'streetName' },
-            { title: t('web.visits.livingAlone'), render: (_, r) => (r.livesAlone ? '✓' : '') },
-            { title: t('web.visits.minAge'), dataIndex: 'oldestBirth' },
+            {
+              title: t('web.visits.livesAloneCol'),
+              render: (_, r) => (r.livesAlone ? <Tag color="orange">{t('web.visits.livesAloneYes')}</Tag> : null),
+            },
+            {
+              title: t('web.visits.ageCol'),
+              align: 'right',
+              render: (_, r) => <span data-testid="coverage-age">{ageOn(r.oldestBirth, today) ?? '—'}</span>,
+            },
           ]}
         />
       </Card>

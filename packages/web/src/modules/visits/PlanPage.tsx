@@ -1,79 +1,162 @@
-import type { VisitPlan, VisitTarget } from '@shuangyong/shared';
-import { Alert, App, Button, Card, Form, Input, Progress, Select, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import type { VisitTarget } from '@shuangyong/shared';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Flex,
+  Form,
+  Input,
+  Progress,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { downloadFile } from '../../api/files';
 import { jobsApi } from '../../api/jobs';
+import { visitsApi } from '../../api/visits';
+import { useCan } from '../../app/auth';
+import { DocTitle } from '../../app/DocTitle';
+import { BackButton, PageError, PageLoading } from '../../components/PageState';
+import { SelectionBar } from '../../components/SelectionBar';
 import { t } from '../../i18n';
-import { type Conflict, type Team, visitsApi } from './api';
+import { toIsoDate } from '../../lib/dates';
 
 const split = (s?: string) => (s ?? '').split(/[,，、\s]+/).filter(Boolean);
+
+interface TeamValues {
+  name: string;
+  staff?: string;
+  leaders?: string;
+  plannedDate?: Dayjs | null;
+}
 
 /** One plan: its rules with counts, the targets with the reason each is listed, conflicts, teams, letters. */
 export function PlanPage() {
   const { id = '' } = useParams();
   const { message } = App.useApp();
-  const [plan, setPlan] = useState<VisitPlan | null>(null);
+  const can = useCan();
+  const writer = can('visit:write');
+  const queryClient = useQueryClient();
   const [page, setPage] = useState(1);
-  const [targets, setTargets] = useState<{ items: VisitTarget[]; total: number }>({ items: [], total: 0 });
-  const [conflicts, setConflicts] = useState<Conflict[]>([]);
-  const [teams, setTeams] = useState<Team[]>([]);
   const [selected, setSelected] = useState<string[]>([]);
   const [teamId, setTeamId] = useState<string>();
+  const [busy, setBusy] = useState(false);
   const [letters, setLetters] = useState<{ id: string; percent: number; done: boolean } | null>(null);
+  const [teamForm] = Form.useForm<TeamValues>();
 
-  const load = useCallback(async () => {
-    const [p, tg, c, tm] = await Promise.all([
-      visitsApi.plan(id),
-      visitsApi.targets(id, page),
-      visitsApi.conflicts(id),
-      visitsApi.teams(id),
-    ]);
-    setPlan(p);
-    setTargets(tg);
-    setConflicts(c.items);
-    setTeams(tm.items);
-  }, [id, page]);
-  useEffect(() => {
-    load().catch(() => {});
-  }, [load]);
+  const plan = useQuery({ queryKey: ['visit-plan', id], queryFn: ({ signal }) => visitsApi.plan(id, { signal }) });
+  const targets = useQuery({
+    queryKey: ['visit-plan-targets', id, page],
+    queryFn: ({ signal }) => visitsApi.targets(id, page, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const draft = plan.data?.status === 'draft';
+  const conflicts =
+    useQuery({
+      queryKey: ['visit-plan-conflicts', id],
+      queryFn: ({ signal }) => visitsApi.conflicts(id, { signal }),
+      enabled: draft,
+    }).data?.items ?? [];
+  const teams =
+    useQuery({ queryKey: ['visit-plan-teams', id], queryFn: ({ signal }) => visitsApi.teams(id, { signal }) }).data
+      ?.items ?? [];
 
-  const confirm = async (drop?: boolean) => {
-    if (!plan) return;
-    await visitsApi.confirm(id, plan.version, drop);
-    message.success(t('web.visits.confirm'));
-    await load();
+  const reload = () =>
+    Promise.all(
+      ['visit-plan', 'visit-plan-targets', 'visit-plan-conflicts', 'visit-plan-teams'].map((k) =>
+        queryClient.invalidateQueries({ queryKey: [k, id] }),
+      ),
+    );
+
+  /** Runs a change; its success message, then the plan's data again. Refusals are shown by the API client. */
+  async function change(run: () => Promise<unknown>, done: string) {
+    setBusy(true);
+    try {
+      await run();
+      void message.success(done);
+      await reload();
+      void queryClient.invalidateQueries({ queryKey: ['visit-plans'] });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (plan.isPending) return <PageLoading />;
+  if (plan.isError) return <PageError error={plan.error} backTo="/visits" backLabel={t('web.visits.backToPlans')} />;
+  const p = plan.data;
+
+  const confirm = (drop?: boolean) => change(() => visitsApi.confirm(id, p.version, drop), t('web.visits.confirmed'));
+
+  const createTeam = async (v: TeamValues) => {
+    const plannedDate = toIsoDate(v.plannedDate);
+    const ok = await change(
+      () =>
+        visitsApi.createTeam(id, {
+          name: v.name.trim(),
+          staff: split(v.staff),
+          leaders: split(v.leaders),
+          ...(plannedDate ? { plannedDate } : {}),
+        }),
+      t('web.visits.teamCreated', { name: v.name.trim() }),
+    );
+    if (ok) teamForm.resetFields();
+  };
+
+  const assign = async () => {
+    if (!teamId) return;
+    const n = selected.length;
+    if (await change(() => visitsApi.assign(id, { teamId, targetIds: selected }), t('web.visits.assigned', { n })))
+      setSelected([]);
   };
 
   const bulkLetters = async () => {
-    const job = await visitsApi.letters(id);
-    setLetters({ id: job.id, percent: 0, done: false });
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 700));
-      const j = await jobsApi.get(job.id);
-      const percent = j.total ? Math.round(((j.processed ?? 0) * 100) / j.total) : 0;
-      setLetters({ id: job.id, percent, done: j.status === 'succeeded' });
-      if (j.status === 'succeeded' || j.status === 'failed') break;
+    try {
+      const job = await visitsApi.letters(id);
+      setLetters({ id: job.id, percent: 0, done: false });
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 700));
+        const j = await jobsApi.get(job.id);
+        const percent = j.total ? Math.round(((j.processed ?? 0) * 100) / j.total) : 0;
+        setLetters({ id: job.id, percent, done: j.status === 'succeeded' });
+        if (j.status === 'failed') void message.error(t('web.visits.lettersFailed'));
+        if (j.status === 'succeeded' || j.status === 'failed') break;
+      }
+    } catch {
+      // shown by the global handler
     }
   };
 
-  if (!plan) return null;
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
-      <Typography.Title level={4}>
-        {plan.title}{' '}
-        <Tag color={plan.status === 'confirmed' ? 'green' : 'default'}>
-          {t(plan.status === 'confirmed' ? 'web.visits.planStatus.confirmed' : 'web.visits.planStatus.draft')}
+    <Space direction="vertical" style={{ width: '100%' }} data-testid="plan-page">
+      <DocTitle title={p.title} />
+      <Flex wrap gap={8} align="center">
+        <BackButton fallback="/visits" label={t('web.visits.backToPlans')} />
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {p.title}
+        </Typography.Title>
+        <Tag color={p.status === 'confirmed' ? 'green' : 'default'}>
+          {t(p.status === 'confirmed' ? 'web.visits.planStatus.confirmed' : 'web.visits.planStatus.draft')}
         </Tag>
-      </Typography.Title>
+      </Flex>
       <Card size="small" title={t('web.visits.rules')}>
-        {plan.rules.map((r) => (
+        {p.rules.map((r) => (
           <div key={r.id}>
             {r.label}：<b>{r.matched}</b>
           </div>
         ))}
       </Card>
-      {plan.status === 'draft' && (
+      {draft && (
         <Card size="small" title={t('web.visits.conflicts')}>
           {conflicts.length ? (
             <Alert
@@ -84,84 +167,113 @@ export function PlanPage() {
           ) : (
             <Typography.Text type="secondary">{t('web.visits.noConflicts')}</Typography.Text>
           )}
-          <Space style={{ marginTop: 8 }}>
-            <Button type="primary" onClick={() => confirm()} data-testid="plan-confirm">
-              {t('web.visits.confirm')}
-            </Button>
-            {conflicts.length > 0 && <Button onClick={() => confirm(true)}>{t('web.visits.dropConflicts')}</Button>}
-          </Space>
+          {writer && (
+            <Space style={{ marginTop: 8 }} wrap>
+              <Button type="primary" loading={busy} onClick={() => void confirm()} data-testid="plan-confirm">
+                {t('web.visits.confirm')}
+              </Button>
+              {conflicts.length > 0 && (
+                <Button loading={busy} onClick={() => void confirm(true)}>
+                  {t('web.visits.dropConflicts')}
+                </Button>
+              )}
+            </Space>
+          )}
         </Card>
       )}
       <Card size="small" title={t('web.visits.teams')}>
-        <Form
-          layout="inline"
-          onFinish={async (v: { name: string; staff?: string; leaders?: string; plannedDate?: string }) => {
-            await visitsApi.createTeam(id, {
-              name: v.name,
-              staff: split(v.staff),
-              leaders: split(v.leaders),
-              plannedDate: v.plannedDate || undefined,
-            });
-            await load();
-          }}
-        >
-          <Form.Item name="name" rules={[{ required: true }]}>
-            <Input placeholder={t('web.visits.addTeam')} />
-          </Form.Item>
-          <Form.Item name="staff">
-            <Input placeholder={t('web.visits.staff')} />
-          </Form.Item>
-          <Form.Item name="leaders">
-            <Input placeholder={t('web.visits.leaders')} />
-          </Form.Item>
-          <Form.Item name="plannedDate">
-            <Input type="date" />
-          </Form.Item>
-          <Button htmlType="submit">{t('web.visits.addTeam')}</Button>
-        </Form>
-        <div style={{ marginTop: 8 }}>
+        {writer && (
+          <Form form={teamForm} layout="inline" onFinish={(v) => void createTeam(v)} data-testid="team-form">
+            <Form.Item name="name" rules={[{ required: true, whitespace: true, max: 64 }]}>
+              <Input placeholder={t('web.visits.teamName')} maxLength={64} data-testid="team-name" />
+            </Form.Item>
+            <Form.Item name="staff">
+              <Input placeholder={t('web.visits.staff')} data-testid="team-staff" />
+            </Form.Item>
+            <Form.Item name="leaders">
+              <Input placeholder={t('web.visits.leaders')} data-testid="team-leaders" />
+            </Form.Item>
+            <Form.Item name="plannedDate">
+              <DatePicker placeholder={t('web.visits.plannedDate')} data-testid="team-date" />
+            </Form.Item>
+            <Button htmlType="submit" loading={busy} data-testid="team-create">
+              {t('web.visits.addTeam')}
+            </Button>
+          </Form>
+        )}
+        <Flex wrap gap={6} style={{ marginTop: 8 }} data-testid="team-list">
           {teams.map((x) => (
-            <Tag key={x.id}>
+            <Tag key={x.id} data-testid="team">
               {x.name}（{x.targets}）{[...x.leaders, ...x.staff].join('、')} {x.plannedDate ?? ''}
             </Tag>
           ))}
-        </div>
+        </Flex>
       </Card>
-      <Space wrap>
-        <Select
-          style={{ width: 200 }}
-          placeholder={t('web.visits.teams')}
-          value={teamId}
-          onChange={setTeamId}
-          options={teams.map((x) => ({ value: x.id, label: x.name }))}
+      {writer && (
+        <Space wrap>
+          <Button onClick={() => void bulkLetters()}>{t('web.visits.bulkLetters')}</Button>
+          {letters && <Progress percent={letters.percent} size="small" style={{ width: 160 }} />}
+          {letters?.done && (
+            <Button
+              type="link"
+              onClick={() =>
+                void downloadFile('GET', `/visit-letters/${letters.id}`, t('web.visits.lettersZip')).catch(
+                  () => undefined,
+                )
+              }
+            >
+              {t('web.visits.download')}
+            </Button>
+          )}
+        </Space>
+      )}
+      {writer && (
+        <SelectionBar
+          count={selected.length}
+          onClear={() => setSelected([])}
+          actions={
+            <>
+              <Select
+                size="small"
+                style={{ width: 180 }}
+                placeholder={t('web.visits.pickTeam')}
+                value={teamId}
+                onChange={setTeamId}
+                options={teams.map((x) => ({ value: x.id, label: x.name }))}
+                data-testid="assign-team"
+              />
+              <Button
+                size="small"
+                type="primary"
+                disabled={!teamId}
+                loading={busy}
+                onClick={() => void assign()}
+                data-testid="assign-selected"
+              >
+                {t('web.visits.assign')}
+              </Button>
+            </>
+          }
         />
-        <Button
-          disabled={!teamId || !selected.length}
-          onClick={async () => {
-            await visitsApi.assign(id, { teamId, targetIds: selected });
-            setSelected([]);
-            await load();
-          }}
-        >
-          {t('web.visits.assign')}
-        </Button>
-        <Button onClick={bulkLetters}>{t('web.visits.bulkLetters')}</Button>
-        {letters && <Progress percent={letters.percent} size="small" style={{ width: 160 }} />}
-        {letters?.done && (
-          <Button
-            type="link"
-            onClick={() => downloadFile('GET', `/visit-letters/${letters.id}`, t('web.visits.lettersZip'))}
-          >
-            {t('web.visits.download')}
-          </Button>
-        )}
-      </Space>
-      <Table
+      )}
+      <Table<VisitTarget>
         size="small"
         rowKey="id"
-        dataSource={targets.items}
-        rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) }}
-        pagination={{ current: page, total: targets.total, pageSize: 20, onChange: setPage }}
+        loading={targets.isFetching}
+        dataSource={targets.data?.items ?? []}
+        rowSelection={
+          writer
+            ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), preserveSelectedRowKeys: true }
+            : undefined
+        }
+        pagination={{
+          current: page,
+          total: targets.data?.total ?? 0,
+          pageSize: 20,
+          onChange: setPage,
+          showSizeChanger: false,
+        }}
+        scroll={{ x: 'max-content' }}
         data-testid="plan-targets"
         columns={[
           { title: t('web.visits.target'), dataIndex: 'name' },
@@ -189,11 +301,11 @@ export function PlanPage() {
                     type="link"
                     data-testid={`letter-${format}`}
                     onClick={() =>
-                      downloadFile(
+                      void downloadFile(
                         'GET',
                         `/visit-targets/${r.id}/letter?format=${format}`,
                         `${t('visits.letter.title')}.${format}`,
-                      )
+                      ).catch(() => undefined)
                     }
                   >
                     {format === 'pdf' ? 'PDF' : t('web.visits.letter')}

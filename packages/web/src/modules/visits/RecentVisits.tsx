@@ -1,11 +1,11 @@
 import type { Visit } from '@shuangyong/shared';
 import { Card, List, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import { visitsApi } from '../../api/visits';
 import { t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
 import { AddPhotos } from './AddPhotos';
 import { ApprovalTag } from './ApprovalsCard';
-import { visitsApi } from './api';
 import { VisitPhotos } from './VisitPhotos';
 import styles from './visits.module.css';
 

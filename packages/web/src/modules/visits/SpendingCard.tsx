@@ -1,11 +1,12 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Table, Tag, TreeSelect, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { type BudgetLine, type SpendingCell, visitsApi } from '../../api/visits';
 import { useCan } from '../../app/auth';
 import { t } from '../../i18n';
 import { formatFen, yuanToFen } from '../../lib/money';
 import { toSelectTree } from '../orgs/tree';
 import { useOrgTree } from '../orgs/useOrgTree';
-import { type BudgetLine, type SpendingCell, visitsApi } from './api';
 import styles from './visits.module.css';
 
 interface LineValues {
@@ -48,8 +49,10 @@ function LineEditor({ line, onClose }: { line: BudgetLine | null; onClose: (save
     setSaving(true);
     try {
       await visitsApi.updateBudgetLine(line, { name: v.name, budgetFen: yuanToFen(v.budget) ?? 0 });
-      message.success(t('web.visits.money.lineSaved'));
+      void message.success(t('web.visits.money.lineSaved'));
       onClose(true);
+    } catch {
+      // shown by the global handler
     } finally {
       setSaving(false);
     }
@@ -95,19 +98,16 @@ export function SpendingCard({ campaignId }: { campaignId: string }) {
   const { forest } = useOrgTree(false, manage && can('org:read'));
   const orgTree = useMemo(() => toSelectTree(forest), [forest]);
   const [form] = Form.useForm<LineValues>();
-  const [byOrg, setByOrg] = useState<SpendingCell[]>([]);
-  const [lines, setLines] = useState<BudgetLine[]>([]);
+  const queryClient = useQueryClient();
+  const spending = useQuery({
+    queryKey: ['visit-spending', campaignId],
+    queryFn: ({ signal }) => visitsApi.spending(campaignId, { signal }),
+  });
+  const byOrg: SpendingCell[] = spending.data?.byOrg ?? [];
+  const lines: BudgetLine[] = spending.data?.budgetLines ?? [];
   const [saving, setSaving] = useState(false);
   const [editing, setEditing] = useState<BudgetLine | null>(null);
-
-  const load = useCallback(async () => {
-    const s = await visitsApi.spending(campaignId);
-    setByOrg(s.byOrg);
-    setLines(s.budgetLines);
-  }, [campaignId]);
-  useEffect(() => {
-    load().catch(() => {});
-  }, [load]);
+  const load = () => queryClient.invalidateQueries({ queryKey: ['visit-spending', campaignId] });
 
   const create = async (v: LineValues) => {
     setSaving(true);
@@ -118,9 +118,11 @@ export function SpendingCard({ campaignId }: { campaignId: string }) {
         name: v.name,
         budgetFen: yuanToFen(v.budget) ?? 0,
       });
-      message.success(t('web.visits.money.lineCreated'));
+      void message.success(t('web.visits.money.lineCreated'));
       form.resetFields();
       await load();
+    } catch {
+      // shown by the global handler
     } finally {
       setSaving(false);
     }
@@ -131,7 +133,11 @@ export function SpendingCard({ campaignId }: { campaignId: string }) {
       <Card
         size="small"
         title={t('web.visits.money.byOrg')}
-        extra={<Button onClick={() => load()}>{t('web.visits.money.refresh')}</Button>}
+        extra={
+          <Button onClick={() => void spending.refetch()} loading={spending.isFetching}>
+            {t('web.visits.money.refresh')}
+          </Button>
+        }
         data-testid="spending-by-org"
       >
         <Table<SpendingCell>
@@ -139,6 +145,7 @@ export function SpendingCard({ campaignId }: { campaignId: string }) {
           rowKey="key"
           pagination={false}
           scroll={{ x: true }}
+          loading={spending.isPending}
           dataSource={byOrg}
           columns={[
             { title: t('web.visits.money.org'), dataIndex: 'label' },
@@ -199,7 +206,7 @@ export function SpendingCard({ campaignId }: { campaignId: string }) {
           line={editing}
           onClose={(saved) => {
             setEditing(null);
-            if (saved) load().catch(() => {});
+            if (saved) void load();
           }}
         />
         {manage && (

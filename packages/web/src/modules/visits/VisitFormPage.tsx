@@ -15,9 +15,11 @@ import {
   Typography,
 } from 'antd';
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { type BudgetLine, type CapWarning, visitsApi } from '../../api/visits';
+import { DateTimeInput } from '../../components/DateTimeInput';
 import { t } from '../../i18n';
 import { yuanToFen } from '../../lib/money';
-import { type BudgetLine, type CapWarning, visitsApi } from './api';
+import { instantOfWall, nowWallMinutes } from '../../lib/zone';
 import { CampaignScope } from './CampaignPicker';
 import { type Draft, drafts } from './drafts';
 import { megabytes, PhotoPicker, type PickedPhoto, revokePhotos } from './PhotoPicker';
@@ -45,10 +47,8 @@ const names = (s?: string) =>
     .split(/[,，、\s]+/)
     .map((x) => x.trim())
     .filter(Boolean);
-const localNow = () => {
-  const d = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-};
+/** Now in the display zone (TZ_DISPLAY), whatever the device's zone. */
+const localNow = () => nowWallMinutes();
 
 /** Photos of a draft not yet uploaded. */
 const unsent = (d: Draft) => (d.photos ?? []).filter((p) => !p.uploadedId).length;
@@ -123,7 +123,7 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
     const clientKey = crypto.randomUUID();
     const body = {
       targetId: v.targetId,
-      visitedAt: new Date(v.visitedAt).toISOString(),
+      visitedAt: instantOfWall(v.visitedAt) ?? new Date(v.visitedAt).toISOString(),
       visitors: { staff: names(v.staff), leaders: names(v.leaders) },
       cashFen: yuanToFen(v.cash) ?? 0,
       goods: v.goodsItem
@@ -207,7 +207,7 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
           />
         </Form.Item>
         <Form.Item name="visitedAt" label={t('web.visits.visitedAt')} rules={[{ required: true }]}>
-          <Input type="datetime-local" />
+          <DateTimeInput data-testid="visit-time" />
         </Form.Item>
         <Form.Item name="staff" label={t('web.visits.staff')} rules={[{ required: true }]}>
           <Input data-testid="visit-staff" />

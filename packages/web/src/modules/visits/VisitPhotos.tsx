@@ -1,7 +1,7 @@
 import type { Visit } from '@shuangyong/shared';
 import { Image } from 'antd';
+import { photoUrl } from '../../api/visits';
 import { t } from '../../i18n';
-import { photoUrl } from './api';
 import styles from './visits.module.css';
 
 /** The photos of a saved visit: thumbnails (loaded when scrolled to); a click shows the full-size photo. */

@@ -1,7 +1,7 @@
 import type { Visit } from '@shuangyong/shared';
 import { ApiError } from '../../api/client';
+import { visitsApi } from '../../api/visits';
 import { t } from '../../i18n';
-import { visitsApi } from './api';
 import { type Draft, drafts } from './drafts';
 
 /** A photo the server refused (type, size, damage, too many): dropped from its draft, never retried. */

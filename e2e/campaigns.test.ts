@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SPRING_FESTIVAL } from '../packages/server/test/fixtures/notices.js';
-import { browserAvailable, login, type Running, shot, start } from './harness.js';
+import { browserAvailable, login, phoneLayout, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -11,6 +11,8 @@ beforeAll(async () => {
   if (enabled) run = await start();
 });
 afterAll(async () => run?.stop());
+// a journey fails on any uncaught error in its pages
+afterEach(() => run?.expectNoPageErrors());
 
 async function signedIn(username: string): Promise<Page> {
   const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
@@ -58,7 +60,7 @@ describe.runIf(enabled)('campaigns in Chromium', () => {
     // every task went to the four districts
     expect(await page.getByTestId('assignment-link').count()).toBe(16);
     expect(await page.locator('[data-testid="assignment-link"][data-org="克拉玛依区退役军人事务局"]').count()).toBe(4);
-    await shot(page, 'campaign-issued');
+    expect(await phoneLayout(page, 'campaign-issued')).toEqual([]);
     await page.close();
   });
 
@@ -75,7 +77,7 @@ describe.runIf(enabled)('campaigns in Chromium', () => {
     await rows.filter({ hasText: '报送双拥宣传活动开展情况' }).click();
     await page.getByTestId('report-form').waitFor();
     await page.getByTestId('report-narrative').fill('组织军地联谊 2 场、书画展览 1 场，走访驻区部队 3 个。');
-    await shot(page, 'campaign-report');
+    expect(await phoneLayout(page, 'campaign-report')).toEqual([]);
     await page.getByTestId('report-submit').click();
     await expect.poll(async () => page.getByTestId('assignment-detail').getAttribute('data-status')).toBe('submitted');
     await page.close();
@@ -100,7 +102,7 @@ describe.runIf(enabled)('campaigns in Chromium', () => {
       .evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).backgroundColor);
     expect(colour).toBe('rgb(82, 196, 26)');
     expect(await page.getByTestId('ranking').textContent()).toContain('克拉玛依区退役军人事务局');
-    await shot(page, 'campaign-dashboard');
+    expect(await phoneLayout(page, 'campaign-dashboard')).toEqual([]);
     await page.close();
   });
 });

@@ -142,9 +142,10 @@ export async function phoneLayout(
   const before = restore ?? page.viewportSize();
   if (before && before.width !== PHONE.width) await shot(page, `${name}-${before.width}`);
   await page.setViewportSize(PHONE);
-  // let the layout settle (antd reacts to the width on the next frames)
+  // from the top (the sticky header covers whatever is scrolled under it), once the layout has
+  // settled (antd reacts to the width on the next frames)
   await page.evaluate(
-    'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 200))))',
+    'window.scrollTo(0, 0), new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 200))))',
   );
   const problems = await layoutProblems(page);
   await shot(page, `${name}-390`);

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, login, type Running, shot, start } from './harness.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, login, phoneLayout, type Running, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -9,6 +9,8 @@ beforeAll(async () => {
   if (enabled) run = await start();
 });
 afterAll(async () => run?.stop());
+// a journey fails on any uncaught error in its pages
+afterEach(() => run?.expectNoPageErrors());
 
 /** Text only the military side may see. */
 const SECRET = '营区东门岗哨调整（仅军方）';
@@ -51,13 +53,13 @@ describe.runIf(enabled)('急难愁盼 in Chromium', () => {
     await page.getByTestId('need-form-description').fill('两名军人子女需在九月开学前安排就近入学。');
     await page.getByTestId('need-form-military').waitFor();
     await page.getByTestId('need-form-militaryDetail').fill(SECRET);
-    await shot(page, 'needs-unit-form');
+    expect(await phoneLayout(page, 'needs-unit-form')).toEqual([]);
     await page.getByTestId('need-form-submit').click();
     await statusIs(page, 'submitted');
     url = page.url();
     expect(url).toMatch(/\/needs\/[0-9a-f-]{36}$/);
     expect(await page.getByTestId('need-military').textContent()).toContain(SECRET);
-    await shot(page, 'needs-unit-submitted');
+    expect(await phoneLayout(page, 'needs-unit-submitted')).toEqual([]);
     await page.close();
   });
 
@@ -74,7 +76,7 @@ describe.runIf(enabled)('急难愁盼 in Chromium', () => {
     await statusIs(page, 'assigned');
     expect(await page.getByTestId('need-handlers').textContent()).toContain('市教育局');
     await page.getByTestId('need-deadline').waitFor();
-    await shot(page, 'needs-city-assigned');
+    expect(await phoneLayout(page, 'needs-city-assigned')).toEqual([]);
     await page.close();
   });
 
@@ -91,7 +93,7 @@ describe.runIf(enabled)('急难愁盼 in Chromium', () => {
     );
     await statusIs(page, 'resolved');
     expect(await page.content()).not.toContain(SECRET);
-    await shot(page, 'needs-jyj-resolved');
+    expect(await phoneLayout(page, 'needs-jyj-resolved')).toEqual([]);
     await page.goto(`${run.base}/notifications`);
     await page.getByTestId('notification').first().waitFor();
     expect(await page.content()).not.toContain(SECRET);
@@ -113,9 +115,7 @@ describe.runIf(enabled)('急难愁盼 in Chromium', () => {
       .getByTestId('need-event')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
     expect(kinds).toEqual(['submitted', 'accept', 'assign', 'start', 'resolve', 'confirm']);
-    await shot(page, 'needs-unit-confirmed');
-    await page.setViewportSize({ width: 375, height: 800 });
-    await shot(page, 'needs-unit-confirmed-phone');
+    expect(await phoneLayout(page, 'needs-unit-confirmed')).toEqual([]);
     await page.close();
   });
 
@@ -123,7 +123,7 @@ describe.runIf(enabled)('急难愁盼 in Chromium', () => {
     const page = await signedInPage('city');
     await page.getByTestId('nav-need-stats').click();
     await page.getByTestId('need-league').getByText('市教育局').waitFor();
-    await shot(page, 'needs-city-stats');
+    expect(await phoneLayout(page, 'needs-city-stats')).toEqual([]);
     await page.close();
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, login, type Running, shot, start } from './harness.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, login, phoneLayout, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -8,6 +8,8 @@ beforeAll(async () => {
   if (enabled) run = await start();
 });
 afterAll(async () => run?.stop());
+// a journey fails on any uncaught error in its pages
+afterEach(() => run?.expectNoPageErrors());
 
 describe.runIf(enabled)('platform shell in Chromium', () => {
   it('klmy logs in and sees only 克拉玛依区 in the organisation tree', async () => {
@@ -23,9 +25,7 @@ describe.runIf(enabled)('platform shell in Chromium', () => {
       expect(text).not.toContain(other);
     // the menu follows the permissions: no user management for district staff? (user:read yes, manage no)
     expect(await page.getByTestId('user-create').count()).toBe(0);
-    await shot(page, 'klmy-orgs');
-    await page.setViewportSize({ width: 375, height: 800 });
-    await shot(page, 'klmy-orgs-phone');
+    expect(await phoneLayout(page, 'klmy-orgs')).toEqual([]);
     await page.close();
   });
 
@@ -48,7 +48,7 @@ describe.runIf(enabled)('platform shell in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.keyboard.press('Escape');
     await page.getByTestId('user-form-password').fill('E2e#Initial2025');
-    await shot(page, 'admin-create-user');
+    expect(await phoneLayout(page, 'admin-create-user')).toEqual([]);
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
     await page.getByTestId('user-username').filter({ hasText: 'e2euser' }).waitFor();
 
@@ -89,7 +89,7 @@ describe.runIf(enabled)('platform shell in Chromium', () => {
     await page.getByTestId('login-password').fill('Shuangyong#2025');
     await page.getByTestId('login-submit').click();
     await expect.poll(async () => (await error.textContent()) ?? '').toContain('锁定');
-    await shot(page, 'locked');
+    expect(await phoneLayout(page, 'locked')).toEqual([]);
     await page.close();
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, idNumber, login, type Running, shot, start } from './harness.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, idNumber, login, phoneLayout, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -8,6 +8,8 @@ beforeAll(async () => {
   if (enabled) run = await start();
 });
 afterAll(async () => run?.stop());
+// a journey fails on any uncaught error in its pages
+afterEach(() => run?.expectNoPageErrors());
 
 const ZHANG = idNumber('65020319500305001');
 
@@ -38,7 +40,7 @@ describe.runIf(enabled)('registry in Chromium', () => {
     expect(await page.getByTestId('import-summary-invalid').textContent()).toContain('1');
     expect(await page.getByTestId('import-error-row').count()).toBe(1);
     expect(await page.getByTestId('import-error-report').isVisible()).toBe(true);
-    await shot(page, 'import-dry-run');
+    expect(await phoneLayout(page, 'import-dry-run')).toEqual([]);
     await page.getByTestId('import-commit').click();
     await page.getByTestId('import-done').waitFor({ timeout: 30_000 });
     await shot(page, 'import-done');
@@ -56,7 +58,7 @@ describe.runIf(enabled)('registry in Chromium', () => {
     await row.waitFor();
     // 李秀英 (lxy) is in the district too; only 张建国 matches zjg
     await expect.poll(() => page.getByTestId('beneficiary-row-name').count()).toBe(1);
-    await shot(page, 'search-pinyin');
+    expect(await phoneLayout(page, 'search-pinyin')).toEqual([]);
     await row.click();
     await page.getByTestId('beneficiary-detail').waitFor();
     expect(await page.getByTestId('beneficiary-detail').textContent()).not.toContain(ZHANG);
@@ -65,7 +67,7 @@ describe.runIf(enabled)('registry in Chromium', () => {
     await page.getByTestId('reveal-submit').click();
     await expect.poll(async () => (await page.getByTestId('reveal-idNumber').textContent()) ?? '').toContain(ZHANG);
     expect(await page.getByTestId('reveal-phone').textContent()).toContain('13912348896');
-    await shot(page, 'reveal');
+    expect(await phoneLayout(page, 'reveal')).toEqual([]);
     await page.close();
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, idNumber, login, type Running, shot, start } from './harness.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, idNumber, login, phoneLayout, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -12,6 +12,8 @@ beforeAll(async () => {
   if (enabled) run = await start();
 });
 afterAll(async () => run?.stop());
+// a journey fails on any uncaught error in its pages
+afterEach(() => run?.expectNoPageErrors());
 
 async function signedIn(username: string, width = 1440): Promise<{ page: Page; csrf: Record<string, string> }> {
   const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 } });
@@ -152,7 +154,7 @@ describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
     const line = city.page.getByTestId('budget-lines').locator('tr', { hasText: '春节慰问金' });
     expect(await line.getByTestId('line-spent').textContent()).toBe('¥1,200.00');
     await line.getByTestId('line-over').waitFor();
-    await shot(city.page, 'visits-money-approved');
+    expect(await phoneLayout(city.page, 'visits-money-approved')).toEqual([]);
     // the city raises the line's budget: the overrun mark goes, the spending stays
     await line.getByTestId('line-edit').click();
     const editor = city.page.getByRole('dialog');

@@ -1,7 +1,7 @@
 import jpeg from 'jpeg-js';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, idNumber, login, type Running, shot, start } from './harness.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, idNumber, login, phoneLayout, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -12,6 +12,8 @@ beforeAll(async () => {
   if (enabled) run = await start();
 });
 afterAll(async () => run?.stop());
+// a journey fails on any uncaught error in its pages
+afterEach(() => run?.expectNoPageErrors());
 
 /** A camera-like photo: a colour gradient, as a baseline JPEG. */
 function photo(width: number, height: number): Buffer {
@@ -162,7 +164,7 @@ describe.runIf(enabled)('走访照片 in Chromium', () => {
     expect(src).toContain('thumb=1');
     expect(await page.locator(thumb).getAttribute('loading')).toBe('lazy');
     expect(await loadedWidth(page, thumb)).toBe(320);
-    await shot(page, 'visits-photo-thumbnail');
+    expect(await phoneLayout(page, 'visits-photo-thumbnail')).toEqual([]);
     await page.locator(thumb).click();
     const full = `.ant-image-preview img[src$="/api/v1/visit-photos/${photoId}"]`;
     expect(await loadedWidth(page, full)).toBe(640);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, idNumber, login, type Running, shot, start } from './harness.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, idNumber, login, phoneLayout, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -10,6 +10,8 @@ beforeAll(async () => {
   if (enabled) run = await start();
 });
 afterAll(async () => run?.stop());
+// a journey fails on any uncaught error in its pages
+afterEach(() => run?.expectNoPageErrors());
 
 describe.runIf(enabled)('走访慰问 in Chromium', () => {
   it('klmy builds a plan from a rule, records a visit offline at phone width, and sees coverage move once', async () => {
@@ -52,7 +54,7 @@ describe.runIf(enabled)('走访慰问 in Chromium', () => {
     const targets = page.getByTestId('plan-targets');
     await targets.getByText('王秀英').first().waitFor();
     expect(await targets.textContent()).toContain('烈士遗属');
-    await shot(page, 'visits-plan');
+    expect(await phoneLayout(page, 'visits-plan')).toEqual([]);
     await page.getByTestId('plan-confirm').click();
     await page.getByText('已确认').first().waitFor();
 
@@ -76,20 +78,25 @@ describe.runIf(enabled)('走访慰问 in Chromium', () => {
 
     await page.goto(`${run.base}/visits/coverage`);
     await page.getByTestId('coverage-visited').getByText('1').waitFor();
-    await shot(page, 'visits-coverage-phone');
+    expect(await phoneLayout(page, 'visits-coverage-phone')).toEqual([]);
     await context.close();
   });
 
-  it('shows a unit without any campaign the way to 工作部署 instead of a broken page', async () => {
+  it('gives a unit no 走访慰问 dead end: no menu entry, and a direct link points to its own concerns', async () => {
     const context = await run.browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
     await login(page, run.base, 'unit1');
     await page.getByTestId('header-user').waitFor();
-    await page.goto(`${run.base}/visits`);
-    const empty = page.getByTestId('visit-campaign-empty');
-    await empty.getByText('还没有可用于走访慰问的工作部署').waitFor();
-    await empty.getByRole('link', { name: '前往工作部署' }).click();
-    await page.waitForURL(`${run.base}/campaigns`);
+    expect(await page.getByTestId('nav-group-visits').count()).toBe(0);
+    for (const path of ['/visits', '/visit-money']) {
+      await page.goto(`${run.base}${path}`);
+      await page.getByTestId('visits-unavailable').waitFor();
+      // never sent to create a campaign it cannot create
+      expect(await page.getByText('建立并下发').count()).toBe(0);
+    }
+    expect(await phoneLayout(page, 'visits-unit-unavailable')).toEqual([]);
+    await page.getByRole('button', { name: '前往急难愁盼' }).click();
+    await page.waitForURL(`${run.base}/needs`);
     await context.close();
   });
 });

@@ -23,7 +23,10 @@ export function AppLayout() {
       items.find((i) => i && 'children' in i && i.children?.some((c) => c?.key === menuKey))?.key as string | undefined,
     [items, menuKey],
   );
-  const [openKeys, setOpenKeys] = useState<string[]>(() => (group ? [group] : []));
+  // every group starts open (a handful of groups; everything one click away), and may be folded
+  const [openKeys, setOpenKeys] = useState<string[]>(() =>
+    items.filter((i) => i && 'children' in i).map((i) => String(i?.key)),
+  );
   // the group of the page shown stays open
   useEffect(() => {
     if (group) setOpenKeys((keys) => (keys.includes(group) ? keys : [...keys, group]));

@@ -77,7 +77,10 @@ describe.runIf(enabled)('app shell and issue 17 in Chromium', () => {
       .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '市教育局' })
       .first()
       .click();
-    await dialog.getByTestId('need-modal-deadlineDays').locator('input').fill('5');
+    await dialog
+      .locator('[data-testid="need-modal-deadlineDays"] input, input[data-testid="need-modal-deadlineDays"]')
+      .first()
+      .fill('5');
     expect(await phoneLayout(city.page, 'shell-accept-assign-dialog', { width: 1440, height: 900 })).toEqual([]);
     await dialog.getByTestId('need-modal-ok').click();
     await city.page.locator('[data-testid="need-detail"][data-status="assigned"]').waitFor();
@@ -135,7 +138,7 @@ describe.runIf(enabled)('app shell and issue 17 in Chromium', () => {
     await page.getByText('已处理 2 份填报').waitFor();
     await expect.poll(() => page.getByTestId('task-row').count()).toBe(0);
     await close();
-  });
+  }, 240_000);
 
   it('a visit entered on a device in Asia/Urumqi is stored and shown in the display zone; coverage shows ages', async () => {
     const { page, headers, close } = await signedIn('klmy', { timezoneId: 'Asia/Urumqi', width: 390 });

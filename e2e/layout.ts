@@ -17,6 +17,25 @@ const SCRIPT = String.raw`(() => {
     }
     return !el.closest(SKIP);
   };
+  // the part of a box its scrolling or clipping ancestors leave visible (tabs, tables scrolled sideways)
+  const clipCache = new Map();
+  const clipOf = (el) => {
+    if (clipCache.has(el)) return clipCache.get(el);
+    let clip = { left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity };
+    for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      if (cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
+      const r = e.getBoundingClientRect();
+      clip = { left: Math.max(clip.left, r.left), top: Math.max(clip.top, r.top), right: Math.min(clip.right, r.right), bottom: Math.min(clip.bottom, r.bottom) };
+    }
+    clipCache.set(el, clip);
+    return clip;
+  };
+  const clipped = (el, r) => {
+    const c = clipOf(el);
+    const out = { left: Math.max(r.left, c.left), top: Math.max(r.top, c.top), right: Math.min(r.right, c.right), bottom: Math.min(r.bottom, c.bottom) };
+    return out.right - out.left > 1 && out.bottom - out.top > 1 ? out : null;
+  };
   const name = (el) => (el.getAttribute('data-testid') ? '[' + el.getAttribute('data-testid') + ']' : el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/)[0] : ''));
   const boxes = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -26,12 +45,15 @@ const SCRIPT = String.raw`(() => {
     if (!text || !el || !shown(el)) continue;
     const range = document.createRange();
     range.selectNodeContents(n);
-    for (const r of range.getClientRects()) if (r.width > 1 && r.height > 1) boxes.push({ el, r, what: JSON.stringify(text.slice(0, 24)) + ' ' + name(el) });
+    for (const raw of range.getClientRects()) {
+      const r = clipped(el, raw);
+      if (r) boxes.push({ el, r, what: JSON.stringify(text.slice(0, 24)) + ' ' + name(el) });
+    }
   }
   for (const el of document.querySelectorAll('input:not([type=hidden]), textarea, button, img, [role=switch], .ant-select-selector, .ant-picker')) {
     if (!shown(el) || el.matches(FIELD_INPUTS)) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width > 1 && r.height > 1) boxes.push({ el, r, what: name(el) });
+    const r = clipped(el, el.getBoundingClientRect());
+    if (r) boxes.push({ el, r, what: name(el) });
   }
   const problems = [];
   const seen = new Set();

@@ -22,7 +22,7 @@ import { auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { writeXlsxStream } from '../../platform/files/index.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
-import type { CampaignsService } from './campaigns.module.js';
+import type { Campaigns } from './campaigns.facade.js';
 import { reportTitle } from './report-docx.js';
 
 const tags = ['工作部署'];
@@ -30,7 +30,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 export const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /** Campaigns: parse a notice, create, edit, issue, copy, tasks, dashboard and its exports. */
-export function campaignsRoutes(p: Platform, s: CampaignsService): FastifyPluginAsyncZod {
+export function campaignsRoutes(p: Platform, s: Campaigns): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/campaigns/parse-notice',

@@ -21,7 +21,7 @@ import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
-import type { CampaignsService } from './campaigns.module.js';
+import type { Campaigns } from './campaigns.facade.js';
 import { campaignsRepo, issuerSide } from './campaigns.repo.js';
 import { attachment } from './campaigns.routes.js';
 import { cleanFileName, inspectUpload, MAX_FILE_BYTES } from './files.js';
@@ -36,7 +36,7 @@ function bufferOf(body: unknown): Buffer {
 }
 
 /** Assignments (填报 and 审核), reminders to one assignee, files, inspections and rectifications. */
-export function workRoutes(p: Platform, s: CampaignsService): FastifyPluginAsyncZod {
+export function workRoutes(p: Platform, s: Campaigns): FastifyPluginAsyncZod {
   return async (app) => {
     app.addContentTypeParser(
       'application/octet-stream',

@@ -20,10 +20,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
+import { attachment } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Campaigns } from './campaigns.facade.js';
 import { campaignsRepo, issuerSide } from './campaigns.repo.js';
-import { attachment } from './campaigns.routes.js';
 import { cleanFileName, inspectUpload, MAX_FILE_BYTES } from './files.js';
 
 const tags = ['工作部署：填报、审核、催办、督导'];

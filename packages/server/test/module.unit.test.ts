@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildModules, defineModule, type ModuleContext, startTimers } from '../src/platform/module.js';
+import { buildModules, defineModule, type ModuleContext, startTimers, tableOwners } from '../src/platform/module.js';
 
 /** Only what buildModules touches of the context: the job runner's `register`. */
 function fakeContext() {
@@ -79,5 +79,30 @@ describe('buildModules', () => {
     stop();
     expect(runs).toBe(1);
     expect(errors).toEqual([[expect.objectContaining({ timer: 'broken sweep' }), 'broken sweep failed']]);
+  });
+});
+
+describe('table ownership', () => {
+  it('gives each table one owner, the platform first', () => {
+    const owners = tableOwners([
+      defineModule({ name: 'stock', tables: ['stock_items'], build: () => ({ services: 1 }) }),
+    ]);
+    expect(owners.get('stock_items')).toBe('stock');
+    expect(owners.get('audit_log')).toBe('platform');
+    expect(() =>
+      tableOwners([
+        defineModule({ name: 'a', tables: ['items'], build: () => ({ services: 1 }) }),
+        defineModule({ name: 'b', tables: ['items'], build: () => ({ services: 1 }) }),
+      ]),
+    ).toThrow('table items of module b is already owned by a');
+    expect(() => tableOwners([defineModule({ name: 'c', tables: ['jobs'], build: () => ({ services: 1 }) })])).toThrow(
+      'table jobs of module c is already owned by platform',
+    );
+  });
+
+  it('shares for joins only tables the module owns', () => {
+    expect(() =>
+      defineModule({ name: 'a', tables: ['items'], joinable: ['orgs'], build: () => ({ services: 1 }) }),
+    ).toThrow('module a shares tables it does not own: orgs');
   });
 });

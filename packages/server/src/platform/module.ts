@@ -65,6 +65,10 @@ export type ServicesMap<L extends readonly AnyModule[]> = {
 
 export interface ModuleDefinition<N extends string, S, R extends readonly AnyModule[]> {
   readonly name: N;
+  /** The tables it owns: only its repositories name them (scripts/check-tables.mjs). */
+  readonly tables: readonly string[];
+  /** Of those, the ones other modules' repositories may join to read (never write). */
+  readonly joinable: readonly string[];
   /** The modules whose services this one uses; they must come before it in app.ts's list. */
   readonly requires: R;
   build(ctx: ModuleContext, deps: ServicesMap<R>): ModuleParts<S>;
@@ -73,10 +77,34 @@ export interface ModuleDefinition<N extends string, S, R extends readonly AnyMod
 /** Declares a module; `requires` defaults to none. Types of `deps` follow from `requires`. */
 export function defineModule<const N extends string, S, const R extends readonly AnyModule[] = []>(def: {
   name: N;
+  tables?: readonly string[];
+  joinable?: readonly string[];
   requires?: R;
   build(ctx: ModuleContext, deps: ServicesMap<R>): ModuleParts<S>;
 }): ModuleDefinition<N, S, R> {
-  return { name: def.name, requires: (def.requires ?? []) as unknown as R, build: def.build };
+  const tables = def.tables ?? [];
+  const joinable = def.joinable ?? [];
+  const stray = joinable.filter((t) => !tables.includes(t));
+  if (stray.length) throw new Error(`module ${def.name} shares tables it does not own: ${stray.join(', ')}`);
+  return { name: def.name, tables, joinable, requires: (def.requires ?? []) as unknown as R, build: def.build };
+}
+
+/**
+ * The platform's own tables (sessions, the audit chain, settings, jobs): modules reach them
+ * through the platform's services (`p.audit`, `p.settings`, `ctx.jobs`), never by name.
+ */
+export const PLATFORM_TABLES = ['sessions', 'auth_failures', 'audit_log', 'settings', 'jobs'] as const;
+
+/** Table → owner ('platform' or a module's name); throws when two claim one table. */
+export function tableOwners(list: readonly AnyModule[]): Map<string, string> {
+  const owners = new Map<string, string>(PLATFORM_TABLES.map((t) => [t, 'platform']));
+  for (const m of list)
+    for (const t of m.tables) {
+      const other = owners.get(t);
+      if (other) throw new Error(`table ${t} of module ${m.name} is already owned by ${other}`);
+      owners.set(t, m.name);
+    }
+  return owners;
 }
 
 /** The built modules, merged: what the HTTP server, the CLI and tests use. */
@@ -101,6 +129,7 @@ export function buildModules<const L extends readonly AnyModule[]>(ctx: ModuleCo
   const jobKinds = new Set<string>();
   const timers: ModuleTimer[] = [];
   const closers: (() => Promise<void>)[] = [];
+  tableOwners(list);
   for (const m of list) {
     if (m.name in services) throw new Error(`module ${m.name} is listed twice`);
     const deps: Record<string, unknown> = {};

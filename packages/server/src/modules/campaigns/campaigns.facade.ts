@@ -1,5 +1,5 @@
 import type { Platform } from '../../platform/context.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { NotificationsService } from '../notifications/notifications.module.js';
 import { CampaignsService } from './campaigns.service.js';
 import type { CampaignsContext } from './context.js';
 import { Dashboards } from './dashboard.js';

@@ -13,6 +13,17 @@ const MINUTE = 60 * 1000;
  */
 export const campaignsModule = defineModule({
   name: 'campaigns',
+  tables: [
+    'campaigns',
+    'campaign_items',
+    'campaign_tasks',
+    'campaign_assignments',
+    'campaign_reports',
+    'campaign_files',
+    'campaign_reminders',
+    'campaign_inspections',
+    'campaign_rectifications',
+  ],
   requires: [notificationsModule],
   build: ({ p }, { notifications }) => {
     const db = p.handle.db;

@@ -4,7 +4,7 @@ import type { Platform } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { NotificationsService } from '../notifications/notifications.module.js';
 import type { CampaignFiles } from './files.js';
 import type { MetricRegistry } from './metrics.js';
 

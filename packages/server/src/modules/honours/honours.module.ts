@@ -5,6 +5,7 @@ import { HonoursService } from './honours.service.js';
 /** 光荣牌, 立功喜报 and 春联: households, plaque events, merit citations, couplet deliveries. */
 export const honoursModule = defineModule({
   name: 'honours',
+  tables: ['plaque_events', 'merit_citations', 'couplet_deliveries'],
   build: ({ p }) => {
     const honours = new HonoursService(p);
     const db = p.handle.db;

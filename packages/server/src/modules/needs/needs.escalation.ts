@@ -3,7 +3,7 @@ import type { AuditActor } from '../../platform/audit/audit.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { nowIso } from '../../platform/ids.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { NotificationsService } from '../notifications/notifications.module.js';
 import { HANDLING_STATUSES, workingDaysLeft } from './needs.machine.js';
 import { needsRepo } from './needs.repo.js';
 

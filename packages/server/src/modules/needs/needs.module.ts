@@ -16,6 +16,7 @@ const MINUTE = 60 * 1000;
  */
 export const needsModule = defineModule({
   name: 'needs',
+  tables: ['needs', 'need_categories', 'need_handlers', 'need_events', 'need_tags', 'need_attachments'],
   requires: [notificationsModule],
   build: ({ p }, { notifications }) => {
     const db = p.handle.db;

@@ -7,7 +7,7 @@ import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { badRequest, forbidden, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { NotificationsService } from '../notifications/notifications.module.js';
 import { orgsRepo } from '../orgs/orgs.repo.js';
 import { NeedEscalation, type SweepResult } from './needs.escalation.js';
 import { type NeedFilter, needsRepo } from './needs.repo.js';

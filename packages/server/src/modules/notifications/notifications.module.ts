@@ -8,6 +8,7 @@ import { LogTransport, NotificationsService } from './notifications.service.js';
  */
 export const notificationsModule = defineModule({
   name: 'notifications',
+  tables: ['notifications'],
   build: ({ p, log }) => {
     const notifications = new NotificationsService(p, new LogTransport(log), log);
     const db = p.handle.db;
@@ -18,3 +19,5 @@ export const notificationsModule = defineModule({
     };
   },
 });
+
+export type { NotificationsService, NotifyInput } from './notifications.service.js';

@@ -6,6 +6,9 @@ import { OrgsService } from './orgs.service.js';
 /** The org tree (city → districts → streets → communities, units, departments). */
 export const orgsModule = defineModule({
   name: 'orgs',
+  tables: ['orgs'],
+  // the org tree: every repo may join it for names and ranges
+  joinable: ['orgs'],
   build: ({ p }) => {
     const orgs = new OrgsService(p);
     const db = p.handle.db;

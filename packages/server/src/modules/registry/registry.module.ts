@@ -11,6 +11,15 @@ import { TransfersService } from './transfers.service.js';
 /** 优抚对象: the register of entitled persons, transfers between districts, merges, import and export. */
 export const registryModule = defineModule({
   name: 'registry',
+  tables: [
+    'service_members',
+    'households',
+    'beneficiaries',
+    'beneficiary_categories',
+    'beneficiary_name_grams',
+    'transfers',
+    'merges',
+  ],
   build: ({ p, jobs, sessions }) => {
     const db = p.handle.db;
     const transfers = new TransfersService(p);

@@ -6,6 +6,7 @@ import { UsersService } from './users.service.js';
 /** User accounts, their roles and their org. */
 export const usersModule = defineModule({
   name: 'users',
+  tables: ['users', 'user_roles'],
   build: ({ p }) => {
     const users = new UsersService(p);
     const db = p.handle.db;

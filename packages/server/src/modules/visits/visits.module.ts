@@ -18,6 +18,16 @@ import { visitsRoutes } from './visits.routes.js';
  */
 export const visitsModule = defineModule({
   name: 'visits',
+  tables: [
+    'visit_plans',
+    'visit_teams',
+    'visit_targets',
+    'visit_caps',
+    'visit_budget_lines',
+    'visits',
+    'visit_photos',
+    'visit_coverage',
+  ],
   requires: [campaignsModule],
   build: ({ p, jobs }, { campaigns }) => {
     const db = p.handle.db;

@@ -12,6 +12,7 @@ import { type Config, loadConfig } from './platform/config.js';
 import { createPlatform, type Platform } from './platform/context.js';
 import { addKey, reencryptAll } from './platform/crypto/rotate.js';
 import { migrateToLatest } from './platform/db/index.js';
+import { startTimers } from './platform/module.js';
 import { DEMO_PASSWORD, DEMO_USERS, insertUser, isEmpty, seedDemo } from './seed/demo.js';
 import { seedDemoCampaign } from './seed/demo-campaign.js';
 import { seedSynthetic } from './seed/synthetic.js';
@@ -55,7 +56,7 @@ async function serve(config: Config): Promise<void> {
     await seedDemoCampaign(p);
     seeded = true;
   }
-  const { app, jobs, services } = await buildApp(p, { logger: true });
+  const { app, jobs, timers } = await buildApp(p, { logger: true });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -66,22 +67,7 @@ async function serve(config: Config): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
   await jobs.resume(); // jobs a crash interrupted: validations restart, rolled-back commits run again
-  // needs: escalate overdue cases, remind those near their deadline, send the notification outbox
-  const sweepNeeds = () =>
-    services.needs
-      .escalateOverdue(new Date())
-      .then(() => services.notifications.flush())
-      .catch((err) => app.log.error({ err }, 'needs deadline sweep failed'));
-  void sweepNeeds();
-  setInterval(() => void sweepNeeds(), 15 * 60 * 1000).unref();
-  // campaigns: reminders before a task's deadline and once it is overdue, then the outbox
-  const remindCampaigns = () =>
-    services.campaigns
-      .remind()
-      .then(() => services.notifications.flush())
-      .catch((err) => app.log.error({ err }, 'campaign reminder sweep failed'));
-  void remindCampaigns();
-  setInterval(() => void remindCampaigns(), 30 * 60 * 1000).unref();
+  startTimers(timers, app.log); // the modules' periodic work: deadline sweeps, reminders, the outbox
   const url = `http://localhost:${config.port}`;
   const lines = [
     '',

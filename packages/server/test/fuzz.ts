@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seededRandom } from '../src/platform/random.js';
 
 /** Strings that have broken systems like this one. */
 export const HOSTILE_STRINGS = [
@@ -48,16 +49,7 @@ type Schema = {
 };
 
 /** A deterministic PRNG so a failing case can be replayed from its seed. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export function toJsonSchema(zodSchema: unknown): Schema | null {
   if (!zodSchema || typeof zodSchema !== 'object' || !('_zod' in zodSchema)) return null;

@@ -5,12 +5,12 @@ import {
   allowedActions,
   deadlineFrom,
   isOverdue,
-  localDate,
   NEED_TRANSITIONS,
   nextStatus,
   workingDaysLeft,
 } from '../src/modules/needs/needs.machine.js';
 import { localDayStart, median } from '../src/modules/needs/needs.stats.js';
+import { localDate } from '../src/platform/calendar/dates.js';
 import { addWorkingDays, isWorkingDay } from '../src/platform/calendar/working-days.js';
 
 /** The whole table, written out: status → action → next status (absent = refused). */

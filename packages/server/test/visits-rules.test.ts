@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localToday, type SavedRule } from '../src/modules/visits/rules.js';
+import type { SavedRule } from '../src/modules/visits/rules.js';
 import { ensureCampaign } from '../src/modules/visits/synthetic.js';
 import { buildRuleTargets } from '../src/modules/visits/target-build.js';
+import { localToday } from '../src/platform/calendar/dates.js';
 import { nowIso } from '../src/platform/ids.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { makeId } from './registry-fixtures.js';

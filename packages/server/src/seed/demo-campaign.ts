@@ -1,9 +1,9 @@
-import { CampaignsService } from '../modules/campaigns/campaigns.module.js';
-import { NotificationsService } from '../modules/notifications/notifications.service.js';
-import { VISIT_METRICS } from '../modules/visits/coverage.js';
-import { MoneyService } from '../modules/visits/money.service.js';
+import { campaignsModule } from '../modules/campaigns/campaigns.module.js';
+import { notificationsModule } from '../modules/notifications/notifications.module.js';
+import { visitsModule } from '../modules/visits/visits.module.js';
 import { type RequestCtx, systemActor } from '../platform/auth/actor.js';
 import type { Platform } from '../platform/context.js';
+import { buildModules, moduleContext } from '../platform/module.js';
 import text from './demo-campaign.json' with { type: 'json' };
 
 /** Fen of the demo caps and budget: yuan × 100. */
@@ -30,8 +30,9 @@ export async function seedDemoCampaign(p: Platform, now = new Date()): Promise<s
     .orderBy('path')
     .executeTakeFirstOrThrow();
   const ctx: RequestCtx = { actor: systemActor(city), requestId: 'seed-demo', ip: '127.0.0.1' };
-  const campaigns = new CampaignsService(p, new NotificationsService(p));
-  for (const m of VISIT_METRICS) campaigns.metrics.register(m);
+  // the modules it goes through, built as the app builds them (no HTTP)
+  const modules = buildModules(moduleContext(p), [notificationsModule, campaignsModule, visitsModule]);
+  const { campaigns, visits } = modules.services;
   const draft = await campaigns.core.create(ctx, {
     title: fill(text.title),
     docNumber: fill(text.docNumber),
@@ -62,7 +63,7 @@ export async function seedDemoCampaign(p: Platform, now = new Date()): Promise<s
     ],
   });
   await campaigns.core.act(ctx, draft.id, { version: draft.version, action: 'issue' });
-  const money = new MoneyService(p);
+  const { money } = visits;
   await money.setCaps(ctx, {
     campaignId: draft.id,
     cashPerVisitWarnFen: yuan(800),
@@ -86,5 +87,6 @@ export async function seedDemoCampaign(p: Platform, now = new Date()): Promise<s
       name: text.budgetLine,
       budgetFen: yuan(200_000),
     });
+  await modules.close();
   return draft.id;
 }

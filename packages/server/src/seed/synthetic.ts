@@ -6,19 +6,8 @@ import { districtOf } from '../platform/access/scope.js';
 import type { Platform } from '../platform/context.js';
 import { bulkInsert } from '../platform/db/bulk.js';
 import { uuidv7 } from '../platform/ids.js';
+import { seededRandom } from '../platform/random.js';
 import { searchKeys } from '../platform/text/chinese.js';
-
-/** Deterministic PRNG (mulberry32): the same seed gives the same registry. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SURNAMES =
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单';
@@ -68,7 +57,7 @@ export interface SyntheticOptions {
  * category, ~8% not active. Personal data is encrypted exactly as through the API.
  */
 export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promise<{ created: number }> {
-  const rand = rng(opts.seed ?? 20251129);
+  const rand = seededRandom(opts.seed ?? 20251129);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const communities = await p.handle.db
     .selectFrom('orgs')

@@ -1,30 +1,12 @@
-import { type AuditEntry, auditListQuery, auditPage, auditVerifySchema } from '@shuangyong/shared';
+import { auditListQuery, auditPage, auditVerifySchema } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Selectable } from 'kysely';
 import { scopeWhere } from '../../platform/access/scope.js';
+import { toAuditEntry } from '../../platform/audit/present.js';
 import type { Platform } from '../../platform/context.js';
 import { toNumber } from '../../platform/db/index.js';
-import type { AuditLogTable } from '../../platform/db/schema.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 
 const tags = ['审计日志'];
-
-/** An audit row as the API shows it (the audit page and a record's history). */
-export function toAuditEntry(r: Selectable<AuditLogTable>): AuditEntry {
-  return {
-    seq: Number(r.seq),
-    at: r.at,
-    actorId: r.actor_id,
-    actorName: r.actor_name,
-    orgId: r.org_id,
-    requestId: r.request_id,
-    ip: r.ip,
-    action: r.action,
-    entityType: r.entity_type,
-    entityId: r.entity_id,
-    changes: r.changes ? (JSON.parse(r.changes) as Record<string, unknown>) : null,
-  };
-}
 
 export function auditRoutes(p: Platform): FastifyPluginAsyncZod {
   return async (app) => {

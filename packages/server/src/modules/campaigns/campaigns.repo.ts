@@ -167,11 +167,6 @@ export function displayStatus(status: string, deadline: string, today: string): 
   return OPEN_STATUSES.includes(status as AssignmentStatus) && deadline < today ? 'overdue' : (status as DisplayStatus);
 }
 
-/** The calendar day of `now` in the display zone (deadlines are days in that zone). */
-export function dayIn(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
 export function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);

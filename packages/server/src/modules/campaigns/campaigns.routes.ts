@@ -21,16 +21,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { writeXlsxStream } from '../../platform/files/index.js';
+import { attachment } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
-import type { CampaignsService } from './campaigns.module.js';
+import type { Campaigns } from './campaigns.facade.js';
 import { reportTitle } from './report-docx.js';
 
 const tags = ['工作部署'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-export const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /** Campaigns: parse a notice, create, edit, issue, copy, tasks, dashboard and its exports. */
-export function campaignsRoutes(p: Platform, s: CampaignsService): FastifyPluginAsyncZod {
+export function campaignsRoutes(p: Platform, s: Campaigns): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/campaigns/parse-notice',

@@ -33,7 +33,7 @@ type CampaignRow = Selectable<CampaignsTable> & { org_name: string };
 type Counts = CampaignListItem['counts'];
 
 /** Campaigns: create from a checked proposal, edit, issue / close / reopen, copy as a template, read. */
-export class CampaignsCore {
+export class CampaignsService {
   readonly tasks: TasksService;
 
   constructor(private readonly cx: CampaignsContext) {

@@ -1,10 +1,10 @@
 import { t } from '@shuangyong/shared';
+import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
-import { dayIn } from './campaigns.repo.js';
+import type { NotificationsService } from '../notifications/notifications.module.js';
 import type { CampaignFiles } from './files.js';
 import type { MetricRegistry } from './metrics.js';
 
@@ -19,7 +19,7 @@ export interface CampaignsContext {
 }
 
 export function today(cx: CampaignsContext): string {
-  return dayIn(cx.clock.now(), cx.p.config.tzDisplay);
+  return localDate(cx.clock.now(), cx.p.config.tzDisplay);
 }
 
 export type RecipientGroup = 'districts' | 'units' | 'departments';

@@ -4,10 +4,11 @@ import type { z } from 'zod';
 import { scopeWhere } from '../../platform/access/scope.js';
 import type { AuditActor } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import { localDate } from '../../platform/calendar/dates.js';
 import type { Tx } from '../../platform/db/index.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import { addDays, campaignsRepo, dayIn, issuerSide, OPEN_STATUSES } from './campaigns.repo.js';
+import { addDays, campaignsRepo, issuerSide, OPEN_STATUSES } from './campaigns.repo.js';
 import type { CampaignRemindersTable } from './campaigns.schema.js';
 import { type CampaignsContext, illegal, today } from './context.js';
 
@@ -92,7 +93,7 @@ export class Reminders {
 
   /** Automatic reminders as of `now`; safe to run any number of times, from several processes. */
   async sweep(now: Date): Promise<{ dueSoon: number; overdue: number }> {
-    const day = dayIn(now, this.cx.p.config.tzDisplay);
+    const day = localDate(now, this.cx.p.config.tzDisplay);
     return this.db.transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('campaign_assignments as a')

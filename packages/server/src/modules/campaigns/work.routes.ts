@@ -22,10 +22,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
+import { attachment } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
-import type { CampaignsService } from './campaigns.module.js';
+import type { Campaigns } from './campaigns.facade.js';
 import { campaignsRepo, issuerSide } from './campaigns.repo.js';
-import { attachment } from './campaigns.routes.js';
 import { cleanFileName, inspectUpload, MAX_FILE_BYTES } from './files.js';
 
 const tags = ['工作部署：填报、审核、催办、督导'];
@@ -38,7 +38,7 @@ function bufferOf(body: unknown): Buffer {
 }
 
 /** Assignments (填报 and 审核), reminders to one assignee, files, inspections and rectifications. */
-export function workRoutes(p: Platform, s: CampaignsService): FastifyPluginAsyncZod {
+export function workRoutes(p: Platform, s: Campaigns): FastifyPluginAsyncZod {
   return async (app) => {
     app.addContentTypeParser(
       'application/octet-stream',

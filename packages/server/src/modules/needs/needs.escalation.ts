@@ -1,9 +1,10 @@
 import { t } from '@shuangyong/shared';
 import type { AuditActor } from '../../platform/audit/audit.js';
+import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { nowIso } from '../../platform/ids.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
-import { HANDLING_STATUSES, localDate, workingDaysLeft } from './needs.machine.js';
+import type { NotificationsService } from '../notifications/notifications.module.js';
+import { HANDLING_STATUSES, workingDaysLeft } from './needs.machine.js';
 import { needsRepo } from './needs.repo.js';
 
 const SYSTEM: AuditActor = { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null };

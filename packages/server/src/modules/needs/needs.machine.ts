@@ -46,16 +46,6 @@ export const ACTION_PARTY: Readonly<Record<NeedAction, 'triage' | 'lead' | 'requ
   reopen: 'requester',
 };
 
-/** The local calendar date of an instant in a time zone (working days are counted on local dates). */
-export function localDate(at: Date, timeZone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-      .formatToParts(at)
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
 /** The deadline of a case accepted (or reopened) on `start`: `days` working days later. */
 export function deadlineFrom(start: string, days: number): string {
   return addWorkingDays(start, days);

@@ -1,37 +1,41 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Platform } from '../../platform/context.js';
-import type { TargetResolver } from '../../platform/http/pipeline.js';
-import { notificationsRoutes } from '../notifications/notifications.routes.js';
+import { defineModule } from '../../platform/module.js';
+import { notificationsModule } from '../notifications/notifications.module.js';
 import { NeedAttachments } from './needs.attachments.js';
 import { NeedCategories } from './needs.categories.js';
 import { NeedNotes } from './needs.notes.js';
 import { needsReportRoutes } from './needs.report.routes.js';
 import { needsRoutes } from './needs.routes.js';
-import type { NeedsService } from './needs.service.js';
+import { NeedsService } from './needs.service.js';
 import { NeedStatistics } from './needs.stats.js';
 
+const MINUTE = 60 * 1000;
+
 /**
- * The needs module as the app registers it: its routes (cases, statistics, categories, and the
- * generic notification centre it brought) and the resolvers of its `:id` kinds.
+ * 急难愁盼 cases: intake, the two views (military / civilian), the life cycle, statistics and
+ * categories; a sweep escalates overdue cases and reminds those near their deadline.
  */
-export function needsModule(
-  p: Platform,
-  needs: NeedsService,
-): { routes: FastifyPluginAsyncZod; targets: Record<string, TargetResolver> } {
-  const db = p.handle.db;
-  const notes = new NeedNotes(p);
-  const files = new NeedAttachments(p);
-  const categories = new NeedCategories(p);
-  const statistics = new NeedStatistics(p);
-  return {
-    routes: async (app) => {
-      await app.register(needsRoutes(needs, notes, files));
-      await app.register(needsReportRoutes(p, needs, categories, statistics));
-      await app.register(notificationsRoutes(needs.notifications));
-    },
-    targets: {
-      need: async (scope, id) => !!(await needs.visible(db, scope, id)),
-      notification: async (scope, id) => needs.notifications.visible(db, scope, id),
-    },
-  };
-}
+export const needsModule = defineModule({
+  name: 'needs',
+  tables: ['needs', 'need_categories', 'need_handlers', 'need_events', 'need_tags', 'need_attachments'],
+  requires: [notificationsModule],
+  build: ({ p }, { notifications }) => {
+    const db = p.handle.db;
+    const needs = new NeedsService(p, notifications);
+    const notes = new NeedNotes(p);
+    const files = new NeedAttachments(p);
+    const categories = new NeedCategories(p);
+    const statistics = new NeedStatistics(p);
+    return {
+      services: needs,
+      routes: [needsRoutes(needs, notes, files), needsReportRoutes(p, needs, categories, statistics)],
+      targets: { need: async (scope, id) => !!(await needs.visible(db, scope, id)) },
+      timers: [
+        {
+          name: 'needs deadline sweep',
+          everyMs: 15 * MINUTE,
+          run: (now) => needs.escalateOverdue(now).then(() => notifications.flush()),
+        },
+      ],
+    };
+  },
+});

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { type ExportColumn, writeXlsxStream } from '../../platform/files/index.js';
+import { attachment } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { NeedCategories } from './needs.categories.js';
 import { isOverdue } from './needs.machine.js';
@@ -27,7 +28,6 @@ import { HANDLER_ORG_TYPES } from './needs.workflow.js';
 
 const tags = ['急难愁盼统计与配置'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 const handlerOrgList = z.object({
   items: z.array(z.object({ id: z.string(), name: z.string(), type: z.string() })),
 });

@@ -24,6 +24,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
+import { attachment } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import { MAX_ATTACHMENT_BYTES, type NeedAttachments } from './needs.attachments.js';
 import type { NeedNotes } from './needs.notes.js';
@@ -201,7 +202,7 @@ export function needsRoutes(needs: NeedsService, notes: NeedNotes, files: NeedAt
         const { row, file } = await files.get(ctxOf(req), req.params.id, req.params.attachmentId);
         return reply
           .type(row.content_type)
-          .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(row.file_name)}`)
+          .header('content-disposition', attachment(row.file_name))
           .header('x-content-type-options', 'nosniff')
           .send(fs.createReadStream(file));
       },

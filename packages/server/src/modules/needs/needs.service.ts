@@ -2,14 +2,14 @@ import type { createNeedBody, NeedDetail, needListQuery } from '@shuangyong/shar
 import { t } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { badRequest, forbidden, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { NotificationsService } from '../notifications/notifications.module.js';
 import { orgsRepo } from '../orgs/orgs.repo.js';
 import { NeedEscalation, type SweepResult } from './needs.escalation.js';
-import { localDate } from './needs.machine.js';
 import { type NeedFilter, needsRepo } from './needs.repo.js';
 import { actionsFor, seesMilitary, toDetail, toListItem } from './needs.view.js';
 import { eventActor, NeedWorkflow } from './needs.workflow.js';

@@ -1,9 +1,10 @@
 import { NEED_STATUSES, NEED_TAGS, type NeedStats, type NeedStatus, type needStatsQuery, t } from '@shuangyong/shared';
 import type { z } from 'zod';
 import type { RequestCtx } from '../../platform/auth/actor.js';
+import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { bool } from '../../platform/db/index.js';
-import { isOverdue, localDate } from './needs.machine.js';
+import { isOverdue } from './needs.machine.js';
 import { baseQuery, type NeedFilter, needsRepo } from './needs.repo.js';
 
 type StatsQuery = z.infer<typeof needStatsQuery>;

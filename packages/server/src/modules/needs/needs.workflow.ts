@@ -17,7 +17,7 @@ import type { Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/index.js';
 import { AppError, badRequest, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { NotificationsService } from '../notifications/notifications.module.js';
 import { ACTION_PARTY, allowedActions, deadlineFrom, nextStatus, TERMINAL_STATUSES } from './needs.machine.js';
 import { type NeedRow, needsRepo } from './needs.repo.js';
 import type { NeedsTable } from './needs.schema.js';

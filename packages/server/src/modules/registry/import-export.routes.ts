@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { CATEGORIES, exportBody, idParams, importQuery, type Job, jobSchema, t } from '@shuangyong/shared';
+import { CATEGORIES, exportBody, idParams, importQuery, jobSchema, t } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { sniff, writeTemplate, writeXlsxStream } from '../../platform/files/index.js';
+import { attachment } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
-import type { JobRow, Jobs } from '../../platform/jobs/jobs.js';
+import type { Jobs } from '../../platform/jobs/jobs.js';
+import { toJob } from '../../platform/jobs/present.js';
 import { IMPORT_FIELDS, IMPORT_KIND } from './import.js';
 import { open } from './personal-data.js';
 import { registryRepo } from './registry.repo.js';
@@ -16,23 +18,7 @@ import type { RegistryService } from './registry.service.js';
 const tags = ['优抚对象导入导出'];
 const MAX_UPLOAD = 20 * 1024 * 1024;
 
-export function toJob(j: JobRow): Job {
-  return {
-    id: j.id,
-    kind: j.kind,
-    status: j.status as Job['status'],
-    total: j.total,
-    processed: j.processed,
-    fileName: j.file_name,
-    result: j.result ? (JSON.parse(j.result) as Record<string, unknown>) : null,
-    error: j.error,
-    createdAt: j.created_at,
-    updatedAt: j.updated_at,
-  };
-}
-
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export function importExportRoutes(p: Platform, registry: RegistryService, jobs: Jobs): FastifyPluginAsyncZod {
   return async (app) => {

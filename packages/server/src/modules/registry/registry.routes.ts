@@ -20,9 +20,9 @@ import {
 } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { toAuditEntry } from '../../platform/audit/present.js';
 import type { Platform } from '../../platform/context.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
-import { toAuditEntry } from '../audit/audit.routes.js';
 import type { MergesService } from './merges.service.js';
 import { normalizePerson } from './normalize.js';
 import { idBlindIndex } from './personal-data.js';

@@ -158,7 +158,7 @@ export async function readCoverage(db: Queryable, scope: Scope, campaignId: stri
 /**
  * Campaign task metrics in the campaigns module's MetricProvider shape
  * (`{ key, label, compute(db, orgPath, campaignId) }`), computed from the coverage counters so a
- * district's task progress fills itself. Registered with the campaigns' registry by VisitsModule.
+ * district's task progress fills itself. Registered with the campaigns' registry by visits.module.ts.
  */
 export interface VisitMetricProvider {
   key: string;

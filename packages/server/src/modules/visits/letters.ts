@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import { t } from '@shuangyong/shared';
 import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
 import PDFDocument from 'pdfkit';
+import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
-import { localToday } from './rules.js';
 import { ZipWriter } from './zip-writer.js';
 
 /**

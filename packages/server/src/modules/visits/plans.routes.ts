@@ -23,7 +23,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
-import { toJob } from '../registry/import-export.routes.js';
+import { toJob } from '../../platform/jobs/present.js';
 import { LETTERS_KIND } from './letters.js';
 import type { PlansService } from './plans.service.js';
 import type { TeamsService } from './teams.service.js';

@@ -38,8 +38,3 @@ export function birthCutoff(today: string, age: number): string {
   const y = Number(today.slice(0, 4)) - age;
   return `${String(y).padStart(4, '0')}${today.slice(4)}`;
 }
-
-/** Today's date in the display time zone. */
-export function localToday(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}

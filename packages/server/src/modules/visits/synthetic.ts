@@ -3,19 +3,8 @@ import type { Platform } from '../../platform/context.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/ids.js';
+import { seededRandom } from '../../platform/random.js';
 import { rebuildCoverage } from './coverage.js';
-
-/** Deterministic PRNG (mulberry32), as the synthetic registry uses. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticVisitsOptions {
   count: number;
@@ -80,7 +69,7 @@ const GOODS = ['米面油', '慰问品礼包', '棉被', '春联年画'];
 export async function seedSyntheticVisits(p: Platform, opts: SyntheticVisitsOptions) {
   const db = p.handle.db;
   const campaignId = opts.campaignId ?? 'synthetic';
-  const rand = rng(opts.seed ?? 20270101);
+  const rand = seededRandom(opts.seed ?? 20270101);
   const now = new Date().toISOString();
   const districts = await db
     .selectFrom('orgs')

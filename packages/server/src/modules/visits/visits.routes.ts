@@ -29,6 +29,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { attachment } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { readCoverage } from './coverage.js';
@@ -41,7 +42,6 @@ import { visitsRepo } from './visits.repo.js';
 
 const tags = ['走访慰问：走访记录与覆盖'];
 const photoQuery = z.strictObject({ thumb: z.enum(['0', '1']).optional() });
-const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export interface VisitsDeps {
   p: Platform;

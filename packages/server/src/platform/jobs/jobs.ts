@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyBaseLogger } from 'fastify';
 import type { Selectable } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import { scopeWhere } from '../access/scope.js';
@@ -44,7 +43,7 @@ export class Jobs {
 
   constructor(
     private readonly p: Platform,
-    private readonly log?: Pick<FastifyBaseLogger, 'error' | 'warn'>,
+    private readonly log?: { error(obj: object, msg?: string): void; warn(obj: object, msg?: string): void },
   ) {
     this.dir = path.join(p.config.dataDir, 'jobs');
   }

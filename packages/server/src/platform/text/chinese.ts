@@ -1,3 +1,4 @@
+import { foldFullWidth, normalizeMiddleDot } from '@shuangyong/shared';
 import { ConverterFactory, Locale } from 'opencc-js/t2cn';
 import { customPinyin, pinyin } from 'pinyin-pro';
 
@@ -14,25 +15,14 @@ export function toSimplified(s: string): string {
 }
 
 /**
- * Folds full-width ASCII forms and the ideographic space to ASCII. The same rule as `foldFullWidth`
- * in @shuangyong/shared (registry/names.ts), repeated so this module stands alone until the shared
- * index re-exports the registry.
- */
-function foldFullWidth(s: string): string {
-  return s.replace(/[\uFF01-\uFF5E\u3000]/g, (c) =>
-    c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0),
-  );
-}
-
-/** Middle-dot variants of transcribed names (‧ • ・ ･ ∙ ⋅ ·), unified to U+00B7 as in registry/names.ts. */
-const DOT_VARIANTS = /[\u00B7\u0387\u2027\u2022\u2219\u22C5\u30FB\uFF65]/g;
-
-/**
  * Normalises a search query (and the stored search column, so both agree): full-width folded,
  * traditional converted to simplified, middle dots unified, whitespace collapsed, trimmed, lower case.
  */
 export function normalizeQuery(q: string): string {
-  return toSimplified(foldFullWidth(q)).replace(DOT_VARIANTS, '·').replace(/\s+/g, ' ').trim().toLowerCase();
+  return normalizeMiddleDot(toSimplified(foldFullWidth(q)))
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 /** Search keys of a person's name. */

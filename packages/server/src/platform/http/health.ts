@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import client from 'prom-client';
-import type { Platform } from '../../platform/context.js';
-import { sendProblem } from '../../platform/http/problem.js';
+import type { Platform } from '../context.js';
+import { sendProblem } from './problem.js';
 
 /** /healthz (process up), /readyz (database reachable), /metrics (Prometheus). */
 export function registerHealth(app: FastifyInstance, p: Platform): void {

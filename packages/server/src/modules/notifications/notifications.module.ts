@@ -1,0 +1,23 @@
+import { defineModule } from '../../platform/module.js';
+import { notificationsRoutes } from './notifications.routes.js';
+import { LogTransport, NotificationsService } from './notifications.service.js';
+
+/**
+ * In-app notifications of every module, and the outbox an outbound transport sends from. Other
+ * modules require it and call `notify` inside their transaction, then `flush` after it.
+ */
+export const notificationsModule = defineModule({
+  name: 'notifications',
+  tables: ['notifications'],
+  build: ({ p, log }) => {
+    const notifications = new NotificationsService(p, new LogTransport(log), log);
+    const db = p.handle.db;
+    return {
+      services: notifications,
+      routes: [notificationsRoutes(notifications)],
+      targets: { notification: async (scope, id) => notifications.visible(db, scope, id) },
+    };
+  },
+});
+
+export type { NotificationsService, NotifyInput } from './notifications.service.js';

@@ -1,0 +1,50 @@
+import { systemActor } from '../../platform/auth/actor.js';
+import { defineModule } from '../../platform/module.js';
+import { BeneficiaryImport, IMPORT_KIND } from './import.js';
+import { importExportRoutes } from './import-export.routes.js';
+import { MergesService } from './merges.service.js';
+import { registryRepo } from './registry.repo.js';
+import { registryRoutes } from './registry.routes.js';
+import { RegistryService } from './registry.service.js';
+import { TransfersService } from './transfers.service.js';
+
+/** 优抚对象: the register of entitled persons, transfers between districts, merges, import and export. */
+export const registryModule = defineModule({
+  name: 'registry',
+  tables: [
+    'service_members',
+    'households',
+    'beneficiaries',
+    'beneficiary_categories',
+    'beneficiary_name_grams',
+    'transfers',
+    'merges',
+  ],
+  build: ({ p, jobs, sessions }) => {
+    const db = p.handle.db;
+    const transfers = new TransfersService(p);
+    const registry = new RegistryService(p, transfers);
+    const merges = new MergesService(p);
+    const beneficiaryImport = new BeneficiaryImport(
+      p,
+      async (job) => {
+        if (job.created_by === 'system') return systemActor({ id: job.org_id, path: job.org_path, name: 'system' });
+        const actor = await sessions.actorOf(job.created_by);
+        if (!actor) throw new Error('the job creator is no longer active');
+        return actor;
+      },
+      jobs,
+    );
+    return {
+      services: { registry, transfers, merges },
+      routes: [registryRoutes(p, registry, transfers, merges), importExportRoutes(p, registry, jobs)],
+      targets: {
+        beneficiary: async (scope, id) => !!(await registryRepo.get(db, scope, id)),
+        transfer: async (scope, id) => !!(await transfers.visible(scope, id)),
+        merge: async (scope, id) => !!(await merges.visible(db, scope, id)),
+        job: async (scope, id) => !!(await jobs.get(scope, id)),
+      },
+      jobs: { [IMPORT_KIND]: beneficiaryImport },
+    };
+  },
+});

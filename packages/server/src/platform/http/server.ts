@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Platform } from '../context.js';
+import { uuidv7 } from '../ids.js';
+import type { Jobs } from '../jobs/jobs.js';
+import { type AnyModule, buildModules, type ModuleTimer, moduleContext, type ServicesMap } from '../module.js';
+import { registerHealth } from './health.js';
+import { installAccessPipeline, type RouteEntry } from './pipeline.js';
+import { installErrorHandler, sendProblem } from './problem.js';
+
+z.config(z.locales.zhCN());
+
+export interface ServerOptions {
+  logger?: boolean;
+  /** Folder of the built web app (served when it holds an index.html). */
+  webDir: string;
+  /** Send the session cookie with `Secure` (behind HTTPS). */
+  secureCookie?: boolean;
+}
+
+/** The HTTP server with its modules built: what `serve` runs and tests inject requests into. */
+export interface Server<L extends readonly AnyModule[]> {
+  app: FastifyInstance;
+  /** Every /api/v1 route with its declared access (the access-matrix and fuzz tests walk it). */
+  routes: RouteEntry[];
+  jobs: Jobs;
+  services: ServicesMap<L>;
+  /** The modules' periodic work; `serve` starts it (platform/module.ts `startTimers`). */
+  timers: ModuleTimer[];
+}
+
+/**
+ * The Fastify shell (security headers, cookies, rate limits, OpenAPI, the built web app, 404s)
+ * around the modules: builds them in order, installs the access pipeline with their target
+ * resolvers, and registers their routes under /api/v1.
+ */
+export async function createServer<const L extends readonly AnyModule[]>(
+  p: Platform,
+  modules: L,
+  opts: ServerOptions,
+): Promise<Server<L>> {
+  const app = Fastify({
+    logger: opts.logger
+      ? {
+          level: p.config.logLevel,
+          redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+        }
+      : false,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => uuidv7(),
+    trustProxy: p.config.trustProxy,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // antd writes its theme as inline <style>; scripts stay strictly same-origin files.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: opts.secureCookie ? undefined : false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: '双拥工作平台 API',
+        version: '1.0.0',
+        description: 'REST API，错误以 RFC 9457 problem+json 返回。',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sy_session' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const ctx = moduleContext(p, { log: app.log, secureCookie: opts.secureCookie });
+  const built = buildModules(ctx, modules);
+  app.addHook('onClose', () => built.close());
+  const routes = installAccessPipeline(app, p, ctx.sessions, built.targets);
+
+  registerHealth(app, p);
+  await app.register(
+    async (api) => {
+      for (const r of built.routes) await api.register(r);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const webDir = opts.webDir;
+  const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));
+  if (hasWeb)
+    await app.register(fastifyStatic, {
+      root: webDir,
+      wildcard: false,
+      index: false,
+      cacheControl: false,
+      // hashed bundles never change; index.html is re-checked so a deploy is picked up at once
+      setHeaders: (res, file) =>
+        res.setHeader(
+          'cache-control',
+          file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ),
+    });
+
+  app.setNotFoundHandler(
+    // probing unknown API routes is rate-limited; reloading a page of the app is not
+    {
+      preHandler: app.rateLimit({ max: 60, timeWindow: '1 minute', allowList: (req) => !req.url.startsWith('/api/') }),
+    },
+    async (req, reply) => {
+      const page = req.method === 'GET' && hasWeb && !req.url.startsWith('/api/') && !req.url.startsWith('/assets/');
+      if (page) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return sendProblem(reply, 404, 'route_not_found', 'error.routeNotFound');
+    },
+  );
+
+  return { app, routes, jobs: ctx.jobs, services: built.services, timers: built.timers };
+}

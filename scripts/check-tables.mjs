@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// Table ownership and "SQL only in repositories", checked by `npm run lint` (docs/architecture.md,
+// "Boundaries"). Reads the TypeScript sources as syntax trees (nothing runs):
+//   - each module declares its tables in `defineModule({ tables, joinable })` (<name>.module.ts);
+//     the platform's own tables are PLATFORM_TABLES in platform/module.ts;
+//   - a table is named where a string is exactly `<table>` or `<table> as <alias>` (Kysely's
+//     selectFrom/insertInto/…/joins, bulkInsert) and in raw `sql` text after FROM/JOIN/INTO/UPDATE;
+//   - rules: a module names only its own tables (another module's `joinable` tables may be joined
+//     read-only by a repo); only `*.repo.ts` files name tables; only repos call `scopeWhere`.
+// Known violations (being removed) are listed in scripts/check-tables.known.json as
+// "file|rule|table"; a new one fails.
+// Usage: node scripts/check-tables.mjs [--root DIR] [--json] [--write-known]; exits 1 on a violation.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const KNOWN_FILE = fileURLToPath(new URL('./check-tables.known.json', import.meta.url));
+
+const WRITES = new Set(['insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto', 'bulkInsert']);
+/** Files of a module that are not queries: seeds of synthetic data write tables directly, for speed. */
+const EXEMPT = /(^|\/)synthetic\.ts$/;
+
+function walk(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return walk(p);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+const parse = (file) => ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+const strings = (node) =>
+  node && ts.isArrayLiteralExpression(node) ? node.elements.filter(ts.isStringLiteralLike).map((e) => e.text) : [];
+
+/** `defineModule({ name, tables, joinable })` of each module, and PLATFORM_TABLES. */
+function ownership(SERVER, MODULES) {
+  const owner = new Map(); // table → module
+  const joinable = new Set();
+  const problems = [];
+  const claim = (table, who, file) => {
+    if (owner.has(table) && owner.get(table) !== who)
+      problems.push({
+        file,
+        line: 1,
+        rule: 'one-owner',
+        message: `table ${table} is claimed by ${owner.get(table)} and ${who}`,
+      });
+    owner.set(table, who);
+  };
+  const platformFile = path.join(SERVER, 'platform/module.ts');
+  if (fs.existsSync(platformFile)) {
+    ts.forEachChild(parse(platformFile), function visit(n) {
+      if (ts.isVariableDeclaration(n) && n.name.getText() === 'PLATFORM_TABLES' && n.initializer) {
+        const init = ts.isAsExpression(n.initializer) ? n.initializer.expression : n.initializer;
+        for (const t of strings(init)) claim(t, 'platform', platformFile);
+      }
+      ts.forEachChild(n, visit);
+    });
+  }
+  for (const file of walk(MODULES).filter((f) => f.endsWith('.module.ts'))) {
+    ts.forEachChild(parse(file), function visit(n) {
+      if (ts.isCallExpression(n) && n.expression.getText() === 'defineModule' && n.arguments[0]) {
+        const obj = n.arguments[0];
+        if (!ts.isObjectLiteralExpression(obj)) return;
+        const prop = (k) => obj.properties.find((p) => ts.isPropertyAssignment(p) && p.name.getText() === k);
+        const name = prop('name')?.initializer;
+        const who = name && ts.isStringLiteralLike(name) ? name.text : path.basename(path.dirname(file));
+        for (const t of strings(prop('tables')?.initializer)) claim(t, who, file);
+        for (const t of strings(prop('joinable')?.initializer)) joinable.add(t);
+      }
+      ts.forEachChild(n, visit);
+    });
+  }
+  return { owner, joinable, problems };
+}
+
+const SQL_TABLE = /\b(from|join|into|update|table)\s+"?([a-z_][a-z0-9_]*)"?/gi;
+
+/** Every place a file names a table: { table, line, write }. */
+function tableRefs(sf, known) {
+  const refs = [];
+  const at = (node) => sf.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+  const callee = (node) => {
+    const call = node.parent;
+    if (!call || !ts.isCallExpression(call)) return '';
+    const e = call.expression;
+    return ts.isPropertyAccessExpression(e) ? e.name.text : e.getText();
+  };
+  ts.forEachChild(sf, function visit(n) {
+    if (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) return;
+    if (ts.isStringLiteralLike(n) && !ts.isNoSubstitutionTemplateLiteral(n)) {
+      const m = /^([a-z_][a-z0-9_]*)(\s+as\s+\w+)?$/.exec(n.text);
+      if (m && known.has(m[1]) && !ts.isPropertyAssignment(n.parent) && !ts.isLiteralTypeNode(n.parent))
+        refs.push({ table: m[1], line: at(n), write: WRITES.has(callee(n)) });
+    }
+    if (ts.isTaggedTemplateExpression(n) && /^sql\b/.test(n.tag.getText())) {
+      const t = n.template;
+      const parts = ts.isNoSubstitutionTemplateLiteral(t)
+        ? [t.text]
+        : [t.head.text, ...t.templateSpans.map((s) => s.literal.text)];
+      for (const part of parts)
+        for (const m of part.matchAll(SQL_TABLE))
+          if (known.has(m[2]))
+            refs.push({
+              table: m[2],
+              line: at(n),
+              write: /^(into|update)$/i.test(m[1]) || /delete\s+from/i.test(part),
+            });
+    }
+    ts.forEachChild(n, visit);
+  });
+  return refs;
+}
+
+/** The violations under `root` (a checkout: packages/server/src/…), each with its `key`. */
+export function check(root) {
+  const SERVER = path.join(root, 'packages/server/src');
+  const MODULES = path.join(SERVER, 'modules');
+  const { owner, joinable, problems } = ownership(SERVER, MODULES);
+  const known = new Set(owner.keys());
+  const out = [...problems];
+  for (const file of walk(MODULES)) {
+    const rel = path.relative(root, file);
+    const mod = path.relative(MODULES, file).split(path.sep)[0];
+    if (file.endsWith('.module.ts') || file.endsWith('.schema.ts') || EXEMPT.test(file)) continue;
+    const sf = parse(file);
+    const isRepo = file.endsWith('.repo.ts');
+    for (const r of tableRefs(sf, known)) {
+      const own = owner.get(r.table);
+      if (own !== mod && !(joinable.has(r.table) && !r.write && isRepo))
+        out.push({
+          file: rel,
+          line: r.line,
+          rule: 'table-of-another-module',
+          table: r.table,
+          message: `${r.table} belongs to ${own}; use the service ${own} exports`,
+        });
+      else if (!isRepo)
+        out.push({
+          file: rel,
+          line: r.line,
+          rule: 'sql-outside-repo',
+          table: r.table,
+          message: `${r.table} is named outside a *.repo.ts`,
+        });
+    }
+    if (!isRepo)
+      ts.forEachChild(sf, function visit(n) {
+        if (ts.isCallExpression(n) && n.expression.getText() === 'scopeWhere')
+          out.push({
+            file: rel,
+            line: sf.getLineAndCharacterOfPosition(n.getStart()).line + 1,
+            rule: 'scope-outside-repo',
+            table: '',
+            message: 'scopeWhere is called only by repositories',
+          });
+        ts.forEachChild(n, visit);
+      });
+  }
+  return out.map((v) => ({ ...v, key: `${v.file.split(path.sep).join('/')}|${v.rule}|${v.table ?? ''}` }));
+}
+
+if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const root = path.resolve(args.includes('--root') ? args[args.indexOf('--root') + 1] : '.');
+  const all = check(root);
+  if (args.includes('--write-known')) {
+    const keys = [...new Set(all.map((v) => v.key))].sort();
+    fs.writeFileSync(KNOWN_FILE, `${JSON.stringify(keys, null, 2)}\n`);
+    process.stdout.write(`${keys.length} known violations written to ${path.relative(root, KNOWN_FILE)}\n`);
+    process.exit(0);
+  }
+  const known = new Set(fs.existsSync(KNOWN_FILE) ? JSON.parse(fs.readFileSync(KNOWN_FILE, 'utf8')) : []);
+  const found = all.filter((v) => !known.has(v.key));
+  const gone = [...known].filter((k) => !all.some((v) => v.key === k));
+  if (args.includes('--json')) process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+  else for (const v of found) process.stdout.write(`${v.file}:${v.line}  ${v.rule}  ${v.message}\n`);
+  if (gone.length)
+    process.stdout.write(`${gone.length} known violations are gone: run with --write-known to drop them\n`);
+  process.stdout.write(
+    found.length
+      ? `\n✘ ${found.length} table-boundary violations (docs/architecture.md, "Boundaries")\n`
+      : `✔ table boundaries hold (${known.size} known violations left)\n`,
+  );
+  process.exit(found.length ? 1 : 0);
+}

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { typedDateTime } from '../src/lib/dates';
 import { dayEndIso, dayStartIso, formatDateTime } from '../src/lib/format';
 import { instantOfWall, nowWallMinutes, setDisplayZone, todayInZone, wallOf } from '../src/lib/zone';
 
@@ -36,5 +37,17 @@ describe('display zone (TZ_DISPLAY), whatever the device zone', () => {
     expect(nowWallMinutes(at)).toBe('2025-01-21T01:30');
     expect(dayStartIso('2025-01-21')).toBe('2025-01-20T16:00:00.000Z');
     expect(dayEndIso('2025-01-21')).toBe('2025-01-21T15:59:59.999Z');
+  });
+});
+
+describe('a date-time typed into a picker', () => {
+  it('stands for the wall-clock value it shows, and nothing when incomplete or in the future', () => {
+    expect(typedDateTime(' 2025-01-20 10:05 ', false)).toBe('2025-01-20T10:05');
+    expect(typedDateTime('2025-01-20 10:5', false)).toBeUndefined();
+    expect(typedDateTime('2025-02-30 10:05', false)).toBeUndefined();
+    expect(typedDateTime('', false)).toBeUndefined();
+    const tomorrow = `${new Date(Date.parse(`${todayInZone()}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)} 09:00`;
+    expect(typedDateTime(tomorrow, false)).toBeUndefined();
+    expect(typedDateTime(tomorrow, true)).toBe(tomorrow.replace(' ', 'T'));
   });
 });

@@ -39,9 +39,11 @@ export function ApprovalsCard({ campaignId }: { campaignId: string }) {
   const [filter, setFilter] = useState<ApprovalFilter>('pending');
   const queryClient = useQueryClient();
   const key = ['visit-approvals', campaignId, filter];
+  // a work queue others add to: every switch of the filter asks the server again
   const list = useQuery({
     queryKey: key,
     queryFn: ({ signal }) => visitsApi.byApproval(campaignId, filter, { signal }),
+    staleTime: 0,
   });
   const items = list.data?.items ?? [];
   const total = list.data?.total ?? 0;

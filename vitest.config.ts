@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Server tests run on SQLite, and again on PostgreSQL when TEST_DATABASE_URL is set
-// (scripts/test.mjs sets it under CI=true). Pure unit tests (*.unit.test.ts) run once.
+// (scripts/test.mjs sets it under CI=true). Pure unit tests (*.unit.test.ts) run once; tests of
+// PostgreSQL alone (*.pg.test.ts) run in the postgres project only.
 const pg = process.env.TEST_DATABASE_URL;
 const env = { SCRYPT_LOG2N: '10', TZ: 'UTC' };
 const alias = { '@shuangyong/shared': new URL('./packages/shared/src/index.ts', import.meta.url).pathname };
@@ -22,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'sqlite',
           include: ['packages/server/test/**/*.test.ts'],
-          exclude: ['**/*.unit.test.ts'],
+          exclude: ['**/*.unit.test.ts', '**/*.pg.test.ts'],
           env: { ...env, TEST_DB: 'sqlite' },
         },
       },

@@ -300,9 +300,9 @@ export async function main(argv: string[]): Promise<number> {
   return cmd && cmd !== 'help' && !values.help ? 2 : 0;
 }
 
-const isEntry = process.argv[1] && /cli\.(js|ts)$/.test(process.argv[1]);
-if (isEntry) {
-  main(process.argv.slice(2)).then(
+/** Runs `main` and exits with its code (a code below 0 — `serve` — keeps the process running). */
+export function run(argv: string[]): void {
+  main(argv).then(
     (code) => {
       if (code >= 0) process.exit(code);
     },
@@ -312,3 +312,7 @@ if (isEntry) {
     },
   );
 }
+
+// Run directly (`node dist/cli.js`, tsx in tests); the `shuangyong` bin (bin/shuangyong.mjs) calls run().
+const isEntry = process.argv[1] && /cli\.(js|ts)$/.test(process.argv[1]);
+if (isEntry) run(process.argv.slice(2));

@@ -89,6 +89,8 @@ export class Client {
       url: '/api/v1/auth/login',
       payload: { username, password, ...(otp ? { otp } : {}) },
       remoteAddress: this.ip,
+      // like a browser, sends the cookie it holds: signing in again ends that session
+      ...(this.cookie ? { headers: { cookie: this.cookie } } : {}),
     });
     if (res.statusCode === 200) {
       const set = res.cookies.find((c) => c.name === 'sy_session');

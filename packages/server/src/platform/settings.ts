@@ -5,7 +5,8 @@ import { nowIso } from './ids.js';
 /** Security settings an assessor (等保三级) expects to see configurable. */
 export interface SecuritySettings {
   passwordPolicy: PasswordPolicy;
-  lockout: { maxFailures: number; ipMaxFailures: number; minutes: number };
+  /** Account lock after `maxFailures`; the source address is only slowed (auth/lockout.ts). */
+  lockout: { maxFailures: number; minutes: number; ipThrottleAfter: number; ipMaxDelaySeconds: number };
   session: { idleMinutes: number; absoluteHours: number };
   /** Bulk-extraction guard: more look-ups/reveals per hour, or a bigger export, raises an alert. */
   extraction: { lookupsPerHour: number; exportRows: number };
@@ -13,7 +14,7 @@ export interface SecuritySettings {
 
 export const DEFAULT_SECURITY: SecuritySettings = {
   passwordPolicy: DEFAULT_PASSWORD_POLICY,
-  lockout: { maxFailures: 5, ipMaxFailures: 5, minutes: 30 },
+  lockout: { maxFailures: 5, minutes: 30, ipThrottleAfter: 5, ipMaxDelaySeconds: 10 },
   session: { idleMinutes: 30, absoluteHours: 12 },
   extraction: { lookupsPerHour: 30, exportRows: 5000 },
 };

@@ -28,7 +28,7 @@ export const serverMessages = {
   'validation.address': '地址不能包含尖括号、分号、反引号或反斜杠',
   // auth
   'auth.invalidCredentials': '用户名或密码错误',
-  'auth.locked': '账号或来源地址因多次登录失败已被锁定，请 {minutes} 分钟后再试',
+  'auth.locked': '账号因多次登录失败已被锁定，请 {minutes} 分钟后再试',
   'auth.disabled': '账号已停用，请联系管理员',
   'auth.otpRequired': '请输入动态验证码',
   'auth.otpInvalid': '动态验证码错误',

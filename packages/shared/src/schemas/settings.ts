@@ -8,8 +8,9 @@ export const securitySettingsSchema = z.object({
   }),
   lockout: z.object({
     maxFailures: z.number().int().min(3).max(20),
-    ipMaxFailures: z.number().int().min(3).max(1000),
     minutes: z.number().int().min(1).max(1440),
+    ipThrottleAfter: z.number().int().min(3).max(1000),
+    ipMaxDelaySeconds: z.number().int().min(1).max(60),
   }),
   session: z.object({
     idleMinutes: z.number().int().min(5).max(240),

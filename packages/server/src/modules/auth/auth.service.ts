@@ -52,10 +52,16 @@ export class AuthService {
     );
   }
 
-  /** Verifies the credentials and opens a session; every failure is counted and audited. */
-  async login(username: string, password: string, otp: string | undefined, origin: Origin) {
-    const keys = [Lockout.userKey(username), Lockout.ipKey(origin.ip)];
-    const lockedFor = await this.lockout.lockedMinutes(keys);
+  /**
+   * Verifies the credentials and opens a session; every failure is counted and audited. A locked
+   * account is refused; an address with many failures is only slowed (`Lockout.throttle`). The
+   * session the browser held before (`previousToken`) ends: a login never leaves two behind.
+   */
+  async login(username: string, password: string, otp: string | undefined, origin: Origin, previousToken?: string) {
+    const userKey = Lockout.userKey(username);
+    const ipKey = Lockout.ipKey(origin.ip);
+    await this.lockout.throttle(ipKey);
+    const lockedFor = await this.lockout.lockedMinutes(userKey);
     if (lockedFor > 0) {
       await this.p.audit.event(
         this.db,
@@ -68,7 +74,7 @@ export class AuthService {
     const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
     if (!user || !ok) {
       await this.failed(origin, username, 'password', user);
-      const nowLocked = await this.lockout.lockedMinutes(keys);
+      const nowLocked = await this.lockout.lockedMinutes(userKey);
       if (nowLocked > 0) throw new AppError(423, 'locked', 'auth.locked', { minutes: nowLocked });
       throw new AppError(401, 'invalid_credentials', 'auth.invalidCredentials');
     }
@@ -83,7 +89,9 @@ export class AuthService {
         throw new AppError(401, 'otp_invalid', 'auth.otpInvalid');
       }
     }
-    await this.lockout.clear(keys);
+    // the account's count starts again; the address's is left to its window (a valid login must not reset a spray)
+    await this.lockout.clear([userKey]);
+    const rotated = previousToken ? await this.sessions.destroy(previousToken) : false;
     const session = await this.sessions.create(user.id, origin.ip, origin.userAgent);
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ last_login_at: nowIso() }).where('id', '=', user.id).execute();
@@ -97,7 +105,12 @@ export class AuthService {
           requestId: origin.requestId,
           ip: origin.ip,
         },
-        { action: 'auth.login', entityType: 'user', entityId: user.id },
+        {
+          action: 'auth.login',
+          entityType: 'user',
+          entityId: user.id,
+          ...(rotated ? { changes: { previousSessionEnded: true } } : {}),
+        },
       );
     });
     const resolved = await this.sessions.resolve(session.token);

@@ -15,7 +15,8 @@ export const notificationsModule = defineModule({
     return {
       services: notifications,
       routes: [notificationsRoutes(notifications)],
-      targets: { notification: async (scope, id) => notifications.visible(db, scope, id) },
+      // a notification is its addressee's: anyone else, whatever their scope, gets 404 (issue 13, item 12)
+      targets: { notification: async (_scope, id, actor) => notifications.isOwn(db, actor.userId, id) },
     };
   },
 });

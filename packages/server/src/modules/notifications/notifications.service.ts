@@ -1,6 +1,5 @@
 import type { AppNotification } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
-import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
@@ -54,8 +53,6 @@ export interface NotifyInput {
   entityType?: string;
   entityId?: string;
 }
-
-const SCOPE_COLS = { path: 'notifications.org_path', orgId: 'notifications.org_id', owner: 'notifications.user_id' };
 
 function toDto(r: Selectable<NotificationsTable>): AppNotification {
   return {
@@ -135,13 +132,13 @@ export class NotificationsService {
     return recipients.map((u) => u.id);
   }
 
-  /** Is the notification inside the scope (record-level check of `:id` routes)? */
-  async visible(db: Queryable, scope: Scope, id: string): Promise<boolean> {
+  /** Is the notification addressed to this user (record-level check of `:id` routes)? */
+  async isOwn(db: Queryable, userId: string, id: string): Promise<boolean> {
     const r = await db
       .selectFrom('notifications')
       .select('id')
       .where('id', '=', id)
-      .where((eb) => scopeWhere(eb, scope, SCOPE_COLS))
+      .where('user_id', '=', userId)
       .executeTakeFirst();
     return !!r;
   }

@@ -59,8 +59,10 @@ export class Sessions {
     return { token, csrfToken };
   }
 
-  async destroy(token: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('id', '=', this.idOf(token)).execute();
+  /** Ends the session of this cookie value; true when there was one. */
+  async destroy(token: string): Promise<boolean> {
+    const res = await this.db.deleteFrom('sessions').where('id', '=', this.idOf(token)).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
   }
 
   /** The actor of a user without a session (background jobs run with their creator's rights). */

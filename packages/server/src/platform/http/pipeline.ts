@@ -39,8 +39,9 @@ declare module 'fastify' {
  * Record-level access for `:id` routes, one resolver per target kind: "is record `id` inside this
  * scope?". The pipeline asks it before the body is validated or the handler runs, so a record of
  * another district answers 404 on every route of every module — the same answer as "not found".
+ * A record that belongs to one person (a notification) resolves by its owner: `actor` is the caller.
  */
-export type TargetResolver = (scope: Scope, id: string) => Promise<boolean>;
+export type TargetResolver = (scope: Scope, id: string, actor: Actor) => Promise<boolean>;
 
 export interface RouteEntry {
   method: string;
@@ -134,7 +135,9 @@ export function installAccessPipeline(
     const id = (req.params as { id?: unknown }).id;
     const resolver = targets.get(access.target);
     const visible =
-      typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) && resolver ? await resolver(req.actor.scope, id) : false;
+      typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) && resolver
+        ? await resolver(req.actor.scope, id, req.actor)
+        : false;
     if (!visible) return sendProblem(reply, 404, 'not_found', 'error.notFound');
   });
 

@@ -18,7 +18,7 @@ const diaryModule = defineModule({
   requires: [clockModule],
   build: (_ctx, { clock }) => ({
     services: { heading: () => `日记 ${clock.today()}` },
-    jobs: { 'diary.print': { validate: async () => ({}) } },
+    jobs: { 'diary.print': { permission: 'campaign:read', validate: async () => ({}) } },
     timers: [{ name: 'diary sweep', everyMs: 60_000, run: async () => clock.today() }],
   }),
 });
@@ -28,7 +28,7 @@ describe('buildModules', () => {
     const { ctx, registered } = fakeContext();
     const built = buildModules(ctx, [clockModule, diaryModule]);
     expect(built.services.diary.heading()).toBe('日记 2025-01-01');
-    expect([...built.targets.keys()]).toEqual(['tick']);
+    expect([...built.targets.keys()]).toEqual(['job', 'tick']);
     expect(registered).toEqual(['diary.print']);
     expect(built.timers.map((t) => t.name)).toEqual(['diary sweep']);
   });
@@ -50,7 +50,10 @@ describe('buildModules', () => {
     );
     const otherDiary = defineModule({
       name: 'other',
-      build: () => ({ services: undefined, jobs: { 'diary.print': { validate: async () => ({}) } } }),
+      build: () => ({
+        services: undefined,
+        jobs: { 'diary.print': { permission: 'campaign:read', validate: async () => ({}) } },
+      }),
     });
     expect(() => buildModules(fakeContext().ctx, [clockModule, diaryModule, otherDiary])).toThrow(
       'job kind diary.print of module other is already taken',

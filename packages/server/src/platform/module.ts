@@ -125,7 +125,10 @@ export interface BuiltModules<L extends readonly AnyModule[]> {
 export function buildModules<const L extends readonly AnyModule[]>(ctx: ModuleContext, list: L): BuiltModules<L> {
   const services: Record<string, unknown> = {};
   const routes: FastifyPluginAsyncZod[] = [];
-  const targets = new Map<string, TargetResolver>();
+  // jobs are the platform's: visible in scope and with the permission of the job's kind
+  const targets = new Map<string, TargetResolver>([
+    ['job', async (_scope, id, actor) => !!(await ctx.jobs.visibleTo(actor, id))],
+  ]);
   const jobKinds = new Set<string>();
   const timers: ModuleTimer[] = [];
   const closers: (() => Promise<void>)[] = [];

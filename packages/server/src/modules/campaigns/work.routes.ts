@@ -22,7 +22,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
-import { attachment } from '../../platform/http/download.js';
+import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Campaigns } from './campaigns.facade.js';
 import { campaignsRepo, issuerSide } from './campaigns.repo.js';
@@ -197,6 +197,12 @@ export function workRoutes(p: Platform, s: Campaigns): FastifyPluginAsyncZod {
         const f = await campaignsRepo.file(p.handle.db, ctxOf(req).actor.scope, req.params.id);
         const file = f ? s.cx.files.fileOf(f.id) : '';
         if (!f || !fs.existsSync(file)) throw notFound();
+        await auditDownload(p, req, {
+          kind: 'campaign_file',
+          entityType: 'campaign_file',
+          entityId: f.id,
+          fileName: f.file_name,
+        });
         return reply
           .type(f.mime)
           .header('content-disposition', attachment(f.file_name))

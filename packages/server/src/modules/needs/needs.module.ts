@@ -27,7 +27,7 @@ export const needsModule = defineModule({
     const statistics = new NeedStatistics(p);
     return {
       services: needs,
-      routes: [needsRoutes(needs, notes, files), needsReportRoutes(p, needs, categories, statistics)],
+      routes: [needsRoutes(p, needs, notes, files), needsReportRoutes(p, needs, categories, statistics)],
       targets: { need: async (scope, id) => !!(await needs.visible(db, scope, id)) },
       timers: [
         {

@@ -23,8 +23,9 @@ import {
 } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { attachment } from '../../platform/http/download.js';
+import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import { MAX_ATTACHMENT_BYTES, type NeedAttachments } from './needs.attachments.js';
 import type { NeedNotes } from './needs.notes.js';
@@ -41,7 +42,12 @@ const attachmentQuery = z.strictObject({
 const attachmentParams = z.strictObject({ id: idSchema, attachmentId: idSchema });
 
 /** The case itself: intake, list, detail, the life-cycle actions, comments, tags, attachments. */
-export function needsRoutes(needs: NeedsService, notes: NeedNotes, files: NeedAttachments): FastifyPluginAsyncZod {
+export function needsRoutes(
+  p: Platform,
+  needs: NeedsService,
+  notes: NeedNotes,
+  files: NeedAttachments,
+): FastifyPluginAsyncZod {
   return async (app) => {
     app.addContentTypeParser(
       'application/octet-stream',
@@ -200,6 +206,13 @@ export function needsRoutes(needs: NeedsService, notes: NeedNotes, files: NeedAt
       },
       async (req, reply) => {
         const { row, file } = await files.get(ctxOf(req), req.params.id, req.params.attachmentId);
+        await auditDownload(p, req, {
+          kind: 'need_attachment',
+          entityType: 'need_attachment',
+          entityId: req.params.attachmentId,
+          // the name of a military-only attachment is itself military-only: the audit trail keeps ids
+          extra: { needId: req.params.id },
+        });
         return reply
           .type(row.content_type)
           .header('content-disposition', attachment(row.file_name))

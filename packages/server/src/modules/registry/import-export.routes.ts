@@ -6,7 +6,7 @@ import { auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { sniff, writeTemplate, writeXlsxStream } from '../../platform/files/index.js';
-import { attachment } from '../../platform/http/download.js';
+import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { toJob } from '../../platform/jobs/present.js';
@@ -83,12 +83,18 @@ export function importExportRoutes(p: Platform, registry: RegistryService, jobs:
     app.get(
       '/jobs/:id/error-report',
       {
-        config: { access: { target: 'job' } },
+        config: { access: { permission: 'beneficiary:import', target: 'job' } },
         schema: { tags, summary: '下载错误报告（原始行 + 错误原因）', params: idParams },
       },
       async (req, reply) => {
         const file = jobs.artefact(req.params.id, 'errors.xlsx');
         if (!fs.existsSync(file)) throw new AppError(404, 'not_found', 'import.noErrorReport');
+        await auditDownload(p, req, {
+          kind: 'import_error_report',
+          entityType: 'job',
+          entityId: req.params.id,
+          fileName: `${t('import.errorReportName')}.xlsx`,
+        });
         return reply
           .type(XLSX)
           .header('content-disposition', attachment(`${t('import.errorReportName')}.xlsx`))

@@ -82,6 +82,7 @@ interface OrgNode {
  * sees); `commit` does it in one transaction. The importer's scope applies to every row.
  */
 export class BeneficiaryImport implements JobHandler {
+  readonly permission = 'beneficiary:import' as const;
   constructor(
     private readonly p: Platform,
     private readonly actorOf: (job: JobContext['job']) => Promise<Actor>,

@@ -42,7 +42,6 @@ export const registryModule = defineModule({
         beneficiary: async (scope, id) => !!(await registryRepo.get(db, scope, id)),
         transfer: async (scope, id) => !!(await transfers.visible(scope, id)),
         merge: async (scope, id) => !!(await merges.visible(db, scope, id)),
-        job: async (scope, id) => !!(await jobs.get(scope, id)),
       },
       jobs: { [IMPORT_KIND]: beneficiaryImport },
     };

@@ -111,6 +111,7 @@ export function letterDate(p: Platform): string {
 
 /** The bulk letters job: one DOCX per target of the plan, in one zip, with progress. */
 export class LettersJob implements JobHandler {
+  readonly permission = 'visit:write' as const;
   constructor(
     private readonly p: Platform,
     private readonly jobs: Jobs,

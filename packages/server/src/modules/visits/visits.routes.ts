@@ -29,7 +29,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { attachment } from '../../platform/http/download.js';
+import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { readCoverage } from './coverage.js';
@@ -102,6 +102,12 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
         };
         const template = plan.letter_template ?? t('visits.letter.defaultTemplate');
         const pdf = req.query.format === 'pdf';
+        await auditDownload(p, req, {
+          kind: 'visit_letter',
+          entityType: 'visit_target',
+          entityId: req.params.id,
+          fileName: `${t('visits.letter.title')}.${pdf ? 'pdf' : 'docx'}`,
+        });
         return reply
           .type(pdf ? 'application/pdf' : DOCX)
           .header('content-disposition', attachment(`${t('visits.letter.title')}.${pdf ? 'pdf' : 'docx'}`))
@@ -120,6 +126,12 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
         const file = jobs.artefact(req.params.id, 'letters.zip');
         if (job?.kind !== LETTERS_KIND || !fs.existsSync(file))
           throw new AppError(409, 'letters_not_ready', 'visits.noLetter');
+        await auditDownload(p, req, {
+          kind: 'visit_letters_zip',
+          entityType: 'job',
+          entityId: req.params.id,
+          fileName: `${t('visits.letter.zipName')}.zip`,
+        });
         return reply
           .type('application/zip')
           .header('content-disposition', attachment(`${t('visits.letter.zipName')}.zip`))

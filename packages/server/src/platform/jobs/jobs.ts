@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Permission } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import { scopeWhere } from '../access/scope.js';
@@ -22,6 +23,11 @@ export interface JobContext {
 }
 
 export interface JobHandler {
+  /**
+   * The permission a caller needs, besides scope, to see a job of this kind, its result and its
+   * files (an import's error report holds clear ID numbers): import → `beneficiary:import`.
+   */
+  readonly permission: Permission;
   /** Runs when the job is queued: validate, preview (a dry run) — never changes business data. */
   validate(ctx: JobContext): Promise<Record<string, unknown>>;
   /** Runs on commit: applies everything in one transaction, or nothing. */
@@ -103,6 +109,16 @@ export class Jobs {
       .executeTakeFirst();
     const live = this.live.get(id);
     return row && live ? { ...row, ...live } : row;
+  }
+
+  /** The job, when it is in the caller's scope and the caller holds the permission of its kind. */
+  async visibleTo(
+    actor: { scope: Scope; permissions: ReadonlySet<Permission> },
+    id: string,
+  ): Promise<JobRow | undefined> {
+    const row = await this.get(actor.scope, id);
+    const permission = row ? this.handlers.get(row.kind)?.permission : undefined;
+    return row && permission && actor.permissions.has(permission) ? row : undefined;
   }
 
   /** Queues the commit of a validated job; returns false when the job is not in `validated`. */

@@ -1,4 +1,5 @@
 import { inflateSync } from 'node:zlib';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildCoverage } from '../src/modules/visits/coverage.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
@@ -339,11 +340,19 @@ describe('coverage', () => {
 
 describe('letters and scope', () => {
   it('merges the name into a DOCX letter, and bundles a plan’s letters as a job', async () => {
+    // the festival and year come from the campaign (元旦春节 2027), not from the plan's title
+    await sql`UPDATE campaigns SET period_start = '2026-12-20', period_end = '2027-02-28' WHERE id = ${CAMPAIGN}`.execute(
+      env.p.handle.db,
+    );
     const res = await klmy.get(`/api/v1/visit-targets/${targets.get('王秀英')!.id}/letter`);
     expect(res.statusCode).toBe(200);
     const xml = unzip(res.rawPayload).get('word/document.xml')!.toString('utf8');
     expect(xml).toContain('尊敬的王秀英同志及家人：');
-    expect(xml).toContain('克拉玛依区退役军人事务局');
+    expect(xml).toContain(
+      '值此2027年元旦、春节来临之际，克拉玛依区退役军人事务局向您和您的家人致以节日的问候和新春的祝福！',
+    );
+    expect(xml).not.toContain('2027年春节走访慰问');
+    expect((await klmy.get(`/api/v1/visit-plans/${plan.id}`)).json().letterTemplate).toMatch(/^值此\{活动\}来临之际/);
     // the same letter as PDF, with a Chinese font embedded: the name's characters are in its text map
     const pdf = await klmy.get(`/api/v1/visit-targets/${targets.get('王秀英')!.id}/letter?format=pdf`);
     expect(pdf.statusCode).toBe(200);

@@ -1,7 +1,8 @@
 import { inflateRawSync } from 'node:zlib';
+import type { CampaignKind } from '@shuangyong/shared';
 import { describe, expect, it } from 'vitest';
 import { evaluateCaps, needsApproval } from '../src/modules/visits/caps.js';
-import { mergeTemplate } from '../src/modules/visits/letters.js';
+import { defaultTemplate, letterOccasion, mergeTemplate } from '../src/modules/visits/letters.js';
 import { photoType, stripMetadata } from '../src/modules/visits/photos.js';
 import { birthCutoff, ruleLabel } from '../src/modules/visits/rules.js';
 import { ZipWriter } from '../src/modules/visits/zip-writer.js';
@@ -141,6 +142,58 @@ describe('rules, letters, zip', () => {
     };
     expect(mergeTemplate('{姓名}{称谓}：{慰问单位}祝{活动}快乐 {未知}', d)).toBe(
       '王秀英同志及家人：克拉玛依区退役军人事务局祝春节快乐 {未知}',
+    );
+  });
+
+  it('names the campaign’s festival and year in each kind’s letter, never the plan’s title', () => {
+    const campaign = (kind: CampaignKind, title: string, periodStart: string | null, periodEnd: string | null) => ({
+      kind,
+      title,
+      periodStart,
+      periodEnd,
+      issueDate: null,
+      createdAt: '2026-11-01T00:00:00.000Z',
+    });
+    const letter = (c: ReturnType<typeof campaign>, name = '王秀英', kind = 'household') =>
+      mergeTemplate(defaultTemplate(c.kind), {
+        name,
+        kind,
+        sender: '克拉玛依区退役军人事务局',
+        occasion: letterOccasion(c),
+        date: '2027年1月20日',
+      });
+    const spring = campaign('spring_festival', '关于做好2027年元旦春节期间双拥工作的通知', '2026-12-20', '2027-02-28');
+    expect(letter(spring)).toBe(
+      '值此2027年元旦、春节来临之际，克拉玛依区退役军人事务局向您和您的家人致以节日的问候和新春的祝福！\n' +
+        '长期以来，您和家人关心支持国防和军队建设，为我们这座城市的发展和双拥工作作出了贡献，党和政府不会忘记，人民群众不会忘记。' +
+        '新的一年里，我们将认真落实各项优抚政策，用心用情为您和家人做好服务。\n' +
+        '恭祝您新春愉快、身体健康、阖家幸福、万事如意！',
+    );
+    // a spring-festival campaign without an end date, issued in December, is for next year's festival
+    expect(letterOccasion(campaign('spring_festival', '春节走访', '2026-12-15', null))).toBe('2027年元旦、春节');
+    expect(letter(campaign('army_day', '八一走访慰问', '2027-07-15', '2027-08-10'))).toBe(
+      '值此中国人民解放军建军100周年之际，克拉玛依区退役军人事务局向您和您的家人致以节日的问候和崇高的敬意！\n' +
+        '您为国防和军队建设付出了青春和汗水，您的家人为支持您的事业默默奉献。' +
+        '我们将始终把您和家人的冷暖放在心上，认真落实各项优抚政策，尽心尽力解决实际困难。\n' +
+        '祝您节日愉快、身体健康、阖家幸福！',
+    );
+    expect(letter(campaign('qingming', '清明祭扫', '2027-03-25', '2027-04-10'))).toBe(
+      '值此2027年清明节之际，克拉玛依区退役军人事务局向您和您的家人致以诚挚的问候！\n' +
+        '英烈的功绩永载史册，英烈的精神永远激励着我们。我们将继续做好烈士纪念和褒扬工作，认真落实各项优抚政策，关心照顾好您和家人的生活。\n' +
+        '祝您身体健康、生活安康！',
+    );
+    expect(letter(campaign('martyrs_day', '烈士纪念日', '2027-09-20', '2027-09-30'))).toBe(
+      '值此2027年烈士纪念日之际，克拉玛依区退役军人事务局向您和您的家人致以崇高的敬意和诚挚的问候！\n' +
+        '烈士为国家和人民献出了宝贵的生命，他们的英名和事迹将永远铭记在人民心中。我们将认真落实各项褒扬优待政策，用心用情关心照顾好您和家人。\n' +
+        '祝您身体健康、生活幸福！',
+    );
+    expect(letter(campaign('other', '关于开展2027年双拥模范城创建走访活动的通知', '2027-05-01', null))).toBe(
+      '在2027年双拥模范城创建走访活动中，克拉玛依区退役军人事务局向您和您的家人致以诚挚的问候和美好的祝福！\n' +
+        '感谢您和家人长期以来对国防和军队建设的关心和支持。我们将认真落实各项优抚政策，用心用情为您和家人做好服务。\n' +
+        '祝您身体健康、阖家幸福、万事如意！',
+    );
+    expect(letterOccasion(campaign('other', '关于开展双拥走访活动的通知', '2027-05-01', null))).toBe(
+      '2027年双拥走访活动',
     );
   });
 

@@ -56,8 +56,21 @@ export const visitsMessages = {
   'visits.citationFamily': '{member}家属',
   'visits.letter.title': '慰问信',
   'visits.letter.fontMissing': '服务器未安装中文字体，无法生成 PDF（请安装 fonts-noto-cjk），可先下载 DOCX 版',
-  'visits.letter.defaultTemplate':
-    '值此{活动}之际，{慰问单位}向您和您的家人致以节日的问候和美好的祝福！感谢您和家人为国防和军队建设作出的贡献。祝您身体健康、阖家幸福、万事如意！',
+  'visits.letter.occasion.spring_festival': '{year}年元旦、春节',
+  'visits.letter.occasion.army_day': '中国人民解放军建军{years}周年',
+  'visits.letter.occasion.qingming': '{year}年清明节',
+  'visits.letter.occasion.martyrs_day': '{year}年烈士纪念日',
+  'visits.letter.occasion.other': '{year}年{title}',
+  'visits.letter.template.spring_festival':
+    '值此{活动}来临之际，{慰问单位}向您和您的家人致以节日的问候和新春的祝福！\n长期以来，您和家人关心支持国防和军队建设，为我们这座城市的发展和双拥工作作出了贡献，党和政府不会忘记，人民群众不会忘记。新的一年里，我们将认真落实各项优抚政策，用心用情为您和家人做好服务。\n恭祝您新春愉快、身体健康、阖家幸福、万事如意！',
+  'visits.letter.template.army_day':
+    '值此{活动}之际，{慰问单位}向您和您的家人致以节日的问候和崇高的敬意！\n您为国防和军队建设付出了青春和汗水，您的家人为支持您的事业默默奉献。我们将始终把您和家人的冷暖放在心上，认真落实各项优抚政策，尽心尽力解决实际困难。\n祝您节日愉快、身体健康、阖家幸福！',
+  'visits.letter.template.qingming':
+    '值此{活动}之际，{慰问单位}向您和您的家人致以诚挚的问候！\n英烈的功绩永载史册，英烈的精神永远激励着我们。我们将继续做好烈士纪念和褒扬工作，认真落实各项优抚政策，关心照顾好您和家人的生活。\n祝您身体健康、生活安康！',
+  'visits.letter.template.martyrs_day':
+    '值此{活动}之际，{慰问单位}向您和您的家人致以崇高的敬意和诚挚的问候！\n烈士为国家和人民献出了宝贵的生命，他们的英名和事迹将永远铭记在人民心中。我们将认真落实各项褒扬优待政策，用心用情关心照顾好您和家人。\n祝您身体健康、生活幸福！',
+  'visits.letter.template.other':
+    '在{活动}中，{慰问单位}向您和您的家人致以诚挚的问候和美好的祝福！\n感谢您和家人长期以来对国防和军队建设的关心和支持。我们将认真落实各项优抚政策，用心用情为您和家人做好服务。\n祝您身体健康、阖家幸福、万事如意！',
   'visits.letter.salutation': '尊敬的{姓名}{称谓}：',
   'visits.letter.household': '同志及家人',
   'visits.letter.unit': '全体官兵',

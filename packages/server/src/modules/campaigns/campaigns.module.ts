@@ -50,3 +50,5 @@ export const campaignsModule = defineModule({
     };
   },
 });
+export type { Campaigns } from './campaigns.facade.js';
+export type { CampaignFacts } from './campaigns.service.js';

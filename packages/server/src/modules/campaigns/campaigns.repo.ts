@@ -50,6 +50,15 @@ export function assignmentVisible(eb: ExpressionBuilder<any, any>, scope: Scope)
 }
 
 export const campaignsRepo = {
+  /** What other modules print about a campaign they reference (a letter's festival and year); no scope: the caller has checked its own record. */
+  async facts(db: Queryable, id: string) {
+    return db
+      .selectFrom('campaigns')
+      .select(['id', 'kind', 'title', 'period_start', 'period_end', 'issue_date', 'created_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  },
+
   async campaign(db: Queryable, scope: Scope, id: string) {
     return db
       .selectFrom('campaigns as c')

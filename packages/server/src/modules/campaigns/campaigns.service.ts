@@ -1,6 +1,7 @@
 import type {
   CampaignAction,
   CampaignDetail,
+  CampaignKind,
   CampaignListItem,
   campaignListQuery,
   copyCampaignBody,
@@ -29,6 +30,16 @@ import type { CampaignsTable } from './campaigns.schema.js';
 import { type CampaignsContext, illegal, today } from './context.js';
 import { type TaskInput, TasksService } from './tasks.service.js';
 
+/** A campaign as other modules see it: what it is for and when. */
+export interface CampaignFacts {
+  kind: CampaignKind;
+  title: string;
+  periodStart: string | null;
+  periodEnd: string | null;
+  issueDate: string | null;
+  createdAt: string;
+}
+
 type CampaignRow = Selectable<CampaignsTable> & { org_name: string };
 type Counts = CampaignListItem['counts'];
 
@@ -49,6 +60,20 @@ export class CampaignsService {
     if (!c) throw notFound();
     if (manage && !issuerSide(ctx.actor.scope, c)) throw notFound();
     return c;
+  }
+
+  /** The festival facts of a campaign another module's record references (visit letters). */
+  async facts(id: string): Promise<CampaignFacts | undefined> {
+    const c = await campaignsRepo.facts(this.db, id);
+    if (!c) return undefined;
+    return {
+      kind: c.kind as CampaignKind,
+      title: c.title,
+      periodStart: c.period_start,
+      periodEnd: c.period_end,
+      issueDate: c.issue_date,
+      createdAt: c.created_at,
+    };
   }
 
   /** Assignment counts per campaign, over the assignments the caller sees (all of them on the issuer side). */

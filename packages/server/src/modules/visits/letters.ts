@@ -1,11 +1,12 @@
 import fs from 'node:fs';
-import { t } from '@shuangyong/shared';
+import { type CampaignKind, t } from '@shuangyong/shared';
 import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
 import PDFDocument from 'pdfkit';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
+import type { CampaignFacts, Campaigns } from '../campaigns/campaigns.module.js';
 import { ZipWriter } from './zip-writer.js';
 
 /**
@@ -25,7 +26,7 @@ export interface LetterData {
   date: string;
 }
 
-/** Replaces {姓名} {称谓} {慰问单位} {活动} {日期}; unknown fields stay as written. */
+/** {姓名} {称谓} {慰问单位} {活动} {日期}; unknown fields stay as written. */
 export function mergeTemplate(template: string, d: LetterData): string {
   const fields: Record<string, string> = {
     姓名: d.name,
@@ -35,6 +36,58 @@ export function mergeTemplate(template: string, d: LetterData): string {
     日期: d.date,
   };
   return template.replace(/\{([^{}]{1,8})\}/g, (m, k: string) => fields[k] ?? m);
+}
+
+const year = (iso: string | null | undefined) => (iso ? Number(iso.slice(0, 4)) : undefined);
+
+/**
+ * The year of the festival a campaign is for: 元旦春节 campaigns start in the old year (from
+ * December) and end in the festival's year; the others fall inside their period.
+ */
+export function festivalYear(c: CampaignFacts): number {
+  if (c.kind === 'spring_festival') {
+    const end = year(c.periodEnd);
+    if (end) return end;
+    const from = c.periodStart ?? c.issueDate ?? c.createdAt;
+    return Number(from.slice(0, 4)) + (Number(from.slice(5, 7)) >= 10 ? 1 : 0);
+  }
+  return year(c.periodStart) ?? year(c.issueDate) ?? year(c.periodEnd) ?? Number(c.createdAt.slice(0, 4));
+}
+
+/** The occasion a letter names ({活动}): the campaign's festival and year, never the plan's title. */
+export function letterOccasion(c: CampaignFacts): string {
+  const y = festivalYear(c);
+  if (c.kind === 'other') {
+    const core = c.title
+      .replace(/^关于/, '')
+      .replace(/^(?:做好|开展|组织开展|认真做好|切实做好)/, '')
+      .replace(/的(?:联合|紧急|补充)?(?:通知|工作函|函|意见|方案)$/, '');
+    return core.startsWith(String(y)) ? core : t('visits.letter.occasion.other', { year: y, title: core });
+  }
+  return t(`visits.letter.occasion.${c.kind}`, { year: y, years: y - 1927 });
+}
+
+/** The letter a plan without its own template sends: the one written for its campaign's festival. */
+export function defaultTemplate(kind: CampaignKind): string {
+  return t(`visits.letter.template.${kind}`);
+}
+
+/** What every letter of a plan shares: its template, the sending organisation, the occasion, the date. */
+export async function planLetter(p: Platform, campaigns: Campaigns, planId: string) {
+  const plan = await p.handle.db
+    .selectFrom('visit_plans as p')
+    .innerJoin('orgs as o', 'o.id', 'p.org_id')
+    .select(['p.campaign_id', 'p.letter_template', 'o.name as org_name'])
+    .where('p.id', '=', planId)
+    .executeTakeFirstOrThrow();
+  const campaign = await campaigns.core.facts(plan.campaign_id);
+  if (!campaign) throw notFound();
+  return {
+    template: plan.letter_template ?? defaultTemplate(campaign.kind),
+    sender: plan.org_name,
+    occasion: letterOccasion(campaign),
+    date: letterDate(p),
+  };
 }
 
 const FONT = { ascii: 'FangSong', eastAsia: '仿宋', hAnsi: 'FangSong' };
@@ -115,18 +168,13 @@ export class LettersJob implements JobHandler {
   constructor(
     private readonly p: Platform,
     private readonly jobs: Jobs,
+    private readonly campaigns: Campaigns,
   ) {}
 
   async validate(ctx: JobContext) {
     const planId = String(ctx.params.planId);
     const db = this.p.handle.db;
-    const plan = await db
-      .selectFrom('visit_plans as p')
-      .innerJoin('orgs as o', 'o.id', 'p.org_id')
-      .select(['p.title', 'p.letter_template', 'o.name as org_name'])
-      .where('p.id', '=', planId)
-      .executeTakeFirstOrThrow();
-    const template = plan.letter_template ?? t('visits.letter.defaultTemplate');
+    const { template, ...letter } = await planLetter(this.p, this.campaigns, planId);
     const total = Number(
       (
         await db
@@ -140,7 +188,6 @@ export class LettersJob implements JobHandler {
     const count = Math.min(total, MAX_BULK_LETTERS);
     await ctx.progress(0, count);
     const zip = new ZipWriter();
-    const date = letterDate(this.p);
     const used = new Set<string>();
     let done = 0;
     let after = '';
@@ -156,13 +203,7 @@ export class LettersJob implements JobHandler {
         .execute();
       if (!rows.length) break;
       for (const r of rows) {
-        const data = await letterDocx(template, {
-          name: r.name,
-          kind: r.kind,
-          sender: plan.org_name,
-          occasion: plan.title,
-          date,
-        });
+        const data = await letterDocx(template, { ...letter, name: r.name, kind: r.kind });
         let file = `${r.name.replace(/[\\/:*?"<>|]/g, '_')}.docx`;
         if (used.has(file)) file = `${r.name}-${r.id.slice(-6)}.docx`;
         used.add(file);

@@ -7,7 +7,6 @@ import type {
   VisitRule,
   visitTargetListQuery,
 } from '@shuangyong/shared';
-import { t } from '@shuangyong/shared';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import { prefixEnd, scopeWhere } from '../../platform/access/scope.js';
@@ -17,8 +16,10 @@ import type { Platform } from '../../platform/context.js';
 import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
+import type { Campaigns } from '../campaigns/campaigns.module.js';
 import { orgsRepo } from '../orgs/orgs.repo.js';
 import { bumpCoverage } from './coverage.js';
+import { defaultTemplate } from './letters.js';
 import { addManualTarget } from './manual-targets.js';
 import { ruleLabel, type SavedRule } from './rules.js';
 import { buildRuleTargets } from './target-build.js';
@@ -34,7 +35,10 @@ const ownerKeyOf = (alias?: 't') =>
     : sql<string>`campaign_id || '|' || target_key`;
 
 export class PlansService {
-  constructor(private readonly p: Platform) {}
+  constructor(
+    private readonly p: Platform,
+    private readonly campaignFacts: Campaigns,
+  ) {}
 
   private get db() {
     return this.p.handle.db;
@@ -64,6 +68,7 @@ export class PlansService {
     const r = await visitsRepo.plan(db, ctx.actor.scope, id);
     if (!r) throw notFound();
     const caps = await visitsRepo.caps(db, r.campaign_id);
+    const campaign = r.letter_template ? undefined : await this.campaignFacts.core.facts(r.campaign_id);
     return {
       id: r.id,
       campaignId: r.campaign_id,
@@ -72,7 +77,7 @@ export class PlansService {
       orgName: r.org_name,
       status: r.status as VisitPlan['status'],
       rules: parseJson<StoredRule[]>(r.rules, []),
-      letterTemplate: r.letter_template ?? t('visits.letter.defaultTemplate'),
+      letterTemplate: r.letter_template ?? defaultTemplate(campaign?.kind ?? 'other'),
       targetCount: r.target_count,
       caps: caps ? toCaps(caps) : null,
       confirmedAt: r.confirmed_at,

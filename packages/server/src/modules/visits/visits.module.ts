@@ -31,7 +31,7 @@ export const visitsModule = defineModule({
   requires: [campaignsModule],
   build: ({ p, jobs }, { campaigns }) => {
     const db = p.handle.db;
-    const plans = new PlansService(p);
+    const plans = new PlansService(p, campaigns);
     const teams = new TeamsService(p);
     const records = new RecordsService(p);
     const money = new MoneyService(p);
@@ -39,7 +39,7 @@ export const visitsModule = defineModule({
     for (const m of VISIT_METRICS) campaigns.metrics.register(m);
     return {
       services: { plans, teams, records, money, photos },
-      routes: [plansRoutes(plans, teams, jobs), visitsRoutes({ p, plans, records, money, photos, jobs })],
+      routes: [plansRoutes(plans, teams, jobs), visitsRoutes({ p, plans, records, money, photos, jobs, campaigns })],
       targets: {
         visitPlan: async (scope, id) => !!(await visitsRepo.plan(db, scope, id)),
         visitTarget: async (scope, id) => !!(await visitsRepo.target(db, scope, id)),
@@ -47,7 +47,7 @@ export const visitsModule = defineModule({
         visitPhoto: async (scope, id) => !!(await visitsRepo.photo(db, scope, id)),
         visitBudgetLine: async (scope, id) => !!(await visitsRepo.budgetLine(db, scope, id)),
       },
-      jobs: { [LETTERS_KIND]: new LettersJob(p, jobs) },
+      jobs: { [LETTERS_KIND]: new LettersJob(p, jobs, campaigns) },
       close: () => photos.close(),
     };
   },

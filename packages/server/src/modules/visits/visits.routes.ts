@@ -32,8 +32,9 @@ import { AppError } from '../../platform/errors.js';
 import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
+import type { Campaigns } from '../campaigns/campaigns.module.js';
 import { readCoverage } from './coverage.js';
-import { DOCX, LETTERS_KIND, letterDate, letterDocx, letterPdf } from './letters.js';
+import { DOCX, LETTERS_KIND, letterDocx, letterPdf, planLetter } from './letters.js';
 import type { MoneyService } from './money.service.js';
 import { MAX_PHOTO_BYTES, type PhotoStore } from './photo-store.js';
 import type { PlansService } from './plans.service.js';
@@ -50,9 +51,10 @@ export interface VisitsDeps {
   money: MoneyService;
   photos: PhotoStore;
   jobs: Jobs;
+  campaigns: Campaigns;
 }
 
-export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsDeps): FastifyPluginAsyncZod {
+export function visitsRoutes({ p, plans, records, money, photos, jobs, campaigns }: VisitsDeps): FastifyPluginAsyncZod {
   return async (app) => {
     for (const type of ['image/jpeg', 'image/png', 'application/octet-stream'])
       app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES + 1 }, (_req, body, done) =>
@@ -87,20 +89,8 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs }: VisitsD
       async (req, reply) => {
         const ctx = ctxOf(req);
         const target = (await visitsRepo.target(p.handle.db, ctx.actor.scope, req.params.id))!;
-        const plan = await p.handle.db
-          .selectFrom('visit_plans as vp')
-          .innerJoin('orgs as o', 'o.id', 'vp.org_id')
-          .select(['vp.title', 'vp.letter_template', 'o.name'])
-          .where('vp.id', '=', target.plan_id)
-          .executeTakeFirstOrThrow();
-        const letter = {
-          name: target.name,
-          kind: target.kind,
-          sender: plan.name,
-          occasion: plan.title,
-          date: letterDate(p),
-        };
-        const template = plan.letter_template ?? t('visits.letter.defaultTemplate');
+        const { template, ...shared } = await planLetter(p, campaigns, target.plan_id);
+        const letter = { ...shared, name: target.name, kind: target.kind };
         const pdf = req.query.format === 'pdf';
         await auditDownload(p, req, {
           kind: 'visit_letter',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { type App, buildApp } from '../src/app.js';
-import { loadConfig } from '../src/platform/config.js';
+import { type Config, loadConfig } from '../src/platform/config.js';
 import { createPlatform, type Platform } from '../src/platform/context.js';
 import { migrateToLatest } from '../src/platform/db/index.js';
 import { DEMO_PASSWORD, seedDemo } from '../src/seed/demo.js';
@@ -53,9 +53,17 @@ export interface TestEnv extends App {
 }
 
 /** A migrated database with the demo city, and the app on top of it (no network port). */
-export async function testEnv(opts: { demo?: boolean; seed?: boolean; webDir?: string } = {}): Promise<TestEnv> {
+export async function testEnv(
+  opts: { demo?: boolean; seed?: boolean; webDir?: string; config?: Partial<Config> } = {},
+): Promise<TestEnv> {
   const db = await freshDatabase();
-  const config = loadConfig({ databaseUrl: db.url, dataDir: db.dataDir, demo: opts.demo ?? true, logLevel: 'silent' });
+  const config = loadConfig({
+    databaseUrl: db.url,
+    dataDir: db.dataDir,
+    demo: opts.demo ?? true,
+    logLevel: 'silent',
+    ...opts.config,
+  });
   const p = createPlatform(config);
   await migrateToLatest(p.handle);
   if (opts.seed ?? true) await seedDemo(p);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedIn, type TestEnv, testEnv, userId } from './helpers.js';
+import { loadConfig } from '../src/platform/config.js';
+import { orgId, signedIn, type TestEnv, testEnv, userId } from './helpers.js';
+import { makeId, martyrSurvivor } from './registry-fixtures.js';
 
 /** Findings of the security probe (issue 13) that belong to no single module. */
 let env: TestEnv;
@@ -38,5 +40,67 @@ describe('notifications are their addressee’s (issue 13, item 12)', () => {
     const mine = await owner.post(`/api/v1/notifications/${note.id}/read`);
     expect(mine.statusCode).toBe(200);
     expect(mine.json().read).toBe(true);
+  });
+});
+
+describe('transport and caching (issue 13, item 9)', () => {
+  it('COOKIE_SECURE: explicit 1/0, else on outside demo mode when TRUST_PROXY is set', () => {
+    const at = (env: NodeJS.ProcessEnv) => loadConfig({}, env).cookieSecure;
+    expect(at({})).toBe(false);
+    expect(at({ TRUST_PROXY: '1' })).toBe(true);
+    expect(at({ TRUST_PROXY: '1', DEMO: '1' })).toBe(false);
+    expect(at({ TRUST_PROXY: '1', COOKIE_SECURE: '0' })).toBe(false);
+    expect(at({ COOKIE_SECURE: '1' })).toBe(true);
+    expect(at({ COOKIE_SECURE: '1', DEMO: '1' })).toBe(true);
+  });
+
+  it('behind TLS: the session cookie is Secure and every answer carries HSTS', async () => {
+    const tls = await testEnv({ config: { cookieSecure: true } });
+    try {
+      const login = await tls.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'klmy', password: 'Shuangyong#2025' },
+      });
+      expect(login.statusCode).toBe(200);
+      expect(String(login.headers['set-cookie'])).toMatch(/sy_session=.*;\s*Secure/i);
+      expect(login.headers['strict-transport-security']).toMatch(/max-age=31536000/);
+      const health = await tls.app.inject({ method: 'GET', url: '/healthz' });
+      expect(health.headers['strict-transport-security']).toMatch(/max-age=/);
+    } finally {
+      await tls.close();
+    }
+    // plain HTTP (the default test server): neither
+    const plain = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'klmy', password: 'Shuangyong#2025' },
+      remoteAddress: '10.13.9.9',
+    });
+    expect(String(plain.headers['set-cookie'])).not.toMatch(/Secure/i);
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('answers carrying revealed personal data and exports say Cache-Control: no-store', async () => {
+    const klmy = await signedIn(env.app, 'klmy', '10.13.9.1');
+    const person = await klmy.post('/api/v1/beneficiaries', {
+      orgId: await orgId(env.p, '650200/650203/650203001/650203001001/'),
+      name: '缓存测试',
+      idNumber: makeId('650203', '1951-02-03', 91),
+      phone: '13912340000',
+      categories: martyrSurvivor(),
+    });
+    expect(person.statusCode).toBe(201);
+    const reveal = await klmy.post(`/api/v1/beneficiaries/${person.json().id}/reveal`, { reason: '核实' });
+    expect(reveal.statusCode).toBe(200);
+    expect(reveal.json().phone).toBe('13912340000');
+    expect(reveal.headers['cache-control']).toBe('no-store');
+    for (const body of [{}, { reveal: true, reason: '年度复核' }]) {
+      const exported = await klmy.post('/api/v1/beneficiaries/export', body);
+      expect(exported.statusCode).toBe(200);
+      expect(exported.headers['cache-control']).toBe('no-store');
+    }
+    expect((await klmy.get(`/api/v1/beneficiaries/${person.json().id}`)).headers['cache-control']).toBe('no-store');
+    expect((await klmy.get('/api/v1/beneficiaries')).headers['cache-control']).toBe('no-store');
   });
 });

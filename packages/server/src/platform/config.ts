@@ -11,10 +11,17 @@ export interface Config {
   logLevel: string;
   /** Trust X-Forwarded-For from a reverse proxy. */
   trustProxy: boolean;
+  /**
+   * Served over HTTPS: the session cookie carries `Secure` and responses carry HSTS. `COOKIE_SECURE=1`
+   * or `0`; unset → on outside demo mode when TRUST_PROXY is set (the proxy terminates TLS).
+   */
+  cookieSecure: boolean;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(overrides.dataDir ?? env.DATA_DIR ?? './data');
+  const demo = overrides.demo ?? env.DEMO === '1';
+  const trustProxy = overrides.trustProxy ?? env.TRUST_PROXY === '1';
   return {
     dataDir,
     databaseUrl:
@@ -22,9 +29,12 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     port: overrides.port ?? Number(env.PORT ?? 8080),
     host: overrides.host ?? env.HOST ?? '0.0.0.0',
     keyFile: path.resolve(overrides.keyFile ?? env.KEY_FILE ?? path.join(dataDir, 'keys.json')),
-    demo: overrides.demo ?? env.DEMO === '1',
+    demo,
     tzDisplay: overrides.tzDisplay ?? env.TZ_DISPLAY ?? 'Asia/Shanghai',
     logLevel: overrides.logLevel ?? env.LOG_LEVEL ?? 'info',
-    trustProxy: overrides.trustProxy ?? env.TRUST_PROXY === '1',
+    trustProxy,
+    cookieSecure:
+      overrides.cookieSecure ??
+      (env.COOKIE_SECURE === '1' ? true : env.COOKIE_SECURE === '0' ? false : !demo && trustProxy),
   };
 }

@@ -23,7 +23,7 @@ export interface ServerOptions {
   logger?: boolean;
   /** Folder of the built web app (served when it holds an index.html). */
   webDir: string;
-  /** Send the session cookie with `Secure` (behind HTTPS). */
+  /** Send the session cookie with `Secure` and HSTS (behind HTTPS); default: the config's `cookieSecure`. */
   secureCookie?: boolean;
 }
 
@@ -48,6 +48,7 @@ export async function createServer<const L extends readonly AnyModule[]>(
   modules: L,
   opts: ServerOptions,
 ): Promise<Server<L>> {
+  const secureCookie = opts.secureCookie ?? p.config.cookieSecure;
   const app = Fastify({
     logger: opts.logger
       ? {
@@ -80,7 +81,14 @@ export async function createServer<const L extends readonly AnyModule[]>(
         upgradeInsecureRequests: null,
       },
     },
-    hsts: opts.secureCookie ? undefined : false,
+    // over HTTPS only: HSTS on plain HTTP would tell nothing and break a LAN test install
+    hsts: secureCookie ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+  // API answers carry personal data (revealed values, exports, lists): never kept by a browser or
+  // proxy cache. A route that may be cached privately says so itself (visit photos).
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
   });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
@@ -99,7 +107,7 @@ export async function createServer<const L extends readonly AnyModule[]>(
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const ctx = moduleContext(p, { log: app.log, secureCookie: opts.secureCookie });
+  const ctx = moduleContext(p, { log: app.log, secureCookie });
   const built = buildModules(ctx, modules);
   app.addHook('onClose', () => built.close());
   const routes = installAccessPipeline(app, p, ctx.sessions, built.targets);

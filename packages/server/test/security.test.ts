@@ -104,3 +104,60 @@ describe('transport and caching (issue 13, item 9)', () => {
     expect((await klmy.get('/api/v1/beneficiaries')).headers['cache-control']).toBe('no-store');
   });
 });
+
+describe('the "registered elsewhere" hint (issue 13, item 3)', () => {
+  it('is audited with its outcome, counted in the bulk-extraction alerts, and never names the other side', async () => {
+    const dsz = await signedIn(env.app, 'dsz', '10.13.3.1');
+    const bjt = await signedIn(env.app, 'bjt', '10.13.3.2');
+    const admin = await signedIn(env.app, 'admin', '10.13.3.3');
+    const idNumber = makeId('650202', '1948-03-03', 31);
+    const held = await dsz.post('/api/v1/beneficiaries', {
+      orgId: await orgId(env.p, '650200/650202/650202001/650202001001/'),
+      name: '查重对象',
+      idNumber,
+      categories: martyrSurvivor(),
+    });
+    expect(held.statusCode).toBe(201);
+    expect((await admin.patch('/api/v1/settings/security', { extraction: { lookupsPerHour: 2 } })).statusCode).toBe(
+      200,
+    );
+    const db = env.p.handle.db;
+    const trail = async () =>
+      (
+        await db
+          .selectFrom('audit_log')
+          .select(['action', 'entity_id', 'changes'])
+          .where('actor_name', '=', 'bjt')
+          .where('action', 'in', ['beneficiary.lookup', 'security.alert'])
+          .orderBy('seq')
+          .execute()
+      ).map((r) => ({ action: r.action, entityId: r.entity_id, ...JSON.parse(r.changes ?? '{}') }));
+    const hint = await bjt.post('/api/v1/beneficiaries/lookup', { idNumber });
+    expect(hint.json()).toEqual({ found: null, elsewhere: true });
+    expect(hint.body).not.toMatch(/独山子|650202001/);
+    expect(await trail()).toEqual([{ action: 'beneficiary.lookup', entityId: null, found: false, elsewhere: true }]);
+    // registering the same person is the same disclosure: audited and counted, the holder unnamed
+    const again = await bjt.post('/api/v1/beneficiaries', {
+      orgId: await orgId(env.p, '650200/650204/650204001/'),
+      name: '查重对象',
+      idNumber,
+      categories: martyrSurvivor(),
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('registered_elsewhere');
+    expect(again.body).not.toMatch(/独山子/);
+    await bjt.post('/api/v1/beneficiaries/lookup', { idNumber });
+    const rows = await trail();
+    expect(rows.filter((r) => r.action === 'beneficiary.lookup')).toHaveLength(3);
+    expect(rows.filter((r) => r.elsewhere === true)).toHaveLength(3);
+    expect(rows.at(-1)).toMatchObject({
+      action: 'security.alert',
+      kind: 'lookups',
+      lastHour: 3,
+      elsewhere: 3,
+      limit: 2,
+    });
+    expect(JSON.stringify(rows)).not.toMatch(/独山子|650202/);
+    await admin.patch('/api/v1/settings/security', { extraction: { lookupsPerHour: 30 } });
+  });
+});

@@ -54,7 +54,7 @@ export const serverMessages = {
   'beneficiary.categoryDuplicate': '同一类别不能重复登记',
   'beneficiary.categoryUnknown': '未知的优抚类别',
   'beneficiary.duplicate': '该身份证号已登记：{name}（{idMasked}）',
-  'beneficiary.registeredElsewhere': '该人员已在{org}登记，已生成迁移申请，待接收方确认',
+  'beneficiary.registeredElsewhere': '该人员已在其他区登记，已生成迁移申请，待登记所在区或市级确认',
   'beneficiary.orgNotRegistry': '优抚对象只能登记在退役军人事务局或服务站下',
   'beneficiary.householdOutOfScope': '所选户不在您的管辖范围内',
   'beneficiary.transferFromDuplicate': '重复登记时自动生成',

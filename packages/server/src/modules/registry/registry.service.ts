@@ -298,15 +298,9 @@ export class RegistryService {
               allowed: [existing.id],
             },
           );
-        // Registered in another district: a transfer request, not a copy.
+        // Registered in another district: a transfer request, not a copy; the holder stays unnamed
         const transferId = await this.transfers.open(trx, ctx, existing, org, t('beneficiary.transferFromDuplicate'));
-        // name the holding district, not the community (the record itself stays out of reach)
-        const district = await trx
-          .selectFrom('orgs')
-          .select('name')
-          .where('path', '=', `${existing.org_path.split('/').slice(0, 2).join('/')}/`)
-          .executeTakeFirst();
-        return { kind: 'transfer' as const, transferId, holder: district?.name ?? existing.org_name };
+        return { kind: 'transfer' as const, transferId };
       }
       const id = await this.insertPerson(trx, ctx, org, person, body);
       await this.p.audit.append(trx, auditActorOf(ctx), {
@@ -322,16 +316,17 @@ export class RegistryService {
       return { kind: 'created' as const, id };
     });
     if (outcome.kind === 'transfer') {
-      // the request must outlive this refusal, so it was committed above; the answer names the holder only
-      throw new AppError(
-        409,
-        'registered_elsewhere',
-        'beneficiary.registeredElsewhere',
-        { org: outcome.holder },
-        {
-          allowed: [outcome.transferId],
-        },
-      );
+      // the request must outlive this refusal, so it was committed above. The answer is a disclosure
+      // ("registered elsewhere", never where): audited and counted like a look-up (issue 13, item 3).
+      await this.p.audit.event(this.db, auditActorOf(ctx), {
+        action: 'beneficiary.lookup',
+        entityType: 'beneficiary',
+        changes: { found: false, elsewhere: true, via: 'register' },
+      });
+      await this.guard.afterLookup(ctx);
+      throw new AppError(409, 'registered_elsewhere', 'beneficiary.registeredElsewhere', undefined, {
+        allowed: [outcome.transferId],
+      });
     }
     return this.detail(ctx, outcome.id);
   }
@@ -430,13 +425,15 @@ export class RegistryService {
     const row = await registryRepo.byBlindIndex(this.db, idBlindIndex(this.p.crypto, n.value.idNumber));
     const visible =
       row && row.status !== 'merged' && scopeCovers(ctx.actor.scope, { orgId: row.org_id, orgPath: row.org_path });
+    const elsewhere = !!row && !visible;
+    // the dedupe hint is a disclosure: audited with its outcome, never naming the record or its district
     await this.p.audit.event(this.db, auditActorOf(ctx), {
       action: 'beneficiary.lookup',
       entityType: 'beneficiary',
       entityId: visible ? row.id : undefined,
-      changes: { found: !!visible },
+      changes: { found: !!visible, elsewhere },
     });
     await this.guard.afterLookup(ctx);
-    return { found: visible ? toListItem(row) : null, elsewhere: !!row && !visible };
+    return { found: visible ? toListItem(row) : null, elsewhere };
   }
 }

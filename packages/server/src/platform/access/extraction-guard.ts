@@ -6,7 +6,9 @@ const WATCHED = ['beneficiary.reveal', 'beneficiary.lookup'];
 /**
  * The classic insider leak is one account quietly looking up or exporting many people. After each
  * reveal, look-up or export this counts the actor's recent ones and, above the configured limits,
- * writes a `security.alert` audit event that the auditor's page lists.
+ * writes a `security.alert` audit event that the auditor's page lists. A look-up that answers
+ * "registered elsewhere" counts like any other (it tells the caller the person exists), and the
+ * alert says how many did.
  */
 export class ExtractionGuard {
   constructor(private readonly p: Platform) {}
@@ -23,7 +25,21 @@ export class ExtractionGuard {
       .executeTakeFirstOrThrow();
     const n = Number(rows.n);
     if (n <= extraction.lookupsPerHour) return false;
-    await this.alert(ctx, { kind: 'lookups', lastHour: n, limit: extraction.lookupsPerHour });
+    // how many of them told the caller "registered in another district" (the answer names no one)
+    const disclosed = await this.p.handle.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('actor_id', '=', ctx.actor.userId)
+      .where('action', '=', 'beneficiary.lookup')
+      .where('changes', 'like', '%"elsewhere":true%')
+      .where('at', '>=', since)
+      .executeTakeFirstOrThrow();
+    await this.alert(ctx, {
+      kind: 'lookups',
+      lastHour: n,
+      elsewhere: Number(disclosed.n),
+      limit: extraction.lookupsPerHour,
+    });
     return true;
   }
 

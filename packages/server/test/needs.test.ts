@@ -102,6 +102,10 @@ async function runTo(until: 'accept' | 'assign' | 'start' | 'resolve', extra: Re
   return last;
 }
 
+async function raiseTitle(id: string) {
+  return (await env.p.handle.db.selectFrom('needs').select('title').where('id', '=', id).executeTakeFirst())?.title;
+}
+
 async function notificationsOf(c: Client) {
   const res = await c.get('/api/v1/notifications?pageSize=200');
   expect(res.statusCode).toBe(200);
@@ -271,6 +275,26 @@ describe('the whole life cycle', () => {
     expect(await kinds(rsj)).toEqual(['need.assign']);
     expect(await kinds(city)).toEqual(['need.confirm', 'need.submitted']);
     for (const c of [jyj, city, rsj]) expect((await notificationsOf(c)).raw).not.toContain(SECRET);
+    // each party's text is written for it: the requester is not told "分派给本部门"
+    const assignText = async (c: Client) => {
+      const n = (await notificationsOf(c)).body.items.find(
+        (x: { entityId: string; kind: string }) => x.entityId === id && x.kind === 'need.assign',
+      );
+      return `${n.title}｜${n.body}`;
+    };
+    const title = (await raiseTitle(id))!;
+    expect(await assignText(unit1)).toBe(
+      `本单位提出的问题已分派承办部门｜本单位提出的问题「${title}」已分派市教育局牵头办理`,
+    );
+    expect(await assignText(jyj)).toMatch(
+      new RegExp(`^有问题分派本部门牵头办理｜问题「${title}」分派本部门牵头办理，办理时限至 \\d{4}-\\d{2}-\\d{2}$`),
+    );
+    expect(await assignText(rsj)).toMatch(
+      new RegExp(
+        `^有问题需本部门协办｜问题「${title}」由市教育局牵头办理，本部门协办，办理时限至 \\d{4}-\\d{2}-\\d{2}$`,
+      ),
+    );
+    for (const n of (await notificationsOf(unit1)).body.items) expect(`${n.title}${n.body}`).not.toContain('本部门');
     // the outbound channel got the same messages after each commit, none with military-only text
     expect(memory.sent.some((m) => m.entityId === id && m.kind === 'need.assign')).toBe(true);
     for (const m of memory.sent) expect(`${m.title}${m.body}`).not.toContain(SECRET);

@@ -8,6 +8,7 @@ import type {
   createCampaignBody,
   updateCampaignBody,
 } from '@shuangyong/shared';
+import { t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { type Scope, scopeWhere } from '../../platform/access/scope.js';
@@ -388,8 +389,8 @@ export class CampaignsService {
       orgIds: orgs.map((o) => o.org_id),
       excludeUserIds: [ctx.actor.userId],
       kind: 'campaign.issued',
-      title: `新的工作部署：${c.title}`,
-      body: `${json<string[]>(c.issuers, []).join('、')}下发了「${c.title}」，请查看分配给本单位的任务并按时填报。`,
+      title: t('campaignNotify.issued.title', { title: c.title }),
+      body: t('campaignNotify.issued.body', { issuers: json<string[]>(c.issuers, []).join('、'), title: c.title }),
       entityType: 'campaign',
       entityId: c.id,
     });

@@ -1,4 +1,4 @@
-import type { CampaignReminder, nudgeBody } from '@shuangyong/shared';
+import { type CampaignReminder, type nudgeBody, t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { scopeWhere } from '../../platform/access/scope.js';
@@ -83,7 +83,7 @@ export class Reminders {
       orgIds: [a.org_id],
       ...(by ? { excludeUserIds: [by.id] } : {}),
       kind: `campaign.${kind}`,
-      title: kind === 'overdue' ? '任务已逾期' : kind === 'due_soon' ? '任务即将到期' : '催办提醒',
+      title: t(`campaignNotify.${kind}.title`),
       body: message,
       entityType: 'campaign_assignment',
       entityId: a.id,
@@ -119,10 +119,18 @@ export class Reminders {
       let overdue = 0;
       for (const a of rows) {
         if (a.deadline < day) {
-          const msg = `「${a.campaign_title}」的任务「${a.task_title}」已于 ${a.deadline} 到期，尚未报送，请抓紧完成。`;
+          const msg = t('campaignNotify.overdue.body', {
+            campaign: a.campaign_title,
+            task: a.task_title,
+            deadline: a.deadline,
+          });
           if (await this.record(trx, a, 'overdue', msg, null, `${a.id}:overdue:${a.deadline}`)) overdue++;
         } else if (a.deadline <= addDays(day, a.remind_days_before)) {
-          const msg = `「${a.campaign_title}」的任务「${a.task_title}」将于 ${a.deadline} 到期，请按时报送。`;
+          const msg = t('campaignNotify.due_soon.body', {
+            campaign: a.campaign_title,
+            task: a.task_title,
+            deadline: a.deadline,
+          });
           if (await this.record(trx, a, 'due_soon', msg, null, `${a.id}:due_soon:${a.deadline}`)) dueSoon++;
         }
       }
@@ -173,7 +181,12 @@ export class Reminders {
         );
       const [due] = await this.due(trx, [assignmentId]);
       const message =
-        body.message || `请尽快完成「${due!.campaign_title}」中「${due!.task_title}」的填报（截止 ${due!.deadline}）。`;
+        body.message ||
+        t('campaignNotify.nudge.body', {
+          campaign: due!.campaign_title,
+          task: due!.task_title,
+          deadline: due!.deadline,
+        });
       await this.record(trx, due!, 'nudge', message, { id: ctx.actor.userId, name: ctx.actor.displayName }, null);
       await this.cx.p.audit.append(trx, auditActorOf(ctx), {
         action: 'campaign.nudge',
@@ -207,7 +220,11 @@ export class Reminders {
           trx,
           a,
           'nudge',
-          `「${a.campaign_title}」的任务「${a.task_title}」已逾期（截止 ${a.deadline}），请立即报送。`,
+          t('campaignNotify.nudgeOverdue.body', {
+            campaign: a.campaign_title,
+            task: a.task_title,
+            deadline: a.deadline,
+          }),
           by,
           null,
         );

@@ -141,8 +141,8 @@ export class SupervisionService {
     await this.cx.notifications.notify(trx, {
       orgIds: [i.org_id],
       kind: 'campaign.rectification',
-      title: '督导检查提出整改事项',
-      body: `督导检查对本单位提出 ${items.length} 项整改事项，请按期整改并反馈。`,
+      title: t('campaignNotify.rectification.title'),
+      body: t('campaignNotify.rectification.body', { n: items.length }),
       entityType: 'campaign_inspection',
       entityId: i.id,
     });

@@ -318,8 +318,8 @@ export class WorkService {
         orgIds: [a.campaign_org_id],
         excludeUserIds: [ctx.actor.userId],
         kind: 'campaign.submitted',
-        title: '有新的任务填报待审核',
-        body: `${a.org_name}提交了「${task.title}」的填报（${a.campaign_title}）`,
+        title: t('campaignNotify.submitted.title'),
+        body: t('campaignNotify.submitted.body', { org: a.org_name, task: task.title, campaign: a.campaign_title }),
         entityType: 'campaign_assignment',
         entityId: id,
       });
@@ -376,11 +376,8 @@ export class WorkService {
         orgIds: [a.org_id],
         excludeUserIds: [ctx.actor.userId],
         kind: `campaign.${flow.to}`,
-        title: flow.to === 'accepted' ? '任务填报已通过审核' : '任务填报被退回修改',
-        body:
-          flow.to === 'accepted'
-            ? `「${a.campaign_title}」中本单位的填报已通过审核`
-            : `「${a.campaign_title}」中本单位的填报被退回：${reason}`,
+        title: t(`campaignNotify.${flow.to}.title`),
+        body: t(`campaignNotify.${flow.to}.body`, { campaign: a.campaign_title, reason: reason ?? '' }),
         entityType: 'campaign_assignment',
         entityId: id,
       });

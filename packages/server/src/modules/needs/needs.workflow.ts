@@ -155,15 +155,15 @@ export class NeedWorkflow {
     kind: NeedAction,
     to: { userIds?: string[]; orgIds?: (string | null)[] },
     params: Record<string, string | number>,
-    bodyKey = `needNotify.${kind}.body`,
+    text: string = kind,
   ) {
     return this.notifications.notify(trx, {
       userIds: to.userIds,
       orgIds: (to.orgIds ?? []).filter((x): x is string => !!x),
       excludeUserIds: [ctx.actor.userId],
       kind: `need.${kind}`,
-      title: t(`needNotify.${kind}.title`),
-      body: t(bodyKey, { title: r.title, ...params }),
+      title: t(`needNotify.${text}.title`),
+      body: t(`needNotify.${text}.body`, { title: r.title, ...params }),
       entityType: 'need',
       entityId: r.id,
     });
@@ -296,37 +296,13 @@ export class NeedWorkflow {
         handlers: [before.map((h) => `${h.role}:${h.org_id}`), [`lead:${lead.id}`, ...coIds.map((c) => `co:${c}`)]],
       },
       notify: async (trx2) => {
+        // each party is told what it means for them: the lead, the co-handlers, the requester
         const deadline = r.deadline ?? '';
-        await this.notify(
-          ctx,
-          trx2,
-          r,
-          'assign',
-          { orgIds: [lead.id] },
-          {
-            org: lead.name,
-            role: t('needHandlerRole.lead'),
-            deadline,
-          },
-        );
+        const due = deadline ? 'Due' : '';
+        await this.notify(ctx, trx2, r, 'assign', { orgIds: [lead.id] }, { deadline }, `assignLead${due}`);
         if (coIds.length)
-          await this.notify(
-            ctx,
-            trx2,
-            r,
-            'assign',
-            { orgIds: coIds },
-            { org: lead.name, role: t('needHandlerRole.co'), deadline },
-          );
-        await this.notify(
-          ctx,
-          trx2,
-          r,
-          'assign',
-          this.requester(r),
-          { org: lead.name },
-          'needNotify.assignRequester.body',
-        );
+          await this.notify(ctx, trx2, r, 'assign', { orgIds: coIds }, { org: lead.name, deadline }, `assignCo${due}`);
+        await this.notify(ctx, trx2, r, 'assign', this.requester(r), { org: lead.name }, 'assignRequester');
       },
     };
   }

@@ -1,5 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { webOfflineMessages as m } from '../shared/src/i18n/web-offline.zh-CN.js';
 
 const sharedSrc = decodeURIComponent(new URL('../shared/src/', import.meta.url).pathname);
 
@@ -88,8 +90,48 @@ const vendorGroups = [
   },
 ];
 
+/**
+ * The installable field app (decisions/0016): a manifest whose start URL is the visit form, and a
+ * Workbox service worker that precaches the built app (shell and every page's bundle, so a lazy
+ * page opens offline too) and answers navigations with index.html. It caches no API answer: the
+ * data the field pages need offline is kept by the pages themselves, per user, in IndexedDB. A new
+ * deployment's worker waits until the user accepts "新版本可用，刷新" (registerType 'prompt').
+ */
+const pwa = VitePWA({
+  registerType: 'prompt',
+  injectRegister: false, // main.tsx registers it after the first render
+  includeAssets: ['favicon.svg', 'icons/apple-touch-icon.png'],
+  manifest: {
+    id: '/visits/record',
+    name: m['pwa.name'],
+    short_name: m['pwa.shortName'],
+    description: m['pwa.description'],
+    lang: 'zh-CN',
+    start_url: '/visits/record',
+    scope: '/',
+    display: 'standalone',
+    orientation: 'portrait',
+    theme_color: '#c8102e',
+    background_color: '#ffffff',
+    icons: [
+      { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+      { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+      { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+    ],
+  },
+  workbox: {
+    globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+    navigateFallback: '/index.html',
+    // the API, its docs and the probes are never answered from the cache
+    navigateFallbackDenylist: [/^\/api\//, /^\/(healthz|readyz|metrics)\b/],
+    cleanupOutdatedCaches: true,
+    maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+    runtimeCaching: [],
+  },
+});
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), pwa],
   resolve: {
     alias: { '@shuangyong/shared': `${sharedSrc}index.ts` },
   },

@@ -3,6 +3,7 @@ import './app/global.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Root } from './app/Root';
+import { registerServiceWorker } from './app/update';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('#root missing');
@@ -11,3 +12,4 @@ createRoot(container).render(
     <Root />
   </StrictMode>,
 );
+registerServiceWorker();

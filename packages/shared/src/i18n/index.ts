@@ -7,6 +7,7 @@ import { visitsMessages } from './visits.zh-CN.js';
 import { webMessages } from './web.zh-CN.js';
 import { webCampaignsMessages } from './web-campaigns.zh-CN.js';
 import { webNeedsMessages } from './web-needs.zh-CN.js';
+import { webOfflineMessages } from './web-offline.zh-CN.js';
 import { webShellMessages } from './web-shell.zh-CN.js';
 import { webVisitsMessages } from './web-visits.zh-CN.js';
 
@@ -21,6 +22,7 @@ export const zhCN = {
   ...webNeedsMessages,
   ...visitsMessages,
   ...webVisitsMessages,
+  ...webOfflineMessages,
   ...campaignsMessages,
   ...webCampaignsMessages,
 } as const;

@@ -81,6 +81,26 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+let sessionCheck: (() => Promise<unknown>) | null = null;
+
+/** How to fetch the session (and its CSRF token) again: `/auth/me` through the auth context. */
+export function configureSessionCheck(check: () => Promise<unknown>): () => void {
+  sessionCheck = check;
+  return () => {
+    if (sessionCheck === check) sessionCheck = null;
+  };
+}
+
+/**
+ * Before sending queued writes: an app opened offline has no CSRF token yet (it comes with
+ * `/auth/me`); fetches it. False while the server still cannot be reached or the session is gone.
+ */
+export async function ensureCsrfToken(): Promise<boolean> {
+  if (csrfToken) return true;
+  await sessionCheck?.();
+  return !!csrfToken;
+}
+
 /** Installs the one global error handler (antd message, redirect to /login). */
 export function configureApi(next: Handlers): void {
   handlers = next;

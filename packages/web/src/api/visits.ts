@@ -17,6 +17,7 @@ import type {
   visitTeamSchema,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { offlineCache } from '../lib/offline';
 import { api, type Page, type RequestOptions, request } from './client';
 
 export type CapWarning = z.infer<typeof capWarningSchema>;
@@ -101,18 +102,19 @@ export function photoUrl(id: string, thumb = false): string {
 const CAMPAIGN_KEY = 'sy.visits.campaign';
 
 /**
- * The campaigns offered to this user; the last list fetched stands in while the network is down
- * (the visit form keeps working offline).
+ * The campaigns offered to this user; the last list fetched (kept on the phone for this user,
+ * lib/offline.ts) stands in while the network is down (the visit form keeps working offline).
  */
 export async function loadCampaigns(userId: string): Promise<VisitCampaign[]> {
-  const key = `sy.visits.campaigns.${userId}`;
   try {
     const { items } = await visitsApi.campaigns();
-    localStorage.setItem(key, JSON.stringify(items));
+    await offlineCache.remember(userId, 'visit-campaigns', items).catch(() => {});
+    // lists kept by earlier versions in localStorage, which a logout did not clear
+    localStorage.removeItem(`sy.visits.campaigns.${userId}`);
     return items;
   } catch (err) {
-    const kept = localStorage.getItem(key);
-    if (kept) return JSON.parse(kept) as VisitCampaign[];
+    const kept = await offlineCache.recall<VisitCampaign[]>(userId, 'visit-campaigns').catch(() => null);
+    if (kept) return kept.value;
     throw err;
   }
 }

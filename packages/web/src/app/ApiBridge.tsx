@@ -1,9 +1,10 @@
 import { App } from 'antd';
 import { useEffect } from 'react';
 import { configureApi } from '../api/client';
+import { browserOffline } from '../lib/offline';
 import { useAuth } from './auth';
 
-/** Connects the API client to the UI: one global error message, 401 → back to the login page. */
+/** Connects the API client to the UI: one global error message (none offline), 401 → back to the login page. */
 export function ApiBridge() {
   const { message } = App.useApp();
   const { signedOut, refresh } = useAuth();
@@ -11,6 +12,8 @@ export function ApiBridge() {
   useEffect(() => {
     configureApi({
       onError: (error) => {
+        // offline, the banner says so once instead of a message per failed request
+        if (error.status === 0 && browserOffline()) return;
         void message.error({ content: error.display, key: `${error.status}:${error.code}` });
       },
       onUnauthorized: () => signedOut(),

@@ -7,6 +7,7 @@ import { LoginPage } from '../modules/login/LoginPage';
 import { ApiBridge } from './ApiBridge';
 import { AuthProvider, useAuth } from './auth';
 import { BootError, FullPageSpin } from './Boot';
+import { OfflineBar } from './OfflineBar';
 import { createQueryClient } from './query';
 import { theme } from './theme';
 
@@ -22,6 +23,7 @@ export function Root() {
           <BrowserRouter>
             <AuthProvider>
               <ApiBridge />
+              <OfflineBar />
               <Routes>
                 <Route path="/login" element={<LoginRoute />} />
                 <Route path="*" element={<Protected />} />

@@ -2,7 +2,8 @@ import type { Me, Permission } from '@shuangyong/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { authApi } from '../api/auth';
-import { ApiError, setCsrfToken } from '../api/client';
+import { ApiError, configureSessionCheck, setCsrfToken } from '../api/client';
+import { offlineCache } from '../lib/offline';
 import { setDisplayZone } from '../lib/zone';
 
 export type AuthStatus = 'loading' | 'anonymous' | 'authenticated' | 'error';
@@ -10,6 +11,11 @@ export type AuthStatus = 'loading' | 'anonymous' | 'authenticated' | 'error';
 interface AuthContextValue {
   status: AuthStatus;
   me: Me | null;
+  /**
+   * The server could not be reached at start: the app runs from the profile kept on this phone
+   * (the field pages work, the rest waits for the network). Cleared by the next successful /auth/me.
+   */
+  offline: boolean;
   /** Refetches `/auth/me`; resolves to null when the session is gone. */
   refresh: () => Promise<Me | null>;
   /** After a successful login. */
@@ -24,21 +30,28 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<AuthStatus>('loading');
   const [me, setMe] = useState<Me | null>(null);
+  const [offline, setOffline] = useState(false);
   const queryClient = useQueryClient();
 
   const signedIn = useCallback((next: Me) => {
     setCsrfToken(next.csrfToken);
     setDisplayZone(next.timeZone);
     setMe(next);
+    setOffline(false);
     setStatus('authenticated');
+    // the app can open from it with no signal (kept for OFFLINE_MAX_AGE_MS, wiped on logout)
+    offlineCache.rememberProfile(next).catch(() => {});
   }, []);
 
   const signedOut = useCallback(() => {
     setCsrfToken(null);
     setMe(null);
+    setOffline(false);
     setStatus('anonymous');
-    // nothing one user read stays in memory for the next
+    // nothing one user read stays in memory or on the phone for the next; visit drafts stay
+    // sealed under their user (drafts.ts)
     queryClient.clear();
+    offlineCache.wipe().catch(() => {});
   }, [queryClient]);
 
   const refresh = useCallback(async () => {
@@ -47,8 +60,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       signedIn(next);
       return next;
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) signedOut();
-      else setStatus((s) => (s === 'loading' ? 'error' : s));
+      if (error instanceof ApiError && error.status === 401) {
+        signedOut();
+        return null;
+      }
+      // no network: open from the profile kept on this phone, if there is one
+      const kept =
+        error instanceof ApiError && error.status === 0 ? await offlineCache.recallProfile().catch(() => null) : null;
+      if (kept) {
+        setCsrfToken(null);
+        setDisplayZone(kept.timeZone);
+        setMe((current) => current ?? kept);
+        setOffline(true);
+        setStatus('authenticated');
+        return null;
+      }
+      setStatus((s) => (s === 'loading' ? 'error' : s));
       return null;
     }
   }, [signedIn, signedOut]);
@@ -59,6 +86,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     } catch {
       // the session is forgotten locally either way
     }
+    // what was kept for offline use is gone before the login page shows
+    await offlineCache.wipe().catch(() => {});
     signedOut();
   }, [signedOut]);
 
@@ -66,9 +95,20 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     void refresh();
   }, [refresh]);
 
+  // started offline: back online, the session is checked (and the CSRF token fetched) again
+  useEffect(() => {
+    if (!offline) return;
+    const check = () => void refresh();
+    window.addEventListener('online', check);
+    return () => window.removeEventListener('online', check);
+  }, [offline, refresh]);
+
+  // a write after an offline start first fetches the session's CSRF token
+  useEffect(() => configureSessionCheck(refresh), [refresh]);
+
   const value = useMemo(
-    () => ({ status, me, refresh, signedIn, signedOut, logout }),
-    [status, me, refresh, signedIn, signedOut, logout],
+    () => ({ status, me, offline, refresh, signedIn, signedOut, logout }),
+    [status, me, offline, refresh, signedIn, signedOut, logout],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -1,0 +1,111 @@
+import type { Me } from '@shuangyong/shared';
+
+/**
+ * What the field app keeps on the phone, besides the visit drafts, so that it opens with no signal:
+ * the signed-in user's profile (the app boots from it when the server cannot be reached) and the
+ * lists the field form needs (campaigns, assigned targets, budget lines), each stored under its
+ * user with the time it was fetched. Entries expire after `OFFLINE_MAX_AGE_MS` and everything is
+ * wiped on logout and when the server ends the session (decisions/0016).
+ */
+export const OFFLINE_MAX_AGE_MS = 7 * 24 * 3600_000;
+
+const DB = 'sy-offline';
+const VERSION = 1;
+const STORE = 'cache';
+const PROFILE = 'profile';
+
+interface Entry {
+  key: string;
+  userId: string;
+  savedAt: number;
+  value: unknown;
+}
+
+export interface Cached<T> {
+  value: T;
+  /** When it was fetched from the server (ms since the epoch). */
+  savedAt: number;
+}
+
+function open(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, VERSION);
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore(STORE, { keyPath: 'key' });
+    };
+    req.onsuccess = () => {
+      req.result.onversionchange = () => req.result.close();
+      resolve(req.result);
+    };
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function run<T>(mode: IDBTransactionMode, work: (s: IDBObjectStore) => IDBRequest | undefined): Promise<T> {
+  const db = await open();
+  return new Promise<T>((resolve, reject) => {
+    const tx = db.transaction(STORE, mode);
+    const req = work(tx.objectStore(STORE));
+    tx.oncomplete = () => {
+      db.close();
+      resolve(req?.result as T);
+    };
+    tx.onabort = () => {
+      db.close();
+      reject(tx.error);
+    };
+  });
+}
+
+const keyOf = (userId: string, name: string) => `${userId}:${name}`;
+
+async function read(key: string, now: number): Promise<Entry | null> {
+  const entry = await run<Entry | undefined>('readonly', (s) => s.get(key));
+  if (!entry) return null;
+  if (now - entry.savedAt > OFFLINE_MAX_AGE_MS || entry.savedAt > now + 60_000) {
+    await run('readwrite', (s) => s.delete(key));
+    return null;
+  }
+  return entry;
+}
+
+export const offlineCache = {
+  /** Keeps what the server answered for this user under `name`. */
+  remember: (userId: string, name: string, value: unknown, now = Date.now()) =>
+    run<void>('readwrite', (s) => s.put({ key: keyOf(userId, name), userId, savedAt: now, value } satisfies Entry)),
+
+  /** What was kept for this user under `name`, unless it has expired. */
+  recall: async <T>(userId: string, name: string, now = Date.now()): Promise<Cached<T> | null> => {
+    const entry = await read(keyOf(userId, name), now);
+    return entry ? { value: entry.value as T, savedAt: entry.savedAt } : null;
+  },
+
+  /** The profile the app boots from offline (without the CSRF token, which lives only in memory). */
+  rememberProfile: (me: Me, now = Date.now()) =>
+    run<void>('readwrite', (s) =>
+      s.put({ key: PROFILE, userId: me.user.id, savedAt: now, value: { ...me, csrfToken: '' } } satisfies Entry),
+    ),
+
+  recallProfile: async (now = Date.now()): Promise<Me | null> => {
+    const entry = await read(PROFILE, now);
+    return entry ? (entry.value as Me) : null;
+  },
+
+  /** Forgets everything kept for every user (logout, session ended by the server). */
+  wipe: () => run<void>('readwrite', (s) => s.clear()),
+};
+
+/** Does the browser say it is offline? (`navigator.onLine` false is reliable; true may still fail.) */
+export function browserOffline(): boolean {
+  return typeof navigator !== 'undefined' && navigator.onLine === false;
+}
+
+/** How long ago something was fetched, as the outbox and the cached lists say it ("2 小时前"). */
+export function ageText(savedAt: number, now = Date.now(), say: (key: AgeKey, n: number) => string): string {
+  const minutes = Math.floor(Math.max(0, now - savedAt) / 60_000);
+  if (minutes < 1) return say('web.offline.justNow', 0);
+  if (minutes < 60) return say('web.offline.minutesAgo', minutes);
+  if (minutes < 24 * 60) return say('web.offline.hoursAgo', Math.floor(minutes / 60));
+  return say('web.offline.daysAgo', Math.floor(minutes / (24 * 60)));
+}
+export type AgeKey = 'web.offline.justNow' | 'web.offline.minutesAgo' | 'web.offline.hoursAgo' | 'web.offline.daysAgo';

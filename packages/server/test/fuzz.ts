@@ -116,3 +116,36 @@ export function arbitrary(schema: Schema | undefined, rand: () => number, ids: s
       return pick(HOSTILE_STRINGS);
   }
 }
+
+/**
+ * A valid query for `schema` (issue 13, item 16): every required parameter gets a value the schema
+ * accepts — an id named `<kind>Id` takes `fixtures[<kind>]` (a record of the other district), an
+ * enum its first member, a number its minimum — so a route answers with data instead of a 400.
+ */
+export function validQuery(schema: Schema | null, fixtures: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of schema?.required ?? []) {
+    const value = validValue(key, schema?.properties?.[key], fixtures);
+    if (value === undefined) throw new Error(`no valid value for required query parameter '${key}'`);
+    out[key] = value;
+  }
+  return out;
+}
+
+function validValue(key: string, s: Schema | undefined, fixtures: Record<string, string>): string | undefined {
+  if (!s) return undefined;
+  if (s.const !== undefined) return String(s.const);
+  if (s.enum?.length) return String(s.enum[0]);
+  const alts = s.anyOf ?? s.oneOf;
+  if (alts?.length) return validValue(key, alts.find((a) => a.type !== 'null') ?? alts[0], fixtures);
+  if (key.endsWith('Id') && fixtures[key.slice(0, -2)]) return fixtures[key.slice(0, -2)];
+  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  if (type === 'integer' || type === 'number') return String(s.minimum ?? Math.min(1, s.maximum ?? 1));
+  if (type === 'boolean') return 'true';
+  if (type === 'string') {
+    if (s.format === 'date') return '2026-01-01';
+    if (s.format === 'date-time') return '2026-01-01T00:00:00Z';
+    return 'a'.repeat(Math.max(1, s.minLength ?? 1));
+  }
+  return undefined;
+}

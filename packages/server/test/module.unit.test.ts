@@ -30,7 +30,7 @@ describe('buildModules', () => {
     expect(built.services.diary.heading()).toBe('日记 2025-01-01');
     expect([...built.targets.keys()]).toEqual(['job', 'tick']);
     expect(registered).toEqual(['diary.print']);
-    expect(built.timers.map((t) => t.name)).toEqual(['diary sweep']);
+    expect(built.timers.map((t) => t.name)).toEqual(['job files sweep', 'diary sweep']);
   });
 
   it('refuses a module listed before what it requires, and one listed twice', () => {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LETTERS_KIND } from '../src/modules/visits/letters.js';
 import { systemActor } from '../src/platform/auth/actor.js';
@@ -93,5 +95,63 @@ describe('job files under the permission of the job kind (item 2)', () => {
     const leader = await signedIn(env.app, 'leader', '10.13.2.5');
     expect((await leader.get(`/api/v1/jobs/${job.id}`)).statusCode).toBe(404);
     expect((await leader.get(`/api/v1/visit-letters/${job.id}`)).statusCode).toBe(404);
+  });
+});
+
+describe('job files at rest (item 4)', () => {
+  const filesOf = (id: string) =>
+    fs.readdirSync(path.join(env.dataDir, 'jobs')).filter((f) => f.startsWith(id) && !f.endsWith('.tmp'));
+
+  it('seals uploads and error reports with the database key, readable by the service user only', async () => {
+    const id = await upload(klmy, roster());
+    const dir = path.join(env.dataDir, 'jobs');
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    const files = filesOf(id);
+    expect(files.sort()).toEqual([`${id}.errors.xlsx`, `${id}.upload`]);
+    for (const f of files) {
+      const data = fs.readFileSync(path.join(dir, f));
+      expect(fs.statSync(path.join(dir, f)).mode & 0o777, f).toBe(0o600);
+      expect(data.subarray(0, 4).toString(), f).toBe('SYF1');
+      for (const secret of [VALID, BAD, '13912348896', '友谊社区3栋101'])
+        expect(data.includes(Buffer.from(secret)), `${f} holds ${secret}`).toBe(false);
+      expect(data.includes(Buffer.from('PK\u0003\u0004', 'latin1')), f).toBe(false);
+    }
+    // still usable: the report opens, the commit reads the sealed roster
+    const report = await klmy.get(`/api/v1/jobs/${id}/error-report`);
+    expect(report.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    expect((await klmy.post(`/api/v1/jobs/${id}/commit`)).statusCode).toBe(202);
+    await env.jobs.idle();
+    const done = (await klmy.get(`/api/v1/jobs/${id}`)).json();
+    expect(done.status).toBe('succeeded');
+    expect(done.result.created).toBe(1);
+  });
+
+  it('refuses a sealed file that was changed', async () => {
+    const id = await upload(klmy, roster());
+    const file = path.join(env.dataDir, 'jobs', `${id}.errors.xlsx`);
+    const data = fs.readFileSync(file);
+    data[data.length - 40] = (data[data.length - 40] ?? 0) ^ 1;
+    fs.writeFileSync(file, data);
+    expect((await klmy.get(`/api/v1/jobs/${id}/error-report`)).statusCode).toBe(500);
+  });
+
+  it('deletes job files after files.retentionDays (default 7, set in the security settings)', async () => {
+    const id = await upload(klmy, roster());
+    expect(filesOf(id)).toHaveLength(2);
+    const day = 86_400_000;
+    await env.jobs.sweep(new Date(Date.now() + 6 * day));
+    expect(filesOf(id)).toHaveLength(2);
+    const admin = await signedIn(env.app, 'admin', '10.13.2.6');
+    expect((await admin.get('/api/v1/settings/security')).json().files).toEqual({ retentionDays: 7 });
+    const res = await admin.patch('/api/v1/settings/security', { files: { retentionDays: 2 } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().files.retentionDays).toBe(2);
+    await env.jobs.sweep(new Date(Date.now() + 3 * day));
+    expect(filesOf(id)).toEqual([]);
+    // the job row stays; its report is gone
+    expect((await klmy.get(`/api/v1/jobs/${id}`)).statusCode).toBe(200);
+    expect((await klmy.get(`/api/v1/jobs/${id}/error-report`)).statusCode).toBe(404);
+    expect(env.timers.some((t) => t.name === 'job files sweep')).toBe(true);
+    await admin.patch('/api/v1/settings/security', { files: { retentionDays: 7 } });
   });
 });

@@ -130,7 +130,8 @@ export function buildModules<const L extends readonly AnyModule[]>(ctx: ModuleCo
     ['job', async (_scope, id, actor) => !!(await ctx.jobs.visibleTo(actor, id))],
   ]);
   const jobKinds = new Set<string>();
-  const timers: ModuleTimer[] = [];
+  // the job runner deletes job files after the retention in settings (decisions/0014)
+  const timers: ModuleTimer[] = [{ name: 'job files sweep', everyMs: 3_600_000, run: (now) => ctx.jobs.sweep(now) }];
   const closers: (() => Promise<void>)[] = [];
   tableOwners(list);
   for (const m of list) {

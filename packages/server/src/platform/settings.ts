@@ -10,6 +10,8 @@ export interface SecuritySettings {
   session: { idleMinutes: number; absoluteHours: number };
   /** Bulk-extraction guard: more look-ups/reveals per hour, or a bigger export, raises an alert. */
   extraction: { lookupsPerHour: number; exportRows: number };
+  /** Job files (uploaded rosters, error reports, letters) are deleted this many days after they were written. */
+  files: { retentionDays: number };
 }
 
 export const DEFAULT_SECURITY: SecuritySettings = {
@@ -17,6 +19,7 @@ export const DEFAULT_SECURITY: SecuritySettings = {
   lockout: { maxFailures: 5, minutes: 30, ipThrottleAfter: 5, ipMaxDelaySeconds: 10 },
   session: { idleMinutes: 30, absoluteHours: 12 },
   extraction: { lookupsPerHour: 30, exportRows: 5000 },
+  files: { retentionDays: 7 },
 };
 
 export type SecurityPatch = { [K in keyof SecuritySettings]?: Partial<SecuritySettings[K]> };
@@ -45,6 +48,7 @@ export class Settings {
       lockout: { ...DEFAULT_SECURITY.lockout, ...stored.lockout },
       session: { ...DEFAULT_SECURITY.session, ...stored.session },
       extraction: { ...DEFAULT_SECURITY.extraction, ...stored.extraction },
+      files: { ...DEFAULT_SECURITY.files, ...stored.files },
     };
     return value;
   }
@@ -60,6 +64,7 @@ export class Settings {
       lockout: { ...current.lockout, ...patch.lockout },
       session: { ...current.session, ...patch.session },
       extraction: { ...current.extraction, ...patch.extraction },
+      files: { ...current.files, ...patch.files },
     };
     const value = JSON.stringify(next);
     await db

@@ -95,6 +95,7 @@ export const serverMessages = {
   'import.duplicateInFile': '与本文件第 {row} 行的身份证号重复',
   'import.notValidated': '导入任务尚未完成校验或已提交',
   'import.noErrorReport': '该导入没有错误行',
+  'jobs.uploadGone': '上传的文件已超过保留期限被删除，请重新上传',
   'import.grade1': '一级',
   'import.grade2': '二级',
   'import.grade3': '三级',
@@ -228,4 +229,5 @@ export const serverMessages = {
   'audit.user.lock': '锁定用户',
   'audit.user.unlock': '解锁用户',
   'audit.settings.update': '修改设置',
+  'audit.file.download': '下载含个人信息的文件',
 } as const;

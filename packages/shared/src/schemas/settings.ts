@@ -20,6 +20,7 @@ export const securitySettingsSchema = z.object({
     lookupsPerHour: z.number().int().min(1).max(10000),
     exportRows: z.number().int().min(1).max(10_000_000),
   }),
+  files: z.object({ retentionDays: z.number().int().min(1).max(365) }),
 });
 export type SecuritySettingsDto = z.infer<typeof securitySettingsSchema>;
 
@@ -28,4 +29,5 @@ export const securitySettingsPatch = z.strictObject({
   lockout: securitySettingsSchema.shape.lockout.strict().partial().optional(),
   session: securitySettingsSchema.shape.session.strict().partial().optional(),
   extraction: securitySettingsSchema.shape.extraction.strict().partial().optional(),
+  files: securitySettingsSchema.shape.files.strict().partial().optional(),
 });

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { CATEGORIES, exportBody, idParams, importQuery, jobSchema, t } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -87,8 +86,8 @@ export function importExportRoutes(p: Platform, registry: RegistryService, jobs:
         schema: { tags, summary: '下载错误报告（原始行 + 错误原因）', params: idParams },
       },
       async (req, reply) => {
-        const file = jobs.artefact(req.params.id, 'errors.xlsx');
-        if (!fs.existsSync(file)) throw new AppError(404, 'not_found', 'import.noErrorReport');
+        if (!jobs.hasArtefact(req.params.id, 'errors.xlsx'))
+          throw new AppError(404, 'not_found', 'import.noErrorReport');
         await auditDownload(p, req, {
           kind: 'import_error_report',
           entityType: 'job',
@@ -98,7 +97,7 @@ export function importExportRoutes(p: Platform, registry: RegistryService, jobs:
         return reply
           .type(XLSX)
           .header('content-disposition', attachment(`${t('import.errorReportName')}.xlsx`))
-          .send(fs.createReadStream(file));
+          .send(jobs.readArtefact(req.params.id, 'errors.xlsx'));
       },
     );
 

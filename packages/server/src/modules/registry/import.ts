@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { PassThrough } from 'node:stream';
 import {
   type CategoryAssignment,
   createRegionMatcher,
@@ -92,7 +92,7 @@ export class BeneficiaryImport implements JobHandler {
   /** Reads and checks every row; returns the plan (rows to create/update) and the result. */
   private async plan(ctx: JobContext): Promise<{ result: ImportResult; rows: PlannedRow[] }> {
     const actor = await this.actorOf(ctx.job);
-    const data = fs.readFileSync(ctx.filePath);
+    const data = ctx.readUpload();
     const db = this.p.handle.db;
     const root = (await db
       .selectFrom('orgs')
@@ -304,10 +304,13 @@ export class BeneficiaryImport implements JobHandler {
     await ctx.progress(1000, 1000);
     // the error report: original cells plus the reasons, as an xlsx the user can fix and re-import
     if (errorRows.length) {
-      const out = fs.createWriteStream(this.jobs.artefact(ctx.job.id, 'errors.xlsx'));
-      const closed = new Promise<void>((resolve, reject) => out.on('close', () => resolve()).on('error', reject));
+      const chunks: Buffer[] = [];
+      const out = new PassThrough();
+      out.on('data', (c: Buffer) => chunks.push(c));
+      const ended = new Promise<void>((resolve, reject) => out.on('end', () => resolve()).on('error', reject));
       await writeErrorReport(out, { header: headerCells, rows: errorRows });
-      await closed;
+      await ended;
+      this.jobs.writeArtefact(ctx.job.id, 'errors.xlsx', Buffer.concat(chunks));
     }
     return { result, rows: planned };
   }

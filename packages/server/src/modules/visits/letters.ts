@@ -213,7 +213,7 @@ export class LettersJob implements JobHandler {
       after = rows[rows.length - 1]!.id;
       await ctx.progress(done, count);
     }
-    fs.writeFileSync(this.jobs.artefact(ctx.job.id, 'letters.zip'), zip.finish());
+    this.jobs.writeArtefact(ctx.job.id, 'letters.zip', zip.finish());
     return { letters: done, truncated: total > count };
   }
 }

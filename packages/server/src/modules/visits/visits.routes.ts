@@ -113,8 +113,7 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs, campaigns
       },
       async (req, reply) => {
         const job = await jobs.get(ctxOf(req).actor.scope, req.params.id);
-        const file = jobs.artefact(req.params.id, 'letters.zip');
-        if (job?.kind !== LETTERS_KIND || !fs.existsSync(file))
+        if (job?.kind !== LETTERS_KIND || !jobs.hasArtefact(req.params.id, 'letters.zip'))
           throw new AppError(409, 'letters_not_ready', 'visits.noLetter');
         await auditDownload(p, req, {
           kind: 'visit_letters_zip',
@@ -125,7 +124,7 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs, campaigns
         return reply
           .type('application/zip')
           .header('content-disposition', attachment(`${t('visits.letter.zipName')}.zip`))
-          .send(fs.createReadStream(file));
+          .send(jobs.readArtefact(req.params.id, 'letters.zip'));
       },
     );
 

@@ -22,6 +22,10 @@ export interface CryptoProvider {
   /** SM4-CTR + HMAC-SM3 (encrypt-then-MAC); output `v1.<keyId>.<iv>.<ct>.<mac>` in base64url. */
   encrypt(plaintext: string): string;
   decrypt(token: string): string;
+  /** The same SM4-CTR + HMAC-SM3 for files (job uploads, reports): `SYF1` + key id + iv + ct + mac. */
+  encryptBytes(data: Buffer): Buffer;
+  /** Opens `encryptBytes` output; throws on a file that was changed or sealed under an unknown key. */
+  decryptBytes(sealed: Buffer): Buffer;
   randomToken(bytes?: number): string;
 }
 
@@ -56,6 +60,13 @@ function derive(master: Buffer, info: string, length: number): Buffer {
 }
 
 const b64u = (b: Buffer) => b.toString('base64url');
+
+/** The first bytes of a file sealed by `encryptBytes`. */
+export const FILE_MAGIC = Buffer.from('SYF1');
+
+export function isSealedFile(data: Buffer): boolean {
+  return data.length > FILE_MAGIC.length && data.subarray(0, FILE_MAGIC.length).equals(FILE_MAGIC);
+}
 
 export class SmCryptoProvider implements CryptoProvider {
   private readonly derived = new Map<string, DerivedKeys>();
@@ -104,6 +115,33 @@ export class SmCryptoProvider implements CryptoProvider {
       throw new Error('ciphertext failed authentication');
     const decipher = createDecipheriv('sm4-ctr', k.enc, iv);
     return Buffer.concat([decipher.update(ct), decipher.final()]).toString('utf8');
+  }
+
+  encryptBytes(data: Buffer): Buffer {
+    const keyId = this.keyFile.current;
+    const k = this.derived.get(keyId) as DerivedKeys;
+    const iv = randomBytes(16);
+    const cipher = createCipheriv('sm4-ctr', k.enc, iv);
+    const ct = Buffer.concat([cipher.update(data), cipher.final()]);
+    const head = Buffer.concat([FILE_MAGIC, Buffer.from([Buffer.byteLength(keyId)]), Buffer.from(keyId), iv]);
+    const mac = createHmac('sm3', k.mac).update(head).update(ct).digest();
+    return Buffer.concat([head, ct, mac]);
+  }
+
+  decryptBytes(sealed: Buffer): Buffer {
+    if (!isSealedFile(sealed)) throw new Error('not a sealed file');
+    const idLen = sealed[FILE_MAGIC.length] as number;
+    const ivAt = FILE_MAGIC.length + 1 + idLen;
+    const keyId = sealed.subarray(FILE_MAGIC.length + 1, ivAt).toString();
+    const k = this.derived.get(keyId);
+    if (!k || sealed.length < ivAt + 16 + 32) throw new Error('malformed or unknown-key sealed file');
+    const head = sealed.subarray(0, ivAt + 16);
+    const ct = sealed.subarray(ivAt + 16, sealed.length - 32);
+    const mac = sealed.subarray(sealed.length - 32);
+    const expected = createHmac('sm3', k.mac).update(head).update(ct).digest();
+    if (!timingSafeEqual(mac, expected)) throw new Error('sealed file failed authentication');
+    const decipher = createDecipheriv('sm4-ctr', k.enc, sealed.subarray(ivAt, ivAt + 16));
+    return Buffer.concat([decipher.update(ct), decipher.final()]);
   }
 
   randomToken(bytes = 32): string {

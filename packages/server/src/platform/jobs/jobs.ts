@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Permission } from '@shuangyong/shared';
+import { type Permission, t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import { scopeWhere } from '../access/scope.js';
 import type { Actor } from '../auth/actor.js';
 import type { Platform } from '../context.js';
+import { isSealedFile } from '../crypto/index.js';
 import type { Queryable } from '../db/index.js';
 import type { JobsTable } from '../db/schema.js';
 import { nowIso, uuidv7 } from '../ids.js';
@@ -18,7 +19,8 @@ export type JobRow = Selectable<JobsTable>;
 export interface JobContext {
   job: JobRow;
   params: Record<string, unknown>;
-  filePath: string;
+  /** The uploaded file, opened (it is sealed at rest). */
+  readUpload(): Buffer;
   progress(processed: number, total?: number): Promise<void>;
 }
 
@@ -66,6 +68,58 @@ export class Jobs {
     return path.join(this.dir, `${id}.${name}`);
   }
 
+  /**
+   * Job files hold personal data (rosters, error reports, letters): sealed with the key of the
+   * database fields (SM4-CTR + HMAC-SM3), readable by the service user only (0600 in a 0700
+   * folder), deleted by `sweep` after the retention in settings (decisions/0014).
+   */
+  private writeSealed(file: string, data: Buffer): void {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(this.dir, 0o700);
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, this.p.crypto.encryptBytes(data), { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  }
+
+  private readSealed(file: string): Buffer | undefined {
+    if (!fs.existsSync(file)) return undefined;
+    const data = fs.readFileSync(file);
+    // a clear file from before sealing (it is swept within the retention) is read as it is
+    return isSealedFile(data) ? this.p.crypto.decryptBytes(data) : data;
+  }
+
+  writeArtefact(id: string, name: string, data: Buffer): void {
+    this.writeSealed(this.artefact(id, name), data);
+  }
+
+  /** A file the job made (error report, letters zip), opened; undefined when there is none. */
+  readArtefact(id: string, name: string): Buffer | undefined {
+    return this.readSealed(this.artefact(id, name));
+  }
+
+  hasArtefact(id: string, name: string): boolean {
+    return fs.existsSync(this.artefact(id, name));
+  }
+
+  /**
+   * Deletes job files (uploads, reports, letters) older than `files.retentionDays` of the
+   * settings; the job rows stay (counts, who, when). Run by the job runner's timer.
+   */
+  async sweep(now: Date = new Date()): Promise<number> {
+    const { retentionDays } = (await this.p.settings.security()).files;
+    if (!fs.existsSync(this.dir)) return 0;
+    const before = now.getTime() - retentionDays * 86_400_000;
+    let removed = 0;
+    for (const name of fs.readdirSync(this.dir)) {
+      const file = path.join(this.dir, name);
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      if (!stat?.isFile() || stat.mtimeMs >= before) continue;
+      fs.rmSync(file, { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   async create(
     actor: Actor,
     org: { id: string; path: string },
@@ -74,8 +128,7 @@ export class Jobs {
     file?: { name: string; data: Buffer },
   ) {
     const id = uuidv7();
-    fs.mkdirSync(this.dir, { recursive: true });
-    if (file) fs.writeFileSync(this.fileOf(id), file.data);
+    if (file) this.writeSealed(this.fileOf(id), file.data);
     const now = nowIso();
     await this.p.handle.db
       .insertInto('jobs')
@@ -178,7 +231,11 @@ export class Jobs {
     const ctx: JobContext = {
       job,
       params: job.params ? (JSON.parse(job.params) as Record<string, unknown>) : {},
-      filePath: this.fileOf(id),
+      readUpload: () => {
+        const data = this.readSealed(this.fileOf(id));
+        if (!data) throw new Error(t('jobs.uploadGone'));
+        return data;
+      },
       progress: async (processed, total) => {
         state.processed = processed;
         if (total !== undefined) state.total = total;

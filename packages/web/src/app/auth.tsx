@@ -2,7 +2,7 @@ import type { Me, Permission } from '@shuangyong/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { authApi } from '../api/auth';
-import { ApiError, configureSessionCheck, setCsrfToken } from '../api/client';
+import { ApiError, configureSessionCheck, ensureCsrfToken, setCsrfToken } from '../api/client';
 import { offlineCache } from '../lib/offline';
 import { setDisplayZone } from '../lib/zone';
 
@@ -27,6 +27,23 @@ interface AuthContextValue {
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
+/** Set when a logout could not reach the server (offline): the session is ended there later. */
+const LOGOUT_PENDING = 'sy.logoutPending';
+const logoutPending = () => localStorage.getItem(LOGOUT_PENDING) !== null;
+
+/** Ends on the server the session an offline logout left (the CSRF token comes with /auth/me). */
+async function finishLogout(): Promise<void> {
+  try {
+    const held = await authApi.me();
+    setCsrfToken(held.csrfToken);
+    await authApi.logout();
+  } catch (error) {
+    // 401: already gone; anything else: try again next time
+    if (!(error instanceof ApiError && error.status === 401)) throw error;
+  }
+  localStorage.removeItem(LOGOUT_PENDING);
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<AuthStatus>('loading');
   const [me, setMe] = useState<Me | null>(null);
@@ -34,6 +51,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
 
   const signedIn = useCallback((next: Me) => {
+    // a new login replaces the session an offline logout left behind
+    localStorage.removeItem(LOGOUT_PENDING);
     setCsrfToken(next.csrfToken);
     setDisplayZone(next.timeZone);
     setMe(next);
@@ -56,12 +75,23 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
+      // a logout made offline is finished first: the phone must not sign its user in again
+      if (logoutPending()) {
+        await finishLogout();
+        signedOut();
+        return null;
+      }
       const next = await authApi.me();
       signedIn(next);
       return next;
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
         signedOut();
+        return null;
+      }
+      if (logoutPending()) {
+        // still offline: the user stays logged out here until the server has ended the session
+        setStatus('anonymous');
         return null;
       }
       // no network: open from the profile kept on this phone, if there is one
@@ -82,9 +112,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const logout = useCallback(async () => {
     try {
+      if (!(await ensureCsrfToken())) throw new Error('offline');
       await authApi.logout();
-    } catch {
-      // the session is forgotten locally either way
+    } catch (error) {
+      // the session is forgotten locally either way; one the server could not be told about is
+      // ended the next time the app reaches it
+      if (!(error instanceof ApiError && error.status === 401)) localStorage.setItem(LOGOUT_PENDING, '1');
     }
     // what was kept for offline use is gone before the login page shows
     await offlineCache.wipe().catch(() => {});

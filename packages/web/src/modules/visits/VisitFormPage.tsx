@@ -1,30 +1,19 @@
 import { VISIT_MAX_PHOTO_BYTES, VISIT_MAX_PHOTOS, type VisitTarget } from '@shuangyong/shared';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Checkbox,
-  Form,
-  Input,
-  InputNumber,
-  List,
-  Select,
-  Space,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, App, Button, Checkbox, Form, Input, InputNumber, Select, Space, Typography } from 'antd';
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { type BudgetLine, type CapWarning, visitsApi } from '../../api/visits';
+import { useMe } from '../../app/auth';
 import { DateTimeInput } from '../../components/DateTimeInput';
 import { t } from '../../i18n';
 import { yuanToFen } from '../../lib/money';
+import { ageText, offlineCache } from '../../lib/offline';
 import { instantOfWall, nowWallMinutes } from '../../lib/zone';
 import { CampaignScope } from './CampaignPicker';
 import { type Draft, drafts } from './drafts';
+import { Outbox } from './Outbox';
 import { megabytes, PhotoPicker, type PickedPhoto, revokePhotos } from './PhotoPicker';
 import { RecentVisits } from './RecentVisits';
-import { type PhotoRefusal, sendDraft, syncDrafts } from './sync';
+import { type PhotoRefusal, requeue, sendDraft, syncDrafts } from './sync';
 import styles from './visits.module.css';
 
 interface Values {
@@ -50,8 +39,24 @@ const names = (s?: string) =>
 /** Now in the display zone (TZ_DISPLAY), whatever the device's zone. */
 const localNow = () => nowWallMinutes();
 
-/** Photos of a draft not yet uploaded. */
-const unsent = (d: Draft) => (d.photos ?? []).filter((p) => !p.uploadedId).length;
+/**
+ * A list the form needs offline: fetched when online and kept on the phone for this user
+ * (lib/offline.ts); with no network the kept copy stands in, with the time it was fetched.
+ */
+async function loadKept<T>(
+  userId: string,
+  name: string,
+  fetch: () => Promise<T>,
+): Promise<{ value: T; savedAt: number | null } | null> {
+  try {
+    const value = await fetch();
+    await offlineCache.remember(userId, name, value).catch(() => {});
+    return { value, savedAt: null };
+  } catch {
+    const kept = await offlineCache.recall<T>(userId, name).catch(() => null);
+    return kept ? { value: kept.value, savedAt: kept.savedAt } : null;
+  }
+}
 
 /** The field form: phone-first, keeps working offline (drafts in IndexedDB, sent when back online). */
 export function VisitFormPage() {
@@ -60,8 +65,11 @@ export function VisitFormPage() {
 
 function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNode }) {
   const { message } = App.useApp();
+  const userId = useMe().user.id;
   const [form] = Form.useForm<Values>();
   const [targets, setTargets] = useState<VisitTarget[]>([]);
+  /** When the target list shown was fetched, if it came from the phone; 'missing': none kept. */
+  const [listAge, setListAge] = useState<number | 'missing' | null>(null);
   const [lines, setLines] = useState<BudgetLine[]>([]);
   const [warnings, setWarnings] = useState<CapWarning[]>([]);
   const [pending, setPending] = useState<Draft[]>([]);
@@ -76,7 +84,7 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
   shown.current = photos;
   useEffect(() => () => revokePhotos(shown.current), []);
 
-  const refreshDrafts = useCallback(async () => setPending(await drafts.all()), []);
+  const refreshDrafts = useCallback(async () => setPending(await drafts.mine(userId)), [userId]);
   const reportRefused = useCallback(
     (refused: PhotoRefusal[]) => {
       for (const r of refused)
@@ -85,27 +93,51 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
     [message],
   );
   const sync = useCallback(async () => {
-    const r = await syncDrafts();
+    const r = await syncDrafts(userId);
     if (r.sent) message.success(`${t('web.visits.synced')}（${r.sent}）`);
     reportRefused(r.refusedPhotos);
     if (r.sent) setSent((n) => n + 1);
     await refreshDrafts();
-  }, [message, refreshDrafts, reportRefused]);
+  }, [message, refreshDrafts, reportRefused, userId]);
+
+  // the lists, fetched again on reconnect
+  useEffect(() => {
+    let live = true;
+    const load = () => {
+      loadKept(userId, `visit-targets:${campaignId}`, () =>
+        visitsApi.fieldTargets(campaignId).then((p) => p.items),
+      ).then((r) => {
+        if (!live) return;
+        if (r) setTargets(r.value);
+        setListAge(r ? r.savedAt : 'missing');
+      });
+      loadKept(userId, `visit-budget-lines:${campaignId}`, () =>
+        visitsApi.budgetLines(campaignId).then((r) => r.items),
+      ).then((r) => live && r && setLines(r.value));
+    };
+    load();
+    window.addEventListener('online', load);
+    return () => {
+      live = false;
+      window.removeEventListener('online', load);
+    };
+  }, [campaignId, userId]);
 
   useEffect(() => {
-    visitsApi
-      .fieldTargets(campaignId)
-      .then((p) => setTargets(p.items))
-      .catch(() => {});
-    visitsApi
-      .budgetLines(campaignId)
-      .then((r) => setLines(r.items))
-      .catch(() => {});
     refreshDrafts();
     if (navigator.onLine) sync();
     window.addEventListener('online', sync);
     return () => window.removeEventListener('online', sync);
-  }, [campaignId, refreshDrafts, sync]);
+  }, [refreshDrafts, sync]);
+
+  const retry = async (d: Draft) => {
+    await requeue(d.clientKey);
+    await sync();
+  };
+  const discard = async (d: Draft) => {
+    await drafts.remove(d.clientKey);
+    await refreshDrafts();
+  };
 
   const onAmounts = () => {
     window.clearTimeout(timer.current);
@@ -136,6 +168,7 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
     };
     const draft: Draft = {
       clientKey,
+      userId,
       kind: 'create',
       targetName: targets.find((x) => x.id === v.targetId)?.name ?? '',
       body,
@@ -193,6 +226,13 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
     <div className={styles.field}>
       <Typography.Title level={4}>{t('web.visits.record')}</Typography.Title>
       {picker}
+      {listAge === 'missing' ? (
+        <Alert type="warning" showIcon title={t('web.offline.listMissing')} className={styles.warning} />
+      ) : listAge !== null ? (
+        <Typography.Paragraph type="secondary" data-testid="visit-list-age">
+          {t('web.offline.listAge', { age: ageText(listAge, Date.now(), (key, n) => t(key, { n })) })}
+        </Typography.Paragraph>
+      ) : null}
       <Form form={form} layout="vertical" onFinish={save} initialValues={{ visitedAt: localNow(), goodsQuantity: 1 }}>
         <Form.Item name="targetId" label={t('web.visits.target')} rules={[{ required: true }]}>
           <Select
@@ -276,44 +316,7 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
           {t('web.visits.save')}
         </Button>
       </Form>
-      {pending.length > 0 && (
-        <Card size="small" title={t('web.visits.drafts')} className={styles.drafts} data-testid="visit-drafts">
-          <List
-            dataSource={pending}
-            renderItem={(d) => (
-              <List.Item
-                actions={[
-                  d.state === 'pending' ? null : (
-                    <Button key="drop" size="small" onClick={() => drafts.remove(d.clientKey).then(refreshDrafts)}>
-                      ✕
-                    </Button>
-                  ),
-                ]}
-              >
-                <Space direction="vertical" size={0}>
-                  <span>
-                    {d.targetName}{' '}
-                    <Tag color={d.state === 'pending' ? 'blue' : 'red'}>
-                      {d.state === 'conflict'
-                        ? t('web.visits.conflict')
-                        : d.state === 'pending'
-                          ? t('web.visits.draftPending')
-                          : t('web.visits.draftError')}
-                    </Tag>
-                  </span>
-                  {d.message && <Typography.Text type="danger">{d.message}</Typography.Text>}
-                  {unsent(d) > 0 && (
-                    <Typography.Text type="secondary">{t('web.visits.draftPhotos', { n: unsent(d) })}</Typography.Text>
-                  )}
-                </Space>
-              </List.Item>
-            )}
-          />
-          <Button size="small" onClick={sync} data-testid="visit-sync">
-            {t('web.visits.syncNow')}
-          </Button>
-        </Card>
-      )}
+      <Outbox items={pending} onSync={sync} onRetry={retry} onDiscard={discard} />
       <RecentVisits campaignId={campaignId} version={sent} />
     </div>
   );

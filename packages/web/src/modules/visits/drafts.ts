@@ -22,6 +22,12 @@ export interface DraftPhoto {
 
 export interface Draft {
   clientKey: string;
+  /**
+   * Whose it is: only that user sees, sends or discards it. A logged-out user's drafts stay on the
+   * phone, sealed, until the same user logs in again (decisions/0016). Absent on drafts stored
+   * before users were recorded: the first user to open the form takes them.
+   */
+  userId?: string;
   kind: 'create' | 'edit';
   /** The visit edited; for a create, its id once the server has saved it. */
   visitId?: string;
@@ -87,6 +93,11 @@ async function transact<T = undefined>(
 
 export const drafts = {
   all: () => transact<Draft[]>('readonly', (s) => s.getAll() as IDBRequest<Draft[]>),
+  /** This user's drafts, oldest first (drafts stored before users were recorded count as theirs). */
+  mine: async (userId: string) =>
+    (await drafts.all())
+      .filter((d) => d.userId === undefined || d.userId === userId)
+      .sort((a, b) => a.savedAt.localeCompare(b.savedAt)),
   get: (key: string) => transact<Draft | undefined>('readonly', (s) => s.get(key) as IDBRequest<Draft | undefined>),
   /** Stores a draft and, with it, the Blobs of its photos (all or nothing). */
   put: (d: Draft, blobs: ReadonlyMap<string, Blob> = new Map()) =>

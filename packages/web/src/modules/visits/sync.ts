@@ -1,5 +1,5 @@
 import type { Visit } from '@shuangyong/shared';
-import { ApiError } from '../../api/client';
+import { ApiError, ensureCsrfToken } from '../../api/client';
 import { visitsApi } from '../../api/visits';
 import { t } from '../../i18n';
 import { type Draft, drafts } from './drafts';
@@ -17,6 +17,20 @@ export type SendOutcome =
   | { state: 'sent'; visit?: Visit }
   | { state: 'pending'; error?: ApiError }
   | { state: 'refused'; error: ApiError };
+
+/** The draft being sent now (null: none), for the outbox to show "正在发送". */
+let sendingKey: string | null = null;
+const sendingListeners = new Set<(key: string | null) => void>();
+function setSending(key: string | null) {
+  sendingKey = key;
+  for (const l of sendingListeners) l(key);
+}
+/** Calls `listener` now and whenever another draft starts or stops being sent. */
+export function onSending(listener: (key: string | null) => void): () => void {
+  sendingListeners.add(listener);
+  listener(sendingKey);
+  return () => sendingListeners.delete(listener);
+}
 
 /** Answers worth retrying later: no network, the session or the rate limit, the server unavailable. */
 const RETRY = new Set([0, 401, 429, 502, 503, 504]);
@@ -42,6 +56,17 @@ function exclusive<T>(work: () => Promise<T>): Promise<T> {
  * removed only when the visit and all its photos are done.
  */
 async function send(d: Draft, refused: PhotoRefusal[]): Promise<SendOutcome> {
+  // an app opened offline has no CSRF token yet: it comes with the session check
+  if (!(await ensureCsrfToken())) return { state: 'pending' };
+  setSending(d.clientKey);
+  try {
+    return await sendSteps(d, refused);
+  } finally {
+    setSending(null);
+  }
+}
+
+async function sendSteps(d: Draft, refused: PhotoRefusal[]): Promise<SendOutcome> {
   let draft = d;
   let visit: Visit | undefined;
   try {
@@ -95,11 +120,20 @@ export function sendDraft(clientKey: string): Promise<{ outcome: SendOutcome | n
   });
 }
 
-/** Sends every pending draft once; network failures leave it pending, refusals mark it. */
-export function syncDrafts(): Promise<SyncResult> {
+/** Puts a refused draft back in the queue (the user's 重试), to be sent with the next sync. */
+export async function requeue(clientKey: string): Promise<void> {
+  const d = await drafts.get(clientKey);
+  if (d && d.state !== 'pending') await drafts.put({ ...d, state: 'pending', message: undefined });
+}
+
+/**
+ * Sends every pending draft of this user once (other users' drafts stay sealed); network failures
+ * leave it pending, refusals mark it.
+ */
+export function syncDrafts(userId: string): Promise<SyncResult> {
   return exclusive(async () => {
     const result: SyncResult = { sent: 0, conflicts: 0, pending: 0, refusedPhotos: [] };
-    for (const d of await drafts.all()) {
+    for (const d of await drafts.mine(userId)) {
       if (d.state !== 'pending') {
         result.conflicts++;
         continue;

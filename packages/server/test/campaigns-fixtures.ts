@@ -51,7 +51,7 @@ export function springFestivalBody(p: ParsedNoticeProposal, jyjId: string) {
     kind: 'spring_festival',
     remindDaysBefore: 2,
     fullText: '（通知全文）',
-    items: p.items.map((it) => ({ ...it, tasks: tasks[it.ordinal] ?? [] })),
+    items: p.items.map(({ assignTo: _default, ...it }) => ({ ...it, tasks: tasks[it.ordinal] ?? [] })),
   };
 }
 

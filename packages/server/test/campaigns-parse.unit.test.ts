@@ -187,13 +187,21 @@ describe('parseNotice on real-world notices', () => {
         ordinal: 1,
         title: '走访慰问重点优抚对象',
         body: '各区要对辖区内烈士遗属、因公牺牲军人遗属、病故军人遗属和在乡老复员军人逐户走访，做到应访尽访。',
+        assignTo: ['districts'],
       },
       {
         ordinal: 2,
         title: '慰问驻市部队官兵',
         body: '市退役军人事务局会同军分区政治工作部，于春节前走访慰问驻市部队一线官兵。',
+        // the item names no one: it goes to the notice's recipients
+        assignTo: ['districts', 'units'],
       },
-      { ordinal: 3, title: '落实优待政策', body: '各区要及时足额发放春节慰问金，确保政策落实到位。' },
+      {
+        ordinal: 3,
+        title: '落实优待政策',
+        body: '各区要及时足额发放春节慰问金，确保政策落实到位。',
+        assignTo: ['districts'],
+      },
     ]);
     expect(p.requirements).toEqual([
       '严守安全保密纪律，不得在互联网上发布部队相关信息',
@@ -261,8 +269,10 @@ describe('parseNotice on real-world notices', () => {
     expect(titles(N.DI_STYLE)).toEqual([
       '做好军人子女入学保障工作',
       '做好随军家属就业安置工作',
-      '各驻市部队要及时汇总官兵家庭困难情况',
+      // the addressee that opens the sentence is whom the item goes to, not its title
+      '及时汇总官兵家庭困难情况',
     ]);
+    expect(p.items.map((i) => i.assignTo)).toEqual([['departments'], ['departments'], ['units']]);
     expect(p.items[2]!.body).toContain('①子女入学需求；②随军家属就业需求');
     expect(p.issuers).toEqual(['克拉玛依市退役军人事务局', '克拉玛依军分区政治工作部']);
     expect(p.recipients).toEqual(['各驻市部队', '市教育局', '市人力资源和社会保障局']);

@@ -49,10 +49,20 @@ export const parseNoticeBody = z.strictObject({
 
 export const parsedNoticeSchema = z.object({
   title: z.string(),
+  /** No title was written: `title` was built from the text (关于做好…工作的通知). */
+  titleProposed: z.boolean(),
   docNumber: z.string().nullable(),
   issuers: z.array(z.string()),
   recipients: z.array(z.string()),
-  items: z.array(z.object({ ordinal: z.number().int(), title: z.string(), body: z.string() })),
+  items: z.array(
+    z.object({
+      ordinal: z.number().int(),
+      title: z.string(),
+      body: z.string(),
+      /** Who the item's tasks go to by default: the groups the item names, else the notice's recipients'. */
+      assignTo: z.array(z.enum(RECIPIENT_GROUPS)),
+    }),
+  ),
   requirements: z.array(z.string()),
   date: z.string().nullable(),
   deadline: z.string().nullable(),

@@ -124,9 +124,44 @@ export interface Head {
   rest: string[];
 }
 
+/** 发文机关标志 (letterhead): "××市双拥工作领导小组办公室文件", a line of names, or "文件" alone. */
+const LETTERHEAD_WORD = /(?:文件|公函|简报|通报|便函)$/;
+/** Lines above the title that are neither names nor the title: 密级, 紧急程度, 签发人, 份号. */
+const HEAD_NOISE = /^(?:(?:特急|加急|特提|平急|急件|紧急)|(?:机密|秘密|内部)(?:★.*)?|签发人[：:].*|\d{6}|第?\d+号?)$/;
+
+function letterhead(lines: string[]): string[] {
+  const issuers: string[] = [];
+  while (lines.length > 1) {
+    const line = flat(lines[0]!);
+    if (HEAD_NOISE.test(line) || /^文件$/.test(line)) {
+      lines.shift();
+      continue;
+    }
+    if (!LETTERHEAD_WORD.test(line) || TITLE_WORDS_STRICT.test(line)) break;
+    const stem = lines[0]!.replace(/\s*(?:文件|公函|简报|通报|便函)$/, '');
+    const names = stem ? orgNames(stem) : [];
+    if (!names) break;
+    issuers.push(...names);
+    lines.shift();
+  }
+  // a letterhead of names alone, one per line, closed by a line 文件
+  const fileLine = lines.slice(0, 6).findIndex((l) => flat(l) === '文件');
+  if (fileLine > 0) {
+    const names = lines.slice(0, fileLine).map((l) => orgNames(l));
+    if (names.every(Boolean)) {
+      issuers.push(...names.flat().filter((n): n is string => !!n));
+      lines.splice(0, fileLine + 1);
+    }
+  }
+  return issuers;
+}
+
+const TITLE_WORDS_STRICT = /关于/;
+
 /** Document number, title (joined when it wraps onto a second line) and the salutation line. */
 export function readHead(lines: string[]): Head {
   const rest = [...lines];
+  const issuers: string[] = letterhead(rest);
   let docNumber: string | null = null;
   for (let i = 0; i < Math.min(5, rest.length); i++) {
     const hit = findDocNumber(flat(rest[i]!));
@@ -138,8 +173,8 @@ export function readHead(lines: string[]): Head {
     else if (hit.index === 0) rest[i] = remaining;
     break;
   }
+  issuers.push(...letterhead(rest));
   let title: string | null = null;
-  const issuers: string[] = [];
   for (let i = 0; i < Math.min(4, rest.length); i++) {
     const line = flat(rest[i]!);
     if (line.length > 100) {
@@ -176,11 +211,7 @@ export function readHead(lines: string[]): Head {
   const first = rest[0] ? flat(rest[0]) : '';
   const colon = first.indexOf('：');
   if (colon > 0 && colon <= 150) {
-    const names = first
-      .slice(0, colon)
-      .split(/[，、,；]/)
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const names = splitNames(first.slice(0, colon), /[，、,；]/);
     if (names.length > 0 && names.every(isOrgName)) {
       recipients = names;
       const after = afterFlat(rest[0]!, colon + 1).trim();
@@ -197,7 +228,7 @@ export interface Foot {
   rest: string[];
 }
 
-const DROP_LINE = /^[（(]?(?:此件|联系人|联系电话|电话|抄送|印发|主题词|附件)/;
+const DROP_LINE = /^[（(]?(?:此件|联系人|联系电话|电话|抄送|印发|主题词|附件)|印发$|^第?\s*\d+\s*页/;
 
 /** Date line and signature lines at the end; contact, 抄送 and attachment lines are dropped. */
 export function readFoot(lines: string[]): Foot {
@@ -237,6 +268,35 @@ export function readFoot(lines: string[]): Foot {
 
 // ---- issuers and recipients in running text ----
 
+/** 、 and the words that join names (not the 和 of 人力资源和社会保障局). */
+const AND = /、|以及|(?<!资源)和(?!社会)|及|与/;
+
+/** Splits a list of names at `sep`, but not inside （…）: 各县（市、区）双拥办、各驻市部队. */
+export function splitNames(text: string, sep: RegExp): string[] {
+  const at = new RegExp(sep.source, 'y');
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '（' || c === '(') depth++;
+    else if (c === '）' || c === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0) {
+      at.lastIndex = i;
+      const m = at.exec(text);
+      if (m && m[0].length > 0) {
+        out.push(cur);
+        cur = '';
+        i += m[0].length - 1;
+        continue;
+      }
+    }
+    cur += c;
+  }
+  out.push(cur);
+  return out.map((s) => s.trim()).filter(Boolean);
+}
+
 const JOINT = /(?:联合|共同)?(?:下发|印发|发出|发布|出台|制定)了?/;
 
 /** "…局、…部联合下发《…》" → the organisations before the verb. */
@@ -245,7 +305,7 @@ export function issuersInText(text: string): string[] {
     const m = JOINT.exec(clause);
     if (!m || m.index === 0) continue;
     const subject = clause.slice(0, m.index).replace(/^(?:近日|日前|近期|为[^，]*|今年|\d{4}年\d{1,2}月\d{1,2}日)/, '');
-    const names = subject.split(/、|和|与|及|会同/).map((s) => s.trim());
+    const names = splitNames(subject, new RegExp(`${AND.source}|会同`));
     if (names.length && names.every(isOrgName)) return names;
   }
   return [];
@@ -270,7 +330,8 @@ function orgBeforePredicate(piece: string): string {
 export function recipientsInText(text: string): string[] {
   const re = /(?:^|[，。；：\n])(?:通知|并|同时)?(?:要求|请)([^，。；：\n]{2,160})/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const pieces = m[1]!.split(/、|以及|和|及|与/).map((s) => s.trim());
+    const pieces = splitNames(m[1]!, AND);
+    if (pieces.length === 0) continue;
     pieces[pieces.length - 1] = orgBeforePredicate(pieces[pieces.length - 1]!);
     const names = pieces.filter(Boolean);
     if (names.length && names.every(isOrgName)) return names;

@@ -1,5 +1,15 @@
-import { t } from '@shuangyong/shared';
-import { findDates, isoDate, issuersInText, mergeNames, readFoot, readHead, recipientsInText } from './header.js';
+import { type RecipientGroup, t } from '@shuangyong/shared';
+import {
+  findDates,
+  isOrgName,
+  isoDate,
+  issuersInText,
+  mergeNames,
+  readFoot,
+  readHead,
+  recipientsInText,
+  splitNames,
+} from './header.js';
 import { CLOSING, findList, type ListItem } from './markers.js';
 import { flat, normalizeNotice } from './normalize.js';
 
@@ -9,10 +19,13 @@ import { flat, normalizeNotice } from './normalize.js';
  */
 export interface ParsedNotice {
   title: string;
+  /** True when no title was written and `title` was built from the text. */
+  titleProposed: boolean;
   docNumber: string | null;
   issuers: string[];
   recipients: string[];
-  items: { ordinal: number; title: string; body: string }[];
+  /** Each work item; `assignTo` are the recipient groups its tasks go to by default. */
+  items: { ordinal: number; title: string; body: string; assignTo: RecipientGroup[] }[];
   requirements: string[];
   /** 成文日期 (the date under the signature), ISO. */
   date: string | null;
@@ -27,7 +40,7 @@ export const TITLE_MAX = 15;
 const CONTEXT_HEADING =
   /^(?:总体要求|指导思想|工作目标|目标任务|基本原则|活动主题|活动时间|时间安排|参加人员|参加对象|实施范围|适用范围|工作背景)/;
 const REQUIREMENT_HEADING =
-  /^(?:(?:工作|有关|几点|相关|纪律|报送|其他)要求|工作纪律|注意事项|保障措施|组织保障|(?:加强)?组织领导|其他事项|有关事项)/;
+  /^(?:(?:工作|有关|几点|相关|纪律|报送|其他|时间)要求|工作纪律|注意事项|保障措施|组织保障|(?:加强)?组织领导|其他事项|有关事项)/;
 const CONTAINER_HEADING =
   /^(?:主要任务|重点任务|工作任务|重点工作|主要内容|活动内容|工作内容|具体安排|工作安排|任务分工|主要工作|具体措施|工作措施|主要措施)/;
 const TRAILING_PUNCT = /[，。；：、！？\s]+$/;
@@ -44,6 +57,30 @@ function upTo(text: string, stops: string): string {
   return text;
 }
 
+/** "各区要…", "市教育局负责…": the addressee that opens a sentence (it names the assignees, not the work). */
+const ADDRESSEE = /^((?:各|市|区|县|乡|镇)[^，。；：“”]{0,30}?)(?:要|应当|应|须|务必|负责|牵头)(?!求)/;
+/** A leading clause that only sets the scene (结合驻地实际，…): the title is the clause after it. */
+const ADVERBIAL = /^(?:结合|按照|根据|围绕|依据|针对|对照|为了?|在|通过|坚持|以)[^，]{0,14}$/;
+
+/** Everyone the notice is sent to, not a group of its own: the item goes to the notice's recipients. */
+const GENERIC = /^(?:各|有关|各有关)(?:单位|级|地|方面|有关单位)$/;
+
+/** The addressees that open a sentence, when every piece is an organisation's name. */
+export function addressees(sentence: string): string[] {
+  const m = ADDRESSEE.exec(sentence);
+  if (!m) return [];
+  const names = splitNames(m[1]!, /、/);
+  return names.length && names.every(isOrgName) ? names.filter((n) => !GENERIC.test(n)) : [];
+}
+
+function withoutAddressee(sentence: string): string {
+  const names = addressees(sentence);
+  if (!names.length) return sentence;
+  const m = ADDRESSEE.exec(sentence)!;
+  const rest = sentence.slice(m[0].length);
+  return [...rest].length >= 4 ? rest : sentence;
+}
+
 /** An item's title: its heading line, or its leading sentence, or — when that is long — its first clause. */
 export function itemTitle(text: string): { title: string; headingLine: boolean } {
   const firstLine = text.split('\n')[0]!;
@@ -51,10 +88,12 @@ export function itemTitle(text: string): { title: string; headingLine: boolean }
   let title: string;
   if (headingLine) title = firstLine;
   else {
-    const sentence = upTo(text, '。；！？\n');
+    const sentence = withoutAddressee(upTo(text, '。；！？\n'));
     if ([...sentence].length <= TITLE_MAX) title = sentence;
     else {
-      const clause = upTo(sentence, '，：');
+      let clause = upTo(sentence, '，：');
+      const after = sentence.slice(clause.length + 1);
+      if (ADVERBIAL.test(clause) && after) clause = upTo(after, '，：');
       title = clause.length >= 2 && clause.length <= 40 ? clause : `${[...sentence].slice(0, 30).join('')}…`;
     }
   }
@@ -127,23 +166,68 @@ function deadlineIn(text: string, date: string | null): string | null {
   return iso;
 }
 
-/** A title for a news-style text without one: the 《…》 it names, or 关于做好…工作的通知. */
+const FESTIVAL =
+  /(?:元旦春节|元旦|春节|“?八一”?建军节|“八一”|八一|国庆中秋|中秋国庆|国庆节?|中秋节?|重阳节?|清明节?|烈士纪念日)/;
+
+/** A title for a news-style text without one: the 《…》 it names, or 关于做好…工作的通知 with the year. */
 function guessTitle(text: string): string {
   const named = /《(关于[^》]{2,60})》/.exec(text);
   if (named) return named[1]!;
+  const year = (festival: string) => {
+    const m = new RegExp(`((?:19|20)\\d{2})年(?:度)?${festival.replace(/[“”]/g, '“?')}`).exec(text);
+    return m ? `${m[1]}年` : '';
+  };
   const work = /做好([^，。；]{2,30}?工作)/.exec(text);
-  if (work) return `关于做好${work[1]}的通知`;
+  if (work) {
+    const f = FESTIVAL.exec(work[1]!);
+    const y = !/\d{4}年/.test(work[1]!) && f && f.index === 0 ? year(f[0]) : '';
+    return `关于做好${y}${work[1]}的通知`;
+  }
+  const f = FESTIVAL.exec(text);
+  if (f) return `关于做好${year(f[0])}${f[0]}期间双拥工作的通知`;
   return itemTitle(text).title;
 }
 
-/** Attachment lists (附件：1.… 2.…) are not work items. */
+const UNITS = /部队|军分区|武装部|人武部|武警|支队|官兵/;
+const DISTRICTS =
+  /^各(?:区|县|乡|镇|街道|社区)|退役军人事务局$|^各?(?:街道|社区|乡镇)|双拥(?:工作领导小组)?办(?:公室)?$/;
+
+/** The recipient group a named organisation belongs to: units (部队), districts (各区…), departments. */
+export function groupOf(name: string): RecipientGroup {
+  if (UNITS.test(name)) return 'units';
+  if (DISTRICTS.test(name)) return 'districts';
+  return 'departments';
+}
+
+function groupsOf(names: string[]): RecipientGroup[] {
+  const order: RecipientGroup[] = ['districts', 'units', 'departments'];
+  const found = new Set(names.map(groupOf));
+  return order.filter((g) => found.has(g));
+}
+
+/** The groups an item addresses itself (各驻市部队要…), else the notice's recipients', else the districts. */
+function assigneesOf(item: { title: string; body: string }, recipients: string[]): RecipientGroup[] {
+  const named: string[] = [];
+  for (const sentence of item.body.split(/[。；！？\n]/)) named.push(...addressees(sentence.trim()));
+  const own = groupsOf(named);
+  if (own.length) return own;
+  const all = groupsOf(recipients);
+  return all.length ? all : ['districts'];
+}
+
+/** Attachment lists (附件：1.… 2.…) and the tables that follow them are not work items. */
 function dropAttachments(lines: string[]): string[] {
   const out: string[] = [];
   let inAttachments = false;
   for (const line of lines) {
     const f = flat(line);
     if (/^附件[：:\d]/.test(f)) inAttachments = true;
-    else if (inAttachments && /^\d{1,2}[.、]/.test(f) && f.length <= 40 && !f.includes('。')) continue;
+    else if (
+      inAttachments &&
+      !/^[一二三四五六七八九十]+、/.test(f) &&
+      (line.includes('\t') || (f.length <= 40 && !/[。；！？]/.test(f)))
+    )
+      continue;
     else inAttachments = false;
     if (!inAttachments) out.push(line);
   }
@@ -187,8 +271,9 @@ export function parseNotice(text: string): ParsedNotice {
   }
 
   let title = head.title;
+  const titleProposed = !title;
   if (!title) {
-    title = guessTitle(preamble || body);
+    title = guessTitle(body);
     warnings.push(t('campaigns.parse.noTitle'));
   }
   const issuers = mergeNames(head.issuers, issuersInText(preamble), foot.issuers);
@@ -210,10 +295,11 @@ export function parseNotice(text: string): ParsedNotice {
 
   return {
     title,
+    titleProposed,
     docNumber: head.docNumber,
     issuers,
     recipients,
-    items: items.map((it, i) => ({ ordinal: i + 1, ...it })),
+    items: items.map((it, i) => ({ ordinal: i + 1, ...it, assignTo: assigneesOf(it, recipients) })),
     requirements,
     date,
     deadline,

@@ -112,10 +112,13 @@ export function findList(text: string, allowed?: ReadonlySet<MarkerStyle>): Foun
     if (INLINE_STYLES.has(style)) listEnd = nl;
     else {
       let pos = nl;
+      // a heading line alone (四、材料报送) owns the paragraph under it, even one that reads as closing
+      let owned = !/[。；！？]/.test(text.slice(last.end, nl));
       while (pos >= 0 && pos < text.length) {
         const next = text.indexOf('\n', pos + 1);
         const para = text.slice(pos + 1, next < 0 ? text.length : next).trim();
-        if (CLOSING.test(para)) {
+        if (owned) owned = false;
+        else if (CLOSING.test(para)) {
           listEnd = pos;
           break;
         }

@@ -40,7 +40,7 @@ const GARBLE_RUNS: RegExp[] = [
   /(?:烫){3,}|(?:屯){3,}|(?:鎷){2,}/g,
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]+/g,
-  new RegExp(`(?<=${HAN})\\?{2,}|\\?{3,}(?=${HAN})`, 'gu'), // GBK read as ASCII: 双拥???工作
+  new RegExp(`(?<=[${HAN}，。、；：,.;:])\\?{2,}|\\?{2,}(?=${HAN})`, 'gu'), // GBK read as ASCII: 双拥???工作
 ];
 
 function removeGarbled(s: string): { text: string; garbled: boolean } {
@@ -85,7 +85,6 @@ const SYLLABLE = new RegExp(`^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:${FINALS})$
 
 /** A pinyin syllable, with tone marks or a tone digit or neither: jié, lai2, ri. */
 export function isPinyinSyllable(token: string): boolean {
-  if (!/^[a-zü]/.test(token.normalize('NFC'))) return false;
   const bare = token
     .normalize('NFD')
     .replace(/u\u0308/g, 'v')
@@ -94,14 +93,20 @@ export function isPinyinSyllable(token: string): boolean {
   return /^[a-z]{1,6}$/.test(bare) && SYLLABLE.test(bare);
 }
 
-const PAREN_ANNOTATION = new RegExp(`(${HAN}{1,8})\\s*[(\\[]\\s*([a-z${TONED}ü1-5' ]{1,40}?)\\s*[)\\]]`, 'gu');
-const BARE_ANNOTATION = new RegExp(`(${HAN})([a-zü]*[${TONED}][a-zü]*)(?=${HAN}|[\\s,.;:，。、；：]|$)`, 'gu');
+/** 节(jié), 节 (jie2), and 节?jié) where the opening bracket was garbled to a question mark. */
+const PAREN_ANNOTATION = new RegExp(`(${HAN}{1,8})\\s*[(\\[?]\\s*([a-z${TONED}ü1-5' ]{1,40}?)\\s*[)\\]]`, 'gu');
+const BARE_ANNOTATION = new RegExp(
+  `(${HAN})([a-zü]*[${TONED}][a-zü]*)(?=${HAN}|[\\s\\d,.;:，。、；：()（）〔〕【】\\[\\]]|$)`,
+  'gu',
+);
 
 /** Removes pinyin written after characters: 节(jié)日 → 节日, 春节(chūn jié) → 春节, 节jié日 → 节日. */
 export function removePinyin(s: string): string {
   const annotated = s.replace(PAREN_ANNOTATION, (whole, han: string, inner: string) => {
     const tokens = inner.split(/[\s']+/).filter(Boolean);
-    return tokens.length > 0 && tokens.length <= [...han].length && tokens.every(isPinyinSyllable) ? han : whole;
+    if (tokens.length > 0 && tokens.length <= [...han].length && tokens.every(isPinyinSyllable)) return han;
+    // one syllable broken by a line wrap: (s hù)
+    return isPinyinSyllable(inner.replace(/\s+/g, '')) ? han : whole;
   });
   return annotated.replace(BARE_ANNOTATION, (whole, han: string, token: string) =>
     isPinyinSyllable(token) ? han : whole,
@@ -156,8 +161,98 @@ function tidySpaces(line: string): string {
     .join('\t');
 }
 
+// ---- PDF: page furniture and hard line breaks ----
+
+/** Page numbers and running page lines a PDF viewer copies between pages. */
+const PAGE_FURNITURE =
+  /^(?:[-—–－~～\s]*[0-9０-９]{1,3}[-—–－~～\s]*|第\s*[0-9０-９]+\s*页(?:\s*[，,/]?\s*共\s*[0-9０-９]+\s*页)?|共\s*[0-9０-９]+\s*页\s*第\s*[0-9０-９]+\s*页|[0-9０-９]+\s*[/／]\s*[0-9０-９]+)$/;
+
+/** Width of a line as it was laid out: Chinese and full-width characters take two columns. */
+function columns(line: string): number {
+  let w = 0;
+  for (const c of line.replace(/\s+$/, '')) w += c.charCodeAt(0) <= 0xff ? 1 : 2;
+  return w;
+}
+
+/** Item markers that always start a new line (a heading never continues the line above it). */
+const LINE_START =
+  /^[\s\u3000]*(?:[一二三四五六七八九十]{1,3}[、是要]|（[一二三四五六七八九十\d]{1,3}）|\(?[0-9０-９]{1,2}[.、．)）]|[①-⑳]|第[一二三四五六七八九十]{1,3}[，、：]|附件|抄送|特此通知)/;
+/** A title line ends where it ends, however long (pinyin annotations can make it as wide as the page). */
+const TITLE_LINE = /^.{0,40}(?:关于|關於).*(?:通知|通报|通報|意见|意見|方案|决定|決定)$/;
+/** Punctuation a line cannot start with: the line above was broken before it. */
+const CONTINUES = /^[，。、；：！？）》”’…,.;:!?)]/;
+
+/**
+ * Text copied out of a PDF: drops page numbers (- 2 -, 第2页 共3页, a running header repeated
+ * after them) and joins lines broken at the page width. The width is the one most lines share (in
+ * columns; at least four lines must have it, else the text was not wrapped); a line that fills it
+ * and does not end a sentence continues on the next line, unless that line starts an item.
+ */
+export function unwrapPdf(lines: string[]): { lines: string[]; joined: number; dropped: number } {
+  const head = new Set(
+    lines
+      .slice(0, 3)
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
+  const kept: string[] = [];
+  let dropped = 0;
+  let afterPageBreak = false;
+  for (const line of lines) {
+    const tl = line.trim();
+    if (tl && PAGE_FURNITURE.test(tl)) {
+      dropped++;
+      afterPageBreak = true;
+      continue;
+    }
+    if (afterPageBreak && head.has(tl) && kept.length > 3) {
+      dropped++;
+      continue;
+    }
+    if (tl) afterPageBreak = false;
+    kept.push(line);
+  }
+  // a page break leaves empty lines inside a paragraph: drop the empty lines around dropped furniture
+  const counts = new Map<number, number>();
+  for (const l of kept) {
+    const w = columns(l);
+    if (w >= 32) counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
+  let width = 0;
+  let best = 0;
+  for (const [w, n] of counts) if (n > best || (n === best && w > width)) [width, best] = [w, n];
+  const wrapped = best >= 4 && best >= 0.25 * [...counts.values()].reduce((a, b) => a + b, 0);
+  const out: string[] = [];
+  let joined = 0;
+  let open = false; // the last line in `out` runs on
+  for (const line of kept) {
+    const tl = line.trim();
+    if (!tl) {
+      // an empty line inside a paragraph that ran on over a page break
+      if (!open) out.push(line);
+      continue;
+    }
+    if (out.length && (open || CONTINUES.test(tl)) && !LINE_START.test(line)) {
+      out[out.length - 1] = joinLines(out[out.length - 1]!, tl);
+      joined++;
+    } else out.push(line);
+    const w = columns(line);
+    open = wrapped && w >= width - 2 && !/[。！？；：]$/.test(tl) && !TITLE_LINE.test(tl);
+  }
+  return { lines: out, joined, dropped };
+}
+
+function joinLines(a: string, b: string): string {
+  const left = a.replace(/\s+$/, '');
+  // Latin words broken by the wrap get their space back; pinyin after a character (谢x|iè) does not
+  const latin =
+    /[A-Za-z0-9]$/.test(left) && /^[A-Za-z]/.test(b) && !/[\p{Script=Han}(（?？][\p{Script=Latin}]*$/u.test(left);
+  return latin ? `${left} ${b}` : left + b;
+}
+
 export function normalizeNotice(raw: string): Normalized {
-  const folded = foldWidth(raw.replace(/\r\n?|\u2028|\u2029/g, '\n'));
+  const unwrapped = unwrapPdf(raw.replace(/\r\n?|\u2028|\u2029/g, '\n').split('\n'));
+  const folded = foldWidth(unwrapped.lines.join('\n'));
   const { text, garbled } = removeGarbled(folded);
   const simplified = toSimplified(removePinyin(text));
   const lines = simplified

@@ -581,5 +581,8 @@ These follow from the causes above (the trace shows which statements, the CPU co
 - Export picks, among the district, its streets and status/category filters, the filter whose exact count is closest to the export size, downloads the file and counts its rows. Import uploads an xlsx of new people (region 650203, born 1900–1919, valid GB 11643 check digits, 类别 退役军人), polls the job until \`validated\`, commits and polls until \`succeeded\`; the rows are then counted in the database.
 `);
   fs.mkdirSync(new URL('.', `file://${file}`).pathname, { recursive: true });
-  fs.writeFileSync(file, sections.join('\n'));
+  // the notice parser's section is written by bench/parse-notice.ts (npm run bench:parse): keep it
+  const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const parser = /<!-- parse-notice:start -->[\s\S]*<!-- parse-notice:end -->\n?/.exec(previous);
+  fs.writeFileSync(file, sections.join('\n') + (parser ? `\n${parser[0]}` : ''));
 }

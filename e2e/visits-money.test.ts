@@ -24,6 +24,43 @@ async function signedIn(username: string, width = 1440): Promise<{ page: Page; c
 }
 
 /** Opens the campaign picker of the page and chooses the campaign by its title. */
+/** Issues a campaign to 克拉玛依区 through the API, as the 工作部署 pages would; its id. */
+async function issueCampaign(
+  city: { page: Page; csrf: Record<string, string> },
+  title: string,
+  period: { periodStart?: string; periodEnd?: string } = {},
+): Promise<string> {
+  const orgs = await (await city.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent(KLMY)}`)).json();
+  const created = await city.page.request.post(`${run.base}/api/v1/campaigns`, {
+    headers: city.csrf,
+    data: {
+      title,
+      kind: 'spring_festival',
+      issuers: ['克拉玛依市退役军人事务局'],
+      ...period,
+      items: [
+        {
+          ordinal: 1,
+          title: '走访慰问',
+          tasks: [{ title: '走访慰问烈属', deadline: '2030-01-20', assignTo: { orgIds: [orgs.items[0].id] } }],
+        },
+      ],
+    },
+  });
+  expect(created.status()).toBe(201);
+  const id = (await created.json()).id as string;
+  const issued = await city.page.request.post(`${run.base}/api/v1/campaigns/${id}/actions`, {
+    headers: city.csrf,
+    data: { version: 1, action: 'issue' },
+  });
+  expect(issued.status()).toBe(200);
+  return id;
+}
+
+/** A date `days` from today in the display zone (Asia/Shanghai). */
+const dayFromToday = (days: number) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + days * 86_400_000));
+
 async function pick(page: Page, title: string) {
   await page.getByTestId('visit-campaign').click();
   await page.locator('.ant-select-item-option', { hasText: title }).click();
@@ -69,7 +106,13 @@ describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
     await city.page.getByTestId('caps-save').click();
     await city.page.getByText('慰问标准已保存').waitFor();
     const caps = await (await city.page.request.get(`${run.base}/api/v1/visit-caps?campaignId=${campaignId}`)).json();
-    expect(caps).toMatchObject({ cashPerVisitWarnFen: 80_000, cashPerVisitMaxFen: 100_000, goodsPerVisitMaxFen: null });
+    // the form started from the standing caps: what was not changed is kept from them
+    expect(caps).toMatchObject({
+      cashPerVisitWarnFen: 80_000,
+      cashPerVisitMaxFen: 100_000,
+      goodsPerVisitMaxFen: 50_000,
+      inherited: false,
+    });
     await city.page.getByTestId('line-org').click();
     await city.page.keyboard.type(KLMY);
     await city.page.locator('.ant-select-tree-title', { hasText: KLMY }).first().click();
@@ -196,5 +239,49 @@ describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
     const decided = await (await city.page.request.get(`${run.base}/api/v1/visits/${secondId}`)).json();
     expect(decided).toMatchObject({ approvalStatus: 'rejected', approvedBy: '市局工作人员' });
     await city.page.close();
+  });
+
+  it('a new campaign applies the city’s standing caps, which the city edits; the visit form opens on the current campaign', async () => {
+    const city = await signedIn('city');
+    const current = await issueCampaign(city, '端到端当前走访部署', {
+      periodStart: dayFromToday(-1),
+      periodEnd: dayFromToday(1),
+    });
+    expect(current).toBeTruthy();
+    // issued last, so the newest: it starts in 2031
+    await issueCampaign(city, '端到端明年走访部署', { periodStart: '2031-06-01', periodEnd: '2031-08-10' });
+
+    // city: the new campaign has no caps of its own — the standing ones apply, said so
+    await city.page.getByTestId('nav-visit-money').click();
+    await pick(city.page, '端到端明年走访部署');
+    await city.page.getByTestId('caps-inherited').waitFor();
+    await city.page.getByTestId('standing-caps-card').waitFor();
+    expect(await city.page.getByTestId('cap-cashPerVisitMaxFen').inputValue()).toBe('1000.00');
+    expect(await city.page.getByTestId('standing-cap-cashPerVisitMaxFen').inputValue()).toBe('1000.00');
+    await city.page.getByTestId('standing-cap-cashPerVisitMaxFen').fill('1200');
+    await city.page.getByTestId('standing-caps-save').click();
+    await city.page.getByText('全市常设慰问标准已保存').waitFor();
+    await city.page.waitForFunction(
+      'document.querySelector(\'[data-testid="cap-cashPerVisitMaxFen"]\')?.value === "1200.00"',
+    );
+    const standing = await (await city.page.request.get(`${run.base}/api/v1/visit-caps/standing`)).json();
+    expect(standing.cashPerVisitMaxFen).toBe(120_000);
+    expect(await phoneLayout(city.page, 'visits-money-standing-caps')).toEqual([]);
+    await city.page.close();
+
+    // klmy on a phone: the visit form opens on the campaign running today, not the newest; klmy
+    // sees no standing caps to edit
+    const klmy = await signedIn('klmy', 390);
+    await klmy.page.goto(`${run.base}/visits/record`);
+    await klmy.page.getByTestId('visit-campaign').getByText('端到端当前走访部署').waitFor();
+    expect(await phoneLayout(klmy.page, 'visits-record-current-campaign')).toEqual([]);
+    await klmy.page.setViewportSize({ width: 1440, height: 900 });
+    await klmy.page.goto(`${run.base}/visits/record`);
+    await klmy.page.getByTestId('visit-campaign').getByText('端到端当前走访部署').waitFor();
+    await shot(klmy.page, 'visits-record-current-campaign-1440');
+    await klmy.page.goto(`${run.base}/visit-money`);
+    await klmy.page.getByTestId('caps-card').waitFor();
+    expect(await klmy.page.getByTestId('standing-caps-card').count()).toBe(0);
+    await klmy.page.close();
   });
 });

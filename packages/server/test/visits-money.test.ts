@@ -182,4 +182,55 @@ describe('approvals and spending', () => {
     // decided once: a second decision is refused
     expect((await city.post(url, { version: 2, decision: 'approve' })).statusCode).toBe(409);
   });
+
+  it('a campaign without caps of its own applies the city’s standing caps, which the city edits', async () => {
+    await ensureCampaign(env.p.handle.db, 'money-standing', '未设标准的部署');
+    const targets = await plan('money-standing');
+    // never uncapped: the defaults hold before anyone sets the standing caps
+    const inherited = (await klmy.get('/api/v1/visit-caps?campaignId=money-standing')).json();
+    expect(inherited).toMatchObject({ inherited: true, version: 0, cashPerVisitMaxFen: 100_000 });
+    const big = await klmy.post('/api/v1/visits', visitBody(targets.get('王秀英')!, { cashFen: 150_000, goods: [] }));
+    expect(big.json().approvalStatus).toBe('pending');
+    expect(big.json().warnings.map((w: { message: string }) => w.message)).toContain(
+      '本次慰问金 1500 元，超过上限 1000 元，需上级审批',
+    );
+    // the city raises the standing caps; a district may read them but not set them
+    const body = { cashPerVisitWarnFen: 120_000, cashPerVisitMaxFen: 200_000, goodsPerVisitMaxFen: 50_000 };
+    expect((await klmy.request('PUT', '/api/v1/visit-caps/standing', body)).statusCode).toBe(403);
+    const set = await city.request('PUT', '/api/v1/visit-caps/standing', body);
+    expect(set.statusCode).toBe(200);
+    expect(set.json()).toEqual({
+      cashPerVisitWarnFen: 120_000,
+      cashPerVisitMaxFen: 200_000,
+      goodsPerVisitWarnFen: null,
+      goodsPerVisitMaxFen: 50_000,
+      cashPerTargetMaxFen: null,
+      goodsPerTargetMaxFen: null,
+    });
+    expect((await klmy.get('/api/v1/visit-caps/standing')).json()).toEqual(set.json());
+    const audit = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select('changes')
+      .where('action', '=', 'visit_caps.standing')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.changes!).cashPerVisitMaxFen).toEqual([100_000, 200_000]);
+    const warned = await klmy.post(
+      '/api/v1/visits',
+      visitBody(targets.get('张建国')!, { cashFen: 150_000, goods: [] }),
+    );
+    expect(warned.json()).toMatchObject({ approvalStatus: 'none' });
+    expect(warned.json().warnings.map((w: { level: string }) => w.level)).toEqual(['warning']);
+    // caps of its own replace the standing ones for this campaign only
+    const own = await city.request('PUT', '/api/v1/visit-caps', {
+      campaignId: 'money-standing',
+      cashPerVisitMaxFen: 30_000,
+    });
+    expect(own.json()).toMatchObject({
+      inherited: false,
+      version: 1,
+      cashPerVisitMaxFen: 30_000,
+      cashPerVisitWarnFen: null,
+    });
+    expect((await klmy.get('/api/v1/visit-caps/standing')).json().cashPerVisitMaxFen).toBe(200_000);
+  });
 });

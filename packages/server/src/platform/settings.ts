@@ -53,6 +53,24 @@ export class Settings {
     return value;
   }
 
+  /**
+   * A module's own setting (a JSON value under `key`, e.g. the city's standing visit caps), read
+   * through `db` — the caller's transaction when it writes in one. Undefined until first written.
+   */
+  async value<T>(db: Queryable, key: string): Promise<T | undefined> {
+    const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  async put(db: Queryable, key: string, value: unknown): Promise<void> {
+    const text = JSON.stringify(value);
+    await db
+      .insertInto('settings')
+      .values({ key, value: text, updated_at: nowIso() })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: text, updated_at: nowIso() }))
+      .execute();
+  }
+
   /** Writes through the caller's transaction (reading outside it would wait on SQLite's one connection). */
   async setSecurity(
     db: Queryable,

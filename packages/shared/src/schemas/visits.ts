@@ -70,6 +70,8 @@ export const visitCapsSchema = z.object({
   cashPerTargetMaxFen: z.number().int().nullable(),
   goodsPerTargetMaxFen: z.number().int().nullable(),
   version: z.number().int(),
+  /** The campaign has no caps of its own: the city's standing caps apply (version 0). */
+  inherited: z.boolean(),
 });
 export type VisitCaps = z.infer<typeof visitCapsSchema>;
 
@@ -84,6 +86,18 @@ export const visitCapsBody = z.strictObject({
   goodsPerTargetMaxFen: capFen,
   version: z.number().int().min(1).optional(),
 });
+/** The city's standing caps (慰问标准): what every campaign without caps of its own applies. */
+export const standingCapsSchema = z.object({
+  cashPerVisitWarnFen: z.number().int().nullable(),
+  cashPerVisitMaxFen: z.number().int().nullable(),
+  goodsPerVisitWarnFen: z.number().int().nullable(),
+  goodsPerVisitMaxFen: z.number().int().nullable(),
+  cashPerTargetMaxFen: z.number().int().nullable(),
+  goodsPerTargetMaxFen: z.number().int().nullable(),
+});
+export type StandingCaps = z.infer<typeof standingCapsSchema>;
+export const standingCapsBody = visitCapsBody.omit({ campaignId: true, version: true });
+
 export const campaignQuery = z.strictObject({ campaignId: campaignIdSchema });
 
 /** A 工作部署 the visits pages can work on (the campaign picker), newest first. */
@@ -94,6 +108,9 @@ export const visitCampaignSchema = z.object({
   status: z.enum(CAMPAIGN_STATUSES),
   orgName: z.string(),
   issueDate: z.string().nullable(),
+  /** The campaign's period (its deadline is the end): the visit pages open on the current one. */
+  periodStart: z.string().nullable(),
+  periodEnd: z.string().nullable(),
   createdAt: z.string(),
 });
 export type VisitCampaign = z.infer<typeof visitCampaignSchema>;

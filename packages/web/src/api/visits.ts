@@ -6,6 +6,7 @@ import type {
   createVisitPlanBody,
   createVisitTeamBody,
   SpendingCell,
+  StandingCaps,
   Visit,
   VisitCampaign,
   VisitCaps,
@@ -72,7 +73,9 @@ export const visitsApi = {
   coverage: (campaignId: string, o?: Signal) => api.get<Coverage>('/visit-coverage', { campaignId }, o),
   unvisited: (campaignId: string, o?: Signal) =>
     api.get<Page<VisitTarget>>('/visit-coverage/unvisited', { campaignId, pageSize: 20 }, o),
-  caps: (campaignId: string, o?: Signal) => api.get<VisitCaps | null>('/visit-caps', { campaignId }, o),
+  caps: (campaignId: string, o?: Signal) => api.get<VisitCaps>('/visit-caps', { campaignId }, o),
+  standingCaps: (o?: Signal) => api.get<StandingCaps>('/visit-caps/standing', {}, o),
+  setStandingCaps: (body: StandingCaps) => request<StandingCaps>('PUT', '/visit-caps/standing', { body }),
   setCaps: (body: CapsBody) => request<VisitCaps>('PUT', '/visit-caps', { body }),
   budgetLines: (campaignId: string, o?: Signal) =>
     api.get<{ items: BudgetLine[] }>('/visit-budget-lines', { campaignId }, o),
@@ -128,12 +131,25 @@ export function rememberCampaign(id: string): void {
 }
 
 /**
- * The campaign to open with: the remembered one while it is still offered, else the newest
- * Spring Festival campaign (an issued one before a closed one), else the newest of all.
+ * The campaign to open with: the remembered one while it is still offered, else the current one
+ * (issued, running today, the nearest deadline first), else the next to start, else the newest.
  */
-export function defaultCampaign(items: readonly VisitCampaign[], remembered: string | null): VisitCampaign | null {
+export function defaultCampaign(
+  items: readonly VisitCampaign[],
+  remembered: string | null,
+  today: string,
+): VisitCampaign | null {
   const kept = remembered ? items.find((c) => c.id === remembered) : undefined;
   if (kept) return kept;
-  const spring = items.filter((c) => c.kind === 'spring_festival');
-  return spring.find((c) => c.status === 'issued') ?? spring[0] ?? items[0] ?? null;
+  const open = items.filter((c) => c.status === 'issued');
+  // running today (started, not ended): the one whose deadline comes first
+  const current = open
+    .filter((c) => (c.periodStart ?? '') <= today && (c.periodEnd ?? '9999') >= today)
+    .sort((a, b) => (a.periodEnd ?? '9999').localeCompare(b.periodEnd ?? '9999'));
+  if (current[0]) return current[0];
+  // none running: the next to start, else the newest still open, else the newest
+  const next = open
+    .filter((c) => (c.periodStart ?? '') > today)
+    .sort((a, b) => (a.periodStart ?? '').localeCompare(b.periodStart ?? ''));
+  return next[0] ?? open[0] ?? items[0] ?? null;
 }

@@ -1,13 +1,21 @@
-import type { createBudgetLineBody, updateBudgetLineBody, visitCapsBody } from '@shuangyong/shared';
+import type {
+  createBudgetLineBody,
+  StandingCaps,
+  standingCapsBody,
+  updateBudgetLineBody,
+  visitCapsBody,
+} from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { scopeWhere } from '../../platform/access/scope.js';
+import { diffFields } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import { forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { orgsRepo } from '../orgs/orgs.repo.js';
+import { effectiveCaps, STANDING_CAPS_KEY, standingCaps } from './caps.js';
 import { coverageRows } from './coverage.js';
 import { toCaps, toTargets } from './views.js';
 import { pathPrefix, TARGET_SCOPE, visitsRepo } from './visits.repo.js';
@@ -22,8 +30,35 @@ export class MoneyService {
   }
 
   async caps(campaignId: string) {
-    const r = await visitsRepo.caps(this.db, campaignId);
-    return r ? toCaps(r) : null;
+    return toCaps(await effectiveCaps(this.p, this.db, campaignId));
+  }
+
+  standing() {
+    return standingCaps(this.p, this.db);
+  }
+
+  /** The city's standing caps: every campaign without caps of its own applies them from now on. */
+  async setStanding(ctx: RequestCtx, body: z.infer<typeof standingCapsBody>) {
+    if (ctx.actor.scope.kind !== 'all') throw forbidden('visits.capsCityOnly');
+    return this.db.transaction().execute(async (trx) => {
+      const before = await standingCaps(this.p, trx);
+      const after: StandingCaps = {
+        cashPerVisitWarnFen: body.cashPerVisitWarnFen ?? null,
+        cashPerVisitMaxFen: body.cashPerVisitMaxFen ?? null,
+        goodsPerVisitWarnFen: body.goodsPerVisitWarnFen ?? null,
+        goodsPerVisitMaxFen: body.goodsPerVisitMaxFen ?? null,
+        cashPerTargetMaxFen: body.cashPerTargetMaxFen ?? null,
+        goodsPerTargetMaxFen: body.goodsPerTargetMaxFen ?? null,
+      };
+      await this.p.settings.put(trx, STANDING_CAPS_KEY, after);
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'visit_caps.standing',
+        entityType: 'settings',
+        entityId: STANDING_CAPS_KEY,
+        changes: diffFields(before, after),
+      });
+      return after;
+    });
   }
 
   /** Caps are the city's discipline rule: set once per campaign by a city-wide role. */

@@ -18,6 +18,7 @@ import { AppError, badRequest, conflict, notFound, versionConflict } from '../..
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { Campaigns } from '../campaigns/campaigns.module.js';
 import { orgsRepo } from '../orgs/orgs.repo.js';
+import { effectiveCaps } from './caps.js';
 import { bumpCoverage } from './coverage.js';
 import { defaultTemplate } from './letters.js';
 import { addManualTarget } from './manual-targets.js';
@@ -59,6 +60,8 @@ export class PlansService {
         status: r.status as VisitCampaign['status'],
         orgName: r.org_name,
         issueDate: r.issue_date,
+        periodStart: r.period_start,
+        periodEnd: r.period_end,
         createdAt: r.created_at,
       })),
     };
@@ -67,7 +70,7 @@ export class PlansService {
   async view(ctx: RequestCtx, id: string, db: Queryable = this.db): Promise<VisitPlan> {
     const r = await visitsRepo.plan(db, ctx.actor.scope, id);
     if (!r) throw notFound();
-    const caps = await visitsRepo.caps(db, r.campaign_id);
+    const caps = await effectiveCaps(this.p, db, r.campaign_id);
     const campaign = r.letter_template ? undefined : await this.campaignFacts.core.facts(r.campaign_id);
     return {
       id: r.id,
@@ -79,7 +82,7 @@ export class PlansService {
       rules: parseJson<StoredRule[]>(r.rules, []),
       letterTemplate: r.letter_template ?? defaultTemplate(campaign?.kind ?? 'other'),
       targetCount: r.target_count,
-      caps: caps ? toCaps(caps) : null,
+      caps: toCaps(caps),
       confirmedAt: r.confirmed_at,
       version: r.version,
       createdAt: r.created_at,

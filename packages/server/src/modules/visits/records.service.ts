@@ -7,7 +7,7 @@ import type { Platform } from '../../platform/context.js';
 import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import { evaluateCaps, needsApproval } from './caps.js';
+import { effectiveCaps, evaluateCaps, needsApproval } from './caps.js';
 import { bumpCoverage, dimsOf } from './coverage.js';
 import { toCaps, toVisit } from './views.js';
 import { pathPrefix, VISIT_SCOPE, visitsRepo } from './visits.repo.js';
@@ -125,7 +125,7 @@ export class RecordsService {
   async check(ctx: RequestCtx, b: { targetId: string; cashFen: number; goodsFen: number; visitId?: string }) {
     const target = await visitsRepo.target(this.db, ctx.actor.scope, b.targetId);
     if (!target) throw notFound();
-    const caps = await visitsRepo.caps(this.db, target.campaign_id);
+    const caps = await effectiveCaps(this.p, this.db, target.campaign_id);
     let prior = { cash: target.cash_fen, goods: target.goods_fen, count: target.visit_count };
     if (b.visitId) {
       const v = await visitsRepo.visit(this.db, ctx.actor.scope, b.visitId);
@@ -154,7 +154,7 @@ export class RecordsService {
         const visitedAt = this.checkTime(body.visitedAt);
         const line = await this.budgetLine(trx, ctx, body.budgetLineId, target);
         const goodsFen = sumGoods(body.goods);
-        const caps = await visitsRepo.caps(trx, target.campaign_id);
+        const caps = await effectiveCaps(this.p, trx, target.campaign_id);
         const warnings = evaluateCaps(caps, {
           cashFen: body.cashFen,
           goodsFen,
@@ -271,7 +271,7 @@ export class RecordsService {
       const goodsFen = sumGoods(goods);
       const lineId = body.budgetLineId === undefined ? v.budget_line_id : body.budgetLineId;
       const line = await this.budgetLine(trx, ctx, lineId, target);
-      const caps = await visitsRepo.caps(trx, target.campaign_id);
+      const caps = await effectiveCaps(this.p, trx, target.campaign_id);
       const warnings = evaluateCaps(caps, {
         cashFen,
         goodsFen,

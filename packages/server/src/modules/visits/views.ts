@@ -6,7 +6,7 @@ import { parseJson, pathPrefix, visitsRepo } from './visits.repo.js';
 import type { VisitCapsTable, VisitPhotosTable, VisitsTable, VisitTargetsTable } from './visits.schema.js';
 
 /** Row → API shapes of the visits module. */
-export function toCaps(r: Selectable<VisitCapsTable>): VisitCaps {
+export function toCaps(r: Selectable<VisitCapsTable> & { inherited?: boolean }): VisitCaps {
   return {
     campaignId: r.campaign_id,
     cashPerVisitWarnFen: r.cash_per_visit_warn_fen,
@@ -16,6 +16,7 @@ export function toCaps(r: Selectable<VisitCapsTable>): VisitCaps {
     cashPerTargetMaxFen: r.cash_per_target_max_fen,
     goodsPerTargetMaxFen: r.goods_per_target_max_fen,
     version: r.version,
+    inherited: r.inherited ?? false,
   };
 }
 

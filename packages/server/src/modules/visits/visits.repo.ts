@@ -74,7 +74,17 @@ export const visitsRepo = {
     return db
       .selectFrom('campaigns as c')
       .innerJoin('orgs as o', 'o.id', 'c.org_id')
-      .select(['c.id', 'c.title', 'c.kind', 'c.status', 'c.issue_date', 'c.created_at', 'o.name as org_name'])
+      .select([
+        'c.id',
+        'c.title',
+        'c.kind',
+        'c.status',
+        'c.issue_date',
+        'c.period_start',
+        'c.period_end',
+        'c.created_at',
+        'o.name as org_name',
+      ])
       .where('c.status', '!=', 'draft')
       .where((eb) =>
         eb.or([

@@ -12,6 +12,8 @@ import {
   createVisitBody,
   idParams,
   spendingSchema,
+  standingCapsBody,
+  standingCapsSchema,
   t,
   unvisitedQuery,
   updateBudgetLineBody,
@@ -297,10 +299,33 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs, campaigns
           tags,
           summary: '慰问标准（每次、每个对象的上限）',
           querystring: campaignQuery,
-          response: { 200: visitCapsSchema.nullable() },
+          response: { 200: visitCapsSchema },
         },
       },
       async (req) => money.caps(req.query.campaignId),
+    );
+
+    app.get(
+      '/visit-caps/standing',
+      {
+        config: { access: { permission: 'visit:read' } },
+        schema: { tags, summary: '全市常设慰问标准（新的工作部署默认沿用）', response: { 200: standingCapsSchema } },
+      },
+      async () => money.standing(),
+    );
+
+    app.put(
+      '/visit-caps/standing',
+      {
+        config: { access: { permission: 'visit:approve' } },
+        schema: {
+          tags,
+          summary: '设置全市常设慰问标准（市级）',
+          body: standingCapsBody,
+          response: { 200: standingCapsSchema },
+        },
+      },
+      async (req) => money.setStanding(ctxOf(req), req.body),
     );
 
     app.put(

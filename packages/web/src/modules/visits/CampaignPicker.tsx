@@ -6,6 +6,7 @@ import { Link } from 'react-router-dom';
 import { defaultCampaign, loadCampaigns, rememberCampaign, rememberedCampaign } from '../../api/visits';
 import { useCan, useMe } from '../../app/auth';
 import { label, t } from '../../i18n';
+import { todayInZone } from '../../lib/zone';
 import styles from './visits.module.css';
 
 interface Props {
@@ -35,7 +36,8 @@ export function CampaignScope({ children, block }: Props) {
 
   if (campaigns.isError) return <Result status="warning" title={t('web.visits.campaignsFailed')} />;
   if (!items) return <Spin className={styles.loading} data-testid="page-loading" />;
-  const chosen = (picked && items.find((c) => c.id === picked)) || defaultCampaign(items, rememberedCampaign());
+  const chosen =
+    (picked && items.find((c) => c.id === picked)) || defaultCampaign(items, rememberedCampaign(), todayInZone());
   // only those who issue campaigns are sent to create one; everyone else waits for the issuer
   const issuer = can('campaign:manage');
   if (!chosen)

@@ -6,7 +6,7 @@ import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
 import { ApprovalsCard } from './ApprovalsCard';
 import { CampaignScope } from './CampaignPicker';
-import { CapsCard } from './CapsCard';
+import { CapsCard, StandingCapsCard } from './CapsCard';
 import { SpendingCard } from './SpendingCard';
 
 /** 经费与审批 of a campaign: caps, budget lines and spending, and the visits waiting for approval. */
@@ -17,6 +17,7 @@ export function MoneyPage() {
 function Money({ campaignId, picker }: { campaignId: string; picker: ReactNode }) {
   const can = useCan();
   const me = useMe();
+  const cityWide = can('visit:approve') && me.scope === 'all';
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <DocTitle title={t('web.visits.money.menu')} />
@@ -30,7 +31,8 @@ function Money({ campaignId, picker }: { campaignId: string; picker: ReactNode }
       </Space>
       <ApprovalsCard campaignId={campaignId} />
       <SpendingCard campaignId={campaignId} />
-      <CapsCard campaignId={campaignId} editable={can('visit:approve') && me.scope === 'all'} />
+      <CapsCard campaignId={campaignId} editable={cityWide} />
+      {cityWide && <StandingCapsCard editable />}
     </Space>
   );
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { atmosphereModule } from './modules/atmosphere/atmosphere.module.js';
 import { auditModule } from './modules/audit/audit.module.js';
 import { authModule } from './modules/auth/auth.module.js';
 import { campaignsModule } from './modules/campaigns/campaigns.module.js';
@@ -30,6 +31,7 @@ export const MODULES = [
   needsModule,
   campaignsModule,
   visitsModule,
+  atmosphereModule,
 ] as const;
 
 export type App = Server<typeof MODULES>;

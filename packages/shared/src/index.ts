@@ -3,6 +3,7 @@ export * from './i18n/index.js';
 export * from './orgs.js';
 export * from './password-policy.js';
 export * from './registry/index.js';
+export * from './schemas/atmosphere.js';
 export * from './schemas/audit.js';
 export * from './schemas/auth.js';
 export * from './schemas/campaigns.js';

@@ -1,3 +1,4 @@
+import { atmosphereMessages } from './atmosphere.zh-CN.js';
 import { campaignsMessages } from './campaigns.zh-CN.js';
 import { filesMessages } from './files.zh-CN.js';
 import { needsMessages } from './needs.zh-CN.js';
@@ -25,6 +26,7 @@ export const zhCN = {
   ...webOfflineMessages,
   ...campaignsMessages,
   ...webCampaignsMessages,
+  ...atmosphereMessages,
 } as const;
 export type MessageKey = keyof typeof zhCN;
 

@@ -42,6 +42,9 @@ export const SCOPED_TABLES: readonly { table: string; pathColumn: string; distri
   { table: 'visits', pathColumn: 'org_path' },
   { table: 'visit_photos', pathColumn: 'org_path' },
   { table: 'visit_coverage', pathColumn: 'org_path' },
+  { table: 'atmosphere_items', pathColumn: 'org_path' },
+  { table: 'atmosphere_photos', pathColumn: 'org_path' },
+  { table: 'atmosphere_reviews', pathColumn: 'org_path' },
 ];
 
 /** Rewrites `oldPrefix…` to `newPrefix…` in the path column of every scoped table and of orgs. */

@@ -8,6 +8,7 @@ import { visits0005 } from './0005_visits.js';
 import { visitCampaigns0006 } from './0006_visit_campaigns.js';
 import { moneyBigint0007 } from './0007_money_bigint.js';
 import { targetListIndexes0008 } from './0008_target_list_indexes.js';
+import { atmosphere0015 } from './0015_atmosphere.js';
 
 /** Forward-only migrations, in order. Never edit a released one; add the next. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -22,6 +23,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0006_visit_campaigns': visitCampaigns0006(dialect),
         '0007_money_bigint': moneyBigint0007(dialect),
         '0008_target_list_indexes': targetListIndexes0008(dialect),
+        '0015_atmosphere': atmosphere0015(dialect),
       };
     },
   };

@@ -1,0 +1,33 @@
+import { defineModule } from '../../platform/module.js';
+import { notificationsModule } from '../notifications/notifications.module.js';
+import { atmosphereRepo } from './atmosphere.repo.js';
+import { atmosphereRoutes } from './atmosphere.routes.js';
+import { ConfidentialityChecks } from './checks.service.js';
+import { PublicityService } from './publicity.service.js';
+
+/**
+ * 营造双拥氛围: publicity items with the two-sided confidentiality review (保密审查) and the
+ * automatic checks every text for the public goes through (`services.checks`).
+ */
+export const atmosphereModule = defineModule({
+  name: 'atmosphere',
+  tables: ['atmosphere_check_rules', 'atmosphere_items', 'atmosphere_photos', 'atmosphere_reviews'],
+  requires: [notificationsModule],
+  build: ({ p }, { notifications }) => {
+    const db = p.handle.db;
+    const checks = new ConfidentialityChecks(p);
+    const publicity = new PublicityService(p, checks, notifications);
+    return {
+      services: { checks, publicity },
+      routes: [atmosphereRoutes(publicity, checks)],
+      targets: {
+        publicityItem: async (scope, id) => !!(await publicity.visible(db, scope, id)),
+        // the list is city-wide; who may edit is the service's rule
+        checkRule: async (_scope, id) => !!(await atmosphereRepo.rule(db, id)),
+      },
+    };
+  },
+});
+
+export type { ConfidentialityChecks } from './checks.service.js';
+export type { PublicityService } from './publicity.service.js';

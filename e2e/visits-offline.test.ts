@@ -1,9 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, idNumber, login, phoneLayout, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
+const SW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../packages/web/dist/sw.js');
 let run: Running;
 /** The Spring Festival campaign `serve --demo` seeds (packages/server/src/seed/demo-campaign.ts). */
 const DEMO_TITLE = /^关于做好\d{4}年元旦春节期间双拥工作的通知$/;
@@ -61,7 +65,8 @@ async function planFor(page: Page, community: string, persons: [name: string, fi
   const { id, version } = await plan.json();
   const confirmed = await page.request.post(`${run.base}/api/v1/visit-plans/${id}/confirm`, {
     headers,
-    data: { version },
+    // households an earlier plan of this district already holds stay with it
+    data: { version, dropConflicts: true },
   });
   expect(confirmed.status()).toBe(200);
   return { campaignId: demo.id, title: demo.title };
@@ -250,6 +255,55 @@ describe.runIf(enabled)('the field app offline in Chromium', () => {
       ['李桂兰', 1],
     ]);
     expect(await countIn(page, 'sy-visits', 'photos')).toBe(0);
+    await context.close();
+  });
+
+  it('a new deployment’s service worker waits for 刷新, and the reload keeps an unsent draft (390 px)', async () => {
+    const context = await run.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await login(page, run.base, 'klmy');
+    await page.getByTestId('header-user').waitFor();
+    const setup = await planFor(page, '油建社区', [['周玉梅', '65020319470707002']]);
+    await openOnline(page, setup);
+    // opened again, the page is the worker's (a first visit is not controlled by it)
+    await page.reload();
+    await page.waitForFunction('navigator.serviceWorker.controller !== null');
+    await page.getByTestId('visit-campaign').getByText(setup.title).waitFor();
+    // the network drops every time the visit is sent: it stays in the outbox
+    await page.route('**/api/v1/visits', (route) =>
+      route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.fallback(),
+    );
+    await page.getByTestId('visit-target').click();
+    await page.keyboard.type('周玉梅');
+    await page.locator('.ant-select-item-option', { hasText: '周玉梅' }).first().click();
+    await page.getByTestId('visit-staff').fill('李干事');
+    await page.getByTestId('visit-save').click();
+    const outbox = page.getByTestId('visit-drafts');
+    await outbox.locator('[data-testid="outbox-item"][data-state="waiting"]').getByText('周玉梅').waitFor();
+
+    // a new deployment: another sw.js on the server
+    const original = fs.readFileSync(SW);
+    try {
+      fs.writeFileSync(SW, Buffer.concat([original, Buffer.from('\n// next deployment\n')]));
+      await page.evaluate('navigator.serviceWorker.getRegistration().then((r) => r.update())');
+      const banner = page.getByTestId('update-banner');
+      await banner.getByText('新版本可用，刷新后使用（未提交的草稿会保留）').waitFor({ timeout: 20_000 });
+      expect(await phoneLayout(page, 'visits-offline-update')).toEqual([]);
+      await Promise.all([page.waitForEvent('load', { timeout: 20_000 }), banner.getByRole('button').click()]);
+    } finally {
+      fs.writeFileSync(SW, original);
+    }
+    // the new worker controls the reloaded page, and the draft is still there
+    expect(await page.evaluate("navigator.serviceWorker.controller?.state ?? 'none'")).toBe('activated');
+    await outbox.locator('[data-testid="outbox-item"]').getByText('周玉梅').waitFor();
+    expect(await page.getByTestId('update-banner').count()).toBe(0);
+
+    // the network is back: sent once
+    await page.unroute('**/api/v1/visits');
+    await outbox.getByTestId('visit-sync').click();
+    await outbox.waitFor({ state: 'detached', timeout: 20_000 });
+    const sent = await visitsOf(page, setup.campaignId);
+    expect(sent.items.filter((v) => v.targetName === '周玉梅')).toHaveLength(1);
     await context.close();
   });
 });

@@ -100,7 +100,7 @@ const ROWS: [string, (string | number | null)[]][] = [
     [9, '吴生日', makeId('650203', '1963-03-03', 116), '男', '1963.3.4', '', '军属', '克拉玛依区', '', '', '', ''],
   ],
   ['updated', [10, '郑已登', EXISTING_UPDATE, '男', '', '13800001111', '烈属', '克拉玛依区', '', '', '', '']],
-  ['duplicate', [11, '冯已登', EXISTING_NO_PHONE, '男', '', '', '烈属', '克拉玛依区', '', '', '', '']],
+  ['unchanged', [11, '冯已登', EXISTING_NO_PHONE, '男', '', '', '烈属', '克拉玛依区', '', '', '', '']],
   [
     'created',
     [
@@ -170,6 +170,7 @@ describe('beneficiary import', () => {
       total: ROWS.length,
       created: expected('created'),
       updated: expected('updated'),
+      unchanged: expected('unchanged'),
       duplicates: expected('duplicate'),
       invalid: expected('invalid'),
     });
@@ -226,7 +227,13 @@ describe('beneficiary import', () => {
     for (const enc of ['gbk', 'utf8-bom'] as const) {
       const job = await settle((await upload(messyCsv(sheet(), enc), `花名册-${enc}.csv`)).json().id);
       expect(job.status, enc).toBe('validated');
-      expect(job.result, enc).toMatchObject({ total: ROWS.length, created: 0, invalid: expected('invalid') });
+      expect(job.result, enc).toMatchObject({
+        total: ROWS.length,
+        created: 0,
+        updated: 0,
+        unchanged: expected('created') + expected('updated') + expected('unchanged'),
+        invalid: expected('invalid'),
+      });
     }
   });
 

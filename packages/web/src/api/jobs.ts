@@ -15,9 +15,14 @@ export interface ImportResult {
   total: number;
   created: number;
   updated: number;
+  /** Already registered here with nothing new: not written. */
+  unchanged?: number;
   duplicates: number;
   invalid: number;
+  /** The first 500 row errors; `errorCount` of them in all (`errorsTruncated` when more). */
   errors: ImportRowError[];
+  errorCount?: number;
+  errorsTruncated?: boolean;
 }
 
 export interface Job {

@@ -13,13 +13,13 @@ import { type Actor, auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import type { Tx } from '../../platform/db/index.js';
-import { locateHeader, openTable, type TableRow, writeErrorReport } from '../../platform/files/index.js';
+import { locateHeader, openTable, type TableRow, unescapeCell, writeErrorReport } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import { toSimplified } from '../../platform/text/chinese.js';
 import { tick } from '../../platform/tick.js';
 import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
-import { idBlindIndex, sealAddress, sealId, sealPhone } from './personal-data.js';
+import { idBlindIndex, open, sealAddress, sealId, sealPhone } from './personal-data.js';
 import { gramRows } from './registry.repo.js';
 
 export const IMPORT_KIND = 'beneficiary_import';
@@ -53,10 +53,17 @@ export interface ImportResult {
   [key: string]: unknown;
   total: number;
   created: number;
+  /** Rows of people already registered here whose phone, address or note differ: written, `version` + 1. */
   updated: number;
+  /** Rows of people already registered here with nothing new: nothing is written. */
+  unchanged: number;
   duplicates: number;
   invalid: number;
+  /** The first MAX_ERRORS_IN_RESULT row errors; the error report has all of them. */
   errors: RowError[];
+  /** How many row errors there are in all, and whether `errors` stops short of them. */
+  errorCount: number;
+  errorsTruncated: boolean;
 }
 
 interface PlannedRow {
@@ -64,7 +71,11 @@ interface PlannedRow {
   person: NormalizedPerson;
   org: { id: string; path: string };
   bi: string;
+  /** 备注, as written (an apostrophe our export put before a formula-like text is taken off). */
+  note: string | null;
   existingId?: string;
+  /** For an update: only what differs from the stored person. */
+  changes?: { phone?: string; address?: string; note?: string };
 }
 
 interface OrgNode {
@@ -163,7 +174,22 @@ export class BeneficiaryImport implements JobHandler {
     for (const f of ['name', 'idNumber'] as const)
       if (col[f] === undefined) throw new Error(t('import.missingColumn', { column: label(f) }));
 
-    const result: ImportResult = { total: 0, created: 0, updated: 0, duplicates: 0, invalid: 0, errors: [] };
+    const result: ImportResult = {
+      total: 0,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      duplicates: 0,
+      invalid: 0,
+      errors: [],
+      errorCount: 0,
+      errorsTruncated: false,
+    };
+    const addError = (e: RowError) => {
+      result.errorCount++;
+      if (result.errors.length < MAX_ERRORS_IN_RESULT) result.errors.push(e);
+      else result.errorsTruncated = true;
+    };
     const errorRows: { rowNumber: number; cells: string[]; reasons: string[] }[] = [];
     const planned: PlannedRow[] = [];
     const seen = new Map<string, number>();
@@ -171,8 +197,7 @@ export class BeneficiaryImport implements JobHandler {
 
     const fail = (row: TableRow, errs: { field: string; message: string }[]) => {
       result.invalid++;
-      for (const e of errs)
-        if (result.errors.length < MAX_ERRORS_IN_RESULT) result.errors.push({ row: row.rowNumber, ...e });
+      for (const e of errs) addError({ row: row.rowNumber, ...e });
       errorRows.push({
         rowNumber: row.rowNumber,
         cells: row.cells,
@@ -185,7 +210,7 @@ export class BeneficiaryImport implements JobHandler {
       if (!pending.length) return;
       const existing = await db
         .selectFrom('beneficiaries')
-        .select(['id', 'id_bi', 'org_id', 'org_path', 'status', 'phone_enc', 'address_enc'])
+        .select(['id', 'id_bi', 'org_id', 'org_path', 'status', 'phone_enc', 'address_enc', 'note'])
         .where(
           'id_bi',
           'in',
@@ -201,13 +226,20 @@ export class BeneficiaryImport implements JobHandler {
         } else if (e.status === 'merged' || !scopeCovers(actor.scope, { orgId: e.org_id, orgPath: e.org_path })) {
           result.duplicates++;
           const message = t('import.registeredElsewhere');
-          if (result.errors.length < MAX_ERRORS_IN_RESULT)
-            result.errors.push({ row: row.rowNumber, field: label('idNumber'), message });
+          addError({ row: row.rowNumber, field: label('idNumber'), message });
           errorRows.push({ rowNumber: row.rowNumber, cells: row.cells, reasons: [message] });
-        } else if (plannedRow.person.phone || plannedRow.person.address) {
-          result.updated++;
-          planned.push({ ...plannedRow, existingId: e.id });
-        } else result.duplicates++;
+        } else {
+          // only what differs from the stored person is written; the same row again writes nothing
+          const { phone, address } = plannedRow.person;
+          const changes: NonNullable<PlannedRow['changes']> = {};
+          if (phone && phone !== open(this.p.crypto, e.phone_enc)) changes.phone = phone;
+          if (address && address !== open(this.p.crypto, e.address_enc)) changes.address = address;
+          if (plannedRow.note && plannedRow.note !== e.note) changes.note = plannedRow.note;
+          if (Object.keys(changes).length) {
+            result.updated++;
+            planned.push({ ...plannedRow, existingId: e.id, changes });
+          } else result.unchanged++;
+        }
       }
       pending = [];
     };
@@ -291,13 +323,13 @@ export class BeneficiaryImport implements JobHandler {
       if (first !== undefined) {
         result.duplicates++;
         const message = t('import.duplicateInFile', { row: first });
-        if (result.errors.length < MAX_ERRORS_IN_RESULT)
-          result.errors.push({ row: row.rowNumber, field: label('idNumber'), message });
+        addError({ row: row.rowNumber, field: label('idNumber'), message });
         errorRows.push({ rowNumber: row.rowNumber, cells: row.cells, reasons: [message] });
         continue;
       }
       seen.set(bi, row.rowNumber);
-      pending.push({ row, plannedRow: { rowNumber: row.rowNumber, person: n2.value, org, bi } });
+      const note = unescapeCell(cell(row, 'note')) || null;
+      pending.push({ row, plannedRow: { rowNumber: row.rowNumber, person: n2.value, org, bi, note } });
       if (pending.length >= 500) await flush();
     }
     await flush();
@@ -367,7 +399,7 @@ export class BeneficiaryImport implements JobHandler {
             categories: codes.join(','),
             status: 'active',
             status_date: null,
-            note: null,
+            note: r.note,
             merged_into: null,
             created_by: actor.userId === 'system' ? null : actor.userId,
             version: 1,
@@ -404,13 +436,16 @@ export class BeneficiaryImport implements JobHandler {
         await tick();
       }
       for (const r of rows.filter((x) => x.existingId)) {
+        const c = r.changes ?? {};
         await trx
           .updateTable('beneficiaries')
-          .set({
-            ...(r.person.phone ? sealPhone(crypto, r.person.phone) : {}),
-            ...(r.person.address ? sealAddress(crypto, r.person.address) : {}),
+          .set((eb) => ({
+            ...(c.phone ? sealPhone(crypto, c.phone) : {}),
+            ...(c.address ? sealAddress(crypto, c.address) : {}),
+            ...(c.note ? { note: c.note } : {}),
+            version: eb('version', '+', 1),
             updated_at: now,
-          })
+          }))
           .where('id', '=', r.existingId!)
           .execute();
       }
@@ -421,6 +456,7 @@ export class BeneficiaryImport implements JobHandler {
         changes: {
           created: result.created,
           updated: result.updated,
+          unchanged: result.unchanged,
           duplicates: result.duplicates,
           invalid: result.invalid,
           file: ctx.job.file_name,

@@ -23,6 +23,14 @@ export function escapeCell<T>(value: T): T | string {
   return `'${value}`;
 }
 
+/**
+ * The inverse of `escapeCell` for text read back from a sheet: `'=1+1` (as our export wrote it)
+ * is `=1+1` again, so a formula-like remark survives export → edit → import unchanged.
+ */
+export function unescapeCell(value: string): string {
+  return value.startsWith("'") && escapeCell(value.slice(1)) === value ? value.slice(1) : value;
+}
+
 export interface ExportColumn {
   header: string;
   key: string;

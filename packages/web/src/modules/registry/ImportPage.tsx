@@ -259,6 +259,7 @@ export function ImportPage() {
           subTitle={t('import.doneCounts', {
             created: job.result?.created ?? 0,
             updated: job.result?.updated ?? 0,
+            unchanged: job.result?.unchanged ?? 0,
           })}
           data-testid="import-done"
           extra={[
@@ -325,6 +326,7 @@ function Summary({
         {stat('import.total', r.total, 'import-summary-total')}
         {stat('import.created', r.created, 'import-summary-created', '#389e0d')}
         {stat('import.updated', r.updated, 'import-summary-updated')}
+        {stat('import.unchanged', r.unchanged ?? 0, 'import-summary-unchanged')}
         {stat('import.duplicates', r.duplicates, 'import-summary-duplicates', r.duplicates ? '#d48806' : undefined)}
         {stat('import.invalid', r.invalid, 'import-summary-invalid', r.invalid ? '#cf1322' : undefined)}
       </Row>
@@ -333,6 +335,15 @@ function Summary({
           <Typography.Paragraph>
             {t('import.errorsIntro', { shown: r.errors.length, invalid: r.invalid })}
           </Typography.Paragraph>
+          {r.errorsTruncated && (
+            <Alert
+              type="warning"
+              showIcon
+              className={styles.filters}
+              data-testid="import-errors-truncated"
+              title={t('import.errorsTruncated', { shown: r.errors.length, total: r.errorCount ?? r.errors.length })}
+            />
+          )}
           <Table<ImportRowError>
             size="small"
             rowKey={(e) => `${e.row}:${e.field ?? ''}:${e.message}`}

@@ -306,8 +306,8 @@ describe('the whole life cycle', () => {
     const first = before.items[0].id;
     const read = await jyj.post(`/api/v1/notifications/${first}/read`);
     expect(json(read)).toEqual({ read: true, unread: before.unread - 1 });
-    // city sees every org, but marking jyj's notification does nothing to it
-    expect(json(await city.post(`/api/v1/notifications/${first}/read`)).read).toBe(false);
+    // city sees every org, but jyj's notification is jyj's alone: 404 (issue 13, item 12)
+    expect((await city.post(`/api/v1/notifications/${first}/read`)).statusCode).toBe(404);
     expect((await unit1.post(`/api/v1/notifications/${first}/read`)).statusCode).toBe(404);
     expect(json(await jyj.post('/api/v1/notifications/read-all')).unread).toBe(0);
     expect((await notificationsOf(jyj)).body.unread).toBe(0);

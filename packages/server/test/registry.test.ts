@@ -159,7 +159,7 @@ describe('duplicates and transfers', () => {
     expect(res.json().detail).toContain('张建国');
   });
 
-  it('turns a registration in another district into a transfer that the receiving side accepts', async () => {
+  it('turns a registration in another district into a transfer that the holding side decides, never the side that asked', async () => {
     const id = makeId('650203', '1955-07-07', 40);
     const created = (await register(klmy, community, '赵六', id)).json();
     const res = await register(dsz, dszCommunity, '赵六', id);
@@ -169,14 +169,16 @@ describe('duplicates and transfers', () => {
     expect(res.json().detail).not.toContain('克拉玛依');
     expect(res.body).not.toContain('克拉玛依');
     const transferId = res.json().allowed[0];
-    // both sides see the request; only the receiving side may accept
-    const seenBySender = (await klmy.get('/api/v1/transfers?status=pending')).json();
-    expect(seenBySender.items.find((t: { id: string }) => t.id === transferId).abilities).toEqual({
+    // both sides see the request; the side that asked (独山子区) may only withdraw, the holder decides
+    const seenByRequester = (await dsz.get('/api/v1/transfers?status=pending')).json();
+    expect(seenByRequester.items.find((t: { id: string }) => t.id === transferId).abilities).toEqual({
       accept: false,
       reject: true,
     });
-    expect((await klmy.post(`/api/v1/transfers/${transferId}/accept`, {})).statusCode).toBe(403);
-    const accepted = await dsz.post(`/api/v1/transfers/${transferId}/accept`, { note: '已核实' });
+    expect((await dsz.post(`/api/v1/transfers/${transferId}/accept`, {})).statusCode).toBe(403);
+    const seenByHolder = (await klmy.get('/api/v1/transfers?status=pending')).json();
+    expect(seenByHolder.items.find((t: { id: string }) => t.id === transferId).abilities.accept).toBe(true);
+    const accepted = await klmy.post(`/api/v1/transfers/${transferId}/accept`, { note: '已核实' });
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json().status).toBe('accepted');
     // the record moved: one person, now in 独山子区, gone from 克拉玛依区

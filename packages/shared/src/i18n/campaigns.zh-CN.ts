@@ -19,6 +19,7 @@ export const campaignsMessages = {
   'campaigns.duplicateOrdinal': '工作事项的序号不能重复',
   'campaigns.closed': '该工作部署已结束，不能再修改',
   'campaigns.notOpen': '该工作部署尚未下发或已结束，不能办理',
+  'campaigns.ownReport': '本单位报送的材料须由下发单位验收或退回',
   'campaigns.noTasks': '工作部署还没有任何任务，不能下发',
   'campaigns.cannotRemoveAssignees': '已下发的任务不能移除承办单位，只能增加',
   'campaigns.illegalCampaignAction': '工作部署当前状态为「{status}」，不能执行「{action}」',

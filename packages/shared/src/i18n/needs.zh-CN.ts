@@ -6,6 +6,7 @@ export const needsMessages = {
   // errors
   'need.illegalTransition': '该问题当前状态为「{status}」，不能执行「{action}」',
   'need.notLead': '只有牵头承办部门可以执行「{action}」',
+  'need.ownRequest': '本单位提出的问题须由市级受理、分派或退回',
   'need.notRequester': '只有提出问题的单位可以执行「{action}」',
   'need.reopenOnce': '每个问题只能重新办理一次，该问题已重新办理过',
   'need.unknownCategory': '问题类别「{code}」不存在或已停用',

@@ -20,6 +20,7 @@ export const visitsMessages = {
   'visits.clientKeyTaken': '该离线草稿编号已被其他账号使用',
   'visits.notPending': '该走访记录无需审批或已审批',
   'visits.selfApproval': '不能审批自己登记的走访记录',
+  'visits.ownOrgApproval': '本单位登记的走访记录须由上级单位或市级审批',
   'visits.rejectReasonRequired': '请填写不批准的理由',
   'visits.capsCityOnly': '慰问标准只能由市级统一设置',
   'visits.photoType': '照片须为 JPEG 或 PNG 图片',

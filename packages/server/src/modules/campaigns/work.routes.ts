@@ -116,7 +116,7 @@ export function workRoutes(p: Platform, s: Campaigns): FastifyPluginAsyncZod {
     app.post(
       '/assignments/:id/review',
       {
-        config: { access: { permission: 'campaign:manage', target: 'assignment' } },
+        config: { access: { permission: 'campaign:manage', target: 'assignment', approves: 'campaign.report' } },
         schema: {
           tags,
           summary: '审核填报：通过，或退回修改（须写明原因）',

@@ -11,9 +11,10 @@ import type {
 } from '@shuangyong/shared';
 import { t } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { mayDecide } from '../../platform/access/approval-policy.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { bool, type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
-import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
+import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import {
   ASSIGNMENT_FLOW,
@@ -45,6 +46,14 @@ export class WorkService {
     return a;
   }
 
+  /** Accepting or returning a report: the issuing side, never the organisation that reported (decisions/0012). */
+  private decides(ctx: RequestCtx, a: AssignmentRow): boolean {
+    return mayDecide('campaign.report', ctx.actor, {
+      requester: { orgId: a.org_id, orgPath: a.org_path },
+      holder: { orgId: a.campaign_org_id, orgPath: a.campaign_org_path },
+    });
+  }
+
   /** What the caller may do with the assignment now (the web app shows exactly these buttons). */
   allowed(ctx: RequestCtx, a: AssignmentRow): string[] {
     const out: string[] = [];
@@ -58,7 +67,11 @@ export class WorkService {
     ][]) {
       if (!flow.from.includes(a.status as 'submitted')) continue;
       const reviewing = action === 'accept' || action === 'return';
-      if (reviewing ? issuer && perms.has('campaign:manage') : assigneeSide(scope, a) && perms.has('campaign:report'))
+      if (
+        reviewing
+          ? this.decides(ctx, a) && perms.has('campaign:manage')
+          : assigneeSide(scope, a) && perms.has('campaign:report')
+      )
         out.push(action);
     }
     if (issuer && perms.has('campaign:manage') && OPEN_STATUSES.includes(a.status as 'returned')) out.push('nudge');
@@ -332,6 +345,7 @@ export class WorkService {
     return this.db.transaction().execute(async (trx) => {
       const a = await this.load(trx, ctx, id);
       if (!issuerSide(ctx.actor.scope, { org_id: a.campaign_org_id, org_path: a.campaign_org_path })) throw notFound();
+      if (!this.decides(ctx, a)) throw forbidden('campaigns.ownReport');
       if (a.campaign_status !== 'issued') throw conflict('campaign_not_open', 'campaigns.notOpen');
       if (a.version !== body.version) throw versionConflict();
       const flow = ASSIGNMENT_FLOW[body.decision];

@@ -107,7 +107,14 @@ export function needsRoutes(
       app.post(
         `/needs/:id/${path}`,
         {
-          config: { access: { permission, ...need } },
+          // accepting or assigning hands the case over: decided by the city, never its requester
+          config: {
+            access: {
+              permission,
+              ...need,
+              ...(['accept', 'assign', 'accept-assign'].includes(path) ? { approves: 'need.handover' as const } : {}),
+            },
+          },
           schema: { tags, summary, params: idParams, body, response: { 200: needDetail } },
         },
         async (req) => run(ctxOf(req), req.params.id, req.body as z.infer<B>),

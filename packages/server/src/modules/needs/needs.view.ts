@@ -10,6 +10,7 @@ import type {
   NeedTag,
 } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
+import { mayDecide } from '../../platform/access/approval-policy.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { bool } from '../../platform/db/index.js';
 import { ACTION_PARTY, allowedActions, isOverdue, TERMINAL_STATUSES } from './needs.machine.js';
@@ -81,6 +82,16 @@ export function toAttachment(a: Selectable<NeedAttachmentsTable>, military: bool
 
 type Party = 'triage' | 'lead' | 'requester';
 
+/**
+ * Triage decides who handles a case (accept, decline, assign, merge, close): the city, never the
+ * organisation that raised it (APPROVAL_POLICY['need.handover'], decisions/0012).
+ */
+export function triageDecides(actor: Actor, r: Pick<NeedRow, 'org_id' | 'org_path' | 'created_by'>): boolean {
+  return mayDecide('need.handover', actor, {
+    requester: { orgId: r.org_id, orgPath: r.org_path, userId: r.created_by },
+  });
+}
+
 /** Is the actor the party an action belongs to, for this case? (Status is the machine's business.) */
 export function actsAs(actor: Actor, r: Pick<NeedRow, 'org_id' | 'created_by' | 'lead_org_id'>, party: Party): boolean {
   switch (party) {
@@ -99,7 +110,10 @@ type DetailAction = NeedDetail['actions'][number];
 export function actionsFor(actor: Actor, r: NeedRow, handlerOrgIds: readonly string[]): DetailAction[] {
   const status = r.status as NeedStatus;
   const out: DetailAction[] = allowedActions(status).filter(
-    (a: NeedAction) => actsAs(actor, r, ACTION_PARTY[a]) && !(a === 'reopen' && r.reopen_count > 0),
+    (a: NeedAction) =>
+      actsAs(actor, r, ACTION_PARTY[a]) &&
+      (ACTION_PARTY[a] !== 'triage' || triageDecides(actor, r)) &&
+      !(a === 'reopen' && r.reopen_count > 0),
   );
   // whoever sees a case (its owner's side, a handler, the city) may add to it while it is open
   if (!TERMINAL_STATUSES.includes(status)) {

@@ -21,7 +21,7 @@ import type { NotificationsService } from '../notifications/notifications.module
 import { ACTION_PARTY, allowedActions, deadlineFrom, nextStatus, TERMINAL_STATUSES } from './needs.machine.js';
 import { type NeedRow, needsRepo } from './needs.repo.js';
 import type { NeedsTable } from './needs.schema.js';
-import { actsAs } from './needs.view.js';
+import { actsAs, triageDecides } from './needs.view.js';
 
 type Set = Partial<Selectable<NeedsTable>>;
 
@@ -127,6 +127,7 @@ export class NeedWorkflow {
     const party = ACTION_PARTY[action];
     if (!actsAs(ctx.actor, r, party))
       throw forbidden(party === 'lead' ? 'need.notLead' : 'need.notRequester', { action: t(`needAction.${action}`) });
+    if (party === 'triage' && !triageDecides(ctx.actor, r)) throw forbidden('need.ownRequest');
     const e = await effect(trx, r, to);
     if (!(await needsRepo.update(trx, id, version, { status: to, ...e.set }))) throw versionConflict();
     await needsRepo.addEvent(trx, {

@@ -155,7 +155,7 @@ export function registryRoutes(
     app.post(
       '/beneficiaries/:id/merge',
       {
-        config: { access: { permission: 'beneficiary:write', target: 'beneficiary' } },
+        config: { access: { permission: 'beneficiary:write', target: 'beneficiary', approves: 'merge' } },
         schema: {
           tags,
           summary: '合并重复登记（保留本条，隐藏被合并的一条；可撤销）',
@@ -213,13 +213,19 @@ export function registryRoutes(
     );
 
     for (const [suffix, accept, summary] of [
-      ['accept', true, '接收迁移（迁入方）'],
-      ['reject', false, '拒绝迁移'],
+      ['accept', true, '同意迁移（未提出申请的一方或市级）'],
+      ['reject', false, '拒绝迁移（申请方为撤回）'],
     ] as const) {
       app.post(
         `/transfers/:id/${suffix}`,
         {
-          config: { access: { permission: 'beneficiary:write', target: 'transfer' } },
+          config: {
+            access: {
+              permission: 'beneficiary:write',
+              target: 'transfer',
+              ...(accept ? { approves: 'transfer' } : {}),
+            },
+          },
           schema: { tags, summary, params: idParams, body: decideTransferBody, response: { 200: transferSchema } },
         },
         async (req) => transfers.decide(ctxOf(req), req.params.id, accept, req.body.note),

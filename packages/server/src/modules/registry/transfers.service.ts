@@ -1,5 +1,6 @@
 import type { createTransferBody, transferSchema } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { mayDecide, type OrgRef, onRequesterSide, requesterOrgs } from '../../platform/access/approval-policy.js';
 import { districtOf, type Scope, scopeCovers, scopeWhere } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
@@ -23,6 +24,7 @@ interface TransferRow {
   reason: string | null;
   created_at: string;
   decided_at: string | null;
+  requested_by: string;
   name: string;
   id_masked: string;
   from_name: string;
@@ -38,8 +40,10 @@ function transferScope(eb: Parameters<typeof scopeWhere>[0], scope: Scope) {
 }
 
 /**
- * 迁移: a person registered in one district who now belongs to another moves by a request that the
- * receiving side accepts (either side may reject). Accepting moves the record; nothing is copied.
+ * 迁移: a person registered in one district who now belongs to another moves by a request. The
+ * side that did not ask decides (the holder when the receiving district asked, the receiver when the
+ * holder sent the person) or the city — APPROVAL_POLICY.transfer; the asking side may only withdraw
+ * (reject). Accepting moves the record; nothing is copied.
  */
 export class TransfersService {
   constructor(private readonly p: Platform) {}
@@ -137,6 +141,7 @@ export class TransfersService {
         't.reason',
         't.created_at',
         't.decided_at',
+        't.requested_by',
         'b.name',
         'b.id_masked',
         'fo.name as from_name',
@@ -144,10 +149,15 @@ export class TransfersService {
       ]);
   }
 
-  private toDto(ctx: RequestCtx, r: TransferRow): Transfer {
-    const receiving = scopeCovers(ctx.actor.scope, { orgId: r.to_org_id, orgPath: r.to_path });
-    const sending = scopeCovers(ctx.actor.scope, { orgId: r.from_org_id, orgPath: r.from_path });
+  private toDto(ctx: RequestCtx, r: TransferRow, requesters: Map<string, OrgRef & { userId: string }>): Transfer {
+    const holder = { orgId: r.from_org_id, orgPath: r.from_path };
+    const receiver = { orgId: r.to_org_id, orgPath: r.to_path };
+    // a requester gone from the users table: the side in scope or the city decides
+    const requester = requesters.get(r.requested_by) ?? { userId: r.requested_by, orgId: '', orgPath: '/' };
     const pending = r.status === 'pending';
+    const decides = mayDecide('transfer', ctx.actor, { requester, holder, receiver });
+    const involved = scopeCovers(ctx.actor.scope, holder) || scopeCovers(ctx.actor.scope, receiver);
+    const withdraws = involved && onRequesterSide(ctx.actor, requester);
     return {
       id: r.id,
       beneficiaryId: r.beneficiary_id,
@@ -161,7 +171,7 @@ export class TransfersService {
       reason: r.reason,
       createdAt: r.created_at,
       decidedAt: r.decided_at,
-      abilities: { accept: pending && receiving, reject: pending && (receiving || sending) },
+      abilities: { accept: pending && decides, reject: pending && (decides || withdraws) },
     };
   }
 
@@ -176,13 +186,17 @@ export class TransfersService {
     let cq = this.db.selectFrom('transfers as t').where((eb) => transferScope(eb, ctx.actor.scope));
     if (status) cq = cq.where('t.status', '=', status);
     const total = await cq.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    return { items: rows.map((r) => this.toDto(ctx, r)), total: Number(total.n), page, pageSize };
+    const requesters = await requesterOrgs(
+      this.db,
+      rows.map((r) => r.requested_by),
+    );
+    return { items: rows.map((r) => this.toDto(ctx, r, requesters)), total: Number(total.n), page, pageSize };
   }
 
   async get(ctx: RequestCtx, id: string, db: Queryable = this.db): Promise<Transfer> {
     const row = await (await this.rows(db, ctx.actor.scope)).where('t.id', '=', id).executeTakeFirst();
     if (!row) throw notFound();
-    return this.toDto(ctx, row);
+    return this.toDto(ctx, row, await requesterOrgs(db, [row.requested_by]));
   }
 
   async decide(ctx: RequestCtx, id: string, accept: boolean, note?: string): Promise<Transfer> {

@@ -1,6 +1,7 @@
 import type { approveVisitBody, createVisitBody, updateVisitBody, Visit, visitListQuery } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
+import { mayDecide, requesterOrgs } from '../../platform/access/approval-policy.js';
 import { scopeCovers, scopeWhere } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
@@ -338,7 +339,13 @@ export class RecordsService {
       if (!v) throw notFound();
       if (v.version !== body.version) throw versionConflict();
       if (v.approval_status !== 'pending') throw conflict('not_pending', 'visits.notPending');
+      // the recording organisation never approves its own overrun: the one above it or the city does
+      const requester = (await requesterOrgs(trx, [v.created_by])).get(v.created_by) ?? {
+        orgId: v.org_id,
+        orgPath: v.org_path,
+      };
       if (v.created_by === ctx.actor.userId) throw forbidden('visits.selfApproval');
+      if (!mayDecide('visit.over_cap', ctx.actor, { requester })) throw forbidden('visits.ownOrgApproval');
       if (body.decision === 'reject' && !body.note?.trim())
         throw badRequest('reject_reason_required', 'visits.rejectReasonRequired');
       const status = body.decision === 'approve' ? 'approved' : 'rejected';

@@ -197,7 +197,7 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs, campaigns
     app.post(
       '/visits/:id/approval',
       {
-        config: { access: { permission: 'visit:approve', target: 'visit' } },
+        config: { access: { permission: 'visit:approve', target: 'visit', approves: 'visit.over_cap' } },
         schema: {
           tags,
           summary: '审批超标准的走访记录',

@@ -1,5 +1,6 @@
 import type { Permission } from '@shuangyong/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApprovalKind } from '../access/approval-policy.js';
 import type { Scope } from '../access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../auth/actor.js';
 import { SESSION_COOKIE, type Sessions } from '../auth/sessions.js';
@@ -23,6 +24,11 @@ export type RouteAccess =
        * route with another district's record; a route with `:id` and no target fails that test.
        */
       target?: string;
+      /**
+       * The route decides a request of this pair (access/approval-policy.ts). `approvals.test.ts`
+       * calls every such route as each actor of the requesting organisation and expects a refusal.
+       */
+      approves?: ApprovalKind;
     };
 
 declare module 'fastify' {

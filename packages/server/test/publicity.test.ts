@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageMetadata } from '../src/modules/atmosphere/checks/image.js';
 import { type Client, signedIn, type TestEnv, testEnv } from './helpers.js';
+import { gradientJpeg, withExif } from './photo-fixtures.js';
 
 let env: TestEnv;
 let klmy: Client;
@@ -153,22 +157,35 @@ describe('the two-sided review and the frozen version', () => {
       (await jfq.post(`/api/v1/publicity-items/${id}/review`, { version: sent.version, decision: 'approve' }))
         .statusCode,
     ).toBe(403);
-    const blocked = await city.post(`/api/v1/publicity-items/${id}/review`, {
+    // designations are the military side's to clear: the civil side passes the item on
+    const civil = await city.post(`/api/v1/publicity-items/${id}/review`, {
       version: sent.version,
+      decision: 'approve',
+    });
+    expect(civil.json()).toMatchObject({ status: 'military_review', awaiting: 'military' });
+    const blocked = await jfq.post(`/api/v1/publicity-items/${id}/review`, {
+      version: civil.json().version,
       decision: 'approve',
     });
     expect(blocked.statusCode).toBe(409);
     expect(blocked.json().code).toBe('findings_block');
-    expect(
-      (await city.post(`/api/v1/publicity-items/${id}/review`, { version: sent.version, decision: 'return' }))
-        .statusCode,
-    ).toBe(400);
-    const back = await city.post(`/api/v1/publicity-items/${id}/review`, {
-      version: sent.version,
+    const noReason = await jfq.post(`/api/v1/publicity-items/${id}/review`, {
+      version: civil.json().version,
+      decision: 'return',
+    });
+    expect(noReason.statusCode).toBe(400);
+    const back = await jfq.post(`/api/v1/publicity-items/${id}/review`, {
+      version: civil.json().version,
       decision: 'return',
       comment: '请删去部队代号',
     });
-    expect(back.json()).toMatchObject({ status: 'returned', reviews: [{ side: 'civil', decision: 'return' }] });
+    expect(back.json()).toMatchObject({
+      status: 'returned',
+      reviews: [
+        { side: 'civil', decision: 'approve' },
+        { side: 'military', decision: 'return' },
+      ],
+    });
     version = back.json().version;
   });
 
@@ -193,7 +210,7 @@ describe('the two-sided review and the frozen version', () => {
     ).json();
     expect(approved.status).toBe('approved');
     expect(approved.approvedHash).toBe(approved.contentHash);
-    expect(approved.reviews.map((r: { side: string }) => r.side)).toEqual(['civil', 'civil', 'military']);
+    expect(approved.reviews.map((r: { side: string }) => r.side)).toEqual(['civil', 'military', 'civil', 'military']);
     version = approved.version;
   });
 
@@ -267,5 +284,62 @@ describe('the two-sided review and the frozen version', () => {
     expect(res.json().reviews).toMatchObject([
       { side: 'civil', decision: 'approve_edited', contentHash: res.json().contentHash },
     ]);
+  });
+});
+
+describe('photos', () => {
+  it('flags the GPS of the original, stores the photo without it, and a new photo sends an approved item back', async () => {
+    const item = await create(klmy, draft('社区书画展', '社区举办书画展，居民踊跃参观。'));
+    const upload = (query: string, file: Buffer) =>
+      klmy.request('POST', `/api/v1/publicity-items/${item.id}/photos?${query}`, file, {
+        'content-type': 'application/octet-stream',
+      });
+    const res = await upload('fileName=a.jpg&caption=%E5%B1%95%E5%8E%85', withExif(gradientJpeg(32, 32)));
+    expect(res.statusCode, res.body).toBe(200);
+    const photo = res.json().photos[0];
+    expect(photo).toMatchObject({ fileName: 'a.jpg', caption: '展厅', gps: true });
+    expect(res.json().findings).toMatchObject([
+      { where: 'photo', photoId: photo.id, rule: 'image.gps', severity: 'block' },
+    ]);
+    expect(res.json().contentHash).not.toBe(item.contentHash);
+    const stored = fs.readFileSync(path.join(env.dataDir, 'publicity', `${photo.id}.img`));
+    expect(imageMetadata(stored).gps).toBe(false);
+    const served = await klmy.get(`/api/v1/publicity-items/${item.id}/photos/${photo.id}`);
+    expect(served.headers['content-type']).toBe('image/jpeg');
+    expect(served.rawPayload.equals(stored)).toBe(true);
+    expect((await dsz.get(`/api/v1/publicity-items/${item.id}/photos/${photo.id}`)).statusCode).toBe(404);
+    expect((await upload('fileName=x.txt', Buffer.from('not an image'))).statusCode).toBe(415);
+
+    // GPS is the military side's call: the civil side passes it on, the 军分区 cannot approve it
+    let v = (await klmy.post(`/api/v1/publicity-items/${item.id}/submit`, { version: res.json().version })).json()
+      .version;
+    const civil = (
+      await city.post(`/api/v1/publicity-items/${item.id}/review`, { version: v, decision: 'approve' })
+    ).json();
+    expect(civil.status).toBe('military_review');
+    const blocked = await jfq.post(`/api/v1/publicity-items/${item.id}/review`, {
+      version: civil.version,
+      decision: 'approve',
+    });
+    expect(blocked.json().code).toBe('findings_block');
+    const removed = await klmy.request('DELETE', `/api/v1/publicity-items/${item.id}/photos/${photo.id}`);
+    expect(removed.json()).toMatchObject({ status: 'draft', photos: [], findings: [] });
+    const clean = await upload('fileName=b.jpg&showsServiceMembers=true', gradientJpeg(32, 32));
+    expect(clean.json().findings).toMatchObject([{ rule: 'image.service_members', severity: 'review' }]);
+    v = (await klmy.post(`/api/v1/publicity-items/${item.id}/submit`, { version: clean.json().version })).json()
+      .version;
+    const confirm = await city.post(`/api/v1/publicity-items/${item.id}/review`, { version: v, decision: 'approve' });
+    expect(confirm.statusCode).toBe(200); // a photo of service members makes it the military side's
+    v = confirm.json().version;
+    const needsLook = await jfq.post(`/api/v1/publicity-items/${item.id}/review`, { version: v, decision: 'approve' });
+    expect(needsLook.json().code).toBe('findings_confirm');
+    const ok = await jfq.post(`/api/v1/publicity-items/${item.id}/review`, {
+      version: v,
+      decision: 'approve',
+      confirmReviewed: true,
+    });
+    expect(ok.json()).toMatchObject({ status: 'approved' });
+    const again = await upload('fileName=c.jpg', gradientJpeg(24, 24));
+    expect(again.json()).toMatchObject({ status: 'draft', approvedHash: null });
   });
 });

@@ -3,6 +3,7 @@ import { notificationsModule } from '../notifications/notifications.module.js';
 import { atmosphereRepo } from './atmosphere.repo.js';
 import { atmosphereRoutes } from './atmosphere.routes.js';
 import { ConfidentialityChecks } from './checks.service.js';
+import { PublicityPhotos } from './photos.js';
 import { PublicityService } from './publicity.service.js';
 
 /**
@@ -17,9 +18,10 @@ export const atmosphereModule = defineModule({
     const db = p.handle.db;
     const checks = new ConfidentialityChecks(p);
     const publicity = new PublicityService(p, checks, notifications);
+    const photos = new PublicityPhotos(p, publicity);
     return {
       services: { checks, publicity },
-      routes: [atmosphereRoutes(publicity, checks)],
+      routes: [atmosphereRoutes(publicity, checks, photos)],
       targets: {
         publicityItem: async (scope, id) => !!(await publicity.visible(db, scope, id)),
         // the list is city-wide; who may edit is the service's rule

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import {
   checkResult,
   checkRuleList,
@@ -6,9 +7,11 @@ import {
   createCheckRuleBody,
   createPublicityBody,
   idParams,
+  idSchema,
   publicityDetail,
   publicityListQuery,
   publicityPage,
+  publicityPhotoQuery,
   publicityPublishBody,
   publicityReviewBody,
   publicityVersionBody,
@@ -16,16 +19,70 @@ import {
   updatePublicityBody,
 } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../platform/errors.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { ConfidentialityChecks } from './checks.service.js';
+import { MAX_PUBLICITY_PHOTO_BYTES, type PublicityPhotos } from './photos.js';
 import type { PublicityService } from './publicity.service.js';
 
 const tags = ['营造双拥氛围'];
 const item = { target: 'publicityItem' } as const;
+const photoParams = z.strictObject({ id: idSchema, photoId: idSchema });
 
 /** Publicity items and their review; the confidentiality checks and their rule list. Thin: the services decide. */
-export function atmosphereRoutes(publicity: PublicityService, checks: ConfidentialityChecks): FastifyPluginAsyncZod {
+export function atmosphereRoutes(
+  publicity: PublicityService,
+  checks: ConfidentialityChecks,
+  photos: PublicityPhotos,
+): FastifyPluginAsyncZod {
   return async (app) => {
+    app.addContentTypeParser(
+      ['application/octet-stream', 'image/jpeg', 'image/png'],
+      { parseAs: 'buffer', bodyLimit: MAX_PUBLICITY_PHOTO_BYTES + 1 },
+      (_req, body, done) => done(null, body),
+    );
+
+    app.post(
+      '/publicity-items/:id/photos',
+      {
+        bodyLimit: MAX_PUBLICITY_PHOTO_BYTES + 1,
+        config: { access: { permission: 'publicity:write', ...item }, rateLimit: { max: 60, timeWindow: '1 minute' } },
+        schema: {
+          tags,
+          summary: '上传照片（JPEG、PNG，按内容识别；原件的 GPS、设备信息记入检查结果后去除）',
+          params: idParams,
+          querystring: publicityPhotoQuery,
+          response: { 200: publicityDetail },
+        },
+      },
+      async (req) => {
+        const data = req.body as unknown;
+        if (!Buffer.isBuffer(data)) throw new AppError(415, 'unsupported_media_type', 'error.unsupportedMediaType');
+        return photos.add(ctxOf(req), req.params.id, req.query, data);
+      },
+    );
+
+    app.delete(
+      '/publicity-items/:id/photos/:photoId',
+      {
+        config: { access: { permission: 'publicity:write', ...item } },
+        schema: { tags, summary: '删除照片', params: photoParams, response: { 200: publicityDetail } },
+      },
+      async (req) => photos.remove(ctxOf(req), req.params.id, req.params.photoId),
+    );
+
+    app.get(
+      '/publicity-items/:id/photos/:photoId',
+      {
+        config: { access: { permission: 'publicity:read', ...item } },
+        schema: { tags, summary: '查看照片（已去除元数据）', params: photoParams },
+      },
+      async (req, reply) => {
+        const { row, file } = await photos.get(ctxOf(req), req.params.id, req.params.photoId);
+        return reply.type(row.content_type).send(fs.createReadStream(file));
+      },
+    );
     app.post(
       '/confidentiality/check',
       {

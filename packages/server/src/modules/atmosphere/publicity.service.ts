@@ -31,6 +31,8 @@ type UpdateBody = z.infer<typeof updatePublicityBody>;
 
 /** Words that make an item one for the 军分区 to review, whatever the author ticked. */
 const TROOP_WORDS = /部队|官兵|军营|营区|战士|士兵|军分区|驻军|连队|军港|军机|番号|武警/;
+const MILITARY_CATEGORIES = new Set(['designation', 'location', 'equipment', 'strength', 'officer']);
+const MILITARY_IMAGE_RULES = new Set(['image.gps', 'image.service_members']);
 const EDITABLE: readonly PublicityStatus[] = ['draft', 'returned', 'civil_review', 'military_review', 'approved'];
 
 export function photoFacts(r: PhotoRow): PhotoFacts {
@@ -249,7 +251,7 @@ export class PublicityService {
   }
 
   /** Loads an item the caller may act on with `action`, in the transaction. */
-  private async forAction(trx: Tx, ctx: RequestCtx, id: string, action: PublicityAction, version?: number) {
+  async forAction(trx: Tx, ctx: RequestCtx, id: string, action: PublicityAction, version?: number) {
     const r = await atmosphereRepo.get(trx, ctx.actor.scope, id);
     if (!r) throw notFound();
     if (version !== undefined && r.version !== version) throw versionConflict();
@@ -396,12 +398,17 @@ export class PublicityService {
         { title: r.title, body: JSON.parse(r.body), photos },
         trx,
       );
-      const blocking = findings.filter((f) => f.severity === 'block').length;
+      // what concerns troops (designations, places, equipment, strength, officers, where a photo
+      // was taken) is the military side's to clear: the civil side passes it on
+      const military = findings.filter((f) => MILITARY_CATEGORIES.has(f.category) || MILITARY_IMAGE_RULES.has(f.rule));
+      const toMilitary = side === 'civil' && (r.mentions_troops === 1 || military.length > 0);
+      const own = toMilitary ? findings.filter((f) => !military.includes(f)) : findings;
+      const blocking = own.filter((f) => f.severity === 'block').length;
       if (blocking) throw conflict('findings_block', 'atmosphere.findingsBlock', { count: blocking });
-      const toLook = findings.filter((f) => f.severity === 'review').length;
+      const toLook = own.filter((f) => f.severity === 'review').length;
       if (toLook && !b.confirmReviewed)
         throw conflict('findings_confirm', 'atmosphere.findingsConfirm', { count: toLook });
-      const next: PublicityStatus = side === 'civil' && r.mentions_troops === 1 ? 'military_review' : 'approved';
+      const next: PublicityStatus = toMilitary ? 'military_review' : 'approved';
       const set =
         next === 'approved'
           ? { status: next, approved_hash: hash, approved_at: now, updated_at: now }

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PublicityDetail, publicityPhotoQuery } from '@shuangyong/shared';
+import type { z } from 'zod';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import { atmosphereRepo } from './atmosphere.repo.js';
+import { imageMetadata } from './checks/image.js';
+import type { PublicityService } from './publicity.service.js';
+
+export const MAX_PUBLICITY_PHOTO_BYTES = 10 * 1024 * 1024;
+export const MAX_PUBLICITY_PHOTOS = 30;
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const PNG_KEEP = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'pHYs']);
+const badImage = () => new AppError(415, 'photo_type', 'atmosphere.photoType');
+
+function sniff(buf: Buffer): 'image/jpeg' | 'image/png' | null {
+  if (buf.length > 8 && buf.subarray(0, 8).equals(PNG_SIGNATURE)) return 'image/png';
+  if (buf.length > 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'image/jpeg';
+  return null;
+}
+
+/**
+ * The image without its metadata: JPEG APP1–APP15 and comments, PNG text/EXIF/time chunks.
+ * (To move to the platform's upload helpers, platform/files/upload.ts, once they land.)
+ */
+function strip(buf: Buffer, type: 'image/jpeg' | 'image/png'): Buffer {
+  if (type === 'image/png') {
+    const out: Buffer[] = [PNG_SIGNATURE];
+    for (let i = 8; i + 12 <= buf.length; ) {
+      const len = buf.readUInt32BE(i);
+      const kind = buf.subarray(i + 4, i + 8).toString('latin1');
+      const end = i + 12 + len;
+      if (end > buf.length) throw badImage();
+      if (PNG_KEEP.has(kind)) out.push(buf.subarray(i, end));
+      if (kind === 'IEND') return Buffer.concat(out);
+      i = end;
+    }
+    throw badImage();
+  }
+  const out: Buffer[] = [buf.subarray(0, 2)];
+  for (let i = 2; i + 4 <= buf.length; ) {
+    if (buf[i] !== 0xff) throw badImage();
+    const marker = buf[i + 1]!;
+    if (marker === 0xda) {
+      out.push(buf.subarray(i));
+      return Buffer.concat(out);
+    }
+    const len = buf.readUInt16BE(i + 2);
+    const end = i + 2 + len;
+    if (len < 2 || end > buf.length) throw badImage();
+    if (!((marker >= 0xe1 && marker <= 0xef) || marker === 0xfe)) out.push(buf.subarray(i, end));
+    i = end;
+  }
+  throw badImage();
+}
+
+/**
+ * Photos of publicity items: what the original carried (GPS, camera) is read for the checks, then
+ * stripped before the file is written. Adding or removing a photo changes the content hash, so an
+ * item under review or approved goes back to draft.
+ */
+export class PublicityPhotos {
+  readonly dir: string;
+
+  constructor(
+    private readonly p: Platform,
+    private readonly publicity: PublicityService,
+  ) {
+    this.dir = path.join(p.config.dataDir, 'publicity');
+  }
+
+  fileOf(id: string) {
+    return path.join(this.dir, `${id}.img`);
+  }
+
+  async add(
+    ctx: RequestCtx,
+    itemId: string,
+    q: z.infer<typeof publicityPhotoQuery>,
+    data: Buffer,
+  ): Promise<PublicityDetail> {
+    if (!data.length) throw badRequest('photo_empty', 'atmosphere.photoEmpty');
+    if (data.length > MAX_PUBLICITY_PHOTO_BYTES)
+      throw new AppError(413, 'body_too_large', 'atmosphere.photoTooLarge', { limit: '10 MB' });
+    const type = sniff(data);
+    if (!type) throw badImage();
+    const meta = imageMetadata(data);
+    const clean = strip(data, type);
+    const id = uuidv7();
+    const file = this.fileOf(id);
+    try {
+      await this.p.handle.db.transaction().execute(async (trx) => {
+        const r = await this.publicity.forAction(trx, ctx, itemId, 'photos');
+        if ((await atmosphereRepo.photos(trx, itemId)).length >= MAX_PUBLICITY_PHOTOS)
+          throw conflict('too_many_photos', 'atmosphere.tooManyPhotos', { max: MAX_PUBLICITY_PHOTOS });
+        await atmosphereRepo.insertPhoto(trx, {
+          id,
+          item_id: itemId,
+          org_path: r.org_path,
+          file_name: q.fileName,
+          content_type: type,
+          size: clean.length,
+          sha256: createHash('sha256').update(clean).digest('hex'),
+          caption: q.caption,
+          metadata: JSON.stringify(meta),
+          shows_service_members: q.showsServiceMembers === 'true' ? 1 : 0,
+          uploaded_by: ctx.actor.userId,
+          created_at: nowIso(),
+        });
+        const { back } = await this.publicity.contentChanged(trx, r, {});
+        await this.p.audit.append(trx, auditActorOf(ctx), {
+          action: 'publicity.photo.add',
+          entityType: 'publicity_item',
+          entityId: itemId,
+          changes: { photo: [null, id], gps: meta.gps, ...(back ? { status: [r.status, 'draft'] } : {}) },
+        });
+        fs.mkdirSync(this.dir, { recursive: true });
+        fs.writeFileSync(file, clean);
+      });
+    } catch (e) {
+      fs.rmSync(file, { force: true });
+      throw e;
+    }
+    return this.publicity.detail(ctx, itemId);
+  }
+
+  async remove(ctx: RequestCtx, itemId: string, photoId: string): Promise<PublicityDetail> {
+    await this.p.handle.db.transaction().execute(async (trx) => {
+      const r = await this.publicity.forAction(trx, ctx, itemId, 'photos');
+      const ph = await atmosphereRepo.photo(trx, itemId, photoId);
+      if (!ph) throw new AppError(404, 'not_found', 'atmosphere.photoNotFound');
+      await atmosphereRepo.deletePhoto(trx, photoId);
+      const { back } = await this.publicity.contentChanged(trx, r, {});
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'publicity.photo.remove',
+        entityType: 'publicity_item',
+        entityId: itemId,
+        changes: { photo: [photoId, null], ...(back ? { status: [r.status, 'draft'] } : {}) },
+      });
+    });
+    fs.rmSync(this.fileOf(photoId), { force: true });
+    return this.publicity.detail(ctx, itemId);
+  }
+
+  async get(ctx: RequestCtx, itemId: string, photoId: string) {
+    const db = this.p.handle.db;
+    if (!(await this.publicity.visible(db, ctx.actor.scope, itemId))) throw notFound();
+    const ph = await atmosphereRepo.photo(db, itemId, photoId);
+    if (!ph || !fs.existsSync(this.fileOf(ph.id))) throw new AppError(404, 'not_found', 'atmosphere.photoNotFound');
+    return { row: ph, file: this.fileOf(ph.id) };
+  }
+}

@@ -35,7 +35,7 @@ async function pickDate(page: Page, testId: string, date: string) {
 }
 
 describe.runIf(enabled)('campaigns in Chromium', () => {
-  it('the city pastes the joint notice, checks and edits the proposal, and issues it to the districts', async () => {
+  it('the city pastes the joint notice, checks and edits the proposal, and issues each item to whom it names', async () => {
     const page = await signedIn('city');
     await page.getByTestId('nav-campaigns').click();
     await page.getByTestId('campaign-new').click();
@@ -57,9 +57,20 @@ describe.runIf(enabled)('campaigns in Chromium', () => {
     await detail.waitFor();
     await expect.poll(async () => detail.getAttribute('data-status')).toBe('issued');
     campaignUrl = new URL(page.url()).pathname;
-    // every task went to the four districts
-    expect(await page.getByTestId('assignment-link').count()).toBe(16);
-    expect(await page.locator('[data-testid="assignment-link"][data-org="克拉玛依区退役军人事务局"]').count()).toBe(4);
+    // each item went where it says: 各成员单位要… to the departments, 各驻市部队要… to the units, the two
+    // that name no one to every group of the notice's recipients (districts, units, departments)
+    const orgsOf = (i: number) =>
+      page
+        .getByTestId('campaign-task')
+        .nth(i)
+        .locator('[data-testid="assignment-link"]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-org')));
+    expect(await orgsOf(0)).toEqual(expect.arrayContaining(['克拉玛依区退役军人事务局', '驻市部队甲', '市教育局']));
+    expect(await orgsOf(1)).toContain('市教育局');
+    expect(await orgsOf(1)).not.toContain('克拉玛依区退役军人事务局');
+    expect(await orgsOf(2)).toContain('驻市部队甲');
+    expect(await orgsOf(2)).not.toContain('市教育局');
+    expect(await page.locator('[data-testid="assignment-link"][data-org="克拉玛依区退役军人事务局"]').count()).toBe(2);
     expect(await phoneLayout(page, 'campaign-issued')).toEqual([]);
     await page.close();
   });
@@ -69,8 +80,9 @@ describe.runIf(enabled)('campaigns in Chromium', () => {
     await page.getByTestId('nav-campaign-tasks').click();
     const rows = page.getByTestId('task-row');
     await rows.first().waitFor();
-    // the four tasks of this notice, and the one of the demo Spring Festival campaign (serve --demo)
-    await expect.poll(async () => rows.count()).toBe(5);
+    // the two tasks of this notice that go to the districts, and the one of the demo Spring Festival
+    // campaign (serve --demo)
+    await expect.poll(async () => rows.count()).toBe(3);
     expect(await rows.filter({ hasText: '完成重点优抚对象走访慰问并报送走访情况' }).count()).toBe(1);
     for (const org of await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-org'))))
       expect(org).toBe('克拉玛依区退役军人事务局');

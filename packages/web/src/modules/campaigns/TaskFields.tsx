@@ -1,6 +1,6 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Checkbox, DatePicker, Flex, Form, Input, Select, Switch, TreeSelect } from 'antd';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { t } from '../../i18n';
 import styles from './campaigns.module.css';
 import { GROUP_OPTIONS } from './labels';
@@ -28,11 +28,15 @@ export function TaskFields({
   itemIndex,
   orgTree,
   metrics,
+  onApplyDeadline,
 }: {
   itemIndex: number;
   orgTree: TreeOption[];
   metrics: { value: string; label: string }[];
+  /** Sets this deadline on every task of the campaign. */
+  onApplyDeadline?: (deadline: Dayjs | undefined) => void;
 }) {
+  const form = Form.useFormInstance();
   return (
     <Form.List name={[itemIndex, 'tasks']}>
       {(fields, { add, remove }) => (
@@ -65,10 +69,31 @@ export function TaskFields({
                 <Form.Item
                   name={[field.name, 'deadline']}
                   label={t('wc.deadline')}
-                  rules={[{ required: true, message: t('wc.required') }]}
+                  rules={[
+                    { required: true, message: t('wc.required') },
+                    {
+                      warningOnly: true,
+                      validator: (_, v?: Dayjs) =>
+                        v?.isBefore(dayjs(), 'day')
+                          ? Promise.reject(new Error(t('wc.deadlinePast')))
+                          : Promise.resolve(),
+                    },
+                  ]}
                 >
                   <DatePicker data-testid={`task-deadline-${itemIndex}-${ti}`} />
                 </Form.Item>
+                {onApplyDeadline && (
+                  <Form.Item label=" " colon={false}>
+                    <Button
+                      onClick={() =>
+                        onApplyDeadline(form.getFieldValue(['items', itemIndex, 'tasks', field.name, 'deadline']))
+                      }
+                      data-testid={`task-deadline-all-${itemIndex}-${ti}`}
+                    >
+                      {t('wc.applyDeadlineAll')}
+                    </Button>
+                  </Form.Item>
+                )}
                 <Form.Item name={[field.name, 'groups']} label={t('wc.assignGroups')}>
                   <Checkbox.Group options={GROUP_OPTIONS} data-testid={`task-groups-${itemIndex}-${ti}`} />
                 </Form.Item>

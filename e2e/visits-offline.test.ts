@@ -225,6 +225,22 @@ describe.runIf(enabled)('the field app offline in Chromium', () => {
     expect(await countIn(page, 'sy-offline', 'cache')).toBe(0);
     expect(await countIn(page, 'sy-visits', 'drafts')).toBe(2);
     expect(await countIn(page, 'sy-visits', 'photos')).toBe(1);
+    // sealed under dsz's key, which the phone no longer has: no name, no visit, no photo in the clear
+    const stored = (await page.evaluate(`new Promise((resolve) => {
+      const req = indexedDB.open('sy-visits');
+      req.onsuccess = () => {
+        const t = req.result.transaction(['drafts', 'photos']);
+        const d = t.objectStore('drafts').getAll();
+        const p = t.objectStore('photos').getAll();
+        t.oncomplete = () => resolve([...d.result, ...p.result].map((r) =>
+          [r.targetName ?? null, r.body ?? null, r.blob ?? null, r.sealed && r.sealed.data.byteLength > 0]));
+      };
+    })`)) as unknown[];
+    expect(stored).toEqual([
+      [null, null, null, true],
+      [null, null, null, true],
+      [null, null, null, true],
+    ]);
 
     // online, another user of the phone sees none of them, and sends none
     await context.setOffline(false);

@@ -41,6 +41,11 @@ describe('login, me, logout', () => {
     const meRes = await c.get('/api/v1/auth/me');
     expect(meRes.statusCode).toBe(200);
     expect(meRes.json().user.username).toBe('klmy');
+    // the key of the drafts kept on a phone: the same for this user at every login, another user's differs
+    expect(me.draftKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(meRes.json().draftKey).toBe(me.draftKey);
+    expect((await freshClient().login('klmy')).json().draftKey).toBe(me.draftKey);
+    expect((await freshClient().login('dsz')).json().draftKey).not.toBe(me.draftKey);
     expect(await auditCount('auth.login', 'klmy')).toBeGreaterThan(0);
 
     expect((await c.post('/api/v1/auth/logout')).statusCode).toBe(204);

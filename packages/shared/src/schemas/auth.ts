@@ -28,6 +28,12 @@ export const meSchema = z.object({
   demo: z.boolean(),
   /** The display zone (TZ_DISPLAY): every time is entered and shown in it, whatever the device's zone. */
   timeZone: z.string(),
+  /**
+   * The user's key for visit drafts kept on a phone (AES-256-GCM, hex): the same at every login of
+   * this user, different for each user, never stored by the server. The app forgets it at logout,
+   * which leaves that user's queued drafts sealed until they log in again (decisions/0017).
+   */
+  draftKey: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type Me = z.infer<typeof meSchema>;
 

@@ -4,6 +4,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import { authApi } from '../api/auth';
 import { ApiError, configureSessionCheck, ensureCsrfToken, setCsrfToken } from '../api/client';
 import { offlineCache } from '../lib/offline';
+import { setSealKey } from '../lib/seal';
 import { setDisplayZone } from '../lib/zone';
 
 export type AuthStatus = 'loading' | 'anonymous' | 'authenticated' | 'error';
@@ -55,6 +56,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     localStorage.removeItem(LOGOUT_PENDING);
     setCsrfToken(next.csrfToken);
     setDisplayZone(next.timeZone);
+    setSealKey(next.user.id, next.draftKey);
     setMe(next);
     setOffline(false);
     setStatus('authenticated');
@@ -64,6 +66,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signedOut = useCallback(() => {
     setCsrfToken(null);
+    // this user's queued drafts stay on the phone, sealed under the key forgotten here
+    setSealKey(null);
     setMe(null);
     setOffline(false);
     setStatus('anonymous');
@@ -100,6 +104,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       if (kept) {
         setCsrfToken(null);
         setDisplayZone(kept.timeZone);
+        setSealKey(kept.user.id, kept.draftKey);
         setMe((current) => current ?? kept);
         setOffline(true);
         setStatus('authenticated');

@@ -140,6 +140,8 @@ export class AuthService {
       csrfToken: actor.csrfToken,
       demo: this.p.config.demo,
       timeZone: this.p.config.tzDisplay,
+      // HMAC-SM3 under the key that stays stable across `keys rotate` (drafts survive a rotation)
+      draftKey: this.p.crypto.mac('offline-drafts', actor.userId),
     };
   }
 

@@ -8,6 +8,8 @@
  * draft before the next one starts (the visit's id once it is saved, then each photo's server id,
  * its Blob dropped in the same transaction), so a retry resumes where the last attempt stopped.
  */
+import { canSeal, type Sealed, seal, sealJson, unseal, unsealJson } from '../../lib/seal';
+
 export type PhotoType = 'image/jpeg' | 'image/png';
 
 export interface DraftPhoto {
@@ -42,10 +44,46 @@ export interface Draft {
   message?: string;
 }
 
+/**
+ * A draft as stored: with its user's key at hand (lib/seal.ts), the target's name and the visit
+ * (who, what was given, needs, notes) are sealed together; state, times and photo names are not.
+ */
+interface StoredDraft extends Omit<Draft, 'targetName' | 'body'> {
+  targetName?: string;
+  body?: Record<string, unknown>;
+  sealed?: Sealed;
+}
+
+/** A photo's Blob as stored: sealed under its user's key (with its type), or as it was. */
 interface StoredPhoto {
   id: string;
   clientKey: string;
-  blob: Blob;
+  userId?: string;
+  blob?: Blob;
+  sealed?: Sealed;
+  type?: string;
+}
+
+async function toStored(d: Draft): Promise<StoredDraft> {
+  if (!d.userId || !canSeal(d.userId)) return d;
+  const { targetName, body, ...rest } = d;
+  return { ...rest, sealed: await sealJson(d.userId, { targetName, body }) };
+}
+
+/** The draft, or null when it is sealed under a key not at hand (another user, or logged out). */
+async function fromStored(s: StoredDraft): Promise<Draft | null> {
+  if (!s.sealed) return s as Draft;
+  if (!s.userId) return null;
+  const open = await unsealJson<Pick<Draft, 'targetName' | 'body'>>(s.userId, s.sealed);
+  if (!open) return null;
+  const { sealed: _, ...rest } = s;
+  return { ...rest, ...open };
+}
+
+async function photoToStored(d: Draft, id: string, blob: Blob): Promise<StoredPhoto> {
+  if (!d.userId || !canSeal(d.userId)) return { id, clientKey: d.clientKey, blob };
+  const sealed = await seal(d.userId, await blob.arrayBuffer());
+  return { id, clientKey: d.clientKey, userId: d.userId, sealed, type: blob.type };
 }
 
 const DB = 'sy-visits';
@@ -92,29 +130,52 @@ async function transact<T = undefined>(
 }
 
 export const drafts = {
-  all: () => transact<Draft[]>('readonly', (s) => s.getAll() as IDBRequest<Draft[]>),
+  /** Every draft that can be read here (drafts sealed under another user's key are left out). */
+  all: async () => {
+    const stored = await transact<StoredDraft[]>('readonly', (s) => s.getAll() as IDBRequest<StoredDraft[]>);
+    return (await Promise.all(stored.map(fromStored))).filter((d): d is Draft => d !== null);
+  },
   /** This user's drafts, oldest first (drafts stored before users were recorded count as theirs). */
   mine: async (userId: string) =>
     (await drafts.all())
       .filter((d) => d.userId === undefined || d.userId === userId)
       .sort((a, b) => a.savedAt.localeCompare(b.savedAt)),
-  get: (key: string) => transact<Draft | undefined>('readonly', (s) => s.get(key) as IDBRequest<Draft | undefined>),
-  /** Stores a draft and, with it, the Blobs of its photos (all or nothing). */
-  put: (d: Draft, blobs: ReadonlyMap<string, Blob> = new Map()) =>
-    transact('readwrite', (s, photos) => {
-      s.put(d);
-      for (const [id, blob] of blobs) photos.put({ id, clientKey: d.clientKey, blob } satisfies StoredPhoto);
+  get: async (key: string) => {
+    const stored = await transact<StoredDraft | undefined>(
+      'readonly',
+      (s) => s.get(key) as IDBRequest<StoredDraft | undefined>,
+    );
+    return stored ? ((await fromStored(stored)) ?? undefined) : undefined;
+  },
+  /** How many drafts the phone holds, readable or sealed. */
+  count: () => transact<number>('readonly', (s) => s.count()),
+  /** Stores a draft and, with it, the Blobs of its photos (all or nothing), sealed when its user's key is at hand. */
+  put: async (d: Draft, blobs: ReadonlyMap<string, Blob> = new Map()) => {
+    // sealed before the transaction opens: it would not wait for the crypto
+    const stored = await toStored(d);
+    const photos = await Promise.all([...blobs].map(([id, blob]) => photoToStored(d, id, blob)));
+    return transact('readwrite', (s, store) => {
+      s.put(stored);
+      for (const p of photos) store.put(p);
       return undefined;
-    }),
+    });
+  },
   /** Stores a draft's new state and drops the Blobs it no longer needs, in one transaction. */
-  update: (d: Draft, dropBlobs: readonly string[]) =>
-    transact('readwrite', (s, photos) => {
-      s.put(d);
+  update: async (d: Draft, dropBlobs: readonly string[]) => {
+    const stored = await toStored(d);
+    return transact('readwrite', (s, photos) => {
+      s.put(stored);
       for (const id of dropBlobs) photos.delete(id);
       return undefined;
-    }),
-  photo: (id: string) =>
-    transact<StoredPhoto | undefined>('readonly', (_s, photos) => photos.get(id)).then((p) => p?.blob),
+    });
+  },
+  photo: async (id: string): Promise<Blob | undefined> => {
+    const p = await transact<StoredPhoto | undefined>('readonly', (_s, photos) => photos.get(id));
+    if (!p) return undefined;
+    if (!p.sealed) return p.blob;
+    const plain = p.userId ? await unseal(p.userId, p.sealed) : null;
+    return plain ? new Blob([plain], { type: p.type }) : undefined;
+  },
   /** Removes a draft with every Blob of its photos. */
   remove: (key: string) =>
     transact('readwrite', (s, photos) => {

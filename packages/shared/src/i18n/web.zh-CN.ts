@@ -359,7 +359,8 @@ export const webMessages = {
   'serviceMemberKind.veteran': '退役军人',
 
   // transfers
-  'transfers.intro': '跨区重复登记时会生成迁移申请，由接收方确认。',
+  'transfers.intro':
+    '跨区重复登记或主动迁出时会生成迁移申请，由未提出申请的一方（人员所在区或迁入区）或市级同意；提出方只能撤回。',
   'transfers.all': '全部',
   'transfers.from': '迁出单位',
   'transfers.to': '迁入单位',
@@ -367,11 +368,11 @@ export const webMessages = {
   'transfers.reason': '事由',
   'transfers.createdAt': '发起时间',
   'transfers.decidedAt': '处理时间',
-  'transfers.accept': '接收',
+  'transfers.accept': '同意',
   'transfers.reject': '拒绝',
   'transfers.accepted': '已接收{name}的迁入',
   'transfers.rejected': '已拒绝{name}的迁入',
-  'transfers.acceptTitle': '接收“{name}”的迁移',
+  'transfers.acceptTitle': '同意“{name}”的迁移',
   'transfers.rejectTitle': '拒绝“{name}”的迁移',
   'transfers.summary': '从“{from}”迁至“{to}”。',
   'transfers.note': '备注（可不填）',

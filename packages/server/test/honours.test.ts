@@ -110,6 +110,57 @@ describe('立功喜报', () => {
     expect(detail.citations[0]).toMatchObject({ status: 'reported', rewardFen: 200000, overdue: false });
   });
 
+  it('lists every citation with its household, the unregistered by deadline first, filterable by due and overdue', async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const due = await klmy.post('/api/v1/citations', {
+      householdId,
+      memberName: '王二兵',
+      awardLevel: 'second_class',
+      awardYear: 2026,
+      receivedAt: today,
+    });
+    expect(due.statusCode).toBe(201);
+    const overdue = await klmy.post('/api/v1/citations', {
+      householdId,
+      memberName: '王三兵',
+      awardLevel: 'third_class',
+      awardYear: 2025,
+      receivedAt: '2025-03-03',
+    });
+    const all = (await klmy.get('/api/v1/citations')).json();
+    expect(all.items.map((c: { memberName: string }) => c.memberName)).toEqual(['王三兵', '王二兵', '王小兵']);
+    expect(all.items[0]).toMatchObject({
+      householdLabel: '王秀英家（胜利社区）',
+      orgName: '胜利社区退役军人服务站',
+      overdue: true,
+      due: false,
+    });
+    expect(all.items[1]).toMatchObject({ overdue: false, due: true, status: 'received' });
+    expect(all.items[2]).toMatchObject({ overdue: false, due: false, status: 'reported' });
+    const names = async (q: string) =>
+      (await klmy.get(`/api/v1/citations?${q}`)).json().items.map((c: { memberName: string }) => c.memberName);
+    expect(await names('overdue=true')).toEqual(['王三兵']);
+    expect(await names('pending=true')).toEqual(['王三兵', '王二兵']);
+    expect(await names('pending=true&overdue=false')).toEqual(['王二兵']);
+    expect(await names('year=2025')).toEqual(['王三兵']);
+    expect(await names('status=reported')).toEqual(['王小兵']);
+    const street = await orgId(env.p, '650200/650203/650203001/');
+    expect(await names(`orgId=${street}`)).toEqual([]);
+    expect(overdue.statusCode).toBe(201);
+  });
+
+  it('labels households by the head’s name and community, masked for the city’s read-only roles', async () => {
+    const own = (await klmy.get('/api/v1/households?plaqueEligible=true')).json();
+    expect(own.items[0]).toMatchObject({ label: '王秀英家（胜利社区）', members: ['王秀英'] });
+    expect((await klmy.get(`/api/v1/households/${householdId}`)).json().label).toBe('王秀英家（胜利社区）');
+    const city = await signedIn(env.app, 'city', '10.5.0.3');
+    const seen = (await city.get('/api/v1/households?plaqueEligible=true')).json();
+    expect(seen.items[0]).toMatchObject({ label: '王＊＊家（胜利社区）', members: ['王＊＊'] });
+    expect((await city.get('/api/v1/citations?overdue=true')).json().items[0].householdLabel).toBe(
+      '王＊＊家（胜利社区）',
+    );
+  });
+
   it('keeps other districts out', async () => {
     const dsz = await signedIn(env.app, 'dsz', '10.5.0.2');
     expect((await dsz.get(`/api/v1/households/${householdId}`)).statusCode).toBe(404);

@@ -15,7 +15,7 @@ describe('the grouped menu', () => {
   it('groups the pages as the admin systems people know, and hides what a role cannot use', () => {
     expect(labels({ permissions: [...PERMISSIONS], scope: 'all' })).toEqual([
       '/',
-      'registry:/beneficiaries,/transfers,/households',
+      'registry:/beneficiaries,/transfers,/households,/citations',
       'campaigns:/campaigns,/campaign-tasks',
       'visits:/visits,/visits/record,/visits/coverage,/visit-money',
       'needs:/needs,/needs-inbox,/need-stats',

@@ -204,6 +204,22 @@ export const webMessages = {
   'nav.beneficiaries': '对象名册',
   'nav.transfers': '迁移',
   'nav.households': '荣誉',
+  'nav.citations': '立功喜报',
+  'citations.household': '户',
+  'citations.member': '立功人员',
+  'citations.award': '奖励等级',
+  'citations.year': '年度',
+  'citations.receivedAt': '接收日期',
+  'citations.deadline': '登记期限',
+  'citations.status': '办理状态',
+  'citations.all': '全部',
+  'citations.pending': '待登记',
+  'citations.overdue': '逾期未登记',
+  'citations.dueTag': '待登记',
+  'citations.overdueTag': '已逾期',
+  'citations.filterStatus': '办理状态',
+  'citations.filterYear': '年度',
+  'citations.hint': '立功喜报在户信息页登记和办理；接收后 {days} 个工作日内登记，逾期的排在最前。',
 
   // beneficiary list
   'beneficiaries.search': '搜索优抚对象',
@@ -427,6 +443,9 @@ export const webMessages = {
 
   // honours (荣誉): households, 光荣牌, 春联, 立功喜报
   'households.title': '户信息',
+  'households.label': '{name}家（{community}）',
+  'households.labelNoMember': '无在册成员的户（{community}）',
+  'households.household': '户',
   'households.presetPending': '应挂未挂',
   'households.pendingTag': '应挂未挂',
   'households.filterEligible': '是否应挂光荣牌',

@@ -33,6 +33,8 @@ export const householdListItem = z.object({
   orgId: z.string(),
   orgName: z.string(),
   addressMasked: z.string().nullable(),
+  /** 王秀英家（友谊社区）: the head of household (masked for read-only viewers) and the community. */
+  label: z.string(),
   members: z.array(z.string()),
   plaqueStatus: z.enum(PLAQUE_STATUSES),
   plaqueEligible: z.boolean(),
@@ -68,7 +70,14 @@ export const citationSchema = z.object({
   overdue: z.boolean(),
   version: z.number().int(),
 });
-export const citationPage = pageOf(citationSchema);
+/** A citation in the list of all citations: with the household it is for. */
+export const citationListItem = citationSchema.extend({
+  householdLabel: z.string(),
+  orgName: z.string(),
+  /** Received, not yet registered, deadline not passed: 待登记. */
+  due: z.boolean(),
+});
+export const citationPage = pageOf(citationListItem);
 
 export const householdDetail = householdListItem.extend({
   members: z.array(z.string()),
@@ -121,4 +130,7 @@ export const citationListQuery = z.strictObject({
   year: z.coerce.number().int().min(1949).max(2100).optional(),
   status: z.enum(CITATION_STATUSES).optional(),
   overdue: z.enum(['true', 'false']).optional(),
+  /** Received and not yet registered (待登记), overdue or not. */
+  pending: z.enum(['true', 'false']).optional(),
+  orgId: idSchema.optional(),
 });

@@ -3,6 +3,7 @@ import type {
   advanceCitationBody,
   CITATION_STATUSES,
   CITATION_STEPS,
+  citationListItem,
   citationListQuery,
   citationSchema,
   coupletBody,
@@ -31,6 +32,7 @@ export type HouseholdMember = Household['people'][number];
 export type PlaqueEvent = z.infer<typeof plaqueEventSchema>;
 export type Couplet = Household['couplets'][number];
 export type Citation = z.infer<typeof citationSchema>;
+export type CitationListItem = z.infer<typeof citationListItem>;
 export type CitationQuery = QueryOf<typeof citationListQuery>;
 
 export type NewPlaqueEvent = z.input<typeof plaqueEventBody>;
@@ -49,6 +51,7 @@ export const householdsApi = {
 };
 
 export const citationsApi = {
+  list: (query: CitationQuery, o?: Signal) => api.get<Page<CitationListItem>>('/citations', { ...query }, o),
   create: (body: NewCitation) => api.post<Citation>('/citations', body),
   advance: (id: string, body: AdvanceCitation) =>
     api.post<Citation>(`/citations/${encodeURIComponent(id)}/advance`, body),

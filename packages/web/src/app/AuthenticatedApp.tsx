@@ -28,6 +28,9 @@ const ImportPage = lazy(() => import('../modules/registry/ImportPage').then((m) 
 const TransfersPage = lazy(() =>
   import('../modules/registry/TransfersPage').then((m) => ({ default: m.TransfersPage })),
 );
+const CitationsPage = lazy(() =>
+  import('../modules/honours/CitationsPage').then((m) => ({ default: m.CitationsPage })),
+);
 const HouseholdsPage = lazy(() =>
   import('../modules/honours/HouseholdsPage').then((m) => ({ default: m.HouseholdsPage })),
 );
@@ -116,6 +119,7 @@ export default function AuthenticatedApp() {
         />
         <Route path="transfers" element={<Guard permission="beneficiary:read" page={<TransfersPage />} />} />
         <Route path="households" element={<Guard permission={HOUSEHOLD_READERS} page={<HouseholdsPage />} />} />
+        <Route path="citations" element={<Guard permission="beneficiary:read" page={<CitationsPage />} />} />
         <Route path="households/:id" element={<Guard permission={HOUSEHOLD_READERS} page={<HouseholdPage />} />} />
         <Route path="visits" element={<Guard permission="visit:read" civilOnly page={<VisitPlansPage />} />} />
         <Route path="visits/plans/:id" element={<Guard permission="visit:read" civilOnly page={<VisitPlanPage />} />} />

@@ -50,6 +50,7 @@ export const NAV: readonly NavEntry[] = [
         icon: 'trophy',
         permission: ['honor:manage', 'beneficiary:read'],
       },
+      { path: '/citations', label: 'nav.citations', icon: 'notification', permission: 'beneficiary:read' },
     ],
   },
   {

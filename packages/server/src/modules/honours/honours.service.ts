@@ -9,10 +9,11 @@ import type {
   plaqueEventBody,
 } from '@shuangyong/shared';
 import { t } from '@shuangyong/shared';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { z } from 'zod';
 import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import { localToday } from '../../platform/calendar/dates.js';
 import { addWorkingDays } from '../../platform/calendar/working-days.js';
 import type { Platform } from '../../platform/context.js';
 import { bool, type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
@@ -63,6 +64,29 @@ function toCitation(r: Selectable<MeritCitationsTable>, today = new Date().toISO
     overdue: r.status === 'received' && r.register_deadline < today,
     version: r.version,
   };
+}
+
+/** 王秀英 → 王＊＊: the surname and one mark per further character. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  return chars[0] + '＊'.repeat(Math.max(chars.length - 1, 1));
+}
+
+/** 友谊社区退役军人服务站 → 友谊社区: the community a household belongs to, as people say it. */
+export function communityName(orgName: string): string {
+  return orgName.replace(/(?:退役军人服务(?:站|中心)|退役军人事务局)$/, '') || orgName;
+}
+
+/**
+ * How a household is named in lists: its head (the first member registered) and its community —
+ * 王秀英家（友谊社区）. Those who work with the families (`beneficiary:write`) read the name; the
+ * city's read-only roles see it masked (王＊＊家), as they see the address masked.
+ */
+export function householdLabel(head: string | undefined, orgName: string, actor: RequestCtx['actor']): string {
+  const community = communityName(orgName);
+  if (!head) return t('households.labelNoMember', { community });
+  const name = actor.permissions.has('beneficiary:write') ? head : maskName(head);
+  return t('households.label', { name, community });
 }
 
 export class HonoursService {
@@ -126,15 +150,19 @@ export class HonoursService {
       this.db,
       rows.map((r) => r.id),
     );
-    const items: z.infer<typeof householdListItem>[] = rows.map((r) => ({
-      id: r.id,
-      orgId: r.org_id,
-      orgName: r.org_name,
-      addressMasked: r.address_masked,
-      members: members.filter((m) => m.household_id === r.id).map((m) => m.name),
-      plaqueStatus: r.plaque_status as 'none',
-      plaqueEligible: bool(r.plaque_eligible),
-    }));
+    const items: z.infer<typeof householdListItem>[] = rows.map((r) => {
+      const names = members.filter((m) => m.household_id === r.id).map((m) => m.name);
+      return {
+        id: r.id,
+        orgId: r.org_id,
+        orgName: r.org_name,
+        addressMasked: r.address_masked,
+        label: householdLabel(names[0], r.org_name, ctx.actor),
+        members: ctx.actor.permissions.has('beneficiary:write') ? names : names.map(maskName),
+        plaqueStatus: r.plaque_status as 'none',
+        plaqueEligible: bool(r.plaque_eligible),
+      };
+    });
     return { items, total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
   }
 
@@ -157,6 +185,7 @@ export class HonoursService {
       orgId: h.org_id,
       orgName: h.org_name,
       addressMasked: h.address_masked,
+      label: householdLabel(people[0]?.name, h.org_name, ctx.actor),
       members: people.map((m) => m.name),
       people: people.map((m) => ({ id: m.id, name: m.name, categories: m.categories ? m.categories.split(',') : [] })),
       plaqueStatus: h.plaque_status as 'none',
@@ -348,27 +377,59 @@ export class HonoursService {
 
   async citations(
     ctx: RequestCtx,
-    q: { year?: number; status?: string; overdue?: 'true' | 'false'; page: number; pageSize: number },
+    q: {
+      year?: number;
+      status?: string;
+      overdue?: 'true' | 'false';
+      pending?: 'true' | 'false';
+      orgId?: string;
+      page: number;
+      pageSize: number;
+    },
   ) {
+    const today = localToday(this.p.config.tzDisplay);
     let qb = this.db
       .selectFrom('merit_citations as c')
       .innerJoin('households as h', 'h.id', 'c.household_id')
+      .innerJoin('orgs as o', 'o.id', 'h.org_id')
       .where((eb) => scopeWhere(eb, ctx.actor.scope, HOUSEHOLD_SCOPE));
+    if (q.orgId) {
+      const org = await orgsRepo.get(this.db, ctx.actor.scope, q.orgId);
+      if (!org) throw notFound();
+      qb = qb.where('h.org_path', '>=', org.path).where('h.org_path', '<', prefixEnd(org.path));
+    }
     if (q.year) qb = qb.where('c.award_year', '=', q.year);
     if (q.status) qb = qb.where('c.status', '=', q.status);
-    if (q.overdue === 'true')
-      qb = qb
-        .where('c.status', '=', 'received')
-        .where('c.register_deadline', '<', new Date().toISOString().slice(0, 10));
+    if (q.pending === 'true') qb = qb.where('c.status', '=', 'received');
+    if (q.pending === 'false') qb = qb.where('c.status', '!=', 'received');
+    if (q.overdue === 'true') qb = qb.where('c.status', '=', 'received').where('c.register_deadline', '<', today);
+    if (q.overdue === 'false')
+      qb = qb.where((eb) => eb.or([eb('c.status', '!=', 'received'), eb('c.register_deadline', '>=', today)]));
     const [rows, total] = await Promise.all([
       qb
         .selectAll('c')
+        .select('o.name as org_name')
+        // what needs doing first: the unregistered by deadline, then the rest newest first
+        .orderBy(sql`CASE WHEN c.status = 'received' THEN 0 ELSE 1 END`)
+        .orderBy(sql`CASE WHEN c.status = 'received' THEN c.register_deadline END`)
         .orderBy('c.received_at', 'desc')
+        .orderBy('c.id')
         .limit(q.pageSize)
         .offset((q.page - 1) * q.pageSize)
         .execute(),
       qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { items: rows.map((r) => toCitation(r)), total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
+    const members = await this.members(this.db, [...new Set(rows.map((r) => r.household_id))]);
+    const items = rows.map((r) => {
+      const c = toCitation(r, today);
+      const head = members.find((m) => m.household_id === r.household_id)?.name;
+      return {
+        ...c,
+        householdLabel: householdLabel(head, r.org_name, ctx.actor),
+        orgName: r.org_name,
+        due: r.status === 'received' && !c.overdue,
+      };
+    });
+    return { items, total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
   }
 }

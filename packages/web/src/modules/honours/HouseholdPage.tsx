@@ -28,7 +28,7 @@ export function HouseholdPage() {
   if (query.isError)
     return <PageError error={query.error} backTo="/households" backLabel={t('households.backToList')} />;
   const h = query.data;
-  const title = h.addressMasked || t('households.noAddress');
+  const title = h.label;
   return (
     <Card styles={{ body: { padding: isMobile ? 12 : 24 } }} data-testid="household-detail" data-id={h.id}>
       <DocTitle title={t('households.title')} />

@@ -35,14 +35,19 @@ export function HouseholdsPage() {
 
   const columns: TableColumnsType<HouseholdListItem> = [
     {
-      title: t('households.address'),
-      dataIndex: 'addressMasked',
+      title: t('households.household'),
+      dataIndex: 'label',
       fixed: isMobile ? undefined : 'left',
-      render: (v: string | null, h) => (
+      render: (v: string, h) => (
         <Link to={`/households/${h.id}`} data-testid="household-row" data-id={h.id}>
-          {v || t('households.noAddress')}
+          {v}
         </Link>
       ),
+    },
+    {
+      title: t('households.address'),
+      dataIndex: 'addressMasked',
+      render: (v: string | null) => v || t('households.noAddress'),
     },
     {
       title: t('households.members'),

@@ -173,7 +173,8 @@ describe('parseNotice on real-world notices', () => {
     const values = [p.title, ...p.items.flatMap((i) => [i.title, i.body]), ...p.requirements, ...p.issuers].join('|');
     expect(values).not.toMatch(/\uFFFD|锟斤拷|ä¸|[()（）]|jié|lái|節|來|雙|擁|[a-z]/);
     expect(p.warnings).toEqual([
-      '原文中有无法识别的乱码字符，已删除，请核对相关内容',
+      '原文第 2 行有无法识别的乱码字符，已删除，请核对相关内容',
+      '原文第 1、2、3 行有拼音注音，已删除',
       '未识别到标题，已根据正文拟定，请核对',
       '未识别到成文日期，请补充',
     ]);
@@ -286,6 +287,21 @@ describe('parseNotice on real-world notices', () => {
     expect(p.title).toBe('关于做好2025年元旦春节期间双拥工作的通知');
     expect(p.recipients).toEqual(['各区退役军人事务局']);
     expect(p.items.map((i) => i.title)).toEqual(['开展“聚焦一线、聚力解难，情系官兵”专项行动', '走访慰问']);
+  });
+
+  it('ends a heading at a garbled run and says where it repaired the text', () => {
+    const p = parseNotice(
+      '关于做好双拥工作的通知\n各区退役军人事务局：\n一、营造浓厚氛围ä¸\u00adæ–‡各区要利用媒体广泛宣传双拥典型。\n二、走访慰问\n各区要走访慰问优抚对(duì)象。\n- 2 -\n',
+    );
+    expect(p.items.map((i) => [i.title, i.body])).toEqual([
+      ['营造浓厚氛围', '各区要利用媒体广泛宣传双拥典型。'],
+      ['走访慰问', '各区要走访慰问优抚对象。'],
+    ]);
+    expect(p.warnings.slice(0, 3)).toEqual([
+      '原文第 3 行有无法识别的乱码字符，已删除，请核对相关内容',
+      '原文第 5 行有拼音注音，已删除',
+      '原文像是从 PDF 复制的：已接上 0 处断行，删除 1 处页码，请核对',
+    ]);
   });
 
   it('never throws on empty or odd input', () => {

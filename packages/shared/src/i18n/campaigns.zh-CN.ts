@@ -2,6 +2,9 @@
 export const campaignsMessages = {
   // parse-notice
   'campaigns.parse.garbled': '原文中有无法识别的乱码字符，已删除，请核对相关内容',
+  'campaigns.parse.garbledAt': '原文第 {lines} 行有无法识别的乱码字符，已删除，请核对相关内容',
+  'campaigns.parse.pinyin': '原文第 {lines} 行有拼音注音，已删除',
+  'campaigns.parse.pdf': '原文像是从 PDF 复制的：已接上 {joined} 处断行，删除 {pages} 处页码，请核对',
   'campaigns.parse.noItems': '未识别到编号的工作事项（一是、一、（一）、1. 等），已将全文作为一项',
   'campaigns.parse.noTitle': '未识别到标题，已根据正文拟定，请核对',
   'campaigns.parse.noIssuers': '未识别到发文单位，请补充',

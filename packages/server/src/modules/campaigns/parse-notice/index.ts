@@ -235,9 +235,18 @@ function dropAttachments(lines: string[]): string[] {
 }
 
 export function parseNotice(text: string): ParsedNotice {
-  const { lines, garbled } = normalizeNotice(text);
+  const { lines, garbled, repairs } = normalizeNotice(text);
   const warnings: string[] = [];
-  if (garbled) warnings.push(t('campaigns.parse.garbled'));
+  const where = (ls: number[]) => ls.slice(0, 8).join('、') + (ls.length > 8 ? '…' : '');
+  if (garbled)
+    warnings.push(
+      repairs.garbledLines.length
+        ? t('campaigns.parse.garbledAt', { lines: where(repairs.garbledLines) })
+        : t('campaigns.parse.garbled'),
+    );
+  if (repairs.pinyinLines.length) warnings.push(t('campaigns.parse.pinyin', { lines: where(repairs.pinyinLines) }));
+  if (repairs.joinedLines + repairs.pageLines > 0 && (repairs.pageLines > 0 || repairs.joinedLines >= 3))
+    warnings.push(t('campaigns.parse.pdf', { joined: repairs.joinedLines, pages: repairs.pageLines }));
   const head = readHead(lines);
   const foot = readFoot(head.rest);
   const body = dropAttachments(foot.rest)

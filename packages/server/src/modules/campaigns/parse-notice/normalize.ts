@@ -15,6 +15,13 @@ export interface Normalized {
   lines: string[];
   /** True when garbled characters were removed. */
   garbled: boolean;
+  /** What was repaired, with the lines (1-based, of the pasted text) where, so the user can look. */
+  repairs: {
+    garbledLines: number[];
+    pinyinLines: number[];
+    joinedLines: number;
+    pageLines: number;
+  };
 }
 
 const HAN = '\\p{Script=Han}';
@@ -250,8 +257,32 @@ function joinLines(a: string, b: string): string {
   return latin ? `${left} ${b}` : left + b;
 }
 
+/** A garbled run inside an item heading line ends the heading there (一、营造氛围ä¸­各区要… → two lines). */
+const HEADING_START = /^[\s\u3000]*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])/;
+const ANY_GARBLE = new RegExp([MOJIBAKE, ...GARBLE_RUNS].map((r) => `(?:${r.source})`).join('|'), 'u');
+
+function splitGarbledHeading(line: string): string {
+  if (!HEADING_START.test(line)) return line;
+  const m = ANY_GARBLE.exec(line);
+  if (!m) return line;
+  const before = line.slice(0, m.index);
+  const after = line.slice(m.index);
+  const cleanAfter = removeGarbled(after).text.trim();
+  // the run stays (it is removed, and reported, with the others)
+  return /[。；，：！？,.;:]/.test(before) || [...cleanAfter].length < 8 ? line : `${before}\n${after}`;
+}
+
 export function normalizeNotice(raw: string): Normalized {
-  const unwrapped = unwrapPdf(raw.replace(/\r\n?|\u2028|\u2029/g, '\n').split('\n'));
+  const rawLines = raw.replace(/\r\n?|\u2028|\u2029/g, '\n').split('\n');
+  const garbledLines: number[] = [];
+  const pinyinLines: number[] = [];
+  rawLines.forEach((line, i) => {
+    const folded = foldWidth(line);
+    const g = removeGarbled(folded);
+    if (g.garbled) garbledLines.push(i + 1);
+    if (removePinyin(g.text) !== g.text) pinyinLines.push(i + 1);
+  });
+  const unwrapped = unwrapPdf(rawLines.map(splitGarbledHeading));
   const folded = foldWidth(unwrapped.lines.join('\n'));
   const { text, garbled } = removeGarbled(folded);
   const simplified = toSimplified(removePinyin(text));
@@ -259,7 +290,11 @@ export function normalizeNotice(raw: string): Normalized {
     .split('\n')
     .map((l) => tidySpaces(chinesePunctuation(l)))
     .filter((l) => l.replace(/\t/g, '') !== '');
-  return { lines, garbled };
+  return {
+    lines,
+    garbled,
+    repairs: { garbledLines, pinyinLines, joinedLines: unwrapped.joined, pageLines: unwrapped.dropped },
+  };
 }
 
 /** A line without its gap markers, as running text. */

@@ -6,6 +6,7 @@ import { registryMessages } from './registry.zh-CN.js';
 import { serverMessages } from './server.zh-CN.js';
 import { visitsMessages } from './visits.zh-CN.js';
 import { webMessages } from './web.zh-CN.js';
+import { webAtmosphereMessages } from './web-atmosphere.zh-CN.js';
 import { webCampaignsMessages } from './web-campaigns.zh-CN.js';
 import { webNeedsMessages } from './web-needs.zh-CN.js';
 import { webOfflineMessages } from './web-offline.zh-CN.js';
@@ -27,6 +28,7 @@ export const zhCN = {
   ...campaignsMessages,
   ...webCampaignsMessages,
   ...atmosphereMessages,
+  ...webAtmosphereMessages,
 } as const;
 export type MessageKey = keyof typeof zhCN;
 

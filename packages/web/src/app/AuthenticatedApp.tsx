@@ -37,6 +37,12 @@ const HouseholdsPage = lazy(() =>
 const HouseholdPage = lazy(() =>
   import('../modules/honours/HouseholdPage').then((m) => ({ default: m.HouseholdPage })),
 );
+const PublicityListPage = lazy(() =>
+  import('../modules/atmosphere/PublicityListPage').then((m) => ({ default: m.PublicityListPage })),
+);
+const PublicityPage = lazy(() =>
+  import('../modules/atmosphere/PublicityPage').then((m) => ({ default: m.PublicityPage })),
+);
 const NeedsPage = lazy(() => import('../modules/needs/NeedsPage').then((m) => ({ default: m.NeedsPage })));
 const NeedFormPage = lazy(() => import('../modules/needs/NeedFormPage').then((m) => ({ default: m.NeedFormPage })));
 const NeedDetailPage = lazy(() =>
@@ -129,6 +135,9 @@ export default function AuthenticatedApp() {
           element={<Guard permission="visit:read" civilOnly page={<VisitCoveragePage />} />}
         />
         <Route path="visit-money" element={<Guard permission="visit:read" civilOnly page={<VisitMoneyPage />} />} />
+        <Route path="publicity" element={<Guard permission="publicity:read" page={<PublicityListPage />} />} />
+        <Route path="publicity/new" element={<Guard permission="publicity:write" page={<PublicityPage />} />} />
+        <Route path="publicity/:id" element={<Guard permission="publicity:read" page={<PublicityPage />} />} />
         <Route path="needs" element={<Guard permission="need:read" page={<NeedsPage />} />} />
         <Route path="needs/new" element={<Guard permission="need:create" page={<NeedFormPage />} />} />
         <Route path="needs/:id" element={<Guard permission="need:read" page={<NeedDetailPage />} />} />

@@ -95,6 +95,12 @@ export const NAV: readonly NavEntry[] = [
     ],
   },
   {
+    group: 'atmosphere',
+    label: 'nav.group.atmosphere',
+    icon: 'flag',
+    items: [{ path: '/publicity', label: 'nav.publicity', icon: 'form', permission: 'publicity:read' }],
+  },
+  {
     group: 'system',
     label: 'nav.group.system',
     icon: 'setting',
@@ -122,6 +128,8 @@ export const PAGES: readonly { pattern: string; label: MessageKey; parent: strin
   { pattern: '/visits/plans/:id', label: 'crumb.plan', parent: '/visits' },
   { pattern: '/needs/new', label: 'crumb.newNeed', parent: '/needs' },
   { pattern: '/needs/:id', label: 'crumb.detail', parent: '/needs' },
+  { pattern: '/publicity/new', label: 'crumb.newPublicity', parent: '/publicity' },
+  { pattern: '/publicity/:id', label: 'crumb.detail', parent: '/publicity' },
 ];
 
 export interface Viewer {

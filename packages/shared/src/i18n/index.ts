@@ -1,5 +1,6 @@
 import { atmosphereMessages } from './atmosphere.zh-CN.js';
 import { campaignsMessages } from './campaigns.zh-CN.js';
+import { fieldMessages } from './fields.zh-CN.js';
 import { filesMessages } from './files.zh-CN.js';
 import { needsMessages } from './needs.zh-CN.js';
 import { registryMessages } from './registry.zh-CN.js';
@@ -18,6 +19,7 @@ export const zhCN = {
   ...serverMessages,
   ...registryMessages,
   ...filesMessages,
+  ...fieldMessages,
   ...webMessages,
   ...webShellMessages,
   ...needsMessages,

@@ -1,4 +1,4 @@
-import type { Permission } from '@shuangyong/shared';
+import { fieldLabel, findUnsafeText, type Permission, t } from '@shuangyong/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApprovalKind } from '../access/approval-policy.js';
 import type { Scope } from '../access/scope.js';
@@ -136,6 +136,17 @@ export function installAccessPipeline(
     // NUL cannot be stored in PostgreSQL text and has no place in any field: refused for every route
     if (containsNul(req.query) || containsNul(req.body))
       return sendProblem(reply, 400, 'validation_failed', 'error.nulCharacter');
+    // bidi controls and lone surrogates: refused in every string of every route (issue 13 item 8)
+    for (const [where, value] of [
+      ['query', req.query],
+      ['body', req.body],
+    ] as const) {
+      const at = findUnsafeText(value);
+      if (at)
+        return sendProblem(reply, 400, 'validation_failed', 'error.unsafeText', undefined, {
+          errors: [{ path: [where, ...at].join('.'), message: t('validation.unsafeText', { field: fieldLabel(at) }) }],
+        });
+    }
     const access = req.routeOptions.config?.access;
     if (!access || access.public || !access.target || !req.actor) return;
     const id = (req.params as { id?: unknown }).id;

@@ -1,4 +1,4 @@
-import { type MessageKey, t } from '@shuangyong/shared';
+import { type MessageKey, readableIssue, t } from '@shuangyong/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
@@ -43,10 +43,18 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = (err as { validationContext?: string }).validationContext ?? 'body';
-      const errors = err.validation.map((v) => ({
-        path: `${where}${v.instancePath.replaceAll('/', '.')}`.replace(/\.$/, ''),
-        message: v.message ?? t('error.validation'),
-      }));
+      const sent = { querystring: req.query, params: req.params, headers: req.headers }[where] ?? req.body;
+      const errors = err.validation.map((v) => {
+        const path = v.instancePath.split('/').filter(Boolean);
+        return {
+          path: `${where}${v.instancePath.replaceAll('/', '.')}`.replace(/\.$/, ''),
+          // built from the field's name in the catalogue: "姓名最多 64 个字", never zod's own wording
+          message: readableIssue(
+            { ...(v.params as object), code: v.keyword, path, message: v.message },
+            valueAt(sent, path),
+          ),
+        };
+      });
       return sendProblem(reply, 400, 'validation_failed', 'error.validation', undefined, { errors });
     }
     switch (err.code) {
@@ -75,4 +83,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return sendProblem(reply, 500, 'internal', 'error.internal');
   });
+}
+
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let v = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[seg];
+  }
+  return v;
 }

@@ -19,12 +19,40 @@ export function isOrgName(s: string): boolean {
   return s.startsWith('各') && len <= 12 && !PREDICATE.test(s.slice(1));
 }
 
+/** How a name starts: a place (…市, …区, …县), 各, 市, 区… — a piece that does not is the rest of a name. */
+const NAME_START = /^(?:各|市|区|县|乡|镇|中共|中国|\p{Script=Han}{1,6}?(?:市|区|县|州|省|盟|旗))/u;
+
+/** Pieces between gaps joined into names: a stray space inside a name (克拉玛 依市…, …领导小组 办公室). */
+function mergedAtGaps(line: string): string[] {
+  const pieces = line
+    .split(/[\t\v]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const out: string[] = [];
+  let cur = '';
+  pieces.forEach((piece, i) => {
+    cur += piece;
+    const next = pieces[i + 1];
+    const continues = next !== undefined && !NAME_START.test(next) && isOrgName(cur + next);
+    if (isOrgName(cur) && !continues) {
+      out.push(cur);
+      cur = '';
+    }
+  });
+  return cur ? [...out, cur] : out;
+}
+
 /**
  * A line made only of organisation names (发文机关标志, 落款): split at every gap, or at wide gaps
  * only (a stray space inside a name), or taken whole. Null when it is not such a line.
  */
 export function orgNames(line: string): string[] | null {
-  const candidates = [line.split(/[\t\v]+/), line.replace(/\v/g, '').split('\t'), [line.replace(/[\t\v]/g, '')]];
+  const candidates = [
+    mergedAtGaps(line),
+    line.split(/[\t\v]+/),
+    line.replace(/\v/g, '').split('\t'),
+    [line.replace(/[\t\v]/g, '')],
+  ];
   for (const c of candidates) {
     const names = c.map((p) => p.trim()).filter(Boolean);
     if (names.length > 0 && names.every(isOrgName)) return names;

@@ -122,7 +122,7 @@ export function removePinyin(s: string): string {
 
 // ---- punctuation ----
 
-const AFTER_CJK = new RegExp(`(?<=[${HAN}）”])\\.(?![A-Za-z]|\\d(?![.、]))`, 'gu');
+const AFTER_CJK = new RegExp(`(?<=${HAN})\\.(?![A-Za-z])|(?<=[）”])\\.(?![A-Za-z]|\\d(?![.、]))`, 'gu');
 
 /** Half-width punctuation next to Chinese → the Chinese forms; runs of stops collapsed. */
 function chinesePunctuation(line: string): string {

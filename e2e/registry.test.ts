@@ -70,4 +70,28 @@ describe.runIf(enabled)('registry in Chromium', () => {
     expect(await phoneLayout(page, 'reveal')).toEqual([]);
     await page.close();
   });
+
+  it('exports exactly the rows chosen on the list', async () => {
+    const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+    await login(page, run.base, 'klmy');
+    await page.getByTestId('header-user').waitFor();
+    await page.goto(`${run.base}/beneficiaries`);
+    const row = page.locator('tr.ant-table-row', { hasText: '张建国' });
+    await row.waitFor();
+    await row.locator('.ant-checkbox-input').check();
+    await page.getByTestId('selection-count').getByText('1').waitFor();
+    expect(await phoneLayout(page, 'beneficiaries-selected')).toEqual([]);
+    await page.getByTestId('beneficiary-export-selected').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('将导出所选的 1 人').waitFor();
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/v1/beneficiaries/export'));
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-submit').click();
+    const body = (await sent).postDataJSON() as { ids: string[]; filters: object };
+    expect(body.ids).toEqual([await row.getAttribute('data-row-key')]);
+    expect(body.filters).toEqual({});
+    expect((await download).suggestedFilename()).toMatch(/\.xlsx$/);
+    await dialog.getByTestId('export-done').waitFor();
+    await page.close();
+  });
 });

@@ -75,6 +75,25 @@ describe('export', () => {
     ]);
   });
 
+  it('exports exactly the rows chosen on the list, audited with their ids', async () => {
+    const list = (await klmy.get('/api/v1/beneficiaries?pageSize=50')).json();
+    const second = list.items.find((b: { name: string }) => b.name === '第二人').id as string;
+    const rows = await sheet({ ids: [second] });
+    expect(rows.map((r) => r[0])).toEqual(['姓名', '第二人']);
+    const audit = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select('changes')
+      .where('action', '=', 'beneficiary.export')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.changes!)).toMatchObject({ rows: 1, ids: [second] });
+    // the selection stays inside the caller's scope and the filters
+    const dsz = await signedIn(env.app, 'dsz', '10.8.2.9');
+    expect((await sheet({ ids: [second] }, dsz)).length).toBe(1);
+    expect((await sheet({ ids: [second], filters: { category: 'martyr_survivor' } })).length).toBe(1);
+    expect((await klmy.post('/api/v1/beneficiaries/export', { ids: [] })).statusCode).toBe(400);
+  });
+
   it('never exports another district’s people', async () => {
     const dsz = await signedIn(env.app, 'dsz', '10.8.2.3');
     expect((await sheet({}, dsz)).length).toBe(1);

@@ -273,6 +273,8 @@ export const webMessages = {
   'beneficiaries.exportTitle': '导出优抚对象',
   'beneficiaries.exportSubmit': '导出',
   'beneficiaries.exportFiltered': '将按列表当前的筛选条件导出 Excel 文件',
+  'beneficiaries.exportSelected': '导出所选',
+  'beneficiaries.exportSelection': '将导出所选的 {n} 人（Excel 文件）',
   'beneficiaries.exportAll': '将导出您管辖范围内的全部优抚对象',
   'beneficiaries.exportCount': '（共 {total} 人）。',
   'beneficiaries.exportReveal': '导出完整信息',

@@ -168,6 +168,8 @@ export const importQuery = z.strictObject({
 
 export const exportBody = z.strictObject({
   filters: beneficiaryListQuery.omit({ page: true, pageSize: true, sort: true, order: true }).partial().default({}),
+  /** Only these rows (the selection on the list), within the filters and the caller's scope. */
+  ids: z.array(idSchema).min(1).max(500).optional(),
   reveal: z.boolean().default(false),
   reason: z.string().trim().min(2).max(200).optional(),
 });

@@ -145,17 +145,17 @@ export function importExportRoutes(p: Platform, registry: RegistryService, jobs:
       },
       async (req, reply) => {
         const ctx = ctxOf(req);
-        const { filters, reveal, reason } = req.body;
+        const { filters, ids, reveal, reason } = req.body;
         if (reveal && !ctx.actor.permissions.has('beneficiary:reveal'))
           throw new AppError(403, 'forbidden', 'error.forbidden');
         if (reveal && !reason) throw new AppError(400, 'reason_required', 'export.reasonRequired');
-        const filter = await registry.filterOf(ctx, filters);
+        const filter = { ...(await registry.filterOf(ctx, filters)), ...(ids ? { ids } : {}) };
         // audited before a single row leaves the server; a failed audit write stops the export
         const total = await registryRepo.count(p.handle.db, ctx.actor.scope, filter);
         await p.audit.event(p.handle.db, auditActorOf(ctx), {
           action: 'beneficiary.export',
           entityType: 'beneficiary',
-          changes: { rows: total, revealed: reveal, reason: reason ?? null, filters },
+          changes: { rows: total, revealed: reveal, reason: reason ?? null, filters, ...(ids ? { ids } : {}) },
         });
         await registry.exportGuard(ctx, total, reveal);
         const out = new PassThrough();

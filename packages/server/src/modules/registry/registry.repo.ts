@@ -18,6 +18,8 @@ export interface ListFilter {
   birthFrom?: string;
   birthTo?: string;
   plaque?: string;
+  /** Only these people (an export of the rows chosen on the list). */
+  ids?: readonly string[];
 }
 
 const escapeLike = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
@@ -45,7 +47,7 @@ function listQuery(db: Queryable, scope: Scope, f: ListFilter, forPage = true): 
     mode !== 'category' ||
     scope.kind === 'org' ||
     scope.kind === 'own' ||
-    !!(f.birthFrom || f.birthTo || f.plaque);
+    !!(f.birthFrom || f.birthTo || f.plaque || f.ids);
   const district = scope.kind === 'subtree' && isDistrictPath(scope.path) ? scope.path : undefined;
   // biome-ignore lint/suspicious/noExplicitAny: several FROM shapes share the filters below
   let qb: any;
@@ -106,6 +108,7 @@ function listQuery(db: Queryable, scope: Scope, f: ListFilter, forPage = true): 
   if (f.orgPath && isDistrictPath(f.orgPath)) qb = qb.where(`${t}.district_path`, '=', f.orgPath);
   else if (f.orgPath) qb = qb.where(`${t}.org_path`, '>=', f.orgPath).where(`${t}.org_path`, '<', prefixEnd(f.orgPath));
   qb = f.status ? qb.where(`${t}.status`, '=', f.status) : qb.where(`${t}.status`, 'in', [...LISTED_STATUSES]);
+  if (f.ids) qb = qb.where('b.id', 'in', [...f.ids]);
   if (f.birthFrom) qb = qb.where('b.birth_date', '>=', f.birthFrom);
   if (f.birthTo) qb = qb.where('b.birth_date', '<=', f.birthTo);
   if (f.plaque) {

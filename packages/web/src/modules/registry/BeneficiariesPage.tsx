@@ -39,6 +39,7 @@ import {
 } from '../../api/beneficiaries';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
+import { SelectionBar } from '../../components/SelectionBar';
 import { label, t } from '../../i18n';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { toSelectTree } from '../orgs/tree';
@@ -102,7 +103,10 @@ export function filtersOf(q: BeneficiaryQuery): BeneficiaryFilters {
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as BeneficiaryFilters;
 }
 
-type Dialog = 'lookup' | 'export' | null;
+type Dialog = 'lookup' | 'export' | 'exportSelected' | null;
+
+/** The most rows one export of a selection takes (the API's limit). */
+const MAX_SELECTED = 500;
 
 export function BeneficiariesPage() {
   const can = useCan();
@@ -120,6 +124,9 @@ export function BeneficiariesPage() {
   });
   const data = list.data;
   const [dialog, setDialog] = useState<Dialog>(null);
+  // rows chosen on the list, kept across pages and filters (an export of exactly these people)
+  const [selected, setSelected] = useState<string[]>([]);
+  const canExport = can('beneficiary:export');
   const [searchText, setSearchText] = useState(query.q ?? '');
   // on a phone the filters fold away behind a button
   const [filtersOpen, setFiltersOpen] = useState(false);
@@ -352,8 +359,33 @@ export function BeneficiariesPage() {
           )}
         </Flex>
       )}
+      {canExport && (
+        <SelectionBar
+          count={selected.length}
+          onClear={() => setSelected([])}
+          actions={
+            <Button
+              size="small"
+              icon={<DownloadOutlined />}
+              onClick={() => setDialog('exportSelected')}
+              data-testid="beneficiary-export-selected"
+            >
+              {t('beneficiaries.exportSelected')}
+            </Button>
+          }
+        />
+      )}
       <Table<BeneficiaryListItem>
         rowKey="id"
+        rowSelection={
+          canExport
+            ? {
+                selectedRowKeys: selected,
+                preserveSelectedRowKeys: true,
+                onChange: (keys) => setSelected((keys as string[]).slice(0, MAX_SELECTED)),
+              }
+            : undefined
+        }
         size={isMobile ? 'small' : 'middle'}
         columns={columns}
         dataSource={data?.items ?? []}
@@ -374,6 +406,15 @@ export function BeneficiariesPage() {
         }}
       />
       {dialog === 'lookup' && <LookupModal onClose={() => setDialog(null)} />}
+      {dialog === 'exportSelected' && (
+        <ExportModal
+          filters={{}}
+          ids={selected}
+          total={selected.length}
+          canReveal={can('beneficiary:reveal')}
+          onClose={() => setDialog(null)}
+        />
+      )}
       {dialog === 'export' && (
         <ExportModal
           filters={filtersOf(query)}

@@ -14,11 +14,14 @@ interface ExportValues {
 /** 导出: the current filters as xlsx; 导出完整信息 (unmasked) needs beneficiary:reveal and a reason. */
 export function ExportModal({
   filters,
+  ids,
   total,
   canReveal,
   onClose,
 }: {
   filters: BeneficiaryFilters;
+  /** Exactly these people (the rows chosen on the list) instead of everything the filters match. */
+  ids?: string[];
   total: number | null;
   canReveal: boolean;
   onClose: () => void;
@@ -35,7 +38,11 @@ export function ExportModal({
     try {
       const wantReveal = canReveal && !!v.reveal;
       const name = await beneficiariesApi.export(
-        wantReveal ? { filters, reveal: true, reason: v.reason?.trim() } : { filters },
+        {
+          filters,
+          ...(ids ? { ids } : {}),
+          ...(wantReveal ? { reveal: true, reason: v.reason?.trim() } : {}),
+        },
         t('beneficiaries.exportFileName'),
       );
       setDone(name);
@@ -57,8 +64,14 @@ export function ExportModal({
       okButtonProps={{ ...testId('export-submit') }}
     >
       <Typography.Paragraph>
-        {Object.keys(filters).length > 0 ? t('beneficiaries.exportFiltered') : t('beneficiaries.exportAll')}
-        {total !== null && t('beneficiaries.exportCount', { total })}
+        {ids ? (
+          t('beneficiaries.exportSelection', { n: ids.length })
+        ) : (
+          <>
+            {Object.keys(filters).length > 0 ? t('beneficiaries.exportFiltered') : t('beneficiaries.exportAll')}
+            {total !== null && t('beneficiaries.exportCount', { total })}
+          </>
+        )}
       </Typography.Paragraph>
       <Form form={form} layout="vertical" autoComplete="off">
         {canReveal && (

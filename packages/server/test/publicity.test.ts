@@ -343,3 +343,53 @@ describe('photos', () => {
     expect(again.json()).toMatchObject({ status: 'draft', approvedHash: null });
   });
 });
+
+describe('the campaign task’s progress', () => {
+  it('counts the items of the campaign an org has published, for its own region', async () => {
+    const made = await city.post('/api/v1/campaigns', {
+      title: '双拥宣传月',
+      issuers: ['市双拥办'],
+      items: [
+        {
+          ordinal: 1,
+          title: '宣传双拥先进典型',
+          tasks: [
+            {
+              title: '每区至少发布两篇典型宣传稿件',
+              deadline: '2026-08-20',
+              metricKey: 'atmosphere.publicity.published',
+              assignTo: { groups: ['districts'] },
+            },
+          ],
+        },
+      ],
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const issued = (
+      await city.post(`/api/v1/campaigns/${made.json().id}/actions`, { version: made.json().version, action: 'issue' })
+    ).json();
+    const assignments: { id: string }[] = issued.items[0].tasks[0].assignments;
+    const mineOf = async (c: Client) => {
+      for (const a of assignments) {
+        const res = await c.get(`/api/v1/assignments/${a.id}`);
+        if (res.statusCode === 200) return res.json();
+      }
+      throw new Error('no assignment');
+    };
+    expect((await mineOf(klmy)).metric).toMatchObject({ key: 'atmosphere.publicity.published', value: 0 });
+
+    const item = await create(klmy, draft('典型宣传', '社区为军属送去春联。', { campaignId: issued.id }));
+    let v = (await klmy.post(`/api/v1/publicity-items/${item.id}/submit`, { version: item.version })).json().version;
+    v = (await city.post(`/api/v1/publicity-items/${item.id}/review`, { version: v, decision: 'approve' })).json()
+      .version;
+    const out = await klmy.post(`/api/v1/publicity-items/${item.id}/publish`, {
+      version: v,
+      outlet: 'gov_new_media',
+      ref: 'https://news.example.cn/2',
+      on: '2026-08-02',
+    });
+    expect(out.json().status).toBe('published');
+    expect((await mineOf(klmy)).metric.value).toBe(1);
+    expect((await mineOf(dsz)).metric.value).toBe(0);
+  });
+});

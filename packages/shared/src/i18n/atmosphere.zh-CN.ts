@@ -40,6 +40,7 @@ export const atmosphereMessages = {
   'atmosphere.finding.gps': '照片原件含 GPS 位置信息（已去除，请确认拍摄地点可以公开）',
   'atmosphere.finding.camera': '照片原件含拍摄设备信息「{camera}」（已去除）',
   'atmosphere.finding.serviceMembers': '照片中有官兵面部，请人工查看能否公开',
+  'atmosphere.metric.published': '本部署已发布的宣传稿件（篇）',
   // notifications
   'atmosphereNotify.returned.title': '宣传稿件被退回',
   'atmosphereNotify.returned.body': '您的稿件「{title}」被{side}退回：{comment}',

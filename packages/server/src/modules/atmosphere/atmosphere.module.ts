@@ -1,4 +1,6 @@
+import { t } from '@shuangyong/shared';
 import { defineModule } from '../../platform/module.js';
+import { campaignsModule } from '../campaigns/campaigns.module.js';
 import { notificationsModule } from '../notifications/notifications.module.js';
 import { atmosphereRepo } from './atmosphere.repo.js';
 import { atmosphereRoutes } from './atmosphere.routes.js';
@@ -13,12 +15,18 @@ import { PublicityService } from './publicity.service.js';
 export const atmosphereModule = defineModule({
   name: 'atmosphere',
   tables: ['atmosphere_check_rules', 'atmosphere_items', 'atmosphere_photos', 'atmosphere_reviews'],
-  requires: [notificationsModule],
-  build: ({ p }, { notifications }) => {
+  requires: [notificationsModule, campaignsModule],
+  build: ({ p }, { notifications, campaigns }) => {
     const db = p.handle.db;
     const checks = new ConfidentialityChecks(p);
     const publicity = new PublicityService(p, checks, notifications);
     const photos = new PublicityPhotos(p, publicity);
+    // a campaign task ("each district: at least two items") can be bound to this live figure
+    campaigns.metrics.register({
+      key: 'atmosphere.publicity.published',
+      label: t('atmosphere.metric.published'),
+      compute: (q, orgPath, campaignId) => atmosphereRepo.publishedCount(q, campaignId, orgPath),
+    });
     return {
       services: { checks, publicity },
       routes: [atmosphereRoutes(publicity, checks, photos)],

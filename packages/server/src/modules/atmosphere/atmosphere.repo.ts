@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import { type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import type {
   AtmosphereCheckRulesTable,
@@ -137,15 +137,17 @@ export const atmosphereRepo = {
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   },
-  /** Published items per task (the campaign task's progress reads it). */
-  async publishedCount(db: Queryable, taskId: string, orgPath?: string): Promise<number> {
-    let qb = db
+  /** Items of a campaign published by the orgs below `orgPath` (a campaign task's live figure). */
+  async publishedCount(db: Queryable, campaignId: string, orgPath: string): Promise<number> {
+    const r = await db
       .selectFrom('atmosphere_items')
       .select((eb) => eb.fn.countAll().as('n'))
-      .where('task_id', '=', taskId)
-      .where('status', '=', 'published');
-    if (orgPath) qb = qb.where('org_path', '>=', orgPath).where('org_path', '<', `${orgPath.slice(0, -1)}0`);
-    return toNumber((await qb.executeTakeFirstOrThrow()).n);
+      .where('campaign_id', '=', campaignId)
+      .where('status', '=', 'published')
+      .where('org_path', '>=', orgPath)
+      .where('org_path', '<', prefixEnd(orgPath))
+      .executeTakeFirstOrThrow();
+    return toNumber(r.n);
   },
 
   // ---- photos

@@ -15,7 +15,7 @@ import type {
 } from '@shuangyong/shared';
 import { t } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { scopeCovers } from '../../platform/access/scope.js';
+import { pathInSubtree, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
@@ -111,7 +111,10 @@ export class PublicityService {
   actionsFor(actor: Actor, r: ItemRow): PublicityAction[] {
     const out: PublicityAction[] = [];
     const status = r.status as PublicityStatus;
-    const write = actor.permissions.has('publicity:write') && this.inScope(actor, r);
+    // the author's org and the orgs above it (a district, the city) write; a reviewer of the
+    // other side reviews, never edits behind the author
+    const write =
+      actor.permissions.has('publicity:write') && this.inScope(actor, r) && pathInSubtree(r.org_path, actor.orgPath);
     if (write && EDITABLE.includes(status)) out.push('edit', 'photos');
     if (write && (status === 'draft' || status === 'returned')) out.push('submit');
     if (write && status === 'approved') out.push('publish');
@@ -263,7 +266,7 @@ export class PublicityService {
       if (action === 'edit' || action === 'photos')
         if (!EDITABLE.includes(r.status as PublicityStatus))
           throw conflict('not_editable', 'atmosphere.notEditable', { status: t(`atmosphere.status.${r.status}`) });
-      if (ctx.actor.permissions.has('publicity:write') && this.inScope(ctx.actor, r))
+      if (ctx.actor.permissions.has('publicity:write') && pathInSubtree(r.org_path, ctx.actor.orgPath))
         throw conflict('illegal_action', 'atmosphere.illegalAction', {
           status: t(`atmosphere.status.${r.status}`),
           action: t(`atmosphere.action.${action}`),

@@ -83,4 +83,17 @@ describe.runIf(enabled)('荣誉 and 立功喜报 in Chromium', () => {
     expect(await phoneLayout(city.page, 'citations-city')).toEqual([]);
     await city.page.close();
   });
+
+  it('the auditor reads the citation’s audit row in Chinese: object type and changed fields', async () => {
+    const auditor = await signedIn('auditor');
+    await auditor.page.goto(`${run.base}/audit`);
+    await auditor.page.getByTestId('audit-filter-entityType').fill('citation');
+    await auditor.page.getByTestId('audit-filter-entityType').press('Enter');
+    const row = auditor.page.locator('tr.ant-table-row', { hasText: '立功喜报' }).first();
+    await row.waitFor();
+    expect(await row.getByTestId('audit-changes').textContent()).toBe('立功等级、户');
+    expect(await row.textContent()).not.toContain('citation');
+    expect(await phoneLayout(auditor.page, 'audit-citation')).toEqual([]);
+    await auditor.page.close();
+  });
 });

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { type AuditQuery, type AuditVerify, auditApi } from '../../api/audit';
 import { DocTitle } from '../../app/DocTitle';
 import { label, t } from '../../i18n';
+import { auditFieldLabel, entityTypeLabel } from '../../lib/audit-labels';
 import { dayEndIso, dayStartIso, formatDateTime } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
 import styles from './audit.module.css';
@@ -85,7 +86,7 @@ export function AuditPage() {
     {
       title: t('auditLog.entityType'),
       dataIndex: 'entityType',
-      render: (v: string | null) => (v ? label('entityType', v) : '—'),
+      render: (v: string | null) => (v ? entityTypeLabel(v) : '—'),
     },
     {
       title: t('auditLog.entityId'),
@@ -97,7 +98,13 @@ export function AuditPage() {
       title: t('auditLog.changes'),
       dataIndex: 'changes',
       render: (v: AuditEntry['changes']) =>
-        v ? <span className={styles.changes}>{Object.keys(v).join(t('web.enumSeparator'))}</span> : '—',
+        v ? (
+          <span className={styles.changes} data-testid="audit-changes">
+            {Object.keys(v).map(auditFieldLabel).join(t('web.enumSeparator'))}
+          </span>
+        ) : (
+          '—'
+        ),
     },
   ];
 

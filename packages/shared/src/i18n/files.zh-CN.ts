@@ -1,6 +1,8 @@
 /** Messages of the file platform (uploads, spreadsheet import/export, templates, error reports). */
 export const filesMessages = {
   // refused uploads
+  'files.badFileName': '文件名无效：请使用普通的文件名（不含路径、控制字符，也不能是 CON、NUL 等系统保留名）',
+  'files.imageDimensions': '图片尺寸过大（{size}），超过 {limit} 百万像素，请缩小后再上传',
   'files.empty': '上传的文件是空的',
   'files.tooLarge': '文件过大，上限为 {limitMb} MB',
   'files.unsupportedType': '无法识别的文件类型，请上传 Excel（.xlsx）或 CSV 文件',

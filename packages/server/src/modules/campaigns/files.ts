@@ -5,7 +5,7 @@ import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/index.js';
 import { AppError, badRequest } from '../../platform/errors.js';
-import { readZipDirectory } from '../../platform/files/index.js';
+import { checkImagePixels, readZipDirectory } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 
 /**
@@ -62,9 +62,14 @@ export function inspectUpload(data: Buffer): { mime: string; data: Buffer } {
   if (data.length > MAX_FILE_BYTES)
     throw new AppError(413, 'file_too_large', 'campaigns.fileTooLarge', { limit: '10 MB' });
   if (data.subarray(0, 5).toString('latin1') === '%PDF-') return { mime: FILE_TYPES.pdf, data };
-  if (data.length > 8 && data.subarray(0, 8).equals(PNG_SIGNATURE))
+  if (data.length > 8 && data.subarray(0, 8).equals(PNG_SIGNATURE)) {
+    checkImagePixels(data);
     return { mime: FILE_TYPES.png, data: stripPng(data) };
-  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return { mime: FILE_TYPES.jpeg, data: stripJpeg(data) };
+  }
+  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) {
+    checkImagePixels(data);
+    return { mime: FILE_TYPES.jpeg, data: stripJpeg(data) };
+  }
   if (data.readUInt32LE(0) === 0x04034b50) {
     const names = new Set(readZipDirectory(data).entries.map((e) => e.name));
     if (names.has('[Content_Types].xml') && names.has('word/document.xml')) return { mime: FILE_TYPES.docx, data };
@@ -73,16 +78,8 @@ export function inspectUpload(data: Buffer): { mime: string; data: Buffer } {
   throw refused();
 }
 
-/** A file name as shown and offered for download: no path, no control characters, at most 120 characters. */
-export function cleanFileName(name: string | undefined): string {
-  const base = (name ?? '')
-    .replace(/^.*[\\/]/, '')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are removed
-    .replace(/[\u0000-\u001f<>:"|?*]/g, '')
-    .trim();
-  if (!base) throw badRequest('file_name', 'campaigns.fileName');
-  return [...base].slice(0, 120).join('');
-}
+/** One cleaning of file names for every upload route (platform/files/upload.ts). */
+export { cleanFileName } from '../../platform/files/index.js';
 
 export interface FileOwner {
   campaignId: string;

@@ -5,6 +5,7 @@ import type { NeedAttachment, NeedStatus } from '@shuangyong/shared';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
+import { checkImagePixels, cleanFileName } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { TERMINAL_STATUSES } from './needs.machine.js';
 import { needsRepo } from './needs.repo.js';
@@ -87,6 +88,8 @@ export class NeedAttachments {
       throw new AppError(413, 'body_too_large', 'need.attachmentTooLarge', { limit: '10 MB' });
     const type = sniffAttachment(data);
     if (!type) throw new AppError(415, 'attachment_type', 'need.attachmentType');
+    if (type !== 'application/pdf') checkImagePixels(data);
+    const fileName = cleanFileName(q.fileName);
     const clean = type === 'image/jpeg' ? stripJpeg(data) : type === 'image/png' ? stripPng(data) : data;
     const military = seesMilitary(ctx.actor);
     const militaryOnly = q.militaryOnly === 'true';
@@ -108,7 +111,7 @@ export class NeedAttachments {
         id,
         need_id: needId,
         org_path: r.org_path,
-        file_name: q.fileName,
+        file_name: fileName,
         content_type: type,
         size: clean.length,
         sha256: createHash('sha256').update(clean).digest('hex'),

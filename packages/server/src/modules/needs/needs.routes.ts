@@ -19,7 +19,6 @@ import {
   needResolveBody,
   needTagsBody,
   plainText,
-  t,
 } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -35,7 +34,8 @@ const tags = ['急难愁盼问题'];
 const need = { target: 'need' } as const;
 
 const attachmentQuery = z.strictObject({
-  fileName: plainText(200).refine((s) => !/[\\/]/.test(s), { error: () => t('need.attachmentFileName') }),
+  // folders, controls and reserved names are taken off by cleanFileName, as on every upload route
+  fileName: plainText(200),
   purpose: z.enum(NEED_ATTACHMENT_PURPOSES).default('material'),
   militaryOnly: z.enum(['true', 'false']).optional(),
 });

@@ -7,6 +7,7 @@ import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
+import { MAX_IMAGE_PIXELS } from '../../platform/files/upload.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { PhotoError, stripMetadata } from './photos.js';
 import { ThumbnailPool, type ThumbnailPoolOptions } from './thumbnail-pool.js';
@@ -20,7 +21,7 @@ export const MAX_PHOTOS_PER_VISIT = VISIT_MAX_PHOTOS;
  * that large, and a small file declaring a huge picture (a decompression bomb) would make every
  * browser that opens it allocate gigabytes.
  */
-export const MAX_PHOTO_PIXELS = 120_000_000;
+export const MAX_PHOTO_PIXELS = MAX_IMAGE_PIXELS;
 
 /**
  * Visit photos on the local disk (data dir), metadata stripped before anything is written; the

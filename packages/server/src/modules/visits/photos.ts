@@ -1,3 +1,5 @@
+import { imageSize } from '../../platform/files/upload.js';
+
 /**
  * Photo metadata removal without an image library (DESIGN §6: no EXIF/GPS leaves the server).
  * JPEG: the APPn segments that carry EXIF (with GPS), XMP, IPTC and comments are dropped, the
@@ -7,6 +9,9 @@
  * in EXIF (IFD1) is kept, itself stripped, as the thumbnail of last resort (thumbnail.ts renders
  * the real one). The declared pixel size is read from the JPEG frame header or the PNG IHDR.
  */
+/** One reading of the declared size for every upload route (platform/files/upload.ts). */
+export { imageSize };
+
 export type PhotoType = 'image/jpeg' | 'image/png';
 
 export class PhotoError extends Error {
@@ -51,47 +56,6 @@ export function stripMetadata(buf: Buffer): Stripped {
 }
 
 /** SOFn markers (frame headers) — every C0-CF except DHT (C4), JPG (C8) and DAC (CC). */
-const isSof = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
-
-/**
- * The pixel size a JPEG or PNG declares in its header, read without decoding (so a
- * decompression bomb — a small file declaring a huge picture — is recognised before any pixel is
- * allocated). Null when the header is missing or declares no size.
- */
-export function imageSize(buf: Uint8Array): { width: number; height: number } | null {
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const type = photoType(b);
-  if (type === 'image/png') {
-    if (b.length < 24 || b.subarray(12, 16).toString('latin1') !== 'IHDR') return null;
-    const width = b.readUInt32BE(16);
-    const height = b.readUInt32BE(20);
-    return width && height ? { width, height } : null;
-  }
-  if (type !== 'image/jpeg') return null;
-  let p = 2;
-  while (p + 4 <= b.length) {
-    if (b[p] !== 0xff) return null;
-    const marker = b[p + 1]!;
-    if (marker === 0xff) {
-      p++;
-      continue;
-    }
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      p += 2;
-      continue;
-    }
-    if (marker === 0xd9 || marker === 0xda) return null;
-    const len = b.readUInt16BE(p + 2);
-    if (isSof(marker)) {
-      if (p + 9 > b.length) return null;
-      const height = b.readUInt16BE(p + 5);
-      const width = b.readUInt16BE(p + 7);
-      return width && height ? { width, height } : null;
-    }
-    p += 2 + len;
-  }
-  return null;
-}
 
 function stripJpeg(buf: Buffer, wantThumb: boolean): { data: Buffer; thumbnail: Buffer | null; orientation: number } {
   const out: Buffer[] = [buf.subarray(0, 2)];

@@ -5,5 +5,6 @@ export * from './export.js';
 export * from './headers.js';
 export * from './sniff.js';
 export * from './table.js';
+export * from './upload.js';
 export type { ZipDirectory, ZipEntry, ZipLimits } from './zip.js';
 export { readZipDirectory, ZIP_DEFAULTS } from './zip.js';

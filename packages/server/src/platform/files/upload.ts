@@ -1,0 +1,86 @@
+import { AppError, badRequest } from '../errors.js';
+
+/**
+ * What every upload route applies to a file from outside (issue 13 items 6 and 7): one pixel
+ * limit for every image (need attachments, campaign and assignment files, visit photos) and one
+ * cleaning of file names.
+ */
+
+/** An image declaring more pixels than this is refused on every route (a decompression bomb). */
+export const MAX_IMAGE_PIXELS = 120_000_000;
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const isSof = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
+
+/**
+ * The pixel size a JPEG or PNG declares in its header, read without decoding (so a
+ * decompression bomb — a small file declaring a huge picture — is recognised before any pixel is
+ * allocated). Null when the header is missing or declares no size.
+ */
+export function imageSize(buf: Uint8Array): { width: number; height: number } | null {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length > 8 && b.subarray(0, 8).equals(PNG_SIGNATURE)) {
+    if (b.length < 24 || b.subarray(12, 16).toString('latin1') !== 'IHDR') return null;
+    const width = b.readUInt32BE(16);
+    const height = b.readUInt32BE(20);
+    return width && height ? { width, height } : null;
+  }
+  if (!(b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff)) return null;
+  let p = 2;
+  while (p + 4 <= b.length) {
+    if (b[p] !== 0xff) return null;
+    const marker = b[p + 1]!;
+    if (marker === 0xff) {
+      p++;
+      continue;
+    }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      p += 2;
+      continue;
+    }
+    if (marker === 0xd9 || marker === 0xda) return null;
+    const len = b.readUInt16BE(p + 2);
+    if (isSof(marker)) {
+      if (p + 9 > b.length) return null;
+      const height = b.readUInt16BE(p + 5);
+      const width = b.readUInt16BE(p + 7);
+      return width && height ? { width, height } : null;
+    }
+    p += 2 + len;
+  }
+  return null;
+}
+
+/** Refuses an image declaring more than MAX_IMAGE_PIXELS, with the same answer on every route. */
+export function checkImagePixels(data: Buffer): void {
+  const size = imageSize(data);
+  if (size && size.width * size.height > MAX_IMAGE_PIXELS)
+    throw badRequest('image_dimensions', 'files.imageDimensions', {
+      size: `${size.width}×${size.height}`,
+      limit: `${MAX_IMAGE_PIXELS / 1e6}`,
+    });
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are removed
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const BIDI = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+
+/**
+ * A file name as stored, shown and offered for download: no folder part, no control or bidi
+ * characters (a "‮gpj.exe" stays what it is), none of < > : " | ? *, no leading/trailing dots or
+ * spaces, not a reserved Windows device name (CON, NUL, COM1…), at most 120 characters. A name
+ * with nothing left is refused with one Chinese message on every route.
+ */
+export function cleanFileName(name: string | undefined): string {
+  let base = (name ?? '')
+    .normalize('NFC')
+    .replace(/^.*[\\/]/, '')
+    .replace(CONTROL, '')
+    .replace(BIDI, '')
+    .replace(/[<>:"|?*]/g, '')
+    .replace(/^[\s.]+|[\s.]+$/g, '');
+  if (WINDOWS_RESERVED.test(base)) base = `_${base}`;
+  if (!base) throw new AppError(400, 'file_name', 'files.badFileName');
+  return [...base].slice(0, 120).join('');
+}

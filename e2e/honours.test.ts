@@ -94,6 +94,12 @@ describe.runIf(enabled)('荣誉 and 立功喜报 in Chromium', () => {
     expect(await row.getByTestId('audit-changes').textContent()).toBe('立功等级、户');
     expect(await row.textContent()).not.toContain('citation');
     expect(await phoneLayout(auditor.page, 'audit-citation')).toEqual([]);
+    // the filtered log as xlsx
+    const sent = auditor.page.waitForRequest((r) => r.url().includes('/api/v1/audit/export'));
+    const download = auditor.page.waitForEvent('download');
+    await auditor.page.getByTestId('audit-export').click();
+    expect(new URL((await sent).url()).searchParams.get('entityType')).toBe('citation');
+    expect((await download).suggestedFilename()).toBe('审计日志.xlsx');
     await auditor.page.close();
   });
 });

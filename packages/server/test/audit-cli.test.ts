@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/platform/config.js';
@@ -43,6 +44,28 @@ describe('audit trail', () => {
     expect(list.items[0].changes.name[1]).toMatch(/审计测试单位/);
     const byActor = (await auditor.get('/api/v1/audit?actor=admin&entityType=org')).json();
     expect(byActor.total).toBe(5);
+  });
+
+  it('exports the filtered log as xlsx in Chinese, and the export is itself audited', async () => {
+    const auditor = await signedIn(env.app, 'auditor', '10.3.0.3');
+    const res = await auditor.get('/api/v1/audit/export?action=org.create');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const rows: string[][] = [];
+    wb.worksheets[0]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+    expect(rows[0]).toEqual(['序号', '时间', '操作人', '动作', '对象类型', '对象ID', 'IP 地址', '变更']);
+    expect(rows.length).toBe(6);
+    expect(rows[1]!.slice(2, 5)).toEqual(['admin', '新建单位', '单位']);
+    expect(rows[1]![7]).toContain('审计测试单位');
+    const audited = (await auditor.get('/api/v1/audit?action=audit.export')).json();
+    expect(audited.items[0]).toMatchObject({
+      entityType: 'audit',
+      changes: { rows: 5, filters: { action: 'org.create' } },
+    });
+    const klmy = await signedIn(env.app, 'klmy', '10.3.0.4');
+    expect((await klmy.get('/api/v1/audit/export')).statusCode).toBe(403);
   });
 
   it('`shuangyong audit verify` passes on a clean database and fails, naming the row, after raw SQL edits', async () => {

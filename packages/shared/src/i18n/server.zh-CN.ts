@@ -78,6 +78,7 @@ export const serverMessages = {
   'audit.beneficiary.reveal': '查看完整个人信息',
   'audit.beneficiary.lookup': '按身份证号查询',
   'audit.beneficiary.export': '导出优抚对象',
+  'audit.audit.export': '导出审计日志',
   'audit.beneficiary.import': '导入优抚对象',
   'audit.beneficiary.merge': '合并重复人员',
   'audit.beneficiary.unmerge': '撤销合并',

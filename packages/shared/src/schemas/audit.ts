@@ -25,6 +25,7 @@ export const auditListQuery = z.strictObject({
   from: z.string().datetime({ offset: true }).optional(),
   to: z.string().datetime({ offset: true }).optional(),
 });
+export const auditExportQuery = auditListQuery.omit({ page: true, pageSize: true });
 export const auditPage = pageOf(auditEntrySchema);
 export const auditVerifySchema = z.object({
   ok: z.boolean(),

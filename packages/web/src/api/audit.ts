@@ -1,5 +1,6 @@
 import type { AuditEntry } from '@shuangyong/shared';
 import { api, type Page, type RequestOptions } from './client';
+import { downloadFile } from './files';
 
 export interface AuditQuery {
   page: number;
@@ -23,4 +24,7 @@ export interface AuditVerify {
 export const auditApi = {
   list: (query: AuditQuery, o?: Pick<RequestOptions, 'signal'>) => api.get<Page<AuditEntry>>('/audit', { ...query }, o),
   verify: () => api.get<AuditVerify>('/audit/verify'),
+  /** The filtered log as xlsx (the export is audited); resolves to the saved file's name. */
+  export: ({ page: _p, pageSize: _s, ...filters }: AuditQuery, fallback: string) =>
+    downloadFile('GET', '/audit/export', fallback, { query: filters }),
 };

@@ -1,4 +1,4 @@
-import { ReloadOutlined, SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
+import { DownloadOutlined, ReloadOutlined, SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
 import { type AuditEntry, zhCN } from '@shuangyong/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, DatePicker, Flex, Form, Input, Select, Table, type TableColumnsType, Tag } from 'antd';
@@ -32,6 +32,7 @@ export function AuditPage() {
   const [query, setQuery] = useState<AuditQuery>({ page: 1, pageSize: 20 });
   const [range, setRange] = useState<[string, string] | null>(null);
   const [verifying, setVerifying] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [verify, setVerify] = useState<AuditVerify | null>(null);
   const list = useQuery({
     queryKey: ['audit', query],
@@ -53,6 +54,17 @@ export function AuditPage() {
       from: range ? dayStartIso(range[0]) : undefined,
       to: range ? dayEndIso(range[1]) : undefined,
     }));
+  }
+
+  async function runExport() {
+    setExporting(true);
+    try {
+      await auditApi.export(query, `${t('auditLog.fileName')}.xlsx`);
+    } catch {
+      // shown by the global handler
+    } finally {
+      setExporting(false);
+    }
   }
 
   async function runVerify() {
@@ -113,14 +125,24 @@ export function AuditPage() {
       title={t('nav.audit')}
       styles={{ body: { padding: isMobile ? 12 : 24 } }}
       extra={
-        <Button
-          icon={<SafetyCertificateOutlined />}
-          loading={verifying}
-          onClick={() => void runVerify()}
-          data-testid="audit-verify"
-        >
-          {t('auditLog.verify')}
-        </Button>
+        <Flex gap={8} wrap>
+          <Button
+            icon={<DownloadOutlined />}
+            loading={exporting}
+            onClick={() => void runExport()}
+            data-testid="audit-export"
+          >
+            {t('auditLog.export')}
+          </Button>
+          <Button
+            icon={<SafetyCertificateOutlined />}
+            loading={verifying}
+            onClick={() => void runVerify()}
+            data-testid="audit-verify"
+          >
+            {t('auditLog.verify')}
+          </Button>
+        </Flex>
       }
     >
       <DocTitle title={t('nav.audit')} />

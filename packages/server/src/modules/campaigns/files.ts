@@ -5,7 +5,7 @@ import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/index.js';
 import { AppError, badRequest } from '../../platform/errors.js';
-import { checkImagePixels, readZipDirectory } from '../../platform/files/index.js';
+import { cleanImage, readZipDirectory, sniffImage } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 
 /**
@@ -23,53 +23,14 @@ export const FILE_TYPES = {
 } as const;
 
 const refused = () => new AppError(415, 'file_type', 'campaigns.fileType');
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const PNG_KEEP = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'pHYs']);
-
-/** JPEG without APP1–APP15 and comment segments; the scan data is kept as is. */
-function stripJpeg(buf: Buffer): Buffer {
-  const out: Buffer[] = [buf.subarray(0, 2)];
-  for (let i = 2; i + 4 <= buf.length; ) {
-    if (buf[i] !== 0xff) throw refused();
-    const marker = buf[i + 1]!;
-    if (marker === 0xda) return Buffer.concat([...out, buf.subarray(i)]);
-    const end = i + 2 + buf.readUInt16BE(i + 2);
-    if (end > buf.length || end <= i + 2) throw refused();
-    if (!((marker >= 0xe1 && marker <= 0xef) || marker === 0xfe)) out.push(buf.subarray(i, end));
-    i = end;
-  }
-  throw refused();
-}
-
-/** PNG with only the chunks that draw the image. */
-function stripPng(buf: Buffer): Buffer {
-  const out: Buffer[] = [PNG_SIGNATURE];
-  for (let i = 8; i + 12 <= buf.length; ) {
-    const len = buf.readUInt32BE(i);
-    const type = buf.subarray(i + 4, i + 8).toString('latin1');
-    const end = i + 12 + len;
-    if (end > buf.length) throw refused();
-    if (PNG_KEEP.has(type)) out.push(buf.subarray(i, end));
-    if (type === 'IEND') return Buffer.concat(out);
-    i = end;
-  }
-  throw refused();
-}
-
 /** The accepted type of an upload and its cleaned bytes; anything else is refused with 415. */
 export function inspectUpload(data: Buffer): { mime: string; data: Buffer } {
   if (data.length === 0) throw badRequest('file_empty', 'campaigns.fileEmpty');
   if (data.length > MAX_FILE_BYTES)
     throw new AppError(413, 'file_too_large', 'campaigns.fileTooLarge', { limit: '10 MB' });
   if (data.subarray(0, 5).toString('latin1') === '%PDF-') return { mime: FILE_TYPES.pdf, data };
-  if (data.length > 8 && data.subarray(0, 8).equals(PNG_SIGNATURE)) {
-    checkImagePixels(data);
-    return { mime: FILE_TYPES.png, data: stripPng(data) };
-  }
-  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) {
-    checkImagePixels(data);
-    return { mime: FILE_TYPES.jpeg, data: stripJpeg(data) };
-  }
+  const image = sniffImage(data);
+  if (image) return { mime: image, data: cleanImage(data, image, refused) };
   if (data.readUInt32LE(0) === 0x04034b50) {
     const names = new Set(readZipDirectory(data).entries.map((e) => e.name));
     if (names.has('[Content_Types].xml') && names.has('word/document.xml')) return { mime: FILE_TYPES.docx, data };

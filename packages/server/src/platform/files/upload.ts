@@ -84,3 +84,52 @@ export function cleanFileName(name: string | undefined): string {
   if (!base) throw new AppError(400, 'file_name', 'files.badFileName');
   return [...base].slice(0, 120).join('');
 }
+
+const PNG_KEEP = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'pHYs']);
+
+/** The image type of an upload by its content (never its name), or null. */
+export function sniffImage(buf: Buffer): 'image/png' | 'image/jpeg' | null {
+  if (buf.length > 8 && buf.subarray(0, 8).equals(PNG_SIGNATURE)) return 'image/png';
+  if (buf.length > 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'image/jpeg';
+  return null;
+}
+
+/**
+ * An uploaded image ready to store: the pixel limit checked, then its metadata dropped — JPEG
+ * without APP1–APP15 and comments (EXIF with GPS, XMP, IPTC), PNG with only the chunks that draw
+ * it. `refuse` makes the route's own error for a file that does not parse. (Visit photos keep
+ * their EXIF orientation and preview thumbnail and use visits/photos.ts, after the same limit.)
+ */
+export function cleanImage(buf: Buffer, type: 'image/png' | 'image/jpeg', refuse: () => Error): Buffer {
+  checkImagePixels(buf);
+  return type === 'image/png' ? stripPng(buf, refuse) : stripJpeg(buf, refuse);
+}
+
+function stripJpeg(buf: Buffer, refuse: () => Error): Buffer {
+  const out: Buffer[] = [buf.subarray(0, 2)];
+  for (let i = 2; i + 4 <= buf.length; ) {
+    if (buf[i] !== 0xff) throw refuse();
+    const marker = buf[i + 1]!;
+    if (marker === 0xda) return Buffer.concat([...out, buf.subarray(i)]);
+    const len = buf.readUInt16BE(i + 2);
+    const end = i + 2 + len;
+    if (len < 2 || end > buf.length) throw refuse();
+    if (!((marker >= 0xe1 && marker <= 0xef) || marker === 0xfe)) out.push(buf.subarray(i, end));
+    i = end;
+  }
+  throw refuse();
+}
+
+function stripPng(buf: Buffer, refuse: () => Error): Buffer {
+  const out: Buffer[] = [PNG_SIGNATURE];
+  for (let i = 8; i + 12 <= buf.length; ) {
+    const len = buf.readUInt32BE(i);
+    const type = buf.subarray(i + 4, i + 8).toString('latin1');
+    const end = i + 12 + len;
+    if (end > buf.length) throw refuse();
+    if (PNG_KEEP.has(type)) out.push(buf.subarray(i, end));
+    if (type === 'IEND') return Buffer.concat(out);
+    i = end;
+  }
+  throw refuse();
+}

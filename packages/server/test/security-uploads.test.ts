@@ -118,6 +118,24 @@ describe('one upload pipeline (items 6 and 7)', () => {
     expect(a.json().detail).toMatch(/[\u4e00-\u9fff]/);
   });
 
+  it('audits each download of an attachment or a campaign file (item 2)', async () => {
+    const id = await need();
+    const att = await unit1.request('POST', `/api/v1/needs/${id}/attachments?fileName=a.png`, gradientPng(8, 8), png);
+    expect(att.statusCode).toBe(201);
+    const c = await campaign();
+    const file = await city.request('POST', `/api/v1/campaigns/${c}/files?fileName=b.png`, gradientPng(8, 8), png);
+    expect(file.statusCode).toBe(201);
+    expect((await unit1.get(`/api/v1/needs/${id}/attachments/${att.json().id}`)).statusCode).toBe(200);
+    expect((await city.get(`/api/v1/campaign-files/${file.json().id}`)).statusCode).toBe(200);
+    const rows = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'actor_name'])
+      .where('action', '=', 'file.download')
+      .execute();
+    expect(rows).toContainEqual({ entity_id: att.json().id, actor_name: 'unit1' });
+    expect(rows).toContainEqual({ entity_id: file.json().id, actor_name: 'city' });
+  });
+
   it('cleanFileName strips every bidi control and isolate, controls and folder parts', () => {
     for (const ch of ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'])
       expect(cleanFileName(`证明${ch}fdp.exe`)).toBe('证明fdp.exe');

@@ -58,13 +58,16 @@ describe.runIf(enabled)('app shell and issue 17 in Chromium', () => {
   });
 
   it('city staff accept and assign a need in one dialog, with the time limit', async () => {
-    const city = await signedIn('city');
-    const res = await city.page.request.post(`${run.base}/api/v1/needs`, {
-      headers: city.headers,
+    // a unit reports the need: the organisation that asked never accepts it (approval policy)
+    const unit = await signedIn('unit1');
+    const res = await unit.page.request.post(`${run.base}/api/v1/needs`, {
+      headers: unit.headers,
       data: { title: '军属就医绿色通道', description: '两名军属需协调定点医院就医。', category: 'medical' },
     });
     expect(res.status(), await res.text()).toBe(201);
     const need = await res.json();
+    await unit.close();
+    const city = await signedIn('city');
     await city.page.goto(`${run.base}/needs/${need.id}`);
     await city.page.locator('[data-testid="need-detail"][data-status="submitted"]').waitFor();
     expect(await crumbs(city.page)).toBe('急难愁盼/问题列表/详情');

@@ -1,12 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { auditExportQuery, auditListQuery, auditPage, auditVerifySchema, hasMessage, t } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
-import { type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { auditRepo } from '../../platform/audit/audit.repo.js';
 import { toAuditEntry } from '../../platform/audit/present.js';
 import { auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { toNumber } from '../../platform/db/index.js';
 import { writeXlsxStream } from '../../platform/files/export.js';
 import { attachment } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
@@ -17,20 +15,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const EXPORT_MAX_ROWS = 50_000;
 
 export function auditRoutes(p: Platform): FastifyPluginAsyncZod {
-  /** The log in the caller's scope, narrowed by the page's filters. */
-  const filtered = (q: z.infer<typeof auditExportQuery>, scope: Scope) => {
-    let qb = p.handle.db
-      .selectFrom('audit_log')
-      .where((eb) => scopeWhere(eb, scope, { path: 'audit_log.org_path', orgId: 'audit_log.org_id' }));
-    if (q.actor) qb = qb.where('actor_name', '=', q.actor);
-    if (q.action) qb = qb.where('action', '=', q.action);
-    if (q.entityType) qb = qb.where('entity_type', '=', q.entityType);
-    if (q.entityId) qb = qb.where('entity_id', '=', q.entityId);
-    if (q.from) qb = qb.where('at', '>=', new Date(q.from).toISOString());
-    if (q.to) qb = qb.where('at', '<=', new Date(q.to).toISOString());
-    return qb;
-  };
-
+  const db = p.handle.db;
   return async (app) => {
     app.get(
       '/audit',
@@ -40,18 +25,12 @@ export function auditRoutes(p: Platform): FastifyPluginAsyncZod {
       },
       async (req) => {
         const { page, pageSize } = req.query;
-        const qb = filtered(req.query, ctxOf(req).actor.scope);
+        const scope = ctxOf(req).actor.scope;
         const [rows, total] = await Promise.all([
-          qb
-            .selectAll()
-            .orderBy('seq', 'desc')
-            .limit(pageSize)
-            .offset((page - 1) * pageSize)
-            .execute(),
-          qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+          auditRepo.rows(db, req.query, scope, pageSize, (page - 1) * pageSize),
+          auditRepo.count(db, req.query, scope),
         ]);
-        const items = rows.map(toAuditEntry);
-        return { items, total: toNumber(total.n), page, pageSize };
+        return { items: rows.map(toAuditEntry), total, page, pageSize };
       },
     );
 
@@ -63,18 +42,15 @@ export function auditRoutes(p: Platform): FastifyPluginAsyncZod {
       },
       async (req, reply) => {
         const ctx = ctxOf(req);
-        const qb = filtered(req.query, ctx.actor.scope);
-        const total = Math.min(
-          toNumber((await qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
-          EXPORT_MAX_ROWS,
-        );
+        const scope = ctx.actor.scope;
+        const total = Math.min(await auditRepo.count(db, req.query, scope), EXPORT_MAX_ROWS);
         // audited before a row leaves the server
         await p.audit.event(p.handle.db, auditActorOf(ctx), {
           action: 'audit.export',
           entityType: 'audit',
           changes: { rows: total, filters: req.query },
         });
-        const rows = await qb.selectAll().orderBy('seq', 'desc').limit(EXPORT_MAX_ROWS).execute();
+        const rows = await auditRepo.rows(db, req.query, scope, EXPORT_MAX_ROWS);
         async function* records() {
           for (const r of rows)
             yield {

@@ -170,13 +170,8 @@ export function campaignsRoutes(p: Platform, s: Campaigns): FastifyPluginAsyncZo
       },
       async (req) => {
         const ctx = ctxOf(req);
-        await s.core.tasks.update(ctx, req.params.id, req.body);
-        const tk = await p.handle.db
-          .selectFrom('campaign_tasks')
-          .select('campaign_id')
-          .where('id', '=', req.params.id)
-          .executeTakeFirstOrThrow();
-        return s.core.detail(ctx, tk.campaign_id);
+        const campaignId = await s.core.tasks.update(ctx, req.params.id, req.body);
+        return s.core.detail(ctx, campaignId);
       },
     );
 

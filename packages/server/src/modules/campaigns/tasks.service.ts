@@ -151,7 +151,8 @@ export class TasksService {
    * Edits a task. A new deadline moves every assignment's deadline; recipients can be added at any
    * time, and removed only while the campaign is a draft (issued work is never silently dropped).
    */
-  async update(ctx: RequestCtx, taskId: string, body: z.infer<typeof updateTaskBody>) {
+  /** Updates a task; answers its campaign's id. */
+  async update(ctx: RequestCtx, taskId: string, body: z.infer<typeof updateTaskBody>): Promise<string> {
     return this.db.transaction().execute(async (trx) => {
       const tk = await campaignsRepo.task(trx, ctx.actor.scope, taskId);
       if (!tk) throw notFound();
@@ -214,6 +215,7 @@ export class TasksService {
           ...(added || removed ? { assignments_added: added, assignments_removed: removed } : {}),
         },
       });
+      return tk.campaign_id;
     });
   }
 }

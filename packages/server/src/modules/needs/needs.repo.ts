@@ -110,6 +110,18 @@ export function baseQuery(db: Queryable, scope: Scope, f: NeedFilter) {
 const SORT = { createdAt: 'n.created_at', deadline: 'n.deadline', updatedAt: 'n.updated_at' } as const;
 
 export const needsRepo = {
+  /** Active organisations of the given types (the handlers a need may be assigned to), in tree order. */
+  activeOrgsOfTypes(db: Queryable, types: readonly string[]) {
+    return db
+      .selectFrom('orgs')
+      .select(['id', 'name', 'type'])
+      .where('active', '=', 1)
+      .where('type', 'in', [...types])
+      .orderBy('type')
+      .orderBy('path')
+      .execute();
+  },
+
   async page(
     db: Queryable,
     scope: Scope,

@@ -80,15 +80,7 @@ export function needsReportRoutes(
         schema: { tags, summary: '可分派的承办单位', response: { 200: handlerOrgList } },
       },
       async () => {
-        const rows = await p.handle.db
-          .selectFrom('orgs')
-          .select(['id', 'name', 'type'])
-          .where('active', '=', 1)
-          .where('type', 'in', [...HANDLER_ORG_TYPES])
-          .orderBy('type')
-          .orderBy('path')
-          .execute();
-        return { items: rows };
+        return { items: await needsRepo.activeOrgsOfTypes(p.handle.db, HANDLER_ORG_TYPES) };
       },
     );
 

@@ -20,6 +20,7 @@ import {
 } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { auditRepo } from '../../platform/audit/audit.repo.js';
 import { toAuditEntry } from '../../platform/audit/present.js';
 import type { Platform } from '../../platform/context.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
@@ -93,14 +94,7 @@ export function registryRoutes(
         },
       },
       async (req) => {
-        const rows = await p.handle.db
-          .selectFrom('audit_log')
-          .selectAll()
-          .where('entity_type', '=', 'beneficiary')
-          .where('entity_id', '=', req.params.id)
-          .orderBy('seq', 'desc')
-          .limit(200)
-          .execute();
+        const rows = await auditRepo.history(p.handle.db, 'beneficiary', req.params.id);
         return { items: rows.map(toAuditEntry) };
       },
     );

@@ -8,6 +8,7 @@ import { DocTitle } from '../../app/DocTitle';
 import { label, t } from '../../i18n';
 import { auditFieldLabel, entityTypeLabel } from '../../lib/audit-labels';
 import { dayEndIso, dayStartIso, formatDateTime } from '../../lib/format';
+import { listPagination } from '../../lib/pagination';
 import { useIsMobile } from '../../lib/useIsMobile';
 import styles from './audit.module.css';
 
@@ -212,15 +213,7 @@ export function AuditPage() {
           rowExpandable: (e) => e.changes !== null && Object.keys(e.changes).length > 0,
           expandedRowRender: (e) => <pre className={styles.json}>{JSON.stringify(e.changes, null, 2)}</pre>,
         }}
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: !isMobile,
-          simple: isMobile,
-          showTotal: (total) => t('web.total', { total }),
-          onChange: (page, pageSize) => setQuery((s) => ({ ...s, page: pageSize === s.pageSize ? page : 1, pageSize })),
-        }}
+        pagination={listPagination(query, setQuery, data?.total, isMobile)}
       />
     </Card>
   );

@@ -7,6 +7,7 @@ import { type HouseholdListItem, type HouseholdQuery, householdsApi } from '../.
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
+import { listPagination } from '../../lib/pagination';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { toSelectTree } from '../orgs/tree';
 import { useOrgTree } from '../orgs/useOrgTree';
@@ -139,15 +140,7 @@ export function HouseholdsPage() {
         scroll={{ x: 'max-content' }}
         className={styles.table}
         data-testid="household-table"
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: !isMobile,
-          simple: isMobile,
-          showTotal: (total) => t('web.total', { total }),
-          onChange: (page, pageSize) => setQuery((s) => ({ ...s, page: pageSize === s.pageSize ? page : 1, pageSize })),
-        }}
+        pagination={listPagination(query, setQuery, data?.total, isMobile)}
       />
     </Card>
   );

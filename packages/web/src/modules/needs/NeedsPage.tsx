@@ -9,6 +9,7 @@ import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
+import { listPagination } from '../../lib/pagination';
 import { useIsMobile } from '../../lib/useIsMobile';
 import {
   CampaignTags,
@@ -190,15 +191,7 @@ export function NeedsPage({ inbox = false }: { inbox?: boolean }) {
         scroll={{ x: 'max-content' }}
         className={styles.table}
         data-testid="needs-table"
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: !isMobile,
-          simple: isMobile,
-          showTotal: (total) => t('web.total', { total }),
-          onChange: (page, pageSize) => setQuery((s) => ({ ...s, page: pageSize === s.pageSize ? page : 1, pageSize })),
-        }}
+        pagination={listPagination(query, setQuery, data?.total, isMobile)}
       />
     </Card>
   );

@@ -6,6 +6,7 @@ import { DocTitle } from '../../app/DocTitle';
 import { FormModal } from '../../components/FormModal';
 import { label, t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
+import { listPagination } from '../../lib/pagination';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { orDash } from './labels';
 import styles from './registry.module.css';
@@ -135,15 +136,7 @@ export function TransfersPage() {
         scroll={{ x: 'max-content' }}
         className={styles.table}
         data-testid="transfer-table"
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: !isMobile,
-          simple: isMobile,
-          showTotal: (total) => t('web.total', { total }),
-          onChange: (page, pageSize) => setQuery((s) => ({ ...s, page: pageSize === s.pageSize ? page : 1, pageSize })),
-        }}
+        pagination={listPagination(query, setQuery, data?.total, isMobile)}
       />
       {decision && (
         <DecideModal

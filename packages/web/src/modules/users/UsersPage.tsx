@@ -8,6 +8,7 @@ import { useCan, useMe } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { label, t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
+import { listPagination } from '../../lib/pagination';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { toSelectTree } from '../orgs/tree';
 import { useOrgTree } from '../orgs/useOrgTree';
@@ -165,15 +166,7 @@ export function UsersPage() {
         scroll={{ x: 'max-content' }}
         className={styles.table}
         data-testid="user-table"
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: !isMobile,
-          simple: isMobile,
-          showTotal: (total) => t('web.total', { total }),
-          onChange: (page, pageSize) => setQuery((s) => ({ ...s, page: pageSize === s.pageSize ? page : 1, pageSize })),
-        }}
+        pagination={listPagination(query, setQuery, data?.total, isMobile)}
       />
       {dialog?.kind === 'create' && (
         <UserFormModal

@@ -87,14 +87,7 @@ export const visitCapsBody = z.strictObject({
   version: z.number().int().min(1).optional(),
 });
 /** The city's standing caps (慰问标准): what every campaign without caps of its own applies. */
-export const standingCapsSchema = z.object({
-  cashPerVisitWarnFen: z.number().int().nullable(),
-  cashPerVisitMaxFen: z.number().int().nullable(),
-  goodsPerVisitWarnFen: z.number().int().nullable(),
-  goodsPerVisitMaxFen: z.number().int().nullable(),
-  cashPerTargetMaxFen: z.number().int().nullable(),
-  goodsPerTargetMaxFen: z.number().int().nullable(),
-});
+export const standingCapsSchema = visitCapsSchema.omit({ campaignId: true, version: true, inherited: true });
 export type StandingCaps = z.infer<typeof standingCapsSchema>;
 export const standingCapsBody = visitCapsBody.omit({ campaignId: true, version: true });
 

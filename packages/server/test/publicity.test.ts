@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageMetadata } from '../src/modules/atmosphere/checks/image.js';
 import { type Client, signedIn, type TestEnv, testEnv } from './helpers.js';
-import { gradientJpeg, withExif } from './photo-fixtures.js';
+import { gradientJpeg, gradientPng, withExif, withSize } from './photo-fixtures.js';
 
 let env: TestEnv;
 let klmy: Client;
@@ -309,6 +309,10 @@ describe('photos', () => {
     expect(served.rawPayload.equals(stored)).toBe(true);
     expect((await dsz.get(`/api/v1/publicity-items/${item.id}/photos/${photo.id}`)).statusCode).toBe(404);
     expect((await upload('fileName=x.txt', Buffer.from('not an image'))).statusCode).toBe(415);
+    // the platform's one pixel limit holds here as on every upload route (issue 13 item 6)
+    const bomb = await upload('fileName=b.png', withSize(gradientPng(8, 8), 30000, 30000));
+    expect(bomb.statusCode).toBe(400);
+    expect(bomb.json().code).toBe('image_dimensions');
 
     // GPS is the military side's call: the civil side passes it on, the 军分区 cannot approve it
     let v = (await klmy.post(`/api/v1/publicity-items/${item.id}/submit`, { version: res.json().version })).json()

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
+import { cleanFileName, cleanImage, sniffImage } from '../../platform/files/upload.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { atmosphereRepo } from './atmosphere.repo.js';
 import { imageMetadata } from './checks/image.js';
@@ -14,50 +15,7 @@ import type { PublicityService } from './publicity.service.js';
 export const MAX_PUBLICITY_PHOTO_BYTES = 10 * 1024 * 1024;
 export const MAX_PUBLICITY_PHOTOS = 30;
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const PNG_KEEP = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'pHYs']);
 const badImage = () => new AppError(415, 'photo_type', 'atmosphere.photoType');
-
-function sniff(buf: Buffer): 'image/jpeg' | 'image/png' | null {
-  if (buf.length > 8 && buf.subarray(0, 8).equals(PNG_SIGNATURE)) return 'image/png';
-  if (buf.length > 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'image/jpeg';
-  return null;
-}
-
-/**
- * The image without its metadata: JPEG APP1–APP15 and comments, PNG text/EXIF/time chunks.
- * (To move to the platform's upload helpers, platform/files/upload.ts, once they land.)
- */
-function strip(buf: Buffer, type: 'image/jpeg' | 'image/png'): Buffer {
-  if (type === 'image/png') {
-    const out: Buffer[] = [PNG_SIGNATURE];
-    for (let i = 8; i + 12 <= buf.length; ) {
-      const len = buf.readUInt32BE(i);
-      const kind = buf.subarray(i + 4, i + 8).toString('latin1');
-      const end = i + 12 + len;
-      if (end > buf.length) throw badImage();
-      if (PNG_KEEP.has(kind)) out.push(buf.subarray(i, end));
-      if (kind === 'IEND') return Buffer.concat(out);
-      i = end;
-    }
-    throw badImage();
-  }
-  const out: Buffer[] = [buf.subarray(0, 2)];
-  for (let i = 2; i + 4 <= buf.length; ) {
-    if (buf[i] !== 0xff) throw badImage();
-    const marker = buf[i + 1]!;
-    if (marker === 0xda) {
-      out.push(buf.subarray(i));
-      return Buffer.concat(out);
-    }
-    const len = buf.readUInt16BE(i + 2);
-    const end = i + 2 + len;
-    if (len < 2 || end > buf.length) throw badImage();
-    if (!((marker >= 0xe1 && marker <= 0xef) || marker === 0xfe)) out.push(buf.subarray(i, end));
-    i = end;
-  }
-  throw badImage();
-}
 
 /**
  * Photos of publicity items: what the original carried (GPS, camera) is read for the checks, then
@@ -87,10 +45,10 @@ export class PublicityPhotos {
     if (!data.length) throw badRequest('photo_empty', 'atmosphere.photoEmpty');
     if (data.length > MAX_PUBLICITY_PHOTO_BYTES)
       throw new AppError(413, 'body_too_large', 'atmosphere.photoTooLarge', { limit: '10 MB' });
-    const type = sniff(data);
+    const type = sniffImage(data);
     if (!type) throw badImage();
     const meta = imageMetadata(data);
-    const clean = strip(data, type);
+    const clean = cleanImage(data, type, badImage);
     const id = uuidv7();
     const file = this.fileOf(id);
     try {
@@ -102,7 +60,7 @@ export class PublicityPhotos {
           id,
           item_id: itemId,
           org_path: r.org_path,
-          file_name: q.fileName,
+          file_name: cleanFileName(q.fileName),
           content_type: type,
           size: clean.length,
           sha256: createHash('sha256').update(clean).digest('hex'),

@@ -1,0 +1,115 @@
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { browserAvailable, idNumber, login, phoneLayout, type Running, shot, start } from './harness.js';
+
+const enabled = browserAvailable();
+let run: Running;
+
+beforeAll(async () => {
+  if (enabled) run = await start();
+});
+afterAll(async () => run?.stop());
+// a journey fails on any uncaught error in its pages
+afterEach(() => run?.expectNoPageErrors());
+
+async function signedIn(username: string, width = 1440): Promise<{ page: Page; csrf: Record<string, string> }> {
+  const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 } });
+  await login(page, run.base, username);
+  await page.getByTestId('header-user').waitFor();
+  const me = await (await page.request.get(`${run.base}/api/v1/auth/me`)).json();
+  return { page, csrf: { 'x-csrf-token': me.csrfToken } };
+}
+
+describe.runIf(enabled)('荣誉 and 立功喜报 in Chromium', () => {
+  it('klmy finds a household by its head and community, registers a 立功喜报 and follows it in the list', async () => {
+    const klmy = await signedIn('klmy');
+    // a 烈士遗属 in 友谊社区 (through the API, as the registry form would)
+    const found = await klmy.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent('友谊社区')}`);
+    const person = await klmy.page.request.post(`${run.base}/api/v1/beneficiaries`, {
+      headers: klmy.csrf,
+      data: {
+        orgId: (await found.json()).items[0].id,
+        name: '赵桂芝',
+        idNumber: idNumber('65020319420404002'),
+        categories: [{ code: 'martyr_survivor', startDate: '2000-01-01', relation: 'mother' }],
+      },
+    });
+    expect(person.status()).toBe(201);
+
+    // the households list names the household by its head and community, not by a masked address
+    await klmy.page.getByTestId('nav-households').click();
+    const row = klmy.page.getByTestId('household-row').filter({ hasText: '赵桂芝家（友谊社区）' });
+    await row.waitFor();
+    await row.click();
+    await klmy.page.getByRole('heading', { name: '赵桂芝家（友谊社区）' }).waitFor();
+
+    // register a citation received 30 days ago: past its 5 working days, so overdue
+    const received = new Date(Date.now() - 30 * 86_400_000);
+    const receivedText = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(received);
+    await klmy.page.getByTestId('citation-add').click();
+    const dialog = klmy.page.getByRole('dialog');
+    await dialog.getByTestId('citation-form-memberName').fill('赵小兵');
+    // a click that lands while the dropdown is still opening is lost: pick until the field shows it
+    const level = dialog.getByTestId('citation-form-level');
+    const openList = klmy.page.locator('.ant-select-dropdown:visible');
+    await vi.waitFor(
+      async () => {
+        if (!(await openList.count())) await level.click();
+        await openList.locator('.ant-select-item-option', { hasText: '三等功' }).click({ timeout: 2000 });
+        await level.getByText('三等功').waitFor({ timeout: 2000 });
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    await openList.waitFor({ state: 'detached' });
+    const date = dialog.getByTestId('citation-form-receivedAt');
+    await date.click();
+    await date.fill(receivedText);
+    await date.press('Enter');
+    await dialog.getByRole('button', { name: /确\s*定|登\s*记|保\s*存/ }).click();
+    // a success message after the save
+    await klmy.page.getByText('立功喜报已登记').waitFor();
+    await klmy.page.getByTestId('citation').filter({ hasText: '赵小兵' }).waitFor();
+
+    // the list of all citations: the overdue one first, with its household; the presets filter it
+    await klmy.page.getByTestId('nav-citations').click();
+    const first = klmy.page.getByTestId('citation-table').locator('tr.ant-table-row').first();
+    await first.getByText('赵小兵').waitFor();
+    expect(await first.textContent()).toContain('赵桂芝家（友谊社区）');
+    await first.getByTestId('citation-overdue').waitFor();
+    await klmy.page.getByTestId('citation-preset').getByText('逾期未登记').click();
+    await klmy.page.getByTestId('citation-table').getByText('赵小兵').waitFor();
+    await shot(klmy.page, 'citations-overdue-1440');
+    expect(await phoneLayout(klmy.page, 'citations-overdue')).toEqual([]);
+    await klmy.page.setViewportSize({ width: 390, height: 844 });
+    await klmy.page.getByTestId('citation-row').filter({ hasText: '赵小兵' }).click();
+    await klmy.page.getByRole('heading', { name: '赵桂芝家（友谊社区）' }).waitFor();
+    expect(await phoneLayout(klmy.page, 'household-by-head')).toEqual([]);
+    await klmy.page.close();
+
+    // the city's read-only staff see the head's name masked
+    const city = await signedIn('city', 390);
+    await city.page.goto(`${run.base}/citations`);
+    await city.page.getByTestId('citation-table').getByText('赵＊＊家（友谊社区）').waitFor();
+    expect(await phoneLayout(city.page, 'citations-city')).toEqual([]);
+    await city.page.close();
+  });
+
+  it('the auditor reads the citation’s audit row in Chinese: object type and changed fields', async () => {
+    const auditor = await signedIn('auditor');
+    await auditor.page.goto(`${run.base}/audit`);
+    await auditor.page.getByTestId('audit-filter-entityType').fill('citation');
+    await auditor.page.getByTestId('audit-filter-entityType').press('Enter');
+    const row = auditor.page.locator('tr.ant-table-row', { hasText: '立功喜报' }).first();
+    await row.waitFor();
+    expect(await row.getByTestId('audit-changes').textContent()).toBe('立功等级、户');
+    expect(await row.textContent()).not.toContain('citation');
+    expect(await phoneLayout(auditor.page, 'audit-citation')).toEqual([]);
+    // the filtered log as xlsx
+    const sent = auditor.page.waitForRequest((r) => r.url().includes('/api/v1/audit/export'));
+    const download = auditor.page.waitForEvent('download');
+    await auditor.page.getByTestId('audit-export').click();
+    expect(new URL((await sent).url()).searchParams.get('entityType')).toBe('citation');
+    expect((await download).suggestedFilename()).toBe('审计日志.xlsx');
+    await auditor.page.close();
+  });
+});

@@ -20,9 +20,9 @@ import { createServer, type Server, type ServerOptions } from './platform/http/s
  * module is one import and one entry here (docs/architecture.md, "Adding a module").
  */
 export const MODULES = [
-  authModule,
   orgsModule,
   usersModule,
+  authModule,
   auditModule,
   settingsModule,
   notificationsModule,

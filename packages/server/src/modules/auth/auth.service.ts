@@ -3,13 +3,13 @@ import type { Actor } from '../../platform/auth/actor.js';
 import { auditActorOf } from '../../platform/auth/actor.js';
 import { Lockout } from '../../platform/auth/lockout.js';
 import { dummyHash, hashPassword, verifyPassword } from '../../platform/auth/password.js';
-import type { Sessions } from '../../platform/auth/sessions.js';
+import { Sessions } from '../../platform/auth/sessions.js';
 import { generateTotpSecret, otpauthUrl, verifyTotp } from '../../platform/auth/totp.js';
 import type { Platform } from '../../platform/context.js';
 import { bool } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors.js';
 import { nowIso } from '../../platform/ids.js';
-import { usersRepo } from '../users/users.repo.js';
+import type { UsersService } from '../users/users.module.js';
 
 interface Origin {
   requestId: string;
@@ -23,6 +23,7 @@ export class AuthService {
   constructor(
     private readonly p: Platform,
     readonly sessions: Sessions,
+    private readonly users: UsersService,
   ) {
     this.lockout = new Lockout(p.handle.db, p.settings);
   }
@@ -70,7 +71,7 @@ export class AuthService {
       );
       throw new AppError(423, 'locked', 'auth.locked', { minutes: lockedFor });
     }
-    const user = await usersRepo.byUsername(this.db, username);
+    const user = await this.users.byUsername(this.db, username);
     const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
     if (!user || !ok) {
       await this.failed(origin, username, 'password', user);
@@ -94,7 +95,7 @@ export class AuthService {
     const rotated = previousToken ? await this.sessions.destroy(previousToken) : false;
     const session = await this.sessions.create(user.id, origin.ip, origin.userAgent);
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ last_login_at: nowIso() }).where('id', '=', user.id).execute();
+      await this.users.setOwn(trx, user.id, { last_login_at: nowIso() });
       await this.p.audit.append(
         trx,
         {
@@ -147,7 +148,7 @@ export class AuthService {
 
   /** Changing the password ends every other session of the user. */
   async changePassword(actor: Actor, current: string, next: string, origin: Origin) {
-    const user = await usersRepo.byUsername(this.db, actor.username);
+    const user = await this.users.byUsername(this.db, actor.username);
     if (!user || !(await verifyPassword(current, user.password_hash)))
       throw new AppError(400, 'wrong_current_password', 'auth.wrongCurrentPassword');
     if (current === next) throw new AppError(400, 'password_reused', 'auth.passwordReused');
@@ -159,12 +160,13 @@ export class AuthService {
       });
     const hash = await hashPassword(next);
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('users')
-        .set({ password_hash: hash, password_changed_at: nowIso(), must_change_password: 0, updated_at: nowIso() })
-        .where('id', '=', actor.userId)
-        .execute();
-      await trx.deleteFrom('sessions').where('user_id', '=', actor.userId).where('id', '!=', actor.sessionId).execute();
+      await this.users.setOwn(trx, actor.userId, {
+        password_hash: hash,
+        password_changed_at: nowIso(),
+        must_change_password: 0,
+        updated_at: nowIso(),
+      });
+      await Sessions.endAllOf(trx, actor.userId, actor.sessionId);
       await this.p.audit.append(trx, auditActorOf({ actor, ...origin }), {
         action: 'auth.password_changed',
         entityType: 'user',
@@ -175,30 +177,22 @@ export class AuthService {
 
   async totpSetup(actor: Actor) {
     const secret = generateTotpSecret();
-    await this.db
-      .updateTable('users')
-      .set({ totp_pending_secret: this.p.crypto.encrypt(secret) })
-      .where('id', '=', actor.userId)
-      .execute();
+    await this.users.setOwn(this.db, actor.userId, { totp_pending_secret: this.p.crypto.encrypt(secret) });
     return { secret, otpauthUrl: otpauthUrl(secret, actor.username) };
   }
 
   async totpEnable(actor: Actor, otp: string, origin: Origin) {
-    const user = await usersRepo.byUsername(this.db, actor.username);
+    const user = await this.users.byUsername(this.db, actor.username);
     if (!user?.totp_pending_secret) throw new AppError(400, 'totp_not_pending', 'auth.totpNotPending');
     if (!verifyTotp(this.p.crypto.decrypt(user.totp_pending_secret), otp))
       throw new AppError(400, 'otp_invalid', 'auth.otpInvalid');
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('users')
-        .set({
-          totp_secret: user.totp_pending_secret,
-          totp_pending_secret: null,
-          totp_enabled: 1,
-          updated_at: nowIso(),
-        })
-        .where('id', '=', actor.userId)
-        .execute();
+      await this.users.setOwn(trx, actor.userId, {
+        totp_secret: user.totp_pending_secret,
+        totp_pending_secret: null,
+        totp_enabled: 1,
+        updated_at: nowIso(),
+      });
       await this.p.audit.append(trx, auditActorOf({ actor, ...origin }), {
         action: 'auth.totp_enrolled',
         entityType: 'user',

@@ -79,7 +79,7 @@ export class NeedAttachments {
         uploaded_by: ctx.actor.userId,
         created_at: nowIso(),
       };
-      await trx.insertInto('need_attachments').values(row).execute();
+      await needsRepo.insertAttachment(trx, row);
       await needsRepo.addEvent(trx, {
         needId,
         orgPath: r.org_path,
@@ -112,9 +112,7 @@ export class NeedAttachments {
     const db = this.p.handle.db;
     const r = await needsRepo.get(db, ctx.actor.scope, needId);
     if (!r) throw notFound();
-    let qb = db.selectFrom('need_attachments').selectAll().where('id', '=', attachmentId).where('need_id', '=', needId);
-    if (!seesMilitary(ctx.actor)) qb = qb.where('military_only', '=', 0);
-    const a = await qb.executeTakeFirst();
+    const a = await needsRepo.attachment(db, needId, attachmentId, seesMilitary(ctx.actor));
     if (!a || !fs.existsSync(this.fileOf(a.id))) throw new AppError(404, 'not_found', 'need.attachmentNotFound');
     return { row: a, file: this.fileOf(a.id) };
   }

@@ -42,7 +42,7 @@ export class NeedCategories {
         version: 1,
         updated_at: nowIso(),
       };
-      await trx.insertInto('need_categories').values(row).execute();
+      await needsRepo.insertCategory(trx, row);
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'need.category_create',
         entityType: 'need_category',
@@ -64,13 +64,7 @@ export class NeedCategories {
         ...(b.sortOrder !== undefined ? { sort_order: b.sortOrder } : {}),
         ...(b.active !== undefined ? { active: b.active ? 1 : 0 } : {}),
       };
-      const res = await trx
-        .updateTable('need_categories')
-        .set({ ...set, version: before.version + 1, updated_at: nowIso() })
-        .where('code', '=', code)
-        .where('version', '=', b.version)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
+      if (!(await needsRepo.updateCategory(trx, code, b.version, set))) throw versionConflict();
       const after = (await needsRepo.category(trx, code))!;
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'need.category_update',

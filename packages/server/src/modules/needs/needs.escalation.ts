@@ -2,9 +2,9 @@ import { t } from '@shuangyong/shared';
 import type { AuditActor } from '../../platform/audit/audit.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
-import { nowIso } from '../../platform/ids.js';
+import type { Queryable } from '../../platform/db/index.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
-import { HANDLING_STATUSES, workingDaysLeft } from './needs.machine.js';
+import { workingDaysLeft } from './needs.machine.js';
 import { needsRepo } from './needs.repo.js';
 
 const SYSTEM: AuditActor = { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null };
@@ -28,31 +28,19 @@ export class NeedEscalation {
   constructor(
     private readonly p: Platform,
     private readonly notifications: NotificationsService,
+    private readonly people: { triagers(db: Queryable): Promise<string[]> },
   ) {}
 
   private async remindDays(): Promise<number> {
-    const row = await this.p.handle.db
-      .selectFrom('settings')
-      .select('value')
-      .where('key', '=', REMIND_SETTING)
-      .executeTakeFirst();
-    const n = row ? Number(JSON.parse(row.value)) : Number.NaN;
+    const value = await this.p.settings.value<unknown>(this.p.handle.db, REMIND_SETTING);
+    const n = value === undefined ? Number.NaN : Number(value);
     return Number.isInteger(n) && n >= 0 ? n : DEFAULT_REMIND_DAYS;
   }
 
   async sweep(now = new Date()): Promise<SweepResult> {
     const db = this.p.handle.db;
     const today = localDate(now, this.p.config.tzDisplay);
-    const open = await db
-      .selectFrom('needs as n')
-      .leftJoin('orgs as lo', 'lo.id', 'n.lead_org_id')
-      .select(['n.id', 'n.title', 'n.deadline', 'n.lead_org_id', 'n.org_path', 'n.escalated_at', 'n.reminded_at'])
-      .select('lo.name as lead_org_name')
-      .where('n.status', 'in', [...HANDLING_STATUSES])
-      .where('n.deadline', 'is not', null)
-      .where('n.escalated_at', 'is', null)
-      .orderBy('n.deadline')
-      .execute();
+    const open = await needsRepo.sweepCandidates(db);
     const lead = await this.remindDays();
     const result: SweepResult = { escalated: [], reminded: [] };
     for (const n of open) {
@@ -62,13 +50,7 @@ export class NeedEscalation {
       if (!overdue && (n.reminded_at !== null || left > lead)) continue;
       const done = await db.transaction().execute(async (trx) => {
         const column = overdue ? 'escalated_at' : 'reminded_at';
-        const claim = await trx
-          .updateTable('needs')
-          .set({ [column]: nowIso() })
-          .where('id', '=', n.id)
-          .where(column, 'is', null)
-          .executeTakeFirst();
-        if (Number(claim.numUpdatedRows) !== 1) return false;
+        if (!(await needsRepo.claimSweep(trx, n.id, column))) return false;
         const kind = overdue ? 'escalated' : 'reminded';
         const note = overdue
           ? t('need.escalationNote', { deadline })
@@ -80,7 +62,7 @@ export class NeedEscalation {
           entityId: n.id,
           changes: { deadline, today, working_days_left: left },
         });
-        const triagers = await needsRepo.triagers(trx);
+        const triagers = await this.people.triagers(trx);
         await this.notifications.notify(trx, {
           // escalation: the department (its head included) and the city; reminder: the department,
           // or the city while nobody has been assigned yet

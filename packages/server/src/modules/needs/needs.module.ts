@@ -1,5 +1,7 @@
 import { defineModule } from '../../platform/module.js';
 import { notificationsModule } from '../notifications/notifications.module.js';
+import { orgsModule } from '../orgs/orgs.module.js';
+import { usersModule } from '../users/users.module.js';
 import { NeedAttachments } from './needs.attachments.js';
 import { NeedCategories } from './needs.categories.js';
 import { NeedNotes } from './needs.notes.js';
@@ -17,10 +19,10 @@ const MINUTE = 60 * 1000;
 export const needsModule = defineModule({
   name: 'needs',
   tables: ['needs', 'need_categories', 'need_handlers', 'need_events', 'need_tags', 'need_attachments'],
-  requires: [notificationsModule],
-  build: ({ p }, { notifications }) => {
+  requires: [notificationsModule, orgsModule, usersModule],
+  build: ({ p }, { notifications, orgs, users }) => {
     const db = p.handle.db;
-    const needs = new NeedsService(p, notifications);
+    const needs = new NeedsService(p, notifications, orgs, users);
     const notes = new NeedNotes(p);
     const files = new NeedAttachments(p);
     const categories = new NeedCategories(p);

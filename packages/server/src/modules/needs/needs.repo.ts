@@ -1,11 +1,19 @@
-import { type NeedStatus, ROLE_DEFINITIONS, ROLES } from '@shuangyong/shared';
-import { type Expression, type ExpressionBuilder, type Selectable, type SqlBool, sql } from 'kysely';
+import type { NeedStatus } from '@shuangyong/shared';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type Selectable,
+  type SqlBool,
+  sql,
+  type Updateable,
+} from 'kysely';
 import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import type { Database } from '../../platform/db/schema.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { HANDLING_STATUSES, TERMINAL_STATUSES } from './needs.machine.js';
-import type { NeedsTable } from './needs.schema.js';
+import type { NeedAttachmentsTable, NeedCategoriesTable, NeedHandlersTable, NeedsTable } from './needs.schema.js';
 
 export type NeedRow = Selectable<NeedsTable> & { org_name: string; lead_org_name: string | null };
 
@@ -274,17 +282,88 @@ export const needsRepo = {
     return db.selectFrom('need_categories').selectAll().orderBy('sort_order').orderBy('code').execute();
   },
 
-  /** Active users whose roles triage needs at city level (the city's supervisors), not the system admin. */
-  async triagers(db: Queryable): Promise<string[]> {
-    const roles = ROLES.filter((r) => r !== 'sys_admin' && ROLE_DEFINITIONS[r].permissions.includes('need:triage'));
-    const rows = await db
-      .selectFrom('user_roles as r')
-      .innerJoin('users as u', 'u.id', 'r.user_id')
-      .select('u.id')
-      .distinct()
-      .where('r.role', 'in', roles)
-      .where('u.active', '=', 1)
+  async insert(db: Queryable, row: Insertable<NeedsTable>): Promise<void> {
+    await db.insertInto('needs').values(row).execute();
+  },
+
+  /**
+   * The deadline sweep's cases: handling, with a deadline, not escalated yet — every org's (the
+   * sweep is the system's, not a user's), earliest deadline first.
+   */
+  async sweepCandidates(db: Queryable) {
+    return db
+      .selectFrom('needs as n')
+      .leftJoin('orgs as lo', 'lo.id', 'n.lead_org_id')
+      .select(['n.id', 'n.title', 'n.deadline', 'n.lead_org_id', 'n.org_path', 'n.escalated_at', 'n.reminded_at'])
+      .select('lo.name as lead_org_name')
+      .where('n.status', 'in', [...HANDLING_STATUSES])
+      .where('n.deadline', 'is not', null)
+      .where('n.escalated_at', 'is', null)
+      .orderBy('n.deadline')
       .execute();
-    return rows.map((r) => r.id);
+  },
+
+  /** Sets `escalated_at` / `reminded_at` if still unset; false when another process did it first. */
+  async claimSweep(db: Queryable, id: string, column: 'escalated_at' | 'reminded_at'): Promise<boolean> {
+    const claim = await db
+      .updateTable('needs')
+      .set({ [column]: nowIso() })
+      .where('id', '=', id)
+      .where(column, 'is', null)
+      .executeTakeFirst();
+    return Number(claim.numUpdatedRows) === 1;
+  },
+
+  /** Ends the case's active handlers and adds these. */
+  async replaceHandlers(db: Queryable, needId: string, rows: Insertable<NeedHandlersTable>[]): Promise<void> {
+    await db
+      .updateTable('need_handlers')
+      .set({ active: 0 })
+      .where('need_id', '=', needId)
+      .where('active', '=', 1)
+      .execute();
+    if (rows.length) await db.insertInto('need_handlers').values(rows).execute();
+  },
+
+  async insertAttachment(db: Queryable, row: Insertable<NeedAttachmentsTable>): Promise<void> {
+    await db.insertInto('need_attachments').values(row).execute();
+  },
+
+  /** Marks these attachments of the case as evidence; how many were. */
+  async markEvidence(db: Queryable, needId: string, ids: readonly string[]): Promise<number> {
+    const res = await db
+      .updateTable('need_attachments')
+      .set({ purpose: 'evidence' })
+      .where('need_id', '=', needId)
+      .where('id', 'in', ids)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  },
+
+  /** One attachment of a case the caller already sees; military-only ones only for the military side. */
+  async attachment(db: Queryable, needId: string, attachmentId: string, military: boolean) {
+    let qb = db.selectFrom('need_attachments').selectAll().where('id', '=', attachmentId).where('need_id', '=', needId);
+    if (!military) qb = qb.where('military_only', '=', 0);
+    return qb.executeTakeFirst();
+  },
+
+  async insertCategory(db: Queryable, row: Insertable<NeedCategoriesTable>): Promise<void> {
+    await db.insertInto('need_categories').values(row).execute();
+  },
+
+  /** Versioned edit of a category; false on a stale version. */
+  async updateCategory(
+    db: Queryable,
+    code: string,
+    version: number,
+    set: Updateable<NeedCategoriesTable>,
+  ): Promise<boolean> {
+    const res = await db
+      .updateTable('need_categories')
+      .set({ ...set, version: version + 1, updated_at: nowIso() })
+      .where('code', '=', code)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
   },
 };

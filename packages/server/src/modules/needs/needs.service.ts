@@ -1,5 +1,5 @@
 import type { createNeedBody, NeedDetail, needListQuery } from '@shuangyong/shared';
-import { t } from '@shuangyong/shared';
+import { ROLE_DEFINITIONS, ROLES, t } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
@@ -8,13 +8,16 @@ import type { Queryable } from '../../platform/db/index.js';
 import { badRequest, forbidden, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
-import { orgsRepo } from '../orgs/orgs.repo.js';
+import type { OrgsService } from '../orgs/orgs.module.js';
+import type { UsersService } from '../users/users.module.js';
 import { NeedEscalation, type SweepResult } from './needs.escalation.js';
 import { type NeedFilter, needsRepo } from './needs.repo.js';
 import { actionsFor, seesMilitary, toDetail, toListItem } from './needs.view.js';
 import { eventActor, NeedWorkflow } from './needs.workflow.js';
 
 type ListQuery = z.infer<typeof needListQuery>;
+
+const TRIAGE_ROLES = ROLES.filter((r) => r !== 'sys_admin' && ROLE_DEFINITIONS[r].permissions.includes('need:triage'));
 
 /**
  * 急难愁盼 cases: intake, lists and details in the two views (military / civilian), the deadline
@@ -24,9 +27,16 @@ export class NeedsService {
   constructor(
     private readonly p: Platform,
     readonly notifications: NotificationsService,
+    private readonly orgs: OrgsService,
+    private readonly users: UsersService,
   ) {
-    this.escalation = new NeedEscalation(p, notifications);
-    this.workflow = new NeedWorkflow(p, notifications, this);
+    this.escalation = new NeedEscalation(p, notifications, this);
+    this.workflow = new NeedWorkflow(p, notifications, this, orgs);
+  }
+
+  /** Active users whose roles triage needs at city level (the city's supervisors), not the system admin. */
+  triagers(db: Queryable): Promise<string[]> {
+    return this.users.activeWithAnyRole(db, TRIAGE_ROLES);
   }
 
   /** The life-cycle actions (accept, assign, resolve …). */
@@ -59,7 +69,7 @@ export class NeedsService {
     };
     if (q.open) f.open = q.open === 'true';
     if (q.orgId) {
-      const org = await orgsRepo.get(this.db, ctx.actor.scope, q.orgId);
+      const org = await this.orgs.inScope(this.db, ctx.actor.scope, q.orgId);
       if (!org) throw notFound();
       f.orgPath = org.path;
     }
@@ -121,53 +131,50 @@ export class NeedsService {
       throw badRequest('military_field_not_allowed', 'need.militaryFieldNotAllowed');
     const id = await this.db.transaction().execute(async (trx) => {
       const org = body.orgId
-        ? await orgsRepo.get(trx, actor.scope, body.orgId)
-        : await orgsRepo.get(trx, { kind: 'all' }, actor.orgId);
+        ? await this.orgs.inScope(trx, actor.scope, body.orgId)
+        : await this.orgs.inScope(trx, { kind: 'all' }, actor.orgId);
       if (!org?.active) throw forbidden('need.orgNotAllowed');
       const category = await needsRepo.category(trx, body.category);
       if (!category?.active) throw badRequest('unknown_category', 'need.unknownCategory', { code: body.category });
       const id = uuidv7();
       const now = nowIso();
-      await trx
-        .insertInto('needs')
-        .values({
-          id,
-          org_id: org.id,
-          org_path: org.path,
-          created_by: actor.userId,
-          requester_name: actor.displayName,
-          source: body.source ?? (military ? 'unit' : 'visit'),
-          category: body.category,
-          priority: body.priority,
-          title: body.title,
-          description: body.description,
-          military_detail: body.militaryDetail ?? null,
-          military_contact: body.militaryContact ?? null,
-          status: 'submitted',
-          lead_org_id: null,
-          deadline_days: null,
-          deadline: null,
-          accepted_at: null,
-          assigned_at: null,
-          started_at: null,
-          resolved_at: null,
-          resolved_on_time: null,
-          confirmed_at: null,
-          closed_at: null,
-          resolution: null,
-          rating: null,
-          rating_comment: null,
-          decline_reason: null,
-          merged_into: null,
-          reopen_count: 0,
-          reopen_reason: null,
-          escalated_at: null,
-          reminded_at: null,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await needsRepo.insert(trx, {
+        id,
+        org_id: org.id,
+        org_path: org.path,
+        created_by: actor.userId,
+        requester_name: actor.displayName,
+        source: body.source ?? (military ? 'unit' : 'visit'),
+        category: body.category,
+        priority: body.priority,
+        title: body.title,
+        description: body.description,
+        military_detail: body.militaryDetail ?? null,
+        military_contact: body.militaryContact ?? null,
+        status: 'submitted',
+        lead_org_id: null,
+        deadline_days: null,
+        deadline: null,
+        accepted_at: null,
+        assigned_at: null,
+        started_at: null,
+        resolved_at: null,
+        resolved_on_time: null,
+        confirmed_at: null,
+        closed_at: null,
+        resolution: null,
+        rating: null,
+        rating_comment: null,
+        decline_reason: null,
+        merged_into: null,
+        reopen_count: 0,
+        reopen_reason: null,
+        escalated_at: null,
+        reminded_at: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      });
       if (body.tags?.length) await needsRepo.setTags(trx, { id, org_path: org.path }, body.tags);
       await needsRepo.addEvent(trx, {
         needId: id,
@@ -192,7 +199,7 @@ export class NeedsService {
         },
       });
       await this.notifications.notify(trx, {
-        userIds: await needsRepo.triagers(trx),
+        userIds: await this.triagers(trx),
         excludeUserIds: [actor.userId],
         kind: 'need.submitted',
         title: t('needNotify.submitted.title'),

@@ -14,10 +14,11 @@ import type { z } from 'zod';
 import { diffFields } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
-import type { Tx } from '../../platform/db/index.js';
+import type { Queryable, Tx } from '../../platform/db/index.js';
 import { AppError, badRequest, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
+import type { OrgsService } from '../orgs/orgs.module.js';
 import { ACTION_PARTY, allowedActions, deadlineFrom, nextStatus, TERMINAL_STATUSES } from './needs.machine.js';
 import { type NeedRow, needsRepo } from './needs.repo.js';
 import type { NeedsTable } from './needs.schema.js';
@@ -64,7 +65,12 @@ export class NeedWorkflow {
   constructor(
     private readonly p: Platform,
     private readonly notifications: NotificationsService,
-    private readonly view: { detail(ctx: RequestCtx, id: string): Promise<NeedDetail>; today(): string },
+    private readonly view: {
+      detail(ctx: RequestCtx, id: string): Promise<NeedDetail>;
+      today(): string;
+      triagers(db: Queryable): Promise<string[]>;
+    },
+    private readonly orgs: OrgsService,
   ) {}
 
   private get db() {
@@ -255,11 +261,7 @@ export class NeedWorkflow {
   ): Promise<Effect> {
     const coIds = [...new Set(b.coOrgIds)];
     if (coIds.includes(b.leadOrgId)) throw badRequest('lead_also_co', 'need.leadAlsoCo');
-    const orgs = await trx
-      .selectFrom('orgs')
-      .selectAll()
-      .where('id', 'in', [b.leadOrgId, ...coIds])
-      .execute();
+    const orgs = await this.orgs.byIds(trx, [b.leadOrgId, ...coIds]);
     const ok = (oid: string) => {
       const o = orgs.find((x) => x.id === oid);
       return o && o.active === 1 && HANDLER_ORG_TYPES.includes(o.type) ? o : null;
@@ -268,27 +270,20 @@ export class NeedWorkflow {
     if (!lead || coIds.some((c) => !ok(c))) throw badRequest('invalid_handler', 'need.invalidHandler');
     const before = await needsRepo.handlers(trx, id);
     const now = nowIso();
-    await trx
-      .updateTable('need_handlers')
-      .set({ active: 0 })
-      .where('need_id', '=', id)
-      .where('active', '=', 1)
-      .execute();
-    await trx
-      .insertInto('need_handlers')
-      .values(
-        [{ org: lead, role: 'lead' }, ...coIds.map((c) => ({ org: ok(c)!, role: 'co' }))].map((h) => ({
-          id: uuidv7(),
-          need_id: id,
-          org_id: h.org.id,
-          org_path: h.org.path,
-          role: h.role,
-          active: 1,
-          assigned_at: now,
-          assigned_by: ctx.actor.userId,
-        })),
-      )
-      .execute();
+    await needsRepo.replaceHandlers(
+      trx,
+      id,
+      [{ org: lead, role: 'lead' }, ...coIds.map((c) => ({ org: ok(c)!, role: 'co' }))].map((h) => ({
+        id: uuidv7(),
+        need_id: id,
+        org_id: h.org.id,
+        org_path: h.org.path,
+        role: h.role,
+        active: 1,
+        assigned_at: now,
+        assigned_by: ctx.actor.userId,
+      })),
+    );
     const names = [lead.name, ...coIds.map((c) => ok(c)!.name)];
     return {
       set: { lead_org_id: lead.id, assigned_at: now, started_at: null },
@@ -322,13 +317,8 @@ export class NeedWorkflow {
     return this.transition(ctx, id, 'resolve', b.version, async (trx, r) => {
       const ids = [...new Set(b.attachmentIds ?? [])];
       if (ids.length) {
-        const res = await trx
-          .updateTable('need_attachments')
-          .set({ purpose: 'evidence' })
-          .where('need_id', '=', id)
-          .where('id', 'in', ids)
-          .executeTakeFirst();
-        if (Number(res.numUpdatedRows) !== ids.length) throw badRequest('unknown_attachment', 'need.attachmentUnknown');
+        if ((await needsRepo.markEvidence(trx, id, ids)) !== ids.length)
+          throw badRequest('unknown_attachment', 'need.attachmentUnknown');
       }
       const today = this.today();
       const onTime = r.deadline === null ? null : today <= r.deadline ? 1 : 0;
@@ -354,7 +344,7 @@ export class NeedWorkflow {
           trx,
           r,
           'confirm',
-          { userIds: await needsRepo.triagers(trx), orgIds: [r.lead_org_id] },
+          { userIds: await this.view.triagers(trx), orgIds: [r.lead_org_id] },
           { rating: b.rating },
         );
       },
@@ -400,7 +390,7 @@ export class NeedWorkflow {
             trx,
             r,
             'reopen',
-            { userIds: await needsRepo.triagers(trx), orgIds: [r.lead_org_id] },
+            { userIds: await this.view.triagers(trx), orgIds: [r.lead_org_id] },
             { reason: b.reason },
           );
         },

@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module.js';
+import { usersModule } from '../users/users.module.js';
 import { notificationsRoutes } from './notifications.routes.js';
 import { LogTransport, NotificationsService } from './notifications.service.js';
 
@@ -9,8 +10,9 @@ import { LogTransport, NotificationsService } from './notifications.service.js';
 export const notificationsModule = defineModule({
   name: 'notifications',
   tables: ['notifications'],
-  build: ({ p, log }) => {
-    const notifications = new NotificationsService(p, new LogTransport(log), log);
+  requires: [usersModule],
+  build: ({ p, log }, { users }) => {
+    const notifications = new NotificationsService(p, users, new LogTransport(log), log);
     const db = p.handle.db;
     return {
       services: notifications,

@@ -1,10 +1,10 @@
 import type { AppNotification } from '@shuangyong/shared';
-import type { Selectable } from 'kysely';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
+import type { Queryable, Tx } from '../../platform/db/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import type { NotificationsTable } from './notifications.schema.js';
+import type { UsersService } from '../users/users.module.js';
+import { type NotificationRow, notificationsRepo } from './notifications.repo.js';
 
 /** A message handed to an outbound channel (SMS gateway, 政务微信, mail…). */
 export interface OutboundMessage {
@@ -54,7 +54,7 @@ export interface NotifyInput {
   entityId?: string;
 }
 
-function toDto(r: Selectable<NotificationsTable>): AppNotification {
+function toDto(r: NotificationRow): AppNotification {
   return {
     id: r.id,
     kind: r.kind,
@@ -77,6 +77,7 @@ export class NotificationsService {
 
   constructor(
     private readonly p: Platform,
+    private readonly users: UsersService,
     transport?: OutboundTransport,
     private readonly log?: { error(obj: object, msg?: string): void },
   ) {
@@ -89,114 +90,58 @@ export class NotificationsService {
 
   /** Writes one notification per recipient; returns the recipients' user ids. */
   async notify(trx: Tx, input: NotifyInput): Promise<string[]> {
-    const ids = new Set(input.userIds ?? []);
-    let users: { id: string; org_id: string; org_path: string }[] = [];
-    const orgIds = [...new Set(input.orgIds ?? [])];
-    if (ids.size || orgIds.length) {
-      users = await trx
-        .selectFrom('users')
-        .select(['id', 'org_id', 'org_path'])
-        .where('active', '=', 1)
-        .where((eb) => {
-          const ors = [];
-          if (ids.size) ors.push(eb('id', 'in', [...ids]));
-          if (orgIds.length) ors.push(eb('org_id', 'in', orgIds));
-          return eb.or(ors);
-        })
-        .orderBy('id')
-        .execute();
-    }
+    const users = await this.users.activeRecipients(trx, input.userIds ?? [], input.orgIds ?? []);
     const exclude = new Set(input.excludeUserIds ?? []);
     const recipients = users.filter((u) => !exclude.has(u.id));
     if (!recipients.length) return [];
     const now = nowIso();
-    await trx
-      .insertInto('notifications')
-      .values(
-        recipients.map((u) => ({
-          id: uuidv7(),
-          user_id: u.id,
-          org_id: u.org_id,
-          org_path: u.org_path,
-          kind: input.kind,
-          title: input.title,
-          body: input.body,
-          entity_type: input.entityType ?? null,
-          entity_id: input.entityId ?? null,
-          read_at: null,
-          sent_at: null,
-          created_at: now,
-        })),
-      )
-      .execute();
+    await notificationsRepo.insert(
+      trx,
+      recipients.map((u) => ({
+        id: uuidv7(),
+        user_id: u.id,
+        org_id: u.org_id,
+        org_path: u.org_path,
+        kind: input.kind,
+        title: input.title,
+        body: input.body,
+        entity_type: input.entityType ?? null,
+        entity_id: input.entityId ?? null,
+        read_at: null,
+        sent_at: null,
+        created_at: now,
+      })),
+    );
     return recipients.map((u) => u.id);
   }
 
   /** Is the notification addressed to this user (record-level check of `:id` routes)? */
   async isOwn(db: Queryable, userId: string, id: string): Promise<boolean> {
-    const r = await db
-      .selectFrom('notifications')
-      .select('id')
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return !!r;
-  }
-
-  private async unread(db: Queryable, userId: string): Promise<number> {
-    const r = await db
-      .selectFrom('notifications')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('user_id', '=', userId)
-      .where('read_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    return toNumber(r.n);
+    return notificationsRepo.isOwn(db, userId, id);
   }
 
   /** The caller's own notifications, newest first, with the unread count. */
   async page(ctx: RequestCtx, q: { page: number; pageSize: number; unread?: 'true' | 'false' }) {
     const userId = ctx.actor.userId;
-    let qb = this.db.selectFrom('notifications').where('user_id', '=', userId);
-    if (q.unread === 'true') qb = qb.where('read_at', 'is', null);
-    if (q.unread === 'false') qb = qb.where('read_at', 'is not', null);
-    const [rows, total, unread] = await Promise.all([
-      qb
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute(),
-      qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-      this.unread(this.db, userId),
+    const [{ rows, total }, unread] = await Promise.all([
+      notificationsRepo.page(this.db, userId, q),
+      notificationsRepo.unread(this.db, userId),
     ]);
-    return { items: rows.map(toDto), total: toNumber(total.n), page: q.page, pageSize: q.pageSize, unread };
+    return { items: rows.map(toDto), total, page: q.page, pageSize: q.pageSize, unread };
   }
 
   /** Marks one of the caller's own notifications read; someone else's is left as it is. */
   async markRead(ctx: RequestCtx, id: string): Promise<{ read: boolean; unread: number }> {
     return this.db.transaction().execute(async (trx) => {
-      const res = await trx
-        .updateTable('notifications')
-        .set({ read_at: nowIso() })
-        .where('id', '=', id)
-        .where('user_id', '=', ctx.actor.userId)
-        .where('read_at', 'is', null)
-        .executeTakeFirst();
-      const changed = Number(res.numUpdatedRows) === 1;
+      const changed = (await notificationsRepo.markRead(trx, ctx.actor.userId, [id])) === 1;
       if (changed)
         await this.p.audit.append(trx, auditActorOf(ctx), {
           action: 'notification.read',
           entityType: 'notification',
           entityId: id,
         });
-      const own = await trx
-        .selectFrom('notifications')
-        .select('read_at')
-        .where('id', '=', id)
-        .where('user_id', '=', ctx.actor.userId)
-        .executeTakeFirst();
-      return { read: !!own?.read_at, unread: await this.unread(trx, ctx.actor.userId) };
+      const readAt = await notificationsRepo.readAt(trx, ctx.actor.userId, id);
+      return { read: !!readAt, unread: await notificationsRepo.unread(trx, ctx.actor.userId) };
     });
   }
 
@@ -204,33 +149,20 @@ export class NotificationsService {
   async markManyRead(ctx: RequestCtx, ids: readonly string[]): Promise<{ read: boolean; unread: number }> {
     const unique = [...new Set(ids)];
     return this.db.transaction().execute(async (trx) => {
-      const res = await trx
-        .updateTable('notifications')
-        .set({ read_at: nowIso() })
-        .where('id', 'in', unique)
-        .where('user_id', '=', ctx.actor.userId)
-        .where('read_at', 'is', null)
-        .executeTakeFirst();
-      const n = Number(res.numUpdatedRows);
+      const n = await notificationsRepo.markRead(trx, ctx.actor.userId, unique);
       if (n > 0)
         await this.p.audit.append(trx, auditActorOf(ctx), {
           action: 'notification.read_many',
           entityType: 'notification',
           changes: { count: n },
         });
-      return { read: true, unread: await this.unread(trx, ctx.actor.userId) };
+      return { read: true, unread: await notificationsRepo.unread(trx, ctx.actor.userId) };
     });
   }
 
   async markAllRead(ctx: RequestCtx): Promise<{ read: boolean; unread: number }> {
     return this.db.transaction().execute(async (trx) => {
-      const res = await trx
-        .updateTable('notifications')
-        .set({ read_at: nowIso() })
-        .where('user_id', '=', ctx.actor.userId)
-        .where('read_at', 'is', null)
-        .executeTakeFirst();
-      const n = Number(res.numUpdatedRows);
+      const n = await notificationsRepo.markRead(trx, ctx.actor.userId);
       if (n > 0)
         await this.p.audit.append(trx, auditActorOf(ctx), {
           action: 'notification.read_all',
@@ -246,22 +178,10 @@ export class NotificationsService {
    * update first, so several processes never send the same row twice.
    */
   async flush(limit = 500): Promise<number> {
-    const rows = await this.db
-      .selectFrom('notifications')
-      .selectAll()
-      .where('sent_at', 'is', null)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    const rows = await notificationsRepo.unsent(this.db, limit);
     let sent = 0;
     for (const r of rows) {
-      const claim = await this.db
-        .updateTable('notifications')
-        .set({ sent_at: nowIso() })
-        .where('id', '=', r.id)
-        .where('sent_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(claim.numUpdatedRows) !== 1) continue;
+      if (!(await notificationsRepo.claim(this.db, r.id))) continue;
       try {
         await this.transport.send({
           notificationId: r.id,

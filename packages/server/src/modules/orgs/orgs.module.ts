@@ -19,3 +19,6 @@ export const orgsModule = defineModule({
     };
   },
 });
+
+export type { OrgRow } from './orgs.repo.js';
+export type { OrgsService } from './orgs.service.js';

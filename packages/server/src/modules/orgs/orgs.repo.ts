@@ -70,6 +70,11 @@ export const orgsRepo = {
       .executeTakeFirst();
   },
 
+  async byIds(db: Queryable, ids: readonly string[]): Promise<OrgRow[]> {
+    if (!ids.length) return [];
+    return db.selectFrom('orgs').selectAll().where('id', 'in', ids).execute();
+  },
+
   async pathTaken(db: Queryable, path: string): Promise<boolean> {
     return !!(await db.selectFrom('orgs').select('id').where('path', '=', path).executeTakeFirst());
   },

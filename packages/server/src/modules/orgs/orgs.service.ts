@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type createOrgBody, type moveOrgBody, ORG_TYPE_SIDE, type Org, type updateOrgBody } from '@shuangyong/shared';
 import type { z } from 'zod';
+import type { Scope } from '../../platform/access/scope.js';
 import { rewritePaths } from '../../platform/access/scoped-tables.js';
 import { diffFields } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
-import type { Tx } from '../../platform/db/index.js';
+import type { Queryable, Tx } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { type OrgFilter, type OrgRow, orgsRepo, toOrg } from './orgs.repo.js';
@@ -15,6 +16,19 @@ export class OrgsService {
 
   private get db() {
     return this.p.handle.db;
+  }
+
+  /**
+   * Read model for other modules: the org's row when it lies in `scope` (inside the caller's
+   * transaction when `db` is one), else undefined.
+   */
+  inScope(db: Queryable, scope: Scope, id: string): Promise<OrgRow | undefined> {
+    return orgsRepo.get(db, scope, id);
+  }
+
+  /** Read model for other modules: these orgs' rows, whatever the caller's scope (pickers check it). */
+  byIds(db: Queryable, ids: readonly string[]): Promise<OrgRow[]> {
+    return orgsRepo.byIds(db, ids);
   }
 
   async tree(ctx: RequestCtx, includeInactive: boolean): Promise<Org[]> {

@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module.js';
+import { orgsModule } from '../orgs/orgs.module.js';
 import { usersRepo } from './users.repo.js';
 import { usersRoutes } from './users.routes.js';
 import { UsersService } from './users.service.js';
@@ -7,8 +8,9 @@ import { UsersService } from './users.service.js';
 export const usersModule = defineModule({
   name: 'users',
   tables: ['users', 'user_roles'],
-  build: ({ p }) => {
-    const users = new UsersService(p);
+  requires: [orgsModule],
+  build: ({ p }, { orgs }) => {
+    const users = new UsersService(p, orgs);
     const db = p.handle.db;
     return {
       services: users,
@@ -17,3 +19,6 @@ export const usersModule = defineModule({
     };
   },
 });
+
+export type { UserRow } from './users.repo.js';
+export type { UsersService } from './users.service.js';

@@ -1,5 +1,5 @@
 import { ROLES, type Role, type User } from '@shuangyong/shared';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { Lockout } from '../../platform/auth/lockout.js';
 import { bool, type Queryable, toNumber } from '../../platform/db/index.js';
@@ -26,18 +26,10 @@ async function withRoles(db: Queryable, rows: (UserRow & { org_name: string })[]
       rows.map((r) => r.id),
     )
     .execute();
-  const now = new Date().toISOString();
-  const lockedRows = await db
-    .selectFrom('auth_failures')
-    .select('key')
-    .where(
-      'key',
-      'in',
-      rows.map((r) => Lockout.userKey(r.username)),
-    )
-    .where('locked_until', '>', now)
-    .execute();
-  const lockedKeys = new Set(lockedRows.map((r) => r.key));
+  const lockedKeys = await Lockout.lockedKeys(
+    db,
+    rows.map((r) => Lockout.userKey(r.username)),
+  );
   return rows.map((r) => ({
     id: r.id,
     username: r.username,
@@ -118,6 +110,46 @@ export const usersRepo = {
       .selectAll()
       .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
       .executeTakeFirst();
+  },
+
+  /** Active users by id or by org (the org itself), ordered by id. */
+  async activeRecipients(db: Queryable, userIds: readonly string[], orgIds: readonly string[]) {
+    const ids = [...new Set(userIds)];
+    const orgs = [...new Set(orgIds)];
+    if (!ids.length && !orgs.length) return [];
+    return db
+      .selectFrom('users')
+      .select(['id', 'org_id', 'org_path'])
+      .where('active', '=', 1)
+      .where((eb) => {
+        const ors = [];
+        if (ids.length) ors.push(eb('id', 'in', ids));
+        if (orgs.length) ors.push(eb('org_id', 'in', orgs));
+        return eb.or(ors);
+      })
+      .orderBy('id')
+      .execute();
+  },
+
+  async activeWithAnyRole(db: Queryable, roles: readonly Role[]): Promise<string[]> {
+    const rows = await db
+      .selectFrom('user_roles as r')
+      .innerJoin('users as u', 'u.id', 'r.user_id')
+      .select('u.id')
+      .distinct()
+      .where('r.role', 'in', roles)
+      .where('u.active', '=', 1)
+      .execute();
+    return rows.map((r) => r.id);
+  },
+
+  async insert(db: Queryable, row: Insertable<UsersTable>): Promise<void> {
+    await db.insertInto('users').values(row).execute();
+  },
+
+  /** Sets columns of the user's own account (sign-in, password, TOTP), outside the versioned edits. */
+  async setOwn(db: Queryable, id: string, set: Updateable<UsersTable>): Promise<void> {
+    await db.updateTable('users').set(set).where('id', '=', id).execute();
   },
 
   async update(db: Queryable, id: string, version: number, set: Partial<UserRow>): Promise<boolean> {

@@ -13,18 +13,60 @@ import { diffFields } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { Lockout } from '../../platform/auth/lockout.js';
 import { hashPassword } from '../../platform/auth/password.js';
+import { Sessions } from '../../platform/auth/sessions.js';
 import type { Platform } from '../../platform/context.js';
-import type { Tx } from '../../platform/db/index.js';
+import type { Queryable, Tx } from '../../platform/db/index.js';
 import { AppError, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import { orgsRepo } from '../orgs/orgs.repo.js';
+import type { OrgsService } from '../orgs/orgs.module.js';
 import { type UserRow, usersRepo } from './users.repo.js';
 
 export class UsersService {
-  constructor(private readonly p: Platform) {}
+  constructor(
+    private readonly p: Platform,
+    private readonly orgs: OrgsService,
+  ) {}
 
   private get db() {
     return this.p.handle.db;
+  }
+
+  /** The account row by user name, case-insensitive (sign-in, own password and TOTP): auth's read. */
+  byUsername(db: Queryable, username: string): Promise<UserRow | undefined> {
+    return usersRepo.byUsername(db, username);
+  }
+
+  /** Read model for notifications: the active users among these ids and of these orgs (not their subtrees). */
+  activeRecipients(
+    db: Queryable,
+    userIds: readonly string[],
+    orgIds: readonly string[],
+  ): Promise<{ id: string; org_id: string; org_path: string }[]> {
+    return usersRepo.activeRecipients(db, userIds, orgIds);
+  }
+
+  /** Read model: the ids of active users holding any of these roles. */
+  activeWithAnyRole(db: Queryable, roles: readonly Role[]): Promise<string[]> {
+    return usersRepo.activeWithAnyRole(db, roles);
+  }
+
+  /** Columns of the user's own account that sign-in, password change and TOTP enrolment set. */
+  setOwn(
+    db: Queryable,
+    id: string,
+    set: Pick<
+      Partial<UserRow>,
+      | 'last_login_at'
+      | 'password_hash'
+      | 'password_changed_at'
+      | 'must_change_password'
+      | 'totp_secret'
+      | 'totp_pending_secret'
+      | 'totp_enabled'
+      | 'updated_at'
+    >,
+  ): Promise<void> {
+    return usersRepo.setOwn(db, id, set);
   }
 
   async page(ctx: RequestCtx, f: { q?: string; orgId?: string }, page: number, pageSize: number) {
@@ -54,7 +96,7 @@ export class UsersService {
   }
 
   private async assertOrgInScope(trx: Tx, scope: Scope, orgId: string) {
-    const org = await orgsRepo.get(trx, scope, orgId);
+    const org = await this.orgs.inScope(trx, scope, orgId);
     if (!org) throw notFound();
     return org;
   }
@@ -104,27 +146,24 @@ export class UsersService {
       if (await usersRepo.usernameTaken(trx, body.username)) throw conflict('username_taken', 'user.usernameTaken');
       const id = uuidv7();
       const now = nowIso();
-      await trx
-        .insertInto('users')
-        .values({
-          id,
-          username: body.username,
-          display_name: body.displayName,
-          org_id: org.id,
-          org_path: org.path,
-          password_hash: hash,
-          password_changed_at: now,
-          must_change_password: 1,
-          totp_secret: null,
-          totp_pending_secret: null,
-          totp_enabled: 0,
-          active: 1,
-          last_login_at: null,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await usersRepo.insert(trx, {
+        id,
+        username: body.username,
+        display_name: body.displayName,
+        org_id: org.id,
+        org_path: org.path,
+        password_hash: hash,
+        password_changed_at: now,
+        must_change_password: 1,
+        totp_secret: null,
+        totp_pending_secret: null,
+        totp_enabled: 0,
+        active: 1,
+        last_login_at: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      });
       await usersRepo.setRoles(trx, id, body.roles);
       return this.finish(trx, ctx, id, 'user.create', null, { roles: [null, body.roles] });
     });
@@ -164,7 +203,7 @@ export class UsersService {
         must_change_password: 1,
         updated_at: nowIso(),
       });
-      await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await Sessions.endAllOf(trx, id);
       await this.finish(trx, ctx, id, 'user.reset_password', row);
     });
   }
@@ -175,8 +214,8 @@ export class UsersService {
     return this.db.transaction().execute(async (trx) => {
       const { row } = await this.loadForChange(trx, ctx, id);
       await usersRepo.update(trx, id, row.version, { active: locked ? 0 : 1, updated_at: nowIso() });
-      if (locked) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
-      else await trx.deleteFrom('auth_failures').where('key', '=', Lockout.userKey(row.username)).execute();
+      if (locked) await Sessions.endAllOf(trx, id);
+      else await Lockout.clearKeys(trx, [Lockout.userKey(row.username)]);
       return this.finish(trx, ctx, id, locked ? 'user.lock' : 'user.unlock', row);
     });
   }

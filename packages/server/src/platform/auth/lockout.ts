@@ -1,4 +1,4 @@
-import type { Db } from '../db/index.js';
+import type { Db, Queryable } from '../db/index.js';
 import type { Settings } from '../settings.js';
 
 /**
@@ -93,6 +93,23 @@ export class Lockout {
   }
 
   async clear(keys: string[]): Promise<void> {
-    await this.db.deleteFrom('auth_failures').where('key', 'in', keys).execute();
+    await Lockout.clearKeys(this.db, keys);
+  }
+
+  /** Forgets the failures of these keys (inside the caller's transaction, e.g. an unlock). */
+  static async clearKeys(db: Queryable, keys: readonly string[]): Promise<void> {
+    if (keys.length) await db.deleteFrom('auth_failures').where('key', 'in', keys).execute();
+  }
+
+  /** Of these account keys, the ones locked now. */
+  static async lockedKeys(db: Queryable, keys: readonly string[]): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const rows = await db
+      .selectFrom('auth_failures')
+      .select('key')
+      .where('key', 'in', keys)
+      .where('locked_until', '>', new Date().toISOString())
+      .execute();
+    return new Set(rows.map((r) => r.key));
   }
 }

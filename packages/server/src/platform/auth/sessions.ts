@@ -9,7 +9,7 @@ import {
 } from '@shuangyong/shared';
 import { resolveScope } from '../access/scope.js';
 import type { CryptoProvider } from '../crypto/index.js';
-import { bool, type Db } from '../db/index.js';
+import { bool, type Db, type Queryable } from '../db/index.js';
 import { nowIso } from '../ids.js';
 import type { Settings } from '../settings.js';
 import type { Actor } from './actor.js';
@@ -63,6 +63,16 @@ export class Sessions {
   async destroy(token: string): Promise<boolean> {
     const res = await this.db.deleteFrom('sessions').where('id', '=', this.idOf(token)).executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
+  }
+
+  /**
+   * Ends every session of a user (inside the caller's transaction), but `exceptSessionId`: a
+   * password change keeps the session that made it, a lock or a reset ends them all.
+   */
+  static async endAllOf(db: Queryable, userId: string, exceptSessionId?: string): Promise<void> {
+    let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (exceptSessionId !== undefined) q = q.where('id', '!=', exceptSessionId);
+    await q.execute();
   }
 
   /** The actor of a user without a session (background jobs run with their creator's rights). */

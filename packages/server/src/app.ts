@@ -5,6 +5,7 @@ import { auditModule } from './modules/audit/audit.module.js';
 import { authModule } from './modules/auth/auth.module.js';
 import { campaignsModule } from './modules/campaigns/campaigns.module.js';
 import { honoursModule } from './modules/honours/honours.module.js';
+import { modelcityModule } from './modules/modelcity/modelcity.module.js';
 import { needsModule } from './modules/needs/needs.module.js';
 import { notificationsModule } from './modules/notifications/notifications.module.js';
 import { orgsModule } from './modules/orgs/orgs.module.js';
@@ -32,6 +33,7 @@ export const MODULES = [
   campaignsModule,
   visitsModule,
   atmosphereModule,
+  modelcityModule,
 ] as const;
 
 export type App = Server<typeof MODULES>;

@@ -186,6 +186,23 @@ beforeAll(async () => {
     body: [{ type: 'paragraph', text: '社区为军属送春联。' }],
   });
   expect(publicityItem.statusCode).toBe(201);
+  // 创建双拥模范城: minutes 独山子区 filed as evidence (the table itself is city-wide)
+  const readiness = (await dsz.get('/api/v1/modelcity/readiness')).json();
+  const meetingElement = readiness.standards[0].items[1].elements[0].id;
+  const evidenceQuery = new URLSearchParams({
+    elementId: meetingElement,
+    docType: 'minutes',
+    date: '2026-03-10',
+    title: '矩阵会议纪要',
+    fileName: '矩阵会议纪要.pdf',
+  });
+  const modelEvidence = await dsz.request(
+    'POST',
+    `/api/v1/modelcity/evidence/upload?${evidenceQuery}`,
+    Buffer.from('%PDF-1.4\n%%EOF\n'),
+    { 'content-type': 'application/pdf' },
+  );
+  expect(modelEvidence.statusCode, modelEvidence.body).toBe(201);
   const checkRule = await env.p.handle.db
     .selectFrom('atmosphere_check_rules')
     .select('id')
@@ -194,6 +211,7 @@ beforeAll(async () => {
   foreign = {
     ...campaignFixtures,
     publicityItem: publicityItem.json().id,
+    modelEvidence: modelEvidence.json().id,
     checkRule: checkRule.id,
     visitPlan: visitPlan.json().id,
     visitTarget: visitTarget.id,

@@ -11,6 +11,7 @@ export * from './schemas/common.js';
 export * from './schemas/honours.js';
 export * from './schemas/jobs.js';
 export * from './schemas/messages.js';
+export * from './schemas/modelcity.js';
 export * from './schemas/needs.js';
 export * from './schemas/orgs.js';
 export * from './schemas/registry.js';

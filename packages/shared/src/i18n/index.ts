@@ -2,6 +2,7 @@ import { atmosphereMessages } from './atmosphere.zh-CN.js';
 import { campaignsMessages } from './campaigns.zh-CN.js';
 import { fieldMessages } from './fields.zh-CN.js';
 import { filesMessages } from './files.zh-CN.js';
+import { modelcityMessages } from './modelcity.zh-CN.js';
 import { needsMessages } from './needs.zh-CN.js';
 import { registryMessages } from './registry.zh-CN.js';
 import { serverMessages } from './server.zh-CN.js';
@@ -31,6 +32,7 @@ export const zhCN = {
   ...webCampaignsMessages,
   ...atmosphereMessages,
   ...webAtmosphereMessages,
+  ...modelcityMessages,
 } as const;
 export type MessageKey = keyof typeof zhCN;
 

@@ -45,6 +45,7 @@ export const SCOPED_TABLES: readonly { table: string; pathColumn: string; distri
   { table: 'atmosphere_items', pathColumn: 'org_path' },
   { table: 'atmosphere_photos', pathColumn: 'org_path' },
   { table: 'atmosphere_reviews', pathColumn: 'org_path' },
+  { table: 'modelcity_evidence', pathColumn: 'org_path' },
 ];
 
 /** Rewrites `oldPrefix…` to `newPrefix…` in the path column of every scoped table and of orgs. */

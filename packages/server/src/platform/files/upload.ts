@@ -1,4 +1,5 @@
 import { AppError, badRequest } from '../errors.js';
+import { readZipDirectory } from './zip.js';
 
 /**
  * What every upload route applies to a file from outside (issue 13 items 6 and 7): one pixel
@@ -130,6 +131,33 @@ function stripPng(buf: Buffer, refuse: () => Error): Buffer {
     if (PNG_KEEP.has(type)) out.push(buf.subarray(i, end));
     if (type === 'IEND') return Buffer.concat(out);
     i = end;
+  }
+  throw refuse();
+}
+
+/** The document types an upload route may accept, by content. */
+export const DOCUMENT_TYPES = {
+  pdf: 'application/pdf',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
+/**
+ * A document upload (minutes, plans, vouchers, scans): PDF, JPEG, PNG, DOCX or XLSX recognised by
+ * content, images cleaned (pixel limit, metadata dropped), Office files through the zip-bomb
+ * limits of the zip reader. Anything else, or an empty file, gets `refuse()`.
+ */
+export function inspectDocument(data: Buffer, refuse: () => Error): { mime: string; data: Buffer } {
+  if (data.length === 0) throw refuse();
+  if (data.subarray(0, 5).toString('latin1') === '%PDF-') return { mime: DOCUMENT_TYPES.pdf, data };
+  const image = sniffImage(data);
+  if (image) return { mime: image, data: cleanImage(data, image, refuse) };
+  if (data.length > 4 && data.readUInt32LE(0) === 0x04034b50) {
+    const names = new Set(readZipDirectory(data).entries.map((e) => e.name));
+    if (names.has('[Content_Types].xml') && names.has('word/document.xml')) return { mime: DOCUMENT_TYPES.docx, data };
+    if (names.has('[Content_Types].xml') && names.has('xl/workbook.xml')) return { mime: DOCUMENT_TYPES.xlsx, data };
   }
   throw refuse();
 }

@@ -1,0 +1,328 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  type EvidenceDocType,
+  type EvidenceKind,
+  type EvidenceSuggestion,
+  type ModelEvidence,
+  type ModelRound,
+  type Readiness,
+  t,
+  type tagEvidenceBody,
+  type uploadEvidenceQuery,
+} from '@shuangyong/shared';
+import type { z } from 'zod';
+import { pathInSubtree, scopeCovers } from '../../platform/access/scope.js';
+import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
+import { cleanFileName, inspectDocument } from '../../platform/files/index.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import type { PublicityService } from '../atmosphere/atmosphere.module.js';
+import { type EvidenceRow, modelcityRepo, type RoundRow } from './modelcity.repo.js';
+import { kindsOf, type ScoredStandard, scoreTable } from './readiness.js';
+
+export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+/** Evidence rows listed on the readiness page (the score counts all of them). */
+const LISTED_EVIDENCE = 5000;
+
+const toRound = (r: RoundRow): ModelRound => ({
+  id: r.id,
+  name: r.name,
+  periodStart: r.period_start,
+  periodEnd: r.period_end,
+  isExample: r.is_example === 1,
+});
+
+/**
+ * 创建全国双拥模范城: the assessment table of a round, the evidence filed against its scoring
+ * elements (uploads, and records of other modules tagged by a person), and the readiness score
+ * computed from the evidence within the caller's scope.
+ */
+export class ModelCityService {
+  readonly dir: string;
+
+  constructor(
+    private readonly p: Platform,
+    private readonly publicity: PublicityService,
+  ) {
+    this.dir = path.join(p.config.dataDir, 'modelcity');
+  }
+
+  private get db() {
+    return this.p.handle.db;
+  }
+
+  fileOf(id: string): string {
+    return path.join(this.dir, `${id}.bin`);
+  }
+
+  async rounds(): Promise<{ items: ModelRound[] }> {
+    return { items: (await modelcityRepo.rounds(this.db)).map(toRound) };
+  }
+
+  /** The chosen round, or the one whose period ends last. */
+  async round(roundId?: string): Promise<RoundRow> {
+    const r = roundId ? await modelcityRepo.round(this.db, roundId) : (await modelcityRepo.rounds(this.db))[0];
+    if (!r) throw new AppError(404, 'not_found', 'modelcity.roundNotFound');
+    return r;
+  }
+
+  private toEvidence(actor: Actor, round: RoundRow, r: EvidenceRow): ModelEvidence {
+    return {
+      id: r.id,
+      elementId: r.element_id,
+      sourceKind: r.source_kind as EvidenceKind,
+      sourceId: r.source_id,
+      docType: r.doc_type as EvidenceDocType | null,
+      title: r.title,
+      date: r.evidence_date,
+      orgId: r.org_id,
+      orgName: r.org_name,
+      fileName: r.file_name,
+      stale: r.evidence_date < round.period_start,
+      removable: actor.permissions.has('modelcity:write') && pathInSubtree(r.org_path, actor.orgPath),
+      createdAt: r.created_at,
+    };
+  }
+
+  /** The scored table within the caller's scope: what the readiness page, the binder and the xlsx show. */
+  async scored(actor: Actor, roundId?: string) {
+    const round = await this.round(roundId);
+    const [table, counts, evidence] = await Promise.all([
+      modelcityRepo.table(this.db, round.id),
+      modelcityRepo.counts(this.db, actor.scope, round.id, round.period_start),
+      modelcityRepo.evidence(this.db, actor.scope, round.id, LISTED_EVIDENCE),
+    ]);
+    const scored = scoreTable(table, counts);
+    const byElement = new Map<string, ModelEvidence[]>();
+    for (const r of evidence)
+      byElement.set(r.element_id, [...(byElement.get(r.element_id) ?? []), this.toEvidence(actor, round, r)]);
+    return { round, table, scored, byElement };
+  }
+
+  async readiness(ctx: RequestCtx, roundId?: string): Promise<Readiness> {
+    const { round, table, scored, byElement } = await this.scored(ctx.actor, roundId);
+    const standards = scored.standards.map((s: ScoredStandard) => ({
+      id: s.row.id,
+      code: s.code,
+      title: s.row.title,
+      points: s.points,
+      score: s.score,
+      items: s.items.map((i) => ({
+        id: i.row.id,
+        code: i.code,
+        content: i.row.content,
+        rule: i.row.rule,
+        points: i.row.points,
+        score: i.score,
+        elements: i.elements.map((e) => ({
+          id: e.row.id,
+          code: e.code,
+          text: e.row.text,
+          points: e.row.points,
+          score: e.score,
+          kinds: kindsOf(e.row),
+          minCount: e.row.min_count,
+          status: e.status,
+          fresh: e.fresh,
+          stale: e.stale,
+          evidence: byElement.get(e.row.id) ?? [],
+        })),
+      })),
+    }));
+    const gaps = scored.standards.flatMap((s) =>
+      s.items.flatMap((i) =>
+        i.elements
+          .filter((e) => e.status !== 'met')
+          .map((e) => ({
+            elementId: e.row.id,
+            code: e.code,
+            text: e.row.text,
+            status: e.status as 'partly' | 'missing',
+            staleOnly: e.fresh === 0 && e.stale > 0,
+            points: e.row.points,
+            missingPoints: e.row.points - e.score,
+          })),
+      ),
+    );
+    return {
+      round: toRound(round),
+      points: scored.points,
+      score: scored.score,
+      standards,
+      vetoes: table.vetoes.map((v) => ({ id: v.id, seq: v.seq, text: v.text })),
+      gaps,
+      scopeName: ctx.actor.scope.kind === 'all' ? t('modelcity.scope.city') : ctx.actor.orgName,
+    };
+  }
+
+  private async element(elementId: string, kind: EvidenceKind) {
+    const el = await modelcityRepo.element(this.db, elementId);
+    if (!el) throw new AppError(404, 'not_found', 'modelcity.elementNotFound');
+    if (!kindsOf(el).includes(kind))
+      throw badRequest('evidence_kind', 'modelcity.kindNotAccepted', { kind: t(`modelcity.kind.${kind}`) });
+    return el;
+  }
+
+  /** Tags a published publicity item to an element: it is filed as evidence of the item's org. */
+  async tag(ctx: RequestCtx, body: z.infer<typeof tagEvidenceBody>): Promise<ModelEvidence> {
+    const el = await this.element(body.elementId, body.sourceKind);
+    const round = await this.round(el.round_id);
+    const id = uuidv7();
+    await this.db.transaction().execute(async (trx) => {
+      const item = await this.publicity.visible(trx, ctx.actor.scope, body.sourceId);
+      if (
+        !item ||
+        !scopeCovers(ctx.actor.scope, { orgId: item.org_id, orgPath: item.org_path, ownerId: item.created_by })
+      )
+        throw new AppError(404, 'not_found', 'modelcity.sourceNotFound');
+      if (item.status !== 'published' || !item.published_on) throw conflict('not_published', 'modelcity.notPublished');
+      const dup = await modelcityRepo.taggedSources(trx, round.id, body.sourceKind);
+      if (dup.has(`${item.id}|${el.id}`)) throw conflict('already_tagged', 'modelcity.alreadyTagged');
+      await modelcityRepo.insertEvidence(trx, {
+        id,
+        round_id: round.id,
+        element_id: el.id,
+        org_id: item.org_id,
+        org_path: item.org_path,
+        source_kind: body.sourceKind,
+        source_id: item.id,
+        doc_type: null,
+        title: item.title,
+        evidence_date: item.published_on,
+        file_name: null,
+        content_type: null,
+        size: null,
+        sha256: null,
+        created_by: ctx.actor.userId,
+        created_at: nowIso(),
+      });
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'modelcity.evidence.tag',
+        entityType: 'modelcity_evidence',
+        entityId: id,
+        changes: { element: el.id, source_kind: body.sourceKind, source_id: item.id },
+      });
+    });
+    return this.evidence(ctx, id);
+  }
+
+  /** A document (minutes, plan, voucher…) uploaded as evidence of the caller's org. */
+  async upload(ctx: RequestCtx, q: z.infer<typeof uploadEvidenceQuery>, data: Buffer): Promise<ModelEvidence> {
+    if (data.length > MAX_EVIDENCE_BYTES)
+      throw new AppError(413, 'body_too_large', 'modelcity.fileTooLarge', { limit: '10 MB' });
+    const file = inspectDocument(data, () => new AppError(415, 'file_type', 'modelcity.fileType'));
+    const el = await this.element(q.elementId, 'document');
+    const id = uuidv7();
+    const target = this.fileOf(id);
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await modelcityRepo.insertEvidence(trx, {
+          id,
+          round_id: el.round_id,
+          element_id: el.id,
+          org_id: ctx.actor.orgId,
+          org_path: ctx.actor.orgPath,
+          source_kind: 'document',
+          source_id: null,
+          doc_type: q.docType,
+          title: q.title,
+          evidence_date: q.date,
+          file_name: cleanFileName(q.fileName),
+          content_type: file.mime,
+          size: file.data.length,
+          sha256: createHash('sha256').update(file.data).digest('hex'),
+          created_by: ctx.actor.userId,
+          created_at: nowIso(),
+        });
+        await this.p.audit.append(trx, auditActorOf(ctx), {
+          action: 'modelcity.evidence.upload',
+          entityType: 'modelcity_evidence',
+          entityId: id,
+          changes: { element: el.id, doc_type: q.docType, date: q.date, size: file.data.length },
+        });
+        fs.mkdirSync(this.dir, { recursive: true });
+        fs.writeFileSync(target, file.data);
+      });
+    } catch (e) {
+      fs.rmSync(target, { force: true });
+      throw e;
+    }
+    return this.evidence(ctx, id);
+  }
+
+  async evidence(ctx: RequestCtx, id: string): Promise<ModelEvidence> {
+    const r = await modelcityRepo.get(this.db, ctx.actor.scope, id);
+    if (!r) throw notFound();
+    return this.toEvidence(ctx.actor, await this.round(r.round_id), r);
+  }
+
+  visible(scope: Actor['scope'], id: string) {
+    return modelcityRepo.get(this.db, scope, id);
+  }
+
+  /** Removes evidence filed by the caller's org or one below it (the reason is audited). */
+  async remove(ctx: RequestCtx, id: string, reason: string): Promise<void> {
+    const r = await modelcityRepo.get(this.db, ctx.actor.scope, id);
+    if (!r) throw notFound();
+    if (!pathInSubtree(r.org_path, ctx.actor.orgPath)) throw new AppError(403, 'forbidden', 'modelcity.notYours');
+    await this.db.transaction().execute(async (trx) => {
+      await modelcityRepo.deleteEvidence(trx, id);
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'modelcity.evidence.remove',
+        entityType: 'modelcity_evidence',
+        entityId: id,
+        changes: { element: r.element_id, source_kind: r.source_kind, reason },
+      });
+    });
+    fs.rmSync(this.fileOf(id), { force: true });
+  }
+
+  /** The file of an uploaded document, if the caller sees the evidence. */
+  async file(ctx: RequestCtx, id: string) {
+    const r = await modelcityRepo.get(this.db, ctx.actor.scope, id);
+    if (!r?.file_name || !fs.existsSync(this.fileOf(id)))
+      throw new AppError(404, 'not_found', 'modelcity.fileNotFound');
+    return { row: r, file: this.fileOf(id) };
+  }
+
+  /**
+   * Records that a rule says could prove an element and nobody has tagged yet: the caller's
+   * published publicity items → the first element of the round that accepts publicity (宣传教育).
+   * A person confirms each one (`tag`).
+   */
+  async suggestions(ctx: RequestCtx, roundId?: string): Promise<{ items: EvidenceSuggestion[] }> {
+    const round = await this.round(roundId);
+    const { standards, items, elements } = await modelcityRepo.table(this.db, round.id);
+    const order = new Map<string, string>();
+    for (const s of standards)
+      for (const i of items.filter((x) => x.standard_id === s.id))
+        for (const e of elements.filter((x) => x.item_id === i.id)) order.set(e.id, `${s.seq}.${i.seq}.${e.seq}`);
+    const target = [...elements]
+      .filter((e) => kindsOf(e).includes('publicity'))
+      .sort((a, b) => (order.get(a.id) ?? '').localeCompare(order.get(b.id) ?? '', 'en', { numeric: true }))[0];
+    if (!target) return { items: [] };
+    const tagged = await modelcityRepo.taggedSources(this.db, round.id, 'publicity');
+    const page = await this.publicity.page(ctx, { status: 'published', page: 1, pageSize: 200 });
+    const out: EvidenceSuggestion[] = [];
+    for (const p of page.items) {
+      if (tagged.has(`${p.id}|${target.id}`)) continue;
+      const row = await this.publicity.visible(this.db, ctx.actor.scope, p.id);
+      if (!row || !scopeCovers(ctx.actor.scope, { orgId: row.org_id, orgPath: row.org_path, ownerId: row.created_by }))
+        continue;
+      out.push({
+        sourceKind: 'publicity',
+        sourceId: p.id,
+        title: p.title,
+        date: p.publishedOn,
+        orgName: p.orgName,
+        elementId: target.id,
+        elementCode: order.get(target.id) ?? '',
+        elementText: target.text,
+      });
+    }
+    return { items: out };
+  }
+}

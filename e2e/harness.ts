@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idChecksum } from '@shuangyong/shared';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { vi } from 'vitest';
 import { layoutProblems, PHONE } from './layout.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -163,4 +164,25 @@ export async function login(page: Page, base: string, username: string, password
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
+}
+
+/**
+ * Picks the option named `text` in an antd Select (typing it first where the select searches). A
+ * click that lands while the dropdown is still opening is lost, so it opens and picks until the
+ * field shows the choice.
+ */
+export async function pickOption(page: Page, field: Locator, text: string): Promise<void> {
+  const openList = page.locator('.ant-select-dropdown:visible');
+  await vi.waitFor(
+    async () => {
+      if (!(await openList.count())) await field.click();
+      // a searchable select lists only the options in view: narrow it to the one wanted
+      const search = field.locator('input');
+      if (await search.isEditable()) await search.fill(text);
+      await openList.locator('.ant-select-item-option', { hasText: text }).first().click({ timeout: 2000 });
+      await field.getByText(text).first().waitFor({ timeout: 2000 });
+    },
+    { timeout: 20_000, interval: 200 },
+  );
+  await openList.waitFor({ state: 'detached' });
 }

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { browserAvailable, idNumber, login, phoneLayout, type Running, shot, start } from './harness.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, idNumber, login, phoneLayout, pickOption, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -49,18 +49,7 @@ describe.runIf(enabled)('荣誉 and 立功喜报 in Chromium', () => {
     await klmy.page.getByTestId('citation-add').click();
     const dialog = klmy.page.getByRole('dialog');
     await dialog.getByTestId('citation-form-memberName').fill('赵小兵');
-    // a click that lands while the dropdown is still opening is lost: pick until the field shows it
-    const level = dialog.getByTestId('citation-form-level');
-    const openList = klmy.page.locator('.ant-select-dropdown:visible');
-    await vi.waitFor(
-      async () => {
-        if (!(await openList.count())) await level.click();
-        await openList.locator('.ant-select-item-option', { hasText: '三等功' }).click({ timeout: 2000 });
-        await level.getByText('三等功').waitFor({ timeout: 2000 });
-      },
-      { timeout: 20_000, interval: 200 },
-    );
-    await openList.waitFor({ state: 'detached' });
+    await pickOption(klmy.page, dialog.getByTestId('citation-form-level'), '三等功');
     const date = dialog.getByTestId('citation-form-receivedAt');
     await date.click();
     await date.fill(receivedText);
@@ -94,11 +83,11 @@ describe.runIf(enabled)('荣誉 and 立功喜报 in Chromium', () => {
     await city.page.close();
   });
 
-  it('the auditor reads the citation’s audit row in Chinese: object type and changed fields', async () => {
+  it('the auditor reads the audit rows in Chinese: object type, object name and changed fields', async () => {
     const auditor = await signedIn('auditor');
     await auditor.page.goto(`${run.base}/audit`);
-    await auditor.page.getByTestId('audit-filter-entityType').fill('citation');
-    await auditor.page.getByTestId('audit-filter-entityType').press('Enter');
+    await pickOption(auditor.page, auditor.page.getByTestId('audit-filter-entityType'), '立功喜报');
+    await auditor.page.getByTestId('audit-search').click();
     const row = auditor.page.locator('tr.ant-table-row', { hasText: '立功喜报' }).first();
     await row.waitFor();
     expect(await row.getByTestId('audit-changes').textContent()).toBe('立功等级、户');
@@ -110,6 +99,11 @@ describe.runIf(enabled)('荣誉 and 立功喜报 in Chromium', () => {
     await auditor.page.getByTestId('audit-export').click();
     expect(new URL((await sent).url()).searchParams.get('entityType')).toBe('citation');
     expect((await download).suggestedFilename()).toBe('审计日志.xlsx');
+    // the person's rows name the person — masked for the auditor — not a UUID
+    await pickOption(auditor.page, auditor.page.getByTestId('audit-filter-entityType'), '优抚对象');
+    await auditor.page.getByTestId('audit-search').click();
+    await auditor.page.getByTestId('audit-entity-label').filter({ hasText: '赵＊＊' }).first().waitFor();
+    expect(await phoneLayout(auditor.page, 'audit-person')).toEqual([]);
     await auditor.page.close();
   });
 });

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { RecordLabels } from '../src/platform/audit/labels.js';
 import { buildModules, defineModule, type ModuleContext, startTimers, tableOwners } from '../src/platform/module.js';
 
-/** Only what buildModules touches of the context: the job runner's `register`. */
+/** Only what buildModules touches of the context: the job runner's `register`, the record labels. */
 function fakeContext() {
   const registered: string[] = [];
-  const ctx = { jobs: { register: (kind: string) => registered.push(kind) } } as unknown as ModuleContext;
+  const ctx = {
+    jobs: { register: (kind: string) => registered.push(kind) },
+    labels: new RecordLabels(),
+  } as unknown as ModuleContext;
   return { ctx, registered };
 }
 
@@ -57,6 +61,29 @@ describe('buildModules', () => {
     });
     expect(() => buildModules(fakeContext().ctx, [clockModule, diaryModule, otherDiary])).toThrow(
       'job kind diary.print of module other is already taken',
+    );
+  });
+
+  it('names audited records through the labels modules declare, once per kind', async () => {
+    const named = defineModule({
+      name: 'named',
+      build: () => ({
+        services: undefined,
+        labels: { diary: async (ids: readonly string[]) => new Map(ids.map((id) => [id, `日记 ${id}`])) },
+      }),
+    });
+    const { ctx } = fakeContext();
+    buildModules(ctx, [named]);
+    const rows = [
+      { entity_type: 'diary', entity_id: '1' },
+      { entity_type: 'diary', entity_id: '1' },
+      { entity_type: 'clock', entity_id: '2' },
+      { entity_type: null, entity_id: null },
+    ];
+    const labels = await ctx.labels.resolve(rows, {} as never);
+    expect([...labels]).toEqual([['diary:1', '日记 1']]);
+    expect(() => buildModules(fakeContext().ctx, [named, defineModule({ ...named, name: 'again' })])).toThrow(
+      'record label kind diary is already taken',
     );
   });
 

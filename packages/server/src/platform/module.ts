@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type RecordLabeler, RecordLabels } from './audit/labels.js';
 import { Sessions } from './auth/sessions.js';
 import type { Platform } from './context.js';
 import type { TargetResolver } from './http/pipeline.js';
@@ -24,6 +25,8 @@ export interface ModuleContext {
   /** The job runner: create and read jobs (handlers are declared in `ModuleParts.jobs`). */
   jobs: Jobs;
   sessions: Sessions;
+  /** How each module's audited records are named (filled as modules are built; read per request). */
+  labels: RecordLabels;
   log: ModuleLog;
   http: { secureCookie: boolean };
 }
@@ -46,6 +49,8 @@ export interface ModuleParts<S> {
   targets?: Record<string, TargetResolver>;
   /** Handlers of the job kinds it creates (platform/jobs/jobs.ts). */
   jobs?: Record<string, JobHandler>;
+  /** How the audit log names the records of the entity types it audits (platform/audit/labels.ts). */
+  labels?: Record<string, RecordLabeler>;
   timers?: ModuleTimer[];
   /** Releases what `build` started (worker threads…) when the app closes. */
   close?(): Promise<void>;
@@ -153,6 +158,7 @@ export function buildModules<const L extends readonly AnyModule[]>(ctx: ModuleCo
       jobKinds.add(kind);
       ctx.jobs.register(kind, handler);
     }
+    for (const [kind, labeler] of Object.entries(parts.labels ?? {})) ctx.labels.register(kind, labeler);
     timers.push(...(parts.timers ?? []));
     if (parts.close) closers.push(parts.close);
   }
@@ -189,6 +195,7 @@ export function moduleContext(p: Platform, opts: { log?: ModuleLog; secureCookie
     p,
     jobs: new Jobs(p, log),
     sessions: new Sessions(p.handle.db, p.crypto, p.settings, p.config.demo),
+    labels: new RecordLabels(),
     log,
     http: { secureCookie: opts.secureCookie ?? false },
   };

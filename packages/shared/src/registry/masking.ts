@@ -32,6 +32,12 @@ export function maskPhone(phone: string): string {
   return `${area}-${local[0]}${'*'.repeat(local.length - 3)}${local.slice(-2)}`;
 }
 
+/** 王秀英 → 王＊＊: the surname and one mark per further character (at least one). */
+export function maskName(name: string): string {
+  const chars = [...name];
+  return chars[0] + '＊'.repeat(Math.max(chars.length - 1, 1));
+}
+
 /** Characters that end the street part of an address: 路 街 道 巷 号. */
 const STREET_END = /[路街道巷号]/;
 

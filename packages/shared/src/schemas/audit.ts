@@ -12,6 +12,8 @@ export const auditEntrySchema = z.object({
   action: z.string(),
   entityType: z.string().nullable(),
   entityId: z.string().nullable(),
+  /** What a person calls the record (a title, a name masked per the viewer's rights); null when unnamed. */
+  entityLabel: z.string().nullable(),
   changes: z.record(z.string(), z.unknown()).nullable(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

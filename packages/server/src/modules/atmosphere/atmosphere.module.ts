@@ -1,8 +1,9 @@
 import { t } from '@shuangyong/shared';
+import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
 import { notificationsModule } from '../notifications/notifications.module.js';
-import { atmosphereRepo } from './atmosphere.repo.js';
+import { atmosphereRepo, itemTitles } from './atmosphere.repo.js';
 import { atmosphereRoutes } from './atmosphere.routes.js';
 import { ConfidentialityChecks } from './checks.service.js';
 import { PublicityPhotos } from './photos.js';
@@ -35,6 +36,7 @@ export const atmosphereModule = defineModule({
         // the list is city-wide; who may edit is the service's rule
         checkRule: async (_scope, id) => !!(await atmosphereRepo.rule(db, id)),
       },
+      labels: { publicity_item: async (ids, actor) => labelMap(await itemTitles(db, actor.scope, ids)) },
     };
   },
 });

@@ -25,6 +25,16 @@ export interface ItemFilter {
 
 const escapeLike = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
 
+/** Titles of the items the scope sees among `ids` (the audit log's labels). */
+export function itemTitles(db: Queryable, scope: Scope, ids: readonly string[]) {
+  return db
+    .selectFrom('atmosphere_items as i')
+    .select(['i.id', 'i.title as label'])
+    .where('i.id', 'in', ids)
+    .where((eb) => eb.or([scopeWhere(eb, scope, ITEM_SCOPE), eb('i.status', '=', 'published')]))
+    .execute();
+}
+
 /**
  * Who sees an item: its owner's scope (a district its area, a unit its own, the city all), and
  * everyone once it is published. Nobody outside the scope sees a draft or an item under review.

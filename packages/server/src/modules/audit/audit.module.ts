@@ -4,5 +4,5 @@ import { auditRoutes } from './audit.routes.js';
 /** The audit log as people read it (list, chain verification); writing is platform/audit. */
 export const auditModule = defineModule({
   name: 'audit',
-  build: ({ p }) => ({ services: undefined, routes: [auditRoutes(p)] }),
+  build: ({ p, labels }) => ({ services: undefined, routes: [auditRoutes(p, labels)] }),
 });

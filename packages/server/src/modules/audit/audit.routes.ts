@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { auditExportQuery, auditListQuery, auditPage, auditVerifySchema, hasMessage, t } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { auditRepo } from '../../platform/audit/audit.repo.js';
+import type { RecordLabels } from '../../platform/audit/labels.js';
 import { toAuditEntry } from '../../platform/audit/present.js';
 import { auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
@@ -14,7 +15,7 @@ const tags = ['审计日志'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const EXPORT_MAX_ROWS = 50_000;
 
-export function auditRoutes(p: Platform): FastifyPluginAsyncZod {
+export function auditRoutes(p: Platform, labels: RecordLabels): FastifyPluginAsyncZod {
   const db = p.handle.db;
   return async (app) => {
     app.get(
@@ -25,12 +26,14 @@ export function auditRoutes(p: Platform): FastifyPluginAsyncZod {
       },
       async (req) => {
         const { page, pageSize } = req.query;
-        const scope = ctxOf(req).actor.scope;
+        const { actor } = ctxOf(req);
         const [rows, total] = await Promise.all([
-          auditRepo.rows(db, req.query, scope, pageSize, (page - 1) * pageSize),
-          auditRepo.count(db, req.query, scope),
+          auditRepo.rows(db, req.query, actor.scope, pageSize, (page - 1) * pageSize),
+          auditRepo.count(db, req.query, actor.scope),
         ]);
-        return { items: rows.map(toAuditEntry), total, page, pageSize };
+        const named = await labels.resolve(rows, actor);
+        const items = rows.map((r) => toAuditEntry(r, named.get(`${r.entity_type}:${r.entity_id}`) ?? null));
+        return { items, total, page, pageSize };
       },
     );
 
@@ -51,6 +54,7 @@ export function auditRoutes(p: Platform): FastifyPluginAsyncZod {
           changes: { rows: total, filters: req.query },
         });
         const rows = await auditRepo.rows(db, req.query, scope, EXPORT_MAX_ROWS);
+        const named = await labels.resolve(rows, ctx.actor);
         async function* records() {
           for (const r of rows)
             yield {
@@ -63,16 +67,19 @@ export function auditRoutes(p: Platform): FastifyPluginAsyncZod {
                   ? t(`entityType.${r.entity_type}`)
                   : r.entity_type
                 : '',
+              entityLabel: named.get(`${r.entity_type}:${r.entity_id}`) ?? '',
               entityId: r.entity_id ?? '',
               ip: r.ip ?? '',
               changes: r.changes ?? '',
             };
         }
-        const columns = ['seq', 'at', 'actor', 'action', 'entityType', 'entityId', 'ip', 'changes'].map((key) => ({
-          key,
-          header: t(`auditLog.${key === 'actor' ? 'actor' : key}`),
-          width: key === 'changes' ? 60 : key === 'entityId' ? 38 : 18,
-        }));
+        const columns = ['seq', 'at', 'actor', 'action', 'entityType', 'entityLabel', 'entityId', 'ip', 'changes'].map(
+          (key) => ({
+            key,
+            header: t(`auditLog.${key}`),
+            width: key === 'changes' ? 60 : key === 'entityId' || key === 'entityLabel' ? 38 : 18,
+          }),
+        );
         const out = new PassThrough();
         reply.type(XLSX).header('content-disposition', attachment(`${t('auditLog.fileName')}.xlsx`));
         writeXlsxStream(out, {

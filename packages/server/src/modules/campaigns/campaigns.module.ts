@@ -1,3 +1,5 @@
+import { t } from '@shuangyong/shared';
+import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { notificationsModule } from '../notifications/notifications.module.js';
 import { Campaigns } from './campaigns.facade.js';
@@ -38,6 +40,23 @@ export const campaignsModule = defineModule({
         campaignFile: async (scope, id) => !!(await campaignsRepo.file(db, scope, id)),
         inspection: async (scope, id) => !!(await campaignsRepo.inspection(db, scope, id)),
         rectification: async (scope, id) => !!(await campaignsRepo.rectification(db, scope, id)),
+      },
+      labels: {
+        campaign: async (ids, actor) => labelMap(await campaignsRepo.titles(db, actor.scope, ids)),
+        campaign_task: async (ids, actor) =>
+          new Map(
+            (await campaignsRepo.taskTitles(db, actor.scope, ids)).map((r) => [
+              r.id,
+              t('auditLog.taskLabel', { campaign: r.campaign_title, task: r.title }),
+            ]),
+          ),
+        campaign_assignment: async (ids, actor) =>
+          new Map(
+            (await campaignsRepo.assignmentTitles(db, actor.scope, ids)).map((r) => [
+              r.id,
+              t('auditLog.assignmentLabel', { task: r.title, org: r.org_name }),
+            ]),
+          ),
       },
       timers: [
         {

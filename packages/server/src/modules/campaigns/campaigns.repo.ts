@@ -50,6 +50,40 @@ export function assignmentVisible(eb: ExpressionBuilder<any, any>, scope: Scope)
 }
 
 export const campaignsRepo = {
+  /** Titles of the campaigns the scope sees among `ids` (the audit log's labels). */
+  titles(db: Queryable, scope: Scope, ids: readonly string[]) {
+    return db
+      .selectFrom('campaigns as c')
+      .select(['c.id', 'c.title as label'])
+      .where('c.id', 'in', ids)
+      .where((eb) => campaignVisible(eb, scope))
+      .execute();
+  },
+
+  /** `campaign · task` titles of the tasks the scope sees among `ids`. */
+  taskTitles(db: Queryable, scope: Scope, ids: readonly string[]) {
+    return db
+      .selectFrom('campaign_tasks as t')
+      .innerJoin('campaigns as c', 'c.id', 't.campaign_id')
+      .select(['t.id', 't.title', 'c.title as campaign_title'])
+      .where('t.id', 'in', ids)
+      .where((eb) => campaignVisible(eb, scope))
+      .execute();
+  },
+
+  /** Task title and assignee org of the assignments the scope sees among `ids`. */
+  assignmentTitles(db: Queryable, scope: Scope, ids: readonly string[]) {
+    return db
+      .selectFrom('campaign_assignments as a')
+      .innerJoin('campaign_tasks as t', 't.id', 'a.task_id')
+      .innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
+      .innerJoin('orgs as o', 'o.id', 'a.org_id')
+      .select(['a.id', 't.title', 'o.name as org_name'])
+      .where('a.id', 'in', ids)
+      .where((eb) => assignmentVisible(eb, scope))
+      .execute();
+  },
+
   /** What other modules print about a campaign they reference (a letter's festival and year); no scope: the caller has checked its own record. */
   async facts(db: Queryable, id: string) {
     return db

@@ -8,7 +8,7 @@ import type {
   PlaqueEventKind,
   plaqueEventBody,
 } from '@shuangyong/shared';
-import { t } from '@shuangyong/shared';
+import { maskName, t } from '@shuangyong/shared';
 import { type Selectable, sql } from 'kysely';
 import type { z } from 'zod';
 import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
@@ -64,12 +64,6 @@ function toCitation(r: Selectable<MeritCitationsTable>, today = new Date().toISO
     overdue: r.status === 'received' && r.register_deadline < today,
     version: r.version,
   };
-}
-
-/** 王秀英 → 王＊＊: the surname and one mark per further character. */
-export function maskName(name: string): string {
-  const chars = [...name];
-  return chars[0] + '＊'.repeat(Math.max(chars.length - 1, 1));
 }
 
 /** 友谊社区退役军人服务站 → 友谊社区: the community a household belongs to, as people say it. */

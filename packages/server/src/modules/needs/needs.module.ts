@@ -1,3 +1,4 @@
+import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { notificationsModule } from '../notifications/notifications.module.js';
 import { orgsModule } from '../orgs/orgs.module.js';
@@ -5,6 +6,7 @@ import { usersModule } from '../users/users.module.js';
 import { NeedAttachments } from './needs.attachments.js';
 import { NeedCategories } from './needs.categories.js';
 import { NeedNotes } from './needs.notes.js';
+import { needTitles } from './needs.repo.js';
 import { needsReportRoutes } from './needs.report.routes.js';
 import { needsRoutes } from './needs.routes.js';
 import { NeedsService } from './needs.service.js';
@@ -31,6 +33,7 @@ export const needsModule = defineModule({
       services: needs,
       routes: [needsRoutes(p, needs, notes, files), needsReportRoutes(p, needs, categories, statistics)],
       targets: { need: async (scope, id) => !!(await needs.visible(db, scope, id)) },
+      labels: { need: async (ids, actor) => labelMap(await needTitles(db, actor.scope, ids)) },
       timers: [
         {
           name: 'needs deadline sweep',

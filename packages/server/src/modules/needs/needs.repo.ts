@@ -41,6 +41,16 @@ export function visibleWhere(eb: Eb, scope: Scope): Expression<SqlBool> {
   ]);
 }
 
+/** Titles of the cases the scope sees among `ids` (the audit log's labels). */
+export function needTitles(db: Queryable, scope: Scope, ids: readonly string[]) {
+  return db
+    .selectFrom('needs as n')
+    .select(['n.id', 'n.title as label'])
+    .where('n.id', 'in', ids)
+    .where((eb) => visibleWhere(eb, scope))
+    .execute();
+}
+
 export interface NeedFilter {
   status?: NeedStatus;
   open?: boolean;

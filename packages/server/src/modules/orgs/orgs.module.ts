@@ -1,3 +1,4 @@
+import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { orgsRepo } from './orgs.repo.js';
 import { orgsRoutes } from './orgs.routes.js';
@@ -16,6 +17,7 @@ export const orgsModule = defineModule({
       services: orgs,
       routes: [orgsRoutes(orgs)],
       targets: { org: async (scope, id) => !!(await orgsRepo.get(db, scope, id)) },
+      labels: { org: async (ids, actor) => labelMap(await orgsRepo.names(db, actor.scope, ids)) },
     };
   },
 });

@@ -61,6 +61,16 @@ export const orgsRepo = {
     return { rows, total: toNumber(total.n) };
   },
 
+  /** Names of the orgs in scope among `ids` (the audit log's labels). */
+  names(db: Queryable, scope: Scope, ids: readonly string[]) {
+    return db
+      .selectFrom('orgs')
+      .select(['id', 'name as label'])
+      .where('id', 'in', ids)
+      .where((eb) => scopeWhere(eb, scope, ORG_SCOPE))
+      .execute();
+  },
+
   async get(db: Queryable, scope: Scope, id: string): Promise<OrgRow | undefined> {
     return db
       .selectFrom('orgs')

@@ -1,3 +1,4 @@
+import { maskName } from '@shuangyong/shared';
 import { systemActor } from '../../platform/auth/actor.js';
 import { defineModule } from '../../platform/module.js';
 import { BeneficiaryImport, IMPORT_KIND } from './import.js';
@@ -42,6 +43,16 @@ export const registryModule = defineModule({
         beneficiary: async (scope, id) => !!(await registryRepo.get(db, scope, id)),
         transfer: async (scope, id) => !!(await transfers.visible(scope, id)),
         merge: async (scope, id) => !!(await merges.visible(db, scope, id)),
+      },
+      labels: {
+        // names in clear only for those who work with the families (as households are labelled)
+        beneficiary: async (ids, actor) =>
+          new Map(
+            (await registryRepo.names(db, actor.scope, ids)).map((b) => [
+              b.id,
+              actor.permissions.has('beneficiary:write') ? b.name : maskName(b.name),
+            ]),
+          ),
       },
       jobs: { [IMPORT_KIND]: beneficiaryImport },
     };

@@ -231,6 +231,16 @@ export const registryRepo = {
     }
   },
 
+  /** Names of the persons in scope among `ids` (the audit log's labels; the caller masks them). */
+  names(db: Queryable, scope: Scope, ids: readonly string[]) {
+    return db
+      .selectFrom('beneficiaries as b')
+      .select(['b.id', 'b.name'])
+      .where('b.id', 'in', ids)
+      .where((eb) => scopeWhere(eb, scope, BENEFICIARY_SCOPE))
+      .execute();
+  },
+
   async get(db: Queryable, scope: Scope, id: string) {
     return db
       .selectFrom('beneficiaries as b')

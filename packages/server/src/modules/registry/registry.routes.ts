@@ -95,7 +95,7 @@ export function registryRoutes(
       },
       async (req) => {
         const rows = await auditRepo.history(p.handle.db, 'beneficiary', req.params.id);
-        return { items: rows.map(toAuditEntry) };
+        return { items: rows.map((r) => toAuditEntry(r)) };
       },
     );
 

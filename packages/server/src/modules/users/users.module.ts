@@ -1,3 +1,4 @@
+import { t } from '@shuangyong/shared';
 import { defineModule } from '../../platform/module.js';
 import { orgsModule } from '../orgs/orgs.module.js';
 import { usersRepo } from './users.repo.js';
@@ -16,6 +17,15 @@ export const usersModule = defineModule({
       services: users,
       routes: [usersRoutes(users)],
       targets: { user: async (scope, id) => !!(await usersRepo.row(db, scope, id)) },
+      labels: {
+        user: async (ids, actor) =>
+          new Map(
+            (await usersRepo.names(db, actor.scope, ids)).map((u) => [
+              u.id,
+              t('auditLog.userLabel', { name: u.display_name, username: u.username }),
+            ]),
+          ),
+      },
     };
   },
 });

@@ -77,6 +77,14 @@ export const usersRepo = {
     return (await withRoles(db, rows))[0];
   },
 
+  /** `display name（username）` of the users in scope among `ids` (the audit log's labels). */
+  names(db: Queryable, scope: Scope, ids: readonly string[]) {
+    return baseQuery(db, scope)
+      .select(['users.id', 'users.display_name', 'users.username'])
+      .where('users.id', 'in', ids)
+      .execute();
+  },
+
   async row(db: Queryable, scope: Scope, id: string): Promise<UserRow | undefined> {
     return baseQuery(db, scope).selectAll('users').where('users.id', '=', id).executeTakeFirst();
   },

@@ -1,3 +1,4 @@
+import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
 import { VISIT_METRICS } from './coverage.js';
@@ -47,6 +48,7 @@ export const visitsModule = defineModule({
         visitPhoto: async (scope, id) => !!(await visitsRepo.photo(db, scope, id)),
         visitBudgetLine: async (scope, id) => !!(await visitsRepo.budgetLine(db, scope, id)),
       },
+      labels: { visit_plan: async (ids, actor) => labelMap(await visitsRepo.planTitles(db, actor.scope, ids)) },
       jobs: { [LETTERS_KIND]: new LettersJob(p, jobs, campaigns) },
       close: () => photos.close(),
     };

@@ -10,6 +10,16 @@ export const TARGET_SCOPE = { path: 't.org_path', orgId: 't.org_id' } as const;
 export const VISIT_SCOPE = { path: 'v.org_path', orgId: 'v.org_id' } as const;
 
 export const visitsRepo = {
+  /** Titles of the plans in scope among `ids` (the audit log's labels). */
+  planTitles(db: Queryable, scope: Scope, ids: readonly string[]) {
+    return db
+      .selectFrom('visit_plans as p')
+      .select(['p.id', 'p.title as label'])
+      .where('p.id', 'in', ids)
+      .where((eb) => scopeWhere(eb, scope, PLAN_SCOPE))
+      .execute();
+  },
+
   plan(db: Queryable, scope: Scope, id: string) {
     return db
       .selectFrom('visit_plans as p')

@@ -2,8 +2,8 @@ import type { AuditEntry } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { AuditLogTable } from '../db/schema.js';
 
-/** An audit row as the API shows it (the audit page and a record's history). */
-export function toAuditEntry(r: Selectable<AuditLogTable>): AuditEntry {
+/** An audit row as the API shows it (the audit page and a record's history), with its record's name if known. */
+export function toAuditEntry(r: Selectable<AuditLogTable>, entityLabel: string | null = null): AuditEntry {
   return {
     seq: Number(r.seq),
     at: r.at,
@@ -15,6 +15,7 @@ export function toAuditEntry(r: Selectable<AuditLogTable>): AuditEntry {
     action: r.action,
     entityType: r.entity_type,
     entityId: r.entity_id,
+    entityLabel,
     changes: r.changes ? (JSON.parse(r.changes) as Record<string, unknown>) : null,
   };
 }

@@ -20,6 +20,14 @@ const ACTION_OPTIONS = Object.keys(zhCN)
     return { value: action, label: t('auditLog.actionOption', { label: label('audit', action), action }) };
   });
 
+/** Every audited object type the catalogue names (`entityType.<type>`), by its Chinese name. */
+const ENTITY_TYPE_OPTIONS = Object.keys(zhCN)
+  .filter((k) => k.startsWith('entityType.'))
+  .map((k) => {
+    const type = k.slice('entityType.'.length);
+    return { value: type, label: entityTypeLabel(type) };
+  });
+
 interface FilterValues {
   actor?: string;
   action?: string;
@@ -102,9 +110,19 @@ export function AuditPage() {
       render: (v: string | null) => (v ? entityTypeLabel(v) : '—'),
     },
     {
-      title: t('auditLog.entityId'),
-      dataIndex: 'entityId',
-      render: (v: string | null) => (v ? <code title={v}>{v}</code> : '—'),
+      title: t('auditLog.entityLabel'),
+      key: 'entity',
+      // the record's name; its id stays available on hover and in the export
+      render: (_, e) =>
+        e.entityLabel ? (
+          <span title={e.entityId ?? undefined} data-testid="audit-entity-label">
+            {e.entityLabel}
+          </span>
+        ) : e.entityId ? (
+          <code title={e.entityId}>{e.entityId.slice(0, 8)}</code>
+        ) : (
+          '—'
+        ),
     },
     { title: t('auditLog.ip'), dataIndex: 'ip', render: (v: string | null) => v ?? '—' },
     {
@@ -177,7 +195,14 @@ export function AuditPage() {
           />
         </Form.Item>
         <Form.Item name="entityType" label={t('auditLog.entityType')}>
-          <Input allowClear placeholder={t('auditLog.entityTypePlaceholder')} data-testid="audit-filter-entityType" />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            options={ENTITY_TYPE_OPTIONS}
+            className={styles.select}
+            placeholder={t('auditLog.entityTypePlaceholder')}
+            data-testid="audit-filter-entityType"
+          />
         </Form.Item>
         <Form.Item name="entityId" label={t('auditLog.entityId')}>
           <Input allowClear data-testid="audit-filter-entityId" />

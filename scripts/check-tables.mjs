@@ -92,7 +92,9 @@ function tableRefs(sf, known) {
     if (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) return;
     if (ts.isStringLiteralLike(n) && !ts.isNoSubstitutionTemplateLiteral(n)) {
       const m = /^([a-z_][a-z0-9_]*)(\s+as\s+\w+)?$/.exec(n.text);
-      if (m && known.has(m[1]) && !ts.isPropertyAssignment(n.parent) && !ts.isLiteralTypeNode(n.parent))
+      // a property name, a literal type or a path segment (`path.join(dataDir, 'campaigns')`) is no table
+      const pathSegment = ts.isCallExpression(n.parent) && /^path\.(join|resolve)$/.test(n.parent.expression.getText());
+      if (m && known.has(m[1]) && !ts.isPropertyAssignment(n.parent) && !ts.isLiteralTypeNode(n.parent) && !pathSegment)
         refs.push({ table: m[1], line: at(n), write: WRITES.has(callee(n)) });
     }
     if (ts.isTaggedTemplateExpression(n) && /^sql\b/.test(n.tag.getText())) {

@@ -1,9 +1,9 @@
 import type { AssignmentAction, AssignmentStatus, CampaignAction, DisplayStatus } from '@shuangyong/shared';
-import type { ExpressionBuilder, SqlBool } from 'kysely';
+import type { ExpressionBuilder, Insertable, SqlBool } from 'kysely';
 import { type Scope, scopeCovers, scopeWhere } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import type { Database } from '../../platform/db/schema.js';
-import './campaigns.schema.js';
+import type { CampaignFilesTable } from './campaigns.schema.js';
 
 /**
  * Who sees what (DOMAIN §1, issue 4 §7): the issuing side — whoever's scope covers the campaign's
@@ -185,6 +185,10 @@ export const campaignsRepo = {
         ? await campaignsRepo.campaign(db, scope, f.owner_id)
         : await campaignsRepo.assignment(db, scope, f.owner_id);
     return owner ? f : undefined;
+  },
+
+  async insertFile(db: Queryable, row: Insertable<CampaignFilesTable>): Promise<void> {
+    await db.insertInto('campaign_files').values(row).execute();
   },
 };
 

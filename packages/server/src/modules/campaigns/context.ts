@@ -5,6 +5,7 @@ import type { Queryable, Tx } from '../../platform/db/index.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
+import { assignmentsRepo } from './assignments.repo.js';
 import type { CampaignFiles } from './files.js';
 import type { MetricRegistry } from './metrics.js';
 
@@ -39,17 +40,16 @@ export async function resolveAssignees(
   spec: { groups: readonly RecipientGroup[]; orgIds: readonly string[] },
 ): Promise<AssigneeOrg[]> {
   const out = new Map<string, AssigneeOrg>();
-  const base = () => db.selectFrom('orgs').select(['id', 'path', 'name']).where('active', '=', 1);
   const add = (rows: AssigneeOrg[]) => {
     for (const r of rows) out.set(r.id, r);
   };
   if (spec.groups.includes('districts'))
-    add(await base().where('type', '=', 'veterans_bureau').where('depth', '=', 1).orderBy('path').execute());
-  if (spec.groups.includes('units')) add(await base().where('type', '=', 'military_unit').orderBy('path').execute());
-  if (spec.groups.includes('departments')) add(await base().where('type', '=', 'department').orderBy('path').execute());
+    add(await assignmentsRepo.activeOrgs(db, { type: 'veterans_bureau', depth: 1 }));
+  if (spec.groups.includes('units')) add(await assignmentsRepo.activeOrgs(db, { type: 'military_unit' }));
+  if (spec.groups.includes('departments')) add(await assignmentsRepo.activeOrgs(db, { type: 'department' }));
   const named = [...new Set(spec.orgIds)];
   if (named.length) {
-    const rows = await base().where('id', 'in', named).execute();
+    const rows = await assignmentsRepo.activeOrgs(db, { ids: named });
     if (rows.length !== named.length) throw badRequest('unknown_org', 'campaigns.unknownOrg');
     add(rows);
   }
@@ -63,11 +63,7 @@ export async function addAssignments(
   task: { id: string; campaign_id: string; deadline: string },
   orgs: AssigneeOrg[],
 ): Promise<number> {
-  const existing = new Set(
-    (await trx.selectFrom('campaign_assignments').select('org_id').where('task_id', '=', task.id).execute()).map(
-      (r) => r.org_id,
-    ),
-  );
+  const existing = new Set(await assignmentsRepo.orgIdsOfTask(trx, task.id));
   const now = nowIso();
   const rows = orgs
     .filter((o) => !existing.has(o.id))
@@ -87,7 +83,7 @@ export async function addAssignments(
       created_at: now,
       updated_at: now,
     }));
-  if (rows.length) await trx.insertInto('campaign_assignments').values(rows).execute();
+  await assignmentsRepo.insert(trx, rows);
   return rows.length;
 }
 

@@ -7,6 +7,7 @@ import type { Tx } from '../../platform/db/index.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { cleanImage, readZipDirectory, sniffImage } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
+import { campaignsRepo } from './campaigns.repo.js';
 
 /**
  * Files of a campaign: the issuer's attachments to the notice, and the photos and documents an
@@ -75,7 +76,7 @@ export class CampaignFiles {
       uploaded_by: ctx.actor.userId,
       created_at: nowIso(),
     };
-    await trx.insertInto('campaign_files').values(row).execute();
+    await campaignsRepo.insertFile(trx, row);
     await this.p.audit.append(trx, auditActorOf(ctx), {
       action: 'campaign.file.upload',
       entityType: owner.type === 'campaign' ? 'campaign' : 'campaign_assignment',

@@ -1,7 +1,6 @@
 import { type CampaignReminder, type nudgeBody, t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
-import { scopeWhere } from '../../platform/access/scope.js';
 import type { AuditActor } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
@@ -11,6 +10,7 @@ import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { addDays, campaignsRepo, issuerSide, OPEN_STATUSES } from './campaigns.repo.js';
 import type { CampaignRemindersTable } from './campaigns.schema.js';
 import { type CampaignsContext, illegal, today } from './context.js';
+import { remindersRepo } from './reminders.repo.js';
 
 export function reminderDto(r: Selectable<CampaignRemindersTable> & { org_name: string }): CampaignReminder {
   return {
@@ -61,24 +61,20 @@ export class Reminders {
     by: { id: string; name: string } | null,
     dedupe: string | null,
   ): Promise<boolean> {
-    const res = await trx
-      .insertInto('campaign_reminders')
-      .values({
-        id: uuidv7(),
-        campaign_id: a.campaign_id,
-        assignment_id: a.id,
-        org_id: a.org_id,
-        org_path: a.org_path,
-        kind,
-        message,
-        dedupe_key: dedupe,
-        created_by: by?.id ?? null,
-        created_by_name: by?.name ?? null,
-        created_at: nowIso(),
-      })
-      .onConflict((oc) => oc.column('dedupe_key').doNothing())
-      .executeTakeFirst();
-    if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+    const inserted = await remindersRepo.insertOnce(trx, {
+      id: uuidv7(),
+      campaign_id: a.campaign_id,
+      assignment_id: a.id,
+      org_id: a.org_id,
+      org_path: a.org_path,
+      kind,
+      message,
+      dedupe_key: dedupe,
+      created_by: by?.id ?? null,
+      created_by_name: by?.name ?? null,
+      created_at: nowIso(),
+    });
+    if (!inserted) return false;
     await this.cx.notifications.notify(trx, {
       orgIds: [a.org_id],
       ...(by ? { excludeUserIds: [by.id] } : {}),
@@ -95,26 +91,7 @@ export class Reminders {
   async sweep(now: Date): Promise<{ dueSoon: number; overdue: number }> {
     const day = localDate(now, this.cx.p.config.tzDisplay);
     return this.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('campaign_assignments as a')
-        .innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
-        .innerJoin('campaign_tasks as tk', 'tk.id', 'a.task_id')
-        .select([
-          'a.id',
-          'a.campaign_id',
-          'a.org_id',
-          'a.org_path',
-          'a.deadline',
-          'tk.title as task_title',
-          'c.title as campaign_title',
-          'c.remind_days_before',
-        ])
-        .where('a.status', 'in', [...OPEN_STATUSES])
-        .where('a.deadline', '<=', addDays(day, MAX_LEAD_DAYS))
-        .where('c.status', '=', 'issued')
-        .orderBy('a.deadline')
-        .orderBy('a.id')
-        .execute();
+      const rows = await remindersRepo.sweepCandidates(trx, addDays(day, MAX_LEAD_DAYS));
       let dueSoon = 0;
       let overdue = 0;
       for (const a of rows) {
@@ -146,22 +123,7 @@ export class Reminders {
 
   private async due(trx: Tx, assignmentIds: string[]): Promise<Due[]> {
     if (!assignmentIds.length) return [];
-    return trx
-      .selectFrom('campaign_assignments as a')
-      .innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
-      .innerJoin('campaign_tasks as tk', 'tk.id', 'a.task_id')
-      .select([
-        'a.id',
-        'a.campaign_id',
-        'a.org_id',
-        'a.org_path',
-        'a.deadline',
-        'tk.title as task_title',
-        'c.title as campaign_title',
-      ])
-      .where('a.id', 'in', assignmentIds)
-      .orderBy('a.org_path')
-      .execute();
+    return remindersRepo.due(trx, assignmentIds);
   }
 
   /** A manual nudge to one assignee whose work is still open. */
@@ -204,13 +166,7 @@ export class Reminders {
       const c = await campaignsRepo.campaign(trx, ctx.actor.scope, campaignId);
       if (!c || !issuerSide(ctx.actor.scope, c)) throw notFound();
       if (c.status !== 'issued') throw conflict('campaign_not_open', 'campaigns.notOpen');
-      const ids = await trx
-        .selectFrom('campaign_assignments')
-        .select('id')
-        .where('campaign_id', '=', campaignId)
-        .where('status', 'in', [...OPEN_STATUSES])
-        .where('deadline', '<', today(this.cx))
-        .execute();
+      const ids = await remindersRepo.overdueOpen(trx, campaignId, today(this.cx));
       const by = { id: ctx.actor.userId, name: ctx.actor.displayName };
       for (const a of await this.due(
         trx,
@@ -244,20 +200,7 @@ export class Reminders {
     const c = await campaignsRepo.campaign(q, ctx.actor.scope, campaignId);
     if (!c) throw notFound();
     const issuer = issuerSide(ctx.actor.scope, c);
-    const rows = await q
-      .selectFrom('campaign_reminders as r')
-      .innerJoin('orgs as o', 'o.id', 'r.org_id')
-      .selectAll('r')
-      .select('o.name as org_name')
-      .where('r.campaign_id', '=', campaignId)
-      .$if(!!assignmentId, (qb) => qb.where('r.assignment_id', '=', assignmentId!))
-      .$if(!issuer, (qb) =>
-        qb.where((eb) => scopeWhere(eb, ctx.actor.scope, { path: 'r.org_path', orgId: 'r.org_id' })),
-      )
-      .orderBy('r.created_at', 'desc')
-      .orderBy('r.id', 'desc')
-      .limit(500)
-      .execute();
+    const rows = await remindersRepo.log(q, ctx.actor.scope, campaignId, issuer, assignmentId);
     return rows.map(reminderDto);
   }
 }

@@ -8,7 +8,6 @@ import type {
 import { t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
-import { scopeWhere } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
@@ -16,6 +15,7 @@ import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { assigneeSide, campaignsRepo, issuerSide } from './campaigns.repo.js';
 import type { CampaignRectificationsTable } from './campaigns.schema.js';
 import { type CampaignsContext, today } from './context.js';
+import { supervisionRepo } from './supervision.repo.js';
 
 type RectRow = Selectable<CampaignRectificationsTable>;
 const RECT_FLOW = {
@@ -56,32 +56,11 @@ export class SupervisionService {
     const c = await campaignsRepo.campaign(db, ctx.actor.scope, campaignId);
     if (!c) throw notFound();
     const issuer = issuerSide(ctx.actor.scope, c);
-    const rows = await db
-      .selectFrom('campaign_inspections as i')
-      .innerJoin('orgs as o', 'o.id', 'i.org_id')
-      .selectAll('i')
-      .select('o.name as org_name')
-      .where('i.campaign_id', '=', campaignId)
-      .$if(!!only, (qb) => qb.where('i.id', '=', only!))
-      .$if(!issuer, (qb) =>
-        qb.where((eb) => scopeWhere(eb, ctx.actor.scope, { path: 'i.org_path', orgId: 'i.org_id' })),
-      )
-      .orderBy('i.inspected_on', 'desc')
-      .orderBy('i.id')
-      .execute();
-    const rects = rows.length
-      ? await db
-          .selectFrom('campaign_rectifications')
-          .selectAll()
-          .where(
-            'inspection_id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .orderBy('created_at')
-          .orderBy('id')
-          .execute()
-      : [];
+    const rows = await supervisionRepo.inspections(db, ctx.actor.scope, campaignId, issuer, only);
+    const rects = await supervisionRepo.rectificationsOf(
+      db,
+      rows.map((r) => r.id),
+    );
     const day = today(this.cx);
     return rows.map((i) => {
       const own = rects.filter((r) => r.inspection_id === i.id);
@@ -115,29 +94,27 @@ export class SupervisionService {
   ) {
     const now = nowIso();
     if (!items.length) return;
-    await trx
-      .insertInto('campaign_rectifications')
-      .values(
-        items.map((r) => ({
-          id: uuidv7(),
-          inspection_id: i.id,
-          campaign_id: i.campaign_id,
-          org_id: i.org_id,
-          org_path: i.org_path,
-          description: r.description,
-          deadline: r.deadline ?? null,
-          status: 'open',
-          response: null,
-          responded_at: null,
-          closed_at: null,
-          closed_by: null,
-          reopen_reason: null,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      .execute();
+    await supervisionRepo.insertRectifications(
+      trx,
+      items.map((r) => ({
+        id: uuidv7(),
+        inspection_id: i.id,
+        campaign_id: i.campaign_id,
+        org_id: i.org_id,
+        org_path: i.org_path,
+        description: r.description,
+        deadline: r.deadline ?? null,
+        status: 'open',
+        response: null,
+        responded_at: null,
+        closed_at: null,
+        closed_by: null,
+        reopen_reason: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })),
+    );
     await this.cx.notifications.notify(trx, {
       orgIds: [i.org_id],
       kind: 'campaign.rectification',
@@ -153,12 +130,7 @@ export class SupervisionService {
       const c = await campaignsRepo.campaign(trx, ctx.actor.scope, campaignId);
       if (!c || !issuerSide(ctx.actor.scope, c)) throw notFound();
       if (c.status === 'draft') throw conflict('campaign_not_open', 'campaigns.notOpen');
-      const org = await trx
-        .selectFrom('campaign_assignments')
-        .select(['org_id', 'org_path'])
-        .where('campaign_id', '=', campaignId)
-        .where('org_id', '=', body.orgId)
-        .executeTakeFirst();
+      const org = await supervisionRepo.assigneeOf(trx, campaignId, body.orgId);
       if (!org) throw badRequest('not_assignee', 'campaigns.inspectionOrg');
       const row = {
         id: uuidv7(),
@@ -171,7 +143,7 @@ export class SupervisionService {
         created_by: ctx.actor.userId,
         created_at: nowIso(),
       };
-      await trx.insertInto('campaign_inspections').values(row).execute();
+      await supervisionRepo.insertInspection(trx, row);
       await this.insertRects(trx, row, body.rectifications);
       await this.cx.p.audit.append(trx, auditActorOf(ctx), {
         action: 'campaign.inspection.create',
@@ -230,11 +202,12 @@ export class SupervisionService {
           { allowed },
         );
       }
-      await trx
-        .updateTable('campaign_rectifications')
-        .set({ ...set, status: flow.to, version: r.version + 1, updated_at: nowIso() })
-        .where('id', '=', id)
-        .execute();
+      await supervisionRepo.updateRectification(trx, id, {
+        ...set,
+        status: flow.to,
+        version: r.version + 1,
+        updated_at: nowIso(),
+      });
       await this.cx.p.audit.append(trx, auditActorOf(ctx), {
         action: `campaign.rectification.${action}`,
         entityType: 'campaign_rectification',

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { atmosphereModule } from './modules/atmosphere/atmosphere.module.js';
 import { auditModule } from './modules/audit/audit.module.js';
 import { authModule } from './modules/auth/auth.module.js';
+import { benefitsModule } from './modules/benefits/benefits.module.js';
 import { campaignsModule } from './modules/campaigns/campaigns.module.js';
 import { honoursModule } from './modules/honours/honours.module.js';
 import { modelcityModule } from './modules/modelcity/modelcity.module.js';
@@ -34,6 +35,7 @@ export const MODULES = [
   visitsModule,
   atmosphereModule,
   modelcityModule,
+  benefitsModule,
 ] as const;
 
 export type App = Server<typeof MODULES>;

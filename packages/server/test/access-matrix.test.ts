@@ -208,8 +208,36 @@ beforeAll(async () => {
     .select('id')
     .orderBy('code')
     .executeTakeFirstOrThrow();
+  // 政策待遇落实: a reconciled roster of 独山子区 and a discrepancy of it (an ID the register does not know)
+  const standard = await city.post('/api/v1/benefit-standards', {
+    benefitType: 'survivor_pension',
+    category: 'martyr_survivor',
+    layer: 'national',
+    amountFen: 250_000,
+    validFrom: '2025-01',
+    docNo: '矩阵〔2025〕1号',
+  });
+  expect(standard.statusCode, standard.body).toBe(201);
+  const roster = await dsz.post('/api/v1/benefit-rosters', { period: '2026-01' });
+  expect(roster.statusCode, roster.body).toBe(201);
+  expect((await dsz.post(`/api/v1/benefit-rosters/${roster.json().id}/request`, { version: 1 })).statusCode).toBe(200);
+  const released = await city.post(`/api/v1/benefit-rosters/${roster.json().id}/decision`, {
+    version: 2,
+    decision: 'approve',
+  });
+  expect(released.statusCode, released.body).toBe(200);
+  const returned = await dsz.request(
+    'POST',
+    `/api/v1/benefit-rosters/${roster.json().id}/return?fileName=r.csv`,
+    Buffer.from(`身份证号,姓名,金额\n${makeId('650204', '1961-01-01', 3)},查无此人,100.00\n`),
+    { 'content-type': 'application/octet-stream' },
+  );
+  expect(returned.statusCode, returned.body).toBe(200);
+  const discrepancy = (await dsz.get(`/api/v1/benefit-discrepancies?rosterId=${roster.json().id}`)).json().items[0];
   foreign = {
     ...campaignFixtures,
+    benefitRoster: roster.json().id,
+    benefitDiscrepancy: discrepancy.id,
     publicityItem: publicityItem.json().id,
     modelEvidence: modelEvidence.json().id,
     checkRule: checkRule.id,

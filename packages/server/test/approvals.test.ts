@@ -87,6 +87,32 @@ const SCENARIOS: Record<Exclude<ApprovalKind, 'merge'>, () => Promise<Pending>> 
         (await city.post(`/api/v1/assignments/${assignment}/review`, { version: 2, decision: 'accept' })).statusCode,
     };
   },
+  'benefit.roster': async () => {
+    if (!standardMade) {
+      const res = await city.post('/api/v1/benefit-standards', {
+        benefitType: 'survivor_pension',
+        category: 'martyr_survivor',
+        layer: 'national',
+        amountFen: 250_000,
+        validFrom: '2020-01',
+        docNo: '审批〔2025〕1号',
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      standardMade = true;
+    }
+    const period = `2024-${String(++rosterMonth).padStart(2, '0')}`;
+    const created = await klmy.post('/api/v1/benefit-rosters', { period });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    expect((await klmy.post(`/api/v1/benefit-rosters/${id}/request`, { version: 1 })).statusCode).toBe(200);
+    return {
+      id,
+      body: () => ({ version: 2, decision: 'approve' }),
+      pending: async () => (await city.get(`/api/v1/benefit-rosters/${id}`)).json().status === 'pending',
+      decide: async () =>
+        (await city.post(`/api/v1/benefit-rosters/${id}/decision`, { version: 2, decision: 'approve' })).statusCode,
+    };
+  },
   'need.handover': async () => {
     const need = await klmy.post('/api/v1/needs', {
       title: '审批测试',
@@ -110,6 +136,8 @@ const SCENARIOS: Record<Exclude<ApprovalKind, 'merge'>, () => Promise<Pending>> 
   },
 };
 
+let standardMade = false;
+let rosterMonth = 0;
 let jyjOrg = '';
 const await0 = () => jyjOrg;
 let campaignId = '';

@@ -145,6 +145,8 @@ function validValue(key: string, s: Schema | undefined, fixtures: Record<string,
   if (type === 'string') {
     if (s.format === 'date') return '2026-01-01';
     if (s.format === 'date-time') return '2026-01-01T00:00:00Z';
+    // a calendar month 'YYYY-MM' (benefits' periods)
+    if (s.pattern?.includes('0[1-9]|1[0-2]')) return '2026-01';
     return 'a'.repeat(Math.max(1, s.minLength ?? 1));
   }
   return undefined;

@@ -6,6 +6,7 @@ export * from './registry/index.js';
 export * from './schemas/atmosphere.js';
 export * from './schemas/audit.js';
 export * from './schemas/auth.js';
+export * from './schemas/benefits.js';
 export * from './schemas/campaigns.js';
 export * from './schemas/common.js';
 export * from './schemas/honours.js';

@@ -16,6 +16,7 @@ describe('the grouped menu', () => {
     expect(labels({ permissions: [...PERMISSIONS], scope: 'all' })).toEqual([
       '/',
       'registry:/beneficiaries,/transfers,/households,/citations',
+      'benefits:/benefits',
       'campaigns:/campaigns,/campaign-tasks',
       'visits:/visits,/visits/record,/visits/coverage,/visit-money',
       'needs:/needs,/needs-inbox,/need-stats',

@@ -1,4 +1,5 @@
 import { atmosphereMessages } from './atmosphere.zh-CN.js';
+import { benefitsMessages } from './benefits.zh-CN.js';
 import { campaignsMessages } from './campaigns.zh-CN.js';
 import { fieldMessages } from './fields.zh-CN.js';
 import { filesMessages } from './files.zh-CN.js';
@@ -9,6 +10,7 @@ import { serverMessages } from './server.zh-CN.js';
 import { visitsMessages } from './visits.zh-CN.js';
 import { webMessages } from './web.zh-CN.js';
 import { webAtmosphereMessages } from './web-atmosphere.zh-CN.js';
+import { webBenefitsMessages } from './web-benefits.zh-CN.js';
 import { webCampaignsMessages } from './web-campaigns.zh-CN.js';
 import { webNeedsMessages } from './web-needs.zh-CN.js';
 import { webOfflineMessages } from './web-offline.zh-CN.js';
@@ -33,6 +35,8 @@ export const zhCN = {
   ...atmosphereMessages,
   ...webAtmosphereMessages,
   ...modelcityMessages,
+  ...benefitsMessages,
+  ...webBenefitsMessages,
 } as const;
 export type MessageKey = keyof typeof zhCN;
 

@@ -37,6 +37,7 @@ const HouseholdsPage = lazy(() =>
 const HouseholdPage = lazy(() =>
   import('../modules/honours/HouseholdPage').then((m) => ({ default: m.HouseholdPage })),
 );
+const BenefitsPage = lazy(() => import('../modules/benefits/BenefitsPage').then((m) => ({ default: m.BenefitsPage })));
 const PublicityListPage = lazy(() =>
   import('../modules/atmosphere/PublicityListPage').then((m) => ({ default: m.PublicityListPage })),
 );
@@ -135,6 +136,7 @@ export default function AuthenticatedApp() {
           element={<Guard permission="visit:read" civilOnly page={<VisitCoveragePage />} />}
         />
         <Route path="visit-money" element={<Guard permission="visit:read" civilOnly page={<VisitMoneyPage />} />} />
+        <Route path="benefits" element={<Guard permission="benefit:read" page={<BenefitsPage />} />} />
         <Route path="publicity" element={<Guard permission="publicity:read" page={<PublicityListPage />} />} />
         <Route path="publicity/new" element={<Guard permission="publicity:write" page={<PublicityPage />} />} />
         <Route path="publicity/:id" element={<Guard permission="publicity:read" page={<PublicityPage />} />} />

@@ -54,6 +54,12 @@ export const NAV: readonly NavEntry[] = [
     ],
   },
   {
+    group: 'benefits',
+    label: 'nav.group.benefits',
+    icon: 'money',
+    items: [{ path: '/benefits', label: 'nav.benefits', icon: 'money', permission: 'benefit:read' }],
+  },
+  {
     group: 'campaigns',
     label: 'nav.group.campaigns',
     icon: 'flag',

@@ -4,6 +4,8 @@ import { defineModule } from '../../platform/module.js';
 import { BeneficiaryImport, IMPORT_KIND } from './import.js';
 import { importExportRoutes } from './import-export.routes.js';
 import { MergesService } from './merges.service.js';
+import { idBlindIndex, open } from './personal-data.js';
+import { registryReadModel } from './read-model.repo.js';
 import { registryRepo } from './registry.repo.js';
 import { registryRoutes } from './registry.routes.js';
 import { RegistryService } from './registry.service.js';
@@ -37,7 +39,22 @@ export const registryModule = defineModule({
       jobs,
     );
     return {
-      services: { registry, transfers, merges },
+      services: {
+        registry,
+        transfers,
+        merges,
+        readModel: registryReadModel,
+        /** The blind index of a normalised ID number (to match other files against the register). */
+        idBlindIndex: (idNumber: string) => idBlindIndex(p.crypto, idNumber),
+        /** Clear ID numbers of some people, for a file a bank needs them in; the caller audits the export. */
+        openIdNumbers: async (ids: readonly string[]) => {
+          const out = new Map<string, string>();
+          for (let i = 0; i < ids.length; i += 500)
+            for (const r of await registryReadModel.sealedIds(db, ids.slice(i, i + 500)))
+              out.set(r.id, open(p.crypto, r.id_enc) ?? '');
+          return out;
+        },
+      },
       routes: [registryRoutes(p, registry, transfers, merges), importExportRoutes(p, registry, jobs)],
       targets: {
         beneficiary: async (scope, id) => !!(await registryRepo.get(db, scope, id)),
@@ -58,3 +75,5 @@ export const registryModule = defineModule({
     };
   },
 });
+
+export type { RegistryReadModel } from './read-model.repo.js';

@@ -58,6 +58,11 @@ export const APPROVAL_POLICY = {
     deciders: ['city'],
     requesterMayDecide: 'top',
   },
+  'benefit.roster': {
+    summary: '待遇发放名册：区级编制并申请发放，上级（市级）审核放行或退回，从不由编制单位自己',
+    deciders: ['above', 'city'],
+    requesterMayDecide: 'top',
+  },
   merge: {
     summary: '合并重复登记：持有两条记录的区自己合并（无申请方）',
     deciders: ['holder'],

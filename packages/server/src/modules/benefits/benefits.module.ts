@@ -1,0 +1,35 @@
+import { defineModule } from '../../platform/module.js';
+import { registryModule } from '../registry/registry.module.js';
+import { benefitsRoutes } from './benefits.routes.js';
+import { BenefitsService } from './benefits.service.js';
+
+/**
+ * 政策待遇落实到位: benefit standards as data, entitlement per person per month (set-wise over the
+ * registry's read model), monthly payment rosters per district, the bank list, and reconciliation
+ * of the bank's return file into a worklist of discrepancies.
+ */
+export const benefitsModule = defineModule({
+  name: 'benefits',
+  tables: [
+    'benefit_standards',
+    'benefit_rosters',
+    'benefit_roster_lines',
+    'benefit_backpay',
+    'benefit_returns',
+    'benefit_discrepancies',
+  ],
+  requires: [registryModule],
+  build: ({ p }, { registry }) => {
+    const benefits = new BenefitsService(p, registry);
+    return {
+      services: { benefits },
+      routes: [benefitsRoutes(p, benefits)],
+      targets: {
+        benefitRoster: (scope, id) => benefits.rosterVisible(scope, id),
+        benefitDiscrepancy: (scope, id) => benefits.discrepancyVisible(scope, id),
+      },
+    };
+  },
+});
+
+export type { BenefitsService } from './benefits.service.js';

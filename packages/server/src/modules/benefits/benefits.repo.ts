@@ -1,0 +1,527 @@
+import { nextMonth } from '@shuangyong/shared';
+import { type OperationNodeSource, type RawBuilder, type Selectable, sql } from 'kysely';
+import { type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { type Queryable, toNumber } from '../../platform/db/index.js';
+import type {
+  BenefitDiscrepanciesTable,
+  BenefitReturnsTable,
+  BenefitRosterLinesTable,
+  BenefitRostersTable,
+  BenefitStandardsTable,
+} from './benefits.schema.js';
+
+export type StandardRow = Selectable<BenefitStandardsTable>;
+export type RosterRow = Selectable<BenefitRostersTable> & { org_name: string; open_discrepancies: number };
+export type RosterLineRow = Selectable<BenefitRosterLinesTable>;
+export type DiscrepancyRow = Selectable<BenefitDiscrepanciesTable> & { org_name: string };
+
+/** The registry's read models (subqueries), handed in by the service: this repo never names its tables. */
+export interface Basis {
+  /** One row per (person, category): person_id, id_bi, name, id_masked, district_path, status, status_date, code, start_date, end_date, disability_grade. */
+  categories: OperationNodeSource;
+  /** Accepted transfers: beneficiary_id, from_path, to_path, decided_at. */
+  transfers: OperationNodeSource;
+}
+
+const ROSTER_SCOPE = { path: 'r.org_path', orgId: 'r.org_id' } as const;
+const DISC_SCOPE = { path: 'd.org_path', orgId: 'd.org_id' } as const;
+
+/** A text parameter with its type stated (PostgreSQL cannot infer one in a select list). */
+const txt = (v: string) => sql`CAST(${v} AS text)`;
+
+/** First day of a month as ISO date text: '2026-03' → '2026-03-01'. */
+const startOf = (month: string) => `${month}-01`;
+
+/**
+ * The standards in force in `month` for a person-category row `p` (aliased so), one per key
+ * (benefit type, category, grade band, layer, region): of several the latest start wins (then the
+ * latest entered) — a new standard never edits an old one. `region` is the district the month is
+ * paid by. Layers add up.
+ */
+function standardsJoin(month: string, region: RawBuilder<unknown>, benefitType?: string) {
+  return sql`JOIN benefit_standards s ON s.category = p.code
+    AND s.withdrawn_at IS NULL
+    AND s.valid_from <= ${month} AND (s.valid_to IS NULL OR s.valid_to >= ${month})
+    ${benefitType ? sql`AND s.benefit_type = ${benefitType}` : sql``}
+    AND (s.grade_min IS NULL OR (p.disability_grade >= s.grade_min AND p.disability_grade <= s.grade_max))
+    AND (s.region_path = '' OR ${region} LIKE s.region_path || '%')
+    AND NOT EXISTS (SELECT 1 FROM benefit_standards s2
+      WHERE s2.category = s.category AND s2.benefit_type = s.benefit_type AND s2.layer = s.layer
+        AND s2.region_path = s.region_path
+        AND COALESCE(s2.grade_min, 0) = COALESCE(s.grade_min, 0) AND COALESCE(s2.grade_max, 0) = COALESCE(s.grade_max, 0)
+        AND s2.withdrawn_at IS NULL
+        AND s2.valid_from <= ${month} AND (s2.valid_to IS NULL OR s2.valid_to >= ${month})
+        AND (s2.valid_from > s.valid_from OR (s2.valid_from = s.valid_from AND s2.created_at > s.created_at)))`;
+}
+
+/**
+ * Is person-category row `p` owed anything for `month`? The category holds in the month (started
+ * before its end, not ended before its start); the person is active, or died / left the city in
+ * or after the month (the month of death is paid in full), or was suspended only after it.
+ */
+function monthRule(month: string) {
+  const start = startOf(month);
+  const next = startOf(nextMonth(month));
+  return sql`(p.start_date IS NULL OR p.start_date < ${next})
+    AND (p.end_date IS NULL OR p.end_date >= ${start})
+    AND (p.status = 'active'
+      OR (p.status IN ('deceased', 'moved_out') AND p.status_date >= ${start})
+      OR (p.status = 'suspended' AND p.status_date >= ${next}))`;
+}
+
+/**
+ * The people a district pays for `month` (decisions/0039): those registered there now who have
+ * not moved since the month began, and those who moved away in or after the month from there
+ * (the old district pays through the month of the transfer, the new one from the next month).
+ * Two disjoint sets, so each is one index-driven walk.
+ */
+function districtParts(basis: Basis, month: string, district: string) {
+  const start = startOf(month);
+  const stayed = sql`p.district_path = ${district} AND NOT EXISTS (SELECT 1 FROM (${basis.transfers}) t
+    WHERE t.beneficiary_id = p.person_id AND t.decided_at >= ${start})`;
+  const movedAway = sql`p.person_id IN (SELECT t.beneficiary_id FROM (${basis.transfers}) t
+    WHERE t.decided_at >= ${start} AND t.from_path LIKE ${`${district}%`}
+      AND NOT EXISTS (SELECT 1 FROM (${basis.transfers}) t2
+        WHERE t2.beneficiary_id = t.beneficiary_id AND t2.decided_at >= ${start} AND t2.decided_at < t.decided_at))`;
+  return [stayed, movedAway];
+}
+
+/**
+ * Entitlement of one month, set-wise: one row per (person, benefit type) with the amount in fen —
+ * of one district (who it pays that month) or of the whole city. One statement, no per-person loop.
+ */
+export function entitlementSql(
+  basis: Basis,
+  opts: { month: string; district?: string; benefitType?: string; personId?: string },
+): RawBuilder<{
+  person_id: string;
+  id_bi: string;
+  name: string;
+  id_masked: string;
+  benefit_type: string;
+  amount_fen: number;
+}> {
+  const region = opts.district ? sql`${opts.district}` : sql`p.district_path`;
+  const part = (where: RawBuilder<unknown>) => sql`SELECT p.person_id, p.id_bi, p.name, p.id_masked, s.benefit_type,
+      SUM(s.amount_fen) AS amount_fen
+    FROM (${basis.categories}) p
+    ${standardsJoin(opts.month, region, opts.benefitType)}
+    WHERE ${monthRule(opts.month)} AND ${where}
+      ${opts.personId ? sql`AND p.person_id = ${opts.personId}` : sql``}
+    GROUP BY p.person_id, p.id_bi, p.name, p.id_masked, s.benefit_type
+    HAVING SUM(s.amount_fen) > 0`;
+  if (!opts.district) return part(sql`1 = 1`) as never;
+  const [stayed, movedAway] = districtParts(basis, opts.month, opts.district);
+  return sql`${part(stayed!)} UNION ALL ${part(movedAway!)}` as never;
+}
+
+/** Every query on the benefits tables (the module owns them; nobody else names them). */
+export const benefitsRepo = {
+  // ---- standards
+  standards(db: Queryable, f: { benefitType?: string; category?: string; includeWithdrawn?: boolean }) {
+    let q = db.selectFrom('benefit_standards').selectAll();
+    if (f.benefitType) q = q.where('benefit_type', '=', f.benefitType);
+    if (f.category) q = q.where('category', '=', f.category);
+    if (!f.includeWithdrawn) q = q.where('withdrawn_at', 'is', null);
+    return q.orderBy('category').orderBy('benefit_type').orderBy('layer').orderBy('valid_from', 'desc').execute();
+  },
+  standard(db: Queryable, id: string) {
+    return db.selectFrom('benefit_standards').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  insertStandard(db: Queryable, row: StandardRow) {
+    return db.insertInto('benefit_standards').values(row).execute();
+  },
+  withdrawStandard(db: Queryable, id: string, at: string) {
+    return db
+      .updateTable('benefit_standards')
+      .set({ withdrawn_at: at })
+      .where('id', '=', id)
+      .where('withdrawn_at', 'is', null)
+      .executeTakeFirst();
+  },
+
+  /** A district org (joinable orgs table) inside the scope. */
+  org(db: Queryable, id: string) {
+    return db.selectFrom('orgs').select(['id', 'path', 'name', 'type']).where('id', '=', id).executeTakeFirst();
+  },
+  orgByPath(db: Queryable, path: string) {
+    return db.selectFrom('orgs').select(['id', 'path', 'name', 'type']).where('path', '=', path).executeTakeFirst();
+  },
+
+  /** Entitlement rows of one month (see `entitlementSql`). */
+  async entitlement(db: Queryable, basis: Basis, opts: Parameters<typeof entitlementSql>[1]) {
+    return (await entitlementSql(basis, opts).execute(db)).rows.map((r) => ({
+      ...r,
+      amount_fen: toNumber(r.amount_fen),
+    }));
+  },
+
+  /** Count and sum of a month's entitlement (benchmarks, totals), computed in the database. */
+  async entitlementTotals(db: Queryable, basis: Basis, opts: Parameters<typeof entitlementSql>[1]) {
+    const { rows } = await sql<{ n: number; fen: number | null }>`SELECT COUNT(*) AS n, SUM(e.amount_fen) AS fen
+      FROM (${entitlementSql(basis, opts)}) e`.execute(db);
+    return { lines: toNumber(rows[0]?.n ?? 0), fen: toNumber(rows[0]?.fen ?? 0) };
+  },
+
+  /** The standards behind one person's month, for the explanation ("残疾军人 六级 …"). */
+  async explainRows(db: Queryable, basis: Basis, personId: string, month: string) {
+    const { rows } = await sql<{
+      code: string;
+      disability_grade: number | null;
+      benefit_type: string;
+      layer: string;
+      amount_fen: number;
+      valid_from: string;
+      doc_no: string;
+    }>`SELECT p.code, p.disability_grade, s.benefit_type, s.layer, s.amount_fen, s.valid_from, s.doc_no
+      FROM (${basis.categories}) p
+      ${standardsJoin(month, sql`p.district_path`)}
+      WHERE ${monthRule(month)} AND p.person_id = ${personId}
+      ORDER BY s.benefit_type, s.layer`.execute(db);
+    return rows.map((r) => ({ ...r, amount_fen: toNumber(r.amount_fen) }));
+  },
+
+  // ---- rosters
+  rosters(db: Queryable, scope: Scope, f: { period?: string; status?: string; ids?: string[] }) {
+    let q = db
+      .selectFrom('benefit_rosters as r')
+      .innerJoin('orgs as o', 'o.id', 'r.org_id')
+      .where((eb) => scopeWhere(eb, scope, ROSTER_SCOPE));
+    if (f.period) q = q.where('r.period', '=', f.period);
+    if (f.status) q = q.where('r.status', '=', f.status);
+    if (f.ids) q = q.where('r.id', 'in', f.ids.length ? f.ids : ['']);
+    return q;
+  },
+  async rosterPage(db: Queryable, scope: Scope, f: { period?: string; status?: string }, page: number, size: number) {
+    const [items, total] = await Promise.all([
+      this.rosters(db, scope, f)
+        .selectAll('r')
+        .select('o.name as org_name')
+        .select((eb) =>
+          eb
+            .selectFrom('benefit_discrepancies as d')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .whereRef('d.roster_id', '=', 'r.id')
+            .where('d.status', '=', 'open')
+            .as('open_discrepancies'),
+        )
+        .orderBy('r.period', 'desc')
+        .orderBy('o.path')
+        .limit(size)
+        .offset((page - 1) * size)
+        .execute(),
+      this.rosters(db, scope, f)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return {
+      items: items.map((r) => ({ ...r, open_discrepancies: toNumber(r.open_discrepancies) })) as RosterRow[],
+      total: toNumber(total.n),
+    };
+  },
+  async roster(db: Queryable, scope: Scope, id: string): Promise<RosterRow | undefined> {
+    const r = await this.rosters(db, scope, { ids: [id] })
+      .selectAll('r')
+      .select('o.name as org_name')
+      .select((eb) =>
+        eb
+          .selectFrom('benefit_discrepancies as d')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('d.roster_id', '=', 'r.id')
+          .where('d.status', '=', 'open')
+          .as('open_discrepancies'),
+      )
+      .executeTakeFirst();
+    return r ? ({ ...r, open_discrepancies: toNumber(r.open_discrepancies) } as RosterRow) : undefined;
+  },
+  rosterFor(db: Queryable, orgPath: string, period: string) {
+    return db
+      .selectFrom('benefit_rosters')
+      .selectAll()
+      .where('org_path', '=', orgPath)
+      .where('period', '=', period)
+      .executeTakeFirst();
+  },
+  insertRoster(db: Queryable, row: Selectable<BenefitRostersTable>) {
+    return db.insertInto('benefit_rosters').values(row).execute();
+  },
+  updateRoster(db: Queryable, id: string, version: number, set: Partial<Selectable<BenefitRostersTable>>) {
+    return db
+      .updateTable('benefit_rosters')
+      .set({ ...set, version: version + 1 })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+  },
+
+  /** Counts and sums of a roster just (re)built; a rebuilt draft gets a new version. */
+  setTotals(
+    db: Queryable,
+    id: string,
+    set: { line_count: number; total_fen: number; updated_at: string },
+    bump: boolean,
+  ) {
+    return db
+      .updateTable('benefit_rosters')
+      .set((eb) => ({ ...set, version: bump ? eb('version', '+', 1) : eb.ref('version') }))
+      .where('id', '=', id)
+      .execute();
+  },
+
+  /** Clears a draft roster's lines and gives its back-pay lines back (regenerating). */
+  async clearRoster(db: Queryable, rosterId: string) {
+    await db.updateTable('benefit_backpay').set({ roster_id: null }).where('roster_id', '=', rosterId).execute();
+    await db.deleteFrom('benefit_roster_lines').where('roster_id', '=', rosterId).execute();
+  },
+
+  /**
+   * Fills a roster set-wise: the month's entitlement of the district (one INSERT … SELECT) and the
+   * back-pay the district owes that is on no roster yet; then counts and sums it.
+   */
+  async fillRoster(db: Queryable, basis: Basis, roster: { id: string; org_path: string; period: string }) {
+    const e = entitlementSql(basis, { month: roster.period, district: roster.org_path });
+    await sql`INSERT INTO benefit_roster_lines
+        (id, roster_id, org_path, beneficiary_id, id_bi, name, id_masked, month, benefit_type, kind, amount_fen)
+      SELECT ${txt(roster.id)} || ':' || e.person_id || ':' || e.benefit_type, ${txt(roster.id)}, ${txt(roster.org_path)},
+        e.person_id, e.id_bi, e.name, e.id_masked, ${txt(roster.period)}, e.benefit_type, 'regular', e.amount_fen
+      FROM (${e}) e`.execute(db);
+    await sql`INSERT INTO benefit_roster_lines
+        (id, roster_id, org_path, beneficiary_id, id_bi, name, id_masked, month, benefit_type, kind, amount_fen)
+      SELECT ${txt(roster.id)} || ':bp:' || bp.id, ${txt(roster.id)}, ${txt(roster.org_path)}, bp.beneficiary_id, p.id_bi, p.name,
+        p.id_masked, bp.month, bp.benefit_type, 'backpay', bp.owed_fen
+      FROM benefit_backpay bp
+      JOIN (SELECT DISTINCT c.person_id, c.id_bi, c.name, c.id_masked FROM (${basis.categories}) c) p
+        ON p.person_id = bp.beneficiary_id
+      WHERE bp.org_path = ${roster.org_path} AND bp.roster_id IS NULL`.execute(db);
+    await db
+      .updateTable('benefit_backpay')
+      .set({ roster_id: roster.id })
+      .where('org_path', '=', roster.org_path)
+      .where('roster_id', 'is', null)
+      .execute();
+    const t = await db
+      .selectFrom('benefit_roster_lines')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('amount_fen').as('fen')])
+      .where('roster_id', '=', roster.id)
+      .executeTakeFirstOrThrow();
+    return { lines: toNumber(t.n), fen: toNumber(t.fen ?? 0) };
+  },
+
+  rosterLines(db: Queryable, rosterId: string, page?: { page: number; size: number }) {
+    let q = db
+      .selectFrom('benefit_roster_lines')
+      .selectAll()
+      .where('roster_id', '=', rosterId)
+      .orderBy('name')
+      .orderBy('beneficiary_id')
+      .orderBy('month')
+      .orderBy('benefit_type');
+    if (page) q = q.limit(page.size).offset((page.page - 1) * page.size);
+    return q.execute();
+  },
+  async rosterLineCount(db: Queryable, rosterId: string) {
+    const r = await db
+      .selectFrom('benefit_roster_lines')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('roster_id', '=', rosterId)
+      .executeTakeFirstOrThrow();
+    return toNumber(r.n);
+  },
+
+  /** What the roster pays each person (all lines summed): the bank list, and what reconciliation expects. */
+  async rosterPersons(db: Queryable, rosterId: string) {
+    const rows = await db
+      .selectFrom('benefit_roster_lines')
+      .select(['beneficiary_id', 'id_bi', 'name', 'id_masked'])
+      .select((eb) => eb.fn.sum<number>('amount_fen').as('fen'))
+      .where('roster_id', '=', rosterId)
+      .groupBy(['beneficiary_id', 'id_bi', 'name', 'id_masked'])
+      .orderBy('name')
+      .orderBy('beneficiary_id')
+      .execute();
+    return rows.map((r) => ({ ...r, fen: toNumber(r.fen) }));
+  },
+
+  // ---- back pay
+  /**
+   * Back pay after a standard change, set-wise for one roster already paid: what the district owes
+   * each person for that month now, minus what its rosters paid for it and the back pay already
+   * owed. Returns the lines and fen added.
+   */
+  async addBackpay(
+    db: Queryable,
+    basis: Basis,
+    roster: { org_path: string; period: string },
+    standard: { id: string; benefit_type: string },
+    now: string,
+  ) {
+    const e = entitlementSql(basis, {
+      month: roster.period,
+      district: roster.org_path,
+      benefitType: standard.benefit_type,
+    });
+    const owed = sql`e.amount_fen - COALESCE(r.fen, 0) - COALESCE(o.fen, 0)`;
+    await sql`INSERT INTO benefit_backpay
+        (id, org_path, beneficiary_id, month, benefit_type, standard_id, due_fen, paid_fen, owed_fen, roster_id, created_at)
+      SELECT ${txt(standard.id)} || ':' || ${txt(roster.org_path)} || ':' || e.person_id || ':' || ${txt(roster.period)},
+        ${txt(roster.org_path)}, e.person_id, ${txt(roster.period)}, e.benefit_type, ${txt(standard.id)}, e.amount_fen,
+        COALESCE(r.fen, 0) + COALESCE(o.fen, 0), ${owed}, NULL, ${txt(now)}
+      FROM (${e}) e
+      LEFT JOIN (SELECT l.beneficiary_id, SUM(l.amount_fen) AS fen FROM benefit_roster_lines l
+          JOIN benefit_rosters x ON x.id = l.roster_id AND x.status IN ('released', 'reconciled')
+          WHERE l.month = ${roster.period} AND l.benefit_type = ${standard.benefit_type}
+          GROUP BY l.beneficiary_id) r ON r.beneficiary_id = e.person_id
+      LEFT JOIN (SELECT b.beneficiary_id, SUM(b.owed_fen) AS fen FROM benefit_backpay b
+          WHERE b.month = ${roster.period} AND b.benefit_type = ${standard.benefit_type}
+            AND (b.roster_id IS NULL OR b.roster_id IN (SELECT y.id FROM benefit_rosters y WHERE y.status IN ('draft', 'pending')))
+          GROUP BY b.beneficiary_id) o ON o.beneficiary_id = e.person_id
+      WHERE ${owed} > 0`.execute(db);
+    const t = await db
+      .selectFrom('benefit_backpay')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('owed_fen').as('fen')])
+      .where('standard_id', '=', standard.id)
+      .where('month', '=', roster.period)
+      .where('org_path', '=', roster.org_path)
+      .executeTakeFirstOrThrow();
+    return { lines: toNumber(t.n), fen: toNumber(t.fen ?? 0) };
+  },
+
+  /** Rosters whose months a standard reaches back to (already released: money has gone out). */
+  paidRosters(db: Queryable, from: string, to: string | null, regionPath: string) {
+    let q = db
+      .selectFrom('benefit_rosters')
+      .select(['id', 'org_path', 'period'])
+      .where('status', 'in', ['released', 'reconciled'])
+      .where('period', '>=', from);
+    if (to) q = q.where('period', '<=', to);
+    if (regionPath) q = q.where('org_path', 'like', `${regionPath}%`);
+    return q.orderBy('period').execute();
+  },
+
+  // ---- returns and discrepancies
+  insertReturns(db: Queryable, rows: Selectable<BenefitReturnsTable>[]) {
+    return rows.length ? db.insertInto('benefit_returns').values(rows).execute() : Promise.resolve();
+  },
+  clearReconciliation(db: Queryable, rosterId: string) {
+    return Promise.all([
+      db.deleteFrom('benefit_returns').where('roster_id', '=', rosterId).execute(),
+      db.deleteFrom('benefit_discrepancies').where('roster_id', '=', rosterId).execute(),
+    ]);
+  },
+  /** Of these people, those who moved away from the district by an accepted transfer. */
+  async movedFrom(db: Queryable, basis: Basis, district: string, personIds: readonly string[]) {
+    if (!personIds.length) return new Set<string>();
+    const { rows } = await sql<{ beneficiary_id: string }>`SELECT DISTINCT t.beneficiary_id FROM (${basis.transfers}) t
+      WHERE t.from_path LIKE ${`${district}%`} AND t.beneficiary_id IN (${sql.join([...personIds])})`.execute(db);
+    return new Set(rows.map((r) => r.beneficiary_id));
+  },
+
+  /** Blind indexes paid in the same period by another district's return file. */
+  async paidElsewhere(db: Queryable, period: string, rosterId: string, bis: readonly string[]) {
+    if (!bis.length) return new Set<string>();
+    const rows = await db
+      .selectFrom('benefit_returns')
+      .select('id_bi')
+      .distinct()
+      .where('period', '=', period)
+      .where('roster_id', '!=', rosterId)
+      .where('paid', '=', 1)
+      .where('id_bi', 'in', [...bis])
+      .execute();
+    return new Set(rows.map((r) => r.id_bi));
+  },
+  insertDiscrepancies(db: Queryable, rows: Selectable<BenefitDiscrepanciesTable>[]) {
+    return rows.length ? db.insertInto('benefit_discrepancies').values(rows).execute() : Promise.resolve();
+  },
+  discrepancies(db: Queryable, scope: Scope, f: { status?: string; kind?: string; rosterId?: string; id?: string }) {
+    let q = db
+      .selectFrom('benefit_discrepancies as d')
+      .innerJoin('orgs as o', 'o.id', 'd.org_id')
+      .where((eb) => scopeWhere(eb, scope, DISC_SCOPE));
+    if (f.status) q = q.where('d.status', '=', f.status);
+    if (f.kind) q = q.where('d.kind', '=', f.kind);
+    if (f.rosterId) q = q.where('d.roster_id', '=', f.rosterId);
+    if (f.id) q = q.where('d.id', '=', f.id);
+    return q;
+  },
+  async discrepancyPage(
+    db: Queryable,
+    scope: Scope,
+    f: { status?: string; kind?: string; rosterId?: string },
+    page: number,
+    size: number,
+  ) {
+    const [items, total] = await Promise.all([
+      this.discrepancies(db, scope, f)
+        .selectAll('d')
+        .select('o.name as org_name')
+        .orderBy('d.status', 'desc')
+        .orderBy('d.period', 'desc')
+        .orderBy('d.kind')
+        .orderBy('d.name')
+        .orderBy('d.id')
+        .limit(size)
+        .offset((page - 1) * size)
+        .execute(),
+      this.discrepancies(db, scope, f)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { items: items as DiscrepancyRow[], total: toNumber(total.n) };
+  },
+  discrepancy(db: Queryable, scope: Scope, id: string) {
+    return this.discrepancies(db, scope, { id })
+      .selectAll('d')
+      .select('o.name as org_name')
+      .executeTakeFirst() as Promise<DiscrepancyRow | undefined>;
+  },
+  closeDiscrepancy(
+    db: Queryable,
+    id: string,
+    version: number,
+    set: { resolution: string; resolution_note: string; closed_by: string; closed_at: string },
+  ) {
+    return db
+      .updateTable('benefit_discrepancies')
+      .set({ ...set, status: 'closed', version: version + 1 })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+  },
+
+  /** Per district and period: roster totals, paid, open and closed discrepancies. */
+  async totals(db: Queryable, scope: Scope, from: string, to: string) {
+    const rows = await db
+      .selectFrom('benefit_rosters as r')
+      .innerJoin('orgs as o', 'o.id', 'r.org_id')
+      .where((eb) => scopeWhere(eb, scope, ROSTER_SCOPE))
+      .where('r.period', '>=', from)
+      .where('r.period', '<=', to)
+      .select(['o.name as org_name', 'r.period', 'r.status', 'r.total_fen', 'r.paid_fen'])
+      .select((eb) => [
+        eb
+          .selectFrom('benefit_discrepancies as d')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('d.roster_id', '=', 'r.id')
+          .where('d.status', '=', 'open')
+          .as('open_n'),
+        eb
+          .selectFrom('benefit_discrepancies as d')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('d.roster_id', '=', 'r.id')
+          .where('d.status', '=', 'closed')
+          .as('closed_n'),
+      ])
+      .orderBy('r.period')
+      .orderBy('o.path')
+      .execute();
+    return rows.map((r) => ({
+      ...r,
+      total_fen: toNumber(r.total_fen),
+      paid_fen: r.paid_fen === null ? null : toNumber(r.paid_fen),
+      open_n: toNumber(r.open_n),
+      closed_n: toNumber(r.closed_n),
+    }));
+  },
+};

@@ -1,0 +1,280 @@
+import { PassThrough } from 'node:stream';
+import {
+  benefitStandardBody,
+  benefitStandardCreated,
+  benefitStandardList,
+  benefitStandardQuery,
+  benefitTotals,
+  benefitTotalsQuery,
+  closeDiscrepancyBody,
+  createRosterBody,
+  discrepancyListQuery,
+  discrepancyPage,
+  discrepancySchema,
+  entitlementExplain,
+  entitlementQuery,
+  idParams,
+  reconcileResult,
+  rosterDecisionBody,
+  rosterLinePage,
+  rosterLinesQuery,
+  rosterListQuery,
+  rosterPage,
+  rosterSchema,
+  standardImportResult,
+  t,
+  versionBody,
+} from '@shuangyong/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Platform } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import { cleanFileName, writeXlsxStream } from '../../platform/files/index.js';
+import { attachment } from '../../platform/http/download.js';
+import { ctxOf } from '../../platform/http/pipeline.js';
+import type { BenefitsService } from './benefits.service.js';
+
+const tags = ['政策待遇落实'];
+const MAX_UPLOAD = 20 * 1024 * 1024;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const roster = { target: 'benefitRoster' } as const;
+const fileQuery = z.strictObject({ fileName: z.string().trim().min(1).max(200).optional() });
+
+const asBuffer = (body: unknown): Buffer => {
+  if (!Buffer.isBuffer(body) || body.length === 0)
+    throw new AppError(415, 'unsupported_media_type', 'error.unsupportedMediaType');
+  return body;
+};
+
+/** Standards, entitlement, rosters, the bank list, return files, discrepancies. Thin: the service decides. */
+export function benefitsRoutes(_p: Platform, benefits: BenefitsService): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addContentTypeParser(
+      'application/octet-stream',
+      { parseAs: 'buffer', bodyLimit: MAX_UPLOAD },
+      (_req, body, done) => done(null, body),
+    );
+
+    app.get(
+      '/benefit-standards',
+      {
+        config: { access: { permission: 'benefit:read' } },
+        schema: {
+          tags,
+          summary: '待遇标准（含历史）',
+          querystring: benefitStandardQuery,
+          response: { 200: benefitStandardList },
+        },
+      },
+      async (req) => benefits.standards(req.query),
+    );
+
+    app.post(
+      '/benefit-standards',
+      {
+        config: { access: { permission: 'benefit:standards' } },
+        schema: {
+          tags,
+          summary: '新增待遇标准（不修改旧标准；起始月份早于已发放月份时自动生成补发）',
+          body: benefitStandardBody,
+          response: { 201: benefitStandardCreated },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await benefits.createStandard(ctxOf(req), req.body)),
+    );
+
+    app.post(
+      '/benefit-standards/import',
+      {
+        bodyLimit: MAX_UPLOAD,
+        config: { access: { permission: 'benefit:standards' } },
+        schema: {
+          tags,
+          summary: '从 xlsx/CSV 导入待遇标准（全部有效才记录）',
+          response: { 200: standardImportResult },
+        },
+      },
+      async (req) => benefits.importStandards(ctxOf(req), asBuffer(req.body)),
+    );
+
+    app.get(
+      '/benefit-entitlements',
+      {
+        config: { access: { permission: 'benefit:read' } },
+        schema: {
+          tags,
+          summary: '某人逐月应享待遇及依据',
+          querystring: entitlementQuery,
+          response: { 200: entitlementExplain },
+        },
+      },
+      async (req) => benefits.explain(ctxOf(req), req.query.beneficiaryId, req.query.from, req.query.to),
+    );
+
+    app.get(
+      '/benefit-rosters',
+      {
+        config: { access: { permission: 'benefit:read' } },
+        schema: {
+          tags,
+          summary: '发放名册（区级本区，市级全部）',
+          querystring: rosterListQuery,
+          response: { 200: rosterPage },
+        },
+      },
+      async (req) => benefits.rosterPage(ctxOf(req), req.query),
+    );
+
+    app.post(
+      '/benefit-rosters',
+      {
+        config: { access: { permission: 'benefit:pay' } },
+        schema: {
+          tags,
+          summary: '生成（或重新生成草稿）某区某月的发放名册',
+          body: createRosterBody,
+          response: { 201: rosterSchema },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await benefits.createRoster(ctxOf(req), req.body)),
+    );
+
+    app.get(
+      '/benefit-rosters/:id',
+      {
+        config: { access: { permission: 'benefit:read', ...roster } },
+        schema: { tags, summary: '发放名册', params: idParams, response: { 200: rosterSchema } },
+      },
+      async (req) => benefits.roster(ctxOf(req), req.params.id),
+    );
+
+    app.get(
+      '/benefit-rosters/:id/lines',
+      {
+        config: { access: { permission: 'benefit:read', ...roster } },
+        schema: {
+          tags,
+          summary: '名册明细（身份证号脱敏）',
+          params: idParams,
+          querystring: rosterLinesQuery,
+          response: { 200: rosterLinePage },
+        },
+      },
+      async (req) => benefits.rosterLines(ctxOf(req), req.params.id, req.query.page, req.query.pageSize),
+    );
+
+    app.post(
+      '/benefit-rosters/:id/request',
+      {
+        config: { access: { permission: 'benefit:pay', ...roster } },
+        schema: { tags, summary: '提交审核放行', params: idParams, body: versionBody, response: { 200: rosterSchema } },
+      },
+      async (req) => benefits.requestRelease(ctxOf(req), req.params.id, req.body.version),
+    );
+
+    app.post(
+      '/benefit-rosters/:id/decision',
+      {
+        config: { access: { permission: 'benefit:approve', ...roster, approves: 'benefit.roster' } },
+        schema: {
+          tags,
+          summary: '审核放行或退回名册（上级或市级；编制单位不能自己放行）',
+          params: idParams,
+          body: rosterDecisionBody,
+          response: { 200: rosterSchema },
+        },
+      },
+      async (req) => benefits.decide(ctxOf(req), req.params.id, req.body),
+    );
+
+    app.get(
+      '/benefit-rosters/:id/bank-list',
+      {
+        config: { access: { permission: 'benefit:pay', ...roster } },
+        schema: { tags, summary: '下载银行代发清单（xlsx，含完整身份证号；导出留痕）', params: idParams },
+      },
+      async (req, reply) => {
+        const list = await benefits.bankList(ctxOf(req), req.params.id);
+        const columns = [
+          { key: 'no', header: t('benefits.bank.col.no'), width: 8 },
+          { key: 'name', header: t('benefits.bank.col.name'), width: 14 },
+          { key: 'idNumber', header: t('benefits.bank.col.idNumber'), width: 22 },
+          { key: 'amount', header: t('benefits.bank.col.amount'), width: 14 },
+          { key: 'note', header: t('benefits.bank.col.note'), width: 16 },
+        ];
+        const out = new PassThrough();
+        reply.type(XLSX).header('content-disposition', attachment(`${list.title}.xlsx`));
+        writeXlsxStream(out, { sheetName: list.title, columns, rows: list.rows }).catch((err) => {
+          req.log.error({ err }, 'bank list failed');
+          out.destroy(err);
+        });
+        return reply.send(out);
+      },
+    );
+
+    app.post(
+      '/benefit-rosters/:id/return',
+      {
+        bodyLimit: MAX_UPLOAD,
+        config: { access: { permission: 'benefit:pay', ...roster } },
+        schema: {
+          tags,
+          summary: '导入银行回盘文件并对账（xlsx/CSV，GBK 可）',
+          params: idParams,
+          querystring: fileQuery,
+          response: { 200: reconcileResult },
+        },
+      },
+      async (req) =>
+        benefits.importReturn(
+          ctxOf(req),
+          req.params.id,
+          asBuffer(req.body),
+          cleanFileName(req.query.fileName) || 'return.xlsx',
+        ),
+    );
+
+    app.get(
+      '/benefit-discrepancies',
+      {
+        config: { access: { permission: 'benefit:read' } },
+        schema: {
+          tags,
+          summary: '对账问题清单',
+          querystring: discrepancyListQuery,
+          response: { 200: discrepancyPage },
+        },
+      },
+      async (req) => benefits.discrepancyPage(ctxOf(req), req.query),
+    );
+
+    app.post(
+      '/benefit-discrepancies/:id/close',
+      {
+        config: { access: { permission: 'benefit:pay', target: 'benefitDiscrepancy' } },
+        schema: {
+          tags,
+          summary: '办结对账问题（已补发、已追回、已说明）',
+          params: idParams,
+          body: closeDiscrepancyBody,
+          response: { 200: discrepancySchema },
+        },
+      },
+      async (req) => benefits.closeDiscrepancy(ctxOf(req), req.params.id, req.body),
+    );
+
+    app.get(
+      '/benefit-totals',
+      {
+        config: { access: { permission: 'benefit:read' } },
+        schema: {
+          tags,
+          summary: '各区各月应发、实发与问题数',
+          querystring: benefitTotalsQuery,
+          response: { 200: benefitTotals },
+        },
+      },
+      async (req) => benefits.totals(ctxOf(req), req.query.from, req.query.to),
+    );
+  };
+}

@@ -1,0 +1,115 @@
+/** Tables of the benefits module (migration 0021_benefits), merged into the Database interface below. */
+export interface BenefitStandardsTable {
+  id: string;
+  benefit_type: string;
+  category: string;
+  grade_min: number | null;
+  grade_max: number | null;
+  layer: string;
+  region_path: string;
+  amount_fen: number;
+  valid_from: string;
+  valid_to: string | null;
+  doc_no: string;
+  note: string | null;
+  created_by: string;
+  created_at: string;
+  withdrawn_at: string | null;
+}
+
+export interface BenefitRostersTable {
+  id: string;
+  org_id: string;
+  org_path: string;
+  period: string;
+  status: string;
+  line_count: number;
+  total_fen: number;
+  paid_fen: number | null;
+  return_file_name: string | null;
+  created_by: string;
+  requested_by: string | null;
+  requested_at: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  reconciled_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BenefitRosterLinesTable {
+  id: string;
+  roster_id: string;
+  org_path: string;
+  beneficiary_id: string;
+  id_bi: string;
+  name: string;
+  id_masked: string;
+  month: string;
+  benefit_type: string;
+  kind: string;
+  amount_fen: number;
+}
+
+export interface BenefitBackpayTable {
+  id: string;
+  org_path: string;
+  beneficiary_id: string;
+  month: string;
+  benefit_type: string;
+  standard_id: string;
+  due_fen: number;
+  paid_fen: number;
+  owed_fen: number;
+  roster_id: string | null;
+  created_at: string;
+}
+
+export interface BenefitReturnsTable {
+  id: string;
+  roster_id: string;
+  org_path: string;
+  period: string;
+  row_number: number;
+  id_bi: string;
+  id_masked: string;
+  name: string;
+  amount_fen: number;
+  paid: number;
+  account_masked: string | null;
+}
+
+export interface BenefitDiscrepanciesTable {
+  id: string;
+  roster_id: string;
+  org_id: string;
+  org_path: string;
+  period: string;
+  kind: string;
+  beneficiary_id: string | null;
+  name: string;
+  id_masked: string;
+  expected_fen: number;
+  paid_fen: number;
+  row_number: number | null;
+  status: string;
+  deadline: string;
+  resolution: string | null;
+  resolution_note: string | null;
+  closed_by: string | null;
+  closed_at: string | null;
+  version: number;
+  created_at: string;
+}
+
+declare module '../../platform/db/schema.js' {
+  interface Database {
+    benefit_standards: BenefitStandardsTable;
+    benefit_rosters: BenefitRostersTable;
+    benefit_roster_lines: BenefitRosterLinesTable;
+    benefit_backpay: BenefitBackpayTable;
+    benefit_returns: BenefitReturnsTable;
+    benefit_discrepancies: BenefitDiscrepanciesTable;
+  }
+}

@@ -1,0 +1,745 @@
+import {
+  BENEFIT_TYPES,
+  type BenefitStandard,
+  type BenefitStandardBody,
+  benefitStandardBody,
+  CATEGORY_CODES,
+  type Discrepancy,
+  fenToYuanText,
+  maskIdNumber,
+  matchCategory,
+  monthsBetween,
+  normalizeIdNumber,
+  parseDisabilityGrade,
+  type Roster,
+  STANDARD_LAYERS,
+  t,
+  yuanTextToFen,
+} from '@shuangyong/shared';
+import { mayDecide, requesterOrgs } from '../../platform/access/approval-policy.js';
+import { districtOf, scopeCovers } from '../../platform/access/scope.js';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import { localToday } from '../../platform/calendar/dates.js';
+import { addWorkingDays } from '../../platform/calendar/working-days.js';
+import type { Platform } from '../../platform/context.js';
+import type { Db, Queryable } from '../../platform/db/index.js';
+import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
+import { detectHeader, readTableAll, type TableRow } from '../../platform/files/index.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import type { RegistryReadModel } from '../registry/registry.module.js';
+import { type Basis, benefitsRepo, type DiscrepancyRow, type RosterRow, type StandardRow } from './benefits.repo.js';
+import { type Registered, type ReturnLine, reconcile } from './reconcile.js';
+
+/** What the benefits module needs of the registry (its exported services). */
+export interface RegistryAccess {
+  readModel: RegistryReadModel;
+  idBlindIndex(idNumber: string): string;
+  openIdNumbers(ids: readonly string[]): Promise<Map<string, string>>;
+  registry: { detail(ctx: RequestCtx, id: string): Promise<{ id: string; name: string }> };
+}
+
+/** Working days a district has to settle a discrepancy. */
+const DISCREPANCY_WORKING_DAYS = 10;
+const MAX_RETURN_ROWS = 200_000;
+
+const RETURN_HEADERS = {
+  idNumber: ['身份证号', '身份证号码', '证件号码', '公民身份号码', '身份证', '证件号'],
+  name: ['姓名', '户名', '收款人', '收款人姓名', '账户名称'],
+  amount: ['金额', '发放金额', '实发金额', '代发金额', '金额（元）', '金额(元)', '实付金额', '交易金额'],
+  status: ['状态', '结果', '发放结果', '处理结果', '代发结果', '交易状态', '备注'],
+  account: ['账号', '卡号', '银行账号', '银行卡号', '收款账号'],
+} as const;
+
+const STANDARD_HEADERS = {
+  benefitType: ['待遇类型', '待遇项目', '项目'],
+  category: ['对象类别', '类别', '优抚对象类别'],
+  grade: ['伤残等级', '等级', '残疾等级'],
+  layer: ['标准层级', '层级'],
+  amount: ['月标准（元）', '月标准(元)', '月标准', '金额（元）', '金额(元)', '金额'],
+  validFrom: ['起始月份', '执行起始', '起始年月', '执行时间'],
+  validTo: ['截止月份', '执行截止', '截止年月'],
+  docNo: ['文号', '依据文号', '文件文号'],
+} as const;
+
+/** 成功/已发放 → paid; 失败/退回/退票 → not paid; empty → paid when there is an amount. */
+function paidStatus(cell: string | undefined): boolean {
+  const s = (cell ?? '').replace(/\s+/g, '');
+  if (/失败|退回|退票|不符|冻结|销户|未发/.test(s)) return false;
+  return true;
+}
+
+const maskAccount = (a: string) => {
+  const s = a.replace(/\s+/g, '');
+  return s.length <= 4 ? '*'.repeat(s.length) : `${'*'.repeat(s.length - 4)}${s.slice(-4)}`;
+};
+
+const isDistrictPath = (path: string) => path.split('/').filter(Boolean).length === 2;
+
+function standardOut(r: StandardRow): BenefitStandard {
+  return {
+    id: r.id,
+    benefitType: r.benefit_type as BenefitStandard['benefitType'],
+    category: r.category as BenefitStandard['category'],
+    gradeMin: r.grade_min,
+    gradeMax: r.grade_max,
+    layer: r.layer as BenefitStandard['layer'],
+    regionPath: r.region_path,
+    amountFen: Number(r.amount_fen),
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    docNo: r.doc_no,
+    note: r.note,
+    createdAt: r.created_at,
+    withdrawnAt: r.withdrawn_at,
+  };
+}
+
+function discrepancyOut(r: DiscrepancyRow): Discrepancy {
+  return {
+    id: r.id,
+    rosterId: r.roster_id,
+    orgName: r.org_name,
+    period: r.period,
+    kind: r.kind as Discrepancy['kind'],
+    beneficiaryId: r.beneficiary_id,
+    name: r.name,
+    idMasked: r.id_masked,
+    expectedFen: Number(r.expected_fen),
+    paidFen: Number(r.paid_fen),
+    rowNumber: r.row_number,
+    status: r.status as Discrepancy['status'],
+    deadline: r.deadline,
+    resolution: r.resolution as Discrepancy['resolution'],
+    resolutionNote: r.resolution_note,
+    closedAt: r.closed_at,
+    version: r.version,
+  };
+}
+
+/**
+ * 政策待遇落实到位: standards as data, what each person is owed per month (set-wise SQL over the
+ * registry's read model), the district's monthly roster, its release (approval policy
+ * `benefit.roster`), the bank file, and reconciliation of the bank's return file.
+ */
+export class BenefitsService {
+  private readonly db: Db;
+  constructor(
+    private readonly p: Platform,
+    private readonly registry: RegistryAccess,
+  ) {
+    this.db = p.handle.db;
+  }
+
+  basis(db: Queryable = this.db): Basis {
+    return {
+      categories: this.registry.readModel.entitledCategories(db),
+      transfers: this.registry.readModel.acceptedTransfers(db),
+    };
+  }
+
+  // ---- standards
+  async standards(f: { benefitType?: string; category?: string; includeWithdrawn?: string }) {
+    const rows = await benefitsRepo.standards(this.db, { ...f, includeWithdrawn: f.includeWithdrawn === '1' });
+    return { items: rows.map(standardOut) };
+  }
+
+  /**
+   * Records a standard (never edits one: a change is a new row with its own start) and, when it
+   * starts in a month some district has already been paid for, the back pay it produces.
+   */
+  async createStandard(ctx: RequestCtx, body: BenefitStandardBody) {
+    return this.db.transaction().execute(async (trx) => {
+      const out = await this.insertStandard(trx, ctx, body);
+      return out;
+    });
+  }
+
+  private async insertStandard(trx: Queryable, ctx: RequestCtx, body: BenefitStandardBody) {
+    let regionPath = '';
+    if (body.regionOrgId) {
+      const org = await benefitsRepo.org(trx, body.regionOrgId);
+      if (!org) throw badRequest('invalid_org', 'benefits.standard.region');
+      regionPath = org.path;
+    }
+    const row: StandardRow = {
+      id: uuidv7(),
+      benefit_type: body.benefitType,
+      category: body.category,
+      grade_min: body.gradeMin ?? null,
+      grade_max: body.gradeMax ?? null,
+      layer: body.layer,
+      region_path: regionPath,
+      amount_fen: body.amountFen,
+      valid_from: body.validFrom,
+      valid_to: body.validTo ?? null,
+      doc_no: body.docNo,
+      note: body.note ?? null,
+      created_by: ctx.actor.userId,
+      created_at: nowIso(),
+      withdrawn_at: null,
+    };
+    await benefitsRepo.insertStandard(trx, row);
+    const backPay = { lines: 0, owedFen: 0 };
+    const basis = this.basis(trx);
+    for (const r of await benefitsRepo.paidRosters(trx, row.valid_from, row.valid_to, regionPath)) {
+      const added = await benefitsRepo.addBackpay(trx, basis, r, row, row.created_at);
+      backPay.lines += added.lines;
+      backPay.owedFen += added.fen;
+    }
+    await this.p.audit.append(trx as never, auditActorOf(ctx), {
+      action: 'benefit.standard.create',
+      entityType: 'benefit_standard',
+      entityId: row.id,
+      changes: { ...body, backPayLines: backPay.lines, backPayFen: backPay.owedFen },
+    });
+    return { standard: standardOut(row), backPay };
+  }
+
+  /** Standards from a spreadsheet (xlsx or CSV): every row valid, or nothing is recorded. */
+  async importStandards(ctx: RequestCtx, buf: Buffer) {
+    const rows = await readTableAll(buf, { maxRows: 2000 });
+    const header = detectHeader(rows, STANDARD_HEADERS, { minMatches: 4 });
+    if (header.missing.some((f) => f !== 'grade' && f !== 'validTo' && f !== 'layer'))
+      throw badRequest('bad_header', 'benefits.import.header', {
+        missing: header.missing.map((f) => STANDARD_HEADERS[f][0]).join('、'),
+      });
+    const cell = (r: TableRow, f: keyof typeof STANDARD_HEADERS) => {
+      const i = header.columns[f];
+      return i === undefined ? '' : (r.cells[i] ?? '').trim();
+    };
+    const errors: { row: number; message: string }[] = [];
+    const bodies: BenefitStandardBody[] = [];
+    const typeByLabel = new Map<string, string>(BENEFIT_TYPES.map((x) => [t(`benefits.type.${x}`), x]));
+    const layerByLabel = new Map<string, string>(STANDARD_LAYERS.map((x) => [t(`benefits.layer.${x}`), x]));
+    const month = (s: string) => {
+      const m = /^(\d{4})\s*[-./年]\s*(\d{1,2})/.exec(s);
+      return m ? `${m[1]}-${m[2]!.padStart(2, '0')}` : s;
+    };
+    for (const r of rows.slice(header.headerIndex + 1)) {
+      const category = matchCategory(cell(r, 'category'))[0];
+      const grades = cell(r, 'grade')
+        .split(/[-—~～至到]/)
+        .map((g) => parseDisabilityGrade(g.trim()))
+        .filter((g): g is number => g !== null);
+      const amount = yuanTextToFen(cell(r, 'amount'));
+      const candidate = {
+        benefitType: typeByLabel.get(cell(r, 'benefitType')) ?? cell(r, 'benefitType'),
+        category: category ?? cell(r, 'category'),
+        ...(grades.length ? { gradeMin: Math.min(...grades), gradeMax: Math.max(...grades) } : {}),
+        layer: layerByLabel.get(cell(r, 'layer')) ?? (cell(r, 'layer') || 'city'),
+        amountFen: amount ?? -1,
+        validFrom: month(cell(r, 'validFrom')),
+        ...(cell(r, 'validTo') ? { validTo: month(cell(r, 'validTo')) } : {}),
+        docNo: cell(r, 'docNo'),
+      };
+      const parsed = benefitStandardBody.safeParse(candidate);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        errors.push({ row: r.rowNumber, message: `${String(issue.path[0] ?? '')}: ${issue.message}` });
+        continue;
+      }
+      if (!(CATEGORY_CODES as readonly string[]).includes(parsed.data.category)) continue;
+      bodies.push(parsed.data);
+    }
+    if (errors.length || bodies.length === 0)
+      return {
+        created: 0,
+        errors: errors.length ? errors : [{ row: 0, message: t('benefits.import.empty') }],
+        backPay: { lines: 0, owedFen: 0 },
+      };
+    return this.db.transaction().execute(async (trx) => {
+      const backPay = { lines: 0, owedFen: 0 };
+      for (const b of bodies) {
+        const out = await this.insertStandard(trx, ctx, b);
+        backPay.lines += out.backPay.lines;
+        backPay.owedFen += out.backPay.owedFen;
+      }
+      return { created: bodies.length, errors: [], backPay };
+    });
+  }
+
+  // ---- entitlement
+  /** What a person is owed month by month, with the standards behind each amount. */
+  async explain(ctx: RequestCtx, personId: string, from: string, to: string) {
+    const person = await this.registry.registry.detail(ctx, personId);
+    const months = monthsBetween(from, to);
+    if (months.length > 36) throw badRequest('range_too_long', 'benefits.explain.range');
+    const basis = this.basis();
+    const lines = [];
+    for (const month of months) {
+      const rows = await benefitsRepo.explainRows(this.db, basis, personId, month);
+      const byType = new Map<string, typeof rows>();
+      for (const r of rows) byType.set(r.benefit_type, [...(byType.get(r.benefit_type) ?? []), r]);
+      for (const [type, rs] of byType) {
+        const amountFen = rs.reduce((s, r) => s + r.amount_fen, 0);
+        const explanation = rs
+          .map((r) =>
+            t('benefits.explain.part', {
+              category: t(`category.${r.code}`),
+              grade: r.disability_grade ? t('benefits.explain.grade', { grade: r.disability_grade }) : '',
+              from: r.valid_from,
+              layer: t(`benefits.layer.${r.layer}`),
+              amount: fenToYuanText(r.amount_fen),
+              docNo: r.doc_no,
+            }),
+          )
+          .join('；');
+        lines.push({ month, benefitType: type as (typeof BENEFIT_TYPES)[number], amountFen, explanation });
+      }
+    }
+    return { beneficiaryId: person.id, name: person.name, lines, totalFen: lines.reduce((s, l) => s + l.amountFen, 0) };
+  }
+
+  /** A month's entitlement of a district or the whole city: count and sum (benchmarks, checks). */
+  entitlementTotals(month: string, district?: string) {
+    return benefitsRepo.entitlementTotals(this.db, this.basis(), { month, ...(district ? { district } : {}) });
+  }
+
+  // ---- rosters
+  private async rosterOut(ctx: RequestCtx, r: RosterRow): Promise<Roster> {
+    const actor = ctx.actor;
+    const perms = actor.permissions;
+    const requester = r.requested_by ? (await requesterOrgs(this.db, [r.requested_by])).get(r.requested_by) : undefined;
+    return {
+      id: r.id,
+      orgId: r.org_id,
+      orgName: r.org_name,
+      period: r.period,
+      status: r.status as Roster['status'],
+      lineCount: r.line_count,
+      totalFen: Number(r.total_fen),
+      paidFen: r.paid_fen === null ? null : Number(r.paid_fen),
+      returnFileName: r.return_file_name,
+      openDiscrepancies: r.open_discrepancies,
+      version: r.version,
+      createdAt: r.created_at,
+      decidedAt: r.decided_at,
+      abilities: {
+        regenerate: perms.has('benefit:pay') && r.status === 'draft',
+        request: perms.has('benefit:pay') && r.status === 'draft',
+        approve:
+          perms.has('benefit:approve') &&
+          r.status === 'pending' &&
+          !!requester &&
+          mayDecide('benefit.roster', actor, { requester }),
+        export: perms.has('benefit:pay') && (r.status === 'released' || r.status === 'reconciled'),
+        importReturn: perms.has('benefit:pay') && (r.status === 'released' || r.status === 'reconciled'),
+      },
+    };
+  }
+
+  async rosterPage(ctx: RequestCtx, q: { period?: string; status?: string; page: number; pageSize: number }) {
+    const { items, total } = await benefitsRepo.rosterPage(
+      this.db,
+      ctx.actor.scope,
+      { ...(q.period ? { period: q.period } : {}), ...(q.status ? { status: q.status } : {}) },
+      q.page,
+      q.pageSize,
+    );
+    return {
+      items: await Promise.all(items.map((r) => this.rosterOut(ctx, r))),
+      total,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  }
+
+  private async rosterRow(ctx: RequestCtx, id: string, db: Queryable = this.db) {
+    const r = await benefitsRepo.roster(db, ctx.actor.scope, id);
+    if (!r) throw notFound();
+    return r;
+  }
+
+  async roster(ctx: RequestCtx, id: string) {
+    return this.rosterOut(ctx, await this.rosterRow(ctx, id));
+  }
+
+  async rosterLines(ctx: RequestCtx, id: string, page: number, pageSize: number) {
+    await this.rosterRow(ctx, id);
+    const [rows, total] = await Promise.all([
+      benefitsRepo.rosterLines(this.db, id, { page, size: pageSize }),
+      benefitsRepo.rosterLineCount(this.db, id),
+    ]);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        beneficiaryId: r.beneficiary_id,
+        name: r.name,
+        idMasked: r.id_masked,
+        month: r.month,
+        benefitType: r.benefit_type as (typeof BENEFIT_TYPES)[number],
+        kind: r.kind as 'regular' | 'backpay',
+        amountFen: Number(r.amount_fen),
+      })),
+      total,
+      page,
+      pageSize,
+    };
+  }
+
+  /**
+   * Builds (or, while still a draft, rebuilds) a district's roster for a month: the month's
+   * entitlement and the back pay the district owes, in two INSERT … SELECT statements.
+   */
+  async createRoster(ctx: RequestCtx, body: { orgId?: string; period: string }) {
+    const actor = ctx.actor;
+    const org = body.orgId
+      ? await benefitsRepo.org(this.db, body.orgId)
+      : await benefitsRepo.orgByPath(this.db, districtOf(actor.orgPath));
+    if (!org || !scopeCovers(actor.scope, { orgId: org.id, orgPath: org.path })) throw notFound();
+    if (!isDistrictPath(org.path)) throw badRequest('not_a_district', 'benefits.roster.notDistrict');
+    const id = await this.db.transaction().execute(async (trx) => {
+      const existing = await benefitsRepo.rosterFor(trx, org.path, body.period);
+      const now = nowIso();
+      let rosterId: string;
+      if (existing) {
+        if (existing.status !== 'draft') throw conflict('roster_not_draft', 'benefits.roster.notDraft');
+        await benefitsRepo.clearRoster(trx, existing.id);
+        rosterId = existing.id;
+      } else {
+        rosterId = uuidv7();
+        await benefitsRepo.insertRoster(trx, {
+          id: rosterId,
+          org_id: org.id,
+          org_path: org.path,
+          period: body.period,
+          status: 'draft',
+          line_count: 0,
+          total_fen: 0,
+          paid_fen: null,
+          return_file_name: null,
+          created_by: actor.userId,
+          requested_by: null,
+          requested_at: null,
+          decided_by: null,
+          decided_at: null,
+          reconciled_at: null,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        });
+      }
+      const filled = await benefitsRepo.fillRoster(trx, this.basis(trx), {
+        id: rosterId,
+        org_path: org.path,
+        period: body.period,
+      });
+      await benefitsRepo.setTotals(
+        trx,
+        rosterId,
+        { line_count: filled.lines, total_fen: filled.fen, updated_at: now },
+        !!existing,
+      );
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: existing ? 'benefit.roster.regenerate' : 'benefit.roster.create',
+        entityType: 'benefit_roster',
+        entityId: rosterId,
+        changes: { period: body.period, org: org.name, lines: filled.lines, totalFen: filled.fen },
+      });
+      return rosterId;
+    });
+    return this.roster(ctx, id);
+  }
+
+  /** The district asks for release; someone above it (the city) decides (decisions/0012). */
+  async requestRelease(ctx: RequestCtx, id: string, version: number) {
+    await this.db.transaction().execute(async (trx) => {
+      const r = await this.rosterRow(ctx, id, trx);
+      if (r.status !== 'draft') throw conflict('roster_not_draft', 'benefits.roster.notDraft');
+      if (r.line_count === 0) throw conflict('roster_empty', 'benefits.roster.empty');
+      const now = nowIso();
+      const res = await benefitsRepo.updateRoster(trx, id, version, {
+        status: 'pending',
+        requested_by: ctx.actor.userId,
+        requested_at: now,
+        updated_at: now,
+      });
+      if (!Number(res.numUpdatedRows)) throw versionConflict();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'benefit.roster.request',
+        entityType: 'benefit_roster',
+        entityId: id,
+        changes: { status: ['draft', 'pending'] },
+      });
+    });
+    return this.roster(ctx, id);
+  }
+
+  async decide(ctx: RequestCtx, id: string, body: { version: number; decision: 'approve' | 'return' }) {
+    await this.db.transaction().execute(async (trx) => {
+      const r = await this.rosterRow(ctx, id, trx);
+      if (r.status !== 'pending') throw conflict('roster_not_pending', 'benefits.roster.notPending');
+      const requester = r.requested_by ? (await requesterOrgs(trx, [r.requested_by])).get(r.requested_by) : undefined;
+      if (!requester || !mayDecide('benefit.roster', ctx.actor, { requester }))
+        throw forbidden('benefits.roster.notDecider');
+      const now = nowIso();
+      const status = body.decision === 'approve' ? 'released' : 'draft';
+      const res = await benefitsRepo.updateRoster(trx, id, body.version, {
+        status,
+        decided_by: ctx.actor.userId,
+        decided_at: now,
+        updated_at: now,
+      });
+      if (!Number(res.numUpdatedRows)) throw versionConflict();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: `benefit.roster.${body.decision}`,
+        entityType: 'benefit_roster',
+        entityId: id,
+        changes: { status: ['pending', status] },
+      });
+    });
+    return this.roster(ctx, id);
+  }
+
+  /**
+   * The bank list: one row per person (name, full ID number — the bank pays by it — amount in
+   * yuan), a total row and signature lines. Audited before a row leaves the server.
+   */
+  async bankList(ctx: RequestCtx, id: string) {
+    const r = await this.rosterRow(ctx, id);
+    if (r.status !== 'released' && r.status !== 'reconciled')
+      throw conflict('roster_not_released', 'benefits.roster.notReleased');
+    const persons = await benefitsRepo.rosterPersons(this.db, id);
+    await this.p.audit.event(this.db, auditActorOf(ctx), {
+      action: 'benefit.roster.export',
+      entityType: 'benefit_roster',
+      entityId: id,
+      changes: { rows: persons.length, totalFen: Number(r.total_fen), revealed: ['idNumber'] },
+    });
+    const ids = await this.registry.openIdNumbers(persons.map((x) => x.beneficiary_id));
+    const rows: Record<string, unknown>[] = persons.map((x, i) => ({
+      no: i + 1,
+      name: x.name,
+      idNumber: ids.get(x.beneficiary_id) ?? '',
+      amount: fenToYuanText(x.fen),
+      note: '',
+    }));
+    const total = persons.reduce((s, x) => s + x.fen, 0);
+    rows.push({
+      no: t('benefits.bank.total'),
+      name: t('benefits.bank.people', { n: persons.length }),
+      idNumber: '',
+      amount: fenToYuanText(total),
+      note: '',
+    });
+    rows.push({});
+    rows.push({
+      no: t('benefits.bank.preparedBy'),
+      idNumber: t('benefits.bank.reviewedBy'),
+      note: t('benefits.bank.approvedBy'),
+    });
+    return { roster: r, rows, title: t('benefits.bank.fileName', { org: r.org_name, period: r.period }) };
+  }
+
+  /**
+   * Imports the bank's return file (xlsx or CSV in any encoding the platform reads) for a released
+   * roster and reconciles it: earlier results of the roster are replaced, every finding becomes a
+   * discrepancy of the district with a deadline.
+   */
+  async importReturn(ctx: RequestCtx, id: string, buf: Buffer, fileName: string) {
+    const r = await this.rosterRow(ctx, id);
+    if (r.status !== 'released' && r.status !== 'reconciled')
+      throw conflict('roster_not_released', 'benefits.roster.notReleased');
+    const table = await readTableAll(buf, { maxRows: MAX_RETURN_ROWS });
+    const header = detectHeader(table, RETURN_HEADERS, { minMatches: 2 });
+    if (header.columns.idNumber === undefined || header.columns.amount === undefined)
+      throw badRequest('bad_header', 'benefits.import.header', { missing: '身份证号、金额' });
+    const col = (row: TableRow, f: keyof typeof RETURN_HEADERS) => {
+      const i = header.columns[f];
+      return i === undefined ? '' : (row.cells[i] ?? '').trim();
+    };
+    const lines: (ReturnLine & { account: string | null })[] = [];
+    const errors: { row: number; message: string }[] = [];
+    for (const row of table.slice(header.headerIndex + 1)) {
+      const rawId = col(row, 'idNumber');
+      if (!rawId || /合计|总计/.test(col(row, 'name')) || /合计|总计/.test(rawId)) continue;
+      const n = normalizeIdNumber(rawId);
+      const fen = yuanTextToFen(col(row, 'amount'));
+      if (!n.ok || fen === null) {
+        errors.push({ row: row.rowNumber, message: t(n.ok ? 'benefits.import.amount' : 'benefits.import.idNumber') });
+        continue;
+      }
+      const idNumber = n.value;
+      lines.push({
+        rowNumber: row.rowNumber,
+        idBi: this.registry.idBlindIndex(idNumber),
+        name: col(row, 'name'),
+        idMasked: maskIdNumber(idNumber),
+        fen,
+        paid: paidStatus(col(row, 'status')),
+        account: col(row, 'account') ? maskAccount(col(row, 'account')) : null,
+      });
+    }
+    if (errors.length)
+      throw new AppError(400, 'invalid_return_file', 'benefits.import.rows', {
+        count: errors.length,
+        first: `${errors[0]!.row}：${errors[0]!.message}`,
+      });
+    const bis = [...new Set(lines.map((l) => l.idBi))];
+    const registered = new Map<string, Registered>();
+    for (let i = 0; i < bis.length; i += 500) {
+      const found = await this.registry.readModel.personsByBlindIndex(this.db, bis.slice(i, i + 500));
+      const moved = await benefitsRepo.movedFrom(
+        this.db,
+        this.basis(),
+        r.org_path,
+        found.map((p) => p.id),
+      );
+      for (const p of found)
+        registered.set(p.id_bi, {
+          id: p.id,
+          districtPath: p.district_path,
+          movedFromDistrict: moved.has(p.id),
+          status: p.status,
+          statusDate: p.status_date,
+        });
+    }
+    const expected = (await benefitsRepo.rosterPersons(this.db, id)).map((x) => ({
+      beneficiaryId: x.beneficiary_id,
+      idBi: x.id_bi,
+      name: x.name,
+      idMasked: x.id_masked,
+      fen: x.fen,
+    }));
+    const paidElsewhere = await benefitsRepo.paidElsewhere(this.db, r.period, id, bis);
+    const { findings, paidFen } = reconcile({
+      period: r.period,
+      district: r.org_path,
+      expected,
+      lines,
+      registered,
+      paidElsewhere,
+    });
+    const now = nowIso();
+    const deadline = addWorkingDays(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
+    await this.db.transaction().execute(async (trx) => {
+      await benefitsRepo.clearReconciliation(trx, id);
+      await benefitsRepo.insertReturns(
+        trx,
+        lines.map((l) => ({
+          id: uuidv7(),
+          roster_id: id,
+          org_path: r.org_path,
+          period: r.period,
+          row_number: l.rowNumber,
+          id_bi: l.idBi,
+          id_masked: l.idMasked,
+          name: l.name,
+          amount_fen: l.fen,
+          paid: l.paid ? 1 : 0,
+          account_masked: l.account,
+        })),
+      );
+      await benefitsRepo.insertDiscrepancies(
+        trx,
+        findings.map((f) => ({
+          id: uuidv7(),
+          roster_id: id,
+          org_id: r.org_id,
+          org_path: r.org_path,
+          period: r.period,
+          kind: f.kind,
+          beneficiary_id: f.beneficiaryId,
+          name: f.name,
+          id_masked: f.idMasked,
+          expected_fen: f.expectedFen,
+          paid_fen: f.paidFen,
+          row_number: f.rowNumber,
+          status: 'open',
+          deadline,
+          resolution: null,
+          resolution_note: null,
+          closed_by: null,
+          closed_at: null,
+          version: 1,
+          created_at: now,
+        })),
+      );
+      await benefitsRepo.updateRoster(trx, id, r.version, {
+        status: 'reconciled',
+        paid_fen: paidFen,
+        return_file_name: fileName,
+        reconciled_at: now,
+        updated_at: now,
+      });
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'benefit.roster.reconcile',
+        entityType: 'benefit_roster',
+        entityId: id,
+        changes: { fileName, lines: lines.length, paidFen, findings: findings.length },
+      });
+    });
+    const counts: Record<string, number> = {};
+    for (const f of findings) counts[f.kind] = (counts[f.kind] ?? 0) + 1;
+    return { roster: await this.roster(ctx, id), returnLines: lines.length, paidFen, discrepancies: counts };
+  }
+
+  // ---- discrepancies
+  async discrepancyPage(
+    ctx: RequestCtx,
+    q: { status?: string; kind?: string; rosterId?: string; page: number; pageSize: number },
+  ) {
+    const { page, pageSize, ...f } = q;
+    const { items, total } = await benefitsRepo.discrepancyPage(this.db, ctx.actor.scope, f, page, pageSize);
+    return { items: items.map(discrepancyOut), total, page, pageSize };
+  }
+
+  async discrepancy(ctx: RequestCtx, id: string) {
+    const r = await benefitsRepo.discrepancy(this.db, ctx.actor.scope, id);
+    if (!r) throw notFound();
+    return discrepancyOut(r);
+  }
+
+  /** Closes a discrepancy with what was done: paid (the money went out), recovered, explained. */
+  async closeDiscrepancy(
+    ctx: RequestCtx,
+    id: string,
+    body: { version: number; resolution: 'paid' | 'recovered' | 'explained'; note: string },
+  ) {
+    await this.db.transaction().execute(async (trx) => {
+      const d = await benefitsRepo.discrepancy(trx, ctx.actor.scope, id);
+      if (!d) throw notFound();
+      if (d.status !== 'open') throw conflict('discrepancy_closed', 'benefits.discrepancy.closed');
+      const res = await benefitsRepo.closeDiscrepancy(trx, id, body.version, {
+        resolution: body.resolution,
+        resolution_note: body.note,
+        closed_by: ctx.actor.userId,
+        closed_at: nowIso(),
+      });
+      if (!Number(res.numUpdatedRows)) throw versionConflict();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'benefit.discrepancy.close',
+        entityType: 'benefit_discrepancy',
+        entityId: id,
+        changes: { status: ['open', 'closed'], resolution: body.resolution, note: body.note },
+      });
+    });
+    return this.discrepancy(ctx, id);
+  }
+
+  async totals(ctx: RequestCtx, from: string, to: string) {
+    const rows = await benefitsRepo.totals(this.db, ctx.actor.scope, from, to);
+    return {
+      items: rows.map((r) => ({
+        orgName: r.org_name,
+        period: r.period,
+        status: r.status as Roster['status'],
+        totalFen: r.total_fen,
+        paidFen: r.paid_fen,
+        openDiscrepancies: r.open_n,
+        closedDiscrepancies: r.closed_n,
+      })),
+    };
+  }
+
+  /** Is the roster / discrepancy inside the scope? (the pipeline's target resolvers) */
+  async rosterVisible(scope: Parameters<typeof benefitsRepo.roster>[1], id: string) {
+    return !!(await benefitsRepo.roster(this.db, scope, id));
+  }
+  async discrepancyVisible(scope: Parameters<typeof benefitsRepo.roster>[1], id: string) {
+    return !!(await benefitsRepo.discrepancy(this.db, scope, id));
+  }
+  async standardExists(id: string) {
+    return !!(await benefitsRepo.standard(this.db, id));
+  }
+}

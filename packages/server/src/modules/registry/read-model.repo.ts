@@ -1,0 +1,64 @@
+import type { Queryable } from '../../platform/db/index.js';
+
+/**
+ * Read models other modules embed in their own set-wise statements (decisions/0024, point 2): each
+ * returns a Kysely subquery over the registry's tables, so the caller's statement stays one
+ * statement and the registry keeps its table names. Nothing here writes.
+ */
+export const registryReadModel = {
+  /**
+   * One row per (person, category) of everyone who may be owed a benefit — every status but
+   * merged: the caller decides month by month from status and status date (a person who died in
+   * March is owed January to March). District and org are where the person is registered now.
+   */
+  entitledCategories(db: Queryable) {
+    return db
+      .selectFrom('beneficiary_categories as bc')
+      .innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id')
+      .where('b.status', '!=', 'merged')
+      .select([
+        'b.id as person_id',
+        'b.id_bi as id_bi',
+        'b.name as name',
+        'b.id_masked as id_masked',
+        'b.org_id as org_id',
+        'b.org_path as org_path',
+        'b.district_path as district_path',
+        'b.status as status',
+        'b.status_date as status_date',
+        'bc.code as code',
+        'bc.start_date as start_date',
+        'bc.end_date as end_date',
+        'bc.disability_grade as disability_grade',
+      ]);
+  },
+
+  /** Accepted transfers between organisations: who moved, from where, to where, when (ISO time). */
+  acceptedTransfers(db: Queryable) {
+    return db
+      .selectFrom('transfers')
+      .where('status', '=', 'accepted')
+      .select(['beneficiary_id', 'from_path', 'to_path', 'decided_at']);
+  },
+
+  /** The people behind a set of ID-number blind indexes (a bank's return file), merged ones left out. */
+  personsByBlindIndex(db: Queryable, blindIndexes: readonly string[]) {
+    return db
+      .selectFrom('beneficiaries')
+      .where('status', '!=', 'merged')
+      .where('id_bi', 'in', blindIndexes.length ? [...blindIndexes] : [''])
+      .select(['id', 'id_bi', 'name', 'id_masked', 'district_path', 'status', 'status_date'])
+      .execute();
+  },
+
+  /** Sealed ID numbers of some people (the caller opens them through `openIdNumbers`, audited). */
+  sealedIds(db: Queryable, ids: readonly string[]) {
+    return db
+      .selectFrom('beneficiaries')
+      .select(['id', 'id_enc'])
+      .where('id', 'in', ids.length ? [...ids] : [''])
+      .execute();
+  },
+};
+
+export type RegistryReadModel = typeof registryReadModel;

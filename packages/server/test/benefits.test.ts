@@ -1,0 +1,351 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
+import { makeId } from './registry-fixtures.js';
+
+/**
+ * 政策待遇落实到位 (issue 21) on the storage of the run (SQLite, and PostgreSQL in its project):
+ * standards → entitlement → roster → release → back pay from a retroactive standard → bank list →
+ * return file → exactly the planted discrepancies. Every amount below is computed by hand, in fen.
+ */
+let env: TestEnv;
+let city: Client;
+let klmy: Client;
+let dsz: Client;
+const KLMY = '650200/650203/650203001/650203001001/';
+const DSZ = '650200/650202/650202001/650202001001/';
+
+// P1 is this month (a transfer accepted now is a transfer of P1), P2 the next one
+const now = new Date();
+const ym = (d: Date) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+const P1 = ym(now);
+const P2 = ym(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)));
+const P1_START = `${P1}-01`;
+const BEFORE_P1 = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 40 * 86_400_000)
+  .toISOString()
+  .slice(0, 10);
+
+let seq = 0;
+const people: Record<string, { id: string; idNumber: string }> = {};
+
+async function person(c: Client, org: string, key: string, categories: unknown[], extra: object = {}) {
+  const idNumber = makeId(org.split('/')[1]!, '1950-03-01', 200 + seq++ * 2);
+  const res = await c.post('/api/v1/beneficiaries', {
+    orgId: await orgId(env.p, org),
+    name: `待遇${key}`,
+    idNumber,
+    categories,
+    ...extra,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  people[key] = { id: res.json().id, idNumber };
+}
+
+const disabled = (grade: number) => [{ code: 'disabled_veteran', startDate: '2010-01-01', disabilityGrade: grade }];
+const survivor = () => [{ code: 'martyr_survivor', startDate: '2010-01-01', relation: 'mother' }];
+
+async function standard(body: object) {
+  const res = await city.post('/api/v1/benefit-standards', { layer: 'national', docNo: '民发〔2025〕1号', ...body });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+async function release(c: Client, period: string, org?: string) {
+  const created = await c.post('/api/v1/benefit-rosters', { period, ...(org ? { orgId: org } : {}) });
+  expect(created.statusCode, created.body).toBe(201);
+  const r = created.json();
+  const req = await c.post(`/api/v1/benefit-rosters/${r.id}/request`, { version: r.version });
+  expect(req.statusCode, req.body).toBe(200);
+  // the district that asked never releases its own roster (decisions/0012)
+  expect(
+    (await c.post(`/api/v1/benefit-rosters/${r.id}/decision`, { version: 2, decision: 'approve' })).statusCode,
+  ).toBe(403);
+  const ok = await city.post(`/api/v1/benefit-rosters/${r.id}/decision`, { version: 2, decision: 'approve' });
+  expect(ok.statusCode, ok.body).toBe(200);
+  expect(ok.json().status).toBe('released');
+  return ok.json();
+}
+
+const csv = (rows: string[][]) =>
+  Buffer.from(['身份证号,姓名,金额（元）,发放结果', ...rows.map((r) => r.join(','))].join('\n'), 'utf8');
+
+beforeAll(async () => {
+  env = await testEnv();
+  city = await signedIn(env.app, 'city', '10.21.0.1');
+  klmy = await signedIn(env.app, 'klmy', '10.21.0.2');
+  dsz = await signedIn(env.app, 'dsz', '10.21.0.3');
+  await person(klmy, KLMY, 'A', disabled(6));
+  await person(klmy, KLMY, 'B', survivor());
+  await person(klmy, KLMY, 'C', disabled(6), { status: 'deceased', statusDate: P1_START });
+  await person(klmy, KLMY, 'D', disabled(3));
+  await person(klmy, KLMY, 'E', survivor(), { status: 'deceased', statusDate: BEFORE_P1 });
+  await person(klmy, KLMY, 'G', survivor());
+  await person(klmy, KLMY, 'I', survivor());
+  await person(dsz, DSZ, 'F', survivor());
+  await standard({
+    benefitType: 'disability_pension',
+    category: 'disabled_veteran',
+    gradeMin: 5,
+    gradeMax: 6,
+    amountFen: 300_000,
+    validFrom: '2025-01',
+  });
+  await standard({
+    benefitType: 'disability_pension',
+    category: 'disabled_veteran',
+    gradeMin: 1,
+    gradeMax: 4,
+    amountFen: 500_000,
+    validFrom: '2025-01',
+  });
+  await standard({
+    benefitType: 'survivor_pension',
+    category: 'martyr_survivor',
+    amountFen: 250_000,
+    validFrom: '2025-01',
+  });
+  // the city's top-up adds to the national standard
+  await standard({
+    benefitType: 'survivor_pension',
+    category: 'martyr_survivor',
+    layer: 'city',
+    amountFen: 10_050,
+    validFrom: '2025-01',
+    docNo: '克政办〔2025〕7号',
+  });
+  // D moves to 独山子区 this month: 克拉玛依区 pays P1, 独山子区 from P2
+  const moved = await klmy.post('/api/v1/transfers', {
+    idNumber: people.D!.idNumber,
+    toOrgId: await orgId(env.p, DSZ),
+    reason: '随子女迁居',
+  });
+  expect(moved.statusCode, moved.body).toBe(201);
+  expect((await dsz.post(`/api/v1/transfers/${moved.json().id}/accept`, {})).statusCode).toBe(200);
+});
+afterAll(async () => env?.close());
+
+describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)', () => {
+  let p1: { id: string };
+  let p2: { id: string; version: number };
+
+  it('computes P1 set-wise: each person by category, grade, status date and transfer; layers add up', async () => {
+    p1 = await release(klmy, P1);
+    const lines = (await klmy.get(`/api/v1/benefit-rosters/${p1.id}/lines?pageSize=50`)).json();
+    const byName = Object.fromEntries(
+      lines.items.map((l: { name: string; amountFen: number }) => [l.name, l.amountFen]),
+    );
+    // C died on the 1st of P1: the month of death is paid in full; E died before P1: nothing
+    expect(byName).toEqual({
+      待遇A: 300_000,
+      待遇B: 260_050,
+      待遇C: 300_000,
+      待遇D: 500_000,
+      待遇G: 260_050,
+      待遇I: 260_050,
+    });
+    expect((await klmy.get(`/api/v1/benefit-rosters/${p1.id}`)).json().totalFen).toBe(1_880_150);
+    expect(lines.items.every((l: { idMasked: string }) => /^650203\*+\d{3}[\dX]$/.test(l.idMasked))).toBe(true);
+  });
+
+  it('keeps each district to its own rosters; the city sees all', async () => {
+    expect((await dsz.get(`/api/v1/benefit-rosters/${p1.id}`)).statusCode).toBe(404);
+    expect((await dsz.get(`/api/v1/benefit-rosters/${p1.id}/lines`)).statusCode).toBe(404);
+    expect((await dsz.get('/api/v1/benefit-rosters')).json().items).toEqual([]);
+    expect(
+      (await dsz.post('/api/v1/benefit-rosters', { period: P1, orgId: await orgId(env.p, '650200/650203/') }))
+        .statusCode,
+    ).toBe(404);
+    expect((await city.get('/api/v1/benefit-rosters')).json().items.map((r: { id: string }) => r.id)).toContain(p1.id);
+  });
+
+  it('a standard starting in a month already paid produces the back pay, and the next roster carries it', async () => {
+    const raised = await standard({
+      benefitType: 'disability_pension',
+      category: 'disabled_veteran',
+      gradeMin: 5,
+      gradeMax: 6,
+      amountFen: 320_000,
+      validFrom: P1,
+      docNo: '民发〔2026〕9号',
+    });
+    // A and C (grade 6) were paid 300,000 for P1: 20,000 each; D (grade 3) is not affected
+    expect(raised.backPay).toEqual({ lines: 2, owedFen: 40_000 });
+    // entered twice, it owes nothing more
+    const again = await standard({
+      benefitType: 'disability_pension',
+      category: 'disabled_veteran',
+      gradeMin: 5,
+      gradeMax: 6,
+      amountFen: 320_000,
+      validFrom: P1,
+      docNo: '民发〔2026〕9号',
+    });
+    expect(again.backPay).toEqual({ lines: 0, owedFen: 0 });
+    const explained = await klmy.get(`/api/v1/benefit-entitlements?beneficiaryId=${people.A!.id}&from=${P1}&to=${P2}`);
+    expect(explained.statusCode, explained.body).toBe(200);
+    expect(explained.json().lines[0]).toMatchObject({
+      month: P1,
+      benefitType: 'disability_pension',
+      amountFen: 320_000,
+    });
+    expect(explained.json().lines[0].explanation).toBe(`残疾军人 6级，${P1} 起国家标准 3200.00 元（民发〔2026〕9号）`);
+    expect(explained.json().totalFen).toBe(640_000);
+    expect(
+      (await dsz.get(`/api/v1/benefit-entitlements?beneficiaryId=${people.A!.id}&from=${P1}&to=${P1}`)).statusCode,
+    ).toBe(404);
+
+    p2 = await release(klmy, P2);
+    const lines = (await klmy.get(`/api/v1/benefit-rosters/${p2.id}/lines?pageSize=50`)).json().items;
+    const got = lines.map((l: { name: string; month: string; kind: string; amountFen: number }) => [
+      l.name,
+      l.month,
+      l.kind,
+      l.amountFen,
+    ]);
+    expect(got).toEqual([
+      ['待遇A', P1, 'backpay', 20_000],
+      ['待遇A', P2, 'regular', 320_000],
+      ['待遇B', P2, 'regular', 260_050],
+      ['待遇C', P1, 'backpay', 20_000],
+      ['待遇G', P2, 'regular', 260_050],
+      ['待遇I', P2, 'regular', 260_050],
+    ]);
+    expect(p2).toMatchObject({ totalFen: 1_140_150, lineCount: 6 });
+  });
+
+  it('the bank list carries full ID numbers, the total and signature lines, and its export is audited', async () => {
+    const res = await klmy.get(`/api/v1/benefit-rosters/${p2.id}/bank-list`);
+    expect(res.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const rows = wb.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][];
+    const texts = rows.map((r) => Array.from(r.slice(1), (c) => (c === undefined || c === null ? '' : String(c))));
+    expect(texts[0]).toEqual(['序号', '姓名', '身份证号', '金额（元）', '备注']);
+    expect(texts[1]!.slice(0, 4)).toEqual(['1', '待遇A', people.A!.idNumber, '3400.00']);
+    expect(texts.find((r) => r[0] === '合计')!.slice(0, 4)).toEqual(['合计', '5 人', '', '11401.50']);
+    expect(texts.at(-1)![0]).toBe('制表人：');
+    const audit = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select(['changes'])
+      .where('action', '=', 'benefit.roster.export')
+      .where('entity_id', '=', p2.id)
+      .execute();
+    expect(audit).toHaveLength(1);
+  });
+
+  it('reconciliation finds exactly the planted discrepancies, one of each kind; a closed one updates the totals', async () => {
+    // 独山子区 pays F (and D, who moved there) for P2 first
+    const dszRoster = await release(dsz, P2);
+    expect(dszRoster.totalFen).toBe(760_050);
+    const dszReturn = await dsz.request(
+      'POST',
+      `/api/v1/benefit-rosters/${dszRoster.id}/return?fileName=dsz.csv`,
+      csv([
+        [people.F!.idNumber, '待遇F', '2600.50', '成功'],
+        [people.D!.idNumber, '待遇D', '5000.00', '成功'],
+      ]),
+      { 'content-type': 'application/octet-stream' },
+    );
+    expect(dszReturn.statusCode, dszReturn.body).toBe(200);
+    expect(dszReturn.json().discrepancies).toEqual({});
+
+    const unknown = makeId('650204', '1960-05-05', 17);
+    const res = await klmy.request(
+      'POST',
+      `/api/v1/benefit-rosters/${p2.id}/return?fileName=${encodeURIComponent('回盘.csv')}`,
+      csv([
+        [people.A!.idNumber, '待遇A', '3300.00', '成功'], // underpaid by 100.00
+        // B is absent: missing
+        [people.C!.idNumber, '待遇C', '200.00', '失败'], // failed
+        [people.G!.idNumber, '待遇G', '2600.50', '成功'],
+        [people.G!.idNumber, '待遇G', '2600.50', '成功'], // duplicate line
+        [people.D!.idNumber, '待遇D', '5000.00', '成功'], // moved to 独山子区 in P1
+        [people.E!.idNumber, '待遇E', '2600.50', '成功'], // died before P1
+        [people.F!.idNumber, '待遇F', '2600.50', '成功'], // 独山子区 paid F too
+        [unknown, '查无此人', '1000.00', '成功'], // not in the register
+        [people.I!.idNumber, '待遇I', '"2,600.50"', '成功'], // right (a quoted amount with a thousands separator)
+      ]),
+      { 'content-type': 'application/octet-stream' },
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const out = res.json();
+    expect(out.discrepancies).toEqual({
+      underpaid: 1,
+      missing: 1,
+      failed: 1,
+      duplicate_line: 1,
+      paid_after_transfer: 1,
+      paid_after_death: 1,
+      duplicate_district: 1,
+      unknown_id: 1,
+    });
+    // 3300.00 + 2 × 2600.50 + 5000.00 + 2600.50 + 2600.50 + 1000.00 + 2600.50 (C failed: not paid)
+    expect(out.paidFen).toBe(2_230_250);
+    expect(out.roster.status).toBe('reconciled');
+    expect(out.roster.openDiscrepancies).toBe(8);
+
+    const list = (await klmy.get(`/api/v1/benefit-discrepancies?rosterId=${p2.id}&pageSize=50`)).json();
+    const byKind = Object.fromEntries(list.items.map((d: { kind: string }) => [d.kind, d]));
+    expect(byKind.underpaid).toMatchObject({ name: '待遇A', expectedFen: 340_000, paidFen: 330_000 });
+    expect(byKind.missing).toMatchObject({ name: '待遇B', expectedFen: 260_050, paidFen: 0, rowNumber: null });
+    expect(byKind.failed).toMatchObject({ name: '待遇C', expectedFen: 20_000, paidFen: 0 });
+    expect(byKind.unknown_id).toMatchObject({ beneficiaryId: null, paidFen: 100_000 });
+    expect(byKind.unknown_id.idMasked).toMatch(/^650204\*+/);
+    // 独山子区 sees none of 克拉玛依区's worklist
+    expect((await dsz.get('/api/v1/benefit-discrepancies?pageSize=50')).json().total).toBe(0);
+    expect(
+      (
+        await dsz.post(`/api/v1/benefit-discrepancies/${byKind.paid_after_death.id}/close`, {
+          version: 1,
+          resolution: 'recovered',
+          note: '已追回',
+        })
+      ).statusCode,
+    ).toBe(404);
+
+    const closed = await klmy.post(`/api/v1/benefit-discrepancies/${byKind.paid_after_death.id}/close`, {
+      version: 1,
+      resolution: 'recovered',
+      note: '已从银行追回 2600.50 元',
+    });
+    expect(closed.statusCode, closed.body).toBe(200);
+    expect(closed.json()).toMatchObject({ status: 'closed', resolution: 'recovered' });
+    const totals = (await city.get(`/api/v1/benefit-totals?from=${P1}&to=${P2}`)).json().items;
+    expect(totals).toContainEqual({
+      orgName: '克拉玛依区退役军人事务局',
+      period: P2,
+      status: 'reconciled',
+      totalFen: 1_140_150,
+      paidFen: 2_230_250,
+      openDiscrepancies: 7,
+      closedDiscrepancies: 1,
+    });
+  });
+
+  it('imports standards from a spreadsheet; a bad row records nothing', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('标准');
+    ws.addRow(['2026年护理费标准']);
+    ws.addRow(['待遇类型', '对象类别', '伤残等级', '标准层级', '月标准（元）', '起始月份', '文号']);
+    ws.addRow(['护理费', '残疾军人', '1-4', '国家', '1234.56', '2025-01', '民发〔2025〕3号']);
+    ws.addRow(['护理费', '残疾军人', '5—6', '市级', '100', '2025年1月', '克政办〔2025〕8号']);
+    const good = Buffer.from(await wb.xlsx.writeBuffer());
+    const res = await city.request('POST', '/api/v1/benefit-standards/import', good, {
+      'content-type': 'application/octet-stream',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().created).toBe(2);
+    // the nursing fee of grade 1–4 starts before P1: D was paid for P1 without it (klmy's roster)
+    expect(res.json().backPay.lines).toBeGreaterThan(0);
+    const list = (await city.get('/api/v1/benefit-standards?benefitType=nursing_fee')).json().items;
+    expect(list.map((s: { amountFen: number }) => s.amountFen).sort()).toEqual([10_000, 123_456]);
+    ws.addRow(['护理费', '残疾军人', '7', '国家', '12.345', '2025-01', '民发〔2025〕3号']);
+    const bad = Buffer.from(await wb.xlsx.writeBuffer());
+    const refused = await city.request('POST', '/api/v1/benefit-standards/import', bad, {
+      'content-type': 'application/octet-stream',
+    });
+    expect(refused.json().created).toBe(0);
+    expect(refused.json().errors[0].row).toBe(5);
+    expect((await klmy.post('/api/v1/benefit-standards', {})).statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,111 @@
+import { fenToYuanText, monthsBetween, nextMonth, yuanTextToFen } from '@shuangyong/shared';
+import { describe, expect, it } from 'vitest';
+import { type Expected, type Registered, type ReturnLine, reconcile } from '../src/modules/benefits/reconcile.js';
+
+describe('money of bank files, exact in fen', () => {
+  it('reads yuan as the files write them, never through floating point', () => {
+    expect(yuanTextToFen('2600.50')).toBe(260_050);
+    expect(yuanTextToFen('2,600.5')).toBe(260_050);
+    expect(yuanTextToFen('¥1234')).toBe(123_400);
+    expect(yuanTextToFen('１２３４．５６')).toBe(123_456);
+    expect(yuanTextToFen('0.29')).toBe(29); // 0.29 * 100 = 28.999999999999996 in floating point
+    expect(yuanTextToFen('1.005')).toBeNull();
+    expect(yuanTextToFen('-5')).toBeNull();
+    expect(yuanTextToFen('abc')).toBeNull();
+    expect(fenToYuanText(1_140_150)).toBe('11401.50');
+    expect(fenToYuanText(5)).toBe('0.05');
+  });
+
+  it('walks months across a year end', () => {
+    expect(nextMonth('2025-12')).toBe('2026-01');
+    expect(monthsBetween('2025-11', '2026-02')).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
+  });
+});
+
+describe('reconciliation rules (decisions/0040)', () => {
+  const D = '650200/650203/';
+  const exp = (bi: string, fen: number): Expected => ({
+    beneficiaryId: `p-${bi}`,
+    idBi: bi,
+    name: bi,
+    idMasked: bi,
+    fen,
+  });
+  const line = (bi: string, fen: number, paid = true, rowNumber = 2): ReturnLine => ({
+    rowNumber,
+    idBi: bi,
+    name: bi,
+    idMasked: bi,
+    fen,
+    paid,
+  });
+  const reg = (bi: string, r: Partial<Registered> = {}): [string, Registered] => [
+    bi,
+    { id: `p-${bi}`, districtPath: D, movedFromDistrict: false, status: 'active', statusDate: null, ...r },
+  ];
+
+  it('finds one discrepancy per person, the first rule that applies', () => {
+    const { findings, paidFen } = reconcile({
+      period: '2026-03',
+      district: D,
+      expected: [
+        exp('ok', 1000),
+        exp('under', 1000),
+        exp('over', 1000),
+        exp('fail', 1000),
+        exp('gone', 1000),
+        exp('twice', 1000),
+      ],
+      lines: [
+        line('ok', 1000),
+        line('under', 999),
+        line('over', 1001),
+        line('fail', 1000, false),
+        line('twice', 1000, true, 7),
+        line('twice', 1000, true, 8),
+        line('dead', 500),
+        line('moved', 500),
+        line('other', 500),
+        line('stranger', 500),
+        line('nobody', 500),
+        line('stranger-failed', 500, false),
+      ],
+      registered: new Map([
+        ...['ok', 'under', 'over', 'fail', 'gone', 'twice'].map((b) => reg(b)),
+        reg('dead', { status: 'deceased', statusDate: '2026-02-28' }),
+        reg('moved', { districtPath: '650200/650202/', movedFromDistrict: true }),
+        reg('other', { districtPath: '650200/650202/' }),
+        reg('stranger'),
+      ]),
+      paidElsewhere: new Set(['other', 'moved']),
+    });
+    const kinds = Object.fromEntries(findings.map((f) => [f.name, f.kind]));
+    expect(kinds).toEqual({
+      under: 'underpaid',
+      over: 'overpaid',
+      fail: 'failed',
+      twice: 'duplicate_line',
+      dead: 'paid_after_death',
+      moved: 'paid_after_transfer',
+      other: 'duplicate_district',
+      stranger: 'not_entitled',
+      nobody: 'unknown_id',
+      gone: 'missing',
+    });
+    expect(findings.find((f) => f.kind === 'duplicate_line')!.rowNumber).toBe(8);
+    // 1000 + 999 + 1001 + 2 × 1000 + 5 × 500 (failed lines are not paid)
+    expect(paidFen).toBe(7_500);
+  });
+
+  it('pays the month of death in full: a death on the 1st of the month is no discrepancy', () => {
+    const { findings } = reconcile({
+      period: '2026-03',
+      district: D,
+      expected: [exp('a', 1000)],
+      lines: [line('a', 1000)],
+      registered: new Map([reg('a', { status: 'deceased', statusDate: '2026-03-01' })]),
+      paidElsewhere: new Set(),
+    });
+    expect(findings).toEqual([]);
+  });
+});

@@ -1,0 +1,276 @@
+import { z } from 'zod';
+import { t } from '../i18n/index.js';
+import { CATEGORY_CODES } from '../registry/categories.js';
+import { idSchema, pageOf, pageQuery } from './common.js';
+
+/** 政策待遇落实到位 (issue 21): benefit standards, monthly payment rosters, reconciliation. */
+
+/** Kinds of periodic money (定期抚恤金, 残疾抚恤金, 定期生活补助, 护理费, 义务兵家庭优待金). */
+export const BENEFIT_TYPES = [
+  'disability_pension',
+  'survivor_pension',
+  'living_allowance',
+  'nursing_fee',
+  'conscript_family',
+] as const;
+export type BenefitType = (typeof BENEFIT_TYPES)[number];
+
+/** Layers of a standard; the amounts of different layers add up (a city top-up on the national standard). */
+export const STANDARD_LAYERS = ['national', 'province', 'city'] as const;
+
+export const ROSTER_STATUSES = ['draft', 'pending', 'released', 'reconciled'] as const;
+export type RosterStatus = (typeof ROSTER_STATUSES)[number];
+
+/** What reconciliation finds between a roster and the bank's return file. */
+export const DISCREPANCY_KINDS = [
+  'failed',
+  'underpaid',
+  'overpaid',
+  'paid_after_death',
+  'paid_after_transfer',
+  'duplicate_line',
+  'duplicate_district',
+  'unknown_id',
+  'not_entitled',
+  'missing',
+] as const;
+export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
+export const DISCREPANCY_RESOLUTIONS = ['paid', 'recovered', 'explained'] as const;
+
+/** The largest monthly amount of one standard (fen): ¥100,000 a month is already absurd. */
+export const BENEFIT_MAX_MONTHLY_FEN = 10_000_000;
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/** A calendar month 'YYYY-MM' (2000–2099). */
+export const monthSchema = z
+  .string()
+  .regex(MONTH, { error: () => t('benefits.month.format') })
+  .refine((s) => s >= '2000-01' && s <= '2099-12', { error: () => t('benefits.month.format') });
+
+/** The month after 'YYYY-MM'. */
+export function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/** Months from `from` to `to`, both included ('2025-11'..'2026-02' → 4 months). */
+export function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let m = from; m <= to; m = nextMonth(m)) out.push(m);
+  return out;
+}
+
+/**
+ * A yuan amount as a bank or finance file writes it ('1,234.50', '¥1234.5', '1234', '１２３４．５０')
+ * → exact integer fen, by reading the digits (never through floating point); null when it is not an
+ * amount or has more than two decimals. Negative amounts are refused.
+ */
+export function yuanTextToFen(raw: string): number | null {
+  const s = raw
+    .replace(/[\uFF10-\uFF19\uFF0E\uFF0C]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[¥￥,\s元]/g, '');
+  const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(s);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+/** Integer fen → '1234.50' (two decimals, no grouping): the bank file's amount column. */
+export function fenToYuanText(fen: number): string {
+  const abs = Math.abs(fen);
+  return `${fen < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+const docNoSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((s) => !/[<>'";`\\]|--/.test(s), { error: () => t('benefits.docNo.invalid') });
+
+export const benefitStandardBody = z
+  .strictObject({
+    benefitType: z.enum(BENEFIT_TYPES),
+    category: z.enum(CATEGORY_CODES),
+    gradeMin: z.number().int().min(1).max(10).optional(),
+    gradeMax: z.number().int().min(1).max(10).optional(),
+    layer: z.enum(STANDARD_LAYERS),
+    /** An org the standard applies below (a district's own top-up); omitted: the whole city. */
+    regionOrgId: idSchema.optional(),
+    amountFen: z.number().int().min(0).max(BENEFIT_MAX_MONTHLY_FEN),
+    validFrom: monthSchema,
+    validTo: monthSchema.optional(),
+    docNo: docNoSchema,
+    note: z.string().trim().max(200).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.gradeMin === undefined) !== (b.gradeMax === undefined) || (b.gradeMin ?? 0) > (b.gradeMax ?? 0))
+      ctx.addIssue({ code: 'custom', path: ['gradeMax'], message: t('benefits.standard.gradeRange') });
+    if (b.validTo !== undefined && b.validTo < b.validFrom)
+      ctx.addIssue({ code: 'custom', path: ['validTo'], message: t('benefits.standard.validRange') });
+  });
+export type BenefitStandardBody = z.infer<typeof benefitStandardBody>;
+
+export const benefitStandardSchema = z.object({
+  id: z.string(),
+  benefitType: z.enum(BENEFIT_TYPES),
+  category: z.enum(CATEGORY_CODES),
+  gradeMin: z.number().nullable(),
+  gradeMax: z.number().nullable(),
+  layer: z.enum(STANDARD_LAYERS),
+  regionPath: z.string(),
+  amountFen: z.number().int(),
+  validFrom: z.string(),
+  validTo: z.string().nullable(),
+  docNo: z.string(),
+  note: z.string().nullable(),
+  createdAt: z.string(),
+  withdrawnAt: z.string().nullable(),
+});
+export type BenefitStandard = z.infer<typeof benefitStandardSchema>;
+
+export const benefitStandardCreated = z.object({
+  standard: benefitStandardSchema,
+  /** Back-pay lines the standard produced for months already on a released roster. */
+  backPay: z.object({ lines: z.number().int(), owedFen: z.number().int() }),
+});
+
+export const benefitStandardList = z.object({ items: z.array(benefitStandardSchema) });
+export const benefitStandardQuery = z.strictObject({
+  benefitType: z.enum(BENEFIT_TYPES).optional(),
+  category: z.enum(CATEGORY_CODES).optional(),
+  includeWithdrawn: z.enum(['0', '1']).optional(),
+});
+
+export const standardImportResult = z.object({
+  created: z.number().int(),
+  errors: z.array(z.object({ row: z.number().int(), message: z.string() })),
+  backPay: z.object({ lines: z.number().int(), owedFen: z.number().int() }),
+});
+
+/** One line of what a person is owed in a month, with the standards behind it. */
+export const entitlementLine = z.object({
+  month: z.string(),
+  benefitType: z.enum(BENEFIT_TYPES),
+  amountFen: z.number().int(),
+  explanation: z.string(),
+});
+export const entitlementExplain = z.object({
+  beneficiaryId: z.string(),
+  name: z.string(),
+  lines: z.array(entitlementLine),
+  totalFen: z.number().int(),
+});
+export const entitlementQuery = z.strictObject({
+  beneficiaryId: idSchema,
+  from: monthSchema,
+  to: monthSchema,
+});
+
+export const createRosterBody = z.strictObject({
+  /** The district paying; omitted: the caller's own district. */
+  orgId: idSchema.optional(),
+  period: monthSchema,
+});
+
+export const rosterSchema = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  orgName: z.string(),
+  period: z.string(),
+  status: z.enum(ROSTER_STATUSES),
+  lineCount: z.number().int(),
+  totalFen: z.number().int(),
+  paidFen: z.number().int().nullable(),
+  returnFileName: z.string().nullable(),
+  openDiscrepancies: z.number().int(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  decidedAt: z.string().nullable(),
+  abilities: z.object({
+    regenerate: z.boolean(),
+    request: z.boolean(),
+    approve: z.boolean(),
+    export: z.boolean(),
+    importReturn: z.boolean(),
+  }),
+});
+export type Roster = z.infer<typeof rosterSchema>;
+export const rosterPage = pageOf(rosterSchema);
+export const rosterListQuery = z.strictObject({
+  period: monthSchema.optional(),
+  status: z.enum(ROSTER_STATUSES).optional(),
+  ...pageQuery,
+});
+
+export const rosterLineSchema = z.object({
+  id: z.string(),
+  beneficiaryId: z.string(),
+  name: z.string(),
+  idMasked: z.string(),
+  month: z.string(),
+  benefitType: z.enum(BENEFIT_TYPES),
+  kind: z.enum(['regular', 'backpay']),
+  amountFen: z.number().int(),
+});
+export const rosterLinePage = pageOf(rosterLineSchema);
+export const rosterLinesQuery = z.strictObject({ ...pageQuery });
+
+export const rosterDecisionBody = z.strictObject({
+  version: z.number().int().min(1),
+  decision: z.enum(['approve', 'return']),
+});
+
+export const reconcileResult = z.object({
+  roster: rosterSchema,
+  returnLines: z.number().int(),
+  paidFen: z.number().int(),
+  discrepancies: z.record(z.string(), z.number().int()),
+});
+
+export const discrepancySchema = z.object({
+  id: z.string(),
+  rosterId: z.string(),
+  orgName: z.string(),
+  period: z.string(),
+  kind: z.enum(DISCREPANCY_KINDS),
+  beneficiaryId: z.string().nullable(),
+  name: z.string(),
+  idMasked: z.string(),
+  expectedFen: z.number().int(),
+  paidFen: z.number().int(),
+  rowNumber: z.number().int().nullable(),
+  status: z.enum(['open', 'closed']),
+  deadline: z.string(),
+  resolution: z.enum(DISCREPANCY_RESOLUTIONS).nullable(),
+  resolutionNote: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  version: z.number().int(),
+});
+export type Discrepancy = z.infer<typeof discrepancySchema>;
+export const discrepancyPage = pageOf(discrepancySchema);
+export const discrepancyListQuery = z.strictObject({
+  status: z.enum(['open', 'closed']).optional(),
+  kind: z.enum(DISCREPANCY_KINDS).optional(),
+  rosterId: idSchema.optional(),
+  ...pageQuery,
+});
+export const closeDiscrepancyBody = z.strictObject({
+  version: z.number().int().min(1),
+  resolution: z.enum(DISCREPANCY_RESOLUTIONS),
+  note: z.string().trim().min(1).max(200),
+});
+
+export const benefitTotalsQuery = z.strictObject({ from: monthSchema, to: monthSchema });
+export const benefitTotals = z.object({
+  items: z.array(
+    z.object({
+      orgName: z.string(),
+      period: z.string(),
+      status: z.enum(ROSTER_STATUSES),
+      totalFen: z.number().int(),
+      paidFen: z.number().int().nullable(),
+      openDiscrepancies: z.number().int(),
+      closedDiscrepancies: z.number().int(),
+    }),
+  ),
+});

@@ -1,0 +1,61 @@
+import type {
+  BenefitStandard,
+  BenefitStandardBody,
+  Discrepancy,
+  discrepancyListQuery,
+  Roster,
+  rosterListQuery,
+} from '@shuangyong/shared';
+import { api, type Page, type QueryOf, type RequestOptions, request } from './client';
+import { downloadFile } from './files';
+
+export type { BenefitStandard, Discrepancy, Roster };
+export type RosterQuery = QueryOf<typeof rosterListQuery>;
+export type DiscrepancyQuery = QueryOf<typeof discrepancyListQuery>;
+type Signal = Pick<RequestOptions, 'signal'>;
+
+export interface RosterLine {
+  id: string;
+  name: string;
+  idMasked: string;
+  month: string;
+  benefitType: BenefitStandard['benefitType'];
+  kind: 'regular' | 'backpay';
+  amountFen: number;
+}
+
+export interface ReconcileResult {
+  roster: Roster;
+  returnLines: number;
+  paidFen: number;
+  discrepancies: Record<string, number>;
+}
+
+const roster = (id: string, rest = '') => `/benefit-rosters/${encodeURIComponent(id)}${rest}`;
+
+/** 政策待遇落实: standards, rosters, the bank list, return files, discrepancies. */
+export const benefitsApi = {
+  standards: (o?: Signal) => api.get<{ items: BenefitStandard[] }>('/benefit-standards', undefined, o),
+  createStandard: (body: BenefitStandardBody) =>
+    api.post<{ standard: BenefitStandard; backPay: { lines: number; owedFen: number } }>('/benefit-standards', body),
+  rosters: (q: RosterQuery, o?: Signal) => api.get<Page<Roster>>('/benefit-rosters', { ...q }, o),
+  createRoster: (period: string) => api.post<Roster>('/benefit-rosters', { period }),
+  lines: (id: string, page: number, pageSize: number, o?: Signal) =>
+    api.get<Page<RosterLine>>(roster(id, '/lines'), { page, pageSize }, o),
+  request: (r: Roster) => api.post<Roster>(roster(r.id, '/request'), { version: r.version }),
+  decide: (r: Roster, decision: 'approve' | 'return') =>
+    api.post<Roster>(roster(r.id, '/decision'), { version: r.version, decision }),
+  bankList: (r: Roster) => downloadFile('GET', roster(r.id, '/bank-list'), `${r.orgName}${r.period}.xlsx`),
+  importReturn: (r: Roster, file: File) =>
+    request<ReconcileResult>('POST', roster(r.id, '/return'), {
+      query: { fileName: file.name },
+      raw: { body: file, contentType: 'application/octet-stream' },
+    }),
+  discrepancies: (q: DiscrepancyQuery, o?: Signal) => api.get<Page<Discrepancy>>('/benefit-discrepancies', { ...q }, o),
+  close: (d: Discrepancy, resolution: 'paid' | 'recovered' | 'explained', note: string) =>
+    api.post<Discrepancy>(`/benefit-discrepancies/${encodeURIComponent(d.id)}/close`, {
+      version: d.version,
+      resolution,
+      note,
+    }),
+};

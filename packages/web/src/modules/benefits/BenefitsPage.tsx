@@ -1,0 +1,408 @@
+import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import type { BenefitType, CategoryCode, DiscrepancyKind, RosterStatus } from '@shuangyong/shared';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Space,
+  Table,
+  type TableColumnsType,
+  Tabs,
+  Tag,
+  Typography,
+  Upload,
+} from 'antd';
+import { useState } from 'react';
+import {
+  type BenefitStandard,
+  benefitsApi,
+  type Discrepancy,
+  type DiscrepancyQuery,
+  type ReconcileResult,
+  type Roster,
+  type RosterLine,
+  type RosterQuery,
+} from '../../api/benefits';
+import { useCan } from '../../app/auth';
+import { DocTitle } from '../../app/DocTitle';
+import { t } from '../../i18n';
+import { formatFen } from '../../lib/money';
+import { listPagination } from '../../lib/pagination';
+import { useIsMobile } from '../../lib/useIsMobile';
+
+const STATUS_COLOR: Record<RosterStatus, string> = {
+  draft: 'default',
+  pending: 'blue',
+  released: 'green',
+  reconciled: 'gold',
+};
+
+const thisMonth = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+};
+
+/** `/benefits`: the district's monthly rosters, the reconciliation worklist, the standards. */
+export function BenefitsPage() {
+  const [tab, setTab] = useState('rosters');
+  return (
+    <Card
+      title={
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t('web.benefits.title')}
+        </Typography.Title>
+      }
+    >
+      <DocTitle title={t('web.benefits.title')} />
+      <Tabs
+        activeKey={tab}
+        onChange={setTab}
+        items={[
+          { key: 'rosters', label: t('web.benefits.tab.rosters'), children: <Rosters /> },
+          { key: 'discrepancies', label: t('web.benefits.tab.discrepancies'), children: <Discrepancies /> },
+          { key: 'standards', label: t('web.benefits.tab.standards'), children: <Standards /> },
+        ]}
+      />
+    </Card>
+  );
+}
+
+function Rosters() {
+  const can = useCan();
+  const isMobile = useIsMobile();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const [query, setQuery] = useState<RosterQuery>({ page: 1, pageSize: 20 });
+  const [period, setPeriod] = useState(thisMonth());
+  const [open, setOpen] = useState<Roster | null>(null);
+  const [result, setResult] = useState<ReconcileResult | null>(null);
+  const list = useQuery({
+    queryKey: ['benefit-rosters', query],
+    queryFn: ({ signal }) => benefitsApi.rosters(query, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const refresh = () => qc.invalidateQueries({ queryKey: ['benefit-rosters'] });
+  const create = useMutation({
+    mutationFn: () => benefitsApi.createRoster(period),
+    onSuccess: (r) => {
+      message.success(t('web.benefits.created', { lines: r.lineCount, total: formatFen(r.totalFen) }));
+      refresh();
+    },
+  });
+  const act = useMutation({
+    mutationFn: (f: () => Promise<unknown>) => f(),
+    onSuccess: () => refresh(),
+  });
+  const columns: TableColumnsType<Roster> = [
+    { title: t('web.benefits.col.period'), dataIndex: 'period' },
+    { title: t('web.benefits.col.org'), dataIndex: 'orgName' },
+    {
+      title: t('web.benefits.col.status'),
+      dataIndex: 'status',
+      render: (s: RosterStatus) => (
+        <Tag color={STATUS_COLOR[s]} data-testid="roster-status">
+          {t(`benefits.rosterStatus.${s}`)}
+        </Tag>
+      ),
+    },
+    { title: t('web.benefits.col.lines'), dataIndex: 'lineCount' },
+    {
+      title: t('web.benefits.col.total'),
+      dataIndex: 'totalFen',
+      render: (v: number) => <span data-testid="roster-total">{formatFen(v)}</span>,
+    },
+    {
+      title: t('web.benefits.col.paid'),
+      dataIndex: 'paidFen',
+      render: (v: number | null) => (v === null ? t('web.none') : formatFen(v)),
+    },
+    { title: t('web.benefits.col.open'), dataIndex: 'openDiscrepancies' },
+    {
+      title: t('web.benefits.col.actions'),
+      key: 'actions',
+      render: (_, r) => (
+        <Space wrap size={4}>
+          <Button size="small" data-testid="roster-lines" onClick={() => setOpen(r)}>
+            {t('web.benefits.lines')}
+          </Button>
+          {r.abilities.request && (
+            <Button
+              size="small"
+              type="primary"
+              data-testid="roster-request"
+              onClick={() => act.mutate(() => benefitsApi.request(r))}
+            >
+              {t('web.benefits.request')}
+            </Button>
+          )}
+          {r.abilities.approve && (
+            <Button size="small" type="primary" onClick={() => act.mutate(() => benefitsApi.decide(r, 'approve'))}>
+              {t('web.benefits.approve')}
+            </Button>
+          )}
+          {r.abilities.approve && (
+            <Button size="small" onClick={() => act.mutate(() => benefitsApi.decide(r, 'return'))}>
+              {t('web.benefits.return')}
+            </Button>
+          )}
+          {r.abilities.export && (
+            <Button
+              size="small"
+              icon={<DownloadOutlined />}
+              data-testid="roster-bank-list"
+              onClick={() => act.mutate(() => benefitsApi.bankList(r))}
+            >
+              {t('web.benefits.bankList')}
+            </Button>
+          )}
+          {r.abilities.importReturn && (
+            <Upload
+              accept=".xlsx,.csv"
+              showUploadList={false}
+              beforeUpload={(file) => {
+                benefitsApi.importReturn(r, file).then((res) => {
+                  setResult(res);
+                  refresh();
+                  qc.invalidateQueries({ queryKey: ['benefit-discrepancies'] });
+                });
+                return false;
+              }}
+            >
+              <Button size="small" icon={<UploadOutlined />} data-testid="roster-import-return">
+                {t('web.benefits.importReturn')}
+              </Button>
+            </Upload>
+          )}
+        </Space>
+      ),
+    },
+  ];
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      {can('benefit:pay') && (
+        <Space wrap>
+          <Input
+            aria-label={t('web.benefits.period')}
+            data-testid="roster-period"
+            style={{ width: 120 }}
+            value={period}
+            onChange={(e) => setPeriod(e.target.value.trim())}
+          />
+          <Button type="primary" data-testid="roster-create" loading={create.isPending} onClick={() => create.mutate()}>
+            {t('web.benefits.generate')}
+          </Button>
+        </Space>
+      )}
+      {result && (
+        <Descriptions
+          bordered
+          size="small"
+          column={1}
+          data-testid="reconcile-result"
+          title={t('web.benefits.reconciled')}
+          items={[
+            { key: 'lines', label: t('web.benefits.returnLines'), children: result.returnLines },
+            { key: 'paid', label: t('web.benefits.col.paid'), children: formatFen(result.paidFen) },
+            ...(Object.entries(result.discrepancies) as [DiscrepancyKind, number][]).map(([k, n]) => ({
+              key: k,
+              label: t(`benefits.kind.${k}`),
+              children: <span data-testid={`reconcile-${k}`}>{n}</span>,
+            })),
+          ]}
+        />
+      )}
+      <Table
+        rowKey="id"
+        columns={columns}
+        dataSource={list.data?.items}
+        loading={list.isFetching}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: t('web.benefits.noRosters') }}
+        pagination={listPagination(query, setQuery, list.data?.total, isMobile)}
+      />
+      <LinesModal roster={open} onClose={() => setOpen(null)} />
+    </Space>
+  );
+}
+
+function LinesModal({ roster, onClose }: { roster: Roster | null; onClose: () => void }) {
+  const [page, setPage] = useState(1);
+  const lines = useQuery({
+    queryKey: ['benefit-roster-lines', roster?.id, page],
+    queryFn: ({ signal }) => benefitsApi.lines(roster!.id, page, 20, { signal }),
+    enabled: !!roster,
+  });
+  const columns: TableColumnsType<RosterLine> = [
+    { title: t('web.benefits.col.name'), dataIndex: 'name' },
+    { title: t('web.benefits.col.idNumber'), dataIndex: 'idMasked' },
+    { title: t('web.benefits.col.month'), dataIndex: 'month' },
+    {
+      title: t('web.benefits.col.type'),
+      dataIndex: 'benefitType',
+      render: (v: BenefitType) => t(`benefits.type.${v}`),
+    },
+    {
+      title: t('web.benefits.col.kind'),
+      dataIndex: 'kind',
+      render: (v: 'regular' | 'backpay') => t(`benefits.lineKind.${v}`),
+    },
+    { title: t('web.benefits.col.amount'), dataIndex: 'amountFen', render: (v: number) => formatFen(v) },
+  ];
+  return (
+    <Modal open={!!roster} onCancel={onClose} footer={null} width={900} title={t('web.benefits.lines')}>
+      <Table
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={lines.data?.items}
+        loading={lines.isFetching}
+        scroll={{ x: 'max-content' }}
+        pagination={{ current: page, pageSize: 20, total: lines.data?.total ?? 0, onChange: setPage, simple: true }}
+      />
+    </Modal>
+  );
+}
+
+function Discrepancies() {
+  const can = useCan();
+  const isMobile = useIsMobile();
+  const qc = useQueryClient();
+  const [query, setQuery] = useState<DiscrepancyQuery>({ page: 1, pageSize: 20, status: 'open' });
+  const [closing, setClosing] = useState<Discrepancy | null>(null);
+  const [form] = Form.useForm<{ resolution: 'paid' | 'recovered' | 'explained'; note: string }>();
+  const list = useQuery({
+    queryKey: ['benefit-discrepancies', query],
+    queryFn: ({ signal }) => benefitsApi.discrepancies(query, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const close = useMutation({
+    mutationFn: (v: { resolution: 'paid' | 'recovered' | 'explained'; note: string }) =>
+      benefitsApi.close(closing!, v.resolution, v.note),
+    onSuccess: () => {
+      setClosing(null);
+      form.resetFields();
+      qc.invalidateQueries({ queryKey: ['benefit-discrepancies'] });
+      qc.invalidateQueries({ queryKey: ['benefit-rosters'] });
+    },
+  });
+  const columns: TableColumnsType<Discrepancy> = [
+    {
+      title: t('web.benefits.col.kind'),
+      dataIndex: 'kind',
+      render: (k: DiscrepancyKind) => <Tag data-testid="discrepancy-kind">{t(`benefits.kind.${k}`)}</Tag>,
+    },
+    { title: t('web.benefits.col.name'), dataIndex: 'name' },
+    { title: t('web.benefits.col.idNumber'), dataIndex: 'idMasked' },
+    { title: t('web.benefits.col.period'), dataIndex: 'period' },
+    { title: t('web.benefits.col.expected'), dataIndex: 'expectedFen', render: (v: number) => formatFen(v) },
+    { title: t('web.benefits.col.paid'), dataIndex: 'paidFen', render: (v: number) => formatFen(v) },
+    { title: t('web.benefits.col.deadline'), dataIndex: 'deadline' },
+    {
+      title: t('web.benefits.col.actions'),
+      key: 'actions',
+      render: (_, d) =>
+        d.status === 'open' ? (
+          can('benefit:pay') ? (
+            <Button size="small" data-testid="discrepancy-close" onClick={() => setClosing(d)}>
+              {t('web.benefits.close')}
+            </Button>
+          ) : null
+        ) : (
+          <Tag color="green">{t(`benefits.resolution.${d.resolution ?? 'explained'}`)}</Tag>
+        ),
+    },
+  ];
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Select
+        aria-label={t('web.benefits.col.status')}
+        style={{ width: 160 }}
+        value={query.status ?? 'all'}
+        onChange={(v: 'open' | 'closed' | 'all') =>
+          setQuery((q) => ({ ...q, page: 1, status: v === 'all' ? undefined : v }))
+        }
+        options={[
+          { value: 'open', label: t('web.benefits.open') },
+          { value: 'closed', label: t('web.benefits.closed') },
+          { value: 'all', label: t('web.benefits.all') },
+        ]}
+      />
+      <Table
+        rowKey="id"
+        columns={columns}
+        dataSource={list.data?.items}
+        loading={list.isFetching}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: t('web.benefits.noDiscrepancies') }}
+        pagination={listPagination(query, setQuery, list.data?.total, isMobile)}
+      />
+      <Modal
+        open={!!closing}
+        title={t('web.benefits.close')}
+        onCancel={() => setClosing(null)}
+        onOk={() => form.validateFields().then((v) => close.mutate(v))}
+        okButtonProps={{ loading: close.isPending, 'data-testid': 'discrepancy-close-ok' } as never}
+      >
+        <Form form={form} layout="vertical">
+          <Form.Item name="resolution" label={t('web.benefits.resolution')} rules={[{ required: true }]}>
+            <Select
+              data-testid="discrepancy-resolution"
+              options={(['paid', 'recovered', 'explained'] as const).map((r) => ({
+                value: r,
+                label: t(`benefits.resolution.${r}`),
+              }))}
+            />
+          </Form.Item>
+          <Form.Item name="note" label={t('web.benefits.note')} rules={[{ required: true, max: 200 }]}>
+            <Input.TextArea data-testid="discrepancy-note" rows={2} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Space>
+  );
+}
+
+function Standards() {
+  const list = useQuery({
+    queryKey: ['benefit-standards'],
+    queryFn: ({ signal }) => benefitsApi.standards({ signal }),
+  });
+  const columns: TableColumnsType<BenefitStandard> = [
+    {
+      title: t('web.benefits.col.type'),
+      dataIndex: 'benefitType',
+      render: (v: BenefitType) => t(`benefits.type.${v}`),
+    },
+    { title: t('web.benefits.col.category'), dataIndex: 'category', render: (v: CategoryCode) => t(`category.${v}`) },
+    {
+      title: t('web.benefits.col.grade'),
+      key: 'grade',
+      render: (_, s) => (s.gradeMin === null ? t('web.none') : `${s.gradeMin}–${s.gradeMax}`),
+    },
+    {
+      title: t('web.benefits.col.layer'),
+      dataIndex: 'layer',
+      render: (v: 'national' | 'province' | 'city') => t(`benefits.layer.${v}`),
+    },
+    { title: t('web.benefits.col.amount'), dataIndex: 'amountFen', render: (v: number) => formatFen(v) },
+    { title: t('web.benefits.col.from'), dataIndex: 'validFrom' },
+    { title: t('web.benefits.col.to'), dataIndex: 'validTo', render: (v: string | null) => v ?? t('web.none') },
+    { title: t('web.benefits.col.docNo'), dataIndex: 'docNo' },
+  ];
+  return (
+    <Table
+      rowKey="id"
+      columns={columns}
+      dataSource={list.data?.items}
+      loading={list.isFetching}
+      scroll={{ x: 'max-content' }}
+      pagination={false}
+    />
+  );
+}

@@ -1,5 +1,7 @@
+import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { registryModule } from '../registry/registry.module.js';
+import { benefitLabels } from './benefits.repo.js';
 import { benefitsRoutes } from './benefits.routes.js';
 import { BenefitsService } from './benefits.service.js';
 
@@ -20,6 +22,7 @@ export const benefitsModule = defineModule({
   ],
   requires: [registryModule],
   build: ({ p }, { registry }) => {
+    const db = p.handle.db;
     const benefits = new BenefitsService(p, registry);
     return {
       services: { benefits },
@@ -27,6 +30,11 @@ export const benefitsModule = defineModule({
       targets: {
         benefitRoster: (scope, id) => benefits.rosterVisible(scope, id),
         benefitDiscrepancy: (scope, id) => benefits.discrepancyVisible(scope, id),
+      },
+      labels: {
+        benefit_roster: async (ids, actor) => labelMap(await benefitLabels.rosters(db, actor.scope, ids)),
+        benefit_standard: async (ids) => labelMap(await benefitLabels.standards(db, ids)),
+        benefit_discrepancy: async (ids, actor) => labelMap(await benefitLabels.discrepancies(db, actor.scope, ids)),
       },
     };
   },

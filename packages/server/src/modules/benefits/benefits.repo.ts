@@ -115,6 +115,34 @@ export function entitlementSql(
   return sql`${part(stayed!)} UNION ALL ${part(movedAway!)}` as never;
 }
 
+/** Names of the rosters, standards and discrepancies among `ids` the scope sees (the audit log's labels). */
+export const benefitLabels = {
+  rosters(db: Queryable, scope: Scope, ids: readonly string[]) {
+    return db
+      .selectFrom('benefit_rosters as r')
+      .innerJoin('orgs as o', 'o.id', 'r.org_id')
+      .select(['r.id', sql<string>`o.name || ' ' || r.period`.as('label')])
+      .where('r.id', 'in', [...ids])
+      .where((eb) => scopeWhere(eb, scope, ROSTER_SCOPE))
+      .execute();
+  },
+  standards(db: Queryable, ids: readonly string[]) {
+    return db
+      .selectFrom('benefit_standards')
+      .select(['id', sql<string>`doc_no || ' ' || valid_from`.as('label')])
+      .where('id', 'in', [...ids])
+      .execute();
+  },
+  discrepancies(db: Queryable, scope: Scope, ids: readonly string[]) {
+    return db
+      .selectFrom('benefit_discrepancies as d')
+      .select(['d.id', sql<string>`d.period || ' ' || d.id_masked`.as('label')])
+      .where('d.id', 'in', [...ids])
+      .where((eb) => scopeWhere(eb, scope, DISC_SCOPE))
+      .execute();
+  },
+};
+
 /** Every query on the benefits tables (the module owns them; nobody else names them). */
 export const benefitsRepo = {
   // ---- standards

@@ -1,9 +1,16 @@
-import type { AssignmentAction, AssignmentStatus, CampaignAction, DisplayStatus } from '@shuangyong/shared';
-import type { ExpressionBuilder, Insertable, SqlBool } from 'kysely';
+import type {
+  AssignmentAction,
+  AssignmentStatus,
+  CampaignAction,
+  campaignListQuery,
+  DisplayStatus,
+} from '@shuangyong/shared';
+import type { ExpressionBuilder, Insertable, SqlBool, Updateable } from 'kysely';
+import type { z } from 'zod';
 import { type Scope, scopeCovers, scopeWhere } from '../../platform/access/scope.js';
-import type { Queryable } from '../../platform/db/index.js';
+import { type Queryable, toNumber } from '../../platform/db/index.js';
 import type { Database } from '../../platform/db/schema.js';
-import type { CampaignFilesTable } from './campaigns.schema.js';
+import type { CampaignFilesTable, CampaignItemsTable, CampaignsTable } from './campaigns.schema.js';
 
 /**
  * Who sees what (DOMAIN §1, issue 4 §7): the issuing side — whoever's scope covers the campaign's
@@ -185,6 +192,120 @@ export const campaignsRepo = {
         ? await campaignsRepo.campaign(db, scope, f.owner_id)
         : await campaignsRepo.assignment(db, scope, f.owner_id);
     return owner ? f : undefined;
+  },
+
+  /** One page of the campaigns the caller sees (issued to or by its scope), newest first, and how many match. */
+  async page(db: Queryable, scope: Scope, q: z.infer<typeof campaignListQuery>) {
+    let qb = db
+      .selectFrom('campaigns as c')
+      .innerJoin('orgs as o', 'o.id', 'c.org_id')
+      .where((eb) => campaignVisible(eb as never, scope));
+    if (q.status) qb = qb.where('c.status', '=', q.status);
+    if (q.kind) qb = qb.where('c.kind', '=', q.kind);
+    if (q.q) qb = qb.where('c.title', 'like', `%${q.q.replace(/[%_\\]/g, '')}%`);
+    const [rows, total] = await Promise.all([
+      qb
+        .selectAll('c')
+        .select('o.name as org_name')
+        .orderBy('c.created_at', 'desc')
+        .orderBy('c.id', 'desc')
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize)
+        .execute(),
+      qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: toNumber(total.n) };
+  },
+
+  /** Assignment counts per campaign and status; `scoped`: only the assignments in the caller's scope. */
+  async assignmentCounts(db: Queryable, scope: Scope, ids: string[], scoped: boolean, day: string) {
+    return db
+      .selectFrom('campaign_assignments as a')
+      .select(['a.campaign_id', 'a.status', (eb) => eb.fn.countAll().as('n')])
+      .select((eb) => eb.fn.min('a.deadline').as('first'))
+      .select((eb) => eb.fn.sum(eb.case().when('a.deadline', '<', day).then(1).else(0).end()).as('late'))
+      .where('a.campaign_id', 'in', ids)
+      .$if(scoped, (qb) => qb.where((eb) => scopeWhere(eb, scope, { path: 'a.org_path', orgId: 'a.org_id' })))
+      .groupBy(['a.campaign_id', 'a.status'])
+      .execute();
+  },
+
+  async firstDeadlines(db: Queryable, ids: string[]) {
+    return db
+      .selectFrom('campaign_tasks')
+      .select(['campaign_id', (eb) => eb.fn.min('deadline').as('first')])
+      .where('campaign_id', 'in', ids)
+      .groupBy('campaign_id')
+      .execute();
+  },
+
+  /** Rows of a campaign the caller already sees (loaded through `campaign`). */
+  async items(db: Queryable, campaignId: string) {
+    return db
+      .selectFrom('campaign_items')
+      .selectAll()
+      .where('campaign_id', '=', campaignId)
+      .orderBy('ordinal')
+      .execute();
+  },
+
+  async tasks(db: Queryable, campaignId: string) {
+    return db
+      .selectFrom('campaign_tasks')
+      .selectAll()
+      .where('campaign_id', '=', campaignId)
+      .orderBy('ordinal')
+      .execute();
+  },
+
+  async assignmentsWithOrg(db: Queryable, campaignId: string) {
+    return db
+      .selectFrom('campaign_assignments as a')
+      .innerJoin('orgs as o', 'o.id', 'a.org_id')
+      .selectAll('a')
+      .select('o.name as org_name')
+      .where('a.campaign_id', '=', campaignId)
+      .orderBy('a.org_path')
+      .execute();
+  },
+
+  async filesOf(db: Queryable, ownerId: string) {
+    return db
+      .selectFrom('campaign_files')
+      .select(['id', 'file_name', 'mime', 'size', 'created_at'])
+      .where('owner_id', '=', ownerId)
+      .orderBy('created_at')
+      .execute();
+  },
+
+  async insert(db: Queryable, row: Insertable<CampaignsTable>): Promise<void> {
+    await db.insertInto('campaigns').values(row).execute();
+  },
+
+  async insertItem(db: Queryable, row: Insertable<CampaignItemsTable>): Promise<void> {
+    await db.insertInto('campaign_items').values(row).execute();
+  },
+
+  async update(db: Queryable, id: string, set: Updateable<CampaignsTable>): Promise<void> {
+    await db.updateTable('campaigns').set(set).where('id', '=', id).execute();
+  },
+
+  async assignmentCount(db: Queryable, campaignId: string): Promise<number> {
+    const n = await db
+      .selectFrom('campaign_assignments')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('campaign_id', '=', campaignId)
+      .executeTakeFirstOrThrow();
+    return toNumber(n.n);
+  },
+
+  async assigneeOrgIds(db: Queryable, campaignId: string) {
+    return db
+      .selectFrom('campaign_assignments')
+      .select('org_id')
+      .distinct()
+      .where('campaign_id', '=', campaignId)
+      .execute();
   },
 
   async insertFile(db: Queryable, row: Insertable<CampaignFilesTable>): Promise<void> {

@@ -84,16 +84,7 @@ export class CampaignsService {
     const day = today(this.cx);
     const own = rows.filter((c) => issuerSide(scope, c)).map((c) => c.id);
     const others = rows.filter((c) => !issuerSide(scope, c)).map((c) => c.id);
-    const query = (ids: string[], scoped: boolean) =>
-      db
-        .selectFrom('campaign_assignments as a')
-        .select(['a.campaign_id', 'a.status', (eb) => eb.fn.countAll().as('n')])
-        .select((eb) => eb.fn.min('a.deadline').as('first'))
-        .select((eb) => eb.fn.sum(eb.case().when('a.deadline', '<', day).then(1).else(0).end()).as('late'))
-        .where('a.campaign_id', 'in', ids)
-        .$if(scoped, (qb) => qb.where((eb) => scopeWhere(eb, scope, { path: 'a.org_path', orgId: 'a.org_id' })))
-        .groupBy(['a.campaign_id', 'a.status'])
-        .execute();
+    const query = (ids: string[], scoped: boolean) => campaignsRepo.assignmentCounts(db, scope, ids, scoped, day);
     const groups = [
       ...(own.length ? await query(own, false) : []),
       ...(others.length ? await query(others, true) : []),
@@ -113,12 +104,7 @@ export class CampaignsService {
 
   private async firstDeadlines(db: Queryable, ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows = await db
-      .selectFrom('campaign_tasks')
-      .select(['campaign_id', (eb) => eb.fn.min('deadline').as('first')])
-      .where('campaign_id', 'in', ids)
-      .groupBy('campaign_id')
-      .execute();
+    const rows = await campaignsRepo.firstDeadlines(db, ids);
     return new Map(rows.map((r) => [r.campaign_id, String(r.first)]));
   }
 
@@ -141,24 +127,7 @@ export class CampaignsService {
 
   async list(ctx: RequestCtx, q: z.infer<typeof campaignListQuery>) {
     const scope = ctx.actor.scope;
-    let qb = this.db
-      .selectFrom('campaigns as c')
-      .innerJoin('orgs as o', 'o.id', 'c.org_id')
-      .where((eb) => campaignVisible(eb as never, scope));
-    if (q.status) qb = qb.where('c.status', '=', q.status);
-    if (q.kind) qb = qb.where('c.kind', '=', q.kind);
-    if (q.q) qb = qb.where('c.title', 'like', `%${q.q.replace(/[%_\\]/g, '')}%`);
-    const [rows, total] = await Promise.all([
-      qb
-        .selectAll('c')
-        .select('o.name as org_name')
-        .orderBy('c.created_at', 'desc')
-        .orderBy('c.id', 'desc')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute(),
-      qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-    ]);
+    const { rows, total } = await campaignsRepo.page(this.db, scope, q);
     const [counts, firsts] = await Promise.all([
       this.counts(this.db, scope, rows),
       this.firstDeadlines(
@@ -168,7 +137,7 @@ export class CampaignsService {
     ]);
     return {
       items: rows.map((c) => this.header(c, counts.get(c.id), firsts.get(c.id))),
-      total: toNumber(total.n),
+      total,
       page: q.page,
       pageSize: q.pageSize,
     };
@@ -180,22 +149,10 @@ export class CampaignsService {
     const issuer = issuerSide(scope, c);
     const day = today(this.cx);
     const [items, tasks, assignments, files, counts, firsts] = await Promise.all([
-      db.selectFrom('campaign_items').selectAll().where('campaign_id', '=', id).orderBy('ordinal').execute(),
-      db.selectFrom('campaign_tasks').selectAll().where('campaign_id', '=', id).orderBy('ordinal').execute(),
-      db
-        .selectFrom('campaign_assignments as a')
-        .innerJoin('orgs as o', 'o.id', 'a.org_id')
-        .selectAll('a')
-        .select('o.name as org_name')
-        .where('a.campaign_id', '=', id)
-        .orderBy('a.org_path')
-        .execute(),
-      db
-        .selectFrom('campaign_files')
-        .select(['id', 'file_name', 'mime', 'size', 'created_at'])
-        .where('owner_id', '=', id)
-        .orderBy('created_at')
-        .execute(),
+      campaignsRepo.items(db, id),
+      campaignsRepo.tasks(db, id),
+      campaignsRepo.assignmentsWithOrg(db, id),
+      campaignsRepo.filesOf(db, id),
       this.counts(db, scope, [c]),
       this.firstDeadlines(db, [id]),
     ]);
@@ -235,33 +192,30 @@ export class CampaignsService {
     return this.db.transaction().execute(async (trx) => {
       const id = uuidv7();
       const now = nowIso();
-      await trx
-        .insertInto('campaigns')
-        .values({
-          id,
-          org_id: ctx.actor.orgId,
-          org_path: ctx.actor.orgPath,
-          title: body.title,
-          doc_number: body.docNumber || null,
-          kind: body.kind,
-          status: 'draft',
-          issuers: JSON.stringify(body.issuers),
-          recipients: JSON.stringify(body.recipients),
-          issue_date: body.issueDate ?? null,
-          period_start: body.periodStart ?? null,
-          period_end: body.periodEnd ?? null,
-          full_text: body.fullText?.trim() || null,
-          requirements: JSON.stringify(body.requirements),
-          remind_days_before: body.remindDaysBefore,
-          source_id: sourceId,
-          created_by: ctx.actor.userId,
-          issued_at: null,
-          closed_at: null,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await campaignsRepo.insert(trx, {
+        id,
+        org_id: ctx.actor.orgId,
+        org_path: ctx.actor.orgPath,
+        title: body.title,
+        doc_number: body.docNumber || null,
+        kind: body.kind,
+        status: 'draft',
+        issuers: JSON.stringify(body.issuers),
+        recipients: JSON.stringify(body.recipients),
+        issue_date: body.issueDate ?? null,
+        period_start: body.periodStart ?? null,
+        period_end: body.periodEnd ?? null,
+        full_text: body.fullText?.trim() || null,
+        requirements: JSON.stringify(body.requirements),
+        remind_days_before: body.remindDaysBefore,
+        source_id: sourceId,
+        created_by: ctx.actor.userId,
+        issued_at: null,
+        closed_at: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      });
       let taskCount = 0;
       let assignmentCount = 0;
       const ordinals = new Set<number>();
@@ -269,18 +223,15 @@ export class CampaignsService {
         if (ordinals.has(item.ordinal)) throw badRequest('duplicate_ordinal', 'campaigns.duplicateOrdinal');
         ordinals.add(item.ordinal);
         const itemId = uuidv7();
-        await trx
-          .insertInto('campaign_items')
-          .values({
-            id: itemId,
-            campaign_id: id,
-            org_path: ctx.actor.orgPath,
-            ordinal: item.ordinal,
-            title: item.title,
-            body: item.body,
-            created_at: now,
-          })
-          .execute();
+        await campaignsRepo.insertItem(trx, {
+          id: itemId,
+          campaign_id: id,
+          org_path: ctx.actor.orgPath,
+          ordinal: item.ordinal,
+          title: item.title,
+          body: item.body,
+          created_at: now,
+        });
         for (const task of item.tasks) {
           const added = await this.tasks.insert(trx, { id, org_path: ctx.actor.orgPath }, itemId, ++taskCount, task);
           assignmentCount += added;
@@ -320,11 +271,7 @@ export class CampaignsService {
       if (body.remindDaysBefore !== undefined) patch.remind_days_before = body.remindDaysBefore;
       const changes: Record<string, [unknown, unknown]> = {};
       for (const [k, v] of Object.entries(patch)) changes[k] = [c[k as keyof CampaignsTable], v];
-      await trx
-        .updateTable('campaigns')
-        .set({ ...patch, version: c.version + 1, updated_at: nowIso() })
-        .where('id', '=', id)
-        .execute();
+      await campaignsRepo.update(trx, id, { ...patch, version: c.version + 1, updated_at: nowIso() });
       await this.cx.p.audit.append(trx, auditActorOf(ctx), {
         action: 'campaign.update',
         entityType: 'campaign',
@@ -348,25 +295,17 @@ export class CampaignsService {
         throw illegal('campaigns.illegalCampaignAction', c.status, body.action, allowed);
       }
       if (body.action === 'issue') {
-        const n = await trx
-          .selectFrom('campaign_assignments')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('campaign_id', '=', id)
-          .executeTakeFirstOrThrow();
-        if (toNumber(n.n) === 0) throw conflict('no_tasks', 'campaigns.noTasks');
+        const n = await campaignsRepo.assignmentCount(trx, id);
+        if (n === 0) throw conflict('no_tasks', 'campaigns.noTasks');
       }
       const now = nowIso();
-      await trx
-        .updateTable('campaigns')
-        .set({
-          status: flow.to,
-          version: c.version + 1,
-          updated_at: now,
-          ...(body.action === 'issue' ? { issued_at: now, issue_date: c.issue_date ?? today(this.cx) } : {}),
-          ...(body.action === 'close' ? { closed_at: now } : {}),
-        })
-        .where('id', '=', id)
-        .execute();
+      await campaignsRepo.update(trx, id, {
+        status: flow.to,
+        version: c.version + 1,
+        updated_at: now,
+        ...(body.action === 'issue' ? { issued_at: now, issue_date: c.issue_date ?? today(this.cx) } : {}),
+        ...(body.action === 'close' ? { closed_at: now } : {}),
+      });
       await this.cx.p.audit.append(trx, auditActorOf(ctx), {
         action: `campaign.${body.action}`,
         entityType: 'campaign',
@@ -379,12 +318,7 @@ export class CampaignsService {
   }
 
   private async notifyIssued(trx: Tx, ctx: RequestCtx, c: CampaignRow) {
-    const orgs = await trx
-      .selectFrom('campaign_assignments')
-      .select('org_id')
-      .distinct()
-      .where('campaign_id', '=', c.id)
-      .execute();
+    const orgs = await campaignsRepo.assigneeOrgIds(trx, c.id);
     await this.cx.notifications.notify(trx, {
       orgIds: orgs.map((o) => o.org_id),
       excludeUserIds: [ctx.actor.userId],
@@ -399,10 +333,7 @@ export class CampaignsService {
   /** A new draft from an earlier campaign (元旦春节, 八一, 清明, 烈士纪念日 …): items, tasks, recipients re-resolved. */
   async copy(ctx: RequestCtx, id: string, body: z.infer<typeof copyCampaignBody>) {
     const src = await this.load(this.db, ctx, id, true);
-    const [items, tasks] = await Promise.all([
-      this.db.selectFrom('campaign_items').selectAll().where('campaign_id', '=', id).orderBy('ordinal').execute(),
-      this.db.selectFrom('campaign_tasks').selectAll().where('campaign_id', '=', id).orderBy('ordinal').execute(),
-    ]);
+    const [items, tasks] = await Promise.all([campaignsRepo.items(this.db, id), campaignsRepo.tasks(this.db, id)]);
     const shift = (d: string | null) => (d ? addDays(d, body.shiftDays) : undefined);
     return this.create(
       ctx,

@@ -15,6 +15,7 @@ import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { campaignsRepo, displayStatus, issuerSide, json } from './campaigns.repo.js';
 import type { CampaignAssignmentsTable, CampaignTasksTable } from './campaigns.schema.js';
 import { addAssignments, type CampaignsContext, resolveAssignees } from './context.js';
+import { tasksRepo } from './tasks.repo.js';
 
 export type TaskInput = z.infer<typeof taskInput>;
 type TaskRow = Selectable<CampaignTasksTable>;
@@ -61,7 +62,7 @@ export class TasksService {
       created_at: now,
       updated_at: now,
     };
-    await trx.insertInto('campaign_tasks').values(row).execute();
+    await tasksRepo.insert(trx, row);
     return addAssignments(trx, row, orgs);
   }
 
@@ -123,21 +124,12 @@ export class TasksService {
   async add(ctx: RequestCtx, campaignId: string, body: z.infer<typeof addTaskBody>) {
     return this.db.transaction().execute(async (trx) => {
       const c = await this.campaignFor(trx, ctx, campaignId);
-      const item = await trx
-        .selectFrom('campaign_items')
-        .select('id')
-        .where('id', '=', body.itemId)
-        .where('campaign_id', '=', campaignId)
-        .executeTakeFirst();
+      const item = await tasksRepo.itemOf(trx, campaignId, body.itemId);
       if (!item) throw badRequest('unknown_item', 'campaigns.unknownItem');
-      const last = await trx
-        .selectFrom('campaign_tasks')
-        .select((eb) => eb.fn.max('ordinal').as('n'))
-        .where('campaign_id', '=', campaignId)
-        .executeTakeFirst();
+      const last = await tasksRepo.lastOrdinal(trx, campaignId);
       const { itemId, ...input } = body;
-      const added = await this.insert(trx, c, itemId, Number(last?.n ?? 0) + 1, input);
-      await trx.updateTable('campaigns').set({ updated_at: nowIso() }).where('id', '=', campaignId).execute();
+      const added = await this.insert(trx, c, itemId, last + 1, input);
+      await tasksRepo.touchCampaign(trx, campaignId);
       await this.cx.p.audit.append(trx, auditActorOf(ctx), {
         action: 'campaign.task.add',
         entityType: 'campaign',
@@ -175,35 +167,19 @@ export class TasksService {
         const orgs = await resolveAssignees(trx, body.assignTo);
         added = await addAssignments(trx, { ...tk, deadline: body.deadline ?? tk.deadline }, orgs);
         const keep = new Set(orgs.map((o) => o.id));
-        const current = await trx
-          .selectFrom('campaign_assignments')
-          .select(['id', 'org_id'])
-          .where('task_id', '=', taskId)
-          .execute();
+        const current = await tasksRepo.assignmentsOf(trx, taskId);
         const drop = current.filter((a) => !keep.has(a.org_id));
         if (drop.length && c.status !== 'draft') throw conflict('assignees_issued', 'campaigns.cannotRemoveAssignees');
         if (drop.length)
-          await trx
-            .deleteFrom('campaign_assignments')
-            .where(
-              'id',
-              'in',
-              drop.map((a) => a.id),
-            )
-            .execute();
+          await tasksRepo.deleteAssignments(
+            trx,
+            drop.map((a) => a.id),
+          );
         removed = drop.length;
       }
-      await trx
-        .updateTable('campaign_tasks')
-        .set({ ...patch, version: tk.version + 1, updated_at: nowIso() })
-        .where('id', '=', taskId)
-        .execute();
+      await tasksRepo.update(trx, taskId, { ...patch, version: tk.version + 1, updated_at: nowIso() });
       if (body.deadline !== undefined && body.deadline !== tk.deadline)
-        await trx
-          .updateTable('campaign_assignments')
-          .set({ deadline: body.deadline, updated_at: nowIso() })
-          .where('task_id', '=', taskId)
-          .execute();
+        await tasksRepo.moveDeadline(trx, taskId, body.deadline);
       const changes: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(patch)) changes[k] = [tk[k as keyof CampaignTasksTable], v];
       await this.cx.p.audit.append(trx, auditActorOf(ctx), {

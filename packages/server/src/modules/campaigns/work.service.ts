@@ -29,6 +29,7 @@ import {
 import { type CampaignsContext, illegal, today } from './context.js';
 import { cleanFileName, inspectUpload } from './files.js';
 import { reminderDto } from './reminders.js';
+import { workRepo } from './work.repo.js';
 
 type AssignmentRow = NonNullable<Awaited<ReturnType<typeof campaignsRepo.assignment>>>;
 
@@ -91,41 +92,7 @@ export class WorkService {
 
   async list(ctx: RequestCtx, q: z.infer<typeof assignmentListQuery>) {
     const day = today(this.cx);
-    let qb = this.db
-      .selectFrom('campaign_assignments as a')
-      .innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
-      .innerJoin('campaign_tasks as tk', 'tk.id', 'a.task_id')
-      .innerJoin('orgs as o', 'o.id', 'a.org_id')
-      .where((eb) => assignmentVisible(eb, ctx.actor.scope))
-      .where('c.status', '!=', 'draft');
-    if (q.campaignId) qb = qb.where('a.campaign_id', '=', q.campaignId);
-    if (q.status === 'overdue') qb = qb.where('a.status', 'in', [...OPEN_STATUSES]).where('a.deadline', '<', day);
-    else if (q.status && OPEN_STATUSES.includes(q.status as 'returned'))
-      qb = qb.where('a.status', '=', q.status).where('a.deadline', '>=', day);
-    else if (q.status) qb = qb.where('a.status', '=', q.status);
-    const [rows, total] = await Promise.all([
-      qb
-        .select([
-          'a.id',
-          'a.campaign_id',
-          'a.task_id',
-          'a.deadline',
-          'a.org_id',
-          'a.status',
-          'a.submitted_at',
-          'a.version',
-          'c.title as campaign_title',
-          'tk.title as task_title',
-          'o.name as org_name',
-        ])
-        .orderBy('a.deadline')
-        .orderBy('a.org_path')
-        .orderBy('a.id')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute(),
-      qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-    ]);
+    const { rows, total } = await workRepo.page(this.db, ctx.actor.scope, q, day);
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -141,7 +108,7 @@ export class WorkService {
         submittedAt: r.submitted_at,
         version: r.version,
       })),
-      total: toNumber(total.n),
+      total,
       page: q.page,
       pageSize: q.pageSize,
     };
@@ -150,30 +117,7 @@ export class WorkService {
   async detail(ctx: RequestCtx, id: string, db: Queryable = this.db): Promise<AssignmentDetail> {
     const a = await this.load(db, ctx, id);
     const day = today(this.cx);
-    const [task, reports, files, reminders] = await Promise.all([
-      db
-        .selectFrom('campaign_tasks as tk')
-        .innerJoin('campaign_items as it', 'it.id', 'tk.item_id')
-        .selectAll('tk')
-        .select('it.title as item_title')
-        .where('tk.id', '=', a.task_id)
-        .executeTakeFirstOrThrow(),
-      db.selectFrom('campaign_reports').selectAll().where('assignment_id', '=', id).orderBy('submitted_at').execute(),
-      db
-        .selectFrom('campaign_files')
-        .select(['id', 'file_name', 'mime', 'size', 'created_at'])
-        .where('owner_id', '=', id)
-        .orderBy('created_at')
-        .execute(),
-      db
-        .selectFrom('campaign_reminders as r')
-        .innerJoin('orgs as o', 'o.id', 'r.org_id')
-        .selectAll('r')
-        .select('o.name as org_name')
-        .where('r.assignment_id', '=', id)
-        .orderBy('r.created_at')
-        .execute(),
-    ]);
+    const { task, reports, files, reminders } = await workRepo.detailRows(db, a.task_id, id);
     const fileMap = new Map(files.map((f) => [f.id, f]));
     const provider = task.metric_key ? this.cx.metrics.get(task.metric_key) : undefined;
     const metric = provider
@@ -240,7 +184,7 @@ export class WorkService {
   }
 
   private async figuresOf(trx: Tx, taskId: string) {
-    const tk = await trx.selectFrom('campaign_tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
+    const tk = await workRepo.task(trx, taskId);
     return { task: tk, figures: json<FigureDef[]>(tk.figures, []) };
   }
 
@@ -251,11 +195,12 @@ export class WorkService {
       const known = new Set(figures.map((f) => f.key));
       const values = Object.fromEntries(Object.entries(body.figures ?? {}).filter(([k]) => known.has(k)));
       const draft = { narrative: body.narrative ?? '', figures: values };
-      await trx
-        .updateTable('campaign_assignments')
-        .set({ status: 'in_progress', draft: JSON.stringify(draft), version: a.version + 1, updated_at: nowIso() })
-        .where('id', '=', id)
-        .execute();
+      await workRepo.updateAssignment(trx, id, {
+        status: 'in_progress',
+        draft: JSON.stringify(draft),
+        version: a.version + 1,
+        updated_at: nowIso(),
+      });
       await this.cx.p.audit.append(trx, auditActorOf(ctx), {
         action: 'campaign.report.save',
         entityType: 'campaign_assignment',
@@ -280,14 +225,7 @@ export class WorkService {
           errors.push({ path: `body.figures.${k}`, message: t('campaigns.figureUnknown', { key: k }) });
       if (bool(task.require_narrative) && !body.narrative)
         errors.push({ path: 'body.narrative', message: t('campaigns.narrativeRequired') });
-      const own = body.fileIds.length
-        ? await trx
-            .selectFrom('campaign_files')
-            .select('id')
-            .where('owner_id', '=', id)
-            .where('id', 'in', body.fileIds)
-            .execute()
-        : [];
+      const own = await workRepo.ownFiles(trx, id, body.fileIds);
       if (own.length !== new Set(body.fileIds).size)
         errors.push({ path: 'body.fileIds', message: t('campaigns.fileNotOwn') });
       if (bool(task.require_attachment) && body.fileIds.length === 0)
@@ -296,31 +234,30 @@ export class WorkService {
       const now = nowIso();
       const late = a.deadline < today(this.cx);
       const reportId = uuidv7();
-      await trx
-        .insertInto('campaign_reports')
-        .values({
-          id: reportId,
-          assignment_id: id,
-          campaign_id: a.campaign_id,
-          org_path: a.org_path,
-          narrative: body.narrative,
-          figures: JSON.stringify(body.figures),
-          file_ids: JSON.stringify([...new Set(body.fileIds)]),
-          submitted_by: ctx.actor.userId,
-          submitted_by_name: ctx.actor.displayName,
-          submitted_at: now,
-          late: late ? 1 : 0,
-          review: null,
-          review_reason: null,
-          reviewed_by: null,
-          reviewed_at: null,
-        })
-        .execute();
-      await trx
-        .updateTable('campaign_assignments')
-        .set({ status: 'submitted', draft: null, submitted_at: now, version: a.version + 1, updated_at: now })
-        .where('id', '=', id)
-        .execute();
+      await workRepo.insertReport(trx, {
+        id: reportId,
+        assignment_id: id,
+        campaign_id: a.campaign_id,
+        org_path: a.org_path,
+        narrative: body.narrative,
+        figures: JSON.stringify(body.figures),
+        file_ids: JSON.stringify([...new Set(body.fileIds)]),
+        submitted_by: ctx.actor.userId,
+        submitted_by_name: ctx.actor.displayName,
+        submitted_at: now,
+        late: late ? 1 : 0,
+        review: null,
+        review_reason: null,
+        reviewed_by: null,
+        reviewed_at: null,
+      });
+      await workRepo.updateAssignment(trx, id, {
+        status: 'submitted',
+        draft: null,
+        submitted_at: now,
+        version: a.version + 1,
+        updated_at: now,
+      });
       await this.cx.p.audit.append(trx, auditActorOf(ctx), {
         action: 'campaign.report.submit',
         entityType: 'campaign_assignment',
@@ -352,34 +289,20 @@ export class WorkService {
       if (!flow.from.includes(a.status as 'submitted')) throw this.refuse(a, body.decision);
       const now = nowIso();
       const reason = body.decision === 'return' ? (body.reason ?? null) : null;
-      const last = await trx
-        .selectFrom('campaign_reports')
-        .select('id')
-        .where('assignment_id', '=', id)
-        .orderBy('submitted_at', 'desc')
-        .orderBy('id', 'desc')
-        .executeTakeFirstOrThrow();
-      await trx
-        .updateTable('campaign_reports')
-        .set({
-          review: flow.to,
-          review_reason: reason,
-          reviewed_by: ctx.actor.displayName,
-          reviewed_at: now,
-        })
-        .where('id', '=', last.id)
-        .execute();
-      await trx
-        .updateTable('campaign_assignments')
-        .set({
-          status: flow.to,
-          return_reason: reason,
-          accepted_at: flow.to === 'accepted' ? now : null,
-          version: a.version + 1,
-          updated_at: now,
-        })
-        .where('id', '=', id)
-        .execute();
+      const last = await workRepo.lastReport(trx, id);
+      await workRepo.updateReport(trx, last.id, {
+        review: flow.to,
+        review_reason: reason,
+        reviewed_by: ctx.actor.displayName,
+        reviewed_at: now,
+      });
+      await workRepo.updateAssignment(trx, id, {
+        status: flow.to,
+        return_reason: reason,
+        accepted_at: flow.to === 'accepted' ? now : null,
+        version: a.version + 1,
+        updated_at: now,
+      });
       await this.cx.p.audit.append(trx, auditActorOf(ctx), {
         action: `campaign.report.${body.decision}`,
         entityType: 'campaign_assignment',

@@ -1,5 +1,7 @@
 import { campaignsModule } from '../modules/campaigns/campaigns.module.js';
 import { notificationsModule } from '../modules/notifications/notifications.module.js';
+import { orgsModule } from '../modules/orgs/orgs.module.js';
+import { usersModule } from '../modules/users/users.module.js';
 import { visitsModule } from '../modules/visits/visits.module.js';
 import { type RequestCtx, systemActor } from '../platform/auth/actor.js';
 import type { Platform } from '../platform/context.js';
@@ -31,7 +33,13 @@ export async function seedDemoCampaign(p: Platform, now = new Date()): Promise<s
     .executeTakeFirstOrThrow();
   const ctx: RequestCtx = { actor: systemActor(city), requestId: 'seed-demo', ip: '127.0.0.1' };
   // the modules it goes through, built as the app builds them (no HTTP)
-  const modules = buildModules(moduleContext(p), [notificationsModule, campaignsModule, visitsModule]);
+  const modules = buildModules(moduleContext(p), [
+    orgsModule,
+    usersModule,
+    notificationsModule,
+    campaignsModule,
+    visitsModule,
+  ]);
   const { campaigns, visits } = modules.services;
   const draft = await campaigns.core.create(ctx, {
     title: fill(text.title),

@@ -12,6 +12,7 @@ import { notificationsModule } from './modules/notifications/notifications.modul
 import { orgsModule } from './modules/orgs/orgs.module.js';
 import { registryModule } from './modules/registry/registry.module.js';
 import { settingsModule } from './modules/settings/settings.module.js';
+import { troopsModule } from './modules/troops/troops.module.js';
 import { usersModule } from './modules/users/users.module.js';
 import { visitsModule } from './modules/visits/visits.module.js';
 import type { Platform } from './platform/context.js';
@@ -36,6 +37,7 @@ export const MODULES = [
   atmosphereModule,
   modelcityModule,
   benefitsModule,
+  troopsModule,
 ] as const;
 
 export type App = Server<typeof MODULES>;

@@ -234,12 +234,26 @@ beforeAll(async () => {
   );
   expect(returned.statusCode, returned.body).toBe(200);
   const discrepancy = (await dsz.get(`/api/v1/benefit-discrepancies?rosterId=${roster.json().id}`)).json().items[0];
+  // 拥政爱民: an activity of 驻市部队乙 (not the matrix's unit) at a community of 独山子区
+  const jfq = new Client(env.app, '10.7.1.3');
+  await jfq.login('jfq');
+  const troopActivity = await jfq.post('/api/v1/troop-activities', {
+    orgId: await orgId(env.p, '650200/jfq/unit-b/'),
+    type: 'free_clinic',
+    occurredOn: '2026-11-20',
+    durationMinutes: 120,
+    placeKind: 'community',
+    placeOrgId: community,
+    participants: 5,
+  });
+  expect(troopActivity.statusCode, troopActivity.body).toBe(201);
   foreign = {
     ...campaignFixtures,
     benefitRoster: roster.json().id,
     benefitDiscrepancy: discrepancy.id,
     publicityItem: publicityItem.json().id,
     modelEvidence: modelEvidence.json().id,
+    troopActivity: troopActivity.json().id,
     checkRule: checkRule.id,
     visitPlan: visitPlan.json().id,
     visitTarget: visitTarget.id,

@@ -17,5 +17,6 @@ export * from './schemas/needs.js';
 export * from './schemas/orgs.js';
 export * from './schemas/registry.js';
 export * from './schemas/settings.js';
+export * from './schemas/troops.js';
 export * from './schemas/users.js';
 export * from './schemas/visits.js';

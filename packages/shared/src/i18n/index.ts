@@ -7,6 +7,7 @@ import { modelcityMessages } from './modelcity.zh-CN.js';
 import { needsMessages } from './needs.zh-CN.js';
 import { registryMessages } from './registry.zh-CN.js';
 import { serverMessages } from './server.zh-CN.js';
+import { troopsMessages } from './troops.zh-CN.js';
 import { visitsMessages } from './visits.zh-CN.js';
 import { webMessages } from './web.zh-CN.js';
 import { webAtmosphereMessages } from './web-atmosphere.zh-CN.js';
@@ -15,6 +16,7 @@ import { webCampaignsMessages } from './web-campaigns.zh-CN.js';
 import { webNeedsMessages } from './web-needs.zh-CN.js';
 import { webOfflineMessages } from './web-offline.zh-CN.js';
 import { webShellMessages } from './web-shell.zh-CN.js';
+import { webTroopsMessages } from './web-troops.zh-CN.js';
 import { webVisitsMessages } from './web-visits.zh-CN.js';
 
 /** The zh-CN catalogue: every user-facing string of server and web app. */
@@ -37,6 +39,8 @@ export const zhCN = {
   ...modelcityMessages,
   ...benefitsMessages,
   ...webBenefitsMessages,
+  ...troopsMessages,
+  ...webTroopsMessages,
 } as const;
 export type MessageKey = keyof typeof zhCN;
 

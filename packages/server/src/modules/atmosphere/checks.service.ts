@@ -7,6 +7,7 @@ import type { Queryable } from '../../platform/db/index.js';
 import { badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { atmosphereRepo, type RuleRow } from './atmosphere.repo.js';
+import { type ImageMetadata, imageMetadata } from './checks/image.js';
 import { type CheckCategory, Checker, type CheckRule, patternError, type TextFinding } from './checks/match.js';
 
 /** The military side sees the military-only rules and edits the list (the 军分区's). */
@@ -111,6 +112,14 @@ export class ConfidentialityChecks {
         out.push(image('image.service_members', 'review', t('atmosphere.finding.serviceMembers')));
     }
     return out;
+  }
+
+  /**
+   * What an original image carries (GPS, camera), read before the upload pipeline strips it: other
+   * modules' photos (拥政爱民 activities) keep it for `checkContent`'s photo findings.
+   */
+  imageMetadata(data: Buffer): ImageMetadata {
+    return imageMetadata(data);
   }
 
   async rules(ctx: RequestCtx): Promise<{ items: CheckRuleDto[] }> {

@@ -46,6 +46,16 @@ export const SCOPED_TABLES: readonly { table: string; pathColumn: string; distri
   { table: 'atmosphere_photos', pathColumn: 'org_path' },
   { table: 'atmosphere_reviews', pathColumn: 'org_path' },
   { table: 'modelcity_evidence', pathColumn: 'org_path' },
+  { table: 'troop_activities', pathColumn: 'org_path' },
+  { table: 'troop_activities', pathColumn: 'place_path', districtColumn: 'district_path' },
+  { table: 'troop_activity_photos', pathColumn: 'org_path' },
+  { table: 'troop_activity_stats', pathColumn: 'org_path' },
+  { table: 'troop_partnerships', pathColumn: 'org_path' },
+  { table: 'troop_partnerships', pathColumn: 'place_path' },
+  { table: 'troop_partnership_plans', pathColumn: 'org_path' },
+  { table: 'troop_emergencies', pathColumn: 'org_path' },
+  { table: 'troop_emergency_dispatches', pathColumn: 'org_path' },
+  { table: 'troop_emergency_events', pathColumn: 'org_path' },
 ];
 
 /** Rewrites `oldPrefix…` to `newPrefix…` in the path column of every scoped table and of orgs. */

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type ActivityDetail, type activityPhotoQuery, t } from '@shuangyong/shared';
+import type { z } from 'zod';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
+import { cleanFileName, cleanImage, sniffImage } from '../../platform/files/upload.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import type { ConfidentialityChecks } from '../atmosphere/atmosphere.module.js';
+import type { ActivitiesService } from './activities.service.js';
+import { seesMilitary } from './activities.view.js';
+import { troopsRepo } from './troops.repo.js';
+
+export const MAX_ACTIVITY_PHOTO_BYTES = 10 * 1024 * 1024;
+export const MAX_ACTIVITY_PHOTOS = 20;
+
+const badImage = () => new AppError(415, 'photo_type', 'troops.photoType');
+
+/**
+ * Photos of activities: the original's GPS and camera are read for the confidentiality checks
+ * (atmosphere's service), the caption is checked like every text the civilian side reads, then the
+ * platform's upload pipeline (sniffing, pixel limit, metadata stripping, file-name cleaning) runs
+ * before anything is written. A photo marked military-only stays out of the civilian view.
+ */
+export class ActivityPhotos {
+  readonly dir: string;
+
+  constructor(
+    private readonly p: Platform,
+    private readonly activities: ActivitiesService,
+    private readonly checks: ConfidentialityChecks,
+  ) {
+    this.dir = path.join(p.config.dataDir, 'troops');
+  }
+
+  fileOf(id: string) {
+    return path.join(this.dir, `${id}.img`);
+  }
+
+  async add(
+    ctx: RequestCtx,
+    activityId: string,
+    q: z.infer<typeof activityPhotoQuery>,
+    data: Buffer,
+  ): Promise<{ created: boolean; detail: ActivityDetail }> {
+    if (!data.length) throw badRequest('photo_empty', 'troops.photoEmpty');
+    if (data.length > MAX_ACTIVITY_PHOTO_BYTES)
+      throw new AppError(413, 'body_too_large', 'troops.photoTooLarge', { limit: '10 MB' });
+    const type = sniffImage(data);
+    if (!type) throw badImage();
+    const militaryOnly = q.militaryOnly === 'true';
+    // a caption the civilian side reads must pass the checks
+    if (q.caption && !militaryOnly) {
+      const blocks = (await this.checks.checkText(ctx.actor, q.caption)).filter((f) => f.severity === 'block');
+      if (blocks.length)
+        throw badRequest('confidentiality', 'troops.confidentiality', {
+          field: t('troops.field.caption'),
+          labels: [...new Set(blocks.map((f) => f.label))].join('、'),
+        });
+    }
+    const meta = this.checks.imageMetadata(data);
+    const clean = cleanImage(data, type, badImage);
+    const sha256 = createHash('sha256').update(clean).digest('hex');
+    const id = uuidv7();
+    const file = this.fileOf(id);
+    let created = true;
+    try {
+      await this.p.handle.db.transaction().execute(async (trx) => {
+        const r = await this.activities.forChange(trx, ctx, activityId);
+        // the same photo sent again (a retry after a lost answer) is kept once
+        if (await troopsRepo.photoBySha(trx, activityId, sha256)) {
+          created = false;
+          return;
+        }
+        if ((await troopsRepo.photos(trx, activityId)).length >= MAX_ACTIVITY_PHOTOS)
+          throw conflict('too_many_photos', 'troops.tooManyPhotos', { max: MAX_ACTIVITY_PHOTOS });
+        await troopsRepo.insertPhoto(trx, {
+          id,
+          activity_id: activityId,
+          org_path: r.org_path,
+          file_name: cleanFileName(q.fileName),
+          content_type: type,
+          size: clean.length,
+          sha256,
+          caption: q.caption,
+          metadata: JSON.stringify(meta),
+          shows_service_members: q.showsServiceMembers === 'true' ? 1 : 0,
+          military_only: militaryOnly ? 1 : 0,
+          uploaded_by: ctx.actor.userId,
+          created_at: nowIso(),
+        });
+        await this.p.audit.append(trx, auditActorOf(ctx), {
+          action: 'troops.photo.add',
+          entityType: 'troop_activity',
+          entityId: activityId,
+          changes: { photo: [null, id], gps: [null, meta.gps], military_only: [null, militaryOnly] },
+        });
+        fs.mkdirSync(this.dir, { recursive: true });
+        fs.writeFileSync(file, clean);
+      });
+    } catch (e) {
+      fs.rmSync(file, { force: true });
+      throw e;
+    }
+    return { created, detail: await this.activities.detail(ctx, activityId) };
+  }
+
+  async remove(ctx: RequestCtx, activityId: string, photoId: string): Promise<ActivityDetail> {
+    await this.p.handle.db.transaction().execute(async (trx) => {
+      await this.activities.forChange(trx, ctx, activityId);
+      const ph = await troopsRepo.photo(trx, activityId, photoId);
+      if (!ph) throw new AppError(404, 'not_found', 'troops.photoNotFound');
+      await troopsRepo.deletePhoto(trx, photoId);
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'troops.photo.remove',
+        entityType: 'troop_activity',
+        entityId: activityId,
+        changes: { photo: [photoId, null] },
+      });
+    });
+    fs.rmSync(this.fileOf(photoId), { force: true });
+    return this.activities.detail(ctx, activityId);
+  }
+
+  /** The stripped file; a military-only photo is not found for the civilian side. */
+  async get(ctx: RequestCtx, activityId: string, photoId: string) {
+    const db = this.p.handle.db;
+    if (!(await this.activities.visible(db, ctx.actor.scope, activityId))) throw notFound();
+    const ph = await troopsRepo.photo(db, activityId, photoId);
+    if (!ph || (ph.military_only === 1 && !seesMilitary(ctx.actor)) || !fs.existsSync(this.fileOf(ph.id)))
+      throw new AppError(404, 'not_found', 'troops.photoNotFound');
+    return { row: ph, file: this.fileOf(ph.id) };
+  }
+}

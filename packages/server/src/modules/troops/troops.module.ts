@@ -1,0 +1,63 @@
+import { REACHED_GROUPS, t } from '@shuangyong/shared';
+import { TROOP_ACTIVITY_TYPES_0020 } from '../../platform/db/migrations/0020_troops.js';
+import { defineModule } from '../../platform/module.js';
+import { atmosphereModule } from '../atmosphere/atmosphere.module.js';
+import { campaignsModule } from '../campaigns/campaigns.module.js';
+import { ActivitiesService } from './activities.service.js';
+import { ActivityPhotos } from './photos.js';
+import { troopsRepo } from './troops.repo.js';
+import { troopsRoutes } from './troops.routes.js';
+
+/**
+ * 拥政爱民 (troops serving the people, issue 20): activities units record, partnerships (军民共建)
+ * and emergency support requests (抢险救灾). Exports `activities`, whose `evidence` and `counts`
+ * are the read model other modules (the model-city bid) use: never the military-only fields.
+ */
+export const troopsModule = defineModule({
+  name: 'troops',
+  tables: [
+    'troop_activity_types',
+    'troop_activities',
+    'troop_activity_photos',
+    'troop_activity_stats',
+    'troop_partnerships',
+    'troop_partnership_plans',
+    'troop_emergencies',
+    'troop_emergency_dispatches',
+    'troop_emergency_events',
+  ],
+  requires: [atmosphereModule, campaignsModule],
+  build: ({ p }, { atmosphere, campaigns }) => {
+    const db = p.handle.db;
+    const activities = new ActivitiesService(p, atmosphere.checks);
+    const photos = new ActivityPhotos(p, activities, atmosphere.checks);
+    // campaign tasks ("each unit: N activities", "a visit to left-behind children") fill themselves
+    campaigns.metrics.register({
+      key: 'troops.activities',
+      label: t('troops.metric.activities'),
+      compute: (q, orgPath, campaignId) => troopsRepo.campaignFigure(q, campaignId, orgPath, {}),
+    });
+    for (const [type] of TROOP_ACTIVITY_TYPES_0020)
+      campaigns.metrics.register({
+        key: `troops.activities.${type}`,
+        label: t('troops.metric.activitiesOfType', { type: t(`troops.type.${type}`) }),
+        compute: (q, orgPath, campaignId) => troopsRepo.campaignFigure(q, campaignId, orgPath, { type }),
+      });
+    for (const group of REACHED_GROUPS)
+      campaigns.metrics.register({
+        key: `troops.reached.${group}`,
+        label: t('troops.metric.reached', { group: t(`troops.reached.${group}`) }),
+        compute: (q, orgPath, campaignId) =>
+          troopsRepo.campaignFigure(q, campaignId, orgPath, { reached: `reached_${group}` }),
+      });
+    return {
+      services: { activities },
+      routes: [troopsRoutes(activities, photos)],
+      targets: {
+        troopActivity: async (scope, id) => !!(await activities.visible(db, scope, id)),
+      },
+    };
+  },
+});
+
+export type { ActivitiesService } from './activities.service.js';

@@ -1,0 +1,281 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql } from 'kysely';
+import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { type Queryable, toNumber } from '../../platform/db/index.js';
+import type {
+  TroopActivitiesTable,
+  TroopActivityPhotosTable,
+  TroopActivityStatsTable,
+  TroopActivityTypesTable,
+} from './troops.schema.js';
+
+export type ActivityRow = Selectable<TroopActivitiesTable> & {
+  org_name: string;
+  place_org_name: string;
+  type_label: string | null;
+  photo_count: number | string | bigint | null;
+};
+export type ActivityPhotoRow = Selectable<TroopActivityPhotosTable>;
+export type ActivityTypeRow = Selectable<TroopActivityTypesTable>;
+
+const OWNER = { path: 'a.org_path', orgId: 'a.org_id' } as const;
+const PLACE = { path: 'a.place_path', orgId: 'a.place_org_id' } as const;
+
+export interface ActivityFilter {
+  orgId?: string;
+  type?: string;
+  /** Path of a civilian area: activities whose place lies in it. */
+  areaPath?: string;
+  partnershipId?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+  includeWithdrawn?: boolean;
+}
+
+const escapeLike = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
+
+/**
+ * Who sees an activity: the scope of the unit that did it (a unit its own, the 军分区 all) or the
+ * scope of the place where it happened (a district the activities in its area). Nobody else.
+ */
+function activities(db: Queryable, scope: Scope, f: ActivityFilter) {
+  let qb = db
+    .selectFrom('troop_activities as a')
+    .innerJoin('orgs as o', 'o.id', 'a.org_id')
+    .innerJoin('orgs as po', 'po.id', 'a.place_org_id')
+    .leftJoin('troop_activity_types as ty', 'ty.code', 'a.type')
+    .where((eb) => eb.or([scopeWhere(eb, scope, OWNER), scopeWhere(eb, scope, PLACE)]));
+  if (!f.includeWithdrawn) qb = qb.where('a.status', '=', 'recorded');
+  if (f.orgId) qb = qb.where('a.org_id', '=', f.orgId);
+  if (f.type) qb = qb.where('a.type', '=', f.type);
+  if (f.areaPath) qb = qb.where('a.place_path', '>=', f.areaPath).where('a.place_path', '<', prefixEnd(f.areaPath));
+  if (f.partnershipId) qb = qb.where('a.partnership_id', '=', f.partnershipId);
+  if (f.from) qb = qb.where('a.occurred_on', '>=', f.from);
+  if (f.to) qb = qb.where('a.occurred_on', '<=', f.to);
+  if (f.q) {
+    const like = `%${escapeLike(f.q)}%`;
+    qb = qb.where((eb) => eb.or([eb('a.summary', 'like', like), eb('a.place_name', 'like', like)]));
+  }
+  return qb;
+}
+
+function withNames<Q extends ReturnType<typeof activities>>(qb: Q) {
+  return qb
+    .selectAll('a')
+    .select(['o.name as org_name', 'po.name as place_org_name', 'ty.label as type_label'])
+    .select((eb) =>
+      eb
+        .selectFrom('troop_activity_photos as ph')
+        .select(eb.fn.countAll().as('n'))
+        .whereRef('ph.activity_id', '=', 'a.id')
+        .as('photo_count'),
+    );
+}
+
+/** The additive figures of one activity, as they enter the maintained statistics. */
+export type StatDelta = Omit<TroopActivityStatsTable, 'org_id' | 'org_path' | 'district_path' | 'type' | 'month'>;
+const STAT_FIGURES: (keyof StatDelta)[] = [
+  'activities',
+  'minutes',
+  'service_minutes',
+  'participants',
+  'reached_low_income',
+  'reached_disabled',
+  'reached_elderly',
+  'reached_children',
+  'reached_students',
+  'reached_public',
+  'patients_seen',
+  'lessons_taught',
+  'items_value_fen',
+];
+
+/** Every query on the troops tables (the module owns them; nobody else names them). */
+export const troopsRepo = {
+  /** An org of the tree (joinable, read only), within the caller's scope when one is given. */
+  org(db: Queryable, id: string, scope?: Scope) {
+    let qb = db.selectFrom('orgs').select(['id', 'path', 'name', 'side', 'type', 'active']).where('id', '=', id);
+    if (scope) qb = qb.where((eb) => scopeWhere(eb, scope, { path: 'orgs.path', orgId: 'orgs.id' }));
+    return qb.executeTakeFirst();
+  },
+
+  // ---- types
+  types(db: Queryable): Promise<ActivityTypeRow[]> {
+    return db.selectFrom('troop_activity_types').selectAll().orderBy('sort').orderBy('code').execute();
+  },
+  type(db: Queryable, code: string): Promise<ActivityTypeRow | undefined> {
+    return db.selectFrom('troop_activity_types').selectAll().where('code', '=', code).executeTakeFirst();
+  },
+  async insertType(db: Queryable, row: Insertable<TroopActivityTypesTable>): Promise<void> {
+    await db.insertInto('troop_activity_types').values(row).execute();
+  },
+  async updateType(
+    db: Queryable,
+    code: string,
+    version: number,
+    set: Updateable<TroopActivityTypesTable>,
+  ): Promise<boolean> {
+    const r = await db
+      .updateTable('troop_activity_types')
+      .set({ ...set, version: version + 1 })
+      .where('code', '=', code)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  },
+
+  // ---- activities
+  async page(
+    db: Queryable,
+    scope: Scope,
+    f: ActivityFilter,
+    page: number,
+    pageSize: number,
+  ): Promise<{ rows: ActivityRow[]; total: number }> {
+    const base = activities(db, scope, f);
+    const [rows, total] = await Promise.all([
+      withNames(base)
+        .orderBy('a.occurred_on', 'desc')
+        .orderBy('a.id', 'desc')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: toNumber(total.n) };
+  },
+  get(db: Queryable, scope: Scope, id: string): Promise<ActivityRow | undefined> {
+    return withNames(activities(db, scope, { includeWithdrawn: true }))
+      .where('a.id', '=', id)
+      .executeTakeFirst();
+  },
+  byClientKey(db: Queryable, userId: string, clientKey: string) {
+    return db
+      .selectFrom('troop_activities')
+      .select('id')
+      .where('created_by', '=', userId)
+      .where('client_key', '=', clientKey)
+      .executeTakeFirst();
+  },
+  async insertActivity(db: Queryable, row: Insertable<TroopActivitiesTable>): Promise<void> {
+    await db.insertInto('troop_activities').values(row).execute();
+  },
+  async updateActivity(
+    db: Queryable,
+    id: string,
+    version: number,
+    set: Updateable<TroopActivitiesTable>,
+  ): Promise<boolean> {
+    const r = await db
+      .updateTable('troop_activities')
+      .set({ ...set, version: version + 1 })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  },
+  /** Activities of a campaign by the orgs below `orgPath` or at places below it (a task's live figure). */
+  async campaignFigure(
+    db: Queryable,
+    campaignId: string,
+    orgPath: string,
+    figure: { type?: string; reached?: keyof TroopActivitiesTable },
+  ): Promise<number> {
+    let qb = db
+      .selectFrom('troop_activities')
+      .where('campaign_id', '=', campaignId)
+      .where('status', '=', 'recorded')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('org_path', '>=', orgPath), eb('org_path', '<', prefixEnd(orgPath))]),
+          eb.and([eb('place_path', '>=', orgPath), eb('place_path', '<', prefixEnd(orgPath))]),
+        ]),
+      );
+    if (figure.type) qb = qb.where('type', '=', figure.type);
+    const r = await (figure.reached
+      ? qb.select((eb) => eb.fn.sum(sql.ref(figure.reached as string)).as('n'))
+      : qb.select((eb) => eb.fn.countAll().as('n'))
+    ).executeTakeFirstOrThrow();
+    return toNumber(r.n ?? 0);
+  },
+
+  // ---- partnerships
+  partnership(db: Queryable, id: string) {
+    return db.selectFrom('troop_partnerships').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  // ---- photos
+  photos(db: Queryable, activityId: string): Promise<ActivityPhotoRow[]> {
+    return db
+      .selectFrom('troop_activity_photos')
+      .selectAll()
+      .where('activity_id', '=', activityId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  },
+  photo(db: Queryable, activityId: string, photoId: string): Promise<ActivityPhotoRow | undefined> {
+    return db
+      .selectFrom('troop_activity_photos')
+      .selectAll()
+      .where('activity_id', '=', activityId)
+      .where('id', '=', photoId)
+      .executeTakeFirst();
+  },
+  photoBySha(db: Queryable, activityId: string, sha256: string): Promise<ActivityPhotoRow | undefined> {
+    return db
+      .selectFrom('troop_activity_photos')
+      .selectAll()
+      .where('activity_id', '=', activityId)
+      .where('sha256', '=', sha256)
+      .executeTakeFirst();
+  },
+  async insertPhoto(db: Queryable, row: Insertable<TroopActivityPhotosTable>): Promise<void> {
+    await db.insertInto('troop_activity_photos').values(row).execute();
+  },
+  async deletePhoto(db: Queryable, photoId: string): Promise<void> {
+    await db.deleteFrom('troop_activity_photos').where('id', '=', photoId).execute();
+  },
+
+  // ---- maintained statistics
+  /** Adds (sign 1) or removes (sign -1) one activity's figures in its (unit, district, type, month) row. */
+  async bumpStats(
+    db: Queryable,
+    key: { org_id: string; org_path: string; district_path: string; type: string; month: string },
+    delta: StatDelta,
+    sign: 1 | -1,
+  ): Promise<void> {
+    const values = { ...key } as Insertable<TroopActivityStatsTable>;
+    for (const f of STAT_FIGURES) (values as Record<string, number>)[f] = sign * toNumber(delta[f]);
+    await db
+      .insertInto('troop_activity_stats')
+      .values(values)
+      .onConflict((oc) =>
+        oc
+          .columns(['org_id', 'district_path', 'type', 'month'])
+          .doUpdateSet(
+            Object.fromEntries(
+              STAT_FIGURES.map((f) => [f, sql`troop_activity_stats.${sql.ref(f)} + excluded.${sql.ref(f)}`]),
+            ) as never,
+          ),
+      )
+      .execute();
+  },
+  /** The statistics rows the caller's scope covers (by the unit or by the district), within months. */
+  stats(db: Queryable, scope: Scope, f: { fromMonth?: string; toMonth?: string; orgId?: string; type?: string }) {
+    let qb = db
+      .selectFrom('troop_activity_stats as s')
+      .where((eb) =>
+        eb.or([
+          scopeWhere(eb, scope, { path: 's.org_path', orgId: 's.org_id' }),
+          scopeWhere(eb, scope, { path: 's.district_path', orgId: 's.district_path' }),
+        ]),
+      );
+    if (f.fromMonth) qb = qb.where('s.month', '>=', f.fromMonth);
+    if (f.toMonth) qb = qb.where('s.month', '<=', f.toMonth);
+    if (f.orgId) qb = qb.where('s.org_id', '=', f.orgId);
+    if (f.type) qb = qb.where('s.type', '=', f.type);
+    return qb.selectAll('s').execute();
+  },
+};

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { t } from '../i18n/index.js';
+import { isoDateSchema } from '../registry/dates.js';
+import { findingSchema } from './atmosphere.js';
+import { idSchema, nameSchema, pageOf, pageQuery } from './common.js';
+import { plainText } from './needs.js';
+
+/**
+ * 拥政爱民 (DOMAIN §1 line 3, §7; issue 20): activities the stationed units record (visits to
+ * vulnerable groups, free clinics, school support…), partnerships (军民共建) with annual plans, and
+ * emergency support requests (抢险救灾). Participants' names, the military note and photos marked
+ * military-only are the military-only fields: the civilian view is built without them.
+ */
+
+/** Groups of people reached (households or people, counted; never identities). */
+export const REACHED_GROUPS = ['low_income', 'disabled', 'elderly', 'children', 'students', 'public'] as const;
+export type ReachedGroup = (typeof REACHED_GROUPS)[number];
+
+/** Where an activity happens: always a civilian place, never the unit's own location. */
+export const PLACE_KINDS = ['community', 'school', 'village', 'enterprise', 'other'] as const;
+export type PlaceKind = (typeof PLACE_KINDS)[number];
+
+export const activityTypeCode = z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, { error: () => t('troops.typeCode') });
+
+export const activityTypeSchema = z.object({
+  code: z.string(),
+  label: z.string(),
+  sort: z.number().int(),
+  builtin: z.boolean(),
+  active: z.boolean(),
+  version: z.number().int(),
+});
+export type ActivityType = z.infer<typeof activityTypeSchema>;
+export const activityTypeList = z.object({ items: z.array(activityTypeSchema) });
+export const createActivityTypeBody = z.strictObject({
+  code: activityTypeCode,
+  label: plainText(32),
+  sort: z.number().int().min(0).max(10000).optional(),
+});
+export const updateActivityTypeBody = z.strictObject({
+  code: activityTypeCode,
+  version: z.number().int().min(1),
+  label: plainText(32).optional(),
+  active: z.boolean().optional(),
+  sort: z.number().int().min(0).max(10000).optional(),
+});
+
+const count = z.number().int().min(0).max(1_000_000);
+export const reachedSchema = z.strictObject({
+  low_income: count.default(0),
+  disabled: count.default(0),
+  elderly: count.default(0),
+  children: count.default(0),
+  students: count.default(0),
+  public: count.default(0),
+});
+export type Reached = z.infer<typeof reachedSchema>;
+
+const activityFields = {
+  type: activityTypeCode,
+  occurredOn: isoDateSchema,
+  /** How long the activity took, in minutes (the form asks in hours). */
+  durationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(14 * 24 * 60),
+  placeKind: z.enum(PLACE_KINDS),
+  /** The civilian area (community, village, street or district) of the place. */
+  placeOrgId: idSchema,
+  /** The school, village or free-text place within that area. */
+  placeName: plainText(100).nullable().optional(),
+  participants: z.number().int().min(0).max(100_000),
+  /** Military-only: names of the service members who took part. */
+  participantNames: z.array(nameSchema).max(500).optional(),
+  /** Military-only note. */
+  militaryNote: plainText(2000).nullable().optional(),
+  reached: reachedSchema.optional(),
+  /** Volunteer hours given, in minutes. */
+  serviceMinutes: z.number().int().min(0).max(10_000_000).optional(),
+  items: plainText(500).nullable().optional(),
+  itemsValueFen: z.number().int().min(0).max(100_000_000_000).optional(),
+  patientsSeen: count.optional(),
+  lessonsTaught: count.optional(),
+  counterpartOrg: plainText(100).nullable().optional(),
+  counterpartContact: plainText(100).nullable().optional(),
+  summary: plainText(2000).nullable().optional(),
+  partnershipId: idSchema.nullable().optional(),
+  campaignId: idSchema.nullable().optional(),
+};
+
+export const createActivityBody = z.strictObject({
+  /** The unit the activity belongs to; the caller's own org when omitted. */
+  orgId: idSchema.optional(),
+  /** Idempotency key from the phone: the same key twice records one activity. */
+  clientKey: idSchema.optional(),
+  ...activityFields,
+});
+export type CreateActivityBody = z.infer<typeof createActivityBody>;
+
+export const updateActivityBody = z.strictObject({ version: z.number().int().min(1) }).extend(
+  Object.fromEntries(Object.entries(activityFields).map(([k, v]) => [k, v.optional()])) as {
+    [K in keyof typeof activityFields]: z.ZodOptional<(typeof activityFields)[K]>;
+  },
+);
+
+export const ACTIVITY_ACTIONS = ['edit', 'photos', 'withdraw'] as const;
+export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
+
+export const activityListItem = z.object({
+  id: idSchema,
+  orgId: idSchema,
+  orgName: z.string(),
+  type: z.string(),
+  typeLabel: z.string(),
+  occurredOn: z.string(),
+  durationMinutes: z.number().int(),
+  placeKind: z.enum(PLACE_KINDS),
+  placeOrgId: idSchema,
+  placeOrgName: z.string(),
+  placeName: z.string().nullable(),
+  participants: z.number().int(),
+  reached: z.object(
+    Object.fromEntries(REACHED_GROUPS.map((g) => [g, z.number().int()])) as Record<ReachedGroup, z.ZodNumber>,
+  ),
+  reachedTotal: z.number().int(),
+  serviceMinutes: z.number().int(),
+  items: z.string().nullable(),
+  itemsValueFen: z.number().int(),
+  patientsSeen: z.number().int(),
+  lessonsTaught: z.number().int(),
+  counterpartOrg: z.string().nullable(),
+  counterpartContact: z.string().nullable(),
+  summary: z.string().nullable(),
+  partnershipId: z.string().nullable(),
+  campaignId: z.string().nullable(),
+  status: z.enum(['recorded', 'withdrawn']),
+  photoCount: z.number().int(),
+  actions: z.array(z.enum(ACTIVITY_ACTIONS)),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+  /** Military-only (absent from the civilian view). */
+  participantNames: z.array(z.string()).optional(),
+  militaryNote: z.string().nullable().optional(),
+});
+export type ActivityListItem = z.infer<typeof activityListItem>;
+
+export const activityPhoto = z.object({
+  id: idSchema,
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  caption: z.string(),
+  showsServiceMembers: z.boolean(),
+  createdAt: z.string(),
+  /** Military-only: the flag, and the confidentiality findings of the photo (GPS in the original…). */
+  militaryOnly: z.boolean().optional(),
+  findings: z.array(findingSchema).optional(),
+});
+export type ActivityPhoto = z.infer<typeof activityPhoto>;
+
+export const activityDetail = activityListItem.extend({ photos: z.array(activityPhoto) });
+export type ActivityDetail = z.infer<typeof activityDetail>;
+
+export const activityPage = pageOf(activityListItem);
+export const activityListQuery = z.strictObject({
+  ...pageQuery,
+  orgId: idSchema.optional(),
+  type: activityTypeCode.optional(),
+  /** Activities whose place lies in this civilian area (a district, street or community). */
+  areaId: idSchema.optional(),
+  partnershipId: idSchema.optional(),
+  from: isoDateSchema.optional(),
+  to: isoDateSchema.optional(),
+  q: z.string().trim().max(100).optional(),
+});
+
+export const activityPhotoQuery = z.strictObject({
+  fileName: z.string().max(255).optional(),
+  caption: z.string().trim().max(200).default(''),
+  showsServiceMembers: z.enum(['true', 'false']).default('false'),
+  militaryOnly: z.enum(['true', 'false']).default('false'),
+});
+
+export const activityWithdrawBody = z.strictObject({ version: z.number().int().min(1), reason: plainText(500) });

@@ -1,9 +1,11 @@
 import { REACHED_GROUPS, t } from '@shuangyong/shared';
 import { TROOP_ACTIVITY_TYPES_0020 } from '../../platform/db/migrations/0020_troops.js';
+import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { atmosphereModule } from '../atmosphere/atmosphere.module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
 import { ActivitiesService } from './activities.service.js';
+import { typeLabel } from './activities.view.js';
 import { ActivityPhotos } from './photos.js';
 import { troopsRepo } from './troops.repo.js';
 import { troopsRoutes } from './troops.routes.js';
@@ -55,6 +57,15 @@ export const troopsModule = defineModule({
       routes: [troopsRoutes(activities, photos)],
       targets: {
         troopActivity: async (scope, id) => !!(await activities.visible(db, scope, id)),
+      },
+      labels: {
+        troop_activity: async (ids, actor) =>
+          labelMap(
+            (await troopsRepo.labels(db, actor.scope, ids)).map((r) => ({
+              id: r.id,
+              label: `${r.occurred_on} ${typeLabel(r.type, r.type_label)}（${r.place_org_name}）`,
+            })),
+          ),
       },
     };
   },

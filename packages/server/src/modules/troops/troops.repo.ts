@@ -100,6 +100,14 @@ export const troopsRepo = {
     return qb.executeTakeFirst();
   },
 
+  /** The activities the scope sees among `ids`, with date, type and place (the audit log's labels). */
+  labels(db: Queryable, scope: Scope, ids: readonly string[]) {
+    return activities(db, scope, { includeWithdrawn: true })
+      .select(['a.id', 'a.occurred_on', 'a.type', 'ty.label as type_label', 'po.name as place_org_name'])
+      .where('a.id', 'in', ids)
+      .execute();
+  },
+
   // ---- types
   types(db: Queryable): Promise<ActivityTypeRow[]> {
     return db.selectFrom('troop_activity_types').selectAll().orderBy('sort').orderBy('code').execute();

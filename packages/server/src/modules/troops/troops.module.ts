@@ -1,6 +1,6 @@
 import { REACHED_GROUPS, t } from '@shuangyong/shared';
-import { TROOP_ACTIVITY_TYPES_0020 } from '../../platform/db/migrations/0020_troops.js';
 import { labelMap } from '../../platform/audit/labels.js';
+import { TROOP_ACTIVITY_TYPES_0020 } from '../../platform/db/migrations/0020_troops.js';
 import { defineModule } from '../../platform/module.js';
 import { atmosphereModule } from '../atmosphere/atmosphere.module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';

@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import ExcelJS from 'exceljs';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, idNumber, login, phoneLayout, pickOption, type Running, start } from './harness.js';
+
+const enabled = browserAvailable();
+let run: Running;
+
+beforeAll(async () => {
+  if (enabled) run = await start();
+});
+afterAll(async () => run?.stop());
+afterEach(() => run?.expectNoPageErrors());
+
+async function signedIn(username: string): Promise<{ page: Page; csrf: Record<string, string> }> {
+  const page = await run.browser.newPage({
+    locale: 'zh-CN',
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+  });
+  await login(page, run.base, username);
+  await page.getByTestId('header-user').waitFor();
+  const me = await (await page.request.get(`${run.base}/api/v1/auth/me`)).json();
+  return { page, csrf: { 'x-csrf-token': me.csrfToken } };
+}
+
+// the browser's month (the page proposes it) — the container runs in UTC
+const now = new Date();
+const PERIOD = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+const LONG_AGO = new Date(now.getFullYear(), now.getMonth(), 1 - 40).toISOString().slice(0, 10);
+
+describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
+  it('klmy builds the month’s roster, downloads the bank list and reconciles a return file with five planted errors', async () => {
+    const klmy = await signedIn('klmy');
+    const city = await signedIn('city');
+    // four 烈士遗属 of 友谊社区 and one who died before this month (as the registry form would)
+    const org = (
+      await (await klmy.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent('友谊社区')}`)).json()
+    ).items[0].id;
+    const ids: Record<string, string> = {};
+    for (const [n, name, extra] of [
+      ['1', '钱秀英', {}],
+      ['2', '孙玉兰', {}],
+      ['3', '李桂香', {}],
+      ['4', '周淑珍', {}],
+      ['5', '吴凤英', { status: 'deceased', statusDate: LONG_AGO }],
+    ] as const) {
+      ids[name] = idNumber(`6502031940050${n}002`);
+      const res = await klmy.page.request.post(`${run.base}/api/v1/beneficiaries`, {
+        headers: klmy.csrf,
+        data: {
+          orgId: org,
+          name,
+          idNumber: ids[name],
+          categories: [{ code: 'martyr_survivor', startDate: '2000-01-01', relation: 'mother' }],
+          ...extra,
+        },
+      });
+      expect(res.status(), await res.text()).toBe(201);
+    }
+    // the city's standard: ¥2,600.50 a month
+    const standard = await city.page.request.post(`${run.base}/api/v1/benefit-standards`, {
+      headers: city.csrf,
+      data: {
+        benefitType: 'survivor_pension',
+        category: 'martyr_survivor',
+        layer: 'national',
+        amountFen: 260_050,
+        validFrom: '2025-01',
+        docNo: '民发〔2025〕1号',
+      },
+    });
+    expect(standard.status()).toBe(201);
+
+    // klmy builds the roster of the month in the page
+    const page = klmy.page;
+    await page.getByTestId('nav-benefits').click();
+    await page.getByTestId('roster-period').fill(PERIOD);
+    await page.getByTestId('roster-create').click();
+    await page.getByTestId('roster-status').filter({ hasText: '草稿' }).waitFor();
+    // 4 × ¥2,600.50: the person who died before the month is not on it
+    expect(await page.getByTestId('roster-total').first().textContent()).toBe('¥10,402.00');
+    expect(await phoneLayout(page, 'benefits-roster-draft')).toEqual([]);
+    await page.getByTestId('roster-request').click();
+    await page.getByTestId('roster-status').filter({ hasText: '待审核' }).waitFor();
+
+    // the city releases it (klmy cannot release its own roster)
+    const list = await (await city.page.request.get(`${run.base}/api/v1/benefit-rosters?period=${PERIOD}`)).json();
+    const roster = list.items[0];
+    const released = await city.page.request.post(`${run.base}/api/v1/benefit-rosters/${roster.id}/decision`, {
+      headers: city.csrf,
+      data: { version: roster.version, decision: 'approve' },
+    });
+    expect(released.status()).toBe(200);
+
+    await page.reload();
+    await page.getByTestId('roster-status').filter({ hasText: '已放行' }).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByTestId('roster-bank-list').click();
+    const file = await (await download).path();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(fs.readFileSync(file) as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    const cells = (r: number) => [1, 2, 3, 4].map((c) => String(sheet.getRow(r).getCell(c).value ?? ''));
+    expect(cells(1)).toEqual(['序号', '姓名', '身份证号', '金额（元）']);
+    const rows = [2, 3, 4, 5].map(cells);
+    expect(rows.map((r) => r[1]).sort()).toEqual(['孙玉兰', '周淑珍', '李桂香', '钱秀英'].sort());
+    expect(rows.find((r) => r[1] === '钱秀英')![2]).toBe(ids.钱秀英);
+    expect(cells(6)).toEqual(['合计', '4 人', '', '10402.00']);
+
+    // the bank's return file: 钱秀英 failed, 孙玉兰 underpaid, 李桂香 missing, 吴凤英 paid though dead,
+    // an ID nobody registered; 周淑珍 right
+    const returned = [
+      '身份证号,户名,交易金额,处理结果',
+      `${ids.钱秀英},钱秀英,2600.50,失败：账户冻结`,
+      `${ids.孙玉兰},孙玉兰,2600.00,成功`,
+      `${ids.周淑珍},周淑珍,2600.50,成功`,
+      `${ids.吴凤英},吴凤英,2600.50,成功`,
+      `${idNumber('65020419600101003')},查无此人,2600.50,成功`,
+    ].join('\r\n');
+    await page.locator('input[type=file]').setInputFiles({
+      name: '回盘.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(returned, 'utf8'),
+    });
+    const result = page.getByTestId('reconcile-result');
+    await result.waitFor();
+    for (const kind of ['failed', 'underpaid', 'missing', 'paid_after_death', 'unknown_id'])
+      expect(await page.getByTestId(`reconcile-${kind}`).textContent(), kind).toBe('1');
+    await page.getByTestId('roster-status').filter({ hasText: '已对账' }).waitFor();
+    expect(await phoneLayout(page, 'benefits-reconciled')).toEqual([]);
+
+    // the worklist: exactly the five; the payment after death is recovered and closed
+    await page.getByRole('tab', { name: '对账问题' }).click();
+    const kinds = page.getByTestId('discrepancy-kind');
+    await expect.poll(() => kinds.count()).toBe(5);
+    expect((await kinds.allTextContents()).sort()).toEqual(
+      ['发放失败', '少发', '回盘中缺失', '死亡后仍发放', '身份证号不在名册'].sort(),
+    );
+    expect(await phoneLayout(page, 'benefits-worklist')).toEqual([]);
+    const row = page.locator('tr', { has: page.getByTestId('discrepancy-kind').filter({ hasText: '死亡后仍发放' }) });
+    await row.getByTestId('discrepancy-close').click();
+    const dialog = page.getByRole('dialog');
+    await pickOption(page, dialog.getByTestId('discrepancy-resolution'), '已追回');
+    await dialog.getByTestId('discrepancy-note').fill('已从银行追回 2600.50 元');
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => kinds.count()).toBe(4);
+
+    // the totals follow: the roster shows four open problems
+    await page.getByRole('tab', { name: '发放名册' }).click();
+    const open = page
+      .locator('tr', { has: page.getByTestId('roster-status') })
+      .locator('td')
+      .nth(6);
+    await expect.poll(() => open.textContent()).toBe('4');
+    await city.page.close();
+    await page.close();
+  });
+});

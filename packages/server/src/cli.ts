@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '@shuangyong/shared';
 import { buildApp } from './app.js';
 import { backup, restore } from './cli/backup.js';
+import { registryDoctor } from './modules/registry/doctor.js';
 import { importFile } from './modules/registry/import-cli.js';
 import { seedSyntheticVisits } from './modules/visits/synthetic.js';
 import { hashPassword } from './platform/auth/password.js';
@@ -31,6 +32,7 @@ const HELP = `shuangyong — 双拥工作平台
                                                         导入优抚对象（xlsx/CSV）；--dry-run 只校验不写入
   keys rotate                                           生成新主密钥并用它重新加密全部个人信息（可中断后重跑）
   audit verify                                          校验审计链；被篡改时以非零状态退出并指出首个断点
+  doctor [--rebuild]                                    核对维护的统计数（与基础数据重新计算比较）；--rebuild 重建
   backup --out FILE                                     在线备份（SQLite 备份 API / pg_dump）
   restore --from FILE --target URL                      恢复到新的空数据库（sqlite:路径 或 postgres://…）
 
@@ -112,6 +114,7 @@ export async function main(argv: string[]): Promise<number> {
       org: { type: 'string' },
       'dry-run': { type: 'boolean' },
       json: { type: 'boolean' },
+      rebuild: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -283,6 +286,12 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
       });
     }
+    case 'doctor':
+      return withPlatform(config, async (p) => {
+        const r = await p.handle.db.transaction().execute((trx) => registryDoctor(trx, !!values.rebuild));
+        (r.ok ? process.stdout : process.stderr).write(`${r.lines.join('\n')}\n`);
+        return r.ok ? 0 : 1;
+      });
     case 'backup':
       if (!values.out) break;
       return withPlatform(config, async (p) => {

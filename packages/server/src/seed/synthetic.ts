@@ -1,7 +1,7 @@
 import { idChecksum } from '@shuangyong/shared';
 import { makesPlaqueEligible } from '../modules/registry/normalize.js';
 import { sealAddress, sealId, sealPhone } from '../modules/registry/personal-data.js';
-import { gramRows } from '../modules/registry/registry.repo.js';
+import { type CountState, countDeltas, countsRepo, gramRows } from '../modules/registry/registry.repo.js';
 import { districtOf } from '../platform/access/scope.js';
 import type { Platform } from '../platform/context.js';
 import { bulkInsert } from '../platform/db/bulk.js';
@@ -183,6 +183,10 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
     await bulkInsert(p.handle, 'households', households);
     await bulkInsert(p.handle, 'beneficiaries', people);
     await bulkInsert(p.handle, 'beneficiary_categories', cats);
+    await countsRepo.apply(
+      p.handle.db,
+      people.flatMap((x) => countDeltas(x as unknown as CountState, 1)),
+    );
     await bulkInsert(
       p.handle,
       'beneficiary_name_grams',

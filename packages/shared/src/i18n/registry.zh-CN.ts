@@ -63,4 +63,10 @@ export const registryMessages = {
   // sex
   'sex.male': '男',
   'sex.female': '女',
+  // shuangyong doctor: the maintained totals against a rebuild
+  'registry.doctor.countsOk': '优抚对象统计数与重新计算一致（{rows} 行）',
+  'registry.doctor.countsDiffer': '优抚对象统计数与重新计算不一致：{n} 处',
+  'registry.doctor.countsLine': '  {key}：存储 {stored}，应为 {expected}',
+  'registry.doctor.countsRebuilt': '已按基础数据重建优抚对象统计数（{rows} 行）',
+  'registry.doctor.hintRebuild': '运行 shuangyong doctor --rebuild 可按基础数据重建',
 } as const;

@@ -286,6 +286,8 @@ export const webMessages = {
   'beneficiaries.status': '状态',
   'beneficiaries.statusDate': '状态变更日期',
   'beneficiaries.org': '所属单位',
+  'beneficiaries.totalCapped': '共 {total}+ 条',
+  'beneficiaries.countExactly': '精确计数',
   'beneficiaries.relation': '与军人关系',
   'beneficiaries.note': '备注',
   'beneficiaries.createdAt': '登记时间',

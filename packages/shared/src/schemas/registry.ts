@@ -37,6 +37,10 @@ export const beneficiaryListQuery = z.strictObject({
   plaque: z.enum(PLAQUE_STATUSES).optional(),
   sort: z.enum(['name', 'birthDate', 'updatedAt']).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),
+  /** The previous page's `nextCursor`: the next page by keyset (deep pages cost what the first does). */
+  after: z.string().trim().max(400).optional(),
+  /** '1': count the total exactly even when the maintained counts do not cover the filters. */
+  exact: z.enum(['1']).optional(),
 });
 
 export const beneficiaryListItem = z.object({
@@ -54,7 +58,12 @@ export const beneficiaryListItem = z.object({
   version: z.number().int(),
 });
 export type BeneficiaryListItem = z.infer<typeof beneficiaryListItem>;
-export const beneficiaryPage = pageOf(beneficiaryListItem);
+export const beneficiaryPage = pageOf(beneficiaryListItem).extend({
+  /** True when `total` is a floor (TOTAL_CAP): more rows match; `exact=1` counts them all. */
+  totalCapped: z.boolean(),
+  /** Pass as `after` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
 
 export const categoryAssignmentOut = z.object({
   code: z.enum(CATEGORY_CODES),
@@ -167,7 +176,10 @@ export const importQuery = z.strictObject({
 });
 
 export const exportBody = z.strictObject({
-  filters: beneficiaryListQuery.omit({ page: true, pageSize: true, sort: true, order: true }).partial().default({}),
+  filters: beneficiaryListQuery
+    .omit({ page: true, pageSize: true, sort: true, order: true, after: true, exact: true })
+    .partial()
+    .default({}),
   /** Only these rows (the selection on the list), within the filters and the caller's scope. */
   ids: z.array(idSchema).min(1).max(500).optional(),
   reveal: z.boolean().default(false),

@@ -31,7 +31,12 @@ type Signal = Pick<RequestOptions, 'signal'>;
 const path = (id: string, rest = '') => `/beneficiaries/${encodeURIComponent(id)}${rest}`;
 
 export const beneficiariesApi = {
-  list: (query: BeneficiaryQuery, o?: Signal) => api.get<Page<BeneficiaryListItem>>('/beneficiaries', { ...query }, o),
+  list: (query: BeneficiaryQuery, o?: Signal) =>
+    api.get<Page<BeneficiaryListItem> & { totalCapped: boolean; nextCursor: string | null }>(
+      '/beneficiaries',
+      { ...query },
+      o,
+    ),
   get: (id: string, o?: Pick<RequestOptions, 'signal' | 'quiet'>) => api.get<BeneficiaryDetail>(path(id), undefined, o),
   history: (id: string, o?: Signal) => api.get<{ items: AuditEntry[] }>(path(id, '/history'), undefined, o),
   create: (body: CreateBeneficiary, options?: Pick<RequestOptions, 'expected'>) =>

@@ -20,7 +20,7 @@ import { toSimplified } from '../../platform/text/chinese.js';
 import { tick } from '../../platform/tick.js';
 import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
 import { idBlindIndex, open, sealAddress, sealId, sealPhone } from './personal-data.js';
-import { gramRows } from './registry.repo.js';
+import { type CountState, countDeltas, countsRepo, gramRows } from './registry.repo.js';
 
 export const IMPORT_KIND = 'beneficiary_import';
 const MAX_ERRORS_IN_RESULT = 500;
@@ -426,6 +426,11 @@ export class BeneficiaryImport implements JobHandler {
         await bulkInsert(this.p.handle, 'households', households, trx);
         await bulkInsert(this.p.handle, 'beneficiaries', people, trx);
         await bulkInsert(this.p.handle, 'beneficiary_categories', cats, trx);
+        // the maintained totals, set-wise for the chunk (decisions/0029)
+        await countsRepo.apply(
+          trx,
+          people.flatMap((x) => countDeltas(x as unknown as CountState, 1)),
+        );
         await bulkInsert(
           this.p.handle,
           'beneficiary_name_grams',

@@ -1,11 +1,10 @@
 import type { Scope } from '../../platform/access/scope.js';
-import { scopeWhere } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import { registryRepo } from './registry.repo.js';
+import { countChange, countsRepo, mergesRepo, registryRepo } from './registry.repo.js';
 
 interface Snapshot {
   status: string;
@@ -15,19 +14,14 @@ interface Snapshot {
 /**
  * Merging two records of one person (entered twice, e.g. with a mistyped ID number): the absorbed
  * record is kept, hidden with status 'merged' and a pointer to the survivor; the survivor gains
- * the categories it lacked. The merge row keeps what is needed to undo it exactly.
+ * the categories it lacked. The merge row keeps what is needed to undo it exactly. Both change the
+ * maintained counts in the same transaction.
  */
 export class MergesService {
   constructor(private readonly p: Platform) {}
 
   async visible(db: Queryable, scope: Scope, id: string) {
-    return db
-      .selectFrom('merges as m')
-      .innerJoin('beneficiaries as b', 'b.id', 'm.survivor_id')
-      .selectAll('m')
-      .where('m.id', '=', id)
-      .where((eb) => scopeWhere(eb, scope, { path: 'b.org_path', orgId: 'b.org_id', owner: 'b.created_by' }))
-      .executeTakeFirst();
+    return mergesRepo.visible(db, scope, id);
   }
 
   async merge(ctx: RequestCtx, survivorId: string, mergedId: string) {
@@ -40,47 +34,32 @@ export class MergesService {
       const theirs = await registryRepo.assignments(trx, mergedId);
       const added = theirs.filter((a) => !have.has(a.code));
       const now = nowIso();
-      for (const a of added)
-        await trx
-          .insertInto('beneficiary_categories')
-          .values({
-            ...a,
-            id: uuidv7(),
-            beneficiary_id: survivorId,
-            status: survivor.status,
-            org_path: survivor.org_path,
-            district_path: survivor.district_path,
-            sort_name: survivor.name_pinyin,
-            created_at: now,
-          })
-          .execute();
+      await mergesRepo.copyAssignments(trx, survivor, added, now);
       const codes = [...new Set([...survivor.categories.split(','), ...added.map((a) => a.code)])].filter(Boolean);
-      await trx
-        .updateTable('beneficiaries')
-        .set({ categories: codes.join(','), version: survivor.version + 1, updated_at: now })
-        .where('id', '=', survivorId)
-        .execute();
-      await trx
-        .updateTable('beneficiaries')
-        .set({ status: 'merged', merged_into: survivorId, version: merged.version + 1, updated_at: now })
-        .where('id', '=', mergedId)
-        .execute();
+      await mergesRepo.setPerson(trx, survivorId, { categories: codes.join(','), version: survivor.version + 1 }, now);
+      await mergesRepo.setPerson(
+        trx,
+        mergedId,
+        { status: 'merged', merged_into: survivorId, version: merged.version + 1 },
+        now,
+      );
       await registryRepo.syncCategoryRows(trx, mergedId, 'merged', merged.org_path);
+      await countsRepo.apply(trx, [
+        ...countChange(survivor, { ...survivor, categories: codes }),
+        ...countChange(merged, { ...merged, status: 'merged' }),
+      ]);
       const id = uuidv7();
       const snapshot: Snapshot = { status: merged.status, addedCodes: added.map((a) => a.code) };
-      await trx
-        .insertInto('merges')
-        .values({
-          id,
-          survivor_id: survivorId,
-          merged_id: mergedId,
-          org_path: survivor.org_path,
-          snapshot: JSON.stringify(snapshot),
-          created_by: ctx.actor.userId,
-          created_at: now,
-          undone_at: null,
-        })
-        .execute();
+      await mergesRepo.insert(trx, {
+        id,
+        survivor_id: survivorId,
+        merged_id: mergedId,
+        org_path: survivor.org_path,
+        snapshot: JSON.stringify(snapshot),
+        created_by: ctx.actor.userId,
+        created_at: now,
+        undone_at: null,
+      });
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'beneficiary.merge',
         entityType: 'beneficiary',
@@ -93,36 +72,33 @@ export class MergesService {
 
   async undo(ctx: RequestCtx, id: string) {
     return this.p.handle.db.transaction().execute(async (trx) => {
-      const m = await this.visible(trx, ctx.actor.scope, id);
+      const m = await mergesRepo.visible(trx, ctx.actor.scope, id);
       if (!m) throw notFound();
       if (m.undone_at) throw conflict('merge_undone', 'beneficiary.mergeUndone');
       const snapshot = JSON.parse(m.snapshot) as Snapshot;
       const survivor = (await registryRepo.get(trx, { kind: 'all' }, m.survivor_id))!;
-      const merged = await trx
-        .selectFrom('beneficiaries')
-        .selectAll()
-        .where('id', '=', m.merged_id)
-        .executeTakeFirstOrThrow();
+      const merged = await mergesRepo.person(trx, m.merged_id);
       const now = nowIso();
-      if (snapshot.addedCodes.length)
-        await trx
-          .deleteFrom('beneficiary_categories')
-          .where('beneficiary_id', '=', m.survivor_id)
-          .where('code', 'in', snapshot.addedCodes)
-          .execute();
+      await mergesRepo.dropAssignments(trx, m.survivor_id, snapshot.addedCodes);
       const codes = survivor.categories.split(',').filter((c) => c && !snapshot.addedCodes.includes(c));
-      await trx
-        .updateTable('beneficiaries')
-        .set({ categories: codes.join(','), version: survivor.version + 1, updated_at: now })
-        .where('id', '=', m.survivor_id)
-        .execute();
-      await trx
-        .updateTable('beneficiaries')
-        .set({ status: snapshot.status, merged_into: null, version: merged.version + 1, updated_at: now })
-        .where('id', '=', m.merged_id)
-        .execute();
+      await mergesRepo.setPerson(
+        trx,
+        m.survivor_id,
+        { categories: codes.join(','), version: survivor.version + 1 },
+        now,
+      );
+      await mergesRepo.setPerson(
+        trx,
+        m.merged_id,
+        { status: snapshot.status, merged_into: null, version: merged.version + 1 },
+        now,
+      );
       await registryRepo.syncCategoryRows(trx, m.merged_id, snapshot.status, merged.org_path);
-      await trx.updateTable('merges').set({ undone_at: now }).where('id', '=', id).execute();
+      await countsRepo.apply(trx, [
+        ...countChange(survivor, { ...survivor, categories: codes }),
+        ...countChange(merged, { ...merged, status: snapshot.status }),
+      ]);
+      await mergesRepo.markUndone(trx, id, now);
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'beneficiary.unmerge',
         entityType: 'beneficiary',

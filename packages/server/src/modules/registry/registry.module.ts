@@ -20,6 +20,7 @@ export const registryModule = defineModule({
     'beneficiaries',
     'beneficiary_categories',
     'beneficiary_name_grams',
+    'beneficiary_counts',
     'transfers',
     'merges',
   ],

@@ -1,8 +1,8 @@
 import type { BeneficiaryListItem, BeneficiaryStatus, CategoryAssignment, CategoryCode } from '@shuangyong/shared';
-import { type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import { districtOf, prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
-import type { BeneficiariesTable } from '../../platform/db/schema.js';
+import type { BeneficiariesTable, BeneficiaryCategoriesTable, MergesTable } from '../../platform/db/schema.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 
 export type BeneficiaryRow = Selectable<BeneficiariesTable>;
@@ -128,6 +128,27 @@ function listQuery(db: Queryable, scope: Scope, f: ListFilter, forPage = true): 
 }
 
 const SORT = { name: 'b.name_pinyin', birthDate: 'b.birth_date', updatedAt: 'b.updated_at' } as const;
+/** The row field each sort reads (a cursor carries its value and the id). */
+const SORT_FIELD = { name: 'name_pinyin', birthDate: 'birth_date', updatedAt: 'updated_at' } as const;
+/** Beyond this many rows, a total the maintained counts do not cover is shown as "10,000+". */
+export const TOTAL_CAP = 10_000;
+
+/** A page cursor: the last row's sort value and id, base64url JSON (opaque to the browser). */
+export function encodeCursor(v: [string, string]): string {
+  return Buffer.from(JSON.stringify(v)).toString('base64url');
+}
+
+export function decodeCursor(c: string): [string, string] | null {
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
+    return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string'
+      ? [v[0], v[1]]
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Sort columns when the list is driven from the category table (its own copy keeps the index order). */
 const SORT_VIA_CATEGORY = { name: 'bc.sort_name', birthDate: 'b.birth_date', updatedAt: 'b.updated_at' } as const;
 
@@ -175,36 +196,72 @@ export const registryRepo = {
     await db.insertInto('beneficiary_name_grams').values(gramRows(p)).execute();
   },
 
+  /**
+   * One page of the list and its total. The page is an offset into the sort order, or — given
+   * `after`, the cursor of the previous page's last row — the next rows by keyset along the same
+   * index (deep pages cost what the first does). The total is exact when the maintained counts
+   * cover the filters (or `exact` is asked for); otherwise it is counted up to TOTAL_CAP and
+   * `totalCapped` says there are more.
+   */
   async page(
     db: Queryable,
     scope: Scope,
     f: ListFilter,
-    page: number,
-    pageSize: number,
-    sort: keyof typeof SORT,
-    order: 'asc' | 'desc',
+    o: {
+      page: number;
+      pageSize: number;
+      sort: keyof typeof SORT;
+      order: 'asc' | 'desc';
+      after?: string | undefined;
+      exact?: boolean | undefined;
+    },
   ) {
     const via = f.category !== undefined && !f.q; // the same choice of driving table as listQuery
-    const key = via ? SORT_VIA_CATEGORY[sort] : SORT[sort];
+    const key = via ? SORT_VIA_CATEGORY[o.sort] : SORT[o.sort];
     const tie = via ? 'bc.beneficiary_id' : 'b.id';
-    const [rows, total] = await Promise.all([
-      listQuery(db, scope, f)
-        .selectAll('b')
-        .select('o.name as org_name')
-        .orderBy(sql.ref(key), order)
-        .orderBy(sql.ref(tie), order)
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute() as Promise<(BeneficiaryRow & { org_name: string })[]>,
-      this.count(db, scope, f),
+    const cursor = o.after ? decodeCursor(o.after) : null;
+    let qb = listQuery(db, scope, f).selectAll('b').select('o.name as org_name');
+    if (cursor)
+      qb = qb.where(
+        sql`(${sql.ref(key)}, ${sql.ref(tie)}) ${sql.raw(o.order === 'asc' ? '>' : '<')} (${cursor[0]}, ${cursor[1]})`,
+      );
+    else qb = qb.offset((o.page - 1) * o.pageSize);
+    const [rows, counted] = await Promise.all([
+      qb.orderBy(sql.ref(key), o.order).orderBy(sql.ref(tie), o.order).limit(o.pageSize).execute() as Promise<
+        (BeneficiaryRow & { org_name: string })[]
+      >,
+      o.exact ? this.count(db, scope, f).then((n) => ({ n, capped: false })) : this.cappedCount(db, scope, f),
     ]);
-    return { items: rows.map(toListItem), total };
+    const last = rows.length === o.pageSize ? rows[rows.length - 1] : undefined;
+    return {
+      items: rows.map(toListItem),
+      total: counted.n,
+      totalCapped: counted.capped,
+      nextCursor: last ? encodeCursor([String(last[SORT_FIELD[o.sort]]), last.id]) : null,
+    };
   },
 
-  /** The exact total of a filter, counted without the org join (from the list index when it can). */
+  /** The exact total of a filter: from the maintained counts when they cover it, else counted. */
   async count(db: Queryable, scope: Scope, f: ListFilter): Promise<number> {
+    if (countsCover(scope, f)) return countsRepo.total(db, scope, f);
     const r = await listQuery(db, scope, f, false).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     return toNumber(r.n);
+  },
+
+  /** The total, exact when the counts cover the filter, else counted up to TOTAL_CAP. */
+  async cappedCount(
+    db: Queryable,
+    scope: Scope,
+    f: ListFilter,
+    cap = TOTAL_CAP,
+  ): Promise<{ n: number; capped: boolean }> {
+    if (countsCover(scope, f)) return { n: await countsRepo.total(db, scope, f), capped: false };
+    const sub = listQuery(db, scope, f, false)
+      .select(sql<number>`1`.as('one'))
+      .limit(cap + 1);
+    const r = await db.selectFrom(sub.as('x')).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const n = toNumber(r.n);
+    return n > cap ? { n: cap, capped: true } : { n, capped: false };
   },
 
   /**
@@ -337,5 +394,274 @@ export const registryRepo = {
       .where('b.status', 'in', ['active'])
       .execute();
     return rows.map((r) => r.code);
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Maintained totals (decisions/0029): `beneficiary_counts` holds, per (org, code, status), how many
+// persons (code PERSONS) and how many category rows (code = the category) there are. Every write
+// that changes a person's org, status or categories applies the difference of the person's count
+// keys before and after, in the same transaction; a list whose filters these keys cover reads its
+// exact total as a sum over the orgs in scope.
+
+/** The code of the per-person rows of `beneficiary_counts` (every other code is a category). */
+export const PERSONS = '*';
+
+/** What of a person the maintained counts depend on. */
+export interface CountState {
+  org_id: string;
+  org_path: string;
+  status: string;
+  /** Category codes (the `categories` column's list, or an array). */
+  categories: string | readonly string[];
+}
+
+export interface CountDelta {
+  org_id: string;
+  org_path: string;
+  code: string;
+  status: string;
+  n: number;
+}
+
+const codesOf = (c: string | readonly string[]) => [
+  ...new Set((typeof c === 'string' ? c.split(',') : c).filter((x) => x && x !== PERSONS)),
+];
+
+/** The count rows a person adds (sign 1) or removes (sign -1). */
+export function countDeltas(s: CountState, sign: 1 | -1): CountDelta[] {
+  const base = { org_id: s.org_id, org_path: s.org_path, status: s.status, n: sign };
+  return [{ ...base, code: PERSONS }, ...codesOf(s.categories).map((code) => ({ ...base, code }))];
+}
+
+/** The change of the counts when a person goes from `before` (null: new) to `after` (null: gone). */
+export function countChange(before: CountState | null, after: CountState | null): CountDelta[] {
+  return [...(before ? countDeltas(before, -1) : []), ...(after ? countDeltas(after, 1) : [])];
+}
+
+const COUNT_ROWS_PER_STATEMENT = 500;
+
+/**
+ * Filters a maintained total answers exactly: anything but a name search, age, plaque or a list of
+ * ids, under any scope but `own` (which filters on the creating user).
+ */
+export function countsCover(scope: Scope, f: ListFilter): boolean {
+  return scope.kind !== 'own' && !f.q && !f.birthFrom && !f.birthTo && !f.plaque && !f.ids;
+}
+
+export const countsRepo = {
+  /**
+   * Adds deltas to the maintained counts, set-wise: deltas of one key are summed, zero sums dropped,
+   * and the rest upserted a few hundred rows a statement (the bulk import and the seeder pass all
+   * their new persons' deltas at once). Call it inside the transaction of the change.
+   */
+  async apply(db: Queryable, deltas: readonly CountDelta[]) {
+    const sum = new Map<string, CountDelta>();
+    for (const d of deltas) {
+      const k = `${d.org_id}\u0000${d.code}\u0000${d.status}`;
+      const cur = sum.get(k);
+      if (cur) cur.n += d.n;
+      else sum.set(k, { ...d });
+    }
+    const rows = [...sum.values()].filter((d) => d.n !== 0);
+    for (let i = 0; i < rows.length; i += COUNT_ROWS_PER_STATEMENT)
+      await db
+        .insertInto('beneficiary_counts')
+        .values(rows.slice(i, i + COUNT_ROWS_PER_STATEMENT))
+        .onConflict((oc) =>
+          oc.columns(['org_id', 'code', 'status']).doUpdateSet((eb) => ({
+            n: eb('beneficiary_counts.n', '+', eb.ref('excluded.n')),
+            org_path: eb.ref('excluded.org_path'),
+          })),
+        )
+        .execute();
+  },
+
+  /** The exact total of a covered filter: a sum over the count rows of the orgs in scope. */
+  async total(db: Queryable, scope: Scope, f: ListFilter): Promise<number> {
+    let qb = db
+      .selectFrom('beneficiary_counts as c')
+      .select(sql<number>`coalesce(sum(c.n), 0)`.as('n'))
+      .where('c.code', '=', f.category ?? PERSONS)
+      .where((eb) => scopeWhere(eb, scope, { path: 'c.org_path', orgId: 'c.org_id' }));
+    if (f.orgPath) qb = qb.where('c.org_path', '>=', f.orgPath).where('c.org_path', '<', prefixEnd(f.orgPath));
+    qb = f.status ? qb.where('c.status', '=', f.status) : qb.where('c.status', 'in', [...LISTED_STATUSES]);
+    const r = await qb.executeTakeFirstOrThrow();
+    return toNumber(r.n);
+  },
+
+  /** The counts as the base tables say they should be (what `rebuild` writes). */
+  async expected(db: Queryable): Promise<CountDelta[]> {
+    const persons = await db
+      .selectFrom('beneficiaries')
+      .select(['org_id', 'org_path', 'status', sql<number>`count(*)`.as('n')])
+      .groupBy(['org_id', 'org_path', 'status'])
+      .execute();
+    const cats = await db
+      .selectFrom('beneficiary_categories as bc')
+      .innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id')
+      .select(['b.org_id', 'b.org_path', 'bc.code', 'b.status', sql<number>`count(*)`.as('n')])
+      .groupBy(['b.org_id', 'b.org_path', 'bc.code', 'b.status'])
+      .execute();
+    return [
+      ...persons.map((r) => ({ ...r, code: PERSONS, n: toNumber(r.n) })),
+      ...cats.map((r) => ({ ...r, n: toNumber(r.n) })),
+    ];
+  },
+
+  /** The maintained rows (zero rows left by changes dropped). */
+  async stored(db: Queryable): Promise<CountDelta[]> {
+    const rows = await db.selectFrom('beneficiary_counts').selectAll().where('n', '!=', 0).execute();
+    return rows.map((r) => ({ ...r, n: toNumber(r.n) }));
+  },
+
+  /** Rewrites the counts from the base tables (after a repair, or a load that bypassed them). */
+  async rebuild(db: Queryable) {
+    const rows = await this.expected(db);
+    await db.deleteFrom('beneficiary_counts').execute();
+    for (let i = 0; i < rows.length; i += COUNT_ROWS_PER_STATEMENT)
+      await db
+        .insertInto('beneficiary_counts')
+        .values(rows.slice(i, i + COUNT_ROWS_PER_STATEMENT))
+        .execute();
+    return rows.length;
+  },
+};
+
+/**
+ * Differences between the maintained counts and a rebuild: one line per key whose stored value is
+ * not the expected one (empty when they agree).
+ */
+export function countDifferences(stored: readonly CountDelta[], expected: readonly CountDelta[]) {
+  const key = (d: CountDelta) => `${d.org_id}|${d.org_path}|${d.code}|${d.status}`;
+  const want = new Map(expected.filter((d) => d.n !== 0).map((d) => [key(d), d.n]));
+  const have = new Map(stored.filter((d) => d.n !== 0).map((d) => [key(d), d.n]));
+  const out: { key: string; stored: number; expected: number }[] = [];
+  for (const [k, n] of want) if (have.get(k) !== n) out.push({ key: k, stored: have.get(k) ?? 0, expected: n });
+  for (const [k, n] of have) if (!want.has(k)) out.push({ key: k, stored: n, expected: 0 });
+  return out.sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
+/** The SQL of merges (merges.service.ts holds the rules). */
+export const mergesRepo = {
+  async visible(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('merges as m')
+      .innerJoin('beneficiaries as b', 'b.id', 'm.survivor_id')
+      .selectAll('m')
+      .where('m.id', '=', id)
+      .where((eb) => scopeWhere(eb, scope, BENEFICIARY_SCOPE))
+      .executeTakeFirst();
+  },
+
+  async person(db: Queryable, id: string) {
+    return db.selectFrom('beneficiaries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  },
+
+  /** The survivor gains the absorbed record's category rows it lacked (with its own status and path). */
+  async copyAssignments(
+    db: Queryable,
+    survivor: BeneficiaryRow,
+    added: Selectable<BeneficiaryCategoriesTable>[],
+    now: string,
+  ) {
+    if (!added.length) return;
+    await db
+      .insertInto('beneficiary_categories')
+      .values(
+        added.map((a) => ({
+          ...a,
+          id: uuidv7(),
+          beneficiary_id: survivor.id,
+          status: survivor.status,
+          org_path: survivor.org_path,
+          district_path: survivor.district_path,
+          sort_name: survivor.name_pinyin,
+          created_at: now,
+        })),
+      )
+      .execute();
+  },
+
+  async dropAssignments(db: Queryable, beneficiaryId: string, codes: string[]) {
+    if (!codes.length) return;
+    await db
+      .deleteFrom('beneficiary_categories')
+      .where('beneficiary_id', '=', beneficiaryId)
+      .where('code', 'in', codes)
+      .execute();
+  },
+
+  async setPerson(
+    db: Queryable,
+    id: string,
+    set: Pick<Partial<BeneficiaryRow>, 'categories' | 'status' | 'merged_into'> & { version: number },
+    now: string,
+  ) {
+    await db
+      .updateTable('beneficiaries')
+      .set({ ...set, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  },
+
+  async insert(db: Queryable, row: Insertable<MergesTable>) {
+    await db.insertInto('merges').values(row).execute();
+  },
+
+  async markUndone(db: Queryable, id: string, now: string) {
+    await db.updateTable('merges').set({ undone_at: now }).where('id', '=', id).execute();
+  },
+};
+
+/** The SQL of a transfer's move (transfers.service.ts holds the rules). */
+export const transfersRepo = {
+  async org(db: Queryable, orgId: string) {
+    return db.selectFrom('orgs').select(['id', 'path']).where('id', '=', orgId).executeTakeFirstOrThrow();
+  },
+
+  /** The person joins `to` with a new household of their own (same address). */
+  async moveTo(
+    db: Queryable,
+    person: BeneficiaryRow,
+    to: { id: string; path: string },
+    householdId: string,
+    now: string,
+  ) {
+    await db
+      .insertInto('households')
+      .values({
+        id: householdId,
+        org_id: to.id,
+        org_path: to.path,
+        address_enc: person.address_enc,
+        address_masked: person.address_masked,
+        plaque_status: 'none',
+        plaque_eligible: 0,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await db
+      .updateTable('beneficiaries')
+      .set({
+        org_id: to.id,
+        org_path: to.path,
+        district_path: districtOf(to.path),
+        household_id: householdId,
+        version: person.version + 1,
+        updated_at: now,
+      })
+      .where('id', '=', person.id)
+      .execute();
+  },
+
+  async setPlaqueEligible(db: Queryable, householdId: string, eligible: boolean) {
+    await db
+      .updateTable('households')
+      .set({ plaque_eligible: eligible ? 1 : 0 })
+      .where('id', '=', householdId)
+      .execute();
   },
 };

@@ -19,7 +19,14 @@ import { normalizeQuery } from '../../platform/text/chinese.js';
 import { orgsRepo } from '../orgs/orgs.repo.js';
 import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
 import { idBlindIndex, open, SEALED_FIELDS, sealAddress, sealId, sealPhone } from './personal-data.js';
-import { type BeneficiaryRow, type ListFilter, registryRepo, toListItem } from './registry.repo.js';
+import {
+  type BeneficiaryRow,
+  countChange,
+  countsRepo,
+  type ListFilter,
+  registryRepo,
+  toListItem,
+} from './registry.repo.js';
 import type { TransfersService } from './transfers.service.js';
 
 type CreateBody = z.infer<typeof createBeneficiaryBody>;
@@ -95,11 +102,13 @@ export class RegistryService {
       pageSize: number;
       sort: 'name' | 'birthDate' | 'updatedAt';
       order: 'asc' | 'desc';
+      after?: string | undefined;
+      exact?: '1' | undefined;
     },
   ) {
     const f = await this.filterOf(ctx, q);
-    const { items, total } = await registryRepo.page(this.db, ctx.actor.scope, f, q.page, q.pageSize, q.sort, q.order);
-    return { items, total, page: q.page, pageSize: q.pageSize };
+    const r = await registryRepo.page(this.db, ctx.actor.scope, f, { ...q, exact: q.exact === '1' });
+    return { ...r, page: q.page, pageSize: q.pageSize };
   }
 
   async detail(ctx: RequestCtx, id: string, db: Tx | typeof this.db = this.db): Promise<BeneficiaryDetail> {
@@ -264,6 +273,15 @@ export class RegistryService {
       person.categories,
     );
     await registryRepo.setGrams(trx, { id, name_simplified: person.nameKeys.simplified, org_path: org.path });
+    await countsRepo.apply(
+      trx,
+      countChange(null, {
+        org_id: org.id,
+        org_path: org.path,
+        status,
+        categories: person.categories.map((c) => c.code),
+      }),
+    );
     await this.refreshHousehold(trx, householdId);
     return id;
   }
@@ -383,6 +401,15 @@ export class RegistryService {
           name_simplified: set.name_simplified ?? before.name_simplified,
           org_path: orgPath,
         });
+      await countsRepo.apply(
+        trx,
+        countChange(before, {
+          org_id: set.org_id ?? before.org_id,
+          org_path: orgPath,
+          status,
+          categories: set.categories ?? before.categories,
+        }),
+      );
       await this.refreshHousehold(trx, before.household_id);
       const after = (await registryRepo.get(trx, { kind: 'all' }, id))!;
       const { org_name: _a, ...b } = before;

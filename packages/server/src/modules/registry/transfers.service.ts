@@ -1,7 +1,7 @@
 import type { createTransferBody, transferSchema } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { mayDecide, type OrgRef, onRequesterSide, requesterOrgs } from '../../platform/access/approval-policy.js';
-import { districtOf, type Scope, scopeCovers, scopeWhere } from '../../platform/access/scope.js';
+import { type Scope, scopeCovers, scopeWhere } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
@@ -9,7 +9,7 @@ import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { orgsRepo } from '../orgs/orgs.repo.js';
 import { makesPlaqueEligible } from './normalize.js';
-import { registryRepo } from './registry.repo.js';
+import { countChange, countsRepo, mergesRepo, registryRepo, transfersRepo } from './registry.repo.js';
 
 type Transfer = z.infer<typeof transferSchema>;
 
@@ -227,53 +227,23 @@ export class TransfersService {
     });
   }
 
-  /** Moves the person (with a household of their own in the new org) and keeps the old household right. */
+  /**
+   * Moves the person (with a household of their own in the new org) and keeps the old household
+   * right; the maintained counts follow the person to the new org in the same transaction.
+   */
   private async move(trx: Tx, beneficiaryId: string, toOrgId: string) {
-    const person = await trx
-      .selectFrom('beneficiaries')
-      .selectAll()
-      .where('id', '=', beneficiaryId)
-      .executeTakeFirstOrThrow();
-    const to = await trx.selectFrom('orgs').select(['id', 'path']).where('id', '=', toOrgId).executeTakeFirstOrThrow();
+    const person = await mergesRepo.person(trx, beneficiaryId);
+    const to = await transfersRepo.org(trx, toOrgId);
     const now = nowIso();
     const householdId = uuidv7();
-    await trx
-      .insertInto('households')
-      .values({
-        id: householdId,
-        org_id: to.id,
-        org_path: to.path,
-        address_enc: person.address_enc,
-        address_masked: person.address_masked,
-        plaque_status: 'none',
-        plaque_eligible: 0,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await trx
-      .updateTable('beneficiaries')
-      .set({
-        org_id: to.id,
-        org_path: to.path,
-        district_path: districtOf(to.path),
-        household_id: householdId,
-        version: person.version + 1,
-        updated_at: now,
-      })
-      .where('id', '=', beneficiaryId)
-      .execute();
+    await transfersRepo.moveTo(trx, person, to, householdId, now);
     await registryRepo.syncCategoryRows(trx, beneficiaryId, person.status, to.path);
     await registryRepo.setGrams(trx, { id: beneficiaryId, name_simplified: person.name_simplified, org_path: to.path });
+    await countsRepo.apply(trx, countChange(person, { ...person, org_id: to.id, org_path: to.path }));
     for (const h of [person.household_id, householdId]) {
       if (!h) continue;
       const codes = await registryRepo.householdMemberCategories(trx, h);
-      await trx
-        .updateTable('households')
-        .set({ plaque_eligible: makesPlaqueEligible(codes) ? 1 : 0 })
-        .where('id', '=', h)
-        .execute();
+      await transfersRepo.setPlaqueEligible(trx, h, makesPlaqueEligible(codes));
     }
   }
 }

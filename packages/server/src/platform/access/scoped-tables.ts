@@ -13,6 +13,7 @@ export const SCOPED_TABLES: readonly { table: string; pathColumn: string; distri
   { table: 'beneficiaries', pathColumn: 'org_path', districtColumn: 'district_path' },
   { table: 'beneficiary_categories', pathColumn: 'org_path', districtColumn: 'district_path' },
   { table: 'beneficiary_name_grams', pathColumn: 'org_path', districtColumn: 'district_path' },
+  { table: 'beneficiary_counts', pathColumn: 'org_path' },
   { table: 'transfers', pathColumn: 'from_path' },
   { table: 'transfers', pathColumn: 'to_path' },
   { table: 'merges', pathColumn: 'org_path' },

@@ -90,7 +90,13 @@ export function openDatabase(
 }
 
 export async function migrateToLatest(handle: DbHandle): Promise<string[]> {
-  const migrator = new Migrator({ db: handle.db, provider: migrationProvider(handle.dialect) });
+  // numbers are handed out per piece of work and land in any order: a database that already ran a
+  // higher one still runs a lower one that arrives later (each migration is independent of the rest)
+  const migrator = new Migrator({
+    db: handle.db,
+    provider: migrationProvider(handle.dialect),
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

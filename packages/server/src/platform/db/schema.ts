@@ -158,6 +158,15 @@ export interface BeneficiaryCategoriesTable {
   created_at: string;
 }
 
+/** Maintained totals (migration 0016): persons (code '*') and category rows per org and status. */
+export interface BeneficiaryCountsTable {
+  org_id: string;
+  org_path: string;
+  code: string;
+  status: string;
+  n: number;
+}
+
 export interface BeneficiaryNameGramsTable {
   gram: string;
   district_path: string;
@@ -268,6 +277,7 @@ export interface Database {
   beneficiaries: BeneficiariesTable;
   beneficiary_categories: BeneficiaryCategoriesTable;
   beneficiary_name_grams: BeneficiaryNameGramsTable;
+  beneficiary_counts: BeneficiaryCountsTable;
   transfers: TransfersTable;
   merges: MergesTable;
   plaque_events: PlaqueEventsTable;

@@ -28,7 +28,7 @@ import {
   type TableProps,
   TreeSelect,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import {
   type BeneficiaryFilters,
@@ -117,12 +117,38 @@ export function BeneficiariesPage() {
   const { forest } = useOrgTree(false, can('org:read'));
   const orgTreeData = useMemo(() => toSelectTree(forest), [forest]);
 
+  // Deep pages by keyset: the page after one already shown is asked for by the cursor that page
+  // answered (same filters, sort and size), so page 500 costs what page 1 does (decisions/0030).
+  const signature = useMemo(() => JSON.stringify({ ...query, page: undefined }), [query]);
+  const cursors = useRef(new Map<string, string>());
+  // a total the maintained counts do not cover stops at 10,000; 精确计数 asks for the exact one
+  const [exactFor, setExactFor] = useState<string | null>(null);
+  const exact = exactFor === signature;
   const list = useQuery({
-    queryKey: ['beneficiaries', query],
-    queryFn: ({ signal }) => beneficiariesApi.list(query, { signal }),
+    queryKey: ['beneficiaries', query, exact],
+    queryFn: async ({ signal }) => {
+      const after = cursors.current.get(`${signature}#${query.page}`);
+      const page = await beneficiariesApi.list(
+        { ...query, ...(after ? { after } : {}), ...(exact ? { exact: '1' as const } : {}) },
+        { signal },
+      );
+      if (page.nextCursor) cursors.current.set(`${signature}#${(query.page ?? 1) + 1}`, page.nextCursor);
+      return page;
+    },
     placeholderData: keepPreviousData,
   });
   const data = list.data;
+  const totalText = (total: number) =>
+    data?.totalCapped ? (
+      <Space size={4}>
+        {t('beneficiaries.totalCapped', { total: total.toLocaleString('zh-CN') })}
+        <Button size="small" type="link" onClick={() => setExactFor(signature)} data-testid="count-exactly">
+          {t('beneficiaries.countExactly')}
+        </Button>
+      </Space>
+    ) : (
+      t('web.total', { total })
+    );
   const [dialog, setDialog] = useState<Dialog>(null);
   // rows chosen on the list, kept across pages and filters (an export of exactly these people)
   const [selected, setSelected] = useState<string[]>([]);
@@ -402,7 +428,7 @@ export function BeneficiariesPage() {
           pageSizeOptions: PAGE_SIZES,
           showSizeChanger: !isMobile,
           simple: isMobile,
-          showTotal: (total) => t('web.total', { total }),
+          showTotal: totalText,
         }}
       />
       {dialog === 'lookup' && <LookupModal onClose={() => setDialog(null)} />}
@@ -418,7 +444,7 @@ export function BeneficiariesPage() {
       {dialog === 'export' && (
         <ExportModal
           filters={filtersOf(query)}
-          total={data?.total ?? null}
+          total={data && !data.totalCapped ? data.total : null}
           canReveal={can('beneficiary:reveal')}
           onClose={() => setDialog(null)}
         />

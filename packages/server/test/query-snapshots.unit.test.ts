@@ -1,0 +1,140 @@
+/**
+ * The compiled SQL of the scoped queries, on both dialects, checked in under packages/server/queries/
+ * (one file per repository and dialect). A change in what a scoped query reads — a table, a join, the
+ * scope's range — shows in review as a diff of those files; this test fails while a file is out of
+ * date. After a deliberate change: `npx vitest run --project unit -u packages/server/test/query-snapshots.unit.test.ts`.
+ *
+ * Nothing runs against a database: the repositories are called on a Kysely whose driver records each
+ * compiled statement and answers no rows (a query that needs a row then throws, after it was recorded).
+ */
+import {
+  type CompiledQuery,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { assignmentsRepo } from '../src/modules/campaigns/assignments.repo.js';
+import { campaignsRepo } from '../src/modules/campaigns/campaigns.repo.js';
+import { dashboardRepo } from '../src/modules/campaigns/dashboard.repo.js';
+import { remindersRepo } from '../src/modules/campaigns/reminders.repo.js';
+import { supervisionRepo } from '../src/modules/campaigns/supervision.repo.js';
+import { workRepo } from '../src/modules/campaigns/work.repo.js';
+import { needsRepo } from '../src/modules/needs/needs.repo.js';
+import { notificationsRepo } from '../src/modules/notifications/notifications.repo.js';
+import { orgsRepo } from '../src/modules/orgs/orgs.repo.js';
+import { registryRepo } from '../src/modules/registry/registry.repo.js';
+import { usersRepo } from '../src/modules/users/users.repo.js';
+import type { Scope } from '../src/platform/access/scope.js';
+import type { Database } from '../src/platform/db/schema.js';
+
+type Dialect = 'sqlite' | 'postgres';
+
+/** A Kysely of the dialect that records every compiled query and answers no rows. */
+function recorder(dialect: Dialect) {
+  const seen: CompiledQuery[] = [];
+  const db = new Kysely<Database>({
+    dialect: {
+      createAdapter: () => (dialect === 'sqlite' ? new SqliteAdapter() : new PostgresAdapter()),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (k) => (dialect === 'sqlite' ? new SqliteIntrospector(k) : new PostgresIntrospector(k)),
+      createQueryCompiler: () => (dialect === 'sqlite' ? new SqliteQueryCompiler() : new PostgresQueryCompiler()),
+    },
+    log: (e) => {
+      if (e.level === 'query') seen.push(e.query);
+    },
+  });
+  return { db, seen };
+}
+
+/** One line per clause, so a diff names the clause that changed. */
+function layout(sqlText: string): string {
+  return sqlText
+    .replace(/\s+(from|inner join|left join|where|group by|order by|limit|offset|union all)\s+/g, '\n  $1 ')
+    .replace(/\s+(and|or) (?=\()/g, '\n    $1 ');
+}
+
+const DISTRICT: Scope = { kind: 'subtree', path: '650200/650203/' };
+const UNIT: Scope = { kind: 'org', orgId: 'org-unit', path: '650200/900001/' };
+const OWN: Scope = { kind: 'own', userId: 'user-1', orgId: 'org-community', path: '650200/650203/01/0101/' };
+const CITY: Scope = { kind: 'all' };
+const DAY = '2026-12-03';
+
+type Db = Kysely<Database>;
+/** Each repository's scoped reads, called as its services call them. */
+const CASES: Record<string, Record<string, (db: Db) => Promise<unknown>>> = {
+  registry: {
+    'page, district, no filter': (db) => registryRepo.page(db, DISTRICT, {}, 1, 20, 'name', 'asc'),
+    'page, district, category + status': (db) =>
+      registryRepo.page(db, DISTRICT, { category: 'veteran' as never, status: 'active' }, 2, 20, 'name', 'asc'),
+    'page, city, Chinese name search': (db) =>
+      registryRepo.page(db, CITY, { q: { kind: 'han', text: '王秀' } }, 1, 20, 'name', 'asc'),
+    'page, district, pinyin search': (db) =>
+      registryRepo.page(db, DISTRICT, { q: { kind: 'latin', text: 'wxy' } }, 1, 20, 'updatedAt', 'desc'),
+    'get, own scope': (db) => registryRepo.get(db, OWN, 'b-1'),
+  },
+  needs: {
+    'page, district': (db) => needsRepo.page(db, DISTRICT, {}, 1, 20, 'createdAt', 'desc'),
+    'page, unit, open and overdue': (db) =>
+      needsRepo.page(db, UNIT, { open: true, overdueBefore: DAY }, 1, 20, 'deadline', 'asc'),
+    'page, department inbox': (db) =>
+      needsRepo.page(db, UNIT, { handlerOrgId: 'org-unit', q: '供暖' }, 1, 20, 'updatedAt', 'desc'),
+    'get, own scope': (db) => needsRepo.get(db, OWN, 'n-1'),
+  },
+  campaigns: {
+    'page, district': (db) => campaignsRepo.page(db, DISTRICT, { page: 1, pageSize: 20 } as never),
+    'page, city, issued, title search': (db) =>
+      campaignsRepo.page(db, CITY, { page: 1, pageSize: 20, status: 'issued', q: '春节' } as never),
+    'assignment counts, recipient side': (db) => campaignsRepo.assignmentCounts(db, DISTRICT, ['c-1'], true, DAY),
+    'campaign, district': (db) => campaignsRepo.campaign(db, DISTRICT, 'c-1'),
+    'assignment, unit': (db) => campaignsRepo.assignment(db, UNIT, 'a-1'),
+    'dashboard rows, recipient side': (db) => dashboardRepo.rows(db, DISTRICT, 'c-1', false),
+    'assignments page, overdue': (db) =>
+      workRepo.page(db, DISTRICT, { page: 1, pageSize: 20, status: 'overdue' } as never, DAY),
+    'reminder log, recipient side': (db) => remindersRepo.log(db, DISTRICT, 'c-1', false),
+    'inspections, recipient side': (db) => supervisionRepo.inspections(db, UNIT, 'c-1', false),
+    'recipient orgs (districts)': (db) => assignmentsRepo.activeOrgs(db, { type: 'veterans_bureau', depth: 1 }),
+  },
+  users: {
+    'page, district, search': (db) => usersRepo.page(db, DISTRICT, { q: 'wang' }, 1, 20),
+    'row, org scope': (db) => usersRepo.row(db, UNIT, 'u-1'),
+  },
+  orgs: {
+    'get, district': (db) => orgsRepo.get(db, DISTRICT, 'o-1'),
+  },
+  notifications: {
+    'page, own unread': (db) => notificationsRepo.page(db, 'user-1', { page: 1, pageSize: 20, unread: 'true' }),
+  },
+};
+
+async function render(repo: string, dialect: Dialect): Promise<string> {
+  const out = [
+    `-- Compiled SQL of ${repo}'s scoped queries on ${dialect}: generated by`,
+    '-- packages/server/test/query-snapshots.unit.test.ts (update with vitest -u), reviewed as a diff.',
+  ];
+  for (const [name, call] of Object.entries(CASES[repo] ?? {})) {
+    const { db, seen } = recorder(dialect);
+    await call(db).catch(() => undefined); // no rows: a query that needs one throws after compiling
+    out.push('', `-- ${repo}: ${name}`);
+    for (const q of seen) {
+      out.push(`${layout(q.sql)};`);
+      if (q.parameters.length) out.push(`-- parameters: ${JSON.stringify(q.parameters)}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+describe('compiled SQL of the scoped queries', () => {
+  for (const repo of Object.keys(CASES))
+    for (const dialect of ['sqlite', 'postgres'] as const)
+      it(`${repo} on ${dialect} matches packages/server/queries/${repo}.${dialect}.sql`, async () => {
+        const text = await render(repo, dialect);
+        expect(text).toContain('select');
+        await expect(text).toMatchFileSnapshot(`../queries/${repo}.${dialect}.sql`);
+      });
+});

@@ -5,6 +5,7 @@ import { auditModule } from './modules/audit/audit.module.js';
 import { authModule } from './modules/auth/auth.module.js';
 import { benefitsModule } from './modules/benefits/benefits.module.js';
 import { campaignsModule } from './modules/campaigns/campaigns.module.js';
+import { homeModule } from './modules/home/home.module.js';
 import { honoursModule } from './modules/honours/honours.module.js';
 import { modelcityModule } from './modules/modelcity/modelcity.module.js';
 import { needsModule } from './modules/needs/needs.module.js';
@@ -38,6 +39,7 @@ export const MODULES = [
   modelcityModule,
   benefitsModule,
   troopsModule,
+  homeModule,
 ] as const;
 
 export type App = Server<typeof MODULES>;

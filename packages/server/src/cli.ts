@@ -16,14 +16,15 @@ import { migrateToLatest } from './platform/db/index.js';
 import { startTimers } from './platform/module.js';
 import { DEMO_PASSWORD, DEMO_USERS, insertUser, isEmpty, seedDemo } from './seed/demo.js';
 import { seedDemoCampaign } from './seed/demo-campaign.js';
+import { seedLivingCity } from './seed/living.js';
 import { seedSynthetic } from './seed/synthetic.js';
 
 const HELP = `shuangyong — 双拥工作平台
 
 用法: shuangyong <命令> [选项]
-  serve [--demo] [--port N] [--host H] [--data-dir D]   启动服务（先执行迁移；演示模式下空库自动生成演示数据）
+  serve [--demo [--empty]] [--port N] [--host H] [--data-dir D]  启动服务（先执行迁移；演示模式下空库自动生成演示城市，--empty 只生成组织与账号）
   migrate                                               执行数据库迁移
-  seed --demo                                           生成演示城市（克拉玛依市）与演示账号
+  seed --demo [--empty]                                 生成演示城市（克拉玛依市：优抚对象、工作部署、走访、急难愁盼）与演示账号；--empty 只生成组织、账号与工作部署
   seed --synthetic --beneficiaries N [--seed S]         生成 N 名模拟优抚对象（可复现）
   seed --synthetic --visits N [--seed S]                在模拟优抚对象上生成 N 条模拟走访记录
   user create --username U --display-name N --org-path P --role R [--role R2]
@@ -49,13 +50,17 @@ async function withPlatform<T>(config: Config, fn: (p: Platform) => Promise<T>):
   }
 }
 
-async function serve(config: Config): Promise<void> {
+async function serve(config: Config, empty = false): Promise<void> {
   const p = createPlatform(config);
   const applied = await migrateToLatest(p.handle);
   let seeded = false;
   if (config.demo && (await isEmpty(p))) {
     await seedDemo(p);
-    await seedDemoCampaign(p);
+    if (empty) await seedDemoCampaign(p);
+    else {
+      const r = await seedLivingCity(p);
+      process.stdout.write(`演示城市数据已生成，用时 ${(r.ms / 1000).toFixed(1)} 秒\n`);
+    }
     seeded = true;
   }
   const { app, jobs, timers } = await buildApp(p, { logger: true });
@@ -97,6 +102,7 @@ export async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       demo: { type: 'boolean' },
+      empty: { type: 'boolean' },
       synthetic: { type: 'boolean' },
       beneficiaries: { type: 'string' },
       visits: { type: 'string' },
@@ -127,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
 
   switch (cmd) {
     case 'serve':
-      await serve(config);
+      await serve(config, !!values.empty);
       return -1; // keep running
     case 'migrate':
       return withPlatform(config, async () => {
@@ -187,7 +193,13 @@ export async function main(argv: string[]): Promise<number> {
           return 1;
         }
         const r = await seedDemo(p);
-        await seedDemoCampaign(p);
+        if (values.empty) await seedDemoCampaign(p);
+        else {
+          const l = await seedLivingCity(p);
+          process.stdout.write(
+            `已生成演示城市：${l.persons} 名优抚对象，${l.visits} 条走访记录，${l.needs} 件急难愁盼，${l.citations} 份立功喜报，用时 ${(l.ms / 1000).toFixed(1)} 秒\n`,
+          );
+        }
         process.stdout.write(`已生成演示数据：${r.orgs} 个单位，${r.users} 个账号\n`);
         return 0;
       });

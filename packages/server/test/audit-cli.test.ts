@@ -102,10 +102,10 @@ describe('CLI', () => {
     try {
       const base = { DATABASE_URL: db.url, DATA_DIR: db.dataDir, KEY_FILE: path.join(db.dataDir, 'keys.json') };
       expect(runCli(['migrate'], base).code).toBe(0);
-      const seeded = runCli(['seed', '--demo'], base);
+      const seeded = runCli(['seed', '--demo', '--empty'], base);
       expect(seeded.code).toBe(0);
       expect(seeded.stdout).toMatch(/演示数据/);
-      expect(runCli(['seed', '--demo'], base).code).toBe(1);
+      expect(runCli(['seed', '--demo', '--empty'], base).code).toBe(1);
       const created = runCli(
         [
           'user',

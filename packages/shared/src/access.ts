@@ -266,6 +266,8 @@ export const ROLE_DEFINITIONS: Record<Role, RoleDefinition> = {
       'org:read',
       'campaign:read',
       'visit:read',
+      // need:read: the civil side's view of the cases and their statistics (issue 18); no registry data
+      'need:read',
       'publicity:read',
       'modelcity:read',
       'troops:read',

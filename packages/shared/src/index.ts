@@ -9,6 +9,7 @@ export * from './schemas/auth.js';
 export * from './schemas/benefits.js';
 export * from './schemas/campaigns.js';
 export * from './schemas/common.js';
+export * from './schemas/home.js';
 export * from './schemas/honours.js';
 export * from './schemas/jobs.js';
 export * from './schemas/messages.js';

@@ -1,3 +1,5 @@
+import type { taskInput } from '@shuangyong/shared';
+import type { z } from 'zod';
 import { campaignsModule } from '../modules/campaigns/campaigns.module.js';
 import { notificationsModule } from '../modules/notifications/notifications.module.js';
 import { orgsModule } from '../modules/orgs/orgs.module.js';
@@ -7,6 +9,8 @@ import { type RequestCtx, systemActor } from '../platform/auth/actor.js';
 import type { Platform } from '../platform/context.js';
 import { buildModules, moduleContext } from '../platform/module.js';
 import text from './demo-campaign.json' with { type: 'json' };
+
+export type TaskInput = z.infer<typeof taskInput>;
 
 /** Fen of the demo caps and budget: yuan × 100. */
 const yuan = (n: number) => n * 100;
@@ -22,7 +26,11 @@ export function demoFestivalYear(now: Date): number {
  * issued to the districts through the campaigns service, with visit caps and a budget line per
  * district. Returns the campaign id.
  */
-export async function seedDemoCampaign(p: Platform, now = new Date()): Promise<string> {
+export async function seedDemoCampaign(
+  p: Platform,
+  now = new Date(),
+  living?: { periodStart: string; periodEnd: string; tasks: TaskInput[] },
+): Promise<string> {
   const year = demoFestivalYear(now);
   const fill = (s: string) => s.replaceAll('{year}', String(year)).replaceAll('{prevYear}', String(year - 1));
   const city = await p.handle.db
@@ -46,8 +54,8 @@ export async function seedDemoCampaign(p: Platform, now = new Date()): Promise<s
     docNumber: fill(text.docNumber),
     issuers: text.issuers,
     recipients: text.recipients,
-    periodStart: `${year - 1}-12-20`,
-    periodEnd: `${year}-02-28`,
+    periodStart: living?.periodStart ?? `${year - 1}-12-20`,
+    periodEnd: living?.periodEnd ?? `${year}-02-28`,
     requirements: text.requirements,
     kind: 'spring_festival',
     remindDaysBefore: 3,
@@ -59,13 +67,14 @@ export async function seedDemoCampaign(p: Platform, now = new Date()): Promise<s
         tasks: [
           {
             title: text.item.task,
-            deadline: `${year}-02-28`,
+            deadline: living?.periodEnd ?? `${year}-02-28`,
             figures: [],
             requireNarrative: true,
             requireAttachment: false,
             metricKey: 'visits.coverage_percent',
             assignTo: { groups: ['districts'], orgIds: [] },
           },
+          ...(living?.tasks ?? []),
         ],
       },
     ],

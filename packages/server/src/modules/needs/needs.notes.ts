@@ -4,13 +4,14 @@ import type { Platform } from '../../platform/context.js';
 import { badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { TERMINAL_STATUSES } from './needs.machine.js';
 import { needsRepo } from './needs.repo.js';
-import { actsAs, seesMilitary } from './needs.view.js';
+import { actsAs, mayWriteNeeds, seesMilitary } from './needs.view.js';
 
 /** Additions that do not move a case: comments (possibly military-only) and campaign tags. */
 export class NeedNotes {
   constructor(private readonly p: Platform) {}
 
   async comment(ctx: RequestCtx, id: string, b: { note: string; militaryOnly?: boolean }): Promise<void> {
+    if (!mayWriteNeeds(ctx.actor)) throw forbidden();
     if (b.militaryOnly && !seesMilitary(ctx.actor))
       throw badRequest('military_field_not_allowed', 'need.militaryFieldNotAllowed');
     await this.p.handle.db.transaction().execute(async (trx) => {

@@ -200,6 +200,15 @@ export const needsRepo = {
     return Number(res.numUpdatedRows) === 1;
   },
 
+  /** Cases closed since `since` (an instant) in the scope, and the average of their ratings (home page). */
+  async closedSince(db: Queryable, scope: Scope, since: string) {
+    const r = await baseQuery(db, scope, { status: 'closed' })
+      .where('n.closed_at', '>=', since)
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.avg('n.rating').as('rating')])
+      .executeTakeFirstOrThrow();
+    return { closed: Number(r.n), averageRating: r.rating === null ? null : Math.round(Number(r.rating) * 100) / 100 };
+  },
+
   async handlers(db: Queryable, needId: string) {
     return db
       .selectFrom('need_handlers as h')

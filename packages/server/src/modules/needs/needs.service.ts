@@ -213,6 +213,34 @@ export class NeedsService {
     return this.detail(ctx, id);
   }
 
+  /**
+   * Read model of the home page: cases closed since `since` (an ISO instant, e.g. the start of
+   * the week) in the caller's scope, with their average rating.
+   */
+  closedSince(ctx: RequestCtx, since: string) {
+    return needsRepo.closedSince(this.db, ctx.actor.scope, since);
+  }
+
+  /**
+   * Demo city only (`seed --demo`, never a route): moves a case's dates `days` calendar days into
+   * the past, so that the demo shows cases past their working-day deadline.
+   */
+  async backdateForDemo(id: string, days: number): Promise<void> {
+    const r = await needsRepo.get(this.db, { kind: 'all' }, id);
+    if (!r) throw notFound();
+    const ms = days * 86_400_000;
+    const back = (iso: string | null) => (iso ? new Date(Date.parse(iso) - ms).toISOString() : null);
+    const backDay = (day: string | null) =>
+      day ? new Date(Date.parse(`${day}T00:00:00Z`) - ms).toISOString().slice(0, 10) : null;
+    await needsRepo.update(this.db, id, r.version, {
+      created_at: back(r.created_at) ?? r.created_at,
+      accepted_at: back(r.accepted_at),
+      assigned_at: back(r.assigned_at),
+      started_at: back(r.started_at),
+      deadline: backDay(r.deadline),
+    });
+  }
+
   /** Escalates the cases past their deadline and reminds those close to it (see NeedEscalation). */
   escalateOverdue(now = new Date()): Promise<SweepResult> {
     return this.escalation.sweep(now);

@@ -106,6 +106,11 @@ export function actsAs(actor: Actor, r: Pick<NeedRow, 'org_id' | 'created_by' | 
 
 type DetailAction = NeedDetail['actions'][number];
 
+/** Reading is not taking part: a read-only role (the leader) sees cases but adds nothing to them. */
+export function mayWriteNeeds(actor: Pick<Actor, 'permissions'>): boolean {
+  return ['need:create', 'need:triage', 'need:handle'].some((p) => actor.permissions.has(p as never));
+}
+
 /** What the actor may do now: the machine's allowed actions the actor is the party of, plus comments etc. */
 export function actionsFor(actor: Actor, r: NeedRow, handlerOrgIds: readonly string[]): DetailAction[] {
   const status = r.status as NeedStatus;
@@ -116,7 +121,7 @@ export function actionsFor(actor: Actor, r: NeedRow, handlerOrgIds: readonly str
       !(a === 'reopen' && r.reopen_count > 0),
   );
   // whoever sees a case (its owner's side, a handler, the city) may add to it while it is open
-  if (!TERMINAL_STATUSES.includes(status)) {
+  if (!TERMINAL_STATUSES.includes(status) && mayWriteNeeds(actor)) {
     out.push('comment');
     if (actsAs(actor, r, 'requester') || actsAs(actor, r, 'triage') || handlerOrgIds.includes(actor.orgId))
       out.push('attach');

@@ -11,6 +11,10 @@ export interface SyntheticVisitsOptions {
   campaignId?: string;
   seed?: number;
   batch?: number;
+  /** The plans' titles (default: 模拟走访计划 of the district). */
+  planTitle?: (districtName: string) => string;
+  /** Visits fall within this many days before now (default 30). */
+  days?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -95,7 +99,7 @@ export async function seedSyntheticVisits(p: Platform, opts: SyntheticVisitsOpti
       .values({
         id,
         campaign_id: campaignId,
-        title: `${d.name}模拟走访计划`,
+        title: opts.planTitle ? opts.planTitle(d.name) : `${d.name}模拟走访计划`,
         org_id: d.id,
         org_path: d.path,
         status: 'confirmed',
@@ -163,7 +167,8 @@ export async function seedSyntheticVisits(p: Platform, opts: SyntheticVisitsOpti
   for (const [name] of LOAD_INDEXES) await db.schema.dropIndex(name).ifExists().execute();
   const seen = new Uint8Array(ids.length);
   const batch = opts.batch ?? 10_000;
-  const base = Date.now() - 30 * 86_400_000;
+  const days = opts.days ?? 30;
+  const base = Date.now() - days * 86_400_000;
   let done = 0;
   while (done < opts.count) {
     const n = Math.min(batch, opts.count - done);
@@ -173,7 +178,7 @@ export async function seedSyntheticVisits(p: Platform, opts: SyntheticVisitsOpti
       const m = meta[metaOf[ti]!]!;
       const cash = [20_000, 30_000, 50_000, 80_000][Math.floor(rand() * 4)]!;
       const goodsFen = Math.floor(rand() * 4) * 5_000;
-      const at = new Date(base + Math.floor(rand() * 30 * 86_400_000)).toISOString();
+      const at = new Date(base + Math.floor(rand() * days * 86_400_000)).toISOString();
       rows.push({
         id: uuidv7(),
         client_key: uuidv7(),

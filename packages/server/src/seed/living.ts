@@ -5,6 +5,8 @@ import { campaignsModule } from '../modules/campaigns/campaigns.module.js';
 import { honoursModule } from '../modules/honours/honours.module.js';
 import { needsModule } from '../modules/needs/needs.module.js';
 import { notificationsModule } from '../modules/notifications/notifications.module.js';
+import { orgsModule } from '../modules/orgs/orgs.module.js';
+import { usersModule } from '../modules/users/users.module.js';
 import { seedSyntheticVisits } from '../modules/visits/synthetic.js';
 import { visitsModule } from '../modules/visits/visits.module.js';
 import type { RequestCtx } from '../platform/auth/actor.js';
@@ -79,7 +81,15 @@ export async function seedLivingCity(p: Platform, now = new Date()): Promise<Liv
   const campaignId = await seedDemoCampaign(p, now, { periodStart: day(-30), periodEnd: day(30), tasks });
 
   const mc = moduleContext(p);
-  const modules = buildModules(mc, [notificationsModule, honoursModule, needsModule, campaignsModule, visitsModule]);
+  const modules = buildModules(mc, [
+    orgsModule,
+    usersModule,
+    notificationsModule,
+    honoursModule,
+    needsModule,
+    campaignsModule,
+    visitsModule,
+  ]);
   const { campaigns, visits, needs, honours, notifications } = modules.services;
   const users = await db.selectFrom('users').select(['id', 'username']).execute();
   const as = async (username: string): Promise<RequestCtx> => {

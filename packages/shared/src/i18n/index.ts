@@ -13,6 +13,7 @@ import { webMessages } from './web.zh-CN.js';
 import { webAtmosphereMessages } from './web-atmosphere.zh-CN.js';
 import { webBenefitsMessages } from './web-benefits.zh-CN.js';
 import { webCampaignsMessages } from './web-campaigns.zh-CN.js';
+import { webModelcityMessages } from './web-modelcity.zh-CN.js';
 import { webNeedsMessages } from './web-needs.zh-CN.js';
 import { webOfflineMessages } from './web-offline.zh-CN.js';
 import { webShellMessages } from './web-shell.zh-CN.js';
@@ -41,6 +42,7 @@ export const zhCN = {
   ...webBenefitsMessages,
   ...troopsMessages,
   ...webTroopsMessages,
+  ...webModelcityMessages,
 } as const;
 export type MessageKey = keyof typeof zhCN;
 

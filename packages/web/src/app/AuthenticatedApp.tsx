@@ -41,6 +41,9 @@ const BenefitsPage = lazy(() => import('../modules/benefits/BenefitsPage').then(
 const PublicityListPage = lazy(() =>
   import('../modules/atmosphere/PublicityListPage').then((m) => ({ default: m.PublicityListPage })),
 );
+const ModelCityPage = lazy(() =>
+  import('../modules/modelcity/ModelCityPage').then((m) => ({ default: m.ModelCityPage })),
+);
 const PublicityPage = lazy(() =>
   import('../modules/atmosphere/PublicityPage').then((m) => ({ default: m.PublicityPage })),
 );
@@ -140,6 +143,7 @@ export default function AuthenticatedApp() {
         <Route path="publicity" element={<Guard permission="publicity:read" page={<PublicityListPage />} />} />
         <Route path="publicity/new" element={<Guard permission="publicity:write" page={<PublicityPage />} />} />
         <Route path="publicity/:id" element={<Guard permission="publicity:read" page={<PublicityPage />} />} />
+        <Route path="model-city" element={<Guard permission="modelcity:read" page={<ModelCityPage />} />} />
         <Route path="needs" element={<Guard permission="need:read" page={<NeedsPage />} />} />
         <Route path="needs/new" element={<Guard permission="need:create" page={<NeedFormPage />} />} />
         <Route path="needs/:id" element={<Guard permission="need:read" page={<NeedDetailPage />} />} />

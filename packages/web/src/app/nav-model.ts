@@ -104,7 +104,10 @@ export const NAV: readonly NavEntry[] = [
     group: 'atmosphere',
     label: 'nav.group.atmosphere',
     icon: 'flag',
-    items: [{ path: '/publicity', label: 'nav.publicity', icon: 'form', permission: 'publicity:read' }],
+    items: [
+      { path: '/publicity', label: 'nav.publicity', icon: 'form', permission: 'publicity:read' },
+      { path: '/model-city', label: 'nav.modelcity', icon: 'trophy', permission: 'modelcity:read' },
+    ],
   },
   {
     group: 'system',

@@ -10,10 +10,11 @@ select "b".*, "o"."name" as "org_name"
   limit $6
   offset $7;
 -- parameters: ["650200/650203/","active","deceased","moved_out","suspended",20,0]
-select count(*) as "n"
-  from "beneficiaries" as "b"
-  where "b"."district_path" = $1 and "b"."status" in ($2, $3, $4, $5);
--- parameters: ["650200/650203/","active","deceased","moved_out","suspended"]
+select coalesce(sum(c.n), 0) as "n"
+  from "beneficiary_counts" as "c"
+  where "c"."code" = $1
+    and ("c"."org_path" >= $2 and "c"."org_path" < $3) and "c"."status" in ($4, $5, $6, $7);
+-- parameters: ["*","650200/650203/","650200/6502030","active","deceased","moved_out","suspended"]
 
 -- registry: page, district, category + status
 select "b".*, "o"."name" as "org_name"
@@ -25,10 +26,11 @@ select "b".*, "o"."name" as "org_name"
   limit $4
   offset $5;
 -- parameters: ["veteran","650200/650203/","active",20,20]
-select count(*) as "n"
-  from "beneficiary_categories" as "bc"
-  where "bc"."code" = $1 and "bc"."district_path" = $2 and "bc"."status" = $3;
--- parameters: ["veteran","650200/650203/","active"]
+select coalesce(sum(c.n), 0) as "n"
+  from "beneficiary_counts" as "c"
+  where "c"."code" = $1
+    and ("c"."org_path" >= $2 and "c"."org_path" < $3) and "c"."status" = $4;
+-- parameters: ["veteran","650200/650203/","650200/6502030","active"]
 
 -- registry: page, city, Chinese name search
 select "b".*, "o"."name" as "org_name"
@@ -40,9 +42,11 @@ select "b".*, "o"."name" as "org_name"
   offset $8;
 -- parameters: ["王秀","%王秀%","active","deceased","moved_out","suspended",20,0]
 select count(*) as "n"
+  from (select 1 as "one"
   from "beneficiary_name_grams" as "g" cross join "beneficiaries" as "b"
-  where "b"."id" = "g"."beneficiary_id" and "g"."gram" = $1 and "b"."name_simplified" like $2 and 1 = 1 and "b"."status" in ($3, $4, $5, $6);
--- parameters: ["王秀","%王秀%","active","deceased","moved_out","suspended"]
+  where "b"."id" = "g"."beneficiary_id" and "g"."gram" = $1 and "b"."name_simplified" like $2 and 1 = 1 and "b"."status" in ($3, $4, $5, $6)
+  limit $7) as "x";
+-- parameters: ["王秀","%王秀%","active","deceased","moved_out","suspended",10001]
 
 -- registry: page, district, pinyin search
 select "b".*, "o"."name" as "org_name"

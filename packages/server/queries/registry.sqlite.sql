@@ -10,10 +10,11 @@ select "b".*, "o"."name" as "org_name"
   limit ?
   offset ?;
 -- parameters: ["650200/650203/","active","deceased","moved_out","suspended",20,0]
-select count(*) as "n"
-  from "beneficiaries" as "b"
-  where "b"."district_path" = ? and "b"."status" in (?, ?, ?, ?);
--- parameters: ["650200/650203/","active","deceased","moved_out","suspended"]
+select coalesce(sum(c.n), 0) as "n"
+  from "beneficiary_counts" as "c"
+  where "c"."code" = ?
+    and ("c"."org_path" >= ? and "c"."org_path" < ?) and "c"."status" in (?, ?, ?, ?);
+-- parameters: ["*","650200/650203/","650200/6502030","active","deceased","moved_out","suspended"]
 
 -- registry: page, district, category + status
 select "b".*, "o"."name" as "org_name"
@@ -25,10 +26,11 @@ select "b".*, "o"."name" as "org_name"
   limit ?
   offset ?;
 -- parameters: ["veteran","650200/650203/","active",20,20]
-select count(*) as "n"
-  from "beneficiary_categories" as "bc"
-  where "bc"."code" = ? and "bc"."district_path" = ? and "bc"."status" = ?;
--- parameters: ["veteran","650200/650203/","active"]
+select coalesce(sum(c.n), 0) as "n"
+  from "beneficiary_counts" as "c"
+  where "c"."code" = ?
+    and ("c"."org_path" >= ? and "c"."org_path" < ?) and "c"."status" = ?;
+-- parameters: ["veteran","650200/650203/","650200/6502030","active"]
 
 -- registry: page, city, Chinese name search
 select "b".*, "o"."name" as "org_name"
@@ -40,9 +42,11 @@ select "b".*, "o"."name" as "org_name"
   offset ?;
 -- parameters: ["王秀","%王秀%","active","deceased","moved_out","suspended",20,0]
 select count(*) as "n"
+  from (select 1 as "one"
   from "beneficiary_name_grams" as "g" cross join "beneficiaries" as "b"
-  where "b"."id" = "g"."beneficiary_id" and "g"."gram" = ? and "b"."name_simplified" like ? and 1 = 1 and "b"."status" in (?, ?, ?, ?);
--- parameters: ["王秀","%王秀%","active","deceased","moved_out","suspended"]
+  where "b"."id" = "g"."beneficiary_id" and "g"."gram" = ? and "b"."name_simplified" like ? and 1 = 1 and "b"."status" in (?, ?, ?, ?)
+  limit ?) as "x";
+-- parameters: ["王秀","%王秀%","active","deceased","moved_out","suspended",10001]
 
 -- registry: page, district, pinyin search
 select "b".*, "o"."name" as "org_name"

@@ -69,13 +69,29 @@ type Db = Kysely<Database>;
 /** Each repository's scoped reads, called as its services call them. */
 const CASES: Record<string, Record<string, (db: Db) => Promise<unknown>>> = {
   registry: {
-    'page, district, no filter': (db) => registryRepo.page(db, DISTRICT, {}, 1, 20, 'name', 'asc'),
+    'page, district, no filter': (db) =>
+      registryRepo.page(db, DISTRICT, {}, { page: 1, pageSize: 20, sort: 'name', order: 'asc' }),
     'page, district, category + status': (db) =>
-      registryRepo.page(db, DISTRICT, { category: 'veteran' as never, status: 'active' }, 2, 20, 'name', 'asc'),
+      registryRepo.page(
+        db,
+        DISTRICT,
+        { category: 'veteran' as never, status: 'active' },
+        { page: 2, pageSize: 20, sort: 'name', order: 'asc' },
+      ),
     'page, city, Chinese name search': (db) =>
-      registryRepo.page(db, CITY, { q: { kind: 'han', text: '王秀' } }, 1, 20, 'name', 'asc'),
+      registryRepo.page(
+        db,
+        CITY,
+        { q: { kind: 'han', text: '王秀' } },
+        { page: 1, pageSize: 20, sort: 'name', order: 'asc' },
+      ),
     'page, district, pinyin search': (db) =>
-      registryRepo.page(db, DISTRICT, { q: { kind: 'latin', text: 'wxy' } }, 1, 20, 'updatedAt', 'desc'),
+      registryRepo.page(
+        db,
+        DISTRICT,
+        { q: { kind: 'latin', text: 'wxy' } },
+        { page: 1, pageSize: 20, sort: 'updatedAt', order: 'desc', exact: true },
+      ),
     'get, own scope': (db) => registryRepo.get(db, OWN, 'b-1'),
   },
   needs: {

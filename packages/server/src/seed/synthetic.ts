@@ -1,10 +1,10 @@
 import { idChecksum } from '@shuangyong/shared';
 import { makesPlaqueEligible } from '../modules/registry/normalize.js';
 import { sealAddress, sealId, sealPhone } from '../modules/registry/personal-data.js';
-import { type CountState, countDeltas, countsRepo, gramRows } from '../modules/registry/registry.repo.js';
+import { importRepo } from '../modules/registry/registry.repo.js';
 import { districtOf } from '../platform/access/scope.js';
 import type { Platform } from '../platform/context.js';
-import { bulkInsert } from '../platform/db/bulk.js';
+import { withIndexesDeferred } from '../platform/db/bulk.js';
 import { uuidv7 } from '../platform/ids.js';
 import { seededRandom } from '../platform/random.js';
 import { searchKeys } from '../platform/text/chinese.js';
@@ -75,126 +75,135 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
   const counters = new Map<string, number>();
   const batch = opts.batch ?? 5000;
   const now = new Date().toISOString();
+  const surnames = [...SURNAMES];
+  const given = [...GIVEN];
   let created = 0;
-  while (created < opts.count) {
-    const n = Math.min(batch, opts.count - created);
-    const people: Record<string, unknown>[] = [];
-    const households: Record<string, unknown>[] = [];
-    const cats: Record<string, unknown>[] = [];
-    for (let i = 0; i < n; i++) {
-      const org = pick(communities);
-      let r = rand();
-      let cat = CATEGORY_MIX[0]!;
-      for (const c of CATEGORY_MIX) {
-        if (r < c[1]) {
-          cat = c;
-          break;
+  // a load as large as what is there already builds the secondary indexes once at the end
+  const existing = await p.handle.db
+    .selectFrom('beneficiaries')
+    .select(p.handle.db.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const deferIndexes = opts.count >= 10_000 && opts.count >= Number(existing.n);
+  const load = async () => {
+    while (created < opts.count) {
+      const n = Math.min(batch, opts.count - created);
+      const people: (Record<string, unknown> & { id: string; name_simplified: string; org_path: string })[] = [];
+      const households: Record<string, unknown>[] = [];
+      const cats: Record<string, unknown>[] = [];
+      for (let i = 0; i < n; i++) {
+        const org = pick(communities);
+        let r = rand();
+        let cat = CATEGORY_MIX[0]!;
+        for (const c of CATEGORY_MIX) {
+          if (r < c[1]) {
+            cat = c;
+            break;
+          }
+          r -= c[1];
         }
-        r -= c[1];
+        const code = cat[0];
+        const young = code === 'serving_member' || code === 'serving_member_family';
+        const age = young
+          ? 18 + Math.floor(rand() * 40)
+          : code === 'demobilized_veteran'
+            ? 80 + Math.floor(rand() * 18)
+            : 25 + Math.floor(rand() * 70);
+        const year = 2026 - age;
+        const month = 1 + Math.floor(rand() * 12);
+        const day = 1 + Math.floor(rand() * 28);
+        const birth = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+        const male = rand() < (code.includes('survivor') || code === 'serving_member_family' ? 0.4 : 0.9);
+        const region = `65020${2 + Math.floor(rand() * 4)}`;
+        const slot = `${region}${birth}`;
+        const k = counters.get(slot) ?? 0;
+        if (k >= 50) continue; // a full day in this region: draw another person
+        counters.set(slot, k + 1);
+        // the sequence number's parity encodes the sex (GB 11643)
+        const seq = band + k * 2 + (male ? 1 : 0);
+        const first17 = `${region}${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
+        const idNumber = first17 + idChecksum(first17);
+        const name =
+          rand() < 0.08
+            ? `${pick(UYGHUR)}·${pick(UYGHUR)}`
+            : pick(surnames) + pick(given) + (rand() < 0.7 ? pick(given) : '');
+        const keys = searchKeys(name);
+        const phone = `1${pick(['3', '5', '8', '9'])}${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`;
+        const address = `${org.name.replace('退役军人服务站', '')}${pick(STREET_WORDS)}${1 + Math.floor(rand() * 200)}号${1 + Math.floor(rand() * 30)}栋${1 + Math.floor(rand() * 6)}单元${101 + Math.floor(rand() * 1500)}`;
+        const s = rand();
+        const status = s < 0.92 ? 'active' : s < 0.97 ? 'deceased' : s < 0.99 ? 'moved_out' : 'suspended';
+        const hid = uuidv7();
+        const id = uuidv7();
+        const addr = sealAddress(p.crypto, address);
+        const eligible = makesPlaqueEligible([code]);
+        households.push({
+          id: hid,
+          org_id: org.id,
+          org_path: org.path,
+          ...addr,
+          plaque_status: eligible && rand() < 0.6 ? 'hung' : 'none',
+          plaque_eligible: eligible && status === 'active' ? 1 : 0,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        });
+        people.push({
+          id,
+          org_id: org.id,
+          org_path: org.path,
+          district_path: districtOf(org.path),
+          household_id: hid,
+          service_member_id: null,
+          relation: (cat[2]?.relation as string) ?? null,
+          name,
+          name_simplified: keys.simplified,
+          name_pinyin: keys.pinyin,
+          name_initials: keys.initials,
+          ...sealId(p.crypto, idNumber),
+          birth_date: birth,
+          sex: male ? 'male' : 'female',
+          ...sealPhone(p.crypto, phone),
+          ...addr,
+          categories: code,
+          status,
+          status_date: status === 'active' ? null : '2025-06-30',
+          note: null,
+          merged_into: null,
+          created_by: null,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        });
+        cats.push({
+          id: uuidv7(),
+          beneficiary_id: id,
+          code,
+          start_date: `${Math.max(year + 18, 1950)}-01-01`,
+          end_date: null,
+          disability_grade: (cat[2]?.disability_grade as number) ?? null,
+          relation: (cat[2]?.relation as string) ?? null,
+          certificate_no: null,
+          status,
+          org_path: org.path,
+          district_path: districtOf(org.path),
+          sort_name: keys.pinyin,
+          created_at: now,
+        });
       }
-      const code = cat[0];
-      const young = code === 'serving_member' || code === 'serving_member_family';
-      const age = young
-        ? 18 + Math.floor(rand() * 40)
-        : code === 'demobilized_veteran'
-          ? 80 + Math.floor(rand() * 18)
-          : 25 + Math.floor(rand() * 70);
-      const year = 2026 - age;
-      const month = 1 + Math.floor(rand() * 12);
-      const day = 1 + Math.floor(rand() * 28);
-      const birth = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-      const male = rand() < (code.includes('survivor') || code === 'serving_member_family' ? 0.4 : 0.9);
-      const region = `65020${2 + Math.floor(rand() * 4)}`;
-      const slot = `${region}${birth}`;
-      const k = counters.get(slot) ?? 0;
-      if (k >= 50) continue; // a full day in this region: draw another person
-      counters.set(slot, k + 1);
-      // the sequence number's parity encodes the sex (GB 11643)
-      const seq = band + k * 2 + (male ? 1 : 0);
-      const first17 = `${region}${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
-      const idNumber = first17 + idChecksum(first17);
-      const name =
-        rand() < 0.08
-          ? `${pick(UYGHUR)}·${pick(UYGHUR)}`
-          : pick([...SURNAMES]) + pick([...GIVEN]) + (rand() < 0.7 ? pick([...GIVEN]) : '');
-      const keys = searchKeys(name);
-      const phone = `1${pick(['3', '5', '8', '9'])}${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`;
-      const address = `${org.name.replace('退役军人服务站', '')}${pick(STREET_WORDS)}${1 + Math.floor(rand() * 200)}号${1 + Math.floor(rand() * 30)}栋${1 + Math.floor(rand() * 6)}单元${101 + Math.floor(rand() * 1500)}`;
-      const s = rand();
-      const status = s < 0.92 ? 'active' : s < 0.97 ? 'deceased' : s < 0.99 ? 'moved_out' : 'suspended';
-      const hid = uuidv7();
-      const id = uuidv7();
-      const addr = sealAddress(p.crypto, address);
-      const eligible = makesPlaqueEligible([code]);
-      households.push({
-        id: hid,
-        org_id: org.id,
-        org_path: org.path,
-        ...addr,
-        plaque_status: eligible && rand() < 0.6 ? 'hung' : 'none',
-        plaque_eligible: eligible && status === 'active' ? 1 : 0,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      });
-      people.push({
-        id,
-        org_id: org.id,
-        org_path: org.path,
-        district_path: districtOf(org.path),
-        household_id: hid,
-        service_member_id: null,
-        relation: (cat[2]?.relation as string) ?? null,
-        name,
-        name_simplified: keys.simplified,
-        name_pinyin: keys.pinyin,
-        name_initials: keys.initials,
-        ...sealId(p.crypto, idNumber),
-        birth_date: birth,
-        sex: male ? 'male' : 'female',
-        ...sealPhone(p.crypto, phone),
-        ...addr,
-        categories: code,
-        status,
-        status_date: status === 'active' ? null : '2025-06-30',
-        note: null,
-        merged_into: null,
-        created_by: null,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      });
-      cats.push({
-        id: uuidv7(),
-        beneficiary_id: id,
-        code,
-        start_date: `${Math.max(year + 18, 1950)}-01-01`,
-        end_date: null,
-        disability_grade: (cat[2]?.disability_grade as number) ?? null,
-        relation: (cat[2]?.relation as string) ?? null,
-        certificate_no: null,
-        status,
-        org_path: org.path,
-        district_path: districtOf(org.path),
-        sort_name: keys.pinyin,
-        created_at: now,
-      });
+      // the import's bulk path (registry.repo.ts), one transaction per batch
+      await p.handle.db
+        .transaction()
+        .execute((trx) => importRepo.insertPeople(p.handle, trx, { households, people, categories: cats }));
+      created += people.length;
+      opts.onProgress?.(created, opts.count);
     }
-    await bulkInsert(p.handle, 'households', households);
-    await bulkInsert(p.handle, 'beneficiaries', people);
-    await bulkInsert(p.handle, 'beneficiary_categories', cats);
-    await countsRepo.apply(
-      p.handle.db,
-      people.flatMap((x) => countDeltas(x as unknown as CountState, 1)),
-    );
-    await bulkInsert(
+  };
+  if (deferIndexes)
+    await withIndexesDeferred(
       p.handle,
-      'beneficiary_name_grams',
-      people.flatMap((x) => gramRows(x as { id: string; name_simplified: string; org_path: string })),
+      ['households', 'beneficiaries', 'beneficiary_categories', 'beneficiary_name_grams'],
+      load,
     );
-    created += people.length;
-    opts.onProgress?.(created, opts.count);
-  }
+  else await load();
   await p.audit.event(
     p.handle.db,
     { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null },

@@ -151,7 +151,7 @@ export function importExportRoutes(p: Platform, registry: RegistryService, jobs:
         if (reveal && !reason) throw new AppError(400, 'reason_required', 'export.reasonRequired');
         const filter = { ...(await registry.filterOf(ctx, filters)), ...(ids ? { ids } : {}) };
         // audited before a single row leaves the server; a failed audit write stops the export
-        const total = await registryRepo.count(p.handle.db, ctx.actor.scope, filter);
+        const total = await registryRepo.count(p.handle.reader, ctx.actor.scope, filter);
         await p.audit.event(p.handle.db, auditActorOf(ctx), {
           action: 'beneficiary.export',
           entityType: 'beneficiary',
@@ -161,7 +161,7 @@ export function importExportRoutes(p: Platform, registry: RegistryService, jobs:
         const out = new PassThrough();
         const crypto = p.crypto;
         async function* rows() {
-          for await (const batch of registryRepo.scan(p.handle.db, ctx.actor.scope, filter)) {
+          for await (const batch of registryRepo.scan(p.handle.reader, ctx.actor.scope, filter)) {
             for (const r of batch) {
               yield {
                 name: r.name,

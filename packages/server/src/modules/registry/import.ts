@@ -8,11 +8,10 @@ import {
   parseSex,
   t,
 } from '@shuangyong/shared';
-import { districtOf, prefixEnd, scopeCovers } from '../../platform/access/scope.js';
+import { districtOf, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { bulkInsert } from '../../platform/db/bulk.js';
-import type { Tx } from '../../platform/db/index.js';
+import { refreshStatistics, type Tx } from '../../platform/db/index.js';
 import { locateHeader, openTable, type TableRow, unescapeCell, writeErrorReport } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
@@ -20,10 +19,12 @@ import { toSimplified } from '../../platform/text/chinese.js';
 import { tick } from '../../platform/tick.js';
 import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
 import { idBlindIndex, open, sealAddress, sealId, sealPhone } from './personal-data.js';
-import { type CountState, countDeltas, countsRepo, gramRows } from './registry.repo.js';
+import { importRepo } from './registry.repo.js';
 
 export const IMPORT_KIND = 'beneficiary_import';
 const MAX_ERRORS_IN_RESULT = 500;
+/** People written per round of multi-row statements in a commit (the event loop gets a turn between rounds). */
+const COMMIT_BATCH = 250;
 
 /** Header synonyms seen in district spreadsheets (matched after normalisation). */
 export const IMPORT_FIELDS = {
@@ -105,22 +106,8 @@ export class BeneficiaryImport implements JobHandler {
     const actor = await this.actorOf(ctx.job);
     const data = ctx.readUpload();
     const db = this.p.handle.db;
-    const root = (await db
-      .selectFrom('orgs')
-      .select(['id', 'path', 'name'])
-      .where('id', '=', ctx.job.org_id)
-      .executeTakeFirstOrThrow()) as {
-      id: string;
-      path: string;
-    };
-    const orgs = (await db
-      .selectFrom('orgs')
-      .select(['id', 'path', 'name', 'depth', 'code', 'region_code'])
-      .where('path', '>=', root.path)
-      .where('path', '<', prefixEnd(root.path))
-      .where('active', '=', 1)
-      .where('type', 'in', ['veterans_bureau', 'service_station'])
-      .execute()) as OrgNode[];
+    const root = await importRepo.org(db, ctx.job.org_id);
+    const orgs = (await importRepo.placesUnder(db, root.path)) as OrgNode[];
     const children = (parent: string) =>
       orgs.filter((o) => o.path.startsWith(parent) && o.path.split('/').length === parent.split('/').length + 1);
     const matcherCache = new Map<string, (text: string) => string | null>();
@@ -136,12 +123,7 @@ export class BeneficiaryImport implements JobHandler {
       const id = m(text);
       return id ? (orgs.find((o) => o.id === id) ?? null) : null;
     };
-    const allDistricts = await db
-      .selectFrom('orgs')
-      .select(['id', 'path', 'name', 'region_code'])
-      .where('depth', '=', 1)
-      .where('type', '=', 'veterans_bureau')
-      .execute();
+    const allDistricts = await importRepo.districts(db);
     const matchDistrictCode = createRegionMatcher(
       allDistricts.map((d) => ({ code: d.region_code ?? d.id, name: d.name })),
       toSimplified,
@@ -208,15 +190,10 @@ export class BeneficiaryImport implements JobHandler {
     /** Checks a batch against the database by blind index (one query per batch). */
     const flush = async () => {
       if (!pending.length) return;
-      const existing = await db
-        .selectFrom('beneficiaries')
-        .select(['id', 'id_bi', 'org_id', 'org_path', 'status', 'phone_enc', 'address_enc', 'note'])
-        .where(
-          'id_bi',
-          'in',
-          pending.map((x) => x.plannedRow.bi),
-        )
-        .execute();
+      const existing = await importRepo.byBlindIndexes(
+        db,
+        pending.map((x) => x.plannedRow.bi),
+      );
       const byBi = new Map(existing.map((e) => [e.id_bi, e]));
       for (const { row, plannedRow } of pending) {
         const e = byBi.get(plannedRow.bi);
@@ -358,11 +335,11 @@ export class BeneficiaryImport implements JobHandler {
     const now = nowIso();
     await this.p.handle.db.transaction().execute(async (trx: Tx) => {
       const creates = rows.filter((r) => !r.existingId);
-      for (let i = 0; i < creates.length; i += 2000) {
-        const chunk = creates.slice(i, i + 2000);
+      for (let i = 0; i < creates.length; i += COMMIT_BATCH) {
+        const chunk = creates.slice(i, i + COMMIT_BATCH);
         const households: Record<string, unknown>[] = [];
-        const people: Record<string, unknown>[] = [];
-        const cats: Record<string, unknown>[] = [];
+        const people: (Record<string, unknown> & { id: string; name_simplified: string; org_path: string })[] = [];
+        const categories: Record<string, unknown>[] = [];
         for (const r of chunk) {
           const hid = uuidv7();
           const id = uuidv7();
@@ -407,7 +384,7 @@ export class BeneficiaryImport implements JobHandler {
             updated_at: now,
           });
           for (const c of r.person.categories)
-            cats.push({
+            categories.push({
               id: uuidv7(),
               beneficiary_id: id,
               code: c.code,
@@ -423,37 +400,19 @@ export class BeneficiaryImport implements JobHandler {
               created_at: now,
             });
         }
-        await bulkInsert(this.p.handle, 'households', households, trx);
-        await bulkInsert(this.p.handle, 'beneficiaries', people, trx);
-        await bulkInsert(this.p.handle, 'beneficiary_categories', cats, trx);
-        // the maintained totals, set-wise for the chunk (decisions/0029)
-        await countsRepo.apply(
-          trx,
-          people.flatMap((x) => countDeltas(x as unknown as CountState, 1)),
-        );
-        await bulkInsert(
-          this.p.handle,
-          'beneficiary_name_grams',
-          people.flatMap((x) => gramRows(x as { id: string; name_simplified: string; org_path: string })),
-          trx,
-        );
+        await importRepo.insertPeople(this.p.handle, trx, { households, people, categories });
         await ctx.progress(i + chunk.length, rows.length);
         await tick();
       }
-      for (const r of rows.filter((x) => x.existingId)) {
-        const c = r.changes ?? {};
-        await trx
-          .updateTable('beneficiaries')
-          .set((eb) => ({
-            ...(c.phone ? sealPhone(crypto, c.phone) : {}),
-            ...(c.address ? sealAddress(crypto, c.address) : {}),
-            ...(c.note ? { note: c.note } : {}),
-            version: eb('version', '+', 1),
-            updated_at: now,
-          }))
-          .where('id', '=', r.existingId!)
-          .execute();
-      }
+      const changes = rows
+        .filter((x) => x.existingId)
+        .map((r) => {
+          const c = r.changes ?? {};
+          const phone = c.phone ? sealPhone(crypto, c.phone) : { phone_enc: null, phone_masked: null };
+          const address = c.address ? sealAddress(crypto, c.address) : { address_enc: null, address_masked: null };
+          return { id: r.existingId!, ...phone, ...address, note: c.note ?? null };
+        });
+      await importRepo.applyChanges(trx, changes, now);
       await this.p.audit.append(trx, auditActorOf({ actor, requestId: ctx.job.id, ip: 'job' }), {
         action: 'beneficiary.import',
         entityType: 'job',
@@ -468,8 +427,9 @@ export class BeneficiaryImport implements JobHandler {
         },
       });
     });
-    // a bulk load changes the tables' shape: refresh the planner's statistics (SQLite; PostgreSQL's autovacuum does it)
-    if (this.p.handle.sqlite) this.p.handle.sqlite.pragma('optimize');
+    // a bulk load changes the tables' shape: refresh the planner's statistics (SQLite, off the event
+    // loop in the checkpoint worker; PostgreSQL's autovacuum does it)
+    void refreshStatistics(this.p.handle);
     return result;
   }
 }

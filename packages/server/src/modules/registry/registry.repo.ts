@@ -1,7 +1,8 @@
 import type { BeneficiaryListItem, BeneficiaryStatus, CategoryAssignment, CategoryCode } from '@shuangyong/shared';
 import { type Insertable, type Selectable, sql } from 'kysely';
 import { districtOf, prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
-import { type Queryable, toNumber } from '../../platform/db/index.js';
+import { bulkInsert } from '../../platform/db/bulk.js';
+import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
 import type { BeneficiariesTable, BeneficiaryCategoriesTable, MergesTable } from '../../platform/db/schema.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 
@@ -189,6 +190,127 @@ export function gramRows(p: { id: string; name_simplified: string; org_path: str
     org_path: p.org_path,
   }));
 }
+
+/** Gram rows of many people, in the grams' key order (gram, district, person): a bulk insert then walks the index in order. */
+export function gramRowsSorted(people: readonly { id: string; name_simplified: string; org_path: string }[]) {
+  const rows = people.flatMap(gramRows);
+  rows.sort((a, b) =>
+    a.gram < b.gram
+      ? -1
+      : a.gram > b.gram
+        ? 1
+        : a.district_path < b.district_path
+          ? -1
+          : a.district_path > b.district_path
+            ? 1
+            : a.beneficiary_id < b.beneficiary_id
+              ? -1
+              : a.beneficiary_id > b.beneficiary_id
+                ? 1
+                : 0,
+  );
+  return rows;
+}
+
+/** What the import reads and writes: the importer's org subtree, the districts, people by blind index, bulk rows. */
+export const importRepo = {
+  async org(db: Queryable, id: string) {
+    return db.selectFrom('orgs').select(['id', 'path', 'name']).where('id', '=', id).executeTakeFirstOrThrow();
+  },
+
+  /** The active bureaus and stations of a subtree (where imported people may belong). */
+  async placesUnder(db: Queryable, path: string) {
+    return db
+      .selectFrom('orgs')
+      .select(['id', 'path', 'name', 'depth', 'code', 'region_code'])
+      .where('path', '>=', path)
+      .where('path', '<', prefixEnd(path))
+      .where('active', '=', 1)
+      .where('type', 'in', ['veterans_bureau', 'service_station'])
+      .execute();
+  },
+
+  async districts(db: Queryable) {
+    return db
+      .selectFrom('orgs')
+      .select(['id', 'path', 'name', 'region_code'])
+      .where('depth', '=', 1)
+      .where('type', '=', 'veterans_bureau')
+      .execute();
+  },
+
+  /** Unscoped on purpose (an ID number is one person in the whole city): the people of these blind indexes. */
+  async byBlindIndexes(db: Queryable, bis: readonly string[]) {
+    if (!bis.length) return [];
+    return db
+      .selectFrom('beneficiaries')
+      .select(['id', 'id_bi', 'org_id', 'org_path', 'status', 'phone_enc', 'address_enc', 'note'])
+      .where('id_bi', 'in', [...bis])
+      .execute();
+  },
+
+  /**
+   * New people in bulk: households, people, category rows and name grams, each table in multi-row
+   * statements (platform/db/bulk.ts), the grams in their index order.
+   */
+  async insertPeople(
+    handle: DbHandle,
+    trx: Queryable,
+    rows: {
+      households: Record<string, unknown>[];
+      people: (Record<string, unknown> & { id: string; name_simplified: string; org_path: string })[];
+      categories: Record<string, unknown>[];
+    },
+  ) {
+    await bulkInsert(handle, 'households', rows.households, trx);
+    await bulkInsert(handle, 'beneficiaries', rows.people, trx);
+    await bulkInsert(handle, 'beneficiary_categories', rows.categories, trx);
+    await bulkInsert(handle, 'beneficiary_name_grams', gramRowsSorted(rows.people), trx);
+    // the maintained totals, set-wise for the batch (decisions/0029)
+    await countsRepo.apply(
+      trx,
+      rows.people.flatMap((x) => countDeltas(x as unknown as CountState, 1)),
+    );
+  },
+
+  /**
+   * Changed phone / address / note of many people in one statement per 500 (UPDATE … FROM VALUES;
+   * a NULL in a column keeps the stored value), each person's version + 1.
+   */
+  async applyChanges(
+    trx: Queryable,
+    changes: readonly {
+      id: string;
+      phone_enc: string | null;
+      phone_masked: string | null;
+      address_enc: string | null;
+      address_masked: string | null;
+      note: string | null;
+    }[],
+    now: string,
+  ) {
+    for (let i = 0; i < changes.length; i += 500) {
+      const values = sql.join(
+        changes
+          .slice(i, i + 500)
+          .map(
+            (c) => sql`(${c.id}, ${c.phone_enc}, ${c.phone_masked}, ${c.address_enc}, ${c.address_masked}, ${c.note})`,
+          ),
+      );
+      await sql`
+        UPDATE beneficiaries SET
+          phone_enc = COALESCE(v.column2, beneficiaries.phone_enc),
+          phone_masked = COALESCE(v.column3, beneficiaries.phone_masked),
+          address_enc = COALESCE(v.column4, beneficiaries.address_enc),
+          address_masked = COALESCE(v.column5, beneficiaries.address_masked),
+          note = COALESCE(v.column6, beneficiaries.note),
+          version = beneficiaries.version + 1,
+          updated_at = ${now}
+        FROM (VALUES ${values}) AS v
+        WHERE beneficiaries.id = v.column1`.execute(trx);
+    }
+  },
+};
 
 export const registryRepo = {
   async setGrams(db: Queryable, p: { id: string; name_simplified: string; org_path: string }) {

@@ -107,7 +107,8 @@ export class RegistryService {
     },
   ) {
     const f = await this.filterOf(ctx, q);
-    const r = await registryRepo.page(this.db, ctx.actor.scope, f, { ...q, exact: q.exact === '1' });
+    // lists and searches read in the database readers (off the event loop on SQLite; decisions/0031)
+    const r = await registryRepo.page(this.p.handle.reader, ctx.actor.scope, f, { ...q, exact: q.exact === '1' });
     return { ...r, page: q.page, pageSize: q.pageSize };
   }
 

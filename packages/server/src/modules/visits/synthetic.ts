@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Platform } from '../../platform/context.js';
-import { bulkInsert } from '../../platform/db/bulk.js';
+import { bulkInsert, withIndexesDeferred } from '../../platform/db/bulk.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/ids.js';
 import { seededRandom } from '../../platform/random.js';
@@ -157,70 +157,65 @@ export async function seedSyntheticVisits(p: Platform, opts: SyntheticVisitsOpti
     after = rows[rows.length - 1]!.id;
   }
   if (!ids.length) throw new Error('no targets: run `shuangyong seed --synthetic --beneficiaries N` first');
-  // random-order secondary indexes are rebuilt once after the load (a sort) instead of being
-  // updated row by row; the definitions are those of migration 0005_visits
-  const LOAD_INDEXES: [string, string[]][] = [
-    ['visits_target', ['target_id']],
-    ['visits_key', ['campaign_id', 'target_key']],
-    ['visits_path', ['org_path', 'campaign_id', 'visited_at']],
-  ];
-  for (const [name] of LOAD_INDEXES) await db.schema.dropIndex(name).ifExists().execute();
+  // random-order secondary indexes are rebuilt once after the load (a sort each) instead of being
+  // updated row by row (platform/db/bulk.ts)
   const seen = new Uint8Array(ids.length);
   const batch = opts.batch ?? 10_000;
   const days = opts.days ?? 30;
   const base = Date.now() - days * 86_400_000;
   let done = 0;
-  while (done < opts.count) {
-    const n = Math.min(batch, opts.count - done);
-    const rows: Record<string, unknown>[] = [];
-    for (let i = 0; i < n; i++) {
-      const ti = Math.floor(rand() * ids.length);
-      const m = meta[metaOf[ti]!]!;
-      const cash = [20_000, 30_000, 50_000, 80_000][Math.floor(rand() * 4)]!;
-      const goodsFen = Math.floor(rand() * 4) * 5_000;
-      const at = new Date(base + Math.floor(rand() * days * 86_400_000)).toISOString();
-      rows.push({
-        id: uuidv7(),
-        client_key: uuidv7(),
-        target_id: ids[ti],
-        target_key: ids[ti],
-        plan_id: m.plan,
-        campaign_id: campaignId,
-        org_id: m.org,
-        org_path: m.path,
-        visited_at: at,
-        visitors: JSON.stringify({
-          staff: [STAFF[Math.floor(rand() * STAFF.length)]],
-          leaders: [LEADERS[Math.floor(rand() * LEADERS.length)]],
-        }),
-        cash_fen: cash,
-        goods: goodsFen
-          ? JSON.stringify([{ item: GOODS[Math.floor(rand() * GOODS.length)], quantity: 1, valueFen: goodsFen }])
-          : '[]',
-        goods_fen: goodsFen,
-        budget_line_id: null,
-        needs_text: null,
-        notes: null,
-        acknowledged: 1,
-        acknowledged_by: null,
-        repeat_visit: seen[ti] ? 1 : 0,
-        approval_status: 'none',
-        approval_reasons: null,
-        approved_by: null,
-        approved_at: null,
-        approval_note: null,
-        created_by: 'system',
-        version: 1,
-        created_at: at,
-        updated_at: at,
-      });
-      seen[ti] = 1;
+  await withIndexesDeferred(p.handle, ['visits'], async () => {
+    while (done < opts.count) {
+      const n = Math.min(batch, opts.count - done);
+      const rows: Record<string, unknown>[] = [];
+      for (let i = 0; i < n; i++) {
+        const ti = Math.floor(rand() * ids.length);
+        const m = meta[metaOf[ti]!]!;
+        const cash = [20_000, 30_000, 50_000, 80_000][Math.floor(rand() * 4)]!;
+        const goodsFen = Math.floor(rand() * 4) * 5_000;
+        const at = new Date(base + Math.floor(rand() * days * 86_400_000)).toISOString();
+        rows.push({
+          id: uuidv7(),
+          client_key: uuidv7(),
+          target_id: ids[ti],
+          target_key: ids[ti],
+          plan_id: m.plan,
+          campaign_id: campaignId,
+          org_id: m.org,
+          org_path: m.path,
+          visited_at: at,
+          visitors: JSON.stringify({
+            staff: [STAFF[Math.floor(rand() * STAFF.length)]],
+            leaders: [LEADERS[Math.floor(rand() * LEADERS.length)]],
+          }),
+          cash_fen: cash,
+          goods: goodsFen
+            ? JSON.stringify([{ item: GOODS[Math.floor(rand() * GOODS.length)], quantity: 1, valueFen: goodsFen }])
+            : '[]',
+          goods_fen: goodsFen,
+          budget_line_id: null,
+          needs_text: null,
+          notes: null,
+          acknowledged: 1,
+          acknowledged_by: null,
+          repeat_visit: seen[ti] ? 1 : 0,
+          approval_status: 'none',
+          approval_reasons: null,
+          approved_by: null,
+          approved_at: null,
+          approval_note: null,
+          created_by: 'system',
+          version: 1,
+          created_at: at,
+          updated_at: at,
+        });
+        seen[ti] = 1;
+      }
+      await bulkInsert(p.handle, 'visits', rows);
+      done += n;
+      opts.onProgress?.(done, opts.count);
     }
-    await bulkInsert(p.handle, 'visits', rows);
-    done += n;
-    opts.onProgress?.(done, opts.count);
-  }
-  for (const [name, columns] of LOAD_INDEXES) await db.schema.createIndex(name).on('visits').columns(columns).execute();
+  });
   await recomputeTotals(p, campaignId);
   await p.audit.event(
     db,

@@ -21,14 +21,39 @@ async function columnTypes(handle: DbHandle, executor: Queryable, table: string)
   return types;
 }
 
+/** Bound parameters per SQLite statement: below SQLITE_MAX_VARIABLE_NUMBER (32766 since 3.32). */
+const SQLITE_MAX_PARAMS = 32_000;
+/** Rows per SQLite statement: past a few hundred, longer statements gain nothing (measured). */
+const SQLITE_MAX_ROWS = 500;
+
+/** Prepared multi-row statements per connection, by their text (a bulk load reuses the same few). */
+const sqliteStatements = new WeakMap<object, Map<string, { run(params: unknown[]): unknown }>>();
+
+function sqliteInsert(handle: DbHandle, table: string, columns: string[], rows: number) {
+  const sqlite = handle.sqlite!;
+  const cache = sqliteStatements.get(sqlite) ?? new Map();
+  sqliteStatements.set(sqlite, cache);
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const text = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`;
+  let stmt = cache.get(text);
+  if (!stmt) {
+    stmt = sqlite.prepare(text);
+    if (cache.size > 64) cache.clear();
+    cache.set(text, stmt);
+  }
+  return stmt;
+}
+
 /**
- * Bulk insert behind one interface (DESIGN §2): SQLite runs one prepared statement per row inside
- * the caller's transaction (fastest there); PostgreSQL gets one array per column and expands them
- * with `unnest` — a statement has as many parameters as the table has columns, so the server
- * parses a few arrays rather than tens of thousands of bind parameters (at 10^5 rows about twice
- * as fast as multi-row VALUES; docs/decisions/0009-target-list-build.md). Rows must all have the
- * same keys. Inside a transaction pass it as `executor` (SQLite's statements run on the same
- * single connection, so they join it as well).
+ * Bulk insert behind one interface (DESIGN §2). SQLite gets multi-row `INSERT … VALUES (…), (…)`
+ * statements of up to 500 rows (one statement per 500 rows instead of one per row: the per-statement
+ * cost — binding, the VDBE setup, the trace hooks — is paid once per batch), all inside one
+ * transaction (the caller's when there is one: SQLite has a single connection, so the statements
+ * join it). PostgreSQL gets one array per column expanded with `unnest` — a statement has as many
+ * parameters as the table has columns, so the server parses a few arrays rather than tens of
+ * thousands of bind parameters (at 10^5 rows about twice as fast as multi-row VALUES;
+ * docs/decisions/0009-target-list-build.md). Rows must all have the same keys. Inside a
+ * transaction pass it as `executor`.
  */
 export async function bulkInsert(
   handle: DbHandle,
@@ -39,13 +64,20 @@ export async function bulkInsert(
   if (!rows.length) return;
   const columns = Object.keys(rows[0]!);
   if (handle.dialect === 'sqlite') {
-    const stmt = handle.sqlite!.prepare(
-      `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-    );
-    const run = handle.sqlite!.transaction((batch: Record<string, unknown>[]) => {
-      for (const r of batch) stmt.run(columns.map((c) => r[c] ?? null));
+    const per = Math.max(1, Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_MAX_PARAMS / columns.length)));
+    const run = handle.sqlite!.transaction(() => {
+      for (let i = 0; i < rows.length; i += per) {
+        const n = Math.min(per, rows.length - i);
+        const params: unknown[] = new Array(n * columns.length);
+        let k = 0;
+        for (let j = i; j < i + n; j++) {
+          const r = rows[j]!;
+          for (const c of columns) params[k++] = r[c] ?? null;
+        }
+        sqliteInsert(handle, table, columns, n).run(params);
+      }
     });
-    run(rows);
+    run();
     return;
   }
   const types = await columnTypes(handle, executor, table);
@@ -58,5 +90,35 @@ export async function bulkInsert(
       return sql`${chunk.map((r) => r[c] ?? null)}::${sql.raw(type)}[]`;
     });
     await sql`INSERT INTO ${sql.table(table)} (${cols}) SELECT * FROM unnest(${sql.join(arrays)})`.execute(executor);
+  }
+}
+
+/**
+ * Runs a large load with the secondary indexes of `tables` dropped, then builds them again from
+ * their saved definitions (one sort each instead of a random B-tree insert per row and index: the
+ * seeder's 10^6 persons load several times faster). Indexes behind primary keys and UNIQUE
+ * constraints stay (they check the rows). The indexes are rebuilt even when `load` fails. Only for
+ * loaders that own the database while they run (the synthetic seeders): queries meanwhile would
+ * run without their indexes.
+ */
+export async function withIndexesDeferred<T>(handle: DbHandle, tables: readonly string[], load: () => Promise<T>) {
+  const db = handle.db;
+  const list = sql.join(tables.map((t) => sql.lit(t)));
+  const { rows: indexes } =
+    handle.dialect === 'sqlite'
+      ? await sql<{ name: string; def: string }>`
+          SELECT name, sql AS def FROM sqlite_master
+          WHERE type = 'index' AND tbl_name IN (${list}) AND sql IS NOT NULL`.execute(db)
+      : await sql<{ name: string; def: string }>`
+          SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+          WHERE i.schemaname = current_schema() AND i.tablename IN (${list})
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)`.execute(
+          db,
+        );
+  for (const i of indexes) await sql`DROP INDEX ${sql.ref(i.name)}`.execute(db);
+  try {
+    return await load();
+  } finally {
+    for (const i of indexes) await sql.raw(i.def).execute(db);
   }
 }

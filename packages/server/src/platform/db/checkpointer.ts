@@ -10,7 +10,8 @@ const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 /**
  * The worker: its own connection to the file and a PASSIVE checkpoint every `intervalMs` (it
- * never waits for or blocks the writer), or when asked ('run', answered with the outcome).
+ * never waits for or blocks the writer), or when asked ('run', answered with the outcome); and the
+ * planner's statistics refresh (`PRAGMA optimize`) when asked ('optimize'), off the event loop.
  * Plain CommonJS, evaluated: the bundle and the sources (tsx) start it the same way.
  */
 const WORKER = `
@@ -27,8 +28,18 @@ const run = () => {
 };
 const report = (r) => { if (r.error) parentPort.postMessage(r); };
 const timer = workerData.intervalMs > 0 ? setInterval(() => report(run()), workerData.intervalMs) : null;
+const optimize = () => {
+  try {
+    db.pragma('analysis_limit = 1000');
+    db.pragma('optimize = 0x10002');
+    return { optimized: true };
+  } catch (err) {
+    return { optimized: true, failed: String(err && err.message) };
+  }
+};
 parentPort.on('message', (m) => {
   if (m === 'run') parentPort.postMessage({ reply: true, ...run() });
+  if (m === 'optimize') parentPort.postMessage(optimize());
   if (m !== 'stop') return;
   if (timer) clearInterval(timer);
   report(run());
@@ -46,6 +57,12 @@ export interface CheckpointInfo {
 export interface Checkpointer {
   /** Runs one checkpoint now, in the worker. */
   checkpoint(): Promise<CheckpointInfo>;
+  /**
+   * Refreshes the planner's statistics where they are missing or stale (`PRAGMA optimize`, sampled
+   * by `analysis_limit`), on the worker's connection: the server's connection reloads them at its
+   * next statement (ANALYZE changes the schema cookie). Resolves when done; never rejects.
+   */
+  optimize(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,11 +89,19 @@ export function startCheckpointer(
     if (!stopped && sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
   };
   const replies: ((info: CheckpointInfo) => void)[] = [];
+  const optimized: (() => void)[] = [];
   const self: Checkpointer = {
     checkpoint() {
       return new Promise<CheckpointInfo>((resolve) => {
         replies.push(resolve);
         worker.postMessage('run');
+      });
+    },
+    optimize() {
+      if (stopped) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        optimized.push(resolve);
+        worker.postMessage('optimize');
       });
     },
     async stop() {
@@ -89,12 +114,22 @@ export function startCheckpointer(
       clearTimeout(timeout);
     },
   };
-  worker.on('message', (m: CheckpointInfo & { error?: string; reply?: boolean }) => {
+  worker.on('message', (m: CheckpointInfo & { error?: string; reply?: boolean; optimized?: boolean }) => {
+    if (m.optimized) return optimized.shift()?.();
     if (m.error) fallBack();
     if (m.reply) replies.shift()?.({ log: m.log, checkpointed: m.checkpointed });
   });
-  worker.on('error', fallBack);
-  worker.on('exit', fallBack);
+  const release = () => {
+    for (const r of optimized.splice(0)) r();
+  };
+  worker.on('error', () => {
+    fallBack();
+    release();
+  });
+  worker.on('exit', () => {
+    fallBack();
+    release();
+  });
   sqlite.pragma('wal_autocheckpoint = 0');
   return self;
 }

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } fr
 import pg from 'pg';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { migrationProvider } from './migrations/index.js';
+import { openReaders, readerCount } from './readers.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -21,6 +22,12 @@ export interface DbHandle {
   /** SQLite on a file: the worker that checkpoints the WAL off the event loop. */
   checkpointer?: Checkpointer;
   pool?: pg.Pool;
+  /**
+   * Where long reads of requests go (lists, searches, exports). SQLite on a file: a pool of worker
+   * threads with read-only connections (platform/db/readers.ts), so such a read never holds the event
+   * loop; otherwise (PostgreSQL, in-memory SQLite) the same as `db`.
+   */
+  reader: Db;
   close(): Promise<void>;
 }
 
@@ -40,7 +47,7 @@ export function sqliteFile(url: string): string {
 
 export function openDatabase(
   url: string,
-  opts: { onPoolError?: (err: Error) => void; checkpointIntervalMs?: number } = {},
+  opts: { onPoolError?: (err: Error) => void; checkpointIntervalMs?: number; readers?: number } = {},
 ): DbHandle {
   const dialect = dialectOf(url);
   if (dialect === 'sqlite') {
@@ -53,20 +60,26 @@ export function openDatabase(
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('mmap_size = 268435456');
-    // Planner statistics: without them SQLite picks indexes blind (measured: seconds instead of
-    // milliseconds at 10^6 rows). Bounded sampling keeps this cheap at every start.
     sqlite.pragma('analysis_limit = 1000');
-    if (file !== ':memory:') sqlite.pragma('optimize = 0x10002');
     const checkpointer =
       file !== ':memory:' ? startCheckpointer(sqlite, path.resolve(file), opts.checkpointIntervalMs) : undefined;
+    // Planner statistics: without them SQLite picks indexes blind (measured: seconds instead of
+    // milliseconds at 10^6 rows). Refreshed after start, in the checkpoint worker, so the start-up
+    // path does not grow with the data (it took 5.5 s at 10^6 on the event loop; decisions/0032).
+    void checkpointer?.optimize();
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const readers = file !== ':memory:' ? (opts.readers ?? readerCount()) : 0;
+    const readerPool = readers > 0 ? openReaders(path.resolve(file), readers) : undefined;
+    const reader = readerPool?.db ?? db;
     return {
       db,
       dialect,
       url,
       sqlite,
       checkpointer,
+      reader,
       close: async () => {
+        await readerPool?.close();
         await checkpointer?.stop();
         await db.destroy();
       },
@@ -83,6 +96,7 @@ export function openDatabase(
     dialect,
     url,
     pool,
+    reader: db,
     close: async () => {
       await db.destroy();
     },
@@ -102,8 +116,19 @@ export async function migrateToLatest(handle: DbHandle): Promise<string[]> {
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   // statistics for the indexes a migration just made: the start-up `optimize` ran before it, and
   // without them SQLite took a wide covering index for the export's range scan (50% slower)
-  if (applied.length && handle.sqlite) handle.sqlite.pragma('optimize = 0x10002');
+  if (applied.length) refreshStatistics(handle);
   return applied;
+}
+
+/**
+ * Refreshes SQLite's planner statistics after a change of the tables' shape (a migration, a bulk
+ * load): in the checkpoint worker for a database file (resolves when done, the event loop stays
+ * free), in place for an in-memory database. PostgreSQL's autovacuum does this by itself.
+ */
+export async function refreshStatistics(handle: DbHandle): Promise<void> {
+  if (!handle.sqlite) return;
+  if (handle.checkpointer) return handle.checkpointer.optimize();
+  handle.sqlite.pragma('optimize = 0x10002');
 }
 
 /** Normalises COUNT and other numeric aggregates (pg may hand back strings or bigint). */

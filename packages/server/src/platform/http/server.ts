@@ -128,6 +128,9 @@ export async function createServer<const L extends readonly AnyModule[]>(
       wildcard: false,
       index: false,
       cacheControl: false,
+      // the build writes .br and .gz beside each bundle (packages/web/scripts/precompress.mjs): sent
+      // as they are to a browser that accepts them, nothing compressed per request
+      preCompressed: true,
       // hashed bundles never change; index.html is re-checked so a deploy is picked up at once
       setHeaders: (res, file) =>
         res.setHeader(

@@ -36,9 +36,9 @@ export const MODULES = [
   campaignsModule,
   visitsModule,
   atmosphereModule,
-  modelcityModule,
   benefitsModule,
   troopsModule,
+  modelcityModule,
   homeModule,
 ] as const;
 

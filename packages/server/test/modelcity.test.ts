@@ -1,7 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryData, readZipDirectory } from '../src/platform/files/zip.js';
-import { type Client, signedIn, type TestEnv, testEnv } from './helpers.js';
+import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 
 const KLMY = '克拉玛依区退役军人事务局';
 const DSZ = '独山子区退役军人事务局';
@@ -10,6 +10,7 @@ let klmy: Client;
 let dsz: Client;
 let city: Client;
 let jyj: Client;
+let unit1: Client;
 
 interface Element {
   id: string;
@@ -45,6 +46,7 @@ beforeAll(async () => {
     signedIn(env.app, 'city', '10.22.0.3'),
     signedIn(env.app, 'jyj', '10.22.0.4'),
   ]);
+  unit1 = await signedIn(env.app, 'unit1', '10.22.0.5');
 });
 afterAll(async () => env?.close());
 
@@ -254,6 +256,46 @@ describe('records of other modules as evidence', () => {
       (await klmy.get('/api/v1/modelcity/suggestions')).json().items.map((s: { sourceId: string }) => s.sourceId),
     ).not.toContain(id);
     expect(element(await readiness(dsz), '5.1.1').evidence).toEqual([]);
+  });
+});
+
+describe('troops activities as evidence (the troops module’s read model)', () => {
+  it('a unit’s activity in 克拉玛依区 is suggested for 拥政爱民 and, tagged, is that district’s evidence', async () => {
+    const community = await orgId(env.p, '650200/650203/650203001/650203001001/');
+    const recorded = await unit1.post('/api/v1/troop-activities', {
+      type: 'free_clinic',
+      occurredOn: '2026-05-20',
+      durationMinutes: 120,
+      placeKind: 'community',
+      placeOrgId: community,
+      placeName: '友谊社区活动中心',
+      participants: 6,
+      participantNames: ['王秘密'],
+      militaryNote: '军方备注：仅限军方知悉',
+      reached: { elderly: 20 },
+      patientsSeen: 20,
+      serviceMinutes: 720,
+      summary: '为社区老人义诊。',
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    const id = recorded.json().id;
+    const suggested = (await city.get('/api/v1/modelcity/suggestions')).json().items;
+    const s = suggested.find((x: { sourceId: string }) => x.sourceId === id);
+    expect(s).toMatchObject({ sourceKind: 'troops', elementCode: '6.1.1' });
+    expect((await dsz.get('/api/v1/modelcity/suggestions')).body).not.toContain(id);
+    const tagged = await city.post('/api/v1/modelcity/evidence', {
+      elementId: s.elementId,
+      sourceKind: 'troops',
+      sourceId: id,
+    });
+    expect(tagged.statusCode, tagged.body).toBe(201);
+    expect(tagged.json()).toMatchObject({ sourceKind: 'troops', date: '2026-05-20' });
+    // the civilian view only: no participant names or military note in the evidence
+    expect(tagged.body).not.toContain('王秘密');
+    expect(tagged.body).not.toContain('军方备注');
+    const own = await readiness(klmy);
+    expect(element(own, '6.1.1')).toMatchObject({ status: 'met', score: 50 });
+    expect(element(await readiness(dsz), '6.1.1').evidence).toEqual([]);
   });
 });
 

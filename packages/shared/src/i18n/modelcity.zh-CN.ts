@@ -12,6 +12,7 @@ export const modelcityMessages = {
   'modelcity.fileNotFound': '未找到该佐证文件',
   'modelcity.notYours': '只能撤回本单位或所辖单位归档的佐证材料',
   // labels
+  'modelcity.troopsTitle': '{type}（{unit}，{place}）',
   'audit.modelcity.evidence.tag': '归档佐证材料',
   'audit.modelcity.evidence.upload': '上传佐证文件',
   'audit.modelcity.evidence.remove': '撤回佐证材料',

@@ -131,7 +131,7 @@ export const readinessQuery = z.strictObject({ roundId: idSchema.optional() });
 /** Tag a record of another module to a scoring element (it is filed as evidence). */
 export const tagEvidenceBody = z.strictObject({
   elementId: idSchema,
-  sourceKind: z.enum(['publicity']),
+  sourceKind: z.enum(['publicity', 'troops']),
   sourceId: idSchema,
 });
 

@@ -1,5 +1,6 @@
 import { defineModule } from '../../platform/module.js';
 import { atmosphereModule } from '../atmosphere/atmosphere.module.js';
+import { troopsModule } from '../troops/troops.module.js';
 import { modelcityRoutes } from './modelcity.routes.js';
 import { ModelCityService } from './modelcity.service.js';
 
@@ -18,9 +19,9 @@ export const modelcityModule = defineModule({
     'modelcity_vetoes',
     'modelcity_evidence',
   ],
-  requires: [atmosphereModule],
-  build: ({ p }, { atmosphere }) => {
-    const modelcity = new ModelCityService(p, atmosphere.publicity);
+  requires: [atmosphereModule, troopsModule],
+  build: ({ p }, { atmosphere, troops }) => {
+    const modelcity = new ModelCityService(p, atmosphere.publicity, troops.activities);
     return {
       services: { modelcity },
       routes: [modelcityRoutes(p, modelcity)],

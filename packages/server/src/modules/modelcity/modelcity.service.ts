@@ -20,6 +20,7 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors.
 import { cleanFileName, inspectDocument } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { PublicityService } from '../atmosphere/atmosphere.module.js';
+import type { ActivitiesService } from '../troops/troops.module.js';
 import { type EvidenceRow, modelcityRepo, type RoundRow } from './modelcity.repo.js';
 import { kindsOf, type ScoredStandard, scoreTable } from './readiness.js';
 
@@ -46,6 +47,7 @@ export class ModelCityService {
   constructor(
     private readonly p: Platform,
     private readonly publicity: PublicityService,
+    private readonly troops: ActivitiesService,
   ) {
     this.dir = path.join(p.config.dataDir, 'modelcity');
   }
@@ -166,32 +168,57 @@ export class ModelCityService {
     return el;
   }
 
-  /** Tags a published publicity item to an element: it is filed as evidence of the item's org. */
+  /**
+   * The record a tag names, as evidence sees it: its org (whose evidence it becomes), date and
+   * title — through the owning module's service, within the caller's scope. A publicity item must
+   * be published; a troops activity is filed for the area where it took place (the civilian view:
+   * no military-only field is read).
+   */
+  private async source(ctx: RequestCtx, kind: 'publicity' | 'troops', id: string) {
+    const scope = ctx.actor.scope;
+    const gone = () => new AppError(404, 'not_found', 'modelcity.sourceNotFound');
+    if (kind === 'publicity') {
+      const item = await this.publicity.visible(this.db, scope, id);
+      if (!item || !scopeCovers(scope, { orgId: item.org_id, orgPath: item.org_path, ownerId: item.created_by }))
+        throw gone();
+      if (item.status !== 'published' || !item.published_on) throw conflict('not_published', 'modelcity.notPublished');
+      return { id: item.id, orgId: item.org_id, orgPath: item.org_path, title: item.title, date: item.published_on };
+    }
+    const a = await this.troops.visible(this.db, scope, id);
+    if (!a || a.status !== 'recorded') throw gone();
+    return {
+      id: a.id,
+      orgId: a.place_org_id,
+      orgPath: a.place_path,
+      title: t('modelcity.troopsTitle', {
+        type: a.type_label ?? t(`troops.type.${a.type}`),
+        unit: a.org_name,
+        place: a.place_org_name,
+      }),
+      date: a.occurred_on,
+    };
+  }
+
+  /** Tags a record of another module to an element: it is filed as evidence of the record's org. */
   async tag(ctx: RequestCtx, body: z.infer<typeof tagEvidenceBody>): Promise<ModelEvidence> {
     const el = await this.element(body.elementId, body.sourceKind);
     const round = await this.round(el.round_id);
+    const src = await this.source(ctx, body.sourceKind, body.sourceId);
     const id = uuidv7();
     await this.db.transaction().execute(async (trx) => {
-      const item = await this.publicity.visible(trx, ctx.actor.scope, body.sourceId);
-      if (
-        !item ||
-        !scopeCovers(ctx.actor.scope, { orgId: item.org_id, orgPath: item.org_path, ownerId: item.created_by })
-      )
-        throw new AppError(404, 'not_found', 'modelcity.sourceNotFound');
-      if (item.status !== 'published' || !item.published_on) throw conflict('not_published', 'modelcity.notPublished');
       const dup = await modelcityRepo.taggedSources(trx, round.id, body.sourceKind);
-      if (dup.has(`${item.id}|${el.id}`)) throw conflict('already_tagged', 'modelcity.alreadyTagged');
+      if (dup.has(`${src.id}|${el.id}`)) throw conflict('already_tagged', 'modelcity.alreadyTagged');
       await modelcityRepo.insertEvidence(trx, {
         id,
         round_id: round.id,
         element_id: el.id,
-        org_id: item.org_id,
-        org_path: item.org_path,
+        org_id: src.orgId,
+        org_path: src.orgPath,
         source_kind: body.sourceKind,
-        source_id: item.id,
+        source_id: src.id,
         doc_type: null,
-        title: item.title,
-        evidence_date: item.published_on,
+        title: src.title,
+        evidence_date: src.date,
         file_name: null,
         content_type: null,
         size: null,
@@ -203,7 +230,7 @@ export class ModelCityService {
         action: 'modelcity.evidence.tag',
         entityType: 'modelcity_evidence',
         entityId: id,
-        changes: { element: el.id, source_kind: body.sourceKind, source_id: item.id },
+        changes: { element: el.id, source_kind: body.sourceKind, source_id: src.id },
       });
     });
     return this.evidence(ctx, id);
@@ -289,39 +316,64 @@ export class ModelCityService {
   }
 
   /**
-   * Records that a rule says could prove an element and nobody has tagged yet: the caller's
-   * published publicity items → the first element of the round that accepts publicity (宣传教育).
-   * A person confirms each one (`tag`).
+   * Records that a rule says could prove an element and nobody has tagged yet, within the
+   * caller's scope: published publicity items and troops activities of the period. The rule
+   * (decisions/0041): the first element of the table whose first evidence kind is the record's
+   * kind (宣传教育 for publicity, 拥政爱民 for activities), else the first that accepts it. A person
+   * confirms each one (`tag`).
    */
   async suggestions(ctx: RequestCtx, roundId?: string): Promise<{ items: EvidenceSuggestion[] }> {
     const round = await this.round(roundId);
     const { standards, items, elements } = await modelcityRepo.table(this.db, round.id);
-    const order = new Map<string, string>();
+    const ordered: { el: (typeof elements)[number]; code: string }[] = [];
     for (const s of standards)
       for (const i of items.filter((x) => x.standard_id === s.id))
-        for (const e of elements.filter((x) => x.item_id === i.id)) order.set(e.id, `${s.seq}.${i.seq}.${e.seq}`);
-    const target = [...elements]
-      .filter((e) => kindsOf(e).includes('publicity'))
-      .sort((a, b) => (order.get(a.id) ?? '').localeCompare(order.get(b.id) ?? '', 'en', { numeric: true }))[0];
-    if (!target) return { items: [] };
-    const tagged = await modelcityRepo.taggedSources(this.db, round.id, 'publicity');
-    const page = await this.publicity.page(ctx, { status: 'published', page: 1, pageSize: 200 });
+        for (const e of elements.filter((x) => x.item_id === i.id))
+          ordered.push({ el: e, code: `${s.seq}.${i.seq}.${e.seq}` });
+    const targetOf = (kind: EvidenceKind) =>
+      ordered.find((o) => kindsOf(o.el)[0] === kind) ?? ordered.find((o) => kindsOf(o.el).includes(kind));
     const out: EvidenceSuggestion[] = [];
-    for (const p of page.items) {
-      if (tagged.has(`${p.id}|${target.id}`)) continue;
-      const row = await this.publicity.visible(this.db, ctx.actor.scope, p.id);
-      if (!row || !scopeCovers(ctx.actor.scope, { orgId: row.org_id, orgPath: row.org_path, ownerId: row.created_by }))
-        continue;
-      out.push({
-        sourceKind: 'publicity',
-        sourceId: p.id,
-        title: p.title,
-        date: p.publishedOn,
-        orgName: p.orgName,
-        elementId: target.id,
-        elementCode: order.get(target.id) ?? '',
-        elementText: target.text,
-      });
+    const scope = ctx.actor.scope;
+
+    const media = targetOf('publicity');
+    if (media && ctx.actor.permissions.has('publicity:read')) {
+      const tagged = await modelcityRepo.taggedSources(this.db, round.id, 'publicity');
+      const page = await this.publicity.page(ctx, { status: 'published', page: 1, pageSize: 200 });
+      for (const p of page.items) {
+        if (tagged.has(`${p.id}|${media.el.id}`)) continue;
+        const row = await this.publicity.visible(this.db, scope, p.id);
+        if (!row || !scopeCovers(scope, { orgId: row.org_id, orgPath: row.org_path, ownerId: row.created_by }))
+          continue;
+        out.push({
+          sourceKind: 'publicity',
+          sourceId: p.id,
+          title: p.title,
+          date: p.publishedOn,
+          orgName: p.orgName,
+          elementId: media.el.id,
+          elementCode: media.code,
+          elementText: media.el.text,
+        });
+      }
+    }
+
+    const help = targetOf('troops');
+    if (help) {
+      const tagged = await modelcityRepo.taggedSources(this.db, round.id, 'troops');
+      const acts = await this.troops.evidence(scope, { from: round.period_start, to: round.period_end, pageSize: 200 });
+      for (const a of acts.items) {
+        if (tagged.has(`${a.id}|${help.el.id}`)) continue;
+        out.push({
+          sourceKind: 'troops',
+          sourceId: a.id,
+          title: t('modelcity.troopsTitle', { type: a.typeLabel, unit: a.orgName, place: a.placeOrgName }),
+          date: a.occurredOn,
+          orgName: a.placeOrgName,
+          elementId: help.el.id,
+          elementCode: help.code,
+          elementText: help.el.text,
+        });
+      }
     }
     return { items: out };
   }

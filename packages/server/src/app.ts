@@ -5,6 +5,7 @@ import { auditModule } from './modules/audit/audit.module.js';
 import { authModule } from './modules/auth/auth.module.js';
 import { benefitsModule } from './modules/benefits/benefits.module.js';
 import { campaignsModule } from './modules/campaigns/campaigns.module.js';
+import { cockpitModule } from './modules/cockpit/cockpit.module.js';
 import { homeModule } from './modules/home/home.module.js';
 import { honoursModule } from './modules/honours/honours.module.js';
 import { modelcityModule } from './modules/modelcity/modelcity.module.js';
@@ -40,6 +41,7 @@ export const MODULES = [
   troopsModule,
   modelcityModule,
   homeModule,
+  cockpitModule,
 ] as const;
 
 export type App = Server<typeof MODULES>;

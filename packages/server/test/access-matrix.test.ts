@@ -171,6 +171,9 @@ beforeAll(async () => {
     rectifications: [{ description: '矩阵整改' }],
   });
   expect(inspection.statusCode).toBe(201);
+  // 每日简报: one made by 独山子区 of its own part of the campaign
+  const brief = await dsz.post('/api/v1/cockpit/briefs', { campaignId: issued.json().id });
+  expect(brief.statusCode, brief.body).toBe(201);
   const campaignFixtures = {
     campaign: issued.json().id,
     task: campaignTask.id,
@@ -254,6 +257,7 @@ beforeAll(async () => {
     publicityItem: publicityItem.json().id,
     modelEvidence: modelEvidence.json().id,
     troopActivity: troopActivity.json().id,
+    cockpitBrief: brief.json().id,
     checkRule: checkRule.id,
     visitPlan: visitPlan.json().id,
     visitTarget: visitTarget.id,

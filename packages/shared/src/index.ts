@@ -1,4 +1,5 @@
 export * from './access.js';
+export * from './cockpit/charts.js';
 export * from './i18n/index.js';
 export * from './orgs.js';
 export * from './password-policy.js';
@@ -8,6 +9,7 @@ export * from './schemas/audit.js';
 export * from './schemas/auth.js';
 export * from './schemas/benefits.js';
 export * from './schemas/campaigns.js';
+export * from './schemas/cockpit.js';
 export * from './schemas/common.js';
 export * from './schemas/home.js';
 export * from './schemas/honours.js';

@@ -1,6 +1,7 @@
 import { atmosphereMessages } from './atmosphere.zh-CN.js';
 import { benefitsMessages } from './benefits.zh-CN.js';
 import { campaignsMessages } from './campaigns.zh-CN.js';
+import { cockpitMessages } from './cockpit.zh-CN.js';
 import { fieldMessages } from './fields.zh-CN.js';
 import { filesMessages } from './files.zh-CN.js';
 import { modelcityMessages } from './modelcity.zh-CN.js';
@@ -43,6 +44,7 @@ export const zhCN = {
   ...troopsMessages,
   ...webTroopsMessages,
   ...webModelcityMessages,
+  ...cockpitMessages,
 } as const;
 export type MessageKey = keyof typeof zhCN;
 

@@ -1,5 +1,6 @@
 import type { Platform } from '../../platform/context.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
+import { campaignsRepo } from './campaigns.repo.js';
 import { CampaignsService } from './campaigns.service.js';
 import type { CampaignsContext } from './context.js';
 import { Dashboards } from './dashboard.js';
@@ -49,6 +50,11 @@ export class Campaigns {
   /** Metric providers tasks can bind to; other modules register theirs here. */
   get metrics() {
     return this.cx.metrics;
+  }
+
+  /** Issued campaigns and the org that issued each (scheduled daily briefs). */
+  issued() {
+    return campaignsRepo.issued(this.cx.p.handle.db);
   }
 
   /** Automatic reminders (due soon, overdue) as of `now`. */

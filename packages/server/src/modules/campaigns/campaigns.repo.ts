@@ -91,6 +91,17 @@ export const campaignsRepo = {
       .execute();
   },
 
+  /** Issued campaigns with their issuing org (the daily brief's schedule). */
+  issued(db: Queryable) {
+    return db
+      .selectFrom('campaigns as c')
+      .innerJoin('orgs as o', 'o.id', 'c.org_id')
+      .select(['c.id', 'c.title', 'o.id as org_id', 'o.path as org_path', 'o.name as org_name'])
+      .where('c.status', '=', 'issued')
+      .orderBy('c.created_at')
+      .execute();
+  },
+
   /** What other modules print about a campaign they reference (a letter's festival and year); no scope: the caller has checked its own record. */
   async facts(db: Queryable, id: string) {
     return db

@@ -10,6 +10,7 @@ import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
 import type { OrgsService } from '../orgs/orgs.module.js';
 import type { UsersService } from '../users/users.module.js';
+import { NeedsReadModel } from './needs.cockpit.js';
 import { NeedEscalation, type SweepResult } from './needs.escalation.js';
 import { type NeedFilter, needsRepo } from './needs.repo.js';
 import { actionsFor, seesMilitary, toDetail, toListItem } from './needs.view.js';
@@ -32,12 +33,16 @@ export class NeedsService {
   ) {
     this.escalation = new NeedEscalation(p, notifications, this);
     this.workflow = new NeedWorkflow(p, notifications, this, orgs);
+    this.read = new NeedsReadModel(p);
   }
 
   /** Active users whose roles triage needs at city level (the city's supervisors), not the system admin. */
   triagers(db: Queryable): Promise<string[]> {
     return this.users.activeWithAnyRole(db, TRIAGE_ROLES);
   }
+
+  /** Aggregates for the cockpit and the daily brief (counts by status / department with SLA colours). */
+  readonly read: NeedsReadModel;
 
   /** The life-cycle actions (accept, assign, resolve …). */
   readonly workflow: NeedWorkflow;

@@ -4,12 +4,14 @@ import type { z } from 'zod';
 import { mayDecide, requesterOrgs } from '../../platform/access/approval-policy.js';
 import { scopeCovers, scopeWhere } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { effectiveCaps, evaluateCaps, needsApproval } from './caps.js';
 import { bumpCoverage, dimsOf } from './coverage.js';
+import { dailyRepo } from './daily.repo.js';
 import { toCaps, toVisit } from './views.js';
 import { pathPrefix, VISIT_SCOPE, visitsRepo } from './visits.repo.js';
 import type { VisitsTable, VisitTargetsTable } from './visits.schema.js';
@@ -200,6 +202,7 @@ export class RecordsService {
           })
           .execute();
         await this.moveTotals(trx, target, { count: 1, cash: body.cashFen, goods: goodsFen, at: visitedAt });
+        await this.moveDay(trx, target, visitedAt, { visits: 1, cash: body.cashFen, goods: goodsFen });
         if (line) await this.spend(trx, line.id, body.cashFen + goodsFen);
         await this.p.audit.append(trx, auditActorOf(ctx), {
           action: 'visit.create',
@@ -245,6 +248,16 @@ export class RecordsService {
       cash_fen: d.cash,
       goods_fen: d.goods,
     });
+  }
+
+  /** Moves the cockpit's per-day counters (visit_daily) of the visit's local day. */
+  private moveDay(trx: Tx, target: TargetRow, at: string, d: { visits: number; cash: number; goods: number }) {
+    const day = localDate(new Date(at), this.p.config.tzDisplay);
+    return dailyRepo.bump(
+      trx,
+      { campaign_id: target.campaign_id, org_id: target.org_id, org_path: target.org_path, day },
+      d,
+    );
   }
 
   private async spend(trx: Tx, lineId: string, fen: number) {
@@ -317,6 +330,8 @@ export class RecordsService {
         goods: goodsFen - v.goods_fen,
         at: visitedAt,
       });
+      await this.moveDay(trx, target, v.visited_at, { visits: -1, cash: -v.cash_fen, goods: -v.goods_fen });
+      await this.moveDay(trx, target, visitedAt, { visits: 1, cash: cashFen, goods: goodsFen });
       if (v.budget_line_id) await this.spend(trx, v.budget_line_id, -(v.cash_fen + v.goods_fen));
       if (line) await this.spend(trx, line.id, cashFen + goodsFen);
       await this.p.audit.append(trx, auditActorOf(ctx), {

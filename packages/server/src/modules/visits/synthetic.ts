@@ -5,6 +5,7 @@ import type { Queryable } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/ids.js';
 import { seededRandom } from '../../platform/random.js';
 import { rebuildCoverage } from './coverage.js';
+import { dailyRepo } from './daily.repo.js';
 
 export interface SyntheticVisitsOptions {
   count: number;
@@ -239,5 +240,6 @@ export async function recomputeTotals(p: Platform, campaignId: string): Promise<
       UPDATE visit_plans SET target_count = (SELECT COUNT(*) FROM visit_targets t WHERE t.plan_id = visit_plans.id)
       WHERE campaign_id = ${campaignId}`.execute(trx);
     await rebuildCoverage(trx, campaignId);
+    await dailyRepo.rebuild(trx, p.handle.dialect, p.config.tzDisplay, campaignId);
   });
 }

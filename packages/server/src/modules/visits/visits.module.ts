@@ -9,6 +9,7 @@ import { plansRoutes } from './plans.routes.js';
 import { PlansService } from './plans.service.js';
 import { RecordsService } from './records.service.js';
 import { TeamsService } from './teams.service.js';
+import { VisitsReadModel } from './visits.read.js';
 import { visitsRepo } from './visits.repo.js';
 import { visitsRoutes } from './visits.routes.js';
 
@@ -28,6 +29,7 @@ export const visitsModule = defineModule({
     'visits',
     'visit_photos',
     'visit_coverage',
+    'visit_daily',
   ],
   requires: [campaignsModule],
   build: ({ p, jobs }, { campaigns }) => {
@@ -39,7 +41,7 @@ export const visitsModule = defineModule({
     const photos = new PhotoStore(p);
     for (const m of VISIT_METRICS) campaigns.metrics.register(m);
     return {
-      services: { plans, teams, records, money, photos },
+      services: { plans, teams, records, money, photos, read: new VisitsReadModel(p, money) },
       routes: [plansRoutes(plans, teams, jobs), visitsRoutes({ p, plans, records, money, photos, jobs, campaigns })],
       targets: {
         visitPlan: async (scope, id) => !!(await visitsRepo.plan(db, scope, id)),

@@ -163,3 +163,20 @@ declare module '../../platform/db/schema.js' {
     visit_coverage: VisitCoverageTable;
   }
 }
+
+/** Visits per (campaign, owner org, local day) — migration 0019, maintained like visit_coverage. */
+export interface VisitDailyTable {
+  campaign_id: string;
+  org_id: string;
+  org_path: string;
+  day: string;
+  visits: number;
+  cash_fen: number;
+  goods_fen: number;
+}
+
+declare module '../../platform/db/schema.js' {
+  interface Database {
+    visit_daily: VisitDailyTable;
+  }
+}

@@ -43,6 +43,8 @@ export const SCOPED_TABLES: readonly { table: string; pathColumn: string; distri
   { table: 'visits', pathColumn: 'org_path' },
   { table: 'visit_photos', pathColumn: 'org_path' },
   { table: 'visit_coverage', pathColumn: 'org_path' },
+  { table: 'visit_daily', pathColumn: 'org_path' },
+  { table: 'cockpit_briefs', pathColumn: 'org_path' },
   { table: 'atmosphere_items', pathColumn: 'org_path' },
   { table: 'atmosphere_photos', pathColumn: 'org_path' },
   { table: 'atmosphere_reviews', pathColumn: 'org_path' },

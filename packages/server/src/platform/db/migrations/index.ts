@@ -10,6 +10,7 @@ import { moneyBigint0007 } from './0007_money_bigint.js';
 import { targetListIndexes0008 } from './0008_target_list_indexes.js';
 import { atmosphere0015 } from './0015_atmosphere.js';
 import { registryCounts0016 } from './0016_registry_counts.js';
+import { cockpit0019 } from './0019_cockpit.js';
 import { troops0020 } from './0020_troops.js';
 import { benefits0021 } from './0021_benefits.js';
 import { modelcity0022 } from './0022_modelcity.js';
@@ -29,6 +30,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0008_target_list_indexes': targetListIndexes0008(dialect),
         '0015_atmosphere': atmosphere0015(dialect),
         '0016_registry_counts': registryCounts0016(dialect),
+        '0019_cockpit': cockpit0019(dialect),
         '0020_troops': troops0020(dialect),
         '0021_benefits': benefits0021(dialect),
         '0022_modelcity': modelcity0022(dialect),

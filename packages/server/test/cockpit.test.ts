@@ -1,0 +1,322 @@
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rankLeague } from '../src/modules/cockpit/cockpit.service.js';
+import { seedDemoCampaign } from '../src/seed/demo-campaign.js';
+import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
+import { unzip, visitBody, visitsRegistry } from './visits-fixtures.js';
+
+/**
+ * The cockpit's API (issue 18): city, 军分区 and leader see the whole city's aggregates; a district
+ * sees its own; the leader only reads; no person-level data and no military-only field leaves it.
+ */
+let env: TestEnv;
+let city: Client;
+let jfq: Client;
+let leader: Client;
+let klmy: Client;
+let dsz: Client;
+let unit1: Client;
+let demo: string;
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in tests
+type Json = Record<string, any>;
+
+async function confirmedPlan(c: Client, campaignId: string, categories: string[]) {
+  const res = await c.post('/api/v1/visit-plans', { campaignId, title: '春节走访', rules: [{ categories }] });
+  expect(res.statusCode, res.body).toBe(201);
+  expect((await c.post(`/api/v1/visit-plans/${res.json().id}/confirm`, { version: 1 })).statusCode).toBe(200);
+  return (await c.get(`/api/v1/visit-plans/${res.json().id}/targets`)).json().items as { id: string; name: string }[];
+}
+
+beforeAll(async () => {
+  env = await testEnv();
+  demo = await seedDemoCampaign(env.p);
+  let n = 1;
+  const login = (u: string) => signedIn(env.app, u, `10.18.0.${n++}`);
+  city = await login('city');
+  jfq = await login('jfq');
+  leader = await login('leader');
+  klmy = await login('klmy');
+  dsz = await login('dsz');
+  unit1 = await login('unit1');
+  await visitsRegistry(env, klmy, dsz);
+  // klmy plans its 烈士遗属 and 老复员军人 and visits two households; dsz plans and visits none
+  const targets = await confirmedPlan(klmy, demo, ['martyr_survivor', 'demobilized_veteran']);
+  expect(targets.length).toBeGreaterThan(2);
+  const line = (await klmy.get(`/api/v1/visit-budget-lines?campaignId=${demo}`)).json().items[0];
+  for (const tg of targets.slice(0, 2)) {
+    const v = await klmy.post(
+      '/api/v1/visits',
+      visitBody(tg.id, { cashFen: 30_000, goods: [], budgetLineId: line.id }),
+    );
+    expect(v.statusCode, v.body).toBe(201);
+  }
+  // klmy reports on the campaign's task and the city accepts: klmy's completion is 100 %
+  const dash = (await city.get(`/api/v1/campaigns/${demo}/dashboard`)).json();
+  const assignmentId = dash.rows.find((r: Json) => r.orgName === '克拉玛依区退役军人事务局').cells[0].assignmentId;
+  const a = (await klmy.get(`/api/v1/assignments/${assignmentId}`)).json();
+  const sent = await klmy.post(`/api/v1/assignments/${assignmentId}/submit`, {
+    version: a.version,
+    narrative: '已完成走访',
+  });
+  expect(sent.statusCode, sent.body).toBe(200);
+  const ok = await city.post(`/api/v1/assignments/${assignmentId}/review`, {
+    version: sent.json().version,
+    decision: 'accept',
+  });
+  expect(ok.statusCode, ok.body).toBe(200);
+  await confirmedPlan(dsz, demo, ['martyr_survivor', 'demobilized_veteran', 'serving_member_family']);
+  // a unit's need with military-only detail, accepted and assigned to the education bureau
+  const need = await unit1.post('/api/v1/needs', {
+    title: '军人子女秋季入学',
+    description: '两名军人子女需在开学前安排就近入学',
+    category: 'schooling',
+    militaryDetail: '机密细节不得外传',
+  });
+  expect(need.statusCode, need.body).toBe(201);
+  const assigned = await city.post(`/api/v1/needs/${need.json().id}/accept-assign`, {
+    version: need.json().version,
+    leadOrgId: await orgId(env.p, '650200/jyj/'),
+    deadlineDays: 5,
+  });
+  expect(assigned.statusCode, assigned.body).toBe(200);
+  const road = await unit1.post('/api/v1/needs', {
+    title: '营区周边道路维修',
+    description: '营区门前道路破损',
+    category: 'barracks_surroundings',
+  });
+  expect(road.statusCode, road.body).toBe(201);
+});
+afterAll(async () => env?.close());
+
+const get = async (c: Client) => {
+  const res = await c.get(`/api/v1/cockpit?campaignId=${demo}`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as Json;
+};
+
+describe('cockpit aggregates', () => {
+  it('gives the city every district: completion, coverage by district × category, visits per day, needs, spending, league', async () => {
+    const c = await get(city);
+    expect(c.campaign.id).toBe(demo);
+    const districts = c.completion.filter((r: Json) => r.group === 'district');
+    expect(districts).toHaveLength(4);
+    // coverage: klmy visited 2 of its planned, dsz none
+    const klmyId = await orgId(env.p, '650200/650203/');
+    const dszId = await orgId(env.p, '650200/650202/');
+    const cells = (d: string) => c.coverage.cells.filter((x: Json) => x.district === d);
+    const sum = (xs: Json[], k: string) => xs.reduce((s, x) => s + x[k], 0);
+    expect(sum(cells(klmyId), 'visited')).toBe(2);
+    expect(sum(cells(klmyId), 'planned')).toBeGreaterThan(2);
+    expect(sum(cells(dszId), 'visited')).toBe(0);
+    expect(c.coverage.districts.map((d: Json) => d.label)).toContain('克拉玛依区退役军人事务局');
+    expect(c.coverage.categories.map((k: Json) => k.label)).toContain('烈士遗属');
+    expect(c.headline.visited).toBe(2);
+    // the trend sums to the visits recorded, on today's local date
+    expect(c.trend).toEqual([{ day: c.today, visits: 2, moneyFen: 60_000 }]);
+    expect(c.headline.visits).toBe(2);
+    // spending per budget line (one per district in the demo campaign)
+    expect(c.spending).toHaveLength(4);
+    expect(c.spending.find((l: Json) => l.orgName === '克拉玛依区退役军人事务局').spentFen).toBe(60_000);
+    // needs: one assigned to 教育局 within its time limit, one submitted (not timed)
+    expect(c.needs.byStatus.find((s: Json) => s.status === 'assigned')).toMatchObject({ total: 1, ok: 1 });
+    expect(c.needs.byStatus.find((s: Json) => s.status === 'submitted')).toMatchObject({ total: 1, none: 1 });
+    expect(c.needs.byDepartment).toEqual([
+      expect.objectContaining({ orgName: '市教育局', total: 1, ok: 1, dueSoon: 0, overdue: 0 }),
+    ]);
+    expect(c.headline.needsOpen).toBe(2);
+    expect(districts.find((r: Json) => r.orgName === '克拉玛依区退役军人事务局').completion).toBe(100);
+    expect(c.headline).toMatchObject({ assigned: 4, accepted: 1, completion: 25 });
+    // league: klmy leads; the three others share second place (并列)
+    expect(c.league).toHaveLength(4);
+    expect(c.league[0]).toMatchObject({ rank: 1, tied: false, orgName: '克拉玛依区退役军人事务局' });
+    expect(c.league.slice(1).map((r: Json) => [r.rank, r.tied])).toEqual([
+      [2, true],
+      [2, true],
+      [2, true],
+    ]);
+  });
+
+  it('gives a district its own district only', async () => {
+    const c = await get(klmy);
+    const klmyId = await orgId(env.p, '650200/650203/');
+    expect(c.coverage.districts.map((d: Json) => d.key)).toEqual([klmyId]);
+    expect(c.completion.map((r: Json) => r.orgName)).toEqual(['克拉玛依区退役军人事务局']);
+    expect(c.spending.map((l: Json) => l.orgName)).toEqual(['克拉玛依区退役军人事务局']);
+    expect(c.trend[0].visits).toBe(2);
+    // the needs of units are not the district's
+    expect(c.needs.byStatus).toEqual([]);
+    const d = await get(dsz);
+    expect(d.trend).toEqual([]);
+    expect(d.coverage.cells.every((x: Json) => x.district === (d.coverage.districts[0] as Json).key)).toBe(true);
+  });
+
+  it('gives the 军分区 and the leader the same aggregates as the city, without names of persons or military-only text', async () => {
+    const [c, j, l] = [await get(city), await get(jfq), await get(leader)];
+    expect(l.headline).toEqual(c.headline);
+    expect(j.headline).toEqual(c.headline);
+    const body = JSON.stringify(l);
+    for (const secret of ['王秀英', '张建国', '机密细节', '650203194002']) expect(body).not.toContain(secret);
+    expect(body).not.toMatch(/militaryDetail|idNumber|phone/);
+  });
+
+  it('refuses roles without the dashboard permission, and campaigns outside the caller’s sight', async () => {
+    expect((await unit1.get(`/api/v1/cockpit?campaignId=${demo}`)).statusCode).toBe(403);
+    expect((await city.get('/api/v1/cockpit?campaignId=no-such-campaign')).statusCode).toBe(404);
+  });
+
+  it('keeps the per-day counters equal to a rebuild from the visits', async () => {
+    const before = (await get(city)).trend;
+    const modules = env.services as Json;
+    await modules.visits.read.rebuildDaily(demo);
+    expect((await get(city)).trend).toEqual(before);
+  });
+});
+
+describe('league ranking', () => {
+  it('uses competition ranking: equal keys share a place, the next takes the place after them', () => {
+    const row = (orgName: string, completion: number, coverage = 0, overdue = 0) => ({
+      orgId: orgName,
+      orgName,
+      completion,
+      coverage,
+      overdue,
+    });
+    const ranked = rankLeague([row('甲', 50), row('乙', 80), row('丙', 50), row('丁', 10), row('戊', 50, 0, 1)]);
+    expect(ranked.map((r) => [r.orgName, r.rank, r.tied])).toEqual([
+      ['乙', 1, false],
+      ['丙', 2, true],
+      ['甲', 2, true],
+      ['戊', 4, false],
+      ['丁', 5, false],
+    ]);
+  });
+});
+
+/** Text of every page of a PDF, as a reader extracts it (pdf.js). */
+async function pdfText(buf: Buffer): Promise<string> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(buf), disableFontFace: true, isEvalSupported: false })
+    .promise;
+  let text = '';
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    text += content.items.map((x) => ('str' in x ? x.str : '')).join('');
+  }
+  await doc.destroy();
+  return text;
+}
+
+/** Pixels of a PNG that are clearly coloured (bars, lines, heat cells), not white, grey or black text. */
+function colouredPixels(png: Buffer): number {
+  const img = PNG.sync.read(png);
+  let n = 0;
+  for (let i = 0; i < img.data.length; i += 4) {
+    const [r, g, b] = [img.data[i]!, img.data[i + 1]!, img.data[i + 2]!];
+    if (Math.max(r, g, b) - Math.min(r, g, b) > 60) n++;
+  }
+  return n;
+}
+
+describe('daily brief', () => {
+  let briefId: string;
+
+  it('makes the brief as DOCX and PDF with the campaign figures and the charts as images', async () => {
+    const res = await city.post('/api/v1/cockpit/briefs', { campaignId: demo });
+    expect(res.statusCode, res.body).toBe(201);
+    briefId = res.json().id;
+    const c = await get(city);
+    expect(res.json()).toMatchObject({ day: c.today, public: false, orgName: '克拉玛依市退役军人事务局' });
+
+    const docx = await city.get(`/api/v1/cockpit/briefs/${briefId}/file?format=docx`);
+    expect(docx.statusCode).toBe(200);
+    const files = unzip(docx.rawPayload);
+    const xml = files.get('word/document.xml')!.toString('utf8');
+    const text = xml.replace(/<[^>]+>/g, '');
+    expect(text).toContain(`${c.campaign.title} 每日简报`);
+    expect(text).toContain(`走访覆盖率 ${c.headline.coverage}%（已走访 2 / 应走访 ${c.headline.planned} 户）`);
+    expect(text).toContain('任务完成率 25%（已通过 1 / 共 4 项）');
+    expect(text).toContain('并列第 2 名');
+    const media = [...files.entries()].filter(([name]) => name.startsWith('word/media/'));
+    expect(media).toHaveLength(6);
+    // every chart has drawn data, not an empty frame
+    for (const [name, png] of media) expect(colouredPixels(png), name).toBeGreaterThan(200);
+
+    const pdf = await city.get(`/api/v1/cockpit/briefs/${briefId}/file?format=pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const pdfStr = await pdfText(pdf.rawPayload);
+    expect(pdfStr).toContain(`走访覆盖率 ${c.headline.coverage}%`);
+    expect(pdfStr).toContain('任务完成率 25%');
+    expect(pdfStr).toContain('超过办理时限的问题');
+    expect(pdf.rawPayload.toString('latin1').match(/\/Subtype \/Image/g)?.length).toBeGreaterThanOrEqual(6);
+
+    const audit = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select(['action', 'entity_id'])
+      .where('entity_id', '=', briefId)
+      .orderBy('seq')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(['cockpit.brief.create', 'file.download', 'file.download']);
+  });
+
+  it('keeps one brief per day: making it again replaces it; the list shows it to the city and the leader', async () => {
+    const again = await city.post('/api/v1/cockpit/briefs', { campaignId: demo });
+    expect(again.json().id).toBe(briefId);
+    const list = (await leader.get(`/api/v1/cockpit/briefs?campaignId=${demo}`)).json().items;
+    expect(list.map((b: Json) => b.id)).toEqual([briefId]);
+    expect((await leader.get(`/api/v1/cockpit/briefs/${briefId}/file?format=pdf`)).statusCode).toBe(200);
+  });
+
+  it('lets the leader read but not make a brief; a district sees only its own briefs', async () => {
+    expect((await leader.post('/api/v1/cockpit/briefs', { campaignId: demo })).statusCode).toBe(403);
+    expect((await klmy.get(`/api/v1/cockpit/briefs/${briefId}/file?format=docx`)).statusCode).toBe(404);
+    const own = await klmy.post('/api/v1/cockpit/briefs', { campaignId: demo });
+    expect(own.statusCode, own.body).toBe(201);
+    const mine = (await klmy.get(`/api/v1/cockpit/briefs?campaignId=${demo}`)).json().items;
+    expect(mine.map((b: Json) => b.id)).toEqual([own.json().id]);
+  });
+
+  it('makes a public brief when the confidentiality checks find nothing', async () => {
+    const ok = await city.post('/api/v1/cockpit/briefs', { campaignId: demo, public: true });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({ public: true, findings: 0 });
+  });
+
+  it('makes the scheduled brief once a day from the set hour (8:00 local), as the issuing org', async () => {
+    const briefs = (env.services as Json).cockpit.briefs;
+    const count = async () => (await city.get(`/api/v1/cockpit/briefs?campaignId=${demo}`)).json().items.length;
+    const before = await count();
+    // tomorrow 07:30 and 09:00 in Beijing
+    const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+    expect(await briefs.scheduled(new Date(`${tomorrow}T07:30:00+08:00`))).toBe(0);
+    // every issued campaign (the demo's and the visits fixtures' one) gets its brief, once
+    expect(await briefs.scheduled(new Date(`${tomorrow}T09:00:00+08:00`))).toBe(2);
+    expect(await briefs.scheduled(new Date(`${tomorrow}T15:00:00+08:00`))).toBe(0);
+    const items = (await city.get(`/api/v1/cockpit/briefs?campaignId=${demo}`)).json().items;
+    expect(items).toHaveLength(before + 1);
+    expect(items[0]).toMatchObject({ day: tomorrow, public: false, orgName: '克拉玛依市退役军人事务局' });
+  });
+
+  it('lists the needs past their deadline, and refuses a public brief that names a unit designation', async () => {
+    // a case whose deadline has passed, its title naming a designation (as a unit might write it)
+    await env.p.handle.db
+      .updateTable('needs')
+      .set({ deadline: '2020-01-03', title: '第81集团军某旅军人子女入学' })
+      .where('status', '=', 'assigned')
+      .execute();
+    const c = await get(city);
+    expect(c.breached).toEqual([
+      expect.objectContaining({ title: '第81集团军某旅军人子女入学', leadOrgName: '市教育局', deadline: '2020-01-03' }),
+    ]);
+    expect(c.breached[0].workingDaysOver).toBeGreaterThan(100);
+    expect(c.needs.byDepartment[0]).toMatchObject({ overdue: 1, ok: 0 });
+    expect(c.headline.needsOverdue).toBe(1);
+    const refused = await city.post('/api/v1/cockpit/briefs', { campaignId: demo, public: true });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().detail).toContain('部队番号');
+    const internal = await city.post('/api/v1/cockpit/briefs', { campaignId: demo });
+    expect(internal.statusCode).toBe(201);
+    const pdf = await city.get(`/api/v1/cockpit/briefs/${internal.json().id}/file?format=pdf`);
+    expect(await pdfText(pdf.rawPayload)).toContain('第81集团军某旅军人子女入学');
+  });
+});

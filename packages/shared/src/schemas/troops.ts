@@ -184,3 +184,13 @@ export const activityPhotoQuery = z.strictObject({
 });
 
 export const activityWithdrawBody = z.strictObject({ version: z.number().int().min(1), reason: plainText(500) });
+
+/** A civilian area an activity can take place in (districts, streets/townships, communities/villages). */
+export const troopPlaceSchema = z.object({
+  id: idSchema,
+  parentId: z.string().nullable(),
+  name: z.string(),
+  depth: z.number().int(),
+});
+export type TroopPlace = z.infer<typeof troopPlaceSchema>;
+export const troopPlaceList = z.object({ items: z.array(troopPlaceSchema) });

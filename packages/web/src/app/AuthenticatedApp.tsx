@@ -1,3 +1,6 @@
+import { ActivitiesPage } from '../modules/troops/ActivitiesPage';
+import { ActivityFormPage } from '../modules/troops/ActivityFormPage';
+import { ActivityPage } from '../modules/troops/ActivityPage';
 import 'dayjs/locale/zh-cn';
 import type { Permission } from '@shuangyong/shared';
 import { Button, Result } from 'antd';
@@ -144,6 +147,9 @@ export default function AuthenticatedApp() {
         <Route path="publicity/new" element={<Guard permission="publicity:write" page={<PublicityPage />} />} />
         <Route path="publicity/:id" element={<Guard permission="publicity:read" page={<PublicityPage />} />} />
         <Route path="model-city" element={<Guard permission="modelcity:read" page={<ModelCityPage />} />} />
+        <Route path="troops" element={<Guard permission="troops:read" page={<ActivitiesPage />} />} />
+        <Route path="troops/new" element={<Guard permission="troops:write" page={<ActivityFormPage />} />} />
+        <Route path="troops/:id" element={<Guard permission="troops:read" page={<ActivityPage />} />} />
         <Route path="needs" element={<Guard permission="need:read" page={<NeedsPage />} />} />
         <Route path="needs/new" element={<Guard permission="need:create" page={<NeedFormPage />} />} />
         <Route path="needs/:id" element={<Guard permission="need:read" page={<NeedDetailPage />} />} />

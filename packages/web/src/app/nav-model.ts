@@ -110,6 +110,13 @@ export const NAV: readonly NavEntry[] = [
     ],
   },
   {
+    group: 'troops',
+    label: 'nav.group.troops',
+    icon: 'team',
+    // recording (/troops/new) is the military side's: the list offers it to them only
+    items: [{ path: '/troops', label: 'nav.troopActivities', icon: 'flag', permission: 'troops:read' }],
+  },
+  {
     group: 'system',
     label: 'nav.group.system',
     icon: 'setting',
@@ -139,6 +146,8 @@ export const PAGES: readonly { pattern: string; label: MessageKey; parent: strin
   { pattern: '/needs/:id', label: 'crumb.detail', parent: '/needs' },
   { pattern: '/publicity/new', label: 'crumb.newPublicity', parent: '/publicity' },
   { pattern: '/publicity/:id', label: 'crumb.detail', parent: '/publicity' },
+  { pattern: '/troops/new', label: 'nav.troopRecord', parent: '/troops' },
+  { pattern: '/troops/:id', label: 'crumb.troopActivity', parent: '/troops' },
 ];
 
 export interface Viewer {

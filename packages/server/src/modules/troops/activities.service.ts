@@ -8,6 +8,7 @@ import type {
   CreateActivityBody,
   createActivityTypeBody,
   Reached,
+  TroopPlace,
   updateActivityBody,
   updateActivityTypeBody,
 } from '@shuangyong/shared';
@@ -145,6 +146,12 @@ export class ActivitiesService {
       });
     });
     return this.types();
+  }
+
+  /** Where activities can take place: every civilian area below the city (a unit sees beyond its own scope). */
+  async places(): Promise<{ items: TroopPlace[] }> {
+    const rows = (await troopsRepo.places(this.db)).filter((r) => districtPath(r.path));
+    return { items: rows.map((r) => ({ id: r.id, parentId: r.parent_id, name: r.name, depth: r.depth })) };
   }
 
   // ---- reading

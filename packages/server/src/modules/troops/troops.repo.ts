@@ -108,6 +108,19 @@ export const troopsRepo = {
       .execute();
   },
 
+  /** Civilian areas below the city (districts, streets, communities): where activities take place. */
+  places(db: Queryable) {
+    return db
+      .selectFrom('orgs')
+      .select(['id', 'parent_id', 'name', 'depth', 'path'])
+      .where('side', '=', 'civilian')
+      .where('type', 'in', ['veterans_bureau', 'service_station'])
+      .where('depth', '>=', 1)
+      .where('active', '=', 1)
+      .orderBy('path')
+      .execute();
+  },
+
   // ---- types
   types(db: Queryable): Promise<ActivityTypeRow[]> {
     return db.selectFrom('troop_activity_types').selectAll().orderBy('sort').orderBy('code').execute();

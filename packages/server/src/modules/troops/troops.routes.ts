@@ -10,6 +10,7 @@ import {
   createActivityTypeBody,
   idParams,
   idSchema,
+  troopPlaceList,
   updateActivityBody,
   updateActivityTypeBody,
 } from '@shuangyong/shared';
@@ -66,6 +67,15 @@ export function troopsRoutes(activities: ActivitiesService, photos: ActivityPhot
         },
       },
       async (req) => activities.updateType(ctxOf(req), req.body),
+    );
+
+    app.get(
+      '/troop-places',
+      {
+        config: { access: { permission: 'troops:read' } },
+        schema: { tags, summary: '活动地点可选的地方区域（区、街道、社区）', response: { 200: troopPlaceList } },
+      },
+      async () => activities.places(),
     );
 
     app.get(

@@ -31,6 +31,7 @@ describe('the grouped menu', () => {
       '/',
       'campaigns:/campaigns',
       'visits:/visits,/visits/coverage,/visit-money',
+      'needs:/needs,/need-stats',
       'atmosphere:/publicity,/model-city',
       'troops:/troops',
       'system:/orgs',

@@ -89,7 +89,12 @@ export async function start(opts: { living?: boolean } = {}): Promise<Running> {
   );
   const base = `http://127.0.0.1:${port}`;
   let ready = false;
-  for (let i = 0; i < 300 && !ready; i++) {
+  let exited = false;
+  server.once('exit', () => {
+    exited = true;
+  });
+  // a loaded machine takes a while to migrate and seed; a server that died is not waited for
+  for (let i = 0; i < 1200 && !ready && !exited; i++) {
     try {
       ready = (await fetch(`${base}/readyz`)).ok;
     } catch {

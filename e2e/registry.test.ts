@@ -25,11 +25,15 @@ describe.runIf(enabled)('registry in Chromium', () => {
     await page.locator('.ant-select-dropdown:visible').getByText('克拉玛依区退役军人事务局').first().waitFor();
     await page.keyboard.press('Enter');
     const csv = [
-      '序号,姓名,身份证号码,联系电话,人员类别,街道,社区',
-      `1,张建国,${ZHANG},13912348896,烈属,天山路街道,友谊社区`,
-      `2,李秀英,${idNumber('65020319520606002')},,军属,胜利路街道,胜利社区`,
-      `3,错号码,${idNumber('65020319600101003').slice(0, 17)}0,,军属,,`,
-      '合计,3人,,,,,',
+      '序号,姓名,身份证号码,联系电话,人员类别,区,街道,社区',
+      `1,张建国,${ZHANG},13912348896,烈属,克拉玛依区,天山路街道,友谊社区`,
+      `2,李秀英,${idNumber('65020319520606002')},,军属,克拉玛依区,胜利路街道,胜利社区`,
+      `3,错号码,${idNumber('65020319600101003').slice(0, 17)}0,,军属,克拉玛依区,,`,
+      // a city-wide roster: other districts' rows are skipped with one grouped line, even when wrong
+      `4,独一,${idNumber('65020219600101004')},,军属,独山子区,西宁路街道,`,
+      `5,独二,${idNumber('65020219600101005').slice(0, 17)}0,,外星人,独山子区,,`,
+      `6,张建国,${ZHANG},,烈属,克拉玛依区,,`,
+      '合计,6人,,,,,,',
     ].join('\r\n');
     await page
       .getByTestId('import-file')
@@ -38,7 +42,14 @@ describe.runIf(enabled)('registry in Chromium', () => {
     await page.getByTestId('import-summary').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('import-summary-created').textContent()).toContain('2');
     expect(await page.getByTestId('import-summary-invalid').textContent()).toContain('1');
-    expect(await page.getByTestId('import-error-row').count()).toBe(1);
+    expect(await page.getByTestId('import-summary-other').textContent()).toContain('2');
+    const others = await page.getByTestId('import-other-districts').textContent();
+    expect(others).toContain('2 行属于其他区');
+    expect(others).toContain('独山子区退役军人事务局 2 行');
+    // the rows to fix first, then the duplicate; the kind filter narrows the list
+    expect(await page.getByTestId('import-error-row').allTextContents()).toEqual(['4', '7']);
+    await page.getByTestId('import-error-kind').getByText('文件内重复').click();
+    expect(await page.getByTestId('import-error-row').allTextContents()).toEqual(['7']);
     expect(await page.getByTestId('import-error-report').isVisible()).toBe(true);
     expect(await phoneLayout(page, 'import-dry-run')).toEqual([]);
     await page.getByTestId('import-commit').click();

@@ -90,7 +90,10 @@ const ROWS: [string, (string | number | null)[]][] = [
   ],
   ['duplicate', [5, '张建国', A, '男', '', '', '烈属', '克拉玛依区', '', '', '', '文件内重复']],
   ['invalid', [6, '钱未知', makeId('650203', '1960-01-01', 110), '男', '', '', '外星人', '克拉玛依区', '', '', '', '']],
-  ['invalid', [7, '孙越界', makeId('650202', '1961-01-01', 112), '男', '', '', '军属', '独山子区', '', '', '', '']],
+  [
+    'otherDistrict',
+    [7, '孙越界', makeId('650202', '1961-01-01', 112), '男', '', '', '军属', '独山子区', '', '', '', ''],
+  ],
   [
     'invalid',
     [8, '周电话', makeId('650203', '1962-01-01', 114), '男', '', '12345', '军属', '克拉玛依区', '', '', '', ''],
@@ -173,16 +176,24 @@ describe('beneficiary import', () => {
       unchanged: expected('unchanged'),
       duplicates: expected('duplicate'),
       invalid: expected('invalid'),
+      otherDistrict: expected('otherDistrict'),
+      otherDistricts: [{ district: '独山子区退役军人事务局', rows: expected('otherDistrict') }],
     });
     // row numbers as the user sees them in Excel
     const layout = messyLayout(sheet());
     const rowOf = (serial: number) => layout.dataRowNumbers[serial - 1];
     const errorRows = new Set(job.result.errors.map((e: { row: number }) => e.row));
-    for (const serial of [4, 5, 6, 7, 8, 9]) expect(errorRows.has(rowOf(serial)), `row ${serial}`).toBe(true);
+    for (const serial of [4, 5, 6, 8, 9]) expect(errorRows.has(rowOf(serial)), `row ${serial}`).toBe(true);
+    // another district's row is skipped with one grouped line, not listed among the problems
+    expect(errorRows.has(rowOf(7))).toBe(false);
+    // the rows to fix come first, then the in-file duplicate; each error says its kind
+    expect(job.result.errors.map((e: { kind: string }) => e.kind)).toEqual([
+      ...job.result.errors.filter((e: { kind: string }) => e.kind === 'invalid').map(() => 'invalid'),
+      'duplicateInFile',
+    ]);
     const msg = (serial: number) =>
       job.result.errors.find((e: { row: number }) => e.row === rowOf(serial)).message as string;
     expect(msg(5)).toContain(`第 ${rowOf(1)} 行`);
-    expect(msg(7)).toMatch(/管辖范围/);
     expect(msg(6)).toContain('外星人');
     // nothing is stored by a validation
     expect((await klmy.get('/api/v1/beneficiaries')).json().total).toBe(2);
@@ -193,7 +204,9 @@ describe('beneficiary import', () => {
     await wb.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
     expect(ws.getRow(1).getCell(2).text).toBe('姓名');
-    expect(ws.rowCount - 1).toBe(expected('invalid') + 1); // invalid rows + the in-file duplicate
+    // invalid rows, the in-file duplicate, then the skipped row of another district
+    expect(ws.rowCount - 1).toBe(expected('invalid') + 1 + expected('otherDistrict'));
+    expect(String(ws.getRow(ws.rowCount).values)).toContain('属于独山子区退役军人事务局');
 
     // commit: all valid rows in one go
     const commit = await klmy.post(`/api/v1/jobs/${job.id}/commit`);
@@ -281,6 +294,11 @@ describe('beneficiary import', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ total: ROWS.length, created: 0, invalid: expected('invalid') });
-    expect(out.errors[0]).toEqual({ row: expect.any(Number), field: expect.any(String), message: expect.any(String) });
+    expect(out.errors[0]).toEqual({
+      row: expect.any(Number),
+      field: expect.any(String),
+      message: expect.any(String),
+      kind: 'invalid',
+    });
   });
 });

@@ -91,7 +91,7 @@ export const serverMessages = {
   'import.idAsNumber': '身份证号被 Excel 存成了数字，末几位已丢失，请把该列设为文本后重新填写',
   'import.unknownCategory': '无法识别的类别：{text}',
   'import.categoryRequired': '类别不能为空',
-  'import.outOfScope': '「{text}」不在导入单位的管辖范围内',
+  'import.otherDistrictRow': '属于{district}，不在本次导入范围内，已跳过',
   'import.unknownRegion': '找不到「{text}」，请核对区、街道、社区名称',
   'import.duplicateInFile': '与本文件第 {row} 行的身份证号重复',
   'import.notValidated': '导入任务尚未完成校验或已提交',

@@ -3,11 +3,15 @@ import { downloadFile } from './files';
 
 export type JobStatus = 'queued' | 'validating' | 'validated' | 'committing' | 'succeeded' | 'failed';
 
+/** What is wrong with a row, in the order the wizard lists them (registry/import.ts). */
+export type ImportErrorKind = 'invalid' | 'duplicateInFile' | 'registeredElsewhere' | 'otherDistrict';
+
 export interface ImportRowError {
   /** The row number as in the file (the header is row 1). */
   row: number;
   field: string | null;
   message: string;
+  kind?: ImportErrorKind;
 }
 
 /** What an import found (dry run) or did (commit). */
@@ -19,6 +23,9 @@ export interface ImportResult {
   unchanged?: number;
   duplicates: number;
   invalid: number;
+  /** Rows naming another district: skipped, counted by district. */
+  otherDistrict?: number;
+  otherDistricts?: { district: string; rows: number }[];
   /** The first 500 row errors; `errorCount` of them in all (`errorsTruncated` when more). */
   errors: ImportRowError[];
   errorCount?: number;

@@ -44,10 +44,20 @@ export const IMPORT_FIELDS = {
 } as const;
 type Field = keyof typeof IMPORT_FIELDS;
 
+/**
+ * What is wrong with a row, in the order the wizard lists them: the rows the user must fix first,
+ * then the people to transfer rather than import, then the rows of other districts (skipped).
+ */
+export const IMPORT_ERROR_KINDS = ['invalid', 'duplicateInFile', 'registeredElsewhere', 'otherDistrict'] as const;
+export type ImportErrorKind = (typeof IMPORT_ERROR_KINDS)[number];
+const byKindThenRow = (a: { kind: ImportErrorKind; row: number }, b: { kind: ImportErrorKind; row: number }) =>
+  IMPORT_ERROR_KINDS.indexOf(a.kind) - IMPORT_ERROR_KINDS.indexOf(b.kind) || a.row - b.row;
+
 export interface RowError {
   row: number;
   field: string;
   message: string;
+  kind: ImportErrorKind;
 }
 
 export interface ImportResult {
@@ -60,7 +70,11 @@ export interface ImportResult {
   unchanged: number;
   duplicates: number;
   invalid: number;
-  /** The first MAX_ERRORS_IN_RESULT row errors; the error report has all of them. */
+  /** Rows that name another district (a city-wide roster): skipped, one line each in the report. */
+  otherDistrict: number;
+  /** Those rows by district, largest first: 「586 行属于其他区」 in one message, not 586. */
+  otherDistricts: { district: string; rows: number }[];
+  /** The first MAX_ERRORS_IN_RESULT row errors, the rows to fix first; the error report has all of them. */
   errors: RowError[];
   /** How many row errors there are in all, and whether `errors` stops short of them. */
   errorCount: number;
@@ -163,6 +177,8 @@ export class BeneficiaryImport implements JobHandler {
       unchanged: 0,
       duplicates: 0,
       invalid: 0,
+      otherDistrict: 0,
+      otherDistricts: [],
       errors: [],
       errorCount: 0,
       errorsTruncated: false,
@@ -172,20 +188,28 @@ export class BeneficiaryImport implements JobHandler {
       if (result.errors.length < MAX_ERRORS_IN_RESULT) result.errors.push(e);
       else result.errorsTruncated = true;
     };
-    const errorRows: { rowNumber: number; cells: string[]; reasons: string[] }[] = [];
+    const errorRows: { row: number; kind: ImportErrorKind; cells: string[]; reasons: string[] }[] = [];
+    const otherDistricts = new Map<string, number>();
     const planned: PlannedRow[] = [];
     const seen = new Map<string, number>();
     let pending: { row: TableRow; plannedRow: PlannedRow }[] = [];
 
     const fail = (row: TableRow, errs: { field: string; message: string }[]) => {
       result.invalid++;
-      for (const e of errs) addError({ row: row.rowNumber, ...e });
+      for (const e of errs) addError({ row: row.rowNumber, kind: 'invalid', ...e });
       errorRows.push({
-        rowNumber: row.rowNumber,
+        row: row.rowNumber,
+        kind: 'invalid',
         cells: row.cells,
         reasons: errs.map((e) => `${e.field}：${e.message}`),
       });
     };
+    /** A row of one kind with one message: listed (while the list has room) and in the report. */
+    const flag = (row: TableRow, kind: ImportErrorKind, field: string, message: string) => {
+      addError({ row: row.rowNumber, field, message, kind });
+      errorRows.push({ row: row.rowNumber, kind, cells: row.cells, reasons: [message] });
+    };
+    const importer = orgs.find((o) => o.id === root.id);
 
     /** Checks a batch against the database by blind index (one query per batch). */
     const flush = async () => {
@@ -202,9 +226,7 @@ export class BeneficiaryImport implements JobHandler {
           planned.push(plannedRow);
         } else if (e.status === 'merged' || !scopeCovers(actor.scope, { orgId: e.org_id, orgPath: e.org_path })) {
           result.duplicates++;
-          const message = t('import.registeredElsewhere');
-          addError({ row: row.rowNumber, field: label('idNumber'), message });
-          errorRows.push({ rowNumber: row.rowNumber, cells: row.cells, reasons: [message] });
+          flag(row, 'registeredElsewhere', label('idNumber'), t('import.registeredElsewhere'));
         } else {
           // only what differs from the stored person is written; the same row again writes nothing
           const { phone, address } = plannedRow.person;
@@ -229,6 +251,20 @@ export class BeneficiaryImport implements JobHandler {
       if (row.cells.every((c) => c.trim() === '')) continue;
       if (/^(合计|总计|小计)/.test((row.cells.find((c) => c.trim() !== '') ?? '').replace(/\s/g, ''))) continue;
       result.total++;
+      // a row of another district (a city-wide roster) is skipped whole, with one message
+      const districtText = cell(row, 'district');
+      const named = districtText && importer && importer.depth >= 1 ? districtMatcher(districtText) : undefined;
+      if (named && importer && !importer.path.startsWith(named.path)) {
+        result.otherDistrict++;
+        otherDistricts.set(named.name, (otherDistricts.get(named.name) ?? 0) + 1);
+        errorRows.push({
+          row: row.rowNumber,
+          kind: 'otherDistrict',
+          cells: row.cells,
+          reasons: [t('import.otherDistrictRow', { district: named.name })],
+        });
+        continue;
+      }
       const errs: { field: string; message: string }[] = [];
       if (row.bigNumbers?.includes(col.idNumber ?? -1))
         errs.push({ field: label('idNumber'), message: t('import.idAsNumber') });
@@ -270,10 +306,7 @@ export class BeneficiaryImport implements JobHandler {
         if (!text || !org) continue;
         if (f === 'district' && org.depth >= 1) {
           // the importer is a district (or below): the column may only name that district
-          const d = districtMatcher(text);
-          if (d && !org.path.startsWith(d.path))
-            errs.push({ field: label(f), message: t('import.outOfScope', { text }) });
-          if (d) continue;
+          if (districtMatcher(text)) continue; // this district: checked above
         }
         const next = matchIn(org.path, text);
         if (next) org = next;
@@ -299,9 +332,7 @@ export class BeneficiaryImport implements JobHandler {
       const first = seen.get(bi);
       if (first !== undefined) {
         result.duplicates++;
-        const message = t('import.duplicateInFile', { row: first });
-        addError({ row: row.rowNumber, field: label('idNumber'), message });
-        errorRows.push({ rowNumber: row.rowNumber, cells: row.cells, reasons: [message] });
+        flag(row, 'duplicateInFile', label('idNumber'), t('import.duplicateInFile', { row: first }));
         continue;
       }
       seen.set(bi, row.rowNumber);
@@ -311,13 +342,21 @@ export class BeneficiaryImport implements JobHandler {
     }
     await flush();
     await ctx.progress(1000, 1000);
+    result.errors.sort(byKindThenRow);
+    errorRows.sort(byKindThenRow);
+    result.otherDistricts = [...otherDistricts]
+      .map(([district, rows]) => ({ district, rows }))
+      .sort((a, b) => b.rows - a.rows);
     // the error report: original cells plus the reasons, as an xlsx the user can fix and re-import
     if (errorRows.length) {
       const chunks: Buffer[] = [];
       const out = new PassThrough();
       out.on('data', (c: Buffer) => chunks.push(c));
       const ended = new Promise<void>((resolve, reject) => out.on('end', () => resolve()).on('error', reject));
-      await writeErrorReport(out, { header: headerCells, rows: errorRows });
+      await writeErrorReport(out, {
+        header: headerCells,
+        rows: errorRows.map((r) => ({ rowNumber: r.row, cells: r.cells, reasons: r.reasons })),
+      });
       await ended;
       this.jobs.writeArtefact(ctx.job.id, 'errors.xlsx', Buffer.concat(chunks));
     }

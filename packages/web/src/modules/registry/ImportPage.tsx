@@ -13,7 +13,6 @@ import {
   Row,
   Statistic,
   Steps,
-  Table,
   TreeSelect,
   Typography,
   Upload,
@@ -22,13 +21,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { beneficiariesApi } from '../../api/beneficiaries';
 import { ApiError } from '../../api/client';
-import { type ImportRowError, type Job, type JobStatus, jobsApi } from '../../api/jobs';
+import { type Job, type JobStatus, jobsApi } from '../../api/jobs';
 import { useCan, useMe } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { label, t } from '../../i18n';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { toSelectTree } from '../orgs/tree';
 import { useOrgTree } from '../orgs/useOrgTree';
+import { ImportErrors } from './ImportErrors';
 import styles from './registry.module.css';
 
 const REGISTRY_ORG_TYPES: readonly OrgType[] = ['veterans_bureau', 'service_station'];
@@ -329,46 +329,9 @@ function Summary({
         {stat('import.unchanged', r.unchanged ?? 0, 'import-summary-unchanged')}
         {stat('import.duplicates', r.duplicates, 'import-summary-duplicates', r.duplicates ? '#d48806' : undefined)}
         {stat('import.invalid', r.invalid, 'import-summary-invalid', r.invalid ? '#cf1322' : undefined)}
+        {(r.otherDistrict ?? 0) > 0 && stat('import.otherDistrict', r.otherDistrict ?? 0, 'import-summary-other')}
       </Row>
-      {r.errors.length > 0 && (
-        <>
-          <Typography.Paragraph>
-            {t('import.errorsIntro', { shown: r.errors.length, invalid: r.invalid })}
-          </Typography.Paragraph>
-          {r.errorsTruncated && (
-            <Alert
-              type="warning"
-              showIcon
-              className={styles.filters}
-              data-testid="import-errors-truncated"
-              title={t('import.errorsTruncated', { shown: r.errors.length, total: r.errorCount ?? r.errors.length })}
-            />
-          )}
-          <Table<ImportRowError>
-            size="small"
-            rowKey={(e) => `${e.row}:${e.field ?? ''}:${e.message}`}
-            dataSource={r.errors}
-            className={styles.errorTable}
-            scroll={{ x: 'max-content' }}
-            pagination={{ pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
-            data-testid="import-errors"
-            columns={[
-              {
-                title: t('import.row'),
-                dataIndex: 'row',
-                width: 80,
-                render: (v: number) => <span data-testid="import-error-row">{v}</span>,
-              },
-              {
-                title: t('import.field'),
-                dataIndex: 'field',
-                render: (v: string | null) => (v ? label('beneficiaryField', v) : t('web.none')),
-              },
-              { title: t('import.message'), dataIndex: 'message' },
-            ]}
-          />
-        </>
-      )}
+      <ImportErrors result={r} />
       {importable === 0 && (
         <Alert type="warning" showIcon className={styles.filters} title={t('import.nothingToImport')} />
       )}

@@ -6,6 +6,7 @@
 //   node bench/reference-server.mjs --db sqlite:/path/file.db|postgres://… --port P [--host H]
 //
 // GET /list?scopePath=&status=&orgPath=&category=&han=&latin=&page=&pageSize=  → { items, total }
+//   (&best=1: the best bare statements, each on the covering index that serves it — lib/sql.mjs bestListSql)
 // GET /detail/:id?scopePath=                                                  → row + assignments + household
 // GET /coverage?campaignId=&scopePath=                                       → naive coverage groups
 // GET /unvisited?campaignId=&scopePath=                                      → { items, total }
@@ -14,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { openSqlite } from './lib/db.mjs';
-import { coverageSql, detailSql, listSql, toListItem, toPg, unvisitedSql } from './lib/sql.mjs';
+import { bestListSql, coverageSql, detailSql, listSql, toListItem, toPg, unvisitedSql } from './lib/sql.mjs';
 
 const { values } = parseArgs({
   options: { db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } },
@@ -64,7 +65,7 @@ app.get('/list', async (req) => {
     han: q.han || undefined,
     latin: q.latin || undefined,
   };
-  const { page, count } = listSql(f, Number(q.page ?? 1), Number(q.pageSize ?? 20));
+  const { page, count } = (q.best === '1' ? bestListSql : listSql)(f, Number(q.page ?? 1), Number(q.pageSize ?? 20));
   const [rows, n] = await run([page, count]);
   return { items: rows.map(toListItem), total: Number(n[0].n), page: Number(q.page ?? 1), pageSize: rows.length };
 });

@@ -38,7 +38,7 @@ import {
   waitQuiet,
 } from './lib/proc.mjs';
 import { writeReport } from './lib/report.mjs';
-import { coverageSql, detailSql, listScenarios, listSql, prefixEnd, unvisitedSql } from './lib/sql.mjs';
+import { bestListSql, coverageSql, detailSql, listScenarios, listSql, prefixEnd, unvisitedSql } from './lib/sql.mjs';
 import { countXlsxRows, ensureImportFile } from './lib/xlsx.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -74,8 +74,15 @@ const { values: opt } = parseArgs({
     'seed-only': { type: 'boolean', default: false },
     'reuse-stale': { type: 'boolean', default: false },
     'report-only': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
+/**
+ * `--only list[,detail,…]`: run just these load scenarios (list = the list and search scenarios;
+ * the others: login, detail, mixed, visits, plan, export, import). The report then omits the rest.
+ */
+const ONLY = opt.only ? new Set(opt.only.split(',')) : null;
+const runs = (what) => !ONLY || ONLY.has(what);
 const quick = opt.quick;
 const N = Number(opt.n ?? (quick ? 10_000 : 1_000_000));
 const DURATION = Number(opt.duration ?? (quick ? 5 : 30));
@@ -638,6 +645,11 @@ async function benchDialect(dialect) {
       const q = listSql(s.filter);
       const t = await timeRaw(raw, () => [q.page, q.count]);
       const matched = Number((await raw.all(q.count))[0].n);
+      // the best bare statements of the same request (covering indexes, lib/sql.mjs bestListSql)
+      const b = bestListSql(s.filter);
+      const tb = await timeRaw(raw, () => [b.page, b.count]);
+      const bestMatched = Number((await raw.all(b.count))[0].n);
+      if (bestMatched !== matched) result.notes.push(`${s.key}: best SQL counts ${bestMatched} ≠ naive ${matched}.`);
       result.queries[s.key] = {
         label: s.label,
         matched,
@@ -645,12 +657,18 @@ async function benchDialect(dialect) {
         count: { sql: q.count.sql, params: q.count.params, plan: await raw.plan(q.count), ...t.per[1] },
         total: t.total,
         iterations: t.iterations,
+        best: {
+          page: { sql: b.page.sql, params: b.page.params, plan: await raw.plan(b.page), ...tb.per[0] },
+          count: { sql: b.count.sql, params: b.count.params, plan: await raw.plan(b.count), ...tb.per[1] },
+          total: tb.total,
+          iterations: tb.iterations,
+        },
       };
       log(
-        `  ${s.key.padEnd(18)} matched ${matched}  page p50 ${t.per[0].p50.toFixed(2)} ms  count p50 ${t.per[1].p50.toFixed(2)} ms  (${t.iterations} it.)`,
+        `  ${s.key.padEnd(18)} matched ${matched}  page p50 ${t.per[0].p50.toFixed(2)} ms  count p50 ${t.per[1].p50.toFixed(2)} ms  (${t.iterations} it.); best: page ${tb.per[0].p50.toFixed(2)} ms, count ${tb.per[1].p50.toFixed(2)} ms`,
       );
     }
-    {
+    if (runs('detail')) {
       const make = (i) => {
         const row = sample[i % sample.length];
         const d = detailSql(scopePath, row.id, row.household_id);
@@ -673,7 +691,7 @@ async function benchDialect(dialect) {
       coverage_city: ['Visit coverage dashboard, whole city (city)', coverageSql(CAMPAIGN, null)],
       unvisited: ['Not yet visited, district (priority order, page 20, total)', unvisitedSql(CAMPAIGN, scopePath)],
     };
-    for (const [key, [label, q]] of Object.entries(visitQueries)) {
+    for (const [key, [label, q]] of runs('visits') ? Object.entries(visitQueries) : []) {
       const stmts = q.count ? [q.page, q.count] : [q.page];
       // the naive dashboard takes tens of seconds per run at full size (synchronous on SQLite):
       // one timed run, more only when it is quick; the whole city is not run when the district
@@ -748,7 +766,8 @@ async function benchDialect(dialect) {
     const appPlan = (single) => plan(single?.latencyMs?.p50 ?? 0, 'platform, one connection,');
 
     // the login page in headless Chromium, before any load (the page does not touch the database)
-    if (fs.existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
+    if (!runs('login')) log('  login page: not measured (--only)');
+    else if (fs.existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
       await quiet();
       try {
         result.loginPage = await measureLoginPage(app.url, { runs: quick ? 3 : 7 });
@@ -763,22 +782,23 @@ async function benchDialect(dialect) {
 
     log(`${dialect}: load scenarios (${C} connections, ${DURATION} s each after ${WARMUP} s warm-up)`);
     // login: scrypt (2^15) on the libuv pool dominates
-    result.scenarios.login = {
-      label: 'Login (scrypt 2^15)',
-      app: await load(
-        app,
-        {
-          concurrency: C,
-          durationSec: DURATION,
-          uniqueForwardedFor: true,
-          requests: [{ method: 'POST', path: '/api/v1/auth/login', body: { username: USER, password: PASSWORD } }],
-        },
-        'login',
-        'login',
-      ),
-    };
+    if (runs('login'))
+      result.scenarios.login = {
+        label: 'Login (scrypt 2^15)',
+        app: await load(
+          app,
+          {
+            concurrency: C,
+            durationSec: DURATION,
+            uniqueForwardedFor: true,
+            requests: [{ method: 'POST', path: '/api/v1/auth/login', body: { username: USER, password: PASSWORD } }],
+          },
+          'login',
+          'login',
+        ),
+      };
 
-    for (const s of scenarios) {
+    for (const s of runs('list') ? scenarios : []) {
       const checkWindow = { key: s.key, t0: Date.now(), t1: null };
       windows.push(checkWindow);
       const check = await (await fetch(`${app.url}/api/v1/beneficiaries?${s.query}`, { headers: auth.headers })).json();
@@ -791,6 +811,7 @@ async function benchDialect(dialect) {
         ),
       ).toString();
       const refCheck = await (await fetch(`${ref.url}/list?${refQuery}`)).json();
+      const bestCheck = await (await fetch(`${ref.url}/list?${refQuery}&best=1`)).json();
       const request = [{ path: `/api/v1/beneficiaries?${s.query}` }];
       // one connection first: the latency of a request that does not queue behind others
       const app1 = await load(
@@ -801,9 +822,11 @@ async function benchDialect(dialect) {
       );
       const pa = appPlan(app1);
       const pr = refPlan(s.key);
+      const pb = plan(result.queries[s.key]?.best?.total.p50 ?? 0, 'best SQL in-process');
       for (const [who, p] of [
         ['platform', pa],
         ['reference', pr],
+        ['best bare', pb],
       ])
         if (p.reduced) log(`  ${s.key} (${who}): reduced load — ${p.reduced}`);
       const entry = {
@@ -821,13 +844,23 @@ async function benchDialect(dialect) {
           s.key,
         ),
         ref: await load(ref, { ...pr, requests: [{ path: `/list?${refQuery}` }] }, `${s.key} (reference)`),
+        // the best bare handler: same page + exact COUNT on the covering indexes (issue 15 item 5)
+        bestTotal: bestCheck.total,
+        bestReduced: pb.reduced,
+        best: await load(ref, { ...pb, requests: [{ path: `/list?${refQuery}&best=1` }] }, `${s.key} (best bare)`),
       };
-      if (check.total !== refCheck.total)
+      if (check.totalCapped)
+        result.notes.push(
+          `${s.key}: the platform counts this filter up to ${check.total} (\`totalCapped\`, "${check.total}+"; decisions/0029); the references count all ${refCheck.total}.`,
+        );
+      else if (check.total !== refCheck.total)
         result.notes.push(`${s.key}: API total ${check.total} ≠ reference total ${refCheck.total}.`);
+      if (!check.totalCapped && check.total !== bestCheck.total)
+        result.notes.push(`${s.key}: API total ${check.total} ≠ best bare total ${bestCheck.total}.`);
       result.scenarios[s.key] = entry;
     }
 
-    {
+    if (runs('detail')) {
       const requests = sample.map((r) => ({ path: `/api/v1/beneficiaries/${r.id}` }));
       const app1 = await load(
         app,
@@ -854,7 +887,7 @@ async function benchDialect(dialect) {
       };
     }
 
-    {
+    if (runs('mixed')) {
       // mixed reads: list, the three searches and four details, round-robin; its load is set by the
       // slowest of these requests on one connection
       const reqs = [];
@@ -882,7 +915,7 @@ async function benchDialect(dialect) {
     }
 
     // ---- visits: coverage dashboards and the not-yet-visited list, platform vs naive reference
-    {
+    if (runs('visits')) {
       const cityAuth = await login(app.url, 'city');
       const enc = encodeURIComponent;
       const visitScenarios = [
@@ -943,10 +976,10 @@ async function benchDialect(dialect) {
     }
 
     // ---- a target list of ~PLAN_TARGETS households built from a saved rule (POST /visit-plans)
-    result.scenarios.plan = await planBuild(app, auth, raw, scopePath);
+    if (runs('plan')) result.scenarios.plan = await planBuild(app, auth, raw, scopePath);
 
     // ---- export: the filter of the district whose size is closest to EXPORT_ROWS
-    {
+    if (runs('export')) {
       const candidates = [
         { filters: {}, f: { scopePath } },
         { filters: { status: 'active' }, f: { scopePath, status: 'active' } },
@@ -1016,7 +1049,7 @@ async function benchDialect(dialect) {
     importStart = Date.now();
 
     // ---- import: upload + validate, then commit
-    {
+    if (runs('import')) {
       const file = path.join(DATA, `import-${IMPORT_ROWS}.xlsx`);
       const t = performance.now();
       const made = await ensureImportFile(file, IMPORT_ROWS);

@@ -97,6 +97,40 @@ function sqliteStats(r) {
   return ` The seeded data set ${before} planner statistics (sqlite_stat1).${after}`;
 }
 
+/** Platform vs the best bare handler (covering indexes, exact COUNT) per list scenario: the ratio issue 15 asks for. */
+function bestTable(r) {
+  const rows = [];
+  for (const key of ['list', ...SEARCH_KEYS]) {
+    const s = r.scenarios[key];
+    const b = s?.best;
+    if (!b) continue;
+    const q = r.queries[key]?.best;
+    rows.push(
+      [
+        s.label + (s.reduced ? ' †' : '') + (s.bestReduced ? ' ‡' : ''),
+        s.apiTotal == null ? '—' : int(s.apiTotal) + (s.apiTotal !== s.bestTotal ? ` (of ${int(s.bestTotal)})` : ''),
+        `${s.app.concurrency} / ${b.concurrency}`,
+        f0(s.app.rps),
+        f0(b.rps),
+        `**${f2(s.app.rps / b.rps)}×**`,
+        `${f1(s.app.latencyMs?.p50)} / ${f1(s.app.latencyMs?.p99)}`,
+        `${f1(b.latencyMs?.p50)} / ${f1(b.latencyMs?.p99)}`,
+        q ? `${f2(q.page.p50)} + ${f2(q.count.p50)}` : '—',
+        `${f2(s.app.otherCores)} / ${f2(b.otherCores)}`,
+      ].join(' | '),
+    );
+  }
+  if (!rows.length) return '';
+  return `### Platform vs the best bare handler (issue 15 item 5)
+
+Best bare = a bare Fastify + driver handler on the same database running, for each scenario, the same page and an exact COUNT written to walk the covering index that serves it best (category: page along \`beneficiary_categories_list\`, count over the (code, status, org_path) index; Chinese names: the district's name grams; Latin: the initials ∪ pinyin ranges — bench/lib/sql.mjs \`bestListSql\`), measured in the same run as the platform. Ratio = platform req/s ÷ best bare req/s. The platform answers covered totals from its maintained counts (decisions/0029) and counts other filters up to 10,000.
+
+| Scenario | Rows (total) | Conn. platform / best | Platform req/s | Best bare req/s | Platform / best bare | Platform p50 / p99 ms | Best bare p50 / p99 ms | Best SQL in-process p50 ms (page + count) | CPU of others (platform / best run) |
+|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|
+${rows.map((x) => `| ${x} |`).join('\n')}
+`;
+}
+
 function loadTable(r) {
   const head =
     '| Scenario | Rows matched | Conn. | Requests (errors) | req/s | p50 ms | p95 ms | p99 ms | RSS peak MB (anon) | EL delay p99 / max ms | /metrics EL p99 / max ms | SQL per request: statements / ms | Ref. conn. | Ref. req/s | Ref. p50 | Ref. p95 | Ref. p99 | Ref. RSS MB | Raw naive SQL p50 / p95 ms (page+count) | Raw page p50 | Raw count p50 | 1 conn. p50 / p95 ms | 1 conn. EL delay max ms | CPU cores: server / PG / others |\n' +
@@ -208,12 +242,27 @@ function targets(results, _ctx) {
 
   // registry list vs the bare reference
   add(
-    'Registry list (district + category + status, page 20, exact total) at least as fast as the bare Fastify + driver handler running the naive SQL',
+    'Registry list (district + category + status, page 20, exact total) at least as fast as the best bare Fastify + driver handler (covering indexes; the naive one where the run predates it)',
     Object.fromEntries(
       ds.map((d) => {
         const s = results[d].scenarios.list;
         const q = results[d].queries.list;
         if (!s?.ref) return [d, { value: 'not run', ok: null }];
+        if (s.best) {
+          // the reference is the best bare handler (issue 15 item 5); the naive one stays a second column
+          const okBest = s.app.rps >= s.best.rps;
+          if (!okBest)
+            causes.push(
+              `**${DIALECT_NAME[d]}, registry list vs the best bare handler**: platform ${f0(s.app.rps)} req/s vs best bare ${f0(s.best.rps)} req/s (${f2(s.app.rps / s.best.rps)}×; p50 ${f1(s.app.latencyMs.p50)} vs ${f1(s.best.latencyMs.p50)} ms).`,
+            );
+          return [
+            d,
+            {
+              value: `${f0(s.app.rps)} vs best bare ${f0(s.best.rps)} req/s (${f2(s.app.rps / s.best.rps)}×); naive ${f0(s.ref.rps)} req/s`,
+              ok: okBest,
+            },
+          ];
+        }
         const ok = s.app.rps >= s.ref.rps;
         if (!ok)
           causes.push(
@@ -527,6 +576,8 @@ Server RSS after start-up: ${f0(r.baselineRssMB)} MB${r.baselineAnonMB != null ?
 Platform = the full stack (session, scope, validation, audit, serialisation) over HTTP; Ref. = bare Fastify handler on the same database running the naive SQL — base tables, page + exact COUNT, the planner's choice of a single index (bench/lib/sql.mjs, bench/reference-server.mjs); Raw SQL = the naive statements in-process, up to 200 times (30 s cap); 1 conn. = the platform with a single connection (no queueing).
 
 ${loadTable(r)}
+
+${bestTable(r)}
 
 ### Import, export and target list (once each, no other load)
 

@@ -160,3 +160,74 @@ export function unvisitedSql(campaignId, scopePath) {
     count: { sql: `select count(*) as "n" from "visit_targets" as "t" ${w}`, params },
   };
 }
+
+/** True for a district's own path ('650200/650203/'): its rows carry it as `district_path`. */
+const isDistrictPath = (p) => p.split('/').length === 3;
+
+/**
+ * The best bare statements of one list request (issue 15 item 5): the same page and exact COUNT as
+ * `listSql`, each written to walk the covering index that serves it best — a category filter from
+ * `beneficiary_categories` (page along (code, district_path, sort_name, …) with the status read from
+ * the index; count over the (code, status, org_path) index range), a Chinese search from the name
+ * grams of the district, a Latin one from the union of the initials and pinyin ranges. No
+ * maintained counts: this is what a bare handler with the right indexes does, and what the
+ * platform's maintained totals (decisions/0029) are measured against.
+ */
+export function bestListSql(f, page = 1, pageSize = 20) {
+  const statuses = f.status ? [f.status] : LISTED_STATUSES;
+  const st = (col) => `${col} in (${statuses.map(() => '?').join(', ')})`;
+  const district = isDistrictPath(f.scopePath);
+  const limit = [pageSize, (page - 1) * pageSize];
+  if (f.category && !f.han && !f.latin) {
+    const scope = district ? `"bc"."district_path" = ?` : `"bc"."org_path" >= ? and "bc"."org_path" < ?`;
+    const scopeParams = district ? [f.scopePath] : [f.scopePath, prefixEnd(f.scopePath)];
+    const org = f.orgPath ? ` and "bc"."org_path" >= ? and "bc"."org_path" < ?` : '';
+    const orgParams = f.orgPath ? [f.orgPath, prefixEnd(f.orgPath)] : [];
+    return {
+      page: {
+        sql: `${PAGE_SELECT} from "beneficiary_categories" as "bc" cross join "beneficiaries" as "b" inner join "orgs" as "o" on "o"."id" = "b"."org_id" where "b"."id" = "bc"."beneficiary_id" and "bc"."code" = ? and ${scope}${org} and ${st('"bc"."status"')} order by "bc"."sort_name" asc, "bc"."beneficiary_id" asc limit ? offset ?`,
+        params: [f.category, ...scopeParams, ...orgParams, ...statuses, ...limit],
+      },
+      count: {
+        sql: `select count(*) as "n" from "beneficiary_categories" as "bc" where "bc"."code" = ? and ${st('"bc"."status"')} and "bc"."org_path" >= ? and "bc"."org_path" < ?${org}`,
+        params: [f.category, ...statuses, f.scopePath, prefixEnd(f.scopePath), ...orgParams],
+      },
+    };
+  }
+  let tables;
+  let where;
+  let params;
+  if (f.han) {
+    const gram = [...f.han.replace(/[·\s]/g, '')].slice(0, 2).join('');
+    tables = `"beneficiary_name_grams" as "g" cross join "beneficiaries" as "b"`;
+    where = `"b"."id" = "g"."beneficiary_id" and "g"."gram" = ? and ${district ? '"g"."district_path" = ?' : '"b"."org_path" >= ? and "b"."org_path" < ?'} and "b"."name_simplified" like ?`;
+    params = [
+      gram,
+      ...(district ? [f.scopePath] : [f.scopePath, prefixEnd(f.scopePath)]),
+      `%${f.han.replace(/[%_\\]/g, (c) => `\\${c}`)}%`,
+    ];
+  } else if (f.latin) {
+    tables = `(select "n1"."id" from "beneficiaries" as "n1" where "n1"."name_initials" >= ? and "n1"."name_initials" < ? union select "n2"."id" from "beneficiaries" as "n2" where "n2"."name_pinyin" >= ? and "n2"."name_pinyin" < ?) as "m" cross join "beneficiaries" as "b"`;
+    where = `"b"."id" = "m"."id" and "b"."org_path" >= ? and "b"."org_path" < ?`;
+    params = [f.latin, `${f.latin}\uffff`, f.latin, `${f.latin}\uffff`, f.scopePath, prefixEnd(f.scopePath)];
+  } else {
+    tables = `"beneficiaries" as "b"`;
+    where = district ? `"b"."district_path" = ?` : `"b"."org_path" >= ? and "b"."org_path" < ?`;
+    params = district ? [f.scopePath] : [f.scopePath, prefixEnd(f.scopePath)];
+  }
+  if (f.category) {
+    where += ` and exists (select 1 from "beneficiary_categories" as "bc" where "bc"."beneficiary_id" = "b"."id" and "bc"."code" = ?)`;
+    params.push(f.category);
+  }
+  where += ` and ${st('"b"."status"')}`;
+  params.push(...statuses);
+  const join = `from ${tables} inner join "orgs" as "o" on "o"."id" = "b"."org_id" where ${where}`;
+  const from = `from ${tables} where ${where}`;
+  return {
+    page: {
+      sql: `${PAGE_SELECT} ${join} order by "b"."name_pinyin" asc, "b"."id" asc limit ? offset ?`,
+      params: [...params, ...limit],
+    },
+    count: { sql: `select count(*) as "n" ${from}`, params },
+  };
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { type CampaignKind, t } from '@shuangyong/shared';
 import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
-import PDFDocument from 'pdfkit';
+import type PDFKit from 'pdfkit';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
@@ -134,8 +134,16 @@ function pdfFont(): [string, string | undefined] {
   return found;
 }
 
+/** pdfkit, loaded at the first letter rather than at start-up (docs/decisions/0032). */
+let pdfkit: Promise<typeof PDFKit> | undefined;
+const loadPdfkit = () =>
+  (pdfkit ??= import('pdfkit').then(
+    (m) => (m as unknown as { default?: typeof PDFKit }).default ?? (m as unknown as typeof PDFKit),
+  ));
+
 export async function letterPdf(template: string, d: LetterData): Promise<Buffer> {
   const [file, face] = pdfFont();
+  const PDFDocument = await loadPdfkit();
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 90, bottom: 80, left: 80, right: 80 },

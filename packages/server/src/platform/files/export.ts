@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { t } from '@shuangyong/shared';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { tick } from '../tick.js';
+import { loadExcel } from './excel.js';
 
 /** Excel's limit on the characters in one cell. */
 const MAX_CELL_CHARS = 32_767;
@@ -107,7 +108,8 @@ function cleanText(s: string): string {
  * Resolves when the workbook is complete and flushed to `output`.
  */
 export async function writeXlsxStream(output: Writable, opts: WriteXlsxOptions): Promise<{ rows: number }> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+  const Excel = await loadExcel();
+  const wb = new Excel.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
   fastUnstyledCells(wb);
   const ws = wb.addWorksheet(safeSheetName(opts.sheetName), { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = opts.columns.map((c) => ({ key: c.key, width: c.width ?? 16 }));
@@ -241,7 +243,8 @@ const MAX_INLINE_LIST = 255;
  */
 export async function writeTemplate(opts: TemplateOptions): Promise<Buffer> {
   const rows = opts.rows ?? 1000;
-  const wb = new ExcelJS.Workbook();
+  const Excel = await loadExcel();
+  const wb = new Excel.Workbook();
   const ws = wb.addWorksheet(safeSheetName(opts.sheetName ?? t('files.template.sheetName')), {
     views: [{ state: 'frozen', ySplit: 1 }],
   });

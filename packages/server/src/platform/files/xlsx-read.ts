@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createInflateRaw, inflateRaw } from 'node:zlib';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { cellToText } from './cells.js';
 import { FileError } from './errors.js';
+import { loadExcel } from './excel.js';
 import type { TableRow } from './table.js';
 import { entryData, verifyZipEntries, type ZipDirectory, type ZipEntry } from './zip.js';
 
@@ -201,7 +202,8 @@ export async function openXlsx(buf: Buffer, dir: ZipDirectory, maxColumns: numbe
   const input = feed(buf, dir, parts, (n) => {
     fed += n;
   });
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const Excel = await loadExcel();
+  const reader = new Excel.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { zipText } from '../packages/server/test/campaigns-fixtures.js';
 import { browserAvailable, idNumber, login, phoneLayout, pickOption, type Running, start } from './harness.js';
 
 const enabled = browserAvailable();
@@ -108,6 +109,20 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
     expect(rows.map((r) => r[1]).sort()).toEqual(['孙玉兰', '周淑珍', '李桂香', '钱秀英'].sort());
     expect(rows.find((r) => r[1] === '钱秀英')![2]).toBe(ids.钱秀英);
     expect(cells(6)).toEqual(['合计', '4 人', '', '10402.00']);
+
+    // the 待遇明白卡 of one person, from the roster's lines
+    await page.getByTestId('roster-lines').click();
+    const lines = page.getByRole('dialog');
+    const line = lines.locator('tr', { hasText: '周淑珍' });
+    await line.waitFor();
+    const cardDownload = page.waitForEvent('download');
+    await line.getByTestId('line-card').click();
+    const card = await cardDownload;
+    expect(card.suggestedFilename()).toBe(`周淑珍${PERIOD}待遇明白卡.docx`);
+    const words = zipText(fs.readFileSync(await card.path()), 'word/document.xml').replace(/<[^>]+>/g, '');
+    expect(words).toContain('定期抚恤金：每月 2600.50 元');
+    expect(words).toContain('依据：烈士遗属，2025-01 起国家标准 2600.50 元（民发〔2025〕1号）');
+    await lines.getByRole('button', { name: /关\s*闭|Close/ }).click();
 
     // the bank's return file: 钱秀英 failed, 孙玉兰 underpaid, 李桂香 missing, 吴凤英 paid though dead,
     // an ID nobody registered; 周淑珍 right

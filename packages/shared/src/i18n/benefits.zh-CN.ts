@@ -35,6 +35,18 @@ export const benefitsMessages = {
   'benefits.bank.preparedBy': '制表人：',
   'benefits.bank.reviewedBy': '审核人：',
   'benefits.bank.approvedBy': '单位负责人（盖章）：',
+  // 待遇明白卡
+  'benefits.card.title': '优抚待遇明白卡',
+  'benefits.card.fileName': '{name}{month}待遇明白卡.docx',
+  'benefits.card.person': '姓名：{name}　　身份证号：{id}',
+  'benefits.card.month': '待遇月份：{month}',
+  'benefits.card.none': '本月没有应享的定期待遇。',
+  'benefits.card.line': '{no}. {type}：每月 {amount} 元',
+  'benefits.card.basis': '依据：{basis}',
+  'benefits.card.total': '每月合计：{amount} 元',
+  'benefits.card.note':
+    '待遇按月通过银行发放。如对待遇项目或金额有疑问，或家庭情况发生变化（迁居、身故等），请及时联系所在区退役军人事务局。',
+  'benefits.card.footer': '{org}　{today}',
   // labels
   'benefits.type.disability_pension': '残疾抚恤金',
   'benefits.type.survivor_pension': '定期抚恤金',

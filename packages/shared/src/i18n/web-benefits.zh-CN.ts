@@ -47,4 +47,8 @@ export const webBenefitsMessages = {
   'web.benefits.all': '全部',
   'web.benefits.resolution': '处理结果',
   'web.benefits.note': '处理说明',
+  'web.benefits.card': '明白卡',
+  'web.benefits.importStandards': '导入标准（xlsx/CSV）',
+  'web.benefits.imported': '已导入 {created} 条标准；生成补发 {lines} 条，合计 {owed}',
+  'web.benefits.importErrors': '未导入：第 {row} 行，{message}',
 } as const;

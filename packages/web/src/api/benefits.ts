@@ -16,6 +16,7 @@ type Signal = Pick<RequestOptions, 'signal'>;
 
 export interface RosterLine {
   id: string;
+  beneficiaryId: string;
   name: string;
   idMasked: string;
   month: string;
@@ -51,6 +52,14 @@ export const benefitsApi = {
       query: { fileName: file.name },
       raw: { body: file, contentType: 'application/octet-stream' },
     }),
+  card: (beneficiaryId: string, month: string, name: string) =>
+    downloadFile('GET', '/benefit-entitlements/card', `${name}${month}.docx`, { query: { beneficiaryId, month } }),
+  importStandards: (file: File) =>
+    request<{
+      created: number;
+      errors: { row: number; message: string }[];
+      backPay: { lines: number; owedFen: number };
+    }>('POST', '/benefit-standards/import', { raw: { body: file, contentType: 'application/octet-stream' } }),
   discrepancies: (q: DiscrepancyQuery, o?: Signal) => api.get<Page<Discrepancy>>('/benefit-discrepancies', { ...q }, o),
   close: (d: Discrepancy, resolution: 'paid' | 'recovered' | 'explained', note: string) =>
     api.post<Discrepancy>(`/benefit-discrepancies/${encodeURIComponent(d.id)}/close`, {

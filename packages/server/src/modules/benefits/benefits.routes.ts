@@ -14,6 +14,8 @@ import {
   entitlementExplain,
   entitlementQuery,
   idParams,
+  idSchema,
+  monthSchema,
   reconcileResult,
   rosterDecisionBody,
   rosterLinePage,
@@ -30,7 +32,7 @@ import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { cleanFileName, writeXlsxStream } from '../../platform/files/index.js';
-import { attachment } from '../../platform/http/download.js';
+import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { BenefitsService } from './benefits.service.js';
 
@@ -38,6 +40,8 @@ const tags = ['政策待遇落实'];
 const MAX_UPLOAD = 20 * 1024 * 1024;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const roster = { target: 'benefitRoster' } as const;
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const cardQuery = z.strictObject({ beneficiaryId: idSchema, month: monthSchema });
 const fileQuery = z.strictObject({ fileName: z.string().trim().min(1).max(200).optional() });
 
 const asBuffer = (body: unknown): Buffer => {
@@ -47,7 +51,7 @@ const asBuffer = (body: unknown): Buffer => {
 };
 
 /** Standards, entitlement, rosters, the bank list, return files, discrepancies. Thin: the service decides. */
-export function benefitsRoutes(_p: Platform, benefits: BenefitsService): FastifyPluginAsyncZod {
+export function benefitsRoutes(p: Platform, benefits: BenefitsService): FastifyPluginAsyncZod {
   return async (app) => {
     app.addContentTypeParser(
       'application/octet-stream',
@@ -109,6 +113,29 @@ export function benefitsRoutes(_p: Platform, benefits: BenefitsService): Fastify
         },
       },
       async (req) => benefits.explain(ctxOf(req), req.query.beneficiaryId, req.query.from, req.query.to),
+    );
+
+    app.get(
+      '/benefit-entitlements/card',
+      {
+        config: { access: { permission: 'benefit:read' } },
+        schema: {
+          tags,
+          summary: '下载待遇明白卡（DOCX：某人某月应享待遇及依据；下载留痕）',
+          querystring: cardQuery,
+        },
+      },
+      async (req, reply) => {
+        const card = await benefits.card(ctxOf(req), req.query.beneficiaryId, req.query.month);
+        await auditDownload(p, req, {
+          kind: 'benefit.card',
+          entityType: 'beneficiary',
+          entityId: req.query.beneficiaryId,
+          fileName: card.fileName,
+          extra: { month: req.query.month },
+        });
+        return reply.type(DOCX).header('content-disposition', attachment(card.fileName)).send(card.buf);
+      },
     );
 
     app.get(

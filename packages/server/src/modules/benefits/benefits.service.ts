@@ -28,6 +28,7 @@ import { detectHeader, readTableAll, type TableRow } from '../../platform/files/
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { RegistryReadModel } from '../registry/registry.module.js';
 import { type Basis, benefitsRepo, type DiscrepancyRow, type RosterRow, type StandardRow } from './benefits.repo.js';
+import { cardDocx } from './card.js';
 import { type Registered, type ReturnLine, reconcile } from './reconcile.js';
 
 /** What the benefits module needs of the registry (its exported services). */
@@ -35,7 +36,7 @@ export interface RegistryAccess {
   readModel: RegistryReadModel;
   idBlindIndex(idNumber: string): string;
   openIdNumbers(ids: readonly string[]): Promise<Map<string, string>>;
-  registry: { detail(ctx: RequestCtx, id: string): Promise<{ id: string; name: string }> };
+  registry: { detail(ctx: RequestCtx, id: string): Promise<{ id: string; name: string; idMasked: string }> };
 }
 
 /** Working days a district has to settle a discrepancy. */
@@ -288,6 +289,22 @@ export class BenefitsService {
       }
     }
     return { beneficiaryId: person.id, name: person.name, lines, totalFen: lines.reduce((s, l) => s + l.amountFen, 0) };
+  }
+
+  /** 待遇明白卡 of a person for a month (DOCX); the download is audited by the route. */
+  async card(ctx: RequestCtx, personId: string, month: string) {
+    const explained = await this.explain(ctx, personId, month, month);
+    const person = await this.registry.registry.detail(ctx, personId);
+    const buf = await cardDocx({
+      name: explained.name,
+      idMasked: person.idMasked,
+      month,
+      lines: explained.lines,
+      totalFen: explained.totalFen,
+      orgName: ctx.actor.orgName,
+      today: localToday(this.p.config.tzDisplay),
+    });
+    return { buf, fileName: t('benefits.card.fileName', { name: explained.name, month }) };
   }
 
   /** A month's entitlement of a district or the whole city: count and sum (benchmarks, checks). */

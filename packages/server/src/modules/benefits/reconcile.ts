@@ -92,7 +92,7 @@ export function reconcile(input: {
       findings.push(finding('paid_after_death'));
       continue;
     }
-    if (paid > 0 && !exp && reg && reg.movedFromDistrict && reg.districtPath !== input.district) {
+    if (paid > 0 && !exp && reg?.movedFromDistrict && reg.districtPath !== input.district) {
       findings.push(finding('paid_after_transfer'));
       continue;
     }

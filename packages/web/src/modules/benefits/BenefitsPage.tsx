@@ -253,6 +253,20 @@ function LinesModal({ roster, onClose }: { roster: Roster | null; onClose: () =>
       render: (v: 'regular' | 'backpay') => t(`benefits.lineKind.${v}`),
     },
     { title: t('web.benefits.col.amount'), dataIndex: 'amountFen', render: (v: number) => formatFen(v) },
+    {
+      title: t('web.benefits.col.actions'),
+      key: 'card',
+      render: (_, l) => (
+        <Button
+          size="small"
+          icon={<DownloadOutlined />}
+          data-testid="line-card"
+          onClick={() => void benefitsApi.card(l.beneficiaryId, l.month, l.name)}
+        >
+          {t('web.benefits.card')}
+        </Button>
+      ),
+    },
   ];
   return (
     <Modal open={!!roster} onCancel={onClose} footer={null} width={900} title={t('web.benefits.lines')}>
@@ -369,10 +383,29 @@ function Discrepancies() {
 }
 
 function Standards() {
+  const can = useCan();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
   const list = useQuery({
     queryKey: ['benefit-standards'],
     queryFn: ({ signal }) => benefitsApi.standards({ signal }),
   });
+  const upload = (file: File) => {
+    benefitsApi.importStandards(file).then((res) => {
+      if (res.errors.length)
+        message.error(t('web.benefits.importErrors', { row: res.errors[0]!.row, message: res.errors[0]!.message }));
+      else
+        message.success(
+          t('web.benefits.imported', {
+            created: res.created,
+            lines: res.backPay.lines,
+            owed: formatFen(res.backPay.owedFen),
+          }),
+        );
+      qc.invalidateQueries({ queryKey: ['benefit-standards'] });
+    });
+    return false;
+  };
   const columns: TableColumnsType<BenefitStandard> = [
     {
       title: t('web.benefits.col.type'),
@@ -396,13 +429,22 @@ function Standards() {
     { title: t('web.benefits.col.docNo'), dataIndex: 'docNo' },
   ];
   return (
-    <Table
-      rowKey="id"
-      columns={columns}
-      dataSource={list.data?.items}
-      loading={list.isFetching}
-      scroll={{ x: 'max-content' }}
-      pagination={false}
-    />
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      {can('benefit:standards') && (
+        <Upload accept=".xlsx,.csv" showUploadList={false} beforeUpload={upload}>
+          <Button icon={<UploadOutlined />} data-testid="standards-import">
+            {t('web.benefits.importStandards')}
+          </Button>
+        </Upload>
+      )}
+      <Table
+        rowKey="id"
+        columns={columns}
+        dataSource={list.data?.items}
+        loading={list.isFetching}
+        scroll={{ x: 'max-content' }}
+        pagination={false}
+      />
+    </Space>
   );
 }

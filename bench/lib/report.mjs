@@ -635,5 +635,7 @@ These follow from the causes above (the trace shows which statements, the CPU co
   // the notice parser's section is written by bench/parse-notice.ts (npm run bench:parse): keep it
   const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const parser = /<!-- parse-notice:start -->[\s\S]*<!-- parse-notice:end -->\n?/.exec(previous);
-  fs.writeFileSync(file, sections.join('\n') + (parser ? `\n${parser[0]}` : ''));
+  // and the benefits module's section (npm run bench:benefits)
+  const benefits = /<!-- benefits:start -->[\s\S]*<!-- benefits:end -->\n?/.exec(previous);
+  fs.writeFileSync(file, sections.join('\n') + (parser ? `\n${parser[0]}` : '') + (benefits ? `\n${benefits[0]}` : ''));
 }

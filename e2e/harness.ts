@@ -93,8 +93,9 @@ export async function start(opts: { living?: boolean } = {}): Promise<Running> {
   server.once('exit', () => {
     exited = true;
   });
-  // a loaded machine takes a while to migrate and seed; a server that died is not waited for
-  for (let i = 0; i < 1200 && !ready && !exited; i++) {
+  // a loaded machine takes a while to migrate and seed (the living city is seeded before the
+  // server listens): wait until it answers; a server that died is not waited for
+  while (!ready && !exited) {
     try {
       ready = (await fetch(`${base}/readyz`)).ok;
     } catch {

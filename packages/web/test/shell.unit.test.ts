@@ -26,7 +26,7 @@ describe('the grouped menu', () => {
       '/notifications',
       '/account',
     ]);
-    // a leader reads: no 登记走访, no registry
+    // a leader reads: no 登记走访, no registry; the needs and their statistics (issue 18)
     expect(labels(viewer('leader'))).toEqual([
       '/',
       'campaigns:/campaigns',

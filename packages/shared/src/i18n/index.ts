@@ -14,6 +14,7 @@ import { webMessages } from './web.zh-CN.js';
 import { webAtmosphereMessages } from './web-atmosphere.zh-CN.js';
 import { webBenefitsMessages } from './web-benefits.zh-CN.js';
 import { webCampaignsMessages } from './web-campaigns.zh-CN.js';
+import { webHomeMessages } from './web-home.zh-CN.js';
 import { webModelcityMessages } from './web-modelcity.zh-CN.js';
 import { webNeedsMessages } from './web-needs.zh-CN.js';
 import { webOfflineMessages } from './web-offline.zh-CN.js';
@@ -45,6 +46,7 @@ export const zhCN = {
   ...webTroopsMessages,
   ...webModelcityMessages,
   ...cockpitMessages,
+  ...webHomeMessages,
 } as const;
 export type MessageKey = keyof typeof zhCN;
 

@@ -1,7 +1,9 @@
-import { LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
-import { Breadcrumb, Button, Drawer, Layout, Menu, Spin, Typography } from 'antd';
+import { BellOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { Badge, Breadcrumb, Button, Drawer, Layout, Menu, Spin, Typography } from 'antd';
 import { Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { notificationsApi } from '../api/notifications';
 import { t } from '../i18n';
 import { useIsMobile } from '../lib/useIsMobile';
 import { useAuth, useMe } from './auth';
@@ -130,11 +132,13 @@ export function AppHeader({ isMobile, onOpenMenu }: { isMobile: boolean; onOpenM
           {t('app.title')}
         </span>
       </div>
+      <NotificationBell />
       <div className={styles.user}>
         <UserOutlined />
         <div className={styles.userText}>
           <span className={styles.userName} data-testid="header-user">
-            {me.user.displayName}
+            {/* its own box, so that the name's clipped part is clipped for the layout check too */}
+            <span>{me.user.displayName}</span>
           </span>
           {!isMobile && (
             <Typography.Text type="secondary" className={styles.orgName} data-testid="header-org">
@@ -153,5 +157,22 @@ export function AppHeader({ isMobile, onOpenMenu }: { isMobile: boolean; onOpenM
         {isMobile ? null : t('layout.logout')}
       </Button>
     </Layout.Header>
+  );
+}
+
+/** The bell in the header: the caller's unread notifications, on every page; opens 我的通知. */
+export function NotificationBell() {
+  const bell = useQuery({
+    queryKey: ['notifications', 'bell'],
+    queryFn: ({ signal }) => notificationsApi.list({ page: 1, pageSize: 1 }, { signal }),
+    refetchInterval: 60_000,
+  });
+  const unread = bell.data?.unread ?? 0;
+  return (
+    <Link to="/notifications" aria-label={t('layout.bell', { count: unread })} data-testid="header-bell">
+      <Badge count={unread} size="small" overflowCount={99} data-testid="header-bell-count">
+        <BellOutlined style={{ fontSize: 18 }} />
+      </Badge>
+    </Link>
   );
 }

@@ -1,4 +1,4 @@
-import type { DisplayStatus } from '@shuangyong/shared';
+import { DISPLAY_STATUSES, type DisplayStatus } from '@shuangyong/shared';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App,
@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import {
   type AssignmentListItem,
   type AssignmentQuery,
@@ -35,11 +35,11 @@ export function MyTasksPage() {
   const can = useCan();
   const isMobile = useIsMobile();
   const reviewer = can('campaign:manage');
-  const [query, setQuery] = useState<AssignmentQuery>({
-    page: 1,
-    pageSize: 20,
-    ...(reviewer ? { status: 'submitted' } : {}),
-  });
+  // a link may carry the status (the home page's to-dos); a reviewer starts on the reports to review
+  const [params] = useSearchParams();
+  const linked = params.get('status');
+  const status = DISPLAY_STATUSES.find((s) => s === linked) ?? (reviewer ? 'submitted' : undefined);
+  const [query, setQuery] = useState<AssignmentQuery>({ page: 1, pageSize: 20, ...(status ? { status } : {}) });
   const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const list = useQuery({

@@ -2,7 +2,7 @@ import { CITATION_STATUSES } from '@shuangyong/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Card, Flex, Segmented, Select, Table, type TableColumnsType, Tag, TreeSelect, Typography } from 'antd';
 import { useMemo, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import {
   type AwardLevel,
   type CitationListItem,
@@ -35,8 +35,12 @@ export function CitationsPage() {
   const isMobile = useIsMobile();
   const { forest } = useOrgTree(false, can('org:read'));
   const orgTreeData = useMemo(() => toSelectTree(forest), [forest]);
-  const [preset, setPreset] = useState<Preset>('all');
-  const [query, setQuery] = useState<CitationQuery>({ page: 1, pageSize: 20 });
+  // a link may name the preset (the home page's 待登记: ?pending=true)
+  const [params] = useSearchParams();
+  const linked: Preset =
+    params.get('pending') === 'true' ? 'pending' : params.get('overdue') === 'true' ? 'overdue' : 'all';
+  const [preset, setPreset] = useState<Preset>(linked);
+  const [query, setQuery] = useState<CitationQuery>({ page: 1, pageSize: 20, ...presetQuery(linked) });
   const list = useQuery({
     queryKey: ['citations', query],
     queryFn: ({ signal }) => citationsApi.list(query, { signal }),

@@ -1,9 +1,9 @@
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
-import type { NeedPriority, NeedStatus, NeedTag } from '@shuangyong/shared';
+import { NEED_STATUSES, type NeedPriority, type NeedStatus, type NeedTag } from '@shuangyong/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { App, Button, Card, Flex, Input, Select, Switch, Table, type TableColumnsType, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { type NeedListItem, type NeedQuery, needsApi } from '../../api/needs';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
@@ -31,9 +31,15 @@ export function NeedsPage({ inbox = false }: { inbox?: boolean }) {
   const navigate = useNavigate();
   const isMobile = useIsMobile();
   const { categories, labelOf } = useCategories();
+  // a link may carry a status or the overdue filter (the home page's to-dos)
+  const [params] = useSearchParams();
+  const linked: Partial<NeedQuery> = {};
+  const status = params.get('status');
+  if (status && (NEED_STATUSES as readonly string[]).includes(status)) linked.status = status as NeedQuery['status'];
+  if (params.get('overdue') === 'true') linked.overdue = 'true';
   const initial: NeedQuery = inbox
     ? { page: 1, pageSize: 20, inbox: 'true', open: 'true', sort: 'deadline', order: 'asc' }
-    : { page: 1, pageSize: 20 };
+    : { page: 1, pageSize: 20, ...linked };
   const { message } = App.useApp();
   const [query, setQuery] = useState<NeedQuery>(initial);
   const [exporting, setExporting] = useState(false);

@@ -1,7 +1,7 @@
 import { type CoverageCell, t } from '@shuangyong/shared';
-import { sql } from 'kysely';
-import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
+import type { Scope } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
+import { coverageRows, teamNames } from './coverage.repo.js';
 import { categoryLabel } from './rules.js';
 import { pathPrefix, visitsRepo } from './visits.repo.js';
 import type { VisitCoverageTable } from './visits.schema.js';
@@ -12,6 +12,8 @@ import type { VisitCoverageTable } from './visits.schema.js';
  * dashboard sums a few hundred rows instead of scanning visits. `rebuildCoverage` recomputes them
  * from the base tables (after bulk loads, and in the test that checks the two agree).
  */
+export { bumpCoverage, coverageRows, rebuildCoverage } from './coverage.repo.js';
+
 export type CoverageDims = Pick<
   VisitCoverageTable,
   'campaign_id' | 'plan_id' | 'team_id' | 'category' | 'org_id' | 'org_path'
@@ -22,30 +24,6 @@ export interface CoverageDelta {
   visits?: number;
   cash_fen?: number;
   goods_fen?: number;
-}
-
-export async function bumpCoverage(db: Queryable, dims: CoverageDims, d: CoverageDelta): Promise<void> {
-  const row = {
-    ...dims,
-    planned: d.planned ?? 0,
-    visited: d.visited ?? 0,
-    visits: d.visits ?? 0,
-    cash_fen: d.cash_fen ?? 0,
-    goods_fen: d.goods_fen ?? 0,
-  };
-  await db
-    .insertInto('visit_coverage')
-    .values(row)
-    .onConflict((oc) =>
-      oc.columns(['campaign_id', 'plan_id', 'team_id', 'category', 'org_id']).doUpdateSet((eb) => ({
-        planned: eb('visit_coverage.planned', '+', eb.ref('excluded.planned')),
-        visited: eb('visit_coverage.visited', '+', eb.ref('excluded.visited')),
-        visits: eb('visit_coverage.visits', '+', eb.ref('excluded.visits')),
-        cash_fen: eb('visit_coverage.cash_fen', '+', eb.ref('excluded.cash_fen')),
-        goods_fen: eb('visit_coverage.goods_fen', '+', eb.ref('excluded.goods_fen')),
-      })),
-    )
-    .execute();
 }
 
 /** The coverage dimensions of a target row. */
@@ -65,27 +43,6 @@ export const dimsOf = (t: {
   org_path: t.org_path,
 });
 
-/** Recomputes the counters of one campaign (or all) from visit_targets and visits. */
-export async function rebuildCoverage(db: Queryable, campaignId?: string): Promise<void> {
-  const where = campaignId ? sql`AND t.campaign_id = ${campaignId}` : sql``;
-  await (campaignId
-    ? db.deleteFrom('visit_coverage').where('campaign_id', '=', campaignId)
-    : db.deleteFrom('visit_coverage')
-  ).execute();
-  await sql`
-    INSERT INTO visit_coverage (campaign_id, plan_id, team_id, category, org_id, org_path,
-                                planned, visited, visits, cash_fen, goods_fen)
-    SELECT t.campaign_id, t.plan_id, t.team_id, t.category, t.org_id, t.org_path,
-           COUNT(*),
-           SUM(CASE WHEN v.n IS NULL THEN 0 ELSE 1 END),
-           COALESCE(SUM(v.n), 0), COALESCE(SUM(v.cash), 0), COALESCE(SUM(v.goods), 0)
-    FROM visit_targets t
-    LEFT JOIN (SELECT target_id, COUNT(*) AS n, SUM(cash_fen) AS cash, SUM(goods_fen) AS goods
-               FROM visits GROUP BY target_id) v ON v.target_id = t.id
-    WHERE t.status = 'planned' ${where}
-    GROUP BY t.campaign_id, t.plan_id, t.team_id, t.category, t.org_id, t.org_path`.execute(db);
-}
-
 type Row = VisitCoverageTable;
 
 function add(map: Map<string, CoverageCell>, key: string, label: string, r: Row) {
@@ -101,26 +58,13 @@ function add(map: Map<string, CoverageCell>, key: string, label: string, r: Row)
   c.goodsFen += Number(r.goods_fen);
 }
 
-export async function coverageRows(db: Queryable, scope: Scope, campaignId: string, planId?: string, orgPath?: string) {
-  let q = db
-    .selectFrom('visit_coverage as v')
-    .selectAll('v')
-    .where('v.campaign_id', '=', campaignId)
-    .where((eb) => scopeWhere(eb, scope, { path: 'v.org_path', orgId: 'v.org_id' }));
-  if (planId) q = q.where('v.plan_id', '=', planId);
-  if (orgPath) q = q.where('v.org_path', '>=', orgPath).where('v.org_path', '<', prefixEnd(orgPath));
-  return q.execute();
-}
-
 /** Planned vs visited per category, district, street and team, summed from the counters. */
 export async function readCoverage(db: Queryable, scope: Scope, campaignId: string, planId?: string) {
   const rows = await coverageRows(db, scope, campaignId, planId);
   const paths = rows.flatMap((r) => [pathPrefix(r.org_path, 2), pathPrefix(r.org_path, 3)]).filter((p) => !!p);
   const names = await visitsRepo.orgNamesByPath(db, paths as string[]);
   const teamIds = [...new Set(rows.map((r) => r.team_id).filter(Boolean))];
-  const teams = teamIds.length
-    ? await db.selectFrom('visit_teams').select(['id', 'name']).where('id', 'in', teamIds).execute()
-    : [];
+  const teams = await teamNames(db, teamIds);
   const teamName = new Map(teams.map((x) => [x.id, x.name]));
   const total = new Map<string, CoverageCell>();
   const byCategory = new Map<string, CoverageCell>();

@@ -10,6 +10,7 @@ import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { MAX_IMAGE_PIXELS } from '../../platform/files/upload.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { PhotoError, stripMetadata } from './photos.js';
+import { photosRepo } from './photos.repo.js';
 import { ThumbnailPool, type ThumbnailPoolOptions } from './thumbnail-pool.js';
 import { toPhoto } from './views.js';
 import { visitsRepo } from './visits.repo.js';
@@ -86,10 +87,10 @@ export class PhotoStore {
     const bytes = stripped.data.length;
     const sha256 = createHash('sha256').update(stripped.data).digest('hex');
     // the transaction below decides; these only spare a decode for an upload it would not store
-    const kept = await this.same(this.p.handle.db, visitId, sha256);
+    const kept = await photosRepo.same(this.p.handle.db, visitId, sha256);
     if (kept && (await visitsRepo.visit(this.p.handle.db, ctx.actor.scope, visitId)))
       return { photo: toPhoto(kept), created: false };
-    if ((await this.count(this.p.handle.db, visitId)) >= MAX_PHOTOS_PER_VISIT)
+    if ((await photosRepo.count(this.p.handle.db, visitId)) >= MAX_PHOTOS_PER_VISIT)
       throw badRequest('photo_too_many', 'visits.photoTooMany', { max: MAX_PHOTOS_PER_VISIT });
     const id = uuidv7();
     const createdAt = nowIso();
@@ -110,34 +111,30 @@ export class PhotoStore {
       fs.rmSync(this.file(id, true), { force: true });
       throw err;
     }
-    let existing: Awaited<ReturnType<PhotoStore['same']>>;
+    let existing: Awaited<ReturnType<typeof photosRepo.same>>;
     try {
       existing = await this.p.handle.db.transaction().execute(async (trx) => {
         const v = await visitsRepo.visit(trx, ctx.actor.scope, visitId);
         if (!v) throw notFound();
         // PostgreSQL runs two uploads to one visit side by side: the visit's row lock makes the
         // second wait, then see the first's photo and count (SQLite has one writer already)
-        if (this.p.handle.dialect === 'postgres')
-          await trx.selectFrom('visits').select('id').where('id', '=', visitId).forUpdate().execute();
-        const same = await this.same(trx, visitId, sha256);
+        if (this.p.handle.dialect === 'postgres') await photosRepo.lockVisit(trx, visitId);
+        const same = await photosRepo.same(trx, visitId, sha256);
         if (same) return same;
-        if ((await this.count(trx, visitId)) >= MAX_PHOTOS_PER_VISIT)
+        if ((await photosRepo.count(trx, visitId)) >= MAX_PHOTOS_PER_VISIT)
           throw badRequest('photo_too_many', 'visits.photoTooMany', { max: MAX_PHOTOS_PER_VISIT });
-        await trx
-          .insertInto('visit_photos')
-          .values({
-            id,
-            visit_id: visitId,
-            org_id: v.org_id,
-            org_path: v.org_path,
-            content_type: stripped.type,
-            size: bytes,
-            sha256,
-            has_thumbnail: thumbnail ? 1 : 0,
-            uploaded_by: ctx.actor.userId,
-            created_at: createdAt,
-          })
-          .execute();
+        await photosRepo.insert(trx, {
+          id,
+          visit_id: visitId,
+          org_id: v.org_id,
+          org_path: v.org_path,
+          content_type: stripped.type,
+          size: bytes,
+          sha256,
+          has_thumbnail: thumbnail ? 1 : 0,
+          uploaded_by: ctx.actor.userId,
+          created_at: createdAt,
+        });
         await this.p.audit.append(trx, auditActorOf(ctx), {
           action: 'visit.photo',
           entityType: 'visit',
@@ -161,25 +158,6 @@ export class PhotoStore {
       photo: { id, contentType: stripped.type, size: bytes, hasThumbnail: thumbnail !== null, createdAt },
       created: true,
     };
-  }
-
-  /** The photo of this visit with these (stripped) bytes, if one is kept. */
-  private same(db: Queryable, visitId: string, sha256: string) {
-    return db
-      .selectFrom('visit_photos')
-      .selectAll()
-      .where('visit_id', '=', visitId)
-      .where('sha256', '=', sha256)
-      .executeTakeFirst();
-  }
-
-  private async count(db: Queryable, visitId: string) {
-    const n = await db
-      .selectFrom('visit_photos')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('visit_id', '=', visitId)
-      .executeTakeFirstOrThrow();
-    return Number(n.n);
   }
 
   async get(ctx: RequestCtx, id: string, thumb: boolean) {

@@ -7,8 +7,9 @@ import type { Platform } from '../../platform/context.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import { orgsRepo } from '../orgs/orgs.repo.js';
+import type { OrgsService } from '../orgs/orgs.module.js';
 import { bumpCoverage } from './coverage.js';
+import { teamsRepo } from './teams.repo.js';
 import { parseJson, pathPrefix, visitsRepo } from './visits.repo.js';
 
 /** Districts planned as a trip of their own (独山子区 lies ~150 km from the city centre). */
@@ -16,7 +17,10 @@ export const SEPARATE_TRIP_DISTRICTS = ['650202'];
 
 /** Visiting teams (staff and named leaders), assignment of targets to them, grouping by street. */
 export class TeamsService {
-  constructor(private readonly p: Platform) {}
+  constructor(
+    private readonly p: Platform,
+    private readonly orgs: OrgsService,
+  ) {}
 
   private get db() {
     return this.p.handle.db;
@@ -25,20 +29,8 @@ export class TeamsService {
   async list(ctx: RequestCtx, planId: string, db: Queryable = this.db) {
     const plan = await visitsRepo.plan(db, ctx.actor.scope, planId);
     if (!plan) throw notFound();
-    const teams = await db
-      .selectFrom('visit_teams')
-      .selectAll()
-      .where('plan_id', '=', planId)
-      .orderBy('created_at')
-      .execute();
-    const counts = await db
-      .selectFrom('visit_targets')
-      .select(['team_id'])
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('plan_id', '=', planId)
-      .where('status', '<>', 'excluded')
-      .groupBy('team_id')
-      .execute();
+    const teams = await teamsRepo.teamsOf(db, planId);
+    const counts = await teamsRepo.targetCounts(db, planId);
     const n = new Map(counts.map((c) => [c.team_id, toNumber(c.n)]));
     return {
       items: teams.map((x) => ({
@@ -58,21 +50,18 @@ export class TeamsService {
     await this.db.transaction().execute(async (trx) => {
       const plan = await visitsRepo.plan(trx, ctx.actor.scope, planId);
       if (!plan) throw notFound();
-      await trx
-        .insertInto('visit_teams')
-        .values({
-          id,
-          plan_id: planId,
-          org_id: plan.org_id,
-          org_path: plan.org_path,
-          name: body.name,
-          staff: JSON.stringify(body.staff),
-          leaders: JSON.stringify(body.leaders),
-          planned_date: body.plannedDate ?? null,
-          version: 1,
-          created_at: nowIso(),
-        })
-        .execute();
+      await teamsRepo.insert(trx, {
+        id,
+        plan_id: planId,
+        org_id: plan.org_id,
+        org_path: plan.org_path,
+        name: body.name,
+        staff: JSON.stringify(body.staff),
+        leaders: JSON.stringify(body.leaders),
+        planned_date: body.plannedDate ?? null,
+        version: 1,
+        created_at: nowIso(),
+      });
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'visit_team.create',
         entityType: 'visit_plan',
@@ -91,25 +80,15 @@ export class TeamsService {
     return this.db.transaction().execute(async (trx) => {
       const plan = await visitsRepo.plan(trx, ctx.actor.scope, planId);
       if (!plan) throw notFound();
-      const team = body.teamId
-        ? await trx
-            .selectFrom('visit_teams')
-            .select(['id', 'planned_date'])
-            .where('id', '=', body.teamId)
-            .where('plan_id', '=', planId)
-            .executeTakeFirst()
-        : null;
+      const team = body.teamId ? await teamsRepo.team(trx, planId, body.teamId) : null;
       if (body.teamId && !team) throw badRequest('team_not_found', 'visits.teamNotFound');
       let street: string | null = null;
       if (body.streetOrgId) {
-        const org = await orgsRepo.get(trx, ctx.actor.scope, body.streetOrgId);
+        const org = await this.orgs.inScope(trx, ctx.actor.scope, body.streetOrgId);
         if (!org) throw notFound();
         street = org.path;
       }
-      let qb = trx.selectFrom('visit_targets').where('plan_id', '=', planId).where('status', '<>', 'excluded');
-      if (body.targetIds?.length) qb = qb.where('id', 'in', body.targetIds);
-      if (street) qb = qb.where('org_path', '>=', street).where('org_path', '<', prefixEnd(street));
-      const rows = await qb.selectAll().execute();
+      const rows = await teamsRepo.targetsToAssign(trx, planId, body.targetIds, street);
       const teamId = body.teamId ?? '';
       const plannedDate = body.plannedDate ?? team?.planned_date ?? null;
       for (const r of rows) {
@@ -132,11 +111,7 @@ export class TeamsService {
           await bumpCoverage(trx, { ...d, team_id: r.team_id }, neg);
           await bumpCoverage(trx, { ...d, team_id: teamId }, moved);
         }
-        await trx
-          .updateTable('visit_targets')
-          .set({ team_id: teamId, planned_date: plannedDate, version: r.version + 1 })
-          .where('id', '=', r.id)
-          .execute();
+        await teamsRepo.assignTarget(trx, r.id, { team_id: teamId, planned_date: plannedDate, version: r.version + 1 });
       }
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'visit_target.assign',
@@ -152,14 +127,7 @@ export class TeamsService {
   async groups(ctx: RequestCtx, planId: string) {
     const plan = await visitsRepo.plan(this.db, ctx.actor.scope, planId);
     if (!plan) throw notFound();
-    const rows = await this.db
-      .selectFrom('visit_targets')
-      .select(['org_path', 'team_id'])
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('plan_id', '=', planId)
-      .where('status', '<>', 'excluded')
-      .groupBy(['org_path', 'team_id'])
-      .execute();
+    const rows = await teamsRepo.streetCounts(this.db, planId);
     const paths = rows.flatMap((r) => [pathPrefix(r.org_path, 2), pathPrefix(r.org_path, 3)]).filter((p) => !!p);
     const names = await visitsRepo.orgNamesByPath(this.db, paths as string[]);
     const groups = new Map<

@@ -1,6 +1,7 @@
 import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
+import { orgsModule } from '../orgs/orgs.module.js';
 import { VISIT_METRICS } from './coverage.js';
 import { LETTERS_KIND, LettersJob } from './letters.js';
 import { MoneyService } from './money.service.js';
@@ -31,11 +32,11 @@ export const visitsModule = defineModule({
     'visit_coverage',
     'visit_daily',
   ],
-  requires: [campaignsModule],
-  build: ({ p, jobs }, { campaigns }) => {
+  requires: [campaignsModule, orgsModule],
+  build: ({ p, jobs }, { campaigns, orgs }) => {
     const db = p.handle.db;
     const plans = new PlansService(p, campaigns);
-    const teams = new TeamsService(p);
+    const teams = new TeamsService(p, orgs);
     const records = new RecordsService(p);
     const money = new MoneyService(p);
     const photos = new PhotoStore(p);

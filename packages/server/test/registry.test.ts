@@ -59,16 +59,21 @@ describe('registry CRUD', () => {
   });
 
   it('finds people by substring, pinyin, initials and traditional characters', async () => {
-    await register(klmy, community, '劉德華', makeId('650203', '1950-01-02', 20));
+    const liu = await register(klmy, community, '劉德華', makeId('650203', '1950-01-02', 20));
+    // stored in simplified characters, what was written kept beside it
+    const stored = (await klmy.get(`/api/v1/beneficiaries/${liu.json().id}`)).json();
+    expect(stored).toMatchObject({ name: '刘德华', nameAsWritten: '劉德華' });
+    expect((await klmy.get(`/api/v1/beneficiaries/${personId}`)).json().nameAsWritten).toBeNull();
     for (const [q, name] of [
       ['建国', '张建国'],
       ['zjg', '张建国'],
       ['zhangjian', '张建国'],
       ['張建國', '张建国'],
-      // names are kept as written; search is insensitive to simplified/traditional
-      ['刘', '劉德華'],
-      ['劉', '劉德華'],
-      ['ldh', '劉德華'],
+      // one form in the list, whichever form is searched
+      ['刘', '刘德华'],
+      ['劉', '刘德华'],
+      ['劉德華', '刘德华'],
+      ['ldh', '刘德华'],
     ]) {
       const res = await klmy.get(`/api/v1/beneficiaries?q=${encodeURIComponent(q!)}`);
       expect(res.statusCode, q).toBe(200);

@@ -9,6 +9,7 @@ const ID = id17 + idChecksum(id17);
 const detail: BeneficiaryDetail = {
   id: '01900000-0000-7000-8000-000000000001',
   name: '王秀英',
+  nameAsWritten: null,
   sex: 'female',
   birthDate: '1940-02-02',
   idMasked: '650203********008X',

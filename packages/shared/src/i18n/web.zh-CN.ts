@@ -276,6 +276,7 @@ export const webMessages = {
   'beneficiaries.export': '导出',
   'beneficiaries.lookup': '按身份证号查询',
   'beneficiaries.name': '姓名',
+  'beneficiaries.nameAsWritten': '（原写法：{name}）',
   'beneficiaries.sex': '性别',
   'beneficiaries.birthDate': '出生日期',
   'beneficiaries.idNumber': '身份证号',

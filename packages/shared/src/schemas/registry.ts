@@ -75,6 +75,8 @@ export const categoryAssignmentOut = z.object({
 });
 
 export const beneficiaryDetail = beneficiaryListItem.extend({
+  /** The name as written (traditional characters) when it differs from `name`. */
+  nameAsWritten: z.string().nullable(),
   addressMasked: z.string().nullable(),
   statusDate: z.string().nullable(),
   note: z.string().nullable(),

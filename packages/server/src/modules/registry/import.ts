@@ -404,6 +404,7 @@ export class BeneficiaryImport implements JobHandler {
             service_member_id: null,
             relation: null,
             name: r.person.name,
+            name_as_written: r.person.nameAsWritten,
             name_simplified: r.person.nameKeys.simplified,
             name_pinyin: r.person.nameKeys.pinyin,
             name_initials: r.person.nameKeys.initials,

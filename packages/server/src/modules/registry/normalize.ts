@@ -7,7 +7,7 @@ import {
   normalizePhone,
   type RegistryErrorKey,
 } from '@shuangyong/shared';
-import { searchKeys } from '../../platform/text/chinese.js';
+import { searchKeys, toSimplified } from '../../platform/text/chinese.js';
 
 export interface FieldError {
   field: string;
@@ -25,7 +25,10 @@ export interface PersonInput {
 }
 
 export interface NormalizedPerson {
+  /** In simplified characters: one form for lists, search and duplicate checks. */
   name: string;
+  /** The name as written when that differs (艾軍 → name 艾军, nameAsWritten 艾軍). */
+  nameAsWritten: string | null;
   nameKeys: { simplified: string; pinyin: string; initials: string };
   idNumber: string;
   birthDate: string;
@@ -65,10 +68,12 @@ export function normalizePerson(
     if (!CATEGORY_BY_CODE[c.code]) errors.push({ field: 'categories', key: 'beneficiary.categoryUnknown' });
   }
   if (errors.length || !name.ok || !id.ok) return { ok: false, errors };
+  const simplified = toSimplified(name.value);
   return {
     ok: true,
     value: {
-      name: name.value,
+      name: simplified,
+      nameAsWritten: simplified === name.value ? null : name.value,
       nameKeys: searchKeys(name.value),
       idNumber: id.value,
       birthDate: id.birthDate,

@@ -127,6 +127,7 @@ export class RegistryService {
     const perms = ctx.actor.permissions;
     return {
       ...toListItem(row),
+      nameAsWritten: row.name_as_written,
       addressMasked: row.address_masked,
       statusDate: row.status_date,
       note: row.note,
@@ -249,6 +250,7 @@ export class RegistryService {
         service_member_id: serviceMemberId,
         relation: extra.relation ?? null,
         name: person.name,
+        name_as_written: person.nameAsWritten,
         name_simplified: person.nameKeys.simplified,
         name_pinyin: person.nameKeys.pinyin,
         name_initials: person.nameKeys.initials,
@@ -366,6 +368,7 @@ export class RegistryService {
         if (!n.ok) throw invalidPerson(n.errors);
         if (body.name !== undefined) {
           set.name = n.value.name;
+          set.name_as_written = n.value.nameAsWritten;
           set.name_simplified = n.value.nameKeys.simplified;
           set.name_pinyin = n.value.nameKeys.pinyin;
           set.name_initials = n.value.nameKeys.initials;

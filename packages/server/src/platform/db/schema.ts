@@ -118,7 +118,10 @@ export interface BeneficiariesTable {
   household_id: string | null;
   service_member_id: string | null;
   relation: string | null;
+  /** Simplified characters (what lists and letters print). */
   name: string;
+  /** What was written, when it differs from `name` (traditional characters). */
+  name_as_written: string | null;
   name_simplified: string;
   name_pinyin: string;
   name_initials: string;

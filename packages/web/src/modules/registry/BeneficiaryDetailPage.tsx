@@ -132,7 +132,18 @@ function Sensitive({ masked, revealed, testId }: { masked: string | null; reveal
 
 function BasicTab({ d, revealed }: { d: BeneficiaryDetail; revealed: Revealed | null }) {
   const items: { key: string; label: string; children: ReactNode; span?: number }[] = [
-    { key: 'name', label: t('beneficiaries.name'), children: d.name },
+    {
+      key: 'name',
+      label: t('beneficiaries.name'),
+      children: d.nameAsWritten ? (
+        <span data-testid="beneficiary-name">
+          {d.name}
+          <span className={styles.asWritten}>{t('beneficiaries.nameAsWritten', { name: d.nameAsWritten })}</span>
+        </span>
+      ) : (
+        d.name
+      ),
+    },
     { key: 'sex', label: t('beneficiaries.sex'), children: label('sex', d.sex) },
     { key: 'birthDate', label: t('beneficiaries.birthDate'), children: d.birthDate },
     {

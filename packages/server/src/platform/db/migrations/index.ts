@@ -14,6 +14,7 @@ import { cockpit0019 } from './0019_cockpit.js';
 import { troops0020 } from './0020_troops.js';
 import { benefits0021 } from './0021_benefits.js';
 import { modelcity0022 } from './0022_modelcity.js';
+import { nameAsWritten0024 } from './0024_name_as_written.js';
 
 /** Forward-only migrations, in order. Never edit a released one; add the next. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -34,6 +35,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0020_troops': troops0020(dialect),
         '0021_benefits': benefits0021(dialect),
         '0022_modelcity': modelcity0022(dialect),
+        '0024_name_as_written': nameAsWritten0024(dialect),
       };
     },
   };

@@ -18,7 +18,7 @@ import { AppError } from '../../platform/errors.js';
 import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import { binderDocx, selfAssessmentXlsx } from './binder.js';
-import { MAX_EVIDENCE_BYTES, type ModelCityService } from './modelcity.service.js';
+import { LISTED_PER_ELEMENT, MAX_EVIDENCE_BYTES, type ModelCityService } from './modelcity.service.js';
 
 const tags = ['创建双拥模范城'];
 const evidence = { target: 'modelEvidence' } as const;
@@ -30,7 +30,7 @@ export function modelcityRoutes(p: Platform, s: ModelCityService): FastifyPlugin
   const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: p.config.tzDisplay }).format(new Date());
   const binderInput = async (req: Parameters<typeof ctxOf>[0], roundId?: string) => {
     const ctx = ctxOf(req);
-    const { round, scored, byElement } = await s.scored(ctx.actor, roundId);
+    const { round, scored, byElement } = await s.scored(ctx.actor, roundId, LISTED_PER_ELEMENT.binder);
     return {
       round,
       scopeName: ctx.actor.scope.kind === 'all' ? t('modelcity.scope.city') : ctx.actor.orgName,

@@ -25,8 +25,8 @@ import { type EvidenceRow, modelcityRepo, type RoundRow } from './modelcity.repo
 import { kindsOf, type ScoredStandard, scoreTable } from './readiness.js';
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
-/** Evidence rows listed on the readiness page (the score counts all of them). */
-const LISTED_EVIDENCE = 5000;
+/** Evidence listed per element on the readiness page and in the binder (the score counts all of it). */
+export const LISTED_PER_ELEMENT = { page: 20, binder: 500 } as const;
 
 const toRound = (r: RoundRow): ModelRound => ({
   id: r.id,
@@ -90,13 +90,15 @@ export class ModelCityService {
   }
 
   /** The scored table within the caller's scope: what the readiness page, the binder and the xlsx show. */
-  async scored(actor: Actor, roundId?: string) {
+  async scored(actor: Actor, roundId?: string, perElement: number = LISTED_PER_ELEMENT.page) {
     const round = await this.round(roundId);
-    const [table, counts, evidence] = await Promise.all([
+    const [table, counts] = await Promise.all([
       modelcityRepo.table(this.db, round.id),
       modelcityRepo.counts(this.db, actor.scope, round.id, round.period_start),
-      modelcityRepo.evidence(this.db, actor.scope, round.id, LISTED_EVIDENCE),
     ]);
+    // only elements that have evidence in the scope are asked for their list
+    const withEvidence = table.elements.filter((e) => counts.has(e.id)).map((e) => e.id);
+    const evidence = await modelcityRepo.evidence(this.db, actor.scope, round.id, withEvidence, perElement);
     const scored = scoreTable(table, counts);
     const byElement = new Map<string, ModelEvidence[]>();
     for (const r of evidence)

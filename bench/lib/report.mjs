@@ -637,5 +637,13 @@ These follow from the causes above (the trace shows which statements, the CPU co
   const parser = /<!-- parse-notice:start -->[\s\S]*<!-- parse-notice:end -->\n?/.exec(previous);
   // and the benefits module's section (npm run bench:benefits)
   const benefits = /<!-- benefits:start -->[\s\S]*<!-- benefits:end -->\n?/.exec(previous);
-  fs.writeFileSync(file, sections.join('\n') + (parser ? `\n${parser[0]}` : '') + (benefits ? `\n${benefits[0]}` : ''));
+  // and the living demo city's seeding times (measured by hand, issue 18)
+  const living = /<!-- living-demo:start -->[\s\S]*<!-- living-demo:end -->\n?/.exec(previous);
+  fs.writeFileSync(
+    file,
+    sections.join('\n') +
+      (parser ? `\n${parser[0]}` : '') +
+      (benefits ? `\n${benefits[0]}` : '') +
+      (living ? `\n${living[0]}` : ''),
+  );
 }

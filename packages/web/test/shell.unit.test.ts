@@ -15,6 +15,7 @@ describe('the grouped menu', () => {
   it('groups the pages as the admin systems people know, and hides what a role cannot use', () => {
     expect(labels({ permissions: [...PERMISSIONS], scope: 'all' })).toEqual([
       '/',
+      '/cockpit',
       'registry:/beneficiaries,/transfers,/households,/citations',
       'benefits:/benefits',
       'campaigns:/campaigns,/campaign-tasks',
@@ -29,6 +30,7 @@ describe('the grouped menu', () => {
     // a leader reads: no 登记走访, no registry; the needs and their statistics (issue 18)
     expect(labels(viewer('leader'))).toEqual([
       '/',
+      '/cockpit',
       'campaigns:/campaigns',
       'visits:/visits,/visits/coverage,/visit-money',
       'needs:/needs,/need-stats',

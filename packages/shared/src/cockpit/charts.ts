@@ -217,6 +217,12 @@ function slaSeries(rows: ({ [k in SlaLevel]: number } & { total: number })[]) {
   }));
 }
 
+/** The list filter of an SLA segment: overdue → overdue=true; within the limit (green, amber) → overdue=false. */
+const overdueParam = (seriesIndex: number) => {
+  const level = SLA_ORDER[seriesIndex];
+  return level === 'overdue' ? 'true' : level === 'ok' || level === 'dueSoon' ? 'false' : undefined;
+};
+
 const slaColumns = SLA_ORDER.map((level) => ({ key: level, title: t(`cockpit.sla.${level}`) }));
 
 function needsStatusChart(c: Cockpit): ChartDef {
@@ -249,7 +255,7 @@ function needsStatusChart(c: Cockpit): ChartDef {
     },
     link: (s, i) => {
       const r = rows[i];
-      return r ? `/needs?${q({ status: r.status, overdue: SLA_ORDER[s] === 'overdue' ? 'true' : undefined })}` : null;
+      return r ? `/needs?${q({ status: r.status, overdue: overdueParam(s) })}` : null;
     },
   };
 }
@@ -289,7 +295,7 @@ function needsDepartmentChart(c: Cockpit): ChartDef {
     },
     link: (s, i) => {
       const r = rows[i];
-      return r ? `/needs?${q({ leadOrgId: r.orgId, overdue: SLA_ORDER[s] === 'overdue' ? 'true' : undefined })}` : null;
+      return r ? `/needs?${q({ leadOrgId: r.orgId, overdue: overdueParam(s) })}` : null;
     },
   };
 }

@@ -55,6 +55,7 @@ const NeedFormPage = lazy(() => import('../modules/needs/NeedFormPage').then((m)
 const NeedDetailPage = lazy(() =>
   import('../modules/needs/NeedDetailPage').then((m) => ({ default: m.NeedDetailPage })),
 );
+const CockpitPage = lazy(() => import('../modules/cockpit/CockpitPage').then((m) => ({ default: m.CockpitPage })));
 const NeedStatsPage = lazy(() => import('../modules/needs/NeedStatsPage').then((m) => ({ default: m.NeedStatsPage })));
 const NotificationsPage = lazy(() =>
   import('../modules/needs/NotificationsPage').then((m) => ({ default: m.NotificationsPage })),
@@ -155,6 +156,7 @@ export default function AuthenticatedApp() {
         <Route path="needs/:id" element={<Guard permission="need:read" page={<NeedDetailPage />} />} />
         <Route path="needs-inbox" element={<Guard permission="need:handle" page={<NeedsPage key="inbox" inbox />} />} />
         <Route path="need-stats" element={<Guard permission="need:read" page={<NeedStatsPage />} />} />
+        <Route path="cockpit" element={<Guard permission="dashboard:read" page={<CockpitPage />} />} />
         <Route path="campaigns" element={<Guard permission="campaign:read" page={<CampaignsPage />} />} />
         <Route path="campaigns/new" element={<Guard permission="campaign:manage" page={<CampaignWizardPage />} />} />
         <Route path="campaigns/:id" element={<Guard permission="campaign:read" page={<CampaignDetailPage />} />} />

@@ -37,6 +37,14 @@ const VISITS: Visibility = { permission: 'visit:read', hiddenForScopes: ['org', 
 /** The menu, grouped as Ant Design Pro layouts group it. */
 export const NAV: readonly NavEntry[] = [
   { path: '/', label: 'nav.home', icon: 'home' },
+  // 领导驾驶舱: the city-wide view (city staff, the 军分区, leaders); districts read their part through the API
+  {
+    path: '/cockpit',
+    label: 'nav.cockpit',
+    icon: 'chart',
+    permission: 'dashboard:read',
+    hiddenForScopes: ['subtree', 'org', 'own'],
+  },
   {
     group: 'registry',
     label: 'nav.group.registry',

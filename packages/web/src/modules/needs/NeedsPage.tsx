@@ -1,5 +1,5 @@
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
-import { NEED_STATUSES, type NeedPriority, type NeedStatus, type NeedTag } from '@shuangyong/shared';
+import type { NeedPriority, NeedStatus, NeedTag } from '@shuangyong/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { App, Button, Card, Flex, Input, Select, Switch, Table, type TableColumnsType, Typography } from 'antd';
 import { useState } from 'react';
@@ -22,6 +22,20 @@ import {
 } from './labels';
 import styles from './needs.module.css';
 
+/** Filters a link may carry (the cockpit's charts: `/needs?status=assigned&overdue=true`). */
+function filtersFromUrl(params: URLSearchParams): Partial<NeedQuery> {
+  const out: Partial<NeedQuery> = {};
+  const status = params.get('status');
+  if (status && STATUS_OPTIONS.some((o) => o.value === status)) out.status = status as NeedStatus;
+  const lead = params.get('leadOrgId');
+  if (lead) out.leadOrgId = lead;
+  for (const k of ['overdue', 'open'] as const) {
+    const v = params.get(k);
+    if (v === 'true' || v === 'false') out[k] = v;
+  }
+  return out;
+}
+
 /**
  * `/needs`: the cases the caller sees (a unit its own, a department what is assigned to it, a
  * district its area, the city all). `/needs-inbox`: a department's open cases, nearest deadline first.
@@ -31,15 +45,11 @@ export function NeedsPage({ inbox = false }: { inbox?: boolean }) {
   const navigate = useNavigate();
   const isMobile = useIsMobile();
   const { categories, labelOf } = useCategories();
-  // a link may carry a status or the overdue filter (the home page's to-dos)
+  // a link may carry filters (the home page's to-dos, the cockpit's charts)
   const [params] = useSearchParams();
-  const linked: Partial<NeedQuery> = {};
-  const status = params.get('status');
-  if (status && (NEED_STATUSES as readonly string[]).includes(status)) linked.status = status as NeedQuery['status'];
-  if (params.get('overdue') === 'true') linked.overdue = 'true';
   const initial: NeedQuery = inbox
     ? { page: 1, pageSize: 20, inbox: 'true', open: 'true', sort: 'deadline', order: 'asc' }
-    : { page: 1, pageSize: 20, ...linked };
+    : { page: 1, pageSize: 20, ...filtersFromUrl(params) };
   const { message } = App.useApp();
   const [query, setQuery] = useState<NeedQuery>(initial);
   const [exporting, setExporting] = useState(false);

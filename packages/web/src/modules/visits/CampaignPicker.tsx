@@ -2,7 +2,7 @@ import type { VisitCampaign } from '@shuangyong/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Result, Select, Spin, Tag } from 'antd';
 import { Fragment, type ReactNode, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { defaultCampaign, loadCampaigns, rememberCampaign, rememberedCampaign } from '../../api/visits';
 import { useCan, useMe } from '../../app/auth';
 import { label, t } from '../../i18n';
@@ -31,7 +31,9 @@ export function CampaignScope({ children, block }: Props) {
     queryFn: () => loadCampaigns(userId),
     staleTime: 60_000,
   });
-  const [picked, setPicked] = useState<string | null>(null);
+  // a link may name the campaign (the cockpit's click-through: `/visit-money?campaignId=…`)
+  const [params] = useSearchParams();
+  const [picked, setPicked] = useState<string | null>(params.get('campaignId'));
   const items = campaigns.data;
 
   if (campaigns.isError) return <Result status="warning" title={t('web.visits.campaignsFailed')} />;

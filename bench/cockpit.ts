@@ -1,0 +1,235 @@
+// npm run bench:cockpit [-- --persons N --visits V --needs K --runs R] — the cockpit's widgets
+// (issue 18): each read model the cockpit calls, timed in-process on SQLite over a data set of N
+// synthetic persons, V synthetic visits of the demo campaign and K needs, as the city (whole
+// scope) and as a district. Writes its section of docs/benchmarks.md (between the cockpit markers).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../packages/server/src/app.js';
+import { seedSyntheticVisits } from '../packages/server/src/modules/visits/synthetic.js';
+import { type RequestCtx, systemActor } from '../packages/server/src/platform/auth/actor.js';
+import { loadConfig } from '../packages/server/src/platform/config.js';
+import { createPlatform } from '../packages/server/src/platform/context.js';
+import { migrateToLatest } from '../packages/server/src/platform/db/index.js';
+import { uuidv7 } from '../packages/server/src/platform/ids.js';
+import { seedDemo } from '../packages/server/src/seed/demo.js';
+import { seedDemoCampaign } from '../packages/server/src/seed/demo-campaign.js';
+import { seedSynthetic } from '../packages/server/src/seed/synthetic.js';
+
+const { values } = parseArgs({
+  options: {
+    persons: { type: 'string', default: '1000000' },
+    visits: { type: 'string', default: '5000000' },
+    needs: { type: 'string', default: '20000' },
+    runs: { type: 'string', default: '300' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const persons = Number(values.persons);
+const visits = Number(values.visits);
+const needCount = Number(values.needs);
+const runs = Number(values.runs);
+
+const dir = path.resolve('bench/.data', `cockpit-${persons}-${visits}`);
+const fresh = !fs.existsSync(path.join(dir, 'cockpit.db'));
+fs.mkdirSync(dir, { recursive: true });
+const config = loadConfig({
+  databaseUrl: `sqlite:${path.join(dir, 'cockpit.db')}`,
+  dataDir: dir,
+  demo: true,
+  logLevel: 'silent',
+});
+const p = createPlatform(config);
+await migrateToLatest(p.handle);
+const t0 = Date.now();
+const log = (s: string) => process.stderr.write(`${s}\n`);
+let campaignId: string;
+if (fresh) {
+  await seedDemo(p);
+  campaignId = await seedDemoCampaign(p);
+  await seedSynthetic(p, { count: persons, onProgress: (d, n) => process.stderr.write(`\rpersons ${d}/${n}`) });
+  log('');
+  await seedSyntheticVisits(p, {
+    count: visits,
+    campaignId,
+    onProgress: (d, n) => process.stderr.write(`\rvisits ${d}/${n}`),
+  });
+  log('');
+  // needs: spread over the seven departments, every status, deadlines around today
+  const depts = await p.handle.db.selectFrom('orgs').select(['id']).where('type', '=', 'department').execute();
+  const unit = await p.handle.db
+    .selectFrom('orgs')
+    .select(['id', 'path'])
+    .where('type', '=', 'military_unit')
+    .executeTakeFirstOrThrow();
+  const statuses = ['submitted', 'accepted', 'assigned', 'in_progress', 'resolved', 'confirmed', 'closed', 'declined'];
+  const now = new Date().toISOString();
+  for (let i = 0; i < needCount; i += 500) {
+    const rows = Array.from({ length: Math.min(500, needCount - i) }, (_, k) => {
+      const n = i + k;
+      const status = statuses[n % statuses.length]!;
+      const day = new Date(Date.now() + ((n % 41) - 20) * 86_400_000).toISOString().slice(0, 10);
+      return {
+        id: uuidv7(),
+        org_id: unit.id,
+        org_path: unit.path,
+        created_by: 'bench',
+        requester_name: '联络员',
+        source: 'unit',
+        category: 'schooling',
+        priority: 'normal',
+        title: `模拟问题 ${n}`,
+        description: '模拟',
+        military_detail: null,
+        military_contact: null,
+        status,
+        lead_org_id: status === 'submitted' ? null : depts[n % depts.length]!.id,
+        deadline_days: 10,
+        deadline: status === 'submitted' ? null : day,
+        accepted_at: null,
+        assigned_at: null,
+        started_at: null,
+        resolved_at: null,
+        resolved_on_time: null,
+        confirmed_at: null,
+        closed_at: null,
+        resolution: null,
+        rating: null,
+        rating_comment: null,
+        decline_reason: null,
+        merged_into: null,
+        reopen_count: 0,
+        reopen_reason: null,
+        escalated_at: null,
+        reminded_at: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+    });
+    await p.handle.db.insertInto('needs').values(rows).execute();
+  }
+  log(`seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+} else {
+  campaignId = (
+    await p.handle.db
+      .selectFrom('campaigns')
+      .select('id')
+      .where('kind', '=', 'spring_festival')
+      .orderBy('created_at')
+      .executeTakeFirstOrThrow()
+  ).id;
+}
+
+const app = await buildApp(p, { logger: false, webDir: path.join(dir, 'no-web') });
+const { cockpit } = app.services.cockpit;
+const org = async (where: string) =>
+  p.handle.db.selectFrom('orgs').select(['id', 'path', 'name']).where('path', '=', where).executeTakeFirstOrThrow();
+const cityOrg = await p.handle.db
+  .selectFrom('orgs')
+  .select(['id', 'path', 'name'])
+  .where('depth', '=', 0)
+  .executeTakeFirstOrThrow();
+const klmyOrg = await org('650200/650203/');
+const city: RequestCtx = { actor: systemActor(cityOrg), requestId: 'bench', ip: '127.0.0.1' };
+const district: RequestCtx = {
+  actor: { ...systemActor(klmyOrg), scope: { kind: 'subtree', path: klmyOrg.path } as never, scopeKind: 'subtree' },
+  requestId: 'bench',
+  ip: '127.0.0.1',
+};
+const counts = {
+  persons: Number(
+    (
+      await p.handle.db
+        .selectFrom('beneficiaries')
+        .select((e) => e.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
+  visits: Number(
+    (
+      await p.handle.db
+        .selectFrom('visits')
+        .select((e) => e.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
+  needs: Number(
+    (
+      await p.handle.db
+        .selectFrom('needs')
+        .select((e) => e.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
+  coverageRows: Number(
+    (
+      await p.handle.db
+        .selectFrom('visit_coverage')
+        .select((e) => e.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
+  dailyRows: Number(
+    (
+      await p.handle.db
+        .selectFrom('visit_daily')
+        .select((e) => e.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
+};
+log(JSON.stringify(counts));
+
+const today = cockpit.today();
+const widgets: [string, (c: RequestCtx) => Promise<unknown>][] = [
+  ['完成率（按区、部队）', (c) => cockpit.completion(c, campaignId)],
+  ['走访覆盖率（区 × 类别）', (c) => cockpit.coverage(c, campaignId)],
+  ['每日走访次数', (c) => cockpit.trend(c, campaignId)],
+  ['急难愁盼（按状态、部门、时限）', (c) => cockpit.needsSla(c, today)],
+  ['经费（按预算科目）', (c) => cockpit.spending(c, campaignId)],
+  ['整个驾驶舱（含排名、超时问题）', (c) => cockpit.cockpit(c, campaignId)],
+];
+const pct = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const rows: string[] = [];
+for (const [name, fn] of widgets) {
+  const cells: string[] = [];
+  for (const c of [city, district]) {
+    for (let i = 0; i < 20; i++) await fn(c);
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const s = performance.now();
+      await fn(c);
+      ms.push(performance.now() - s);
+    }
+    ms.sort((a, b) => a - b);
+    cells.push(`${pct(ms, 0.5).toFixed(2)} / ${pct(ms, 0.95).toFixed(2)}`);
+  }
+  rows.push(`| ${name} | ${cells.join(' | ')} |`);
+  log(rows[rows.length - 1]!);
+}
+await app.app.close();
+await p.handle.close();
+
+const section = `<!-- cockpit:start -->
+## Cockpit widgets (issue 18)
+
+\`npx tsx bench/cockpit.ts --persons ${persons} --visits ${visits} --needs ${needCount}\`, in-process (the service call
+each widget's route makes, no HTTP), SQLite, ${runs} runs after 20 warm-up runs, ${os.cpus().length} cores shared with other work,
+${new Date().toISOString().slice(0, 10)}. Data: ${counts.persons.toLocaleString('en')} persons, ${counts.visits.toLocaleString('en')} visits of one campaign,
+${counts.needs.toLocaleString('en')} needs; the maintained counters the widgets read: ${counts.coverageRows} \`visit_coverage\` rows,
+${counts.dailyRows} \`visit_daily\` rows (decisions/0036).
+
+| widget | city p50 / p95 ms | district p50 / p95 ms |
+|---|---|---|
+${rows.join('\n')}
+<!-- cockpit:end -->`;
+const doc = path.resolve('docs/benchmarks.md');
+const text = fs.readFileSync(doc, 'utf8');
+const next = text.includes('<!-- cockpit:start -->')
+  ? text.replace(/<!-- cockpit:start -->[\s\S]*<!-- cockpit:end -->/, section)
+  : `${text.trimEnd()}\n\n${section}\n`;
+fs.writeFileSync(doc, next);
+log(section);
+if (!values.keep && fresh) log(`data kept in ${dir} (delete it when done)`);

@@ -14,7 +14,7 @@ import type { Platform } from '../../platform/context.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import { forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import { orgsRepo } from '../orgs/orgs.repo.js';
+import type { OrgsService } from '../orgs/orgs.module.js';
 import { effectiveCaps, STANDING_CAPS_KEY, standingCaps } from './caps.js';
 import { coverageRows } from './coverage.js';
 import { toCaps, toTargets } from './views.js';
@@ -23,7 +23,10 @@ import type { VisitBudgetLinesTable } from './visits.schema.js';
 
 /** Caps per campaign, budget lines with their maintained spending, spending totals, priority list. */
 export class MoneyService {
-  constructor(private readonly p: Platform) {}
+  constructor(
+    private readonly p: Platform,
+    private readonly orgs: OrgsService,
+  ) {}
 
   private get db() {
     return this.p.handle.db;
@@ -118,7 +121,7 @@ export class MoneyService {
 
   async createBudgetLine(ctx: RequestCtx, body: z.infer<typeof createBudgetLineBody>) {
     const org = body.orgId
-      ? await orgsRepo.get(this.db, ctx.actor.scope, body.orgId)
+      ? await this.orgs.inScope(this.db, ctx.actor.scope, body.orgId)
       : { id: ctx.actor.orgId, path: ctx.actor.orgPath };
     if (!org) throw notFound();
     const id = uuidv7();

@@ -17,7 +17,7 @@ import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { Campaigns } from '../campaigns/campaigns.module.js';
-import { orgsRepo } from '../orgs/orgs.repo.js';
+import type { OrgsService } from '../orgs/orgs.module.js';
 import { effectiveCaps } from './caps.js';
 import { bumpCoverage } from './coverage.js';
 import { defaultTemplate } from './letters.js';
@@ -39,6 +39,7 @@ export class PlansService {
   constructor(
     private readonly p: Platform,
     private readonly campaignFacts: Campaigns,
+    private readonly orgs: OrgsService,
   ) {}
 
   private get db() {
@@ -131,7 +132,7 @@ export class PlansService {
       let path = planPath;
       let orgName: string | undefined;
       if (r.orgId) {
-        const org = await orgsRepo.get(trx, ctx.actor.scope, r.orgId);
+        const org = await this.orgs.inScope(trx, ctx.actor.scope, r.orgId);
         if (!org?.path.startsWith(planPath)) throw badRequest('rule_org_outside', 'visits.ruleOrgOutside');
         path = org.path;
         orgName = org.name;

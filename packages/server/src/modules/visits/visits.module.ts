@@ -35,10 +35,10 @@ export const visitsModule = defineModule({
   requires: [campaignsModule, orgsModule],
   build: ({ p, jobs }, { campaigns, orgs }) => {
     const db = p.handle.db;
-    const plans = new PlansService(p, campaigns);
+    const plans = new PlansService(p, campaigns, orgs);
     const teams = new TeamsService(p, orgs);
     const records = new RecordsService(p);
-    const money = new MoneyService(p);
+    const money = new MoneyService(p, orgs);
     const photos = new PhotoStore(p);
     for (const m of VISIT_METRICS) campaigns.metrics.register(m);
     return {

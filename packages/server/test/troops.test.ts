@@ -269,3 +269,36 @@ describe('campaign tasks and the read model', () => {
     );
   });
 });
+
+describe('partnerships', () => {
+  it('a unit pairs with a school; the plan’s progress comes from activities; an idle pair is listed', async () => {
+    const year = new Date().getFullYear();
+    const res = await unit1.post('/api/v1/troop-partnerships', {
+      partnerKind: 'school',
+      partnerName: '友谊小学',
+      placeOrgId: youyi,
+      startsOn: `${year}-01-01`,
+      plans: [{ year, type: 'education_aid', planned: 4 }],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const pair = res.json();
+    expect(pair.plans[0]).toMatchObject({ planned: 4, done: 0 });
+    expect(pair.idleThisQuarter).toBe(true);
+    expect((await city.post('/api/v1/troop-partnerships', { ...{ partnerKind: 'school' } })).statusCode).toBe(400);
+    const today = new Date().toISOString().slice(0, 10);
+    await record(
+      unit1,
+      clinic({ type: 'education_aid', occurredOn: today, partnershipId: pair.id, summary: '送教。' }),
+    );
+    const list = (await unit1.get('/api/v1/troop-partnerships')).json();
+    const again = list.items.find((x: { id: string }) => x.id === pair.id);
+    expect(again.plans[0].done).toBe(1);
+    expect(again.idleThisQuarter).toBe(false);
+    expect((await klmy.get('/api/v1/troop-partnerships')).json().items.map((x: { id: string }) => x.id)).toContain(
+      pair.id,
+    );
+    expect((await dsz.get('/api/v1/troop-partnerships')).json().total).toBe(0);
+    const idle = (await jfq.get('/api/v1/troop-partnerships?idle=true')).json();
+    expect(idle.items.map((x: { id: string }) => x.id)).not.toContain(pair.id);
+  });
+});

@@ -6,6 +6,7 @@ export const webTroopsMessages = {
   'crumb.troopActivity': '活动详情',
   'entityType.troop_activity': '拥政爱民活动',
   'entityType.troop_activity_type': '拥政爱民活动类型',
+  'entityType.troop_partnership': '军民共建对子',
   'auditField.military_only_content': '仅军方可见内容',
   'auditField.occurred_on': '活动日期',
   'auditField.place': '活动地点',

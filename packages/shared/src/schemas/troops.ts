@@ -194,3 +194,49 @@ export const troopPlaceSchema = z.object({
 });
 export type TroopPlace = z.infer<typeof troopPlaceSchema>;
 export const troopPlaceList = z.object({ items: z.array(troopPlaceSchema) });
+
+/** 军民共建: a unit paired with a community, school, village or enterprise, with annual plans. */
+export const partnershipPlanInput = z.strictObject({
+  year: z.number().int().min(2000).max(2100),
+  type: activityTypeCode,
+  planned: z.number().int().min(1).max(1000),
+});
+export const createPartnershipBody = z.strictObject({
+  orgId: idSchema.optional(),
+  partnerKind: z.enum(PLACE_KINDS),
+  partnerName: plainText(100),
+  placeOrgId: idSchema,
+  startsOn: isoDateSchema,
+  endsOn: isoDateSchema.nullable().optional(),
+  contact: plainText(100).nullable().optional(),
+  plans: z.array(partnershipPlanInput).max(50).default([]),
+});
+export const partnershipItem = z.object({
+  id: idSchema,
+  orgId: idSchema,
+  orgName: z.string(),
+  partnerKind: z.enum(PLACE_KINDS),
+  partnerName: z.string(),
+  placeOrgName: z.string(),
+  startsOn: z.string(),
+  endsOn: z.string().nullable(),
+  contact: z.string().nullable(),
+  plans: z.array(
+    z.object({
+      year: z.number().int(),
+      type: z.string(),
+      typeLabel: z.string(),
+      planned: z.number().int(),
+      done: z.number().int(),
+    }),
+  ),
+  lastActivityOn: z.string().nullable(),
+  /** No activity recorded against the pair in the current quarter. */
+  idleThisQuarter: z.boolean(),
+});
+export type PartnershipItem = z.infer<typeof partnershipItem>;
+export const partnershipPage = pageOf(partnershipItem);
+export const partnershipListQuery = z.strictObject({
+  ...pageQuery,
+  idle: z.enum(['true', 'false']).optional(),
+});

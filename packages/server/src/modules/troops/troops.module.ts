@@ -6,6 +6,7 @@ import { atmosphereModule } from '../atmosphere/atmosphere.module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
 import { ActivitiesService } from './activities.service.js';
 import { typeLabel } from './activities.view.js';
+import { PartnershipsService } from './partnerships.service.js';
 import { ActivityPhotos } from './photos.js';
 import { troopsRepo } from './troops.repo.js';
 import { troopsRoutes } from './troops.routes.js';
@@ -54,7 +55,7 @@ export const troopsModule = defineModule({
       });
     return {
       services: { activities },
-      routes: [troopsRoutes(activities, photos)],
+      routes: [troopsRoutes(activities, photos, new PartnershipsService(p))],
       targets: {
         troopActivity: async (scope, id) => !!(await activities.visible(db, scope, id)),
       },

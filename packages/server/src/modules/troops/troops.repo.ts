@@ -7,6 +7,8 @@ import type {
   TroopActivityPhotosTable,
   TroopActivityStatsTable,
   TroopActivityTypesTable,
+  TroopPartnershipPlansTable,
+  TroopPartnershipsTable,
 } from './troops.schema.js';
 
 export type ActivityRow = Selectable<TroopActivitiesTable> & {
@@ -224,6 +226,39 @@ export const troopsRepo = {
   // ---- partnerships
   partnership(db: Queryable, id: string) {
     return db.selectFrom('troop_partnerships').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  /** The pairs the scope sees (the unit's or the partner's area), with names. */
+  partnerships(db: Queryable, scope: Scope) {
+    return db
+      .selectFrom('troop_partnerships as a')
+      .innerJoin('orgs as o', 'o.id', 'a.org_id')
+      .innerJoin('orgs as po', 'po.id', 'a.place_org_id')
+      .where((eb) => eb.or([scopeWhere(eb, scope, OWNER), scopeWhere(eb, scope, PLACE)]))
+      .selectAll('a')
+      .select(['o.name as org_name', 'po.name as place_org_name'])
+      .orderBy('a.created_at', 'desc')
+      .orderBy('a.id', 'desc')
+      .execute();
+  },
+  async insertPartnership(db: Queryable, row: Insertable<TroopPartnershipsTable>): Promise<void> {
+    await db.insertInto('troop_partnerships').values(row).execute();
+  },
+  async insertPlans(db: Queryable, rows: Insertable<TroopPartnershipPlansTable>[]): Promise<void> {
+    if (rows.length) await db.insertInto('troop_partnership_plans').values(rows).execute();
+  },
+  plans(db: Queryable, ids: readonly string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return db.selectFrom('troop_partnership_plans').selectAll().where('partnership_id', 'in', ids).execute();
+  },
+  /** Recorded activities per pair, year and type, and each pair's latest date. */
+  partnershipActivity(db: Queryable, ids: readonly string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return db
+      .selectFrom('troop_activities')
+      .select(['partnership_id', 'type', 'occurred_on'])
+      .where('partnership_id', 'in', ids)
+      .where('status', '=', 'recorded')
+      .execute();
   },
 
   // ---- photos

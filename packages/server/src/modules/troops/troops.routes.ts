@@ -8,8 +8,12 @@ import {
   activityWithdrawBody,
   createActivityBody,
   createActivityTypeBody,
+  createPartnershipBody,
   idParams,
   idSchema,
+  partnershipItem,
+  partnershipListQuery,
+  partnershipPage,
   troopPlaceList,
   updateActivityBody,
   updateActivityTypeBody,
@@ -19,6 +23,7 @@ import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { ActivitiesService } from './activities.service.js';
+import type { PartnershipsService } from './partnerships.service.js';
 import { type ActivityPhotos, MAX_ACTIVITY_PHOTO_BYTES } from './photos.js';
 
 const tags = ['拥政爱民'];
@@ -26,7 +31,11 @@ const activity = { target: 'troopActivity' } as const;
 const photoParams = z.strictObject({ id: idSchema, photoId: idSchema });
 
 /** 拥政爱民 activities, their photos and the list of types. Thin: the services decide. */
-export function troopsRoutes(activities: ActivitiesService, photos: ActivityPhotos): FastifyPluginAsyncZod {
+export function troopsRoutes(
+  activities: ActivitiesService,
+  photos: ActivityPhotos,
+  partnerships: PartnershipsService,
+): FastifyPluginAsyncZod {
   return async (app) => {
     app.addContentTypeParser(
       ['application/octet-stream', 'image/jpeg', 'image/png'],
@@ -67,6 +76,33 @@ export function troopsRoutes(activities: ActivitiesService, photos: ActivityPhot
         },
       },
       async (req) => activities.updateType(ctxOf(req), req.body),
+    );
+
+    app.get(
+      '/troop-partnerships',
+      {
+        config: { access: { permission: 'troops:read' } },
+        schema: {
+          tags,
+          summary: '军民共建对子（年度计划完成情况；idle=true：本季度没有活动的对子）',
+          querystring: partnershipListQuery,
+          response: { 200: partnershipPage },
+        },
+      },
+      async (req) => partnerships.list(ctxOf(req), req.query),
+    );
+    app.post(
+      '/troop-partnerships',
+      {
+        config: { access: { permission: 'troops:write' } },
+        schema: {
+          tags,
+          summary: '新建军民共建对子及年度计划（部队）',
+          body: createPartnershipBody,
+          response: { 201: partnershipItem },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await partnerships.create(ctxOf(req), req.body)),
     );
 
     app.get(

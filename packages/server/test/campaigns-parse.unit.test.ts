@@ -215,8 +215,45 @@ describe('parseNotice on real-world notices', () => {
       issuers: ['克拉玛依市退役军人事务局'],
       recipients: ['各区退役军人事务局', '各驻市部队'],
     });
-    // the attachment list (附件：1.… 2.…) is not a list of items
-    expect(JSON.stringify(p)).not.toMatch(/附件|明细表/);
+    // the attachment list (附件：1.… 2.…) is its own field, not a list of items
+    expect(p.attachments).toEqual(['走访慰问情况统计表', '慰问金发放明细表']);
+    expect(JSON.stringify({ ...p, attachments: [] })).not.toMatch(/附件|明细表/);
+  });
+
+  it('reads 附件 and 抄送 as their own fields: list on the next line, a wrapped title, nested brackets', () => {
+    const p = parseNotice(
+      [
+        '关于做好2025年重阳节走访慰问工作的通知',
+        '各区退役军人事务局：',
+        '　　一、走访慰问老复员军人。各区要逐户走访，做到应访尽访。',
+        '　　二、有关要求',
+        '　　请于10月20日前报送走访情况。',
+        '　　附件：',
+        '　　　1．2025年重阳节走访慰问老复员军人和',
+        '　　　　　烈士遗属情况统计表',
+        '　　　2、走访对象名单',
+        '克拉玛依市退役军人事务局',
+        '2025年10月8日',
+        '抄送：市委办公室，各县（市、区）人民武装部（含驻市部队），',
+        '　　　市政府办公室。',
+        '克拉玛依市退役军人事务局办公室　　2025年10月8日印发',
+      ].join('\n'),
+    );
+    expect(p.attachments).toEqual(['2025年重阳节走访慰问老复员军人和烈士遗属情况统计表', '走访对象名单']);
+    expect(p.cc).toEqual(['市委办公室', '各县（市、区）人民武装部（含驻市部队）', '市政府办公室']);
+    expect(p.issuers).toEqual(['克拉玛依市退役军人事务局']);
+    expect(p.date).toBe('2025-10-08');
+    expect(p.requirements).toEqual(['请于10月20日前报送走访情况']);
+    expect(p.items.map((i) => i.title)).toEqual(['走访慰问老复员军人']);
+    expect(JSON.stringify({ ...p, attachments: [], cc: [] })).not.toMatch(/附件|抄送|统计表|名单|市委办公室/);
+  });
+
+  it('has no attachments and no 抄送 when the notice names none (填写附件表格 is not a list)', () => {
+    const p = parseNotice(
+      '关于报送走访情况的通知\n各区：\n　　请填写附件表格，于7月10日前报送。\n克拉玛依市退役军人事务局\n2025年6月20日',
+    );
+    expect(p.attachments).toEqual([]);
+    expect(p.cc).toEqual([]);
   });
 
   it('4. 主要任务 with （一）（二）（三）: the sub-items are the work; 总体要求 is context; 1. 2. are requirements', () => {

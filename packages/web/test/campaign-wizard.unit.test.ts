@@ -10,6 +10,8 @@ const proposal = (titles: string[], over: Partial<ParsedNoticeProposal> = {}): P
   recipients: ['各区退役军人事务局', '各驻市部队'],
   items: titles.map((title, i) => ({ ordinal: i + 1, title, body: `${title}。`, assignTo: i === 1 ? ['units'] : [] })),
   requirements: ['严守纪律'],
+  attachments: [],
+  cc: [],
   date: '2025-01-15',
   deadline: '2025-02-10',
   warnings: [],

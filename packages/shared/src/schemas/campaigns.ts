@@ -64,6 +64,10 @@ export const parsedNoticeSchema = z.object({
     }),
   ),
   requirements: z.array(z.string()),
+  /** 附件说明: one title per attachment, numbering stripped. */
+  attachments: z.array(z.string()),
+  /** 抄送: the organisations the notice is copied to. */
+  cc: z.array(z.string()),
   date: z.string().nullable(),
   deadline: z.string().nullable(),
   warnings: z.array(z.string()),

@@ -256,9 +256,78 @@ export interface Foot {
   rest: string[];
 }
 
-const DROP_LINE = /^[（(]?(?:此件|联系人|联系电话|电话|抄送|印发|主题词|附件)|印发$|^第?\s*\d+\s*页/;
+const DROP_LINE = /^[（(]?(?:此件|联系人|联系电话|电话|印发|主题词)|印发$|^第?\s*\d+\s*页/;
 
-/** Date line and signature lines at the end; contact, 抄送 and attachment lines are dropped. */
+// ---- attachments (附件说明) and 抄送 ----
+
+/** 附件：… (or 附件 alone, the list on the next lines); not 附件1 heading an attachment's own page. */
+const ATTACHMENT_LINE = /^[（(]?附\s*件\s*(?:[:：]\s*(.*)|$)/;
+/** The number before an attachment's title: 1. 1、 1： （1） ①. */
+const ENTRY_NUMBER = /^(?:\d{1,2}\s*[.．、:：]|[（(]\d{1,2}[）)]|[①-⑳])\s*/;
+/** How an attachment's title ends; a title that does not end so may wrap onto the next line. */
+const TITLE_DONE =
+  /(?:表|单|册|书|函|方案|办法|细则|名单|材料|清单|意见|通知|说明|目录|报告|标准|要点|指南|样式|格式|模板|汇总|一览|图|文件|规定|计划|安排)[）)]?$/;
+
+const entryOf = (line: string) =>
+  flat(line)
+    .trim()
+    .replace(ENTRY_NUMBER, '')
+    .replace(/[。；;，,\s]+$/, '')
+    .trim();
+
+/**
+ * The 附件说明 (附件：1.… 2.…): one title per attachment, numbering stripped, a title wrapped over
+ * lines joined; the lines and a table that follows them (rows with gaps) are taken out of the text.
+ */
+export function readAttachments(lines: string[]): { attachments: string[]; rest: string[] } {
+  const at = lines.findIndex((l) => ATTACHMENT_LINE.test(flat(l).trim()));
+  if (at < 0) return { attachments: [], rest: lines };
+  const attachments: string[] = [];
+  const first = ATTACHMENT_LINE.exec(flat(lines[at]!).trim())![1]?.trim();
+  if (first) attachments.push(entryOf(first));
+  let j = at + 1;
+  for (; j < lines.length; j++) {
+    const line = lines[j]!;
+    const f = flat(line).trim();
+    const plain = !line.includes('\t') && [...f].length <= 60 && !/[。！？]/.test(f.slice(0, -1));
+    if (!plain || dateLine(line) || orgNames(line)) break;
+    const last = attachments[attachments.length - 1];
+    if (ENTRY_NUMBER.test(f) || last === undefined) attachments.push(entryOf(f));
+    else if (!TITLE_DONE.test(last) && [...f].length <= 40) attachments[attachments.length - 1] = last + entryOf(f);
+    else break;
+  }
+  // a table printed under the list: its header has gaps; a row whose empty cells were trimmed has
+  // none, but is short and no sentence — the table ends at a name or a date (the signature)
+  if (j < lines.length && lines[j]!.includes('\t'))
+    for (; j < lines.length; j++) {
+      const line = lines[j]!;
+      const row = line.includes('\t') || ([...flat(line).trim()].length <= 20 && !/[。，；！？：]/.test(flat(line)));
+      if (!row || orgNames(line) || dateLine(line)) break;
+    }
+  return { attachments: attachments.filter(Boolean), rest: [...lines.slice(0, at), ...lines.slice(j)] };
+}
+
+const CC_LINE = /^[（(]?抄\s*送(?:单位|机关)?\s*[:：]\s*(.*)$/;
+
+/** 抄送：… → the organisations it names, split like the recipients (not inside （…）); the lines are taken out. */
+export function readCc(lines: string[]): { cc: string[]; rest: string[] } {
+  const at = lines.findIndex((l) => CC_LINE.test(flat(l).trim()));
+  if (at < 0) return { cc: [], rest: lines };
+  let text = CC_LINE.exec(flat(lines[at]!).trim())![1]!;
+  let j = at + 1;
+  // a list that runs on: the line ends with a separator, or 抄送 stood alone
+  while (
+    j < lines.length &&
+    (/[，、,；;]$/.test(text) || text === '') &&
+    !dateLine(lines[j]!) &&
+    !DROP_LINE.test(flat(lines[j]!).trim())
+  )
+    text += flat(lines[j++]!).trim();
+  const cc = splitNames(text.replace(/[。.；;，,\s]+$/, ''), /[，、,；;]/);
+  return { cc, rest: [...lines.slice(0, at), ...lines.slice(j)] };
+}
+
+/** Date line and signature lines at the end; contact and 印发 lines are dropped. */
 export function readFoot(lines: string[]): Foot {
   const rest = [...lines];
   let date: string | null = null;

@@ -5,6 +5,8 @@ import {
   isoDate,
   issuersInText,
   mergeNames,
+  readAttachments,
+  readCc,
   readFoot,
   readHead,
   recipientsInText,
@@ -27,6 +29,10 @@ export interface ParsedNotice {
   /** Each work item; `assignTo` are the recipient groups its tasks go to by default. */
   items: { ordinal: number; title: string; body: string; assignTo: RecipientGroup[] }[];
   requirements: string[];
+  /** 附件说明: one title per attachment, numbering stripped. */
+  attachments: string[];
+  /** 抄送: the organisations the notice is copied to. */
+  cc: string[];
   /** 成文日期 (the date under the signature), ISO. */
   date: string | null;
   /** A reporting deadline named in the text (…1月20日前报送…), ISO. */
@@ -248,7 +254,9 @@ export function parseNotice(text: string): ParsedNotice {
   if (repairs.joinedLines + repairs.pageLines > 0 && (repairs.pageLines > 0 || repairs.joinedLines >= 3))
     warnings.push(t('campaigns.parse.pdf', { joined: repairs.joinedLines, pages: repairs.pageLines }));
   const head = readHead(lines);
-  const foot = readFoot(head.rest);
+  const copied = readCc(head.rest);
+  const annexed = readAttachments(copied.rest);
+  const foot = readFoot(annexed.rest);
   const body = dropAttachments(foot.rest)
     .map(flat)
     .join('\n')
@@ -310,6 +318,8 @@ export function parseNotice(text: string): ParsedNotice {
     recipients,
     items: items.map((it, i) => ({ ordinal: i + 1, ...it, assignTo: assigneesOf(it, recipients) })),
     requirements,
+    attachments: annexed.attachments,
+    cc: copied.cc,
     date,
     deadline,
     warnings,

@@ -368,4 +368,29 @@ describe('security settings', () => {
     expect(trail.length).toBe(2);
     expect(JSON.parse(trail[0]!.changes!)).toEqual({ maxAgeDays: [0, 90] });
   });
+
+  it('offline.cacheDays (default 7, 1–30) reaches every user with /auth/me and the login', async () => {
+    const admin = await signedIn(env.app, 'admin', '10.9.1.4');
+    expect((await admin.get('/api/v1/settings/security')).json().offline).toEqual({ cacheDays: 7 });
+    const klmy = new Client(env.app, '10.9.1.5');
+    expect((await klmy.login('klmy')).json().offlineCacheDays).toBe(7);
+    expect((await klmy.get('/api/v1/auth/me')).json().offlineCacheDays).toBe(7);
+    for (const cacheDays of [0, 31, 2.5]) {
+      const bad = await admin.patch('/api/v1/settings/security', { offline: { cacheDays } });
+      expect(bad.statusCode).toBe(400);
+    }
+    expect((await admin.patch('/api/v1/settings/security', { offline: { other: 1 } })).statusCode).toBe(400);
+    const res = await admin.patch('/api/v1/settings/security', { offline: { cacheDays: 3 } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().offline).toEqual({ cacheDays: 3 });
+    expect((await klmy.get('/api/v1/auth/me')).json().offlineCacheDays).toBe(3);
+    const trail = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select('changes')
+      .where('action', '=', 'settings.update')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(trail.changes!)).toEqual({ cacheDays: [7, 3] });
+    await admin.patch('/api/v1/settings/security', { offline: { cacheDays: 7 } });
+  });
 });

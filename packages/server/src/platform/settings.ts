@@ -12,6 +12,8 @@ export interface SecuritySettings {
   extraction: { lookupsPerHour: number; exportRows: number };
   /** Job files (uploaded rosters, error reports, letters) are deleted this many days after they were written. */
   files: { retentionDays: number };
+  /** The field app's lists and profile kept on a phone for offline use expire after this many days. */
+  offline: { cacheDays: number };
 }
 
 export const DEFAULT_SECURITY: SecuritySettings = {
@@ -20,6 +22,7 @@ export const DEFAULT_SECURITY: SecuritySettings = {
   session: { idleMinutes: 30, absoluteHours: 12 },
   extraction: { lookupsPerHour: 30, exportRows: 5000 },
   files: { retentionDays: 7 },
+  offline: { cacheDays: 7 },
 };
 
 export type SecurityPatch = { [K in keyof SecuritySettings]?: Partial<SecuritySettings[K]> };
@@ -49,6 +52,7 @@ export class Settings {
       session: { ...DEFAULT_SECURITY.session, ...stored.session },
       extraction: { ...DEFAULT_SECURITY.extraction, ...stored.extraction },
       files: { ...DEFAULT_SECURITY.files, ...stored.files },
+      offline: { ...DEFAULT_SECURITY.offline, ...stored.offline },
     };
     return value;
   }
@@ -83,6 +87,7 @@ export class Settings {
       session: { ...current.session, ...patch.session },
       extraction: { ...current.extraction, ...patch.extraction },
       files: { ...current.files, ...patch.files },
+      offline: { ...current.offline, ...patch.offline },
     };
     const value = JSON.stringify(next);
     await db

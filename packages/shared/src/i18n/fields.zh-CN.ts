@@ -13,6 +13,7 @@ export const fieldMessages = {
   'field.awardLevel': '立功等级',
   'field.awardYear': '立功年度',
   'field.beneficiaryId': '优抚对象',
+  'field.cacheDays': '离线数据保留天数',
   'field.birthDate': '出生日期',
   'field.body': '正文',
   'field.budgetFen': '预算金额',

@@ -34,6 +34,8 @@ export const meSchema = z.object({
    * which leaves that user's queued drafts sealed until they log in again (decisions/0017).
    */
   draftKey: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Days the app may serve this user's lists kept on the phone (setting `offline.cacheDays`, decisions/0016). */
+  offlineCacheDays: z.number().int().min(1),
 });
 export type Me = z.infer<typeof meSchema>;
 

@@ -21,6 +21,8 @@ export const securitySettingsSchema = z.object({
     exportRows: z.number().int().min(1).max(10_000_000),
   }),
   files: z.object({ retentionDays: z.number().int().min(1).max(365) }),
+  /** The field app's personal data kept on a phone for offline use expires after this many days (decisions/0016). */
+  offline: z.object({ cacheDays: z.number().int().min(1).max(30) }),
 });
 export type SecuritySettingsDto = z.infer<typeof securitySettingsSchema>;
 
@@ -30,4 +32,5 @@ export const securitySettingsPatch = z.strictObject({
   session: securitySettingsSchema.shape.session.strict().partial().optional(),
   extraction: securitySettingsSchema.shape.extraction.strict().partial().optional(),
   files: securitySettingsSchema.shape.files.strict().partial().optional(),
+  offline: securitySettingsSchema.shape.offline.strict().partial().optional(),
 });

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { authApi } from '../api/auth';
 import { ApiError, configureSessionCheck, ensureCsrfToken, setCsrfToken } from '../api/client';
-import { offlineCache } from '../lib/offline';
+import { offlineCache, setOfflineMaxAgeDays } from '../lib/offline';
 import { setSealKey } from '../lib/seal';
 import { setDisplayZone } from '../lib/zone';
 
@@ -57,10 +57,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setCsrfToken(next.csrfToken);
     setDisplayZone(next.timeZone);
     setSealKey(next.user.id, next.draftKey);
+    setOfflineMaxAgeDays(next.offlineCacheDays);
     setMe(next);
     setOffline(false);
     setStatus('authenticated');
-    // the app can open from it with no signal (kept for OFFLINE_MAX_AGE_MS, wiped on logout)
+    // the app can open from it with no signal (kept for offlineCacheDays, wiped on logout)
     offlineCache.rememberProfile(next).catch(() => {});
   }, []);
 
@@ -105,6 +106,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setCsrfToken(null);
         setDisplayZone(kept.timeZone);
         setSealKey(kept.user.id, kept.draftKey);
+        // a profile kept before the setting existed has no limit of its own: the default applies
+        setOfflineMaxAgeDays(kept.offlineCacheDays);
         setMe((current) => current ?? kept);
         setOffline(true);
         setStatus('authenticated');

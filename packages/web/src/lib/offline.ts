@@ -4,10 +4,23 @@ import type { Me } from '@shuangyong/shared';
  * What the field app keeps on the phone, besides the visit drafts, so that it opens with no signal:
  * the signed-in user's profile (the app boots from it when the server cannot be reached) and the
  * lists the field form needs (campaigns, assigned targets, budget lines), each stored under its
- * user with the time it was fetched. Entries expire after `OFFLINE_MAX_AGE_MS` and everything is
- * wiped on logout and when the server ends the session (decisions/0016).
+ * user with the time it was fetched. Entries expire after the days the server hands out with the
+ * profile (`Me.offlineCacheDays`, the platform setting `offline.cacheDays`, default 7) and
+ * everything is wiped on logout and when the server ends the session (decisions/0016).
  */
-export const OFFLINE_MAX_AGE_MS = 7 * 24 * 3600_000;
+export const DEFAULT_OFFLINE_DAYS = 7;
+const DAY_MS = 24 * 3600_000;
+
+/** The limit the server gave this session (null until the profile is known). */
+let configuredMaxAgeMs: number | null = null;
+
+/** Applies the server's `offlineCacheDays` to what is kept and served from now on (null: forget it). */
+export function setOfflineMaxAgeDays(days: number | null | undefined): void {
+  configuredMaxAgeMs = typeof days === 'number' && Number.isFinite(days) && days > 0 ? days * DAY_MS : null;
+}
+
+/** How long an entry kept now may be served. */
+export const offlineMaxAgeMs = (): number => configuredMaxAgeMs ?? DEFAULT_OFFLINE_DAYS * DAY_MS;
 
 const DB = 'sy-offline';
 const VERSION = 1;
@@ -18,6 +31,8 @@ interface Entry {
   key: string;
   userId: string;
   savedAt: number;
+  /** The limit in force when it was kept; a lower one set since then wins. */
+  maxAgeMs?: number;
   value: unknown;
 }
 
@@ -62,7 +77,9 @@ const keyOf = (userId: string, name: string) => `${userId}:${name}`;
 async function read(key: string, now: number): Promise<Entry | null> {
   const entry = await run<Entry | undefined>('readonly', (s) => s.get(key));
   if (!entry) return null;
-  if (now - entry.savedAt > OFFLINE_MAX_AGE_MS || entry.savedAt > now + 60_000) {
+  const own = entry.maxAgeMs ?? DEFAULT_OFFLINE_DAYS * DAY_MS;
+  const limit = Math.min(own, configuredMaxAgeMs ?? own);
+  if (now - entry.savedAt > limit || entry.savedAt > now + 60_000) {
     await run('readwrite', (s) => s.delete(key));
     return null;
   }
@@ -72,7 +89,15 @@ async function read(key: string, now: number): Promise<Entry | null> {
 export const offlineCache = {
   /** Keeps what the server answered for this user under `name`. */
   remember: (userId: string, name: string, value: unknown, now = Date.now()) =>
-    run<void>('readwrite', (s) => s.put({ key: keyOf(userId, name), userId, savedAt: now, value } satisfies Entry)),
+    run<void>('readwrite', (s) =>
+      s.put({
+        key: keyOf(userId, name),
+        userId,
+        savedAt: now,
+        maxAgeMs: offlineMaxAgeMs(),
+        value,
+      } satisfies Entry),
+    ),
 
   /** What was kept for this user under `name`, unless it has expired. */
   recall: async <T>(userId: string, name: string, now = Date.now()): Promise<Cached<T> | null> => {
@@ -83,7 +108,13 @@ export const offlineCache = {
   /** The profile the app boots from offline (without the CSRF token, which lives only in memory). */
   rememberProfile: (me: Me, now = Date.now()) =>
     run<void>('readwrite', (s) =>
-      s.put({ key: PROFILE, userId: me.user.id, savedAt: now, value: { ...me, csrfToken: '' } } satisfies Entry),
+      s.put({
+        key: PROFILE,
+        userId: me.user.id,
+        savedAt: now,
+        maxAgeMs: offlineMaxAgeMs(),
+        value: { ...me, csrfToken: '' },
+      } satisfies Entry),
     ),
 
   recallProfile: async (now = Date.now()): Promise<Me | null> => {
@@ -91,8 +122,11 @@ export const offlineCache = {
     return entry ? (entry.value as Me) : null;
   },
 
-  /** Forgets everything kept for every user (logout, session ended by the server). */
-  wipe: () => run<void>('readwrite', (s) => s.clear()),
+  /** Forgets everything kept for every user, and the server's limit (logout, session ended by the server). */
+  wipe: () => {
+    setOfflineMaxAgeDays(null);
+    return run<void>('readwrite', (s) => s.clear());
+  },
 };
 
 /** Does the browser say it is offline? (`navigator.onLine` false is reliable; true may still fail.) */

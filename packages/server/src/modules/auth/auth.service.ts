@@ -116,7 +116,7 @@ export class AuthService {
     });
     const resolved = await this.sessions.resolve(session.token);
     if (!resolved.ok) throw new Error('fresh session did not resolve');
-    return { token: session.token, me: this.me(resolved.actor) };
+    return { token: session.token, me: await this.me(resolved.actor) };
   }
 
   async logout(actor: Actor | null, token: string | undefined, origin: Origin) {
@@ -124,7 +124,8 @@ export class AuthService {
     if (actor) await this.p.audit.event(this.db, auditActorOf({ actor, ...origin }), { action: 'auth.logout' });
   }
 
-  me(actor: Actor): Me {
+  async me(actor: Actor): Promise<Me> {
+    const { offline } = await this.p.settings.security();
     return {
       user: {
         id: actor.userId,
@@ -143,6 +144,7 @@ export class AuthService {
       timeZone: this.p.config.tzDisplay,
       // HMAC-SM3 under the key that stays stable across `keys rotate` (drafts survive a rotation)
       draftKey: this.p.crypto.mac('offline-drafts', actor.userId),
+      offlineCacheDays: offline.cacheDays,
     };
   }
 

@@ -33,7 +33,13 @@ export function settingsRoutes(p: Platform): FastifyPluginAsyncZod {
       async (req) => {
         return p.handle.db.transaction().execute(async (trx) => {
           const { before, after } = await p.settings.setSecurity(trx, req.body);
-          const flat = (s: typeof before) => ({ ...s.passwordPolicy, ...s.lockout, ...s.session, ...s.files });
+          const flat = (s: typeof before) => ({
+            ...s.passwordPolicy,
+            ...s.lockout,
+            ...s.session,
+            ...s.files,
+            ...s.offline,
+          });
           await p.audit.append(trx, auditActorOf(ctxOf(req)), {
             action: 'settings.update',
             entityType: 'settings',

@@ -62,6 +62,11 @@ describe.runIf(enabled)('a damaged notice in the campaign wizard (Chromium)', ()
     expect(await itemTitles(page)).toEqual(notice.expected.items.map((i) => i.title));
     // the original text stays beside the proposal
     expect(await page.getByTestId('proposal-original').textContent()).toContain('雙擁');
+    // 附件 and 抄送 are read into their own fields and shown, none in the items or requirements
+    expect(await page.getByTestId('proposal-attachments').locator('li').allTextContents()).toEqual(
+      notice.expected.attachments,
+    );
+    expect(await page.getByTestId('proposal-cc').textContent()).toBe(notice.expected.cc.join('、'));
     // a task's title follows its item's title until the task is edited
     await page.getByTestId('item-title-0').fill(FIXED);
     expect(await page.getByTestId('task-title-0-0').inputValue()).toBe(FIXED);

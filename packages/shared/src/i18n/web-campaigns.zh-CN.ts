@@ -13,6 +13,8 @@ export const webCampaignsMessages = {
   'wc.status': '状态',
   'wc.issuers': '发文单位',
   'wc.recipients': '主送单位',
+  'wc.noticeAttachments': '附件（识别结果，仅供核对）',
+  'wc.noticeCc': '抄送单位（识别结果，仅供核对）',
   'wc.issueDate': '成文日期',
   'wc.firstDeadline': '最早截止',
   'wc.completion': '完成率',

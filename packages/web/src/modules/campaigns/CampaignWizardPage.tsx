@@ -250,6 +250,22 @@ export function CampaignWizardPage() {
               <Form.Item name="recipients" label={t('wc.recipients')}>
                 <Select mode="tags" data-testid="proposal-recipients" />
               </Form.Item>
+              {proposal.attachments.length > 0 && (
+                <Form.Item label={t('wc.noticeAttachments')}>
+                  <ol className={styles.readList} data-testid="proposal-attachments">
+                    {proposal.attachments.map((a) => (
+                      <li key={a}>{a}</li>
+                    ))}
+                  </ol>
+                </Form.Item>
+              )}
+              {proposal.cc.length > 0 && (
+                <Form.Item label={t('wc.noticeCc')}>
+                  <div className={styles.readText} data-testid="proposal-cc">
+                    {proposal.cc.join('、')}
+                  </div>
+                </Form.Item>
+              )}
               <Form.List name="items">
                 {(fields, { add, remove }) => (
                   <>

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import jpeg from 'jpeg-js';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -297,17 +298,22 @@ describe.runIf(enabled)('the field app offline in Chromium', () => {
     const outbox = page.getByTestId('visit-drafts');
     await outbox.locator('[data-testid="outbox-item"][data-state="waiting"]').getByText('周玉梅').waitFor();
 
-    // a new deployment: another sw.js on the server
+    // a new deployment: another sw.js on the server, with the precompressed copies the build makes
+    const deploy = (sw: Buffer) => {
+      fs.writeFileSync(SW, sw);
+      fs.writeFileSync(`${SW}.br`, zlib.brotliCompressSync(sw));
+      fs.writeFileSync(`${SW}.gz`, zlib.gzipSync(sw));
+    };
     const original = fs.readFileSync(SW);
     try {
-      fs.writeFileSync(SW, Buffer.concat([original, Buffer.from('\n// next deployment\n')]));
+      deploy(Buffer.concat([original, Buffer.from('\n// next deployment\n')]));
       await page.evaluate('navigator.serviceWorker.getRegistration().then((r) => r.update())');
       const banner = page.getByTestId('update-banner');
       await banner.getByText('新版本可用，刷新后使用（未提交的草稿会保留）').waitFor({ timeout: 20_000 });
       expect(await phoneLayout(page, 'visits-offline-update')).toEqual([]);
       await Promise.all([page.waitForEvent('load', { timeout: 20_000 }), banner.getByRole('button').click()]);
     } finally {
-      fs.writeFileSync(SW, original);
+      deploy(original);
     }
     // the new worker controls the reloaded page, and the draft is still there
     expect(await page.evaluate("navigator.serviceWorker.controller?.state ?? 'none'")).toBe('activated');

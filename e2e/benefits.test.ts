@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { zipText } from '../packages/server/test/campaigns-fixtures.js';
-import { browserAvailable, idNumber, login, phoneLayout, pickOption, type Running, start } from './harness.js';
+import { browserAvailable, idNumber, phoneLayout, pickOption, type Running, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -14,18 +13,6 @@ beforeAll(async () => {
 afterAll(async () => run?.stop());
 afterEach(() => run?.expectNoPageErrors());
 
-async function signedIn(username: string): Promise<{ page: Page; csrf: Record<string, string> }> {
-  const page = await run.browser.newPage({
-    locale: 'zh-CN',
-    viewport: { width: 1440, height: 900 },
-    acceptDownloads: true,
-  });
-  await login(page, run.base, username);
-  await page.getByTestId('header-user').waitFor();
-  const me = await (await page.request.get(`${run.base}/api/v1/auth/me`)).json();
-  return { page, csrf: { 'x-csrf-token': me.csrfToken } };
-}
-
 // the browser's month (the page proposes it) — the container runs in UTC
 const now = new Date();
 const PERIOD = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
@@ -33,8 +20,8 @@ const LONG_AGO = new Date(now.getFullYear(), now.getMonth(), 1 - 40).toISOString
 
 describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
   it('klmy builds the month’s roster, downloads the bank list and reconciles a return file with five planted errors', async () => {
-    const klmy = await signedIn('klmy');
-    const city = await signedIn('city');
+    const klmy = await run.signedIn('klmy');
+    const city = await run.signedIn('city');
     // four 烈士遗属 of 友谊社区 and one who died before this month (as the registry form would)
     const org = (
       await (await klmy.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent('友谊社区')}`)).json()

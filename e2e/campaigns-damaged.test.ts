@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus, variant } from '../packages/server/test/fixtures/notice-corpus/corpus.js';
-import { browserAvailable, login, phoneLayout, type Running, shot, start } from './harness.js';
+import { browserAvailable, phoneLayout, type Running, shot, start } from './harness.js';
 
 /**
  * A damaged notice (PDF-wrapped, traditional characters with pinyin, garbled runs) pasted into the
@@ -25,13 +25,6 @@ beforeAll(async () => {
 afterAll(async () => run?.stop());
 afterEach(() => run?.expectNoPageErrors());
 
-async function signedIn(username: string): Promise<Page> {
-  const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
-  await login(page, run.base, username);
-  await page.getByTestId('header-user').waitFor();
-  return page;
-}
-
 /** The input of an antd DatePicker (the test id lands on the input or on its wrapper). */
 const dateInput = (page: Page, testId: string) =>
   page.locator(`[data-testid="${testId}"] input, input[data-testid="${testId}"]`).first();
@@ -52,7 +45,7 @@ const itemTitles = (page: Page) =>
 describe.runIf(enabled)('a damaged notice in the campaign wizard (Chromium)', () => {
   it('the city pastes a damaged notice, fixes an item title, and the fix survives navigation and a second reading', async () => {
     expect(DAMAGED).toMatch(GARBAGE);
-    const page = await signedIn('city');
+    const page = (await run.signedIn('city')).page;
     await page.getByTestId('nav-campaigns').click();
     await page.getByTestId('campaign-new').click();
     await page.getByTestId('notice-text').fill(DAMAGED);
@@ -109,7 +102,7 @@ describe.runIf(enabled)('a damaged notice in the campaign wizard (Chromium)', ()
   });
 
   it('the dashboard and the district’s task list show the fixed title and nothing garbled', async () => {
-    const page = await signedIn('city');
+    const page = (await run.signedIn('city')).page;
     await page.goto(`${run.base}${campaignUrl}/dashboard`);
     await page.getByTestId('matrix').waitFor();
     const dashboard = (await page.getByTestId('campaign-dashboard-page').textContent()) ?? '';
@@ -118,7 +111,7 @@ describe.runIf(enabled)('a damaged notice in the campaign wizard (Chromium)', ()
     expect(await phoneLayout(page, 'campaign-damaged-dashboard')).toEqual([]);
     await page.close();
 
-    const klmy = await signedIn('klmy');
+    const klmy = (await run.signedIn('klmy')).page;
     await klmy.getByTestId('nav-campaign-tasks').click();
     const rows = klmy.getByTestId('task-row');
     await rows.first().waitFor();

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SPRING_FESTIVAL } from '../packages/server/test/fixtures/notices.js';
-import { browserAvailable, login, phoneLayout, type Running, shot, start } from './harness.js';
+import { browserAvailable, phoneLayout, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -13,13 +13,6 @@ beforeAll(async () => {
 afterAll(async () => run?.stop());
 // a journey fails on any uncaught error in its pages
 afterEach(() => run?.expectNoPageErrors());
-
-async function signedIn(username: string): Promise<Page> {
-  const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
-  await login(page, run.base, username);
-  await page.getByTestId('header-user').waitFor();
-  return page;
-}
 
 /** Sets an antd DatePicker by typing the date into its input. */
 async function pickDate(page: Page, testId: string, date: string) {
@@ -36,7 +29,7 @@ async function pickDate(page: Page, testId: string, date: string) {
 
 describe.runIf(enabled)('campaigns in Chromium', () => {
   it('the city pastes the joint notice, checks and edits the proposal, and issues each item to whom it names', async () => {
-    const page = await signedIn('city');
+    const page = (await run.signedIn('city')).page;
     await page.getByTestId('nav-campaigns').click();
     await page.getByTestId('campaign-new').click();
     await page.getByTestId('notice-text').fill(SPRING_FESTIVAL);
@@ -76,7 +69,7 @@ describe.runIf(enabled)('campaigns in Chromium', () => {
   });
 
   it('klmy sees its tasks only and submits a report', async () => {
-    const page = await signedIn('klmy');
+    const page = (await run.signedIn('klmy')).page;
     await page.getByTestId('nav-campaign-tasks').click();
     const rows = page.getByTestId('task-row');
     await rows.first().waitFor();
@@ -96,7 +89,7 @@ describe.runIf(enabled)('campaigns in Chromium', () => {
   });
 
   it('the city accepts the report and the matrix cell turns green', async () => {
-    const page = await signedIn('city');
+    const page = (await run.signedIn('city')).page;
     await page.goto(`${run.base}${campaignUrl}/dashboard`);
     const cell = page.locator('[data-testid="matrix-cell"][data-org="克拉玛依区退役军人事务局"]').first();
     await cell.waitFor();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { browserAvailable, login, phoneLayout, type Running, shot, start } from './harness.js';
+import { browserAvailable, phoneLayout, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -12,18 +12,10 @@ beforeAll(async () => {
 afterAll(async () => run?.stop());
 afterEach(() => run?.expectNoPageErrors());
 
-async function signedIn(username: string, width = 1440): Promise<{ page: Page; csrf: Record<string, string> }> {
-  const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 }, acceptDownloads: true });
-  await login(page, run.base, username);
-  await page.getByTestId('header-user').waitFor();
-  const me = await (await page.request.get(`${run.base}/api/v1/auth/me`)).json();
-  return { page, csrf: { 'x-csrf-token': me.csrfToken } };
-}
-
 /** A unit raises two needs; the city accepts one and assigns it to 市教育局 (so the needs charts have data). */
 async function needs() {
-  const unit = await signedIn('unit1');
-  const city = await signedIn('city');
+  const unit = await run.signedIn('unit1');
+  const city = await run.signedIn('city');
   const raise = async (title: string) => {
     const res = await unit.page.request.post(`${run.base}/api/v1/needs`, {
       headers: unit.csrf,
@@ -67,7 +59,7 @@ async function clickBar(page: Page, chartId: string, fill: string) {
 describe.runIf(enabled)('领导驾驶舱 in Chromium', () => {
   it('city opens the cockpit, sees the charts, toggles a table view, clicks through to the list, makes and downloads the brief (1440 and 390 px)', async () => {
     await needs();
-    const { page } = await signedIn('city');
+    const { page } = await run.signedIn('city');
     await page.getByTestId('nav-cockpit').click();
     await page.getByTestId('cockpit-kpis').waitFor();
     // the charts are drawn (SVG with shapes), the completion chart names the districts
@@ -127,7 +119,7 @@ describe.runIf(enabled)('领导驾驶舱 in Chromium', () => {
   });
 
   it('the leader reads the cockpit at 390 px: charts and briefs, no button to make one', async () => {
-    const { page } = await signedIn('leader', 390);
+    const { page } = await run.signedIn('leader', 390);
     await page.goto(`${run.base}/cockpit`);
     await page.getByTestId('cockpit-kpis').waitFor();
     await vi.waitFor(

@@ -44,7 +44,22 @@ export interface Running {
   pageErrors: string[];
   /** Fails when a page of the journey threw an uncaught error (and forgets them for the next test). */
   expectNoPageErrors(): void;
+  /**
+   * A new page signed in as `username` (zh-CN, 1440×900 unless a width or viewport is given), with
+   * the CSRF header for API calls made through `page.request`.
+   */
+  signedIn(username: string, viewport?: number | Viewport): Promise<SignedIn>;
   stop(): Promise<void>;
+}
+
+export interface Viewport {
+  width: number;
+  height: number;
+}
+
+export interface SignedIn {
+  page: Page;
+  csrf: Record<string, string>;
 }
 
 /** Every page of every context records its uncaught errors (`pageerror`) into `errors`. */
@@ -126,6 +141,14 @@ export async function start(opts: { living?: boolean } = {}): Promise<Running> {
     expectNoPageErrors: () => {
       const found = pageErrors.splice(0);
       if (found.length) throw new Error(`uncaught errors in the page:\n${found.join('\n')}`);
+    },
+    signedIn: async (username, viewport = 1440) => {
+      const size = typeof viewport === 'number' ? { width: viewport, height: 900 } : viewport;
+      const page = await browser.newPage({ locale: 'zh-CN', viewport: size });
+      await login(page, base, username);
+      await page.getByTestId('header-user').waitFor();
+      const me = await (await page.request.get(`${base}/api/v1/auth/me`)).json();
+      return { page, csrf: { 'x-csrf-token': me.csrfToken } };
     },
     stop: async () => {
       await browser.close();

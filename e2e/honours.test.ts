@@ -1,6 +1,5 @@
-import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, idNumber, login, phoneLayout, pickOption, type Running, shot, start } from './harness.js';
+import { browserAvailable, idNumber, phoneLayout, pickOption, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -12,17 +11,9 @@ afterAll(async () => run?.stop());
 // a journey fails on any uncaught error in its pages
 afterEach(() => run?.expectNoPageErrors());
 
-async function signedIn(username: string, width = 1440): Promise<{ page: Page; csrf: Record<string, string> }> {
-  const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 } });
-  await login(page, run.base, username);
-  await page.getByTestId('header-user').waitFor();
-  const me = await (await page.request.get(`${run.base}/api/v1/auth/me`)).json();
-  return { page, csrf: { 'x-csrf-token': me.csrfToken } };
-}
-
 describe.runIf(enabled)('荣誉 and 立功喜报 in Chromium', () => {
   it('klmy finds a household by its head and community, registers a 立功喜报 and follows it in the list', async () => {
-    const klmy = await signedIn('klmy');
+    const klmy = await run.signedIn('klmy');
     // a 烈士遗属 in 友谊社区 (through the API, as the registry form would)
     const found = await klmy.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent('友谊社区')}`);
     const person = await klmy.page.request.post(`${run.base}/api/v1/beneficiaries`, {
@@ -76,7 +67,7 @@ describe.runIf(enabled)('荣誉 and 立功喜报 in Chromium', () => {
     await klmy.page.close();
 
     // the city's read-only staff see the head's name masked
-    const city = await signedIn('city', 390);
+    const city = await run.signedIn('city', 390);
     await city.page.goto(`${run.base}/citations`);
     await city.page.getByTestId('citation-table').getByText('赵＊＊家（友谊社区）').waitFor();
     expect(await phoneLayout(city.page, 'citations-city')).toEqual([]);
@@ -84,7 +75,7 @@ describe.runIf(enabled)('荣誉 and 立功喜报 in Chromium', () => {
   });
 
   it('the auditor reads the audit rows in Chinese: object type, object name and changed fields', async () => {
-    const auditor = await signedIn('auditor');
+    const auditor = await run.signedIn('auditor');
     await auditor.page.goto(`${run.base}/audit`);
     await pickOption(auditor.page, auditor.page.getByTestId('audit-filter-entityType'), '立功喜报');
     await auditor.page.getByTestId('audit-search').click();

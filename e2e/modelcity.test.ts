@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, login, phoneLayout, type Running, start } from './harness.js';
+import { browserAvailable, phoneLayout, type Running, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -10,15 +10,6 @@ beforeAll(async () => {
 });
 afterAll(async () => run?.stop());
 afterEach(() => run?.expectNoPageErrors());
-
-const DESKTOP = { width: 1440, height: 900 };
-
-async function signedInPage(username: string): Promise<Page> {
-  const page = await run.browser.newPage({ locale: 'zh-CN', viewport: DESKTOP, acceptDownloads: true });
-  await login(page, run.base, username);
-  await page.getByTestId('header-user').waitFor();
-  return page;
-}
 
 /** Opens 创建模范城 from the menu (group 双拥氛围) and the first standard's panel. */
 async function openReadiness(page: Page) {
@@ -32,7 +23,7 @@ const element = (page: Page, code: string) => page.locator(`[data-testid="modelc
 
 describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
   it('a district attaches the leading-group minutes to their scoring element; the element is met', async () => {
-    const page = await signedInPage('klmy');
+    const page = (await run.signedIn('klmy')).page;
     await openReadiness(page);
     expect(await page.getByTestId('modelcity-scope').textContent()).toContain('克拉玛依区');
     expect(await element(page, '1.2.1').getByTestId('modelcity-element-status').textContent()).toBe('缺佐证');
@@ -58,7 +49,7 @@ describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
   });
 
   it('city staff check the city’s readiness and the gap list, and export the binder and the self-assessment', async () => {
-    const page = await signedInPage('city');
+    const page = (await run.signedIn('city')).page;
     await page.goto(`${run.base}/model-city`);
     await page.getByTestId('modelcity-total').waitFor();
     expect(await page.getByTestId('modelcity-scope').textContent()).toContain('全市');

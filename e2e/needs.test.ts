@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, login, phoneLayout, type Running, start } from './harness.js';
+import { browserAvailable, phoneLayout, type Running, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -14,13 +14,6 @@ afterEach(() => run?.expectNoPageErrors());
 
 /** Text only the military side may see. */
 const SECRET = '营区东门岗哨调整（仅军方）';
-
-async function signedInPage(username: string): Promise<Page> {
-  const page = await run.browser.newPage({ locale: 'zh-CN' });
-  await login(page, run.base, username);
-  await page.getByTestId('header-user').waitFor();
-  return page;
-}
 
 /** Picks an option of a searchable antd Select by its label. */
 async function choose(page: Page, testId: string, text: string) {
@@ -45,7 +38,7 @@ describe.runIf(enabled)('急难愁盼 in Chromium', () => {
   let url: string;
 
   it('unit1 raises a need with a military-only detail', async () => {
-    const page = await signedInPage('unit1');
+    const page = (await run.signedIn('unit1')).page;
     await page.getByTestId('nav-needs').click();
     await page.getByTestId('needs-create').click();
     await page.getByTestId('need-form-title').fill('两名军人子女秋季入学');
@@ -64,7 +57,7 @@ describe.runIf(enabled)('急难愁盼 in Chromium', () => {
   });
 
   it('city accepts it and assigns it to 教育局 without seeing the military-only text', async () => {
-    const page = await signedInPage('city');
+    const page = (await run.signedIn('city')).page;
     await page.goto(url);
     await statusIs(page, 'submitted');
     await page.getByTestId('need-redacted').waitFor();
@@ -81,7 +74,7 @@ describe.runIf(enabled)('急难愁盼 in Chromium', () => {
   });
 
   it('jyj finds it in the inbox and resolves it, never seeing the military-only text', async () => {
-    const page = await signedInPage('jyj');
+    const page = (await run.signedIn('jyj')).page;
     await page.getByTestId('nav-needs-inbox').click();
     await page.getByTestId('need-row').filter({ hasText: '两名军人子女秋季入学' }).click();
     await statusIs(page, 'assigned');
@@ -101,7 +94,7 @@ describe.runIf(enabled)('急难愁盼 in Chromium', () => {
   });
 
   it('unit1 confirms it with a rating', async () => {
-    const page = await signedInPage('unit1');
+    const page = (await run.signedIn('unit1')).page;
     await page.goto(url);
     await statusIs(page, 'resolved');
     expect(await page.getByTestId('need-resolution').textContent()).toContain('第一小学');
@@ -120,7 +113,7 @@ describe.runIf(enabled)('急难愁盼 in Chromium', () => {
   });
 
   it('city sees the statistics and the department league', async () => {
-    const page = await signedInPage('city');
+    const page = (await run.signedIn('city')).page;
     await page.getByTestId('nav-need-stats').click();
     await page.getByTestId('need-league').getByText('市教育局').waitFor();
     expect(await phoneLayout(page, 'needs-city-stats')).toEqual([]);

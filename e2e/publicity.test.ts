@@ -1,7 +1,7 @@
 import jpeg from 'jpeg-js';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, login, phoneLayout, type Running, start } from './harness.js';
+import { browserAvailable, phoneLayout, type Running, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -11,8 +11,6 @@ beforeAll(async () => {
 });
 afterAll(async () => run?.stop());
 afterEach(() => run?.expectNoPageErrors());
-
-const DESKTOP = { width: 1440, height: 900 };
 
 /** A real JPEG (jpeg-js), optionally with an EXIF block whose IFD0 points to a GPS IFD. */
 function photo(withGps: boolean): Buffer {
@@ -35,13 +33,6 @@ function photo(withGps: boolean): Buffer {
   const head = Buffer.from([0xff, 0xe1, 0, 0]);
   head.writeUInt16BE(body.length + 2, 2);
   return Buffer.concat([plain.subarray(0, 2), head, body, plain.subarray(2)]);
-}
-
-async function signedInPage(username: string): Promise<Page> {
-  const page = await run.browser.newPage({ locale: 'zh-CN', viewport: DESKTOP });
-  await login(page, run.base, username);
-  await page.getByTestId('header-user').waitFor();
-  return page;
 }
 
 async function statusIs(page: Page, text: string) {
@@ -68,7 +59,7 @@ describe.runIf(enabled)('宣传稿件 and the confidentiality review in Chromium
   let url: string;
 
   it('a district writes an item with a unit designation and a photo carrying GPS; the checks flag both', async () => {
-    const page = await signedInPage('klmy');
+    const page = (await run.signedIn('klmy')).page;
     await page.goto(`${run.base}/publicity`);
     await page.getByTestId('publicity-create').click();
     await page.getByTestId('publicity-title').fill('军民共建结硕果');
@@ -89,12 +80,12 @@ describe.runIf(enabled)('宣传稿件 and the confidentiality review in Chromium
   });
 
   it('the civil side passes it to the 军分区, which returns it with a comment', async () => {
-    const city = await signedInPage('city');
+    const city = (await run.signedIn('city')).page;
     await review(city, url, 'approve');
     await statusIs(city, '军分区审查中');
     await city.close();
 
-    const jfq = await signedInPage('jfq');
+    const jfq = (await run.signedIn('jfq')).page;
     await jfq.goto(url);
     await jfq.getByTestId('publicity-review').waitFor();
     await expect.poll(() => jfq.getByTestId('finding').count()).toBe(2);
@@ -105,7 +96,7 @@ describe.runIf(enabled)('宣传稿件 and the confidentiality review in Chromium
   });
 
   it('the author fixes the text and the photo and sends it again; both sides approve', async () => {
-    const page = await signedInPage('klmy');
+    const page = (await run.signedIn('klmy')).page;
     await page.goto(url);
     await page.getByTestId('publicity-review-entry').last().waitFor();
     expect(await page.getByTestId('publicity-review-entry').last().textContent()).toContain('请删去部队代号');
@@ -120,18 +111,18 @@ describe.runIf(enabled)('宣传稿件 and the confidentiality review in Chromium
     expect(await phoneLayout(page, 'publicity-author-fixed')).toEqual([]);
     await page.close();
 
-    const city = await signedInPage('city');
+    const city = (await run.signedIn('city')).page;
     await review(city, url, 'approve');
     await statusIs(city, '军分区审查中');
     await city.close();
-    const jfq = await signedInPage('jfq');
+    const jfq = (await run.signedIn('jfq')).page;
     await review(jfq, url, 'approve');
     await statusIs(jfq, '审查通过');
     await jfq.close();
   });
 
   it('the author marks it published with its outlet', async () => {
-    const page = await signedInPage('klmy');
+    const page = (await run.signedIn('klmy')).page;
     await page.goto(url);
     await page.getByTestId('publicity-publish').waitFor();
     expect(await phoneLayout(page, 'publicity-publish')).toEqual([]);

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, idNumber, login, phoneLayout, type Running, shot, start } from './harness.js';
+import { browserAvailable, idNumber, phoneLayout, type Running, shot, start } from './harness.js';
 
 /**
  * Issue 13, item 1 (decisions/0012): a district that registers someone another district holds
@@ -15,14 +15,6 @@ beforeAll(async () => {
 afterAll(async () => run?.stop());
 afterEach(() => run?.expectNoPageErrors());
 
-async function signedIn(username: string, width: number): Promise<{ page: Page; csrf: Record<string, string> }> {
-  const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 } });
-  await login(page, run.base, username);
-  await page.getByTestId('header-user').waitFor();
-  const me = await (await page.request.get(`${run.base}/api/v1/auth/me`)).json();
-  return { page, csrf: { 'x-csrf-token': me.csrfToken } };
-}
-
 async function communityOf(s: { page: Page }, name: string): Promise<string> {
   const orgs = await (await s.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent(name)}`)).json();
   return orgs.items[0].id;
@@ -30,8 +22,8 @@ async function communityOf(s: { page: Page }, name: string): Promise<string> {
 
 /** 独山子区 holds a person; 克拉玛依区 registers the same ID number, which opens a transfer request. */
 async function requestTakeover(name: string, first17: string) {
-  const dsz = await signedIn('dsz', 1440);
-  const klmy = await signedIn('klmy', 1440);
+  const dsz = await run.signedIn('dsz', 1440);
+  const klmy = await run.signedIn('klmy', 1440);
   const id = idNumber(first17);
   const held = await dsz.page.request.post(`${run.base}/api/v1/beneficiaries`, {
     headers: dsz.csrf,
@@ -71,14 +63,14 @@ describe.runIf(enabled)('transfers in Chromium', () => {
       const name = width === 1440 ? '迁移甲' : '迁移乙';
       await requestTakeover(name, width === 1440 ? '65020219500101012' : '65020219500101023');
       // the side that asked: it may withdraw, never accept
-      const klmy = await signedIn('klmy', width);
+      const klmy = await run.signedIn('klmy', width);
       const asking = await rowOf(klmy.page, name);
       expect(await asking.getByTestId('transfer-reject').count()).toBe(1);
       expect(await asking.getByTestId('transfer-accept').count()).toBe(0);
       expect(await phoneLayout(klmy.page, `transfers-requester-${width}`)).toEqual([]);
       await klmy.page.close();
       // the holder decides
-      const dsz = await signedIn('dsz', width);
+      const dsz = await run.signedIn('dsz', width);
       const holding = await rowOf(dsz.page, name);
       await holding.getByTestId('transfer-accept').click();
       await dsz.page.getByTestId('transfer-note').fill('已核实，同意迁出');

@@ -1,7 +1,6 @@
 import jpeg from 'jpeg-js';
-import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { browserAvailable, login, phoneLayout, pickOption, type Running, start } from './harness.js';
+import { browserAvailable, phoneLayout, pickOption, type Running, start } from './harness.js';
 import { PHONE } from './layout.js';
 
 const enabled = browserAvailable();
@@ -13,7 +12,6 @@ beforeAll(async () => {
 afterAll(async () => run?.stop());
 afterEach(() => run?.expectNoPageErrors());
 
-const DESKTOP = { width: 1440, height: 900 };
 const NAME = '王卫东';
 const NOTE = '巡诊医疗队由卫生队抽组';
 
@@ -25,21 +23,13 @@ function photo(shade: number): Buffer {
   return Buffer.from(jpeg.encode({ data, width, height }, 85).data);
 }
 
-async function signedIn(username: string, viewport = DESKTOP): Promise<{ page: Page; csrf: Record<string, string> }> {
-  const page = await run.browser.newPage({ locale: 'zh-CN', viewport });
-  await login(page, run.base, username);
-  await page.getByTestId('header-user').waitFor();
-  const me = await (await page.request.get(`${run.base}/api/v1/auth/me`)).json();
-  return { page, csrf: { 'x-csrf-token': me.csrfToken } };
-}
-
 describe.runIf(enabled)('拥政爱民 activities in Chromium', () => {
   let activityUrl: string;
   let campaignTitle: string;
 
   it('unit1 records a free clinic at a community on the phone, with two photos and a military-only section', async () => {
     // the city issues a campaign whose task for every unit is bound to the free-clinic figure
-    const city = await signedIn('city');
+    const city = await run.signedIn('city');
     campaignTitle = '春节拥政爱民活动';
     const made = await city.page.request.post(`${run.base}/api/v1/campaigns`, {
       headers: city.csrf,
@@ -71,7 +61,7 @@ describe.runIf(enabled)('拥政爱民 activities in Chromium', () => {
     expect(issued.status()).toBe(200);
     await city.page.close();
 
-    const { page } = await signedIn('unit1', PHONE);
+    const { page } = await run.signedIn('unit1', PHONE);
     await page.goto(`${run.base}/troops`);
     await page.getByTestId('activity-create').click();
     await page.getByTestId('activity-save').waitFor();
@@ -130,7 +120,7 @@ describe.runIf(enabled)('拥政爱民 activities in Chromium', () => {
   });
 
   it('the district sees it without the military-only fields; the 军分区 sees them', async () => {
-    const { page } = await signedIn('klmy');
+    const { page } = await run.signedIn('klmy');
     await page.goto(`${run.base}/troops`);
     await page.getByTestId('activity-row').first().click();
     await page.getByTestId('activity-detail').waitFor();
@@ -149,13 +139,13 @@ describe.runIf(enabled)('拥政爱民 activities in Chromium', () => {
     await page.close();
 
     // another district sees nothing of it
-    const dsz = await signedIn('dsz');
+    const dsz = await run.signedIn('dsz');
     await dsz.page.goto(`${run.base}/troops`);
     await dsz.page.getByText('暂无活动记录').first().waitFor();
     expect(await dsz.page.getByTestId('activity-row').count()).toBe(0);
     await dsz.page.close();
 
-    const jfq = await signedIn('jfq');
+    const jfq = await run.signedIn('jfq');
     await jfq.page.goto(`${run.base}${activityUrl}`);
     await jfq.page.getByTestId('activity-military').waitFor();
     expect(await jfq.page.getByTestId('activity-military').textContent()).toContain(NOTE);

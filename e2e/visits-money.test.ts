@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, idNumber, login, phoneLayout, type Running, shot, start } from './harness.js';
+import { browserAvailable, idNumber, phoneLayout, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -14,14 +14,6 @@ beforeAll(async () => {
 afterAll(async () => run?.stop());
 // a journey fails on any uncaught error in its pages
 afterEach(() => run?.expectNoPageErrors());
-
-async function signedIn(username: string, width = 1440): Promise<{ page: Page; csrf: Record<string, string> }> {
-  const page = await run.browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 } });
-  await login(page, run.base, username);
-  await page.getByTestId('header-user').waitFor();
-  const me = await (await page.request.get(`${run.base}/api/v1/auth/me`)).json();
-  return { page, csrf: { 'x-csrf-token': me.csrfToken } };
-}
 
 /** Opens the campaign picker of the page and chooses the campaign by its title. */
 /** Issues a campaign to 克拉玛依区 through the API, as the 工作部署 pages would; its id. */
@@ -70,7 +62,7 @@ async function pick(page: Page, title: string) {
 describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
   it('city sets a hard cap, klmy records a visit above it, city approves it and sees the spending', async () => {
     // the city issues a Spring Festival campaign to 克拉玛依区 through the API, as the 工作部署 pages would
-    const city = await signedIn('city');
+    const city = await run.signedIn('city');
     const orgs = await (await city.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent(KLMY)}`)).json();
     const created = await city.page.request.post(`${run.base}/api/v1/campaigns`, {
       headers: city.csrf,
@@ -125,7 +117,7 @@ describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
     expect(await lines.textContent()).toContain('¥1,000.00');
 
     // klmy: a 烈士遗属 on a confirmed plan (through the API), then the visit through the form
-    const klmy = await signedIn('klmy', 375);
+    const klmy = await run.signedIn('klmy', 375);
     const found = await klmy.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent('友谊社区')}`);
     const person = await klmy.page.request.post(`${run.base}/api/v1/beneficiaries`, {
       headers: klmy.csrf,
@@ -208,7 +200,7 @@ describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
     expect(await line.getByTestId('line-spent').textContent()).toBe('¥1,200.00');
 
     // a second visit above the cap (klmy, through the API): the city refuses it, a reason required
-    const klmyAgain = await signedIn('klmy', 375);
+    const klmyAgain = await run.signedIn('klmy', 375);
     const second = await klmyAgain.page.request.post(`${run.base}/api/v1/visits`, {
       headers: klmyAgain.csrf,
       data: {
@@ -242,7 +234,7 @@ describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
   });
 
   it('a new campaign applies the city’s standing caps, which the city edits; the visit form opens on the current campaign', async () => {
-    const city = await signedIn('city');
+    const city = await run.signedIn('city');
     const current = await issueCampaign(city, '端到端当前走访部署', {
       periodStart: dayFromToday(-1),
       periodEnd: dayFromToday(1),
@@ -271,7 +263,7 @@ describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
 
     // klmy on a phone: the visit form opens on the campaign running today, not the newest; klmy
     // sees no standing caps to edit
-    const klmy = await signedIn('klmy', 390);
+    const klmy = await run.signedIn('klmy', 390);
     await klmy.page.goto(`${run.base}/visits/record`);
     await klmy.page.getByTestId('visit-campaign').getByText('端到端当前走访部署').waitFor();
     expect(await phoneLayout(klmy.page, 'visits-record-current-campaign')).toEqual([]);

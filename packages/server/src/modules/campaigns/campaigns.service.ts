@@ -11,7 +11,7 @@ import type {
 import { t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
-import { type Scope, scopeWhere } from '../../platform/access/scope.js';
+import type { Scope } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
@@ -21,7 +21,6 @@ import {
   assigneeSide,
   CAMPAIGN_FLOW,
   campaignsRepo,
-  campaignVisible,
   completion,
   issuerSide,
   json,

@@ -13,13 +13,12 @@ import { t } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { mayDecide } from '../../platform/access/approval-policy.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
-import { bool, type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
+import { bool, type Queryable, type Tx } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import {
   ASSIGNMENT_FLOW,
   assigneeSide,
-  assignmentVisible,
   campaignsRepo,
   displayStatus,
   issuerSide,

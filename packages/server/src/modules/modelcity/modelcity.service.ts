@@ -187,7 +187,7 @@ export class ModelCityService {
       return { id: item.id, orgId: item.org_id, orgPath: item.org_path, title: item.title, date: item.published_on };
     }
     const a = await this.troops.visible(this.db, scope, id);
-    if (!a || a.status !== 'recorded') throw gone();
+    if (a?.status !== 'recorded') throw gone();
     return {
       id: a.id,
       orgId: a.place_org_id,

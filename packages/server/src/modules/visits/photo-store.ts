@@ -5,7 +5,6 @@ import { VISIT_MAX_PHOTO_BYTES, VISIT_MAX_PHOTOS, type VisitPhoto } from '@shuan
 import type { FastifyBaseLogger } from 'fastify';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
-import type { Queryable } from '../../platform/db/index.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { MAX_IMAGE_PIXELS } from '../../platform/files/upload.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';

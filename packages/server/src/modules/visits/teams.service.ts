@@ -1,7 +1,6 @@
 import type { assignVisitTargetsBody, createVisitTeamBody } from '@shuangyong/shared';
 import { t } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { prefixEnd } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';

@@ -8,6 +8,7 @@ export const webOfflineMessages = {
   'web.offline.update': '新版本可用，刷新后使用（未提交的草稿会保留）',
   'web.offline.reload': '刷新',
   'web.offline.listAge': '名单更新于 {age}',
+  'web.offline.capsAge': '离线提示：慰问标准更新于 {age}，提交后以服务器核对为准',
   'web.offline.listMissing': '本机还没有该工作部署的走访名单，请联网后打开此页一次',
   'web.offline.justNow': '刚刚',
   'web.offline.minutesAgo': '{n} 分钟前',

@@ -129,6 +129,27 @@ export const offlineCache = {
   },
 };
 
+/**
+ * A list the field form needs offline (targets, budget lines, caps): fetched when online and kept on
+ * the phone for this user; with no network the kept copy stands in, with the time it was fetched
+ * (`savedAt` null: fresh from the server; null: neither).
+ */
+export async function loadKept<T>(
+  userId: string,
+  name: string,
+  fetch: () => Promise<T>,
+  now = Date.now(),
+): Promise<{ value: T; savedAt: number | null } | null> {
+  try {
+    const value = await fetch();
+    await offlineCache.remember(userId, name, value, now).catch(() => {});
+    return { value, savedAt: null };
+  } catch {
+    const kept = await offlineCache.recall<T>(userId, name, now).catch(() => null);
+    return kept ? { value: kept.value, savedAt: kept.savedAt } : null;
+  }
+}
+
 /** Does the browser say it is offline? (`navigator.onLine` false is reliable; true may still fail.) */
 export function browserOffline(): boolean {
   return typeof navigator !== 'undefined' && navigator.onLine === false;

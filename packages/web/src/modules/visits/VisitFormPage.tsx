@@ -1,12 +1,14 @@
-import { VISIT_MAX_PHOTO_BYTES, VISIT_MAX_PHOTOS, type VisitTarget } from '@shuangyong/shared';
+import { VISIT_MAX_PHOTO_BYTES, VISIT_MAX_PHOTOS, type VisitCaps, type VisitTarget } from '@shuangyong/shared';
 import { Alert, App, Button, Checkbox, Form, Input, InputNumber, Select, Space, Typography } from 'antd';
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from '../../api/client';
 import { type BudgetLine, type CapWarning, visitsApi } from '../../api/visits';
 import { useMe } from '../../app/auth';
 import { DateTimeInput } from '../../components/DateTimeInput';
 import { t } from '../../i18n';
+import { capWarnings } from '../../lib/caps';
 import { yuanToFen } from '../../lib/money';
-import { ageText, offlineCache } from '../../lib/offline';
+import { ageText, loadKept } from '../../lib/offline';
 import { instantOfWall, nowWallMinutes } from '../../lib/zone';
 import { CampaignScope } from './CampaignPicker';
 import { type Draft, drafts } from './drafts';
@@ -39,25 +41,6 @@ const names = (s?: string) =>
 /** Now in the display zone (TZ_DISPLAY), whatever the device's zone. */
 const localNow = () => nowWallMinutes();
 
-/**
- * A list the form needs offline: fetched when online and kept on the phone for this user
- * (lib/offline.ts); with no network the kept copy stands in, with the time it was fetched.
- */
-async function loadKept<T>(
-  userId: string,
-  name: string,
-  fetch: () => Promise<T>,
-): Promise<{ value: T; savedAt: number | null } | null> {
-  try {
-    const value = await fetch();
-    await offlineCache.remember(userId, name, value).catch(() => {});
-    return { value, savedAt: null };
-  } catch {
-    const kept = await offlineCache.recall<T>(userId, name).catch(() => null);
-    return kept ? { value: kept.value, savedAt: kept.savedAt } : null;
-  }
-}
-
 /** The field form: phone-first, keeps working offline (drafts in IndexedDB, sent when back online). */
 export function VisitFormPage() {
   return <CampaignScope block>{(c, picker) => <VisitForm campaignId={c.id} picker={picker} />}</CampaignScope>;
@@ -71,6 +54,11 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
   /** When the target list shown was fetched, if it came from the phone; 'missing': none kept. */
   const [listAge, setListAge] = useState<number | 'missing' | null>(null);
   const [lines, setLines] = useState<BudgetLine[]>([]);
+  /** The campaign's caps, kept for offline use: the warnings are worked out here without a signal. */
+  const [caps, setCaps] = useState<VisitCaps | null>(null);
+  /** When the kept caps the shown warnings were worked out from were fetched (null: the server's check). */
+  const [capsAge, setCapsAge] = useState<number | null>(null);
+  const capsSavedAt = useRef<number | null>(null);
   const [warnings, setWarnings] = useState<CapWarning[]>([]);
   const [pending, setPending] = useState<Draft[]>([]);
   const [saving, setSaving] = useState(false);
@@ -114,6 +102,11 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
       loadKept(userId, `visit-budget-lines:${campaignId}`, () =>
         visitsApi.budgetLines(campaignId).then((r) => r.items),
       ).then((r) => live && r && setLines(r.value));
+      loadKept(userId, `visit-caps:${campaignId}`, () => visitsApi.caps(campaignId)).then((r) => {
+        if (!live || !r) return;
+        setCaps(r.value);
+        capsSavedAt.current = r.savedAt ?? Date.now();
+      });
     };
     load();
     window.addEventListener('online', load);
@@ -143,11 +136,25 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
     window.clearTimeout(timer.current);
     timer.current = window.setTimeout(() => {
       const v = form.getFieldsValue();
-      if (!v.targetId || !navigator.onLine) return;
+      if (!v.targetId) return;
+      const amounts = { cashFen: yuanToFen(v.cash) ?? 0, goodsFen: yuanToFen(v.goodsValue) ?? 0 };
+      // no signal: the same rules from the kept caps and the kept target's totals
+      const here = () => {
+        const target = targets.find((x) => x.id === v.targetId);
+        if (!target) return;
+        setWarnings(capWarnings(caps, target, amounts));
+        setCapsAge(caps ? capsSavedAt.current : null);
+      };
+      if (!navigator.onLine) return here();
       visitsApi
-        .check({ targetId: v.targetId, cashFen: yuanToFen(v.cash) ?? 0, goodsFen: yuanToFen(v.goodsValue) ?? 0 })
-        .then((r) => setWarnings(r.warnings))
-        .catch(() => {});
+        .check({ targetId: v.targetId, ...amounts })
+        .then((r) => {
+          setWarnings(r.warnings);
+          setCapsAge(null);
+        })
+        .catch((error) => {
+          if (error instanceof ApiError && error.status === 0) here();
+        });
     }, 300);
   };
 
@@ -297,6 +304,11 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
             className={styles.warning}
           />
         ))}
+        {capsAge !== null && warnings.length > 0 && (
+          <Typography.Paragraph type="secondary" data-testid="visit-caps-age">
+            {t('web.offline.capsAge', { age: ageText(capsAge, Date.now(), (key, n) => t(key, { n })) })}
+          </Typography.Paragraph>
+        )}
         <Form.Item name="needs" label={t('web.visits.needs')}>
           <Input.TextArea rows={2} maxLength={2000} />
         </Form.Item>

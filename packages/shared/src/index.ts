@@ -23,3 +23,4 @@ export * from './schemas/settings.js';
 export * from './schemas/troops.js';
 export * from './schemas/users.js';
 export * from './schemas/visits.js';
+export * from './visits/caps.js';

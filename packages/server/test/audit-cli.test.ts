@@ -55,10 +55,12 @@ describe('audit trail', () => {
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const rows: string[][] = [];
     wb.worksheets[0]!.eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
-    expect(rows[0]).toEqual(['序号', '时间', '操作人', '动作', '对象类型', '对象ID', 'IP 地址', '变更']);
+    expect(rows[0]).toEqual(['序号', '时间', '操作人', '动作', '对象类型', '对象', '对象ID', 'IP 地址', '变更']);
     expect(rows.length).toBe(6);
     expect(rows[1]!.slice(2, 5)).toEqual(['admin', '新建单位', '单位']);
-    expect(rows[1]![7]).toContain('审计测试单位');
+    // the record's name beside its id, and the changed fields
+    expect(rows[1]![5]).toContain('审计测试单位');
+    expect(rows[1]![8]).toContain('审计测试单位');
     const audited = (await auditor.get('/api/v1/audit?action=audit.export')).json();
     expect(audited.items[0]).toMatchObject({
       entityType: 'audit',

@@ -60,6 +60,7 @@ export const cockpitMessages = {
   'cockpit.kpi.of': '共 {n}',
   // the daily brief
   'brief.title': '每日简报',
+  'entityType.cockpit_brief': '每日简报',
   'brief.generate': '生成今日简报',
   'brief.public': '对外公开版',
   'brief.history': '历次简报',

@@ -325,8 +325,9 @@ function candidates(d: Dialected, rules: { rule: SavedRule }[], where: RawBuilde
   )} end)`;
   const separator = t('visits.rule.detailSeparator');
   const more = t('visits.rule.detailMore');
-  // the household's facts from active members only; the status is tested inside the aggregates so
-  // both planners probe the household index (see migration 0008)
+  // a rule names its members oldest first (by birth date, then as found), whatever order the
+  // planner read them in; the household's facts from active members only; the status is tested
+  // inside the aggregates so both planners probe the household index (see migration 0008)
   return sql`g as (
       select h.*, count(*) over (partition by h.target_key, h.rule_idx) as n_rule,
         (select count(case when m.status = 'active' then 1 end) || ':'
@@ -342,12 +343,12 @@ function candidates(d: Dialected, rules: { rule: SavedRule }[], where: RawBuilde
       from g
     ), k as (
       select a.*,
-        row_number() over (partition by a.target_key, a.rule_idx order by a.seq) as rn_rule,
+        row_number() over (partition by a.target_key, a.rule_idx order by a.birth, a.seq) as rn_rule,
         row_number() over (partition by a.target_key order by a.rule_idx, a.seq) as rn_key
       from a ${keep}
     ), rr as (
       select target_key, rule_idx, ${prefix} || ${d.jsonQuote(
-        sql`string_agg(detail, cast(${separator} as text) order by seq)
+        sql`string_agg(detail, cast(${separator} as text) order by birth, seq)
           || case when max(n_rule) > 3 then cast(${more} as text) else '' end`,
       )} || '}' as reason
       from k where rn_rule <= 3 group by target_key, rule_idx

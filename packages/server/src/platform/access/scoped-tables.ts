@@ -59,6 +59,12 @@ export const SCOPED_TABLES: readonly { table: string; pathColumn: string; distri
   { table: 'troop_emergencies', pathColumn: 'org_path' },
   { table: 'troop_emergency_dispatches', pathColumn: 'org_path' },
   { table: 'troop_emergency_events', pathColumn: 'org_path' },
+  { table: 'benefit_standards', pathColumn: 'region_path' },
+  { table: 'benefit_rosters', pathColumn: 'org_path' },
+  { table: 'benefit_roster_lines', pathColumn: 'org_path' },
+  { table: 'benefit_backpay', pathColumn: 'org_path' },
+  { table: 'benefit_returns', pathColumn: 'org_path' },
+  { table: 'benefit_discrepancies', pathColumn: 'org_path' },
 ];
 
 /** Rewrites `oldPrefix…` to `newPrefix…` in the path column of every scoped table and of orgs. */

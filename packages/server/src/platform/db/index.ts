@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { CompiledQuery, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { migrationProvider } from './migrations/index.js';
@@ -45,6 +45,22 @@ export function sqliteFile(url: string): string {
   return url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
 }
 
+/**
+ * SQLite transactions take the write lock when they begin (BEGIN IMMEDIATE), waiting out
+ * `busy_timeout` for it. A deferred BEGIN that reads and then writes fails at once with SQLITE_BUSY
+ * when another connection wrote in between — since the checkpoint worker's statistics refresh
+ * writes too, that turned a request into a 503 now and then.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
+
 export function openDatabase(
   url: string,
   opts: { onPoolError?: (err: Error) => void; checkpointIntervalMs?: number; readers?: number } = {},
@@ -67,7 +83,7 @@ export function openDatabase(
     // milliseconds at 10^6 rows). Refreshed after start, in the checkpoint worker, so the start-up
     // path does not grow with the data (it took 5.5 s at 10^6 on the event loop; decisions/0032).
     void checkpointer?.optimize();
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
     const readers = file !== ':memory:' ? (opts.readers ?? readerCount()) : 0;
     const readerPool = readers > 0 ? openReaders(path.resolve(file), readers) : undefined;
     const reader = readerPool?.db ?? db;

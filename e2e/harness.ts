@@ -212,7 +212,11 @@ export async function pickOption(page: Page, field: Locator, text: string): Prom
       // a searchable select lists only the options in view: narrow it to the one wanted
       const search = field.locator('input');
       if (await search.isEditable()) await search.fill(text);
-      await openList.locator('.ant-select-item-option', { hasText: text }).first().click({ timeout: 2000 });
+      // a plain select lists options, a tree select lists tree nodes
+      await openList
+        .locator('.ant-select-item-option, .ant-select-tree-node-content-wrapper', { hasText: text })
+        .first()
+        .click({ timeout: 2000 });
       await field.getByText(text).first().waitFor({ timeout: 2000 });
     },
     { timeout: 20_000, interval: 200 },

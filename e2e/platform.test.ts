@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, login, phoneLayout, type Running, shot, start } from './harness.js';
+import { browserAvailable, login, phoneLayout, pickOption, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -37,12 +37,7 @@ describe.runIf(enabled)('platform shell in Chromium', () => {
     await page.getByTestId('user-create').click();
     await page.getByTestId('user-form-username').fill('e2euser');
     await page.getByTestId('user-form-displayName').fill('端到端用户');
-    await page.getByTestId('user-form-org').click();
-    await page.keyboard.type('克拉玛依区退役军人事务局');
-    await page
-      .locator('.ant-select-tree-node-content-wrapper', { hasText: '克拉玛依区退役军人事务局' })
-      .first()
-      .click();
+    await pickOption(page, page.getByTestId('user-form-org'), '克拉玛依区退役军人事务局');
     await page.getByTestId('user-form-roles').click();
     await page.keyboard.type('区级工作人员');
     await page.keyboard.press('Enter');

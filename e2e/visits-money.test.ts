@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, idNumber, phoneLayout, type Running, shot, start } from './harness.js';
+import { browserAvailable, idNumber, phoneLayout, pickOption, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -105,9 +105,7 @@ describe.runIf(enabled)('走访慰问经费与审批 in Chromium', () => {
       goodsPerVisitMaxFen: 50_000,
       inherited: false,
     });
-    await city.page.getByTestId('line-org').click();
-    await city.page.keyboard.type(KLMY);
-    await city.page.locator('.ant-select-tree-title', { hasText: KLMY }).first().click();
+    await pickOption(city.page, city.page.getByTestId('line-org'), KLMY);
     await city.page.getByTestId('line-name').fill('春节慰问金');
     await city.page.getByTestId('line-budget').fill('1000');
     await city.page.getByTestId('line-create').click();

@@ -250,6 +250,31 @@ beforeAll(async () => {
     participants: 5,
   });
   expect(troopActivity.statusCode, troopActivity.body).toBe(201);
+  const troopPartnership = await jfq.post('/api/v1/troop-partnerships', {
+    orgId: await orgId(env.p, '650200/jfq/unit-b/'),
+    partnerKind: 'community',
+    partnerName: '独山子区共建社区',
+    placeOrgId: community,
+    startsOn: '2026-01-01',
+    plans: [{ year: 2026, type: 'free_clinic', planned: 2 }],
+  });
+  expect(troopPartnership.statusCode, troopPartnership.body).toBe(201);
+  // 抢险救灾: a request of 独山子区, dispatched to 驻市部队乙
+  const troopEmergency = await dsz.post('/api/v1/troop-emergencies', {
+    title: '独山子区险情',
+    situation: '山洪',
+    location: '独山子区',
+    needs: '转移群众',
+    peopleNeeded: 20,
+    fromAt: '2026-11-21T08:00:00+08:00',
+  });
+  expect(troopEmergency.statusCode, troopEmergency.body).toBe(201);
+  const dispatched = await jfq.post(`/api/v1/troop-emergencies/${troopEmergency.json().id}/decision`, {
+    version: 1,
+    decision: 'dispatch',
+    units: [{ orgId: await orgId(env.p, '650200/jfq/unit-b/'), people: 20 }],
+  });
+  expect(dispatched.statusCode, dispatched.body).toBe(200);
   foreign = {
     ...campaignFixtures,
     benefitRoster: roster.json().id,
@@ -257,6 +282,8 @@ beforeAll(async () => {
     publicityItem: publicityItem.json().id,
     modelEvidence: modelEvidence.json().id,
     troopActivity: troopActivity.json().id,
+    troopEmergency: troopEmergency.json().id,
+    troopPartnership: troopPartnership.json().id,
     cockpitBrief: brief.json().id,
     checkRule: checkRule.id,
     visitPlan: visitPlan.json().id,

@@ -134,7 +134,29 @@ const SCENARIOS: Record<Exclude<ApprovalKind, 'merge'>, () => Promise<Pending>> 
       decide: async () => (await city.post(`/api/v1/needs/${id}/accept`, { version: 1 })).statusCode,
     };
   },
+  // 抢险救灾: klmy asks for troops; the 军分区 dispatches
+  'troop.emergency': async () => {
+    const res = await klmy.post('/api/v1/troop-emergencies', {
+      title: '审批测试险情',
+      situation: '山洪',
+      location: '克拉玛依区',
+      needs: '转移群众',
+      peopleNeeded: 20,
+      fromAt: '2026-11-21T08:00:00+08:00',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json().id as string;
+    const body = { version: 1, decision: 'dispatch', units: [{ orgId: unitA, people: 20 }] };
+    return {
+      id,
+      body: () => body,
+      pending: async () => (await jfq.get(`/api/v1/troop-emergencies/${id}`)).json().status === 'requested',
+      decide: async () => (await jfq.post(`/api/v1/troop-emergencies/${id}/decision`, body)).statusCode,
+    };
+  },
 };
+let jfq: Client;
+let unitA = '';
 
 let standardMade = false;
 let rosterMonth = 0;
@@ -206,6 +228,8 @@ beforeAll(async () => {
   klmy = await signedIn(env.app, 'klmy', '10.12.0.1');
   dsz = await signedIn(env.app, 'dsz', '10.12.0.2');
   city = await signedIn(env.app, 'city', '10.12.0.3');
+  jfq = await signedIn(env.app, 'jfq', '10.12.0.6');
+  unitA = await orgId(env.p, '650200/jfq/unit-a/');
   const admin = new Client(env.app, '10.12.0.4');
   expect((await admin.login('a_district_admin', 'Approve#Pass2025')).statusCode).toBe(200);
   const station = new Client(env.app, '10.12.0.5');
@@ -243,7 +267,7 @@ const approving = () => env.routes.filter((r) => !r.access.public && r.access.ap
 describe('approval policy (generated from the route table)', () => {
   it('every request/approve pair has a deciding rule, and the deciding routes declare theirs', () => {
     const declared = new Set(approving().map((r) => (r.access.public ? '' : r.access.approves)));
-    for (const kind of ['transfer', 'visit.over_cap', 'campaign.report', 'need.handover'] as const)
+    for (const kind of ['transfer', 'visit.over_cap', 'campaign.report', 'need.handover', 'troop.emergency'] as const)
       expect(declared.has(kind), kind).toBe(true);
     for (const kind of APPROVAL_KINDS) expect(APPROVAL_POLICY[kind].deciders.length, kind).toBeGreaterThan(0);
   });
@@ -270,7 +294,7 @@ describe('approval policy (generated from the route table)', () => {
       else proved++;
     }
     expect(failures).toEqual([]);
-    expect(proved).toBeGreaterThanOrEqual(4);
+    expect(proved).toBeGreaterThanOrEqual(5);
   });
 });
 

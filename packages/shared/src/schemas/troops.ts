@@ -240,3 +240,192 @@ export const partnershipListQuery = z.strictObject({
   ...pageQuery,
   idle: z.enum(['true', 'false']).optional(),
 });
+
+/**
+ * 抢险救灾 support requests: a district or the city asks, the 军分区 decides within
+ * EMERGENCY_DECISION_HOURS (dispatches units or declines with a reason), units record arrival,
+ * work and return; when every dispatched unit is back the after-action record is complete and the
+ * requesting side sends its thanks letter. States and transitions: EMERGENCY_TRANSITIONS.
+ */
+export const EMERGENCY_STATUSES = ['requested', 'dispatched', 'declined', 'withdrawn', 'completed', 'thanked'] as const;
+export type EmergencyStatus = (typeof EMERGENCY_STATUSES)[number];
+export const EMERGENCY_TRANSITIONS: Record<EmergencyStatus, readonly EmergencyStatus[]> = {
+  requested: ['dispatched', 'declined', 'withdrawn'],
+  dispatched: ['completed'],
+  declined: [],
+  withdrawn: [],
+  completed: ['thanked'],
+  thanked: [],
+};
+/** The 军分区's clock: a request is decided within this many hours (hours, not working days). */
+export const EMERGENCY_DECISION_HOURS = 2;
+export const DISPATCH_STATUSES = ['dispatched', 'arrived', 'returned'] as const;
+export type DispatchStatus = (typeof DISPATCH_STATUSES)[number];
+export const EMERGENCY_ACTIONS = ['decide', 'withdraw', 'arrive', 'return', 'letter'] as const;
+export type EmergencyAction = (typeof EMERGENCY_ACTIONS)[number];
+
+const dateTime = z.iso.datetime({ offset: true });
+
+export const createEmergencyBody = z.strictObject({
+  title: plainText(100),
+  /** What happened. */
+  situation: plainText(2000),
+  location: plainText(200),
+  /** What is needed. */
+  needs: plainText(2000),
+  peopleNeeded: z.number().int().min(1).max(100_000),
+  equipment: plainText(500).nullable().optional(),
+  fromAt: dateTime,
+  toAt: dateTime.nullable().optional(),
+});
+export type CreateEmergencyBody = z.infer<typeof createEmergencyBody>;
+
+export const decideEmergencyBody = z.discriminatedUnion('decision', [
+  z.strictObject({
+    version: z.number().int().min(1),
+    decision: z.literal('dispatch'),
+    units: z
+      .array(z.strictObject({ orgId: idSchema, people: z.number().int().min(1).max(100_000) }))
+      .min(1)
+      .max(50),
+    note: plainText(500).nullable().optional(),
+  }),
+  z.strictObject({ version: z.number().int().min(1), decision: z.literal('decline'), reason: plainText(500) }),
+]);
+export type DecideEmergencyBody = z.infer<typeof decideEmergencyBody>;
+
+/** A unit's own step; the 军分区 may act for a unit it dispatched (`orgId`). */
+export const arriveEmergencyBody = z.strictObject({
+  version: z.number().int().min(1),
+  orgId: idSchema.optional(),
+  arrivedAt: dateTime.optional(),
+});
+export const returnEmergencyBody = z.strictObject({
+  version: z.number().int().min(1),
+  orgId: idSchema.optional(),
+  returnedAt: dateTime.optional(),
+  /** Public: the requesting side reads it (passes the confidentiality checks). */
+  workDone: plainText(2000),
+  /** Service given, in minutes (the form asks in hours). */
+  serviceMinutes: z.number().int().min(0).max(10_000_000),
+  peopleHelped: z.number().int().min(0).max(1_000_000),
+  /** Resources used (machines, materials), public. */
+  resources: plainText(500).nullable().optional(),
+  militaryNote: plainText(2000).nullable().optional(),
+});
+export const emergencyLetterBody = z.strictObject({
+  version: z.number().int().min(1),
+  /** The letter's body; the default thanks text with the after-action figures when omitted. */
+  text: plainText(4000).optional(),
+});
+export const emergencyWithdrawBody = z.strictObject({ version: z.number().int().min(1), reason: plainText(500) });
+
+export const emergencyDispatch = z.object({
+  id: idSchema,
+  orgId: idSchema,
+  orgName: z.string(),
+  status: z.enum(DISPATCH_STATUSES),
+  people: z.number().int().nullable(),
+  dispatchedAt: z.string(),
+  arrivedAt: z.string().nullable(),
+  returnedAt: z.string().nullable(),
+  workDone: z.string().nullable(),
+  serviceMinutes: z.number().int().nullable(),
+  peopleHelped: z.number().int().nullable(),
+  /** What the caller may record for this unit now. */
+  actions: z.array(z.enum(['arrive', 'return'])),
+  version: z.number().int(),
+  /** Military-only (absent from the civilian view). */
+  militaryNote: z.string().nullable().optional(),
+});
+export type EmergencyDispatch = z.infer<typeof emergencyDispatch>;
+
+export const emergencyEvent = z.object({
+  at: z.string(),
+  kind: z.string(),
+  fromStatus: z.string().nullable(),
+  toStatus: z.string().nullable(),
+  actorName: z.string(),
+  actorOrgName: z.string(),
+  note: z.string().nullable(),
+});
+export type EmergencyEvent = z.infer<typeof emergencyEvent>;
+
+export const emergencyItem = z.object({
+  id: idSchema,
+  orgId: idSchema,
+  orgName: z.string(),
+  title: z.string(),
+  situation: z.string(),
+  location: z.string(),
+  needs: z.string(),
+  peopleNeeded: z.number().int(),
+  equipment: z.string().nullable(),
+  fromAt: z.string(),
+  toAt: z.string().nullable(),
+  status: z.enum(EMERGENCY_STATUSES),
+  respondBy: z.string(),
+  /** Still undecided after the clock ran out. */
+  overdue: z.boolean(),
+  decidedAt: z.string().nullable(),
+  /** Hours from the request to the decision (one decimal), when decided. */
+  decisionHours: z.number().nullable(),
+  declineReason: z.string().nullable(),
+  peopleHelped: z.number().int().nullable(),
+  serviceMinutes: z.number().int().nullable(),
+  resources: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  hasLetter: z.boolean(),
+  letterAt: z.string().nullable(),
+  actions: z.array(z.enum(EMERGENCY_ACTIONS)),
+  createdAt: z.string(),
+  version: z.number().int(),
+  dispatches: z.array(emergencyDispatch),
+});
+export type EmergencyItem = z.infer<typeof emergencyItem>;
+export const emergencyDetail = emergencyItem.extend({
+  letter: z.string().nullable(),
+  events: z.array(emergencyEvent),
+});
+export type EmergencyDetail = z.infer<typeof emergencyDetail>;
+export const emergencyPage = pageOf(emergencyItem);
+export const emergencyListQuery = z.strictObject({
+  ...pageQuery,
+  status: z.enum(EMERGENCY_STATUSES).optional(),
+});
+/** Units the 军分区 can dispatch (military orgs below it). */
+export const troopUnitList = z.object({ items: z.array(z.object({ id: idSchema, name: z.string() })) });
+
+/** 拥政爱民 statistics (issue 20 item 5), read from the maintained aggregates. */
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+export const troopStatsQuery = z.strictObject({ fromMonth: monthSchema.optional(), toMonth: monthSchema.optional() });
+const statFigures = z.object({
+  activities: z.number().int(),
+  serviceMinutes: z.number().int(),
+  participants: z.number().int(),
+  reached: z.number().int(),
+});
+const statRow = statFigures.extend({ key: z.string(), name: z.string() });
+export type TroopStatRow = z.infer<typeof statRow>;
+export const troopStats = z.object({
+  totals: statFigures.extend({
+    patientsSeen: z.number().int(),
+    lessonsTaught: z.number().int(),
+    itemsValueFen: z.number().int(),
+  }),
+  byType: z.array(statRow),
+  byUnit: z.array(statRow),
+  byDistrict: z.array(statRow),
+  byMonth: z.array(statRow),
+  byGroup: z.array(z.object({ group: z.enum(REACHED_GROUPS), reached: z.number().int() })),
+  emergencies: z.object({
+    requests: z.number().int(),
+    byStatus: z.record(z.string(), z.number().int()),
+    overdue: z.number().int(),
+    avgDecisionHours: z.number().nullable(),
+    avgArrivalHours: z.number().nullable(),
+    peopleHelped: z.number().int(),
+    serviceMinutes: z.number().int(),
+  }),
+});
+export type TroopStats = z.infer<typeof troopStats>;

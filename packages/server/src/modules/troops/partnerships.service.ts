@@ -1,9 +1,10 @@
 import type { createPartnershipBody, PartnershipItem, PlaceKind, partnershipListQuery } from '@shuangyong/shared';
 import type { z } from 'zod';
+import type { Scope } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { bool } from '../../platform/db/index.js';
-import { badRequest, forbidden } from '../../platform/errors.js';
+import { badRequest, forbidden, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { seesMilitary, typeLabel } from './activities.view.js';
 import { troopsRepo } from './troops.repo.js';
@@ -74,13 +75,35 @@ export class PartnershipsService {
         changes: { partner_name: [null, body.partnerName], org: [null, unit.id], place: [null, place.id] },
       });
     });
-    const mine = await this.list(ctx, { page: 1, pageSize: 1000 });
-    return mine.items.find((x) => x.id === id) as PartnershipItem;
+    return this.get(ctx, id);
+  }
+
+  /** One pair the caller sees, with its plans' progress. */
+  async get(ctx: RequestCtx, id: string): Promise<PartnershipItem> {
+    const [item] = await this.items(ctx, id);
+    if (!item) throw notFound();
+    return item;
+  }
+
+  async visible(scope: Scope, id: string): Promise<boolean> {
+    return (await troopsRepo.partnerships(this.p.handle.db, scope, id)).length > 0;
   }
 
   async list(ctx: RequestCtx, q: z.infer<typeof partnershipListQuery>, today = new Date().toISOString().slice(0, 10)) {
+    const items = await this.items(ctx, undefined, today);
+    const filtered = q.idle ? items.filter((x) => x.idleThisQuarter === (q.idle === 'true')) : items;
+    const start = (q.page - 1) * q.pageSize;
+    return {
+      items: filtered.slice(start, start + q.pageSize),
+      total: filtered.length,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  }
+
+  private async items(ctx: RequestCtx, id?: string, today = new Date().toISOString().slice(0, 10)) {
     const db = this.p.handle.db;
-    const rows = await troopsRepo.partnerships(db, ctx.actor.scope);
+    const rows = await troopsRepo.partnerships(db, ctx.actor.scope, id);
     const ids = rows.map((r) => r.id);
     const [plans, acts, types] = await Promise.all([
       troopsRepo.plans(db, ids),
@@ -116,13 +139,6 @@ export class PartnershipsService {
         idleThisQuarter: !mine.some((a) => a.occurred_on >= since && a.occurred_on <= today),
       };
     });
-    const filtered = q.idle ? items.filter((x) => x.idleThisQuarter === (q.idle === 'true')) : items;
-    const start = (q.page - 1) * q.pageSize;
-    return {
-      items: filtered.slice(start, start + q.pageSize),
-      total: filtered.length,
-      page: q.page,
-      pageSize: q.pageSize,
-    };
+    return items;
   }
 }

@@ -6,8 +6,11 @@ import { atmosphereModule } from '../atmosphere/atmosphere.module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
 import { ActivitiesService } from './activities.service.js';
 import { typeLabel } from './activities.view.js';
+import { emergencyRoutes } from './emergencies.routes.js';
+import { EmergenciesService } from './emergencies.service.js';
 import { PartnershipsService } from './partnerships.service.js';
 import { ActivityPhotos } from './photos.js';
+import { TroopStatsService } from './stats.service.js';
 import { troopsRepo } from './troops.repo.js';
 import { troopsRoutes } from './troops.routes.js';
 
@@ -34,6 +37,8 @@ export const troopsModule = defineModule({
     const db = p.handle.db;
     const activities = new ActivitiesService(p, atmosphere.checks);
     const photos = new ActivityPhotos(p, activities, atmosphere.checks);
+    const emergencies = new EmergenciesService(p, atmosphere.checks);
+    const partnerships = new PartnershipsService(p);
     // campaign tasks ("each unit: N activities", "a visit to left-behind children") fill themselves
     campaigns.metrics.register({
       key: 'troops.activities',
@@ -54,10 +59,15 @@ export const troopsModule = defineModule({
           troopsRepo.campaignFigure(q, campaignId, orgPath, { reached: `reached_${group}` }),
       });
     return {
-      services: { activities },
-      routes: [troopsRoutes(activities, photos, new PartnershipsService(p))],
+      services: { activities, emergencies },
+      routes: [
+        troopsRoutes(activities, photos, partnerships, new TroopStatsService(p, emergencies)),
+        emergencyRoutes(p, emergencies),
+      ],
       targets: {
         troopActivity: async (scope, id) => !!(await activities.visible(db, scope, id)),
+        troopEmergency: async (scope, id) => !!(await emergencies.visible(scope, id)),
+        troopPartnership: (scope, id) => partnerships.visible(scope, id),
       },
       labels: {
         troop_activity: async (ids, actor) =>
@@ -67,9 +77,16 @@ export const troopsModule = defineModule({
               label: `${r.occurred_on} ${typeLabel(r.type, r.type_label)}（${r.place_org_name}）`,
             })),
           ),
+        troop_emergency: async (ids, actor) =>
+          labelMap(
+            (await Promise.all(ids.map((id) => emergencies.visible(actor.scope, id))))
+              .filter((r) => !!r)
+              .map((r) => ({ id: r.id, label: `${r.title}（${r.org_name}）` })),
+          ),
       },
     };
   },
 });
 
 export type { ActivitiesService } from './activities.service.js';
+export type { EmergenciesService } from './emergencies.service.js';

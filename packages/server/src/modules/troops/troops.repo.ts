@@ -228,12 +228,14 @@ export const troopsRepo = {
     return db.selectFrom('troop_partnerships').selectAll().where('id', '=', id).executeTakeFirst();
   },
   /** The pairs the scope sees (the unit's or the partner's area), with names. */
-  partnerships(db: Queryable, scope: Scope) {
-    return db
+  partnerships(db: Queryable, scope: Scope, id?: string) {
+    let qb = db
       .selectFrom('troop_partnerships as a')
       .innerJoin('orgs as o', 'o.id', 'a.org_id')
       .innerJoin('orgs as po', 'po.id', 'a.place_org_id')
-      .where((eb) => eb.or([scopeWhere(eb, scope, OWNER), scopeWhere(eb, scope, PLACE)]))
+      .where((eb) => eb.or([scopeWhere(eb, scope, OWNER), scopeWhere(eb, scope, PLACE)]));
+    if (id) qb = qb.where('a.id', '=', id);
+    return qb
       .selectAll('a')
       .select(['o.name as org_name', 'po.name as place_org_name'])
       .orderBy('a.created_at', 'desc')
@@ -317,6 +319,26 @@ export const troopsRepo = {
           ),
       )
       .execute();
+  },
+  /**
+   * The statistics rows the scope covers, grouped by unit, district, type and month, with the
+   * unit's and the district's names (the statistics pages read only the maintained rows).
+   */
+  statsNamed(db: Queryable, scope: Scope, f: { fromMonth?: string; toMonth?: string }) {
+    let qb = db
+      .selectFrom('troop_activity_stats as s')
+      .innerJoin('orgs as o', 'o.id', 's.org_id')
+      .leftJoin('orgs as d', 'd.path', 's.district_path')
+      .where((eb) =>
+        eb.or([
+          scopeWhere(eb, scope, { path: 's.org_path', orgId: 's.org_id' }),
+          scopeWhere(eb, scope, { path: 's.district_path', orgId: 's.district_path' }),
+        ]),
+      )
+      .where('s.activities', '>', 0);
+    if (f.fromMonth) qb = qb.where('s.month', '>=', f.fromMonth);
+    if (f.toMonth) qb = qb.where('s.month', '<=', f.toMonth);
+    return qb.selectAll('s').select(['o.name as org_name', 'd.name as district_name']).execute();
   },
   /** The statistics rows the caller's scope covers (by the unit or by the district), within months. */
   stats(db: Queryable, scope: Scope, f: { fromMonth?: string; toMonth?: string; orgId?: string; type?: string }) {

@@ -15,6 +15,8 @@ import {
   partnershipListQuery,
   partnershipPage,
   troopPlaceList,
+  troopStats,
+  troopStatsQuery,
   updateActivityBody,
   updateActivityTypeBody,
 } from '@shuangyong/shared';
@@ -25,6 +27,7 @@ import { ctxOf } from '../../platform/http/pipeline.js';
 import type { ActivitiesService } from './activities.service.js';
 import type { PartnershipsService } from './partnerships.service.js';
 import { type ActivityPhotos, MAX_ACTIVITY_PHOTO_BYTES } from './photos.js';
+import type { TroopStatsService } from './stats.service.js';
 
 const tags = ['拥政爱民'];
 const activity = { target: 'troopActivity' } as const;
@@ -35,6 +38,7 @@ export function troopsRoutes(
   activities: ActivitiesService,
   photos: ActivityPhotos,
   partnerships: PartnershipsService,
+  stats: TroopStatsService,
 ): FastifyPluginAsyncZod {
   return async (app) => {
     app.addContentTypeParser(
@@ -103,6 +107,33 @@ export function troopsRoutes(
         },
       },
       async (req, reply) => reply.code(201).send(await partnerships.create(ctxOf(req), req.body)),
+    );
+
+    app.get(
+      '/troop-partnerships/:id',
+      {
+        config: { access: { permission: 'troops:read', target: 'troopPartnership' } },
+        schema: {
+          tags,
+          summary: '共建对子详情（年度计划完成情况）',
+          params: idParams,
+          response: { 200: partnershipItem },
+        },
+      },
+      async (req) => partnerships.get(ctxOf(req), req.params.id),
+    );
+    app.get(
+      '/troop-statistics',
+      {
+        config: { access: { permission: 'troops:read' } },
+        schema: {
+          tags,
+          summary: '拥政爱民统计：按类型、部队、区、月份，服务对象，抢险救灾（来自维护的汇总）',
+          querystring: troopStatsQuery,
+          response: { 200: troopStats },
+        },
+      },
+      async (req) => stats.stats(ctxOf(req), req.query),
     );
 
     app.get(

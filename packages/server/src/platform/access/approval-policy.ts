@@ -63,6 +63,11 @@ export const APPROVAL_POLICY = {
     deciders: ['above', 'city'],
     requesterMayDecide: 'top',
   },
+  'troop.emergency': {
+    summary: '抢险救灾支援：区或市级提出，军分区（市级范围的军方）批准并派出部队或说明理由不派，从不由提出单位',
+    deciders: ['city'],
+    requesterMayDecide: 'top',
+  },
   merge: {
     summary: '合并重复登记：持有两条记录的区自己合并（无申请方）',
     deciders: ['holder'],

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { NeedDetail } from '@shuangyong/shared';
 import jpeg from 'jpeg-js';
+import { atmosphereModule } from '../modules/atmosphere/atmosphere.module.js';
 import { campaignsModule } from '../modules/campaigns/campaigns.module.js';
 import { honoursModule } from '../modules/honours/honours.module.js';
+import { modelcityModule } from '../modules/modelcity/modelcity.module.js';
 import { needsModule } from '../modules/needs/needs.module.js';
 import { notificationsModule } from '../modules/notifications/notifications.module.js';
 import { orgsModule } from '../modules/orgs/orgs.module.js';
+import { troopsModule } from '../modules/troops/troops.module.js';
 import { usersModule } from '../modules/users/users.module.js';
 import { seedSyntheticVisits } from '../modules/visits/synthetic.js';
 import { visitsModule } from '../modules/visits/visits.module.js';
@@ -48,6 +51,8 @@ export interface LivingSummary {
   visits: number;
   needs: number;
   citations: number;
+  /** Model-city evidence filed (records tagged and documents uploaded). */
+  evidence: number;
   campaignId: string;
   ms: number;
 }
@@ -89,8 +94,11 @@ export async function seedLivingCity(p: Platform, now = new Date()): Promise<Liv
     needsModule,
     campaignsModule,
     visitsModule,
+    atmosphereModule,
+    troopsModule,
+    modelcityModule,
   ]);
-  const { campaigns, visits, needs, honours, notifications } = modules.services;
+  const { campaigns, visits, needs, honours, notifications, modelcity } = modules.services;
   const users = await db.selectFrom('users').select(['id', 'username']).execute();
   const as = async (username: string): Promise<RequestCtx> => {
     const u = users.find((x) => x.username === username);
@@ -238,6 +246,30 @@ export async function seedLivingCity(p: Platform, now = new Date()): Promise<Liv
       });
     }
   }
+  // ---- 创建双拥模范城: the records above filed as evidence (as the suggestions offer them), and
+  // the documents only an upload proves (plans, minutes, vouchers), dated inside the round ----
+  const mc2 = modelcity.modelcity;
+  let evidence = 0;
+  for (const s of (await mc2.suggestions(ctx.city)).items) {
+    await mc2.tag(ctx.city, { elementId: s.elementId, sourceKind: s.sourceKind, sourceId: s.sourceId });
+    evidence++;
+  }
+  const round = await mc2.round();
+  const table = await mc2.readiness(ctx.city, round.id);
+  const elementOf = (code: string) =>
+    table.standards.flatMap((x) => x.items.flatMap((i) => i.elements)).find((e) => e.code === code);
+  for (const doc of text.modelcity) {
+    const el = elementOf(doc.code);
+    if (!el) continue;
+    const date = [day(doc.days), round.period_end].sort()[0]!;
+    await mc2.upload(
+      ctx[doc.who as 'city'],
+      { elementId: el.id, docType: doc.docType as 'plan', date, title: doc.title, fileName: `${doc.title}.pdf` },
+      Buffer.from(`%PDF-1.4\n% ${doc.title}\n%%EOF\n`, 'utf8'),
+    );
+    evidence++;
+  }
+
   await campaigns.remind(now);
   await notifications.flush();
   await modules.close();
@@ -247,8 +279,16 @@ export async function seedLivingCity(p: Platform, now = new Date()): Promise<Liv
     { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null },
     {
       action: 'seed.living',
-      changes: { persons: people.created, visits: bulk.created + recorded, needs: needCount, citations, ms },
+      changes: { persons: people.created, visits: bulk.created + recorded, needs: needCount, citations, evidence, ms },
     },
   );
-  return { persons: people.created, visits: bulk.created + recorded, needs: needCount, citations, campaignId, ms };
+  return {
+    persons: people.created,
+    visits: bulk.created + recorded,
+    needs: needCount,
+    citations,
+    evidence,
+    campaignId,
+    ms,
+  };
 }

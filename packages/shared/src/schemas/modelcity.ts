@@ -20,6 +20,11 @@ export const EVIDENCE_KINDS = [
   'troops',
 ] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+/** The kinds that name a record of another module (everything but an uploaded document). */
+export const TAGGABLE_KINDS = EVIDENCE_KINDS.filter((k) => k !== 'document') as [
+  Exclude<EvidenceKind, 'document'>,
+  ...Exclude<EvidenceKind, 'document'>[],
+];
 
 /** What an uploaded document is (the binder lists it by type). */
 export const EVIDENCE_DOC_TYPES = [
@@ -82,6 +87,23 @@ export const elementReadiness = z.object({
 });
 export type ElementReadiness = z.infer<typeof elementReadiness>;
 
+/** An org that answers for an item: the lead (one) or a co-owner, by a deadline (its campaign task). */
+export const itemOwner = z.object({
+  orgId: idSchema,
+  orgName: z.string(),
+  role: z.enum(['lead', 'co']),
+  deadline: z.string(),
+  taskId: z.string().nullable(),
+});
+export type ItemOwner = z.infer<typeof itemOwner>;
+
+/** Assign an item to a lead org and co-owners with a deadline: issues a task of the 创建 campaign. */
+export const assignItemBody = z.strictObject({
+  leadOrgId: idSchema,
+  coOrgIds: z.array(idSchema).max(10).default([]),
+  deadline: isoDateSchema,
+});
+
 export const itemReadiness = z.object({
   id: idSchema,
   code: z.string(),
@@ -89,6 +111,7 @@ export const itemReadiness = z.object({
   rule: z.string(),
   points: z.number().int(),
   score: z.number().int(),
+  owners: z.array(itemOwner),
   elements: z.array(elementReadiness),
 });
 export type ItemReadiness = z.infer<typeof itemReadiness>;
@@ -131,7 +154,7 @@ export const readinessQuery = z.strictObject({ roundId: idSchema.optional() });
 /** Tag a record of another module to a scoring element (it is filed as evidence). */
 export const tagEvidenceBody = z.strictObject({
   elementId: idSchema,
-  sourceKind: z.enum(['publicity', 'troops']),
+  sourceKind: z.enum(TAGGABLE_KINDS),
   sourceId: idSchema,
 });
 
@@ -159,3 +182,20 @@ export const suggestionSchema = z.object({
 });
 export type EvidenceSuggestion = z.infer<typeof suggestionSchema>;
 export const suggestionList = z.object({ items: z.array(suggestionSchema) });
+
+/** An item the caller's org (or an org of its scope) answers for, with its score in the caller's scope. */
+export const responsibilitySchema = z.object({
+  itemId: idSchema,
+  code: z.string(),
+  content: z.string(),
+  points: z.number().int(),
+  score: z.number().int(),
+  orgId: idSchema,
+  orgName: z.string(),
+  role: z.enum(['lead', 'co']),
+  deadline: z.string(),
+  overdue: z.boolean(),
+  taskId: z.string().nullable(),
+});
+export type Responsibility = z.infer<typeof responsibilitySchema>;
+export const responsibilityList = z.object({ items: z.array(responsibilitySchema) });

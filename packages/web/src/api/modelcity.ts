@@ -1,16 +1,27 @@
 import type {
+  assignItemBody,
   ElementReadiness,
   EvidenceDocType,
   EvidenceSuggestion,
+  ItemOwner,
   ModelEvidence,
   Readiness,
+  Responsibility,
   tagEvidenceBody,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { api, type RequestOptions, request } from './client';
 import { downloadFile } from './files';
 
-export type { ElementReadiness, EvidenceDocType, EvidenceSuggestion, ModelEvidence, Readiness };
+export type {
+  ElementReadiness,
+  EvidenceDocType,
+  EvidenceSuggestion,
+  ItemOwner,
+  ModelEvidence,
+  Readiness,
+  Responsibility,
+};
 
 type Signal = Pick<RequestOptions, 'signal'>;
 
@@ -28,6 +39,9 @@ export const modelcityApi = {
     api.post<void>(`/modelcity/evidence/${encodeURIComponent(id)}/remove`, { reason }),
   downloadEvidence: (e: ModelEvidence) =>
     downloadFile('GET', `/modelcity/evidence/${encodeURIComponent(e.id)}/file`, e.fileName ?? e.title),
+  assign: (itemId: string, body: z.input<typeof assignItemBody>) =>
+    api.post<{ items: ItemOwner[] }>(`/modelcity/items/${encodeURIComponent(itemId)}/owners`, body),
+  responsibilities: (o?: Signal) => api.get<{ items: Responsibility[] }>('/modelcity/responsibilities', undefined, o),
   binder: (fallback: string) => downloadFile('GET', '/modelcity/binder.docx', fallback),
   selfAssessment: (fallback: string) => downloadFile('GET', '/modelcity/self-assessment.xlsx', fallback),
 };

@@ -19,3 +19,4 @@ export const honoursModule = defineModule({
     };
   },
 });
+export type { HonoursService } from './honours.service.js';

@@ -1,8 +1,15 @@
 import { defineModule } from '../../platform/module.js';
 import { atmosphereModule } from '../atmosphere/atmosphere.module.js';
+import { campaignsModule } from '../campaigns/campaigns.module.js';
+import { honoursModule } from '../honours/honours.module.js';
+import { needsModule } from '../needs/needs.module.js';
 import { troopsModule } from '../troops/troops.module.js';
+import { visitsModule } from '../visits/visits.module.js';
 import { modelcityRoutes } from './modelcity.routes.js';
 import { ModelCityService } from './modelcity.service.js';
+import { ItemOwners } from './owners.js';
+import { ownersRoutes } from './owners.routes.js';
+import { campaignSource, honourSource, needSource, visitSource } from './sources.js';
 
 /**
  * 创建全国双拥模范城: the assessment table as versioned data, evidence filed against its scoring
@@ -18,15 +25,26 @@ export const modelcityModule = defineModule({
     'modelcity_elements',
     'modelcity_vetoes',
     'modelcity_evidence',
+    'modelcity_owners',
   ],
-  requires: [atmosphereModule, troopsModule],
-  build: ({ p }, { atmosphere, troops }) => {
-    const modelcity = new ModelCityService(p, atmosphere.publicity, troops.activities);
+  requires: [atmosphereModule, troopsModule, visitsModule, campaignsModule, needsModule, honoursModule],
+  build: ({ p }, { atmosphere, troops, visits, campaigns, needs, honours }) => {
+    // evidence that files itself: one line per source (decisions/0046)
+    const sources = [
+      visitSource(p, visits.plans),
+      campaignSource(p, campaigns),
+      needSource(p, needs),
+      honourSource(p, honours),
+    ];
+    const modelcity = new ModelCityService(p, atmosphere.publicity, troops.activities, sources);
+    const owners = new ItemOwners(p, campaigns, modelcity);
     return {
-      services: { modelcity },
-      routes: [modelcityRoutes(p, modelcity)],
+      services: { modelcity, owners },
+      routes: [modelcityRoutes(p, modelcity), ownersRoutes(owners)],
       targets: {
         modelEvidence: async (scope, id) => !!(await modelcity.visible(scope, id)),
+        // the table is the city's, not scoped: every reader may address its items
+        modelItem: async (_scope, id) => owners.exists(id),
       },
     };
   },

@@ -5,6 +5,7 @@ import type {
   ModelcityElementsTable,
   ModelcityEvidenceTable,
   ModelcityItemsTable,
+  ModelcityOwnersTable,
   ModelcityRoundsTable,
   ModelcityStandardsTable,
   ModelcityVetoesTable,
@@ -16,6 +17,7 @@ export type ItemRow = Selectable<ModelcityItemsTable>;
 export type ElementRow = Selectable<ModelcityElementsTable>;
 export type VetoRow = Selectable<ModelcityVetoesTable>;
 export type EvidenceRow = Selectable<ModelcityEvidenceTable> & { org_name: string };
+export type OwnerRow = Selectable<ModelcityOwnersTable> & { org_name: string };
 
 const EVIDENCE_SCOPE = { path: 'e.org_path', orgId: 'e.org_id', owner: 'e.created_by' } as const;
 
@@ -126,5 +128,42 @@ export const modelcityRepo = {
   },
   async deleteEvidence(db: Queryable, id: string): Promise<void> {
     await db.deleteFrom('modelcity_evidence').where('id', '=', id).execute();
+  },
+
+  item(db: Queryable, id: string): Promise<ItemRow | undefined> {
+    return db.selectFrom('modelcity_items').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** Who answers for the items of a round (lead first), with the orgs' names: the table's metadata, not scoped. */
+  owners(db: Queryable, roundId: string): Promise<OwnerRow[]> {
+    return db
+      .selectFrom('modelcity_owners as w')
+      .innerJoin('orgs as o', 'o.id', 'w.org_id')
+      .selectAll('w')
+      .select('o.name as org_name')
+      .where('w.round_id', '=', roundId)
+      .orderBy('w.item_id')
+      .orderBy('w.role', 'desc')
+      .orderBy('w.created_at')
+      .execute();
+  },
+  /** The items an org (or any org of the scope) answers for. */
+  ownedBy(db: Queryable, scope: Scope, roundId: string): Promise<OwnerRow[]> {
+    return db
+      .selectFrom('modelcity_owners as w')
+      .innerJoin('orgs as o', 'o.id', 'w.org_id')
+      .selectAll('w')
+      .select('o.name as org_name')
+      .where('w.round_id', '=', roundId)
+      .where((eb) => scopeWhere(eb, scope, { path: 'w.org_path', orgId: 'w.org_id' }))
+      .orderBy('w.deadline')
+      .orderBy('w.item_id')
+      .execute();
+  },
+  async insertOwners(db: Queryable, rows: Insertable<ModelcityOwnersTable>[]): Promise<void> {
+    if (rows.length) await db.insertInto('modelcity_owners').values(rows).execute();
+  },
+  async deleteOwners(db: Queryable, itemId: string): Promise<void> {
+    await db.deleteFrom('modelcity_owners').where('item_id', '=', itemId).execute();
   },
 };

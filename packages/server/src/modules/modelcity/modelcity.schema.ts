@@ -66,6 +66,20 @@ export interface ModelcityEvidenceTable {
   created_at: string;
 }
 
+/** Who answers for an item (migration 0029): a lead org and co-owners, the work a campaign task. */
+export interface ModelcityOwnersTable {
+  id: string;
+  round_id: string;
+  item_id: string;
+  org_id: string;
+  org_path: string;
+  role: 'lead' | 'co';
+  deadline: string;
+  task_id: string | null;
+  created_by: string;
+  created_at: string;
+}
+
 declare module '../../platform/db/schema.js' {
   interface Database {
     modelcity_rounds: ModelcityRoundsTable;
@@ -74,5 +88,6 @@ declare module '../../platform/db/schema.js' {
     modelcity_elements: ModelcityElementsTable;
     modelcity_vetoes: ModelcityVetoesTable;
     modelcity_evidence: ModelcityEvidenceTable;
+    modelcity_owners: ModelcityOwnersTable;
   }
 }

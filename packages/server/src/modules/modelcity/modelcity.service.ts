@@ -5,6 +5,7 @@ import {
   type EvidenceDocType,
   type EvidenceKind,
   type EvidenceSuggestion,
+  type ItemOwner,
   type ModelEvidence,
   type ModelRound,
   type Readiness,
@@ -22,7 +23,9 @@ import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { PublicityService } from '../atmosphere/atmosphere.module.js';
 import type { ActivitiesService } from '../troops/troops.module.js';
 import { type EvidenceRow, modelcityRepo, type RoundRow } from './modelcity.repo.js';
+import { toOwner } from './owners.js';
 import { kindsOf, type ScoredStandard, scoreTable } from './readiness.js';
+import type { EvidenceSource } from './sources.js';
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
 /** Evidence listed per element on the readiness page and in the binder (the score counts all of it). */
@@ -48,6 +51,8 @@ export class ModelCityService {
     private readonly p: Platform,
     private readonly publicity: PublicityService,
     private readonly troops: ActivitiesService,
+    /** Records of other modules filed as evidence (sources.ts); registered in modelcity.module.ts. */
+    private readonly sources: readonly EvidenceSource[] = [],
   ) {
     this.dir = path.join(p.config.dataDir, 'modelcity');
   }
@@ -108,6 +113,9 @@ export class ModelCityService {
 
   async readiness(ctx: RequestCtx, roundId?: string): Promise<Readiness> {
     const { round, table, scored, byElement } = await this.scored(ctx.actor, roundId);
+    const owners = new Map<string, ItemOwner[]>();
+    for (const r of await modelcityRepo.owners(this.db, round.id))
+      owners.set(r.item_id, [...(owners.get(r.item_id) ?? []), toOwner(r)]);
     const standards = scored.standards.map((s: ScoredStandard) => ({
       id: s.row.id,
       code: s.code,
@@ -121,6 +129,7 @@ export class ModelCityService {
         rule: i.row.rule,
         points: i.row.points,
         score: i.score,
+        owners: owners.get(i.row.id) ?? [],
         elements: i.elements.map((e) => ({
           id: e.row.id,
           code: e.code,
@@ -176,9 +185,18 @@ export class ModelCityService {
    * be published; a troops activity is filed for the area where it took place (the civilian view:
    * no military-only field is read).
    */
-  private async source(ctx: RequestCtx, kind: 'publicity' | 'troops', id: string) {
+  private async source(ctx: RequestCtx, kind: z.infer<typeof tagEvidenceBody>['sourceKind'], id: string) {
     const scope = ctx.actor.scope;
     const gone = () => new AppError(404, 'not_found', 'modelcity.sourceNotFound');
+    const registered = this.sources.find((s) => s.kind === kind);
+    if (registered) {
+      const r = await registered.resolve(ctx, id);
+      const orgPath = r.orgPath ?? (await modelcityRepo.org(this.db, r.orgId))?.path;
+      if (!orgPath || !scopeCovers(scope, { orgId: r.orgId, orgPath })) throw gone();
+      return { ...r, orgPath };
+    }
+    if (kind !== 'publicity' && kind !== 'troops')
+      throw badRequest('evidence_kind', 'modelcity.kindNotAccepted', { kind: t(`modelcity.kind.${kind}`) });
     if (kind === 'publicity') {
       const item = await this.publicity.visible(this.db, scope, id);
       if (!item || !scopeCovers(scope, { orgId: item.org_id, orgPath: item.org_path, ownerId: item.created_by }))
@@ -374,6 +392,26 @@ export class ModelCityService {
           elementId: help.el.id,
           elementCode: help.code,
           elementText: help.el.text,
+        });
+      }
+    }
+
+    for (const source of this.sources) {
+      const target = targetOf(source.kind);
+      if (!target || !ctx.actor.permissions.has(source.permission)) continue;
+      const tagged = await modelcityRepo.taggedSources(this.db, round.id, source.kind);
+      const found = await source.candidates(ctx, { from: round.period_start, to: round.period_end }, 200);
+      for (const c of found) {
+        if (tagged.has(`${c.id}|${target.el.id}`)) continue;
+        out.push({
+          sourceKind: source.kind,
+          sourceId: c.id,
+          title: c.title,
+          date: c.date,
+          orgName: c.orgName,
+          elementId: target.el.id,
+          elementCode: target.code,
+          elementText: target.el.text,
         });
       }
     }

@@ -44,3 +44,4 @@ export const needsModule = defineModule({
     };
   },
 });
+export type { NeedsService } from './needs.service.js';

@@ -57,3 +57,4 @@ export const visitsModule = defineModule({
     };
   },
 });
+export type { PlansService as VisitPlansService } from './plans.service.js';

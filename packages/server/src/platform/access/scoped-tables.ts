@@ -49,6 +49,7 @@ export const SCOPED_TABLES: readonly { table: string; pathColumn: string; distri
   { table: 'atmosphere_photos', pathColumn: 'org_path' },
   { table: 'atmosphere_reviews', pathColumn: 'org_path' },
   { table: 'modelcity_evidence', pathColumn: 'org_path' },
+  { table: 'modelcity_owners', pathColumn: 'org_path' },
   { table: 'troop_activities', pathColumn: 'org_path' },
   { table: 'troop_activities', pathColumn: 'place_path', districtColumn: 'district_path' },
   { table: 'troop_activity_photos', pathColumn: 'org_path' },

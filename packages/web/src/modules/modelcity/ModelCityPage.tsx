@@ -20,9 +20,12 @@ import {
   Typography,
 } from 'antd';
 import { useRef, useState } from 'react';
+import { Link } from 'react-router-dom';
 import {
   type ElementReadiness,
   type EvidenceDocType,
+  type EvidenceSuggestion,
+  type ItemOwner,
   type ModelEvidence,
   modelcityApi,
   type Readiness,
@@ -32,6 +35,7 @@ import { DocTitle } from '../../app/DocTitle';
 import { PageError, PageLoading } from '../../components/PageState';
 import { t } from '../../i18n';
 import { todayIsoDate } from '../../lib/dates';
+import { useOrgTree } from '../orgs/useOrgTree';
 
 const STATUS_COLOR: Record<ElementStatus, string> = { met: 'green', partly: 'gold', missing: 'red' };
 /** Hundredths of a point as shown: 50 → 0.5. */
@@ -132,16 +136,36 @@ function ElementRow({
   );
 }
 
+type ItemOf = Readiness['standards'][number]['items'][number];
+
+function Owners({ owners }: { owners: ItemOwner[] }) {
+  if (!owners.length) return null;
+  return (
+    <Space wrap size={4} data-testid="modelcity-owners">
+      {owners.map((o) => (
+        <Tag key={o.orgId} color={o.role === 'lead' ? 'blue' : undefined}>
+          {t(o.role === 'lead' ? 'web.modelcity.owner.lead' : 'web.modelcity.owner.co', { org: o.orgName })}
+        </Tag>
+      ))}
+      <Typography.Text type="secondary">
+        {t('web.modelcity.owner.deadline', { date: owners[0]!.deadline })}
+      </Typography.Text>
+    </Space>
+  );
+}
+
 function Standards({
   r,
   canUpload,
   onUpload,
   onRemove,
+  onAssign,
 }: {
   r: Readiness;
   canUpload: boolean;
   onUpload: (e: ElementReadiness) => void;
   onRemove: (ev: ModelEvidence) => void;
+  onAssign?: (i: ItemOf) => void;
 }) {
   return (
     <Collapse
@@ -168,6 +192,14 @@ function Standards({
                 {t('web.modelcity.score', { score: pts(i.score), points: pts(i.points) })}
               </Typography.Text>
             </div>
+            <Flex wrap gap={8} align="center">
+              <Owners owners={i.owners} />
+              {onAssign && !i.owners.length ? (
+                <Button size="small" onClick={() => onAssign(i)} data-testid="modelcity-assign">
+                  {t('web.modelcity.owner.assign')}
+                </Button>
+              ) : null}
+            </Flex>
             {i.elements.map((e) => (
               <ElementRow key={e.id} e={e} canUpload={canUpload} onUpload={onUpload} onRemove={onRemove} />
             ))}
@@ -176,6 +208,12 @@ function Standards({
       }))}
     />
   );
+}
+
+interface AssignForm {
+  leadOrgId: string;
+  coOrgIds: string[];
+  deadline: string;
 }
 
 interface UploadForm {
@@ -192,6 +230,14 @@ export function ModelCityPage() {
   const [uploadFor, setUploadFor] = useState<ElementReadiness | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<UploadForm>();
+  const [assignFor, setAssignFor] = useState<ItemOf | null>(null);
+  const [assignForm] = Form.useForm<AssignForm>();
+  const canAssign = can('modelcity:write') && can('campaign:manage');
+  const { items: orgs } = useOrgTree(false, canAssign && can('org:read'));
+  const mine = useQuery({
+    queryKey: ['modelcity', 'responsibilities'],
+    queryFn: ({ signal }) => modelcityApi.responsibilities({ signal }),
+  });
   const fileRef = useRef<HTMLInputElement>(null);
   const readiness = useQuery({
     queryKey: ['modelcity', 'readiness'],
@@ -240,8 +286,25 @@ export function ModelCityPage() {
       },
     });
 
-  const tag = async (s: { sourceId: string; elementId: string }) => {
-    await modelcityApi.tag({ sourceKind: 'publicity', sourceId: s.sourceId, elementId: s.elementId });
+  const submitAssign = async () => {
+    const values = await assignForm.validateFields();
+    if (!assignFor) return;
+    setBusy(true);
+    try {
+      await modelcityApi.assign(assignFor.id, { ...values, coOrgIds: values.coOrgIds ?? [] });
+      message.success(t('web.modelcity.owner.done'));
+      setAssignFor(null);
+      await refresh();
+    } catch {
+      // the API client shows the error
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const tag = async (s: { sourceKind: EvidenceSuggestion['sourceKind']; sourceId: string; elementId: string }) => {
+    if (s.sourceKind === 'document') return;
+    await modelcityApi.tag({ sourceKind: s.sourceKind, sourceId: s.sourceId, elementId: s.elementId });
     message.success(t('web.modelcity.tagged'));
     await refresh();
   };
@@ -347,6 +410,54 @@ export function ModelCityPage() {
                   setUploadFor(e);
                 }}
                 onRemove={remove}
+                onAssign={
+                  canAssign
+                    ? (i) => {
+                        assignForm.resetFields();
+                        setAssignFor(i);
+                      }
+                    : undefined
+                }
+              />
+            ),
+          },
+          {
+            key: 'mine',
+            label: (
+              <span data-testid="modelcity-tab-mine">
+                {t('web.modelcity.tab.mine', { n: mine.data?.items.length ?? 0 })}
+              </span>
+            ),
+            children: (
+              <List
+                size="small"
+                dataSource={mine.data?.items ?? []}
+                locale={{ emptyText: t('web.modelcity.mine.empty') }}
+                renderItem={(x) => (
+                  <List.Item
+                    data-testid="modelcity-mine"
+                    data-code={x.code}
+                    actions={[
+                      <Link key="todo" to="/campaign-tasks">
+                        {t('web.modelcity.mine.todo')}
+                      </Link>,
+                    ]}
+                  >
+                    <Space wrap size={4}>
+                      <Typography.Text strong>{x.code}</Typography.Text>
+                      <span>{x.content}</span>
+                      <Tag color={x.role === 'lead' ? 'blue' : undefined}>{t(`web.modelcity.mine.role.${x.role}`)}</Tag>
+                      <Typography.Text type="secondary">{x.orgName}</Typography.Text>
+                      <Typography.Text type="secondary">
+                        {t('web.modelcity.owner.deadline', { date: x.deadline })}
+                      </Typography.Text>
+                      {x.overdue ? <Tag color="red">{t('web.modelcity.mine.overdue')}</Tag> : null}
+                      <Typography.Text data-testid="modelcity-mine-score">
+                        {t('web.modelcity.score', { score: pts(x.score), points: pts(x.points) })}
+                      </Typography.Text>
+                    </Space>
+                  </List.Item>
+                )}
               />
             ),
           },
@@ -419,6 +530,38 @@ export function ModelCityPage() {
             : []),
         ]}
       />
+      <Modal
+        open={!!assignFor}
+        title={assignFor ? t('web.modelcity.owner.title', { code: assignFor.code, content: assignFor.content }) : ''}
+        onCancel={() => setAssignFor(null)}
+        onOk={() => void submitAssign()}
+        okText={t('web.modelcity.owner.ok')}
+        okButtonProps={{ loading: busy, ...({ 'data-testid': 'modelcity-assign-ok' } as Record<string, string>) }}
+        destroyOnHidden
+      >
+        <Typography.Paragraph type="secondary">{t('web.modelcity.owner.hint')}</Typography.Paragraph>
+        <Form form={assignForm} layout="vertical" initialValues={{ coOrgIds: [] }}>
+          <Form.Item name="leadOrgId" label={t('web.modelcity.owner.lead.field')} rules={[{ required: true }]}>
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              options={orgs.map((o) => ({ value: o.id, label: o.name }))}
+              data-testid="modelcity-assign-lead"
+            />
+          </Form.Item>
+          <Form.Item name="coOrgIds" label={t('web.modelcity.owner.co.field')}>
+            <Select
+              mode="multiple"
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              options={orgs.map((o) => ({ value: o.id, label: o.name }))}
+              data-testid="modelcity-assign-co"
+            />
+          </Form.Item>
+          <Form.Item name="deadline" label={t('web.modelcity.owner.deadline.field')} rules={[{ required: true }]}>
+            <Input type="date" data-testid="modelcity-assign-deadline" />
+          </Form.Item>
+        </Form>
+      </Modal>
       <Modal
         open={!!uploadFor}
         title={uploadFor ? t('web.modelcity.uploadTitle', { code: uploadFor.code, text: uploadFor.text }) : ''}

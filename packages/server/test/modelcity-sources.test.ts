@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedLivingCity } from '../src/seed/living.js';
+import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
+
+// Issue 22 items 2, 3, 6: evidence that files itself from visits, campaigns, needs and honours (the
+// owners' services, never their tables), on the living demo city; responsibility per item.
+
+let env: TestEnv;
+let city: Client;
+let klmy: Client;
+let dsz: Client;
+let jyj: Client;
+
+interface Element {
+  id: string;
+  code: string;
+  score: number;
+  status: string;
+  evidence: { id: string; title: string; orgName: string; sourceKind: string; docType: string | null }[];
+}
+interface Item {
+  id: string;
+  code: string;
+  score: number;
+  points: number;
+  owners: { orgName: string; role: string; deadline: string; taskId: string | null }[];
+  elements: Element[];
+}
+interface Readiness {
+  score: number;
+  points: number;
+  standards: { items: Item[] }[];
+  gaps: { code: string; status: string }[];
+}
+
+const readiness = async (c: Client): Promise<Readiness> => {
+  const res = await c.get('/api/v1/modelcity/readiness');
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+};
+const elements = (r: Readiness) => r.standards.flatMap((s) => s.items.flatMap((i) => i.elements));
+const element = (r: Readiness, code: string) => elements(r).find((e) => e.code === code)!;
+const item = (r: Readiness, code: string) => r.standards.flatMap((s) => s.items).find((i) => i.code === code)!;
+const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`, 'utf8');
+
+beforeAll(async () => {
+  env = await testEnv();
+  await seedLivingCity(env.p);
+  [city, klmy, dsz, jyj] = await Promise.all([
+    signedIn(env.app, 'city', '10.29.0.1'),
+    signedIn(env.app, 'klmy', '10.29.0.2'),
+    signedIn(env.app, 'dsz', '10.29.0.3'),
+    signedIn(env.app, 'jyj', '10.29.0.4'),
+  ]);
+});
+afterAll(async () => env?.close());
+
+describe('the living demo city files its own evidence', () => {
+  it('shows a readiness computed from its visits, reports, needs, citations and documents', async () => {
+    const r = await readiness(city);
+    expect(r.score).toBeGreaterThan(0);
+    const kinds = new Set(elements(r).flatMap((e) => e.evidence.map((x) => x.sourceKind)));
+    for (const k of ['visit', 'campaign', 'need', 'honour', 'document']) expect(kinds).toContain(k);
+    // a visit plan proves 节日走访慰问部队, an accepted report 成员单位年度计划, a delivered 喜报 its element
+    expect(element(r, '2.1.1').evidence.some((e) => e.sourceKind === 'visit')).toBe(true);
+    expect(element(r, '1.3.2').evidence.some((e) => e.sourceKind === 'campaign')).toBe(true);
+    expect(element(r, '3.2.1').evidence.some((e) => e.sourceKind === 'honour')).toBe(true);
+    expect(element(r, '2.2.1').evidence.some((e) => e.sourceKind === 'need')).toBe(true);
+    // the binder goes to inspectors: a citation names the community and year, never the family
+    const honour = element(r, '3.2.1').evidence.find((e) => e.sourceKind === 'honour')!;
+    expect(honour.title).toMatch(/年度立功喜报送达$/);
+    // everything the rules suggest has been confirmed by the seed
+    expect((await city.get('/api/v1/modelcity/suggestions')).json().items).toEqual([]);
+  });
+
+  it('a district sees only its own part: 独山子区 its report and voucher, not 克拉玛依区’s citations', async () => {
+    const own = await readiness(dsz);
+    const orgs = new Set(elements(own).flatMap((e) => e.evidence.map((x) => x.orgName)));
+    expect([...orgs].every((o) => o.startsWith('独山子'))).toBe(true);
+    expect(element(own, '3.2.1').evidence).toEqual([]);
+    expect(element(own, '1.5.1').evidence.map((e) => e.title)).toContain('独山子区八一慰问部队经费支付凭证');
+    expect(own.score).toBeLessThan((await readiness(city)).score);
+  });
+
+  it('deleting the leading-group minutes takes their points away and lists the gap', async () => {
+    const before = await readiness(city);
+    const minutes = element(before, '1.2.1').evidence.find((e) => e.docType === 'minutes')!;
+    expect(element(before, '1.2.1').status).toBe('met');
+    expect(before.gaps.map((g) => g.code)).not.toContain('1.2.1');
+    const res = await city.post(`/api/v1/modelcity/evidence/${minutes.id}/remove`, { reason: '纪要版本有误' });
+    expect(res.statusCode).toBe(204);
+    const after = await readiness(city);
+    expect(element(after, '1.2.1')).toMatchObject({ status: 'missing', score: 0 });
+    expect(after.gaps.find((g) => g.code === '1.2.1')).toMatchObject({ status: 'missing' });
+    expect(after.score).toBe(before.score - 50);
+  });
+});
+
+describe('records of other modules through their services', () => {
+  it('refuses a case not yet closed (409) and another district’s case (404)', async () => {
+    const r = await readiness(city);
+    const target = element(r, '2.2.1');
+    const open = (await klmy.get('/api/v1/needs?open=true&pageSize=5')).json().items[0];
+    expect(open).toBeTruthy();
+    const early = await city.post('/api/v1/modelcity/evidence', {
+      elementId: target.id,
+      sourceKind: 'need',
+      sourceId: open.id,
+    });
+    expect(early.statusCode, early.body).toBe(409);
+    const foreign = await dsz.post('/api/v1/modelcity/evidence', {
+      elementId: target.id,
+      sourceKind: 'need',
+      sourceId: open.id,
+    });
+    expect(foreign.statusCode).toBe(404);
+    // a kind the element does not accept
+    const wrong = await city.post('/api/v1/modelcity/evidence', {
+      elementId: element(r, '1.1.1').id,
+      sourceKind: 'need',
+      sourceId: open.id,
+    });
+    expect(wrong.statusCode).toBe(400);
+  });
+});
+
+describe('responsibility per item', () => {
+  it('the city assigns 1.3 to 市教育局 with 独山子区 as co-owner; it lands in their to-do', async () => {
+    const r = await readiness(city);
+    const members = item(r, '1.3');
+    const jyjOrg = (
+      await env.p.handle.db.selectFrom('orgs').select('id').where('code', '=', 'jyj').executeTakeFirstOrThrow()
+    ).id;
+    const dszOrg = await orgId(env.p, '650200/650202/');
+    const res = await city.post(`/api/v1/modelcity/items/${members.id}/owners`, {
+      leadOrgId: jyjOrg,
+      coOrgIds: [dszOrg],
+      deadline: '2026-12-20',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().items.map((o: { role: string; orgName: string }) => `${o.role} ${o.orgName}`)).toEqual([
+      'lead 市教育局',
+      expect.stringMatching(/^co 独山子区/),
+    ]);
+    const again = await city.post(`/api/v1/modelcity/items/${members.id}/owners`, {
+      leadOrgId: jyjOrg,
+      deadline: '2026-12-20',
+    });
+    expect(again.statusCode).toBe(409);
+    // a district may not hand out the city's items
+    expect(
+      (
+        await klmy.post(`/api/v1/modelcity/items/${item(r, '1.4').id}/owners`, {
+          leadOrgId: jyjOrg,
+          deadline: '2026-12-20',
+        })
+      ).statusCode,
+    ).toBeGreaterThanOrEqual(403);
+
+    const owners = item(await readiness(city), '1.3').owners;
+    expect(owners).toHaveLength(2);
+    expect(owners[0]).toMatchObject({ orgName: '市教育局', role: 'lead', deadline: '2026-12-20' });
+    // the to-do of 市教育局 is the campaigns' to-do: the task is there, with its deadline
+    const todo = (await jyj.get('/api/v1/assignments?pageSize=50')).json().items;
+    const task = todo.find((a: { taskId: string }) => a.taskId === owners[0]!.taskId);
+    expect(task).toMatchObject({ deadline: '2026-12-20', orgName: '市教育局' });
+    const mine = (await jyj.get('/api/v1/modelcity/responsibilities')).json().items;
+    expect(mine).toEqual([expect.objectContaining({ code: '1.3', role: 'lead', orgName: '市教育局', score: 0 })]);
+    expect(
+      (await dsz.get('/api/v1/modelcity/responsibilities')).json().items.map((x: { role: string }) => x.role),
+    ).toEqual(['co']);
+  });
+
+  it('市教育局 uploads a plan to its item: its part of the score rises; the accepted report files itself', async () => {
+    const r = await readiness(jyj);
+    const plan = element(r, '1.3.2');
+    const q = new URLSearchParams({
+      elementId: plan.id,
+      docType: 'plan',
+      date: '2026-03-01',
+      title: '市教育局2026年双拥工作计划',
+      fileName: 'plan.pdf',
+    });
+    const up = await jyj.request('POST', `/api/v1/modelcity/evidence/upload?${q}`, pdf('plan'), {
+      'content-type': 'application/pdf',
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const mine = (await jyj.get('/api/v1/modelcity/responsibilities')).json().items[0];
+    expect(mine.score).toBeGreaterThan(0);
+
+    // the task's report, accepted by the city, is suggested as 成员单位 evidence and files itself
+    const owners = item(await readiness(city), '1.3').owners;
+    const a = (await jyj.get('/api/v1/assignments?pageSize=50'))
+      .json()
+      .items.find((x: { taskId: string }) => x.taskId === owners[0]!.taskId);
+    const submitted = await jyj.post(`/api/v1/assignments/${a.id}/submit`, {
+      version: a.version,
+      narrative: '已制定年度计划并报送。',
+      figures: {},
+      fileIds: [],
+    });
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    const reviewed = await city.post(`/api/v1/assignments/${a.id}/review`, {
+      version: submitted.json().version,
+      decision: 'accept',
+    });
+    expect(reviewed.statusCode, reviewed.body).toBe(200);
+    const suggested = (await city.get('/api/v1/modelcity/suggestions')).json().items;
+    const s = suggested.find((x: { sourceId: string }) => x.sourceId === a.id);
+    expect(s).toMatchObject({ sourceKind: 'campaign', orgName: '市教育局' });
+    const tagged = await city.post('/api/v1/modelcity/evidence', {
+      elementId: s.elementId,
+      sourceKind: 'campaign',
+      sourceId: a.id,
+    });
+    expect(tagged.statusCode, tagged.body).toBe(201);
+    expect(tagged.json()).toMatchObject({ orgName: '市教育局', sourceKind: 'campaign' });
+  });
+});

@@ -4,7 +4,16 @@ import type {
   ActivityType,
   activityListQuery,
   createActivityBody,
+  createEmergencyBody,
+  decideEmergencyBody,
+  EmergencyDetail,
+  EmergencyItem,
+  emergencyListQuery,
+  PartnershipItem,
+  partnershipListQuery,
+  returnEmergencyBody,
   TroopPlace,
+  TroopStats,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { api, type Page, type QueryOf, type RequestOptions, request } from './client';
@@ -31,4 +40,41 @@ export const troopsApi = {
       raw: { body: file, contentType: 'application/octet-stream' },
     }),
   photoUrl: (id: string, photoId: string) => `/api/v1${path(id, `/photos/${encodeURIComponent(photoId)}`)}`,
+};
+
+export type { EmergencyDetail, EmergencyDispatch, EmergencyItem, PartnershipItem } from '@shuangyong/shared';
+export type EmergencyQuery = QueryOf<typeof emergencyListQuery>;
+export type EmergencyInput = z.input<typeof createEmergencyBody>;
+export type DecideInput = z.input<typeof decideEmergencyBody>;
+export type ReturnInput = z.input<typeof returnEmergencyBody>;
+
+const epath = (id: string, rest = '') => `/troop-emergencies/${encodeURIComponent(id)}${rest}`;
+
+/** 抢险救灾 support requests: asked by a district or the city, decided by the 军分区, worked by units. */
+export const emergenciesApi = {
+  list: (q: EmergencyQuery, o?: Signal) => api.get<Page<EmergencyItem>>('/troop-emergencies', { ...q }, o),
+  get: (id: string, o?: Signal) => api.get<EmergencyDetail>(epath(id), undefined, o),
+  create: (body: EmergencyInput) => api.post<EmergencyDetail>('/troop-emergencies', body),
+  units: (o?: Signal) => api.get<{ items: { id: string; name: string }[] }>('/troop-units', undefined, o),
+  decide: (id: string, body: DecideInput) => api.post<EmergencyDetail>(epath(id, '/decision'), body),
+  withdraw: (id: string, version: number, reason: string) =>
+    api.post<EmergencyDetail>(epath(id, '/withdraw'), { version, reason }),
+  arrive: (id: string, version: number, orgId?: string) =>
+    api.post<EmergencyDetail>(epath(id, '/arrive'), { version, ...(orgId ? { orgId } : {}) }),
+  returned: (id: string, body: ReturnInput) => api.post<EmergencyDetail>(epath(id, '/return'), body),
+  letter: (id: string, version: number, text?: string) =>
+    api.post<EmergencyDetail>(epath(id, '/letter'), { version, ...(text ? { text } : {}) }),
+  letterUrl: (id: string, format: 'docx' | 'pdf') => `/api/v1${epath(id, `/letter?format=${format}`)}`,
+};
+
+export type PartnershipQuery = QueryOf<typeof partnershipListQuery>;
+export const partnershipsApi = {
+  list: (q: PartnershipQuery, o?: Signal) => api.get<Page<PartnershipItem>>('/troop-partnerships', { ...q }, o),
+  get: (id: string, o?: Signal) =>
+    api.get<PartnershipItem>(`/troop-partnerships/${encodeURIComponent(id)}`, undefined, o),
+};
+
+export type { TroopStats } from '@shuangyong/shared';
+export const troopStatsApi = {
+  get: (q: { fromMonth?: string; toMonth?: string }, o?: Signal) => api.get<TroopStats>('/troop-statistics', q, o),
 };

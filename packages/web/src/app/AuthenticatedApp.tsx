@@ -1,6 +1,11 @@
 import { ActivitiesPage } from '../modules/troops/ActivitiesPage';
 import { ActivityFormPage } from '../modules/troops/ActivityFormPage';
 import { ActivityPage } from '../modules/troops/ActivityPage';
+import { EmergenciesPage } from '../modules/troops/EmergenciesPage';
+import { EmergencyFormPage } from '../modules/troops/EmergencyFormPage';
+import { EmergencyPage } from '../modules/troops/EmergencyPage';
+import { PartnershipPage, PartnershipsPage } from '../modules/troops/PartnershipsPage';
+import { TroopStatsPage } from '../modules/troops/TroopStatsPage';
 import 'dayjs/locale/zh-cn';
 import type { Permission } from '@shuangyong/shared';
 import { Button, Result } from 'antd';
@@ -151,6 +156,15 @@ export default function AuthenticatedApp() {
         <Route path="troops" element={<Guard permission="troops:read" page={<ActivitiesPage />} />} />
         <Route path="troops/new" element={<Guard permission="troops:write" page={<ActivityFormPage />} />} />
         <Route path="troops/:id" element={<Guard permission="troops:read" page={<ActivityPage />} />} />
+        <Route path="troop-emergencies" element={<Guard permission="troops:read" page={<EmergenciesPage />} />} />
+        <Route
+          path="troop-emergencies/new"
+          element={<Guard permission="troops:request" page={<EmergencyFormPage />} />}
+        />
+        <Route path="troop-emergencies/:id" element={<Guard permission="troops:read" page={<EmergencyPage />} />} />
+        <Route path="troop-partnerships" element={<Guard permission="troops:read" page={<PartnershipsPage />} />} />
+        <Route path="troop-partnerships/:id" element={<Guard permission="troops:read" page={<PartnershipPage />} />} />
+        <Route path="troop-stats" element={<Guard permission="troops:read" page={<TroopStatsPage />} />} />
         <Route path="needs" element={<Guard permission="need:read" page={<NeedsPage />} />} />
         <Route path="needs/new" element={<Guard permission="need:create" page={<NeedFormPage />} />} />
         <Route path="needs/:id" element={<Guard permission="need:read" page={<NeedDetailPage />} />} />

@@ -122,7 +122,12 @@ export const NAV: readonly NavEntry[] = [
     label: 'nav.group.troops',
     icon: 'team',
     // recording (/troops/new) is the military side's: the list offers it to them only
-    items: [{ path: '/troops', label: 'nav.troopActivities', icon: 'flag', permission: 'troops:read' }],
+    items: [
+      { path: '/troops', label: 'nav.troopActivities', icon: 'flag', permission: 'troops:read' },
+      { path: '/troop-partnerships', label: 'nav.troopPartnerships', icon: 'team', permission: 'troops:read' },
+      { path: '/troop-emergencies', label: 'nav.troopEmergencies', icon: 'service', permission: 'troops:read' },
+      { path: '/troop-stats', label: 'nav.troopStats', icon: 'chart', permission: 'troops:read' },
+    ],
   },
   {
     group: 'system',
@@ -156,6 +161,9 @@ export const PAGES: readonly { pattern: string; label: MessageKey; parent: strin
   { pattern: '/publicity/:id', label: 'crumb.detail', parent: '/publicity' },
   { pattern: '/troops/new', label: 'nav.troopRecord', parent: '/troops' },
   { pattern: '/troops/:id', label: 'crumb.troopActivity', parent: '/troops' },
+  { pattern: '/troop-emergencies/new', label: 'crumb.troopEmergencyNew', parent: '/troop-emergencies' },
+  { pattern: '/troop-emergencies/:id', label: 'crumb.troopEmergency', parent: '/troop-emergencies' },
+  { pattern: '/troop-partnerships/:id', label: 'crumb.troopPartnership', parent: '/troop-partnerships' },
 ];
 
 export interface Viewer {

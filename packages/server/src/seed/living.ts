@@ -251,6 +251,7 @@ export async function seedLivingCity(p: Platform, now = new Date()): Promise<Liv
   const mc2 = modelcity.modelcity;
   let evidence = 0;
   for (const s of (await mc2.suggestions(ctx.city)).items) {
+    if (s.sourceKind === 'document') continue;
     await mc2.tag(ctx.city, { elementId: s.elementId, sourceKind: s.sourceKind, sourceId: s.sourceId });
     evidence++;
   }

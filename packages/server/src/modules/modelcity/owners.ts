@@ -48,7 +48,7 @@ export class ItemOwners {
     const round = await this.modelcity.round(item.round_id);
     if (body.coOrgIds.includes(body.leadOrgId) || new Set(body.coOrgIds).size !== body.coOrgIds.length)
       throw badRequest('owner_twice', 'modelcity.ownerTwice');
-    const orgs = [];
+    const orgs: { id: string; path: string; name: string }[] = [];
     for (const id of [body.leadOrgId, ...body.coOrgIds]) {
       const o = await modelcityRepo.org(this.db, id);
       if (!o || !scopeCovers(ctx.actor.scope, { orgId: o.id, orgPath: o.path }))

@@ -1,4 +1,4 @@
-import { type EvidenceKind, t } from '@shuangyong/shared';
+import { type EvidenceKind, type Permission, t } from '@shuangyong/shared';
 import type { RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
@@ -35,7 +35,7 @@ export interface SourceCandidate {
 export interface EvidenceSource {
   kind: Exclude<EvidenceKind, 'document'>;
   /** The permission a caller needs for the source's records to be suggested to them. */
-  permission: string;
+  permission: Permission;
   /** The record, if the caller sees it and it proves something (else 404 / 409). */
   resolve(ctx: RequestCtx, id: string): Promise<SourceRecord>;
   /** Records of the period a person may confirm as evidence (at most `limit`). */

@@ -1,6 +1,8 @@
+import { cockpitCharts } from '@shuangyong/shared';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rankLeague } from '../src/modules/cockpit/cockpit.service.js';
+import { slaBounds, slaLevel } from '../src/modules/needs/needs.cockpit.js';
 import { seedDemoCampaign } from '../src/seed/demo-campaign.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { unzip, visitBody, visitsRegistry } from './visits-fixtures.js';
@@ -169,6 +171,99 @@ describe('cockpit aggregates', () => {
     const modules = env.services as Json;
     await modules.visits.read.rebuildDaily(demo);
     expect((await get(city)).trend).toEqual(before);
+  });
+});
+
+/** The total of the list a chart's link opens, asked of the API the web page asks (page size 1). */
+async function linkedTotal(c: Client, link: string, extra: Record<string, string> = {}): Promise<number> {
+  const [path, query] = link.split('?');
+  const params = new URLSearchParams(query);
+  const api =
+    path === '/campaign-tasks'
+      ? '/api/v1/assignments'
+      : path === '/needs'
+        ? '/api/v1/needs'
+        : path === '/visits/coverage'
+          ? params.has('day')
+            ? '/api/v1/visits'
+            : '/api/v1/visit-targets'
+          : null;
+  expect(api, link).not.toBeNull();
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  params.set('pageSize', '1');
+  const res = await c.get(`${api}?${params}`);
+  expect(res.statusCode, `${link}: ${res.body}`).toBe(200);
+  return res.json().total;
+}
+
+describe('click-through: every chart element opens the filtered list of its number', () => {
+  const chart = (c: Json, id: string) => cockpitCharts(c as never).find((d) => d.id === id)!;
+
+  it('completion bar → the campaign’s assignments of that org (任务数, and 已通过 with status=accepted)', async () => {
+    for (const who of [city, klmy]) {
+      const def = chart(await get(who), 'completion');
+      expect(def.table.rows.length).toBeGreaterThan(0);
+      for (const [i, row] of def.table.rows.entries()) {
+        const link = def.link(0, i)!;
+        expect(link).toMatch(/^\/campaign-tasks\?campaignId=.+&orgId=/);
+        expect(await linkedTotal(who, link)).toBe(row.assigned);
+        expect(await linkedTotal(who, link, { status: 'accepted' })).toBe(row.accepted);
+      }
+    }
+  });
+
+  it('coverage cell → the district’s targets of that category (应走访, and 已走访 with unvisited=false)', async () => {
+    const def = chart(await get(city), 'coverage');
+    expect(def.table.rows.length).toBeGreaterThan(2);
+    for (const [i, row] of def.table.rows.entries()) {
+      const link = def.link(0, i)!;
+      expect(link).toMatch(/^\/visits\/coverage\?campaignId=.+&orgId=.+&category=/);
+      expect(await linkedTotal(city, link)).toBe(row.planned);
+      expect(await linkedTotal(city, link, { unvisited: 'false' })).toBe(row.visited);
+    }
+  });
+
+  it('trend point → the visits recorded on that local day', async () => {
+    for (const who of [city, klmy]) {
+      const def = chart(await get(who), 'trend');
+      expect(def.table.rows.length).toBeGreaterThan(0);
+      for (const [i, row] of def.table.rows.entries()) expect(await linkedTotal(who, def.link(0, i)!)).toBe(row.visits);
+    }
+    // a day without visits lists none
+    const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+    expect(await linkedTotal(city, `/visits/coverage?campaignId=${demo}&day=${yesterday}`)).toBe(0);
+  });
+
+  it('needs segment (status or department × SLA colour) → the needs list with that status or department and colour', async () => {
+    const db = env.p.handle.db;
+    const assigned = await db.selectFrom('needs').select(['id', 'deadline']).where('status', '=', 'assigned').execute();
+    expect(assigned).toHaveLength(1);
+    const c0 = await get(city);
+    const { today, soonUntil } = slaBounds(c0.today);
+    const shift = (days: number) =>
+      new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+    // the deadline walks from 3 days ago to 15 days ahead: SQL's colour is the working-day rule's
+    for (let d = -3; d <= 15; d++) {
+      const deadline = shift(d);
+      await db.updateTable('needs').set({ deadline }).where('id', '=', assigned[0]!.id).execute();
+      const c = await get(city);
+      const level = slaLevel('assigned', deadline, today);
+      expect(
+        c.needs.byStatus.find((s: Json) => s.status === 'assigned'),
+        deadline,
+      ).toMatchObject({ [level]: 1, total: 1 });
+      expect(level === 'dueSoon').toBe(deadline >= today && deadline <= soonUntil);
+      for (const id of ['needsStatus', 'needsDepartment']) {
+        const def = chart(c, id);
+        for (const [i, row] of def.table.rows.entries())
+          for (const [s, key] of ['ok', 'dueSoon', 'overdue', 'none'].entries())
+            expect(
+              await linkedTotal(city, def.link(s, i)!),
+              `${id} ${row.label ?? row.orgName} ${key} ${deadline}`,
+            ).toBe(row[key]);
+      }
+    }
+    await db.updateTable('needs').set({ deadline: assigned[0]!.deadline }).where('id', '=', assigned[0]!.id).execute();
   });
 });
 

@@ -96,7 +96,8 @@ function completionChart(c: Cockpit): ChartDef {
     },
     link: (_s, i) => {
       const r = rows[i];
-      return r ? `/campaigns/${encodeURIComponent(c.campaign.id)}/dashboard?${q({ org: r.orgId })}` : null;
+      // the org's assignments in this campaign: as many as the bar's 任务数
+      return r ? `/campaign-tasks?${q({ campaignId: c.campaign.id, orgId: r.orgId })}` : null;
     },
   };
 }
@@ -167,6 +168,7 @@ function coverageChart(c: Cockpit): ChartDef {
       if (!p) return null;
       const category = categories[p[0]]!.key;
       const district = districts[p[1]]!.key;
+      // the district's targets of that category: as many as the cell's 计划户数
       return `/visits/coverage?${q({ campaignId: c.campaign.id, orgId: district, category })}`;
     },
   };
@@ -202,6 +204,7 @@ function trendChart(c: Cockpit): ChartDef {
     },
     link: (_s, i) => {
       const d = c.trend[i];
+      // the visits recorded that day: as many as the point's 走访次数
       return d ? `/visits/coverage?${q({ campaignId: c.campaign.id, day: d.day })}` : null;
     },
   };
@@ -217,11 +220,8 @@ function slaSeries(rows: ({ [k in SlaLevel]: number } & { total: number })[]) {
   }));
 }
 
-/** The list filter of an SLA segment: overdue → overdue=true; within the limit (green, amber) → overdue=false. */
-const overdueParam = (seriesIndex: number) => {
-  const level = SLA_ORDER[seriesIndex];
-  return level === 'overdue' ? 'true' : level === 'ok' || level === 'dueSoon' ? 'false' : undefined;
-};
+/** The list filter of an SLA segment: the same colour (`sla=dueSoon`), so the list has the segment's count. */
+const slaParam = (seriesIndex: number) => SLA_ORDER[seriesIndex];
 
 const slaColumns = SLA_ORDER.map((level) => ({ key: level, title: t(`cockpit.sla.${level}`) }));
 
@@ -255,7 +255,7 @@ function needsStatusChart(c: Cockpit): ChartDef {
     },
     link: (s, i) => {
       const r = rows[i];
-      return r ? `/needs?${q({ status: r.status, overdue: overdueParam(s) })}` : null;
+      return r ? `/needs?${q({ status: r.status, sla: slaParam(s) })}` : null;
     },
   };
 }
@@ -295,7 +295,7 @@ function needsDepartmentChart(c: Cockpit): ChartDef {
     },
     link: (s, i) => {
       const r = rows[i];
-      return r ? `/needs?${q({ leadOrgId: r.orgId, overdue: overdueParam(s) })}` : null;
+      return r ? `/needs?${q({ leadOrgId: r.orgId, sla: slaParam(s) })}` : null;
     },
   };
 }

@@ -99,6 +99,7 @@ export const webCampaignsMessages = {
   // tasks and reports
   'wc.toReview': '待审核',
   'wc.allTasks': '全部任务',
+  'wc.filtered': '筛选：{what}',
   'wc.campaign': '工作部署',
   'wc.item': '工作事项',
   'wc.taskDescription': '任务说明',

@@ -22,6 +22,8 @@ export const webNeedsMessages = {
   'needs.filterPriority': '紧急程度',
   'needs.filterTag': '专项',
   'needs.filterOverdue': '只看超期',
+  'needs.filterSla': '办理时限',
+  'needs.filterLead': '承办部门：{name}',
   'needs.col.title': '问题',
   'needs.col.category': '类别',
   'needs.col.priority': '紧急程度',

@@ -138,6 +138,8 @@ export const assignmentPage = pageOf(assignmentListItem);
 export const assignmentListQuery = z.strictObject({
   ...pageQuery,
   campaignId: idSchema.optional(),
+  /** One recipient org's assignments (the cockpit's completion bar of that org). */
+  orgId: idSchema.optional(),
   status: z.enum(DISPLAY_STATUS).optional(),
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
 import { isoDateSchema } from '../registry/dates.js';
+import { SLA_LEVELS } from './cockpit.js';
 import { idSchema, pageOf, pageQuery } from './common.js';
 
 /**
@@ -163,6 +164,8 @@ export const needListQuery = z.strictObject({
   orgId: idSchema.optional(),
   leadOrgId: idSchema.optional(),
   overdue: bool.optional(),
+  /** The working-day SLA colour (the cockpit's needs charts): ok, dueSoon, overdue or none (not timed). */
+  sla: z.enum(SLA_LEVELS).optional(),
   /** Only the cases assigned to the caller's own org (a department's inbox). */
   inbox: bool.optional(),
   q: plainText(50).optional(),

@@ -184,7 +184,11 @@ export const visitTargetListQuery = z.strictObject({
   campaignId: campaignIdSchema.optional(),
   planId: idSchema.optional(),
   teamId: idSchema.optional(),
+  /** true: not visited yet; false: visited at least once. */
   unvisited: z.enum(['true', 'false']).optional(),
+  /** Targets owned by this org or below it (a district of the cockpit's coverage chart). */
+  orgId: idSchema.optional(),
+  category: z.string().trim().min(1).max(40).optional(),
   q: z.string().trim().max(32).optional(),
 });
 
@@ -353,6 +357,8 @@ export const visitListQuery = z.strictObject({
   planId: idSchema.optional(),
   targetId: idSchema.optional(),
   approval: z.enum(VISIT_APPROVAL_STATUSES).optional(),
+  /** Visits made on this local day (display zone): the cockpit's visits-per-day point. */
+  day: isoDateSchema.optional(),
 });
 
 export const budgetLineSchema = z.object({

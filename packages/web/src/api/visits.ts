@@ -73,6 +73,14 @@ export const visitsApi = {
   coverage: (campaignId: string, o?: Signal) => api.get<Coverage>('/visit-coverage', { campaignId }, o),
   unvisited: (campaignId: string, o?: Signal) =>
     api.get<Page<VisitTarget>>('/visit-coverage/unvisited', { campaignId, pageSize: 20 }, o),
+  /** The targets of a campaign behind a coverage cell (district and category; visited or not). */
+  filteredTargets: (
+    q: { campaignId: string; orgId?: string; category?: string; unvisited?: string; page: number },
+    o?: Signal,
+  ) => api.get<Page<VisitTarget>>('/visit-targets', { ...q, pageSize: 20 }, o),
+  /** The visits of a campaign recorded on one local day (the cockpit's visits-per-day point). */
+  visitsOfDay: (q: { campaignId: string; day: string; page: number }, o?: Signal) =>
+    api.get<Page<Visit>>('/visits', { ...q, pageSize: 20 }, o),
   caps: (campaignId: string, o?: Signal) => api.get<VisitCaps>('/visit-caps', { campaignId }, o),
   standingCaps: (o?: Signal) => api.get<StandingCaps>('/visit-caps/standing', {}, o),
   setStandingCaps: (body: StandingCaps) => request<StandingCaps>('PUT', '/visit-caps/standing', { body }),

@@ -18,6 +18,7 @@ export const workRepo = {
       .where((eb) => assignmentVisible(eb, scope))
       .where('c.status', '!=', 'draft');
     if (q.campaignId) qb = qb.where('a.campaign_id', '=', q.campaignId);
+    if (q.orgId) qb = qb.where('a.org_id', '=', q.orgId);
     if (q.status === 'overdue') qb = qb.where('a.status', 'in', [...OPEN_STATUSES]).where('a.deadline', '<', day);
     else if (q.status && OPEN_STATUSES.includes(q.status as 'returned'))
       qb = qb.where('a.status', '=', q.status).where('a.deadline', '>=', day);

@@ -1,20 +1,33 @@
 import type { Scope } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { HANDLING_STATUSES } from './needs.machine.js';
-import { visibleWhere } from './needs.repo.js';
+import { type SlaBounds, slaLevelSql, visibleWhere } from './needs.repo.js';
 
 /** Aggregate reads of the needs the cockpit shows (counts and civil-side titles only, decisions/0036). */
 export const needsCockpitRepo = {
-  /** Counts per (status, lead department, deadline) of the cases the caller sees: a few hundred rows. */
-  groups(db: Queryable, scope: Scope) {
-    return db
+  /**
+   * Counts per (status, lead department, SLA colour) of the cases the caller sees, the colour
+   * worked out in SQL (`slaLevelSql`): at most statuses × departments × 4 rows, whatever the
+   * number of cases or of distinct deadlines.
+   */
+  groups(db: Queryable, scope: Scope, bounds: SlaBounds) {
+    const cases = db
       .selectFrom('needs as n')
-      .leftJoin('orgs as lo', 'lo.id', 'n.lead_org_id')
       .where((eb) => visibleWhere(eb, scope))
       .where('n.status', '!=', 'merged')
-      .select(['n.status', 'n.lead_org_id', 'lo.name as lead_org_name', 'n.deadline'])
+      .select(['n.status', 'n.lead_org_id', slaLevelSql(bounds).as('level')])
+      .as('c');
+    const groups = db
+      .selectFrom(cases)
+      .select(['c.status', 'c.lead_org_id', 'c.level'])
       .select((eb) => eb.fn.countAll().as('n'))
-      .groupBy(['n.status', 'n.lead_org_id', 'lo.name', 'n.deadline'])
+      .groupBy(['c.status', 'c.lead_org_id', 'c.level'])
+      .as('g');
+    // the department names join the few groups, not the cases
+    return db
+      .selectFrom(groups)
+      .leftJoin('orgs as lo', 'lo.id', 'g.lead_org_id')
+      .select(['g.status', 'g.lead_org_id', 'g.level', 'g.n', 'lo.name as lead_org_name'])
       .execute();
   },
 

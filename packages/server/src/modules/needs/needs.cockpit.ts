@@ -4,6 +4,7 @@ import type { Platform } from '../../platform/context.js';
 import { toNumber } from '../../platform/db/index.js';
 import { needsCockpitRepo } from './cockpit.repo.js';
 import { HANDLING_STATUSES, workingDaysLeft } from './needs.machine.js';
+import type { SlaBounds } from './needs.repo.js';
 
 /** Working days left at or below which a running case shows amber. */
 export const DUE_SOON_WORKING_DAYS = 2;
@@ -13,6 +14,18 @@ export function slaLevel(status: NeedStatus, deadline: string | null, today: str
   if (!deadline || !HANDLING_STATUSES.includes(status)) return 'none';
   if (deadline < today) return 'overdue';
   return workingDaysLeft(today, deadline) <= DUE_SOON_WORKING_DAYS ? 'dueSoon' : 'ok';
+}
+
+/**
+ * The bounds of the colours on `today`: the last deadline that still shows amber is the last date
+ * with at most DUE_SOON_WORKING_DAYS working days left (`workingDaysLeft` only grows with the
+ * deadline, so the dates after it are all green). A few calendar days are walked, once per call.
+ */
+export function slaBounds(today: string): SlaBounds {
+  let soonUntil = today;
+  const next = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  for (let d = next(today); workingDaysLeft(today, d) <= DUE_SOON_WORKING_DAYS; d = next(d)) soonUntil = d;
+  return { today, soonUntil };
 }
 
 type Sla = Record<SlaLevel, number> & { total: number };
@@ -28,12 +41,12 @@ export class NeedsReadModel {
 
   async sla(scope: Scope, today: string) {
     const db = this.p.handle.db;
-    const rows = await needsCockpitRepo.groups(db, scope);
+    const rows = await needsCockpitRepo.groups(db, scope, slaBounds(today));
     const byStatus = new Map<string, Sla>();
     const byDept = new Map<string, Sla & { orgName: string }>();
     for (const r of rows) {
       const n = toNumber(r.n);
-      const level = slaLevel(r.status as NeedStatus, r.deadline, today);
+      const level = r.level;
       const s = byStatus.get(r.status) ?? emptySla();
       s[level] += n;
       s.total += n;

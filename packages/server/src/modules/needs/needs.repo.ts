@@ -1,4 +1,4 @@
-import type { NeedStatus } from '@shuangyong/shared';
+import type { NeedStatus, SlaLevel } from '@shuangyong/shared';
 import {
   type Expression,
   type ExpressionBuilder,
@@ -65,9 +65,50 @@ export interface NeedFilter {
   notOverdueBefore?: string;
   /** A department's inbox: cases this org is an active handler of. */
   handlerOrgId?: string;
+  /** Cases of one working-day SLA colour on `today` (bounds from `slaBounds`). */
+  sla?: { level: SlaLevel } & SlaBounds;
   q?: string;
   createdFrom?: string;
   createdTo?: string;
+}
+
+/** The dates that split the SLA colours: before `today` red, up to `soonUntil` amber, after green. */
+export interface SlaBounds {
+  today: string;
+  /** The last deadline with at most 2 working days left (decisions/0036), worked out once per call. */
+  soonUntil: string;
+}
+
+/**
+ * The SLA colour of each case as SQL (the same rule as `slaLevel`): a case being handled is red
+ * past its deadline, amber up to `soonUntil`, green after; everything else is not timed. The
+ * working-day calendar is folded into `soonUntil`, so both dialects compare dates only.
+ */
+export function slaLevelSql(b: SlaBounds) {
+  return sql<SlaLevel>`CASE
+    WHEN n.deadline IS NULL OR n.status NOT IN (${sql.join(HANDLING_STATUSES)}) THEN 'none'
+    WHEN n.deadline < ${b.today} THEN 'overdue'
+    WHEN n.deadline <= ${b.soonUntil} THEN 'dueSoon'
+    ELSE 'ok' END`;
+}
+
+function slaWhere(eb: Eb, s: { level: SlaLevel } & SlaBounds): Expression<SqlBool> {
+  const handled = eb('n.status', 'in', [...HANDLING_STATUSES]);
+  const timed = eb('n.deadline', 'is not', null);
+  switch (s.level) {
+    case 'none':
+      // merged cases live on in the case they joined: the cockpit counts them nowhere
+      return eb.and([
+        eb('n.status', '!=', 'merged'),
+        eb.or([eb('n.deadline', 'is', null), eb('n.status', 'not in', [...HANDLING_STATUSES])]),
+      ]);
+    case 'overdue':
+      return eb.and([handled, timed, eb('n.deadline', '<', s.today)]);
+    case 'dueSoon':
+      return eb.and([handled, timed, eb('n.deadline', '>=', s.today), eb('n.deadline', '<=', s.soonUntil)]);
+    case 'ok':
+      return eb.and([handled, timed, eb('n.deadline', '>', s.soonUntil)]);
+  }
 }
 
 const escapeLike = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
@@ -97,6 +138,10 @@ export function baseQuery(db: Queryable, scope: Scope, f: NeedFilter) {
         eb('n.deadline', '>=', today),
       ]),
     );
+  }
+  if (f.sla) {
+    const sla = f.sla;
+    qb = qb.where((eb) => slaWhere(eb as unknown as Eb, sla));
   }
   if (f.createdFrom) qb = qb.where('n.created_at', '>=', f.createdFrom);
   if (f.createdTo) qb = qb.where('n.created_at', '<', f.createdTo);

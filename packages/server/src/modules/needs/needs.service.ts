@@ -10,7 +10,7 @@ import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
 import type { OrgsService } from '../orgs/orgs.module.js';
 import type { UsersService } from '../users/users.module.js';
-import { NeedsReadModel } from './needs.cockpit.js';
+import { NeedsReadModel, slaBounds } from './needs.cockpit.js';
 import { NeedEscalation, type SweepResult } from './needs.escalation.js';
 import { type NeedFilter, needsRepo } from './needs.repo.js';
 import { actionsFor, seesMilitary, toDetail, toListItem } from './needs.view.js';
@@ -80,6 +80,7 @@ export class NeedsService {
     }
     if (q.overdue === 'true') f.overdueBefore = this.today();
     if (q.overdue === 'false') f.notOverdueBefore = this.today();
+    if (q.sla) f.sla = { level: q.sla, ...slaBounds(this.today()) };
     if (q.inbox === 'true') f.handlerOrgId = ctx.actor.orgId;
     return f;
   }

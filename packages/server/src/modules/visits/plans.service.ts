@@ -240,7 +240,8 @@ export class PlansService {
     return (await toTargets(this.db, rows))[0]!;
   }
 
-  targetQuery(db: Queryable, ctx: RequestCtx, q: Partial<z.infer<typeof visitTargetListQuery>>) {
+  /** `orgPath`: the subtree of `q.orgId`, resolved in the caller's scope by `targets`. */
+  targetQuery(db: Queryable, ctx: RequestCtx, q: Partial<z.infer<typeof visitTargetListQuery>>, orgPath?: string) {
     let qb = db
       .selectFrom('visit_targets as t')
       .innerJoin('orgs as o', 'o.id', 't.org_id')
@@ -251,12 +252,17 @@ export class PlansService {
     if (q.campaignId) qb = qb.where('t.campaign_id', '=', q.campaignId).where('t.status', '=', 'planned');
     if (q.teamId) qb = qb.where('t.team_id', '=', q.teamId);
     if (q.unvisited === 'true') qb = qb.where('t.visit_count', '=', 0);
+    if (q.unvisited === 'false') qb = qb.where('t.visit_count', '>', 0);
+    if (orgPath) qb = qb.where('t.org_path', '>=', orgPath).where('t.org_path', '<', prefixEnd(orgPath));
+    if (q.category) qb = qb.where('t.category', '=', q.category);
     if (q.q) qb = qb.where('t.name', 'like', `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
     return qb;
   }
 
   async targets(ctx: RequestCtx, q: z.infer<typeof visitTargetListQuery>) {
-    const base = this.targetQuery(this.db, ctx, q);
+    const org = q.orgId ? await this.orgs.inScope(this.db, ctx.actor.scope, q.orgId) : undefined;
+    if (q.orgId && !org) throw notFound();
+    const base = this.targetQuery(this.db, ctx, q, org?.path);
     const [rows, total] = await Promise.all([
       base
         .orderBy('t.org_path')

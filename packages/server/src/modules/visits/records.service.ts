@@ -11,7 +11,7 @@ import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } 
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { effectiveCaps, evaluateCaps, needsApproval } from './caps.js';
 import { bumpCoverage, dimsOf } from './coverage.js';
-import { dailyRepo } from './daily.repo.js';
+import { dailyRepo, zoneOffsetMinutes } from './daily.repo.js';
 import { toCaps, toVisit } from './views.js';
 import { pathPrefix, VISIT_SCOPE, visitsRepo } from './visits.repo.js';
 import type { VisitsTable, VisitTargetsTable } from './visits.schema.js';
@@ -386,12 +386,27 @@ export class RecordsService {
     });
   }
 
+  /** A local day (display zone) as the UTC instants [from, to) that `visited_at` is compared with. */
+  dayRange(day: string): [string, string] {
+    const start = (d: string) => {
+      const midnight = Date.parse(`${d}T00:00:00Z`);
+      return new Date(midnight - zoneOffsetMinutes(this.p.config.tzDisplay, new Date(midnight)) * 60_000).toISOString();
+    };
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    return [start(day), start(next)];
+  }
+
   async page(ctx: RequestCtx, q: z.infer<typeof visitListQuery>) {
     let qb = this.db.selectFrom('visits as v').where((eb) => scopeWhere(eb, ctx.actor.scope, VISIT_SCOPE));
     if (q.campaignId) qb = qb.where('v.campaign_id', '=', q.campaignId);
     if (q.planId) qb = qb.where('v.plan_id', '=', q.planId);
     if (q.targetId) qb = qb.where('v.target_id', '=', q.targetId);
     if (q.approval) qb = qb.where('v.approval_status', '=', q.approval);
+    if (q.day) {
+      // the local day's instants [from, to): the day `visit_daily` counts the visit on
+      const [from, to] = this.dayRange(q.day);
+      qb = qb.where('v.visited_at', '>=', from).where('v.visited_at', '<', to);
+    }
     const [rows, total] = await Promise.all([
       qb
         .selectAll('v')

@@ -11,6 +11,7 @@ import {
   Select,
   Table,
   type TableColumnsType,
+  Tag,
   Typography,
 } from 'antd';
 import { useState } from 'react';
@@ -35,11 +36,21 @@ export function MyTasksPage() {
   const can = useCan();
   const isMobile = useIsMobile();
   const reviewer = can('campaign:manage');
-  // a link may carry the status (the home page's to-dos); a reviewer starts on the reports to review
-  const [params] = useSearchParams();
+  // a link may carry the status (the home page's to-dos) or a campaign and org (the cockpit's
+  // completion bar); a reviewer otherwise starts on the reports to review
+  const [params, setParams] = useSearchParams();
   const linked = params.get('status');
-  const status = DISPLAY_STATUSES.find((s) => s === linked) ?? (reviewer ? 'submitted' : undefined);
-  const [query, setQuery] = useState<AssignmentQuery>({ page: 1, pageSize: 20, ...(status ? { status } : {}) });
+  const campaignId = params.get('campaignId') ?? undefined;
+  const orgId = params.get('orgId') ?? undefined;
+  const status =
+    DISPLAY_STATUSES.find((s) => s === linked) ?? (reviewer && !campaignId && !orgId ? 'submitted' : undefined);
+  const [query, setQuery] = useState<AssignmentQuery>({
+    page: 1,
+    pageSize: 20,
+    ...(status ? { status } : {}),
+    ...(campaignId ? { campaignId } : {}),
+    ...(orgId ? { orgId } : {}),
+  });
   const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const list = useQuery({
@@ -130,6 +141,22 @@ export function MyTasksPage() {
             ]}
             onChange={(v) => setQuery((q) => ({ ...q, page: 1, status: v === 'review' ? 'submitted' : undefined }))}
           />
+        )}
+        {(query.campaignId || query.orgId) && (
+          <Tag
+            closable
+            data-testid="task-filter"
+            onClose={() => {
+              setParams({}, { replace: true });
+              setQuery((q) => ({ page: 1, pageSize: q.pageSize, status: q.status }));
+            }}
+          >
+            {t('wc.filtered', {
+              what: [data?.items[0]?.campaignTitle, query.orgId ? data?.items[0]?.orgName : undefined]
+                .filter(Boolean)
+                .join(' · '),
+            })}
+          </Tag>
         )}
         <Select
           allowClear

@@ -12,6 +12,7 @@ const LIST_PERMISSION: [string, Permission][] = [
   ['/needs', 'need:read'],
   ['/visit', 'visit:read'],
   ['/campaigns', 'campaign:read'],
+  ['/campaign-tasks', 'campaign:read'],
 ];
 
 /** The table view as CSV (UTF-8 with BOM so Excel reads the Chinese). */

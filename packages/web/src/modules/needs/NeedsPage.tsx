@@ -1,7 +1,7 @@
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
-import type { NeedPriority, NeedStatus, NeedTag } from '@shuangyong/shared';
+import { type NeedPriority, type NeedStatus, type NeedTag, SLA_LEVELS, type SlaLevel } from '@shuangyong/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Flex, Input, Select, Switch, Table, type TableColumnsType, Typography } from 'antd';
+import { App, Button, Card, Flex, Input, Select, Switch, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { type NeedListItem, type NeedQuery, needsApi } from '../../api/needs';
@@ -22,13 +22,17 @@ import {
 } from './labels';
 import styles from './needs.module.css';
 
-/** Filters a link may carry (the cockpit's charts: `/needs?status=assigned&overdue=true`). */
+const SLA_OPTIONS = SLA_LEVELS.map((level) => ({ value: level, label: t(`cockpit.sla.${level}`) }));
+
+/** Filters a link may carry (the cockpit's charts: `/needs?status=assigned&sla=dueSoon`). */
 function filtersFromUrl(params: URLSearchParams): Partial<NeedQuery> {
   const out: Partial<NeedQuery> = {};
   const status = params.get('status');
   if (status && STATUS_OPTIONS.some((o) => o.value === status)) out.status = status as NeedStatus;
   const lead = params.get('leadOrgId');
   if (lead) out.leadOrgId = lead;
+  const sla = params.get('sla');
+  if (sla && (SLA_LEVELS as readonly string[]).includes(sla)) out.sla = sla as SlaLevel;
   for (const k of ['overdue', 'open'] as const) {
     const v = params.get(k);
     if (v === 'true' || v === 'false') out[k] = v;
@@ -188,6 +192,20 @@ export function NeedsPage({ inbox = false }: { inbox?: boolean }) {
           onChange={(tag?: NeedTag) => update({ tag })}
           data-testid="needs-filter-tag"
         />
+        <Select
+          allowClear
+          className={styles.filter}
+          options={SLA_OPTIONS}
+          placeholder={t('needs.filterSla')}
+          value={query.sla}
+          onChange={(sla?: SlaLevel) => update({ sla })}
+          data-testid="needs-filter-sla"
+        />
+        {query.leadOrgId && (
+          <Tag closable onClose={() => update({ leadOrgId: undefined })} data-testid="needs-filter-lead">
+            {t('needs.filterLead', { name: data?.items[0]?.leadOrgName ?? '' })}
+          </Tag>
+        )}
         <Flex align="center" gap={6}>
           <Switch
             size="small"

@@ -1,16 +1,23 @@
-import type { CoverageCell, VisitTarget } from '@shuangyong/shared';
-import { useQuery } from '@tanstack/react-query';
+import { type CoverageCell, hasMessage, type Visit, type VisitTarget } from '@shuangyong/shared';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Card, Progress, Space, Statistic, Table, Tag, Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { visitsApi } from '../../api/visits';
 import { DocTitle } from '../../app/DocTitle';
 import { PageLoading } from '../../components/PageState';
 import { t } from '../../i18n';
 import { ageOn } from '../../lib/age';
+import { formatDateTime } from '../../lib/format';
 import { formatFen } from '../../lib/money';
+import { useIsMobile } from '../../lib/useIsMobile';
 import { todayInZone } from '../../lib/zone';
 import { CampaignScope } from './CampaignPicker';
 import styles from './visits.module.css';
+
+/** A target category's name (a registry category, or 部队 / 其他 for units and manual targets). */
+const categoryLabel = (k: string) =>
+  [`category.${k}`, `visits.kind.${k}`].map((key) => (hasMessage(key) ? t(key) : null)).find(Boolean) ?? k;
 
 const rate = (c: CoverageCell) => (c.planned ? Math.round((c.visited * 1000) / c.planned) / 10 : 0);
 
@@ -33,9 +40,126 @@ function CellTable({ title, rows, testId }: { title: string; rows: CoverageCell[
   );
 }
 
+/**
+ * What a link into the page filters (the cockpit's charts): a coverage cell's district and category
+ * (`orgId`, `category`, `unvisited`) or a day of the trend (`day`).
+ */
+interface LinkFilter {
+  orgId?: string;
+  category?: string;
+  unvisited?: string;
+  day?: string;
+}
+
+function linkFilter(params: URLSearchParams): LinkFilter | null {
+  const f: LinkFilter = {};
+  for (const k of ['orgId', 'category', 'unvisited', 'day'] as const) {
+    const v = params.get(k);
+    if (v) f[k] = v;
+  }
+  return Object.keys(f).length ? f : null;
+}
+
 /** Coverage of a campaign: planned vs visited from the maintained counters, and who is still waiting. */
 export function CoveragePage() {
-  return <CampaignScope>{(c, picker) => <CoverageView campaignId={c.id} picker={picker} />}</CampaignScope>;
+  const [params, setParams] = useSearchParams();
+  const filter = linkFilter(params);
+  const clear = () => setParams(params.get('campaignId') ? { campaignId: params.get('campaignId')! } : {});
+  return (
+    <CampaignScope>
+      {(c, picker) => (
+        <>
+          {filter && <FilteredList campaignId={c.id} filter={filter} onClear={clear} />}
+          <CoverageView campaignId={c.id} picker={picker} />
+        </>
+      )}
+    </CampaignScope>
+  );
+}
+
+/** The list behind a chart element: the targets of a district × category, or the visits of a day. */
+function FilteredList({ campaignId, filter, onClear }: { campaignId: string; filter: LinkFilter; onClear(): void }) {
+  const isMobile = useIsMobile();
+  const [page, setPage] = useState(1);
+  const visitsOfDay = !!filter.day;
+  const targets = useQuery({
+    queryKey: ['visit-targets-filtered', campaignId, filter, page],
+    queryFn: ({ signal }) =>
+      visitsApi.filteredTargets(
+        { campaignId, orgId: filter.orgId, category: filter.category, unvisited: filter.unvisited, page },
+        { signal },
+      ),
+    enabled: !visitsOfDay,
+    placeholderData: keepPreviousData,
+  });
+  const visits = useQuery({
+    queryKey: ['visits-of-day', campaignId, filter.day, page],
+    queryFn: ({ signal }) => visitsApi.visitsOfDay({ campaignId, day: filter.day!, page }, { signal }),
+    enabled: visitsOfDay,
+    placeholderData: keepPreviousData,
+  });
+  const total = (visitsOfDay ? visits.data?.total : targets.data?.total) ?? null;
+  const first = targets.data?.items[0];
+  const title = visitsOfDay
+    ? t('web.visits.filteredDay', { day: filter.day! })
+    : t('web.visits.filteredTargets', {
+        what: [filter.orgId && first ? first.orgName : '', filter.category ? categoryLabel(filter.category) : '']
+          .filter(Boolean)
+          .join(' · '),
+      });
+  const pagination = {
+    current: page,
+    pageSize: 20,
+    total: total ?? 0,
+    simple: isMobile,
+    showSizeChanger: false,
+    onChange: setPage,
+  };
+  return (
+    <Card
+      size="small"
+      title={title}
+      data-testid="coverage-filtered"
+      extra={
+        <Button size="small" onClick={onClear} data-testid="coverage-filter-clear">
+          {t('web.visits.clearFilter')}
+        </Button>
+      }
+    >
+      <Typography.Paragraph data-testid="coverage-filtered-total" data-total={total ?? ''}>
+        {total === null ? '' : t('web.total', { total })}
+      </Typography.Paragraph>
+      {visitsOfDay ? (
+        <Table<Visit>
+          size="small"
+          rowKey="id"
+          loading={visits.isFetching}
+          dataSource={visits.data?.items ?? []}
+          scroll={{ x: 'max-content' }}
+          pagination={pagination}
+          columns={[
+            { title: t('web.visits.target'), dataIndex: 'targetName' },
+            { title: t('web.visits.visitedAt'), dataIndex: 'visitedAt', render: (v: string) => formatDateTime(v) },
+            { title: t('web.visits.cash'), dataIndex: 'cashFen', align: 'right', render: (v: number) => formatFen(v) },
+          ]}
+        />
+      ) : (
+        <Table<VisitTarget>
+          size="small"
+          rowKey="id"
+          loading={targets.isFetching}
+          dataSource={targets.data?.items ?? []}
+          scroll={{ x: 'max-content' }}
+          pagination={pagination}
+          columns={[
+            { title: t('web.visits.target'), dataIndex: 'name' },
+            { title: t('web.visits.org'), render: (_, r) => r.streetName ?? r.orgName },
+            { title: t('web.visits.money.visits'), dataIndex: 'visitCount', align: 'right' },
+          ]}
+        />
+      )}
+    </Card>
+  );
 }
 
 function CoverageView({ campaignId, picker }: { campaignId: string; picker: ReactNode }) {

@@ -24,7 +24,8 @@ beforeAll(async () => {
     expect(res.statusCode).toBe(200);
     homes.set(u, res.json() as Home);
   }
-});
+  // seeding the living city takes a while on a loaded machine
+}, 300_000);
 afterAll(async () => env?.close());
 
 const todo = (u: string, key: string) => homes.get(u)!.todos.find((x) => x.key === key);
@@ -45,6 +46,11 @@ async function listTotal(u: string, link: string): Promise<number> {
     '/transfers': async () => json(await c.get('/api/v1/transfers?pageSize=1&status=pending')).total,
     '/visit-money': async () => json(await c.get('/api/v1/visits?pageSize=1&approval=pending')).total,
     '/notifications': async () => json(await c.get('/api/v1/notifications?pageSize=1')).unread,
+    '/beneficiaries/import': async () => {
+      const res = await c.get('/api/v1/beneficiaries/imports?pageSize=1');
+      expect(res.statusCode, res.body).toBe(200);
+      return json(res).total;
+    },
   };
   const f = api[path!];
   if (!f) throw new Error(`no list for ${link}`);
@@ -68,6 +74,42 @@ describe('home page of the living demo city', () => {
     expect(todo('klmy', 'citationsDue')?.count).toBeGreaterThan(0);
     expect(todo('unit1', 'needsToRate')?.count).toBeGreaterThan(0);
     expect(todo('jyj', 'needsToHandle')?.count).toBeGreaterThan(0);
+  });
+
+  it('has transfers waiting in both districts of the living city', () => {
+    expect(todo('klmy', 'transfersToDecide')?.count).toBeGreaterThanOrEqual(2);
+    expect(todo('dsz', 'transfersToDecide')?.count).toBeGreaterThanOrEqual(3);
+  });
+
+  it('makes the user’s checked or failed imports a to-do that opens the list of them', async () => {
+    const klmy = clients.get('klmy')!;
+    const district = json(await klmy.get('/api/v1/auth/me')).org.id as string;
+    const csv = Buffer.from('\uFEFF姓名,公民身份号码\n张三,650203194001011234\n', 'utf8');
+    const up = await klmy.request('POST', `/api/v1/beneficiaries/imports?orgId=${district}&fileName=roster.csv`, csv, {
+      'content-type': 'application/octet-stream',
+    });
+    expect(up.statusCode, up.body).toBe(202);
+    await env.jobs.idle();
+    const job = json(await klmy.get(`/api/v1/jobs/${up.json().id}`));
+    expect(['validated', 'failed']).toContain(job.status);
+    const home = json(await klmy.get('/api/v1/home'));
+    const item = home.todos.find((x: { key: string }) => x.key === 'importsFinished');
+    expect(item).toMatchObject({ count: 1, link: '/beneficiaries/import?recent=true' });
+    expect(await listTotal('klmy', item.link)).toBe(1);
+    const list = json(await klmy.get('/api/v1/beneficiaries/imports'));
+    expect(list.items.map((j: { id: string }) => j.id)).toEqual([job.id]);
+    // another user's imports are not this user's to-do
+    const city = json(await clients.get('city')!.get('/api/v1/home'));
+    expect(city.todos.find((x: { key: string }) => x.key === 'importsFinished')).toBeUndefined();
+    // once committed it waits on nobody
+    if (job.status === 'validated') {
+      expect((await klmy.post(`/api/v1/jobs/${job.id}/commit`)).statusCode).toBe(202);
+      await env.jobs.idle();
+      const after = json(await klmy.get('/api/v1/home'));
+      expect(after.todos.find((x: { key: string }) => x.key === 'importsFinished')?.count ?? 0).toBe(
+        json(await klmy.get(`/api/v1/jobs/${job.id}`)).status === 'failed' ? 1 : 0,
+      );
+    }
   });
 
   it('keeps a district to its own area', async () => {

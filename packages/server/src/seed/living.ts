@@ -8,10 +8,12 @@ import { modelcityModule } from '../modules/modelcity/modelcity.module.js';
 import { needsModule } from '../modules/needs/needs.module.js';
 import { notificationsModule } from '../modules/notifications/notifications.module.js';
 import { orgsModule } from '../modules/orgs/orgs.module.js';
+import { registryModule } from '../modules/registry/registry.module.js';
 import { troopsModule } from '../modules/troops/troops.module.js';
 import { usersModule } from '../modules/users/users.module.js';
 import { seedSyntheticVisits } from '../modules/visits/synthetic.js';
 import { visitsModule } from '../modules/visits/visits.module.js';
+import { prefixEnd } from '../platform/access/scope.js';
 import type { RequestCtx } from '../platform/auth/actor.js';
 import { addWorkingDays } from '../platform/calendar/working-days.js';
 import type { Platform } from '../platform/context.js';
@@ -90,6 +92,7 @@ export async function seedLivingCity(p: Platform, now = new Date()): Promise<Liv
     orgsModule,
     usersModule,
     notificationsModule,
+    registryModule,
     honoursModule,
     needsModule,
     campaignsModule,
@@ -98,7 +101,7 @@ export async function seedLivingCity(p: Platform, now = new Date()): Promise<Liv
     troopsModule,
     modelcityModule,
   ]);
-  const { campaigns, visits, needs, honours, notifications, modelcity } = modules.services;
+  const { campaigns, visits, needs, honours, notifications, modelcity, registry } = modules.services;
   const users = await db.selectFrom('users').select(['id', 'username']).execute();
   const as = async (username: string): Promise<RequestCtx> => {
     const u = users.find((x) => x.username === username);
@@ -271,6 +274,30 @@ export async function seedLivingCity(p: Platform, now = new Date()): Promise<Liv
     evidence++;
   }
 
+  // ---- transfers (迁移) waiting for a decision: 克拉玛依区 ⇄ 独山子区 ----
+  const district = (path: string) => orgs.find((o) => o.path === path)!;
+  const [klmyOrg, dszOrg] = [district(ctx.klmy.actor.orgPath!), district(ctx.dsz.actor.orgPath!)];
+  let transfers = 0;
+  for (const [from, to, n] of [
+    [ctx.klmy, dszOrg, 3],
+    [ctx.dsz, klmyOrg, 2],
+  ] as const) {
+    const fromPath = from.actor.orgPath!;
+    const persons = await db
+      .selectFrom('beneficiaries')
+      .select(['id', 'org_id', 'org_path'])
+      .where('org_path', '>=', fromPath)
+      .where('org_path', '<', prefixEnd(fromPath))
+      .where('status', '=', 'active')
+      .orderBy('id')
+      .limit(n)
+      .execute();
+    for (const person of persons) {
+      await db.transaction().execute((trx) => registry.transfers.open(trx, from, person, to, text.transferReason));
+      transfers++;
+    }
+  }
+
   await campaigns.remind(now);
   await notifications.flush();
   await modules.close();
@@ -280,7 +307,15 @@ export async function seedLivingCity(p: Platform, now = new Date()): Promise<Liv
     { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null },
     {
       action: 'seed.living',
-      changes: { persons: people.created, visits: bulk.created + recorded, needs: needCount, citations, evidence, ms },
+      changes: {
+        persons: people.created,
+        visits: bulk.created + recorded,
+        needs: needCount,
+        citations,
+        evidence,
+        transfers,
+        ms,
+      },
     },
   );
   return {

@@ -16,6 +16,7 @@ export const webHomeMessages = {
   'home.todo.visitApprovals': '待审批的超标走访',
   'home.todo.transfersToDecide': '待处理的转移申请',
   'home.todo.citationsDue': '待登记的立功喜报',
+  'home.todo.importsFinished': '已校验待确认或失败的导入',
   'home.todo.notificationsUnread': '未读通知',
   'home.fig.campaign': '工作部署完成率',
   'home.fig.campaignDetail': '{accepted} / {total} 项报告已通过',

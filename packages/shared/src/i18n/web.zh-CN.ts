@@ -435,6 +435,13 @@ export const webMessages = {
 
   // import wizard
   'import.title': '导入优抚对象',
+  'import.recent': '我最近一周的导入（已校验待确认或失败）',
+  'import.recentFile': '文件',
+  'import.recentStatus': '状态',
+  'import.recentAt': '时间',
+  'import.recentOpen': '查看',
+  'import.recentValidated': '已校验，待确认导入',
+  'import.recentFailed': '失败',
   'import.intro': '先上传文件进行校验（不会写入数据），确认校验结果后再正式导入。',
   'import.stepChoose': '选择文件',
   'import.stepValidate': '校验',

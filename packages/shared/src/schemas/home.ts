@@ -15,6 +15,7 @@ export const HOME_TODO_KEYS = [
   'visitApprovals',
   'transfersToDecide',
   'citationsDue',
+  'importsFinished',
   'notificationsUnread',
 ] as const;
 export type HomeTodoKey = (typeof HOME_TODO_KEYS)[number];

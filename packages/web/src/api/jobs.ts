@@ -36,6 +36,8 @@ export interface Job {
   id: string;
   kind: string;
   status: JobStatus;
+  fileName?: string | null;
+  updatedAt?: string;
   total: number | null;
   processed: number | null;
   result: ImportResult | null;
@@ -52,6 +54,13 @@ export const jobsApi = {
       raw: { body: file, contentType: 'application/octet-stream' },
     }),
   get: (id: string, o?: Pick<RequestOptions, 'signal'>) => api.get<Job>(path(id), undefined, o),
+  /** The caller's imports of the last week that wait on them (checked, or failed). */
+  recent: (page: number, o?: Pick<RequestOptions, 'signal'>) =>
+    api.get<{ items: Job[]; total: number; page: number; pageSize: number }>(
+      '/beneficiaries/imports',
+      { page, pageSize: 10 },
+      o,
+    ),
   commit: (id: string) => api.post<Job>(path(id, '/commit')),
   errorReport: (id: string, fallbackName: string) => downloadFile('GET', path(id, '/error-report'), fallbackName),
 };

@@ -101,6 +101,13 @@ export class HomeService {
         false,
         honours.citations(ctx, { ...ONE, pending: 'true' }).then((r) => r.total),
       );
+    if (can('beneficiary:import'))
+      add(
+        'importsFinished',
+        '/beneficiaries/import?recent=true',
+        false,
+        registry.imports.recent(ctx, 1, 1).then((r) => r.total),
+      );
     add(
       'notificationsUnread',
       '/notifications',

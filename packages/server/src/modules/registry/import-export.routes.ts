@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
-import { CATEGORIES, exportBody, idParams, importQuery, jobSchema, t } from '@shuangyong/shared';
+import { CATEGORIES, exportBody, idParams, importQuery, jobSchema, pageOf, pageQuery, t } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -10,6 +11,7 @@ import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { toJob } from '../../platform/jobs/present.js';
 import { IMPORT_FIELDS, IMPORT_KIND } from './import.js';
+import type { ImportJobs } from './imports.service.js';
 import { open } from './personal-data.js';
 import { registryRepo } from './registry.repo.js';
 import type { RegistryService } from './registry.service.js';
@@ -19,7 +21,12 @@ const MAX_UPLOAD = 20 * 1024 * 1024;
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export function importExportRoutes(p: Platform, registry: RegistryService, jobs: Jobs): FastifyPluginAsyncZod {
+export function importExportRoutes(
+  p: Platform,
+  registry: RegistryService,
+  jobs: Jobs,
+  imports: ImportJobs,
+): FastifyPluginAsyncZod {
   return async (app) => {
     app.addContentTypeParser(
       'application/octet-stream',
@@ -56,6 +63,20 @@ export function importExportRoutes(p: Platform, registry: RegistryService, jobs:
         );
         return reply.code(202).send(toJob(job));
       },
+    );
+
+    app.get(
+      '/beneficiaries/imports',
+      {
+        config: { access: { permission: 'beneficiary:import' } },
+        schema: {
+          tags,
+          summary: '我最近一周的导入：已校验待确认或失败的',
+          querystring: z.strictObject({ ...pageQuery }),
+          response: { 200: pageOf(jobSchema) },
+        },
+      },
+      async (req) => imports.recent(ctxOf(req), req.query.page, req.query.pageSize),
     );
 
     app.get(

@@ -3,6 +3,7 @@ import { systemActor } from '../../platform/auth/actor.js';
 import { defineModule } from '../../platform/module.js';
 import { BeneficiaryImport, IMPORT_KIND } from './import.js';
 import { importExportRoutes } from './import-export.routes.js';
+import { ImportJobs } from './imports.service.js';
 import { MergesService } from './merges.service.js';
 import { idBlindIndex, open } from './personal-data.js';
 import { registryReadModel } from './read-model.repo.js';
@@ -44,6 +45,7 @@ export const registryModule = defineModule({
         registry,
         transfers,
         merges,
+        imports: new ImportJobs(jobs),
         readModel: registryReadModel,
         /** The blind index of a normalised ID number (to match other files against the register). */
         idBlindIndex: (idNumber: string) => idBlindIndex(p.crypto, idNumber),
@@ -56,7 +58,10 @@ export const registryModule = defineModule({
           return out;
         },
       },
-      routes: [registryRoutes(p, registry, transfers, merges), importExportRoutes(p, registry, jobs)],
+      routes: [
+        registryRoutes(p, registry, transfers, merges),
+        importExportRoutes(p, registry, jobs, new ImportJobs(jobs)),
+      ],
       targets: {
         beneficiary: async (scope, id) => !!(await registryRepo.get(db, scope, id)),
         transfer: async (scope, id) => !!(await transfers.visible(scope, id)),

@@ -15,6 +15,9 @@ export type JobStatus = 'queued' | 'validating' | 'validated' | 'committing' | '
 
 export type JobRow = Selectable<JobsTable>;
 
+/** A job's states that wait on the user: checked (waiting for the commit) or failed (see why). */
+const FINISHED: JobStatus[] = ['validated', 'failed'];
+
 /** What a job handler gets: its row, its uploaded file, and a throttled progress reporter. */
 export interface JobContext {
   job: JobRow;
@@ -162,6 +165,31 @@ export class Jobs {
       .executeTakeFirst();
     const live = this.live.get(id);
     return row && live ? { ...row, ...live } : row;
+  }
+
+  /**
+   * One user's jobs of a kind that finished their run and wait on the user — checked and waiting
+   * for the commit, or failed — changed since an instant, newest first (the home page's to-do).
+   */
+  async finishedOf(userId: string, kind: string, since: string, page: number, pageSize: number) {
+    const db = this.p.handle.db;
+    const base = db
+      .selectFrom('jobs')
+      .where('created_by', '=', userId)
+      .where('kind', '=', kind)
+      .where('status', 'in', FINISHED)
+      .where('updated_at', '>=', since);
+    const [rows, total] = await Promise.all([
+      base
+        .selectAll()
+        .orderBy('updated_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute(),
+      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(total.n) };
   }
 
   /** The job, when it is in the caller's scope and the caller holds the permission of its kind. */

@@ -1,6 +1,6 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import type { OrgType } from '@shuangyong/shared';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   Alert,
   Button,
@@ -13,6 +13,8 @@ import {
   Row,
   Statistic,
   Steps,
+  Table,
+  Tag,
   TreeSelect,
   Typography,
   Upload,
@@ -25,6 +27,7 @@ import { type Job, type JobStatus, jobsApi } from '../../api/jobs';
 import { useCan, useMe } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { label, t } from '../../i18n';
+import { formatDateTime } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { toSelectTree } from '../orgs/tree';
 import { useOrgTree } from '../orgs/useOrgTree';
@@ -44,6 +47,59 @@ function stepOf(job: Job | null, committed: boolean): number {
   if (job.status === 'failed') return committed ? 2 : 1;
   if (job.status === 'committing' || committed) return 2;
   return 1;
+}
+
+/** The caller's imports of the last week that wait on them; a row opens the job in the wizard. */
+function RecentImports({ onOpen }: { onOpen(job: Job): void }) {
+  const isMobile = useIsMobile();
+  const [page, setPage] = useState(1);
+  const recent = useQuery({
+    queryKey: ['imports-recent', page],
+    queryFn: ({ signal }) => jobsApi.recent(page, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const data = recent.data;
+  if (!data?.total) return null;
+  return (
+    <Card size="small" title={t('import.recent')} className={styles.filters} data-testid="import-recent">
+      <Table<Job>
+        rowKey="id"
+        size="small"
+        dataSource={data.items}
+        scroll={{ x: 'max-content' }}
+        pagination={{
+          current: page,
+          pageSize: 10,
+          total: data.total,
+          simple: isMobile,
+          showTotal: (total) => t('web.total', { total }),
+          onChange: setPage,
+        }}
+        columns={[
+          { title: t('import.recentFile'), dataIndex: 'fileName', render: (v: string | null) => v ?? '—' },
+          {
+            title: t('import.recentStatus'),
+            dataIndex: 'status',
+            render: (v: JobStatus) =>
+              v === 'failed' ? (
+                <Tag color="red">{t('import.recentFailed')}</Tag>
+              ) : (
+                <Tag color="blue">{t('import.recentValidated')}</Tag>
+              ),
+          },
+          { title: t('import.recentAt'), dataIndex: 'updatedAt', render: (v: string) => formatDateTime(v) },
+          {
+            title: '',
+            render: (_, j) => (
+              <Button size="small" onClick={() => onOpen(j)} data-testid="import-recent-open">
+                {t('import.recentOpen')}
+              </Button>
+            ),
+          },
+        ]}
+      />
+    </Card>
+  );
 }
 
 /** 导入: choose org and file → upload and dry run (progress) → summary → commit (progress) → done. */
@@ -142,6 +198,7 @@ export function ImportPage() {
         ]}
       />
 
+      {!job && <RecentImports onOpen={setJob} />}
       {!job && (
         <Form layout="vertical" style={{ maxWidth: 640 }}>
           <Typography.Paragraph type="secondary">{t('import.intro')}</Typography.Paragraph>

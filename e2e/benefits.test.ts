@@ -27,6 +27,7 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
       await (await klmy.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent('友谊社区')}`)).json()
     ).items[0].id;
     const ids: Record<string, string> = {};
+    const personIds: Record<string, string> = {};
     for (const [n, name, extra] of [
       ['1', '钱秀英', {}],
       ['2', '孙玉兰', {}],
@@ -46,6 +47,7 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
         },
       });
       expect(res.status(), await res.text()).toBe(201);
+      personIds[name] = (await res.json()).id;
     }
     // the city's standard: ¥2,600.50 a month
     const standard = await city.page.request.post(`${run.base}/api/v1/benefit-standards`, {
@@ -60,6 +62,12 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
       },
     });
     expect(standard.status()).toBe(201);
+    // 钱秀英's bank account: sealed on the server, masked on screen, in full on the bank list
+    const account = await klmy.page.request.put(`${run.base}/api/v1/benefit-accounts/${personIds.钱秀英}`, {
+      headers: klmy.csrf,
+      data: { bankName: '农业银行克拉玛依分行', accountNo: '6228 4800 1234 5678 901' },
+    });
+    expect(account.status(), await account.text()).toBe(200);
 
     // klmy builds the roster of the month in the page
     const page = klmy.page;
@@ -90,16 +98,23 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(fs.readFileSync(file) as unknown as ArrayBuffer);
     const sheet = wb.worksheets[0]!;
-    const cells = (r: number) => [1, 2, 3, 4].map((c) => String(sheet.getRow(r).getCell(c).value ?? ''));
-    expect(cells(1)).toEqual(['序号', '姓名', '身份证号', '金额（元）']);
+    const cells = (r: number) => [1, 2, 3, 4, 5, 6].map((c) => String(sheet.getRow(r).getCell(c).value ?? ''));
+    expect(cells(1)).toEqual(['序号', '姓名', '身份证号', '开户银行', '银行账号', '金额（元）']);
     const rows = [2, 3, 4, 5].map(cells);
     expect(rows.map((r) => r[1]).sort()).toEqual(['孙玉兰', '周淑珍', '李桂香', '钱秀英'].sort());
-    expect(rows.find((r) => r[1] === '钱秀英')![2]).toBe(ids.钱秀英);
-    expect(cells(6)).toEqual(['合计', '4 人', '', '10402.00']);
+    expect(rows.find((r) => r[1] === '钱秀英')!.slice(2)).toEqual([
+      ids.钱秀英,
+      '农业银行克拉玛依分行',
+      '6228480012345678901',
+      '2600.50',
+    ]);
+    expect(cells(6)).toEqual(['合计', '4 人', '', '', '', '10402.00']);
 
     // the 待遇明白卡 of one person, from the roster's lines
     await page.getByTestId('roster-lines').click();
     const lines = page.getByRole('dialog');
+    // the account is masked in the list
+    await lines.locator('tr', { hasText: '钱秀英' }).getByText('***************8901').waitFor();
     const line = lines.locator('tr', { hasText: '周淑珍' });
     await line.waitFor();
     const cardDownload = page.waitForEvent('download');
@@ -126,6 +141,7 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from(returned, 'utf8'),
     });
+    // reconciled by a job: the page follows its progress to the result
     const result = page.getByTestId('reconcile-result');
     await result.waitFor();
     for (const kind of ['failed', 'underpaid', 'missing', 'paid_after_death', 'unknown_id'])
@@ -157,6 +173,46 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
       .nth(6);
     await expect.poll(() => open.textContent()).toBe('4');
     await city.page.close();
+    await page.close();
+  });
+
+  it('the city enters one standard by hand, with its 性质; a wrong amount is refused in the form', async () => {
+    const city = await run.signedIn('city');
+    const page = city.page;
+    await page.getByTestId('nav-benefits').click();
+    await page.getByRole('tab', { name: '待遇标准' }).click();
+    await page.getByTestId('standard-new').click();
+    const dialog = page.getByRole('dialog');
+    await pickOption(page, dialog.getByTestId('standard-type'), '残疾抚恤金');
+    await pickOption(page, dialog.getByTestId('standard-category'), '残疾军人');
+    await dialog.getByLabel('等级起').fill('5');
+    await dialog.getByLabel('等级止').fill('6');
+    await pickOption(page, dialog.getByTestId('standard-cause'), '因战');
+    await dialog.getByTestId('standard-amount').fill('4000.123');
+    await dialog.getByTestId('standard-from').fill('2025-01');
+    await dialog.getByTestId('standard-doc').fill('民发〔2025〕2号');
+    expect(await phoneLayout(page, 'benefits-standard-form', { width: 1440, height: 900 })).toEqual([]);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await dialog.getByTestId('standard-save').click();
+    await dialog.getByText('金额无效（应为元，最多两位小数）').waitFor();
+    await dialog.getByTestId('standard-amount').fill('4000');
+    await dialog.getByTestId('standard-save').click();
+    const row = page.locator('tr', { hasText: '民发〔2025〕2号' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('因战');
+    const saved = await (
+      await page.request.get(`${run.base}/api/v1/benefit-standards?benefitType=disability_pension`)
+    ).json();
+    expect(saved.items.find((x: { docNo: string }) => x.docNo === '民发〔2025〕2号')).toMatchObject({
+      category: 'disabled_veteran',
+      gradeMin: 5,
+      gradeMax: 6,
+      disabilityCause: 'war',
+      layer: 'national',
+      amountFen: 400_000,
+      validFrom: '2025-01',
+    });
+    expect(await phoneLayout(page, 'benefits-standards')).toEqual([]);
     await page.close();
   });
 });

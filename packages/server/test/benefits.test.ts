@@ -66,6 +66,24 @@ async function release(c: Client, period: string, org?: string) {
   return ok.json();
 }
 
+/** Posts a return file: 202 with a job; the job reconciles it in the background, with progress. */
+async function reconcileFile(c: Client, rosterId: string, fileName: string, file: Buffer) {
+  const res = await c.request(
+    'POST',
+    `/api/v1/benefit-rosters/${rosterId}/return?fileName=${encodeURIComponent(fileName)}`,
+    file,
+    { 'content-type': 'application/octet-stream' },
+  );
+  expect(res.statusCode, res.body).toBe(202);
+  expect(res.json()).toMatchObject({ kind: 'benefit.reconcile' });
+  await env.jobs.idle();
+  const job = await c.get(`/api/v1/jobs/${res.json().id}`);
+  expect(job.statusCode, job.body).toBe(200);
+  expect(job.json().status, job.json().error).toBe('succeeded');
+  expect(job.json().processed).toBe(job.json().total);
+  return job.json().result as { rosterId: string; returnLines: number; paidFen: number; discrepancies: object };
+}
+
 const csv = (rows: string[][]) =>
   Buffer.from(['身份证号,姓名,金额（元）,发放结果', ...rows.map((r) => r.join(','))].join('\n'), 'utf8');
 
@@ -220,9 +238,9 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const rows = wb.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][];
     const texts = rows.map((r) => Array.from(r.slice(1), (c) => (c === undefined || c === null ? '' : String(c))));
-    expect(texts[0]).toEqual(['序号', '姓名', '身份证号', '金额（元）', '备注']);
-    expect(texts[1]!.slice(0, 4)).toEqual(['1', '待遇A', people.A!.idNumber, '3400.00']);
-    expect(texts.find((r) => r[0] === '合计')!.slice(0, 4)).toEqual(['合计', '5 人', '', '11401.50']);
+    expect(texts[0]).toEqual(['序号', '姓名', '身份证号', '开户银行', '银行账号', '金额（元）', '备注']);
+    expect(texts[1]!.slice(0, 6)).toEqual(['1', '待遇A', people.A!.idNumber, '', '', '3400.00']);
+    expect(texts.find((r) => r[0] === '合计')!.slice(0, 6)).toEqual(['合计', '5 人', '', '', '', '11401.50']);
     expect(texts.at(-1)![0]).toBe('制表人：');
     const audit = await env.p.handle.db
       .selectFrom('audit_log')
@@ -237,22 +255,30 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
     // 独山子区 pays F (and D, who moved there) for P2 first
     const dszRoster = await release(dsz, P2);
     expect(dszRoster.totalFen).toBe(760_050);
-    const dszReturn = await dsz.request(
-      'POST',
-      `/api/v1/benefit-rosters/${dszRoster.id}/return?fileName=dsz.csv`,
+    const dszReturn = await reconcileFile(
+      dsz,
+      dszRoster.id,
+      'dsz.csv',
       csv([
         [people.F!.idNumber, '待遇F', '2600.50', '成功'],
         [people.D!.idNumber, '待遇D', '5000.00', '成功'],
       ]),
-      { 'content-type': 'application/octet-stream' },
     );
-    expect(dszReturn.statusCode, dszReturn.body).toBe(200);
-    expect(dszReturn.json().discrepancies).toEqual({});
+    expect(dszReturn.discrepancies).toEqual({});
+    // 独山子区 cannot reconcile 克拉玛依区's roster, nor see its job
+    expect(
+      (
+        await dsz.request('POST', `/api/v1/benefit-rosters/${p2.id}/return`, csv([]), {
+          'content-type': 'application/octet-stream',
+        })
+      ).statusCode,
+    ).toBe(404);
 
     const unknown = makeId('650204', '1960-05-05', 17);
-    const res = await klmy.request(
-      'POST',
-      `/api/v1/benefit-rosters/${p2.id}/return?fileName=${encodeURIComponent('回盘.csv')}`,
+    const out = await reconcileFile(
+      klmy,
+      p2.id,
+      '回盘.csv',
       csv([
         [people.A!.idNumber, '待遇A', '3300.00', '成功'], // underpaid by 100.00
         // B is absent: missing
@@ -265,10 +291,7 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
         [unknown, '查无此人', '1000.00', '成功'], // not in the register
         [people.I!.idNumber, '待遇I', '"2,600.50"', '成功'], // right (a quoted amount with a thousands separator)
       ]),
-      { 'content-type': 'application/octet-stream' },
     );
-    expect(res.statusCode, res.body).toBe(200);
-    const out = res.json();
     expect(out.discrepancies).toEqual({
       underpaid: 1,
       missing: 1,
@@ -281,8 +304,8 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
     });
     // 3300.00 + 2 × 2600.50 + 5000.00 + 2600.50 + 2600.50 + 1000.00 + 2600.50 (C failed: not paid)
     expect(out.paidFen).toBe(2_230_250);
-    expect(out.roster.status).toBe('reconciled');
-    expect(out.roster.openDiscrepancies).toBe(8);
+    const reconciled = (await klmy.get(`/api/v1/benefit-rosters/${p2.id}`)).json();
+    expect(reconciled).toMatchObject({ status: 'reconciled', openDiscrepancies: 8, paidFen: 2_230_250 });
 
     const list = (await klmy.get(`/api/v1/benefit-discrepancies?rosterId=${p2.id}&pageSize=50`)).json();
     const byKind = Object.fromEntries(list.items.map((d: { kind: string }) => [d.kind, d]));

@@ -1,4 +1,13 @@
-import { fenToYuanText, monthsBetween, nextMonth, yuanTextToFen } from '@shuangyong/shared';
+import {
+  accountNoSchema,
+  fenToYuanText,
+  monthsBetween,
+  nextMonth,
+  parseDisabilityCause,
+  periodMonths,
+  periodSchema,
+  yuanTextToFen,
+} from '@shuangyong/shared';
 import { describe, expect, it } from 'vitest';
 import { type Expected, type Registered, type ReturnLine, reconcile } from '../src/modules/benefits/reconcile.js';
 
@@ -19,6 +28,24 @@ describe('money of bank files, exact in fen', () => {
   it('walks months across a year end', () => {
     expect(nextMonth('2025-12')).toBe('2026-01');
     expect(monthsBetween('2025-11', '2026-02')).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
+  });
+
+  it('reads a roster period as one month or a quarter', () => {
+    expect(periodMonths('2026-03')).toEqual(['2026-03']);
+    expect(periodMonths('2026-Q1')).toEqual(['2026-01', '2026-02', '2026-03']);
+    expect(periodMonths('2026-Q4')).toEqual(['2026-10', '2026-11', '2026-12']);
+    expect(periodSchema.safeParse('2026-Q2').success).toBe(true);
+    expect(periodSchema.safeParse('2026-Q5').success).toBe(false);
+    expect(periodSchema.safeParse('2026-13').success).toBe(false);
+  });
+
+  it('reads 性质 and bank account numbers as clerks write them', () => {
+    expect(parseDisabilityCause('因战')).toBe('war');
+    expect(parseDisabilityCause('因公致残')).toBe('duty');
+    expect(parseDisabilityCause(' 病 ')).toBe('illness');
+    expect(parseDisabilityCause('因伤')).toBeNull();
+    expect(accountNoSchema.parse('6228 4800-1234 5678 901')).toBe('6228480012345678901');
+    expect(accountNoSchema.safeParse('6228abc').success).toBe(false);
   });
 });
 

@@ -30,6 +30,7 @@ const detail: BeneficiaryDetail = {
       startDate: '2000-01-01',
       endDate: null,
       disabilityGrade: null,
+      disabilityCause: null,
       relation: 'mother',
       certificateNo: null,
     },

@@ -296,6 +296,7 @@ export const webMessages = {
   'beneficiaries.startDate': '开始日期',
   'beneficiaries.endDate': '结束日期',
   'beneficiaries.disabilityGrade': '伤残等级',
+  'beneficiaries.disabilityCause': '伤残性质',
   'beneficiaries.gradeValue': '{grade} 级',
   'beneficiaries.gradeSuffix': '级',
   'beneficiaries.certificateNo': '证件编号',

@@ -283,6 +283,19 @@ export function matchRelation(text: string, toSimplified: (s: string) => string 
   return RELATION_INDEX.get(s) ?? null;
 }
 
+/** 性质 of a disability, as on the 残疾军人证: 因战 (war), 因公 (duty), 因病 (illness). */
+export const DISABILITY_CAUSES = ['war', 'duty', 'illness'] as const;
+export type DisabilityCause = (typeof DISABILITY_CAUSES)[number];
+export const disabilityCauseSchema = z.enum(DISABILITY_CAUSES);
+
+/** Reads 因战 / 因战致残 / 战 / 因公 / 因病… to a cause; null when it is none of them. */
+export function parseDisabilityCause(raw: string): DisabilityCause | null {
+  const s = foldFullWidth(raw).replace(/\s+/g, '');
+  if ((DISABILITY_CAUSES as readonly string[]).includes(s)) return s as DisabilityCause;
+  const m = /^因?(战|公|病)(致残|伤残|残疾)?$/.exec(s);
+  return m ? ({ 战: 'war', 公: 'duty', 病: 'illness' } as const)[m[1] as '战' | '公' | '病'] : null;
+}
+
 export const categoryCodeSchema = z.enum(CATEGORY_CODES);
 export const relationCodeSchema = z.enum(RELATION_CODES);
 export const disabilityGradeSchema = z.number().int().min(1).max(10);
@@ -305,6 +318,8 @@ export const categoryAssignmentSchema = z
     startDate: isoDateSchema,
     endDate: isoDateSchema.optional(),
     disabilityGrade: disabilityGradeSchema.optional(),
+    /** 性质 of the disability (因战/因公/因病), on disabled categories only. */
+    disabilityCause: disabilityCauseSchema.optional(),
     relation: relationCodeSchema.optional(),
     certificateNo: certificateNoSchema.optional(),
   })
@@ -314,6 +329,8 @@ export const categoryAssignmentSchema = z
       ctx.addIssue({ code: 'custom', path: ['disabilityGrade'], message: t('registry.category.gradeRequired') });
     if (!needsGrade && a.disabilityGrade !== undefined)
       ctx.addIssue({ code: 'custom', path: ['disabilityGrade'], message: t('registry.category.gradeNotApplicable') });
+    if (!needsGrade && a.disabilityCause !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['disabilityCause'], message: t('registry.category.causeNotApplicable') });
     if (a.endDate !== undefined && a.endDate < a.startDate)
       ctx.addIssue({ code: 'custom', path: ['endDate'], message: t('registry.category.endBeforeStart') });
   });

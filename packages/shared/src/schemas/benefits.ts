@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
-import { CATEGORY_CODES } from '../registry/categories.js';
+import { CATEGORY_CODES, DISABILITY_CAUSES } from '../registry/categories.js';
+import { isoDateSchema } from '../registry/dates.js';
 import { idSchema, pageOf, pageQuery } from './common.js';
 
 /** 政策待遇落实到位 (issue 21): benefit standards, monthly payment rosters, reconciliation. */
@@ -46,6 +47,30 @@ export const monthSchema = z
   .string()
   .regex(MONTH, { error: () => t('benefits.month.format') })
   .refine((s) => s >= '2000-01' && s <= '2099-12', { error: () => t('benefits.month.format') });
+
+const QUARTER = /^(\d{4})-Q([1-4])$/;
+/** A quarter 'YYYY-Qn' (2000–2099): a roster paying three months at once. */
+export const quarterSchema = z
+  .string()
+  .regex(QUARTER, { error: () => t('benefits.period.format') })
+  .refine((s) => s >= '2000' && s < '2100', { error: () => t('benefits.period.format') });
+/** What a roster pays: one month 'YYYY-MM' or a quarter 'YYYY-Qn'. */
+export const periodSchema = z.union([monthSchema, quarterSchema], { error: () => t('benefits.period.format') });
+
+/** The months of a period: '2026-03' → ['2026-03']; '2026-Q2' → ['2026-04', '2026-05', '2026-06']. */
+export function periodMonths(period: string): string[] {
+  const q = QUARTER.exec(period);
+  if (!q) return [period];
+  const first = (Number(q[2]) - 1) * 3 + 1;
+  return [0, 1, 2].map((i) => `${q[1]}-${String(first + i).padStart(2, '0')}`);
+}
+
+/**
+ * Annual confirmation (年度确认, decisions/0045): a month of year Y is owed only with the
+ * confirmation of Y, except in its first months, when that of Y − 1 still holds.
+ */
+export const CONFIRMATION_GRACE_MONTHS = 3;
+export const CONFIRMATION_METHODS = ['in_person', 'video', 'home_visit', 'proxy'] as const;
 
 /** The month after 'YYYY-MM'. */
 export function nextMonth(month: string): string {
@@ -93,6 +118,8 @@ export const benefitStandardBody = z
     category: z.enum(CATEGORY_CODES),
     gradeMin: z.number().int().min(1).max(10).optional(),
     gradeMax: z.number().int().min(1).max(10).optional(),
+    /** 性质 (因战/因公/因病) the standard applies to; omitted: every 性质. */
+    disabilityCause: z.enum(DISABILITY_CAUSES).optional(),
     layer: z.enum(STANDARD_LAYERS),
     /** An org the standard applies below (a district's own top-up); omitted: the whole city. */
     regionOrgId: idSchema.optional(),
@@ -116,6 +143,7 @@ export const benefitStandardSchema = z.object({
   category: z.enum(CATEGORY_CODES),
   gradeMin: z.number().nullable(),
   gradeMax: z.number().nullable(),
+  disabilityCause: z.enum(DISABILITY_CAUSES).nullable(),
   layer: z.enum(STANDARD_LAYERS),
   regionPath: z.string(),
   amountFen: z.number().int(),
@@ -169,7 +197,7 @@ export const entitlementQuery = z.strictObject({
 export const createRosterBody = z.strictObject({
   /** The district paying; omitted: the caller's own district. */
   orgId: idSchema.optional(),
-  period: monthSchema,
+  period: periodSchema,
 });
 
 export const rosterSchema = z.object({
@@ -177,6 +205,9 @@ export const rosterSchema = z.object({
   orgId: z.string(),
   orgName: z.string(),
   period: z.string(),
+  /** The months the roster pays (one, or a quarter's three). */
+  periodFrom: z.string(),
+  periodTo: z.string(),
   status: z.enum(ROSTER_STATUSES),
   lineCount: z.number().int(),
   totalFen: z.number().int(),
@@ -197,7 +228,7 @@ export const rosterSchema = z.object({
 export type Roster = z.infer<typeof rosterSchema>;
 export const rosterPage = pageOf(rosterSchema);
 export const rosterListQuery = z.strictObject({
-  period: monthSchema.optional(),
+  period: periodSchema.optional(),
   status: z.enum(ROSTER_STATUSES).optional(),
   ...pageQuery,
 });
@@ -211,6 +242,8 @@ export const rosterLineSchema = z.object({
   benefitType: z.enum(BENEFIT_TYPES),
   kind: z.enum(['regular', 'backpay']),
   amountFen: z.number().int(),
+  /** The account the person is paid into, masked; null when none is recorded. */
+  accountMasked: z.string().nullable(),
 });
 export const rosterLinePage = pageOf(rosterLineSchema);
 export const rosterLinesQuery = z.strictObject({ ...pageQuery });
@@ -274,3 +307,54 @@ export const benefitTotals = z.object({
     }),
   ),
 });
+
+/** 年度确认 of one person for one year. */
+export const confirmationBody = z.strictObject({
+  beneficiaryId: idSchema,
+  year: z.number().int().min(2000).max(2099),
+  confirmedOn: isoDateSchema,
+  method: z.enum(CONFIRMATION_METHODS),
+  note: z.string().trim().max(200).optional(),
+});
+export type ConfirmationBody = z.infer<typeof confirmationBody>;
+export const confirmationSchema = z.object({
+  id: z.string(),
+  beneficiaryId: z.string(),
+  year: z.number().int(),
+  confirmedOn: z.string(),
+  method: z.enum(CONFIRMATION_METHODS),
+  note: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const confirmationCreated = z.object({
+  confirmation: confirmationSchema,
+  /** Back pay for months of the year already paid without the person (suspended for want of it). */
+  backPay: z.object({ lines: z.number().int(), owedFen: z.number().int() }),
+});
+export const confirmationListQuery = z.strictObject({
+  year: z.coerce.number().int().min(2000).max(2099).optional(),
+  beneficiaryId: idSchema.optional(),
+});
+export const confirmationList = z.object({ items: z.array(confirmationSchema) });
+export const unconfirmedQuery = z.strictObject({ month: monthSchema, orgId: idSchema.optional() });
+export const unconfirmedList = z.object({
+  month: z.string(),
+  items: z.array(z.object({ beneficiaryId: z.string(), name: z.string(), idMasked: z.string() })),
+});
+
+/** Bank account numbers: digits (a card or a passbook), 8–30 of them, spaces allowed when written. */
+export const accountNoSchema = z
+  .string()
+  .transform((s) => s.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^\d{8,30}$/, { error: () => t('benefits.account.invalid') }));
+export const accountBody = z.strictObject({
+  bankName: z.string().trim().min(2).max(60),
+  accountNo: accountNoSchema,
+});
+export const accountSchema = z.object({
+  beneficiaryId: z.string(),
+  bankName: z.string(),
+  accountMasked: z.string(),
+  updatedAt: z.string(),
+});
+export const accountOut = z.object({ account: accountSchema.nullable() });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
-import { CATEGORY_CODES, categoryAssignmentSchema, RELATION_CODES } from '../registry/categories.js';
+import { CATEGORY_CODES, categoryAssignmentSchema, DISABILITY_CAUSES, RELATION_CODES } from '../registry/categories.js';
 import { isoDateSchema } from '../registry/dates.js';
 import { idSchema, nameSchema, pageOf, pageQuery } from './common.js';
 
@@ -70,6 +70,7 @@ export const categoryAssignmentOut = z.object({
   startDate: z.string().nullable(),
   endDate: z.string().nullable(),
   disabilityGrade: z.number().int().nullable(),
+  disabilityCause: z.enum(DISABILITY_CAUSES).nullable(),
   relation: z.enum(RELATION_CODES).nullable(),
   certificateNo: z.string().nullable(),
 });

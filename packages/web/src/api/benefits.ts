@@ -23,13 +23,24 @@ export interface RosterLine {
   benefitType: BenefitStandard['benefitType'];
   kind: 'regular' | 'backpay';
   amountFen: number;
+  accountMasked: string | null;
 }
 
 export interface ReconcileResult {
-  roster: Roster;
+  rosterId: string;
   returnLines: number;
   paidFen: number;
   discrepancies: Record<string, number>;
+}
+
+/** The reconciliation job as polled: progress while it runs, the result when it succeeded. */
+export interface ReconcileJob {
+  id: string;
+  status: 'queued' | 'validating' | 'validated' | 'committing' | 'succeeded' | 'failed';
+  total: number | null;
+  processed: number | null;
+  result: ReconcileResult | null;
+  error: string | null;
 }
 
 const roster = (id: string, rest = '') => `/benefit-rosters/${encodeURIComponent(id)}${rest}`;
@@ -47,11 +58,13 @@ export const benefitsApi = {
   decide: (r: Roster, decision: 'approve' | 'return') =>
     api.post<Roster>(roster(r.id, '/decision'), { version: r.version, decision }),
   bankList: (r: Roster) => downloadFile('GET', roster(r.id, '/bank-list'), `${r.orgName}${r.period}.xlsx`),
+  /** Uploads the return file; the server reconciles it as a job (202 → the job to poll). */
   importReturn: (r: Roster, file: File) =>
-    request<ReconcileResult>('POST', roster(r.id, '/return'), {
+    request<{ id: string }>('POST', roster(r.id, '/return'), {
       query: { fileName: file.name },
       raw: { body: file, contentType: 'application/octet-stream' },
     }),
+  job: (id: string) => api.get<ReconcileJob>(`/jobs/${encodeURIComponent(id)}`),
   card: (beneficiaryId: string, month: string, name: string) =>
     downloadFile('GET', '/benefit-entitlements/card', `${name}${month}.docx`, { query: { beneficiaryId, month } }),
   importStandards: (file: File) =>

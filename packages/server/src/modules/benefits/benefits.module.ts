@@ -3,12 +3,13 @@ import { defineModule } from '../../platform/module.js';
 import { registryModule } from '../registry/registry.module.js';
 import { benefitLabels } from './benefits.repo.js';
 import { benefitsRoutes } from './benefits.routes.js';
-import { BenefitsService } from './benefits.service.js';
+import { BenefitsService, RECONCILE_KIND } from './benefits.service.js';
+import { ReconcileJob } from './reconcile-job.js';
 
 /**
  * 政策待遇落实到位: benefit standards as data, entitlement per person per month (set-wise over the
  * registry's read model), monthly payment rosters per district, the bank list, and reconciliation
- * of the bank's return file into a worklist of discrepancies.
+ * of the bank's return file (a job) into a worklist of discrepancies; annual confirmation; bank accounts.
  */
 export const benefitsModule = defineModule({
   name: 'benefits',
@@ -19,14 +20,17 @@ export const benefitsModule = defineModule({
     'benefit_backpay',
     'benefit_returns',
     'benefit_discrepancies',
+    'benefit_confirmations',
+    'benefit_accounts',
   ],
   requires: [registryModule],
-  build: ({ p }, { registry }) => {
+  build: ({ p, jobs }, { registry }) => {
     const db = p.handle.db;
-    const benefits = new BenefitsService(p, registry);
+    const benefits = new BenefitsService(p, registry, jobs);
     return {
       services: { benefits },
       routes: [benefitsRoutes(p, benefits)],
+      jobs: { [RECONCILE_KIND]: new ReconcileJob(benefits) },
       targets: {
         benefitRoster: (scope, id) => benefits.rosterVisible(scope, id),
         benefitDiscrepancy: (scope, id) => benefits.discrepancyVisible(scope, id),

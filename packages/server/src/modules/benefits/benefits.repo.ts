@@ -1,8 +1,11 @@
-import { nextMonth } from '@shuangyong/shared';
+import { CONFIRMATION_GRACE_MONTHS, nextMonth } from '@shuangyong/shared';
 import { type OperationNodeSource, type RawBuilder, type Selectable, sql } from 'kysely';
 import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
+import { tick } from '../../platform/tick.js';
 import type {
+  BenefitAccountsTable,
+  BenefitConfirmationsTable,
   BenefitDiscrepanciesTable,
   BenefitReturnsTable,
   BenefitRosterLinesTable,
@@ -13,11 +16,12 @@ import type {
 export type StandardRow = Selectable<BenefitStandardsTable>;
 export type RosterRow = Selectable<BenefitRostersTable> & { org_name: string; open_discrepancies: number };
 export type RosterLineRow = Selectable<BenefitRosterLinesTable>;
+export type ConfirmationRow = Selectable<BenefitConfirmationsTable>;
 export type DiscrepancyRow = Selectable<BenefitDiscrepanciesTable> & { org_name: string };
 
 /** The registry's read models (subqueries), handed in by the service: this repo never names its tables. */
 export interface Basis {
-  /** One row per (person, category): person_id, id_bi, name, id_masked, district_path, status, status_date, code, start_date, end_date, disability_grade. */
+  /** One row per (person, category): person_id, id_bi, name, id_masked, district_path, status, status_date, registered_at, code, start_date, end_date, disability_grade, disability_cause. */
   categories: OperationNodeSource;
   /** Accepted transfers: beneficiary_id, from_path, to_path, decided_at. */
   transfers: OperationNodeSource;
@@ -44,20 +48,38 @@ function standardsJoin(month: string, region: RawBuilder<unknown>, benefitType?:
     AND s.valid_from <= ${month} AND (s.valid_to IS NULL OR s.valid_to >= ${month})
     ${benefitType ? sql`AND s.benefit_type = ${benefitType}` : sql``}
     AND (s.grade_min IS NULL OR (p.disability_grade >= s.grade_min AND p.disability_grade <= s.grade_max))
+    AND (s.disability_cause IS NULL OR s.disability_cause = p.disability_cause)
     AND (s.region_path = '' OR ${region} LIKE s.region_path || '%')
     AND NOT EXISTS (SELECT 1 FROM benefit_standards s2
       WHERE s2.category = s.category AND s2.benefit_type = s.benefit_type AND s2.layer = s.layer
         AND s2.region_path = s.region_path
         AND COALESCE(s2.grade_min, 0) = COALESCE(s.grade_min, 0) AND COALESCE(s2.grade_max, 0) = COALESCE(s.grade_max, 0)
+        AND COALESCE(s2.disability_cause, '') = COALESCE(s.disability_cause, '')
         AND s2.withdrawn_at IS NULL
         AND s2.valid_from <= ${month} AND (s2.valid_to IS NULL OR s2.valid_to >= ${month})
         AND (s2.valid_from > s.valid_from OR (s2.valid_from = s.valid_from AND s2.created_at > s.created_at)))`;
 }
 
 /**
+ * Is the annual confirmation (年度确认) of person-category row `p` in place for `month`
+ * (decisions/0045)? A month of year Y needs the confirmation of Y; in the first
+ * CONFIRMATION_GRACE_MONTHS months that of Y − 1 still holds. The year a person was registered
+ * needs none (the register was checked on entry), nor do the years before it.
+ */
+export function confirmedRule(month: string) {
+  const year = Number(month.slice(0, 4));
+  const grace = Number(month.slice(5, 7)) <= CONFIRMATION_GRACE_MONTHS;
+  const years = grace ? [year, year - 1] : [year];
+  return sql`(p.registered_at >= ${String(years.at(-1))}
+    OR EXISTS (SELECT 1 FROM benefit_confirmations cf
+      WHERE cf.beneficiary_id = p.person_id AND cf.year IN (${sql.join(years)})))`;
+}
+
+/**
  * Is person-category row `p` owed anything for `month`? The category holds in the month (started
  * before its end, not ended before its start); the person is active, or died / left the city in
- * or after the month (the month of death is paid in full), or was suspended only after it.
+ * or after the month (the month of death is paid in full), or was suspended only after it; and
+ * the annual confirmation is in place (`confirmedRule`).
  */
 function monthRule(month: string) {
   const start = startOf(month);
@@ -66,7 +88,8 @@ function monthRule(month: string) {
     AND (p.end_date IS NULL OR p.end_date >= ${start})
     AND (p.status = 'active'
       OR (p.status IN ('deceased', 'moved_out') AND p.status_date >= ${start})
-      OR (p.status = 'suspended' AND p.status_date >= ${next}))`;
+      OR (p.status = 'suspended' AND p.status_date >= ${next}))
+    AND ${confirmedRule(month)}`;
 }
 
 /**
@@ -113,6 +136,16 @@ export function entitlementSql(
   if (!opts.district) return part(sql`1 = 1`) as never;
   const [stayed, movedAway] = districtParts(basis, opts.month, opts.district);
   return sql`${part(stayed!)} UNION ALL ${part(movedAway!)}` as never;
+}
+
+/** What a person is owed of one benefit type in one month. */
+export interface EntitlementRow {
+  person_id: string;
+  id_bi: string;
+  name: string;
+  id_masked: string;
+  benefit_type: string;
+  amount_fen: number;
 }
 
 /** Names of the rosters, standards and discrepancies among `ids` the scope sees (the audit log's labels). */
@@ -177,7 +210,11 @@ export const benefitsRepo = {
   },
 
   /** Entitlement rows of one month (see `entitlementSql`). */
-  async entitlement(db: Queryable, basis: Basis, opts: Parameters<typeof entitlementSql>[1]) {
+  async entitlement(
+    db: Queryable,
+    basis: Basis,
+    opts: Parameters<typeof entitlementSql>[1],
+  ): Promise<EntitlementRow[]> {
     return (await entitlementSql(basis, opts).execute(db)).rows.map((r) => ({
       ...r,
       amount_fen: toNumber(r.amount_fen),
@@ -196,16 +233,17 @@ export const benefitsRepo = {
     const { rows } = await sql<{
       code: string;
       disability_grade: number | null;
+      disability_cause: string | null;
       benefit_type: string;
       layer: string;
       amount_fen: number;
       valid_from: string;
       doc_no: string;
-    }>`SELECT p.code, p.disability_grade, s.benefit_type, s.layer, s.amount_fen, s.valid_from, s.doc_no
+    }>`SELECT p.code, p.disability_grade, p.disability_cause, s.benefit_type, s.layer, s.amount_fen, s.valid_from, s.doc_no
       FROM (${basis.categories}) p
       ${standardsJoin(month, sql`p.district_path`)}
       WHERE ${monthRule(month)} AND p.person_id = ${personId}
-      ORDER BY s.benefit_type, s.layer`.execute(db);
+      ORDER BY s.benefit_type, CASE s.layer WHEN 'national' THEN 0 WHEN 'province' THEN 1 ELSE 2 END`.execute(db);
     return rows.map((r) => ({ ...r, amount_fen: toNumber(r.amount_fen) }));
   },
 
@@ -233,7 +271,7 @@ export const benefitsRepo = {
             .where('d.status', '=', 'open')
             .as('open_discrepancies'),
         )
-        .orderBy('r.period', 'desc')
+        .orderBy('r.period_from', 'desc')
         .orderBy('o.path')
         .limit(size)
         .offset((page - 1) * size)
@@ -303,16 +341,49 @@ export const benefitsRepo = {
   },
 
   /**
-   * Fills a roster set-wise: the month's entitlement of the district (one INSERT … SELECT) and the
-   * back-pay the district owes that is on no roster yet; then counts and sums it.
+   * The entitlement rows of a district for some months (one statement per month), read where
+   * `db` is — the SQLite readers' worker threads for a roster (decisions/0031), so the scan never
+   * holds the event loop.
    */
-  async fillRoster(db: Queryable, basis: Basis, roster: { id: string; org_path: string; period: string }) {
-    const e = entitlementSql(basis, { month: roster.period, district: roster.org_path });
-    await sql`INSERT INTO benefit_roster_lines
-        (id, roster_id, org_path, beneficiary_id, id_bi, name, id_masked, month, benefit_type, kind, amount_fen)
-      SELECT ${txt(roster.id)} || ':' || e.person_id || ':' || e.benefit_type, ${txt(roster.id)}, ${txt(roster.org_path)},
-        e.person_id, e.id_bi, e.name, e.id_masked, ${txt(roster.period)}, e.benefit_type, 'regular', e.amount_fen
-      FROM (${e}) e`.execute(db);
+  async districtEntitlement(db: Queryable, basis: Basis, district: string, months: readonly string[]) {
+    const out: { month: string; rows: EntitlementRow[] }[] = [];
+    for (const month of months) out.push({ month, rows: await this.entitlement(db, basis, { month, district }) });
+    return out;
+  },
+
+  /**
+   * Fills a roster: the months' entitlement computed beforehand (`districtEntitlement`), inserted in
+   * chunks with a turn of the loop between, and the back pay the district owes that is on no roster
+   * yet (one INSERT … SELECT); then counts and sums it.
+   */
+  async fillRoster(
+    db: Queryable,
+    basis: Basis,
+    roster: { id: string; org_path: string },
+    entitled: readonly { month: string; rows: readonly EntitlementRow[] }[],
+  ) {
+    for (const { month, rows } of entitled)
+      for (let i = 0; i < rows.length; i += 500) {
+        await db
+          .insertInto('benefit_roster_lines')
+          .values(
+            rows.slice(i, i + 500).map((e) => ({
+              id: `${roster.id}:${month}:${e.person_id}:${e.benefit_type}`,
+              roster_id: roster.id,
+              org_path: roster.org_path,
+              beneficiary_id: e.person_id,
+              id_bi: e.id_bi,
+              name: e.name,
+              id_masked: e.id_masked,
+              month,
+              benefit_type: e.benefit_type,
+              kind: 'regular',
+              amount_fen: e.amount_fen,
+            })),
+          )
+          .execute();
+        await tick();
+      }
     await sql`INSERT INTO benefit_roster_lines
         (id, roster_id, org_path, beneficiary_id, id_bi, name, id_masked, month, benefit_type, kind, amount_fen)
       SELECT ${txt(roster.id)} || ':bp:' || bp.id, ${txt(roster.id)}, ${txt(roster.org_path)}, bp.beneficiary_id, p.id_bi, p.name,
@@ -372,58 +443,137 @@ export const benefitsRepo = {
 
   // ---- back pay
   /**
-   * Back pay after a standard change, set-wise for one roster already paid: what the district owes
-   * each person for that month now, minus what its rosters paid for it and the back pay already
-   * owed. Returns the lines and fen added.
+   * Back pay for one month a district has already paid (a released roster's month), set-wise: what
+   * the district owes each person for that month now, minus what released rosters paid for it and
+   * the back pay already owed. The cause is a new standard (its benefit type only) or a late annual
+   * confirmation (one person, every type). Returns the lines and fen this cause owes that month.
    */
   async addBackpay(
     db: Queryable,
     basis: Basis,
-    roster: { org_path: string; period: string },
-    standard: { id: string; benefit_type: string },
+    at: { org_path: string; month: string },
+    cause: { standardId: string; benefitType: string } | { confirmationId: string; personId: string },
     now: string,
   ) {
+    const byStandard = 'standardId' in cause;
+    const causeId = byStandard ? cause.standardId : cause.confirmationId;
     const e = entitlementSql(basis, {
-      month: roster.period,
-      district: roster.org_path,
-      benefitType: standard.benefit_type,
+      month: at.month,
+      district: at.org_path,
+      ...(byStandard ? { benefitType: cause.benefitType } : { personId: cause.personId }),
     });
     const owed = sql`e.amount_fen - COALESCE(r.fen, 0) - COALESCE(o.fen, 0)`;
+    const typeFilter = (col: string) => (byStandard ? sql`AND ${sql.ref(col)} = ${cause.benefitType}` : sql``);
     await sql`INSERT INTO benefit_backpay
-        (id, org_path, beneficiary_id, month, benefit_type, standard_id, due_fen, paid_fen, owed_fen, roster_id, created_at)
-      SELECT ${txt(standard.id)} || ':' || ${txt(roster.org_path)} || ':' || e.person_id || ':' || ${txt(roster.period)},
-        ${txt(roster.org_path)}, e.person_id, ${txt(roster.period)}, e.benefit_type, ${txt(standard.id)}, e.amount_fen,
+        (id, org_path, beneficiary_id, month, benefit_type, standard_id, confirmation_id, due_fen, paid_fen, owed_fen,
+          roster_id, created_at)
+      SELECT ${txt(causeId)} || ':' || ${txt(at.org_path)} || ':' || e.person_id || ':' || ${txt(at.month)} || ':' || e.benefit_type,
+        ${txt(at.org_path)}, e.person_id, ${txt(at.month)}, e.benefit_type,
+        ${byStandard ? txt(causeId) : sql`NULL`}, ${byStandard ? sql`NULL` : txt(causeId)}, e.amount_fen,
         COALESCE(r.fen, 0) + COALESCE(o.fen, 0), ${owed}, NULL, ${txt(now)}
       FROM (${e}) e
-      LEFT JOIN (SELECT l.beneficiary_id, SUM(l.amount_fen) AS fen FROM benefit_roster_lines l
+      LEFT JOIN (SELECT l.beneficiary_id, l.benefit_type, SUM(l.amount_fen) AS fen FROM benefit_roster_lines l
           JOIN benefit_rosters x ON x.id = l.roster_id AND x.status IN ('released', 'reconciled')
-          WHERE l.month = ${roster.period} AND l.benefit_type = ${standard.benefit_type}
-          GROUP BY l.beneficiary_id) r ON r.beneficiary_id = e.person_id
-      LEFT JOIN (SELECT b.beneficiary_id, SUM(b.owed_fen) AS fen FROM benefit_backpay b
-          WHERE b.month = ${roster.period} AND b.benefit_type = ${standard.benefit_type}
+          WHERE l.month = ${at.month} ${typeFilter('l.benefit_type')}
+          GROUP BY l.beneficiary_id, l.benefit_type) r ON r.beneficiary_id = e.person_id AND r.benefit_type = e.benefit_type
+      LEFT JOIN (SELECT b.beneficiary_id, b.benefit_type, SUM(b.owed_fen) AS fen FROM benefit_backpay b
+          WHERE b.month = ${at.month} ${typeFilter('b.benefit_type')}
             AND (b.roster_id IS NULL OR b.roster_id IN (SELECT y.id FROM benefit_rosters y WHERE y.status IN ('draft', 'pending')))
-          GROUP BY b.beneficiary_id) o ON o.beneficiary_id = e.person_id
+          GROUP BY b.beneficiary_id, b.benefit_type) o ON o.beneficiary_id = e.person_id AND o.benefit_type = e.benefit_type
       WHERE ${owed} > 0`.execute(db);
     const t = await db
       .selectFrom('benefit_backpay')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('owed_fen').as('fen')])
-      .where('standard_id', '=', standard.id)
-      .where('month', '=', roster.period)
-      .where('org_path', '=', roster.org_path)
+      .where(byStandard ? 'standard_id' : 'confirmation_id', '=', causeId)
+      .where('month', '=', at.month)
+      .where('org_path', '=', at.org_path)
       .executeTakeFirstOrThrow();
     return { lines: toNumber(t.n), fen: toNumber(t.fen ?? 0) };
   },
 
-  /** Rosters whose months a standard reaches back to (already released: money has gone out). */
+  /** Released rosters paying any month of from..to (money has gone out for those months). */
   paidRosters(db: Queryable, from: string, to: string | null, regionPath: string) {
     let q = db
       .selectFrom('benefit_rosters')
-      .select(['id', 'org_path', 'period'])
+      .select(['id', 'org_path', 'period', 'period_from', 'period_to'])
       .where('status', 'in', ['released', 'reconciled'])
-      .where('period', '>=', from);
-    if (to) q = q.where('period', '<=', to);
+      .where('period_to', '>=', from);
+    if (to) q = q.where('period_from', '<=', to);
     if (regionPath) q = q.where('org_path', 'like', `${regionPath}%`);
-    return q.orderBy('period').execute();
+    return q.orderBy('period_from').execute();
+  },
+
+  /** Another roster of the district paying one of these months (a month is paid by one roster only). */
+  overlappingRoster(db: Queryable, orgPath: string, from: string, to: string, period: string) {
+    return db
+      .selectFrom('benefit_rosters')
+      .select(['id', 'period'])
+      .where('org_path', '=', orgPath)
+      .where('period_from', '<=', to)
+      .where('period_to', '>=', from)
+      .where('period', '!=', period)
+      .executeTakeFirst();
+  },
+
+  // ---- annual confirmation
+  confirmation(db: Queryable, beneficiaryId: string, year: number) {
+    return db
+      .selectFrom('benefit_confirmations')
+      .selectAll()
+      .where('beneficiary_id', '=', beneficiaryId)
+      .where('year', '=', year)
+      .executeTakeFirst();
+  },
+  insertConfirmation(db: Queryable, row: Selectable<BenefitConfirmationsTable>) {
+    return db.insertInto('benefit_confirmations').values(row).execute();
+  },
+  confirmations(db: Queryable, scope: Scope, f: { year?: number; beneficiaryId?: string }) {
+    let q = db
+      .selectFrom('benefit_confirmations as c')
+      .selectAll('c')
+      .where((eb) => scopeWhere(eb, scope, { path: 'c.org_path', orgId: 'c.org_id' }));
+    if (f.year) q = q.where('c.year', '=', f.year);
+    if (f.beneficiaryId) q = q.where('c.beneficiary_id', '=', f.beneficiaryId);
+    return q.orderBy('c.year', 'desc').orderBy('c.confirmed_on', 'desc').limit(500).execute();
+  },
+  /**
+   * People of a district owed something in `month` but for the annual confirmation: the worklist
+   * of whom to call in (one row per person, the first 500 by name).
+   */
+  async unconfirmed(db: Queryable, basis: Basis, month: string, district: string) {
+    const start = startOf(month);
+    const next = startOf(nextMonth(month));
+    const { rows } = await sql<{
+      person_id: string;
+      name: string;
+      id_masked: string;
+    }>`SELECT DISTINCT p.person_id, p.name,
+        p.id_masked
+      FROM (${basis.categories}) p
+      ${standardsJoin(month, sql`p.district_path`)}
+      WHERE p.district_path LIKE ${`${district}%`}
+        AND (p.start_date IS NULL OR p.start_date < ${next}) AND (p.end_date IS NULL OR p.end_date >= ${start})
+        AND p.status = 'active' AND NOT ${confirmedRule(month)}
+      ORDER BY p.name, p.person_id
+      LIMIT 500`.execute(db);
+    return rows;
+  },
+
+  // ---- bank accounts
+  account(db: Queryable, beneficiaryId: string) {
+    return db.selectFrom('benefit_accounts').selectAll().where('beneficiary_id', '=', beneficiaryId).executeTakeFirst();
+  },
+  async saveAccount(db: Queryable, row: Selectable<BenefitAccountsTable>) {
+    await db.deleteFrom('benefit_accounts').where('beneficiary_id', '=', row.beneficiary_id).execute();
+    await db.insertInto('benefit_accounts').values(row).execute();
+  },
+  /** Sealed and masked accounts of some people (the bank list, the roster's lines). */
+  accounts(db: Queryable, beneficiaryIds: readonly string[]) {
+    return db
+      .selectFrom('benefit_accounts')
+      .select(['beneficiary_id', 'bank_name', 'account_enc', 'account_masked'])
+      .where('beneficiary_id', 'in', beneficiaryIds.length ? [...beneficiaryIds] : [''])
+      .execute();
   },
 
   // ---- returns and discrepancies
@@ -524,8 +674,8 @@ export const benefitsRepo = {
       .selectFrom('benefit_rosters as r')
       .innerJoin('orgs as o', 'o.id', 'r.org_id')
       .where((eb) => scopeWhere(eb, scope, ROSTER_SCOPE))
-      .where('r.period', '>=', from)
-      .where('r.period', '<=', to)
+      .where('r.period_from', '>=', from)
+      .where('r.period_from', '<=', to)
       .select(['o.name as org_name', 'r.period', 'r.status', 'r.total_fen', 'r.paid_fen'])
       .select((eb) => [
         eb
@@ -541,7 +691,7 @@ export const benefitsRepo = {
           .where('d.status', '=', 'closed')
           .as('closed_n'),
       ])
-      .orderBy('r.period')
+      .orderBy('r.period_from')
       .orderBy('o.path')
       .execute();
     return rows.map((r) => ({

@@ -1,5 +1,7 @@
 import { PassThrough } from 'node:stream';
 import {
+  accountBody,
+  accountOut,
   benefitStandardBody,
   benefitStandardCreated,
   benefitStandardList,
@@ -7,6 +9,10 @@ import {
   benefitTotals,
   benefitTotalsQuery,
   closeDiscrepancyBody,
+  confirmationBody,
+  confirmationCreated,
+  confirmationList,
+  confirmationListQuery,
   createRosterBody,
   discrepancyListQuery,
   discrepancyPage,
@@ -15,8 +21,8 @@ import {
   entitlementQuery,
   idParams,
   idSchema,
+  jobSchema,
   monthSchema,
-  reconcileResult,
   rosterDecisionBody,
   rosterLinePage,
   rosterLinesQuery,
@@ -25,6 +31,8 @@ import {
   rosterSchema,
   standardImportResult,
   t,
+  unconfirmedList,
+  unconfirmedQuery,
   versionBody,
 } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -34,6 +42,7 @@ import { AppError } from '../../platform/errors.js';
 import { cleanFileName, writeXlsxStream } from '../../platform/files/index.js';
 import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
+import { toJob } from '../../platform/jobs/present.js';
 import type { BenefitsService } from './benefits.service.js';
 
 const tags = ['政策待遇落实'];
@@ -42,6 +51,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const roster = { target: 'benefitRoster' } as const;
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const cardQuery = z.strictObject({ beneficiaryId: idSchema, month: monthSchema });
+const personParams = z.strictObject({ beneficiaryId: idSchema });
 const fileQuery = z.strictObject({ fileName: z.string().trim().min(1).max(200).optional() });
 
 const asBuffer = (body: unknown): Buffer => {
@@ -226,6 +236,8 @@ export function benefitsRoutes(p: Platform, benefits: BenefitsService): FastifyP
           { key: 'no', header: t('benefits.bank.col.no'), width: 8 },
           { key: 'name', header: t('benefits.bank.col.name'), width: 14 },
           { key: 'idNumber', header: t('benefits.bank.col.idNumber'), width: 22 },
+          { key: 'bank', header: t('benefits.bank.col.bank'), width: 20 },
+          { key: 'account', header: t('benefits.bank.col.account'), width: 24 },
           { key: 'amount', header: t('benefits.bank.col.amount'), width: 14 },
           { key: 'note', header: t('benefits.bank.col.note'), width: 16 },
         ];
@@ -246,19 +258,87 @@ export function benefitsRoutes(p: Platform, benefits: BenefitsService): FastifyP
         config: { access: { permission: 'benefit:pay', ...roster } },
         schema: {
           tags,
-          summary: '导入银行回盘文件并对账（xlsx/CSV，GBK 可）',
+          summary: '导入银行回盘文件并对账（xlsx/CSV，GBK 可；后台任务，轮询 /jobs/:id 查看进度与结果）',
           params: idParams,
           querystring: fileQuery,
-          response: { 200: reconcileResult },
+          response: { 202: jobSchema },
         },
       },
-      async (req) =>
-        benefits.importReturn(
+      async (req, reply) => {
+        const job = await benefits.startReconcile(
           ctxOf(req),
           req.params.id,
           asBuffer(req.body),
           cleanFileName(req.query.fileName) || 'return.xlsx',
-        ),
+        );
+        return reply.code(202).send(toJob(job));
+      },
+    );
+
+    app.post(
+      '/benefit-confirmations',
+      {
+        config: { access: { permission: 'benefit:pay' } },
+        schema: {
+          tags,
+          summary: '登记年度确认（迟到的确认使已暂停月份补发）',
+          body: confirmationBody,
+          response: { 201: confirmationCreated },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await benefits.recordConfirmation(ctxOf(req), req.body)),
+    );
+
+    app.get(
+      '/benefit-confirmations',
+      {
+        config: { access: { permission: 'benefit:read' } },
+        schema: {
+          tags,
+          summary: '年度确认记录',
+          querystring: confirmationListQuery,
+          response: { 200: confirmationList },
+        },
+      },
+      async (req) => benefits.confirmations(ctxOf(req), req.query),
+    );
+
+    app.get(
+      '/benefit-confirmations/missing',
+      {
+        config: { access: { permission: 'benefit:read' } },
+        schema: {
+          tags,
+          summary: '某月因未年度确认而暂停发放的对象',
+          querystring: unconfirmedQuery,
+          response: { 200: unconfirmedList },
+        },
+      },
+      async (req) => benefits.unconfirmed(ctxOf(req), req.query),
+    );
+
+    app.get(
+      '/benefit-accounts/:beneficiaryId',
+      {
+        config: { access: { permission: 'benefit:read' } },
+        schema: { tags, summary: '发放账户（账号脱敏）', params: personParams, response: { 200: accountOut } },
+      },
+      async (req) => benefits.account(ctxOf(req), req.params.beneficiaryId),
+    );
+
+    app.put(
+      '/benefit-accounts/:beneficiaryId',
+      {
+        config: { access: { permission: 'benefit:pay' } },
+        schema: {
+          tags,
+          summary: '登记发放账户（账号加密保存，列表脱敏，修改留痕）',
+          params: personParams,
+          body: accountBody,
+          response: { 200: accountOut },
+        },
+      },
+      async (req) => benefits.saveAccount(ctxOf(req), req.params.beneficiaryId, req.body),
     );
 
     app.get(

@@ -5,6 +5,8 @@ export interface BenefitStandardsTable {
   category: string;
   grade_min: number | null;
   grade_max: number | null;
+  /** war / duty / illness (migration 0028); null: every 性质. */
+  disability_cause: string | null;
   layer: string;
   region_path: string;
   amount_fen: number;
@@ -22,6 +24,9 @@ export interface BenefitRostersTable {
   org_id: string;
   org_path: string;
   period: string;
+  /** The months the roster pays (migration 0028): equal for a monthly roster, a quarter's three otherwise. */
+  period_from: string;
+  period_to: string;
   status: string;
   line_count: number;
   total_fen: number;
@@ -58,7 +63,9 @@ export interface BenefitBackpayTable {
   beneficiary_id: string;
   month: string;
   benefit_type: string;
-  standard_id: string;
+  standard_id: string | null;
+  /** A late annual confirmation that made the months owed again (migration 0028). */
+  confirmation_id: string | null;
   due_fen: number;
   paid_fen: number;
   owed_fen: number;
@@ -78,6 +85,34 @@ export interface BenefitReturnsTable {
   amount_fen: number;
   paid: number;
   account_masked: string | null;
+  account_enc: string | null;
+}
+
+/** 年度确认 of one person for one year (migration 0028). */
+export interface BenefitConfirmationsTable {
+  id: string;
+  beneficiary_id: string;
+  org_id: string;
+  org_path: string;
+  year: number;
+  confirmed_on: string;
+  method: string;
+  note: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+/** The bank account a person is paid into: sealed, masked for lists (migration 0028). */
+export interface BenefitAccountsTable {
+  id: string;
+  beneficiary_id: string;
+  org_id: string;
+  org_path: string;
+  bank_name: string;
+  account_enc: string;
+  account_masked: string;
+  updated_by: string;
+  updated_at: string;
 }
 
 export interface BenefitDiscrepanciesTable {
@@ -111,5 +146,7 @@ declare module '../../platform/db/schema.js' {
     benefit_backpay: BenefitBackpayTable;
     benefit_returns: BenefitReturnsTable;
     benefit_discrepancies: BenefitDiscrepanciesTable;
+    benefit_confirmations: BenefitConfirmationsTable;
+    benefit_accounts: BenefitAccountsTable;
   }
 }

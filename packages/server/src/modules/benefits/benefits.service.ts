@@ -4,13 +4,18 @@ import {
   type BenefitStandardBody,
   benefitStandardBody,
   CATEGORY_CODES,
+  CONFIRMATION_GRACE_MONTHS,
+  type CONFIRMATION_METHODS,
+  type ConfirmationBody,
   type Discrepancy,
   fenToYuanText,
   maskIdNumber,
   matchCategory,
   monthsBetween,
   normalizeIdNumber,
+  parseDisabilityCause,
   parseDisabilityGrade,
+  periodMonths,
   type Roster,
   STANDARD_LAYERS,
   t,
@@ -18,6 +23,7 @@ import {
 } from '@shuangyong/shared';
 import { mayDecide, requesterOrgs } from '../../platform/access/approval-policy.js';
 import { districtOf, scopeCovers } from '../../platform/access/scope.js';
+import type { AuditActor } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import { addWorkingDays } from '../../platform/calendar/working-days.js';
@@ -26,8 +32,17 @@ import type { Db, Queryable } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { detectHeader, readTableAll, type TableRow } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
+import type { Jobs } from '../../platform/jobs/jobs.js';
+import { tick } from '../../platform/tick.js';
 import type { RegistryReadModel } from '../registry/registry.module.js';
-import { type Basis, benefitsRepo, type DiscrepancyRow, type RosterRow, type StandardRow } from './benefits.repo.js';
+import {
+  type Basis,
+  benefitsRepo,
+  type ConfirmationRow,
+  type DiscrepancyRow,
+  type RosterRow,
+  type StandardRow,
+} from './benefits.repo.js';
 import { cardDocx } from './card.js';
 import { type Registered, type ReturnLine, reconcile } from './reconcile.js';
 
@@ -36,12 +51,18 @@ export interface RegistryAccess {
   readModel: RegistryReadModel;
   idBlindIndex(idNumber: string): string;
   openIdNumbers(ids: readonly string[]): Promise<Map<string, string>>;
-  registry: { detail(ctx: RequestCtx, id: string): Promise<{ id: string; name: string; idMasked: string }> };
+  registry: {
+    detail(ctx: RequestCtx, id: string): Promise<{ id: string; name: string; idMasked: string; orgId: string }>;
+  };
 }
 
 /** Working days a district has to settle a discrepancy. */
 const DISCREPANCY_WORKING_DAYS = 10;
 const MAX_RETURN_ROWS = 200_000;
+/** Rows per statement and between turns of the event loop in the reconciliation job. */
+const CHUNK = 500;
+/** The job kind of a return file's reconciliation. */
+export const RECONCILE_KIND = 'benefit.reconcile';
 
 const RETURN_HEADERS = {
   idNumber: ['身份证号', '身份证号码', '证件号码', '公民身份号码', '身份证', '证件号'],
@@ -60,6 +81,7 @@ const STANDARD_HEADERS = {
   validFrom: ['起始月份', '执行起始', '起始年月', '执行时间'],
   validTo: ['截止月份', '执行截止', '截止年月'],
   docNo: ['文号', '依据文号', '文件文号'],
+  disabilityCause: ['伤残性质', '残疾性质', '性质'],
 } as const;
 
 /** 成功/已发放 → paid; 失败/退回/退票 → not paid; empty → paid when there is an amount. */
@@ -83,6 +105,7 @@ function standardOut(r: StandardRow): BenefitStandard {
     category: r.category as BenefitStandard['category'],
     gradeMin: r.grade_min,
     gradeMax: r.grade_max,
+    disabilityCause: r.disability_cause as BenefitStandard['disabilityCause'],
     layer: r.layer as BenefitStandard['layer'],
     regionPath: r.region_path,
     amountFen: Number(r.amount_fen),
@@ -92,6 +115,18 @@ function standardOut(r: StandardRow): BenefitStandard {
     note: r.note,
     createdAt: r.created_at,
     withdrawnAt: r.withdrawn_at,
+  };
+}
+
+function confirmationOut(r: ConfirmationRow) {
+  return {
+    id: r.id,
+    beneficiaryId: r.beneficiary_id,
+    year: r.year,
+    confirmedOn: r.confirmed_on,
+    method: r.method as (typeof CONFIRMATION_METHODS)[number],
+    note: r.note,
+    createdAt: r.created_at,
   };
 }
 
@@ -127,6 +162,7 @@ export class BenefitsService {
   constructor(
     private readonly p: Platform,
     private readonly registry: RegistryAccess,
+    private readonly jobs?: Jobs,
   ) {
     this.db = p.handle.db;
   }
@@ -168,6 +204,7 @@ export class BenefitsService {
       category: body.category,
       grade_min: body.gradeMin ?? null,
       grade_max: body.gradeMax ?? null,
+      disability_cause: body.disabilityCause ?? null,
       layer: body.layer,
       region_path: regionPath,
       amount_fen: body.amountFen,
@@ -182,11 +219,19 @@ export class BenefitsService {
     await benefitsRepo.insertStandard(trx, row);
     const backPay = { lines: 0, owedFen: 0 };
     const basis = this.basis(trx);
-    for (const r of await benefitsRepo.paidRosters(trx, row.valid_from, row.valid_to, regionPath)) {
-      const added = await benefitsRepo.addBackpay(trx, basis, r, row, row.created_at);
-      backPay.lines += added.lines;
-      backPay.owedFen += added.fen;
-    }
+    for (const r of await benefitsRepo.paidRosters(trx, row.valid_from, row.valid_to, regionPath))
+      for (const month of monthsBetween(r.period_from, r.period_to)) {
+        if (month < row.valid_from || (row.valid_to && month > row.valid_to)) continue;
+        const added = await benefitsRepo.addBackpay(
+          trx,
+          basis,
+          { org_path: r.org_path, month },
+          { standardId: row.id, benefitType: row.benefit_type },
+          row.created_at,
+        );
+        backPay.lines += added.lines;
+        backPay.owedFen += added.fen;
+      }
     await this.p.audit.append(trx as never, auditActorOf(ctx), {
       action: 'benefit.standard.create',
       entityType: 'benefit_standard',
@@ -200,7 +245,7 @@ export class BenefitsService {
   async importStandards(ctx: RequestCtx, buf: Buffer) {
     const rows = await readTableAll(buf, { maxRows: 2000 });
     const header = detectHeader(rows, STANDARD_HEADERS, { minMatches: 4 });
-    if (header.missing.some((f) => f !== 'grade' && f !== 'validTo' && f !== 'layer'))
+    if (header.missing.some((f) => f !== 'grade' && f !== 'validTo' && f !== 'layer' && f !== 'disabilityCause'))
       throw badRequest('bad_header', 'benefits.import.header', {
         missing: header.missing.map((f) => STANDARD_HEADERS[f][0]).join('、'),
       });
@@ -227,6 +272,9 @@ export class BenefitsService {
         benefitType: typeByLabel.get(cell(r, 'benefitType')) ?? cell(r, 'benefitType'),
         category: category ?? cell(r, 'category'),
         ...(grades.length ? { gradeMin: Math.min(...grades), gradeMax: Math.max(...grades) } : {}),
+        ...(cell(r, 'disabilityCause')
+          ? { disabilityCause: parseDisabilityCause(cell(r, 'disabilityCause')) ?? cell(r, 'disabilityCause') }
+          : {}),
         layer: layerByLabel.get(cell(r, 'layer')) ?? (cell(r, 'layer') || 'city'),
         amountFen: amount ?? -1,
         validFrom: month(cell(r, 'validFrom')),
@@ -265,10 +313,11 @@ export class BenefitsService {
     const person = await this.registry.registry.detail(ctx, personId);
     const months = monthsBetween(from, to);
     if (months.length > 36) throw badRequest('range_too_long', 'benefits.explain.range');
-    const basis = this.basis();
+    const read = this.p.handle.reader;
+    const basis = this.basis(read);
     const lines = [];
     for (const month of months) {
-      const rows = await benefitsRepo.explainRows(this.db, basis, personId, month);
+      const rows = await benefitsRepo.explainRows(read, basis, personId, month);
       const byType = new Map<string, typeof rows>();
       for (const r of rows) byType.set(r.benefit_type, [...(byType.get(r.benefit_type) ?? []), r]);
       for (const [type, rs] of byType) {
@@ -277,7 +326,11 @@ export class BenefitsService {
           .map((r) =>
             t('benefits.explain.part', {
               category: t(`category.${r.code}`),
-              grade: r.disability_grade ? t('benefits.explain.grade', { grade: r.disability_grade }) : '',
+              grade:
+                (r.disability_grade ? t('benefits.explain.grade', { grade: r.disability_grade }) : '') +
+                (r.disability_cause
+                  ? t('benefits.explain.cause', { cause: t(`registry.disabilityCause.${r.disability_cause}`) })
+                  : ''),
               from: r.valid_from,
               layer: t(`benefits.layer.${r.layer}`),
               amount: fenToYuanText(r.amount_fen),
@@ -309,7 +362,8 @@ export class BenefitsService {
 
   /** A month's entitlement of a district or the whole city: count and sum (benchmarks, checks). */
   entitlementTotals(month: string, district?: string) {
-    return benefitsRepo.entitlementTotals(this.db, this.basis(), { month, ...(district ? { district } : {}) });
+    const read = this.p.handle.reader;
+    return benefitsRepo.entitlementTotals(read, this.basis(read), { month, ...(district ? { district } : {}) });
   }
 
   // ---- rosters
@@ -322,6 +376,8 @@ export class BenefitsService {
       orgId: r.org_id,
       orgName: r.org_name,
       period: r.period,
+      periodFrom: r.period_from,
+      periodTo: r.period_to,
       status: r.status as Roster['status'],
       lineCount: r.line_count,
       totalFen: Number(r.total_fen),
@@ -377,6 +433,12 @@ export class BenefitsService {
       benefitsRepo.rosterLines(this.db, id, { page, size: pageSize }),
       benefitsRepo.rosterLineCount(this.db, id),
     ]);
+    const accounts = new Map(
+      (await benefitsRepo.accounts(this.db, [...new Set(rows.map((r) => r.beneficiary_id))])).map((a) => [
+        a.beneficiary_id,
+        a.account_masked,
+      ]),
+    );
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -387,6 +449,7 @@ export class BenefitsService {
         benefitType: r.benefit_type as (typeof BENEFIT_TYPES)[number],
         kind: r.kind as 'regular' | 'backpay',
         amountFen: Number(r.amount_fen),
+        accountMasked: accounts.get(r.beneficiary_id) ?? null,
       })),
       total,
       page,
@@ -399,14 +462,20 @@ export class BenefitsService {
    * entitlement and the back pay the district owes, in two INSERT … SELECT statements.
    */
   async createRoster(ctx: RequestCtx, body: { orgId?: string; period: string }) {
+    const months = periodMonths(body.period);
     const actor = ctx.actor;
     const org = body.orgId
       ? await benefitsRepo.org(this.db, body.orgId)
       : await benefitsRepo.orgByPath(this.db, districtOf(actor.orgPath));
     if (!org || !scopeCovers(actor.scope, { orgId: org.id, orgPath: org.path })) throw notFound();
     if (!isDistrictPath(org.path)) throw badRequest('not_a_district', 'benefits.roster.notDistrict');
+    // the scan runs on the readers (SQLite worker threads), before the transaction
+    const read = this.p.handle.reader;
+    const entitled = await benefitsRepo.districtEntitlement(read, this.basis(read), org.path, months);
     const id = await this.db.transaction().execute(async (trx) => {
       const existing = await benefitsRepo.rosterFor(trx, org.path, body.period);
+      const other = await benefitsRepo.overlappingRoster(trx, org.path, months[0]!, months.at(-1)!, body.period);
+      if (other) throw conflict('roster_overlap', 'benefits.roster.overlap', { period: other.period });
       const now = nowIso();
       let rosterId: string;
       if (existing) {
@@ -420,6 +489,8 @@ export class BenefitsService {
           org_id: org.id,
           org_path: org.path,
           period: body.period,
+          period_from: months[0]!,
+          period_to: months.at(-1)!,
           status: 'draft',
           line_count: 0,
           total_fen: 0,
@@ -436,11 +507,12 @@ export class BenefitsService {
           updated_at: now,
         });
       }
-      const filled = await benefitsRepo.fillRoster(trx, this.basis(trx), {
-        id: rosterId,
-        org_path: org.path,
-        period: body.period,
-      });
+      const filled = await benefitsRepo.fillRoster(
+        trx,
+        this.basis(trx),
+        { id: rosterId, org_path: org.path },
+        entitled,
+      );
       await benefitsRepo.setTotals(
         trx,
         rosterId,
@@ -517,20 +589,36 @@ export class BenefitsService {
     if (r.status !== 'released' && r.status !== 'reconciled')
       throw conflict('roster_not_released', 'benefits.roster.notReleased');
     const persons = await benefitsRepo.rosterPersons(this.db, id);
+    const accounts = new Map<string, { bank: string; account: string }>();
+    for (let i = 0; i < persons.length; i += 500)
+      for (const a of await benefitsRepo.accounts(
+        this.db,
+        persons.slice(i, i + 500).map((x) => x.beneficiary_id),
+      ))
+        accounts.set(a.beneficiary_id, { bank: a.bank_name, account: a.account_enc });
     await this.p.audit.event(this.db, auditActorOf(ctx), {
       action: 'benefit.roster.export',
       entityType: 'benefit_roster',
       entityId: id,
-      changes: { rows: persons.length, totalFen: Number(r.total_fen), revealed: ['idNumber'] },
+      changes: {
+        rows: persons.length,
+        totalFen: Number(r.total_fen),
+        revealed: accounts.size ? ['idNumber', 'accountNo'] : ['idNumber'],
+      },
     });
     const ids = await this.registry.openIdNumbers(persons.map((x) => x.beneficiary_id));
-    const rows: Record<string, unknown>[] = persons.map((x, i) => ({
-      no: i + 1,
-      name: x.name,
-      idNumber: ids.get(x.beneficiary_id) ?? '',
-      amount: fenToYuanText(x.fen),
-      note: '',
-    }));
+    const rows: Record<string, unknown>[] = persons.map((x, i) => {
+      const a = accounts.get(x.beneficiary_id);
+      return {
+        no: i + 1,
+        name: x.name,
+        idNumber: ids.get(x.beneficiary_id) ?? '',
+        bank: a?.bank ?? '',
+        account: a ? this.p.crypto.decrypt(a.account) : '',
+        amount: fenToYuanText(x.fen),
+        note: '',
+      };
+    });
     const total = persons.reduce((s, x) => s + x.fen, 0);
     rows.push({
       no: t('benefits.bank.total'),
@@ -549,14 +637,40 @@ export class BenefitsService {
   }
 
   /**
-   * Imports the bank's return file (xlsx or CSV in any encoding the platform reads) for a released
-   * roster and reconciles it: earlier results of the roster are replaced, every finding becomes a
-   * discrepancy of the district with a deadline.
+   * Takes the bank's return file (xlsx or CSV in any encoding the platform reads) for a released
+   * roster and queues its reconciliation as a job (`reconcileFile`); the caller polls the job.
    */
-  async importReturn(ctx: RequestCtx, id: string, buf: Buffer, fileName: string) {
+  async startReconcile(ctx: RequestCtx, id: string, buf: Buffer, fileName: string) {
     const r = await this.rosterRow(ctx, id);
     if (r.status !== 'released' && r.status !== 'reconciled')
       throw conflict('roster_not_released', 'benefits.roster.notReleased');
+    if (!this.jobs) throw new Error('benefits: no job runner');
+    return this.jobs.create(
+      ctx.actor,
+      { id: r.org_id, path: r.org_path },
+      RECONCILE_KIND,
+      { rosterId: id, fileName, actor: auditActorOf(ctx) },
+      { name: fileName, data: buf },
+    );
+  }
+
+  /**
+   * Reconciles a return file with its roster (the job's work): earlier results of the roster are
+   * replaced, every finding becomes a discrepancy of the district with a deadline. Large reads go
+   * to the SQLite readers (decisions/0031), writes go in chunks with a turn of the loop between.
+   */
+  async reconcileFile(
+    rosterId: string,
+    buf: Buffer,
+    fileName: string,
+    actor: AuditActor,
+    progress: (done: number, total?: number) => Promise<void> = async () => {},
+  ) {
+    const r = await benefitsRepo.roster(this.db, { kind: 'all' }, rosterId);
+    if (!r) throw notFound();
+    if (r.status !== 'released' && r.status !== 'reconciled')
+      throw conflict('roster_not_released', 'benefits.roster.notReleased');
+    const read = this.p.handle.reader;
     const table = await readTableAll(buf, { maxRows: MAX_RETURN_ROWS });
     const header = detectHeader(table, RETURN_HEADERS, { minMatches: 2 });
     if (header.columns.idNumber === undefined || header.columns.amount === undefined)
@@ -565,9 +679,17 @@ export class BenefitsService {
       const i = header.columns[f];
       return i === undefined ? '' : (row.cells[i] ?? '').trim();
     };
+    const body = table.slice(header.headerIndex + 1);
+    // steps: the lines, the register (per chunk), the writes (per chunk)
+    const total = body.length * 3;
+    await progress(0, total);
     const lines: (ReturnLine & { account: string | null })[] = [];
     const errors: { row: number; message: string }[] = [];
-    for (const row of table.slice(header.headerIndex + 1)) {
+    for (const [i, row] of body.entries()) {
+      if (i % CHUNK === 0 && i) {
+        await tick();
+        await progress(i, total);
+      }
       const rawId = col(row, 'idNumber');
       if (!rawId || /合计|总计/.test(col(row, 'name')) || /合计|总计/.test(rawId)) continue;
       const n = normalizeIdNumber(rawId);
@@ -584,7 +706,7 @@ export class BenefitsService {
         idMasked: maskIdNumber(idNumber),
         fen,
         paid: paidStatus(col(row, 'status')),
-        account: col(row, 'account') ? maskAccount(col(row, 'account')) : null,
+        account: col(row, 'account').replace(/\s+/g, '') || null,
       });
     }
     if (errors.length)
@@ -594,11 +716,14 @@ export class BenefitsService {
       });
     const bis = [...new Set(lines.map((l) => l.idBi))];
     const registered = new Map<string, Registered>();
-    for (let i = 0; i < bis.length; i += 500) {
-      const found = await this.registry.readModel.personsByBlindIndex(this.db, bis.slice(i, i + 500));
+    const paidElsewhere = new Set<string>();
+    const basis = this.basis(read);
+    for (let i = 0; i < bis.length; i += CHUNK) {
+      const chunk = bis.slice(i, i + CHUNK);
+      const found = await this.registry.readModel.personsByBlindIndex(read, chunk);
       const moved = await benefitsRepo.movedFrom(
-        this.db,
-        this.basis(),
+        read,
+        basis,
         r.org_path,
         found.map((p) => p.id),
       );
@@ -610,17 +735,18 @@ export class BenefitsService {
           status: p.status,
           statusDate: p.status_date,
         });
+      for (const bi of await benefitsRepo.paidElsewhere(read, r.period, rosterId, chunk)) paidElsewhere.add(bi);
+      await progress(body.length + Math.round((i / Math.max(1, bis.length)) * body.length), total);
     }
-    const expected = (await benefitsRepo.rosterPersons(this.db, id)).map((x) => ({
+    const expected = (await benefitsRepo.rosterPersons(read, rosterId)).map((x) => ({
       beneficiaryId: x.beneficiary_id,
       idBi: x.id_bi,
       name: x.name,
       idMasked: x.id_masked,
       fen: x.fen,
     }));
-    const paidElsewhere = await benefitsRepo.paidElsewhere(this.db, r.period, id, bis);
     const { findings, paidFen } = reconcile({
-      period: r.period,
+      period: r.period_from,
       district: r.org_path,
       expected,
       lines,
@@ -630,65 +756,199 @@ export class BenefitsService {
     const now = nowIso();
     const deadline = addWorkingDays(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
     await this.db.transaction().execute(async (trx) => {
-      await benefitsRepo.clearReconciliation(trx, id);
-      await benefitsRepo.insertReturns(
-        trx,
-        lines.map((l) => ({
-          id: uuidv7(),
-          roster_id: id,
-          org_path: r.org_path,
-          period: r.period,
-          row_number: l.rowNumber,
-          id_bi: l.idBi,
-          id_masked: l.idMasked,
-          name: l.name,
-          amount_fen: l.fen,
-          paid: l.paid ? 1 : 0,
-          account_masked: l.account,
-        })),
-      );
-      await benefitsRepo.insertDiscrepancies(
-        trx,
-        findings.map((f) => ({
-          id: uuidv7(),
-          roster_id: id,
-          org_id: r.org_id,
-          org_path: r.org_path,
-          period: r.period,
-          kind: f.kind,
-          beneficiary_id: f.beneficiaryId,
-          name: f.name,
-          id_masked: f.idMasked,
-          expected_fen: f.expectedFen,
-          paid_fen: f.paidFen,
-          row_number: f.rowNumber,
-          status: 'open',
-          deadline,
-          resolution: null,
-          resolution_note: null,
-          closed_by: null,
-          closed_at: null,
-          version: 1,
-          created_at: now,
-        })),
-      );
-      await benefitsRepo.updateRoster(trx, id, r.version, {
+      await benefitsRepo.clearReconciliation(trx, rosterId);
+      for (let i = 0; i < lines.length; i += CHUNK) {
+        await benefitsRepo.insertReturns(
+          trx,
+          lines.slice(i, i + CHUNK).map((l) => ({
+            id: uuidv7(),
+            roster_id: rosterId,
+            org_path: r.org_path,
+            period: r.period,
+            row_number: l.rowNumber,
+            id_bi: l.idBi,
+            id_masked: l.idMasked,
+            name: l.name,
+            amount_fen: l.fen,
+            paid: l.paid ? 1 : 0,
+            account_masked: l.account ? maskAccount(l.account) : null,
+            account_enc: l.account ? this.p.crypto.encrypt(l.account) : null,
+          })),
+        );
+        await tick();
+        await progress(body.length * 2 + Math.round((i / Math.max(1, lines.length)) * body.length), total);
+      }
+      for (let i = 0; i < findings.length; i += CHUNK) {
+        await benefitsRepo.insertDiscrepancies(
+          trx,
+          findings.slice(i, i + CHUNK).map((f) => ({
+            id: uuidv7(),
+            roster_id: rosterId,
+            org_id: r.org_id,
+            org_path: r.org_path,
+            period: r.period,
+            kind: f.kind,
+            beneficiary_id: f.beneficiaryId,
+            name: f.name,
+            id_masked: f.idMasked,
+            expected_fen: f.expectedFen,
+            paid_fen: f.paidFen,
+            row_number: f.rowNumber,
+            status: 'open',
+            deadline,
+            resolution: null,
+            resolution_note: null,
+            closed_by: null,
+            closed_at: null,
+            version: 1,
+            created_at: now,
+          })),
+        );
+        await tick();
+      }
+      await benefitsRepo.updateRoster(trx, rosterId, r.version, {
         status: 'reconciled',
         paid_fen: paidFen,
         return_file_name: fileName,
         reconciled_at: now,
         updated_at: now,
       });
-      await this.p.audit.append(trx, auditActorOf(ctx), {
+      await this.p.audit.append(trx, actor, {
         action: 'benefit.roster.reconcile',
         entityType: 'benefit_roster',
-        entityId: id,
+        entityId: rosterId,
         changes: { fileName, lines: lines.length, paidFen, findings: findings.length },
       });
     });
+    await progress(total, total);
     const counts: Record<string, number> = {};
     for (const f of findings) counts[f.kind] = (counts[f.kind] ?? 0) + 1;
-    return { roster: await this.roster(ctx, id), returnLines: lines.length, paidFen, discrepancies: counts };
+    return { rosterId, returnLines: lines.length, paidFen, discrepancies: counts };
+  }
+
+  // ---- annual confirmation (年度确认)
+  /**
+   * Records a person's confirmation for a year (once a year). Months of that year (and the grace
+   * months of the next) that released rosters left out for want of it are owed again: the back pay
+   * goes on each paying district's next roster.
+   */
+  async recordConfirmation(ctx: RequestCtx, body: ConfirmationBody) {
+    const person = await this.registry.registry.detail(ctx, body.beneficiaryId);
+    const org = await benefitsRepo.org(this.db, person.orgId);
+    if (!org) throw notFound();
+    return this.db.transaction().execute(async (trx) => {
+      if (await benefitsRepo.confirmation(trx, person.id, body.year))
+        throw conflict('confirmation_exists', 'benefits.confirmation.exists', { year: body.year });
+      const row = {
+        id: uuidv7(),
+        beneficiary_id: person.id,
+        org_id: org.id,
+        org_path: org.path,
+        year: body.year,
+        confirmed_on: body.confirmedOn,
+        method: body.method,
+        note: body.note ?? null,
+        created_by: ctx.actor.userId,
+        created_at: nowIso(),
+      };
+      await benefitsRepo.insertConfirmation(trx, row);
+      const from = `${body.year}-01`;
+      const to = `${body.year + 1}-${String(CONFIRMATION_GRACE_MONTHS).padStart(2, '0')}`;
+      const backPay = { lines: 0, owedFen: 0 };
+      const basis = this.basis(trx);
+      for (const r of await benefitsRepo.paidRosters(trx, from, to, ''))
+        for (const month of monthsBetween(r.period_from, r.period_to)) {
+          if (month < from || month > to) continue;
+          const added = await benefitsRepo.addBackpay(
+            trx,
+            basis,
+            { org_path: r.org_path, month },
+            { confirmationId: row.id, personId: person.id },
+            row.created_at,
+          );
+          backPay.lines += added.lines;
+          backPay.owedFen += added.fen;
+        }
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'benefit.confirmation.create',
+        entityType: 'benefit_confirmation',
+        entityId: row.id,
+        changes: {
+          beneficiaryId: person.id,
+          year: body.year,
+          confirmedOn: body.confirmedOn,
+          method: body.method,
+          backPayLines: backPay.lines,
+          backPayFen: backPay.owedFen,
+        },
+      });
+      return { confirmation: confirmationOut(row), backPay };
+    });
+  }
+
+  async confirmations(ctx: RequestCtx, q: { year?: number; beneficiaryId?: string }) {
+    return { items: (await benefitsRepo.confirmations(this.db, ctx.actor.scope, q)).map(confirmationOut) };
+  }
+
+  /** People of a district (or the caller's) owed something in `month` but for the annual confirmation. */
+  async unconfirmed(ctx: RequestCtx, q: { month: string; orgId?: string }) {
+    const org = q.orgId
+      ? await benefitsRepo.org(this.db, q.orgId)
+      : await benefitsRepo.orgByPath(this.db, districtOf(ctx.actor.orgPath));
+    if (!org || !scopeCovers(ctx.actor.scope, { orgId: org.id, orgPath: org.path })) throw notFound();
+    const rows = await benefitsRepo.unconfirmed(this.db, this.basis(), q.month, org.path);
+    return {
+      month: q.month,
+      items: rows.map((r) => ({ beneficiaryId: r.person_id, name: r.name, idMasked: r.id_masked })),
+    };
+  }
+
+  // ---- bank accounts
+  async account(ctx: RequestCtx, beneficiaryId: string) {
+    const person = await this.registry.registry.detail(ctx, beneficiaryId);
+    const a = await benefitsRepo.account(this.db, person.id);
+    return {
+      account: a
+        ? {
+            beneficiaryId: a.beneficiary_id,
+            bankName: a.bank_name,
+            accountMasked: a.account_masked,
+            updatedAt: a.updated_at,
+          }
+        : null,
+    };
+  }
+
+  /** Records the account a person is paid into: sealed like the ID number, masked for lists, audited. */
+  async saveAccount(ctx: RequestCtx, beneficiaryId: string, body: { bankName: string; accountNo: string }) {
+    const person = await this.registry.registry.detail(ctx, beneficiaryId);
+    const org = await benefitsRepo.org(this.db, person.orgId);
+    if (!org) throw notFound();
+    await this.db.transaction().execute(async (trx) => {
+      const before = await benefitsRepo.account(trx, person.id);
+      const row = {
+        id: before?.id ?? uuidv7(),
+        beneficiary_id: person.id,
+        org_id: org.id,
+        org_path: org.path,
+        bank_name: body.bankName,
+        account_enc: this.p.crypto.encrypt(body.accountNo),
+        account_masked: maskAccount(body.accountNo),
+        updated_by: ctx.actor.userId,
+        updated_at: nowIso(),
+      };
+      await benefitsRepo.saveAccount(trx, row);
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'benefit.account.save',
+        entityType: 'beneficiary',
+        entityId: person.id,
+        changes: {
+          bankName: before ? [before.bank_name, row.bank_name] : row.bank_name,
+          accountNo: before ? [before.account_masked, row.account_masked] : row.account_masked,
+        },
+      });
+    });
+    return this.account(ctx, beneficiaryId);
   }
 
   // ---- discrepancies

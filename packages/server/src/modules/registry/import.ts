@@ -4,6 +4,7 @@ import {
   createRegionMatcher,
   matchCategoryDetailed,
   parseDate,
+  parseDisabilityCause,
   parseDisabilityGrade,
   parseSex,
   t,
@@ -39,6 +40,7 @@ export const IMPORT_FIELDS = {
   birthDate: ['出生日期', '出生年月', '出生年月日'],
   sex: ['性别'],
   disabilityGrade: ['伤残等级', '残疾等级'],
+  disabilityCause: ['伤残性质', '残疾性质', '致残性质'],
   startDate: ['认定日期', '起始日期', '开始日期'],
   note: ['备注'],
 } as const;
@@ -278,6 +280,9 @@ export class BeneficiaryImport implements JobHandler {
         errs.push({ field: label('category'), message: t('import.categoryRequired') });
       const gradeCell = cell(row, 'disabilityGrade');
       const grade = gradeCell ? (parseDisabilityGrade(gradeCell) ?? undefined) : cat.disabilityGrade;
+      const cause = cell(row, 'disabilityCause') ? parseDisabilityCause(cell(row, 'disabilityCause')) : null;
+      if (cell(row, 'disabilityCause') && !cause)
+        errs.push({ field: label('disabilityCause'), message: t('registry.category.causeUnknown') });
       let startDate: string | undefined;
       if (cell(row, 'startDate')) {
         const d = parseDate(cell(row, 'startDate'));
@@ -295,6 +300,7 @@ export class BeneficiaryImport implements JobHandler {
         code,
         startDate: startDate ?? '',
         ...(grade && (code === 'disabled_veteran' || code === 'disabled_person') ? { disabilityGrade: grade } : {}),
+        ...(cause && (code === 'disabled_veteran' || code === 'disabled_person') ? { disabilityCause: cause } : {}),
       })) as CategoryAssignment[];
       for (const c of categories)
         if ((c.code === 'disabled_veteran' || c.code === 'disabled_person') && !c.disabilityGrade)
@@ -431,6 +437,7 @@ export class BeneficiaryImport implements JobHandler {
               start_date: c.startDate || null,
               end_date: null,
               disability_grade: c.disabilityGrade ?? null,
+              disability_cause: c.disabilityCause ?? null,
               relation: null,
               certificate_no: null,
               status: 'active',

@@ -26,10 +26,13 @@ export const registryReadModel = {
         'b.district_path as district_path',
         'b.status as status',
         'b.status_date as status_date',
+        // the year of registration needs no annual confirmation (benefits, decisions/0045)
+        'b.created_at as registered_at',
         'bc.code as code',
         'bc.start_date as start_date',
         'bc.end_date as end_date',
         'bc.disability_grade as disability_grade',
+        'bc.disability_cause as disability_cause',
       ]);
   },
 

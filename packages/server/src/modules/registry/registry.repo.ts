@@ -471,6 +471,7 @@ export const registryRepo = {
           start_date: c.startDate ?? null,
           end_date: c.endDate ?? null,
           disability_grade: c.disabilityGrade ?? null,
+          disability_cause: c.disabilityCause ?? null,
           relation: c.relation ?? null,
           certificate_no: c.certificateNo ?? null,
           status: b.status,

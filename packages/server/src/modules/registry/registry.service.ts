@@ -137,6 +137,7 @@ export class RegistryService {
         startDate: a.start_date,
         endDate: a.end_date,
         disabilityGrade: a.disability_grade,
+        disabilityCause: (a.disability_cause ?? null) as BeneficiaryDetail['assignments'][number]['disabilityCause'],
         relation: a.relation as BeneficiaryDetail['relation'],
         certificateNo: a.certificate_no,
       })),

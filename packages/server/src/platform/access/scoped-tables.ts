@@ -66,6 +66,8 @@ export const SCOPED_TABLES: readonly { table: string; pathColumn: string; distri
   { table: 'benefit_backpay', pathColumn: 'org_path' },
   { table: 'benefit_returns', pathColumn: 'org_path' },
   { table: 'benefit_discrepancies', pathColumn: 'org_path' },
+  { table: 'benefit_confirmations', pathColumn: 'org_path' },
+  { table: 'benefit_accounts', pathColumn: 'org_path' },
 ];
 
 /** Rewrites `oldPrefix…` to `newPrefix…` in the path column of every scoped table and of orgs. */

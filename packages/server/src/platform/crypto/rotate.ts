@@ -9,6 +9,8 @@ export const ENCRYPTED_COLUMNS: readonly { table: string; columns: readonly stri
   { table: 'users', columns: ['totp_secret', 'totp_pending_secret'] },
   { table: 'households', columns: ['address_enc'] },
   { table: 'beneficiaries', columns: ['id_enc', 'phone_enc', 'address_enc'] },
+  { table: 'benefit_accounts', columns: ['account_enc'] },
+  { table: 'benefit_returns', columns: ['account_enc'] },
 ];
 
 /** Adds a fresh master key and makes it current; the old keys stay for reading. */

@@ -152,6 +152,8 @@ export interface BeneficiaryCategoriesTable {
   start_date: string | null;
   end_date: string | null;
   disability_grade: number | null;
+  /** 性质 of a disability (migration 0028): war / duty / illness; null when not recorded. */
+  disability_cause?: string | null;
   relation: string | null;
   certificate_no: string | null;
   status: string;

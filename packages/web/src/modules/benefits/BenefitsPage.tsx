@@ -9,6 +9,7 @@ import {
   Form,
   Input,
   Modal,
+  Progress,
   Select,
   Space,
   Table,
@@ -24,6 +25,7 @@ import {
   benefitsApi,
   type Discrepancy,
   type DiscrepancyQuery,
+  type ReconcileJob,
   type ReconcileResult,
   type Roster,
   type RosterLine,
@@ -35,6 +37,7 @@ import { t } from '../../i18n';
 import { formatFen } from '../../lib/money';
 import { listPagination } from '../../lib/pagination';
 import { useIsMobile } from '../../lib/useIsMobile';
+import { NewStandardButton } from './StandardForm';
 
 const STATUS_COLOR: Record<RosterStatus, string> = {
   draft: 'default',
@@ -82,6 +85,30 @@ function Rosters() {
   const [period, setPeriod] = useState(thisMonth());
   const [open, setOpen] = useState<Roster | null>(null);
   const [result, setResult] = useState<ReconcileResult | null>(null);
+  // the reconciliation runs as a job: follow its progress until it ends
+  const [job, setJob] = useState<ReconcileJob | null>(null);
+  const follow = async (id: string) => {
+    for (;;) {
+      const j = await benefitsApi.job(id);
+      setJob(j);
+      if (j.status === 'succeeded' || j.status === 'failed') return j;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
+  const reconcileFile = (r: Roster, file: File) => {
+    setResult(null);
+    benefitsApi
+      .importReturn(r, file)
+      .then((started) => follow(started.id))
+      .then((j) => {
+        setJob(null);
+        if (j.status === 'succeeded' && j.result) setResult(j.result);
+        else message.error(j.error ?? t('web.benefits.reconcileFailed'));
+        refresh();
+        qc.invalidateQueries({ queryKey: ['benefit-discrepancies'] });
+      })
+      .catch(() => setJob(null));
+  };
   const list = useQuery({
     queryKey: ['benefit-rosters', query],
     queryFn: ({ signal }) => benefitsApi.rosters(query, { signal }),
@@ -166,11 +193,7 @@ function Rosters() {
               accept=".xlsx,.csv"
               showUploadList={false}
               beforeUpload={(file) => {
-                benefitsApi.importReturn(r, file).then((res) => {
-                  setResult(res);
-                  refresh();
-                  qc.invalidateQueries({ queryKey: ['benefit-discrepancies'] });
-                });
+                reconcileFile(r, file);
                 return false;
               }}
             >
@@ -198,6 +221,14 @@ function Rosters() {
             {t('web.benefits.generate')}
           </Button>
         </Space>
+      )}
+      {job && (
+        <Progress
+          data-testid="reconcile-progress"
+          percent={job.total ? Math.floor(((job.processed ?? 0) * 100) / Math.max(1, job.total)) : 0}
+          status="active"
+          format={(pct) => t('web.benefits.reconciling', { pct: pct ?? 0 })}
+        />
       )}
       {result && (
         <Descriptions
@@ -242,6 +273,11 @@ function LinesModal({ roster, onClose }: { roster: Roster | null; onClose: () =>
     { title: t('web.benefits.col.name'), dataIndex: 'name' },
     { title: t('web.benefits.col.idNumber'), dataIndex: 'idMasked' },
     { title: t('web.benefits.col.month'), dataIndex: 'month' },
+    {
+      title: t('web.benefits.col.account'),
+      dataIndex: 'accountMasked',
+      render: (v: string | null) => v ?? t('web.none'),
+    },
     {
       title: t('web.benefits.col.type'),
       dataIndex: 'benefitType',
@@ -419,6 +455,11 @@ function Standards() {
       render: (_, s) => (s.gradeMin === null ? t('web.none') : `${s.gradeMin}–${s.gradeMax}`),
     },
     {
+      title: t('web.benefits.col.cause'),
+      dataIndex: 'disabilityCause',
+      render: (v: BenefitStandard['disabilityCause']) => (v ? t(`registry.disabilityCause.${v}`) : t('web.none')),
+    },
+    {
       title: t('web.benefits.col.layer'),
       dataIndex: 'layer',
       render: (v: 'national' | 'province' | 'city') => t(`benefits.layer.${v}`),
@@ -431,11 +472,14 @@ function Standards() {
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       {can('benefit:standards') && (
-        <Upload accept=".xlsx,.csv" showUploadList={false} beforeUpload={upload}>
-          <Button icon={<UploadOutlined />} data-testid="standards-import">
-            {t('web.benefits.importStandards')}
-          </Button>
-        </Upload>
+        <Space wrap>
+          <NewStandardButton />
+          <Upload accept=".xlsx,.csv" showUploadList={false} beforeUpload={upload}>
+            <Button icon={<UploadOutlined />} data-testid="standards-import">
+              {t('web.benefits.importStandards')}
+            </Button>
+          </Upload>
+        </Space>
       )}
       <Table
         rowKey="id"

@@ -272,6 +272,12 @@ function AssignmentsTable({ items }: { items: Assignment[] }) {
           render: (v: number | null) => (v === null ? orDash(null) : t('beneficiaries.gradeValue', { grade: v })),
         },
         {
+          title: t('beneficiaries.disabilityCause'),
+          dataIndex: 'disabilityCause',
+          render: (v: string | null) =>
+            v ? t(`registry.disabilityCause.${v}` as 'registry.disabilityCause.war') : orDash(null),
+        },
+        {
           title: t('beneficiaries.relation'),
           dataIndex: 'relation',
           render: (v: string | null) => (v ? label('relation', v) : orDash(null)),

@@ -1,5 +1,11 @@
 import { DeleteOutlined } from '@ant-design/icons';
-import { CATEGORY_BY_CODE, type CategoryCode, certificateNoSchema, type normalizeIdNumber } from '@shuangyong/shared';
+import {
+  CATEGORY_BY_CODE,
+  type CategoryCode,
+  certificateNoSchema,
+  DISABILITY_CAUSES,
+  type normalizeIdNumber,
+} from '@shuangyong/shared';
 import { Alert, Button, Card, Col, DatePicker, Form, type FormInstance, Input, InputNumber, Row, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import type { ReactNode } from 'react';
@@ -136,6 +142,16 @@ export function CategoryRow({
                 precision={0}
                 suffix={t('beneficiaries.gradeSuffix')}
                 data-testid="beneficiary-form-category-grade"
+              />
+            </Form.Item>,
+          )}
+        {needsGrade &&
+          item(
+            <Form.Item name={[name, 'disabilityCause']} label={t('beneficiaries.disabilityCause')}>
+              <Select
+                allowClear
+                data-testid="beneficiary-form-category-cause"
+                options={DISABILITY_CAUSES.map((c) => ({ value: c, label: t(`registry.disabilityCause.${c}`) }))}
               />
             </Form.Item>,
           )}

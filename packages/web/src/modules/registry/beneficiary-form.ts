@@ -3,6 +3,7 @@ import {
   type BeneficiaryStatus,
   CATEGORY_BY_CODE,
   type CategoryCode,
+  type DisabilityCause,
   normalizeIdNumber,
   normalizePhone,
   type OrgType,
@@ -43,6 +44,7 @@ export interface CategoryValues {
   startDate?: Dayjs | null;
   endDate?: Dayjs | null;
   disabilityGrade?: number | null;
+  disabilityCause?: DisabilityCause | null;
   relation?: RelationCode | null;
   certificateNo?: string;
 }
@@ -79,6 +81,7 @@ export function toAssignment(c: CategoryValues): Assignment {
   if (endDate) a.endDate = endDate;
   if (CATEGORY_BY_CODE[code]?.requiresDisabilityGrade && typeof c.disabilityGrade === 'number')
     a.disabilityGrade = c.disabilityGrade;
+  if (CATEGORY_BY_CODE[code]?.requiresDisabilityGrade && c.disabilityCause) a.disabilityCause = c.disabilityCause;
   if (c.relation) a.relation = c.relation;
   const cert = trimmed(c.certificateNo);
   if (cert) a.certificateNo = cert;
@@ -91,6 +94,7 @@ export function fromAssignment(a: BeneficiaryDetail['assignments'][number]): Cat
     startDate: fromIsoDate(a.startDate) ?? null,
     endDate: fromIsoDate(a.endDate) ?? null,
     disabilityGrade: a.disabilityGrade,
+    disabilityCause: a.disabilityCause ?? null,
     relation: a.relation,
     certificateNo: a.certificateNo ?? undefined,
   };
@@ -104,6 +108,7 @@ export function assignmentKey(list: readonly Assignment[]): string {
       a.startDate || null,
       a.endDate ?? null,
       a.disabilityGrade ?? null,
+      a.disabilityCause ?? null,
       a.relation ?? null,
       a.certificateNo ?? null,
     ]),

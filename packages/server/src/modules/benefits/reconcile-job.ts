@@ -1,0 +1,20 @@
+import type { AuditActor } from '../../platform/audit/audit.js';
+import type { JobContext, JobHandler } from '../../platform/jobs/jobs.js';
+import type { BenefitsService } from './benefits.service.js';
+
+/**
+ * Reconciliation of a bank's return file as a job (decisions/0045): the request only stores the
+ * sealed upload; the job reads it, compares it with the roster and replaces the roster's results
+ * in one transaction, reporting progress. One phase: there is nothing to preview — a file imported
+ * again replaces the earlier results — so the work runs in `validate`, and after a crash `resume`
+ * runs it again from the start (the transaction left nothing behind).
+ */
+export class ReconcileJob implements JobHandler {
+  readonly permission = 'benefit:pay' as const;
+  constructor(private readonly benefits: BenefitsService) {}
+
+  async validate(ctx: JobContext) {
+    const { rosterId, fileName, actor } = ctx.params as { rosterId: string; fileName: string; actor: AuditActor };
+    return this.benefits.reconcileFile(rosterId, ctx.readUpload(), fileName, actor, ctx.progress);
+  }
+}

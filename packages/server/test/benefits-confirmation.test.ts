@@ -1,0 +1,306 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
+import { makeId } from './registry-fixtures.js';
+
+/**
+ * Issue 21, the rest (decisions/0045), on the storage of the run: 性质 (因战/因公/因病) in the
+ * standards, annual confirmation suspending a person and its late recording paying back, quarterly
+ * rosters, and bank accounts sealed, masked in lists and opened on the bank list. Amounts by hand.
+ *
+ * People registered now need no confirmation this year (nor in the grace months of the next), so
+ * the months below are of next year (Y): Q1 is inside the grace months, Q2 is not.
+ */
+let env: TestEnv;
+let city: Client;
+let klmy: Client;
+let dsz: Client;
+const KLMY = '650200/650203/650203001/650203001001/';
+const Y = new Date().getUTCFullYear() + 1;
+
+let seq = 0;
+const people: Record<string, { id: string; idNumber: string }> = {};
+
+async function person(key: string, categories: unknown[]) {
+  const idNumber = makeId('650203', '1955-06-01', 400 + seq++ * 2);
+  const res = await klmy.post('/api/v1/beneficiaries', {
+    orgId: await orgId(env.p, KLMY),
+    name: `确认${key}`,
+    idNumber,
+    categories,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  people[key] = { id: res.json().id, idNumber };
+}
+
+const disabled = (cause?: string) => [
+  {
+    code: 'disabled_veteran',
+    startDate: '2010-01-01',
+    disabilityGrade: 6,
+    ...(cause ? { disabilityCause: cause } : {}),
+  },
+];
+
+async function standard(body: object) {
+  const res = await city.post('/api/v1/benefit-standards', {
+    layer: 'national',
+    docNo: '民发〔2025〕1号',
+    validFrom: '2025-01',
+    ...body,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+async function roster(period: string) {
+  const created = await klmy.post('/api/v1/benefit-rosters', { period });
+  expect(created.statusCode, created.body).toBe(201);
+  return created.json();
+}
+
+async function release(r: { id: string; version: number }) {
+  const req = await klmy.post(`/api/v1/benefit-rosters/${r.id}/request`, { version: r.version });
+  expect(req.statusCode, req.body).toBe(200);
+  const ok = await city.post(`/api/v1/benefit-rosters/${r.id}/decision`, {
+    version: req.json().version,
+    decision: 'approve',
+  });
+  expect(ok.statusCode, ok.body).toBe(200);
+  return ok.json();
+}
+
+async function lines(id: string) {
+  const res = await klmy.get(`/api/v1/benefit-rosters/${id}/lines?pageSize=100`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().items as {
+    name: string;
+    month: string;
+    kind: string;
+    amountFen: number;
+    accountMasked: string | null;
+  }[];
+}
+
+const confirm = (c: Client, key: string, year = Y) =>
+  c.post('/api/v1/benefit-confirmations', {
+    beneficiaryId: people[key]!.id,
+    year,
+    confirmedOn: `${year}-05-20`,
+    method: 'in_person',
+  });
+
+beforeAll(async () => {
+  env = await testEnv();
+  city = await signedIn(env.app, 'city', '10.28.0.1');
+  klmy = await signedIn(env.app, 'klmy', '10.28.0.2');
+  dsz = await signedIn(env.app, 'dsz', '10.28.0.3');
+  await person('W', disabled('war'));
+  await person('U', disabled('illness'));
+  await person('N', disabled());
+  await person('S', [{ code: 'martyr_survivor', startDate: '2010-01-01', relation: 'mother' }]);
+  // the same grade is paid by 性质; a standard without one applies to every 性质 (and to none recorded)
+  await standard({
+    benefitType: 'disability_pension',
+    category: 'disabled_veteran',
+    gradeMin: 5,
+    gradeMax: 6,
+    disabilityCause: 'war',
+    amountFen: 400_000,
+  });
+  await standard({
+    benefitType: 'disability_pension',
+    category: 'disabled_veteran',
+    gradeMin: 5,
+    gradeMax: 6,
+    disabilityCause: 'illness',
+    amountFen: 360_000,
+  });
+  await standard({
+    benefitType: 'disability_pension',
+    category: 'disabled_veteran',
+    gradeMin: 1,
+    gradeMax: 10,
+    layer: 'city',
+    amountFen: 10_000,
+    docNo: '克政办〔2025〕7号',
+  });
+  await standard({ benefitType: 'survivor_pension', category: 'martyr_survivor', amountFen: 250_000 });
+});
+afterAll(async () => env?.close());
+
+describe('benefits: 性质, annual confirmation, quarterly rosters, bank accounts (issue 21, decisions/0045)', () => {
+  let q2: { id: string; version: number; totalFen: number };
+
+  it('keeps the 性质 on the register and pays by it; the explanation names it', async () => {
+    const detail = (await klmy.get(`/api/v1/beneficiaries/${people.W!.id}`)).json();
+    expect(detail.assignments[0]).toMatchObject({ disabilityGrade: 6, disabilityCause: 'war' });
+    const refused = await klmy.post('/api/v1/beneficiaries', {
+      orgId: await orgId(env.p, KLMY),
+      name: '确认X',
+      idNumber: makeId('650203', '1955-06-01', 900),
+      categories: [{ code: 'martyr_survivor', startDate: '2010-01-01', relation: 'mother', disabilityCause: 'war' }],
+    });
+    expect(refused.statusCode).toBe(400);
+    const w = (
+      await klmy.get(`/api/v1/benefit-entitlements?beneficiaryId=${people.W!.id}&from=${Y}-01&to=${Y}-01`)
+    ).json();
+    expect(w.totalFen).toBe(410_000);
+    expect(w.lines[0].explanation).toBe(
+      `残疾军人 6级 因战，2025-01 起国家标准 4000.00 元（民发〔2025〕1号）；残疾军人 6级 因战，2025-01 起市级标准 100.00 元（克政办〔2025〕7号）`,
+    );
+    const u = (
+      await klmy.get(`/api/v1/benefit-entitlements?beneficiaryId=${people.U!.id}&from=${Y}-01&to=${Y}-01`)
+    ).json();
+    expect(u.totalFen).toBe(370_000);
+    // no 性质 recorded: only what applies to every 性质
+    const n = (
+      await klmy.get(`/api/v1/benefit-entitlements?beneficiaryId=${people.N!.id}&from=${Y}-01&to=${Y}-01`)
+    ).json();
+    expect(n.totalFen).toBe(10_000);
+  });
+
+  it('a quarterly roster pays three months; a month of it cannot be put on another roster', async () => {
+    const q1 = await roster(`${Y}-Q1`);
+    expect(q1).toMatchObject({ period: `${Y}-Q1`, periodFrom: `${Y}-01`, periodTo: `${Y}-03`, lineCount: 12 });
+    // (410,000 + 370,000 + 10,000 + 250,000) × 3; Q1 is inside the grace months of last year's confirmation
+    expect(q1.totalFen).toBe(3_120_000);
+    const months = new Set((await lines(q1.id)).map((l) => l.month));
+    expect([...months].sort()).toEqual([`${Y}-01`, `${Y}-02`, `${Y}-03`]);
+    const overlap = await klmy.post('/api/v1/benefit-rosters', { period: `${Y}-02` });
+    expect(overlap.statusCode).toBe(409);
+    expect(overlap.json().code).toBe('roster_overlap');
+    expect((await klmy.post('/api/v1/benefit-rosters', { period: `${Y}-Q5` })).statusCode).toBe(400);
+    await release(q1);
+  });
+
+  it('without the year’s confirmation a person is suspended after the grace months, and listed to be called in', async () => {
+    expect((await confirm(klmy, 'W')).statusCode).toBe(201);
+    const s = await confirm(klmy, 'S');
+    expect(s.statusCode, s.body).toBe(201);
+    expect(s.json().backPay).toEqual({ lines: 0, owedFen: 0 });
+    expect((await confirm(klmy, 'S')).statusCode).toBe(409);
+    expect((await confirm(dsz, 'U')).statusCode).toBe(404);
+    q2 = await roster(`${Y}-Q2`);
+    // U and N have not confirmed Y: W and S only, three months each
+    expect(q2.totalFen).toBe((410_000 + 250_000) * 3);
+    expect(new Set((await lines(q2.id)).map((l) => l.name))).toEqual(new Set(['确认W', '确认S']));
+    const missing = (await klmy.get(`/api/v1/benefit-confirmations/missing?month=${Y}-04`)).json();
+    expect(missing.items.map((p: { name: string }) => p.name)).toEqual(['确认N', '确认U']);
+    expect((await klmy.get(`/api/v1/benefit-confirmations/missing?month=${Y}-03`)).json().items).toEqual([]);
+    expect(
+      (await dsz.get(`/api/v1/benefit-confirmations/missing?month=${Y}-04&orgId=${await orgId(env.p, KLMY)}`))
+        .statusCode,
+    ).toBe(404);
+    const listed = (await klmy.get(`/api/v1/benefit-confirmations?year=${Y}`)).json().items;
+    expect(listed).toHaveLength(2);
+    expect((await dsz.get(`/api/v1/benefit-confirmations?year=${Y}`)).json().items).toEqual([]);
+    q2 = await release(q2);
+  });
+
+  it('a late confirmation pays the suspended months back on the next roster', async () => {
+    const late = await confirm(klmy, 'U');
+    expect(late.statusCode, late.body).toBe(201);
+    // Q2 was released without U: 3 × 370,000
+    expect(late.json().backPay).toEqual({ lines: 3, owedFen: 1_110_000 });
+    const q3 = await roster(`${Y}-Q3`);
+    const got = (await lines(q3.id)).filter((l) => l.name === '确认U').map((l) => [l.month, l.kind, l.amountFen]);
+    expect(got).toEqual([
+      [`${Y}-04`, 'backpay', 370_000],
+      [`${Y}-05`, 'backpay', 370_000],
+      [`${Y}-06`, 'backpay', 370_000],
+      [`${Y}-07`, 'regular', 370_000],
+      [`${Y}-08`, 'regular', 370_000],
+      [`${Y}-09`, 'regular', 370_000],
+    ]);
+    expect(q3.totalFen).toBe((410_000 + 370_000 + 250_000) * 3 + 1_110_000);
+  });
+
+  it('keeps bank accounts sealed, masks them in lists, and opens them on the audited bank list', async () => {
+    const bad = await klmy.request('PUT', `/api/v1/benefit-accounts/${people.W!.id}`, {
+      bankName: '农业银行',
+      accountNo: '6222abc',
+    });
+    expect(bad.statusCode).toBe(400);
+    const saved = await klmy.request('PUT', `/api/v1/benefit-accounts/${people.W!.id}`, {
+      bankName: '农业银行克拉玛依分行',
+      accountNo: '6228 4800 1234 5678 901',
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().account).toMatchObject({
+      bankName: '农业银行克拉玛依分行',
+      accountMasked: '***************8901',
+    });
+    expect((await dsz.get(`/api/v1/benefit-accounts/${people.W!.id}`)).statusCode).toBe(404);
+    expect(
+      (
+        await dsz.request('PUT', `/api/v1/benefit-accounts/${people.W!.id}`, {
+          bankName: '农业银行',
+          accountNo: '62284800',
+        })
+      ).statusCode,
+    ).toBe(404);
+    const stored = await env.p.handle.db.selectFrom('benefit_accounts').selectAll().executeTakeFirstOrThrow();
+    expect(stored.account_enc).not.toContain('8901');
+    expect(env.p.crypto.decrypt(stored.account_enc)).toBe('6228480012345678901');
+    const audit = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select('changes')
+      .where('action', '=', 'benefit.account.save')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit[0])).not.toContain('6228480012345678901');
+
+    const q2Lines = await lines(q2.id);
+    expect(q2Lines.find((l) => l.name === '确认W')!.accountMasked).toBe('***************8901');
+    expect(q2Lines.find((l) => l.name === '确认S')!.accountMasked).toBeNull();
+    const res = await klmy.get(`/api/v1/benefit-rosters/${q2.id}/bank-list`);
+    expect(res.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const rows = (wb.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][]).map((r) =>
+      Array.from(r.slice(1), (c) => (c === undefined || c === null ? '' : String(c))),
+    );
+    expect(rows[0]).toEqual(['序号', '姓名', '身份证号', '开户银行', '银行账号', '金额（元）', '备注']);
+    expect(rows.find((r) => r[1] === '确认W')!.slice(2, 6)).toEqual([
+      people.W!.idNumber,
+      '农业银行克拉玛依分行',
+      '6228480012345678901',
+      '12300.00',
+    ]);
+    const exported = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select('changes')
+      .where('action', '=', 'benefit.roster.export')
+      .where('entity_id', '=', q2.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(exported.changes)).toContain('accountNo');
+
+    // the bank's return file: its account numbers are sealed too, only the masked copy is readable
+    const csv = Buffer.from(
+      [
+        '身份证号,姓名,金额（元）,发放结果,银行账号',
+        `${people.W!.idNumber},确认W,12300.00,成功,6228480012345678901`,
+        `${people.S!.idNumber},确认S,7500.00,成功,6217000011112222`,
+      ].join('\n'),
+      'utf8',
+    );
+    const ret = await klmy.request('POST', `/api/v1/benefit-rosters/${q2.id}/return?fileName=q2.csv`, csv, {
+      'content-type': 'application/octet-stream',
+    });
+    expect(ret.statusCode, ret.body).toBe(202);
+    await env.jobs.idle();
+    const job = (await klmy.get(`/api/v1/jobs/${ret.json().id}`)).json();
+    expect(job.status, job.error).toBe('succeeded');
+    expect(job.result.discrepancies).toEqual({});
+    const returns = await env.p.handle.db
+      .selectFrom('benefit_returns')
+      .select(['account_enc', 'account_masked'])
+      .where('roster_id', '=', q2.id)
+      .orderBy('row_number')
+      .execute();
+    expect(returns.map((r) => r.account_masked)).toEqual(['***************8901', '************2222']);
+    expect(returns.every((r) => r.account_enc && !r.account_enc.includes('2222'))).toBe(true);
+    expect(env.p.crypto.decrypt(returns[1]!.account_enc!)).toBe('6217000011112222');
+  });
+});

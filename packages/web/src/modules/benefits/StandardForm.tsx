@@ -1,0 +1,154 @@
+import {
+  BENEFIT_TYPES,
+  type BenefitStandardBody,
+  benefitStandardBody,
+  CATEGORY_CODES,
+  DISABILITY_CAUSES,
+  STANDARD_LAYERS,
+  yuanTextToFen,
+} from '@shuangyong/shared';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Form, Input, InputNumber, Modal, Select, Space } from 'antd';
+import { useState } from 'react';
+import { benefitsApi } from '../../api/benefits';
+import { t } from '../../i18n';
+import { formatFen } from '../../lib/money';
+
+interface Values {
+  benefitType: BenefitStandardBody['benefitType'];
+  category: BenefitStandardBody['category'];
+  gradeMin?: number | null;
+  gradeMax?: number | null;
+  disabilityCause?: BenefitStandardBody['disabilityCause'] | null;
+  layer: BenefitStandardBody['layer'];
+  amountYuan: string;
+  validFrom: string;
+  validTo?: string;
+  docNo: string;
+  note?: string;
+}
+
+/** Values of the form → the API body, or the first problem (checked with the server's own schema). */
+export function standardBodyOf(v: Values): { body: BenefitStandardBody } | { field: keyof Values; message: string } {
+  const amountFen = yuanTextToFen(v.amountYuan ?? '');
+  if (amountFen === null) return { field: 'amountYuan', message: t('benefits.import.amount') };
+  const parsed = benefitStandardBody.safeParse({
+    benefitType: v.benefitType,
+    category: v.category,
+    ...(v.gradeMin ? { gradeMin: v.gradeMin } : {}),
+    ...(v.gradeMax ? { gradeMax: v.gradeMax } : {}),
+    ...(v.disabilityCause ? { disabilityCause: v.disabilityCause } : {}),
+    layer: v.layer,
+    amountFen,
+    validFrom: v.validFrom?.trim(),
+    ...(v.validTo?.trim() ? { validTo: v.validTo.trim() } : {}),
+    docNo: v.docNo,
+    ...(v.note?.trim() ? { note: v.note.trim() } : {}),
+  });
+  if (parsed.success) return { body: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  return { field: (issue.path[0] as keyof Values) ?? 'benefitType', message: issue.message };
+}
+
+/**
+ * 新增待遇标准: one standard entered by hand (the import takes a whole year's table). A standard
+ * is never edited: a change is a new one with its own start month; one starting in a month already
+ * paid produces back pay, which the confirmation message states.
+ */
+export function NewStandardButton() {
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm<Values>();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const create = useMutation({
+    mutationFn: (body: BenefitStandardBody) => benefitsApi.createStandard(body),
+    onSuccess: (res) => {
+      message.success(
+        t('web.benefits.standardCreated', { lines: res.backPay.lines, owed: formatFen(res.backPay.owedFen) }),
+      );
+      setOpen(false);
+      form.resetFields();
+      qc.invalidateQueries({ queryKey: ['benefit-standards'] });
+    },
+  });
+  const submit = async () => {
+    const v = await form.validateFields();
+    const out = standardBodyOf(v);
+    if ('field' in out) {
+      form.setFields([{ name: out.field, errors: [out.message] }]);
+      return;
+    }
+    create.mutate(out.body);
+  };
+  return (
+    <>
+      <Button type="primary" data-testid="standard-new" onClick={() => setOpen(true)}>
+        {t('web.benefits.newStandard')}
+      </Button>
+      <Modal
+        open={open}
+        title={t('web.benefits.newStandard')}
+        onCancel={() => setOpen(false)}
+        onOk={() => void submit()}
+        okButtonProps={{ loading: create.isPending, 'data-testid': 'standard-save' } as never}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical" initialValues={{ layer: 'national' }}>
+          <Form.Item name="benefitType" label={t('web.benefits.col.type')} rules={[{ required: true }]}>
+            <Select
+              data-testid="standard-type"
+              options={BENEFIT_TYPES.map((x) => ({ value: x, label: t(`benefits.type.${x}`) }))}
+            />
+          </Form.Item>
+          <Form.Item name="category" label={t('web.benefits.col.category')} rules={[{ required: true }]}>
+            <Select
+              data-testid="standard-category"
+              showSearch
+              optionFilterProp="label"
+              options={CATEGORY_CODES.map((x) => ({ value: x, label: t(`category.${x}`) }))}
+            />
+          </Form.Item>
+          <Space wrap>
+            <Form.Item name="gradeMin" label={t('web.benefits.gradeMin')}>
+              <InputNumber min={1} max={10} precision={0} />
+            </Form.Item>
+            <Form.Item name="gradeMax" label={t('web.benefits.gradeMax')}>
+              <InputNumber min={1} max={10} precision={0} />
+            </Form.Item>
+            <Form.Item name="disabilityCause" label={t('web.benefits.col.cause')}>
+              <Select
+                data-testid="standard-cause"
+                allowClear
+                style={{ width: 120 }}
+                options={DISABILITY_CAUSES.map((x) => ({ value: x, label: t(`registry.disabilityCause.${x}`) }))}
+              />
+            </Form.Item>
+          </Space>
+          <Form.Item name="layer" label={t('web.benefits.col.layer')} rules={[{ required: true }]}>
+            <Select
+              data-testid="standard-layer"
+              options={STANDARD_LAYERS.map((x) => ({ value: x, label: t(`benefits.layer.${x}`) }))}
+            />
+          </Form.Item>
+          <Form.Item name="amountYuan" label={t('web.benefits.amountYuan')} rules={[{ required: true }]}>
+            <Input inputMode="decimal" data-testid="standard-amount" />
+          </Form.Item>
+          <Space wrap>
+            <Form.Item name="validFrom" label={t('web.benefits.col.from')} rules={[{ required: true }]}>
+              <Input placeholder="2026-01" data-testid="standard-from" style={{ width: 120 }} />
+            </Form.Item>
+            <Form.Item name="validTo" label={t('web.benefits.col.to')}>
+              <Input placeholder="2026-12" style={{ width: 120 }} />
+            </Form.Item>
+          </Space>
+          <Form.Item name="docNo" label={t('web.benefits.col.docNo')} rules={[{ required: true }]}>
+            <Input data-testid="standard-doc" />
+          </Form.Item>
+          <Form.Item name="note" label={t('web.benefits.note')}>
+            <Input.TextArea rows={2} maxLength={200} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}

@@ -8,6 +8,8 @@
 // same figures computed from the base table, for comparison.
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
+import { troopsRepo } from '../packages/server/src/modules/troops/troops.repo.js';
+import { resolveScope } from '../packages/server/src/platform/access/scope.js';
 import { signedIn, testEnv } from '../packages/server/test/helpers.js';
 
 const N = Number(process.env.N ?? 100_000);
@@ -31,21 +33,27 @@ const places = (
 const types = (await db.selectFrom('troop_activity_types').select('code').execute()).map((r) => r.code);
 const user = await db.selectFrom('users').select('id').where('username', '=', 'unit1').executeTakeFirstOrThrow();
 
+// a fixed pseudo-random sequence (LCG): units, places, types and days independent of each other
+let seed = 20_261_203;
+const rnd = (n: number) => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+  return Math.floor(seed / 65_536) % n;
+};
 const t0 = performance.now();
 const now = new Date().toISOString();
 for (let i = 0; i < N; i += 500) {
   const rows = [];
   for (let j = i; j < Math.min(N, i + 500); j++) {
-    const unit = units[j % units.length]!;
-    const place = places[(j * 7) % places.length]!;
+    const unit = units[rnd(units.length)]!;
+    const place = places[rnd(places.length)]!;
     const parts = place.path.split('/');
     rows.push({
       id: `0190c000-0000-7000-8000-${String(j).padStart(12, '0')}`,
       org_id: unit.id,
       org_path: unit.path,
       created_by: user.id,
-      type: types[(j * 3) % types.length]!,
-      occurred_on: `${2024 + (j % 3)}-${String(1 + (j % 12)).padStart(2, '0')}-${String(1 + (j % 28)).padStart(2, '0')}`,
+      type: types[rnd(types.length)]!,
+      occurred_on: `${2024 + rnd(3)}-${String(1 + rnd(12)).padStart(2, '0')}-${String(1 + rnd(28)).padStart(2, '0')}`,
       duration_minutes: 60 + (j % 5) * 30,
       place_kind: 'community',
       place_org_id: place.id,
@@ -145,6 +153,14 @@ for (const [who, ip] of [
     c.get('/api/v1/troop-statistics?fromMonth=2025-01&toMonth=2025-12'),
   );
 }
+// the statement alone: the aggregate rows of the whole city with names (what the view sums)
+await measure('statements only: the five sums over the aggregate rows, whole city', () =>
+  Promise.all(
+    (['type', 'org', 'district', 'month', null] as const).map((by) =>
+      troopsRepo.statsBy(db, resolveScope('all', { id: user.id, orgId: '', orgPath: '650200/' }), {}, by),
+    ),
+  ),
+);
 // the same totals by type from the base table (what the maintained rows avoid)
 await measure('for comparison: GROUP BY type over troop_activities (whole city, base table)', () =>
   db

@@ -310,3 +310,42 @@ describe('emergency support: declines, withdrawals, the city’s own requests', 
     expect(seen.items.find((x: { id: string }) => x.id === e.id).overdue).toBe(true);
   });
 });
+
+describe('statistics (from the maintained aggregates, by scope)', () => {
+  it('counts activities by type, unit, district and month, people reached by group, and the emergencies', async () => {
+    const youyi = await orgId(env.p, '650200/650203/650203001/650203001001/');
+    const made = await unit1.post('/api/v1/troop-activities', {
+      type: 'education_aid',
+      occurredOn: '2026-10-15',
+      durationMinutes: 120,
+      placeKind: 'school',
+      placeOrgId: youyi,
+      placeName: '友谊小学',
+      participants: 5,
+      reached: { students: 40, children: 6 },
+      serviceMinutes: 600,
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const mine = (await klmy.get('/api/v1/troop-statistics')).json();
+    expect(mine.totals).toMatchObject({ activities: 1, serviceMinutes: 600, participants: 5, reached: 46 });
+    expect(mine.byType).toEqual([
+      { key: 'education_aid', name: '助学兴教', activities: 1, serviceMinutes: 600, participants: 5, reached: 46 },
+    ]);
+    expect(mine.byUnit.map((r: { name: string }) => r.name)).toEqual(['驻市部队甲']);
+    expect(mine.byDistrict.map((r: { name: string }) => r.name)).toEqual(['克拉玛依区退役军人事务局']);
+    expect(mine.byMonth.map((r: { key: string }) => r.key)).toEqual(['2026-10']);
+    expect(mine.byGroup.find((g: { group: string }) => g.group === 'students').reached).toBe(40);
+    // klmy's requests: the flood (thanked), the declined, the withdrawn, and the other one
+    expect(mine.emergencies.requests).toBe(4);
+    expect(mine.emergencies.byStatus).toMatchObject({ thanked: 1, declined: 1, withdrawn: 1, requested: 1 });
+    expect(mine.emergencies.avgDecisionHours).toBeGreaterThanOrEqual(0);
+    // another district sees none of it; a month range outside leaves it out
+    const other = (await dsz.get('/api/v1/troop-statistics')).json();
+    expect(other.totals.activities).toBe(0);
+    expect(other.byType).toEqual([]);
+    expect((await klmy.get('/api/v1/troop-statistics?fromMonth=2026-11')).json().totals.activities).toBe(0);
+    // the unit sees its own; the 军分区 everything
+    expect((await unit1.get('/api/v1/troop-statistics')).json().totals.activities).toBe(1);
+    expect((await jfq.get('/api/v1/troop-statistics')).json().totals.activities).toBe(1);
+  });
+});

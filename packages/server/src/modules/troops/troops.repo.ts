@@ -321,24 +321,47 @@ export const troopsRepo = {
       .execute();
   },
   /**
-   * The statistics rows the scope covers, grouped by unit, district, type and month, with the
-   * unit's and the district's names (the statistics pages read only the maintained rows).
+   * The maintained rows the scope covers, summed in SQL by one dimension (type, unit, district or
+   * month; none: the totals), with the unit's or the district's name. The statistics pages read
+   * only these sums, never the activities.
    */
-  statsNamed(db: Queryable, scope: Scope, f: { fromMonth?: string; toMonth?: string }) {
+  statsBy(
+    db: Queryable,
+    scope: Scope,
+    f: { fromMonth?: string; toMonth?: string },
+    by: 'type' | 'org' | 'district' | 'month' | null,
+  ) {
     let qb = db
       .selectFrom('troop_activity_stats as s')
-      .innerJoin('orgs as o', 'o.id', 's.org_id')
-      .leftJoin('orgs as d', 'd.path', 's.district_path')
       .where((eb) =>
         eb.or([
           scopeWhere(eb, scope, { path: 's.org_path', orgId: 's.org_id' }),
           scopeWhere(eb, scope, { path: 's.district_path', orgId: 's.district_path' }),
         ]),
-      )
-      .where('s.activities', '>', 0);
+      );
     if (f.fromMonth) qb = qb.where('s.month', '>=', f.fromMonth);
     if (f.toMonth) qb = qb.where('s.month', '<=', f.toMonth);
-    return qb.selectAll('s').select(['o.name as org_name', 'd.name as district_name']).execute();
+    const sums = qb.select((eb) => STAT_FIGURES.map((c) => eb.fn.sum<number | string>(`s.${c}`).as(c)));
+    switch (by) {
+      case 'type':
+        return sums.select(['s.type as key', 's.type as name']).groupBy('s.type').execute();
+      case 'org':
+        return sums
+          .innerJoin('orgs as o', 'o.id', 's.org_id')
+          .select(['s.org_id as key', 'o.name as name'])
+          .groupBy(['s.org_id', 'o.name'])
+          .execute();
+      case 'district':
+        return sums
+          .leftJoin('orgs as d', 'd.path', 's.district_path')
+          .select(['s.district_path as key', 'd.name as name'])
+          .groupBy(['s.district_path', 'd.name'])
+          .execute();
+      case 'month':
+        return sums.select(['s.month as key', 's.month as name']).groupBy('s.month').execute();
+      default:
+        return sums.select([sql<string>`'total'`.as('key'), sql<string>`'total'`.as('name')]).execute();
+    }
   },
   /** The statistics rows the caller's scope covers (by the unit or by the district), within months. */
   stats(db: Queryable, scope: Scope, f: { fromMonth?: string; toMonth?: string; orgId?: string; type?: string }) {

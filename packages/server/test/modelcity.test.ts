@@ -352,3 +352,78 @@ describe('the binder', () => {
     expect(sheet).toContain('1.2.1 召开双拥领导小组会议或军地联席会议');
   });
 });
+
+describe('the table template and rounds', () => {
+  const cells = (xlsx: Buffer) => {
+    const sheet = zipText(xlsx, 'xl/worksheets/sheet1.xml');
+    const shared = (() => {
+      try {
+        return [...zipText(xlsx, 'xl/sharedStrings.xml').matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) =>
+          [...m[1]!.matchAll(/<t(?: [^>]*)?>([^<]*)<\/t>/g)].map((x) => x[1]).join(''),
+        );
+      } catch {
+        return [];
+      }
+    })();
+    return [...sheet.matchAll(/<c r="([A-Z]+\d+)"([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)].map((m) => {
+      const v = /<v>([^<]*)<\/v>/.exec(m[3] ?? '')?.[1] ?? /<t[^>]*>([^<]*)<\/t>/.exec(m[3] ?? '')?.[1] ?? '';
+      return `${m[1]}=${/t="s"/.test(m[2]!) ? shared[Number(v)] : v}`;
+    });
+  };
+
+  it('exports the seeded table and imports it as a new round that exports cell for cell the same', async () => {
+    const exported = await city.get('/api/v1/modelcity/table.xlsx');
+    expect(exported.statusCode).toBe(200);
+    const before = cells(exported.rawPayload);
+    expect(before).toContain('C2=组织领导坚强有力');
+    expect(before.some((c) => c.startsWith('A') && c.endsWith('=一票否决'))).toBe(true);
+
+    const q = new URLSearchParams({
+      name: '第十二届考评细则（自治区）',
+      periodStart: '2027-01-01',
+      periodEnd: '2030-12-31',
+    });
+    // a district may not bring in a table
+    const refused = await klmy.request('POST', `/api/v1/modelcity/rounds/import?${q}`, exported.rawPayload, {
+      'content-type': 'application/octet-stream',
+    });
+    expect(refused.statusCode).toBe(403);
+    const imported = await city.request('POST', `/api/v1/modelcity/rounds/import?${q}`, exported.rawPayload, {
+      'content-type': 'application/octet-stream',
+    });
+    expect(imported.statusCode, imported.body).toBe(201);
+    const round = imported.json();
+    expect(round).toMatchObject({ name: '第十二届考评细则（自治区）', isExample: false });
+    const again = await city.get(`/api/v1/modelcity/table.xlsx?roundId=${round.id}`);
+    expect(cells(again.rawPayload)).toEqual(before);
+
+    // both rounds side by side; the new one has no evidence yet
+    const rounds = (await city.get('/api/v1/modelcity/rounds')).json().items;
+    expect(rounds.map((r: { name: string }) => r.name)).toEqual([
+      '第十二届考评细则（自治区）',
+      '全国双拥模范城考评标准（示例）',
+    ]);
+    const fresh = (await city.get(`/api/v1/modelcity/readiness?roundId=${round.id}`)).json();
+    expect(fresh.score).toBe(0);
+    const trend = (await city.get('/api/v1/modelcity/trend')).json().items;
+    expect(trend.map((x: { round: { name: string }; score: number }) => [x.round.name, x.score > 0])).toEqual([
+      ['全国双拥模范城考评标准（示例）', true],
+      ['第十二届考评细则（自治区）', false],
+    ]);
+  });
+
+  it('refuses a file that is not the template, and a period that ends before it starts', async () => {
+    const exported = (await city.get('/api/v1/modelcity/table.xlsx')).rawPayload;
+    const q = new URLSearchParams({ name: '坏表', periodStart: '2027-01-01', periodEnd: '2030-12-31' });
+    const notXlsx = await city.request('POST', `/api/v1/modelcity/rounds/import?${q}`, pdf('x'), {
+      'content-type': 'application/octet-stream',
+    });
+    expect(notXlsx.statusCode).toBeGreaterThanOrEqual(400);
+    expect(notXlsx.statusCode).toBeLessThan(500);
+    q.set('periodEnd', '2026-01-01');
+    const backwards = await city.request('POST', `/api/v1/modelcity/rounds/import?${q}`, exported, {
+      'content-type': 'application/octet-stream',
+    });
+    expect(backwards.statusCode).toBe(400);
+  });
+});

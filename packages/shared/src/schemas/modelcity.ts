@@ -199,3 +199,15 @@ export const responsibilitySchema = z.object({
 });
 export type Responsibility = z.infer<typeof responsibilitySchema>;
 export const responsibilityList = z.object({ items: z.array(responsibilitySchema) });
+
+/** A new round from the table template (xlsx in the body). */
+export const importRoundQuery = z.strictObject({
+  name: plainText(100),
+  periodStart: isoDateSchema,
+  periodEnd: isoDateSchema,
+});
+
+/** The self-assessed score of each round in the caller's scope, oldest first. */
+export const trendSchema = z.object({
+  items: z.array(z.object({ round: roundSchema, score: z.number().int(), points: z.number().int() })),
+});

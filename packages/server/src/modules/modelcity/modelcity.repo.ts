@@ -1,5 +1,5 @@
-import type { Insertable, Selectable } from 'kysely';
-import { type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { type Insertable, type Selectable, sql } from 'kysely';
+import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import type {
   ModelcityElementsTable,
@@ -20,6 +20,8 @@ export type EvidenceRow = Selectable<ModelcityEvidenceTable> & { org_name: strin
 export type OwnerRow = Selectable<ModelcityOwnersTable> & { org_name: string };
 
 const EVIDENCE_SCOPE = { path: 'e.org_path', orgId: 'e.org_id', owner: 'e.created_by' } as const;
+/** Up to this many of an element's pieces in the scope are sought by path and sorted; more are walked by date. */
+const SEEK_AT_MOST = 400;
 
 /** Every query on the model-city tables (the module owns them; nobody else names them). */
 export const modelcityRepo = {
@@ -75,8 +77,12 @@ export const modelcityRepo = {
 
   /**
    * The evidence of a round's elements within the scope, at most `perElement` per element, newest
-   * first: one short statement per element along the (round, element, date) index, so a city with
-   * 10^5 links reads only the rows a page shows (measured: bench/modelcity-score.ts).
+   * first: one short statement per element. Which index it takes depends on how much of the
+   * element's evidence is the scope's (`inScope`, from `counts`): a few rows are sought by
+   * (round, element, org_path) and sorted; many are read newest first along (round, element, date)
+   * until enough of them are the scope's — the path test is then kept off the index (`|| ''`), or
+   * SQLite would seek all of a district's rows of the element and sort them (decisions/0046,
+   * measured: bench/modelcity-score.ts).
    */
   async evidence(
     db: Queryable,
@@ -84,23 +90,25 @@ export const modelcityRepo = {
     roundId: string,
     elementIds: readonly string[],
     perElement: number,
+    inScope: ReadonlyMap<string, number> = new Map(),
   ): Promise<EvidenceRow[]> {
     const out: EvidenceRow[] = [];
-    for (const elementId of elementIds)
-      out.push(
-        ...(await db
-          .selectFrom('modelcity_evidence as e')
-          .innerJoin('orgs as o', 'o.id', 'e.org_id')
-          .selectAll('e')
-          .select('o.name as org_name')
-          .where('e.round_id', '=', roundId)
-          .where('e.element_id', '=', elementId)
-          .where((eb) => scopeWhere(eb, scope, EVIDENCE_SCOPE))
-          .orderBy('e.evidence_date', 'desc')
-          .orderBy('e.id')
-          .limit(perElement)
-          .execute()),
-      );
+    for (const elementId of elementIds) {
+      let q = db
+        .selectFrom('modelcity_evidence as e')
+        .innerJoin('orgs as o', 'o.id', 'e.org_id')
+        .selectAll('e')
+        .select('o.name as org_name')
+        .where('e.round_id', '=', roundId)
+        .where('e.element_id', '=', elementId);
+      const walk = scope.kind === 'subtree' && (inScope.get(elementId) ?? 0) > SEEK_AT_MOST;
+      q = walk
+        ? q
+            .where(sql<string>`${sql.ref('e.org_path')} || ''`, '>=', scope.path)
+            .where(sql<string>`${sql.ref('e.org_path')} || ''`, '<', prefixEnd(scope.path))
+        : q.where((eb) => scopeWhere(eb, scope, EVIDENCE_SCOPE));
+      out.push(...(await q.orderBy('e.evidence_date', 'desc').orderBy('e.id').limit(perElement).execute()));
+    }
     return out;
   },
   get(db: Queryable, scope: Scope, id: string): Promise<EvidenceRow | undefined> {
@@ -165,5 +173,27 @@ export const modelcityRepo = {
   },
   async deleteOwners(db: Queryable, itemId: string): Promise<void> {
     await db.deleteFrom('modelcity_owners').where('item_id', '=', itemId).execute();
+  },
+
+  /** A whole round's table in one go (the template import). */
+  async insertTable(
+    db: Queryable,
+    t: {
+      round: Insertable<ModelcityRoundsTable>;
+      standards: Insertable<ModelcityStandardsTable>[];
+      items: Insertable<ModelcityItemsTable>[];
+      elements: Insertable<ModelcityElementsTable>[];
+      vetoes: Insertable<ModelcityVetoesTable>[];
+    },
+  ): Promise<void> {
+    await db.insertInto('modelcity_rounds').values(t.round).execute();
+    if (t.standards.length) await db.insertInto('modelcity_standards').values(t.standards).execute();
+    if (t.items.length) await db.insertInto('modelcity_items').values(t.items).execute();
+    for (let i = 0; i < t.elements.length; i += 200)
+      await db
+        .insertInto('modelcity_elements')
+        .values(t.elements.slice(i, i + 200))
+        .execute();
+    if (t.vetoes.length) await db.insertInto('modelcity_vetoes').values(t.vetoes).execute();
   },
 };

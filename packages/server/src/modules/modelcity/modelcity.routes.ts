@@ -2,13 +2,16 @@ import fs from 'node:fs';
 import {
   evidenceSchema,
   idParams,
+  importRoundQuery,
   readinessQuery,
   readinessSchema,
   removeEvidenceBody,
   roundList,
+  roundSchema,
   suggestionList,
   t,
   tagEvidenceBody,
+  trendSchema,
   uploadEvidenceQuery,
 } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -44,7 +47,13 @@ export function modelcityRoutes(p: Platform, s: ModelCityService): FastifyPlugin
 
   return async (app) => {
     app.addContentTypeParser(
-      ['application/octet-stream', 'application/pdf', 'image/jpeg', 'image/png'],
+      [
+        'application/octet-stream',
+        'application/pdf',
+        'image/jpeg',
+        'image/png',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      ],
       { parseAs: 'buffer', bodyLimit: MAX_EVIDENCE_BYTES + 1 },
       (_req, body, done) => done(null, body),
     );
@@ -56,6 +65,50 @@ export function modelcityRoutes(p: Platform, s: ModelCityService): FastifyPlugin
         schema: { tags, summary: '考评标准的届次（各届并存）', response: { 200: roundList } },
       },
       async () => s.rounds(),
+    );
+
+    app.get(
+      '/modelcity/table.xlsx',
+      {
+        config: { access: { permission: 'modelcity:read' } },
+        schema: { tags, summary: '考评细则（XLSX 模板，可修改后导入为新一届）', querystring: readinessQuery },
+      },
+      async (req, reply) => {
+        const { data } = await s.tableXlsx(req.query.roundId);
+        return reply
+          .type(XLSX)
+          .header('content-disposition', attachment(`${t('modelcity.table.file')}.xlsx`))
+          .send(data);
+      },
+    );
+
+    app.post(
+      '/modelcity/rounds/import',
+      {
+        bodyLimit: MAX_EVIDENCE_BYTES + 1,
+        config: { access: { permission: 'modelcity:write' } },
+        schema: {
+          tags,
+          summary: '导入考评细则（XLSX 模板）为新的一届，与已有各届并存',
+          querystring: importRoundQuery,
+          response: { 201: roundSchema },
+        },
+      },
+      async (req, reply) => {
+        const data = req.body as unknown;
+        if (!Buffer.isBuffer(data)) throw new AppError(415, 'unsupported_media_type', 'error.unsupportedMediaType');
+        if (ctxOf(req).actor.scope.kind !== 'all') throw new AppError(403, 'forbidden', 'modelcity.cityOnly');
+        return reply.code(201).send(await s.importRound(ctxOf(req), req.query, data));
+      },
+    );
+
+    app.get(
+      '/modelcity/trend',
+      {
+        config: { access: { permission: 'modelcity:read' } },
+        schema: { tags, summary: '各届自评得分（本单位及所辖范围），看达标趋势', response: { 200: trendSchema } },
+      },
+      async (req) => s.trend(ctxOf(req)),
     );
 
     app.get(

@@ -6,6 +6,7 @@ import {
   type EvidenceKind,
   type EvidenceSuggestion,
   type ItemOwner,
+  type importRoundQuery,
   type ModelEvidence,
   type ModelRound,
   type Readiness,
@@ -26,6 +27,7 @@ import { type EvidenceRow, modelcityRepo, type RoundRow } from './modelcity.repo
 import { toOwner } from './owners.js';
 import { kindsOf, type ScoredStandard, scoreTable } from './readiness.js';
 import type { EvidenceSource } from './sources.js';
+import { parseTable, tableXlsx } from './table.js';
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
 /** Evidence listed per element on the readiness page and in the binder (the score counts all of it). */
@@ -101,14 +103,96 @@ export class ModelCityService {
       modelcityRepo.table(this.db, round.id),
       modelcityRepo.counts(this.db, actor.scope, round.id, round.period_start),
     ]);
-    // only elements that have evidence in the scope are asked for their list
-    const withEvidence = table.elements.filter((e) => counts.has(e.id)).map((e) => e.id);
-    const evidence = await modelcityRepo.evidence(this.db, actor.scope, round.id, withEvidence, perElement);
+    // only elements that have evidence in the scope are asked for their list (none for a bare score)
+    const withEvidence = perElement ? table.elements.filter((e) => counts.has(e.id)).map((e) => e.id) : [];
+    const inScope = new Map([...counts].map(([id, c]) => [id, c.fresh + c.stale]));
+    const evidence = await modelcityRepo.evidence(this.db, actor.scope, round.id, withEvidence, perElement, inScope);
     const scored = scoreTable(table, counts);
     const byElement = new Map<string, ModelEvidence[]>();
     for (const r of evidence)
       byElement.set(r.element_id, [...(byElement.get(r.element_id) ?? []), this.toEvidence(actor, round, r)]);
     return { round, table, scored, byElement };
+  }
+
+  /** The table of a round as the xlsx template (decisions/0046). */
+  async tableXlsx(roundId?: string): Promise<{ round: RoundRow; data: Buffer }> {
+    const round = await this.round(roundId);
+    return { round, data: await tableXlsx(await modelcityRepo.table(this.db, round.id)) };
+  }
+
+  /**
+   * A new round from the template (a province's detailed rules, the next 届): kept beside the
+   * others; readiness, the binder and the trend name the round they are for.
+   */
+  async importRound(ctx: RequestCtx, q: z.infer<typeof importRoundQuery>, data: Buffer): Promise<ModelRound> {
+    if (q.periodEnd < q.periodStart) throw badRequest('period', 'modelcity.table.badPeriod');
+    const parsed = await parseTable(data);
+    const id = uuidv7();
+    const now = nowIso();
+    const standards: Parameters<typeof modelcityRepo.insertTable>[1]['standards'] = [];
+    const items: Parameters<typeof modelcityRepo.insertTable>[1]['items'] = [];
+    const elements: Parameters<typeof modelcityRepo.insertTable>[1]['elements'] = [];
+    for (const s of parsed.standards) {
+      const sId = uuidv7();
+      standards.push({ id: sId, round_id: id, seq: s.seq, title: s.title });
+      for (const i of s.items) {
+        const iId = uuidv7();
+        items.push({
+          id: iId,
+          round_id: id,
+          standard_id: sId,
+          seq: i.seq,
+          content: i.content,
+          rule: i.rule,
+          points: i.points,
+        });
+        for (const e of i.elements)
+          elements.push({
+            id: uuidv7(),
+            round_id: id,
+            item_id: iId,
+            seq: e.seq,
+            text: e.text,
+            points: e.points,
+            evidence_kinds: e.kinds.join(','),
+            min_count: e.minCount,
+          });
+      }
+    }
+    await this.db.transaction().execute(async (trx) => {
+      await modelcityRepo.insertTable(trx, {
+        round: {
+          id,
+          name: q.name,
+          period_start: q.periodStart,
+          period_end: q.periodEnd,
+          is_example: 0,
+          created_at: now,
+        },
+        standards,
+        items,
+        elements,
+        vetoes: parsed.vetoes.map((v) => ({ id: uuidv7(), round_id: id, seq: v.seq, text: v.text })),
+      });
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'modelcity.round.import',
+        entityType: 'modelcity_round',
+        entityId: id,
+        changes: { name: q.name, standards: standards.length, items: items.length, elements: elements.length },
+      });
+    });
+    return toRound(await this.round(id));
+  }
+
+  /** The score of every round in the caller's scope, oldest first: the trend across rounds. */
+  async trend(ctx: RequestCtx): Promise<{ items: { round: ModelRound; score: number; points: number }[] }> {
+    const rounds = [...(await modelcityRepo.rounds(this.db))].reverse();
+    const items = [];
+    for (const r of rounds) {
+      const { scored } = await this.scored(ctx.actor, r.id, 0);
+      items.push({ round: toRound(r), score: scored.score, points: scored.points });
+    }
+    return { items };
   }
 
   async readiness(ctx: RequestCtx, roundId?: string): Promise<Readiness> {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, phoneLayout, type Running, start } from './harness.js';
+import { browserAvailable, phoneLayout, pickOption, type Running, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -69,5 +69,47 @@ describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
     await page.getByTestId('modelcity-xlsx').click();
     expect((await xlsx).suggestedFilename()).toBe('自评表.xlsx');
     await page.close();
+  });
+
+  it('city staff make 市教育局 answer for an item by a deadline; 市教育局 finds it in its to-do and files a plan', async () => {
+    const city = (await run.signedIn('city')).page;
+    await city.goto(`${run.base}/model-city`);
+    await city.getByTestId('modelcity-total').waitFor();
+    await city.getByTestId('modelcity-standard').first().click();
+    const item = city.locator('[data-testid="modelcity-item"][data-code="1.3"]');
+    await item.getByTestId('modelcity-assign').click();
+    await pickOption(city, city.getByTestId('modelcity-assign-lead'), '市教育局');
+    await city.getByTestId('modelcity-assign-deadline').fill('2026-12-28');
+    await city.getByTestId('modelcity-assign-ok').click();
+    await item.getByTestId('modelcity-owners').waitFor();
+    expect(await item.getByTestId('modelcity-owners').textContent()).toContain('牵头：市教育局');
+    expect(await phoneLayout(city, 'modelcity-city-assigned')).toEqual([]);
+    await city.close();
+
+    const jyj = (await run.signedIn('jyj', 390)).page;
+    // the task is in the department's to-do (the campaigns' 待办)
+    await jyj.goto(`${run.base}/campaign-tasks`);
+    await jyj.getByText('创建双拥模范城 1.3', { exact: false }).first().waitFor();
+    await jyj.goto(`${run.base}/model-city`);
+    await jyj.getByTestId('modelcity-tab-mine').click();
+    const mine = jyj.locator('[data-testid="modelcity-mine"][data-code="1.3"]');
+    await mine.waitFor();
+    expect(await mine.getByTestId('modelcity-mine-score').textContent()).toBe('0/1 分');
+    await jyj.getByText('逐项达标情况').click();
+    await jyj.getByTestId('modelcity-standard').first().click();
+    await element(jyj, '1.3.2').getByTestId('modelcity-upload').click();
+    await jyj.getByTestId('modelcity-upload-title').fill('市教育局2026年双拥工作计划');
+    await jyj.getByTestId('modelcity-upload-date').fill('2026-03-01');
+    await jyj.getByTestId('modelcity-upload-file').setInputFiles({
+      name: '计划.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n% plan\n%%EOF\n'),
+    });
+    await jyj.getByTestId('modelcity-upload-ok').click();
+    await expect.poll(() => element(jyj, '1.3.2').getByTestId('modelcity-element-status').textContent()).toBe('已达到');
+    await jyj.getByTestId('modelcity-tab-mine').click();
+    await expect.poll(() => mine.getByTestId('modelcity-mine-score').textContent()).toBe('0.25/1 分');
+    expect(await phoneLayout(jyj, 'modelcity-department-mine')).toEqual([]);
+    await jyj.close();
   });
 });

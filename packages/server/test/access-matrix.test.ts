@@ -189,6 +189,15 @@ beforeAll(async () => {
     body: [{ type: 'paragraph', text: '社区为军属送春联。' }],
   });
   expect(publicityItem.statusCode).toBe(201);
+  // 双拥活动: a civilian event of 独山子区 (no unit involved: the 军分区 does not see it either)
+  const event = await dsz.post('/api/v1/events', {
+    type: 'symposium',
+    title: '矩阵座谈会',
+    date: '2026-03-10',
+    startTime: '09:00',
+    place: '独山子区会议室',
+  });
+  expect(event.statusCode, event.body).toBe(201);
   // 创建双拥模范城: minutes 独山子区 filed as evidence (the table itself is city-wide)
   const readiness = (await dsz.get('/api/v1/modelcity/readiness')).json();
   const meetingElement = readiness.standards[0].items[1].elements[0].id;
@@ -280,6 +289,7 @@ beforeAll(async () => {
     benefitRoster: roster.json().id,
     benefitDiscrepancy: discrepancy.id,
     publicityItem: publicityItem.json().id,
+    event: event.json().id,
     modelEvidence: modelEvidence.json().id,
     troopActivity: troopActivity.json().id,
     troopEmergency: troopEmergency.json().id,

@@ -11,6 +11,7 @@ export * from './schemas/benefits.js';
 export * from './schemas/campaigns.js';
 export * from './schemas/cockpit.js';
 export * from './schemas/common.js';
+export * from './schemas/events.js';
 export * from './schemas/home.js';
 export * from './schemas/honours.js';
 export * from './schemas/jobs.js';

@@ -2,6 +2,7 @@ import { atmosphereMessages } from './atmosphere.zh-CN.js';
 import { benefitsMessages } from './benefits.zh-CN.js';
 import { campaignsMessages } from './campaigns.zh-CN.js';
 import { cockpitMessages } from './cockpit.zh-CN.js';
+import { eventsMessages } from './events.zh-CN.js';
 import { fieldMessages } from './fields.zh-CN.js';
 import { filesMessages } from './files.zh-CN.js';
 import { modelcityMessages } from './modelcity.zh-CN.js';
@@ -39,6 +40,7 @@ export const zhCN = {
   ...webCampaignsMessages,
   ...atmosphereMessages,
   ...webAtmosphereMessages,
+  ...eventsMessages,
   ...modelcityMessages,
   ...benefitsMessages,
   ...webBenefitsMessages,

@@ -3,9 +3,13 @@ import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
 import { notificationsModule } from '../notifications/notifications.module.js';
+import { visitsModule } from '../visits/visits.module.js';
 import { atmosphereRepo, itemTitles } from './atmosphere.repo.js';
 import { atmosphereRoutes } from './atmosphere.routes.js';
 import { ConfidentialityChecks } from './checks.service.js';
+import { EventPhotos } from './events.photos.js';
+import { eventsRoutes } from './events.routes.js';
+import { EventsService, registerEventMetrics } from './events.service.js';
 import { PublicityPhotos } from './photos.js';
 import { PublicityService } from './publicity.service.js';
 
@@ -15,13 +19,25 @@ import { PublicityService } from './publicity.service.js';
  */
 export const atmosphereModule = defineModule({
   name: 'atmosphere',
-  tables: ['atmosphere_check_rules', 'atmosphere_items', 'atmosphere_photos', 'atmosphere_reviews'],
-  requires: [notificationsModule, campaignsModule],
-  build: ({ p }, { notifications, campaigns }) => {
+  tables: [
+    'atmosphere_check_rules',
+    'atmosphere_items',
+    'atmosphere_photos',
+    'atmosphere_reviews',
+    'atmosphere_events',
+    'atmosphere_event_invitations',
+    'atmosphere_event_photos',
+  ],
+  requires: [notificationsModule, campaignsModule, visitsModule],
+  build: ({ p }, { notifications, campaigns, visits }) => {
     const db = p.handle.db;
     const checks = new ConfidentialityChecks(p);
     const publicity = new PublicityService(p, checks, notifications);
     const photos = new PublicityPhotos(p, publicity);
+    // 双拥活动 (decisions/0043): budget lines are the visits module's, read through its money service
+    const events = new EventsService(p, checks, visits.money);
+    const eventPhotos = new EventPhotos(p, events, checks);
+    registerEventMetrics(campaigns.metrics);
     // a campaign task ("each district: at least two items") can be bound to this live figure
     campaigns.metrics.register({
       key: 'atmosphere.publicity.published',
@@ -29,17 +45,22 @@ export const atmosphereModule = defineModule({
       compute: (q, orgPath, campaignId) => atmosphereRepo.publishedCount(q, campaignId, orgPath),
     });
     return {
-      services: { checks, publicity },
-      routes: [atmosphereRoutes(publicity, checks, photos)],
+      services: { checks, publicity, events },
+      routes: [atmosphereRoutes(publicity, checks, photos), eventsRoutes(events, eventPhotos)],
       targets: {
         publicityItem: async (scope, id) => !!(await publicity.visible(db, scope, id)),
         // the list is city-wide; who may edit is the service's rule
         checkRule: async (_scope, id) => !!(await atmosphereRepo.rule(db, id)),
+        event: async (_scope, id, actor) => !!(await events.visible(db, actor, id)),
       },
-      labels: { publicity_item: async (ids, actor) => labelMap(await itemTitles(db, actor.scope, ids)) },
+      labels: {
+        publicity_item: async (ids, actor) => labelMap(await itemTitles(db, actor.scope, ids)),
+        event: async (ids, actor) => labelMap(await events.titles(db, actor, ids)),
+      },
     };
   },
 });
 
 export type { ConfidentialityChecks } from './checks.service.js';
+export type { EventsService } from './events.service.js';
 export type { PublicityService } from './publicity.service.js';

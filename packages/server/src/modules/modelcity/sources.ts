@@ -3,6 +3,7 @@ import type { RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, conflict } from '../../platform/errors.js';
+import type { EventsService } from '../atmosphere/atmosphere.module.js';
 import type { Campaigns } from '../campaigns/campaigns.module.js';
 import type { HonoursService } from '../honours/honours.module.js';
 import type { NeedsService } from '../needs/needs.module.js';
@@ -205,6 +206,30 @@ export function honourSource(p: Platform, honours: HonoursService): EvidenceSour
         }
       }
       return out;
+    },
+  };
+}
+
+/**
+ * 双拥活动: an event once held (or closed), filed for its organiser on the event's day
+ * (decisions/0043).
+ */
+export function eventSource(events: EventsService): EvidenceSource {
+  const title = (type: string, name: string) =>
+    t('events.modelcityTitle', { type: t(`events.type.${type}`), title: name });
+  return {
+    kind: 'event',
+    permission: 'publicity:read',
+    async resolve(ctx, id) {
+      const e = await events.visible(events.db, ctx.actor, id);
+      if (!e) throw gone();
+      if (e.status !== 'held' && e.status !== 'closed')
+        throw conflict('not_held', 'modelcity.sourceNotDone', { kind: t('modelcity.kind.event') });
+      return { id: e.id, orgId: e.org_id, orgPath: e.org_path, title: title(e.type, e.title), date: e.event_date };
+    },
+    async candidates(ctx, period, limit) {
+      const items = await events.evidence(ctx.actor, { from: period.from, to: period.to, pageSize: limit });
+      return items.map((e) => ({ id: e.id, title: title(e.type, e.title), date: e.date, orgName: e.orgName }));
     },
   };
 }

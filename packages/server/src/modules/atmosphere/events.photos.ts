@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EventDetail, eventPhotoQuery } from '@shuangyong/shared';
+import { t } from '@shuangyong/shared';
+import type { z } from 'zod';
+import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import type { Platform } from '../../platform/context.js';
+import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
+import { cleanFileName, cleanImage, sniffImage } from '../../platform/files/upload.js';
+import { nowIso, uuidv7 } from '../../platform/ids.js';
+import type { ConfidentialityChecks } from './checks.service.js';
+import { eventsRepo } from './events.repo.js';
+import type { EventsService } from './events.service.js';
+
+export const MAX_EVENT_PHOTO_BYTES = 10 * 1024 * 1024;
+export const MAX_EVENT_PHOTOS = 30;
+
+const badImage = () => new AppError(415, 'photo_type', 'atmosphere.photoType');
+
+/**
+ * Photos of a held event: the original's GPS and camera are read for the confidentiality checks
+ * before the upload pipeline strips them; a caption with a finding that must go is refused; the
+ * photo findings are computed on every read (decisions/0028, 0043).
+ */
+export class EventPhotos {
+  readonly dir: string;
+
+  constructor(
+    private readonly p: Platform,
+    private readonly events: EventsService,
+    private readonly checks: ConfidentialityChecks,
+  ) {
+    this.dir = path.join(p.config.dataDir, 'events');
+  }
+
+  fileOf(id: string) {
+    return path.join(this.dir, `${id}.img`);
+  }
+
+  async add(ctx: RequestCtx, eventId: string, q: z.infer<typeof eventPhotoQuery>, data: Buffer): Promise<EventDetail> {
+    if (!data.length) throw badRequest('photo_empty', 'atmosphere.photoEmpty');
+    if (data.length > MAX_EVENT_PHOTO_BYTES)
+      throw new AppError(413, 'body_too_large', 'atmosphere.photoTooLarge', { limit: '10 MB' });
+    const type = sniffImage(data);
+    if (!type) throw badImage();
+    if (q.caption) {
+      const blocks = (await this.checks.checkText(ctx.actor, q.caption)).filter((f) => f.severity === 'block');
+      if (blocks.length)
+        throw badRequest('confidentiality', 'events.captionRefused', {
+          labels: [...new Set(blocks.map((f) => f.label))].join('、'),
+        });
+    }
+    const meta = this.checks.imageMetadata(data);
+    const clean = cleanImage(data, type, badImage);
+    const sha256 = createHash('sha256').update(clean).digest('hex');
+    const id = uuidv7();
+    const file = this.fileOf(id);
+    try {
+      await this.p.handle.db.transaction().execute(async (trx) => {
+        const r = await this.events.forPhotos(trx, ctx, eventId);
+        // the same photo sent again (a retry after a lost answer) is kept once
+        if (await eventsRepo.photoBySha(trx, eventId, sha256)) return;
+        if ((await eventsRepo.photos(trx, eventId)).length >= MAX_EVENT_PHOTOS)
+          throw conflict('too_many_photos', 'events.tooManyPhotos', { max: MAX_EVENT_PHOTOS });
+        await eventsRepo.insertPhoto(trx, {
+          id,
+          event_id: eventId,
+          org_path: r.org_path,
+          file_name: cleanFileName(q.fileName),
+          content_type: type,
+          size: clean.length,
+          sha256,
+          caption: q.caption,
+          metadata: JSON.stringify(meta),
+          shows_service_members: q.showsServiceMembers === 'true' ? 1 : 0,
+          uploaded_by: ctx.actor.userId,
+          created_at: nowIso(),
+        });
+        await this.p.audit.append(trx, auditActorOf(ctx), {
+          action: 'event.photo.add',
+          entityType: 'event',
+          entityId: eventId,
+          changes: { photo: [null, id], gps: [null, meta.gps], camera: [null, !!meta.camera] },
+        });
+        fs.mkdirSync(this.dir, { recursive: true });
+        fs.writeFileSync(file, clean);
+      });
+    } catch (e) {
+      fs.rmSync(file, { force: true });
+      throw e;
+    }
+    return this.events.detail(ctx, eventId);
+  }
+
+  async remove(ctx: RequestCtx, eventId: string, photoId: string): Promise<EventDetail> {
+    await this.p.handle.db.transaction().execute(async (trx) => {
+      await this.events.forPhotos(trx, ctx, eventId);
+      const ph = await eventsRepo.photo(trx, eventId, photoId);
+      if (!ph) throw new AppError(404, 'not_found', 'atmosphere.photoNotFound');
+      await eventsRepo.deletePhoto(trx, photoId);
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'event.photo.remove',
+        entityType: 'event',
+        entityId: eventId,
+        changes: { photo: [photoId, null] },
+      });
+    });
+    fs.rmSync(this.fileOf(photoId), { force: true });
+    return this.events.detail(ctx, eventId);
+  }
+
+  async get(ctx: RequestCtx, eventId: string, photoId: string) {
+    const db = this.p.handle.db;
+    if (!(await this.events.visible(db, ctx.actor, eventId))) throw notFound();
+    const ph = await eventsRepo.photo(db, eventId, photoId);
+    if (!ph || !fs.existsSync(this.fileOf(ph.id))) throw new AppError(404, 'not_found', 'atmosphere.photoNotFound');
+    return { row: ph, file: this.fileOf(ph.id) };
+  }
+}
+
+/** Used in messages: the type's Chinese name. */
+export const eventTypeLabel = (type: string) => t(`events.type.${type}`);

@@ -88,6 +88,7 @@ export function EmergenciesPage() {
             type="primary"
             icon={<PlusOutlined />}
             data-testid="emergency-create"
+            aria-label={t('web.em.new')}
             onClick={() => navigate('/troop-emergencies/new')}
           >
             {isMobile ? null : t('web.em.new')}

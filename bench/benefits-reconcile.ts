@@ -79,6 +79,7 @@ async function run(dialect: 'sqlite' | 'postgres') {
         docNo: '基准〔2025〕1号',
         ...(CATEGORY_BY_CODE[category].requiresDisabilityGrade ? { gradeMin: 1, gradeMax: 10 } : {}),
       } as never);
+    process.stderr.write('seeded; building rosters and files\n');
     const districts = await p.handle.db.selectFrom('orgs').select(['id', 'path']).where('depth', '=', 1).execute();
 
     // rosters and return files (not timed)
@@ -116,6 +117,7 @@ async function run(dialect: 'sqlite' | 'postgres') {
       ).n,
     );
 
+    process.stderr.write(`${files.length} files, ${lines} lines; reconciling\n`);
     // the reconciliation: every file queued as a job, timed until the runner is idle
     global.gc?.();
     const h = monitorEventLoopDelay({ resolution: 10 });

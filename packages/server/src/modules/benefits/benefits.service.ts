@@ -755,6 +755,7 @@ export class BenefitsService {
     });
     const now = nowIso();
     const deadline = addWorkingDays(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
+    await progress(body.length * 2, total);
     await this.db.transaction().execute(async (trx) => {
       await benefitsRepo.clearReconciliation(trx, rosterId);
       for (let i = 0; i < lines.length; i += CHUNK) {
@@ -775,8 +776,8 @@ export class BenefitsService {
             account_enc: l.account ? this.p.crypto.encrypt(l.account) : null,
           })),
         );
+        // no progress report in here: the job runner writes it on the connection this transaction holds
         await tick();
-        await progress(body.length * 2 + Math.round((i / Math.max(1, lines.length)) * body.length), total);
       }
       for (let i = 0; i < findings.length; i += CHUNK) {
         await benefitsRepo.insertDiscrepancies(

@@ -22,14 +22,22 @@ import { describe, expect, it } from 'vitest';
 import { assignmentsRepo } from '../src/modules/campaigns/assignments.repo.js';
 import { campaignsRepo } from '../src/modules/campaigns/campaigns.repo.js';
 import { dashboardRepo } from '../src/modules/campaigns/dashboard.repo.js';
+import { campaignsReadModel } from '../src/modules/campaigns/read-model.repo.js';
 import { remindersRepo } from '../src/modules/campaigns/reminders.repo.js';
 import { supervisionRepo } from '../src/modules/campaigns/supervision.repo.js';
 import { workRepo } from '../src/modules/campaigns/work.repo.js';
+import { honoursRepo } from '../src/modules/honours/honours.repo.js';
 import { needsRepo } from '../src/modules/needs/needs.repo.js';
 import { notificationsRepo } from '../src/modules/notifications/notifications.repo.js';
 import { orgsRepo } from '../src/modules/orgs/orgs.repo.js';
+import { householdsRepo } from '../src/modules/registry/households.repo.js';
 import { registryRepo } from '../src/modules/registry/registry.repo.js';
+import { transfersRepo } from '../src/modules/registry/transfers.repo.js';
 import { usersRepo } from '../src/modules/users/users.repo.js';
+import { moneyRepo } from '../src/modules/visits/money.repo.js';
+import { plansRepo } from '../src/modules/visits/plans.repo.js';
+import { recordsRepo } from '../src/modules/visits/records.repo.js';
+import { visitsRepo } from '../src/modules/visits/visits.repo.js';
 import type { Scope } from '../src/platform/access/scope.js';
 import type { Database } from '../src/platform/db/schema.js';
 
@@ -93,6 +101,42 @@ const CASES: Record<string, Record<string, (db: Db) => Promise<unknown>>> = {
         { page: 1, pageSize: 20, sort: 'updatedAt', order: 'desc', exact: true },
       ),
     'get, own scope': (db) => registryRepo.get(db, OWN, 'b-1'),
+  },
+  households: {
+    'get, district': (db) => householdsRepo.get(db, DISTRICT, 'h-1'),
+    'page, district, plaque eligible under a street': (db) =>
+      householdsRepo.page(db, DISTRICT, { orgPath: '650200/650203/01/', plaqueEligible: true }, 1, 20),
+    'members, org scope': (db) => householdsRepo.members(db, UNIT, ['h-1', 'h-2']),
+    'service member, own scope': (db) => householdsRepo.serviceMember(db, OWN, 'm-1'),
+  },
+  transfers: {
+    'visible, district (either side)': (db) => transfersRepo.visible(db, DISTRICT, 't-1'),
+    'rows, org scope': (db) => transfersRepo.rows(db, UNIT).execute(),
+    'count, district, pending': (db) => transfersRepo.count(db, DISTRICT, 'pending'),
+  },
+  honours: {
+    'citation, district': (db) => honoursRepo.citation(db, householdsRepo.rows(db), DISTRICT, 'c-1'),
+    'citations, district, overdue in a year': (db) =>
+      honoursRepo.citations(db, householdsRepo.rows(db), DISTRICT, { year: 2026, overdue: true, today: DAY }, 1, 20),
+  },
+  visits: {
+    'plan, district': (db) => visitsRepo.plan(db, DISTRICT, 'p-1'),
+    'target, own scope': (db) => visitsRepo.target(db, OWN, 't-1'),
+    'plans page, district': (db) => plansRepo.page(db, DISTRICT, 'c-1', 1, 20),
+    'targets page, unit, unvisited': (db) =>
+      plansRepo.targetPage(db, UNIT, { campaignId: 'c-1', unvisited: 'true' }, 1, 20),
+    'visits page, district, pending approval': (db) =>
+      recordsRepo.page(db, DISTRICT, { approval: 'pending', page: 1, pageSize: 20 } as never),
+    'budget lines, district': (db) => moneyRepo.budgetLines(db, DISTRICT, 'c-1'),
+    'unvisited priority list, district': (db) => moneyRepo.unvisited(db, DISTRICT, 'c-1', 1, 20),
+    'workable campaigns, district': (db) =>
+      campaignsReadModel.issuedFor(
+        db,
+        DISTRICT,
+        ['650200/', '650200/650203/'],
+        visitsRepo.plannedCampaignIds(db, DISTRICT, ['650200/', '650200/650203/']),
+        200,
+      ),
   },
   needs: {
     'page, district': (db) => needsRepo.page(db, DISTRICT, {}, 1, 20, 'createdAt', 'desc'),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SavedRule } from '../src/modules/visits/rules.js';
 import { ensureCampaign } from '../src/modules/visits/synthetic.js';
-import { buildRuleTargets } from '../src/modules/visits/target-build.js';
+import { buildRuleTargets } from '../src/modules/visits/target-build.repo.js';
 import { localToday } from '../src/platform/calendar/dates.js';
 import { nowIso } from '../src/platform/ids.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
@@ -228,14 +228,19 @@ describe('target lists from rules', () => {
       path: '650200/650203/',
     }));
     const result = await env.p.handle.db.transaction().execute((trx) =>
-      buildRuleTargets(trx, env.p.handle.dialect, {
-        planId: empty.json().id,
-        campaignId: CAMPAIGN,
-        rules: saved,
-        today: localToday(env.p.config.tzDisplay),
-        now: nowIso(),
-        keysPerStatement: 2,
-      }),
+      buildRuleTargets(
+        trx,
+        env.p.handle.dialect,
+        {
+          planId: empty.json().id,
+          campaignId: CAMPAIGN,
+          rules: saved,
+          today: localToday(env.p.config.tzDisplay),
+          now: nowIso(),
+          keysPerStatement: 2,
+        },
+        env.services.visits.plans.ruleSources(trx),
+      ),
     );
     expect(result.inserted).toBe(whole.json().targetCount);
     expect(result.matched).toEqual({ m: 3, n: 5 });

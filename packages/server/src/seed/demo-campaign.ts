@@ -1,8 +1,10 @@
 import type { taskInput } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { campaignsModule } from '../modules/campaigns/campaigns.module.js';
+import { honoursModule } from '../modules/honours/honours.module.js';
 import { notificationsModule } from '../modules/notifications/notifications.module.js';
 import { orgsModule } from '../modules/orgs/orgs.module.js';
+import { registryModule } from '../modules/registry/registry.module.js';
 import { usersModule } from '../modules/users/users.module.js';
 import { visitsModule } from '../modules/visits/visits.module.js';
 import { type RequestCtx, systemActor } from '../platform/auth/actor.js';
@@ -45,6 +47,8 @@ export async function seedDemoCampaign(
     orgsModule,
     usersModule,
     notificationsModule,
+    registryModule,
+    honoursModule,
     campaignsModule,
     visitsModule,
   ]);

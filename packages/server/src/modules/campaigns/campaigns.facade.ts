@@ -7,6 +7,7 @@ import { Dashboards } from './dashboard.js';
 import { CampaignFiles } from './files.js';
 import { defaultMetrics } from './metrics.js';
 import { parseNotice } from './parse-notice/index.js';
+import { campaignsReadModel } from './read-model.repo.js';
 import { Reminders } from './reminders.js';
 import { DocxSummaryWriter, type SummaryReportWriter } from './report-docx.js';
 import { SupervisionService } from './supervision.service.js';
@@ -26,6 +27,8 @@ export class Campaigns {
   readonly dashboards: Dashboards;
   readonly report: SummaryReportWriter = new DocxSummaryWriter();
   readonly parse = parseNotice;
+  /** What other modules read of campaigns (read-model.repo.ts). */
+  readonly readModel = campaignsReadModel;
 
   constructor(p: Platform, notifications: NotificationsService) {
     this.cx = {

@@ -2,6 +2,7 @@ import { t } from '@shuangyong/shared';
 import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { notificationsModule } from '../notifications/notifications.module.js';
+import { registryModule } from '../registry/registry.module.js';
 import { Campaigns } from './campaigns.facade.js';
 import { campaignsRepo } from './campaigns.repo.js';
 import { campaignsRoutes } from './campaigns.routes.js';
@@ -26,10 +27,16 @@ export const campaignsModule = defineModule({
     'campaign_inspections',
     'campaign_rectifications',
   ],
-  requires: [notificationsModule],
-  build: ({ p }, { notifications }) => {
+  requires: [notificationsModule, registryModule],
+  build: ({ p }, { notifications, registry }) => {
     const db = p.handle.db;
     const campaigns = new Campaigns(p, notifications);
+    // 在册烈士遗属人数, from the registry's read model: a figure a task can be bound to
+    campaigns.metrics.register({
+      key: 'registry.martyr_survivors.active',
+      label: '辖区在册烈士遗属（人）',
+      compute: (db, orgPath) => registry.readModel.activeWithCategory(db, 'martyr_survivor', orgPath),
+    });
     return {
       services: campaigns,
       routes: [campaignsRoutes(p, campaigns), workRoutes(p, campaigns)],

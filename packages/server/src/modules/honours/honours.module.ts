@@ -1,4 +1,6 @@
 import { defineModule } from '../../platform/module.js';
+import { orgsModule } from '../orgs/orgs.module.js';
+import { registryModule } from '../registry/registry.module.js';
 import { honoursRoutes } from './honours.routes.js';
 import { HonoursService } from './honours.service.js';
 
@@ -6,8 +8,9 @@ import { HonoursService } from './honours.service.js';
 export const honoursModule = defineModule({
   name: 'honours',
   tables: ['plaque_events', 'merit_citations', 'couplet_deliveries'],
-  build: ({ p }) => {
-    const honours = new HonoursService(p);
+  requires: [orgsModule, registryModule],
+  build: ({ p }, { orgs, registry }) => {
+    const honours = new HonoursService(p, registry.households, orgs);
     const db = p.handle.db;
     return {
       services: honours,

@@ -9,21 +9,22 @@ import type {
   plaqueEventBody,
 } from '@shuangyong/shared';
 import { maskName, t } from '@shuangyong/shared';
-import { type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { z } from 'zod';
-import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
+import type { Scope } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import { addWorkingDays } from '../../platform/calendar/working-days.js';
 import type { Platform } from '../../platform/context.js';
-import { bool, type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
+import { bool, type Queryable, type Tx } from '../../platform/db/index.js';
 import type { MeritCitationsTable } from '../../platform/db/schema.js';
 import { AppError, conflict, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import { orgsRepo } from '../orgs/orgs.repo.js';
+import type { OrgsService } from '../orgs/orgs.module.js';
+import type { HouseholdsReadModel } from '../registry/registry.module.js';
+import { honoursRepo } from './honours.repo.js';
 
 type Citation = z.infer<typeof citationSchema>;
-const HOUSEHOLD_SCOPE = { path: 'h.org_path', orgId: 'h.org_id' } as const;
 
 /** 光荣牌 life cycle: which event may follow which plaque status, and where it leads. */
 export const PLAQUE_TRANSITIONS: Record<string, Partial<Record<PlaqueEventKind, string>>> = {
@@ -84,32 +85,26 @@ export function householdLabel(head: string | undefined, orgName: string, actor:
 }
 
 export class HonoursService {
-  constructor(private readonly p: Platform) {}
+  /** What other modules read of honours' tables (subqueries they embed). */
+  readonly readModel = { citations: honoursRepo.citationRows };
+
+  constructor(
+    private readonly p: Platform,
+    private readonly households: HouseholdsReadModel,
+    private readonly orgs: OrgsService,
+  ) {}
 
   private get db() {
     return this.p.handle.db;
   }
 
-  async household(db: Queryable, scope: Scope, id: string) {
-    return db
-      .selectFrom('households as h')
-      .innerJoin('orgs as o', 'o.id', 'h.org_id')
-      .selectAll('h')
-      .select('o.name as org_name')
-      .where('h.id', '=', id)
-      .where((eb) => scopeWhere(eb, scope, HOUSEHOLD_SCOPE))
-      .executeTakeFirst();
+  household(db: Queryable, scope: Scope, id: string) {
+    return this.households.get(db, scope, id);
   }
 
-  private async members(db: Queryable, ids: string[]) {
-    if (!ids.length) return [];
-    return db
-      .selectFrom('beneficiaries')
-      .select(['id', 'household_id', 'name', 'categories'])
-      .where('household_id', 'in', ids)
-      .where('status', '!=', 'merged')
-      .orderBy('created_at')
-      .execute();
+  /** The members of households the caller read in scope (a member may be registered elsewhere). */
+  private members(db: Queryable, ids: string[]) {
+    return this.households.members(db, { kind: 'all' }, ids);
   }
 
   async page(
@@ -118,28 +113,21 @@ export class HonoursService {
   ) {
     let orgPath: string | undefined;
     if (q.orgId) {
-      const org = await orgsRepo.get(this.db, ctx.actor.scope, q.orgId);
+      const org = await this.orgs.inScope(this.db, ctx.actor.scope, q.orgId);
       if (!org) throw notFound();
       orgPath = org.path;
     }
-    let qb = this.db
-      .selectFrom('households as h')
-      .innerJoin('orgs as o', 'o.id', 'h.org_id')
-      .where((eb) => scopeWhere(eb, ctx.actor.scope, HOUSEHOLD_SCOPE));
-    if (orgPath) qb = qb.where('h.org_path', '>=', orgPath).where('h.org_path', '<', prefixEnd(orgPath));
-    if (q.plaqueEligible) qb = qb.where('h.plaque_eligible', '=', q.plaqueEligible === 'true' ? 1 : 0);
-    if (q.plaqueStatus) qb = qb.where('h.plaque_status', '=', q.plaqueStatus);
-    const [rows, total] = await Promise.all([
-      qb
-        .selectAll('h')
-        .select('o.name as org_name')
-        .orderBy('h.org_path')
-        .orderBy('h.id')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute(),
-      qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-    ]);
+    const { rows, total } = await this.households.page(
+      this.db,
+      ctx.actor.scope,
+      {
+        orgPath,
+        plaqueEligible: q.plaqueEligible ? q.plaqueEligible === 'true' : undefined,
+        plaqueStatus: q.plaqueStatus,
+      },
+      q.page,
+      q.pageSize,
+    );
     const members = await this.members(
       this.db,
       rows.map((r) => r.id),
@@ -157,22 +145,15 @@ export class HonoursService {
         plaqueEligible: bool(r.plaque_eligible),
       };
     });
-    return { items, total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
+    return { items, total, page: q.page, pageSize: q.pageSize };
   }
 
   async detail(ctx: RequestCtx, id: string, db: Queryable = this.db): Promise<z.infer<typeof householdDetail>> {
     const h = await this.household(db, ctx.actor.scope, id);
     if (!h) throw notFound();
-    const [people, events, couplets, citations] = await Promise.all([
+    const [people, [events, couplets, citations]] = await Promise.all([
       this.members(db, [id]),
-      db.selectFrom('plaque_events').selectAll().where('household_id', '=', id).orderBy('created_at').execute(),
-      db.selectFrom('couplet_deliveries').selectAll().where('household_id', '=', id).orderBy('year', 'desc').execute(),
-      db
-        .selectFrom('merit_citations')
-        .selectAll()
-        .where('household_id', '=', id)
-        .orderBy('received_at', 'desc')
-        .execute(),
+      honoursRepo.history(db, id),
     ]);
     return {
       id: h.id,
@@ -219,26 +200,19 @@ export class HonoursService {
           { status: t(`plaqueStatus.${h.plaque_status}`), kind: t(`plaqueEvent.${body.kind}`) },
           { allowed: Object.keys(allowed) },
         );
-      await trx
-        .insertInto('plaque_events')
-        .values({
-          id: uuidv7(),
-          household_id: householdId,
-          org_path: h.org_path,
-          kind: body.kind,
-          event_date: body.eventDate,
-          reason: body.reason ?? null,
-          note: body.note ?? null,
-          hung_by: body.hungBy ?? null,
-          created_by: ctx.actor.userId,
-          created_at: nowIso(),
-        })
-        .execute();
-      await trx
-        .updateTable('households')
-        .set({ plaque_status: next, version: h.version + 1, updated_at: nowIso() })
-        .where('id', '=', householdId)
-        .execute();
+      await honoursRepo.insertPlaqueEvent(trx, {
+        id: uuidv7(),
+        household_id: householdId,
+        org_path: h.org_path,
+        kind: body.kind,
+        event_date: body.eventDate,
+        reason: body.reason ?? null,
+        note: body.note ?? null,
+        hung_by: body.hungBy ?? null,
+        created_by: ctx.actor.userId,
+        created_at: nowIso(),
+      });
+      await this.households.setPlaqueStatus(trx, householdId, next, h.version);
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'plaque.event',
         entityType: 'household',
@@ -252,26 +226,18 @@ export class HonoursService {
   async deliverCouplets(ctx: RequestCtx, householdId: string, body: z.infer<typeof coupletBody>) {
     return this.db.transaction().execute(async (trx) => {
       const h = await this.loadHousehold(trx, ctx, householdId);
-      const dup = await trx
-        .selectFrom('couplet_deliveries')
-        .select('id')
-        .where('household_id', '=', householdId)
-        .where('year', '=', body.year)
-        .executeTakeFirst();
+      const dup = await honoursRepo.coupletOf(trx, householdId, body.year);
       if (dup) throw conflict('couplet_duplicate', 'honours.coupletDuplicate', { year: body.year });
-      await trx
-        .insertInto('couplet_deliveries')
-        .values({
-          id: uuidv7(),
-          household_id: householdId,
-          org_path: h.org_path,
-          year: body.year,
-          delivered_at: body.deliveredAt,
-          delivered_by: body.deliveredBy ?? null,
-          created_by: ctx.actor.userId,
-          created_at: nowIso(),
-        })
-        .execute();
+      await honoursRepo.insertCouplet(trx, {
+        id: uuidv7(),
+        household_id: householdId,
+        org_path: h.org_path,
+        year: body.year,
+        delivered_at: body.deliveredAt,
+        delivered_by: body.deliveredBy ?? null,
+        created_by: ctx.actor.userId,
+        created_at: nowIso(),
+      });
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'couplet.deliver',
         entityType: 'household',
@@ -282,14 +248,8 @@ export class HonoursService {
     });
   }
 
-  async citation(db: Queryable, scope: Scope, id: string) {
-    return db
-      .selectFrom('merit_citations as c')
-      .innerJoin('households as h', 'h.id', 'c.household_id')
-      .selectAll('c')
-      .where('c.id', '=', id)
-      .where((eb) => scopeWhere(eb, scope, HOUSEHOLD_SCOPE))
-      .executeTakeFirst();
+  citation(db: Queryable, scope: Scope, id: string) {
+    return honoursRepo.citation(db, this.households.rows(db), scope, id);
   }
 
   async createCitation(ctx: RequestCtx, body: z.infer<typeof createCitationBody>): Promise<Citation> {
@@ -318,7 +278,7 @@ export class HonoursService {
         created_at: now,
         updated_at: now,
       };
-      await trx.insertInto('merit_citations').values(row).execute();
+      await honoursRepo.insertCitation(trx, row);
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'citation.create',
         entityType: 'citation',
@@ -347,18 +307,13 @@ export class HonoursService {
           { allowed },
         );
       }
-      await trx
-        .updateTable('merit_citations')
-        .set({
-          status: flow.to,
-          [flow.column]: body.date,
-          ...(body.deliverers ? { deliverers: body.deliverers } : {}),
-          ...(body.rewardFen !== undefined ? { reward_fen: body.rewardFen } : {}),
-          version: c.version + 1,
-          updated_at: nowIso(),
-        })
-        .where('id', '=', id)
-        .execute();
+      await honoursRepo.advanceCitation(trx, id, {
+        status: flow.to,
+        [flow.column]: body.date,
+        ...(body.deliverers ? { deliverers: body.deliverers } : {}),
+        ...(body.rewardFen !== undefined ? { reward_fen: body.rewardFen } : {}),
+        version: c.version + 1,
+      });
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'citation.advance',
         entityType: 'citation',
@@ -382,37 +337,27 @@ export class HonoursService {
     },
   ) {
     const today = localToday(this.p.config.tzDisplay);
-    let qb = this.db
-      .selectFrom('merit_citations as c')
-      .innerJoin('households as h', 'h.id', 'c.household_id')
-      .innerJoin('orgs as o', 'o.id', 'h.org_id')
-      .where((eb) => scopeWhere(eb, ctx.actor.scope, HOUSEHOLD_SCOPE));
+    let orgPath: string | undefined;
     if (q.orgId) {
-      const org = await orgsRepo.get(this.db, ctx.actor.scope, q.orgId);
+      const org = await this.orgs.inScope(this.db, ctx.actor.scope, q.orgId);
       if (!org) throw notFound();
-      qb = qb.where('h.org_path', '>=', org.path).where('h.org_path', '<', prefixEnd(org.path));
+      orgPath = org.path;
     }
-    if (q.year) qb = qb.where('c.award_year', '=', q.year);
-    if (q.status) qb = qb.where('c.status', '=', q.status);
-    if (q.pending === 'true') qb = qb.where('c.status', '=', 'received');
-    if (q.pending === 'false') qb = qb.where('c.status', '!=', 'received');
-    if (q.overdue === 'true') qb = qb.where('c.status', '=', 'received').where('c.register_deadline', '<', today);
-    if (q.overdue === 'false')
-      qb = qb.where((eb) => eb.or([eb('c.status', '!=', 'received'), eb('c.register_deadline', '>=', today)]));
-    const [rows, total] = await Promise.all([
-      qb
-        .selectAll('c')
-        .select('o.name as org_name')
-        // what needs doing first: the unregistered by deadline, then the rest newest first
-        .orderBy(sql`CASE WHEN c.status = 'received' THEN 0 ELSE 1 END`)
-        .orderBy(sql`CASE WHEN c.status = 'received' THEN c.register_deadline END`)
-        .orderBy('c.received_at', 'desc')
-        .orderBy('c.id')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute(),
-      qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-    ]);
+    const { rows, total } = await honoursRepo.citations(
+      this.db,
+      this.households.rows(this.db),
+      ctx.actor.scope,
+      {
+        orgPath,
+        year: q.year,
+        status: q.status,
+        pending: q.pending ? q.pending === 'true' : undefined,
+        overdue: q.overdue ? q.overdue === 'true' : undefined,
+        today,
+      },
+      q.page,
+      q.pageSize,
+    );
     const members = await this.members(this.db, [...new Set(rows.map((r) => r.household_id))]);
     const items = rows.map((r) => {
       const c = toCitation(r, today);
@@ -424,6 +369,6 @@ export class HonoursService {
         due: r.status === 'received' && !c.overdue,
       };
     });
-    return { items, total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
+    return { items, total, page: q.page, pageSize: q.pageSize };
   }
 }

@@ -1,4 +1,5 @@
-import type { Queryable } from '../../platform/db/index.js';
+import { prefixEnd } from '../../platform/access/scope.js';
+import { type Queryable, toNumber } from '../../platform/db/index.js';
 
 /**
  * Read models other modules embed in their own set-wise statements (decisions/0024, point 2): each
@@ -34,6 +35,37 @@ export const registryReadModel = {
         'bc.disability_grade as disability_grade',
         'bc.disability_cause as disability_cause',
       ]);
+  },
+
+  /**
+   * How many active persons hold `code` in the region below `orgPath`, from the covering index
+   * (code, status, org_path) of the category rows: the figure a campaign task can be bound to.
+   */
+  async activeWithCategory(db: Queryable, code: string, orgPath: string): Promise<number> {
+    const r = await db
+      .selectFrom('beneficiary_categories')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('code', '=', code)
+      .where('status', '=', 'active')
+      .where('org_path', '>=', orgPath)
+      .where('org_path', '<', prefixEnd(orgPath))
+      .executeTakeFirstOrThrow();
+    return toNumber(r.n);
+  },
+
+  /**
+   * Every person (merged ones too: callers filter by `status`) with what a visit rule reads: the
+   * subquery visits embeds as `b` / `m` in its target build.
+   */
+  persons(db: Queryable) {
+    return db
+      .selectFrom('beneficiaries')
+      .select(['id', 'household_id', 'org_id', 'org_path', 'name', 'birth_date', 'status', 'categories']);
+  },
+
+  /** Every category row with the person's status and path (the covering index's columns). */
+  categoryRows(db: Queryable) {
+    return db.selectFrom('beneficiary_categories').select(['beneficiary_id', 'code', 'status', 'org_path', 'end_date']);
   },
 
   /** Accepted transfers between organisations: who moved, from where, to where, when (ISO time). */

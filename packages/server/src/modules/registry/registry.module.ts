@@ -1,6 +1,8 @@
 import { maskName } from '@shuangyong/shared';
 import { systemActor } from '../../platform/auth/actor.js';
 import { defineModule } from '../../platform/module.js';
+import { orgsModule } from '../orgs/orgs.module.js';
+import { householdsRepo } from './households.repo.js';
 import { BeneficiaryImport, IMPORT_KIND } from './import.js';
 import { importExportRoutes } from './import-export.routes.js';
 import { ImportJobs } from './imports.service.js';
@@ -11,6 +13,16 @@ import { registryRepo } from './registry.repo.js';
 import { registryRoutes } from './registry.routes.js';
 import { RegistryService } from './registry.service.js';
 import { TransfersService } from './transfers.service.js';
+
+/** What other modules may do with the registry's households (decisions/0024, point 2). */
+const householdsReadModel = {
+  get: householdsRepo.get,
+  page: householdsRepo.page,
+  members: householdsRepo.members,
+  activeMembers: householdsRepo.activeMembers,
+  rows: householdsRepo.rows,
+  setPlaqueStatus: householdsRepo.setPlaqueStatus,
+};
 
 /** 优抚对象: the register of entitled persons, transfers between districts, merges, import and export. */
 export const registryModule = defineModule({
@@ -25,10 +37,11 @@ export const registryModule = defineModule({
     'transfers',
     'merges',
   ],
-  build: ({ p, jobs, sessions }) => {
+  requires: [orgsModule],
+  build: ({ p, jobs, sessions }, { orgs }) => {
     const db = p.handle.db;
-    const transfers = new TransfersService(p);
-    const registry = new RegistryService(p, transfers);
+    const transfers = new TransfersService(p, orgs);
+    const registry = new RegistryService(p, transfers, orgs);
     const merges = new MergesService(p);
     const beneficiaryImport = new BeneficiaryImport(
       p,
@@ -47,6 +60,8 @@ export const registryModule = defineModule({
         merges,
         imports: new ImportJobs(jobs),
         readModel: registryReadModel,
+        /** Households for honours (光荣牌): read in scope, joined by subquery, the plaque status set. */
+        households: householdsReadModel,
         /** The blind index of a normalised ID number (to match other files against the register). */
         idBlindIndex: (idNumber: string) => idBlindIndex(p.crypto, idNumber),
         /** Clear ID numbers of some people, for a file a bank needs them in; the caller audits the export. */
@@ -82,4 +97,8 @@ export const registryModule = defineModule({
   },
 });
 
+export type { HouseholdFilter } from './households.repo.js';
 export type { RegistryReadModel } from './read-model.repo.js';
+export type HouseholdsReadModel = typeof householdsReadModel;
+/** The subquery of households' id, org and path that other modules join (`.as('h')`). */
+export type HouseholdRows = ReturnType<typeof householdsRepo.rows>;

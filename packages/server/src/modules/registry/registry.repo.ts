@@ -498,6 +498,10 @@ export const registryRepo = {
       .execute();
   },
 
+  async insert(db: Queryable, row: Insertable<BeneficiariesTable>) {
+    await db.insertInto('beneficiaries').values(row).execute();
+  },
+
   async update(db: Queryable, id: string, version: number, set: Partial<BeneficiaryRow>): Promise<boolean> {
     const res = await db
       .updateTable('beneficiaries')
@@ -734,57 +738,5 @@ export const mergesRepo = {
 
   async markUndone(db: Queryable, id: string, now: string) {
     await db.updateTable('merges').set({ undone_at: now }).where('id', '=', id).execute();
-  },
-};
-
-/** The SQL of a transfer's move (transfers.service.ts holds the rules). */
-export const transfersRepo = {
-  async org(db: Queryable, orgId: string) {
-    return db.selectFrom('orgs').select(['id', 'path']).where('id', '=', orgId).executeTakeFirstOrThrow();
-  },
-
-  /** The person joins `to` with a new household of their own (same address). */
-  async moveTo(
-    db: Queryable,
-    person: BeneficiaryRow,
-    to: { id: string; path: string },
-    householdId: string,
-    now: string,
-  ) {
-    await db
-      .insertInto('households')
-      .values({
-        id: householdId,
-        org_id: to.id,
-        org_path: to.path,
-        address_enc: person.address_enc,
-        address_masked: person.address_masked,
-        plaque_status: 'none',
-        plaque_eligible: 0,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await db
-      .updateTable('beneficiaries')
-      .set({
-        org_id: to.id,
-        org_path: to.path,
-        district_path: districtOf(to.path),
-        household_id: householdId,
-        version: person.version + 1,
-        updated_at: now,
-      })
-      .where('id', '=', person.id)
-      .execute();
-  },
-
-  async setPlaqueEligible(db: Queryable, householdId: string, eligible: boolean) {
-    await db
-      .updateTable('households')
-      .set({ plaque_eligible: eligible ? 1 : 0 })
-      .where('id', '=', householdId)
-      .execute();
   },
 };

@@ -16,7 +16,8 @@ import type { Tx } from '../../platform/db/index.js';
 import { AppError, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { normalizeQuery } from '../../platform/text/chinese.js';
-import { orgsRepo } from '../orgs/orgs.repo.js';
+import type { OrgsService } from '../orgs/orgs.module.js';
+import { householdsRepo } from './households.repo.js';
 import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
 import { idBlindIndex, open, SEALED_FIELDS, sealAddress, sealId, sealPhone } from './personal-data.js';
 import {
@@ -52,6 +53,7 @@ export class RegistryService {
   constructor(
     private readonly p: Platform,
     private readonly transfers: TransfersService,
+    private readonly orgs: OrgsService,
   ) {
     this.guard = new ExtractionGuard(p);
   }
@@ -77,7 +79,7 @@ export class RegistryService {
     };
     const f: ListFilter = { category: q.category, status: q.status, plaque: q.plaque };
     if (q.orgId) {
-      const org = await orgsRepo.get(this.db, ctx.actor.scope, q.orgId);
+      const org = await this.orgs.inScope(this.db, ctx.actor.scope, q.orgId);
       if (!org) throw notFound();
       f.orgPath = org.path;
     }
@@ -115,14 +117,12 @@ export class RegistryService {
   async detail(ctx: RequestCtx, id: string, db: Tx | typeof this.db = this.db): Promise<BeneficiaryDetail> {
     const row = await registryRepo.get(db, ctx.actor.scope, id);
     if (!row) throw notFound();
+    // the person was read in scope: their service member and household come with them
+    const all: Scope = { kind: 'all' };
     const [assignments, member, household] = await Promise.all([
       registryRepo.assignments(db, id),
-      row.service_member_id
-        ? db.selectFrom('service_members').selectAll().where('id', '=', row.service_member_id).executeTakeFirst()
-        : undefined,
-      row.household_id
-        ? db.selectFrom('households').selectAll().where('id', '=', row.household_id).executeTakeFirst()
-        : undefined,
+      row.service_member_id ? householdsRepo.serviceMember(db, all, row.service_member_id) : undefined,
+      row.household_id ? householdsRepo.get(db, all, row.household_id) : undefined,
     ]);
     const perms = ctx.actor.permissions;
     return {
@@ -166,7 +166,7 @@ export class RegistryService {
 
   /** The org a person is registered under: in scope, on the veterans-affairs line. */
   async registryOrg(trx: Tx, scope: Scope, orgId: string) {
-    const org = await orgsRepo.get(trx, scope, orgId);
+    const org = await this.orgs.inScope(trx, scope, orgId);
     if (!org) throw notFound();
     if (!REGISTRY_ORG_TYPES.has(org.type)) throw new AppError(400, 'org_not_registry', 'beneficiary.orgNotRegistry');
     return org;
@@ -193,84 +193,71 @@ export class RegistryService {
     const now = nowIso();
     let householdId = extra.householdId ?? null;
     if (householdId) {
-      const h = await trx
-        .selectFrom('households')
-        .select(['id', 'org_path'])
-        .where('id', '=', householdId)
-        .executeTakeFirst();
+      const h = await householdsRepo.get(trx, { kind: 'all' }, householdId);
       if (!h || !scopeCovers(ctx.actor.scope, { orgId: org.id, orgPath: h.org_path }))
         throw new AppError(404, 'not_found', 'beneficiary.householdOutOfScope');
     } else {
       householdId = uuidv7();
-      await trx
-        .insertInto('households')
-        .values({
-          id: householdId,
-          org_id: org.id,
-          org_path: org.path,
-          ...sealAddress(this.p.crypto, person.address),
-          plaque_status: 'none',
-          plaque_eligible: 0,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await householdsRepo.insert(trx, {
+        id: householdId,
+        org_id: org.id,
+        org_path: org.path,
+        ...sealAddress(this.p.crypto, person.address),
+        plaque_status: 'none',
+        plaque_eligible: 0,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      });
     }
     let serviceMemberId: string | null = null;
     if (extra.serviceMember) {
       serviceMemberId = uuidv7();
       const m = extra.serviceMember;
-      await trx
-        .insertInto('service_members')
-        .values({
-          id: serviceMemberId,
-          org_id: org.id,
-          org_path: org.path,
-          name: m.name,
-          kind: m.kind,
-          event_date: m.eventDate ?? null,
-          unit_code_name: m.unitCodeName ?? null,
-          certificate_no: m.certificateNo ?? null,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-    }
-    const id = uuidv7();
-    const status = extra.status ?? 'active';
-    await trx
-      .insertInto('beneficiaries')
-      .values({
-        id,
+      await householdsRepo.insertServiceMember(trx, {
+        id: serviceMemberId,
         org_id: org.id,
         org_path: org.path,
-        district_path: districtOf(org.path),
-        household_id: householdId,
-        service_member_id: serviceMemberId,
-        relation: extra.relation ?? null,
-        name: person.name,
-        name_as_written: person.nameAsWritten,
-        name_simplified: person.nameKeys.simplified,
-        name_pinyin: person.nameKeys.pinyin,
-        name_initials: person.nameKeys.initials,
-        ...sealId(this.p.crypto, person.idNumber),
-        birth_date: person.birthDate,
-        sex: person.sex,
-        ...sealPhone(this.p.crypto, person.phone),
-        ...sealAddress(this.p.crypto, person.address),
-        categories: person.categories.map((c) => c.code).join(','),
-        status,
-        status_date: extra.statusDate ?? null,
-        note: extra.note ?? null,
-        merged_into: null,
-        created_by: ctx.actor.userId,
+        name: m.name,
+        kind: m.kind,
+        event_date: m.eventDate ?? null,
+        unit_code_name: m.unitCodeName ?? null,
+        certificate_no: m.certificateNo ?? null,
         version: 1,
         created_at: now,
         updated_at: now,
-      })
-      .execute();
+      });
+    }
+    const id = uuidv7();
+    const status = extra.status ?? 'active';
+    await registryRepo.insert(trx, {
+      id,
+      org_id: org.id,
+      org_path: org.path,
+      district_path: districtOf(org.path),
+      household_id: householdId,
+      service_member_id: serviceMemberId,
+      relation: extra.relation ?? null,
+      name: person.name,
+      name_as_written: person.nameAsWritten,
+      name_simplified: person.nameKeys.simplified,
+      name_pinyin: person.nameKeys.pinyin,
+      name_initials: person.nameKeys.initials,
+      ...sealId(this.p.crypto, person.idNumber),
+      birth_date: person.birthDate,
+      sex: person.sex,
+      ...sealPhone(this.p.crypto, person.phone),
+      ...sealAddress(this.p.crypto, person.address),
+      categories: person.categories.map((c) => c.code).join(','),
+      status,
+      status_date: extra.statusDate ?? null,
+      note: extra.note ?? null,
+      merged_into: null,
+      created_by: ctx.actor.userId,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    });
     await registryRepo.setCategories(
       trx,
       { id, status, org_path: org.path, name_pinyin: person.nameKeys.pinyin },
@@ -294,11 +281,7 @@ export class RegistryService {
   async refreshHousehold(trx: Tx, householdId: string | null) {
     if (!householdId) return;
     const codes = await registryRepo.householdMemberCategories(trx, householdId);
-    await trx
-      .updateTable('households')
-      .set({ plaque_eligible: makesPlaqueEligible(codes) ? 1 : 0 })
-      .where('id', '=', householdId)
-      .execute();
+    await householdsRepo.setPlaqueEligible(trx, householdId, makesPlaqueEligible(codes));
   }
 
   async create(ctx: RequestCtx, body: CreateBody): Promise<BeneficiaryDetail> {

@@ -1,15 +1,17 @@
 import type { createTransferBody, transferSchema } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { mayDecide, type OrgRef, onRequesterSide, requesterOrgs } from '../../platform/access/approval-policy.js';
-import { type Scope, scopeCovers, scopeWhere } from '../../platform/access/scope.js';
+import { type Scope, scopeCovers } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import { orgsRepo } from '../orgs/orgs.repo.js';
+import type { OrgsService } from '../orgs/orgs.module.js';
+import { householdsRepo } from './households.repo.js';
 import { makesPlaqueEligible } from './normalize.js';
-import { countChange, countsRepo, mergesRepo, registryRepo, transfersRepo } from './registry.repo.js';
+import { countChange, countsRepo, mergesRepo, registryRepo } from './registry.repo.js';
+import { transfersRepo } from './transfers.repo.js';
 
 type Transfer = z.infer<typeof transferSchema>;
 
@@ -31,14 +33,6 @@ interface TransferRow {
   to_name: string;
 }
 
-/** A transfer is visible to both sides: the district it leaves and the one it goes to. */
-function transferScope(eb: Parameters<typeof scopeWhere>[0], scope: Scope) {
-  return eb.or([
-    scopeWhere(eb, scope, { path: 't.from_path', orgId: 't.from_org_id' }),
-    scopeWhere(eb, scope, { path: 't.to_path', orgId: 't.to_org_id' }),
-  ]);
-}
-
 /**
  * 迁移: a person registered in one district who now belongs to another moves by a request. The
  * side that did not ask decides (the holder when the receiving district asked, the receiver when the
@@ -46,20 +40,17 @@ function transferScope(eb: Parameters<typeof scopeWhere>[0], scope: Scope) {
  * (reject). Accepting moves the record; nothing is copied.
  */
 export class TransfersService {
-  constructor(private readonly p: Platform) {}
+  constructor(
+    private readonly p: Platform,
+    private readonly orgs: OrgsService,
+  ) {}
 
   private get db() {
     return this.p.handle.db;
   }
 
   async visible(scope: Scope, id: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('transfers as t')
-      .select('t.id')
-      .where('t.id', '=', id)
-      .where((eb) => transferScope(eb, scope))
-      .executeTakeFirst();
-    return !!row;
+    return transfersRepo.visible(this.db, scope, id);
   }
 
   /** Opens a pending request for `person` to move to `to` (inside the caller's transaction). */
@@ -71,32 +62,24 @@ export class TransfersService {
     reason: string,
   ): Promise<string> {
     if (person.org_id === to.id) throw conflict('transfer_same_org', 'beneficiary.transferSameOrg');
-    const pending = await trx
-      .selectFrom('transfers')
-      .select('id')
-      .where('beneficiary_id', '=', person.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
+    const pending = await transfersRepo.pendingOf(trx, person.id);
     if (pending) return pending.id;
     const id = uuidv7();
-    await trx
-      .insertInto('transfers')
-      .values({
-        id,
-        beneficiary_id: person.id,
-        from_org_id: person.org_id,
-        from_path: person.org_path,
-        to_org_id: to.id,
-        to_path: to.path,
-        status: 'pending',
-        reason,
-        requested_by: ctx.actor.userId,
-        decided_by: null,
-        decision_note: null,
-        created_at: nowIso(),
-        decided_at: null,
-      })
-      .execute();
+    await transfersRepo.insert(trx, {
+      id,
+      beneficiary_id: person.id,
+      from_org_id: person.org_id,
+      from_path: person.org_path,
+      to_org_id: to.id,
+      to_path: to.path,
+      status: 'pending',
+      reason,
+      requested_by: ctx.actor.userId,
+      decided_by: null,
+      decision_note: null,
+      created_at: nowIso(),
+      decided_at: null,
+    });
     await this.p.audit.append(trx, auditActorOf(ctx), {
       action: 'transfer.create',
       entityType: 'transfer',
@@ -116,37 +99,11 @@ export class TransfersService {
         !scopeCovers(ctx.actor.scope, { orgId: person.org_id, orgPath: person.org_path })
       )
         throw notFound();
-      const to = await orgsRepo.get(trx, { kind: 'all' }, body.toOrgId);
+      const to = await this.orgs.inScope(trx, { kind: 'all' }, body.toOrgId);
       if (!to?.active) throw notFound();
       return this.open(trx, ctx, person, to, body.reason);
     });
     return this.get(ctx, id);
-  }
-
-  private async rows(db: Queryable, scope: Scope) {
-    return db
-      .selectFrom('transfers as t')
-      .innerJoin('beneficiaries as b', 'b.id', 't.beneficiary_id')
-      .innerJoin('orgs as fo', 'fo.id', 't.from_org_id')
-      .innerJoin('orgs as tor', 'tor.id', 't.to_org_id')
-      .where((eb) => transferScope(eb, scope))
-      .select([
-        't.id',
-        't.beneficiary_id',
-        't.from_org_id',
-        't.to_org_id',
-        't.from_path',
-        't.to_path',
-        't.status',
-        't.reason',
-        't.created_at',
-        't.decided_at',
-        't.requested_by',
-        'b.name',
-        'b.id_masked',
-        'fo.name as from_name',
-        'tor.name as to_name',
-      ]);
   }
 
   private toDto(ctx: RequestCtx, r: TransferRow, requesters: Map<string, OrgRef & { userId: string }>): Transfer {
@@ -176,25 +133,23 @@ export class TransfersService {
   }
 
   async page(ctx: RequestCtx, status: string | undefined, page: number, pageSize: number) {
-    let q = await this.rows(this.db, ctx.actor.scope);
+    let q = transfersRepo.rows(this.db, ctx.actor.scope);
     if (status) q = q.where('t.status', '=', status);
     const rows = await q
       .orderBy('t.created_at', 'desc')
       .limit(pageSize)
       .offset((page - 1) * pageSize)
       .execute();
-    let cq = this.db.selectFrom('transfers as t').where((eb) => transferScope(eb, ctx.actor.scope));
-    if (status) cq = cq.where('t.status', '=', status);
-    const total = await cq.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const total = await transfersRepo.count(this.db, ctx.actor.scope, status);
     const requesters = await requesterOrgs(
       this.db,
       rows.map((r) => r.requested_by),
     );
-    return { items: rows.map((r) => this.toDto(ctx, r, requesters)), total: Number(total.n), page, pageSize };
+    return { items: rows.map((r) => this.toDto(ctx, r, requesters)), total, page, pageSize };
   }
 
   async get(ctx: RequestCtx, id: string, db: Queryable = this.db): Promise<Transfer> {
-    const row = await (await this.rows(db, ctx.actor.scope)).where('t.id', '=', id).executeTakeFirst();
+    const row = await transfersRepo.rows(db, ctx.actor.scope).where('t.id', '=', id).executeTakeFirst();
     if (!row) throw notFound();
     return this.toDto(ctx, row, await requesterOrgs(db, [row.requested_by]));
   }
@@ -207,16 +162,12 @@ export class TransfersService {
         throw new AppError(403, 'forbidden', 'beneficiary.transferDecideForbidden');
       const now = nowIso();
       if (accept) await this.move(trx, t.beneficiaryId, t.toOrgId);
-      await trx
-        .updateTable('transfers')
-        .set({
-          status: accept ? 'accepted' : 'rejected',
-          decided_by: ctx.actor.userId,
-          decision_note: note ?? null,
-          decided_at: now,
-        })
-        .where('id', '=', id)
-        .execute();
+      await transfersRepo.decide(trx, id, {
+        status: accept ? 'accepted' : 'rejected',
+        decided_by: ctx.actor.userId,
+        decision_note: note ?? null,
+        decided_at: now,
+      });
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: accept ? 'transfer.accept' : 'transfer.reject',
         entityType: 'transfer',
@@ -243,7 +194,7 @@ export class TransfersService {
     for (const h of [person.household_id, householdId]) {
       if (!h) continue;
       const codes = await registryRepo.householdMemberCategories(trx, h);
-      await transfersRepo.setPlaqueEligible(trx, h, makesPlaqueEligible(codes));
+      await householdsRepo.setPlaqueEligible(trx, h, makesPlaqueEligible(codes));
     }
   }
 }

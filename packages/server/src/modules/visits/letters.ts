@@ -7,6 +7,7 @@ import type { Platform } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import type { CampaignFacts, Campaigns } from '../campaigns/campaigns.module.js';
+import { plansRepo } from './plans.repo.js';
 import { ZipWriter } from './zip-writer.js';
 
 /**
@@ -74,12 +75,7 @@ export function defaultTemplate(kind: CampaignKind): string {
 
 /** What every letter of a plan shares: its template, the sending organisation, the occasion, the date. */
 export async function planLetter(p: Platform, campaigns: Campaigns, planId: string) {
-  const plan = await p.handle.db
-    .selectFrom('visit_plans as p')
-    .innerJoin('orgs as o', 'o.id', 'p.org_id')
-    .select(['p.campaign_id', 'p.letter_template', 'o.name as org_name'])
-    .where('p.id', '=', planId)
-    .executeTakeFirstOrThrow();
+  const plan = await plansRepo.letterFacts(p.handle.db, planId);
   const campaign = await campaigns.core.facts(plan.campaign_id);
   if (!campaign) throw notFound();
   return {
@@ -183,16 +179,7 @@ export class LettersJob implements JobHandler {
     const planId = String(ctx.params.planId);
     const db = this.p.handle.db;
     const { template, ...letter } = await planLetter(this.p, this.campaigns, planId);
-    const total = Number(
-      (
-        await db
-          .selectFrom('visit_targets')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('plan_id', '=', planId)
-          .where('status', '<>', 'excluded')
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+    const total = await plansRepo.letterCount(db, planId);
     const count = Math.min(total, MAX_BULK_LETTERS);
     await ctx.progress(0, count);
     const zip = new ZipWriter();
@@ -200,15 +187,7 @@ export class LettersJob implements JobHandler {
     let done = 0;
     let after = '';
     while (done < count) {
-      const rows = await db
-        .selectFrom('visit_targets')
-        .select(['id', 'name', 'kind'])
-        .where('plan_id', '=', planId)
-        .where('status', '<>', 'excluded')
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(Math.min(200, count - done))
-        .execute();
+      const rows = await plansRepo.letterTargets(db, planId, after, Math.min(200, count - done));
       if (!rows.length) break;
       for (const r of rows) {
         const data = await letterDocx(template, { ...letter, name: r.name, kind: r.kind });

@@ -1,11 +1,13 @@
 import type { addVisitTargetBody } from '@shuangyong/shared';
 import { t } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { scopeWhere } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
+import type { OrgsService } from '../orgs/orgs.module.js';
+import type { HouseholdsReadModel } from '../registry/registry.module.js';
+import { plansRepo } from './plans.repo.js';
 import type { Reason } from './rules.js';
 import { visitsRepo } from './visits.repo.js';
 
@@ -16,6 +18,7 @@ import { visitsRepo } from './visits.repo.js';
  */
 export async function addManualTarget(
   p: Platform,
+  deps: { households: HouseholdsReadModel; orgs: OrgsService },
   ctx: RequestCtx,
   planId: string,
   body: z.infer<typeof addVisitTargetBody>,
@@ -33,20 +36,9 @@ export async function addManualTarget(
     let oldest = '9999-12-31';
     let alone = 1;
     if (body.kind === 'household') {
-      const h = await trx
-        .selectFrom('households as h')
-        .select(['h.id', 'h.org_id', 'h.org_path'])
-        .where('h.id', '=', body.householdId!)
-        .where((eb) => scopeWhere(eb, ctx.actor.scope, { path: 'h.org_path', orgId: 'h.org_id' }))
-        .executeTakeFirst();
+      const h = await deps.households.get(trx, ctx.actor.scope, body.householdId!);
       if (!h?.org_path.startsWith(plan.org_path)) throw notFound();
-      const members = await trx
-        .selectFrom('beneficiaries')
-        .select(['name', 'birth_date'])
-        .where('household_id', '=', h.id)
-        .where('status', '=', 'active')
-        .orderBy('birth_date')
-        .execute();
+      const members = await deps.households.activeMembers(trx, h.id);
       key = h.id;
       householdId = h.id;
       orgId = h.org_id;
@@ -55,23 +47,14 @@ export async function addManualTarget(
       oldest = members[0]?.birth_date ?? oldest;
       alone = members.length === 1 ? 0 : 1;
     } else if (body.unitOrgId) {
-      const unit = await trx
-        .selectFrom('orgs')
-        .select(['id', 'name', 'side'])
-        .where('id', '=', body.unitOrgId)
-        .executeTakeFirst();
+      const [unit] = await deps.orgs.byIds(trx, [body.unitOrgId]);
       if (unit?.side !== 'military') throw badRequest('unit_not_found', 'visits.unitNotFound');
       unitOrgId = unit.id;
       orgId = unit.id; // the unit's liaison sees visits to the unit and its families
       if (body.kind === 'unit') key = `org:${unit.id}`;
       name = body.name ?? unit.name;
     }
-    const dup = await trx
-      .selectFrom('visit_targets')
-      .select('id')
-      .where('plan_id', '=', planId)
-      .where('target_key', '=', key)
-      .executeTakeFirst();
+    const dup = await plansRepo.targetByKey(trx, planId, key);
     if (dup) throw conflict('target_exists', 'visits.targetExists');
     const id = uuidv7();
     const reason: Reason = {
@@ -79,9 +62,10 @@ export async function addManualTarget(
       label: t('visits.rule.manual'),
       detail: t('visits.rule.manualDetail', { user: ctx.actor.displayName }),
     };
-    await trx
-      .insertInto('visit_targets')
-      .values({
+    const now = nowIso();
+    await plansRepo.addTarget(
+      trx,
+      {
         id,
         plan_id: planId,
         campaign_id: plan.campaign_id,
@@ -108,14 +92,10 @@ export async function addManualTarget(
         goods_fen: 0,
         last_visit_at: null,
         version: 1,
-        created_at: nowIso(),
-      })
-      .execute();
-    await trx
-      .updateTable('visit_plans')
-      .set((eb) => ({ target_count: eb('target_count', '+', 1), updated_at: nowIso() }))
-      .where('id', '=', planId)
-      .execute();
+        created_at: now,
+      },
+      now,
+    );
     await p.audit.append(trx, auditActorOf(ctx), {
       action: 'visit_target.add',
       entityType: 'visit_target',

@@ -7,18 +7,20 @@ import type {
 } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
-import { scopeWhere } from '../../platform/access/scope.js';
 import { diffFields } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import { forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
+import type { Campaigns } from '../campaigns/campaigns.module.js';
 import type { OrgsService } from '../orgs/orgs.module.js';
+import { requireCampaign } from './campaign-ref.js';
 import { effectiveCaps, STANDING_CAPS_KEY, standingCaps } from './caps.js';
 import { coverageRows } from './coverage.js';
+import { moneyRepo } from './money.repo.js';
 import { toCaps, toTargets } from './views.js';
-import { pathPrefix, TARGET_SCOPE, visitsRepo } from './visits.repo.js';
+import { pathPrefix, visitsRepo } from './visits.repo.js';
 import type { VisitBudgetLinesTable } from './visits.schema.js';
 
 /** Caps per campaign, budget lines with their maintained spending, spending totals, priority list. */
@@ -26,6 +28,7 @@ export class MoneyService {
   constructor(
     private readonly p: Platform,
     private readonly orgs: OrgsService,
+    private readonly campaigns: Campaigns,
   ) {}
 
   private get db() {
@@ -68,7 +71,7 @@ export class MoneyService {
   async setCaps(ctx: RequestCtx, body: z.infer<typeof visitCapsBody>) {
     if (ctx.actor.scope.kind !== 'all') throw forbidden('visits.capsCityOnly');
     await this.db.transaction().execute(async (trx) => {
-      await visitsRepo.requireCampaign(trx, body.campaignId);
+      await requireCampaign(this.campaigns, trx, body.campaignId);
       const old = await visitsRepo.caps(trx, body.campaignId);
       if (old && body.version !== undefined && body.version !== old.version) throw versionConflict();
       const values = {
@@ -81,17 +84,8 @@ export class MoneyService {
         updated_by: ctx.actor.userId,
         updated_at: nowIso(),
       };
-      if (old)
-        await trx
-          .updateTable('visit_caps')
-          .set({ ...values, version: old.version + 1 })
-          .where('campaign_id', '=', body.campaignId)
-          .execute();
-      else
-        await trx
-          .insertInto('visit_caps')
-          .values({ campaign_id: body.campaignId, ...values, version: 1 })
-          .execute();
+      if (old) await moneyRepo.updateCaps(trx, body.campaignId, { ...values, version: old.version + 1 });
+      else await moneyRepo.insertCaps(trx, { campaign_id: body.campaignId, ...values, version: 1 });
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'visit_caps.set',
         entityType: 'campaign',
@@ -103,16 +97,7 @@ export class MoneyService {
   }
 
   private budgetRows(ctx: RequestCtx, campaignId: string, db: Queryable) {
-    return db
-      .selectFrom('visit_budget_lines as b')
-      .innerJoin('orgs as o', 'o.id', 'b.org_id')
-      .selectAll('b')
-      .select('o.name as org_name')
-      .where('b.campaign_id', '=', campaignId)
-      .where((eb) => scopeWhere(eb, ctx.actor.scope, { path: 'b.org_path', orgId: 'b.org_id' }))
-      .orderBy('b.org_path')
-      .orderBy('b.name')
-      .execute();
+    return moneyRepo.budgetLines(db, ctx.actor.scope, campaignId);
   }
 
   async budgetLines(ctx: RequestCtx, campaignId: string, db: Queryable = this.db) {
@@ -126,21 +111,18 @@ export class MoneyService {
     if (!org) throw notFound();
     const id = uuidv7();
     await this.db.transaction().execute(async (trx) => {
-      await visitsRepo.requireCampaign(trx, body.campaignId);
-      await trx
-        .insertInto('visit_budget_lines')
-        .values({
-          id,
-          campaign_id: body.campaignId,
-          org_id: org.id,
-          org_path: org.path,
-          name: body.name,
-          budget_fen: body.budgetFen,
-          spent_fen: 0,
-          version: 1,
-          created_at: nowIso(),
-        })
-        .execute();
+      await requireCampaign(this.campaigns, trx, body.campaignId);
+      await moneyRepo.insertBudgetLine(trx, {
+        id,
+        campaign_id: body.campaignId,
+        org_id: org.id,
+        org_path: org.path,
+        name: body.name,
+        budget_fen: body.budgetFen,
+        spent_fen: 0,
+        version: 1,
+        created_at: nowIso(),
+      });
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'visit_budget_line.create',
         entityType: 'visit_budget_line',
@@ -159,11 +141,7 @@ export class MoneyService {
       if (line.version !== body.version) throw versionConflict();
       const name = body.name ?? line.name;
       const budgetFen = body.budgetFen ?? toNumber(line.budget_fen);
-      await trx
-        .updateTable('visit_budget_lines')
-        .set({ name, budget_fen: budgetFen, version: line.version + 1 })
-        .where('id', '=', id)
-        .execute();
+      await moneyRepo.updateBudgetLine(trx, id, { name, budget_fen: budgetFen, version: line.version + 1 });
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'visit_budget_line.update',
         entityType: 'visit_budget_line',
@@ -239,26 +217,8 @@ export class MoneyService {
 
   /** Priority targets not yet visited: those living alone first, then the oldest. */
   async unvisited(ctx: RequestCtx, q: { campaignId: string; page: number; pageSize: number }) {
-    const base = this.db
-      .selectFrom('visit_targets as t')
-      .where('t.campaign_id', '=', q.campaignId)
-      .where('t.status', '=', 'planned')
-      .where('t.visit_count', '=', 0)
-      .where((eb) => scopeWhere(eb, ctx.actor.scope, TARGET_SCOPE));
-    const [rows, total] = await Promise.all([
-      base
-        .innerJoin('orgs as o', 'o.id', 't.org_id')
-        .selectAll('t')
-        .select('o.name as org_name')
-        .orderBy('t.priority_rank')
-        .orderBy('t.oldest_birth')
-        .orderBy('t.id')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute(),
-      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: await toTargets(this.db, rows), total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
+    const { rows, total } = await moneyRepo.unvisited(this.db, ctx.actor.scope, q.campaignId, q.page, q.pageSize);
+    return { items: await toTargets(this.db, rows), total, page: q.page, pageSize: q.pageSize };
   }
 }
 

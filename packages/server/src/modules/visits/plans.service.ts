@@ -7,40 +7,50 @@ import type {
   VisitRule,
   visitTargetListQuery,
 } from '@shuangyong/shared';
-import { sql } from 'kysely';
 import type { z } from 'zod';
-import { prefixEnd, scopeWhere } from '../../platform/access/scope.js';
+import { prefixEnd } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
+import type { ServicesOf } from '../../platform/module.js';
 import type { Campaigns } from '../campaigns/campaigns.module.js';
+import type { HonoursService } from '../honours/honours.module.js';
 import type { OrgsService } from '../orgs/orgs.module.js';
+import type { registryModule } from '../registry/registry.module.js';
+import { requireCampaign, workableCampaigns } from './campaign-ref.js';
 import { effectiveCaps } from './caps.js';
 import { bumpCoverage } from './coverage.js';
 import { defaultTemplate } from './letters.js';
 import { addManualTarget } from './manual-targets.js';
+import { plansRepo } from './plans.repo.js';
 import { ruleLabel, type SavedRule } from './rules.js';
-import { buildRuleTargets } from './target-build.js';
+import { buildRuleTargets, type RuleSources } from './target-build.repo.js';
 import { toCaps, toTargets } from './views.js';
-import { parseJson, TARGET_SCOPE, visitsRepo } from './visits.repo.js';
+import { parseJson, visitsRepo } from './visits.repo.js';
 
 type StoredRule = SavedRule & { matched: number };
-
-/** A confirmed target's `owner_key`: one per household or unit and campaign (unique index). */
-const ownerKeyOf = (alias?: 't') =>
-  alias
-    ? sql<string>`${sql.ref(`${alias}.campaign_id`)} || '|' || ${sql.ref(`${alias}.target_key`)}`
-    : sql<string>`campaign_id || '|' || target_key`;
 
 export class PlansService {
   constructor(
     private readonly p: Platform,
     private readonly campaignFacts: Campaigns,
     private readonly orgs: OrgsService,
+    private readonly registry: ServicesOf<typeof registryModule>,
+    private readonly honours: HonoursService,
   ) {}
+
+  /** The registry's and honours' rows a rule reads, as the subqueries their modules export. */
+  ruleSources(db: Queryable): RuleSources {
+    return {
+      persons: this.registry.readModel.persons(db),
+      categories: this.registry.readModel.categoryRows(db),
+      households: this.registry.households.rows(db),
+      citations: this.honours.readModel.citations(db),
+    };
+  }
 
   private get db() {
     return this.p.handle.db;
@@ -50,9 +60,9 @@ export class PlansService {
     return localToday(this.p.config.tzDisplay);
   }
 
-  /** The campaigns the caller's visits pages can pick from (see `visitsRepo.campaigns`). */
+  /** The campaigns the caller's visits pages can pick from (see `workableCampaigns`). */
   async campaigns(ctx: RequestCtx): Promise<{ items: VisitCampaign[] }> {
-    const rows = await visitsRepo.campaigns(this.db, ctx.actor);
+    const rows = await workableCampaigns(this.campaignFacts, this.db, ctx.actor);
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -91,21 +101,7 @@ export class PlansService {
   }
 
   async page(ctx: RequestCtx, q: { campaignId?: string; page: number; pageSize: number }) {
-    let qb = this.db
-      .selectFrom('visit_plans as p')
-      .innerJoin('orgs as o', 'o.id', 'p.org_id')
-      .where((eb) => scopeWhere(eb, ctx.actor.scope, { path: 'p.org_path', orgId: 'p.org_id' }));
-    if (q.campaignId) qb = qb.where('p.campaign_id', '=', q.campaignId);
-    const [rows, total] = await Promise.all([
-      qb
-        .selectAll('p')
-        .select('o.name as org_name')
-        .orderBy('p.created_at', 'desc')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute(),
-      qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-    ]);
+    const { rows, total } = await plansRepo.page(this.db, ctx.actor.scope, q.campaignId, q.page, q.pageSize);
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -119,7 +115,7 @@ export class PlansService {
         version: r.version,
         createdAt: r.created_at,
       })),
-      total: toNumber(total.n),
+      total,
       page: q.page,
       pageSize: q.pageSize,
     };
@@ -150,49 +146,47 @@ export class PlansService {
     rules: VisitRule[],
   ) {
     const prepared = await this.prepareRules(trx, ctx, plan.org_path, rules);
-    await trx.deleteFrom('visit_targets').where('plan_id', '=', plan.id).where('manual', '=', 0).execute();
-    const { matched, total } = await buildRuleTargets(trx, this.p.handle.dialect, {
-      planId: plan.id,
-      campaignId: plan.campaign_id,
-      rules: prepared,
-      today: this.today(),
-      now: nowIso(),
-    });
+    await plansRepo.deleteRuleTargets(trx, plan.id);
+    const { matched, total } = await buildRuleTargets(
+      trx,
+      this.p.handle.dialect,
+      {
+        planId: plan.id,
+        campaignId: plan.campaign_id,
+        rules: prepared,
+        today: this.today(),
+        now: nowIso(),
+      },
+      this.ruleSources(trx),
+    );
     const stored: StoredRule[] = prepared.map(({ rule }) => ({ ...rule, matched: matched[rule.id] ?? 0 }));
     return { stored, count: total };
   }
 
   async create(ctx: RequestCtx, body: z.infer<typeof createVisitPlanBody>): Promise<VisitPlan> {
     const id = await this.db.transaction().execute(async (trx) => {
-      await visitsRepo.requireCampaign(trx, body.campaignId);
+      await requireCampaign(this.campaignFacts, trx, body.campaignId);
       const id = uuidv7();
       const now = nowIso();
       const plan = { id, campaign_id: body.campaignId, org_path: ctx.actor.orgPath };
-      await trx
-        .insertInto('visit_plans')
-        .values({
-          id,
-          campaign_id: body.campaignId,
-          title: body.title,
-          org_id: ctx.actor.orgId,
-          org_path: ctx.actor.orgPath,
-          status: 'draft',
-          rules: '[]',
-          letter_template: body.letterTemplate ?? null,
-          target_count: 0,
-          created_by: ctx.actor.userId,
-          confirmed_at: null,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await plansRepo.insert(trx, {
+        id,
+        campaign_id: body.campaignId,
+        title: body.title,
+        org_id: ctx.actor.orgId,
+        org_path: ctx.actor.orgPath,
+        status: 'draft',
+        rules: '[]',
+        letter_template: body.letterTemplate ?? null,
+        target_count: 0,
+        created_by: ctx.actor.userId,
+        confirmed_at: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      });
       const { stored, count } = await this.evaluate(trx, ctx, plan, body.rules);
-      await trx
-        .updateTable('visit_plans')
-        .set({ rules: JSON.stringify(stored), target_count: count })
-        .where('id', '=', id)
-        .execute();
+      await plansRepo.set(trx, id, { rules: JSON.stringify(stored), target_count: count });
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'visit_plan.create',
         entityType: 'visit_plan',
@@ -214,7 +208,7 @@ export class PlansService {
   async update(ctx: RequestCtx, id: string, body: z.infer<typeof updateVisitPlanBody>): Promise<VisitPlan> {
     await this.db.transaction().execute(async (trx) => {
       const plan = await this.loadPlan(trx, ctx, id, body.version);
-      const set: Record<string, unknown> = { version: plan.version + 1, updated_at: nowIso() };
+      const set: Parameters<typeof plansRepo.set>[2] = { version: plan.version + 1, updated_at: nowIso() };
       if (body.title) set.title = body.title;
       if (body.letterTemplate) set.letter_template = body.letterTemplate;
       if (body.rules) {
@@ -223,7 +217,7 @@ export class PlansService {
         set.rules = JSON.stringify(stored);
         set.target_count = count;
       }
-      await trx.updateTable('visit_plans').set(set).where('id', '=', id).execute();
+      await plansRepo.set(trx, id, set);
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'visit_plan.update',
         entityType: 'visit_plan',
@@ -235,48 +229,22 @@ export class PlansService {
   }
 
   async addTarget(ctx: RequestCtx, planId: string, body: z.infer<typeof addVisitTargetBody>) {
-    const id = await addManualTarget(this.p, ctx, planId, body);
-    const rows = await this.targetQuery(this.db, ctx, {}).where('t.id', '=', id).execute();
+    const id = await addManualTarget(
+      this.p,
+      { households: this.registry.households, orgs: this.orgs },
+      ctx,
+      planId,
+      body,
+    );
+    const rows = await plansRepo.targets(this.db, ctx.actor.scope, {}).where('t.id', '=', id).execute();
     return (await toTargets(this.db, rows))[0]!;
-  }
-
-  /** `orgPath`: the subtree of `q.orgId`, resolved in the caller's scope by `targets`. */
-  targetQuery(db: Queryable, ctx: RequestCtx, q: Partial<z.infer<typeof visitTargetListQuery>>, orgPath?: string) {
-    let qb = db
-      .selectFrom('visit_targets as t')
-      .innerJoin('orgs as o', 'o.id', 't.org_id')
-      .selectAll('t')
-      .select('o.name as org_name')
-      .where((eb) => scopeWhere(eb, ctx.actor.scope, TARGET_SCOPE));
-    if (q.planId) qb = qb.where('t.plan_id', '=', q.planId);
-    if (q.campaignId) qb = qb.where('t.campaign_id', '=', q.campaignId).where('t.status', '=', 'planned');
-    if (q.teamId) qb = qb.where('t.team_id', '=', q.teamId);
-    if (q.unvisited === 'true') qb = qb.where('t.visit_count', '=', 0);
-    if (q.unvisited === 'false') qb = qb.where('t.visit_count', '>', 0);
-    if (orgPath) qb = qb.where('t.org_path', '>=', orgPath).where('t.org_path', '<', prefixEnd(orgPath));
-    if (q.category) qb = qb.where('t.category', '=', q.category);
-    if (q.q) qb = qb.where('t.name', 'like', `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
-    return qb;
   }
 
   async targets(ctx: RequestCtx, q: z.infer<typeof visitTargetListQuery>) {
     const org = q.orgId ? await this.orgs.inScope(this.db, ctx.actor.scope, q.orgId) : undefined;
     if (q.orgId && !org) throw notFound();
-    const base = this.targetQuery(this.db, ctx, q, org?.path);
-    const [rows, total] = await Promise.all([
-      base
-        .orderBy('t.org_path')
-        .orderBy('t.name')
-        .orderBy('t.id')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute(),
-      base
-        .clearSelect()
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow(),
-    ]);
-    return { items: await toTargets(this.db, rows), total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
+    const { rows, total } = await plansRepo.targetPage(this.db, ctx.actor.scope, q, q.page, q.pageSize, org?.path);
+    return { items: await toTargets(this.db, rows), total, page: q.page, pageSize: q.pageSize };
   }
 
   /** Targets of this plan that another plan of the same campaign lists too (any department). */
@@ -284,37 +252,7 @@ export class PlansService {
     const plan = await visitsRepo.plan(db, ctx.actor.scope, planId);
     if (!plan) throw notFound();
     const LIMIT = 1000;
-    const overlaps = (drafts: boolean) => {
-      const from = db.selectFrom('visit_targets as t');
-      const joined = drafts
-        ? // the same household on another draft plan of the campaign, probed plan by plan
-          from.innerJoin('visit_targets as o', (j) =>
-            j
-              .onRef('o.target_key', '=', 't.target_key')
-              .on(
-                'o.plan_id',
-                'in',
-                db
-                  .selectFrom('visit_plans')
-                  .select('id')
-                  .where('campaign_id', '=', plan.campaign_id)
-                  .where('status', '=', 'draft'),
-              ),
-          )
-        : // the household's confirmed owner in the campaign (unique owner_key)
-          from.innerJoin('visit_targets as o', (j) => j.on('o.owner_key', '=', ownerKeyOf('t')));
-      return joined
-        .innerJoin('visit_plans as op', 'op.id', 'o.plan_id')
-        .innerJoin('orgs as oo', 'oo.id', 'op.org_id')
-        .select(['t.id', 't.name', 'op.id as plan_id', 'op.title', 'oo.name as org_name', 'op.status'])
-        .where('t.plan_id', '=', planId)
-        .where('o.plan_id', '<>', planId)
-        .where('o.status', '<>', 'excluded')
-        .where('t.status', '<>', 'excluded')
-        .orderBy('t.name')
-        .limit(LIMIT)
-        .execute();
-    };
+    const overlaps = (drafts: boolean) => plansRepo.overlaps(db, plan, drafts, LIMIT);
     const [owned, drafted] = await Promise.all([overlaps(false), overlaps(true)]);
     const rows = [...owned, ...drafted]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -340,13 +278,7 @@ export class PlansService {
     await this.db.transaction().execute(async (trx) => {
       const plan = await this.loadPlan(trx, ctx, planId, body.version);
       if (plan.status !== 'draft') throw conflict('plan_not_draft', 'visits.planNotDraft');
-      const taken = await trx
-        .selectFrom('visit_targets as t')
-        .innerJoin('visit_targets as o', (j) => j.on('o.owner_key', '=', ownerKeyOf('t')))
-        .select(['t.id', 't.name', 'o.plan_id'])
-        .where('t.plan_id', '=', planId)
-        .where('o.status', '=', 'planned')
-        .execute();
+      const taken = await plansRepo.taken(trx, planId);
       if (taken.length && !body.dropConflicts)
         throw new AppError(
           409,
@@ -357,35 +289,19 @@ export class PlansService {
             errors: taken.slice(0, 50).map((x) => ({ path: x.id, message: x.name })),
           },
         );
-      for (const x of taken)
-        await trx
-          .updateTable('visit_targets')
-          .set({ status: 'excluded', excluded_by: x.plan_id })
-          .where('id', '=', x.id)
-          .execute();
-      await trx
-        .updateTable('visit_targets')
-        .set({ status: 'planned', owner_key: ownerKeyOf() })
-        .where('plan_id', '=', planId)
-        .where('status', '=', 'draft')
-        .execute();
-      const groups = await trx
-        .selectFrom('visit_targets')
-        .select(['campaign_id', 'plan_id', 'team_id', 'category', 'org_id', 'org_path'])
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('plan_id', '=', planId)
-        .where('status', '=', 'planned')
-        .groupBy(['campaign_id', 'plan_id', 'team_id', 'category', 'org_id', 'org_path'])
-        .execute();
+      for (const x of taken) await plansRepo.excludeTarget(trx, x.id, x.plan_id);
+      await plansRepo.claimTargets(trx, planId);
+      const groups = await plansRepo.plannedGroups(trx, planId);
       for (const g of groups) {
         const { n, ...dims } = g;
         await bumpCoverage(trx, dims, { planned: toNumber(n) });
       }
-      await trx
-        .updateTable('visit_plans')
-        .set({ status: 'confirmed', confirmed_at: nowIso(), version: plan.version + 1, updated_at: nowIso() })
-        .where('id', '=', planId)
-        .execute();
+      await plansRepo.set(trx, planId, {
+        status: 'confirmed',
+        confirmed_at: nowIso(),
+        version: plan.version + 1,
+        updated_at: nowIso(),
+      });
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'visit_plan.confirm',
         entityType: 'visit_plan',

@@ -2,18 +2,19 @@ import type { approveVisitBody, createVisitBody, updateVisitBody, Visit, visitLi
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { mayDecide, requesterOrgs } from '../../platform/access/approval-policy.js';
-import { scopeCovers, scopeWhere } from '../../platform/access/scope.js';
+import { scopeCovers } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
-import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
+import type { Queryable, Tx } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { effectiveCaps, evaluateCaps, needsApproval } from './caps.js';
 import { bumpCoverage, dimsOf } from './coverage.js';
 import { dailyRepo, zoneOffsetMinutes } from './daily.repo.js';
+import { recordsRepo } from './records.repo.js';
 import { toCaps, toVisit } from './views.js';
-import { pathPrefix, VISIT_SCOPE, visitsRepo } from './visits.repo.js';
+import { pathPrefix, visitsRepo } from './visits.repo.js';
 import type { VisitsTable, VisitTargetsTable } from './visits.schema.js';
 
 type VisitRow = Selectable<VisitsTable>;
@@ -49,7 +50,7 @@ export class RecordsService {
 
   private async budgetLine(trx: Tx, ctx: RequestCtx, id: string | null | undefined, target: TargetRow) {
     if (!id) return null;
-    const line = await trx.selectFrom('visit_budget_lines').selectAll().where('id', '=', id).executeTakeFirst();
+    const line = await recordsRepo.budgetLine(trx, id);
     const usable =
       line &&
       line.campaign_id === target.campaign_id &&
@@ -73,22 +74,12 @@ export class RecordsService {
   private async toViews(db: Queryable, rows: VisitRow[], warnings?: Visit['warnings']): Promise<Visit[]> {
     if (!rows.length) return [];
     const districts = rows.map((v) => pathPrefix(v.org_path, 2)).filter((d): d is string => !!d);
-    const [targets, photos, districtOrgs] = await Promise.all([
-      db
-        .selectFrom('visit_targets')
-        .select(['id', 'name'])
-        .where('id', 'in', [...new Set(rows.map((v) => v.target_id))])
-        .execute(),
-      db
-        .selectFrom('visit_photos')
-        .selectAll()
-        .where(
-          'visit_id',
-          'in',
-          rows.map((v) => v.id),
-        )
-        .orderBy('created_at')
-        .execute(),
+    const [[targets, photos], districtOrgs] = await Promise.all([
+      recordsRepo.targetNamesAndPhotos(
+        db,
+        [...new Set(rows.map((v) => v.target_id))],
+        rows.map((v) => v.id),
+      ),
       visitsRepo.orgNamesByPath(db, districts),
     ]);
     const names = new Map(targets.map((t) => [t.id, t.name]));
@@ -116,7 +107,7 @@ export class RecordsService {
   }
 
   private byClientKey(key: string) {
-    return this.db.selectFrom('visits').selectAll().where('client_key', '=', key).executeTakeFirst();
+    return recordsRepo.byClientKey(this.db, key);
   }
 
   private async replay(ctx: RequestCtx, v: VisitRow) {
@@ -168,39 +159,36 @@ export class RecordsService {
         const approval = warnings.filter((w) => w.level === 'approval').map((w) => w.message);
         const id = uuidv7();
         const now = nowIso();
-        await trx
-          .insertInto('visits')
-          .values({
-            id,
-            client_key: body.clientKey,
-            target_id: target.id,
-            target_key: target.target_key,
-            plan_id: target.plan_id,
-            campaign_id: target.campaign_id,
-            org_id: target.org_id,
-            org_path: target.org_path,
-            visited_at: visitedAt,
-            visitors: JSON.stringify(body.visitors),
-            cash_fen: body.cashFen,
-            goods: JSON.stringify(body.goods),
-            goods_fen: goodsFen,
-            budget_line_id: line?.id ?? null,
-            needs_text: body.needs ?? null,
-            notes: body.notes ?? null,
-            acknowledged: body.acknowledged ? 1 : 0,
-            acknowledged_by: body.acknowledgedBy ?? null,
-            repeat_visit: target.visit_count > 0 ? 1 : 0,
-            approval_status: approval.length ? 'pending' : 'none',
-            approval_reasons: approval.length ? JSON.stringify(approval) : null,
-            approved_by: null,
-            approved_at: null,
-            approval_note: null,
-            created_by: ctx.actor.userId,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
+        await recordsRepo.insert(trx, {
+          id,
+          client_key: body.clientKey,
+          target_id: target.id,
+          target_key: target.target_key,
+          plan_id: target.plan_id,
+          campaign_id: target.campaign_id,
+          org_id: target.org_id,
+          org_path: target.org_path,
+          visited_at: visitedAt,
+          visitors: JSON.stringify(body.visitors),
+          cash_fen: body.cashFen,
+          goods: JSON.stringify(body.goods),
+          goods_fen: goodsFen,
+          budget_line_id: line?.id ?? null,
+          needs_text: body.needs ?? null,
+          notes: body.notes ?? null,
+          acknowledged: body.acknowledged ? 1 : 0,
+          acknowledged_by: body.acknowledgedBy ?? null,
+          repeat_visit: target.visit_count > 0 ? 1 : 0,
+          approval_status: approval.length ? 'pending' : 'none',
+          approval_reasons: approval.length ? JSON.stringify(approval) : null,
+          approved_by: null,
+          approved_at: null,
+          approval_note: null,
+          created_by: ctx.actor.userId,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        });
         await this.moveTotals(trx, target, { count: 1, cash: body.cashFen, goods: goodsFen, at: visitedAt });
         await this.moveDay(trx, target, visitedAt, { visits: 1, cash: body.cashFen, goods: goodsFen });
         if (line) await this.spend(trx, line.id, body.cashFen + goodsFen);
@@ -231,17 +219,12 @@ export class RecordsService {
   private async moveTotals(trx: Tx, target: TargetRow, d: { count: number; cash: number; goods: number; at?: string }) {
     const before = target.visit_count;
     const after = before + d.count;
-    await trx
-      .updateTable('visit_targets')
-      .set((eb) => ({
-        visit_count: eb('visit_count', '+', d.count),
-        cash_fen: eb('cash_fen', '+', d.cash),
-        goods_fen: eb('goods_fen', '+', d.goods),
-        ...(d.at && (!target.last_visit_at || d.at > target.last_visit_at) ? { last_visit_at: d.at } : {}),
-        version: eb('version', '+', 1),
-      }))
-      .where('id', '=', target.id)
-      .execute();
+    await recordsRepo.moveTarget(trx, target.id, {
+      count: d.count,
+      cash: d.cash,
+      goods: d.goods,
+      ...(d.at && (!target.last_visit_at || d.at > target.last_visit_at) ? { lastVisitAt: d.at } : {}),
+    });
     await bumpCoverage(trx, dimsOf(target), {
       visited: (after > 0 ? 1 : 0) - (before > 0 ? 1 : 0),
       visits: d.count,
@@ -262,11 +245,7 @@ export class RecordsService {
 
   private async spend(trx: Tx, lineId: string, fen: number) {
     if (!fen) return;
-    await trx
-      .updateTable('visit_budget_lines')
-      .set((eb) => ({ spent_fen: eb('spent_fen', '+', fen) }))
-      .where('id', '=', lineId)
-      .execute();
+    await recordsRepo.spend(trx, lineId, fen);
   }
 
   async update(ctx: RequestCtx, id: string, body: z.infer<typeof updateVisitBody>): Promise<Visit> {
@@ -274,11 +253,7 @@ export class RecordsService {
       const v = await visitsRepo.visit(trx, ctx.actor.scope, id);
       if (!v) throw notFound();
       if (v.version !== body.version) throw versionConflict();
-      const target = (await trx
-        .selectFrom('visit_targets')
-        .selectAll()
-        .where('id', '=', v.target_id)
-        .executeTakeFirst())!;
+      const target = await recordsRepo.target(trx, v.target_id);
       const visitedAt = body.visitedAt ? this.checkTime(body.visitedAt) : v.visited_at;
       const cashFen = body.cashFen ?? v.cash_fen;
       const goods = body.goods ?? (JSON.parse(v.goods) as { quantity: number; valueFen: number }[]);
@@ -317,13 +292,7 @@ export class RecordsService {
         version: v.version + 1,
         updated_at: nowIso(),
       };
-      const res = await trx
-        .updateTable('visits')
-        .set(set)
-        .where('id', '=', id)
-        .where('version', '=', v.version)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
+      if (!(await recordsRepo.update(trx, id, v.version, set))) throw versionConflict();
       await this.moveTotals(trx, target, {
         count: 0,
         cash: cashFen - v.cash_fen,
@@ -364,18 +333,14 @@ export class RecordsService {
       if (body.decision === 'reject' && !body.note?.trim())
         throw badRequest('reject_reason_required', 'visits.rejectReasonRequired');
       const status = body.decision === 'approve' ? 'approved' : 'rejected';
-      await trx
-        .updateTable('visits')
-        .set({
-          approval_status: status,
-          approved_by: ctx.actor.displayName,
-          approved_at: nowIso(),
-          approval_note: body.note ?? null,
-          version: v.version + 1,
-          updated_at: nowIso(),
-        })
-        .where('id', '=', id)
-        .execute();
+      await recordsRepo.setApproval(trx, id, {
+        approval_status: status,
+        approved_by: ctx.actor.displayName,
+        approved_at: nowIso(),
+        approval_note: body.note ?? null,
+        version: v.version + 1,
+        updated_at: nowIso(),
+      });
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'visit.approval',
         entityType: 'visit',
@@ -397,28 +362,15 @@ export class RecordsService {
   }
 
   async page(ctx: RequestCtx, q: z.infer<typeof visitListQuery>) {
-    let qb = this.db.selectFrom('visits as v').where((eb) => scopeWhere(eb, ctx.actor.scope, VISIT_SCOPE));
-    if (q.campaignId) qb = qb.where('v.campaign_id', '=', q.campaignId);
-    if (q.planId) qb = qb.where('v.plan_id', '=', q.planId);
-    if (q.targetId) qb = qb.where('v.target_id', '=', q.targetId);
-    if (q.approval) qb = qb.where('v.approval_status', '=', q.approval);
-    if (q.day) {
-      // the local day's instants [from, to): the day `visit_daily` counts the visit on
-      const [from, to] = this.dayRange(q.day);
-      qb = qb.where('v.visited_at', '>=', from).where('v.visited_at', '<', to);
-    }
-    const [rows, total] = await Promise.all([
-      qb
-        .selectAll('v')
-        .orderBy('v.visited_at', 'desc')
-        .orderBy('v.id', 'desc')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute(),
-      qb.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-    ]);
+    // the local day's instants [from, to): the day `visit_daily` counts the visit on
+    const { rows, total } = await recordsRepo.page(
+      this.db,
+      ctx.actor.scope,
+      q,
+      q.day ? this.dayRange(q.day) : undefined,
+    );
     const items = await this.toViews(this.db, rows);
-    return { items, total: toNumber(total.n), page: q.page, pageSize: q.pageSize };
+    return { items, total, page: q.page, pageSize: q.pageSize };
   }
 
   /** Refuses a write the caller may not make on a visit (used by the photo upload). */

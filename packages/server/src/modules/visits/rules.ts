@@ -4,7 +4,7 @@ import { hasMessage, t, type VisitRule } from '@shuangyong/shared';
  * Saved rules of target lists and their labels. Every rule yields households (one target per
  * household however many members or rules match), and each target keeps, per rule, the reason it
  * is on the list: the members that matched with their age and category, or the citation. The
- * lists are built inside the database (target-build.ts).
+ * lists are built inside the database (target-build.repo.ts).
  */
 export interface Reason {
   ruleId: string;

@@ -1,7 +1,9 @@
 import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
+import { honoursModule } from '../honours/honours.module.js';
 import { orgsModule } from '../orgs/orgs.module.js';
+import { registryModule } from '../registry/registry.module.js';
 import { VISIT_METRICS } from './coverage.js';
 import { LETTERS_KIND, LettersJob } from './letters.js';
 import { MoneyService } from './money.service.js';
@@ -32,13 +34,13 @@ export const visitsModule = defineModule({
     'visit_coverage',
     'visit_daily',
   ],
-  requires: [campaignsModule, orgsModule],
-  build: ({ p, jobs }, { campaigns, orgs }) => {
+  requires: [campaignsModule, orgsModule, registryModule, honoursModule],
+  build: ({ p, jobs }, { campaigns, orgs, registry, honours }) => {
     const db = p.handle.db;
-    const plans = new PlansService(p, campaigns, orgs);
+    const plans = new PlansService(p, campaigns, orgs, registry, honours);
     const teams = new TeamsService(p, orgs);
     const records = new RecordsService(p);
-    const money = new MoneyService(p, orgs);
+    const money = new MoneyService(p, orgs, campaigns);
     const photos = new PhotoStore(p);
     for (const m of VISIT_METRICS) campaigns.metrics.register(m);
     return {

@@ -1,7 +1,5 @@
 import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
-import { badRequest } from '../../platform/errors.js';
-import { campaignVisible } from '../campaigns/campaigns.repo.js';
 import './visits.schema.js';
 
 /** Scoped look-ups of the visits tables: every one takes the caller's Scope (DESIGN §3). */
@@ -67,58 +65,15 @@ export const visitsRepo = {
       .executeTakeFirst();
   },
 
-  /** Refuses (400, in Chinese) a campaign id that names no campaign, before the constraint would (0006). */
-  async requireCampaign(db: Queryable, campaignId: string): Promise<void> {
-    const row = await db.selectFrom('campaigns').select('id').where('id', '=', campaignId).executeTakeFirst();
-    if (!row) throw badRequest('campaign_not_found', 'visits.campaignNotFound');
-  },
-
   /**
-   * The issued campaigns the caller's visits pages can work on, newest first: those the campaigns
-   * module shows them (issuer side, or assigned within their scope), those assigned to an org above
-   * them (a station under an assigned district), and those their own or a higher org already plans
-   * visits in (campaigns that migration 0006 created for orphan ids carry no assignments).
+   * Ids of the campaigns in which the caller's org, an org above it or an org in their scope
+   * plans visits (campaigns that migration 0006 created for orphan ids carry no assignments).
    */
-  campaigns(db: Queryable, actor: { scope: Scope; orgPath: string }, limit = 200) {
-    const above = ancestorPaths(actor.orgPath);
+  plannedCampaignIds(db: Queryable, scope: Scope, above: readonly string[]) {
     return db
-      .selectFrom('campaigns as c')
-      .innerJoin('orgs as o', 'o.id', 'c.org_id')
-      .select([
-        'c.id',
-        'c.title',
-        'c.kind',
-        'c.status',
-        'c.issue_date',
-        'c.period_start',
-        'c.period_end',
-        'c.created_at',
-        'o.name as org_name',
-      ])
-      .where('c.status', '!=', 'draft')
-      .where((eb) =>
-        eb.or([
-          campaignVisible(eb as never, actor.scope),
-          eb.exists(
-            eb
-              .selectFrom('campaign_assignments as a')
-              .select('a.id')
-              .whereRef('a.campaign_id', '=', 'c.id')
-              .where('a.org_path', 'in', above),
-          ),
-          eb.exists(
-            eb
-              .selectFrom('visit_plans as p')
-              .select('p.id')
-              .whereRef('p.campaign_id', '=', 'c.id')
-              .where((e) => e.or([e('p.org_path', 'in', above), scopeWhere(e, actor.scope, PLAN_SCOPE)])),
-          ),
-        ]),
-      )
-      .orderBy('c.created_at', 'desc')
-      .orderBy('c.id', 'desc')
-      .limit(limit)
-      .execute();
+      .selectFrom('visit_plans as p')
+      .select('p.campaign_id')
+      .where((e) => e.or([e('p.org_path', 'in', [...above]), scopeWhere(e, scope, PLAN_SCOPE)]));
   },
 
   caps(db: Queryable, campaignId: string) {

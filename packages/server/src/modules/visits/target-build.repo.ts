@@ -1,5 +1,5 @@
 import { AWARD_LEVELS, CATEGORY_CODES, t } from '@shuangyong/shared';
-import { type RawBuilder, sql } from 'kysely';
+import { type Expression, type RawBuilder, sql } from 'kysely';
 import { prefixEnd } from '../../platform/access/scope.js';
 import type { Dialect, Tx } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/ids.js';
@@ -23,6 +23,25 @@ import { birthCutoff, categoryLabel, type Reason, type SavedRule } from './rules
  */
 
 const HITS = 'visit_target_hits';
+
+/**
+ * The other modules' rows a rule reads, as subqueries their owners export (decisions/0024): the
+ * registry's people (`persons`: id, household_id, org_id, org_path, name, birth_date, status,
+ * categories), their category rows (`categories`: beneficiary_id, code, status, org_path,
+ * end_date) and households (`households`: id, org_id, org_path), honours' merit citations
+ * (`citations`: household_id, member_name, award_level, award_year). The build embeds them in its
+ * statements; both planners flatten such subqueries into the statement around them.
+ */
+export interface RuleSources {
+  // biome-ignore lint/suspicious/noExplicitAny: subqueries over other modules' tables
+  persons: Expression<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  categories: Expression<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  households: Expression<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  citations: Expression<any>;
+}
 
 /** Target keys per stage-2 statement: each is a short statement (SQLite runs it on the event loop). */
 const KEYS_PER_STATEMENT = 5000;
@@ -120,7 +139,12 @@ async function orgRanges(trx: Tx, path: string): Promise<[string, string][]> {
  * Builds the rule targets of a draft plan whose rule targets were just deleted. Hand-entered
  * targets stay: when a rule matches one, its reasons are added to it instead of a second target.
  */
-export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildInput): Promise<BuildResult> {
+export async function buildRuleTargets(
+  trx: Tx,
+  dialect: Dialect,
+  input: BuildInput,
+  src: RuleSources,
+): Promise<BuildResult> {
   // the plan's rule targets were just deleted: what is left was entered by hand
   const manual = await trx
     .selectFrom('visit_targets')
@@ -159,7 +183,7 @@ export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildIn
     }
     for (const [n, range] of ranges.entries()) {
       if (n || i) await tick();
-      await stage1(d, rule, i, range, input.today).execute(trx);
+      await stage1(d, src, rule, i, range, input.today).execute(trx);
     }
   }
   if (chunked)
@@ -174,7 +198,7 @@ export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildIn
     const { rows } = await sql<{
       key: string;
       reasons: string;
-    }>`with ${candidates(d, input.rules, sql`h.target_key in (${sql.join(keys)})`)}
+    }>`with ${candidates(d, src, input.rules, sql`h.target_key in (${sql.join(keys)})`)}
       select target_key as key, reasons from c where rn_key = 1`.execute(trx);
     const byKey = new Map(rows.map((r) => [r.key, JSON.parse(`[${r.reasons}]`) as Reason[]]));
     for (const m of manual) {
@@ -213,7 +237,7 @@ export async function buildRuleTargets(trx: Tx, dialect: Dialect, input: BuildIn
     ];
     const range = conditions.length ? sql.join(conditions, sql` and `) : sql`1 = 1`;
     const n = sql`${inserted} + row_number() over (order by c.target_key)`;
-    const result = await sql`with ${candidates(d, input.rules, range)}
+    const result = await sql`with ${candidates(d, src, input.rules, range)}
       insert into visit_targets (id, plan_id, campaign_id, org_id, org_path, kind, target_key, household_id,
         unit_org_id, name, category, reasons, manual, note, oldest_birth, priority_rank, team_id, planned_date,
         status, owner_key, excluded_by, visit_count, cash_fen, goods_fen, last_visit_at, version, created_at)
@@ -262,7 +286,14 @@ function reasonPrefix(rule: SavedRule): string {
 }
 
 /** Stage 1: the hits of one rule inside one org range, with the reason's detail rendered. */
-function stage1(d: Dialected, rule: SavedRule, ruleIdx: number, [from, to]: [string, string], today: string) {
+function stage1(
+  d: Dialected,
+  src: RuleSources,
+  rule: SavedRule,
+  ruleIdx: number,
+  [from, to]: [string, string],
+  today: string,
+) {
   const insert = sql`insert into ${sql.raw(HITS)}
     (rule_idx, target_key, household_id, org_id, org_path, category, fallback_name, birth, detail)`;
   if (rule.kind === 'merit_citation') {
@@ -272,8 +303,8 @@ function stage1(d: Dialected, rule: SavedRule, ruleIdx: number, [from, to]: [str
       select distinct cast(${ruleIdx} as integer), c.household_id, c.household_id, h.org_id, h.org_path, 'serving_member_family',
         ${sqlMessage('visits.citationFamily', { member })}, cast(null as text),
         ${sqlMessage('visits.rule.citationDetail', { member, award })}
-      from merit_citations as c
-      inner join households as h on h.id = c.household_id
+      from ${src.citations} as c
+      inner join ${src.households} as h on h.id = c.household_id
       where c.award_year = ${rule.meritCitationYear!} and h.org_path >= ${from} and h.org_path < ${to}`;
   }
   const year = Number(today.slice(0, 4));
@@ -294,8 +325,8 @@ function stage1(d: Dialected, rule: SavedRule, ruleIdx: number, [from, to]: [str
     const code = sql.ref('bc.code');
     return sql`${insert}
       select ${columns(code)}
-      from beneficiary_categories as bc
-      inner join beneficiaries as b on b.id = bc.beneficiary_id
+      from ${src.categories} as bc
+      inner join ${src.persons} as b on b.id = bc.beneficiary_id
       where bc.code in (${sql.join(rule.categories)}) and bc.status = 'active'
         and bc.org_path >= ${from} and bc.org_path < ${to}
         and (bc.end_date is null or bc.end_date >= ${today}) ${cutoff}`;
@@ -304,7 +335,7 @@ function stage1(d: Dialected, rule: SavedRule, ruleIdx: number, [from, to]: [str
   const code = d.firstCode(sql.ref('b.categories'));
   return sql`${insert}
     select ${columns(code)}
-    from beneficiaries as b
+    from ${src.persons} as b
     where b.status = 'active' and b.categories <> '' and b.org_path >= ${from} and b.org_path < ${to} ${cutoff}`;
 }
 
@@ -314,7 +345,7 @@ function stage1(d: Dialected, rule: SavedRule, ruleIdx: number, [from, to]: [str
  * its facts (`alone`, `oldest` as birth date + name, '' without one) and `reasons` (the JSON
  * objects of all its rules, comma-separated, in rule order). `where` restricts the hits (`h`).
  */
-function candidates(d: Dialected, rules: { rule: SavedRule }[], where: RawBuilder<unknown>) {
+function candidates(d: Dialected, src: RuleSources, rules: { rule: SavedRule }[], where: RawBuilder<unknown>) {
   const facts = sql.ref('g.facts');
   const colon = d.pos(facts, ':');
   const aloneOnly = rules.flatMap(({ rule }, i) => (rule.livingAloneOnly ? [i] : []));
@@ -332,7 +363,7 @@ function candidates(d: Dialected, rules: { rule: SavedRule }[], where: RawBuilde
       select h.*, count(*) over (partition by h.target_key, h.rule_idx) as n_rule,
         (select count(case when m.status = 'active' then 1 end) || ':'
             || coalesce(min(case when m.status = 'active' then m.birth_date || m.name end), '')
-          from beneficiaries as m where m.household_id = h.household_id) as facts
+          from ${src.persons} as m where m.household_id = h.household_id) as facts
       from ${sql.raw(HITS)} as h where ${where}
     ), a as (
       select g.*,

@@ -1,0 +1,65 @@
+import type { SelectQueryBuilder } from 'kysely';
+import type { Scope } from '../../platform/access/scope.js';
+import type { Queryable } from '../../platform/db/index.js';
+import { campaignVisible } from './campaigns.repo.js';
+
+/**
+ * What other modules read of campaigns (decisions/0024, point 2): through these methods, never
+ * the campaigns' tables. Nothing here writes.
+ */
+export const campaignsReadModel = {
+  /** Does a campaign with this id exist (a reference another module's row is about to store)? */
+  async exists(db: Queryable, id: string): Promise<boolean> {
+    return !!(await db.selectFrom('campaigns').select('id').where('id', '=', id).executeTakeFirst());
+  },
+
+  /**
+   * Issued campaigns a caller can work on, newest first: those the campaigns pages show them
+   * (issuer side, or assigned within `scope`), those assigned to an org at one of `above` (the
+   * caller's org and those above it), and those whose id `alsoIds` yields (a subquery of the
+   * caller's module, e.g. the campaigns it already plans visits in).
+   */
+  issuedFor(
+    db: Queryable,
+    scope: Scope,
+    above: readonly string[],
+    // biome-ignore lint/suspicious/noExplicitAny: a one-column subquery over the calling module's tables
+    alsoIds: SelectQueryBuilder<any, any, { campaign_id: string }>,
+    limit: number,
+  ) {
+    return db
+      .selectFrom('campaigns as c')
+      .innerJoin('orgs as o', 'o.id', 'c.org_id')
+      .select([
+        'c.id',
+        'c.title',
+        'c.kind',
+        'c.status',
+        'c.issue_date',
+        'c.period_start',
+        'c.period_end',
+        'c.created_at',
+        'o.name as org_name',
+      ])
+      .where('c.status', '!=', 'draft')
+      .where((eb) =>
+        eb.or([
+          campaignVisible(eb as never, scope),
+          eb.exists(
+            eb
+              .selectFrom('campaign_assignments as a')
+              .select('a.id')
+              .whereRef('a.campaign_id', '=', 'c.id')
+              .where('a.org_path', 'in', [...above]),
+          ),
+          eb('c.id', 'in', alsoIds as never),
+        ]),
+      )
+      .orderBy('c.created_at', 'desc')
+      .orderBy('c.id', 'desc')
+      .limit(limit)
+      .execute();
+  },
+};
+
+export type CampaignsReadModel = typeof campaignsReadModel;

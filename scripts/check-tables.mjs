@@ -7,15 +7,12 @@
 //     selectFrom/insertInto/…/joins, bulkInsert) and in raw `sql` text after FROM/JOIN/INTO/UPDATE;
 //   - rules: a module names only its own tables (another module's `joinable` tables may be joined
 //     read-only by a repo); only `*.repo.ts` files name tables; only repos call `scopeWhere`.
-// Known violations (being removed) are listed in scripts/check-tables.known.json as
-// "file|rule|table"; a new one fails.
-// Usage: node scripts/check-tables.mjs [--root DIR] [--json] [--write-known]; exits 1 on a violation.
+// There is no list of tolerated violations: any one fails (decisions/0048).
+// Usage: node scripts/check-tables.mjs [--root DIR] [--json]; exits 1 on a violation.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-
-const KNOWN_FILE = fileURLToPath(new URL('./check-tables.known.json', import.meta.url));
 
 const WRITES = new Set(['insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto', 'bulkInsert']);
 /** Files of a module that are not queries: seeds of synthetic data write tables directly, for speed. */
@@ -167,24 +164,13 @@ export function check(root) {
 if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const root = path.resolve(args.includes('--root') ? args[args.indexOf('--root') + 1] : '.');
-  const all = check(root);
-  if (args.includes('--write-known')) {
-    const keys = [...new Set(all.map((v) => v.key))].sort();
-    fs.writeFileSync(KNOWN_FILE, `${JSON.stringify(keys, null, 2)}\n`);
-    process.stdout.write(`${keys.length} known violations written to ${path.relative(root, KNOWN_FILE)}\n`);
-    process.exit(0);
-  }
-  const known = new Set(fs.existsSync(KNOWN_FILE) ? JSON.parse(fs.readFileSync(KNOWN_FILE, 'utf8')) : []);
-  const found = all.filter((v) => !known.has(v.key));
-  const gone = [...known].filter((k) => !all.some((v) => v.key === k));
+  const found = check(root);
   if (args.includes('--json')) process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
   else for (const v of found) process.stdout.write(`${v.file}:${v.line}  ${v.rule}  ${v.message}\n`);
-  if (gone.length)
-    process.stdout.write(`${gone.length} known violations are gone: run with --write-known to drop them\n`);
   process.stdout.write(
     found.length
       ? `\n✘ ${found.length} table-boundary violations (docs/architecture.md, "Boundaries")\n`
-      : `✔ table boundaries hold (${known.size} known violations left)\n`,
+      : '✔ table boundaries hold\n',
   );
   process.exit(found.length ? 1 : 0);
 }

@@ -14,6 +14,7 @@ import { check } from '../../../scripts/check-tables.mjs';
  */
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEPCRUISE = path.join(repo, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
+const CHECK_TABLES = path.join(repo, 'scripts/check-tables.mjs');
 const dirs: string[] = [];
 
 type Violation = { file: string; rule: string; table: string };
@@ -63,6 +64,11 @@ function depcruise(dir: string): { code: number | null; rules: string[] } {
   return { code: r.status, rules: [...r.stdout.matchAll(/^\s*error ([a-z-]+):/gm)].map((m) => m[1]!) };
 }
 
+/** scripts/check-tables.mjs as `npm run lint:boundaries` runs it (no list of tolerated violations). */
+function checkTablesCli(dir: string): number | null {
+  return spawnSync(process.execPath, [CHECK_TABLES, '--root', dir], { encoding: 'utf8' }).status;
+}
+
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
@@ -90,6 +96,9 @@ describe('module boundaries', () => {
         table: 'stock_items',
       },
     ]);
+    // and lint fails on it: the checker exits 1
+    expect(checkTablesCli(dir)).toBe(1);
+    expect(checkTablesCli(tree({}))).toBe(0);
   });
 
   it('fail on a table named in raw SQL outside a repository, and on scopeWhere outside one', () => {
@@ -115,6 +124,10 @@ describe('module boundaries', () => {
     const r = depcruise(dir);
     expect(r.code).not.toBe(0);
     expect(r.rules.sort()).toEqual(['no-repo-across-modules', 'no-routes-across-modules']);
+  });
+
+  it('hold on this repository as it is, with nothing tolerated', () => {
+    expect(check(repo)).toEqual([]);
   });
 
   it('fail on importing another module’s internals, and on a cycle', () => {

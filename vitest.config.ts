@@ -5,7 +5,11 @@ import { defineConfig } from 'vitest/config';
 // PostgreSQL alone (*.pg.test.ts) run in the postgres project only.
 const pg = process.env.TEST_DATABASE_URL;
 const env = { SCRYPT_LOG2N: '10', TZ: 'UTC' };
-const alias = { '@shuangyong/shared': new URL('./packages/shared/src/index.ts', import.meta.url).pathname };
+// the subpath first: an alias also rewrites everything below its name
+const alias = {
+  '@shuangyong/shared/echarts': new URL('./packages/shared/src/cockpit/echarts-parts.ts', import.meta.url).pathname,
+  '@shuangyong/shared': new URL('./packages/shared/src/index.ts', import.meta.url).pathname,
+};
 
 export default defineConfig({
   resolve: { alias },

@@ -133,7 +133,11 @@ const pwa = VitePWA({
 export default defineConfig({
   plugins: [react(), pwa],
   resolve: {
-    alias: { '@shuangyong/shared': `${sharedSrc}index.ts` },
+    // the subpath first: an alias also rewrites everything below its name
+    alias: {
+      '@shuangyong/shared/echarts': `${sharedSrc}cockpit/echarts-parts.ts`,
+      '@shuangyong/shared': `${sharedSrc}index.ts`,
+    },
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:8080' },

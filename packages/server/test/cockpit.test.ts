@@ -312,7 +312,8 @@ function colouredPixels(png: Buffer): number {
   return n;
 }
 
-describe('daily brief', () => {
+// each brief renders six charts: tens of seconds on a loaded machine
+describe('daily brief', { timeout: 180_000 }, () => {
   let briefId: string;
 
   it('makes the brief as DOCX and PDF with the campaign figures and the charts as images', async () => {

@@ -1,16 +1,6 @@
 import { t } from '@shuangyong/shared';
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
+import { AlignmentType, Document, Packer, Paragraph, type Table, TextRun } from 'docx';
+import { DOCX_FONTS, docxTable } from '../../platform/files/docx.js';
 import type { CampaignSummary } from './dashboard.js';
 
 /** Writes the campaign summary report (工作情况报告). One implementation: DOCX via the `docx` package. */
@@ -21,9 +11,9 @@ export interface SummaryReportWriter {
 }
 
 const CN_ORDINALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
-const BODY_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '仿宋_GB2312' };
-const HEADING_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '黑体' };
-const TITLE_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '方正小标宋简体' };
+const BODY_FONT = DOCX_FONTS.fangsong;
+const HEADING_FONT = DOCX_FONTS.hei;
+const TITLE_FONT = DOCX_FONTS.title;
 
 /** "关于做好2025年元旦春节期间双拥工作的通知" → "2025年元旦春节期间双拥工作情况报告". */
 export function reportTitle(campaignTitle: string): string {
@@ -59,26 +49,7 @@ const heading = (text: string) =>
     children: [new TextRun({ text, font: HEADING_FONT, size: 32 })],
   });
 
-function table(head: string[], rows: (string | number)[][]): Table {
-  const border = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
-  const cell = (v: string | number, bold = false) =>
-    new TableCell({
-      borders: { top: border, bottom: border, left: border, right: border },
-      children: [
-        new Paragraph({
-          alignment: AlignmentType.CENTER,
-          children: [new TextRun({ text: String(v), font: BODY_FONT, size: 24, bold })],
-        }),
-      ],
-    });
-  return new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [
-      new TableRow({ tableHeader: true, children: head.map((h) => cell(h, true)) }),
-      ...rows.map((r) => new TableRow({ children: r.map((v) => cell(v)) })),
-    ],
-  });
-}
+const table = (head: string[], rows: (string | number)[][]) => docxTable(head, rows, { font: BODY_FONT, size: 24 });
 
 /** The report as a government office writes it: 一、基本情况 … 五、存在问题, figures from the accepted reports. */
 export class DocxSummaryWriter implements SummaryReportWriter {

@@ -1,21 +1,9 @@
 import fs from 'node:fs';
 import { type Cockpit, rankLabel, t } from '@shuangyong/shared';
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  HeadingLevel,
-  ImageRun,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
+import { AlignmentType, Document, HeadingLevel, ImageRun, Packer, Paragraph } from 'docx';
 import PDFDocument from 'pdfkit';
 import { AppError } from '../../platform/errors.js';
+import { DOCX_FONTS, type DocxFont, docxTable, docxText } from '../../platform/files/docx.js';
 import { CHART_HEIGHT, CHART_WIDTH } from './chart-render.js';
 
 /** What a brief is made of: the cockpit's figures and its charts, rendered (decisions/0037). */
@@ -72,12 +60,12 @@ function tables(c: Cockpit) {
   };
 }
 
-const FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '宋体' };
-const HEADING_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '黑体' };
+const FONT = DOCX_FONTS.song;
+const HEADING_FONT = DOCX_FONTS.hei;
 
 export async function briefDocx(b: BriefContent): Promise<Buffer> {
-  const run = (text: string, extra: { bold?: boolean; size?: number; font?: typeof FONT } = {}) =>
-    new TextRun({ text, font: extra.font ?? FONT, size: extra.size ?? 28, bold: extra.bold });
+  const run = (text: string, extra: { bold?: boolean; size?: number; font?: DocxFont } = {}) =>
+    docxText(text, { font: extra.font ?? FONT, size: extra.size ?? 28, bold: extra.bold });
   const p = (text: string) =>
     new Paragraph({ spacing: { line: 440 }, indent: { firstLine: 560 }, children: [run(text)] });
   const h = (text: string) =>
@@ -86,29 +74,7 @@ export async function briefDocx(b: BriefContent): Promise<Buffer> {
       spacing: { before: 240, after: 120 },
       children: [run(text, { font: HEADING_FONT, size: 30 })],
     });
-  const border = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
-  const table = (head: string[], rows: (string | number)[][]) =>
-    new Table({
-      width: { size: 100, type: WidthType.PERCENTAGE },
-      rows: [head, ...rows.map((r) => r.map(String))].map(
-        (r, i) =>
-          new TableRow({
-            tableHeader: i === 0,
-            children: r.map(
-              (v) =>
-                new TableCell({
-                  borders: { top: border, bottom: border, left: border, right: border },
-                  children: [
-                    new Paragraph({
-                      alignment: AlignmentType.CENTER,
-                      children: [run(String(v), { size: 21, bold: i === 0 })],
-                    }),
-                  ],
-                }),
-            ),
-          }),
-      ),
-    });
+  const table = (head: string[], rows: (string | number)[][]) => docxTable(head, rows, { font: FONT, size: 21 });
   const tb = tables(b.cockpit);
   const doc = new Document({
     creator: b.orgName,

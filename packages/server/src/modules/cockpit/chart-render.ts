@@ -1,9 +1,7 @@
 import { renderAsync } from '@resvg/resvg-js';
 import type { ChartOption } from '@shuangyong/shared';
-import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TitleComponent, VisualMapComponent } from 'echarts/components';
+import { COCKPIT_ECHARTS_PARTS } from '@shuangyong/shared/echarts';
 import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
 import { textToPaths } from './text-paths.js';
 
 /**
@@ -11,16 +9,7 @@ import { textToPaths } from './text-paths.js';
  * shows, rendered with ECharts' server-side SVG renderer (no DOM); for Word and PDF, rasterised to
  * PNG by resvg after its text became outlines of the system's Noto CJK font (text-paths.ts).
  */
-echarts.use([
-  BarChart,
-  LineChart,
-  HeatmapChart,
-  GridComponent,
-  LegendComponent,
-  TitleComponent,
-  VisualMapComponent,
-  SVGRenderer,
-]);
+echarts.use(COCKPIT_ECHARTS_PARTS);
 
 export const CHART_WIDTH = 720;
 export const CHART_HEIGHT = 360;

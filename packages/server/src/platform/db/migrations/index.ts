@@ -18,6 +18,7 @@ import { nameAsWritten0024 } from './0024_name_as_written.js';
 import { events0026 } from './0026_events.js';
 import { benefitsConfirmation0028 } from './0028_benefits_confirmation.js';
 import { modelcityOwners0029 } from './0029_modelcity_owners.js';
+import { needsSla0030 } from './0030_needs_sla.js';
 
 /** Forward-only migrations, in order. Never edit a released one; add the next. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -42,6 +43,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0026_events': events0026(dialect),
         '0028_benefits_confirmation': benefitsConfirmation0028(dialect),
         '0029_modelcity_owners': modelcityOwners0029(dialect),
+        '0030_needs_sla': needsSla0030(dialect),
       };
     },
   };

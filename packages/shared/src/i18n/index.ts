@@ -15,6 +15,7 @@ import { webMessages } from './web.zh-CN.js';
 import { webAtmosphereMessages } from './web-atmosphere.zh-CN.js';
 import { webBenefitsMessages } from './web-benefits.zh-CN.js';
 import { webCampaignsMessages } from './web-campaigns.zh-CN.js';
+import { webEventsMessages } from './web-events.zh-CN.js';
 import { webHomeMessages } from './web-home.zh-CN.js';
 import { webModelcityMessages } from './web-modelcity.zh-CN.js';
 import { webNeedsMessages } from './web-needs.zh-CN.js';
@@ -41,6 +42,7 @@ export const zhCN = {
   ...atmosphereMessages,
   ...webAtmosphereMessages,
   ...eventsMessages,
+  ...webEventsMessages,
   ...modelcityMessages,
   ...benefitsMessages,
   ...webBenefitsMessages,

@@ -165,3 +165,7 @@ export const eventDetail = eventListItem.extend({
   updatedAt: z.string(),
 });
 export type EventDetail = z.infer<typeof eventDetail>;
+
+export const eventOrgList = z.object({
+  items: z.array(z.object({ id: idSchema, name: z.string(), side: z.string(), type: z.string() })),
+});

@@ -52,6 +52,8 @@ const PublicityListPage = lazy(() =>
 const ModelCityPage = lazy(() =>
   import('../modules/modelcity/ModelCityPage').then((m) => ({ default: m.ModelCityPage })),
 );
+const EventsPage = lazy(() => import('../modules/atmosphere/EventsPage').then((m) => ({ default: m.EventsPage })));
+const EventPage = lazy(() => import('../modules/atmosphere/EventPage').then((m) => ({ default: m.EventPage })));
 const PublicityPage = lazy(() =>
   import('../modules/atmosphere/PublicityPage').then((m) => ({ default: m.PublicityPage })),
 );
@@ -152,6 +154,9 @@ export default function AuthenticatedApp() {
         <Route path="publicity" element={<Guard permission="publicity:read" page={<PublicityListPage />} />} />
         <Route path="publicity/new" element={<Guard permission="publicity:write" page={<PublicityPage />} />} />
         <Route path="publicity/:id" element={<Guard permission="publicity:read" page={<PublicityPage />} />} />
+        <Route path="events" element={<Guard permission="publicity:read" page={<EventsPage />} />} />
+        <Route path="events/new" element={<Guard permission="publicity:write" page={<EventPage />} />} />
+        <Route path="events/:id" element={<Guard permission="publicity:read" page={<EventPage />} />} />
         <Route path="model-city" element={<Guard permission="modelcity:read" page={<ModelCityPage />} />} />
         <Route path="troops" element={<Guard permission="troops:read" page={<ActivitiesPage />} />} />
         <Route path="troops/new" element={<Guard permission="troops:write" page={<ActivityFormPage />} />} />

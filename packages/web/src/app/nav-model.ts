@@ -114,6 +114,7 @@ export const NAV: readonly NavEntry[] = [
     icon: 'flag',
     items: [
       { path: '/publicity', label: 'nav.publicity', icon: 'form', permission: 'publicity:read' },
+      { path: '/events', label: 'nav.events', icon: 'flag', permission: 'publicity:read' },
       { path: '/model-city', label: 'nav.modelcity', icon: 'trophy', permission: 'modelcity:read' },
     ],
   },
@@ -159,6 +160,8 @@ export const PAGES: readonly { pattern: string; label: MessageKey; parent: strin
   { pattern: '/needs/:id', label: 'crumb.detail', parent: '/needs' },
   { pattern: '/publicity/new', label: 'crumb.newPublicity', parent: '/publicity' },
   { pattern: '/publicity/:id', label: 'crumb.detail', parent: '/publicity' },
+  { pattern: '/events/new', label: 'crumb.newEvent', parent: '/events' },
+  { pattern: '/events/:id', label: 'crumb.detail', parent: '/events' },
   { pattern: '/troops/new', label: 'nav.troopRecord', parent: '/troops' },
   { pattern: '/troops/:id', label: 'crumb.troopActivity', parent: '/troops' },
   { pattern: '/troop-emergencies/new', label: 'crumb.troopEmergencyNew', parent: '/troop-emergencies' },

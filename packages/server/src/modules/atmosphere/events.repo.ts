@@ -92,6 +92,24 @@ export const eventsRepo = {
     return db.selectFrom('orgs').select(['id', 'path', 'name', 'side', 'active']).where('id', 'in', ids).execute();
   },
 
+  /** Orgs an event may name as partner or invite: every military unit, and civilian orgs in the scope. */
+  invitable(db: Queryable, scope: Scope) {
+    return db
+      .selectFrom('orgs')
+      .select(['id', 'name', 'side', 'type'])
+      .where('active', '=', 1)
+      .where((eb) =>
+        eb.or([
+          eb('type', 'in', ['military_unit', 'armed_forces_department']),
+          eb.and([eb('side', '=', 'civilian'), scopeWhere(eb, scope, { path: 'orgs.path', orgId: 'orgs.id' })]),
+        ]),
+      )
+      .orderBy('side')
+      .orderBy('path')
+      .limit(1000)
+      .execute();
+  },
+
   async page(
     db: Queryable,
     v: EventViewer,

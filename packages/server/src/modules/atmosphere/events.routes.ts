@@ -8,6 +8,7 @@ import {
   eventListQuery,
   eventNoteBody,
   eventNoticeBody,
+  eventOrgList,
   eventPage,
   eventPhotoQuery,
   eventVersionBody,
@@ -49,6 +50,19 @@ export function eventsRoutes(events: EventsService, photos: EventPhotos): Fastif
         },
       },
       async (req) => events.page(ctxOf(req), req.query),
+    );
+
+    app.get(
+      '/event-orgs',
+      {
+        config: { access: { permission: 'publicity:write' } },
+        schema: {
+          tags,
+          summary: '可邀请或共同组织的单位：驻地部队、人武部，以及本级及所辖的地方单位',
+          response: { 200: eventOrgList },
+        },
+      },
+      async (req) => events.invitable(ctxOf(req)),
     );
 
     app.post(

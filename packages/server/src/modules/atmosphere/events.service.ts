@@ -126,6 +126,10 @@ export class EventsService {
     return out;
   }
 
+  async invitable(ctx: RequestCtx) {
+    return { items: await eventsRepo.invitable(this.db, ctx.actor.scope) };
+  }
+
   async page(ctx: RequestCtx, q: z.infer<typeof eventListQuery>) {
     const f: EventFilter = { campaignId: q.campaignId, status: q.status, from: q.from, to: q.to };
     const { rows, total } = await eventsRepo.page(this.db, viewerOf(ctx.actor), f, q.page, q.pageSize);

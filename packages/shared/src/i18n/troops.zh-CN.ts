@@ -6,6 +6,8 @@ export const troopsMessages = {
   'troops.militaryOnly': '拥政爱民活动由部队记录，地方用户只能查看',
   'troops.militaryFields': '参加人员姓名和军方备注只能由军方填写',
   'troops.orgNotUnit': '只能以本部队或所辖部队的名义记录活动',
+  'troops.householdNotAtPlace': '走访的优抚对象家庭须在活动地点（社区、村）登记',
+  'troops.householdVisit': '部队走访：{type}',
   'troops.placeNotCivil': '活动地点须选择地方的区、街道（镇）、社区（村），不能填写部队驻地',
   'troops.unknownType': '活动类型「{type}」不存在或已停用',
   'troops.typeExists': '活动类型代码「{code}」已存在',

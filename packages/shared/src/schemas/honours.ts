@@ -85,6 +85,10 @@ export const householdDetail = householdListItem.extend({
   plaqueEvents: z.array(plaqueEventSchema),
   couplets: z.array(z.object({ year: z.number().int(), deliveredAt: z.string(), deliveredBy: z.string().nullable() })),
   citations: z.array(citationSchema),
+  /** Lines other modules add to the household's timeline (a unit's visit), newest first. */
+  lines: z.array(
+    z.object({ source: z.string(), id: z.string(), date: z.string(), label: z.string(), orgName: z.string() }),
+  ),
   version: z.number().int(),
 });
 

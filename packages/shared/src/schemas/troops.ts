@@ -94,6 +94,8 @@ export const createActivityBody = z.strictObject({
   orgId: idSchema.optional(),
   /** Idempotency key from the phone: the same key twice records one activity. */
   clientKey: idSchema.optional(),
+  /** An entitled household of the registry the unit visited (it must live at the place): the visit links to it. */
+  householdId: idSchema.optional(),
   ...activityFields,
 });
 export type CreateActivityBody = z.infer<typeof createActivityBody>;
@@ -133,6 +135,7 @@ export const activityListItem = z.object({
   counterpartContact: z.string().nullable(),
   summary: z.string().nullable(),
   partnershipId: z.string().nullable(),
+  householdId: z.string().nullable(),
   campaignId: z.string().nullable(),
   status: z.enum(['recorded', 'withdrawn']),
   photoCount: z.number().int(),

@@ -10,7 +10,7 @@ export const honoursModule = defineModule({
   tables: ['plaque_events', 'merit_citations', 'couplet_deliveries'],
   requires: [orgsModule, registryModule],
   build: ({ p }, { orgs, registry }) => {
-    const honours = new HonoursService(p, registry.households, orgs);
+    const honours = new HonoursService(p, registry.households, orgs, registry.householdLines);
     const db = p.handle.db;
     return {
       services: honours,

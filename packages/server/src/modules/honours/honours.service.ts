@@ -21,7 +21,7 @@ import type { MeritCitationsTable } from '../../platform/db/schema.js';
 import { AppError, conflict, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { OrgsService } from '../orgs/orgs.module.js';
-import type { HouseholdsReadModel } from '../registry/registry.module.js';
+import type { HouseholdLines, HouseholdsReadModel } from '../registry/registry.module.js';
 import { honoursRepo } from './honours.repo.js';
 
 type Citation = z.infer<typeof citationSchema>;
@@ -92,6 +92,7 @@ export class HonoursService {
     private readonly p: Platform,
     private readonly households: HouseholdsReadModel,
     private readonly orgs: OrgsService,
+    private readonly lines: HouseholdLines,
   ) {}
 
   private get db() {
@@ -151,9 +152,10 @@ export class HonoursService {
   async detail(ctx: RequestCtx, id: string, db: Queryable = this.db): Promise<z.infer<typeof householdDetail>> {
     const h = await this.household(db, ctx.actor.scope, id);
     if (!h) throw notFound();
-    const [people, [events, couplets, citations]] = await Promise.all([
+    const [people, [events, couplets, citations], lines] = await Promise.all([
       this.members(db, [id]),
       honoursRepo.history(db, id),
+      this.lines.of(db, id, ctx.actor),
     ]);
     return {
       id: h.id,
@@ -176,6 +178,7 @@ export class HonoursService {
       })),
       couplets: couplets.map((c) => ({ year: c.year, deliveredAt: c.delivered_at, deliveredBy: c.delivered_by })),
       citations: citations.map((c) => toCitation(c)),
+      lines,
       version: h.version,
     };
   }

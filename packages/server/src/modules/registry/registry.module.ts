@@ -2,6 +2,7 @@ import { maskName } from '@shuangyong/shared';
 import { systemActor } from '../../platform/auth/actor.js';
 import { defineModule } from '../../platform/module.js';
 import { orgsModule } from '../orgs/orgs.module.js';
+import { householdLines } from './household-lines.js';
 import { householdsRepo } from './households.repo.js';
 import { BeneficiaryImport, IMPORT_KIND } from './import.js';
 import { importExportRoutes } from './import-export.routes.js';
@@ -43,6 +44,7 @@ export const registryModule = defineModule({
     const transfers = new TransfersService(p, orgs);
     const registry = new RegistryService(p, transfers, orgs);
     const merges = new MergesService(p);
+    const lines = householdLines();
     const beneficiaryImport = new BeneficiaryImport(
       p,
       async (job) => {
@@ -62,6 +64,8 @@ export const registryModule = defineModule({
         readModel: registryReadModel,
         /** Households for honours (光荣牌): read in scope, joined by subquery, the plaque status set. */
         households: householdsReadModel,
+        /** Lines other modules add to a household's timeline (troops: a unit's visit to the household). */
+        householdLines: lines,
         /** The blind index of a normalised ID number (to match other files against the register). */
         idBlindIndex: (idNumber: string) => idBlindIndex(p.crypto, idNumber),
         /** Clear ID numbers of some people, for a file a bank needs them in; the caller audits the export. */
@@ -97,6 +101,7 @@ export const registryModule = defineModule({
   },
 });
 
+export type { HouseholdLine, HouseholdLines } from './household-lines.js';
 export type { HouseholdFilter } from './households.repo.js';
 export type { RegistryReadModel } from './read-model.repo.js';
 export type HouseholdsReadModel = typeof householdsReadModel;

@@ -22,6 +22,7 @@ import { bool, type Queryable, toNumber } from '../../platform/db/index.js';
 import { badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { ConfidentialityChecks } from '../atmosphere/atmosphere.module.js';
+import type { HouseholdsReadModel } from '../registry/registry.module.js';
 import { seesMilitary, toActivityItem, toActivityPhoto } from './activities.view.js';
 import { type ActivityFilter, type ActivityRow, type StatDelta, troopsRepo } from './troops.repo.js';
 import type { TroopActivitiesTable } from './troops.schema.js';
@@ -77,6 +78,7 @@ export class ActivitiesService {
   constructor(
     private readonly p: Platform,
     private readonly checks: ConfidentialityChecks,
+    private readonly households: HouseholdsReadModel,
   ) {}
 
   private get db() {
@@ -246,6 +248,15 @@ export class ActivitiesService {
     return { org, district };
   }
 
+  /**
+   * A visit links to an entitled household of the registry only where it happened: the household
+   * lives at the place (the community) of the activity. Read through the registry's read model.
+   */
+  private async checkHousehold(db: Db, householdId: string, placePath: string) {
+    const h = await this.households.get(db, { kind: 'subtree', path: placePath }, householdId);
+    if (!h) throw badRequest('household_not_at_place', 'troops.householdNotAtPlace');
+  }
+
   /** Public text goes through the confidentiality checks: a `block` finding refuses the save. */
   private async checkPublicText(
     actor: Actor,
@@ -294,6 +305,7 @@ export class ActivitiesService {
       const place = await this.placeOf(trx, body.placeOrgId);
       await this.checkType(trx, body.type);
       await this.checkPartnership(trx, body.partnershipId, unit.id);
+      if (body.householdId) await this.checkHousehold(trx, body.householdId, place.org.path);
       const now = nowIso();
       const reached = body.reached;
       const row: Insertable<TroopActivitiesTable> = {
@@ -329,7 +341,7 @@ export class ActivitiesService {
         partnership_id: body.partnershipId ?? null,
         campaign_id: body.campaignId ?? null,
         emergency_id: null,
-        household_id: null,
+        household_id: body.householdId ?? null,
         client_key: body.clientKey ?? null,
         status: 'recorded',
         version: 1,
@@ -347,6 +359,7 @@ export class ActivitiesService {
           org: [null, unit.id],
           place: [null, place.org.id],
           occurred_on: [null, body.occurredOn],
+          ...(row.household_id ? { household: [null, row.household_id] } : {}),
           ...(row.participant_names || row.military_note ? { military_only_content: [null, true] } : {}),
         },
       });

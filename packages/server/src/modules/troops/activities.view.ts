@@ -50,6 +50,7 @@ export function toActivityItem(r: ActivityRow, military: boolean, actions: Activ
     counterpartContact: r.counterpart_contact,
     summary: r.summary,
     partnershipId: r.partnership_id,
+    householdId: r.household_id,
     campaignId: r.campaign_id,
     status: r.status as ActivityListItem['status'],
     photoCount: toNumber(r.photo_count),

@@ -4,6 +4,7 @@ import { TROOP_ACTIVITY_TYPES_0020 } from '../../platform/db/migrations/0020_tro
 import { defineModule } from '../../platform/module.js';
 import { atmosphereModule } from '../atmosphere/atmosphere.module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
+import { registryModule } from '../registry/registry.module.js';
 import { ActivitiesService } from './activities.service.js';
 import { typeLabel } from './activities.view.js';
 import { emergencyRoutes } from './emergencies.routes.js';
@@ -32,13 +33,23 @@ export const troopsModule = defineModule({
     'troop_emergency_dispatches',
     'troop_emergency_events',
   ],
-  requires: [atmosphereModule, campaignsModule],
-  build: ({ p }, { atmosphere, campaigns }) => {
+  requires: [atmosphereModule, campaignsModule, registryModule],
+  build: ({ p }, { atmosphere, campaigns, registry }) => {
     const db = p.handle.db;
-    const activities = new ActivitiesService(p, atmosphere.checks);
+    const activities = new ActivitiesService(p, atmosphere.checks, registry.households);
     const photos = new ActivityPhotos(p, activities, atmosphere.checks);
     const emergencies = new EmergenciesService(p, atmosphere.checks);
     const partnerships = new PartnershipsService(p);
+    // a unit's visit to an entitled household is one more line in its timeline (no military-only field)
+    registry.householdLines.register(async (q, householdId) =>
+      (await troopsRepo.byHousehold(q, householdId)).map((r) => ({
+        source: 'troops',
+        id: r.id,
+        date: r.occurred_on,
+        label: t('troops.householdVisit', { type: typeLabel(r.type, r.type_label) }),
+        orgName: r.org_name,
+      })),
+    );
     // campaign tasks ("each unit: N activities", "a visit to left-behind children") fill themselves
     campaigns.metrics.register({
       key: 'troops.activities',

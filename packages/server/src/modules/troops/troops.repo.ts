@@ -110,6 +110,20 @@ export const troopsRepo = {
       .execute();
   },
 
+  /**
+   * The recorded visits to one household of the registry, newest first: date, type, unit. The
+   * caller (the household's timeline) has checked the household is in its scope; so the scope here
+   * is the household's, not the activity's.
+   */
+  byHousehold(db: Queryable, householdId: string) {
+    return activities(db, { kind: 'all' }, {})
+      .select(['a.id', 'a.occurred_on', 'a.type', 'ty.label as type_label', 'o.name as org_name'])
+      .where('a.household_id', '=', householdId)
+      .orderBy('a.occurred_on', 'desc')
+      .orderBy('a.id')
+      .execute();
+  },
+
   /** Civilian areas below the city (districts, streets, communities): where activities take place. */
   places(db: Queryable) {
     return db

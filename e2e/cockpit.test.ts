@@ -8,7 +8,8 @@ let run: Running;
 
 beforeAll(async () => {
   if (enabled) run = await start();
-});
+  // starting the server takes a while on a loaded machine
+}, 300_000);
 afterAll(async () => run?.stop());
 afterEach(() => run?.expectNoPageErrors());
 
@@ -116,7 +117,8 @@ describe.runIf(enabled)('领导驾驶舱 in Chromium', () => {
     const layout2 = await phoneLayout(page, 'cockpit', { width: 1440, height: 900 });
     expect(layout2).toEqual([]);
     await page.close();
-  });
+    // making the brief renders six charts: minutes on a loaded machine
+  }, 300_000);
 
   it('the leader reads the cockpit at 390 px: charts and briefs, no button to make one', async () => {
     const { page } = await run.signedIn('leader', 390);

@@ -8,7 +8,8 @@ let run: Running;
 // the freshly started living demo city, as `npm start` makes it
 beforeAll(async () => {
   if (enabled) run = await start({ living: true });
-});
+  // seeding the living city takes minutes on a loaded machine
+}, 300_000);
 afterAll(async () => run?.stop());
 afterEach(() => run?.expectNoPageErrors());
 
@@ -74,4 +75,158 @@ describe.runIf(enabled)('首页 of the living demo city in Chromium', () => {
       expect(await phoneLayout(page, `home-${user}-${follow}`)).toEqual([]);
       await page.close();
     });
+});
+
+/**
+ * Clicks a shape of a chart picked in the page: the SVG paths matching `kind` — a bar of a colour
+ * (the largest), a line's point (a small circle stroked in the colour) or a heat-map cell.
+ */
+async function clickShape(page: Page, chartId: string, kind: 'bar' | 'point' | 'cell', colour = '#1677ff') {
+  const canvas = page.getByTestId(`cockpit-canvas-${chartId}`);
+  await canvas.scrollIntoViewIfNeeded();
+  await expect.poll(async () => canvas.locator('svg path').count(), { timeout: 20_000 }).toBeGreaterThan(3);
+  await page.waitForTimeout(300); // the chart's first layout settles before it takes clicks
+  const at = await canvas.evaluate(
+    (el, [k, c]) => {
+      const shapes = [...el.querySelectorAll('path')].map((p) => ({ p, r: p.getBoundingClientRect() }));
+      const fill = (p: { getAttribute(name: string): string | null }) => (p.getAttribute('fill') ?? '').toLowerCase();
+      const picked =
+        k === 'bar'
+          ? shapes.filter((s) => fill(s.p) === c).sort((a, b) => b.r.width * b.r.height - a.r.width * a.r.height)
+          : k === 'point'
+            ? shapes.filter((s) => s.p.getAttribute('stroke') === c && s.r.width < 20 && s.r.height < 20).reverse()
+            : shapes.filter(
+                (s) =>
+                  /^(#|rgb)/.test(fill(s.p)) &&
+                  !['#fff', '#ffffff'].includes(fill(s.p)) &&
+                  s.r.width > 10 &&
+                  s.r.height > 10 &&
+                  s.r.width < 300,
+              );
+      const r = picked[0]?.r;
+      return r ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : null;
+    },
+    [kind, colour] as const,
+  );
+  expect(at, `a ${kind} in ${chartId}`).not.toBeNull();
+  await page.mouse.click(at!.x, at!.y);
+}
+
+/** The cockpit's figures for the campaign the page is about (the API the page reads). */
+async function cockpitOf(page: Page, campaignId: string) {
+  const res = await page.request.get(`${run.base}/api/v1/cockpit?campaignId=${encodeURIComponent(campaignId)}`);
+  expect(res.status()).toBe(200);
+  // biome-ignore lint/suspicious/noExplicitAny: the response is read loosely in the journey
+  return (await res.json()) as Record<string, any>;
+}
+
+/** The total of the visits page's filtered list (the targets of a cell, the visits of a day). */
+async function filteredTotal(page: Page): Promise<number> {
+  const el = page.getByTestId('coverage-filtered-total');
+  await expect.poll(async () => (await el.getAttribute('data-total')) ?? '').toMatch(/^\d+$/);
+  await page.waitForLoadState('networkidle');
+  return Number(await el.getAttribute('data-total'));
+}
+
+/** Opens the cockpit and answers the figures its charts were drawn from (the page's own request). */
+// biome-ignore lint/suspicious/noExplicitAny: the response is read loosely in the journey
+async function openCockpit(page: Page): Promise<Record<string, any>> {
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => /\/api\/v1\/cockpit\?campaignId=/.test(r.url()) && r.status() === 200),
+    page.goto(`${run.base}/cockpit`),
+  ]);
+  await page.getByTestId('cockpit-kpis').waitFor();
+  return res.json();
+}
+
+describe.runIf(enabled)('驾驶舱 click-through in the living demo city', () => {
+  it('city at 1440 px: each chart opens the filtered list behind it, showing the chart’s number', async () => {
+    const { page } = await run.signedIn('city', 1440);
+    await openCockpit(page);
+
+    // completion by district/unit → the campaign's tasks of that org: as many as the bar's 任务数
+    await clickShape(page, 'completion', 'bar');
+    await page.waitForURL(/\/campaign-tasks\?campaignId=[^&]+&orgId=/);
+    let url = new URL(page.url());
+    let c = await cockpitOf(page, url.searchParams.get('campaignId')!);
+    const org = c.completion.find((r: { orgId: string }) => r.orgId === url.searchParams.get('orgId'));
+    expect(org.assigned).toBeGreaterThan(0);
+    await page.getByTestId('task-filter').waitFor();
+    expect(await listTotal(page)).toBe(org.assigned);
+    expect(await phoneLayout(page, 'cockpit-to-tasks-1440', { width: 1440, height: 900 })).toEqual([]);
+
+    // visit coverage by district × category → that district's targets of that category (应走访)
+    await openCockpit(page);
+    await clickShape(page, 'coverage', 'cell');
+    await page.waitForURL(/\/visits\/coverage\?campaignId=[^&]+&orgId=[^&]+&category=/);
+    url = new URL(page.url());
+    c = await cockpitOf(page, url.searchParams.get('campaignId')!);
+    const cell = c.coverage.cells.find(
+      (x: { district: string; category: string }) =>
+        x.district === url.searchParams.get('orgId') && x.category === url.searchParams.get('category'),
+    );
+    expect(cell.planned).toBeGreaterThan(0);
+    expect(await filteredTotal(page)).toBe(cell.planned);
+
+    // visits per day → the visits recorded that day
+    await openCockpit(page);
+    await clickShape(page, 'trend', 'point');
+    await page.waitForURL(/\/visits\/coverage\?campaignId=[^&]+&day=\d{4}-\d{2}-\d{2}/);
+    url = new URL(page.url());
+    c = await cockpitOf(page, url.searchParams.get('campaignId')!);
+    const day = c.trend.find((d: { day: string }) => d.day === url.searchParams.get('day'));
+    expect(day.visits).toBeGreaterThan(0);
+    expect(await filteredTotal(page)).toBe(day.visits);
+    expect(await phoneLayout(page, 'cockpit-to-visits-1440', { width: 1440, height: 900 })).toEqual([]);
+
+    // needs by department, the red (past the deadline) part → that department's overdue cases
+    await openCockpit(page);
+    await clickShape(page, 'needsDepartment', 'bar', '#ff4d4f');
+    await page.waitForURL(/\/needs\?leadOrgId=[^&]+&sla=overdue/);
+    url = new URL(page.url());
+    const dept = (await cockpitOf(page, c.campaign.id)).needs.byDepartment.find(
+      (d: { orgId: string }) => d.orgId === url.searchParams.get('leadOrgId'),
+    );
+    expect(dept.overdue).toBeGreaterThan(0);
+    expect(await listTotal(page)).toBe(dept.overdue);
+    await page.close();
+  }, 240_000);
+
+  it('klmy at 390 px: a coverage cell and a day of the trend open their lists with the chart’s numbers', async () => {
+    const { page } = await run.signedIn('klmy', 390);
+    await openCockpit(page);
+    await clickShape(page, 'coverage', 'cell');
+    await page.waitForURL(/\/visits\/coverage\?campaignId=[^&]+&orgId=[^&]+&category=/);
+    let url = new URL(page.url());
+    let c = await cockpitOf(page, url.searchParams.get('campaignId')!);
+    const cell = c.coverage.cells.find(
+      (x: { district: string; category: string }) =>
+        x.district === url.searchParams.get('orgId') && x.category === url.searchParams.get('category'),
+    );
+    expect(await filteredTotal(page)).toBe(cell.planned);
+    expect(await phoneLayout(page, 'cockpit-to-targets-390')).toEqual([]);
+
+    await openCockpit(page);
+    await clickShape(page, 'trend', 'point');
+    await page.waitForURL(/\/visits\/coverage\?campaignId=[^&]+&day=/);
+    url = new URL(page.url());
+    c = await cockpitOf(page, url.searchParams.get('campaignId')!);
+    const day = c.trend.find((d: { day: string }) => d.day === url.searchParams.get('day'));
+    expect(await filteredTotal(page)).toBe(day.visits);
+    expect(await phoneLayout(page, 'cockpit-to-visits-390')).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('leader at 390 px: a needs bar opens the needs list of that status and colour', async () => {
+    const { page } = await run.signedIn('leader', 390);
+    const c = await openCockpit(page);
+    await clickShape(page, 'needsStatus', 'bar', '#ff4d4f');
+    await page.waitForURL(/\/needs\?status=[^&]+&sla=overdue/);
+    const status = new URL(page.url()).searchParams.get('status');
+    const row = c.needs.byStatus.find((s: { status: string }) => s.status === status);
+    expect(row.overdue).toBeGreaterThan(0);
+    expect(await listTotal(page)).toBe(row.overdue);
+    expect(await phoneLayout(page, 'cockpit-to-needs-390')).toEqual([]);
+    await page.close();
+  }, 240_000);
 });

@@ -99,14 +99,9 @@ function FilteredList({ campaignId, filter, onClear }: { campaignId: string; fil
     placeholderData: keepPreviousData,
   });
   const total = (visitsOfDay ? visits.data?.total : targets.data?.total) ?? null;
-  const first = targets.data?.items[0];
   const title = visitsOfDay
     ? t('web.visits.filteredDay', { day: filter.day! })
-    : t('web.visits.filteredTargets', {
-        what: [filter.orgId && first ? first.orgName : '', filter.category ? categoryLabel(filter.category) : '']
-          .filter(Boolean)
-          .join(' · '),
-      });
+    : t('web.visits.filteredTargets', { what: filter.category ? categoryLabel(filter.category) : '' });
   const pagination = {
     current: page,
     pageSize: 20,
@@ -116,19 +111,15 @@ function FilteredList({ campaignId, filter, onClear }: { campaignId: string; fil
     onChange: setPage,
   };
   return (
-    <Card
-      size="small"
-      title={title}
-      data-testid="coverage-filtered"
-      extra={
+    <Card size="small" title={title} data-testid="coverage-filtered">
+      <Space wrap className={styles.filteredBar}>
+        <Typography.Text data-testid="coverage-filtered-total" data-total={total ?? ''}>
+          {total === null ? '' : t('web.total', { total })}
+        </Typography.Text>
         <Button size="small" onClick={onClear} data-testid="coverage-filter-clear">
           {t('web.visits.clearFilter')}
         </Button>
-      }
-    >
-      <Typography.Paragraph data-testid="coverage-filtered-total" data-total={total ?? ''}>
-        {total === null ? '' : t('web.total', { total })}
-      </Typography.Paragraph>
+      </Space>
       {visitsOfDay ? (
         <Table<Visit>
           size="small"

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, phoneLayout, pickOption, type Running, start } from './harness.js';
@@ -111,5 +112,67 @@ describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
     await expect.poll(() => mine.getByTestId('modelcity-mine-score').textContent()).toBe('0.25/1 分');
     expect(await phoneLayout(jyj, 'modelcity-department-mine')).toEqual([]);
     await jyj.close();
+  });
+  it('city staff download the table template, import it as a new round (a wrong file is refused in Chinese), switch rounds and see the trend', async () => {
+    const page = (await run.signedIn('city')).page;
+    await page.goto(`${run.base}/model-city`);
+    await page.getByTestId('modelcity-total').waitFor();
+    const exampleTotal = (await page.getByTestId('modelcity-total').textContent()) ?? '';
+    expect(exampleTotal).toContain('自评 0.');
+    await page.getByTestId('modelcity-tab-trend').click();
+    await page.getByTestId('modelcity-trend').first().waitFor();
+    expect(await page.getByTestId('modelcity-trend').count()).toBe(1);
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('modelcity-template').click();
+    const template = await download;
+    expect(template.suggestedFilename()).toBe('考评细则模板.xlsx');
+    const table = fs.readFileSync((await template.path()) as string);
+
+    await page.getByTestId('modelcity-import').click();
+    await page.getByTestId('modelcity-import-name').fill('第十二届考评细则（自治区）');
+    await page.getByTestId('modelcity-import-start').fill('2027-01-01');
+    await page.getByTestId('modelcity-import-end').fill('2030-12-31');
+    // a table that is not the template: the API names the columns it wants
+    await page.getByTestId('modelcity-import-file').setInputFiles({
+      name: '自拟表.xlsx',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('名称,分值\n组织领导,6\n'),
+    });
+    await page.getByTestId('modelcity-import-ok').click();
+    await page.getByText('表头与模板不一致，应为：类别、标准序号', { exact: false }).waitFor();
+    await page.getByTestId('modelcity-import-file').setInputFiles({
+      name: '考评细则.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: table,
+    });
+    await page.getByTestId('modelcity-import-ok').click();
+
+    // the new round is shown (no evidence yet) and sits beside the example in the trend
+    await expect.poll(() => page.getByTestId('modelcity-total').textContent()).toContain('自评 0 分');
+    expect(await page.getByTestId('modelcity-round').textContent()).toContain('第十二届考评细则（自治区）');
+    const rows = page.getByTestId('modelcity-trend');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.nth(0).getAttribute('data-round')).toBe('全国双拥模范城考评标准（示例）');
+    expect(await rows.nth(1).getAttribute('data-round')).toBe('第十二届考评细则（自治区）');
+    expect(await rows.nth(1).getByTestId('modelcity-trend-score').textContent()).toMatch(/^0\//);
+    expect(await rows.nth(0).getByTestId('modelcity-trend-score').textContent()).not.toMatch(/^0\//);
+    expect(await phoneLayout(page, 'modelcity-city-rounds')).toEqual([]);
+
+    await pickOption(page, page.getByTestId('modelcity-round'), '全国双拥模范城考评标准（示例）');
+    await expect.poll(() => page.getByTestId('modelcity-total').textContent()).toBe(exampleTotal);
+    await page.close();
+
+    // on a phone: the newest round is shown first; switch to the example and read the trend
+    const phone = (await run.signedIn('city', 390)).page;
+    await phone.goto(`${run.base}/model-city`);
+    await phone.getByTestId('modelcity-total').waitFor();
+    expect(await phone.getByTestId('modelcity-total').textContent()).toContain('自评 0 分');
+    await pickOption(phone, phone.getByTestId('modelcity-round'), '全国双拥模范城考评标准（示例）');
+    await expect.poll(() => phone.getByTestId('modelcity-total').textContent()).toBe(exampleTotal);
+    await phone.getByTestId('modelcity-tab-trend').click();
+    await expect.poll(() => phone.getByTestId('modelcity-trend').count()).toBe(2);
+    expect(await phoneLayout(phone, 'modelcity-city-trend-phone')).toEqual([]);
+    await phone.close();
   });
 });

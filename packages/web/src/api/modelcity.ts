@@ -5,6 +5,7 @@ import type {
   EvidenceSuggestion,
   ItemOwner,
   ModelEvidence,
+  ModelRound,
   Readiness,
   Responsibility,
   tagEvidenceBody,
@@ -19,16 +20,37 @@ export type {
   EvidenceSuggestion,
   ItemOwner,
   ModelEvidence,
+  ModelRound,
   Readiness,
   Responsibility,
 };
+
+/** The score of one round in the caller's scope (hundredths of a point). */
+export interface TrendPoint {
+  round: ModelRound;
+  score: number;
+  points: number;
+}
+
+const round = (roundId?: string) => (roundId ? { roundId } : undefined);
 
 type Signal = Pick<RequestOptions, 'signal'>;
 
 /** 创建全国双拥模范城: readiness, evidence, the binder. */
 export const modelcityApi = {
-  readiness: (o?: Signal) => api.get<Readiness>('/modelcity/readiness', undefined, o),
-  suggestions: (o?: Signal) => api.get<{ items: EvidenceSuggestion[] }>('/modelcity/suggestions', undefined, o),
+  readiness: (roundId?: string, o?: Signal) => api.get<Readiness>('/modelcity/readiness', round(roundId), o),
+  suggestions: (roundId?: string, o?: Signal) =>
+    api.get<{ items: EvidenceSuggestion[] }>('/modelcity/suggestions', round(roundId), o),
+  rounds: (o?: Signal) => api.get<{ items: ModelRound[] }>('/modelcity/rounds', undefined, o),
+  trend: (o?: Signal) => api.get<{ items: TrendPoint[] }>('/modelcity/trend', undefined, o),
+  /** The assessment table of a round as the xlsx template to fill in for the next one. */
+  template: (fallback: string, roundId?: string) =>
+    downloadFile('GET', '/modelcity/table.xlsx', fallback, { query: round(roundId) }),
+  importRound: (q: { name: string; periodStart: string; periodEnd: string }, file: File) =>
+    request<ModelRound>('POST', '/modelcity/rounds/import', {
+      query: q,
+      raw: { body: file, contentType: 'application/octet-stream' },
+    }),
   tag: (body: z.input<typeof tagEvidenceBody>) => api.post<ModelEvidence>('/modelcity/evidence', body),
   upload: (q: { elementId: string; docType: EvidenceDocType; date: string; title: string }, file: File) =>
     request<ModelEvidence>('POST', '/modelcity/evidence/upload', {
@@ -42,6 +64,8 @@ export const modelcityApi = {
   assign: (itemId: string, body: z.input<typeof assignItemBody>) =>
     api.post<{ items: ItemOwner[] }>(`/modelcity/items/${encodeURIComponent(itemId)}/owners`, body),
   responsibilities: (o?: Signal) => api.get<{ items: Responsibility[] }>('/modelcity/responsibilities', undefined, o),
-  binder: (fallback: string) => downloadFile('GET', '/modelcity/binder.docx', fallback),
-  selfAssessment: (fallback: string) => downloadFile('GET', '/modelcity/self-assessment.xlsx', fallback),
+  binder: (fallback: string, roundId?: string) =>
+    downloadFile('GET', '/modelcity/binder.docx', fallback, { query: round(roundId) }),
+  selfAssessment: (fallback: string, roundId?: string) =>
+    downloadFile('GET', '/modelcity/self-assessment.xlsx', fallback, { query: round(roundId) }),
 };

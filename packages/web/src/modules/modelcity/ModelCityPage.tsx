@@ -1,6 +1,6 @@
-import { DownloadOutlined, FileWordOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, FileWordOutlined, ImportOutlined, UploadOutlined } from '@ant-design/icons';
 import { type ElementStatus, EVIDENCE_DOC_TYPES } from '@shuangyong/shared';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App,
@@ -15,6 +15,7 @@ import {
   Progress,
   Select,
   Space,
+  Table,
   Tabs,
   Tag,
   Typography,
@@ -29,6 +30,7 @@ import {
   type ModelEvidence,
   modelcityApi,
   type Readiness,
+  type TrendPoint,
 } from '../../api/modelcity';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
@@ -216,6 +218,53 @@ interface AssignForm {
   deadline: string;
 }
 
+interface ImportForm {
+  name: string;
+  periodStart: string;
+  periodEnd: string;
+}
+
+/** The score of every round in the caller's scope, oldest first: is the bid getting closer? */
+function Trend({ items, current }: { items: TrendPoint[]; current: string }) {
+  return (
+    <Table<TrendPoint>
+      size="small"
+      rowKey={(x) => x.round.id}
+      pagination={false}
+      dataSource={items}
+      locale={{ emptyText: t('web.modelcity.trend.empty') }}
+      onRow={(x) => ({ 'data-testid': 'modelcity-trend', 'data-round': x.round.name }) as Record<string, string>}
+      columns={[
+        {
+          key: 'round',
+          title: t('web.modelcity.trend.round'),
+          render: (_, x) => (
+            <Space wrap size={4}>
+              <span>{x.round.name}</span>
+              {x.round.id === current ? <Tag color="blue">{t('web.modelcity.trend.current')}</Tag> : null}
+              <Typography.Text type="secondary">
+                {t('web.modelcity.period', { start: x.round.periodStart, end: x.round.periodEnd })}
+              </Typography.Text>
+            </Space>
+          ),
+        },
+        {
+          key: 'score',
+          title: t('web.modelcity.trend.score'),
+          width: 180,
+          render: (_, x) => (
+            <Progress
+              style={{ margin: 0 }}
+              percent={percent(x.score, x.points)}
+              format={() => <span data-testid="modelcity-trend-score">{`${pts(x.score)}/${pts(x.points)}`}</span>}
+            />
+          ),
+        },
+      ]}
+    />
+  );
+}
+
 interface UploadForm {
   docType: EvidenceDocType;
   date: string;
@@ -239,14 +288,28 @@ export function ModelCityPage() {
     queryFn: ({ signal }) => modelcityApi.responsibilities({ signal }),
   });
   const fileRef = useRef<HTMLInputElement>(null);
+  const tableRef = useRef<HTMLInputElement>(null);
+  const [roundId, setRoundId] = useState<string | undefined>(undefined);
+  const [importing, setImporting] = useState(false);
+  const [importForm] = Form.useForm<ImportForm>();
   const readiness = useQuery({
-    queryKey: ['modelcity', 'readiness'],
-    queryFn: ({ signal }) => modelcityApi.readiness({ signal }),
+    queryKey: ['modelcity', 'readiness', roundId],
+    queryFn: ({ signal }) => modelcityApi.readiness(roundId, { signal }),
+    // switching rounds keeps the page (and the open tab) while the other round loads
+    placeholderData: keepPreviousData,
   });
   const suggestions = useQuery({
-    queryKey: ['modelcity', 'suggestions'],
-    queryFn: ({ signal }) => modelcityApi.suggestions({ signal }),
+    queryKey: ['modelcity', 'suggestions', roundId],
+    queryFn: ({ signal }) => modelcityApi.suggestions(roundId, { signal }),
     enabled: can('modelcity:write'),
+  });
+  const rounds = useQuery({
+    queryKey: ['modelcity', 'rounds'],
+    queryFn: ({ signal }) => modelcityApi.rounds({ signal }),
+  });
+  const trend = useQuery({
+    queryKey: ['modelcity', 'trend'],
+    queryFn: ({ signal }) => modelcityApi.trend({ signal }),
   });
   const refresh = () => client.invalidateQueries({ queryKey: ['modelcity'] });
 
@@ -254,6 +317,37 @@ export function ModelCityPage() {
   if (readiness.isError) return <PageError error={readiness.error} backTo="/" backLabel={t('web.modelcity.home')} />;
   const r = readiness.data;
   const canWrite = can('modelcity:write');
+  // only the city brings in a new table (the API refuses the others)
+  const canImport = canWrite && r.scopeName === t('modelcity.scope.city');
+
+  const submitImport = async () => {
+    const values = await importForm.validateFields();
+    const file = tableRef.current?.files?.[0];
+    if (!file) {
+      message.error(t('web.modelcity.fileRequired'));
+      return;
+    }
+    setBusy(true);
+    try {
+      const round = await modelcityApi.importRound(values, file);
+      message.success(t('web.modelcity.import.done', { name: round.name }));
+      setImporting(false);
+      setRoundId(round.id);
+      await refresh();
+    } catch {
+      // the API client shows the error (which row, which column)
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const template = async () => {
+    try {
+      await modelcityApi.template(t('web.modelcity.import.templateFile'), r.round.id);
+    } catch {
+      // the API client shows the error
+    }
+  };
 
   const submitUpload = async () => {
     const values = await form.validateFields();
@@ -312,8 +406,8 @@ export function ModelCityPage() {
   const download = async (kind: 'binder' | 'xlsx') => {
     setBusy(true);
     try {
-      if (kind === 'binder') await modelcityApi.binder(t('web.modelcity.binderFile'));
-      else await modelcityApi.selfAssessment(t('web.modelcity.xlsxFile'));
+      if (kind === 'binder') await modelcityApi.binder(t('web.modelcity.binderFile'), r.round.id);
+      else await modelcityApi.selfAssessment(t('web.modelcity.xlsxFile'), r.round.id);
     } catch {
       // the API client shows the error
     } finally {
@@ -331,7 +425,14 @@ export function ModelCityPage() {
     >
       <DocTitle title={t('web.modelcity.title')} />
       <Flex wrap gap={8} align="center" style={{ marginBottom: 12 }}>
-        <Typography.Text>{r.round.name}</Typography.Text>
+        <Select
+          aria-label={t('web.modelcity.round')}
+          style={{ minWidth: 0, maxWidth: '100%', width: 280 }}
+          value={r.round.id}
+          onChange={(id: string) => setRoundId(id)}
+          options={(rounds.data?.items ?? [r.round]).map((x) => ({ value: x.id, label: x.name }))}
+          data-testid="modelcity-round"
+        />
         {r.round.isExample ? <Tag color="blue">{t('web.modelcity.example')}</Tag> : null}
         <Typography.Text type="secondary">
           {t('web.modelcity.period', { start: r.round.periodStart, end: r.round.periodEnd })}
@@ -462,6 +563,32 @@ export function ModelCityPage() {
             ),
           },
           {
+            key: 'trend',
+            label: <span data-testid="modelcity-tab-trend">{t('web.modelcity.tab.trend')}</span>,
+            children: (
+              <>
+                <Flex wrap gap={8} style={{ marginBottom: 12 }}>
+                  <Button icon={<DownloadOutlined />} onClick={() => void template()} data-testid="modelcity-template">
+                    {t('web.modelcity.import.template')}
+                  </Button>
+                  {canImport ? (
+                    <Button
+                      icon={<ImportOutlined />}
+                      onClick={() => {
+                        importForm.resetFields();
+                        setImporting(true);
+                      }}
+                      data-testid="modelcity-import"
+                    >
+                      {t('web.modelcity.import.open')}
+                    </Button>
+                  ) : null}
+                </Flex>
+                <Trend items={trend.data?.items ?? []} current={r.round.id} />
+              </>
+            ),
+          },
+          {
             key: 'gaps',
             label: <span data-testid="modelcity-tab-gaps">{t('web.modelcity.tab.gaps', { n: r.gaps.length })}</span>,
             children: (
@@ -559,6 +686,35 @@ export function ModelCityPage() {
           </Form.Item>
           <Form.Item name="deadline" label={t('web.modelcity.owner.deadline.field')} rules={[{ required: true }]}>
             <Input type="date" data-testid="modelcity-assign-deadline" />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <Modal
+        open={importing}
+        title={t('web.modelcity.import.title')}
+        onCancel={() => setImporting(false)}
+        onOk={() => void submitImport()}
+        okText={t('web.modelcity.import.ok')}
+        okButtonProps={{ loading: busy, ...({ 'data-testid': 'modelcity-import-ok' } as Record<string, string>) }}
+        destroyOnHidden
+      >
+        <Typography.Paragraph type="secondary">{t('web.modelcity.import.hint')}</Typography.Paragraph>
+        <Form form={importForm} layout="vertical">
+          <Form.Item
+            name="name"
+            label={t('web.modelcity.import.name')}
+            rules={[{ required: true, whitespace: true, max: 100 }]}
+          >
+            <Input data-testid="modelcity-import-name" maxLength={100} />
+          </Form.Item>
+          <Form.Item name="periodStart" label={t('web.modelcity.import.periodStart')} rules={[{ required: true }]}>
+            <Input type="date" data-testid="modelcity-import-start" />
+          </Form.Item>
+          <Form.Item name="periodEnd" label={t('web.modelcity.import.periodEnd')} rules={[{ required: true }]}>
+            <Input type="date" data-testid="modelcity-import-end" />
+          </Form.Item>
+          <Form.Item label={t('web.modelcity.import.file')} required>
+            <input ref={tableRef} type="file" accept=".xlsx" data-testid="modelcity-import-file" />
           </Form.Item>
         </Form>
       </Modal>

@@ -12,6 +12,7 @@ export * from './schemas/campaigns.js';
 export * from './schemas/cockpit.js';
 export * from './schemas/common.js';
 export * from './schemas/events.js';
+export * from './schemas/exemplars.js';
 export * from './schemas/home.js';
 export * from './schemas/honours.js';
 export * from './schemas/jobs.js';

@@ -3,6 +3,7 @@ import { benefitsMessages } from './benefits.zh-CN.js';
 import { campaignsMessages } from './campaigns.zh-CN.js';
 import { cockpitMessages } from './cockpit.zh-CN.js';
 import { eventsMessages } from './events.zh-CN.js';
+import { exemplarsMessages } from './exemplars.zh-CN.js';
 import { fieldMessages } from './fields.zh-CN.js';
 import { filesMessages } from './files.zh-CN.js';
 import { modelcityMessages } from './modelcity.zh-CN.js';
@@ -16,6 +17,7 @@ import { webAtmosphereMessages } from './web-atmosphere.zh-CN.js';
 import { webBenefitsMessages } from './web-benefits.zh-CN.js';
 import { webCampaignsMessages } from './web-campaigns.zh-CN.js';
 import { webEventsMessages } from './web-events.zh-CN.js';
+import { webExemplarsMessages } from './web-exemplars.zh-CN.js';
 import { webHomeMessages } from './web-home.zh-CN.js';
 import { webModelcityMessages } from './web-modelcity.zh-CN.js';
 import { webNeedsMessages } from './web-needs.zh-CN.js';
@@ -41,6 +43,8 @@ export const zhCN = {
   ...webCampaignsMessages,
   ...atmosphereMessages,
   ...webAtmosphereMessages,
+  ...exemplarsMessages,
+  ...webExemplarsMessages,
   ...eventsMessages,
   ...webEventsMessages,
   ...modelcityMessages,

@@ -6,6 +6,7 @@ export const modelcityMessages = {
   'modelcity.sourceNotFound': '未找到该记录，或不在您的管辖范围内',
   'modelcity.kindNotAccepted': '该评分要素不接受「{kind}」作为佐证材料',
   'modelcity.notPublished': '只有已发布的宣传稿件才能作为佐证材料',
+  'modelcity.exemplarNotApproved': '只有经市级认定的先进典型才能作为佐证材料',
   'modelcity.alreadyTagged': '该记录已归档到这一评分要素',
   'modelcity.fileType': '佐证文件只支持 PDF、JPEG、PNG、DOCX、XLSX（按文件内容识别）',
   'modelcity.fileTooLarge': '佐证文件过大（上限 {limit}）',

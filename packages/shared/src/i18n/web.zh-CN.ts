@@ -207,6 +207,7 @@ export const webMessages = {
   'entityType.visit_target': '走访对象',
   'entityType.visit_budget_line': '经费科目',
   'entityType.publicity_item': '宣传稿件',
+  'entityType.exemplar': '先进典型',
   'entityType.check_rule': '核查规则',
 
   // my account

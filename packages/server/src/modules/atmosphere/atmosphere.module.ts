@@ -10,6 +10,9 @@ import { ConfidentialityChecks } from './checks.service.js';
 import { EventPhotos } from './events.photos.js';
 import { eventsRoutes } from './events.routes.js';
 import { EventsService, registerEventMetrics } from './events.service.js';
+import { exemplarNames, exemplarsRepo } from './exemplars.repo.js';
+import { exemplarsRoutes } from './exemplars.routes.js';
+import { ExemplarsService, viewerOf } from './exemplars.service.js';
 import { PublicityPhotos } from './photos.js';
 import { PublicityService } from './publicity.service.js';
 
@@ -27,6 +30,9 @@ export const atmosphereModule = defineModule({
     'atmosphere_events',
     'atmosphere_event_invitations',
     'atmosphere_event_photos',
+    'atmosphere_exemplars',
+    'atmosphere_exemplar_reviews',
+    'atmosphere_exemplar_items',
   ],
   requires: [notificationsModule, campaignsModule, visitsModule],
   build: ({ p }, { notifications, campaigns, visits }) => {
@@ -38,6 +44,18 @@ export const atmosphereModule = defineModule({
     const events = new EventsService(p, checks, visits.money);
     const eventPhotos = new EventPhotos(p, events, checks);
     registerEventMetrics(campaigns.metrics);
+    const exemplars = new ExemplarsService(p, checks, publicity, notifications);
+    // exemplars (双拥先进典型) a task asks for, and the published items about them
+    campaigns.metrics.register({
+      key: 'atmosphere.exemplars.approved',
+      label: t('exemplars.metric.approved'),
+      compute: (q, orgPath, campaignId) => exemplarsRepo.approvedCount(q, campaignId, orgPath),
+    });
+    campaigns.metrics.register({
+      key: 'atmosphere.publicity.about_exemplars',
+      label: t('exemplars.metric.aboutExemplars'),
+      compute: (q, orgPath, campaignId) => exemplarsRepo.aboutExemplarsCount(q, campaignId, orgPath),
+    });
     // a campaign task ("each district: at least two items") can be bound to this live figure
     campaigns.metrics.register({
       key: 'atmosphere.publicity.published',
@@ -45,17 +63,23 @@ export const atmosphereModule = defineModule({
       compute: (q, orgPath, campaignId) => atmosphereRepo.publishedCount(q, campaignId, orgPath),
     });
     return {
-      services: { checks, publicity, events },
-      routes: [atmosphereRoutes(publicity, checks, photos), eventsRoutes(events, eventPhotos)],
+      services: { checks, publicity, events, exemplars },
+      routes: [
+        atmosphereRoutes(publicity, checks, photos),
+        eventsRoutes(events, eventPhotos),
+        exemplarsRoutes(p, exemplars),
+      ],
       targets: {
         publicityItem: async (scope, id) => !!(await publicity.visible(db, scope, id)),
         // the list is city-wide; who may edit is the service's rule
         checkRule: async (_scope, id) => !!(await atmosphereRepo.rule(db, id)),
         event: async (_scope, id, actor) => !!(await events.visible(db, actor, id)),
+        exemplar: async (_scope, id, actor) => !!(await exemplars.visible(db, actor, id)),
       },
       labels: {
         publicity_item: async (ids, actor) => labelMap(await itemTitles(db, actor.scope, ids)),
         event: async (ids, actor) => labelMap(await events.titles(db, actor, ids)),
+        exemplar: async (ids, actor) => labelMap(await exemplarNames(db, viewerOf(actor), ids)),
       },
     };
   },
@@ -63,4 +87,5 @@ export const atmosphereModule = defineModule({
 
 export type { ConfidentialityChecks } from './checks.service.js';
 export type { EventsService } from './events.service.js';
+export type { ExemplarsService } from './exemplars.service.js';
 export type { PublicityService } from './publicity.service.js';

@@ -30,7 +30,7 @@ type CreateBody = z.infer<typeof createPublicityBody>;
 type UpdateBody = z.infer<typeof updatePublicityBody>;
 
 /** Words that make an item one for the 军分区 to review, whatever the author ticked. */
-const TROOP_WORDS = /部队|官兵|军营|营区|战士|士兵|军分区|驻军|连队|军港|军机|番号|武警/;
+export const TROOP_WORDS = /部队|官兵|军营|营区|战士|士兵|军分区|驻军|连队|军港|军机|番号|武警/;
 const MILITARY_CATEGORIES = new Set(['designation', 'location', 'equipment', 'strength', 'officer']);
 const MILITARY_IMAGE_RULES = new Set(['image.gps', 'image.service_members']);
 const EDITABLE: readonly PublicityStatus[] = ['draft', 'returned', 'civil_review', 'military_review', 'approved'];

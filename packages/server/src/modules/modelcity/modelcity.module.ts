@@ -9,7 +9,7 @@ import { modelcityRoutes } from './modelcity.routes.js';
 import { ModelCityService } from './modelcity.service.js';
 import { ItemOwners } from './owners.js';
 import { ownersRoutes } from './owners.routes.js';
-import { campaignSource, eventSource, honourSource, needSource, visitSource } from './sources.js';
+import { campaignSource, eventSource, exemplarSource, honourSource, needSource, visitSource } from './sources.js';
 
 /**
  * 创建全国双拥模范城: the assessment table as versioned data, evidence filed against its scoring
@@ -36,6 +36,7 @@ export const modelcityModule = defineModule({
       needSource(p, needs),
       honourSource(p, honours),
       eventSource(atmosphere.events),
+      exemplarSource(atmosphere.exemplars),
     ];
     const modelcity = new ModelCityService(p, atmosphere.publicity, troops.activities, sources);
     const owners = new ItemOwners(p, campaigns, modelcity);

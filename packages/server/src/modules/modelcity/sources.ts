@@ -3,7 +3,7 @@ import type { RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, conflict } from '../../platform/errors.js';
-import type { EventsService } from '../atmosphere/atmosphere.module.js';
+import type { EventsService, ExemplarsService } from '../atmosphere/atmosphere.module.js';
 import type { Campaigns } from '../campaigns/campaigns.module.js';
 import type { HonoursService } from '../honours/honours.module.js';
 import type { NeedsService } from '../needs/needs.module.js';
@@ -231,5 +231,23 @@ export function eventSource(events: EventsService): EvidenceSource {
       const items = await events.evidence(ctx.actor, { from: period.from, to: period.to, pageSize: limit });
       return items.map((e) => ({ id: e.id, title: title(e.type, e.title), date: e.date, orgName: e.orgName }));
     },
+  };
+}
+
+/**
+ * 双拥先进典型: an exemplar the city approved (认定), filed for the org that nominated it on the day
+ * of the approval (published or not: the approval is what the table asks for).
+ */
+export function exemplarSource(exemplars: ExemplarsService): EvidenceSource {
+  return {
+    kind: 'exemplar',
+    permission: 'publicity:read',
+    async resolve(ctx, id) {
+      const e = await exemplars.evidence(ctx.actor, id);
+      if (!e) throw gone();
+      if (!e.approved) throw conflict('not_approved', 'modelcity.exemplarNotApproved');
+      return { id: e.id, orgId: e.orgId, orgPath: e.orgPath, title: e.title, date: e.date };
+    },
+    candidates: (ctx, period, limit) => exemplars.approvedIn(ctx, period, limit),
   };
 }

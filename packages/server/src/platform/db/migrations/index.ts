@@ -15,6 +15,7 @@ import { troops0020 } from './0020_troops.js';
 import { benefits0021 } from './0021_benefits.js';
 import { modelcity0022 } from './0022_modelcity.js';
 import { nameAsWritten0024 } from './0024_name_as_written.js';
+import { exemplars0025 } from './0025_exemplars.js';
 import { events0026 } from './0026_events.js';
 import { benefitsConfirmation0028 } from './0028_benefits_confirmation.js';
 import { modelcityOwners0029 } from './0029_modelcity_owners.js';
@@ -44,6 +45,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0028_benefits_confirmation': benefitsConfirmation0028(dialect),
         '0029_modelcity_owners': modelcityOwners0029(dialect),
         '0030_needs_sla': needsSla0030(dialect),
+        '0025_exemplars': exemplars0025(dialect),
       };
     },
   };

@@ -54,6 +54,12 @@ const ModelCityPage = lazy(() =>
 );
 const EventsPage = lazy(() => import('../modules/atmosphere/EventsPage').then((m) => ({ default: m.EventsPage })));
 const EventPage = lazy(() => import('../modules/atmosphere/EventPage').then((m) => ({ default: m.EventPage })));
+const ExemplarListPage = lazy(() =>
+  import('../modules/atmosphere/ExemplarListPage').then((m) => ({ default: m.ExemplarListPage })),
+);
+const ExemplarPage = lazy(() =>
+  import('../modules/atmosphere/ExemplarPage').then((m) => ({ default: m.ExemplarPage })),
+);
 const PublicityPage = lazy(() =>
   import('../modules/atmosphere/PublicityPage').then((m) => ({ default: m.PublicityPage })),
 );
@@ -157,6 +163,9 @@ export default function AuthenticatedApp() {
         <Route path="events" element={<Guard permission="publicity:read" page={<EventsPage />} />} />
         <Route path="events/new" element={<Guard permission="publicity:write" page={<EventPage />} />} />
         <Route path="events/:id" element={<Guard permission="publicity:read" page={<EventPage />} />} />
+        <Route path="exemplars" element={<Guard permission="publicity:read" page={<ExemplarListPage />} />} />
+        <Route path="exemplars/new" element={<Guard permission="publicity:write" page={<ExemplarPage />} />} />
+        <Route path="exemplars/:id" element={<Guard permission="publicity:read" page={<ExemplarPage />} />} />
         <Route path="model-city" element={<Guard permission="modelcity:read" page={<ModelCityPage />} />} />
         <Route path="troops" element={<Guard permission="troops:read" page={<ActivitiesPage />} />} />
         <Route path="troops/new" element={<Guard permission="troops:write" page={<ActivityFormPage />} />} />

@@ -115,6 +115,7 @@ export const NAV: readonly NavEntry[] = [
     items: [
       { path: '/publicity', label: 'nav.publicity', icon: 'form', permission: 'publicity:read' },
       { path: '/events', label: 'nav.events', icon: 'flag', permission: 'publicity:read' },
+      { path: '/exemplars', label: 'nav.exemplars', icon: 'trophy', permission: 'publicity:read' },
       { path: '/model-city', label: 'nav.modelcity', icon: 'trophy', permission: 'modelcity:read' },
     ],
   },
@@ -159,6 +160,8 @@ export const PAGES: readonly { pattern: string; label: MessageKey; parent: strin
   { pattern: '/needs/new', label: 'crumb.newNeed', parent: '/needs' },
   { pattern: '/needs/:id', label: 'crumb.detail', parent: '/needs' },
   { pattern: '/publicity/new', label: 'crumb.newPublicity', parent: '/publicity' },
+  { pattern: '/exemplars/new', label: 'crumb.newExemplar', parent: '/exemplars' },
+  { pattern: '/exemplars/:id', label: 'crumb.detail', parent: '/exemplars' },
   { pattern: '/publicity/:id', label: 'crumb.detail', parent: '/publicity' },
   { pattern: '/events/new', label: 'crumb.newEvent', parent: '/events' },
   { pattern: '/events/:id', label: 'crumb.detail', parent: '/events' },

@@ -513,6 +513,8 @@ export const webMessages = {
   'households.address': '户址',
   'households.noAddress': '（未填地址）',
   'households.members': '成员',
+  'households.lines': '走访记录',
+  'households.line': '{date} {label}（{org}）',
   'households.org': '所属单位',
   'households.plaqueStatus': '光荣牌',
   'households.plaqueEligible': '光荣牌资格',

@@ -74,6 +74,22 @@ export function HouseholdPage() {
               </Flex>
             ),
           },
+          {
+            key: 'lines',
+            label: t('households.lines'),
+            span: 2,
+            children: h.lines.length ? (
+              <Flex vertical gap={4} data-testid="household-lines">
+                {h.lines.map((l) => (
+                  <Typography.Text key={l.id} data-source={l.source}>
+                    {t('households.line', { date: l.date, label: l.label, org: l.orgName })}
+                  </Typography.Text>
+                ))}
+              </Flex>
+            ) : (
+              orDash(null)
+            ),
+          },
         ]}
       />
       <div style={{ marginTop: 16 }}>

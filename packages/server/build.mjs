@@ -9,7 +9,7 @@ const shared = JSON.parse(readFileSync(new URL('../shared/package.json', import.
 const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(shared.dependencies ?? {})];
 
 await build({
-  entryPoints: { cli: 'src/cli.ts', 'thumbnail-worker': 'src/modules/visits/thumbnail.worker.ts' },
+  entryPoints: { cli: 'src/cli.ts', 'thumbnail-worker': 'src/platform/files/thumbnail.worker.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { imageMetadata } from '../src/modules/atmosphere/checks/image.js';
 import { Checker, type CheckRule, patternError } from '../src/modules/atmosphere/checks/match.js';
 import { ATMOSPHERE_RULES_0015 } from '../src/platform/db/migrations/0015_atmosphere.js';
+import { imageMetadata } from '../src/platform/files/image.js';
 import corpus from './fixtures/confidentiality-corpus.json' with { type: 'json' };
 import { gradientJpeg, gradientPng, withExif } from './photo-fixtures.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imageMetadata } from '../src/modules/atmosphere/checks/image.js';
 import { localDate } from '../src/platform/calendar/dates.js';
+import { imageMetadata } from '../src/platform/files/image.js';
 import { seedDemoCampaign } from '../src/seed/demo-campaign.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { gradientJpeg, withExif } from './photo-fixtures.js';

@@ -26,6 +26,7 @@ import {
   writeTemplate,
   writeXlsxStream,
 } from '../src/platform/files/index.js';
+import { acceptUpload, type UploadRules } from '../src/platform/files/upload.js';
 import {
   BufferSink,
   bigXlsx,
@@ -46,6 +47,7 @@ import {
   unknownEncodingCsv,
   zipBombXlsx,
 } from './fixtures/messy-sheets.js';
+import { gradientJpeg, withExif } from './photo-fixtures.js';
 
 /** The FileError a call throws (or rejects with), so its code, key and params can be checked. */
 async function fileError(fn: () => unknown): Promise<FileError> {
@@ -212,12 +214,48 @@ describe('text decoding (detected, not asked)', () => {
   });
 });
 
-describe('CSV parser', () => {
-  const records = (s: string, d?: string) => [...parseCsv(s, d)];
+describe('the upload pipeline', () => {
+  const err = (code: string) => () => Object.assign(new Error(code), { code });
+  const rules: UploadRules = {
+    maxBytes: 1000,
+    accept: ['pdf', 'jpeg'],
+    empty: err('empty'),
+    tooLarge: err('large'),
+    type: err('type'),
+    corrupt: err('corrupt'),
+  };
+  it("answers each refusal with the route's own error, in one order", () => {
+    expect(() => acceptUpload(Buffer.alloc(0), rules)).toThrow('empty');
+    expect(() => acceptUpload(Buffer.alloc(1001, 0x25), rules)).toThrow('large');
+    expect(() => acceptUpload(Buffer.from('GIF89a'), rules)).toThrow('type');
+    expect(() => acceptUpload(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), rules)).toThrow(
+      'type',
+    );
+    expect(() => acceptUpload(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 9]), rules)).toThrow('corrupt');
+  });
 
-  it('handles quotes, doubled quotes, embedded line breaks and reports the starting line', () => {
+  it('passes documents as they are and strips images, keeping only their orientation', () => {
+    const pdf = Buffer.from('%PDF-1.7\n');
+    expect(acceptUpload(pdf, rules)).toEqual({ mime: 'application/pdf', data: pdf, image: null });
+    const photo = withExif(gradientJpeg(16, 12), 6);
+    const out = acceptUpload(photo, { ...rules, maxBytes: 1e6 });
+    expect(out.mime).toBe('image/jpeg');
+    expect(out.image).toMatchObject({ orientation: 6, size: { width: 16, height: 12 } });
+    expect(out.data.includes(Buffer.from('GPS'))).toBe(false);
+    expect(out.data.length).toBeLessThan(photo.length);
+  });
+});
+
+describe('CSV parser', () => {
+  const records = async (s: string, d?: string) => {
+    const out = [];
+    for await (const r of parseCsv(s, d)) out.push(r);
+    return out;
+  };
+
+  it('handles quotes, doubled quotes, embedded line breaks and reports the starting line', async () => {
     const csv = 'a,"b ""x"", c",d\r\n"多\r\n行",2,3\n\n"末",,\n';
-    expect(records(csv)).toEqual([
+    expect(await records(csv)).toEqual([
       { lineNumber: 1, fields: ['a', 'b "x", c', 'd'] },
       { lineNumber: 2, fields: ['多\r\n行', '2', '3'] },
       { lineNumber: 4, fields: [''] },
@@ -225,8 +263,8 @@ describe('CSV parser', () => {
     ]);
   });
 
-  it('accepts LF, CRLF, lone CR and a missing final newline', () => {
-    expect(records('a,b\nc,d\r\ne,f\rg,h').map((r) => [r.lineNumber, ...r.fields])).toEqual([
+  it('accepts LF, CRLF, lone CR and a missing final newline', async () => {
+    expect((await records('a,b\nc,d\r\ne,f\rg,h')).map((r) => [r.lineNumber, ...r.fields])).toEqual([
       [1, 'a', 'b'],
       [2, 'c', 'd'],
       [3, 'e', 'f'],
@@ -234,8 +272,16 @@ describe('CSV parser', () => {
     ]);
   });
 
-  it('is lenient where Excel is: stray quotes inside fields and text after a closing quote', () => {
-    expect(records('ab"c,"x"y,z')[0]!.fields).toEqual(['ab"c', 'xy', 'z']);
+  it('is lenient: stray quotes inside fields and text after a closing quote are kept as they stand', async () => {
+    expect((await records('ab"c,"x"y,z'))[0]!.fields).toEqual(['ab"c', '"x"y', 'z']);
+  });
+
+  it('reads a CRLF and a quoted field cut across two of the pieces it parses at a time', async () => {
+    const long = 'a'.repeat(256 * 1024 - 1);
+    expect((await records(`${long}\r\nb\r\n"多\n${'c'.repeat(256 * 1024)}",d\r\ne`)).map((r) => r.lineNumber)).toEqual([
+      1, 2, 3, 5,
+    ]);
+    expect((await records(`${long}\r\nb`)).map((r) => r.fields[0]!.length)).toEqual([long.length, 1]);
   });
 
   it('refuses an unclosed quote, naming the line where it opened', async () => {
@@ -244,12 +290,12 @@ describe('CSV parser', () => {
     expect(e.params).toEqual({ line: 2 });
   });
 
-  it('detects the delimiter among comma, tab and semicolon', () => {
+  it('detects the delimiter among comma, tab and semicolon', async () => {
     expect(detectDelimiter('姓名\t身份证号\t电话\n张三\t650203\t138\n')).toBe('\t');
     expect(detectDelimiter('姓名;身份证号;电话\n张三;"6502,03";138\n')).toBe(';');
     expect(detectDelimiter('"姓名;别名",身份证号\n"张;三",650203\n')).toBe(',');
     expect(detectDelimiter('only one column\nno delimiters\n')).toBe(',');
-    expect(records('x\ty\n1\t2\n').map((r) => r.fields)).toEqual([
+    expect((await records('x\ty\n1\t2\n')).map((r) => r.fields)).toEqual([
       ['x', 'y'],
       ['1', '2'],
     ]);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { RecordLabels } from '../src/platform/audit/labels.js';
-import { buildModules, defineModule, type ModuleContext, startTimers, tableOwners } from '../src/platform/module.js';
+import {
+  buildModules,
+  defineModule,
+  type ModuleContext,
+  startTimers,
+  tableOwners,
+  withRequirements,
+} from '../src/platform/module.js';
 
 /** Only what buildModules touches of the context: the job runner's `register`, the record labels. */
 function fakeContext() {
@@ -109,6 +116,16 @@ describe('buildModules', () => {
     stop();
     expect(runs).toBe(1);
     expect(errors).toEqual([[expect.objectContaining({ timer: 'broken sweep' }), 'broken sweep failed']]);
+  });
+});
+
+describe('withRequirements', () => {
+  it('lists what the targets require, each after its requirements, once', () => {
+    const a = defineModule({ name: 'a', build: () => ({ services: 1 }) });
+    const b = defineModule({ name: 'b', requires: [a], build: () => ({ services: 2 }) });
+    const c = defineModule({ name: 'c', requires: [a], build: () => ({ services: 3 }) });
+    const d = defineModule({ name: 'd', requires: [c, b], build: () => ({ services: 4 }) });
+    expect(withRequirements(d, b).map((m) => m.name)).toEqual(['a', 'c', 'b', 'd']);
   });
 });
 

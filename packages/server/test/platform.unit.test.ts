@@ -164,6 +164,21 @@ describe('field encryption (SM4-CTR + HMAC-SM3)', () => {
   });
 });
 
+describe('sealed files as a stream', () => {
+  it('seals what streams through in the format encryptBytes writes', async () => {
+    const { Readable } = await import('node:stream');
+    const data = Buffer.alloc(300_000, 9);
+    for (const pieces of [[data.subarray(0, 1), data.subarray(1, 70_000), data.subarray(70_000)], []]) {
+      const out: Buffer[] = [];
+      for await (const c of Readable.from(pieces).pipe(crypto.sealStream())) out.push(c as Buffer);
+      const sealed = Buffer.concat(out);
+      expect(crypto.decryptBytes(sealed)).toEqual(pieces.length ? data : Buffer.alloc(0));
+      sealed[sealed.length - 40]! ^= 1;
+      expect(() => crypto.decryptBytes(sealed)).toThrow('authentication');
+    }
+  });
+});
+
 describe('uuidv7', () => {
   it('is time-ordered and version 7', () => {
     const ids = Array.from({ length: 1000 }, () => uuidv7());

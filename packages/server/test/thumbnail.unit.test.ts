@@ -2,9 +2,16 @@ import zlib from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { boxScale, fitWithin, orient, renderThumbnail, ThumbnailError } from '../src/modules/visits/thumbnail.js';
-import { ThumbnailPool } from '../src/modules/visits/thumbnail-pool.js';
-import { gradientJpeg, meanRgb, pngChunk, withSize } from './photo-fixtures.js';
+import {
+  boxScale,
+  fitWithin,
+  makeThumbnail,
+  orient,
+  renderThumbnail,
+  ThumbnailError,
+} from '../src/platform/files/thumbnail.js';
+import { ThumbnailPool } from '../src/platform/files/thumbnail-pool.js';
+import { gradientJpeg, meanRgb, pngChunk, withExif, withSize } from './photo-fixtures.js';
 
 describe('fitting and scaling', () => {
   it('fits within 320×320 keeping the aspect ratio, never enlarging', () => {
@@ -129,6 +136,40 @@ describe('rendering a thumbnail', () => {
     expect(at(40)[2]).toBeGreaterThan(240); // blue
     expect(at(40)[0]).toBeLessThan(20);
     expect(at(280).every((v) => v > 240)).toBe(true); // transparent → white
+  });
+});
+
+describe('a thumbnail by sharp (decisions/0049)', () => {
+  it('looks like the pure-JS one: same size, same mean colour, upright, no metadata', async () => {
+    const src = withExif(gradientJpeg(800, 600));
+    const t = await makeThumbnail(src, 'image/jpeg', 1, 'sharp');
+    expect([t.width, t.height]).toEqual([320, 240]);
+    expect(t.jpeg.includes(Buffer.from('Exif'))).toBe(false);
+    const img = jpeg.decode(t.jpeg, { useTArray: true });
+    expect([img.width, img.height]).toEqual([320, 240]);
+    const want = meanRgb(jpeg.decode(src, { useTArray: true }).data, 4);
+    const got = meanRgb(img.data, 4);
+    for (let c = 0; c < 3; c++) expect(Math.abs(got[c]! - want[c]!)).toBeLessThan(3);
+    const turned = await makeThumbnail(gradientJpeg(800, 600), 'image/jpeg', 6, 'sharp');
+    expect([turned.width, turned.height]).toEqual([240, 320]);
+    const up = jpeg.decode(turned.jpeg, { useTArray: true });
+    expect(up.data[(2 * 240 + 120) * 4]!).toBeLessThan(20);
+    expect(up.data[(317 * 240 + 120) * 4]!).toBeGreaterThan(235);
+  });
+
+  it('lays a transparent PNG on white and refuses bombs and damaged files', async () => {
+    const png = new PNG({ width: 40, height: 40 });
+    png.data.fill(0); // transparent black
+    const t = await makeThumbnail(PNG.sync.write(png), 'image/png', 1, 'sharp');
+    const img = jpeg.decode(t.jpeg, { useTArray: true });
+    expect(img.data[0]!).toBeGreaterThan(245);
+    const bomb = withSize(gradientJpeg(64, 48), 60000, 60000);
+    await expect(makeThumbnail(bomb, 'image/jpeg', 1, 'sharp')).rejects.toMatchObject({ reason: 'too_large' });
+    const broken = gradientJpeg(64, 48);
+    broken.fill(0x55, 200);
+    await expect(makeThumbnail(broken.subarray(0, 300), 'image/jpeg', 1, 'sharp')).rejects.toBeInstanceOf(
+      ThumbnailError,
+    );
   });
 });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orientationSegment, stripMetadata } from '../src/modules/visits/photos.js';
+import { orientationSegment, stripMetadata } from '../src/platform/files/image.js';
 import { type Client, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { gradientJpeg, gradientPng, meanRgb, withExif, withSize } from './photo-fixtures.js';
 import { CAMPAIGN, jpegWithGps, visitBody, visitsRegistry } from './visits-fixtures.js';

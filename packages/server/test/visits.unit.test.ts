@@ -3,10 +3,10 @@ import type { CampaignKind } from '@shuangyong/shared';
 import { describe, expect, it } from 'vitest';
 import { evaluateCaps, needsApproval } from '../src/modules/visits/caps.js';
 import { defaultTemplate, letterOccasion, mergeTemplate } from '../src/modules/visits/letters.js';
-import { photoType, stripMetadata } from '../src/modules/visits/photos.js';
 import { birthCutoff, ruleLabel } from '../src/modules/visits/rules.js';
-import { ZipWriter } from '../src/modules/visits/zip-writer.js';
+import { sniffImage as photoType, stripMetadata } from '../src/platform/files/image.js';
 import { entryData, readZipDirectory } from '../src/platform/files/zip.js';
+import { writeZip } from '../src/platform/files/zip-write.js';
 import { jpegWithGps } from './visits-fixtures.js';
 
 const seg = (marker: number, body: Buffer) => {
@@ -197,11 +197,17 @@ describe('rules, letters, zip', () => {
     );
   });
 
-  it('writes a store-only zip the platform reader accepts', () => {
-    const zip = new ZipWriter();
-    zip.add('慰问信/王秀英.docx', Buffer.from('hello'));
-    zip.add('b.txt', Buffer.alloc(1000, 1));
-    const buf = zip.finish();
+  it('writes a store-only zip the platform reader accepts', async () => {
+    const parts: Buffer[] = [];
+    for await (const chunk of writeZip(
+      [
+        { name: '慰问信/王秀英.docx', data: Buffer.from('hello') },
+        { name: 'b.txt', data: Buffer.alloc(1000, 1) },
+      ],
+      { store: true },
+    ))
+      parts.push(chunk as Buffer);
+    const buf = Buffer.concat(parts);
     const dir = readZipDirectory(buf);
     expect(dir.entries.map((e) => e.name)).toEqual(['慰问信/王秀英.docx', 'b.txt']);
     expect(entryData(buf, dir, dir.entries[0]!).toString()).toBe('hello');

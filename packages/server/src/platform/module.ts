@@ -112,6 +112,24 @@ export function tableOwners(list: readonly AnyModule[]): Map<string, string> {
   return owners;
 }
 
+/**
+ * `targets` with everything they require, each module after its requirements (depth first, in
+ * the order `requires` names them): the list for buildModules where the modules are built outside
+ * the app (seeds, CLI commands), so no caller repeats by hand what each module requires.
+ */
+export function withRequirements<const L extends readonly AnyModule[]>(...targets: L): L {
+  const out: AnyModule[] = [];
+  const seen = new Set<string>();
+  const visit = (m: AnyModule) => {
+    if (seen.has(m.name)) return;
+    seen.add(m.name);
+    for (const r of m.requires as readonly AnyModule[]) visit(r);
+    out.push(m);
+  };
+  for (const m of targets) visit(m);
+  return out as unknown as L;
+}
+
 /** The built modules, merged: what the HTTP server, the CLI and tests use. */
 export interface BuiltModules<L extends readonly AnyModule[]> {
   services: ServicesMap<L>;

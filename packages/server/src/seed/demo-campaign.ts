@@ -1,15 +1,10 @@
 import type { taskInput } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { campaignsModule } from '../modules/campaigns/campaigns.module.js';
-import { honoursModule } from '../modules/honours/honours.module.js';
-import { notificationsModule } from '../modules/notifications/notifications.module.js';
-import { orgsModule } from '../modules/orgs/orgs.module.js';
-import { registryModule } from '../modules/registry/registry.module.js';
-import { usersModule } from '../modules/users/users.module.js';
 import { visitsModule } from '../modules/visits/visits.module.js';
 import { type RequestCtx, systemActor } from '../platform/auth/actor.js';
 import type { Platform } from '../platform/context.js';
-import { buildModules, moduleContext } from '../platform/module.js';
+import { buildModules, moduleContext, withRequirements } from '../platform/module.js';
 import text from './demo-campaign.json' with { type: 'json' };
 
 export type TaskInput = z.infer<typeof taskInput>;
@@ -43,15 +38,7 @@ export async function seedDemoCampaign(
     .executeTakeFirstOrThrow();
   const ctx: RequestCtx = { actor: systemActor(city), requestId: 'seed-demo', ip: '127.0.0.1' };
   // the modules it goes through, built as the app builds them (no HTTP)
-  const modules = buildModules(moduleContext(p), [
-    orgsModule,
-    usersModule,
-    notificationsModule,
-    registryModule,
-    honoursModule,
-    campaignsModule,
-    visitsModule,
-  ]);
+  const modules = buildModules(moduleContext(p), withRequirements(campaignsModule, visitsModule));
   const { campaigns, visits } = modules.services;
   const draft = await campaigns.core.create(ctx, {
     title: fill(text.title),

@@ -7,17 +7,14 @@ import { honoursModule } from '../modules/honours/honours.module.js';
 import { modelcityModule } from '../modules/modelcity/modelcity.module.js';
 import { needsModule } from '../modules/needs/needs.module.js';
 import { notificationsModule } from '../modules/notifications/notifications.module.js';
-import { orgsModule } from '../modules/orgs/orgs.module.js';
 import { registryModule } from '../modules/registry/registry.module.js';
-import { troopsModule } from '../modules/troops/troops.module.js';
-import { usersModule } from '../modules/users/users.module.js';
 import { seedSyntheticVisits } from '../modules/visits/synthetic.js';
 import { visitsModule } from '../modules/visits/visits.module.js';
 import { prefixEnd } from '../platform/access/scope.js';
 import type { RequestCtx } from '../platform/auth/actor.js';
 import { addWorkingDays } from '../platform/calendar/working-days.js';
 import type { Platform } from '../platform/context.js';
-import { buildModules, moduleContext } from '../platform/module.js';
+import { buildModules, moduleContext, withRequirements } from '../platform/module.js';
 import { seededRandom } from '../platform/random.js';
 import { seedDemoCampaign, type TaskInput } from './demo-campaign.js';
 import text from './living.json' with { type: 'json' };
@@ -88,19 +85,19 @@ export async function seedLivingCity(p: Platform, now = new Date()): Promise<Liv
   const campaignId = await seedDemoCampaign(p, now, { periodStart: day(-30), periodEnd: day(30), tasks });
 
   const mc = moduleContext(p);
-  const modules = buildModules(mc, [
-    orgsModule,
-    usersModule,
-    notificationsModule,
-    registryModule,
-    honoursModule,
-    needsModule,
-    campaignsModule,
-    visitsModule,
-    atmosphereModule,
-    troopsModule,
-    modelcityModule,
-  ]);
+  const modules = buildModules(
+    mc,
+    withRequirements(
+      notificationsModule,
+      registryModule,
+      honoursModule,
+      needsModule,
+      campaignsModule,
+      visitsModule,
+      atmosphereModule,
+      modelcityModule,
+    ),
+  );
   const { campaigns, visits, needs, honours, notifications, modelcity, registry } = modules.services;
   const users = await db.selectFrom('users').select(['id', 'username']).execute();
   const as = async (username: string): Promise<RequestCtx> => {

@@ -20,12 +20,14 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 
+/** A user name: a letter first, then letters, digits, _ . - (the web form checks the same). */
+export const USERNAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
 export const usernameSchema = z
   .string()
   .trim()
   .min(2)
   .max(32)
-  .regex(/^[a-zA-Z][a-zA-Z0-9_.-]*$/, { message: t('validation.username') });
+  .regex(USERNAME_PATTERN, { message: t('validation.username') });
 
 export const userListQuery = z.strictObject({
   ...pageQuery,

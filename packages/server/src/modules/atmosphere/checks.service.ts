@@ -5,9 +5,9 @@ import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/a
 import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
+import { type ImageMetadata, imageMetadata } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { atmosphereRepo, type RuleRow } from './atmosphere.repo.js';
-import { type ImageMetadata, imageMetadata } from './checks/image.js';
 import { type CheckCategory, Checker, type CheckRule, patternError, type TextFinding } from './checks/match.js';
 
 /** The military side sees the military-only rules and edits the list (the 军分区's). */

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
-import { cleanFileName, cleanImage, sniffImage } from '../../platform/files/upload.js';
+import { cleanFileName, cleanUpload, sniffUpload, type UploadRules } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { ConfidentialityChecks } from './checks.service.js';
 import { eventsRepo } from './events.repo.js';
@@ -16,7 +16,13 @@ import type { EventsService } from './events.service.js';
 export const MAX_EVENT_PHOTO_BYTES = 10 * 1024 * 1024;
 export const MAX_EVENT_PHOTOS = 30;
 
-const badImage = () => new AppError(415, 'photo_type', 'atmosphere.photoType');
+const RULES: UploadRules = {
+  maxBytes: MAX_EVENT_PHOTO_BYTES,
+  accept: ['jpeg', 'png'],
+  empty: () => badRequest('photo_empty', 'atmosphere.photoEmpty'),
+  tooLarge: () => new AppError(413, 'body_too_large', 'atmosphere.photoTooLarge', { limit: '10 MB' }),
+  type: () => new AppError(415, 'photo_type', 'atmosphere.photoType'),
+};
 
 /**
  * Photos of a held event: the original's GPS and camera are read for the confidentiality checks
@@ -39,11 +45,7 @@ export class EventPhotos {
   }
 
   async add(ctx: RequestCtx, eventId: string, q: z.infer<typeof eventPhotoQuery>, data: Buffer): Promise<EventDetail> {
-    if (!data.length) throw badRequest('photo_empty', 'atmosphere.photoEmpty');
-    if (data.length > MAX_EVENT_PHOTO_BYTES)
-      throw new AppError(413, 'body_too_large', 'atmosphere.photoTooLarge', { limit: '10 MB' });
-    const type = sniffImage(data);
-    if (!type) throw badImage();
+    const type = sniffUpload(data, RULES);
     if (q.caption) {
       const blocks = (await this.checks.checkText(ctx.actor, q.caption)).filter((f) => f.severity === 'block');
       if (blocks.length)
@@ -52,7 +54,7 @@ export class EventPhotos {
         });
     }
     const meta = this.checks.imageMetadata(data);
-    const clean = cleanImage(data, type, badImage);
+    const clean = cleanUpload(data, type, RULES).data;
     const sha256 = createHash('sha256').update(clean).digest('hex');
     const id = uuidv7();
     const file = this.fileOf(id);

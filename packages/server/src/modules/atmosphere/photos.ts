@@ -6,16 +6,27 @@ import type { z } from 'zod';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
-import { cleanFileName, cleanImage, sniffImage } from '../../platform/files/upload.js';
+import {
+  cleanFileName,
+  cleanUpload,
+  imageMetadata,
+  sniffUpload,
+  type UploadRules,
+} from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { atmosphereRepo } from './atmosphere.repo.js';
-import { imageMetadata } from './checks/image.js';
 import type { PublicityService } from './publicity.service.js';
 
 export const MAX_PUBLICITY_PHOTO_BYTES = 10 * 1024 * 1024;
 export const MAX_PUBLICITY_PHOTOS = 30;
 
-const badImage = () => new AppError(415, 'photo_type', 'atmosphere.photoType');
+const RULES: UploadRules = {
+  maxBytes: MAX_PUBLICITY_PHOTO_BYTES,
+  accept: ['jpeg', 'png'],
+  empty: () => badRequest('photo_empty', 'atmosphere.photoEmpty'),
+  tooLarge: () => new AppError(413, 'body_too_large', 'atmosphere.photoTooLarge', { limit: '10 MB' }),
+  type: () => new AppError(415, 'photo_type', 'atmosphere.photoType'),
+};
 
 /**
  * Photos of publicity items: what the original carried (GPS, camera) is read for the checks, then
@@ -42,13 +53,9 @@ export class PublicityPhotos {
     q: z.infer<typeof publicityPhotoQuery>,
     data: Buffer,
   ): Promise<PublicityDetail> {
-    if (!data.length) throw badRequest('photo_empty', 'atmosphere.photoEmpty');
-    if (data.length > MAX_PUBLICITY_PHOTO_BYTES)
-      throw new AppError(413, 'body_too_large', 'atmosphere.photoTooLarge', { limit: '10 MB' });
-    const type = sniffImage(data);
-    if (!type) throw badImage();
+    const type = sniffUpload(data, RULES);
     const meta = imageMetadata(data);
-    const clean = cleanImage(data, type, badImage);
+    const clean = cleanUpload(data, type, RULES).data;
     const id = uuidv7();
     const file = this.fileOf(id);
     try {

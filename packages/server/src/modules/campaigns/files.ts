@@ -5,7 +5,7 @@ import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/index.js';
 import { AppError, badRequest } from '../../platform/errors.js';
-import { cleanImage, readZipDirectory, sniffImage } from '../../platform/files/index.js';
+import { acceptUpload, type UploadRules } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { campaignsRepo } from './campaigns.repo.js';
 
@@ -15,29 +15,19 @@ import { campaignsRepo } from './campaigns.repo.js';
  * metadata (EXIF with GPS, XMP, text chunks); Office files pass the zip-bomb limits; 10 MB at most.
  */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-export const FILE_TYPES = {
-  pdf: 'application/pdf',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-} as const;
 
 const refused = () => new AppError(415, 'file_type', 'campaigns.fileType');
-/** The accepted type of an upload and its cleaned bytes; anything else is refused with 415. */
+const RULES: UploadRules = {
+  maxBytes: MAX_FILE_BYTES,
+  accept: ['pdf', 'jpeg', 'png', 'docx', 'xlsx'],
+  empty: () => badRequest('file_empty', 'campaigns.fileEmpty'),
+  tooLarge: () => new AppError(413, 'file_too_large', 'campaigns.fileTooLarge', { limit: '10 MB' }),
+  type: refused,
+};
+/** The accepted type of an upload and its cleaned bytes (the platform's upload pipeline). */
 export function inspectUpload(data: Buffer): { mime: string; data: Buffer } {
-  if (data.length === 0) throw badRequest('file_empty', 'campaigns.fileEmpty');
-  if (data.length > MAX_FILE_BYTES)
-    throw new AppError(413, 'file_too_large', 'campaigns.fileTooLarge', { limit: '10 MB' });
-  if (data.subarray(0, 5).toString('latin1') === '%PDF-') return { mime: FILE_TYPES.pdf, data };
-  const image = sniffImage(data);
-  if (image) return { mime: image, data: cleanImage(data, image, refused) };
-  if (data.readUInt32LE(0) === 0x04034b50) {
-    const names = new Set(readZipDirectory(data).entries.map((e) => e.name));
-    if (names.has('[Content_Types].xml') && names.has('word/document.xml')) return { mime: FILE_TYPES.docx, data };
-    if (names.has('[Content_Types].xml') && names.has('xl/workbook.xml')) return { mime: FILE_TYPES.xlsx, data };
-  }
-  throw refused();
+  const { mime, data: clean } = acceptUpload(data, RULES);
+  return { mime, data: clean };
 }
 
 /** One cleaning of file names for every upload route (platform/files/upload.ts). */

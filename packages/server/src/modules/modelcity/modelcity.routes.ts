@@ -16,6 +16,7 @@ import {
 } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { auditActorOf } from '../../platform/auth/actor.js';
+import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { attachment, auditDownload } from '../../platform/http/download.js';
@@ -30,7 +31,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 /** The assessment table, readiness, evidence and the binder. Thin: the service decides. */
 export function modelcityRoutes(p: Platform, s: ModelCityService): FastifyPluginAsyncZod {
-  const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: p.config.tzDisplay }).format(new Date());
+  const today = () => localToday(p.config.tzDisplay);
   const binderInput = async (req: Parameters<typeof ctxOf>[0], roundId?: string) => {
     const ctx = ctxOf(req);
     const { round, scored, byElement } = await s.scored(ctx.actor, roundId, LISTED_PER_ELEMENT.binder);

@@ -19,7 +19,7 @@ import { pathInSubtree, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
-import { cleanFileName, inspectDocument } from '../../platform/files/index.js';
+import { acceptUpload, cleanFileName, type UploadRules } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { PublicityService } from '../atmosphere/atmosphere.module.js';
 import type { ActivitiesService } from '../troops/troops.module.js';
@@ -30,6 +30,12 @@ import type { EvidenceSource } from './sources.js';
 import { parseTable, tableXlsx } from './table.js';
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+const EVIDENCE_RULES: UploadRules = {
+  maxBytes: MAX_EVIDENCE_BYTES,
+  accept: ['pdf', 'jpeg', 'png', 'docx', 'xlsx'],
+  tooLarge: () => new AppError(413, 'body_too_large', 'modelcity.fileTooLarge', { limit: '10 MB' }),
+  type: () => new AppError(415, 'file_type', 'modelcity.fileType'),
+};
 /** Evidence listed per element on the readiness page and in the binder (the score counts all of it). */
 export const LISTED_PER_ELEMENT = { page: 20, binder: 500 } as const;
 
@@ -342,9 +348,7 @@ export class ModelCityService {
 
   /** A document (minutes, plan, voucher…) uploaded as evidence of the caller's org. */
   async upload(ctx: RequestCtx, q: z.infer<typeof uploadEvidenceQuery>, data: Buffer): Promise<ModelEvidence> {
-    if (data.length > MAX_EVIDENCE_BYTES)
-      throw new AppError(413, 'body_too_large', 'modelcity.fileTooLarge', { limit: '10 MB' });
-    const file = inspectDocument(data, () => new AppError(415, 'file_type', 'modelcity.fileType'));
+    const file = acceptUpload(data, EVIDENCE_RULES);
     const el = await this.element(q.elementId, 'document');
     const id = uuidv7();
     const target = this.fileOf(id);

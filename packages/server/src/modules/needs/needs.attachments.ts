@@ -5,7 +5,15 @@ import type { NeedAttachment, NeedStatus } from '@shuangyong/shared';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
-import { cleanFileName, cleanImage, sniffImage } from '../../platform/files/index.js';
+import {
+  cleanFileName,
+  cleanImage,
+  cleanUpload,
+  DOCUMENT_TYPES,
+  sniffDocument,
+  sniffUpload,
+  type UploadRules,
+} from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { TERMINAL_STATUSES } from './needs.machine.js';
 import { needsRepo } from './needs.repo.js';
@@ -13,17 +21,24 @@ import { actionsFor, seesMilitary, toAttachment } from './needs.view.js';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
-const corrupt = () => badRequest('attachment_type', 'need.attachmentType');
+const RULES: UploadRules = {
+  maxBytes: MAX_ATTACHMENT_BYTES,
+  accept: ['pdf', 'jpeg', 'png'],
+  empty: () => badRequest('attachment_empty', 'need.attachmentEmpty'),
+  tooLarge: () => new AppError(413, 'body_too_large', 'need.attachmentTooLarge', { limit: '10 MB' }),
+  type: () => new AppError(415, 'attachment_type', 'need.attachmentType'),
+  corrupt: () => badRequest('attachment_type', 'need.attachmentType'),
+};
 
 /** The type of an upload by its content (never by its name), or null when it is not accepted. */
 export function sniffAttachment(buf: Buffer): 'application/pdf' | 'image/png' | 'image/jpeg' | null {
-  if (buf.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
-  return sniffImage(buf);
+  const kind = buf.length ? sniffDocument(buf) : null;
+  return kind === 'pdf' || kind === 'png' || kind === 'jpeg' ? DOCUMENT_TYPES[kind] : null;
 }
 
 /** JPEG/PNG through the one upload pipeline (pixel limit, metadata dropped). */
-export const stripJpeg = (buf: Buffer) => cleanImage(buf, 'image/jpeg', corrupt);
-export const stripPng = (buf: Buffer) => cleanImage(buf, 'image/png', corrupt);
+export const stripJpeg = (buf: Buffer) => cleanImage(buf, 'image/jpeg', RULES.corrupt!);
+export const stripPng = (buf: Buffer) => cleanImage(buf, 'image/png', RULES.corrupt!);
 
 /** Attachments of a case: materials from the requester, evidence from the handlers. */
 export class NeedAttachments {
@@ -43,13 +58,9 @@ export class NeedAttachments {
     q: { fileName: string; purpose: 'material' | 'evidence'; militaryOnly?: 'true' | 'false' },
     data: Buffer,
   ): Promise<NeedAttachment> {
-    if (!data.length) throw badRequest('attachment_empty', 'need.attachmentEmpty');
-    if (data.length > MAX_ATTACHMENT_BYTES)
-      throw new AppError(413, 'body_too_large', 'need.attachmentTooLarge', { limit: '10 MB' });
-    const type = sniffAttachment(data);
-    if (!type) throw new AppError(415, 'attachment_type', 'need.attachmentType');
+    const type = sniffUpload(data, RULES);
     const fileName = cleanFileName(q.fileName);
-    const clean = type === 'application/pdf' ? data : cleanImage(data, type, corrupt);
+    const clean = cleanUpload(data, type, RULES).data;
     const military = seesMilitary(ctx.actor);
     const militaryOnly = q.militaryOnly === 'true';
     if (militaryOnly && !military) throw badRequest('military_field_not_allowed', 'need.militaryFieldNotAllowed');

@@ -1,7 +1,7 @@
 import { NEED_STATUSES, NEED_TAGS, type NeedStats, type NeedStatus, type needStatsQuery, t } from '@shuangyong/shared';
 import type { z } from 'zod';
 import type { RequestCtx } from '../../platform/auth/actor.js';
-import { localDate } from '../../platform/calendar/dates.js';
+import { localDate, zoneOffsetMs } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { bool } from '../../platform/db/index.js';
 import { isOverdue } from './needs.machine.js';
@@ -10,27 +10,10 @@ import { baseQuery, type NeedFilter, needsRepo } from './needs.repo.js';
 type StatsQuery = z.infer<typeof needStatsQuery>;
 const DAY_MS = 86_400_000;
 
-/** Offset of a zone from UTC at an instant, in ms (local wall clock − UTC). */
-function offsetMs(at: number, timeZone: string): number {
-  const p = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  })
-    .formatToParts(new Date(at))
-    .reduce<Record<string, number>>((m, x) => Object.assign(m, { [x.type]: Number(x.value) }), {});
-  return Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second) - (at - (at % 1000));
-}
-
 /** The UTC instant at which a local date begins in `timeZone`. */
 export function localDayStart(date: string, timeZone: string): string {
   const midnightUtc = Date.parse(`${date}T00:00:00Z`);
-  return new Date(midnightUtc - offsetMs(midnightUtc, timeZone)).toISOString();
+  return new Date(midnightUtc - zoneOffsetMs(timeZone, midnightUtc)).toISOString();
 }
 
 export function median(values: number[]): number | null {

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
-import { cleanFileName, cleanImage, sniffImage } from '../../platform/files/upload.js';
+import { cleanFileName, cleanUpload, sniffUpload, type UploadRules } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { ConfidentialityChecks } from '../atmosphere/atmosphere.module.js';
 import type { ActivitiesService } from './activities.service.js';
@@ -16,7 +16,13 @@ import { troopsRepo } from './troops.repo.js';
 export const MAX_ACTIVITY_PHOTO_BYTES = 10 * 1024 * 1024;
 export const MAX_ACTIVITY_PHOTOS = 20;
 
-const badImage = () => new AppError(415, 'photo_type', 'troops.photoType');
+const RULES: UploadRules = {
+  maxBytes: MAX_ACTIVITY_PHOTO_BYTES,
+  accept: ['jpeg', 'png'],
+  empty: () => badRequest('photo_empty', 'troops.photoEmpty'),
+  tooLarge: () => new AppError(413, 'body_too_large', 'troops.photoTooLarge', { limit: '10 MB' }),
+  type: () => new AppError(415, 'photo_type', 'troops.photoType'),
+};
 
 /**
  * Photos of activities: the original's GPS and camera are read for the confidentiality checks
@@ -45,11 +51,7 @@ export class ActivityPhotos {
     q: z.infer<typeof activityPhotoQuery>,
     data: Buffer,
   ): Promise<{ created: boolean; detail: ActivityDetail }> {
-    if (!data.length) throw badRequest('photo_empty', 'troops.photoEmpty');
-    if (data.length > MAX_ACTIVITY_PHOTO_BYTES)
-      throw new AppError(413, 'body_too_large', 'troops.photoTooLarge', { limit: '10 MB' });
-    const type = sniffImage(data);
-    if (!type) throw badImage();
+    const type = sniffUpload(data, RULES);
     const militaryOnly = q.militaryOnly === 'true';
     // a caption the civilian side reads must pass the checks
     if (q.caption && !militaryOnly) {
@@ -61,7 +63,7 @@ export class ActivityPhotos {
         });
     }
     const meta = this.checks.imageMetadata(data);
-    const clean = cleanImage(data, type, badImage);
+    const clean = cleanUpload(data, type, RULES).data;
     const sha256 = createHash('sha256').update(clean).digest('hex');
     const id = uuidv7();
     const file = this.fileOf(id);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { zoneOffsetMs } from '../../platform/calendar/dates.js';
 import type { Dialect, Queryable } from '../../platform/db/index.js';
 import './visits.schema.js';
 
@@ -17,21 +18,7 @@ export interface DailyDims {
 
 /** Minutes the display zone is ahead of UTC now (China keeps one offset all year). */
 export function zoneOffsetMinutes(timeZone: string, at = new Date()): number {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((x) => [x.type, Number(x.value)]),
-  ) as Record<string, number>;
-  const local = Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute);
-  return Math.round((local - (at.getTime() - (at.getTime() % 60_000))) / 60_000);
+  return Math.round(zoneOffsetMs(timeZone, at) / 60_000);
 }
 
 export const dailyRepo = {

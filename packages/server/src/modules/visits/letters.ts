@@ -5,10 +5,10 @@ import type PDFKit from 'pdfkit';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { writeZip } from '../../platform/files/zip-write.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import type { CampaignFacts, Campaigns } from '../campaigns/campaigns.module.js';
 import { plansRepo } from './plans.repo.js';
-import { ZipWriter } from './zip-writer.js';
 
 /**
  * 慰问信 from the plan's template with merge fields, as DOCX (the docx package; the font is a
@@ -182,25 +182,27 @@ export class LettersJob implements JobHandler {
     const total = await plansRepo.letterCount(db, planId);
     const count = Math.min(total, MAX_BULK_LETTERS);
     await ctx.progress(0, count);
-    const zip = new ZipWriter();
     const used = new Set<string>();
     let done = 0;
-    let after = '';
-    while (done < count) {
-      const rows = await plansRepo.letterTargets(db, planId, after, Math.min(200, count - done));
-      if (!rows.length) break;
-      for (const r of rows) {
-        const data = await letterDocx(template, { ...letter, name: r.name, kind: r.kind });
-        let file = `${r.name.replace(/[\\/:*?"<>|]/g, '_')}.docx`;
-        if (used.has(file)) file = `${r.name}-${r.id.slice(-6)}.docx`;
-        used.add(file);
-        zip.add(file, data);
-        done++;
+    async function* letters() {
+      let after = '';
+      while (done < count) {
+        const rows = await plansRepo.letterTargets(db, planId, after, Math.min(200, count - done));
+        if (!rows.length) break;
+        for (const r of rows) {
+          const data = await letterDocx(template, { ...letter, name: r.name, kind: r.kind });
+          let name = `${r.name.replace(/[\\/:*?"<>|]/g, '_')}.docx`;
+          if (used.has(name)) name = `${r.name}-${r.id.slice(-6)}.docx`;
+          used.add(name);
+          yield { name, data };
+          done++;
+        }
+        after = rows[rows.length - 1]!.id;
+        await ctx.progress(done, count);
       }
-      after = rows[rows.length - 1]!.id;
-      await ctx.progress(done, count);
     }
-    this.jobs.writeArtefact(ctx.job.id, 'letters.zip', zip.finish());
+    // streamed into the sealed artefact: one letter in memory at a time (decisions/0049)
+    await this.jobs.writeArtefactStream(ctx.job.id, 'letters.zip', writeZip(letters(), { store: true }));
     return { letters: done, truncated: total > count };
   }
 }

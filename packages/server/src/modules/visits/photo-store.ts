@@ -6,11 +6,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
-import { MAX_IMAGE_PIXELS } from '../../platform/files/upload.js';
+import { acceptUpload, MAX_IMAGE_PIXELS, type UploadRules } from '../../platform/files/index.js';
+import { ThumbnailPool, type ThumbnailPoolOptions } from '../../platform/files/thumbnail-pool.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
-import { PhotoError, stripMetadata } from './photos.js';
 import { photosRepo } from './photos.repo.js';
-import { ThumbnailPool, type ThumbnailPoolOptions } from './thumbnail-pool.js';
 import { toPhoto } from './views.js';
 import { visitsRepo } from './visits.repo.js';
 
@@ -22,6 +21,16 @@ export const MAX_PHOTOS_PER_VISIT = VISIT_MAX_PHOTOS;
  * browser that opens it allocate gigabytes.
  */
 export const MAX_PHOTO_PIXELS = MAX_IMAGE_PIXELS;
+
+const PHOTO_RULES: UploadRules = {
+  maxBytes: MAX_PHOTO_BYTES,
+  accept: ['jpeg', 'png'],
+  tooLarge: () =>
+    new AppError(413, 'photo_too_large', 'visits.photoTooLarge', { limit: `${MAX_PHOTO_BYTES / 1024 / 1024} MB` }),
+  type: () => new AppError(415, 'photo_type', 'visits.photoType'),
+  corrupt: () => badRequest('photo_corrupt', 'visits.photoCorrupt'),
+  pixels: (size, limit) => badRequest('photo_dimensions', 'visits.photoDimensions', { size, limit }),
+};
 
 /**
  * Visit photos on the local disk (data dir), metadata stripped before anything is written; the
@@ -63,26 +72,7 @@ export class PhotoStore {
     data: Buffer,
     log?: Pick<FastifyBaseLogger, 'warn'>,
   ): Promise<{ photo: VisitPhoto; created: boolean }> {
-    if (data.length > MAX_PHOTO_BYTES)
-      throw new AppError(413, 'photo_too_large', 'visits.photoTooLarge', {
-        limit: `${MAX_PHOTO_BYTES / 1024 / 1024} MB`,
-      });
-    let stripped: ReturnType<typeof stripMetadata>;
-    try {
-      stripped = stripMetadata(data);
-    } catch (err) {
-      if (err instanceof PhotoError)
-        throw err.reason === 'type'
-          ? new AppError(415, 'photo_type', 'visits.photoType')
-          : badRequest('photo_corrupt', 'visits.photoCorrupt');
-      throw err;
-    }
-    const { size } = stripped;
-    if (size && size.width * size.height > MAX_PHOTO_PIXELS)
-      throw badRequest('photo_dimensions', 'visits.photoDimensions', {
-        size: `${size.width}×${size.height}`,
-        limit: `${MAX_PHOTO_PIXELS / 1e6}`,
-      });
+    const stripped = acceptUpload(data, PHOTO_RULES).image!;
     const bytes = stripped.data.length;
     const sha256 = createHash('sha256').update(stripped.data).digest('hex');
     // the transaction below decides; these only spare a decode for an upload it would not store
@@ -97,7 +87,7 @@ export class PhotoStore {
     try {
       await fs.promises.mkdir(this.dir, { recursive: true });
       await fs.promises.writeFile(this.file(id), stripped.data);
-      if (size) {
+      if (stripped.size) {
         // the pixels move to the worker (no copy); stripped.data is not read after this
         const made = await this.thumbnails.render(stripped.data, stripped.type, stripped.orientation, true);
         if (made.ok) thumbnail = made.jpeg;

@@ -15,3 +15,26 @@ export function localDate(at: Date, timeZone: string): string {
 export function localToday(timeZone: string, now = new Date()): string {
   return localDate(now, timeZone);
 }
+
+/**
+ * How far a zone's wall clock is ahead of UTC at an instant, in ms (China keeps one offset all
+ * year; the instant matters for zones that change).
+ */
+export function zoneOffsetMs(timeZone: string, at: Date | number = new Date()): number {
+  const ms = typeof at === 'number' ? at : at.getTime();
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(ms))
+      .map((x) => [x.type, Number(x.value)]),
+  ) as Record<string, number>;
+  return Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second) - (ms - (ms % 1000));
+}

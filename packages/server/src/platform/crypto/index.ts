@@ -10,6 +10,7 @@ import {
 } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 
 /**
  * All cryptography goes through this interface, so a certified crypto service (密评) can replace
@@ -25,6 +26,12 @@ export interface CryptoProvider {
   decrypt(token: string): string;
   /** The same SM4-CTR + HMAC-SM3 for files (job uploads, reports): `SYF1` + key id + iv + ct + mac. */
   encryptBytes(data: Buffer): Buffer;
+  /**
+   * The same sealing as a stream: bytes written in come out sealed, in the format of
+   * `encryptBytes` (head, ciphertext, then the MAC when the input ends), so a large file is sealed
+   * without ever being held whole in memory.
+   */
+  sealStream(): Transform;
   /** Opens `encryptBytes` output; throws on a file that was changed or sealed under an unknown key. */
   decryptBytes(sealed: Buffer): Buffer;
   randomToken(bytes?: number): string;
@@ -137,14 +144,46 @@ export class SmCryptoProvider implements CryptoProvider {
   }
 
   encryptBytes(data: Buffer): Buffer {
+    const seal = this.sealer();
+    return Buffer.concat([seal.head, seal.update(data), seal.final()]);
+  }
+
+  sealStream(): Transform {
+    const seal = this.sealer();
+    let started = false;
+    return new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        const ct = seal.update(chunk);
+        done(null, started ? ct : Buffer.concat([seal.head, ct]));
+        started = true;
+      },
+      flush(done) {
+        done(null, started ? seal.final() : Buffer.concat([seal.head, seal.final()]));
+      },
+    });
+  }
+
+  /** `SYF1` + key id + iv, then the SM4-CTR ciphertext, then HMAC-SM3 over head and ciphertext. */
+  private sealer() {
     const keyId = this.keyFile.current;
     const k = this.derived.get(keyId) as DerivedKeys;
     const iv = randomBytes(16);
     const cipher = createCipheriv('sm4-ctr', k.enc, iv);
-    const ct = Buffer.concat([cipher.update(data), cipher.final()]);
     const head = Buffer.concat([FILE_MAGIC, Buffer.from([Buffer.byteLength(keyId)]), Buffer.from(keyId), iv]);
-    const mac = createHmac('sm3', k.mac).update(head).update(ct).digest();
-    return Buffer.concat([head, ct, mac]);
+    const hmac = createHmac('sm3', k.mac).update(head);
+    return {
+      head,
+      update(data: Buffer): Buffer {
+        const ct = cipher.update(data);
+        hmac.update(ct);
+        return ct;
+      },
+      final(): Buffer {
+        const ct = cipher.final();
+        hmac.update(ct);
+        return Buffer.concat([ct, hmac.digest()]);
+      },
+    };
   }
 
   decryptBytes(sealed: Buffer): Buffer {

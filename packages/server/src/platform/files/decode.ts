@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { type Options, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { tick } from '../tick.js';
 import { FileError } from './errors.js';
@@ -156,71 +158,54 @@ function countLineBreaks(s: string, from: number, to: number): number {
   return n;
 }
 
-/**
- * RFC 4180 CSV: quoted fields with doubled quotes and embedded line breaks; CRLF, LF or CR line
- * ends. Lenient where Excel is (text after a closing quote is kept, a quote inside an unquoted field
- * is literal), strict where silence would lose data: an unclosed quote is an error naming its line.
- */
-export function* parseCsv(text: string, delimiter: string = detectDelimiter(text)): Generator<CsvRecord> {
-  const n = text.length;
-  const d = delimiter.charCodeAt(0);
-  let i = 0;
-  let line = 1;
-  while (i < n) {
-    const start = line;
-    const fields: string[] = [];
-    for (;;) {
-      let field: string;
-      if (text.charCodeAt(i) === 0x22) {
-        let value = '';
-        i++;
-        for (;;) {
-          const q = text.indexOf('"', i);
-          if (q < 0) throw new FileError('file_csv_unclosed_quote', 'files.csvUnclosedQuote', { line: start });
-          line += countLineBreaks(text, i, q);
-          value += text.slice(i, q);
-          if (text.charCodeAt(q + 1) === 0x22) {
-            value += '"';
-            i = q + 2;
-          } else {
-            i = q + 1;
-            break;
-          }
-        }
-        const j = fieldEnd(text, i, d);
-        field = value + text.slice(i, j);
-        i = j;
-      } else {
-        const j = fieldEnd(text, i, d);
-        field = text.slice(i, j);
-        i = j;
-      }
-      fields.push(field);
-      if (i >= n) break;
-      const c = text.charCodeAt(i);
-      if (c === d) {
-        i++;
-        if (i >= n) {
-          fields.push('');
-          break;
-        }
-        continue;
-      }
-      i += c === 0x0d && text.charCodeAt(i + 1) === 0x0a ? 2 : 1;
-      line++;
-      break;
-    }
-    yield { lineNumber: start, fields };
+/** Characters handed to the parser at a time: each piece is parsed in one go, then others run. */
+const CSV_PIECE = 256 * 1024;
+
+function* pieces(text: string): Generator<string> {
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + CSV_PIECE);
+    // never cut a surrogate pair in two
+    if (end < text.length && (text.charCodeAt(end) & 0xfc00) === 0xdc00) end++;
+    yield text.slice(at, end);
+    at = end;
   }
 }
 
-function fieldEnd(text: string, from: number, d: number): number {
-  let j = from;
-  const n = text.length;
-  while (j < n) {
-    const c = text.charCodeAt(j);
-    if (c === d || c === 0x0a || c === 0x0d) break;
-    j++;
+/**
+ * RFC 4180 CSV by csv-parse (a maintained parser, decisions/0049): quoted fields with doubled
+ * quotes and embedded line breaks; CRLF, LF or CR line ends; an empty line is a record of one
+ * empty field (the row numbers people see stay those of the file). Lenient where data would
+ * otherwise be refused: a quote inside an unquoted field, or text after a closing quote, is kept
+ * as it stands. Strict where silence would lose data: an unclosed quote is an error naming the line
+ * where it opened. Parsed in pieces, so other requests run in between.
+ */
+export async function* parseCsv(text: string, delimiter: string = detectDelimiter(text)): AsyncGenerator<CsvRecord> {
+  // the line each record starts on, counted as the parser hands them over (records still in the
+  // stream's buffer when an unclosed quote ends it are counted already)
+  let line = 1;
+  // on_record turns each { record, raw } into a CsvRecord (the parser's types know one shape only)
+  const options = {
+    delimiter,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    raw: true,
+    on_record: (r: unknown) => {
+      const { record, raw } = r as { record: string[]; raw: string };
+      const out = { lineNumber: line, fields: record };
+      line += countLineBreaks(raw, 0, raw.length);
+      return out;
+    },
+  };
+  const parser = Readable.from(pieces(text)).pipe(parse(options as unknown as Options));
+  try {
+    for await (const r of parser as AsyncIterable<CsvRecord>) yield r;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED')
+      throw new FileError('file_csv_unclosed_quote', 'files.csvUnclosedQuote', { line });
+    throw err;
+  } finally {
+    parser.destroy();
   }
-  return j;
 }

@@ -3,6 +3,7 @@ export * from './decode.js';
 export * from './errors.js';
 export * from './export.js';
 export * from './headers.js';
+export * from './image.js';
 export * from './sniff.js';
 export * from './table.js';
 export * from './upload.js';

@@ -67,9 +67,9 @@ export async function openTable(buffer: Buffer, opts: ReadTableOptions = {}): Pr
   let position = 0;
   async function* records(): AsyncGenerator<TableRow> {
     let n = 0;
-    for (const r of parseCsv(text, delimiter)) {
+    for await (const r of parseCsv(text, delimiter)) {
       position = r.lineNumber;
-      // parsing is synchronous: give other requests a turn now and then
+      // a piece of the file is parsed in one go: give other requests a turn now and then
       if (++n % 2000 === 0) await tick();
       const bigNumbers: number[] = [];
       r.fields.forEach((f, i) => {

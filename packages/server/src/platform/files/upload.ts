@@ -1,4 +1,5 @@
 import { AppError, badRequest } from '../errors.js';
+import { type ImageType, imageSize, PhotoError, type Stripped, sniffImage, stripMetadata } from './image.js';
 import { readZipDirectory } from './zip.js';
 
 /**
@@ -10,56 +11,14 @@ import { readZipDirectory } from './zip.js';
 /** An image declaring more pixels than this is refused on every route (a decompression bomb). */
 export const MAX_IMAGE_PIXELS = 120_000_000;
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const isSof = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
-
-/**
- * The pixel size a JPEG or PNG declares in its header, read without decoding (so a
- * decompression bomb — a small file declaring a huge picture — is recognised before any pixel is
- * allocated). Null when the header is missing or declares no size.
- */
-export function imageSize(buf: Uint8Array): { width: number; height: number } | null {
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (b.length > 8 && b.subarray(0, 8).equals(PNG_SIGNATURE)) {
-    if (b.length < 24 || b.subarray(12, 16).toString('latin1') !== 'IHDR') return null;
-    const width = b.readUInt32BE(16);
-    const height = b.readUInt32BE(20);
-    return width && height ? { width, height } : null;
-  }
-  if (!(b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff)) return null;
-  let p = 2;
-  while (p + 4 <= b.length) {
-    if (b[p] !== 0xff) return null;
-    const marker = b[p + 1]!;
-    if (marker === 0xff) {
-      p++;
-      continue;
-    }
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      p += 2;
-      continue;
-    }
-    if (marker === 0xd9 || marker === 0xda) return null;
-    const len = b.readUInt16BE(p + 2);
-    if (isSof(marker)) {
-      if (p + 9 > b.length) return null;
-      const height = b.readUInt16BE(p + 5);
-      const width = b.readUInt16BE(p + 7);
-      return width && height ? { width, height } : null;
-    }
-    p += 2 + len;
-  }
-  return null;
-}
-
 /** Refuses an image declaring more than MAX_IMAGE_PIXELS, with the same answer on every route. */
-export function checkImagePixels(data: Buffer): void {
+export function checkImagePixels(data: Buffer, refuse?: (size: string, limit: string) => Error): void {
   const size = imageSize(data);
-  if (size && size.width * size.height > MAX_IMAGE_PIXELS)
-    throw badRequest('image_dimensions', 'files.imageDimensions', {
-      size: `${size.width}×${size.height}`,
-      limit: `${MAX_IMAGE_PIXELS / 1e6}`,
-    });
+  if (size && size.width * size.height > MAX_IMAGE_PIXELS) {
+    const s = `${size.width}×${size.height}`;
+    const limit = `${MAX_IMAGE_PIXELS / 1e6}`;
+    throw refuse ? refuse(s, limit) : badRequest('image_dimensions', 'files.imageDimensions', { size: s, limit });
+  }
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are removed
@@ -86,53 +45,24 @@ export function cleanFileName(name: string | undefined): string {
   return [...base].slice(0, 120).join('');
 }
 
-const PNG_KEEP = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'pHYs']);
-
-/** The image type of an upload by its content (never its name), or null. */
-export function sniffImage(buf: Buffer): 'image/png' | 'image/jpeg' | null {
-  if (buf.length > 8 && buf.subarray(0, 8).equals(PNG_SIGNATURE)) return 'image/png';
-  if (buf.length > 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'image/jpeg';
-  return null;
-}
-
 /**
- * An uploaded image ready to store: the pixel limit checked, then its metadata dropped — JPEG
- * without APP1–APP15 and comments (EXIF with GPS, XMP, IPTC), PNG with only the chunks that draw
- * it. `refuse` makes the route's own error for a file that does not parse. (Visit photos keep
- * their EXIF orientation and preview thumbnail and use visits/photos.ts, after the same limit.)
+ * An uploaded image ready to store: the pixel limit checked, then its metadata dropped (image.ts).
+ * `refuse` makes the route's own error for a file that does not parse.
  */
-export function cleanImage(buf: Buffer, type: 'image/png' | 'image/jpeg', refuse: () => Error): Buffer {
+export function cleanImage(buf: Buffer, type: ImageType, refuse: () => Error): Buffer {
   checkImagePixels(buf);
-  return type === 'image/png' ? stripPng(buf, refuse) : stripJpeg(buf, refuse);
+  const out = strip(buf, refuse);
+  if (out.type !== type) throw refuse();
+  return out.data;
 }
 
-function stripJpeg(buf: Buffer, refuse: () => Error): Buffer {
-  const out: Buffer[] = [buf.subarray(0, 2)];
-  for (let i = 2; i + 4 <= buf.length; ) {
-    if (buf[i] !== 0xff) throw refuse();
-    const marker = buf[i + 1]!;
-    if (marker === 0xda) return Buffer.concat([...out, buf.subarray(i)]);
-    const len = buf.readUInt16BE(i + 2);
-    const end = i + 2 + len;
-    if (len < 2 || end > buf.length) throw refuse();
-    if (!((marker >= 0xe1 && marker <= 0xef) || marker === 0xfe)) out.push(buf.subarray(i, end));
-    i = end;
+function strip(buf: Buffer, refuse: () => Error): Stripped {
+  try {
+    return stripMetadata(buf);
+  } catch (err) {
+    if (err instanceof PhotoError) throw refuse();
+    throw err;
   }
-  throw refuse();
-}
-
-function stripPng(buf: Buffer, refuse: () => Error): Buffer {
-  const out: Buffer[] = [PNG_SIGNATURE];
-  for (let i = 8; i + 12 <= buf.length; ) {
-    const len = buf.readUInt32BE(i);
-    const type = buf.subarray(i + 4, i + 8).toString('latin1');
-    const end = i + 12 + len;
-    if (end > buf.length) throw refuse();
-    if (PNG_KEEP.has(type)) out.push(buf.subarray(i, end));
-    if (type === 'IEND') return Buffer.concat(out);
-    i = end;
-  }
-  throw refuse();
 }
 
 /** The document types an upload route may accept, by content. */
@@ -143,21 +73,86 @@ export const DOCUMENT_TYPES = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;
+export type DocumentKind = keyof typeof DOCUMENT_TYPES;
+export type DocumentType = (typeof DOCUMENT_TYPES)[DocumentKind];
 
-/**
- * A document upload (minutes, plans, vouchers, scans): PDF, JPEG, PNG, DOCX or XLSX recognised by
- * content, images cleaned (pixel limit, metadata dropped), Office files through the zip-bomb
- * limits of the zip reader. Anything else, or an empty file, gets `refuse()`.
- */
-export function inspectDocument(data: Buffer, refuse: () => Error): { mime: string; data: Buffer } {
-  if (data.length === 0) throw refuse();
-  if (data.subarray(0, 5).toString('latin1') === '%PDF-') return { mime: DOCUMENT_TYPES.pdf, data };
+/** The type of a file by its content: PDF, JPEG, PNG, or an Office file through the zip-bomb limits. */
+export function sniffDocument(data: Buffer): DocumentKind | null {
+  if (data.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
   const image = sniffImage(data);
-  if (image) return { mime: image, data: cleanImage(data, image, refuse) };
+  if (image) return image === 'image/png' ? 'png' : 'jpeg';
   if (data.length > 4 && data.readUInt32LE(0) === 0x04034b50) {
     const names = new Set(readZipDirectory(data).entries.map((e) => e.name));
-    if (names.has('[Content_Types].xml') && names.has('word/document.xml')) return { mime: DOCUMENT_TYPES.docx, data };
-    if (names.has('[Content_Types].xml') && names.has('xl/workbook.xml')) return { mime: DOCUMENT_TYPES.xlsx, data };
+    if (names.has('[Content_Types].xml') && names.has('word/document.xml')) return 'docx';
+    if (names.has('[Content_Types].xml') && names.has('xl/workbook.xml')) return 'xlsx';
   }
-  throw refuse();
+  return null;
+}
+
+/**
+ * What a route accepts and how it answers what it does not: its own size limit, types and error
+ * messages (each module keeps the codes and Chinese texts its clients know).
+ */
+export interface UploadRules {
+  maxBytes: number;
+  accept: readonly DocumentKind[];
+  /** An empty file (default: `type`). */
+  empty?: () => Error;
+  tooLarge: () => Error;
+  /** Not one of `accept`. */
+  type: () => Error;
+  /** An accepted image that does not parse (default: `type`). */
+  corrupt?: () => Error;
+  /** An image declaring more than MAX_IMAGE_PIXELS (default: files.imageDimensions). */
+  pixels?: (size: string, limit: string) => Error;
+}
+
+/** The first half of acceptUpload: empty, size and type by content, nothing cleaned yet. */
+export function sniffUpload(data: Buffer, rules: UploadRules): DocumentType {
+  if (data.length === 0) throw (rules.empty ?? rules.type)();
+  if (data.length > rules.maxBytes) throw rules.tooLarge();
+  const kind = sniffDocument(data);
+  if (!kind || !rules.accept.includes(kind)) throw rules.type();
+  return DOCUMENT_TYPES[kind];
+}
+
+export interface Accepted {
+  mime: DocumentType;
+  /** The bytes to store: images stripped of their metadata, documents as they came. */
+  data: Buffer;
+  /** For an image: its type, declared size, orientation and the camera's embedded preview. */
+  image: Stripped | null;
+}
+
+/**
+ * The one upload pipeline (needs attachments, campaign files, visit, publicity and activity
+ * photos): empty and size refused, type recognised by content and checked against the route's
+ * list, images held to the pixel limit and stripped of their metadata (image.ts), Office files
+ * through the zip-bomb limits. Thumbnails are made from `image` by the thumbnail pool.
+ */
+export function acceptUpload(data: Buffer, rules: UploadRules): Accepted {
+  const mime = sniffUpload(data, rules);
+  return cleanUpload(data, mime, rules);
+}
+
+/** The second half of acceptUpload, for a route that checks something else in between. */
+export function cleanUpload(data: Buffer, mime: DocumentType, rules: UploadRules): Accepted {
+  if (mime !== DOCUMENT_TYPES.jpeg && mime !== DOCUMENT_TYPES.png) return { mime, data, image: null };
+  checkImagePixels(data, rules.pixels);
+  const image = strip(data, rules.corrupt ?? rules.type);
+  return { mime, data: image.data, image };
+}
+
+/**
+ * A document upload (minutes, plans, vouchers, scans): PDF, JPEG, PNG, DOCX or XLSX, through
+ * acceptUpload; anything else, or an empty file, gets `refuse()`.
+ */
+export function inspectDocument(data: Buffer, refuse: () => Error): { mime: string; data: Buffer } {
+  const { mime, data: clean } = acceptUpload(data, {
+    maxBytes: Number.POSITIVE_INFINITY,
+    accept: ['pdf', 'jpeg', 'png', 'docx', 'xlsx'],
+    tooLarge: refuse,
+    type: refuse,
+  });
+  return { mime, data: clean };
 }

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { type Permission, t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { Scope } from '../access/scope.js';
@@ -77,11 +79,15 @@ export class Jobs {
    * folder), deleted by `sweep` after the retention in settings (decisions/0014).
    */
   private writeSealed(file: string, data: Buffer): void {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(this.dir, 0o700);
-    const tmp = `${file}.${process.pid}.tmp`;
+    const tmp = this.prepare(file);
     fs.writeFileSync(tmp, this.p.crypto.encryptBytes(data), { mode: 0o600 });
     fs.renameSync(tmp, file);
+  }
+
+  private prepare(file: string): string {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(this.dir, 0o700);
+    return `${file}.${process.pid}.tmp`;
   }
 
   private readSealed(file: string): Buffer | undefined {
@@ -93,6 +99,22 @@ export class Jobs {
 
   writeArtefact(id: string, name: string, data: Buffer): void {
     this.writeSealed(this.artefact(id, name), data);
+  }
+
+  /**
+   * A file the job makes as a stream (a letters zip): sealed as it is written, never whole in
+   * memory; the file appears under its name only once the stream ended (a failed one leaves none).
+   */
+  async writeArtefactStream(id: string, name: string, data: Readable): Promise<void> {
+    const file = this.artefact(id, name);
+    const tmp = this.prepare(file);
+    try {
+      await pipeline(data, this.p.crypto.sealStream(), fs.createWriteStream(tmp, { mode: 0o600 }));
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+    fs.renameSync(tmp, file);
   }
 
   /** A file the job made (error report, letters zip), opened; undefined when there is none. */

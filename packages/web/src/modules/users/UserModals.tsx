@@ -1,4 +1,4 @@
-import type { Role, User } from '@shuangyong/shared';
+import { type Role, USERNAME_PATTERN, type User, usernameSchema } from '@shuangyong/shared';
 import { Form, Input, Select, TreeSelect } from 'antd';
 import { useMemo, useState } from 'react';
 import { type UpdateUser, usersApi } from '../../api/users';
@@ -7,8 +7,6 @@ import { PasswordHints, passwordRule } from '../../components/PasswordHints';
 import { label, t } from '../../i18n';
 import { applyFieldErrors } from '../../lib/forms';
 import { type OrgNode, toSelectTree } from '../orgs/tree';
-
-const USERNAME = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
 
 interface UserFormValues {
   username: string;
@@ -95,11 +93,21 @@ export function UserFormModal({ user, forest, grantable, onClose, onDone }: User
           extra={user ? undefined : t('users.usernameHint')}
           rules={[
             { required: true, whitespace: true },
-            { min: 2, max: 32, message: t('users.usernameLength') },
-            { pattern: USERNAME, message: t('users.usernameInvalid') },
+            // the limits of the shared schema the server validates with
+            {
+              min: usernameSchema.minLength ?? 2,
+              max: usernameSchema.maxLength ?? 32,
+              message: t('users.usernameLength'),
+            },
+            { pattern: USERNAME_PATTERN, message: t('users.usernameInvalid') },
           ]}
         >
-          <Input disabled={!!user} maxLength={32} autoComplete="off" data-testid="user-form-username" />
+          <Input
+            disabled={!!user}
+            maxLength={usernameSchema.maxLength ?? 32}
+            autoComplete="off"
+            data-testid="user-form-username"
+          />
         </Form.Item>
         <Form.Item
           name="displayName"

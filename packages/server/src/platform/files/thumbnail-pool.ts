@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { PhotoType } from './photos.js';
+import type { ImageType as PhotoType } from './image.js';
 import type { ThumbnailReply, ThumbnailRequest } from './thumbnail.worker.js';
 
 export type ThumbnailOutcome =

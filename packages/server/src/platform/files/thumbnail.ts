@@ -1,14 +1,16 @@
 /**
- * Photo thumbnails in pure JavaScript (no native image library): decode the JPEG (jpeg-js) or PNG
- * (pngjs), shrink it by area averaging to fit THUMB_MAX_SIDE × THUMB_MAX_SIDE, turn it upright by
- * the EXIF orientation read before the metadata was stripped, and encode a baseline JPEG that
- * carries no metadata at all. Decoding a 12 MP photo takes seconds and hundreds of MB, so this
- * runs only inside the thumbnail worker (thumbnail.worker.ts), never on the server's event loop.
+ * Photo thumbnails: fit within THUMB_MAX_SIDE × THUMB_MAX_SIDE, turned upright by the EXIF
+ * orientation read before the metadata was stripped, encoded as a baseline JPEG that carries no
+ * metadata at all. `makeThumbnail` uses sharp (libvips, prebuilt binaries from the npm registry:
+ * a 12 MP photo in a few hundred ms, decisions/0049); where sharp cannot be loaded it falls back to
+ * `renderThumbnail`, the same in pure JavaScript (jpeg-js/pngjs decode, area-average shrink), which
+ * takes seconds and hundreds of MB for 12 MP. Both run only inside the thumbnail worker
+ * (thumbnail.worker.ts), never on the server's event loop.
  */
 import zlib from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { imageSize, type PhotoType } from './photos.js';
+import { imageSize, type ImageType as PhotoType } from './image.js';
 
 export const THUMB_MAX_SIDE = 320;
 export const THUMB_QUALITY = 75;
@@ -220,7 +222,65 @@ function decodePng(data: Uint8Array): Pixels {
   }
 }
 
-/** The thumbnail of a stripped JPEG or PNG, upright, as a metadata-free JPEG. */
+type Sharp = import('sharp').SharpConstructor;
+let sharpModule: Promise<Sharp | null> | undefined;
+
+/** sharp, loaded at the first thumbnail; null where its binary is not installed. */
+function loadSharp(): Promise<Sharp | null> {
+  sharpModule ??= import('sharp').then(
+    (m) => {
+      const sharp = m.default;
+      sharp.cache(false); // a thumbnail is made once: keep no decoded image around
+      sharp.concurrency(1); // one libvips thread: the worker runs one job at a time anyway
+      return sharp;
+    },
+    () => null,
+  );
+  return sharpModule;
+}
+
+/**
+ * The thumbnail of a stripped JPEG or PNG, upright, as a metadata-free JPEG: by sharp, or by
+ * renderThumbnail where sharp is not installed (`engine` forces one, for the benchmark).
+ */
+export async function makeThumbnail(
+  data: Uint8Array,
+  type: PhotoType,
+  orientation: number,
+  engine?: 'sharp' | 'js',
+): Promise<Thumbnail> {
+  const sharp = engine === 'js' ? null : await loadSharp();
+  if (!sharp) {
+    if (engine === 'sharp') throw new Error('sharp is not installed');
+    return renderThumbnail(data, type, orientation);
+  }
+  const size = checkSize(data);
+  const swap = swapsSides(orientation);
+  const fit = fitWithin(swap ? size.height : size.width, swap ? size.width : size.height, THUMB_MAX_SIDE);
+  const dw = swap ? fit.height : fit.width;
+  const dh = swap ? fit.width : fit.height;
+  let raw: { data: Buffer; info: { width: number; height: number } };
+  try {
+    raw = await sharp(data, { limitInputPixels: THUMB_MAX_PIXELS, failOn: 'warning' })
+      .resize(dw, dh, { fit: 'fill' })
+      .flatten({ background: '#ffffff' })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new ThumbnailError(/pixel limit|exceeds/i.test(message) ? 'too_large' : 'corrupt', message);
+  }
+  // turned by the same code as the pure-JS path, on the few pixels of the thumbnail
+  const upright = orient(new Uint8Array(raw.data), raw.info.width, raw.info.height, orientation);
+  const out = await sharp(upright.data, { raw: { width: upright.width, height: upright.height, channels: 4 } })
+    .removeAlpha()
+    .jpeg({ quality: THUMB_QUALITY })
+    .toBuffer();
+  return { jpeg: out, width: upright.width, height: upright.height };
+}
+
+/** The thumbnail in pure JavaScript (the fallback of makeThumbnail). */
 export function renderThumbnail(data: Uint8Array, type: PhotoType, orientation: number): Thumbnail {
   const px = type === 'image/jpeg' ? decodeJpeg(data) : decodePng(data);
   const swap = swapsSides(orientation);

@@ -4,8 +4,8 @@
  * none; an exception never escapes, so the worker outlives a bad photo.
  */
 import { parentPort } from 'node:worker_threads';
-import type { PhotoType } from './photos.js';
-import { renderThumbnail, ThumbnailError } from './thumbnail.js';
+import type { ImageType as PhotoType } from './image.js';
+import { makeThumbnail, ThumbnailError } from './thumbnail.js';
 
 export interface ThumbnailRequest {
   id: number;
@@ -19,11 +19,11 @@ export type ThumbnailReply =
 
 const port = parentPort;
 if (!port) throw new Error('thumbnail.worker must run as a worker thread');
-port.on('message', (job: ThumbnailRequest) => {
+port.on('message', async (job: ThumbnailRequest) => {
   const started = performance.now();
   let reply: ThumbnailReply;
   try {
-    const t = renderThumbnail(job.data, job.type, job.orientation);
+    const t = await makeThumbnail(job.data, job.type, job.orientation);
     reply = { id: job.id, ok: true, jpeg: t.jpeg, width: t.width, height: t.height, ms: performance.now() - started };
   } catch (err) {
     reply = {

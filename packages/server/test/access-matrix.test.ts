@@ -189,6 +189,16 @@ beforeAll(async () => {
     body: [{ type: 'paragraph', text: '社区为军属送春联。' }],
   });
   expect(publicityItem.statusCode).toBe(201);
+  // 双拥先进典型: a draft nomination of 独山子区 (no unit named: the 军分区 does not see it either)
+  const exemplar = await dsz.post('/api/v1/exemplars', {
+    type: 'support_model',
+    subject: 'person',
+    name: '矩阵典型',
+    year: 2026,
+    summary: '常年照顾军属老人',
+    deeds: [{ type: 'paragraph', text: '为社区军属送医送药。' }],
+  });
+  expect(exemplar.statusCode, exemplar.body).toBe(201);
   // 双拥活动: a civilian event of 独山子区 (no unit involved: the 军分区 does not see it either)
   const event = await dsz.post('/api/v1/events', {
     type: 'symposium',
@@ -244,7 +254,10 @@ beforeAll(async () => {
     Buffer.from(`身份证号,姓名,金额\n${makeId('650204', '1961-01-01', 3)},查无此人,100.00\n`),
     { 'content-type': 'application/octet-stream' },
   );
-  expect(returned.statusCode, returned.body).toBe(200);
+  // reconciliation is a job: wait for it before reading its discrepancies
+  expect(returned.statusCode, returned.body).toBe(202);
+  await env.jobs.idle();
+  expect((await dsz.get(`/api/v1/jobs/${returned.json().id}`)).json().status).toBe('succeeded');
   const discrepancy = (await dsz.get(`/api/v1/benefit-discrepancies?rosterId=${roster.json().id}`)).json().items[0];
   // 拥政爱民: an activity of 驻市部队乙 (not the matrix's unit) at a community of 独山子区
   const jfq = new Client(env.app, '10.7.1.3');
@@ -290,7 +303,9 @@ beforeAll(async () => {
     benefitDiscrepancy: discrepancy.id,
     publicityItem: publicityItem.json().id,
     event: event.json().id,
+    exemplar: exemplar.json().id,
     modelEvidence: modelEvidence.json().id,
+    modelItem: readiness.standards[0].items[1].id,
     troopActivity: troopActivity.json().id,
     troopEmergency: troopEmergency.json().id,
     troopPartnership: troopPartnership.json().id,
@@ -315,8 +330,11 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
-/** Kinds that belong to no district: the one rule list of the confidentiality checks. */
-const CITY_WIDE = new Set(['checkRule']);
+/**
+ * Kinds that belong to no district, in scope for every role that holds the route's permission: the
+ * one rule list of the confidentiality checks, the items of the city's model-city assessment table.
+ */
+const CITY_WIDE = new Set(['checkRule', 'modelItem']);
 /**
  * Lists that are city-wide by design: the civilian areas (names of the org tree, no records) where a
  * unit may act for the people — a unit records activities anywhere in the city (decisions/0038).
@@ -351,7 +369,7 @@ describe('access matrix (generated from the route table)', () => {
         const hasPermission = !access!.permission || def.permissions.includes(access!.permission);
         const targetPermission = TARGET_PERMISSION[access!.target!];
         const inScope =
-          def.scope === 'all' &&
+          (def.scope === 'all' || CITY_WIDE.has(access!.target!)) &&
           !PERSONAL_TARGETS.has(access!.target!) &&
           (!targetPermission || def.permissions.includes(targetPermission));
         const expected = !hasPermission ? [403] : !inScope ? [404] : null;

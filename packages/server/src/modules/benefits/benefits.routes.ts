@@ -51,7 +51,6 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const roster = { target: 'benefitRoster' } as const;
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const cardQuery = z.strictObject({ beneficiaryId: idSchema, month: monthSchema });
-const personParams = z.strictObject({ beneficiaryId: idSchema });
 const fileQuery = z.strictObject({ fileName: z.string().trim().min(1).max(200).optional() });
 
 const asBuffer = (body: unknown): Buffer => {
@@ -318,27 +317,27 @@ export function benefitsRoutes(p: Platform, benefits: BenefitsService): FastifyP
     );
 
     app.get(
-      '/benefit-accounts/:beneficiaryId',
+      '/benefit-accounts/:id',
       {
-        config: { access: { permission: 'benefit:read' } },
-        schema: { tags, summary: '发放账户（账号脱敏）', params: personParams, response: { 200: accountOut } },
+        config: { access: { permission: 'benefit:read', target: 'beneficiary' } },
+        schema: { tags, summary: '发放账户（账号脱敏）', params: idParams, response: { 200: accountOut } },
       },
-      async (req) => benefits.account(ctxOf(req), req.params.beneficiaryId),
+      async (req) => benefits.account(ctxOf(req), req.params.id),
     );
 
     app.put(
-      '/benefit-accounts/:beneficiaryId',
+      '/benefit-accounts/:id',
       {
-        config: { access: { permission: 'benefit:pay' } },
+        config: { access: { permission: 'benefit:pay', target: 'beneficiary' } },
         schema: {
           tags,
           summary: '登记发放账户（账号加密保存，列表脱敏，修改留痕）',
-          params: personParams,
+          params: idParams,
           body: accountBody,
           response: { 200: accountOut },
         },
       },
-      async (req) => benefits.saveAccount(ctxOf(req), req.params.beneficiaryId, req.body),
+      async (req) => benefits.saveAccount(ctxOf(req), req.params.id, req.body),
     );
 
     app.get(

@@ -208,6 +208,7 @@ export const webMessages = {
   'entityType.visit_budget_line': '经费科目',
   'entityType.publicity_item': '宣传稿件',
   'entityType.exemplar': '先进典型',
+  'entityType.event': '双拥活动',
   'entityType.check_rule': '核查规则',
 
   // my account

@@ -78,6 +78,12 @@ export class ConfidentialityChecks {
     return checker.check(text).map((f) => present(f, { where: 'text' }, seesMilitary(actor)));
   }
 
+  /** The labels of the findings in `text` that must go before it may be shown, joined; null when none. */
+  async blockingLabels(actor: Pick<Actor, 'orgSide'>, text: string): Promise<string | null> {
+    const blocks = (await this.checkText(actor, text)).filter((f) => f.severity === 'block');
+    return blocks.length ? [...new Set(blocks.map((f) => f.label))].join('、') : null;
+  }
+
   /** Findings in a publicity item's content: title, every block of the body, and its photos. */
   async checkContent(
     military: boolean,

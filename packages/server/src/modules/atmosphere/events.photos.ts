@@ -7,22 +7,14 @@ import type { z } from 'zod';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
-import { cleanFileName, cleanUpload, sniffUpload, type UploadRules } from '../../platform/files/index.js';
+import { cleanFileName, cleanUpload, sniffUpload } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { ConfidentialityChecks } from './checks.service.js';
 import { eventsRepo } from './events.repo.js';
 import type { EventsService } from './events.service.js';
+import { RULES } from './photos.js';
 
-export const MAX_EVENT_PHOTO_BYTES = 10 * 1024 * 1024;
 export const MAX_EVENT_PHOTOS = 30;
-
-const RULES: UploadRules = {
-  maxBytes: MAX_EVENT_PHOTO_BYTES,
-  accept: ['jpeg', 'png'],
-  empty: () => badRequest('photo_empty', 'atmosphere.photoEmpty'),
-  tooLarge: () => new AppError(413, 'body_too_large', 'atmosphere.photoTooLarge', { limit: '10 MB' }),
-  type: () => new AppError(415, 'photo_type', 'atmosphere.photoType'),
-};
 
 /**
  * Photos of a held event: the original's GPS and camera are read for the confidentiality checks
@@ -47,11 +39,8 @@ export class EventPhotos {
   async add(ctx: RequestCtx, eventId: string, q: z.infer<typeof eventPhotoQuery>, data: Buffer): Promise<EventDetail> {
     const type = sniffUpload(data, RULES);
     if (q.caption) {
-      const blocks = (await this.checks.checkText(ctx.actor, q.caption)).filter((f) => f.severity === 'block');
-      if (blocks.length)
-        throw badRequest('confidentiality', 'events.captionRefused', {
-          labels: [...new Set(blocks.map((f) => f.label))].join('、'),
-        });
+      const labels = await this.checks.blockingLabels(ctx.actor, q.caption);
+      if (labels) throw badRequest('confidentiality', 'events.captionRefused', { labels });
     }
     const meta = this.checks.imageMetadata(data);
     const clean = cleanUpload(data, type, RULES).data;

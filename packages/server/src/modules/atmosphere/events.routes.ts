@@ -20,8 +20,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
-import { type EventPhotos, MAX_EVENT_PHOTO_BYTES } from './events.photos.js';
+import type { EventPhotos } from './events.photos.js';
 import type { EventsService } from './events.service.js';
+import { MAX_PUBLICITY_PHOTO_BYTES as MAX_EVENT_PHOTO_BYTES } from './photos.js';
 
 const tags = ['双拥活动'];
 const event = { target: 'event' } as const;

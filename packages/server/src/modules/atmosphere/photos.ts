@@ -20,7 +20,8 @@ import type { PublicityService } from './publicity.service.js';
 export const MAX_PUBLICITY_PHOTO_BYTES = 10 * 1024 * 1024;
 export const MAX_PUBLICITY_PHOTOS = 30;
 
-const RULES: UploadRules = {
+/** What a photo of the atmosphere module (publicity items, events) may be. */
+export const RULES: UploadRules = {
   maxBytes: MAX_PUBLICITY_PHOTO_BYTES,
   accept: ['jpeg', 'png'],
   empty: () => badRequest('photo_empty', 'atmosphere.photoEmpty'),

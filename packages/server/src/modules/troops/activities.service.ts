@@ -265,12 +265,9 @@ export class ActivitiesService {
     for (const field of PUBLIC_TEXT) {
       const text = body[field];
       if (!text) continue;
-      const blocks = (await this.checks.checkText(actor, text)).filter((f) => f.severity === 'block');
-      if (blocks.length)
-        throw badRequest('confidentiality', 'troops.confidentiality', {
-          field: t(`troops.field.${field}`),
-          labels: [...new Set(blocks.map((f) => f.label))].join('、'),
-        });
+      const labels = await this.checks.blockingLabels(actor, text);
+      if (labels)
+        throw badRequest('confidentiality', 'troops.confidentiality', { field: t(`troops.field.${field}`), labels });
     }
   }
 

@@ -200,12 +200,9 @@ export class EmergenciesService {
   private async checkPublic(actor: Actor, fields: Record<string, string | null | undefined>) {
     for (const [field, text] of Object.entries(fields)) {
       if (!text) continue;
-      const blocks = (await this.checks.checkText(actor, text)).filter((f) => f.severity === 'block');
-      if (blocks.length)
-        throw badRequest('confidentiality', 'troops.confidentiality', {
-          field: t(`troops.field.${field}`),
-          labels: [...new Set(blocks.map((f) => f.label))].join('、'),
-        });
+      const labels = await this.checks.blockingLabels(actor, text);
+      if (labels)
+        throw badRequest('confidentiality', 'troops.confidentiality', { field: t(`troops.field.${field}`), labels });
     }
   }
 

@@ -55,12 +55,9 @@ export class ActivityPhotos {
     const militaryOnly = q.militaryOnly === 'true';
     // a caption the civilian side reads must pass the checks
     if (q.caption && !militaryOnly) {
-      const blocks = (await this.checks.checkText(ctx.actor, q.caption)).filter((f) => f.severity === 'block');
-      if (blocks.length)
-        throw badRequest('confidentiality', 'troops.confidentiality', {
-          field: t('troops.field.caption'),
-          labels: [...new Set(blocks.map((f) => f.label))].join('、'),
-        });
+      const labels = await this.checks.blockingLabels(ctx.actor, q.caption);
+      if (labels)
+        throw badRequest('confidentiality', 'troops.confidentiality', { field: t('troops.field.caption'), labels });
     }
     const meta = this.checks.imageMetadata(data);
     const clean = cleanUpload(data, type, RULES).data;

@@ -357,12 +357,20 @@ describe('a campaign task’s progress and the model-city evidence', () => {
       (await dsz.post('/api/v1/modelcity/evidence', { elementId: el!.id, sourceKind: 'exemplar', sourceId: e.id }))
         .statusCode,
     ).toBe(404);
+    // the approved exemplar is suggested for the element, and no longer once it is filed
+    const suggested = async () =>
+      ((await klmy.get('/api/v1/modelcity/suggestions')).json().items as { sourceKind: string; sourceId: string }[])
+        .filter((x) => x.sourceKind === 'exemplar')
+        .map((x) => x.sourceId);
+    expect(await suggested()).toContain(e.id);
+    expect(await suggested()).not.toContain(draft.id);
     const tagged = await klmy.post('/api/v1/modelcity/evidence', {
       elementId: el!.id,
       sourceKind: 'exemplar',
       sourceId: e.id,
     });
     expect(tagged.statusCode, tagged.body).toBe(201);
+    expect(await suggested()).not.toContain(e.id);
     expect(tagged.json()).toMatchObject({ sourceKind: 'exemplar', title: '2026年拥军优属模范：马建新' });
   });
 });

@@ -1,3 +1,4 @@
+import { systemActor } from '../../platform/auth/actor.js';
 import { defineModule } from '../../platform/module.js';
 import { atmosphereModule } from '../atmosphere/atmosphere.module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
@@ -5,6 +6,7 @@ import { honoursModule } from '../honours/honours.module.js';
 import { needsModule } from '../needs/needs.module.js';
 import { troopsModule } from '../troops/troops.module.js';
 import { visitsModule } from '../visits/visits.module.js';
+import { EVIDENCE_ZIP_KIND, EvidenceZipJob } from './evidence-zip.js';
 import { modelcityRoutes } from './modelcity.routes.js';
 import { ModelCityService } from './modelcity.service.js';
 import { ItemOwners } from './owners.js';
@@ -28,7 +30,7 @@ export const modelcityModule = defineModule({
     'modelcity_owners',
   ],
   requires: [atmosphereModule, troopsModule, visitsModule, campaignsModule, needsModule, honoursModule],
-  build: ({ p }, { atmosphere, troops, visits, campaigns, needs, honours }) => {
+  build: ({ p, jobs, sessions }, { atmosphere, troops, visits, campaigns, needs, honours }) => {
     // evidence that files itself: one line per source (decisions/0046)
     const sources = [
       visitSource(p, visits.plans),
@@ -42,7 +44,16 @@ export const modelcityModule = defineModule({
     const owners = new ItemOwners(p, campaigns, modelcity);
     return {
       services: { modelcity, owners },
-      routes: [modelcityRoutes(p, modelcity), ownersRoutes(owners)],
+      routes: [modelcityRoutes(p, modelcity, jobs), ownersRoutes(owners)],
+      jobs: {
+        // the zip holds what its creator may read, with the creator's scope at the time it runs
+        [EVIDENCE_ZIP_KIND]: new EvidenceZipJob(jobs, modelcity, async (job) => {
+          if (job.created_by === 'system') return systemActor({ id: job.org_id, path: job.org_path, name: 'system' });
+          const actor = await sessions.actorOf(job.created_by);
+          if (!actor) throw new Error('the job creator is no longer active');
+          return actor;
+        }),
+      },
       targets: {
         modelEvidence: async (scope, id) => !!(await modelcity.visible(scope, id)),
         // the table is the city's, not scoped: every reader may address its items

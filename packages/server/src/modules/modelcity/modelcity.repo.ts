@@ -121,6 +121,15 @@ export const modelcityRepo = {
       .where((eb) => scopeWhere(eb, scope, EVIDENCE_SCOPE))
       .executeTakeFirst();
   },
+  /** File name and type of some evidence, by id (the ids were read within a scope). */
+  fileTypes(db: Queryable, ids: readonly string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return db
+      .selectFrom('modelcity_evidence')
+      .select(['id', 'file_name', 'content_type'])
+      .where('id', 'in', [...ids])
+      .execute();
+  },
   /** The source records of a kind already tagged to an element (suggestions leave them out). */
   async taggedSources(db: Queryable, roundId: string, kind: string): Promise<Set<string>> {
     const rows = await db

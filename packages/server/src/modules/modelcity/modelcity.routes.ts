@@ -3,6 +3,7 @@ import {
   evidenceSchema,
   idParams,
   importRoundQuery,
+  jobSchema,
   readinessQuery,
   readinessSchema,
   removeEvidenceBody,
@@ -21,7 +22,10 @@ import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
+import type { Jobs } from '../../platform/jobs/jobs.js';
+import { toJob } from '../../platform/jobs/present.js';
 import { binderDocx, selfAssessmentXlsx } from './binder.js';
+import { EVIDENCE_ZIP_ARTEFACT, EVIDENCE_ZIP_KIND } from './evidence-zip.js';
 import { LISTED_PER_ELEMENT, MAX_EVIDENCE_BYTES, type ModelCityService } from './modelcity.service.js';
 
 const tags = ['创建双拥模范城'];
@@ -30,7 +34,7 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The assessment table, readiness, evidence and the binder. Thin: the service decides. */
-export function modelcityRoutes(p: Platform, s: ModelCityService): FastifyPluginAsyncZod {
+export function modelcityRoutes(p: Platform, s: ModelCityService, jobs: Jobs): FastifyPluginAsyncZod {
   const today = () => localToday(p.config.tzDisplay);
   const binderInput = async (req: Parameters<typeof ctxOf>[0], roundId?: string) => {
     const ctx = ctxOf(req);
@@ -229,6 +233,56 @@ export function modelcityRoutes(p: Platform, s: ModelCityService): FastifyPlugin
           .type(DOCX)
           .header('content-disposition', attachment(`${t('modelcity.binder.title')}.docx`))
           .send(buf);
+      },
+    );
+
+    app.post(
+      '/modelcity/evidence-zip',
+      {
+        config: { access: { permission: 'modelcity:read' }, rateLimit: { max: 10, timeWindow: '1 minute' } },
+        schema: {
+          tags,
+          summary: '佐证材料包（任务）：按标准、项目分文件夹的佐证文件和材料清单，完成后下载 zip',
+          querystring: readinessQuery,
+          response: { 202: jobSchema },
+        },
+      },
+      async (req, reply) => {
+        const ctx = ctxOf(req);
+        const round = await s.round(req.query.roundId);
+        const job = await jobs.create(ctx.actor, { id: ctx.actor.orgId, path: ctx.actor.orgPath }, EVIDENCE_ZIP_KIND, {
+          roundId: round.id,
+        });
+        await p.audit.event(p.handle.db, auditActorOf(ctx), {
+          action: 'modelcity.binder.export',
+          entityType: 'modelcity_round',
+          entityId: round.id,
+          changes: {
+            format: 'zip',
+            job: job.id,
+            scope: ctx.actor.scope.kind === 'all' ? t('modelcity.scope.city') : ctx.actor.orgName,
+          },
+        });
+        return reply.code(202).send(toJob(job));
+      },
+    );
+
+    app.get(
+      '/modelcity/evidence-zip/:id',
+      {
+        config: { access: { permission: 'modelcity:read', target: 'job' } },
+        schema: { tags, summary: '下载佐证材料包（zip）', params: idParams },
+      },
+      async (req, reply) => {
+        const job = await jobs.visibleTo(ctxOf(req).actor, req.params.id);
+        if (job?.kind !== EVIDENCE_ZIP_KIND || !jobs.hasArtefact(req.params.id, EVIDENCE_ZIP_ARTEFACT))
+          throw new AppError(409, 'evidence_zip_not_ready', 'modelcity.zip.notReady');
+        const fileName = `${t('modelcity.zip.name')}.zip`;
+        await auditDownload(p, req, { kind: 'modelcity_evidence_zip', entityType: 'job', entityId: job.id, fileName });
+        return reply
+          .type('application/zip')
+          .header('content-disposition', attachment(fileName))
+          .send(jobs.readArtefact(req.params.id, EVIDENCE_ZIP_ARTEFACT));
       },
     );
 

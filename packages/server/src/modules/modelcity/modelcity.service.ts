@@ -37,7 +37,7 @@ const EVIDENCE_RULES: UploadRules = {
   type: () => new AppError(415, 'file_type', 'modelcity.fileType'),
 };
 /** Evidence listed per element on the readiness page and in the binder (the score counts all of it). */
-export const LISTED_PER_ELEMENT = { page: 20, binder: 500 } as const;
+export const LISTED_PER_ELEMENT = { page: 20, binder: 500, zip: 5000 } as const;
 
 const toRound = (r: RoundRow): ModelRound => ({
   id: r.id,
@@ -416,6 +416,19 @@ export class ModelCityService {
   }
 
   /** The file of an uploaded document, if the caller sees the evidence. */
+  /**
+   * Where the stored files of some evidence (already read within a scope) lie, with their types:
+   * the pieces that have a file on disk (the evidence zip).
+   */
+  async fileFacts(ids: readonly string[]): Promise<Map<string, { path: string; contentType: string | null }>> {
+    const out = new Map<string, { path: string; contentType: string | null }>();
+    for (let i = 0; i < ids.length; i += 500)
+      for (const r of await modelcityRepo.fileTypes(this.db, ids.slice(i, i + 500)))
+        if (r.file_name && fs.existsSync(this.fileOf(r.id)))
+          out.set(r.id, { path: this.fileOf(r.id), contentType: r.content_type });
+    return out;
+  }
+
   async file(ctx: RequestCtx, id: string) {
     const r = await modelcityRepo.get(this.db, ctx.actor.scope, id);
     if (!r?.file_name || !fs.existsSync(this.fileOf(id)))

@@ -175,6 +175,8 @@ export const visitTargetSchema = z.object({
   cashFen: z.number().int(),
   goodsFen: z.number().int(),
   lastVisitAt: z.string().nullable(),
+  /** A unit's visit to the household within the campaign's period (the latest): shown, never counted as the civil visit. */
+  troopVisit: z.object({ orgName: z.string(), date: z.string() }).nullable().optional(),
   version: z.number().int(),
 });
 export type VisitTarget = z.infer<typeof visitTargetSchema>;
@@ -394,6 +396,8 @@ const coverageCell = z.object({
   visits: z.number().int(),
   cashFen: z.number().int(),
   goodsFen: z.number().int(),
+  /** Planned targets a unit visited (linked to the household, within the campaign's period): beside `visited`, not in it. */
+  visitedByTroops: z.number().int(),
 });
 export type CoverageCell = z.infer<typeof coverageCell>;
 export const coverageQuery = z.strictObject({ campaignId: campaignIdSchema, planId: idSchema.optional() });
@@ -406,7 +410,9 @@ export const coverageSchema = z.object({
   byTeam: z.array(coverageCell),
 });
 /** A district's spending; `budgetFen` sums the budget lines of the district and the orgs below it (null: none). */
-const spendingCell = coverageCell.extend({ budgetFen: z.number().int().nullable(), over: z.boolean() });
+const spendingCell = coverageCell
+  .omit({ visitedByTroops: true })
+  .extend({ budgetFen: z.number().int().nullable(), over: z.boolean() });
 export type SpendingCell = z.infer<typeof spendingCell>;
 export const spendingSchema = z.object({
   byOrg: z.array(spendingCell),

@@ -13,6 +13,16 @@ export const campaignsReadModel = {
     return !!(await db.selectFrom('campaigns').select('id').where('id', '=', id).executeTakeFirst());
   },
 
+  /** A campaign's period (from its start, or its issue date, to its end; null: open on that side). */
+  async period(db: Queryable, id: string): Promise<{ from: string | null; to: string | null } | undefined> {
+    const r = await db
+      .selectFrom('campaigns')
+      .select(['period_start', 'period_end', 'issue_date'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r && { from: r.period_start ?? r.issue_date, to: r.period_end };
+  },
+
   /**
    * Issued campaigns a caller can work on, newest first: those the campaigns pages show them
    * (issuer side, or assigned within `scope`), those assigned to an org at one of `above` (the

@@ -5,6 +5,7 @@ import { defineModule } from '../../platform/module.js';
 import { atmosphereModule } from '../atmosphere/atmosphere.module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
 import { registryModule } from '../registry/registry.module.js';
+import { visitsModule } from '../visits/visits.module.js';
 import { ActivitiesService } from './activities.service.js';
 import { typeLabel } from './activities.view.js';
 import { emergencyRoutes } from './emergencies.routes.js';
@@ -33,8 +34,8 @@ export const troopsModule = defineModule({
     'troop_emergency_dispatches',
     'troop_emergency_events',
   ],
-  requires: [atmosphereModule, campaignsModule, registryModule],
-  build: ({ p }, { atmosphere, campaigns, registry }) => {
+  requires: [atmosphereModule, campaignsModule, registryModule, visitsModule],
+  build: ({ p }, { atmosphere, campaigns, registry, visits }) => {
     const db = p.handle.db;
     const activities = new ActivitiesService(p, atmosphere.checks, registry.households);
     const photos = new ActivityPhotos(p, activities, atmosphere.checks);
@@ -50,6 +51,17 @@ export const troopsModule = defineModule({
         orgName: r.org_name,
       })),
     );
+    // ... and marked on a visit plan's target list and counted beside coverage (never as the civil visit)
+    visits.outsideVisits.register(async (q, range, householdIds) => {
+      const out = [];
+      const ids = householdIds ?? [undefined];
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = householdIds ? householdIds.slice(i, i + 500) : undefined;
+        for (const r of await troopsRepo.householdVisits(q, range, chunk))
+          out.push({ householdId: r.household_id as string, date: r.occurred_on, orgName: r.org_name });
+      }
+      return out;
+    });
     // campaign tasks ("each unit: N activities", "a visit to left-behind children") fill themselves
     campaigns.metrics.register({
       key: 'troops.activities',

@@ -124,6 +124,19 @@ export const troopsRepo = {
       .execute();
   },
 
+  /**
+   * Recorded (not withdrawn) visits linked to households between `from` and `to` (inclusive; null:
+   * open), to `householdIds` when given: the visits module's coverage and target list read them
+   * through the troops module's registration, with the unit's name and the date only.
+   */
+  householdVisits(db: Queryable, range: { from: string | null; to: string | null }, householdIds?: readonly string[]) {
+    let qb = activities(db, { kind: 'all' }, { from: range.from ?? undefined, to: range.to ?? undefined })
+      .select(['a.household_id', 'a.occurred_on', 'o.name as org_name'])
+      .where('a.household_id', 'is not', null);
+    if (householdIds) qb = qb.where('a.household_id', 'in', householdIds);
+    return qb.execute();
+  },
+
   /** Civilian areas below the city (districts, streets, communities): where activities take place. */
   places(db: Queryable) {
     return db

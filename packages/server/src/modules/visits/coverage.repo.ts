@@ -64,3 +64,31 @@ export async function teamNames(db: Queryable, teamIds: string[]) {
   if (!teamIds.length) return [];
   return db.selectFrom('visit_teams').select(['id', 'name']).where('id', 'in', teamIds).execute();
 }
+
+/** Planned targets of a campaign (in scope) among `householdIds`, counted per coverage cell. */
+export async function troopVisitedCells(
+  db: Queryable,
+  scope: Scope,
+  campaignId: string,
+  planId: string | undefined,
+  householdIds: readonly string[],
+) {
+  const out = [];
+  for (let i = 0; i < householdIds.length; i += 500) {
+    let q = db
+      .selectFrom('visit_targets as t')
+      .select(['t.campaign_id', 't.plan_id', 't.team_id', 't.category', 't.org_id', 't.org_path'])
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('t.campaign_id', '=', campaignId)
+      .where('t.status', '=', 'planned')
+      .where('t.household_id', 'in', householdIds.slice(i, i + 500))
+      .where((eb) => scopeWhere(eb, scope, { path: 't.org_path', orgId: 't.org_id' }));
+    if (planId) q = q.where('t.plan_id', '=', planId);
+    out.push(
+      ...(await q
+        .groupBy(['t.campaign_id', 't.plan_id', 't.team_id', 't.category', 't.org_id', 't.org_path'])
+        .execute()),
+    );
+  }
+  return out;
+}

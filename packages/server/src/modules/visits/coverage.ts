@@ -1,7 +1,9 @@
 import { type CoverageCell, t } from '@shuangyong/shared';
 import type { Scope } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
-import { coverageRows, teamNames } from './coverage.repo.js';
+import type { Campaigns } from '../campaigns/campaigns.module.js';
+import { coverageRows, teamNames, troopVisitedCells } from './coverage.repo.js';
+import type { OutsideVisits } from './outside-visits.js';
 import { categoryLabel } from './rules.js';
 import { pathPrefix, visitsRepo } from './visits.repo.js';
 import type { VisitCoverageTable } from './visits.schema.js';
@@ -43,12 +45,13 @@ export const dimsOf = (t: {
   org_path: t.org_path,
 });
 
-type Row = VisitCoverageTable;
+/** A counter row, with the planned targets of its cell that units visited (read, not maintained). */
+type Row = VisitCoverageTable & { troops?: number };
 
 function add(map: Map<string, CoverageCell>, key: string, label: string, r: Row) {
   let c = map.get(key);
   if (!c) {
-    c = { key, label, planned: 0, visited: 0, visits: 0, cashFen: 0, goodsFen: 0 };
+    c = { key, label, planned: 0, visited: 0, visits: 0, cashFen: 0, goodsFen: 0, visitedByTroops: 0 };
     map.set(key, c);
   }
   c.planned += Number(r.planned);
@@ -56,11 +59,19 @@ function add(map: Map<string, CoverageCell>, key: string, label: string, r: Row)
   c.visits += Number(r.visits);
   c.cashFen += Number(r.cash_fen);
   c.goodsFen += Number(r.goods_fen);
+  c.visitedByTroops += r.troops ?? 0;
 }
 
 /** Planned vs visited per category, district, street and team, summed from the counters. */
-export async function readCoverage(db: Queryable, scope: Scope, campaignId: string, planId?: string) {
-  const rows = await coverageRows(db, scope, campaignId, planId);
+export async function readCoverage(
+  db: Queryable,
+  scope: Scope,
+  campaignId: string,
+  planId?: string,
+  outside?: { campaigns: Campaigns; visits: OutsideVisits },
+) {
+  const counters = await coverageRows(db, scope, campaignId, planId);
+  const rows: Row[] = outside ? await withTroopVisits(db, scope, campaignId, planId, counters, outside) : counters;
   const paths = rows.flatMap((r) => [pathPrefix(r.org_path, 2), pathPrefix(r.org_path, 3)]).filter((p) => !!p);
   const names = await visitsRepo.orgNamesByPath(db, paths as string[]);
   const teamIds = [...new Set(rows.map((r) => r.team_id).filter(Boolean))];
@@ -91,12 +102,41 @@ export async function readCoverage(db: Queryable, scope: Scope, campaignId: stri
       visits: 0,
       cashFen: 0,
       goodsFen: 0,
+      visitedByTroops: 0,
     },
     byCategory: sorted(byCategory),
     byDistrict: sorted(byDistrict),
     byStreet: sorted(byStreet),
     byTeam: sorted(byTeam),
   };
+}
+
+const dimKey = (r: CoverageDims) => [r.campaign_id, r.plan_id, r.team_id, r.category, r.org_id].join('\u0000');
+
+/**
+ * Adds to each counter row the planned targets of its cell whose household a unit visited within
+ * the campaign's period (the troops module's visits, through `outside`). Counted at read time from
+ * the few linked visits, so the maintained counters (and their rebuild) never include them, and
+ * a target a unit visited stays unvisited until district staff record their own visit.
+ */
+async function withTroopVisits(
+  db: Queryable,
+  scope: Scope,
+  campaignId: string,
+  planId: string | undefined,
+  counters: VisitCoverageTable[],
+  outside: { campaigns: Campaigns; visits: OutsideVisits },
+): Promise<Row[]> {
+  const range = await outside.campaigns.readModel.period(db, campaignId);
+  const households = range ? [...(await outside.visits.latest(db, range)).keys()] : [];
+  const rows: Row[] = counters.map((c) => ({ ...c, troops: 0 }));
+  if (!households.length) return rows;
+  const byDims = new Map(rows.map((r) => [dimKey(r), r]));
+  for (const cell of await troopVisitedCells(db, scope, campaignId, planId, households)) {
+    const r = byDims.get(dimKey(cell));
+    if (r) r.troops = (r.troops ?? 0) + Number(cell.n);
+  }
+  return rows;
 }
 
 /**

@@ -25,6 +25,7 @@ import { effectiveCaps } from './caps.js';
 import { bumpCoverage } from './coverage.js';
 import { defaultTemplate } from './letters.js';
 import { addManualTarget } from './manual-targets.js';
+import { markOutsideVisits, type OutsideVisits, outsideVisits } from './outside-visits.js';
 import { plansRepo } from './plans.repo.js';
 import { ruleLabel, type SavedRule } from './rules.js';
 import { buildRuleTargets, type RuleSources } from './target-build.repo.js';
@@ -40,6 +41,8 @@ export class PlansService {
     private readonly orgs: OrgsService,
     private readonly registry: ServicesOf<typeof registryModule>,
     private readonly honours: HonoursService,
+    /** Units' (and other modules') visits to households, marked on the target list. */
+    readonly outside: OutsideVisits = outsideVisits(),
   ) {}
 
   /** The registry's and honours' rows a rule reads, as the subqueries their modules export. */
@@ -237,14 +240,23 @@ export class PlansService {
       body,
     );
     const rows = await plansRepo.targets(this.db, ctx.actor.scope, {}).where('t.id', '=', id).execute();
-    return (await toTargets(this.db, rows))[0]!;
+    return (
+      await markOutsideVisits(this.db, this.campaignFacts, this.outside, rows, await toTargets(this.db, rows))
+    )[0]!;
   }
 
   async targets(ctx: RequestCtx, q: z.infer<typeof visitTargetListQuery>) {
     const org = q.orgId ? await this.orgs.inScope(this.db, ctx.actor.scope, q.orgId) : undefined;
     if (q.orgId && !org) throw notFound();
     const { rows, total } = await plansRepo.targetPage(this.db, ctx.actor.scope, q, q.page, q.pageSize, org?.path);
-    return { items: await toTargets(this.db, rows), total, page: q.page, pageSize: q.pageSize };
+    const items = await markOutsideVisits(
+      this.db,
+      this.campaignFacts,
+      this.outside,
+      rows,
+      await toTargets(this.db, rows),
+    );
+    return { items, total, page: q.page, pageSize: q.pageSize };
   }
 
   /** Targets of this plan that another plan of the same campaign lists too (any department). */

@@ -7,6 +7,7 @@ import { registryModule } from '../registry/registry.module.js';
 import { VISIT_METRICS } from './coverage.js';
 import { LETTERS_KIND, LettersJob } from './letters.js';
 import { MoneyService } from './money.service.js';
+import { outsideVisits } from './outside-visits.js';
 import { PhotoStore } from './photo-store.js';
 import { plansRoutes } from './plans.routes.js';
 import { PlansService } from './plans.service.js';
@@ -37,14 +38,15 @@ export const visitsModule = defineModule({
   requires: [campaignsModule, orgsModule, registryModule, honoursModule],
   build: ({ p, jobs }, { campaigns, orgs, registry, honours }) => {
     const db = p.handle.db;
-    const plans = new PlansService(p, campaigns, orgs, registry, honours);
+    const outside = outsideVisits();
+    const plans = new PlansService(p, campaigns, orgs, registry, honours, outside);
     const teams = new TeamsService(p, orgs);
     const records = new RecordsService(p);
     const money = new MoneyService(p, orgs, campaigns);
     const photos = new PhotoStore(p);
     for (const m of VISIT_METRICS) campaigns.metrics.register(m);
     return {
-      services: { plans, teams, records, money, photos, read: new VisitsReadModel(p, money) },
+      services: { plans, outsideVisits: outside, teams, records, money, photos, read: new VisitsReadModel(p, money) },
       routes: [plansRoutes(plans, teams, jobs), visitsRoutes({ p, plans, records, money, photos, jobs, campaigns })],
       targets: {
         visitPlan: async (scope, id) => !!(await visitsRepo.plan(db, scope, id)),

@@ -260,7 +260,11 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs, campaigns
           response: { 200: coverageSchema },
         },
       },
-      async (req) => readCoverage(p.handle.db, ctxOf(req).actor.scope, req.query.campaignId, req.query.planId),
+      async (req) =>
+        readCoverage(p.handle.db, ctxOf(req).actor.scope, req.query.campaignId, req.query.planId, {
+          campaigns,
+          visits: plans.outside,
+        }),
     );
 
     app.get(

@@ -64,6 +64,11 @@ export const modelcityApi = {
   assign: (itemId: string, body: z.input<typeof assignItemBody>) =>
     api.post<{ items: ItemOwner[] }>(`/modelcity/items/${encodeURIComponent(itemId)}/owners`, body),
   responsibilities: (o?: Signal) => api.get<{ items: Responsibility[] }>('/modelcity/responsibilities', undefined, o),
+  /** Starts the evidence zip job (files in folders by standard and item, with a manifest). */
+  evidenceZip: (roundId?: string) =>
+    request<{ id: string }>('POST', '/modelcity/evidence-zip', { query: round(roundId) }),
+  downloadEvidenceZip: (jobId: string, fallback: string) =>
+    downloadFile('GET', `/modelcity/evidence-zip/${encodeURIComponent(jobId)}`, fallback),
   binder: (fallback: string, roundId?: string) =>
     downloadFile('GET', '/modelcity/binder.docx', fallback, { query: round(roundId) }),
   selfAssessment: (fallback: string, roundId?: string) =>

@@ -1,4 +1,4 @@
-import { DownloadOutlined, FileWordOutlined, ImportOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, FileWordOutlined, FileZipOutlined, ImportOutlined, UploadOutlined } from '@ant-design/icons';
 import { type ElementStatus, EVIDENCE_DOC_TYPES } from '@shuangyong/shared';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
@@ -22,6 +22,7 @@ import {
 } from 'antd';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
+import { jobsApi } from '../../api/jobs';
 import {
   type ElementReadiness,
   type EvidenceDocType,
@@ -278,6 +279,7 @@ export function ModelCityPage() {
   const { message, modal } = App.useApp();
   const [uploadFor, setUploadFor] = useState<ElementReadiness | null>(null);
   const [busy, setBusy] = useState(false);
+  const [zip, setZip] = useState<{ id: string; percent: number; done: boolean } | null>(null);
   const [form] = Form.useForm<UploadForm>();
   const [assignFor, setAssignFor] = useState<ItemOf | null>(null);
   const [assignForm] = Form.useForm<AssignForm>();
@@ -403,6 +405,32 @@ export function ModelCityPage() {
     await refresh();
   };
 
+  /** The evidence zip is a job: start it, poll its progress, then offer the download. */
+  const evidenceZip = async () => {
+    try {
+      const job = await modelcityApi.evidenceZip(r.round.id);
+      setZip({ id: job.id, percent: 0, done: false });
+      for (;;) {
+        await new Promise((res) => setTimeout(res, 700));
+        const j = await jobsApi.get(job.id);
+        const done = j.status === 'succeeded';
+        setZip({
+          id: job.id,
+          percent: done ? 100 : j.total ? Math.round(((j.processed ?? 0) * 100) / j.total) : 0,
+          done,
+        });
+        if (j.status === 'failed') {
+          void message.error(t('web.modelcity.evidenceZipFailed'));
+          setZip(null);
+        }
+        if (done || j.status === 'failed') break;
+      }
+    } catch {
+      // the API client shows the error
+      setZip(null);
+    }
+  };
+
   const download = async (kind: 'binder' | 'xlsx') => {
     setBusy(true);
     try {
@@ -466,6 +494,29 @@ export function ModelCityPage() {
           >
             {t('web.modelcity.xlsx')}
           </Button>
+          <Button
+            icon={<FileZipOutlined />}
+            loading={!!zip && !zip.done}
+            onClick={() => void evidenceZip()}
+            data-testid="modelcity-evidence-zip"
+          >
+            {t('web.modelcity.evidenceZip')}
+          </Button>
+          {zip && !zip.done && (
+            <Progress percent={zip.percent} size="small" style={{ width: 140 }} data-testid="modelcity-zip-progress" />
+          )}
+          {zip?.done && (
+            <Button
+              type="link"
+              icon={<DownloadOutlined />}
+              onClick={() =>
+                void modelcityApi.downloadEvidenceZip(zip.id, t('web.modelcity.evidenceZipFile')).catch(() => undefined)
+              }
+              data-testid="modelcity-zip-download"
+            >
+              {t('web.modelcity.evidenceZipDownload')}
+            </Button>
+          )}
         </Space>
       </Flex>
       <div style={{ marginBottom: 16 }}>

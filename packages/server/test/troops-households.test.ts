@@ -160,6 +160,20 @@ describe('a unit’s visit in a visit plan’s target list and coverage', () => 
     });
   });
 
+  it('marks it on the list of targets not visited yet, where district staff decide', async () => {
+    const res = await klmy.get(`/api/v1/visit-coverage/unvisited?campaignId=${CAMPAIGN}`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(
+      res
+        .json()
+        .items.map((t: { name: string; troopVisit: unknown }) => [t.name, t.troopVisit])
+        .sort(),
+    ).toEqual([
+      ['张桂兰', null],
+      ['王秀英', { orgName: '驻市部队甲', date: '2026-11-25' }],
+    ]);
+  });
+
   it('counts it beside visited in coverage, and the maintained counters still equal a rebuild', async () => {
     const c = await coverage();
     expect(c.total).toMatchObject({ planned: 2, visited: 0, visits: 0, visitedByTroops: 1 });

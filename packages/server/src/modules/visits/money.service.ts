@@ -19,6 +19,7 @@ import { requireCampaign } from './campaign-ref.js';
 import { effectiveCaps, STANDING_CAPS_KEY, standingCaps } from './caps.js';
 import { coverageRows } from './coverage.js';
 import { moneyRepo } from './money.repo.js';
+import { markOutsideVisits, type OutsideVisits, outsideVisits } from './outside-visits.js';
 import { toCaps, toTargets } from './views.js';
 import { pathPrefix, visitsRepo } from './visits.repo.js';
 import type { VisitBudgetLinesTable } from './visits.schema.js';
@@ -29,6 +30,7 @@ export class MoneyService {
     private readonly p: Platform,
     private readonly orgs: OrgsService,
     private readonly campaigns: Campaigns,
+    private readonly outside: OutsideVisits = outsideVisits(),
   ) {}
 
   private get db() {
@@ -218,7 +220,8 @@ export class MoneyService {
   /** Priority targets not yet visited: those living alone first, then the oldest. */
   async unvisited(ctx: RequestCtx, q: { campaignId: string; page: number; pageSize: number }) {
     const { rows, total } = await moneyRepo.unvisited(this.db, ctx.actor.scope, q.campaignId, q.page, q.pageSize);
-    return { items: await toTargets(this.db, rows), total, page: q.page, pageSize: q.pageSize };
+    const items = await markOutsideVisits(this.db, this.campaigns, this.outside, rows, await toTargets(this.db, rows));
+    return { items, total, page: q.page, pageSize: q.pageSize };
   }
 }
 

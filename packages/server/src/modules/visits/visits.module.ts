@@ -42,7 +42,7 @@ export const visitsModule = defineModule({
     const plans = new PlansService(p, campaigns, orgs, registry, honours, outside);
     const teams = new TeamsService(p, orgs);
     const records = new RecordsService(p);
-    const money = new MoneyService(p, orgs, campaigns);
+    const money = new MoneyService(p, orgs, campaigns, outside);
     const photos = new PhotoStore(p);
     for (const m of VISIT_METRICS) campaigns.metrics.register(m);
     return {

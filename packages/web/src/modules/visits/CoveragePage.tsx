@@ -13,6 +13,7 @@ import { formatFen } from '../../lib/money';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { todayInZone } from '../../lib/zone';
 import { CampaignScope } from './CampaignPicker';
+import { TargetName } from './TargetName';
 import styles from './visits.module.css';
 
 /** A target category's name (a registry category, or 部队 / 其他 for units and manual targets). */
@@ -33,6 +34,7 @@ function CellTable({ title, rows, testId }: { title: string; rows: CoverageCell[
           { title: '', dataIndex: 'label' },
           { title: t('web.visits.planned'), dataIndex: 'planned', align: 'right' },
           { title: t('web.visits.visited'), dataIndex: 'visited', align: 'right' },
+          { title: t('web.visits.visitedByTroops'), dataIndex: 'visitedByTroops', align: 'right' },
           { title: t('web.visits.rate'), render: (_, c) => <Progress percent={rate(c)} size="small" /> },
         ]}
       />
@@ -143,7 +145,7 @@ function FilteredList({ campaignId, filter, onClear }: { campaignId: string; fil
           scroll={{ x: 'max-content' }}
           pagination={pagination}
           columns={[
-            { title: t('web.visits.target'), dataIndex: 'name' },
+            { title: t('web.visits.target'), render: (_, r) => <TargetName target={r} /> },
             { title: t('web.visits.org'), render: (_, r) => r.streetName ?? r.orgName },
             { title: t('web.visits.money.visits'), dataIndex: 'visitCount', align: 'right' },
           ]}
@@ -187,6 +189,11 @@ function CoverageView({ campaignId, picker }: { campaignId: string; picker: Reac
           <Space wrap size="large">
             <Statistic title={t('web.visits.planned')} value={cov.total.planned} />
             <Statistic title={t('web.visits.visited')} value={cov.total.visited} data-testid="coverage-visited" />
+            <Statistic
+              title={t('web.visits.visitedByTroops')}
+              value={cov.total.visitedByTroops}
+              data-testid="coverage-visited-by-troops"
+            />
             <Statistic title={t('web.visits.rate')} value={rate(cov.total)} suffix="%" />
             <Statistic title={t('web.visits.cash')} value={formatFen(cov.total.cashFen)} />
             <Statistic title={t('web.visits.goods')} value={formatFen(cov.total.goodsFen)} />
@@ -209,7 +216,7 @@ function CoverageView({ campaignId, picker }: { campaignId: string; picker: Reac
           scroll={{ x: 'max-content' }}
           data-testid="coverage-unvisited"
           columns={[
-            { title: t('web.visits.target'), dataIndex: 'name' },
+            { title: t('web.visits.target'), render: (_, r) => <TargetName target={r} /> },
             { title: t('web.visits.groups'), dataIndex: 'streetName' },
             {
               title: t('web.visits.livesAloneCol'),

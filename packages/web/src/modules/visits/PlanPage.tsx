@@ -28,6 +28,7 @@ import { BackButton, PageError, PageLoading } from '../../components/PageState';
 import { SelectionBar } from '../../components/SelectionBar';
 import { t } from '../../i18n';
 import { toIsoDate } from '../../lib/dates';
+import { TargetName } from './TargetName';
 
 const split = (s?: string) => (s ?? '').split(/[,，、\s]+/).filter(Boolean);
 
@@ -276,7 +277,7 @@ export function PlanPage() {
         scroll={{ x: 'max-content' }}
         data-testid="plan-targets"
         columns={[
-          { title: t('web.visits.target'), dataIndex: 'name' },
+          { title: t('web.visits.target'), render: (_, r) => <TargetName target={r} /> },
           { title: t('web.visits.groups'), render: (_, r) => r.streetName ?? r.orgName },
           {
             title: t('web.visits.reasons'),

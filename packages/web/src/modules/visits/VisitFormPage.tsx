@@ -249,7 +249,7 @@ function VisitForm({ campaignId, picker }: { campaignId: string; picker: ReactNo
             onChange={onAmounts}
             options={targets.map((x) => ({
               value: x.id,
-              label: `${x.name}${x.visitCount ? `（${t('web.visits.visited')}）` : ''}`,
+              label: `${x.name}${x.visitCount ? `（${t('web.visits.visited')}）` : ''}${x.troopVisit ? `（${t('web.visits.troopVisitedShort')}）` : ''}`,
             }))}
           />
         </Form.Item>

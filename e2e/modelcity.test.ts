@@ -69,6 +69,34 @@ describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
     const xlsx = page.waitForEvent('download');
     await page.getByTestId('modelcity-xlsx').click();
     expect((await xlsx).suggestedFilename()).toBe('自评表.xlsx');
+
+    // the evidence zip is a job: progress, then the download — the minutes in their item's folder
+    await page.getByTestId('modelcity-evidence-zip').click();
+    await page.getByTestId('modelcity-zip-download').waitFor();
+    const zip = page.waitForEvent('download');
+    await page.getByTestId('modelcity-zip-download').click();
+    const file = await zip;
+    expect(file.suggestedFilename()).toBe('创建全国双拥模范城佐证材料.zip');
+    const data = fs.readFileSync((await file.path())!);
+    expect(data.includes(Buffer.from('佐证材料清单.csv'))).toBe(true);
+    expect(data.includes(Buffer.from('1 组织领导坚强有力/1.2 '))).toBe(true);
+    expect(data.includes(Buffer.from('2026年双拥领导小组第一次会议纪要.pdf'))).toBe(true);
+    await page.close();
+  });
+
+  it('a district exports its evidence zip on a phone', async () => {
+    const page = (await run.signedIn('klmy', 390)).page;
+    await page.goto(`${run.base}/model-city`);
+    await page.getByTestId('modelcity-total').waitFor();
+    await page.getByTestId('modelcity-evidence-zip').click();
+    await page.getByTestId('modelcity-zip-download').waitFor();
+    expect(await phoneLayout(page, 'modelcity-district-zip')).toEqual([]);
+    const zip = page.waitForEvent('download');
+    await page.getByTestId('modelcity-zip-download').click();
+    const file = await zip;
+    expect(file.suggestedFilename()).toBe('创建全国双拥模范城佐证材料.zip');
+    const data = fs.readFileSync((await file.path())!);
+    expect(data.includes(Buffer.from('2026年双拥领导小组第一次会议纪要.pdf'))).toBe(true);
     await page.close();
   });
 

@@ -1,5 +1,6 @@
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, idNumber, type Running, start } from './harness.js';
+import { browserAvailable, idNumber, phoneLayout, type Running, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -60,5 +61,80 @@ describe.runIf(enabled)('a unit’s visit in the household’s timeline in Chrom
     const klmy = await run.signedIn('klmy', 390);
     await klmy.page.goto(`${run.base}/households/${householdId}`);
     await klmy.page.getByTestId('household-lines').getByText('部队走访：走访帮扶困难群众').waitFor();
+  });
+
+  const TITLE = '端到端冬季走访慰问';
+  let planId: string;
+  const FLAG = '部队已走访（驻市部队甲，2026-11-22）';
+
+  async function pick(page: Page, title: string) {
+    await page.getByTestId('visit-campaign').click();
+    await page.locator('.ant-select-item-option', { hasText: title }).click();
+    await page.getByTestId('visit-campaign').getByText(title).waitFor();
+  }
+
+  it('klmy’s plan of the campaign flags the household the unit visited in its period, still unvisited (1440 px)', async () => {
+    const city = await run.signedIn('city', 1440);
+    const klmyOrg = await (
+      await city.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent('克拉玛依区')}`)
+    ).json();
+    const created = await city.page.request.post(`${run.base}/api/v1/campaigns`, {
+      headers: city.csrf,
+      data: {
+        title: TITLE,
+        kind: 'spring_festival',
+        issuers: ['克拉玛依市退役军人事务局'],
+        periodStart: '2026-11-01',
+        periodEnd: '2026-12-31',
+        items: [
+          {
+            ordinal: 1,
+            title: '走访慰问',
+            tasks: [{ title: '走访慰问烈属', deadline: '2030-01-20', assignTo: { orgIds: [klmyOrg.items[0].id] } }],
+          },
+        ],
+      },
+    });
+    expect(created.status()).toBe(201);
+    const campaignId = (await created.json()).id as string;
+    const issued = await city.page.request.post(`${run.base}/api/v1/campaigns/${campaignId}/actions`, {
+      headers: city.csrf,
+      data: { version: 1, action: 'issue' },
+    });
+    expect(issued.status()).toBe(200);
+
+    const klmy = await run.signedIn('klmy', 1440);
+    const plan = await klmy.page.request.post(`${run.base}/api/v1/visit-plans`, {
+      headers: klmy.csrf,
+      data: { campaignId, title: '冬季烈属走访', rules: [{ categories: ['martyr_survivor'] }] },
+    });
+    expect(plan.status()).toBe(201);
+    planId = (await plan.json()).id;
+    const confirmed = await klmy.page.request.post(`${run.base}/api/v1/visit-plans/${planId}/confirm`, {
+      headers: klmy.csrf,
+      data: { version: 1 },
+    });
+    expect(confirmed.status()).toBe(200);
+
+    await klmy.page.goto(`${run.base}/visits/plans/${planId}`);
+    const row = klmy.page.getByTestId('plan-targets').locator('tr', { hasText: '孙玉兰' });
+    await row.getByTestId('troop-visit').getByText(FLAG).waitFor();
+
+    // coverage: counted beside 已走访, which stays 0 — district staff decide whether to go again
+    await klmy.page.goto(`${run.base}/visits/coverage`);
+    await pick(klmy.page, TITLE);
+    await klmy.page.getByTestId('coverage-visited-by-troops').getByText('1').waitFor();
+    expect(await klmy.page.getByTestId('coverage-visited').locator('.ant-statistic-content-value').textContent()).toBe(
+      '0',
+    );
+    await klmy.page.getByTestId('coverage-unvisited').locator('tr', { hasText: '孙玉兰' }).getByText(FLAG).waitFor();
+    expect(await phoneLayout(klmy.page, 'troops-visit-coverage')).toEqual([]);
+  });
+
+  it('the plan’s list shows the flag on a phone (390 px)', async () => {
+    const klmy = await run.signedIn('klmy', 390);
+    await klmy.page.goto(`${run.base}/visits/plans/${planId}`);
+    await klmy.page.getByTestId('plan-targets').locator('tr', { hasText: '孙玉兰' }).getByText(FLAG).waitFor();
+    expect(await phoneLayout(klmy.page, 'troops-visit-plan')).toEqual([]);
   });
 });

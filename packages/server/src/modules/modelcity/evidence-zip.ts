@@ -119,7 +119,13 @@ export class EvidenceZipJob implements JobHandler {
       }
     }
     await this.jobs.writeArtefactStream(ctx.job.id, EVIDENCE_ZIP_ARTEFACT, writeZip(entries()));
-    return { round: round.id, evidence: lines.length, files: total };
+    // an element with more pieces than the zip lists (LISTED_PER_ELEMENT.zip) is named in the result
+    const truncated = scored.standards.flatMap((st) =>
+      st.items.flatMap((i) =>
+        i.elements.filter((e) => e.fresh + e.stale > (byElement.get(e.row.id)?.length ?? 0)).map((e) => e.code),
+      ),
+    );
+    return { round: round.id, evidence: lines.length, files: total, truncated };
   }
 }
 

@@ -96,6 +96,7 @@ export const webVisitsMessages = {
   'web.visits.troopVisited': '部队已走访（{org}，{date}）',
   'web.visits.troopVisitedShort': '部队已走访',
   'web.visits.visitedByTroops': '部队已走访（另计）',
+  'web.visits.visitedByTroopsCol': '部队走访',
   'web.visits.rate': '覆盖率',
   'web.visits.byCategory': '按类别',
   'web.visits.byDistrict': '按区',

@@ -34,7 +34,7 @@ function CellTable({ title, rows, testId }: { title: string; rows: CoverageCell[
           { title: '', dataIndex: 'label' },
           { title: t('web.visits.planned'), dataIndex: 'planned', align: 'right' },
           { title: t('web.visits.visited'), dataIndex: 'visited', align: 'right' },
-          { title: t('web.visits.visitedByTroops'), dataIndex: 'visitedByTroops', align: 'right' },
+          { title: t('web.visits.visitedByTroopsCol'), dataIndex: 'visitedByTroops', align: 'right' },
           { title: t('web.visits.rate'), render: (_, c) => <Progress percent={rate(c)} size="small" /> },
         ]}
       />

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, idNumber, phoneLayout, type Running, start } from './harness.js';
+import { browserAvailable, idNumber, phoneLayout, pickOption, type Running, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -136,5 +136,36 @@ describe.runIf(enabled)('a unit’s visit in the household’s timeline in Chrom
     await klmy.page.goto(`${run.base}/visits/plans/${planId}`);
     await klmy.page.getByTestId('plan-targets').locator('tr', { hasText: '孙玉兰' }).getByText(FLAG).waitFor();
     expect(await phoneLayout(klmy.page, 'troops-visit-plan')).toEqual([]);
+  });
+});
+
+describe.runIf(enabled)('a unit creates a partnership (军民共建) in Chromium', () => {
+  it('unit1 fills the form at 1440 px: partner, area, period and a plan of the year; the pair opens', async () => {
+    const unit1 = await run.signedIn('unit1', 1440);
+    const page = unit1.page;
+    await page.goto(`${run.base}/troop-partnerships`);
+    await page.getByTestId('partnership-new').click();
+    await pickOption(page, page.getByTestId('partnership-kind'), '社区');
+    await page.getByTestId('partnership-name').fill('友谊社区共建点');
+    await pickOption(page, page.getByTestId('partnership-area'), '友谊社区');
+    await page.getByTestId('partnership-starts').fill('2026-01-01');
+    await page.getByTestId('partnership-add-plan').click();
+    await pickOption(page, page.getByTestId('partnership-plan-type'), '义务巡诊');
+    await page.getByTestId('partnership-plan-planned').fill('6');
+    await page.getByTestId('partnership-save').click();
+    await page.getByTestId('partnership-title').getByText('友谊社区共建点').waitFor();
+    await page.getByTestId('partnership-plan').getByText('义务巡诊').waitFor();
+    expect(await page.getByTestId('partnership-plan-count').textContent()).toBe('0/6');
+  });
+
+  it('on a phone (390 px) the list shows the pair and the form fits', async () => {
+    const unit1 = await run.signedIn('unit1', 390);
+    const page = unit1.page;
+    await page.goto(`${run.base}/troop-partnerships`);
+    await page.getByTestId('partnership-row').getByText('友谊社区共建点').waitFor();
+    await page.getByTestId('partnership-new').click();
+    await page.getByTestId('partnership-add-plan').click();
+    await page.getByTestId('partnership-plan-row').waitFor();
+    expect(await phoneLayout(page, 'troops-partnership-form')).toEqual([]);
   });
 });

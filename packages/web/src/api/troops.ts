@@ -5,6 +5,7 @@ import type {
   activityListQuery,
   createActivityBody,
   createEmergencyBody,
+  createPartnershipBody,
   decideEmergencyBody,
   EmergencyDetail,
   EmergencyItem,
@@ -21,6 +22,7 @@ import { api, type Page, type QueryOf, type RequestOptions, request } from './cl
 export type { ActivityDetail, ActivityListItem, ActivityType, TroopPlace };
 export type ActivityQuery = QueryOf<typeof activityListQuery>;
 export type ActivityInput = z.input<typeof createActivityBody>;
+export type PartnershipInput = z.input<typeof createPartnershipBody>;
 type Signal = Pick<RequestOptions, 'signal'>;
 
 const path = (id: string, rest = '') => `/troop-activities/${encodeURIComponent(id)}${rest}`;
@@ -69,6 +71,7 @@ export const emergenciesApi = {
 
 export type PartnershipQuery = QueryOf<typeof partnershipListQuery>;
 export const partnershipsApi = {
+  create: (body: PartnershipInput) => api.post<PartnershipItem>('/troop-partnerships', body),
   list: (q: PartnershipQuery, o?: Signal) => api.get<Page<PartnershipItem>>('/troop-partnerships', { ...q }, o),
   get: (id: string, o?: Signal) =>
     api.get<PartnershipItem>(`/troop-partnerships/${encodeURIComponent(id)}`, undefined, o),

@@ -71,7 +71,7 @@ interface PlaceNode {
   children: PlaceNode[];
 }
 
-function placeTree(items: readonly TroopPlace[]): PlaceNode[] {
+export function placeTree(items: readonly TroopPlace[]): PlaceNode[] {
   const nodes = new Map(items.map((p) => [p.id, { value: p.id, title: p.name, children: [] as PlaceNode[] }]));
   const roots: PlaceNode[] = [];
   for (const p of items) {

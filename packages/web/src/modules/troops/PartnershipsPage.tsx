@@ -14,10 +14,12 @@ import {
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { type PartnershipItem, type PartnershipQuery, partnershipsApi, troopsApi } from '../../api/troops';
+import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { BackButton, PageError, PageLoading } from '../../components/PageState';
 import { label, t } from '../../i18n';
 import { useIsMobile } from '../../lib/useIsMobile';
+import { NewPartnershipButton } from './PartnershipForm';
 
 /** The plan of the current year (or the latest), as done / planned. */
 function progressOf(p: PartnershipItem, year = new Date().getFullYear()) {
@@ -46,6 +48,7 @@ const period = (p: PartnershipItem) => `${p.startsOn} — ${p.endsOn ?? t('web.p
 /** `/troop-partnerships`: 军民共建 pairs with the year's plan progress; the idle ones of this quarter. */
 export function PartnershipsPage() {
   const isMobile = useIsMobile();
+  const can = useCan();
   const [query, setQuery] = useState<PartnershipQuery>({ page: 1, pageSize: 20 });
   const list = useQuery({
     queryKey: ['troop-partnerships', query],
@@ -89,6 +92,11 @@ export function PartnershipsPage() {
       }
     >
       <DocTitle title={t('web.pt.title')} />
+      {can('troops:write') ? (
+        <div style={{ marginBottom: 12 }}>
+          <NewPartnershipButton />
+        </div>
+      ) : null}
       <Checkbox
         style={{ marginBottom: 12 }}
         data-testid="partnership-idle"

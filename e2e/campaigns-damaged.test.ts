@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus, variant } from '../packages/server/test/fixtures/notice-corpus/corpus.js';
-import { browserAvailable, phoneLayout, type Running, shot, start } from './harness.js';
+import { browserAvailable, dateInput, phoneLayout, pickDate, type Running, shot, start } from './harness.js';
 
 /**
  * A damaged notice (PDF-wrapped, traditional characters with pinyin, garbled runs) pasted into the
@@ -24,18 +24,6 @@ beforeAll(async () => {
 });
 afterAll(async () => run?.stop());
 afterEach(() => run?.expectNoPageErrors());
-
-/** The input of an antd DatePicker (the test id lands on the input or on its wrapper). */
-const dateInput = (page: Page, testId: string) =>
-  page.locator(`[data-testid="${testId}"] input, input[data-testid="${testId}"]`).first();
-
-async function pickDate(page: Page, testId: string, date: string) {
-  const input = dateInput(page, testId);
-  await input.click();
-  await input.press('ControlOrMeta+a');
-  await input.fill(date);
-  await input.press('Enter');
-}
 
 const itemTitles = (page: Page) =>
   page

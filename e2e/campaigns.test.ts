@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SPRING_FESTIVAL } from '../packages/server/test/fixtures/notices.js';
-import { browserAvailable, phoneLayout, type Running, shot, start } from './harness.js';
+import { browserAvailable, phoneLayout, pickDate, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -13,19 +12,6 @@ beforeAll(async () => {
 afterAll(async () => run?.stop());
 // a journey fails on any uncaught error in its pages
 afterEach(() => run?.expectNoPageErrors());
-
-/** Sets an antd DatePicker by typing the date into its input. */
-async function pickDate(page: Page, testId: string, date: string) {
-  const input = page
-    .getByTestId(testId)
-    .locator('input')
-    .or(page.locator(`input[data-testid="${testId}"]`))
-    .first();
-  await input.click();
-  await input.press('ControlOrMeta+a');
-  await input.fill(date);
-  await input.press('Enter');
-}
 
 describe.runIf(enabled)('campaigns in Chromium', () => {
   it('the city pastes the joint notice, checks and edits the proposal, and issues each item to whom it names', async () => {

@@ -223,3 +223,29 @@ export async function pickOption(page: Page, field: Locator, text: string): Prom
   );
   await openList.waitFor({ state: 'detached' });
 }
+
+/** The input of an antd DatePicker (the test id lands on the input or on its wrapper). */
+export const dateInput = (page: Page, testId: string): Locator =>
+  page.locator(`[data-testid="${testId}"] input, input[data-testid="${testId}"]`).first();
+
+/**
+ * Sets an antd DatePicker (date or date and time) by typing into its input, as a user with a
+ * keyboard would. A keystroke that lands while the picker is still opening is lost, so it types,
+ * confirms and leaves the field until the field shows the value typed.
+ */
+export async function pickDate(page: Page, testId: string, value: string): Promise<void> {
+  const input = dateInput(page, testId);
+  await vi.waitFor(
+    async () => {
+      await input.click();
+      await input.press('ControlOrMeta+a');
+      await input.fill(value);
+      await input.press('Enter');
+      await input.press('Tab');
+      await page.locator('.ant-picker-dropdown:visible').waitFor({ state: 'detached', timeout: 2000 });
+      const shown = await input.inputValue();
+      if (shown !== value) throw new Error(`date field ${testId} shows ${shown}, not ${value}`);
+    },
+    { timeout: 20_000, interval: 200 },
+  );
+}

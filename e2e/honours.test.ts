@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, idNumber, phoneLayout, pickOption, type Running, shot, start } from './harness.js';
+import { browserAvailable, idNumber, phoneLayout, pickDate, pickOption, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -41,10 +41,7 @@ describe.runIf(enabled)('荣誉 and 立功喜报 in Chromium', () => {
     const dialog = klmy.page.getByRole('dialog');
     await dialog.getByTestId('citation-form-memberName').fill('赵小兵');
     await pickOption(klmy.page, dialog.getByTestId('citation-form-level'), '三等功');
-    const date = dialog.getByTestId('citation-form-receivedAt');
-    await date.click();
-    await date.fill(receivedText);
-    await date.press('Enter');
+    await pickDate(klmy.page, 'citation-form-receivedAt', receivedText);
     await dialog.getByRole('button', { name: /确\s*定|登\s*记|保\s*存/ }).click();
     // a success message after the save
     await klmy.page.getByText('立功喜报已登记').waitFor();

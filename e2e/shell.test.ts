@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, idNumber, login, phoneLayout, type Running, start } from './harness.js';
+import { browserAvailable, idNumber, login, phoneLayout, pickDate, type Running, start } from './harness.js';
 
 /**
  * The conventions of the app shell and the rough edges of issue 17, as the people who met them:
@@ -183,15 +183,7 @@ describe.runIf(enabled)('app shell and issue 17 in Chromium', () => {
     await page.getByTestId('visit-target').click();
     await page.keyboard.type('周桂芳');
     await page.locator('.ant-select-item-option', { hasText: '周桂芳' }).first().click();
-    const time = page
-      .getByTestId('visit-time')
-      .locator('input')
-      .or(page.locator('input[data-testid="visit-time"]'))
-      .first();
-    await time.click();
-    await time.press('ControlOrMeta+a');
-    await time.fill(`${day} 10:00`);
-    await time.press('Enter');
+    await pickDate(page, 'visit-time', `${day} 10:00`);
     await page.getByTestId('visit-staff').fill('张科长');
     expect(await phoneLayout(page, 'shell-visit-zone')).toEqual([]);
     await page.getByTestId('visit-save').click();

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EventDetail, eventPhotoQuery } from '@shuangyong/shared';
@@ -7,7 +6,7 @@ import type { z } from 'zod';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
-import { cleanFileName, cleanUpload, sniffUpload } from '../../platform/files/index.js';
+import { cleanFileName, cleanUpload, sha256Hex, sniffUpload, storeCheckedPhoto } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { ConfidentialityChecks } from './checks.service.js';
 import { eventsRepo } from './events.repo.js';
@@ -44,16 +43,18 @@ export class EventPhotos {
     }
     const meta = this.checks.imageMetadata(data);
     const clean = cleanUpload(data, type, RULES).data;
-    const sha256 = createHash('sha256').update(clean).digest('hex');
+    const sha256 = sha256Hex(clean);
     const id = uuidv7();
-    const file = this.fileOf(id);
-    try {
-      await this.p.handle.db.transaction().execute(async (trx) => {
-        const r = await this.events.forPhotos(trx, ctx, eventId);
-        // the same photo sent again (a retry after a lost answer) is kept once
-        if (await eventsRepo.photoBySha(trx, eventId, sha256)) return;
-        if ((await eventsRepo.photos(trx, eventId)).length >= MAX_EVENT_PHOTOS)
-          throw conflict('too_many_photos', 'events.tooManyPhotos', { max: MAX_EVENT_PHOTOS });
+    await storeCheckedPhoto(this.p.handle.db, {
+      sha256,
+      data: clean,
+      files: [this.fileOf(id)],
+      max: MAX_EVENT_PHOTOS,
+      tooMany: () => conflict('too_many_photos', 'events.tooManyPhotos', { max: MAX_EVENT_PHOTOS }),
+      parent: (trx) => this.events.forPhotos(trx, ctx, eventId),
+      kept: (trx) => eventsRepo.photoBySha(trx, eventId, sha256),
+      count: async (trx) => (await eventsRepo.photos(trx, eventId)).length,
+      insert: async (trx, r) => {
         await eventsRepo.insertPhoto(trx, {
           id,
           event_id: eventId,
@@ -74,13 +75,8 @@ export class EventPhotos {
           entityId: eventId,
           changes: { photo: [null, id], gps: [null, meta.gps], camera: [null, !!meta.camera] },
         });
-        fs.mkdirSync(this.dir, { recursive: true });
-        fs.writeFileSync(file, clean);
-      });
-    } catch (e) {
-      fs.rmSync(file, { force: true });
-      throw e;
-    }
+      },
+    });
     return this.events.detail(ctx, eventId);
   }
 

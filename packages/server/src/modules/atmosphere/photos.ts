@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PublicityDetail, publicityPhotoQuery } from '@shuangyong/shared';
@@ -10,7 +9,9 @@ import {
   cleanFileName,
   cleanUpload,
   imageMetadata,
+  sha256Hex,
   sniffUpload,
+  storeCheckedPhoto,
   type UploadRules,
 } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
@@ -58,12 +59,16 @@ export class PublicityPhotos {
     const meta = imageMetadata(data);
     const clean = cleanUpload(data, type, RULES).data;
     const id = uuidv7();
-    const file = this.fileOf(id);
-    try {
-      await this.p.handle.db.transaction().execute(async (trx) => {
-        const r = await this.publicity.forAction(trx, ctx, itemId, 'photos');
-        if ((await atmosphereRepo.photos(trx, itemId)).length >= MAX_PUBLICITY_PHOTOS)
-          throw conflict('too_many_photos', 'atmosphere.tooManyPhotos', { max: MAX_PUBLICITY_PHOTOS });
+    const sha256 = sha256Hex(clean);
+    await storeCheckedPhoto(this.p.handle.db, {
+      sha256,
+      data: clean,
+      files: [this.fileOf(id)],
+      max: MAX_PUBLICITY_PHOTOS,
+      tooMany: () => conflict('too_many_photos', 'atmosphere.tooManyPhotos', { max: MAX_PUBLICITY_PHOTOS }),
+      parent: (trx) => this.publicity.forAction(trx, ctx, itemId, 'photos'),
+      count: async (trx) => (await atmosphereRepo.photos(trx, itemId)).length,
+      insert: async (trx, r) => {
         await atmosphereRepo.insertPhoto(trx, {
           id,
           item_id: itemId,
@@ -71,7 +76,7 @@ export class PublicityPhotos {
           file_name: cleanFileName(q.fileName),
           content_type: type,
           size: clean.length,
-          sha256: createHash('sha256').update(clean).digest('hex'),
+          sha256,
           caption: q.caption,
           metadata: JSON.stringify(meta),
           shows_service_members: q.showsServiceMembers === 'true' ? 1 : 0,
@@ -85,13 +90,8 @@ export class PublicityPhotos {
           entityId: itemId,
           changes: { photo: [null, id], gps: meta.gps, ...(back ? { status: [r.status, 'draft'] } : {}) },
         });
-        fs.mkdirSync(this.dir, { recursive: true });
-        fs.writeFileSync(file, clean);
-      });
-    } catch (e) {
-      fs.rmSync(file, { force: true });
-      throw e;
-    }
+      },
+    });
     return this.publicity.detail(ctx, itemId);
   }
 

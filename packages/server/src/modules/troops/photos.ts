@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type ActivityDetail, type activityPhotoQuery, t } from '@shuangyong/shared';
@@ -6,7 +5,14 @@ import type { z } from 'zod';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
-import { cleanFileName, cleanUpload, sniffUpload, type UploadRules } from '../../platform/files/index.js';
+import {
+  cleanFileName,
+  cleanUpload,
+  sha256Hex,
+  sniffUpload,
+  storeCheckedPhoto,
+  type UploadRules,
+} from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { ConfidentialityChecks } from '../atmosphere/atmosphere.module.js';
 import type { ActivitiesService } from './activities.service.js';
@@ -61,20 +67,18 @@ export class ActivityPhotos {
     }
     const meta = this.checks.imageMetadata(data);
     const clean = cleanUpload(data, type, RULES).data;
-    const sha256 = createHash('sha256').update(clean).digest('hex');
+    const sha256 = sha256Hex(clean);
     const id = uuidv7();
-    const file = this.fileOf(id);
-    let created = true;
-    try {
-      await this.p.handle.db.transaction().execute(async (trx) => {
-        const r = await this.activities.forChange(trx, ctx, activityId);
-        // the same photo sent again (a retry after a lost answer) is kept once
-        if (await troopsRepo.photoBySha(trx, activityId, sha256)) {
-          created = false;
-          return;
-        }
-        if ((await troopsRepo.photos(trx, activityId)).length >= MAX_ACTIVITY_PHOTOS)
-          throw conflict('too_many_photos', 'troops.tooManyPhotos', { max: MAX_ACTIVITY_PHOTOS });
+    const { created } = await storeCheckedPhoto(this.p.handle.db, {
+      sha256,
+      data: clean,
+      files: [this.fileOf(id)],
+      max: MAX_ACTIVITY_PHOTOS,
+      tooMany: () => conflict('too_many_photos', 'troops.tooManyPhotos', { max: MAX_ACTIVITY_PHOTOS }),
+      parent: (trx) => this.activities.forChange(trx, ctx, activityId),
+      kept: (trx) => troopsRepo.photoBySha(trx, activityId, sha256),
+      count: async (trx) => (await troopsRepo.photos(trx, activityId)).length,
+      insert: async (trx, r) => {
         await troopsRepo.insertPhoto(trx, {
           id,
           activity_id: activityId,
@@ -96,13 +100,8 @@ export class ActivityPhotos {
           entityId: activityId,
           changes: { photo: [null, id], gps: [null, meta.gps], military_only: [null, militaryOnly] },
         });
-        fs.mkdirSync(this.dir, { recursive: true });
-        fs.writeFileSync(file, clean);
-      });
-    } catch (e) {
-      fs.rmSync(file, { force: true });
-      throw e;
-    }
+      },
+    });
     return { created, detail: await this.activities.detail(ctx, activityId) };
   }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { VISIT_MAX_PHOTO_BYTES, VISIT_MAX_PHOTOS, type VisitPhoto } from '@shuangyong/shared';
@@ -6,7 +5,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
-import { acceptUpload, MAX_IMAGE_PIXELS, type UploadRules } from '../../platform/files/index.js';
+import {
+  acceptUpload,
+  MAX_IMAGE_PIXELS,
+  removeFiles,
+  sha256Hex,
+  storeCheckedPhoto,
+  type UploadRules,
+} from '../../platform/files/index.js';
 import { ThumbnailPool, type ThumbnailPoolOptions } from '../../platform/files/thumbnail-pool.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { photosRepo } from './photos.repo.js';
@@ -74,7 +80,7 @@ export class PhotoStore {
   ): Promise<{ photo: VisitPhoto; created: boolean }> {
     const stripped = acceptUpload(data, PHOTO_RULES).image!;
     const bytes = stripped.data.length;
-    const sha256 = createHash('sha256').update(stripped.data).digest('hex');
+    const sha256 = sha256Hex(stripped.data);
     // the transaction below decides; these only spare a decode for an upload it would not store
     const kept = await photosRepo.same(this.p.handle.db, visitId, sha256);
     if (kept && (await visitsRepo.visit(this.p.handle.db, ctx.actor.scope, visitId)))
@@ -96,22 +102,25 @@ export class PhotoStore {
       }
       if (thumbnail) await fs.promises.writeFile(this.file(id, true), thumbnail);
     } catch (err) {
-      fs.rmSync(this.file(id), { force: true });
-      fs.rmSync(this.file(id, true), { force: true });
+      removeFiles([this.file(id), this.file(id, true)]);
       throw err;
     }
-    let existing: Awaited<ReturnType<typeof photosRepo.same>>;
-    try {
-      existing = await this.p.handle.db.transaction().execute(async (trx) => {
+    const stored = await storeCheckedPhoto(this.p.handle.db, {
+      sha256,
+      files: [this.file(id), this.file(id, true)],
+      max: MAX_PHOTOS_PER_VISIT,
+      tooMany: () => badRequest('photo_too_many', 'visits.photoTooMany', { max: MAX_PHOTOS_PER_VISIT }),
+      parent: async (trx) => {
         const v = await visitsRepo.visit(trx, ctx.actor.scope, visitId);
         if (!v) throw notFound();
         // PostgreSQL runs two uploads to one visit side by side: the visit's row lock makes the
         // second wait, then see the first's photo and count (SQLite has one writer already)
         if (this.p.handle.dialect === 'postgres') await photosRepo.lockVisit(trx, visitId);
-        const same = await photosRepo.same(trx, visitId, sha256);
-        if (same) return same;
-        if ((await photosRepo.count(trx, visitId)) >= MAX_PHOTOS_PER_VISIT)
-          throw badRequest('photo_too_many', 'visits.photoTooMany', { max: MAX_PHOTOS_PER_VISIT });
+        return v;
+      },
+      kept: (trx) => photosRepo.same(trx, visitId, sha256),
+      count: (trx) => photosRepo.count(trx, visitId),
+      insert: async (trx, v) => {
         await photosRepo.insert(trx, {
           id,
           visit_id: visitId,
@@ -130,19 +139,10 @@ export class PhotoStore {
           entityId: visitId,
           changes: { photo: id, size: bytes },
         });
-        return undefined;
-      });
-    } catch (err) {
-      fs.rmSync(this.file(id), { force: true });
-      fs.rmSync(this.file(id, true), { force: true });
-      throw err;
-    }
-    if (existing) {
-      // a concurrent upload of the same file stored it first
-      fs.rmSync(this.file(id), { force: true });
-      fs.rmSync(this.file(id, true), { force: true });
-      return { photo: toPhoto(existing), created: false };
-    }
+      },
+    });
+    // a concurrent upload of the same file stored it first
+    if (!stored.created) return { photo: toPhoto(stored.kept), created: false };
     return {
       photo: { id, contentType: stripped.type, size: bytes, hasThumbnail: thumbnail !== null, createdAt },
       created: true,

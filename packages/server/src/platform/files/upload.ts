@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db, Tx } from '../db/index.js';
 import { AppError, badRequest } from '../errors.js';
 import { type ImageType, imageSize, PhotoError, type Stripped, sniffImage, stripMetadata } from './image.js';
 import { readZipDirectory } from './zip.js';
@@ -155,4 +159,73 @@ export function inspectDocument(data: Buffer, refuse: () => Error): { mime: stri
     type: refuse,
   });
   return { mime, data: clean };
+}
+
+/** The SHA-256 of a file's stored (stripped) bytes, as photo rows keep it. */
+export function sha256Hex(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * The steps of storing one checked photo that differ between modules: each is a repository call
+ * of the owning module, run inside the one transaction.
+ */
+export interface CheckedPhoto<P, K> {
+  /** sha256Hex of the stripped bytes. */
+  sha256: string;
+  /**
+   * The stripped bytes, written to files[0] inside the transaction once the row and its audit
+   * entry are in; absent when the caller wrote its files already (visit photos, before their
+   * thumbnail is made).
+   */
+  data?: Buffer;
+  /** The photo's files (the photo first, then e.g. its thumbnail): removed when nothing was stored. */
+  files: readonly string[];
+  max: number;
+  tooMany: () => Error;
+  /** The photo's parent read in the caller's scope (and locked where needed), or an error. */
+  parent(trx: Tx): Promise<P>;
+  /** The photo of this parent with these bytes, if one is kept; absent: every upload is stored. */
+  kept?(trx: Tx, parent: P): Promise<K | undefined>;
+  count(trx: Tx, parent: P): Promise<number>;
+  /** Inserts the row and appends its audit entry. */
+  insert(trx: Tx, parent: P): Promise<void>;
+}
+
+/**
+ * Stores a photo that went through acceptUpload (needs no module-specific step after): in one
+ * transaction the parent is read in scope, the same bytes sent again (a retry after a lost answer)
+ * are kept once, the count limit is checked, the row and its audit entry are inserted and the file
+ * written; when anything fails, or the photo was kept already, its files are removed.
+ */
+export async function storeCheckedPhoto<P, K>(
+  db: Db,
+  photo: CheckedPhoto<P, K>,
+): Promise<{ created: true } | { created: false; kept: K }> {
+  let kept: K | undefined;
+  try {
+    kept = await db.transaction().execute(async (trx) => {
+      const parent = await photo.parent(trx);
+      const same = await photo.kept?.(trx, parent);
+      if (same) return same;
+      if ((await photo.count(trx, parent)) >= photo.max) throw photo.tooMany();
+      await photo.insert(trx, parent);
+      if (photo.data) {
+        await fs.promises.mkdir(path.dirname(photo.files[0]!), { recursive: true });
+        await fs.promises.writeFile(photo.files[0]!, photo.data);
+      }
+      return undefined;
+    });
+  } catch (err) {
+    removeFiles(photo.files);
+    throw err;
+  }
+  if (kept === undefined) return { created: true };
+  removeFiles(photo.files);
+  return { created: false, kept };
+}
+
+/** Removes a stored file's files, those that exist. */
+export function removeFiles(files: readonly string[]): void {
+  for (const f of files) fs.rmSync(f, { force: true });
 }

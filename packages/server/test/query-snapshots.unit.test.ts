@@ -19,6 +19,10 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { atmosphereRepo } from '../src/modules/atmosphere/atmosphere.repo.js';
+import { eventsRepo } from '../src/modules/atmosphere/events.repo.js';
+import { exemplarsRepo } from '../src/modules/atmosphere/exemplars.repo.js';
+import { benefitsRepo } from '../src/modules/benefits/benefits.repo.js';
 import { assignmentsRepo } from '../src/modules/campaigns/assignments.repo.js';
 import { campaignsRepo } from '../src/modules/campaigns/campaigns.repo.js';
 import { dashboardRepo } from '../src/modules/campaigns/dashboard.repo.js';
@@ -27,12 +31,15 @@ import { remindersRepo } from '../src/modules/campaigns/reminders.repo.js';
 import { supervisionRepo } from '../src/modules/campaigns/supervision.repo.js';
 import { workRepo } from '../src/modules/campaigns/work.repo.js';
 import { honoursRepo } from '../src/modules/honours/honours.repo.js';
+import { modelcityRepo } from '../src/modules/modelcity/modelcity.repo.js';
 import { needsRepo } from '../src/modules/needs/needs.repo.js';
 import { notificationsRepo } from '../src/modules/notifications/notifications.repo.js';
 import { orgsRepo } from '../src/modules/orgs/orgs.repo.js';
 import { householdsRepo } from '../src/modules/registry/households.repo.js';
 import { registryRepo } from '../src/modules/registry/registry.repo.js';
 import { transfersRepo } from '../src/modules/registry/transfers.repo.js';
+import { emergenciesRepo } from '../src/modules/troops/emergencies.repo.js';
+import { troopsRepo } from '../src/modules/troops/troops.repo.js';
 import { usersRepo } from '../src/modules/users/users.repo.js';
 import { moneyRepo } from '../src/modules/visits/money.repo.js';
 import { plansRepo } from '../src/modules/visits/plans.repo.js';
@@ -169,6 +176,42 @@ const CASES: Record<string, Record<string, (db: Db) => Promise<unknown>>> = {
   },
   notifications: {
     'page, own unread': (db) => notificationsRepo.page(db, 'user-1', { page: 1, pageSize: 20, unread: 'true' }),
+  },
+  atmosphere: {
+    'publicity page, district, campaign': (db) => atmosphereRepo.page(db, DISTRICT, { campaignId: 'c-1' }, 1, 20),
+    'publicity item, own scope': (db) => atmosphereRepo.get(db, OWN, 'i-1'),
+    'events page, district': (db) =>
+      eventsRepo.page(db, { scope: DISTRICT, militaryCityWide: false }, { campaignId: 'c-1' }, 1, 20),
+    'events page, military city-wide': (db) =>
+      eventsRepo.page(db, { scope: UNIT, militaryCityWide: true }, { status: 'held' }, 1, 20),
+    'event, unit': (db) => eventsRepo.get(db, { scope: UNIT, militaryCityWide: false }, 'e-1'),
+    'exemplars page, district, search': (db) =>
+      exemplarsRepo.page(db, { scope: DISTRICT, military: false }, { year: 2026, q: '张' }, 1, 20),
+    'exemplar, military side': (db) => exemplarsRepo.get(db, { scope: UNIT, military: true }, 'x-1'),
+  },
+  troops: {
+    'activities page, district, area': (db) =>
+      troopsRepo.page(db, DISTRICT, { areaPath: '650200/650203/01/', from: '2026-01-01' }, 1, 20),
+    'activity, unit': (db) => troopsRepo.get(db, UNIT, 'a-1'),
+    'partnerships, district': (db) => troopsRepo.partnerships(db, DISTRICT),
+    'stats, district, months': (db) => troopsRepo.stats(db, DISTRICT, { fromMonth: '2026-01', toMonth: '2026-12' }),
+    'emergencies page, district, open': (db) => emergenciesRepo.page(db, DISTRICT, { status: 'open' }, 1, 20),
+    'emergency, unit (dispatched)': (db) => emergenciesRepo.get(db, UNIT, 'em-1'),
+  },
+  benefits: {
+    'rosters page, district, period': (db) => benefitsRepo.rosterPage(db, DISTRICT, { period: '2026-12' }, 1, 20),
+    'roster, district': (db) => benefitsRepo.roster(db, DISTRICT, 'r-1'),
+    'discrepancies page, district, open': (db) => benefitsRepo.discrepancyPage(db, DISTRICT, { status: 'open' }, 1, 20),
+    'confirmations, org scope, year': (db) => benefitsRepo.confirmations(db, UNIT, { year: 2026 }),
+    'totals, city': (db) => benefitsRepo.totals(db, CITY, '2026-01', '2026-12'),
+  },
+  modelcity: {
+    'counts, district': (db) => modelcityRepo.counts(db, DISTRICT, 'round-1', '2026-01-01'),
+    'evidence, district, few in scope': (db) => modelcityRepo.evidence(db, DISTRICT, 'round-1', ['el-1'], 5),
+    'evidence, district, many in scope': (db) =>
+      modelcityRepo.evidence(db, DISTRICT, 'round-1', ['el-1'], 5, new Map([['el-1', 100_000]])),
+    'evidence item, org scope': (db) => modelcityRepo.get(db, UNIT, 'ev-1'),
+    'owned items, org scope': (db) => modelcityRepo.ownedBy(db, UNIT, 'round-1'),
   },
 };
 

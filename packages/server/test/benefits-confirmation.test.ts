@@ -250,6 +250,36 @@ describe('benefits: 性质, annual confirmation, quarterly rosters, bank account
       .execute();
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit[0])).not.toContain('6228480012345678901');
+    // what each may do: klmy records and opens it; the city's staff record it but may not open it
+    expect(saved.json().abilities).toEqual({ save: true, reveal: true });
+    expect((await city.get(`/api/v1/benefit-accounts/${people.W!.id}`)).json().abilities).toEqual({
+      save: true,
+      reveal: false,
+    });
+    const cityReveal = await city.request('POST', `/api/v1/benefit-accounts/${people.W!.id}/reveal`, {
+      reason: '核对发放',
+    });
+    expect(cityReveal.statusCode).toBe(403);
+    expect(
+      (await dsz.request('POST', `/api/v1/benefit-accounts/${people.W!.id}/reveal`, { reason: '核对发放' })).statusCode,
+    ).toBe(404);
+    expect(
+      (await klmy.request('POST', `/api/v1/benefit-accounts/${people.W!.id}/reveal`, { reason: '' })).statusCode,
+    ).toBe(400);
+    const revealed = await klmy.request('POST', `/api/v1/benefit-accounts/${people.W!.id}/reveal`, {
+      reason: '核对银行退回',
+    });
+    expect(revealed.statusCode, revealed.body).toBe(200);
+    expect(revealed.json()).toEqual({ bankName: '农业银行克拉玛依分行', accountNo: '6228480012345678901' });
+    const revealAudit = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select(['changes', 'entity_id'])
+      .where('action', '=', 'benefit.account.reveal')
+      .execute();
+    expect(revealAudit).toHaveLength(1);
+    expect(revealAudit[0]!.entity_id).toBe(people.W!.id);
+    expect(JSON.stringify(revealAudit[0]!.changes)).toContain('核对银行退回');
+    expect(JSON.stringify(revealAudit[0]!.changes)).not.toContain('6228480012345678901');
 
     const q2Lines = await lines(q2.id);
     expect(q2Lines.find((l) => l.name === '确认W')!.accountMasked).toBe('***************8901');

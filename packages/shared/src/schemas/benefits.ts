@@ -357,4 +357,11 @@ export const accountSchema = z.object({
   accountMasked: z.string(),
   updatedAt: z.string(),
 });
-export const accountOut = z.object({ account: accountSchema.nullable() });
+export const accountOut = z.object({
+  account: accountSchema.nullable(),
+  /** What the caller may do here: record or change the account (benefit:pay), open it (beneficiary:reveal). */
+  abilities: z.object({ save: z.boolean(), reveal: z.boolean() }),
+});
+/** Opening an account number in full needs a reason; the reveal is audited. */
+export const accountRevealBody = z.strictObject({ reason: z.string().trim().min(2).max(200) });
+export const accountRevealResult = z.object({ bankName: z.string(), accountNo: z.string() });

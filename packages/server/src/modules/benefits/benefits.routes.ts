@@ -2,6 +2,8 @@ import { PassThrough } from 'node:stream';
 import {
   accountBody,
   accountOut,
+  accountRevealBody,
+  accountRevealResult,
   benefitStandardBody,
   benefitStandardCreated,
   benefitStandardList,
@@ -338,6 +340,24 @@ export function benefitsRoutes(p: Platform, benefits: BenefitsService): FastifyP
         },
       },
       async (req) => benefits.saveAccount(ctxOf(req), req.params.id, req.body),
+    );
+
+    app.post(
+      '/benefit-accounts/:id/reveal',
+      {
+        config: {
+          access: { permission: 'beneficiary:reveal', target: 'beneficiary' },
+          rateLimit: { max: 30, timeWindow: '1 minute' },
+        },
+        schema: {
+          tags,
+          summary: '查看完整银行账号（须填写事由，留痕）',
+          params: idParams,
+          body: accountRevealBody,
+          response: { 200: accountRevealResult },
+        },
+      },
+      async (req) => benefits.revealAccount(ctxOf(req), req.params.id, req.body.reason),
     );
 
     app.get(

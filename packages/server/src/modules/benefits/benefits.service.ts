@@ -908,6 +908,7 @@ export class BenefitsService {
   async account(ctx: RequestCtx, beneficiaryId: string) {
     const person = await this.registry.registry.detail(ctx, beneficiaryId);
     const a = await benefitsRepo.account(this.db, person.id);
+    const perms = ctx.actor.permissions;
     return {
       account: a
         ? {
@@ -917,7 +918,24 @@ export class BenefitsService {
             updatedAt: a.updated_at,
           }
         : null,
+      abilities: { save: perms.has('benefit:pay'), reveal: !!a && perms.has('beneficiary:reveal') },
     };
+  }
+
+  /** The account number in full: needs beneficiary:reveal and a reason; always audited. */
+  async revealAccount(ctx: RequestCtx, beneficiaryId: string, reason: string) {
+    const person = await this.registry.registry.detail(ctx, beneficiaryId);
+    return this.db.transaction().execute(async (trx) => {
+      const a = await benefitsRepo.account(trx, person.id);
+      if (!a) throw notFound();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'benefit.account.reveal',
+        entityType: 'beneficiary',
+        entityId: person.id,
+        changes: { reason, revealed: ['accountNo'] },
+      });
+      return { bankName: a.bank_name, accountNo: this.p.crypto.decrypt(a.account_enc) };
+    });
   }
 
   /** Records the account a person is paid into: sealed like the ID number, masked for lists, audited. */

@@ -17,7 +17,7 @@ describe('the grouped menu', () => {
       '/',
       '/cockpit',
       'registry:/beneficiaries,/transfers,/households,/citations',
-      'benefits:/benefits',
+      'benefits:/benefits,/benefit-confirmations',
       'campaigns:/campaigns,/campaign-tasks',
       'visits:/visits,/visits/record,/visits/coverage,/visit-money',
       'needs:/needs,/needs-inbox,/need-stats',
@@ -76,6 +76,10 @@ describe('breadcrumbs and the selected menu item', () => {
       crumbs: [{ label: 'nav.group.visits' }, { label: 'web.visits.plans', to: '/visits' }, { label: 'crumb.plan' }],
     });
     expect(locate('/assignments/x').menuKey).toBe('/campaign-tasks');
+    expect(locate('/benefit-confirmations')).toEqual({
+      menuKey: '/benefit-confirmations',
+      crumbs: [{ label: 'nav.group.benefits' }, { label: 'nav.benefitConfirmations' }],
+    });
     expect(locate('/visits/record')).toEqual({
       menuKey: '/visits/record',
       crumbs: [{ label: 'nav.group.visits' }, { label: 'web.visits.record' }],

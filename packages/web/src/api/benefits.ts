@@ -1,15 +1,23 @@
 import type {
+  accountOut,
   BenefitStandard,
   BenefitStandardBody,
+  ConfirmationBody,
+  confirmationSchema,
   Discrepancy,
   discrepancyListQuery,
   Roster,
   rosterListQuery,
+  unconfirmedList,
 } from '@shuangyong/shared';
+import type { z } from 'zod';
 import { api, type Page, type QueryOf, type RequestOptions, request } from './client';
 import { downloadFile } from './files';
 
-export type { BenefitStandard, Discrepancy, Roster };
+export type { BenefitStandard, ConfirmationBody, Discrepancy, Roster };
+export type BenefitAccountOut = z.infer<typeof accountOut>;
+export type Confirmation = z.infer<typeof confirmationSchema>;
+export type Unconfirmed = z.infer<typeof unconfirmedList>['items'][number];
 export type RosterQuery = QueryOf<typeof rosterListQuery>;
 export type DiscrepancyQuery = QueryOf<typeof discrepancyListQuery>;
 type Signal = Pick<RequestOptions, 'signal'>;
@@ -80,4 +88,24 @@ export const benefitsApi = {
       resolution,
       note,
     }),
+  account: (beneficiaryId: string, o?: Signal) =>
+    api.get<BenefitAccountOut>(`/benefit-accounts/${encodeURIComponent(beneficiaryId)}`, undefined, o),
+  saveAccount: (beneficiaryId: string, body: { bankName: string; accountNo: string }) =>
+    request<BenefitAccountOut>('PUT', `/benefit-accounts/${encodeURIComponent(beneficiaryId)}`, { body }),
+  revealAccount: (beneficiaryId: string, reason: string) =>
+    api.post<{ bankName: string; accountNo: string }>(`/benefit-accounts/${encodeURIComponent(beneficiaryId)}/reveal`, {
+      reason,
+    }),
+  /** People of the caller's district owed something in `month` but held for want of this year's 年度确认. */
+  unconfirmed: (month: string, o?: Signal) =>
+    api.get<{ month: string; items: Unconfirmed[] }>('/benefit-confirmations/missing', { month }, o),
+  confirmations: (year: number, o?: Signal) =>
+    api.get<{ items: Confirmation[] }>('/benefit-confirmations', { year }, o),
+  /** Quiet: the page names whom a batch could not confirm, in one message. */
+  confirm: (body: ConfirmationBody) =>
+    api.post<{ confirmation: Confirmation; backPay: { lines: number; owedFen: number } }>(
+      '/benefit-confirmations',
+      body,
+      { quiet: true },
+    ),
 };

@@ -46,6 +46,9 @@ const HouseholdPage = lazy(() =>
   import('../modules/honours/HouseholdPage').then((m) => ({ default: m.HouseholdPage })),
 );
 const BenefitsPage = lazy(() => import('../modules/benefits/BenefitsPage').then((m) => ({ default: m.BenefitsPage })));
+const ConfirmationsPage = lazy(() =>
+  import('../modules/benefits/ConfirmationsPage').then((m) => ({ default: m.ConfirmationsPage })),
+);
 const PublicityListPage = lazy(() =>
   import('../modules/atmosphere/PublicityListPage').then((m) => ({ default: m.PublicityListPage })),
 );
@@ -157,6 +160,10 @@ export default function AuthenticatedApp() {
         />
         <Route path="visit-money" element={<Guard permission="visit:read" civilOnly page={<VisitMoneyPage />} />} />
         <Route path="benefits" element={<Guard permission="benefit:read" page={<BenefitsPage />} />} />
+        <Route
+          path="benefit-confirmations"
+          element={<Guard permission="benefit:read" page={<ConfirmationsPage />} />}
+        />
         <Route path="publicity" element={<Guard permission="publicity:read" page={<PublicityListPage />} />} />
         <Route path="publicity/new" element={<Guard permission="publicity:write" page={<PublicityPage />} />} />
         <Route path="publicity/:id" element={<Guard permission="publicity:read" page={<PublicityPage />} />} />

@@ -65,7 +65,10 @@ export const NAV: readonly NavEntry[] = [
     group: 'benefits',
     label: 'nav.group.benefits',
     icon: 'money',
-    items: [{ path: '/benefits', label: 'nav.benefits', icon: 'money', permission: 'benefit:read' }],
+    items: [
+      { path: '/benefits', label: 'nav.benefits', icon: 'money', permission: 'benefit:read' },
+      { path: '/benefit-confirmations', label: 'nav.benefitConfirmations', icon: 'check', permission: 'benefit:read' },
+    ],
   },
   {
     group: 'campaigns',

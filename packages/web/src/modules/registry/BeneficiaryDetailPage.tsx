@@ -13,6 +13,7 @@ import { BackButton, PageError, PageLoading } from '../../components/PageState';
 import { label, t } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
+import { AccountPanel } from '../benefits/AccountPanel';
 import { HouseholdHonours } from '../honours/HouseholdHonours';
 import { CategoryTags, orDash, PlaqueTag, StatusTag } from './labels';
 import { RevealModal } from './RevealModal';
@@ -32,6 +33,7 @@ function DetailOf({ id }: { id: string }) {
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const [revealOpen, setRevealOpen] = useState(false);
   const [tab, setTab] = useState('basic');
+  const can = useCan();
   const query = useQuery({
     queryKey: ['beneficiary', id],
     queryFn: ({ signal }) => beneficiariesApi.get(id, { signal, quiet: true }),
@@ -99,6 +101,15 @@ function DetailOf({ id }: { id: string }) {
             label: t('beneficiaries.tabHonours'),
             children: <HonoursTab householdId={d.household?.id ?? d.householdId} />,
           },
+          ...(can('benefit:read')
+            ? [
+                {
+                  key: 'account',
+                  label: t('web.benefits.account.tab'),
+                  children: <AccountPanel beneficiaryId={d.id} name={d.name} />,
+                },
+              ]
+            : []),
           { key: 'history', label: t('beneficiaries.tabHistory'), children: <HistoryTab id={d.id} /> },
         ]}
       />

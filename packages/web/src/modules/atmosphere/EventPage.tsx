@@ -22,7 +22,7 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { type EventPlan, eventsApi } from '../../api/events';
 import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
-import { EventStatusTag } from './EventsPage';
+import { EventStatusTag, FindingList } from './findings';
 
 type PlanForm = Omit<EventPlan, 'budgetFen'> & { budgetYuan?: number };
 
@@ -195,7 +195,7 @@ function EventWork({
             showIcon
             data-testid="event-findings"
             message={t('web.events.findings', { n: e.noticeFindings.length })}
-            description={e.noticeFindings.map((f) => `${f.label}：${f.match}`).join('；')}
+            description={<FindingList findings={e.noticeFindings} whereOf={() => t('web.events.field.notice')} />}
             style={{ marginBottom: 12 }}
           />
         )}

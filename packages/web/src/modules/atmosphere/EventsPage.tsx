@@ -1,28 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
-import type { EventStatus } from '@shuangyong/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Card, Empty, Flex, List, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Flex, List, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { eventsApi } from '../../api/events';
 import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
-
-const STATUS_COLOR: Record<EventStatus, string> = {
-  planned: 'blue',
-  held: 'green',
-  closed: 'default',
-  cancelled: 'red',
-};
-
-export function EventStatusTag({ status }: { status: EventStatus }) {
-  return (
-    <Tag color={STATUS_COLOR[status]} data-testid="event-status">
-      {t(`events.status.${status}`)}
-    </Tag>
-  );
-}
+import { EventStatusTag } from './findings';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 function monthRange(y: number, m: number) {

@@ -1,29 +1,14 @@
-import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
+import { DownloadOutlined } from '@ant-design/icons';
 import { EXEMPLAR_STATUSES, EXEMPLAR_TYPES, type ExemplarStatus } from '@shuangyong/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Flex, Select, Space, Switch, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { App, Button, Flex, Select, Space, Switch, type TableColumnsType } from 'antd';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { type ExemplarListItem, type ExemplarQuery, exemplarsApi } from '../../api/exemplars';
 import { useCan } from '../../app/auth';
-import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
-
-const STATUS_COLOR: Record<ExemplarStatus, string> = {
-  draft: 'default',
-  city_review: 'blue',
-  returned: 'red',
-  approved: 'green',
-  published: 'gold',
-};
-
-export function ExemplarStatusTag({ status }: { status: ExemplarStatus }) {
-  return (
-    <Tag color={STATUS_COLOR[status]} data-testid="exemplar-status">
-      {t(`exemplars.status.${status}`)}
-    </Tag>
-  );
-}
+import { ExemplarStatusTag } from './findings';
+import { ListCard, PagedTable } from './review';
 
 const thisYear = new Date().getFullYear();
 export const yearOptions = Array.from({ length: 8 }, (_, i) => thisYear + 1 - i).map((y) => ({
@@ -36,7 +21,6 @@ const statusOptions = EXEMPLAR_STATUSES.map((s) => ({ value: s, label: t(`exempl
 /** `/exemplars`: the register of 双拥先进典型 by year and type, as the caller sees it; the city filters to its queue. */
 export function ExemplarListPage() {
   const can = useCan();
-  const navigate = useNavigate();
   const { message } = App.useApp();
   const [query, setQuery] = useState<ExemplarQuery>({ page: 1, pageSize: 20 });
   const [exporting, setExporting] = useState(false);
@@ -77,26 +61,12 @@ export function ExemplarListPage() {
     }
   };
   return (
-    <Card
-      title={
-        <Typography.Title level={4} style={{ margin: 0 }}>
-          {t('exemplars.title')}
-        </Typography.Title>
-      }
-      extra={
-        can('publicity:write') ? (
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            data-testid="exemplar-create"
-            onClick={() => navigate('/exemplars/new')}
-          >
-            {t('exemplars.new')}
-          </Button>
-        ) : null
-      }
+    <ListCard
+      title={t('exemplars.title')}
+      newLabel={t('exemplars.new')}
+      newPath="/exemplars/new"
+      createTestId="exemplar-create"
     >
-      <DocTitle title={t('exemplars.title')} />
       <Flex wrap gap={8} align="center" style={{ marginBottom: 12 }}>
         <Select
           allowClear
@@ -142,20 +112,16 @@ export function ExemplarListPage() {
           {t('exemplars.export')}
         </Button>
       </Flex>
-      <Table
-        rowKey="id"
+      <PagedTable
         columns={columns}
-        dataSource={list.data?.items}
+        items={list.data?.items}
+        total={list.data?.total}
         loading={list.isFetching}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: t('exemplars.empty') }}
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: list.data?.total,
-          onChange: (page, pageSize) => setQuery((q) => ({ ...q, page, pageSize })),
-        }}
+        page={query.page}
+        pageSize={query.pageSize}
+        emptyText={t('exemplars.empty')}
+        onPage={(page, pageSize) => setQuery((q) => ({ ...q, page, pageSize }))}
       />
-    </Card>
+    </ListCard>
   );
 }

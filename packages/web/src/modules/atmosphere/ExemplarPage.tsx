@@ -1,16 +1,16 @@
 import { EXEMPLAR_SUBJECTS, type ExemplarSubject, type ExemplarType, type Finding } from '@shuangyong/shared';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, Flex, Form, Input, List, Select, Space, Tag, Timeline, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Button, Card, Flex, Form, Input, List, Select, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { type ExemplarDetail, exemplarsApi } from '../../api/exemplars';
 import { publicityApi } from '../../api/publicity';
 import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
-import { formatDateTime } from '../../lib/format';
-import { blocksOf, pieces, textOf } from './content';
-import { ExemplarStatusTag, typeOptions, yearOptions } from './ExemplarListPage';
-import { StatusTag } from './PublicityListPage';
+import { blocksOf, textOf } from './content';
+import { typeOptions, yearOptions } from './ExemplarListPage';
+import { ExemplarStatusTag, FindingsCard, MarkedContent, PublicityStatusTag } from './findings';
+import { DraftActions, ReviewCard, ReviewHistory, useRun } from './review';
 
 interface Draft {
   type: ExemplarType;
@@ -28,43 +28,17 @@ interface Draft {
 
 const subjectOptions = EXEMPLAR_SUBJECTS.map((s) => ({ value: s, label: t(`exemplars.subject.${s}`) }));
 
-function Marked({ text, findings }: { text: string; findings: Finding[] }) {
-  return (
-    <>
-      {pieces(text, findings).map((p, i) =>
-        p.marked ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one text, in order
-          <mark key={i} data-testid="finding-mark">
-            {p.text}
-          </mark>
-        ) : (
-          // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one text, in order
-          <span key={i}>{p.text}</span>
-        ),
-      )}
-    </>
-  );
-}
-
 /** Name, summary and deeds with the confidentiality findings marked in place. */
 function DeedsView({ e }: { e: ExemplarDetail }) {
-  const at = (where: Finding['where'], block?: number) =>
-    e.findings.filter((f) => f.where === where && (block === undefined || f.block === block));
   return (
-    <div data-testid="exemplar-content">
-      <Typography.Title level={5}>
-        <Marked text={e.name} findings={at('title')} />
-      </Typography.Title>
-      <Typography.Paragraph strong>
-        <Marked text={e.summary} findings={at('text')} />
-      </Typography.Paragraph>
-      {e.deeds.map((b, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: blocks have no id; the deeds are replaced whole
-        <Typography.Paragraph key={i}>
-          {b.type === 'list' ? b.items.join('；') : <Marked text={b.text} findings={at('body', i)} />}
-        </Typography.Paragraph>
-      ))}
-    </div>
+    <MarkedContent
+      testId="exemplar-content"
+      level={5}
+      title={e.name}
+      lead={e.summary}
+      blocks={e.deeds}
+      findings={e.findings}
+    />
   );
 }
 
@@ -78,10 +52,8 @@ function whereOf(f: Finding): string {
 export function ExemplarPage() {
   const { id } = useParams();
   const navigate = useNavigate();
-  const client = useQueryClient();
-  const { message } = App.useApp();
   const [form] = Form.useForm<Draft>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useRun<ExemplarDetail>('exemplars');
   const [comment, setComment] = useState('');
   const [itemId, setItemId] = useState<string>();
   const detail = useQuery({
@@ -113,19 +85,6 @@ export function ExemplarPage() {
         mentionsTroops: e.mentionsTroops,
       });
   }, [e, form]);
-
-  const run = async (work: () => Promise<ExemplarDetail>, done: string) => {
-    setBusy(true);
-    try {
-      const next = await work();
-      client.setQueryData(['exemplars', 'item', next.id], next);
-      await client.invalidateQueries({ queryKey: ['exemplars'] });
-      message.success(done);
-      return next;
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const save = async () => {
     const v = await form.validateFields();
@@ -220,23 +179,16 @@ export function ExemplarPage() {
                 </Form.Item>
               </Flex>
             ) : null}
-            <Form.Item name="mentionsTroops" valuePropName="checked">
-              <Checkbox>{t('exemplars.field.mentionsTroops')}</Checkbox>
-            </Form.Item>
-            <Space wrap>
-              <Button type="primary" loading={busy} onClick={save} data-testid="exemplar-save">
-                {t('exemplars.save')}
-              </Button>
-              {e?.actions.includes('submit') ? (
-                <Button
-                  loading={busy}
-                  data-testid="exemplar-submit"
-                  onClick={() => run(() => exemplarsApi.submit(e.id, e.version), t('exemplars.submitted'))}
-                >
-                  {t('exemplars.submit')}
-                </Button>
-              ) : null}
-            </Space>
+            <DraftActions
+              kind="exemplars"
+              busy={busy}
+              onSave={() => void save()}
+              onSubmit={
+                e?.actions.includes('submit')
+                  ? () => void run(() => exemplarsApi.submit(e.id, e.version), t('exemplars.submitted'))
+                  : undefined
+              }
+            />
           </Form>
         ) : e ? (
           <>
@@ -255,49 +207,24 @@ export function ExemplarPage() {
       </Card>
 
       {e ? (
-        <Card title={t('exemplars.findings')} data-testid="exemplar-findings">
+        <FindingsCard
+          title={t('exemplars.findings')}
+          testId="exemplar-findings"
+          findings={e.findings}
+          whereOf={whereOf}
+        >
           {editable && e.findings.length ? <DeedsView e={e} /> : null}
-          {e.findings.length ? (
-            <List
-              size="small"
-              dataSource={e.findings}
-              renderItem={(f) => (
-                <List.Item data-testid="finding" data-rule={f.rule}>
-                  <Space wrap>
-                    <Tag color={f.severity === 'block' ? 'red' : 'orange'}>{t(`publicity.severity.${f.severity}`)}</Tag>
-                    <span>{whereOf(f)}</span>
-                    <span>{f.label}</span>
-                    {f.match ? <mark>{f.match}</mark> : null}
-                  </Space>
-                </List.Item>
-              )}
-            />
-          ) : (
-            <Typography.Text type="success">{t('publicity.noFindings')}</Typography.Text>
-          )}
-        </Card>
+        </FindingsCard>
       ) : null}
 
       {e?.actions.includes('review') ? (
-        <Card title={t('exemplars.review')} data-testid="exemplar-review">
-          <Flex vertical gap={8}>
-            <Input.TextArea
-              aria-label={t('exemplars.reviewComment')}
-              placeholder={t('exemplars.reviewComment')}
-              value={comment}
-              onChange={(ev) => setComment(ev.target.value)}
-              data-testid="exemplar-review-comment"
-            />
-            <Space wrap>
-              <Button type="primary" loading={busy} onClick={() => review('approve')} data-testid="exemplar-approve">
-                {t('exemplars.approve')}
-              </Button>
-              <Button danger loading={busy} onClick={() => review('return')} data-testid="exemplar-return">
-                {t('exemplars.return')}
-              </Button>
-            </Space>
-          </Flex>
-        </Card>
+        <ReviewCard
+          kind="exemplars"
+          busy={busy}
+          comment={comment}
+          onComment={setComment}
+          onDecide={(d) => void review(d)}
+        />
       ) : null}
 
       {e && (e.status === 'approved' || e.status === 'published') ? (
@@ -307,7 +234,7 @@ export function ExemplarPage() {
               <Link to={`/publicity/${e.profile.itemId}`} data-testid="exemplar-profile-link">
                 {t('exemplars.profileOpen')}
               </Link>
-              <StatusTag status={e.profile.status} />
+              <PublicityStatusTag status={e.profile.status} />
               {e.profile.approvedHash ? (
                 <Typography.Text type="secondary">
                   {t('publicity.frozen', { hash: e.profile.approvedHash.slice(0, 12) })}
@@ -354,7 +281,7 @@ export function ExemplarPage() {
               >
                 <Space wrap>
                   <Link to={`/publicity/${l.itemId}`}>{l.title}</Link>
-                  <StatusTag status={l.status} />
+                  <PublicityStatusTag status={l.status} />
                   {l.profile ? <Tag>{t('exemplars.profile')}</Tag> : null}
                   <span>{l.orgName}</span>
                 </Space>
@@ -390,19 +317,13 @@ export function ExemplarPage() {
         </Card>
       ) : null}
 
-      {e?.reviews.length ? (
-        <Card title={t('exemplars.reviews')}>
-          <Timeline
-            items={e.reviews.map((r) => ({
-              children: (
-                <span data-testid="exemplar-review-entry">
-                  {formatDateTime(r.at)} {r.reviewerOrgName} {r.reviewerName}：{t(`exemplars.decision.${r.decision}`)}
-                  {r.comment ? `（${r.comment}）` : ''}
-                </span>
-              ),
-            }))}
-          />
-        </Card>
+      {e ? (
+        <ReviewHistory
+          title={t('exemplars.reviews')}
+          testId="exemplar-review-entry"
+          reviews={e.reviews}
+          decision={(r) => t(`exemplars.decision.${r.decision}`)}
+        />
       ) : null}
     </Flex>
   );

@@ -1,36 +1,15 @@
 import { DeleteOutlined, UploadOutlined } from '@ant-design/icons';
-import {
-  type ContentBlock,
-  PUBLICITY_KINDS,
-  PUBLICITY_OUTLETS,
-  type PublicityKind,
-  type PublicityOutlet,
-} from '@shuangyong/shared';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  App,
-  Button,
-  Card,
-  Checkbox,
-  Flex,
-  Form,
-  Image,
-  Input,
-  List,
-  Select,
-  Space,
-  Tag,
-  Timeline,
-  Typography,
-} from 'antd';
+import { PUBLICITY_KINDS, PUBLICITY_OUTLETS, type PublicityKind, type PublicityOutlet } from '@shuangyong/shared';
+import { useQuery } from '@tanstack/react-query';
+import { Button, Card, Checkbox, Flex, Form, Image, Input, Select, Space, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { type Finding, type PublicityDetail, publicityApi } from '../../api/publicity';
 import { DocTitle } from '../../app/DocTitle';
 import { label, t } from '../../i18n';
-import { formatDateTime } from '../../lib/format';
-import { blocksOf, pieces, textOf } from './content';
-import { StatusTag } from './PublicityListPage';
+import { blocksOf, textOf } from './content';
+import { FindingsCard, MarkedContent, PublicityStatusTag } from './findings';
+import { DraftActions, ReviewCard, ReviewHistory, useRun } from './review';
 
 interface Draft {
   kind: PublicityKind;
@@ -50,59 +29,14 @@ function whereOf(f: Finding): string {
   return t('publicity.where.photo');
 }
 
-/** A text with the findings' spans marked in place. */
-function Marked({ text, findings }: { text: string; findings: Finding[] }) {
-  return (
-    <>
-      {pieces(text, findings).map((p, i) =>
-        p.marked ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one text, in order
-          <mark key={i} data-testid="finding-mark">
-            {p.text}
-          </mark>
-        ) : (
-          // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one text, in order
-          <span key={i}>{p.text}</span>
-        ),
-      )}
-    </>
-  );
-}
-
 function ContentView({ item }: { item: PublicityDetail }) {
-  const inBlock = (i: number) => item.findings.filter((f) => f.where === 'body' && f.block === i);
   return (
-    <div data-testid="publicity-content">
-      <Typography.Title level={4}>
-        <Marked text={item.title} findings={item.findings.filter((f) => f.where === 'title')} />
-      </Typography.Title>
-      {item.body.map((b: ContentBlock, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: blocks have no id; the body is replaced whole
-        <Typography.Paragraph key={i}>
-          {b.type === 'list' ? b.items.join('；') : <Marked text={b.text} findings={inBlock(i)} />}
-        </Typography.Paragraph>
-      ))}
-    </div>
-  );
-}
-
-function Findings({ item }: { item: PublicityDetail }) {
-  if (!item.findings.length) return <Typography.Text type="success">{t('publicity.noFindings')}</Typography.Text>;
-  return (
-    <List
-      size="small"
-      header={t('publicity.findingCount', { count: item.findings.length })}
-      dataSource={item.findings}
-      renderItem={(f) => (
-        <List.Item data-testid="finding" data-rule={f.rule}>
-          <Space wrap>
-            <Tag color={f.severity === 'block' ? 'red' : 'orange'}>{t(`publicity.severity.${f.severity}`)}</Tag>
-            <span>{whereOf(f)}</span>
-            <span>{f.label}</span>
-            {f.match ? <mark>{f.match}</mark> : null}
-          </Space>
-        </List.Item>
-      )}
+    <MarkedContent
+      testId="publicity-content"
+      level={4}
+      title={item.title}
+      blocks={item.body}
+      findings={item.findings.filter((f) => f.where !== 'photo')}
     />
   );
 }
@@ -111,10 +45,8 @@ function Findings({ item }: { item: PublicityDetail }) {
 export function PublicityPage() {
   const { id } = useParams();
   const navigate = useNavigate();
-  const client = useQueryClient();
-  const { message } = App.useApp();
   const [form] = Form.useForm<Draft>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useRun<PublicityDetail>('publicity');
   const [comment, setComment] = useState('');
   const [confirmed, setConfirmed] = useState(false);
   const [members, setMembers] = useState(false);
@@ -141,19 +73,6 @@ export function PublicityPage() {
         mentionsTroops: item.mentionsTroops,
       });
   }, [item, form]);
-
-  const run = async (work: () => Promise<PublicityDetail>, done: string) => {
-    setBusy(true);
-    try {
-      const next = await work();
-      client.setQueryData(['publicity', 'item', next.id], next);
-      await client.invalidateQueries({ queryKey: ['publicity'] });
-      message.success(done);
-      return next;
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const save = async () => {
     const v = await form.validateFields();
@@ -197,7 +116,7 @@ export function PublicityPage() {
         title={
           <Space wrap>
             <span>{title}</span>
-            {item ? <StatusTag status={item.status} /> : null}
+            {item ? <PublicityStatusTag status={item.status} /> : null}
             {item?.awaiting ? (
               <Tag>{t('publicity.reviewAwaiting', { side: label('atmosphere.side', item.awaiting) })}</Tag>
             ) : null}
@@ -225,23 +144,16 @@ export function PublicityPage() {
             <Form.Item name="outlets" label={t('publicity.field.outlets')}>
               <Checkbox.Group options={outletOptions} />
             </Form.Item>
-            <Form.Item name="mentionsTroops" valuePropName="checked">
-              <Checkbox>{t('publicity.field.mentionsTroops')}</Checkbox>
-            </Form.Item>
-            <Space wrap>
-              <Button type="primary" loading={busy} onClick={save} data-testid="publicity-save">
-                {t('publicity.save')}
-              </Button>
-              {item?.actions.includes('submit') ? (
-                <Button
-                  loading={busy}
-                  data-testid="publicity-submit"
-                  onClick={() => run(() => publicityApi.submit(item.id, item.version), t('publicity.submitted'))}
-                >
-                  {t('publicity.submit')}
-                </Button>
-              ) : null}
-            </Space>
+            <DraftActions
+              kind="publicity"
+              busy={busy}
+              onSave={() => void save()}
+              onSubmit={
+                item?.actions.includes('submit')
+                  ? () => void run(() => publicityApi.submit(item.id, item.version), t('publicity.submitted'))
+                  : undefined
+              }
+            />
           </Form>
         ) : item ? (
           <ContentView item={item} />
@@ -263,10 +175,14 @@ export function PublicityPage() {
       </Card>
 
       {item ? (
-        <Card title={t('publicity.findings')} data-testid="publicity-findings">
+        <FindingsCard
+          title={t('publicity.findings')}
+          testId="publicity-findings"
+          findings={item.findings}
+          whereOf={whereOf}
+        >
           {editable && item.findings.some((f) => f.where !== 'photo') ? <ContentView item={item} /> : null}
-          <Findings item={item} />
-        </Card>
+        </FindingsCard>
       ) : null}
 
       {item ? (
@@ -316,30 +232,20 @@ export function PublicityPage() {
       ) : null}
 
       {item?.actions.includes('review') ? (
-        <Card title={t('publicity.review')} data-testid="publicity-review">
-          <Flex vertical gap={8}>
-            <Input.TextArea
-              aria-label={t('publicity.reviewComment')}
-              placeholder={t('publicity.reviewComment')}
-              value={comment}
-              onChange={(e) => setComment(e.target.value)}
-              data-testid="publicity-review-comment"
-            />
-            {item.findings.some((f) => f.severity === 'review') ? (
+        <ReviewCard
+          kind="publicity"
+          busy={busy}
+          comment={comment}
+          onComment={setComment}
+          onDecide={(d) => void review(d)}
+          extra={
+            item.findings.some((f) => f.severity === 'review') ? (
               <Checkbox checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)}>
                 {t('publicity.confirmReviewed')}
               </Checkbox>
-            ) : null}
-            <Space wrap>
-              <Button type="primary" loading={busy} onClick={() => review('approve')} data-testid="publicity-approve">
-                {t('publicity.approve')}
-              </Button>
-              <Button danger loading={busy} onClick={() => review('return')} data-testid="publicity-return">
-                {t('publicity.return')}
-              </Button>
-            </Space>
-          </Flex>
-        </Card>
+            ) : null
+          }
+        />
       ) : null}
 
       {item?.actions.includes('publish') ? (
@@ -382,19 +288,13 @@ export function PublicityPage() {
         </Card>
       ) : null}
 
-      {item?.reviews.length ? (
-        <Card title={t('publicity.reviews')}>
-          <Timeline
-            items={item.reviews.map((r) => ({
-              children: (
-                <span data-testid="publicity-review-entry">
-                  {formatDateTime(r.at)} {r.reviewerOrgName} {r.reviewerName}：{t(`publicity.decision.${r.decision}`)}
-                  {r.comment ? `（${r.comment}）` : ''}
-                </span>
-              ),
-            }))}
-          />
-        </Card>
+      {item ? (
+        <ReviewHistory
+          title={t('publicity.reviews')}
+          testId="publicity-review-entry"
+          reviews={item.reviews}
+          decision={(r) => t(`publicity.decision.${r.decision}`)}
+        />
       ) : null}
     </Flex>
   );

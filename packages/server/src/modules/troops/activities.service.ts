@@ -177,7 +177,7 @@ export class ActivitiesService {
       q: q.q,
     };
     if (q.areaId) {
-      const area = await troopsRepo.org(this.db, q.areaId);
+      const area = await troopsRepo.placeOrg(this.db, q.areaId);
       if (!area) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
       f.areaPath = area.path;
     }
@@ -234,14 +234,14 @@ export class ActivitiesService {
   // ---- writing
   /** The org an activity belongs to: a military org within the caller's scope. */
   private async unitOf(db: Db, actor: Actor, orgId: string | undefined) {
-    const org = await troopsRepo.org(db, orgId ?? actor.orgId, actor.scope);
+    const org = await troopsRepo.org(db, actor.scope, orgId ?? actor.orgId);
     if (org?.side !== 'military' || !bool(org.active)) throw badRequest('org_not_unit', 'troops.orgNotUnit');
     return org;
   }
 
   /** The place's area: a civilian region of the tree below a district (never a military org). */
   private async placeOf(db: Db, placeOrgId: string) {
-    const org = await troopsRepo.org(db, placeOrgId);
+    const org = await troopsRepo.placeOrg(db, placeOrgId);
     const district = org ? districtPath(org.path) : null;
     if (org?.side !== 'civilian' || !['veterans_bureau', 'service_station'].includes(org.type) || !district)
       throw badRequest('place_not_civil', 'troops.placeNotCivil');
@@ -281,9 +281,9 @@ export class ActivitiesService {
     if (d > tomorrow) throw badRequest('future_date', 'troops.future');
   }
 
-  private async checkPartnership(db: Db, partnershipId: string | null | undefined, orgId: string) {
+  private async checkPartnership(db: Db, scope: Scope, partnershipId: string | null | undefined, orgId: string) {
     if (!partnershipId) return;
-    const pr = await troopsRepo.partnership(db, partnershipId);
+    const pr = await troopsRepo.partnership(db, scope, partnershipId);
     if (!pr || pr.org_id !== orgId) throw badRequest('partnership', 'troops.partnershipNotFound');
   }
 
@@ -301,7 +301,7 @@ export class ActivitiesService {
       const unit = await this.unitOf(trx, actor, body.orgId);
       const place = await this.placeOf(trx, body.placeOrgId);
       await this.checkType(trx, body.type);
-      await this.checkPartnership(trx, body.partnershipId, unit.id);
+      await this.checkPartnership(trx, actor.scope, body.partnershipId, unit.id);
       if (body.householdId) await this.checkHousehold(trx, body.householdId, place.org.path);
       const now = nowIso();
       const reached = body.reached;
@@ -392,7 +392,7 @@ export class ActivitiesService {
         set.district_path = place.district;
       }
       if (body.partnershipId !== undefined) {
-        await this.checkPartnership(trx, body.partnershipId, r.org_id);
+        await this.checkPartnership(trx, ctx.actor.scope, body.partnershipId, r.org_id);
         set.partnership_id = body.partnershipId;
       }
       const simple: [keyof typeof body, keyof TroopActivitiesTable][] = [
@@ -468,7 +468,7 @@ export class ActivitiesService {
   ): Promise<{ items: ActivityListItem[]; total: number }> {
     const filter: ActivityFilter = { from: f.from, to: f.to, orgId: f.orgId, type: f.type };
     if (f.areaId) {
-      const area = await troopsRepo.org(this.db, f.areaId);
+      const area = await troopsRepo.placeOrg(this.db, f.areaId);
       if (!area) return { items: [], total: 0 };
       filter.areaPath = area.path;
     }

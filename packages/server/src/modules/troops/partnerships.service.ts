@@ -27,9 +27,9 @@ export class PartnershipsService {
     if (!seesMilitary(ctx.actor)) throw forbidden('troops.militaryOnly');
     const id = uuidv7();
     await this.p.handle.db.transaction().execute(async (trx) => {
-      const unit = await troopsRepo.org(trx, body.orgId ?? ctx.actor.orgId, ctx.actor.scope);
+      const unit = await troopsRepo.org(trx, ctx.actor.scope, body.orgId ?? ctx.actor.orgId);
       if (unit?.side !== 'military' || !bool(unit.active)) throw badRequest('org_not_unit', 'troops.orgNotUnit');
-      const place = await troopsRepo.org(trx, body.placeOrgId);
+      const place = await troopsRepo.placeOrg(trx, body.placeOrgId);
       if (place?.side !== 'civilian' || place.path.split('/').length < 3)
         throw badRequest('place_not_civil', 'troops.placeNotCivil');
       for (const pl of body.plans) {

@@ -94,12 +94,23 @@ const STAT_FIGURES: (keyof StatDelta)[] = [
 ];
 
 /** Every query on the troops tables (the module owns them; nobody else names them). */
+function orgById(db: Queryable, id: string) {
+  return db.selectFrom('orgs').select(['id', 'path', 'name', 'side', 'type', 'active']).where('id', '=', id);
+}
+
 export const troopsRepo = {
-  /** An org of the tree (joinable, read only), within the caller's scope when one is given. */
-  org(db: Queryable, id: string, scope?: Scope) {
-    let qb = db.selectFrom('orgs').select(['id', 'path', 'name', 'side', 'type', 'active']).where('id', '=', id);
-    if (scope) qb = qb.where((eb) => scopeWhere(eb, scope, { path: 'orgs.path', orgId: 'orgs.id' }));
-    return qb.executeTakeFirst();
+  /** An org of the tree within the caller's scope (the unit an activity or a pair belongs to). */
+  org(db: Queryable, scope: Scope, id: string) {
+    return orgById(db, id)
+      .where((eb) => scopeWhere(eb, scope, { path: 'orgs.path', orgId: 'orgs.id' }))
+      .executeTakeFirst();
+  },
+  /**
+   * Any org of the tree, whatever the caller's scope: the civilian place or area a unit works in
+   * lies outside the unit's scope by design (read only; the callers check its side and type).
+   */
+  placeOrg(db: Queryable, id: string) {
+    return orgById(db, id).executeTakeFirst();
   },
 
   /** The activities the scope sees among `ids`, with date, type and place (the audit log's labels). */
@@ -251,8 +262,14 @@ export const troopsRepo = {
   },
 
   // ---- partnerships
-  partnership(db: Queryable, id: string) {
-    return db.selectFrom('troop_partnerships').selectAll().where('id', '=', id).executeTakeFirst();
+  /** A pair the scope sees (the unit's or the partner's area). */
+  partnership(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('troop_partnerships as a')
+      .selectAll('a')
+      .where('a.id', '=', id)
+      .where((eb) => eb.or([scopeWhere(eb, scope, OWNER), scopeWhere(eb, scope, PLACE)]))
+      .executeTakeFirst();
   },
   /** The pairs the scope sees (the unit's or the partner's area), with names. */
   partnerships(db: Queryable, scope: Scope, id?: string) {

@@ -15,10 +15,11 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
+import { DOCX_TYPE } from '../../platform/files/letter.js';
 import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { EmergenciesService } from './emergencies.service.js';
-import { DOCX_TYPE, thanksDocx, thanksPdf } from './emergency-letter.js';
+import { thanksDocx, thanksPdf } from './emergency-letter.js';
 
 const tags = ['拥政爱民'];
 const emergency = { target: 'troopEmergency' } as const;

@@ -1,22 +1,15 @@
-import fs from 'node:fs';
 import { type CampaignKind, t } from '@shuangyong/shared';
-import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
-import type PDFKit from 'pdfkit';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { type FormalLetter, formalLetterDocx, formalLetterPdf } from '../../platform/files/letter.js';
 import { writeZip } from '../../platform/files/zip-write.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import type { CampaignFacts, Campaigns } from '../campaigns/campaigns.module.js';
 import { plansRepo } from './plans.repo.js';
 
-/**
- * 慰问信 from the plan's template with merge fields, as DOCX (the docx package; the font is a
- * Chinese font name the reader's Word resolves — 宋体/仿宋 ship with every Chinese Windows) and as
- * PDF (pdfkit with the system's Noto CJK font embedded, so it prints the same everywhere).
- */
+/** 慰问信 from the plan's template with merge fields, as DOCX and PDF (platform/files/letter.ts). */
 export const LETTERS_KIND = 'visits.letters';
-export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 export const MAX_BULK_LETTERS = 60_000;
 
 export interface LetterData {
@@ -86,80 +79,20 @@ export async function planLetter(p: Platform, campaigns: Campaigns, planId: stri
   };
 }
 
-const FONT = { ascii: 'FangSong', eastAsia: '仿宋', hAnsi: 'FangSong' };
-
-export async function letterDocx(template: string, d: LetterData): Promise<Buffer> {
-  const salutation = mergeTemplate(t('visits.letter.salutation'), d);
-  const body = mergeTemplate(template, d).split(/\n+/);
-  const run = (text: string, extra: Record<string, unknown> = {}) =>
-    new TextRun({ text, font: FONT, size: 32, ...extra });
-  const doc = new Document({
-    creator: d.sender,
+function formal(template: string, d: LetterData): FormalLetter {
+  return {
     title: t('visits.letter.title'),
-    sections: [
-      {
-        children: [
-          new Paragraph({
-            alignment: AlignmentType.CENTER,
-            spacing: { after: 400 },
-            children: [
-              run(t('visits.letter.title'), { bold: true, size: 44, font: { eastAsia: '宋体', ascii: 'SimSun' } }),
-            ],
-          }),
-          new Paragraph({ spacing: { after: 200 }, children: [run(salutation)] }),
-          ...body.map((p) => new Paragraph({ indent: { firstLine: 640 }, spacing: { line: 560 }, children: [run(p)] })),
-          new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: 600 }, children: [run(d.sender)] }),
-          new Paragraph({ alignment: AlignmentType.RIGHT, children: [run(d.date)] }),
-        ],
-      },
-    ],
-  });
-  return Packer.toBuffer(doc);
+    salutation: mergeTemplate(t('visits.letter.salutation'), d),
+    paragraphs: mergeTemplate(template, d).split(/\n+/),
+    sender: d.sender,
+    date: d.date,
+  };
 }
 
-/** Chinese fonts the PDF can embed, in order of preference: [file, face in a .ttc collection]. */
-const PDF_FONTS: [string, string | undefined][] = [
-  [process.env.PDF_FONT_FILE ?? '', process.env.PDF_FONT_FACE],
-  ['/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', 'NotoSerifCJKsc-Regular'],
-  ['/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', 'NotoSansCJKsc-Regular'],
-];
+export const letterDocx = (template: string, d: LetterData): Promise<Buffer> => formalLetterDocx(formal(template, d));
 
-function pdfFont(): [string, string | undefined] {
-  const found = PDF_FONTS.find(([file]) => file && fs.existsSync(file));
-  if (!found) throw new AppError(503, 'pdf_font_missing', 'visits.letter.fontMissing');
-  return found;
-}
-
-/** pdfkit, loaded at the first letter rather than at start-up (docs/decisions/0032). */
-let pdfkit: Promise<typeof PDFKit> | undefined;
-const loadPdfkit = () =>
-  (pdfkit ??= import('pdfkit').then(
-    (m) => (m as unknown as { default?: typeof PDFKit }).default ?? (m as unknown as typeof PDFKit),
-  ));
-
-export async function letterPdf(template: string, d: LetterData): Promise<Buffer> {
-  const [file, face] = pdfFont();
-  const PDFDocument = await loadPdfkit();
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: 90, bottom: 80, left: 80, right: 80 },
-    info: { Title: t('visits.letter.title'), Author: d.sender },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
-  doc.registerFont('cjk', file, face);
-  doc.font('cjk');
-  doc.fontSize(22).text(t('visits.letter.title'), { align: 'center' }).moveDown(1.2);
-  doc
-    .fontSize(14)
-    .text(mergeTemplate(t('visits.letter.salutation'), d))
-    .moveDown(0.6);
-  for (const p of mergeTemplate(template, d).split(/\n+/)) doc.text(`\u3000\u3000${p}`, { lineGap: 8 }).moveDown(0.4);
-  doc.moveDown(2).text(d.sender, { align: 'right' }).text(d.date, { align: 'right' });
-  doc.end();
-  return done;
-}
+export const letterPdf = (template: string, d: LetterData): Promise<Buffer> =>
+  formalLetterPdf(formal(template, d), () => new AppError(503, 'pdf_font_missing', 'visits.letter.fontMissing'));
 
 export function letterDate(p: Platform): string {
   const [y, m, d] = localToday(p.config.tzDisplay).split('-').map(Number);

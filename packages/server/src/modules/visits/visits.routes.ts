@@ -31,12 +31,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { DOCX_TYPE } from '../../platform/files/letter.js';
 import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import type { Campaigns } from '../campaigns/campaigns.module.js';
 import { readCoverage } from './coverage.js';
-import { DOCX, LETTERS_KIND, letterDocx, letterPdf, planLetter } from './letters.js';
+import { LETTERS_KIND, letterDocx, letterPdf, planLetter } from './letters.js';
 import type { MoneyService } from './money.service.js';
 import { MAX_PHOTO_BYTES, type PhotoStore } from './photo-store.js';
 import type { PlansService } from './plans.service.js';
@@ -101,7 +102,7 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs, campaigns
           fileName: `${t('visits.letter.title')}.${pdf ? 'pdf' : 'docx'}`,
         });
         return reply
-          .type(pdf ? 'application/pdf' : DOCX)
+          .type(pdf ? 'application/pdf' : DOCX_TYPE)
           .header('content-disposition', attachment(`${t('visits.letter.title')}.${pdf ? 'pdf' : 'docx'}`))
           .send(pdf ? await letterPdf(template, letter) : await letterDocx(template, letter));
       },

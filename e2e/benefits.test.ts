@@ -147,6 +147,10 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
     for (const kind of ['failed', 'underpaid', 'missing', 'paid_after_death', 'unknown_id'])
       expect(await page.getByTestId(`reconcile-${kind}`).textContent(), kind).toBe('1');
     await page.getByTestId('roster-status').filter({ hasText: '已对账' }).waitFor();
+    // the roster's totals: what the bank paid (the four 成功 lines) and five open problems
+    const rosterRow = page.locator('tr', { has: page.getByTestId('roster-status') });
+    await expect.poll(() => rosterRow.locator('td').nth(5).textContent()).toBe('¥10,401.50');
+    expect(await rosterRow.locator('td').nth(6).textContent()).toBe('5');
     expect(await phoneLayout(page, 'benefits-reconciled')).toEqual([]);
 
     // the worklist: exactly the five; the payment after death is recovered and closed
@@ -156,6 +160,17 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
     expect((await kinds.allTextContents()).sort()).toEqual(
       ['发放失败', '少发', '回盘中缺失', '死亡后仍发放', '身份证号不在名册'].sort(),
     );
+    // each planted error on its person, and no one else
+    const found = await page
+      .locator('tr', { has: kinds })
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)));
+    expect(Object.fromEntries(found)).toEqual({
+      发放失败: '钱秀英',
+      少发: '孙玉兰',
+      回盘中缺失: '李桂香',
+      死亡后仍发放: '吴凤英',
+      身份证号不在名册: '查无此人',
+    });
     expect(await phoneLayout(page, 'benefits-worklist')).toEqual([]);
     const row = page.locator('tr', { has: page.getByTestId('discrepancy-kind').filter({ hasText: '死亡后仍发放' }) });
     await row.getByTestId('discrepancy-close').click();
@@ -164,6 +179,12 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
     await dialog.getByTestId('discrepancy-note').fill('已从银行追回 2600.50 元');
     await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
     await expect.poll(() => kinds.count()).toBe(4);
+    // among the closed ones: recovered
+    await pickOption(page, page.getByTestId('discrepancy-status'), '已办结');
+    const closed = page.locator('tr', { hasText: '吴凤英' });
+    await closed.getByText('已追回').waitFor();
+    expect(await closed.getByTestId('discrepancy-kind').textContent()).toBe('死亡后仍发放');
+    await expect.poll(() => kinds.count()).toBe(1);
 
     // the totals follow: the roster shows four open problems
     await page.getByRole('tab', { name: '发放名册' }).click();
@@ -172,6 +193,17 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
       .locator('td')
       .nth(6);
     await expect.poll(() => open.textContent()).toBe('4');
+    // and the month-over-month totals: four open, one closed, owed and paid as on the roster
+    await page.getByRole('tab', { name: '汇总' }).click();
+    const month = page.locator('tr', { hasText: PERIOD }).filter({ has: page.getByTestId('totals-open') });
+    await expect.poll(() => month.getByTestId('totals-open').textContent()).toBe('4');
+    expect(await month.getByTestId('totals-closed').textContent()).toBe('1');
+    expect(await month.textContent()).toContain('¥10,402.00');
+    expect(await month.textContent()).toContain('¥10,401.50');
+    expect((await page.getByTestId('totals-sum').textContent())?.replace(/\s+/g, '')).toBe(
+      ['合计', '¥10,402.00', '¥10,401.50', '4', '1'].join(''),
+    );
+    expect(await phoneLayout(page, 'benefits-totals')).toEqual([]);
     await city.page.close();
     await page.close();
   });

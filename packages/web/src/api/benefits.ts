@@ -2,6 +2,7 @@ import type {
   accountOut,
   BenefitStandard,
   BenefitStandardBody,
+  benefitTotals,
   ConfirmationBody,
   confirmationSchema,
   Discrepancy,
@@ -88,6 +89,9 @@ export const benefitsApi = {
       resolution,
       note,
     }),
+  /** Per district and period: owed, paid, problems open and closed (month over month). */
+  totals: (from: string, to: string, o?: Signal) =>
+    api.get<z.infer<typeof benefitTotals>>('/benefit-totals', { from, to }, o),
   account: (beneficiaryId: string, o?: Signal) =>
     api.get<BenefitAccountOut>(`/benefit-accounts/${encodeURIComponent(beneficiaryId)}`, undefined, o),
   saveAccount: (beneficiaryId: string, body: { bankName: string; accountNo: string }) =>

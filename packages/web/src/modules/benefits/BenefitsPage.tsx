@@ -46,8 +46,10 @@ const STATUS_COLOR: Record<RosterStatus, string> = {
   reconciled: 'gold',
 };
 
-const thisMonth = () => {
+const thisMonth = (back = 0) => {
   const d = new Date();
+  d.setDate(1);
+  d.setMonth(d.getMonth() - back);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
 };
 
@@ -69,6 +71,7 @@ export function BenefitsPage() {
         items={[
           { key: 'rosters', label: t('web.benefits.tab.rosters'), children: <Rosters /> },
           { key: 'discrepancies', label: t('web.benefits.tab.discrepancies'), children: <Discrepancies /> },
+          { key: 'totals', label: t('web.benefits.tab.totals'), children: <Totals /> },
           { key: 'standards', label: t('web.benefits.tab.standards'), children: <Standards /> },
         ]}
       />
@@ -106,6 +109,7 @@ function Rosters() {
         else message.error(j.error ?? t('web.benefits.reconcileFailed'));
         refresh();
         qc.invalidateQueries({ queryKey: ['benefit-discrepancies'] });
+        qc.invalidateQueries({ queryKey: ['benefit-totals'] });
       })
       .catch(() => setJob(null));
   };
@@ -339,6 +343,7 @@ function Discrepancies() {
       form.resetFields();
       qc.invalidateQueries({ queryKey: ['benefit-discrepancies'] });
       qc.invalidateQueries({ queryKey: ['benefit-rosters'] });
+      qc.invalidateQueries({ queryKey: ['benefit-totals'] });
     },
   });
   const columns: TableColumnsType<Discrepancy> = [
@@ -372,6 +377,7 @@ function Discrepancies() {
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Select
         aria-label={t('web.benefits.col.status')}
+        data-testid="discrepancy-status"
         style={{ width: 160 }}
         value={query.status ?? 'all'}
         onChange={(v: 'open' | 'closed' | 'all') =>
@@ -488,6 +494,96 @@ function Standards() {
         loading={list.isFetching}
         scroll={{ x: 'max-content' }}
         pagination={false}
+      />
+    </Space>
+  );
+}
+
+type TotalsRow = Awaited<ReturnType<typeof benefitsApi.totals>>['items'][number];
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** 汇总: per district and period, what was owed, what the bank paid, the problems open and closed. */
+function Totals() {
+  const [from, setFrom] = useState(thisMonth(11));
+  const [to, setTo] = useState(thisMonth());
+  const valid = MONTH.test(from) && MONTH.test(to) && from <= to;
+  const totals = useQuery({
+    queryKey: ['benefit-totals', from, to],
+    queryFn: ({ signal }) => benefitsApi.totals(from, to, { signal }),
+    enabled: valid,
+    placeholderData: keepPreviousData,
+  });
+  const rows = totals.data?.items ?? [];
+  const sum = (f: (r: TotalsRow) => number) => rows.reduce((n, r) => n + f(r), 0);
+  const columns: TableColumnsType<TotalsRow> = [
+    { title: t('web.benefits.col.org'), dataIndex: 'orgName' },
+    { title: t('web.benefits.col.period'), dataIndex: 'period' },
+    {
+      title: t('web.benefits.col.status'),
+      dataIndex: 'status',
+      render: (s: RosterStatus) => <Tag color={STATUS_COLOR[s]}>{t(`benefits.rosterStatus.${s}`)}</Tag>,
+    },
+    { title: t('web.benefits.col.total'), dataIndex: 'totalFen', render: (v: number) => formatFen(v) },
+    {
+      title: t('web.benefits.col.paid'),
+      dataIndex: 'paidFen',
+      render: (v: number | null) => (v === null ? t('web.none') : formatFen(v)),
+    },
+    {
+      title: t('web.benefits.col.open'),
+      dataIndex: 'openDiscrepancies',
+      render: (v: number) => <span data-testid="totals-open">{v}</span>,
+    },
+    {
+      title: t('web.benefits.col.closed'),
+      dataIndex: 'closedDiscrepancies',
+      render: (v: number) => <span data-testid="totals-closed">{v}</span>,
+    },
+  ];
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Space wrap>
+        <Input
+          aria-label={t('web.benefits.col.from')}
+          prefix={t('web.benefits.col.from')}
+          data-testid="totals-from"
+          style={{ width: 190 }}
+          value={from}
+          status={MONTH.test(from) ? undefined : 'error'}
+          onChange={(e) => setFrom(e.target.value.trim())}
+        />
+        <Input
+          aria-label={t('web.benefits.col.to')}
+          prefix={t('web.benefits.col.to')}
+          data-testid="totals-to"
+          style={{ width: 190 }}
+          value={to}
+          status={MONTH.test(to) ? undefined : 'error'}
+          onChange={(e) => setTo(e.target.value.trim())}
+        />
+      </Space>
+      {!valid && <Typography.Text type="danger">{t('web.benefits.totals.badRange')}</Typography.Text>}
+      <Table
+        rowKey={(r) => `${r.orgName}:${r.period}`}
+        columns={columns}
+        dataSource={rows}
+        loading={totals.isFetching}
+        scroll={{ x: 'max-content' }}
+        pagination={false}
+        locale={{ emptyText: t('web.benefits.noRosters') }}
+        summary={() =>
+          rows.length ? (
+            <Table.Summary.Row data-testid="totals-sum">
+              <Table.Summary.Cell index={0} colSpan={3}>
+                {t('web.benefits.totals.sum')}
+              </Table.Summary.Cell>
+              <Table.Summary.Cell index={3}>{formatFen(sum((r) => r.totalFen))}</Table.Summary.Cell>
+              <Table.Summary.Cell index={4}>{formatFen(sum((r) => r.paidFen ?? 0))}</Table.Summary.Cell>
+              <Table.Summary.Cell index={5}>{sum((r) => r.openDiscrepancies)}</Table.Summary.Cell>
+              <Table.Summary.Cell index={6}>{sum((r) => r.closedDiscrepancies)}</Table.Summary.Cell>
+            </Table.Summary.Row>
+          ) : null
+        }
       />
     </Space>
   );

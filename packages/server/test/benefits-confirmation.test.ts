@@ -59,8 +59,8 @@ async function roster(period: string) {
   return created.json();
 }
 
-async function release(r: { id: string; version: number }) {
-  const req = await klmy.post(`/api/v1/benefit-rosters/${r.id}/request`, { version: r.version });
+async function release(r: { id: string; version: number }, c: Client = klmy) {
+  const req = await c.post(`/api/v1/benefit-rosters/${r.id}/request`, { version: r.version });
   expect(req.statusCode, req.body).toBe(200);
   const ok = await city.post(`/api/v1/benefit-rosters/${r.id}/decision`, {
     version: req.json().version,
@@ -80,6 +80,23 @@ async function lines(id: string) {
     amountFen: number;
     accountMasked: string | null;
   }[];
+}
+
+const DSZ = '650200/650202/650202001/650202001001/';
+const csv = (rows: string[][]) =>
+  Buffer.from(['身份证号,姓名,金额（元）,发放结果', ...rows.map((r) => r.join(','))].join('\n'), 'utf8');
+
+/** Reconciles a return file as a job; the discrepancies it found by kind. */
+async function reconcile(c: Client, rosterId: string, rows: string[][]) {
+  const res = await c.request('POST', `/api/v1/benefit-rosters/${rosterId}/return?fileName=back.csv`, csv(rows), {
+    'content-type': 'application/octet-stream',
+  });
+  expect(res.statusCode, res.body).toBe(202);
+  await env.jobs.idle();
+  const job = (await c.get(`/api/v1/jobs/${res.json().id}`)).json();
+  expect(job.status, job.error).toBe('succeeded');
+  expect(job.processed).toBe(job.total);
+  return job.result.discrepancies as Record<string, number>;
 }
 
 const confirm = (c: Client, key: string, year = Y) =>
@@ -172,6 +189,89 @@ describe('benefits: 性质, annual confirmation, quarterly rosters, bank account
     expect(overlap.json().code).toBe('roster_overlap');
     expect((await klmy.post('/api/v1/benefit-rosters', { period: `${Y}-Q5` })).statusCode).toBe(400);
     await release(q1);
+  });
+
+  it('a person paid for a month by a monthly roster and by another district’s quarterly roster is paid twice; a file imported again replaces the results', async () => {
+    // X lives in 独山子区, whose roster of ${Y}-02 pays her; 克拉玛依区's bank file of Q1 pays her too
+    const idNumber = makeId('650202', '1956-02-01', 600);
+    const x = await dsz.post('/api/v1/beneficiaries', {
+      orgId: await orgId(env.p, DSZ),
+      name: '确认X',
+      idNumber,
+      categories: [{ code: 'martyr_survivor', startDate: '2010-01-01', relation: 'mother' }],
+    });
+    expect(x.statusCode, x.body).toBe(201);
+    const feb = await dsz.post('/api/v1/benefit-rosters', { period: `${Y}-02` });
+    expect(feb.statusCode, feb.body).toBe(201);
+    expect(feb.json()).toMatchObject({ lineCount: 1, totalFen: 250_000 });
+    await release(feb.json(), dsz);
+    expect(await reconcile(dsz, feb.json().id, [[idNumber, '确认X', '2500.00', '成功']])).toEqual({});
+
+    const q1 = (await klmy.get('/api/v1/benefit-rosters?pageSize=50'))
+      .json()
+      .items.find((r: { period: string }) => r.period === `${Y}-Q1`);
+    // W (400,000 + 10,000) × 3, U (360,000 + 10,000) × 3, N 10,000 × 3, S 250,000 × 3
+    const right = [
+      [people.W!.idNumber, '确认W', '12300.00', '成功'],
+      [people.U!.idNumber, '确认U', '11100.00', '成功'],
+      [people.N!.idNumber, '确认N', '300.00', '成功'],
+      [people.S!.idNumber, '确认S', '7500.00', '成功'],
+    ];
+    expect(await reconcile(klmy, q1.id, [...right, [idNumber, '确认X', '7500.00', '成功']])).toEqual({
+      duplicate_district: 1,
+    });
+    const first = (await klmy.get(`/api/v1/benefit-discrepancies?rosterId=${q1.id}&pageSize=50`)).json().items;
+    expect(first.map((d: { kind: string; name: string; paidFen: number }) => [d.kind, d.name, d.paidFen])).toEqual([
+      ['duplicate_district', '确认X', 750_000],
+    ]);
+
+    // the bank's corrected file: X left out, W paid 100.00 short
+    right[0]![2] = '12200.00';
+    expect(await reconcile(klmy, q1.id, right)).toEqual({ underpaid: 1 });
+    const second = (await klmy.get(`/api/v1/benefit-discrepancies?rosterId=${q1.id}&pageSize=50`)).json().items;
+    expect(second.map((d: { kind: string; name: string }) => [d.kind, d.name])).toEqual([['underpaid', '确认W']]);
+    // only the lines of the file in force are kept
+    const kept = await env.p.handle.db
+      .selectFrom('benefit_returns')
+      .select(['id_masked', 'amount_fen'])
+      .where('roster_id', '=', q1.id)
+      .orderBy('row_number')
+      .execute();
+    expect(kept.map((r) => Number(r.amount_fen))).toEqual([1_220_000, 1_110_000, 30_000, 750_000]);
+    expect((await klmy.get(`/api/v1/benefit-rosters/${q1.id}`)).json()).toMatchObject({
+      status: 'reconciled',
+      paidFen: 3_110_000,
+      openDiscrepancies: 1,
+    });
+  });
+
+  it('a return file with a bad line changes nothing', async () => {
+    const q1 = (await klmy.get('/api/v1/benefit-rosters?pageSize=50'))
+      .json()
+      .items.find((r: { period: string }) => r.period === `${Y}-Q1`);
+    const res = await klmy.request(
+      'POST',
+      `/api/v1/benefit-rosters/${q1.id}/return?fileName=bad.csv`,
+      csv([
+        [people.W!.idNumber, '确认W', '12300.00', '成功'],
+        ['not an id', '某人', '1.00', '成功'],
+      ]),
+      { 'content-type': 'application/octet-stream' },
+    );
+    expect(res.statusCode, res.body).toBe(202);
+    await env.jobs.idle();
+    const job = (await klmy.get(`/api/v1/jobs/${res.json().id}`)).json();
+    expect(job.status).toBe('failed');
+    const rows = await env.p.handle.db
+      .selectFrom('benefit_returns')
+      .select('amount_fen')
+      .where('roster_id', '=', q1.id)
+      .execute();
+    expect(rows).toHaveLength(4);
+    expect((await klmy.get(`/api/v1/benefit-rosters/${q1.id}`)).json()).toMatchObject({
+      paidFen: 3_110_000,
+      openDiscrepancies: 1,
+    });
   });
 
   it('without the year’s confirmation a person is suspended after the grace months, and listed to be called in', async () => {

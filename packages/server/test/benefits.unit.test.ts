@@ -124,6 +124,28 @@ describe('reconciliation rules (decisions/0040)', () => {
     expect(paidFen).toBe(7_500);
   });
 
+  it('finds a payment while suspended: suspended before the month was over, on the roster or not', () => {
+    const { findings } = reconcile({
+      period: '2026-03',
+      district: D,
+      expected: [exp('on-roster', 1000), exp('later', 1000)],
+      lines: [line('on-roster', 1000), line('off-roster', 1000), line('later', 1000), line('failed', 1000, false)],
+      registered: new Map([
+        reg('on-roster', { status: 'suspended', statusDate: '2026-03-31' }),
+        reg('off-roster', { status: 'suspended', statusDate: '2025-11-02' }),
+        // suspended from April: March is still owed
+        reg('later', { status: 'suspended', statusDate: '2026-04-01' }),
+        // not paid: nothing to recover
+        reg('failed', { status: 'suspended', statusDate: '2026-01-01' }),
+      ]),
+      paidElsewhere: new Set(),
+    });
+    expect(findings.map((f) => [f.name, f.kind, f.expectedFen, f.paidFen])).toEqual([
+      ['on-roster', 'paid_while_suspended', 1000, 1000],
+      ['off-roster', 'paid_while_suspended', 0, 1000],
+    ]);
+  });
+
   it('pays the month of death in full: a death on the 1st of the month is no discrepancy', () => {
     const { findings } = reconcile({
       period: '2026-03',

@@ -73,6 +73,7 @@ export const benefitsMessages = {
   'benefits.kind.overpaid': '多发',
   'benefits.kind.paid_after_death': '死亡后仍发放',
   'benefits.kind.paid_after_transfer': '迁出后仍发放',
+  'benefits.kind.paid_while_suspended': '暂停期间仍发放',
   'benefits.kind.duplicate_line': '同一文件重复发放',
   'benefits.kind.duplicate_district': '跨区重复发放',
   'benefits.kind.unknown_id': '身份证号不在名册',

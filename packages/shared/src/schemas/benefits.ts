@@ -29,6 +29,7 @@ export const DISCREPANCY_KINDS = [
   'overpaid',
   'paid_after_death',
   'paid_after_transfer',
+  'paid_while_suspended',
   'duplicate_line',
   'duplicate_district',
   'unknown_id',

@@ -1,7 +1,8 @@
 import { CONFIRMATION_GRACE_MONTHS, nextMonth } from '@shuangyong/shared';
 import { type OperationNodeSource, type RawBuilder, type Selectable, sql } from 'kysely';
 import { type Scope, scopeWhere } from '../../platform/access/scope.js';
-import { type Queryable, toNumber } from '../../platform/db/index.js';
+import { bulkInsert } from '../../platform/db/bulk.js';
+import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
 import { tick } from '../../platform/tick.js';
 import type {
   BenefitAccountsTable,
@@ -577,14 +578,52 @@ export const benefitsRepo = {
   },
 
   // ---- returns and discrepancies
-  insertReturns(db: Queryable, rows: Selectable<BenefitReturnsTable>[]) {
-    return rows.length ? db.insertInto('benefit_returns').values(rows).execute() : Promise.resolve();
+  /** Return lines of one import, in statements of 500 rows (bulkInsert), each committed on its own. */
+  insertReturns(handle: DbHandle, rows: Selectable<BenefitReturnsTable>[]) {
+    return bulkInsert(handle, 'benefit_returns', rows as unknown as Record<string, unknown>[]);
   },
-  clearReconciliation(db: Queryable, rosterId: string) {
-    return Promise.all([
-      db.deleteFrom('benefit_returns').where('roster_id', '=', rosterId).execute(),
-      db.deleteFrom('benefit_discrepancies').where('roster_id', '=', rosterId).execute(),
-    ]);
+  /** Rows of the roster's return files other than the batch in force (an earlier import, a crashed run), some at a time. */
+  async deleteStaleReturns(db: Queryable, rosterId: string, keepBatch: string | null, limit: number) {
+    const res = await db
+      .deleteFrom('benefit_returns')
+      .where(
+        'id',
+        'in',
+        db
+          .selectFrom('benefit_returns')
+          .select('id')
+          .where('roster_id', '=', rosterId)
+          .where((eb) =>
+            keepBatch === null ? eb.val(true) : eb.or([eb('batch_id', 'is', null), eb('batch_id', '!=', keepBatch)]),
+          )
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
+  },
+  clearDiscrepancies(db: Queryable, rosterId: string) {
+    return db.deleteFrom('benefit_discrepancies').where('roster_id', '=', rosterId).execute();
+  },
+  /**
+   * Blind indexes paid by the file in force of another roster whose months overlap `from`..`to` —
+   * another district's, monthly or quarterly (a district's own rosters never overlap).
+   */
+  async paidElsewhere(db: Queryable, rosterId: string, from: string, to: string, bis: readonly string[]) {
+    if (!bis.length) return new Set<string>();
+    const rows = await db
+      .selectFrom('benefit_returns as x')
+      .innerJoin('benefit_rosters as o', (j) =>
+        j.onRef('o.id', '=', 'x.roster_id').onRef('o.returns_batch', '=', 'x.batch_id'),
+      )
+      .select('x.id_bi')
+      .distinct()
+      .where('x.id_bi', 'in', [...bis])
+      .where('x.paid', '=', 1)
+      .where('x.roster_id', '!=', rosterId)
+      .where('o.period_from', '<=', to)
+      .where('o.period_to', '>=', from)
+      .execute();
+    return new Set(rows.map((r) => r.id_bi));
   },
   /** Of these people, those who moved away from the district by an accepted transfer. */
   async movedFrom(db: Queryable, basis: Basis, district: string, personIds: readonly string[]) {
@@ -594,20 +633,6 @@ export const benefitsRepo = {
     return new Set(rows.map((r) => r.beneficiary_id));
   },
 
-  /** Blind indexes paid in the same period by another district's return file. */
-  async paidElsewhere(db: Queryable, period: string, rosterId: string, bis: readonly string[]) {
-    if (!bis.length) return new Set<string>();
-    const rows = await db
-      .selectFrom('benefit_returns')
-      .select('id_bi')
-      .distinct()
-      .where('period', '=', period)
-      .where('roster_id', '!=', rosterId)
-      .where('paid', '=', 1)
-      .where('id_bi', 'in', [...bis])
-      .execute();
-    return new Set(rows.map((r) => r.id_bi));
-  },
   insertDiscrepancies(db: Queryable, rows: Selectable<BenefitDiscrepanciesTable>[]) {
     return rows.length ? db.insertInto('benefit_discrepancies').values(rows).execute() : Promise.resolve();
   },

@@ -38,6 +38,8 @@ export interface BenefitRostersTable {
   decided_by: string | null;
   decided_at: string | null;
   reconciled_at: string | null;
+  /** The batch of `benefit_returns` in force (migration 0033): the last completed reconciliation's. */
+  returns_batch: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -86,6 +88,8 @@ export interface BenefitReturnsTable {
   paid: number;
   account_masked: string | null;
   account_enc: string | null;
+  /** One import of a return file (migration 0033); the roster's `returns_batch` says which is in force. */
+  batch_id: string | null;
 }
 
 /** 年度确认 of one person for one year (migration 0028). */

@@ -30,7 +30,7 @@ import { addWorkingDays } from '../../platform/calendar/working-days.js';
 import type { Platform } from '../../platform/context.js';
 import type { Db, Queryable } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
-import { detectHeader, readTableAll, type TableRow } from '../../platform/files/index.js';
+import { detectHeader, locateHeader, openTable, readTableAll, type TableRow } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { tick } from '../../platform/tick.js';
@@ -61,6 +61,8 @@ const DISCREPANCY_WORKING_DAYS = 10;
 const MAX_RETURN_ROWS = 200_000;
 /** Rows per statement and between turns of the event loop in the reconciliation job. */
 const CHUNK = 500;
+/** Return lines read, sealed and written between turns of the event loop (~100 µs of CPU each). */
+const LINE_CHUNK = 250;
 /** The job kind of a return file's reconciliation. */
 export const RECONCILE_KIND = 'benefit.reconcile';
 
@@ -502,6 +504,7 @@ export class BenefitsService {
           decided_by: null,
           decided_at: null,
           reconciled_at: null,
+          returns_batch: null,
           version: 1,
           created_at: now,
           updated_at: now,
@@ -655,9 +658,13 @@ export class BenefitsService {
   }
 
   /**
-   * Reconciles a return file with its roster (the job's work): earlier results of the roster are
-   * replaced, every finding becomes a discrepancy of the district with a deadline. Large reads go
-   * to the SQLite readers (decisions/0031), writes go in chunks with a turn of the loop between.
+   * Reconciles a return file with its roster (the job's work, decisions/0052). The file is streamed:
+   * every chunk of lines is written as rows of a new batch of `benefit_returns` in its own short
+   * statement (no transaction held while the file is read) and its people are looked up on the
+   * SQLite readers (decisions/0031) meanwhile. The findings come from the pure `reconcile`; one
+   * short transaction then puts the batch in force, replaces the roster's discrepancies and marks
+   * it reconciled. Rows of other batches (the earlier import, a crashed run) are deleted after, in
+   * chunks. A file with bad lines leaves nothing behind but its own batch, deleted the same way.
    */
   async reconcileFile(
     rosterId: string,
@@ -671,97 +678,60 @@ export class BenefitsService {
     if (r.status !== 'released' && r.status !== 'reconciled')
       throw conflict('roster_not_released', 'benefits.roster.notReleased');
     const read = this.p.handle.reader;
-    const table = await readTableAll(buf, { maxRows: MAX_RETURN_ROWS });
-    const header = detectHeader(table, RETURN_HEADERS, { minMatches: 2 });
+    const basis = this.basis(read);
+    const batch = uuidv7();
+    // progress in per mille: reading and writing the lines 0–900, the findings 900–1000
+    const TOTAL = 1000;
+    let fraction = 0;
+    await progress(0, TOTAL);
+    const { rows } = await openTable(buf, {
+      maxRows: MAX_RETURN_ROWS,
+      onProgress: (p) => {
+        fraction = p.fraction;
+      },
+    });
+    const { header, dataRows } = await locateHeader(rows, RETURN_HEADERS, { minMatches: 2 });
     if (header.columns.idNumber === undefined || header.columns.amount === undefined)
       throw badRequest('bad_header', 'benefits.import.header', { missing: '身份证号、金额' });
     const col = (row: TableRow, f: keyof typeof RETURN_HEADERS) => {
       const i = header.columns[f];
       return i === undefined ? '' : (row.cells[i] ?? '').trim();
     };
-    const body = table.slice(header.headerIndex + 1);
-    // steps: the lines, the register (per chunk), the writes (per chunk)
-    const total = body.length * 3;
-    await progress(0, total);
-    const lines: (ReturnLine & { account: string | null })[] = [];
+    const lines: ReturnLine[] = [];
     const errors: { row: number; message: string }[] = [];
-    for (const [i, row] of body.entries()) {
-      if (i % CHUNK === 0 && i) {
-        await tick();
-        await progress(i, total);
-      }
-      const rawId = col(row, 'idNumber');
-      if (!rawId || /合计|总计/.test(col(row, 'name')) || /合计|总计/.test(rawId)) continue;
-      const n = normalizeIdNumber(rawId);
-      const fen = yuanTextToFen(col(row, 'amount'));
-      if (!n.ok || fen === null) {
-        errors.push({ row: row.rowNumber, message: t(n.ok ? 'benefits.import.amount' : 'benefits.import.idNumber') });
-        continue;
-      }
-      const idNumber = n.value;
-      lines.push({
-        rowNumber: row.rowNumber,
-        idBi: this.registry.idBlindIndex(idNumber),
-        name: col(row, 'name'),
-        idMasked: maskIdNumber(idNumber),
-        fen,
-        paid: paidStatus(col(row, 'status')),
-        account: col(row, 'account').replace(/\s+/g, '') || null,
-      });
-    }
-    if (errors.length)
-      throw new AppError(400, 'invalid_return_file', 'benefits.import.rows', {
-        count: errors.length,
-        first: `${errors[0]!.row}：${errors[0]!.message}`,
-      });
-    const bis = [...new Set(lines.map((l) => l.idBi))];
     const registered = new Map<string, Registered>();
     const paidElsewhere = new Set<string>();
-    const basis = this.basis(read);
-    for (let i = 0; i < bis.length; i += CHUNK) {
-      const chunk = bis.slice(i, i + CHUNK);
-      const found = await this.registry.readModel.personsByBlindIndex(read, chunk);
+    const looked = new Set<string>();
+    // the people of a chunk, looked up on the readers while the main thread reads on
+    const lookUp = async (bis: string[]) => {
+      const found = await this.registry.readModel.personsByBlindIndex(read, bis);
       const moved = await benefitsRepo.movedFrom(
         read,
         basis,
         r.org_path,
-        found.map((p) => p.id),
+        found.map((x) => x.id),
       );
-      for (const p of found)
-        registered.set(p.id_bi, {
-          id: p.id,
-          districtPath: p.district_path,
-          movedFromDistrict: moved.has(p.id),
-          status: p.status,
-          statusDate: p.status_date,
+      for (const x of found)
+        registered.set(x.id_bi, {
+          id: x.id,
+          districtPath: x.district_path,
+          movedFromDistrict: moved.has(x.id),
+          status: x.status,
+          statusDate: x.status_date,
         });
-      for (const bi of await benefitsRepo.paidElsewhere(read, r.period, rosterId, chunk)) paidElsewhere.add(bi);
-      await progress(body.length + Math.round((i / Math.max(1, bis.length)) * body.length), total);
-    }
-    const expected = (await benefitsRepo.rosterPersons(read, rosterId)).map((x) => ({
-      beneficiaryId: x.beneficiary_id,
-      idBi: x.id_bi,
-      name: x.name,
-      idMasked: x.id_masked,
-      fen: x.fen,
-    }));
-    const { findings, paidFen } = reconcile({
-      period: r.period_from,
-      district: r.org_path,
-      expected,
-      lines,
-      registered,
-      paidElsewhere,
-    });
-    const now = nowIso();
-    const deadline = addWorkingDays(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
-    await progress(body.length * 2, total);
-    await this.db.transaction().execute(async (trx) => {
-      await benefitsRepo.clearReconciliation(trx, rosterId);
-      for (let i = 0; i < lines.length; i += CHUNK) {
+      for (const bi of await benefitsRepo.paidElsewhere(read, rosterId, r.period_from, r.period_to, bis))
+        paidElsewhere.add(bi);
+    };
+    const pending: Promise<void>[] = [];
+    let chunk: (ReturnLine & { account: string | null })[] = [];
+    const flush = async () => {
+      if (!chunk.length) return;
+      const out = chunk;
+      chunk = [];
+      if (!errors.length)
         await benefitsRepo.insertReturns(
-          trx,
-          lines.slice(i, i + CHUNK).map((l) => ({
+          this.p.handle,
+          out.map((l) => ({
             id: uuidv7(),
             roster_id: rosterId,
             org_path: r.org_path,
@@ -774,11 +744,80 @@ export class BenefitsService {
             paid: l.paid ? 1 : 0,
             account_masked: l.account ? maskAccount(l.account) : null,
             account_enc: l.account ? this.p.crypto.encrypt(l.account) : null,
+            batch_id: batch,
           })),
         );
-        // no progress report in here: the job runner writes it on the connection this transaction holds
-        await tick();
+      const bis = [...new Set(out.map((l) => l.idBi))].filter((bi) => !looked.has(bi));
+      for (const bi of bis) looked.add(bi);
+      // at most two chunks' look-ups in flight: the readers keep pace, memory stays flat
+      if (pending.length >= 2) await pending.shift();
+      pending.push(lookUp(bis));
+      await progress(Math.round(fraction * 900), TOTAL);
+      await tick();
+    };
+    try {
+      for await (const row of dataRows) {
+        const rawId = col(row, 'idNumber');
+        if (!rawId || /合计|总计/.test(col(row, 'name')) || /合计|总计/.test(rawId)) continue;
+        const n = normalizeIdNumber(rawId);
+        const fen = yuanTextToFen(col(row, 'amount'));
+        if (!n.ok || fen === null) {
+          errors.push({ row: row.rowNumber, message: t(n.ok ? 'benefits.import.amount' : 'benefits.import.idNumber') });
+          continue;
+        }
+        const line = {
+          rowNumber: row.rowNumber,
+          idBi: this.registry.idBlindIndex(n.value),
+          name: col(row, 'name'),
+          idMasked: maskIdNumber(n.value),
+          fen,
+          paid: paidStatus(col(row, 'status')),
+          account: col(row, 'account').replace(/\s+/g, '') || null,
+        };
+        chunk.push(line);
+        lines.push({
+          rowNumber: line.rowNumber,
+          idBi: line.idBi,
+          name: line.name,
+          idMasked: line.idMasked,
+          fen,
+          paid: line.paid,
+        });
+        if (chunk.length >= LINE_CHUNK) await flush();
       }
+      await flush();
+      await Promise.all(pending);
+      if (errors.length)
+        throw new AppError(400, 'invalid_return_file', 'benefits.import.rows', {
+          count: errors.length,
+          first: `${errors[0]!.row}：${errors[0]!.message}`,
+        });
+    } catch (e) {
+      await Promise.allSettled(pending);
+      await this.dropStaleReturns(rosterId, r.returns_batch);
+      throw e;
+    }
+    const expected = (await benefitsRepo.rosterPersons(read, rosterId)).map((x) => ({
+      beneficiaryId: x.beneficiary_id,
+      idBi: x.id_bi,
+      name: x.name,
+      idMasked: x.id_masked,
+      fen: x.fen,
+    }));
+    await tick();
+    const { findings, paidFen } = reconcile({
+      period: r.period_from,
+      district: r.org_path,
+      expected,
+      lines,
+      registered,
+      paidElsewhere,
+    });
+    await progress(900, TOTAL);
+    const now = nowIso();
+    const deadline = addWorkingDays(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
+    await this.db.transaction().execute(async (trx) => {
+      await benefitsRepo.clearDiscrepancies(trx, rosterId);
       for (let i = 0; i < findings.length; i += CHUNK) {
         await benefitsRepo.insertDiscrepancies(
           trx,
@@ -805,15 +844,18 @@ export class BenefitsService {
             created_at: now,
           })),
         );
+        // no progress report in here: the job runner writes it on the connection this transaction holds
         await tick();
       }
-      await benefitsRepo.updateRoster(trx, rosterId, r.version, {
+      const res = await benefitsRepo.updateRoster(trx, rosterId, r.version, {
         status: 'reconciled',
         paid_fen: paidFen,
         return_file_name: fileName,
         reconciled_at: now,
+        returns_batch: batch,
         updated_at: now,
       });
+      if (!Number(res.numUpdatedRows)) throw versionConflict();
       await this.p.audit.append(trx, actor, {
         action: 'benefit.roster.reconcile',
         entityType: 'benefit_roster',
@@ -821,10 +863,16 @@ export class BenefitsService {
         changes: { fileName, lines: lines.length, paidFen, findings: findings.length },
       });
     });
-    await progress(total, total);
+    await this.dropStaleReturns(rosterId, batch);
+    await progress(TOTAL, TOTAL);
     const counts: Record<string, number> = {};
     for (const f of findings) counts[f.kind] = (counts[f.kind] ?? 0) + 1;
     return { rosterId, returnLines: lines.length, paidFen, discrepancies: counts };
+  }
+
+  /** Deletes the roster's return rows of batches other than `keep`, a chunk per statement with a turn of the loop between. */
+  private async dropStaleReturns(rosterId: string, keep: string | null) {
+    while ((await benefitsRepo.deleteStaleReturns(this.db, rosterId, keep, CHUNK * 4)) > 0) await tick();
   }
 
   // ---- annual confirmation (年度确认)

@@ -1,4 +1,4 @@
-import type { DiscrepancyKind } from '@shuangyong/shared';
+import { type DiscrepancyKind, nextMonth } from '@shuangyong/shared';
 
 /** What the roster pays one person in the period (all lines summed). */
 export interface Expected {
@@ -43,9 +43,10 @@ export interface Finding {
  * Compares a district's roster for `period` with the bank's return file, person by person
  * (decisions/0040). Each person yields at most one finding, the first that applies:
  * a paid line of someone the register does not know (unknown_id); paid twice in the file
- * (duplicate_line); paid although dead before the month (paid_after_death); paid although moved
- * from this district to another (paid_after_transfer); also paid by another district's file
- * (duplicate_district); otherwise not on the roster (not_entitled); a failed payment (failed);
+ * (duplicate_line); paid although dead before the month (paid_after_death); paid although
+ * suspended before the month's end (paid_while_suspended); paid although moved from this district
+ * to another (paid_after_transfer); also paid for the same month by another roster's file — another
+ * district's, monthly or quarterly (duplicate_district); otherwise not on the roster (not_entitled); a failed payment (failed);
  * less or more than the roster (underpaid, overpaid). Roster persons absent from the file are
  * `missing`.
  */
@@ -58,8 +59,13 @@ export function reconcile(input: {
   paidElsewhere: ReadonlySet<string>;
 }): { findings: Finding[]; paidFen: number } {
   const monthStart = `${input.period}-01`;
+  const nextStart = `${nextMonth(input.period)}-01`;
   const byBi = new Map<string, ReturnLine[]>();
-  for (const l of input.lines) byBi.set(l.idBi, [...(byBi.get(l.idBi) ?? []), l]);
+  for (const l of input.lines) {
+    const same = byBi.get(l.idBi);
+    if (same) same.push(l);
+    else byBi.set(l.idBi, [l]);
+  }
   const expected = new Map(input.expected.map((e) => [e.idBi, e]));
   const findings: Finding[] = [];
   let paidFen = 0;
@@ -90,6 +96,11 @@ export function reconcile(input: {
     const dead = reg && (reg.status === 'deceased' || reg.status === 'moved_out');
     if (paid > 0 && dead && reg.statusDate !== null && reg.statusDate < monthStart) {
       findings.push(finding('paid_after_death'));
+      continue;
+    }
+    // suspended before the month was over: the month is not owed (the entitlement's month rule)
+    if (paid > 0 && reg?.status === 'suspended' && (reg.statusDate === null || reg.statusDate < nextStart)) {
+      findings.push(finding('paid_while_suspended'));
       continue;
     }
     if (paid > 0 && !exp && reg?.movedFromDistrict && reg.districtPath !== input.district) {

@@ -1,0 +1,120 @@
+// The benefits benches' common setup (review finding D5): a fresh SQLite or PostgreSQL database
+// with the demo city, N synthetic persons (seed/synthetic.ts, the seeder's bulk path,
+// decisions/0032), statistics refreshed, the registry and benefits modules built, standards
+// entered as the city, and the database dropped again by `close`.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { benefitsModule } from '../../packages/server/src/modules/benefits/benefits.module.js';
+import { orgsModule } from '../../packages/server/src/modules/orgs/orgs.module.js';
+import { registryModule } from '../../packages/server/src/modules/registry/registry.module.js';
+import { systemActor } from '../../packages/server/src/platform/auth/actor.js';
+import { loadConfig } from '../../packages/server/src/platform/config.js';
+import { createPlatform } from '../../packages/server/src/platform/context.js';
+import { migrateToLatest } from '../../packages/server/src/platform/db/index.js';
+import { buildModules, moduleContext } from '../../packages/server/src/platform/module.js';
+import { seedDemo } from '../../packages/server/src/seed/demo.js';
+import { seedSynthetic } from '../../packages/server/src/seed/synthetic.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface StandardSpec {
+  benefitType: string;
+  category: string;
+  amountFen: number;
+  gradeMin?: number;
+  gradeMax?: number;
+}
+
+async function admin(sqlText: string) {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    await c.query(sqlText);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Opens a fresh database for `dialect`, seeds N persons and the given national standards (valid from 2025-01). */
+export async function benefitsBench(opts: { dialect: Dialect; n: number; tag: string; standards: StandardSpec[] }) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `sy-bench-${opts.tag}-`));
+  let url = `sqlite:${path.join(dataDir, 'bench.db')}`;
+  const dbName = `sy_bench_${opts.tag}_${process.pid}`;
+  if (opts.dialect === 'postgres') {
+    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin(`CREATE DATABASE ${dbName}`);
+    const u = new URL(PG_URL);
+    u.pathname = `/${dbName}`;
+    url = u.toString();
+  }
+  const p = createPlatform(loadConfig({ databaseUrl: url, dataDir, demo: true, logLevel: 'silent' }));
+  const close = async () => {
+    await p.handle.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (opts.dialect === 'postgres') await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  };
+  try {
+    await migrateToLatest(p.handle);
+    await seedDemo(p);
+    const t0 = performance.now();
+    await seedSynthetic(p, { count: opts.n });
+    const seedS = (performance.now() - t0) / 1000;
+    if (opts.dialect === 'postgres')
+      await p.handle.db.executeQuery({ sql: 'ANALYZE', parameters: [], query: { kind: 'RawNode' } } as never);
+    else p.handle.sqlite!.exec('ANALYZE');
+    const mctx = moduleContext(p);
+    const mods = buildModules(mctx, [orgsModule, registryModule, benefitsModule]);
+    const benefits = mods.services.benefits.benefits;
+    const registry = mods.services.registry;
+    const city = await p.handle.db
+      .selectFrom('orgs')
+      .select(['id', 'path', 'name'])
+      .where('depth', '=', 0)
+      .executeTakeFirstOrThrow();
+    const ctx = { actor: systemActor(city), requestId: 'bench', ip: '127.0.0.1' };
+    for (const s of opts.standards)
+      await benefits.createStandard(ctx, {
+        benefitType: s.benefitType,
+        category: s.category,
+        layer: 'national',
+        amountFen: s.amountFen,
+        validFrom: '2025-01',
+        docNo: '基准〔2025〕1号',
+        ...(s.gradeMin ? { gradeMin: s.gradeMin, gradeMax: s.gradeMax ?? s.gradeMin } : {}),
+      } as never);
+    const districts = await p.handle.db
+      .selectFrom('orgs')
+      .select(['id', 'path', 'name'])
+      .where('depth', '=', 1)
+      .orderBy('path')
+      .execute();
+    return { p, mctx, benefits, registry, ctx, city, districts, seedS, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** The machine's state for a bench's header line: CPU model and count, load averages. */
+export function machine() {
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
+  return `Node ${process.version}, ${os.cpus()[0]?.model ?? 'CPU'} × ${os.cpus().length}, load average ${load} (1/5/15 min) at the end`;
+}
+
+/** Replaces the section between `<!-- name:start -->` and `<!-- name:end -->` of docs/benchmarks.md (or appends it). */
+export function writeSection(name: string, section: string) {
+  const file = new URL('../../docs/benchmarks.md', import.meta.url);
+  const previous = fs.readFileSync(file, 'utf8');
+  const marked = new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->\\n?`);
+  fs.writeFileSync(
+    file,
+    marked.test(previous) ? previous.replace(marked, section) : `${previous.trimEnd()}\n\n${section}`,
+  );
+  process.stdout.write(section);
+}

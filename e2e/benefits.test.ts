@@ -146,6 +146,8 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
     await result.waitFor();
     for (const kind of ['failed', 'underpaid', 'missing', 'paid_after_death', 'unknown_id'])
       expect(await page.getByTestId(`reconcile-${kind}`).textContent(), kind).toBe('1');
+    // and no other kind of problem
+    expect(await result.locator('[data-testid^="reconcile-"]').count()).toBe(5);
     await page.getByTestId('roster-status').filter({ hasText: '已对账' }).waitFor();
     // the roster's totals: what the bank paid (the four 成功 lines) and five open problems
     const rosterRow = page.locator('tr', { has: page.getByTestId('roster-status') });

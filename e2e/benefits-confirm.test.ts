@@ -167,7 +167,8 @@ describe.runIf(enabled)('年度确认 and 发放账户 in Chromium (issue 21, de
     await page.getByTestId('account-revealed').waitFor();
     expect(await page.getByTestId('account-reveal').count()).toBe(0);
 
-    // a new card: masked again
+    // a new card: masked again (once the first message has gone, so the next one is this save's)
+    await page.getByText('发放账户已保存').waitFor({ state: 'detached' });
     await page.getByTestId('account-edit').click();
     expect(await dialog.getByTestId('account-bank').inputValue()).toBe('农业银行克拉玛依分行');
     await dialog.getByTestId('account-bank').fill('工商银行克拉玛依分行');

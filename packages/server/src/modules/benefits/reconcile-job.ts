@@ -3,11 +3,12 @@ import type { JobContext, JobHandler } from '../../platform/jobs/jobs.js';
 import type { BenefitsService } from './benefits.service.js';
 
 /**
- * Reconciliation of a bank's return file as a job (decisions/0045): the request only stores the
- * sealed upload; the job reads it, compares it with the roster and replaces the roster's results
- * in one transaction, reporting progress. One phase: there is nothing to preview — a file imported
- * again replaces the earlier results — so the work runs in `validate`, and after a crash `resume`
- * runs it again from the start (the transaction left nothing behind).
+ * Reconciliation of a bank's return file as a job (decisions/0045, 0052): the request only stores
+ * the sealed upload; the job streams it, writes its lines as a new batch in chunks, and puts the
+ * batch and its findings in force in one short transaction, reporting progress. One phase: there is
+ * nothing to preview — a file imported again replaces the earlier results — so the work runs in
+ * `validate`, and after a crash `resume` runs it again from the start (the crashed run's batch was
+ * never in force; the next run deletes its rows).
  */
 export class ReconcileJob implements JobHandler {
   readonly permission = 'benefit:pay' as const;

@@ -85,6 +85,9 @@ describe.runIf(enabled)('年度确认 and 发放账户 in Chromium (issue 21, de
     expect(await held.count()).toBe(3);
     expect(await phoneLayout(page, 'benefits-confirm-held')).toEqual([]);
 
+    // a name leads to the person
+    expect(await page.getByRole('link', { name: '赵桂兰' }).getAttribute('href')).toBe(`/beneficiaries/${ids.赵桂兰}`);
+
     // one, by video
     await page.locator('tr', { hasText: '赵桂兰' }).getByTestId('confirm-one').click();
     const dialog = page.getByRole('dialog');

@@ -18,6 +18,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { benefitsApi, type Unconfirmed } from '../../api/benefits';
 import { ApiError } from '../../api/client';
 import { useCan } from '../../app/auth';
@@ -124,7 +125,11 @@ export function ConfirmationsPage() {
   };
 
   const columns: TableColumnsType<Unconfirmed> = [
-    { title: t('web.benefits.col.name'), dataIndex: 'name' },
+    {
+      title: t('web.benefits.col.name'),
+      dataIndex: 'name',
+      render: (name: string, r) => <Link to={`/beneficiaries/${r.beneficiaryId}`}>{name}</Link>,
+    },
     { title: t('web.benefits.col.idNumber'), dataIndex: 'idMasked' },
     {
       title: t('web.benefits.col.status'),

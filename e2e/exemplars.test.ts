@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, phoneLayout, type Running, start } from './harness.js';
+import { browserAvailable, phoneLayout, pickOption, type Running, start } from './harness.js';
 import { PHONE } from './layout.js';
 
 const enabled = browserAvailable();
@@ -26,6 +26,8 @@ describe.runIf(enabled)('双拥先进典型 in Chromium: a district nominates, t
     await page.getByTestId('exemplar-name').fill('张秀兰');
     await page.getByTestId('exemplar-summary').fill('十年如一日照顾军属老人');
     await page.getByTestId('exemplar-deeds').fill('退役前在 32145部队 服役，现带领社区退役军人服务站为军属送医送药。');
+    // the unit the exemplar concerns (it co-authors it)
+    await pickOption(page, page.getByTestId('exemplar-concerned'), '驻市部队甲');
     await page.getByTestId('exemplar-save').click();
     await page.waitForURL(/\/exemplars\/[0-9a-f-]{36}$/);
     url = page.url();
@@ -39,6 +41,7 @@ describe.runIf(enabled)('双拥先进典型 in Chromium: a district nominates, t
     await findings.getByTestId('finding').first().waitFor({ state: 'detached' });
     await page.getByTestId('exemplar-submit').click();
     await statusIs(page, '市级审核中');
+    await page.getByText('所涉单位：驻市部队甲').waitFor();
     await page.close();
   });
 
@@ -59,6 +62,12 @@ describe.runIf(enabled)('双拥先进典型 in Chromium: a district nominates, t
     const { page } = await run.signedIn('klmy', 1440);
     await page.goto(url);
     await statusIs(page, '已认定');
+    // 标记为创建佐证: the recognised exemplar is filed as evidence of the model-city element
+    const tag = page.getByTestId('modelcity-tag');
+    await pickOption(page, tag.getByTestId('modelcity-tag-element'), '先进典型宣传');
+    await tag.getByTestId('modelcity-tag-button').click();
+    await expect.poll(() => tag.getByTestId('modelcity-tag-filed').first().textContent()).toContain('先进典型宣传');
+    expect(await phoneLayout(page, 'exemplar-modelcity-tag')).toEqual([]);
     await page.getByTestId('exemplar-profile-create').click();
     await page.getByTestId('exemplar-profile-link').click();
     await page.waitForURL(/\/publicity\/[0-9a-f-]{36}$/);

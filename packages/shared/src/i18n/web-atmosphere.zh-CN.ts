@@ -59,4 +59,10 @@ export const webAtmosphereMessages = {
   'publicity.published': '已登记发布',
   'publicity.publishedAt': '{outlet} {on} 发布：{ref}',
   'publicity.frozen': '审查通过的版本已锁定（{hash}），修改后须重新送审',
+  'web.atmosphere.modelcityTag': '标记为创建佐证',
+  'web.atmosphere.modelcityTagAction': '标记为创建佐证',
+  'web.atmosphere.modelcityElement': '选择评分要素',
+  'web.atmosphere.modelcityFiled': '已归档为以下评分要素的佐证材料',
+  'web.atmosphere.modelcityNone': '尚未归档为创建佐证材料',
+  'web.atmosphere.modelcityTagged': '已归档为创建佐证材料',
 } as const;

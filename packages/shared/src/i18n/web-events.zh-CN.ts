@@ -44,4 +44,6 @@ export const webEventsMessages = {
   'web.events.close': '归档',
   'web.events.cancel': '取消活动',
   'web.events.none': '无',
+  'web.events.field.task': '服务的工作任务',
+  'web.events.taskLabel': '{campaign}：{task}',
 } as const;

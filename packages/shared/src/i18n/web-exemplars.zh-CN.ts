@@ -42,4 +42,5 @@ export const webExemplarsMessages = {
   'exemplars.noLinks': '暂无关联稿件',
   'exemplars.linkItem': '选择一篇宣传稿件',
   'exemplars.unlink': '取消关联',
+  'exemplars.field.concernedOrg': '所涉单位（部队或地方单位共同撰写）',
 } as const;

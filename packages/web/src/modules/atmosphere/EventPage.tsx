@@ -19,10 +19,14 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
+import { assignmentsApi } from '../../api/campaigns';
 import { type EventPlan, eventsApi } from '../../api/events';
+import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
 import { EventStatusTag, FindingList } from './findings';
+import { taskOptions } from './links';
+import { ModelCityTag } from './ModelCityTag';
 
 type PlanForm = Omit<EventPlan, 'budgetFen'> & { budgetYuan?: number };
 
@@ -44,6 +48,13 @@ export function EventPage() {
     enabled: !!id,
   });
   const orgs = useQuery({ queryKey: ['event-orgs'], queryFn: ({ signal }) => eventsApi.orgs({ signal }) });
+  const mayRead = useCan();
+  const assignments = useQuery({
+    queryKey: ['assignments', { page: 1, pageSize: 200 }],
+    queryFn: ({ signal }) => assignmentsApi.list({ page: 1, pageSize: 200 }, { signal }),
+    enabled: mayRead('campaign:read'),
+  });
+  const tasks = taskOptions(assignments.data?.items ?? []);
   const e = detail.data;
   const can = (a: EventDetail['actions'][number]) => !id || !!e?.actions.includes(a);
   useEffect(() => {
@@ -56,6 +67,8 @@ export function EventPage() {
         endTime: e.endTime,
         place: e.place,
         partnerOrgId: e.partnerOrgId,
+        campaignId: e.campaignId,
+        taskId: e.taskId,
         notice: e.notice,
         budgetYuan: e.budgetFen / 100,
       });
@@ -73,6 +86,8 @@ export function EventPage() {
       ...rest,
       endTime: rest.endTime || null,
       partnerOrgId: rest.partnerOrgId ?? null,
+      campaignId: rest.campaignId || null,
+      taskId: rest.taskId ?? null,
       budgetFen: Math.round((budgetYuan ?? 0) * 100),
     };
     if (!id) {
@@ -144,6 +159,22 @@ export function EventPage() {
           <Form.Item name="partnerOrgId" label={t('web.events.field.partner')}>
             <Select allowClear showSearch optionFilterProp="label" options={orgOptions} data-testid="event-partner" />
           </Form.Item>
+          <Form.Item name="campaignId" hidden>
+            <Input />
+          </Form.Item>
+          <Form.Item name="taskId" label={t('web.events.field.task')}>
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              options={tasks}
+              loading={assignments.isFetching}
+              onChange={(v?: string) =>
+                form.setFieldValue('campaignId', tasks.find((x) => x.value === v)?.campaignId ?? null)
+              }
+              data-testid="event-task"
+            />
+          </Form.Item>
           <Form.Item name="budgetYuan" label={t('web.events.field.budget')}>
             <InputNumber min={0} precision={2} style={{ width: '100%' }} />
           </Form.Item>
@@ -158,6 +189,7 @@ export function EventPage() {
         </Form>
       </Card>
       {e && <EventWork e={e} orgOptions={orgOptions} act={act} />}
+      {e && <ModelCityTag kind="event" sourceId={e.id} ready={e.status === 'held' || e.status === 'closed'} />}
     </Space>
   );
 }

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Flex, Form, Input, List, Select, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
+import { eventsApi } from '../../api/events';
 import { type ExemplarDetail, exemplarsApi } from '../../api/exemplars';
 import { publicityApi } from '../../api/publicity';
 import { DocTitle } from '../../app/DocTitle';
@@ -10,6 +11,7 @@ import { t } from '../../i18n';
 import { blocksOf, textOf } from './content';
 import { typeOptions, yearOptions } from './ExemplarListPage';
 import { ExemplarStatusTag, FindingsCard, MarkedContent, PublicityStatusTag } from './findings';
+import { ModelCityTag } from './ModelCityTag';
 import { DraftActions, ReviewCard, ReviewHistory, useRun } from './review';
 
 interface Draft {
@@ -23,6 +25,7 @@ interface Draft {
   idNumber?: string;
   phone?: string;
   address?: string;
+  concernedOrgId?: string | null;
   mentionsTroops: boolean;
 }
 
@@ -69,6 +72,11 @@ export function ExemplarPage() {
     queryFn: ({ signal }) => publicityApi.list({ page: 1, pageSize: 100 }, { signal }),
     enabled: canLink,
   });
+  const orgs = useQuery({
+    queryKey: ['event-orgs'],
+    queryFn: ({ signal }) => eventsApi.orgs({ signal }),
+    enabled: editable,
+  });
   const subject = Form.useWatch('subject', form);
   const type = Form.useWatch('type', form);
 
@@ -82,6 +90,7 @@ export function ExemplarPage() {
         year: e.year,
         summary: e.summary,
         text: textOf(e.deeds),
+        concernedOrgId: e.concernedOrgId,
         mentionsTroops: e.mentionsTroops,
       });
   }, [e, form]);
@@ -98,7 +107,7 @@ export function ExemplarPage() {
       summary: v.summary,
       deeds: blocksOf(v.text ?? ''),
       mentionsTroops: !!v.mentionsTroops,
-      concernedOrgId: e?.concernedOrgId ?? null,
+      concernedOrgId: v.concernedOrgId ?? null,
       campaignId: e?.campaignId ?? null,
       // an empty field keeps what is stored (only masked copies come back)
       ...Object.fromEntries(Object.entries(personal).filter(([, x]) => !!x)),
@@ -179,6 +188,15 @@ export function ExemplarPage() {
                 </Form.Item>
               </Flex>
             ) : null}
+            <Form.Item name="concernedOrgId" label={t('exemplars.field.concernedOrg')}>
+              <Select
+                allowClear
+                showSearch
+                optionFilterProp="label"
+                options={(orgs.data?.items ?? []).map((o) => ({ value: o.id, label: o.name }))}
+                data-testid="exemplar-concerned"
+              />
+            </Form.Item>
             <DraftActions
               kind="exemplars"
               busy={busy}
@@ -255,6 +273,10 @@ export function ExemplarPage() {
             </Button>
           ) : null}
         </Card>
+      ) : null}
+
+      {e ? (
+        <ModelCityTag kind="exemplar" sourceId={e.id} ready={e.status === 'approved' || e.status === 'published'} />
       ) : null}
 
       {e ? (

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { troopsRepo } from '../src/modules/troops/troops.repo.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 
 /**
@@ -347,5 +348,65 @@ describe('statistics (from the maintained aggregates, by scope)', () => {
     // the unit sees its own; the 军分区 everything
     expect((await unit1.get('/api/v1/troop-statistics')).json().totals.activities).toBe(1);
     expect((await jfq.get('/api/v1/troop-statistics')).json().totals.activities).toBe(1);
+  });
+
+  it("keeps the whole city's coarse rows equal to a rebuild from the activities, and the 军分区's view equal to the units' own", async () => {
+    const youyi = await orgId(env.p, '650200/650203/650203001/650203001001/');
+    const body = (extra: Record<string, unknown>) => ({
+      type: 'free_clinic',
+      occurredOn: '2026-09-03',
+      durationMinutes: 90,
+      placeKind: 'community',
+      placeOrgId: youyi,
+      participants: 4,
+      reached: { elderly: 12, low_income: 3 },
+      serviceMinutes: 360,
+      patientsSeen: 15,
+      ...extra,
+    });
+    const a = (await unit1.post('/api/v1/troop-activities', body({}))).json();
+    const b = (
+      await unit1.post('/api/v1/troop-activities', body({ type: 'customs_reform', occurredOn: '2026-08-20' }))
+    ).json();
+    const c = (await unit1.post('/api/v1/troop-activities', body({ occurredOn: '2025-12-31' }))).json();
+    // an edit moves figures between types and months; a withdrawal takes them out
+    const moved = await unit1.patch(`/api/v1/troop-activities/${a.id}`, {
+      version: 1,
+      type: 'education_aid',
+      occurredOn: '2026-07-01',
+      participants: 9,
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const gone = await unit1.post(`/api/v1/troop-activities/${b.id}/withdraw`, { version: 1, reason: '重复录入' });
+    expect(gone.statusCode, gone.body).toBe(200);
+    expect(c.id).toBeTruthy();
+
+    const db = env.p.handle.db;
+    const norm = (rows: Record<string, unknown>[]) =>
+      rows
+        .map((r) =>
+          Object.fromEntries(
+            Object.entries(r).map(([k, v]) => [k, k === 'dim' || k === 'key' || k === 'month' ? v : Number(v)]),
+          ),
+        )
+        .sort((x, y) => `${x.dim}|${x.key}|${x.month}`.localeCompare(`${y.dim}|${y.key}|${y.month}`));
+    const kept = norm(await troopsRepo.cityStats(db));
+    const rebuilt = norm(await troopsRepo.cityStatsRebuilt(db));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept).toEqual(rebuilt);
+
+    // the 军分区 reads the coarse rows, a unit its own (unit × district × type × month) rows: the same figures
+    const city = (await jfq.get('/api/v1/troop-statistics')).json();
+    const own = (await unit1.get('/api/v1/troop-statistics')).json();
+    expect(city.totals).toEqual(own.totals);
+    expect(city.byType).toEqual(own.byType);
+    expect(city.byMonth).toEqual(own.byMonth);
+    expect(city.byUnit).toEqual(own.byUnit);
+    expect(city.byDistrict).toEqual(own.byDistrict);
+    expect(city.byGroup).toEqual(own.byGroup);
+    expect(city.byType.find((r: { key: string }) => r.key === 'education_aid').participants).toBe(5 + 9);
+    expect(city.byType.some((r: { key: string }) => r.key === 'customs_reform')).toBe(false);
+    const year = (await jfq.get('/api/v1/troop-statistics?fromMonth=2026-01&toMonth=2026-12')).json();
+    expect(year.totals.activities).toBe(city.totals.activities - 1);
   });
 });

@@ -5,9 +5,9 @@ import type { Platform } from '../../platform/context.js';
 import { toNumber } from '../../platform/db/index.js';
 import { typeLabel } from './activities.view.js';
 import type { EmergenciesService } from './emergencies.service.js';
-import { troopsRepo } from './troops.repo.js';
+import { type StatDim, troopsRepo } from './troops.repo.js';
 
-type Sums = Awaited<ReturnType<typeof troopsRepo.statsBy>>[number];
+type Sums = Awaited<ReturnType<typeof troopsRepo.statsAll>>[number];
 
 const reachedOf = (r: Sums) => REACHED_GROUPS.reduce((n, g) => n + toNumber(r[`reached_${g}`] ?? 0), 0);
 const row = (r: Sums, name: string): TroopStatRow => ({
@@ -35,12 +35,8 @@ export class TroopStatsService {
   async stats(ctx: RequestCtx, q: z.infer<typeof troopStatsQuery>): Promise<TroopStats> {
     const db = this.p.handle.db;
     const scope = ctx.actor.scope;
-    const [totals, byType, byUnit, byDistrict, byMonth, types, emergencies] = await Promise.all([
-      troopsRepo.statsBy(db, scope, q, null),
-      troopsRepo.statsBy(db, scope, q, 'type'),
-      troopsRepo.statsBy(db, scope, q, 'org'),
-      troopsRepo.statsBy(db, scope, q, 'district'),
-      troopsRepo.statsBy(db, scope, q, 'month'),
+    const [sums, types, emergencies] = await Promise.all([
+      troopsRepo.statsAll(db, scope, q),
       troopsRepo.types(db),
       this.emergencies.stats(scope, {
         from: q.fromMonth ? `${q.fromMonth}-01` : undefined,
@@ -48,7 +44,12 @@ export class TroopStatsService {
       }),
     ]);
     const labels = new Map(types.map((x) => [x.code, x.label]));
-    const t = totals[0];
+    const of = (dim: StatDim) => sums.filter((r) => r.dim === dim);
+    const byType = of('type');
+    const byUnit = of('org');
+    const byDistrict = of('district');
+    const byMonth = of('month');
+    const t = of('total')[0];
     const live = (rows: TroopStatRow[]) => rows.filter((r) => r.activities > 0);
     return {
       totals: {

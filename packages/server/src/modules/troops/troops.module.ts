@@ -28,6 +28,7 @@ export const troopsModule = defineModule({
     'troop_activities',
     'troop_activity_photos',
     'troop_activity_stats',
+    'troop_activity_city_stats',
     'troop_partnerships',
     'troop_partnership_plans',
     'troop_emergencies',

@@ -75,6 +75,8 @@ function withNames<Q extends ReturnType<typeof activities>>(qb: Q) {
     );
 }
 
+export type StatDim = 'total' | 'type' | 'org' | 'district' | 'month';
+
 /** The additive figures of one activity, as they enter the maintained statistics. */
 export type StatDelta = Omit<TroopActivityStatsTable, 'org_id' | 'org_path' | 'district_path' | 'type' | 'month'>;
 const STAT_FIGURES: (keyof StatDelta)[] = [
@@ -341,18 +343,22 @@ export const troopsRepo = {
   },
 
   // ---- maintained statistics
-  /** Adds (sign 1) or removes (sign -1) one activity's figures in its (unit, district, type, month) row. */
+  /**
+   * Adds (sign 1) or removes (sign -1) one activity's figures in its (unit, district, type, month)
+   * row and in the whole city's (type, month), (unit, month) and (district, month) rows — always in
+   * the transaction of the activity's change.
+   */
   async bumpStats(
     db: Queryable,
     key: { org_id: string; org_path: string; district_path: string; type: string; month: string },
     delta: StatDelta,
     sign: 1 | -1,
   ): Promise<void> {
-    const values = { ...key } as Insertable<TroopActivityStatsTable>;
-    for (const f of STAT_FIGURES) (values as Record<string, number>)[f] = sign * toNumber(delta[f]);
+    const figures = {} as Record<keyof StatDelta, number>;
+    for (const f of STAT_FIGURES) figures[f] = sign * toNumber(delta[f]);
     await db
       .insertInto('troop_activity_stats')
-      .values(values)
+      .values({ ...key, ...figures })
       .onConflict((oc) =>
         oc
           .columns(['org_id', 'district_path', 'type', 'month'])
@@ -363,49 +369,131 @@ export const troopsRepo = {
           ),
       )
       .execute();
+    await db
+      .insertInto('troop_activity_city_stats')
+      .values(
+        (
+          [
+            ['type', key.type],
+            ['org', key.org_id],
+            ['district', key.district_path],
+          ] as const
+        ).map(([dim, k]) => ({ dim, key: k, month: key.month, ...figures })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['dim', 'key', 'month'])
+          .doUpdateSet(
+            Object.fromEntries(
+              STAT_FIGURES.map((f) => [f, sql`troop_activity_city_stats.${sql.ref(f)} + excluded.${sql.ref(f)}`]),
+            ) as never,
+          ),
+      )
+      .execute();
   },
   /**
-   * The maintained rows the scope covers, summed in SQL by one dimension (type, unit, district or
-   * month; none: the totals), with the unit's or the district's name. The statistics pages read
-   * only these sums, never the activities.
+   * The whole city's maintained rows (type, unit, district by month) rebuilt from the activities —
+   * what `bumpStats` must have kept them equal to (the tests compare the two).
    */
-  statsBy(
-    db: Queryable,
-    scope: Scope,
-    f: { fromMonth?: string; toMonth?: string },
-    by: 'type' | 'org' | 'district' | 'month' | null,
-  ) {
-    let qb = db
-      .selectFrom('troop_activity_stats as s')
-      .where((eb) =>
-        eb.or([
-          scopeWhere(eb, scope, { path: 's.org_path', orgId: 's.org_id' }),
-          scopeWhere(eb, scope, { path: 's.district_path', orgId: 's.district_path' }),
-        ]),
-      );
-    if (f.fromMonth) qb = qb.where('s.month', '>=', f.fromMonth);
-    if (f.toMonth) qb = qb.where('s.month', '<=', f.toMonth);
-    const sums = qb.select((eb) => STAT_FIGURES.map((c) => eb.fn.sum<number | string>(`s.${c}`).as(c)));
-    switch (by) {
-      case 'type':
-        return sums.select(['s.type as key', 's.type as name']).groupBy('s.type').execute();
-      case 'org':
-        return sums
-          .innerJoin('orgs as o', 'o.id', 's.org_id')
-          .select(['s.org_id as key', 'o.name as name'])
-          .groupBy(['s.org_id', 'o.name'])
-          .execute();
-      case 'district':
-        return sums
-          .leftJoin('orgs as d', 'd.path', 's.district_path')
-          .select(['s.district_path as key', 'd.name as name'])
-          .groupBy(['s.district_path', 'd.name'])
-          .execute();
-      case 'month':
-        return sums.select(['s.month as key', 's.month as name']).groupBy('s.month').execute();
-      default:
-        return sums.select([sql<string>`'total'`.as('key'), sql<string>`'total'`.as('name')]).execute();
-    }
+  async cityStatsRebuilt(db: Queryable) {
+    const sums = sql.join(
+      STAT_FIGURES.map((f) =>
+        f === 'activities'
+          ? sql`count(*) as activities`
+          : f === 'minutes'
+            ? sql`sum(duration_minutes) as minutes`
+            : sql`sum(${sql.ref(f)}) as ${sql.ref(f)}`,
+      ),
+    );
+    const rows = await sql<Record<string, string | number>>`
+      select 'type' as dim, type as key, substr(occurred_on, 1, 7) as month, ${sums}
+        from troop_activities where status = 'recorded' group by type, substr(occurred_on, 1, 7)
+      union all
+      select 'org', org_id, substr(occurred_on, 1, 7), ${sums}
+        from troop_activities where status = 'recorded' group by org_id, substr(occurred_on, 1, 7)
+      union all
+      select 'district', district_path, substr(occurred_on, 1, 7), ${sums}
+        from troop_activities where status = 'recorded' group by district_path, substr(occurred_on, 1, 7)`.execute(db);
+    return rows.rows;
+  },
+  /** The whole city's maintained rows as they are (zero rows left out). */
+  async cityStats(db: Queryable) {
+    return db.selectFrom('troop_activity_city_stats').selectAll().where('activities', '<>', 0).execute();
+  },
+  /**
+   * The maintained rows the scope covers, summed in SQL by every dimension at once — the totals
+   * (dim 'total'), by type, by unit (with its name), by district (with its name) and by month — in
+   * one statement (a UNION ALL of the five groupings), so a view costs one round trip and one
+   * statement whatever the dialect (decisions/0051). The statistics pages read only these sums,
+   * never the activities.
+   */
+  statsAll(db: Queryable, scope: Scope, f: { fromMonth?: string; toMonth?: string }) {
+    if (scope.kind === 'all') return troopsRepo.cityStatsAll(db, f);
+    const base = () => {
+      let qb = db
+        .selectFrom('troop_activity_stats as s')
+        .where((eb) =>
+          eb.or([
+            scopeWhere(eb, scope, { path: 's.org_path', orgId: 's.org_id' }),
+            scopeWhere(eb, scope, { path: 's.district_path', orgId: 's.district_path' }),
+          ]),
+        );
+      if (f.fromMonth) qb = qb.where('s.month', '>=', f.fromMonth);
+      if (f.toMonth) qb = qb.where('s.month', '<=', f.toMonth);
+      return qb;
+    };
+    const sums = <Q extends ReturnType<typeof base>>(qb: Q) =>
+      qb.select((eb) => STAT_FIGURES.map((c) => eb.fn.sum<number | string>(`s.${c}`).as(c)));
+    const total = sums(base()).select([
+      sql<StatDim>`'total'`.as('dim'),
+      sql<string>`'total'`.as('key'),
+      sql<string | null>`'total'`.as('name'),
+    ]);
+    const byType = sums(base())
+      .select([sql<StatDim>`'type'`.as('dim'), 's.type as key', sql<string | null>`s.type`.as('name')])
+      .groupBy('s.type');
+    const byOrg = sums(base().innerJoin('orgs as o', 'o.id', 's.org_id'))
+      .select([sql<StatDim>`'org'`.as('dim'), 's.org_id as key', sql<string | null>`o.name`.as('name')])
+      .groupBy(['s.org_id', sql`o.name`]);
+    const byDistrict = sums(base().leftJoin('orgs as d', 'd.path', 's.district_path'))
+      .select([sql<StatDim>`'district'`.as('dim'), 's.district_path as key', sql<string | null>`d.name`.as('name')])
+      .groupBy(['s.district_path', sql`d.name`]);
+    const byMonth = sums(base())
+      .select([sql<StatDim>`'month'`.as('dim'), 's.month as key', sql<string | null>`s.month`.as('name')])
+      .groupBy('s.month');
+    return total
+      .unionAll(byType as never)
+      .unionAll(byOrg as never)
+      .unionAll(byDistrict as never)
+      .unionAll(byMonth as never)
+      .execute();
+  },
+  /**
+   * The whole city's sums by every dimension, as `statsAll` gives them, from the coarse maintained
+   * rows (a few hundred: types, units and districts by month) — one statement.
+   */
+  async cityStatsAll(db: Queryable, f: { fromMonth?: string; toMonth?: string }) {
+    const range = sql.join(
+      [f.fromMonth ? sql`month >= ${f.fromMonth}` : sql`1 = 1`, f.toMonth ? sql`month <= ${f.toMonth}` : sql`1 = 1`],
+      sql` and `,
+    );
+    const sums = sql.join(STAT_FIGURES.map((c) => sql`sum(${sql.ref(c)}) as ${sql.ref(c)}`));
+    const gsums = sql.join(STAT_FIGURES.map((c) => sql`g.${sql.ref(c)}`));
+    const rows = await sql<
+      { dim: StatDim; key: string; name: string | null } & Record<keyof StatDelta, number | string>
+    >`
+      select g.dim, g.key, coalesce(o.name, d.name, g.key) as name, ${gsums} from (
+        select dim, key, ${sums} from troop_activity_city_stats where ${range} group by dim, key
+        union all
+        select 'month' as dim, month as key, ${sums} from troop_activity_city_stats
+          where dim = 'type' and ${range} group by month
+        union all
+        select 'total' as dim, 'total' as key, ${sums} from troop_activity_city_stats
+          where dim = 'type' and ${range}
+      ) g
+      left join orgs o on g.dim = 'org' and o.id = g.key
+      left join orgs d on g.dim = 'district' and d.path = g.key`.execute(db);
+    return rows.rows;
   },
   /** The statistics rows the caller's scope covers (by the unit or by the district), within months. */
   stats(db: Queryable, scope: Scope, f: { fromMonth?: string; toMonth?: string; orgId?: string; type?: string }) {

@@ -93,6 +93,15 @@ export interface TroopActivityStatsTable {
   items_value_fen: number | string;
 }
 
+/** The whole city's statistics by one dimension (type, unit 'org', district) and month (decisions/0051). */
+export interface TroopActivityCityStatsTable
+  extends Omit<TroopActivityStatsTable, 'org_id' | 'org_path' | 'district_path' | 'type' | 'month'> {
+  dim: 'type' | 'org' | 'district';
+  /** the type code, the unit's id or the district's path */
+  key: string;
+  month: string;
+}
+
 export interface TroopPartnershipsTable {
   id: string;
   org_id: string;
@@ -189,6 +198,7 @@ declare module '../../platform/db/schema.js' {
     troop_activities: TroopActivitiesTable;
     troop_activity_photos: TroopActivityPhotosTable;
     troop_activity_stats: TroopActivityStatsTable;
+    troop_activity_city_stats: TroopActivityCityStatsTable;
     troop_partnerships: TroopPartnershipsTable;
     troop_partnership_plans: TroopPartnershipPlansTable;
     troop_emergencies: TroopEmergenciesTable;

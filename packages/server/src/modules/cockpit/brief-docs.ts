@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import { type Cockpit, rankLabel, t } from '@shuangyong/shared';
 import { AlignmentType, Document, HeadingLevel, ImageRun, Packer, Paragraph } from 'docx';
 import PDFDocument from 'pdfkit';
 import { AppError } from '../../platform/errors.js';
 import { DOCX_FONTS, type DocxFont, docxTable, docxText } from '../../platform/files/docx.js';
+import { pdfBytes, pdfFont } from '../../platform/files/pdf.js';
 import { CHART_HEIGHT, CHART_WIDTH } from './chart-render.js';
 
 /** What a brief is made of: the cockpit's figures and its charts, rendered (decisions/0037). */
@@ -127,25 +127,15 @@ export async function briefDocx(b: BriefContent): Promise<Buffer> {
   return Packer.toBuffer(doc);
 }
 
-/** Chinese fonts the PDF embeds, in order of preference: [file, face in the .ttc collection]. */
-const PDF_FONTS: [string, string | undefined][] = [
-  [process.env.PDF_FONT_FILE ?? '', process.env.PDF_FONT_FACE],
-  ['/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', 'NotoSansCJKsc-Regular'],
-  ['/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', 'NotoSerifCJKsc-Regular'],
-];
-
 export async function briefPdf(b: BriefContent): Promise<Buffer> {
-  const font = PDF_FONTS.find(([file]) => file && fs.existsSync(file));
-  if (!font) throw new AppError(503, 'pdf_font_missing', 'visits.letter.fontMissing');
+  const [file, face] = pdfFont('sans', () => new AppError(503, 'pdf_font_missing', 'visits.letter.fontMissing'));
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 56, bottom: 56, left: 56, right: 56 },
     info: { Title: t('brief.docTitle', { title: b.cockpit.campaign.title }), Author: b.orgName },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
-  doc.registerFont('cjk', font[0], font[1]);
+  const done = pdfBytes(doc);
+  doc.registerFont('cjk', file, face);
   doc.font('cjk');
   const width = doc.page.width - 112;
   doc.fontSize(18).text(t('brief.docTitle', { title: b.cockpit.campaign.title }), { align: 'center' });

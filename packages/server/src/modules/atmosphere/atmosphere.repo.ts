@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
+import { updateVersioned } from '../../platform/db/versioned.js';
 import type {
   AtmosphereCheckRulesTable,
   AtmosphereItemsTable,
@@ -95,13 +96,7 @@ export const atmosphereRepo = {
     version: number,
     set: Updateable<AtmosphereCheckRulesTable>,
   ): Promise<boolean> {
-    const r = await db
-      .updateTable('atmosphere_check_rules')
-      .set({ ...set, version: version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return updateVersioned(db, 'atmosphere_check_rules', id, version, set);
   },
 
   // ---- publicity items
@@ -139,13 +134,7 @@ export const atmosphereRepo = {
     version: number,
     set: Updateable<AtmosphereItemsTable>,
   ): Promise<boolean> {
-    const r = await db
-      .updateTable('atmosphere_items')
-      .set({ ...set, version: version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return updateVersioned(db, 'atmosphere_items', id, version, set);
   },
   /** Items of a campaign published by the orgs below `orgPath` (a campaign task's live figure). */
   async publishedCount(db: Queryable, campaignId: string, orgPath: string): Promise<number> {

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
+import { updateVersioned } from '../../platform/db/versioned.js';
 import type {
   AtmosphereEventInvitationsTable,
   AtmosphereEventPhotosTable,
@@ -144,13 +145,7 @@ export const eventsRepo = {
   },
   /** Optimistic update: false when the version moved on. */
   async update(db: Queryable, id: string, version: number, set: Updateable<AtmosphereEventsTable>): Promise<boolean> {
-    const r = await db
-      .updateTable('atmosphere_events')
-      .set({ ...set, version: version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return updateVersioned(db, 'atmosphere_events', id, version, set);
   },
   /** What the other events (not cancelled) plan to spend on a budget line. */
   async committedOnLine(db: Queryable, lineId: string, exceptId: string): Promise<number> {

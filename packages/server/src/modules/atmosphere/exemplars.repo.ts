@@ -2,6 +2,7 @@ import type { ExpressionBuilder, Insertable, Selectable, Updateable } from 'kyse
 import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import type { Database } from '../../platform/db/schema.js';
+import { updateVersioned } from '../../platform/db/versioned.js';
 import type {
   AtmosphereExemplarItemsTable,
   AtmosphereExemplarReviewsTable,
@@ -158,13 +159,7 @@ export const exemplarsRepo = {
     version: number,
     set: Updateable<AtmosphereExemplarsTable>,
   ): Promise<boolean> {
-    const r = await db
-      .updateTable('atmosphere_exemplars')
-      .set({ ...set, version: version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return updateVersioned(db, 'atmosphere_exemplars', id, version, set);
   },
 
   reviews(db: Queryable, id: string): Promise<ExemplarReviewRow[]> {

@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { bool, type Queryable, toNumber } from '../../platform/db/index.js';
 import type { OrgsTable } from '../../platform/db/schema.js';
+import { updateVersioned } from '../../platform/db/versioned.js';
 
 export type OrgRow = Selectable<OrgsTable>;
 
@@ -105,12 +106,6 @@ export const orgsRepo = {
 
   /** Optimistic update: returns false when the version no longer matches. */
   async update(db: Queryable, id: string, version: number, set: Partial<OrgRow>): Promise<boolean> {
-    const res = await db
-      .updateTable('orgs')
-      .set({ ...set, version: version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    return updateVersioned(db, 'orgs', id, version, set);
   },
 };

@@ -4,6 +4,7 @@ import { districtOf, prefixEnd, type Scope, scopeWhere } from '../../platform/ac
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
 import type { BeneficiariesTable, BeneficiaryCategoriesTable, MergesTable } from '../../platform/db/schema.js';
+import { updateVersioned } from '../../platform/db/versioned.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 
 export type BeneficiaryRow = Selectable<BeneficiariesTable>;
@@ -503,13 +504,7 @@ export const registryRepo = {
   },
 
   async update(db: Queryable, id: string, version: number, set: Partial<BeneficiaryRow>): Promise<boolean> {
-    const res = await db
-      .updateTable('beneficiaries')
-      .set({ ...set, version: version + 1, updated_at: nowIso() })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    return updateVersioned(db, 'beneficiaries', id, version, { ...set, updated_at: nowIso() });
   },
 
   async householdMemberCategories(db: Queryable, householdId: string): Promise<string[]> {

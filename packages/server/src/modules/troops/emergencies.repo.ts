@@ -2,6 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Scope } from '../../platform/access/scope.js';
 import { scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
+import { updateVersioned } from '../../platform/db/versioned.js';
 import type {
   TroopEmergenciesTable,
   TroopEmergencyDispatchesTable,
@@ -72,14 +73,7 @@ export const emergenciesRepo = {
     set: Updateable<TroopEmergenciesTable>,
     from?: string,
   ): Promise<boolean> {
-    let qb = db
-      .updateTable('troop_emergencies')
-      .set({ ...set, version: version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', version);
-    if (from) qb = qb.where('status', '=', from);
-    const r = await qb.executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return updateVersioned(db, 'troop_emergencies', id, version, set, from ? { where: { status: from } } : {});
   },
 
   dispatches(db: Queryable, emergencyIds: readonly string[]): Promise<DispatchRow[]> {
@@ -102,13 +96,7 @@ export const emergenciesRepo = {
     version: number,
     set: Updateable<TroopEmergencyDispatchesTable>,
   ): Promise<boolean> {
-    const r = await db
-      .updateTable('troop_emergency_dispatches')
-      .set({ ...set, version: version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return updateVersioned(db, 'troop_emergency_dispatches', id, version, set);
   },
 
   events(db: Queryable, emergencyId: string): Promise<EmergencyEventRow[]> {

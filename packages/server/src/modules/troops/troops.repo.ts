@@ -2,6 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
+import { updateVersioned } from '../../platform/db/versioned.js';
 import type {
   TroopActivitiesTable,
   TroopActivityPhotosTable,
@@ -179,13 +180,7 @@ export const troopsRepo = {
     version: number,
     set: Updateable<TroopActivityTypesTable>,
   ): Promise<boolean> {
-    const r = await db
-      .updateTable('troop_activity_types')
-      .set({ ...set, version: version + 1 })
-      .where('code', '=', code)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return updateVersioned(db, 'troop_activity_types', code, version, set, { key: 'code' });
   },
 
   // ---- activities
@@ -230,13 +225,7 @@ export const troopsRepo = {
     version: number,
     set: Updateable<TroopActivitiesTable>,
   ): Promise<boolean> {
-    const r = await db
-      .updateTable('troop_activities')
-      .set({ ...set, version: version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return updateVersioned(db, 'troop_activities', id, version, set);
   },
   /** Activities of a campaign by the orgs below `orgPath` or at places below it (a task's live figure). */
   async campaignFigure(

@@ -4,6 +4,7 @@ import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { Lockout } from '../../platform/auth/lockout.js';
 import { bool, type Queryable, toNumber } from '../../platform/db/index.js';
 import type { UsersTable } from '../../platform/db/schema.js';
+import { updateVersioned } from '../../platform/db/versioned.js';
 
 export type UserRow = Selectable<UsersTable>;
 export const USER_SCOPE = { path: 'users.org_path', orgId: 'users.org_id', owner: 'users.id' } as const;
@@ -161,12 +162,6 @@ export const usersRepo = {
   },
 
   async update(db: Queryable, id: string, version: number, set: Partial<UserRow>): Promise<boolean> {
-    const res = await db
-      .updateTable('users')
-      .set({ ...set, version: version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    return updateVersioned(db, 'users', id, version, set);
   },
 };

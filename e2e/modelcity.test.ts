@@ -63,18 +63,20 @@ describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
     expect(await page.locator('[data-testid="modelcity-gap"][data-code="1.2.2"]').count()).toBe(1);
     expect(await phoneLayout(page, 'modelcity-city-gaps')).toEqual([]);
 
-    const binder = page.waitForEvent('download');
+    // one job for the round and its period: progress, then the DOCX, the self-assessment and the zip
     await page.getByTestId('modelcity-binder').click();
+    expect(await page.getByTestId('modelcity-binder-from').inputValue()).toBe('2023-01-01');
+    expect(await page.getByTestId('modelcity-binder-reveal').count()).toBe(0);
+    await page.getByTestId('modelcity-binder-start').click();
+    await page.getByTestId('modelcity-binder-files').waitFor();
+    const binder = page.waitForEvent('download');
+    await page.getByTestId('modelcity-binder-docx').click();
     expect((await binder).suggestedFilename()).toBe('创建全国双拥模范城档案.docx');
     const xlsx = page.waitForEvent('download');
-    await page.getByTestId('modelcity-xlsx').click();
+    await page.getByTestId('modelcity-binder-xlsx').click();
     expect((await xlsx).suggestedFilename()).toBe('自评表.xlsx');
-
-    // the evidence zip is a job: progress, then the download — the minutes in their item's folder
-    await page.getByTestId('modelcity-evidence-zip').click();
-    await page.getByTestId('modelcity-zip-download').waitFor();
     const zip = page.waitForEvent('download');
-    await page.getByTestId('modelcity-zip-download').click();
+    await page.getByTestId('modelcity-binder-zip').click();
     const file = await zip;
     expect(file.suggestedFilename()).toBe('创建全国双拥模范城佐证材料.zip');
     const data = fs.readFileSync((await file.path())!);
@@ -84,15 +86,19 @@ describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
     await page.close();
   });
 
-  it('a district exports its evidence zip on a phone', async () => {
+  it('a district exports its binder on a phone, revealing personal data with a reason', async () => {
     const page = (await run.signedIn('klmy', 390)).page;
     await page.goto(`${run.base}/model-city`);
     await page.getByTestId('modelcity-total').waitFor();
-    await page.getByTestId('modelcity-evidence-zip').click();
-    await page.getByTestId('modelcity-zip-download').waitFor();
+    await page.getByTestId('modelcity-binder').click();
+    await page.getByTestId('modelcity-binder-reveal').click();
+    await page.getByTestId('modelcity-binder-reason').fill('迎检前核对材料');
+    expect(await phoneLayout(page, 'modelcity-district-binder-form')).toEqual([]);
+    await page.getByTestId('modelcity-binder-start').click();
+    await page.getByTestId('modelcity-binder-files').waitFor();
     expect(await phoneLayout(page, 'modelcity-district-zip')).toEqual([]);
     const zip = page.waitForEvent('download');
-    await page.getByTestId('modelcity-zip-download').click();
+    await page.getByTestId('modelcity-binder-zip').click();
     const file = await zip;
     expect(file.suggestedFilename()).toBe('创建全国双拥模范城佐证材料.zip');
     const data = fs.readFileSync((await file.path())!);

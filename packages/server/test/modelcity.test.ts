@@ -299,6 +299,28 @@ describe('troops activities as evidence (the troops module’s read model)', () 
   });
 });
 
+/** Runs the binder job and downloads its three files. */
+async function binder(c: Client, body: Record<string, unknown> = {}) {
+  const job = await c.post('/api/v1/modelcity/binder', body);
+  expect(job.statusCode, job.body).toBe(202);
+  await env.jobs.idle();
+  const status = (await c.get(`/api/v1/jobs/${job.json().id}`)).json();
+  expect(status, JSON.stringify(status)).toMatchObject({ status: 'succeeded' });
+  expect(status.processed).toBe(status.total);
+  const part = async (name: string) => {
+    const res = await c.get(`/api/v1/modelcity/binder/${job.json().id}/${name}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return res;
+  };
+  return {
+    id: job.json().id as string,
+    status,
+    docx: await part('docx'),
+    xlsx: await part('xlsx'),
+    zip: await part('zip'),
+  };
+}
+
 describe('the binder', () => {
   const paragraphs = (docx: Buffer) => {
     const doc = zipText(docx, 'word/document.xml');
@@ -310,8 +332,7 @@ describe('the binder', () => {
 
   it('lists the evidence under its element, in the order of the table', async () => {
     const r = await readiness(city);
-    const res = await city.get('/api/v1/modelcity/binder.docx');
-    expect(res.statusCode).toBe(200);
+    const res = (await binder(city)).docx;
     expect(res.headers['content-type']).toContain('wordprocessingml');
     const ps = paragraphs(res.rawPayload);
     const headings = ps.filter((p) => /^Heading[123]$/.test(p.style));
@@ -337,14 +358,13 @@ describe('the binder', () => {
     expect(at('独山子区2026年双拥工作计划')).toBeLessThan(at('1.2.3 '));
 
     // a district's binder holds only its own evidence
-    const own = paragraphs((await klmy.get('/api/v1/modelcity/binder.docx')).rawPayload);
+    const own = paragraphs((await binder(klmy)).docx.rawPayload);
     expect(own.some((p) => p.text.includes('独山子区2026年双拥工作计划'))).toBe(false);
     expect(own.some((p) => p.text.includes('社区志愿者为军属写春联'))).toBe(true);
   });
 
   it('exports the self-assessment as xlsx, one row per element', async () => {
-    const res = await city.get('/api/v1/modelcity/self-assessment.xlsx');
-    expect(res.statusCode).toBe(200);
+    const res = (await binder(city)).xlsx;
     const sheet = zipText(res.rawPayload, 'xl/worksheets/sheet1.xml');
     const r = await readiness(city);
     const rows = sheet.match(/<row /g)?.length ?? 0;

@@ -12,6 +12,7 @@ import {
   idChecksum,
   maskAddress,
   maskIdNumber,
+  maskPersonalData,
   maskPhone,
   matchCategory,
   matchCategoryDetailed,
@@ -476,5 +477,20 @@ describe('message keys', () => {
     for (const key of Object.keys(registryMessages)) {
       expect(key).toMatch(/^(registry|category|relation|sex)\./);
     }
+  });
+});
+
+describe('maskPersonalData', () => {
+  it('masks the ID numbers and phones the detectors confirm, and leaves other digits', () => {
+    expect(maskPersonalData('联络员13912345678会议纪要')).toBe('联络员139****5678会议纪要');
+    expect(maskPersonalData('对象650203198001011236，电话0990-6231288')).toBe(
+      '对象650203********1236，电话0990-6****88',
+    );
+    // a wrong check digit is not an ID number
+    expect(maskPersonalData('65020319800101123X')).toBe('65020319800101123X');
+    // a number that fails the checksum or is no phone is not personal data: kept
+    expect(maskPersonalData('文号202600123456号，2026年')).toBe('文号202600123456号，2026年');
+    // full-width digits are found too
+    expect(maskPersonalData('电话１３９１２３４５６７８')).toBe('电话139****5678');
   });
 });

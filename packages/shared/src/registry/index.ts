@@ -1,5 +1,6 @@
 export * from './categories.js';
 export * from './dates.js';
+export * from './detect.js';
 export * from './identity.js';
 export * from './masking.js';
 export * from './names.js';

@@ -151,6 +151,18 @@ export type Readiness = z.infer<typeof readinessSchema>;
 
 export const readinessQuery = z.strictObject({ roundId: idSchema.optional() });
 
+/**
+ * Start the binder job (创建档案): a round, the period whose evidence it lists (the round's own
+ * period unless chosen) and, for a holder of beneficiary:reveal with a reason, personal data in clear.
+ */
+export const binderBody = z.strictObject({
+  roundId: idSchema.optional(),
+  from: isoDateSchema.optional(),
+  to: isoDateSchema.optional(),
+  reveal: z.boolean().default(false),
+  reason: z.string().trim().min(2).max(200).optional(),
+});
+
 /** Tag a record of another module to a scoring element (it is filed as evidence). */
 export const tagEvidenceBody = z.strictObject({
   elementId: idSchema,

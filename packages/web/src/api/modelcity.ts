@@ -1,5 +1,6 @@
 import type {
   assignItemBody,
+  binderBody,
   ElementReadiness,
   EvidenceDocType,
   EvidenceSuggestion,
@@ -13,6 +14,9 @@ import type {
 import type { z } from 'zod';
 import { api, type RequestOptions, request } from './client';
 import { downloadFile } from './files';
+
+/** The three files of the binder job. */
+export type BinderPart = 'docx' | 'xlsx' | 'zip';
 
 export type {
   ElementReadiness,
@@ -64,13 +68,8 @@ export const modelcityApi = {
   assign: (itemId: string, body: z.input<typeof assignItemBody>) =>
     api.post<{ items: ItemOwner[] }>(`/modelcity/items/${encodeURIComponent(itemId)}/owners`, body),
   responsibilities: (o?: Signal) => api.get<{ items: Responsibility[] }>('/modelcity/responsibilities', undefined, o),
-  /** Starts the evidence zip job (files in folders by standard and item, with a manifest). */
-  evidenceZip: (roundId?: string) =>
-    request<{ id: string }>('POST', '/modelcity/evidence-zip', { query: round(roundId) }),
-  downloadEvidenceZip: (jobId: string, fallback: string) =>
-    downloadFile('GET', `/modelcity/evidence-zip/${encodeURIComponent(jobId)}`, fallback),
-  binder: (fallback: string, roundId?: string) =>
-    downloadFile('GET', '/modelcity/binder.docx', fallback, { query: round(roundId) }),
-  selfAssessment: (fallback: string, roundId?: string) =>
-    downloadFile('GET', '/modelcity/self-assessment.xlsx', fallback, { query: round(roundId) }),
+  /** Starts the binder job: DOCX, self-assessment xlsx and evidence zip of a round and a period. */
+  binder: (body: z.input<typeof binderBody>) => request<{ id: string }>('POST', '/modelcity/binder', { body }),
+  downloadBinder: (jobId: string, part: BinderPart, fallback: string) =>
+    downloadFile('GET', `/modelcity/binder/${encodeURIComponent(jobId)}/${part}`, fallback),
 };

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { type ModelEvidence, t } from '@shuangyong/shared';
+import { type ItemOwner, type ModelEvidence, t } from '@shuangyong/shared';
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
 import { writeXlsxStream } from '../../platform/files/index.js';
 import type { RoundRow } from './modelcity.repo.js';
@@ -13,6 +13,10 @@ export interface BinderInput {
   points: number;
   score: number;
   evidence: ReadonlyMap<string, ModelEvidence[]>;
+  /** The period whose evidence is listed. */
+  period: { from: string; to: string };
+  /** Who answers for each item (lead org, co-owners, deadline). */
+  owners: ReadonlyMap<string, ItemOwner[]>;
   /** Display-zone date of the export. */
   today: string;
 }
@@ -47,8 +51,8 @@ export async function binderDocx(b: BinderInput): Promise<Buffer> {
           t('modelcity.binder.subtitle', {
             round: b.round.name,
             scope: b.scopeName,
-            start: b.round.period_start,
-            end: b.round.period_end,
+            start: b.period.from,
+            end: b.period.to,
             today: b.today,
           }),
         ),
@@ -80,6 +84,8 @@ export async function binderDocx(b: BinderInput): Promise<Buffer> {
           ],
         }),
       );
+      const owners = b.owners.get(i.row.id) ?? [];
+      if (owners.length) body.push(new Paragraph({ children: [text(ownersLine(owners))] }));
       for (const e of i.elements) {
         body.push(heading(`${e.code} ${e.row.text}`, HeadingLevel.HEADING_3));
         body.push(
@@ -116,6 +122,17 @@ export async function binderDocx(b: BinderInput): Promise<Buffer> {
   return Packer.toBuffer(doc);
 }
 
+/** 牵头单位：市教育局；协办单位：…；完成时限：2026-06-30 */
+export function ownersLine(owners: readonly ItemOwner[]): string {
+  const lead = owners.filter((o) => o.role === 'lead').map((o) => o.orgName);
+  const co = owners.filter((o) => o.role === 'co').map((o) => o.orgName);
+  return t('modelcity.binder.owners', {
+    lead: lead.join('、') || t('modelcity.binder.none'),
+    co: co.join('、') || t('modelcity.binder.none'),
+    deadline: owners[0]?.deadline ?? '',
+  });
+}
+
 /** The self-assessment (自评表) in the inspectors' layout: one row per element under its item. */
 export async function selfAssessmentXlsx(b: BinderInput): Promise<Buffer> {
   const rows = b.standards.flatMap((s) =>
@@ -131,6 +148,7 @@ export async function selfAssessmentXlsx(b: BinderInput): Promise<Buffer> {
         score: e.score / 100,
         status: t(`modelcity.status.${e.status}`),
         evidence: (b.evidence.get(e.row.id) ?? []).length,
+        owners: (b.owners.get(i.row.id) ?? []).map((o) => o.orgName).join('、'),
       })),
     ),
   );
@@ -154,6 +172,7 @@ export async function selfAssessmentXlsx(b: BinderInput): Promise<Buffer> {
       { header: t('modelcity.xlsx.score'), key: 'score', width: 8 },
       { header: t('modelcity.xlsx.status'), key: 'status', width: 10 },
       { header: t('modelcity.xlsx.evidence'), key: 'evidence', width: 10 },
+      { header: t('modelcity.xlsx.owners'), key: 'owners', width: 24 },
     ],
     rows,
   });

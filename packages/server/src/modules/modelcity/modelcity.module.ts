@@ -6,7 +6,7 @@ import { honoursModule } from '../honours/honours.module.js';
 import { needsModule } from '../needs/needs.module.js';
 import { troopsModule } from '../troops/troops.module.js';
 import { visitsModule } from '../visits/visits.module.js';
-import { EVIDENCE_ZIP_KIND, EvidenceZipJob } from './evidence-zip.js';
+import { BINDER_KIND, BinderJob } from './binder-job.js';
 import { modelcityRoutes } from './modelcity.routes.js';
 import { ModelCityService } from './modelcity.service.js';
 import { ItemOwners } from './owners.js';
@@ -46,8 +46,8 @@ export const modelcityModule = defineModule({
       services: { modelcity, owners },
       routes: [modelcityRoutes(p, modelcity, jobs), ownersRoutes(owners)],
       jobs: {
-        // the zip holds what its creator may read, with the creator's scope at the time it runs
-        [EVIDENCE_ZIP_KIND]: new EvidenceZipJob(jobs, modelcity, async (job) => {
+        // the binder holds what its creator may read, with the creator's scope at the time it runs
+        [BINDER_KIND]: new BinderJob(p, jobs, modelcity, async (job) => {
           if (job.created_by === 'system') return systemActor({ id: job.org_id, path: job.org_path, name: 'system' });
           const actor = await sessions.actorOf(job.created_by);
           if (!actor) throw new Error('the job creator is no longer active');

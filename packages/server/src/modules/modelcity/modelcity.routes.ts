@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import {
+  binderBody,
   evidenceSchema,
   idParams,
   importRoundQuery,
@@ -17,39 +18,21 @@ import {
 } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { auditActorOf } from '../../platform/auth/actor.js';
-import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { toJob } from '../../platform/jobs/present.js';
-import { binderDocx, selfAssessmentXlsx } from './binder.js';
-import { EVIDENCE_ZIP_ARTEFACT, EVIDENCE_ZIP_KIND } from './evidence-zip.js';
-import { LISTED_PER_ELEMENT, MAX_EVIDENCE_BYTES, type ModelCityService } from './modelcity.service.js';
+import { BINDER_KIND, BINDER_PARTS, type BinderParams, type BinderPart } from './binder-job.js';
+import { MAX_EVIDENCE_BYTES, type ModelCityService } from './modelcity.service.js';
 
 const tags = ['创建双拥模范城'];
 const evidence = { target: 'modelEvidence' } as const;
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The assessment table, readiness, evidence and the binder. Thin: the service decides. */
 export function modelcityRoutes(p: Platform, s: ModelCityService, jobs: Jobs): FastifyPluginAsyncZod {
-  const today = () => localToday(p.config.tzDisplay);
-  const binderInput = async (req: Parameters<typeof ctxOf>[0], roundId?: string) => {
-    const ctx = ctxOf(req);
-    const { round, scored, byElement } = await s.scored(ctx.actor, roundId, LISTED_PER_ELEMENT.binder);
-    return {
-      round,
-      scopeName: ctx.actor.scope.kind === 'all' ? t('modelcity.scope.city') : ctx.actor.orgName,
-      standards: scored.standards,
-      points: scored.points,
-      score: scored.score,
-      evidence: byElement,
-      today: today(),
-    };
-  };
-
   return async (app) => {
     app.addContentTypeParser(
       [
@@ -210,56 +193,46 @@ export function modelcityRoutes(p: Platform, s: ModelCityService, jobs: Jobs): F
       },
     );
 
-    app.get(
-      '/modelcity/binder.docx',
-      {
-        config: { access: { permission: 'modelcity:read' } },
-        schema: {
-          tags,
-          summary: '创建档案（DOCX）：按标准、项目、要素排列的佐证材料目录与自评得分',
-          querystring: readinessQuery,
-        },
-      },
-      async (req, reply) => {
-        const input = await binderInput(req, req.query.roundId);
-        const buf = await binderDocx(input);
-        await p.audit.event(p.handle.db, auditActorOf(ctxOf(req)), {
-          action: 'modelcity.binder.export',
-          entityType: 'modelcity_round',
-          entityId: input.round.id,
-          changes: { format: 'docx', scope: input.scopeName },
-        });
-        return reply
-          .type(DOCX)
-          .header('content-disposition', attachment(`${t('modelcity.binder.title')}.docx`))
-          .send(buf);
-      },
-    );
-
     app.post(
-      '/modelcity/evidence-zip',
+      '/modelcity/binder',
       {
         config: { access: { permission: 'modelcity:read' }, rateLimit: { max: 10, timeWindow: '1 minute' } },
         schema: {
           tags,
-          summary: '佐证材料包（任务）：按标准、项目分文件夹的佐证文件和材料清单，完成后下载 zip',
-          querystring: readinessQuery,
+          summary:
+            '创建档案（任务）：一次生成目录式档案 DOCX、自评表 XLSX 和按标准、项目分文件夹的佐证材料包 zip（默认脱敏）',
+          body: binderBody,
           response: { 202: jobSchema },
         },
       },
       async (req, reply) => {
         const ctx = ctxOf(req);
-        const round = await s.round(req.query.roundId);
-        const job = await jobs.create(ctx.actor, { id: ctx.actor.orgId, path: ctx.actor.orgPath }, EVIDENCE_ZIP_KIND, {
-          roundId: round.id,
-        });
+        const { reveal, reason } = req.body;
+        if (reveal && !ctx.actor.permissions.has('beneficiary:reveal'))
+          throw new AppError(403, 'forbidden', 'modelcity.binder.revealForbidden');
+        if (reveal && !reason) throw new AppError(400, 'reason_required', 'modelcity.binder.reasonRequired');
+        const round = await s.round(req.body.roundId);
+        const from = req.body.from ?? round.period_start;
+        const to = req.body.to ?? round.period_end;
+        if (to < from) throw new AppError(400, 'period', 'modelcity.binder.badPeriod');
+        const params: BinderParams = { roundId: round.id, from, to, reveal };
+        const job = await jobs.create(
+          ctx.actor,
+          { id: ctx.actor.orgId, path: ctx.actor.orgPath },
+          BINDER_KIND,
+          params as unknown as Record<string, unknown>,
+        );
         await p.audit.event(p.handle.db, auditActorOf(ctx), {
           action: 'modelcity.binder.export',
           entityType: 'modelcity_round',
           entityId: round.id,
           changes: {
-            format: 'zip',
+            format: 'docx+xlsx+zip',
             job: job.id,
+            from,
+            to,
+            revealed: reveal,
+            reason: reason ?? null,
             scope: ctx.actor.scope.kind === 'all' ? t('modelcity.scope.city') : ctx.actor.orgName,
           },
         });
@@ -267,45 +240,31 @@ export function modelcityRoutes(p: Platform, s: ModelCityService, jobs: Jobs): F
       },
     );
 
-    app.get(
-      '/modelcity/evidence-zip/:id',
-      {
-        config: { access: { permission: 'modelcity:read', target: 'job' } },
-        schema: { tags, summary: '下载佐证材料包（zip）', params: idParams },
-      },
-      async (req, reply) => {
-        const job = await jobs.visibleTo(ctxOf(req).actor, req.params.id);
-        if (job?.kind !== EVIDENCE_ZIP_KIND || !jobs.hasArtefact(req.params.id, EVIDENCE_ZIP_ARTEFACT))
-          throw new AppError(409, 'evidence_zip_not_ready', 'modelcity.zip.notReady');
-        const fileName = `${t('modelcity.zip.name')}.zip`;
-        await auditDownload(p, req, { kind: 'modelcity_evidence_zip', entityType: 'job', entityId: job.id, fileName });
-        return reply
-          .type('application/zip')
-          .header('content-disposition', attachment(fileName))
-          .send(jobs.readArtefact(req.params.id, EVIDENCE_ZIP_ARTEFACT));
-      },
-    );
-
-    app.get(
-      '/modelcity/self-assessment.xlsx',
-      {
-        config: { access: { permission: 'modelcity:read' } },
-        schema: { tags, summary: '自评表（XLSX，考评组的表样）', querystring: readinessQuery },
-      },
-      async (req, reply) => {
-        const input = await binderInput(req, req.query.roundId);
-        const buf = await selfAssessmentXlsx(input);
-        await p.audit.event(p.handle.db, auditActorOf(ctxOf(req)), {
-          action: 'modelcity.binder.export',
-          entityType: 'modelcity_round',
-          entityId: input.round.id,
-          changes: { format: 'xlsx', scope: input.scopeName },
-        });
-        return reply
-          .type(XLSX)
-          .header('content-disposition', attachment(`${t('modelcity.xlsx.sheet')}.xlsx`))
-          .send(buf);
-      },
-    );
+    for (const part of Object.keys(BINDER_PARTS) as BinderPart[]) {
+      const f = BINDER_PARTS[part];
+      app.get(
+        `/modelcity/binder/:id/${part}`,
+        {
+          config: { access: { permission: 'modelcity:read', target: 'job' } },
+          schema: { tags, summary: f.summary, params: idParams },
+        },
+        async (req, reply) => {
+          const job = await jobs.visibleTo(ctxOf(req).actor, req.params.id);
+          if (job?.kind !== BINDER_KIND || !jobs.hasArtefact(req.params.id, f.artefact))
+            throw new AppError(409, 'binder_not_ready', 'modelcity.binder.notReady');
+          const fileName = f.file();
+          await auditDownload(p, req, {
+            kind: `modelcity_binder_${part}`,
+            entityType: 'job',
+            entityId: job.id,
+            fileName,
+          });
+          return reply
+            .type(f.type)
+            .header('content-disposition', attachment(fileName))
+            .send(jobs.readArtefact(req.params.id, f.artefact));
+        },
+      );
+    }
   };
 }

@@ -201,11 +201,17 @@ export class ModelCityService {
     return { items };
   }
 
+  /** Who answers for each item of a round (lead org and co-owners with the deadline; decisions/0046). */
+  async ownersOf(roundId: string): Promise<Map<string, ItemOwner[]>> {
+    const owners = new Map<string, ItemOwner[]>();
+    for (const r of await modelcityRepo.owners(this.db, roundId))
+      owners.set(r.item_id, [...(owners.get(r.item_id) ?? []), toOwner(r)]);
+    return owners;
+  }
+
   async readiness(ctx: RequestCtx, roundId?: string): Promise<Readiness> {
     const { round, table, scored, byElement } = await this.scored(ctx.actor, roundId);
-    const owners = new Map<string, ItemOwner[]>();
-    for (const r of await modelcityRepo.owners(this.db, round.id))
-      owners.set(r.item_id, [...(owners.get(r.item_id) ?? []), toOwner(r)]);
+    const owners = await this.ownersOf(round.id);
     const standards = scored.standards.map((s: ScoredStandard) => ({
       id: s.row.id,
       code: s.code,

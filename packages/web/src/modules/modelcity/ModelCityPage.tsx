@@ -1,4 +1,4 @@
-import { DownloadOutlined, FileWordOutlined, FileZipOutlined, ImportOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, ImportOutlined, UploadOutlined } from '@ant-design/icons';
 import { type ElementStatus, EVIDENCE_DOC_TYPES } from '@shuangyong/shared';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
@@ -21,8 +21,7 @@ import {
   Typography,
 } from 'antd';
 import { useRef, useState } from 'react';
-import { Link } from 'react-router-dom';
-import { jobsApi } from '../../api/jobs';
+import { Link, useSearchParams } from 'react-router-dom';
 import {
   type ElementReadiness,
   type EvidenceDocType,
@@ -39,6 +38,7 @@ import { PageError, PageLoading } from '../../components/PageState';
 import { t } from '../../i18n';
 import { todayIsoDate } from '../../lib/dates';
 import { useOrgTree } from '../orgs/useOrgTree';
+import { BinderExport } from './BinderExport';
 
 const STATUS_COLOR: Record<ElementStatus, string> = { met: 'green', partly: 'gold', missing: 'red' };
 /** Hundredths of a point as shown: 50 → 0.5. */
@@ -170,8 +170,12 @@ function Standards({
   onRemove: (ev: ModelEvidence) => void;
   onAssign?: (i: ItemOf) => void;
 }) {
+  // the cockpit's readiness chart opens the page at the clicked standard
+  const [params] = useSearchParams();
+  const open = r.standards.find((s) => s.code === params.get('standard'))?.id;
   return (
     <Collapse
+      defaultActiveKey={open ? [open] : undefined}
       items={r.standards.map((s) => ({
         key: s.id,
         label: (
@@ -279,7 +283,6 @@ export function ModelCityPage() {
   const { message, modal } = App.useApp();
   const [uploadFor, setUploadFor] = useState<ElementReadiness | null>(null);
   const [busy, setBusy] = useState(false);
-  const [zip, setZip] = useState<{ id: string; percent: number; done: boolean } | null>(null);
   const [form] = Form.useForm<UploadForm>();
   const [assignFor, setAssignFor] = useState<ItemOf | null>(null);
   const [assignForm] = Form.useForm<AssignForm>();
@@ -291,7 +294,8 @@ export function ModelCityPage() {
   });
   const fileRef = useRef<HTMLInputElement>(null);
   const tableRef = useRef<HTMLInputElement>(null);
-  const [roundId, setRoundId] = useState<string | undefined>(undefined);
+  const [search] = useSearchParams();
+  const [roundId, setRoundId] = useState<string | undefined>(() => search.get('roundId') ?? undefined);
   const [importing, setImporting] = useState(false);
   const [importForm] = Form.useForm<ImportForm>();
   const readiness = useQuery({
@@ -405,44 +409,6 @@ export function ModelCityPage() {
     await refresh();
   };
 
-  /** The evidence zip is a job: start it, poll its progress, then offer the download. */
-  const evidenceZip = async () => {
-    try {
-      const job = await modelcityApi.evidenceZip(r.round.id);
-      setZip({ id: job.id, percent: 0, done: false });
-      for (;;) {
-        await new Promise((res) => setTimeout(res, 700));
-        const j = await jobsApi.get(job.id);
-        const done = j.status === 'succeeded';
-        setZip({
-          id: job.id,
-          percent: done ? 100 : j.total ? Math.round(((j.processed ?? 0) * 100) / j.total) : 0,
-          done,
-        });
-        if (j.status === 'failed') {
-          void message.error(t('web.modelcity.evidenceZipFailed'));
-          setZip(null);
-        }
-        if (done || j.status === 'failed') break;
-      }
-    } catch {
-      // the API client shows the error
-      setZip(null);
-    }
-  };
-
-  const download = async (kind: 'binder' | 'xlsx') => {
-    setBusy(true);
-    try {
-      if (kind === 'binder') await modelcityApi.binder(t('web.modelcity.binderFile'), r.round.id);
-      else await modelcityApi.selfAssessment(t('web.modelcity.xlsxFile'), r.round.id);
-    } catch {
-      // the API client shows the error
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
     <Card
       title={
@@ -478,45 +444,7 @@ export function ModelCityPage() {
           <Typography.Text type="secondary">{t('web.modelcity.gapCount', { n: r.gaps.length })}</Typography.Text>
         </div>
         <Space wrap>
-          <Button
-            icon={<FileWordOutlined />}
-            loading={busy}
-            onClick={() => void download('binder')}
-            data-testid="modelcity-binder"
-          >
-            {t('web.modelcity.binder')}
-          </Button>
-          <Button
-            icon={<DownloadOutlined />}
-            loading={busy}
-            onClick={() => void download('xlsx')}
-            data-testid="modelcity-xlsx"
-          >
-            {t('web.modelcity.xlsx')}
-          </Button>
-          <Button
-            icon={<FileZipOutlined />}
-            loading={!!zip && !zip.done}
-            onClick={() => void evidenceZip()}
-            data-testid="modelcity-evidence-zip"
-          >
-            {t('web.modelcity.evidenceZip')}
-          </Button>
-          {zip && !zip.done && (
-            <Progress percent={zip.percent} size="small" style={{ width: 140 }} data-testid="modelcity-zip-progress" />
-          )}
-          {zip?.done && (
-            <Button
-              type="link"
-              icon={<DownloadOutlined />}
-              onClick={() =>
-                void modelcityApi.downloadEvidenceZip(zip.id, t('web.modelcity.evidenceZipFile')).catch(() => undefined)
-              }
-              data-testid="modelcity-zip-download"
-            >
-              {t('web.modelcity.evidenceZipDownload')}
-            </Button>
-          )}
+          <BinderExport round={r.round} />
         </Space>
       </Flex>
       <div style={{ marginBottom: 16 }}>

@@ -1,4 +1,4 @@
-import { foldFullWidth, normalizeIdNumber, normalizePhone } from '@shuangyong/shared';
+import { foldFullWidth, PERSONAL_DATA_DETECTORS } from '@shuangyong/shared';
 
 /** What a finding is about (the reviewer's list groups by it). */
 export type CheckCategory = 'designation' | 'location' | 'equipment' | 'strength' | 'officer' | 'personal' | 'image';
@@ -29,18 +29,8 @@ export interface TextFinding {
   match: string;
 }
 
-/** Detectors written as code: candidates by a loose pattern, confirmed by the registry's normalisers. */
-const DETECTORS: Record<string, { candidates: RegExp; confirm: (s: string) => boolean }> = {
-  id_number: {
-    candidates: /(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])/g,
-    confirm: (s) => normalizeIdNumber(s).ok,
-  },
-  phone: {
-    candidates:
-      /(?<![0-9])(?:(?:\+86|0086)[\s-]?)?(?:1[3-9][0-9](?:[\s-]?[0-9]{4}){2}|0[0-9]{2,3}[\s-]?[2-9][0-9]{6,7})(?![0-9])/g,
-    confirm: (s) => normalizePhone(s).ok,
-  },
-};
+/** Detectors written as code: the registry's, shared with the exports that mask personal data. */
+const DETECTORS: Record<string, { candidates: RegExp; confirm: (s: string) => boolean }> = PERSONAL_DATA_DETECTORS;
 
 export const DETECTOR_NAMES = Object.keys(DETECTORS);
 

@@ -209,4 +209,54 @@ describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
     expect(await phoneLayout(phone, 'modelcity-city-trend-phone')).toEqual([]);
     await phone.close();
   });
+
+  it('leaders read the readiness by standard on the cockpit, as a table too, and a bar opens that standard (1440 and 390 px)', async () => {
+    const { page } = await run.signedIn('leader');
+    await page.goto(`${run.base}/cockpit`);
+    const card = page.getByTestId('cockpit-chart-readiness');
+    await card.waitFor();
+    expect(await card.textContent()).toContain('创建双拥模范城达标情况');
+    await page.getByTestId('cockpit-toggle-readiness').getByText('表格视图').click();
+    const rows = page.getByTestId('cockpit-table-readiness').locator('tbody tr.ant-table-row');
+    await expect.poll(() => rows.count()).toBe(8);
+    expect(await rows.first().textContent()).toContain('1. 组织领导坚强有力');
+    // the same numbers as the readiness of the newest round (the one imported above)
+    const r = await (await page.request.get(`${run.base}/api/v1/modelcity/readiness`)).json();
+    expect(await card.textContent()).toContain(r.round.name);
+    for (const [i, s] of (r.standards as { score: number; points: number }[]).entries()) {
+      expect(await rows.nth(i).locator('td').nth(1).textContent()).toBe(String(s.score / 100));
+      expect(await rows.nth(i).locator('td').nth(2).textContent()).toBe(String(s.points / 100));
+    }
+    await page.getByTestId('cockpit-toggle-readiness').getByText('图表视图').click();
+    const canvas = page.getByTestId('cockpit-canvas-readiness');
+    // the bars of the totals (grey) are there whatever the score: click the largest
+    await expect.poll(() => canvas.locator('svg path[fill="#d9d9d9"]').count()).toBeGreaterThan(1);
+    await canvas.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300); // let the chart finish its first layout before clicking on it
+    const box = await canvas.evaluate((el) => {
+      let best: { x: number; y: number; area: number } | null = null;
+      for (const p of el.querySelectorAll('path[fill="#d9d9d9"]')) {
+        const r = p.getBoundingClientRect();
+        const area = r.width * r.height;
+        if (!best || area > best.area) best = { x: r.x + r.width / 2, y: r.y + r.height / 2, area };
+      }
+      return best;
+    });
+    expect(box).not.toBeNull();
+    await page.mouse.click(box!.x, box!.y);
+    await page.waitForURL(/\/model-city\?/);
+    const code = new URL(page.url()).searchParams.get('standard');
+    expect(code).toMatch(/^[1-8]$/);
+    // the page opens at that standard: its items are shown without a click
+    await page.locator(`[data-testid="modelcity-item"][data-code="${code}.1"]`).waitFor();
+    await page.close();
+
+    const phone = (await run.signedIn('leader', 390)).page;
+    await phone.goto(`${run.base}/cockpit`);
+    await phone.getByTestId('cockpit-chart-readiness').waitFor();
+    await phone.getByTestId('cockpit-toggle-readiness').getByText('表格视图').click();
+    await phone.getByTestId('cockpit-table-readiness').waitFor();
+    expect(await phoneLayout(phone, 'modelcity-cockpit-readiness')).toEqual([]);
+    await phone.close();
+  });
 });

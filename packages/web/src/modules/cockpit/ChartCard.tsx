@@ -16,7 +16,7 @@ const LIST_PERMISSION: [string, Permission][] = [
 ];
 
 /** The table view as CSV (UTF-8 with BOM so Excel reads the Chinese). */
-function exportCsv(def: ChartDef) {
+function exportCsv(def: Pick<ChartDef, 'title' | 'table'>) {
   const cell = (v: string | number) => {
     const s = String(v);
     // formulas never run when the file is opened
@@ -41,7 +41,7 @@ function exportCsv(def: ChartDef) {
  * list behind the clicked bar or point; the table shows the same numbers for screen readers and
  * exports them.
  */
-export function ChartCard({ def }: { def: ChartDef }) {
+export function ChartCard({ def }: { def: Omit<ChartDef, 'id'> & { id: string } }) {
   const [view, setView] = useState<'chart' | 'table'>('chart');
   const ref = useRef<HTMLDivElement>(null);
   const navigate = useNavigate();

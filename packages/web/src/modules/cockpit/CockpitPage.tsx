@@ -13,6 +13,7 @@ import { formatFen } from '../../lib/money';
 import { CampaignScope } from '../visits/CampaignPicker';
 import { ChartCard } from './ChartCard';
 import styles from './cockpit.module.css';
+import { ReadinessChart } from './ReadinessChart';
 
 /**
  * 领导驾驶舱: a campaign's progress for city staff, the 军分区 and leaders (a district sees its own
@@ -172,6 +173,7 @@ function CockpitView({ campaignId, picker }: { campaignId: string; picker: React
             {charts.map((def) => (
               <ChartCard key={def.id} def={def} />
             ))}
+            <ReadinessChart />
           </div>
           <League c={q.data} />
           <Briefs campaignId={campaignId} />

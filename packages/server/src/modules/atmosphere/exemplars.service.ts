@@ -12,7 +12,7 @@ import type {
 } from '@shuangyong/shared';
 import { maskAddress, maskIdNumber, maskPhone, normalizeIdNumber, normalizePhone, t } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { pathInSubtree, scopeCovers } from '../../platform/access/scope.js';
+import { pathInSubtree, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
@@ -305,7 +305,7 @@ export class ExemplarsService {
     const id = await this.db.transaction().execute(async (trx) => {
       const org = body.orgId
         ? await atmosphereRepo.org(trx, actor.scope, body.orgId)
-        : await atmosphereRepo.org(trx, { kind: 'all' }, actor.orgId);
+        : await atmosphereRepo.org(trx, SYSTEM_SCOPE, actor.orgId);
       if (!org?.active) throw forbidden('exemplars.orgNotAllowed');
       const concerned = await this.concerned(trx, body.concernedOrgId);
       const id = uuidv7();

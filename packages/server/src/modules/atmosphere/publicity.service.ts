@@ -15,7 +15,7 @@ import type {
 } from '@shuangyong/shared';
 import { t } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { pathInSubtree, scopeCovers } from '../../platform/access/scope.js';
+import { pathInSubtree, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
@@ -210,7 +210,7 @@ export class PublicityService {
     const id = await this.db.transaction().execute(async (trx) => {
       const org = body.orgId
         ? await atmosphereRepo.org(trx, actor.scope, body.orgId)
-        : await atmosphereRepo.org(trx, { kind: 'all' }, actor.orgId);
+        : await atmosphereRepo.org(trx, SYSTEM_SCOPE, actor.orgId);
       if (!org?.active) throw forbidden('atmosphere.orgNotAllowed');
       const id = uuidv7();
       const now = nowIso();
@@ -298,7 +298,7 @@ export class PublicityService {
     const videoUrl = set.videoUrl !== undefined ? set.videoUrl : r.video_url;
     const kind = set.kind ?? r.kind;
     const hash = contentHash({ kind, title, body, videoUrl, photos });
-    const authorOrg = await atmosphereRepo.org(trx, { kind: 'all' }, r.org_id);
+    const authorOrg = await atmosphereRepo.org(trx, SYSTEM_SCOPE, r.org_id);
     const flag = set.mentionsTroops ?? r.mentions_troops === 1;
     const troops = this.mentionsTroops(flag, authorOrg?.side === 'military', title, body, photos);
     const back = hash !== r.content_hash && r.status !== 'draft' && r.status !== 'returned';

@@ -22,7 +22,7 @@ import {
   yuanTextToFen,
 } from '@shuangyong/shared';
 import { mayDecide, requesterOrgs } from '../../platform/access/approval-policy.js';
-import { districtOf, scopeCovers } from '../../platform/access/scope.js';
+import { districtOf, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import type { AuditActor } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
@@ -673,7 +673,7 @@ export class BenefitsService {
     actor: AuditActor,
     progress: (done: number, total?: number) => Promise<void> = async () => {},
   ) {
-    const r = await benefitsRepo.roster(this.db, { kind: 'all' }, rosterId);
+    const r = await benefitsRepo.roster(this.db, SYSTEM_SCOPE, rosterId);
     if (!r) throw notFound();
     if (r.status !== 'released' && r.status !== 'reconciled')
       throw conflict('roster_not_released', 'benefits.roster.notReleased');

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Brief, cockpitCharts, t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx, systemActor } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
@@ -125,7 +126,7 @@ export class BriefsService {
       fs.writeFileSync(this.fileOf(id, 'pdf'), pdf);
       return id;
     });
-    return toBrief((await cockpitRepo.get(this.p.handle.db, { kind: 'all' }, id))!);
+    return toBrief((await cockpitRepo.get(this.p.handle.db, SYSTEM_SCOPE, id))!);
   }
 
   async list(ctx: RequestCtx, campaignId: string) {

@@ -11,7 +11,7 @@ import type {
 import { maskName, t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
-import type { Scope } from '../../platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import { addWorkingDays } from '../../platform/calendar/working-days.js';
@@ -105,7 +105,7 @@ export class HonoursService {
 
   /** The members of households the caller read in scope (a member may be registered elsewhere). */
   private members(db: Queryable, ids: string[]) {
-    return this.households.members(db, { kind: 'all' }, ids);
+    return this.households.members(db, SYSTEM_SCOPE, ids);
   }
 
   async page(
@@ -323,7 +323,7 @@ export class HonoursService {
         entityId: id,
         changes: { status: [c.status, flow.to] },
       });
-      return toCitation((await this.citation(trx, { kind: 'all' }, id))!);
+      return toCitation((await this.citation(trx, SYSTEM_SCOPE, id))!);
     });
   }
 

@@ -1,6 +1,7 @@
 import type { createNeedBody, NeedDetail, needListQuery } from '@shuangyong/shared';
 import { ROLE_DEFINITIONS, ROLES, t } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
@@ -138,7 +139,7 @@ export class NeedsService {
     const id = await this.db.transaction().execute(async (trx) => {
       const org = body.orgId
         ? await this.orgs.inScope(trx, actor.scope, body.orgId)
-        : await this.orgs.inScope(trx, { kind: 'all' }, actor.orgId);
+        : await this.orgs.inScope(trx, SYSTEM_SCOPE, actor.orgId);
       if (!org?.active) throw forbidden('need.orgNotAllowed');
       const category = await needsRepo.category(trx, body.category);
       if (!category?.active) throw badRequest('unknown_category', 'need.unknownCategory', { code: body.category });
@@ -232,7 +233,7 @@ export class NeedsService {
    * the past, so that the demo shows cases past their working-day deadline.
    */
   async backdateForDemo(id: string, days: number): Promise<void> {
-    const r = await needsRepo.get(this.db, { kind: 'all' }, id);
+    const r = await needsRepo.get(this.db, SYSTEM_SCOPE, id);
     if (!r) throw notFound();
     const ms = days * 86_400_000;
     const back = (iso: string | null) => (iso ? new Date(Date.parse(iso) - ms).toISOString() : null);

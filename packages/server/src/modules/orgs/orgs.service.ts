@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type createOrgBody, type moveOrgBody, ORG_TYPE_SIDE, type Org, type updateOrgBody } from '@shuangyong/shared';
 import type { z } from 'zod';
-import type { Scope } from '../../platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { rewritePaths } from '../../platform/access/scoped-tables.js';
 import { diffFields } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
@@ -53,7 +53,7 @@ export class OrgsService {
   ) {
     return this.db.transaction().execute(async (trx) => {
       const { id, action, before } = await fn(trx);
-      const after = (await orgsRepo.get(trx, { kind: 'all' }, id)) as OrgRow;
+      const after = (await orgsRepo.get(trx, SYSTEM_SCOPE, id)) as OrgRow;
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action,
         entityType: 'org',
@@ -142,7 +142,7 @@ export class OrgsService {
       if (!active && (await orgsRepo.activeChildCount(trx, id)) > 0)
         throw conflict('org_has_children', 'org.hasActiveChildren');
       if (active && before.parent_id) {
-        const parent = await orgsRepo.get(trx, { kind: 'all' }, before.parent_id);
+        const parent = await orgsRepo.get(trx, SYSTEM_SCOPE, before.parent_id);
         if (parent && !parent.active) throw conflict('parent_inactive', 'org.inactiveParent');
       }
       if (!(await orgsRepo.update(trx, id, version, { active: active ? 1 : 0, updated_at: nowIso() })))

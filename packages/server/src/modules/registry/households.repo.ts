@@ -57,7 +57,7 @@ export const householdsRepo = {
 
   /**
    * The people (merged ones left out) of some households, oldest first. Scoped by the person's
-   * org; callers that already read the households in scope pass `{ kind: 'all' }` (a member may be
+   * org; callers that already read the households in scope pass `SYSTEM_SCOPE` (a member may be
    * registered under another org than the household's).
    */
   members(db: Queryable, scope: Scope, householdIds: readonly string[]) {

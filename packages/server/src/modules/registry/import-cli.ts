@@ -1,3 +1,4 @@
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { systemActor } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { sniff } from '../../platform/files/index.js';
@@ -24,11 +25,11 @@ export async function importFile(
     { name: fileName, data },
   );
   await jobs.idle();
-  let job = await jobs.get({ kind: 'all' }, created.id);
+  let job = await jobs.get(SYSTEM_SCOPE, created.id);
   if (commit && job?.status === 'validated') {
     await jobs.commit(created.id);
     await jobs.idle();
-    job = await jobs.get({ kind: 'all' }, created.id);
+    job = await jobs.get(SYSTEM_SCOPE, created.id);
   }
   return { status: job!.status, error: job!.error, result: job!.result ? JSON.parse(job!.result) : null };
 }

@@ -1,4 +1,4 @@
-import type { Scope } from '../../platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/index.js';
@@ -76,7 +76,7 @@ export class MergesService {
       if (!m) throw notFound();
       if (m.undone_at) throw conflict('merge_undone', 'beneficiary.mergeUndone');
       const snapshot = JSON.parse(m.snapshot) as Snapshot;
-      const survivor = (await registryRepo.get(trx, { kind: 'all' }, m.survivor_id))!;
+      const survivor = (await registryRepo.get(trx, SYSTEM_SCOPE, m.survivor_id))!;
       const merged = await mergesRepo.person(trx, m.merged_id);
       const now = nowIso();
       await mergesRepo.dropAssignments(trx, m.survivor_id, snapshot.addedCodes);

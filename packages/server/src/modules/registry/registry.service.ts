@@ -8,7 +8,7 @@ import {
 } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { ExtractionGuard } from '../../platform/access/extraction-guard.js';
-import { districtOf, type Scope, scopeCovers } from '../../platform/access/scope.js';
+import { districtOf, type Scope, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import { diffFields } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
@@ -118,11 +118,10 @@ export class RegistryService {
     const row = await registryRepo.get(db, ctx.actor.scope, id);
     if (!row) throw notFound();
     // the person was read in scope: their service member and household come with them
-    const all: Scope = { kind: 'all' };
     const [assignments, member, household] = await Promise.all([
       registryRepo.assignments(db, id),
-      row.service_member_id ? householdsRepo.serviceMember(db, all, row.service_member_id) : undefined,
-      row.household_id ? householdsRepo.get(db, all, row.household_id) : undefined,
+      row.service_member_id ? householdsRepo.serviceMember(db, SYSTEM_SCOPE, row.service_member_id) : undefined,
+      row.household_id ? householdsRepo.get(db, SYSTEM_SCOPE, row.household_id) : undefined,
     ]);
     const perms = ctx.actor.permissions;
     return {
@@ -193,7 +192,7 @@ export class RegistryService {
     const now = nowIso();
     let householdId = extra.householdId ?? null;
     if (householdId) {
-      const h = await householdsRepo.get(trx, { kind: 'all' }, householdId);
+      const h = await householdsRepo.get(trx, SYSTEM_SCOPE, householdId);
       if (!h || !scopeCovers(ctx.actor.scope, { orgId: org.id, orgPath: h.org_path }))
         throw new AppError(404, 'not_found', 'beneficiary.householdOutOfScope');
     } else {
@@ -399,7 +398,7 @@ export class RegistryService {
         }),
       );
       await this.refreshHousehold(trx, before.household_id);
-      const after = (await registryRepo.get(trx, { kind: 'all' }, id))!;
+      const after = (await registryRepo.get(trx, SYSTEM_SCOPE, id))!;
       const { org_name: _a, ...b } = before;
       const { org_name: _b, ...a } = after;
       await this.p.audit.append(trx, auditActorOf(ctx), {

@@ -1,7 +1,7 @@
 import type { createTransferBody, transferSchema } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { mayDecide, type OrgRef, onRequesterSide, requesterOrgs } from '../../platform/access/approval-policy.js';
-import { type Scope, scopeCovers } from '../../platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
@@ -99,7 +99,7 @@ export class TransfersService {
         !scopeCovers(ctx.actor.scope, { orgId: person.org_id, orgPath: person.org_path })
       )
         throw notFound();
-      const to = await this.orgs.inScope(trx, { kind: 'all' }, body.toOrgId);
+      const to = await this.orgs.inScope(trx, SYSTEM_SCOPE, body.toOrgId);
       if (!to?.active) throw notFound();
       return this.open(trx, ctx, person, to, body.reason);
     });

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { sql } from 'kysely';
-import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { prefixEnd, type Scope, SYSTEM_SCOPE, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import { updateVersioned } from '../../platform/db/versioned.js';
 import type {
@@ -130,7 +130,7 @@ export const troopsRepo = {
    * is the household's, not the activity's.
    */
   byHousehold(db: Queryable, householdId: string) {
-    return activities(db, { kind: 'all' }, {})
+    return activities(db, SYSTEM_SCOPE, {})
       .select(['a.id', 'a.occurred_on', 'a.type', 'ty.label as type_label', 'o.name as org_name'])
       .where('a.household_id', '=', householdId)
       .orderBy('a.occurred_on', 'desc')
@@ -144,7 +144,7 @@ export const troopsRepo = {
    * through the troops module's registration, with the unit's name and the date only.
    */
   householdVisits(db: Queryable, range: { from: string | null; to: string | null }, householdIds?: readonly string[]) {
-    let qb = activities(db, { kind: 'all' }, { from: range.from ?? undefined, to: range.to ?? undefined })
+    let qb = activities(db, SYSTEM_SCOPE, { from: range.from ?? undefined, to: range.to ?? undefined })
       .select(['a.household_id', 'a.occurred_on', 'o.name as org_name'])
       .where('a.household_id', 'is not', null);
     if (householdIds) qb = qb.where('a.household_id', 'in', householdIds);

@@ -8,7 +8,7 @@ import {
   type updateUserBody,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
-import type { Scope } from '../../platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { diffFields } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { Lockout } from '../../platform/auth/lockout.js';
@@ -124,7 +124,7 @@ export class UsersService {
     before: object | null,
     extra: object = {},
   ) {
-    const after = (await usersRepo.row(trx, { kind: 'all' }, id)) as UserRow;
+    const after = (await usersRepo.row(trx, SYSTEM_SCOPE, id)) as UserRow;
     await this.p.audit.append(trx, auditActorOf(ctx), {
       action,
       entityType: 'user',
@@ -134,7 +134,7 @@ export class UsersService {
         ...extra,
       },
     });
-    return (await usersRepo.get(trx, { kind: 'all' }, id)) as User;
+    return (await usersRepo.get(trx, SYSTEM_SCOPE, id)) as User;
   }
 
   async create(ctx: RequestCtx, body: z.infer<typeof createUserBody>): Promise<User> {

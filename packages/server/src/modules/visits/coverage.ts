@@ -1,5 +1,5 @@
 import { type CoverageCell, t } from '@shuangyong/shared';
-import type { Scope } from '../../platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import type { Campaigns } from '../campaigns/campaigns.module.js';
 import { coverageRows, teamNames, troopVisitedCells } from './coverage.repo.js';
@@ -151,7 +151,7 @@ export interface VisitMetricProvider {
 }
 
 async function sumCoverage(db: Queryable, orgPath: string, campaignId: string) {
-  const rows = await coverageRows(db, { kind: 'all' }, campaignId, undefined, orgPath);
+  const rows = await coverageRows(db, SYSTEM_SCOPE, campaignId, undefined, orgPath);
   return rows.reduce((a, r) => ({ planned: a.planned + Number(r.planned), visited: a.visited + Number(r.visited) }), {
     planned: 0,
     visited: 0,

@@ -8,6 +8,13 @@ export type Scope =
   | { kind: 'org'; orgId: string; path: string }
   | { kind: 'own'; userId: string; orgId: string; path: string };
 
+/**
+ * Every row, for a read that is not a request's own view: a job or the CLI, a row re-read after
+ * the caller's scope was checked or it was just written, rows reached through a parent read in
+ * scope. Naming it makes each such read greppable; a request's reads take `ctx.actor.scope`.
+ */
+export const SYSTEM_SCOPE: Scope = Object.freeze({ kind: 'all' });
+
 export function resolveScope(kind: DataScopeKind, user: { id: string; orgId: string; orgPath: string }): Scope {
   switch (kind) {
     case 'all':

@@ -6,7 +6,7 @@ import {
   type Permission,
   type Role,
 } from '@shuangyong/shared';
-import type { Scope } from '../access/scope.js';
+import { type Scope, SYSTEM_SCOPE } from '../access/scope.js';
 import type { AuditActor } from '../audit/audit.js';
 
 /** The authenticated caller, rebuilt from the database on every request. */
@@ -63,7 +63,7 @@ export function systemActor(org: { id: string; path: string; name: string }, use
     roles: ['sys_admin'],
     permissions: new Set(PERMISSIONS),
     scopeKind: 'all',
-    scope: { kind: 'all' },
+    scope: SYSTEM_SCOPE,
     sessionId: '',
     csrfToken: '',
     mustChangePassword: false,

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { type Permission, t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { Scope } from '../access/scope.js';
-import { scopeWhere } from '../access/scope.js';
+import { SYSTEM_SCOPE, scopeWhere } from '../access/scope.js';
 import type { Actor } from '../auth/actor.js';
 import type { Platform } from '../context.js';
 import { isSealedFile } from '../crypto/index.js';
@@ -175,7 +175,7 @@ export class Jobs {
       })
       .execute();
     this.schedule(id, 'validate');
-    return this.get({ kind: 'all' }, id) as Promise<JobRow>;
+    return this.get(SYSTEM_SCOPE, id) as Promise<JobRow>;
   }
 
   async get(scope: Scope, id: string, db: Queryable = this.p.handle.db): Promise<JobRow | undefined> {
@@ -271,7 +271,7 @@ export class Jobs {
   }
 
   private async run(id: string, phase: 'validate' | 'commit') {
-    const job = await this.get({ kind: 'all' }, id);
+    const job = await this.get(SYSTEM_SCOPE, id);
     if (!job) return;
     const handler = this.handlers.get(job.kind);
     if (!handler) return this.set(id, { status: 'failed', error: `unknown job kind ${job.kind}` });

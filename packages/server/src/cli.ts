@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '@shuangyong/shared';
 import { buildApp } from './app.js';
 import { backup, restore } from './cli/backup.js';
+import { needsDoctor } from './modules/needs/doctor.js';
 import { registryDoctor } from './modules/registry/doctor.js';
 import { importFile } from './modules/registry/import-cli.js';
 import { seedSyntheticVisits } from './modules/visits/synthetic.js';
@@ -300,9 +301,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'doctor':
       return withPlatform(config, async (p) => {
-        const r = await p.handle.db.transaction().execute((trx) => registryDoctor(trx, !!values.rebuild));
-        (r.ok ? process.stdout : process.stderr).write(`${r.lines.join('\n')}\n`);
-        return r.ok ? 0 : 1;
+        const checks = [registryDoctor, needsDoctor];
+        let ok = true;
+        for (const check of checks) {
+          const r = await p.handle.db.transaction().execute((trx) => check(trx, !!values.rebuild));
+          (r.ok ? process.stdout : process.stderr).write(`${r.lines.join('\n')}\n`);
+          ok &&= r.ok;
+        }
+        return ok ? 0 : 1;
       });
     case 'backup':
       if (!values.out) break;

@@ -97,8 +97,22 @@ export interface NeedAttachmentsTable {
   created_at: string;
 }
 
+/** The maintained counter of the cockpit's needs widget (migration 0031, decisions/0050). */
+export interface NeedCountsTable {
+  /** 's': a subtree scope at `scope_path` ('' = the whole city); 'o': an org scope of that org's path. */
+  reach: string;
+  scope_path: string;
+  status: string;
+  /** The lead department, '' when none. */
+  lead_org_id: string;
+  /** The deadline while it decides a colour (a handling status), '' otherwise. */
+  deadline: string;
+  n: number;
+}
+
 declare module '../../platform/db/schema.js' {
   interface Database {
+    need_counts: NeedCountsTable;
     need_categories: NeedCategoriesTable;
     needs: NeedsTable;
     need_handlers: NeedHandlersTable;

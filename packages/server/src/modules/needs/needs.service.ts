@@ -11,6 +11,7 @@ import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
 import type { OrgsService } from '../orgs/orgs.module.js';
 import type { UsersService } from '../users/users.module.js';
+import { needCountsRepo } from './counts.repo.js';
 import { NeedsReadModel, slaBounds } from './needs.cockpit.js';
 import { NeedEscalation, type SweepResult } from './needs.escalation.js';
 import { type NeedFilter, needsRepo } from './needs.repo.js';
@@ -145,43 +146,45 @@ export class NeedsService {
       if (!category?.active) throw badRequest('unknown_category', 'need.unknownCategory', { code: body.category });
       const id = uuidv7();
       const now = nowIso();
-      await needsRepo.insert(trx, {
-        id,
-        org_id: org.id,
-        org_path: org.path,
-        created_by: actor.userId,
-        requester_name: actor.displayName,
-        source: body.source ?? (military ? 'unit' : 'visit'),
-        category: body.category,
-        priority: body.priority,
-        title: body.title,
-        description: body.description,
-        military_detail: body.militaryDetail ?? null,
-        military_contact: body.militaryContact ?? null,
-        status: 'submitted',
-        lead_org_id: null,
-        deadline_days: null,
-        deadline: null,
-        accepted_at: null,
-        assigned_at: null,
-        started_at: null,
-        resolved_at: null,
-        resolved_on_time: null,
-        confirmed_at: null,
-        closed_at: null,
-        resolution: null,
-        rating: null,
-        rating_comment: null,
-        decline_reason: null,
-        merged_into: null,
-        reopen_count: 0,
-        reopen_reason: null,
-        escalated_at: null,
-        reminded_at: null,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      });
+      await needCountsRepo.around(trx, id, () =>
+        needsRepo.insert(trx, {
+          id,
+          org_id: org.id,
+          org_path: org.path,
+          created_by: actor.userId,
+          requester_name: actor.displayName,
+          source: body.source ?? (military ? 'unit' : 'visit'),
+          category: body.category,
+          priority: body.priority,
+          title: body.title,
+          description: body.description,
+          military_detail: body.militaryDetail ?? null,
+          military_contact: body.militaryContact ?? null,
+          status: 'submitted',
+          lead_org_id: null,
+          deadline_days: null,
+          deadline: null,
+          accepted_at: null,
+          assigned_at: null,
+          started_at: null,
+          resolved_at: null,
+          resolved_on_time: null,
+          confirmed_at: null,
+          closed_at: null,
+          resolution: null,
+          rating: null,
+          rating_comment: null,
+          decline_reason: null,
+          merged_into: null,
+          reopen_count: 0,
+          reopen_reason: null,
+          escalated_at: null,
+          reminded_at: null,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        }),
+      );
       if (body.tags?.length) await needsRepo.setTags(trx, { id, org_path: org.path }, body.tags);
       await needsRepo.addEvent(trx, {
         needId: id,
@@ -239,13 +242,17 @@ export class NeedsService {
     const back = (iso: string | null) => (iso ? new Date(Date.parse(iso) - ms).toISOString() : null);
     const backDay = (day: string | null) =>
       day ? new Date(Date.parse(`${day}T00:00:00Z`) - ms).toISOString().slice(0, 10) : null;
-    await needsRepo.update(this.db, id, r.version, {
-      created_at: back(r.created_at) ?? r.created_at,
-      accepted_at: back(r.accepted_at),
-      assigned_at: back(r.assigned_at),
-      started_at: back(r.started_at),
-      deadline: backDay(r.deadline),
-    });
+    await this.db.transaction().execute((trx) =>
+      needCountsRepo.around(trx, id, () =>
+        needsRepo.update(trx, id, r.version, {
+          created_at: back(r.created_at) ?? r.created_at,
+          accepted_at: back(r.accepted_at),
+          assigned_at: back(r.assigned_at),
+          started_at: back(r.started_at),
+          deadline: backDay(r.deadline),
+        }),
+      ),
+    );
   }
 
   /** Escalates the cases past their deadline and reminds those close to it (see NeedEscalation). */

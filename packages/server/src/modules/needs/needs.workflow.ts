@@ -19,6 +19,7 @@ import { AppError, badRequest, forbidden, notFound, versionConflict } from '../.
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
 import type { OrgsService } from '../orgs/orgs.module.js';
+import { needCountsRepo } from './counts.repo.js';
 import { ACTION_PARTY, allowedActions, deadlineFrom, nextStatus, TERMINAL_STATUSES } from './needs.machine.js';
 import { type NeedRow, needsRepo } from './needs.repo.js';
 import type { NeedsTable } from './needs.schema.js';
@@ -134,8 +135,12 @@ export class NeedWorkflow {
     if (!actsAs(ctx.actor, r, party))
       throw forbidden(party === 'lead' ? 'need.notLead' : 'need.notRequester', { action: t(`needAction.${action}`) });
     if (party === 'triage' && !triageDecides(ctx.actor, r)) throw forbidden('need.ownRequest');
-    const e = await effect(trx, r, to);
-    if (!(await needsRepo.update(trx, id, version, { status: to, ...e.set }))) throw versionConflict();
+    // the cockpit's counter moves by the case's keys before and after, in this transaction
+    const e = await needCountsRepo.around(trx, id, async () => {
+      const e = await effect(trx, r, to);
+      if (!(await needsRepo.update(trx, id, version, { status: to, ...e.set }))) throw versionConflict();
+      return e;
+    });
     await needsRepo.addEvent(trx, {
       needId: id,
       orgPath: r.org_path,

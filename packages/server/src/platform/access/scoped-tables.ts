@@ -78,7 +78,26 @@ export const SCOPED_TABLES: readonly { table: string; pathColumn: string; distri
   { table: 'benefit_accounts', pathColumn: 'org_path' },
 ];
 
-/** Rewrites `oldPrefix…` to `newPrefix…` in the path column of every scoped table and of orgs. */
+/**
+ * Tables derived from paths in a way a prefix rewrite cannot follow (a row per ancestor of a
+ * path, decisions/0050): their owners register a rebuild, run by `rewritePaths` after the rewrite.
+ */
+const REBUILT_AFTER_MOVE = new Map<string, (trx: Tx) => Promise<unknown>>();
+
+/** Registers the rebuild of `table`, run inside every org move. */
+export function rebuildAfterMove(table: string, rebuild: (trx: Tx) => Promise<unknown>): void {
+  REBUILT_AFTER_MOVE.set(table, rebuild);
+}
+
+/** The tables an org move rebuilds (their path columns need no prefix rewrite). */
+export function tablesRebuiltAfterMove(): string[] {
+  return [...REBUILT_AFTER_MOVE.keys()];
+}
+
+/**
+ * Rewrites `oldPrefix…` to `newPrefix…` in the path column of every scoped table and of orgs, then
+ * rebuilds the tables registered with `rebuildAfterMove`.
+ */
 export async function rewritePaths(trx: Tx, oldPrefix: string, newPrefix: string): Promise<void> {
   const end = prefixEnd(oldPrefix);
   const from = oldPrefix.length + 1;
@@ -94,4 +113,5 @@ export async function rewritePaths(trx: Tx, oldPrefix: string, newPrefix: string
       await sql`UPDATE ${sql.table(table)} SET ${sql.ref(districtColumn)} = ${districtOf(newPrefix)}
                 WHERE ${col} >= ${newPrefix} AND ${col} < ${prefixEnd(newPrefix)}`.execute(trx);
   }
+  for (const rebuild of REBUILT_AFTER_MOVE.values()) await rebuild(trx);
 }

@@ -20,6 +20,7 @@ import { events0026 } from './0026_events.js';
 import { benefitsConfirmation0028 } from './0028_benefits_confirmation.js';
 import { modelcityOwners0029 } from './0029_modelcity_owners.js';
 import { needsSla0030 } from './0030_needs_sla.js';
+import { needCounts0031 } from './0031_need_counts.js';
 import { troopCityStats0032 } from './0032_troop_city_stats.js';
 import { benefitReturnBatches0033 } from './0033_benefit_return_batches.js';
 
@@ -47,6 +48,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0028_benefits_confirmation': benefitsConfirmation0028(dialect),
         '0029_modelcity_owners': modelcityOwners0029(dialect),
         '0030_needs_sla': needsSla0030(dialect),
+        '0031_need_counts': needCounts0031(dialect),
         '0033_benefit_return_batches': benefitReturnBatches0033(dialect),
         '0025_exemplars': exemplars0025(dialect),
         '0032_troop_city_stats': troopCityStats0032(dialect),

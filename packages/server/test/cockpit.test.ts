@@ -269,6 +269,33 @@ describe('click-through: every chart element opens the filtered list of its numb
     await db.updateTable('needs').set({ deadline: assigned[0]!.deadline }).where('id', '=', assigned[0]!.id).execute();
     await needCountsRepo.rebuild(db);
   });
+
+  it('spending bar → the campaign’s money page, whose budget line shows the same budget and spent, the sum of its visits', async () => {
+    for (const who of [city, klmy]) {
+      const c = await get(who);
+      const def = chart(c, 'spending');
+      expect(def.table.rows.length).toBe(c.spending.length);
+      expect(c.spending.some((l: Json) => l.spentFen > 0)).toBe(true);
+      const visits = (await who.get(`/api/v1/visits?campaignId=${demo}&pageSize=100`)).json();
+      expect(visits.total).toBeLessThanOrEqual(100);
+      for (const [i, row] of def.table.rows.entries()) {
+        const link = def.link(0, i)!;
+        expect(link).toMatch(/^\/visit-money\?campaignId=.+&budgetLineId=/);
+        const params = new URLSearchParams(link.split('?')[1]);
+        expect(params.get('campaignId')).toBe(demo);
+        // the page the link opens lists the campaign's budget lines with what they spent
+        const money = await who.get(`/api/v1/visit-spending?campaignId=${params.get('campaignId')}`);
+        expect(money.statusCode, money.body).toBe(200);
+        const line = money.json().budgetLines.find((l: Json) => l.id === params.get('budgetLineId'));
+        const bar = c.spending[i];
+        expect(line, link).toMatchObject({ budgetFen: bar.budgetFen, spentFen: bar.spentFen });
+        expect(row).toMatchObject({ budget: bar.budgetFen / 100, spent: bar.spentFen / 100 });
+        // and what the line spent is the money of the visits charged to it
+        const charged = visits.items.filter((v: Json) => v.budgetLineId === line.id);
+        expect(charged.reduce((s: number, v: Json) => s + v.cashFen + v.goodsFen, 0)).toBe(bar.spentFen);
+      }
+    }
+  });
 });
 
 describe('league ranking', () => {

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { DATA_SCOPES, PERMISSIONS, ROLES } from '../access.js';
 import { ORG_TYPES } from '../orgs.js';
 
+/** A one-time code of the authenticator app: six digits (the login form checks the same). */
+export const OTP_PATTERN = /^\d{6}$/;
+
 export const loginBody = z.strictObject({
   username: z.string().trim().min(1).max(64),
   password: z.string().min(1).max(256),
-  otp: z
-    .string()
-    .regex(/^\d{6}$/)
-    .optional(),
+  otp: z.string().regex(OTP_PATTERN).optional(),
 });
 
 export const meSchema = z.object({
@@ -45,4 +45,4 @@ export const changePasswordBody = z.strictObject({
 });
 
 export const totpSetupSchema = z.object({ secret: z.string(), otpauthUrl: z.string() });
-export const totpEnableBody = z.strictObject({ otp: z.string().regex(/^\d{6}$/) });
+export const totpEnableBody = z.strictObject({ otp: z.string().regex(OTP_PATTERN) });

@@ -36,6 +36,9 @@ export const orgCode = z
   .toLowerCase()
   .regex(ORG_CODE_PATTERN, { message: t('validation.orgCode') });
 
+/** An administrative division code: 6 digits (county), 9 (township) or 12 (village). */
+export const REGION_CODE_PATTERN = /^\d{6}(\d{3}(\d{3})?)?$/;
+
 export const createOrgBody = z.strictObject({
   parentId: idSchema,
   name: nameSchema,
@@ -44,7 +47,7 @@ export const createOrgBody = z.strictObject({
   side: z.enum(ORG_SIDES).optional(),
   regionCode: z
     .string()
-    .regex(/^\d{6}(\d{3}(\d{3})?)?$/, { message: t('validation.regionCode') })
+    .regex(REGION_CODE_PATTERN, { message: t('validation.regionCode') })
     .optional(),
 });
 export const updateOrgBody = z.strictObject({ version: z.number().int().min(1), name: nameSchema });

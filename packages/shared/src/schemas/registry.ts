@@ -142,6 +142,9 @@ export const revealResult = z.object({
   address: z.string().nullable(),
 });
 
+export const TRANSFER_STATUSES = ['pending', 'accepted', 'rejected', 'cancelled'] as const;
+export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
+
 export const transferSchema = z.object({
   id: z.string(),
   beneficiaryId: z.string(),
@@ -151,13 +154,15 @@ export const transferSchema = z.object({
   fromOrgName: z.string(),
   toOrgId: z.string(),
   toOrgName: z.string(),
-  status: z.enum(['pending', 'accepted', 'rejected', 'cancelled']),
+  status: z.enum(TRANSFER_STATUSES),
   reason: z.string().nullable(),
   createdAt: z.string(),
   decidedAt: z.string().nullable(),
   abilities: z.object({ accept: z.boolean(), reject: z.boolean() }),
 });
+export type Transfer = z.infer<typeof transferSchema>;
 export const transferPage = pageOf(transferSchema);
+export const transferListQuery = z.strictObject({ ...pageQuery, status: z.enum(TRANSFER_STATUSES).optional() });
 export const createTransferBody = z.strictObject({
   idNumber: idNumberInput,
   toOrgId: idSchema,

@@ -1,25 +1,11 @@
-import type { AuditEntry } from '@shuangyong/shared';
+import type { AuditEntry, auditListQuery, auditVerifySchema } from '@shuangyong/shared';
+import type { z } from 'zod';
 import { api, type Page, type RequestOptions } from './client';
 import { downloadFile } from './files';
 
-export interface AuditQuery {
-  page: number;
-  pageSize: number;
-  actor?: string;
-  action?: string;
-  entityType?: string;
-  entityId?: string;
-  /** ISO 8601 with offset. */
-  from?: string;
-  to?: string;
-}
-
-export interface AuditVerify {
-  ok: boolean;
-  checked: number;
-  firstBrokenSeq: number | null;
-  reason: string | null;
-}
+/** The log's filters (`from`/`to`: ISO 8601 with offset) and page. */
+export type AuditQuery = z.infer<typeof auditListQuery>;
+export type AuditVerify = z.infer<typeof auditVerifySchema>;
 
 export const auditApi = {
   list: (query: AuditQuery, o?: Pick<RequestOptions, 'signal'>) => api.get<Page<AuditEntry>>('/audit', { ...query }, o),

@@ -1,10 +1,8 @@
-import type { Me } from '@shuangyong/shared';
+import type { Me, totpSetupSchema } from '@shuangyong/shared';
+import type { z } from 'zod';
 import { api } from './client';
 
-export interface TotpSetup {
-  secret: string;
-  otpauthUrl: string;
-}
+export type TotpSetup = z.infer<typeof totpSetupSchema>;
 
 export const authApi = {
   login: (body: { username: string; password: string; otp?: string }) =>

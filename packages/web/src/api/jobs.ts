@@ -1,48 +1,11 @@
+import type { ImportErrorKind, ImportResult, ImportRowError, JobStatus, Job as SharedJob } from '@shuangyong/shared';
 import { api, type RequestOptions } from './client';
 import { downloadFile } from './files';
 
-export type JobStatus = 'queued' | 'validating' | 'validated' | 'committing' | 'succeeded' | 'failed';
+export type { ImportErrorKind, ImportResult, ImportRowError, JobStatus };
 
-/** What is wrong with a row, in the order the wizard lists them (registry/import.ts). */
-export type ImportErrorKind = 'invalid' | 'duplicateInFile' | 'registeredElsewhere' | 'otherDistrict';
-
-export interface ImportRowError {
-  /** The row number as in the file (the header is row 1). */
-  row: number;
-  field: string | null;
-  message: string;
-  kind?: ImportErrorKind;
-}
-
-/** What an import found (dry run) or did (commit). */
-export interface ImportResult {
-  total: number;
-  created: number;
-  updated: number;
-  /** Already registered here with nothing new: not written. */
-  unchanged?: number;
-  duplicates: number;
-  invalid: number;
-  /** Rows naming another district: skipped, counted by district. */
-  otherDistrict?: number;
-  otherDistricts?: { district: string; rows: number }[];
-  /** The first 500 row errors; `errorCount` of them in all (`errorsTruncated` when more). */
-  errors: ImportRowError[];
-  errorCount?: number;
-  errorsTruncated?: boolean;
-}
-
-export interface Job {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  fileName?: string | null;
-  updatedAt?: string;
-  total: number | null;
-  processed: number | null;
-  result: ImportResult | null;
-  error: string | null;
-}
+/** A job as the API returns it; an import's result is an `ImportResult`. */
+export type Job = Omit<SharedJob, 'result' | 'createdAt'> & { result: ImportResult | null; createdAt?: string };
 
 const path = (id: string, rest = '') => `/jobs/${encodeURIComponent(id)}${rest}`;
 

@@ -1,27 +1,10 @@
+import { TRANSFER_STATUSES, type Transfer, type TransferStatus, type transferListQuery } from '@shuangyong/shared';
+import type { z } from 'zod';
 import { api, type Page, type RequestOptions } from './client';
 
-export const TRANSFER_STATUSES = ['pending', 'accepted', 'rejected', 'cancelled'] as const;
-export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
-
-export interface Transfer {
-  id: string;
-  beneficiaryId?: string;
-  beneficiaryName: string;
-  idMasked: string;
-  fromOrgName: string;
-  toOrgName: string;
-  status: TransferStatus;
-  reason: string | null;
-  createdAt: string;
-  decidedAt: string | null;
-  abilities: { accept: boolean; reject: boolean };
-}
-
-export interface TransferQuery {
-  page: number;
-  pageSize: number;
-  status?: TransferStatus;
-}
+export type { Transfer, TransferStatus };
+export { TRANSFER_STATUSES };
+export type TransferQuery = z.infer<typeof transferListQuery>;
 
 const path = (id: string, rest: string) => `/transfers/${encodeURIComponent(id)}${rest}`;
 const noteBody = (note?: string) => (note?.trim() ? { note: note.trim() } : {});

@@ -1,16 +1,11 @@
-import type { createUserBody, User, updateUserBody } from '@shuangyong/shared';
+import type { createUserBody, User, updateUserBody, userListQuery } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { api, type Page, type RequestOptions } from './client';
 
 export type CreateUser = z.input<typeof createUserBody>;
 export type UpdateUser = z.input<typeof updateUserBody>;
 
-export interface UserQuery {
-  page: number;
-  pageSize: number;
-  q?: string;
-  orgId?: string;
-}
+export type UserQuery = z.infer<typeof userListQuery>;
 
 const path = (id: string, rest = '') => `/users/${encodeURIComponent(id)}${rest}`;
 

@@ -2,11 +2,15 @@ import { PassThrough } from 'node:stream';
 import {
   type CategoryAssignment,
   createRegionMatcher,
+  IMPORT_ERROR_KINDS,
+  type ImportErrorKind,
+  type ImportRowError,
   matchCategoryDetailed,
   parseDate,
   parseDisabilityCause,
   parseDisabilityGrade,
   parseSex,
+  type ImportResult as SharedImportResult,
   t,
 } from '@shuangyong/shared';
 import { districtOf, scopeCovers } from '../../platform/access/scope.js';
@@ -46,42 +50,14 @@ export const IMPORT_FIELDS = {
 } as const;
 type Field = keyof typeof IMPORT_FIELDS;
 
-/**
- * What is wrong with a row, in the order the wizard lists them: the rows the user must fix first,
- * then the people to transfer rather than import, then the rows of other districts (skipped).
- */
-export const IMPORT_ERROR_KINDS = ['invalid', 'duplicateInFile', 'registeredElsewhere', 'otherDistrict'] as const;
-export type ImportErrorKind = (typeof IMPORT_ERROR_KINDS)[number];
+export { IMPORT_ERROR_KINDS, type ImportErrorKind };
+
 const byKindThenRow = (a: { kind: ImportErrorKind; row: number }, b: { kind: ImportErrorKind; row: number }) =>
   IMPORT_ERROR_KINDS.indexOf(a.kind) - IMPORT_ERROR_KINDS.indexOf(b.kind) || a.row - b.row;
 
-export interface RowError {
-  row: number;
-  field: string;
-  message: string;
-  kind: ImportErrorKind;
-}
-
-export interface ImportResult {
-  [key: string]: unknown;
-  total: number;
-  created: number;
-  /** Rows of people already registered here whose phone, address or note differ: written, `version` + 1. */
-  updated: number;
-  /** Rows of people already registered here with nothing new: nothing is written. */
-  unchanged: number;
-  duplicates: number;
-  invalid: number;
-  /** Rows that name another district (a city-wide roster): skipped, one line each in the report. */
-  otherDistrict: number;
-  /** Those rows by district, largest first: 「586 行属于其他区」 in one message, not 586. */
-  otherDistricts: { district: string; rows: number }[];
-  /** The first MAX_ERRORS_IN_RESULT row errors, the rows to fix first; the error report has all of them. */
-  errors: RowError[];
-  /** How many row errors there are in all, and whether `errors` stops short of them. */
-  errorCount: number;
-  errorsTruncated: boolean;
-}
+export type RowError = ImportRowError;
+/** The job's result (a record, as every job result is). */
+export type ImportResult = SharedImportResult & Record<string, unknown>;
 
 interface PlannedRow {
   rowNumber: number;

@@ -11,9 +11,9 @@ import {
   lookupResult,
   mergeBody,
   mergeResult,
-  pageQuery,
   revealBody,
   revealResult,
+  transferListQuery,
   transferPage,
   transferSchema,
   updateBeneficiaryBody,
@@ -177,10 +177,7 @@ export function registryRoutes(
         schema: {
           tags,
           summary: '迁移申请（迁出与迁入）',
-          querystring: z.strictObject({
-            ...pageQuery,
-            status: z.enum(['pending', 'accepted', 'rejected', 'cancelled']).optional(),
-          }),
+          querystring: transferListQuery,
           response: { 200: transferPage },
         },
       },

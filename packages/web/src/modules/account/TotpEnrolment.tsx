@@ -1,4 +1,5 @@
 import { SafetyCertificateOutlined } from '@ant-design/icons';
+import { OTP_PATTERN } from '@shuangyong/shared';
 import { Alert, Button, Flex, Form, Input, Steps, Typography } from 'antd';
 import { useState } from 'react';
 import { authApi, type TotpSetup } from '../../api/auth';
@@ -99,7 +100,7 @@ export function TotpEnrolment({ enabled, onDone }: { enabled: boolean; onDone: (
               <Form form={form} layout="inline" onFinish={enable} style={{ rowGap: 8, marginTop: 8 }}>
                 <Form.Item
                   name="otp"
-                  rules={[{ required: true, pattern: /^\d{6}$/, message: t('login.otpInvalidFormat') }]}
+                  rules={[{ required: true, pattern: OTP_PATTERN, message: t('login.otpInvalidFormat') }]}
                 >
                   <Input
                     inputMode="numeric"

@@ -1,4 +1,5 @@
 import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
+import { OTP_PATTERN } from '@shuangyong/shared';
 import { Alert, Button, Form, Input } from 'antd';
 import { useState } from 'react';
 import { authApi } from '../../api/auth';
@@ -88,7 +89,7 @@ export function LoginPage() {
               name="otp"
               label={t('login.otp')}
               extra={t('login.otpHint')}
-              rules={[{ required: true, pattern: /^\d{6}$/, message: t('login.otpInvalidFormat') }]}
+              rules={[{ required: true, pattern: OTP_PATTERN, message: t('login.otpInvalidFormat') }]}
             >
               <Input
                 prefix={<SafetyOutlined />}

@@ -1,4 +1,12 @@
-import { ORG_CODE_PATTERN, ORG_SIDES, ORG_TYPE_SIDE, ORG_TYPES, type Org, type OrgType } from '@shuangyong/shared';
+import {
+  ORG_CODE_PATTERN,
+  ORG_SIDES,
+  ORG_TYPE_SIDE,
+  ORG_TYPES,
+  type Org,
+  type OrgType,
+  REGION_CODE_PATTERN,
+} from '@shuangyong/shared';
 import { Form, Input, Select, TreeSelect } from 'antd';
 import { useMemo, useState } from 'react';
 import { orgsApi } from '../../api/orgs';
@@ -6,8 +14,6 @@ import { FormModal } from '../../components/FormModal';
 import { label, t } from '../../i18n';
 import { applyFieldErrors } from '../../lib/forms';
 import { type OrgNode, subtreeIds, toSelectTree } from './tree';
-
-const REGION_CODE = /^\d{6}(\d{3}(\d{3})?)?$/;
 
 interface ModalProps {
   org: Org;
@@ -94,7 +100,7 @@ export function CreateOrgModal({ org, onClose, onDone }: ModalProps) {
           name="regionCode"
           label={t('orgs.regionCode')}
           extra={t('orgs.regionCodeHint')}
-          rules={[{ pattern: REGION_CODE, message: t('orgs.regionCodeInvalid') }]}
+          rules={[{ pattern: REGION_CODE_PATTERN, message: t('orgs.regionCodeInvalid') }]}
         >
           <Input inputMode="numeric" maxLength={12} data-testid="org-form-regionCode" />
         </Form.Item>

@@ -23,7 +23,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { beneficiariesApi } from '../../api/beneficiaries';
 import { ApiError } from '../../api/client';
-import { type Job, type JobStatus, jobsApi } from '../../api/jobs';
+import { type ImportResult, type Job, type JobStatus, jobsApi } from '../../api/jobs';
 import { useCan, useMe } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { label, t } from '../../i18n';
@@ -364,7 +364,19 @@ function Summary({
   onRestart: () => void;
   onErrorReport: () => void;
 }) {
-  const r = job.result ?? { total: 0, created: 0, updated: 0, duplicates: 0, invalid: 0, errors: [] };
+  const r: ImportResult = job.result ?? {
+    total: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    duplicates: 0,
+    invalid: 0,
+    otherDistrict: 0,
+    otherDistricts: [],
+    errors: [],
+    errorCount: 0,
+    errorsTruncated: false,
+  };
   const importable = r.created + r.updated;
   const stat = (key: Parameters<typeof t>[0], value: number, testId: string, color?: string) => (
     <Col xs={12} sm={8} md={4}>

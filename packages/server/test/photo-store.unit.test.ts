@@ -1,5 +1,5 @@
 /**
- * storeCheckedPhoto (platform/files/upload.ts), the steps every photo upload shares: which
+ * storeCheckedPhoto and removeStoredPhoto (platform/files/upload.ts), the steps every photo upload shares: which
  * callbacks run in which order, when the file is written, and that the files are gone whenever
  * nothing was stored. The database is a stand-in whose transaction runs the callback once.
  */
@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db, Tx } from '../src/platform/db/index.js';
-import { type CheckedPhoto, sha256Hex, storeCheckedPhoto } from '../src/platform/files/upload.js';
+import { type CheckedPhoto, removeStoredPhoto, sha256Hex, storeCheckedPhoto } from '../src/platform/files/upload.js';
 
 const db = { transaction: () => ({ execute: (fn: (trx: Tx) => Promise<unknown>) => fn({} as Tx) }) } as unknown as Db;
 
@@ -93,5 +93,44 @@ describe('storeCheckedPhoto', () => {
     const { p, steps } = photo({ kept: undefined });
     expect(await storeCheckedPhoto(db, p)).toEqual({ created: true });
     expect(steps).toEqual(['parent', 'count', 'insert visit-1']);
+  });
+});
+
+describe('removeStoredPhoto', () => {
+  function stored(has: boolean) {
+    const steps: string[] = [];
+    const file = path.join(dir, 'p2.img');
+    fs.writeFileSync(file, 'kept');
+    const p = {
+      files: [file],
+      parent: async () => {
+        steps.push('parent');
+        return 'item-1';
+      },
+      has: async (_trx: Tx, parent: string) => {
+        steps.push(`has ${parent}`);
+        return has;
+      },
+      notFound: () => new Error('photo not found'),
+      remove: async (_trx: Tx, parent: string) => {
+        steps.push(`remove ${parent}`);
+        expect(fs.existsSync(file)).toBe(true); // the file goes after the commit
+      },
+    };
+    return { p, steps, file };
+  }
+
+  it("deletes the row in the parent's transaction, then the file", async () => {
+    const { p, steps, file } = stored(true);
+    await removeStoredPhoto(db, p);
+    expect(steps).toEqual(['parent', 'has item-1', 'remove item-1']);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('answers not found for a photo of another parent and keeps every file', async () => {
+    const { p, steps, file } = stored(false);
+    await expect(removeStoredPhoto(db, p)).rejects.toThrow('photo not found');
+    expect(steps).toEqual(['parent', 'has item-1']);
+    expect(fs.existsSync(file)).toBe(true);
   });
 });

@@ -6,7 +6,14 @@ import type { z } from 'zod';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
-import { cleanFileName, cleanUpload, sha256Hex, sniffUpload, storeCheckedPhoto } from '../../platform/files/index.js';
+import {
+  cleanFileName,
+  cleanUpload,
+  removeStoredPhoto,
+  sha256Hex,
+  sniffUpload,
+  storeCheckedPhoto,
+} from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { ConfidentialityChecks } from './checks.service.js';
 import { eventsRepo } from './events.repo.js';
@@ -81,19 +88,21 @@ export class EventPhotos {
   }
 
   async remove(ctx: RequestCtx, eventId: string, photoId: string): Promise<EventDetail> {
-    await this.p.handle.db.transaction().execute(async (trx) => {
-      await this.events.forPhotos(trx, ctx, eventId);
-      const ph = await eventsRepo.photo(trx, eventId, photoId);
-      if (!ph) throw new AppError(404, 'not_found', 'atmosphere.photoNotFound');
-      await eventsRepo.deletePhoto(trx, photoId);
-      await this.p.audit.append(trx, auditActorOf(ctx), {
-        action: 'event.photo.remove',
-        entityType: 'event',
-        entityId: eventId,
-        changes: { photo: [photoId, null] },
-      });
+    await removeStoredPhoto(this.p.handle.db, {
+      files: [this.fileOf(photoId)],
+      parent: (trx) => this.events.forPhotos(trx, ctx, eventId),
+      has: async (trx) => !!(await eventsRepo.photo(trx, eventId, photoId)),
+      notFound: () => new AppError(404, 'not_found', 'atmosphere.photoNotFound'),
+      remove: async (trx) => {
+        await eventsRepo.deletePhoto(trx, photoId);
+        await this.p.audit.append(trx, auditActorOf(ctx), {
+          action: 'event.photo.remove',
+          entityType: 'event',
+          entityId: eventId,
+          changes: { photo: [photoId, null] },
+        });
+      },
     });
-    fs.rmSync(this.fileOf(photoId), { force: true });
     return this.events.detail(ctx, eventId);
   }
 

@@ -9,6 +9,7 @@ import {
   cleanFileName,
   cleanUpload,
   imageMetadata,
+  removeStoredPhoto,
   sha256Hex,
   sniffUpload,
   storeCheckedPhoto,
@@ -96,20 +97,22 @@ export class PublicityPhotos {
   }
 
   async remove(ctx: RequestCtx, itemId: string, photoId: string): Promise<PublicityDetail> {
-    await this.p.handle.db.transaction().execute(async (trx) => {
-      const r = await this.publicity.forAction(trx, ctx, itemId, 'photos');
-      const ph = await atmosphereRepo.photo(trx, itemId, photoId);
-      if (!ph) throw new AppError(404, 'not_found', 'atmosphere.photoNotFound');
-      await atmosphereRepo.deletePhoto(trx, photoId);
-      const { back } = await this.publicity.contentChanged(trx, r, {});
-      await this.p.audit.append(trx, auditActorOf(ctx), {
-        action: 'publicity.photo.remove',
-        entityType: 'publicity_item',
-        entityId: itemId,
-        changes: { photo: [photoId, null], ...(back ? { status: [r.status, 'draft'] } : {}) },
-      });
+    await removeStoredPhoto(this.p.handle.db, {
+      files: [this.fileOf(photoId)],
+      parent: (trx) => this.publicity.forAction(trx, ctx, itemId, 'photos'),
+      has: async (trx) => !!(await atmosphereRepo.photo(trx, itemId, photoId)),
+      notFound: () => new AppError(404, 'not_found', 'atmosphere.photoNotFound'),
+      remove: async (trx, r) => {
+        await atmosphereRepo.deletePhoto(trx, photoId);
+        const { back } = await this.publicity.contentChanged(trx, r, {});
+        await this.p.audit.append(trx, auditActorOf(ctx), {
+          action: 'publicity.photo.remove',
+          entityType: 'publicity_item',
+          entityId: itemId,
+          changes: { photo: [photoId, null], ...(back ? { status: [r.status, 'draft'] } : {}) },
+        });
+      },
     });
-    fs.rmSync(this.fileOf(photoId), { force: true });
     return this.publicity.detail(ctx, itemId);
   }
 

@@ -8,6 +8,7 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors.
 import {
   cleanFileName,
   cleanUpload,
+  removeStoredPhoto,
   sha256Hex,
   sniffUpload,
   storeCheckedPhoto,
@@ -106,19 +107,21 @@ export class ActivityPhotos {
   }
 
   async remove(ctx: RequestCtx, activityId: string, photoId: string): Promise<ActivityDetail> {
-    await this.p.handle.db.transaction().execute(async (trx) => {
-      await this.activities.forChange(trx, ctx, activityId);
-      const ph = await troopsRepo.photo(trx, activityId, photoId);
-      if (!ph) throw new AppError(404, 'not_found', 'troops.photoNotFound');
-      await troopsRepo.deletePhoto(trx, photoId);
-      await this.p.audit.append(trx, auditActorOf(ctx), {
-        action: 'troops.photo.remove',
-        entityType: 'troop_activity',
-        entityId: activityId,
-        changes: { photo: [photoId, null] },
-      });
+    await removeStoredPhoto(this.p.handle.db, {
+      files: [this.fileOf(photoId)],
+      parent: (trx) => this.activities.forChange(trx, ctx, activityId),
+      has: async (trx) => !!(await troopsRepo.photo(trx, activityId, photoId)),
+      notFound: () => new AppError(404, 'not_found', 'troops.photoNotFound'),
+      remove: async (trx) => {
+        await troopsRepo.deletePhoto(trx, photoId);
+        await this.p.audit.append(trx, auditActorOf(ctx), {
+          action: 'troops.photo.remove',
+          entityType: 'troop_activity',
+          entityId: activityId,
+          changes: { photo: [photoId, null] },
+        });
+      },
     });
-    fs.rmSync(this.fileOf(photoId), { force: true });
     return this.activities.detail(ctx, activityId);
   }
 

@@ -225,6 +225,32 @@ export async function storeCheckedPhoto<P, K>(
   return { created: false, kept };
 }
 
+/** The steps of removing one stored photo that differ between modules (repository calls). */
+export interface StoredPhoto<P> {
+  /** The photo's files, removed once the row is gone. */
+  files: readonly string[];
+  /** The photo's parent read in the caller's scope (and checked for the change), or an error. */
+  parent(trx: Tx): Promise<P>;
+  /** Whether the parent has this photo. */
+  has(trx: Tx, parent: P): Promise<boolean>;
+  notFound: () => Error;
+  /** Deletes the row and appends its audit entry. */
+  remove(trx: Tx, parent: P): Promise<void>;
+}
+
+/**
+ * Removes a photo: in one transaction the parent is read in scope, the photo looked up, its row
+ * deleted and the removal audited; its files go once that transaction has committed.
+ */
+export async function removeStoredPhoto<P>(db: Db, photo: StoredPhoto<P>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const parent = await photo.parent(trx);
+    if (!(await photo.has(trx, parent))) throw photo.notFound();
+    await photo.remove(trx, parent);
+  });
+  removeFiles(photo.files);
+}
+
 /** Removes a stored file's files, those that exist. */
 export function removeFiles(files: readonly string[]): void {
   for (const f of files) fs.rmSync(f, { force: true });

@@ -6,6 +6,7 @@ import { needCountsRepo } from '../src/modules/needs/counts.repo.js';
 import { slaBounds, slaLevel } from '../src/modules/needs/needs.cockpit.js';
 import { seedDemoCampaign } from '../src/seed/demo-campaign.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
+import { pdfText } from './pdf-text.js';
 import { unzip, visitBody, visitsRegistry } from './visits-fixtures.js';
 
 /**
@@ -317,20 +318,6 @@ describe('league ranking', () => {
     ]);
   });
 });
-
-/** Text of every page of a PDF, as a reader extracts it (pdf.js). */
-async function pdfText(buf: Buffer): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(buf), disableFontFace: true, isEvalSupported: false })
-    .promise;
-  let text = '';
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    text += content.items.map((x) => ('str' in x ? x.str : '')).join('');
-  }
-  await doc.destroy();
-  return text;
-}
 
 /** Pixels of a PNG that are clearly coloured (bars, lines, heat cells), not white, grey or black text. */
 function colouredPixels(png: Buffer): number {

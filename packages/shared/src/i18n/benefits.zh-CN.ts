@@ -45,7 +45,8 @@ export const benefitsMessages = {
   'benefits.bank.approvedBy': '单位负责人（盖章）：',
   // 待遇明白卡
   'benefits.card.title': '优抚待遇明白卡',
-  'benefits.card.fileName': '{name}{month}待遇明白卡.docx',
+  'benefits.card.fileName': '{name}{month}待遇明白卡.{ext}',
+  'benefits.card.fontMissing': '服务器未安装中文字体，无法生成 PDF（请安装 fonts-noto-cjk），可先下载 DOCX 版',
   'benefits.card.person': '姓名：{name}　　身份证号：{id}',
   'benefits.card.month': '待遇月份：{month}',
   'benefits.card.none': '本月没有应享的定期待遇。',

@@ -52,7 +52,11 @@ const MAX_UPLOAD = 20 * 1024 * 1024;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const roster = { target: 'benefitRoster' } as const;
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-const cardQuery = z.strictObject({ beneficiaryId: idSchema, month: monthSchema });
+const cardQuery = z.strictObject({
+  beneficiaryId: idSchema,
+  month: monthSchema,
+  format: z.enum(['docx', 'pdf']).default('docx'),
+});
 const fileQuery = z.strictObject({ fileName: z.string().trim().min(1).max(200).optional() });
 
 const asBuffer = (body: unknown): Buffer => {
@@ -132,20 +136,24 @@ export function benefitsRoutes(p: Platform, benefits: BenefitsService): FastifyP
         config: { access: { permission: 'benefit:read' } },
         schema: {
           tags,
-          summary: '下载待遇明白卡（DOCX：某人某月应享待遇及依据；下载留痕）',
+          summary: '下载待遇明白卡（DOCX 或 PDF：某人某月应享待遇及依据；下载留痕）',
           querystring: cardQuery,
         },
       },
       async (req, reply) => {
-        const card = await benefits.card(ctxOf(req), req.query.beneficiaryId, req.query.month);
+        const { beneficiaryId, month, format } = req.query;
+        const card = await benefits.card(ctxOf(req), beneficiaryId, month, format);
         await auditDownload(p, req, {
           kind: 'benefit.card',
           entityType: 'beneficiary',
-          entityId: req.query.beneficiaryId,
+          entityId: beneficiaryId,
           fileName: card.fileName,
-          extra: { month: req.query.month },
+          extra: { month },
         });
-        return reply.type(DOCX).header('content-disposition', attachment(card.fileName)).send(card.buf);
+        return reply
+          .type(format === 'pdf' ? 'application/pdf' : DOCX)
+          .header('content-disposition', attachment(card.fileName))
+          .send(card.buf);
       },
     );
 

@@ -43,7 +43,7 @@ import {
   type RosterRow,
   type StandardRow,
 } from './benefits.repo.js';
-import { cardDocx } from './card.js';
+import { type CardInput, cardDocx, cardPdf } from './card.js';
 import { type Registered, type ReturnLine, reconcile } from './reconcile.js';
 
 /** What the benefits module needs of the registry (its exported services). */
@@ -346,11 +346,11 @@ export class BenefitsService {
     return { beneficiaryId: person.id, name: person.name, lines, totalFen: lines.reduce((s, l) => s + l.amountFen, 0) };
   }
 
-  /** 待遇明白卡 of a person for a month (DOCX); the download is audited by the route. */
-  async card(ctx: RequestCtx, personId: string, month: string) {
+  /** 待遇明白卡 of a person for a month (DOCX or PDF); the download is audited by the route. */
+  async card(ctx: RequestCtx, personId: string, month: string, format: 'docx' | 'pdf' = 'docx') {
     const explained = await this.explain(ctx, personId, month, month);
     const person = await this.registry.registry.detail(ctx, personId);
-    const buf = await cardDocx({
+    const input: CardInput = {
       name: explained.name,
       idMasked: person.idMasked,
       month,
@@ -358,8 +358,12 @@ export class BenefitsService {
       totalFen: explained.totalFen,
       orgName: ctx.actor.orgName,
       today: localToday(this.p.config.tzDisplay),
-    });
-    return { buf, fileName: t('benefits.card.fileName', { name: explained.name, month }) };
+    };
+    const buf =
+      format === 'pdf'
+        ? await cardPdf(input, () => new AppError(503, 'pdf_font_missing', 'benefits.card.fontMissing'))
+        : await cardDocx(input);
+    return { buf, fileName: t('benefits.card.fileName', { name: explained.name, month, ext: format }) };
   }
 
   /** A month's entitlement of a district or the whole city: count and sum (benchmarks, checks). */

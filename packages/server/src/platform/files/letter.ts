@@ -1,5 +1,5 @@
 import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
-import { loadPdfkit, pdfBytes, pdfFont } from './pdf.js';
+import { cjkPdf } from './pdf.js';
 import { DOCUMENT_TYPES } from './upload.js';
 
 /**
@@ -50,16 +50,10 @@ export async function formalLetterDocx(l: FormalLetter): Promise<Buffer> {
 
 /** The letter as PDF; `fontMissing()` when the server has no CJK font (the DOCX still works). */
 export async function formalLetterPdf(l: FormalLetter, fontMissing: () => Error): Promise<Buffer> {
-  const [file, face] = pdfFont('serif', fontMissing);
-  const PDFDocument = await loadPdfkit();
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: 90, bottom: 80, left: 80, right: 80 },
-    info: { Title: l.title, Author: l.sender },
-  });
-  const done = pdfBytes(doc);
-  doc.registerFont('cjk', file, face);
-  doc.font('cjk');
+  const { doc, done } = await cjkPdf(
+    { prefer: 'serif', margins: { top: 90, bottom: 80, left: 80, right: 80 }, title: l.title, author: l.sender },
+    fontMissing,
+  );
   doc.fontSize(22).text(l.title, { align: 'center' }).moveDown(1.2);
   doc.fontSize(14).text(l.salutation).moveDown(0.6);
   for (const p of l.paragraphs) doc.text(`\u3000\u3000${p}`, { lineGap: 8 }).moveDown(0.4);

@@ -32,3 +32,24 @@ export function pdfBytes(doc: PDFKit.PDFDocument): Promise<Buffer> {
   doc.on('data', (c: Buffer) => chunks.push(c));
   return new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
 }
+
+/**
+ * An A4 pdfkit document with the CJK font registered as `cjk` and selected, and the promise of its
+ * bytes (resolved after `doc.end()`); `missing()` when the server has no CJK font.
+ */
+export async function cjkPdf(
+  opts: { prefer: 'serif' | 'sans'; margins: PDFKit.PDFDocumentOptions['margins']; title: string; author: string },
+  missing: () => Error,
+): Promise<{ doc: PDFKit.PDFDocument; done: Promise<Buffer> }> {
+  const [file, face] = pdfFont(opts.prefer, missing);
+  const PDFDocument = await loadPdfkit();
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: opts.margins,
+    info: { Title: opts.title, Author: opts.author },
+  });
+  const done = pdfBytes(doc);
+  doc.registerFont('cjk', file, face);
+  doc.font('cjk');
+  return { doc, done };
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { zipText } from '../packages/server/test/campaigns-fixtures.js';
+import { pdfPages } from '../packages/server/test/pdf-text.js';
 import { browserAvailable, idNumber, phoneLayout, pickOption, type Running, start } from './harness.js';
 
 const enabled = browserAvailable();
@@ -124,6 +125,16 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
     const words = zipText(fs.readFileSync(await card.path()), 'word/document.xml').replace(/<[^>]+>/g, '');
     expect(words).toContain('定期抚恤金：每月 2600.50 元');
     expect(words).toContain('依据：烈士遗属，2025-01 起国家标准 2600.50 元（民发〔2025〕1号）');
+    // the same card as a one-page PDF
+    const pdfDownload = page.waitForEvent('download');
+    await line.getByTestId('line-card-pdf').click();
+    const cardPdf = await pdfDownload;
+    expect(cardPdf.suggestedFilename()).toBe(`周淑珍${PERIOD}待遇明白卡.pdf`);
+    const pdf = await pdfPages(fs.readFileSync(await cardPdf.path()));
+    expect(pdf.pages).toBe(1);
+    expect(pdf.text).toContain('周淑珍');
+    expect(pdf.text).toContain('定期抚恤金：每月 2600.50 元');
+    expect(pdf.text).toContain('民发〔2025〕1号');
     await lines.getByRole('button', { name: /关\s*闭|Close/ }).click();
 
     // the bank's return file: 钱秀英 failed, 孙玉兰 underpaid, 李桂香 missing, 吴凤英 paid though dead,

@@ -48,6 +48,7 @@ export const webBenefitsMessages = {
   'web.benefits.resolution': '处理结果',
   'web.benefits.note': '处理说明',
   'web.benefits.card': '明白卡',
+  'web.benefits.cardPdf': '明白卡 PDF',
   'web.benefits.importStandards': '导入标准（xlsx/CSV）',
   'web.benefits.newStandard': '新增标准',
   'web.benefits.reconciling': '对账中 {pct}%',

@@ -74,8 +74,10 @@ export const benefitsApi = {
       raw: { body: file, contentType: 'application/octet-stream' },
     }),
   job: (id: string) => api.get<ReconcileJob>(`/jobs/${encodeURIComponent(id)}`),
-  card: (beneficiaryId: string, month: string, name: string) =>
-    downloadFile('GET', '/benefit-entitlements/card', `${name}${month}.docx`, { query: { beneficiaryId, month } }),
+  card: (beneficiaryId: string, month: string, name: string, format: 'docx' | 'pdf' = 'docx') =>
+    downloadFile('GET', '/benefit-entitlements/card', `${name}${month}.${format}`, {
+      query: { beneficiaryId, month, format },
+    }),
   importStandards: (file: File) =>
     request<{
       created: number;

@@ -297,14 +297,24 @@ function LinesModal({ roster, onClose }: { roster: Roster | null; onClose: () =>
       title: t('web.benefits.col.actions'),
       key: 'card',
       render: (_, l) => (
-        <Button
-          size="small"
-          icon={<DownloadOutlined />}
-          data-testid="line-card"
-          onClick={() => void benefitsApi.card(l.beneficiaryId, l.month, l.name)}
-        >
-          {t('web.benefits.card')}
-        </Button>
+        <Space size={4}>
+          <Button
+            size="small"
+            icon={<DownloadOutlined />}
+            data-testid="line-card"
+            onClick={() => void benefitsApi.card(l.beneficiaryId, l.month, l.name)}
+          >
+            {t('web.benefits.card')}
+          </Button>
+          <Button
+            size="small"
+            icon={<DownloadOutlined />}
+            data-testid="line-card-pdf"
+            onClick={() => void benefitsApi.card(l.beneficiaryId, l.month, l.name, 'pdf')}
+          >
+            {t('web.benefits.cardPdf')}
+          </Button>
+        </Space>
       ),
     },
   ];

@@ -6,7 +6,9 @@
 //   - a table is named where a string is exactly `<table>` or `<table> as <alias>` (Kysely's
 //     selectFrom/insertInto/…/joins, bulkInsert) and in raw `sql` text after FROM/JOIN/INTO/UPDATE;
 //   - rules: a module names only its own tables (another module's `joinable` tables may be joined
-//     read-only by a repo); only `*.repo.ts` files name tables; only repos call `scopeWhere`.
+//     read-only by a repo); only `*.repo.ts` files name tables; only repos call `scopeWhere`;
+//     no module writes the unrestricted scope `{ kind: 'all' }` itself: reads outside the caller's
+//     scope pass the named SYSTEM_SCOPE (platform/access/scope.ts), so each one can be found.
 // There is no list of tolerated violations: any one fails (decisions/0048).
 // Usage: node scripts/check-tables.mjs [--root DIR] [--json]; exits 1 on a violation.
 import fs from 'node:fs';
@@ -113,6 +115,16 @@ function tableRefs(sf, known) {
   return refs;
 }
 
+/** `{ kind: 'all' }` written out: the scope that reads everything. */
+const isUnrestrictedScope = (n) =>
+  n.properties.some(
+    (p) =>
+      ts.isPropertyAssignment(p) &&
+      p.name.getText() === 'kind' &&
+      ts.isStringLiteralLike(p.initializer) &&
+      p.initializer.text === 'all',
+  );
+
 /** The violations under `root` (a checkout: packages/server/src/…), each with its `key`. */
 export function check(root) {
   const SERVER = path.join(root, 'packages/server/src');
@@ -145,18 +157,26 @@ export function check(root) {
           message: `${r.table} is named outside a *.repo.ts`,
         });
     }
-    if (!isRepo)
-      ts.forEachChild(sf, function visit(n) {
-        if (ts.isCallExpression(n) && n.expression.getText() === 'scopeWhere')
-          out.push({
-            file: rel,
-            line: sf.getLineAndCharacterOfPosition(n.getStart()).line + 1,
-            rule: 'scope-outside-repo',
-            table: '',
-            message: 'scopeWhere is called only by repositories',
-          });
-        ts.forEachChild(n, visit);
-      });
+    ts.forEachChild(sf, function visit(n) {
+      const line = () => sf.getLineAndCharacterOfPosition(n.getStart()).line + 1;
+      if (!isRepo && ts.isCallExpression(n) && n.expression.getText() === 'scopeWhere')
+        out.push({
+          file: rel,
+          line: line(),
+          rule: 'scope-outside-repo',
+          table: '',
+          message: 'scopeWhere is called only by repositories',
+        });
+      if (ts.isObjectLiteralExpression(n) && isUnrestrictedScope(n))
+        out.push({
+          file: rel,
+          line: line(),
+          rule: 'scope-literal',
+          table: '',
+          message: "write SYSTEM_SCOPE (platform/access/scope.ts), not { kind: 'all' }",
+        });
+      ts.forEachChild(n, visit);
+    });
   }
   return out.map((v) => ({ ...v, key: `${v.file.split(path.sep).join('/')}|${v.rule}|${v.table ?? ''}` }));
 }

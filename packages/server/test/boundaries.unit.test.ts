@@ -113,6 +113,19 @@ describe('module boundaries', () => {
     expect((check(dir) as Violation[]).map((v) => v.rule)).toEqual(['sql-outside-repo', 'scope-outside-repo']);
   });
 
+  it('fail on a module writing the unrestricted scope itself instead of SYSTEM_SCOPE', () => {
+    const dir = tree({
+      'packages/server/src/modules/orders/orders.jobs.ts': [
+        'declare const list: (scope: unknown) => unknown;',
+        "export const nightly = () => list({ kind: 'all' });",
+      ].join('\n'),
+    });
+    expect((check(dir) as Violation[]).map(({ file, rule }) => ({ file, rule }))).toEqual([
+      { file: 'packages/server/src/modules/orders/orders.jobs.ts', rule: 'scope-literal' },
+    ]);
+    expect(checkTablesCli(dir)).toBe(1);
+  });
+
   it('fail on a routes → routes import and on another module’s repository', () => {
     const dir = tree({
       'packages/server/src/modules/orders/orders.routes.ts': [

@@ -1,4 +1,5 @@
 import jpeg from 'jpeg-js';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, phoneLayout, pickOption, type Running, start } from './harness.js';
 import { PHONE } from './layout.js';
@@ -139,5 +140,83 @@ describe.runIf(enabled)('拥政爱民 activities in Chromium', () => {
     expect(await jfq.page.getByTestId('activity-military').textContent()).toContain(NOTE);
     expect(await phoneLayout(jfq.page, 'troops-detail-jfq')).toEqual([]);
     await jfq.page.close();
+  });
+});
+
+/** Clicks the largest shape of a colour in a cockpit chart (its biggest bar). */
+async function clickBar(page: Page, chartId: string, fill: string) {
+  const canvas = page.getByTestId(`cockpit-canvas-${chartId}`);
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.evaluate((el, colour) => {
+    let best: { x: number; y: number; area: number } | null = null;
+    for (const p of el.querySelectorAll(`path[fill="${colour}"]`)) {
+      const r = p.getBoundingClientRect();
+      const area = r.width * r.height;
+      if (!best || area > best.area) best = { x: r.x + r.width / 2, y: r.y + r.height / 2, area };
+    }
+    return best;
+  }, fill);
+  expect(box, `a ${fill} bar in ${chartId}`).not.toBeNull();
+  await page.mouse.click(box!.x, box!.y);
+}
+
+/** The largest count of a troops chart's table view (column 2): the figure of its biggest bar. */
+async function largestRow(page: Page, chartId: string): Promise<{ name: string; n: number }> {
+  await page.getByTestId(`cockpit-toggle-${chartId}`).getByText('表格视图').click();
+  const rows = page.getByTestId(`cockpit-table-${chartId}`).locator('tbody tr.ant-table-row');
+  await rows.first().waitFor();
+  let best = { name: '', n: -1 };
+  for (const cells of await rows.evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+  )) {
+    const n = Number(cells[1]);
+    if (n > best.n) best = { name: cells[0]!, n };
+  }
+  await page.getByTestId(`cockpit-toggle-${chartId}`).getByText('图表视图').click();
+  await page.getByTestId(`cockpit-canvas-${chartId}`).waitFor();
+  return best;
+}
+
+describe.runIf(enabled)('拥政爱民 on the cockpit in Chromium', () => {
+  it('the leader sees the troops charts, and a type bar opens the activities of that type with its number (1440 px)', async () => {
+    const { page } = await run.signedIn('leader');
+    await page.goto(`${run.base}/cockpit`);
+    await page.getByTestId('cockpit-troops').waitFor({ timeout: 20_000 });
+    for (const id of ['troopsByType', 'troopsByMonth', 'troopsReached'])
+      await expect
+        .poll(() => page.locator(`[data-testid=cockpit-canvas-${id}] svg path`).count(), { timeout: 20_000 })
+        .toBeGreaterThan(2);
+    // the troops' aggregates only: no participant's name, no military-only note
+    expect(await page.getByTestId('cockpit-troops').textContent()).not.toContain(NAME);
+    expect(await page.getByTestId('cockpit-troops').textContent()).not.toContain(NOTE);
+    const top = await largestRow(page, 'troopsByType');
+    expect(top.n).toBeGreaterThanOrEqual(1);
+    await page.waitForTimeout(300); // let the chart finish its first layout before clicking on it
+    await clickBar(page, 'troopsByType', '#1677ff');
+    await page.waitForURL(/\/troops\?type=/);
+    await expect.poll(() => page.locator('.ant-pagination-total-text').textContent()).toBe(`共 ${top.n} 条`);
+    await expect.poll(() => page.getByTestId('activity-row').count()).toBe(Math.min(top.n, 20));
+    expect(await page.getByTestId('activity-row').first().textContent()).toBe(top.name);
+    expect(await phoneLayout(page, 'troops-cockpit-clickthrough', { width: 1440, height: 900 })).toEqual([]);
+    await page.close();
+  });
+
+  it('on the phone (390 px) a month bar opens the activities of that month with its number', async () => {
+    const { page } = await run.signedIn('leader', PHONE.width);
+    await page.goto(`${run.base}/cockpit`);
+    await page.getByTestId('cockpit-troops').waitFor({ timeout: 20_000 });
+    await expect
+      .poll(() => page.locator('[data-testid=cockpit-canvas-troopsByMonth] svg path').count(), { timeout: 20_000 })
+      .toBeGreaterThan(2);
+    expect(await phoneLayout(page, 'troops-cockpit')).toEqual([]);
+    const top = await largestRow(page, 'troopsByMonth');
+    expect(top.n).toBeGreaterThanOrEqual(1);
+    await page.waitForTimeout(300);
+    await clickBar(page, 'troopsByMonth', '#13c2c2');
+    await page.waitForURL(new RegExp(`/troops\\?from=${top.name}-01&to=${top.name}-\\d\\d`));
+    await expect.poll(() => page.getByTestId('activity-row').count()).toBe(Math.min(top.n, 20));
+    await expect.poll(() => page.locator('.ant-pagination-total-text').textContent()).toBe(`共 ${top.n} 条`);
+    expect(await phoneLayout(page, 'troops-cockpit-month')).toEqual([]);
+    await page.close();
   });
 });

@@ -1,3 +1,4 @@
+import { troopCharts } from '@shuangyong/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { troopsRepo } from '../src/modules/troops/troops.repo.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
@@ -408,5 +409,38 @@ describe('statistics (from the maintained aggregates, by scope)', () => {
     expect(city.byType.some((r: { key: string }) => r.key === 'customs_reform')).toBe(false);
     const year = (await jfq.get('/api/v1/troop-statistics?fromMonth=2026-01&toMonth=2026-12')).json();
     expect(year.totals.activities).toBe(city.totals.activities - 1);
+  });
+
+  it('every troops chart of the cockpit opens a list whose total is its number (decisions/0047)', async () => {
+    const pending: Promise<void>[] = [];
+    for (const who of [jfq, klmy, leader]) {
+      const stats = (await who.get('/api/v1/troop-statistics')).json();
+      const charts = troopCharts(stats);
+      let checked = 0;
+      for (const def of charts) {
+        const series = (def.option.series as { data: number[] }[])[0]!;
+        series.data.forEach((n, i) => {
+          const to = def.link(0, i);
+          expect(to).toBeTruthy();
+          if (to === '/troop-stats') {
+            // people reached: the statistics page's 服务对象 table shows the same figure
+            expect(stats.byGroup.map((g: { reached: number }) => g.reached)).toContain(n);
+            return;
+          }
+          checked++;
+          const api = to!
+            .replace(/^\/troops\?/, '/api/v1/troop-activities?')
+            .replace(/^\/troop-emergencies\?/, '/api/v1/troop-emergencies?');
+          pending.push(
+            who.get(`${api}&pageSize=1`).then((r) => {
+              expect(r.statusCode, r.body).toBe(200);
+              expect([def.id, i, r.json().total]).toEqual([def.id, i, n]);
+            }),
+          );
+        });
+      }
+      await Promise.all(pending.splice(0));
+      expect(checked).toBeGreaterThan(3);
+    }
   });
 });

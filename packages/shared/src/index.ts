@@ -1,5 +1,6 @@
 export * from './access.js';
 export * from './cockpit/charts.js';
+export * from './cockpit/troop-charts.js';
 export * from './i18n/index.js';
 export * from './orgs.js';
 export * from './password-policy.js';

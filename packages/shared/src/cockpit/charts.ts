@@ -1,5 +1,6 @@
 import { t } from '../i18n/index.js';
 import type { Cockpit, SlaLevel } from '../schemas/cockpit.js';
+import type { TroopChartId } from './troop-charts.js';
 
 /**
  * The cockpit's charts as data (decisions/0036): each definition turns the cockpit's aggregates
@@ -16,7 +17,7 @@ export interface ChartTable {
 }
 
 export interface ChartDef {
-  id: CockpitChartId;
+  id: CockpitChartId | TroopChartId;
   title: string;
   option: ChartOption;
   table: ChartTable;

@@ -13,6 +13,7 @@ const LIST_PERMISSION: [string, Permission][] = [
   ['/visit', 'visit:read'],
   ['/campaigns', 'campaign:read'],
   ['/campaign-tasks', 'campaign:read'],
+  ['/troop', 'troops:read'],
 ];
 
 /** The table view as CSV (UTF-8 with BOM so Excel reads the Chinese). */

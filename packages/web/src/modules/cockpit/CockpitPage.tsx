@@ -14,6 +14,7 @@ import { CampaignScope } from '../visits/CampaignPicker';
 import { ChartCard } from './ChartCard';
 import styles from './cockpit.module.css';
 import { ReadinessChart } from './ReadinessChart';
+import { TroopCharts } from './TroopCharts';
 
 /**
  * 领导驾驶舱: a campaign's progress for city staff, the 军分区 and leaders (a district sees its own
@@ -175,6 +176,7 @@ function CockpitView({ campaignId, picker }: { campaignId: string; picker: React
             ))}
             <ReadinessChart />
           </div>
+          <TroopCharts />
           <League c={q.data} />
           <Briefs campaignId={campaignId} />
         </>

@@ -3,11 +3,12 @@ import { ORG_TYPE_SIDE } from '@shuangyong/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Card, Flex, List, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { type ActivityListItem, type ActivityQuery, troopsApi } from '../../api/troops';
 import { useCan, useMe } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { t } from '../../i18n';
+import { listPagination } from '../../lib/pagination';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { hours } from './labels';
 
@@ -21,7 +22,15 @@ export function ActivitiesPage() {
   const navigate = useNavigate();
   const isMobile = useIsMobile();
   const military = ORG_TYPE_SIDE[me.org.type] === 'military';
-  const [query, setQuery] = useState<ActivityQuery>({ page: 1, pageSize: 20 });
+  // a cockpit chart opens this list with its filter (type, or a month as from/to): the same number
+  const [params] = useSearchParams();
+  const [query, setQuery] = useState<ActivityQuery>(() => ({
+    page: 1,
+    pageSize: 20,
+    type: params.get('type') ?? undefined,
+    from: params.get('from') ?? undefined,
+    to: params.get('to') ?? undefined,
+  }));
   const types = useQuery({ queryKey: ['troop-types'], queryFn: ({ signal }) => troopsApi.types({ signal }) });
   const list = useQuery({
     queryKey: ['troop-activities', query],
@@ -50,12 +59,7 @@ export function ActivitiesPage() {
     { title: t('web.troops.col.duration'), dataIndex: 'durationMinutes', render: (m: number) => hours(m) },
     { title: t('web.troops.col.photos'), dataIndex: 'photoCount' },
   ];
-  const pagination = {
-    current: query.page,
-    pageSize: query.pageSize,
-    total: list.data?.total,
-    onChange: (page: number, pageSize: number) => setQuery((q) => ({ ...q, page, pageSize })),
-  };
+  const { position: _position, ...pagination } = listPagination(query, setQuery, list.data?.total, isMobile);
   return (
     <Card
       title={

@@ -3,12 +3,13 @@ import { EMERGENCY_STATUSES, ORG_TYPE_SIDE } from '@shuangyong/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Card, Flex, List, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { type EmergencyItem, type EmergencyQuery, emergenciesApi } from '../../api/troops';
 import { useCan, useMe } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { label, t } from '../../i18n';
 import { formatDateTimeMinutes } from '../../lib/format';
+import { listPagination } from '../../lib/pagination';
 import { useIsMobile } from '../../lib/useIsMobile';
 
 export const STATUS_COLOR: Record<string, string> = {
@@ -38,7 +39,13 @@ export function EmergenciesPage() {
   const navigate = useNavigate();
   const isMobile = useIsMobile();
   const civil = ORG_TYPE_SIDE[me.org.type] !== 'military';
-  const [query, setQuery] = useState<EmergencyQuery>({ page: 1, pageSize: 20 });
+  // a cockpit chart opens this list with a status: the same number
+  const [params] = useSearchParams();
+  const [query, setQuery] = useState<EmergencyQuery>(() => ({
+    page: 1,
+    pageSize: 20,
+    status: EMERGENCY_STATUSES.find((x) => x === params.get('status')),
+  }));
   const list = useQuery({
     queryKey: ['troop-emergencies', query],
     queryFn: ({ signal }) => emergenciesApi.list(query, { signal }),
@@ -69,12 +76,7 @@ export function EmergenciesPage() {
     },
     { title: t('web.em.col.created'), dataIndex: 'createdAt', render: (v: string) => formatDateTimeMinutes(v) },
   ];
-  const pagination = {
-    current: query.page,
-    pageSize: query.pageSize,
-    total: list.data?.total,
-    onChange: (page: number, pageSize: number) => setQuery((q) => ({ ...q, page, pageSize })),
-  };
+  const { position: _position, ...pagination } = listPagination(query, setQuery, list.data?.total, isMobile);
   return (
     <Card
       title={

@@ -18,6 +18,7 @@ import { useCan } from '../../app/auth';
 import { DocTitle } from '../../app/DocTitle';
 import { BackButton, PageError, PageLoading } from '../../components/PageState';
 import { label, t } from '../../i18n';
+import { listPagination } from '../../lib/pagination';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { NewPartnershipButton } from './PartnershipForm';
 
@@ -77,12 +78,7 @@ export function PartnershipsPage() {
       ),
     },
   ];
-  const pagination = {
-    current: query.page,
-    pageSize: query.pageSize,
-    total: list.data?.total,
-    onChange: (page: number, pageSize: number) => setQuery((q) => ({ ...q, page, pageSize })),
-  };
+  const { position: _position, ...pagination } = listPagination(query, setQuery, list.data?.total, isMobile);
   return (
     <Card
       title={

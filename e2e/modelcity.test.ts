@@ -147,6 +147,35 @@ describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
     expect(await phoneLayout(jyj, 'modelcity-department-mine')).toEqual([]);
     await jyj.close();
   });
+  it('city staff move the deadline of 1.3 on its task, at 1440 and on a phone; the form starts from the current owners', async () => {
+    for (const [width, date] of [
+      [1440, '2026-12-30'],
+      [390, '2026-12-31'],
+    ] as const) {
+      const page = (await run.signedIn('city', width)).page;
+      await page.goto(`${run.base}/model-city`);
+      await page.getByTestId('modelcity-total').waitFor();
+      await page.getByTestId('modelcity-standard').first().click();
+      const item = page.locator('[data-testid="modelcity-item"][data-code="1.3"]');
+      await item.getByTestId('modelcity-reassign').click();
+      const deadline = page.getByTestId('modelcity-assign-deadline');
+      await deadline.waitFor();
+      expect(await deadline.inputValue()).toBe(width === 1440 ? '2026-12-28' : '2026-12-30');
+      expect(await page.getByTestId('modelcity-assign-lead').textContent()).toContain('市教育局');
+      await deadline.fill(date);
+      expect(await phoneLayout(page, `modelcity-city-reassign-${width}`)).toEqual([]);
+      await page.getByTestId('modelcity-assign-ok').click();
+      await expect.poll(() => item.getByTestId('modelcity-owners').textContent()).toContain(`时限 ${date}`);
+      expect(await item.getByTestId('modelcity-owners').textContent()).toContain('牵头：市教育局');
+      await page.close();
+    }
+    // the same task in 市教育局's to-do carries the new deadline
+    const jyj = await run.signedIn('jyj');
+    const todo = await (await jyj.page.request.get(`${run.base}/api/v1/assignments?pageSize=50`)).json();
+    expect(todo.items.map((a: { deadline: string }) => a.deadline)).toContain('2026-12-31');
+    await jyj.page.close();
+  });
+
   it('city staff download the table template, import it as a new round (a wrong file is refused in Chinese), switch rounds and see the trend', async () => {
     const page = (await run.signedIn('city')).page;
     await page.goto(`${run.base}/model-city`);

@@ -216,4 +216,90 @@ describe('responsibility per item', () => {
     expect(tagged.statusCode, tagged.body).toBe(201);
     expect(tagged.json()).toMatchObject({ orgName: '市教育局', sourceKind: 'campaign' });
   });
+
+  it('the city changes the owners and the deadline of 1.3 on its campaign task; a leaving owner means a new task', async () => {
+    const r = await readiness(city);
+    const members = item(r, '1.3');
+    const jyjOrg = (
+      await env.p.handle.db.selectFrom('orgs').select('id').where('code', '=', 'jyj').executeTakeFirstOrThrow()
+    ).id;
+    const dszOrg = await orgId(env.p, '650200/650202/');
+    const klmyOrg = await orgId(env.p, '650200/650203/');
+    const before = members.owners[0]!.taskId;
+
+    // an owner added and the deadline moved: the same task, every assignment on the new deadline
+    const moved = await city.request('PUT', `/api/v1/modelcity/items/${members.id}/owners`, {
+      leadOrgId: jyjOrg,
+      coOrgIds: [dszOrg, klmyOrg],
+      deadline: '2026-12-28',
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().items).toHaveLength(3);
+    expect(new Set(moved.json().items.map((o: { taskId: string }) => o.taskId))).toEqual(new Set([before]));
+    const jyjTask = (await jyj.get('/api/v1/assignments?pageSize=50'))
+      .json()
+      .items.find((a: { taskId: string }) => a.taskId === before);
+    expect(jyjTask).toMatchObject({ deadline: '2026-12-28' });
+    const klmyTask = (await klmy.get('/api/v1/assignments?pageSize=50'))
+      .json()
+      .items.find((a: { taskId: string }) => a.taskId === before);
+    expect(klmyTask).toMatchObject({ deadline: '2026-12-28' });
+
+    // 独山子区 leaves and 克拉玛依区 leads: the old campaign is closed, a new task is issued to the new owners
+    const changed = await city.request('PUT', `/api/v1/modelcity/items/${members.id}/owners`, {
+      leadOrgId: klmyOrg,
+      coOrgIds: [jyjOrg],
+      deadline: '2026-12-28',
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const owners = item(await readiness(city), '1.3').owners;
+    expect(owners.map((o) => `${o.role} ${o.orgName}`)).toEqual([
+      expect.stringMatching(/^lead 克拉玛依区/),
+      'co 市教育局',
+    ]);
+    const after = owners[0]!.taskId;
+    expect(after).not.toBe(before);
+    expect((await dsz.get('/api/v1/modelcity/responsibilities')).json().items).toEqual([]);
+    expect(
+      (await klmy.get('/api/v1/modelcity/responsibilities')).json().items.map((x: { role: string }) => x.role),
+    ).toEqual(['lead']);
+    const newTask = (await klmy.get('/api/v1/assignments?pageSize=50'))
+      .json()
+      .items.find((a: { taskId: string }) => a.taskId === after);
+    expect(newTask).toMatchObject({ deadline: '2026-12-28' });
+    const audit = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select(['action', 'changes'])
+      .where('action', 'in', ['modelcity.item.reassign', 'campaign.close', 'campaign.task.update'])
+      .execute();
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      'campaign.close',
+      'campaign.task.update',
+      'modelcity.item.reassign',
+      'modelcity.item.reassign',
+    ]);
+    const reassigns = audit
+      .filter((a) => a.action === 'modelcity.item.reassign')
+      .map((a) => JSON.parse(String(a.changes)));
+    expect(reassigns.filter((c) => c.closed)).toHaveLength(1);
+
+    // an item nobody answers for yet is assigned, not re-assigned; a district may not re-assign
+    const free = item(r, '1.5');
+    expect(
+      (
+        await city.request('PUT', `/api/v1/modelcity/items/${free.id}/owners`, {
+          leadOrgId: jyjOrg,
+          deadline: '2026-12-28',
+        })
+      ).statusCode,
+    ).toBe(409);
+    expect(
+      (
+        await klmy.request('PUT', `/api/v1/modelcity/items/${members.id}/owners`, {
+          leadOrgId: klmyOrg,
+          deadline: '2026-12-28',
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
 });

@@ -21,7 +21,8 @@ export const modelcityMessages = {
   'modelcity.itemNotFound': '未找到该考评项目',
   'modelcity.orgNotFound': '未找到该单位，或不在您的管辖范围内',
   'modelcity.ownerTwice': '同一单位不能重复指定为牵头或配合单位',
-  'modelcity.alreadyAssigned': '该项目已明确责任单位，请在对应的工作任务中调整',
+  'modelcity.alreadyAssigned': '该项目已明确责任单位，如需变更请调整责任单位',
+  'modelcity.notAssigned': '该项目尚未明确责任单位',
   'modelcity.assignForbidden': '您没有下发工作任务的权限',
   'modelcity.owner.campaign': '{round}第 {code} 项创建任务',
   'modelcity.owner.task': '创建双拥模范城 {code}：{content}',
@@ -29,6 +30,7 @@ export const modelcityMessages = {
   'modelcity.owner.description':
     '请在“创建双拥模范城”页面上传本项目的佐证材料（评分规则：{rule}），完成后提交工作报告。',
   'audit.modelcity.item.assign': '明确创建项目责任单位',
+  'audit.modelcity.item.reassign': '调整创建项目责任单位',
   'entityType.modelcity_item': '创建考评项目',
   'modelcity.table.sheet': '考评细则',
   'modelcity.table.kindElement': '评分要素',

@@ -63,6 +63,11 @@ export const webModelcityMessages = {
   'web.modelcity.owner.hint': '确定后以工作部署任务下发，进入各责任单位的待办，到期前自动提醒。',
   'web.modelcity.owner.ok': '下发任务',
   'web.modelcity.owner.done': '已明确责任单位并下发任务',
+  'web.modelcity.owner.reassign': '调整责任单位',
+  'web.modelcity.owner.reassignTitle': '调整责任单位：{code} {content}',
+  'web.modelcity.owner.reassignHint':
+    '在原工作任务上调整：新增单位收到同一任务，时限随之调整；有单位退出时原部署办结，向新的责任单位重新下发任务。',
+  'web.modelcity.owner.reassigned': '已调整责任单位和时限',
   'web.modelcity.tab.mine': '责任项（{n}）',
   'web.modelcity.mine.empty': '暂无本单位牵头或配合的考评项目',
   'web.modelcity.mine.role.lead': '牵头',

@@ -67,6 +67,8 @@ export const modelcityApi = {
     downloadFile('GET', `/modelcity/evidence/${encodeURIComponent(e.id)}/file`, e.fileName ?? e.title),
   assign: (itemId: string, body: z.input<typeof assignItemBody>) =>
     api.post<{ items: ItemOwner[] }>(`/modelcity/items/${encodeURIComponent(itemId)}/owners`, body),
+  reassign: (itemId: string, body: z.input<typeof assignItemBody>) =>
+    request<{ items: ItemOwner[] }>('PUT', `/modelcity/items/${encodeURIComponent(itemId)}/owners`, { body }),
   responsibilities: (o?: Signal) => api.get<{ items: Responsibility[] }>('/modelcity/responsibilities', undefined, o),
   /** Starts the binder job: DOCX, self-assessment xlsx and evidence zip of a round and a period. */
   binder: (body: z.input<typeof binderBody>) => request<{ id: string }>('POST', '/modelcity/binder', { body }),

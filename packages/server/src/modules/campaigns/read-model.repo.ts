@@ -13,6 +13,12 @@ export const campaignsReadModel = {
     return !!(await db.selectFrom('campaigns').select('id').where('id', '=', id).executeTakeFirst());
   },
 
+  /** The campaign a task belongs to (a row of another module names the task it was issued as). */
+  async campaignOfTask(db: Queryable, taskId: string): Promise<string | undefined> {
+    const r = await db.selectFrom('campaign_tasks').select('campaign_id').where('id', '=', taskId).executeTakeFirst();
+    return r?.campaign_id;
+  },
+
   /** A campaign's period (from its start, or its issue date, to its end; null: open on that side). */
   async period(db: Queryable, id: string): Promise<{ from: string | null; to: string | null } | undefined> {
     const r = await db

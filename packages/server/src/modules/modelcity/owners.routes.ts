@@ -24,6 +24,21 @@ export function ownersRoutes(owners: ItemOwners): FastifyPluginAsyncZod {
       async (req, reply) => reply.code(201).send({ items: await owners.assign(ctxOf(req), req.params.id, req.body) }),
     );
 
+    app.put(
+      '/modelcity/items/:id/owners',
+      {
+        config: { access: { permission: 'modelcity:write', target: 'modelItem' } },
+        schema: {
+          tags,
+          summary: '调整责任单位或完成时限（在其工作部署任务上调整；有单位退出时原部署办结、向新的责任单位重新下发）',
+          params: idParams,
+          body: assignItemBody,
+          response: { 200: z.object({ items: z.array(itemOwner) }) },
+        },
+      },
+      async (req) => ({ items: await owners.reassign(ctxOf(req), req.params.id, req.body) }),
+    );
+
     app.get(
       '/modelcity/responsibilities',
       {

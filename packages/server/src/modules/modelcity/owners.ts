@@ -39,8 +39,8 @@ export class ItemOwners {
     return !!(await modelcityRepo.item(this.db, itemId));
   }
 
-  /** Assigns an item (once per round; re-assigning is done on the campaign task). */
-  async assign(ctx: RequestCtx, itemId: string, body: z.infer<typeof assignItemBody>): Promise<ItemOwner[]> {
+  /** The item, its round and the orgs named (lead first), each in the caller's scope. */
+  private async resolve(ctx: RequestCtx, itemId: string, body: z.infer<typeof assignItemBody>) {
     if (!ctx.actor.permissions.has('campaign:manage'))
       throw new AppError(403, 'forbidden', 'modelcity.assignForbidden');
     const item = await modelcityRepo.item(this.db, itemId);
@@ -56,12 +56,20 @@ export class ItemOwners {
       orgs.push(o);
     }
     const existing = (await modelcityRepo.owners(this.db, round.id)).filter((o) => o.item_id === item.id);
-    if (existing.length) throw conflict('already_assigned', 'modelcity.alreadyAssigned');
+    return { item, round, orgs, existing };
+  }
+
+  /** One issued campaign of the city with the item as its one task, assigned to exactly `orgs`. */
+  private async issue(
+    ctx: RequestCtx,
+    item: NonNullable<Awaited<ReturnType<typeof modelcityRepo.item>>>,
+    round: { id: string; name: string },
+    orgs: readonly { id: string; name: string }[],
+    deadline: string,
+  ) {
     const table = await modelcityRepo.table(this.db, round.id);
     const standard = table.standards.find((s) => s.id === item.standard_id);
     const code = `${standard?.seq}.${item.seq}`;
-
-    // the campaign machinery carries the work: one issued campaign with the item as its task
     const title = t('modelcity.owner.task', { code, content: item.content });
     const created = await this.campaigns.core.create(ctx, {
       title: t('modelcity.owner.campaign', { round: round.name, code }),
@@ -79,7 +87,7 @@ export class ItemOwners {
             {
               title: title.slice(0, 100),
               description: t('modelcity.owner.description', { rule: item.rule }),
-              deadline: body.deadline,
+              deadline,
               figures: [],
               requireNarrative: true,
               requireAttachment: false,
@@ -90,30 +98,97 @@ export class ItemOwners {
       ],
     });
     const issued = await this.campaigns.core.act(ctx, created.id, { version: created.version, action: 'issue' });
-    const taskId = issued.items[0]?.tasks[0]?.id ?? null;
+    return { campaignId: created.id, taskId: issued.items[0]?.tasks[0]?.id ?? null };
+  }
+
+  private async replaceOwners(
+    ctx: RequestCtx,
+    roundId: string,
+    itemId: string,
+    orgs: readonly { id: string; path: string }[],
+    deadline: string,
+    taskId: string | null,
+    audit: { action: string; changes: Record<string, unknown> },
+  ) {
     const now = nowIso();
     await this.db.transaction().execute(async (trx) => {
+      await modelcityRepo.deleteOwners(trx, itemId);
       await modelcityRepo.insertOwners(
         trx,
         orgs.map((o, i) => ({
           id: uuidv7(),
-          round_id: round.id,
-          item_id: item.id,
+          round_id: roundId,
+          item_id: itemId,
           org_id: o.id,
           org_path: o.path,
           role: i === 0 ? ('lead' as const) : ('co' as const),
-          deadline: body.deadline,
+          deadline,
           task_id: taskId,
           created_by: ctx.actor.userId,
           created_at: now,
         })),
       );
       await this.p.audit.append(trx, auditActorOf(ctx), {
-        action: 'modelcity.item.assign',
+        action: audit.action,
         entityType: 'modelcity_item',
-        entityId: item.id,
-        changes: { lead: body.leadOrgId, co: body.coOrgIds, deadline: body.deadline, campaign: created.id },
+        entityId: itemId,
+        changes: audit.changes,
       });
+    });
+  }
+
+  /** Assigns an item (once per round; `reassign` changes owners or the deadline). */
+  async assign(ctx: RequestCtx, itemId: string, body: z.infer<typeof assignItemBody>): Promise<ItemOwner[]> {
+    const { item, round, orgs, existing } = await this.resolve(ctx, itemId, body);
+    if (existing.length) throw conflict('already_assigned', 'modelcity.alreadyAssigned');
+    // the campaign machinery carries the work: one issued campaign with the item as its task
+    const { campaignId, taskId } = await this.issue(ctx, item, round, orgs, body.deadline);
+    await this.replaceOwners(ctx, round.id, item.id, orgs, body.deadline, taskId, {
+      action: 'modelcity.item.assign',
+      changes: { lead: body.leadOrgId, co: body.coOrgIds, deadline: body.deadline, campaign: campaignId },
+    });
+    return (await ownersWithItem(this, round.id)).filter((o) => o.itemId === item.id);
+  }
+
+  /**
+   * Changes the lead org, the co-owners or the deadline of an assigned item, on its campaign task
+   * (decisions/0053): a new deadline moves every assignment's; orgs added get an assignment of the
+   * same task. Issued work is never silently dropped, so when an owner leaves, the item's campaign
+   * is closed (its reports stay where they are) and a new one is issued to the new owners.
+   */
+  async reassign(ctx: RequestCtx, itemId: string, body: z.infer<typeof assignItemBody>): Promise<ItemOwner[]> {
+    const { item, round, orgs, existing } = await this.resolve(ctx, itemId, body);
+    if (!existing.length) throw conflict('not_assigned', 'modelcity.notAssigned');
+    const keep = new Set(orgs.map((o) => o.id));
+    const dropped = existing.filter((o) => !keep.has(o.org_id));
+    const taskId = existing[0]!.task_id;
+    const oldCampaign = taskId ? await this.campaigns.readModel.campaignOfTask(this.db, taskId) : undefined;
+    const detail = oldCampaign ? await this.campaigns.core.detail(ctx, oldCampaign) : undefined;
+    const task = detail?.items.flatMap((i) => i.tasks).find((tk) => tk.id === taskId);
+    let campaignId = oldCampaign ?? null;
+    let newTask = taskId;
+    if (!dropped.length && detail && task && detail.status === 'issued') {
+      await this.campaigns.core.tasks.update(ctx, task.id, {
+        version: task.version,
+        deadline: body.deadline,
+        assignTo: { groups: [], orgIds: orgs.map((o) => o.id) },
+      });
+    } else {
+      if (detail?.status === 'issued')
+        await this.campaigns.core.act(ctx, detail.id, { version: detail.version, action: 'close' });
+      const issued = await this.issue(ctx, item, round, orgs, body.deadline);
+      campaignId = issued.campaignId;
+      newTask = issued.taskId;
+    }
+    await this.replaceOwners(ctx, round.id, item.id, orgs, body.deadline, newTask, {
+      action: 'modelcity.item.reassign',
+      changes: {
+        lead: [existing.find((o) => o.role === 'lead')?.org_id ?? null, body.leadOrgId],
+        co: [existing.filter((o) => o.role === 'co').map((o) => o.org_id), body.coOrgIds],
+        deadline: [existing[0]!.deadline, body.deadline],
+        campaign: campaignId,
+        ...(newTask !== taskId ? { closed: oldCampaign ?? null } : {}),
+      },
     });
     return (await ownersWithItem(this, round.id)).filter((o) => o.itemId === item.id);
   }

@@ -201,9 +201,13 @@ function Standards({
             </div>
             <Flex wrap gap={8} align="center">
               <Owners owners={i.owners} />
-              {onAssign && !i.owners.length ? (
-                <Button size="small" onClick={() => onAssign(i)} data-testid="modelcity-assign">
-                  {t('web.modelcity.owner.assign')}
+              {onAssign ? (
+                <Button
+                  size="small"
+                  onClick={() => onAssign(i)}
+                  data-testid={i.owners.length ? 'modelcity-reassign' : 'modelcity-assign'}
+                >
+                  {t(i.owners.length ? 'web.modelcity.owner.reassign' : 'web.modelcity.owner.assign')}
                 </Button>
               ) : null}
             </Flex>
@@ -391,8 +395,14 @@ export function ModelCityPage() {
     if (!assignFor) return;
     setBusy(true);
     try {
-      await modelcityApi.assign(assignFor.id, { ...values, coOrgIds: values.coOrgIds ?? [] });
-      message.success(t('web.modelcity.owner.done'));
+      const body = { ...values, coOrgIds: values.coOrgIds ?? [] };
+      if (assignFor.owners.length) {
+        await modelcityApi.reassign(assignFor.id, body);
+        message.success(t('web.modelcity.owner.reassigned'));
+      } else {
+        await modelcityApi.assign(assignFor.id, body);
+        message.success(t('web.modelcity.owner.done'));
+      }
       setAssignFor(null);
       await refresh();
     } catch {
@@ -494,6 +504,13 @@ export function ModelCityPage() {
                   canAssign
                     ? (i) => {
                         assignForm.resetFields();
+                        // re-assigning starts from the current owners and deadline
+                        if (i.owners.length)
+                          assignForm.setFieldsValue({
+                            leadOrgId: i.owners.find((o) => o.role === 'lead')?.orgId,
+                            coOrgIds: i.owners.filter((o) => o.role === 'co').map((o) => o.orgId),
+                            deadline: i.owners[0]?.deadline,
+                          });
                         setAssignFor(i);
                       }
                     : undefined
@@ -638,14 +655,23 @@ export function ModelCityPage() {
       />
       <Modal
         open={!!assignFor}
-        title={assignFor ? t('web.modelcity.owner.title', { code: assignFor.code, content: assignFor.content }) : ''}
+        title={
+          assignFor
+            ? t(assignFor.owners.length ? 'web.modelcity.owner.reassignTitle' : 'web.modelcity.owner.title', {
+                code: assignFor.code,
+                content: assignFor.content,
+              })
+            : ''
+        }
         onCancel={() => setAssignFor(null)}
         onOk={() => void submitAssign()}
         okText={t('web.modelcity.owner.ok')}
         okButtonProps={{ loading: busy, ...({ 'data-testid': 'modelcity-assign-ok' } as Record<string, string>) }}
         destroyOnHidden
       >
-        <Typography.Paragraph type="secondary">{t('web.modelcity.owner.hint')}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">
+          {t(assignFor?.owners.length ? 'web.modelcity.owner.reassignHint' : 'web.modelcity.owner.hint')}
+        </Typography.Paragraph>
         <Form form={assignForm} layout="vertical" initialValues={{ coOrgIds: [] }}>
           <Form.Item name="leadOrgId" label={t('web.modelcity.owner.lead.field')} rules={[{ required: true }]}>
             <Select

@@ -347,6 +347,9 @@ const PERSONAL_TARGETS = new Set(['notification']);
 const TARGET_PERMISSION: Record<string, Permission> = { job: 'beneficiary:import' };
 const authed = (r: RouteEntry) => !r.access.public;
 
+/** The sweeps call every route as every role: their time grows with the routes, not a limit on any one. */
+const SWEEP_TIMEOUT = 300_000;
+
 describe('access matrix (generated from the route table)', () => {
   it('has routes to check, and every :id route names a target with a foreign record', () => {
     const routes = env.routes.filter(authed);
@@ -358,7 +361,9 @@ describe('access matrix (generated from the route table)', () => {
     }
   });
 
-  it('answers 403 without the permission and 404 for a record outside the scope, for every :id route and role', async () => {
+  it('answers 403 without the permission and 404 for a record outside the scope, for every :id route and role', {
+    timeout: SWEEP_TIMEOUT,
+  }, async () => {
     const failures: string[] = [];
     for (const r of env.routes.filter(authed).filter(ID_ROUTE)) {
       const access = r.access.public ? null : r.access;
@@ -383,7 +388,9 @@ describe('access matrix (generated from the route table)', () => {
     expect(failures).toEqual([]);
   });
 
-  it('never lists another district’s records to a role scoped below the city, each route called with valid parameters', async () => {
+  it('never lists another district’s records to a role scoped below the city, each route called with valid parameters', {
+    timeout: SWEEP_TIMEOUT,
+  }, async () => {
     const failures: string[] = [];
     let answered = 0;
     for (const r of env.routes.filter(authed).filter((x) => x.method === 'GET' && !ID_ROUTE(x))) {

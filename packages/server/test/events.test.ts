@@ -328,4 +328,38 @@ describe('budget line under the campaign, campaign figure, model-city evidence',
     });
     expect(other.statusCode).toBe(404);
   });
+
+  it('the detail says who may tag it: the organiser once held, never an invited unit it is out of scope for', async () => {
+    const readiness = (await klmy.get('/api/v1/modelcity/readiness')).json();
+    const el = (
+      readiness.standards.flatMap((s: { items: { elements: unknown[] }[] }) => s.items.flatMap((i) => i.elements)) as {
+        id: string;
+        kinds: string[];
+      }[]
+    ).find((x) => x.kinds.includes('event'))!;
+    const e = await create(klmy, plan('军民共建联谊会'));
+    expect(e.abilities).toEqual({ modelcityTag: false });
+    const inv = await put(klmy, `/api/v1/events/${e.id}/invitations`, { version: e.version, orgIds: [unitA] });
+    expect(inv.statusCode, inv.body).toBe(200);
+    const held = await klmy.post(`/api/v1/events/${e.id}/hold`, { version: inv.json().version });
+    expect(held.statusCode, held.body).toBe(200);
+    expect(held.json().abilities).toEqual({ modelcityTag: true });
+    expect((await klmy.get(`/api/v1/events/${e.id}`)).json().abilities).toEqual({ modelcityTag: true });
+    // the invited unit sees the event and holds modelcity:write, but the event is not in its scope
+    const seen = await unit1.get(`/api/v1/events/${e.id}`);
+    expect(seen.statusCode, seen.body).toBe(200);
+    expect(seen.json().abilities).toEqual({ modelcityTag: false });
+    const refused = await unit1.post('/api/v1/modelcity/evidence', {
+      elementId: el.id,
+      sourceKind: 'event',
+      sourceId: e.id,
+    });
+    expect(refused.statusCode).toBe(404);
+    const tag = await klmy.post('/api/v1/modelcity/evidence', {
+      elementId: el.id,
+      sourceKind: 'event',
+      sourceId: e.id,
+    });
+    expect(tag.statusCode, tag.body).toBe(201);
+  });
 });

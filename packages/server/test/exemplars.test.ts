@@ -373,6 +373,32 @@ describe('a campaign task’s progress and the model-city evidence', () => {
     expect(await suggested()).not.toContain(e.id);
     expect(tagged.json()).toMatchObject({ sourceKind: 'exemplar', title: '2026年拥军优属模范：马建新' });
   });
+
+  it('the detail says who may tag it: the nominator once approved, never the unit it concerns', async () => {
+    const draft = await nominate(
+      klmy,
+      nomination('部队乙', { type: 'civil_unit', subject: 'org', concernedOrgId: unitA }),
+    );
+    expect(draft.abilities).toEqual({ modelcityTag: false });
+    const e = await approved('部队丙', { type: 'civil_unit', subject: 'org', concernedOrgId: unitA });
+    expect((await klmy.get(`/api/v1/exemplars/${e.id}`)).json().abilities).toEqual({ modelcityTag: true });
+    // the concerned unit sees and co-authors it and holds modelcity:write, but it is not in its scope
+    const seen = await unit1.get(`/api/v1/exemplars/${e.id}`);
+    expect(seen.statusCode, seen.body).toBe(200);
+    expect(seen.json().abilities).toEqual({ modelcityTag: false });
+    const r = (await klmy.get('/api/v1/modelcity/readiness')).json() as {
+      standards: { items: { elements: { id: string; kinds: string[] }[] }[] }[];
+    };
+    const el = r.standards
+      .flatMap((s) => s.items.flatMap((i) => i.elements))
+      .find((x) => x.kinds.includes('exemplar'))!;
+    const refused = await unit1.post('/api/v1/modelcity/evidence', {
+      elementId: el.id,
+      sourceKind: 'exemplar',
+      sourceId: e.id,
+    });
+    expect(refused.statusCode).toBe(404);
+  });
 });
 
 describe('the audit trail', () => {

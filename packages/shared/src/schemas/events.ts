@@ -160,6 +160,11 @@ export const eventDetail = eventListItem.extend({
   heldAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   actions: z.array(z.enum(EVENT_ACTIONS)),
+  /** What the caller may do beyond the event's own actions. */
+  abilities: z.object({
+    /** 标记为创建佐证: modelcity:write, the event held or closed, its organiser within the caller's scope. */
+    modelcityTag: z.boolean(),
+  }),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -137,6 +137,11 @@ export const exemplarDetail = exemplarListItem.extend({
   links: z.array(exemplarLinkSchema),
   profile: exemplarProfileSchema.nullable(),
   actions: z.array(z.enum(EXEMPLAR_ACTIONS)),
+  /** What the caller may do beyond the exemplar's own actions. */
+  abilities: z.object({
+    /** 标记为创建佐证: modelcity:write, the exemplar approved, its nominator within the caller's scope. */
+    modelcityTag: z.boolean(),
+  }),
   createdAt: z.string(),
 });
 export type ExemplarDetail = z.infer<typeof exemplarDetail>;

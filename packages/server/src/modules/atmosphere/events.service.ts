@@ -126,6 +126,18 @@ export class EventsService {
     return out;
   }
 
+  /**
+   * May the caller file the event as model-city evidence? The same rule the modelcity module
+   * applies to a tag (sources.ts, modelcity.service.ts): held or closed, organiser in scope.
+   */
+  modelcityTaggable(actor: Actor, r: EventRow): boolean {
+    return (
+      actor.permissions.has('modelcity:write') &&
+      (r.status === 'held' || r.status === 'closed') &&
+      scopeCovers(actor.scope, { orgId: r.org_id, orgPath: r.org_path })
+    );
+  }
+
   async invitable(ctx: RequestCtx) {
     return { items: await eventsRepo.invitable(this.db, ctx.actor.scope) };
   }
@@ -237,6 +249,7 @@ export class EventsService {
       heldAt: r.held_at,
       closedAt: r.closed_at,
       actions: this.actionsFor(ctx.actor, r),
+      abilities: { modelcityTag: this.modelcityTaggable(ctx.actor, r) },
       version: r.version,
       createdAt: r.created_at,
       updatedAt: r.updated_at,

@@ -142,6 +142,20 @@ export class ExemplarsService {
     return out;
   }
 
+  /**
+   * May the caller file the exemplar as model-city evidence? The same rule as `evidence` and the
+   * modelcity module's tag: approved, the nominating org (and its author) within the caller's scope.
+   */
+  modelcityTaggable(actor: Actor, r: ExemplarRow): boolean {
+    return (
+      actor.permissions.has('modelcity:write') &&
+      r.status === 'approved' &&
+      !!r.approved_at &&
+      scopeCovers(actor.scope, { orgId: r.org_id, orgPath: r.org_path, ownerId: r.created_by }) &&
+      scopeCovers(actor.scope, { orgId: r.org_id, orgPath: r.org_path })
+    );
+  }
+
   async page(ctx: RequestCtx, q: ListQuery) {
     const f: ExemplarFilter = { year: q.year, type: q.type, status: q.status, campaignId: q.campaignId, q: q.q };
     if (q.toReview === 'true') f.status = 'city_review';
@@ -227,6 +241,7 @@ export class ExemplarsService {
             }
           : null,
       actions: this.actionsFor(actor, r),
+      abilities: { modelcityTag: this.modelcityTaggable(actor, r) },
       createdAt: r.created_at,
     };
   }

@@ -189,7 +189,7 @@ export function EventPage() {
         </Form>
       </Card>
       {e && <EventWork e={e} orgOptions={orgOptions} act={act} />}
-      {e && <ModelCityTag kind="event" sourceId={e.id} ready={e.status === 'held' || e.status === 'closed'} />}
+      {e && <ModelCityTag kind="event" sourceId={e.id} allowed={e.abilities.modelcityTag} />}
     </Space>
   );
 }

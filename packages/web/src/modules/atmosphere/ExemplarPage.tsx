@@ -275,9 +275,7 @@ export function ExemplarPage() {
         </Card>
       ) : null}
 
-      {e ? (
-        <ModelCityTag kind="exemplar" sourceId={e.id} ready={e.status === 'approved' || e.status === 'published'} />
-      ) : null}
+      {e ? <ModelCityTag kind="exemplar" sourceId={e.id} allowed={e.abilities.modelcityTag} /> : null}
 
       {e ? (
         <Card title={t('exemplars.links')} data-testid="exemplar-links">

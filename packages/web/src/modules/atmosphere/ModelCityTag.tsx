@@ -2,21 +2,20 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Flex, List, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { modelcityApi } from '../../api/modelcity';
-import { useCan } from '../../app/auth';
 import { t } from '../../i18n';
 import { elementsFor, type TaggedKind } from './links';
 
 /**
  * 标记为创建佐证: files an event (once held) or an exemplar (once recognised) as evidence of a
  * chosen scoring element of the model-city assessment, through the model-city module's API.
+ * `allowed` is the detail answer's `abilities.modelcityTag`: the server knows whether the record
+ * is within the caller's scope (an invited unit sees another organiser's event but may not tag it).
  */
-export function ModelCityTag({ kind, sourceId, ready }: { kind: TaggedKind; sourceId: string; ready: boolean }) {
-  const can = useCan();
+export function ModelCityTag({ kind, sourceId, allowed }: { kind: TaggedKind; sourceId: string; allowed: boolean }) {
   const client = useQueryClient();
   const { message } = App.useApp();
   const [elementId, setElementId] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const allowed = ready && can('modelcity:write');
   const readiness = useQuery({
     queryKey: ['modelcity', 'readiness', undefined],
     queryFn: ({ signal }) => modelcityApi.readiness(undefined, { signal }),

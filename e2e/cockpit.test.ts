@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { browserAvailable, phoneLayout, type Running, shot, start } from './harness.js';
+import { browserAvailable, clickBar, phoneLayout, type Running, shot, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -37,24 +36,6 @@ async function needs() {
   expect(assigned.status()).toBe(200);
   await unit.page.close();
   await city.page.close();
-}
-
-/** Clicks the largest shape of a colour in a chart (a bar, not its legend icon). */
-async function clickBar(page: Page, chartId: string, fill: string) {
-  const canvas = page.getByTestId(`cockpit-canvas-${chartId}`);
-  // the mouse clicks in the viewport: bring the chart into it first
-  await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.evaluate((el, colour) => {
-    let best: { x: number; y: number; area: number } | null = null;
-    for (const p of el.querySelectorAll(`path[fill="${colour}"]`)) {
-      const r = p.getBoundingClientRect();
-      const area = r.width * r.height;
-      if (!best || area > best.area) best = { x: r.x + r.width / 2, y: r.y + r.height / 2, area };
-    }
-    return best;
-  }, fill);
-  expect(box, `a ${fill} bar in ${chartId}`).not.toBeNull();
-  await page.mouse.click(box!.x, box!.y);
 }
 
 describe.runIf(enabled)('领导驾驶舱 in Chromium', () => {

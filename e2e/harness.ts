@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idChecksum } from '@shuangyong/shared';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { layoutProblems, PHONE } from './layout.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -248,4 +248,25 @@ export async function pickDate(page: Page, testId: string, value: string): Promi
     },
     { timeout: 20_000, interval: 200 },
   );
+}
+
+/**
+ * Clicks the largest shape of a colour in a cockpit chart (its biggest bar, not the legend icon),
+ * after the chart has drawn one and has been brought into the viewport the mouse clicks in.
+ */
+export async function clickBar(page: Page, chartId: string, fill: string): Promise<void> {
+  const canvas = page.getByTestId(`cockpit-canvas-${chartId}`);
+  await canvas.locator(`svg path[fill="${fill}"]`).first().waitFor({ state: 'attached' });
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.evaluate((el, colour) => {
+    let best: { x: number; y: number; area: number } | null = null;
+    for (const p of el.querySelectorAll(`path[fill="${colour}"]`)) {
+      const r = p.getBoundingClientRect();
+      const area = r.width * r.height;
+      if (!best || area > best.area) best = { x: r.x + r.width / 2, y: r.y + r.height / 2, area };
+    }
+    return best;
+  }, fill);
+  expect(box, `a ${fill} bar in ${chartId}`).not.toBeNull();
+  await page.mouse.click(box!.x, box!.y);
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, phoneLayout, pickOption, type Running, start } from './harness.js';
+import { browserAvailable, clickBar, phoneLayout, pickOption, type Running, start } from './harness.js';
 
 const enabled = browserAvailable();
 let run: Running;
@@ -257,22 +257,12 @@ describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
       expect(await rows.nth(i).locator('td').nth(2).textContent()).toBe(String(s.points / 100));
     }
     await page.getByTestId('cockpit-toggle-readiness').getByText('图表视图').click();
-    const canvas = page.getByTestId('cockpit-canvas-readiness');
     // the bars of the totals (grey) are there whatever the score: click the largest
-    await expect.poll(() => canvas.locator('svg path[fill="#d9d9d9"]').count()).toBeGreaterThan(1);
-    await canvas.scrollIntoViewIfNeeded();
+    await expect
+      .poll(() => page.getByTestId('cockpit-canvas-readiness').locator('svg path[fill="#d9d9d9"]').count())
+      .toBeGreaterThan(1);
     await page.waitForTimeout(300); // let the chart finish its first layout before clicking on it
-    const box = await canvas.evaluate((el) => {
-      let best: { x: number; y: number; area: number } | null = null;
-      for (const p of el.querySelectorAll('path[fill="#d9d9d9"]')) {
-        const r = p.getBoundingClientRect();
-        const area = r.width * r.height;
-        if (!best || area > best.area) best = { x: r.x + r.width / 2, y: r.y + r.height / 2, area };
-      }
-      return best;
-    });
-    expect(box).not.toBeNull();
-    await page.mouse.click(box!.x, box!.y);
+    await clickBar(page, 'readiness', '#d9d9d9');
     await page.waitForURL(/\/model-city\?/);
     const code = new URL(page.url()).searchParams.get('standard');
     expect(code).toMatch(/^[1-8]$/);

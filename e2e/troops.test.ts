@@ -1,7 +1,7 @@
 import jpeg from 'jpeg-js';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, phoneLayout, pickOption, type Running, start } from './harness.js';
+import { browserAvailable, clickBar, phoneLayout, pickOption, type Running, start } from './harness.js';
 import { PHONE } from './layout.js';
 
 const enabled = browserAvailable();
@@ -142,23 +142,6 @@ describe.runIf(enabled)('拥政爱民 activities in Chromium', () => {
     await jfq.page.close();
   });
 });
-
-/** Clicks the largest shape of a colour in a cockpit chart (its biggest bar). */
-async function clickBar(page: Page, chartId: string, fill: string) {
-  const canvas = page.getByTestId(`cockpit-canvas-${chartId}`);
-  await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.evaluate((el, colour) => {
-    let best: { x: number; y: number; area: number } | null = null;
-    for (const p of el.querySelectorAll(`path[fill="${colour}"]`)) {
-      const r = p.getBoundingClientRect();
-      const area = r.width * r.height;
-      if (!best || area > best.area) best = { x: r.x + r.width / 2, y: r.y + r.height / 2, area };
-    }
-    return best;
-  }, fill);
-  expect(box, `a ${fill} bar in ${chartId}`).not.toBeNull();
-  await page.mouse.click(box!.x, box!.y);
-}
 
 /** The largest count of a troops chart's table view (column 2): the figure of its biggest bar. */
 async function largestRow(page: Page, chartId: string): Promise<{ name: string; n: number }> {

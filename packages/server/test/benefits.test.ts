@@ -84,6 +84,23 @@ async function reconcileFile(c: Client, rosterId: string, fileName: string, file
   return job.json().result as { rosterId: string; returnLines: number; paidFen: number; discrepancies: object };
 }
 
+/** Waits for a standard's back-pay job (decisions/0052): it succeeds with its progress at 100 %. */
+async function backPayOf(jobId: string | null) {
+  expect(jobId).toEqual(expect.any(String));
+  await env.jobs.idle();
+  const job = await city.get(`/api/v1/jobs/${jobId}`);
+  expect(job.statusCode, job.body).toBe(200);
+  expect(job.json()).toMatchObject({ kind: 'benefit.backpay', status: 'succeeded' });
+  expect(job.json().total).toBeGreaterThan(0);
+  expect(job.json().processed).toBe(job.json().total);
+  return job.json().result as { lines: number; owedFen: number; months: number };
+}
+
+const backpayLines = async (standardId: string) =>
+  (await env.p.handle.db.selectFrom('benefit_backpay').selectAll().where('standard_id', '=', standardId).execute())
+    .map((r) => `${r.id}=${r.owed_fen}`)
+    .sort();
+
 const csv = (rows: string[][]) =>
   Buffer.from(['身份证号,姓名,金额（元）,发放结果', ...rows.map((r) => r.join(','))].join('\n'), 'utf8');
 
@@ -176,7 +193,19 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
     expect((await city.get('/api/v1/benefit-rosters')).json().items.map((r: { id: string }) => r.id)).toContain(p1.id);
   });
 
-  it('a standard starting in a month already paid produces the back pay, and the next roster carries it', async () => {
+  it('a standard starting in a month already paid is committed at once; its back pay is a job, and the next roster carries it', async () => {
+    // hold the job runner (one job at a time) so the back-pay job is seen queued behind it
+    let unhold = () => {};
+    const held = new Promise<void>((resolve) => {
+      unhold = resolve;
+    });
+    env.jobs.register('test.hold', { permission: 'benefit:standards', validate: async () => (await held, {}) });
+    await env.jobs.create(
+      { userId: 'test' } as never,
+      { id: await orgId(env.p, '650200/'), path: '650200/' },
+      'test.hold',
+      {},
+    );
     const raised = await standard({
       benefitType: 'disability_pension',
       category: 'disabled_veteran',
@@ -186,8 +215,22 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
       validFrom: P1,
       docNo: '民发〔2026〕9号',
     });
+    // the standard is committed and readable while its back pay waits
+    const listed = (await city.get('/api/v1/benefit-standards?benefitType=disability_pension')).json().items;
+    expect(listed.map((x: { id: string }) => x.id)).toContain(raised.standard.id);
+    const waiting = (await city.get(`/api/v1/jobs/${raised.backPayJobId}`)).json();
+    expect(waiting).toMatchObject({ kind: 'benefit.backpay', status: 'queued' });
+    expect(await backpayLines(raised.standard.id)).toEqual([]);
+    unhold();
     // A and C (grade 6) were paid 300,000 for P1: 20,000 each; D (grade 3) is not affected
-    expect(raised.backPay).toEqual({ lines: 2, owedFen: 40_000 });
+    expect(await backPayOf(raised.backPayJobId)).toEqual({ lines: 2, owedFen: 40_000, months: 1 });
+    const written = await backpayLines(raised.standard.id);
+    expect(written).toHaveLength(2);
+    // run again (as after a crash, resumed): no line twice
+    await env.p.handle.db.updateTable('jobs').set({ status: 'queued' }).where('id', '=', raised.backPayJobId).execute();
+    await env.jobs.resume();
+    expect(await backPayOf(raised.backPayJobId)).toEqual({ lines: 2, owedFen: 40_000, months: 1 });
+    expect(await backpayLines(raised.standard.id)).toEqual(written);
     // entered twice, it owes nothing more
     const again = await standard({
       benefitType: 'disability_pension',
@@ -198,7 +241,7 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
       validFrom: P1,
       docNo: '民发〔2026〕9号',
     });
-    expect(again.backPay).toEqual({ lines: 0, owedFen: 0 });
+    expect(await backPayOf(again.backPayJobId)).toEqual({ lines: 0, owedFen: 0, months: 1 });
     const explained = await klmy.get(`/api/v1/benefit-entitlements?beneficiaryId=${people.A!.id}&from=${P1}&to=${P2}`);
     expect(explained.statusCode, explained.body).toBe(200);
     expect(explained.json().lines[0]).toMatchObject({
@@ -359,7 +402,7 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().created).toBe(2);
     // the nursing fee of grade 1–4 starts before P1: D was paid for P1 without it (klmy's roster)
-    expect(res.json().backPay.lines).toBeGreaterThan(0);
+    expect((await backPayOf(res.json().backPayJobId)).lines).toBeGreaterThan(0);
     const list = (await city.get('/api/v1/benefit-standards?benefitType=nursing_fee')).json().items;
     expect(list.map((s: { amountFen: number }) => s.amountFen).sort()).toEqual([10_000, 123_456]);
     ws.addRow(['护理费', '残疾军人', '7', '国家', '12.345', '2025-01', '民发〔2025〕3号']);

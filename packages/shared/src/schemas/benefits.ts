@@ -159,8 +159,8 @@ export type BenefitStandard = z.infer<typeof benefitStandardSchema>;
 
 export const benefitStandardCreated = z.object({
   standard: benefitStandardSchema,
-  /** Back-pay lines the standard produced for months already on a released roster. */
-  backPay: z.object({ lines: z.number().int(), owedFen: z.number().int() }),
+  /** The job computing the back pay for months already on a released roster (poll /jobs/:id); null: none. */
+  backPayJobId: z.string().nullable(),
 });
 
 export const benefitStandardList = z.object({ items: z.array(benefitStandardSchema) });
@@ -173,7 +173,8 @@ export const benefitStandardQuery = z.strictObject({
 export const standardImportResult = z.object({
   created: z.number().int(),
   errors: z.array(z.object({ row: z.number().int(), message: z.string() })),
-  backPay: z.object({ lines: z.number().int(), owedFen: z.number().int() }),
+  /** The job computing the back pay of the imported standards (poll /jobs/:id); null: none. */
+  backPayJobId: z.string().nullable(),
 });
 
 /** One line of what a person is owed in a month, with the standards behind it. */

@@ -43,6 +43,15 @@ export interface ReconcileResult {
 }
 
 /** The reconciliation job as polled: progress while it runs, the result when it succeeded. */
+export interface BackpayJob {
+  id: string;
+  status: ReconcileJob['status'];
+  total: number | null;
+  processed: number | null;
+  result: { lines: number; owedFen: number; months: number } | null;
+  error: string | null;
+}
+
 export interface ReconcileJob {
   id: string;
   status: 'queued' | 'validating' | 'validated' | 'committing' | 'succeeded' | 'failed';
@@ -58,7 +67,7 @@ const roster = (id: string, rest = '') => `/benefit-rosters/${encodeURIComponent
 export const benefitsApi = {
   standards: (o?: Signal) => api.get<{ items: BenefitStandard[] }>('/benefit-standards', undefined, o),
   createStandard: (body: BenefitStandardBody) =>
-    api.post<{ standard: BenefitStandard; backPay: { lines: number; owedFen: number } }>('/benefit-standards', body),
+    api.post<{ standard: BenefitStandard; backPayJobId: string | null }>('/benefit-standards', body),
   rosters: (q: RosterQuery, o?: Signal) => api.get<Page<Roster>>('/benefit-rosters', { ...q }, o),
   createRoster: (period: string) => api.post<Roster>('/benefit-rosters', { period }),
   lines: (id: string, page: number, pageSize: number, o?: Signal) =>
@@ -74,6 +83,8 @@ export const benefitsApi = {
       raw: { body: file, contentType: 'application/octet-stream' },
     }),
   job: (id: string) => api.get<ReconcileJob>(`/jobs/${encodeURIComponent(id)}`),
+  /** The back-pay job a retroactive standard queued (decisions/0052). */
+  backpayJob: (id: string, o?: Signal) => api.get<BackpayJob>(`/jobs/${encodeURIComponent(id)}`, undefined, o),
   card: (beneficiaryId: string, month: string, name: string, format: 'docx' | 'pdf' = 'docx') =>
     downloadFile('GET', '/benefit-entitlements/card', `${name}${month}.${format}`, {
       query: { beneficiaryId, month, format },
@@ -82,7 +93,7 @@ export const benefitsApi = {
     request<{
       created: number;
       errors: { row: number; message: string }[];
-      backPay: { lines: number; owedFen: number };
+      backPayJobId: string | null;
     }>('POST', '/benefit-standards/import', { raw: { body: file, contentType: 'application/octet-stream' } }),
   discrepancies: (q: DiscrepancyQuery, o?: Signal) => api.get<Page<Discrepancy>>('/benefit-discrepancies', { ...q }, o),
   close: (d: Discrepancy, resolution: 'paid' | 'recovered' | 'explained', note: string) =>

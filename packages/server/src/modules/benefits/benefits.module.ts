@@ -1,9 +1,10 @@
 import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { registryModule } from '../registry/registry.module.js';
+import { BackpayJob } from './backpay-job.js';
 import { benefitLabels } from './benefits.repo.js';
 import { benefitsRoutes } from './benefits.routes.js';
-import { BenefitsService, RECONCILE_KIND } from './benefits.service.js';
+import { BACKPAY_KIND, BenefitsService, RECONCILE_KIND } from './benefits.service.js';
 import { ReconcileJob } from './reconcile-job.js';
 
 /**
@@ -30,7 +31,7 @@ export const benefitsModule = defineModule({
     return {
       services: { benefits },
       routes: [benefitsRoutes(p, benefits)],
-      jobs: { [RECONCILE_KIND]: new ReconcileJob(benefits) },
+      jobs: { [RECONCILE_KIND]: new ReconcileJob(benefits), [BACKPAY_KIND]: new BackpayJob(benefits) },
       targets: {
         benefitRoster: (scope, id) => benefits.rosterVisible(scope, id),
         benefitDiscrepancy: (scope, id) => benefits.discrepancyVisible(scope, id),

@@ -94,7 +94,7 @@ export function benefitsRoutes(p: Platform, benefits: BenefitsService): FastifyP
         config: { access: { permission: 'benefit:standards' } },
         schema: {
           tags,
-          summary: '新增待遇标准（不修改旧标准；起始月份早于已发放月份时自动生成补发）',
+          summary: '新增待遇标准（不修改旧标准；起始月份早于已发放月份时以后台任务生成补发，返回任务编号）',
           body: benefitStandardBody,
           response: { 201: benefitStandardCreated },
         },
@@ -109,7 +109,7 @@ export function benefitsRoutes(p: Platform, benefits: BenefitsService): FastifyP
         config: { access: { permission: 'benefit:standards' } },
         schema: {
           tags,
-          summary: '从 xlsx/CSV 导入待遇标准（全部有效才记录）',
+          summary: '从 xlsx/CSV 导入待遇标准（全部有效才记录；补发以后台任务生成，返回任务编号）',
           response: { 200: standardImportResult },
         },
       },

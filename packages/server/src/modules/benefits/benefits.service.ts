@@ -65,6 +65,8 @@ const CHUNK = 500;
 const LINE_CHUNK = 250;
 /** The job kind of a return file's reconciliation. */
 export const RECONCILE_KIND = 'benefit.reconcile';
+/** The job kind of the back pay a retroactive standard produces (decisions/0052). */
+export const BACKPAY_KIND = 'benefit.backpay';
 
 const RETURN_HEADERS = {
   idNumber: ['身份证号', '身份证号码', '证件号码', '公民身份号码', '身份证', '证件号'],
@@ -184,13 +186,12 @@ export class BenefitsService {
 
   /**
    * Records a standard (never edits one: a change is a new row with its own start) and, when it
-   * starts in a month some district has already been paid for, the back pay it produces.
+   * starts in a month some district has already been paid for, queues the back pay it produces as
+   * a job (`runBackpay`, decisions/0052): the standard is committed first, the caller polls the job.
    */
   async createStandard(ctx: RequestCtx, body: BenefitStandardBody) {
-    return this.db.transaction().execute(async (trx) => {
-      const out = await this.insertStandard(trx, ctx, body);
-      return out;
-    });
+    const row = await this.db.transaction().execute((trx) => this.insertStandard(trx, ctx, body));
+    return { standard: standardOut(row), backPayJobId: await this.queueBackpay(ctx, [row]) };
   }
 
   private async insertStandard(trx: Queryable, ctx: RequestCtx, body: BenefitStandardBody) {
@@ -219,28 +220,67 @@ export class BenefitsService {
       withdrawn_at: null,
     };
     await benefitsRepo.insertStandard(trx, row);
-    const backPay = { lines: 0, owedFen: 0 };
-    const basis = this.basis(trx);
-    for (const r of await benefitsRepo.paidRosters(trx, row.valid_from, row.valid_to, regionPath))
-      for (const month of monthsBetween(r.period_from, r.period_to)) {
-        if (month < row.valid_from || (row.valid_to && month > row.valid_to)) continue;
-        const added = await benefitsRepo.addBackpay(
-          trx,
-          basis,
-          { org_path: r.org_path, month },
-          { standardId: row.id, benefitType: row.benefit_type },
-          row.created_at,
-        );
-        backPay.lines += added.lines;
-        backPay.owedFen += added.fen;
-      }
     await this.p.audit.append(trx as never, auditActorOf(ctx), {
       action: 'benefit.standard.create',
       entityType: 'benefit_standard',
       entityId: row.id,
-      changes: { ...body, backPayLines: backPay.lines, backPayFen: backPay.owedFen },
+      changes: { ...body },
     });
-    return { standard: standardOut(row), backPay };
+    return row;
+  }
+
+  /** The district-months already paid that standards starting in the past reach (the back pay's work). */
+  private async backpayMonths(db: Queryable, standards: StandardRow[]) {
+    const out: { standard: StandardRow; org_path: string; month: string }[] = [];
+    for (const s of standards)
+      for (const r of await benefitsRepo.paidRosters(db, s.valid_from, s.valid_to, s.region_path))
+        for (const month of monthsBetween(r.period_from, r.period_to)) {
+          if (month < s.valid_from || (s.valid_to && month > s.valid_to)) continue;
+          out.push({ standard: s, org_path: r.org_path, month });
+        }
+    return out;
+  }
+
+  /** Queues the back pay of committed standards when they reach a month already paid; the job's id or null. */
+  private async queueBackpay(ctx: RequestCtx, standards: StandardRow[]): Promise<string | null> {
+    if ((await this.backpayMonths(this.db, standards)).length === 0) return null;
+    if (!this.jobs) throw new Error('benefits: no job runner');
+    const job = await this.jobs.create(ctx.actor, { id: ctx.actor.orgId, path: ctx.actor.orgPath }, BACKPAY_KIND, {
+      standardIds: standards.map((s) => s.id),
+    });
+    return job.id;
+  }
+
+  /**
+   * The back-pay job's work (decisions/0052): one INSERT … SELECT per district-month already paid,
+   * each committed on its own with a turn of the event loop and a progress report between. Run
+   * again (a crash, a resume) it adds nothing twice: each month's statement owes only what is
+   * still unpaid after the back pay already recorded, and a line's id is its cause, district,
+   * person, month and type.
+   */
+  async runBackpay(standardIds: string[], progress: (processed: number, total?: number) => Promise<void>) {
+    const standards: StandardRow[] = [];
+    for (const id of standardIds) {
+      const s = await benefitsRepo.standard(this.db, id);
+      if (s && !s.withdrawn_at) standards.push(s);
+    }
+    const work = await this.backpayMonths(this.db, standards);
+    await progress(0, work.length);
+    const out = { lines: 0, owedFen: 0, months: work.length };
+    for (const [i, w] of work.entries()) {
+      const added = await benefitsRepo.addBackpay(
+        this.db,
+        this.basis(this.db),
+        { org_path: w.org_path, month: w.month },
+        { standardId: w.standard.id, benefitType: w.standard.benefit_type },
+        nowIso(),
+      );
+      out.lines += added.lines;
+      out.owedFen += added.fen;
+      await progress(i + 1, work.length);
+      await tick();
+    }
+    return out;
   }
 
   /** Standards from a spreadsheet (xlsx or CSV): every row valid, or nothing is recorded. */
@@ -296,17 +336,14 @@ export class BenefitsService {
       return {
         created: 0,
         errors: errors.length ? errors : [{ row: 0, message: t('benefits.import.empty') }],
-        backPay: { lines: 0, owedFen: 0 },
+        backPayJobId: null,
       };
-    return this.db.transaction().execute(async (trx) => {
-      const backPay = { lines: 0, owedFen: 0 };
-      for (const b of bodies) {
-        const out = await this.insertStandard(trx, ctx, b);
-        backPay.lines += out.backPay.lines;
-        backPay.owedFen += out.backPay.owedFen;
-      }
-      return { created: bodies.length, errors: [], backPay };
+    const created = await this.db.transaction().execute(async (trx) => {
+      const out: StandardRow[] = [];
+      for (const b of bodies) out.push(await this.insertStandard(trx, ctx, b));
+      return out;
     });
+    return { created: created.length, errors: [], backPayJobId: await this.queueBackpay(ctx, created) };
   }
 
   // ---- entitlement

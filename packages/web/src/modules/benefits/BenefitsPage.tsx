@@ -37,7 +37,7 @@ import { t } from '../../i18n';
 import { formatFen } from '../../lib/money';
 import { listPagination } from '../../lib/pagination';
 import { useIsMobile } from '../../lib/useIsMobile';
-import { NewStandardButton } from './StandardForm';
+import { BackpayJobStatus, NewStandardButton } from './StandardForm';
 
 const STATUS_COLOR: Record<RosterStatus, string> = {
   draft: 'default',
@@ -442,18 +442,16 @@ function Standards() {
     queryKey: ['benefit-standards'],
     queryFn: ({ signal }) => benefitsApi.standards({ signal }),
   });
+  // the back pay of a retroactive standard runs as a job: the page follows the latest one
+  const [backpayJob, setBackpayJob] = useState<string | null>(null);
   const upload = (file: File) => {
     benefitsApi.importStandards(file).then((res) => {
       if (res.errors.length)
         message.error(t('web.benefits.importErrors', { row: res.errors[0]!.row, message: res.errors[0]!.message }));
-      else
-        message.success(
-          t('web.benefits.imported', {
-            created: res.created,
-            lines: res.backPay.lines,
-            owed: formatFen(res.backPay.owedFen),
-          }),
-        );
+      else {
+        message.success(t('web.benefits.imported', { created: res.created }));
+        if (res.backPayJobId) setBackpayJob(res.backPayJobId);
+      }
       qc.invalidateQueries({ queryKey: ['benefit-standards'] });
     });
     return false;
@@ -489,7 +487,7 @@ function Standards() {
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       {can('benefit:standards') && (
         <Space wrap>
-          <NewStandardButton />
+          <NewStandardButton onBackpay={setBackpayJob} />
           <Upload accept=".xlsx,.csv" showUploadList={false} beforeUpload={upload}>
             <Button icon={<UploadOutlined />} data-testid="standards-import">
               {t('web.benefits.importStandards')}
@@ -497,6 +495,7 @@ function Standards() {
           </Upload>
         </Space>
       )}
+      {backpayJob && <BackpayJobStatus key={backpayJob} jobId={backpayJob} />}
       <Table
         rowKey="id"
         columns={columns}

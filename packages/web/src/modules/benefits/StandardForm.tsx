@@ -7,9 +7,9 @@ import {
   STANDARD_LAYERS,
   yuanTextToFen,
 } from '@shuangyong/shared';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Input, InputNumber, Modal, Select, Space } from 'antd';
-import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Form, Input, InputNumber, Modal, Progress, Select, Space } from 'antd';
+import { useEffect, useState } from 'react';
 import { benefitsApi } from '../../api/benefits';
 import { t } from '../../i18n';
 import { formatFen } from '../../lib/money';
@@ -51,11 +51,60 @@ export function standardBodyOf(v: Values): { body: BenefitStandardBody } | { fie
 }
 
 /**
+ * The back pay a retroactive standard queued as a job (decisions/0052): its progress while it runs,
+ * then the lines and amount it produced, or why it failed.
+ */
+export function BackpayJobStatus({ jobId }: { jobId: string }) {
+  const qc = useQueryClient();
+  const job = useQuery({
+    queryKey: ['benefit-backpay-job', jobId],
+    queryFn: ({ signal }) => benefitsApi.backpayJob(jobId, { signal }),
+    refetchInterval: (q) => (q.state.data?.status === 'succeeded' || q.state.data?.status === 'failed' ? false : 500),
+  });
+  const j = job.data;
+  const done = j?.status === 'succeeded' || j?.status === 'failed';
+  useEffect(() => {
+    if (done) qc.invalidateQueries({ queryKey: ['benefit-rosters'] });
+  }, [done, qc]);
+  if (!j) return null;
+  if (j.status === 'failed')
+    return (
+      <Alert
+        type="error"
+        showIcon
+        data-testid="backpay-result"
+        message={t('web.benefits.backpayFailed', { error: j.error ?? '' })}
+      />
+    );
+  if (j.status === 'succeeded' && j.result)
+    return (
+      <Alert
+        type="success"
+        showIcon
+        data-testid="backpay-result"
+        message={t('web.benefits.backpayDone', {
+          lines: j.result.lines,
+          owed: formatFen(j.result.owedFen),
+          months: j.result.months,
+        })}
+      />
+    );
+  return (
+    <Progress
+      data-testid="backpay-progress"
+      percent={j.total ? Math.floor(((j.processed ?? 0) * 100) / Math.max(1, j.total)) : 0}
+      status="active"
+      format={(pct) => t('web.benefits.backpayRunning', { pct: pct ?? 0 })}
+    />
+  );
+}
+
+/**
  * 新增待遇标准: one standard entered by hand (the import takes a whole year's table). A standard
  * is never edited: a change is a new one with its own start month; one starting in a month already
- * paid produces back pay, which the confirmation message states.
+ * paid queues its back pay as a job, whose id goes to `onBackpay` (the page shows its progress).
  */
-export function NewStandardButton() {
+export function NewStandardButton({ onBackpay }: { onBackpay?: (jobId: string) => void }) {
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<Values>();
   const qc = useQueryClient();
@@ -63,9 +112,8 @@ export function NewStandardButton() {
   const create = useMutation({
     mutationFn: (body: BenefitStandardBody) => benefitsApi.createStandard(body),
     onSuccess: (res) => {
-      message.success(
-        t('web.benefits.standardCreated', { lines: res.backPay.lines, owed: formatFen(res.backPay.owedFen) }),
-      );
+      message.success(t('web.benefits.standardCreated'));
+      if (res.backPayJobId) onBackpay?.(res.backPayJobId);
       setOpen(false);
       form.resetFields();
       qc.invalidateQueries({ queryKey: ['benefit-standards'] });

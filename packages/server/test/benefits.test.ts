@@ -199,7 +199,11 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
     const held = new Promise<void>((resolve) => {
       unhold = resolve;
     });
-    env.jobs.register('test.hold', { permission: 'benefit:standards', validate: async () => (await held, {}) });
+    env.jobs.register('test.hold', { permission: 'benefit:standards', validate: async () => {
+        await held;
+        return {};
+      },
+    });
     await env.jobs.create(
       { userId: 'test' } as never,
       { id: await orgId(env.p, '650200/'), path: '650200/' },

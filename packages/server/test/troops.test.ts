@@ -301,4 +301,124 @@ describe('partnerships', () => {
     const idle = (await jfq.get('/api/v1/troop-partnerships?idle=true')).json();
     expect(idle.items.map((x: { id: string }) => x.id)).not.toContain(pair.id);
   });
+
+  it('a unit edits its pair (versioned) and ends it; the ended pair leaves the idle list; audited', async () => {
+    const year = new Date().getFullYear();
+    const created = await unit1.post('/api/v1/troop-partnerships', {
+      partnerKind: 'community',
+      partnerName: '友谊社区',
+      placeOrgId: youyi,
+      startsOn: `${year}-01-01`,
+      plans: [{ year, type: 'free_clinic', planned: 2 }],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const pair = created.json();
+    expect(pair).toMatchObject({ status: 'active', version: 1, actions: ['edit', 'end'], idleThisQuarter: true });
+    expect((await klmy.get(`/api/v1/troop-partnerships/${pair.id}`)).json().actions).toEqual([]);
+
+    const edited = await unit1.patch(`/api/v1/troop-partnerships/${pair.id}`, {
+      version: 1,
+      partnerName: '友谊社区居委会',
+      contact: '社区主任 0990-6220000',
+      endsOn: `${year}-12-31`,
+      plans: [
+        { year, type: 'free_clinic', planned: 4 },
+        { year, type: 'education_aid', planned: 2 },
+      ],
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json()).toMatchObject({
+      partnerName: '友谊社区居委会',
+      contact: '社区主任 0990-6220000',
+      endsOn: `${year}-12-31`,
+      version: 2,
+    });
+    expect(edited.json().plans.map((p: { type: string; planned: number }) => [p.type, p.planned])).toEqual([
+      ['education_aid', 2],
+      ['free_clinic', 4],
+    ]);
+    const stale = await unit1.patch(`/api/v1/troop-partnerships/${pair.id}`, { version: 1, partnerName: '旧的' });
+    expect(stale.statusCode).toBe(409);
+    expect(
+      (await unit1.patch(`/api/v1/troop-partnerships/${pair.id}`, { version: 2, endsOn: `${year - 1}-01-01` }))
+        .statusCode,
+    ).toBe(400);
+    // the civil side reads but does not change; a read-only role is refused before the service
+    expect(
+      (await klmy.patch(`/api/v1/troop-partnerships/${pair.id}`, { version: 2, partnerName: 'x' })).statusCode,
+    ).toBe(403);
+    const leader = await signedIn(env.app, 'leader', '10.20.0.6');
+    expect(
+      (
+        await leader.post(`/api/v1/troop-partnerships/${pair.id}/end`, {
+          version: 2,
+          endedOn: `${year}-01-02`,
+          reason: '调整',
+        })
+      ).statusCode,
+    ).toBe(403);
+
+    // another unit's pair is not found for unit1; the 军分区 edits any
+    const other = await jfq.post('/api/v1/troop-partnerships', {
+      orgId: unitB,
+      partnerKind: 'village',
+      partnerName: '乙部队共建村',
+      placeOrgId: youyi,
+      startsOn: `${year}-01-01`,
+    });
+    expect(other.statusCode, other.body).toBe(201);
+    expect(
+      (await unit1.patch(`/api/v1/troop-partnerships/${other.json().id}`, { version: 1, partnerName: 'x' })).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await unit1.post(`/api/v1/troop-partnerships/${other.json().id}/end`, {
+          version: 1,
+          endedOn: `${year}-01-02`,
+          reason: 'x',
+        })
+      ).statusCode,
+    ).toBe(404);
+    const byJfq = await jfq.patch(`/api/v1/troop-partnerships/${other.json().id}`, { version: 1, contact: '村支书' });
+    expect(byJfq.statusCode, byJfq.body).toBe(200);
+
+    const today = new Date().toISOString().slice(0, 10);
+    expect(
+      (
+        await unit1.post(`/api/v1/troop-partnerships/${pair.id}/end`, {
+          version: 1,
+          endedOn: today,
+          reason: '社区合并',
+        })
+      ).statusCode,
+    ).toBe(409);
+    const ended = await unit1.post(`/api/v1/troop-partnerships/${pair.id}/end`, {
+      version: 2,
+      endedOn: today,
+      reason: '社区合并',
+    });
+    expect(ended.statusCode, ended.body).toBe(200);
+    expect(ended.json()).toMatchObject({
+      status: 'ended',
+      endsOn: today,
+      endReason: '社区合并',
+      actions: [],
+      idleThisQuarter: false,
+      version: 3,
+    });
+    expect(
+      (await unit1.patch(`/api/v1/troop-partnerships/${pair.id}`, { version: 3, partnerName: 'x' })).statusCode,
+    ).toBe(409);
+    const idle = (await jfq.get('/api/v1/troop-partnerships?idle=true&pageSize=100')).json();
+    expect(idle.items.map((x: { id: string }) => x.id)).not.toContain(pair.id);
+    expect(idle.items.map((x: { id: string }) => x.id)).toContain(other.json().id);
+
+    const auditor = await signedIn(env.app, 'auditor', '10.20.0.7');
+    const audit = (await auditor.get(`/api/v1/audit?entityType=troop_partnership&entityId=${pair.id}`)).json();
+    expect(audit.items.map((x: { action: string }) => x.action).sort()).toEqual([
+      'troops.partnership.create',
+      'troops.partnership.end',
+      'troops.partnership.update',
+    ]);
+  });
 });

@@ -24,6 +24,9 @@ export const troopsMessages = {
   'troops.photoNotFound': '未找到该照片，或您无权查看',
   'troops.tooManyPhotos': '每项活动最多 {max} 张照片',
   'troops.partnershipNotFound': '共建对子不存在，或不属于该部队',
+  'troops.partnershipNotYours': '只有共建的部队及其上级可以修改或结束共建',
+  'troops.partnershipEnded': '该共建对子已结束，不能再修改',
+  'troops.partnershipPeriod': '结束日期不能早于开始日期',
   // labels
   'troops.type.vulnerable_visit': '走访帮扶困难群众',
   'troops.type.organisation_building': '组织帮建',

@@ -214,16 +214,39 @@ export const createPartnershipBody = z.strictObject({
   contact: plainText(100).nullable().optional(),
   plans: z.array(partnershipPlanInput).max(50).default([]),
 });
+/** Edit a pair: partner, area, period, contact; `plans`, when given, replaces the annual plan. */
+export const updatePartnershipBody = z.strictObject({
+  version: z.number().int().min(1),
+  partnerKind: z.enum(PLACE_KINDS).optional(),
+  partnerName: plainText(100).optional(),
+  placeOrgId: idSchema.optional(),
+  startsOn: isoDateSchema.optional(),
+  endsOn: isoDateSchema.nullable().optional(),
+  contact: plainText(100).nullable().optional(),
+  plans: z.array(partnershipPlanInput).max(50).optional(),
+});
+/** End a pair: the day it ended and why. */
+export const endPartnershipBody = z.strictObject({
+  version: z.number().int().min(1),
+  endedOn: isoDateSchema,
+  reason: plainText(500),
+});
+export const PARTNERSHIP_ACTIONS = ['edit', 'end'] as const;
 export const partnershipItem = z.object({
   id: idSchema,
   orgId: idSchema,
   orgName: z.string(),
   partnerKind: z.enum(PLACE_KINDS),
   partnerName: z.string(),
+  placeOrgId: idSchema,
   placeOrgName: z.string(),
   startsOn: z.string(),
   endsOn: z.string().nullable(),
   contact: z.string().nullable(),
+  status: z.enum(['active', 'ended']),
+  endReason: z.string().nullable(),
+  actions: z.array(z.enum(PARTNERSHIP_ACTIONS)),
+  version: z.number().int(),
   plans: z.array(
     z.object({
       year: z.number().int(),
@@ -238,6 +261,7 @@ export const partnershipItem = z.object({
   idleThisQuarter: z.boolean(),
 });
 export type PartnershipItem = z.infer<typeof partnershipItem>;
+export type PartnershipAction = (typeof PARTNERSHIP_ACTIONS)[number];
 export const partnershipPage = pageOf(partnershipItem);
 export const partnershipListQuery = z.strictObject({
   ...pageQuery,

@@ -1,10 +1,19 @@
-import type { createPartnershipBody, PartnershipItem, PlaceKind, partnershipListQuery } from '@shuangyong/shared';
+import type {
+  createPartnershipBody,
+  endPartnershipBody,
+  PartnershipAction,
+  PartnershipItem,
+  PlaceKind,
+  partnershipListQuery,
+  updatePartnershipBody,
+} from '@shuangyong/shared';
 import type { z } from 'zod';
-import type { Scope } from '../../platform/access/scope.js';
-import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import { type Scope, scopeCovers } from '../../platform/access/scope.js';
+import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
-import { bool } from '../../platform/db/index.js';
-import { badRequest, forbidden, notFound } from '../../platform/errors.js';
+import { bool, type Queryable } from '../../platform/db/index.js';
+import { updateVersioned } from '../../platform/db/versioned.js';
+import { badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { seesMilitary, typeLabel } from './activities.view.js';
 import { troopsRepo } from './troops.repo.js';
@@ -50,6 +59,7 @@ export class PartnershipsService {
         ends_on: body.endsOn ?? null,
         note: null,
         status: 'active',
+        end_reason: null,
         created_by: ctx.actor.userId,
         version: 1,
         created_at: now,
@@ -73,6 +83,122 @@ export class PartnershipsService {
         entityType: 'troop_partnership',
         entityId: id,
         changes: { partner_name: [null, body.partnerName], org: [null, unit.id], place: [null, place.id] },
+      });
+    });
+    return this.get(ctx, id);
+  }
+
+  /** A pair the caller may change: 404 outside its scope, 403 for the civil side or a unit that is not its own. */
+  private async forChange(trx: Queryable, ctx: RequestCtx, id: string) {
+    const r = await troopsRepo.partnership(trx, ctx.actor.scope, id);
+    if (!r) throw notFound();
+    if (!seesMilitary(ctx.actor)) throw forbidden('troops.militaryOnly');
+    if (!scopeCovers(ctx.actor.scope, { orgId: r.org_id, orgPath: r.org_path }))
+      throw forbidden('troops.partnershipNotYours');
+    if (r.status !== 'active') throw conflict('partnership_ended', 'troops.partnershipEnded');
+    return r;
+  }
+
+  private actionsOf(actor: Actor, r: { status: string; org_id: string; org_path: string }): PartnershipAction[] {
+    if (r.status !== 'active' || !seesMilitary(actor) || !actor.permissions.has('troops:write')) return [];
+    if (!scopeCovers(actor.scope, { orgId: r.org_id, orgPath: r.org_path })) return [];
+    return ['edit', 'end'];
+  }
+
+  /** Edit a pair (partner, area, period, contact; `plans` replaces the annual plan), versioned and audited. */
+  async update(ctx: RequestCtx, id: string, body: z.infer<typeof updatePartnershipBody>): Promise<PartnershipItem> {
+    await this.p.handle.db.transaction().execute(async (trx) => {
+      const r = await this.forChange(trx, ctx, id);
+      if (r.version !== body.version) throw versionConflict();
+      const set: Record<string, string | null> = {};
+      const changes: Record<string, [unknown, unknown]> = {};
+      if (body.placeOrgId !== undefined && body.placeOrgId !== r.place_org_id) {
+        const place = await troopsRepo.placeOrg(trx, body.placeOrgId);
+        if (place?.side !== 'civilian' || place.path.split('/').length < 3)
+          throw badRequest('place_not_civil', 'troops.placeNotCivil');
+        set.place_org_id = place.id;
+        set.place_path = place.path;
+        changes.place = [r.place_org_id, place.id];
+      }
+      const simple: [keyof typeof body, 'partner_kind' | 'partner_name' | 'starts_on' | 'ends_on' | 'contact'][] = [
+        ['partnerKind', 'partner_kind'],
+        ['partnerName', 'partner_name'],
+        ['startsOn', 'starts_on'],
+        ['endsOn', 'ends_on'],
+        ['contact', 'contact'],
+      ];
+      for (const [k, col] of simple) {
+        if (body[k] === undefined) continue;
+        const v = (body[k] as string | null) ?? null;
+        if (v === r[col]) continue;
+        set[col] = v;
+        changes[col] = [r[col], v];
+      }
+      const startsOn = set.starts_on ?? r.starts_on;
+      const endsOn = 'ends_on' in set ? set.ends_on : r.ends_on;
+      if (endsOn && endsOn < startsOn) throw badRequest('bad_period', 'troops.partnershipPeriod');
+      if (body.plans) {
+        for (const pl of body.plans) {
+          if (!(await troopsRepo.type(trx, pl.type)))
+            throw badRequest('unknown_type', 'troops.unknownType', { type: pl.type });
+        }
+        const before = (await troopsRepo.plans(trx, [id]))
+          .map((pl) => `${pl.year}:${pl.type}:${pl.planned}`)
+          .sort()
+          .join(',');
+        const after = body.plans
+          .map((pl) => `${pl.year}:${pl.type}:${pl.planned}`)
+          .sort()
+          .join(',');
+        if (before !== after) changes.plans = [before, after];
+      }
+      if (!Object.keys(changes).length) return;
+      const now = nowIso();
+      if (!(await updateVersioned(trx, 'troop_partnerships', id, r.version, { ...set, updated_at: now })))
+        throw versionConflict();
+      if (body.plans && changes.plans) {
+        await troopsRepo.deletePlans(trx, id);
+        await troopsRepo.insertPlans(
+          trx,
+          body.plans.map((pl) => ({
+            id: uuidv7(),
+            partnership_id: id,
+            org_path: r.org_path,
+            year: pl.year,
+            type: pl.type,
+            planned: pl.planned,
+            note: null,
+            created_at: now,
+          })),
+        );
+      }
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'troops.partnership.update',
+        entityType: 'troop_partnership',
+        entityId: id,
+        changes,
+      });
+    });
+    return this.get(ctx, id);
+  }
+
+  /** End a pair on a day, with a reason: it leaves the idle list from that day; its history stays. */
+  async end(ctx: RequestCtx, id: string, body: z.infer<typeof endPartnershipBody>): Promise<PartnershipItem> {
+    await this.p.handle.db.transaction().execute(async (trx) => {
+      const r = await this.forChange(trx, ctx, id);
+      if (body.endedOn < r.starts_on) throw badRequest('bad_period', 'troops.partnershipPeriod');
+      const ok = await updateVersioned(trx, 'troop_partnerships', id, body.version, {
+        status: 'ended',
+        ends_on: body.endedOn,
+        end_reason: body.reason,
+        updated_at: nowIso(),
+      });
+      if (!ok) throw versionConflict();
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'troops.partnership.end',
+        entityType: 'troop_partnership',
+        entityId: id,
+        changes: { status: ['active', 'ended'], ends_on: [r.ends_on, body.endedOn], reason: [null, body.reason] },
       });
     });
     return this.get(ctx, id);
@@ -121,10 +247,15 @@ export class PartnershipsService {
         orgName: r.org_name,
         partnerKind: r.partner_kind as PlaceKind,
         partnerName: r.partner_name,
+        placeOrgId: r.place_org_id,
         placeOrgName: r.place_org_name,
         startsOn: r.starts_on,
         endsOn: r.ends_on,
         contact: r.contact,
+        status: r.status === 'ended' ? 'ended' : 'active',
+        endReason: r.end_reason,
+        actions: this.actionsOf(ctx.actor, r),
+        version: r.version,
         plans: plans
           .filter((pl) => pl.partnership_id === r.id)
           .sort((a, b) => a.year - b.year || a.type.localeCompare(b.type))
@@ -136,7 +267,10 @@ export class PartnershipsService {
             done: mine.filter((a) => a.type === pl.type && a.occurred_on.startsWith(String(pl.year))).length,
           })),
         lastActivityOn: last,
-        idleThisQuarter: !mine.some((a) => a.occurred_on >= since && a.occurred_on <= today),
+        // an ended pair is not idle once its end day has come
+        idleThisQuarter:
+          !(r.status === 'ended' && r.ends_on !== null && r.ends_on <= today) &&
+          !mine.some((a) => a.occurred_on >= since && a.occurred_on <= today),
       };
     });
     return items;

@@ -283,6 +283,9 @@ export const troopsRepo = {
   async insertPlans(db: Queryable, rows: Insertable<TroopPartnershipPlansTable>[]): Promise<void> {
     if (rows.length) await db.insertInto('troop_partnership_plans').values(rows).execute();
   },
+  async deletePlans(db: Queryable, partnershipId: string): Promise<void> {
+    await db.deleteFrom('troop_partnership_plans').where('partnership_id', '=', partnershipId).execute();
+  },
   plans(db: Queryable, ids: readonly string[]) {
     if (!ids.length) return Promise.resolve([]);
     return db.selectFrom('troop_partnership_plans').selectAll().where('partnership_id', 'in', ids).execute();

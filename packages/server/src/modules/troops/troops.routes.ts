@@ -9,6 +9,7 @@ import {
   createActivityBody,
   createActivityTypeBody,
   createPartnershipBody,
+  endPartnershipBody,
   idParams,
   idSchema,
   partnershipItem,
@@ -19,6 +20,7 @@ import {
   troopStatsQuery,
   updateActivityBody,
   updateActivityTypeBody,
+  updatePartnershipBody,
 } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -121,6 +123,34 @@ export function troopsRoutes(
         },
       },
       async (req) => partnerships.get(ctxOf(req), req.params.id),
+    );
+    app.patch(
+      '/troop-partnerships/:id',
+      {
+        config: { access: { permission: 'troops:write', target: 'troopPartnership' } },
+        schema: {
+          tags,
+          summary: '修改共建对子（共建单位、区域、期限、联系人、年度计划；部队）',
+          params: idParams,
+          body: updatePartnershipBody,
+          response: { 200: partnershipItem },
+        },
+      },
+      async (req) => partnerships.update(ctxOf(req), req.params.id, req.body),
+    );
+    app.post(
+      '/troop-partnerships/:id/end',
+      {
+        config: { access: { permission: 'troops:write', target: 'troopPartnership' } },
+        schema: {
+          tags,
+          summary: '结束共建（结束日期和原因；部队）',
+          params: idParams,
+          body: endPartnershipBody,
+          response: { 200: partnershipItem },
+        },
+      },
+      async (req) => partnerships.end(ctxOf(req), req.params.id, req.body),
     );
     app.get(
       '/troop-statistics',

@@ -115,6 +115,7 @@ export interface TroopPartnershipsTable {
   ends_on: string | null;
   note: string | null;
   status: string;
+  end_reason: string | null;
   created_by: string;
   version: number;
   created_at: string;

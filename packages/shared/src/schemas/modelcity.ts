@@ -104,8 +104,33 @@ export const assignItemBody = z.strictObject({
   deadline: isoDateSchema,
 });
 
+/**
+ * The city edits an item of the table in place (decisions/0041): its content and its elements,
+ * in order — an element without `id` is added, one left out is removed. The item's points are the
+ * sum of its elements'; `points`, if sent, must equal that sum.
+ */
+export const editItemBody = z.strictObject({
+  version: z.string().min(1).max(64),
+  content: z.string().trim().min(1).max(500),
+  points: z.number().int().min(0).optional(),
+  elements: z
+    .array(
+      z.strictObject({
+        id: idSchema.optional(),
+        text: z.string().trim().min(1).max(500),
+        points: z.number().int().min(0).max(100_000),
+        kinds: z.array(z.enum(EVIDENCE_KINDS)).min(1).max(EVIDENCE_KINDS.length),
+        minCount: z.number().int().min(1).max(1000),
+      }),
+    )
+    .min(1)
+    .max(50),
+});
+
 export const itemReadiness = z.object({
   id: idSchema,
+  /** The item's and its elements' version: an edit names it (409 when stale). */
+  version: z.string(),
   code: z.string(),
   content: z.string(),
   rule: z.string(),

@@ -147,6 +147,47 @@ export const modelcityRepo = {
     await db.deleteFrom('modelcity_evidence').where('id', '=', id).execute();
   },
 
+  itemElements(db: Queryable, itemId: string): Promise<ElementRow[]> {
+    return db.selectFrom('modelcity_elements').selectAll().where('item_id', '=', itemId).orderBy('seq').execute();
+  },
+  /** How much evidence is filed under each of some elements (all orgs: the table is the city's). */
+  async evidenceCounts(db: Queryable, elementIds: readonly string[]): Promise<Map<string, number>> {
+    if (!elementIds.length) return new Map();
+    const rows = await db
+      .selectFrom('modelcity_evidence')
+      .select((eb) => ['element_id', eb.fn.countAll().as('n')])
+      .where('element_id', 'in', [...elementIds])
+      .groupBy('element_id')
+      .execute();
+    return new Map(rows.map((r) => [r.element_id, toNumber(r.n)]));
+  },
+  /** Replaces an item's content, points and elements (ids kept for the elements kept). */
+  async saveItem(
+    db: Queryable,
+    item: Pick<ItemRow, 'id' | 'content' | 'points'>,
+    keep: Pick<ElementRow, 'id' | 'seq' | 'text' | 'points' | 'evidence_kinds' | 'min_count'>[],
+    add: Insertable<ModelcityElementsTable>[],
+    removeIds: readonly string[],
+  ): Promise<void> {
+    await db
+      .updateTable('modelcity_items')
+      .set({ content: item.content, points: item.points })
+      .where('id', '=', item.id)
+      .execute();
+    if (removeIds.length)
+      await db
+        .deleteFrom('modelcity_elements')
+        .where('id', 'in', [...removeIds])
+        .execute();
+    for (const e of keep)
+      await db
+        .updateTable('modelcity_elements')
+        .set({ seq: e.seq, text: e.text, points: e.points, evidence_kinds: e.evidence_kinds, min_count: e.min_count })
+        .where('id', '=', e.id)
+        .execute();
+    if (add.length) await db.insertInto('modelcity_elements').values(add).execute();
+  },
+
   item(db: Queryable, id: string): Promise<ItemRow | undefined> {
     return db.selectFrom('modelcity_items').selectAll().where('id', '=', id).executeTakeFirst();
   },

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import {
   binderBody,
+  editItemBody,
   evidenceSchema,
   idParams,
   importRoundQuery,
@@ -25,6 +26,7 @@ import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { toJob } from '../../platform/jobs/present.js';
 import { BINDER_KIND, BINDER_PARTS, type BinderParams, type BinderPart } from './binder-job.js';
+import { editItem } from './edit.js';
 import { MAX_EVIDENCE_BYTES, type ModelCityService } from './modelcity.service.js';
 
 const tags = ['创建双拥模范城'];
@@ -87,6 +89,25 @@ export function modelcityRoutes(p: Platform, s: ModelCityService, jobs: Jobs): F
         if (!Buffer.isBuffer(data)) throw new AppError(415, 'unsupported_media_type', 'error.unsupportedMediaType');
         if (ctxOf(req).actor.scope.kind !== 'all') throw new AppError(403, 'forbidden', 'modelcity.cityOnly');
         return reply.code(201).send(await s.importRound(ctxOf(req), req.query, data));
+      },
+    );
+
+    app.put(
+      '/modelcity/items/:id',
+      {
+        config: { access: { permission: 'modelcity:write', target: 'modelItem' } },
+        schema: {
+          tags,
+          summary:
+            '修改考评项目（市级）：项目内容、评分要素的内容、分值和佐证类型，增删评分要素；项目分值为要素分值之和',
+          params: idParams,
+          body: editItemBody,
+          response: { 200: readinessSchema },
+        },
+      },
+      async (req) => {
+        const { roundId } = await editItem(p, ctxOf(req), req.params.id, req.body);
+        return s.readiness(ctxOf(req), roundId);
       },
     );
 

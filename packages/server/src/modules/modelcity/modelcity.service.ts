@@ -23,6 +23,7 @@ import { acceptUpload, cleanFileName, type UploadRules } from '../../platform/fi
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { PublicityService } from '../atmosphere/atmosphere.module.js';
 import type { ActivitiesService } from '../troops/troops.module.js';
+import { itemVersion } from './edit.js';
 import { type EvidenceRow, modelcityRepo, type RoundRow } from './modelcity.repo.js';
 import { toOwner } from './owners.js';
 import { kindsOf, type ScoredStandard, scoreTable } from './readiness.js';
@@ -220,6 +221,10 @@ export class ModelCityService {
       score: s.score,
       items: s.items.map((i) => ({
         id: i.row.id,
+        version: itemVersion(
+          i.row,
+          i.elements.map((e) => e.row),
+        ),
         code: i.code,
         content: i.row.content,
         rule: i.row.rule,

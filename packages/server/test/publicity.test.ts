@@ -37,6 +37,31 @@ async function create(c: Client, body: unknown) {
   return res.json();
 }
 
+/** A draft campaign of the city with one task: its id and the task's id. */
+async function campaignWithTask(title: string) {
+  const made = await city.post('/api/v1/campaigns', {
+    title,
+    issuers: ['市双拥办'],
+    items: [
+      {
+        ordinal: 1,
+        title: '营造双拥氛围',
+        tasks: [{ title: `${title}任务`, deadline: '2026-08-20', assignTo: { groups: ['districts'] } }],
+      },
+    ],
+  });
+  expect(made.statusCode, made.body).toBe(201);
+  return { campaignId: made.json().id as string, taskId: made.json().items[0].tasks[0].id as string };
+}
+
+const taskRefused = (res: { statusCode: number; json: () => { code: string; detail: string } }) => {
+  expect(res.statusCode).toBe(400);
+  expect(res.json()).toMatchObject({
+    code: 'task_not_of_campaign',
+    detail: '所选任务不属于所选工作部署，请重新选择工作部署和任务',
+  });
+};
+
 describe('scope', () => {
   it('a district never sees another district’s drafts; the city does', async () => {
     const item = await create(klmy, draft('克拉玛依区春联送军属', '社区志愿者为军属写春联。'));
@@ -395,5 +420,25 @@ describe('the campaign task’s progress', () => {
     expect(out.json().status).toBe('published');
     expect((await mineOf(klmy)).metric.value).toBe(1);
     expect((await mineOf(dsz)).metric.value).toBe(0);
+  });
+});
+
+describe('the campaign task an item serves', () => {
+  it('must be a task of the item’s campaign, on create and on edit', async () => {
+    const a = await campaignWithTask('双拥宣传月');
+    const b = await campaignWithTask('拥军优属月');
+    const item = await create(klmy, draft('宣传稿', '社区为军属送去春联。', a));
+    expect(item).toMatchObject({ campaignId: a.campaignId, taskId: a.taskId });
+    taskRefused(
+      await klmy.post('/api/v1/publicity-items', draft('错配', '内容', { campaignId: a.campaignId, taskId: b.taskId })),
+    );
+    taskRefused(await klmy.post('/api/v1/publicity-items', draft('无部署', '内容', { taskId: a.taskId })));
+    const url = `/api/v1/publicity-items/${item.id}`;
+    taskRefused(
+      await klmy.request('PUT', url, { ...draft('改', '内容', { ...a, taskId: b.taskId }), version: item.version }),
+    );
+    const moved = await klmy.request('PUT', url, { ...draft('改', '内容', b), version: item.version });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json()).toMatchObject({ campaignId: b.campaignId, taskId: b.taskId });
   });
 });

@@ -9,6 +9,7 @@ export const atmosphereMessages = {
   'atmosphere.ruleExists': '规则代码「{code}」已存在',
   'atmosphere.rulesMilitaryOnly': '检查规则由军分区维护，地方用户不能修改',
   'atmosphere.ruleBuiltinKind': '内置检测器不能修改其内容',
+  'atmosphere.taskNotOfCampaign': '所选任务不属于所选工作部署，请重新选择工作部署和任务',
   'atmosphere.orgNotAllowed': '只能以本单位或所辖单位的名义撰写稿件',
   'atmosphere.notEditable': '稿件当前状态为「{status}」，不能修改',
   'atmosphere.illegalAction': '稿件当前状态为「{status}」，不能执行「{action}」',

@@ -38,13 +38,15 @@ export const atmosphereModule = defineModule({
   build: ({ p }, { notifications, campaigns, visits }) => {
     const db = p.handle.db;
     const checks = new ConfidentialityChecks(p);
-    const publicity = new PublicityService(p, checks, notifications);
+    // the campaign task an item, event or exemplar serves must be its campaign's (read model only)
+    const campaignOfTask = campaigns.readModel.campaignOfTask;
+    const publicity = new PublicityService(p, checks, notifications, campaignOfTask);
     const photos = new PublicityPhotos(p, publicity);
     // 双拥活动 (decisions/0043): budget lines are the visits module's, read through its money service
-    const events = new EventsService(p, checks, visits.money);
+    const events = new EventsService(p, checks, visits.money, campaignOfTask);
     const eventPhotos = new EventPhotos(p, events, checks);
     registerEventMetrics(campaigns.metrics);
-    const exemplars = new ExemplarsService(p, checks, publicity, notifications);
+    const exemplars = new ExemplarsService(p, checks, publicity, notifications, campaignOfTask);
     // exemplars (双拥先进典型) a task asks for, and the published items about them
     campaigns.metrics.register({
       key: 'atmosphere.exemplars.approved',

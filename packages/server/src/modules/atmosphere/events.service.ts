@@ -27,6 +27,7 @@ import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { Campaigns } from '../campaigns/campaigns.module.js';
+import { type CampaignOfTask, checkTaskOfCampaign } from './campaign-task.js';
 import { type ConfidentialityChecks, seesMilitary } from './checks.service.js';
 import { type EventFilter, type EventRow, type EventViewer, eventsRepo } from './events.repo.js';
 
@@ -86,6 +87,7 @@ export class EventsService {
     private readonly p: Platform,
     private readonly checks: ConfidentialityChecks,
     private readonly money: BudgetLines,
+    private readonly campaignOfTask: CampaignOfTask,
   ) {}
 
   get db() {
@@ -261,9 +263,10 @@ export class EventsService {
     trx: Tx,
     ctx: RequestCtx,
     org: { side: string },
-    b: Pick<CreateBody, 'partnerOrgId' | 'campaignId' | 'budgetLineId' | 'endTime' | 'startTime'>,
+    b: Pick<CreateBody, 'partnerOrgId' | 'campaignId' | 'taskId' | 'budgetLineId' | 'endTime' | 'startTime'>,
   ) {
     if (b.endTime && b.endTime < b.startTime) throw badRequest('end_before_start', 'events.endBeforeStart');
+    await checkTaskOfCampaign(trx, this.campaignOfTask, b);
     let partner: { id: string; path: string; side: string } | null = null;
     if (b.partnerOrgId) {
       const o = await eventsRepo.org(trx, b.partnerOrgId);

@@ -20,6 +20,7 @@ import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } 
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
 import { atmosphereRepo } from './atmosphere.repo.js';
+import { type CampaignOfTask, checkTaskOfCampaign } from './campaign-task.js';
 import { type ConfidentialityChecks, seesMilitary } from './checks.service.js';
 import { type ExemplarFilter, type ExemplarRow, type ExemplarViewer, exemplarsRepo } from './exemplars.repo.js';
 import { type PublicityService, TROOP_WORDS } from './publicity.service.js';
@@ -107,6 +108,7 @@ export class ExemplarsService {
     private readonly checks: ConfidentialityChecks,
     private readonly publicity: PublicityService,
     private readonly notifications: NotificationsService,
+    private readonly campaignOfTask: CampaignOfTask,
   ) {}
 
   private get db() {
@@ -322,6 +324,7 @@ export class ExemplarsService {
         ? await atmosphereRepo.org(trx, actor.scope, body.orgId)
         : await atmosphereRepo.org(trx, SYSTEM_SCOPE, actor.orgId);
       if (!org?.active) throw forbidden('exemplars.orgNotAllowed');
+      await checkTaskOfCampaign(trx, this.campaignOfTask, body);
       const concerned = await this.concerned(trx, body.concernedOrgId);
       const id = uuidv7();
       const now = nowIso();
@@ -383,6 +386,7 @@ export class ExemplarsService {
   async update(ctx: RequestCtx, id: string, body: UpdateBody): Promise<ExemplarDetail> {
     await this.db.transaction().execute(async (trx) => {
       const r = await this.forAction(trx, ctx, id, 'edit', body.version);
+      await checkTaskOfCampaign(trx, this.campaignOfTask, body);
       const concerned = await this.concerned(trx, body.concernedOrgId);
       const author = await exemplarsRepo.org(trx, r.org_id);
       const set = {

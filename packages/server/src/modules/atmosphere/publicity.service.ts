@@ -23,6 +23,7 @@ import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } 
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
 import { atmosphereRepo, type ItemFilter, type ItemRow, type PhotoRow } from './atmosphere.repo.js';
+import { type CampaignOfTask, checkTaskOfCampaign } from './campaign-task.js';
 import { type ConfidentialityChecks, type PhotoFacts, seesMilitary } from './checks.service.js';
 
 type ListQuery = z.infer<typeof publicityListQuery>;
@@ -89,6 +90,7 @@ export class PublicityService {
     private readonly p: Platform,
     private readonly checks: ConfidentialityChecks,
     private readonly notifications: NotificationsService,
+    private readonly campaignOfTask: CampaignOfTask,
   ) {}
 
   private get db() {
@@ -212,6 +214,7 @@ export class PublicityService {
         ? await atmosphereRepo.org(trx, actor.scope, body.orgId)
         : await atmosphereRepo.org(trx, SYSTEM_SCOPE, actor.orgId);
       if (!org?.active) throw forbidden('atmosphere.orgNotAllowed');
+      await checkTaskOfCampaign(trx, this.campaignOfTask, body);
       const id = uuidv7();
       const now = nowIso();
       const videoUrl = body.videoUrl ?? null;
@@ -320,6 +323,7 @@ export class PublicityService {
   async update(ctx: RequestCtx, id: string, body: UpdateBody): Promise<PublicityDetail> {
     await this.db.transaction().execute(async (trx) => {
       const r = await this.forAction(trx, ctx, id, 'edit', body.version);
+      await checkTaskOfCampaign(trx, this.campaignOfTask, body);
       const { back } = await this.contentChanged(trx, r, {
         kind: body.kind,
         title: body.title,

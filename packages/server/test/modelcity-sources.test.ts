@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedLivingCity } from '../src/seed/living.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
+import { visitBody } from './visits-fixtures.js';
 
 // Issue 22 items 2, 3, 6: evidence that files itself from visits, campaigns, needs and honours (the
 // owners' services, never their tables), on the living demo city; responsibility per item.
@@ -16,7 +17,15 @@ interface Element {
   code: string;
   score: number;
   status: string;
-  evidence: { id: string; title: string; orgName: string; sourceKind: string; docType: string | null }[];
+  kinds: string[];
+  evidence: {
+    id: string;
+    title: string;
+    orgName: string;
+    sourceKind: string;
+    sourceId: string | null;
+    docType: string | null;
+  }[];
 }
 interface Item {
   id: string;
@@ -121,6 +130,115 @@ describe('records of other modules through their services', () => {
       sourceId: open.id,
     });
     expect(wrong.statusCode).toBe(400);
+  });
+});
+
+describe('plaques and budget lines file themselves (through honours and visits read models)', () => {
+  const byKind = (r: Readiness, kind: string) => elements(r).find((e) => e.kinds[0] === kind)!;
+  const suggested = async (c: Client, kind: string) =>
+    ((await c.get('/api/v1/modelcity/suggestions')).json().items as Suggestion[]).filter((x) => x.sourceKind === kind);
+  interface Suggestion {
+    sourceKind: string;
+    sourceId: string;
+    title: string;
+    orgName: string;
+    elementId: string;
+  }
+
+  it('a plaque hung in 克拉玛依区 is suggested for 光荣牌悬挂记录, confirmed, and raises the score', async () => {
+    const before = await readiness(klmy);
+    const target = byKind(before, 'plaque');
+    expect(target.kinds).toContain('honour');
+    const hh = (await klmy.get('/api/v1/households?plaqueStatus=none&pageSize=1')).json().items[0];
+    expect(hh).toBeTruthy();
+    const hung = await klmy.post(`/api/v1/households/${hh.id}/plaque-events`, {
+      kind: 'issued',
+      eventDate: '2026-06-01',
+      hungBy: '区局张科长',
+    });
+    expect(hung.statusCode, hung.body).toBe(200);
+    const event = hung.json().plaqueEvents.at(-1);
+    const mine = (await suggested(klmy, 'plaque')).filter((x) => x.sourceId === event.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.elementId).toBe(target.id);
+    // a household: the community, never the family
+    expect(mine[0]!.title).toBe(`${hh.orgName}悬挂光荣牌 1 户`);
+    for (const name of hh.members as string[]) expect(mine[0]!.title).not.toContain(name);
+    // 独山子区 does not see 克拉玛依区's plaque, nor may it file it
+    expect((await suggested(dsz, 'plaque')).some((x) => x.sourceId === event.id)).toBe(false);
+    const foreign = await dsz.post('/api/v1/modelcity/evidence', {
+      elementId: target.id,
+      sourceKind: 'plaque',
+      sourceId: event.id,
+    });
+    expect(foreign.statusCode).toBe(404);
+    const tag = await klmy.post('/api/v1/modelcity/evidence', {
+      elementId: target.id,
+      sourceKind: 'plaque',
+      sourceId: event.id,
+    });
+    expect(tag.statusCode, tag.body).toBe(201);
+    const after = await readiness(klmy);
+    expect(byKind(after, 'plaque').evidence.some((e) => e.sourceKind === 'plaque')).toBe(true);
+    expect(byKind(after, 'plaque').score).toBeGreaterThan(byKind(before, 'plaque').score);
+    expect(after.score).toBeGreaterThan(before.score);
+    expect((await suggested(klmy, 'plaque')).some((x) => x.sourceId === event.id)).toBe(false);
+    expect(elements(await readiness(dsz)).some((e) => e.evidence.some((x) => x.sourceId === event.id))).toBe(false);
+  });
+
+  it('a budget line with spending is suggested for 经费列入预算并有支付凭证, confirmed, and raises the score', async () => {
+    const before = await readiness(klmy);
+    const target = byKind(before, 'budget');
+    expect(target.kinds).toContain('document');
+    // 克拉玛依区 pays a visit of its confirmed plan from one of its budget lines
+    const plans = (await klmy.get('/api/v1/visit-plans?pageSize=50')).json().items as {
+      id: string;
+      status: string;
+      campaignId: string;
+    }[];
+    const plan = plans.find((x) => x.status === 'confirmed')!;
+    expect(plan).toBeTruthy();
+    const lines = (await klmy.get(`/api/v1/visit-budget-lines?campaignId=${plan.campaignId}`)).json().items;
+    const line = lines.find((l: { orgName: string; spentFen: number }) => l.orgName.startsWith('克拉玛依区'));
+    expect(line).toBeTruthy();
+    const targets = (await klmy.get(`/api/v1/visit-plans/${plan.id}/targets?pageSize=50`)).json().items as {
+      id: string;
+    }[];
+    let paid = false;
+    for (const tg of targets) {
+      const v = await klmy.post(
+        '/api/v1/visits',
+        visitBody(tg.id, { cashFen: 30_000, goods: [], budgetLineId: line.id }),
+      );
+      if (v.statusCode === 201) {
+        paid = true;
+        break;
+      }
+    }
+    expect(paid).toBe(true);
+    const mine = (await suggested(klmy, 'budget')).filter((x) => x.sourceId === line.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.elementId).toBe(target.id);
+    expect(mine[0]!.title).toMatch(/经费科目「.+」：预算 \d+\.\d{2} 元，已支出 \d+\.\d{2} 元$/);
+    // 独山子区 is not offered 克拉玛依区's line, nor may it file it
+    expect((await suggested(dsz, 'budget')).some((x) => x.sourceId === line.id)).toBe(false);
+    const foreign = await dsz.post('/api/v1/modelcity/evidence', {
+      elementId: target.id,
+      sourceKind: 'budget',
+      sourceId: line.id,
+    });
+    expect(foreign.statusCode).toBe(404);
+    const tag = await klmy.post('/api/v1/modelcity/evidence', {
+      elementId: target.id,
+      sourceKind: 'budget',
+      sourceId: line.id,
+    });
+    expect(tag.statusCode, tag.body).toBe(201);
+    const after = await readiness(klmy);
+    expect(byKind(after, 'budget').evidence.some((e) => e.sourceId === line.id)).toBe(true);
+    expect(byKind(after, 'budget').score).toBeGreaterThan(byKind(before, 'budget').score);
+    expect(after.score).toBeGreaterThan(before.score);
+    expect(elements(await readiness(dsz)).some((e) => e.evidence.some((x) => x.sourceId === line.id))).toBe(false);
   });
 });
 

@@ -18,6 +18,8 @@ export const EVIDENCE_KINDS = [
   'event',
   'exemplar',
   'troops',
+  'plaque',
+  'budget',
 ] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 /** The kinds that name a record of another module (everything but an uploaded document). */

@@ -53,6 +53,30 @@ export const honoursRepo = {
     ]);
   },
 
+  /**
+   * Plaque events that hung a plaque (issued, reissued, replaced, reinstated) of households in
+   * scope, with the household's org: by id, or those of a period newest first.
+   */
+  plaquesHung(
+    db: Queryable,
+    households: HouseholdRows,
+    scope: Scope,
+    f: { id?: string; from?: string; to?: string },
+    limit: number,
+  ) {
+    let qb = db
+      .selectFrom('plaque_events as p')
+      .innerJoin(households.as('h'), 'h.id', 'p.household_id')
+      .innerJoin('orgs as o', 'o.id', 'h.org_id')
+      .select(['p.id', 'p.event_date', 'h.org_id', 'h.org_path', 'o.name as org_name'])
+      .where('p.kind', 'in', ['issued', 'reissued', 'replaced', 'reinstated'])
+      .where((eb) => scopeWhere(eb, scope, HOUSEHOLD_SCOPE));
+    if (f.id) qb = qb.where('p.id', '=', f.id);
+    if (f.from) qb = qb.where('p.event_date', '>=', f.from);
+    if (f.to) qb = qb.where('p.event_date', '<=', f.to);
+    return qb.orderBy('p.event_date', 'desc').orderBy('p.id').limit(limit).execute();
+  },
+
   async insertPlaqueEvent(db: Queryable, row: Insertable<PlaqueEventsTable>) {
     await db.insertInto('plaque_events').values(row).execute();
   },

@@ -103,6 +103,14 @@ export class HonoursService {
     return this.households.get(db, scope, id);
   }
 
+  /**
+   * 光荣牌悬挂 as evidence reads it (decisions/0046): the events that hung a plaque on a household
+   * in scope, with the household's org only — never the family.
+   */
+  plaquesHung(scope: Scope, f: { id?: string; from?: string; to?: string }, limit: number) {
+    return honoursRepo.plaquesHung(this.db, this.households.rows(this.db), scope, f, limit);
+  }
+
   /** The members of households the caller read in scope (a member may be registered elsewhere). */
   private members(db: Queryable, ids: string[]) {
     return this.households.members(db, SYSTEM_SCOPE, ids);

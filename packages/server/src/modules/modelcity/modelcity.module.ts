@@ -11,7 +11,16 @@ import { modelcityRoutes } from './modelcity.routes.js';
 import { ModelCityService } from './modelcity.service.js';
 import { ItemOwners } from './owners.js';
 import { ownersRoutes } from './owners.routes.js';
-import { campaignSource, eventSource, exemplarSource, honourSource, needSource, visitSource } from './sources.js';
+import {
+  budgetSource,
+  campaignSource,
+  eventSource,
+  exemplarSource,
+  honourSource,
+  needSource,
+  plaqueSource,
+  visitSource,
+} from './sources.js';
 
 /**
  * 创建全国双拥模范城: the assessment table as versioned data, evidence filed against its scoring
@@ -39,6 +48,8 @@ export const modelcityModule = defineModule({
       honourSource(p, honours),
       eventSource(atmosphere.events),
       exemplarSource(atmosphere.exemplars),
+      plaqueSource(honours),
+      budgetSource(p, visits.read),
     ];
     const modelcity = new ModelCityService(p, atmosphere.publicity, troops.activities, sources);
     const owners = new ItemOwners(p, campaigns, modelcity);

@@ -1,4 +1,4 @@
-import { type EvidenceKind, type Permission, t } from '@shuangyong/shared';
+import { type EvidenceKind, fenToYuanText, type Permission, t } from '@shuangyong/shared';
 import type { RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
@@ -7,7 +7,7 @@ import type { EventsService, ExemplarsService } from '../atmosphere/atmosphere.m
 import type { Campaigns } from '../campaigns/campaigns.module.js';
 import type { HonoursService } from '../honours/honours.module.js';
 import type { NeedsService } from '../needs/needs.module.js';
-import type { VisitPlansService } from '../visits/visits.module.js';
+import type { VisitPlansService, VisitsReadModel } from '../visits/visits.module.js';
 
 /** A record of another module as evidence sees it: whose evidence it is, its title and date. */
 export interface SourceRecord {
@@ -249,5 +249,57 @@ export function exemplarSource(exemplars: ExemplarsService): EvidenceSource {
       return { id: e.id, orgId: e.orgId, orgPath: e.orgPath, title: e.title, date: e.date };
     },
     candidates: (ctx, period, limit) => exemplars.approvedIn(ctx, period, limit),
+  };
+}
+
+/**
+ * 光荣牌悬挂: an event that hung a plaque on a household (issued, reissued, replaced, reinstated),
+ * filed for the household's community on the event's day. The title names the community, never
+ * the family (the binder goes to inspectors).
+ */
+export function plaqueSource(honours: HonoursService): EvidenceSource {
+  const title = (org: string) => t('modelcity.plaqueTitle', { org });
+  return {
+    kind: 'plaque',
+    permission: 'beneficiary:read',
+    async resolve(ctx, id) {
+      const [e] = await honours.plaquesHung(ctx.actor.scope, { id }, 1);
+      if (!e) throw gone();
+      return { id: e.id, orgId: e.org_id, orgPath: e.org_path, title: title(e.org_name), date: e.event_date };
+    },
+    async candidates(ctx, period, limit) {
+      const rows = await honours.plaquesHung(ctx.actor.scope, period, limit);
+      return rows.map((e) => ({ id: e.id, title: title(e.org_name), date: e.event_date, orgName: e.org_name }));
+    },
+  };
+}
+
+/**
+ * 经费列入预算并有支付凭证: a visits budget line that has spent something (its spending is kept by
+ * the visits paid from it), filed for the line's org on the day the line was set up.
+ */
+export function budgetSource(p: Platform, read: VisitsReadModel): EvidenceSource {
+  const day = (iso: string) => localDate(new Date(iso), p.config.tzDisplay);
+  const title = (l: { orgName: string; name: string; budgetFen: number; spentFen: number }) =>
+    t('modelcity.budgetTitle', {
+      org: l.orgName,
+      name: l.name,
+      budget: fenToYuanText(l.budgetFen),
+      spent: fenToYuanText(l.spentFen),
+    });
+  return {
+    kind: 'budget',
+    permission: 'visit:read',
+    async resolve(ctx, id) {
+      const [l] = await read.spentBudgetLines(ctx.actor.scope, { id }, 1);
+      if (!l) throw gone();
+      return { id: l.id, orgId: l.orgId, orgPath: l.orgPath, title: title(l), date: day(l.createdAt) };
+    },
+    async candidates(ctx, period, limit) {
+      const lines = await read.spentBudgetLines(ctx.actor.scope, {}, limit);
+      return lines
+        .filter((l) => inPeriod(day(l.createdAt), period))
+        .map((l) => ({ id: l.id, title: title(l), date: day(l.createdAt), orgName: l.orgName }));
+    },
   };
 }

@@ -30,6 +30,24 @@ export const moneyRepo = {
       .execute();
   },
 
+  /**
+   * Budget lines in scope that have spent something, with their org's name: by id, or those
+   * created in a period (UTC instants) newest first — what evidence of 经费列入预算 reads.
+   */
+  spentLines(db: Queryable, scope: Scope, f: { id?: string; from?: string; to?: string }, limit: number) {
+    let qb = db
+      .selectFrom('visit_budget_lines as b')
+      .innerJoin('orgs as o', 'o.id', 'b.org_id')
+      .select(['b.id', 'b.org_id', 'b.org_path', 'b.name', 'b.budget_fen', 'b.spent_fen', 'b.created_at'])
+      .select('o.name as org_name')
+      .where('b.spent_fen', '>', 0)
+      .where((eb) => scopeWhere(eb, scope, LINE_SCOPE));
+    if (f.id) qb = qb.where('b.id', '=', f.id);
+    if (f.from) qb = qb.where('b.created_at', '>=', f.from);
+    if (f.to) qb = qb.where('b.created_at', '<', f.to);
+    return qb.orderBy('b.created_at', 'desc').orderBy('b.id').limit(limit).execute();
+  },
+
   async insertBudgetLine(db: Queryable, row: Insertable<VisitBudgetLinesTable>) {
     await db.insertInto('visit_budget_lines').values(row).execute();
   },

@@ -62,3 +62,4 @@ export const visitsModule = defineModule({
   },
 });
 export type { PlansService as VisitPlansService } from './plans.service.js';
+export type { VisitsReadModel } from './visits.read.js';

@@ -3,6 +3,7 @@ import type { RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { coverageRows } from './coverage.js';
 import { dailyRepo } from './daily.repo.js';
+import { moneyRepo } from './money.repo.js';
 import type { MoneyService } from './money.service.js';
 import { categoryLabel } from './rules.js';
 import { pathPrefix, visitsRepo } from './visits.repo.js';
@@ -81,6 +82,24 @@ export class VisitsReadModel {
       orgName: l.orgName,
       budgetFen: l.budgetFen,
       spentFen: l.spentFen,
+    }));
+  }
+
+  /**
+   * Budget lines that have spent something (经费列入预算并有支出), in scope, for evidence
+   * (decisions/0046): by id, or those created within [from, to) as UTC instants.
+   */
+  async spentBudgetLines(scope: Scope, f: { id?: string; from?: string; to?: string }, limit: number) {
+    const rows = await moneyRepo.spentLines(this.db, scope, f, limit);
+    return rows.map((r) => ({
+      id: r.id,
+      orgId: r.org_id,
+      orgPath: r.org_path,
+      orgName: r.org_name,
+      name: r.name,
+      budgetFen: Number(r.budget_fen),
+      spentFen: Number(r.spent_fen),
+      createdAt: r.created_at,
     }));
   }
 

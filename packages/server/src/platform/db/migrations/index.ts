@@ -23,6 +23,7 @@ import { needsSla0030 } from './0030_needs_sla.js';
 import { needCounts0031 } from './0031_need_counts.js';
 import { troopCityStats0032 } from './0032_troop_city_stats.js';
 import { benefitReturnBatches0033 } from './0033_benefit_return_batches.js';
+import { modelcityPlaqueBudget0034 } from './0034_modelcity_plaque_budget.js';
 import { partnershipEnd0035 } from './0035_partnership_end.js';
 
 /** Forward-only migrations, in order. Never edit a released one; add the next. */
@@ -53,6 +54,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0033_benefit_return_batches': benefitReturnBatches0033(dialect),
         '0025_exemplars': exemplars0025(dialect),
         '0032_troop_city_stats': troopCityStats0032(dialect),
+        '0034_modelcity_plaque_budget': modelcityPlaqueBudget0034(dialect),
         '0035_partnership_end': partnershipEnd0035(dialect),
       };
     },

@@ -140,7 +140,7 @@ describe.runIf(enabled)('a unit’s visit in the household’s timeline in Chrom
 });
 
 describe.runIf(enabled)('a unit creates a partnership (军民共建) in Chromium', () => {
-  it('unit1 fills the form at 1440 px: partner, area, period and a plan of the year; the pair opens', async () => {
+  it('unit1 fills the form at 1440 px, the pair opens; unit1 edits the plan and ends the pair', async () => {
     const unit1 = await run.signedIn('unit1', 1440);
     const page = unit1.page;
     await page.goto(`${run.base}/troop-partnerships`);
@@ -156,13 +156,40 @@ describe.runIf(enabled)('a unit creates a partnership (军民共建) in Chromium
     await page.getByTestId('partnership-title').getByText('友谊社区共建点').waitFor();
     await page.getByTestId('partnership-plan').getByText('义务巡诊').waitFor();
     expect(await page.getByTestId('partnership-plan-count').textContent()).toBe('0/6');
+
+    // 编辑: the plan goes from 6 to 8 free clinics
+    await page.getByTestId('partnership-edit').click();
+    await page.getByTestId('partnership-plan-planned').fill('8');
+    await page.getByTestId('partnership-save').click();
+    await page.getByText('共建对子已保存').waitFor();
+    await page.getByTestId('partnership-plan-count').getByText('0/8').waitFor();
+
+    // 结束共建: a date and a reason; the actions go away
+    await page.getByTestId('partnership-end').click();
+    await page.getByTestId('partnership-end-reason').fill('社区合并，共建转至新社区');
+    await page.getByTestId('partnership-end-save').click();
+    await page.getByText('共建已结束').waitFor();
+    await page.getByTestId('partnership-ended').waitFor();
+    expect(await page.getByTestId('partnership-end-reason-text').textContent()).toBe('社区合并，共建转至新社区');
+    expect(await page.getByTestId('partnership-edit').count()).toBe(0);
+
+    await page.goto(`${run.base}/troop-partnerships`);
+    await page.getByTestId('partnership-row').getByText('友谊社区共建点').waitFor();
+    await page.getByTestId('partnership-ended').first().waitFor();
   });
 
-  it('on a phone (390 px) the list shows the pair and the form fits', async () => {
+  it('on a phone (390 px) the list shows the pair ended, its page the reason, and the form fits', async () => {
     const unit1 = await run.signedIn('unit1', 390);
     const page = unit1.page;
     await page.goto(`${run.base}/troop-partnerships`);
     await page.getByTestId('partnership-row').getByText('友谊社区共建点').waitFor();
+    // the list shows the pair ended, and its page shows why, with no more actions
+    await page.getByTestId('partnership-ended').first().waitFor();
+    await page.getByTestId('partnership-row').getByText('友谊社区共建点').click();
+    await page.getByTestId('partnership-end-reason-text').waitFor();
+    expect(await page.getByTestId('partnership-end').count()).toBe(0);
+    expect(await phoneLayout(page, 'troops-partnership-ended')).toEqual([]);
+    await page.goto(`${run.base}/troop-partnerships`);
     await page.getByTestId('partnership-new').click();
     await page.getByTestId('partnership-add-plan').click();
     await page.getByTestId('partnership-plan-row').waitFor();

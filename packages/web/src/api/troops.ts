@@ -10,11 +10,13 @@ import type {
   EmergencyDetail,
   EmergencyItem,
   emergencyListQuery,
+  endPartnershipBody,
   PartnershipItem,
   partnershipListQuery,
   returnEmergencyBody,
   TroopPlace,
   TroopStats,
+  updatePartnershipBody,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { api, type Page, type QueryOf, type RequestOptions, request } from './client';
@@ -23,6 +25,8 @@ export type { ActivityDetail, ActivityListItem, ActivityType, TroopPlace };
 export type ActivityQuery = QueryOf<typeof activityListQuery>;
 export type ActivityInput = z.input<typeof createActivityBody>;
 export type PartnershipInput = z.input<typeof createPartnershipBody>;
+export type PartnershipUpdate = z.input<typeof updatePartnershipBody>;
+export type PartnershipEnd = z.input<typeof endPartnershipBody>;
 type Signal = Pick<RequestOptions, 'signal'>;
 
 const path = (id: string, rest = '') => `/troop-activities/${encodeURIComponent(id)}${rest}`;
@@ -75,6 +79,10 @@ export const partnershipsApi = {
   list: (q: PartnershipQuery, o?: Signal) => api.get<Page<PartnershipItem>>('/troop-partnerships', { ...q }, o),
   get: (id: string, o?: Signal) =>
     api.get<PartnershipItem>(`/troop-partnerships/${encodeURIComponent(id)}`, undefined, o),
+  update: (id: string, body: PartnershipUpdate) =>
+    api.patch<PartnershipItem>(`/troop-partnerships/${encodeURIComponent(id)}`, body),
+  end: (id: string, body: PartnershipEnd) =>
+    api.post<PartnershipItem>(`/troop-partnerships/${encodeURIComponent(id)}/end`, body),
 };
 
 export type { TroopStats } from '@shuangyong/shared';

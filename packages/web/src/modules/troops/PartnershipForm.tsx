@@ -1,4 +1,4 @@
-import type { PlaceKind } from '@shuangyong/shared';
+import type { PartnershipItem, PlaceKind } from '@shuangyong/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Form, Input, InputNumber, Modal, Select, TreeSelect } from 'antd';
 import { useMemo, useState } from 'react';
@@ -22,6 +22,15 @@ const FIELDS = ['partnerKind', 'partnerName', 'placeOrgId', 'startsOn', 'endsOn'
 
 /** 新建共建对子 (a unit's own): the partner, where it is, the period and the annual plans. */
 export function NewPartnershipButton() {
+  return <PartnershipButton />;
+}
+
+/** 编辑 a pair: the same form, filled; `plans` replaces the annual plan; 409 on a stale version. */
+export function EditPartnershipButton({ p }: { p: PartnershipItem }) {
+  return <PartnershipButton editing={p} />;
+}
+
+function PartnershipButton({ editing }: { editing?: PartnershipItem }) {
   const [open, setOpen] = useState(false);
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<Values>();
@@ -45,6 +54,22 @@ export function NewPartnershipButton() {
     const v = await form.validateFields();
     setSaving(true);
     try {
+      if (editing) {
+        await partnershipsApi.update(editing.id, {
+          version: editing.version,
+          partnerKind: v.partnerKind,
+          partnerName: v.partnerName.trim(),
+          placeOrgId: v.placeOrgId,
+          startsOn: v.startsOn,
+          endsOn: v.endsOn || null,
+          contact: v.contact?.trim() || null,
+          plans: v.plans ?? [],
+        });
+        await qc.invalidateQueries({ queryKey: ['troop-partnerships'] });
+        message.success(t('web.pt.updated'));
+        setOpen(false);
+        return;
+      }
       const created = await partnershipsApi.create({
         partnerKind: v.partnerKind,
         partnerName: v.partnerName.trim(),
@@ -67,19 +92,42 @@ export function NewPartnershipButton() {
 
   return (
     <>
-      <Button type="primary" onClick={() => setOpen(true)} data-testid="partnership-new">
-        {t('web.pt.new')}
-      </Button>
+      {editing ? (
+        <Button onClick={() => setOpen(true)} data-testid="partnership-edit">
+          {t('web.pt.edit')}
+        </Button>
+      ) : (
+        <Button type="primary" onClick={() => setOpen(true)} data-testid="partnership-new">
+          {t('web.pt.new')}
+        </Button>
+      )}
       <Modal
         open={open}
-        title={t('web.pt.new')}
+        title={editing ? t('web.pt.edit') : t('web.pt.new')}
         onCancel={() => setOpen(false)}
         onOk={() => void submit()}
         confirmLoading={saving}
         destroyOnHidden
         okButtonProps={{ 'data-testid': 'partnership-save' } as never}
       >
-        <Form form={form} layout="vertical" preserve={false} initialValues={{ plans: [] }}>
+        <Form
+          form={form}
+          layout="vertical"
+          preserve={false}
+          initialValues={
+            editing
+              ? {
+                  partnerKind: editing.partnerKind,
+                  partnerName: editing.partnerName,
+                  placeOrgId: editing.placeOrgId,
+                  startsOn: editing.startsOn,
+                  endsOn: editing.endsOn ?? undefined,
+                  contact: editing.contact ?? undefined,
+                  plans: editing.plans.map((x) => ({ year: x.year, type: x.type, planned: x.planned })),
+                }
+              : { plans: [] }
+          }
+        >
           <Form.Item name="partnerKind" label={t('web.pt.kind')} rules={[{ required: true }]}>
             <Select options={PLACE_OPTIONS} data-testid="partnership-kind" />
           </Form.Item>
@@ -145,6 +193,66 @@ export function NewPartnershipButton() {
               </Flex>
             )}
           </Form.List>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+interface EndValues {
+  endedOn: string;
+  reason: string;
+}
+
+/** 结束共建: the day it ended and why; the pair then leaves the list of idle pairs. */
+export function EndPartnershipButton({ p }: { p: PartnershipItem }) {
+  const [open, setOpen] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [form] = Form.useForm<EndValues>();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+
+  async function submit() {
+    const v = await form.validateFields();
+    setSaving(true);
+    try {
+      await partnershipsApi.end(p.id, { version: p.version, endedOn: v.endedOn, reason: v.reason.trim() });
+      await qc.invalidateQueries({ queryKey: ['troop-partnerships'] });
+      message.success(t('web.pt.ended'));
+      setOpen(false);
+    } catch (e) {
+      applyNestedFieldErrors(form, e, ['endedOn', 'reason']);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <>
+      <Button danger onClick={() => setOpen(true)} data-testid="partnership-end">
+        {t('web.pt.end')}
+      </Button>
+      <Modal
+        open={open}
+        title={t('web.pt.end')}
+        onCancel={() => setOpen(false)}
+        onOk={() => void submit()}
+        confirmLoading={saving}
+        destroyOnHidden
+        okButtonProps={{ 'data-testid': 'partnership-end-save' } as never}
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          preserve={false}
+          initialValues={{ endedOn: new Date().toISOString().slice(0, 10) }}
+        >
+          <Form.Item name="endedOn" label={t('web.pt.f.endedOn')} rules={[{ required: true }]}>
+            <Input type="date" data-testid="partnership-ended-on" />
+          </Form.Item>
+          <Form.Item name="reason" label={t('web.pt.f.endReason')} rules={[{ required: true, whitespace: true }]}>
+            <Input.TextArea maxLength={500} rows={3} data-testid="partnership-end-reason" />
+          </Form.Item>
         </Form>
       </Modal>
     </>

@@ -20,7 +20,7 @@ import { BackButton, PageError, PageLoading } from '../../components/PageState';
 import { label, t } from '../../i18n';
 import { listPagination } from '../../lib/pagination';
 import { useIsMobile } from '../../lib/useIsMobile';
-import { NewPartnershipButton } from './PartnershipForm';
+import { EditPartnershipButton, EndPartnershipButton, NewPartnershipButton } from './PartnershipForm';
 
 /** The plan of the current year (or the latest), as done / planned. */
 function progressOf(p: PartnershipItem, year = new Date().getFullYear()) {
@@ -45,6 +45,16 @@ function PlanProgress({ p }: { p: PartnershipItem }) {
 }
 
 const period = (p: PartnershipItem) => `${p.startsOn} — ${p.endsOn ?? t('web.pt.ongoing')}`;
+
+function StatusTags({ p }: { p: PartnershipItem }) {
+  if (p.status === 'ended')
+    return (
+      <Tag color="default" data-testid="partnership-ended">
+        {t('web.pt.statusEnded')}
+      </Tag>
+    );
+  return p.idleThisQuarter ? <Tag color="orange">{t('web.pt.idle')}</Tag> : null;
+}
 
 /** `/troop-partnerships`: 军民共建 pairs with the year's plan progress; the idle ones of this quarter. */
 export function PartnershipsPage() {
@@ -73,7 +83,7 @@ export function PartnershipsPage() {
       render: (_: unknown, r) => (
         <Flex gap={4} wrap>
           {r.lastActivityOn ?? '—'}
-          {r.idleThisQuarter ? <Tag color="orange">{t('web.pt.idle')}</Tag> : null}
+          <StatusTags p={r} />
         </Flex>
       ),
     },
@@ -112,7 +122,7 @@ export function PartnershipsPage() {
               <Flex vertical gap={4} style={{ width: '100%' }}>
                 <Flex justify="space-between" gap={8}>
                   <strong>{name(r)}</strong>
-                  {r.idleThisQuarter ? <Tag color="orange">{t('web.pt.idle')}</Tag> : null}
+                  <StatusTags p={r} />
                 </Flex>
                 <div>
                   {r.orgName} · {r.placeOrgName}
@@ -160,7 +170,13 @@ export function PartnershipPage() {
           <Typography.Title level={4} style={{ margin: 0 }} data-testid="partnership-title">
             {p.partnerName}
           </Typography.Title>
-          {p.idleThisQuarter ? <Tag color="orange">{t('web.pt.idle')}</Tag> : null}
+          <StatusTags p={p} />
+        </Flex>
+      }
+      extra={
+        <Flex gap={8} wrap>
+          {p.actions.includes('edit') ? <EditPartnershipButton p={p} /> : null}
+          {p.actions.includes('end') ? <EndPartnershipButton p={p} /> : null}
         </Flex>
       }
     >
@@ -171,6 +187,11 @@ export function PartnershipPage() {
         <Descriptions.Item label={t('web.pt.col.area')}>{p.placeOrgName}</Descriptions.Item>
         <Descriptions.Item label={t('web.pt.col.period')}>{period(p)}</Descriptions.Item>
         {p.contact ? <Descriptions.Item label={t('web.pt.contact')}>{p.contact}</Descriptions.Item> : null}
+        {p.endReason ? (
+          <Descriptions.Item label={t('web.pt.f.endReason')}>
+            <span data-testid="partnership-end-reason-text">{p.endReason}</span>
+          </Descriptions.Item>
+        ) : null}
         <Descriptions.Item label={t('web.pt.col.last')}>{p.lastActivityOn ?? '—'}</Descriptions.Item>
       </Descriptions>
       <Card size="small" type="inner" title={t('web.pt.plans')} style={{ marginTop: 16 }}>

@@ -278,4 +278,40 @@ describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
     expect(await phoneLayout(phone, 'modelcity-cockpit-readiness')).toEqual([]);
     await phone.close();
   });
+  it('city staff edit an element’s points of the newest round at 1440 px and the item total is the new sum; the dialog on a phone', async () => {
+    const page = (await run.signedIn('city', 1440)).page;
+    await page.goto(`${run.base}/model-city`);
+    await page.getByTestId('modelcity-total').waitFor();
+    await page.getByTestId('modelcity-standard').first().click();
+    const item = page.locator('[data-testid="modelcity-item"][data-code="1.2"]');
+    const el = element(page, '1.2.1');
+    await el.waitFor();
+    const outOf = (text: string | null) => Number(/\/([\d.]+) 分/.exec(text ?? '')?.[1]);
+    const elBefore = outOf(await el.getByTestId('modelcity-element-score').textContent());
+    const itemBefore = outOf(await item.locator('> div').first().textContent());
+    expect(elBefore).toBeGreaterThan(0);
+    await el.getByTestId('modelcity-edit-element-open').click();
+    const field = page.getByTestId('modelcity-edit-points');
+    await field.waitFor();
+    const input = (await field.evaluate((e) => e.tagName)) === 'INPUT' ? field : field.locator('input');
+    await input.fill(String(elBefore + 1));
+    await page.getByTestId('modelcity-edit-ok').click();
+    await page.getByText(`已保存，项目分值 ${itemBefore + 1} 分`).waitFor();
+    await expect
+      .poll(async () => outOf(await el.getByTestId('modelcity-element-score').textContent()))
+      .toBe(elBefore + 1);
+    await expect.poll(async () => outOf(await item.locator('> div').first().textContent())).toBe(itemBefore + 1);
+    // the whole item's dialog, on a phone
+    await item.getByTestId('modelcity-edit-item').click();
+    await page.getByTestId('modelcity-edit-content').waitFor();
+    expect(await page.getByTestId('modelcity-edit-element').count()).toBeGreaterThan(1);
+    expect(await phoneLayout(page, 'modelcity-city-edit-item')).toEqual([]);
+    await page.close();
+    // a district sees no 编辑
+    const klmy = (await run.signedIn('klmy')).page;
+    await openReadiness(klmy);
+    expect(await klmy.getByTestId('modelcity-edit-item').count()).toBe(0);
+    expect(await klmy.getByTestId('modelcity-edit-element-open').count()).toBe(0);
+    await klmy.close();
+  });
 });

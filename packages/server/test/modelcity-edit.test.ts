@@ -115,6 +115,8 @@ describe('editing an item of the table', () => {
     );
     const same = await put(city, item.id, { ...body(item), points: item.points });
     expect(same.statusCode, same.body).toBe(200);
+    expect((await city.get('/api/v1/modelcity/readiness')).json().canEditTable).toBe(true);
+    expect((await klmy.get('/api/v1/modelcity/readiness')).json().canEditTable).toBe(false);
     const district = await put(klmy, item.id, body(itemOf(await readiness(), '1.3')));
     expect(district.statusCode).toBe(403);
     expect(district.json().detail).toBe('只有市级可以修改考评细则');

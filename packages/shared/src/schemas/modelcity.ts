@@ -173,6 +173,8 @@ export const readinessSchema = z.object({
   gaps: z.array(gapSchema),
   /** Whose evidence: the caller's scope (a district its own, the city all). */
   scopeName: z.string(),
+  /** May the caller edit the table's items (the city, decisions/0041). */
+  canEditTable: z.boolean(),
 });
 export type Readiness = z.infer<typeof readinessSchema>;
 

@@ -4,6 +4,7 @@ import type {
   ElementReadiness,
   EvidenceDocType,
   EvidenceSuggestion,
+  editItemBody,
   ItemOwner,
   ModelEvidence,
   ModelRound,
@@ -69,6 +70,9 @@ export const modelcityApi = {
     api.post<{ items: ItemOwner[] }>(`/modelcity/items/${encodeURIComponent(itemId)}/owners`, body),
   reassign: (itemId: string, body: z.input<typeof assignItemBody>) =>
     request<{ items: ItemOwner[] }>('PUT', `/modelcity/items/${encodeURIComponent(itemId)}/owners`, { body }),
+  /** The city edits an item and its elements (the item's points are their sum). */
+  editItem: (itemId: string, body: z.input<typeof editItemBody>) =>
+    request<Readiness>('PUT', `/modelcity/items/${encodeURIComponent(itemId)}`, { body }),
   responsibilities: (o?: Signal) => api.get<{ items: Responsibility[] }>('/modelcity/responsibilities', undefined, o),
   /** Starts the binder job: DOCX, self-assessment xlsx and evidence zip of a round and a period. */
   binder: (body: z.input<typeof binderBody>) => request<{ id: string }>('POST', '/modelcity/binder', { body }),

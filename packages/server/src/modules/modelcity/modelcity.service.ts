@@ -269,6 +269,8 @@ export class ModelCityService {
       vetoes: table.vetoes.map((v) => ({ id: v.id, seq: v.seq, text: v.text })),
       gaps,
       scopeName: ctx.actor.scope.kind === 'all' ? t('modelcity.scope.city') : ctx.actor.orgName,
+      // the city edits the table (decisions/0041)
+      canEditTable: ctx.actor.scope.kind === 'all' && ctx.actor.permissions.has('modelcity:write'),
     };
   }
 

@@ -1,4 +1,4 @@
-import { DownloadOutlined, ImportOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, EditOutlined, ImportOutlined, UploadOutlined } from '@ant-design/icons';
 import { type ElementStatus, EVIDENCE_DOC_TYPES } from '@shuangyong/shared';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
@@ -39,6 +39,7 @@ import { t } from '../../i18n';
 import { todayIsoDate } from '../../lib/dates';
 import { useOrgTree } from '../orgs/useOrgTree';
 import { BinderExport } from './BinderExport';
+import { TableEditDialog } from './TableEdit';
 
 const STATUS_COLOR: Record<ElementStatus, string> = { met: 'green', partly: 'gold', missing: 'red' };
 /** Hundredths of a point as shown: 50 → 0.5. */
@@ -102,8 +103,10 @@ function ElementRow({
   canUpload,
   onUpload,
   onRemove,
+  onEdit,
 }: {
   e: ElementReadiness;
+  onEdit?: () => void;
   canUpload: boolean;
   onUpload: (e: ElementReadiness) => void;
   onRemove: (ev: ModelEvidence) => void;
@@ -128,11 +131,18 @@ function ElementRow({
             <Typography.Text type="secondary">{t('web.modelcity.minCount', { n: e.minCount })}</Typography.Text>
           ) : null}
         </Space>
-        {canUpload && e.kinds.includes('document') ? (
-          <Button size="small" icon={<UploadOutlined />} onClick={() => onUpload(e)} data-testid="modelcity-upload">
-            {t('web.modelcity.upload')}
-          </Button>
-        ) : null}
+        <Space size={4}>
+          {onEdit ? (
+            <Button size="small" icon={<EditOutlined />} onClick={onEdit} data-testid="modelcity-edit-element-open">
+              {t('web.modelcity.edit')}
+            </Button>
+          ) : null}
+          {canUpload && e.kinds.includes('document') ? (
+            <Button size="small" icon={<UploadOutlined />} onClick={() => onUpload(e)} data-testid="modelcity-upload">
+              {t('web.modelcity.upload')}
+            </Button>
+          ) : null}
+        </Space>
       </Flex>
       <EvidenceList items={e.evidence} onRemove={onRemove} />
     </div>
@@ -163,8 +173,10 @@ function Standards({
   onUpload,
   onRemove,
   onAssign,
+  onEdit,
 }: {
   r: Readiness;
+  onEdit?: (i: ItemOf, elementId?: string) => void;
   canUpload: boolean;
   onUpload: (e: ElementReadiness) => void;
   onRemove: (ev: ModelEvidence) => void;
@@ -200,6 +212,16 @@ function Standards({
               </Typography.Text>
             </div>
             <Flex wrap gap={8} align="center">
+              {onEdit ? (
+                <Button
+                  size="small"
+                  icon={<EditOutlined />}
+                  onClick={() => onEdit(i)}
+                  data-testid="modelcity-edit-item"
+                >
+                  {t('web.modelcity.edit')}
+                </Button>
+              ) : null}
               <Owners owners={i.owners} />
               {onAssign ? (
                 <Button
@@ -212,7 +234,14 @@ function Standards({
               ) : null}
             </Flex>
             {i.elements.map((e) => (
-              <ElementRow key={e.id} e={e} canUpload={canUpload} onUpload={onUpload} onRemove={onRemove} />
+              <ElementRow
+                key={e.id}
+                e={e}
+                canUpload={canUpload}
+                onUpload={onUpload}
+                onRemove={onRemove}
+                onEdit={onEdit ? () => onEdit(i, e.id) : undefined}
+              />
             ))}
           </div>
         )),
@@ -289,6 +318,7 @@ export function ModelCityPage() {
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<UploadForm>();
   const [assignFor, setAssignFor] = useState<ItemOf | null>(null);
+  const [editFor, setEditFor] = useState<{ item: ItemOf; elementId?: string } | null>(null);
   const [assignForm] = Form.useForm<AssignForm>();
   const canAssign = can('modelcity:write') && can('campaign:manage');
   const { items: orgs } = useOrgTree(false, canAssign && can('org:read'));
@@ -500,6 +530,7 @@ export function ModelCityPage() {
                   setUploadFor(e);
                 }}
                 onRemove={remove}
+                onEdit={r.canEditTable ? (i, elementId) => setEditFor({ item: i, elementId }) : undefined}
                 onAssign={
                   canAssign
                     ? (i) => {
@@ -652,6 +683,15 @@ export function ModelCityPage() {
               ]
             : []),
         ]}
+      />
+      <TableEditDialog
+        item={editFor?.item ?? null}
+        elementId={editFor?.elementId}
+        onClose={() => setEditFor(null)}
+        onSaved={() => {
+          setEditFor(null);
+          void refresh();
+        }}
       />
       <Modal
         open={!!assignFor}

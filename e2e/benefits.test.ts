@@ -247,7 +247,9 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
     // months already paid (klmy's released roster): the back pay runs as a job the page follows to its result
     const backpay = page.getByTestId('backpay-result');
     await backpay.waitFor();
-    expect(await backpay.textContent()).toMatch(/^补发已生成：\d+ 条，合计 ¥[\d,.]+（涉及已发放的 [1-9]\d* 个区县月份）$/);
+    expect(await backpay.textContent()).toMatch(
+      /^补发已生成：\d+ 条，合计 ¥[\d,.]+（涉及已发放的 [1-9]\d* 个区县月份）$/,
+    );
     expect(await row.textContent()).toContain('因战');
     const saved = await (
       await page.request.get(`${run.base}/api/v1/benefit-standards?benefitType=disability_pension`)

@@ -199,7 +199,9 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
     const held = new Promise<void>((resolve) => {
       unhold = resolve;
     });
-    env.jobs.register('test.hold', { permission: 'benefit:standards', validate: async () => {
+    env.jobs.register('test.hold', {
+      permission: 'benefit:standards',
+      validate: async () => {
         await held;
         return {};
       },

@@ -12,7 +12,6 @@ import { type Scope, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { bool, type Queryable } from '../../platform/db/index.js';
-import { updateVersioned } from '../../platform/db/versioned.js';
 import { badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { seesMilitary, typeLabel } from './activities.view.js';
@@ -154,7 +153,7 @@ export class PartnershipsService {
       }
       if (!Object.keys(changes).length) return;
       const now = nowIso();
-      if (!(await updateVersioned(trx, 'troop_partnerships', id, r.version, { ...set, updated_at: now })))
+      if (!(await troopsRepo.updatePartnership(trx, id, r.version, { ...set, updated_at: now })))
         throw versionConflict();
       if (body.plans && changes.plans) {
         await troopsRepo.deletePlans(trx, id);
@@ -187,7 +186,7 @@ export class PartnershipsService {
     await this.p.handle.db.transaction().execute(async (trx) => {
       const r = await this.forChange(trx, ctx, id);
       if (body.endedOn < r.starts_on) throw badRequest('bad_period', 'troops.partnershipPeriod');
-      const ok = await updateVersioned(trx, 'troop_partnerships', id, body.version, {
+      const ok = await troopsRepo.updatePartnership(trx, id, body.version, {
         status: 'ended',
         ends_on: body.endedOn,
         end_reason: body.reason,

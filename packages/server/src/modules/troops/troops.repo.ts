@@ -280,6 +280,15 @@ export const troopsRepo = {
   async insertPartnership(db: Queryable, row: Insertable<TroopPartnershipsTable>): Promise<void> {
     await db.insertInto('troop_partnerships').values(row).execute();
   },
+  /** Changes a pair if it is still at `version` (false when someone changed it meanwhile). */
+  async updatePartnership(
+    db: Queryable,
+    id: string,
+    version: number,
+    set: Updateable<TroopPartnershipsTable>,
+  ): Promise<boolean> {
+    return updateVersioned(db, 'troop_partnerships', id, version, set);
+  },
   async insertPlans(db: Queryable, rows: Insertable<TroopPartnershipPlansTable>[]): Promise<void> {
     if (rows.length) await db.insertInto('troop_partnership_plans').values(rows).execute();
   },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate } from '../src/platform/calendar/dates.js';
 import { imageMetadata } from '../src/platform/files/image.js';
 import { seedDemoCampaign } from '../src/seed/demo-campaign.js';
+import { campaignWithTask, taskRefused } from './campaigns-fixtures.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { gradientJpeg, withExif } from './photo-fixtures.js';
 
@@ -59,31 +60,6 @@ const put = (c: Client, url: string, body: unknown) => c.request('PUT', url, bod
 
 const ids = async (c: Client, q = '') =>
   (await c.get(`/api/v1/events?campaignId=${campaign}${q}`)).json().items.map((e: { id: string }) => e.id);
-
-/** A draft campaign of the city with one task: its id and the task's id. */
-async function campaignWithTask(title: string) {
-  const made = await city.post('/api/v1/campaigns', {
-    title,
-    issuers: ['市双拥办'],
-    items: [
-      {
-        ordinal: 1,
-        title: '营造双拥氛围',
-        tasks: [{ title: `${title}任务`, deadline: '2026-08-20', assignTo: { groups: ['districts'] } }],
-      },
-    ],
-  });
-  expect(made.statusCode, made.body).toBe(201);
-  return { campaignId: made.json().id as string, taskId: made.json().items[0].tasks[0].id as string };
-}
-
-const taskRefused = (res: { statusCode: number; json: () => { code: string; detail: string } }) => {
-  expect(res.statusCode).toBe(400);
-  expect(res.json()).toMatchObject({
-    code: 'task_not_of_campaign',
-    detail: '所选任务不属于所选工作部署，请重新选择工作部署和任务',
-  });
-};
 
 describe('scope', () => {
   it('a district manages its own; another district and the 军分区 do not see a civilian event', async () => {
@@ -391,8 +367,8 @@ describe('budget line under the campaign, campaign figure, model-city evidence',
 
 describe('the campaign task an event serves', () => {
   it('must be a task of the event’s campaign, on create and on edit', async () => {
-    const a = await campaignWithTask('军地联谊月');
-    const b = await campaignWithTask('双拥宣传周');
+    const a = await campaignWithTask(city, '军地联谊月');
+    const b = await campaignWithTask(city, '双拥宣传周');
     const e = await create(klmy, plan('联谊会', a));
     expect(e).toMatchObject({ campaignId: a.campaignId, taskId: a.taskId });
     taskRefused(await klmy.post('/api/v1/events', plan('错配', { campaignId: a.campaignId, taskId: b.taskId })));

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaignWithTask, taskRefused } from './campaigns-fixtures.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { makeId } from './registry-fixtures.js';
 
@@ -52,31 +53,6 @@ async function approved(name: string, extra: Record<string, unknown> = {}, by: C
   expect(ok.statusCode, ok.body).toBe(200);
   return ok.json();
 }
-
-/** A draft campaign of the city with one task: its id and the task's id. */
-async function campaignWithTask(title: string) {
-  const made = await city.post('/api/v1/campaigns', {
-    title,
-    issuers: ['市双拥办'],
-    items: [
-      {
-        ordinal: 1,
-        title: '营造双拥氛围',
-        tasks: [{ title: `${title}任务`, deadline: '2026-08-20', assignTo: { groups: ['districts'] } }],
-      },
-    ],
-  });
-  expect(made.statusCode, made.body).toBe(201);
-  return { campaignId: made.json().id as string, taskId: made.json().items[0].tasks[0].id as string };
-}
-
-const taskRefused = (res: { statusCode: number; json: () => { code: string; detail: string } }) => {
-  expect(res.statusCode).toBe(400);
-  expect(res.json()).toMatchObject({
-    code: 'task_not_of_campaign',
-    detail: '所选任务不属于所选工作部署，请重新选择工作部署和任务',
-  });
-};
 
 describe('scope', () => {
   it('a district never sees another district’s nominations; the city and the 军分区 do', async () => {
@@ -440,8 +416,8 @@ describe('the audit trail', () => {
 
 describe('the campaign task an exemplar serves', () => {
   it('must be a task of the exemplar’s campaign, on create and on edit', async () => {
-    const a = await campaignWithTask('典型推荐月');
-    const b = await campaignWithTask('典型宣传月');
+    const a = await campaignWithTask(city, '典型推荐月');
+    const b = await campaignWithTask(city, '典型宣传月');
     const e = await nominate(klmy, nomination('赵春燕', a));
     expect(e).toMatchObject({ campaignId: a.campaignId, taskId: a.taskId });
     taskRefused(

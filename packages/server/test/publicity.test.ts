@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageMetadata } from '../src/platform/files/image.js';
+import { campaignWithTask, taskRefused } from './campaigns-fixtures.js';
 import { type Client, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { gradientJpeg, gradientPng, withExif, withSize } from './photo-fixtures.js';
 
@@ -36,31 +37,6 @@ async function create(c: Client, body: unknown) {
   expect(res.statusCode, res.body).toBe(201);
   return res.json();
 }
-
-/** A draft campaign of the city with one task: its id and the task's id. */
-async function campaignWithTask(title: string) {
-  const made = await city.post('/api/v1/campaigns', {
-    title,
-    issuers: ['市双拥办'],
-    items: [
-      {
-        ordinal: 1,
-        title: '营造双拥氛围',
-        tasks: [{ title: `${title}任务`, deadline: '2026-08-20', assignTo: { groups: ['districts'] } }],
-      },
-    ],
-  });
-  expect(made.statusCode, made.body).toBe(201);
-  return { campaignId: made.json().id as string, taskId: made.json().items[0].tasks[0].id as string };
-}
-
-const taskRefused = (res: { statusCode: number; json: () => { code: string; detail: string } }) => {
-  expect(res.statusCode).toBe(400);
-  expect(res.json()).toMatchObject({
-    code: 'task_not_of_campaign',
-    detail: '所选任务不属于所选工作部署，请重新选择工作部署和任务',
-  });
-};
 
 describe('scope', () => {
   it('a district never sees another district’s drafts; the city does', async () => {
@@ -425,8 +401,8 @@ describe('the campaign task’s progress', () => {
 
 describe('the campaign task an item serves', () => {
   it('must be a task of the item’s campaign, on create and on edit', async () => {
-    const a = await campaignWithTask('双拥宣传月');
-    const b = await campaignWithTask('拥军优属月');
+    const a = await campaignWithTask(city, '双拥宣传月');
+    const b = await campaignWithTask(city, '拥军优属月');
     const item = await create(klmy, draft('宣传稿', '社区为军属送去春联。', a));
     expect(item).toMatchObject({ campaignId: a.campaignId, taskId: a.taskId });
     taskRefused(

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { zipText } from '../packages/server/test/campaigns-fixtures.js';
 import { browserAvailable, clickBar, phoneLayout, pickOption, type Running, start } from './harness.js';
 
 const enabled = browserAvailable();
@@ -71,7 +72,17 @@ describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
     await page.getByTestId('modelcity-binder-files').waitFor();
     const binder = page.waitForEvent('download');
     await page.getByTestId('modelcity-binder-docx').click();
-    expect((await binder).suggestedFilename()).toBe('创建全国双拥模范城档案.docx');
+    const docx = await binder;
+    expect(docx.suggestedFilename()).toBe('创建全国双拥模范城档案.docx');
+    // its first-level headings are the table's standards, in order (一、组织领导坚强有力（6分）…)
+    const table = await (await page.request.get(`${run.base}/api/v1/modelcity/readiness`)).json();
+    const doc = zipText(fs.readFileSync((await docx.path())!), 'word/document.xml');
+    const headings = [...doc.matchAll(/<w:p\b[\s\S]*?<\/w:p>/g)]
+      .filter((m) => m[0].includes('<w:pStyle w:val="Heading1"/>'))
+      .map((m) => [...m[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''));
+    expect(headings.map((h) => h.replace(/^[一二三四五六七八九十]+、/, '').replace(/（.*$/, ''))).toEqual(
+      table.standards.map((st: { title: string }) => st.title),
+    );
     const xlsx = page.waitForEvent('download');
     await page.getByTestId('modelcity-binder-xlsx').click();
     expect((await xlsx).suggestedFilename()).toBe('自评表.xlsx');

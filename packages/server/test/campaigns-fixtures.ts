@@ -1,8 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import type { ParsedNoticeProposal } from '@shuangyong/shared';
-import { expect } from 'vitest';
 import { readZipDirectory } from '../src/platform/files/index.js';
-import type { Client } from './helpers.js';
 
 /**
  * The campaign the issuer builds from the parsed joint Spring Festival notice: item 1 to every
@@ -87,29 +85,3 @@ export function zipText(buf: Buffer, name: string): string {
 
 /** Beijing time → the instant (the module's days are days in Asia/Shanghai). */
 export const beijing = (local: string) => new Date(`${local}+08:00`);
-
-/** A draft campaign of the city (issued by `city`) with one task: its id and the task's id. */
-export async function campaignWithTask(city: Client, title: string) {
-  const made = await city.post('/api/v1/campaigns', {
-    title,
-    issuers: ['市双拥办'],
-    items: [
-      {
-        ordinal: 1,
-        title: '营造双拥氛围',
-        tasks: [{ title: `${title}任务`, deadline: '2026-08-20', assignTo: { groups: ['districts'] } }],
-      },
-    ],
-  });
-  expect(made.statusCode, made.body).toBe(201);
-  return { campaignId: made.json().id as string, taskId: made.json().items[0].tasks[0].id as string };
-}
-
-/** The answer to a record that names a task of another campaign (or a task without its campaign). */
-export const taskRefused = (res: { statusCode: number; json: () => { code: string; detail: string } }) => {
-  expect(res.statusCode).toBe(400);
-  expect(res.json()).toMatchObject({
-    code: 'task_not_of_campaign',
-    detail: '所选任务不属于所选工作部署，请重新选择工作部署和任务',
-  });
-};

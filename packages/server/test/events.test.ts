@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate } from '../src/platform/calendar/dates.js';
 import { imageMetadata } from '../src/platform/files/image.js';
 import { seedDemoCampaign } from '../src/seed/demo-campaign.js';
-import { campaignWithTask, taskRefused } from './campaigns-fixtures.js';
+import { campaignWithTask, taskRefused } from './atmosphere-fixtures.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { gradientJpeg, withExif } from './photo-fixtures.js';
 

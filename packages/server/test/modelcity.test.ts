@@ -1,6 +1,5 @@
-import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entryData, readZipDirectory } from '../src/platform/files/zip.js';
+import { zipText } from './campaigns-fixtures.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 
 const KLMY = '克拉玛依区退役军人事务局';
@@ -61,13 +60,6 @@ const element = (r: Readiness, code: string): Element => {
   return el;
 };
 /** An entry of a zip (docx, xlsx) as text. */
-const zipText = (buf: Buffer, name: string) => {
-  const dir = readZipDirectory(buf);
-  const e = dir.entries.find((x) => x.name === name);
-  if (!e) throw new Error(`no ${name}`);
-  const raw = entryData(buf, dir, e);
-  return (e.method === 8 ? inflateRawSync(raw) : raw).toString('utf8');
-};
 const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`, 'utf8');
 
 async function upload(c: Client, elementId: string, title: string, date: string, docType = 'minutes') {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageMetadata } from '../src/platform/files/image.js';
-import { campaignWithTask, taskRefused } from './campaigns-fixtures.js';
+import { campaignWithTask, taskRefused } from './atmosphere-fixtures.js';
 import { type Client, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { gradientJpeg, gradientPng, withExif, withSize } from './photo-fixtures.js';
 

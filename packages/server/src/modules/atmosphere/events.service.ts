@@ -128,14 +128,19 @@ export class EventsService {
     return out;
   }
 
+  /** An event that took place (held or closed) is model-city evidence; the modelcity source asks here. */
+  isEvidence(r: Pick<EventRow, 'status'>): boolean {
+    return r.status === 'held' || r.status === 'closed';
+  }
+
   /**
-   * May the caller file the event as model-city evidence? The same rule the modelcity module
-   * applies to a tag (sources.ts, modelcity.service.ts): held or closed, organiser in scope.
+   * May the caller file the event as model-city evidence? The rule the modelcity module applies to
+   * a tag (sources.ts, modelcity.service.ts): evidence (`isEvidence`), organiser in scope.
    */
   modelcityTaggable(actor: Actor, r: EventRow): boolean {
     return (
       actor.permissions.has('modelcity:write') &&
-      (r.status === 'held' || r.status === 'closed') &&
+      this.isEvidence(r) &&
       scopeCovers(actor.scope, { orgId: r.org_id, orgPath: r.org_path })
     );
   }

@@ -223,7 +223,7 @@ export function eventSource(events: EventsService): EvidenceSource {
     async resolve(ctx, id) {
       const e = await events.visible(events.db, ctx.actor, id);
       if (!e) throw gone();
-      if (e.status !== 'held' && e.status !== 'closed')
+      if (!events.isEvidence(e))
         throw conflict('not_held', 'modelcity.sourceNotDone', { kind: t('modelcity.kind.event') });
       return { id: e.id, orgId: e.org_id, orgPath: e.org_path, title: title(e.type, e.title), date: e.event_date };
     },

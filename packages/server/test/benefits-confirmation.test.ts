@@ -12,6 +12,17 @@ import { makeId } from './registry-fixtures.js';
  * the months below are of next year (Y): Q1 is inside the grace months, Q2 is not.
  */
 let env: TestEnv;
+
+/** Waits for a confirmation's back-pay job (decisions/0057): it succeeds with its progress at 100 %. */
+async function backPayOf(c: Client, jobId: string | null) {
+  expect(jobId).toEqual(expect.any(String));
+  await env.jobs.idle();
+  const job = await c.get(`/api/v1/jobs/${jobId}`);
+  expect(job.statusCode, job.body).toBe(200);
+  expect(job.json()).toMatchObject({ kind: 'benefit.backpay.confirmation', status: 'succeeded' });
+  expect(job.json().processed).toBe(job.json().total);
+  return job.json().result as { lines: number; owedFen: number; months: number };
+}
 let city: Client;
 let klmy: Client;
 let dsz: Client;
@@ -278,7 +289,8 @@ describe('benefits: 性质, annual confirmation, quarterly rosters, bank account
     expect((await confirm(klmy, 'W')).statusCode).toBe(201);
     const s = await confirm(klmy, 'S');
     expect(s.statusCode, s.body).toBe(201);
-    expect(s.json().backPay).toEqual({ lines: 0, owedFen: 0 });
+    // Q1 is paid: the job looks, and owes S nothing (S was paid for Q1; another district paid a month too)
+    expect(await backPayOf(klmy, s.json().backPayJobId)).toEqual({ lines: 0, owedFen: 0, months: 4 });
     expect((await confirm(klmy, 'S')).statusCode).toBe(409);
     expect((await confirm(dsz, 'U')).statusCode).toBe(404);
     q2 = await roster(`${Y}-Q2`);
@@ -301,8 +313,22 @@ describe('benefits: 性质, annual confirmation, quarterly rosters, bank account
   it('a late confirmation pays the suspended months back on the next roster', async () => {
     const late = await confirm(klmy, 'U');
     expect(late.statusCode, late.body).toBe(201);
-    // Q2 was released without U: 3 × 370,000
-    expect(late.json().backPay).toEqual({ lines: 3, owedFen: 1_110_000 });
+    // Q2 was released without U: 3 × 370,000, computed by a job queued with the confirmation
+    const jobId = late.json().backPayJobId;
+    const audit = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select('changes')
+      .where('action', '=', 'benefit.confirmation.create')
+      .where('entity_id', '=', late.json().confirmation.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(String(audit.changes))).toMatchObject({ backPayJobId: jobId });
+    expect(await backPayOf(klmy, jobId)).toEqual({ lines: 3, owedFen: 1_110_000, months: 7 });
+    // run again (a crash, a resume): no line twice
+    await env.p.handle.db.updateTable('jobs').set({ status: 'queued' }).where('id', '=', jobId).execute();
+    await env.jobs.resume();
+    expect(await backPayOf(klmy, jobId)).toEqual({ lines: 3, owedFen: 1_110_000, months: 7 });
+    // the district that records confirmations sees its job; another district does not
+    expect((await dsz.get(`/api/v1/jobs/${jobId}`)).statusCode).toBe(404);
     const q3 = await roster(`${Y}-Q3`);
     const got = (await lines(q3.id)).filter((l) => l.name === '确认U').map((l) => [l.month, l.kind, l.amountFen]);
     expect(got).toEqual([

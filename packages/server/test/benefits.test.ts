@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { makeId } from './registry-fixtures.js';
 
@@ -278,6 +278,54 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
       ['待遇I', P2, 'regular', 260_050],
     ]);
     expect(p2).toMatchObject({ totalFen: 1_140_150, lineCount: 6 });
+  });
+
+  it('queues the back-pay job in the standard’s transaction: a failure after it rolls both back; a crash before the job starts loses nothing', async () => {
+    const count = async () => {
+      const db = env.p.handle.db;
+      const s = await db
+        .selectFrom('benefit_standards')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const j = await db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('kind', '=', 'benefit.backpay')
+        .executeTakeFirstOrThrow();
+      return [Number(s.n), Number(j.n)];
+    };
+    // a category nobody here holds: a job is queued (P1 and P2 are paid) but owes nothing
+    const body = {
+      benefitType: 'survivor_pension',
+      category: 'duty_death_survivor',
+      amountFen: 100_000,
+      validFrom: P1,
+      docNo: '民发〔2026〕77号',
+    };
+    const before = await count();
+    const enqueueIn = env.jobs.enqueueIn.bind(env.jobs);
+    // the job row is written, then the transaction fails: neither the standard nor the job remains
+    const failing = vi.spyOn(env.jobs, 'enqueueIn').mockImplementation(async (...args) => {
+      await enqueueIn(...args);
+      throw new Error('disk full');
+    });
+    const res = await city.post('/api/v1/benefit-standards', { layer: 'national', ...body });
+    expect(res.statusCode).toBe(500);
+    expect(await count()).toEqual(before);
+    failing.mockRestore();
+    // the process stops after the commit, before the job is started: the row is there, queued,
+    // and the next start's resume runs it
+    const crashing = vi.spyOn(env.jobs, 'enqueueIn').mockImplementation(async (...args) => {
+      const job = await enqueueIn(...args);
+      return { id: job.id, start: () => {} };
+    });
+    const created = await standard(body);
+    crashing.mockRestore();
+    expect(await count()).toEqual([before[0]! + 1, before[1]! + 1]);
+    await env.jobs.idle();
+    expect((await city.get(`/api/v1/jobs/${created.backPayJobId}`)).json()).toMatchObject({ status: 'queued' });
+    await env.jobs.resume();
+    expect(await backPayOf(created.backPayJobId)).toEqual({ lines: 0, owedFen: 0, months: 2 });
   });
 
   it('the bank list carries full ID numbers, the total and signature lines, and its export is audited', async () => {

@@ -88,7 +88,7 @@ export const webBenefitsMessages = {
   'web.benefits.confirm.method': '确认方式',
   'web.benefits.confirm.methodRequired': '请选择确认方式',
   'web.benefits.confirm.noteLength': '备注不超过 200 字',
-  'web.benefits.confirm.saved': '已登记 {count} 人的 {year} 年度确认；生成补发 {lines} 条，合计 {owed}',
+  'web.benefits.confirm.saved': '已登记 {count} 人的 {year} 年度确认',
   'web.benefits.confirm.failed': '未登记：{names}',
   'web.benefits.account.tab': '发放账户',
   'web.benefits.account.bankName': '开户银行',

@@ -330,8 +330,12 @@ export const confirmationSchema = z.object({
 });
 export const confirmationCreated = z.object({
   confirmation: confirmationSchema,
-  /** Back pay for months of the year already paid without the person (suspended for want of it). */
-  backPay: z.object({ lines: z.number().int(), owedFen: z.number().int() }),
+  /**
+   * The job computing the back pay for months of the year already paid without the person
+   * (suspended for want of it), queued with the confirmation (decisions/0057); null when no month
+   * of the year was paid yet. Poll /jobs/:id: its result is { lines, owedFen, months }.
+   */
+  backPayJobId: z.string().nullable(),
 });
 export const confirmationListQuery = z.strictObject({
   year: z.coerce.number().int().min(2000).max(2099).optional(),

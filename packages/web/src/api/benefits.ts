@@ -120,9 +120,7 @@ export const benefitsApi = {
     api.get<{ items: Confirmation[] }>('/benefit-confirmations', { year }, o),
   /** Quiet: the page names whom a batch could not confirm, in one message. */
   confirm: (body: ConfirmationBody) =>
-    api.post<{ confirmation: Confirmation; backPay: { lines: number; owedFen: number } }>(
-      '/benefit-confirmations',
-      body,
-      { quiet: true },
-    ),
+    api.post<{ confirmation: Confirmation; backPayJobId: string | null }>('/benefit-confirmations', body, {
+      quiet: true,
+    }),
 };

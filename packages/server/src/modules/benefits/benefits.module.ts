@@ -4,7 +4,7 @@ import { registryModule } from '../registry/registry.module.js';
 import { BackpayJob } from './backpay-job.js';
 import { benefitLabels } from './benefits.repo.js';
 import { benefitsRoutes } from './benefits.routes.js';
-import { BACKPAY_KIND, BenefitsService, RECONCILE_KIND } from './benefits.service.js';
+import { BACKPAY_CONFIRMATION_KIND, BACKPAY_KIND, BenefitsService, RECONCILE_KIND } from './benefits.service.js';
 import { ReconcileJob } from './reconcile-job.js';
 
 /**
@@ -31,7 +31,11 @@ export const benefitsModule = defineModule({
     return {
       services: { benefits },
       routes: [benefitsRoutes(p, benefits)],
-      jobs: { [RECONCILE_KIND]: new ReconcileJob(benefits), [BACKPAY_KIND]: new BackpayJob(benefits) },
+      jobs: {
+        [RECONCILE_KIND]: new ReconcileJob(benefits),
+        [BACKPAY_KIND]: new BackpayJob(benefits, 'benefit:standards'),
+        [BACKPAY_CONFIRMATION_KIND]: new BackpayJob(benefits, 'benefit:pay'),
+      },
       targets: {
         benefitRoster: (scope, id) => benefits.rosterVisible(scope, id),
         benefitDiscrepancy: (scope, id) => benefits.discrepancyVisible(scope, id),
@@ -45,4 +49,4 @@ export const benefitsModule = defineModule({
   },
 });
 
-export type { BenefitsService } from './benefits.service.js';
+export type { BackpayCauses, BenefitsService } from './benefits.service.js';

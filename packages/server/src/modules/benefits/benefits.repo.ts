@@ -6,6 +6,7 @@ import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index
 import { tick } from '../../platform/tick.js';
 import type {
   BenefitAccountsTable,
+  BenefitBackpayTable,
   BenefitConfirmationsTable,
   BenefitDiscrepanciesTable,
   BenefitReturnsTable,
@@ -27,6 +28,12 @@ export interface Basis {
   /** Accepted transfers: beneficiary_id, from_path, to_path, decided_at. */
   transfers: OperationNodeSource;
 }
+
+/**
+ * What a back-pay line owes its existence to: a new standard (its benefit type, everyone it
+ * reaches) or a late annual confirmation (one person, every type).
+ */
+export type BackpayCause = { standardId: string; benefitType: string } | { confirmationId: string; personId: string };
 
 const ROSTER_SCOPE = { path: 'r.org_path', orgId: 'r.org_id' } as const;
 const DISC_SCOPE = { path: 'd.org_path', orgId: 'd.org_id' } as const;
@@ -447,15 +454,17 @@ export const benefitsRepo = {
    * Back pay for one month a district has already paid (a released roster's month), set-wise: what
    * the district owes each person for that month now, minus what released rosters paid for it and
    * the back pay already owed. The cause is a new standard (its benefit type only) or a late annual
-   * confirmation (one person, every type). Returns the lines and fen this cause owes that month.
+   * confirmation (one person, every type). Only reads: run it where `db` is — the SQLite readers for
+   * the back-pay job (decisions/0057), so the district-month's scan never holds the event loop —
+   * and write the rows with `insertBackpay`.
    */
-  async addBackpay(
+  async backpayRows(
     db: Queryable,
     basis: Basis,
     at: { org_path: string; month: string },
-    cause: { standardId: string; benefitType: string } | { confirmationId: string; personId: string },
+    cause: BackpayCause,
     now: string,
-  ) {
+  ): Promise<Selectable<BenefitBackpayTable>[]> {
     const byStandard = 'standardId' in cause;
     const causeId = byStandard ? cause.standardId : cause.confirmationId;
     const e = entitlementSql(basis, {
@@ -465,13 +474,9 @@ export const benefitsRepo = {
     });
     const owed = sql`e.amount_fen - COALESCE(r.fen, 0) - COALESCE(o.fen, 0)`;
     const typeFilter = (col: string) => (byStandard ? sql`AND ${sql.ref(col)} = ${cause.benefitType}` : sql``);
-    await sql`INSERT INTO benefit_backpay
-        (id, org_path, beneficiary_id, month, benefit_type, standard_id, confirmation_id, due_fen, paid_fen, owed_fen,
-          roster_id, created_at)
-      SELECT ${txt(causeId)} || ':' || ${txt(at.org_path)} || ':' || e.person_id || ':' || ${txt(at.month)} || ':' || e.benefit_type,
-        ${txt(at.org_path)}, e.person_id, ${txt(at.month)}, e.benefit_type,
-        ${byStandard ? txt(causeId) : sql`NULL`}, ${byStandard ? sql`NULL` : txt(causeId)}, e.amount_fen,
-        COALESCE(r.fen, 0) + COALESCE(o.fen, 0), ${owed}, NULL, ${txt(now)}
+    const { rows } = await sql<{ beneficiary_id: string; benefit_type: string; due_fen: unknown; paid_fen: unknown }>`
+      SELECT e.person_id AS beneficiary_id, e.benefit_type, e.amount_fen AS due_fen,
+        COALESCE(r.fen, 0) + COALESCE(o.fen, 0) AS paid_fen
       FROM (${e}) e
       LEFT JOIN (SELECT l.beneficiary_id, l.benefit_type, SUM(l.amount_fen) AS fen FROM benefit_roster_lines l
           JOIN benefit_rosters x ON x.id = l.roster_id AND x.status IN ('released', 'reconciled')
@@ -481,11 +486,51 @@ export const benefitsRepo = {
           WHERE b.month = ${at.month} ${typeFilter('b.benefit_type')}
             AND (b.roster_id IS NULL OR b.roster_id IN (SELECT y.id FROM benefit_rosters y WHERE y.status IN ('draft', 'pending')))
           GROUP BY b.beneficiary_id, b.benefit_type) o ON o.beneficiary_id = e.person_id AND o.benefit_type = e.benefit_type
-      WHERE ${owed} > 0`.execute(db);
+      WHERE ${owed} > 0
+      ORDER BY e.person_id, e.benefit_type`.execute(db);
+    return rows.map((r) => {
+      const due = toNumber(r.due_fen);
+      const paid = toNumber(r.paid_fen);
+      return {
+        id: `${causeId}:${at.org_path}:${r.beneficiary_id}:${at.month}:${r.benefit_type}`,
+        org_path: at.org_path,
+        beneficiary_id: r.beneficiary_id,
+        month: at.month,
+        benefit_type: r.benefit_type,
+        standard_id: byStandard ? causeId : null,
+        confirmation_id: byStandard ? null : causeId,
+        due_fen: due,
+        paid_fen: paid,
+        owed_fen: due - paid,
+        roster_id: null,
+        created_at: now,
+      };
+    });
+  },
+
+  /**
+   * Writes back-pay rows computed by `backpayRows`, `chunk` per statement (each committed on its
+   * own outside a transaction) with a turn of the loop between. A row already there (a rerun, a
+   * race with another run) is left as it is: a line's id is its cause, district, person, month, type.
+   */
+  async insertBackpay(db: Queryable, rows: readonly Selectable<BenefitBackpayTable>[], chunk = 500) {
+    for (let i = 0; i < rows.length; i += chunk) {
+      await db
+        .insertInto('benefit_backpay')
+        .values(rows.slice(i, i + chunk))
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      if (i + chunk < rows.length) await tick();
+    }
+  },
+
+  /** The lines and fen a cause owes in one district-month (all runs together). */
+  async backpayOf(db: Queryable, at: { org_path: string; month: string }, cause: BackpayCause) {
+    const byStandard = 'standardId' in cause;
     const t = await db
       .selectFrom('benefit_backpay')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('owed_fen').as('fen')])
-      .where(byStandard ? 'standard_id' : 'confirmation_id', '=', causeId)
+      .where(byStandard ? 'standard_id' : 'confirmation_id', '=', byStandard ? cause.standardId : cause.confirmationId)
       .where('month', '=', at.month)
       .where('org_path', '=', at.org_path)
       .executeTakeFirstOrThrow();
@@ -524,6 +569,9 @@ export const benefitsRepo = {
       .where('beneficiary_id', '=', beneficiaryId)
       .where('year', '=', year)
       .executeTakeFirst();
+  },
+  confirmationById(db: Queryable, id: string) {
+    return db.selectFrom('benefit_confirmations').selectAll().where('id', '=', id).executeTakeFirst();
   },
   insertConfirmation(db: Queryable, row: Selectable<BenefitConfirmationsTable>) {
     return db.insertInto('benefit_confirmations').values(row).execute();

@@ -36,6 +36,7 @@ import type { Jobs } from '../../platform/jobs/jobs.js';
 import { tick } from '../../platform/tick.js';
 import type { RegistryReadModel } from '../registry/registry.module.js';
 import {
+  type BackpayCause,
   type Basis,
   benefitsRepo,
   type ConfirmationRow,
@@ -67,6 +68,18 @@ const LINE_CHUNK = 250;
 export const RECONCILE_KIND = 'benefit.reconcile';
 /** The job kind of the back pay a retroactive standard produces (decisions/0052). */
 export const BACKPAY_KIND = 'benefit.backpay';
+/** The job kind of the back pay a late annual confirmation produces (decisions/0057). */
+export const BACKPAY_CONFIRMATION_KIND = 'benefit.backpay.confirmation';
+
+/**
+ * The causes of a back-pay job (its params): standards that start in months already paid, late
+ * annual confirmations. A new cause (a grade recorded late) adds its ids here and its reach in
+ * `backpayWork`, and a member to `BackpayCause`.
+ */
+export interface BackpayCauses {
+  standardIds?: string[];
+  confirmationIds?: string[];
+}
 
 const RETURN_HEADERS = {
   idNumber: ['身份证号', '身份证号码', '证件号码', '公民身份号码', '身份证', '证件号'],
@@ -190,8 +203,12 @@ export class BenefitsService {
    * a job (`runBackpay`, decisions/0052): the standard is committed first, the caller polls the job.
    */
   async createStandard(ctx: RequestCtx, body: BenefitStandardBody) {
-    const row = await this.db.transaction().execute((trx) => this.insertStandard(trx, ctx, body));
-    return { standard: standardOut(row), backPayJobId: await this.queueBackpay(ctx, [row]) };
+    const { row, job } = await this.db.transaction().execute(async (trx) => {
+      const row = await this.insertStandard(trx, ctx, body);
+      return { row, job: await this.queueBackpay(trx, ctx, { standardIds: [row.id] }) };
+    });
+    job?.start();
+    return { standard: standardOut(row), backPayJobId: job?.id ?? null };
   }
 
   private async insertStandard(trx: Queryable, ctx: RequestCtx, body: BenefitStandardBody) {
@@ -229,52 +246,67 @@ export class BenefitsService {
     return row;
   }
 
-  /** The district-months already paid that standards starting in the past reach (the back pay's work). */
-  private async backpayMonths(db: Queryable, standards: StandardRow[]) {
-    const out: { standard: StandardRow; org_path: string; month: string }[] = [];
-    for (const s of standards)
-      for (const r of await benefitsRepo.paidRosters(db, s.valid_from, s.valid_to, s.region_path))
+  /**
+   * The district-months already paid that back-pay causes reach (the back-pay job's work): for a
+   * standard, the months of its validity in its region; for a late confirmation, the months of its
+   * year and the grace months of the next, in every district (the person may have moved).
+   */
+  private async backpayWork(db: Queryable, causes: BackpayCauses) {
+    const out: { cause: BackpayCause; org_path: string; month: string }[] = [];
+    const reach = async (cause: BackpayCause, from: string, to: string | null, regionPath: string) => {
+      for (const r of await benefitsRepo.paidRosters(db, from, to, regionPath))
         for (const month of monthsBetween(r.period_from, r.period_to)) {
-          if (month < s.valid_from || (s.valid_to && month > s.valid_to)) continue;
-          out.push({ standard: s, org_path: r.org_path, month });
+          if (month < from || (to && month > to)) continue;
+          out.push({ cause, org_path: r.org_path, month });
         }
+    };
+    for (const id of causes.standardIds ?? []) {
+      const s = await benefitsRepo.standard(db, id);
+      if (!s || s.withdrawn_at) continue;
+      await reach({ standardId: s.id, benefitType: s.benefit_type }, s.valid_from, s.valid_to, s.region_path);
+    }
+    for (const id of causes.confirmationIds ?? []) {
+      const c = await benefitsRepo.confirmationById(db, id);
+      if (!c) continue;
+      const to = `${c.year + 1}-${String(CONFIRMATION_GRACE_MONTHS).padStart(2, '0')}`;
+      await reach({ confirmationId: c.id, personId: c.beneficiary_id }, `${c.year}-01`, to, '');
+    }
     return out;
   }
 
-  /** Queues the back pay of committed standards when they reach a month already paid; the job's id or null. */
-  private async queueBackpay(ctx: RequestCtx, standards: StandardRow[]): Promise<string | null> {
-    if ((await this.backpayMonths(this.db, standards)).length === 0) return null;
+  /**
+   * Queues the back pay of causes being recorded in `trx` when they reach a month already paid:
+   * the job row is inserted in the same transaction (decisions/0057) — it exists if and only if the
+   * causes were committed. The caller starts it after the commit; null when nothing was paid yet.
+   * Standards queue `benefit.backpay` (seen with benefit:standards), confirmations
+   * `benefit.backpay.confirmation` (seen with benefit:pay, the district that records them).
+   */
+  async queueBackpay(trx: Queryable, ctx: RequestCtx, causes: BackpayCauses) {
+    if ((await this.backpayWork(trx, causes)).length === 0) return null;
     if (!this.jobs) throw new Error('benefits: no job runner');
-    const job = await this.jobs.create(ctx.actor, { id: ctx.actor.orgId, path: ctx.actor.orgPath }, BACKPAY_KIND, {
-      standardIds: standards.map((s) => s.id),
-    });
-    return job.id;
+    const kind = causes.standardIds?.length ? BACKPAY_KIND : BACKPAY_CONFIRMATION_KIND;
+    return this.jobs.enqueueIn(trx, ctx.actor, { id: ctx.actor.orgId, path: ctx.actor.orgPath }, kind, { ...causes });
   }
 
   /**
-   * The back-pay job's work (decisions/0052): one INSERT … SELECT per district-month already paid,
-   * each committed on its own with a turn of the event loop and a progress report between. Run
-   * again (a crash, a resume) it adds nothing twice: each month's statement owes only what is
-   * still unpaid after the back pay already recorded, and a line's id is its cause, district,
-   * person, month and type.
+   * The back-pay job's work (decisions/0052, 0057), for any cause (`BackpayCauses`): per
+   * district-month already paid, what is owed is read on the SQLite readers (decisions/0031; on
+   * PostgreSQL the pool) and the lines are written in chunks, each statement committed on its own,
+   * with a turn of the event loop and a progress report between. Run again (a crash, a resume) it
+   * adds nothing twice: each month's statement owes only what is still unpaid after the back pay
+   * already recorded, and a line's id is its cause, district, person, month and type. The result
+   * counts every line of the causes (earlier runs included).
    */
-  async runBackpay(standardIds: string[], progress: (processed: number, total?: number) => Promise<void>) {
-    const standards: StandardRow[] = [];
-    for (const id of standardIds) {
-      const s = await benefitsRepo.standard(this.db, id);
-      if (s && !s.withdrawn_at) standards.push(s);
-    }
-    const work = await this.backpayMonths(this.db, standards);
+  async runBackpay(causes: BackpayCauses, progress: (processed: number, total?: number) => Promise<void>) {
+    const read = this.p.handle.reader;
+    const work = await this.backpayWork(read, causes);
     await progress(0, work.length);
     const out = { lines: 0, owedFen: 0, months: work.length };
     for (const [i, w] of work.entries()) {
-      const added = await benefitsRepo.addBackpay(
-        this.db,
-        this.basis(this.db),
-        { org_path: w.org_path, month: w.month },
-        { standardId: w.standard.id, benefitType: w.standard.benefit_type },
-        nowIso(),
-      );
+      const at = { org_path: w.org_path, month: w.month };
+      const rows = await benefitsRepo.backpayRows(read, this.basis(read), at, w.cause, nowIso());
+      await benefitsRepo.insertBackpay(this.db, rows);
+      const added = await benefitsRepo.backpayOf(this.db, at, w.cause);
       out.lines += added.lines;
       out.owedFen += added.fen;
       await progress(i + 1, work.length);
@@ -338,12 +370,13 @@ export class BenefitsService {
         errors: errors.length ? errors : [{ row: 0, message: t('benefits.import.empty') }],
         backPayJobId: null,
       };
-    const created = await this.db.transaction().execute(async (trx) => {
-      const out: StandardRow[] = [];
-      for (const b of bodies) out.push(await this.insertStandard(trx, ctx, b));
-      return out;
+    const { created, job } = await this.db.transaction().execute(async (trx) => {
+      const created: StandardRow[] = [];
+      for (const b of bodies) created.push(await this.insertStandard(trx, ctx, b));
+      return { created, job: await this.queueBackpay(trx, ctx, { standardIds: created.map((r) => r.id) }) };
     });
-    return { created: created.length, errors: [], backPayJobId: await this.queueBackpay(ctx, created) };
+    job?.start();
+    return { created: created.length, errors: [], backPayJobId: job?.id ?? null };
   }
 
   // ---- entitlement
@@ -926,7 +959,7 @@ export class BenefitsService {
     const person = await this.registry.registry.detail(ctx, body.beneficiaryId);
     const org = await benefitsRepo.org(this.db, person.orgId);
     if (!org) throw notFound();
-    return this.db.transaction().execute(async (trx) => {
+    const { row, job } = await this.db.transaction().execute(async (trx) => {
       if (await benefitsRepo.confirmation(trx, person.id, body.year))
         throw conflict('confirmation_exists', 'benefits.confirmation.exists', { year: body.year });
       const row = {
@@ -942,23 +975,8 @@ export class BenefitsService {
         created_at: nowIso(),
       };
       await benefitsRepo.insertConfirmation(trx, row);
-      const from = `${body.year}-01`;
-      const to = `${body.year + 1}-${String(CONFIRMATION_GRACE_MONTHS).padStart(2, '0')}`;
-      const backPay = { lines: 0, owedFen: 0 };
-      const basis = this.basis(trx);
-      for (const r of await benefitsRepo.paidRosters(trx, from, to, ''))
-        for (const month of monthsBetween(r.period_from, r.period_to)) {
-          if (month < from || month > to) continue;
-          const added = await benefitsRepo.addBackpay(
-            trx,
-            basis,
-            { org_path: r.org_path, month },
-            { confirmationId: row.id, personId: person.id },
-            row.created_at,
-          );
-          backPay.lines += added.lines;
-          backPay.owedFen += added.fen;
-        }
+      // the back pay of months already paid without the person: a job queued in this transaction
+      const job = await this.queueBackpay(trx, ctx, { confirmationIds: [row.id] });
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'benefit.confirmation.create',
         entityType: 'benefit_confirmation',
@@ -968,12 +986,13 @@ export class BenefitsService {
           year: body.year,
           confirmedOn: body.confirmedOn,
           method: body.method,
-          backPayLines: backPay.lines,
-          backPayFen: backPay.owedFen,
+          ...(job ? { backPayJobId: job.id } : {}),
         },
       });
-      return { confirmation: confirmationOut(row), backPay };
+      return { row, job };
     });
+    job?.start();
+    return { confirmation: confirmationOut(row), backPayJobId: job?.id ?? null };
   }
 
   async confirmations(ctx: RequestCtx, q: { year?: number; beneficiaryId?: string }) {

@@ -154,8 +154,39 @@ export class Jobs {
   ) {
     const id = uuidv7();
     if (file) this.writeSealed(this.fileOf(id), file.data);
+    await this.insertRow(this.p.handle.db, id, actor, org, kind, params, file?.name ?? null);
+    this.schedule(id, 'validate');
+    return this.get(SYSTEM_SCOPE, id) as Promise<JobRow>;
+  }
+
+  /**
+   * Queues a job (without a file) inside the caller's transaction, so the job exists if and only if
+   * the work that asks for it was committed: call `start()` after the commit. Should the process stop
+   * between the commit and `start()`, `resume()` finds the row queued and runs it.
+   */
+  async enqueueIn(
+    trx: Queryable,
+    actor: Actor,
+    org: { id: string; path: string },
+    kind: string,
+    params: Record<string, unknown>,
+  ): Promise<{ id: string; start(): void }> {
+    const id = uuidv7();
+    await this.insertRow(trx, id, actor, org, kind, params, null);
+    return { id, start: () => this.schedule(id, 'validate') };
+  }
+
+  private async insertRow(
+    db: Queryable,
+    id: string,
+    actor: Actor,
+    org: { id: string; path: string },
+    kind: string,
+    params: Record<string, unknown>,
+    fileName: string | null,
+  ) {
     const now = nowIso();
-    await this.p.handle.db
+    await db
       .insertInto('jobs')
       .values({
         id,
@@ -169,13 +200,11 @@ export class Jobs {
         params: JSON.stringify(params),
         result: null,
         error: null,
-        file_name: file?.name ?? null,
+        file_name: fileName,
         created_at: now,
         updated_at: now,
       })
       .execute();
-    this.schedule(id, 'validate');
-    return this.get(SYSTEM_SCOPE, id) as Promise<JobRow>;
   }
 
   async get(scope: Scope, id: string, db: Queryable = this.p.handle.db): Promise<JobRow | undefined> {

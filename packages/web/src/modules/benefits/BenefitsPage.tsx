@@ -495,7 +495,7 @@ function Standards() {
           </Upload>
         </Space>
       )}
-      {backpayJob && <BackpayJobStatus key={backpayJob} jobId={backpayJob} />}
+      {backpayJob && <BackpayJobStatus key={backpayJob} jobIds={[backpayJob]} />}
       <Table
         rowKey="id"
         columns={columns}

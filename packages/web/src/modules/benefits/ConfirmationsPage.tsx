@@ -26,8 +26,8 @@ import { DocTitle } from '../../app/DocTitle';
 import { FormModal } from '../../components/FormModal';
 import { t } from '../../i18n';
 import { isFutureDay, pickerToday, toIsoDate } from '../../lib/dates';
-import { formatFen } from '../../lib/money';
 import { todayInZone } from '../../lib/zone';
+import { BackpayJobStatus } from './StandardForm';
 
 /**
  * The month whose list says who still owes the confirmation of `year`: this month, but not before
@@ -62,6 +62,7 @@ export function ConfirmationsPage() {
   const [selected, setSelected] = useState<string[]>([]);
   const [confirming, setConfirming] = useState<Unconfirmed[] | null>(null);
   const [busy, setBusy] = useState(false);
+  const [backpayJobs, setBackpayJobs] = useState<string[]>([]);
   const [form] = Form.useForm<Values>();
   const due = dueMonth(year, today);
   // held now: this month's list (a past year's: its December)
@@ -87,7 +88,7 @@ export function ConfirmationsPage() {
     const people = confirming ?? [];
     setBusy(true);
     let done = 0;
-    const backPay = { lines: 0, owedFen: 0 };
+    const jobs: string[] = [];
     const failed: string[] = [];
     // one request per person: a refusal (already confirmed, out of scope) names that person only
     for (const p of people) {
@@ -100,22 +101,15 @@ export function ConfirmationsPage() {
           ...(v.note?.trim() ? { note: v.note.trim() } : {}),
         });
         done++;
-        backPay.lines += res.backPay.lines;
-        backPay.owedFen += res.backPay.owedFen;
+        if (res.backPayJobId) jobs.push(res.backPayJobId);
       } catch (e) {
         failed.push(e instanceof ApiError ? `${p.name}（${e.detail ?? e.title}）` : p.name);
       }
     }
     setBusy(false);
-    if (done)
-      message.success(
-        t('web.benefits.confirm.saved', {
-          count: done,
-          year,
-          lines: backPay.lines,
-          owed: formatFen(backPay.owedFen),
-        }),
-      );
+    if (done) message.success(t('web.benefits.confirm.saved', { count: done, year }));
+    // the back pay of months already paid without them runs as jobs (decisions/0057)
+    setBackpayJobs(jobs);
     if (failed.length) message.error(t('web.benefits.confirm.failed', { names: failed.join('、') }));
     setConfirming(null);
     setSelected([]);
@@ -197,6 +191,7 @@ export function ConfirmationsPage() {
             </Button>
           )}
         </Flex>
+        {backpayJobs.length > 0 && <BackpayJobStatus key={backpayJobs.join()} jobIds={backpayJobs} />}
         {missing.isError ? (
           <Alert type="error" showIcon title={t('web.benefits.confirm.loadFailed')} />
         ) : (

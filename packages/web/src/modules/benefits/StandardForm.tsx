@@ -7,7 +7,7 @@ import {
   STANDARD_LAYERS,
   yuanTextToFen,
 } from '@shuangyong/shared';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Form, Input, InputNumber, Modal, Progress, Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
 import { benefitsApi } from '../../api/benefits';
@@ -51,48 +51,59 @@ export function standardBodyOf(v: Values): { body: BenefitStandardBody } | { fie
 }
 
 /**
- * The back pay a retroactive standard queued as a job (decisions/0052): its progress while it runs,
- * then the lines and amount it produced, or why it failed.
+ * The back pay queued as jobs (decisions/0052, 0057) — by a retroactive standard, or by late annual
+ * confirmations (one job each): their progress while they run, then the lines and amount they
+ * produced together, or why one failed.
  */
-export function BackpayJobStatus({ jobId }: { jobId: string }) {
+export function BackpayJobStatus({ jobIds }: { jobIds: readonly string[] }) {
   const qc = useQueryClient();
-  const job = useQuery({
-    queryKey: ['benefit-backpay-job', jobId],
-    queryFn: ({ signal }) => benefitsApi.backpayJob(jobId, { signal }),
-    refetchInterval: (q) => (q.state.data?.status === 'succeeded' || q.state.data?.status === 'failed' ? false : 500),
+  const jobs = useQueries({
+    queries: jobIds.map((jobId) => ({
+      queryKey: ['benefit-backpay-job', jobId],
+      queryFn: ({ signal }: { signal: AbortSignal }) => benefitsApi.backpayJob(jobId, { signal }),
+      refetchInterval: (q: { state: { data?: { status: string } } }) =>
+        q.state.data?.status === 'succeeded' || q.state.data?.status === 'failed' ? false : 500,
+    })),
   });
-  const j = job.data;
-  const done = j?.status === 'succeeded' || j?.status === 'failed';
+  const all = jobs.map((q) => q.data);
+  const loaded = all.every((j) => !!j);
+  const done = loaded && all.every((j) => j!.status === 'succeeded' || j!.status === 'failed');
   useEffect(() => {
     if (done) qc.invalidateQueries({ queryKey: ['benefit-rosters'] });
   }, [done, qc]);
-  if (!j) return null;
-  if (j.status === 'failed')
+  if (!loaded || !all.length) return null;
+  const failed = all.find((j) => j!.status === 'failed');
+  if (done && failed)
     return (
       <Alert
         type="error"
         showIcon
         data-testid="backpay-result"
-        message={t('web.benefits.backpayFailed', { error: j.error ?? '' })}
+        message={t('web.benefits.backpayFailed', { error: failed.error ?? '' })}
       />
     );
-  if (j.status === 'succeeded' && j.result)
+  if (done) {
+    const sum = { lines: 0, owedFen: 0, months: 0 };
+    for (const j of all) {
+      sum.lines += j!.result?.lines ?? 0;
+      sum.owedFen += j!.result?.owedFen ?? 0;
+      sum.months += j!.result?.months ?? 0;
+    }
     return (
       <Alert
         type="success"
         showIcon
         data-testid="backpay-result"
-        message={t('web.benefits.backpayDone', {
-          lines: j.result.lines,
-          owed: formatFen(j.result.owedFen),
-          months: j.result.months,
-        })}
+        message={t('web.benefits.backpayDone', { lines: sum.lines, owed: formatFen(sum.owedFen), months: sum.months })}
       />
     );
+  }
+  const total = all.reduce((n, j) => n + (j!.total ?? 0), 0);
+  const processed = all.reduce((n, j) => n + (j!.status === 'succeeded' ? (j!.total ?? 0) : (j!.processed ?? 0)), 0);
   return (
     <Progress
       data-testid="backpay-progress"
-      percent={j.total ? Math.floor(((j.processed ?? 0) * 100) / Math.max(1, j.total)) : 0}
+      percent={total ? Math.floor((processed * 100) / Math.max(1, total)) : 0}
       status="active"
       format={(pct) => t('web.benefits.backpayRunning', { pct: pct ?? 0 })}
     />

@@ -1,6 +1,6 @@
 // Bundles the server (and the shared package it imports as TypeScript) into dist/cli.js, and the
-// thumbnail worker (a worker_threads entry the server starts by its path, beside cli.js) into
-// dist/thumbnail-worker.js. Runtime dependencies stay external and load from node_modules.
+// worker_threads entries the server starts by their paths, beside cli.js: dist/thumbnail-worker.js
+// and dist/table-export-worker.js. Runtime dependencies stay external and load from node_modules.
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -9,7 +9,11 @@ const shared = JSON.parse(readFileSync(new URL('../shared/package.json', import.
 const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(shared.dependencies ?? {})];
 
 await build({
-  entryPoints: { cli: 'src/cli.ts', 'thumbnail-worker': 'src/platform/files/thumbnail.worker.ts' },
+  entryPoints: {
+    cli: 'src/cli.ts',
+    'thumbnail-worker': 'src/platform/files/thumbnail.worker.ts',
+    'table-export-worker': 'src/platform/files/table-export.worker.ts',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestEnv, testEnv } from './helpers.js';
 
 let env: TestEnv;
+const BIG = `export const words = ${JSON.stringify(Array.from({ length: 2000 }, (_, i) => `word${i}`))};\n`;
 const web = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-web-'));
 
 beforeAll(async () => {
@@ -14,6 +16,10 @@ beforeAll(async () => {
     '<!doctype html><title>双拥工作平台</title><script type="module" src="/assets/app-1.js"></script>',
   );
   fs.writeFileSync(path.join(web, 'assets', 'app-1.js'), 'console.log(1)');
+  // a bundle as the web build leaves it: beside it its brotli and gzip copies (precompress.mjs)
+  fs.writeFileSync(path.join(web, 'assets', 'big-2.js'), BIG);
+  fs.writeFileSync(path.join(web, 'assets', 'big-2.js.br'), brotliCompressSync(BIG));
+  fs.writeFileSync(path.join(web, 'assets', 'big-2.js.gz'), gzipSync(BIG));
   env = await testEnv({ webDir: web });
 });
 afterAll(async () => {
@@ -31,6 +37,32 @@ describe('the built web app', () => {
     expect(page.headers['cache-control']).toBe('no-cache');
     expect(page.body).toContain('双拥工作平台');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+
+  it('sends the precompressed copy the browser accepts, and the file itself to one that accepts neither', async () => {
+    const get = (encoding?: string) =>
+      env.app.inject({
+        method: 'GET',
+        url: '/assets/big-2.js',
+        headers: encoding === undefined ? {} : { 'accept-encoding': encoding },
+      });
+    const br = await get('gzip, deflate, br');
+    expect(br.statusCode).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(String(br.headers.vary)).toMatch(/accept-encoding/i);
+    expect(br.headers['content-type']).toContain('javascript');
+    expect(br.headers['cache-control']).toContain('immutable');
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(BIG);
+    const gz = await get('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(String(gz.headers.vary)).toMatch(/accept-encoding/i);
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(BIG);
+    for (const plain of [await get('identity'), await get()]) {
+      expect(plain.statusCode).toBe(200);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(String(plain.headers.vary)).toMatch(/accept-encoding/i);
+      expect(plain.body).toBe(BIG);
+    }
   });
 
   it('answers a missing asset with 404, not the page', async () => {

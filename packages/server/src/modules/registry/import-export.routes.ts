@@ -1,19 +1,35 @@
 import { PassThrough } from 'node:stream';
-import { CATEGORIES, exportBody, idParams, importQuery, jobSchema, pageOf, pageQuery, t } from '@shuangyong/shared';
+import {
+  BENEFICIARY_STATUSES,
+  CATEGORIES,
+  exportBody,
+  idParams,
+  importQuery,
+  jobSchema,
+  pageOf,
+  pageQuery,
+  t,
+} from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
+import { exportSource } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors.js';
-import { sniff, writeTemplate, writeXlsxStream } from '../../platform/files/index.js';
+import { sniff, writeTemplate } from '../../platform/files/index.js';
+import {
+  exportInProcess,
+  exportInWorker,
+  type TableExport,
+  type TableExportColumn,
+} from '../../platform/files/table-export.js';
 import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { toJob } from '../../platform/jobs/present.js';
 import { IMPORT_FIELDS, IMPORT_KIND } from './import.js';
 import type { ImportJobs } from './imports.service.js';
-import { open } from './personal-data.js';
-import { registryRepo } from './registry.repo.js';
+import { type BeneficiaryRow, registryRepo } from './registry.repo.js';
 import type { RegistryService } from './registry.service.js';
 
 const tags = ['优抚对象导入导出'];
@@ -180,40 +196,53 @@ export function importExportRoutes(
         });
         await registry.exportGuard(ctx, total, reveal);
         const out = new PassThrough();
-        const crypto = p.crypto;
-        async function* rows() {
-          for await (const batch of registryRepo.scan(p.handle.reader, ctx.actor.scope, filter)) {
-            for (const r of batch) {
-              yield {
-                name: r.name,
-                sex: t(`sex.${r.sex}`),
-                birthDate: r.birth_date,
-                idNumber: reveal ? open(crypto, r.id_enc) : r.id_masked,
-                phone: reveal ? open(crypto, r.phone_enc) : r.phone_masked,
-                address: reveal ? open(crypto, r.address_enc) : r.address_masked,
-                categories: (r.categories ? r.categories.split(',') : []).map((c) => t(`category.${c}`)).join('、'),
-                status: t(`status.${r.status}`),
-                org: r.org_name,
-                note: r.note,
-              };
-            }
-          }
-        }
-        const columns = [
-          'name',
-          'sex',
-          'birthDate',
-          'idNumber',
-          'phone',
-          'address',
-          'categories',
-          'status',
-          'org',
-          'note',
-        ].map((key) => ({ key, header: t(`export.col.${key}`), width: key === 'address' ? 36 : 16 }));
+        const labels = (prefix: string, codes: readonly string[]) =>
+          Object.fromEntries(codes.map((c) => [c, t(`${prefix}.${c}`)]));
+        // masked copies unless revealed; revealed values are opened row by row where the rows are read
+        const sealed = (key: string, column: string) =>
+          reveal ? { key, from: `${column}_enc`, open: true } : { key, from: `${column}_masked` };
+        const columns: TableExportColumn[] = [
+          { key: 'name', from: 'name' },
+          { key: 'sex', from: 'sex', labels: labels('sex', ['male', 'female']) },
+          { key: 'birthDate', from: 'birth_date' },
+          sealed('idNumber', 'id'),
+          sealed('phone', 'phone'),
+          sealed('address', 'address'),
+          {
+            key: 'categories',
+            from: 'categories',
+            labels: labels(
+              'category',
+              CATEGORIES.map((c) => c.code),
+            ),
+            list: { split: ',', join: '、' },
+          },
+          { key: 'status', from: 'status', labels: labels('status', [...BENEFICIARY_STATUSES, 'merged']) },
+          { key: 'org', from: 'org_name' },
+          { key: 'note', from: 'note' },
+        ].map((c) => ({ ...c, header: t(`export.col.${c.key}`), width: c.key === 'address' ? 36 : 16 }));
+        const query = registryRepo.exportQuery(
+          p.handle.db,
+          ctx.actor.scope,
+          filter,
+          columns.flatMap((c) => (c.from === 'org_name' ? [] : [c.from as keyof BeneficiaryRow])),
+        );
+        const job: TableExport = {
+          sheetName: t('export.fileName'),
+          columns,
+          sql: query.sql,
+          parameters: query.parameters,
+          ...(reveal ? { keyFile: p.config.keyFile } : {}),
+        };
         reply.type(XLSX).header('content-disposition', attachment(`${t('export.fileName')}.xlsx`));
-        writeXlsxStream(out, { sheetName: t('export.fileName'), columns, rows: rows() }).catch((err) => {
-          req.log.error({ err }, 'export failed');
+        // the read, the cells and the zipping in a worker thread (decisions/0059); in this thread
+        // only for an in-memory database or a server without the worker's file
+        const source = exportSource(p.handle);
+        const written =
+          (source && exportInWorker(job, source, out)) ??
+          exportInProcess(job, registryRepo.scan(p.handle.reader, ctx.actor.scope, filter), out, p.crypto);
+        written.catch((err) => {
+          req.log.warn({ err }, 'export stopped');
           out.destroy(err);
         });
         return reply.send(out);

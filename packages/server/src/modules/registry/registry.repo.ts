@@ -1,5 +1,5 @@
 import type { BeneficiaryListItem, BeneficiaryStatus, CategoryAssignment, CategoryCode } from '@shuangyong/shared';
-import { type Insertable, type Selectable, sql } from 'kysely';
+import { type CompiledQuery, type Insertable, type Selectable, sql } from 'kysely';
 import { districtOf, prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
@@ -409,6 +409,22 @@ export const registryRepo = {
       after = [last.name_pinyin, last.id];
       if (rows.length < batch) return;
     }
+  },
+
+  /**
+   * The one statement of an export: the given columns of `b` (and the station's name as
+   * `org_name`) of every row of the filter, in the list's order (sort name, id) — the export
+   * worker steps through it on a connection of its own (platform/files/table-export.ts).
+   */
+  exportQuery(db: Queryable, scope: Scope, f: ListFilter, columns: readonly (keyof BeneficiaryRow)[]) {
+    const via = f.category !== undefined && !f.q;
+    const [key, tie] = via ? ['bc.sort_name', 'bc.beneficiary_id'] : ['b.name_pinyin', 'b.id'];
+    return listQuery(db, scope, f)
+      .select(columns.map((c) => `b.${c}`))
+      .select('o.name as org_name')
+      .orderBy(sql.ref(key))
+      .orderBy(sql.ref(tie))
+      .compile() as CompiledQuery;
   },
 
   /** Names of the persons in scope among `ids` (the audit log's labels; the caller masks them). */

@@ -119,6 +119,15 @@ export function openDatabase(
   };
 }
 
+/** Where a worker thread of its own reads this database: the SQLite file or the PostgreSQL URL (null in memory). */
+export function exportSource(
+  handle: Pick<DbHandle, 'dialect' | 'url'>,
+): { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string } | null {
+  if (handle.dialect === 'postgres') return { dialect: 'postgres', url: handle.url };
+  const file = sqliteFile(handle.url);
+  return file === ':memory:' ? null : { dialect: 'sqlite', file: path.resolve(file) };
+}
+
 export async function migrateToLatest(handle: DbHandle): Promise<string[]> {
   // numbers are handed out per piece of work and land in any order: a database that already ran a
   // higher one still runs a lower one that arrives later (each migration is independent of the rest)

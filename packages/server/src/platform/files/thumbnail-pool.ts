@@ -1,10 +1,7 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ImageType as PhotoType } from './image.js';
 import type { ThumbnailReply, ThumbnailRequest } from './thumbnail.worker.js';
+import { workerEntry } from './worker-entry.js';
 
 export type ThumbnailOutcome =
   | { ok: true; jpeg: Buffer; width: number; height: number; ms: number }
@@ -32,25 +29,6 @@ interface Job {
   /** Move data's memory to the worker instead of copying it. */
   transfer: boolean;
   resolve: (o: ThumbnailOutcome) => void;
-}
-
-/**
- * How to start the worker. In the bundle, dist/thumbnail-worker.js sits beside dist/cli.js (a
- * second entry point of build.mjs). From the sources (vitest, tsx) the worker is TypeScript: node
- * 20 does not apply `--import tsx` to a worker's entry, so a one-line bootstrap loads it with tsx's
- * tsImport. Null when the worker file is not there (a copy of cli.js alone): no thumbnails then.
- */
-function workerEntry(): { spec: string | URL; evalCode: boolean } | null {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const file = new URL('./thumbnail.worker.ts', here).href;
-    const tsx = path.dirname(createRequire(here).resolve('tsx/package.json'));
-    const api = pathToFileURL(path.join(tsx, 'dist/esm/api/index.mjs')).href;
-    const boot = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(file)}, ${JSON.stringify(file)}))`;
-    return { spec: boot, evalCode: true };
-  }
-  const file = new URL('./thumbnail-worker.js', here);
-  return fs.existsSync(fileURLToPath(file)) ? { spec: file, evalCode: false } : null;
 }
 
 /**
@@ -149,7 +127,7 @@ export class ThumbnailPool {
   }
 
   private spawn(): Worker | null {
-    const entry = workerEntry();
+    const entry = workerEntry('thumbnail');
     if (!entry) return null;
     let worker: Worker;
     try {

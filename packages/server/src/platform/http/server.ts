@@ -131,12 +131,15 @@ export async function createServer<const L extends readonly AnyModule[]>(
       // the build writes .br and .gz beside each bundle (packages/web/scripts/precompress.mjs): sent
       // as they are to a browser that accepts them, nothing compressed per request
       preCompressed: true,
-      // hashed bundles never change; index.html is re-checked so a deploy is picked up at once
-      setHeaders: (res, file) =>
+      // hashed bundles never change; index.html is re-checked so a deploy is picked up at once. The
+      // answer depends on Accept-Encoding (a cache must not hand the brotli copy to a browser without it)
+      setHeaders: (res, file) => {
         res.setHeader(
           'cache-control',
           file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
-        ),
+        );
+        res.setHeader('vary', 'Accept-Encoding');
+      },
     });
 
   app.setNotFoundHandler(

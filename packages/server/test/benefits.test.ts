@@ -12,8 +12,10 @@ let env: TestEnv;
 let city: Client;
 let klmy: Client;
 let dsz: Client;
+let bjt: Client;
 const KLMY = '650200/650203/650203001/650203001001/';
 const DSZ = '650200/650202/650202001/650202001001/';
+const BJT = '650200/650204/650204001/650204001001/';
 
 // P1 is this month (a transfer accepted now is a transfer of P1), P2 the next one
 const now = new Date();
@@ -109,6 +111,7 @@ beforeAll(async () => {
   city = await signedIn(env.app, 'city', '10.21.0.1');
   klmy = await signedIn(env.app, 'klmy', '10.21.0.2');
   dsz = await signedIn(env.app, 'dsz', '10.21.0.3');
+  bjt = await signedIn(env.app, 'bjt', '10.21.0.4');
   await person(klmy, KLMY, 'A', disabled(6));
   await person(klmy, KLMY, 'B', survivor());
   await person(klmy, KLMY, 'C', disabled(6), { status: 'deceased', statusDate: P1_START });
@@ -440,6 +443,130 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
       openDiscrepancies: 7,
       closedDiscrepancies: 1,
     });
+  });
+
+  /**
+   * A 残疾等级 changed mid-year (decisions/0056), in 白碱滩区 over 2025 (no other roster pays those
+   * months): H 6级 因战 → 4级 因公 by a decision of 2025-03-20, recorded after 2025-01…06 were paid;
+   * K 3级 → 5级 from a decision of 2025-02-10 (a downgrade owes no back pay, nor is it deducted).
+   *
+   * | month   | H grade | H       | K grade | K       | roster total |
+   * |---------|---------|---------|---------|---------|--------------|
+   * | 2025-01 | 6       | 300,000 | 3       | 500,000 | 800,000      |
+   * | 2025-03 | 6       | 300,000 | 5       | 300,000 | (paid 800,000 before the change) |
+   * | 2025-04 | 4       | 500,000 | 5       | 300,000 | back pay H 200,000 |
+   * | 2025-05, 06 | 4   | 500,000 | 5       | 300,000 | back pay H 200,000 each |
+   * | 2025-07 | 4       | 500,000 | 5       | 300,000 | 500,000 + 300,000 + 3 × 200,000 = 1,400,000 |
+   */
+  it('a grade changed mid-year is paid from the month after the decision; recorded late, the paid months get back pay', async () => {
+    await person(bjt, BJT, 'H', [
+      { code: 'disabled_veteran', startDate: '2010-01-01', disabilityGrade: 6, disabilityCause: 'war' },
+    ]);
+    await person(bjt, BJT, 'K', disabled(3));
+    const months = ['2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06'];
+    for (const m of months) {
+      const r = await release(bjt, m);
+      expect(r.totalFen).toBe(800_000);
+    }
+    const version = async (key: string) => (await bjt.get(`/api/v1/beneficiaries/${people[key]!.id}`)).json().version;
+    const changed = await bjt.post(`/api/v1/beneficiaries/${people.H!.id}/grade-changes`, {
+      version: await version('H'),
+      code: 'disabled_veteran',
+      effectiveDate: '2025-03-20',
+      disabilityGrade: 4,
+      disabilityCause: 'duty',
+      documentNo: '克退役〔2025〕12号',
+    });
+    expect(changed.statusCode, changed.body).toBe(201);
+    expect(changed.json().change).toMatchObject({
+      fromMonth: '2025-04',
+      gradeFrom: 6,
+      gradeTo: 4,
+      causeFrom: 'war',
+      causeTo: 'duty',
+    });
+    expect(changed.json().beneficiary.assignments[0]).toMatchObject({ disabilityGrade: 4, disabilityCause: 'duty' });
+    // the back pay is a job the registry clerk follows: 2025-04, 05, 06 at 500,000 − 300,000
+    const jobId = changed.json().backPayJobId as string;
+    expect(jobId).toEqual(expect.any(String));
+    await env.jobs.idle();
+    const job = (await bjt.get(`/api/v1/jobs/${jobId}`)).json();
+    expect(job).toMatchObject({ kind: 'benefit.backpay.grade', status: 'succeeded' });
+    expect(job.result).toMatchObject({ lines: 3, owedFen: 600_000 });
+    const owed = await env.p.handle.db
+      .selectFrom('benefit_backpay')
+      .select(['month', 'owed_fen', 'benefit_type'])
+      .where('grade_change_id', '=', changed.json().change.id)
+      .orderBy('month')
+      .execute();
+    expect(owed.map((r) => [r.month, r.benefit_type, Number(r.owed_fen)])).toEqual([
+      ['2025-04', 'disability_pension', 200_000],
+      ['2025-05', 'disability_pension', 200_000],
+      ['2025-06', 'disability_pension', 200_000],
+    ]);
+
+    const down = await bjt.post(`/api/v1/beneficiaries/${people.K!.id}/grade-changes`, {
+      version: await version('K'),
+      code: 'disabled_veteran',
+      effectiveDate: '2025-02-10',
+      disabilityGrade: 5,
+      documentNo: '克退役〔2025〕13号',
+    });
+    expect(down.statusCode, down.body).toBe(201);
+    await env.jobs.idle();
+    const downJob = (await bjt.get(`/api/v1/jobs/${down.json().backPayJobId}`)).json();
+    expect(downJob.result).toMatchObject({ lines: 0, owedFen: 0 });
+
+    // the explanation names the grade in force each month, and the change from its first month
+    const explained = (
+      await bjt.get(`/api/v1/benefit-entitlements?beneficiaryId=${people.H!.id}&from=2025-03&to=2025-04`)
+    ).json();
+    expect(explained.lines.map((l: { month: string; amountFen: number }) => [l.month, l.amountFen])).toEqual([
+      ['2025-03', 300_000],
+      ['2025-04', 500_000],
+    ]);
+    expect(explained.lines[0].explanation).toBe('残疾军人 6级 因战，2025-01 起国家标准 3000.00 元（民发〔2025〕1号）');
+    expect(explained.lines[1].explanation).toBe(
+      '残疾军人 6级→4级 因公（2025-03-20 调整等级，克退役〔2025〕12号，2025-04 起执行），2025-01 起国家标准 5000.00 元（民发〔2025〕1号）',
+    );
+    const k = (
+      await bjt.get(`/api/v1/benefit-entitlements?beneficiaryId=${people.K!.id}&from=2025-02&to=2025-03`)
+    ).json();
+    expect(k.lines.map((l: { month: string; amountFen: number }) => [l.month, l.amountFen])).toEqual([
+      ['2025-02', 500_000],
+      ['2025-03', 300_000],
+    ]);
+
+    // the next roster pays the new grades and carries H's back pay
+    const july = await release(bjt, '2025-07');
+    const lines = (await bjt.get(`/api/v1/benefit-rosters/${july.id}/lines?pageSize=50`)).json().items;
+    expect(
+      lines.map((l: { name: string; month: string; kind: string; amountFen: number }) => [
+        l.name,
+        l.month,
+        l.kind,
+        l.amountFen,
+      ]),
+    ).toEqual([
+      ['待遇H', '2025-04', 'backpay', 200_000],
+      ['待遇H', '2025-05', 'backpay', 200_000],
+      ['待遇H', '2025-06', 'backpay', 200_000],
+      ['待遇H', '2025-07', 'regular', 500_000],
+      ['待遇K', '2025-07', 'regular', 300_000],
+    ]);
+    expect(july).toMatchObject({ totalFen: 1_400_000, lineCount: 5 });
+    // run again (as after a crash, resumed): the month's statement owes only what is unpaid, no line twice
+    await env.p.handle.db.updateTable('jobs').set({ status: 'queued' }).where('id', '=', jobId).execute();
+    await env.jobs.resume();
+    await env.jobs.idle();
+    expect((await bjt.get(`/api/v1/jobs/${jobId}`)).json().status).toBe('succeeded');
+    expect(
+      await env.p.handle.db
+        .selectFrom('benefit_backpay')
+        .select('id')
+        .where('grade_change_id', '=', changed.json().change.id)
+        .execute(),
+    ).toHaveLength(3);
   });
 
   it('imports standards from a spreadsheet; a bad row records nothing', async () => {

@@ -28,6 +28,8 @@ export const benefitsMessages = {
   // explanation of an amount
   'benefits.explain.part': '{category}{grade}，{from} 起{layer}标准 {amount} 元（{docNo}）',
   'benefits.explain.grade': ' {grade}级',
+  'benefits.explain.gradeChanged': ' {from}级→{to}级',
+  'benefits.explain.gradeSince': '（{date} 调整等级，{docNo}，{month} 起执行）',
   'benefits.explain.cause': ' {cause}',
   // the bank list
   'benefits.bank.fileName': '{org}{period}待遇代发清单',

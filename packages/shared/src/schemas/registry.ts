@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { t } from '../i18n/index.js';
-import { CATEGORY_CODES, categoryAssignmentSchema, DISABILITY_CAUSES, RELATION_CODES } from '../registry/categories.js';
+import {
+  CATEGORY_CODES,
+  categoryAssignmentSchema,
+  certificateNoSchema,
+  DISABILITY_CAUSES,
+  disabilityCauseSchema,
+  disabilityGradeSchema,
+  RELATION_CODES,
+} from '../registry/categories.js';
 import { isoDateSchema } from '../registry/dates.js';
 import { idSchema, nameSchema, pageOf, pageQuery } from './common.js';
 
@@ -130,6 +138,43 @@ export const updateBeneficiaryBody = z.strictObject({
   statusDate: isoDateSchema.nullable().optional(),
   relation: z.enum(RELATION_CODES).nullable().optional(),
   note: z.string().trim().max(500).nullable().optional(),
+});
+
+/**
+ * A disability grade (and 性质) changed by a 评残/调残 decision (decisions/0056): the date of the
+ * decision and its number. The new grade is paid from the month after the date. `disabilityCause`
+ * left out keeps the 性质; null clears it.
+ */
+export const gradeChangeBody = z.strictObject({
+  version: z.number().int().min(1),
+  code: z.enum(CATEGORY_CODES),
+  effectiveDate: isoDateSchema,
+  disabilityGrade: disabilityGradeSchema,
+  disabilityCause: disabilityCauseSchema.nullable().optional(),
+  documentNo: certificateNoSchema,
+  note: z.string().trim().max(500).optional(),
+});
+export const gradeChangeOut = z.object({
+  id: z.string(),
+  code: z.enum(CATEGORY_CODES),
+  effectiveDate: z.string(),
+  /** The first month paid by the new grade (the month after `effectiveDate`). */
+  fromMonth: z.string(),
+  gradeFrom: z.number().int(),
+  gradeTo: z.number().int(),
+  causeFrom: z.enum(DISABILITY_CAUSES).nullable(),
+  causeTo: z.enum(DISABILITY_CAUSES).nullable(),
+  documentNo: z.string(),
+  note: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type GradeChange = z.infer<typeof gradeChangeOut>;
+export const gradeChangeList = z.object({ items: z.array(gradeChangeOut) });
+export const gradeChangeResult = z.object({
+  change: gradeChangeOut,
+  beneficiary: beneficiaryDetail,
+  /** The back-pay job when the new grade reaches months already paid (benefits, decisions/0056). */
+  backPayJobId: z.string().nullable(),
 });
 
 export const lookupBody = z.strictObject({ idNumber: idNumberInput });

@@ -4,7 +4,13 @@ import { registryModule } from '../registry/registry.module.js';
 import { BackpayJob } from './backpay-job.js';
 import { benefitLabels } from './benefits.repo.js';
 import { benefitsRoutes } from './benefits.routes.js';
-import { BACKPAY_CONFIRMATION_KIND, BACKPAY_KIND, BenefitsService, RECONCILE_KIND } from './benefits.service.js';
+import {
+  BACKPAY_CONFIRMATION_KIND,
+  BACKPAY_GRADE_KIND,
+  BACKPAY_KIND,
+  BenefitsService,
+  RECONCILE_KIND,
+} from './benefits.service.js';
 import { ReconcileJob } from './reconcile-job.js';
 
 /**
@@ -28,6 +34,11 @@ export const benefitsModule = defineModule({
   build: ({ p, jobs }, { registry }) => {
     const db = p.handle.db;
     const benefits = new BenefitsService(p, registry, jobs);
+    // a grade change recorded late owes back pay for the months already paid: its job row is
+    // inserted in the change's transaction (decisions/0056, 0057)
+    registry.gradeChanges.onRecorded((trx, ctx, change) =>
+      benefits.queueBackpay(trx, ctx, { gradeChangeIds: [change.id] }),
+    );
     return {
       services: { benefits },
       routes: [benefitsRoutes(p, benefits)],
@@ -35,6 +46,8 @@ export const benefitsModule = defineModule({
         [RECONCILE_KIND]: new ReconcileJob(benefits),
         [BACKPAY_KIND]: new BackpayJob(benefits, 'benefit:standards'),
         [BACKPAY_CONFIRMATION_KIND]: new BackpayJob(benefits, 'benefit:pay'),
+        // seen by who records grade changes (the registry's clerks, decisions/0056)
+        [BACKPAY_GRADE_KIND]: new BackpayJob(benefits, 'beneficiary:write'),
       },
       targets: {
         benefitRoster: (scope, id) => benefits.rosterVisible(scope, id),

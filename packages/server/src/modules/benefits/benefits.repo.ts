@@ -27,13 +27,26 @@ export interface Basis {
   categories: OperationNodeSource;
   /** Accepted transfers: beneficiary_id, from_path, to_path, decided_at. */
   transfers: OperationNodeSource;
+  /** Disability grade changes (decisions/0056): beneficiary_id, code, effective_date, from_month, grade_from, grade_to, cause_from, cause_to, document_no. */
+  gradeChanges: OperationNodeSource;
 }
 
 /**
  * What a back-pay line owes its existence to: a new standard (its benefit type, everyone it
- * reaches) or a late annual confirmation (one person, every type).
+ * reaches), a late annual confirmation or a disability grade change recorded late (one person,
+ * every type; decisions/0056).
  */
-export type BackpayCause = { standardId: string; benefitType: string } | { confirmationId: string; personId: string };
+export type BackpayCause =
+  | { standardId: string; benefitType: string }
+  | { confirmationId: string; personId: string }
+  | { gradeChangeId: string; personId: string };
+
+/** The id of a back-pay cause and the column of `benefit_backpay` that names it. */
+function causeKey(cause: BackpayCause) {
+  if ('standardId' in cause) return { id: cause.standardId, column: 'standard_id' as const };
+  if ('gradeChangeId' in cause) return { id: cause.gradeChangeId, column: 'grade_change_id' as const };
+  return { id: cause.confirmationId, column: 'confirmation_id' as const };
+}
 
 const ROSTER_SCOPE = { path: 'r.org_path', orgId: 'r.org_id' } as const;
 const DISC_SCOPE = { path: 'd.org_path', orgId: 'd.org_id' } as const;
@@ -66,6 +79,26 @@ function standardsJoin(month: string, region: RawBuilder<unknown>, benefitType?:
         AND s2.withdrawn_at IS NULL
         AND s2.valid_from <= ${month} AND (s2.valid_to IS NULL OR s2.valid_to >= ${month})
         AND (s2.valid_from > s.valid_from OR (s2.valid_from = s.valid_from AND s2.created_at > s.created_at)))`;
+}
+
+/**
+ * The person-category rows with the disability grade and 性质 in force in `month` (decisions/0056):
+ * a change is paid from its `from_month` (the month after the decision), so a month before the
+ * first change not yet in force is paid by that change's `grade_from` / `cause_from`; otherwise by
+ * the category row's (the grade in force now). One index probe per graded row.
+ */
+function categoriesAt(basis: Basis, month: string) {
+  const pending = sql`FROM (${basis.gradeChanges}) g
+    WHERE g.beneficiary_id = c.person_id AND g.code = c.code AND g.from_month > ${month}
+    ORDER BY g.from_month, g.effective_date LIMIT 1`;
+  return sql`(SELECT c.person_id, c.id_bi, c.name, c.id_masked, c.org_id, c.org_path, c.district_path, c.status,
+      c.status_date, c.registered_at, c.code, c.start_date, c.end_date,
+      CASE WHEN c.disability_grade IS NULL THEN NULL
+        ELSE COALESCE((SELECT g.grade_from ${pending}), c.disability_grade) END AS disability_grade,
+      CASE WHEN c.disability_grade IS NULL THEN c.disability_cause
+        WHEN EXISTS (SELECT 1 ${pending}) THEN (SELECT g.cause_from ${pending})
+        ELSE c.disability_cause END AS disability_cause
+    FROM (${basis.categories}) c)`;
 }
 
 /**
@@ -135,7 +168,7 @@ export function entitlementSql(
   const region = opts.district ? sql`${opts.district}` : sql`p.district_path`;
   const part = (where: RawBuilder<unknown>) => sql`SELECT p.person_id, p.id_bi, p.name, p.id_masked, s.benefit_type,
       SUM(s.amount_fen) AS amount_fen
-    FROM (${basis.categories}) p
+    FROM ${categoriesAt(basis, opts.month)} p
     ${standardsJoin(opts.month, region, opts.benefitType)}
     WHERE ${monthRule(opts.month)} AND ${where}
       ${opts.personId ? sql`AND p.person_id = ${opts.personId}` : sql``}
@@ -236,8 +269,14 @@ export const benefitsRepo = {
     return { lines: toNumber(rows[0]?.n ?? 0), fen: toNumber(rows[0]?.fen ?? 0) };
   },
 
-  /** The standards behind one person's month, for the explanation ("残疾军人 六级 …"). */
+  /**
+   * The standards behind one person's month, for the explanation ("残疾军人 6级→5级 因公 …"), with
+   * the grade change in force that month, if any (decisions/0056).
+   */
   async explainRows(db: Queryable, basis: Basis, personId: string, month: string) {
+    const inForce = (col: string) => sql`(SELECT ${sql.ref(`g.${col}`)} FROM (${basis.gradeChanges}) g
+      WHERE g.beneficiary_id = p.person_id AND g.code = p.code AND g.from_month <= ${month}
+      ORDER BY g.from_month DESC, g.effective_date DESC LIMIT 1)`;
     const { rows } = await sql<{
       code: string;
       disability_grade: number | null;
@@ -247,12 +286,22 @@ export const benefitsRepo = {
       amount_fen: number;
       valid_from: string;
       doc_no: string;
-    }>`SELECT p.code, p.disability_grade, p.disability_cause, s.benefit_type, s.layer, s.amount_fen, s.valid_from, s.doc_no
-      FROM (${basis.categories}) p
+      change_grade_from: number | null;
+      change_effective_date: string | null;
+      change_document_no: string | null;
+      change_from_month: string | null;
+    }>`SELECT p.code, p.disability_grade, p.disability_cause, s.benefit_type, s.layer, s.amount_fen, s.valid_from, s.doc_no,
+        ${inForce('grade_from')} AS change_grade_from, ${inForce('effective_date')} AS change_effective_date,
+        ${inForce('document_no')} AS change_document_no, ${inForce('from_month')} AS change_from_month
+      FROM ${categoriesAt(basis, month)} p
       ${standardsJoin(month, sql`p.district_path`)}
       WHERE ${monthRule(month)} AND p.person_id = ${personId}
       ORDER BY s.benefit_type, CASE s.layer WHEN 'national' THEN 0 WHEN 'province' THEN 1 ELSE 2 END`.execute(db);
-    return rows.map((r) => ({ ...r, amount_fen: toNumber(r.amount_fen) }));
+    return rows.map((r) => ({
+      ...r,
+      amount_fen: toNumber(r.amount_fen),
+      change_grade_from: r.change_grade_from == null ? null : toNumber(r.change_grade_from),
+    }));
   },
 
   // ---- rosters
@@ -453,8 +502,8 @@ export const benefitsRepo = {
   /**
    * Back pay for one month a district has already paid (a released roster's month), set-wise: what
    * the district owes each person for that month now, minus what released rosters paid for it and
-   * the back pay already owed. The cause is a new standard (its benefit type only) or a late annual
-   * confirmation (one person, every type). Only reads: run it where `db` is — the SQLite readers for
+   * the back pay already owed. The cause is a new standard (its benefit type only), a late annual
+   * confirmation or a late grade change (one person, every type). Only reads: run it where `db` is — the SQLite readers for
    * the back-pay job (decisions/0057), so the district-month's scan never holds the event loop —
    * and write the rows with `insertBackpay`.
    */
@@ -466,7 +515,8 @@ export const benefitsRepo = {
     now: string,
   ): Promise<Selectable<BenefitBackpayTable>[]> {
     const byStandard = 'standardId' in cause;
-    const causeId = byStandard ? cause.standardId : cause.confirmationId;
+    const key = causeKey(cause);
+    const causeId = key.id;
     const e = entitlementSql(basis, {
       month: at.month,
       district: at.org_path,
@@ -497,8 +547,9 @@ export const benefitsRepo = {
         beneficiary_id: r.beneficiary_id,
         month: at.month,
         benefit_type: r.benefit_type,
-        standard_id: byStandard ? causeId : null,
-        confirmation_id: byStandard ? null : causeId,
+        standard_id: key.column === 'standard_id' ? causeId : null,
+        confirmation_id: key.column === 'confirmation_id' ? causeId : null,
+        grade_change_id: key.column === 'grade_change_id' ? causeId : null,
         due_fen: due,
         paid_fen: paid,
         owed_fen: due - paid,
@@ -526,11 +577,11 @@ export const benefitsRepo = {
 
   /** The lines and fen a cause owes in one district-month (all runs together). */
   async backpayOf(db: Queryable, at: { org_path: string; month: string }, cause: BackpayCause) {
-    const byStandard = 'standardId' in cause;
+    const key = causeKey(cause);
     const t = await db
       .selectFrom('benefit_backpay')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('owed_fen').as('fen')])
-      .where(byStandard ? 'standard_id' : 'confirmation_id', '=', byStandard ? cause.standardId : cause.confirmationId)
+      .where(key.column, '=', key.id)
       .where('month', '=', at.month)
       .where('org_path', '=', at.org_path)
       .executeTakeFirstOrThrow();
@@ -598,7 +649,7 @@ export const benefitsRepo = {
       id_masked: string;
     }>`SELECT DISTINCT p.person_id, p.name,
         p.id_masked
-      FROM (${basis.categories}) p
+      FROM ${categoriesAt(basis, month)} p
       ${standardsJoin(month, sql`p.district_path`)}
       WHERE p.district_path LIKE ${`${district}%`}
         AND (p.start_date IS NULL OR p.start_date < ${next}) AND (p.end_date IS NULL OR p.end_date >= ${start})

@@ -68,6 +68,8 @@ export interface BenefitBackpayTable {
   standard_id: string | null;
   /** A late annual confirmation that made the months owed again (migration 0028). */
   confirmation_id: string | null;
+  /** A disability grade change recorded late (migration 0038, decisions/0056). */
+  grade_change_id?: string | null;
   due_fen: number;
   paid_fen: number;
   owed_fen: number;

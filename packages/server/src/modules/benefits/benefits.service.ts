@@ -70,6 +70,8 @@ export const RECONCILE_KIND = 'benefit.reconcile';
 export const BACKPAY_KIND = 'benefit.backpay';
 /** The job kind of the back pay a late annual confirmation produces (decisions/0057). */
 export const BACKPAY_CONFIRMATION_KIND = 'benefit.backpay.confirmation';
+/** The job kind of the back pay a disability grade change recorded late produces (decisions/0056). */
+export const BACKPAY_GRADE_KIND = 'benefit.backpay.grade';
 
 /**
  * The causes of a back-pay job (its params): standards that start in months already paid, late
@@ -79,6 +81,8 @@ export const BACKPAY_CONFIRMATION_KIND = 'benefit.backpay.confirmation';
 export interface BackpayCauses {
   standardIds?: string[];
   confirmationIds?: string[];
+  /** Disability grade changes recorded late (the registry's, decisions/0056). */
+  gradeChangeIds?: string[];
 }
 
 const RETURN_HEADERS = {
@@ -188,6 +192,7 @@ export class BenefitsService {
     return {
       categories: this.registry.readModel.entitledCategories(db),
       transfers: this.registry.readModel.acceptedTransfers(db),
+      gradeChanges: this.registry.readModel.gradeChanges(db),
     };
   }
 
@@ -271,6 +276,11 @@ export class BenefitsService {
       const to = `${c.year + 1}-${String(CONFIRMATION_GRACE_MONTHS).padStart(2, '0')}`;
       await reach({ confirmationId: c.id, personId: c.beneficiary_id }, `${c.year}-01`, to, '');
     }
+    // a grade change: every month paid from its first month on, in every district (decisions/0056)
+    for (const id of causes.gradeChangeIds ?? []) {
+      const c = await this.registry.readModel.gradeChange(db, id);
+      if (c) await reach({ gradeChangeId: c.id, personId: c.beneficiary_id }, c.from_month, null, '');
+    }
     return out;
   }
 
@@ -284,7 +294,11 @@ export class BenefitsService {
   async queueBackpay(trx: Queryable, ctx: RequestCtx, causes: BackpayCauses) {
     if ((await this.backpayWork(trx, causes)).length === 0) return null;
     if (!this.jobs) throw new Error('benefits: no job runner');
-    const kind = causes.standardIds?.length ? BACKPAY_KIND : BACKPAY_CONFIRMATION_KIND;
+    const kind = causes.standardIds?.length
+      ? BACKPAY_KIND
+      : causes.gradeChangeIds?.length
+        ? BACKPAY_GRADE_KIND
+        : BACKPAY_CONFIRMATION_KIND;
     return this.jobs.enqueueIn(trx, ctx.actor, { id: ctx.actor.orgId, path: ctx.actor.orgPath }, kind, { ...causes });
   }
 
@@ -399,9 +413,20 @@ export class BenefitsService {
             t('benefits.explain.part', {
               category: t(`category.${r.code}`),
               grade:
-                (r.disability_grade ? t('benefits.explain.grade', { grade: r.disability_grade }) : '') +
+                (r.disability_grade && r.change_grade_from != null && r.change_grade_from !== r.disability_grade
+                  ? t('benefits.explain.gradeChanged', { from: r.change_grade_from, to: r.disability_grade })
+                  : r.disability_grade
+                    ? t('benefits.explain.grade', { grade: r.disability_grade })
+                    : '') +
                 (r.disability_cause
                   ? t('benefits.explain.cause', { cause: t(`registry.disabilityCause.${r.disability_cause}`) })
+                  : '') +
+                (r.change_effective_date
+                  ? t('benefits.explain.gradeSince', {
+                      date: r.change_effective_date,
+                      docNo: r.change_document_no ?? '',
+                      month: r.change_from_month ?? '',
+                    })
                   : ''),
               from: r.valid_from,
               layer: t(`benefits.layer.${r.layer}`),

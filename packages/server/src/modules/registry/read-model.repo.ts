@@ -38,6 +38,38 @@ export const registryReadModel = {
   },
 
   /**
+   * The disability grade changes (decisions/0056): per person and category, the first month paid
+   * by the new grade (`from_month`) and the grade and 性质 before and after. A month before the
+   * first change not yet in force is paid by that change's `grade_from`; after the last, by the
+   * category row's grade.
+   */
+  gradeChanges(db: Queryable) {
+    return db
+      .selectFrom('beneficiary_grade_changes')
+      .select([
+        'id',
+        'beneficiary_id',
+        'code',
+        'effective_date',
+        'from_month',
+        'grade_from',
+        'grade_to',
+        'cause_from',
+        'cause_to',
+        'document_no',
+      ]);
+  },
+
+  /** One grade change: whose, which category, from which month (the back pay's work). */
+  gradeChange(db: Queryable, id: string) {
+    return db
+      .selectFrom('beneficiary_grade_changes')
+      .select(['id', 'beneficiary_id', 'code', 'from_month'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  },
+
+  /**
    * How many active persons hold `code` in the region below `orgPath`, from the covering index
    * (code, status, org_path) of the category rows: the figure a campaign task can be bound to.
    */

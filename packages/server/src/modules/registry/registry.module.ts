@@ -2,6 +2,7 @@ import { maskName } from '@shuangyong/shared';
 import { systemActor } from '../../platform/auth/actor.js';
 import { defineModule } from '../../platform/module.js';
 import { orgsModule } from '../orgs/orgs.module.js';
+import { GradeChangesService } from './grade-changes.service.js';
 import { householdLines } from './household-lines.js';
 import { householdsRepo } from './households.repo.js';
 import { BeneficiaryImport, IMPORT_KIND } from './import.js';
@@ -33,6 +34,7 @@ export const registryModule = defineModule({
     'households',
     'beneficiaries',
     'beneficiary_categories',
+    'beneficiary_grade_changes',
     'beneficiary_name_grams',
     'beneficiary_counts',
     'transfers',
@@ -44,6 +46,7 @@ export const registryModule = defineModule({
     const transfers = new TransfersService(p, orgs);
     const registry = new RegistryService(p, transfers, orgs);
     const merges = new MergesService(p);
+    const gradeChanges = new GradeChangesService(p, registry);
     const lines = householdLines();
     const beneficiaryImport = new BeneficiaryImport(
       p,
@@ -60,6 +63,8 @@ export const registryModule = defineModule({
         registry,
         transfers,
         merges,
+        /** 残疾等级 changes with their date; benefits listens for the back pay (decisions/0056). */
+        gradeChanges,
         imports: new ImportJobs(jobs),
         readModel: registryReadModel,
         /** Households for honours (光荣牌): read in scope, joined by subquery, the plaque status set. */
@@ -78,7 +83,7 @@ export const registryModule = defineModule({
         },
       },
       routes: [
-        registryRoutes(p, registry, transfers, merges),
+        registryRoutes(p, registry, transfers, merges, gradeChanges),
         importExportRoutes(p, registry, jobs, new ImportJobs(jobs)),
       ],
       targets: {
@@ -101,6 +106,7 @@ export const registryModule = defineModule({
   },
 });
 
+export type { GradeChangeListener, GradeChangesService, RecordedGradeChange } from './grade-changes.service.js';
 export type { HouseholdLine, HouseholdLines } from './household-lines.js';
 export type { HouseholdFilter } from './households.repo.js';
 export type { RegistryReadModel } from './read-model.repo.js';

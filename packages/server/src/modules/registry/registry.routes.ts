@@ -6,6 +6,9 @@ import {
   createBeneficiaryBody,
   createTransferBody,
   decideTransferBody,
+  gradeChangeBody,
+  gradeChangeList,
+  gradeChangeResult,
   idParams,
   lookupBody,
   lookupResult,
@@ -24,6 +27,7 @@ import { auditRepo } from '../../platform/audit/audit.repo.js';
 import { toAuditEntry } from '../../platform/audit/present.js';
 import type { Platform } from '../../platform/context.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
+import type { GradeChangesService } from './grade-changes.service.js';
 import type { MergesService } from './merges.service.js';
 import { normalizePerson } from './normalize.js';
 import { idBlindIndex } from './personal-data.js';
@@ -37,6 +41,7 @@ export function registryRoutes(
   registry: RegistryService,
   transfers: TransfersService,
   merges: MergesService,
+  gradeChanges: GradeChangesService,
 ): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
@@ -126,6 +131,35 @@ export function registryRoutes(
         },
       },
       async (req) => registry.update(ctxOf(req), req.params.id, req.body),
+    );
+
+    app.get(
+      '/beneficiaries/:id/grade-changes',
+      {
+        config: { access: { permission: 'beneficiary:read', target: 'beneficiary' } },
+        schema: {
+          tags,
+          summary: '伤残等级变更记录（评残、调残）',
+          params: idParams,
+          response: { 200: gradeChangeList },
+        },
+      },
+      async (req) => gradeChanges.list(ctxOf(req), req.params.id),
+    );
+
+    app.post(
+      '/beneficiaries/:id/grade-changes',
+      {
+        config: { access: { permission: 'beneficiary:write', target: 'beneficiary' } },
+        schema: {
+          tags,
+          summary: '登记伤残等级变更（决定日期、文号；新等级自次月起执行，带 version）',
+          params: idParams,
+          body: gradeChangeBody,
+          response: { 201: gradeChangeResult },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await gradeChanges.record(ctxOf(req), req.params.id, req.body)),
     );
 
     app.post(

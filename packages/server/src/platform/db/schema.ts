@@ -163,6 +163,25 @@ export interface BeneficiaryCategoriesTable {
   created_at: string;
 }
 
+/** A disability grade (and 性质) changed with its date (migration 0038, decisions/0056). */
+export interface BeneficiaryGradeChangesTable {
+  id: string;
+  beneficiary_id: string;
+  code: string;
+  /** The date of the 评残/调残 decision. */
+  effective_date: string;
+  /** The first month paid by the new grade: the month after `effective_date`. */
+  from_month: string;
+  grade_from: number;
+  grade_to: number;
+  cause_from: string | null;
+  cause_to: string | null;
+  document_no: string;
+  note: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
 /** Maintained totals (migration 0016): persons (code '*') and category rows per org and status. */
 export interface BeneficiaryCountsTable {
   org_id: string;
@@ -281,6 +300,7 @@ export interface Database {
   households: HouseholdsTable;
   beneficiaries: BeneficiariesTable;
   beneficiary_categories: BeneficiaryCategoriesTable;
+  beneficiary_grade_changes: BeneficiaryGradeChangesTable;
   beneficiary_name_grams: BeneficiaryNameGramsTable;
   beneficiary_counts: BeneficiaryCountsTable;
   transfers: TransfersTable;

@@ -241,14 +241,34 @@ describe('benefits: 性质, annual confirmation, quarterly rosters, bank account
     expect(await reconcile(klmy, q1.id, right)).toEqual({ underpaid: 1 });
     const second = (await klmy.get(`/api/v1/benefit-discrepancies?rosterId=${q1.id}&pageSize=50`)).json().items;
     expect(second.map((d: { kind: string; name: string }) => [d.kind, d.name])).toEqual([['underpaid', '确认W']]);
-    // only the lines of the file in force are kept
+    // only the lines of the file in force are kept, and of them only the findings' (decisions/0054)
     const kept = await env.p.handle.db
       .selectFrom('benefit_returns')
-      .select(['id_masked', 'amount_fen'])
+      .select(['id_masked', 'amount_fen', 'row_number'])
       .where('roster_id', '=', q1.id)
       .orderBy('row_number')
       .execute();
-    expect(kept.map((r) => Number(r.amount_fen))).toEqual([1_220_000, 1_110_000, 30_000, 750_000]);
+    expect(kept.map((r) => [r.row_number, Number(r.amount_fen), r.id_masked])).toEqual([
+      [2, 1_220_000, second[0].idMasked],
+    ]);
+    expect(second[0]).toMatchObject({ rowNumber: 2, expectedFen: 1_230_000, paidFen: 1_220_000 });
+    // X is still paid by 独山子区's file in force (no line of it kept: it had no finding there)
+    expect(await reconcile(klmy, q1.id, [...right, [idNumber, '确认X', '7500.00', '成功']])).toEqual({
+      duplicate_district: 1,
+      underpaid: 1,
+    });
+    right[0]![2] = '12300.00';
+    expect(await reconcile(klmy, q1.id, right)).toEqual({});
+    right[0]![2] = '12200.00';
+    // once 独山子区's file says X's payment failed, or leaves her out, she is not paid there
+    const withX = [...right, [idNumber, '确认X', '7500.00', '成功']];
+    expect(await reconcile(dsz, feb.json().id, [[idNumber, '确认X', '2500.00', '失败']])).toEqual({ failed: 1 });
+    expect(await reconcile(klmy, q1.id, withX)).toEqual({ not_entitled: 1, underpaid: 1 });
+    const stranger = makeId('650202', '1960-03-01', 700);
+    expect(await reconcile(dsz, feb.json().id, [[stranger, '某人', '2500.00', '失败']])).toEqual({ missing: 1 });
+    expect(await reconcile(klmy, q1.id, withX)).toEqual({ not_entitled: 1, underpaid: 1 });
+    expect(await reconcile(klmy, q1.id, right)).toEqual({ underpaid: 1 });
+    expect(await reconcile(dsz, feb.json().id, [[idNumber, '确认X', '2500.00', '成功']])).toEqual({});
     expect((await klmy.get(`/api/v1/benefit-rosters/${q1.id}`)).json()).toMatchObject({
       status: 'reconciled',
       paidFen: 3_110_000,
@@ -278,7 +298,7 @@ describe('benefits: 性质, annual confirmation, quarterly rosters, bank account
       .select('amount_fen')
       .where('roster_id', '=', q1.id)
       .execute();
-    expect(rows).toHaveLength(4);
+    expect(rows.map((r) => Number(r.amount_fen))).toEqual([1_220_000]);
     expect((await klmy.get(`/api/v1/benefit-rosters/${q1.id}`)).json()).toMatchObject({
       paidFen: 3_110_000,
       openDiscrepancies: 1,
@@ -449,14 +469,39 @@ describe('benefits: 性质, annual confirmation, quarterly rosters, bank account
     const job = (await klmy.get(`/api/v1/jobs/${ret.json().id}`)).json();
     expect(job.status, job.error).toBe('succeeded');
     expect(job.result.discrepancies).toEqual({});
-    const returns = await env.p.handle.db
-      .selectFrom('benefit_returns')
-      .select(['account_enc', 'account_masked'])
-      .where('roster_id', '=', q2.id)
-      .orderBy('row_number')
-      .execute();
-    expect(returns.map((r) => r.account_masked)).toEqual(['***************8901', '************2222']);
-    expect(returns.every((r) => r.account_enc && !r.account_enc.includes('2222'))).toBe(true);
-    expect(env.p.crypto.decrypt(returns[1]!.account_enc!)).toBe('6217000011112222');
+    const returns = () =>
+      env.p.handle.db
+        .selectFrom('benefit_returns')
+        .select(['row_number', 'amount_fen', 'paid', 'account_enc', 'account_masked'])
+        .where('roster_id', '=', q2.id)
+        .orderBy('row_number')
+        .execute();
+    // a file without findings keeps no line (decisions/0054)
+    expect(await returns()).toEqual([]);
+    // S paid twice: both of S's lines are kept (W's, without a finding, is not), the accounts sealed
+    const twice = await klmy.request(
+      'POST',
+      `/api/v1/benefit-rosters/${q2.id}/return?fileName=q2b.csv`,
+      Buffer.from(`${csv.toString('utf8')}\n${people.S!.idNumber},确认S,7500.00,成功,6217000033334444`, 'utf8'),
+      { 'content-type': 'application/octet-stream' },
+    );
+    expect(twice.statusCode, twice.body).toBe(202);
+    await env.jobs.idle();
+    const job2 = (await klmy.get(`/api/v1/jobs/${twice.json().id}`)).json();
+    expect(job2.status, job2.error).toBe('succeeded');
+    expect(job2.result).toMatchObject({ returnLines: 3, discrepancies: { duplicate_line: 1 } });
+    const kept = await returns();
+    expect(kept.map((r) => [r.row_number, Number(r.amount_fen), r.paid, r.account_masked])).toEqual([
+      [3, 750_000, 1, '************2222'],
+      [4, 750_000, 1, '************4444'],
+    ]);
+    expect(kept.every((r) => r.account_enc && !r.account_enc.includes('2222') && !r.account_enc.includes('4444'))).toBe(
+      true,
+    );
+    expect(env.p.crypto.decrypt(kept[0]!.account_enc!)).toBe('6217000011112222');
+    const found = (await klmy.get(`/api/v1/benefit-discrepancies?rosterId=${q2.id}&pageSize=50`)).json().items;
+    expect(
+      found.map((d: { kind: string; rowNumber: number; paidFen: number }) => [d.kind, d.rowNumber, d.paidFen]),
+    ).toEqual([['duplicate_line', 4, 1_500_000]]);
   });
 });

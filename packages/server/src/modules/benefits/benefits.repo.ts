@@ -705,11 +705,23 @@ export const benefitsRepo = {
   },
   /**
    * Blind indexes paid by the file in force of another roster whose months overlap `from`..`to` —
-   * another district's, monthly or quarterly (a district's own rosters never overlap).
+   * another district's, monthly or quarterly (a district's own rosters never overlap). A file keeps
+   * only the lines of its findings (decisions/0054), so "paid by that file" is: a paid line kept in
+   * its batch, or a person on that roster who is not `missing` or `failed` there (a roster person
+   * without a paid line is always one of the two; the findings are switched in with the batch).
+   * `persons` are the registered people among `bis` (roster persons always are).
    */
-  async paidElsewhere(db: Queryable, rosterId: string, from: string, to: string, bis: readonly string[]) {
-    if (!bis.length) return new Set<string>();
-    const rows = await db
+  async paidElsewhere(
+    db: Queryable,
+    rosterId: string,
+    from: string,
+    to: string,
+    bis: readonly string[],
+    persons: readonly { id: string; id_bi: string }[],
+  ) {
+    const out = new Set<string>();
+    if (!bis.length) return out;
+    const lines = await db
       .selectFrom('benefit_returns as x')
       .innerJoin('benefit_rosters as o', (j) =>
         j.onRef('o.id', '=', 'x.roster_id').onRef('o.returns_batch', '=', 'x.batch_id'),
@@ -722,7 +734,118 @@ export const benefitsRepo = {
       .where('o.period_from', '<=', to)
       .where('o.period_to', '>=', from)
       .execute();
-    return new Set(rows.map((r) => r.id_bi));
+    for (const r of lines) out.add(r.id_bi);
+    if (!persons.length) return out;
+    const onRoster = await db
+      .selectFrom('benefit_roster_lines as l')
+      .innerJoin('benefit_rosters as o', 'o.id', 'l.roster_id')
+      .select('l.beneficiary_id')
+      .distinct()
+      .where(
+        'l.beneficiary_id',
+        'in',
+        persons.map((x) => x.id),
+      )
+      .where('l.roster_id', '!=', rosterId)
+      .where('o.returns_batch', 'is not', null)
+      .where('o.period_from', '<=', to)
+      .where('o.period_to', '>=', from)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('benefit_discrepancies as d')
+              .select('d.id')
+              .whereRef('d.roster_id', '=', 'o.id')
+              .whereRef('d.beneficiary_id', '=', 'l.beneficiary_id')
+              .where('d.kind', 'in', ['missing', 'failed']),
+          ),
+        ),
+      )
+      .execute();
+    const biOf = new Map(persons.map((x) => [x.id, x.id_bi]));
+    for (const r of onRoster) out.add(biOf.get(r.beneficiary_id)!);
+    return out;
+  },
+  /** Other rosters whose months overlap `from`..`to` and that have a return file in force. */
+  overlappingReconciled(db: Queryable, rosterId: string, from: string, to: string) {
+    return db
+      .selectFrom('benefit_rosters')
+      .select(['id', 'returns_batch'])
+      .where('id', '!=', rosterId)
+      .where('returns_batch', 'is not', null)
+      .where('period_from', '<=', to)
+      .where('period_to', '>=', from)
+      .execute();
+  },
+  /**
+   * Of the persons on roster `rosterId`, the blind indexes paid by the file in force of one of
+   * `others` (overlappingReconciled), set-wise — `paidElsewhere` for a whole roster at once.
+   */
+  async rosterPaidElsewhere(
+    db: Queryable,
+    rosterId: string,
+    others: readonly { id: string; returns_batch: string | null }[],
+  ) {
+    const out = new Set<string>();
+    if (!others.length) return out;
+    const mine = db.selectFrom('benefit_roster_lines as m').select('m.id_bi').where('m.roster_id', '=', rosterId);
+    const onRoster = await db
+      .selectFrom('benefit_roster_lines as l')
+      .select('l.id_bi')
+      .distinct()
+      .where(
+        'l.roster_id',
+        'in',
+        others.map((o) => o.id),
+      )
+      .where('l.id_bi', 'in', mine)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('benefit_discrepancies as d')
+              .select('d.id')
+              .whereRef('d.roster_id', '=', 'l.roster_id')
+              .whereRef('d.beneficiary_id', '=', 'l.beneficiary_id')
+              .where('d.kind', 'in', ['missing', 'failed']),
+          ),
+        ),
+      )
+      .execute();
+    for (const r of onRoster) out.add(r.id_bi);
+    const kept = await db
+      .selectFrom('benefit_returns as x')
+      .innerJoin('benefit_rosters as o', (j) =>
+        j.onRef('o.id', '=', 'x.roster_id').onRef('o.returns_batch', '=', 'x.batch_id'),
+      )
+      .select('x.id_bi')
+      .distinct()
+      .where(
+        'x.roster_id',
+        'in',
+        others.map((o) => o.id),
+      )
+      .where('x.paid', '=', 1)
+      .where('x.id_bi', 'in', mine)
+      .execute();
+    for (const r of kept) out.add(r.id_bi);
+    return out;
+  },
+  /**
+   * The persons on roster `rosterId` whose register status can make a paid line a finding (deceased,
+   * moved out, suspended): what reconciliation needs of the register for the roster's own people.
+   * `persons` is the registry's read model (personStatuses).
+   */
+  async rosterStatuses(db: Queryable, persons: OperationNodeSource, rosterId: string) {
+    const { rows } = await sql<{
+      id: string;
+      id_bi: string;
+      district_path: string;
+      status: string;
+      status_date: string | null;
+    }>`SELECT b.id, b.id_bi, b.district_path, b.status, b.status_date FROM (${persons}) b
+      WHERE b.status IN ('deceased', 'moved_out', 'suspended')
+        AND b.id IN (SELECT m.beneficiary_id FROM benefit_roster_lines m WHERE m.roster_id = ${rosterId})`.execute(db);
+    return rows;
   },
   /** Of these people, those who moved away from the district by an accepted transfer. */
   async movedFrom(db: Queryable, basis: Basis, district: string, personIds: readonly string[]) {

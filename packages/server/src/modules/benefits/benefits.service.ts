@@ -45,7 +45,15 @@ import {
   type StandardRow,
 } from './benefits.repo.js';
 import { type CardInput, cardDocx, cardPdf } from './card.js';
-import { type Registered, type ReturnLine, reconcile } from './reconcile.js';
+import {
+  type Expected,
+  type Finding,
+  judge,
+  missing,
+  type Registered,
+  type ReturnLine,
+  reconcileContext,
+} from './reconcile.js';
 
 /** What the benefits module needs of the registry (its exported services). */
 export interface RegistryAccess {
@@ -62,8 +70,12 @@ const DISCREPANCY_WORKING_DAYS = 10;
 const MAX_RETURN_ROWS = 200_000;
 /** Rows per statement and between turns of the event loop in the reconciliation job. */
 const CHUNK = 500;
-/** Return lines read, sealed and written between turns of the event loop (~100 µs of CPU each). */
-const LINE_CHUNK = 250;
+/** Milliseconds of work on the loop between turns in the reconciliation job (decisions/0054). */
+const SLICE_MS = 8;
+/** New people of a return file per look-up on the readers. */
+const LOOKUP_BATCH = 1000;
+/** A line of a return file as the job holds it (the account only sealed when the line is kept). */
+type FileLine = ReturnLine & { account: string | null };
 /** The job kind of a return file's reconciliation. */
 export const RECONCILE_KIND = 'benefit.reconcile';
 /** The job kind of the back pay a retroactive standard produces (decisions/0052). */
@@ -757,13 +769,14 @@ export class BenefitsService {
   }
 
   /**
-   * Reconciles a return file with its roster (the job's work, decisions/0052). The file is streamed:
-   * every chunk of lines is written as rows of a new batch of `benefit_returns` in its own short
-   * statement (no transaction held while the file is read) and its people are looked up on the
-   * SQLite readers (decisions/0031) meanwhile. The findings come from the pure `reconcile`; one
-   * short transaction then puts the batch in force, replaces the roster's discrepancies and marks
-   * it reconciled. Rows of other batches (the earlier import, a crashed run) are deleted after, in
-   * chunks. A file with bad lines leaves nothing behind but its own batch, deleted the same way.
+   * Reconciles a return file with its roster (the job's work, decisions/0052, 0054). The file is
+   * streamed and its lines held by person in memory, with a turn of the loop every few milliseconds
+   * of work; the people are looked up on the SQLite readers (decisions/0031) meanwhile. Nothing is
+   * written per line: the findings come from `judge` person by person, then only the lines of the
+   * people with a finding are written as a new batch of `benefit_returns`, and one short transaction
+   * puts the batch in force, replaces the roster's discrepancies and marks it reconciled. Rows of
+   * other batches (the earlier import, a crashed run) are deleted after, in chunks. A file with bad
+   * lines writes nothing.
    */
   async reconcileFile(
     rosterId: string,
@@ -779,7 +792,7 @@ export class BenefitsService {
     const read = this.p.handle.reader;
     const basis = this.basis(read);
     const batch = uuidv7();
-    // progress in per mille: reading and writing the lines 0–900, the findings 900–1000
+    // progress in per mille: reading the lines 0–800, the findings 800–900, writing them 900–1000
     const TOTAL = 1000;
     let fraction = 0;
     await progress(0, TOTAL);
@@ -796,12 +809,94 @@ export class BenefitsService {
       const i = header.columns[f];
       return i === undefined ? '' : (row.cells[i] ?? '').trim();
     };
-    const lines: ReturnLine[] = [];
+    // the roster's side, on the readers (decisions/0031) while the main thread reads the file: its
+    // persons, those of them whose register status matters, and those paid by another roster's file
+    // in force — set-wise, three statements for the whole roster (decisions/0054)
+    const rosterSide = Promise.all([
+      benefitsRepo.rosterPersons(read, rosterId),
+      benefitsRepo.rosterStatuses(read, this.registry.readModel.personStatuses(read), rosterId),
+      benefitsRepo
+        .overlappingReconciled(read, rosterId, r.period_from, r.period_to)
+        .then((others) => benefitsRepo.rosterPaidElsewhere(read, rosterId, others)),
+    ]);
+    // awaited after the file; a bad file must not leave its failure unhandled meanwhile
+    rosterSide.catch(() => {});
+    // every line of the file by person (blind index), in file order: nothing is written per line
+    // (decisions/0054); the lines of the people with a finding are written once the findings are known
+    const people = new Map<string, FileLine[]>();
+    let lineCount = 0;
     const errors: { row: number; message: string }[] = [];
+    let slice = performance.now();
+    /** A turn of the loop once the current slice of work is over SLICE_MS (DESIGN §5: no block > 50 ms). */
+    const breathe = async () => {
+      if (performance.now() - slice < SLICE_MS) return;
+      await tick();
+      slice = performance.now();
+    };
+    try {
+      for await (const row of dataRows) {
+        const rawId = col(row, 'idNumber');
+        if (!rawId || /合计|总计/.test(col(row, 'name')) || /合计|总计/.test(rawId)) continue;
+        const n = normalizeIdNumber(rawId);
+        const fen = yuanTextToFen(col(row, 'amount'));
+        if (!n.ok || fen === null) {
+          errors.push({ row: row.rowNumber, message: t(n.ok ? 'benefits.import.amount' : 'benefits.import.idNumber') });
+          continue;
+        }
+        const line: FileLine = {
+          rowNumber: row.rowNumber,
+          idBi: this.registry.idBlindIndex(n.value),
+          name: col(row, 'name'),
+          idMasked: maskIdNumber(n.value),
+          fen,
+          paid: paidStatus(col(row, 'status')),
+          account: col(row, 'account').replace(/\s+/g, '') || null,
+        };
+        lineCount++;
+        const same = people.get(line.idBi);
+        if (same) same.push(line);
+        else people.set(line.idBi, [line]);
+        if ((lineCount & 63) === 0 && performance.now() - slice >= SLICE_MS) {
+          await progress(Math.round(fraction * 800), TOTAL);
+          await breathe();
+        }
+      }
+      if (errors.length)
+        throw new AppError(400, 'invalid_return_file', 'benefits.import.rows', {
+          count: errors.length,
+          first: `${errors[0]!.row}：${errors[0]!.message}`,
+        });
+    } catch (e) {
+      await Promise.allSettled([rosterSide]);
+      await this.dropStaleReturns(rosterId, r.returns_batch);
+      throw e;
+    }
+    await progress(800, TOTAL);
+    const [persons, statuses, paidByOthers] = await rosterSide;
+    const expected = new Map<string, Expected>();
+    for (const x of persons)
+      expected.set(x.id_bi, {
+        beneficiaryId: x.beneficiary_id,
+        idBi: x.id_bi,
+        name: x.name,
+        idMasked: x.id_masked,
+        fen: x.fen,
+      });
+    // of the roster's people only the status matters (the other rules are for people not on it)
     const registered = new Map<string, Registered>();
-    const paidElsewhere = new Set<string>();
-    const looked = new Set<string>();
-    // the people of a chunk, looked up on the readers while the main thread reads on
+    for (const x of statuses)
+      registered.set(x.id_bi, {
+        id: x.id,
+        districtPath: x.district_path,
+        movedFromDistrict: false,
+        status: x.status,
+        statusDate: x.status_date,
+      });
+    const paidElsewhere = new Set(paidByOthers);
+    await breathe();
+    // the people of the file not on the roster (few, unless it is the wrong file), looked up by
+    // blind index on the readers: who they are, who moved from the district, who was paid elsewhere
+    const strangers = [...people.keys()].filter((bi) => !expected.has(bi));
     const lookUp = async (bis: string[]) => {
       const found = await this.registry.readModel.personsByBlindIndex(read, bis);
       const moved = await benefitsRepo.movedFrom(
@@ -818,100 +913,54 @@ export class BenefitsService {
           status: x.status,
           statusDate: x.status_date,
         });
-      for (const bi of await benefitsRepo.paidElsewhere(read, rosterId, r.period_from, r.period_to, bis))
+      for (const bi of await benefitsRepo.paidElsewhere(read, rosterId, r.period_from, r.period_to, bis, found))
         paidElsewhere.add(bi);
     };
-    const pending: Promise<void>[] = [];
-    let chunk: (ReturnLine & { account: string | null })[] = [];
-    const flush = async () => {
-      if (!chunk.length) return;
-      const out = chunk;
-      chunk = [];
-      if (!errors.length)
-        await benefitsRepo.insertReturns(
-          this.p.handle,
-          out.map((l) => ({
-            id: uuidv7(),
-            roster_id: rosterId,
-            org_path: r.org_path,
-            period: r.period,
-            row_number: l.rowNumber,
-            id_bi: l.idBi,
-            id_masked: l.idMasked,
-            name: l.name,
-            amount_fen: l.fen,
-            paid: l.paid ? 1 : 0,
-            account_masked: l.account ? maskAccount(l.account) : null,
-            account_enc: l.account ? this.p.crypto.encrypt(l.account) : null,
-            batch_id: batch,
-          })),
-        );
-      const bis = [...new Set(out.map((l) => l.idBi))].filter((bi) => !looked.has(bi));
-      for (const bi of bis) looked.add(bi);
-      // at most two chunks' look-ups in flight: the readers keep pace, memory stays flat
-      if (pending.length >= 2) await pending.shift();
-      pending.push(lookUp(bis));
-      await progress(Math.round(fraction * 900), TOTAL);
-      await tick();
-    };
-    try {
-      for await (const row of dataRows) {
-        const rawId = col(row, 'idNumber');
-        if (!rawId || /合计|总计/.test(col(row, 'name')) || /合计|总计/.test(rawId)) continue;
-        const n = normalizeIdNumber(rawId);
-        const fen = yuanTextToFen(col(row, 'amount'));
-        if (!n.ok || fen === null) {
-          errors.push({ row: row.rowNumber, message: t(n.ok ? 'benefits.import.amount' : 'benefits.import.idNumber') });
-          continue;
-        }
-        const line = {
-          rowNumber: row.rowNumber,
-          idBi: this.registry.idBlindIndex(n.value),
-          name: col(row, 'name'),
-          idMasked: maskIdNumber(n.value),
-          fen,
-          paid: paidStatus(col(row, 'status')),
-          account: col(row, 'account').replace(/\s+/g, '') || null,
-        };
-        chunk.push(line);
-        lines.push({
-          rowNumber: line.rowNumber,
-          idBi: line.idBi,
-          name: line.name,
-          idMasked: line.idMasked,
-          fen,
-          paid: line.paid,
-        });
-        if (chunk.length >= LINE_CHUNK) await flush();
-      }
-      await flush();
-      await Promise.all(pending);
-      if (errors.length)
-        throw new AppError(400, 'invalid_return_file', 'benefits.import.rows', {
-          count: errors.length,
-          first: `${errors[0]!.row}：${errors[0]!.message}`,
-        });
-    } catch (e) {
-      await Promise.allSettled(pending);
-      await this.dropStaleReturns(rosterId, r.returns_batch);
-      throw e;
+    for (let i = 0; i < strangers.length; i += LOOKUP_BATCH) {
+      await lookUp(strangers.slice(i, i + LOOKUP_BATCH));
+      await progress(800 + Math.round((50 * i) / strangers.length), TOTAL);
     }
-    const expected = (await benefitsRepo.rosterPersons(read, rosterId)).map((x) => ({
-      beneficiaryId: x.beneficiary_id,
-      idBi: x.id_bi,
-      name: x.name,
-      idMasked: x.id_masked,
-      fen: x.fen,
-    }));
-    await tick();
-    const { findings, paidFen } = reconcile({
-      period: r.period_from,
-      district: r.org_path,
-      expected,
-      lines,
-      registered,
-      paidElsewhere,
-    });
+    await breathe();
+    // the findings, person by person (the rules of `reconcile`), with turns of the loop between
+    const c = reconcileContext({ period: r.period_from, district: r.org_path, registered, paidElsewhere });
+    const findings: Finding[] = [];
+    const kept: FileLine[] = [];
+    let paidFen = 0;
+    let judged = 0;
+    for (const [bi, lines] of people) {
+      const { finding, paid } = judge(c, bi, lines, expected.get(bi));
+      paidFen += paid;
+      if (finding) {
+        findings.push(finding);
+        for (const l of lines) kept.push(l);
+      }
+      if ((++judged & 255) === 0) await breathe();
+    }
+    for (const e of expected.values()) if (!people.has(e.idBi)) findings.push(missing(e));
+    people.clear();
+    // the lines of the people with a finding, as a new batch (not in force until the switch below)
+    kept.sort((a, b) => a.rowNumber - b.rowNumber);
+    for (let i = 0; i < kept.length; i += CHUNK) {
+      await benefitsRepo.insertReturns(
+        this.p.handle,
+        kept.slice(i, i + CHUNK).map((l) => ({
+          id: uuidv7(),
+          roster_id: rosterId,
+          org_path: r.org_path,
+          period: r.period,
+          row_number: l.rowNumber,
+          id_bi: l.idBi,
+          id_masked: l.idMasked,
+          name: l.name,
+          amount_fen: l.fen,
+          paid: l.paid ? 1 : 0,
+          account_masked: l.account ? maskAccount(l.account) : null,
+          account_enc: l.account ? this.p.crypto.encrypt(l.account) : null,
+          batch_id: batch,
+        })),
+      );
+      await tick();
+    }
     await progress(900, TOTAL);
     const now = nowIso();
     const deadline = addWorkingDays(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
@@ -959,14 +1008,14 @@ export class BenefitsService {
         action: 'benefit.roster.reconcile',
         entityType: 'benefit_roster',
         entityId: rosterId,
-        changes: { fileName, lines: lines.length, paidFen, findings: findings.length },
+        changes: { fileName, lines: lineCount, paidFen, findings: findings.length },
       });
     });
     await this.dropStaleReturns(rosterId, batch);
     await progress(TOTAL, TOTAL);
     const counts: Record<string, number> = {};
     for (const f of findings) counts[f.kind] = (counts[f.kind] ?? 0) + 1;
-    return { rosterId, returnLines: lines.length, paidFen, discrepancies: counts };
+    return { rosterId, returnLines: lineCount, paidFen, discrepancies: counts };
   }
 
   /** Deletes the roster's return rows of batches other than `keep`, a chunk per statement with a turn of the loop between. */

@@ -108,6 +108,14 @@ export const registryReadModel = {
       .select(['beneficiary_id', 'from_path', 'to_path', 'decided_at']);
   },
 
+  /** Everyone but the merged, with what decides whether a payment is owed: status and district (reconciliation, decisions/0054). */
+  personStatuses(db: Queryable) {
+    return db
+      .selectFrom('beneficiaries')
+      .where('status', '!=', 'merged')
+      .select(['id', 'id_bi', 'district_path', 'status', 'status_date']);
+  },
+
   /** The people behind a set of ID-number blind indexes (a bank's return file), merged ones left out. */
   personsByBlindIndex(db: Queryable, blindIndexes: readonly string[]) {
     return db

@@ -5,6 +5,9 @@ import type {
   beneficiaryListQuery,
   createBeneficiaryBody,
   exportBody,
+  GradeChange,
+  gradeChangeBody,
+  gradeChangeResult,
   lookupResult,
   PLAQUE_STATUSES,
   revealResult,
@@ -26,6 +29,8 @@ export type BeneficiarySort = NonNullable<BeneficiaryQuery['sort']>;
 export type LookupResult = z.infer<typeof lookupResult>;
 export type Revealed = z.infer<typeof revealResult>;
 export type ExportRequest = z.input<typeof exportBody>;
+export type GradeChangeInput = z.input<typeof gradeChangeBody>;
+export type GradeChangeResult = z.infer<typeof gradeChangeResult>;
 type Signal = Pick<RequestOptions, 'signal'>;
 
 const path = (id: string, rest = '') => `/beneficiaries/${encodeURIComponent(id)}${rest}`;
@@ -45,6 +50,10 @@ export const beneficiariesApi = {
     api.patch<BeneficiaryDetail>(path(id), body, options),
   /** The number travels in the body, never in a URL. */
   lookup: (idNumber: string) => api.post<LookupResult>('/beneficiaries/lookup', { idNumber }),
+  /** 残疾等级 changes with their decision date (decisions/0056), newest first. */
+  gradeChanges: (id: string, o?: Signal) => api.get<{ items: GradeChange[] }>(path(id, '/grade-changes'), undefined, o),
+  recordGradeChange: (id: string, body: GradeChangeInput) =>
+    api.post<GradeChangeResult>(path(id, '/grade-changes'), body),
   reveal: (id: string, reason: string) => api.post<Revealed>(path(id, '/reveal'), { reason }),
   /** Downloads the xlsx of the filtered list; resolves to the file name. */
   export: (body: ExportRequest, fallbackName: string) =>

@@ -15,6 +15,7 @@ import { formatDateTime } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { AccountPanel } from '../benefits/AccountPanel';
 import { HouseholdHonours } from '../honours/HouseholdHonours';
+import { GradeChangesPanel } from './GradeChangesPanel';
 import { CategoryTags, orDash, PlaqueTag, StatusTag } from './labels';
 import { RevealModal } from './RevealModal';
 import styles from './registry.module.css';
@@ -94,7 +95,12 @@ function DetailOf({ id }: { id: string }) {
           {
             key: 'categories',
             label: t('beneficiaries.tabCategories'),
-            children: <AssignmentsTable items={d.assignments} />,
+            children: (
+              <Flex vertical gap={16}>
+                <AssignmentsTable items={d.assignments} />
+                <GradeChangesPanel d={d} />
+              </Flex>
+            ),
           },
           {
             key: 'honours',

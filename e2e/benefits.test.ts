@@ -29,11 +29,13 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
     ).items[0].id;
     const ids: Record<string, string> = {};
     const personIds: Record<string, string> = {};
+    const households: Record<string, string> = {};
     for (const [n, name, extra] of [
       ['1', '钱秀英', {}],
       ['2', '孙玉兰', {}],
       ['3', '李桂香', {}],
-      ['4', '周淑珍', {}],
+      // 周淑珍 lives with 李桂香: one household, one 明白卡
+      ['4', '周淑珍', { household: '李桂香' }],
       ['5', '吴凤英', { status: 'deceased', statusDate: LONG_AGO }],
     ] as const) {
       ids[name] = idNumber(`6502031940050${n}002`);
@@ -44,11 +46,14 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
           name,
           idNumber: ids[name],
           categories: [{ code: 'martyr_survivor', startDate: '2000-01-01', relation: 'mother' }],
-          ...extra,
+          ...('household' in extra ? { householdId: households[extra.household]! } : extra),
         },
       });
       expect(res.status(), await res.text()).toBe(201);
       personIds[name] = (await res.json()).id;
+      households[name] = (
+        await (await klmy.page.request.get(`${run.base}/api/v1/beneficiaries/${personIds[name]}`)).json()
+      ).household.id;
     }
     // the city's standard: ¥2,600.50 a month
     const standard = await city.page.request.post(`${run.base}/api/v1/benefit-standards`, {
@@ -111,7 +116,7 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
     ]);
     expect(cells(6)).toEqual(['合计', '4 人', '', '', '', '10402.00']);
 
-    // the 待遇明白卡 of one person, from the roster's lines
+    // the 待遇明白卡 of a person's household (decisions/0057), from the roster's lines
     await page.getByTestId('roster-lines').click();
     const lines = page.getByRole('dialog');
     // the account is masked in the list
@@ -121,18 +126,28 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
     const cardDownload = page.waitForEvent('download');
     await line.getByTestId('line-card').click();
     const card = await cardDownload;
-    expect(card.suggestedFilename()).toBe(`周淑珍${PERIOD}待遇明白卡.docx`);
-    const words = zipText(fs.readFileSync(await card.path()), 'word/document.xml').replace(/<[^>]+>/g, '');
+    expect(card.suggestedFilename()).toBe(`李桂香户${PERIOD}待遇明白卡.docx`);
+    const xml = zipText(fs.readFileSync(await card.path()), 'word/document.xml');
+    const words = xml.replace(/<[^>]+>/g, '');
+    expect(words).toContain('1. 李桂香（身份证号：650203');
+    expect(words).toContain('2. 周淑珍（身份证号：650203');
+    expect(words).not.toContain(ids.周淑珍!);
     expect(words).toContain('定期抚恤金：每月 2600.50 元');
     expect(words).toContain('依据：烈士遗属，2025-01 起国家标准 2600.50 元（民发〔2025〕1号）');
+    expect(words).toContain('本户每月合计：5201.00 元');
+    expect(words).toContain('政策咨询：克拉玛依区退役军人事务局');
+    expect(words).not.toContain('钱秀英');
+    expect(xml).not.toMatch(/w:type="page"|w:pageBreakBefore/);
     // the same card as a one-page PDF
     const pdfDownload = page.waitForEvent('download');
     await line.getByTestId('line-card-pdf').click();
     const cardPdf = await pdfDownload;
-    expect(cardPdf.suggestedFilename()).toBe(`周淑珍${PERIOD}待遇明白卡.pdf`);
+    expect(cardPdf.suggestedFilename()).toBe(`李桂香户${PERIOD}待遇明白卡.pdf`);
     const pdf = await pdfPages(fs.readFileSync(await cardPdf.path()));
     expect(pdf.pages).toBe(1);
     expect(pdf.text).toContain('周淑珍');
+    expect(pdf.text).toContain('李桂香');
+    expect(pdf.text).toContain('本户每月合计：5201.00 元');
     expect(pdf.text).toContain('定期抚恤金：每月 2600.50 元');
     expect(pdf.text).toContain('民发〔2025〕1号');
     await lines.getByRole('button', { name: /关\s*闭|Close/ }).click();

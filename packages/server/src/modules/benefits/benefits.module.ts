@@ -52,6 +52,7 @@ export const benefitsModule = defineModule({
       targets: {
         benefitRoster: (scope, id) => benefits.rosterVisible(scope, id),
         benefitDiscrepancy: (scope, id) => benefits.discrepancyVisible(scope, id),
+        benefitHousehold: async (scope, id) => !!(await registry.households.get(db, scope, id)),
       },
       labels: {
         benefit_roster: async (ids, actor) => labelMap(await benefitLabels.rosters(db, actor.scope, ids)),

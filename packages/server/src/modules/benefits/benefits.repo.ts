@@ -269,9 +269,18 @@ export const benefitsRepo = {
     return { lines: toNumber(rows[0]?.n ?? 0), fen: toNumber(rows[0]?.fen ?? 0) };
   },
 
+  /** Names of the orgs standards are scoped to (a standard's region), by path. */
+  regionNames(db: Queryable) {
+    return db
+      .selectFrom('orgs')
+      .select(['path', 'name'])
+      .where('path', 'in', db.selectFrom('benefit_standards').select('region_path').where('region_path', '!=', ''))
+      .execute();
+  },
+
   /**
    * The standards behind one person's month, for the explanation ("残疾军人 6级→5级 因公 …"), with
-   * the grade change in force that month, if any (decisions/0056).
+   * the grade change in force that month, if any (decisions/0056), and each standard's region.
    */
   async explainRows(db: Queryable, basis: Basis, personId: string, month: string) {
     const inForce = (col: string) => sql`(SELECT ${sql.ref(`g.${col}`)} FROM (${basis.gradeChanges}) g
@@ -290,7 +299,9 @@ export const benefitsRepo = {
       change_effective_date: string | null;
       change_document_no: string | null;
       change_from_month: string | null;
+      region_path: string;
     }>`SELECT p.code, p.disability_grade, p.disability_cause, s.benefit_type, s.layer, s.amount_fen, s.valid_from, s.doc_no,
+        s.region_path,
         ${inForce('grade_from')} AS change_grade_from, ${inForce('effective_date')} AS change_effective_date,
         ${inForce('document_no')} AS change_document_no, ${inForce('from_month')} AS change_from_month
       FROM ${categoriesAt(basis, month)} p

@@ -37,6 +37,7 @@ import {
   unconfirmedQuery,
   versionBody,
 } from '@shuangyong/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.js';
@@ -57,6 +58,7 @@ const cardQuery = z.strictObject({
   month: monthSchema,
   format: z.enum(['docx', 'pdf']).default('docx'),
 });
+const householdCardQuery = z.strictObject({ month: monthSchema, format: z.enum(['docx', 'pdf']).default('docx') });
 const fileQuery = z.strictObject({ fileName: z.string().trim().min(1).max(200).optional() });
 
 const asBuffer = (body: unknown): Buffer => {
@@ -130,30 +132,58 @@ export function benefitsRoutes(p: Platform, benefits: BenefitsService): FastifyP
       async (req) => benefits.explain(ctxOf(req), req.query.beneficiaryId, req.query.from, req.query.to),
     );
 
+    const sendCard = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      card: { buf: Buffer; fileName: string; householdId: string },
+      audit: { entityType: string; entityId: string; month: string },
+      format: 'docx' | 'pdf',
+    ) => {
+      await auditDownload(p, req, {
+        kind: 'benefit.card',
+        entityType: audit.entityType,
+        entityId: audit.entityId,
+        fileName: card.fileName,
+        extra: { month: audit.month, householdId: card.householdId },
+      });
+      return reply
+        .type(format === 'pdf' ? 'application/pdf' : DOCX)
+        .header('content-disposition', attachment(card.fileName))
+        .send(card.buf);
+    };
+
     app.get(
       '/benefit-entitlements/card',
       {
         config: { access: { permission: 'benefit:read' } },
         schema: {
           tags,
-          summary: '下载待遇明白卡（DOCX 或 PDF：某人某月应享待遇及依据；下载留痕）',
+          summary: '下载某人所在家庭的待遇明白卡（DOCX 或 PDF，一页：家庭成员某月应享待遇及依据、合计；下载留痕）',
           querystring: cardQuery,
         },
       },
       async (req, reply) => {
         const { beneficiaryId, month, format } = req.query;
         const card = await benefits.card(ctxOf(req), beneficiaryId, month, format);
-        await auditDownload(p, req, {
-          kind: 'benefit.card',
-          entityType: 'beneficiary',
-          entityId: beneficiaryId,
-          fileName: card.fileName,
-          extra: { month },
-        });
-        return reply
-          .type(format === 'pdf' ? 'application/pdf' : DOCX)
-          .header('content-disposition', attachment(card.fileName))
-          .send(card.buf);
+        return sendCard(req, reply, card, { entityType: 'beneficiary', entityId: beneficiaryId, month }, format);
+      },
+    );
+
+    app.get(
+      '/benefit-households/:id/card',
+      {
+        config: { access: { permission: 'benefit:read', target: 'benefitHousehold' } },
+        schema: {
+          tags,
+          summary: '下载家庭的待遇明白卡（DOCX 或 PDF，一页；下载留痕）',
+          params: idParams,
+          querystring: householdCardQuery,
+        },
+      },
+      async (req, reply) => {
+        const { month, format } = req.query;
+        const card = await benefits.householdCard(ctxOf(req), req.params.id, month, format);
+        return sendCard(req, reply, card, { entityType: 'household', entityId: req.params.id, month }, format);
       },
     );
 

@@ -34,7 +34,7 @@ import { detectHeader, locateHeader, openTable, readTableAll, type TableRow } fr
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { tick } from '../../platform/tick.js';
-import type { RegistryReadModel } from '../registry/registry.module.js';
+import type { HouseholdsReadModel, RegistryReadModel } from '../registry/registry.module.js';
 import {
   type BackpayCause,
   type Basis,
@@ -58,12 +58,22 @@ import {
 /** What the benefits module needs of the registry (its exported services). */
 export interface RegistryAccess {
   readModel: RegistryReadModel;
+  households: Pick<HouseholdsReadModel, 'get' | 'members'>;
   idBlindIndex(idNumber: string): string;
   openIdNumbers(ids: readonly string[]): Promise<Map<string, string>>;
   registry: {
-    detail(ctx: RequestCtx, id: string): Promise<{ id: string; name: string; idMasked: string; orgId: string }>;
+    detail(
+      ctx: RequestCtx,
+      id: string,
+    ): Promise<{ id: string; name: string; idMasked: string; orgId: string; household: { id: string } | null }>;
   };
 }
+
+/**
+ * The policy contacts printed on the 待遇明白卡: a setting (JSON `{ districtPath: text }`, '' for
+ * the default), e.g. `{ "650200/650203/": "0990-6888888（工作日 9:30–19:30）" }`.
+ */
+export const CARD_CONTACTS_KEY = 'benefits.cardContacts';
 
 /** Working days a district has to settle a discrepancy. */
 const DISCREPANCY_WORKING_DAYS = 10;
@@ -128,6 +138,10 @@ const maskAccount = (a: string) => {
   const s = a.replace(/\s+/g, '');
   return s.length <= 4 ? '*'.repeat(s.length) : `${'*'.repeat(s.length - 4)}${s.slice(-4)}`;
 };
+
+/** The place an office serves, for a standard's region: '克拉玛依市退役军人事务局' → '克拉玛依市'. */
+const placeOf = (orgName: string) =>
+  orgName.replace(/(退役军人事务局|退役军人服务中心|退役军人服务站)$/, '') || orgName;
 
 const isDistrictPath = (path: string) => path.split('/').filter(Boolean).length === 2;
 
@@ -414,55 +428,114 @@ export class BenefitsService {
     const read = this.p.handle.reader;
     const basis = this.basis(read);
     const lines = [];
-    for (const month of months) {
-      const rows = await benefitsRepo.explainRows(read, basis, personId, month);
-      const byType = new Map<string, typeof rows>();
-      for (const r of rows) byType.set(r.benefit_type, [...(byType.get(r.benefit_type) ?? []), r]);
-      for (const [type, rs] of byType) {
-        const amountFen = rs.reduce((s, r) => s + r.amount_fen, 0);
-        const explanation = rs
-          .map((r) =>
-            t('benefits.explain.part', {
-              category: t(`category.${r.code}`),
-              grade:
-                (r.disability_grade && r.change_grade_from != null && r.change_grade_from !== r.disability_grade
-                  ? t('benefits.explain.gradeChanged', { from: r.change_grade_from, to: r.disability_grade })
-                  : r.disability_grade
-                    ? t('benefits.explain.grade', { grade: r.disability_grade })
-                    : '') +
-                (r.disability_cause
-                  ? t('benefits.explain.cause', { cause: t(`registry.disabilityCause.${r.disability_cause}`) })
-                  : '') +
-                (r.change_effective_date
-                  ? t('benefits.explain.gradeSince', {
-                      date: r.change_effective_date,
-                      docNo: r.change_document_no ?? '',
-                      month: r.change_from_month ?? '',
-                    })
-                  : ''),
-              from: r.valid_from,
-              layer: t(`benefits.layer.${r.layer}`),
-              amount: fenToYuanText(r.amount_fen),
-              docNo: r.doc_no,
-            }),
-          )
-          .join('；');
-        lines.push({ month, benefitType: type as (typeof BENEFIT_TYPES)[number], amountFen, explanation });
-      }
-    }
+    for (const month of months) lines.push(...(await this.explainMonth(read, basis, personId, month)));
     return { beneficiaryId: person.id, name: person.name, lines, totalFen: lines.reduce((s, l) => s + l.amountFen, 0) };
   }
 
-  /** 待遇明白卡 of a person for a month (DOCX or PDF); the download is audited by the route. */
+  /**
+   * What a person is owed in a month, one line per benefit type with the standards behind it
+   * (category, grade and 性质, start, layer, amount, 文号); `regions` names each standard's region
+   * too (the 明白卡: "克拉玛依市城市标准").
+   */
+  private async explainMonth(
+    read: Queryable,
+    basis: Basis,
+    personId: string,
+    month: string,
+    regions?: Map<string, string>,
+  ) {
+    const rows = await benefitsRepo.explainRows(read, basis, personId, month);
+    const byType = new Map<string, typeof rows>();
+    for (const r of rows) byType.set(r.benefit_type, [...(byType.get(r.benefit_type) ?? []), r]);
+    const lines: {
+      month: string;
+      benefitType: (typeof BENEFIT_TYPES)[number];
+      amountFen: number;
+      explanation: string;
+    }[] = [];
+    for (const [type, rs] of byType) {
+      const amountFen = rs.reduce((s, r) => s + r.amount_fen, 0);
+      const explanation = rs
+        .map((r) =>
+          t('benefits.explain.part', {
+            category: t(`category.${r.code}`),
+            grade:
+              (r.disability_grade && r.change_grade_from != null && r.change_grade_from !== r.disability_grade
+                ? t('benefits.explain.gradeChanged', { from: r.change_grade_from, to: r.disability_grade })
+                : r.disability_grade
+                  ? t('benefits.explain.grade', { grade: r.disability_grade })
+                  : '') +
+              (r.disability_cause
+                ? t('benefits.explain.cause', { cause: t(`registry.disabilityCause.${r.disability_cause}`) })
+                : '') +
+              (r.change_effective_date
+                ? t('benefits.explain.gradeSince', {
+                    date: r.change_effective_date,
+                    docNo: r.change_document_no ?? '',
+                    month: r.change_from_month ?? '',
+                  })
+                : ''),
+            from: r.valid_from,
+            layer: (regions?.get(r.region_path) ?? '') + t(`benefits.layer.${r.layer}`),
+            amount: fenToYuanText(r.amount_fen),
+            docNo: r.doc_no,
+          }),
+        )
+        .join('；');
+      lines.push({ month, benefitType: type as (typeof BENEFIT_TYPES)[number], amountFen, explanation });
+    }
+    return lines;
+  }
+
+  /**
+   * 待遇明白卡 of a person's household for a month (DOCX or PDF): the card is per household
+   * (decisions/0057) — this is the entry point from a person's page. The download is audited by the route.
+   */
   async card(ctx: RequestCtx, personId: string, month: string, format: 'docx' | 'pdf' = 'docx') {
-    const explained = await this.explain(ctx, personId, month, month);
     const person = await this.registry.registry.detail(ctx, personId);
+    if (!person.household) throw notFound();
+    return this.householdCard(ctx, person.household.id, month, format);
+  }
+
+  /**
+   * 待遇明白卡 of a household for a month on one A4 page (decisions/0057): every active member owed
+   * something that month, each benefit with its amount a month and why (category, grade and 性质,
+   * standard, region, 文号), the household's total, whom to ask. Address and ID numbers masked. The
+   * household must be in the caller's scope (404 otherwise); the route audits the download.
+   */
+  async householdCard(ctx: RequestCtx, householdId: string, month: string, format: 'docx' | 'pdf' = 'docx') {
+    const household = await this.registry.households.get(this.db, ctx.actor.scope, householdId);
+    if (!household) throw notFound();
+    // members may be registered under another org than the household's: the household was read in scope
+    const members = (await this.registry.households.members(this.db, SYSTEM_SCOPE, [household.id])).filter(
+      (m) => m.status === 'active',
+    );
+    const read = this.p.handle.reader;
+    const basis = this.basis(read);
+    const regions = new Map((await benefitsRepo.regionNames(read)).map((r) => [r.path, placeOf(r.name)] as const));
+    const people: CardInput['people'] = [];
+    for (const m of members) {
+      const lines = await this.explainMonth(read, basis, m.id, month, regions);
+      if (lines.length)
+        people.push({
+          name: m.name,
+          idMasked: m.id_masked,
+          lines,
+          totalFen: lines.reduce((s, l) => s + l.amountFen, 0),
+        });
+    }
+    const district = await benefitsRepo.orgByPath(this.db, districtOf(household.org_path));
+    const contacts = (await this.p.settings.value<Record<string, string>>(this.db, CARD_CONTACTS_KEY)) ?? {};
+    const office = district?.name ?? household.org_name;
     const input: CardInput = {
-      name: explained.name,
-      idMasked: person.idMasked,
+      addressMasked: household.address_masked,
       month,
-      lines: explained.lines,
-      totalFen: explained.totalFen,
+      people,
+      totalFen: people.reduce((s, x) => s + x.totalFen, 0),
+      contact: t('benefits.card.contact', {
+        office: office,
+        phone: contacts[district?.path ?? ''] ?? contacts[''] ?? t('benefits.card.contactNoPhone'),
+      }),
       orgName: ctx.actor.orgName,
       today: localToday(this.p.config.tzDisplay),
     };
@@ -470,7 +543,12 @@ export class BenefitsService {
       format === 'pdf'
         ? await cardPdf(input, () => new AppError(503, 'pdf_font_missing', 'benefits.card.fontMissing'))
         : await cardDocx(input);
-    return { buf, fileName: t('benefits.card.fileName', { name: explained.name, month, ext: format }) };
+    const name = people[0]?.name ?? members[0]?.name ?? '';
+    return {
+      buf,
+      householdId: household.id,
+      fileName: t('benefits.card.fileName', { name, month, ext: format }),
+    };
   }
 
   /** A month's entitlement of a district or the whole city: count and sum (benchmarks, checks). */

@@ -64,7 +64,7 @@ export const householdsRepo = {
     if (!householdIds.length) return Promise.resolve([]);
     return db
       .selectFrom('beneficiaries as b')
-      .select(['b.id', 'b.household_id', 'b.name', 'b.categories'])
+      .select(['b.id', 'b.household_id', 'b.name', 'b.categories', 'b.id_masked', 'b.status'])
       .where('b.household_id', 'in', [...householdIds])
       .where('b.status', '!=', 'merged')
       .where((eb) => scopeWhere(eb, scope, { path: 'b.org_path', orgId: 'b.org_id' }))

@@ -5,9 +5,11 @@ import { importRepo } from '../modules/registry/registry.repo.js';
 import { districtOf } from '../platform/access/scope.js';
 import type { Platform } from '../platform/context.js';
 import { withIndexesDeferred } from '../platform/db/bulk.js';
+import { longWrite } from '../platform/db/writer.js';
 import { uuidv7 } from '../platform/ids.js';
 import { seededRandom } from '../platform/random.js';
 import { searchKeys } from '../platform/text/chinese.js';
+import { tick } from '../platform/tick.js';
 
 const SURNAMES =
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单';
@@ -85,12 +87,16 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
     .executeTakeFirstOrThrow();
   const deferIndexes = opts.count >= 10_000 && opts.count >= Number(existing.n);
   const load = async () => {
-    while (created < opts.count) {
-      const n = Math.min(batch, opts.count - created);
+    // one batch is written (in the writer worker on SQLite, decisions/0058) while the next is made
+    let inFlight: Promise<void> = Promise.resolve();
+    let planned = 0;
+    while (planned < opts.count) {
+      const n = Math.min(batch, opts.count - planned);
       const people: (Record<string, unknown> & { id: string; name_simplified: string; org_path: string })[] = [];
       const households: Record<string, unknown>[] = [];
       const cats: Record<string, unknown>[] = [];
       for (let i = 0; i < n; i++) {
+        if (i % 500 === 499) await tick();
         const org = pick(communities);
         let r = rand();
         let cat = CATEGORY_MIX[0]!;
@@ -189,13 +195,19 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
           created_at: now,
         });
       }
+      planned += people.length;
+      await inFlight;
       // the import's bulk path (registry.repo.ts), one transaction per batch
-      await p.handle.db
-        .transaction()
-        .execute((trx) => importRepo.insertPeople(p.handle, trx, { households, people, categories: cats }));
-      created += people.length;
-      opts.onProgress?.(created, opts.count);
+      const write = longWrite(p.handle, (trx) =>
+        importRepo.insertPeople(p.handle, trx, { households, people, categories: cats }),
+      ).then(() => {
+        created += people.length;
+        opts.onProgress?.(created, opts.count);
+      });
+      write.catch(() => {}); // awaited with the next batch or below
+      inFlight = write;
     }
+    await inFlight;
   };
   if (deferIndexes)
     await withIndexesDeferred(

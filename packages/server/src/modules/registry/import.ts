@@ -17,6 +17,7 @@ import { districtOf, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { refreshStatistics, type Tx } from '../../platform/db/index.js';
+import { longWrite } from '../../platform/db/writer.js';
 import { locateHeader, openTable, type TableRow, unescapeCell, writeErrorReport } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
@@ -28,8 +29,6 @@ import { importRepo } from './registry.repo.js';
 
 export const IMPORT_KIND = 'beneficiary_import';
 const MAX_ERRORS_IN_RESULT = 500;
-/** People written per round of multi-row statements in a commit (the event loop gets a turn between rounds). */
-const COMMIT_BATCH = 250;
 
 /** Header synonyms seen in district spreadsheets (matched after normalisation). */
 export const IMPORT_FIELDS = {
@@ -93,8 +92,12 @@ export class BeneficiaryImport implements JobHandler {
     private readonly jobs: Jobs,
   ) {}
 
-  /** Reads and checks every row; returns the plan (rows to create/update) and the result. */
-  private async plan(ctx: JobContext): Promise<{ result: ImportResult; rows: PlannedRow[] }> {
+  /**
+   * Reads and checks every row and returns the result. The rows to create or update are handed to
+   * `sink` as they are checked, a few hundred at a time (the commit writes them meanwhile; nothing
+   * holds the whole plan).
+   */
+  private async plan(ctx: JobContext, sink?: (rows: PlannedRow[]) => Promise<void>): Promise<ImportResult> {
     const actor = await this.actorOf(ctx.job);
     const data = ctx.readUpload();
     const db = this.p.handle.db;
@@ -168,7 +171,6 @@ export class BeneficiaryImport implements JobHandler {
     };
     const errorRows: { row: number; kind: ImportErrorKind; cells: string[]; reasons: string[] }[] = [];
     const otherDistricts = new Map<string, number>();
-    const planned: PlannedRow[] = [];
     const seen = new Map<string, number>();
     let pending: { row: TableRow; plannedRow: PlannedRow }[] = [];
 
@@ -192,11 +194,14 @@ export class BeneficiaryImport implements JobHandler {
     /** Checks a batch against the database by blind index (one query per batch). */
     const flush = async () => {
       if (!pending.length) return;
+      // on the SQLite readers (off the event loop); a commit's own rows are not visible there
+      // until it commits, and the file's duplicates are caught by `seen` above
       const existing = await importRepo.byBlindIndexes(
-        db,
+        this.p.handle.reader,
         pending.map((x) => x.plannedRow.bi),
       );
       const byBi = new Map(existing.map((e) => [e.id_bi, e]));
+      const planned: PlannedRow[] = [];
       for (const { row, plannedRow } of pending) {
         const e = byBi.get(plannedRow.bi);
         if (!e) {
@@ -219,6 +224,7 @@ export class BeneficiaryImport implements JobHandler {
         }
       }
       pending = [];
+      if (sink && planned.length) await sink(planned);
     };
 
     let n = 0;
@@ -342,100 +348,31 @@ export class BeneficiaryImport implements JobHandler {
       await ended;
       this.jobs.writeArtefact(ctx.job.id, 'errors.xlsx', Buffer.concat(chunks));
     }
-    return { result, rows: planned };
+    return result;
   }
 
   async validate(ctx: JobContext) {
-    return (await this.plan(ctx)).result;
+    return this.plan(ctx);
   }
 
+  /**
+   * Checks the file again (the database may have changed since the validation) and writes what it
+   * plans as it goes, in one transaction: on SQLite in the writer worker (decisions/0058), so the
+   * event loop only reads the file and builds rows; the next chunk is checked while the worker
+   * writes the previous one. One audit entry for the whole commit, in the same transaction.
+   */
   async commit(ctx: JobContext) {
-    const { result, rows } = await this.plan(ctx);
     const actor = await this.actorOf(ctx.job);
-    const crypto = this.p.crypto;
     const now = nowIso();
-    await this.p.handle.db.transaction().execute(async (trx: Tx) => {
-      const creates = rows.filter((r) => !r.existingId);
-      for (let i = 0; i < creates.length; i += COMMIT_BATCH) {
-        const chunk = creates.slice(i, i + COMMIT_BATCH);
-        const households: Record<string, unknown>[] = [];
-        const people: (Record<string, unknown> & { id: string; name_simplified: string; org_path: string })[] = [];
-        const categories: Record<string, unknown>[] = [];
-        for (const r of chunk) {
-          const hid = uuidv7();
-          const id = uuidv7();
-          const addr = sealAddress(crypto, r.person.address);
-          const codes = r.person.categories.map((c) => c.code);
-          households.push({
-            id: hid,
-            org_id: r.org.id,
-            org_path: r.org.path,
-            ...addr,
-            plaque_status: 'none',
-            plaque_eligible: makesPlaqueEligible(codes) ? 1 : 0,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-          });
-          people.push({
-            id,
-            org_id: r.org.id,
-            org_path: r.org.path,
-            district_path: districtOf(r.org.path),
-            household_id: hid,
-            service_member_id: null,
-            relation: null,
-            name: r.person.name,
-            name_as_written: r.person.nameAsWritten,
-            name_simplified: r.person.nameKeys.simplified,
-            name_pinyin: r.person.nameKeys.pinyin,
-            name_initials: r.person.nameKeys.initials,
-            ...sealId(crypto, r.person.idNumber),
-            birth_date: r.person.birthDate,
-            sex: r.person.sex,
-            ...sealPhone(crypto, r.person.phone),
-            ...addr,
-            categories: codes.join(','),
-            status: 'active',
-            status_date: null,
-            note: r.note,
-            merged_into: null,
-            created_by: actor.userId === 'system' ? null : actor.userId,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-          });
-          for (const c of r.person.categories)
-            categories.push({
-              id: uuidv7(),
-              beneficiary_id: id,
-              code: c.code,
-              start_date: c.startDate || null,
-              end_date: null,
-              disability_grade: c.disabilityGrade ?? null,
-              disability_cause: c.disabilityCause ?? null,
-              relation: null,
-              certificate_no: null,
-              status: 'active',
-              org_path: r.org.path,
-              district_path: districtOf(r.org.path),
-              sort_name: r.person.nameKeys.pinyin,
-              created_at: now,
-            });
-        }
-        await importRepo.insertPeople(this.p.handle, trx, { households, people, categories });
-        await ctx.progress(i + chunk.length, rows.length);
-        await tick();
-      }
-      const changes = rows
-        .filter((x) => x.existingId)
-        .map((r) => {
-          const c = r.changes ?? {};
-          const phone = c.phone ? sealPhone(crypto, c.phone) : { phone_enc: null, phone_masked: null };
-          const address = c.address ? sealAddress(crypto, c.address) : { address_enc: null, address_masked: null };
-          return { id: r.existingId!, ...phone, ...address, note: c.note ?? null };
-        });
-      await importRepo.applyChanges(trx, changes, now);
+    const result = await longWrite(this.p.handle, async (trx) => {
+      let inFlight: Promise<void> = Promise.resolve();
+      const result = await this.plan(ctx, async (rows) => {
+        await inFlight;
+        const write = this.write(trx, rows, actor, now);
+        write.catch(() => {}); // awaited by the next chunk or below
+        inFlight = write;
+      });
+      await inFlight;
       await this.p.audit.append(trx, auditActorOf({ actor, requestId: ctx.job.id, ip: 'job' }), {
         action: 'beneficiary.import',
         entityType: 'job',
@@ -449,10 +386,92 @@ export class BeneficiaryImport implements JobHandler {
           file: ctx.job.file_name,
         },
       });
+      return result;
     });
     // a bulk load changes the tables' shape: refresh the planner's statistics (SQLite, off the event
     // loop in the checkpoint worker; PostgreSQL's autovacuum does it)
     void refreshStatistics(this.p.handle);
     return result;
+  }
+
+  /** One chunk of the plan: new people in bulk (registry.repo.ts `insertPeople`), changed ones set-wise. */
+  private async write(trx: Tx, rows: PlannedRow[], actor: Actor, now: string) {
+    const crypto = this.p.crypto;
+    const households: Record<string, unknown>[] = [];
+    const people: (Record<string, unknown> & { id: string; name_simplified: string; org_path: string })[] = [];
+    const categories: Record<string, unknown>[] = [];
+    for (const r of rows) {
+      if (r.existingId) continue;
+      const hid = uuidv7();
+      const id = uuidv7();
+      const addr = sealAddress(crypto, r.person.address);
+      const codes = r.person.categories.map((c) => c.code);
+      households.push({
+        id: hid,
+        org_id: r.org.id,
+        org_path: r.org.path,
+        ...addr,
+        plaque_status: 'none',
+        plaque_eligible: makesPlaqueEligible(codes) ? 1 : 0,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      });
+      people.push({
+        id,
+        org_id: r.org.id,
+        org_path: r.org.path,
+        district_path: districtOf(r.org.path),
+        household_id: hid,
+        service_member_id: null,
+        relation: null,
+        name: r.person.name,
+        name_as_written: r.person.nameAsWritten,
+        name_simplified: r.person.nameKeys.simplified,
+        name_pinyin: r.person.nameKeys.pinyin,
+        name_initials: r.person.nameKeys.initials,
+        ...sealId(crypto, r.person.idNumber),
+        birth_date: r.person.birthDate,
+        sex: r.person.sex,
+        ...sealPhone(crypto, r.person.phone),
+        ...addr,
+        categories: codes.join(','),
+        status: 'active',
+        status_date: null,
+        note: r.note,
+        merged_into: null,
+        created_by: actor.userId === 'system' ? null : actor.userId,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      });
+      for (const c of r.person.categories)
+        categories.push({
+          id: uuidv7(),
+          beneficiary_id: id,
+          code: c.code,
+          start_date: c.startDate || null,
+          end_date: null,
+          disability_grade: c.disabilityGrade ?? null,
+          disability_cause: c.disabilityCause ?? null,
+          relation: null,
+          certificate_no: null,
+          status: 'active',
+          org_path: r.org.path,
+          district_path: districtOf(r.org.path),
+          sort_name: r.person.nameKeys.pinyin,
+          created_at: now,
+        });
+    }
+    if (people.length) await importRepo.insertPeople(this.p.handle, trx, { households, people, categories });
+    const changes = rows
+      .filter((x) => x.existingId)
+      .map((r) => {
+        const c = r.changes ?? {};
+        const phone = c.phone ? sealPhone(crypto, c.phone) : { phone_enc: null, phone_masked: null };
+        const address = c.address ? sealAddress(crypto, c.address) : { address_enc: null, address_masked: null };
+        return { id: r.existingId!, ...phone, ...address, note: c.note ?? null };
+      });
+    await importRepo.applyChanges(trx, changes, now);
   }
 }

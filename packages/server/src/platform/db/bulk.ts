@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { DbHandle, Queryable } from './index.js';
+import { inWriter, longWrite } from './writer.js';
 
 /** Rows per PostgreSQL statement: one array parameter per column. */
 const PG_ROWS_PER_STATEMENT = 5000;
@@ -29,12 +30,16 @@ const SQLITE_MAX_ROWS = 500;
 /** Prepared multi-row statements per connection, by their text (a bulk load reuses the same few). */
 const sqliteStatements = new WeakMap<object, Map<string, { run(params: unknown[]): unknown }>>();
 
+function insertText(table: string, columns: string[], rows: number) {
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  return `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`;
+}
+
 function sqliteInsert(handle: DbHandle, table: string, columns: string[], rows: number) {
   const sqlite = handle.sqlite!;
   const cache = sqliteStatements.get(sqlite) ?? new Map();
   sqliteStatements.set(sqlite, cache);
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const text = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`;
+  const text = insertText(table, columns, rows);
   let stmt = cache.get(text);
   if (!stmt) {
     stmt = sqlite.prepare(text);
@@ -53,7 +58,8 @@ function sqliteInsert(handle: DbHandle, table: string, columns: string[], rows: 
  * parameters as the table has columns, so the server parses a few arrays rather than tens of
  * thousands of bind parameters (at 10^5 rows about twice as fast as multi-row VALUES;
  * docs/decisions/0009-target-list-build.md). Rows must all have the same keys. Inside a
- * transaction pass it as `executor`.
+ * transaction pass it as `executor`; in a transaction of the writer worker (`longWrite`) the same
+ * multi-row statements are sent there (the worker prepares each text once).
  */
 export async function bulkInsert(
   handle: DbHandle,
@@ -65,6 +71,19 @@ export async function bulkInsert(
   const columns = Object.keys(rows[0]!);
   if (handle.dialect === 'sqlite') {
     const per = Math.max(1, Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_MAX_PARAMS / columns.length)));
+    if (inWriter(executor)) {
+      for (let i = 0; i < rows.length; i += per) {
+        const n = Math.min(per, rows.length - i);
+        const params: unknown[] = new Array(n * columns.length);
+        let k = 0;
+        for (let j = i; j < i + n; j++) {
+          const r = rows[j]!;
+          for (const c of columns) params[k++] = r[c] ?? null;
+        }
+        await executor.executeQuery(CompiledQuery.raw(insertText(table, columns, n), params));
+      }
+      return;
+    }
     const run = handle.sqlite!.transaction(() => {
       for (let i = 0; i < rows.length; i += per) {
         const n = Math.min(per, rows.length - i);
@@ -115,10 +134,15 @@ export async function withIndexesDeferred<T>(handle: DbHandle, tables: readonly 
             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)`.execute(
           db,
         );
-  for (const i of indexes) await sql`DROP INDEX ${sql.ref(i.name)}`.execute(db);
+  // dropped and built again in the writer worker on SQLite (a build at 10^6 rows takes seconds)
+  await longWrite(handle, async (trx) => {
+    for (const i of indexes) await sql`DROP INDEX ${sql.ref(i.name)}`.execute(trx);
+  });
   try {
     return await load();
   } finally {
-    for (const i of indexes) await sql.raw(i.def).execute(db);
+    await longWrite(handle, async (trx) => {
+      for (const i of indexes) await sql.raw(i.def).execute(trx);
+    });
   }
 }

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { migrationProvider } from './migrations/index.js';
 import { openReaders, readerCount } from './readers.js';
 import type { Database } from './schema.js';
+import { mainSqlite, openWriter, WriteGate, type Writer } from './writer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -28,6 +29,12 @@ export interface DbHandle {
    * loop; otherwise (PostgreSQL, in-memory SQLite) the same as `db`.
    */
   reader: Db;
+  /**
+   * SQLite on a file: the writer worker that long writes run in (`longWrite` in writer.ts), and the
+   * gate the server connection's writes wait at while it holds the write lock (decisions/0058).
+   */
+  writer?: Writer;
+  gate?: WriteGate;
   close(): Promise<void>;
 }
 
@@ -45,25 +52,15 @@ export function sqliteFile(url: string): string {
   return url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
 }
 
-/**
- * SQLite transactions take the write lock when they begin (BEGIN IMMEDIATE), waiting out
- * `busy_timeout` for it. A deferred BEGIN that reads and then writes fails at once with SQLITE_BUSY
- * when another connection wrote in between — since the checkpoint worker's statistics refresh
- * writes too, that turned a request into a 503 now and then.
- */
-class ImmediateSqliteDialect extends SqliteDialect {
-  override createDriver(): Driver {
-    const driver = super.createDriver();
-    driver.beginTransaction = async (connection) => {
-      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-    };
-    return driver;
-  }
-}
-
 export function openDatabase(
   url: string,
-  opts: { onPoolError?: (err: Error) => void; checkpointIntervalMs?: number; readers?: number } = {},
+  opts: {
+    onPoolError?: (err: Error) => void;
+    checkpointIntervalMs?: number;
+    readers?: number;
+    /** Long writes in a writer worker (SQLite file; default on, SQLITE_WRITER=0 turns it off). */
+    writer?: boolean;
+  } = {},
 ): DbHandle {
   const dialect = dialectOf(url);
   if (dialect === 'sqlite') {
@@ -83,7 +80,15 @@ export function openDatabase(
     // milliseconds at 10^6 rows). Refreshed after start, in the checkpoint worker, so the start-up
     // path does not grow with the data (it took 5.5 s at 10^6 on the event loop; decisions/0032).
     void checkpointer?.optimize();
-    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    // transactions BEGIN IMMEDIATE (they take the write lock at once: a deferred BEGIN that read and
+    // then wrote failed with SQLITE_BUSY when another connection wrote in between), and writes wait
+    // at the gate while the writer worker holds the lock (writer.ts)
+    const gate = new WriteGate();
+    const db = mainSqlite(sqlite, gate);
+    const writer =
+      file !== ':memory:' && (opts.writer ?? process.env.SQLITE_WRITER !== '0')
+        ? openWriter(path.resolve(file))
+        : undefined;
     const readers = file !== ':memory:' ? (opts.readers ?? readerCount()) : 0;
     const readerPool = readers > 0 ? openReaders(path.resolve(file), readers) : undefined;
     const reader = readerPool?.db ?? db;
@@ -94,7 +99,10 @@ export function openDatabase(
       sqlite,
       checkpointer,
       reader,
+      writer,
+      gate,
       close: async () => {
+        await writer?.close();
         await readerPool?.close();
         await checkpointer?.stop();
         await db.destroy();

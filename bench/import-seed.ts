@@ -1,0 +1,161 @@
+// npx tsx bench/import-seed.ts [--db sqlite|postgres] [--seed 100000] [--import 100000] [--cpu-prof FILE]
+// Issue 15's bulk paths measured in-process (decisions/0032, 0058): seeding N synthetic persons on a
+// fresh database with the demo city (seed/synthetic.ts), then importing R rows (bench/lib/xlsx.mjs,
+// the import scenario's file) through the import job — validate, then commit — as the CLI runs it.
+// For each phase: wall time, the process's CPU time (all threads: process.cpuUsage), peak RSS
+// (VmHWM, reset before each phase), the longest event-loop stall (monitorEventLoopDelay, 10 ms
+// resolution) and the machine's load average. Prints a Markdown table; nothing is written.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { BeneficiaryImport, IMPORT_KIND } from '../packages/server/src/modules/registry/import.js';
+import { countDifferences, countsRepo } from '../packages/server/src/modules/registry/registry.repo.js';
+import { SYSTEM_SCOPE } from '../packages/server/src/platform/access/scope.js';
+import { systemActor } from '../packages/server/src/platform/auth/actor.js';
+import { loadConfig } from '../packages/server/src/platform/config.js';
+import { createPlatform } from '../packages/server/src/platform/context.js';
+import { migrateToLatest } from '../packages/server/src/platform/db/index.js';
+import { Jobs } from '../packages/server/src/platform/jobs/jobs.js';
+import { seedDemo } from '../packages/server/src/seed/demo.js';
+import { seedSynthetic } from '../packages/server/src/seed/synthetic.js';
+// @ts-expect-error plain ESM helper of the bench
+import { ensureImportFile } from './lib/xlsx.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'sqlite' },
+    seed: { type: 'string', default: '100000' },
+    import: { type: 'string', default: '100000' },
+  },
+});
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function admin(text: string) {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
+}
+
+const hwm = () => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+};
+
+interface Phase {
+  name: string;
+  wallS: number;
+  cpuS: number;
+  rssPeakMB: number;
+  elMaxMs: number;
+  elP99Ms: number;
+  load: string;
+}
+const phases: Phase[] = [];
+
+async function measure<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5'); // resets VmHWM to the current RSS
+  } catch {}
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await fn();
+  await new Promise((resolve) => setTimeout(resolve, 30)); // the monitor's timer records the last stall
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  h.disable();
+  phases.push({
+    name,
+    wallS,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    rssPeakMB: hwm(),
+    elMaxMs: h.max / 1e6,
+    elP99Ms: h.percentile(99) / 1e6,
+    load: os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / '),
+  });
+  process.stderr.write(`${JSON.stringify(phases[phases.length - 1])}\n`);
+  return r;
+}
+
+async function main() {
+  const dialect = opt.db === 'postgres' ? 'postgres' : 'sqlite';
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-bench-bulk-'));
+  let url = `sqlite:${path.join(dataDir, 'bench.db')}`;
+  const dbName = `sy_bench_bulk_${process.pid}`;
+  if (dialect === 'postgres') {
+    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin(`CREATE DATABASE ${dbName}`);
+    const u = new URL(PG_URL);
+    u.pathname = `/${dbName}`;
+    url = u.toString();
+  }
+  const p = createPlatform(loadConfig({ databaseUrl: url, dataDir, demo: true, logLevel: 'silent' }));
+  try {
+    await migrateToLatest(p.handle);
+    await seedDemo(p);
+    const n = Number(opt.seed);
+    if (n > 0) await measure(`seed ${n.toLocaleString('en')} persons`, () => seedSynthetic(p, { count: n }));
+    const rows = Number(opt.import);
+    if (rows > 0) {
+      const file = path.join(os.tmpdir(), `sy-bench-import-${rows}.xlsx`);
+      await ensureImportFile(file, rows);
+      const data = fs.readFileSync(file);
+      const org = await p.handle.db
+        .selectFrom('orgs')
+        .select(['id', 'path', 'name'])
+        .where('depth', '=', 1)
+        .where('path', 'like', '%650203/')
+        .executeTakeFirstOrThrow();
+      const actor = systemActor(org, 'bench');
+      const jobs = new Jobs(p);
+      jobs.register(IMPORT_KIND, new BeneficiaryImport(p, async () => actor, jobs));
+      const job = await measure(`import ${rows.toLocaleString('en')} rows: validate`, async () => {
+        const j = await jobs.create(
+          { ...actor, userId: 'system' },
+          org,
+          IMPORT_KIND,
+          { orgId: org.id },
+          {
+            name: 'bench.xlsx',
+            data,
+          },
+        );
+        await jobs.idle();
+        return j;
+      });
+      await measure(`import ${rows.toLocaleString('en')} rows: commit`, async () => {
+        await jobs.commit(job.id);
+        await jobs.idle();
+      });
+      const done = await jobs.get(SYSTEM_SCOPE, job.id);
+      process.stderr.write(`import: ${done?.status} ${done?.error ?? ''} ${done?.result?.slice(0, 200)}\n`);
+      const diff = countDifferences(await countsRepo.stored(p.handle.db), await countsRepo.expected(p.handle.db));
+      process.stderr.write(`maintained counts vs rebuild: ${diff.length} differing keys\n`);
+    }
+    process.stdout.write(
+      `\n| ${dialect} | wall s | CPU s (all threads) | RSS peak MB | EL delay p99 / max ms | load 1/5/15 |\n|---|--:|--:|--:|--:|---|\n${phases
+        .map(
+          (x) =>
+            `| ${x.name} | ${x.wallS.toFixed(1)} | ${x.cpuS.toFixed(1)} | ${x.rssPeakMB.toFixed(0)} | ${x.elP99Ms.toFixed(0)} / ${x.elMaxMs.toFixed(0)} | ${x.load} |`,
+        )
+        .join('\n')}\n`,
+    );
+  } finally {
+    await p.handle.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (dialect === 'postgres') await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  }
+}
+
+await main();

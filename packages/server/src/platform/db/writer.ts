@@ -1,0 +1,383 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import type { DbHandle, Tx } from './index.js';
+import type { Database } from './schema.js';
+
+// Long writes on SQLite off the event loop (docs/decisions/0058-sqlite-writer-worker.md).
+//
+// better-sqlite3 runs a statement on the thread that calls it: an import commit of 10^5 persons
+// held the event loop for its whole duration in slices. Here such a write runs on a worker thread
+// with a write connection of its own, in one transaction (BEGIN IMMEDIATE: it holds SQLite's write
+// lock from the start, so nothing can chain into the audit log between its read of the chain's end
+// and its append). While it runs, the server's connection goes on reading (WAL) and its writes wait
+// — asynchronously, at the `WriteGate` — instead of spinning in SQLite's busy handler on the event
+// loop (up to busy_timeout, then SQLITE_BUSY).
+
+/**
+ * Where the server's connection writes wait while a long write holds SQLite's write lock in the
+ * writer worker. Closed from just before the worker's BEGIN until after its COMMIT or ROLLBACK.
+ */
+export class WriteGate {
+  private held = 0;
+  private waiters: (() => void)[] = [];
+
+  get open(): boolean {
+    return this.held === 0;
+  }
+
+  close(): void {
+    this.held++;
+  }
+
+  release(): void {
+    if (this.held > 0) this.held--;
+    if (this.held === 0) for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Resolves when the gate is open (at once when it is). */
+  wait(): Promise<void> {
+    return this.open ? Promise.resolve() : new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server's own connection: Kysely's SqliteDriver, with the gate.
+
+class MainConnection implements DatabaseConnection {
+  /** True while this connection object owns the open transaction. */
+  owner = false;
+  constructor(private readonly driver: GatedSqliteDriver) {}
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = this.driver.prepare(compiled.sql);
+    // a statement outside the transaction waits for it to end (it would join it), and a write for
+    // the gate; both are checked again after every wait, then the statement runs in the same turn
+    if (!this.owner) await this.driver.ready(!stmt.reader);
+    return run<R>(stmt, compiled.parameters);
+  }
+
+  // biome-ignore lint/correctness/useYield: the server's connection does not stream (lists read on the readers)
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streamQuery is not supported on the server connection');
+  }
+}
+
+function run<R>(stmt: Statement, parameters: readonly unknown[]): QueryResult<R> {
+  if (stmt.reader) return { rows: stmt.all(parameters as unknown[]) as R[] };
+  const { changes, lastInsertRowid } = stmt.run(parameters as unknown[]);
+  return {
+    rows: [],
+    numAffectedRows: changes !== undefined && changes !== null ? BigInt(changes) : undefined,
+    insertId: lastInsertRowid !== undefined && lastInsertRowid !== null ? BigInt(lastInsertRowid) : undefined,
+  };
+}
+
+/**
+ * Kysely's SQLite driver for the server's one connection, with two changes: transactions begin
+ * IMMEDIATE (they take the write lock at once; a deferred BEGIN that reads and then writes failed
+ * with SQLITE_BUSY when another connection wrote in between), and writes wait at the `WriteGate`
+ * while the writer worker holds the write lock. Statements outside a transaction wait for it to
+ * end, as Kysely's connection mutex made them (each runs synchronously, so they need no lock of
+ * their own).
+ */
+class GatedSqliteDriver implements Driver {
+  private tx: { done: Promise<void>; end: () => void } | null = null;
+
+  constructor(
+    private readonly sqlite: SqliteDatabase,
+    private readonly gate: WriteGate,
+  ) {}
+
+  async init() {}
+
+  prepare(text: string): Statement {
+    return this.sqlite.prepare(text);
+  }
+
+  /** Resolves in the turn where no transaction is open and, for a write, the gate is open. */
+  async ready(write: boolean): Promise<void> {
+    for (;;) {
+      if (this.tx) await this.tx.done;
+      else if (write && !this.gate.open) await this.gate.wait();
+      else return;
+    }
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new MainConnection(this);
+  }
+
+  async beginTransaction(connection: DatabaseConnection) {
+    await this.ready(true);
+    let end!: () => void;
+    const done = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    this.tx = { done, end };
+    (connection as MainConnection).owner = true;
+    try {
+      this.sqlite.prepare('begin immediate').run();
+    } catch (err) {
+      this.finish(connection);
+      throw err;
+    }
+  }
+
+  private finish(connection: DatabaseConnection) {
+    (connection as MainConnection).owner = false;
+    const tx = this.tx;
+    this.tx = null;
+    tx?.end();
+  }
+
+  async commitTransaction(connection: DatabaseConnection) {
+    try {
+      this.sqlite.prepare('commit').run();
+    } finally {
+      this.finish(connection);
+    }
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection) {
+    try {
+      if (this.sqlite.inTransaction) this.sqlite.prepare('rollback').run();
+    } finally {
+      this.finish(connection);
+    }
+  }
+
+  async releaseConnection() {}
+
+  async destroy() {
+    this.sqlite.close();
+  }
+}
+
+/** A Kysely instance over the server's better-sqlite3 connection, its writes gated by `gate`. */
+export function mainSqlite(sqlite: SqliteDatabase, gate: WriteGate): Kysely<Database> {
+  const driver = new GatedSqliteDriver(sqlite, gate);
+  return new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => driver,
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The writer worker.
+
+/**
+ * The worker: a write connection of its own (the server's pragmas but no memory map — it writes
+ * through its page cache; automatic checkpoints off, the checkpoint worker copies the WAL back), statements prepared once and cached
+ * by their text (a bulk load reuses the same few multi-row INSERTs). Plain CommonJS evaluated from a
+ * string with the resolved path of better-sqlite3, as the readers and the checkpointer.
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('foreign_keys = ON');
+db.pragma('busy_timeout = 60000');
+db.pragma('cache_size = -65536');
+db.pragma('wal_autocheckpoint = 0');
+const statements = new Map();
+parentPort.on('message', (m) => {
+  try {
+    let stmt = statements.get(m.sql);
+    if (!stmt) {
+      stmt = db.prepare(m.sql);
+      if (statements.size >= 200) statements.clear();
+      statements.set(m.sql, stmt);
+    }
+    if (stmt.reader) parentPort.postMessage({ id: m.id, rows: stmt.all(m.params) });
+    else {
+      const r = stmt.run(m.params);
+      parentPort.postMessage({ id: m.id, rows: [], changes: r.changes });
+    }
+  } catch (err) {
+    if (m.sql === 'ROLLBACK' && !db.inTransaction) return parentPort.postMessage({ id: m.id, rows: [] });
+    parentPort.postMessage({ id: m.id, error: { message: String(err && err.message), code: err && err.code } });
+  }
+});
+`;
+
+interface Pending {
+  resolve: (r: QueryResult<unknown>) => void;
+  reject: (e: Error) => void;
+}
+
+class WriterConnection implements DatabaseConnection {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private next = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly module: string,
+  ) {}
+
+  private spawn(): Worker {
+    const worker = new Worker(WORKER, { eval: true, workerData: { file: this.file, module: this.module } });
+    worker.unref();
+    worker.on(
+      'message',
+      (m: { id: number; rows: unknown[]; changes?: number; error?: { message: string; code?: string } }) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (!this.pending.size) worker.unref();
+        if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+        else p.resolve({ rows: m.rows, ...(m.changes !== undefined ? { numAffectedRows: BigInt(m.changes) } : {}) });
+      },
+    );
+    // a worker that dies fails what it was running (its transaction is rolled back by SQLite);
+    // the next statement starts a new one
+    const fail = (err: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`database writer exited (${code})`)));
+    return worker;
+  }
+
+  executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (!this.worker) this.worker = this.spawn();
+    const worker = this.worker;
+    const id = this.next++;
+    return new Promise<QueryResult<R>>((resolve, reject) => {
+      // the worker keeps the process alive only while it has a statement to answer
+      if (!this.pending.size) worker.ref();
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
+      worker.postMessage({ id, sql: compiled.sql, params: compiled.parameters });
+    });
+  }
+
+  // biome-ignore lint/correctness/useYield: the writer does not stream
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streamQuery is not supported by the database writer');
+  }
+
+  async close() {
+    const w = this.worker;
+    this.worker = null;
+    await w?.terminate();
+  }
+}
+
+const raw = (text: string) => ({ sql: text, parameters: [] }) as unknown as CompiledQuery;
+
+/** One writer connection; a second transaction waits for the first to end. */
+class WriterDriver implements Driver {
+  private readonly connection: WriterConnection;
+  private lock: Promise<void> = Promise.resolve();
+  private unlock: (() => void) | null = null;
+
+  constructor(file: string) {
+    this.connection = new WriterConnection(file, createRequire(import.meta.url).resolve('better-sqlite3'));
+  }
+
+  async init() {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    for (;;) {
+      const current = this.lock;
+      await current;
+      if (current === this.lock) break;
+    }
+    this.lock = new Promise<void>((resolve) => {
+      this.unlock = resolve;
+    });
+    return this.connection;
+  }
+
+  async beginTransaction(c: DatabaseConnection) {
+    await c.executeQuery(raw('BEGIN IMMEDIATE'));
+  }
+
+  async commitTransaction(c: DatabaseConnection) {
+    await c.executeQuery(raw('COMMIT'));
+  }
+
+  async rollbackTransaction(c: DatabaseConnection) {
+    await c.executeQuery(raw('ROLLBACK'));
+  }
+
+  async releaseConnection() {
+    const u = this.unlock;
+    this.unlock = null;
+    u?.();
+  }
+
+  async destroy() {
+    await this.connection.close();
+  }
+}
+
+export interface Writer {
+  db: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+/** The writer for a database file: its worker starts at the first statement, not before. */
+export function openWriter(file: string): Writer {
+  const driver = new WriterDriver(file);
+  const db = new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => driver,
+      createIntrospector: (k) => new SqliteIntrospector(k),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  });
+  return { db, close: () => driver.destroy() };
+}
+
+/** Transactions of the writer worker (bulkInsert sends their rows as statements instead of using the server's connection). */
+const writerTransactions = new WeakSet<object>();
+
+export function inWriter(executor: object): boolean {
+  return writerTransactions.has(executor);
+}
+
+export function markWriterTransaction(trx: object): void {
+  writerTransactions.add(trx);
+}
+
+/**
+ * Runs `fn` in one transaction of the writer worker when the database is a SQLite file (the gate
+ * closed meanwhile), else in a transaction of the server's connection or pool. Inside, write only
+ * through `trx` (a write on `handle.db` would wait for the gate this holds); reads on `handle.db` or
+ * `handle.reader` do not see the transaction's rows until it commits.
+ */
+export async function longWrite<T>(handle: DbHandle, fn: (trx: Tx) => Promise<T>): Promise<T> {
+  const { writer, gate } = handle;
+  if (!writer || !gate) return handle.db.transaction().execute(fn);
+  gate.close();
+  try {
+    return await writer.db.transaction().execute(async (trx) => {
+      markWriterTransaction(trx);
+      return fn(trx);
+    });
+  } finally {
+    gate.release();
+  }
+}

@@ -1,0 +1,78 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFile } from '../src/modules/registry/import-cli.js';
+import { countDifferences, countsRepo } from '../src/modules/registry/registry.repo.js';
+import { seedSynthetic } from '../src/seed/synthetic.js';
+import { type TestEnv, testEnv } from './helpers.js';
+import { makeId } from './registry-fixtures.js';
+
+/**
+ * The import commit's bulk path (decisions/0032, 0058): a file of several chunks, some rows new in
+ * a community and some in the district itself, some updating people the seeder made, commits as one transaction
+ * (on SQLite in the writer worker) and leaves the maintained counts equal to a rebuild, the audit
+ * chain whole with one entry for the commit, and the seeder's people (same bulk path) counted too.
+ */
+let env: TestEnv;
+beforeAll(async () => {
+  env = await testEnv();
+});
+afterAll(async () => env?.close());
+
+const CATEGORIES = ['退役军人', '烈属', '退役军人、参战退役军人', '现役军人家属'];
+
+async function xlsx(rows: (string | number)[][]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('优抚对象');
+  ws.addRow(['姓名', '身份证号', '类别', '手机', '街道', '社区', '备注']);
+  for (const r of rows) ws.addRow(r);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+describe('import commit in bulk', () => {
+  it('keeps the maintained counts equal to a rebuild and the audit chain whole', async () => {
+    const p = env.p;
+    await seedSynthetic(p, { count: 600, seed: 7 });
+    const district = await p.handle.db
+      .selectFrom('orgs')
+      .select(['id', 'path', 'name'])
+      .where('depth', '=', 1)
+      .where('path', 'like', '%650203/')
+      .executeTakeFirstOrThrow();
+    const N = 1300; // three chunks of the plan
+    const rows: (string | number)[][] = [];
+    for (let i = 0; i < N; i++)
+      rows.push([
+        `张${'建国军华明英秀兰'[i % 8]}${'伟芳强敏'[i % 4]}`,
+        makeId('650203', `1931-0${1 + (i % 9)}-1${i % 10}`, 2 * Math.floor(i / 90) + 1),
+        CATEGORIES[i % CATEGORIES.length]!,
+        `139${String(i).padStart(8, '0')}`,
+        i % 2 ? '天山路街道' : '',
+        i % 2 ? '友谊社区' : '',
+        i % 7 === 0 ? '批量导入' : '',
+      ]);
+    const before = await countsRepo.stored(p.handle.db);
+    const first = await importFile(p, district, 'bulk.xlsx', await xlsx(rows), true);
+    expect(first.status).toBe('succeeded');
+    expect(first.result).toMatchObject({ total: N, created: N, invalid: 0, duplicates: 0 });
+    // again with new phones for a third: updates, the rest unchanged
+    const again = rows.map((r, i) =>
+      i % 3 === 0 ? [...r.slice(0, 3), `138${String(i).padStart(8, '0')}`, ...r.slice(4)] : r,
+    );
+    const second = await importFile(p, district, 'bulk-again.xlsx', await xlsx(again), true);
+    expect(second.status).toBe('succeeded');
+    expect(second.result).toMatchObject({ created: 0, updated: Math.ceil(N / 3), unchanged: N - Math.ceil(N / 3) });
+
+    const expected = await countsRepo.expected(p.handle.db);
+    expect(countDifferences(await countsRepo.stored(p.handle.db), expected)).toEqual([]);
+    const persons = (rows: typeof before) => rows.filter((d) => d.code === '*').reduce((a, d) => a + d.n, 0);
+    expect(persons(expected) - persons(before)).toBe(N);
+    const audit = await p.handle.db
+      .selectFrom('audit_log')
+      .select(['action', 'changes'])
+      .where('action', '=', 'beneficiary.import')
+      .orderBy('seq')
+      .execute();
+    expect(audit.map((a) => JSON.parse(a.changes!).created)).toEqual([N, 0]);
+    expect(await p.audit.verify(p.handle.db)).toMatchObject({ ok: true });
+  });
+});

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bulkInsert } from '../src/platform/db/bulk.js';
+import { type DbHandle, openDatabase } from '../src/platform/db/index.js';
+import { longWrite } from '../src/platform/db/writer.js';
+
+let handle: DbHandle | null = null;
+let dir = '';
+let file = '';
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-writer-'));
+  file = path.join(dir, 'db.sqlite');
+});
+afterEach(async () => {
+  await handle?.close();
+  handle = null;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Counts turns of the event loop until `stop()`. */
+function spinner() {
+  let turns = 0;
+  let done = false;
+  const spin = () => {
+    turns++;
+    if (!done) setImmediate(spin);
+  };
+  setImmediate(spin);
+  return {
+    get turns() {
+      return turns;
+    },
+    stop() {
+      done = true;
+    },
+  };
+}
+
+const count = (h: DbHandle) => (h.sqlite!.prepare('select count(*) as n from t').get() as { n: number }).n;
+
+describe('SQLite writer worker (long writes)', () => {
+  it('keeps the event loop turning while it writes, and commits or rolls back as one transaction', async () => {
+    handle = openDatabase(`sqlite:${file}`, { readers: 0 });
+    expect(handle.writer).toBeDefined();
+    handle.sqlite!.exec('create table t (id integer primary key, name text not null)');
+    const loop = spinner();
+    let turnsAtCommit = -1;
+    await longWrite(handle, async (trx) => {
+      // a long statement in the worker: the loop turns many times meanwhile (no clock involved)
+      await sql`insert into t (name) with recursive c(i) as (select 1 union all select i + 1 from c where i < 500000)
+        select 'x' || i from c`.execute(trx);
+      await bulkInsert(
+        handle!,
+        't',
+        Array.from({ length: 1200 }, (_, i) => ({ name: `bulk ${i}` })),
+        trx,
+      );
+      // the server's connection reads the last commit meanwhile, not the worker's open transaction
+      expect(count(handle!)).toBe(0);
+      turnsAtCommit = loop.turns;
+    });
+    loop.stop();
+    expect(turnsAtCommit).toBeGreaterThanOrEqual(20);
+    expect(count(handle)).toBe(501_200);
+
+    await expect(
+      longWrite(handle, async (trx) => {
+        await sql`insert into t (name) values ('gone')`.execute(trx);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(count(handle)).toBe(501_200);
+  });
+
+  it("holds the server connection's writes at the gate until it commits, without blocking reads", async () => {
+    handle = openDatabase(`sqlite:${file}`, { readers: 0 });
+    handle.sqlite!.exec('create table t (id integer primary key, name text not null)');
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let started!: () => void;
+    const inside = new Promise<void>((r) => {
+      started = r;
+    });
+    const long = longWrite(handle, async (trx) => {
+      await sql`insert into t (name) values ('worker')`.execute(trx);
+      started();
+      await held;
+      order.push('worker commits');
+    });
+    await inside;
+    // a read goes through at once; a write (alone or in a transaction) waits for the commit
+    expect(
+      (await handle.db
+        .selectFrom('t' as never)
+        .select(sql`count(*)`.as('n'))
+        .executeTakeFirst()) as unknown,
+    ).toEqual({
+      n: 0,
+    });
+    const write = handle.db
+      .insertInto('t' as never)
+      .values({ name: 'server' } as never)
+      .execute()
+      .then(() => order.push('server write'));
+    const tx = handle.db
+      .transaction()
+      .execute((trx) => sql`insert into t (name) values ('server tx')`.execute(trx))
+      .then(() => order.push('server transaction'));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(order).toEqual([]);
+    release();
+    await Promise.all([long, write, tx]);
+    expect(order[0]).toBe('worker commits');
+    expect(order).toHaveLength(3);
+    expect(count(handle)).toBe(3);
+  });
+
+  it('is not started for an in-memory database (the transaction runs on the connection)', async () => {
+    handle = openDatabase('sqlite::memory:');
+    expect(handle.writer).toBeUndefined();
+    handle.sqlite!.exec('create table t (id integer primary key, name text not null)');
+    await longWrite(handle, (trx) => bulkInsert(handle!, 't', [{ name: 'a' }, { name: 'b' }], trx));
+    expect(count(handle)).toBe(2);
+  });
+});

@@ -108,17 +108,24 @@ describe('SQLite writer worker (long writes)', () => {
       .values({ name: 'server' } as never)
       .execute()
       .then(() => order.push('server write'));
-    const tx = handle.db
-      .transaction()
-      .execute((trx) => sql`insert into t (name) values ('server tx')`.execute(trx))
-      .then(() => order.push('server transaction'));
+    // two transactions released at once run one after the other (each BEGIN waits for the other's end)
+    const txs = [1, 2].map((k) =>
+      handle!.db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`insert into t (name) values (${`server tx ${k}`})`.execute(trx);
+          await new Promise((r) => setImmediate(r));
+          await sql`insert into t (name) values (${`server tx ${k} again`})`.execute(trx);
+        })
+        .then(() => order.push(`server transaction ${k}`)),
+    );
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     expect(order).toEqual([]);
     release();
-    await Promise.all([long, write, tx]);
+    await Promise.all([long, write, ...txs]);
     expect(order[0]).toBe('worker commits');
-    expect(order).toHaveLength(3);
-    expect(count(handle)).toBe(3);
+    expect(order).toHaveLength(4);
+    expect(count(handle)).toBe(6);
   });
 
   it('is not started for an in-memory database (the transaction runs on the connection)', async () => {

@@ -61,10 +61,10 @@ class MainConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const stmt = this.driver.prepare(compiled.sql);
+    if (this.owner) return run<R>(stmt, compiled.parameters);
     // a statement outside the transaction waits for it to end (it would join it), and a write for
-    // the gate; both are checked again after every wait, then the statement runs in the same turn
-    if (!this.owner) await this.driver.ready(!stmt.reader);
-    return run<R>(stmt, compiled.parameters);
+    // the gate; it runs in the same turn as the check that found both clear
+    return this.driver.when(!stmt.reader, () => run<R>(stmt, compiled.parameters));
   }
 
   // biome-ignore lint/correctness/useYield: the server's connection does not stream (lists read on the readers)
@@ -105,12 +105,15 @@ class GatedSqliteDriver implements Driver {
     return this.sqlite.prepare(text);
   }
 
-  /** Resolves in the turn where no transaction is open and, for a write, the gate is open. */
-  async ready(write: boolean): Promise<void> {
+  /**
+   * Runs `fn` as soon as no transaction is open and, for a write, the gate is open — in the same
+   * turn as the check (an `await` in between would let another transaction begin).
+   */
+  async when<T>(write: boolean, fn: () => T): Promise<T> {
     for (;;) {
       if (this.tx) await this.tx.done;
       else if (write && !this.gate.open) await this.gate.wait();
-      else return;
+      else return fn();
     }
   }
 
@@ -119,19 +122,20 @@ class GatedSqliteDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection) {
-    await this.ready(true);
-    let end!: () => void;
-    const done = new Promise<void>((resolve) => {
-      end = resolve;
+    await this.when(true, () => {
+      let end!: () => void;
+      const done = new Promise<void>((resolve) => {
+        end = resolve;
+      });
+      this.tx = { done, end };
+      (connection as MainConnection).owner = true;
+      try {
+        this.sqlite.prepare('begin immediate').run();
+      } catch (err) {
+        this.finish(connection);
+        throw err;
+      }
     });
-    this.tx = { done, end };
-    (connection as MainConnection).owner = true;
-    try {
-      this.sqlite.prepare('begin immediate').run();
-    } catch (err) {
-      this.finish(connection);
-      throw err;
-    }
   }
 
   private finish(connection: DatabaseConnection) {

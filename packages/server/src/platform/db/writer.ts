@@ -64,7 +64,7 @@ class MainConnection implements DatabaseConnection {
     if (this.owner) return run<R>(stmt, compiled.parameters);
     // a statement outside the transaction waits for it to end (it would join it), and a write for
     // the gate; it runs in the same turn as the check that found both clear
-    return this.driver.when(!stmt.reader, () => run<R>(stmt, compiled.parameters));
+    return this.driver.when(!stmt.readonly, () => run<R>(stmt, compiled.parameters));
   }
 
   // biome-ignore lint/correctness/useYield: the server's connection does not stream (lists read on the readers)

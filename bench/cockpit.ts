@@ -11,6 +11,7 @@ import { buildApp } from '../packages/server/src/app.js';
 import { needsCockpitRepo } from '../packages/server/src/modules/needs/cockpit.repo.js';
 import { needCountsRepo } from '../packages/server/src/modules/needs/counts.repo.js';
 import { slaBounds } from '../packages/server/src/modules/needs/needs.cockpit.js';
+import { needsRepo, newNeedRow } from '../packages/server/src/modules/needs/needs.repo.js';
 import type { NeedHandlersTable } from '../packages/server/src/modules/needs/needs.schema.js';
 import { seedSyntheticVisits } from '../packages/server/src/modules/visits/synthetic.js';
 import { type RequestCtx, systemActor } from '../packages/server/src/platform/auth/actor.js';
@@ -95,7 +96,7 @@ if (fresh) {
         if (n % 5 === 0) handlers.push({ ...h, id: uuidv7(), org_id: co.id, org_path: co.path, role: 'co' });
       }
       const day = new Date(Date.now() + ((n % 41) - 20) * 86_400_000).toISOString().slice(0, 10);
-      return {
+      return newNeedRow({
         id,
         org_id: unit.id,
         org_path: unit.path,
@@ -106,35 +107,15 @@ if (fresh) {
         priority: 'normal',
         title: `模拟问题 ${n}`,
         description: '模拟',
-        military_detail: null,
-        military_contact: null,
         status,
         lead_org_id: status === 'submitted' || status === 'accepted' || status === 'declined' ? null : lead.id,
         deadline_days: 10,
         deadline: status === 'submitted' ? null : day,
-        accepted_at: null,
-        assigned_at: null,
-        started_at: null,
-        resolved_at: null,
-        resolved_on_time: null,
-        confirmed_at: null,
-        closed_at: null,
-        resolution: null,
-        rating: null,
-        rating_comment: null,
-        decline_reason: null,
-        merged_into: null,
-        reopen_count: 0,
-        reopen_reason: null,
-        escalated_at: null,
-        reminded_at: null,
-        version: 1,
         created_at: now,
-        updated_at: now,
-      };
+      });
     });
-    await p.handle.db.insertInto('needs').values(rows).execute();
-    if (handlers.length) await p.handle.db.insertInto('need_handlers').values(handlers).execute();
+    await needsRepo.insert(p.handle.db, rows);
+    await needsRepo.insertHandlers(p.handle.db, handlers);
   }
   // loaded past the workflow: the cockpit's counter is rebuilt, as after any bulk load (decisions/0050)
   const r0 = Date.now();

@@ -10,7 +10,7 @@ import { needsDoctor } from '../src/modules/needs/doctor.js';
 import { slaBounds } from '../src/modules/needs/needs.cockpit.js';
 import type { NeedsService } from '../src/modules/needs/needs.service.js';
 import type { OrgsService } from '../src/modules/orgs/orgs.module.js';
-import type { Scope } from '../src/platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { systemActor } from '../src/platform/auth/actor.js';
 import { needCounts0031 } from '../src/platform/db/migrations/0031_need_counts.js';
 import { type Client, dialect, orgId, signedIn, type TestEnv, testEnv, userId } from './helpers.js';
@@ -60,7 +60,7 @@ afterAll(async () => env?.close());
 
 async function differences() {
   const db = env.p.handle.db;
-  return needCountDifferences(await needCountsRepo.stored(db), await needCountsRepo.expected(db));
+  return needCountDifferences(await needCountsRepo.stored(db), await needCountsRepo.expected(db, SYSTEM_SCOPE));
 }
 
 const sorted = (rows: Json[]) =>

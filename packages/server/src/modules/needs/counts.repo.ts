@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
-import type { Scope } from '../../platform/access/scope.js';
+import { expressionBuilder, sql } from 'kysely';
+import { type Scope, SYSTEM_SCOPE, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
+import type { Database } from '../../platform/db/schema.js';
 import { HANDLING_STATUSES } from './needs.machine.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -75,11 +76,12 @@ export function counterScope(scope: Scope): { reach: 's' | 'o'; path: string } |
 
 export const needCountsRepo = {
   /** The case's counted state as the tables hold it now (undefined: no such case). */
-  async state(db: Queryable, id: string): Promise<NeedCountState | undefined> {
+  async state(db: Queryable, scope: Scope, id: string): Promise<NeedCountState | undefined> {
     const n = await db
       .selectFrom('needs')
       .select(['status', 'lead_org_id', 'deadline', 'org_path'])
       .where('id', '=', id)
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id', owner: 'created_by' }))
       .executeTakeFirst();
     if (!n) return undefined;
     const h = await db
@@ -87,6 +89,7 @@ export const needCountsRepo = {
       .select('org_path')
       .where('need_id', '=', id)
       .where('active', '=', 1)
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .execute();
     return { ...n, handler_paths: h.map((x) => x.org_path) };
   },
@@ -121,16 +124,24 @@ export const needCountsRepo = {
    * and after it, in the caller's transaction.
    */
   async around<T>(db: Queryable, id: string, change: () => Promise<T>): Promise<T> {
-    const before = await this.state(db, id);
+    const before = await this.state(db, SYSTEM_SCOPE, id);
     const result = await change();
-    const after = await this.state(db, id);
+    const after = await this.state(db, SYSTEM_SCOPE, id);
     await this.apply(db, [...(before ? needCountKeys(before, -1) : []), ...(after ? needCountKeys(after, 1) : [])]);
     return result;
   },
 
-  /** The counter as the base tables say it should be (what `rebuild` writes), worked out in SQL. */
-  async expected(db: Queryable): Promise<NeedCountRow[]> {
+  /**
+   * The counter as the base tables say it should be (what `rebuild` writes, with SYSTEM_SCOPE),
+   * worked out in SQL; a narrower scope gives the rows its cases contribute.
+   */
+  async expected(db: Queryable, scope: Scope): Promise<NeedCountRow[]> {
     const handling = sql.join(HANDLING_STATUSES);
+    const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, {
+      path: 'n.org_path',
+      orgId: 'n.org_id',
+      owner: 'n.created_by',
+    });
     const r = await sql<NeedCountRow>`
       WITH up (path, anc) AS (
         -- every org path with each org path it starts with (itself included): the paths alone
@@ -148,7 +159,7 @@ export const needCountsRepo = {
         SELECT r.reach, r.scope_path, n.status, coalesce(n.lead_org_id, '') AS lead_org_id,
           CASE WHEN n.status IN (${handling}) AND n.deadline IS NOT NULL THEN n.deadline ELSE '' END AS deadline
         FROM reach r JOIN needs n ON n.id = r.need_id
-        WHERE n.status <> 'merged'
+        WHERE n.status <> 'merged' AND ${inScope}
       ) k
       GROUP BY reach, scope_path, status, lead_org_id, deadline`.execute(db);
     return r.rows.map((x) => ({ ...x, n: toNumber(x.n) }));
@@ -162,7 +173,7 @@ export const needCountsRepo = {
 
   /** Rewrites the counter from the base tables (after a bulk load, an org move, or a repair). */
   async rebuild(db: Queryable): Promise<number> {
-    const rows = await this.expected(db);
+    const rows = await this.expected(db, SYSTEM_SCOPE);
     await db.deleteFrom('need_counts').execute();
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
       await db

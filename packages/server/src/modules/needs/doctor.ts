@@ -1,4 +1,5 @@
 import { t } from '@shuangyong/shared';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { needCountDifferences, needCountsRepo } from './counts.repo.js';
 
@@ -8,7 +9,7 @@ import { needCountDifferences, needCountsRepo } from './counts.repo.js';
  * was well.
  */
 export async function needsDoctor(db: Queryable, rebuild: boolean): Promise<{ ok: boolean; lines: string[] }> {
-  const [stored, expected] = await Promise.all([needCountsRepo.stored(db), needCountsRepo.expected(db)]);
+  const [stored, expected] = await Promise.all([needCountsRepo.stored(db), needCountsRepo.expected(db, SYSTEM_SCOPE)]);
   const diff = needCountDifferences(stored, expected);
   if (!diff.length) return { ok: true, lines: [t('need.doctor.countsOk', { rows: stored.length })] };
   const lines = [

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { NeedAttachment, NeedStatus } from '@shuangyong/shared';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
@@ -69,7 +70,7 @@ export class NeedAttachments {
       const r = await needsRepo.get(trx, ctx.actor.scope, needId);
       if (!r) throw notFound();
       if (TERMINAL_STATUSES.includes(r.status as NeedStatus)) throw conflict('need_closed', 'need.closed');
-      const handlers = await needsRepo.handlers(trx, needId);
+      const handlers = await needsRepo.handlers(trx, SYSTEM_SCOPE, needId);
       const can = actionsFor(
         ctx.actor,
         r,
@@ -123,7 +124,7 @@ export class NeedAttachments {
     const db = this.p.handle.db;
     const r = await needsRepo.get(db, ctx.actor.scope, needId);
     if (!r) throw notFound();
-    const a = await needsRepo.attachment(db, needId, attachmentId, seesMilitary(ctx.actor));
+    const a = await needsRepo.attachment(db, SYSTEM_SCOPE, needId, attachmentId, seesMilitary(ctx.actor));
     if (!a || !fs.existsSync(this.fileOf(a.id))) throw new AppError(404, 'not_found', 'need.attachmentNotFound');
     return { row: a, file: this.fileOf(a.id) };
   }

@@ -1,4 +1,5 @@
 import { t } from '@shuangyong/shared';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import type { AuditActor } from '../../platform/audit/audit.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
@@ -40,7 +41,7 @@ export class NeedEscalation {
   async sweep(now = new Date()): Promise<SweepResult> {
     const db = this.p.handle.db;
     const today = localDate(now, this.p.config.tzDisplay);
-    const open = await needsRepo.sweepCandidates(db);
+    const open = await needsRepo.sweepCandidates(db, SYSTEM_SCOPE);
     const lead = await this.remindDays();
     const result: SweepResult = { escalated: [], reminded: [] };
     for (const n of open) {

@@ -1,4 +1,5 @@
 import { type NeedStatus, type NeedTag, t } from '@shuangyong/shared';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
@@ -43,7 +44,7 @@ export class NeedNotes {
       if (r.version !== b.version) throw versionConflict();
       if (!actsAs(ctx.actor, r, 'triage')) throw forbidden();
       if (TERMINAL_STATUSES.includes(r.status as NeedStatus)) throw conflict('need_closed', 'need.closed');
-      const before = (await needsRepo.tagsOf(trx, [id])).get(id) ?? [];
+      const before = (await needsRepo.tagsOf(trx, SYSTEM_SCOPE, [id])).get(id) ?? [];
       const after = [...new Set(b.tags)].sort();
       await needsRepo.setTags(trx, r, after);
       if (!(await needsRepo.update(trx, id, b.version, {}))) throw versionConflict();

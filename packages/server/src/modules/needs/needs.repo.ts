@@ -11,6 +11,7 @@ import {
 import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import type { Database } from '../../platform/db/schema.js';
+import { updateVersioned } from '../../platform/db/versioned.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { HANDLING_STATUSES, TERMINAL_STATUSES } from './needs.machine.js';
 import type { NeedAttachmentsTable, NeedCategoriesTable, NeedHandlersTable, NeedsTable } from './needs.schema.js';
@@ -19,6 +20,8 @@ export type NeedRow = Selectable<NeedsTable> & { org_name: string; lead_org_name
 
 const NEED_SCOPE = { path: 'n.org_path', orgId: 'n.org_id', owner: 'n.created_by' } as const;
 const HANDLER_SCOPE = { path: 'h.org_path', orgId: 'h.org_id' } as const;
+/** A case's events, tags and attachments carry its path (no org id). */
+const CHILD_SCOPE = { path: 'org_path' } as const;
 
 type Eb = ExpressionBuilder<Database & { n: NeedsTable }, 'n'>;
 
@@ -172,6 +175,56 @@ export function baseQuery(db: Queryable, scope: Scope, f: NeedFilter) {
 
 const SORT = { createdAt: 'n.created_at', deadline: 'n.deadline', updatedAt: 'n.updated_at' } as const;
 
+type NewNeed = Pick<
+  Insertable<NeedsTable>,
+  | 'id'
+  | 'org_id'
+  | 'org_path'
+  | 'created_by'
+  | 'requester_name'
+  | 'source'
+  | 'category'
+  | 'priority'
+  | 'title'
+  | 'description'
+  | 'created_at'
+> &
+  Partial<Insertable<NeedsTable>>;
+
+/**
+ * The row of a new case: the fields given, every workflow column at its start (submitted, no
+ * handler or deadline, nothing dated but the creation, version 1). The one list of the columns.
+ */
+export function newNeedRow(r: NewNeed): Insertable<NeedsTable> {
+  return {
+    military_detail: null,
+    military_contact: null,
+    status: 'submitted',
+    lead_org_id: null,
+    deadline_days: null,
+    deadline: null,
+    accepted_at: null,
+    assigned_at: null,
+    started_at: null,
+    resolved_at: null,
+    resolved_on_time: null,
+    confirmed_at: null,
+    closed_at: null,
+    resolution: null,
+    rating: null,
+    rating_comment: null,
+    decline_reason: null,
+    merged_into: null,
+    reopen_count: 0,
+    reopen_reason: null,
+    escalated_at: null,
+    reminded_at: null,
+    version: 1,
+    updated_at: r.created_at,
+    ...r,
+  };
+}
+
 export const needsRepo = {
   /** Active organisations of the given types (the handlers a need may be assigned to), in tree order. */
   activeOrgsOfTypes(db: Queryable, types: readonly string[]) {
@@ -236,13 +289,7 @@ export const needsRepo = {
   },
 
   async update(db: Queryable, id: string, version: number, set: Partial<Selectable<NeedsTable>>): Promise<boolean> {
-    const res = await db
-      .updateTable('needs')
-      .set({ ...set, version: version + 1, updated_at: nowIso() })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    return updateVersioned(db, 'needs', id, version, { ...set, updated_at: nowIso() });
   },
 
   /** Cases closed since `since` (an instant) in the scope, and the average of their ratings (home page). */
@@ -254,20 +301,25 @@ export const needsRepo = {
     return { closed: Number(r.n), averageRating: r.rating === null ? null : Math.round(Number(r.rating) * 100) / 100 };
   },
 
-  async handlers(db: Queryable, needId: string) {
+  async handlers(db: Queryable, scope: Scope, needId: string) {
     return db
       .selectFrom('need_handlers as h')
       .innerJoin('orgs as o', 'o.id', 'h.org_id')
       .select(['h.org_id', 'h.role', 'o.name as org_name'])
       .where('h.need_id', '=', needId)
+      .where((eb) => scopeWhere(eb, scope, HANDLER_SCOPE))
       .where('h.active', '=', 1)
       .orderBy('h.role', 'desc')
       .orderBy('o.name')
       .execute();
   },
 
-  async events(db: Queryable, needId: string, includeMilitary: boolean) {
-    let qb = db.selectFrom('need_events').selectAll().where('need_id', '=', needId);
+  async events(db: Queryable, scope: Scope, needId: string, includeMilitary: boolean) {
+    let qb = db
+      .selectFrom('need_events')
+      .selectAll()
+      .where('need_id', '=', needId)
+      .where((eb) => scopeWhere(eb, scope, CHILD_SCOPE));
     if (!includeMilitary) qb = qb.where('military_only', '=', 0);
     return qb.orderBy('at').orderBy('id').execute();
   },
@@ -305,13 +357,14 @@ export const needsRepo = {
       .execute();
   },
 
-  async tagsOf(db: Queryable, ids: readonly string[]): Promise<Map<string, string[]>> {
+  async tagsOf(db: Queryable, scope: Scope, ids: readonly string[]): Promise<Map<string, string[]>> {
     const map = new Map<string, string[]>();
     if (!ids.length) return map;
     const rows = await db
       .selectFrom('need_tags')
       .select(['need_id', 'tag'])
       .where('need_id', 'in', [...ids])
+      .where((eb) => scopeWhere(eb, scope, CHILD_SCOPE))
       .orderBy('tag')
       .execute();
     for (const r of rows) map.set(r.need_id, [...(map.get(r.need_id) ?? []), r.tag]);
@@ -327,14 +380,24 @@ export const needsRepo = {
         .execute();
   },
 
-  async attachments(db: Queryable, needId: string, includeMilitary: boolean) {
-    let qb = db.selectFrom('need_attachments').selectAll().where('need_id', '=', needId);
+  async attachments(db: Queryable, scope: Scope, needId: string, includeMilitary: boolean) {
+    let qb = db
+      .selectFrom('need_attachments')
+      .selectAll()
+      .where('need_id', '=', needId)
+      .where((eb) => scopeWhere(eb, scope, CHILD_SCOPE));
     if (!includeMilitary) qb = qb.where('military_only', '=', 0);
     return qb.orderBy('created_at').execute();
   },
 
-  async duplicates(db: Queryable, needId: string): Promise<string[]> {
-    const rows = await db.selectFrom('needs').select('id').where('merged_into', '=', needId).orderBy('id').execute();
+  async duplicates(db: Queryable, scope: Scope, needId: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('needs as n')
+      .select('n.id')
+      .where('n.merged_into', '=', needId)
+      .where((eb) => scopeWhere(eb, scope, NEED_SCOPE))
+      .orderBy('n.id')
+      .execute();
     return rows.map((r) => r.id);
   },
 
@@ -346,15 +409,28 @@ export const needsRepo = {
     return db.selectFrom('need_categories').selectAll().orderBy('sort_order').orderBy('code').execute();
   },
 
-  async insert(db: Queryable, row: Insertable<NeedsTable>): Promise<void> {
-    await db.insertInto('needs').values(row).execute();
+  /** Inserts new cases (one, or a batch: the bench's bulk load); rows from `newNeedRow`. */
+  async insert(db: Queryable, rows: Insertable<NeedsTable> | readonly Insertable<NeedsTable>[]): Promise<void> {
+    await db
+      .insertInto('needs')
+      .values(Array.isArray(rows) ? [...rows] : (rows as Insertable<NeedsTable>))
+      .execute();
+  },
+
+  /** Inserts handler rows as they are (a batch of any cases'; `replaceHandlers` for one case's change). */
+  async insertHandlers(db: Queryable, rows: readonly Insertable<NeedHandlersTable>[]): Promise<void> {
+    if (rows.length)
+      await db
+        .insertInto('need_handlers')
+        .values([...rows])
+        .execute();
   },
 
   /**
    * The deadline sweep's cases: handling, with a deadline, not escalated yet — every org's (the
    * sweep is the system's, not a user's), earliest deadline first.
    */
-  async sweepCandidates(db: Queryable) {
+  async sweepCandidates(db: Queryable, scope: Scope) {
     return db
       .selectFrom('needs as n')
       .leftJoin('orgs as lo', 'lo.id', 'n.lead_org_id')
@@ -363,6 +439,7 @@ export const needsRepo = {
       .where('n.status', 'in', [...HANDLING_STATUSES])
       .where('n.deadline', 'is not', null)
       .where('n.escalated_at', 'is', null)
+      .where((eb) => scopeWhere(eb, scope, NEED_SCOPE))
       .orderBy('n.deadline')
       .execute();
   },
@@ -386,7 +463,7 @@ export const needsRepo = {
       .where('need_id', '=', needId)
       .where('active', '=', 1)
       .execute();
-    if (rows.length) await db.insertInto('need_handlers').values(rows).execute();
+    await this.insertHandlers(db, rows);
   },
 
   async insertAttachment(db: Queryable, row: Insertable<NeedAttachmentsTable>): Promise<void> {
@@ -405,8 +482,13 @@ export const needsRepo = {
   },
 
   /** One attachment of a case the caller already sees; military-only ones only for the military side. */
-  async attachment(db: Queryable, needId: string, attachmentId: string, military: boolean) {
-    let qb = db.selectFrom('need_attachments').selectAll().where('id', '=', attachmentId).where('need_id', '=', needId);
+  async attachment(db: Queryable, scope: Scope, needId: string, attachmentId: string, military: boolean) {
+    let qb = db
+      .selectFrom('need_attachments')
+      .selectAll()
+      .where('id', '=', attachmentId)
+      .where('need_id', '=', needId)
+      .where((eb) => scopeWhere(eb, scope, CHILD_SCOPE));
     if (!military) qb = qb.where('military_only', '=', 0);
     return qb.executeTakeFirst();
   },
@@ -422,12 +504,6 @@ export const needsRepo = {
     version: number,
     set: Updateable<NeedCategoriesTable>,
   ): Promise<boolean> {
-    const res = await db
-      .updateTable('need_categories')
-      .set({ ...set, version: version + 1, updated_at: nowIso() })
-      .where('code', '=', code)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    return updateVersioned(db, 'need_categories', code, version, { ...set, updated_at: nowIso() }, { key: 'code' });
   },
 };

@@ -13,6 +13,7 @@ import {
 } from '@shuangyong/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { type ExportColumn, writeXlsxStream } from '../../platform/files/index.js';
@@ -163,6 +164,7 @@ export function needsReportRoutes(
           for await (const batch of needsRepo.scan(db, ctx.actor.scope, filter)) {
             const tagMap = await needsRepo.tagsOf(
               db,
+              SYSTEM_SCOPE,
               batch.map((r) => r.id),
             );
             for (const r of batch) {

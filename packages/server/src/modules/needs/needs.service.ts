@@ -14,7 +14,7 @@ import type { UsersService } from '../users/users.module.js';
 import { needCountsRepo } from './counts.repo.js';
 import { NeedsReadModel, slaBounds } from './needs.cockpit.js';
 import { NeedEscalation, type SweepResult } from './needs.escalation.js';
-import { type NeedFilter, needsRepo } from './needs.repo.js';
+import { type NeedFilter, needsRepo, newNeedRow } from './needs.repo.js';
 import { actionsFor, seesMilitary, toDetail, toListItem } from './needs.view.js';
 import { eventActor, NeedWorkflow } from './needs.workflow.js';
 
@@ -92,6 +92,7 @@ export class NeedsService {
     const { rows, total } = await needsRepo.page(this.db, ctx.actor.scope, f, q.page, q.pageSize, q.sort, q.order);
     const tags = await needsRepo.tagsOf(
       this.db,
+      SYSTEM_SCOPE,
       rows.map((r) => r.id),
     );
     const today = this.today();
@@ -109,11 +110,11 @@ export class NeedsService {
     if (!r) throw notFound();
     const military = seesMilitary(ctx.actor);
     const [tags, handlers, events, attachments, duplicates] = await Promise.all([
-      needsRepo.tagsOf(db, [id]),
-      needsRepo.handlers(db, id),
-      needsRepo.events(db, id, military),
-      needsRepo.attachments(db, id, military),
-      needsRepo.duplicates(db, id),
+      needsRepo.tagsOf(db, SYSTEM_SCOPE, [id]),
+      needsRepo.handlers(db, SYSTEM_SCOPE, id),
+      needsRepo.events(db, SYSTEM_SCOPE, id, military),
+      needsRepo.attachments(db, SYSTEM_SCOPE, id, military),
+      needsRepo.duplicates(db, SYSTEM_SCOPE, id),
     ]);
     const actions = actionsFor(
       ctx.actor,
@@ -147,43 +148,24 @@ export class NeedsService {
       const id = uuidv7();
       const now = nowIso();
       await needCountsRepo.around(trx, id, () =>
-        needsRepo.insert(trx, {
-          id,
-          org_id: org.id,
-          org_path: org.path,
-          created_by: actor.userId,
-          requester_name: actor.displayName,
-          source: body.source ?? (military ? 'unit' : 'visit'),
-          category: body.category,
-          priority: body.priority,
-          title: body.title,
-          description: body.description,
-          military_detail: body.militaryDetail ?? null,
-          military_contact: body.militaryContact ?? null,
-          status: 'submitted',
-          lead_org_id: null,
-          deadline_days: null,
-          deadline: null,
-          accepted_at: null,
-          assigned_at: null,
-          started_at: null,
-          resolved_at: null,
-          resolved_on_time: null,
-          confirmed_at: null,
-          closed_at: null,
-          resolution: null,
-          rating: null,
-          rating_comment: null,
-          decline_reason: null,
-          merged_into: null,
-          reopen_count: 0,
-          reopen_reason: null,
-          escalated_at: null,
-          reminded_at: null,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        }),
+        needsRepo.insert(
+          trx,
+          newNeedRow({
+            id,
+            org_id: org.id,
+            org_path: org.path,
+            created_by: actor.userId,
+            requester_name: actor.displayName,
+            source: body.source ?? (military ? 'unit' : 'visit'),
+            category: body.category,
+            priority: body.priority,
+            title: body.title,
+            description: body.description,
+            military_detail: body.militaryDetail ?? null,
+            military_contact: body.militaryContact ?? null,
+            created_at: now,
+          }),
+        ),
       );
       if (body.tags?.length) await needsRepo.setTags(trx, { id, org_path: org.path }, body.tags);
       await needsRepo.addEvent(trx, {

@@ -1,5 +1,6 @@
 import { NEED_STATUSES, NEED_TAGS, type NeedStats, type NeedStatus, type needStatsQuery, t } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import type { RequestCtx } from '../../platform/auth/actor.js';
 import { localDate, zoneOffsetMs } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
@@ -78,6 +79,7 @@ export class NeedStatistics {
     for (let i = 0; i < rows.length; i += 500) {
       const batch = await needsRepo.tagsOf(
         db,
+        SYSTEM_SCOPE,
         rows.slice(i, i + 500).map((r) => r.id),
       );
       for (const list of batch.values()) for (const tag of list) tags.set(tag, (tags.get(tag) ?? 0) + 1);

@@ -11,6 +11,7 @@ import type {
 import { t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { diffFields } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
@@ -273,7 +274,7 @@ export class NeedWorkflow {
     };
     const lead = ok(b.leadOrgId);
     if (!lead || coIds.some((c) => !ok(c))) throw badRequest('invalid_handler', 'need.invalidHandler');
-    const before = await needsRepo.handlers(trx, id);
+    const before = await needsRepo.handlers(trx, SYSTEM_SCOPE, id);
     const now = nowIso();
     await needsRepo.replaceHandlers(
       trx,

@@ -59,8 +59,11 @@ export function scopeCovers(scope: Scope, rec: { orgId: string; orgPath: string;
 export interface ScopeColumns {
   /** Column holding the owner's org path. */
   path: string;
-  /** Column holding the owner's org id. */
-  orgId: string;
+  /**
+   * Column holding the owner's org id; a table without one (a child row of a checked parent)
+   * matches the `org` scope by its path, which is the org's own path for the org's rows.
+   */
+  orgId?: string;
   /** Column holding the creating user's id (for the `own` scope); falls back to `orgId`. */
   owner?: string;
 }
@@ -76,9 +79,10 @@ export function scopeWhere(eb: ExpressionBuilder<any, any>, scope: Scope, cols: 
     case 'subtree':
       return eb.and([eb(sql.ref(cols.path), '>=', scope.path), eb(sql.ref(cols.path), '<', prefixEnd(scope.path))]);
     case 'org':
-      return eb(sql.ref(cols.orgId), '=', scope.orgId);
+      return cols.orgId ? eb(sql.ref(cols.orgId), '=', scope.orgId) : eb(sql.ref(cols.path), '=', scope.path);
     case 'own':
-      return cols.owner ? eb(sql.ref(cols.owner), '=', scope.userId) : eb(sql.ref(cols.orgId), '=', scope.orgId);
+      if (cols.owner) return eb(sql.ref(cols.owner), '=', scope.userId);
+      return cols.orgId ? eb(sql.ref(cols.orgId), '=', scope.orgId) : eb(sql.ref(cols.path), '=', scope.path);
   }
 }
 

@@ -5,7 +5,8 @@
 select "c".*
   from "merit_citations" as "c"
   inner join (select "id", "org_id", "org_path"
-  from "households") as "h" on "h"."id" = "c"."household_id"
+  from "households"
+  where 1 = 1) as "h" on "h"."id" = "c"."household_id"
   where "c"."id" = $1
     and ("h"."org_path" >= $2 and "h"."org_path" < $3);
 -- parameters: ["c-1","650200/650203/","650200/6502030"]
@@ -14,7 +15,8 @@ select "c".*
 select "c".*, "o"."name" as "org_name"
   from "merit_citations" as "c"
   inner join (select "id", "org_id", "org_path"
-  from "households") as "h" on "h"."id" = "c"."household_id"
+  from "households"
+  where 1 = 1) as "h" on "h"."id" = "c"."household_id"
   inner join "orgs" as "o" on "o"."id" = "h"."org_id"
   where ("h"."org_path" >= $1 and "h"."org_path" < $2) and "c"."award_year" = $3 and "c"."status" = $4 and "c"."register_deadline" < $5
   order by CASE WHEN c.status = 'received' THEN 0 ELSE 1 END, CASE WHEN c.status = 'received' THEN c.register_deadline END, "c"."received_at" desc, "c"."id"
@@ -24,7 +26,8 @@ select "c".*, "o"."name" as "org_name"
 select count(*) as "n"
   from "merit_citations" as "c"
   inner join (select "id", "org_id", "org_path"
-  from "households") as "h" on "h"."id" = "c"."household_id"
+  from "households"
+  where 1 = 1) as "h" on "h"."id" = "c"."household_id"
   inner join "orgs" as "o" on "o"."id" = "h"."org_id"
   where ("h"."org_path" >= $1 and "h"."org_path" < $2) and "c"."award_year" = $3 and "c"."status" = $4 and "c"."register_deadline" < $5;
 -- parameters: ["650200/650203/","650200/6502030",2026,"received","2026-12-03"]

@@ -4,12 +4,12 @@
 -- notifications: page, own unread
 select *
   from "notifications"
-  where "user_id" = ? and "read_at" is null
+  where 1 = 1 and "user_id" = ? and "read_at" is null
   order by "created_at" desc, "id" desc
   limit ?
   offset ?;
 -- parameters: ["user-1",20,0]
 select count(*) as "n"
   from "notifications"
-  where "user_id" = ? and "read_at" is null;
+  where 1 = 1 and "user_id" = ? and "read_at" is null;
 -- parameters: ["user-1"]

@@ -45,7 +45,7 @@ import { moneyRepo } from '../src/modules/visits/money.repo.js';
 import { plansRepo } from '../src/modules/visits/plans.repo.js';
 import { recordsRepo } from '../src/modules/visits/records.repo.js';
 import { visitsRepo } from '../src/modules/visits/visits.repo.js';
-import type { Scope } from '../src/platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import type { Database } from '../src/platform/db/schema.js';
 
 type Dialect = 'sqlite' | 'postgres';
@@ -122,9 +122,16 @@ const CASES: Record<string, Record<string, (db: Db) => Promise<unknown>>> = {
     'count, district, pending': (db) => transfersRepo.count(db, DISTRICT, 'pending'),
   },
   honours: {
-    'citation, district': (db) => honoursRepo.citation(db, householdsRepo.rows(db), DISTRICT, 'c-1'),
+    'citation, district': (db) => honoursRepo.citation(db, householdsRepo.rows(db, SYSTEM_SCOPE), DISTRICT, 'c-1'),
     'citations, district, overdue in a year': (db) =>
-      honoursRepo.citations(db, householdsRepo.rows(db), DISTRICT, { year: 2026, overdue: true, today: DAY }, 1, 20),
+      honoursRepo.citations(
+        db,
+        householdsRepo.rows(db, SYSTEM_SCOPE),
+        DISTRICT,
+        { year: 2026, overdue: true, today: DAY },
+        1,
+        20,
+      ),
   },
   visits: {
     'plan, district': (db) => visitsRepo.plan(db, DISTRICT, 'p-1'),
@@ -175,7 +182,8 @@ const CASES: Record<string, Record<string, (db: Db) => Promise<unknown>>> = {
     'get, district': (db) => orgsRepo.get(db, DISTRICT, 'o-1'),
   },
   notifications: {
-    'page, own unread': (db) => notificationsRepo.page(db, 'user-1', { page: 1, pageSize: 20, unread: 'true' }),
+    'page, own unread': (db) =>
+      notificationsRepo.page(db, SYSTEM_SCOPE, 'user-1', { page: 1, pageSize: 20, unread: 'true' }),
   },
   atmosphere: {
     'publicity page, district, campaign': (db) => atmosphereRepo.page(db, DISTRICT, { campaignId: 'c-1' }, 1, 20),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryDoctor } from '../src/modules/registry/doctor.js';
 import { idBlindIndex } from '../src/modules/registry/personal-data.js';
 import { countDifferences, countsRepo, registryRepo, TOTAL_CAP } from '../src/modules/registry/registry.repo.js';
+import { SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { type Actor, type RequestCtx, systemActor } from '../src/platform/auth/actor.js';
 import { seededRandom } from '../src/platform/random.js';
 import { signedIn, type TestEnv, testEnv } from './helpers.js';
@@ -130,7 +131,10 @@ describe('maintained registry counts', () => {
     expect(Math.min(done.update, done.transfer, done.merge, done.unmerge, done.deactivate)).toBeGreaterThan(0);
 
     // the maintained rows are exactly what a rebuild from the base tables writes
-    const [stored, expected] = await Promise.all([countsRepo.stored(db), countsRepo.expected(db)]);
+    const [stored, expected] = await Promise.all([
+      countsRepo.stored(db, SYSTEM_SCOPE),
+      countsRepo.expected(db, SYSTEM_SCOPE),
+    ]);
     expect(countDifferences(stored, expected)).toEqual([]);
     expect(stored.length).toBeGreaterThan(50);
 

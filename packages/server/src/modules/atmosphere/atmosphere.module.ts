@@ -1,4 +1,5 @@
 import { t } from '@shuangyong/shared';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
@@ -6,6 +7,7 @@ import { notificationsModule } from '../notifications/notifications.module.js';
 import { visitsModule } from '../visits/visits.module.js';
 import { atmosphereRepo, itemTitles } from './atmosphere.repo.js';
 import { atmosphereRoutes } from './atmosphere.routes.js';
+import type { CampaignOfTask } from './campaign-task.js';
 import { ConfidentialityChecks } from './checks.service.js';
 import { EventPhotos } from './events.photos.js';
 import { eventsRoutes } from './events.routes.js';
@@ -39,7 +41,8 @@ export const atmosphereModule = defineModule({
     const db = p.handle.db;
     const checks = new ConfidentialityChecks(p);
     // the campaign task an item, event or exemplar serves must be its campaign's (read model only)
-    const campaignOfTask = campaigns.readModel.campaignOfTask;
+    // after the item's own campaign was checked in scope: the task is looked up city-wide
+    const campaignOfTask: CampaignOfTask = (db, taskId) => campaigns.readModel.campaignOfTask(db, SYSTEM_SCOPE, taskId);
     const publicity = new PublicityService(p, checks, notifications, campaignOfTask);
     const photos = new PublicityPhotos(p, publicity);
     // 双拥活动 (decisions/0043): budget lines are the visits module's, read through its money service

@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import type { CampaignAssignmentsTable } from './campaigns.schema.js';
 
@@ -16,8 +17,13 @@ export const assignmentsRepo = {
     return q.orderBy('path').execute();
   },
 
-  async orgIdsOfTask(db: Queryable, taskId: string): Promise<string[]> {
-    const rows = await db.selectFrom('campaign_assignments').select('org_id').where('task_id', '=', taskId).execute();
+  async orgIdsOfTask(db: Queryable, scope: Scope, taskId: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('campaign_assignments')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .select('org_id')
+      .where('task_id', '=', taskId)
+      .execute();
     return rows.map((r) => r.org_id);
   },
 

@@ -1,3 +1,4 @@
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import type { Platform } from '../../platform/context.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
 import { campaignsRepo } from './campaigns.repo.js';
@@ -57,7 +58,7 @@ export class Campaigns {
 
   /** Issued campaigns and the org that issued each (scheduled daily briefs). */
   issued() {
-    return campaignsRepo.issued(this.cx.p.handle.db);
+    return campaignsRepo.issued(this.cx.p.handle.db, SYSTEM_SCOPE);
   }
 
   /** Automatic reminders (due soon, overdue) as of `now`. */

@@ -1,4 +1,5 @@
 import { t } from '@shuangyong/shared';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { notificationsModule } from '../notifications/notifications.module.js';
@@ -35,7 +36,7 @@ export const campaignsModule = defineModule({
     campaigns.metrics.register({
       key: 'registry.martyr_survivors.active',
       label: '辖区在册烈士遗属（人）',
-      compute: (db, orgPath) => registry.readModel.activeWithCategory(db, 'martyr_survivor', orgPath),
+      compute: (db, orgPath) => registry.readModel.activeWithCategory(db, SYSTEM_SCOPE, 'martyr_survivor', orgPath),
     });
     return {
       services: campaigns,

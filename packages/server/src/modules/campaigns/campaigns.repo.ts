@@ -92,9 +92,10 @@ export const campaignsRepo = {
   },
 
   /** Issued campaigns with their issuing org (the daily brief's schedule). */
-  issued(db: Queryable) {
+  issued(db: Queryable, scope: Scope) {
     return db
       .selectFrom('campaigns as c')
+      .where((eb) => scopeWhere(eb, scope, { path: 'c.org_path', orgId: 'c.org_id' }))
       .innerJoin('orgs as o', 'o.id', 'c.org_id')
       .select(['c.id', 'c.title', 'o.id as org_id', 'o.path as org_path', 'o.name as org_name'])
       .where('c.status', '=', 'issued')
@@ -103,9 +104,10 @@ export const campaignsRepo = {
   },
 
   /** What other modules print about a campaign they reference (a letter's festival and year); no scope: the caller has checked its own record. */
-  async facts(db: Queryable, id: string) {
+  async facts(db: Queryable, scope: Scope, id: string) {
     return db
       .selectFrom('campaigns')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['id', 'kind', 'title', 'period_start', 'period_end', 'issue_date', 'created_at'])
       .where('id', '=', id)
       .executeTakeFirst();
@@ -241,9 +243,10 @@ export const campaignsRepo = {
       .execute();
   },
 
-  async firstDeadlines(db: Queryable, ids: string[]) {
+  async firstDeadlines(db: Queryable, scope: Scope, ids: string[]) {
     return db
       .selectFrom('campaign_tasks')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .select(['campaign_id', (eb) => eb.fn.min('deadline').as('first')])
       .where('campaign_id', 'in', ids)
       .groupBy('campaign_id')
@@ -251,27 +254,30 @@ export const campaignsRepo = {
   },
 
   /** Rows of a campaign the caller already sees (loaded through `campaign`). */
-  async items(db: Queryable, campaignId: string) {
+  async items(db: Queryable, scope: Scope, campaignId: string) {
     return db
       .selectFrom('campaign_items')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('campaign_id', '=', campaignId)
       .orderBy('ordinal')
       .execute();
   },
 
-  async tasks(db: Queryable, campaignId: string) {
+  async tasks(db: Queryable, scope: Scope, campaignId: string) {
     return db
       .selectFrom('campaign_tasks')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('campaign_id', '=', campaignId)
       .orderBy('ordinal')
       .execute();
   },
 
-  async assignmentsWithOrg(db: Queryable, campaignId: string) {
+  async assignmentsWithOrg(db: Queryable, scope: Scope, campaignId: string) {
     return db
       .selectFrom('campaign_assignments as a')
+      .where((eb) => scopeWhere(eb, scope, { path: 'a.org_path', orgId: 'a.org_id' }))
       .innerJoin('orgs as o', 'o.id', 'a.org_id')
       .selectAll('a')
       .select('o.name as org_name')
@@ -280,9 +286,10 @@ export const campaignsRepo = {
       .execute();
   },
 
-  async filesOf(db: Queryable, ownerId: string) {
+  async filesOf(db: Queryable, scope: Scope, ownerId: string) {
     return db
       .selectFrom('campaign_files')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .select(['id', 'file_name', 'mime', 'size', 'created_at'])
       .where('owner_id', '=', ownerId)
       .orderBy('created_at')
@@ -301,18 +308,20 @@ export const campaignsRepo = {
     await db.updateTable('campaigns').set(set).where('id', '=', id).execute();
   },
 
-  async assignmentCount(db: Queryable, campaignId: string): Promise<number> {
+  async assignmentCount(db: Queryable, scope: Scope, campaignId: string): Promise<number> {
     const n = await db
       .selectFrom('campaign_assignments')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select((eb) => eb.fn.countAll().as('n'))
       .where('campaign_id', '=', campaignId)
       .executeTakeFirstOrThrow();
     return toNumber(n.n);
   },
 
-  async assigneeOrgIds(db: Queryable, campaignId: string) {
+  async assigneeOrgIds(db: Queryable, scope: Scope, campaignId: string) {
     return db
       .selectFrom('campaign_assignments')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select('org_id')
       .distinct()
       .where('campaign_id', '=', campaignId)

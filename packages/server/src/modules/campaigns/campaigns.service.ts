@@ -11,7 +11,7 @@ import type {
 import { t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
-import type { Scope } from '../../platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
@@ -64,7 +64,7 @@ export class CampaignsService {
 
   /** The festival facts of a campaign another module's record references (visit letters). */
   async facts(id: string): Promise<CampaignFacts | undefined> {
-    const c = await campaignsRepo.facts(this.db, id);
+    const c = await campaignsRepo.facts(this.db, SYSTEM_SCOPE, id);
     if (!c) return undefined;
     return {
       kind: c.kind as CampaignKind,
@@ -103,7 +103,7 @@ export class CampaignsService {
 
   private async firstDeadlines(db: Queryable, ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows = await campaignsRepo.firstDeadlines(db, ids);
+    const rows = await campaignsRepo.firstDeadlines(db, SYSTEM_SCOPE, ids);
     return new Map(rows.map((r) => [r.campaign_id, String(r.first)]));
   }
 
@@ -148,10 +148,10 @@ export class CampaignsService {
     const issuer = issuerSide(scope, c);
     const day = today(this.cx);
     const [items, tasks, assignments, files, counts, firsts] = await Promise.all([
-      campaignsRepo.items(db, id),
-      campaignsRepo.tasks(db, id),
-      campaignsRepo.assignmentsWithOrg(db, id),
-      campaignsRepo.filesOf(db, id),
+      campaignsRepo.items(db, SYSTEM_SCOPE, id),
+      campaignsRepo.tasks(db, SYSTEM_SCOPE, id),
+      campaignsRepo.assignmentsWithOrg(db, SYSTEM_SCOPE, id),
+      campaignsRepo.filesOf(db, SYSTEM_SCOPE, id),
       this.counts(db, scope, [c]),
       this.firstDeadlines(db, [id]),
     ]);
@@ -294,7 +294,7 @@ export class CampaignsService {
         throw illegal('campaigns.illegalCampaignAction', c.status, body.action, allowed);
       }
       if (body.action === 'issue') {
-        const n = await campaignsRepo.assignmentCount(trx, id);
+        const n = await campaignsRepo.assignmentCount(trx, SYSTEM_SCOPE, id);
         if (n === 0) throw conflict('no_tasks', 'campaigns.noTasks');
       }
       const now = nowIso();
@@ -317,7 +317,7 @@ export class CampaignsService {
   }
 
   private async notifyIssued(trx: Tx, ctx: RequestCtx, c: CampaignRow) {
-    const orgs = await campaignsRepo.assigneeOrgIds(trx, c.id);
+    const orgs = await campaignsRepo.assigneeOrgIds(trx, SYSTEM_SCOPE, c.id);
     await this.cx.notifications.notify(trx, {
       orgIds: orgs.map((o) => o.org_id),
       excludeUserIds: [ctx.actor.userId],
@@ -332,7 +332,10 @@ export class CampaignsService {
   /** A new draft from an earlier campaign (元旦春节, 八一, 清明, 烈士纪念日 …): items, tasks, recipients re-resolved. */
   async copy(ctx: RequestCtx, id: string, body: z.infer<typeof copyCampaignBody>) {
     const src = await this.load(this.db, ctx, id, true);
-    const [items, tasks] = await Promise.all([campaignsRepo.items(this.db, id), campaignsRepo.tasks(this.db, id)]);
+    const [items, tasks] = await Promise.all([
+      campaignsRepo.items(this.db, SYSTEM_SCOPE, id),
+      campaignsRepo.tasks(this.db, SYSTEM_SCOPE, id),
+    ]);
     const shift = (d: string | null) => (d ? addDays(d, body.shiftDays) : undefined);
     return this.create(
       ctx,

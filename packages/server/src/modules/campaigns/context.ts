@@ -1,4 +1,5 @@
 import { t } from '@shuangyong/shared';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
@@ -63,7 +64,7 @@ export async function addAssignments(
   task: { id: string; campaign_id: string; deadline: string },
   orgs: AssigneeOrg[],
 ): Promise<number> {
-  const existing = new Set(await assignmentsRepo.orgIdsOfTask(trx, task.id));
+  const existing = new Set(await assignmentsRepo.orgIdsOfTask(trx, SYSTEM_SCOPE, task.id));
   const now = nowIso();
   const rows = orgs
     .filter((o) => !existing.has(o.id))

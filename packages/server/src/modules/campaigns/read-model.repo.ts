@@ -1,5 +1,5 @@
 import type { SelectQueryBuilder } from 'kysely';
-import type { Scope } from '../../platform/access/scope.js';
+import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { campaignVisible } from './campaigns.repo.js';
 
@@ -9,20 +9,35 @@ import { campaignVisible } from './campaigns.repo.js';
  */
 export const campaignsReadModel = {
   /** Does a campaign with this id exist (a reference another module's row is about to store)? */
-  async exists(db: Queryable, id: string): Promise<boolean> {
-    return !!(await db.selectFrom('campaigns').select('id').where('id', '=', id).executeTakeFirst());
+  async exists(db: Queryable, scope: Scope, id: string): Promise<boolean> {
+    return !!(await db
+      .selectFrom('campaigns')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst());
   },
 
   /** The campaign a task belongs to (a row of another module names the task it was issued as). */
-  async campaignOfTask(db: Queryable, taskId: string): Promise<string | undefined> {
-    const r = await db.selectFrom('campaign_tasks').select('campaign_id').where('id', '=', taskId).executeTakeFirst();
+  async campaignOfTask(db: Queryable, scope: Scope, taskId: string): Promise<string | undefined> {
+    const r = await db
+      .selectFrom('campaign_tasks')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
+      .select('campaign_id')
+      .where('id', '=', taskId)
+      .executeTakeFirst();
     return r?.campaign_id;
   },
 
   /** A campaign's period (from its start, or its issue date, to its end; null: open on that side). */
-  async period(db: Queryable, id: string): Promise<{ from: string | null; to: string | null } | undefined> {
+  async period(
+    db: Queryable,
+    scope: Scope,
+    id: string,
+  ): Promise<{ from: string | null; to: string | null } | undefined> {
     const r = await db
       .selectFrom('campaigns')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['period_start', 'period_end', 'issue_date'])
       .where('id', '=', id)
       .executeTakeFirst();

@@ -17,9 +17,10 @@ export const remindersRepo = {
   },
 
   /** Open assignments of issued campaigns due on or before `until`, every org's (the system's sweep). */
-  async sweepCandidates(db: Queryable, until: string) {
+  async sweepCandidates(db: Queryable, scope: Scope, until: string) {
     return db
       .selectFrom('campaign_assignments as a')
+      .where((eb) => scopeWhere(eb, scope, { path: 'a.org_path', orgId: 'a.org_id' }))
       .innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
       .innerJoin('campaign_tasks as tk', 'tk.id', 'a.task_id')
       .select([
@@ -41,9 +42,10 @@ export const remindersRepo = {
   },
 
   /** These assignments (already checked by the caller) with their task's and campaign's titles. */
-  async due(db: Queryable, assignmentIds: string[]) {
+  async due(db: Queryable, scope: Scope, assignmentIds: string[]) {
     return db
       .selectFrom('campaign_assignments as a')
+      .where((eb) => scopeWhere(eb, scope, { path: 'a.org_path', orgId: 'a.org_id' }))
       .innerJoin('campaigns as c', 'c.id', 'a.campaign_id')
       .innerJoin('campaign_tasks as tk', 'tk.id', 'a.task_id')
       .select([
@@ -61,9 +63,10 @@ export const remindersRepo = {
   },
 
   /** Ids of a campaign's open assignments past their deadline (the issuer's nudge). */
-  async overdueOpen(db: Queryable, campaignId: string, today: string) {
+  async overdueOpen(db: Queryable, scope: Scope, campaignId: string, today: string) {
     return db
       .selectFrom('campaign_assignments')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select('id')
       .where('campaign_id', '=', campaignId)
       .where('status', 'in', [...OPEN_STATUSES])

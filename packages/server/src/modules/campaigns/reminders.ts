@@ -1,6 +1,7 @@
 import { type CampaignReminder, type nudgeBody, t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import type { AuditActor } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
@@ -91,7 +92,7 @@ export class Reminders {
   async sweep(now: Date): Promise<{ dueSoon: number; overdue: number }> {
     const day = localDate(now, this.cx.p.config.tzDisplay);
     return this.db.transaction().execute(async (trx) => {
-      const rows = await remindersRepo.sweepCandidates(trx, addDays(day, MAX_LEAD_DAYS));
+      const rows = await remindersRepo.sweepCandidates(trx, SYSTEM_SCOPE, addDays(day, MAX_LEAD_DAYS));
       let dueSoon = 0;
       let overdue = 0;
       for (const a of rows) {
@@ -123,7 +124,7 @@ export class Reminders {
 
   private async due(trx: Tx, assignmentIds: string[]): Promise<Due[]> {
     if (!assignmentIds.length) return [];
-    return remindersRepo.due(trx, assignmentIds);
+    return remindersRepo.due(trx, SYSTEM_SCOPE, assignmentIds);
   }
 
   /** A manual nudge to one assignee whose work is still open. */
@@ -166,7 +167,7 @@ export class Reminders {
       const c = await campaignsRepo.campaign(trx, ctx.actor.scope, campaignId);
       if (!c || !issuerSide(ctx.actor.scope, c)) throw notFound();
       if (c.status !== 'issued') throw conflict('campaign_not_open', 'campaigns.notOpen');
-      const ids = await remindersRepo.overdueOpen(trx, campaignId, today(this.cx));
+      const ids = await remindersRepo.overdueOpen(trx, SYSTEM_SCOPE, campaignId, today(this.cx));
       const by = { id: ctx.actor.userId, name: ctx.actor.displayName };
       for (const a of await this.due(
         trx,

@@ -21,10 +21,11 @@ export const supervisionRepo = {
   },
 
   /** The rectifications of these inspections (already read in the caller's scope). */
-  async rectificationsOf(db: Queryable, inspectionIds: string[]) {
+  async rectificationsOf(db: Queryable, scope: Scope, inspectionIds: string[]) {
     if (!inspectionIds.length) return [];
     return db
       .selectFrom('campaign_rectifications')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .selectAll()
       .where('inspection_id', 'in', inspectionIds)
       .orderBy('created_at')
@@ -41,9 +42,10 @@ export const supervisionRepo = {
   },
 
   /** The org an inspection may target: one the campaign assigned work to. */
-  async assigneeOf(db: Queryable, campaignId: string, orgId: string) {
+  async assigneeOf(db: Queryable, scope: Scope, campaignId: string, orgId: string) {
     return db
       .selectFrom('campaign_assignments')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['org_id', 'org_path'])
       .where('campaign_id', '=', campaignId)
       .where('org_id', '=', orgId)

@@ -8,6 +8,7 @@ import type {
 import { t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
@@ -59,6 +60,7 @@ export class SupervisionService {
     const rows = await supervisionRepo.inspections(db, ctx.actor.scope, campaignId, issuer, only);
     const rects = await supervisionRepo.rectificationsOf(
       db,
+      SYSTEM_SCOPE,
       rows.map((r) => r.id),
     );
     const day = today(this.cx);
@@ -130,7 +132,7 @@ export class SupervisionService {
       const c = await campaignsRepo.campaign(trx, ctx.actor.scope, campaignId);
       if (!c || !issuerSide(ctx.actor.scope, c)) throw notFound();
       if (c.status === 'draft') throw conflict('campaign_not_open', 'campaigns.notOpen');
-      const org = await supervisionRepo.assigneeOf(trx, campaignId, body.orgId);
+      const org = await supervisionRepo.assigneeOf(trx, SYSTEM_SCOPE, campaignId, body.orgId);
       if (!org) throw badRequest('not_assignee', 'campaigns.inspectionOrg');
       const row = {
         id: uuidv7(),

@@ -1,4 +1,5 @@
 import type { Insertable, Updateable } from 'kysely';
+import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { nowIso } from '../../platform/ids.js';
 import type { CampaignTasksTable } from './campaigns.schema.js';
@@ -9,9 +10,10 @@ export const tasksRepo = {
     await db.insertInto('campaign_tasks').values(row).execute();
   },
 
-  async itemOf(db: Queryable, campaignId: string, itemId: string) {
+  async itemOf(db: Queryable, scope: Scope, campaignId: string, itemId: string) {
     return db
       .selectFrom('campaign_items')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .select('id')
       .where('id', '=', itemId)
       .where('campaign_id', '=', campaignId)
@@ -19,9 +21,10 @@ export const tasksRepo = {
   },
 
   /** The highest task ordinal of the campaign, 0 when it has none. */
-  async lastOrdinal(db: Queryable, campaignId: string): Promise<number> {
+  async lastOrdinal(db: Queryable, scope: Scope, campaignId: string): Promise<number> {
     const last = await db
       .selectFrom('campaign_tasks')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .select((eb) => eb.fn.max('ordinal').as('n'))
       .where('campaign_id', '=', campaignId)
       .executeTakeFirst();
@@ -32,8 +35,13 @@ export const tasksRepo = {
     await db.updateTable('campaigns').set({ updated_at: nowIso() }).where('id', '=', campaignId).execute();
   },
 
-  async assignmentsOf(db: Queryable, taskId: string) {
-    return db.selectFrom('campaign_assignments').select(['id', 'org_id']).where('task_id', '=', taskId).execute();
+  async assignmentsOf(db: Queryable, scope: Scope, taskId: string) {
+    return db
+      .selectFrom('campaign_assignments')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .select(['id', 'org_id'])
+      .where('task_id', '=', taskId)
+      .execute();
   },
 
   async deleteAssignments(db: Queryable, ids: string[]): Promise<void> {

@@ -8,6 +8,7 @@ import type {
 } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { bool, type Tx, toBool } from '../../platform/db/index.js';
 import { badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
@@ -124,9 +125,9 @@ export class TasksService {
   async add(ctx: RequestCtx, campaignId: string, body: z.infer<typeof addTaskBody>) {
     return this.db.transaction().execute(async (trx) => {
       const c = await this.campaignFor(trx, ctx, campaignId);
-      const item = await tasksRepo.itemOf(trx, campaignId, body.itemId);
+      const item = await tasksRepo.itemOf(trx, SYSTEM_SCOPE, campaignId, body.itemId);
       if (!item) throw badRequest('unknown_item', 'campaigns.unknownItem');
-      const last = await tasksRepo.lastOrdinal(trx, campaignId);
+      const last = await tasksRepo.lastOrdinal(trx, SYSTEM_SCOPE, campaignId);
       const { itemId, ...input } = body;
       const added = await this.insert(trx, c, itemId, last + 1, input);
       await tasksRepo.touchCampaign(trx, campaignId);
@@ -167,7 +168,7 @@ export class TasksService {
         const orgs = await resolveAssignees(trx, body.assignTo);
         added = await addAssignments(trx, { ...tk, deadline: body.deadline ?? tk.deadline }, orgs);
         const keep = new Set(orgs.map((o) => o.id));
-        const current = await tasksRepo.assignmentsOf(trx, taskId);
+        const current = await tasksRepo.assignmentsOf(trx, SYSTEM_SCOPE, taskId);
         const drop = current.filter((a) => !keep.has(a.org_id));
         if (drop.length && c.status !== 'draft') throw conflict('assignees_issued', 'campaigns.cannotRemoveAssignees');
         if (drop.length)

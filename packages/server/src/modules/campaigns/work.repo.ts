@@ -1,7 +1,7 @@
 import type { assignmentListQuery } from '@shuangyong/shared';
 import type { Insertable, Updateable } from 'kysely';
 import type { z } from 'zod';
-import type { Scope } from '../../platform/access/scope.js';
+import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import { assignmentVisible, OPEN_STATUSES } from './campaigns.repo.js';
 import type { CampaignAssignmentsTable, CampaignReportsTable } from './campaigns.schema.js';
@@ -50,24 +50,33 @@ export const workRepo = {
   },
 
   /** What an assignment's page shows beyond the row (already checked in the caller's scope). */
-  async detailRows(db: Queryable, taskId: string, id: string) {
+  async detailRows(db: Queryable, scope: Scope, taskId: string, id: string) {
     const [task, reports, files, reminders] = await Promise.all([
       db
         .selectFrom('campaign_tasks as tk')
+        .where((eb) => scopeWhere(eb, scope, { path: 'tk.org_path' }))
         .innerJoin('campaign_items as it', 'it.id', 'tk.item_id')
         .selectAll('tk')
         .select('it.title as item_title')
         .where('tk.id', '=', taskId)
         .executeTakeFirstOrThrow(),
-      db.selectFrom('campaign_reports').selectAll().where('assignment_id', '=', id).orderBy('submitted_at').execute(),
+      db
+        .selectFrom('campaign_reports')
+        .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
+        .selectAll()
+        .where('assignment_id', '=', id)
+        .orderBy('submitted_at')
+        .execute(),
       db
         .selectFrom('campaign_files')
+        .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
         .select(['id', 'file_name', 'mime', 'size', 'created_at'])
         .where('owner_id', '=', id)
         .orderBy('created_at')
         .execute(),
       db
         .selectFrom('campaign_reminders as r')
+        .where((eb) => scopeWhere(eb, scope, { path: 'r.org_path', orgId: 'r.org_id' }))
         .innerJoin('orgs as o', 'o.id', 'r.org_id')
         .selectAll('r')
         .select('o.name as org_name')
@@ -78,8 +87,13 @@ export const workRepo = {
     return { task, reports, files, reminders };
   },
 
-  async task(db: Queryable, taskId: string) {
-    return db.selectFrom('campaign_tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
+  async task(db: Queryable, scope: Scope, taskId: string) {
+    return db
+      .selectFrom('campaign_tasks')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
+      .selectAll()
+      .where('id', '=', taskId)
+      .executeTakeFirstOrThrow();
   },
 
   async updateAssignment(db: Queryable, id: string, set: Updateable<CampaignAssignmentsTable>): Promise<void> {
@@ -87,10 +101,11 @@ export const workRepo = {
   },
 
   /** Of these file ids, the ones uploaded to this assignment. */
-  async ownFiles(db: Queryable, assignmentId: string, fileIds: readonly string[]) {
+  async ownFiles(db: Queryable, scope: Scope, assignmentId: string, fileIds: readonly string[]) {
     if (!fileIds.length) return [];
     return db
       .selectFrom('campaign_files')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .select('id')
       .where('owner_id', '=', assignmentId)
       .where('id', 'in', fileIds)
@@ -102,9 +117,10 @@ export const workRepo = {
   },
 
   /** The assignment's latest report (the one a review decides). */
-  async lastReport(db: Queryable, assignmentId: string) {
+  async lastReport(db: Queryable, scope: Scope, assignmentId: string) {
     return db
       .selectFrom('campaign_reports')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .select('id')
       .where('assignment_id', '=', assignmentId)
       .orderBy('submitted_at', 'desc')

@@ -12,6 +12,7 @@ import type {
 import { t } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { mayDecide } from '../../platform/access/approval-policy.js';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { bool, type Queryable, type Tx } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
@@ -116,7 +117,7 @@ export class WorkService {
   async detail(ctx: RequestCtx, id: string, db: Queryable = this.db): Promise<AssignmentDetail> {
     const a = await this.load(db, ctx, id);
     const day = today(this.cx);
-    const { task, reports, files, reminders } = await workRepo.detailRows(db, a.task_id, id);
+    const { task, reports, files, reminders } = await workRepo.detailRows(db, SYSTEM_SCOPE, a.task_id, id);
     const fileMap = new Map(files.map((f) => [f.id, f]));
     const provider = task.metric_key ? this.cx.metrics.get(task.metric_key) : undefined;
     const metric = provider
@@ -183,7 +184,7 @@ export class WorkService {
   }
 
   private async figuresOf(trx: Tx, taskId: string) {
-    const tk = await workRepo.task(trx, taskId);
+    const tk = await workRepo.task(trx, SYSTEM_SCOPE, taskId);
     return { task: tk, figures: json<FigureDef[]>(tk.figures, []) };
   }
 
@@ -224,7 +225,7 @@ export class WorkService {
           errors.push({ path: `body.figures.${k}`, message: t('campaigns.figureUnknown', { key: k }) });
       if (bool(task.require_narrative) && !body.narrative)
         errors.push({ path: 'body.narrative', message: t('campaigns.narrativeRequired') });
-      const own = await workRepo.ownFiles(trx, id, body.fileIds);
+      const own = await workRepo.ownFiles(trx, SYSTEM_SCOPE, id, body.fileIds);
       if (own.length !== new Set(body.fileIds).size)
         errors.push({ path: 'body.fileIds', message: t('campaigns.fileNotOwn') });
       if (bool(task.require_attachment) && body.fileIds.length === 0)
@@ -288,7 +289,7 @@ export class WorkService {
       if (!flow.from.includes(a.status as 'submitted')) throw this.refuse(a, body.decision);
       const now = nowIso();
       const reason = body.decision === 'return' ? (body.reason ?? null) : null;
-      const last = await workRepo.lastReport(trx, id);
+      const last = await workRepo.lastReport(trx, SYSTEM_SCOPE, id);
       await workRepo.updateReport(trx, last.id, {
         review: flow.to,
         review_reason: reason,

@@ -89,7 +89,7 @@ export class BriefsService {
     const content = { cockpit, orgName: a.orgName, day, charts };
     const [docx, pdf] = await Promise.all([briefDocx(content), briefPdf(content)]);
     const id = await this.p.handle.db.transaction().execute(async (trx) => {
-      const same = await cockpitRepo.sameDay(trx, {
+      const same = await cockpitRepo.sameDay(trx, SYSTEM_SCOPE, {
         campaignId: body.campaignId,
         orgId: a.orgId,
         day,
@@ -157,7 +157,7 @@ export class BriefsService {
     const day = this.cockpit.today(now);
     let made = 0;
     for (const c of await this.campaigns.issued()) {
-      const done = await cockpitRepo.sameDay(this.p.handle.db, {
+      const done = await cockpitRepo.sameDay(this.p.handle.db, SYSTEM_SCOPE, {
         campaignId: c.id,
         orgId: c.org_id,
         day,

@@ -33,9 +33,10 @@ export const cockpitRepo = {
   },
 
   /** The brief of that day, kind and org, if one was made already. */
-  sameDay(db: Queryable, key: { campaignId: string; orgId: string; day: string; public: boolean }) {
+  sameDay(db: Queryable, scope: Scope, key: { campaignId: string; orgId: string; day: string; public: boolean }) {
     return db
       .selectFrom('cockpit_briefs')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['id'])
       .where('campaign_id', '=', key.campaignId)
       .where('org_id', '=', key.orgId)

@@ -25,27 +25,33 @@ export interface CitationFilter {
  */
 export const honoursRepo = {
   /** Every merit citation's household, member and award: the subquery visits' rules embed. */
-  citationRows(db: Queryable) {
-    return db.selectFrom('merit_citations').select(['household_id', 'member_name', 'award_level', 'award_year']);
+  citationRows(db: Queryable, scope: Scope) {
+    return db
+      .selectFrom('merit_citations')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
+      .select(['household_id', 'member_name', 'award_level', 'award_year']);
   },
 
   /** A household's history (the caller read the household in scope). */
-  history(db: Queryable, householdId: string) {
+  history(db: Queryable, scope: Scope, householdId: string) {
     return Promise.all([
       db
         .selectFrom('plaque_events')
+        .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
         .selectAll()
         .where('household_id', '=', householdId)
         .orderBy('created_at')
         .execute(),
       db
         .selectFrom('couplet_deliveries')
+        .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
         .selectAll()
         .where('household_id', '=', householdId)
         .orderBy('year', 'desc')
         .execute(),
       db
         .selectFrom('merit_citations')
+        .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
         .selectAll()
         .where('household_id', '=', householdId)
         .orderBy('received_at', 'desc')
@@ -81,9 +87,10 @@ export const honoursRepo = {
     await db.insertInto('plaque_events').values(row).execute();
   },
 
-  coupletOf(db: Queryable, householdId: string, year: number) {
+  coupletOf(db: Queryable, scope: Scope, householdId: string, year: number) {
     return db
       .selectFrom('couplet_deliveries')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .select('id')
       .where('household_id', '=', householdId)
       .where('year', '=', year)

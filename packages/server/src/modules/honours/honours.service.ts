@@ -108,7 +108,7 @@ export class HonoursService {
    * in scope, with the household's org only — never the family.
    */
   plaquesHung(scope: Scope, f: { id?: string; from?: string; to?: string }, limit: number) {
-    return honoursRepo.plaquesHung(this.db, this.households.rows(this.db), scope, f, limit);
+    return honoursRepo.plaquesHung(this.db, this.households.rows(this.db, SYSTEM_SCOPE), scope, f, limit);
   }
 
   /** The members of households the caller read in scope (a member may be registered elsewhere). */
@@ -162,7 +162,7 @@ export class HonoursService {
     if (!h) throw notFound();
     const [people, [events, couplets, citations], lines] = await Promise.all([
       this.members(db, [id]),
-      honoursRepo.history(db, id),
+      honoursRepo.history(db, SYSTEM_SCOPE, id),
       this.lines.of(db, id, ctx.actor),
     ]);
     return {
@@ -237,7 +237,7 @@ export class HonoursService {
   async deliverCouplets(ctx: RequestCtx, householdId: string, body: z.infer<typeof coupletBody>) {
     return this.db.transaction().execute(async (trx) => {
       const h = await this.loadHousehold(trx, ctx, householdId);
-      const dup = await honoursRepo.coupletOf(trx, householdId, body.year);
+      const dup = await honoursRepo.coupletOf(trx, SYSTEM_SCOPE, householdId, body.year);
       if (dup) throw conflict('couplet_duplicate', 'honours.coupletDuplicate', { year: body.year });
       await honoursRepo.insertCouplet(trx, {
         id: uuidv7(),
@@ -260,7 +260,7 @@ export class HonoursService {
   }
 
   citation(db: Queryable, scope: Scope, id: string) {
-    return honoursRepo.citation(db, this.households.rows(db), scope, id);
+    return honoursRepo.citation(db, this.households.rows(db, SYSTEM_SCOPE), scope, id);
   }
 
   async createCitation(ctx: RequestCtx, body: z.infer<typeof createCitationBody>): Promise<Citation> {
@@ -356,7 +356,7 @@ export class HonoursService {
     }
     const { rows, total } = await honoursRepo.citations(
       this.db,
-      this.households.rows(this.db),
+      this.households.rows(this.db, SYSTEM_SCOPE),
       ctx.actor.scope,
       {
         orgPath,

@@ -1,6 +1,6 @@
 import { type assignItemBody, type ItemOwner, type Responsibility, t } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { scopeCovers } from '../../platform/access/scope.js';
+import { SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
@@ -162,7 +162,9 @@ export class ItemOwners {
     const keep = new Set(orgs.map((o) => o.id));
     const dropped = existing.filter((o) => !keep.has(o.org_id));
     const taskId = existing[0]!.task_id;
-    const oldCampaign = taskId ? await this.campaigns.readModel.campaignOfTask(this.db, taskId) : undefined;
+    const oldCampaign = taskId
+      ? await this.campaigns.readModel.campaignOfTask(this.db, SYSTEM_SCOPE, taskId)
+      : undefined;
     const detail = oldCampaign ? await this.campaigns.core.detail(ctx, oldCampaign) : undefined;
     const task = detail?.items.flatMap((i) => i.tasks).find((tk) => tk.id === taskId);
     let campaignId = oldCampaign ?? null;

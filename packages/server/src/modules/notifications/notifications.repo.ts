@@ -1,4 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
+import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import { nowIso } from '../../platform/ids.js';
 import type { NotificationsTable } from './notifications.schema.js';
@@ -14,9 +15,10 @@ export const notificationsRepo = {
     if (rows.length) await db.insertInto('notifications').values(rows).execute();
   },
 
-  async isOwn(db: Queryable, userId: string, id: string): Promise<boolean> {
+  async isOwn(db: Queryable, scope: Scope, userId: string, id: string): Promise<boolean> {
     const r = await db
       .selectFrom('notifications')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select('id')
       .where('id', '=', id)
       .where('user_id', '=', userId)
@@ -24,9 +26,10 @@ export const notificationsRepo = {
     return !!r;
   },
 
-  async unread(db: Queryable, userId: string): Promise<number> {
+  async unread(db: Queryable, scope: Scope, userId: string): Promise<number> {
     const r = await db
       .selectFrom('notifications')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select((eb) => eb.fn.countAll().as('n'))
       .where('user_id', '=', userId)
       .where('read_at', 'is', null)
@@ -37,10 +40,14 @@ export const notificationsRepo = {
   /** One page of the user's notifications, newest first, and how many match. */
   async page(
     db: Queryable,
+    scope: Scope,
     userId: string,
     q: { page: number; pageSize: number; unread?: 'true' | 'false' },
   ): Promise<{ rows: NotificationRow[]; total: number }> {
-    let qb = db.selectFrom('notifications').where('user_id', '=', userId);
+    let qb = db
+      .selectFrom('notifications')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .where('user_id', '=', userId);
     if (q.unread === 'true') qb = qb.where('read_at', 'is', null);
     if (q.unread === 'false') qb = qb.where('read_at', 'is not', null);
     const [rows, total] = await Promise.all([
@@ -68,9 +75,10 @@ export const notificationsRepo = {
     return Number(res.numUpdatedRows);
   },
 
-  async readAt(db: Queryable, userId: string, id: string): Promise<string | null | undefined> {
+  async readAt(db: Queryable, scope: Scope, userId: string, id: string): Promise<string | null | undefined> {
     const own = await db
       .selectFrom('notifications')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select('read_at')
       .where('id', '=', id)
       .where('user_id', '=', userId)
@@ -79,8 +87,15 @@ export const notificationsRepo = {
   },
 
   /** The oldest unsent notifications (the outbox). */
-  async unsent(db: Queryable, limit: number): Promise<NotificationRow[]> {
-    return db.selectFrom('notifications').selectAll().where('sent_at', 'is', null).orderBy('id').limit(limit).execute();
+  async unsent(db: Queryable, scope: Scope, limit: number): Promise<NotificationRow[]> {
+    return db
+      .selectFrom('notifications')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .selectAll()
+      .where('sent_at', 'is', null)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
   },
 
   /** Claims an unsent row for sending; false when another process claimed it first. */

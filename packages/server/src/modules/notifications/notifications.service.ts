@@ -1,4 +1,5 @@
 import type { AppNotification } from '@shuangyong/shared';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
@@ -117,15 +118,15 @@ export class NotificationsService {
 
   /** Is the notification addressed to this user (record-level check of `:id` routes)? */
   async isOwn(db: Queryable, userId: string, id: string): Promise<boolean> {
-    return notificationsRepo.isOwn(db, userId, id);
+    return notificationsRepo.isOwn(db, SYSTEM_SCOPE, userId, id);
   }
 
   /** The caller's own notifications, newest first, with the unread count. */
   async page(ctx: RequestCtx, q: { page: number; pageSize: number; unread?: 'true' | 'false' }) {
     const userId = ctx.actor.userId;
     const [{ rows, total }, unread] = await Promise.all([
-      notificationsRepo.page(this.db, userId, q),
-      notificationsRepo.unread(this.db, userId),
+      notificationsRepo.page(this.db, SYSTEM_SCOPE, userId, q),
+      notificationsRepo.unread(this.db, SYSTEM_SCOPE, userId),
     ]);
     return { items: rows.map(toDto), total, page: q.page, pageSize: q.pageSize, unread };
   }
@@ -140,8 +141,8 @@ export class NotificationsService {
           entityType: 'notification',
           entityId: id,
         });
-      const readAt = await notificationsRepo.readAt(trx, ctx.actor.userId, id);
-      return { read: !!readAt, unread: await notificationsRepo.unread(trx, ctx.actor.userId) };
+      const readAt = await notificationsRepo.readAt(trx, SYSTEM_SCOPE, ctx.actor.userId, id);
+      return { read: !!readAt, unread: await notificationsRepo.unread(trx, SYSTEM_SCOPE, ctx.actor.userId) };
     });
   }
 
@@ -156,7 +157,7 @@ export class NotificationsService {
           entityType: 'notification',
           changes: { count: n },
         });
-      return { read: true, unread: await notificationsRepo.unread(trx, ctx.actor.userId) };
+      return { read: true, unread: await notificationsRepo.unread(trx, SYSTEM_SCOPE, ctx.actor.userId) };
     });
   }
 
@@ -178,7 +179,7 @@ export class NotificationsService {
    * update first, so several processes never send the same row twice.
    */
   async flush(limit = 500): Promise<number> {
-    const rows = await notificationsRepo.unsent(this.db, limit);
+    const rows = await notificationsRepo.unsent(this.db, SYSTEM_SCOPE, limit);
     let sent = 0;
     for (const r of rows) {
       if (!(await notificationsRepo.claim(this.db, r.id))) continue;

@@ -1,4 +1,5 @@
 import { t } from '@shuangyong/shared';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { countDifferences, countsRepo } from './registry.repo.js';
 
@@ -7,7 +8,10 @@ import { countDifferences, countsRepo } from './registry.repo.js';
  * base tables; with `rebuild`, rewrites them. Returns the report lines and whether all was well.
  */
 export async function registryDoctor(db: Queryable, rebuild: boolean): Promise<{ ok: boolean; lines: string[] }> {
-  const [stored, expected] = await Promise.all([countsRepo.stored(db), countsRepo.expected(db)]);
+  const [stored, expected] = await Promise.all([
+    countsRepo.stored(db, SYSTEM_SCOPE),
+    countsRepo.expected(db, SYSTEM_SCOPE),
+  ]);
   const diff = countDifferences(stored, expected);
   if (!diff.length) return { ok: true, lines: [t('registry.doctor.countsOk', { rows: stored.length })] };
   const lines = [

@@ -73,9 +73,10 @@ export const householdsRepo = {
   },
 
   /** The active people of a household, oldest first (the caller read the household in scope). */
-  activeMembers(db: Queryable, householdId: string) {
+  activeMembers(db: Queryable, scope: Scope, householdId: string) {
     return db
       .selectFrom('beneficiaries')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['name', 'birth_date'])
       .where('household_id', '=', householdId)
       .where('status', '=', 'active')
@@ -87,8 +88,11 @@ export const householdsRepo = {
    * The columns others join a household on (id, org and org path), as a subquery a caller embeds
    * in its own statement: `.innerJoin(households.rows(db).as('h'), 'h.id', 'x.household_id')`.
    */
-  rows(db: Queryable) {
-    return db.selectFrom('households').select(['id', 'org_id', 'org_path']);
+  rows(db: Queryable, scope: Scope) {
+    return db
+      .selectFrom('households')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .select(['id', 'org_id', 'org_path']);
   },
 
   insert(db: Queryable, row: Insertable<HouseholdsTable>) {

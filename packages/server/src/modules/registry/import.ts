@@ -13,7 +13,7 @@ import {
   type ImportResult as SharedImportResult,
   t,
 } from '@shuangyong/shared';
-import { districtOf, scopeCovers } from '../../platform/access/scope.js';
+import { districtOf, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { refreshStatistics, type Tx } from '../../platform/db/index.js';
@@ -198,6 +198,7 @@ export class BeneficiaryImport implements JobHandler {
       // until it commits, and the file's duplicates are caught by `seen` above
       const existing = await importRepo.byBlindIndexes(
         this.p.handle.reader,
+        SYSTEM_SCOPE,
         pending.map((x) => x.plannedRow.bi),
       );
       const byBi = new Map(existing.map((e) => [e.id_bi, e]));

@@ -30,8 +30,8 @@ export class MergesService {
       const survivor = await registryRepo.get(trx, ctx.actor.scope, survivorId);
       const merged = await registryRepo.get(trx, ctx.actor.scope, mergedId);
       if (!survivor || !merged) throw notFound();
-      const have = new Set((await registryRepo.assignments(trx, survivorId)).map((a) => a.code));
-      const theirs = await registryRepo.assignments(trx, mergedId);
+      const have = new Set((await registryRepo.assignments(trx, SYSTEM_SCOPE, survivorId)).map((a) => a.code));
+      const theirs = await registryRepo.assignments(trx, SYSTEM_SCOPE, mergedId);
       const added = theirs.filter((a) => !have.has(a.code));
       const now = nowIso();
       await mergesRepo.copyAssignments(trx, survivor, added, now);
@@ -77,7 +77,7 @@ export class MergesService {
       if (m.undone_at) throw conflict('merge_undone', 'beneficiary.mergeUndone');
       const snapshot = JSON.parse(m.snapshot) as Snapshot;
       const survivor = (await registryRepo.get(trx, SYSTEM_SCOPE, m.survivor_id))!;
-      const merged = await mergesRepo.person(trx, m.merged_id);
+      const merged = await mergesRepo.person(trx, SYSTEM_SCOPE, m.merged_id);
       const now = nowIso();
       await mergesRepo.dropAssignments(trx, m.survivor_id, snapshot.addedCodes);
       const codes = survivor.categories.split(',').filter((c) => c && !snapshot.addedCodes.includes(c));

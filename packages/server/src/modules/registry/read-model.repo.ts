@@ -1,4 +1,4 @@
-import { prefixEnd } from '../../platform/access/scope.js';
+import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 
 /**
@@ -73,9 +73,10 @@ export const registryReadModel = {
    * How many active persons hold `code` in the region below `orgPath`, from the covering index
    * (code, status, org_path) of the category rows: the figure a campaign task can be bound to.
    */
-  async activeWithCategory(db: Queryable, code: string, orgPath: string): Promise<number> {
+  async activeWithCategory(db: Queryable, scope: Scope, code: string, orgPath: string): Promise<number> {
     const r = await db
       .selectFrom('beneficiary_categories')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .select((eb) => eb.fn.countAll().as('n'))
       .where('code', '=', code)
       .where('status', '=', 'active')
@@ -89,15 +90,19 @@ export const registryReadModel = {
    * Every person (merged ones too: callers filter by `status`) with what a visit rule reads: the
    * subquery visits embeds as `b` / `m` in its target build.
    */
-  persons(db: Queryable) {
+  persons(db: Queryable, scope: Scope) {
     return db
       .selectFrom('beneficiaries')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['id', 'household_id', 'org_id', 'org_path', 'name', 'birth_date', 'status', 'categories']);
   },
 
   /** Every category row with the person's status and path (the covering index's columns). */
-  categoryRows(db: Queryable) {
-    return db.selectFrom('beneficiary_categories').select(['beneficiary_id', 'code', 'status', 'org_path', 'end_date']);
+  categoryRows(db: Queryable, scope: Scope) {
+    return db
+      .selectFrom('beneficiary_categories')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
+      .select(['beneficiary_id', 'code', 'status', 'org_path', 'end_date']);
   },
 
   /** Accepted transfers between organisations: who moved, from where, to where, when (ISO time). */
@@ -127,9 +132,10 @@ export const registryReadModel = {
   },
 
   /** Sealed ID numbers of some people (the caller opens them through `openIdNumbers`, audited). */
-  sealedIds(db: Queryable, ids: readonly string[]) {
+  sealedIds(db: Queryable, scope: Scope, ids: readonly string[]) {
     return db
       .selectFrom('beneficiaries')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['id', 'id_enc'])
       .where('id', 'in', ids.length ? [...ids] : [''])
       .execute();

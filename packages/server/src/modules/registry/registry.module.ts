@@ -1,4 +1,5 @@
 import { maskName } from '@shuangyong/shared';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { systemActor } from '../../platform/auth/actor.js';
 import { defineModule } from '../../platform/module.js';
 import { orgsModule } from '../orgs/orgs.module.js';
@@ -77,7 +78,7 @@ export const registryModule = defineModule({
         openIdNumbers: async (ids: readonly string[]) => {
           const out = new Map<string, string>();
           for (let i = 0; i < ids.length; i += 500)
-            for (const r of await registryReadModel.sealedIds(db, ids.slice(i, i + 500)))
+            for (const r of await registryReadModel.sealedIds(db, SYSTEM_SCOPE, ids.slice(i, i + 500)))
               out.set(r.id, open(p.crypto, r.id_enc) ?? '');
           return out;
         },

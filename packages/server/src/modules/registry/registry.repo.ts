@@ -1,6 +1,6 @@
 import type { BeneficiaryListItem, BeneficiaryStatus, CategoryAssignment, CategoryCode } from '@shuangyong/shared';
 import { type CompiledQuery, type Insertable, type Selectable, sql } from 'kysely';
-import { districtOf, prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { districtOf, prefixEnd, type Scope, SYSTEM_SCOPE, scopeWhere } from '../../platform/access/scope.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
 import type { BeneficiariesTable, BeneficiaryCategoriesTable, MergesTable } from '../../platform/db/schema.js';
@@ -240,11 +240,12 @@ export const importRepo = {
       .execute();
   },
 
-  /** Unscoped on purpose (an ID number is one person in the whole city): the people of these blind indexes. */
-  async byBlindIndexes(db: Queryable, bis: readonly string[]) {
+  /** City-wide on purpose (an ID number is one person in the whole city; callers pass SYSTEM_SCOPE): the people of these blind indexes. */
+  async byBlindIndexes(db: Queryable, scope: Scope, bis: readonly string[]) {
     if (!bis.length) return [];
     return db
       .selectFrom('beneficiaries')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['id', 'id_bi', 'org_id', 'org_path', 'status', 'phone_enc', 'address_enc', 'note'])
       .where('id_bi', 'in', [...bis])
       .execute();
@@ -449,10 +450,11 @@ export const registryRepo = {
       .executeTakeFirst();
   },
 
-  /** Unscoped on purpose: an ID number is one person in the whole city (duplicate detection). */
-  async byBlindIndex(db: Queryable, idBi: string) {
+  /** City-wide on purpose (callers pass SYSTEM_SCOPE): an ID number is one person in the whole city (duplicate detection). */
+  async byBlindIndex(db: Queryable, scope: Scope, idBi: string) {
     return db
       .selectFrom('beneficiaries as b')
+      .where((eb) => scopeWhere(eb, scope, { path: 'b.org_path', orgId: 'b.org_id' }))
       .innerJoin('orgs as o', 'o.id', 'b.org_id')
       .selectAll('b')
       .select('o.name as org_name')
@@ -460,9 +462,10 @@ export const registryRepo = {
       .executeTakeFirst();
   },
 
-  async assignments(db: Queryable, beneficiaryId: string) {
+  async assignments(db: Queryable, scope: Scope, beneficiaryId: string) {
     return db
       .selectFrom('beneficiary_categories')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('beneficiary_id', '=', beneficiaryId)
       .orderBy('created_at')
@@ -523,9 +526,10 @@ export const registryRepo = {
     return updateVersioned(db, 'beneficiaries', id, version, { ...set, updated_at: nowIso() });
   },
 
-  async householdMemberCategories(db: Queryable, householdId: string): Promise<string[]> {
+  async householdMemberCategories(db: Queryable, scope: Scope, householdId: string): Promise<string[]> {
     const rows = await db
       .selectFrom('beneficiary_categories as bc')
+      .where((eb) => scopeWhere(eb, scope, { path: 'bc.org_path' }))
       .innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id')
       .select('bc.code')
       .where('b.household_id', '=', householdId)
@@ -629,14 +633,16 @@ export const countsRepo = {
   },
 
   /** The counts as the base tables say they should be (what `rebuild` writes). */
-  async expected(db: Queryable): Promise<CountDelta[]> {
+  async expected(db: Queryable, scope: Scope): Promise<CountDelta[]> {
     const persons = await db
       .selectFrom('beneficiaries')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['org_id', 'org_path', 'status', sql<number>`count(*)`.as('n')])
       .groupBy(['org_id', 'org_path', 'status'])
       .execute();
     const cats = await db
       .selectFrom('beneficiary_categories as bc')
+      .where((eb) => scopeWhere(eb, scope, { path: 'bc.org_path' }))
       .innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id')
       .select(['b.org_id', 'b.org_path', 'bc.code', 'b.status', sql<number>`count(*)`.as('n')])
       .groupBy(['b.org_id', 'b.org_path', 'bc.code', 'b.status'])
@@ -648,14 +654,19 @@ export const countsRepo = {
   },
 
   /** The maintained rows (zero rows left by changes dropped). */
-  async stored(db: Queryable): Promise<CountDelta[]> {
-    const rows = await db.selectFrom('beneficiary_counts').selectAll().where('n', '!=', 0).execute();
+  async stored(db: Queryable, scope: Scope): Promise<CountDelta[]> {
+    const rows = await db
+      .selectFrom('beneficiary_counts')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .selectAll()
+      .where('n', '!=', 0)
+      .execute();
     return rows.map((r) => ({ ...r, n: toNumber(r.n) }));
   },
 
   /** Rewrites the counts from the base tables (after a repair, or a load that bypassed them). */
   async rebuild(db: Queryable) {
-    const rows = await this.expected(db);
+    const rows = await this.expected(db, SYSTEM_SCOPE);
     await db.deleteFrom('beneficiary_counts').execute();
     for (let i = 0; i < rows.length; i += COUNT_ROWS_PER_STATEMENT)
       await db
@@ -692,8 +703,13 @@ export const mergesRepo = {
       .executeTakeFirst();
   },
 
-  async person(db: Queryable, id: string) {
-    return db.selectFrom('beneficiaries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  async person(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('beneficiaries')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
   },
 
   /** The survivor gains the absorbed record's category rows it lacked (with its own status and path). */

@@ -119,7 +119,7 @@ export class RegistryService {
     if (!row) throw notFound();
     // the person was read in scope: their service member and household come with them
     const [assignments, member, household] = await Promise.all([
-      registryRepo.assignments(db, id),
+      registryRepo.assignments(db, SYSTEM_SCOPE, id),
       row.service_member_id ? householdsRepo.serviceMember(db, SYSTEM_SCOPE, row.service_member_id) : undefined,
       row.household_id ? householdsRepo.get(db, SYSTEM_SCOPE, row.household_id) : undefined,
     ]);
@@ -279,7 +279,7 @@ export class RegistryService {
   /** Recomputes whether a household should have a 光荣牌 from its active members' categories. */
   async refreshHousehold(trx: Tx, householdId: string | null) {
     if (!householdId) return;
-    const codes = await registryRepo.householdMemberCategories(trx, householdId);
+    const codes = await registryRepo.householdMemberCategories(trx, SYSTEM_SCOPE, householdId);
     await householdsRepo.setPlaqueEligible(trx, householdId, makesPlaqueEligible(codes));
   }
 
@@ -290,7 +290,7 @@ export class RegistryService {
     const bi = idBlindIndex(this.p.crypto, person.idNumber);
     const outcome = await this.db.transaction().execute(async (trx) => {
       const org = await this.registryOrg(trx, ctx.actor.scope, body.orgId);
-      const existing = await registryRepo.byBlindIndex(trx, bi);
+      const existing = await registryRepo.byBlindIndex(trx, SYSTEM_SCOPE, bi);
       if (existing) {
         if (scopeCovers(ctx.actor.scope, { orgId: existing.org_id, orgPath: existing.org_path }))
           throw new AppError(
@@ -436,7 +436,7 @@ export class RegistryService {
   async lookup(ctx: RequestCtx, rawId: string) {
     const n = normalizePerson({ name: '查询', idNumber: rawId, categories: [] });
     if (!n.ok) throw invalidPerson(n.errors.filter((e) => e.field === 'idNumber'));
-    const row = await registryRepo.byBlindIndex(this.db, idBlindIndex(this.p.crypto, n.value.idNumber));
+    const row = await registryRepo.byBlindIndex(this.db, SYSTEM_SCOPE, idBlindIndex(this.p.crypto, n.value.idNumber));
     const visible =
       row && row.status !== 'merged' && scopeCovers(ctx.actor.scope, { orgId: row.org_id, orgPath: row.org_path });
     const elsewhere = !!row && !visible;

@@ -25,12 +25,13 @@ export const transfersRepo = {
   },
 
   /** The pending request of a person, wherever it goes (one at a time per person). */
-  async pendingOf(db: Queryable, beneficiaryId: string) {
+  async pendingOf(db: Queryable, scope: Scope, beneficiaryId: string) {
     return db
-      .selectFrom('transfers')
-      .select('id')
-      .where('beneficiary_id', '=', beneficiaryId)
-      .where('status', '=', 'pending')
+      .selectFrom('transfers as t')
+      .select('t.id')
+      .where((eb) => transferScope(eb, scope))
+      .where('t.beneficiary_id', '=', beneficiaryId)
+      .where('t.status', '=', 'pending')
       .executeTakeFirst();
   },
 

@@ -62,7 +62,7 @@ export class TransfersService {
     reason: string,
   ): Promise<string> {
     if (person.org_id === to.id) throw conflict('transfer_same_org', 'beneficiary.transferSameOrg');
-    const pending = await transfersRepo.pendingOf(trx, person.id);
+    const pending = await transfersRepo.pendingOf(trx, SYSTEM_SCOPE, person.id);
     if (pending) return pending.id;
     const id = uuidv7();
     await transfersRepo.insert(trx, {
@@ -92,7 +92,7 @@ export class TransfersService {
   /** Starts a transfer of a person in the caller's scope, identified by ID number, to another org. */
   async request(ctx: RequestCtx, body: z.infer<typeof createTransferBody>, idBi: string): Promise<Transfer> {
     const id = await this.db.transaction().execute(async (trx) => {
-      const person = await registryRepo.byBlindIndex(trx, idBi);
+      const person = await registryRepo.byBlindIndex(trx, SYSTEM_SCOPE, idBi);
       if (
         !person ||
         person.status === 'merged' ||
@@ -183,7 +183,7 @@ export class TransfersService {
    * right; the maintained counts follow the person to the new org in the same transaction.
    */
   private async move(trx: Tx, beneficiaryId: string, toOrgId: string) {
-    const person = await mergesRepo.person(trx, beneficiaryId);
+    const person = await mergesRepo.person(trx, SYSTEM_SCOPE, beneficiaryId);
     const to = await transfersRepo.org(trx, toOrgId);
     const now = nowIso();
     const householdId = uuidv7();
@@ -193,7 +193,7 @@ export class TransfersService {
     await countsRepo.apply(trx, countChange(person, { ...person, org_id: to.id, org_path: to.path }));
     for (const h of [person.household_id, householdId]) {
       if (!h) continue;
-      const codes = await registryRepo.householdMemberCategories(trx, h);
+      const codes = await registryRepo.householdMemberCategories(trx, SYSTEM_SCOPE, h);
       await householdsRepo.setPlaqueEligible(trx, h, makesPlaqueEligible(codes));
     }
   }

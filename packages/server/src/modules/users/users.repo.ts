@@ -104,30 +104,33 @@ export const usersRepo = {
         .execute();
   },
 
-  async usernameTaken(db: Queryable, username: string): Promise<boolean> {
+  async usernameTaken(db: Queryable, scope: Scope, username: string): Promise<boolean> {
     const r = await db
       .selectFrom('users')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select('id')
       .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
       .executeTakeFirst();
     return !!r;
   },
 
-  async byUsername(db: Queryable, username: string): Promise<UserRow | undefined> {
+  async byUsername(db: Queryable, scope: Scope, username: string): Promise<UserRow | undefined> {
     return db
       .selectFrom('users')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .selectAll()
       .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
       .executeTakeFirst();
   },
 
   /** Active users by id or by org (the org itself), ordered by id. */
-  async activeRecipients(db: Queryable, userIds: readonly string[], orgIds: readonly string[]) {
+  async activeRecipients(db: Queryable, scope: Scope, userIds: readonly string[], orgIds: readonly string[]) {
     const ids = [...new Set(userIds)];
     const orgs = [...new Set(orgIds)];
     if (!ids.length && !orgs.length) return [];
     return db
       .selectFrom('users')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['id', 'org_id', 'org_path'])
       .where('active', '=', 1)
       .where((eb) => {
@@ -140,10 +143,11 @@ export const usersRepo = {
       .execute();
   },
 
-  async activeWithAnyRole(db: Queryable, roles: readonly Role[]): Promise<string[]> {
+  async activeWithAnyRole(db: Queryable, scope: Scope, roles: readonly Role[]): Promise<string[]> {
     const rows = await db
       .selectFrom('user_roles as r')
       .innerJoin('users as u', 'u.id', 'r.user_id')
+      .where((eb) => scopeWhere(eb, scope, { path: 'u.org_path', orgId: 'u.org_id' }))
       .select('u.id')
       .distinct()
       .where('r.role', 'in', roles)

@@ -33,7 +33,7 @@ export class UsersService {
 
   /** The account row by user name, case-insensitive (sign-in, own password and TOTP): auth's read. */
   byUsername(db: Queryable, username: string): Promise<UserRow | undefined> {
-    return usersRepo.byUsername(db, username);
+    return usersRepo.byUsername(db, SYSTEM_SCOPE, username);
   }
 
   /** Read model for notifications: the active users among these ids and of these orgs (not their subtrees). */
@@ -42,12 +42,12 @@ export class UsersService {
     userIds: readonly string[],
     orgIds: readonly string[],
   ): Promise<{ id: string; org_id: string; org_path: string }[]> {
-    return usersRepo.activeRecipients(db, userIds, orgIds);
+    return usersRepo.activeRecipients(db, SYSTEM_SCOPE, userIds, orgIds);
   }
 
   /** Read model: the ids of active users holding any of these roles. */
   activeWithAnyRole(db: Queryable, roles: readonly Role[]): Promise<string[]> {
-    return usersRepo.activeWithAnyRole(db, roles);
+    return usersRepo.activeWithAnyRole(db, SYSTEM_SCOPE, roles);
   }
 
   /** Columns of the user's own account that sign-in, password change and TOTP enrolment set. */
@@ -143,7 +143,8 @@ export class UsersService {
     const hash = await hashPassword(body.password);
     return this.db.transaction().execute(async (trx) => {
       const org = await this.assertOrgInScope(trx, ctx.actor.scope, body.orgId);
-      if (await usersRepo.usernameTaken(trx, body.username)) throw conflict('username_taken', 'user.usernameTaken');
+      if (await usersRepo.usernameTaken(trx, SYSTEM_SCOPE, body.username))
+        throw conflict('username_taken', 'user.usernameTaken');
       const id = uuidv7();
       const now = nowIso();
       await usersRepo.insert(trx, {

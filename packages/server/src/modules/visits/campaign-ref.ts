@@ -1,4 +1,4 @@
-import type { Scope } from '../../platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { badRequest } from '../../platform/errors.js';
 import type { Campaigns } from '../campaigns/campaigns.module.js';
@@ -6,7 +6,7 @@ import { ancestorPaths, visitsRepo } from './visits.repo.js';
 
 /** Refuses (400, in Chinese) a campaign id that names no campaign, before the constraint would (0006). */
 export async function requireCampaign(campaigns: Campaigns, db: Queryable, campaignId: string): Promise<void> {
-  if (!(await campaigns.readModel.exists(db, campaignId)))
+  if (!(await campaigns.readModel.exists(db, SYSTEM_SCOPE, campaignId)))
     throw badRequest('campaign_not_found', 'visits.campaignNotFound');
 }
 

@@ -127,7 +127,7 @@ async function withTroopVisits(
   counters: VisitCoverageTable[],
   outside: { campaigns: Campaigns; visits: OutsideVisits },
 ): Promise<Row[]> {
-  const range = await outside.campaigns.readModel.period(db, campaignId);
+  const range = await outside.campaigns.readModel.period(db, SYSTEM_SCOPE, campaignId);
   const households = range ? [...(await outside.visits.latest(db, range)).keys()] : [];
   const rows: Row[] = counters.map((c) => ({ ...c, troops: 0 }));
   if (!households.length) return rows;

@@ -1,6 +1,7 @@
 import type { addVisitTargetBody } from '@shuangyong/shared';
 import { t } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
@@ -38,7 +39,7 @@ export async function addManualTarget(
     if (body.kind === 'household') {
       const h = await deps.households.get(trx, ctx.actor.scope, body.householdId!);
       if (!h?.org_path.startsWith(plan.org_path)) throw notFound();
-      const members = await deps.households.activeMembers(trx, h.id);
+      const members = await deps.households.activeMembers(trx, SYSTEM_SCOPE, h.id);
       key = h.id;
       householdId = h.id;
       orgId = h.org_id;

@@ -1,3 +1,4 @@
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import type { Campaigns } from '../campaigns/campaigns.module.js';
 
@@ -66,7 +67,7 @@ export async function markOutsideVisits<T extends { troopVisit?: { orgName: stri
     if (r.household_id) byCampaign.set(r.campaign_id, [...(byCampaign.get(r.campaign_id) ?? []), r.household_id]);
   const found = new Map<string, Map<string, OutsideVisit>>();
   for (const [campaignId, ids] of byCampaign) {
-    const range = await campaigns.readModel.period(db, campaignId);
+    const range = await campaigns.readModel.period(db, SYSTEM_SCOPE, campaignId);
     if (range) found.set(campaignId, await outside.latest(db, range, [...new Set(ids)]));
   }
   return items.map((item, i) => {

@@ -8,7 +8,7 @@ import type {
   visitTargetListQuery,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { prefixEnd } from '../../platform/access/scope.js';
+import { prefixEnd, SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
@@ -48,10 +48,10 @@ export class PlansService {
   /** The registry's and honours' rows a rule reads, as the subqueries their modules export. */
   ruleSources(db: Queryable): RuleSources {
     return {
-      persons: this.registry.readModel.persons(db),
-      categories: this.registry.readModel.categoryRows(db),
-      households: this.registry.households.rows(db),
-      citations: this.honours.readModel.citations(db),
+      persons: this.registry.readModel.persons(db, SYSTEM_SCOPE),
+      categories: this.registry.readModel.categoryRows(db, SYSTEM_SCOPE),
+      households: this.registry.households.rows(db, SYSTEM_SCOPE),
+      citations: this.honours.readModel.citations(db, SYSTEM_SCOPE),
     };
   }
 

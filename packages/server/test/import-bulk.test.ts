@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../src/modules/registry/import-cli.js';
 import { countDifferences, countsRepo } from '../src/modules/registry/registry.repo.js';
+import { SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { seedSynthetic } from '../src/seed/synthetic.js';
 import { type TestEnv, testEnv } from './helpers.js';
 import { makeId } from './registry-fixtures.js';
@@ -50,7 +51,7 @@ describe('import commit in bulk', () => {
         i % 2 ? '友谊社区' : '',
         i % 7 === 0 ? '批量导入' : '',
       ]);
-    const before = await countsRepo.stored(p.handle.db);
+    const before = await countsRepo.stored(p.handle.db, SYSTEM_SCOPE);
     const first = await importFile(p, district, 'bulk.xlsx', await xlsx(rows), true);
     expect(first.status).toBe('succeeded');
     expect(first.result).toMatchObject({ total: N, created: N, invalid: 0, duplicates: 0 });
@@ -62,8 +63,8 @@ describe('import commit in bulk', () => {
     expect(second.status).toBe('succeeded');
     expect(second.result).toMatchObject({ created: 0, updated: Math.ceil(N / 3), unchanged: N - Math.ceil(N / 3) });
 
-    const expected = await countsRepo.expected(p.handle.db);
-    expect(countDifferences(await countsRepo.stored(p.handle.db), expected)).toEqual([]);
+    const expected = await countsRepo.expected(p.handle.db, SYSTEM_SCOPE);
+    expect(countDifferences(await countsRepo.stored(p.handle.db, SYSTEM_SCOPE), expected)).toEqual([]);
     const persons = (rows: typeof before) => rows.filter((d) => d.code === '*').reduce((a, d) => a + d.n, 0);
     expect(persons(expected) - persons(before)).toBe(N);
     const audit = await p.handle.db

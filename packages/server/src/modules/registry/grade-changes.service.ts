@@ -6,6 +6,7 @@ import {
   nextMonth,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
@@ -90,7 +91,9 @@ export class GradeChangesService {
       if (person.version !== body.version) throw versionConflict();
       if (!CATEGORY_BY_CODE[body.code].requiresDisabilityGrade)
         throw badRequest('grade_not_applicable', 'beneficiary.gradeChange.notGraded');
-      const category = (await registryRepo.assignments(trx, beneficiaryId)).find((a) => a.code === body.code);
+      const category = (await registryRepo.assignments(trx, SYSTEM_SCOPE, beneficiaryId)).find(
+        (a) => a.code === body.code,
+      );
       if (!category || category.disability_grade == null)
         throw badRequest('category_not_held', 'beneficiary.gradeChange.noCategory');
       if (category.start_date && body.effectiveDate < category.start_date)

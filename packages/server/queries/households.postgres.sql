@@ -25,7 +25,7 @@ select count(*) as "n"
 -- parameters: ["650200/650203/","650200/6502030","650200/650203/01/","650200/650203/010",1]
 
 -- households: members, org scope
-select "b"."id", "b"."household_id", "b"."name", "b"."categories"
+select "b"."id", "b"."household_id", "b"."name", "b"."categories", "b"."id_masked", "b"."status"
   from "beneficiaries" as "b"
   where "b"."household_id" in ($1, $2) and "b"."status" != $3 and "b"."org_id" = $4
   order by "b"."created_at";

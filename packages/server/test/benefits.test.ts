@@ -595,4 +595,24 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
     expect(refused.json().errors[0].row).toBe(5);
     expect((await klmy.post('/api/v1/benefit-standards', {})).statusCode).toBe(403);
   });
+
+  it('a roster person paid although dead before the month is found from the roster’s side; only the findings’ lines are kept', async () => {
+    // C is on P2's roster (back pay) and died before P2: paid this time
+    const out = await reconcileFile(klmy, p2.id, 'again.csv', csv([[people.C!.idNumber, '待遇C', '200.00', '成功']]));
+    expect(out).toMatchObject({ returnLines: 1, paidFen: 20_000 });
+    expect(out.discrepancies).toMatchObject({ paid_after_death: 1 });
+    const list = (await klmy.get(`/api/v1/benefit-discrepancies?rosterId=${p2.id}&pageSize=50`)).json().items;
+    expect(list.find((d: { kind: string }) => d.kind === 'paid_after_death')).toMatchObject({
+      name: '待遇C',
+      rowNumber: 2,
+      expectedFen: 20_000,
+      paidFen: 20_000,
+    });
+    const kept = await env.p.handle.db
+      .selectFrom('benefit_returns')
+      .select(['row_number', 'amount_fen', 'paid'])
+      .where('roster_id', '=', p2.id)
+      .execute();
+    expect(kept.map((r) => [r.row_number, Number(r.amount_fen), r.paid])).toEqual([[2, 20_000, 1]]);
+  });
 });

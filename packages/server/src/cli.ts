@@ -15,6 +15,7 @@ import { createPlatform, type Platform } from './platform/context.js';
 import { addKey, reencryptAll } from './platform/crypto/rotate.js';
 import { migrateToLatest } from './platform/db/index.js';
 import { startTimers } from './platform/module.js';
+import { warmUpChinese } from './platform/text/chinese.js';
 import { DEMO_PASSWORD, DEMO_USERS, insertUser, isEmpty, seedDemo } from './seed/demo.js';
 import { seedDemoCampaign } from './seed/demo-campaign.js';
 import { seedLivingCity } from './seed/living.js';
@@ -76,6 +77,8 @@ async function serve(config: Config, empty = false): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   await jobs.resume(); // jobs a crash interrupted: validations restart, rolled-back commits run again
   startTimers(timers, app.log); // the modules' periodic work: deadline sweeps, reminders, the outbox
+  // the name dictionaries load after ready, not on the start-up path (decisions/0059)
+  setTimeout(warmUpChinese, 1000).unref();
   const url = `http://localhost:${config.port}`;
   const lines = [
     '',

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { migrationProvider } from './migrations/index.js';
 import { openReaders, readerCount } from './readers.js';
@@ -38,9 +39,22 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-// pg returns int8 (COUNT, bigint) as strings; every count and seq here fits in a double.
-pg.types.setTypeParser(20, (v) => Number(v));
-pg.types.setTypeParser(1700, (v) => Number(v));
+let pgModule: typeof pg | undefined;
+
+/**
+ * pg, loaded when a PostgreSQL database is opened: a server on SQLite never loads it, nor the
+ * fetch implementation (undici) its loading touches — together ~10% of the start-up's CPU
+ * (decisions/0059). Synchronous (CommonJS), so opening a database stays synchronous.
+ */
+function loadPg(): typeof pg {
+  if (!pgModule) {
+    pgModule = createRequire(import.meta.url)('pg') as typeof pg;
+    // pg returns int8 (COUNT, bigint) as strings; every count and seq here fits in a double.
+    pgModule.types.setTypeParser(20, (v) => Number(v));
+    pgModule.types.setTypeParser(1700, (v) => Number(v));
+  }
+  return pgModule;
+}
 
 export function dialectOf(url: string): Dialect {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres';
@@ -109,7 +123,7 @@ export function openDatabase(
       },
     };
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 3000 });
+  const pool = new (loadPg().Pool)({ connectionString: url, max: 10, connectionTimeoutMillis: 3000 });
   // A lost server connection must never crash the process: idle clients report through the pool,
   // and a client in use reports through its own 'error' event (its query then fails → 503).
   pool.on('error', (err) => opts.onPoolError?.(err));

@@ -66,7 +66,8 @@ export type ExportWorkerMessage =
  * Writes a table export as xlsx into `out` from a worker thread that does all of it: runs the
  * statement on a connection of its own (SQLite: read-only, one statement stepped row by row;
  * PostgreSQL: a read-only REPEATABLE READ transaction and a cursor fetched 2,000 rows at a time),
- * turns rows into cells, writes and zips the sheet, and hands the bytes over as they come. The
+ * turns rows into cells, writes and zips the sheet, and hands the bytes over as they come (a
+ * worker that finished is kept 30 s for the next export, unref'd: it never holds the process). The
  * event loop only moves those bytes into `out`; the worker waits when more than 1 MiB is
  * unacknowledged, so a slow client holds the worker, not memory (decisions/0059). Null when the
  * worker entry is not there (a copy of cli.js alone): the caller exports in-process.
@@ -76,13 +77,10 @@ export function exportInWorker(
   source: ExportSource,
   out: Writable,
 ): Promise<{ rows: number }> | null {
-  const entry = workerEntry('table-export');
-  if (!entry) return null;
-  const worker = new Worker(entry.spec, {
-    eval: entry.evalCode,
-    workerData: { ...job, source },
-    resourceLimits: { maxOldGenerationSizeMb: 256 },
-  });
+  const worker = idle.pop() ?? spawnExportWorker();
+  if (!worker) return null;
+  clearTimeout(idleTimers.get(worker));
+  worker.ref();
   return new Promise((resolve, reject) => {
     let settled = false;
     let owed = 0;
@@ -90,16 +88,20 @@ export function exportInWorker(
     const settle = (err: Error | null, rows = 0) => {
       if (settled) return;
       settled = true;
-      void worker.terminate();
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
       if (err) {
+        void worker.terminate();
         out.destroy(err);
         reject(err);
       } else {
+        keepIdle(worker);
         out.end();
         resolve({ rows });
       }
     };
-    worker.on('message', (m: ExportWorkerMessage) => {
+    const onMessage = (m: ExportWorkerMessage) => {
       if (settled) return;
       if (m.type === 'chunk') {
         const n = m.data.byteLength;
@@ -118,12 +120,46 @@ export function exportInWorker(
         });
       } else if (m.type === 'done') settle(null, m.rows);
       else settle(new Error(m.message));
-    });
-    worker.on('error', (err) => settle(err));
-    worker.on('exit', (code) => settle(new Error(`export worker exited (${code})`)));
-    // the client went away: stop reading and writing
+    };
+    const onError = (err: Error) => settle(err);
+    const onExit = (code: number) => settle(new Error(`export worker exited (${code})`));
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    // the client went away: stop reading and writing (the worker is ended, not reused)
     out.once('close', () => settle(new Error('export stopped: the response was closed')));
+    worker.postMessage({ job: { ...job, source } });
   });
+}
+
+/** Workers that finished an export, kept IDLE_MS for the next (exceljs and the drivers loaded once). */
+const idle: Worker[] = [];
+const idleTimers = new WeakMap<Worker, NodeJS.Timeout>();
+const IDLE_MS = 30_000;
+
+function spawnExportWorker(): Worker | null {
+  const entry = workerEntry('table-export');
+  if (!entry) return null;
+  const worker = new Worker(entry.spec, { eval: entry.evalCode, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+  // an idle worker that ends is never handed out again
+  worker.on('exit', () => {
+    const i = idle.indexOf(worker);
+    if (i >= 0) idle.splice(i, 1);
+  });
+  return worker;
+}
+
+function keepIdle(worker: Worker) {
+  worker.unref();
+  idle.push(worker);
+  idleTimers.set(
+    worker,
+    setTimeout(() => {
+      const i = idle.indexOf(worker);
+      if (i >= 0) idle.splice(i, 1);
+      void worker.terminate();
+    }, IDLE_MS).unref(),
+  );
 }
 
 /** The same export in this thread, from rows the caller reads (in-memory SQLite, no worker entry). */

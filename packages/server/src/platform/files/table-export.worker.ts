@@ -1,11 +1,11 @@
 /**
- * The export worker (a worker_threads entry: dist/table-export-worker.js in the bundle). One per
- * export: it reads the rows on a connection of its own, turns them into cells and writes the xlsx,
+ * The export worker (a worker_threads entry: dist/table-export-worker.js in the bundle). One export
+ * at a time, kept a while for the next one (table-export.ts): it reads the rows on a connection of its own, turns them into cells and writes the xlsx,
  * posting the zipped bytes to the server thread (table-export.ts, decisions/0059). Nothing of it
  * runs on the server's event loop but the copying of those bytes into the response.
  */
 import { Writable } from 'node:stream';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadOrCreateKeyFile, SmCryptoProvider } from '../crypto/index.js';
@@ -14,14 +14,24 @@ import { type ExportSource, type ExportWorkerMessage, exportRowMapper, type Tabl
 
 const port = parentPort;
 if (!port) throw new Error('table-export.worker must run as a worker thread');
-const job = workerData as TableExport & { source: ExportSource };
 const post = (m: ExportWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 /** Bytes posted and not yet taken by the response; beyond WINDOW the sheet writer waits. */
 const WINDOW = 1 << 20;
 let inflight = 0;
 let resume: (() => void) | null = null;
-port.on('message', (m: { ack: number }) => {
+type Job = TableExport & { source: ExportSource };
+port.on('message', (m: { ack: number } | { job: Job }) => {
+  if ('job' in m) {
+    // one export at a time: the server sends the next job only after this one's 'done'
+    inflight = 0;
+    resume = null;
+    run(m.job).then(
+      (rows) => post({ type: 'done', rows }),
+      (err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+    );
+    return;
+  }
   inflight -= m.ack;
   if (resume && inflight < WINDOW) {
     const r = resume;
@@ -29,20 +39,21 @@ port.on('message', (m: { ack: number }) => {
     r();
   }
 });
-const sink = new Writable({
-  highWaterMark: 64 * 1024,
-  write(chunk: Buffer, _encoding, done) {
-    const data = new Uint8Array(chunk.byteLength);
-    data.set(chunk);
-    inflight += data.byteLength;
-    post({ type: 'chunk', data }, [data.buffer]);
-    if (inflight < WINDOW) done();
-    else resume = () => done();
-  },
-});
+const sinkOf = () =>
+  new Writable({
+    highWaterMark: 64 * 1024,
+    write(chunk: Buffer, _encoding, done) {
+      const data = new Uint8Array(chunk.byteLength);
+      data.set(chunk);
+      inflight += data.byteLength;
+      post({ type: 'chunk', data }, [data.buffer]);
+      if (inflight < WINDOW) done();
+      else resume = () => done();
+    },
+  });
 
 /** SQLite: one statement, stepped row by row on a read-only connection (one snapshot for the whole file). */
-function* sqliteRows(file: string): Generator<Record<string, unknown>> {
+function* sqliteRows(job: Job, file: string): Generator<Record<string, unknown>> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
@@ -60,7 +71,7 @@ const FETCH = 2000;
  * PostgreSQL: a cursor in a read-only REPEATABLE READ transaction (one snapshot), fetched 2,000
  * rows at a time, the next fetch asked for before the current rows are written.
  */
-async function* postgresRows(url: string): AsyncGenerator<Record<string, unknown>> {
+async function* postgresRows(job: Job, url: string): AsyncGenerator<Record<string, unknown>> {
   const client = new pg.Client({ connectionString: url, application_name: 'shuangyong export' });
   await client.connect();
   try {
@@ -78,19 +89,14 @@ async function* postgresRows(url: string): AsyncGenerator<Record<string, unknown
   }
 }
 
-async function run(): Promise<number> {
+async function run(job: Job): Promise<number> {
   const crypto = job.keyFile ? new SmCryptoProvider(loadOrCreateKeyFile(job.keyFile)) : undefined;
   const map = exportRowMapper(job.columns, crypto);
   const source = job.source;
   async function* cells() {
-    const rows = source.dialect === 'sqlite' ? sqliteRows(source.file) : postgresRows(source.url);
+    const rows = source.dialect === 'sqlite' ? sqliteRows(job, source.file) : postgresRows(job, source.url);
     for await (const r of rows) yield map(r);
   }
-  const { rows } = await writeXlsxStream(sink, { sheetName: job.sheetName, columns: job.columns, rows: cells() });
+  const { rows } = await writeXlsxStream(sinkOf(), { sheetName: job.sheetName, columns: job.columns, rows: cells() });
   return rows;
 }
-
-run().then(
-  (rows) => post({ type: 'done', rows }),
-  (err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
-);

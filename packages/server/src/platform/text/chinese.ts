@@ -1,16 +1,26 @@
+import { createRequire } from 'node:module';
 import { foldFullWidth, normalizeMiddleDot } from '@shuangyong/shared';
-import { ConverterFactory, Locale } from 'opencc-js/t2cn';
-import { customPinyin, pinyin } from 'pinyin-pro';
+import type * as OpenCC from 'opencc-js/t2cn';
+import type * as PinyinPro from 'pinyin-pro';
+
+// The dictionaries (OpenCC's tables, pinyin-pro's) load at their first use, not at start-up
+// (decisions/0059): most requests never convert a name. Synchronous (CommonJS builds), so the
+// functions below stay synchronous; the server warms them up after it is ready (warmUpChinese).
+const load = createRequire(import.meta.url);
 
 /**
  * Traditional → simplified (mainland) converter, built once: OpenCC standard traditional plus the
  * Hong Kong and Taiwan variant characters (綫, 裡…), so 't', 'hk' and 'tw' input all end as 'cn'.
  * Character and name-level conversion only (no Taiwan phrase conversion such as 軟體 → 软件).
  */
-const t2cn = ConverterFactory(Locale.from.hk!, Locale.from.tw!, Locale.to.cn!);
+let t2cn: ((s: string) => string) | undefined;
 
 /** Converts traditional Chinese (standard, Hong Kong or Taiwan forms) to simplified; other text is unchanged. */
 export function toSimplified(s: string): string {
+  if (!t2cn) {
+    const { ConverterFactory, Locale } = load('opencc-js/t2cn') as typeof OpenCC;
+    t2cn = ConverterFactory(Locale.from.hk!, Locale.from.tw!, Locale.to.cn!);
+  }
   return t2cn(s);
 }
 
@@ -40,14 +50,26 @@ export interface SearchKeys {
  * (阿不都热依木 would read a-bu-dou). `customPinyin` changes pinyin-pro's process-wide dictionary;
  * this module is its only user.
  */
-customPinyin({ 阿不都: 'ā bù dū' });
+let pinyinPro: typeof PinyinPro | undefined;
+function pinyinLib(): typeof PinyinPro {
+  if (!pinyinPro) {
+    pinyinPro = load('pinyin-pro') as typeof PinyinPro;
+    pinyinPro.customPinyin({ 阿不都: 'ā bù dū' });
+  }
+  return pinyinPro;
+}
+
+/** Loads both dictionaries now (the server calls it once it is ready, so no request waits for them). */
+export function warmUpChinese(): void {
+  searchKeys('張三');
+}
 
 const HAN_ONLY = /^\p{Script=Han}+$/u;
 const HAN_RUN = /\p{Script=Han}+/gu;
 
 /** Pinyin syllables of a run of Han characters; surname readings apply at the start of a name. */
 function syllables(han: string, atStart: boolean): string[] {
-  return pinyin(han, {
+  return pinyinLib().pinyin(han, {
     toneType: 'none',
     type: 'array',
     v: true,

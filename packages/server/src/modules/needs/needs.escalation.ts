@@ -1,26 +1,21 @@
 import { t } from '@shuangyong/shared';
 import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
-import type { AuditActor } from '../../platform/audit/audit.js';
 import { localDate } from '../../platform/calendar/dates.js';
+import { remindDaysSetting, SWEEP_ACTOR, type SweepResult, sweepDue } from '../../platform/cases/sweep.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/index.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
-import { workingDaysLeft } from './needs.machine.js';
 import { needsRepo } from './needs.repo.js';
 
-const SYSTEM: AuditActor = { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null };
 const SYSTEM_EVENT_ACTOR = { id: null, name: 'system', orgName: null };
 /** Settings key of the reminder lead time (working days before the deadline). */
 export const REMIND_SETTING = 'needs.remind_working_days';
 export const DEFAULT_REMIND_DAYS = 2;
 
-export interface SweepResult {
-  escalated: string[];
-  reminded: string[];
-}
+export type { SweepResult };
 
 /**
- * The deadline sweep: cases past their deadline are escalated once (per deadline) to the lead
+ * The deadline sweep (platform/cases' `sweepDue`, decisions/0055): cases past their deadline are escalated once (per deadline) to the lead
  * department — whose head reads the department's notifications — and to the city's supervisors;
  * cases within the reminder lead time get one reminder. Each case is claimed by a conditional
  * update, so several server processes can run the sweep at once without doubling anything.
@@ -32,58 +27,45 @@ export class NeedEscalation {
     private readonly people: { triagers(db: Queryable): Promise<string[]> },
   ) {}
 
-  private async remindDays(): Promise<number> {
-    const value = await this.p.settings.value<unknown>(this.p.handle.db, REMIND_SETTING);
-    const n = value === undefined ? Number.NaN : Number(value);
-    return Number.isInteger(n) && n >= 0 ? n : DEFAULT_REMIND_DAYS;
+  private remindDays(): Promise<number> {
+    return remindDaysSetting(this.p, REMIND_SETTING, DEFAULT_REMIND_DAYS);
   }
 
   async sweep(now = new Date()): Promise<SweepResult> {
     const db = this.p.handle.db;
     const today = localDate(now, this.p.config.tzDisplay);
     const open = await needsRepo.sweepCandidates(db, SYSTEM_SCOPE);
-    const lead = await this.remindDays();
-    const result: SweepResult = { escalated: [], reminded: [] };
-    for (const n of open) {
-      const deadline = n.deadline!;
-      const left = workingDaysLeft(today, deadline);
-      const overdue = deadline < today;
-      if (!overdue && (n.reminded_at !== null || left > lead)) continue;
-      const done = await db.transaction().execute(async (trx) => {
-        const column = overdue ? 'escalated_at' : 'reminded_at';
-        if (!(await needsRepo.claimSweep(trx, n.id, column))) return false;
-        const kind = overdue ? 'escalated' : 'reminded';
-        const note = overdue
-          ? t('need.escalationNote', { deadline })
-          : t('need.reminderNote', { deadline, days: left });
-        await needsRepo.addEvent(trx, { needId: n.id, orgPath: n.org_path, actor: SYSTEM_EVENT_ACTOR, kind, note });
-        await this.p.audit.append(trx, SYSTEM, {
-          action: overdue ? 'need.escalate' : 'need.remind',
-          entityType: 'need',
-          entityId: n.id,
-          changes: { deadline, today, working_days_left: left },
-        });
-        const triagers = await this.people.triagers(trx);
-        await this.notifications.notify(trx, {
-          // escalation: the department (its head included) and the city; reminder: the department,
-          // or the city while nobody has been assigned yet
-          userIds: overdue || !n.lead_org_id ? triagers : [],
-          orgIds: n.lead_org_id ? [n.lead_org_id] : [],
-          kind: `need.${kind}`,
-          title: t(`needNotify.${kind}.title`),
-          body: t(`needNotify.${kind}.body`, {
-            title: n.title,
-            deadline,
-            days: left,
-            org: n.lead_org_name ?? t('needNotify.unassigned'),
-          }),
-          entityType: 'need',
-          entityId: n.id,
-        });
-        return true;
+    const result = await sweepDue(db, open, today, await this.remindDays(), async (trx, n, due) => {
+      const { kind, deadline, left } = due;
+      const overdue = kind === 'escalated';
+      if (!(await needsRepo.claimSweep(trx, n.id, due.column))) return false;
+      const note = overdue ? t('need.escalationNote', { deadline }) : t('need.reminderNote', { deadline, days: left });
+      await needsRepo.addEvent(trx, { needId: n.id, orgPath: n.org_path, actor: SYSTEM_EVENT_ACTOR, kind, note });
+      await this.p.audit.append(trx, SWEEP_ACTOR, {
+        action: overdue ? 'need.escalate' : 'need.remind',
+        entityType: 'need',
+        entityId: n.id,
+        changes: { deadline, today, working_days_left: left },
       });
-      if (done) (overdue ? result.escalated : result.reminded).push(n.id);
-    }
+      const triagers = await this.people.triagers(trx);
+      await this.notifications.notify(trx, {
+        // escalation: the department (its head included) and the city; reminder: the department,
+        // or the city while nobody has been assigned yet
+        userIds: overdue || !n.lead_org_id ? triagers : [],
+        orgIds: n.lead_org_id ? [n.lead_org_id] : [],
+        kind: `need.${kind}`,
+        title: t(`needNotify.${kind}.title`),
+        body: t(`needNotify.${kind}.body`, {
+          title: n.title,
+          deadline,
+          days: left,
+          org: n.lead_org_name ?? t('needNotify.unassigned'),
+        }),
+        entityType: 'need',
+        entityId: n.id,
+      });
+      return true;
+    });
     if (result.escalated.length || result.reminded.length) await this.notifications.flush().catch(() => undefined);
     return result;
   }

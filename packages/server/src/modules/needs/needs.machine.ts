@@ -1,5 +1,8 @@
 import type { NeedAction, NeedStatus } from '@shuangyong/shared';
-import { addWorkingDays, isWorkingDay } from '../../platform/calendar/working-days.js';
+import { pastDeadline } from '../../platform/cases/deadlines.js';
+import { caseMachine } from '../../platform/cases/machine.js';
+
+export { deadlineFrom, workingDaysLeft } from '../../platform/cases/deadlines.js';
 
 /**
  * The life cycle of a need: which action each status allows and where it leads.
@@ -24,13 +27,16 @@ export const HANDLING_STATUSES: readonly NeedStatus[] = ['accepted', 'assigned',
 /** Statuses that end the case: nothing can be added any more. */
 export const TERMINAL_STATUSES: readonly NeedStatus[] = ['closed', 'declined', 'merged'];
 
+/** The machine read the way every case type reads its own (platform/cases, decisions/0055). */
+const machine = caseMachine(NEED_TRANSITIONS);
+
 export function allowedActions(status: NeedStatus): NeedAction[] {
-  return Object.keys(NEED_TRANSITIONS[status] ?? {}) as NeedAction[];
+  return machine.allowed(status);
 }
 
 /** The status `action` leads to from `status`, or null when the machine does not allow it. */
 export function nextStatus(status: NeedStatus, action: NeedAction): NeedStatus | null {
-  return NEED_TRANSITIONS[status]?.[action] ?? null;
+  return machine.next(status, action);
 }
 
 /** Which party may take an action (the route's permission and the service's org checks enforce it). */
@@ -46,31 +52,7 @@ export const ACTION_PARTY: Readonly<Record<NeedAction, 'triage' | 'lead' | 'requ
   reopen: 'requester',
 };
 
-/** The deadline of a case accepted (or reopened) on `start`: `days` working days later. */
-export function deadlineFrom(start: string, days: number): string {
-  return addWorkingDays(start, days);
-}
-
-/**
- * Working days left from `today` until `deadline`: 0 when the deadline is today, negative when
- * past (the working days overdue, counting the days after the deadline up to today).
- */
-export function workingDaysLeft(today: string, deadline: string): number {
-  if (today === deadline) return 0;
-  const forward = today < deadline;
-  const [from, to] = forward ? [today, deadline] : [deadline, today];
-  const d = new Date(`${from}T00:00:00Z`);
-  let n = 0;
-  for (;;) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const iso = d.toISOString().slice(0, 10);
-    if (iso > to) break;
-    if (isWorkingDay(iso)) n++;
-  }
-  return forward ? n : -n;
-}
-
 /** Overdue: still being handled and the deadline day has passed. */
 export function isOverdue(status: NeedStatus, deadline: string | null, today: string): boolean {
-  return deadline !== null && HANDLING_STATUSES.includes(status) && deadline < today;
+  return HANDLING_STATUSES.includes(status) && pastDeadline(deadline, today);
 }

@@ -28,9 +28,10 @@ select "r".*, "o"."name" as "org_name", (select count(*) as "n"
 -- parameters: ["open","650200/650203/","650200/6502030","r-1"]
 
 -- benefits: discrepancies page, district, open
-select "d".*, "o"."name" as "org_name"
+select "d".*, "o"."name" as "org_name", "oo"."name" as "owner_org_name"
   from "benefit_discrepancies" as "d"
   inner join "orgs" as "o" on "o"."id" = "d"."org_id"
+  left join "orgs" as "oo" on "oo"."id" = "d"."owner_org_id"
   where ("d"."org_path" >= $1 and "d"."org_path" < $2) and "d"."status" = $3
   order by "d"."status" desc, "d"."period" desc, "d"."kind", "d"."name", "d"."id"
   limit $4
@@ -39,8 +40,49 @@ select "d".*, "o"."name" as "org_name"
 select count(*) as "n"
   from "benefit_discrepancies" as "d"
   inner join "orgs" as "o" on "o"."id" = "d"."org_id"
+  left join "orgs" as "oo" on "oo"."id" = "d"."owner_org_id"
   where ("d"."org_path" >= $1 and "d"."org_path" < $2) and "d"."status" = $3;
 -- parameters: ["650200/650203/","650200/6502030","open"]
+
+-- benefits: discrepancies page, district, mine, overdue
+select "d".*, "o"."name" as "org_name", "oo"."name" as "owner_org_name"
+  from "benefit_discrepancies" as "d"
+  inner join "orgs" as "o" on "o"."id" = "d"."org_id"
+  left join "orgs" as "oo" on "oo"."id" = "d"."owner_org_id"
+  where ("d"."org_path" >= $1 and "d"."org_path" < $2) and "d"."status" = $3 and "d"."deadline" < $4
+    and ("d"."owner_user_id" = $5
+    or ("d"."owner_org_id" = $6 and "d"."owner_user_id" is null))
+  order by "d"."status" desc, "d"."period" desc, "d"."kind", "d"."name", "d"."id"
+  limit $7
+  offset $8;
+-- parameters: ["650200/650203/","650200/6502030","open","2026-12-03","user-1","org-district",20,0]
+select count(*) as "n"
+  from "benefit_discrepancies" as "d"
+  inner join "orgs" as "o" on "o"."id" = "d"."org_id"
+  left join "orgs" as "oo" on "oo"."id" = "d"."owner_org_id"
+  where ("d"."org_path" >= $1 and "d"."org_path" < $2) and "d"."status" = $3 and "d"."deadline" < $4
+    and ("d"."owner_user_id" = $5
+    or ("d"."owner_org_id" = $6 and "d"."owner_user_id" is null));
+-- parameters: ["650200/650203/","650200/6502030","open","2026-12-03","user-1","org-district"]
+
+-- benefits: discrepancy owners, district
+select "oo"."id", "oo"."name", "oo"."path", "oo"."side", "oo"."active"
+  from "orgs" as "oo"
+  where "oo"."active" = $1 and "oo"."side" = $2 and "oo"."type" = $3
+    and (("oo"."path" >= $4 and "oo"."path" < $5) or "oo"."path" in ($6))
+    and ("oo"."path" >= $7 and "oo"."path" < $8)
+  order by "oo"."path";
+-- parameters: [1,"civilian","veterans_bureau","650200/650203/","650200/6502030","650200/","650200/650203/","650200/6502030"]
+
+-- benefits: discrepancy totals by kind, district
+select "o"."name" as "org_name", "o"."path", "r"."period_from", "d"."period", "d"."kind", sum(case when "d"."status" = $1 then 1 else 0 end) as "open_n", sum(case when ("d"."status" = $2 and "d"."deadline" < $3) then 1 else 0 end) as "overdue_n", sum(case when "d"."status" = $4 then 1 else 0 end) as "closed_n"
+  from "benefit_discrepancies" as "d"
+  inner join "benefit_rosters" as "r" on "r"."id" = "d"."roster_id"
+  inner join "orgs" as "o" on "o"."id" = "d"."org_id"
+  where ("d"."org_path" >= $5 and "d"."org_path" < $6) and "r"."period_from" >= $7 and "r"."period_from" <= $8
+  group by "o"."name", "o"."path", "r"."period_from", "d"."period", "d"."kind"
+  order by "r"."period_from", "o"."path", "d"."kind";
+-- parameters: ["open","open","2026-12-03","closed","650200/650203/","650200/6502030","2026-01","2026-12"]
 
 -- benefits: confirmations, org scope, year
 select "c".*

@@ -28,9 +28,10 @@ select "r".*, "o"."name" as "org_name", (select count(*) as "n"
 -- parameters: ["open","650200/650203/","650200/6502030","r-1"]
 
 -- benefits: discrepancies page, district, open
-select "d".*, "o"."name" as "org_name"
+select "d".*, "o"."name" as "org_name", "oo"."name" as "owner_org_name"
   from "benefit_discrepancies" as "d"
   inner join "orgs" as "o" on "o"."id" = "d"."org_id"
+  left join "orgs" as "oo" on "oo"."id" = "d"."owner_org_id"
   where ("d"."org_path" >= ? and "d"."org_path" < ?) and "d"."status" = ?
   order by "d"."status" desc, "d"."period" desc, "d"."kind", "d"."name", "d"."id"
   limit ?
@@ -39,8 +40,49 @@ select "d".*, "o"."name" as "org_name"
 select count(*) as "n"
   from "benefit_discrepancies" as "d"
   inner join "orgs" as "o" on "o"."id" = "d"."org_id"
+  left join "orgs" as "oo" on "oo"."id" = "d"."owner_org_id"
   where ("d"."org_path" >= ? and "d"."org_path" < ?) and "d"."status" = ?;
 -- parameters: ["650200/650203/","650200/6502030","open"]
+
+-- benefits: discrepancies page, district, mine, overdue
+select "d".*, "o"."name" as "org_name", "oo"."name" as "owner_org_name"
+  from "benefit_discrepancies" as "d"
+  inner join "orgs" as "o" on "o"."id" = "d"."org_id"
+  left join "orgs" as "oo" on "oo"."id" = "d"."owner_org_id"
+  where ("d"."org_path" >= ? and "d"."org_path" < ?) and "d"."status" = ? and "d"."deadline" < ?
+    and ("d"."owner_user_id" = ?
+    or ("d"."owner_org_id" = ? and "d"."owner_user_id" is null))
+  order by "d"."status" desc, "d"."period" desc, "d"."kind", "d"."name", "d"."id"
+  limit ?
+  offset ?;
+-- parameters: ["650200/650203/","650200/6502030","open","2026-12-03","user-1","org-district",20,0]
+select count(*) as "n"
+  from "benefit_discrepancies" as "d"
+  inner join "orgs" as "o" on "o"."id" = "d"."org_id"
+  left join "orgs" as "oo" on "oo"."id" = "d"."owner_org_id"
+  where ("d"."org_path" >= ? and "d"."org_path" < ?) and "d"."status" = ? and "d"."deadline" < ?
+    and ("d"."owner_user_id" = ?
+    or ("d"."owner_org_id" = ? and "d"."owner_user_id" is null));
+-- parameters: ["650200/650203/","650200/6502030","open","2026-12-03","user-1","org-district"]
+
+-- benefits: discrepancy owners, district
+select "oo"."id", "oo"."name", "oo"."path", "oo"."side", "oo"."active"
+  from "orgs" as "oo"
+  where "oo"."active" = ? and "oo"."side" = ? and "oo"."type" = ?
+    and (("oo"."path" >= ? and "oo"."path" < ?) or "oo"."path" in (?))
+    and ("oo"."path" >= ? and "oo"."path" < ?)
+  order by "oo"."path";
+-- parameters: [1,"civilian","veterans_bureau","650200/650203/","650200/6502030","650200/","650200/650203/","650200/6502030"]
+
+-- benefits: discrepancy totals by kind, district
+select "o"."name" as "org_name", "o"."path", "r"."period_from", "d"."period", "d"."kind", sum(case when "d"."status" = ? then 1 else 0 end) as "open_n", sum(case when ("d"."status" = ? and "d"."deadline" < ?) then 1 else 0 end) as "overdue_n", sum(case when "d"."status" = ? then 1 else 0 end) as "closed_n"
+  from "benefit_discrepancies" as "d"
+  inner join "benefit_rosters" as "r" on "r"."id" = "d"."roster_id"
+  inner join "orgs" as "o" on "o"."id" = "d"."org_id"
+  where ("d"."org_path" >= ? and "d"."org_path" < ?) and "r"."period_from" >= ? and "r"."period_from" <= ?
+  group by "o"."name", "o"."path", "r"."period_from", "d"."period", "d"."kind"
+  order by "r"."period_from", "o"."path", "d"."kind";
+-- parameters: ["open","open","2026-12-03","closed","650200/650203/","650200/6502030","2026-01","2026-12"]
 
 -- benefits: confirmations, org scope, year
 select "c".*

@@ -210,6 +210,17 @@ const CASES: Record<string, Record<string, (db: Db) => Promise<unknown>>> = {
     'rosters page, district, period': (db) => benefitsRepo.rosterPage(db, DISTRICT, { period: '2026-12' }, 1, 20),
     'roster, district': (db) => benefitsRepo.roster(db, DISTRICT, 'r-1'),
     'discrepancies page, district, open': (db) => benefitsRepo.discrepancyPage(db, DISTRICT, { status: 'open' }, 1, 20),
+    'discrepancies page, district, mine, overdue': (db) =>
+      benefitsRepo.discrepancyPage(
+        db,
+        DISTRICT,
+        { overdueBefore: '2026-12-03', mine: { orgId: 'org-district', userId: 'user-1' } },
+        1,
+        20,
+      ),
+    'discrepancy owners, district': (db) => benefitsRepo.ownerOrgs(db, DISTRICT, '650200/650203/'),
+    'discrepancy totals by kind, district': (db) =>
+      benefitsRepo.totalsByKind(db, DISTRICT, '2026-01', '2026-12', '2026-12-03'),
     'confirmations, org scope, year': (db) => benefitsRepo.confirmations(db, UNIT, { year: 2026 }),
     'totals, city': (db) => benefitsRepo.totals(db, CITY, '2026-01', '2026-12'),
   },

@@ -25,6 +25,16 @@ export const benefitsMessages = {
   'benefits.roster.notDecider': '名册须由上级或市级审核，编制单位不能自己放行',
   'benefits.roster.notReleased': '名册放行后才能下载银行清单或导入回盘文件',
   'benefits.discrepancy.closed': '该问题已办结',
+  'benefits.discrepancy.owner': '承办单位须为本区（或上级）在用的退役军人事务部门，承办人须为该单位负责待遇发放的人员',
+  // notices to a discrepancy's owner (decisions/0055); never a person's ID number or amount
+  'benefitNotify.created.title': '有新的发放对账问题待办结',
+  'benefitNotify.created.body': '{org} {period} 名册对账发现 {count} 个问题，办结时限至 {deadline}',
+  'benefitNotify.assigned.title': '有发放对账问题转交本单位办理',
+  'benefitNotify.assigned.body': '{period} 名册的「{kind}」问题转交办理，办结时限至 {deadline}',
+  'benefitNotify.escalated.title': '发放对账问题超期督办',
+  'benefitNotify.escalated.body': '{period} 名册的「{kind}」问题已超过办结时限（{deadline}），承办单位：{org}',
+  'benefitNotify.reminded.title': '发放对账问题即将到期',
+  'benefitNotify.reminded.body': '{period} 名册的「{kind}」问题办结时限为 {deadline}，还剩 {days} 个工作日',
   // explanation of an amount
   'benefits.explain.part': '{category}{grade}，{from} 起{layer}标准 {amount} 元（{docNo}）',
   'benefits.explain.grade': ' {grade}级',

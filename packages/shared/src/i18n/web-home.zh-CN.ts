@@ -13,6 +13,8 @@ export const webHomeMessages = {
   'home.todo.needsToHandle': '待办理的急难愁盼',
   'home.todo.needsToRate': '待确认评价的急难愁盼',
   'home.todo.needsOverdue': '超期未办结的急难愁盼',
+  'home.todo.discrepanciesToHandle': '待办结的发放对账问题',
+  'home.todo.discrepanciesOverdue': '超期未办结的发放对账问题',
   'home.todo.visitApprovals': '待审批的超标走访',
   'home.todo.transfersToDecide': '待处理的转移申请',
   'home.todo.citationsDue': '待登记的立功喜报',

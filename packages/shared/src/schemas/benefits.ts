@@ -279,7 +279,17 @@ export const discrepancySchema = z.object({
   resolution: z.enum(DISCREPANCY_RESOLUTIONS).nullable(),
   resolutionNote: z.string().nullable(),
   closedAt: z.string().nullable(),
+  /** The case's owner (decisions/0055): an org (the district office by default) and optionally one of its users. */
+  ownerOrgId: z.string(),
+  ownerOrgName: z.string(),
+  ownerUserId: z.string().nullable(),
+  ownerUserName: z.string().nullable(),
+  /** Open and past its deadline day (in the display zone). */
+  overdue: z.boolean(),
+  /** When the sweep escalated it (past its deadline), null before. */
+  escalatedAt: z.string().nullable(),
   version: z.number().int(),
+  abilities: z.object({ close: z.boolean(), reassign: z.boolean() }),
 });
 export type Discrepancy = z.infer<typeof discrepancySchema>;
 export const discrepancyPage = pageOf(discrepancySchema);
@@ -287,8 +297,26 @@ export const discrepancyListQuery = z.strictObject({
   status: z.enum(['open', 'closed']).optional(),
   kind: z.enum(DISCREPANCY_KINDS).optional(),
   rosterId: idSchema.optional(),
+  /** Open cases past their deadline. */
+  overdue: z.enum(['true']).optional(),
+  /** Owned by the caller (the caller's own org, or the caller named as owner). */
+  mine: z.enum(['true']).optional(),
   ...pageQuery,
 });
+export type DiscrepancyListQuery = z.infer<typeof discrepancyListQuery>;
+/** Reassigns an open discrepancy to another owner (an org, optionally one of its users). */
+export const assignDiscrepancyBody = z.strictObject({
+  version: z.number().int().min(1),
+  ownerOrgId: idSchema,
+  ownerUserId: idSchema.nullable().optional(),
+  note: z.string().trim().max(200).optional(),
+});
+/** Who an open discrepancy may be given to: orgs, and the users of them who handle payments. */
+export const discrepancyOwners = z.object({
+  orgs: z.array(z.object({ id: z.string(), name: z.string() })),
+  users: z.array(z.object({ id: z.string(), name: z.string(), orgId: z.string() })),
+});
+export type DiscrepancyOwners = z.infer<typeof discrepancyOwners>;
 export const closeDiscrepancyBody = z.strictObject({
   version: z.number().int().min(1),
   resolution: z.enum(DISCREPANCY_RESOLUTIONS),
@@ -306,6 +334,17 @@ export const benefitTotals = z.object({
       paidFen: z.number().int().nullable(),
       openDiscrepancies: z.number().int(),
       closedDiscrepancies: z.number().int(),
+    }),
+  ),
+  /** Discrepancies per district, month and kind (issue 21, item 4): open, overdue among them, closed. */
+  byKind: z.array(
+    z.object({
+      orgName: z.string(),
+      period: z.string(),
+      kind: z.enum(DISCREPANCY_KINDS),
+      open: z.number().int(),
+      overdue: z.number().int(),
+      closed: z.number().int(),
     }),
   ),
 });

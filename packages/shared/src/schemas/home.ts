@@ -12,6 +12,8 @@ export const HOME_TODO_KEYS = [
   'needsToHandle',
   'needsToRate',
   'needsOverdue',
+  'discrepanciesToHandle',
+  'discrepanciesOverdue',
   'visitApprovals',
   'transfersToDecide',
   'citationsDue',

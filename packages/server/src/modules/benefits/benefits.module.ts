@@ -1,6 +1,8 @@
 import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
+import { notificationsModule } from '../notifications/notifications.module.js';
 import { registryModule } from '../registry/registry.module.js';
+import { usersModule } from '../users/users.module.js';
 import { BackpayJob } from './backpay-job.js';
 import { benefitLabels } from './benefits.repo.js';
 import { benefitsRoutes } from './benefits.routes.js';
@@ -11,12 +13,15 @@ import {
   BenefitsService,
   RECONCILE_KIND,
 } from './benefits.service.js';
+import { DiscrepancyCases } from './discrepancies.service.js';
 import { ReconcileJob } from './reconcile-job.js';
+
+const MINUTE = 60 * 1000;
 
 /**
  * 政策待遇落实到位: benefit standards as data, entitlement per person per month (set-wise over the
  * registry's read model), monthly payment rosters per district, the bank list, and reconciliation
- * of the bank's return file (a job) into a worklist of discrepancies; annual confirmation; bank accounts.
+ * of the bank's return file (a job) into discrepancies handled as cases (decisions/0055); annual confirmation; bank accounts.
  */
 export const benefitsModule = defineModule({
   name: 'benefits',
@@ -30,18 +35,19 @@ export const benefitsModule = defineModule({
     'benefit_confirmations',
     'benefit_accounts',
   ],
-  requires: [registryModule],
-  build: ({ p, jobs }, { registry }) => {
+  requires: [usersModule, notificationsModule, registryModule],
+  build: ({ p, jobs }, { registry, notifications, users }) => {
     const db = p.handle.db;
-    const benefits = new BenefitsService(p, registry, jobs);
+    const discrepancies = new DiscrepancyCases(p, notifications, users);
+    const benefits = new BenefitsService(p, registry, jobs, discrepancies);
     // a grade change recorded late owes back pay for the months already paid: its job row is
     // inserted in the change's transaction (decisions/0056, 0057)
     registry.gradeChanges.onRecorded((trx, ctx, change) =>
       benefits.queueBackpay(trx, ctx, { gradeChangeIds: [change.id] }),
     );
     return {
-      services: { benefits },
-      routes: [benefitsRoutes(p, benefits)],
+      services: { benefits, discrepancies },
+      routes: [benefitsRoutes(p, benefits, discrepancies)],
       jobs: {
         [RECONCILE_KIND]: new ReconcileJob(benefits),
         [BACKPAY_KIND]: new BackpayJob(benefits, 'benefit:standards'),
@@ -51,9 +57,13 @@ export const benefitsModule = defineModule({
       },
       targets: {
         benefitRoster: (scope, id) => benefits.rosterVisible(scope, id),
-        benefitDiscrepancy: (scope, id) => benefits.discrepancyVisible(scope, id),
+        benefitDiscrepancy: (scope, id) => discrepancies.visible(scope, id),
         benefitHousehold: async (scope, id) => !!(await registry.households.get(db, scope, id)),
       },
+      // the discrepancies' deadline sweep, as the needs' one (decisions/0055)
+      timers: [
+        { name: 'benefit discrepancies deadline sweep', everyMs: 15 * MINUTE, run: (now) => discrepancies.sweep(now) },
+      ],
       labels: {
         benefit_roster: async (ids, actor) => labelMap(await benefitLabels.rosters(db, actor.scope, ids)),
         benefit_standard: async (ids) => labelMap(await benefitLabels.standards(db, ids)),
@@ -64,3 +74,4 @@ export const benefitsModule = defineModule({
 });
 
 export type { BackpayCauses, BenefitsService } from './benefits.service.js';
+export type { DiscrepancyCases } from './discrepancies.service.js';

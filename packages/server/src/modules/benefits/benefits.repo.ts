@@ -1,8 +1,9 @@
 import { CONFIRMATION_GRACE_MONTHS, nextMonth } from '@shuangyong/shared';
 import { type OperationNodeSource, type RawBuilder, type Selectable, sql } from 'kysely';
-import { type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
+import { nowIso } from '../../platform/ids.js';
 import { tick } from '../../platform/tick.js';
 import type {
   BenefitAccountsTable,
@@ -19,7 +20,20 @@ export type StandardRow = Selectable<BenefitStandardsTable>;
 export type RosterRow = Selectable<BenefitRostersTable> & { org_name: string; open_discrepancies: number };
 export type RosterLineRow = Selectable<BenefitRosterLinesTable>;
 export type ConfirmationRow = Selectable<BenefitConfirmationsTable>;
-export type DiscrepancyRow = Selectable<BenefitDiscrepanciesTable> & { org_name: string };
+export type DiscrepancyRow = Selectable<BenefitDiscrepanciesTable> & {
+  org_name: string;
+  owner_org_name: string | null;
+};
+export interface DiscrepancyFilter {
+  status?: string;
+  kind?: string;
+  rosterId?: string;
+  id?: string;
+  /** Open with a deadline before this day (today: overdue). */
+  overdueBefore?: string;
+  /** Owned by this org (no user named) or by this user. */
+  mine?: { orgId: string; userId: string };
+}
 
 /** The registry's read models (subqueries), handed in by the service: this repo never names its tables. */
 export interface Basis {
@@ -869,28 +883,37 @@ export const benefitsRepo = {
   insertDiscrepancies(db: Queryable, rows: Selectable<BenefitDiscrepanciesTable>[]) {
     return rows.length ? db.insertInto('benefit_discrepancies').values(rows).execute() : Promise.resolve();
   },
-  discrepancies(db: Queryable, scope: Scope, f: { status?: string; kind?: string; rosterId?: string; id?: string }) {
+  /**
+   * The discrepancies `scope` sees (the district's path), with filters: open past the deadline
+   * (`overdueBefore` = today), owned by `mine` (the caller's org, or the caller named as owner).
+   */
+  discrepancies(db: Queryable, scope: Scope, f: DiscrepancyFilter) {
     let q = db
       .selectFrom('benefit_discrepancies as d')
       .innerJoin('orgs as o', 'o.id', 'd.org_id')
+      .leftJoin('orgs as oo', 'oo.id', 'd.owner_org_id')
       .where((eb) => scopeWhere(eb, scope, DISC_SCOPE));
     if (f.status) q = q.where('d.status', '=', f.status);
     if (f.kind) q = q.where('d.kind', '=', f.kind);
     if (f.rosterId) q = q.where('d.roster_id', '=', f.rosterId);
     if (f.id) q = q.where('d.id', '=', f.id);
+    if (f.overdueBefore) q = q.where('d.status', '=', 'open').where('d.deadline', '<', f.overdueBefore);
+    if (f.mine) {
+      const { orgId, userId } = f.mine;
+      q = q.where((eb) =>
+        eb.or([
+          eb('d.owner_user_id', '=', userId),
+          eb.and([eb('d.owner_org_id', '=', orgId), eb('d.owner_user_id', 'is', null)]),
+        ]),
+      );
+    }
     return q;
   },
-  async discrepancyPage(
-    db: Queryable,
-    scope: Scope,
-    f: { status?: string; kind?: string; rosterId?: string },
-    page: number,
-    size: number,
-  ) {
+  async discrepancyPage(db: Queryable, scope: Scope, f: DiscrepancyFilter, page: number, size: number) {
     const [items, total] = await Promise.all([
       this.discrepancies(db, scope, f)
         .selectAll('d')
-        .select('o.name as org_name')
+        .select(['o.name as org_name', 'oo.name as owner_org_name'])
         .orderBy('d.status', 'desc')
         .orderBy('d.period', 'desc')
         .orderBy('d.kind')
@@ -908,7 +931,7 @@ export const benefitsRepo = {
   discrepancy(db: Queryable, scope: Scope, id: string) {
     return this.discrepancies(db, scope, { id })
       .selectAll('d')
-      .select('o.name as org_name')
+      .select(['o.name as org_name', 'oo.name as owner_org_name'])
       .executeTakeFirst() as Promise<DiscrepancyRow | undefined>;
   },
   closeDiscrepancy(
@@ -924,6 +947,115 @@ export const benefitsRepo = {
       .where('version', '=', version)
       .where('status', '=', 'open')
       .executeTakeFirst();
+  },
+  /** Gives an open discrepancy to another owner; its deadline stands, the sweep's reminder may come again. */
+  assignDiscrepancy(
+    db: Queryable,
+    id: string,
+    version: number,
+    set: { owner_org_id: string; owner_user_id: string | null; assigned_at: string },
+  ) {
+    return db
+      .updateTable('benefit_discrepancies')
+      .set({ ...set, reminded_at: null, version: version + 1 })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+  },
+  /** Open discrepancies not escalated yet, by deadline: the deadline sweep's candidates (all districts). */
+  sweepCandidates(db: Queryable) {
+    return db
+      .selectFrom('benefit_discrepancies as d')
+      .leftJoin('orgs as oo', 'oo.id', 'd.owner_org_id')
+      .select([
+        'd.id',
+        'd.kind',
+        'd.period',
+        'd.deadline',
+        'd.org_path',
+        'd.owner_org_id',
+        'd.owner_user_id',
+        'd.reminded_at',
+        'oo.name as owner_org_name',
+      ])
+      .where('d.status', '=', 'open')
+      .where('d.escalated_at', 'is', null)
+      .orderBy('d.deadline')
+      .orderBy('d.id')
+      .execute();
+  },
+  /** Sets `escalated_at` / `reminded_at` if still unset; false when another process did it first. */
+  async claimSweep(db: Queryable, id: string, column: 'escalated_at' | 'reminded_at'): Promise<boolean> {
+    const claim = await db
+      .updateTable('benefit_discrepancies')
+      .set({ [column]: nowIso() })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .where(column, 'is', null)
+      .executeTakeFirst();
+    return Number(claim.numUpdatedRows) === 1;
+  },
+  /**
+   * Orgs that may own a discrepancy kept under `casePath` (a district's path): active civilian
+   * veterans bureaus of the district's subtree and its ancestors (the city), as `scope` sees them.
+   */
+  ownerOrgs(db: Queryable, scope: Scope, casePath: string, ids?: readonly string[]) {
+    const segments = casePath.split('/').filter(Boolean);
+    const ancestors = segments.slice(0, -1).map((_, i) => `${segments.slice(0, i + 1).join('/')}/`);
+    let q = db
+      .selectFrom('orgs as oo')
+      .select(['oo.id', 'oo.name', 'oo.path', 'oo.side', 'oo.active'])
+      .where('oo.active', '=', 1)
+      .where('oo.side', '=', 'civilian')
+      .where('oo.type', '=', 'veterans_bureau')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('oo.path', '>=', casePath), eb('oo.path', '<', prefixEnd(casePath))]),
+          ...(ancestors.length ? [eb('oo.path', 'in', ancestors)] : []),
+        ]),
+      )
+      .where((eb) => scopeWhere(eb, scope, { path: 'oo.path', orgId: 'oo.id' }));
+    if (ids) q = q.where('oo.id', 'in', ids.length ? [...ids] : ['']);
+    return q.orderBy('oo.path').execute();
+  },
+  /** Per district, period and kind: open, overdue (deadline before `today`) and closed discrepancies. */
+  async totalsByKind(db: Queryable, scope: Scope, from: string, to: string, today: string) {
+    const rows = await db
+      .selectFrom('benefit_discrepancies as d')
+      .innerJoin('benefit_rosters as r', 'r.id', 'd.roster_id')
+      .innerJoin('orgs as o', 'o.id', 'd.org_id')
+      .where((eb) => scopeWhere(eb, scope, DISC_SCOPE))
+      .where('r.period_from', '>=', from)
+      .where('r.period_from', '<=', to)
+      .select(['o.name as org_name', 'o.path', 'r.period_from', 'd.period', 'd.kind'])
+      .select((eb) => [
+        eb.fn.sum<number>(eb.case().when('d.status', '=', 'open').then(1).else(0).end()).as('open_n'),
+        eb.fn
+          .sum<number>(
+            eb
+              .case()
+              .when(eb.and([eb('d.status', '=', 'open'), eb('d.deadline', '<', today)]))
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('overdue_n'),
+        eb.fn.sum<number>(eb.case().when('d.status', '=', 'closed').then(1).else(0).end()).as('closed_n'),
+      ])
+      .groupBy(['o.name', 'o.path', 'r.period_from', 'd.period', 'd.kind'])
+      .orderBy('r.period_from')
+      .orderBy('o.path')
+      .orderBy('d.kind')
+      .execute();
+    return rows.map((r) => ({
+      org_name: r.org_name,
+      period: r.period,
+      kind: r.kind,
+      open_n: toNumber(r.open_n),
+      overdue_n: toNumber(r.overdue_n),
+      closed_n: toNumber(r.closed_n),
+    }));
   },
 
   /** Per district and period: roster totals, paid, open and closed discrepancies. */

@@ -4,6 +4,7 @@ import {
   accountOut,
   accountRevealBody,
   accountRevealResult,
+  assignDiscrepancyBody,
   benefitStandardBody,
   benefitStandardCreated,
   benefitStandardList,
@@ -17,6 +18,7 @@ import {
   confirmationListQuery,
   createRosterBody,
   discrepancyListQuery,
+  discrepancyOwners,
   discrepancyPage,
   discrepancySchema,
   entitlementExplain,
@@ -47,6 +49,7 @@ import { attachment, auditDownload } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import { toJob } from '../../platform/jobs/present.js';
 import type { BenefitsService } from './benefits.service.js';
+import type { DiscrepancyCases } from './discrepancies.service.js';
 
 const tags = ['政策待遇落实'];
 const MAX_UPLOAD = 20 * 1024 * 1024;
@@ -68,7 +71,11 @@ const asBuffer = (body: unknown): Buffer => {
 };
 
 /** Standards, entitlement, rosters, the bank list, return files, discrepancies. Thin: the service decides. */
-export function benefitsRoutes(p: Platform, benefits: BenefitsService): FastifyPluginAsyncZod {
+export function benefitsRoutes(
+  p: Platform,
+  benefits: BenefitsService,
+  discrepancies: DiscrepancyCases,
+): FastifyPluginAsyncZod {
   return async (app) => {
     app.addContentTypeParser(
       'application/octet-stream',
@@ -409,7 +416,7 @@ export function benefitsRoutes(p: Platform, benefits: BenefitsService): FastifyP
           response: { 200: discrepancyPage },
         },
       },
-      async (req) => benefits.discrepancyPage(ctxOf(req), req.query),
+      async (req) => discrepancies.page(ctxOf(req), req.query),
     );
 
     app.post(
@@ -424,7 +431,45 @@ export function benefitsRoutes(p: Platform, benefits: BenefitsService): FastifyP
           response: { 200: discrepancySchema },
         },
       },
-      async (req) => benefits.closeDiscrepancy(ctxOf(req), req.params.id, req.body),
+      async (req) => discrepancies.close(ctxOf(req), req.params.id, req.body),
+    );
+
+    app.get(
+      '/benefit-discrepancies/:id',
+      {
+        config: { access: { permission: 'benefit:read', target: 'benefitDiscrepancy' } },
+        schema: { tags, summary: '对账问题详情', params: idParams, response: { 200: discrepancySchema } },
+      },
+      async (req) => discrepancies.get(ctxOf(req), req.params.id),
+    );
+
+    app.get(
+      '/benefit-discrepancies/:id/owners',
+      {
+        config: { access: { permission: 'benefit:pay', target: 'benefitDiscrepancy' } },
+        schema: {
+          tags,
+          summary: '对账问题可转交的承办单位和人员',
+          params: idParams,
+          response: { 200: discrepancyOwners },
+        },
+      },
+      async (req) => discrepancies.owners(ctxOf(req), req.params.id),
+    );
+
+    app.post(
+      '/benefit-discrepancies/:id/assign',
+      {
+        config: { access: { permission: 'benefit:pay', target: 'benefitDiscrepancy' } },
+        schema: {
+          tags,
+          summary: '转交对账问题（本区或市级）',
+          params: idParams,
+          body: assignDiscrepancyBody,
+          response: { 200: discrepancySchema },
+        },
+      },
+      async (req) => discrepancies.assign(ctxOf(req), req.params.id, req.body),
     );
 
     app.get(

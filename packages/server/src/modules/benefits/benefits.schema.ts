@@ -142,6 +142,13 @@ export interface BenefitDiscrepanciesTable {
   closed_at: string | null;
   version: number;
   created_at: string;
+  /** The case's owner (decisions/0055): an org, and optionally one of its users. */
+  owner_org_id: string;
+  owner_user_id: string | null;
+  assigned_at: string | null;
+  /** The deadline sweep's claims (once per deadline). */
+  escalated_at: string | null;
+  reminded_at: string | null;
 }
 
 declare module '../../platform/db/schema.js' {

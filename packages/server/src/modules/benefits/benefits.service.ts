@@ -7,7 +7,7 @@ import {
   CONFIRMATION_GRACE_MONTHS,
   type CONFIRMATION_METHODS,
   type ConfirmationBody,
-  type Discrepancy,
+  type DiscrepancyKind,
   fenToYuanText,
   maskIdNumber,
   matchCategory,
@@ -26,9 +26,9 @@ import { districtOf, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/sco
 import type { AuditActor } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
-import { addWorkingDays } from '../../platform/calendar/working-days.js';
+import { deadlineFrom } from '../../platform/cases/deadlines.js';
 import type { Platform } from '../../platform/context.js';
-import type { Db, Queryable } from '../../platform/db/index.js';
+import type { Db, Queryable, Tx } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { detectHeader, locateHeader, openTable, readTableAll, type TableRow } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
@@ -40,7 +40,6 @@ import {
   type Basis,
   benefitsRepo,
   type ConfirmationRow,
-  type DiscrepancyRow,
   type RosterRow,
   type StandardRow,
 } from './benefits.repo.js';
@@ -77,6 +76,19 @@ export const CARD_CONTACTS_KEY = 'benefits.cardContacts';
 
 /** Working days a district has to settle a discrepancy. */
 const DISCREPANCY_WORKING_DAYS = 10;
+
+/** What reconciliation tells the discrepancies' case machinery (decisions/0055): their owner hears of them. */
+export interface DiscrepancyCasesHook {
+  /** Inside the reconciliation's transaction: `count` new cases of the roster, owned by `ownerOrgId`. */
+  opened(
+    trx: Tx,
+    roster: { id: string; period: string; orgName: string; ownerOrgId: string },
+    count: number,
+    deadline: string,
+  ): Promise<void>;
+  /** After the commit: sends the outbox. */
+  afterCommit(): Promise<void>;
+}
 const MAX_RETURN_ROWS = 200_000;
 /** Rows per statement and between turns of the event loop in the reconciliation job. */
 const CHUNK = 500;
@@ -177,28 +189,6 @@ function confirmationOut(r: ConfirmationRow) {
   };
 }
 
-function discrepancyOut(r: DiscrepancyRow): Discrepancy {
-  return {
-    id: r.id,
-    rosterId: r.roster_id,
-    orgName: r.org_name,
-    period: r.period,
-    kind: r.kind as Discrepancy['kind'],
-    beneficiaryId: r.beneficiary_id,
-    name: r.name,
-    idMasked: r.id_masked,
-    expectedFen: Number(r.expected_fen),
-    paidFen: Number(r.paid_fen),
-    rowNumber: r.row_number,
-    status: r.status as Discrepancy['status'],
-    deadline: r.deadline,
-    resolution: r.resolution as Discrepancy['resolution'],
-    resolutionNote: r.resolution_note,
-    closedAt: r.closed_at,
-    version: r.version,
-  };
-}
-
 /**
  * 政策待遇落实到位: standards as data, what each person is owed per month (set-wise SQL over the
  * registry's read model), the district's monthly roster, its release (approval policy
@@ -210,6 +200,7 @@ export class BenefitsService {
     private readonly p: Platform,
     private readonly registry: RegistryAccess,
     private readonly jobs?: Jobs,
+    private readonly cases?: DiscrepancyCasesHook,
   ) {
     this.db = p.handle.db;
   }
@@ -1041,7 +1032,7 @@ export class BenefitsService {
     }
     await progress(900, TOTAL);
     const now = nowIso();
-    const deadline = addWorkingDays(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
+    const deadline = deadlineFrom(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
     await this.db.transaction().execute(async (trx) => {
       await benefitsRepo.clearDiscrepancies(trx, rosterId);
       for (let i = 0; i < findings.length; i += CHUNK) {
@@ -1068,6 +1059,12 @@ export class BenefitsService {
             closed_at: null,
             version: 1,
             created_at: now,
+            // each finding is a case of the roster's district office (decisions/0055)
+            owner_org_id: r.org_id,
+            owner_user_id: null,
+            assigned_at: now,
+            escalated_at: null,
+            reminded_at: null,
           })),
         );
         // no progress report in here: the job runner writes it on the connection this transaction holds
@@ -1088,7 +1085,15 @@ export class BenefitsService {
         entityId: rosterId,
         changes: { fileName, lines: lineCount, paidFen, findings: findings.length },
       });
+      if (findings.length)
+        await this.cases?.opened(
+          trx,
+          { id: rosterId, period: r.period, orgName: r.org_name, ownerOrgId: r.org_id },
+          findings.length,
+          deadline,
+        );
     });
+    await this.cases?.afterCommit();
     await this.dropStaleReturns(rosterId, batch);
     await progress(TOTAL, TOTAL);
     const counts: Record<string, number> = {};
@@ -1230,51 +1235,12 @@ export class BenefitsService {
     return this.account(ctx, beneficiaryId);
   }
 
-  // ---- discrepancies
-  async discrepancyPage(
-    ctx: RequestCtx,
-    q: { status?: string; kind?: string; rosterId?: string; page: number; pageSize: number },
-  ) {
-    const { page, pageSize, ...f } = q;
-    const { items, total } = await benefitsRepo.discrepancyPage(this.db, ctx.actor.scope, f, page, pageSize);
-    return { items: items.map(discrepancyOut), total, page, pageSize };
-  }
-
-  async discrepancy(ctx: RequestCtx, id: string) {
-    const r = await benefitsRepo.discrepancy(this.db, ctx.actor.scope, id);
-    if (!r) throw notFound();
-    return discrepancyOut(r);
-  }
-
-  /** Closes a discrepancy with what was done: paid (the money went out), recovered, explained. */
-  async closeDiscrepancy(
-    ctx: RequestCtx,
-    id: string,
-    body: { version: number; resolution: 'paid' | 'recovered' | 'explained'; note: string },
-  ) {
-    await this.db.transaction().execute(async (trx) => {
-      const d = await benefitsRepo.discrepancy(trx, ctx.actor.scope, id);
-      if (!d) throw notFound();
-      if (d.status !== 'open') throw conflict('discrepancy_closed', 'benefits.discrepancy.closed');
-      const res = await benefitsRepo.closeDiscrepancy(trx, id, body.version, {
-        resolution: body.resolution,
-        resolution_note: body.note,
-        closed_by: ctx.actor.userId,
-        closed_at: nowIso(),
-      });
-      if (!Number(res.numUpdatedRows)) throw versionConflict();
-      await this.p.audit.append(trx, auditActorOf(ctx), {
-        action: 'benefit.discrepancy.close',
-        entityType: 'benefit_discrepancy',
-        entityId: id,
-        changes: { status: ['open', 'closed'], resolution: body.resolution, note: body.note },
-      });
-    });
-    return this.discrepancy(ctx, id);
-  }
-
+  /** Per district and month: the rosters' amounts and discrepancies, and the discrepancies per kind. */
   async totals(ctx: RequestCtx, from: string, to: string) {
-    const rows = await benefitsRepo.totals(this.db, ctx.actor.scope, from, to);
+    const [rows, kinds] = await Promise.all([
+      benefitsRepo.totals(this.db, ctx.actor.scope, from, to),
+      benefitsRepo.totalsByKind(this.db, ctx.actor.scope, from, to, localToday(this.p.config.tzDisplay)),
+    ]);
     return {
       items: rows.map((r) => ({
         orgName: r.org_name,
@@ -1285,15 +1251,20 @@ export class BenefitsService {
         openDiscrepancies: r.open_n,
         closedDiscrepancies: r.closed_n,
       })),
+      byKind: kinds.map((k) => ({
+        orgName: k.org_name,
+        period: k.period,
+        kind: k.kind as DiscrepancyKind,
+        open: k.open_n,
+        overdue: k.overdue_n,
+        closed: k.closed_n,
+      })),
     };
   }
 
-  /** Is the roster / discrepancy inside the scope? (the pipeline's target resolvers) */
+  /** Is the roster inside the scope? (the pipeline's target resolver) */
   async rosterVisible(scope: Parameters<typeof benefitsRepo.roster>[1], id: string) {
     return !!(await benefitsRepo.roster(this.db, scope, id));
-  }
-  async discrepancyVisible(scope: Parameters<typeof benefitsRepo.roster>[1], id: string) {
-    return !!(await benefitsRepo.discrepancy(this.db, scope, id));
   }
   async standardExists(id: string) {
     return !!(await benefitsRepo.standard(this.db, id));

@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module.js';
+import { benefitsModule } from '../benefits/benefits.module.js';
 import { campaignsModule } from '../campaigns/campaigns.module.js';
 import { honoursModule } from '../honours/honours.module.js';
 import { needsModule } from '../needs/needs.module.js';
@@ -15,7 +16,15 @@ import { HomeService } from './home.service.js';
 export const homeModule = defineModule({
   name: 'home',
   tables: [],
-  requires: [notificationsModule, registryModule, honoursModule, needsModule, campaignsModule, visitsModule],
+  requires: [
+    notificationsModule,
+    registryModule,
+    honoursModule,
+    needsModule,
+    campaignsModule,
+    visitsModule,
+    benefitsModule,
+  ],
   build: ({ p }, deps) => {
     const home = new HomeService(p, deps);
     return { services: home, routes: [homeRoutes(home)] };

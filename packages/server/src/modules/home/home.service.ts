@@ -3,6 +3,7 @@ import type { RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import type { ServicesOf } from '../../platform/module.js';
+import type { benefitsModule } from '../benefits/benefits.module.js';
 import type { campaignsModule } from '../campaigns/campaigns.module.js';
 import type { honoursModule } from '../honours/honours.module.js';
 import type { needsModule } from '../needs/needs.module.js';
@@ -20,6 +21,7 @@ export interface HomeDeps {
   needs: NeedsService;
   campaigns: ServicesOf<typeof campaignsModule>;
   visits: ServicesOf<typeof visitsModule>;
+  benefits: ServicesOf<typeof benefitsModule>;
 }
 
 const ONE = { page: 1, pageSize: 1 } as const;
@@ -54,7 +56,7 @@ export class HomeService {
 
   async todos(ctx: RequestCtx): Promise<HomeTodo[]> {
     const can = (perm: string) => ctx.actor.permissions.has(perm as never);
-    const { campaigns, needs, visits, registry, honours, notifications } = this.d;
+    const { campaigns, needs, visits, registry, honours, notifications, benefits } = this.d;
     const jobs: Promise<HomeTodo | null>[] = [];
     const add = (key: HomeTodoKey, link: string, urgent: boolean, count: Promise<number>) =>
       jobs.push(count.then((n) => ({ key, count: n, link, urgent })));
@@ -80,6 +82,13 @@ export class HomeService {
     if (can('need:create') && !can('need:triage'))
       add('needsToRate', '/needs?status=resolved', false, needTotal({ status: 'resolved' }));
     if (can('need:read')) add('needsOverdue', '/needs?overdue=true', true, needTotal({ overdue: 'true' }));
+    // reconciliation discrepancies are cases of their owner (decisions/0055)
+    if (can('benefit:pay')) {
+      const discrepancies = (q: { mine?: 'true'; overdue?: 'true' }) =>
+        benefits.discrepancies.page(ctx, { ...ONE, status: 'open', ...q }).then((r) => r.total);
+      add('discrepanciesToHandle', '/benefits?tab=discrepancies&mine=true', false, discrepancies({ mine: 'true' }));
+      add('discrepanciesOverdue', '/benefits?tab=discrepancies&overdue=true', true, discrepancies({ overdue: 'true' }));
+    }
     if (can('visit:approve'))
       add(
         'visitApprovals',

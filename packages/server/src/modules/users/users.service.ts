@@ -45,6 +45,13 @@ export class UsersService {
     return usersRepo.activeRecipients(db, SYSTEM_SCOPE, userIds, orgIds);
   }
 
+  /** Read model: display names of the users among `ids` that `scope` sees (owners of cases, decisions/0055). */
+  async displayNames(db: Queryable, scope: Scope, ids: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    return new Map((await usersRepo.names(db, scope, unique)).map((u) => [u.id, u.display_name]));
+  }
+
   /** Read model: the ids of active users holding any of these roles. */
   activeWithAnyRole(db: Queryable, roles: readonly Role[]): Promise<string[]> {
     return usersRepo.activeWithAnyRole(db, SYSTEM_SCOPE, roles);

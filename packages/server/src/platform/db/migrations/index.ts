@@ -25,6 +25,7 @@ import { troopCityStats0032 } from './0032_troop_city_stats.js';
 import { benefitReturnBatches0033 } from './0033_benefit_return_batches.js';
 import { modelcityPlaqueBudget0034 } from './0034_modelcity_plaque_budget.js';
 import { partnershipEnd0035 } from './0035_partnership_end.js';
+import { discrepancyCases0037 } from './0037_discrepancy_cases.js';
 import { gradeChanges0038 } from './0038_grade_changes.js';
 
 /** Forward-only migrations, in order. Never edit a released one; add the next. */
@@ -58,6 +59,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0034_modelcity_plaque_budget': modelcityPlaqueBudget0034(dialect),
         '0035_partnership_end': partnershipEnd0035(dialect),
         '0038_grade_changes': gradeChanges0038(dialect),
+        '0037_discrepancy_cases': discrepancyCases0037(dialect),
       };
     },
   };

@@ -6,6 +6,7 @@ import type {
   ConfirmationBody,
   confirmationSchema,
   Discrepancy,
+  DiscrepancyOwners,
   discrepancyListQuery,
   Roster,
   rosterListQuery,
@@ -15,7 +16,7 @@ import type { z } from 'zod';
 import { api, type Page, type QueryOf, type RequestOptions, request } from './client';
 import { downloadFile } from './files';
 
-export type { BenefitStandard, ConfirmationBody, Discrepancy, Roster };
+export type { BenefitStandard, ConfirmationBody, Discrepancy, DiscrepancyOwners, Roster };
 export type BenefitAccountOut = z.infer<typeof accountOut>;
 export type Confirmation = z.infer<typeof confirmationSchema>;
 export type Unconfirmed = z.infer<typeof unconfirmedList>['items'][number];
@@ -102,6 +103,12 @@ export const benefitsApi = {
       resolution,
       note,
     }),
+  /** Who an open discrepancy may be given to (orgs, and their payment staff). */
+  owners: (d: Discrepancy, o?: Signal) =>
+    api.get<DiscrepancyOwners>(`/benefit-discrepancies/${encodeURIComponent(d.id)}/owners`, undefined, o),
+  /** Reassigns an open discrepancy; the deadline stands. */
+  assign: (d: Discrepancy, b: { ownerOrgId: string; ownerUserId?: string | null; note?: string }) =>
+    api.post<Discrepancy>(`/benefit-discrepancies/${encodeURIComponent(d.id)}/assign`, { version: d.version, ...b }),
   /** Per district and period: owed, paid, problems open and closed (month over month). */
   totals: (from: string, to: string, o?: Signal) =>
     api.get<z.infer<typeof benefitTotals>>('/benefit-totals', { from, to }, o),

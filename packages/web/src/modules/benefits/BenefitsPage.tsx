@@ -5,6 +5,7 @@ import {
   App,
   Button,
   Card,
+  Checkbox,
   Descriptions,
   Form,
   Input,
@@ -20,6 +21,7 @@ import {
   Upload,
 } from 'antd';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import {
   type BenefitStandard,
   benefitsApi,
@@ -55,7 +57,8 @@ const thisMonth = (back = 0) => {
 
 /** `/benefits`: the district's monthly rosters, the reconciliation worklist, the standards. */
 export function BenefitsPage() {
-  const [tab, setTab] = useState('rosters');
+  const [params] = useSearchParams();
+  const [tab, setTab] = useState(params.get('tab') ?? 'rosters');
   return (
     <Card
       title={
@@ -334,26 +337,38 @@ function LinesModal({ roster, onClose }: { roster: Roster | null; onClose: () =>
 }
 
 function Discrepancies() {
-  const can = useCan();
   const isMobile = useIsMobile();
   const qc = useQueryClient();
-  const [query, setQuery] = useState<DiscrepancyQuery>({ page: 1, pageSize: 20, status: 'open' });
+  const { message } = App.useApp();
+  const [params] = useSearchParams();
+  const [query, setQuery] = useState<DiscrepancyQuery>({
+    page: 1,
+    pageSize: 20,
+    status: 'open',
+    ...(params.get('mine') === 'true' ? { mine: 'true' as const } : {}),
+    ...(params.get('overdue') === 'true' ? { overdue: 'true' as const } : {}),
+  });
   const [closing, setClosing] = useState<Discrepancy | null>(null);
+  const [moving, setMoving] = useState<Discrepancy | null>(null);
   const [form] = Form.useForm<{ resolution: 'paid' | 'recovered' | 'explained'; note: string }>();
   const list = useQuery({
     queryKey: ['benefit-discrepancies', query],
     queryFn: ({ signal }) => benefitsApi.discrepancies(query, { signal }),
     placeholderData: keepPreviousData,
   });
+  const refresh = () => {
+    qc.invalidateQueries({ queryKey: ['benefit-discrepancies'] });
+    qc.invalidateQueries({ queryKey: ['benefit-rosters'] });
+    qc.invalidateQueries({ queryKey: ['benefit-totals'] });
+    qc.invalidateQueries({ queryKey: ['home'] });
+  };
   const close = useMutation({
     mutationFn: (v: { resolution: 'paid' | 'recovered' | 'explained'; note: string }) =>
       benefitsApi.close(closing!, v.resolution, v.note),
     onSuccess: () => {
       setClosing(null);
       form.resetFields();
-      qc.invalidateQueries({ queryKey: ['benefit-discrepancies'] });
-      qc.invalidateQueries({ queryKey: ['benefit-rosters'] });
-      qc.invalidateQueries({ queryKey: ['benefit-totals'] });
+      refresh();
     },
   });
   const columns: TableColumnsType<Discrepancy> = [
@@ -367,17 +382,44 @@ function Discrepancies() {
     { title: t('web.benefits.col.period'), dataIndex: 'period' },
     { title: t('web.benefits.col.expected'), dataIndex: 'expectedFen', render: (v: number) => formatFen(v) },
     { title: t('web.benefits.col.paid'), dataIndex: 'paidFen', render: (v: number) => formatFen(v) },
-    { title: t('web.benefits.col.deadline'), dataIndex: 'deadline' },
+    {
+      title: t('web.benefits.col.owner'),
+      key: 'owner',
+      render: (_, d) => (
+        <span data-testid="discrepancy-owner">
+          {d.ownerOrgName}
+          {d.ownerUserName ? ` · ${d.ownerUserName}` : ''}
+        </span>
+      ),
+    },
+    {
+      title: t('web.benefits.col.deadline'),
+      dataIndex: 'deadline',
+      render: (v: string, d) => (
+        <Space size={4} data-testid="discrepancy-deadline" data-overdue={d.overdue ? 'true' : 'false'}>
+          <Typography.Text type={d.overdue ? 'danger' : undefined}>{v}</Typography.Text>
+          {d.overdue && <Tag color="red">{t('web.benefits.overdueTag')}</Tag>}
+          {d.escalatedAt && <Tag color="volcano">{t('web.benefits.col.escalated')}</Tag>}
+        </Space>
+      ),
+    },
     {
       title: t('web.benefits.col.actions'),
       key: 'actions',
       render: (_, d) =>
         d.status === 'open' ? (
-          can('benefit:pay') ? (
-            <Button size="small" data-testid="discrepancy-close" onClick={() => setClosing(d)}>
-              {t('web.benefits.close')}
-            </Button>
-          ) : null
+          <Space size={4}>
+            {d.abilities.close && (
+              <Button size="small" data-testid="discrepancy-close" onClick={() => setClosing(d)}>
+                {t('web.benefits.close')}
+              </Button>
+            )}
+            {d.abilities.reassign && (
+              <Button size="small" data-testid="discrepancy-reassign" onClick={() => setMoving(d)}>
+                {t('web.benefits.reassign')}
+              </Button>
+            )}
+          </Space>
         ) : (
           <Tag color="green">{t(`benefits.resolution.${d.resolution ?? 'explained'}`)}</Tag>
         ),
@@ -385,20 +427,36 @@ function Discrepancies() {
   ];
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Select
-        aria-label={t('web.benefits.col.status')}
-        data-testid="discrepancy-status"
-        style={{ width: 160 }}
-        value={query.status ?? 'all'}
-        onChange={(v: 'open' | 'closed' | 'all') =>
-          setQuery((q) => ({ ...q, page: 1, status: v === 'all' ? undefined : v }))
-        }
-        options={[
-          { value: 'open', label: t('web.benefits.open') },
-          { value: 'closed', label: t('web.benefits.closed') },
-          { value: 'all', label: t('web.benefits.all') },
-        ]}
-      />
+      <Space wrap>
+        <Select
+          aria-label={t('web.benefits.col.status')}
+          data-testid="discrepancy-status"
+          style={{ width: 160 }}
+          value={query.status ?? 'all'}
+          onChange={(v: 'open' | 'closed' | 'all') =>
+            setQuery((q) => ({ ...q, page: 1, status: v === 'all' ? undefined : v }))
+          }
+          options={[
+            { value: 'open', label: t('web.benefits.open') },
+            { value: 'closed', label: t('web.benefits.closed') },
+            { value: 'all', label: t('web.benefits.all') },
+          ]}
+        />
+        <Checkbox
+          data-testid="discrepancy-mine"
+          checked={query.mine === 'true'}
+          onChange={(e) => setQuery((q) => ({ ...q, page: 1, mine: e.target.checked ? 'true' : undefined }))}
+        >
+          {t('web.benefits.filter.mine')}
+        </Checkbox>
+        <Checkbox
+          data-testid="discrepancy-overdue"
+          checked={query.overdue === 'true'}
+          onChange={(e) => setQuery((q) => ({ ...q, page: 1, overdue: e.target.checked ? 'true' : undefined }))}
+        >
+          {t('web.benefits.filter.overdue')}
+        </Checkbox>
+      </Space>
       <Table
         rowKey="id"
         columns={columns}
@@ -430,7 +488,74 @@ function Discrepancies() {
           </Form.Item>
         </Form>
       </Modal>
+      {moving && (
+        <ReassignDialog
+          discrepancy={moving}
+          onClose={() => setMoving(null)}
+          onDone={() => {
+            setMoving(null);
+            message.success(t('web.benefits.reassign.done'));
+            refresh();
+          }}
+        />
+      )}
     </Space>
+  );
+}
+
+/** 转交: the district's office (or the city), optionally one of its payment staff, and why. */
+function ReassignDialog(props: { discrepancy: Discrepancy; onClose: () => void; onDone: () => void }) {
+  const d = props.discrepancy;
+  const [form] = Form.useForm<{ ownerOrgId: string; ownerUserId?: string; note?: string }>();
+  const orgId = Form.useWatch('ownerOrgId', form);
+  const owners = useQuery({
+    queryKey: ['benefit-discrepancy-owners', d.id],
+    queryFn: ({ signal }) => benefitsApi.owners(d, { signal }),
+  });
+  const assign = useMutation({
+    mutationFn: (v: { ownerOrgId: string; ownerUserId?: string; note?: string }) =>
+      benefitsApi.assign(d, {
+        ownerOrgId: v.ownerOrgId,
+        ownerUserId: v.ownerUserId ?? null,
+        note: v.note || undefined,
+      }),
+    onSuccess: props.onDone,
+  });
+  return (
+    <Modal
+      open
+      title={t('web.benefits.reassign.title')}
+      onCancel={props.onClose}
+      onOk={() => form.validateFields().then((v) => assign.mutate(v))}
+      okButtonProps={{ loading: assign.isPending, 'data-testid': 'discrepancy-reassign-ok' } as never}
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ ownerOrgId: d.ownerOrgId, ownerUserId: d.ownerUserId ?? undefined }}
+      >
+        <Form.Item name="ownerOrgId" label={t('web.benefits.reassign.org')} rules={[{ required: true }]}>
+          <Select
+            data-testid="discrepancy-reassign-org"
+            loading={owners.isFetching}
+            options={(owners.data?.orgs ?? []).map((o) => ({ value: o.id, label: o.name }))}
+            onChange={() => form.setFieldValue('ownerUserId', undefined)}
+          />
+        </Form.Item>
+        <Form.Item name="ownerUserId" label={t('web.benefits.reassign.user')}>
+          <Select
+            allowClear
+            data-testid="discrepancy-reassign-user"
+            options={(owners.data?.users ?? [])
+              .filter((u) => u.orgId === orgId)
+              .map((u) => ({ value: u.id, label: u.name }))}
+          />
+        </Form.Item>
+        <Form.Item name="note" label={t('web.benefits.reassign.note')} rules={[{ max: 200 }]}>
+          <Input.TextArea data-testid="discrepancy-reassign-note" rows={2} />
+        </Form.Item>
+      </Form>
+    </Modal>
   );
 }
 
@@ -509,6 +634,7 @@ function Standards() {
 }
 
 type TotalsRow = Awaited<ReturnType<typeof benefitsApi.totals>>['items'][number];
+type KindRow = Awaited<ReturnType<typeof benefitsApi.totals>>['byKind'][number];
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** 汇总: per district and period, what was owed, what the bank paid, the problems open and closed. */
@@ -548,6 +674,22 @@ function Totals() {
       dataIndex: 'closedDiscrepancies',
       render: (v: number) => <span data-testid="totals-closed">{v}</span>,
     },
+  ];
+  const kindColumns: TableColumnsType<KindRow> = [
+    { title: t('web.benefits.col.org'), dataIndex: 'orgName' },
+    { title: t('web.benefits.col.period'), dataIndex: 'period' },
+    {
+      title: t('web.benefits.col.kind'),
+      dataIndex: 'kind',
+      render: (k: DiscrepancyKind) => <Tag>{t(`benefits.kind.${k}`)}</Tag>,
+    },
+    { title: t('web.benefits.col.open'), dataIndex: 'open' },
+    {
+      title: t('web.benefits.col.overdue'),
+      dataIndex: 'overdue',
+      render: (v: number) => <Typography.Text type={v ? 'danger' : undefined}>{v}</Typography.Text>,
+    },
+    { title: t('web.benefits.col.closed'), dataIndex: 'closed' },
   ];
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
@@ -593,6 +735,19 @@ function Totals() {
             </Table.Summary.Row>
           ) : null
         }
+      />
+      <Typography.Title level={5} style={{ margin: 0 }}>
+        {t('web.benefits.totals.byKind')}
+      </Typography.Title>
+      <Table
+        data-testid="totals-by-kind"
+        rowKey={(r) => `${r.orgName}:${r.period}:${r.kind}`}
+        columns={kindColumns}
+        dataSource={totals.data?.byKind ?? []}
+        loading={totals.isFetching}
+        scroll={{ x: 'max-content' }}
+        pagination={false}
+        locale={{ emptyText: t('web.benefits.noDiscrepancies') }}
       />
     </Space>
   );

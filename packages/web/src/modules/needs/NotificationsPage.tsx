@@ -33,6 +33,9 @@ export function NotificationsPage() {
     if (!n.read) await notificationsApi.read(n.id).catch(() => undefined);
     if (n.entityType === 'need' && n.entityId) navigate(`/needs/${n.entityId}`);
     else if (n.entityType === 'campaign_assignment' && n.entityId) navigate(`/assignments/${n.entityId}`);
+    // a reconciliation's discrepancies (decisions/0055): the worklist, the owner's own
+    else if (n.entityType === 'benefit_discrepancy' || n.entityType === 'benefit_roster')
+      navigate('/benefits?tab=discrepancies&mine=true');
     else void reload();
   }
 

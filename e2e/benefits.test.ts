@@ -200,6 +200,29 @@ describe.runIf(enabled)('待遇发放与对账 in Chromium (issue 21)', () => {
       身份证号不在名册: '查无此人',
     });
     expect(await phoneLayout(page, 'benefits-worklist')).toEqual([]);
+    // each is a case of the district office with a deadline, none overdue yet (decisions/0055)
+    const owners = page.getByTestId('discrepancy-owner');
+    expect(await owners.allTextContents()).toEqual(Array(5).fill('克拉玛依区退役军人事务局'));
+    const deadlines = page.getByTestId('discrepancy-deadline');
+    for (const d of await deadlines.all()) {
+      expect(await d.textContent()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(await d.getAttribute('data-overdue')).toBe('false');
+    }
+    // the district hands the underpayment to its clerk by name; the deadline stands
+    const under = page.locator('tr', { has: page.getByTestId('discrepancy-kind').filter({ hasText: '少发' }) });
+    const due = await under.getByTestId('discrepancy-deadline').textContent();
+    await under.getByTestId('discrepancy-reassign').click();
+    const moveDialog = page.getByRole('dialog');
+    await pickOption(page, moveDialog.getByTestId('discrepancy-reassign-user'), '克拉玛依区工作人员');
+    await moveDialog.getByTestId('discrepancy-reassign-note').fill('请核实后补发');
+    await moveDialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect
+      .poll(() => under.getByTestId('discrepancy-owner').textContent())
+      .toBe('克拉玛依区退役军人事务局 · 克拉玛依区工作人员');
+    expect(await under.getByTestId('discrepancy-deadline').textContent()).toBe(due);
+    // the office's cases are the clerk's to do, on the home page too
+    const home = await (await page.request.get(`${run.base}/api/v1/home`)).json();
+    expect(home.todos).toContainEqual(expect.objectContaining({ key: 'discrepanciesToHandle', count: 5 }));
     const row = page.locator('tr', { has: page.getByTestId('discrepancy-kind').filter({ hasText: '死亡后仍发放' }) });
     await row.getByTestId('discrepancy-close').click();
     const dialog = page.getByRole('dialog');

@@ -4,7 +4,7 @@
 -- troops: activities page, district, area
 select "a".*, "o"."name" as "org_name", "po"."name" as "place_org_name", "ty"."label" as "type_label", (select count(*) as "n"
   from "troop_activity_photos" as "ph"
-  where "ph"."activity_id" = "a"."id") as "photo_count"
+  where 1 = 1 and "ph"."activity_id" = "a"."id") as "photo_count"
   from "troop_activities" as "a"
   inner join "orgs" as "o" on "o"."id" = "a"."org_id"
   inner join "orgs" as "po" on "po"."id" = "a"."place_org_id"
@@ -27,7 +27,7 @@ select count(*) as "n"
 -- troops: activity, unit
 select "a".*, "o"."name" as "org_name", "po"."name" as "place_org_name", "ty"."label" as "type_label", (select count(*) as "n"
   from "troop_activity_photos" as "ph"
-  where "ph"."activity_id" = "a"."id") as "photo_count"
+  where 1 = 1 and "ph"."activity_id" = "a"."id") as "photo_count"
   from "troop_activities" as "a"
   inner join "orgs" as "o" on "o"."id" = "a"."org_id"
   inner join "orgs" as "po" on "po"."id" = "a"."place_org_id"

@@ -1,6 +1,7 @@
 import { troopCharts } from '@shuangyong/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { troopsRepo } from '../src/modules/troops/troops.repo.js';
+import { SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 
 /**
@@ -392,7 +393,7 @@ describe('statistics (from the maintained aggregates, by scope)', () => {
         )
         .sort((x, y) => `${x.dim}|${x.key}|${x.month}`.localeCompare(`${y.dim}|${y.key}|${y.month}`));
     const kept = norm(await troopsRepo.cityStats(db));
-    const rebuilt = norm(await troopsRepo.cityStatsRebuilt(db));
+    const rebuilt = norm(await troopsRepo.cityStatsRebuilt(db, SYSTEM_SCOPE));
     expect(kept.length).toBeGreaterThan(0);
     expect(kept).toEqual(rebuilt);
 

@@ -54,18 +54,18 @@ export const atmosphereModule = defineModule({
     campaigns.metrics.register({
       key: 'atmosphere.exemplars.approved',
       label: t('exemplars.metric.approved'),
-      compute: (q, orgPath, campaignId) => exemplarsRepo.approvedCount(q, campaignId, orgPath),
+      compute: (q, orgPath, campaignId) => exemplarsRepo.approvedCount(q, SYSTEM_SCOPE, campaignId, orgPath),
     });
     campaigns.metrics.register({
       key: 'atmosphere.publicity.about_exemplars',
       label: t('exemplars.metric.aboutExemplars'),
-      compute: (q, orgPath, campaignId) => exemplarsRepo.aboutExemplarsCount(q, campaignId, orgPath),
+      compute: (q, orgPath, campaignId) => exemplarsRepo.aboutExemplarsCount(q, SYSTEM_SCOPE, campaignId, orgPath),
     });
     // a campaign task ("each district: at least two items") can be bound to this live figure
     campaigns.metrics.register({
       key: 'atmosphere.publicity.published',
       label: t('atmosphere.metric.published'),
-      compute: (q, orgPath, campaignId) => atmosphereRepo.publishedCount(q, campaignId, orgPath),
+      compute: (q, orgPath, campaignId) => atmosphereRepo.publishedCount(q, SYSTEM_SCOPE, campaignId, orgPath),
     });
     return {
       services: { checks, publicity, events, exemplars },

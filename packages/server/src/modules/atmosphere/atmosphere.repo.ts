@@ -137,9 +137,10 @@ export const atmosphereRepo = {
     return updateVersioned(db, 'atmosphere_items', id, version, set);
   },
   /** Items of a campaign published by the orgs below `orgPath` (a campaign task's live figure). */
-  async publishedCount(db: Queryable, campaignId: string, orgPath: string): Promise<number> {
+  async publishedCount(db: Queryable, scope: Scope, campaignId: string, orgPath: string): Promise<number> {
     const r = await db
       .selectFrom('atmosphere_items')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select((eb) => eb.fn.countAll().as('n'))
       .where('campaign_id', '=', campaignId)
       .where('status', '=', 'published')
@@ -150,18 +151,20 @@ export const atmosphereRepo = {
   },
 
   // ---- photos
-  photos(db: Queryable, itemId: string): Promise<PhotoRow[]> {
+  photos(db: Queryable, scope: Scope, itemId: string): Promise<PhotoRow[]> {
     return db
       .selectFrom('atmosphere_photos')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('item_id', '=', itemId)
       .orderBy('created_at')
       .orderBy('id')
       .execute();
   },
-  photo(db: Queryable, itemId: string, photoId: string): Promise<PhotoRow | undefined> {
+  photo(db: Queryable, scope: Scope, itemId: string, photoId: string): Promise<PhotoRow | undefined> {
     return db
       .selectFrom('atmosphere_photos')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('item_id', '=', itemId)
       .where('id', '=', photoId)
@@ -175,9 +178,10 @@ export const atmosphereRepo = {
   },
 
   // ---- reviews
-  reviews(db: Queryable, itemId: string): Promise<ReviewRow[]> {
+  reviews(db: Queryable, scope: Scope, itemId: string): Promise<ReviewRow[]> {
     return db
       .selectFrom('atmosphere_reviews')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('item_id', '=', itemId)
       .orderBy('at')

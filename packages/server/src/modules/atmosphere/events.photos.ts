@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { EventDetail, eventPhotoQuery } from '@shuangyong/shared';
 import { t } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
@@ -59,8 +60,8 @@ export class EventPhotos {
       max: MAX_EVENT_PHOTOS,
       tooMany: () => conflict('too_many_photos', 'events.tooManyPhotos', { max: MAX_EVENT_PHOTOS }),
       parent: (trx) => this.events.forPhotos(trx, ctx, eventId),
-      kept: (trx) => eventsRepo.photoBySha(trx, eventId, sha256),
-      count: async (trx) => (await eventsRepo.photos(trx, eventId)).length,
+      kept: (trx) => eventsRepo.photoBySha(trx, SYSTEM_SCOPE, eventId, sha256),
+      count: async (trx) => (await eventsRepo.photos(trx, SYSTEM_SCOPE, eventId)).length,
       insert: async (trx, r) => {
         await eventsRepo.insertPhoto(trx, {
           id,
@@ -91,7 +92,7 @@ export class EventPhotos {
     await removeStoredPhoto(this.p.handle.db, {
       files: [this.fileOf(photoId)],
       parent: (trx) => this.events.forPhotos(trx, ctx, eventId),
-      has: async (trx) => !!(await eventsRepo.photo(trx, eventId, photoId)),
+      has: async (trx) => !!(await eventsRepo.photo(trx, SYSTEM_SCOPE, eventId, photoId)),
       notFound: () => new AppError(404, 'not_found', 'atmosphere.photoNotFound'),
       remove: async (trx) => {
         await eventsRepo.deletePhoto(trx, photoId);
@@ -109,7 +110,7 @@ export class EventPhotos {
   async get(ctx: RequestCtx, eventId: string, photoId: string) {
     const db = this.p.handle.db;
     if (!(await this.events.visible(db, ctx.actor, eventId))) throw notFound();
-    const ph = await eventsRepo.photo(db, eventId, photoId);
+    const ph = await eventsRepo.photo(db, SYSTEM_SCOPE, eventId, photoId);
     if (!ph || !fs.existsSync(this.fileOf(ph.id))) throw new AppError(404, 'not_found', 'atmosphere.photoNotFound');
     return { row: ph, file: this.fileOf(ph.id) };
   }

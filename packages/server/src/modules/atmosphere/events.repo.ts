@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
+import { prefixEnd, type Scope, SYSTEM_SCOPE, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import { updateVersioned } from '../../platform/db/versioned.js';
 import type {
@@ -66,12 +66,13 @@ function events(db: Queryable, v: EventViewer, f: EventFilter) {
   return qb;
 }
 
-function withNames<QB extends ReturnType<typeof events>>(qb: QB) {
+function withNames<QB extends ReturnType<typeof events>>(qb: QB, scope: Scope) {
   return qb.selectAll('e').select((eb) => [
     'o.name as org_name',
     'po.name as partner_org_name',
     eb
       .selectFrom('atmosphere_event_invitations as c')
+      .where((eb) => scopeWhere(eb, scope, { path: 'c.org_path', orgId: 'c.org_id' }))
       .select((cb) => cb.fn.countAll().as('n'))
       .whereRef('c.event_id', '=', 'e.id')
       .as('invited'),
@@ -120,7 +121,7 @@ export const eventsRepo = {
   ): Promise<{ rows: EventRow[]; total: number }> {
     const base = events(db, v, f);
     const [rows, total] = await Promise.all([
-      withNames(base)
+      withNames(base, SYSTEM_SCOPE)
         .orderBy('e.event_date')
         .orderBy('e.start_time')
         .orderBy('e.id')
@@ -132,7 +133,7 @@ export const eventsRepo = {
     return { rows: rows as EventRow[], total: toNumber(total.n) };
   },
   async get(db: Queryable, v: EventViewer, id: string): Promise<EventRow | undefined> {
-    return (await withNames(events(db, v, {}))
+    return (await withNames(events(db, v, {}), SYSTEM_SCOPE)
       .where('e.id', '=', id)
       .executeTakeFirst()) as EventRow | undefined;
   },
@@ -148,9 +149,10 @@ export const eventsRepo = {
     return updateVersioned(db, 'atmosphere_events', id, version, set);
   },
   /** What the other events (not cancelled) plan to spend on a budget line. */
-  async committedOnLine(db: Queryable, lineId: string, exceptId: string): Promise<number> {
+  async committedOnLine(db: Queryable, scope: Scope, lineId: string, exceptId: string): Promise<number> {
     const r = await db
       .selectFrom('atmosphere_events')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select((eb) => eb.fn.sum<number>('budget_fen').as('n'))
       .where('budget_line_id', '=', lineId)
       .where('id', '<>', exceptId)
@@ -159,9 +161,10 @@ export const eventsRepo = {
     return toNumber(r.n ?? 0);
   },
   /** Events of a campaign held (or closed) by the orgs below `orgPath`, as organiser or partner. */
-  async heldCount(db: Queryable, campaignId: string, orgPath: string, type?: string): Promise<number> {
+  async heldCount(db: Queryable, scope: Scope, campaignId: string, orgPath: string, type?: string): Promise<number> {
     let qb = db
       .selectFrom('atmosphere_events')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select((eb) => eb.fn.countAll().as('n'))
       .where('campaign_id', '=', campaignId)
       .where('status', 'in', ['held', 'closed'])
@@ -176,9 +179,10 @@ export const eventsRepo = {
   },
 
   // ---- invitations
-  invitations(db: Queryable, eventId: string): Promise<InvitationRow[]> {
+  invitations(db: Queryable, scope: Scope, eventId: string): Promise<InvitationRow[]> {
     return db
       .selectFrom('atmosphere_event_invitations as v')
+      .where((eb) => scopeWhere(eb, scope, { path: 'v.org_path', orgId: 'v.org_id' }))
       .innerJoin('orgs as o', 'o.id', 'v.org_id')
       .selectAll('v')
       .select('o.name as org_name')
@@ -214,26 +218,29 @@ export const eventsRepo = {
   },
 
   // ---- photos
-  photos(db: Queryable, eventId: string): Promise<EventPhotoRow[]> {
+  photos(db: Queryable, scope: Scope, eventId: string): Promise<EventPhotoRow[]> {
     return db
       .selectFrom('atmosphere_event_photos')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('event_id', '=', eventId)
       .orderBy('created_at')
       .orderBy('id')
       .execute();
   },
-  photo(db: Queryable, eventId: string, photoId: string): Promise<EventPhotoRow | undefined> {
+  photo(db: Queryable, scope: Scope, eventId: string, photoId: string): Promise<EventPhotoRow | undefined> {
     return db
       .selectFrom('atmosphere_event_photos')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('event_id', '=', eventId)
       .where('id', '=', photoId)
       .executeTakeFirst();
   },
-  photoBySha(db: Queryable, eventId: string, sha256: string): Promise<EventPhotoRow | undefined> {
+  photoBySha(db: Queryable, scope: Scope, eventId: string, sha256: string): Promise<EventPhotoRow | undefined> {
     return db
       .selectFrom('atmosphere_event_photos')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('event_id', '=', eventId)
       .where('sha256', '=', sha256)

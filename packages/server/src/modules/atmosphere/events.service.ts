@@ -19,7 +19,7 @@ import type {
 } from '@shuangyong/shared';
 import { EVENT_TYPES, t } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { pathInSubtree, scopeCovers } from '../../platform/access/scope.js';
+import { pathInSubtree, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
@@ -186,7 +186,7 @@ export class EventsService {
       ? (await this.money.budgetLines(ctx, r.campaign_id, db)).items.find((l) => l.id === r.budget_line_id)
       : undefined;
     if (!line) return { warnings: [], lineName: null };
-    const committed = await eventsRepo.committedOnLine(db, line.id, r.id);
+    const committed = await eventsRepo.committedOnLine(db, SYSTEM_SCOPE, line.id, r.id);
     const left = line.budgetFen - line.spentFen - committed;
     const warnings: EventWarning[] = [];
     if (r.status !== 'cancelled' && budget > left)
@@ -207,8 +207,8 @@ export class EventsService {
     const r = await eventsRepo.get(db, viewerOf(ctx.actor), id);
     if (!r) throw notFound();
     const [invitations, photos, budget] = await Promise.all([
-      eventsRepo.invitations(db, id),
-      eventsRepo.photos(db, id),
+      eventsRepo.invitations(db, SYSTEM_SCOPE, id),
+      eventsRepo.photos(db, SYSTEM_SCOPE, id),
       this.warnings(ctx, r, db),
     ]);
     const facts = photos.map((ph) => {
@@ -292,7 +292,7 @@ export class EventsService {
   private async involvesTroops(trx: Tx, orgSides: string[], eventId: string | null) {
     if (orgSides.includes('military')) return true;
     if (!eventId) return false;
-    return (await eventsRepo.invitations(trx, eventId)).some((v) => v.side === 'military');
+    return (await eventsRepo.invitations(trx, SYSTEM_SCOPE, eventId)).some((v) => v.side === 'military');
   }
 
   async create(ctx: RequestCtx, b: CreateBody): Promise<EventDetail> {
@@ -434,7 +434,7 @@ export class EventsService {
       if (orgs.length !== wanted.length || orgs.some((o) => !o.active))
         throw badRequest('invitee_unknown', 'events.inviteeUnknown');
       if (wanted.includes(r.org_id)) throw badRequest('invitee_organiser', 'events.inviteeOrganiser');
-      const before = await eventsRepo.invitations(trx, id);
+      const before = await eventsRepo.invitations(trx, SYSTEM_SCOPE, id);
       const had = new Set(before.map((v) => v.org_id));
       const added = orgs.filter((o) => !had.has(o.id));
       const removed = before.filter((v) => !wanted.includes(v.org_id)).map((v) => v.org_id);
@@ -589,7 +589,7 @@ export class EventsService {
   async attendance(ctx: RequestCtx, id: string, b: z.infer<typeof eventAttendanceBody>): Promise<EventDetail> {
     await this.db.transaction().execute(async (trx) => {
       const r = await this.forAction(trx, ctx, id, 'record', b.version);
-      const invited = new Map((await eventsRepo.invitations(trx, id)).map((v) => [v.org_id, v]));
+      const invited = new Map((await eventsRepo.invitations(trx, SYSTEM_SCOPE, id)).map((v) => [v.org_id, v]));
       const now = nowIso();
       const changes: Record<string, unknown> = {};
       for (const it of b.items) {
@@ -628,12 +628,12 @@ export function registerEventMetrics(metrics: Campaigns['metrics']) {
   metrics.register({
     key: 'atmosphere.events.held',
     label: t('events.metric.held'),
-    compute: (q, orgPath, campaignId) => eventsRepo.heldCount(q, campaignId, orgPath),
+    compute: (q, orgPath, campaignId) => eventsRepo.heldCount(q, SYSTEM_SCOPE, campaignId, orgPath),
   });
   for (const type of EVENT_TYPES)
     metrics.register({
       key: `atmosphere.events.${type}`,
       label: t('events.metric.heldOfType', { type: t(`events.type.${type}`) }),
-      compute: (q, orgPath, campaignId) => eventsRepo.heldCount(q, campaignId, orgPath, type),
+      compute: (q, orgPath, campaignId) => eventsRepo.heldCount(q, SYSTEM_SCOPE, campaignId, orgPath, type),
     });
 }

@@ -162,9 +162,10 @@ export const exemplarsRepo = {
     return updateVersioned(db, 'atmosphere_exemplars', id, version, set);
   },
 
-  reviews(db: Queryable, id: string): Promise<ExemplarReviewRow[]> {
+  reviews(db: Queryable, scope: Scope, id: string): Promise<ExemplarReviewRow[]> {
     return db
       .selectFrom('atmosphere_exemplar_reviews')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('exemplar_id', '=', id)
       .orderBy('at')
@@ -176,9 +177,10 @@ export const exemplarsRepo = {
   },
 
   // ---- links to publicity items about the exemplar
-  links(db: Queryable, id: string) {
+  links(db: Queryable, scope: Scope, id: string) {
     return db
       .selectFrom('atmosphere_exemplar_items as l')
+      .where((eb) => scopeWhere(eb, scope, { path: 'l.org_path' }))
       .innerJoin('atmosphere_items as i', 'i.id', 'l.item_id')
       .innerJoin('orgs as o', 'o.id', 'i.org_id')
       .select([
@@ -215,9 +217,10 @@ export const exemplarsRepo = {
 
   // ---- a campaign task's live figures (index ranges on the owner's path)
   /** Exemplars of a campaign nominated below `orgPath` that the city approved (published or not). */
-  async approvedCount(db: Queryable, campaignId: string, orgPath: string): Promise<number> {
+  async approvedCount(db: Queryable, scope: Scope, campaignId: string, orgPath: string): Promise<number> {
     const r = await db
       .selectFrom('atmosphere_exemplars')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select((eb) => eb.fn.countAll().as('n'))
       .where('campaign_id', '=', campaignId)
       .where('status', '=', 'approved')
@@ -227,9 +230,10 @@ export const exemplarsRepo = {
     return toNumber(r.n);
   },
   /** Published publicity items of a campaign by orgs below `orgPath` that are about an exemplar. */
-  async aboutExemplarsCount(db: Queryable, campaignId: string, orgPath: string): Promise<number> {
+  async aboutExemplarsCount(db: Queryable, scope: Scope, campaignId: string, orgPath: string): Promise<number> {
     const r = await db
       .selectFrom('atmosphere_items as i')
+      .where((eb) => scopeWhere(eb, scope, { path: 'i.org_path', orgId: 'i.org_id' }))
       .select((eb) => eb.fn.countAll().as('n'))
       .where('i.campaign_id', '=', campaignId)
       .where('i.status', '=', 'published')
@@ -237,7 +241,11 @@ export const exemplarsRepo = {
       .where('i.org_path', '<', prefixEnd(orgPath))
       .where((eb) =>
         eb.exists(
-          eb.selectFrom('atmosphere_exemplar_items as l').select('l.item_id').whereRef('l.item_id', '=', 'i.id'),
+          eb
+            .selectFrom('atmosphere_exemplar_items as l')
+            .where((eb) => scopeWhere(eb, scope, { path: 'l.org_path' }))
+            .select('l.item_id')
+            .whereRef('l.item_id', '=', 'i.id'),
         ),
       )
       .executeTakeFirstOrThrow();

@@ -178,7 +178,10 @@ export class ExemplarsService {
     const actor = ctx.actor;
     const r = await exemplarsRepo.get(db, viewerOf(actor), id);
     if (!r) throw notFound();
-    const [reviews, links] = await Promise.all([exemplarsRepo.reviews(db, id), exemplarsRepo.links(db, id)]);
+    const [reviews, links] = await Promise.all([
+      exemplarsRepo.reviews(db, SYSTEM_SCOPE, id),
+      exemplarsRepo.links(db, SYSTEM_SCOPE, id),
+    ]);
     const deeds = JSON.parse(r.deeds) as ContentBlock[];
     const findings = (
       await this.checks.checkContent(

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PublicityDetail, publicityPhotoQuery } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
@@ -68,7 +69,7 @@ export class PublicityPhotos {
       max: MAX_PUBLICITY_PHOTOS,
       tooMany: () => conflict('too_many_photos', 'atmosphere.tooManyPhotos', { max: MAX_PUBLICITY_PHOTOS }),
       parent: (trx) => this.publicity.forAction(trx, ctx, itemId, 'photos'),
-      count: async (trx) => (await atmosphereRepo.photos(trx, itemId)).length,
+      count: async (trx) => (await atmosphereRepo.photos(trx, SYSTEM_SCOPE, itemId)).length,
       insert: async (trx, r) => {
         await atmosphereRepo.insertPhoto(trx, {
           id,
@@ -100,7 +101,7 @@ export class PublicityPhotos {
     await removeStoredPhoto(this.p.handle.db, {
       files: [this.fileOf(photoId)],
       parent: (trx) => this.publicity.forAction(trx, ctx, itemId, 'photos'),
-      has: async (trx) => !!(await atmosphereRepo.photo(trx, itemId, photoId)),
+      has: async (trx) => !!(await atmosphereRepo.photo(trx, SYSTEM_SCOPE, itemId, photoId)),
       notFound: () => new AppError(404, 'not_found', 'atmosphere.photoNotFound'),
       remove: async (trx, r) => {
         await atmosphereRepo.deletePhoto(trx, photoId);
@@ -119,7 +120,7 @@ export class PublicityPhotos {
   async get(ctx: RequestCtx, itemId: string, photoId: string) {
     const db = this.p.handle.db;
     if (!(await this.publicity.visible(db, ctx.actor.scope, itemId))) throw notFound();
-    const ph = await atmosphereRepo.photo(db, itemId, photoId);
+    const ph = await atmosphereRepo.photo(db, SYSTEM_SCOPE, itemId, photoId);
     if (!ph || !fs.existsSync(this.fileOf(ph.id))) throw new AppError(404, 'not_found', 'atmosphere.photoNotFound');
     return { row: ph, file: this.fileOf(ph.id) };
   }

@@ -148,7 +148,10 @@ export class PublicityService {
   async detail(ctx: RequestCtx, id: string, db: Queryable = this.db): Promise<PublicityDetail> {
     const r = await atmosphereRepo.get(db, ctx.actor.scope, id);
     if (!r) throw notFound();
-    const [photos, reviews] = await Promise.all([atmosphereRepo.photos(db, id), atmosphereRepo.reviews(db, id)]);
+    const [photos, reviews] = await Promise.all([
+      atmosphereRepo.photos(db, SYSTEM_SCOPE, id),
+      atmosphereRepo.reviews(db, SYSTEM_SCOPE, id),
+    ]);
     const body = JSON.parse(r.body) as ContentBlock[];
     const facts = photos.map(photoFacts);
     const findings = await this.checks.checkContent(
@@ -295,7 +298,7 @@ export class PublicityService {
       mentionsTroops: boolean;
     }> & { extra?: Record<string, unknown> },
   ) {
-    const photos = await atmosphereRepo.photos(trx, r.id);
+    const photos = await atmosphereRepo.photos(trx, SYSTEM_SCOPE, r.id);
     const title = set.title ?? r.title;
     const body = set.body ?? (JSON.parse(r.body) as ContentBlock[]);
     const videoUrl = set.videoUrl !== undefined ? set.videoUrl : r.video_url;
@@ -399,7 +402,7 @@ export class PublicityService {
         ({ hash } = await this.contentChanged(trx, r, { title: b.edited.title, body: b.edited.body }));
         r = (await atmosphereRepo.get(trx, ctx.actor.scope, id))!;
       }
-      const photos = (await atmosphereRepo.photos(trx, id)).map(photoFacts);
+      const photos = (await atmosphereRepo.photos(trx, SYSTEM_SCOPE, id)).map(photoFacts);
       const findings: Finding[] = await this.checks.checkContent(
         true,
         { title: r.title, body: JSON.parse(r.body), photos },
@@ -472,7 +475,7 @@ export class PublicityService {
   async publish(ctx: RequestCtx, id: string, b: z.infer<typeof publicityPublishBody>): Promise<PublicityDetail> {
     await this.db.transaction().execute(async (trx) => {
       const r = await this.forAction(trx, ctx, id, 'publish', b.version);
-      const photos = await atmosphereRepo.photos(trx, id);
+      const photos = await atmosphereRepo.photos(trx, SYSTEM_SCOPE, id);
       const now = contentHash({
         kind: r.kind,
         title: r.title,

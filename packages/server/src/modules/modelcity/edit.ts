@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { editItemBody } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, versionConflict } from '../../platform/errors.js';
@@ -52,6 +53,7 @@ export async function editItem(
     const removed = before.filter((e) => !sent.has(e.id));
     const filed = await modelcityRepo.evidenceCounts(
       trx,
+      SYSTEM_SCOPE,
       removed.map((e) => e.id),
     );
     for (const e of removed) {

@@ -122,18 +122,20 @@ export const modelcityRepo = {
       .executeTakeFirst();
   },
   /** File name and type of some evidence, by id (the ids were read within a scope). */
-  fileTypes(db: Queryable, ids: readonly string[]) {
+  fileTypes(db: Queryable, scope: Scope, ids: readonly string[]) {
     if (!ids.length) return Promise.resolve([]);
     return db
       .selectFrom('modelcity_evidence')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['id', 'file_name', 'content_type'])
       .where('id', 'in', [...ids])
       .execute();
   },
   /** The source records of a kind already tagged to an element (suggestions leave them out). */
-  async taggedSources(db: Queryable, roundId: string, kind: string): Promise<Set<string>> {
+  async taggedSources(db: Queryable, scope: Scope, roundId: string, kind: string): Promise<Set<string>> {
     const rows = await db
       .selectFrom('modelcity_evidence')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['source_id', 'element_id'])
       .where('round_id', '=', roundId)
       .where('source_kind', '=', kind)
@@ -151,10 +153,11 @@ export const modelcityRepo = {
     return db.selectFrom('modelcity_elements').selectAll().where('item_id', '=', itemId).orderBy('seq').execute();
   },
   /** How much evidence is filed under each of some elements (all orgs: the table is the city's). */
-  async evidenceCounts(db: Queryable, elementIds: readonly string[]): Promise<Map<string, number>> {
+  async evidenceCounts(db: Queryable, scope: Scope, elementIds: readonly string[]): Promise<Map<string, number>> {
     if (!elementIds.length) return new Map();
     const rows = await db
       .selectFrom('modelcity_evidence')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select((eb) => ['element_id', eb.fn.countAll().as('n')])
       .where('element_id', 'in', [...elementIds])
       .groupBy('element_id')
@@ -193,9 +196,10 @@ export const modelcityRepo = {
   },
 
   /** Who answers for the items of a round (lead first), with the orgs' names: the table's metadata, not scoped. */
-  owners(db: Queryable, roundId: string): Promise<OwnerRow[]> {
+  owners(db: Queryable, scope: Scope, roundId: string): Promise<OwnerRow[]> {
     return db
       .selectFrom('modelcity_owners as w')
+      .where((eb) => scopeWhere(eb, scope, { path: 'w.org_path', orgId: 'w.org_id' }))
       .innerJoin('orgs as o', 'o.id', 'w.org_id')
       .selectAll('w')
       .select('o.name as org_name')

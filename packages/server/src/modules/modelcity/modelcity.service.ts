@@ -15,7 +15,7 @@ import {
   type uploadEvidenceQuery,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { pathInSubtree, scopeCovers } from '../../platform/access/scope.js';
+import { pathInSubtree, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
@@ -205,7 +205,7 @@ export class ModelCityService {
   /** Who answers for each item of a round (lead org and co-owners with the deadline; decisions/0046). */
   async ownersOf(roundId: string): Promise<Map<string, ItemOwner[]>> {
     const owners = new Map<string, ItemOwner[]>();
-    for (const r of await modelcityRepo.owners(this.db, roundId))
+    for (const r of await modelcityRepo.owners(this.db, SYSTEM_SCOPE, roundId))
       owners.set(r.item_id, [...(owners.get(r.item_id) ?? []), toOwner(r)]);
     return owners;
   }
@@ -329,7 +329,7 @@ export class ModelCityService {
     const src = await this.source(ctx, body.sourceKind, body.sourceId);
     const id = uuidv7();
     await this.db.transaction().execute(async (trx) => {
-      const dup = await modelcityRepo.taggedSources(trx, round.id, body.sourceKind);
+      const dup = await modelcityRepo.taggedSources(trx, SYSTEM_SCOPE, round.id, body.sourceKind);
       if (dup.has(`${src.id}|${el.id}`)) throw conflict('already_tagged', 'modelcity.alreadyTagged');
       await modelcityRepo.insertEvidence(trx, {
         id,
@@ -436,7 +436,7 @@ export class ModelCityService {
   async fileFacts(ids: readonly string[]): Promise<Map<string, { path: string; contentType: string | null }>> {
     const out = new Map<string, { path: string; contentType: string | null }>();
     for (let i = 0; i < ids.length; i += 500)
-      for (const r of await modelcityRepo.fileTypes(this.db, ids.slice(i, i + 500)))
+      for (const r of await modelcityRepo.fileTypes(this.db, SYSTEM_SCOPE, ids.slice(i, i + 500)))
         if (r.file_name && fs.existsSync(this.fileOf(r.id)))
           out.set(r.id, { path: this.fileOf(r.id), contentType: r.content_type });
     return out;
@@ -471,7 +471,7 @@ export class ModelCityService {
 
     const media = targetOf('publicity');
     if (media && ctx.actor.permissions.has('publicity:read')) {
-      const tagged = await modelcityRepo.taggedSources(this.db, round.id, 'publicity');
+      const tagged = await modelcityRepo.taggedSources(this.db, SYSTEM_SCOPE, round.id, 'publicity');
       const page = await this.publicity.page(ctx, { status: 'published', page: 1, pageSize: 200 });
       for (const p of page.items) {
         if (tagged.has(`${p.id}|${media.el.id}`)) continue;
@@ -493,7 +493,7 @@ export class ModelCityService {
 
     const help = targetOf('troops');
     if (help) {
-      const tagged = await modelcityRepo.taggedSources(this.db, round.id, 'troops');
+      const tagged = await modelcityRepo.taggedSources(this.db, SYSTEM_SCOPE, round.id, 'troops');
       const acts = await this.troops.evidence(scope, { from: round.period_start, to: round.period_end, pageSize: 200 });
       for (const a of acts.items) {
         if (tagged.has(`${a.id}|${help.el.id}`)) continue;
@@ -513,7 +513,7 @@ export class ModelCityService {
     for (const source of this.sources) {
       const target = targetOf(source.kind);
       if (!target || !ctx.actor.permissions.has(source.permission)) continue;
-      const tagged = await modelcityRepo.taggedSources(this.db, round.id, source.kind);
+      const tagged = await modelcityRepo.taggedSources(this.db, SYSTEM_SCOPE, round.id, source.kind);
       const found = await source.candidates(ctx, { from: round.period_start, to: round.period_end }, 200);
       for (const c of found) {
         if (tagged.has(`${c.id}|${target.el.id}`)) continue;

@@ -55,7 +55,7 @@ export class ItemOwners {
         throw new AppError(404, 'not_found', 'modelcity.orgNotFound');
       orgs.push(o);
     }
-    const existing = (await modelcityRepo.owners(this.db, round.id)).filter((o) => o.item_id === item.id);
+    const existing = (await modelcityRepo.owners(this.db, SYSTEM_SCOPE, round.id)).filter((o) => o.item_id === item.id);
     return { item, round, orgs, existing };
   }
 
@@ -198,7 +198,7 @@ export class ItemOwners {
   /** Owners of a round per item. */
   async byItem(roundId: string): Promise<Map<string, ItemOwner[]>> {
     const out = new Map<string, ItemOwner[]>();
-    for (const r of await modelcityRepo.owners(this.db, roundId))
+    for (const r of await modelcityRepo.owners(this.db, SYSTEM_SCOPE, roundId))
       out.set(r.item_id, [...(out.get(r.item_id) ?? []), toOwner(r)]);
     return out;
   }

@@ -15,7 +15,7 @@ import type {
 import { t } from '@shuangyong/shared';
 import type { Insertable } from 'kysely';
 import type { z } from 'zod';
-import { type Scope, scopeCovers } from '../../platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { bool, type Queryable, toNumber } from '../../platform/db/index.js';
@@ -195,7 +195,7 @@ export class ActivitiesService {
     const r = await troopsRepo.get(db, ctx.actor.scope, id);
     if (!r) throw notFound();
     const military = seesMilitary(ctx.actor);
-    const rows = (await troopsRepo.photos(db, id)).filter((ph) => military || !bool(ph.military_only));
+    const rows = (await troopsRepo.photos(db, SYSTEM_SCOPE, id)).filter((ph) => military || !bool(ph.military_only));
     // findings are computed on every read (decisions/0028): a changed rule shows at once
     const findings = military
       ? await this.checks.checkContent(
@@ -291,7 +291,7 @@ export class ActivitiesService {
     const actor = ctx.actor;
     if (!seesMilitary(actor)) throw forbidden('troops.militaryOnly');
     if (body.clientKey) {
-      const seen = await troopsRepo.byClientKey(this.db, actor.userId, body.clientKey);
+      const seen = await troopsRepo.byClientKey(this.db, SYSTEM_SCOPE, actor.userId, body.clientKey);
       if (seen) return { created: false, detail: await this.detail(ctx, seen.id) };
     }
     this.checkDate(body.occurredOn);

@@ -1,6 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { Scope } from '../../platform/access/scope.js';
-import { scopeWhere } from '../../platform/access/scope.js';
+import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
 import { updateVersioned } from '../../platform/db/versioned.js';
 import type {
@@ -76,10 +75,11 @@ export const emergenciesRepo = {
     return updateVersioned(db, 'troop_emergencies', id, version, set, from ? { where: { status: from } } : {});
   },
 
-  dispatches(db: Queryable, emergencyIds: readonly string[]): Promise<DispatchRow[]> {
+  dispatches(db: Queryable, scope: Scope, emergencyIds: readonly string[]): Promise<DispatchRow[]> {
     if (!emergencyIds.length) return Promise.resolve([]);
     return db
       .selectFrom('troop_emergency_dispatches as d')
+      .where((eb) => scopeWhere(eb, scope, { path: 'd.org_path', orgId: 'd.org_id' }))
       .innerJoin('orgs as o', 'o.id', 'd.org_id')
       .selectAll('d')
       .select('o.name as org_name')
@@ -99,9 +99,10 @@ export const emergenciesRepo = {
     return updateVersioned(db, 'troop_emergency_dispatches', id, version, set);
   },
 
-  events(db: Queryable, emergencyId: string): Promise<EmergencyEventRow[]> {
+  events(db: Queryable, scope: Scope, emergencyId: string): Promise<EmergencyEventRow[]> {
     return db
       .selectFrom('troop_emergency_events')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('emergency_id', '=', emergencyId)
       .orderBy('at')

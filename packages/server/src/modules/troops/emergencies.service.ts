@@ -17,7 +17,7 @@ import {
 } from '@shuangyong/shared';
 import type { z } from 'zod';
 import { mayDecide } from '../../platform/access/approval-policy.js';
-import { type Scope, scopeCovers } from '../../platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
@@ -153,6 +153,7 @@ export class EmergenciesService {
     const { rows, total } = await emergenciesRepo.page(this.db, ctx.actor.scope, q, q.page, q.pageSize);
     const ds = await emergenciesRepo.dispatches(
       this.db,
+      SYSTEM_SCOPE,
       rows.map((r) => r.id),
     );
     return {
@@ -173,8 +174,8 @@ export class EmergenciesService {
     const e = await emergenciesRepo.get(this.db, ctx.actor.scope, id);
     if (!e) throw notFound();
     const [ds, events] = await Promise.all([
-      emergenciesRepo.dispatches(this.db, [id]),
-      emergenciesRepo.events(this.db, id),
+      emergenciesRepo.dispatches(this.db, SYSTEM_SCOPE, [id]),
+      emergenciesRepo.events(this.db, SYSTEM_SCOPE, id),
     ]);
     return {
       ...this.toItem(ctx.actor, e, ds),
@@ -385,7 +386,7 @@ export class EmergenciesService {
 
   /** The dispatch a unit step acts on: the caller's unit (or `orgId`, for the 军分区), in its scope. */
   private async dispatchFor(trx: Trx, ctx: RequestCtx, e: EmergencyRow, orgId: string | undefined, version: number) {
-    const ds = await emergenciesRepo.dispatches(trx, [e.id]);
+    const ds = await emergenciesRepo.dispatches(trx, SYSTEM_SCOPE, [e.id]);
     const d = ds.find((x) => x.org_id === (orgId ?? ctx.actor.orgId));
     if (!d || !this.mayActFor(ctx.actor, d)) throw forbidden('troops.emergency.notDispatched');
     if (d.version !== version) throw versionConflict();
@@ -490,7 +491,7 @@ export class EmergenciesService {
       const e = await this.load(trx, ctx, id, body.version);
       this.transition(e, 'thanked');
       if (!this.isRequesterSide(ctx.actor, e)) throw forbidden('troops.emergency.notRequester');
-      const ds = await emergenciesRepo.dispatches(trx, [id]);
+      const ds = await emergenciesRepo.dispatches(trx, SYSTEM_SCOPE, [id]);
       const text =
         body.text ??
         t('troops.letter.default', {
@@ -524,7 +525,7 @@ export class EmergenciesService {
     const e = await emergenciesRepo.get(this.db, ctx.actor.scope, id);
     if (!e) throw notFound();
     if (!e.letter || !e.letter_at) throw conflict('no_letter', 'troops.emergency.noLetter');
-    const ds = await emergenciesRepo.dispatches(this.db, [id]);
+    const ds = await emergenciesRepo.dispatches(this.db, SYSTEM_SCOPE, [id]);
     const [y, m, d] = e.letter_at.slice(0, 10).split('-').map(Number);
     return {
       units: ds.map((x) => x.org_name).join('、'),

@@ -8,7 +8,7 @@ import type {
   updatePartnershipBody,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
-import { type Scope, scopeCovers } from '../../platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { bool, type Queryable } from '../../platform/db/index.js';
@@ -141,7 +141,7 @@ export class PartnershipsService {
           if (!(await troopsRepo.type(trx, pl.type)))
             throw badRequest('unknown_type', 'troops.unknownType', { type: pl.type });
         }
-        const before = (await troopsRepo.plans(trx, [id]))
+        const before = (await troopsRepo.plans(trx, SYSTEM_SCOPE, [id]))
           .map((pl) => `${pl.year}:${pl.type}:${pl.planned}`)
           .sort()
           .join(',');
@@ -231,8 +231,8 @@ export class PartnershipsService {
     const rows = await troopsRepo.partnerships(db, ctx.actor.scope, id);
     const ids = rows.map((r) => r.id);
     const [plans, acts, types] = await Promise.all([
-      troopsRepo.plans(db, ids),
-      troopsRepo.partnershipActivity(db, ids),
+      troopsRepo.plans(db, SYSTEM_SCOPE, ids),
+      troopsRepo.partnershipActivity(db, SYSTEM_SCOPE, ids),
       troopsRepo.types(db),
     ]);
     const labels = new Map(types.map((x) => [x.code, x.label]));

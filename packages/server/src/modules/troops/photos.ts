@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type ActivityDetail, type activityPhotoQuery, t } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
@@ -77,8 +78,8 @@ export class ActivityPhotos {
       max: MAX_ACTIVITY_PHOTOS,
       tooMany: () => conflict('too_many_photos', 'troops.tooManyPhotos', { max: MAX_ACTIVITY_PHOTOS }),
       parent: (trx) => this.activities.forChange(trx, ctx, activityId),
-      kept: (trx) => troopsRepo.photoBySha(trx, activityId, sha256),
-      count: async (trx) => (await troopsRepo.photos(trx, activityId)).length,
+      kept: (trx) => troopsRepo.photoBySha(trx, SYSTEM_SCOPE, activityId, sha256),
+      count: async (trx) => (await troopsRepo.photos(trx, SYSTEM_SCOPE, activityId)).length,
       insert: async (trx, r) => {
         await troopsRepo.insertPhoto(trx, {
           id,
@@ -110,7 +111,7 @@ export class ActivityPhotos {
     await removeStoredPhoto(this.p.handle.db, {
       files: [this.fileOf(photoId)],
       parent: (trx) => this.activities.forChange(trx, ctx, activityId),
-      has: async (trx) => !!(await troopsRepo.photo(trx, activityId, photoId)),
+      has: async (trx) => !!(await troopsRepo.photo(trx, SYSTEM_SCOPE, activityId, photoId)),
       notFound: () => new AppError(404, 'not_found', 'troops.photoNotFound'),
       remove: async (trx) => {
         await troopsRepo.deletePhoto(trx, photoId);
@@ -129,7 +130,7 @@ export class ActivityPhotos {
   async get(ctx: RequestCtx, activityId: string, photoId: string) {
     const db = this.p.handle.db;
     if (!(await this.activities.visible(db, ctx.actor.scope, activityId))) throw notFound();
-    const ph = await troopsRepo.photo(db, activityId, photoId);
+    const ph = await troopsRepo.photo(db, SYSTEM_SCOPE, activityId, photoId);
     if (!ph || (ph.military_only === 1 && !seesMilitary(ctx.actor)) || !fs.existsSync(this.fileOf(ph.id)))
       throw new AppError(404, 'not_found', 'troops.photoNotFound');
     return { row: ph, file: this.fileOf(ph.id) };

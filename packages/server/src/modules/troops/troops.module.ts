@@ -1,4 +1,5 @@
 import { REACHED_GROUPS, t } from '@shuangyong/shared';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { labelMap } from '../../platform/audit/labels.js';
 import { TROOP_ACTIVITY_TYPES_0020 } from '../../platform/db/migrations/0020_troops.js';
 import { defineModule } from '../../platform/module.js';
@@ -67,20 +68,20 @@ export const troopsModule = defineModule({
     campaigns.metrics.register({
       key: 'troops.activities',
       label: t('troops.metric.activities'),
-      compute: (q, orgPath, campaignId) => troopsRepo.campaignFigure(q, campaignId, orgPath, {}),
+      compute: (q, orgPath, campaignId) => troopsRepo.campaignFigure(q, SYSTEM_SCOPE, campaignId, orgPath, {}),
     });
     for (const [type] of TROOP_ACTIVITY_TYPES_0020)
       campaigns.metrics.register({
         key: `troops.activities.${type}`,
         label: t('troops.metric.activitiesOfType', { type: t(`troops.type.${type}`) }),
-        compute: (q, orgPath, campaignId) => troopsRepo.campaignFigure(q, campaignId, orgPath, { type }),
+        compute: (q, orgPath, campaignId) => troopsRepo.campaignFigure(q, SYSTEM_SCOPE, campaignId, orgPath, { type }),
       });
     for (const group of REACHED_GROUPS)
       campaigns.metrics.register({
         key: `troops.reached.${group}`,
         label: t('troops.metric.reached', { group: t(`troops.reached.${group}`) }),
         compute: (q, orgPath, campaignId) =>
-          troopsRepo.campaignFigure(q, campaignId, orgPath, { reached: `reached_${group}` }),
+          troopsRepo.campaignFigure(q, SYSTEM_SCOPE, campaignId, orgPath, { reached: `reached_${group}` }),
       });
     return {
       services: { activities, emergencies },

@@ -1,7 +1,8 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import { sql } from 'kysely';
+import { expressionBuilder, sql } from 'kysely';
 import { prefixEnd, type Scope, SYSTEM_SCOPE, scopeWhere } from '../../platform/access/scope.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
+import type { Database } from '../../platform/db/schema.js';
 import { updateVersioned } from '../../platform/db/versioned.js';
 import type {
   TroopActivitiesTable,
@@ -63,13 +64,14 @@ function activities(db: Queryable, scope: Scope, f: ActivityFilter) {
   return qb;
 }
 
-function withNames<Q extends ReturnType<typeof activities>>(qb: Q) {
+function withNames<Q extends ReturnType<typeof activities>>(qb: Q, scope: Scope) {
   return qb
     .selectAll('a')
     .select(['o.name as org_name', 'po.name as place_org_name', 'ty.label as type_label'])
     .select((eb) =>
       eb
         .selectFrom('troop_activity_photos as ph')
+        .where((eb) => scopeWhere(eb, scope, { path: 'ph.org_path' }))
         .select(eb.fn.countAll().as('n'))
         .whereRef('ph.activity_id', '=', 'a.id')
         .as('photo_count'),
@@ -193,7 +195,7 @@ export const troopsRepo = {
   ): Promise<{ rows: ActivityRow[]; total: number }> {
     const base = activities(db, scope, f);
     const [rows, total] = await Promise.all([
-      withNames(base)
+      withNames(base, SYSTEM_SCOPE)
         .orderBy('a.occurred_on', 'desc')
         .orderBy('a.id', 'desc')
         .limit(pageSize)
@@ -204,13 +206,14 @@ export const troopsRepo = {
     return { rows, total: toNumber(total.n) };
   },
   get(db: Queryable, scope: Scope, id: string): Promise<ActivityRow | undefined> {
-    return withNames(activities(db, scope, { includeWithdrawn: true }))
+    return withNames(activities(db, scope, { includeWithdrawn: true }), SYSTEM_SCOPE)
       .where('a.id', '=', id)
       .executeTakeFirst();
   },
-  byClientKey(db: Queryable, userId: string, clientKey: string) {
+  byClientKey(db: Queryable, scope: Scope, userId: string, clientKey: string) {
     return db
       .selectFrom('troop_activities')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select('id')
       .where('created_by', '=', userId)
       .where('client_key', '=', clientKey)
@@ -230,12 +233,14 @@ export const troopsRepo = {
   /** Activities of a campaign by the orgs below `orgPath` or at places below it (a task's live figure). */
   async campaignFigure(
     db: Queryable,
+    scope: Scope,
     campaignId: string,
     orgPath: string,
     figure: { type?: string; reached?: keyof TroopActivitiesTable },
   ): Promise<number> {
     let qb = db
       .selectFrom('troop_activities')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .where('campaign_id', '=', campaignId)
       .where('status', '=', 'recorded')
       .where((eb) =>
@@ -295,15 +300,21 @@ export const troopsRepo = {
   async deletePlans(db: Queryable, partnershipId: string): Promise<void> {
     await db.deleteFrom('troop_partnership_plans').where('partnership_id', '=', partnershipId).execute();
   },
-  plans(db: Queryable, ids: readonly string[]) {
+  plans(db: Queryable, scope: Scope, ids: readonly string[]) {
     if (!ids.length) return Promise.resolve([]);
-    return db.selectFrom('troop_partnership_plans').selectAll().where('partnership_id', 'in', ids).execute();
+    return db
+      .selectFrom('troop_partnership_plans')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
+      .selectAll()
+      .where('partnership_id', 'in', ids)
+      .execute();
   },
   /** Recorded activities per pair, year and type, and each pair's latest date. */
-  partnershipActivity(db: Queryable, ids: readonly string[]) {
+  partnershipActivity(db: Queryable, scope: Scope, ids: readonly string[]) {
     if (!ids.length) return Promise.resolve([]);
     return db
       .selectFrom('troop_activities')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['partnership_id', 'type', 'occurred_on'])
       .where('partnership_id', 'in', ids)
       .where('status', '=', 'recorded')
@@ -311,26 +322,29 @@ export const troopsRepo = {
   },
 
   // ---- photos
-  photos(db: Queryable, activityId: string): Promise<ActivityPhotoRow[]> {
+  photos(db: Queryable, scope: Scope, activityId: string): Promise<ActivityPhotoRow[]> {
     return db
       .selectFrom('troop_activity_photos')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('activity_id', '=', activityId)
       .orderBy('created_at')
       .orderBy('id')
       .execute();
   },
-  photo(db: Queryable, activityId: string, photoId: string): Promise<ActivityPhotoRow | undefined> {
+  photo(db: Queryable, scope: Scope, activityId: string, photoId: string): Promise<ActivityPhotoRow | undefined> {
     return db
       .selectFrom('troop_activity_photos')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('activity_id', '=', activityId)
       .where('id', '=', photoId)
       .executeTakeFirst();
   },
-  photoBySha(db: Queryable, activityId: string, sha256: string): Promise<ActivityPhotoRow | undefined> {
+  photoBySha(db: Queryable, scope: Scope, activityId: string, sha256: string): Promise<ActivityPhotoRow | undefined> {
     return db
       .selectFrom('troop_activity_photos')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('activity_id', '=', activityId)
       .where('sha256', '=', sha256)
@@ -396,7 +410,7 @@ export const troopsRepo = {
    * The whole city's maintained rows (type, unit, district by month) rebuilt from the activities —
    * what `bumpStats` must have kept them equal to (the tests compare the two).
    */
-  async cityStatsRebuilt(db: Queryable) {
+  async cityStatsRebuilt(db: Queryable, scope: Scope) {
     const sums = sql.join(
       STAT_FIGURES.map((f) =>
         f === 'activities'
@@ -406,15 +420,18 @@ export const troopsRepo = {
             : sql`sum(${sql.ref(f)}) as ${sql.ref(f)}`,
       ),
     );
+    const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'org_path', orgId: 'org_id' });
     const rows = await sql<Record<string, string | number>>`
       select 'type' as dim, type as key, substr(occurred_on, 1, 7) as month, ${sums}
-        from troop_activities where status = 'recorded' group by type, substr(occurred_on, 1, 7)
+        from troop_activities where status = 'recorded' and ${inScope} group by type, substr(occurred_on, 1, 7)
       union all
       select 'org', org_id, substr(occurred_on, 1, 7), ${sums}
-        from troop_activities where status = 'recorded' group by org_id, substr(occurred_on, 1, 7)
+        from troop_activities where status = 'recorded' and ${inScope} group by org_id, substr(occurred_on, 1, 7)
       union all
       select 'district', district_path, substr(occurred_on, 1, 7), ${sums}
-        from troop_activities where status = 'recorded' group by district_path, substr(occurred_on, 1, 7)`.execute(db);
+        from troop_activities where status = 'recorded' and ${inScope} group by district_path, substr(occurred_on, 1, 7)`.execute(
+      db,
+    );
     return rows.rows;
   },
   /** The whole city's maintained rows as they are (zero rows left out). */

@@ -1,18 +1,8 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
-import {
-  type CompiledQuery,
-  type DatabaseConnection,
-  type Driver,
-  Kysely,
-  type QueryResult,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-} from 'kysely';
+import type { CompiledQuery, DatabaseConnection, Driver, Kysely, QueryResult } from 'kysely';
 import type { DbHandle, Tx } from './index.js';
 import type { Database } from './schema.js';
+import { raw, sqliteKysely, WorkerConnection, workerSource } from './sqlite-worker.js';
 
 // Long writes on SQLite off the event loop (docs/decisions/0058-sqlite-writer-worker.md).
 //
@@ -170,15 +160,7 @@ class GatedSqliteDriver implements Driver {
 
 /** A Kysely instance over the server's better-sqlite3 connection, its writes gated by `gate`. */
 export function mainSqlite(sqlite: SqliteDatabase, gate: WriteGate): Kysely<Database> {
-  const driver = new GatedSqliteDriver(sqlite, gate);
-  return new Kysely<Database>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createDriver: () => driver,
-      createIntrospector: (db) => new SqliteIntrospector(db),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-    },
-  });
+  return sqliteKysely(new GatedSqliteDriver(sqlite, gate));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,116 +169,30 @@ export function mainSqlite(sqlite: SqliteDatabase, gate: WriteGate): Kysely<Data
 /**
  * The worker: a write connection of its own (the server's pragmas but no memory map — it writes
  * through its page cache; automatic checkpoints off, the checkpoint worker copies the WAL back), statements prepared once and cached
- * by their text (a bulk load reuses the same few multi-row INSERTs). Plain CommonJS evaluated from a
- * string with the resolved path of better-sqlite3, as the readers and the checkpointer.
+ * by their text (a bulk load reuses the same few multi-row INSERTs). A ROLLBACK after SQLite already
+ * rolled the transaction back (on some errors) answers as done.
  */
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.module);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
-db.pragma('foreign_keys = ON');
-db.pragma('busy_timeout = 60000');
-db.pragma('cache_size = -65536');
-db.pragma('wal_autocheckpoint = 0');
-const statements = new Map();
-parentPort.on('message', (m) => {
-  try {
-    let stmt = statements.get(m.sql);
-    if (!stmt) {
-      stmt = db.prepare(m.sql);
-      if (statements.size >= 200) statements.clear();
-      statements.set(m.sql, stmt);
-    }
-    if (stmt.reader) parentPort.postMessage({ id: m.id, rows: stmt.all(m.params) });
-    else {
-      const r = stmt.run(m.params);
-      parentPort.postMessage({ id: m.id, rows: [], changes: r.changes });
-    }
-  } catch (err) {
-    if (m.sql === 'ROLLBACK' && !db.inTransaction) return parentPort.postMessage({ id: m.id, rows: [] });
-    parentPort.postMessage({ id: m.id, error: { message: String(err && err.message), code: err && err.code } });
-  }
-});
-`;
-
-interface Pending {
-  resolve: (r: QueryResult<unknown>) => void;
-  reject: (e: Error) => void;
-}
-
-class WriterConnection implements DatabaseConnection {
-  private worker: Worker | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private next = 0;
-
-  constructor(
-    private readonly file: string,
-    private readonly module: string,
-  ) {}
-
-  private spawn(): Worker {
-    const worker = new Worker(WORKER, { eval: true, workerData: { file: this.file, module: this.module } });
-    worker.unref();
-    worker.on(
-      'message',
-      (m: { id: number; rows: unknown[]; changes?: number; error?: { message: string; code?: string } }) => {
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        if (!this.pending.size) worker.unref();
-        if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
-        else p.resolve({ rows: m.rows, ...(m.changes !== undefined ? { numAffectedRows: BigInt(m.changes) } : {}) });
-      },
-    );
-    // a worker that dies fails what it was running (its transaction is rolled back by SQLite);
-    // the next statement starts a new one
-    const fail = (err: Error) => {
-      if (this.worker !== worker) return;
-      this.worker = null;
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`database writer exited (${code})`)));
-    return worker;
-  }
-
-  executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    if (!this.worker) this.worker = this.spawn();
-    const worker = this.worker;
-    const id = this.next++;
-    return new Promise<QueryResult<R>>((resolve, reject) => {
-      // the worker keeps the process alive only while it has a statement to answer
-      if (!this.pending.size) worker.ref();
-      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
-      worker.postMessage({ id, sql: compiled.sql, params: compiled.parameters });
-    });
-  }
-
-  // biome-ignore lint/correctness/useYield: the writer does not stream
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('streamQuery is not supported by the database writer');
-  }
-
-  async close() {
-    const w = this.worker;
-    this.worker = null;
-    await w?.terminate();
-  }
-}
-
-const raw = (text: string) => ({ sql: text, parameters: [] }) as unknown as CompiledQuery;
+const WORKER = workerSource(
+  [
+    'const db = new Database(workerData.file, { fileMustExist: true });',
+    "db.pragma('journal_mode = WAL');",
+    "db.pragma('synchronous = NORMAL');",
+    "db.pragma('foreign_keys = ON');",
+    "db.pragma('busy_timeout = 60000');",
+    "db.pragma('cache_size = -65536');",
+    "db.pragma('wal_autocheckpoint = 0');",
+  ],
+  "if (m.sql === 'ROLLBACK' && !db.inTransaction) return parentPort.postMessage({ id: m.id, rows: [] });",
+);
 
 /** One writer connection; a second transaction waits for the first to end. */
 class WriterDriver implements Driver {
-  private readonly connection: WriterConnection;
+  private readonly connection: WorkerConnection;
   private lock: Promise<void> = Promise.resolve();
   private unlock: (() => void) | null = null;
 
   constructor(file: string) {
-    this.connection = new WriterConnection(file, createRequire(import.meta.url).resolve('better-sqlite3'));
+    this.connection = new WorkerConnection({ source: WORKER, file, role: 'writer', keep: false });
   }
 
   async init() {}
@@ -344,14 +240,7 @@ export interface Writer {
 /** The writer for a database file: its worker starts at the first statement, not before. */
 export function openWriter(file: string): Writer {
   const driver = new WriterDriver(file);
-  const db = new Kysely<Database>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createDriver: () => driver,
-      createIntrospector: (k) => new SqliteIntrospector(k),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-    },
-  });
+  const db = sqliteKysely(driver);
   return { db, close: () => driver.destroy() };
 }
 

@@ -1,0 +1,156 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import type { Database } from './schema.js';
+
+// What the database readers (readers.ts) and the writer (writer.ts) share: a worker thread with a
+// better-sqlite3 connection of its own, answering statements sent as messages.
+
+/**
+ * The source of a worker: plain CommonJS evaluated from a string, given the resolved path of
+ * better-sqlite3 (`betterSqlite3Path`), so the bundle and the sources start it the same way (as the
+ * checkpointer). `open` holds the lines that open `db` (connection options and pragmas); statements
+ * are prepared once and cached by their text (SQLite re-prepares one by itself after a schema
+ * change). `onError`, a line run first when a statement fails (`m` the message, `err` the error),
+ * may answer the message itself with `return parentPort.postMessage(…)`.
+ */
+export function workerSource(open: string[], onError?: string): string {
+  return `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+${open.join('\n')}
+const statements = new Map();
+parentPort.on('message', (m) => {
+  try {
+    let stmt = statements.get(m.sql);
+    if (!stmt) {
+      stmt = db.prepare(m.sql);
+      if (statements.size >= 200) statements.clear();
+      statements.set(m.sql, stmt);
+    }
+    if (stmt.reader) parentPort.postMessage({ id: m.id, rows: stmt.all(m.params) });
+    else {
+      const r = stmt.run(m.params);
+      parentPort.postMessage({ id: m.id, rows: [], changes: r.changes });
+    }
+  } catch (err) {${onError ? `\n    ${onError}` : ''}
+    parentPort.postMessage({ id: m.id, error: { message: String(err && err.message), code: err && err.code } });
+  }
+});
+`;
+}
+
+export const betterSqlite3Path = (): string => createRequire(import.meta.url).resolve('better-sqlite3');
+
+interface Pending {
+  resolve: (r: QueryResult<unknown>) => void;
+  reject: (e: Error) => void;
+}
+
+interface Answer {
+  id: number;
+  rows: unknown[];
+  changes?: number;
+  error?: { message: string; code?: string };
+}
+
+export interface WorkerConnectionOptions {
+  /** The worker's source (`workerSource`). */
+  source: string;
+  file: string;
+  /** 'reader' or 'writer': named in the errors. */
+  role: string;
+  /**
+   * Started at once and replaced when it dies (a reader: the pool keeps its size); otherwise started
+   * at the first statement and again at the first one after it died (the writer).
+   */
+  keep: boolean;
+}
+
+/** A Kysely connection whose statements run in a worker thread (`workerSource`). */
+export class WorkerConnection implements DatabaseConnection {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private next = 0;
+  private closed = false;
+  private readonly module = betterSqlite3Path();
+
+  constructor(private readonly options: WorkerConnectionOptions) {
+    if (options.keep) this.worker = this.spawn();
+  }
+
+  private spawn(): Worker {
+    const { source, file, role, keep } = this.options;
+    const worker = new Worker(source, { eval: true, workerData: { file, module: this.module } });
+    worker.unref();
+    worker.on('message', (m: Answer) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (!this.pending.size) worker.unref();
+      if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+      else p.resolve({ rows: m.rows, ...(m.changes !== undefined ? { numAffectedRows: BigInt(m.changes) } : {}) });
+    });
+    // a worker that dies fails what it was running (a transaction of its own is rolled back by
+    // SQLite); a kept one is replaced, otherwise the next statement starts a new one
+    const fail = (err: Error) => {
+      if (this.worker !== worker) return;
+      if (!keep) this.worker = null;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+      if (keep && !this.closed) this.worker = this.spawn();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`database ${role} exited (${code})`)));
+    return worker;
+  }
+
+  executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (!this.worker) this.worker = this.spawn();
+    const worker = this.worker;
+    const id = this.next++;
+    return new Promise<QueryResult<R>>((resolve, reject) => {
+      // the worker keeps the process alive only while it has a statement to answer
+      if (!this.pending.size) worker.ref();
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
+      worker.postMessage({ id, sql: compiled.sql, params: compiled.parameters });
+    });
+  }
+
+  // biome-ignore lint/correctness/useYield: the workers do not stream (pages are read by keyset)
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error(`streamQuery is not supported by the database ${this.options.role}`);
+  }
+
+  async close() {
+    this.closed = true;
+    const w = this.worker;
+    // a kept worker fails its pending statements as it exits; the other is forgotten first
+    if (!this.options.keep) this.worker = null;
+    await w?.terminate();
+  }
+}
+
+/** A statement without parameters (transaction control). */
+export const raw = (text: string) => ({ sql: text, parameters: [] }) as unknown as CompiledQuery;
+
+/** A Kysely instance of the SQLite dialect over `driver`. */
+export function sqliteKysely(driver: Driver): Kysely<Database> {
+  return new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => driver,
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  });
+}

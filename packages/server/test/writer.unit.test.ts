@@ -1,49 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bulkInsert } from '../src/platform/db/bulk.js';
-import { type DbHandle, openDatabase } from '../src/platform/db/index.js';
+import type { DbHandle } from '../src/platform/db/index.js';
 import { longWrite } from '../src/platform/db/writer.js';
+import { spinner, sqliteFile } from './sqlite-file-fixtures.js';
 
-let handle: DbHandle | null = null;
-let dir = '';
-let file = '';
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-writer-'));
-  file = path.join(dir, 'db.sqlite');
-});
-afterEach(async () => {
-  await handle?.close();
-  handle = null;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** Counts turns of the event loop until `stop()`. */
-function spinner() {
-  let turns = 0;
-  let done = false;
-  const spin = () => {
-    turns++;
-    if (!done) setImmediate(spin);
-  };
-  setImmediate(spin);
-  return {
-    get turns() {
-      return turns;
-    },
-    stop() {
-      done = true;
-    },
-  };
-}
+const database = sqliteFile('sy-writer-');
 
 const count = (h: DbHandle) => (h.sqlite!.prepare('select count(*) as n from t').get() as { n: number }).n;
 
 describe('SQLite writer worker (long writes)', () => {
   it('keeps the event loop turning while it writes, and commits or rolls back as one transaction', async () => {
-    handle = openDatabase(`sqlite:${file}`, { readers: 0 });
+    const handle = database.open({ readers: 0 });
     expect(handle.writer).toBeDefined();
     handle.sqlite!.exec('create table t (id integer primary key, name text not null)');
     const loop = spinner();
@@ -53,13 +21,13 @@ describe('SQLite writer worker (long writes)', () => {
       await sql`insert into t (name) with recursive c(i) as (select 1 union all select i + 1 from c where i < 500000)
         select 'x' || i from c`.execute(trx);
       await bulkInsert(
-        handle!,
+        handle,
         't',
         Array.from({ length: 1200 }, (_, i) => ({ name: `bulk ${i}` })),
         trx,
       );
       // the server's connection reads the last commit meanwhile, not the worker's open transaction
-      expect(count(handle!)).toBe(0);
+      expect(count(handle)).toBe(0);
       turnsAtCommit = loop.turns;
     });
     loop.stop();
@@ -76,7 +44,7 @@ describe('SQLite writer worker (long writes)', () => {
   });
 
   it("holds the server connection's writes at the gate until it commits, without blocking reads", async () => {
-    handle = openDatabase(`sqlite:${file}`, { readers: 0 });
+    const handle = database.open({ readers: 0 });
     handle.sqlite!.exec('create table t (id integer primary key, name text not null)');
     const order: string[] = [];
     let release!: () => void;
@@ -110,7 +78,7 @@ describe('SQLite writer worker (long writes)', () => {
       .then(() => order.push('server write'));
     // two transactions released at once run one after the other (each BEGIN waits for the other's end)
     const txs = [1, 2].map((k) =>
-      handle!.db
+      handle.db
         .transaction()
         .execute(async (trx) => {
           await sql`insert into t (name) values (${`server tx ${k}`})`.execute(trx);
@@ -129,10 +97,10 @@ describe('SQLite writer worker (long writes)', () => {
   });
 
   it('is not started for an in-memory database (the transaction runs on the connection)', async () => {
-    handle = openDatabase('sqlite::memory:');
+    const handle = database.open({}, 'sqlite::memory:');
     expect(handle.writer).toBeUndefined();
     handle.sqlite!.exec('create table t (id integer primary key, name text not null)');
-    await longWrite(handle, (trx) => bulkInsert(handle!, 't', [{ name: 'a' }, { name: 'b' }], trx));
+    await longWrite(handle, (trx) => bulkInsert(handle, 't', [{ name: 'a' }, { name: 'b' }], trx));
     expect(count(handle)).toBe(2);
   });
 });

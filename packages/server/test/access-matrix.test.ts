@@ -301,6 +301,7 @@ beforeAll(async () => {
     ...campaignFixtures,
     benefitRoster: roster.json().id,
     benefitDiscrepancy: discrepancy.id,
+    benefitHousehold: householdId,
     publicityItem: publicityItem.json().id,
     event: event.json().id,
     exemplar: exemplar.json().id,

@@ -21,6 +21,10 @@ let klmy: Client;
 let dsz: Client;
 let unit1: Client;
 let demo: string;
+/** When the test's two visits happened: an hour ago, as the visit fixtures record. */
+const visitedAt = Date.now() - 3600_000;
+/** The day of an instant in the display zone (the cockpit's trend counts visits by it). */
+const localDay = (t: number) => new Date(t).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in tests
 type Json = Record<string, any>;
 
@@ -50,7 +54,12 @@ beforeAll(async () => {
   for (const tg of targets.slice(0, 2)) {
     const v = await klmy.post(
       '/api/v1/visits',
-      visitBody(tg.id, { cashFen: 30_000, goods: [], budgetLineId: line.id }),
+      visitBody(tg.id, {
+        visitedAt: new Date(visitedAt).toISOString(),
+        cashFen: 30_000,
+        goods: [],
+        budgetLineId: line.id,
+      }),
     );
     expect(v.statusCode, v.body).toBe(201);
   }
@@ -115,8 +124,8 @@ describe('cockpit aggregates', () => {
     expect(c.coverage.districts.map((d: Json) => d.label)).toContain('克拉玛依区退役军人事务局');
     expect(c.coverage.categories.map((k: Json) => k.label)).toContain('烈士遗属');
     expect(c.headline.visited).toBe(2);
-    // the trend sums to the visits recorded, on today's local date
-    expect(c.trend).toEqual([{ day: c.today, visits: 2, moneyFen: 60_000 }]);
+    // the trend sums to the visits recorded, on their local date (not today's: an hour ago may be yesterday)
+    expect(c.trend).toEqual([{ day: localDay(visitedAt), visits: 2, moneyFen: 60_000 }]);
     expect(c.headline.visits).toBe(2);
     // spending per budget line (one per district in the demo campaign)
     expect(c.spending).toHaveLength(4);
@@ -232,8 +241,8 @@ describe('click-through: every chart element opens the filtered list of its numb
       for (const [i, row] of def.table.rows.entries()) expect(await linkedTotal(who, def.link(0, i)!)).toBe(row.visits);
     }
     // a day without visits lists none
-    const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
-    expect(await linkedTotal(city, `/visits/coverage?campaignId=${demo}&day=${yesterday}`)).toBe(0);
+    const dayBefore = localDay(visitedAt - 86_400_000);
+    expect(await linkedTotal(city, `/visits/coverage?campaignId=${demo}&day=${dayBefore}`)).toBe(0);
   });
 
   it('needs segment (status or department × SLA colour) → the needs list with that status or department and colour', async () => {

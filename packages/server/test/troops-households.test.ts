@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildCoverage } from '../src/modules/visits/coverage.js';
 import { ensureCampaign } from '../src/modules/visits/synthetic.js';
+import { SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { makeId, martyrSurvivor } from './registry-fixtures.js';
 
@@ -180,7 +181,7 @@ describe('a unit’s visit in a visit plan’s target list and coverage', () => 
     expect(c.byCategory).toEqual([expect.objectContaining({ key: 'martyr_survivor', visitedByTroops: 1 })]);
     expect(c.byStreet.map((s: { visitedByTroops: number }) => s.visitedByTroops).sort()).toEqual([0, 1]);
     const maintained = await coverageRows();
-    await rebuildCoverage(env.p.handle.db, CAMPAIGN);
+    await rebuildCoverage(env.p.handle.db, SYSTEM_SCOPE, CAMPAIGN);
     expect(await coverageRows()).toEqual(maintained);
   });
 

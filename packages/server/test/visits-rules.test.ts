@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SavedRule } from '../src/modules/visits/rules.js';
 import { ensureCampaign } from '../src/modules/visits/synthetic.js';
 import { buildRuleTargets } from '../src/modules/visits/target-build.repo.js';
+import { SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { localToday } from '../src/platform/calendar/dates.js';
 import { nowIso } from '../src/platform/ids.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
@@ -230,6 +231,7 @@ describe('target lists from rules', () => {
     const result = await env.p.handle.db.transaction().execute((trx) =>
       buildRuleTargets(
         trx,
+        SYSTEM_SCOPE,
         env.p.handle.dialect,
         {
           planId: empty.json().id,

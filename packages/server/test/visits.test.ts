@@ -2,6 +2,7 @@ import { inflateSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildCoverage } from '../src/modules/visits/coverage.js';
+import { SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { CAMPAIGN, jpegWithGps, unzip, visitBody, visitsRegistry, YEAR } from './visits-fixtures.js';
 
@@ -333,7 +334,7 @@ describe('coverage', () => {
         }))
         .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     const maintained = await snapshot();
-    await rebuildCoverage(env.p.handle.db, CAMPAIGN);
+    await rebuildCoverage(env.p.handle.db, SYSTEM_SCOPE, CAMPAIGN);
     expect(await snapshot()).toEqual(maintained);
   });
 });

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { expressionBuilder, sql } from 'kysely';
 import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
+import type { Database } from '../../platform/db/schema.js';
 import type { CoverageDelta, CoverageDims } from './coverage.js';
 
 /** Every query on `visit_coverage` (the counters coverage.ts describes). */
@@ -29,8 +30,9 @@ export async function bumpCoverage(db: Queryable, dims: CoverageDims, d: Coverag
 }
 
 /** Recomputes the counters of one campaign (or all) from visit_targets and visits. */
-export async function rebuildCoverage(db: Queryable, campaignId?: string): Promise<void> {
+export async function rebuildCoverage(db: Queryable, scope: Scope, campaignId?: string): Promise<void> {
   const where = campaignId ? sql`AND t.campaign_id = ${campaignId}` : sql``;
+  const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 't.org_path', orgId: 't.org_id' });
   await (campaignId
     ? db.deleteFrom('visit_coverage').where('campaign_id', '=', campaignId)
     : db.deleteFrom('visit_coverage')
@@ -45,7 +47,7 @@ export async function rebuildCoverage(db: Queryable, campaignId?: string): Promi
     FROM visit_targets t
     LEFT JOIN (SELECT target_id, COUNT(*) AS n, SUM(cash_fen) AS cash, SUM(goods_fen) AS goods
                FROM visits GROUP BY target_id) v ON v.target_id = t.id
-    WHERE t.status = 'planned' ${where}
+    WHERE t.status = 'planned' AND ${inScope} ${where}
     GROUP BY t.campaign_id, t.plan_id, t.team_id, t.category, t.org_id, t.org_path`.execute(db);
 }
 
@@ -60,9 +62,14 @@ export async function coverageRows(db: Queryable, scope: Scope, campaignId: stri
   return q.execute();
 }
 
-export async function teamNames(db: Queryable, teamIds: string[]) {
+export async function teamNames(db: Queryable, scope: Scope, teamIds: string[]) {
   if (!teamIds.length) return [];
-  return db.selectFrom('visit_teams').select(['id', 'name']).where('id', 'in', teamIds).execute();
+  return db
+    .selectFrom('visit_teams')
+    .select(['id', 'name'])
+    .where('id', 'in', teamIds)
+    .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+    .execute();
 }
 
 /** Planned targets of a campaign (in scope) among `householdIds`, counted per coverage cell. */

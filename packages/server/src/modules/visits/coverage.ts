@@ -75,7 +75,7 @@ export async function readCoverage(
   const paths = rows.flatMap((r) => [pathPrefix(r.org_path, 2), pathPrefix(r.org_path, 3)]).filter((p) => !!p);
   const names = await visitsRepo.orgNamesByPath(db, paths as string[]);
   const teamIds = [...new Set(rows.map((r) => r.team_id).filter(Boolean))];
-  const teams = await teamNames(db, teamIds);
+  const teams = await teamNames(db, SYSTEM_SCOPE, teamIds);
   const teamName = new Map(teams.map((x) => [x.id, x.name]));
   const total = new Map<string, CoverageCell>();
   const byCategory = new Map<string, CoverageCell>();

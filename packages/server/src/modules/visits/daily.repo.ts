@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { expressionBuilder, sql } from 'kysely';
 import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { zoneOffsetMs } from '../../platform/calendar/dates.js';
 import type { Dialect, Queryable } from '../../platform/db/index.js';
+import type { Database } from '../../platform/db/schema.js';
 import './visits.schema.js';
 
 /**
@@ -38,7 +39,7 @@ export const dailyRepo = {
   },
 
   /** Recomputes the day counters of one campaign (or all) from the visits, in the display zone. */
-  async rebuild(db: Queryable, dialect: Dialect, timeZone: string, campaignId?: string): Promise<void> {
+  async rebuild(db: Queryable, scope: Scope, dialect: Dialect, timeZone: string, campaignId?: string): Promise<void> {
     await (campaignId
       ? db.deleteFrom('visit_daily').where('campaign_id', '=', campaignId)
       : db.deleteFrom('visit_daily')
@@ -48,11 +49,12 @@ export const dailyRepo = {
       dialect === 'postgres'
         ? sql`to_char((v.visited_at::timestamptz AT TIME ZONE 'UTC') + ${sql.lit(minutes)} * interval '1 minute', 'YYYY-MM-DD')`
         : sql`date(v.visited_at, ${sql.lit(`${minutes >= 0 ? '+' : ''}${minutes} minutes`)})`;
-    const where = campaignId ? sql`WHERE v.campaign_id = ${campaignId}` : sql``;
+    const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'v.org_path', orgId: 'v.org_id' });
+    const where = campaignId ? sql`AND v.campaign_id = ${campaignId}` : sql``;
     await sql`
       INSERT INTO visit_daily (campaign_id, org_id, org_path, day, visits, cash_fen, goods_fen)
       SELECT v.campaign_id, v.org_id, MIN(v.org_path), ${day}, COUNT(*), SUM(v.cash_fen), SUM(v.goods_fen)
-      FROM visits v ${where}
+      FROM visits v WHERE ${inScope} ${where}
       GROUP BY v.campaign_id, v.org_id, ${day}`.execute(db);
   },
 

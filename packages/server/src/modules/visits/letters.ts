@@ -1,4 +1,5 @@
 import { type CampaignKind, t } from '@shuangyong/shared';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
@@ -68,7 +69,7 @@ export function defaultTemplate(kind: CampaignKind): string {
 
 /** What every letter of a plan shares: its template, the sending organisation, the occasion, the date. */
 export async function planLetter(p: Platform, campaigns: Campaigns, planId: string) {
-  const plan = await plansRepo.letterFacts(p.handle.db, planId);
+  const plan = await plansRepo.letterFacts(p.handle.db, SYSTEM_SCOPE, planId);
   const campaign = await campaigns.core.facts(plan.campaign_id);
   if (!campaign) throw notFound();
   return {
@@ -112,7 +113,7 @@ export class LettersJob implements JobHandler {
     const planId = String(ctx.params.planId);
     const db = this.p.handle.db;
     const { template, ...letter } = await planLetter(this.p, this.campaigns, planId);
-    const total = await plansRepo.letterCount(db, planId);
+    const total = await plansRepo.letterCount(db, SYSTEM_SCOPE, planId);
     const count = Math.min(total, MAX_BULK_LETTERS);
     await ctx.progress(0, count);
     const used = new Set<string>();
@@ -120,7 +121,7 @@ export class LettersJob implements JobHandler {
     async function* letters() {
       let after = '';
       while (done < count) {
-        const rows = await plansRepo.letterTargets(db, planId, after, Math.min(200, count - done));
+        const rows = await plansRepo.letterTargets(db, SYSTEM_SCOPE, planId, after, Math.min(200, count - done));
         if (!rows.length) break;
         for (const r of rows) {
           const data = await letterDocx(template, { ...letter, name: r.name, kind: r.kind });

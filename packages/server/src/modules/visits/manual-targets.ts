@@ -55,7 +55,7 @@ export async function addManualTarget(
       if (body.kind === 'unit') key = `org:${unit.id}`;
       name = body.name ?? unit.name;
     }
-    const dup = await plansRepo.targetByKey(trx, planId, key);
+    const dup = await plansRepo.targetByKey(trx, SYSTEM_SCOPE, planId, key);
     if (dup) throw conflict('target_exists', 'visits.targetExists');
     const id = uuidv7();
     const reason: Reason = {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { VISIT_MAX_PHOTO_BYTES, VISIT_MAX_PHOTOS, type VisitPhoto } from '@shuangyong/shared';
 import type { FastifyBaseLogger } from 'fastify';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
@@ -82,10 +83,10 @@ export class PhotoStore {
     const bytes = stripped.data.length;
     const sha256 = sha256Hex(stripped.data);
     // the transaction below decides; these only spare a decode for an upload it would not store
-    const kept = await photosRepo.same(this.p.handle.db, visitId, sha256);
+    const kept = await photosRepo.same(this.p.handle.db, SYSTEM_SCOPE, visitId, sha256);
     if (kept && (await visitsRepo.visit(this.p.handle.db, ctx.actor.scope, visitId)))
       return { photo: toPhoto(kept), created: false };
-    if ((await photosRepo.count(this.p.handle.db, visitId)) >= MAX_PHOTOS_PER_VISIT)
+    if ((await photosRepo.count(this.p.handle.db, SYSTEM_SCOPE, visitId)) >= MAX_PHOTOS_PER_VISIT)
       throw badRequest('photo_too_many', 'visits.photoTooMany', { max: MAX_PHOTOS_PER_VISIT });
     const id = uuidv7();
     const createdAt = nowIso();
@@ -115,11 +116,11 @@ export class PhotoStore {
         if (!v) throw notFound();
         // PostgreSQL runs two uploads to one visit side by side: the visit's row lock makes the
         // second wait, then see the first's photo and count (SQLite has one writer already)
-        if (this.p.handle.dialect === 'postgres') await photosRepo.lockVisit(trx, visitId);
+        if (this.p.handle.dialect === 'postgres') await photosRepo.lockVisit(trx, SYSTEM_SCOPE, visitId);
         return v;
       },
-      kept: (trx) => photosRepo.same(trx, visitId, sha256),
-      count: (trx) => photosRepo.count(trx, visitId),
+      kept: (trx) => photosRepo.same(trx, SYSTEM_SCOPE, visitId, sha256),
+      count: (trx) => photosRepo.count(trx, SYSTEM_SCOPE, visitId),
       insert: async (trx, v) => {
         await photosRepo.insert(trx, {
           id,

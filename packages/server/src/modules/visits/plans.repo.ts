@@ -51,9 +51,10 @@ export const plansRepo = {
   },
 
   /** The target of a plan with this household or unit key, if any. */
-  targetByKey(db: Queryable, planId: string, key: string) {
+  targetByKey(db: Queryable, scope: Scope, planId: string, key: string) {
     return db
       .selectFrom('visit_targets')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select('id')
       .where('plan_id', '=', planId)
       .where('target_key', '=', key)
@@ -71,9 +72,10 @@ export const plansRepo = {
   },
 
   /** What a plan's letters share: its template and the sending org (a job's plan, checked when queued). */
-  letterFacts(db: Queryable, planId: string) {
+  letterFacts(db: Queryable, scope: Scope, planId: string) {
     return db
       .selectFrom('visit_plans as p')
+      .where((eb) => scopeWhere(eb, scope, { path: 'p.org_path', orgId: 'p.org_id' }))
       .innerJoin('orgs as o', 'o.id', 'p.org_id')
       .select(['p.campaign_id', 'p.letter_template', 'o.name as org_name'])
       .where('p.id', '=', planId)
@@ -81,9 +83,10 @@ export const plansRepo = {
   },
 
   /** How many targets of a plan get a letter (all but the excluded). */
-  async letterCount(db: Queryable, planId: string): Promise<number> {
+  async letterCount(db: Queryable, scope: Scope, planId: string): Promise<number> {
     const r = await db
       .selectFrom('visit_targets')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select((eb) => eb.fn.countAll().as('n'))
       .where('plan_id', '=', planId)
       .where('status', '<>', 'excluded')
@@ -92,9 +95,10 @@ export const plansRepo = {
   },
 
   /** The next `limit` targets of a plan that get a letter, by id after `after`. */
-  letterTargets(db: Queryable, planId: string, after: string, limit: number) {
+  letterTargets(db: Queryable, scope: Scope, planId: string, after: string, limit: number) {
     return db
       .selectFrom('visit_targets')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['id', 'name', 'kind'])
       .where('plan_id', '=', planId)
       .where('status', '<>', 'excluded')
@@ -149,8 +153,10 @@ export const plansRepo = {
    * Targets of a plan (the caller read it in scope) that another plan of the same campaign lists
    * too: the household's confirmed owner (`drafts` false) or another draft plan's entry.
    */
-  overlaps(db: Queryable, plan: { id: string; campaign_id: string }, drafts: boolean, limit: number) {
-    const from = db.selectFrom('visit_targets as t');
+  overlaps(db: Queryable, scope: Scope, plan: { id: string; campaign_id: string }, drafts: boolean, limit: number) {
+    const from = db
+      .selectFrom('visit_targets as t')
+      .where((eb) => scopeWhere(eb, scope, { path: 't.org_path', orgId: 't.org_id' }));
     const joined = drafts
       ? // the same household on another draft plan of the campaign, probed plan by plan
         from.innerJoin('visit_targets as o', (j) =>
@@ -182,9 +188,10 @@ export const plansRepo = {
   },
 
   /** Targets of a plan whose household another plan of the campaign already owns (planned). */
-  taken(db: Queryable, planId: string) {
+  taken(db: Queryable, scope: Scope, planId: string) {
     return db
       .selectFrom('visit_targets as t')
+      .where((eb) => scopeWhere(eb, scope, { path: 't.org_path', orgId: 't.org_id' }))
       .innerJoin('visit_targets as o', (j) => j.on('o.owner_key', '=', ownerKeyOf('t')))
       .select(['t.id', 't.name', 'o.plan_id'])
       .where('t.plan_id', '=', planId)
@@ -211,9 +218,10 @@ export const plansRepo = {
   },
 
   /** Planned targets of a plan counted per coverage key. */
-  plannedGroups(db: Queryable, planId: string) {
+  plannedGroups(db: Queryable, scope: Scope, planId: string) {
     return db
       .selectFrom('visit_targets')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['campaign_id', 'plan_id', 'team_id', 'category', 'org_id', 'org_path'])
       .select((eb) => eb.fn.countAll().as('n'))
       .where('plan_id', '=', planId)

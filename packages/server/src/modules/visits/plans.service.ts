@@ -152,6 +152,7 @@ export class PlansService {
     await plansRepo.deleteRuleTargets(trx, plan.id);
     const { matched, total } = await buildRuleTargets(
       trx,
+      SYSTEM_SCOPE,
       this.p.handle.dialect,
       {
         planId: plan.id,
@@ -264,7 +265,7 @@ export class PlansService {
     const plan = await visitsRepo.plan(db, ctx.actor.scope, planId);
     if (!plan) throw notFound();
     const LIMIT = 1000;
-    const overlaps = (drafts: boolean) => plansRepo.overlaps(db, plan, drafts, LIMIT);
+    const overlaps = (drafts: boolean) => plansRepo.overlaps(db, SYSTEM_SCOPE, plan, drafts, LIMIT);
     const [owned, drafted] = await Promise.all([overlaps(false), overlaps(true)]);
     const rows = [...owned, ...drafted]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -290,7 +291,7 @@ export class PlansService {
     await this.db.transaction().execute(async (trx) => {
       const plan = await this.loadPlan(trx, ctx, planId, body.version);
       if (plan.status !== 'draft') throw conflict('plan_not_draft', 'visits.planNotDraft');
-      const taken = await plansRepo.taken(trx, planId);
+      const taken = await plansRepo.taken(trx, SYSTEM_SCOPE, planId);
       if (taken.length && !body.dropConflicts)
         throw new AppError(
           409,
@@ -303,7 +304,7 @@ export class PlansService {
         );
       for (const x of taken) await plansRepo.excludeTarget(trx, x.id, x.plan_id);
       await plansRepo.claimTargets(trx, planId);
-      const groups = await plansRepo.plannedGroups(trx, planId);
+      const groups = await plansRepo.plannedGroups(trx, SYSTEM_SCOPE, planId);
       for (const g of groups) {
         const { n, ...dims } = g;
         await bumpCoverage(trx, dims, { planned: toNumber(n) });

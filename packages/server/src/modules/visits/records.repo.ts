@@ -12,20 +12,27 @@ import type { VisitsTable } from './visits.schema.js';
  */
 export const recordsRepo = {
   /** A budget line by id, whatever its scope: the service checks it suits the target. */
-  budgetLine(db: Queryable, id: string) {
-    return db.selectFrom('visit_budget_lines').selectAll().where('id', '=', id).executeTakeFirst();
+  budgetLine(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('visit_budget_lines')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
   },
 
   /** Names of the targets and the photos of some visits read in scope. */
-  async targetNamesAndPhotos(db: Queryable, targetIds: readonly string[], visitIds: readonly string[]) {
+  async targetNamesAndPhotos(db: Queryable, scope: Scope, targetIds: readonly string[], visitIds: readonly string[]) {
     return Promise.all([
       db
         .selectFrom('visit_targets')
+        .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
         .select(['id', 'name'])
         .where('id', 'in', [...targetIds])
         .execute(),
       db
         .selectFrom('visit_photos')
+        .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
         .selectAll()
         .where('visit_id', 'in', [...visitIds])
         .orderBy('created_at')
@@ -34,8 +41,13 @@ export const recordsRepo = {
   },
 
   /** The visit a client key made, whoever made it (idempotent create; the service checks the owner). */
-  byClientKey(db: Queryable, key: string) {
-    return db.selectFrom('visits').selectAll().where('client_key', '=', key).executeTakeFirst();
+  byClientKey(db: Queryable, scope: Scope, key: string) {
+    return db
+      .selectFrom('visits')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .selectAll()
+      .where('client_key', '=', key)
+      .executeTakeFirst();
   },
 
   async insert(db: Queryable, row: Insertable<VisitsTable>) {
@@ -59,8 +71,13 @@ export const recordsRepo = {
   },
 
   /** The target of a visit read in scope. */
-  target(db: Queryable, id: string) {
-    return db.selectFrom('visit_targets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  target(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('visit_targets')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
   },
 
   /** Moves a target's totals by one visit's amounts (and its last visit when `at` is later). */

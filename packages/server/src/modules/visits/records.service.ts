@@ -2,7 +2,7 @@ import type { approveVisitBody, createVisitBody, updateVisitBody, Visit, visitLi
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { mayDecide, requesterOrgs } from '../../platform/access/approval-policy.js';
-import { scopeCovers } from '../../platform/access/scope.js';
+import { SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
@@ -50,7 +50,7 @@ export class RecordsService {
 
   private async budgetLine(trx: Tx, ctx: RequestCtx, id: string | null | undefined, target: TargetRow) {
     if (!id) return null;
-    const line = await recordsRepo.budgetLine(trx, id);
+    const line = await recordsRepo.budgetLine(trx, SYSTEM_SCOPE, id);
     const usable =
       line &&
       line.campaign_id === target.campaign_id &&
@@ -77,6 +77,7 @@ export class RecordsService {
     const [[targets, photos], districtOrgs] = await Promise.all([
       recordsRepo.targetNamesAndPhotos(
         db,
+        SYSTEM_SCOPE,
         [...new Set(rows.map((v) => v.target_id))],
         rows.map((v) => v.id),
       ),
@@ -107,7 +108,7 @@ export class RecordsService {
   }
 
   private byClientKey(key: string) {
-    return recordsRepo.byClientKey(this.db, key);
+    return recordsRepo.byClientKey(this.db, SYSTEM_SCOPE, key);
   }
 
   private async replay(ctx: RequestCtx, v: VisitRow) {
@@ -253,7 +254,7 @@ export class RecordsService {
       const v = await visitsRepo.visit(trx, ctx.actor.scope, id);
       if (!v) throw notFound();
       if (v.version !== body.version) throw versionConflict();
-      const target = await recordsRepo.target(trx, v.target_id);
+      const target = await recordsRepo.target(trx, SYSTEM_SCOPE, v.target_id);
       const visitedAt = body.visitedAt ? this.checkTime(body.visitedAt) : v.visited_at;
       const cashFen = body.cashFen ?? v.cash_fen;
       const goods = body.goods ?? (JSON.parse(v.goods) as { quantity: number; valueFen: number }[]);

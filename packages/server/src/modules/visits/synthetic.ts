@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import type { Platform } from '../../platform/context.js';
 import { bulkInsert, withIndexesDeferred } from '../../platform/db/bulk.js';
 import type { Queryable } from '../../platform/db/index.js';
@@ -239,7 +240,7 @@ export async function recomputeTotals(p: Platform, campaignId: string): Promise<
     await sql`
       UPDATE visit_plans SET target_count = (SELECT COUNT(*) FROM visit_targets t WHERE t.plan_id = visit_plans.id)
       WHERE campaign_id = ${campaignId}`.execute(trx);
-    await rebuildCoverage(trx, campaignId);
-    await dailyRepo.rebuild(trx, p.handle.dialect, p.config.tzDisplay, campaignId);
+    await rebuildCoverage(trx, SYSTEM_SCOPE, campaignId);
+    await dailyRepo.rebuild(trx, SYSTEM_SCOPE, p.handle.dialect, p.config.tzDisplay, campaignId);
   });
 }

@@ -1,6 +1,6 @@
 import { AWARD_LEVELS, CATEGORY_CODES, t } from '@shuangyong/shared';
 import { type Expression, type RawBuilder, sql } from 'kysely';
-import { prefixEnd } from '../../platform/access/scope.js';
+import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import type { Dialect, Tx } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/ids.js';
 import { tick } from '../../platform/tick.js';
@@ -141,6 +141,7 @@ async function orgRanges(trx: Tx, path: string): Promise<[string, string][]> {
  */
 export async function buildRuleTargets(
   trx: Tx,
+  scope: Scope,
   dialect: Dialect,
   input: BuildInput,
   src: RuleSources,
@@ -150,6 +151,7 @@ export async function buildRuleTargets(
     .selectFrom('visit_targets')
     .select(['id', 'target_key', 'reasons'])
     .where('plan_id', '=', input.planId)
+    .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
     .execute();
   if (!input.rules.length) return { matched: {}, inserted: 0, total: manual.length };
   const d = new Dialected(dialect);
@@ -270,6 +272,7 @@ export async function buildRuleTargets(
         ),
       )
       .where('plan_id', '=', input.planId)
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .executeTakeFirstOrThrow();
     const counts = row as Record<string, unknown>;
     for (const [i, { rule }] of input.rules.entries()) matched[rule.id] = Number(counts[`r${i}`] ?? 0);

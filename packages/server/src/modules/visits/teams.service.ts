@@ -1,6 +1,7 @@
 import type { assignVisitTargetsBody, createVisitTeamBody } from '@shuangyong/shared';
 import { t } from '@shuangyong/shared';
 import type { z } from 'zod';
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { type Queryable, toNumber } from '../../platform/db/index.js';
@@ -28,8 +29,8 @@ export class TeamsService {
   async list(ctx: RequestCtx, planId: string, db: Queryable = this.db) {
     const plan = await visitsRepo.plan(db, ctx.actor.scope, planId);
     if (!plan) throw notFound();
-    const teams = await teamsRepo.teamsOf(db, planId);
-    const counts = await teamsRepo.targetCounts(db, planId);
+    const teams = await teamsRepo.teamsOf(db, SYSTEM_SCOPE, planId);
+    const counts = await teamsRepo.targetCounts(db, SYSTEM_SCOPE, planId);
     const n = new Map(counts.map((c) => [c.team_id, toNumber(c.n)]));
     return {
       items: teams.map((x) => ({
@@ -79,7 +80,7 @@ export class TeamsService {
     return this.db.transaction().execute(async (trx) => {
       const plan = await visitsRepo.plan(trx, ctx.actor.scope, planId);
       if (!plan) throw notFound();
-      const team = body.teamId ? await teamsRepo.team(trx, planId, body.teamId) : null;
+      const team = body.teamId ? await teamsRepo.team(trx, SYSTEM_SCOPE, planId, body.teamId) : null;
       if (body.teamId && !team) throw badRequest('team_not_found', 'visits.teamNotFound');
       let street: string | null = null;
       if (body.streetOrgId) {
@@ -87,7 +88,7 @@ export class TeamsService {
         if (!org) throw notFound();
         street = org.path;
       }
-      const rows = await teamsRepo.targetsToAssign(trx, planId, body.targetIds, street);
+      const rows = await teamsRepo.targetsToAssign(trx, SYSTEM_SCOPE, planId, body.targetIds, street);
       const teamId = body.teamId ?? '';
       const plannedDate = body.plannedDate ?? team?.planned_date ?? null;
       for (const r of rows) {
@@ -126,7 +127,7 @@ export class TeamsService {
   async groups(ctx: RequestCtx, planId: string) {
     const plan = await visitsRepo.plan(this.db, ctx.actor.scope, planId);
     if (!plan) throw notFound();
-    const rows = await teamsRepo.streetCounts(this.db, planId);
+    const rows = await teamsRepo.streetCounts(this.db, SYSTEM_SCOPE, planId);
     const paths = rows.flatMap((r) => [pathPrefix(r.org_path, 2), pathPrefix(r.org_path, 3)]).filter((p) => !!p);
     const names = await visitsRepo.orgNamesByPath(this.db, paths as string[]);
     const groups = new Map<

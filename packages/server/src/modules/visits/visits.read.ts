@@ -1,4 +1,4 @@
-import type { Scope } from '../../platform/access/scope.js';
+import { type Scope, SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import type { RequestCtx } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { coverageRows } from './coverage.js';
@@ -105,6 +105,6 @@ export class VisitsReadModel {
 
   /** Recomputes the per-day counters from the visits (after bulk loads). */
   rebuildDaily(campaignId?: string) {
-    return dailyRepo.rebuild(this.db, this.p.handle.dialect, this.p.config.tzDisplay, campaignId);
+    return dailyRepo.rebuild(this.db, SYSTEM_SCOPE, this.p.handle.dialect, this.p.config.tzDisplay, campaignId);
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/platform/auth/password.js';
 import { insertUser } from '../src/seed/demo.js';
+import { reconcileReturn, returnCsv } from './benefits-fixtures.js';
 import { Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { makeId } from './registry-fixtures.js';
 
@@ -50,19 +51,10 @@ async function release(c: Client, period: string) {
   return ok.json() as { id: string };
 }
 
-const csv = (rows: string[][]) =>
-  Buffer.from(['身份证号,姓名,金额（元）,发放结果', ...rows.map((r) => r.join(','))].join('\n'), 'utf8');
+const csv = returnCsv;
 
-async function reconcile(c: Client, rosterId: string, file: Buffer) {
-  const res = await c.request('POST', `/api/v1/benefit-rosters/${rosterId}/return?fileName=r.csv`, file, {
-    'content-type': 'application/octet-stream',
-  });
-  expect(res.statusCode, res.body).toBe(202);
-  await env.jobs.idle();
-  const job = (await c.get(`/api/v1/jobs/${res.json().id}`)).json();
-  expect(job.status, job.error).toBe('succeeded');
-  return job.result.discrepancies as Record<string, number>;
-}
+const reconcile = async (c: Client, rosterId: string, file: Buffer) =>
+  (await reconcileReturn(env, c, rosterId, file)).discrepancies;
 
 type Case = {
   id: string;

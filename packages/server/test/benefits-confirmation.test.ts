@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcileReturn, returnCsv } from './benefits-fixtures.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { makeId } from './registry-fixtures.js';
 
@@ -94,21 +95,10 @@ async function lines(id: string) {
 }
 
 const DSZ = '650200/650202/650202001/650202001001/';
-const csv = (rows: string[][]) =>
-  Buffer.from(['身份证号,姓名,金额（元）,发放结果', ...rows.map((r) => r.join(','))].join('\n'), 'utf8');
 
 /** Reconciles a return file as a job; the discrepancies it found by kind. */
-async function reconcile(c: Client, rosterId: string, rows: string[][]) {
-  const res = await c.request('POST', `/api/v1/benefit-rosters/${rosterId}/return?fileName=back.csv`, csv(rows), {
-    'content-type': 'application/octet-stream',
-  });
-  expect(res.statusCode, res.body).toBe(202);
-  await env.jobs.idle();
-  const job = (await c.get(`/api/v1/jobs/${res.json().id}`)).json();
-  expect(job.status, job.error).toBe('succeeded');
-  expect(job.processed).toBe(job.total);
-  return job.result.discrepancies as Record<string, number>;
-}
+const reconcile = async (c: Client, rosterId: string, rows: string[][]) =>
+  (await reconcileReturn(env, c, rosterId, returnCsv(rows), 'back.csv')).discrepancies;
 
 const confirm = (c: Client, key: string, year = Y) =>
   c.post('/api/v1/benefit-confirmations', {
@@ -283,7 +273,7 @@ describe('benefits: 性质, annual confirmation, quarterly rosters, bank account
     const res = await klmy.request(
       'POST',
       `/api/v1/benefit-rosters/${q1.id}/return?fileName=bad.csv`,
-      csv([
+      returnCsv([
         [people.W!.idNumber, '确认W', '12300.00', '成功'],
         ['not an id', '某人', '1.00', '成功'],
       ]),

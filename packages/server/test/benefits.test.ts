@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { reconcileReturn, returnCsv } from './benefits-fixtures.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
 import { makeId } from './registry-fixtures.js';
 
@@ -69,22 +70,8 @@ async function release(c: Client, period: string, org?: string) {
 }
 
 /** Posts a return file: 202 with a job; the job reconciles it in the background, with progress. */
-async function reconcileFile(c: Client, rosterId: string, fileName: string, file: Buffer) {
-  const res = await c.request(
-    'POST',
-    `/api/v1/benefit-rosters/${rosterId}/return?fileName=${encodeURIComponent(fileName)}`,
-    file,
-    { 'content-type': 'application/octet-stream' },
-  );
-  expect(res.statusCode, res.body).toBe(202);
-  expect(res.json()).toMatchObject({ kind: 'benefit.reconcile' });
-  await env.jobs.idle();
-  const job = await c.get(`/api/v1/jobs/${res.json().id}`);
-  expect(job.statusCode, job.body).toBe(200);
-  expect(job.json().status, job.json().error).toBe('succeeded');
-  expect(job.json().processed).toBe(job.json().total);
-  return job.json().result as { rosterId: string; returnLines: number; paidFen: number; discrepancies: object };
-}
+const reconcileFile = (c: Client, rosterId: string, fileName: string, file: Buffer) =>
+  reconcileReturn(env, c, rosterId, file, fileName);
 
 /** Waits for a standard's back-pay job (decisions/0052): it succeeds with its progress at 100 %. */
 async function backPayOf(jobId: string | null) {
@@ -103,8 +90,7 @@ const backpayLines = async (standardId: string) =>
     .map((r) => `${r.id}=${r.owed_fen}`)
     .sort();
 
-const csv = (rows: string[][]) =>
-  Buffer.from(['身份证号,姓名,金额（元）,发放结果', ...rows.map((r) => r.join(','))].join('\n'), 'utf8');
+const csv = returnCsv;
 
 beforeAll(async () => {
   env = await testEnv();

@@ -49,6 +49,20 @@ function sqliteInsert(handle: DbHandle, table: string, columns: string[], rows: 
   return stmt;
 }
 
+/** The rows in batches of `per`, each as the flat parameters of a multi-row INSERT (a missing value is NULL). */
+function* batches(rows: Record<string, unknown>[], columns: string[], per: number) {
+  for (let i = 0; i < rows.length; i += per) {
+    const n = Math.min(per, rows.length - i);
+    const params: unknown[] = new Array(n * columns.length);
+    let k = 0;
+    for (let j = i; j < i + n; j++) {
+      const r = rows[j]!;
+      for (const c of columns) params[k++] = r[c] ?? null;
+    }
+    yield { n, params };
+  }
+}
+
 /**
  * Bulk insert behind one interface (DESIGN §2). SQLite gets multi-row `INSERT … VALUES (…), (…)`
  * statements of up to 500 rows (one statement per 500 rows instead of one per row: the per-statement
@@ -72,29 +86,13 @@ export async function bulkInsert(
   if (handle.dialect === 'sqlite') {
     const per = Math.max(1, Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_MAX_PARAMS / columns.length)));
     if (inWriter(executor)) {
-      for (let i = 0; i < rows.length; i += per) {
-        const n = Math.min(per, rows.length - i);
-        const params: unknown[] = new Array(n * columns.length);
-        let k = 0;
-        for (let j = i; j < i + n; j++) {
-          const r = rows[j]!;
-          for (const c of columns) params[k++] = r[c] ?? null;
-        }
+      for (const { n, params } of batches(rows, columns, per)) {
         await executor.executeQuery(CompiledQuery.raw(insertText(table, columns, n), params));
       }
       return;
     }
     const run = handle.sqlite!.transaction(() => {
-      for (let i = 0; i < rows.length; i += per) {
-        const n = Math.min(per, rows.length - i);
-        const params: unknown[] = new Array(n * columns.length);
-        let k = 0;
-        for (let j = i; j < i + n; j++) {
-          const r = rows[j]!;
-          for (const c of columns) params[k++] = r[c] ?? null;
-        }
-        sqliteInsert(handle, table, columns, n).run(params);
-      }
+      for (const { n, params } of batches(rows, columns, per)) sqliteInsert(handle, table, columns, n).run(params);
     });
     run();
     return;

@@ -207,8 +207,8 @@ export class BenefitsService {
 
   basis(db: Queryable = this.db): Basis {
     return {
-      categories: this.registry.readModel.entitledCategories(db),
-      transfers: this.registry.readModel.acceptedTransfers(db),
+      categories: this.registry.readModel.entitledCategories(db, SYSTEM_SCOPE),
+      transfers: this.registry.readModel.acceptedTransfers(db, SYSTEM_SCOPE),
       gradeChanges: this.registry.readModel.gradeChanges(db),
     };
   }
@@ -883,7 +883,7 @@ export class BenefitsService {
     // in force — set-wise, three statements for the whole roster (decisions/0054)
     const rosterSide = Promise.all([
       benefitsRepo.rosterPersons(read, rosterId),
-      benefitsRepo.rosterStatuses(read, this.registry.readModel.personStatuses(read), rosterId),
+      benefitsRepo.rosterStatuses(read, this.registry.readModel.personStatuses(read, SYSTEM_SCOPE), rosterId),
       benefitsRepo
         .overlappingReconciled(read, rosterId, r.period_from, r.period_to)
         .then((others) => benefitsRepo.rosterPaidElsewhere(read, rosterId, others)),
@@ -967,7 +967,7 @@ export class BenefitsService {
     // blind index on the readers: who they are, who moved from the district, who was paid elsewhere
     const strangers = [...people.keys()].filter((bi) => !expected.has(bi));
     const lookUp = async (bis: string[]) => {
-      const found = await this.registry.readModel.personsByBlindIndex(read, bis);
+      const found = await this.registry.readModel.personsByBlindIndex(read, SYSTEM_SCOPE, bis);
       const moved = await benefitsRepo.movedFrom(
         read,
         basis,

@@ -12,9 +12,10 @@ export const registryReadModel = {
    * merged: the caller decides month by month from status and status date (a person who died in
    * March is owed January to March). District and org are where the person is registered now.
    */
-  entitledCategories(db: Queryable) {
+  entitledCategories(db: Queryable, scope: Scope) {
     return db
       .selectFrom('beneficiary_categories as bc')
+      .where((eb) => scopeWhere(eb, scope, { path: 'bc.org_path' }))
       .innerJoin('beneficiaries as b', 'b.id', 'bc.beneficiary_id')
       .where('b.status', '!=', 'merged')
       .select([
@@ -106,25 +107,33 @@ export const registryReadModel = {
   },
 
   /** Accepted transfers between organisations: who moved, from where, to where, when (ISO time). */
-  acceptedTransfers(db: Queryable) {
+  acceptedTransfers(db: Queryable, scope: Scope) {
     return db
       .selectFrom('transfers')
+      .where((eb) =>
+        eb.or([
+          scopeWhere(eb, scope, { path: 'from_path', orgId: 'from_org_id' }),
+          scopeWhere(eb, scope, { path: 'to_path', orgId: 'to_org_id' }),
+        ]),
+      )
       .where('status', '=', 'accepted')
       .select(['beneficiary_id', 'from_path', 'to_path', 'decided_at']);
   },
 
   /** Everyone but the merged, with what decides whether a payment is owed: status and district (reconciliation, decisions/0054). */
-  personStatuses(db: Queryable) {
+  personStatuses(db: Queryable, scope: Scope) {
     return db
       .selectFrom('beneficiaries')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .where('status', '!=', 'merged')
       .select(['id', 'id_bi', 'district_path', 'status', 'status_date']);
   },
 
   /** The people behind a set of ID-number blind indexes (a bank's return file), merged ones left out. */
-  personsByBlindIndex(db: Queryable, blindIndexes: readonly string[]) {
+  personsByBlindIndex(db: Queryable, scope: Scope, blindIndexes: readonly string[]) {
     return db
       .selectFrom('beneficiaries')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .where('status', '!=', 'merged')
       .where('id_bi', 'in', blindIndexes.length ? [...blindIndexes] : [''])
       .select(['id', 'id_bi', 'name', 'id_masked', 'district_path', 'status', 'status_date'])

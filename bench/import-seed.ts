@@ -10,17 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { BeneficiaryImport, IMPORT_KIND } from '../packages/server/src/modules/registry/import.js';
 import { countDifferences, countsRepo } from '../packages/server/src/modules/registry/registry.repo.js';
 import { SYSTEM_SCOPE } from '../packages/server/src/platform/access/scope.js';
 import { systemActor } from '../packages/server/src/platform/auth/actor.js';
-import { loadConfig } from '../packages/server/src/platform/config.js';
-import { createPlatform } from '../packages/server/src/platform/context.js';
 import { migrateToLatest } from '../packages/server/src/platform/db/index.js';
 import { Jobs } from '../packages/server/src/platform/jobs/jobs.js';
 import { seedDemo } from '../packages/server/src/seed/demo.js';
 import { seedSynthetic } from '../packages/server/src/seed/synthetic.js';
+import { freshPlatform } from './lib/platform.js';
 // @ts-expect-error plain ESM helper of the bench
 import { ensureImportFile } from './lib/xlsx.mjs';
 
@@ -31,18 +29,6 @@ const { values: opt } = parseArgs({
     import: { type: 'string', default: '100000' },
   },
 });
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin(text: string) {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
-
 const hwm = () => {
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) / 1024 : 0;
@@ -90,17 +76,7 @@ async function measure<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 async function main() {
   const dialect = opt.db === 'postgres' ? 'postgres' : 'sqlite';
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-bench-bulk-'));
-  let url = `sqlite:${path.join(dataDir, 'bench.db')}`;
-  const dbName = `sy_bench_bulk_${process.pid}`;
-  if (dialect === 'postgres') {
-    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin(`CREATE DATABASE ${dbName}`);
-    const u = new URL(PG_URL);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
-  }
-  const p = createPlatform(loadConfig({ databaseUrl: url, dataDir, demo: true, logLevel: 'silent' }));
+  const { p, close } = await freshPlatform(dialect, 'bulk');
   try {
     await migrateToLatest(p.handle);
     await seedDemo(p);
@@ -152,9 +128,7 @@ async function main() {
         .join('\n')}\n`,
     );
   } finally {
-    await p.handle.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (dialect === 'postgres') await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await close();
   }
 }
 

@@ -4,21 +4,17 @@
 // entered as the city, and the database dropped again by `close`.
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { benefitsModule } from '../../packages/server/src/modules/benefits/benefits.module.js';
 import { orgsModule } from '../../packages/server/src/modules/orgs/orgs.module.js';
 import { registryModule } from '../../packages/server/src/modules/registry/registry.module.js';
 import { systemActor } from '../../packages/server/src/platform/auth/actor.js';
-import { loadConfig } from '../../packages/server/src/platform/config.js';
-import { createPlatform } from '../../packages/server/src/platform/context.js';
 import { migrateToLatest } from '../../packages/server/src/platform/db/index.js';
 import { buildModules, moduleContext } from '../../packages/server/src/platform/module.js';
 import { seedDemo } from '../../packages/server/src/seed/demo.js';
 import { seedSynthetic } from '../../packages/server/src/seed/synthetic.js';
+import { type Dialect, freshPlatform } from './platform.js';
 
-export type Dialect = 'sqlite' | 'postgres';
-export const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export type { Dialect } from './platform.js';
 
 export interface StandardSpec {
   benefitType: string;
@@ -28,34 +24,9 @@ export interface StandardSpec {
   gradeMax?: number;
 }
 
-async function admin(sqlText: string) {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(sqlText);
-  } finally {
-    await c.end();
-  }
-}
-
 /** Opens a fresh database for `dialect`, seeds N persons and the given national standards (valid from 2025-01). */
 export async function benefitsBench(opts: { dialect: Dialect; n: number; tag: string; standards: StandardSpec[] }) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `sy-bench-${opts.tag}-`));
-  let url = `sqlite:${path.join(dataDir, 'bench.db')}`;
-  const dbName = `sy_bench_${opts.tag}_${process.pid}`;
-  if (opts.dialect === 'postgres') {
-    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin(`CREATE DATABASE ${dbName}`);
-    const u = new URL(PG_URL);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
-  }
-  const p = createPlatform(loadConfig({ databaseUrl: url, dataDir, demo: true, logLevel: 'silent' }));
-  const close = async () => {
-    await p.handle.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (opts.dialect === 'postgres') await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  };
+  const { p, close } = await freshPlatform(opts.dialect, opts.tag);
   try {
     await migrateToLatest(p.handle);
     await seedDemo(p);

@@ -116,7 +116,10 @@ async function main() {
       });
       const done = await jobs.get(SYSTEM_SCOPE, job.id);
       process.stderr.write(`import: ${done?.status} ${done?.error ?? ''} ${done?.result?.slice(0, 200)}\n`);
-      const diff = countDifferences(await countsRepo.stored(p.handle.db), await countsRepo.expected(p.handle.db));
+      const diff = countDifferences(
+        await countsRepo.stored(p.handle.db, SYSTEM_SCOPE),
+        await countsRepo.expected(p.handle.db, SYSTEM_SCOPE),
+      );
       process.stderr.write(`maintained counts vs rebuild: ${diff.length} differing keys\n`);
     }
     process.stdout.write(

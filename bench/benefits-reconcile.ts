@@ -13,6 +13,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { CATEGORY_BY_CODE, CATEGORY_CODES, fenToYuanText, monthsBetween } from '@shuangyong/shared';
 import { benefitsRepo } from '../packages/server/src/modules/benefits/benefits.repo.js';
+import { SYSTEM_SCOPE } from '../packages/server/src/platform/access/scope.js';
 import { benefitsBench, type Dialect, machine, writeSection } from './lib/benefits.js';
 
 const { values: opt } = parseArgs({
@@ -69,7 +70,7 @@ async function run(dialect: Dialect) {
         const r = await benefits.createRoster(ctx, { orgId: d.id, period: month });
         if (!r.lineCount) continue;
         await p.handle.db.updateTable('benefit_rosters').set({ status: 'released' }).where('id', '=', r.id).execute();
-        const persons = await benefitsRepo.rosterPersons(p.handle.db, r.id);
+        const persons = await benefitsRepo.rosterPersons(p.handle.db, SYSTEM_SCOPE, r.id);
         const unknown = persons.map((x) => x.beneficiary_id).filter((id) => !ids.has(id));
         for (const [id, no] of await registry.openIdNumbers(unknown)) ids.set(id, no);
         let planted = 0;

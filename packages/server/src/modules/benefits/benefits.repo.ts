@@ -234,15 +234,23 @@ export const benefitLabels = {
 /** Every query on the benefits tables (the module owns them; nobody else names them). */
 export const benefitsRepo = {
   // ---- standards
-  standards(db: Queryable, f: { benefitType?: string; category?: string; includeWithdrawn?: boolean }) {
-    let q = db.selectFrom('benefit_standards').selectAll();
+  standards(db: Queryable, scope: Scope, f: { benefitType?: string; category?: string; includeWithdrawn?: boolean }) {
+    let q = db
+      .selectFrom('benefit_standards')
+      .where((eb) => scopeWhere(eb, scope, { path: 'region_path' }))
+      .selectAll();
     if (f.benefitType) q = q.where('benefit_type', '=', f.benefitType);
     if (f.category) q = q.where('category', '=', f.category);
     if (!f.includeWithdrawn) q = q.where('withdrawn_at', 'is', null);
     return q.orderBy('category').orderBy('benefit_type').orderBy('layer').orderBy('valid_from', 'desc').execute();
   },
-  standard(db: Queryable, id: string) {
-    return db.selectFrom('benefit_standards').selectAll().where('id', '=', id).executeTakeFirst();
+  standard(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('benefit_standards')
+      .where((eb) => scopeWhere(eb, scope, { path: 'region_path' }))
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
   },
   insertStandard(db: Queryable, row: StandardRow) {
     return db.insertInto('benefit_standards').values(row).execute();
@@ -284,11 +292,19 @@ export const benefitsRepo = {
   },
 
   /** Names of the orgs standards are scoped to (a standard's region), by path. */
-  regionNames(db: Queryable) {
+  regionNames(db: Queryable, scope: Scope) {
     return db
       .selectFrom('orgs')
       .select(['path', 'name'])
-      .where('path', 'in', db.selectFrom('benefit_standards').select('region_path').where('region_path', '!=', ''))
+      .where(
+        'path',
+        'in',
+        db
+          .selectFrom('benefit_standards')
+          .where((eb) => scopeWhere(eb, scope, { path: 'region_path' }))
+          .select('region_path')
+          .where('region_path', '!=', ''),
+      )
       .execute();
   },
 
@@ -382,9 +398,10 @@ export const benefitsRepo = {
       .executeTakeFirst();
     return r ? ({ ...r, open_discrepancies: toNumber(r.open_discrepancies) } as RosterRow) : undefined;
   },
-  rosterFor(db: Queryable, orgPath: string, period: string) {
+  rosterFor(db: Queryable, scope: Scope, orgPath: string, period: string) {
     return db
       .selectFrom('benefit_rosters')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .selectAll()
       .where('org_path', '=', orgPath)
       .where('period', '=', period)
@@ -488,9 +505,10 @@ export const benefitsRepo = {
     return { lines: toNumber(t.n), fen: toNumber(t.fen ?? 0) };
   },
 
-  rosterLines(db: Queryable, rosterId: string, page?: { page: number; size: number }) {
+  rosterLines(db: Queryable, scope: Scope, rosterId: string, page?: { page: number; size: number }) {
     let q = db
       .selectFrom('benefit_roster_lines')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .selectAll()
       .where('roster_id', '=', rosterId)
       .orderBy('name')
@@ -500,9 +518,10 @@ export const benefitsRepo = {
     if (page) q = q.limit(page.size).offset((page.page - 1) * page.size);
     return q.execute();
   },
-  async rosterLineCount(db: Queryable, rosterId: string) {
+  async rosterLineCount(db: Queryable, scope: Scope, rosterId: string) {
     const r = await db
       .selectFrom('benefit_roster_lines')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('roster_id', '=', rosterId)
       .executeTakeFirstOrThrow();
@@ -510,9 +529,10 @@ export const benefitsRepo = {
   },
 
   /** What the roster pays each person (all lines summed): the bank list, and what reconciliation expects. */
-  async rosterPersons(db: Queryable, rosterId: string) {
+  async rosterPersons(db: Queryable, scope: Scope, rosterId: string) {
     const rows = await db
       .selectFrom('benefit_roster_lines')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .select(['beneficiary_id', 'id_bi', 'name', 'id_masked'])
       .select((eb) => eb.fn.sum<number>('amount_fen').as('fen'))
       .where('roster_id', '=', rosterId)
@@ -601,10 +621,11 @@ export const benefitsRepo = {
   },
 
   /** The lines and fen a cause owes in one district-month (all runs together). */
-  async backpayOf(db: Queryable, at: { org_path: string; month: string }, cause: BackpayCause) {
+  async backpayOf(db: Queryable, scope: Scope, at: { org_path: string; month: string }, cause: BackpayCause) {
     const key = causeKey(cause);
     const t = await db
       .selectFrom('benefit_backpay')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('owed_fen').as('fen')])
       .where(key.column, '=', key.id)
       .where('month', '=', at.month)
@@ -614,9 +635,10 @@ export const benefitsRepo = {
   },
 
   /** Released rosters paying any month of from..to (money has gone out for those months). */
-  paidRosters(db: Queryable, from: string, to: string | null, regionPath: string) {
+  paidRosters(db: Queryable, scope: Scope, from: string, to: string | null, regionPath: string) {
     let q = db
       .selectFrom('benefit_rosters')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['id', 'org_path', 'period', 'period_from', 'period_to'])
       .where('status', 'in', ['released', 'reconciled'])
       .where('period_to', '>=', from);
@@ -626,9 +648,10 @@ export const benefitsRepo = {
   },
 
   /** Another roster of the district paying one of these months (a month is paid by one roster only). */
-  overlappingRoster(db: Queryable, orgPath: string, from: string, to: string, period: string) {
+  overlappingRoster(db: Queryable, scope: Scope, orgPath: string, from: string, to: string, period: string) {
     return db
       .selectFrom('benefit_rosters')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['id', 'period'])
       .where('org_path', '=', orgPath)
       .where('period_from', '<=', to)
@@ -638,16 +661,22 @@ export const benefitsRepo = {
   },
 
   // ---- annual confirmation
-  confirmation(db: Queryable, beneficiaryId: string, year: number) {
+  confirmation(db: Queryable, scope: Scope, beneficiaryId: string, year: number) {
     return db
       .selectFrom('benefit_confirmations')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .selectAll()
       .where('beneficiary_id', '=', beneficiaryId)
       .where('year', '=', year)
       .executeTakeFirst();
   },
-  confirmationById(db: Queryable, id: string) {
-    return db.selectFrom('benefit_confirmations').selectAll().where('id', '=', id).executeTakeFirst();
+  confirmationById(db: Queryable, scope: Scope, id: string) {
+    return db
+      .selectFrom('benefit_confirmations')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
   },
   insertConfirmation(db: Queryable, row: Selectable<BenefitConfirmationsTable>) {
     return db.insertInto('benefit_confirmations').values(row).execute();
@@ -685,17 +714,23 @@ export const benefitsRepo = {
   },
 
   // ---- bank accounts
-  account(db: Queryable, beneficiaryId: string) {
-    return db.selectFrom('benefit_accounts').selectAll().where('beneficiary_id', '=', beneficiaryId).executeTakeFirst();
+  account(db: Queryable, scope: Scope, beneficiaryId: string) {
+    return db
+      .selectFrom('benefit_accounts')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
+      .selectAll()
+      .where('beneficiary_id', '=', beneficiaryId)
+      .executeTakeFirst();
   },
   async saveAccount(db: Queryable, row: Selectable<BenefitAccountsTable>) {
     await db.deleteFrom('benefit_accounts').where('beneficiary_id', '=', row.beneficiary_id).execute();
     await db.insertInto('benefit_accounts').values(row).execute();
   },
   /** Sealed and masked accounts of some people (the bank list, the roster's lines). */
-  accounts(db: Queryable, beneficiaryIds: readonly string[]) {
+  accounts(db: Queryable, scope: Scope, beneficiaryIds: readonly string[]) {
     return db
       .selectFrom('benefit_accounts')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['beneficiary_id', 'bank_name', 'account_enc', 'account_masked'])
       .where('beneficiary_id', 'in', beneficiaryIds.length ? [...beneficiaryIds] : [''])
       .execute();
@@ -707,7 +742,7 @@ export const benefitsRepo = {
     return bulkInsert(handle, 'benefit_returns', rows as unknown as Record<string, unknown>[]);
   },
   /** Rows of the roster's return files other than the batch in force (an earlier import, a crashed run), some at a time. */
-  async deleteStaleReturns(db: Queryable, rosterId: string, keepBatch: string | null, limit: number) {
+  async deleteStaleReturns(db: Queryable, scope: Scope, rosterId: string, keepBatch: string | null, limit: number) {
     const res = await db
       .deleteFrom('benefit_returns')
       .where(
@@ -715,6 +750,7 @@ export const benefitsRepo = {
         'in',
         db
           .selectFrom('benefit_returns')
+          .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
           .select('id')
           .where('roster_id', '=', rosterId)
           .where((eb) =>
@@ -964,9 +1000,10 @@ export const benefitsRepo = {
       .executeTakeFirst();
   },
   /** Open discrepancies not escalated yet, by deadline: the deadline sweep's candidates (all districts). */
-  sweepCandidates(db: Queryable) {
+  sweepCandidates(db: Queryable, scope: Scope) {
     return db
       .selectFrom('benefit_discrepancies as d')
+      .where((eb) => scopeWhere(eb, scope, { path: 'd.org_path', orgId: 'd.org_id' }))
       .leftJoin('orgs as oo', 'oo.id', 'd.owner_org_id')
       .select([
         'd.id',

@@ -215,7 +215,10 @@ export class BenefitsService {
 
   // ---- standards
   async standards(f: { benefitType?: string; category?: string; includeWithdrawn?: string }) {
-    const rows = await benefitsRepo.standards(this.db, { ...f, includeWithdrawn: f.includeWithdrawn === '1' });
+    const rows = await benefitsRepo.standards(this.db, SYSTEM_SCOPE, {
+      ...f,
+      includeWithdrawn: f.includeWithdrawn === '1',
+    });
     return { items: rows.map(standardOut) };
   }
 
@@ -276,19 +279,19 @@ export class BenefitsService {
   private async backpayWork(db: Queryable, causes: BackpayCauses) {
     const out: { cause: BackpayCause; org_path: string; month: string }[] = [];
     const reach = async (cause: BackpayCause, from: string, to: string | null, regionPath: string) => {
-      for (const r of await benefitsRepo.paidRosters(db, from, to, regionPath))
+      for (const r of await benefitsRepo.paidRosters(db, SYSTEM_SCOPE, from, to, regionPath))
         for (const month of monthsBetween(r.period_from, r.period_to)) {
           if (month < from || (to && month > to)) continue;
           out.push({ cause, org_path: r.org_path, month });
         }
     };
     for (const id of causes.standardIds ?? []) {
-      const s = await benefitsRepo.standard(db, id);
+      const s = await benefitsRepo.standard(db, SYSTEM_SCOPE, id);
       if (!s || s.withdrawn_at) continue;
       await reach({ standardId: s.id, benefitType: s.benefit_type }, s.valid_from, s.valid_to, s.region_path);
     }
     for (const id of causes.confirmationIds ?? []) {
-      const c = await benefitsRepo.confirmationById(db, id);
+      const c = await benefitsRepo.confirmationById(db, SYSTEM_SCOPE, id);
       if (!c) continue;
       const to = `${c.year + 1}-${String(CONFIRMATION_GRACE_MONTHS).padStart(2, '0')}`;
       await reach({ confirmationId: c.id, personId: c.beneficiary_id }, `${c.year}-01`, to, '');
@@ -337,7 +340,7 @@ export class BenefitsService {
       const at = { org_path: w.org_path, month: w.month };
       const rows = await benefitsRepo.backpayRows(read, this.basis(read), at, w.cause, nowIso());
       await benefitsRepo.insertBackpay(this.db, rows);
-      const added = await benefitsRepo.backpayOf(this.db, at, w.cause);
+      const added = await benefitsRepo.backpayOf(this.db, SYSTEM_SCOPE, at, w.cause);
       out.lines += added.lines;
       out.owedFen += added.fen;
       await progress(i + 1, work.length);
@@ -503,7 +506,9 @@ export class BenefitsService {
     );
     const read = this.p.handle.reader;
     const basis = this.basis(read);
-    const regions = new Map((await benefitsRepo.regionNames(read)).map((r) => [r.path, placeOf(r.name)] as const));
+    const regions = new Map(
+      (await benefitsRepo.regionNames(read, SYSTEM_SCOPE)).map((r) => [r.path, placeOf(r.name)] as const),
+    );
     const people: CardInput['people'] = [];
     for (const m of members) {
       const lines = await this.explainMonth(read, basis, m.id, month, regions);
@@ -612,11 +617,11 @@ export class BenefitsService {
   async rosterLines(ctx: RequestCtx, id: string, page: number, pageSize: number) {
     await this.rosterRow(ctx, id);
     const [rows, total] = await Promise.all([
-      benefitsRepo.rosterLines(this.db, id, { page, size: pageSize }),
-      benefitsRepo.rosterLineCount(this.db, id),
+      benefitsRepo.rosterLines(this.db, SYSTEM_SCOPE, id, { page, size: pageSize }),
+      benefitsRepo.rosterLineCount(this.db, SYSTEM_SCOPE, id),
     ]);
     const accounts = new Map(
-      (await benefitsRepo.accounts(this.db, [...new Set(rows.map((r) => r.beneficiary_id))])).map((a) => [
+      (await benefitsRepo.accounts(this.db, SYSTEM_SCOPE, [...new Set(rows.map((r) => r.beneficiary_id))])).map((a) => [
         a.beneficiary_id,
         a.account_masked,
       ]),
@@ -655,8 +660,15 @@ export class BenefitsService {
     const read = this.p.handle.reader;
     const entitled = await benefitsRepo.districtEntitlement(read, this.basis(read), org.path, months);
     const id = await this.db.transaction().execute(async (trx) => {
-      const existing = await benefitsRepo.rosterFor(trx, org.path, body.period);
-      const other = await benefitsRepo.overlappingRoster(trx, org.path, months[0]!, months.at(-1)!, body.period);
+      const existing = await benefitsRepo.rosterFor(trx, SYSTEM_SCOPE, org.path, body.period);
+      const other = await benefitsRepo.overlappingRoster(
+        trx,
+        SYSTEM_SCOPE,
+        org.path,
+        months[0]!,
+        months.at(-1)!,
+        body.period,
+      );
       if (other) throw conflict('roster_overlap', 'benefits.roster.overlap', { period: other.period });
       const now = nowIso();
       let rosterId: string;
@@ -771,11 +783,12 @@ export class BenefitsService {
     const r = await this.rosterRow(ctx, id);
     if (r.status !== 'released' && r.status !== 'reconciled')
       throw conflict('roster_not_released', 'benefits.roster.notReleased');
-    const persons = await benefitsRepo.rosterPersons(this.db, id);
+    const persons = await benefitsRepo.rosterPersons(this.db, SYSTEM_SCOPE, id);
     const accounts = new Map<string, { bank: string; account: string }>();
     for (let i = 0; i < persons.length; i += 500)
       for (const a of await benefitsRepo.accounts(
         this.db,
+        SYSTEM_SCOPE,
         persons.slice(i, i + 500).map((x) => x.beneficiary_id),
       ))
         accounts.set(a.beneficiary_id, { bank: a.bank_name, account: a.account_enc });
@@ -882,7 +895,7 @@ export class BenefitsService {
     // persons, those of them whose register status matters, and those paid by another roster's file
     // in force — set-wise, three statements for the whole roster (decisions/0054)
     const rosterSide = Promise.all([
-      benefitsRepo.rosterPersons(read, rosterId),
+      benefitsRepo.rosterPersons(read, SYSTEM_SCOPE, rosterId),
       benefitsRepo.rosterStatuses(read, this.registry.readModel.personStatuses(read, SYSTEM_SCOPE), rosterId),
       benefitsRepo
         .overlappingReconciled(read, rosterId, r.period_from, r.period_to)
@@ -1103,7 +1116,7 @@ export class BenefitsService {
 
   /** Deletes the roster's return rows of batches other than `keep`, a chunk per statement with a turn of the loop between. */
   private async dropStaleReturns(rosterId: string, keep: string | null) {
-    while ((await benefitsRepo.deleteStaleReturns(this.db, rosterId, keep, CHUNK * 4)) > 0) await tick();
+    while ((await benefitsRepo.deleteStaleReturns(this.db, SYSTEM_SCOPE, rosterId, keep, CHUNK * 4)) > 0) await tick();
   }
 
   // ---- annual confirmation (年度确认)
@@ -1117,7 +1130,7 @@ export class BenefitsService {
     const org = await benefitsRepo.org(this.db, person.orgId);
     if (!org) throw notFound();
     const { row, job } = await this.db.transaction().execute(async (trx) => {
-      if (await benefitsRepo.confirmation(trx, person.id, body.year))
+      if (await benefitsRepo.confirmation(trx, SYSTEM_SCOPE, person.id, body.year))
         throw conflict('confirmation_exists', 'benefits.confirmation.exists', { year: body.year });
       const row = {
         id: uuidv7(),
@@ -1172,7 +1185,7 @@ export class BenefitsService {
   // ---- bank accounts
   async account(ctx: RequestCtx, beneficiaryId: string) {
     const person = await this.registry.registry.detail(ctx, beneficiaryId);
-    const a = await benefitsRepo.account(this.db, person.id);
+    const a = await benefitsRepo.account(this.db, SYSTEM_SCOPE, person.id);
     const perms = ctx.actor.permissions;
     return {
       account: a
@@ -1191,7 +1204,7 @@ export class BenefitsService {
   async revealAccount(ctx: RequestCtx, beneficiaryId: string, reason: string) {
     const person = await this.registry.registry.detail(ctx, beneficiaryId);
     return this.db.transaction().execute(async (trx) => {
-      const a = await benefitsRepo.account(trx, person.id);
+      const a = await benefitsRepo.account(trx, SYSTEM_SCOPE, person.id);
       if (!a) throw notFound();
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'benefit.account.reveal',
@@ -1209,7 +1222,7 @@ export class BenefitsService {
     const org = await benefitsRepo.org(this.db, person.orgId);
     if (!org) throw notFound();
     await this.db.transaction().execute(async (trx) => {
-      const before = await benefitsRepo.account(trx, person.id);
+      const before = await benefitsRepo.account(trx, SYSTEM_SCOPE, person.id);
       const row = {
         id: before?.id ?? uuidv7(),
         beneficiary_id: person.id,
@@ -1267,6 +1280,6 @@ export class BenefitsService {
     return !!(await benefitsRepo.roster(this.db, scope, id));
   }
   async standardExists(id: string) {
-    return !!(await benefitsRepo.standard(this.db, id));
+    return !!(await benefitsRepo.standard(this.db, SYSTEM_SCOPE, id));
   }
 }

@@ -291,7 +291,7 @@ export class DiscrepancyCases implements DiscrepancyCasesHook {
     const db = this.db;
     const today = this.today(now);
     const lead = await remindDaysSetting(this.p, DISCREPANCY_REMIND_SETTING, DEFAULT_REMIND_DAYS);
-    const open = await benefitsRepo.sweepCandidates(db);
+    const open = await benefitsRepo.sweepCandidates(db, SYSTEM_SCOPE);
     const supervising = new Set(await this.users.activeWithAnyRole(db, SUPERVISOR_ROLES));
     // the supervisors of a district: users of the veterans bureaus above it (the city) with a supervising role
     const above = new Map<string, string[]>();

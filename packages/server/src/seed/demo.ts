@@ -1,4 +1,5 @@
 import { ORG_TYPE_SIDE, type OrgType, type Role } from '@shuangyong/shared';
+import { SYSTEM_AUDIT_ACTOR } from '../platform/audit/audit.js';
 import { hashPassword } from '../platform/auth/password.js';
 import type { Platform } from '../platform/context.js';
 import type { Tx } from '../platform/db/index.js';
@@ -122,11 +123,7 @@ export async function seedDemo(p: Platform): Promise<{ orgs: number; users: numb
     for (const u of DEMO_USERS) {
       await insertUser(trx, { ...u, roles: [u.role], passwordHash: hash, mustChange: false });
     }
-    await p.audit.append(
-      trx,
-      { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null },
-      { action: 'seed.demo', changes: { orgs, users: DEMO_USERS.length } },
-    );
+    await p.audit.append(trx, SYSTEM_AUDIT_ACTOR, { action: 'seed.demo', changes: { orgs, users: DEMO_USERS.length } });
     return { orgs, users: DEMO_USERS.length };
   });
 }

@@ -11,6 +11,7 @@ import { registryModule } from '../modules/registry/registry.module.js';
 import { seedSyntheticVisits } from '../modules/visits/synthetic.js';
 import { visitsModule } from '../modules/visits/visits.module.js';
 import { prefixEnd } from '../platform/access/scope.js';
+import { SYSTEM_AUDIT_ACTOR } from '../platform/audit/audit.js';
 import type { RequestCtx } from '../platform/auth/actor.js';
 import { addWorkingDays } from '../platform/calendar/working-days.js';
 import type { Platform } from '../platform/context.js';
@@ -299,22 +300,18 @@ export async function seedLivingCity(p: Platform, now = new Date()): Promise<Liv
   await notifications.flush();
   await modules.close();
   const ms = Date.now() - started;
-  await p.audit.event(
-    db,
-    { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null },
-    {
-      action: 'seed.living',
-      changes: {
-        persons: people.created,
-        visits: bulk.created + recorded,
-        needs: needCount,
-        citations,
-        evidence,
-        transfers,
-        ms,
-      },
+  await p.audit.event(db, SYSTEM_AUDIT_ACTOR, {
+    action: 'seed.living',
+    changes: {
+      persons: people.created,
+      visits: bulk.created + recorded,
+      needs: needCount,
+      citations,
+      evidence,
+      transfers,
+      ms,
     },
-  );
+  });
   return {
     persons: people.created,
     visits: bulk.created + recorded,

@@ -3,6 +3,7 @@ import { makesPlaqueEligible } from '../modules/registry/normalize.js';
 import { sealAddress, sealId, sealPhone } from '../modules/registry/personal-data.js';
 import { importRepo } from '../modules/registry/registry.repo.js';
 import { districtOf } from '../platform/access/scope.js';
+import { SYSTEM_AUDIT_ACTOR } from '../platform/audit/audit.js';
 import type { Platform } from '../platform/context.js';
 import { withIndexesDeferred } from '../platform/db/bulk.js';
 import { longWrite } from '../platform/db/writer.js';
@@ -216,13 +217,9 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
       load,
     );
   else await load();
-  await p.audit.event(
-    p.handle.db,
-    { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null },
-    {
-      action: 'seed.synthetic',
-      changes: { beneficiaries: opts.count, seed: opts.seed ?? 20251129 },
-    },
-  );
+  await p.audit.event(p.handle.db, SYSTEM_AUDIT_ACTOR, {
+    action: 'seed.synthetic',
+    changes: { beneficiaries: opts.count, seed: opts.seed ?? 20251129 },
+  });
   return { created };
 }

@@ -8,12 +8,13 @@ import {
   t,
 } from '@shuangyong/shared';
 import { type Scope, SYSTEM_SCOPE } from '../../platform/access/scope.js';
+import { SYSTEM_AUDIT_ACTOR } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import { pastDeadline } from '../../platform/cases/deadlines.js';
 import { caseMachine } from '../../platform/cases/machine.js';
 import { ownsWithin } from '../../platform/cases/owner.js';
-import { remindDaysSetting, SWEEP_ACTOR, type SweepResult, sweepDue } from '../../platform/cases/sweep.js';
+import { remindDaysSetting, type SweepResult, sweepDue } from '../../platform/cases/sweep.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/index.js';
 import { badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
@@ -312,7 +313,7 @@ export class DiscrepancyCases implements DiscrepancyCasesHook {
     const result = await sweepDue(db, open, today, lead, async (trx, d, due) => {
       if (!(await benefitsRepo.claimSweep(trx, d.id, due.column))) return false;
       const escalated = due.kind === 'escalated';
-      await this.p.audit.append(trx, SWEEP_ACTOR, {
+      await this.p.audit.append(trx, SYSTEM_AUDIT_ACTOR, {
         action: escalated ? 'benefit.discrepancy.escalate' : 'benefit.discrepancy.remind',
         entityType: 'benefit_discrepancy',
         entityId: d.id,

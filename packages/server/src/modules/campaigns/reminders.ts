@@ -2,7 +2,7 @@ import { type CampaignReminder, type nudgeBody, t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
-import type { AuditActor } from '../../platform/audit/audit.js';
+import { SYSTEM_AUDIT_ACTOR } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localDate } from '../../platform/calendar/dates.js';
 import type { Tx } from '../../platform/db/index.js';
@@ -28,7 +28,6 @@ export function reminderDto(r: Selectable<CampaignRemindersTable> & { org_name: 
 
 /** The longest "remind N days before" a campaign may set (the sweep looks this far ahead). */
 const MAX_LEAD_DAYS = 30;
-const SYSTEM: AuditActor = { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null };
 
 interface Due {
   id: string;
@@ -113,7 +112,7 @@ export class Reminders {
         }
       }
       if (dueSoon + overdue > 0)
-        await this.cx.p.audit.append(trx, SYSTEM, {
+        await this.cx.p.audit.append(trx, SYSTEM_AUDIT_ACTOR, {
           action: 'campaign.remind',
           entityType: 'campaign',
           changes: { day, due_soon: dueSoon, overdue },

@@ -1,7 +1,8 @@
 import { t } from '@shuangyong/shared';
 import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
+import { SYSTEM_AUDIT_ACTOR } from '../../platform/audit/audit.js';
 import { localDate } from '../../platform/calendar/dates.js';
-import { remindDaysSetting, SWEEP_ACTOR, type SweepResult, sweepDue } from '../../platform/cases/sweep.js';
+import { remindDaysSetting, type SweepResult, sweepDue } from '../../platform/cases/sweep.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/index.js';
 import type { NotificationsService } from '../notifications/notifications.module.js';
@@ -41,7 +42,7 @@ export class NeedEscalation {
       if (!(await needsRepo.claimSweep(trx, n.id, due.column))) return false;
       const note = overdue ? t('need.escalationNote', { deadline }) : t('need.reminderNote', { deadline, days: left });
       await needsRepo.addEvent(trx, { needId: n.id, orgPath: n.org_path, actor: SYSTEM_EVENT_ACTOR, kind, note });
-      await this.p.audit.append(trx, SWEEP_ACTOR, {
+      await this.p.audit.append(trx, SYSTEM_AUDIT_ACTOR, {
         action: overdue ? 'need.escalate' : 'need.remind',
         entityType: 'need',
         entityId: n.id,

@@ -11,7 +11,7 @@ import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/index.js';
-import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
+import { badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { type GradeChangeRow, gradeChangesRepo } from './grade-changes.repo.js';
 import { registryRepo } from './registry.repo.js';
@@ -107,7 +107,7 @@ export class GradeChangesService {
       const causeFrom = category.disability_cause ?? null;
       const causeTo = body.disabilityCause === undefined ? causeFrom : body.disabilityCause;
       if (body.disabilityGrade === category.disability_grade && causeTo === causeFrom)
-        throw new AppError(400, 'grade_unchanged', 'beneficiary.gradeChange.same');
+        throw badRequest('grade_unchanged', 'beneficiary.gradeChange.same');
       const row: GradeChangeRow = {
         id: uuidv7(),
         beneficiary_id: beneficiaryId,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
+import { SYSTEM_AUDIT_ACTOR } from '../../platform/audit/audit.js';
 import type { Platform } from '../../platform/context.js';
 import { bulkInsert, withIndexesDeferred } from '../../platform/db/bulk.js';
 import type { Queryable } from '../../platform/db/index.js';
@@ -219,11 +220,10 @@ export async function seedSyntheticVisits(p: Platform, opts: SyntheticVisitsOpti
     }
   });
   await recomputeTotals(p, campaignId);
-  await p.audit.event(
-    db,
-    { userId: null, username: 'system', orgId: null, orgPath: null, requestId: null, ip: null },
-    { action: 'seed.synthetic_visits', changes: { visits: opts.count, campaign: campaignId, targets: ids.length } },
-  );
+  await p.audit.event(db, SYSTEM_AUDIT_ACTOR, {
+    action: 'seed.synthetic_visits',
+    changes: { visits: opts.count, campaign: campaignId, targets: ids.length },
+  });
   return { created: done, targets: ids.length, campaignId };
 }
 

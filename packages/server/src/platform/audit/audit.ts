@@ -14,6 +14,16 @@ export interface AuditActor {
   ip: string | null;
 }
 
+/** The actor of what no user did: timers, seeds and jobs without a request (audited as "system"). */
+export const SYSTEM_AUDIT_ACTOR: AuditActor = {
+  userId: null,
+  username: 'system',
+  orgId: null,
+  orgPath: null,
+  requestId: null,
+  ip: null,
+};
+
 export interface AuditInput {
   action: string;
   entityType?: string;

@@ -1,17 +1,6 @@
-import type { AuditActor } from '../audit/audit.js';
 import type { Platform } from '../context.js';
 import type { Db, Tx } from '../db/index.js';
 import { workingDaysLeft } from './deadlines.js';
-
-/** The audit actor of what a sweep does (no request, no user). */
-export const SWEEP_ACTOR: AuditActor = {
-  userId: null,
-  username: 'system',
-  orgId: null,
-  orgPath: null,
-  requestId: null,
-  ip: null,
-};
 
 /** What the sweep needs of an open case: its deadline and whether it was reminded already. */
 export interface DueCase {

@@ -176,15 +176,25 @@ export async function phoneLayout(
   const before = restore ?? page.viewportSize();
   if (before && before.width !== PHONE.width) await shot(page, `${name}-${before.width}`);
   await page.setViewportSize(PHONE);
-  // from the top (the sticky header covers whatever is scrolled under it), once the layout has
-  // settled (antd reacts to the width on the next frames)
-  await page.evaluate(
-    'window.scrollTo(0, 0), new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 200))))',
-  );
+  // from the top (the sticky header covers whatever is scrolled under it)
+  await page.evaluate('window.scrollTo(0, 0)');
+  await layoutSettled(page);
   const problems = await layoutProblems(page);
   await shot(page, `${name}-390`);
-  if (before && before.width !== PHONE.width) await page.setViewportSize(before);
+  if (before && before.width !== PHONE.width) {
+    await page.setViewportSize(before);
+    // the wide layout brings back what the phone hid (the registry's filter row, for one), which
+    // moves what is below it: a click before then lands on whatever was there
+    await layoutSettled(page);
+  }
   return problems;
+}
+
+/** antd reacts to a new width on the next frames (breakpoint listeners, fixed columns). */
+function layoutSettled(page: Page): Promise<unknown> {
+  return page.evaluate(
+    'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 200))))',
+  );
 }
 
 export const DEMO_PASSWORD = 'Shuangyong#2025';

@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { troopsRepo } from '../packages/server/src/modules/troops/troops.repo.js';
-import { resolveScope } from '../packages/server/src/platform/access/scope.js';
+import { resolveScope, SYSTEM_SCOPE } from '../packages/server/src/platform/access/scope.js';
 import { signedIn, testEnv } from '../packages/server/test/helpers.js';
 
 const N = Number(process.env.N ?? 100_000);
@@ -130,7 +130,7 @@ const kept = JSON.stringify(
     .sort(),
 );
 const rebuilt = JSON.stringify(
-  (await troopsRepo.cityStatsRebuilt(db))
+  (await troopsRepo.cityStatsRebuilt(db, SYSTEM_SCOPE))
     .map((r) => [r.dim, r.key, r.month, Number(r.activities), Number(r.service_minutes)])
     .sort(),
 );

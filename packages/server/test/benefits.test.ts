@@ -501,7 +501,47 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
     expect(down.statusCode, down.body).toBe(201);
     await env.jobs.idle();
     const downJob = (await bjt.get(`/api/v1/jobs/${down.json().backPayJobId}`)).json();
-    expect(downJob.result).toMatchObject({ lines: 0, owedFen: 0 });
+    // no back pay; 2025-03…06 were paid 500,000 where 300,000 is due now: 4 months overpaid by 200,000
+    expect(downJob.result).toMatchObject({ lines: 0, owedFen: 0, overpaidCases: 4, overpaidFen: 800_000 });
+    const overpaid = async () =>
+      (await bjt.get('/api/v1/benefit-discrepancies?kind=grade_overpaid&pageSize=50')).json().items as {
+        name: string;
+        period: string;
+        month: string;
+        expectedFen: number;
+        paidFen: number;
+        status: string;
+        ownerOrgName: string;
+      }[];
+    const cases = (await overpaid()).map((d) => [d.name, d.period, d.month, d.expectedFen, d.paidFen, d.status]);
+    expect(cases.sort()).toEqual([
+      ['待遇K', '2025-03', '2025-03', 300_000, 500_000, 'open'],
+      ['待遇K', '2025-04', '2025-04', 300_000, 500_000, 'open'],
+      ['待遇K', '2025-05', '2025-05', 300_000, 500_000, 'open'],
+      ['待遇K', '2025-06', '2025-06', 300_000, 500_000, 'open'],
+    ]);
+    // the district office owns them and heard of them once; another district sees none
+    expect(new Set((await overpaid()).map((d) => d.ownerOrgName)).size).toBe(1);
+    expect((await klmy.get('/api/v1/benefit-discrepancies?kind=grade_overpaid')).json().total).toBe(0);
+    const notices = () =>
+      env.p.handle.db.selectFrom('notifications').select('body').where('body', 'like', '%等级调低%').execute();
+    const told = await notices();
+    expect(told.length).toBeGreaterThan(0);
+    expect([...new Set(told.map((n) => n.body))]).toEqual([expect.stringContaining('发现 4 个月已多发待遇')]);
+    // run again (a resume): the same cases, none twice
+    await env.p.handle.db
+      .updateTable('jobs')
+      .set({ status: 'queued' })
+      .where('id', '=', down.json().backPayJobId)
+      .execute();
+    await env.jobs.resume();
+    await env.jobs.idle();
+    expect((await bjt.get(`/api/v1/jobs/${down.json().backPayJobId}`)).json().result).toMatchObject({
+      overpaidCases: 4,
+      overpaidFen: 800_000,
+    });
+    expect(await overpaid()).toHaveLength(4);
+    expect(await notices()).toHaveLength(told.length);
 
     // the explanation names the grade in force each month, and the change from its first month
     const explained = (

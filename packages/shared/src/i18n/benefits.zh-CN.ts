@@ -29,6 +29,8 @@ export const benefitsMessages = {
   // notices to a discrepancy's owner (decisions/0055); never a person's ID number or amount
   'benefitNotify.created.title': '有新的发放对账问题待办结',
   'benefitNotify.created.body': '{org} {period} 名册对账发现 {count} 个问题，办结时限至 {deadline}',
+  'benefitNotify.gradeOverpaid.title': '有等级调低后多发的待遇待核处',
+  'benefitNotify.gradeOverpaid.body': '{org} 因残疾等级调低（补录）发现 {count} 个月已多发待遇，办结时限至 {deadline}',
   'benefitNotify.assigned.title': '有发放对账问题转交本单位办理',
   'benefitNotify.assigned.body': '{period} 名册的「{kind}」问题转交办理，办结时限至 {deadline}',
   'benefitNotify.escalated.title': '发放对账问题超期督办',
@@ -97,6 +99,7 @@ export const benefitsMessages = {
   'benefits.kind.unknown_id': '身份证号不在名册',
   'benefits.kind.not_entitled': '无应发待遇却发放',
   'benefits.kind.missing': '回盘中缺失',
+  'benefits.kind.grade_overpaid': '等级调低后多发',
   'benefits.resolution.paid': '已补发',
   'benefits.resolution.recovered': '已追回',
   'benefits.resolution.explained': '已说明',

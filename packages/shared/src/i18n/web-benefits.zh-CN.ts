@@ -55,6 +55,9 @@ export const webBenefitsMessages = {
   'web.benefits.reconcileFailed': '对账失败',
   'web.benefits.standardCreated': '标准已保存',
   'web.benefits.backpayRunning': '正在生成补发 {pct}%',
+  'web.benefits.periodMonth': '{period}（{month}）',
+  'web.benefits.overpaidFound':
+    '等级调低前已多发 {cases} 个月，合计 {fen}，已列入发放核对问题待办（类型：等级调低后多发）',
   'web.benefits.backpayDone': '补发已生成：{lines} 条，合计 {owed}（涉及已发放的 {months} 个区县月份）',
   'web.benefits.backpayFailed': '补发生成失败：{error}',
   'web.benefits.gradeMin': '等级起',

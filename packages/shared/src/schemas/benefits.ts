@@ -35,6 +35,8 @@ export const DISCREPANCY_KINDS = [
   'unknown_id',
   'not_entitled',
   'missing',
+  /** Not reconciliation's: months paid at a grade lowered later by a change recorded late (decisions/0065). */
+  'grade_overpaid',
 ] as const;
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
 export const DISCREPANCY_RESOLUTIONS = ['paid', 'recovered', 'explained'] as const;
@@ -274,6 +276,8 @@ export const discrepancySchema = z.object({
   expectedFen: z.number().int(),
   paidFen: z.number().int(),
   rowNumber: z.number().int().nullable(),
+  /** The month overpaid, for a grade lowered late (`grade_overpaid`, decisions/0065); null for reconciliation's cases. */
+  month: z.string().nullable(),
   status: z.enum(['open', 'closed']),
   deadline: z.string(),
   resolution: z.enum(DISCREPANCY_RESOLUTIONS).nullable(),

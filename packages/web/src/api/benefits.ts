@@ -49,7 +49,8 @@ export interface BackpayJob {
   status: ReconcileJob['status'];
   total: number | null;
   processed: number | null;
-  result: { lines: number; owedFen: number; months: number } | null;
+  /** `overpaid…`: a grade lowered late, months paid more than is due now (decisions/0065). */
+  result: { lines: number; owedFen: number; months: number; overpaidCases?: number; overpaidFen?: number } | null;
   error: string | null;
 }
 

@@ -268,6 +268,12 @@ export const benefitsRepo = {
   org(db: Queryable, id: string) {
     return db.selectFrom('orgs').select(['id', 'path', 'name', 'type']).where('id', '=', id).executeTakeFirst();
   },
+  /** A registered person's name and masked ID number, through the registry's read model. */
+  async personName(db: Queryable, basis: Basis, personId: string) {
+    const { rows } = await sql<{ name: string; id_masked: string }>`SELECT c.name, c.id_masked
+      FROM (${basis.categories}) c WHERE c.person_id = ${personId}`.execute(db);
+    return rows[0];
+  },
   orgByPath(db: Queryable, path: string) {
     return db.selectFrom('orgs').select(['id', 'path', 'name', 'type']).where('path', '=', path).executeTakeFirst();
   },
@@ -559,30 +565,9 @@ export const benefitsRepo = {
     cause: BackpayCause,
     now: string,
   ): Promise<Selectable<BenefitBackpayTable>[]> {
-    const byStandard = 'standardId' in cause;
     const key = causeKey(cause);
     const causeId = key.id;
-    const e = entitlementSql(basis, {
-      month: at.month,
-      district: at.org_path,
-      ...(byStandard ? { benefitType: cause.benefitType } : { personId: cause.personId }),
-    });
-    const owed = sql`e.amount_fen - COALESCE(r.fen, 0) - COALESCE(o.fen, 0)`;
-    const typeFilter = (col: string) => (byStandard ? sql`AND ${sql.ref(col)} = ${cause.benefitType}` : sql``);
-    const { rows } = await sql<{ beneficiary_id: string; benefit_type: string; due_fen: unknown; paid_fen: unknown }>`
-      SELECT e.person_id AS beneficiary_id, e.benefit_type, e.amount_fen AS due_fen,
-        COALESCE(r.fen, 0) + COALESCE(o.fen, 0) AS paid_fen
-      FROM (${e}) e
-      LEFT JOIN (SELECT l.beneficiary_id, l.benefit_type, SUM(l.amount_fen) AS fen FROM benefit_roster_lines l
-          JOIN benefit_rosters x ON x.id = l.roster_id AND x.status IN ('released', 'reconciled')
-          WHERE l.month = ${at.month} ${typeFilter('l.benefit_type')}
-          GROUP BY l.beneficiary_id, l.benefit_type) r ON r.beneficiary_id = e.person_id AND r.benefit_type = e.benefit_type
-      LEFT JOIN (SELECT b.beneficiary_id, b.benefit_type, SUM(b.owed_fen) AS fen FROM benefit_backpay b
-          WHERE b.month = ${at.month} ${typeFilter('b.benefit_type')}
-            AND (b.roster_id IS NULL OR b.roster_id IN (SELECT y.id FROM benefit_rosters y WHERE y.status IN ('draft', 'pending')))
-          GROUP BY b.beneficiary_id, b.benefit_type) o ON o.beneficiary_id = e.person_id AND o.benefit_type = e.benefit_type
-      WHERE ${owed} > 0
-      ORDER BY e.person_id, e.benefit_type`.execute(db);
+    const rows = await this.paidDifferences(db, basis, at, cause, 'owed');
     return rows.map((r) => {
       const due = toNumber(r.due_fen);
       const paid = toNumber(r.paid_fen);
@@ -602,6 +587,93 @@ export const benefitsRepo = {
         created_at: now,
       };
     });
+  },
+
+  /**
+   * Per person and benefit type of one district-month already paid: what is due now and what was
+   * paid (released rosters' lines of the month, and back pay owed on no released roster yet) —
+   * `owed` keeps the rows where more is due than was paid (back pay), `overpaid` those where more
+   * was paid than is due (a grade lowered late, decisions/0065). Only reads.
+   */
+  async paidDifferences(
+    db: Queryable,
+    basis: Basis,
+    at: { org_path: string; month: string },
+    cause: BackpayCause,
+    which: 'owed' | 'overpaid',
+  ) {
+    const byStandard = 'standardId' in cause;
+    const e = entitlementSql(basis, {
+      month: at.month,
+      district: at.org_path,
+      ...(byStandard ? { benefitType: cause.benefitType } : { personId: cause.personId }),
+    });
+    const owed = sql`e.amount_fen - COALESCE(r.fen, 0) - COALESCE(o.fen, 0)`;
+    const typeFilter = (col: string) => (byStandard ? sql`AND ${sql.ref(col)} = ${cause.benefitType}` : sql``);
+    const { rows } = await sql<{ beneficiary_id: string; benefit_type: string; due_fen: unknown; paid_fen: unknown }>`
+      SELECT e.person_id AS beneficiary_id, e.benefit_type, e.amount_fen AS due_fen,
+        COALESCE(r.fen, 0) + COALESCE(o.fen, 0) AS paid_fen
+      FROM (${e}) e
+      LEFT JOIN (SELECT l.beneficiary_id, l.benefit_type, SUM(l.amount_fen) AS fen FROM benefit_roster_lines l
+          JOIN benefit_rosters x ON x.id = l.roster_id AND x.status IN ('released', 'reconciled')
+          WHERE l.month = ${at.month} ${typeFilter('l.benefit_type')}
+          GROUP BY l.beneficiary_id, l.benefit_type) r ON r.beneficiary_id = e.person_id AND r.benefit_type = e.benefit_type
+      LEFT JOIN (SELECT b.beneficiary_id, b.benefit_type, SUM(b.owed_fen) AS fen FROM benefit_backpay b
+          WHERE b.month = ${at.month} ${typeFilter('b.benefit_type')}
+            AND (b.roster_id IS NULL OR b.roster_id IN (SELECT y.id FROM benefit_rosters y WHERE y.status IN ('draft', 'pending')))
+          GROUP BY b.beneficiary_id, b.benefit_type) o ON o.beneficiary_id = e.person_id AND o.benefit_type = e.benefit_type
+      WHERE ${owed} ${which === 'owed' ? sql`> 0` : sql`< 0`}
+      ORDER BY e.person_id, e.benefit_type`.execute(db);
+    return rows;
+  },
+
+  /**
+   * The overpayment of one person's district-month after a grade lowered late (decisions/0065):
+   * over the benefit types paid more than is due now, what is due and what was paid, less what
+   * other changes' cases already found overpaid for that month (each month is recovered once).
+   * Null when nothing is overpaid. Only reads.
+   */
+  async gradeOverpaid(
+    db: Queryable,
+    basis: Basis,
+    at: { org_path: string; month: string },
+    cause: { gradeChangeId: string; personId: string },
+  ) {
+    const rows = await this.paidDifferences(db, basis, at, cause, 'overpaid');
+    if (!rows.length) return null;
+    let due = 0;
+    let paid = 0;
+    for (const r of rows) {
+      due += toNumber(r.due_fen);
+      paid += toNumber(r.paid_fen);
+    }
+    const found = await db
+      .selectFrom('benefit_discrepancies')
+      .select((eb) => eb.fn.sum<number>(eb('paid_fen', '-', eb.ref('expected_fen'))).as('fen'))
+      .where('beneficiary_id', '=', cause.personId)
+      .where('month', '=', at.month)
+      .where('kind', '=', 'grade_overpaid')
+      .where('grade_change_id', '!=', cause.gradeChangeId)
+      .executeTakeFirstOrThrow();
+    const earlier = toNumber(found.fen ?? 0);
+    if (paid - due - earlier <= 0) return null;
+    // the earlier cases' overpayment counts as already expected back
+    return { expected_fen: due + earlier, paid_fen: paid };
+  },
+
+  /** The grade-overpaid cases a change opened in one district-month (all runs together). */
+  async gradeOverpaidOf(db: Queryable, at: { org_path: string; month: string }, gradeChangeId: string) {
+    const t = await db
+      .selectFrom('benefit_discrepancies')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.sum<number>(eb('paid_fen', '-', eb.ref('expected_fen'))).as('fen'),
+      ])
+      .where('grade_change_id', '=', gradeChangeId)
+      .where('month', '=', at.month)
+      .where('org_path', '=', at.org_path)
+      .executeTakeFirstOrThrow();
+    return { cases: toNumber(t.n), fen: toNumber(t.fen ?? 0) };
   },
 
   /**
@@ -639,7 +711,7 @@ export const benefitsRepo = {
     let q = db
       .selectFrom('benefit_rosters')
       .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
-      .select(['id', 'org_path', 'period', 'period_from', 'period_to'])
+      .select(['id', 'org_id', 'org_path', 'period', 'period_from', 'period_to'])
       .where('status', 'in', ['released', 'reconciled'])
       .where('period_to', '>=', from);
     if (to) q = q.where('period_from', '<=', to);
@@ -761,8 +833,13 @@ export const benefitsRepo = {
       .executeTakeFirst();
     return Number(res.numDeletedRows);
   },
+  /** Reconciliation's cases of the roster (a late grade's overpayment is not the file's, decisions/0065). */
   clearDiscrepancies(db: Queryable, rosterId: string) {
-    return db.deleteFrom('benefit_discrepancies').where('roster_id', '=', rosterId).execute();
+    return db
+      .deleteFrom('benefit_discrepancies')
+      .where('roster_id', '=', rosterId)
+      .where('grade_change_id', 'is', null)
+      .execute();
   },
   /**
    * Blind indexes paid by the file in force of another roster whose months overlap `from`..`to` —
@@ -918,6 +995,14 @@ export const benefitsRepo = {
 
   insertDiscrepancies(db: Queryable, rows: Selectable<BenefitDiscrepanciesTable>[]) {
     return rows.length ? db.insertInto('benefit_discrepancies').values(rows).execute() : Promise.resolve();
+  },
+  /** A case whose id is its cause (a rerun of the job adds it once). */
+  insertDiscrepancyOnce(db: Queryable, row: Selectable<BenefitDiscrepanciesTable>) {
+    return db
+      .insertInto('benefit_discrepancies')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
   },
   /**
    * The discrepancies `scope` sees (the district's path), with filters: open past the deadline

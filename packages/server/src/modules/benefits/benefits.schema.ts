@@ -149,6 +149,9 @@ export interface BenefitDiscrepanciesTable {
   /** The deadline sweep's claims (once per deadline). */
   escalated_at: string | null;
   reminded_at: string | null;
+  /** A late grade change's overpayment (decisions/0065): the month overpaid and the change; null for reconciliation's. */
+  month: string | null;
+  grade_change_id: string | null;
 }
 
 declare module '../../platform/db/schema.js' {

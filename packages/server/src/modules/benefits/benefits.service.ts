@@ -86,6 +86,12 @@ export interface DiscrepancyCasesHook {
     count: number,
     deadline: string,
   ): Promise<void>;
+  /** A late grade change opened `count` overpaid cases in a district (decisions/0065): its office hears once. */
+  gradeOverpaidOpened(
+    trx: Tx,
+    district: { rosterId: string; orgId: string; period: string; count: number },
+    deadline: string,
+  ): Promise<void>;
   /** After the commit: sends the outbox. */
   afterCommit(): Promise<void>;
 }
@@ -277,12 +283,17 @@ export class BenefitsService {
    * year and the grace months of the next, in every district (the person may have moved).
    */
   private async backpayWork(db: Queryable, causes: BackpayCauses) {
-    const out: { cause: BackpayCause; org_path: string; month: string }[] = [];
+    const out: {
+      cause: BackpayCause;
+      org_path: string;
+      month: string;
+      roster: { id: string; org_id: string; period: string };
+    }[] = [];
     const reach = async (cause: BackpayCause, from: string, to: string | null, regionPath: string) => {
       for (const r of await benefitsRepo.paidRosters(db, SYSTEM_SCOPE, from, to, regionPath))
         for (const month of monthsBetween(r.period_from, r.period_to)) {
           if (month < from || (to && month > to)) continue;
-          out.push({ cause, org_path: r.org_path, month });
+          out.push({ cause, org_path: r.org_path, month, roster: { id: r.id, org_id: r.org_id, period: r.period } });
         }
     };
     for (const id of causes.standardIds ?? []) {
@@ -336,6 +347,11 @@ export class BenefitsService {
     const work = await this.backpayWork(read, causes);
     await progress(0, work.length);
     const out = { lines: 0, owedFen: 0, months: work.length };
+    // a grade change's job also reports the months it found overpaid (decisions/0065)
+    const over = { overpaidCases: 0, overpaidFen: 0 };
+    // the districts whose owner hears of new overpaid cases, once per run (decisions/0065)
+    const told = new Map<string, { rosterId: string; orgId: string; period: string; count: number }>();
+    const deadline = deadlineFrom(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
     for (const [i, w] of work.entries()) {
       const at = { org_path: w.org_path, month: w.month };
       const rows = await benefitsRepo.backpayRows(read, this.basis(read), at, w.cause, nowIso());
@@ -343,10 +359,81 @@ export class BenefitsService {
       const added = await benefitsRepo.backpayOf(this.db, SYSTEM_SCOPE, at, w.cause);
       out.lines += added.lines;
       out.owedFen += added.fen;
+      if ('gradeChangeId' in w.cause) {
+        const opened = await this.gradeOverpaid(w, deadline);
+        if (opened) {
+          const d = told.get(w.org_path) ?? {
+            rosterId: w.roster.id,
+            orgId: w.roster.org_id,
+            period: w.month,
+            count: 0,
+          };
+          d.count += 1;
+          told.set(w.org_path, d);
+        }
+        const found = await benefitsRepo.gradeOverpaidOf(this.db, at, w.cause.gradeChangeId);
+        over.overpaidCases += found.cases;
+        over.overpaidFen += found.fen;
+      }
       await progress(i + 1, work.length);
       await tick();
     }
-    return out;
+    if (told.size && this.cases) {
+      await this.db.transaction().execute(async (trx) => {
+        for (const d of told.values()) await this.cases!.gradeOverpaidOpened(trx, d, deadline);
+      });
+      await this.cases.afterCommit();
+    }
+    return causes.gradeChangeIds?.length ? { ...out, ...over } : out;
+  }
+
+  /**
+   * A grade lowered late (decisions/0065): the month the district paid more than is due now is a
+   * discrepancy case of kind `grade_overpaid` on the roster that paid it, owned by its district
+   * office, with the reconciliation's deadline; its id is the change, district, person and month,
+   * so a rerun opens it once. True when a case was opened now.
+   */
+  private async gradeOverpaid(
+    w: { cause: BackpayCause; org_path: string; month: string; roster: { id: string; org_id: string; period: string } },
+    deadline: string,
+  ) {
+    if (!('gradeChangeId' in w.cause)) return false;
+    const read = this.p.handle.reader;
+    const at = { org_path: w.org_path, month: w.month };
+    const over = await benefitsRepo.gradeOverpaid(read, this.basis(read), at, w.cause);
+    if (!over) return false;
+    const p = await benefitsRepo.personName(read, this.basis(read), w.cause.personId);
+    const now = nowIso();
+    const res = await benefitsRepo.insertDiscrepancyOnce(this.db, {
+      id: `${w.cause.gradeChangeId}:${w.org_path}:${w.cause.personId}:${w.month}`,
+      roster_id: w.roster.id,
+      org_id: w.roster.org_id,
+      org_path: w.org_path,
+      period: w.roster.period,
+      kind: 'grade_overpaid',
+      beneficiary_id: w.cause.personId,
+      name: p?.name ?? '',
+      id_masked: p?.id_masked ?? '',
+      expected_fen: over.expected_fen,
+      paid_fen: over.paid_fen,
+      row_number: null,
+      status: 'open',
+      deadline,
+      resolution: null,
+      resolution_note: null,
+      closed_by: null,
+      closed_at: null,
+      version: 1,
+      created_at: now,
+      owner_org_id: w.roster.org_id,
+      owner_user_id: null,
+      assigned_at: now,
+      escalated_at: null,
+      reminded_at: null,
+      month: w.month,
+      grade_change_id: w.cause.gradeChangeId,
+    });
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /** Standards from a spreadsheet (xlsx or CSV): every row valid, or nothing is recorded. */
@@ -1078,6 +1165,8 @@ export class BenefitsService {
             assigned_at: now,
             escalated_at: null,
             reminded_at: null,
+            month: null,
+            grade_change_id: null,
           })),
         );
         // no progress report in here: the job runner writes it on the connection this transaction holds

@@ -90,6 +90,7 @@ export class DiscrepancyCases implements DiscrepancyCasesHook {
       expectedFen: Number(r.expected_fen),
       paidFen: Number(r.paid_fen),
       rowNumber: r.row_number,
+      month: r.month,
       status,
       deadline: r.deadline,
       resolution: r.resolution as Discrepancy['resolution'],
@@ -160,6 +161,26 @@ export class DiscrepancyCases implements DiscrepancyCasesHook {
       body: t('benefitNotify.created.body', { org: roster.orgName, period: roster.period, count, deadline }),
       entityType: 'benefit_roster',
       entityId: roster.id,
+    });
+  }
+
+  /**
+   * A late grade change opened `count` overpaid cases in a district (decisions/0065): its office
+   * hears once, with the count and the deadline — no name, ID number or amount.
+   */
+  async gradeOverpaidOpened(
+    trx: Tx,
+    district: { rosterId: string; orgId: string; period: string; count: number },
+    deadline: string,
+  ): Promise<void> {
+    const org = await benefitsRepo.org(trx, district.orgId);
+    await this.notifications.notify(trx, {
+      orgIds: [district.orgId],
+      kind: 'benefit.discrepancy.created',
+      title: t('benefitNotify.gradeOverpaid.title'),
+      body: t('benefitNotify.gradeOverpaid.body', { org: org?.name ?? '', count: district.count, deadline }),
+      entityType: 'benefit_roster',
+      entityId: district.rosterId,
     });
   }
 

@@ -379,7 +379,13 @@ function Discrepancies() {
     },
     { title: t('web.benefits.col.name'), dataIndex: 'name' },
     { title: t('web.benefits.col.idNumber'), dataIndex: 'idMasked' },
-    { title: t('web.benefits.col.period'), dataIndex: 'period' },
+    {
+      title: t('web.benefits.col.period'),
+      dataIndex: 'period',
+      // a late grade's overpayment names its month (a quarterly roster pays three)
+      render: (v: string, d) =>
+        d.month && d.month !== v ? t('web.benefits.periodMonth', { period: v, month: d.month }) : v,
+    },
     { title: t('web.benefits.col.expected'), dataIndex: 'expectedFen', render: (v: number) => formatFen(v) },
     { title: t('web.benefits.col.paid'), dataIndex: 'paidFen', render: (v: number) => formatFen(v) },
     {

@@ -83,11 +83,13 @@ export function BackpayJobStatus({ jobIds }: { jobIds: readonly string[] }) {
       />
     );
   if (done) {
-    const sum = { lines: 0, owedFen: 0, months: 0 };
+    const sum = { lines: 0, owedFen: 0, months: 0, overpaidCases: 0, overpaidFen: 0 };
     for (const j of all) {
       sum.lines += j!.result?.lines ?? 0;
       sum.owedFen += j!.result?.owedFen ?? 0;
       sum.months += j!.result?.months ?? 0;
+      sum.overpaidCases += j!.result?.overpaidCases ?? 0;
+      sum.overpaidFen += j!.result?.overpaidFen ?? 0;
     }
     return (
       <Alert
@@ -95,6 +97,11 @@ export function BackpayJobStatus({ jobIds }: { jobIds: readonly string[] }) {
         showIcon
         data-testid="backpay-result"
         message={t('web.benefits.backpayDone', { lines: sum.lines, owed: formatFen(sum.owedFen), months: sum.months })}
+        description={
+          sum.overpaidCases > 0
+            ? t('web.benefits.overpaidFound', { cases: sum.overpaidCases, fen: formatFen(sum.overpaidFen) })
+            : undefined
+        }
       />
     );
   }

@@ -1,11 +1,13 @@
-// npm run bench:reconcile -- [--n 100000] [--months 12] [--db sqlite|postgres|both]
+// npm run bench:reconcile -- [--n 100000] [--months 12] [--db sqlite|postgres|both] [--fresh] [--setup-only]
 // Issue 21's reconciliation benchmark: N synthetic persons, a standard for every category (so
 // nearly all active persons are paid), one released roster per district and month for `months`
 // months, and for each the bank's return file (CSV with ID and account numbers, a few planted
 // errors). The files are written first; the figure is the time from queuing the first
 // reconciliation job to the last one done (jobs run one after another, as in the server), with
 // the process's CPU time, peak RSS and the longest event-loop stall (monitorEventLoopDelay, 10 ms
-// resolution) over that time. Writes its section of docs/benchmarks.md (between the reconcile markers).
+// resolution) over that time. Writes its section of docs/benchmarks.md (between the reconcile
+// markers). The data set (database, rosters, files) is built once per N, months and dialect and
+// cached under /tmp/shuangyong-bench-cache (bench/lib/platform.ts); --fresh rebuilds it.
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -14,13 +16,19 @@ import { parseArgs } from 'node:util';
 import { CATEGORY_BY_CODE, CATEGORY_CODES, fenToYuanText, monthsBetween } from '@shuangyong/shared';
 import { benefitsRepo } from '../packages/server/src/modules/benefits/benefits.repo.js';
 import { SYSTEM_SCOPE } from '../packages/server/src/platform/access/scope.js';
-import { benefitsBench, type Dialect, machine, writeSection } from './lib/benefits.js';
+import { refreshStatistics } from '../packages/server/src/platform/db/index.js';
+import { type Dialect, machine, openBenefits, seedBenefits, writeSection } from './lib/benefits.js';
+import { cachedPlatform } from './lib/platform.js';
 
 const { values: opt } = parseArgs({
   options: {
     n: { type: 'string', default: '100000' },
     months: { type: 'string', default: '12' },
     db: { type: 'string', default: 'both' },
+    /** Rebuilds the cached data set (seeded database, rosters, return files) instead of reusing it. */
+    fresh: { type: 'boolean', default: false },
+    /** Only builds (or finds) the cached data set; reconciles nothing and writes no report. */
+    'setup-only': { type: 'boolean', default: false },
     /** Writes a CPU profile of the reconciliation (main thread) to this file. */
     'cpu-prof': { type: 'string' },
   },
@@ -44,11 +52,24 @@ const MONTHS = monthsBetween('2025-01', '2025-12').slice(0, Number(opt.months));
 /** Every PLANT-th person of a file is paid 1 yuan short (an `underpaid` finding each). */
 const PLANT = 1000;
 
-async function run(dialect: Dialect) {
-  const b = await benefitsBench({
+/** What the cached data set holds besides the database (bench/lib/platform.ts, cachedPlatform). */
+interface Manifest {
+  files: { rosterId: string; name: string; planted: number }[];
+  lines: number;
+  persons: number;
+  seedS: number;
+  prepS: number;
+}
+
+/**
+ * Seeds N persons and the standards, makes and releases the rosters (the server's createRoster,
+ * set-wise per district and month) and writes their return files into `dir` (not timed; ID
+ * numbers are opened once for all months).
+ */
+async function build(dialect: Dialect, p: Parameters<typeof seedBenefits>[0], dir: string): Promise<Manifest> {
+  const { benefits, registry, ctx, districts, seedS } = await seedBenefits(p, {
     dialect,
     n: N,
-    tag: 'reconcile',
     standards: CATEGORY_CODES.map((category) => ({
       benefitType: category === 'serving_member_family' ? 'conscript_family' : 'living_allowance',
       category,
@@ -56,48 +77,69 @@ async function run(dialect: Dialect) {
       ...(CATEGORY_BY_CODE[category].requiresDisabilityGrade ? { gradeMin: 1, gradeMax: 10 } : {}),
     })),
   });
-  const { p, mctx, benefits, registry, ctx } = b;
-  try {
-    process.stderr.write(`seeded in ${b.seedS.toFixed(0)} s; building rosters and files\n`);
-    // rosters (the server's createRoster, set-wise per district and month) and return files (not timed);
-    // ID numbers are opened once for all months
-    const t0 = performance.now();
-    const files: { rosterId: string; file: string; planted: number }[] = [];
-    const ids = new Map<string, string>();
-    let lines = 0;
-    for (const month of MONTHS)
-      for (const d of b.districts) {
-        const r = await benefits.createRoster(ctx, { orgId: d.id, period: month });
-        if (!r.lineCount) continue;
-        await p.handle.db.updateTable('benefit_rosters').set({ status: 'released' }).where('id', '=', r.id).execute();
-        const persons = await benefitsRepo.rosterPersons(p.handle.db, SYSTEM_SCOPE, r.id);
-        const unknown = persons.map((x) => x.beneficiary_id).filter((id) => !ids.has(id));
-        for (const [id, no] of await registry.openIdNumbers(unknown)) ids.set(id, no);
-        let planted = 0;
-        const out = ['序号,姓名,身份证号,银行账号,金额（元）,发放结果'];
-        persons.forEach((x, i) => {
-          const short = i % PLANT === PLANT - 1;
-          if (short) planted++;
-          out.push(
-            `${i + 1},${x.name},${ids.get(x.beneficiary_id)},62284800${String(i).padStart(11, '0')},${fenToYuanText(short ? x.fen - 100 : x.fen)},成功`,
-          );
-        });
-        const file = path.join(p.config.dataDir, `${r.id}.csv`);
-        fs.writeFileSync(file, out.join('\n'));
-        files.push({ rosterId: r.id, file, planted });
-        lines += persons.length;
-      }
-    const prepS = (performance.now() - t0) / 1000;
-    const distinctPersons = Number(
-      (
-        await p.handle.db
-          .selectFrom('benefit_roster_lines')
-          .select((eb) => eb.fn.count('beneficiary_id').distinct().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  process.stderr.write(`seeded in ${seedS.toFixed(0)} s; building rosters and files\n`);
+  const t0 = performance.now();
+  const files: Manifest['files'] = [];
+  const ids = new Map<string, string>();
+  let lines = 0;
+  for (const month of MONTHS)
+    for (const d of districts) {
+      const r = await benefits.createRoster(ctx, { orgId: d.id, period: month });
+      if (!r.lineCount) continue;
+      await p.handle.db.updateTable('benefit_rosters').set({ status: 'released' }).where('id', '=', r.id).execute();
+      const persons = await benefitsRepo.rosterPersons(p.handle.db, SYSTEM_SCOPE, r.id);
+      const unknown = persons.map((x) => x.beneficiary_id).filter((id) => !ids.has(id));
+      for (const [id, no] of await registry.openIdNumbers(unknown)) ids.set(id, no);
+      let planted = 0;
+      const out = ['序号,姓名,身份证号,银行账号,金额（元）,发放结果'];
+      persons.forEach((x, i) => {
+        const short = i % PLANT === PLANT - 1;
+        if (short) planted++;
+        out.push(
+          `${i + 1},${x.name},${ids.get(x.beneficiary_id)},62284800${String(i).padStart(11, '0')},${fenToYuanText(short ? x.fen - 100 : x.fen)},成功`,
+        );
+      });
+      const name = `${r.id}.csv`;
+      fs.writeFileSync(path.join(dir, name), out.join('\n'), { mode: 0o600 });
+      files.push({ rosterId: r.id, name, planted });
+      lines += persons.length;
+    }
+  const prepS = (performance.now() - t0) / 1000;
+  const persons = Number(
+    (
+      await p.handle.db
+        .selectFrom('benefit_roster_lines')
+        .select((eb) => eb.fn.count('beneficiary_id').distinct().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  return { files, lines, persons, seedS, prepS };
+}
 
-    process.stderr.write(`${files.length} files, ${lines} lines in ${prepS.toFixed(0)} s; reconciling\n`);
+async function run(dialect: Dialect) {
+  const cache = await cachedPlatform(dialect, 'reconcile', `reconcile-n${N}-m${MONTHS.length}`, opt.fresh, (p, dir) =>
+    build(dialect, p, dir),
+  );
+  const { manifest } = cache;
+  process.stderr.write(
+    cache.cached
+      ? `cached data set ${cache.dir} (copied in ${cache.copyS.toFixed(1)} s)\n`
+      : `data set built into ${cache.dir}\n`,
+  );
+  // the start-up statistics refresh (PRAGMA optimize, in the checkpoint worker) holds SQLite's write
+  // lock while it analyses the copied tables: let it finish before the timed part, as a server
+  // started some time before
+  await refreshStatistics(cache.p.handle);
+  if (opt['setup-only']) {
+    await cache.close();
+    return null;
+  }
+  const b = { ...(await openBenefits(cache.p)), close: cache.close };
+  const { mctx, benefits, ctx } = b;
+  try {
+    const files = manifest.files.map((f) => ({ ...f, file: path.join(cache.dir, f.name) }));
+    const { lines, persons: distinctPersons } = manifest;
+    process.stderr.write(`${files.length} files, ${lines} lines; reconciling\n`);
     // the reconciliation: every file queued as a job, timed until the runner is idle
     global.gc?.();
     const h = monitorEventLoopDelay({ resolution: 10 });
@@ -147,8 +189,9 @@ async function run(dialect: Dialect) {
       persons: distinctPersons,
       rosters: files.length,
       lines,
-      seedS: b.seedS,
-      prepS,
+      seedS: manifest.seedS,
+      prepS: manifest.prepS,
+      cached: cache.cached,
       seconds,
       cpuS: (cpu.user + cpu.system) / 1e6,
       rssStartMb: rssStart / 2 ** 20,
@@ -170,9 +213,12 @@ const dialects = opt.db === 'both' ? (['sqlite', 'postgres'] as const) : [opt.db
 const results = [];
 for (const d of dialects) {
   process.stderr.write(`reconcile bench: ${d}, N=${N}, ${MONTHS.length} months\n`);
-  results.push(await run(d));
-  process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
+  const r = await run(d);
+  if (!r) continue;
+  results.push(r);
+  process.stderr.write(`${JSON.stringify(r)}\n`);
 }
+if (opt['setup-only']) process.exit(0);
 const f0 = (x: number) => x.toFixed(0);
 const f1 = (x: number) => x.toFixed(1);
 writeSection(

@@ -9,7 +9,7 @@ import { orgsModule } from '../../packages/server/src/modules/orgs/orgs.module.j
 import { registryModule } from '../../packages/server/src/modules/registry/registry.module.js';
 import { systemActor } from '../../packages/server/src/platform/auth/actor.js';
 import { migrateToLatest } from '../../packages/server/src/platform/db/index.js';
-import { buildModules, moduleContext } from '../../packages/server/src/platform/module.js';
+import { buildModules, moduleContext, withRequirements } from '../../packages/server/src/platform/module.js';
 import { seedDemo } from '../../packages/server/src/seed/demo.js';
 import { seedSynthetic } from '../../packages/server/src/seed/synthetic.js';
 import { type Dialect, freshPlatform } from './platform.js';
@@ -28,45 +28,59 @@ export interface StandardSpec {
 export async function benefitsBench(opts: { dialect: Dialect; n: number; tag: string; standards: StandardSpec[] }) {
   const { p, close } = await freshPlatform(opts.dialect, opts.tag);
   try {
-    await migrateToLatest(p.handle);
-    await seedDemo(p);
-    const t0 = performance.now();
-    await seedSynthetic(p, { count: opts.n });
-    const seedS = (performance.now() - t0) / 1000;
-    if (opts.dialect === 'postgres')
-      await p.handle.db.executeQuery({ sql: 'ANALYZE', parameters: [], query: { kind: 'RawNode' } } as never);
-    else p.handle.sqlite!.exec('ANALYZE');
-    const mctx = moduleContext(p);
-    const mods = buildModules(mctx, [orgsModule, registryModule, benefitsModule]);
-    const benefits = mods.services.benefits.benefits;
-    const registry = mods.services.registry;
-    const city = await p.handle.db
-      .selectFrom('orgs')
-      .select(['id', 'path', 'name'])
-      .where('depth', '=', 0)
-      .executeTakeFirstOrThrow();
-    const ctx = { actor: systemActor(city), requestId: 'bench', ip: '127.0.0.1' };
-    for (const s of opts.standards)
-      await benefits.createStandard(ctx, {
-        benefitType: s.benefitType,
-        category: s.category,
-        layer: 'national',
-        amountFen: s.amountFen,
-        validFrom: '2025-01',
-        docNo: '基准〔2025〕1号',
-        ...(s.gradeMin ? { gradeMin: s.gradeMin, gradeMax: s.gradeMax ?? s.gradeMin } : {}),
-      } as never);
-    const districts = await p.handle.db
-      .selectFrom('orgs')
-      .select(['id', 'path', 'name'])
-      .where('depth', '=', 1)
-      .orderBy('path')
-      .execute();
-    return { p, mctx, benefits, registry, ctx, city, districts, seedS, close };
+    return { ...(await seedBenefits(p, opts)), close };
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+type BenchPlatform = Awaited<ReturnType<typeof freshPlatform>>['p'];
+
+/** Migrates and seeds a fresh database: the demo city, N persons, statistics, the standards; then opens it (openBenefits). */
+export async function seedBenefits(p: BenchPlatform, opts: { dialect: Dialect; n: number; standards: StandardSpec[] }) {
+  await migrateToLatest(p.handle);
+  await seedDemo(p);
+  const t0 = performance.now();
+  await seedSynthetic(p, { count: opts.n });
+  const seedS = (performance.now() - t0) / 1000;
+  if (opts.dialect === 'postgres')
+    await p.handle.db.executeQuery({ sql: 'ANALYZE', parameters: [], query: { kind: 'RawNode' } } as never);
+  else p.handle.sqlite!.exec('ANALYZE');
+  const opened = await openBenefits(p);
+  const { benefits, ctx } = opened;
+  for (const s of opts.standards)
+    await benefits.createStandard(ctx, {
+      benefitType: s.benefitType,
+      category: s.category,
+      layer: 'national',
+      amountFen: s.amountFen,
+      validFrom: '2025-01',
+      docNo: '基准〔2025〕1号',
+      ...(s.gradeMin ? { gradeMin: s.gradeMin, gradeMax: s.gradeMax ?? s.gradeMin } : {}),
+    } as never);
+  return { ...opened, seedS };
+}
+
+/** The registry and benefits modules over a seeded database, the city's system actor and the districts. */
+export async function openBenefits(p: BenchPlatform) {
+  const mctx = moduleContext(p);
+  const mods = buildModules(mctx, withRequirements(orgsModule, registryModule, benefitsModule));
+  const benefits = mods.services.benefits.benefits;
+  const registry = mods.services.registry;
+  const city = await p.handle.db
+    .selectFrom('orgs')
+    .select(['id', 'path', 'name'])
+    .where('depth', '=', 0)
+    .executeTakeFirstOrThrow();
+  const ctx = { actor: systemActor(city), requestId: 'bench', ip: '127.0.0.1' };
+  const districts = await p.handle.db
+    .selectFrom('orgs')
+    .select(['id', 'path', 'name'])
+    .where('depth', '=', 1)
+    .orderBy('path')
+    .execute();
+  return { p, mctx, benefits, registry, ctx, city, districts };
 }
 
 /** The machine's state for a bench's header line: CPU model and count, load averages. */

@@ -13,20 +13,25 @@ import {
   escapeCell,
   FileError,
   locateHeader,
+  locateHeaderInBatches,
   normaliseHeader,
   numberToText,
   openTable,
+  openTableBatches,
   parseCsv,
+  parseCsvBatches,
   readTable,
   readTableAll,
   readZipDirectory,
   skipRow,
   sniff,
+  unquotedLines,
   writeErrorReport,
   writeTemplate,
   writeXlsxStream,
 } from '../src/platform/files/index.js';
 import { acceptUpload, type UploadRules } from '../src/platform/files/upload.js';
+import { seededRandom } from '../src/platform/random.js';
 import {
   BufferSink,
   bigXlsx,
@@ -299,6 +304,81 @@ describe('CSV parser', () => {
       ['x', 'y'],
       ['1', '2'],
     ]);
+  });
+});
+
+describe('CSV in batches', () => {
+  const flat = async (s: string, d = ',') => {
+    const out = [];
+    for await (const b of parseCsvBatches(s, d)) out.push(...b);
+    return out;
+  };
+  const viaParser = async (s: string, d = ',') => {
+    const out = [];
+    for await (const r of parseCsv(s, d)) out.push(r);
+    return out;
+  };
+
+  it('splits a text without quotes into the records csv-parse makes of it (random texts)', async () => {
+    const random = seededRandom(21);
+    const alphabet = ['a', 'b', ',', ';', '\t', '\n', '\r', '\r\n', ' ', '多', '6502'];
+    for (let k = 0; k < 2000; k++) {
+      let s = '';
+      for (let i = Math.floor(random() * 14); i > 0; i--) s += alphabet[Math.floor(random() * alphabet.length)];
+      const d = [',', ';', '\t'][k % 3]!;
+      expect([...unquotedLines(s, d)].flat(), JSON.stringify(s)).toEqual(await viaParser(s, d));
+    }
+  });
+
+  it('hands over up to 2,000 records a batch, line numbers running on', async () => {
+    const text = Array.from({ length: 4500 }, (_, i) => `${i + 1},x`).join('\r\n');
+    const sizes = [];
+    for await (const b of parseCsvBatches(text)) sizes.push(b.length);
+    expect(sizes).toEqual([2000, 2000, 500]);
+    expect((await flat(text)).map((r) => r.lineNumber)).toEqual(Array.from({ length: 4500 }, (_, i) => i + 1));
+  });
+
+  it('leaves a text with quotes to csv-parse (a quoted field may span lines)', async () => {
+    const csv = 'a,"b ""x"", c",d\r\n"多\r\n行",2,3\n\n"末",,\n';
+    expect(await flat(csv)).toEqual(await viaParser(csv));
+    expect((await flat(csv)).map((r) => r.lineNumber)).toEqual([1, 2, 4, 5]);
+  });
+
+  it.each(['gbk', 'utf8-bom', 'utf8', 'utf16le'] as const)(
+    'openTableBatches gives the rows of openTable (%s CSV)',
+    async (enc) => {
+      const buf = messyCsv(SHEET, enc);
+      const { info, batches } = await openTableBatches(buf);
+      expect(info.kind).toBe('csv');
+      const all = [];
+      for await (const b of batches) all.push(...b);
+      expect(all).toEqual(await readTableAll(buf));
+    },
+  );
+
+  it('openTableBatches gives the rows of openTable (xlsx), and the header is found across batches', async () => {
+    const xlsx = await messyXlsx(SHEET);
+    const all = [];
+    for await (const b of (await openTableBatches(xlsx)).batches) all.push(...b);
+    expect(all).toEqual(await readTableAll(xlsx));
+    const fields = { name: ['姓名'], idNumber: ['身份证号'] };
+    const { header, dataBatches } = await locateHeaderInBatches((await openTableBatches(xlsx)).batches, fields);
+    const { header: h2, dataRows } = await locateHeader(readTable(xlsx), fields);
+    expect(header).toEqual(h2);
+    const rest = [];
+    for await (const b of dataBatches) rest.push(...b);
+    const rest2 = [];
+    for await (const r of dataRows) rest2.push(r);
+    expect(rest).toEqual(rest2);
+    expect(rest.length).toBeGreaterThan(0);
+  });
+
+  it('openTableBatches refuses more rows than maxRows', async () => {
+    const text = Array.from({ length: 30 }, (_, i) => `${i},x`).join('\n');
+    const e = await fileError(async () => {
+      for await (const _ of (await openTableBatches(Buffer.from(text), { maxRows: 20 })).batches);
+    });
+    expect(e.fileCode).toBe('file_too_many_rows');
   });
 });
 

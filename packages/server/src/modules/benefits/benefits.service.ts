@@ -19,6 +19,7 @@ import {
   type Roster,
   STANDARD_LAYERS,
   t,
+  todayIso,
   yuanTextToFen,
 } from '@shuangyong/shared';
 import { mayDecide, requesterOrgs } from '../../platform/access/approval-policy.js';
@@ -30,9 +31,16 @@ import { deadlineFrom } from '../../platform/cases/deadlines.js';
 import type { Platform } from '../../platform/context.js';
 import type { Db, Queryable, Tx } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
-import { detectHeader, locateHeader, openTable, readTableAll, type TableRow } from '../../platform/files/index.js';
+import {
+  detectHeader,
+  locateHeaderInBatches,
+  openTableBatches,
+  readTableAll,
+  type TableRow,
+} from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
+import { BoundedMemo } from '../../platform/memo.js';
 import { tick } from '../../platform/tick.js';
 import type { HouseholdsReadModel, RegistryReadModel } from '../registry/registry.module.js';
 import {
@@ -100,6 +108,12 @@ const MAX_RETURN_ROWS = 200_000;
 const CHUNK = 500;
 /** Milliseconds of work on the loop between turns in the reconciliation job (decisions/0054). */
 const SLICE_MS = 8;
+/**
+ * Blind indexes of ID numbers kept between reconciliations (decisions/0061): twice this many at
+ * most (BoundedMemo), and none once no file has been read for ID_INDEX_KEPT_MS.
+ */
+const ID_INDEX_MEMO = 200_000;
+const ID_INDEX_KEPT_MS = 10 * 60_000;
 /** New people of a return file per look-up on the readers. */
 const LOOKUP_BATCH = 1000;
 /** A line of a return file as the job holds it (the account only sealed when the line is kept). */
@@ -202,6 +216,9 @@ function confirmationOut(r: ConfirmationRow) {
  */
 export class BenefitsService {
   private readonly db: Db;
+  /** Blind indexes of the ID numbers of the last return files read (a person is in one file a month). */
+  private readonly idIndex = new BoundedMemo<string, string>(ID_INDEX_MEMO, (id) => this.registry.idBlindIndex(id));
+  private idIndexExpiry: NodeJS.Timeout | undefined;
   constructor(
     private readonly p: Platform,
     private readonly registry: RegistryAccess,
@@ -965,13 +982,13 @@ export class BenefitsService {
     const TOTAL = 1000;
     let fraction = 0;
     await progress(0, TOTAL);
-    const { rows } = await openTable(buf, {
+    const { batches } = await openTableBatches(buf, {
       maxRows: MAX_RETURN_ROWS,
       onProgress: (p) => {
         fraction = p.fraction;
       },
     });
-    const { header, dataRows } = await locateHeader(rows, RETURN_HEADERS, { minMatches: 2 });
+    const { header, dataBatches } = await locateHeaderInBatches(batches, RETURN_HEADERS, { minMatches: 2 });
     if (header.columns.idNumber === undefined || header.columns.amount === undefined)
       throw badRequest('bad_header', 'benefits.import.header', { missing: '身份证号、金额' });
     const col = (row: TableRow, f: keyof typeof RETURN_HEADERS) => {
@@ -1002,34 +1019,41 @@ export class BenefitsService {
       await tick();
       slice = performance.now();
     };
+    // the blind indexes of the people seen in the last files (each person is in a file a month)
+    clearTimeout(this.idIndexExpiry);
+    const today = todayIso();
     try {
-      for await (const row of dataRows) {
-        const rawId = col(row, 'idNumber');
-        if (!rawId || /合计|总计/.test(col(row, 'name')) || /合计|总计/.test(rawId)) continue;
-        const n = normalizeIdNumber(rawId);
-        const fen = yuanTextToFen(col(row, 'amount'));
-        if (!n.ok || fen === null) {
-          errors.push({ row: row.rowNumber, message: t(n.ok ? 'benefits.import.amount' : 'benefits.import.idNumber') });
-          continue;
+      for await (const rows of dataBatches)
+        for (const row of rows) {
+          const rawId = col(row, 'idNumber');
+          if (!rawId || /合计|总计/.test(col(row, 'name')) || /合计|总计/.test(rawId)) continue;
+          const n = normalizeIdNumber(rawId, { today });
+          const fen = yuanTextToFen(col(row, 'amount'));
+          if (!n.ok || fen === null) {
+            errors.push({
+              row: row.rowNumber,
+              message: t(n.ok ? 'benefits.import.amount' : 'benefits.import.idNumber'),
+            });
+            continue;
+          }
+          const line: FileLine = {
+            rowNumber: row.rowNumber,
+            idBi: this.idIndex.get(n.value),
+            name: col(row, 'name'),
+            idMasked: maskIdNumber(n.value),
+            fen,
+            paid: paidStatus(col(row, 'status')),
+            account: col(row, 'account').replace(/\s+/g, '') || null,
+          };
+          lineCount++;
+          const same = people.get(line.idBi);
+          if (same) same.push(line);
+          else people.set(line.idBi, [line]);
+          if ((lineCount & 63) === 0 && performance.now() - slice >= SLICE_MS) {
+            await progress(Math.round(fraction * 800), TOTAL);
+            await breathe();
+          }
         }
-        const line: FileLine = {
-          rowNumber: row.rowNumber,
-          idBi: this.registry.idBlindIndex(n.value),
-          name: col(row, 'name'),
-          idMasked: maskIdNumber(n.value),
-          fen,
-          paid: paidStatus(col(row, 'status')),
-          account: col(row, 'account').replace(/\s+/g, '') || null,
-        };
-        lineCount++;
-        const same = people.get(line.idBi);
-        if (same) same.push(line);
-        else people.set(line.idBi, [line]);
-        if ((lineCount & 63) === 0 && performance.now() - slice >= SLICE_MS) {
-          await progress(Math.round(fraction * 800), TOTAL);
-          await breathe();
-        }
-      }
       if (errors.length)
         throw new AppError(400, 'invalid_return_file', 'benefits.import.rows', {
           count: errors.length,
@@ -1039,6 +1063,8 @@ export class BenefitsService {
       await Promise.allSettled([rosterSide]);
       await this.dropStaleReturns(rosterId, r.returns_batch);
       throw e;
+    } finally {
+      this.idIndexExpiry = setTimeout(() => this.idIndex.clear(), ID_INDEX_KEPT_MS).unref();
     }
     await progress(800, TOTAL);
     const [persons, statuses, paidByOthers] = await rosterSide;

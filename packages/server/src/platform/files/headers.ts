@@ -128,3 +128,29 @@ export async function locateHeader<F extends string>(
   }
   return { header, dataRows: dataRows() };
 }
+
+/**
+ * locateHeader for rows in batches (openTableBatches): reads batches until `scanRows` rows are in
+ * hand, finds the header among them, and hands back the batches of the rows after it.
+ */
+export async function locateHeaderInBatches<F extends string>(
+  batches: AsyncIterable<TableRow[]>,
+  synonyms: Readonly<Record<F, readonly string[]>>,
+  opts: DetectHeaderOptions = {},
+): Promise<{ header: HeaderMatch<F>; dataBatches: AsyncGenerator<TableRow[]> }> {
+  const scanRows = opts.scanRows ?? 15;
+  const it = batches[Symbol.asyncIterator]();
+  const head: TableRow[] = [];
+  while (head.length < scanRows) {
+    const next = await it.next();
+    if (next.done) break;
+    for (const row of next.value) head.push(row);
+  }
+  const header = detectHeader(head, synonyms, opts);
+  async function* dataBatches(): AsyncGenerator<TableRow[]> {
+    const rest = head.slice(header.headerIndex + 1);
+    if (rest.length) yield rest;
+    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+  }
+  return { header, dataBatches: dataBatches() };
+}

@@ -1,6 +1,14 @@
 import { tick } from '../tick.js';
 import { isScientificBigNumber } from './cells.js';
-import { type CsvDelimiter, decodeTextAsync, detectDelimiter, parseCsv, type TextEncoding } from './decode.js';
+import {
+  type CsvDelimiter,
+  type CsvRecord,
+  decodeTextAsync,
+  detectDelimiter,
+  parseCsv,
+  parseCsvBatches,
+  type TextEncoding,
+} from './decode.js';
 import { FileError } from './errors.js';
 import { type SniffOptions, sniff } from './sniff.js';
 import { openXlsx } from './xlsx-read.js';
@@ -112,17 +120,10 @@ async function* shape(
   opts: ReadTableOptions,
 ): AsyncGenerator<TableRow> {
   const every = opts.progressEvery ?? 1000;
+  const maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS;
   let count = 0;
   for await (const row of rows) {
-    const cells = row.cells;
-    let end = Math.min(cells.length, opts.maxColumns ?? DEFAULT_MAX_COLUMNS);
-    while (end > 0 && cells[end - 1] === '') end--;
-    if (end === 0) continue;
-    if (end < cells.length) cells.length = end;
-    if (row.bigNumbers) {
-      row.bigNumbers = row.bigNumbers.filter((c) => c < end);
-      if (row.bigNumbers.length === 0) delete row.bigNumbers;
-    }
+    if (!trimRow(row, maxColumns)) continue;
     count++;
     if (opts.maxRows !== undefined && count > opts.maxRows) {
       throw new FileError('file_too_many_rows', 'files.tooManyRows', { max: opts.maxRows });
@@ -131,4 +132,93 @@ async function* shape(
     yield row;
   }
   opts.onProgress?.({ rows: count, fraction: 1 });
+}
+
+/** Drops the row's cells right of `maxColumns` and its trailing empty cells; false for a blank row. */
+function trimRow(row: TableRow, maxColumns: number): boolean {
+  const cells = row.cells;
+  let end = Math.min(cells.length, maxColumns);
+  while (end > 0 && cells[end - 1] === '') end--;
+  if (end === 0) return false;
+  if (end < cells.length) cells.length = end;
+  if (row.bigNumbers) {
+    row.bigNumbers = row.bigNumbers.filter((c) => c < end);
+    if (row.bigNumbers.length === 0) delete row.bigNumbers;
+  }
+  return true;
+}
+
+/** A CSV record as a TableRow (the columns holding a number in scientific notation noted). */
+function csvRow(r: CsvRecord): TableRow {
+  let bigNumbers: number[] | undefined;
+  const fields = r.fields;
+  for (let i = 0; i < fields.length; i++) {
+    if (!isScientificBigNumber(fields[i]!)) continue;
+    bigNumbers ??= [];
+    bigNumbers.push(i);
+  }
+  return bigNumbers
+    ? { rowNumber: r.lineNumber, cells: fields, bigNumbers }
+    : { rowNumber: r.lineNumber, cells: fields };
+}
+
+export interface OpenedTableBatches {
+  info: TableInfo;
+  /** The rows of openTable (blank rows left out, the same limits and progress), some at a time. */
+  batches: AsyncGenerator<TableRow[]>;
+}
+
+/**
+ * openTable for a reader that works through a large file row by row (reconciling a return file):
+ * the same rows, handed over in batches — a CSV parsed by parseCsvBatches, a worksheet's rows
+ * gathered 1,000 at a time.
+ */
+export async function openTableBatches(buffer: Buffer, opts: ReadTableOptions = {}): Promise<OpenedTableBatches> {
+  const kind = sniff(buffer, opts);
+  const maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS;
+  let count = 0;
+  let nextProgress = opts.progressEvery ?? 1000;
+  /** The batch without blank rows, counted against maxRows, progress reported. */
+  const take = (rows: TableRow[], fraction: () => number) => {
+    const out: TableRow[] = [];
+    for (const row of rows) if (trimRow(row, maxColumns)) out.push(row);
+    count += out.length;
+    if (opts.maxRows !== undefined && count > opts.maxRows)
+      throw new FileError('file_too_many_rows', 'files.tooManyRows', { max: opts.maxRows });
+    if (opts.onProgress && count >= nextProgress) {
+      opts.onProgress({ rows: count, fraction: fraction() });
+      nextProgress = count + (opts.progressEvery ?? 1000);
+    }
+    return out;
+  };
+  if (kind.kind === 'xlsx') {
+    const sheet = await openXlsx(buffer, kind.zip, maxColumns);
+    async function* sheetBatches(): AsyncGenerator<TableRow[]> {
+      let batch: TableRow[] = [];
+      for await (const row of sheet.rows) {
+        batch.push(row);
+        if (batch.length === 1000) {
+          const out = take(batch, sheet.progress);
+          batch = [];
+          if (out.length) yield out;
+        }
+      }
+      const out = take(batch, sheet.progress);
+      if (out.length) yield out;
+      opts.onProgress?.({ rows: count, fraction: 1 });
+    }
+    return { info: { kind: 'xlsx', sheetName: sheet.name }, batches: sheetBatches() };
+  }
+  const { text, encoding } = await decodeTextAsync(buffer);
+  const delimiter = detectDelimiter(text);
+  const lines = Math.max(1, countLines(text));
+  async function* csvBatches(): AsyncGenerator<TableRow[]> {
+    for await (const records of parseCsvBatches(text, delimiter)) {
+      const last = records.at(-1)?.lineNumber ?? 0;
+      const out = take(records.map(csvRow), () => Math.min(1, last / lines));
+      if (out.length) yield out;
+    }
+    opts.onProgress?.({ rows: count, fraction: 1 });
+  }
+  return { info: { kind: 'csv', encoding, delimiter }, batches: csvBatches() };
 }

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import {
   type CategoryAssignment,
@@ -29,6 +30,14 @@ import { importRepo } from './registry.repo.js';
 
 export const IMPORT_KIND = 'beneficiary_import';
 const MAX_ERRORS_IN_RESULT = 500;
+/** The dry run's checked rows, for the commit (decisions/0064): a sealed JSON-lines job file. */
+const PLAN_ARTEFACT = 'plan.jsonl';
+/**
+ * Version of what the file checks decide for a row (columns, normalisation, region matching, the
+ * file's own duplicates, the plan file's lines). Bump it when any of them changes: a plan written
+ * under another version is not used and the commit checks the file again.
+ */
+const PLAN_VERSION = 1;
 
 /** Header synonyms seen in district spreadsheets (matched after normalisation). */
 export const IMPORT_FIELDS = {
@@ -70,6 +79,75 @@ interface PlannedRow {
   changes?: { phone?: string; address?: string; note?: string };
 }
 
+/** A row that passed the file checks, with its cells (for the error report). */
+interface Candidate {
+  row: Pick<TableRow, 'rowNumber' | 'cells'>;
+  plannedRow: PlannedRow;
+}
+
+/** A row of the error report: its cells and why it was not imported. */
+interface ErrorRow {
+  row: number;
+  kind: ImportErrorKind;
+  cells: string[];
+  reasons: string[];
+}
+
+const label = (f: Field) => IMPORT_FIELDS[f][0];
+
+/** The counts, errors and error-report rows of a check, and the two ways a row fails. */
+function newFindings() {
+  const result: ImportResult = {
+    total: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    duplicates: 0,
+    invalid: 0,
+    otherDistrict: 0,
+    otherDistricts: [],
+    errors: [],
+    errorCount: 0,
+    errorsTruncated: false,
+  };
+  const errors: RowError[] = [];
+  const errorRows: ErrorRow[] = [];
+  return {
+    result,
+    /** Every error (the result lists the first 500 in order, `finish`). */
+    errors,
+    errorRows,
+    fail(row: Pick<TableRow, 'rowNumber' | 'cells'>, errs: { field: string; message: string }[]) {
+      result.invalid++;
+      for (const e of errs) errors.push({ row: row.rowNumber, kind: 'invalid', ...e });
+      errorRows.push({
+        row: row.rowNumber,
+        kind: 'invalid',
+        cells: row.cells,
+        reasons: errs.map((e) => `${e.field}：${e.message}`),
+      });
+    },
+    /** A row of one kind with one message: listed and in the report. */
+    flag(row: Pick<TableRow, 'rowNumber' | 'cells'>, kind: ImportErrorKind, field: string, message: string) {
+      errors.push({ row: row.rowNumber, field, message, kind });
+      errorRows.push({ row: row.rowNumber, kind, cells: row.cells, reasons: [message] });
+    },
+  };
+}
+type Findings = ReturnType<typeof newFindings>;
+
+/** The file's findings with the register's added (counts, errors, report rows). */
+function withRegister(file: Findings, reg: Findings): Findings {
+  const r = file.result;
+  r.created += reg.result.created;
+  r.updated += reg.result.updated;
+  r.unchanged += reg.result.unchanged;
+  r.duplicates += reg.result.duplicates;
+  for (const e of reg.errors) file.errors.push(e);
+  for (const e of reg.errorRows) file.errorRows.push(e);
+  return file;
+}
+
 interface OrgNode {
   id: string;
   path: string;
@@ -93,16 +171,38 @@ export class BeneficiaryImport implements JobHandler {
   ) {}
 
   /**
-   * Reads and checks every row and returns the result. The rows to create or update are handed to
-   * `sink` as they are checked, a few hundred at a time (the commit writes them meanwhile; nothing
-   * holds the whole plan).
+   * What the file checks depend on besides the file: the importer's places and the districts. With
+   * the upload's digest and PLAN_VERSION it keys the dry run's plan (decisions/0064).
    */
-  private async plan(ctx: JobContext, sink?: (rows: PlannedRow[]) => Promise<void>): Promise<ImportResult> {
-    const actor = await this.actorOf(ctx.job);
-    const data = ctx.readUpload();
+  private async places(ctx: JobContext) {
     const db = this.p.handle.db;
     const root = await importRepo.org(db, ctx.job.org_id);
-    const orgs = (await importRepo.placesUnder(db, root.path)) as OrgNode[];
+    const orgs = ((await importRepo.placesUnder(db, root.path)) as OrgNode[]).sort((a, b) =>
+      a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+    );
+    const allDistricts = (await importRepo.districts(db)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const data = ctx.readUpload();
+    const key = this.p.crypto.hash(
+      JSON.stringify([PLAN_VERSION, this.p.crypto.hash(data), root.id, root.path, orgs, allDistricts]),
+    );
+    return { data, root, orgs, allDistricts, key };
+  }
+
+  /**
+   * Reads and checks every row and returns the result. The rows to create or update are handed to
+   * `sink` as they are checked, a few hundred at a time (the commit writes them meanwhile; nothing
+   * holds the whole plan). The file checks come first; what the register decides (new, update,
+   * unchanged, registered elsewhere) is checked per batch of 500 by blind index (`checkRegister`).
+   * With `save`, the rows that passed the file checks and the file's own findings are written as
+   * the job's plan file, which a commit uses instead of checking the file again (`commitPlan`).
+   */
+  private async plan(
+    ctx: JobContext,
+    sink?: (rows: PlannedRow[]) => Promise<void>,
+    save?: boolean,
+  ): Promise<ImportResult> {
+    const actor = await this.actorOf(ctx.job);
+    const { data, root, orgs, allDistricts, key } = await this.places(ctx);
     const children = (parent: string) =>
       orgs.filter((o) => o.path.startsWith(parent) && o.path.split('/').length === parent.split('/').length + 1);
     const matcherCache = new Map<string, (text: string) => string | null>();
@@ -118,7 +218,6 @@ export class BeneficiaryImport implements JobHandler {
       const id = m(text);
       return id ? (orgs.find((o) => o.id === id) ?? null) : null;
     };
-    const allDistricts = await importRepo.districts(db);
     const matchDistrictCode = createRegionMatcher(
       allDistricts.map((d) => ({ code: d.region_code ?? d.id, name: d.name })),
       toSimplified,
@@ -128,214 +227,238 @@ export class BeneficiaryImport implements JobHandler {
       return code ? allDistricts.find((d) => (d.region_code ?? d.id) === code) : undefined;
     };
 
-    // validation progress is the share of the file read, in permille
-    const table = await openTable(data, { onProgress: (p) => void ctx.progress(Math.round(p.fraction * 1000), 1000) });
-    const firstRows: TableRow[] = [];
-    async function* remember(rows: AsyncIterable<TableRow>) {
-      for await (const r of rows) {
-        if (firstRows.length < 20) firstRows.push(r);
-        yield r;
-      }
+    // the plan file, written as the rows are checked (sealed as it is written)
+    let out: PassThrough | undefined;
+    let saved: Promise<void> | undefined;
+    const put = async (value: unknown) => {
+      if (out && !out.write(`${JSON.stringify(value)}\n`)) await Promise.race([once(out, 'drain'), saved]);
+    };
+    if (save) {
+      out = new PassThrough();
+      saved = this.jobs.writeArtefactStream(ctx.job.id, PLAN_ARTEFACT, out);
+      saved.catch(() => {}); // awaited below
+      await put({ version: PLAN_VERSION, key });
     }
-    const { header, dataRows } = await locateHeader(
-      remember(table.rows),
-      IMPORT_FIELDS as unknown as Record<Field, readonly string[]>,
-    );
-    const headerCells = firstRows.find((r) => r.rowNumber === header.headerRowNumber)?.cells ?? [];
-    const col = header.columns;
-    const label = (f: Field) => IMPORT_FIELDS[f][0];
-    const cell = (row: TableRow, f: Field) => {
-      const i = col[f];
-      return i === undefined ? '' : (row.cells[i] ?? '').trim();
-    };
-    for (const f of ['name', 'idNumber'] as const)
-      if (col[f] === undefined) throw new Error(t('import.missingColumn', { column: label(f) }));
-
-    const result: ImportResult = {
-      total: 0,
-      created: 0,
-      updated: 0,
-      unchanged: 0,
-      duplicates: 0,
-      invalid: 0,
-      otherDistrict: 0,
-      otherDistricts: [],
-      errors: [],
-      errorCount: 0,
-      errorsTruncated: false,
-    };
-    const addError = (e: RowError) => {
-      result.errorCount++;
-      if (result.errors.length < MAX_ERRORS_IN_RESULT) result.errors.push(e);
-      else result.errorsTruncated = true;
-    };
-    const errorRows: { row: number; kind: ImportErrorKind; cells: string[]; reasons: string[] }[] = [];
-    const otherDistricts = new Map<string, number>();
-    const seen = new Map<string, number>();
-    let pending: { row: TableRow; plannedRow: PlannedRow }[] = [];
-
-    const fail = (row: TableRow, errs: { field: string; message: string }[]) => {
-      result.invalid++;
-      for (const e of errs) addError({ row: row.rowNumber, kind: 'invalid', ...e });
-      errorRows.push({
-        row: row.rowNumber,
-        kind: 'invalid',
-        cells: row.cells,
-        reasons: errs.map((e) => `${e.field}：${e.message}`),
+    try {
+      // validation progress is the share of the file read, in permille
+      const table = await openTable(data, {
+        onProgress: (p) => void ctx.progress(Math.round(p.fraction * 1000), 1000),
       });
-    };
-    /** A row of one kind with one message: listed (while the list has room) and in the report. */
-    const flag = (row: TableRow, kind: ImportErrorKind, field: string, message: string) => {
-      addError({ row: row.rowNumber, field, message, kind });
-      errorRows.push({ row: row.rowNumber, kind, cells: row.cells, reasons: [message] });
-    };
-    const importer = orgs.find((o) => o.id === root.id);
-
-    /** Checks a batch against the database by blind index (one query per batch). */
-    const flush = async () => {
-      if (!pending.length) return;
-      // on the SQLite readers (off the event loop); a commit's own rows are not visible there
-      // until it commits, and the file's duplicates are caught by `seen` above
-      const existing = await importRepo.byBlindIndexes(
-        this.p.handle.reader,
-        SYSTEM_SCOPE,
-        pending.map((x) => x.plannedRow.bi),
+      const firstRows: TableRow[] = [];
+      async function* remember(rows: AsyncIterable<TableRow>) {
+        for await (const r of rows) {
+          if (firstRows.length < 20) firstRows.push(r);
+          yield r;
+        }
+      }
+      const { header, dataRows } = await locateHeader(
+        remember(table.rows),
+        IMPORT_FIELDS as unknown as Record<Field, readonly string[]>,
       );
-      const byBi = new Map(existing.map((e) => [e.id_bi, e]));
-      const planned: PlannedRow[] = [];
-      for (const { row, plannedRow } of pending) {
-        const e = byBi.get(plannedRow.bi);
-        if (!e) {
-          result.created++;
-          planned.push(plannedRow);
-        } else if (e.status === 'merged' || !scopeCovers(actor.scope, { orgId: e.org_id, orgPath: e.org_path })) {
-          result.duplicates++;
-          flag(row, 'registeredElsewhere', label('idNumber'), t('import.registeredElsewhere'));
-        } else {
-          // only what differs from the stored person is written; the same row again writes nothing
-          const { phone, address } = plannedRow.person;
-          const changes: NonNullable<PlannedRow['changes']> = {};
-          if (phone && phone !== open(this.p.crypto, e.phone_enc)) changes.phone = phone;
-          if (address && address !== open(this.p.crypto, e.address_enc)) changes.address = address;
-          if (plannedRow.note && plannedRow.note !== e.note) changes.note = plannedRow.note;
-          if (Object.keys(changes).length) {
-            result.updated++;
-            planned.push({ ...plannedRow, existingId: e.id, changes });
-          } else result.unchanged++;
-        }
-      }
-      pending = [];
-      if (sink && planned.length) await sink(planned);
-    };
+      const headerCells = firstRows.find((r) => r.rowNumber === header.headerRowNumber)?.cells ?? [];
+      const col = header.columns;
+      const cell = (row: TableRow, f: Field) => {
+        const i = col[f];
+        return i === undefined ? '' : (row.cells[i] ?? '').trim();
+      };
+      for (const f of ['name', 'idNumber'] as const)
+        if (col[f] === undefined) throw new Error(t('import.missingColumn', { column: label(f) }));
 
-    let n = 0;
-    for await (const row of dataRows) {
-      if (++n % 200 === 0) {
-        await tick();
-      }
-      if (row.cells.every((c) => c.trim() === '')) continue;
-      if (/^(合计|总计|小计)/.test((row.cells.find((c) => c.trim() !== '') ?? '').replace(/\s/g, ''))) continue;
-      result.total++;
-      // a row of another district (a city-wide roster) is skipped whole, with one message
-      const districtText = cell(row, 'district');
-      const named = districtText && importer && importer.depth >= 1 ? districtMatcher(districtText) : undefined;
-      if (named && importer && !importer.path.startsWith(named.path)) {
-        result.otherDistrict++;
-        otherDistricts.set(named.name, (otherDistricts.get(named.name) ?? 0) + 1);
-        errorRows.push({
-          row: row.rowNumber,
-          kind: 'otherDistrict',
-          cells: row.cells,
-          reasons: [t('import.otherDistrictRow', { district: named.name })],
-        });
-        continue;
-      }
-      const errs: { field: string; message: string }[] = [];
-      if (row.bigNumbers?.includes(col.idNumber ?? -1))
-        errs.push({ field: label('idNumber'), message: t('import.idAsNumber') });
-      const cat = matchCategoryDetailed(cell(row, 'category'), toSimplified);
-      if (col.category !== undefined && cell(row, 'category') && cat.unmatched.length)
-        errs.push({
-          field: label('category'),
-          message: t('import.unknownCategory', { text: cat.unmatched.join('、') }),
-        });
-      if (col.category !== undefined && !cell(row, 'category'))
-        errs.push({ field: label('category'), message: t('import.categoryRequired') });
-      const gradeCell = cell(row, 'disabilityGrade');
-      const grade = gradeCell ? (parseDisabilityGrade(gradeCell) ?? undefined) : cat.disabilityGrade;
-      const cause = cell(row, 'disabilityCause') ? parseDisabilityCause(cell(row, 'disabilityCause')) : null;
-      if (cell(row, 'disabilityCause') && !cause)
-        errs.push({ field: label('disabilityCause'), message: t('registry.category.causeUnknown') });
-      let startDate: string | undefined;
-      if (cell(row, 'startDate')) {
-        const d = parseDate(cell(row, 'startDate'));
-        if (d.ok) startDate = d.value;
-        else errs.push({ field: label('startDate'), message: t(d.error) });
-      }
-      let birthDate: string | undefined;
-      if (cell(row, 'birthDate')) {
-        const d = parseDate(cell(row, 'birthDate'));
-        if (d.ok) birthDate = d.value;
-        else errs.push({ field: label('birthDate'), message: t(d.error) });
-      }
-      const sex = cell(row, 'sex') ? (parseSex(cell(row, 'sex')) ?? undefined) : undefined;
-      const categories = cat.codes.map((code) => ({
-        code,
-        startDate: startDate ?? '',
-        ...(grade && (code === 'disabled_veteran' || code === 'disabled_person') ? { disabilityGrade: grade } : {}),
-        ...(cause && (code === 'disabled_veteran' || code === 'disabled_person') ? { disabilityCause: cause } : {}),
-      })) as CategoryAssignment[];
-      for (const c of categories)
-        if ((c.code === 'disabled_veteran' || c.code === 'disabled_person') && !c.disabilityGrade)
-          errs.push({ field: label('disabilityGrade'), message: t('registry.category.gradeRequired') });
-      // where the person belongs: the named district/street/community inside the importer's org
-      let org: OrgNode | null = orgs.find((o) => o.id === root.id) ?? null;
-      for (const f of ['district', 'street', 'community'] as const) {
-        const text = cell(row, f);
-        if (!text || !org) continue;
-        if (f === 'district' && org.depth >= 1) {
-          // the importer is a district (or below): the column may only name that district
-          if (districtMatcher(text)) continue; // this district: checked above
+      // what the file decides, and what the register does (kept apart: the plan file holds the first)
+      const findings = newFindings();
+      const register = newFindings();
+      const { result } = findings;
+      const otherDistricts = new Map<string, number>();
+      const seen = new Map<string, number>();
+      let pending: Candidate[] = [];
+      const importer = orgs.find((o) => o.id === root.id);
+      const flush = async () => {
+        const batch = pending;
+        pending = [];
+        await this.checkRegister(actor, batch, register, sink);
+      };
+
+      let n = 0;
+      for await (const row of dataRows) {
+        if (++n % 200 === 0) {
+          await tick();
         }
-        const next = matchIn(org.path, text);
-        if (next) org = next;
-        else errs.push({ field: label(f), message: t('import.unknownRegion', { text }) });
+        if (row.cells.every((c) => c.trim() === '')) continue;
+        if (/^(合计|总计|小计)/.test((row.cells.find((c) => c.trim() !== '') ?? '').replace(/\s/g, ''))) continue;
+        result.total++;
+        // a row of another district (a city-wide roster) is skipped whole, with one message
+        const districtText = cell(row, 'district');
+        const named = districtText && importer && importer.depth >= 1 ? districtMatcher(districtText) : undefined;
+        if (named && importer && !importer.path.startsWith(named.path)) {
+          result.otherDistrict++;
+          otherDistricts.set(named.name, (otherDistricts.get(named.name) ?? 0) + 1);
+          findings.errorRows.push({
+            row: row.rowNumber,
+            kind: 'otherDistrict',
+            cells: row.cells,
+            reasons: [t('import.otherDistrictRow', { district: named.name })],
+          });
+          continue;
+        }
+        const errs: { field: string; message: string }[] = [];
+        if (row.bigNumbers?.includes(col.idNumber ?? -1))
+          errs.push({ field: label('idNumber'), message: t('import.idAsNumber') });
+        const cat = matchCategoryDetailed(cell(row, 'category'), toSimplified);
+        if (col.category !== undefined && cell(row, 'category') && cat.unmatched.length)
+          errs.push({
+            field: label('category'),
+            message: t('import.unknownCategory', { text: cat.unmatched.join('、') }),
+          });
+        if (col.category !== undefined && !cell(row, 'category'))
+          errs.push({ field: label('category'), message: t('import.categoryRequired') });
+        const gradeCell = cell(row, 'disabilityGrade');
+        const grade = gradeCell ? (parseDisabilityGrade(gradeCell) ?? undefined) : cat.disabilityGrade;
+        const cause = cell(row, 'disabilityCause') ? parseDisabilityCause(cell(row, 'disabilityCause')) : null;
+        if (cell(row, 'disabilityCause') && !cause)
+          errs.push({ field: label('disabilityCause'), message: t('registry.category.causeUnknown') });
+        let startDate: string | undefined;
+        if (cell(row, 'startDate')) {
+          const d = parseDate(cell(row, 'startDate'));
+          if (d.ok) startDate = d.value;
+          else errs.push({ field: label('startDate'), message: t(d.error) });
+        }
+        let birthDate: string | undefined;
+        if (cell(row, 'birthDate')) {
+          const d = parseDate(cell(row, 'birthDate'));
+          if (d.ok) birthDate = d.value;
+          else errs.push({ field: label('birthDate'), message: t(d.error) });
+        }
+        const sex = cell(row, 'sex') ? (parseSex(cell(row, 'sex')) ?? undefined) : undefined;
+        const categories = cat.codes.map((code) => ({
+          code,
+          startDate: startDate ?? '',
+          ...(grade && (code === 'disabled_veteran' || code === 'disabled_person') ? { disabilityGrade: grade } : {}),
+          ...(cause && (code === 'disabled_veteran' || code === 'disabled_person') ? { disabilityCause: cause } : {}),
+        })) as CategoryAssignment[];
+        for (const c of categories)
+          if ((c.code === 'disabled_veteran' || c.code === 'disabled_person') && !c.disabilityGrade)
+            errs.push({ field: label('disabilityGrade'), message: t('registry.category.gradeRequired') });
+        // where the person belongs: the named district/street/community inside the importer's org
+        let org: OrgNode | null = orgs.find((o) => o.id === root.id) ?? null;
+        for (const f of ['district', 'street', 'community'] as const) {
+          const text = cell(row, f);
+          if (!text || !org) continue;
+          if (f === 'district' && org.depth >= 1) {
+            // the importer is a district (or below): the column may only name that district
+            if (districtMatcher(text)) continue; // this district: checked above
+          }
+          const next = matchIn(org.path, text);
+          if (next) org = next;
+          else errs.push({ field: label(f), message: t('import.unknownRegion', { text }) });
+        }
+        const n2 = normalizePerson({
+          name: cell(row, 'name'),
+          idNumber: cell(row, 'idNumber'),
+          birthDate,
+          sex,
+          phone: cell(row, 'phone') || null,
+          address: cell(row, 'address') || null,
+          categories,
+        });
+        if (!n2.ok)
+          for (const e of n2.errors)
+            errs.push({ field: label((e.field in IMPORT_FIELDS ? e.field : 'name') as Field), message: t(e.key) });
+        if (errs.length || !n2.ok || !org) {
+          findings.fail(row, errs.length ? errs : [{ field: label('name'), message: t('beneficiary.invalid') }]);
+          continue;
+        }
+        const bi = idBlindIndex(this.p.crypto, n2.value.idNumber);
+        const first = seen.get(bi);
+        if (first !== undefined) {
+          result.duplicates++;
+          findings.flag(row, 'duplicateInFile', label('idNumber'), t('import.duplicateInFile', { row: first }));
+          continue;
+        }
+        seen.set(bi, row.rowNumber);
+        const note = unescapeCell(cell(row, 'note')) || null;
+        const candidate: Candidate = {
+          row,
+          plannedRow: { rowNumber: row.rowNumber, person: n2.value, org: { id: org.id, path: org.path }, bi, note },
+        };
+        await put([candidate.plannedRow, row.cells]);
+        pending.push(candidate);
+        if (pending.length >= 500) await flush();
       }
-      const n2 = normalizePerson({
-        name: cell(row, 'name'),
-        idNumber: cell(row, 'idNumber'),
-        birthDate,
-        sex,
-        phone: cell(row, 'phone') || null,
-        address: cell(row, 'address') || null,
-        categories,
+      result.otherDistricts = [...otherDistricts]
+        .map(([district, rows]) => ({ district, rows }))
+        .sort((a, b) => b.rows - a.rows);
+      // the file's own findings close the plan file (before the last batch adds the register's)
+      await put({
+        end: true,
+        headerCells,
+        result: { ...result, errors: findings.errors },
+        errorRows: findings.errorRows,
       });
-      if (!n2.ok)
-        for (const e of n2.errors)
-          errs.push({ field: label((e.field in IMPORT_FIELDS ? e.field : 'name') as Field), message: t(e.key) });
-      if (errs.length || !n2.ok || !org) {
-        fail(row, errs.length ? errs : [{ field: label('name'), message: t('beneficiary.invalid') }]);
-        continue;
-      }
-      const bi = idBlindIndex(this.p.crypto, n2.value.idNumber);
-      const first = seen.get(bi);
-      if (first !== undefined) {
-        result.duplicates++;
-        flag(row, 'duplicateInFile', label('idNumber'), t('import.duplicateInFile', { row: first }));
-        continue;
-      }
-      seen.set(bi, row.rowNumber);
-      const note = unescapeCell(cell(row, 'note')) || null;
-      pending.push({ row, plannedRow: { rowNumber: row.rowNumber, person: n2.value, org, bi, note } });
-      if (pending.length >= 500) await flush();
+      out?.end();
+      await flush();
+      await saved;
+      await ctx.progress(1000, 1000);
+      return this.finish(ctx, withRegister(findings, register), headerCells);
+    } catch (err) {
+      out?.destroy(err as Error);
+      await saved?.catch(() => {});
+      throw err;
     }
-    await flush();
-    await ctx.progress(1000, 1000);
-    result.errors.sort(byKindThenRow);
+  }
+
+  /**
+   * The register's part of the checks for a batch of rows that passed the file checks: who is there
+   * already (by blind index, one query per batch) and what differs. The rows to write go to `sink`.
+   */
+  private async checkRegister(
+    actor: Actor,
+    pending: readonly Candidate[],
+    findings: Findings,
+    sink?: (rows: PlannedRow[]) => Promise<void>,
+  ) {
+    if (!pending.length) return;
+    const { result } = findings;
+    // on the SQLite readers (off the event loop); a commit's own rows are not visible there
+    // until it commits, and the file's duplicates are caught by the file checks
+    const existing = await importRepo.byBlindIndexes(
+      this.p.handle.reader,
+      SYSTEM_SCOPE,
+      pending.map((x) => x.plannedRow.bi),
+    );
+    const byBi = new Map(existing.map((e) => [e.id_bi, e]));
+    const planned: PlannedRow[] = [];
+    for (const { row, plannedRow } of pending) {
+      const e = byBi.get(plannedRow.bi);
+      if (!e) {
+        result.created++;
+        planned.push(plannedRow);
+      } else if (e.status === 'merged' || !scopeCovers(actor.scope, { orgId: e.org_id, orgPath: e.org_path })) {
+        result.duplicates++;
+        findings.flag(row, 'registeredElsewhere', label('idNumber'), t('import.registeredElsewhere'));
+      } else {
+        // only what differs from the stored person is written; the same row again writes nothing
+        const { phone, address } = plannedRow.person;
+        const changes: NonNullable<PlannedRow['changes']> = {};
+        if (phone && phone !== open(this.p.crypto, e.phone_enc)) changes.phone = phone;
+        if (address && address !== open(this.p.crypto, e.address_enc)) changes.address = address;
+        if (plannedRow.note && plannedRow.note !== e.note) changes.note = plannedRow.note;
+        if (Object.keys(changes).length) {
+          result.updated++;
+          planned.push({ ...plannedRow, existingId: e.id, changes });
+        } else result.unchanged++;
+      }
+    }
+    if (sink && planned.length) await sink(planned);
+  }
+
+  /** The result with its errors in order (the first 500), and the error report when a row failed. */
+  private async finish(ctx: JobContext, findings: Findings, headerCells: string[]): Promise<ImportResult> {
+    const { result, errors, errorRows } = findings;
+    errors.sort(byKindThenRow);
+    result.errorCount = errors.length;
+    result.errors = errors.slice(0, MAX_ERRORS_IN_RESULT);
+    result.errorsTruncated = errors.length > MAX_ERRORS_IN_RESULT;
     errorRows.sort(byKindThenRow);
-    result.otherDistricts = [...otherDistricts]
-      .map(([district, rows]) => ({ district, rows }))
-      .sort((a, b) => b.rows - a.rows);
     // the error report: original cells plus the reasons, as an xlsx the user can fix and re-import
     if (errorRows.length) {
       const chunks: Buffer[] = [];
@@ -352,27 +475,81 @@ export class BeneficiaryImport implements JobHandler {
     return result;
   }
 
+  /**
+   * The commit's checks from the dry run's plan file, when it is there and still describes this
+   * file and these places (its key): the file is not read again; the register's part is checked
+   * again for every row, as the dry run did it, batch by batch in the commit's transaction. Returns
+   * undefined when there is no usable plan (the caller checks the file again).
+   */
+  private async commitPlan(
+    ctx: JobContext,
+    sink: (rows: PlannedRow[]) => Promise<void>,
+  ): Promise<ImportResult | undefined> {
+    const text = this.jobs.readArtefact(ctx.job.id, PLAN_ARTEFACT);
+    if (!text) return undefined;
+    const lineAt = (from: number) => {
+      const end = text.indexOf(10, from);
+      return end < 0 ? null : { value: JSON.parse(text.toString('utf8', from, end)), next: end + 1 };
+    };
+    const head = lineAt(0);
+    if (!head || head.value.version !== PLAN_VERSION) return undefined;
+    const { key } = await this.places(ctx);
+    if (head.value.key !== key) return undefined;
+    const actor = await this.actorOf(ctx.job);
+    const findings = newFindings();
+    const register = newFindings();
+    let pending: Candidate[] = [];
+    let at = head.next;
+    let n = 0;
+    for (;;) {
+      const line = lineAt(at);
+      if (!line) throw new Error('import plan file ended early');
+      at = line.next;
+      if (!Array.isArray(line.value)) {
+        // the file's own findings: counts, errors and report rows of the rows that failed
+        const end = line.value as { headerCells: string[]; result: ImportResult; errorRows: ErrorRow[] };
+        const { errors, ...counts } = end.result;
+        Object.assign(findings.result, counts);
+        for (const e of errors as RowError[]) findings.errors.push(e);
+        for (const e of end.errorRows) findings.errorRows.push(e);
+        await this.checkRegister(actor, pending, register, sink);
+        await ctx.progress(1000, 1000);
+        return this.finish(ctx, withRegister(findings, register), end.headerCells);
+      }
+      const [plannedRow, cells] = line.value as [PlannedRow, string[]];
+      pending.push({ row: { rowNumber: plannedRow.rowNumber, cells }, plannedRow });
+      if (pending.length >= 500) {
+        await this.checkRegister(actor, pending, register, sink);
+        pending = [];
+        await ctx.progress(Math.round((at / text.length) * 1000), 1000);
+      }
+      if (++n % 200 === 0) await tick();
+    }
+  }
+
   async validate(ctx: JobContext) {
-    return this.plan(ctx);
+    return this.plan(ctx, undefined, true);
   }
 
   /**
-   * Checks the file again (the database may have changed since the validation) and writes what it
-   * plans as it goes, in one transaction: on SQLite in the writer worker (decisions/0058), so the
-   * event loop only reads the file and builds rows; the next chunk is checked while the worker
-   * writes the previous one. One audit entry for the whole commit, in the same transaction.
+   * Writes what the dry run planned, in one transaction: on SQLite in the writer worker (decisions/0058),
+   * so the event loop only reads the plan and builds rows; the next chunk is checked while the
+   * worker writes the previous one. The file's checks come from the dry run's plan file when it
+   * still applies, the register's are made again (decisions/0064); without a plan file the file is
+   * checked again. One audit entry for the whole commit, in the same transaction.
    */
   async commit(ctx: JobContext) {
     const actor = await this.actorOf(ctx.job);
     const now = nowIso();
     const result = await longWrite(this.p.handle, async (trx) => {
       let inFlight: Promise<void> = Promise.resolve();
-      const result = await this.plan(ctx, async (rows) => {
+      const sink = async (rows: PlannedRow[]) => {
         await inFlight;
         const write = this.write(trx, rows, actor, now);
         write.catch(() => {}); // awaited by the next chunk or below
         inFlight = write;
-      });
+      };
+      const result = (await this.commitPlan(ctx, sink)) ?? (await this.plan(ctx, sink));
       await inFlight;
       await this.p.audit.append(trx, auditActorOf({ actor, requestId: ctx.job.id, ip: 'job' }), {
         action: 'beneficiary.import',
@@ -394,7 +571,6 @@ export class BeneficiaryImport implements JobHandler {
     void refreshStatistics(this.p.handle);
     return result;
   }
-
   /** One chunk of the plan: new people in bulk (registry.repo.ts `insertPeople`), changed ones set-wise. */
   private async write(trx: Tx, rows: PlannedRow[], actor: Actor, now: string) {
     const crypto = this.p.crypto;

@@ -111,14 +111,43 @@ describe('0006: visit plans, caps and budget lines belong to a campaign', () => 
     expect(def('visit_targets_plan_key')).toMatch(/plan_id.*target_key/);
     expect(def('visit_targets_key')).toBe('');
     expect(def('beneficiaries_status_path_birth')).toMatch(/status.*org_path.*birth_date/);
-    // PostgreSQL's covering index replaces the narrow one; SQLite keeps it for the registry's scans
-    expect(def('beneficiaries_status_path') === '').toBe(p.handle.dialect === 'postgres');
+    // the covering index replaces the narrow one (PostgreSQL in 0008, SQLite in 0040)
+    expect(def('beneficiaries_status_path')).toBe('');
     if (p.handle.dialect === 'sqlite') {
       // the not-yet-visited list (status bound as a parameter) is served by the partial index
       const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT id FROM visit_targets
         WHERE campaign_id = ${'c'} AND status = ${'planned'} AND visit_count = 0
         ORDER BY priority_rank, oldest_birth LIMIT 20`.execute(db);
       expect(plan.rows.map((r) => r.detail).join(' | ')).toContain('visit_targets_priority');
+    }
+  });
+});
+
+describe('0040: beneficiaries keep the indexes their statements read', () => {
+  it('drops the unused ones and reads birth dates of a district from its list index', async () => {
+    await migrateToLatest(p.handle);
+    const db = p.handle.db;
+    const names = (
+      p.handle.dialect === 'sqlite'
+        ? await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'beneficiaries'
+            AND sql IS NOT NULL`.execute(db)
+        : await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'beneficiaries'
+            AND indexname NOT IN ('beneficiaries_pkey', 'beneficiaries_id_bi_key')`.execute(db)
+    ).rows.map((r) => r.name);
+    expect(names.sort()).toEqual([
+      'beneficiaries_district_name',
+      'beneficiaries_household',
+      'beneficiaries_initials',
+      'beneficiaries_name_order',
+      'beneficiaries_org_name',
+      'beneficiaries_status_path_birth',
+    ]);
+    if (p.handle.dialect === 'sqlite') {
+      const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT count(*) FROM beneficiaries
+        WHERE district_path = ${'650200/650203/'} AND status IN ('active', 'deceased') AND birth_date >= ${'1950-01-01'}`.execute(
+        db,
+      );
+      expect(plan.rows.map((r) => r.detail).join(' | ')).toContain('COVERING INDEX beneficiaries_district_name');
     }
   });
 });

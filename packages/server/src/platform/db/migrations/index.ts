@@ -27,6 +27,7 @@ import { modelcityPlaqueBudget0034 } from './0034_modelcity_plaque_budget.js';
 import { partnershipEnd0035 } from './0035_partnership_end.js';
 import { discrepancyCases0037 } from './0037_discrepancy_cases.js';
 import { gradeChanges0038 } from './0038_grade_changes.js';
+import { beneficiaryIndexes0040 } from './0040_beneficiary_indexes.js';
 import { gradeOverpaid0041 } from './0041_grade_overpaid.js';
 
 /** Forward-only migrations, in order. Never edit a released one; add the next. */
@@ -61,6 +62,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0035_partnership_end': partnershipEnd0035(dialect),
         '0038_grade_changes': gradeChanges0038(dialect),
         '0037_discrepancy_cases': discrepancyCases0037(dialect),
+        '0040_beneficiary_indexes': beneficiaryIndexes0040(dialect),
         '0041_grade_overpaid': gradeOverpaid0041(dialect),
       };
     },

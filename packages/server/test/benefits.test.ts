@@ -641,4 +641,26 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
       .execute();
     expect(kept.map((r) => [r.row_number, Number(r.amount_fen), r.paid])).toEqual([[2, 20_000, 1]]);
   });
+  it('a return file with a bad ID number fails its job, naming the first bad row, and changes nothing', async () => {
+    const before = (await klmy.get(`/api/v1/benefit-discrepancies?rosterId=${p2.id}&pageSize=50`)).json().items;
+    const file = csv([
+      [people.C!.idNumber, '待遇C', '200.00', '成功'],
+      ['650203195003011', '待遇旧', '200.00', '成功'], // the 15-digit form: read as its 18 digits
+      [people.C!.idNumber.slice(0, 17), '待遇短', '200.00', '成功'], // 17 digits: refused
+    ]);
+    // the same number twice (kept between files when valid, never when refused)
+    for (const name of ['bad.csv', 'bad-again.csv']) {
+      const res = await klmy.request('POST', `/api/v1/benefit-rosters/${p2.id}/return?fileName=${name}`, file, {
+        'content-type': 'application/octet-stream',
+      });
+      expect(res.statusCode, res.body).toBe(202);
+      await env.jobs.idle();
+      const job = (await klmy.get(`/api/v1/jobs/${res.json().id}`)).json();
+      expect(job.status).toBe('failed');
+      expect(job.error).toContain('3：');
+    }
+    expect((await klmy.get(`/api/v1/benefit-discrepancies?rosterId=${p2.id}&pageSize=50`)).json().items).toEqual(
+      before,
+    );
+  });
 });

@@ -52,3 +52,21 @@ describe('BoundedMemo', () => {
     expect(() => new BoundedMemo(0, (k: string) => k)).toThrow('capacity');
   });
 });
+
+describe('BoundedMemo without a value', () => {
+  it('does not keep a key whose computation gives undefined', () => {
+    let calls = 0;
+    const memo = new BoundedMemo<string, number>(4, (k) => {
+      calls++;
+      return k === 'bad' ? undefined : k.length;
+    });
+    expect([memo.get('bad'), memo.get('bad'), memo.get('good'), memo.get('good')]).toEqual([
+      undefined,
+      undefined,
+      4,
+      4,
+    ]);
+    expect(calls).toBe(3);
+    expect(memo.size).toBe(1);
+  });
+});

@@ -4,6 +4,7 @@
  * current holds `capacity` keys the older is dropped whole and the current becomes the older. So
  * it holds at most 2 × capacity entries, and a key used again within `capacity` other keys stays.
  * (No per-hit reordering as in a strict LRU: a hit in the current generation is one Map look-up.)
+ * A key for which `compute` gives undefined is not kept (it is computed again when asked again).
  */
 export class BoundedMemo<K, V> {
   private current = new Map<K, V>();
@@ -11,17 +12,19 @@ export class BoundedMemo<K, V> {
 
   constructor(
     private readonly capacity: number,
-    private readonly compute: (key: K) => V,
+    private readonly compute: (key: K) => V | undefined,
   ) {
     if (!(capacity >= 1)) throw new Error('BoundedMemo: capacity must be at least 1');
   }
 
-  get(key: K): V {
+  get(key: K): V | undefined {
     const hit = this.current.get(key);
     if (hit !== undefined) return hit;
     let value = this.older.get(key);
-    if (value === undefined) value = this.compute(key);
-    else this.older.delete(key);
+    if (value === undefined) {
+      value = this.compute(key);
+      if (value === undefined) return undefined;
+    } else this.older.delete(key);
     if (this.current.size >= this.capacity) {
       this.older = this.current;
       this.current = new Map();

@@ -116,8 +116,31 @@ const ID_INDEX_MEMO = 200_000;
 const ID_INDEX_KEPT_MS = 10 * 60_000;
 /** New people of a return file per look-up on the readers. */
 const LOOKUP_BATCH = 1000;
-/** A line of a return file as the job holds it (the account only sealed when the line is kept). */
-type FileLine = ReturnLine & { account: string | null };
+/**
+ * A line of a return file as the job holds it until the findings are known: what `judge` reads,
+ * and the cells its other texts come from, made only for the lines kept (few) — every line of a
+ * file is held, so nothing is made per line that is not needed (decisions/0061).
+ */
+class FileLine implements ReturnLine {
+  constructor(
+    readonly rowNumber: number,
+    readonly idBi: string,
+    readonly fen: number,
+    readonly paid: boolean,
+    /** The normalised ID number. */
+    private readonly id: string,
+    readonly name: string,
+    /** The account cell as written. */
+    private readonly accountCell: string,
+  ) {}
+  get idMasked() {
+    return maskIdNumber(this.id);
+  }
+  /** The account number without spaces (sealed when the line is kept). */
+  get account() {
+    return this.accountCell.replace(/\s+/g, '') || null;
+  }
+}
 /** The job kind of a return file's reconciliation. */
 export const RECONCILE_KIND = 'benefit.reconcile';
 /** The job kind of the back pay a retroactive standard produces (decisions/0052). */
@@ -216,9 +239,18 @@ function confirmationOut(r: ConfirmationRow) {
  */
 export class BenefitsService {
   private readonly db: Db;
-  /** Blind indexes of the ID numbers of the last return files read (a person is in one file a month). */
-  private readonly idIndex = new BoundedMemo<string, string>(ID_INDEX_MEMO, (id) => this.registry.idBlindIndex(id));
+  /**
+   * The ID numbers of the last return files read (a person is in one file a month), as written →
+   * normalised and their blind index (decisions/0061).
+   */
+  private readonly idIndex = new BoundedMemo<string, { value: string; bi: string }>(ID_INDEX_MEMO, (raw) => {
+    // a number refused is not kept: one born "in the future" is accepted from that day on
+    const n = normalizeIdNumber(raw, { today: this.idToday });
+    return n.ok ? { value: n.value, bi: this.registry.idBlindIndex(n.value) } : undefined;
+  });
   private idIndexExpiry: NodeJS.Timeout | undefined;
+  /** The day ID numbers are checked against (birth dates after it are refused), set per file. */
+  private idToday = todayIso();
   constructor(
     private readonly p: Platform,
     private readonly registry: RegistryAccess,
@@ -991,10 +1023,11 @@ export class BenefitsService {
     const { header, dataBatches } = await locateHeaderInBatches(batches, RETURN_HEADERS, { minMatches: 2 });
     if (header.columns.idNumber === undefined || header.columns.amount === undefined)
       throw badRequest('bad_header', 'benefits.import.header', { missing: '身份证号、金额' });
-    const col = (row: TableRow, f: keyof typeof RETURN_HEADERS) => {
+    const cell = (row: TableRow, f: keyof typeof RETURN_HEADERS) => {
       const i = header.columns[f];
-      return i === undefined ? '' : (row.cells[i] ?? '').trim();
+      return i === undefined ? '' : (row.cells[i] ?? '');
     };
+    const col = (row: TableRow, f: keyof typeof RETURN_HEADERS) => cell(row, f).trim();
     // the roster's side, on the readers (decisions/0031) while the main thread reads the file: its
     // persons, those of them whose register status matters, and those paid by another roster's file
     // in force — set-wise, three statements for the whole roster (decisions/0054)
@@ -1021,30 +1054,30 @@ export class BenefitsService {
     };
     // the blind indexes of the people seen in the last files (each person is in a file a month)
     clearTimeout(this.idIndexExpiry);
-    const today = todayIso();
+    this.idToday = todayIso();
     try {
       for await (const rows of dataBatches)
         for (const row of rows) {
           const rawId = col(row, 'idNumber');
           if (!rawId || /合计|总计/.test(col(row, 'name')) || /合计|总计/.test(rawId)) continue;
-          const n = normalizeIdNumber(rawId, { today });
+          const id = this.idIndex.get(rawId);
           const fen = yuanTextToFen(col(row, 'amount'));
-          if (!n.ok || fen === null) {
+          if (!id || fen === null) {
             errors.push({
               row: row.rowNumber,
-              message: t(n.ok ? 'benefits.import.amount' : 'benefits.import.idNumber'),
+              message: t(id ? 'benefits.import.amount' : 'benefits.import.idNumber'),
             });
             continue;
           }
-          const line: FileLine = {
-            rowNumber: row.rowNumber,
-            idBi: this.idIndex.get(n.value),
-            name: col(row, 'name'),
-            idMasked: maskIdNumber(n.value),
+          const line = new FileLine(
+            row.rowNumber,
+            id.bi,
             fen,
-            paid: paidStatus(col(row, 'status')),
-            account: col(row, 'account').replace(/\s+/g, '') || null,
-          };
+            paidStatus(col(row, 'status')),
+            id.value,
+            col(row, 'name'),
+            cell(row, 'account'),
+          );
           lineCount++;
           const same = people.get(line.idBi);
           if (same) same.push(line);

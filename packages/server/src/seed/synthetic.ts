@@ -79,6 +79,8 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
   const batch = opts.batch ?? 5000;
   const now = new Date().toISOString();
   const surnames = [...SURNAMES];
+  // names repeat (~10^5 different ones): their pinyin is worked out once each
+  const nameKeys = new Map<string, ReturnType<typeof searchKeys>>();
   const given = [...GIVEN];
   let created = 0;
   // a load as large as what is there already builds the secondary indexes once at the end
@@ -133,7 +135,11 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
           rand() < 0.08
             ? `${pick(UYGHUR)}·${pick(UYGHUR)}`
             : pick(surnames) + pick(given) + (rand() < 0.7 ? pick(given) : '');
-        const keys = searchKeys(name);
+        let keys = nameKeys.get(name);
+        if (!keys) {
+          keys = searchKeys(name);
+          nameKeys.set(name, keys);
+        }
         const phone = `1${pick(['3', '5', '8', '9'])}${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`;
         const address = `${org.name.replace('退役军人服务站', '')}${pick(STREET_WORDS)}${1 + Math.floor(rand() * 200)}号${1 + Math.floor(rand() * 30)}栋${1 + Math.floor(rand() * 6)}单元${101 + Math.floor(rand() * 1500)}`;
         const s = rand();

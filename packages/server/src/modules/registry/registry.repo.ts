@@ -192,25 +192,39 @@ export function gramRows(p: { id: string; name_simplified: string; org_path: str
   }));
 }
 
-/** Gram rows of many people, in the grams' key order (gram, district, person): a bulk insert then walks the index in order. */
-export function gramRowsSorted(people: readonly { id: string; name_simplified: string; org_path: string }[]) {
-  const rows = people.flatMap(gramRows);
-  rows.sort((a, b) =>
-    a.gram < b.gram
-      ? -1
-      : a.gram > b.gram
-        ? 1
-        : a.district_path < b.district_path
-          ? -1
-          : a.district_path > b.district_path
-            ? 1
-            : a.beneficiary_id < b.beneficiary_id
-              ? -1
-              : a.beneficiary_id > b.beneficiary_id
-                ? 1
-                : 0,
-  );
-  return rows;
+/**
+ * The name grams of people just inserted, made by the database from their `name_simplified` in one
+ * statement (the same pieces as `nameGrams`: the name without middle dots and spaces — the only
+ * space `normalizeQuery` leaves — cut into its characters and pairs of neighbours, without repeats),
+ * in the grams' key order. Nothing per gram crosses from the program (decisions/0064).
+ */
+async function insertGramsOf(handle: DbHandle, trx: Queryable, ids: readonly string[]) {
+  if (!ids.length) return;
+  if (handle.dialect === 'sqlite') {
+    await sql`
+      WITH RECURSIVE p(id, district_path, org_path, name) AS (
+        SELECT b.id, b.district_path, b.org_path, replace(replace(b.name_simplified, '·', ''), ' ', '')
+        FROM json_each(${JSON.stringify(ids)}) AS j CROSS JOIN beneficiaries AS b ON b.id = j.value
+      ), c(id, district_path, org_path, name, i) AS (
+        SELECT id, district_path, org_path, name, 1 FROM p WHERE name <> ''
+        UNION ALL SELECT id, district_path, org_path, name, i + 1 FROM c WHERE i < length(name)
+      )
+      INSERT INTO beneficiary_name_grams (gram, district_path, beneficiary_id, org_path)
+      SELECT DISTINCT gram, district_path, id, org_path FROM (
+        SELECT substr(name, i, 1) AS gram, district_path, id, org_path FROM c
+        UNION ALL SELECT substr(name, i, 2), district_path, id, org_path FROM c WHERE i < length(name)
+      ) ORDER BY 1, 2, 3`.execute(trx);
+    return;
+  }
+  await sql`
+    INSERT INTO beneficiary_name_grams (gram, district_path, beneficiary_id, org_path)
+    SELECT DISTINCT g.gram, b.district_path, b.id, b.org_path
+    FROM beneficiaries AS b
+      CROSS JOIN LATERAL (SELECT replace(replace(b.name_simplified, '·', ''), ' ', '') AS name) AS n
+      CROSS JOIN LATERAL generate_series(1, char_length(n.name)) AS i
+      CROSS JOIN LATERAL (VALUES (substr(n.name, i, 1)),
+        (CASE WHEN i < char_length(n.name) THEN substr(n.name, i, 2) END)) AS g(gram)
+    WHERE b.id = ANY(${[...ids]}::text[]) AND g.gram IS NOT NULL`.execute(trx);
 }
 
 /** What the import reads and writes: the importer's org subtree, the districts, people by blind index, bulk rows. */
@@ -252,8 +266,8 @@ export const importRepo = {
   },
 
   /**
-   * New people in bulk: households, people, category rows and name grams, each table in multi-row
-   * statements (platform/db/bulk.ts), the grams in their index order.
+   * New people in bulk: households, people and category rows, each table in multi-row statements
+   * (platform/db/bulk.ts), then their name grams made set-wise from the rows just written.
    */
   async insertPeople(
     handle: DbHandle,
@@ -267,7 +281,11 @@ export const importRepo = {
     await bulkInsert(handle, 'households', rows.households, trx);
     await bulkInsert(handle, 'beneficiaries', rows.people, trx);
     await bulkInsert(handle, 'beneficiary_categories', rows.categories, trx);
-    await bulkInsert(handle, 'beneficiary_name_grams', gramRowsSorted(rows.people), trx);
+    await insertGramsOf(
+      handle,
+      trx,
+      rows.people.map((x) => x.id),
+    );
     // the maintained totals, set-wise for the batch (decisions/0029)
     await countsRepo.apply(
       trx,

@@ -9,6 +9,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { benefitsRepo } from '../packages/server/src/modules/benefits/benefits.repo.js';
+import { SYSTEM_SCOPE } from '../packages/server/src/platform/access/scope.js';
 import { benefitsBench, machine } from './lib/benefits.js';
 
 const { values: opt } = parseArgs({ options: { n: { type: 'string', default: '100000' } } });
@@ -85,6 +86,7 @@ try {
     const cause = { standardId: s1, benefitType: 'survivor_pension' };
     const lines = await benefitsRepo.backpayRows(
       p.handle.db,
+      SYSTEM_SCOPE,
       benefits.basis(p.handle.db),
       at,
       cause,

@@ -1,3 +1,4 @@
+import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { labelMap } from '../../platform/audit/labels.js';
 import { defineModule } from '../../platform/module.js';
 import { notificationsModule } from '../notifications/notifications.module.js';
@@ -66,7 +67,8 @@ export const benefitsModule = defineModule({
       ],
       labels: {
         benefit_roster: async (ids, actor) => labelMap(await benefitLabels.rosters(db, actor.scope, ids)),
-        benefit_standard: async (ids) => labelMap(await benefitLabels.standards(db, ids)),
+        // standards are read city-wide, as their list and their target do
+        benefit_standard: async (ids) => labelMap(await benefitLabels.standards(db, SYSTEM_SCOPE, ids)),
         benefit_discrepancy: async (ids, actor) => labelMap(await benefitLabels.discrepancies(db, actor.scope, ids)),
       },
     };

@@ -1,8 +1,9 @@
 import { CONFIRMATION_GRACE_MONTHS, nextMonth } from '@shuangyong/shared';
-import { type OperationNodeSource, type RawBuilder, type Selectable, sql } from 'kysely';
+import { expressionBuilder, type OperationNodeSource, type RawBuilder, type Selectable, sql } from 'kysely';
 import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
+import type { Database } from '../../platform/db/schema.js';
 import { nowIso } from '../../platform/ids.js';
 import { tick } from '../../platform/tick.js';
 import type {
@@ -64,6 +65,12 @@ function causeKey(cause: BackpayCause) {
 
 const ROSTER_SCOPE = { path: 'r.org_path', orgId: 'r.org_id' } as const;
 const DISC_SCOPE = { path: 'd.org_path', orgId: 'd.org_id' } as const;
+/** Another district's roster, joined as `o` (reconciliation's "paid elsewhere"). */
+const OTHER_ROSTER_SCOPE = { path: 'o.org_path', orgId: 'o.org_id' } as const;
+
+/** `scopeWhere` for raw SQL: the scope's condition on the columns of one table alias. */
+const inScope = (scope: Scope, cols: Parameters<typeof scopeWhere>[2]) =>
+  scopeWhere(expressionBuilder<Database, never>(), scope, cols);
 
 /** A text parameter with its type stated (PostgreSQL cannot infer one in a select list). */
 const txt = (v: string) => sql`CAST(${v} AS text)`;
@@ -75,10 +82,12 @@ const startOf = (month: string) => `${month}-01`;
  * The standards in force in `month` for a person-category row `p` (aliased so), one per key
  * (benefit type, category, grade band, layer, region): of several the latest start wins (then the
  * latest entered) — a new standard never edits an old one. `region` is the district the month is
- * paid by. Layers add up.
+ * paid by. Layers add up. `scope` limits the standards read (by their region); the callers read
+ * the standards city-wide (SYSTEM_SCOPE): a district is paid by the city's and the province's too.
  */
-function standardsJoin(month: string, region: RawBuilder<unknown>, benefitType?: string) {
+function standardsJoin(scope: Scope, month: string, region: RawBuilder<unknown>, benefitType?: string) {
   return sql`JOIN benefit_standards s ON s.category = p.code
+    AND ${inScope(scope, { path: 's.region_path' })}
     AND s.withdrawn_at IS NULL
     AND s.valid_from <= ${month} AND (s.valid_to IS NULL OR s.valid_to >= ${month})
     ${benefitType ? sql`AND s.benefit_type = ${benefitType}` : sql``}
@@ -90,6 +99,7 @@ function standardsJoin(month: string, region: RawBuilder<unknown>, benefitType?:
         AND s2.region_path = s.region_path
         AND COALESCE(s2.grade_min, 0) = COALESCE(s.grade_min, 0) AND COALESCE(s2.grade_max, 0) = COALESCE(s.grade_max, 0)
         AND COALESCE(s2.disability_cause, '') = COALESCE(s.disability_cause, '')
+        AND ${inScope(scope, { path: 's2.region_path' })}
         AND s2.withdrawn_at IS NULL
         AND s2.valid_from <= ${month} AND (s2.valid_to IS NULL OR s2.valid_to >= ${month})
         AND (s2.valid_from > s.valid_from OR (s2.valid_from = s.valid_from AND s2.created_at > s.created_at)))`;
@@ -119,15 +129,17 @@ function categoriesAt(basis: Basis, month: string) {
  * Is the annual confirmation (年度确认) of person-category row `p` in place for `month`
  * (decisions/0045)? A month of year Y needs the confirmation of Y; in the first
  * CONFIRMATION_GRACE_MONTHS months that of Y − 1 still holds. The year a person was registered
- * needs none (the register was checked on entry), nor do the years before it.
+ * needs none (the register was checked on entry), nor do the years before it. `scope` limits the
+ * confirmations read.
  */
-export function confirmedRule(month: string) {
+export function confirmedRule(scope: Scope, month: string) {
   const year = Number(month.slice(0, 4));
   const grace = Number(month.slice(5, 7)) <= CONFIRMATION_GRACE_MONTHS;
   const years = grace ? [year, year - 1] : [year];
   return sql`(p.registered_at >= ${String(years.at(-1))}
     OR EXISTS (SELECT 1 FROM benefit_confirmations cf
-      WHERE cf.beneficiary_id = p.person_id AND cf.year IN (${sql.join(years)})))`;
+      WHERE cf.beneficiary_id = p.person_id AND cf.year IN (${sql.join(years)})
+        AND ${inScope(scope, { path: 'cf.org_path', orgId: 'cf.org_id' })}))`;
 }
 
 /**
@@ -136,7 +148,7 @@ export function confirmedRule(month: string) {
  * or after the month (the month of death is paid in full), or was suspended only after it; and
  * the annual confirmation is in place (`confirmedRule`).
  */
-function monthRule(month: string) {
+function monthRule(scope: Scope, month: string) {
   const start = startOf(month);
   const next = startOf(nextMonth(month));
   return sql`(p.start_date IS NULL OR p.start_date < ${next})
@@ -144,7 +156,7 @@ function monthRule(month: string) {
     AND (p.status = 'active'
       OR (p.status IN ('deceased', 'moved_out') AND p.status_date >= ${start})
       OR (p.status = 'suspended' AND p.status_date >= ${next}))
-    AND ${confirmedRule(month)}`;
+    AND ${confirmedRule(scope, month)}`;
 }
 
 /**
@@ -167,8 +179,10 @@ function districtParts(basis: Basis, month: string, district: string) {
 /**
  * Entitlement of one month, set-wise: one row per (person, benefit type) with the amount in fen —
  * of one district (who it pays that month) or of the whole city. One statement, no per-person loop.
+ * `scope` limits the standards and confirmations read (`standardsJoin`, `confirmedRule`).
  */
 export function entitlementSql(
+  scope: Scope,
   basis: Basis,
   opts: { month: string; district?: string; benefitType?: string; personId?: string },
 ): RawBuilder<{
@@ -183,8 +197,8 @@ export function entitlementSql(
   const part = (where: RawBuilder<unknown>) => sql`SELECT p.person_id, p.id_bi, p.name, p.id_masked, s.benefit_type,
       SUM(s.amount_fen) AS amount_fen
     FROM ${categoriesAt(basis, opts.month)} p
-    ${standardsJoin(opts.month, region, opts.benefitType)}
-    WHERE ${monthRule(opts.month)} AND ${where}
+    ${standardsJoin(scope, opts.month, region, opts.benefitType)}
+    WHERE ${monthRule(scope, opts.month)} AND ${where}
       ${opts.personId ? sql`AND p.person_id = ${opts.personId}` : sql``}
     GROUP BY p.person_id, p.id_bi, p.name, p.id_masked, s.benefit_type
     HAVING SUM(s.amount_fen) > 0`;
@@ -214,11 +228,12 @@ export const benefitLabels = {
       .where((eb) => scopeWhere(eb, scope, ROSTER_SCOPE))
       .execute();
   },
-  standards(db: Queryable, ids: readonly string[]) {
+  standards(db: Queryable, scope: Scope, ids: readonly string[]) {
     return db
       .selectFrom('benefit_standards')
       .select(['id', sql<string>`doc_no || ' ' || valid_from`.as('label')])
       .where('id', 'in', [...ids])
+      .where((eb) => scopeWhere(eb, scope, { path: 'region_path' }))
       .execute();
   },
   discrepancies(db: Queryable, scope: Scope, ids: readonly string[]) {
@@ -281,19 +296,20 @@ export const benefitsRepo = {
   /** Entitlement rows of one month (see `entitlementSql`). */
   async entitlement(
     db: Queryable,
+    scope: Scope,
     basis: Basis,
-    opts: Parameters<typeof entitlementSql>[1],
+    opts: Parameters<typeof entitlementSql>[2],
   ): Promise<EntitlementRow[]> {
-    return (await entitlementSql(basis, opts).execute(db)).rows.map((r) => ({
+    return (await entitlementSql(scope, basis, opts).execute(db)).rows.map((r) => ({
       ...r,
       amount_fen: toNumber(r.amount_fen),
     }));
   },
 
   /** Count and sum of a month's entitlement (benchmarks, totals), computed in the database. */
-  async entitlementTotals(db: Queryable, basis: Basis, opts: Parameters<typeof entitlementSql>[1]) {
+  async entitlementTotals(db: Queryable, scope: Scope, basis: Basis, opts: Parameters<typeof entitlementSql>[2]) {
     const { rows } = await sql<{ n: number; fen: number | null }>`SELECT COUNT(*) AS n, SUM(e.amount_fen) AS fen
-      FROM (${entitlementSql(basis, opts)}) e`.execute(db);
+      FROM (${entitlementSql(scope, basis, opts)}) e`.execute(db);
     return { lines: toNumber(rows[0]?.n ?? 0), fen: toNumber(rows[0]?.fen ?? 0) };
   },
 
@@ -318,7 +334,7 @@ export const benefitsRepo = {
    * The standards behind one person's month, for the explanation ("残疾军人 6级→5级 因公 …"), with
    * the grade change in force that month, if any (decisions/0056), and each standard's region.
    */
-  async explainRows(db: Queryable, basis: Basis, personId: string, month: string) {
+  async explainRows(db: Queryable, scope: Scope, basis: Basis, personId: string, month: string) {
     const inForce = (col: string) => sql`(SELECT ${sql.ref(`g.${col}`)} FROM (${basis.gradeChanges}) g
       WHERE g.beneficiary_id = p.person_id AND g.code = p.code AND g.from_month <= ${month}
       ORDER BY g.from_month DESC, g.effective_date DESC LIMIT 1)`;
@@ -341,8 +357,8 @@ export const benefitsRepo = {
         ${inForce('grade_from')} AS change_grade_from, ${inForce('effective_date')} AS change_effective_date,
         ${inForce('document_no')} AS change_document_no, ${inForce('from_month')} AS change_from_month
       FROM ${categoriesAt(basis, month)} p
-      ${standardsJoin(month, sql`p.district_path`)}
-      WHERE ${monthRule(month)} AND p.person_id = ${personId}
+      ${standardsJoin(scope, month, sql`p.district_path`)}
+      WHERE ${monthRule(scope, month)} AND p.person_id = ${personId}
       ORDER BY s.benefit_type, CASE s.layer WHEN 'national' THEN 0 WHEN 'province' THEN 1 ELSE 2 END`.execute(db);
     return rows.map((r) => ({
       ...r,
@@ -450,19 +466,21 @@ export const benefitsRepo = {
    * `db` is — the SQLite readers' worker threads for a roster (decisions/0031), so the scan never
    * holds the event loop.
    */
-  async districtEntitlement(db: Queryable, basis: Basis, district: string, months: readonly string[]) {
+  async districtEntitlement(db: Queryable, scope: Scope, basis: Basis, district: string, months: readonly string[]) {
     const out: { month: string; rows: EntitlementRow[] }[] = [];
-    for (const month of months) out.push({ month, rows: await this.entitlement(db, basis, { month, district }) });
+    for (const month of months)
+      out.push({ month, rows: await this.entitlement(db, scope, basis, { month, district }) });
     return out;
   },
 
   /**
    * Fills a roster: the months' entitlement computed beforehand (`districtEntitlement`), inserted in
    * chunks with a turn of the loop between, and the back pay the district owes that is on no roster
-   * yet (one INSERT … SELECT); then counts and sums it.
+   * yet (one INSERT … SELECT); then counts and sums it. `scope` limits the back pay and lines read.
    */
   async fillRoster(
     db: Queryable,
+    scope: Scope,
     basis: Basis,
     roster: { id: string; org_path: string },
     entitled: readonly { month: string; rows: readonly EntitlementRow[] }[],
@@ -496,7 +514,8 @@ export const benefitsRepo = {
       FROM benefit_backpay bp
       JOIN (SELECT DISTINCT c.person_id, c.id_bi, c.name, c.id_masked FROM (${basis.categories}) c) p
         ON p.person_id = bp.beneficiary_id
-      WHERE bp.org_path = ${roster.org_path} AND bp.roster_id IS NULL`.execute(db);
+      WHERE bp.org_path = ${roster.org_path} AND bp.roster_id IS NULL
+        AND ${inScope(scope, { path: 'bp.org_path' })}`.execute(db);
     await db
       .updateTable('benefit_backpay')
       .set({ roster_id: roster.id })
@@ -507,6 +526,7 @@ export const benefitsRepo = {
       .selectFrom('benefit_roster_lines')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('amount_fen').as('fen')])
       .where('roster_id', '=', roster.id)
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .executeTakeFirstOrThrow();
     return { lines: toNumber(t.n), fen: toNumber(t.fen ?? 0) };
   },
@@ -556,10 +576,11 @@ export const benefitsRepo = {
    * the back pay already owed. The cause is a new standard (its benefit type only), a late annual
    * confirmation or a late grade change (one person, every type). Only reads: run it where `db` is — the SQLite readers for
    * the back-pay job (decisions/0057), so the district-month's scan never holds the event loop —
-   * and write the rows with `insertBackpay`.
+   * and write the rows with `insertBackpay`. `scope` limits every table read (`paidDifferences`).
    */
   async backpayRows(
     db: Queryable,
+    scope: Scope,
     basis: Basis,
     at: { org_path: string; month: string },
     cause: BackpayCause,
@@ -567,7 +588,7 @@ export const benefitsRepo = {
   ): Promise<Selectable<BenefitBackpayTable>[]> {
     const key = causeKey(cause);
     const causeId = key.id;
-    const rows = await this.paidDifferences(db, basis, at, cause, 'owed');
+    const rows = await this.paidDifferences(db, scope, basis, at, cause, 'owed');
     return rows.map((r) => {
       const due = toNumber(r.due_fen);
       const paid = toNumber(r.paid_fen);
@@ -593,17 +614,19 @@ export const benefitsRepo = {
    * Per person and benefit type of one district-month already paid: what is due now and what was
    * paid (released rosters' lines of the month, and back pay owed on no released roster yet) —
    * `owed` keeps the rows where more is due than was paid (back pay), `overpaid` those where more
-   * was paid than is due (a grade lowered late, decisions/0065). Only reads.
+   * was paid than is due (a grade lowered late, decisions/0065). Only reads; `scope` limits every
+   * table read (the entitlement's standards and confirmations, the rosters' lines, the back pay).
    */
   async paidDifferences(
     db: Queryable,
+    scope: Scope,
     basis: Basis,
     at: { org_path: string; month: string },
     cause: BackpayCause,
     which: 'owed' | 'overpaid',
   ) {
     const byStandard = 'standardId' in cause;
-    const e = entitlementSql(basis, {
+    const e = entitlementSql(scope, basis, {
       month: at.month,
       district: at.org_path,
       ...(byStandard ? { benefitType: cause.benefitType } : { personId: cause.personId }),
@@ -616,10 +639,10 @@ export const benefitsRepo = {
       FROM (${e}) e
       LEFT JOIN (SELECT l.beneficiary_id, l.benefit_type, SUM(l.amount_fen) AS fen FROM benefit_roster_lines l
           JOIN benefit_rosters x ON x.id = l.roster_id AND x.status IN ('released', 'reconciled')
-          WHERE l.month = ${at.month} ${typeFilter('l.benefit_type')}
+          WHERE l.month = ${at.month} ${typeFilter('l.benefit_type')} AND ${inScope(scope, { path: 'l.org_path' })}
           GROUP BY l.beneficiary_id, l.benefit_type) r ON r.beneficiary_id = e.person_id AND r.benefit_type = e.benefit_type
       LEFT JOIN (SELECT b.beneficiary_id, b.benefit_type, SUM(b.owed_fen) AS fen FROM benefit_backpay b
-          WHERE b.month = ${at.month} ${typeFilter('b.benefit_type')}
+          WHERE b.month = ${at.month} ${typeFilter('b.benefit_type')} AND ${inScope(scope, { path: 'b.org_path' })}
             AND (b.roster_id IS NULL OR b.roster_id IN (SELECT y.id FROM benefit_rosters y WHERE y.status IN ('draft', 'pending')))
           GROUP BY b.beneficiary_id, b.benefit_type) o ON o.beneficiary_id = e.person_id AND o.benefit_type = e.benefit_type
       WHERE ${owed} ${which === 'owed' ? sql`> 0` : sql`< 0`}
@@ -631,15 +654,16 @@ export const benefitsRepo = {
    * The overpayment of one person's district-month after a grade lowered late (decisions/0065):
    * over the benefit types paid more than is due now, what is due and what was paid, less what
    * other changes' cases already found overpaid for that month (each month is recovered once).
-   * Null when nothing is overpaid. Only reads.
+   * Null when nothing is overpaid. Only reads; `scope` limits every table read.
    */
   async gradeOverpaid(
     db: Queryable,
+    scope: Scope,
     basis: Basis,
     at: { org_path: string; month: string },
     cause: { gradeChangeId: string; personId: string },
   ) {
-    const rows = await this.paidDifferences(db, basis, at, cause, 'overpaid');
+    const rows = await this.paidDifferences(db, scope, basis, at, cause, 'overpaid');
     if (!rows.length) return null;
     let due = 0;
     let paid = 0;
@@ -654,6 +678,7 @@ export const benefitsRepo = {
       .where('month', '=', at.month)
       .where('kind', '=', 'grade_overpaid')
       .where('grade_change_id', '!=', cause.gradeChangeId)
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .executeTakeFirstOrThrow();
     const earlier = toNumber(found.fen ?? 0);
     if (paid - due - earlier <= 0) return null;
@@ -662,9 +687,10 @@ export const benefitsRepo = {
   },
 
   /** The grade-overpaid cases a change opened in one district-month (all runs together). */
-  async gradeOverpaidOf(db: Queryable, at: { org_path: string; month: string }, gradeChangeId: string) {
+  async gradeOverpaidOf(db: Queryable, scope: Scope, at: { org_path: string; month: string }, gradeChangeId: string) {
     const t = await db
       .selectFrom('benefit_discrepancies')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select((eb) => [
         eb.fn.countAll<number>().as('n'),
         eb.fn.sum<number>(eb('paid_fen', '-', eb.ref('expected_fen'))).as('fen'),
@@ -766,7 +792,7 @@ export const benefitsRepo = {
    * People of a district owed something in `month` but for the annual confirmation: the worklist
    * of whom to call in (one row per person, the first 500 by name).
    */
-  async unconfirmed(db: Queryable, basis: Basis, month: string, district: string) {
+  async unconfirmed(db: Queryable, scope: Scope, basis: Basis, month: string, district: string) {
     const start = startOf(month);
     const next = startOf(nextMonth(month));
     const { rows } = await sql<{
@@ -776,10 +802,10 @@ export const benefitsRepo = {
     }>`SELECT DISTINCT p.person_id, p.name,
         p.id_masked
       FROM ${categoriesAt(basis, month)} p
-      ${standardsJoin(month, sql`p.district_path`)}
+      ${standardsJoin(scope, month, sql`p.district_path`)}
       WHERE p.district_path LIKE ${`${district}%`}
         AND (p.start_date IS NULL OR p.start_date < ${next}) AND (p.end_date IS NULL OR p.end_date >= ${start})
-        AND p.status = 'active' AND NOT ${confirmedRule(month)}
+        AND p.status = 'active' AND NOT ${confirmedRule(scope, month)}
       ORDER BY p.name, p.person_id
       LIMIT 500`.execute(db);
     return rows;
@@ -847,10 +873,12 @@ export const benefitsRepo = {
    * only the lines of its findings (decisions/0054), so "paid by that file" is: a paid line kept in
    * its batch, or a person on that roster who is not `missing` or `failed` there (a roster person
    * without a paid line is always one of the two; the findings are switched in with the batch).
-   * `persons` are the registered people among `bis` (roster persons always are).
+   * `persons` are the registered people among `bis` (roster persons always are). `scope` limits the
+   * other rosters read; reconciliation reads every district's (SYSTEM_SCOPE).
    */
   async paidElsewhere(
     db: Queryable,
+    scope: Scope,
     rosterId: string,
     from: string,
     to: string,
@@ -871,6 +899,7 @@ export const benefitsRepo = {
       .where('x.roster_id', '!=', rosterId)
       .where('o.period_from', '<=', to)
       .where('o.period_to', '>=', from)
+      .where((eb) => scopeWhere(eb, scope, OTHER_ROSTER_SCOPE))
       .execute();
     for (const r of lines) out.add(r.id_bi);
     if (!persons.length) return out;
@@ -888,6 +917,7 @@ export const benefitsRepo = {
       .where('o.returns_batch', 'is not', null)
       .where('o.period_from', '<=', to)
       .where('o.period_to', '>=', from)
+      .where((eb) => scopeWhere(eb, scope, OTHER_ROSTER_SCOPE))
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
@@ -904,10 +934,11 @@ export const benefitsRepo = {
     for (const r of onRoster) out.add(biOf.get(r.beneficiary_id)!);
     return out;
   },
-  /** Other rosters whose months overlap `from`..`to` and that have a return file in force. */
-  overlappingReconciled(db: Queryable, rosterId: string, from: string, to: string) {
+  /** Other rosters whose months overlap `from`..`to` and that have a return file in force, of those `scope` sees. */
+  overlappingReconciled(db: Queryable, scope: Scope, rosterId: string, from: string, to: string) {
     return db
       .selectFrom('benefit_rosters')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path', orgId: 'org_id' }))
       .select(['id', 'returns_batch'])
       .where('id', '!=', rosterId)
       .where('returns_batch', 'is not', null)
@@ -917,10 +948,12 @@ export const benefitsRepo = {
   },
   /**
    * Of the persons on roster `rosterId`, the blind indexes paid by the file in force of one of
-   * `others` (overlappingReconciled), set-wise — `paidElsewhere` for a whole roster at once.
+   * `others` (overlappingReconciled), set-wise — `paidElsewhere` for a whole roster at once. `scope`
+   * limits the other rosters' lines and files read.
    */
   async rosterPaidElsewhere(
     db: Queryable,
+    scope: Scope,
     rosterId: string,
     others: readonly { id: string; returns_batch: string | null }[],
   ) {
@@ -937,6 +970,7 @@ export const benefitsRepo = {
         others.map((o) => o.id),
       )
       .where('l.id_bi', 'in', mine)
+      .where((eb) => scopeWhere(eb, scope, { path: 'l.org_path' }))
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
@@ -964,6 +998,7 @@ export const benefitsRepo = {
       )
       .where('x.paid', '=', 1)
       .where('x.id_bi', 'in', mine)
+      .where((eb) => scopeWhere(eb, scope, OTHER_ROSTER_SCOPE))
       .execute();
     for (const r of kept) out.add(r.id_bi);
     return out;
@@ -971,9 +1006,9 @@ export const benefitsRepo = {
   /**
    * The persons on roster `rosterId` whose register status can make a paid line a finding (deceased,
    * moved out, suspended): what reconciliation needs of the register for the roster's own people.
-   * `persons` is the registry's read model (personStatuses).
+   * `persons` is the registry's read model (personStatuses); `scope` limits the roster's lines read.
    */
-  async rosterStatuses(db: Queryable, persons: OperationNodeSource, rosterId: string) {
+  async rosterStatuses(db: Queryable, scope: Scope, persons: OperationNodeSource, rosterId: string) {
     const { rows } = await sql<{
       id: string;
       id_bi: string;
@@ -982,7 +1017,8 @@ export const benefitsRepo = {
       status_date: string | null;
     }>`SELECT b.id, b.id_bi, b.district_path, b.status, b.status_date FROM (${persons}) b
       WHERE b.status IN ('deceased', 'moved_out', 'suspended')
-        AND b.id IN (SELECT m.beneficiary_id FROM benefit_roster_lines m WHERE m.roster_id = ${rosterId})`.execute(db);
+        AND b.id IN (SELECT m.beneficiary_id FROM benefit_roster_lines m
+          WHERE m.roster_id = ${rosterId} AND ${inScope(scope, { path: 'm.org_path' })})`.execute(db);
     return rows;
   },
   /** Of these people, those who moved away from the district by an accepted transfer. */

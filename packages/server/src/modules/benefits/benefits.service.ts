@@ -403,7 +403,7 @@ export class BenefitsService {
     const deadline = deadlineFrom(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
     for (const [i, w] of work.entries()) {
       const at = { org_path: w.org_path, month: w.month };
-      const rows = await benefitsRepo.backpayRows(read, this.basis(read), at, w.cause, nowIso());
+      const rows = await benefitsRepo.backpayRows(read, SYSTEM_SCOPE, this.basis(read), at, w.cause, nowIso());
       await benefitsRepo.insertBackpay(this.db, rows);
       const added = await benefitsRepo.backpayOf(this.db, SYSTEM_SCOPE, at, w.cause);
       out.lines += added.lines;
@@ -420,7 +420,7 @@ export class BenefitsService {
           d.count += 1;
           told.set(w.org_path, d);
         }
-        const found = await benefitsRepo.gradeOverpaidOf(this.db, at, w.cause.gradeChangeId);
+        const found = await benefitsRepo.gradeOverpaidOf(this.db, SYSTEM_SCOPE, at, w.cause.gradeChangeId);
         over.overpaidCases += found.cases;
         over.overpaidFen += found.fen;
       }
@@ -449,7 +449,7 @@ export class BenefitsService {
     if (!('gradeChangeId' in w.cause)) return false;
     const read = this.p.handle.reader;
     const at = { org_path: w.org_path, month: w.month };
-    const over = await benefitsRepo.gradeOverpaid(read, this.basis(read), at, w.cause);
+    const over = await benefitsRepo.gradeOverpaid(read, SYSTEM_SCOPE, this.basis(read), at, w.cause);
     if (!over) return false;
     const p = await benefitsRepo.personName(read, this.basis(read), w.cause.personId);
     const now = nowIso();
@@ -574,7 +574,8 @@ export class BenefitsService {
     month: string,
     regions?: Map<string, string>,
   ) {
-    const rows = await benefitsRepo.explainRows(read, basis, personId, month);
+    // the person was read in scope; the standards that pay them are the city's and their district's
+    const rows = await benefitsRepo.explainRows(read, SYSTEM_SCOPE, basis, personId, month);
     const byType = new Map<string, typeof rows>();
     for (const r of rows) byType.set(r.benefit_type, [...(byType.get(r.benefit_type) ?? []), r]);
     const lines: {
@@ -686,7 +687,10 @@ export class BenefitsService {
   /** A month's entitlement of a district or the whole city: count and sum (benchmarks, checks). */
   entitlementTotals(month: string, district?: string) {
     const read = this.p.handle.reader;
-    return benefitsRepo.entitlementTotals(read, this.basis(read), { month, ...(district ? { district } : {}) });
+    return benefitsRepo.entitlementTotals(read, SYSTEM_SCOPE, this.basis(read), {
+      month,
+      ...(district ? { district } : {}),
+    });
   }
 
   // ---- rosters
@@ -792,9 +796,10 @@ export class BenefitsService {
       : await benefitsRepo.orgByPath(this.db, districtOf(actor.orgPath));
     if (!org || !scopeCovers(actor.scope, { orgId: org.id, orgPath: org.path })) throw notFound();
     if (!isDistrictPath(org.path)) throw badRequest('not_a_district', 'benefits.roster.notDistrict');
-    // the scan runs on the readers (SQLite worker threads), before the transaction
+    // the scan runs on the readers (SQLite worker threads), before the transaction; the district was
+    // checked in scope above, the standards paying it are read city-wide
     const read = this.p.handle.reader;
-    const entitled = await benefitsRepo.districtEntitlement(read, this.basis(read), org.path, months);
+    const entitled = await benefitsRepo.districtEntitlement(read, SYSTEM_SCOPE, this.basis(read), org.path, months);
     const id = await this.db.transaction().execute(async (trx) => {
       const existing = await benefitsRepo.rosterFor(trx, SYSTEM_SCOPE, org.path, body.period);
       const other = await benefitsRepo.overlappingRoster(
@@ -840,6 +845,7 @@ export class BenefitsService {
       }
       const filled = await benefitsRepo.fillRoster(
         trx,
+        SYSTEM_SCOPE,
         this.basis(trx),
         { id: rosterId, org_path: org.path },
         entitled,
@@ -1030,13 +1036,19 @@ export class BenefitsService {
     const col = (row: TableRow, f: keyof typeof RETURN_HEADERS) => cell(row, f).trim();
     // the roster's side, on the readers (decisions/0031) while the main thread reads the file: its
     // persons, those of them whose register status matters, and those paid by another roster's file
-    // in force — set-wise, three statements for the whole roster (decisions/0054)
+    // in force — set-wise, three statements for the whole roster (decisions/0054); a job, and "paid
+    // elsewhere" is about other districts' rosters: SYSTEM_SCOPE
     const rosterSide = Promise.all([
       benefitsRepo.rosterPersons(read, SYSTEM_SCOPE, rosterId),
-      benefitsRepo.rosterStatuses(read, this.registry.readModel.personStatuses(read, SYSTEM_SCOPE), rosterId),
+      benefitsRepo.rosterStatuses(
+        read,
+        SYSTEM_SCOPE,
+        this.registry.readModel.personStatuses(read, SYSTEM_SCOPE),
+        rosterId,
+      ),
       benefitsRepo
-        .overlappingReconciled(read, rosterId, r.period_from, r.period_to)
-        .then((others) => benefitsRepo.rosterPaidElsewhere(read, rosterId, others)),
+        .overlappingReconciled(read, SYSTEM_SCOPE, rosterId, r.period_from, r.period_to)
+        .then((others) => benefitsRepo.rosterPaidElsewhere(read, SYSTEM_SCOPE, rosterId, others)),
     ]);
     // awaited after the file; a bad file must not leave its failure unhandled meanwhile
     rosterSide.catch(() => {});
@@ -1141,8 +1153,16 @@ export class BenefitsService {
           status: x.status,
           statusDate: x.status_date,
         });
-      for (const bi of await benefitsRepo.paidElsewhere(read, rosterId, r.period_from, r.period_to, bis, found))
-        paidElsewhere.add(bi);
+      const paid = await benefitsRepo.paidElsewhere(
+        read,
+        SYSTEM_SCOPE,
+        rosterId,
+        r.period_from,
+        r.period_to,
+        bis,
+        found,
+      );
+      for (const bi of paid) paidElsewhere.add(bi);
     };
     for (let i = 0; i < strangers.length; i += LOOKUP_BATCH) {
       await lookUp(strangers.slice(i, i + LOOKUP_BATCH));
@@ -1323,7 +1343,8 @@ export class BenefitsService {
       ? await benefitsRepo.org(this.db, q.orgId)
       : await benefitsRepo.orgByPath(this.db, districtOf(ctx.actor.orgPath));
     if (!org || !scopeCovers(ctx.actor.scope, { orgId: org.id, orgPath: org.path })) throw notFound();
-    const rows = await benefitsRepo.unconfirmed(this.db, this.basis(), q.month, org.path);
+    // the district was checked in scope above, the standards paying it are read city-wide
+    const rows = await benefitsRepo.unconfirmed(this.db, SYSTEM_SCOPE, this.basis(), q.month, org.path);
     return {
       month: q.month,
       items: rows.map((r) => ({ beneficiaryId: r.person_id, name: r.name, idMasked: r.id_masked })),

@@ -16,7 +16,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-const WRITES = new Set(['insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto', 'bulkInsert']);
+const WRITES = new Set([
+  'insertInto',
+  'updateTable',
+  'deleteFrom',
+  'replaceInto',
+  'mergeInto',
+  'bulkInsert',
+  'updateVersioned',
+]);
 /** Files of a module that are not queries: seeds of synthetic data write tables directly, for speed. */
 const EXEMPT = /(^|\/)synthetic\.ts$/;
 
@@ -77,8 +85,8 @@ function ownership(SERVER, MODULES) {
 
 const SQL_TABLE = /\b(from|join|into|update|table)\s+"?([a-z_][a-z0-9_]*)"?/gi;
 
-/** Every place a file names a table: { table, line, write }. */
-function tableRefs(sf, known) {
+/** Every place a file (or a node of file `sf`) names a table: { table, line, write }. */
+export function tableRefs(node, known, sf = node) {
   const refs = [];
   const at = (node) => sf.getLineAndCharacterOfPosition(node.getStart()).line + 1;
   const callee = (node) => {
@@ -87,7 +95,7 @@ function tableRefs(sf, known) {
     const e = call.expression;
     return ts.isPropertyAccessExpression(e) ? e.name.text : e.getText();
   };
-  ts.forEachChild(sf, function visit(n) {
+  ts.forEachChild(node, function visit(n) {
     if (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) return;
     if (ts.isStringLiteralLike(n) && !ts.isNoSubstitutionTemplateLiteral(n)) {
       const m = /^([a-z_][a-z0-9_]*)(\s+as\s+\w+)?$/.exec(n.text);

@@ -1,9 +1,14 @@
 import type { BeneficiaryListItem, BeneficiaryStatus, CategoryAssignment, CategoryCode } from '@shuangyong/shared';
-import { type CompiledQuery, type Insertable, type Selectable, sql } from 'kysely';
+import { type CompiledQuery, expressionBuilder, type Insertable, type Selectable, sql } from 'kysely';
 import { districtOf, prefixEnd, type Scope, SYSTEM_SCOPE, scopeWhere } from '../../platform/access/scope.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
-import type { BeneficiariesTable, BeneficiaryCategoriesTable, MergesTable } from '../../platform/db/schema.js';
+import type {
+  BeneficiariesTable,
+  BeneficiaryCategoriesTable,
+  Database,
+  MergesTable,
+} from '../../platform/db/schema.js';
 import { updateVersioned } from '../../platform/db/versioned.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 
@@ -196,15 +201,18 @@ export function gramRows(p: { id: string; name_simplified: string; org_path: str
  * The name grams of people just inserted, made by the database from their `name_simplified` in one
  * statement (the same pieces as `nameGrams`: the name without middle dots and spaces — the only
  * space `normalizeQuery` leaves — cut into its characters and pairs of neighbours, without repeats),
- * in the grams' key order. Nothing per gram crosses from the program (decisions/0064).
+ * in the grams' key order. Nothing per gram crosses from the program (decisions/0064). `scope`
+ * limits the people read (the import passes SYSTEM_SCOPE: the rows it has just written).
  */
-async function insertGramsOf(handle: DbHandle, trx: Queryable, ids: readonly string[]) {
+async function insertGramsOf(handle: DbHandle, trx: Queryable, scope: Scope, ids: readonly string[]) {
   if (!ids.length) return;
+  const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
   if (handle.dialect === 'sqlite') {
     await sql`
       WITH RECURSIVE p(id, district_path, org_path, name) AS (
         SELECT b.id, b.district_path, b.org_path, replace(replace(b.name_simplified, '·', ''), ' ', '')
         FROM json_each(${JSON.stringify(ids)}) AS j CROSS JOIN beneficiaries AS b ON b.id = j.value
+        WHERE ${inScope}
       ), c(id, district_path, org_path, name, i) AS (
         SELECT id, district_path, org_path, name, 1 FROM p WHERE name <> ''
         UNION ALL SELECT id, district_path, org_path, name, i + 1 FROM c WHERE i < length(name)
@@ -224,7 +232,7 @@ async function insertGramsOf(handle: DbHandle, trx: Queryable, ids: readonly str
       CROSS JOIN LATERAL generate_series(1, char_length(n.name)) AS i
       CROSS JOIN LATERAL (VALUES (substr(n.name, i, 1)),
         (CASE WHEN i < char_length(n.name) THEN substr(n.name, i, 2) END)) AS g(gram)
-    WHERE b.id = ANY(${[...ids]}::text[]) AND g.gram IS NOT NULL`.execute(trx);
+    WHERE b.id = ANY(${[...ids]}::text[]) AND g.gram IS NOT NULL AND ${inScope}`.execute(trx);
 }
 
 /** What the import reads and writes: the importer's org subtree, the districts, people by blind index, bulk rows. */
@@ -284,6 +292,7 @@ export const importRepo = {
     await insertGramsOf(
       handle,
       trx,
+      SYSTEM_SCOPE,
       rows.people.map((x) => x.id),
     );
     // the maintained totals, set-wise for the batch (decisions/0029)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedMemo } from '../src/platform/memo.js';
+import { BoundedMemo, ownString } from '../src/platform/memo.js';
 
 describe('BoundedMemo', () => {
   const counted = (capacity: number) => {
@@ -68,5 +68,25 @@ describe('BoundedMemo without a value', () => {
     ]);
     expect(calls).toBe(3);
     expect(memo.size).toBe(1);
+  });
+});
+
+describe('BoundedMemo keys of their own', () => {
+  it('stores the key as `own` gives it, and finds it again by an equal key', () => {
+    const stored: string[] = [];
+    const memo = new BoundedMemo<string, number>(
+      4,
+      (k) => k.length,
+      (k) => {
+        const copy = ownString(k);
+        stored.push(copy);
+        return copy;
+      },
+    );
+    const text = `x${'650203195003011234'}y`;
+    expect(memo.get(text.slice(1, 19))).toBe(18);
+    expect(memo.get(text.slice(1, 19))).toBe(18);
+    expect(stored).toEqual(['650203195003011234']);
+    expect(ownString('克拉玛依 650203')).toBe('克拉玛依 650203');
   });
 });

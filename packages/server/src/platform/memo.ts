@@ -5,6 +5,8 @@
  * it holds at most 2 × capacity entries, and a key used again within `capacity` other keys stays.
  * (No per-hit reordering as in a strict LRU: a hit in the current generation is one Map look-up.)
  * A key for which `compute` gives undefined is not kept (it is computed again when asked again).
+ * `own` gives the key as stored: e.g. a copy of a string cut from a large text, which V8 keeps as a
+ * slice holding the whole text alive.
  */
 export class BoundedMemo<K, V> {
   private current = new Map<K, V>();
@@ -13,6 +15,7 @@ export class BoundedMemo<K, V> {
   constructor(
     private readonly capacity: number,
     private readonly compute: (key: K) => V | undefined,
+    private readonly own: (key: K) => K = (key) => key,
   ) {
     if (!(capacity >= 1)) throw new Error('BoundedMemo: capacity must be at least 1');
   }
@@ -21,15 +24,17 @@ export class BoundedMemo<K, V> {
     const hit = this.current.get(key);
     if (hit !== undefined) return hit;
     let value = this.older.get(key);
+    let owned = key;
     if (value === undefined) {
       value = this.compute(key);
       if (value === undefined) return undefined;
+      owned = this.own(key);
     } else this.older.delete(key);
     if (this.current.size >= this.capacity) {
       this.older = this.current;
       this.current = new Map();
     }
-    this.current.set(key, value);
+    this.current.set(owned, value);
     return value;
   }
 
@@ -42,4 +47,12 @@ export class BoundedMemo<K, V> {
     this.current = new Map();
     this.older = new Map();
   }
+}
+
+/**
+ * A string of its own: a substring of a large text is a slice that keeps the whole text in memory
+ * for as long as it lives (V8); this copy does not.
+ */
+export function ownString(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }

@@ -40,7 +40,7 @@ import {
 } from '../../platform/files/index.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
-import { BoundedMemo } from '../../platform/memo.js';
+import { BoundedMemo, ownString } from '../../platform/memo.js';
 import { tick } from '../../platform/tick.js';
 import type { HouseholdsReadModel, RegistryReadModel } from '../registry/registry.module.js';
 import {
@@ -243,11 +243,16 @@ export class BenefitsService {
    * The ID numbers of the last return files read (a person is in one file a month), as written →
    * normalised and their blind index (decisions/0061).
    */
-  private readonly idIndex = new BoundedMemo<string, { value: string; bi: string }>(ID_INDEX_MEMO, (raw) => {
-    // a number refused is not kept: one born "in the future" is accepted from that day on
-    const n = normalizeIdNumber(raw, { today: this.idToday });
-    return n.ok ? { value: n.value, bi: this.registry.idBlindIndex(n.value) } : undefined;
-  });
+  private readonly idIndex = new BoundedMemo<string, { value: string; bi: string }>(
+    ID_INDEX_MEMO,
+    (raw) => {
+      // a number refused is not kept: one born "in the future" is accepted from that day on
+      const n = normalizeIdNumber(raw, { today: this.idToday });
+      return n.ok ? { value: ownString(n.value), bi: this.registry.idBlindIndex(n.value) } : undefined;
+    },
+    // the cells are slices of the file's text: kept as they are, they would keep every file read
+    ownString,
+  );
   private idIndexExpiry: NodeJS.Timeout | undefined;
   /** The day ID numbers are checked against (birth dates after it are refused), set per file. */
   private idToday = todayIso();

@@ -1,12 +1,18 @@
 // Bundles the server (and the shared package it imports as TypeScript) into dist/cli.js, and the
 // worker_threads entries the server starts by their paths, beside cli.js: dist/thumbnail-worker.js
 // and dist/table-export-worker.js. Runtime dependencies stay external and load from node_modules.
-import { readFileSync } from 'node:fs';
+// Code splitting: a module the server loads with `import()` (the document writers, the chart
+// renderer, the zip writer, the CLI's other commands) becomes a chunk of its own beside cli.js, and
+// the packages it imports load with it, not at start-up (docs/decisions/0063).
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const shared = JSON.parse(readFileSync(new URL('../shared/package.json', import.meta.url), 'utf8'));
 const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(shared.dependencies ?? {})];
+
+// no chunks of an earlier build left behind (their names carry a content hash)
+rmSync(new URL('./dist/', import.meta.url), { recursive: true, force: true });
 
 await build({
   entryPoints: {
@@ -16,6 +22,7 @@ await build({
   },
   outdir: 'dist',
   bundle: true,
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',

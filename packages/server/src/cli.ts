@@ -4,22 +4,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '@shuangyong/shared';
 import { buildApp } from './app.js';
-import { backup, restore } from './cli/backup.js';
-import { needsDoctor } from './modules/needs/doctor.js';
-import { registryDoctor } from './modules/registry/doctor.js';
-import { importFile } from './modules/registry/import-cli.js';
-import { seedSyntheticVisits } from './modules/visits/synthetic.js';
 import { hashPassword } from './platform/auth/password.js';
 import { type Config, loadConfig } from './platform/config.js';
 import { createPlatform, type Platform } from './platform/context.js';
-import { addKey, reencryptAll } from './platform/crypto/rotate.js';
 import { migrateToLatest } from './platform/db/index.js';
 import { startTimers } from './platform/module.js';
 import { warmUpChinese } from './platform/text/chinese.js';
-import { DEMO_PASSWORD, DEMO_USERS, insertUser, isEmpty, seedDemo } from './seed/demo.js';
-import { seedDemoCampaign } from './seed/demo-campaign.js';
-import { seedLivingCity } from './seed/living.js';
-import { seedSynthetic } from './seed/synthetic.js';
+
+// What only a command other than `serve` needs (the seeders, import, backup, key rotation, doctor)
+// is imported where the command runs, so `serve` does not load and compile it (decisions/0063).
 
 const HELP = `shuangyong — 双拥工作平台
 
@@ -53,19 +46,31 @@ async function withPlatform<T>(config: Config, fn: (p: Platform) => Promise<T>):
 }
 
 async function serve(config: Config, empty = false): Promise<void> {
-  const p = createPlatform(config);
+  // what grows with the data or only matters once serving (the checkpoint worker and the planner
+  // statistics, the modules' sweeps, the name dictionaries) starts after the server is ready, so
+  // the start-up path does not grow with the data (decisions/0059, 0063)
+  const p = createPlatform(config, undefined, { deferBackground: true });
   const applied = await migrateToLatest(p.handle);
   let seeded = false;
-  if (config.demo && (await isEmpty(p))) {
-    await seedDemo(p);
-    if (empty) await seedDemoCampaign(p);
+  const demo = config.demo ? await import('./seed/demo.js') : undefined;
+  if (demo && (await demo.isEmpty(p))) {
+    await demo.seedDemo(p);
+    if (empty) await (await import('./seed/demo-campaign.js')).seedDemoCampaign(p);
     else {
-      const r = await seedLivingCity(p);
+      const r = await (await import('./seed/living.js')).seedLivingCity(p);
       process.stdout.write(`演示城市数据已生成，用时 ${(r.ms / 1000).toFixed(1)} 秒\n`);
     }
     seeded = true;
   }
   const { app, jobs, timers } = await buildApp(p, { logger: true });
+  // the name dictionaries (~30 MiB, ~0.2 s of CPU) load when the server is first used — just after
+  // its first API request — not at start-up (decisions/0059) and not while it sits idle (0063)
+  let dictionaries = false;
+  app.addHook('onResponse', async (req) => {
+    if (dictionaries || !req.url.startsWith('/api/')) return;
+    dictionaries = true;
+    setImmediate(warmUpChinese);
+  });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -76,9 +81,10 @@ async function serve(config: Config, empty = false): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
   await jobs.resume(); // jobs a crash interrupted: validations restart, rolled-back commits run again
-  startTimers(timers, app.log); // the modules' periodic work: deadline sweeps, reminders, the outbox
-  // the name dictionaries load after ready, not on the start-up path (decisions/0059)
-  setTimeout(warmUpChinese, 1000).unref();
+  p.handle.startBackground();
+  // the modules' periodic work (deadline sweeps, reminders, the outbox) first runs a moment after
+  // ready, not in the way of the first requests
+  startTimers(timers, app.log, { firstAfterMs: 2000 });
   const url = `http://localhost:${config.port}`;
   const lines = [
     '',
@@ -86,13 +92,13 @@ async function serve(config: Config, empty = false): Promise<void> {
     `数据库: ${p.handle.dialect}${applied.length ? `（本次迁移: ${applied.join(', ')}）` : ''}`,
     `API 文档: ${url}/api/docs`,
   ];
-  if (config.demo) {
+  if (demo) {
     lines.push(
       seeded
         ? '已生成演示数据：克拉玛依市（4 个区）、军分区、驻市部队、职能部门，以及一项春节走访慰问工作部署。'
         : '演示模式。',
-      `演示账号（密码均为 ${DEMO_PASSWORD}）：`,
-      ...DEMO_USERS.map((u) => `  ${u.username.padEnd(8)} ${u.displayName}（${u.role}）`),
+      `演示账号（密码均为 ${demo.DEMO_PASSWORD}）：`,
+      ...demo.DEMO_USERS.map((u) => `  ${u.username.padEnd(8)} ${u.displayName}（${u.role}）`),
     );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
@@ -152,6 +158,9 @@ export async function main(argv: string[]): Promise<number> {
           process.stderr.write('需要 --visits N（正整数）\n');
           return 2;
         }
+        const { isEmpty, seedDemo } = await import('./seed/demo.js');
+        const { seedSynthetic } = await import('./seed/synthetic.js');
+        const { seedSyntheticVisits } = await import('./modules/visits/synthetic.js');
         return withPlatform(config, async (p) => {
           if (await isEmpty(p)) await seedDemo(p);
           const started = Date.now();
@@ -175,6 +184,8 @@ export async function main(argv: string[]): Promise<number> {
           process.stderr.write('需要 --beneficiaries N（正整数）\n');
           return 2;
         }
+        const { isEmpty, seedDemo } = await import('./seed/demo.js');
+        const { seedSynthetic } = await import('./seed/synthetic.js');
         return withPlatform(config, async (p) => {
           if (await isEmpty(p)) await seedDemo(p);
           const started = Date.now();
@@ -192,14 +203,15 @@ export async function main(argv: string[]): Promise<number> {
       }
       if (!values.demo) break;
       return withPlatform(config, async (p) => {
+        const { isEmpty, seedDemo } = await import('./seed/demo.js');
         if (!(await isEmpty(p))) {
           process.stderr.write('数据库中已有数据，未生成演示数据\n');
           return 1;
         }
         const r = await seedDemo(p);
-        if (values.empty) await seedDemoCampaign(p);
+        if (values.empty) await (await import('./seed/demo-campaign.js')).seedDemoCampaign(p);
         else {
-          const l = await seedLivingCity(p);
+          const l = await (await import('./seed/living.js')).seedLivingCity(p);
           process.stdout.write(
             `已生成演示城市：${l.persons} 名优抚对象，${l.visits} 条走访记录，${l.needs} 件急难愁盼，${l.citations} 份立功喜报，用时 ${(l.ms / 1000).toFixed(1)} 秒\n`,
           );
@@ -220,6 +232,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`未知角色: ${bad.join(', ')}（可用: ${ROLES.join(', ')}）\n`);
         return 2;
       }
+      const { insertUser } = await import('./seed/demo.js');
       return withPlatform(config, async (p) => {
         const passwordHash = await hashPassword(password);
         const id = await p.handle.db.transaction().execute(async (trx) => {
@@ -250,6 +263,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'import': {
       if (sub !== 'beneficiaries' || !rest[0]) break;
       const file = rest.find((a) => !a.startsWith('--'))!;
+      const { importFile } = await import('./modules/registry/import-cli.js');
       return withPlatform(config, async (p) => {
         const code = values.org;
         const org = await p.handle.db
@@ -274,6 +288,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'keys': {
       if (sub !== 'rotate') break;
+      const { addKey, reencryptAll } = await import('./platform/crypto/rotate.js');
       const keyFile = addKey(config.keyFile);
       return withPlatform(config, async (p) => {
         const n = await reencryptAll(p.handle, keyFile, (done) => process.stderr.write(`\r已重新加密 ${done} 项`));
@@ -302,7 +317,9 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
       });
     }
-    case 'doctor':
+    case 'doctor': {
+      const { registryDoctor } = await import('./modules/registry/doctor.js');
+      const { needsDoctor } = await import('./modules/needs/doctor.js');
       return withPlatform(config, async (p) => {
         const checks = [registryDoctor, needsDoctor];
         let ok = true;
@@ -313,16 +330,18 @@ export async function main(argv: string[]): Promise<number> {
         }
         return ok ? 0 : 1;
       });
+    }
     case 'backup':
       if (!values.out) break;
       return withPlatform(config, async (p) => {
+        const { backup } = await import('./cli/backup.js');
         await backup(p.handle, values.out!);
         process.stdout.write(`备份完成: ${values.out}\n`);
         return 0;
       });
     case 'restore':
       if (!values.from || !values.target) break;
-      await restore(values.from, values.target);
+      await (await import('./cli/backup.js')).restore(values.from, values.target);
       process.stdout.write(`恢复完成: ${values.target}\n`);
       return 0;
   }

@@ -53,6 +53,18 @@ describe('WAL checkpoints off the event loop (SQLite)', () => {
     expect(info.checkpointed).toBe(info.log);
   });
 
+  it('deferred (serve): the connection checkpoints by itself until startBackground starts the worker', async () => {
+    handle = openDatabase(`sqlite:${file}`, { checkpointIntervalMs: 0, deferBackground: true });
+    expect(handle.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    handle.startBackground();
+    handle.startBackground();
+    expect(handle.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    bigCommit(handle);
+    const info = await handle.checkpointer!.checkpoint();
+    expect(info.log).toBeGreaterThanOrEqual(PAGES);
+    expect(info.checkpointed).toBe(info.log);
+  });
+
   it('does not start a worker for an in-memory database', async () => {
     handle = openDatabase('sqlite::memory:');
     expect(handle.checkpointer).toBeUndefined();

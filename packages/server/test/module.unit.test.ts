@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RecordLabels } from '../src/platform/audit/labels.js';
 import {
   buildModules,
@@ -116,6 +116,33 @@ describe('buildModules', () => {
     stop();
     expect(runs).toBe(1);
     expect(errors).toEqual([[expect.objectContaining({ timer: 'broken sweep' }), 'broken sweep failed']]);
+  });
+});
+
+describe('startTimers after a delay (serve)', () => {
+  it('runs nothing before firstAfterMs, then every everyMs, and nothing once stopped', () => {
+    vi.useFakeTimers();
+    try {
+      let runs = 0;
+      const stop = startTimers(
+        [{ name: 'sweep', everyMs: 60_000, run: async () => void runs++ }],
+        { error() {} },
+        {
+          firstAfterMs: 2000,
+        },
+      );
+      vi.advanceTimersByTime(1999);
+      expect(runs).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(runs).toBe(1);
+      vi.advanceTimersByTime(60_000);
+      expect(runs).toBe(2);
+      stop();
+      vi.advanceTimersByTime(600_000);
+      expect(runs).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

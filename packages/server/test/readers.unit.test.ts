@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { openReaders } from '../src/platform/db/readers.js';
 import { spinner, sqliteFile } from './sqlite-file-fixtures.js';
 
 const database = sqliteFile('sy-readers-');
@@ -41,6 +43,25 @@ describe('SQLite readers in worker threads', () => {
       Array.from({ length: 20 }, (_, i) => sql<{ v: number }>`select ${i} * 2 as v`.execute(handle.reader)),
     );
     expect(answers.map((a) => a.rows[0]!.v)).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
+  });
+
+  it('start one at a time, when a statement finds none free, up to the pool size', async () => {
+    const handle = database.open({ readers: 0 });
+    handle.sqlite!.exec('create table t (id integer primary key)');
+    const pool = openReaders(path.resolve(handle.url.slice('sqlite:'.length)), 3);
+    try {
+      expect(pool.started()).toBe(0);
+      await sql`select count(*) as n from t`.execute(pool.db);
+      await sql`select count(*) as n from t`.execute(pool.db);
+      expect(pool.started()).toBe(1);
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => sql<{ v: number }>`select ${i} as v`.execute(pool.db)),
+      );
+      expect(answers.map((a) => a.rows[0]!.v)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(pool.started()).toBe(3);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('are not started for an in-memory database', async () => {

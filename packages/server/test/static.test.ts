@@ -16,6 +16,7 @@ beforeAll(async () => {
     '<!doctype html><title>双拥工作平台</title><script type="module" src="/assets/app-1.js"></script>',
   );
   fs.writeFileSync(path.join(web, 'assets', 'app-1.js'), 'console.log(1)');
+  fs.writeFileSync(path.join(web, 'sw.js'), 'self.skipWaiting()');
   // a bundle as the web build leaves it: beside it its brotli and gzip copies (precompress.mjs)
   fs.writeFileSync(path.join(web, 'assets', 'big-2.js'), BIG);
   fs.writeFileSync(path.join(web, 'assets', 'big-2.js.br'), brotliCompressSync(BIG));
@@ -37,6 +38,13 @@ describe('the built web app', () => {
     expect(page.headers['cache-control']).toBe('no-cache');
     expect(page.body).toContain('双拥工作平台');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const top = await env.app.inject({ method: 'GET', url: '/sw.js' });
+    expect(top.statusCode).toBe(200);
+    expect(top.body).toBe('self.skipWaiting()');
+    expect(top.headers['cache-control']).toBe('no-cache');
+    const root = await env.app.inject({ method: 'GET', url: '/' });
+    expect(root.statusCode).toBe(200);
+    expect(root.body).toContain('双拥工作平台');
   });
 
   it('sends the precompressed copy the browser accepts, and the file itself to one that accepts neither', async () => {
@@ -68,6 +76,11 @@ describe('the built web app', () => {
   it('answers a missing asset with 404, not the page', async () => {
     const res = await env.app.inject({ method: 'GET', url: '/assets/app-0.js' });
     expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    // a path that climbs out of assets/ is refused, not served
+    const outside = await env.app.inject({ method: 'GET', url: '/assets/..%2findex.html' });
+    expect(outside.statusCode).toBe(403);
+    expect(outside.body).not.toContain('双拥工作平台');
   });
 
   it('does not rate-limit reloading pages of the app', async () => {

@@ -14,8 +14,16 @@ export interface Platform {
   settings: Settings;
 }
 
-export function createPlatform(config: Config, log?: Pick<FastifyBaseLogger, 'error'>): Platform {
-  const handle = openDatabase(config.databaseUrl, { onPoolError: (err) => log?.error({ err }, 'database pool error') });
+/** `deferBackground`: see openDatabase (`serve` starts the database's background work once ready). */
+export function createPlatform(
+  config: Config,
+  log?: Pick<FastifyBaseLogger, 'error'>,
+  opts: { deferBackground?: boolean } = {},
+): Platform {
+  const handle = openDatabase(config.databaseUrl, {
+    onPoolError: (err) => log?.error({ err }, 'database pool error'),
+    deferBackground: opts.deferBackground,
+  });
   const crypto = new SmCryptoProvider(loadOrCreateKeyFile(config.keyFile));
   return {
     config,

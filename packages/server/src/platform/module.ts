@@ -191,15 +191,24 @@ export function buildModules<const L extends readonly AnyModule[]>(ctx: ModuleCo
   };
 }
 
-/** Runs every timer now and then every `everyMs` (unref'd: they never keep the process alive). */
-export function startTimers(timers: readonly ModuleTimer[], log: Pick<ModuleLog, 'error'>): () => void {
-  const handles = timers.map((t) => {
+/**
+ * Runs every timer now (or `firstAfterMs` from now) and then every `everyMs` (unref'd: they never
+ * keep the process alive).
+ */
+export function startTimers(
+  timers: readonly ModuleTimer[],
+  log: Pick<ModuleLog, 'error'>,
+  opts: { firstAfterMs?: number } = {},
+): () => void {
+  const handles: NodeJS.Timeout[] = [];
+  for (const t of timers) {
     const tick = () => void t.run(new Date()).catch((err) => log.error({ err, timer: t.name }, `${t.name} failed`));
-    tick();
-    return setInterval(tick, t.everyMs).unref();
-  });
+    handles.push(setInterval(tick, t.everyMs).unref());
+    if (opts.firstAfterMs) handles.push(setTimeout(tick, opts.firstAfterMs).unref());
+    else tick();
+  }
   return () => {
-    for (const h of handles) clearInterval(h);
+    for (const h of handles) clearTimeout(h);
   };
 }
 

@@ -1,5 +1,4 @@
 import { fenToYuanText, t } from '@shuangyong/shared';
-import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
 import { cjkPdf } from '../../platform/files/pdf.js';
 
 const BODY_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '仿宋_GB2312' };
@@ -119,6 +118,8 @@ export function cardLayout(c: CardInput): { blocks: Block[]; scale: number } {
  * layout (`cardLayout`) keeps it to one page.
  */
 export async function cardDocx(c: CardInput): Promise<Buffer> {
+  // docx loads at the first card, not at start-up (docs/decisions/0063)
+  const { AlignmentType, Document, Packer, Paragraph, TextRun } = await import('docx');
   const { blocks, scale } = cardLayout(c);
   // sizes in half-points; spacing after in twentieths of a point
   const body = blocks.map(

@@ -10,7 +10,7 @@ import { defaultMetrics } from './metrics.js';
 import { parseNotice } from './parse-notice/index.js';
 import { campaignsReadModel } from './read-model.repo.js';
 import { Reminders } from './reminders.js';
-import { DocxSummaryWriter, type SummaryReportWriter } from './report-docx.js';
+import { DocxSummaryWriter, type SummaryReportWriter } from './report.js';
 import { SupervisionService } from './supervision.service.js';
 import { WorkService } from './work.service.js';
 

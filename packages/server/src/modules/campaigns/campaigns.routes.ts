@@ -24,7 +24,7 @@ import { writeXlsxStream } from '../../platform/files/index.js';
 import { attachment } from '../../platform/http/download.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { Campaigns } from './campaigns.facade.js';
-import { reportTitle } from './report-docx.js';
+import { reportTitle } from './report.js';
 
 const tags = ['工作部署'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

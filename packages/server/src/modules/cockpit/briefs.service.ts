@@ -9,8 +9,6 @@ import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { ConfidentialityChecks } from '../atmosphere/atmosphere.module.js';
 import type { Campaigns } from '../campaigns/campaigns.module.js';
-import { briefDocx, briefPdf, headlineLines } from './brief-docs.js';
-import { chartPngs, chartSvg } from './chart-render.js';
 import { cockpitRepo } from './cockpit.repo.js';
 import type { CockpitBriefsTable } from './cockpit.schema.js';
 import type { CockpitService } from './cockpit.service.js';
@@ -66,6 +64,12 @@ export class BriefsService {
     // the leader reads; making a brief is work of those who run or report on the campaign
     if (!a.permissions.has('campaign:manage') && !a.permissions.has('campaign:report')) throw forbidden();
     const cockpit = await this.cockpit.cockpit(ctx, body.campaignId, now);
+    // the writers and the chart renderer (docx, pdfkit, ECharts, resvg) load at the first brief, not
+    // at start-up (docs/decisions/0063)
+    const [{ briefDocx, briefPdf, headlineLines }, { chartPngs, chartSvg }] = await Promise.all([
+      import('./brief-docs.js'),
+      import('./chart-render.js'),
+    ]);
     const day = cockpit.today;
     const isPublic = body.public ?? false;
     let findings: unknown[] = [];

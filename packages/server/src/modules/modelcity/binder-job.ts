@@ -2,9 +2,7 @@ import { type ModelEvidence, maskPersonalData, t } from '@shuangyong/shared';
 import type { Actor } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
-import { writeZip } from '../../platform/files/zip-write.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
-import { binderDocx, selfAssessmentXlsx } from './binder.js';
 import { evidenceZip } from './evidence-zip.js';
 import { LISTED_PER_ELEMENT, type ModelCityService } from './modelcity.service.js';
 
@@ -78,6 +76,11 @@ export class BinderJob implements JobHandler {
     const total = zip.files + 2;
     await ctx.progress(0, total);
 
+    // the writers (docx, exceljs, archiver) load at the first binder, not at start-up (docs/decisions/0063)
+    const [{ binderDocx, selfAssessmentXlsx }, { writeZip }] = await Promise.all([
+      import('./binder.js'),
+      import('../../platform/files/zip-write.js'),
+    ]);
     const input = {
       round,
       scopeName: actor.scope.kind === 'all' ? t('modelcity.scope.city') : actor.orgName,

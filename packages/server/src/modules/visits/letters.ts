@@ -4,7 +4,6 @@ import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { type FormalLetter, formalLetterDocx, formalLetterPdf } from '../../platform/files/letter.js';
-import { writeZip } from '../../platform/files/zip-write.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import type { CampaignFacts, Campaigns } from '../campaigns/campaigns.module.js';
 import { plansRepo } from './plans.repo.js';
@@ -135,7 +134,9 @@ export class LettersJob implements JobHandler {
         await ctx.progress(done, count);
       }
     }
-    // streamed into the sealed artefact: one letter in memory at a time (decisions/0049)
+    // streamed into the sealed artefact: one letter in memory at a time (decisions/0049); archiver
+    // loads at the first zip, not at start-up (decisions/0063)
+    const { writeZip } = await import('../../platform/files/zip-write.js');
     await this.jobs.writeArtefactStream(ctx.job.id, 'letters.zip', writeZip(letters(), { store: true }));
     return { letters: done, truncated: total > count };
   }

@@ -72,64 +72,82 @@ export interface Checkpointer {
  * and fsync on the event loop (decisions/0010). Here the connection's automatic checkpoints are
  * off and a worker thread with a connection of its own checkpoints instead. Should the worker fail,
  * the connection takes its automatic checkpoints back, so the WAL never grows without bound.
+ *
+ * `deferred`: the worker starts at `start()` or at the first request to it, not now — `serve`
+ * starts it once it answers requests, so starting a thread is not on the start-up path
+ * (decisions/0063); until then the connection checkpoints by itself as SQLite does by default.
  */
 export function startCheckpointer(
   sqlite: SqliteDatabase,
   file: string,
   intervalMs = CHECKPOINT_INTERVAL_MS,
-): Checkpointer {
+  opts: { deferred?: boolean } = {},
+): Checkpointer & { start(): void } {
   sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
-  const worker = new Worker(WORKER, {
-    eval: true,
-    workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs },
-  });
-  worker.unref();
+  let worker: Worker | null = null;
   let stopped = false;
   const fallBack = () => {
     if (!stopped && sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
   };
   const replies: ((info: CheckpointInfo) => void)[] = [];
   const optimized: (() => void)[] = [];
-  const self: Checkpointer = {
+  const release = () => {
+    for (const r of optimized.splice(0)) r();
+  };
+  const started = (): Worker => {
+    if (worker) return worker;
+    const w = new Worker(WORKER, {
+      eval: true,
+      workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs },
+    });
+    w.unref();
+    w.on('message', (m: CheckpointInfo & { error?: string; reply?: boolean; optimized?: boolean }) => {
+      if (m.optimized) return optimized.shift()?.();
+      if (m.error) fallBack();
+      if (m.reply) replies.shift()?.({ log: m.log, checkpointed: m.checkpointed });
+    });
+    w.on('error', () => {
+      fallBack();
+      release();
+    });
+    w.on('exit', () => {
+      fallBack();
+      release();
+    });
+    sqlite.pragma('wal_autocheckpoint = 0');
+    worker = w;
+    return w;
+  };
+  const self = {
+    start() {
+      if (!stopped) started();
+    },
     checkpoint() {
+      if (stopped) return Promise.reject(new Error('the checkpointer is stopped'));
       return new Promise<CheckpointInfo>((resolve) => {
         replies.push(resolve);
-        worker.postMessage('run');
+        started().postMessage('run');
       });
     },
     optimize() {
       if (stopped) return Promise.resolve();
       return new Promise<void>((resolve) => {
         optimized.push(resolve);
-        worker.postMessage('optimize');
+        started().postMessage('optimize');
       });
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      worker.postMessage('stop');
-      const timeout = setTimeout(() => void worker.terminate(), 5000);
+      const w = worker;
+      if (!w) return;
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.postMessage('stop');
+      const timeout = setTimeout(() => void w.terminate(), 5000);
       await exited;
       clearTimeout(timeout);
     },
   };
-  worker.on('message', (m: CheckpointInfo & { error?: string; reply?: boolean; optimized?: boolean }) => {
-    if (m.optimized) return optimized.shift()?.();
-    if (m.error) fallBack();
-    if (m.reply) replies.shift()?.({ log: m.log, checkpointed: m.checkpointed });
-  });
-  const release = () => {
-    for (const r of optimized.splice(0)) r();
-  };
-  worker.on('error', () => {
-    fallBack();
-    release();
-  });
-  worker.on('exit', () => {
-    fallBack();
-    release();
-  });
-  sqlite.pragma('wal_autocheckpoint = 0');
+  if (!opts.deferred) started();
   return self;
 }

@@ -23,6 +23,13 @@ export interface DbHandle {
   sqlite?: SqliteDatabase.Database;
   /** SQLite on a file: the worker that checkpoints the WAL off the event loop. */
   checkpointer?: Checkpointer;
+  /**
+   * Starts what runs beside the server and need not delay its start: on a SQLite file the
+   * checkpoint worker and the planner statistics refresh (`PRAGMA optimize`, which grows with the
+   * data). Opened with `deferBackground`, `serve` calls it once it answers requests
+   * (decisions/0063); otherwise it ran at open and this does nothing. Idempotent.
+   */
+  startBackground(): void;
   pool?: pg.Pool;
   /**
    * Where long reads of requests go (lists, searches, exports). SQLite on a file: a pool of worker
@@ -74,6 +81,8 @@ export function openDatabase(
     readers?: number;
     /** Long writes in a writer worker (SQLite file; default on, SQLITE_WRITER=0 turns it off). */
     writer?: boolean;
+    /** Leave the checkpoint worker and the statistics refresh to `startBackground()` (`serve`). */
+    deferBackground?: boolean;
   } = {},
 ): DbHandle {
   const dialect = dialectOf(url);
@@ -89,11 +98,21 @@ export function openDatabase(
     sqlite.pragma('mmap_size = 268435456');
     sqlite.pragma('analysis_limit = 1000');
     const checkpointer =
-      file !== ':memory:' ? startCheckpointer(sqlite, path.resolve(file), opts.checkpointIntervalMs) : undefined;
+      file !== ':memory:'
+        ? startCheckpointer(sqlite, path.resolve(file), opts.checkpointIntervalMs, { deferred: opts.deferBackground })
+        : undefined;
     // Planner statistics: without them SQLite picks indexes blind (measured: seconds instead of
-    // milliseconds at 10^6 rows). Refreshed after start, in the checkpoint worker, so the start-up
-    // path does not grow with the data (it took 5.5 s at 10^6 on the event loop; decisions/0032).
-    void checkpointer?.optimize();
+    // milliseconds at 10^6 rows). Refreshed in the checkpoint worker, so the start-up path does not
+    // grow with the data (it took 5.5 s at 10^6 on the event loop; decisions/0032) — and with
+    // `deferBackground`, only once the server is ready (decisions/0063).
+    let background = false;
+    const startBackground = () => {
+      if (background) return;
+      background = true;
+      checkpointer?.start();
+      void checkpointer?.optimize();
+    };
+    if (!opts.deferBackground) startBackground();
     // transactions BEGIN IMMEDIATE (they take the write lock at once: a deferred BEGIN that read and
     // then wrote failed with SQLITE_BUSY when another connection wrote in between), and writes wait
     // at the gate while the writer worker holds the lock (writer.ts)
@@ -112,6 +131,7 @@ export function openDatabase(
       url,
       sqlite,
       checkpointer,
+      startBackground,
       reader,
       writer,
       gate,
@@ -135,6 +155,7 @@ export function openDatabase(
     url,
     pool,
     reader: db,
+    startBackground: () => {},
     close: async () => {
       await db.destroy();
     },

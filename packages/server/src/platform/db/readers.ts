@@ -10,25 +10,32 @@ const WORKER = workerSource([
   "db.pragma('mmap_size = 268435456');",
 ]);
 
-/** A Kysely driver over a fixed pool of reader connections; a query waits for a free one. */
+/**
+ * A Kysely driver over a pool of up to `size` reader connections; a query waits for a free one.
+ * A reader starts when a query finds none free and the pool is not full, so an idle server holds
+ * no reader threads (each is a V8 isolate with its own SQLite cache; decisions/0063) and one
+ * reader serves one request at a time; a started reader stays (and is replaced if it dies).
+ */
 class ReaderPoolDriver implements Driver {
-  private readonly all: WorkerConnection[];
-  private readonly free: WorkerConnection[];
+  private readonly all: WorkerConnection[] = [];
+  private readonly free: WorkerConnection[] = [];
   private readonly waiting: ((c: WorkerConnection) => void)[] = [];
 
-  constructor(file: string, size: number) {
-    this.all = Array.from(
-      { length: size },
-      () => new WorkerConnection({ source: WORKER, file, role: 'reader', keep: true }),
-    );
-    this.free = [...this.all];
-  }
+  constructor(
+    private readonly file: string,
+    private readonly size: number,
+  ) {}
 
   async init() {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const c = this.free.pop();
     if (c) return c;
+    if (this.all.length < this.size) {
+      const started = new WorkerConnection({ source: WORKER, file: this.file, role: 'reader', keep: true });
+      this.all.push(started);
+      return started;
+    }
     return new Promise<WorkerConnection>((resolve) => this.waiting.push(resolve));
   }
 
@@ -53,6 +60,11 @@ class ReaderPoolDriver implements Driver {
   async destroy() {
     await Promise.all(this.all.map((c) => c.close()));
   }
+
+  /** Readers started so far. */
+  get started(): number {
+    return this.all.length;
+  }
 }
 
 /** How many readers a database file gets: two by default; SQLITE_READERS overrides it (0: none, reads on the server's connection). */
@@ -68,9 +80,12 @@ export function readerCount(env: NodeJS.ProcessEnv = process.env): number {
  * the long reads of requests (lists, searches, exports): the event loop only sends the statement
  * and receives the rows.
  */
-export function openReaders(file: string, size: number): { db: Kysely<Database>; close(): Promise<void> } {
+export function openReaders(
+  file: string,
+  size: number,
+): { db: Kysely<Database>; close(): Promise<void>; started(): number } {
   const driver = new ReaderPoolDriver(file, size);
   const db = sqliteKysely(driver);
   // the workers are stopped even when no query ever ran (Kysely destroys only a driver it initialised)
-  return { db, close: () => driver.destroy() };
+  return { db, close: () => driver.destroy(), started: () => driver.started };
 }

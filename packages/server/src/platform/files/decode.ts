@@ -1,8 +1,14 @@
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import { type Options, parse } from 'csv-parse';
-import iconv from 'iconv-lite';
+import type { Options } from 'csv-parse';
+import type Iconv from 'iconv-lite';
 import { tick } from '../tick.js';
 import { FileError } from './errors.js';
+
+// iconv-lite and csv-parse load at the first upload that needs them, not at start-up
+// (docs/decisions/0063); iconv-lite is CommonJS, so decoding stays synchronous.
+let iconvModule: typeof Iconv | undefined;
+const iconv = (): typeof Iconv => (iconvModule ??= createRequire(import.meta.url)('iconv-lite') as typeof Iconv);
 
 /** How a text upload was encoded, as detected (the user is never asked). */
 export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030';
@@ -72,7 +78,7 @@ function* strictUtf8(buf: Buffer): Generator<void, string | null> {
 }
 
 function* decodeWith(encoding: string, buf: Buffer, checked = false): Generator<void, string> {
-  const decoder = iconv.getDecoder(encoding, { stripBOM: false });
+  const decoder = iconv().getDecoder(encoding, { stripBOM: false });
   const parts: string[] = [];
   let controls = 0;
   let length = 0;
@@ -198,6 +204,7 @@ export async function* parseCsv(text: string, delimiter: string = detectDelimite
       return out;
     },
   };
+  const { parse } = await import('csv-parse');
   const parser = Readable.from(pieces(text)).pipe(parse(options as unknown as Options));
   try {
     for await (const r of parser as AsyncIterable<CsvRecord>) yield r;

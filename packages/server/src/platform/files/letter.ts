@@ -1,4 +1,3 @@
-import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
 import { cjkPdf } from './pdf.js';
 import { DOCUMENT_TYPES } from './upload.js';
 
@@ -22,6 +21,8 @@ export const DOCX_TYPE = DOCUMENT_TYPES.docx;
 const FONT = { ascii: 'FangSong', eastAsia: '仿宋', hAnsi: 'FangSong' };
 
 export async function formalLetterDocx(l: FormalLetter): Promise<Buffer> {
+  // docx loads at the first letter, not at start-up (docs/decisions/0063)
+  const { AlignmentType, Document, Packer, Paragraph, TextRun } = await import('docx');
   const run = (text: string, extra: Record<string, unknown> = {}) =>
     new TextRun({ text, font: FONT, size: 32, ...extra });
   const doc = new Document({

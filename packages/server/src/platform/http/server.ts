@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../context.js';
@@ -18,6 +18,12 @@ import { installAccessPipeline, type RouteEntry } from './pipeline.js';
 import { installErrorHandler, sendProblem } from './problem.js';
 
 z.config(z.locales.zhCN());
+
+/** The zod compilers as Fastify's compiler factories (its types name ajv's signatures). */
+const ZOD_COMPILERS = {
+  buildValidator: () => validatorCompiler,
+  buildSerializer: () => serializerCompiler,
+} as unknown as NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 
 export interface ServerOptions {
   logger?: boolean;
@@ -59,6 +65,10 @@ export async function createServer<const L extends readonly AnyModule[]>(
     bodyLimit: 1024 * 1024,
     genReqId: () => uuidv7(),
     trustProxy: p.config.trustProxy,
+    // every route's schema is zod (fastify-type-provider-zod): Fastify's own compilers (ajv,
+    // fast-json-stringify) would never compile anything, so they are not loaded either
+    // (docs/decisions/0063)
+    schemaController: { compilersFactory: ZOD_COMPILERS },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -122,25 +132,35 @@ export async function createServer<const L extends readonly AnyModule[]>(
 
   const webDir = opts.webDir;
   const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));
-  if (hasWeb)
-    await app.register(fastifyStatic, {
-      root: webDir,
-      wildcard: false,
-      index: false,
+  if (hasWeb) {
+    const files = {
+      index: false as const,
       cacheControl: false,
       // the build writes .br and .gz beside each bundle (packages/web/scripts/precompress.mjs): sent
       // as they are to a browser that accepts them, nothing compressed per request
       preCompressed: true,
       // hashed bundles never change; index.html is re-checked so a deploy is picked up at once. The
       // answer depends on Accept-Encoding (a cache must not hand the brotli copy to a browser without it)
-      setHeaders: (res, file) => {
+      setHeaders: (res: { setHeader(name: string, value: string): unknown }, file: string) => {
         res.setHeader(
           'cache-control',
           file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
         );
         res.setHeader('vary', 'Accept-Encoding');
       },
+    };
+    // the few files at the top (index.html, sw.js, icons…) a route each; the hashed bundles under
+    // /assets/ one route for all: a route per bundle was ~250 routes built at every start
+    // (decisions/0063). A name under /assets/ that is not there ends in the not-found handler as before.
+    await app.register(fastifyStatic, { ...files, root: webDir, wildcard: false, globIgnore: ['assets/**'] });
+    await app.register(fastifyStatic, {
+      ...files,
+      root: path.join(webDir, 'assets'),
+      prefix: '/assets/',
+      wildcard: true,
+      decorateReply: false,
     });
+  }
 
   app.setNotFoundHandler(
     // probing unknown API routes is rate-limited; reloading a page of the app is not

@@ -5,7 +5,7 @@ import type * as PinyinPro from 'pinyin-pro';
 
 // The dictionaries (OpenCC's tables, pinyin-pro's) load at their first use, not at start-up
 // (decisions/0059): most requests never convert a name. Synchronous (CommonJS builds), so the
-// functions below stay synchronous; the server warms them up after it is ready (warmUpChinese).
+// functions below stay synchronous; the server warms them up at its first API request (warmUpChinese).
 const load = createRequire(import.meta.url);
 
 /**
@@ -59,7 +59,7 @@ function pinyinLib(): typeof PinyinPro {
   return pinyinPro;
 }
 
-/** Loads both dictionaries now (the server calls it once it is ready, so no request waits for them). */
+/** Loads both dictionaries now (the server calls it after its first API request, so searches need not wait for them). */
 export function warmUpChinese(): void {
   searchKeys('張三');
 }

@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// What the built server loads before it is ready (docs/decisions/0063): the document writers, the
+// chart renderer, the zip writer, the spreadsheet and text-decoding packages and the name
+// dictionaries load where they are first used, never on the start-up path. The server runs with a
+// preload that records every module it resolves (fixtures/record-loads.mjs).
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SERVER = path.join(root, 'packages/server/dist/cli.js');
+const RECORDER = path.join(root, 'e2e/fixtures/record-loads.mjs');
+
+/** Packages that must not load before /readyz answers 200. */
+const LATER = [
+  'docx',
+  'pdfkit',
+  'fontkit',
+  'echarts',
+  'zrender',
+  '@resvg/resvg-js',
+  'archiver',
+  'exceljs',
+  'csv-parse',
+  'iconv-lite',
+  'jpeg-js',
+  'pngjs',
+  'sharp',
+  'pg',
+  'opencc-js',
+  'pinyin-pro',
+  '@fastify/ajv-compiler',
+  'ajv',
+];
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-start-path-'));
+const log = path.join(dir, 'loads.txt');
+let server: ChildProcess | undefined;
+let loaded: string[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The packages among the loaded files (node_modules/<name> or node_modules/@scope/<name>). */
+const packagesOf = (files: string[]) =>
+  new Set(files.flatMap((f) => [...f.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].map((m) => m[1]!)));
+
+beforeAll(async () => {
+  if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: npm run build first`);
+  const port = await freePort();
+  server = spawn(
+    process.execPath,
+    ['--import', RECORDER, SERVER, 'serve', '--port', String(port), '--host', '127.0.0.1'],
+    {
+      env: { ...process.env, DATA_DIR: dir, SY_LOAD_LOG: log, LOG_LEVEL: 'warn', DEMO: '0' },
+      stdio: 'ignore',
+    },
+  );
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  loaded = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+});
+
+afterAll(() => {
+  server?.kill('SIGKILL');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the start-up path of the built server', () => {
+  it('loads the server, its HTTP stack and its database driver (the recorder sees them)', () => {
+    const packages = packagesOf(loaded);
+    for (const p of ['fastify', 'kysely', 'zod', 'better-sqlite3']) expect(packages).toContain(p);
+    expect(loaded.some((f) => f.endsWith('/packages/server/dist/cli.js'))).toBe(true);
+  });
+
+  it('loads none of the packages that only some requests need', () => {
+    const packages = packagesOf(loaded);
+    expect(LATER.filter((p) => packages.has(p))).toEqual([]);
+  });
+});

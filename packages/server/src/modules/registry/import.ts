@@ -37,7 +37,7 @@ const PLAN_ARTEFACT = 'plan.jsonl';
  * file's own duplicates, the plan file's lines). Bump it when any of them changes: a plan written
  * under another version is not used and the commit checks the file again.
  */
-const PLAN_VERSION = 1;
+const PLAN_VERSION = 2;
 
 /** Header synonyms seen in district spreadsheets (matched after normalisation). */
 export const IMPORT_FIELDS = {
@@ -135,6 +135,91 @@ function newFindings() {
   };
 }
 type Findings = ReturnType<typeof newFindings>;
+
+/** A checked row as a line of the plan file: its fields in this order (PLAN_VERSION names it). */
+type PlanLine = [
+  number,
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  string,
+  string,
+  string,
+  'male' | 'female',
+  string | null,
+  string | null,
+  CategoryAssignment[],
+  string | null,
+];
+
+function toLine(r: PlannedRow): PlanLine {
+  const p = r.person;
+  const k = p.nameKeys;
+  return [
+    r.rowNumber,
+    r.bi,
+    r.org.id,
+    r.org.path,
+    p.name,
+    p.nameAsWritten,
+    k.simplified,
+    k.pinyin,
+    k.initials,
+    p.idNumber,
+    p.birthDate,
+    p.sex,
+    p.phone,
+    p.address,
+    p.categories,
+    r.note,
+  ];
+}
+
+function fromLine(l: PlanLine): PlannedRow {
+  const [rowNumber, bi, orgId, orgPath, name, nameAsWritten, simplified, pinyin, initials] = l;
+  const [idNumber, birthDate, sex, phone, address, categories, note] = l.slice(9) as [
+    string,
+    string,
+    'male' | 'female',
+    string | null,
+    string | null,
+    CategoryAssignment[],
+    string | null,
+  ];
+  return {
+    rowNumber,
+    bi,
+    org: { id: orgId, path: orgPath },
+    note,
+    person: {
+      name,
+      nameAsWritten,
+      nameKeys: { simplified, pinyin, initials },
+      idNumber,
+      birthDate,
+      sex,
+      phone,
+      address,
+      categories,
+    },
+  };
+}
+
+/** The cells of some rows of the file (the plan file does not keep them), for the error report. */
+async function fillCells(data: Buffer, rows: ErrorRow[]) {
+  const byRow = new Map(rows.map((r) => [r.row, r]));
+  const table = await openTable(data);
+  let n = 0;
+  for await (const row of table.rows) {
+    const r = byRow.get(row.rowNumber);
+    if (r) r.cells = row.cells;
+    if (++n % 200 === 0) await tick();
+  }
+}
 
 /** The file's findings with the register's added (counts, errors, report rows). */
 function withRegister(file: Findings, reg: Findings): Findings {
@@ -380,7 +465,7 @@ export class BeneficiaryImport implements JobHandler {
           row,
           plannedRow: { rowNumber: row.rowNumber, person: n2.value, org: { id: org.id, path: org.path }, bi, note },
         };
-        await put([candidate.plannedRow, row.cells]);
+        await put(toLine(candidate.plannedRow));
         pending.push(candidate);
         if (pending.length >= 500) await flush();
       }
@@ -493,7 +578,7 @@ export class BeneficiaryImport implements JobHandler {
     };
     const head = lineAt(0);
     if (!head || head.value.version !== PLAN_VERSION) return undefined;
-    const { key } = await this.places(ctx);
+    const { key, data } = await this.places(ctx);
     if (head.value.key !== key) return undefined;
     const actor = await this.actorOf(ctx.job);
     const findings = newFindings();
@@ -514,10 +599,12 @@ export class BeneficiaryImport implements JobHandler {
         for (const e of end.errorRows) findings.errorRows.push(e);
         await this.checkRegister(actor, pending, register, sink);
         await ctx.progress(1000, 1000);
+        // rows the register refuses now need their cells in the error report: read from the file
+        if (register.errorRows.length) await fillCells(data, register.errorRows);
         return this.finish(ctx, withRegister(findings, register), end.headerCells);
       }
-      const [plannedRow, cells] = line.value as [PlannedRow, string[]];
-      pending.push({ row: { rowNumber: plannedRow.rowNumber, cells }, plannedRow });
+      const plannedRow = fromLine(line.value as PlanLine);
+      pending.push({ row: { rowNumber: plannedRow.rowNumber, cells: [] }, plannedRow });
       if (pending.length >= 500) {
         await this.checkRegister(actor, pending, register, sink);
         pending = [];

@@ -4,6 +4,7 @@ import { prefixEnd, type Scope, scopeWhere } from '../../platform/access/scope.j
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
 import type { Database } from '../../platform/db/schema.js';
+import { updateVersioned } from '../../platform/db/versioned.js';
 import { nowIso } from '../../platform/ids.js';
 import { tick } from '../../platform/tick.js';
 import type {
@@ -65,6 +66,8 @@ function causeKey(cause: BackpayCause) {
 
 const ROSTER_SCOPE = { path: 'r.org_path', orgId: 'r.org_id' } as const;
 const DISC_SCOPE = { path: 'd.org_path', orgId: 'd.org_id' } as const;
+/** A discrepancy is assigned or closed only while open. */
+const OPEN = { where: { status: 'open' } };
 /** Another district's roster, joined as `o` (reconciliation's "paid elsewhere"). */
 const OTHER_ROSTER_SCOPE = { path: 'o.org_path', orgId: 'o.org_id' } as const;
 
@@ -432,13 +435,9 @@ export const benefitsRepo = {
   insertRoster(db: Queryable, row: Selectable<BenefitRostersTable>) {
     return db.insertInto('benefit_rosters').values(row).execute();
   },
+  /** False when the roster's version moved on (the caller answers 409). */
   updateRoster(db: Queryable, id: string, version: number, set: Partial<Selectable<BenefitRostersTable>>) {
-    return db
-      .updateTable('benefit_rosters')
-      .set({ ...set, version: version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
+    return updateVersioned(db, 'benefit_rosters', id, version, set);
   },
 
   /** Counts and sums of a roster just (re)built; a rebuilt draft gets a new version. */
@@ -1091,19 +1090,14 @@ export const benefitsRepo = {
       .select(['o.name as org_name', 'oo.name as owner_org_name'])
       .executeTakeFirst() as Promise<DiscrepancyRow | undefined>;
   },
+  /** Closes an open discrepancy; false when its version moved on or it is closed already. */
   closeDiscrepancy(
     db: Queryable,
     id: string,
     version: number,
     set: { resolution: string; resolution_note: string; closed_by: string; closed_at: string },
   ) {
-    return db
-      .updateTable('benefit_discrepancies')
-      .set({ ...set, status: 'closed', version: version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
+    return updateVersioned(db, 'benefit_discrepancies', id, version, { ...set, status: 'closed' }, OPEN);
   },
   /** Gives an open discrepancy to another owner; its deadline stands, the sweep's reminder may come again. */
   assignDiscrepancy(
@@ -1112,13 +1106,7 @@ export const benefitsRepo = {
     version: number,
     set: { owner_org_id: string; owner_user_id: string | null; assigned_at: string },
   ) {
-    return db
-      .updateTable('benefit_discrepancies')
-      .set({ ...set, reminded_at: null, version: version + 1 })
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
+    return updateVersioned(db, 'benefit_discrepancies', id, version, { ...set, reminded_at: null }, OPEN);
   },
   /** Open discrepancies not escalated yet, by deadline: the deadline sweep's candidates (all districts). */
   sweepCandidates(db: Queryable, scope: Scope) {

@@ -879,13 +879,13 @@ export class BenefitsService {
       if (r.status !== 'draft') throw conflict('roster_not_draft', 'benefits.roster.notDraft');
       if (r.line_count === 0) throw conflict('roster_empty', 'benefits.roster.empty');
       const now = nowIso();
-      const res = await benefitsRepo.updateRoster(trx, id, version, {
+      const updated = await benefitsRepo.updateRoster(trx, id, version, {
         status: 'pending',
         requested_by: ctx.actor.userId,
         requested_at: now,
         updated_at: now,
       });
-      if (!Number(res.numUpdatedRows)) throw versionConflict();
+      if (!updated) throw versionConflict();
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'benefit.roster.request',
         entityType: 'benefit_roster',
@@ -905,13 +905,13 @@ export class BenefitsService {
         throw forbidden('benefits.roster.notDecider');
       const now = nowIso();
       const status = body.decision === 'approve' ? 'released' : 'draft';
-      const res = await benefitsRepo.updateRoster(trx, id, body.version, {
+      const updated = await benefitsRepo.updateRoster(trx, id, body.version, {
         status,
         decided_by: ctx.actor.userId,
         decided_at: now,
         updated_at: now,
       });
-      if (!Number(res.numUpdatedRows)) throw versionConflict();
+      if (!updated) throw versionConflict();
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: `benefit.roster.${body.decision}`,
         entityType: 'benefit_roster',
@@ -1256,7 +1256,7 @@ export class BenefitsService {
         // no progress report in here: the job runner writes it on the connection this transaction holds
         await tick();
       }
-      const res = await benefitsRepo.updateRoster(trx, rosterId, r.version, {
+      const updated = await benefitsRepo.updateRoster(trx, rosterId, r.version, {
         status: 'reconciled',
         paid_fen: paidFen,
         return_file_name: fileName,
@@ -1264,7 +1264,7 @@ export class BenefitsService {
         returns_batch: batch,
         updated_at: now,
       });
-      if (!Number(res.numUpdatedRows)) throw versionConflict();
+      if (!updated) throw versionConflict();
       await this.p.audit.append(trx, actor, {
         action: 'benefit.roster.reconcile',
         entityType: 'benefit_roster',

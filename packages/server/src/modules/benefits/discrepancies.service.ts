@@ -236,12 +236,12 @@ export class DiscrepancyCases implements DiscrepancyCasesHook {
       const userId = body.ownerUserId ?? null;
       if (userId && !(await this.payUsers(trx, ctx.actor.scope, [org.id])).some((u) => u.id === userId))
         throw badRequest('invalid_owner', 'benefits.discrepancy.owner');
-      const res = await benefitsRepo.assignDiscrepancy(trx, id, body.version, {
+      const updated = await benefitsRepo.assignDiscrepancy(trx, id, body.version, {
         owner_org_id: org.id,
         owner_user_id: userId,
         assigned_at: nowIso(),
       });
-      if (!Number(res.numUpdatedRows)) throw versionConflict();
+      if (!updated) throw versionConflict();
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'benefit.discrepancy.assign',
         entityType: 'benefit_discrepancy',
@@ -282,13 +282,13 @@ export class DiscrepancyCases implements DiscrepancyCasesHook {
       const from = d.status as Status;
       const to = MACHINE.next(from, 'close');
       if (!to) throw closedAlready();
-      const res = await benefitsRepo.closeDiscrepancy(trx, id, body.version, {
+      const updated = await benefitsRepo.closeDiscrepancy(trx, id, body.version, {
         resolution: body.resolution,
         resolution_note: body.note,
         closed_by: ctx.actor.userId,
         closed_at: nowIso(),
       });
-      if (!Number(res.numUpdatedRows)) throw versionConflict();
+      if (!updated) throw versionConflict();
       await this.p.audit.append(trx, auditActorOf(ctx), {
         action: 'benefit.discrepancy.close',
         entityType: 'benefit_discrepancy',

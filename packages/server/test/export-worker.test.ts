@@ -55,8 +55,39 @@ async function expected(opts: { reveal: boolean; category?: string }): Promise<s
         .orderBy('bc.beneficiary_id')
     : q.orderBy('b.name_pinyin').orderBy('b.id');
   const crypto = env.p.crypto;
+  // the grade in force (first graded category by code) and the last grade decision (decisions/0065)
+  const graded = new Map<string, { disability_grade: number | null; disability_cause?: string | null }>();
+  for (const c of await db
+    .selectFrom('beneficiary_categories')
+    .select(['beneficiary_id', 'disability_grade', 'disability_cause'])
+    .where('disability_grade', 'is not', null)
+    .orderBy('code', 'desc')
+    .execute())
+    graded.set(c.beneficiary_id, c);
+  const decided = new Map<string, { effective_date: string; document_no: string }>();
+  for (const g of await db
+    .selectFrom('beneficiary_grade_changes')
+    .select(['beneficiary_id', 'effective_date', 'document_no'])
+    .orderBy('effective_date')
+    .execute())
+    decided.set(g.beneficiary_id, g);
   const cell = (v: string | null) => (v && /^[=+\-@\t\r]/.test(v) ? `'${v}` : (v ?? ''));
-  const header = ['name', 'sex', 'birthDate', 'idNumber', 'phone', 'address', 'categories', 'status', 'org', 'note'];
+  const header = [
+    'name',
+    'sex',
+    'birthDate',
+    'idNumber',
+    'phone',
+    'address',
+    'categories',
+    'disabilityGrade',
+    'disabilityCause',
+    'gradeDecisionDate',
+    'gradeDocumentNo',
+    'status',
+    'org',
+    'note',
+  ];
   return [
     header.map((k) => t(`export.col.${k}`)),
     ...(await q.execute()).map((r) =>
@@ -69,6 +100,12 @@ async function expected(opts: { reveal: boolean; category?: string }): Promise<s
           opts.reveal ? open(crypto, r.phone_enc) : r.phone_masked,
           opts.reveal ? open(crypto, r.address_enc) : r.address_masked,
           (r.categories ? r.categories.split(',') : []).map((c) => t(`category.${c}`)).join('、'),
+          graded.get(r.id)?.disability_grade ? t(`import.grade${graded.get(r.id)!.disability_grade}` as never) : null,
+          graded.get(r.id)?.disability_cause
+            ? t(`registry.disabilityCause.${graded.get(r.id)!.disability_cause}` as never)
+            : null,
+          decided.get(r.id)?.effective_date ?? null,
+          decided.get(r.id)?.document_no ?? null,
           t(`status.${r.status}`),
           r.org_name,
           r.note,

@@ -99,6 +99,9 @@ export const serverMessages = {
   // import / export
   'import.missingColumn': '表格缺少必需的列：{column}',
   'import.registeredElsewhere': '该身份证号已在其他区登记，请通过迁移办理',
+  'import.gradeNeedsDecision':
+    '伤残等级或性质与登记不同：请填写等级调整决定日期和等级调整文号（按调整登记，不直接覆盖）',
+  'import.gradeDocumentNo': '等级调整文号格式不正确',
   'import.idAsNumber': '身份证号被 Excel 存成了数字，末几位已丢失，请把该列设为文本后重新填写',
   'import.unknownCategory': '无法识别的类别：{text}',
   'import.categoryRequired': '类别不能为空',
@@ -131,6 +134,10 @@ export const serverMessages = {
   'export.col.status': '状态',
   'export.col.org': '所属单位',
   'export.col.note': '备注',
+  'export.col.disabilityGrade': '伤残等级',
+  'export.col.disabilityCause': '伤残性质',
+  'export.col.gradeDecisionDate': '等级调整决定日期',
+  'export.col.gradeDocumentNo': '等级调整文号',
   'export.reasonRequired': '导出完整个人信息须填写事由',
   'job.notFound': '未找到该任务',
   'audit.job.commit': '确认导入',

@@ -316,6 +316,7 @@ export const webMessages = {
   'beneficiaries.grades.documentNo': '决定文号',
   'beneficiaries.grades.documentNoRequired': '请填写决定文号',
   'beneficiaries.grades.note': '备注',
+  'beneficiaries.grades.fromMerged': '（合并记录的历史，不计发）',
   'beneficiaries.grades.submit': '登记变更',
   'beneficiaries.grades.saved': '伤残等级变更已登记，自 {month} 起按 {grade} 级执行',
   'beneficiaries.grades.none': '暂无等级变更记录',

@@ -167,6 +167,11 @@ export const gradeChangeOut = z.object({
   documentNo: z.string(),
   note: z.string().nullable(),
   createdAt: z.string(),
+  /**
+   * Set on a change of a record merged into this one, for a category this one already held: shown
+   * in the history, not paid by (decisions/0065). Absent or null for the person's own changes.
+   */
+  mergedFromId: z.string().nullable().optional(),
 });
 export type GradeChange = z.infer<typeof gradeChangeOut>;
 export const gradeChangeList = z.object({ items: z.array(gradeChangeOut) });

@@ -1,6 +1,8 @@
 import type { Insertable, Selectable } from 'kysely';
+import { type Scope, scopeWhere } from '../../platform/access/scope.js';
 import type { Queryable } from '../../platform/db/index.js';
 import type { BeneficiaryGradeChangesTable } from '../../platform/db/schema.js';
+import { uuidv7 } from '../../platform/ids.js';
 
 export type GradeChangeRow = Selectable<BeneficiaryGradeChangesTable>;
 
@@ -29,6 +31,47 @@ export const gradeChangesRepo = {
       .orderBy('effective_date', 'desc')
       .limit(1)
       .executeTakeFirst();
+  },
+
+  /**
+   * The changes of records merged into `survivorId` (status merged, pointing at it): a merge keeps
+   * both histories (decisions/0065).
+   */
+  ofMergedInto(db: Queryable, scope: Scope, survivorId: string) {
+    return db
+      .selectFrom('beneficiary_grade_changes as g')
+      .innerJoin('beneficiaries as m', 'm.id', 'g.beneficiary_id')
+      .where((eb) => scopeWhere(eb, scope, { path: 'm.org_path', orgId: 'm.org_id' }))
+      .selectAll('g')
+      .where('m.merged_into', '=', survivorId)
+      .where('m.status', '=', 'merged')
+      .orderBy('g.effective_date', 'desc')
+      .execute();
+  },
+
+  /**
+   * A merge gives the survivor the categories it lacked: their history comes with them (copies
+   * with new ids, so undoing the merge deletes exactly those). Returns the new ids.
+   */
+  async copyTo(db: Queryable, fromId: string, toId: string, codes: readonly string[]) {
+    if (!codes.length) return [];
+    const rows = await db
+      .selectFrom('beneficiary_grade_changes')
+      .selectAll()
+      .where('beneficiary_id', '=', fromId)
+      .where('code', 'in', [...codes])
+      .execute();
+    const copies = rows.map((r) => ({ ...r, id: uuidv7(), beneficiary_id: toId }));
+    if (copies.length) await db.insertInto('beneficiary_grade_changes').values(copies).execute();
+    return copies.map((c) => c.id);
+  },
+
+  deleteIds(db: Queryable, ids: readonly string[]) {
+    if (!ids.length) return Promise.resolve();
+    return db
+      .deleteFrom('beneficiary_grade_changes')
+      .where('id', 'in', [...ids])
+      .execute();
   },
 
   insert(db: Queryable, row: Insertable<BeneficiaryGradeChangesTable>) {

@@ -3,6 +3,7 @@ import {
   CATEGORY_BY_CODE,
   type GradeChange,
   type gradeChangeBody,
+  type MessageKey,
   nextMonth,
 } from '@shuangyong/shared';
 import type { z } from 'zod';
@@ -76,7 +77,22 @@ export class GradeChangesService {
   async list(ctx: RequestCtx, beneficiaryId: string) {
     const db = this.p.handle.db;
     if (!(await registryRepo.get(db, ctx.actor.scope, beneficiaryId))) throw notFound();
-    return { items: (await gradeChangesRepo.list(db, beneficiaryId)).map(gradeChangeOut) };
+    const own = await gradeChangesRepo.list(db, beneficiaryId);
+    // a merge keeps both histories: the merged records' changes not copied with a category (decisions/0065)
+    const same = (a: GradeChangeRow, b: GradeChangeRow) =>
+      a.code === b.code &&
+      a.effective_date === b.effective_date &&
+      a.document_no === b.document_no &&
+      a.grade_from === b.grade_from &&
+      a.grade_to === b.grade_to;
+    const merged = (await gradeChangesRepo.ofMergedInto(db, ctx.actor.scope, beneficiaryId)).filter(
+      (m) => !own.some((o) => same(o, m)),
+    );
+    const items = [
+      ...own.map((r) => ({ ...gradeChangeOut(r), mergedFromId: null })),
+      ...merged.map((r) => ({ ...gradeChangeOut(r), mergedFromId: r.beneficiary_id })),
+    ].sort((a, b) => b.effectiveDate.localeCompare(a.effectiveDate) || b.createdAt.localeCompare(a.createdAt));
+    return { items };
   }
 
   async record(
@@ -84,67 +100,111 @@ export class GradeChangesService {
     beneficiaryId: string,
     body: Body,
   ): Promise<{ change: GradeChange; beneficiary: BeneficiaryDetail; backPayJobId: string | null }> {
-    const today = localToday(this.p.config.tzDisplay);
     const { row, detail, job } = await this.p.handle.db.transaction().execute(async (trx) => {
       const person = await registryRepo.get(trx, ctx.actor.scope, beneficiaryId);
       if (!person || person.status === 'merged') throw notFound();
       if (person.version !== body.version) throw versionConflict();
-      if (!CATEGORY_BY_CODE[body.code].requiresDisabilityGrade)
-        throw badRequest('grade_not_applicable', 'beneficiary.gradeChange.notGraded');
-      const category = (await registryRepo.assignments(trx, SYSTEM_SCOPE, beneficiaryId)).find(
-        (a) => a.code === body.code,
-      );
-      if (!category || category.disability_grade == null)
-        throw badRequest('category_not_held', 'beneficiary.gradeChange.noCategory');
-      if (category.start_date && body.effectiveDate < category.start_date)
-        throw badRequest('before_category_start', 'beneficiary.gradeChange.beforeStart', { date: category.start_date });
-      if (category.end_date && body.effectiveDate > category.end_date)
-        throw badRequest('after_category_end', 'beneficiary.gradeChange.afterEnd', { date: category.end_date });
-      if (body.effectiveDate > today) throw badRequest('future_date', 'beneficiary.gradeChange.future');
-      const last = await gradeChangesRepo.latest(trx, beneficiaryId, body.code);
-      if (last && body.effectiveDate <= last.effective_date)
-        throw conflict('grade_change_order', 'beneficiary.gradeChange.order', { date: last.effective_date });
-      const causeFrom = category.disability_cause ?? null;
-      const causeTo = body.disabilityCause === undefined ? causeFrom : body.disabilityCause;
-      if (body.disabilityGrade === category.disability_grade && causeTo === causeFrom)
-        throw badRequest('grade_unchanged', 'beneficiary.gradeChange.same');
-      const row: GradeChangeRow = {
-        id: uuidv7(),
-        beneficiary_id: beneficiaryId,
-        code: body.code,
-        effective_date: body.effectiveDate,
-        from_month: nextMonth(body.effectiveDate.slice(0, 7)),
-        grade_from: category.disability_grade,
-        grade_to: body.disabilityGrade,
-        cause_from: causeFrom,
-        cause_to: causeTo,
-        document_no: body.documentNo,
-        note: body.note ?? null,
-        created_by: ctx.actor.userId,
-        created_at: nowIso(),
-      };
-      await gradeChangesRepo.insert(trx, row);
-      await gradeChangesRepo.setCurrentGrade(trx, beneficiaryId, body.code, body.disabilityGrade, causeTo);
-      if (!(await registryRepo.update(trx, beneficiaryId, body.version, {}))) throw versionConflict();
-      await this.p.audit.append(trx, auditActorOf(ctx), {
-        action: 'beneficiary.gradeChange',
-        entityType: 'beneficiary',
-        entityId: beneficiaryId,
-        changes: {
-          category: body.code,
-          disability_grade: [row.grade_from, row.grade_to],
-          disability_cause: [row.cause_from, row.cause_to],
-          effective_date: row.effective_date,
-          from_month: row.from_month,
-          document_no: row.document_no,
-        },
-      });
-      let job: { id: string; start(): void } | null = null;
-      const recorded = { id: row.id, beneficiaryId, code: row.code, fromMonth: row.from_month };
-      for (const l of this.listeners) job = (await l(trx, ctx, recorded)) ?? job;
+      const { row, job } = await this.recordIn(trx, ctx, beneficiaryId, body);
       return { row, detail: await this.registry.detail(ctx, beneficiaryId, trx), job };
     });
     job?.start();
     return { change: gradeChangeOut(row), beneficiary: detail, backPayJobId: job?.id ?? null };
   }
+
+  /**
+   * Records a change of a person the caller has read in scope, inside the caller's transaction
+   * (the person's form, the xlsx import): checked (`gradeChangeProblem`), inserted, the category's
+   * grade in force set, the person's version bumped, audited, the listeners run. The caller starts
+   * the returned job after its commit.
+   */
+  async recordIn(trx: Tx, ctx: RequestCtx, beneficiaryId: string, body: Omit<Body, 'version'> & { version?: number }) {
+    const category = (await registryRepo.assignments(trx, SYSTEM_SCOPE, beneficiaryId)).find(
+      (a) => a.code === body.code,
+    );
+    const last = await gradeChangesRepo.latest(trx, beneficiaryId, body.code);
+    const problem = gradeChangeProblem(
+      category,
+      last?.effective_date ?? null,
+      body,
+      localToday(this.p.config.tzDisplay),
+    );
+    if (problem) {
+      const make = problem.code === 'grade_change_order' ? conflict : badRequest;
+      throw make(problem.code, problem.key, problem.params);
+    }
+    const causeFrom = category!.disability_cause ?? null;
+    const causeTo = body.disabilityCause === undefined ? causeFrom : body.disabilityCause;
+    const row: GradeChangeRow = {
+      id: uuidv7(),
+      beneficiary_id: beneficiaryId,
+      code: body.code,
+      effective_date: body.effectiveDate,
+      from_month: nextMonth(body.effectiveDate.slice(0, 7)),
+      grade_from: category!.disability_grade!,
+      grade_to: body.disabilityGrade,
+      cause_from: causeFrom,
+      cause_to: causeTo,
+      document_no: body.documentNo,
+      note: body.note ?? null,
+      created_by: ctx.actor.userId === 'system' ? null : ctx.actor.userId,
+      created_at: nowIso(),
+    };
+    await gradeChangesRepo.insert(trx, row);
+    await gradeChangesRepo.setCurrentGrade(trx, beneficiaryId, body.code, body.disabilityGrade, causeTo);
+    const version = body.version ?? (await registryRepo.get(trx, SYSTEM_SCOPE, beneficiaryId))?.version;
+    if (version === undefined || !(await registryRepo.update(trx, beneficiaryId, version, {}))) throw versionConflict();
+    await this.p.audit.append(trx, auditActorOf(ctx), {
+      action: 'beneficiary.gradeChange',
+      entityType: 'beneficiary',
+      entityId: beneficiaryId,
+      changes: {
+        category: body.code,
+        disability_grade: [row.grade_from, row.grade_to],
+        disability_cause: [row.cause_from, row.cause_to],
+        effective_date: row.effective_date,
+        from_month: row.from_month,
+        document_no: row.document_no,
+      },
+    });
+    let job: { id: string; start(): void } | null = null;
+    const recorded = { id: row.id, beneficiaryId, code: row.code, fromMonth: row.from_month };
+    for (const l of this.listeners) job = (await l(trx, ctx, recorded)) ?? job;
+    return { row, job };
+  }
+}
+
+/** Why a change cannot be recorded (an i18n key and its error code), or null: shared by the form and the import. */
+export function gradeChangeProblem(
+  category:
+    | {
+        disability_grade: number | null;
+        disability_cause?: string | null;
+        start_date: string | null;
+        end_date: string | null;
+      }
+    | undefined,
+  lastEffectiveDate: string | null,
+  body: { code: string; effectiveDate: string; disabilityGrade: number; disabilityCause?: string | null },
+  today: string,
+): { code: string; key: MessageKey; params?: Record<string, string> } | null {
+  if (!CATEGORY_BY_CODE[body.code as keyof typeof CATEGORY_BY_CODE]?.requiresDisabilityGrade)
+    return { code: 'grade_not_applicable', key: 'beneficiary.gradeChange.notGraded' };
+  if (!category || category.disability_grade == null)
+    return { code: 'category_not_held', key: 'beneficiary.gradeChange.noCategory' };
+  if (category.start_date && body.effectiveDate < category.start_date)
+    return {
+      code: 'before_category_start',
+      key: 'beneficiary.gradeChange.beforeStart',
+      params: { date: category.start_date },
+    };
+  if (category.end_date && body.effectiveDate > category.end_date)
+    return { code: 'after_category_end', key: 'beneficiary.gradeChange.afterEnd', params: { date: category.end_date } };
+  if (body.effectiveDate > today) return { code: 'future_date', key: 'beneficiary.gradeChange.future' };
+  if (lastEffectiveDate && body.effectiveDate <= lastEffectiveDate)
+    return { code: 'grade_change_order', key: 'beneficiary.gradeChange.order', params: { date: lastEffectiveDate } };
+  const causeFrom = category.disability_cause ?? null;
+  const causeTo = body.disabilityCause === undefined ? causeFrom : body.disabilityCause;
+  if (body.disabilityGrade === category.disability_grade && causeTo === causeFrom)
+    return { code: 'grade_unchanged', key: 'beneficiary.gradeChange.same' };
+  return null;
 }

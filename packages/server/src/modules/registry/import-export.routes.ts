@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import {
   BENEFICIARY_STATUSES,
   CATEGORIES,
+  DISABILITY_CAUSES,
   exportBody,
   idParams,
   importQuery,
@@ -36,6 +37,15 @@ const tags = ['优抚对象导入导出'];
 const MAX_UPLOAD = 20 * 1024 * 1024;
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Export columns the export query selects itself (registry.repo.ts `exportQuery`), not columns of `b`. */
+const COMPUTED = new Set([
+  'org_name',
+  'disability_grade',
+  'disability_cause',
+  'grade_decision_date',
+  'grade_document_no',
+]);
 
 export function importExportRoutes(
   p: Platform,
@@ -217,6 +227,21 @@ export function importExportRoutes(
             ),
             list: { split: ',', join: '、' },
           },
+          // the grade in force and its last decision, in columns the import reads back (decisions/0065)
+          {
+            key: 'disabilityGrade',
+            from: 'disability_grade',
+            labels: Object.fromEntries(
+              Array.from({ length: 10 }, (_, i) => [String(i + 1), t(`import.grade${i + 1}`)]),
+            ),
+          },
+          {
+            key: 'disabilityCause',
+            from: 'disability_cause',
+            labels: labels('registry.disabilityCause', [...DISABILITY_CAUSES]),
+          },
+          { key: 'gradeDecisionDate', from: 'grade_decision_date' },
+          { key: 'gradeDocumentNo', from: 'grade_document_no' },
           { key: 'status', from: 'status', labels: labels('status', [...BENEFICIARY_STATUSES, 'merged']) },
           { key: 'org', from: 'org_name' },
           { key: 'note', from: 'note' },
@@ -225,7 +250,8 @@ export function importExportRoutes(
           p.handle.db,
           ctx.actor.scope,
           filter,
-          columns.flatMap((c) => (c.from === 'org_name' ? [] : [c.from as keyof BeneficiaryRow])),
+          // the station's name and the grade columns are the query's own selections
+          columns.flatMap((c) => (COMPUTED.has(c.from) ? [] : [c.from as keyof BeneficiaryRow])),
         );
         const job: TableExport = {
           sheetName: t('export.fileName'),

@@ -4,11 +4,14 @@ import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/index.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
+import { gradeChangesRepo } from './grade-changes.repo.js';
 import { countChange, countsRepo, mergesRepo, registryRepo } from './registry.repo.js';
 
 interface Snapshot {
   status: string;
   addedCodes: string[];
+  /** The grade changes copied to the survivor with the added categories (decisions/0065); absent in older merges. */
+  gradeChangeIds?: string[];
 }
 
 /**
@@ -35,6 +38,13 @@ export class MergesService {
       const added = theirs.filter((a) => !have.has(a.code));
       const now = nowIso();
       await mergesRepo.copyAssignments(trx, survivor, added, now);
+      // the added categories' grade history comes with them; the merged record keeps its own
+      const gradeChangeIds = await gradeChangesRepo.copyTo(
+        trx,
+        mergedId,
+        survivorId,
+        added.map((a) => a.code),
+      );
       const codes = [...new Set([...survivor.categories.split(','), ...added.map((a) => a.code)])].filter(Boolean);
       await mergesRepo.setPerson(trx, survivorId, { categories: codes.join(','), version: survivor.version + 1 }, now);
       await mergesRepo.setPerson(
@@ -49,7 +59,7 @@ export class MergesService {
         ...countChange(merged, { ...merged, status: 'merged' }),
       ]);
       const id = uuidv7();
-      const snapshot: Snapshot = { status: merged.status, addedCodes: added.map((a) => a.code) };
+      const snapshot: Snapshot = { status: merged.status, addedCodes: added.map((a) => a.code), gradeChangeIds };
       await mergesRepo.insert(trx, {
         id,
         survivor_id: survivorId,
@@ -80,6 +90,7 @@ export class MergesService {
       const merged = await mergesRepo.person(trx, SYSTEM_SCOPE, m.merged_id);
       const now = nowIso();
       await mergesRepo.dropAssignments(trx, m.survivor_id, snapshot.addedCodes);
+      await gradeChangesRepo.deleteIds(trx, snapshot.gradeChangeIds ?? []);
       const codes = survivor.categories.split(',').filter((c) => c && !snapshot.addedCodes.includes(c));
       await mergesRepo.setPerson(
         trx,

@@ -1,5 +1,12 @@
 import type { BeneficiaryListItem, BeneficiaryStatus, CategoryAssignment, CategoryCode } from '@shuangyong/shared';
-import { type CompiledQuery, expressionBuilder, type Insertable, type Selectable, sql } from 'kysely';
+import {
+  type CompiledQuery,
+  type ExpressionBuilder,
+  expressionBuilder,
+  type Insertable,
+  type Selectable,
+  sql,
+} from 'kysely';
 import { districtOf, prefixEnd, type Scope, SYSTEM_SCOPE, scopeWhere } from '../../platform/access/scope.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
@@ -341,6 +348,37 @@ export const importRepo = {
   },
 };
 
+/**
+ * The export's grade columns (decisions/0065): the grade and 性质 in force (the first graded
+ * category) and the last grade decision's date and number — one index probe each per row.
+ */
+function gradeColumns(scope: Scope) {
+  return (eb: ExpressionBuilder<Database & { b: BeneficiariesTable }, 'b'>) => {
+    const graded = (col: 'disability_grade' | 'disability_cause') =>
+      eb
+        .selectFrom('beneficiary_categories as cx')
+        .select(`cx.${col}`)
+        .whereRef('cx.beneficiary_id', '=', 'b.id')
+        .where('cx.disability_grade', 'is not', null)
+        .where((e2) => scopeWhere(e2, scope, { path: 'cx.org_path' }))
+        .orderBy('cx.code')
+        .limit(1);
+    const decision = (col: 'effective_date' | 'document_no') =>
+      eb
+        .selectFrom('beneficiary_grade_changes as gx')
+        .select(`gx.${col}`)
+        .whereRef('gx.beneficiary_id', '=', 'b.id')
+        .orderBy('gx.effective_date', 'desc')
+        .limit(1);
+    return [
+      graded('disability_grade').as('disability_grade'),
+      graded('disability_cause').as('disability_cause'),
+      decision('effective_date').as('grade_decision_date'),
+      decision('document_no').as('grade_document_no'),
+    ];
+  };
+}
+
 export const registryRepo = {
   async setGrams(db: Queryable, p: { id: string; name_simplified: string; org_path: string }) {
     await db.deleteFrom('beneficiary_name_grams').where('beneficiary_id', '=', p.id).execute();
@@ -424,7 +462,7 @@ export const registryRepo = {
     const [key, tie] = via ? ['bc.sort_name', 'bc.beneficiary_id'] : ['b.name_pinyin', 'b.id'];
     let after: [string, string] | null = null;
     for (;;) {
-      let qb = listQuery(db, scope, f).selectAll('b').select('o.name as org_name');
+      let qb = listQuery(db, scope, f).selectAll('b').select('o.name as org_name').select(gradeColumns(scope));
       if (after) qb = qb.where(sql`(${sql.ref(key)}, ${sql.ref(tie)}) > (${after[0]}, ${after[1]})`);
       const rows: (BeneficiaryRow & { org_name: string })[] = await qb
         .orderBy(sql.ref(key))
@@ -450,6 +488,7 @@ export const registryRepo = {
     return listQuery(db, scope, f)
       .select(columns.map((c) => `b.${c}`))
       .select('o.name as org_name')
+      .select(gradeColumns(scope))
       .orderBy(sql.ref(key))
       .orderBy(sql.ref(tie))
       .compile() as CompiledQuery;

@@ -118,7 +118,20 @@ export function GradeChangesPanel({ d }: { d: BeneficiaryDetail }) {
           },
           { title: t('beneficiaries.grades.fromMonth'), dataIndex: 'fromMonth' },
           { title: t('beneficiaries.grades.documentNo'), dataIndex: 'documentNo' },
-          { title: t('beneficiaries.grades.note'), dataIndex: 'note', render: orDash },
+          {
+            title: t('beneficiaries.grades.note'),
+            dataIndex: 'note',
+            // a merged record's change of a category this person already held: history, not paid by
+            render: (v: string | null, c: GradeChange) =>
+              c.mergedFromId ? (
+                <Typography.Text type="secondary" data-testid="grade-change-merged">
+                  {t('beneficiaries.grades.fromMerged')}
+                  {v ? ` ${v}` : ''}
+                </Typography.Text>
+              ) : (
+                orDash(v)
+              ),
+          },
         ]}
       />
       {jobs.length > 0 && <BackpayJobStatus jobIds={jobs} />}

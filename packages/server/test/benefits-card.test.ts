@@ -219,6 +219,43 @@ describe('待遇明白卡 per household as DOCX and PDF (issue 21, decisions/005
     expect(changes).toContainEqual(expect.objectContaining({ kind: 'benefit.card', householdId }));
   });
 
+  it('the city edits the card’s contact lines through the API, audited; the card prints them; a district cannot', async () => {
+    const before = (await city.get('/api/v1/benefit-settings/card-contacts')).json().items as {
+      path: string;
+      name: string;
+      text: string;
+    }[];
+    expect(before[0]).toMatchObject({ path: '', name: '全市默认' });
+    expect(before.find((i) => i.path === '650200/650203/')).toMatchObject({ text: '0990-6231234（工作日）' });
+    const put = await city.request('PUT', '/api/v1/benefit-settings/card-contacts', {
+      contacts: { '650200/650203/': '0990-6888888（周一至周五）', '': '12345' },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json().items.find((i: { path: string }) => i.path === '650200/650203/').text).toBe(
+      '0990-6888888（周一至周五）',
+    );
+    const d = docxWords((await klmy.get(cardUrl('docx'))).rawPayload);
+    expect(d.words).toContain('政策咨询：克拉玛依区退役军人事务局　0990-6888888（周一至周五）');
+    const audit = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select(['changes'])
+      .where('action', '=', 'settings.update')
+      .where('entity_id', '=', 'benefits.cardContacts')
+      .execute();
+    const changes = audit.map((a) => (typeof a.changes === 'string' ? JSON.parse(a.changes) : a.changes));
+    expect(changes).toEqual([
+      {
+        '650200/650203/': ['0990-6231234（工作日）', '0990-6888888（周一至周五）'],
+        default: [null, '12345'],
+      },
+    ]);
+    // a district office neither edits the settings nor another district's line
+    const res = await dsz.request('PUT', '/api/v1/benefit-settings/card-contacts', {
+      contacts: { '650200/650203/': 'x' },
+    });
+    expect([403, 400]).toContain(res.statusCode);
+  });
+
   it('a household of twelve entitled members is still one page in both formats: as many as fit, the others counted, the full total', async () => {
     const pdf = await klmy.get(householdUrl(bigHousehold, 'pdf'));
     expect(pdf.statusCode, pdf.body).toBe(200);

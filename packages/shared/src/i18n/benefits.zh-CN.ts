@@ -99,6 +99,8 @@ export const benefitsMessages = {
   'benefits.kind.unknown_id': '身份证号不在名册',
   'benefits.kind.not_entitled': '无应发待遇却发放',
   'benefits.kind.missing': '回盘中缺失',
+  'benefits.cardContacts.default': '全市默认',
+  'benefits.cardContacts.outOfScope': '只能修改本辖区的联系电话',
   'benefits.kind.grade_overpaid': '等级调低后多发',
   'benefits.resolution.paid': '已补发',
   'benefits.resolution.recovered': '已追回',

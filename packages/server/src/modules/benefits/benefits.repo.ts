@@ -292,6 +292,15 @@ export const benefitsRepo = {
       FROM (${basis.categories}) c WHERE c.person_id = ${personId}`.execute(db);
     return rows[0];
   },
+  /** Orgs in scope by path (the caller keeps the districts). */
+  districtOrgs(db: Queryable, scope: Scope) {
+    return db
+      .selectFrom('orgs')
+      .select(['id', 'path', 'name'])
+      .where((eb) => scopeWhere(eb, scope, { path: 'path', orgId: 'id' }))
+      .orderBy('path')
+      .execute();
+  },
   orgByPath(db: Queryable, path: string) {
     return db.selectFrom('orgs').select(['id', 'path', 'name', 'type']).where('path', '=', path).executeTakeFirst();
   },

@@ -97,6 +97,31 @@ export function benefitsRoutes(
       async (req) => benefits.standards(req.query),
     );
 
+    const cardContactsOut = z.object({
+      items: z.array(z.object({ path: z.string(), name: z.string(), text: z.string() })),
+    });
+    app.get(
+      '/benefit-settings/card-contacts',
+      {
+        config: { access: { permission: 'benefit:standards' } },
+        schema: { tags, summary: '待遇明白卡政策咨询电话（各区）', response: { 200: cardContactsOut } },
+      },
+      async (req) => benefits.cardContacts(ctxOf(req)),
+    );
+    app.put(
+      '/benefit-settings/card-contacts',
+      {
+        config: { access: { permission: 'benefit:standards' } },
+        schema: {
+          tags,
+          summary: '修改待遇明白卡政策咨询电话（留空则用全市默认）',
+          body: z.strictObject({ contacts: z.record(z.string().max(64), z.string().max(200)) }),
+          response: { 200: cardContactsOut },
+        },
+      },
+      async (req) => benefits.setCardContacts(ctxOf(req), req.body.contacts),
+    );
+
     app.post(
       '/benefit-standards',
       {

@@ -273,6 +273,46 @@ export class BenefitsService {
     };
   }
 
+  // ---- the 明白卡's contacts (decisions/0057, 0065)
+  /** The contact line of each district the caller may edit, and the city's default ('' path) for a city-wide caller. */
+  async cardContacts(ctx: RequestCtx) {
+    const all = (await this.p.settings.value<Record<string, string>>(this.db, CARD_CONTACTS_KEY)) ?? {};
+    const districts = (await benefitsRepo.districtOrgs(this.db, ctx.actor.scope)).filter((o) => isDistrictPath(o.path));
+    const items = [
+      ...(ctx.actor.scope.kind === 'all' ? [{ path: '', name: t('benefits.cardContacts.default') }] : []),
+      ...districts.map((o) => ({ path: o.path, name: o.name })),
+    ];
+    return { items: items.map((i) => ({ ...i, text: all[i.path] ?? '' })) };
+  }
+
+  /** Sets the contact lines of districts in the caller's scope (the city's default only city-wide); audited. */
+  async setCardContacts(ctx: RequestCtx, contacts: Record<string, string>) {
+    const allowed = new Set((await this.cardContacts(ctx)).items.map((i) => i.path));
+    for (const path of Object.keys(contacts))
+      if (!allowed.has(path)) throw badRequest('invalid_org', 'benefits.cardContacts.outOfScope');
+    await this.db.transaction().execute(async (trx) => {
+      const before = (await this.p.settings.value<Record<string, string>>(trx, CARD_CONTACTS_KEY)) ?? {};
+      const after = { ...before };
+      for (const [path, text] of Object.entries(contacts)) {
+        const v = text.trim();
+        if (v) after[path] = v;
+        else delete after[path];
+      }
+      await this.p.settings.put(trx, CARD_CONTACTS_KEY, after);
+      await this.p.audit.append(trx, auditActorOf(ctx), {
+        action: 'settings.update',
+        entityType: 'settings',
+        entityId: CARD_CONTACTS_KEY,
+        changes: Object.fromEntries(
+          Object.keys(contacts)
+            .filter((k) => (before[k] ?? '') !== (after[k] ?? ''))
+            .map((k) => [k || 'default', [before[k] ?? null, after[k] ?? null]]),
+        ),
+      });
+    });
+    return this.cardContacts(ctx);
+  }
+
   // ---- standards
   async standards(f: { benefitType?: string; category?: string; includeWithdrawn?: string }) {
     const rows = await benefitsRepo.standards(this.db, SYSTEM_SCOPE, {

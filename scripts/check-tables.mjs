@@ -28,7 +28,8 @@ const WRITES = new Set([
 /** Files of a module that are not queries: seeds of synthetic data write tables directly, for speed. */
 const EXEMPT = /(^|\/)synthetic\.ts$/;
 
-function walk(dir) {
+/** The TypeScript sources below `dir` (declarations left out). */
+export function walk(dir) {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
@@ -37,7 +38,7 @@ function walk(dir) {
   });
 }
 
-const parse = (file) => ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+export const parse = (file) => ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
 const strings = (node) =>
   node && ts.isArrayLiteralExpression(node) ? node.elements.filter(ts.isStringLiteralLike).map((e) => e.text) : [];
 

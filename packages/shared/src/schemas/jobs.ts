@@ -55,3 +55,18 @@ export const importResultSchema = z.object({
   errorsTruncated: z.boolean(),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
+
+/** A check before its first row (and what the wizard shows until the job has a result). */
+export const emptyImportResult = (): ImportResult => ({
+  total: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  duplicates: 0,
+  invalid: 0,
+  otherDistrict: 0,
+  otherDistricts: [],
+  errors: [],
+  errorCount: 0,
+  errorsTruncated: false,
+});

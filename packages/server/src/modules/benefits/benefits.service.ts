@@ -22,6 +22,7 @@ import {
   todayIso,
   yuanTextToFen,
 } from '@shuangyong/shared';
+import type { Selectable } from 'kysely';
 import { mayDecide, requesterOrgs } from '../../platform/access/approval-policy.js';
 import { districtOf, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
 import type { AuditActor } from '../../platform/audit/audit.js';
@@ -51,6 +52,7 @@ import {
   type RosterRow,
   type StandardRow,
 } from './benefits.repo.js';
+import type { BenefitDiscrepanciesTable } from './benefits.schema.js';
 import { type CardInput, cardDocx, cardPdf } from './card.js';
 import {
   type Expected,
@@ -498,35 +500,26 @@ export class BenefitsService {
     if (!over) return false;
     const p = await benefitsRepo.personName(read, this.basis(read), w.cause.personId);
     const now = nowIso();
-    const res = await benefitsRepo.insertDiscrepancyOnce(this.db, {
-      id: `${w.cause.gradeChangeId}:${w.org_path}:${w.cause.personId}:${w.month}`,
-      roster_id: w.roster.id,
-      org_id: w.roster.org_id,
-      org_path: w.org_path,
-      period: w.roster.period,
-      kind: 'grade_overpaid',
-      beneficiary_id: w.cause.personId,
-      name: p?.name ?? '',
-      id_masked: p?.id_masked ?? '',
-      expected_fen: over.expected_fen,
-      paid_fen: over.paid_fen,
-      row_number: null,
-      status: 'open',
-      deadline,
-      resolution: null,
-      resolution_note: null,
-      closed_by: null,
-      closed_at: null,
-      version: 1,
-      created_at: now,
-      owner_org_id: w.roster.org_id,
-      owner_user_id: null,
-      assigned_at: now,
-      escalated_at: null,
-      reminded_at: null,
-      month: w.month,
-      grade_change_id: w.cause.gradeChangeId,
-    });
+    const res = await benefitsRepo.insertDiscrepancyOnce(
+      this.db,
+      openCase(
+        { ...w.roster, org_path: w.org_path },
+        {
+          id: `${w.cause.gradeChangeId}:${w.org_path}:${w.cause.personId}:${w.month}`,
+          kind: 'grade_overpaid',
+          beneficiary_id: w.cause.personId,
+          name: p?.name ?? '',
+          id_masked: p?.id_masked ?? '',
+          expected_fen: over.expected_fen,
+          paid_fen: over.paid_fen,
+          row_number: null,
+          month: w.month,
+          grade_change_id: w.cause.gradeChangeId,
+        },
+        deadline,
+        now,
+      ),
+    );
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
@@ -1262,36 +1255,25 @@ export class BenefitsService {
       for (let i = 0; i < findings.length; i += CHUNK) {
         await benefitsRepo.insertDiscrepancies(
           trx,
-          findings.slice(i, i + CHUNK).map((f) => ({
-            id: uuidv7(),
-            roster_id: rosterId,
-            org_id: r.org_id,
-            org_path: r.org_path,
-            period: r.period,
-            kind: f.kind,
-            beneficiary_id: f.beneficiaryId,
-            name: f.name,
-            id_masked: f.idMasked,
-            expected_fen: f.expectedFen,
-            paid_fen: f.paidFen,
-            row_number: f.rowNumber,
-            status: 'open',
-            deadline,
-            resolution: null,
-            resolution_note: null,
-            closed_by: null,
-            closed_at: null,
-            version: 1,
-            created_at: now,
-            // each finding is a case of the roster's district office (decisions/0055)
-            owner_org_id: r.org_id,
-            owner_user_id: null,
-            assigned_at: now,
-            escalated_at: null,
-            reminded_at: null,
-            month: null,
-            grade_change_id: null,
-          })),
+          findings.slice(i, i + CHUNK).map((f) =>
+            openCase(
+              { id: rosterId, org_id: r.org_id, org_path: r.org_path, period: r.period },
+              {
+                id: uuidv7(),
+                kind: f.kind,
+                beneficiary_id: f.beneficiaryId,
+                name: f.name,
+                id_masked: f.idMasked,
+                expected_fen: f.expectedFen,
+                paid_fen: f.paidFen,
+                row_number: f.rowNumber,
+                month: null,
+                grade_change_id: null,
+              },
+              deadline,
+              now,
+            ),
+          ),
         );
         // no progress report in here: the job runner writes it on the connection this transaction holds
         await tick();
@@ -1496,4 +1478,50 @@ export class BenefitsService {
   async standardExists(id: string) {
     return !!(await benefitsRepo.standard(this.db, SYSTEM_SCOPE, id));
   }
+}
+
+type NewDiscrepancy = Selectable<BenefitDiscrepanciesTable>;
+
+/**
+ * A discrepancy as it opens: a case of the roster's district office (decisions/0055), due
+ * `deadline`, nobody assigned by name yet.
+ */
+function openCase(
+  roster: { id: string; org_id: string; org_path: string; period: string },
+  what: Pick<
+    NewDiscrepancy,
+    | 'id'
+    | 'kind'
+    | 'beneficiary_id'
+    | 'name'
+    | 'id_masked'
+    | 'expected_fen'
+    | 'paid_fen'
+    | 'row_number'
+    | 'month'
+    | 'grade_change_id'
+  >,
+  deadline: string,
+  now: string,
+): NewDiscrepancy {
+  return {
+    ...what,
+    roster_id: roster.id,
+    org_id: roster.org_id,
+    org_path: roster.org_path,
+    period: roster.period,
+    status: 'open',
+    deadline,
+    resolution: null,
+    resolution_note: null,
+    closed_by: null,
+    closed_at: null,
+    version: 1,
+    created_at: now,
+    owner_org_id: roster.org_id,
+    owner_user_id: null,
+    assigned_at: now,
+    escalated_at: null,
+    reminded_at: null,
+  };
 }

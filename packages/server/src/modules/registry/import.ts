@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import {
   type CategoryAssignment,
   createRegionMatcher,
+  emptyImportResult,
   IMPORT_ERROR_KINDS,
   type ImportErrorKind,
   type ImportRowError,
@@ -97,19 +98,7 @@ const label = (f: Field) => IMPORT_FIELDS[f][0];
 
 /** The counts, errors and error-report rows of a check, and the two ways a row fails. */
 function newFindings() {
-  const result: ImportResult = {
-    total: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    duplicates: 0,
-    invalid: 0,
-    otherDistrict: 0,
-    otherDistricts: [],
-    errors: [],
-    errorCount: 0,
-    errorsTruncated: false,
-  };
+  const result: ImportResult = emptyImportResult();
   const errors: RowError[] = [];
   const errorRows: ErrorRow[] = [];
   return {

@@ -1,5 +1,5 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
-import type { OrgType } from '@shuangyong/shared';
+import { emptyImportResult, type OrgType } from '@shuangyong/shared';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   Alert,
@@ -364,19 +364,7 @@ function Summary({
   onRestart: () => void;
   onErrorReport: () => void;
 }) {
-  const r: ImportResult = job.result ?? {
-    total: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    duplicates: 0,
-    invalid: 0,
-    otherDistrict: 0,
-    otherDistricts: [],
-    errors: [],
-    errorCount: 0,
-    errorsTruncated: false,
-  };
+  const r: ImportResult = job.result ?? emptyImportResult();
   const importable = r.created + r.updated;
   const stat = (key: Parameters<typeof t>[0], value: number, testId: string, color?: string) => (
     <Col xs={12} sm={8} md={4}>

@@ -151,6 +151,9 @@ describe('the completion matrix', () => {
     const res = await c.leader!.get(`/api/v1/campaigns/${campaign.id}/matrix.xlsx`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
+    expect(res.headers['content-disposition']).toContain(
+      encodeURIComponent('关于做好2025年元旦春节期间双拥工作的通知-完成情况.xlsx'),
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;

@@ -45,6 +45,7 @@ export const campaignsMessages = {
   'campaigns.uploadAsOctetStream': '附件须以 application/octet-stream 上传',
   'campaigns.reportCreator': '双拥工作平台',
   'campaigns.matrixSheet': '完成情况',
+  'campaigns.matrixFileName': '{title}-完成情况',
   'campaigns.col.org': '单位',
   'campaigns.col.group': '类别',
   'campaigns.col.completion': '完成率',

@@ -226,7 +226,12 @@ export function campaignsRoutes(p: Platform, s: Campaigns): FastifyPluginAsyncZo
           completion: `${d.totals.completion}%`,
         });
         const out = new PassThrough();
-        reply.type(XLSX).header('content-disposition', attachment(`${d.campaign.title}-完成情况.xlsx`));
+        reply
+          .type(XLSX)
+          .header(
+            'content-disposition',
+            attachment(`${t('campaigns.matrixFileName', { title: d.campaign.title })}.xlsx`),
+          );
         writeXlsxStream(out, { sheetName: t('campaigns.matrixSheet'), columns, rows }).catch((err) => {
           req.log.error({ err }, 'campaign matrix export failed');
           out.destroy(err);

@@ -107,7 +107,8 @@ describe('job files at rest (item 4)', () => {
     const dir = path.join(env.dataDir, 'jobs');
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
     const files = filesOf(id);
-    expect(files.sort()).toEqual([`${id}.errors.xlsx`, `${id}.upload`]);
+    // the dry run's checked rows (the commit's plan, decisions/0064) are personal data too
+    expect(files.sort()).toEqual([`${id}.errors.xlsx`, `${id}.plan.jsonl`, `${id}.upload`]);
     for (const f of files) {
       const data = fs.readFileSync(path.join(dir, f));
       expect(fs.statSync(path.join(dir, f)).mode & 0o777, f).toBe(0o600);
@@ -137,10 +138,10 @@ describe('job files at rest (item 4)', () => {
 
   it('deletes job files after files.retentionDays (default 7, set in the security settings)', async () => {
     const id = await upload(klmy, roster());
-    expect(filesOf(id)).toHaveLength(2);
+    expect(filesOf(id)).toHaveLength(3);
     const day = 86_400_000;
     await env.jobs.sweep(new Date(Date.now() + 6 * day));
-    expect(filesOf(id)).toHaveLength(2);
+    expect(filesOf(id)).toHaveLength(3);
     const admin = await signedIn(env.app, 'admin', '10.13.2.6');
     expect((await admin.get('/api/v1/settings/security')).json().files).toEqual({ retentionDays: 7 });
     const res = await admin.patch('/api/v1/settings/security', { files: { retentionDays: 2 } });

@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { parse, tableRefs, walk } from './check-tables.mjs';
+import { parse, runChecker, tableRefs, walk } from './check-tables.mjs';
 
 const unwrap = (n) => {
   while (n && (ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isParenthesizedExpression(n)))
@@ -161,16 +161,9 @@ export function check(root) {
   return out;
 }
 
-if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const root = path.resolve(args.includes('--root') ? args[args.indexOf('--root') + 1] : '.');
-  const found = check(root);
-  if (args.includes('--json')) process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
-  else for (const v of found) process.stdout.write(`${v.file}:${v.line}  ${v.rule}  ${v.message}\n`);
-  process.stdout.write(
-    found.length
-      ? `\n✘ ${found.length} scoped reads without a Scope argument (decisions/0060)\n`
-      : '✔ every scoped read takes a Scope\n',
+if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url))
+  runChecker(
+    check,
+    'every scoped read takes a Scope',
+    (n) => `${n} scoped reads without a Scope argument (decisions/0060)`,
   );
-  process.exit(found.length ? 1 : 0);
-}

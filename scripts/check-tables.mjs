@@ -190,16 +190,23 @@ export function check(root) {
   return out.map((v) => ({ ...v, key: `${v.file.split(path.sep).join('/')}|${v.rule}|${v.table ?? ''}` }));
 }
 
-if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
+/**
+ * The command line of a checker script: `check(root)` on `--root` (default: here), the findings as
+ * lines (or `--json`), then `ok` or `failed(n)`; exits 1 on any finding.
+ */
+export function runChecker(check, ok, failed) {
   const args = process.argv.slice(2);
   const root = path.resolve(args.includes('--root') ? args[args.indexOf('--root') + 1] : '.');
   const found = check(root);
   if (args.includes('--json')) process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
   else for (const v of found) process.stdout.write(`${v.file}:${v.line}  ${v.rule}  ${v.message}\n`);
-  process.stdout.write(
-    found.length
-      ? `\n✘ ${found.length} table-boundary violations (docs/architecture.md, "Boundaries")\n`
-      : '✔ table boundaries hold\n',
-  );
+  process.stdout.write(found.length ? `\n✘ ${failed(found.length)}\n` : `✔ ${ok}\n`);
   process.exit(found.length ? 1 : 0);
 }
+
+if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url))
+  runChecker(
+    check,
+    'table boundaries hold',
+    (n) => `${n} table-boundary violations (docs/architecture.md, "Boundaries")`,
+  );

@@ -127,22 +127,22 @@ type Findings = ReturnType<typeof newFindings>;
 
 /** A checked row as a line of the plan file: its fields in this order (PLAN_VERSION names it). */
 type PlanLine = [
-  number,
-  string,
-  string,
-  string,
-  string,
-  string | null,
-  string,
-  string,
-  string,
-  string,
-  string,
-  'male' | 'female',
-  string | null,
-  string | null,
-  CategoryAssignment[],
-  string | null,
+  rowNumber: number,
+  bi: string,
+  orgId: string,
+  orgPath: string,
+  name: string,
+  nameAsWritten: string | null,
+  simplified: string,
+  pinyin: string,
+  initials: string,
+  idNumber: string,
+  birthDate: string,
+  sex: 'male' | 'female',
+  phone: string | null,
+  address: string | null,
+  categories: CategoryAssignment[],
+  note: string | null,
 ];
 
 function toLine(r: PlannedRow): PlanLine {
@@ -169,16 +169,24 @@ function toLine(r: PlannedRow): PlanLine {
 }
 
 function fromLine(l: PlanLine): PlannedRow {
-  const [rowNumber, bi, orgId, orgPath, name, nameAsWritten, simplified, pinyin, initials] = l;
-  const [idNumber, birthDate, sex, phone, address, categories, note] = l.slice(9) as [
-    string,
-    string,
-    'male' | 'female',
-    string | null,
-    string | null,
-    CategoryAssignment[],
-    string | null,
-  ];
+  const [
+    rowNumber,
+    bi,
+    orgId,
+    orgPath,
+    name,
+    nameAsWritten,
+    simplified,
+    pinyin,
+    initials,
+    idNumber,
+    birthDate,
+    sex,
+    phone,
+    address,
+    categories,
+    note,
+  ] = l;
   return {
     rowNumber,
     bi,

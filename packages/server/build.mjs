@@ -9,7 +9,14 @@ import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const shared = JSON.parse(readFileSync(new URL('../shared/package.json', import.meta.url), 'utf8'));
-const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(shared.dependencies ?? {})];
+// Pure-JS packages the start-up path loads file by file are bundled in instead (decisions/0068):
+// kysely (~260 files) and zod (~95, with its locales) cost more in resolving and reading files than
+// in compiling. fastify-type-provider-zod goes with zod, so the server has one zod (its registry,
+// its locale) and not a bundled one beside node_modules' one.
+const BUNDLED = new Set(['kysely', 'zod', 'fastify-type-provider-zod']);
+const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(shared.dependencies ?? {})].filter(
+  (name) => !BUNDLED.has(name),
+);
 
 // no chunks of an earlier build left behind (their names carry a content hash)
 rmSync(new URL('./dist/', import.meta.url), { recursive: true, force: true });

@@ -40,11 +40,16 @@ const LATER = [
   'pinyin-pro',
   '@fastify/ajv-compiler',
   'ajv',
+  // the OpenAPI document and its UI, built at their first request (decisions/0068)
+  '@fastify/swagger',
+  '@fastify/swagger-ui',
+  'yaml',
 ];
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-start-path-'));
 const log = path.join(dir, 'loads.txt');
 let server: ChildProcess | undefined;
+let base = '';
 let loaded: string[] = [];
 
 async function freePort(): Promise<number> {
@@ -63,6 +68,7 @@ const packagesOf = (files: string[]) =>
 beforeAll(async () => {
   if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: npm run build first`);
   const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
   server = spawn(
     process.execPath,
     ['--import', RECORDER, SERVER, 'serve', '--port', String(port), '--host', '127.0.0.1'],
@@ -103,5 +109,20 @@ describe('the start-up path of the built server', () => {
   it('loads none of the packages that only some requests need', () => {
     const packages = packagesOf(loaded);
     expect(LATER.filter((p) => packages.has(p))).toEqual([]);
+  });
+});
+
+describe('what the built server makes at first use', () => {
+  it('builds the OpenAPI document and its UI at their first request', async () => {
+    const doc = await fetch(`${base}/api/openapi.json`);
+    expect(doc.status).toBe(200);
+    const body = (await doc.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(body.openapi).toMatch(/^3\./);
+    expect(body.paths['/api/v1/auth/login']?.post).toBeTruthy();
+    expect(Object.keys(body.paths).some((p) => p.startsWith('/api/docs') || p === '/readyz')).toBe(false);
+    const ui = await fetch(`${base}/api/docs/`);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await ui.text()).toContain('swagger');
   });
 });

@@ -1,5 +1,8 @@
 /** Messages the server sends (errors, audit actions, enum labels shared with the web app). */
 export const serverMessages = {
+  // the OpenAPI document (/api/openapi.json, /api/docs)
+  'openapi.title': '双拥工作平台 API',
+  'openapi.description': 'REST API，错误以 RFC 9457 problem+json 返回。',
   // errors
   'error.badRequest': '请求有误',
   'error.validation': '提交的数据不符合要求',

@@ -4,16 +4,15 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../context.js';
 import { uuidv7 } from '../ids.js';
 import type { Jobs } from '../jobs/jobs.js';
 import { type AnyModule, buildModules, type ModuleTimer, moduleContext, type ServicesMap } from '../module.js';
 import { registerHealth } from './health.js';
+import { installLazyOpenApi } from './openapi.js';
 import { installAccessPipeline, type RouteEntry } from './pipeline.js';
 import { installErrorHandler, sendProblem } from './problem.js';
 
@@ -103,19 +102,8 @@ export async function createServer<const L extends readonly AnyModule[]>(
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: '双拥工作平台 API',
-        version: '1.0.0',
-        description: 'REST API，错误以 RFC 9457 problem+json 返回。',
-      },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sy_session' } } },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // the OpenAPI document and its UI are built at their first request (decisions/0068)
+  installLazyOpenApi(app, { compilersFactory: ZOD_COMPILERS });
 
   const ctx = moduleContext(p, { log: app.log, secureCookie });
   const built = buildModules(ctx, modules);

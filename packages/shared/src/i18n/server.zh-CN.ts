@@ -105,6 +105,8 @@ export const serverMessages = {
   'import.gradeNeedsDecision':
     '伤残等级或性质与登记不同：请填写等级调整决定日期和等级调整文号（按调整登记，不直接覆盖）',
   'import.gradeDocumentNo': '等级调整文号格式不正确',
+  'import.gradeChangeNotHere':
+    '伤残等级或性质与登记不同：命令行导入不登记等级调整，请在系统的导入页面导入，或在人员页面登记等级变更',
   'import.idAsNumber': '身份证号被 Excel 存成了数字，末几位已丢失，请把该列设为文本后重新填写',
   'import.unknownCategory': '无法识别的类别：{text}',
   'import.categoryRequired': '类别不能为空',

@@ -493,6 +493,7 @@ export const webMessages = {
   'import.created': '新增',
   'import.updated': '更新',
   'import.unchanged': '无变化',
+  'import.gradeChanges': '登记等级调整',
   'import.duplicates': '重复',
   'import.invalid': '有误',
   'import.otherDistrict': '其他区（已跳过）',

@@ -42,6 +42,11 @@ export const importResultSchema = z.object({
   updated: z.number().int(),
   /** Rows of people already registered here with nothing new: nothing is written. */
   unchanged: z.number().int(),
+  /**
+   * Grade changes the commit records (decisions/0065): rows of registered people whose 伤残等级 or
+   * 性质 differ from the grade in force and that carry the decision's date and number.
+   */
+  gradeChanges: z.number().int(),
   duplicates: z.number().int(),
   invalid: z.number().int(),
   /** Rows that name another district (a city-wide roster): skipped, one line each in the report. */
@@ -62,6 +67,7 @@ export const emptyImportResult = (): ImportResult => ({
   created: 0,
   updated: 0,
   unchanged: 0,
+  gradeChanges: 0,
   duplicates: 0,
   invalid: 0,
   otherDistrict: 0,

@@ -78,6 +78,34 @@ export const gradeChangesRepo = {
     return db.insertInto('beneficiary_grade_changes').values(row).execute();
   },
 
+  /**
+   * The graded categories of some people, each with its latest decision's date (the import
+   * compares a row's grade with them, decisions/0065): one statement per batch of rows.
+   */
+  heldGrades(db: Queryable, scope: Scope, beneficiaryIds: readonly string[]) {
+    if (!beneficiaryIds.length) return Promise.resolve([]);
+    return db
+      .selectFrom('beneficiary_categories as c')
+      .where((eb) => scopeWhere(eb, scope, { path: 'c.org_path' }))
+      .select((eb) => [
+        'c.beneficiary_id',
+        'c.code',
+        'c.disability_grade',
+        'c.disability_cause',
+        'c.start_date',
+        'c.end_date',
+        eb
+          .selectFrom('beneficiary_grade_changes as g')
+          .whereRef('g.beneficiary_id', '=', 'c.beneficiary_id')
+          .whereRef('g.code', '=', 'c.code')
+          .select((g) => g.fn.max('g.effective_date').as('d'))
+          .as('last_effective_date'),
+      ])
+      .where('c.beneficiary_id', 'in', [...beneficiaryIds])
+      .where('c.disability_grade', 'is not', null)
+      .execute();
+  },
+
   /** The category row holds the grade in force now (lists, counts, the detail page). */
   setCurrentGrade(db: Queryable, beneficiaryId: string, code: string, grade: number, cause: string | null) {
     return db

@@ -2,11 +2,13 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import {
   type CategoryAssignment,
+  certificateNoSchema,
   createRegionMatcher,
   emptyImportResult,
   IMPORT_ERROR_KINDS,
   type ImportErrorKind,
   type ImportRowError,
+  type MessageKey,
   matchCategoryDetailed,
   parseDate,
   parseDisabilityCause,
@@ -16,7 +18,8 @@ import {
   t,
 } from '@shuangyong/shared';
 import { districtOf, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
-import { type Actor, auditActorOf } from '../../platform/auth/actor.js';
+import { type Actor, auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
+import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { refreshStatistics, type Tx } from '../../platform/db/index.js';
 import { longWrite } from '../../platform/db/writer.js';
@@ -25,6 +28,8 @@ import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import { toSimplified } from '../../platform/text/chinese.js';
 import { tick } from '../../platform/tick.js';
+import { gradeChangesRepo } from './grade-changes.repo.js';
+import { type GradeChangesService, gradeChangeProblem } from './grade-changes.service.js';
 import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
 import { idBlindIndex, open, sealAddress, sealId, sealPhone } from './personal-data.js';
 import { importRepo } from './registry.repo.js';
@@ -38,7 +43,7 @@ const PLAN_ARTEFACT = 'plan.jsonl';
  * file's own duplicates, the plan file's lines). Bump it when any of them changes: a plan written
  * under another version is not used and the commit checks the file again.
  */
-const PLAN_VERSION = 2;
+const PLAN_VERSION = 3;
 
 /** Header synonyms seen in district spreadsheets (matched after normalisation). */
 export const IMPORT_FIELDS = {
@@ -54,6 +59,8 @@ export const IMPORT_FIELDS = {
   sex: ['性别'],
   disabilityGrade: ['伤残等级', '残疾等级'],
   disabilityCause: ['伤残性质', '残疾性质', '致残性质'],
+  gradeDate: ['等级调整决定日期', '调整等级决定日期', '评残决定日期'],
+  gradeDocumentNo: ['等级调整文号', '调整等级文号', '评残文号'],
   startDate: ['认定日期', '起始日期', '开始日期'],
   note: ['备注'],
 } as const;
@@ -76,8 +83,21 @@ interface PlannedRow {
   /** 备注, as written (an apostrophe our export put before a formula-like text is taken off). */
   note: string | null;
   existingId?: string;
+  /** 等级调整决定日期 and 等级调整文号, as checked (a registered person's differing grade needs both). */
+  decision: { date: string | null; documentNo: string | null };
   /** For an update: only what differs from the stored person. */
   changes?: { phone?: string; address?: string; note?: string };
+  /** For an update: the grade changes to record (decisions/0065), checked as the person's form checks them. */
+  gradeChanges?: GradeChangeBody[];
+}
+
+/** A grade change the commit records through `GradeChangesService.recordIn`. */
+interface GradeChangeBody {
+  code: CategoryAssignment['code'];
+  effectiveDate: string;
+  disabilityGrade: number;
+  disabilityCause?: NonNullable<CategoryAssignment['disabilityCause']>;
+  documentNo: string;
 }
 
 /** A row that passed the file checks, with its cells (for the error report). */
@@ -143,6 +163,8 @@ type PlanLine = [
   address: string | null,
   categories: CategoryAssignment[],
   note: string | null,
+  decisionDate: string | null,
+  decisionNo: string | null,
 ];
 
 function toLine(r: PlannedRow): PlanLine {
@@ -165,6 +187,8 @@ function toLine(r: PlannedRow): PlanLine {
     p.address,
     p.categories,
     r.note,
+    r.decision.date,
+    r.decision.documentNo,
   ];
 }
 
@@ -186,12 +210,15 @@ function fromLine(l: PlanLine): PlannedRow {
     address,
     categories,
     note,
+    decisionDate,
+    decisionNo,
   ] = l;
   return {
     rowNumber,
     bi,
     org: { id: orgId, path: orgPath },
     note,
+    decision: { date: decisionDate, documentNo: decisionNo },
     person: {
       name,
       nameAsWritten,
@@ -224,7 +251,9 @@ function withRegister(file: Findings, reg: Findings): Findings {
   r.created += reg.result.created;
   r.updated += reg.result.updated;
   r.unchanged += reg.result.unchanged;
+  r.gradeChanges += reg.result.gradeChanges;
   r.duplicates += reg.result.duplicates;
+  r.invalid += reg.result.invalid;
   for (const e of reg.errors) file.errors.push(e);
   for (const e of reg.errorRows) file.errorRows.push(e);
   return file;
@@ -250,6 +279,11 @@ export class BeneficiaryImport implements JobHandler {
     private readonly p: Platform,
     private readonly actorOf: (job: JobContext['job']) => Promise<Actor>,
     private readonly jobs: Jobs,
+    /**
+     * Records the file's grade changes with their consequences (the benefits listeners' back pay);
+     * without it (the command line, which runs no module) a row with a grade change is refused.
+     */
+    private readonly gradeChanges?: GradeChangesService,
   ) {}
 
   /**
@@ -404,6 +438,17 @@ export class BeneficiaryImport implements JobHandler {
           if (d.ok) startDate = d.value;
           else errs.push({ field: label('startDate'), message: t(d.error) });
         }
+        const decision: PlannedRow['decision'] = { date: null, documentNo: null };
+        if (cell(row, 'gradeDate')) {
+          const d = parseDate(cell(row, 'gradeDate'));
+          if (d.ok) decision.date = d.value;
+          else errs.push({ field: label('gradeDate'), message: t(d.error) });
+        }
+        if (cell(row, 'gradeDocumentNo')) {
+          const no = certificateNoSchema.safeParse(unescapeCell(cell(row, 'gradeDocumentNo')));
+          if (no.success) decision.documentNo = no.data;
+          else errs.push({ field: label('gradeDocumentNo'), message: t('import.gradeDocumentNo') });
+        }
         let birthDate: string | undefined;
         if (cell(row, 'birthDate')) {
           const d = parseDate(cell(row, 'birthDate'));
@@ -460,7 +505,14 @@ export class BeneficiaryImport implements JobHandler {
         const note = unescapeCell(cell(row, 'note')) || null;
         const candidate: Candidate = {
           row,
-          plannedRow: { rowNumber: row.rowNumber, person: n2.value, org: { id: org.id, path: org.path }, bi, note },
+          plannedRow: {
+            rowNumber: row.rowNumber,
+            person: n2.value,
+            org: { id: org.id, path: org.path },
+            bi,
+            note,
+            decision,
+          },
         };
         await put(toLine(candidate.plannedRow));
         pending.push(candidate);
@@ -508,6 +560,13 @@ export class BeneficiaryImport implements JobHandler {
       pending.map((x) => x.plannedRow.bi),
     );
     const byBi = new Map(existing.map((e) => [e.id_bi, e]));
+    // the graded categories of the people here, with their last decision (one query per batch)
+    const held = await gradeChangesRepo.heldGrades(
+      this.p.handle.reader,
+      actor.scope,
+      existing.filter((e) => e.status !== 'merged').map((e) => e.id),
+    );
+    const today = localToday(this.p.config.tzDisplay);
     const planned: PlannedRow[] = [];
     for (const { row, plannedRow } of pending) {
       const e = byBi.get(plannedRow.bi);
@@ -524,13 +583,62 @@ export class BeneficiaryImport implements JobHandler {
         if (phone && phone !== open(this.p.crypto, e.phone_enc)) changes.phone = phone;
         if (address && address !== open(this.p.crypto, e.address_enc)) changes.address = address;
         if (plannedRow.note && plannedRow.note !== e.note) changes.note = plannedRow.note;
-        if (Object.keys(changes).length) {
+        const grades = this.gradeChangesOf(
+          plannedRow,
+          held.filter((h) => h.beneficiary_id === e.id),
+          today,
+        );
+        if ('error' in grades) {
+          findings.fail(row, [grades.error]);
+          continue;
+        }
+        result.gradeChanges += grades.changes.length;
+        if (Object.keys(changes).length || grades.changes.length) {
           result.updated++;
-          planned.push({ ...plannedRow, existingId: e.id, changes });
+          planned.push({ ...plannedRow, existingId: e.id, changes, gradeChanges: grades.changes });
         } else result.unchanged++;
       }
     }
     if (sink && planned.length) await sink(planned);
+  }
+
+  /**
+   * A registered person's row against the grades in force (decisions/0065): a graded category of
+   * the row the person holds with another 伤残等级 or 性质 is a grade change, recorded only with
+   * the decision's date and number and only if the person's form would record it
+   * (`gradeChangeProblem`); otherwise the row is refused with the reason. A category the person
+   * does not hold is not added by the import (as before).
+   */
+  private gradeChangesOf(
+    r: PlannedRow,
+    held: Awaited<ReturnType<typeof gradeChangesRepo.heldGrades>>,
+    today: string,
+  ): { changes: GradeChangeBody[] } | { error: { field: string; message: string } } {
+    const changes: GradeChangeBody[] = [];
+    for (const c of r.person.categories) {
+      if (!c.disabilityGrade) continue;
+      const h = held.find((x) => x.code === c.code);
+      if (!h) continue;
+      const causeDiffers = !!c.disabilityCause && c.disabilityCause !== (h.disability_cause ?? null);
+      if (c.disabilityGrade === h.disability_grade && !causeDiffers) continue;
+      const { date, documentNo } = r.decision;
+      if (!this.gradeChanges)
+        return { error: { field: label('disabilityGrade'), message: t('import.gradeChangeNotHere') } };
+      if (!date || !documentNo)
+        return { error: { field: label('disabilityGrade'), message: t('import.gradeNeedsDecision') } };
+      const body: GradeChangeBody = {
+        code: c.code,
+        effectiveDate: date,
+        disabilityGrade: c.disabilityGrade,
+        ...(c.disabilityCause ? { disabilityCause: c.disabilityCause } : {}),
+        documentNo,
+      };
+      const problem = gradeChangeProblem(h, (h.last_effective_date as string | null) ?? null, body, today);
+      if (problem)
+        return { error: { field: label('gradeDate'), message: t(problem.key as MessageKey, problem.params) } };
+      changes.push(body);
+    }
+    return { changes };
   }
 
   /** The result with its errors in order (the first 500), and the error report when a row failed. */
@@ -625,11 +733,14 @@ export class BeneficiaryImport implements JobHandler {
   async commit(ctx: JobContext) {
     const actor = await this.actorOf(ctx.job);
     const now = nowIso();
+    // the grade changes' back-pay jobs, started once the commit is committed (decisions/0057)
+    const started: { start(): void }[] = [];
+    const requestCtx: RequestCtx = { actor, requestId: ctx.job.id, ip: 'job' };
     const result = await longWrite(this.p.handle, async (trx) => {
       let inFlight: Promise<void> = Promise.resolve();
       const sink = async (rows: PlannedRow[]) => {
         await inFlight;
-        const write = this.write(trx, rows, actor, now);
+        const write = this.write(trx, rows, actor, now, requestCtx, started);
         write.catch(() => {}); // awaited by the next chunk or below
         inFlight = write;
       };
@@ -643,6 +754,7 @@ export class BeneficiaryImport implements JobHandler {
           created: result.created,
           updated: result.updated,
           unchanged: result.unchanged,
+          gradeChanges: result.gradeChanges,
           duplicates: result.duplicates,
           invalid: result.invalid,
           file: ctx.job.file_name,
@@ -650,13 +762,21 @@ export class BeneficiaryImport implements JobHandler {
       });
       return result;
     });
+    for (const job of started) job.start();
     // a bulk load changes the tables' shape: refresh the planner's statistics (SQLite, off the event
     // loop in the checkpoint worker; PostgreSQL's autovacuum does it)
     void refreshStatistics(this.p.handle);
     return result;
   }
   /** One chunk of the plan: new people in bulk (registry.repo.ts `insertPeople`), changed ones set-wise. */
-  private async write(trx: Tx, rows: PlannedRow[], actor: Actor, now: string) {
+  private async write(
+    trx: Tx,
+    rows: PlannedRow[],
+    actor: Actor,
+    now: string,
+    ctx: RequestCtx,
+    jobs: { start(): void }[],
+  ) {
     const crypto = this.p.crypto;
     const households: Record<string, unknown>[] = [];
     const people: (Record<string, unknown> & { id: string; name_simplified: string; org_path: string })[] = [];
@@ -726,7 +846,7 @@ export class BeneficiaryImport implements JobHandler {
     }
     if (people.length) await importRepo.insertPeople(this.p.handle, trx, { households, people, categories });
     const changes = rows
-      .filter((x) => x.existingId)
+      .filter((x) => x.existingId && Object.keys(x.changes ?? {}).length)
       .map((r) => {
         const c = r.changes ?? {};
         const phone = c.phone ? sealPhone(crypto, c.phone) : { phone_enc: null, phone_masked: null };
@@ -734,5 +854,11 @@ export class BeneficiaryImport implements JobHandler {
         return { id: r.existingId!, ...phone, ...address, note: c.note ?? null };
       });
     await importRepo.applyChanges(trx, changes, now);
+    // each grade change as the person's form records it: checked again, versioned, audited, its back pay queued
+    for (const r of rows)
+      for (const body of r.gradeChanges ?? []) {
+        const { job } = await this.gradeChanges!.recordIn(trx, ctx, r.existingId!, body);
+        if (job) jobs.push(job);
+      }
   }
 }

@@ -58,6 +58,7 @@ export const registryModule = defineModule({
         return actor;
       },
       jobs,
+      gradeChanges,
     );
     return {
       services: {

@@ -384,6 +384,7 @@ function Summary({
         {stat('import.created', r.created, 'import-summary-created', '#389e0d')}
         {stat('import.updated', r.updated, 'import-summary-updated')}
         {stat('import.unchanged', r.unchanged ?? 0, 'import-summary-unchanged')}
+        {(r.gradeChanges ?? 0) > 0 && stat('import.gradeChanges', r.gradeChanges ?? 0, 'import-summary-grade-changes')}
         {stat('import.duplicates', r.duplicates, 'import-summary-duplicates', r.duplicates ? '#d48806' : undefined)}
         {stat('import.invalid', r.invalid, 'import-summary-invalid', r.invalid ? '#cf1322' : undefined)}
         {(r.otherDistrict ?? 0) > 0 && stat('import.otherDistrict', r.otherDistrict ?? 0, 'import-summary-other')}

@@ -147,9 +147,15 @@ async function run(dialect: Dialect) {
     let peakRss = rssStart;
     const anonStart = rssAnon();
     let peakAnon = anonStart;
+    /** The main thread's V8 heap and its buffers at the anonymous peak (the rest: workers, SQLite caches). */
+    let atPeak = process.memoryUsage();
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      peakAnon = Math.max(peakAnon, rssAnon());
+      const anon = rssAnon();
+      if (anon > peakAnon) {
+        peakAnon = anon;
+        atPeak = process.memoryUsage();
+      }
     }, 50);
     const inspector = opt['cpu-prof'] ? new Session() : null;
     if (inspector) {
@@ -198,6 +204,12 @@ async function run(dialect: Dialect) {
       peakRssMb: peakRss / 2 ** 20,
       anonStartMb: anonStart / 2 ** 20,
       peakAnonMb: peakAnon / 2 ** 20,
+      atPeakMb: {
+        heapTotal: Math.round(atPeak.heapTotal / 2 ** 20),
+        heapUsed: Math.round(atPeak.heapUsed / 2 ** 20),
+        external: Math.round(atPeak.external / 2 ** 20),
+        arrayBuffers: Math.round(atPeak.arrayBuffers / 2 ** 20),
+      },
       maxStallMs: h.max / 1e6,
       p99StallMs: h.percentile(99) / 1e6,
       planted,

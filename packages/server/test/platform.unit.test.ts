@@ -177,6 +177,26 @@ describe('sealed files as a stream', () => {
       expect(() => crypto.decryptBytes(sealed)).toThrow('authentication');
     }
   });
+  it('seals and opens a slice at a time, with turns between, in the format of encryptBytes', async () => {
+    const { SLICE } = await import('../src/platform/crypto/index.js');
+    const data = Buffer.from(Array.from({ length: 2 * SLICE + 1000 }, (_, i) => (i * 7) % 251));
+    for (const clear of [data, data.subarray(0, SLICE), Buffer.alloc(0)]) {
+      let turns = 0;
+      const pause = async () => {
+        turns++;
+      };
+      const sealed = await crypto.encryptBytesSliced(clear, pause);
+      expect(turns).toBe(Math.max(0, Math.ceil(clear.length / SLICE) - 1));
+      expect(crypto.decryptBytes(sealed)).toEqual(clear);
+      turns = 0;
+      expect(await crypto.decryptBytesSliced(crypto.encryptBytes(clear), pause)).toEqual(clear);
+      // the MAC's slices, a turn, the deciphering's slices
+      expect(turns).toBe(2 * Math.max(0, Math.ceil(clear.length / SLICE) - 1) + 1);
+      const changed = Buffer.from(sealed);
+      changed[changed.length - 40]! ^= 1;
+      await expect(crypto.decryptBytesSliced(changed, pause)).rejects.toThrow('authentication');
+    }
+  });
 });
 
 describe('uuidv7', () => {

@@ -16,6 +16,6 @@ export class ReconcileJob implements JobHandler {
 
   async validate(ctx: JobContext) {
     const { rosterId, fileName, actor } = ctx.params as { rosterId: string; fileName: string; actor: AuditActor };
-    return this.benefits.reconcileFile(rosterId, ctx.readUpload(), fileName, actor, ctx.progress);
+    return this.benefits.reconcileFile(rosterId, await ctx.readUpload(), fileName, actor, ctx.progress);
   }
 }

@@ -297,7 +297,7 @@ export class BeneficiaryImport implements JobHandler {
       a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
     );
     const allDistricts = (await importRepo.districts(db)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const data = ctx.readUpload();
+    const data = await ctx.readUpload();
     const key = this.p.crypto.hash(
       JSON.stringify([PLAN_VERSION, this.p.crypto.hash(data), root.id, root.path, orgs, allDistricts]),
     );

@@ -34,6 +34,13 @@ export interface CryptoProvider {
   sealStream(): Transform;
   /** Opens `encryptBytes` output; throws on a file that was changed or sealed under an unknown key. */
   decryptBytes(sealed: Buffer): Buffer;
+  /**
+   * `encryptBytes` and `decryptBytes` a slice at a time (SLICE bytes), awaiting `pause` between
+   * slices: the same output, without holding the event loop for the whole file (a return file of
+   * 10^5 lines took ~35 ms in one piece; decisions/0066).
+   */
+  encryptBytesSliced(data: Buffer, pause?: () => Promise<void>): Promise<Buffer>;
+  decryptBytesSliced(sealed: Buffer, pause?: () => Promise<void>): Promise<Buffer>;
   randomToken(bytes?: number): string;
 }
 
@@ -68,6 +75,18 @@ function derive(master: Buffer, info: string, length: number): Buffer {
 }
 
 const b64u = (b: Buffer) => b.toString('base64url');
+
+/** Bytes sealed or opened between turns of the event loop (`encryptBytesSliced`): ~1–3 ms of SM4 + SM3. */
+export const SLICE = 256 * 1024;
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** `fn` over `data` a SLICE at a time, in order, `pause` awaited between slices. */
+async function sliced(data: Buffer, fn: (part: Buffer) => void, pause: () => Promise<void>): Promise<void> {
+  for (let at = 0; at < data.length; at += SLICE) {
+    if (at > 0) await pause();
+    fn(data.subarray(at, at + SLICE));
+  }
+}
 
 /** The first bytes of a file sealed by `encryptBytes`. */
 export const FILE_MAGIC = Buffer.from('SYF1');
@@ -148,6 +167,14 @@ export class SmCryptoProvider implements CryptoProvider {
     return Buffer.concat([seal.head, seal.update(data), seal.final()]);
   }
 
+  async encryptBytesSliced(data: Buffer, pause = turn): Promise<Buffer> {
+    const seal = this.sealer();
+    const parts: Buffer[] = [seal.head];
+    await sliced(data, (part) => parts.push(seal.update(part)), pause);
+    parts.push(seal.final());
+    return Buffer.concat(parts);
+  }
+
   sealStream(): Transform {
     const seal = this.sealer();
     let started = false;
@@ -187,19 +214,42 @@ export class SmCryptoProvider implements CryptoProvider {
   }
 
   decryptBytes(sealed: Buffer): Buffer {
+    const { k, iv, head, ct, mac } = this.sealedParts(sealed);
+    const expected = createHmac('sm3', k.mac).update(head).update(ct).digest();
+    if (!timingSafeEqual(mac, expected)) throw new Error('sealed file failed authentication');
+    const decipher = createDecipheriv('sm4-ctr', k.enc, iv);
+    return Buffer.concat([decipher.update(ct), decipher.final()]);
+  }
+
+  async decryptBytesSliced(sealed: Buffer, pause = turn): Promise<Buffer> {
+    const { k, iv, head, ct, mac } = this.sealedParts(sealed);
+    // the MAC first, over the whole ciphertext: nothing is deciphered from a changed file
+    const hmac = createHmac('sm3', k.mac).update(head);
+    await sliced(ct, (part) => hmac.update(part), pause);
+    if (!timingSafeEqual(mac, hmac.digest())) throw new Error('sealed file failed authentication');
+    await pause();
+    const decipher = createDecipheriv('sm4-ctr', k.enc, iv);
+    const parts: Buffer[] = [];
+    await sliced(ct, (part) => parts.push(decipher.update(part)), pause);
+    parts.push(decipher.final());
+    return Buffer.concat(parts);
+  }
+
+  /** The parts of `encryptBytes` output: the key it names, the IV, the head, ciphertext and MAC. */
+  private sealedParts(sealed: Buffer) {
     if (!isSealedFile(sealed)) throw new Error('not a sealed file');
     const idLen = sealed[FILE_MAGIC.length] as number;
     const ivAt = FILE_MAGIC.length + 1 + idLen;
     const keyId = sealed.subarray(FILE_MAGIC.length + 1, ivAt).toString();
     const k = this.derived.get(keyId);
     if (!k || sealed.length < ivAt + 16 + 32) throw new Error('malformed or unknown-key sealed file');
-    const head = sealed.subarray(0, ivAt + 16);
-    const ct = sealed.subarray(ivAt + 16, sealed.length - 32);
-    const mac = sealed.subarray(sealed.length - 32);
-    const expected = createHmac('sm3', k.mac).update(head).update(ct).digest();
-    if (!timingSafeEqual(mac, expected)) throw new Error('sealed file failed authentication');
-    const decipher = createDecipheriv('sm4-ctr', k.enc, sealed.subarray(ivAt, ivAt + 16));
-    return Buffer.concat([decipher.update(ct), decipher.final()]);
+    return {
+      k,
+      iv: sealed.subarray(ivAt, ivAt + 16),
+      head: sealed.subarray(0, ivAt + 16),
+      ct: sealed.subarray(ivAt + 16, sealed.length - 32),
+      mac: sealed.subarray(sealed.length - 32),
+    };
   }
 
   randomToken(bytes = 32): string {

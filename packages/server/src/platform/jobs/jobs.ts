@@ -24,8 +24,8 @@ const FINISHED: JobStatus[] = ['validated', 'failed'];
 export interface JobContext {
   job: JobRow;
   params: Record<string, unknown>;
-  /** The uploaded file, opened (it is sealed at rest). */
-  readUpload(): Buffer;
+  /** The uploaded file, opened (it is sealed at rest) a slice at a time, with turns of the loop between. */
+  readUpload(): Promise<Buffer>;
   progress(processed: number, total?: number): Promise<void>;
 }
 
@@ -88,6 +88,26 @@ export class Jobs {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     fs.chmodSync(this.dir, 0o700);
     return `${file}.${process.pid}.tmp`;
+  }
+
+  /**
+   * `writeSealed` a slice at a time with turns of the loop between (decisions/0066): an upload is
+   * sealed in the request that queues its job.
+   */
+  private async writeSealedSliced(file: string, data: Buffer): Promise<void> {
+    const tmp = this.prepare(file);
+    await fs.promises.writeFile(tmp, await this.p.crypto.encryptBytesSliced(data), { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  }
+
+  /** `readSealed` read and opened a slice at a time, with turns of the loop between. */
+  private async readSealedSliced(file: string): Promise<Buffer | undefined> {
+    const data = await fs.promises.readFile(file).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      throw e;
+    });
+    if (!data) return undefined;
+    return isSealedFile(data) ? this.p.crypto.decryptBytesSliced(data) : data;
   }
 
   private readSealed(file: string): Buffer | undefined {
@@ -153,7 +173,7 @@ export class Jobs {
     file?: { name: string; data: Buffer },
   ) {
     const id = uuidv7();
-    if (file) this.writeSealed(this.fileOf(id), file.data);
+    if (file) await this.writeSealedSliced(this.fileOf(id), file.data);
     await this.insertRow(this.p.handle.db, id, actor, org, kind, params, file?.name ?? null);
     this.schedule(id, 'validate');
     return this.get(SYSTEM_SCOPE, id) as Promise<JobRow>;
@@ -310,8 +330,8 @@ export class Jobs {
     const ctx: JobContext = {
       job,
       params: job.params ? (JSON.parse(job.params) as Record<string, unknown>) : {},
-      readUpload: () => {
-        const data = this.readSealed(this.fileOf(id));
+      readUpload: async () => {
+        const data = await this.readSealedSliced(this.fileOf(id));
         if (!data) throw new Error(t('jobs.uploadGone'));
         return data;
       },

@@ -87,6 +87,9 @@ describe('the web app takes its contract from @shuangyong/shared', () => {
       errorsTruncated: false,
     };
     expect(importResultSchema.parse(result)).toEqual(result);
+    // a result of before the grade changes were counted still reads; a count is a whole number
+    expect(importResultSchema.parse({ ...result, gradeChanges: 2 }).gradeChanges).toBe(2);
+    expect(importResultSchema.safeParse({ ...result, gradeChanges: 1.5 }).success).toBe(false);
     expect(importResultSchema.safeParse({ ...result, errors: [{ ...result.errors[0], kind: 'other' }] }).success).toBe(
       false,
     );

@@ -44,9 +44,10 @@ export const importResultSchema = z.object({
   unchanged: z.number().int(),
   /**
    * Grade changes the commit records (decisions/0065): rows of registered people whose 伤残等级 or
-   * 性质 differ from the grade in force and that carry the decision's date and number.
+   * 性质 differ from the grade in force and that carry the decision's date and number. Absent from
+   * the results of jobs run before it was counted.
    */
-  gradeChanges: z.number().int(),
+  gradeChanges: z.number().int().optional(),
   duplicates: z.number().int(),
   invalid: z.number().int(),
   /** Rows that name another district (a city-wide roster): skipped, one line each in the report. */

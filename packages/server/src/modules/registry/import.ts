@@ -251,7 +251,7 @@ function withRegister(file: Findings, reg: Findings): Findings {
   r.created += reg.result.created;
   r.updated += reg.result.updated;
   r.unchanged += reg.result.unchanged;
-  r.gradeChanges += reg.result.gradeChanges;
+  r.gradeChanges = (r.gradeChanges ?? 0) + (reg.result.gradeChanges ?? 0);
   r.duplicates += reg.result.duplicates;
   r.invalid += reg.result.invalid;
   for (const e of reg.errors) file.errors.push(e);
@@ -592,7 +592,7 @@ export class BeneficiaryImport implements JobHandler {
           findings.fail(row, [grades.error]);
           continue;
         }
-        result.gradeChanges += grades.changes.length;
+        result.gradeChanges = (result.gradeChanges ?? 0) + grades.changes.length;
         if (Object.keys(changes).length || grades.changes.length) {
           result.updated++;
           planned.push({ ...plannedRow, existingId: e.id, changes, gradeChanges: grades.changes });

@@ -23,7 +23,8 @@ rmSync(new URL('./dist/', import.meta.url), { recursive: true, force: true });
 
 await build({
   entryPoints: {
-    cli: 'src/cli.ts',
+    // src/entry.ts sets what must be set before the modules load, then imports src/cli.ts
+    cli: 'src/entry.ts',
     'thumbnail-worker': 'src/platform/files/thumbnail.worker.ts',
     'table-export-worker': 'src/platform/files/table-export.worker.ts',
   },

@@ -10,6 +10,7 @@ import { createPlatform, type Platform } from './platform/context.js';
 import { migrateToLatest } from './platform/db/index.js';
 import { startTimers } from './platform/module.js';
 import { warmUpChinese } from './platform/text/chinese.js';
+import { letYoungGenerationGrow } from './platform/young-generation.js';
 
 // What only a command other than `serve` needs (the seeders, import, backup, key rotation, doctor)
 // is imported where the command runs, so `serve` does not load and compile it (decisions/0063).
@@ -65,10 +66,13 @@ async function serve(config: Config, empty = false): Promise<void> {
   const { app, jobs, timers } = await buildApp(p, { logger: true });
   // the name dictionaries (~30 MiB, ~0.2 s of CPU) load when the server is first used — just after
   // its first API request — not at start-up (decisions/0059) and not while it sits idle (0063)
+  // The young generation, kept small while the server starts and sits idle (entry.ts), grows as
+  // V8's default lets it from the same first request on (decisions/0068)
   let dictionaries = false;
   app.addHook('onResponse', async (req) => {
     if (dictionaries || !req.url.startsWith('/api/')) return;
     dictionaries = true;
+    letYoungGenerationGrow();
     setImmediate(warmUpChinese);
   });
   const shutdown = async (signal: string) => {

@@ -130,4 +130,16 @@ export const webBenefitsMessages = {
   'web.benefits.account.reasonRequired': '请填写事由',
   'web.benefits.account.reasonLength': '事由应为 2—200 个字',
   'web.benefits.account.revealedBanner': '完整账号已显示，本次查看已留痕',
+  // the 明白卡's contact lines (decisions/0065)
+  'web.benefits.tab.cardContacts': '明白卡咨询电话',
+  'web.benefits.cardContacts.intro':
+    '印在待遇明白卡「政策咨询」一行的联系电话。各区留空时使用全市默认；全市默认也留空时只印经办单位名称。',
+  'web.benefits.cardContacts.placeholder': '如：0990-6231234（工作日 9:30—18:00）',
+  'web.benefits.cardContacts.usesDefault': '未设置，明白卡使用全市默认：{text}',
+  'web.benefits.cardContacts.noDefault': '未设置，明白卡只印经办单位名称',
+  'web.benefits.cardContacts.tooLong': '不超过 200 个字',
+  'web.benefits.cardContacts.save': '保存',
+  'web.benefits.cardContacts.saved': '已保存，新下载的明白卡使用新的联系电话',
+  'web.benefits.cardContacts.unchanged': '没有修改',
+  'web.benefits.cardContacts.loadFailed': '联系电话加载失败',
 } as const;

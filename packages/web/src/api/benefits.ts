@@ -63,10 +63,22 @@ export interface ReconcileJob {
   error: string | null;
 }
 
+/** A contact line of the 明白卡: a district's (its path) or the city's default (path ''). */
+export interface CardContact {
+  path: string;
+  name: string;
+  text: string;
+}
+
 const roster = (id: string, rest = '') => `/benefit-rosters/${encodeURIComponent(id)}${rest}`;
 
 /** 政策待遇落实: standards, rosters, the bank list, return files, discrepancies. */
 export const benefitsApi = {
+  /** The 明白卡's policy contact lines (decisions/0065): the districts in scope, and the city's default ('' path) city-wide. */
+  cardContacts: (o?: Signal) => api.get<{ items: CardContact[] }>('/benefit-settings/card-contacts', undefined, o),
+  /** Sets some lines; an empty text removes one (the card falls back to the city's default). */
+  setCardContacts: (contacts: Record<string, string>) =>
+    api.put<{ items: CardContact[] }>('/benefit-settings/card-contacts', { contacts }),
   standards: (o?: Signal) => api.get<{ items: BenefitStandard[] }>('/benefit-standards', undefined, o),
   createStandard: (body: BenefitStandardBody) =>
     api.post<{ standard: BenefitStandard; backPayJobId: string | null }>('/benefit-standards', body),

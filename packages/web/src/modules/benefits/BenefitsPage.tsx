@@ -39,6 +39,7 @@ import { t } from '../../i18n';
 import { formatFen } from '../../lib/money';
 import { listPagination } from '../../lib/pagination';
 import { useIsMobile } from '../../lib/useIsMobile';
+import { CardContacts } from './CardContacts';
 import { BackpayJobStatus, NewStandardButton } from './StandardForm';
 
 const STATUS_COLOR: Record<RosterStatus, string> = {
@@ -57,6 +58,7 @@ const thisMonth = (back = 0) => {
 
 /** `/benefits`: the district's monthly rosters, the reconciliation worklist, the standards. */
 export function BenefitsPage() {
+  const can = useCan();
   const [params] = useSearchParams();
   const [tab, setTab] = useState(params.get('tab') ?? 'rosters');
   return (
@@ -76,6 +78,10 @@ export function BenefitsPage() {
           { key: 'discrepancies', label: t('web.benefits.tab.discrepancies'), children: <Discrepancies /> },
           { key: 'totals', label: t('web.benefits.tab.totals'), children: <Totals /> },
           { key: 'standards', label: t('web.benefits.tab.standards'), children: <Standards /> },
+          // the 明白卡's contact lines: edited by who keeps the standards (decisions/0065)
+          ...(can('benefit:standards')
+            ? [{ key: 'cardContacts', label: t('web.benefits.tab.cardContacts'), children: <CardContacts /> }]
+            : []),
         ]}
       />
     </Card>

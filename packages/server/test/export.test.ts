@@ -110,6 +110,10 @@ describe('export', () => {
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
     expect(ws.getRow(1).getCell(1).text).toBe('姓名');
+    // the grade's columns, as the export writes them: a differing grade is imported with its decision
+    const header = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+    const grade = header.indexOf('伤残等级');
+    expect(header.slice(grade, grade + 4)).toEqual(['伤残等级', '伤残性质', '等级调整决定日期', '等级调整文号']);
     const validations = JSON.stringify(
       (ws as unknown as { dataValidations: { model: unknown } }).dataValidations.model,
     );

@@ -163,6 +163,10 @@ export function importExportRoutes(
           'phone',
           'category',
           'disabilityGrade',
+          // a registered person's different grade is recorded as a change with its decision (decisions/0065)
+          'disabilityCause',
+          'gradeDate',
+          'gradeDocumentNo',
           'district',
           'street',
           'community',
@@ -175,6 +179,7 @@ export function importExportRoutes(
             sex: [t('sex.male'), t('sex.female')],
             category: CATEGORIES.map((c) => t(c.labelKey)),
             disabilityGrade: Array.from({ length: 10 }, (_, i) => t(`import.grade${i + 1}`)),
+            disabilityCause: DISABILITY_CAUSES.map((c) => t(`registry.disabilityCause.${c}`)),
           },
         });
         return reply

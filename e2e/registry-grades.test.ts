@@ -98,4 +98,58 @@ describe.runIf(enabled)('残疾等级变更 on the person page in Chromium (issu
     });
     expect(refused.status()).toBe(400);
   });
+
+  it('klmy imports a roster with a new grade and its decision (recorded) and one without a decision (refused)', async () => {
+    const klmy = await run.signedIn('klmy');
+    const org = (
+      await (await klmy.page.request.get(`${run.base}/api/v1/orgs?q=${encodeURIComponent('友谊社区')}`)).json()
+    ).items[0].id;
+    const other = await post(klmy, '/beneficiaries', {
+      orgId: org,
+      name: '马建军',
+      idNumber: idNumber('65020319600815033'),
+      categories: [{ code: 'disabled_veteran', startDate: '2012-01-01', disabilityGrade: 7, disabilityCause: 'duty' }],
+    });
+    const han = (
+      await (await klmy.page.request.get(`${run.base}/api/v1/beneficiaries?q=${encodeURIComponent('韩卫东')}`)).json()
+    ).items[0];
+    const page = klmy.page;
+    await page.goto(`${run.base}/beneficiaries/import`);
+    const orgPicker = page.getByTestId('import-org');
+    await orgPicker.click();
+    await orgPicker.locator('input').fill('克拉玛依区退役军人事务局');
+    await page.locator('.ant-select-dropdown:visible').getByText('克拉玛依区退役军人事务局').first().waitFor();
+    await page.keyboard.press('Enter');
+    // 韩卫东 4级 → 3级 by a decision of 2025-06-10; 马建军's 五级 has no decision: refused, row 3
+    const csv = [
+      '姓名,身份证号码,人员类别,伤残等级,伤残性质,等级调整决定日期,等级调整文号',
+      `韩卫东,${idNumber('65020319580412031')},残疾军人,三级,因公,2025-06-10,克退役〔2025〕20号`,
+      `马建军,${idNumber('65020319600815033')},残疾军人,五级,因公,,`,
+    ].join('\r\n');
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: '调级.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('import-start').click();
+    await page.getByTestId('import-summary').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-summary-grade-changes').textContent()).toContain('1');
+    expect(await page.getByTestId('import-summary-invalid').textContent()).toContain('1');
+    expect(await page.getByTestId('import-error-row').allTextContents()).toEqual(['3']);
+    await expect
+      .poll(() => page.getByTestId('import-errors').textContent())
+      .toContain('请填写等级调整决定日期和等级调整文号');
+    expect(await phoneLayout(page, 'registry-grade-import-dry-run')).toEqual([]);
+    await page.getByTestId('import-commit').click();
+    await page.getByTestId('import-done').waitFor({ timeout: 30_000 });
+
+    // the change is on the person page as the form's would be; the refused row wrote nothing
+    await page.goto(`${run.base}/beneficiaries/${han.id}`);
+    await page.getByRole('tab', { name: '优抚类别' }).click();
+    const row = page.getByTestId('grade-change-list').locator('tbody tr.ant-table-row').first();
+    await expect.poll(() => row.textContent()).toContain('2025-06-10');
+    expect(((await row.textContent()) ?? '').replace(/\s+/g, '')).toBe(
+      '2025-06-10残疾军人4级→3级因公2025-07克退役〔2025〕20号—',
+    );
+    const kept = await (await klmy.page.request.get(`${run.base}/api/v1/beneficiaries/${other.id}`)).json();
+    expect(kept.assignments[0]).toMatchObject({ disabilityGrade: 7, disabilityCause: 'duty' });
+  });
 });

@@ -16,9 +16,9 @@ const RECORDER = path.join(root, 'e2e/fixtures/record-loads.mjs');
 
 /**
  * Packages bundled into the server's own files (packages/server/build.mjs, decisions/0068): read
- * from node_modules file by file, they were ~360 of the start-up's ~2,200 files.
+ * from node_modules file by file, they were ~440 of the start-up's ~2,200 files.
  */
-const BUNDLED = ['kysely', 'zod', 'fastify-type-provider-zod'];
+const BUNDLED = ['kysely', 'zod', 'fastify-type-provider-zod', 'prom-client', '@opentelemetry/api'];
 
 /** Packages that must not load before /readyz answers 200. */
 const LATER = [
@@ -113,6 +113,12 @@ describe('the start-up path of the built server', () => {
 });
 
 describe('what the built server makes at first use', () => {
+  it('answers /metrics with the default metrics and the request durations (prom-client bundled)', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toContain('process_resident_memory_bytes');
+    expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/readyz"/);
+  });
+
   it('builds the OpenAPI document and its UI at their first request', async () => {
     const doc = await fetch(`${base}/api/openapi.json`);
     expect(doc.status).toBe(200);

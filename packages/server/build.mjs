@@ -12,8 +12,9 @@ const shared = JSON.parse(readFileSync(new URL('../shared/package.json', import.
 // Pure-JS packages the start-up path loads file by file are bundled in instead (decisions/0068):
 // kysely (~260 files) and zod (~95, with its locales) cost more in resolving and reading files than
 // in compiling. fastify-type-provider-zod goes with zod, so the server has one zod (its registry,
-// its locale) and not a bundled one beside node_modules' one.
-const BUNDLED = new Set(['kysely', 'zod', 'fastify-type-provider-zod']);
+// its locale) and not a bundled one beside node_modules' one. prom-client (/metrics, recording from
+// the first request) brings @opentelemetry/api's ~50 files with it.
+const BUNDLED = new Set(['kysely', 'zod', 'fastify-type-provider-zod', 'prom-client']);
 const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(shared.dependencies ?? {})].filter(
   (name) => !BUNDLED.has(name),
 );

@@ -6,7 +6,7 @@
 //     `const f = (…) => …`, a method (or function-valued property) of a top-level object literal
 //     such as `export const fooRepo = { … }`, at any depth, or a method of a top-level class;
 //   - it reads a scoped table where it names one (scripts/check-tables.mjs `tableRefs`) other than as
-//     the target of a write (insertInto, updateTable, deleteFrom, bulkInsert, updateVersioned, or
+//     the target of a write (insertInto, updateTable, deleteFrom, bulkInsert[Flat], flatStatements, updateVersioned, or
 //     INSERT INTO / UPDATE / DELETE FROM in raw `sql`); a sub-select inside a write is a read;
 //   - such a function must have a required parameter typed `Scope`, or typed with a view carrying
 //     a required `scope: Scope` (ExemplarViewer, …), and use it in its body. Optional parameters,

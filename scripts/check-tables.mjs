@@ -4,7 +4,7 @@
 //   - each module declares its tables in `defineModule({ tables, joinable })` (<name>.module.ts);
 //     the platform's own tables are PLATFORM_TABLES in platform/module.ts;
 //   - a table is named where a string is exactly `<table>` or `<table> as <alias>` (Kysely's
-//     selectFrom/insertInto/…/joins, bulkInsert) and in raw `sql` text after FROM/JOIN/INTO/UPDATE;
+//     selectFrom/insertInto/…/joins, bulkInsert, bulkInsertFlat, flatStatements) and in raw `sql` text after FROM/JOIN/INTO/UPDATE;
 //   - rules: a module names only its own tables (another module's `joinable` tables may be joined
 //     read-only by a repo); only `*.repo.ts` files name tables; only repos call `scopeWhere`;
 //     no module writes the unrestricted scope `{ kind: 'all' }` itself: reads outside the caller's
@@ -23,6 +23,8 @@ const WRITES = new Set([
   'replaceInto',
   'mergeInto',
   'bulkInsert',
+  'bulkInsertFlat',
+  'flatStatements',
   'updateVersioned',
 ]);
 /** Files of a module that are not queries: seeds of synthetic data write tables directly, for speed. */

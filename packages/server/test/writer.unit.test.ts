@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { bulkInsert } from '../src/platform/db/bulk.js';
+import { bulkInsert, bulkInsertFlat } from '../src/platform/db/bulk.js';
 import type { DbHandle } from '../src/platform/db/index.js';
-import { longWrite } from '../src/platform/db/writer.js';
+import { longWrite, writerBatch } from '../src/platform/db/writer.js';
 import { spinner, sqliteFile } from './sqlite-file-fixtures.js';
 
 const database = sqliteFile('sy-writer-');
@@ -41,6 +41,45 @@ describe('SQLite writer worker (long writes)', () => {
       }),
     ).rejects.toThrow('changed my mind');
     expect(count(handle)).toBe(501_200);
+  });
+
+  it('runs a batch of statements in one message, in order, and a failing one fails the batch', async () => {
+    const handle = database.open({ readers: 0 });
+    handle.sqlite!.exec('create table t (id integer primary key, name text not null)');
+    const q = (text: string, ...params: unknown[]) => CompiledQuery.raw(text, params);
+    await longWrite(handle, async (trx) => {
+      // the second statement reads what the first wrote: they ran in order in the worker
+      const r = await writerBatch(trx, [
+        q('insert into t (id, name) values (?, ?), (?, ?)', 1, 'a', 2, 'b'),
+        q("insert into t (id, name) select id + 10, name || '2' from t"),
+      ]);
+      expect(r.numAffectedRows).toBe(4n);
+      // flat rows: 1,200 rows in three statements, sent as one batch
+      await bulkInsertFlat(
+        handle,
+        't',
+        { columns: ['id', 'name'], values: Array.from({ length: 2400 }, (_, i) => (i % 2 ? `flat ${i}` : 100 + i)) },
+        trx,
+      );
+    });
+    expect(handle.sqlite!.prepare('select name from t where id in (11, 12) order by id').pluck().all()).toEqual([
+      'a2',
+      'b2',
+    ]);
+    expect(count(handle)).toBe(1_204);
+    expect(handle.sqlite!.prepare('select name from t where id = 2498').pluck().get()).toBe('flat 2399');
+
+    await expect(
+      longWrite(handle, (trx) =>
+        writerBatch(trx, [
+          q("insert into t (id, name) values (5000, 'kept until the failure')"),
+          q("insert into t (id, name) values (1, 'duplicate key')"),
+          q("insert into t (id, name) values (5001, 'never run')"),
+        ]),
+      ),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(count(handle)).toBe(1_204);
+    await expect(writerBatch({}, [])).rejects.toThrow();
   });
 
   it("holds the server connection's writes at the gate until it commits, without blocking reads", async () => {

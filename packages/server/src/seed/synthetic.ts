@@ -1,7 +1,7 @@
 import { idChecksum } from '@shuangyong/shared';
 import { makesPlaqueEligible } from '../modules/registry/normalize.js';
 import { sealAddress, sealId, sealPhone } from '../modules/registry/personal-data.js';
-import { importRepo } from '../modules/registry/registry.repo.js';
+import { type CountDelta, importRepo, PERSONS } from '../modules/registry/registry.repo.js';
 import { districtOf } from '../platform/access/scope.js';
 import { SYSTEM_AUDIT_ACTOR } from '../platform/audit/audit.js';
 import type { Platform } from '../platform/context.js';
@@ -46,6 +46,66 @@ const CATEGORY_MIX: [string, number, Record<string, unknown>?][] = [
   ['ill_returned_veteran', 0.01],
 ];
 const STREET_WORDS = ['天山路', '胜利路', '昆仑路', '准噶尔路', '友谊路', '油建路', '世纪大道', '迎宾路'];
+
+/** Column order of the flat rows the seeder builds (one push of values a row). */
+const HOUSEHOLD_COLUMNS = [
+  'id',
+  'org_id',
+  'org_path',
+  'address_enc',
+  'address_masked',
+  'plaque_status',
+  'plaque_eligible',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
+const PERSON_COLUMNS = [
+  'id',
+  'org_id',
+  'org_path',
+  'district_path',
+  'household_id',
+  'service_member_id',
+  'relation',
+  'name',
+  'name_simplified',
+  'name_pinyin',
+  'name_initials',
+  'id_enc',
+  'id_bi',
+  'id_masked',
+  'birth_date',
+  'sex',
+  'phone_enc',
+  'phone_masked',
+  'address_enc',
+  'address_masked',
+  'categories',
+  'status',
+  'status_date',
+  'note',
+  'merged_into',
+  'created_by',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
+const CATEGORY_COLUMNS = [
+  'id',
+  'beneficiary_id',
+  'code',
+  'start_date',
+  'end_date',
+  'disability_grade',
+  'relation',
+  'certificate_no',
+  'status',
+  'org_path',
+  'district_path',
+  'sort_name',
+  'created_at',
+] as const;
 
 export interface SyntheticOptions {
   count: number;
@@ -95,11 +155,20 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
     let planned = 0;
     while (planned < opts.count) {
       const n = Math.min(batch, opts.count - planned);
-      const people: (Record<string, unknown> & { id: string; name_simplified: string; org_path: string })[] = [];
-      const households: Record<string, unknown>[] = [];
-      const cats: Record<string, unknown>[] = [];
+      // rows as flat values in column order (HOUSEHOLD_COLUMNS …): no object per row (decisions/0069)
+      const households: unknown[] = [];
+      const people: unknown[] = [];
+      const cats: unknown[] = [];
+      const ids: string[] = [];
+      const deltas = new Map<string, CountDelta>();
+      const count = (org: { id: string; path: string }, code: string, status: string) => {
+        const key = `${org.id}\u0000${code}\u0000${status}`;
+        const d = deltas.get(key);
+        if (d) d.n++;
+        else deltas.set(key, { org_id: org.id, org_path: org.path, code, status, n: 1 });
+      };
       for (let i = 0; i < n; i++) {
-        if (i % 500 === 499) await tick();
+        if (i % 100 === 99) await tick(); // often: the writer waits for the loop between its statements
         const org = pick(communities);
         let r = rand();
         let cat = CATEGORY_MIX[0]!;
@@ -148,67 +217,85 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
         const id = uuidv7();
         const addr = sealAddress(p.crypto, address);
         const eligible = makesPlaqueEligible([code]);
-        households.push({
-          id: hid,
-          org_id: org.id,
-          org_path: org.path,
-          ...addr,
-          plaque_status: eligible && rand() < 0.6 ? 'hung' : 'none',
-          plaque_eligible: eligible && status === 'active' ? 1 : 0,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        });
-        people.push({
+        const district = districtOf(org.path);
+        const relation = (cat[2]?.relation as string) ?? null;
+        households.push(
+          hid,
+          org.id,
+          org.path,
+          addr.address_enc,
+          addr.address_masked,
+          eligible && rand() < 0.6 ? 'hung' : 'none',
+          eligible && status === 'active' ? 1 : 0,
+          1,
+          now,
+          now,
+        );
+        const sealed = sealId(p.crypto, idNumber);
+        const tel = sealPhone(p.crypto, phone);
+        people.push(
           id,
-          org_id: org.id,
-          org_path: org.path,
-          district_path: districtOf(org.path),
-          household_id: hid,
-          service_member_id: null,
-          relation: (cat[2]?.relation as string) ?? null,
+          org.id,
+          org.path,
+          district,
+          hid,
+          null,
+          relation,
           name,
-          name_simplified: keys.simplified,
-          name_pinyin: keys.pinyin,
-          name_initials: keys.initials,
-          ...sealId(p.crypto, idNumber),
-          birth_date: birth,
-          sex: male ? 'male' : 'female',
-          ...sealPhone(p.crypto, phone),
-          ...addr,
-          categories: code,
-          status,
-          status_date: status === 'active' ? null : '2025-06-30',
-          note: null,
-          merged_into: null,
-          created_by: null,
-          version: 1,
-          created_at: now,
-          updated_at: now,
-        });
-        cats.push({
-          id: uuidv7(),
-          beneficiary_id: id,
+          keys.simplified,
+          keys.pinyin,
+          keys.initials,
+          sealed.id_enc,
+          sealed.id_bi,
+          sealed.id_masked,
+          birth,
+          male ? 'male' : 'female',
+          tel.phone_enc,
+          tel.phone_masked,
+          addr.address_enc,
+          addr.address_masked,
           code,
-          start_date: `${Math.max(year + 18, 1950)}-01-01`,
-          end_date: null,
-          disability_grade: (cat[2]?.disability_grade as number) ?? null,
-          relation: (cat[2]?.relation as string) ?? null,
-          certificate_no: null,
           status,
-          org_path: org.path,
-          district_path: districtOf(org.path),
-          sort_name: keys.pinyin,
-          created_at: now,
-        });
+          status === 'active' ? null : '2025-06-30',
+          null,
+          null,
+          null,
+          1,
+          now,
+          now,
+        );
+        cats.push(
+          uuidv7(),
+          id,
+          code,
+          `${Math.max(year + 18, 1950)}-01-01`,
+          null,
+          (cat[2]?.disability_grade as number) ?? null,
+          relation,
+          null,
+          status,
+          org.path,
+          district,
+          keys.pinyin,
+          now,
+        );
+        ids.push(id);
+        count(org, PERSONS, status);
+        count(org, code, status);
       }
-      planned += people.length;
+      planned += ids.length;
       await inFlight;
       // the import's bulk path (registry.repo.ts), one transaction per batch
       const write = longWrite(p.handle, (trx) =>
-        importRepo.insertPeople(p.handle, trx, { households, people, categories: cats }),
+        importRepo.insertPeopleFlat(p.handle, trx, {
+          households: { columns: HOUSEHOLD_COLUMNS, values: households },
+          people: { columns: PERSON_COLUMNS, values: people },
+          categories: { columns: CATEGORY_COLUMNS, values: cats },
+          ids,
+          deltas: [...deltas.values()],
+        }),
       ).then(() => {
-        created += people.length;
+        created += ids.length;
         opts.onProgress?.(created, opts.count);
       });
       write.catch(() => {}); // awaited with the next batch or below

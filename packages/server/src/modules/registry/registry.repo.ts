@@ -8,7 +8,7 @@ import {
   sql,
 } from 'kysely';
 import { districtOf, prefixEnd, type Scope, SYSTEM_SCOPE, scopeWhere } from '../../platform/access/scope.js';
-import { bulkInsert } from '../../platform/db/bulk.js';
+import { bulkInsert, bulkInsertFlat, type FlatRows, flatStatements } from '../../platform/db/bulk.js';
 import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
 import type {
   BeneficiariesTable,
@@ -17,6 +17,7 @@ import type {
   MergesTable,
 } from '../../platform/db/schema.js';
 import { updateVersioned } from '../../platform/db/versioned.js';
+import { inWriter, writerBatch } from '../../platform/db/writer.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 
 export type BeneficiaryRow = Selectable<BeneficiariesTable>;
@@ -204,18 +205,10 @@ export function gramRows(p: { id: string; name_simplified: string; org_path: str
   }));
 }
 
-/**
- * The name grams of people just inserted, made by the database from their `name_simplified` in one
- * statement (the same pieces as `nameGrams`: the name without middle dots and spaces — the only
- * space `normalizeQuery` leaves — cut into its characters and pairs of neighbours, without repeats),
- * in the grams' key order. Nothing per gram crosses from the program (decisions/0064). `scope`
- * limits the people read (the import passes SYSTEM_SCOPE: the rows it has just written).
- */
-async function insertGramsOf(handle: DbHandle, trx: Queryable, scope: Scope, ids: readonly string[]) {
-  if (!ids.length) return;
+/** The SQLite statement that writes the name grams of the people `ids` (set-wise, in SQL). */
+function sqliteGrams(scope: Scope, ids: readonly string[]) {
   const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
-  if (handle.dialect === 'sqlite') {
-    await sql`
+  return sql`
       WITH RECURSIVE p(id, district_path, org_path, name) AS (
         SELECT b.id, b.district_path, b.org_path, replace(replace(b.name_simplified, '·', ''), ' ', '')
         FROM json_each(${JSON.stringify(ids)}) AS j CROSS JOIN beneficiaries AS b ON b.id = j.value
@@ -228,9 +221,23 @@ async function insertGramsOf(handle: DbHandle, trx: Queryable, scope: Scope, ids
       SELECT DISTINCT gram, district_path, id, org_path FROM (
         SELECT substr(name, i, 1) AS gram, district_path, id, org_path FROM c
         UNION ALL SELECT substr(name, i, 2), district_path, id, org_path FROM c WHERE i < length(name)
-      ) ORDER BY 1, 2, 3`.execute(trx);
+      ) ORDER BY 1, 2, 3`;
+}
+
+/**
+ * The name grams of people just inserted, made by the database from their `name_simplified` in one
+ * statement (the same pieces as `nameGrams`: the name without middle dots and spaces — the only
+ * space `normalizeQuery` leaves — cut into its characters and pairs of neighbours, without repeats),
+ * in the grams' key order. Nothing per gram crosses from the program (decisions/0064). `scope`
+ * limits the people read (the import passes SYSTEM_SCOPE: the rows it has just written).
+ */
+async function insertGramsOf(handle: DbHandle, trx: Queryable, scope: Scope, ids: readonly string[]) {
+  if (!ids.length) return;
+  if (handle.dialect === 'sqlite') {
+    await sqliteGrams(scope, ids).execute(trx);
     return;
   }
+  const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
   await sql`
     INSERT INTO beneficiary_name_grams (gram, district_path, beneficiary_id, org_path)
     SELECT DISTINCT g.gram, b.district_path, b.id, b.org_path
@@ -307,6 +314,39 @@ export const importRepo = {
       trx,
       rows.people.flatMap((x) => countDeltas(x as unknown as CountState, 1)),
     );
+  },
+
+  /**
+   * `insertPeople` for a loader that builds flat rows (the synthetic seeder, decisions/0069): the
+   * same statements, with the new people's ids and their count deltas (`countDeltas`, any order,
+   * summed or not) given instead of being read back from row objects.
+   */
+  async insertPeopleFlat(
+    handle: DbHandle,
+    trx: Queryable,
+    rows: {
+      households: FlatRows;
+      people: FlatRows;
+      categories: FlatRows;
+      ids: readonly string[];
+      deltas: readonly CountDelta[];
+    },
+  ) {
+    if (inWriter(trx) && rows.ids.length) {
+      // the rows and the grams in one message to the writer worker: it writes them back to back
+      await writerBatch(trx, [
+        ...flatStatements('households', rows.households),
+        ...flatStatements('beneficiaries', rows.people),
+        ...flatStatements('beneficiary_categories', rows.categories),
+        sqliteGrams(SYSTEM_SCOPE, rows.ids).compile(trx),
+      ]);
+    } else {
+      await bulkInsertFlat(handle, 'households', rows.households, trx);
+      await bulkInsertFlat(handle, 'beneficiaries', rows.people, trx);
+      await bulkInsertFlat(handle, 'beneficiary_categories', rows.categories, trx);
+      await insertGramsOf(handle, trx, SYSTEM_SCOPE, rows.ids);
+    }
+    await countsRepo.apply(trx, rows.deltas);
   },
 
   /**

@@ -1,6 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { DbHandle, Queryable } from './index.js';
-import { inWriter, longWrite } from './writer.js';
+import { inWriter, longWrite, writerBatch } from './writer.js';
 
 /** Rows per PostgreSQL statement: one array parameter per column. */
 const PG_ROWS_PER_STATEMENT = 5000;
@@ -30,12 +30,22 @@ const SQLITE_MAX_ROWS = 500;
 /** Prepared multi-row statements per connection, by their text (a bulk load reuses the same few). */
 const sqliteStatements = new WeakMap<object, Map<string, { run(params: unknown[]): unknown }>>();
 
-function insertText(table: string, columns: string[], rows: number) {
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  return `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`;
+/** Multi-row INSERT texts by table, columns and row count: a bulk load reuses a few (each ~50 kB at 500 rows). */
+const insertTexts = new Map<string, string>();
+
+function insertText(table: string, columns: readonly string[], rows: number) {
+  const key = `${table}\u0000${columns.join('\u0000')}\u0000${rows}`;
+  let text = insertTexts.get(key);
+  if (!text) {
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    text = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`;
+    if (insertTexts.size >= 64) insertTexts.clear();
+    insertTexts.set(key, text);
+  }
+  return text;
 }
 
-function sqliteInsert(handle: DbHandle, table: string, columns: string[], rows: number) {
+function sqliteInsert(handle: DbHandle, table: string, columns: readonly string[], rows: number) {
   const sqlite = handle.sqlite!;
   const cache = sqliteStatements.get(sqlite) ?? new Map();
   sqliteStatements.set(sqlite, cache);
@@ -86,9 +96,10 @@ export async function bulkInsert(
   if (handle.dialect === 'sqlite') {
     const per = Math.max(1, Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_MAX_PARAMS / columns.length)));
     if (inWriter(executor)) {
-      for (const { n, params } of batches(rows, columns, per)) {
-        await executor.executeQuery(CompiledQuery.raw(insertText(table, columns, n), params));
-      }
+      const statements: CompiledQuery[] = [];
+      for (const { n, params } of batches(rows, columns, per))
+        statements.push(CompiledQuery.raw(insertText(table, columns, n), params));
+      await writerBatch(executor, statements);
       return;
     }
     const run = handle.sqlite!.transaction(() => {
@@ -105,6 +116,74 @@ export async function bulkInsert(
       const type = types.get(c);
       if (!type) throw new Error(`bulkInsert: ${table} has no column ${c}`);
       return sql`${chunk.map((r) => r[c] ?? null)}::${sql.raw(type)}[]`;
+    });
+    await sql`INSERT INTO ${sql.table(table)} (${cols}) SELECT * FROM unnest(${sql.join(arrays)})`.execute(executor);
+  }
+}
+
+/**
+ * Rows as one flat array of values, `columns.length` a row in column order (`null` for NULL, never
+ * `undefined`): what a bulk loader that builds no object per row passes (the synthetic seeder).
+ */
+export interface FlatRows {
+  columns: readonly string[];
+  values: unknown[];
+}
+
+/** The SQLite multi-row INSERTs of flat rows (up to 500 rows a statement). */
+export function flatStatements(table: string, rows: FlatRows): CompiledQuery[] {
+  const { columns, values } = rows;
+  const width = columns.length;
+  const count = values.length / width;
+  const per = Math.max(1, Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_MAX_PARAMS / width)));
+  const statements: CompiledQuery[] = [];
+  for (let i = 0; i < count; i += per) {
+    const n = Math.min(per, count - i);
+    statements.push(CompiledQuery.raw(insertText(table, columns, n), values.slice(i * width, (i + n) * width)));
+  }
+  return statements;
+}
+
+/**
+ * `bulkInsert` for rows already flat (`FlatRows`): the same statements (multi-row INSERTs of up to
+ * 500 rows on SQLite, sent to the writer worker inside its transaction; `unnest` of one array per
+ * column on PostgreSQL), without an object per row or a second copy of every value.
+ */
+export async function bulkInsertFlat(
+  handle: DbHandle,
+  table: string,
+  rows: FlatRows,
+  executor: Queryable = handle.db,
+): Promise<void> {
+  const { columns, values } = rows;
+  const width = columns.length;
+  const count = values.length / width;
+  if (!count) return;
+  if (!Number.isInteger(count)) throw new Error(`bulkInsertFlat: ${values.length} values for ${width} columns`);
+  if (handle.dialect === 'sqlite') {
+    const per = Math.max(1, Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_MAX_PARAMS / width)));
+    if (inWriter(executor)) {
+      await writerBatch(executor, flatStatements(table, rows));
+      return;
+    }
+    handle.sqlite!.transaction(() => {
+      for (let i = 0; i < count; i += per) {
+        const n = Math.min(per, count - i);
+        sqliteInsert(handle, table, columns, n).run(values.slice(i * width, (i + n) * width));
+      }
+    })();
+    return;
+  }
+  const types = await columnTypes(handle, executor, table);
+  const cols = sql.join(columns.map((c) => sql.ref(c)));
+  for (let i = 0; i < count; i += PG_ROWS_PER_STATEMENT) {
+    const n = Math.min(PG_ROWS_PER_STATEMENT, count - i);
+    const arrays = columns.map((c, j) => {
+      const type = types.get(c);
+      if (!type) throw new Error(`bulkInsertFlat: ${table} has no column ${c}`);
+      const column = new Array(n);
+      for (let r = 0; r < n; r++) column[r] = values[(i + r) * width + j] ?? null;
+      return sql`${column}::${sql.raw(type)}[]`;
     });
     await sql`INSERT INTO ${sql.table(table)} (${cols}) SELECT * FROM unnest(${sql.join(arrays)})`.execute(executor);
   }

@@ -20,7 +20,8 @@ import type { Database } from './schema.js';
  * better-sqlite3 (`betterSqlite3Path`), so the bundle and the sources start it the same way (as the
  * checkpointer). `open` holds the lines that open `db` (connection options and pragmas); statements
  * are prepared once and cached by their text (SQLite re-prepares one by itself after a schema
- * change). `onError`, a line run first when a statement fails (`m` the message, `err` the error),
+ * change). A message with `batch` (statements that return no rows) runs them in order and answers
+ * once, with the sum of their changes; the first that fails answers for the batch (the rest do not run). `onError`, a line run first when a statement fails (`m` the message, `err` the error),
  * may answer the message itself with `return parentPort.postMessage(…)`.
  */
 export function workerSource(open: string[], onError?: string): string {
@@ -29,14 +30,23 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 ${open.join('\n')}
 const statements = new Map();
+const prepared = (text) => {
+  let stmt = statements.get(text);
+  if (!stmt) {
+    stmt = db.prepare(text);
+    if (statements.size >= 200) statements.clear();
+    statements.set(text, stmt);
+  }
+  return stmt;
+};
 parentPort.on('message', (m) => {
   try {
-    let stmt = statements.get(m.sql);
-    if (!stmt) {
-      stmt = db.prepare(m.sql);
-      if (statements.size >= 200) statements.clear();
-      statements.set(m.sql, stmt);
+    if (m.batch) {
+      let changes = 0;
+      for (const q of m.batch) changes += prepared(q.sql).run(q.params).changes;
+      return parentPort.postMessage({ id: m.id, rows: [], changes });
     }
+    const stmt = prepared(m.sql);
     if (stmt.reader) parentPort.postMessage({ id: m.id, rows: stmt.all(m.params) });
     else {
       const r = stmt.run(m.params);
@@ -115,6 +125,19 @@ export class WorkerConnection implements DatabaseConnection {
   }
 
   executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    return this.post<R>({ sql: compiled.sql, params: compiled.parameters });
+  }
+
+  /**
+   * Writes that return no rows, sent in one message and run one after the other without waiting
+   * for the main thread in between (`workerSource`): the worker goes on writing while the event
+   * loop is busy. Resolves with the sum of their changes.
+   */
+  executeBatch(statements: readonly CompiledQuery[]): Promise<QueryResult<never>> {
+    return this.post<never>({ batch: statements.map((q) => ({ sql: q.sql, params: q.parameters })) });
+  }
+
+  private post<R>(message: object): Promise<QueryResult<R>> {
     if (!this.worker) this.worker = this.spawn();
     const worker = this.worker;
     const id = this.next++;
@@ -122,7 +145,7 @@ export class WorkerConnection implements DatabaseConnection {
       // the worker keeps the process alive only while it has a statement to answer
       if (!this.pending.size) worker.ref();
       this.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
-      worker.postMessage({ id, sql: compiled.sql, params: compiled.parameters });
+      worker.postMessage({ id, ...message });
     });
   }
 

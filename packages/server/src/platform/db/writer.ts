@@ -187,7 +187,7 @@ const WORKER = workerSource(
 
 /** One writer connection; a second transaction waits for the first to end. */
 class WriterDriver implements Driver {
-  private readonly connection: WorkerConnection;
+  readonly connection: WorkerConnection;
   private lock: Promise<void> = Promise.resolve();
   private unlock: (() => void) | null = null;
 
@@ -234,6 +234,8 @@ class WriterDriver implements Driver {
 
 export interface Writer {
   db: Kysely<Database>;
+  /** The worker's connection (the writer's transactions' only one). */
+  connection: WorkerConnection;
   close(): Promise<void>;
 }
 
@@ -241,18 +243,33 @@ export interface Writer {
 export function openWriter(file: string): Writer {
   const driver = new WriterDriver(file);
   const db = sqliteKysely(driver);
-  return { db, close: () => driver.destroy() };
+  return { db, connection: driver.connection, close: () => driver.destroy() };
 }
 
-/** Transactions of the writer worker (bulkInsert sends their rows as statements instead of using the server's connection). */
-const writerTransactions = new WeakSet<object>();
+/**
+ * Transactions of the writer worker, with the worker's connection (bulkInsert sends their rows as
+ * statements instead of using the server's connection, several in one message: `writerBatch`).
+ */
+const writerTransactions = new WeakMap<object, WorkerConnection>();
 
 export function inWriter(executor: object): boolean {
   return writerTransactions.has(executor);
 }
 
-export function markWriterTransaction(trx: object): void {
-  writerTransactions.add(trx);
+export function markWriterTransaction(trx: object, connection: WorkerConnection): void {
+  writerTransactions.set(trx, connection);
+}
+
+/**
+ * Runs row-less statements in a transaction of the writer worker (`inWriter(trx)`) as one message:
+ * the worker runs them back to back instead of one per round trip through a busy event loop
+ * (decisions/0069). Call it between the transaction's other statements, never beside one
+ * (the caller awaits each).
+ */
+export function writerBatch(trx: object, statements: readonly CompiledQuery[]): Promise<QueryResult<never>> {
+  const connection = writerTransactions.get(trx);
+  if (!connection) return Promise.reject(new Error('writerBatch: not a transaction of the writer worker'));
+  return connection.executeBatch(statements);
 }
 
 /**
@@ -267,7 +284,7 @@ export async function longWrite<T>(handle: DbHandle, fn: (trx: Tx) => Promise<T>
   gate.close();
   try {
     return await writer.db.transaction().execute(async (trx) => {
-      markWriterTransaction(trx);
+      markWriterTransaction(trx, writer.connection);
       return fn(trx);
     });
   } finally {

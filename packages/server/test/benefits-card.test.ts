@@ -226,6 +226,13 @@ describe('待遇明白卡 per household as DOCX and PDF (issue 21, decisions/005
       text: string;
     }[];
     expect(before[0]).toMatchObject({ path: '', name: '全市默认' });
+    // the districts' bureaus only (not the city's departments nor the military side)
+    expect(before.slice(1).map((i) => i.name)).toEqual([
+      '独山子区退役军人事务局',
+      '克拉玛依区退役军人事务局',
+      '白碱滩区退役军人事务局',
+      '乌尔禾区退役军人事务局',
+    ]);
     expect(before.find((i) => i.path === '650200/650203/')).toMatchObject({ text: '0990-6231234（工作日）' });
     const put = await city.request('PUT', '/api/v1/benefit-settings/card-contacts', {
       contacts: { '650200/650203/': '0990-6888888（周一至周五）', '': '12345' },

@@ -296,7 +296,7 @@ export const benefitsRepo = {
   districtOrgs(db: Queryable, scope: Scope) {
     return db
       .selectFrom('orgs')
-      .select(['id', 'path', 'name'])
+      .select(['id', 'path', 'name', 'type'])
       .where((eb) => scopeWhere(eb, scope, { path: 'path', orgId: 'id' }))
       .orderBy('path')
       .execute();

@@ -279,7 +279,11 @@ export class BenefitsService {
   /** The contact line of each district the caller may edit, and the city's default ('' path) for a city-wide caller. */
   async cardContacts(ctx: RequestCtx) {
     const all = (await this.p.settings.value<Record<string, string>>(this.db, CARD_CONTACTS_KEY)) ?? {};
-    const districts = (await benefitsRepo.districtOrgs(this.db, ctx.actor.scope)).filter((o) => isDistrictPath(o.path));
+    // the districts' veterans bureaus (the office a card names); the city's departments and the
+    // military side hold no households
+    const districts = (await benefitsRepo.districtOrgs(this.db, ctx.actor.scope)).filter(
+      (o) => isDistrictPath(o.path) && o.type === 'veterans_bureau',
+    );
     const items = [
       ...(ctx.actor.scope.kind === 'all' ? [{ path: '', name: t('benefits.cardContacts.default') }] : []),
       ...districts.map((o) => ({ path: o.path, name: o.name })),

@@ -136,7 +136,7 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
   const band = runs.length * 100;
   if (band >= 1000) throw new Error('too many synthetic runs on this database (at most 10)');
   const counters = new Map<string, number>();
-  const batch = opts.batch ?? 5000;
+  const batch = opts.batch ?? 10_000;
   const now = new Date().toISOString();
   const surnames = [...SURNAMES];
   // names repeat (~10^5 different ones): their pinyin is worked out once each

@@ -80,12 +80,29 @@ const b64u = (b: Buffer) => b.toString('base64url');
 export const SLICE = 256 * 1024;
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** `fn` over `data` a SLICE at a time, in order, `pause` awaited between slices. */
-async function sliced(data: Buffer, fn: (part: Buffer) => void, pause: () => Promise<void>): Promise<void> {
+/** `fn` over `data` a SLICE at a time, in order, yielding between slices. */
+function* sliced(data: Buffer, fn: (part: Buffer) => void): Generator<void, void> {
   for (let at = 0; at < data.length; at += SLICE) {
-    if (at > 0) await pause();
+    if (at > 0) yield;
     fn(data.subarray(at, at + SLICE));
   }
+}
+
+/** Runs the steps of a sealing or opening at once (the synchronous `encryptBytes`, `decryptBytes`). */
+function atOnce<T>(steps: Generator<void, T>): T {
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/** Runs the steps of a sealing or opening with `pause` awaited between them (the `…Sliced` forms). */
+async function paced<T>(steps: Generator<void, T>, pause: () => Promise<void>): Promise<T> {
+  let step = steps.next();
+  while (!step.done) {
+    await pause();
+    step = steps.next();
+  }
+  return step.value;
 }
 
 /** The first bytes of a file sealed by `encryptBytes`. */
@@ -163,14 +180,17 @@ export class SmCryptoProvider implements CryptoProvider {
   }
 
   encryptBytes(data: Buffer): Buffer {
-    const seal = this.sealer();
-    return Buffer.concat([seal.head, seal.update(data), seal.final()]);
+    return atOnce(this.sealSteps(data));
   }
 
-  async encryptBytesSliced(data: Buffer, pause = turn): Promise<Buffer> {
+  encryptBytesSliced(data: Buffer, pause = turn): Promise<Buffer> {
+    return paced(this.sealSteps(data), pause);
+  }
+
+  private *sealSteps(data: Buffer): Generator<void, Buffer> {
     const seal = this.sealer();
     const parts: Buffer[] = [seal.head];
-    await sliced(data, (part) => parts.push(seal.update(part)), pause);
+    yield* sliced(data, (part) => parts.push(seal.update(part)));
     parts.push(seal.final());
     return Buffer.concat(parts);
   }
@@ -214,23 +234,23 @@ export class SmCryptoProvider implements CryptoProvider {
   }
 
   decryptBytes(sealed: Buffer): Buffer {
-    const { k, iv, head, ct, mac } = this.sealedParts(sealed);
-    const expected = createHmac('sm3', k.mac).update(head).update(ct).digest();
-    if (!timingSafeEqual(mac, expected)) throw new Error('sealed file failed authentication');
-    const decipher = createDecipheriv('sm4-ctr', k.enc, iv);
-    return Buffer.concat([decipher.update(ct), decipher.final()]);
+    return atOnce(this.openSteps(sealed));
   }
 
-  async decryptBytesSliced(sealed: Buffer, pause = turn): Promise<Buffer> {
+  decryptBytesSliced(sealed: Buffer, pause = turn): Promise<Buffer> {
+    return paced(this.openSteps(sealed), pause);
+  }
+
+  private *openSteps(sealed: Buffer): Generator<void, Buffer> {
     const { k, iv, head, ct, mac } = this.sealedParts(sealed);
     // the MAC first, over the whole ciphertext: nothing is deciphered from a changed file
     const hmac = createHmac('sm3', k.mac).update(head);
-    await sliced(ct, (part) => hmac.update(part), pause);
+    yield* sliced(ct, (part) => hmac.update(part));
     if (!timingSafeEqual(mac, hmac.digest())) throw new Error('sealed file failed authentication');
-    await pause();
+    yield;
     const decipher = createDecipheriv('sm4-ctr', k.enc, iv);
     const parts: Buffer[] = [];
-    await sliced(ct, (part) => parts.push(decipher.update(part)), pause);
+    yield* sliced(ct, (part) => parts.push(decipher.update(part)));
     parts.push(decipher.final());
     return Buffer.concat(parts);
   }

@@ -59,20 +59,6 @@ function sqliteInsert(handle: DbHandle, table: string, columns: readonly string[
   return stmt;
 }
 
-/** The rows in batches of `per`, each as the flat parameters of a multi-row INSERT (a missing value is NULL). */
-function* batches(rows: Record<string, unknown>[], columns: string[], per: number) {
-  for (let i = 0; i < rows.length; i += per) {
-    const n = Math.min(per, rows.length - i);
-    const params: unknown[] = new Array(n * columns.length);
-    let k = 0;
-    for (let j = i; j < i + n; j++) {
-      const r = rows[j]!;
-      for (const c of columns) params[k++] = r[c] ?? null;
-    }
-    yield { n, params };
-  }
-}
-
 /**
  * Bulk insert behind one interface (DESIGN §2). SQLite gets multi-row `INSERT … VALUES (…), (…)`
  * statements of up to 500 rows (one statement per 500 rows instead of one per row: the per-statement
@@ -81,9 +67,10 @@ function* batches(rows: Record<string, unknown>[], columns: string[], per: numbe
  * join it). PostgreSQL gets one array per column expanded with `unnest` — a statement has as many
  * parameters as the table has columns, so the server parses a few arrays rather than tens of
  * thousands of bind parameters (at 10^5 rows about twice as fast as multi-row VALUES;
- * docs/decisions/0009-target-list-build.md). Rows must all have the same keys. Inside a
- * transaction pass it as `executor`; in a transaction of the writer worker (`longWrite`) the same
- * multi-row statements are sent there (the worker prepares each text once).
+ * docs/decisions/0009-target-list-build.md). Rows must all have the same keys (the first row's,
+ * a missing value is NULL). Inside a transaction pass it as `executor`; in a transaction of the
+ * writer worker (`longWrite`) the same multi-row statements are sent there (the worker prepares
+ * each text once). The rows are made flat (`FlatRows`) and written by `bulkInsertFlat`.
  */
 export async function bulkInsert(
   handle: DbHandle,
@@ -93,32 +80,10 @@ export async function bulkInsert(
 ): Promise<void> {
   if (!rows.length) return;
   const columns = Object.keys(rows[0]!);
-  if (handle.dialect === 'sqlite') {
-    const per = Math.max(1, Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_MAX_PARAMS / columns.length)));
-    if (inWriter(executor)) {
-      const statements: CompiledQuery[] = [];
-      for (const { n, params } of batches(rows, columns, per))
-        statements.push(CompiledQuery.raw(insertText(table, columns, n), params));
-      await writerBatch(executor, statements);
-      return;
-    }
-    const run = handle.sqlite!.transaction(() => {
-      for (const { n, params } of batches(rows, columns, per)) sqliteInsert(handle, table, columns, n).run(params);
-    });
-    run();
-    return;
-  }
-  const types = await columnTypes(handle, executor, table);
-  const cols = sql.join(columns.map((c) => sql.ref(c)));
-  for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(i, i + PG_ROWS_PER_STATEMENT);
-    const arrays = columns.map((c) => {
-      const type = types.get(c);
-      if (!type) throw new Error(`bulkInsert: ${table} has no column ${c}`);
-      return sql`${chunk.map((r) => r[c] ?? null)}::${sql.raw(type)}[]`;
-    });
-    await sql`INSERT INTO ${sql.table(table)} (${cols}) SELECT * FROM unnest(${sql.join(arrays)})`.execute(executor);
-  }
+  const values: unknown[] = new Array(rows.length * columns.length);
+  let k = 0;
+  for (const r of rows) for (const c of columns) values[k++] = r[c] ?? null;
+  await bulkInsertFlat(handle, table, { columns, values }, executor);
 }
 
 /**
@@ -130,24 +95,33 @@ export interface FlatRows {
   values: unknown[];
 }
 
+/**
+ * The statements' slices of `count` rows of `width` columns: up to `per` rows each — SQLite's
+ * (up to 500 rows, below its parameter limit) unless given.
+ */
+function* slices(
+  width: number,
+  count: number,
+  per = Math.max(1, Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_MAX_PARAMS / width))),
+) {
+  for (let i = 0; i < count; i += per) yield { first: i, n: Math.min(per, count - i) };
+}
+
 /** The SQLite multi-row INSERTs of flat rows (up to 500 rows a statement). */
 export function flatStatements(table: string, rows: FlatRows): CompiledQuery[] {
   const { columns, values } = rows;
   const width = columns.length;
-  const count = values.length / width;
-  const per = Math.max(1, Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_MAX_PARAMS / width)));
   const statements: CompiledQuery[] = [];
-  for (let i = 0; i < count; i += per) {
-    const n = Math.min(per, count - i);
-    statements.push(CompiledQuery.raw(insertText(table, columns, n), values.slice(i * width, (i + n) * width)));
-  }
+  for (const { first, n } of slices(width, values.length / width))
+    statements.push(CompiledQuery.raw(insertText(table, columns, n), values.slice(first * width, (first + n) * width)));
   return statements;
 }
 
 /**
- * `bulkInsert` for rows already flat (`FlatRows`): the same statements (multi-row INSERTs of up to
- * 500 rows on SQLite, sent to the writer worker inside its transaction; `unnest` of one array per
- * column on PostgreSQL), without an object per row or a second copy of every value.
+ * `bulkInsert` for rows already flat (`FlatRows`): multi-row INSERTs of up to 500 rows on SQLite
+ * (sent to the writer worker inside its transaction, else run in one transaction of the
+ * connection); `unnest` of one array per column on PostgreSQL. No object per row, no second copy
+ * of every value.
  */
 export async function bulkInsertFlat(
   handle: DbHandle,
@@ -159,30 +133,26 @@ export async function bulkInsertFlat(
   const width = columns.length;
   const count = values.length / width;
   if (!count) return;
-  if (!Number.isInteger(count)) throw new Error(`bulkInsertFlat: ${values.length} values for ${width} columns`);
+  if (!Number.isInteger(count)) throw new Error(`bulkInsert: ${values.length} values for ${width} columns`);
   if (handle.dialect === 'sqlite') {
-    const per = Math.max(1, Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_MAX_PARAMS / width)));
     if (inWriter(executor)) {
       await writerBatch(executor, flatStatements(table, rows));
       return;
     }
     handle.sqlite!.transaction(() => {
-      for (let i = 0; i < count; i += per) {
-        const n = Math.min(per, count - i);
-        sqliteInsert(handle, table, columns, n).run(values.slice(i * width, (i + n) * width));
-      }
+      for (const { first, n } of slices(width, count))
+        sqliteInsert(handle, table, columns, n).run(values.slice(first * width, (first + n) * width));
     })();
     return;
   }
   const types = await columnTypes(handle, executor, table);
   const cols = sql.join(columns.map((c) => sql.ref(c)));
-  for (let i = 0; i < count; i += PG_ROWS_PER_STATEMENT) {
-    const n = Math.min(PG_ROWS_PER_STATEMENT, count - i);
+  for (const { first, n } of slices(width, count, PG_ROWS_PER_STATEMENT)) {
     const arrays = columns.map((c, j) => {
       const type = types.get(c);
-      if (!type) throw new Error(`bulkInsertFlat: ${table} has no column ${c}`);
+      if (!type) throw new Error(`bulkInsert: ${table} has no column ${c}`);
       const column = new Array(n);
-      for (let r = 0; r < n; r++) column[r] = values[(i + r) * width + j] ?? null;
+      for (let r = 0; r < n; r++) column[r] = values[(first + r) * width + j] ?? null;
       return sql`${column}::${sql.raw(type)}[]`;
     });
     await sql`INSERT INTO ${sql.table(table)} (${cols}) SELECT * FROM unnest(${sql.join(arrays)})`.execute(executor);

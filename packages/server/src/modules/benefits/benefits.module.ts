@@ -42,9 +42,9 @@ export const benefitsModule = defineModule({
     const discrepancies = new DiscrepancyCases(p, notifications, users);
     const benefits = new BenefitsService(p, registry, jobs, discrepancies);
     // a grade change recorded late owes back pay for the months already paid: its job row is
-    // inserted in the change's transaction (decisions/0056, 0057)
-    registry.gradeChanges.onRecorded((trx, ctx, change) =>
-      benefits.queueBackpay(trx, ctx, { gradeChangeIds: [change.id] }),
+    // inserted in the change's transaction (decisions/0056, 0057); an import's changes are one job (0073)
+    registry.gradeChanges.onRecorded((trx, ctx, changes) =>
+      benefits.queueBackpay(trx, ctx, { gradeChangeIds: changes.map((c) => c.id) }),
     );
     return {
       services: { benefits, discrepancies },

@@ -29,13 +29,14 @@ export interface RecordedGradeChange {
 }
 
 /**
- * A listener run in the change's transaction (after its audit entry); it may queue a job there and
- * answer with it — the job is started once the change is committed.
+ * A listener run in the changes' transaction (after their audit entries), once for the changes
+ * recorded together — one from the person's form, all of an import (decisions/0073); it may queue
+ * a job there and answer with it — the job is started once the changes are committed.
  */
 export type GradeChangeListener = (
   trx: Tx,
   ctx: RequestCtx,
-  change: RecordedGradeChange,
+  changes: readonly RecordedGradeChange[],
 ) => Promise<{ id: string; start(): void } | null>;
 
 export function gradeChangeOut(r: GradeChangeRow): GradeChange {
@@ -115,9 +116,16 @@ export class GradeChangesService {
    * Records a change of a person the caller has read in scope, inside the caller's transaction
    * (the person's form, the xlsx import): checked (`gradeChangeProblem`), inserted, the category's
    * grade in force set, the person's version bumped, audited, the listeners run. The caller starts
-   * the returned job after its commit.
+   * the returned job after its commit. With `batch` the listeners do not run: the change is pushed
+   * there, and the caller runs them once for the batch (`recordedIn`) before its commit.
    */
-  async recordIn(trx: Tx, ctx: RequestCtx, beneficiaryId: string, body: Omit<Body, 'version'> & { version?: number }) {
+  async recordIn(
+    trx: Tx,
+    ctx: RequestCtx,
+    beneficiaryId: string,
+    body: Omit<Body, 'version'> & { version?: number },
+    batch?: RecordedGradeChange[],
+  ) {
     const category = (await registryRepo.assignments(trx, SYSTEM_SCOPE, beneficiaryId)).find(
       (a) => a.code === body.code,
     );
@@ -166,10 +174,23 @@ export class GradeChangesService {
         document_no: row.document_no,
       },
     });
-    let job: { id: string; start(): void } | null = null;
     const recorded = { id: row.id, beneficiaryId, code: row.code, fromMonth: row.from_month };
-    for (const l of this.listeners) job = (await l(trx, ctx, recorded)) ?? job;
-    return { row, job };
+    if (batch) {
+      batch.push(recorded);
+      return { row, job: null };
+    }
+    return { row, job: await this.recordedIn(trx, ctx, [recorded]) };
+  }
+
+  /**
+   * Runs the listeners once for changes recorded in `trx` (`recordIn` with a batch): the import's
+   * changes queue one back-pay job (decisions/0073). The caller starts the job after its commit.
+   */
+  async recordedIn(trx: Tx, ctx: RequestCtx, changes: readonly RecordedGradeChange[]) {
+    let job: { id: string; start(): void } | null = null;
+    if (!changes.length) return job;
+    for (const l of this.listeners) job = (await l(trx, ctx, changes)) ?? job;
+    return job;
   }
 }
 

@@ -29,7 +29,7 @@ import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import { toSimplified } from '../../platform/text/chinese.js';
 import { tick } from '../../platform/tick.js';
 import { gradeChangesRepo } from './grade-changes.repo.js';
-import { type GradeChangesService, gradeChangeProblem } from './grade-changes.service.js';
+import { type GradeChangesService, gradeChangeProblem, type RecordedGradeChange } from './grade-changes.service.js';
 import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
 import { idBlindIndex, open, sealAddress, sealId, sealPhone } from './personal-data.js';
 import { importRepo } from './registry.repo.js';
@@ -733,19 +733,22 @@ export class BeneficiaryImport implements JobHandler {
   async commit(ctx: JobContext) {
     const actor = await this.actorOf(ctx.job);
     const now = nowIso();
-    // the grade changes' back-pay jobs, started once the commit is committed (decisions/0057)
-    const started: { start(): void }[] = [];
+    // the grade changes, whose back pay is one job queued in the commit's transaction and started
+    // once it is committed (decisions/0057, 0073)
+    const recorded: RecordedGradeChange[] = [];
+    const queued: { backpay: { start(): void } | null } = { backpay: null };
     const requestCtx: RequestCtx = { actor, requestId: ctx.job.id, ip: 'job' };
     const result = await longWrite(this.p.handle, async (trx) => {
       let inFlight: Promise<void> = Promise.resolve();
       const sink = async (rows: PlannedRow[]) => {
         await inFlight;
-        const write = this.write(trx, rows, actor, now, requestCtx, started);
+        const write = this.write(trx, rows, actor, now, requestCtx, recorded);
         write.catch(() => {}); // awaited by the next chunk or below
         inFlight = write;
       };
       const result = (await this.commitPlan(ctx, sink)) ?? (await this.plan(ctx, sink));
       await inFlight;
+      if (recorded.length) queued.backpay = await this.gradeChanges!.recordedIn(trx, requestCtx, recorded);
       await this.p.audit.append(trx, auditActorOf({ actor, requestId: ctx.job.id, ip: 'job' }), {
         action: 'beneficiary.import',
         entityType: 'job',
@@ -762,7 +765,7 @@ export class BeneficiaryImport implements JobHandler {
       });
       return result;
     });
-    for (const job of started) job.start();
+    queued.backpay?.start();
     // a bulk load changes the tables' shape: refresh the planner's statistics (SQLite, off the event
     // loop in the checkpoint worker; PostgreSQL's autovacuum does it)
     void refreshStatistics(this.p.handle);
@@ -775,7 +778,7 @@ export class BeneficiaryImport implements JobHandler {
     actor: Actor,
     now: string,
     ctx: RequestCtx,
-    jobs: { start(): void }[],
+    recorded: RecordedGradeChange[],
   ) {
     const crypto = this.p.crypto;
     const households: Record<string, unknown>[] = [];
@@ -854,11 +857,10 @@ export class BeneficiaryImport implements JobHandler {
         return { id: r.existingId!, ...phone, ...address, note: c.note ?? null };
       });
     await importRepo.applyChanges(trx, changes, now);
-    // each grade change as the person's form records it: checked again, versioned, audited, its back pay queued
+    // each grade change as the person's form records it: checked again, versioned, audited; their
+    // back pay is queued once for the whole commit (`commit`, decisions/0073)
     for (const r of rows)
-      for (const body of r.gradeChanges ?? []) {
-        const { job } = await this.gradeChanges!.recordIn(trx, ctx, r.existingId!, body);
-        if (job) jobs.push(job);
-      }
+      for (const body of r.gradeChanges ?? [])
+        await this.gradeChanges!.recordIn(trx, ctx, r.existingId!, body, recorded);
   }
 }

@@ -212,3 +212,115 @@ describe('an import’s grade changes', () => {
     expect(told.length * 2).toBe(formNotices.length);
   });
 });
+
+describe('a grade lowered again after a late upgrade', () => {
+  /**
+   * In 克拉玛依区, 2025-01…04 paid at 5级 (300,000). Each person is raised 5级 → 3级 by a decision
+   * of 2025-01-20 (from 2025-02), recorded late: back pay 200,000 a month for 2025-02…04, on no
+   * released roster yet. Then:
+   * | person | lowered again, decision    | from    | back pay after                          | cases |
+   * |--------|----------------------------|---------|-----------------------------------------|-------|
+   * | A      | 3级 → 5级, 2025-03-05      | 2025-04 | 02, 03: 200,000; 04 cancelled           | none  |
+   * | B      | 3级 → 4级, 2025-02-05      | 2025-03 | 02: 200,000; 03, 04: 100,000            | none  |
+   * | C      | (2025-05 released first: it pays C's back pay and 500,000 for 05) |   |       |
+   * |        | 3级 → 5级, 2025-03-05      | 2025-04 | 02…04: 200,000 (paid)                   | 04, 05: 300,000 due / 500,000 paid |
+   * | D      | raised after 05's release: back pay 02…05 on a draft 2025-06 roster;  |  |   |
+   * |        | 3级 → 5级, 2025-04-10      | 2025-05 | 02…04: 200,000; 05 cut off the draft    | none  |
+   */
+  it('cuts the back pay not yet released; opens a case only for what released rosters paid beyond what is due', async () => {
+    for (const k of ['A', 'B', 'C', 'D']) await person(klmy, KLMY, k, 5);
+    for (const m of ['2025-01', '2025-02', '2025-03', '2025-04'])
+      expect((await release(klmy, m)).totalFen).toBe(4 * 300_000);
+    for (const k of ['A', 'B', 'C'])
+      expect(await change(klmy, k, '2025-01-20', 3, `克退役〔2025〕${k}1号`)).toMatchObject({
+        lines: 3,
+        owedFen: 600_000,
+        overpaidCases: 0,
+        backpayCutFen: 0,
+      });
+
+    expect(await change(klmy, 'A', '2025-03-05', 5, '克退役〔2025〕A2号')).toMatchObject({
+      lines: 0,
+      overpaidCases: 0,
+      overpaidFen: 0,
+      backpayCutFen: 200_000,
+    });
+    expect(await outcome('A')).toEqual({
+      owed: ['2025-02', '2025-03'].map((m) => [m, 'disability_pension', 200_000]),
+      cases: [],
+    });
+    expect(await change(klmy, 'B', '2025-02-05', 4, '克退役〔2025〕B2号')).toMatchObject({
+      overpaidCases: 0,
+      backpayCutFen: 200_000,
+    });
+    expect(await outcome('B')).toEqual({
+      owed: [
+        ['2025-02', 'disability_pension', 200_000],
+        ['2025-03', 'disability_pension', 100_000],
+        ['2025-04', 'disability_pension', 100_000],
+      ],
+      cases: [],
+    });
+    // each cut is audited with the lines before and after
+    const audit = await env.p.handle.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'changes'])
+      .where('action', '=', 'benefit.backpay.cut')
+      .execute();
+    expect(audit.map((a) => [a.entity_id, JSON.parse(String(a.changes)).month]).sort()).toEqual([
+      [people.A!.id, '2025-04'],
+      [people.B!.id, '2025-03'],
+      [people.B!.id, '2025-04'],
+    ]);
+    expect(
+      JSON.parse(String(audit.find((a) => a.entity_id === people.B!.id)!.changes)).lines.map(
+        (l: { owed_fen: number[] }) => l.owed_fen,
+      ),
+    ).toEqual([[200_000, 100_000]]);
+
+    // 2025-05 released: A 300,000 + 2 × 200,000, B 400,000 + 200,000 + 2 × 100,000,
+    // C 500,000 + 3 × 200,000, D 300,000
+    expect((await release(klmy, '2025-05')).totalFen).toBe(700_000 + 800_000 + 1_100_000 + 300_000);
+    expect(await change(klmy, 'C', '2025-03-05', 5, '克退役〔2025〕C2号')).toMatchObject({
+      overpaidCases: 2,
+      overpaidFen: 400_000,
+      backpayCutFen: 0,
+    });
+    expect(await outcome('C')).toEqual({
+      owed: ['2025-02', '2025-03', '2025-04'].map((m) => [m, 'disability_pension', 200_000]),
+      cases: [
+        ['2025-04', 300_000, 500_000],
+        ['2025-05', 300_000, 500_000],
+      ],
+    });
+
+    // D: back pay 02…05 on a draft roster of 2025-06, then lowered from 05: that line leaves the draft
+    expect(await change(klmy, 'D', '2025-01-20', 3, '克退役〔2025〕D1号')).toMatchObject({ owedFen: 800_000 });
+    const before = await draft(klmy, '2025-06');
+    // A, B, D regular (300,000 + 400,000 + 500,000), C 300,000, D's back pay 4 × 200,000
+    expect(before.totalFen).toBe(300_000 + 400_000 + 300_000 + 500_000 + 800_000);
+    expect(await change(klmy, 'D', '2025-04-10', 5, '克退役〔2025〕D2号')).toMatchObject({
+      overpaidCases: 0,
+      backpayCutFen: 200_000,
+    });
+    expect(await outcome('D')).toEqual({
+      owed: ['2025-02', '2025-03', '2025-04'].map((m) => [m, 'disability_pension', 200_000]),
+      cases: [],
+    });
+    const after = (await klmy.get(`/api/v1/benefit-rosters/${before.id}`)).json();
+    expect(after.totalFen).toBe(before.totalFen - 200_000);
+    expect(after.lineCount).toBe(before.lineCount - 1);
+    expect(after.version).toBe(before.version + 1);
+    // in 克拉玛依区, C's two cases only
+    expect(
+      (
+        await env.p.handle.db
+          .selectFrom('benefit_discrepancies')
+          .select('id')
+          .where('kind', '=', 'grade_overpaid')
+          .where('org_path', 'like', '650200/650203/%')
+          .execute()
+      ).length,
+    ).toBe(2);
+  });
+});

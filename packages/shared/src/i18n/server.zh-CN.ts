@@ -91,6 +91,7 @@ export const serverMessages = {
   'audit.benefit.account.save': '登记发放账户',
   'audit.benefit.account.reveal': '查看完整银行账号',
   'audit.benefit.confirmation.create': '登记年度确认',
+  'audit.benefit.backpay.cut': '核减未发放的补发待遇（等级调低）',
   'audit.beneficiary.export': '导出优抚对象',
   'audit.audit.export': '导出审计日志',
   'audit.beneficiary.import': '导入优抚对象',

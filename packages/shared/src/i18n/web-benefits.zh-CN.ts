@@ -59,6 +59,7 @@ export const webBenefitsMessages = {
   'web.benefits.overpaidFound':
     '等级调低前已多发 {cases} 个月，合计 {fen}，已列入发放核对问题待办（类型：等级调低后多发）',
   'web.benefits.backpayDone': '补发已生成：{lines} 条，合计 {owed}（涉及已发放的 {months} 个区县月份）',
+  'web.benefits.backpayCut': '已核减尚未发放的补发 {fen}（等级调低后不再应发，已记入审计日志）',
   'web.benefits.backpayFailed': '补发生成失败：{error}',
   'web.benefits.gradeMin': '等级起',
   'web.benefits.gradeMax': '等级止',

@@ -50,7 +50,14 @@ export interface BackpayJob {
   total: number | null;
   processed: number | null;
   /** `overpaid…`: a grade lowered late, months paid more than is due now (decisions/0065). */
-  result: { lines: number; owedFen: number; months: number; overpaidCases?: number; overpaidFen?: number } | null;
+  result: {
+    lines: number;
+    owedFen: number;
+    months: number;
+    overpaidCases?: number;
+    overpaidFen?: number;
+    backpayCutFen?: number;
+  } | null;
   error: string | null;
 }
 

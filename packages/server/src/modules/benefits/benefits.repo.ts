@@ -622,8 +622,10 @@ export const benefitsRepo = {
    * Per person and benefit type of one district-month already paid: what is due now and what was
    * paid (released rosters' lines of the month, and back pay owed on no released roster yet) —
    * `owed` keeps the rows where more is due than was paid (back pay), `overpaid` those where more
-   * was paid than is due (a grade lowered late, decisions/0065). Only reads; `scope` limits every
-   * table read (the entitlement's standards and confirmations, the rosters' lines, the back pay).
+   * was paid than is due (a grade lowered late, decisions/0065). `paid_fen` is the sum of
+   * `released_fen` (released rosters) and `pending_fen` (back pay on no released roster yet, which
+   * a grade lowered late cuts, decisions/0073). Only reads; `scope` limits every table read (the
+   * entitlement's standards and confirmations, the rosters' lines, the back pay).
    */
   async paidDifferences(
     db: Queryable,
@@ -641,9 +643,17 @@ export const benefitsRepo = {
     });
     const owed = sql`e.amount_fen - COALESCE(r.fen, 0) - COALESCE(o.fen, 0)`;
     const typeFilter = (col: string) => (byStandard ? sql`AND ${sql.ref(col)} = ${cause.benefitType}` : sql``);
-    const { rows } = await sql<{ beneficiary_id: string; benefit_type: string; due_fen: unknown; paid_fen: unknown }>`
+    const { rows } = await sql<{
+      beneficiary_id: string;
+      benefit_type: string;
+      due_fen: unknown;
+      paid_fen: unknown;
+      released_fen: unknown;
+      pending_fen: unknown;
+    }>`
       SELECT e.person_id AS beneficiary_id, e.benefit_type, e.amount_fen AS due_fen,
-        COALESCE(r.fen, 0) + COALESCE(o.fen, 0) AS paid_fen
+        COALESCE(r.fen, 0) + COALESCE(o.fen, 0) AS paid_fen, COALESCE(r.fen, 0) AS released_fen,
+        COALESCE(o.fen, 0) AS pending_fen
       FROM (${e}) e
       LEFT JOIN (SELECT l.beneficiary_id, l.benefit_type, SUM(l.amount_fen) AS fen FROM benefit_roster_lines l
           JOIN benefit_rosters x ON x.id = l.roster_id AND x.status IN ('released', 'reconciled')
@@ -692,6 +702,79 @@ export const benefitsRepo = {
     if (paid - due - earlier <= 0) return null;
     // the earlier cases' overpayment counts as already expected back
     return { expected_fen: due + earlier, paid_fen: paid };
+  },
+
+  /**
+   * The back-pay lines of one person, month and benefit type owed on no released roster yet (none,
+   * or a draft or pending one): what a grade lowered late cuts first (decisions/0073), newest first.
+   */
+  pendingBackpay(db: Queryable, scope: Scope, personId: string, month: string, benefitType: string) {
+    return db
+      .selectFrom('benefit_backpay as b')
+      .leftJoin('benefit_rosters as y', 'y.id', 'b.roster_id')
+      .select([
+        'b.id',
+        'b.org_path',
+        'b.owed_fen',
+        'b.roster_id',
+        'b.standard_id',
+        'b.confirmation_id',
+        'b.grade_change_id',
+      ])
+      .where('b.beneficiary_id', '=', personId)
+      .where('b.month', '=', month)
+      .where('b.benefit_type', '=', benefitType)
+      .where((eb) => eb.or([eb('b.roster_id', 'is', null), eb('y.status', 'in', ['draft', 'pending'])]))
+      .where((eb) => scopeWhere(eb, scope, { path: 'b.org_path' }))
+      .orderBy('b.created_at', 'desc')
+      .orderBy('b.id', 'desc')
+      .execute();
+  },
+
+  /**
+   * Cuts back-pay lines not yet released (`pendingBackpay`) to `owed_fen` (decisions/0073): a line
+   * cut to nothing is deleted, one cut part-way owes less (its due with it); a draft or pending
+   * roster carrying it has its line cut or dropped the same way and its totals counted again, with
+   * a new version (who decides sees it changed). `scope` limits the roster lines read.
+   */
+  async cutBackpay(
+    db: Queryable,
+    scope: Scope,
+    cuts: readonly { id: string; roster_id: string | null; from_fen: number; owed_fen: number }[],
+    now: string,
+  ) {
+    const rosters = new Set<string>();
+    for (const c of cuts) {
+      const line = c.roster_id ? `${c.roster_id}:bp:${c.id}` : null;
+      if (c.owed_fen <= 0) {
+        await db.deleteFrom('benefit_backpay').where('id', '=', c.id).execute();
+        if (line) await db.deleteFrom('benefit_roster_lines').where('id', '=', line).execute();
+      } else {
+        const by = c.from_fen - c.owed_fen;
+        await db
+          .updateTable('benefit_backpay')
+          .set((eb) => ({ owed_fen: c.owed_fen, due_fen: eb('due_fen', '-', by) }))
+          .where('id', '=', c.id)
+          .execute();
+        if (line)
+          await db.updateTable('benefit_roster_lines').set({ amount_fen: c.owed_fen }).where('id', '=', line).execute();
+      }
+      if (c.roster_id) rosters.add(c.roster_id);
+    }
+    for (const id of rosters) {
+      const t = await db
+        .selectFrom('benefit_roster_lines')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('amount_fen').as('fen')])
+        .where('roster_id', '=', id)
+        .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
+        .executeTakeFirstOrThrow();
+      await this.setTotals(
+        db,
+        id,
+        { line_count: toNumber(t.n), total_fen: toNumber(t.fen ?? 0), updated_at: now },
+        true,
+      );
+    }
   },
 
   /** The grade-overpaid cases a change opened in one district-month (all runs together). */

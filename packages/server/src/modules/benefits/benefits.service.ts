@@ -25,12 +25,12 @@ import {
 import type { Selectable } from 'kysely';
 import { mayDecide, requesterOrgs } from '../../platform/access/approval-policy.js';
 import { districtOf, SYSTEM_SCOPE, scopeCovers } from '../../platform/access/scope.js';
-import type { AuditActor } from '../../platform/audit/audit.js';
+import { type AuditActor, SYSTEM_AUDIT_ACTOR } from '../../platform/audit/audit.js';
 import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import { deadlineFrom } from '../../platform/cases/deadlines.js';
 import type { Platform } from '../../platform/context.js';
-import type { Db, Queryable, Tx } from '../../platform/db/index.js';
+import { type Db, type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import {
   detectHeader,
@@ -447,8 +447,9 @@ export class BenefitsService {
     const work = await this.backpayWork(read, causes);
     await progress(0, work.length);
     const out = { lines: 0, owedFen: 0, months: work.length };
-    // a grade change's job also reports the months it found overpaid (decisions/0065)
-    const over = { overpaidCases: 0, overpaidFen: 0 };
+    // a grade change's job also reports the months it found overpaid (decisions/0065) and the back
+    // pay not yet released it cut (this run's, decisions/0073)
+    const over = { overpaidCases: 0, overpaidFen: 0, backpayCutFen: 0 };
     // the districts whose owner hears of new overpaid cases, once per run (decisions/0065)
     const told = new Map<string, { rosterId: string; orgId: string; period: string; count: number }>();
     const deadline = deadlineFrom(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
@@ -460,6 +461,7 @@ export class BenefitsService {
       out.lines += added.lines;
       out.owedFen += added.fen;
       if ('gradeChangeId' in w.cause) {
+        over.backpayCutFen += await this.cutPendingBackpay(w);
         const opened = await this.gradeOverpaid(w, deadline);
         if (opened) {
           const d = told.get(w.org_path) ?? {
@@ -485,6 +487,59 @@ export class BenefitsService {
       await this.cases.afterCommit();
     }
     return causes.gradeChangeIds?.length ? { ...out, ...over } : out;
+  }
+
+  /**
+   * A grade lowered late again (decisions/0073): the back pay of an earlier change (or any cause)
+   * still owed on no released roster was never paid, so it is cut first — for each benefit type of
+   * the person-month where released rosters and that back pay together exceed what is due now, the
+   * back pay is brought down to what is due beyond the released rosters (newest line first, to
+   * nothing if they paid it all), audited per person-month; what released rosters paid beyond what
+   * is due is left to `gradeOverpaid`. A rerun cuts nothing more. Answers the fen cut.
+   */
+  private async cutPendingBackpay(w: { cause: BackpayCause; org_path: string; month: string }) {
+    if (!('gradeChangeId' in w.cause)) return 0;
+    const cause = w.cause;
+    const read = this.p.handle.reader;
+    const at = { org_path: w.org_path, month: w.month };
+    const rows = (
+      await benefitsRepo.paidDifferences(read, SYSTEM_SCOPE, this.basis(read), at, cause, 'overpaid')
+    ).filter((r) => toNumber(r.pending_fen) > 0);
+    if (!rows.length) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      const cuts: { id: string; roster_id: string | null; from_fen: number; owed_fen: number; type: string }[] = [];
+      for (const r of rows) {
+        // read again in the transaction: what is pending now
+        const lines = await benefitsRepo.pendingBackpay(trx, SYSTEM_SCOPE, cause.personId, w.month, r.benefit_type);
+        const pending = lines.reduce((n, b) => n + toNumber(b.owed_fen), 0);
+        let cut = pending - Math.max(0, toNumber(r.due_fen) - toNumber(r.released_fen));
+        for (const b of lines) {
+          if (cut <= 0) break;
+          const owed = toNumber(b.owed_fen);
+          const by = Math.min(owed, cut);
+          cut -= by;
+          cuts.push({ id: b.id, roster_id: b.roster_id, from_fen: owed, owed_fen: owed - by, type: r.benefit_type });
+        }
+      }
+      if (!cuts.length) return 0;
+      await benefitsRepo.cutBackpay(trx, SYSTEM_SCOPE, cuts, nowIso());
+      await this.p.audit.append(trx, SYSTEM_AUDIT_ACTOR, {
+        action: 'benefit.backpay.cut',
+        entityType: 'beneficiary',
+        entityId: cause.personId,
+        changes: {
+          grade_change_id: cause.gradeChangeId,
+          month: w.month,
+          lines: cuts.map((c) => ({
+            id: c.id,
+            benefit_type: c.type,
+            roster_id: c.roster_id,
+            owed_fen: [c.from_fen, c.owed_fen],
+          })),
+        },
+      });
+      return cuts.reduce((n, c) => n + c.from_fen - c.owed_fen, 0);
+    });
   }
 
   /**

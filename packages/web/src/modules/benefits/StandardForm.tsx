@@ -83,13 +83,14 @@ export function BackpayJobStatus({ jobIds }: { jobIds: readonly string[] }) {
       />
     );
   if (done) {
-    const sum = { lines: 0, owedFen: 0, months: 0, overpaidCases: 0, overpaidFen: 0 };
+    const sum = { lines: 0, owedFen: 0, months: 0, overpaidCases: 0, overpaidFen: 0, backpayCutFen: 0 };
     for (const j of all) {
       sum.lines += j!.result?.lines ?? 0;
       sum.owedFen += j!.result?.owedFen ?? 0;
       sum.months += j!.result?.months ?? 0;
       sum.overpaidCases += j!.result?.overpaidCases ?? 0;
       sum.overpaidFen += j!.result?.overpaidFen ?? 0;
+      sum.backpayCutFen += j!.result?.backpayCutFen ?? 0;
     }
     return (
       <Alert
@@ -98,9 +99,14 @@ export function BackpayJobStatus({ jobIds }: { jobIds: readonly string[] }) {
         data-testid="backpay-result"
         message={t('web.benefits.backpayDone', { lines: sum.lines, owed: formatFen(sum.owedFen), months: sum.months })}
         description={
-          sum.overpaidCases > 0
-            ? t('web.benefits.overpaidFound', { cases: sum.overpaidCases, fen: formatFen(sum.overpaidFen) })
-            : undefined
+          [
+            sum.backpayCutFen > 0 ? t('web.benefits.backpayCut', { fen: formatFen(sum.backpayCutFen) }) : '',
+            sum.overpaidCases > 0
+              ? t('web.benefits.overpaidFound', { cases: sum.overpaidCases, fen: formatFen(sum.overpaidFen) })
+              : '',
+          ]
+            .filter(Boolean)
+            .join(' ') || undefined
         }
       />
     );

@@ -2,6 +2,9 @@
 // replaces the numbers and nothing else.
 import fs from 'node:fs';
 
+/** The markers around the part of docs/benchmarks.md that a run of bench/run.mjs replaces. */
+const RUN_START = '<!-- run:start -->';
+const RUN_END = '<!-- run:end -->';
 const DIALECT_NAME = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 const LOAD_KEYS = [
   'login',
@@ -537,6 +540,96 @@ function targets(results, _ctx) {
   return { table, causes };
 }
 
+/**
+ * Issue 15's table: each row of its targets judged from this run (both dialects, 10^6 persons and
+ * 5·10^6 visits in a full run). A row not run, or run at another N where the target names 10^6, is
+ * shown as such and never as PASS.
+ */
+function issue15(results, n) {
+  const ds = ['sqlite', 'postgres'].filter((d) => results[d]);
+  const full = n >= 1_000_000;
+  const rows = [];
+  const add = (target, judge) =>
+    rows.push({ target, per: Object.fromEntries(ds.map((d) => [d, judge(results[d], d)])) });
+  const notRun = { value: 'not run', ok: null };
+  const tail = (x) => (x ? x.latencyMs?.p99 / x.latencyMs?.p50 : null);
+  add('Registry list + exact total, 32–50 connections: ≥ 1.0× the best bare handler; p99 ≤ 3× p50', (r) => {
+    const s = r.scenarios.list;
+    if (!s?.best) return notRun;
+    const ratio = s.app.rps / s.best.rps;
+    return {
+      value: `${f2(ratio)}× (${f0(s.app.rps)} vs ${f0(s.best.rps)} req/s); p99/p50 ${f2(tail(s.app))} (${f1(s.app.latencyMs.p99)} / ${f1(s.app.latencyMs.p50)} ms)`,
+      ok: ratio >= 1 && tail(s.app) <= 3,
+    };
+  });
+  for (const key of SEARCH_KEYS)
+    add(`Name search — ${key.replace('search_', '')}: p99 ≤ 3× p50 at 32 connections; p95 ≤ 50 ms at 1`, (r) => {
+      const s = r.scenarios[key];
+      if (!s?.app1) return notRun;
+      const p95 = s.app1.latencyMs?.p95;
+      return {
+        value: `p99/p50 ${f2(tail(s.app))} at ${s.app.concurrency} conn.; p95 ${f1(p95)} ms at 1`,
+        ok: tail(s.app) <= 3 && p95 <= 50,
+      };
+    });
+  add('Event-loop delay during any scenario, import and export included: max ≤ 50 ms', (r) => {
+    const all = [
+      ...LOAD_KEYS.flatMap((k) => [
+        [k, r.scenarios[k]?.app],
+        [`${k} (1 conn.)`, r.scenarios[k]?.app1],
+      ]),
+      ['plan', r.scenarios.plan],
+      ['export', r.scenarios.export],
+      ['import', r.scenarios.import],
+    ].filter(([, v]) => v?.lagMaxMs != null);
+    if (!all.length) return notRun;
+    const worst = all.reduce((a, b) => (b[1].lagMaxMs > a[1].lagMaxMs ? b : a));
+    const over = all.filter(([, v]) => v.lagMaxMs > 50).map(([k, v]) => `${k} ${f0(v.lagMaxMs)}`);
+    return {
+      value: `worst ${f0(worst[1].lagMaxMs)} ms (${worst[0]}); over 50 ms: ${over.join(', ') || 'none'}`,
+      ok: over.length === 0 && ['import', 'export'].every((k) => r.scenarios[k]),
+    };
+  });
+  add('Import 100k rows: ≤ 15 s, RSS ≤ 400 MB', (r) => {
+    const i = r.scenarios.import;
+    if (!i) return notRun;
+    const ok = i.finalStatus === 'succeeded' && i.insertedRows === i.rows && i.rows >= 100_000;
+    return {
+      value: `${f1(i.seconds)} s (validate ${f1(i.validateSeconds)} + commit ${f1(i.commitSeconds)}), ${f0(i.rssPeakMB)} MB peak RSS, ${int(i.insertedRows)} of ${int(i.rows)} rows`,
+      ok: ok && i.seconds <= 15 && i.rssPeakMB <= 400,
+    };
+  });
+  add('Export 100k rows: ≤ 5 s SQLite, ≤ 4 s PostgreSQL', (r, d) => {
+    const e = r.scenarios.export;
+    if (!e) return notRun;
+    const per100k = (e.seconds * 100_000) / e.rows;
+    return {
+      value: `${f1(e.seconds)} s for ${int(e.rows)} rows (${f1(per100k)} s per 100k)`,
+      ok: e.status === 200 && e.rows === e.expectedRows && per100k <= (d === 'sqlite' ? 5 : 4),
+    };
+  });
+  add('Seed 10^6 synthetic persons: ≤ 3 min', (r) => {
+    const s = r.dataset?.seedPersonsSeconds;
+    if (s == null) return { value: 'not measured (data set seeded before persons were timed alone)', ok: null };
+    return { value: `${f0(s)} s for ${int(r.dataset.n)} persons`, ok: full ? s <= 180 : 'info' };
+  });
+  add('Cold start at 10^6: ≤ 1 s; idle RSS ≤ 120 MiB', (r) => {
+    const c = r.coldStart;
+    if (!c) return notRun;
+    return {
+      value: `ready median ${f2(c.readySeconds.median)} s (min ${f2(c.readySeconds.min)}), CPU ${f2(c.cpuAtReadySeconds.median)} s; idle RSS median ${f0(c.idleRssMiB.median)} MiB; ${c.runs} starts, load ${c.loadavg.join(', ')}`,
+      ok: full ? c.readySeconds.median <= 1 && c.idleRssMiB.median <= 120 : 'info',
+    };
+  });
+  return [
+    `| Target | ${ds.map((d) => DIALECT_NAME[d]).join(' | ')} |`,
+    `|---|${ds.map(() => '---').join('|')}|`,
+    ...rows.map(
+      (r) => `| ${r.target} | ${ds.map((d) => `${verdict(r.per[d]?.ok)}: ${r.per[d]?.value ?? '—'}`).join(' | ')} |`,
+    ),
+  ].join('\n');
+}
+
 export function writeReport(file, { machine, results, command, n, quick, importRows, exportRows }) {
   const ds = ['sqlite', 'postgres'].filter((d) => results[d]);
   const when = ds
@@ -546,8 +639,9 @@ export function writeReport(file, { machine, results, command, n, quick, importR
   const sections = [];
   sections.push(`# Benchmarks
 
-> Generated by \`bench/run.mjs\` (\`npm run bench\`); do not edit by hand — a rerun replaces every number.
-> Targets: shared/DESIGN.md §5. How to run and what is measured: last section.
+> Up to the \`run:end\` marker: generated by \`bench/run.mjs\` (\`npm run bench\`); do not edit by hand — a rerun
+> replaces it. After it: the other benchmarks' sections (each between its own markers) and hand-run measurements,
+> which a rerun keeps. Targets: issue 15 and shared/DESIGN.md §5. How to run and what is measured: the run's last section.
 
 ## Machine and run
 
@@ -594,6 +688,10 @@ ${planSection(r)}
 `);
   }
 
+  sections.push(`## Against issue 15's targets
+
+${n >= 1_000_000 ? '' : `At ${int(n)} persons: the rows that name 10^6 are not judged.\n\n`}${issue15(results, n)}
+`);
   const t = targets(results, { importRows, exportRows });
   sections.push(`## Against DESIGN.md §5
 
@@ -629,21 +727,21 @@ These follow from the causes above (the trace shows which statements, the CPU co
 - Visits: the data set holds one synthetic campaign (\`synthetic\`) with a confirmed plan per district over every household with an active member, and V visits spread over those targets. The coverage scenarios read \`GET /api/v1/visit-coverage\` as the district user (klmy) and as the city user; the reference computes the same planned/visited/visits/money per category × community × team from the base tables (visit_targets ⟕ visits through the visits_target index, bench/lib/sql.mjs \`coverageSql\`), which is what a dashboard without maintained counters must do. "Not yet visited" is \`GET /api/v1/visit-coverage/unvisited\` (priority order, page 20, exact total) against a NOT EXISTS over visits.
 - Target list: among "all active members aged ≥ A" (A = 60 … 90) and "one category", the rule whose household count in the district is closest to 10^5 (5,000 in --quick) is sent as a new draft plan (\`POST /api/v1/visit-plans\`, which evaluates the rule, explains every target and stores the list in the request), then \`GET …/conflicts\` lists the overlap with the confirmed plan of the same district.
 - Login page: before any load, headless Chromium (Debian's, via playwright-core) opens /login in a fresh context 7 times (3 in --quick); first contentful paint from the Paint Timing API, "form visible" when the password field is on screen; the JS it loaded is counted raw and as gzip -6 of each script (bench/lib/firstpaint.mjs).
+- Seeding: \`seed --synthetic --beneficiaries N\`, then \`seed --synthetic --visits V\`, each timed (the persons' time is issue 15's seed figure; it includes the demo city, a second or two). A cached data set is reused without reseeding, so the figure is that of the run that seeded it.
+- Cold start: before the servers of the load scenarios start, bench/cold-start.mjs spawns \`cli.js serve\` on the run copy 5 times (2 in --quick) as a production start (no DEMO, no SQL trace) and times spawn → first \`GET /readyz\` 200 (polled every 10 ms); idle RSS is /proc VmRSS after 5 s idle. The medians are judged.
 - Export picks, among the district, its streets and status/category filters, the filter whose exact count is closest to the export size, downloads the file and counts its rows. Import uploads an xlsx of new people (region 650203, born 1900–1919, valid GB 11643 check digits, 类别 退役军人), polls the job until \`validated\`, commits and polls until \`succeeded\`; the rows are then counted in the database.
 `);
   fs.mkdirSync(new URL('.', `file://${file}`).pathname, { recursive: true });
-  // the notice parser's section is written by bench/parse-notice.ts (npm run bench:parse): keep it
+  // the run's part sits between markers; what the file holds outside them (sections written by the
+  // other benchmarks and hand-run measurements) is kept as it is
   const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const parser = /<!-- parse-notice:start -->[\s\S]*<!-- parse-notice:end -->\n?/.exec(previous);
-  // and the benefits module's section (npm run bench:benefits)
-  const benefits = /<!-- benefits:start -->[\s\S]*<!-- benefits:end -->\n?/.exec(previous);
-  // and the living demo city's seeding times (measured by hand, issue 18)
-  const living = /<!-- living-demo:start -->[\s\S]*<!-- living-demo:end -->\n?/.exec(previous);
+  const block = `${RUN_START}\n${sections.join('\n')}${RUN_END}\n`;
+  const at = previous.indexOf(RUN_START);
+  const end = previous.indexOf(RUN_END);
   fs.writeFileSync(
     file,
-    sections.join('\n') +
-      (parser ? `\n${parser[0]}` : '') +
-      (benefits ? `\n${benefits[0]}` : '') +
-      (living ? `\n${living[0]}` : ''),
+    at >= 0 && end > at
+      ? previous.slice(0, at) + block + previous.slice(end + RUN_END.length).replace(/^\n/, '')
+      : block,
   );
 }

@@ -502,14 +502,16 @@ export class BenefitsService {
     const cause = w.cause;
     const read = this.p.handle.reader;
     const at = { org_path: w.org_path, month: w.month };
-    const rows = (
-      await benefitsRepo.paidDifferences(read, SYSTEM_SCOPE, this.basis(read), at, cause, 'overpaid')
-    ).filter((r) => toNumber(r.pending_fen) > 0);
-    if (!rows.length) return 0;
+    const pendingOver = async (db: Queryable) =>
+      (await benefitsRepo.paidDifferences(db, SYSTEM_SCOPE, this.basis(db), at, cause, 'overpaid')).filter(
+        (r) => toNumber(r.pending_fen) > 0,
+      );
+    // most months have nothing to cut: looked for on the readers first
+    if (!(await pendingOver(read)).length) return 0;
     return this.db.transaction().execute(async (trx) => {
       const cuts: { id: string; roster_id: string | null; from_fen: number; owed_fen: number; type: string }[] = [];
-      for (const r of rows) {
-        // read again in the transaction: what is pending now
+      // read again in the transaction: what is released and pending now (a roster may have moved on)
+      for (const r of await pendingOver(trx)) {
         const lines = await benefitsRepo.pendingBackpay(trx, SYSTEM_SCOPE, cause.personId, w.month, r.benefit_type);
         const pending = lines.reduce((n, b) => n + toNumber(b.owed_fen), 0);
         let cut = pending - Math.max(0, toNumber(r.due_fen) - toNumber(r.released_fen));

@@ -1,3 +1,4 @@
+import { maskIdNumber } from '@shuangyong/shared';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { reconcileReturn, returnCsv } from './benefits-fixtures.js';
@@ -400,6 +401,28 @@ describe('benefits: standards, entitlement, rosters, reconciliation (issue 21)',
     expect(byKind.failed).toMatchObject({ name: '待遇C', expectedFen: 20_000, paidFen: 0 });
     expect(byKind.unknown_id).toMatchObject({ beneficiaryId: null, paidFen: 100_000 });
     expect(byKind.unknown_id.idMasked).toMatch(/^650204\*+/);
+    // the texts of a finding come from the roster (its people) or from the file read again (the
+    // others), as when every line was held with its cells (decisions/0070)
+    expect(byKind.underpaid.beneficiaryId).toBe(people.A!.id);
+    expect(byKind.missing).toMatchObject({ beneficiaryId: people.B!.id, idMasked: maskIdNumber(people.B!.idNumber) });
+    expect(byKind.unknown_id).toMatchObject({ name: '查无此人', idMasked: maskIdNumber(unknown), rowNumber: 9 });
+    expect(byKind.duplicate_line).toMatchObject({ name: '待遇G', rowNumber: 5 });
+    const kept = await env.p.handle.db
+      .selectFrom('benefit_returns')
+      .select(['row_number', 'name', 'id_masked', 'amount_fen', 'paid'])
+      .where('roster_id', '=', p2.id)
+      .orderBy('row_number')
+      .execute();
+    expect(kept.map((r) => [r.row_number, r.name, r.id_masked, Number(r.amount_fen), r.paid])).toEqual([
+      [2, '待遇A', maskIdNumber(people.A!.idNumber), 330_000, 1],
+      [3, '待遇C', maskIdNumber(people.C!.idNumber), 20_000, 0],
+      [4, '待遇G', maskIdNumber(people.G!.idNumber), 260_050, 1],
+      [5, '待遇G', maskIdNumber(people.G!.idNumber), 260_050, 1],
+      [6, '待遇D', maskIdNumber(people.D!.idNumber), 500_000, 1],
+      [7, '待遇E', maskIdNumber(people.E!.idNumber), 260_050, 1],
+      [8, '待遇F', maskIdNumber(people.F!.idNumber), 260_050, 1],
+      [9, '查无此人', maskIdNumber(unknown), 100_000, 1],
+    ]);
     // 独山子区 sees none of 克拉玛依区's worklist
     expect((await dsz.get('/api/v1/benefit-discrepancies?pageSize=50')).json().total).toBe(0);
     expect(

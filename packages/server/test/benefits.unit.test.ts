@@ -10,6 +10,7 @@ import {
 } from '@shuangyong/shared';
 import { describe, expect, it } from 'vitest';
 import { type Expected, type Registered, type ReturnLine, reconcile } from '../src/modules/benefits/reconcile.js';
+import { ReturnLinesByPerson } from '../src/modules/benefits/return-lines.js';
 
 describe('money of bank files, exact in fen', () => {
   it('reads yuan as the files write them, never through floating point', () => {
@@ -156,5 +157,27 @@ describe('reconciliation rules (decisions/0040)', () => {
       paidElsewhere: new Set(),
     });
     expect(findings).toEqual([]);
+  });
+});
+
+describe('the return lines a reconciliation holds (decisions/0070)', () => {
+  it('keeps each person’s lines in file order as numbers, past the first growth of its arrays', () => {
+    const held = new ReturnLinesByPerson();
+    const file: ReturnLine[] = [];
+    // 3,000 lines of 1,200 people, each person's lines spread over the file
+    for (let i = 0; i < 3000; i++) {
+      const bi = `bi-${(i * 7) % 1200}`;
+      const l = { rowNumber: i + 2, idBi: bi, name: '', idMasked: '', fen: 100 * i + 1, paid: i % 5 !== 0 };
+      file.push(l);
+      held.add(bi, l.rowNumber, l.fen, l.paid);
+    }
+    expect(held.count).toBe(3000);
+    expect(held.persons).toBe(1200);
+    const byBi = new Map<string, ReturnLine[]>();
+    for (const l of file) byBi.set(l.idBi, [...(byBi.get(l.idBi) ?? []), l]);
+    expect(held.bis).toEqual([...byBi.keys()]);
+    for (let p = 0; p < held.persons; p++) expect(held.linesOf(p)).toEqual(byBi.get(held.bis[p]!));
+    expect(held.has('bi-7')).toBe(true);
+    expect(held.has('bi-1200')).toBe(false);
   });
 });

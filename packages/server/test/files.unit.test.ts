@@ -330,12 +330,12 @@ describe('CSV in batches', () => {
     }
   });
 
-  it('hands over up to 2,000 records a batch, line numbers running on', async () => {
-    const text = Array.from({ length: 4500 }, (_, i) => `${i + 1},x`).join('\r\n');
+  it('hands over up to 250 records a batch, line numbers running on', async () => {
+    const text = Array.from({ length: 4600 }, (_, i) => `${i + 1},x`).join('\r\n');
     const sizes = [];
     for await (const b of parseCsvBatches(text)) sizes.push(b.length);
-    expect(sizes).toEqual([2000, 2000, 500]);
-    expect((await flat(text)).map((r) => r.lineNumber)).toEqual(Array.from({ length: 4500 }, (_, i) => i + 1));
+    expect(sizes).toEqual([...Array.from({ length: 18 }, () => 250), 100]);
+    expect((await flat(text)).map((r) => r.lineNumber)).toEqual(Array.from({ length: 4600 }, (_, i) => i + 1));
   });
 
   it('leaves a text with quotes to csv-parse (a quoted field may span lines)', async () => {

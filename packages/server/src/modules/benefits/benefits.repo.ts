@@ -562,19 +562,46 @@ export const benefitsRepo = {
     return toNumber(r.n);
   },
 
-  /** What the roster pays each person (all lines summed): the bank list, and what reconciliation expects. */
-  async rosterPersons(db: Queryable, scope: Scope, rosterId: string) {
+  /**
+   * What the roster pays each person (all lines summed): the bank list, and the texts of the people
+   * a reconciliation names (`bis`: only those blind indexes, the same groups in the same order).
+   */
+  async rosterPersons(db: Queryable, scope: Scope, rosterId: string, bis?: readonly string[]) {
+    if (bis && !bis.length) return [];
     const rows = await db
       .selectFrom('benefit_roster_lines')
       .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
       .select(['beneficiary_id', 'id_bi', 'name', 'id_masked'])
       .select((eb) => eb.fn.sum<number>('amount_fen').as('fen'))
       .where('roster_id', '=', rosterId)
+      .$if(bis !== undefined, (qb) => qb.where('id_bi', 'in', bis!))
       .groupBy(['beneficiary_id', 'id_bi', 'name', 'id_masked'])
       .orderBy('name')
       .orderBy('beneficiary_id')
+      .orderBy('id_bi')
+      .orderBy('id_masked')
       .execute();
     return rows.map((r) => ({ ...r, fen: toNumber(r.fen) }));
+  },
+
+  /**
+   * The groups of `rosterPersons` in the same order, each only as its blind index and amount (`fen`
+   * as the driver gives it: `toNumber` it): what a reconciliation holds of its roster while it
+   * reads the file — no texts per person (decisions/0070).
+   */
+  rosterAmounts(db: Queryable, scope: Scope, rosterId: string) {
+    return db
+      .selectFrom('benefit_roster_lines')
+      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
+      .select('id_bi')
+      .select((eb) => eb.fn.sum<number>('amount_fen').as('fen'))
+      .where('roster_id', '=', rosterId)
+      .groupBy(['beneficiary_id', 'id_bi', 'name', 'id_masked'])
+      .orderBy('name')
+      .orderBy('beneficiary_id')
+      .orderBy('id_bi')
+      .orderBy('id_masked')
+      .execute();
   },
 
   // ---- back pay

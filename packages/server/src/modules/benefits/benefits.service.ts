@@ -54,15 +54,8 @@ import {
 } from './benefits.repo.js';
 import type { BenefitDiscrepanciesTable } from './benefits.schema.js';
 import { type CardInput, cardDocx, cardPdf } from './card.js';
-import {
-  type Expected,
-  type Finding,
-  judge,
-  missing,
-  type Registered,
-  type ReturnLine,
-  reconcileContext,
-} from './reconcile.js';
+import { type Finding, judge, missing, type Registered, type ReturnLine, reconcileContext } from './reconcile.js';
+import { ReturnLinesByPerson } from './return-lines.js';
 
 /** What the benefits module needs of the registry (its exported services). */
 export interface RegistryAccess {
@@ -1138,7 +1131,7 @@ export class BenefitsService {
     // in force — set-wise, three statements for the whole roster (decisions/0054); a job, and "paid
     // elsewhere" is about other districts' rosters: SYSTEM_SCOPE
     const rosterSide = Promise.all([
-      benefitsRepo.rosterPersons(read, SYSTEM_SCOPE, rosterId),
+      benefitsRepo.rosterAmounts(read, SYSTEM_SCOPE, rosterId),
       benefitsRepo.rosterStatuses(
         read,
         SYSTEM_SCOPE,
@@ -1151,9 +1144,10 @@ export class BenefitsService {
     ]);
     // awaited after the file; a bad file must not leave its failure unhandled meanwhile
     rosterSide.catch(() => {});
-    // every line of the file by person (blind index), in file order: nothing is written per line
-    // (decisions/0054); the lines of the people with a finding are written once the findings are known
-    const people = new Map<string, FileLine[]>();
+    // every line of the file by person (blind index), in file order, as numbers: nothing is written
+    // per line (decisions/0054) and no text is held per line (decisions/0070); the cells of the lines
+    // of the people with a finding are read again from the file once the findings are known
+    const people = new ReturnLinesByPerson();
     let lineCount = 0;
     const errors: { row: number; message: string }[] = [];
     let slice = performance.now();
@@ -1180,19 +1174,8 @@ export class BenefitsService {
             });
             continue;
           }
-          const line = new FileLine(
-            row.rowNumber,
-            id.bi,
-            fen,
-            paidStatus(col(row, 'status')),
-            id.value,
-            col(row, 'name'),
-            cell(row, 'account'),
-          );
+          people.add(id.bi, row.rowNumber, fen, paidStatus(col(row, 'status')));
           lineCount++;
-          const same = people.get(line.idBi);
-          if (same) same.push(line);
-          else people.set(line.idBi, [line]);
           if ((lineCount & 63) === 0 && performance.now() - slice >= SLICE_MS) {
             await progress(Math.round(fraction * 800), TOTAL);
             await breathe();
@@ -1211,16 +1194,11 @@ export class BenefitsService {
       this.idIndexExpiry = setTimeout(() => this.idIndex.clear(), ID_INDEX_KEPT_MS).unref();
     }
     await progress(800, TOTAL);
-    const [persons, statuses, paidByOthers] = await rosterSide;
-    const expected = new Map<string, Expected>();
-    for (const x of persons)
-      expected.set(x.id_bi, {
-        beneficiaryId: x.beneficiary_id,
-        idBi: x.id_bi,
-        name: x.name,
-        idMasked: x.id_masked,
-        fen: x.fen,
-      });
+    const [amounts, statuses, paidByOthers] = await rosterSide;
+    // what the roster pays each person, by blind index (the last group of a person, as before);
+    // their names come from the roster once the findings are known (decisions/0070)
+    const expected = new Map<string, number>();
+    for (const x of amounts) expected.set(x.id_bi, toNumber(x.fen));
     // of the roster's people only the status matters (the other rules are for people not on it)
     const registered = new Map<string, Registered>();
     for (const x of statuses)
@@ -1235,7 +1213,7 @@ export class BenefitsService {
     await breathe();
     // the people of the file not on the roster (few, unless it is the wrong file), looked up by
     // blind index on the readers: who they are, who moved from the district, who was paid elsewhere
-    const strangers = [...people.keys()].filter((bi) => !expected.has(bi));
+    const strangers = people.bis.filter((bi) => !expected.has(bi));
     const lookUp = async (bis: string[]) => {
       const found = await this.registry.readModel.personsByBlindIndex(read, SYSTEM_SCOPE, bis);
       const moved = await benefitsRepo.movedFrom(
@@ -1271,22 +1249,42 @@ export class BenefitsService {
     // the findings, person by person (the rules of `reconcile`), with turns of the loop between
     const c = reconcileContext({ period: r.period_from, district: r.org_path, registered, paidElsewhere });
     const findings: Finding[] = [];
-    const kept: FileLine[] = [];
+    /** Findings whose name and masked ID are their line's (a person not on the roster): filled from the file below. */
+    const fromLine: Finding[] = [];
+    /** Findings of roster persons (missing ones too): their id, name and masked ID filled from the roster below. */
+    const fromRoster: { finding: Finding; bi: string }[] = [];
+    const keptRows = new Set<number>();
     let paidFen = 0;
-    let judged = 0;
-    for (const [bi, lines] of people) {
-      const { finding, paid } = judge(c, bi, lines, expected.get(bi));
+    for (let p = 0; p < people.persons; p++) {
+      const bi = people.bis[p]!;
+      const lines = people.linesOf(p);
+      const fen = expected.get(bi);
+      const exp = fen === undefined ? undefined : { beneficiaryId: '', idBi: bi, name: '', idMasked: '', fen };
+      const { finding, paid } = judge(c, bi, lines, exp);
       paidFen += paid;
       if (finding) {
         findings.push(finding);
-        for (const l of lines) kept.push(l);
+        if (exp) fromRoster.push({ finding, bi });
+        else fromLine.push(finding);
+        for (const l of lines) keptRows.add(l.rowNumber);
       }
-      if ((++judged & 255) === 0) await breathe();
+      if (((p + 1) & 255) === 0) await breathe();
     }
-    for (const e of expected.values()) if (!people.has(e.idBi)) findings.push(missing(e));
-    people.clear();
+    for (const [bi, fen] of expected)
+      if (!people.has(bi)) {
+        const finding = missing({ beneficiaryId: '', idBi: bi, name: '', idMasked: '', fen });
+        findings.push(finding);
+        fromRoster.push({ finding, bi });
+      }
+    await this.nameFromRoster(read, rosterId, fromRoster);
+    const kept = keptRows.size ? await this.returnCells(buf, keptRows, breathe) : [];
+    const byRow = new Map(kept.map((l) => [l.rowNumber, l]));
+    for (const f of fromLine) {
+      const l = byRow.get(f.rowNumber!)!;
+      f.name = l.name;
+      f.idMasked = l.idMasked;
+    }
     // the lines of the people with a finding, as a new batch (not in force until the switch below)
-    kept.sort((a, b) => a.rowNumber - b.rowNumber);
     for (let i = 0; i < kept.length; i += CHUNK) {
       await benefitsRepo.insertReturns(
         this.p.handle,
@@ -1368,6 +1366,70 @@ export class BenefitsService {
     const counts: Record<string, number> = {};
     for (const f of findings) counts[f.kind] = (counts[f.kind] ?? 0) + 1;
     return { rosterId, returnLines: lineCount, paidFen, discrepancies: counts };
+  }
+
+  /**
+   * Fills the person's id, name and masked ID of findings about roster persons from the roster
+   * (rosterPersons of their blind indexes, a chunk per statement; the last group of a person, as the
+   * roster's side read in full gives; decisions/0070).
+   */
+  private async nameFromRoster(read: Queryable, rosterId: string, named: readonly { finding: Finding; bi: string }[]) {
+    const bis = [...new Set(named.map((x) => x.bi))];
+    const persons = new Map<string, { beneficiary_id: string; name: string; id_masked: string }>();
+    for (let i = 0; i < bis.length; i += CHUNK) {
+      for (const x of await benefitsRepo.rosterPersons(read, SYSTEM_SCOPE, rosterId, bis.slice(i, i + CHUNK)))
+        persons.set(x.id_bi, x);
+      await tick();
+    }
+    for (const { finding, bi } of named) {
+      const x = persons.get(bi);
+      if (!x) throw new Error('reconciliation: a roster person is gone from the roster');
+      finding.beneficiaryId = x.beneficiary_id;
+      finding.name = x.name;
+      finding.idMasked = x.id_masked;
+    }
+  }
+
+  /**
+   * The lines of a return file at `rows` (row numbers), read again from the file with their cells
+   * (decisions/0070): the reconciliation holds only numbers per line while it reads, and needs the
+   * name, ID and account of the few lines it keeps. Read as the first pass reads them; stops after
+   * the last row asked for.
+   */
+  private async returnCells(buf: Buffer, rows: ReadonlySet<number>, breathe: () => Promise<void>): Promise<FileLine[]> {
+    let last = 0;
+    for (const n of rows) if (n > last) last = n;
+    const { batches } = await openTableBatches(buf, { maxRows: MAX_RETURN_ROWS });
+    const { header, dataBatches } = await locateHeaderInBatches(batches, RETURN_HEADERS, { minMatches: 2 });
+    const cell = (row: TableRow, f: keyof typeof RETURN_HEADERS) => {
+      const i = header.columns[f];
+      return i === undefined ? '' : (row.cells[i] ?? '');
+    };
+    const col = (row: TableRow, f: keyof typeof RETURN_HEADERS) => cell(row, f).trim();
+    const out: FileLine[] = [];
+    read: for await (const batch of dataBatches) {
+      for (const row of batch) {
+        if (row.rowNumber > last) break read;
+        if (!rows.has(row.rowNumber)) continue;
+        const id = this.idIndex.get(col(row, 'idNumber'));
+        const fen = yuanTextToFen(col(row, 'amount'));
+        if (!id || fen === null) throw new Error(`return file: row ${row.rowNumber} read differently the second time`);
+        out.push(
+          new FileLine(
+            row.rowNumber,
+            id.bi,
+            fen,
+            paidStatus(col(row, 'status')),
+            id.value,
+            ownString(col(row, 'name')),
+            ownString(cell(row, 'account')),
+          ),
+        );
+      }
+      await breathe();
+    }
+    if (out.length !== rows.size) throw new Error('return file: rows missing the second time');
+    return out.sort((a, b) => a.rowNumber - b.rowNumber);
   }
 
   /** Deletes the roster's return rows of batches other than `keep`, a chunk per statement with a turn of the loop between. */

@@ -236,14 +236,15 @@ export class BenefitsService {
   private readonly db: Db;
   /**
    * The ID numbers of the last return files read (a person is in one file a month), as written →
-   * normalised and their blind index (decisions/0061).
+   * the blind index of the number normalised (decisions/0061; only the index: the normalised number
+   * is made again for the few lines kept, decisions/0070).
    */
-  private readonly idIndex = new BoundedMemo<string, { value: string; bi: string }>(
+  private readonly idIndex = new BoundedMemo<string, string>(
     ID_INDEX_MEMO,
     (raw) => {
       // a number refused is not kept: one born "in the future" is accepted from that day on
       const n = normalizeIdNumber(raw, { today: this.idToday });
-      return n.ok ? { value: ownString(n.value), bi: this.registry.idBlindIndex(n.value) } : undefined;
+      return n.ok ? this.registry.idBlindIndex(n.value) : undefined;
     },
     // the cells are slices of the file's text: kept as they are, they would keep every file read
     ownString,
@@ -1165,16 +1166,16 @@ export class BenefitsService {
         for (const row of rows) {
           const rawId = col(row, 'idNumber');
           if (!rawId || /合计|总计/.test(col(row, 'name')) || /合计|总计/.test(rawId)) continue;
-          const id = this.idIndex.get(rawId);
+          const bi = this.idIndex.get(rawId);
           const fen = yuanTextToFen(col(row, 'amount'));
-          if (!id || fen === null) {
+          if (!bi || fen === null) {
             errors.push({
               row: row.rowNumber,
-              message: t(id ? 'benefits.import.amount' : 'benefits.import.idNumber'),
+              message: t(bi ? 'benefits.import.amount' : 'benefits.import.idNumber'),
             });
             continue;
           }
-          people.add(id.bi, row.rowNumber, fen, paidStatus(col(row, 'status')));
+          people.add(bi, row.rowNumber, fen, paidStatus(col(row, 'status')));
           lineCount++;
           if ((lineCount & 63) === 0 && performance.now() - slice >= SLICE_MS) {
             await progress(Math.round(fraction * 800), TOTAL);
@@ -1411,16 +1412,19 @@ export class BenefitsService {
       for (const row of batch) {
         if (row.rowNumber > last) break read;
         if (!rows.has(row.rowNumber)) continue;
-        const id = this.idIndex.get(col(row, 'idNumber'));
+        const rawId = col(row, 'idNumber');
+        const bi = this.idIndex.get(rawId);
+        const id = normalizeIdNumber(rawId, { today: this.idToday });
         const fen = yuanTextToFen(col(row, 'amount'));
-        if (!id || fen === null) throw new Error(`return file: row ${row.rowNumber} read differently the second time`);
+        if (!bi || !id.ok || fen === null)
+          throw new Error(`return file: row ${row.rowNumber} read differently the second time`);
         out.push(
           new FileLine(
             row.rowNumber,
-            id.bi,
+            bi,
             fen,
             paidStatus(col(row, 'status')),
-            id.value,
+            ownString(id.value),
             ownString(col(row, 'name')),
             ownString(cell(row, 'account')),
           ),

@@ -2,12 +2,17 @@ import type { DatabaseConnection, Driver, Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { raw, sqliteKysely, WorkerConnection, workerSource } from './sqlite-worker.js';
 
-/** A reader: a worker thread with its own read-only better-sqlite3 connection to the database file. */
+/**
+ * A reader: a worker thread with its own read-only better-sqlite3 connection to the database file.
+ * No memory map (decisions/0070): pages a reader reads through a map count in the process's RSS, once
+ * per map (each reader's and the main connection's), ~100 MB over issue 21's reconciliation benchmark;
+ * read into its page cache (32 MiB) they are bounded, and the reconciliation was no slower.
+ */
 const WORKER = workerSource([
   'const db = new Database(workerData.file, { readonly: true, fileMustExist: true });',
   "db.pragma('busy_timeout = 5000');",
   "db.pragma('cache_size = -32768');",
-  "db.pragma('mmap_size = 268435456');",
+  "db.pragma('mmap_size = 0');",
 ]);
 
 /**

@@ -5,6 +5,8 @@
 // renderer, the zip writer, the CLI's other commands) becomes a chunk of its own beside cli.js, and
 // the packages it imports load with it, not at start-up (docs/decisions/0063).
 import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -13,14 +15,62 @@ const shared = JSON.parse(readFileSync(new URL('../shared/package.json', import.
 // kysely (~260 files) and zod (~95, with its locales) cost more in resolving and reading files than
 // in compiling. fastify-type-provider-zod goes with zod, so the server has one zod (its registry,
 // its locale) and not a bundled one beside node_modules' one. prom-client (/metrics, recording from
-// the first request) brings @opentelemetry/api's ~50 files with it.
-const BUNDLED = new Set(['kysely', 'zod', 'fastify-type-provider-zod', 'prom-client']);
-const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(shared.dependencies ?? {})].filter(
-  (name) => !BUNDLED.has(name),
-);
+// the first request) brings @opentelemetry/api's ~50 files with it. Fastify and the plugins the
+// server registers at start bring theirs (avvio, find-my-way, pino, semver, glob…: ~330 files opened
+// and ~1,200 stat calls at every start, decisions/0072); none reads a file beside its sources on the
+// server's paths (pino only for a transport, which the server does not use).
+const BUNDLED = new Set([
+  'kysely',
+  'zod',
+  'fastify-type-provider-zod',
+  'prom-client',
+  'fastify',
+  '@fastify/cookie',
+  '@fastify/helmet',
+  '@fastify/rate-limit',
+  '@fastify/static',
+]);
+// packages a bundled one requires only on a path the server does not take at start (Fastify's own
+// schema compilers, inject, pretty logs): kept out of the chunks so they are not compiled at start
+const LAZY = [
+  '@fastify/ajv-compiler',
+  '@fastify/fast-json-stringify-compiler',
+  'ajv',
+  'ajv-formats',
+  'light-my-request',
+  'pino-pretty',
+];
+const external = [
+  ...[...Object.keys(pkg.dependencies ?? {}), ...Object.keys(shared.dependencies ?? {})].filter(
+    (name) => !BUNDLED.has(name),
+  ),
+  ...LAZY,
+];
 
 // no chunks of an earlier build left behind (their names carry a content hash)
 rmSync(new URL('./dist/', import.meta.url), { recursive: true, force: true });
+
+// zod's `z.locales` namespace (`export * as locales`) holds its ~60 locales, all kept by the bundle
+// since `z` is one object: the server speaks zh-CN (platform/http/server.ts `z.config(z.locales.zhCN())`),
+// so its locales index is the English default and zh-CN only (decisions/0072)
+const zodLocales = {
+  name: 'zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)
+        ? {
+            path: fileURLToPath(new URL('../locales/index.js', pathToFileURL(args.importer))),
+            namespace: 'zod-locales',
+          }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: "export { default as en } from './en.js';\nexport { default as zhCN } from './zh-CN.js';\n",
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 
 await build({
   entryPoints: {
@@ -39,4 +89,5 @@ await build({
   external,
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [zodLocales],
 });

@@ -1,10 +1,13 @@
-// npx tsx bench/import-seed.ts [--db sqlite|postgres] [--seed 100000] [--import 100000] [--cpu-prof FILE]
+// npx tsx bench/import-seed.ts [--db sqlite|postgres] [--seed 100000] [--import 100000] [--cached [--fresh]]
 // Issue 15's bulk paths measured in-process (decisions/0032, 0058): seeding N synthetic persons on a
 // fresh database with the demo city (seed/synthetic.ts), then importing R rows (bench/lib/xlsx.mjs,
 // the import scenario's file) through the import job — validate, then commit — as the CLI runs it.
 // For each phase: wall time, the process's CPU time (all threads: process.cpuUsage), peak RSS
 // (VmHWM, reset before each phase), the longest event-loop stall (monitorEventLoopDelay, 10 ms
 // resolution) and the machine's load average. Prints a Markdown table; nothing is written.
+// With --cached the seeded database is kept between runs (bench/lib/platform.ts, cachedPlatform;
+// --fresh rebuilds it) and the import runs in a process that did not seed: as a server started on
+// a database of that size would run it (the seed's heap and page cache are not in its RSS).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +21,7 @@ import { migrateToLatest } from '../packages/server/src/platform/db/index.js';
 import { Jobs } from '../packages/server/src/platform/jobs/jobs.js';
 import { seedDemo } from '../packages/server/src/seed/demo.js';
 import { seedSynthetic } from '../packages/server/src/seed/synthetic.js';
-import { freshPlatform } from './lib/platform.js';
+import { cachedPlatform, freshPlatform } from './lib/platform.js';
 // @ts-expect-error plain ESM helper of the bench
 import { ensureImportFile } from './lib/xlsx.mjs';
 
@@ -27,6 +30,8 @@ const { values: opt } = parseArgs({
     db: { type: 'string', default: 'sqlite' },
     seed: { type: 'string', default: '100000' },
     import: { type: 'string', default: '100000' },
+    cached: { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
   },
 });
 const hwm = () => {
@@ -76,12 +81,20 @@ async function measure<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 async function main() {
   const dialect = opt.db === 'postgres' ? 'postgres' : 'sqlite';
-  const { p, close } = await freshPlatform(dialect, 'bulk');
-  try {
+  const n = Number(opt.seed);
+  const seed = async (p: Awaited<ReturnType<typeof freshPlatform>>['p']) => {
     await migrateToLatest(p.handle);
     await seedDemo(p);
-    const n = Number(opt.seed);
     if (n > 0) await measure(`seed ${n.toLocaleString('en')} persons`, () => seedSynthetic(p, { count: n }));
+  };
+  const { p, close } = opt.cached
+    ? await cachedPlatform(dialect, 'bulk', `import-seed-${n}`, opt.fresh, async (p) => {
+        await seed(p);
+        return {};
+      })
+    : await freshPlatform(dialect, 'bulk');
+  try {
+    if (!opt.cached) await seed(p);
     const rows = Number(opt.import);
     if (rows > 0) {
       const file = path.join(os.tmpdir(), `sy-bench-import-${rows}.xlsx`);

@@ -179,3 +179,86 @@ describe('import commit from the dry run plan', () => {
     }
   });
 });
+
+/** `n` rows of new people (ID numbers of distinct birth dates), Chinese names, a phone each. */
+function manyRows(n: number, from: number): string[][] {
+  const surnames = '王李张刘陈杨赵黄周吴';
+  return Array.from({ length: n }, (_, i) => {
+    const birth = new Date(Date.UTC(1940, 0, 1) + (from + i) * 86_400_000).toISOString().slice(0, 10);
+    return [
+      `${surnames[i % 10]}建${'国华军民'[i % 4]}`,
+      makeId('650203', birth, 2 * (i % 400) + 1),
+      '退役军人',
+      `139${String(from + i).padStart(8, '0')}`,
+      '',
+      '',
+    ];
+  });
+}
+
+describe('import plan file streamed (decisions/0071)', () => {
+  it('a file of several batches and plan pieces commits what its dry run found', async () => {
+    const klmy = await district('650203');
+    const rows = manyRows(1300, 0);
+    rows[900] = [...rows[10]!]; // the file's own duplicate, past the first batch
+    rows[1100] = ['王', 'not an id', '退役军人', '', '', '']; // invalid, in the third batch
+    const run = await dryRun(klmy, await xlsx(rows));
+    expect(run.validated?.status).toBe('validated');
+    const planned = JSON.parse(run.validated!.result!);
+    expect(planned).toMatchObject({ total: 1300, created: 1298, duplicates: 1, invalid: 1, errorCount: 2 });
+    // the plan file spans several pieces of its writing and chunks of its reading
+    const plan = run.jobs.readArtefact(run.job.id, 'plan.jsonl')!;
+    expect(plan.length).toBeGreaterThan(300 * 1024);
+    expect(plan.toString('utf8').split('\n').filter(Boolean)).toHaveLength(1 + 1298 + 1);
+
+    // biome-ignore lint/suspicious/noExplicitAny: spies on the handler's private steps
+    const handler = run.handler as any;
+    const recheck = vi.spyOn(handler, 'plan');
+    const done = await run.commit();
+    expect(done.status).toBe('succeeded');
+    expect(recheck).not.toHaveBeenCalled();
+    expect(done.result).toEqual({ ...planned, errors: planned.errors });
+    for (const i of [0, 499, 500, 1299]) expect(await personsWithId(rows[i]![1]!)).toHaveLength(1);
+    const stored = await env.p.handle.db
+      .selectFrom('beneficiaries')
+      .select(['name', 'phone_masked'])
+      .where('id_bi', '=', idBlindIndex(env.p.crypto, rows[777]![1]!))
+      .executeTakeFirstOrThrow();
+    expect(stored.name).toBe(rows[777]![0]);
+  });
+
+  it('a commit interrupted mid-way runs again from the plan when the jobs resume', async () => {
+    const klmy = await district('650203');
+    const rows = manyRows(1200, 2000);
+    const run = await dryRun(klmy, await xlsx(rows));
+    const planned = JSON.parse(run.validated!.result!);
+    expect(planned).toMatchObject({ created: 1200 });
+    // the second batch's write fails: the commit's transaction is rolled back whole
+    // biome-ignore lint/suspicious/noExplicitAny: breaks the handler's private step
+    const handler = run.handler as any;
+    const write = handler.write.bind(handler);
+    let calls = 0;
+    const broken = vi.spyOn(handler, 'write').mockImplementation((...args: unknown[]) => {
+      if (++calls === 2) return Promise.reject(new Error('power cut'));
+      return write(...args);
+    });
+    expect((await run.commit()).status).toBe('failed');
+    broken.mockRestore();
+    expect(await personsWithId(rows[0]![1]!)).toHaveLength(0);
+
+    // as after a crash during the commit: the job row says committing; a new process resumes it
+    await env.p.handle.db.updateTable('jobs').set({ status: 'committing' }).where('id', '=', run.job.id).execute();
+    const jobs = new Jobs(env.p);
+    const again = new BeneficiaryImport(env.p, handler.actorOf, jobs);
+    jobs.register(IMPORT_KIND, again);
+    const fromPlan = vi.spyOn(again as never, 'commitPlan');
+    await jobs.resume();
+    await jobs.idle();
+    const done = await jobs.get(SYSTEM_SCOPE, run.job.id);
+    expect(done?.status).toBe('succeeded');
+    expect(fromPlan).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(done!.result!)).toEqual(planned);
+    for (const i of [0, 600, 1199]) expect(await personsWithId(rows[i]![1]!)).toHaveLength(1);
+    expect(await env.p.audit.verify(env.p.handle.db)).toMatchObject({ ok: true });
+  });
+});

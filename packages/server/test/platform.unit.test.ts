@@ -177,6 +177,44 @@ describe('sealed files as a stream', () => {
       expect(() => crypto.decryptBytes(sealed)).toThrow('authentication');
     }
   });
+  it('opens a sealed file as a stream: the same bytes, a changed file refused before any byte', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { SLICE } = await import('../src/platform/crypto/index.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-open-'));
+    try {
+      const file = path.join(dir, 'f');
+      const read = async (stream: AsyncIterable<Buffer>) => {
+        const out: Buffer[] = [];
+        for await (const c of stream) out.push(c);
+        return Buffer.concat(out);
+      };
+      const data = Buffer.from(Array.from({ length: 2 * SLICE + 1000 }, (_, i) => (i * 7) % 251));
+      for (const clear of [data, Buffer.alloc(0)]) {
+        fs.writeFileSync(file, crypto.encryptBytes(clear));
+        const opened = await crypto.openFileStream(file);
+        expect(opened.size).toBe(clear.length);
+        expect(await read(opened.stream)).toEqual(clear);
+      }
+      const sealed = crypto.encryptBytes(data);
+      sealed[sealed.length - 40]! ^= 1;
+      fs.writeFileSync(file, sealed);
+      await expect(crypto.openFileStream(file)).rejects.toThrow('authentication');
+      // changed between the check and the reading: the stream ends with the error
+      fs.writeFileSync(file, crypto.encryptBytes(data));
+      const opened = await crypto.openFileStream(file);
+      const fd = fs.openSync(file, 'r+');
+      const byte = Buffer.alloc(1);
+      fs.readSync(fd, byte, 0, 1, 100);
+      byte[0]! ^= 1;
+      fs.writeSync(fd, byte, 0, 1, 100);
+      fs.closeSync(fd);
+      await expect(read(opened.stream)).rejects.toThrow('authentication');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('seals and opens a slice at a time, with turns between, in the format of encryptBytes', async () => {
     const { SLICE } = await import('../src/platform/crypto/index.js');
     const data = Buffer.from(Array.from({ length: 2 * SLICE + 1000 }, (_, i) => (i * 7) % 251));

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import {
   type CategoryAssignment,
   certificateNoSchema,
@@ -38,6 +39,8 @@ export const IMPORT_KIND = 'beneficiary_import';
 const MAX_ERRORS_IN_RESULT = 500;
 /** The dry run's checked rows, for the commit (decisions/0064): a sealed JSON-lines job file. */
 const PLAN_ARTEFACT = 'plan.jsonl';
+/** Characters of plan lines written (and sealed) at a time. */
+const PLAN_PIECE = 64 * 1024;
 /**
  * Version of what the file checks decide for a row (columns, normalisation, region matching, the
  * file's own duplicates, the plan file's lines). Bump it when any of them changes: a plan written
@@ -233,6 +236,27 @@ function fromLine(l: PlanLine): PlannedRow {
   };
 }
 
+/**
+ * The lines of a stream of UTF-8 text (the plan file), each with the bytes read so far (progress).
+ * Every line ends with a line break (JSON.stringify writes none inside one).
+ */
+async function* linesOf(stream: AsyncIterable<Buffer>): AsyncGenerator<{ line: string; at: number }> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let at = 0;
+  for await (const chunk of stream) {
+    at += chunk.length;
+    const text = carry + decoder.write(chunk);
+    let from = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', from)) {
+      yield { line: text.slice(from, end), at };
+      from = end + 1;
+    }
+    carry = text.slice(from);
+  }
+  // a last piece without its line break is a line cut short: not handed out (the reader stops early)
+}
+
 /** The cells of some rows of the file (the plan file does not keep them), for the error report. */
 async function fillCells(data: Buffer, rows: ErrorRow[]) {
   const byRow = new Map(rows.map((r) => [r.row, r]));
@@ -346,8 +370,17 @@ export class BeneficiaryImport implements JobHandler {
     // the plan file, written as the rows are checked (sealed as it is written)
     let out: PassThrough | undefined;
     let saved: Promise<void> | undefined;
+    // lines are gathered into pieces of PLAN_PIECE characters: one seal and one write a piece, not a line
+    let piece = '';
+    const flushPiece = async () => {
+      const text = piece;
+      piece = '';
+      if (out && text && !out.write(text)) await Promise.race([once(out, 'drain'), saved]);
+    };
     const put = async (value: unknown) => {
-      if (out && !out.write(`${JSON.stringify(value)}\n`)) await Promise.race([once(out, 'drain'), saved]);
+      if (!out) return;
+      piece += `${JSON.stringify(value)}\n`;
+      if (piece.length >= PLAN_PIECE) await flushPiece();
     };
     if (save) {
       out = new PassThrough();
@@ -528,6 +561,7 @@ export class BeneficiaryImport implements JobHandler {
         result: { ...result, errors: findings.errors },
         errorRows: findings.errorRows,
       });
+      await flushPiece();
       out?.end();
       await flush();
       await saved;
@@ -675,47 +709,49 @@ export class BeneficiaryImport implements JobHandler {
     ctx: JobContext,
     sink: (rows: PlannedRow[]) => Promise<void>,
   ): Promise<ImportResult | undefined> {
-    const text = this.jobs.readArtefact(ctx.job.id, PLAN_ARTEFACT);
-    if (!text) return undefined;
-    const lineAt = (from: number) => {
-      const end = text.indexOf(10, from);
-      return end < 0 ? null : { value: JSON.parse(text.toString('utf8', from, end)), next: end + 1 };
-    };
-    const head = lineAt(0);
-    if (!head || head.value.version !== PLAN_VERSION) return undefined;
-    const { key, data } = await this.places(ctx);
-    if (head.value.key !== key) return undefined;
-    const actor = await this.actorOf(ctx.job);
-    const findings = newFindings();
-    const register = newFindings();
-    let pending: Candidate[] = [];
-    let at = head.next;
-    let n = 0;
-    for (;;) {
-      const line = lineAt(at);
-      if (!line) throw new Error('import plan file ended early');
-      at = line.next;
-      if (!Array.isArray(line.value)) {
-        // the file's own findings: counts, errors and report rows of the rows that failed
-        const end = line.value as { headerCells: string[]; result: ImportResult; errorRows: ErrorRow[] };
-        const { errors, ...counts } = end.result;
-        Object.assign(findings.result, counts);
-        for (const e of errors as RowError[]) findings.errors.push(e);
-        for (const e of end.errorRows) findings.errorRows.push(e);
-        await this.checkRegister(actor, pending, register, sink);
-        await ctx.progress(1000, 1000);
-        // rows the register refuses now need their cells in the error report: read from the file
-        if (register.errorRows.length) await fillCells(data, register.errorRows);
-        return this.finish(ctx, withRegister(findings, register), end.headerCells);
+    const file = await this.jobs.readArtefactStream(ctx.job.id, PLAN_ARTEFACT);
+    if (!file) return undefined;
+    // the plan file is read a chunk at a time (never whole: decisions/0071), a line at a time
+    const lines = linesOf(file.stream);
+    try {
+      const first = await lines.next();
+      const head = first.done ? undefined : JSON.parse(first.value.line);
+      if (!head || head.version !== PLAN_VERSION) return undefined;
+      const { key, data } = await this.places(ctx);
+      if (head.key !== key) return undefined;
+      const actor = await this.actorOf(ctx.job);
+      const findings = newFindings();
+      const register = newFindings();
+      let pending: Candidate[] = [];
+      let n = 0;
+      for await (const { line, at } of lines) {
+        const value = JSON.parse(line);
+        if (!Array.isArray(value)) {
+          // the file's own findings: counts, errors and report rows of the rows that failed
+          const end = value as { headerCells: string[]; result: ImportResult; errorRows: ErrorRow[] };
+          const { errors, ...counts } = end.result;
+          Object.assign(findings.result, counts);
+          for (const e of errors as RowError[]) findings.errors.push(e);
+          for (const e of end.errorRows) findings.errorRows.push(e);
+          await this.checkRegister(actor, pending, register, sink);
+          await ctx.progress(1000, 1000);
+          // rows the register refuses now need their cells in the error report: read from the file
+          if (register.errorRows.length) await fillCells(data, register.errorRows);
+          return this.finish(ctx, withRegister(findings, register), end.headerCells);
+        }
+        const plannedRow = fromLine(value as PlanLine);
+        pending.push({ row: { rowNumber: plannedRow.rowNumber, cells: [] }, plannedRow });
+        if (pending.length >= 500) {
+          await this.checkRegister(actor, pending, register, sink);
+          pending = [];
+          await ctx.progress(Math.round((at / Math.max(1, file.size)) * 1000), 1000);
+        }
+        if (++n % 200 === 0) await tick();
       }
-      const plannedRow = fromLine(line.value as PlanLine);
-      pending.push({ row: { rowNumber: plannedRow.rowNumber, cells: [] }, plannedRow });
-      if (pending.length >= 500) {
-        await this.checkRegister(actor, pending, register, sink);
-        pending = [];
-        await ctx.progress(Math.round((at / text.length) * 1000), 1000);
-      }
-      if (++n % 200 === 0) await tick();
+      throw new Error('import plan file ended early');
+    } finally {
+      await lines.return(undefined);
+      file.stream.destroy();
     }
   }
 

@@ -10,7 +10,7 @@ import {
 } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 
 /**
  * All cryptography goes through this interface, so a certified crypto service (密评) can replace
@@ -34,6 +34,13 @@ export interface CryptoProvider {
   sealStream(): Transform;
   /** Opens `encryptBytes` output; throws on a file that was changed or sealed under an unknown key. */
   decryptBytes(sealed: Buffer): Buffer;
+  /**
+   * Opens a sealed file (`encryptBytes` / `sealStream` output) as a stream, never holding it whole:
+   * the file is read once to check its MAC (nothing is deciphered from a changed file), then again
+   * deciphered a chunk at a time; the second reading checks the MAC again and ends the stream with
+   * an error should the file have changed in between. `size` is the plaintext's length.
+   */
+  openFileStream(file: string): Promise<{ stream: Readable; size: number }>;
   /**
    * `encryptBytes` and `decryptBytes` a slice at a time (SLICE bytes), awaiting `pause` between
    * slices: the same output, without holding the event loop for the whole file (a return file of
@@ -253,6 +260,53 @@ export class SmCryptoProvider implements CryptoProvider {
     yield* sliced(ct, (part) => parts.push(decipher.update(part)));
     parts.push(decipher.final());
     return Buffer.concat(parts);
+  }
+
+  async openFileStream(file: string): Promise<{ stream: Readable; size: number }> {
+    const fh = await fs.promises.open(file, 'r');
+    let head: Buffer;
+    let mac: Buffer;
+    let size: number;
+    try {
+      const total = (await fh.stat()).size;
+      const first = Buffer.alloc(Math.min(total, FILE_MAGIC.length + 1 + 255 + 16));
+      await fh.read(first, 0, first.length, 0);
+      if (!isSealedFile(first)) throw new Error('not a sealed file');
+      const ivAt = FILE_MAGIC.length + 1 + (first[FILE_MAGIC.length] as number);
+      head = first.subarray(0, ivAt + 16);
+      if (total < head.length + 32 || first.length < head.length) throw new Error('malformed sealed file');
+      mac = Buffer.alloc(32);
+      await fh.read(mac, 0, 32, total - 32);
+      size = total - head.length - 32;
+    } finally {
+      await fh.close();
+    }
+    const keyId = head.subarray(FILE_MAGIC.length + 1, head.length - 16).toString();
+    const k = this.derived.get(keyId);
+    if (!k) throw new Error('malformed or unknown-key sealed file');
+    const iv = head.subarray(head.length - 16);
+    const range = size > 0 ? { start: head.length, end: head.length + size - 1 } : undefined;
+    const ciphertext = () => (range ? fs.createReadStream(file, { ...range, highWaterMark: SLICE }) : []);
+    // the MAC first, over the whole ciphertext
+    const check = createHmac('sm3', k.mac).update(head);
+    for await (const part of ciphertext()) check.update(part as Buffer);
+    if (!timingSafeEqual(mac, check.digest())) throw new Error('sealed file failed authentication');
+    const again = createHmac('sm3', k.mac).update(head);
+    const decipher = createDecipheriv('sm4-ctr', k.enc, iv);
+    const open = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        again.update(chunk);
+        done(null, decipher.update(chunk));
+      },
+      flush(done) {
+        if (!timingSafeEqual(mac, again.digest())) return done(new Error('sealed file failed authentication'));
+        done(null, decipher.final());
+      },
+    });
+    const source = ciphertext();
+    if (Array.isArray(source)) open.end();
+    else source.on('error', (e) => open.destroy(e)).pipe(open);
+    return { stream: open, size };
   }
 
   /** The parts of `encryptBytes` output: the key it names, the IV, the head, ciphertext and MAC. */

@@ -25,6 +25,7 @@ import type { Platform } from '../../platform/context.js';
 import { refreshStatistics, type Tx } from '../../platform/db/index.js';
 import { longWrite } from '../../platform/db/writer.js';
 import { locateHeader, openTable, type TableRow, unescapeCell, writeErrorReport } from '../../platform/files/index.js';
+import { withTightHeap } from '../../platform/heap-growth.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import { toSimplified } from '../../platform/text/chinese.js';
@@ -756,7 +757,7 @@ export class BeneficiaryImport implements JobHandler {
   }
 
   async validate(ctx: JobContext) {
-    return this.plan(ctx, undefined, true);
+    return withTightHeap(() => this.plan(ctx, undefined, true));
   }
 
   /**
@@ -767,6 +768,10 @@ export class BeneficiaryImport implements JobHandler {
    * checked again. One audit entry for the whole commit, in the same transaction.
    */
   async commit(ctx: JobContext) {
+    return withTightHeap(() => this.commitInTransaction(ctx));
+  }
+
+  private async commitInTransaction(ctx: JobContext) {
     const actor = await this.actorOf(ctx.job);
     const now = nowIso();
     // the grade changes, whose back pay is one job queued in the commit's transaction and started

@@ -86,6 +86,11 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
+  // whitespace and syntax only (names kept, so stack traces still name their functions; the source
+  // maps map them back): ~4.1 -> 2.8 MB of chunks, less for V8 to scan at start and fewer source
+  // bytes held in memory (decisions/0072)
+  minifyWhitespace: true,
+  minifySyntax: true,
   external,
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',

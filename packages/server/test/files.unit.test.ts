@@ -356,6 +356,26 @@ describe('CSV in batches', () => {
     },
   );
 
+  it('openTableBatches reads the same rows again (CSV from its decoded text, xlsx opened again), with the options of the second reading', async () => {
+    for (const buf of [messyCsv(SHEET, 'gbk'), await messyXlsx(SHEET)]) {
+      const first = await openTableBatches(buf, { maxRows: 1000 });
+      const all = [];
+      for await (const b of first.batches) all.push(...b);
+      const seen: number[] = [];
+      const again = await first.again({ progressEvery: 1, onProgress: (p) => seen.push(p.rows) });
+      expect(again.info).toEqual(first.info);
+      const all2 = [];
+      for await (const b of again.batches) all2.push(...b);
+      expect(all2).toEqual(all);
+      expect(seen.at(-1)).toBe(all.length);
+      await expect(
+        (async () => {
+          for await (const _ of (await first.again({ maxRows: 1 })).batches);
+        })(),
+      ).rejects.toMatchObject({ code: 'file_too_many_rows' });
+    }
+  });
+
   it('openTableBatches gives the rows of openTable (xlsx), and the header is found across batches', async () => {
     const xlsx = await messyXlsx(SHEET);
     const all = [];

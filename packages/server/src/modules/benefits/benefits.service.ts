@@ -35,6 +35,7 @@ import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } 
 import {
   detectHeader,
   locateHeaderInBatches,
+  type OpenedTableBatches,
   openTableBatches,
   readTableAll,
   type TableRow,
@@ -1113,13 +1114,13 @@ export class BenefitsService {
     const TOTAL = 1000;
     let fraction = 0;
     await progress(0, TOTAL);
-    const { batches } = await openTableBatches(buf, {
+    const opened = await openTableBatches(buf, {
       maxRows: MAX_RETURN_ROWS,
       onProgress: (p) => {
         fraction = p.fraction;
       },
     });
-    const { header, dataBatches } = await locateHeaderInBatches(batches, RETURN_HEADERS, { minMatches: 2 });
+    const { header, dataBatches } = await locateHeaderInBatches(opened.batches, RETURN_HEADERS, { minMatches: 2 });
     if (header.columns.idNumber === undefined || header.columns.amount === undefined)
       throw badRequest('bad_header', 'benefits.import.header', { missing: '身份证号、金额' });
     const cell = (row: TableRow, f: keyof typeof RETURN_HEADERS) => {
@@ -1278,7 +1279,7 @@ export class BenefitsService {
         fromRoster.push({ finding, bi });
       }
     await this.nameFromRoster(read, rosterId, fromRoster);
-    const kept = keptRows.size ? await this.returnCells(buf, keptRows, breathe) : [];
+    const kept = keptRows.size ? await this.returnCells(opened, keptRows, breathe) : [];
     const byRow = new Map(kept.map((l) => [l.rowNumber, l]));
     for (const f of fromLine) {
       const l = byRow.get(f.rowNumber!)!;
@@ -1394,13 +1395,17 @@ export class BenefitsService {
   /**
    * The lines of a return file at `rows` (row numbers), read again from the file with their cells
    * (decisions/0070): the reconciliation holds only numbers per line while it reads, and needs the
-   * name, ID and account of the few lines it keeps. Read as the first pass reads them; stops after
-   * the last row asked for.
+   * name, ID and account of the few lines it keeps. Read as the first pass reads them (a CSV's text
+   * as the first pass decoded it); stops after the last row asked for.
    */
-  private async returnCells(buf: Buffer, rows: ReadonlySet<number>, breathe: () => Promise<void>): Promise<FileLine[]> {
+  private async returnCells(
+    first: OpenedTableBatches,
+    rows: ReadonlySet<number>,
+    breathe: () => Promise<void>,
+  ): Promise<FileLine[]> {
     let last = 0;
     for (const n of rows) if (n > last) last = n;
-    const { batches } = await openTableBatches(buf, { maxRows: MAX_RETURN_ROWS });
+    const { batches } = await first.again({ maxRows: MAX_RETURN_ROWS });
     const { header, dataBatches } = await locateHeaderInBatches(batches, RETURN_HEADERS, { minMatches: 2 });
     const cell = (row: TableRow, f: keyof typeof RETURN_HEADERS) => {
       const i = header.columns[f];

@@ -166,6 +166,11 @@ export interface OpenedTableBatches {
   info: TableInfo;
   /** The rows of openTable (blank rows left out, the same limits and progress), some at a time. */
   batches: AsyncGenerator<TableRow[]>;
+  /**
+   * The same rows again from the first, with `opts` for this reading: a CSV's text is not decoded
+   * again (it is kept for as long as this function is held), a worksheet is opened again.
+   */
+  again(opts?: ReadTableOptions): Promise<OpenedTableBatches>;
 }
 
 /**
@@ -175,50 +180,77 @@ export interface OpenedTableBatches {
  */
 export async function openTableBatches(buffer: Buffer, opts: ReadTableOptions = {}): Promise<OpenedTableBatches> {
   const kind = sniff(buffer, opts);
-  const maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS;
-  let count = 0;
-  let nextProgress = opts.progressEvery ?? 1000;
-  /** The batch without blank rows, counted against maxRows, progress reported. */
-  const take = (rows: TableRow[], fraction: () => number) => {
-    const out: TableRow[] = [];
-    for (const row of rows) if (trimRow(row, maxColumns)) out.push(row);
-    count += out.length;
-    if (opts.maxRows !== undefined && count > opts.maxRows)
-      throw new FileError('file_too_many_rows', 'files.tooManyRows', { max: opts.maxRows });
-    if (opts.onProgress && count >= nextProgress) {
-      opts.onProgress({ rows: count, fraction: fraction() });
-      nextProgress = count + (opts.progressEvery ?? 1000);
-    }
-    return out;
-  };
   if (kind.kind === 'xlsx') {
+    const maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS;
+    const take = rowTaker(opts);
     const sheet = await openXlsx(buffer, kind.zip, maxColumns);
     async function* sheetBatches(): AsyncGenerator<TableRow[]> {
       let batch: TableRow[] = [];
       for await (const row of sheet.rows) {
         batch.push(row);
         if (batch.length === 1000) {
-          const out = take(batch, sheet.progress);
+          const out = take.rows(batch, sheet.progress);
           batch = [];
           if (out.length) yield out;
         }
       }
-      const out = take(batch, sheet.progress);
+      const out = take.rows(batch, sheet.progress);
       if (out.length) yield out;
-      opts.onProgress?.({ rows: count, fraction: 1 });
+      take.done();
     }
-    return { info: { kind: 'xlsx', sheetName: sheet.name }, batches: sheetBatches() };
+    return {
+      info: { kind: 'xlsx', sheetName: sheet.name },
+      batches: sheetBatches(),
+      again: (o = opts) => openTableBatches(buffer, o),
+    };
   }
   const { text, encoding } = await decodeTextAsync(buffer);
-  const delimiter = detectDelimiter(text);
+  return csvTableBatches(text, encoding, detectDelimiter(text), opts);
+}
+
+function csvTableBatches(
+  text: string,
+  encoding: TextEncoding,
+  delimiter: CsvDelimiter,
+  opts: ReadTableOptions,
+): OpenedTableBatches {
+  const take = rowTaker(opts);
   const lines = Math.max(1, countLines(text));
   async function* csvBatches(): AsyncGenerator<TableRow[]> {
     for await (const records of parseCsvBatches(text, delimiter)) {
       const last = records.at(-1)?.lineNumber ?? 0;
-      const out = take(records.map(csvRow), () => Math.min(1, last / lines));
+      const out = take.rows(records.map(csvRow), () => Math.min(1, last / lines));
       if (out.length) yield out;
     }
-    opts.onProgress?.({ rows: count, fraction: 1 });
+    take.done();
   }
-  return { info: { kind: 'csv', encoding, delimiter }, batches: csvBatches() };
+  return {
+    info: { kind: 'csv', encoding, delimiter },
+    batches: csvBatches(),
+    again: async (o = opts) => csvTableBatches(text, encoding, delimiter, o),
+  };
+}
+
+/** A batch without blank rows, counted against maxRows, progress reported (one reading of a file). */
+function rowTaker(opts: ReadTableOptions) {
+  const maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS;
+  let count = 0;
+  let nextProgress = opts.progressEvery ?? 1000;
+  return {
+    rows(rows: TableRow[], fraction: () => number): TableRow[] {
+      const out: TableRow[] = [];
+      for (const row of rows) if (trimRow(row, maxColumns)) out.push(row);
+      count += out.length;
+      if (opts.maxRows !== undefined && count > opts.maxRows)
+        throw new FileError('file_too_many_rows', 'files.tooManyRows', { max: opts.maxRows });
+      if (opts.onProgress && count >= nextProgress) {
+        opts.onProgress({ rows: count, fraction: fraction() });
+        nextProgress = count + (opts.progressEvery ?? 1000);
+      }
+      return out;
+    },
+    done() {
+      opts.onProgress?.({ rows: count, fraction: 1 });
+    },
+  };
 }

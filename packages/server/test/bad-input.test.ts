@@ -130,6 +130,27 @@ describe('contracts', () => {
     expect(metrics.body).toContain('http_request_duration_seconds');
   });
 
+  it('answers HEAD as its GET without the body, with no HEAD routes built (decisions/0072)', async () => {
+    expect(env.app.hasRoute({ method: 'HEAD', url: '/api/v1/auth/me' })).toBe(false);
+    const anonymous = (method: 'GET' | 'HEAD', url: string) => env.app.inject({ method, url });
+    const signedInAdmin = (method: 'GET' | 'HEAD', url: string) => admin.request(method, url);
+    for (const [url, send] of [
+      ['/readyz', anonymous],
+      ['/api/v1/auth/me', anonymous],
+      ['/api/v1/auth/me', signedInAdmin],
+      ['/api/v1/orgs', signedInAdmin],
+      ['/api/v1/nothing-here', signedInAdmin],
+    ] as const) {
+      const get = await send('GET', url);
+      const head = await send('HEAD', url);
+      expect(head.statusCode, url).toBe(get.statusCode);
+      expect(head.headers['content-type'], url).toBe(get.headers['content-type']);
+      expect(head.headers['content-length'], url).toBe(get.headers['content-length']);
+      expect(head.headers['cache-control'], url).toBe(get.headers['cache-control']);
+      expect(head.body, url).toBe('');
+    }
+  });
+
   it('sends security headers with a CSP that allows no inline script', async () => {
     const res = await env.app.inject({ method: 'GET', url: '/healthz' });
     const csp = String(res.headers['content-security-policy']);

@@ -4,7 +4,12 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../context.js';
@@ -62,6 +67,9 @@ export async function createServer<const L extends readonly AnyModule[]>(
         }
       : false,
     bodyLimit: 1024 * 1024,
+    // no HEAD twin of every GET route (~120 more routes built at every start, decisions/0072): a
+    // HEAD request finds no route and the not-found handler answers it from its GET (below)
+    exposeHeadRoutes: false,
     genReqId: () => uuidv7(),
     trustProxy: p.config.trustProxy,
     // every route's schema is zod (fastify-type-provider-zod): Fastify's own compilers (ajv,
@@ -151,11 +159,17 @@ export async function createServer<const L extends readonly AnyModule[]>(
   }
 
   app.setNotFoundHandler(
-    // probing unknown API routes is rate-limited; reloading a page of the app is not
+    // probing unknown API routes is rate-limited; reloading a page of the app is not. A HEAD is
+    // counted by the GET it becomes.
     {
-      preHandler: app.rateLimit({ max: 60, timeWindow: '1 minute', allowList: (req) => !req.url.startsWith('/api/') }),
+      preHandler: app.rateLimit({
+        max: 60,
+        timeWindow: '1 minute',
+        allowList: (req) => !req.url.startsWith('/api/') || req.method === 'HEAD',
+      }),
     },
     async (req, reply) => {
+      if (req.method === 'HEAD') return answerHeadFromGet(app, req, reply);
       const page = req.method === 'GET' && hasWeb && !req.url.startsWith('/api/') && !req.url.startsWith('/assets/');
       if (page) return reply.header('cache-control', 'no-cache').sendFile('index.html');
       return sendProblem(reply, 404, 'route_not_found', 'error.routeNotFound');
@@ -164,3 +178,25 @@ export async function createServer<const L extends readonly AnyModule[]>(
 
   return { app, routes, jobs: ctx.jobs, services: built.services, timers: built.timers };
 }
+
+/**
+ * HEAD answered as Fastify's HEAD routes did: the GET of the same URL runs (same headers, same
+ * client address) and its status and headers are sent without the body. Fastify builds no HEAD
+ * routes here (`exposeHeadRoutes: false`), so every HEAD that the web files' own HEAD routes do not
+ * take ends here (decisions/0072).
+ */
+async function answerHeadFromGet(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const res = await app.inject({ method: 'GET', url: req.url, headers: req.headers, remoteAddress: req.ip });
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value !== undefined && !HEAD_HOP_BY_HOP.has(name)) reply.header(name, value);
+  }
+  // the body is not sent on a HEAD (node's response drops it); it sets the GET's content-length
+  return reply.code(res.statusCode).send(res.rawPayload);
+}
+
+/** Headers the outer reply sets itself. */
+const HEAD_HOP_BY_HOP = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);

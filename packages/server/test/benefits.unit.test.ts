@@ -178,6 +178,8 @@ describe('the return lines a reconciliation holds (decisions/0070)', () => {
     expect(held.bis).toEqual([...byBi.keys()]);
     for (let p = 0; p < held.persons; p++) expect(held.linesOf(p)).toEqual(byBi.get(held.bis[p]!));
     expect(held.has('bi-7')).toBe(true);
+    expect(held.bis[held.indexOf('bi-7')!]).toBe('bi-7');
+    expect(held.indexOf('bi-1200')).toBeUndefined();
     expect(held.has('bi-1200')).toBe(false);
   });
 });

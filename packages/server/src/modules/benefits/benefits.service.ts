@@ -1197,10 +1197,16 @@ export class BenefitsService {
     }
     await progress(800, TOTAL);
     const [amounts, statuses, paidByOthers] = await rosterSide;
-    // what the roster pays each person, by blind index (the last group of a person, as before);
-    // their names come from the roster once the findings are known (decisions/0070)
-    const expected = new Map<string, number>();
-    for (const x of amounts) expected.set(x.id_bi, toNumber(x.fen));
+    // what the roster pays each person of the file (NaN: not on the roster), and the roster's people
+    // absent from the file in the roster's order — the last group of a person, as before; their
+    // names come from the roster once the findings are known (decisions/0070)
+    const expectedFen = new Float64Array(people.persons).fill(Number.NaN);
+    const absent = new Map<string, number>();
+    for (const x of amounts) {
+      const p = people.indexOf(x.id_bi);
+      if (p === undefined) absent.set(x.id_bi, toNumber(x.fen));
+      else expectedFen[p] = toNumber(x.fen);
+    }
     // of the roster's people only the status matters (the other rules are for people not on it)
     const registered = new Map<string, Registered>();
     for (const x of statuses)
@@ -1215,7 +1221,7 @@ export class BenefitsService {
     await breathe();
     // the people of the file not on the roster (few, unless it is the wrong file), looked up by
     // blind index on the readers: who they are, who moved from the district, who was paid elsewhere
-    const strangers = people.bis.filter((bi) => !expected.has(bi));
+    const strangers = people.bis.filter((_, p) => Number.isNaN(expectedFen[p]));
     const lookUp = async (bis: string[]) => {
       const found = await this.registry.readModel.personsByBlindIndex(read, SYSTEM_SCOPE, bis);
       const moved = await benefitsRepo.movedFrom(
@@ -1260,8 +1266,8 @@ export class BenefitsService {
     for (let p = 0; p < people.persons; p++) {
       const bi = people.bis[p]!;
       const lines = people.linesOf(p);
-      const fen = expected.get(bi);
-      const exp = fen === undefined ? undefined : { beneficiaryId: '', idBi: bi, name: '', idMasked: '', fen };
+      const fen = expectedFen[p]!;
+      const exp = Number.isNaN(fen) ? undefined : { beneficiaryId: '', idBi: bi, name: '', idMasked: '', fen };
       const { finding, paid } = judge(c, bi, lines, exp);
       paidFen += paid;
       if (finding) {
@@ -1272,12 +1278,11 @@ export class BenefitsService {
       }
       if (((p + 1) & 255) === 0) await breathe();
     }
-    for (const [bi, fen] of expected)
-      if (!people.has(bi)) {
-        const finding = missing({ beneficiaryId: '', idBi: bi, name: '', idMasked: '', fen });
-        findings.push(finding);
-        fromRoster.push({ finding, bi });
-      }
+    for (const [bi, fen] of absent) {
+      const finding = missing({ beneficiaryId: '', idBi: bi, name: '', idMasked: '', fen });
+      findings.push(finding);
+      fromRoster.push({ finding, bi });
+    }
     await this.nameFromRoster(read, rosterId, fromRoster);
     const kept = keptRows.size ? await this.returnCells(opened, keptRows, breathe) : [];
     const byRow = new Map(kept.map((l) => [l.rowNumber, l]));

@@ -59,6 +59,11 @@ export class ReturnLinesByPerson {
     return this.byBi.has(bi);
   }
 
+  /** The index of the person with this blind index (as in `bis`, `linesOf`), or undefined. */
+  indexOf(bi: string): number | undefined {
+    return this.byBi.get(bi);
+  }
+
   /** People held. */
   get persons(): number {
     return this.bis.length;

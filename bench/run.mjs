@@ -8,7 +8,8 @@
 //   node bench/run.mjs --n 1000000 --db sqlite --duration 30 --concurrency 32
 //
 // Options: --quick, --n N, --db sqlite|postgres|both, --duration S (per load scenario),
-// --concurrency C, --import-rows R, --export-rows R (target size of the export), --visits V (default 5N), --out FILE,
+// --concurrency C, --import-rows R, --export-rows R (target size of the export), --export-user U (the export
+// downloaded by U with no filter, e.g. `city`: the whole city), --visits V (default 5N), --out FILE,
 // --no-build, --keep (keep the per-run database copy), --reseed (rebuild the cached data set),
 // --seed-only (prepare the data sets and stop), --reuse-stale (use a cached data set seeded by
 // older migrations or seed code: the server migrates it forward at start; the report says so),
@@ -67,6 +68,7 @@ const { values: opt } = parseArgs({
     concurrency: { type: 'string' },
     'import-rows': { type: 'string' },
     'export-rows': { type: 'string' },
+    'export-user': { type: 'string' },
     visits: { type: 'string' },
     out: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
@@ -309,7 +311,18 @@ async function startApp(dialect, copy, ds) {
   const traceFile = path.join(LOGDIR, `${dialect}-slow-sql.jsonl`);
   const child = start(
     process.execPath,
-    ['--require', SQL_TRACE, CLI, 'serve', '--port', String(port), '--host', '127.0.0.1'],
+    [
+      // e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof': the server's threads profiled
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--require',
+      SQL_TRACE,
+      CLI,
+      'serve',
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+    ],
     {
       cwd: ROOT,
       env: {
@@ -1048,6 +1061,12 @@ async function benchDialect(dialect) {
           },
         ]),
       ];
+      // --export-user city: the whole city's file, downloaded by the city user (issue 15's 10^5 rows at N = 10^5)
+      const exportAuth = opt['export-user'] ? await login(app.url, opt['export-user']) : auth;
+      if (opt['export-user']) {
+        const scope = exportAuth.me.user?.scopePath ?? exportAuth.me.scopePath ?? '650200/';
+        candidates.splice(0, candidates.length, { filters: {}, f: { scopePath: scope }, name: opt['export-user'] });
+      }
       for (const c of candidates) c.rows = Number((await raw.all(listSql(c.f).count))[0].n);
       const best = candidates.reduce((a, c) =>
         Math.abs(c.rows - EXPORT_ROWS) < Math.abs(a.rows - EXPORT_ROWS) ? c : a,
@@ -1064,7 +1083,7 @@ async function benchDialect(dialect) {
       const t0 = performance.now();
       const res = await fetch(`${app.url}/api/v1/beneficiaries/export`, {
         method: 'POST',
-        headers: { ...auth.headers, 'content-type': 'application/json' },
+        headers: { ...exportAuth.headers, 'content-type': 'application/json' },
         body: JSON.stringify({ filters: best.filters }),
       });
       let bytes = 0;

@@ -1,15 +1,15 @@
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { CryptoProvider } from '../crypto/index.js';
-import { type ExportColumn, writeXlsxStream } from './export.js';
 import { workerEntry } from './worker-entry.js';
+import { type SheetColumn, writeSheetXlsx } from './xlsx-stream.js';
 
 /**
  * One column of a table export: a column of the query's rows, shown as stored, by its label (a
  * code → label table; `list` for a comma-separated list of codes), or opened (a sealed value,
  * decrypted — only for an export with reveal).
  */
-export type TableExportColumn = ExportColumn & {
+export type TableExportColumn = SheetColumn & {
   from: string;
   labels?: Readonly<Record<string, string>>;
   list?: { split: string; join: string };
@@ -66,7 +66,7 @@ export type ExportWorkerMessage =
  * Writes a table export as xlsx into `out` from a worker thread that does all of it: runs the
  * statement on a connection of its own (SQLite: read-only, one statement stepped row by row;
  * PostgreSQL: a read-only REPEATABLE READ transaction and a cursor fetched 2,000 rows at a time),
- * turns rows into cells, writes and zips the sheet, and hands the bytes over as they come (a
+ * turns rows into cells, writes and zips the sheet (xlsx-stream.ts, decisions/0074), and hands the bytes over as they come (a
  * worker that finished is kept 30 s for the next export, unref'd: it never holds the process). The
  * event loop only moves those bytes into `out`; the worker waits when more than 1 MiB is
  * unacknowledged, so a slow client holds the worker, not memory (decisions/0059). Null when the
@@ -173,5 +173,5 @@ export function exportInProcess(
   async function* cells() {
     for await (const batch of rows) for (const r of batch) yield map(r);
   }
-  return writeXlsxStream(out, { sheetName: job.sheetName, columns: job.columns, rows: cells() });
+  return writeSheetXlsx(out, { sheetName: job.sheetName, columns: job.columns, rows: cells() });
 }

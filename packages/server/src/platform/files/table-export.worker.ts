@@ -1,16 +1,18 @@
 /**
  * The export worker (a worker_threads entry: dist/table-export-worker.js in the bundle). One export
  * at a time, kept a while for the next one (table-export.ts): it reads the rows on a connection of its own, turns them into cells and writes the xlsx,
- * posting the zipped bytes to the server thread (table-export.ts, decisions/0059). Nothing of it
+ * posting the zipped bytes to the server thread (table-export.ts, decisions/0059). It loads only node,
+ * better-sqlite3 (pg at a PostgreSQL export's start), the key derivation and its own sheet writer
+ * (xlsx-stream.ts, decisions/0074): neither exceljs nor the shared package's catalogue. Nothing of it
  * runs on the server's event loop but the copying of those bytes into the response.
  */
 import { Writable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { loadOrCreateKeyFile, SmCryptoProvider } from '../crypto/index.js';
-import { writeXlsxStream } from './export.js';
 import { type ExportSource, type ExportWorkerMessage, exportRowMapper, type TableExport } from './table-export.js';
+import { writeSheetXlsx } from './xlsx-stream.js';
 
 const port = parentPort;
 if (!port) throw new Error('table-export.worker must run as a worker thread');
@@ -72,7 +74,9 @@ const FETCH = 2000;
  * rows at a time, the next fetch asked for before the current rows are written.
  */
 async function* postgresRows(job: Job, url: string): AsyncGenerator<Record<string, unknown>> {
-  const client = new pg.Client({ connectionString: url, application_name: 'shuangyong export' });
+  // pg only for a PostgreSQL export: a SQLite server's worker never loads it (nor what it pulls in)
+  const { default: Pg } = (await import('pg')) as unknown as { default: typeof pg };
+  const client = new Pg.Client({ connectionString: url, application_name: 'shuangyong export' });
   await client.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -97,6 +101,6 @@ async function run(job: Job): Promise<number> {
     const rows = source.dialect === 'sqlite' ? sqliteRows(job, source.file) : postgresRows(job, source.url);
     for await (const r of rows) yield map(r);
   }
-  const { rows } = await writeXlsxStream(sinkOf(), { sheetName: job.sheetName, columns: job.columns, rows: cells() });
+  const { rows } = await writeSheetXlsx(sinkOf(), { sheetName: job.sheetName, columns: job.columns, rows: cells() });
   return rows;
 }

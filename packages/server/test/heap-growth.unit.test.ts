@@ -26,4 +26,25 @@ describe('withTightHeap', () => {
     expect(await withTightHeap(async () => 7)).toBe(7);
     expect(flags).toHaveLength(4);
   });
+  it('holds the loosest percent a running job asked for, and sets the flag only when that moves', async () => {
+    const { withTightHeap } = await import('../src/platform/heap-growth.js');
+    let releaseTight!: () => void;
+    const tight = withTightHeap(() => new Promise<void>((r) => (releaseTight = r)), 30);
+    let releaseLoose!: () => void;
+    const loose = withTightHeap(() => new Promise<void>((r) => (releaseLoose = r)), 60);
+    const same = withTightHeap(async () => 'same', 60);
+    expect(await same).toBe('same');
+    expect(flags).toEqual(['--heap-growing-percent=30', '--heap-growing-percent=60']);
+    releaseLoose();
+    await loose;
+    expect(flags.at(-1)).toBe('--heap-growing-percent=30');
+    releaseTight();
+    await tight;
+    expect(flags).toEqual([
+      '--heap-growing-percent=30',
+      '--heap-growing-percent=60',
+      '--heap-growing-percent=30',
+      '--heap-growing-percent=0',
+    ]);
+  });
 });

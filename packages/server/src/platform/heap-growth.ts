@@ -13,17 +13,28 @@ const V8_DEFAULT = 0;
 /** The growing factor while a bulk job runs: 1.3× the live size. */
 export const HEAP_GROWING_PERCENT = 30;
 
-let running = 0;
+/** The growing percents of the jobs running now (one entry per job). */
+const running: number[] = [];
+/** The percent in force: the loosest a running job asked for, or V8's own choice. */
+const inForce = () => (running.length ? Math.max(...running) : V8_DEFAULT);
+
+/** Changes the running jobs with `change`, and V8's flag if the percent in force moved. */
+function update(change: () => void) {
+  const before = inForce();
+  change();
+  if (inForce() !== before) setFlagsFromString(`--heap-growing-percent=${inForce()}`);
+}
 
 /**
- * Runs `job` with the main heap kept close to its live size (see above); nested and concurrent
- * calls share one setting, set back when the last one ends.
+ * Runs `job` with the main heap kept close to its live size (see above): the growing factor is
+ * 1 + percent/100 while it runs. Concurrent jobs share one setting, the loosest any of them asked
+ * for; V8's own choice comes back when the last one ends.
  */
-export async function withTightHeap<T>(job: () => Promise<T>): Promise<T> {
-  if (running++ === 0) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+export async function withTightHeap<T>(job: () => Promise<T>, percent = HEAP_GROWING_PERCENT): Promise<T> {
+  update(() => running.push(percent));
   try {
     return await job();
   } finally {
-    if (--running === 0) setFlagsFromString(`--heap-growing-percent=${V8_DEFAULT}`);
+    update(() => running.splice(running.indexOf(percent), 1));
   }
 }

@@ -250,6 +250,20 @@ export const benefitLabels = {
 };
 
 /** Every query on the benefits tables (the module owns them; nobody else names them). */
+/** A roster's lines summed per person, in the one order `rosterPersons` and `rosterAmounts` share. */
+function rosterGroups(db: Queryable, scope: Scope, rosterId: string) {
+  return db
+    .selectFrom('benefit_roster_lines')
+    .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
+    .where('roster_id', '=', rosterId)
+    .select((eb) => eb.fn.sum<number>('amount_fen').as('fen'))
+    .groupBy(['beneficiary_id', 'id_bi', 'name', 'id_masked'])
+    .orderBy('name')
+    .orderBy('beneficiary_id')
+    .orderBy('id_bi')
+    .orderBy('id_masked');
+}
+
 export const benefitsRepo = {
   // ---- standards
   standards(db: Queryable, scope: Scope, f: { benefitType?: string; category?: string; includeWithdrawn?: boolean }) {
@@ -568,18 +582,9 @@ export const benefitsRepo = {
    */
   async rosterPersons(db: Queryable, scope: Scope, rosterId: string, bis?: readonly string[]) {
     if (bis && !bis.length) return [];
-    const rows = await db
-      .selectFrom('benefit_roster_lines')
-      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
+    const rows = await rosterGroups(db, scope, rosterId)
       .select(['beneficiary_id', 'id_bi', 'name', 'id_masked'])
-      .select((eb) => eb.fn.sum<number>('amount_fen').as('fen'))
-      .where('roster_id', '=', rosterId)
       .$if(bis !== undefined, (qb) => qb.where('id_bi', 'in', bis!))
-      .groupBy(['beneficiary_id', 'id_bi', 'name', 'id_masked'])
-      .orderBy('name')
-      .orderBy('beneficiary_id')
-      .orderBy('id_bi')
-      .orderBy('id_masked')
       .execute();
     return rows.map((r) => ({ ...r, fen: toNumber(r.fen) }));
   },
@@ -590,18 +595,7 @@ export const benefitsRepo = {
    * reads the file — no texts per person (decisions/0070).
    */
   rosterAmounts(db: Queryable, scope: Scope, rosterId: string) {
-    return db
-      .selectFrom('benefit_roster_lines')
-      .where((eb) => scopeWhere(eb, scope, { path: 'org_path' }))
-      .select('id_bi')
-      .select((eb) => eb.fn.sum<number>('amount_fen').as('fen'))
-      .where('roster_id', '=', rosterId)
-      .groupBy(['beneficiary_id', 'id_bi', 'name', 'id_masked'])
-      .orderBy('name')
-      .orderBy('beneficiary_id')
-      .orderBy('id_bi')
-      .orderBy('id_masked')
-      .execute();
+    return rosterGroups(db, scope, rosterId).select('id_bi').execute();
   },
 
   // ---- back pay

@@ -1,7 +1,9 @@
 /**
  * Cell values of an xlsx as written (formula escaping, XML cleaning, dates as text), with no
- * dependency: the export worker's sheet writer (xlsx-stream.ts) and exceljs' (export.ts) share them.
+ * package dependency: the export worker's sheet writer (xlsx-stream.ts) and exceljs' (export.ts) share them.
  */
+import { wallClock } from '../calendar/dates.js';
+
 /** Excel's limit on the characters in one cell. */
 const MAX_CELL_CHARS = 32_767;
 /** Characters XML 1.0 cannot carry: exceljs would write them and Excel would call the file damaged. */
@@ -39,16 +41,7 @@ export function safeSheetName(name: string): string {
 }
 
 export function dateFormatter(timeZone: string): (d: Date) => string {
-  const f = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
+  const f = wallClock(timeZone);
   return (d) => {
     if (Number.isNaN(d.getTime())) return '';
     const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));

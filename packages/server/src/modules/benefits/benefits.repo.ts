@@ -592,10 +592,12 @@ export const benefitsRepo = {
   /**
    * The groups of `rosterPersons` in the same order, each only as its blind index and amount (`fen`
    * as the driver gives it: `toNumber` it): what a reconciliation holds of its roster while it
-   * reads the file — no texts per person (decisions/0070).
+   * reads the file — no texts per person (decisions/0070). Streamed `chunk` rows at a time: a
+   * district's roster is tens of thousands of groups, and received (SQLite) or parsed (pg) at once
+   * they held the event loop for up to 180 ms (decisions/0075).
    */
-  rosterAmounts(db: Queryable, scope: Scope, rosterId: string) {
-    return rosterGroups(db, scope, rosterId).select('id_bi').execute();
+  rosterAmounts(db: Queryable, scope: Scope, rosterId: string, chunk: number) {
+    return rosterGroups(db, scope, rosterId).select('id_bi').stream(chunk);
   },
 
   // ---- back pay

@@ -112,6 +112,8 @@ const ID_INDEX_MEMO = 200_000;
 const ID_INDEX_KEPT_MS = 10 * 60_000;
 /** New people of a return file per look-up on the readers. */
 const LOOKUP_BATCH = 1000;
+/** Roster groups per chunk of the reconciliation's stream of them (decisions/0075). */
+const ROSTER_CHUNK = 2000;
 /**
  * A line of a return file as the job holds it until the findings are known: what `judge` reads,
  * and the cells its other texts come from, made only for the lines kept (few) — every line of a
@@ -1132,8 +1134,17 @@ export class BenefitsService {
     // persons, those of them whose register status matters, and those paid by another roster's file
     // in force — set-wise, three statements for the whole roster (decisions/0054); a job, and "paid
     // elsewhere" is about other districts' rosters: SYSTEM_SCOPE
+    // the roster's groups in its order (blind index, amount), streamed a chunk a turn (decisions/0075)
+    const rosterBis: string[] = [];
+    const rosterFen: number[] = [];
+    const rosterAmounts = async () => {
+      for await (const x of benefitsRepo.rosterAmounts(read, SYSTEM_SCOPE, rosterId, ROSTER_CHUNK)) {
+        rosterBis.push(x.id_bi);
+        rosterFen.push(toNumber(x.fen));
+      }
+    };
     const rosterSide = Promise.all([
-      benefitsRepo.rosterAmounts(read, SYSTEM_SCOPE, rosterId),
+      rosterAmounts(),
       benefitsRepo.rosterStatuses(
         read,
         SYSTEM_SCOPE,
@@ -1196,16 +1207,17 @@ export class BenefitsService {
       this.idIndexExpiry = setTimeout(() => this.idIndex.clear(), ID_INDEX_KEPT_MS).unref();
     }
     await progress(800, TOTAL);
-    const [amounts, statuses, paidByOthers] = await rosterSide;
+    const [, statuses, paidByOthers] = await rosterSide;
     // what the roster pays each person of the file (NaN: not on the roster), and the roster's people
     // absent from the file in the roster's order — the last group of a person, as before; their
     // names come from the roster once the findings are known (decisions/0070)
     const expectedFen = new Float64Array(people.persons).fill(Number.NaN);
     const absent = new Map<string, number>();
-    for (const x of amounts) {
-      const p = people.indexOf(x.id_bi);
-      if (p === undefined) absent.set(x.id_bi, toNumber(x.fen));
-      else expectedFen[p] = toNumber(x.fen);
+    for (let i = 0; i < rosterBis.length; i++) {
+      const p = people.indexOf(rosterBis[i]!);
+      if (p === undefined) absent.set(rosterBis[i]!, rosterFen[i]!);
+      else expectedFen[p] = rosterFen[i]!;
+      if ((i & 1023) === 1023) await breathe();
     }
     // of the roster's people only the status matters (the other rules are for people not on it)
     const registered = new Map<string, Registered>();

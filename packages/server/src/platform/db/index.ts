@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, type PostgresCursorConstructor, PostgresDialect, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { migrationProvider } from './migrations/index.js';
@@ -148,7 +148,10 @@ export function openDatabase(
   // and a client in use reports through its own 'error' event (its query then fails → 503).
   pool.on('error', (err) => opts.onPoolError?.(err));
   pool.on('connect', (client) => client.on('error', (err) => opts.onPoolError?.(err)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // pg-cursor: `.stream(n)` reads a large result n rows at a time, so no turn of the loop parses
+  // more than a chunk (decisions/0075)
+  const cursor = createRequire(import.meta.url)('pg-cursor') as PostgresCursorConstructor;
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor }) });
   return {
     db,
     dialect,

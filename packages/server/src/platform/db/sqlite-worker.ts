@@ -22,7 +22,10 @@ import type { Database } from './schema.js';
  * are prepared once and cached by their text (SQLite re-prepares one by itself after a schema
  * change). A message with `batch` (statements that return no rows) runs them in order and answers
  * once, with the sum of their changes; the first that fails answers for the batch (the rest do not run). `onError`, a line run first when a statement fails (`m` the message, `err` the error),
- * may answer the message itself with `return parentPort.postMessage(…)`.
+ * may answer the message itself with `return parentPort.postMessage(…)`. A message with `open`
+ * (a statement that returns rows) starts a cursor over its rows and answers with the first `chunk`
+ * of them, `more` with the next chunk, each answer saying whether the rows are `done`; `close` (or
+ * any other statement) closes the cursor (`WorkerConnection.streamQuery`).
  */
 export function workerSource(open: string[], onError?: string): string {
   return `
@@ -39,8 +42,32 @@ const prepared = (text) => {
   }
   return stmt;
 };
+// one open cursor at most (a stream holds its connection: nothing else runs on it meanwhile)
+let cursor = null;
+const closeCursor = () => {
+  const c = cursor;
+  cursor = null;
+  try {
+    if (c) c.return();
+  } catch {}
+};
 parentPort.on('message', (m) => {
   try {
+    if (m.open || m.more) {
+      if (m.open) {
+        closeCursor();
+        cursor = db.prepare(m.open.sql).iterate(m.open.params);
+      }
+      const rows = [];
+      while (cursor && rows.length < m.chunk) {
+        const r = cursor.next();
+        if (r.done) cursor = null;
+        else rows.push(r.value);
+      }
+      return parentPort.postMessage({ id: m.id, rows, done: cursor === null });
+    }
+    closeCursor();
+    if (m.close) return parentPort.postMessage({ id: m.id, rows: [] });
     if (m.batch) {
       let changes = 0;
       for (const q of m.batch) changes += prepared(q.sql).run(q.params).changes;
@@ -62,7 +89,7 @@ parentPort.on('message', (m) => {
 export const betterSqlite3Path = (): string => createRequire(import.meta.url).resolve('better-sqlite3');
 
 interface Pending {
-  resolve: (r: QueryResult<unknown>) => void;
+  resolve: (r: QueryResult<unknown> & { done?: boolean }) => void;
   reject: (e: Error) => void;
 }
 
@@ -70,6 +97,8 @@ interface Answer {
   id: number;
   rows: unknown[];
   changes?: number;
+  /** A chunk of a stream: the last one. */
+  done?: boolean;
   error?: { message: string; code?: string };
 }
 
@@ -108,7 +137,12 @@ export class WorkerConnection implements DatabaseConnection {
       this.pending.delete(m.id);
       if (!this.pending.size) worker.unref();
       if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
-      else p.resolve({ rows: m.rows, ...(m.changes !== undefined ? { numAffectedRows: BigInt(m.changes) } : {}) });
+      else
+        p.resolve({
+          rows: m.rows,
+          ...(m.changes !== undefined ? { numAffectedRows: BigInt(m.changes) } : {}),
+          ...(m.done !== undefined ? { done: m.done } : {}),
+        });
     });
     // a worker that dies fails what it was running (a transaction of its own is rolled back by
     // SQLite); a kept one is replaced, otherwise the next statement starts a new one
@@ -137,11 +171,11 @@ export class WorkerConnection implements DatabaseConnection {
     return this.post<never>({ batch: statements.map((q) => ({ sql: q.sql, params: q.parameters })) });
   }
 
-  private post<R>(message: object): Promise<QueryResult<R>> {
+  private post<R>(message: object): Promise<QueryResult<R> & { done?: boolean }> {
     if (!this.worker) this.worker = this.spawn();
     const worker = this.worker;
     const id = this.next++;
-    return new Promise<QueryResult<R>>((resolve, reject) => {
+    return new Promise<QueryResult<R> & { done?: boolean }>((resolve, reject) => {
       // the worker keeps the process alive only while it has a statement to answer
       if (!this.pending.size) worker.ref();
       this.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
@@ -149,9 +183,25 @@ export class WorkerConnection implements DatabaseConnection {
     });
   }
 
-  // biome-ignore lint/correctness/useYield: the workers do not stream (pages are read by keyset)
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error(`streamQuery is not supported by the database ${this.options.role}`);
+  /**
+   * The rows of a statement `chunkSize` at a time (Kysely's `.stream(n)`): the worker keeps a cursor
+   * and sends the next chunk when asked, so the main thread never receives (and deserialises) more
+   * than a chunk in one turn of the loop, and a consumer that stops early leaves the rest unread.
+   */
+  async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 1000): AsyncIterableIterator<QueryResult<R>> {
+    if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new Error('chunkSize must be a positive integer');
+    let done = false;
+    try {
+      let r = await this.post<R>({ open: { sql: compiled.sql, params: compiled.parameters }, chunk: chunkSize });
+      for (;;) {
+        done = r.done === true;
+        if (r.rows.length) yield { rows: r.rows };
+        if (done) return;
+        r = await this.post<R>({ more: true, chunk: chunkSize });
+      }
+    } finally {
+      if (!done) await this.post({ close: true }).catch(() => {});
+    }
   }
 
   async close() {

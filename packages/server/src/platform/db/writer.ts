@@ -57,9 +57,14 @@ class MainConnection implements DatabaseConnection {
     return this.driver.when(!stmt.readonly, () => run<R>(stmt, compiled.parameters));
   }
 
-  // biome-ignore lint/correctness/useYield: the server's connection does not stream (lists read on the readers)
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('streamQuery is not supported on the server connection');
+  /**
+   * `.stream(n)` where the server's connection is the reader (an in-memory database, no readers):
+   * the statement runs at once, as any other on this connection, and its rows are handed out n at a
+   * time — an open cursor here would hold the connection for the stream's consumer.
+   */
+  async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 1000): AsyncIterableIterator<QueryResult<R>> {
+    const { rows } = await this.executeQuery<R>(compiled);
+    for (let i = 0; i < rows.length; i += chunkSize) yield { rows: rows.slice(i, i + chunkSize) };
   }
 }
 

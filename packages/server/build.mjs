@@ -1,6 +1,6 @@
 // Bundles the server (and the shared package it imports as TypeScript) into dist/cli.js, and the
 // worker_threads entries the server starts by their paths, beside cli.js: dist/thumbnail-worker.js
-// and dist/table-export-worker.js. Runtime dependencies stay external and load from node_modules.
+// dist/table-export-worker.js and dist/return-file-worker.js. Runtime dependencies stay external and load from node_modules.
 // Code splitting: a module the server loads with `import()` (the document writers, the chart
 // renderer, the zip writer, the CLI's other commands) becomes a chunk of its own beside cli.js, and
 // the packages it imports load with it, not at start-up (docs/decisions/0063).
@@ -78,6 +78,7 @@ await build({
     cli: 'src/entry.ts',
     'thumbnail-worker': 'src/platform/files/thumbnail.worker.ts',
     'table-export-worker': 'src/platform/files/table-export.worker.ts',
+    'return-file-worker': 'src/modules/benefits/return-file.worker.ts',
   },
   outdir: 'dist',
   bundle: true,

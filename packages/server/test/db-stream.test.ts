@@ -23,7 +23,10 @@ describe('streaming a large result from the reader', () => {
   });
 
   const query = () =>
-    handle.reader.selectFrom('stream_t' as never).select(['id' as never, 'label' as never]).orderBy('id' as never);
+    handle.reader
+      .selectFrom('stream_t' as never)
+      .select(['id' as never, 'label' as never])
+      .orderBy('id' as never);
 
   it('hands the rows over in chunks of the size asked, in order', async () => {
     const chunks: number[][] = [];
@@ -45,9 +48,9 @@ describe('streaming a large result from the reader', () => {
   });
 
   it('fails with the statement, and the connection serves the next one', async () => {
-    await expect(handle.reader.getExecutor().stream(sql`select nope from stream_t`.compile(handle.reader), 10).next()).rejects.toThrow(
-      /nope/,
-    );
+    await expect(
+      handle.reader.getExecutor().stream(sql`select nope from stream_t`.compile(handle.reader), 10).next(),
+    ).rejects.toThrow(/nope/);
     const n = await sql<{ n: number }>`select count(*) as n from stream_t`.execute(handle.reader);
     expect(Number(n.rows[0]!.n)).toBe(2500);
   });

@@ -4,16 +4,17 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
- * How to start one of the server's worker-thread entries (`name.worker.ts` beside this file). In
+ * How to start one of the server's worker-thread entries (`name.worker.ts` beside this file, or
+ * beside `from`, the caller's `import.meta.url`). In
  * the bundle, dist/<name>-worker.js sits beside dist/cli.js (an entry point of build.mjs). From
  * the sources (vitest, tsx) the worker is TypeScript: node 20 does not apply `--import tsx` to a
  * worker's entry, so a one-line bootstrap loads it with tsx's tsImport. Null when the worker file
  * is not there (a copy of cli.js alone): the caller does without, or does the work in-process.
  */
-export function workerEntry(name: string): { spec: string | URL; evalCode: boolean } | null {
+export function workerEntry(name: string, from?: string): { spec: string | URL; evalCode: boolean } | null {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
-    const file = new URL(`./${name}.worker.ts`, here).href;
+    const file = new URL(`./${name}.worker.ts`, from ?? here).href;
     const tsx = path.dirname(createRequire(here).resolve('tsx/package.json'));
     const api = pathToFileURL(path.join(tsx, 'dist/esm/api/index.mjs')).href;
     const boot = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(file)}, ${JSON.stringify(file)}))`;

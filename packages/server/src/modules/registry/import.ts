@@ -782,8 +782,11 @@ export class BeneficiaryImport implements JobHandler {
     const result = await longWrite(this.p.handle, async (trx) => {
       let inFlight: Promise<void> = Promise.resolve();
       const sink = async (rows: PlannedRow[]) => {
+        // the chunk's rows are built (encrypted) while the worker still writes the previous chunk
+        // (decisions/0076); they are sent once it has
+        const built = this.build(rows, actor, now);
         await inFlight;
-        const write = this.write(trx, rows, actor, now, requestCtx, recorded);
+        const write = this.write(trx, rows, built, now, requestCtx, recorded);
         write.catch(() => {}); // awaited by the next chunk or below
         inFlight = write;
       };
@@ -812,15 +815,8 @@ export class BeneficiaryImport implements JobHandler {
     void refreshStatistics(this.p.handle);
     return result;
   }
-  /** One chunk of the plan: new people in bulk (registry.repo.ts `insertPeople`), changed ones set-wise. */
-  private async write(
-    trx: Tx,
-    rows: PlannedRow[],
-    actor: Actor,
-    now: string,
-    ctx: RequestCtx,
-    recorded: RecordedGradeChange[],
-  ) {
+  /** The rows of a chunk's new people (their personal data sealed), to be written by `write`. */
+  private build(rows: PlannedRow[], actor: Actor, now: string) {
     const crypto = this.p.crypto;
     const households: Record<string, unknown>[] = [];
     const people: (Record<string, unknown> & { id: string; name_simplified: string; org_path: string })[] = [];
@@ -888,7 +884,20 @@ export class BeneficiaryImport implements JobHandler {
           created_at: now,
         });
     }
-    if (people.length) await importRepo.insertPeople(this.p.handle, trx, { households, people, categories });
+    return { households, people, categories };
+  }
+
+  /** One chunk of the plan: new people in bulk (registry.repo.ts `insertPeople`), changed ones set-wise. */
+  private async write(
+    trx: Tx,
+    rows: PlannedRow[],
+    built: ReturnType<BeneficiaryImport['build']>,
+    now: string,
+    ctx: RequestCtx,
+    recorded: RecordedGradeChange[],
+  ) {
+    const crypto = this.p.crypto;
+    if (built.people.length) await importRepo.insertPeople(this.p.handle, trx, built);
     const changes = rows
       .filter((x) => x.existingId && Object.keys(x.changes ?? {}).length)
       .map((r) => {

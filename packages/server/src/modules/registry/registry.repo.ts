@@ -8,7 +8,7 @@ import {
   sql,
 } from 'kysely';
 import { districtOf, prefixEnd, type Scope, SYSTEM_SCOPE, scopeWhere } from '../../platform/access/scope.js';
-import { bulkInsert, bulkInsertFlat, type FlatRows, flatStatements } from '../../platform/db/bulk.js';
+import { bulkInsertFlat, type FlatRows, flatStatements } from '../../platform/db/bulk.js';
 import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
 import type {
   BeneficiariesTable,
@@ -249,6 +249,16 @@ async function insertGramsOf(handle: DbHandle, trx: Queryable, scope: Scope, ids
     WHERE b.id = ANY(${[...ids]}::text[]) AND g.gram IS NOT NULL AND ${inScope}`.execute(trx);
 }
 
+/** Row objects as `FlatRows` (the first row's keys in order; a missing value is NULL), as `bulkInsert` makes them. */
+function flatRows(rows: readonly Record<string, unknown>[]): FlatRows {
+  if (!rows.length) return { columns: [], values: [] };
+  const columns = Object.keys(rows[0]!);
+  const values: unknown[] = new Array(rows.length * columns.length);
+  let k = 0;
+  for (const r of rows) for (const c of columns) values[k++] = r[c] ?? null;
+  return { columns, values };
+}
+
 /** What the import reads and writes: the importer's org subtree, the districts, people by blind index, bulk rows. */
 export const importRepo = {
   async org(db: Queryable, id: string) {
@@ -289,7 +299,8 @@ export const importRepo = {
 
   /**
    * New people in bulk: households, people and category rows, each table in multi-row statements
-   * (platform/db/bulk.ts), then their name grams made set-wise from the rows just written.
+   * (platform/db/bulk.ts), then their name grams made set-wise from the rows just written and the
+   * maintained counts — in the writer worker all of them in one message (`insertPeopleFlat`).
    */
   async insertPeople(
     handle: DbHandle,
@@ -300,26 +311,22 @@ export const importRepo = {
       categories: Record<string, unknown>[];
     },
   ) {
-    await bulkInsert(handle, 'households', rows.households, trx);
-    await bulkInsert(handle, 'beneficiaries', rows.people, trx);
-    await bulkInsert(handle, 'beneficiary_categories', rows.categories, trx);
-    await insertGramsOf(
-      handle,
-      trx,
-      SYSTEM_SCOPE,
-      rows.people.map((x) => x.id),
-    );
-    // the maintained totals, set-wise for the batch (decisions/0029)
-    await countsRepo.apply(
-      trx,
-      rows.people.flatMap((x) => countDeltas(x as unknown as CountState, 1)),
-    );
+    await importRepo.insertPeopleFlat(handle, trx, {
+      households: flatRows(rows.households),
+      people: flatRows(rows.people),
+      categories: flatRows(rows.categories),
+      ids: rows.people.map((x) => x.id),
+      // the maintained totals, set-wise for the batch (decisions/0029)
+      deltas: rows.people.flatMap((x) => countDeltas(x as unknown as CountState, 1)),
+    });
   },
 
   /**
    * `insertPeople` for a loader that builds flat rows (the synthetic seeder, decisions/0069): the
    * same statements, with the new people's ids and their count deltas (`countDeltas`, any order,
-   * summed or not) given instead of being read back from row objects.
+   * summed or not) given instead of being read back from row objects. In a transaction of the
+   * writer worker the rows, the grams and the counts go in one message (decisions/0076): the worker
+   * writes them back to back without waiting for the event loop between them.
    */
   async insertPeopleFlat(
     handle: DbHandle,
@@ -333,19 +340,19 @@ export const importRepo = {
     },
   ) {
     if (inWriter(trx) && rows.ids.length) {
-      // the rows and the grams in one message to the writer worker: it writes them back to back
       await writerBatch(trx, [
         ...flatStatements('households', rows.households),
         ...flatStatements('beneficiaries', rows.people),
         ...flatStatements('beneficiary_categories', rows.categories),
         sqliteGrams(SYSTEM_SCOPE, rows.ids).compile(trx),
+        ...countsRepo.statements(trx, rows.deltas),
       ]);
-    } else {
-      await bulkInsertFlat(handle, 'households', rows.households, trx);
-      await bulkInsertFlat(handle, 'beneficiaries', rows.people, trx);
-      await bulkInsertFlat(handle, 'beneficiary_categories', rows.categories, trx);
-      await insertGramsOf(handle, trx, SYSTEM_SCOPE, rows.ids);
+      return;
     }
+    await bulkInsertFlat(handle, 'households', rows.households, trx);
+    await bulkInsertFlat(handle, 'beneficiaries', rows.people, trx);
+    await bulkInsertFlat(handle, 'beneficiary_categories', rows.categories, trx);
+    await insertGramsOf(handle, trx, SYSTEM_SCOPE, rows.ids);
     await countsRepo.apply(trx, rows.deltas);
   },
 
@@ -704,6 +711,14 @@ export const countsRepo = {
    * their new persons' deltas at once). Call it inside the transaction of the change.
    */
   async apply(db: Queryable, deltas: readonly CountDelta[]) {
+    for (const q of countsRepo.statements(db, deltas)) await db.executeQuery(q);
+  },
+
+  /**
+   * `apply`'s statements, compiled (a bulk load in the writer worker sends them with its rows in one
+   * message: `importRepo.insertPeopleFlat`).
+   */
+  statements(db: Queryable, deltas: readonly CountDelta[]): CompiledQuery[] {
     const sum = new Map<string, CountDelta>();
     for (const d of deltas) {
       const k = `${d.org_id}\u0000${d.code}\u0000${d.status}`;
@@ -712,17 +727,21 @@ export const countsRepo = {
       else sum.set(k, { ...d });
     }
     const rows = [...sum.values()].filter((d) => d.n !== 0);
+    const out: CompiledQuery[] = [];
     for (let i = 0; i < rows.length; i += COUNT_ROWS_PER_STATEMENT)
-      await db
-        .insertInto('beneficiary_counts')
-        .values(rows.slice(i, i + COUNT_ROWS_PER_STATEMENT))
-        .onConflict((oc) =>
-          oc.columns(['org_id', 'code', 'status']).doUpdateSet((eb) => ({
-            n: eb('beneficiary_counts.n', '+', eb.ref('excluded.n')),
-            org_path: eb.ref('excluded.org_path'),
-          })),
-        )
-        .execute();
+      out.push(
+        db
+          .insertInto('beneficiary_counts')
+          .values(rows.slice(i, i + COUNT_ROWS_PER_STATEMENT))
+          .onConflict((oc) =>
+            oc.columns(['org_id', 'code', 'status']).doUpdateSet((eb) => ({
+              n: eb('beneficiary_counts.n', '+', eb.ref('excluded.n')),
+              org_path: eb.ref('excluded.org_path'),
+            })),
+          )
+          .compile(),
+      );
+    return out;
   },
 
   /** The exact total of a covered filter: a sum over the count rows of the orgs in scope. */

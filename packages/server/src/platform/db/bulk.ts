@@ -112,6 +112,7 @@ export function flatStatements(table: string, rows: FlatRows): CompiledQuery[] {
   const { columns, values } = rows;
   const width = columns.length;
   const statements: CompiledQuery[] = [];
+  if (!width) return statements;
   for (const { first, n } of slices(width, values.length / width))
     statements.push(CompiledQuery.raw(insertText(table, columns, n), values.slice(first * width, (first + n) * width)));
   return statements;

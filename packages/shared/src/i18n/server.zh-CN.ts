@@ -21,6 +21,7 @@ export const serverMessages = {
   'error.rateLimited': '请求过于频繁，请稍后再试',
   'error.unavailable': '服务暂时不可用（数据库无法连接），请稍后重试',
   'error.internal': '服务器内部错误，请联系管理员',
+  'error.renderBusy': '正在生成的文件较多，请稍后再试',
   'error.passwordChangeRequired': '首次登录或密码已过期，请先修改密码',
   'error.totpEnrollmentRequired': '管理员账号须先绑定双因素认证（TOTP）',
   // validation

@@ -30,6 +30,7 @@ import type { Platform } from '../../platform/context.js';
 import { type Db, type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
 import { detectHeader, readTableAll, type TableRow } from '../../platform/files/index.js';
+import { render } from '../../platform/files/render-pool.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { tick } from '../../platform/tick.js';
@@ -43,7 +44,7 @@ import {
   type StandardRow,
 } from './benefits.repo.js';
 import type { BenefitDiscrepanciesTable } from './benefits.schema.js';
-import { type CardInput, cardDocx, cardPdf } from './card.js';
+import { CARD_RENDER, type CardInput } from './card.js';
 import { type Finding, judge, missing, type Registered, reconcileContext } from './reconcile.js';
 import { openReturnFile } from './return-file-session.js';
 import type { ReturnLinesByPerson } from './return-lines.js';
@@ -695,10 +696,7 @@ export class BenefitsService {
       orgName: ctx.actor.orgName,
       today: localToday(this.p.config.tzDisplay),
     };
-    const buf =
-      format === 'pdf'
-        ? await cardPdf(input, () => new AppError(503, 'pdf_font_missing', 'benefits.card.fontMissing'))
-        : await cardDocx(input);
+    const buf = await render(CARD_RENDER, { card: input, format });
     const name = people[0]?.name ?? members[0]?.name ?? '';
     return {
       buf,

@@ -1,5 +1,7 @@
 import { fenToYuanText, t } from '@shuangyong/shared';
+import { AppError } from '../../platform/errors.js';
 import { cjkPdf } from '../../platform/files/pdf.js';
+import { renderTask } from '../../platform/files/render-pool.js';
 
 const BODY_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '仿宋_GB2312' };
 const HEADING_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '黑体' };
@@ -193,3 +195,13 @@ export async function cardPdf(c: CardInput, fontMissing: () => Error): Promise<B
   doc.end();
   return done;
 }
+
+/** The card in either format, made in the render worker (decisions/0077): a PDF takes ~0.25 s of CPU. */
+export const CARD_RENDER = renderTask<{ card: CardInput; format: 'pdf' | 'docx' }, Buffer>(
+  'benefits.card',
+  async () =>
+    ({ card, format }) =>
+      format === 'pdf'
+        ? cardPdf(card, () => new AppError(503, 'pdf_font_missing', 'benefits.card.fontMissing'))
+        : cardDocx(card),
+);

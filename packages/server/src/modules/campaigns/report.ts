@@ -1,3 +1,4 @@
+import { render, renderTask } from '../../platform/files/render-pool.js';
 import type { CampaignSummary } from './dashboard.js';
 
 /** Writes the campaign summary report (工作情况报告). One implementation: DOCX via the `docx` package. */
@@ -9,15 +10,21 @@ export interface SummaryReportWriter {
 
 export { chineseDate, reportTitle } from './report-title.js';
 
+/** The report as DOCX, made in the render worker (decisions/0077), where report-docx.ts and docx load. */
+export const REPORT_RENDER = renderTask<CampaignSummary, Buffer>(
+  'campaigns.report',
+  async () => (await import('./report-docx.js')).summaryDocx,
+);
+
 /**
- * The report as a government office writes it (report-docx.ts), loaded with the docx package at
- * the first report rather than at start-up (docs/decisions/0063).
+ * The report as a government office writes it (report-docx.ts), made in the render worker: the
+ * docx package loads there at the first report, not at the server's start (decisions/0063, 0077).
  */
 export class DocxSummaryWriter implements SummaryReportWriter {
   readonly mime = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
   readonly extension = 'docx';
 
   async write(s: CampaignSummary): Promise<Buffer> {
-    return (await import('./report-docx.js')).summaryDocx(s);
+    return render(REPORT_RENDER, s);
   }
 }

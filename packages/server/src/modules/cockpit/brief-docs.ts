@@ -1,10 +1,12 @@
-import { type Cockpit, rankLabel, t } from '@shuangyong/shared';
+import { type Cockpit, cockpitCharts, rankLabel, t } from '@shuangyong/shared';
 import { AlignmentType, Document, HeadingLevel, ImageRun, Packer, Paragraph } from 'docx';
 import PDFDocument from 'pdfkit';
 import { AppError } from '../../platform/errors.js';
 import { DOCX_FONTS, type DocxFont, docxTable, docxText } from '../../platform/files/docx.js';
 import { pdfBytes, pdfFont } from '../../platform/files/pdf.js';
-import { CHART_HEIGHT, CHART_WIDTH } from './chart-render.js';
+import { headlineLines } from './brief-lines.js';
+import { CHART_HEIGHT, CHART_WIDTH, chartPngs, chartSvg } from './chart-render.js';
+import type { BriefFiles, BriefInput } from './renders.js';
 
 /** What a brief is made of: the cockpit's figures and its charts, rendered (decisions/0037). */
 export interface BriefContent {
@@ -12,24 +14,6 @@ export interface BriefContent {
   orgName: string;
   day: string;
   charts: { title: string; png: Buffer }[];
-}
-
-const yuan = (fen: number) => (fen / 100).toLocaleString('zh-CN', { maximumFractionDigits: 2 });
-
-/** The headline sentences, the same in both formats. */
-export function headlineLines(c: Cockpit): string[] {
-  const h = c.headline;
-  return [
-    t('brief.line.completion', {
-      completion: h.completion,
-      accepted: h.accepted,
-      assigned: h.assigned,
-      overdue: h.overdueTasks,
-    }),
-    t('brief.line.coverage', { coverage: h.coverage, visited: h.visited, planned: h.planned, visits: h.visits }),
-    t('brief.line.spending', { spent: yuan(h.spentFen), budget: yuan(h.budgetFen) }),
-    t('brief.line.needs', { open: h.needsOpen, overdue: h.needsOverdue }),
-  ];
 }
 
 function tables(c: Cockpit) {
@@ -190,4 +174,17 @@ export async function briefPdf(b: BriefContent): Promise<Buffer> {
   else doc.text(t('brief.noBreached'));
   doc.end();
   return done;
+}
+
+/**
+ * The brief's two files from the cockpit's figures: its charts drawn from the same definitions as
+ * the browser's (ECharts to SVG, then PNG), then the DOCX and the PDF. Runs in the render worker
+ * (renders.ts BRIEF_RENDER): all of it is CPU work, some 0.5 s of it.
+ */
+export async function briefFiles(input: BriefInput): Promise<BriefFiles> {
+  const defs = cockpitCharts(input.cockpit);
+  const pngs = await chartPngs(defs.map((d) => chartSvg(d.option)));
+  const content: BriefContent = { ...input, charts: defs.map((d, i) => ({ title: d.title, png: pngs[i]! })) };
+  const [docx, pdf] = await Promise.all([briefDocx(content), briefPdf(content)]);
+  return { docx, pdf };
 }

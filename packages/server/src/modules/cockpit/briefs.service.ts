@@ -1,17 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Brief, cockpitCharts, t } from '@shuangyong/shared';
+import { type Brief, t } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
 import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { auditActorOf, type RequestCtx, systemActor } from '../../platform/auth/actor.js';
 import type { Platform } from '../../platform/context.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import { render } from '../../platform/files/render-pool.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { ConfidentialityChecks } from '../atmosphere/atmosphere.module.js';
 import type { Campaigns } from '../campaigns/campaigns.module.js';
+import { headlineLines } from './brief-lines.js';
 import { cockpitRepo } from './cockpit.repo.js';
 import type { CockpitBriefsTable } from './cockpit.schema.js';
 import type { CockpitService } from './cockpit.service.js';
+import { BRIEF_RENDER } from './renders.js';
 
 export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -64,12 +67,6 @@ export class BriefsService {
     // the leader reads; making a brief is work of those who run or report on the campaign
     if (!a.permissions.has('campaign:manage') && !a.permissions.has('campaign:report')) throw forbidden();
     const cockpit = await this.cockpit.cockpit(ctx, body.campaignId, now);
-    // the writers and the chart renderer (docx, pdfkit, ECharts, resvg) load at the first brief, not
-    // at start-up (docs/decisions/0063)
-    const [{ briefDocx, briefPdf, headlineLines }, { chartPngs, chartSvg }] = await Promise.all([
-      import('./brief-docs.js'),
-      import('./chart-render.js'),
-    ]);
     const day = cockpit.today;
     const isPublic = body.public ?? false;
     let findings: unknown[] = [];
@@ -87,11 +84,9 @@ export class BriefsService {
           findings: [...new Set((findings as { label: string }[]).map((f) => f.label))].join('、'),
         });
     }
-    const defs = cockpitCharts(cockpit);
-    const pngs = await chartPngs(defs.map((d) => chartSvg(d.option)));
-    const charts = defs.map((d, i) => ({ title: d.title, png: pngs[i]! }));
-    const content = { cockpit, orgName: a.orgName, day, charts };
-    const [docx, pdf] = await Promise.all([briefDocx(content), briefPdf(content)]);
+    // the charts, the DOCX and the PDF are made in the render worker, off the event loop; the writers
+    // and the chart renderer (docx, pdfkit, ECharts, resvg) load there, not here (decisions/0063, 0077)
+    const { docx, pdf } = await render(BRIEF_RENDER, { cockpit, orgName: a.orgName, day });
     const id = await this.p.handle.db.transaction().execute(async (trx) => {
       const same = await cockpitRepo.sameDay(trx, SYSTEM_SCOPE, {
         campaignId: body.campaignId,

@@ -1,6 +1,6 @@
 import { t } from '@shuangyong/shared';
-import { AppError } from '../../platform/errors.js';
-import { type FormalLetter, formalLetterDocx, formalLetterPdf } from '../../platform/files/letter.js';
+import { type FormalLetter, LETTER_RENDER } from '../../platform/files/letter.js';
+import { render } from '../../platform/files/render-pool.js';
 
 /** A thanks letter (感谢信) of the requesting side to the units dispatched to an emergency. */
 export interface ThanksLetter {
@@ -18,7 +18,10 @@ const formal = (l: ThanksLetter): FormalLetter => ({
   date: l.date,
 });
 
-export const thanksDocx = (l: ThanksLetter): Promise<Buffer> => formalLetterDocx(formal(l));
+/** The letter as DOCX or PDF, made in the render worker (platform/files/render-pool.ts). */
+const thanksFile = (l: ThanksLetter, format: 'pdf' | 'docx'): Promise<Buffer> =>
+  render(LETTER_RENDER, { letter: formal(l), format, fontMissing: 'troops.letter.fontMissing' });
 
-export const thanksPdf = (l: ThanksLetter): Promise<Buffer> =>
-  formalLetterPdf(formal(l), () => new AppError(503, 'pdf_font_missing', 'troops.letter.fontMissing'));
+export const thanksDocx = (l: ThanksLetter): Promise<Buffer> => thanksFile(l, 'docx');
+
+export const thanksPdf = (l: ThanksLetter): Promise<Buffer> => thanksFile(l, 'pdf');

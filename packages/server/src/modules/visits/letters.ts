@@ -2,8 +2,9 @@ import { type CampaignKind, t } from '@shuangyong/shared';
 import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
-import { AppError, notFound } from '../../platform/errors.js';
-import { type FormalLetter, formalLetterDocx, formalLetterPdf } from '../../platform/files/letter.js';
+import { notFound } from '../../platform/errors.js';
+import { type FormalLetter, LETTER_RENDER } from '../../platform/files/letter.js';
+import { render } from '../../platform/files/render-pool.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import type { CampaignFacts, Campaigns } from '../campaigns/campaigns.module.js';
 import { plansRepo } from './plans.repo.js';
@@ -89,10 +90,13 @@ function formal(template: string, d: LetterData): FormalLetter {
   };
 }
 
-export const letterDocx = (template: string, d: LetterData): Promise<Buffer> => formalLetterDocx(formal(template, d));
+/** The letter as DOCX or PDF, made in the render worker (platform/files/render-pool.ts). */
+const letterFile = (template: string, d: LetterData, format: 'pdf' | 'docx'): Promise<Buffer> =>
+  render(LETTER_RENDER, { letter: formal(template, d), format, fontMissing: 'visits.letter.fontMissing' });
 
-export const letterPdf = (template: string, d: LetterData): Promise<Buffer> =>
-  formalLetterPdf(formal(template, d), () => new AppError(503, 'pdf_font_missing', 'visits.letter.fontMissing'));
+export const letterDocx = (template: string, d: LetterData): Promise<Buffer> => letterFile(template, d, 'docx');
+
+export const letterPdf = (template: string, d: LetterData): Promise<Buffer> => letterFile(template, d, 'pdf');
 
 export function letterDate(p: Platform): string {
   const [y, m, d] = localToday(p.config.tzDisplay).split('-').map(Number);

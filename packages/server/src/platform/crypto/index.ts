@@ -115,6 +115,9 @@ async function paced<T>(steps: Generator<void, T>, pause: () => Promise<void>): 
 /** The first bytes of a file sealed by `encryptBytes`. */
 export const FILE_MAGIC = Buffer.from('SYF1');
 
+/** The longest head of a sealed file: magic, key id length, key id (≤ 255 bytes), IV. */
+const SEALED_HEAD_MAX = FILE_MAGIC.length + 1 + 255 + 16;
+
 export function isSealedFile(data: Buffer): boolean {
   return data.length > FILE_MAGIC.length && data.subarray(0, FILE_MAGIC.length).equals(FILE_MAGIC);
 }
@@ -264,27 +267,22 @@ export class SmCryptoProvider implements CryptoProvider {
 
   async openFileStream(file: string): Promise<{ stream: Readable; size: number }> {
     const fh = await fs.promises.open(file, 'r');
-    let head: Buffer;
+    let sealed: ReturnType<SmCryptoProvider['sealedHead']>;
     let mac: Buffer;
     let size: number;
     try {
       const total = (await fh.stat()).size;
-      const first = Buffer.alloc(Math.min(total, FILE_MAGIC.length + 1 + 255 + 16));
+      const first = Buffer.alloc(Math.min(total, SEALED_HEAD_MAX));
       await fh.read(first, 0, first.length, 0);
-      if (!isSealedFile(first)) throw new Error('not a sealed file');
-      const ivAt = FILE_MAGIC.length + 1 + (first[FILE_MAGIC.length] as number);
-      head = first.subarray(0, ivAt + 16);
-      if (total < head.length + 32 || first.length < head.length) throw new Error('malformed sealed file');
+      sealed = this.sealedHead(first);
+      if (total < sealed.head.length + 32) throw new Error('malformed sealed file');
       mac = Buffer.alloc(32);
       await fh.read(mac, 0, 32, total - 32);
-      size = total - head.length - 32;
+      size = total - sealed.head.length - 32;
     } finally {
       await fh.close();
     }
-    const keyId = head.subarray(FILE_MAGIC.length + 1, head.length - 16).toString();
-    const k = this.derived.get(keyId);
-    if (!k) throw new Error('malformed or unknown-key sealed file');
-    const iv = head.subarray(head.length - 16);
+    const { k, iv, head } = sealed;
     const range = size > 0 ? { start: head.length, end: head.length + size - 1 } : undefined;
     const ciphertext = () => (range ? fs.createReadStream(file, { ...range, highWaterMark: SLICE }) : []);
     // the MAC first, over the whole ciphertext
@@ -309,19 +307,28 @@ export class SmCryptoProvider implements CryptoProvider {
     return { stream: open, size };
   }
 
+  /**
+   * The head of a sealed file (`SYF1`, key id, IV) from its first bytes (at least the head; the
+   * rest is ignored): the keys it names, the IV and the head's bytes (the MAC covers them).
+   */
+  private sealedHead(first: Buffer) {
+    if (!isSealedFile(first)) throw new Error('not a sealed file');
+    const ivAt = FILE_MAGIC.length + 1 + (first[FILE_MAGIC.length] as number);
+    const k =
+      first.length >= ivAt + 16 ? this.derived.get(first.subarray(FILE_MAGIC.length + 1, ivAt).toString()) : undefined;
+    if (!k) throw new Error('malformed or unknown-key sealed file');
+    return { k, iv: first.subarray(ivAt, ivAt + 16), head: first.subarray(0, ivAt + 16) };
+  }
+
   /** The parts of `encryptBytes` output: the key it names, the IV, the head, ciphertext and MAC. */
   private sealedParts(sealed: Buffer) {
-    if (!isSealedFile(sealed)) throw new Error('not a sealed file');
-    const idLen = sealed[FILE_MAGIC.length] as number;
-    const ivAt = FILE_MAGIC.length + 1 + idLen;
-    const keyId = sealed.subarray(FILE_MAGIC.length + 1, ivAt).toString();
-    const k = this.derived.get(keyId);
-    if (!k || sealed.length < ivAt + 16 + 32) throw new Error('malformed or unknown-key sealed file');
+    const { k, iv, head } = this.sealedHead(sealed);
+    if (sealed.length < head.length + 32) throw new Error('malformed or unknown-key sealed file');
     return {
       k,
-      iv: sealed.subarray(ivAt, ivAt + 16),
-      head: sealed.subarray(0, ivAt + 16),
-      ct: sealed.subarray(ivAt + 16, sealed.length - 32),
+      iv,
+      head,
+      ct: sealed.subarray(head.length, sealed.length - 32),
       mac: sealed.subarray(sealed.length - 32),
     };
   }

@@ -211,6 +211,12 @@ describe('sealed files as a stream', () => {
       fs.writeSync(fd, byte, 0, 1, 100);
       fs.closeSync(fd);
       await expect(read(opened.stream)).rejects.toThrow('authentication');
+      // a clear file (from before sealing): refused, or with `clear` opened as it is
+      fs.writeFileSync(file, data);
+      await expect(crypto.openFileStream(file)).rejects.toThrow('not a sealed file');
+      const asIs = await crypto.openFileStream(file, { clear: true });
+      expect(asIs.size).toBe(data.length);
+      expect(await read(asIs.stream)).toEqual(data);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -38,9 +38,10 @@ export interface CryptoProvider {
    * Opens a sealed file (`encryptBytes` / `sealStream` output) as a stream, never holding it whole:
    * the file is read once to check its MAC (nothing is deciphered from a changed file), then again
    * deciphered a chunk at a time; the second reading checks the MAC again and ends the stream with
-   * an error should the file have changed in between. `size` is the plaintext's length.
+   * an error should the file have changed in between. `size` is the plaintext's length. With
+   * `clear`, a file that is not sealed (written before sealing) opens as it is, from the same reading.
    */
-  openFileStream(file: string): Promise<{ stream: Readable; size: number }>;
+  openFileStream(file: string, opts?: { clear?: boolean }): Promise<{ stream: Readable; size: number }>;
   /**
    * `encryptBytes` and `decryptBytes` a slice at a time (SLICE bytes), awaiting `pause` between
    * slices: the same output, without holding the event loop for the whole file (a return file of
@@ -265,22 +266,28 @@ export class SmCryptoProvider implements CryptoProvider {
     return Buffer.concat(parts);
   }
 
-  async openFileStream(file: string): Promise<{ stream: Readable; size: number }> {
+  async openFileStream(file: string, opts: { clear?: boolean } = {}): Promise<{ stream: Readable; size: number }> {
     const fh = await fs.promises.open(file, 'r');
     let sealed: ReturnType<SmCryptoProvider['sealedHead']>;
     let mac: Buffer;
     let size: number;
+    let clear = false;
     try {
       const total = (await fh.stat()).size;
       const first = Buffer.alloc(Math.min(total, SEALED_HEAD_MAX));
       await fh.read(first, 0, first.length, 0);
+      if (opts.clear && !isSealedFile(first)) {
+        // the stream reads it from the start through this handle and closes it
+        clear = true;
+        return { stream: fh.createReadStream({ start: 0 }), size: total };
+      }
       sealed = this.sealedHead(first);
       if (total < sealed.head.length + 32) throw new Error('malformed sealed file');
       mac = Buffer.alloc(32);
       await fh.read(mac, 0, 32, total - 32);
       size = total - sealed.head.length - 32;
     } finally {
-      await fh.close();
+      if (!clear) await fh.close();
     }
     const { k, iv, head } = sealed;
     const range = size > 0 ? { start: head.length, end: head.length + size - 1 } : undefined;

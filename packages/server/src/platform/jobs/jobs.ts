@@ -148,24 +148,12 @@ export class Jobs {
    * is none.
    */
   async readArtefactStream(id: string, name: string): Promise<{ stream: Readable; size: number } | undefined> {
-    const file = this.artefact(id, name);
-    const fh = await fs.promises.open(file, 'r').catch((e: NodeJS.ErrnoException) => {
+    // one reading of the head: a clear file from before sealing (swept within the retention) is
+    // read as it is, a sealed one opened
+    return this.p.crypto.openFileStream(this.artefact(id, name), { clear: true }).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return undefined;
       throw e;
     });
-    if (!fh) return undefined;
-    let first: Buffer;
-    let size: number;
-    try {
-      size = (await fh.stat()).size;
-      first = Buffer.alloc(Math.min(size, 8));
-      await fh.read(first, 0, first.length, 0);
-    } finally {
-      await fh.close();
-    }
-    // a clear file from before sealing (swept within the retention) is read as it is
-    if (!isSealedFile(first)) return { stream: fs.createReadStream(file), size };
-    return this.p.crypto.openFileStream(file);
   }
 
   hasArtefact(id: string, name: string): boolean {

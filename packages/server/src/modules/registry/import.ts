@@ -299,6 +299,12 @@ interface OrgNode {
  * sees); `commit` does it in one transaction. The importer's scope applies to every row.
  */
 export class BeneficiaryImport implements JobHandler {
+  /**
+   * New people whose name grams the commit writes in one statement (decisions/0076): the grams' key
+   * (gram, district, person) is filled in sorted runs this long rather than 500 persons at a time.
+   * (A test lowers it to cover several runs with a small file.)
+   */
+  static gramsEvery = 10_000;
   readonly permission = 'beneficiary:import' as const;
   constructor(
     private readonly p: Platform,
@@ -781,17 +787,23 @@ export class BeneficiaryImport implements JobHandler {
     const requestCtx: RequestCtx = { actor, requestId: ctx.job.id, ip: 'job' };
     const result = await longWrite(this.p.handle, async (trx) => {
       let inFlight: Promise<void> = Promise.resolve();
+      // the new people whose name grams are still to write: `gramsEvery` of them at once
+      let gramsDue: string[] = [];
       const sink = async (rows: PlannedRow[]) => {
         // the chunk's rows are built (encrypted) while the worker still writes the previous chunk
         // (decisions/0076); they are sent once it has
         const built = this.build(rows, actor, now);
+        for (const p of built.people) gramsDue.push(p.id);
+        let gramsOf: string[] = [];
+        if (gramsDue.length >= BeneficiaryImport.gramsEvery) [gramsOf, gramsDue] = [gramsDue, []];
         await inFlight;
-        const write = this.write(trx, rows, built, now, requestCtx, recorded);
+        const write = this.write(trx, rows, { ...built, gramsOf }, now, requestCtx, recorded);
         write.catch(() => {}); // awaited by the next chunk or below
         inFlight = write;
       };
       const result = (await this.commitPlan(ctx, sink)) ?? (await this.plan(ctx, sink));
       await inFlight;
+      await importRepo.insertGrams(this.p.handle, trx, gramsDue);
       if (recorded.length) queued.backpay = await this.gradeChanges!.recordedIn(trx, requestCtx, recorded);
       await this.p.audit.append(trx, auditActorOf({ actor, requestId: ctx.job.id, ip: 'job' }), {
         action: 'beneficiary.import',
@@ -891,13 +903,13 @@ export class BeneficiaryImport implements JobHandler {
   private async write(
     trx: Tx,
     rows: PlannedRow[],
-    built: ReturnType<BeneficiaryImport['build']>,
+    built: ReturnType<BeneficiaryImport['build']> & { gramsOf: readonly string[] },
     now: string,
     ctx: RequestCtx,
     recorded: RecordedGradeChange[],
   ) {
     const crypto = this.p.crypto;
-    if (built.people.length) await importRepo.insertPeople(this.p.handle, trx, built);
+    if (built.people.length || built.gramsOf.length) await importRepo.insertPeople(this.p.handle, trx, built);
     const changes = rows
       .filter((x) => x.existingId && Object.keys(x.changes ?? {}).length)
       .map((r) => {

@@ -309,6 +309,8 @@ export const importRepo = {
       households: Record<string, unknown>[];
       people: (Record<string, unknown> & { id: string; name_simplified: string; org_path: string })[];
       categories: Record<string, unknown>[];
+      /** `insertPeopleFlat`'s `gramsOf`. */
+      gramsOf?: readonly string[];
     },
   ) {
     await importRepo.insertPeopleFlat(handle, trx, {
@@ -316,6 +318,7 @@ export const importRepo = {
       people: flatRows(rows.people),
       categories: flatRows(rows.categories),
       ids: rows.people.map((x) => x.id),
+      gramsOf: rows.gramsOf,
       // the maintained totals, set-wise for the batch (decisions/0029)
       deltas: rows.people.flatMap((x) => countDeltas(x as unknown as CountState, 1)),
     });
@@ -337,14 +340,22 @@ export const importRepo = {
       categories: FlatRows;
       ids: readonly string[];
       deltas: readonly CountDelta[];
+      /**
+       * The people whose name grams are written after the rows (default: `ids`). A loader of many
+       * batches in one transaction may gather them over several batches (written already, or in
+       * this one) and pass them at once: the grams' key is then filled in longer sorted runs
+       * (decisions/0076). Whoever defers them writes the last ones (`insertGrams`).
+       */
+      gramsOf?: readonly string[];
     },
   ) {
-    if (inWriter(trx) && rows.ids.length) {
+    const gramsOf = rows.gramsOf ?? rows.ids;
+    if (inWriter(trx) && (rows.ids.length || gramsOf.length)) {
       await writerBatch(trx, [
         ...flatStatements('households', rows.households),
         ...flatStatements('beneficiaries', rows.people),
         ...flatStatements('beneficiary_categories', rows.categories),
-        sqliteGrams(SYSTEM_SCOPE, rows.ids).compile(trx),
+        ...(gramsOf.length ? [sqliteGrams(SYSTEM_SCOPE, gramsOf).compile(trx)] : []),
         ...countsRepo.statements(trx, rows.deltas),
       ]);
       return;
@@ -352,8 +363,15 @@ export const importRepo = {
     await bulkInsertFlat(handle, 'households', rows.households, trx);
     await bulkInsertFlat(handle, 'beneficiaries', rows.people, trx);
     await bulkInsertFlat(handle, 'beneficiary_categories', rows.categories, trx);
-    await insertGramsOf(handle, trx, SYSTEM_SCOPE, rows.ids);
+    await insertGramsOf(handle, trx, SYSTEM_SCOPE, gramsOf);
     await countsRepo.apply(trx, rows.deltas);
+  },
+
+  /** The name grams of people inserted earlier in the transaction with their grams deferred (`gramsOf`). */
+  async insertGrams(handle: DbHandle, trx: Queryable, ids: readonly string[]) {
+    if (!ids.length) return;
+    if (inWriter(trx)) await writerBatch(trx, [sqliteGrams(SYSTEM_SCOPE, ids).compile(trx)]);
+    else await insertGramsOf(handle, trx, SYSTEM_SCOPE, ids);
   },
 
   /**

@@ -1,7 +1,7 @@
 // Bundles the server (and the shared package it imports as TypeScript) into dist/cli.js, and the
 // worker_threads entries the server starts by their paths, beside cli.js: dist/thumbnail-worker.js,
-// dist/table-export-worker.js, dist/return-file-worker.js and dist/render-worker.js. Runtime
-// dependencies stay external and load from node_modules.
+// dist/table-export-worker.js and dist/render-worker.js. Runtime dependencies stay external and
+// load from node_modules.
 // Code splitting: a module the server loads with `import()` (the document writers, the chart
 // renderer, the zip writer, the CLI's other commands) becomes a chunk of its own beside cli.js, and
 // the packages it imports load with it, not at start-up (docs/decisions/0063).
@@ -79,7 +79,6 @@ await build({
     cli: 'src/entry.ts',
     'thumbnail-worker': 'src/platform/files/thumbnail.worker.ts',
     'table-export-worker': 'src/platform/files/table-export.worker.ts',
-    'return-file-worker': 'src/modules/benefits/return-file.worker.ts',
     'render-worker': 'src/render.worker.ts',
   },
   outdir: 'dist',

@@ -9,14 +9,17 @@ import {
   type ConfirmationBody,
   type DiscrepancyKind,
   fenToYuanText,
+  maskIdNumber,
   matchCategory,
   monthsBetween,
+  normalizeIdNumber,
   parseDisabilityCause,
   parseDisabilityGrade,
   periodMonths,
   type Roster,
   STANDARD_LAYERS,
   t,
+  todayIso,
   yuanTextToFen,
 } from '@shuangyong/shared';
 import type { Selectable } from 'kysely';
@@ -29,10 +32,18 @@ import { deadlineFrom } from '../../platform/cases/deadlines.js';
 import type { Platform } from '../../platform/context.js';
 import { type Db, type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
 import { AppError, badRequest, conflict, forbidden, notFound, versionConflict } from '../../platform/errors.js';
-import { detectHeader, readTableAll, type TableRow } from '../../platform/files/index.js';
+import {
+  detectHeader,
+  locateHeaderInBatches,
+  type OpenedTableBatches,
+  openTableBatches,
+  readTableAll,
+  type TableRow,
+} from '../../platform/files/index.js';
 import { render } from '../../platform/files/render-pool.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
+import { BoundedMemo, ownString } from '../../platform/memo.js';
 import { tick } from '../../platform/tick.js';
 import type { HouseholdsReadModel, RegistryReadModel } from '../registry/registry.module.js';
 import {
@@ -45,17 +56,14 @@ import {
 } from './benefits.repo.js';
 import type { BenefitDiscrepanciesTable } from './benefits.schema.js';
 import { CARD_RENDER, type CardInput } from './card.js';
-import { type Finding, judge, missing, type Registered, reconcileContext } from './reconcile.js';
-import { openReturnFile } from './return-file-session.js';
-import type { ReturnLinesByPerson } from './return-lines.js';
+import { type Finding, judge, missing, type Registered, type ReturnLine, reconcileContext } from './reconcile.js';
+import { ReturnLinesByPerson } from './return-lines.js';
 
 /** What the benefits module needs of the registry (its exported services). */
 export interface RegistryAccess {
   readModel: RegistryReadModel;
   households: Pick<HouseholdsReadModel, 'get' | 'members'>;
   idBlindIndex(idNumber: string): string;
-  /** The `CryptoProvider.mac` purpose of `idBlindIndex` (the return-file worker makes it with the key file). */
-  idBlindIndexPurpose: string;
   openIdNumbers(ids: readonly string[]): Promise<Map<string, string>>;
   registry: {
     detail(
@@ -92,14 +100,46 @@ export interface DiscrepancyCasesHook {
   /** After the commit: sends the outbox. */
   afterCommit(): Promise<void>;
 }
+const MAX_RETURN_ROWS = 200_000;
 /** Rows per statement and between turns of the event loop in the reconciliation job. */
 const CHUNK = 500;
 /** Milliseconds of work on the loop between turns in the reconciliation job (decisions/0054). */
 const SLICE_MS = 8;
+/**
+ * Blind indexes of ID numbers kept between reconciliations (decisions/0061): twice this many at
+ * most (BoundedMemo), and none once no file has been read for ID_INDEX_KEPT_MS.
+ */
+const ID_INDEX_MEMO = 200_000;
+const ID_INDEX_KEPT_MS = 10 * 60_000;
 /** New people of a return file per look-up on the readers. */
 const LOOKUP_BATCH = 1000;
 /** Roster groups per chunk of the reconciliation's stream of them (decisions/0075). */
 const ROSTER_CHUNK = 2000;
+/**
+ * A line of a return file as the job holds it until the findings are known: what `judge` reads,
+ * and the cells its other texts come from, made only for the lines kept (few) — every line of a
+ * file is held, so nothing is made per line that is not needed (decisions/0061).
+ */
+class FileLine implements ReturnLine {
+  constructor(
+    readonly rowNumber: number,
+    readonly idBi: string,
+    readonly fen: number,
+    readonly paid: boolean,
+    /** The normalised ID number. */
+    private readonly id: string,
+    readonly name: string,
+    /** The account cell as written. */
+    private readonly accountCell: string,
+  ) {}
+  get idMasked() {
+    return maskIdNumber(this.id);
+  }
+  /** The account number without spaces (sealed when the line is kept). */
+  get account() {
+    return this.accountCell.replace(/\s+/g, '') || null;
+  }
+}
 /** The job kind of a return file's reconciliation. */
 export const RECONCILE_KIND = 'benefit.reconcile';
 /** The job kind of the back pay a retroactive standard produces (decisions/0052). */
@@ -121,6 +161,14 @@ export interface BackpayCauses {
   gradeChangeIds?: string[];
 }
 
+const RETURN_HEADERS = {
+  idNumber: ['身份证号', '身份证号码', '证件号码', '公民身份号码', '身份证', '证件号'],
+  name: ['姓名', '户名', '收款人', '收款人姓名', '账户名称'],
+  amount: ['金额', '发放金额', '实发金额', '代发金额', '金额（元）', '金额(元)', '实付金额', '交易金额'],
+  status: ['状态', '结果', '发放结果', '处理结果', '代发结果', '交易状态', '备注'],
+  account: ['账号', '卡号', '银行账号', '银行卡号', '收款账号'],
+} as const;
+
 const STANDARD_HEADERS = {
   benefitType: ['待遇类型', '待遇项目', '项目'],
   category: ['对象类别', '类别', '优抚对象类别'],
@@ -132,6 +180,13 @@ const STANDARD_HEADERS = {
   docNo: ['文号', '依据文号', '文件文号'],
   disabilityCause: ['伤残性质', '残疾性质', '性质'],
 } as const;
+
+/** 成功/已发放 → paid; 失败/退回/退票 → not paid; empty → paid when there is an amount. */
+function paidStatus(cell: string | undefined): boolean {
+  const s = (cell ?? '').replace(/\s+/g, '');
+  if (/失败|退回|退票|不符|冻结|销户|未发/.test(s)) return false;
+  return true;
+}
 
 const maskAccount = (a: string) => {
   const s = a.replace(/\s+/g, '');
@@ -183,6 +238,24 @@ function confirmationOut(r: ConfirmationRow) {
  */
 export class BenefitsService {
   private readonly db: Db;
+  /**
+   * The ID numbers of the last return files read (a person is in one file a month), as written →
+   * the blind index of the number normalised (decisions/0061; only the index: the normalised number
+   * is made again for the few lines kept, decisions/0070).
+   */
+  private readonly idIndex = new BoundedMemo<string, string>(
+    ID_INDEX_MEMO,
+    (raw) => {
+      // a number refused is not kept: one born "in the future" is accepted from that day on
+      const n = normalizeIdNumber(raw, { today: this.idToday });
+      return n.ok ? this.registry.idBlindIndex(n.value) : undefined;
+    },
+    // the cells are slices of the file's text: kept as they are, they would keep every file read
+    ownString,
+  );
+  private idIndexExpiry: NodeJS.Timeout | undefined;
+  /** The day ID numbers are checked against (birth dates after it are refused), set per file. */
+  private idToday = todayIso();
   constructor(
     private readonly p: Platform,
     private readonly registry: RegistryAccess,
@@ -1039,7 +1112,22 @@ export class BenefitsService {
     const batch = uuidv7();
     // progress in per mille: reading the lines 0–800, the findings 800–900, writing them 900–1000
     const TOTAL = 1000;
+    let fraction = 0;
     await progress(0, TOTAL);
+    const opened = await openTableBatches(buf, {
+      maxRows: MAX_RETURN_ROWS,
+      onProgress: (p) => {
+        fraction = p.fraction;
+      },
+    });
+    const { header, dataBatches } = await locateHeaderInBatches(opened.batches, RETURN_HEADERS, { minMatches: 2 });
+    if (header.columns.idNumber === undefined || header.columns.amount === undefined)
+      throw badRequest('bad_header', 'benefits.import.header', { missing: '身份证号、金额' });
+    const cell = (row: TableRow, f: keyof typeof RETURN_HEADERS) => {
+      const i = header.columns[f];
+      return i === undefined ? '' : (row.cells[i] ?? '');
+    };
+    const col = (row: TableRow, f: keyof typeof RETURN_HEADERS) => cell(row, f).trim();
     // the roster's side, on the readers (decisions/0031) while the main thread reads the file: its
     // persons, those of them whose register status matters, and those paid by another roster's file
     // in force — set-wise, three statements for the whole roster (decisions/0054); a job, and "paid
@@ -1067,223 +1155,234 @@ export class BenefitsService {
     ]);
     // awaited after the file; a bad file must not leave its failure unhandled meanwhile
     rosterSide.catch(() => {});
-    // every line of the file by person (blind index), in file order, as numbers, read in the
-    // return-file worker (decisions/0054, 0070, 0075); the cells of the lines of the people with a
-    // finding are read again from the file once the findings are known
-    const file = openReturnFile(
-      {
-        keyFile: this.p.config.keyFile,
-        purpose: this.registry.idBlindIndexPurpose,
-        blindIndex: this.registry.idBlindIndex,
-      },
-      SLICE_MS,
-    );
+    // every line of the file by person (blind index), in file order, as numbers: nothing is written
+    // per line (decisions/0054) and no text is held per line (decisions/0070); the cells of the lines
+    // of the people with a finding are read again from the file once the findings are known
+    const people = new ReturnLinesByPerson();
+    let lineCount = 0;
+    const errors: { row: number; message: string }[] = [];
+    let slice = performance.now();
+    /** A turn of the loop once the current slice of work is over SLICE_MS (DESIGN §5: no block > 50 ms). */
+    const breathe = async () => {
+      if (performance.now() - slice < SLICE_MS) return;
+      await tick();
+      slice = performance.now();
+    };
+    // the blind indexes of the people seen in the last files (each person is in a file a month)
+    clearTimeout(this.idIndexExpiry);
+    this.idToday = todayIso();
     try {
-      let slice = performance.now();
-      /** A turn of the loop once the current slice of work is over SLICE_MS (DESIGN §5: no block > 50 ms). */
-      const breathe = async () => {
-        if (performance.now() - slice < SLICE_MS) return;
-        await tick();
-        slice = performance.now();
-      };
-      let people: ReturnLinesByPerson;
-      try {
-        const read = await file.read(buf, (fraction) => progress(Math.round(fraction * 800), TOTAL));
-        const errors = read.errors;
-        if (errors.length)
-          throw new AppError(400, 'invalid_return_file', 'benefits.import.rows', {
-            count: errors.length,
-            first: `${errors[0]!.row}：${errors[0]!.message}`,
-          });
-        people = read.people;
-      } catch (e) {
-        await Promise.allSettled([rosterSide]);
-        await this.dropStaleReturns(rosterId, r.returns_batch);
-        throw e;
-      }
-      const lineCount = people.count;
-      await progress(800, TOTAL);
-      const [, statuses, paidByOthers] = await rosterSide;
-      // what the roster pays each person of the file (NaN: not on the roster), and the roster's people
-      // absent from the file in the roster's order — the last group of a person, as before; their
-      // names come from the roster once the findings are known (decisions/0070)
-      const expectedFen = new Float64Array(people.persons).fill(Number.NaN);
-      const absent = new Map<string, number>();
-      for (let i = 0; i < rosterBis.length; i++) {
-        const p = people.indexOf(rosterBis[i]!);
-        if (p === undefined) absent.set(rosterBis[i]!, rosterFen[i]!);
-        else expectedFen[p] = rosterFen[i]!;
-        if ((i & 1023) === 1023) await breathe();
-      }
-      // of the roster's people only the status matters (the other rules are for people not on it)
-      const registered = new Map<string, Registered>();
-      for (const x of statuses)
+      for await (const rows of dataBatches)
+        for (const row of rows) {
+          const rawId = col(row, 'idNumber');
+          if (!rawId || /合计|总计/.test(col(row, 'name')) || /合计|总计/.test(rawId)) continue;
+          const bi = this.idIndex.get(rawId);
+          const fen = yuanTextToFen(col(row, 'amount'));
+          if (!bi || fen === null) {
+            errors.push({
+              row: row.rowNumber,
+              message: t(bi ? 'benefits.import.amount' : 'benefits.import.idNumber'),
+            });
+            continue;
+          }
+          people.add(bi, row.rowNumber, fen, paidStatus(col(row, 'status')));
+          lineCount++;
+          if ((lineCount & 63) === 0 && performance.now() - slice >= SLICE_MS) {
+            await progress(Math.round(fraction * 800), TOTAL);
+            await breathe();
+          }
+        }
+      if (errors.length)
+        throw new AppError(400, 'invalid_return_file', 'benefits.import.rows', {
+          count: errors.length,
+          first: `${errors[0]!.row}：${errors[0]!.message}`,
+        });
+    } catch (e) {
+      await Promise.allSettled([rosterSide]);
+      await this.dropStaleReturns(rosterId, r.returns_batch);
+      throw e;
+    } finally {
+      this.idIndexExpiry = setTimeout(() => this.idIndex.clear(), ID_INDEX_KEPT_MS).unref();
+    }
+    await progress(800, TOTAL);
+    const [, statuses, paidByOthers] = await rosterSide;
+    // what the roster pays each person of the file (NaN: not on the roster), and the roster's people
+    // absent from the file in the roster's order — the last group of a person, as before; their
+    // names come from the roster once the findings are known (decisions/0070)
+    const expectedFen = new Float64Array(people.persons).fill(Number.NaN);
+    const absent = new Map<string, number>();
+    for (let i = 0; i < rosterBis.length; i++) {
+      const p = people.indexOf(rosterBis[i]!);
+      if (p === undefined) absent.set(rosterBis[i]!, rosterFen[i]!);
+      else expectedFen[p] = rosterFen[i]!;
+      if ((i & 1023) === 1023) await breathe();
+    }
+    // of the roster's people only the status matters (the other rules are for people not on it)
+    const registered = new Map<string, Registered>();
+    for (const x of statuses)
+      registered.set(x.id_bi, {
+        id: x.id,
+        districtPath: x.district_path,
+        movedFromDistrict: false,
+        status: x.status,
+        statusDate: x.status_date,
+      });
+    const paidElsewhere = new Set(paidByOthers);
+    await breathe();
+    // the people of the file not on the roster (few, unless it is the wrong file), looked up by
+    // blind index on the readers: who they are, who moved from the district, who was paid elsewhere
+    const strangers = people.bis.filter((_, p) => Number.isNaN(expectedFen[p]));
+    const lookUp = async (bis: string[]) => {
+      const found = await this.registry.readModel.personsByBlindIndex(read, SYSTEM_SCOPE, bis);
+      const moved = await benefitsRepo.movedFrom(
+        read,
+        basis,
+        r.org_path,
+        found.map((x) => x.id),
+      );
+      for (const x of found)
         registered.set(x.id_bi, {
           id: x.id,
           districtPath: x.district_path,
-          movedFromDistrict: false,
+          movedFromDistrict: moved.has(x.id),
           status: x.status,
           statusDate: x.status_date,
         });
-      const paidElsewhere = new Set(paidByOthers);
-      await breathe();
-      // the people of the file not on the roster (few, unless it is the wrong file), looked up by
-      // blind index on the readers: who they are, who moved from the district, who was paid elsewhere
-      const strangers = people.bis.filter((_, p) => Number.isNaN(expectedFen[p]));
-      const lookUp = async (bis: string[]) => {
-        const found = await this.registry.readModel.personsByBlindIndex(read, SYSTEM_SCOPE, bis);
-        const moved = await benefitsRepo.movedFrom(
-          read,
-          basis,
-          r.org_path,
-          found.map((x) => x.id),
-        );
-        for (const x of found)
-          registered.set(x.id_bi, {
-            id: x.id,
-            districtPath: x.district_path,
-            movedFromDistrict: moved.has(x.id),
-            status: x.status,
-            statusDate: x.status_date,
-          });
-        const paid = await benefitsRepo.paidElsewhere(
-          read,
-          SYSTEM_SCOPE,
-          rosterId,
-          r.period_from,
-          r.period_to,
-          bis,
-          found,
-        );
-        for (const bi of paid) paidElsewhere.add(bi);
-      };
-      for (let i = 0; i < strangers.length; i += LOOKUP_BATCH) {
-        await lookUp(strangers.slice(i, i + LOOKUP_BATCH));
-        await progress(800 + Math.round((50 * i) / strangers.length), TOTAL);
-      }
-      await breathe();
-      // the findings, person by person (the rules of `reconcile`), with turns of the loop between
-      const c = reconcileContext({ period: r.period_from, district: r.org_path, registered, paidElsewhere });
-      const findings: Finding[] = [];
-      /** Findings whose name and masked ID are their line's (a person not on the roster): filled from the file below. */
-      const fromLine: Finding[] = [];
-      /** Findings of roster persons (missing ones too): their id, name and masked ID filled from the roster below. */
-      const fromRoster: { finding: Finding; bi: string }[] = [];
-      const keptRows = new Set<number>();
-      let paidFen = 0;
-      for (let p = 0; p < people.persons; p++) {
-        const bi = people.bis[p]!;
-        const lines = people.linesOf(p);
-        const fen = expectedFen[p]!;
-        const exp = Number.isNaN(fen) ? undefined : { beneficiaryId: '', idBi: bi, name: '', idMasked: '', fen };
-        const { finding, paid } = judge(c, bi, lines, exp);
-        paidFen += paid;
-        if (finding) {
-          findings.push(finding);
-          if (exp) fromRoster.push({ finding, bi });
-          else fromLine.push(finding);
-          for (const l of lines) keptRows.add(l.rowNumber);
-        }
-        if (((p + 1) & 255) === 0) await breathe();
-      }
-      for (const [bi, fen] of absent) {
-        const finding = missing({ beneficiaryId: '', idBi: bi, name: '', idMasked: '', fen });
+      const paid = await benefitsRepo.paidElsewhere(
+        read,
+        SYSTEM_SCOPE,
+        rosterId,
+        r.period_from,
+        r.period_to,
+        bis,
+        found,
+      );
+      for (const bi of paid) paidElsewhere.add(bi);
+    };
+    for (let i = 0; i < strangers.length; i += LOOKUP_BATCH) {
+      await lookUp(strangers.slice(i, i + LOOKUP_BATCH));
+      await progress(800 + Math.round((50 * i) / strangers.length), TOTAL);
+    }
+    await breathe();
+    // the findings, person by person (the rules of `reconcile`), with turns of the loop between
+    const c = reconcileContext({ period: r.period_from, district: r.org_path, registered, paidElsewhere });
+    const findings: Finding[] = [];
+    /** Findings whose name and masked ID are their line's (a person not on the roster): filled from the file below. */
+    const fromLine: Finding[] = [];
+    /** Findings of roster persons (missing ones too): their id, name and masked ID filled from the roster below. */
+    const fromRoster: { finding: Finding; bi: string }[] = [];
+    const keptRows = new Set<number>();
+    let paidFen = 0;
+    for (let p = 0; p < people.persons; p++) {
+      const bi = people.bis[p]!;
+      const lines = people.linesOf(p);
+      const fen = expectedFen[p]!;
+      const exp = Number.isNaN(fen) ? undefined : { beneficiaryId: '', idBi: bi, name: '', idMasked: '', fen };
+      const { finding, paid } = judge(c, bi, lines, exp);
+      paidFen += paid;
+      if (finding) {
         findings.push(finding);
-        fromRoster.push({ finding, bi });
+        if (exp) fromRoster.push({ finding, bi });
+        else fromLine.push(finding);
+        for (const l of lines) keptRows.add(l.rowNumber);
       }
-      await this.nameFromRoster(read, rosterId, fromRoster);
-      const kept = keptRows.size ? await file.cells(keptRows) : [];
-      const byRow = new Map(kept.map((l) => [l.rowNumber, l]));
-      for (const f of fromLine) {
-        const l = byRow.get(f.rowNumber!)!;
-        f.name = l.name;
-        f.idMasked = l.idMasked;
-      }
-      // the lines of the people with a finding, as a new batch (not in force until the switch below)
-      for (let i = 0; i < kept.length; i += CHUNK) {
-        await benefitsRepo.insertReturns(
-          this.p.handle,
-          kept.slice(i, i + CHUNK).map((l) => ({
-            id: uuidv7(),
-            roster_id: rosterId,
-            org_path: r.org_path,
-            period: r.period,
-            row_number: l.rowNumber,
-            id_bi: l.idBi,
-            id_masked: l.idMasked,
-            name: l.name,
-            amount_fen: l.fen,
-            paid: l.paid ? 1 : 0,
-            account_masked: l.account ? maskAccount(l.account) : null,
-            account_enc: l.account ? this.p.crypto.encrypt(l.account) : null,
-            batch_id: batch,
-          })),
+      if (((p + 1) & 255) === 0) await breathe();
+    }
+    for (const [bi, fen] of absent) {
+      const finding = missing({ beneficiaryId: '', idBi: bi, name: '', idMasked: '', fen });
+      findings.push(finding);
+      fromRoster.push({ finding, bi });
+    }
+    await this.nameFromRoster(read, rosterId, fromRoster);
+    const kept = keptRows.size ? await this.returnCells(opened, keptRows, breathe) : [];
+    const byRow = new Map(kept.map((l) => [l.rowNumber, l]));
+    for (const f of fromLine) {
+      const l = byRow.get(f.rowNumber!)!;
+      f.name = l.name;
+      f.idMasked = l.idMasked;
+    }
+    // the lines of the people with a finding, as a new batch (not in force until the switch below)
+    for (let i = 0; i < kept.length; i += CHUNK) {
+      await benefitsRepo.insertReturns(
+        this.p.handle,
+        kept.slice(i, i + CHUNK).map((l) => ({
+          id: uuidv7(),
+          roster_id: rosterId,
+          org_path: r.org_path,
+          period: r.period,
+          row_number: l.rowNumber,
+          id_bi: l.idBi,
+          id_masked: l.idMasked,
+          name: l.name,
+          amount_fen: l.fen,
+          paid: l.paid ? 1 : 0,
+          account_masked: l.account ? maskAccount(l.account) : null,
+          account_enc: l.account ? this.p.crypto.encrypt(l.account) : null,
+          batch_id: batch,
+        })),
+      );
+      await tick();
+    }
+    await progress(900, TOTAL);
+    const now = nowIso();
+    const deadline = deadlineFrom(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
+    await this.db.transaction().execute(async (trx) => {
+      await benefitsRepo.clearDiscrepancies(trx, rosterId);
+      for (let i = 0; i < findings.length; i += CHUNK) {
+        await benefitsRepo.insertDiscrepancies(
+          trx,
+          findings.slice(i, i + CHUNK).map((f) =>
+            openCase(
+              { id: rosterId, org_id: r.org_id, org_path: r.org_path, period: r.period },
+              {
+                id: uuidv7(),
+                kind: f.kind,
+                beneficiary_id: f.beneficiaryId,
+                name: f.name,
+                id_masked: f.idMasked,
+                expected_fen: f.expectedFen,
+                paid_fen: f.paidFen,
+                row_number: f.rowNumber,
+                month: null,
+                grade_change_id: null,
+              },
+              deadline,
+              now,
+            ),
+          ),
         );
+        // no progress report in here: the job runner writes it on the connection this transaction holds
         await tick();
       }
-      await progress(900, TOTAL);
-      const now = nowIso();
-      const deadline = deadlineFrom(localToday(this.p.config.tzDisplay), DISCREPANCY_WORKING_DAYS);
-      await this.db.transaction().execute(async (trx) => {
-        await benefitsRepo.clearDiscrepancies(trx, rosterId);
-        for (let i = 0; i < findings.length; i += CHUNK) {
-          await benefitsRepo.insertDiscrepancies(
-            trx,
-            findings.slice(i, i + CHUNK).map((f) =>
-              openCase(
-                { id: rosterId, org_id: r.org_id, org_path: r.org_path, period: r.period },
-                {
-                  id: uuidv7(),
-                  kind: f.kind,
-                  beneficiary_id: f.beneficiaryId,
-                  name: f.name,
-                  id_masked: f.idMasked,
-                  expected_fen: f.expectedFen,
-                  paid_fen: f.paidFen,
-                  row_number: f.rowNumber,
-                  month: null,
-                  grade_change_id: null,
-                },
-                deadline,
-                now,
-              ),
-            ),
-          );
-          // no progress report in here: the job runner writes it on the connection this transaction holds
-          await tick();
-        }
-        const updated = await benefitsRepo.updateRoster(trx, rosterId, r.version, {
-          status: 'reconciled',
-          paid_fen: paidFen,
-          return_file_name: fileName,
-          reconciled_at: now,
-          returns_batch: batch,
-          updated_at: now,
-        });
-        if (!updated) throw versionConflict();
-        await this.p.audit.append(trx, actor, {
-          action: 'benefit.roster.reconcile',
-          entityType: 'benefit_roster',
-          entityId: rosterId,
-          changes: { fileName, lines: lineCount, paidFen, findings: findings.length },
-        });
-        if (findings.length)
-          await this.cases?.opened(
-            trx,
-            { id: rosterId, period: r.period, orgName: r.org_name, ownerOrgId: r.org_id },
-            findings.length,
-            deadline,
-          );
+      const updated = await benefitsRepo.updateRoster(trx, rosterId, r.version, {
+        status: 'reconciled',
+        paid_fen: paidFen,
+        return_file_name: fileName,
+        reconciled_at: now,
+        returns_batch: batch,
+        updated_at: now,
       });
-      await this.cases?.afterCommit();
-      await this.dropStaleReturns(rosterId, batch);
-      await progress(TOTAL, TOTAL);
-      const counts: Record<string, number> = {};
-      for (const f of findings) counts[f.kind] = (counts[f.kind] ?? 0) + 1;
-      return { rosterId, returnLines: lineCount, paidFen, discrepancies: counts };
-    } finally {
-      await file.close();
-    }
+      if (!updated) throw versionConflict();
+      await this.p.audit.append(trx, actor, {
+        action: 'benefit.roster.reconcile',
+        entityType: 'benefit_roster',
+        entityId: rosterId,
+        changes: { fileName, lines: lineCount, paidFen, findings: findings.length },
+      });
+      if (findings.length)
+        await this.cases?.opened(
+          trx,
+          { id: rosterId, period: r.period, orgName: r.org_name, ownerOrgId: r.org_id },
+          findings.length,
+          deadline,
+        );
+    });
+    await this.cases?.afterCommit();
+    await this.dropStaleReturns(rosterId, batch);
+    await progress(TOTAL, TOTAL);
+    const counts: Record<string, number> = {};
+    for (const f of findings) counts[f.kind] = (counts[f.kind] ?? 0) + 1;
+    return { rosterId, returnLines: lineCount, paidFen, discrepancies: counts };
   }
 
   /**
@@ -1314,6 +1413,49 @@ export class BenefitsService {
    * name, ID and account of the few lines it keeps. Read as the first pass reads them (a CSV's text
    * as the first pass decoded it); stops after the last row asked for.
    */
+  private async returnCells(
+    first: OpenedTableBatches,
+    rows: ReadonlySet<number>,
+    breathe: () => Promise<void>,
+  ): Promise<FileLine[]> {
+    let last = 0;
+    for (const n of rows) if (n > last) last = n;
+    const { batches } = await first.again({ maxRows: MAX_RETURN_ROWS });
+    const { header, dataBatches } = await locateHeaderInBatches(batches, RETURN_HEADERS, { minMatches: 2 });
+    const cell = (row: TableRow, f: keyof typeof RETURN_HEADERS) => {
+      const i = header.columns[f];
+      return i === undefined ? '' : (row.cells[i] ?? '');
+    };
+    const col = (row: TableRow, f: keyof typeof RETURN_HEADERS) => cell(row, f).trim();
+    const out: FileLine[] = [];
+    read: for await (const batch of dataBatches) {
+      for (const row of batch) {
+        if (row.rowNumber > last) break read;
+        if (!rows.has(row.rowNumber)) continue;
+        const rawId = col(row, 'idNumber');
+        const bi = this.idIndex.get(rawId);
+        const id = normalizeIdNumber(rawId, { today: this.idToday });
+        const fen = yuanTextToFen(col(row, 'amount'));
+        if (!bi || !id.ok || fen === null)
+          throw new Error(`return file: row ${row.rowNumber} read differently the second time`);
+        out.push(
+          new FileLine(
+            row.rowNumber,
+            bi,
+            fen,
+            paidStatus(col(row, 'status')),
+            ownString(id.value),
+            ownString(col(row, 'name')),
+            ownString(cell(row, 'account')),
+          ),
+        );
+      }
+      await breathe();
+    }
+    if (out.length !== rows.size) throw new Error('return file: rows missing the second time');
+    return out.sort((a, b) => a.rowNumber - b.rowNumber);
+  }
+
   /** Deletes the roster's return rows of batches other than `keep`, a chunk per statement with a turn of the loop between. */
   private async dropStaleReturns(rosterId: string, keep: string | null) {
     while ((await benefitsRepo.deleteStaleReturns(this.db, SYSTEM_SCOPE, rosterId, keep, CHUNK * 4)) > 0) await tick();

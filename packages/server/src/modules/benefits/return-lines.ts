@@ -55,45 +55,6 @@ export class ReturnLinesByPerson {
     }
   }
 
-  /**
-   * The store as arrays cut to their length, to hand to another thread (their buffers transferable);
-   * `fromParts` makes the store again.
-   */
-  parts(): ReturnLinesParts {
-    const n = this.count;
-    const q = this.bis.length;
-    return {
-      rowNumbers: this.rowNumbers.slice(0, n),
-      fens: this.fens.slice(0, n),
-      paids: this.paids.slice(0, n),
-      nexts: this.nexts.slice(0, n),
-      heads: this.heads.slice(0, q),
-      tails: this.tails.slice(0, q),
-      bis: this.bis,
-    };
-  }
-
-  /** `pace` is awaited every 2,048 people (the look-up by blind index is made again here). */
-  static async fromParts(
-    p: ReturnLinesParts,
-    pace: () => Promise<void> | void = () => {},
-  ): Promise<ReturnLinesByPerson> {
-    const s = new ReturnLinesByPerson();
-    s.rowNumbers = p.rowNumbers;
-    s.fens = p.fens;
-    s.paids = p.paids;
-    s.nexts = p.nexts;
-    s.heads = p.heads;
-    s.tails = p.tails;
-    s.count = p.rowNumbers.length;
-    for (let q = 0; q < p.bis.length; q++) {
-      s.bis.push(p.bis[q]!);
-      s.byBi.set(p.bis[q]!, q);
-      if ((q & 2047) === 2047) await pace();
-    }
-    return s;
-  }
-
   has(bi: string): boolean {
     return this.byBi.has(bi);
   }
@@ -126,17 +87,6 @@ export class ReturnLinesByPerson {
       });
     return out;
   }
-}
-
-/** A `ReturnLinesByPerson` as arrays (`parts`, `fromParts`). */
-export interface ReturnLinesParts {
-  rowNumbers: Int32Array<ArrayBuffer>;
-  fens: Float64Array<ArrayBuffer>;
-  paids: Uint8Array<ArrayBuffer>;
-  nexts: Int32Array<ArrayBuffer>;
-  heads: Int32Array<ArrayBuffer>;
-  tails: Int32Array<ArrayBuffer>;
-  bis: string[];
 }
 
 function grow<T extends Int32Array | Float64Array | Uint8Array>(from: T, to: T): T {

@@ -12,11 +12,8 @@ export interface SealedPerson {
   id_masked: string;
 }
 
-/** The `CryptoProvider.mac` purpose of an ID number's blind index. */
-export const ID_NUMBER_MAC = 'beneficiary.id_number';
-
 export function idBlindIndex(crypto: CryptoProvider, idNumber: string): string {
-  return crypto.mac(ID_NUMBER_MAC, idNumber);
+  return crypto.mac('beneficiary.id_number', idNumber);
 }
 
 export function sealId(crypto: CryptoProvider, idNumber: string): SealedPerson {

@@ -10,7 +10,7 @@ import { BeneficiaryImport, IMPORT_KIND } from './import.js';
 import { importExportRoutes } from './import-export.routes.js';
 import { ImportJobs } from './imports.service.js';
 import { MergesService } from './merges.service.js';
-import { ID_NUMBER_MAC, idBlindIndex, open } from './personal-data.js';
+import { idBlindIndex, open } from './personal-data.js';
 import { registryReadModel } from './read-model.repo.js';
 import { registryRepo } from './registry.repo.js';
 import { registryRoutes } from './registry.routes.js';
@@ -75,8 +75,6 @@ export const registryModule = defineModule({
         householdLines: lines,
         /** The blind index of a normalised ID number (to match other files against the register). */
         idBlindIndex: (idNumber: string) => idBlindIndex(p.crypto, idNumber),
-        /** Its `CryptoProvider.mac` purpose: a worker thread with the key file makes the same index. */
-        idBlindIndexPurpose: ID_NUMBER_MAC,
         /** Clear ID numbers of some people, for a file a bank needs them in; the caller audits the export. */
         openIdNumbers: async (ids: readonly string[]) => {
           const out = new Map<string, string>();

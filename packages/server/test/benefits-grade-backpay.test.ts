@@ -1,7 +1,6 @@
-import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
-import { makeId } from './registry-fixtures.js';
+import { GRADE_IMPORT_HEADER, importRegister, makeId } from './registry-fixtures.js';
 
 /**
  * Grade changes recorded late (decisions/0073): an import's changes are one back-pay job that
@@ -154,25 +153,16 @@ describe('an import’s grade changes', () => {
     const formNotices = await notices();
 
     // by one import
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('花名册');
-    ws.addRow(['姓名', '身份证号', '类别', '伤残等级', '伤残性质', '等级调整决定日期', '等级调整文号']);
-    ws.addRow(['补发X甲', people.X甲!.idNumber, '残疾军人', '五级', '', '2025-02-10', '白退役〔2025〕21号']);
-    ws.addRow(['补发Y甲', people.Y甲!.idNumber, '残疾军人', '三级', '', '2025-03-15', '白退役〔2025〕22号']);
-    ws.addRow(['补发Z甲', people.Z甲!.idNumber, '残疾军人', '六级', '', '2025-04-20', '白退役〔2025〕23号']);
     const district = await orgId(env.p, '650200/650204/');
-    const res = await bjt.request(
-      'POST',
-      `/api/v1/beneficiaries/imports?orgId=${district}&fileName=${encodeURIComponent('调级.xlsx')}`,
-      Buffer.from(await wb.xlsx.writeBuffer()),
-      { 'content-type': 'application/octet-stream' },
-    );
-    expect(res.statusCode, res.body).toBe(202);
+    const imported0 = await importRegister(env, bjt, district, GRADE_IMPORT_HEADER, [
+      ['补发X甲', people.X甲!.idNumber, '残疾军人', '五级', '', '2025-02-10', '白退役〔2025〕21号'],
+      ['补发Y甲', people.Y甲!.idNumber, '残疾军人', '三级', '', '2025-03-15', '白退役〔2025〕22号'],
+      ['补发Z甲', people.Z甲!.idNumber, '残疾军人', '六级', '', '2025-04-20', '白退役〔2025〕23号'],
+    ]);
+    expect(imported0.result).toMatchObject({ gradeChanges: 3 });
+    expect((await bjt.post(`/api/v1/jobs/${imported0.id}/commit`)).statusCode).toBe(202);
     await env.jobs.idle();
-    expect((await bjt.get(`/api/v1/jobs/${res.json().id}`)).json().result).toMatchObject({ gradeChanges: 3 });
-    expect((await bjt.post(`/api/v1/jobs/${res.json().id}/commit`)).statusCode).toBe(202);
-    await env.jobs.idle();
-    expect((await bjt.get(`/api/v1/jobs/${res.json().id}`)).json()).toMatchObject({
+    expect((await bjt.get(`/api/v1/jobs/${imported0.id}`)).json()).toMatchObject({
       status: 'succeeded',
       result: { gradeChanges: 3 },
     });

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
-import { makeId } from './registry-fixtures.js';
+import { importRegister, makeId } from './registry-fixtures.js';
 
 /**
  * The disability grade history (decisions/0056) in the register's xlsx and in merges
@@ -76,22 +76,8 @@ async function exported() {
   return rows;
 }
 
-async function importSheet(header: string[], rows: string[][]) {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('花名册');
-  ws.addRow(header);
-  for (const r of rows) ws.addRow(r);
-  const data = Buffer.from(await wb.xlsx.writeBuffer());
-  const res = await klmy.request(
-    'POST',
-    `/api/v1/beneficiaries/imports?orgId=${district}&fileName=${encodeURIComponent('等级.xlsx')}`,
-    data,
-    { 'content-type': 'application/octet-stream' },
-  );
-  expect(res.statusCode, res.body).toBe(202);
-  await env.jobs.idle();
-  return (await klmy.get(`/api/v1/jobs/${res.json().id}`)).json();
-}
+const importSheet = (header: string[], rows: string[][]) =>
+  importRegister(env, klmy, district, header, rows, '等级.xlsx');
 
 describe('grade history in the xlsx and in merges', () => {
   it('exports the grade in force, its 性质 and its last decision; the file imported back changes nothing', async () => {

@@ -2,7 +2,7 @@ import { t } from '@shuangyong/shared';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
-import { makeId } from './registry-fixtures.js';
+import { GRADE_IMPORT_HEADER, importRegister, makeId } from './registry-fixtures.js';
 
 /**
  * The register's xlsx import records a grade change (decisions/0065) as the person's form does: a
@@ -61,23 +61,9 @@ async function release(period: string) {
   return ok.json() as { totalFen: number };
 }
 
-const HEADER = ['姓名', '身份证号', '类别', '伤残等级', '伤残性质', '等级调整决定日期', '等级调整文号'];
+const HEADER = GRADE_IMPORT_HEADER;
 
-async function dryRun(header: string[], rows: string[][]) {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('花名册');
-  ws.addRow(header);
-  for (const r of rows) ws.addRow(r);
-  const res = await bjt.request(
-    'POST',
-    `/api/v1/beneficiaries/imports?orgId=${district}&fileName=${encodeURIComponent('调级.xlsx')}`,
-    Buffer.from(await wb.xlsx.writeBuffer()),
-    { 'content-type': 'application/octet-stream' },
-  );
-  expect(res.statusCode, res.body).toBe(202);
-  await env.jobs.idle();
-  return (await bjt.get(`/api/v1/jobs/${res.json().id}`)).json();
-}
+const dryRun = (header: string[], rows: string[][]) => importRegister(env, bjt, district, header, rows);
 
 const grade = async (key: string) =>
   (await bjt.get(`/api/v1/beneficiaries/${people[key]!.id}`)).json().assignments[0] as {

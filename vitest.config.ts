@@ -8,6 +8,7 @@ const env = { SCRYPT_LOG2N: '10', TZ: 'UTC' };
 // the subpath first: an alias also rewrites everything below its name
 const alias = {
   '@shuangyong/shared/echarts': new URL('./packages/shared/src/cockpit/echarts-parts.ts', import.meta.url).pathname,
+  '@shuangyong/shared/wall-clock': new URL('./packages/shared/src/wall-clock.ts', import.meta.url).pathname,
   '@shuangyong/shared': new URL('./packages/shared/src/index.ts', import.meta.url).pathname,
 };
 

@@ -27,3 +27,4 @@ export * from './schemas/troops.js';
 export * from './schemas/users.js';
 export * from './schemas/visits.js';
 export * from './visits/caps.js';
+export * from './wall-clock.js';

@@ -1,3 +1,5 @@
+import { wallParts, zoneOffsetMs } from '@shuangyong/shared';
+
 /**
  * The display zone (the server's TZ_DISPLAY, sent with `/auth/me`): every time is entered and shown
  * in it, whatever zone the device is set to. Picker values are "wall clock" values — the digits the
@@ -13,54 +15,6 @@ export function displayZone(): string {
   return zone;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterOf(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-interface WallParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function partsAt(ms: number, timeZone: string): WallParts {
-  const p: Record<string, string> = {};
-  for (const x of formatterOf(timeZone).formatToParts(new Date(ms))) p[x.type] = x.value;
-  return {
-    year: Number(p.year),
-    month: Number(p.month),
-    day: Number(p.day),
-    hour: Number(p.hour),
-    minute: Number(p.minute),
-    second: Number(p.second),
-  };
-}
-
-/** How far `timeZone` is ahead of UTC at an instant, in milliseconds. */
-function offsetAt(ms: number, timeZone: string): number {
-  const p = partsAt(ms, timeZone);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return wall - (ms - (ms % 1000));
-}
-
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** An instant as wall-clock time in the zone: `2025-01-20T10:05:00`; '' for null or invalid input. */
@@ -68,7 +22,7 @@ export function wallOf(instant: string | number | Date | null | undefined, timeZ
   if (instant === null || instant === undefined || instant === '') return '';
   const ms = instant instanceof Date ? instant.getTime() : new Date(instant).getTime();
   if (Number.isNaN(ms)) return '';
-  const p = partsAt(ms, timeZone);
+  const p = wallParts(ms, timeZone);
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
 
@@ -93,8 +47,8 @@ export function instantOfWall(wall: string, timeZone = zone): string | null {
   );
   if (Number.isNaN(asUtc)) return null;
   // the zone's offset at the guessed instant, then once more at the corrected one (offset changes)
-  let ms = asUtc - offsetAt(asUtc, timeZone);
-  ms = asUtc - offsetAt(ms, timeZone);
+  let ms = asUtc - zoneOffsetMs(timeZone, asUtc);
+  ms = asUtc - zoneOffsetMs(timeZone, ms);
   return new Date(ms).toISOString();
 }
 

@@ -229,7 +229,9 @@ function sqliteGrams(scope: Scope, ids: readonly string[]) {
  * statement (the same pieces as `nameGrams`: the name without middle dots and spaces — the only
  * space `normalizeQuery` leaves — cut into its characters and pairs of neighbours, without repeats),
  * in the grams' key order. Nothing per gram crosses from the program (decisions/0064). `scope`
- * limits the people read (the import passes SYSTEM_SCOPE: the rows it has just written).
+ * limits the people read (the import passes SYSTEM_SCOPE: the rows it has just written). On both
+ * dialects the rows go in sorted by the grams' key: on PostgreSQL 10^4 people's grams (the import's
+ * run, decisions/0076) took ~17 % less time sorted than in the hash aggregate's order.
  */
 async function insertGramsOf(handle: DbHandle, trx: Queryable, scope: Scope, ids: readonly string[]) {
   if (!ids.length) return;
@@ -246,7 +248,8 @@ async function insertGramsOf(handle: DbHandle, trx: Queryable, scope: Scope, ids
       CROSS JOIN LATERAL generate_series(1, char_length(n.name)) AS i
       CROSS JOIN LATERAL (VALUES (substr(n.name, i, 1)),
         (CASE WHEN i < char_length(n.name) THEN substr(n.name, i, 2) END)) AS g(gram)
-    WHERE b.id = ANY(${[...ids]}::text[]) AND g.gram IS NOT NULL AND ${inScope}`.execute(trx);
+    WHERE b.id = ANY(${[...ids]}::text[]) AND g.gram IS NOT NULL AND ${inScope}
+    ORDER BY 1, 2, 3`.execute(trx);
 }
 
 /** Row objects as `FlatRows` (the first row's keys in order; a missing value is NULL), as `bulkInsert` makes them. */

@@ -19,6 +19,7 @@ import { SYSTEM_SCOPE } from '../packages/server/src/platform/access/scope.js';
 import { systemActor } from '../packages/server/src/platform/auth/actor.js';
 import { migrateToLatest } from '../packages/server/src/platform/db/index.js';
 import { Jobs } from '../packages/server/src/platform/jobs/jobs.js';
+import { warmUpChinese } from '../packages/server/src/platform/text/chinese.js';
 import { seedDemo } from '../packages/server/src/seed/demo.js';
 import { seedSynthetic } from '../packages/server/src/seed/synthetic.js';
 import { cachedPlatform, freshPlatform } from './lib/platform.js';
@@ -107,6 +108,8 @@ async function main() {
         .where('path', 'like', '%650203/')
         .executeTakeFirstOrThrow();
       const actor = systemActor(org, 'bench');
+      // the server loads the name dictionaries after its first API request (cli.ts): not in the import
+      warmUpChinese();
       const jobs = new Jobs(p);
       jobs.register(IMPORT_KIND, new BeneficiaryImport(p, async () => actor, jobs));
       const job = await measure(`import ${rows.toLocaleString('en')} rows: validate`, async () => {

@@ -436,9 +436,8 @@ export class BeneficiaryImport implements JobHandler {
 
       let n = 0;
       for await (const row of dataRows) {
-        if (++n % 200 === 0) {
-          await tick();
-        }
+        // a turn of the loop every 100 rows (~5 ms of checks; decisions/0076)
+        if (++n % 100 === 0) await tick();
         if (row.cells.every((c) => c.trim() === '')) continue;
         if (/^(合计|总计|小计)/.test((row.cells.find((c) => c.trim() !== '') ?? '').replace(/\s/g, ''))) continue;
         result.total++;

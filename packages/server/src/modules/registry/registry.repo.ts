@@ -252,16 +252,6 @@ async function insertGramsOf(handle: DbHandle, trx: Queryable, scope: Scope, ids
     ORDER BY 1, 2, 3`.execute(trx);
 }
 
-/** Row objects as `FlatRows` (the first row's keys in order; a missing value is NULL), as `bulkInsert` makes them. */
-function flatRows(rows: readonly Record<string, unknown>[]): FlatRows {
-  if (!rows.length) return { columns: [], values: [] };
-  const columns = Object.keys(rows[0]!);
-  const values: unknown[] = new Array(rows.length * columns.length);
-  let k = 0;
-  for (const r of rows) for (const c of columns) values[k++] = r[c] ?? null;
-  return { columns, values };
-}
-
 /** What the import reads and writes: the importer's org subtree, the districts, people by blind index, bulk rows. */
 export const importRepo = {
   async org(db: Queryable, id: string) {
@@ -301,38 +291,12 @@ export const importRepo = {
   },
 
   /**
-   * New people in bulk: households, people and category rows, each table in multi-row statements
+   * New people in bulk (the import commit and the synthetic seeder, decisions/0069): households,
+   * people and category rows as flat rows, each table in multi-row statements
    * (platform/db/bulk.ts), then their name grams made set-wise from the rows just written and the
-   * maintained counts — in the writer worker all of them in one message (`insertPeopleFlat`).
-   */
-  async insertPeople(
-    handle: DbHandle,
-    trx: Queryable,
-    rows: {
-      households: Record<string, unknown>[];
-      people: (Record<string, unknown> & { id: string; name_simplified: string; org_path: string })[];
-      categories: Record<string, unknown>[];
-      /** `insertPeopleFlat`'s `gramsOf`. */
-      gramsOf?: readonly string[];
-    },
-  ) {
-    await importRepo.insertPeopleFlat(handle, trx, {
-      households: flatRows(rows.households),
-      people: flatRows(rows.people),
-      categories: flatRows(rows.categories),
-      ids: rows.people.map((x) => x.id),
-      gramsOf: rows.gramsOf,
-      // the maintained totals, set-wise for the batch (decisions/0029)
-      deltas: rows.people.flatMap((x) => countDeltas(x as unknown as CountState, 1)),
-    });
-  },
-
-  /**
-   * `insertPeople` for a loader that builds flat rows (the synthetic seeder, decisions/0069): the
-   * same statements, with the new people's ids and their count deltas (`countDeltas`, any order,
-   * summed or not) given instead of being read back from row objects. In a transaction of the
-   * writer worker the rows, the grams and the counts go in one message (decisions/0076): the worker
-   * writes them back to back without waiting for the event loop between them.
+   * maintained counts (`deltas`: `countDeltas` of each new person, any order, summed or not;
+   * decisions/0029). In a transaction of the writer worker all of them go in one message
+   * (decisions/0076): the worker writes them back to back without waiting for the event loop.
    */
   async insertPeopleFlat(
     handle: DbHandle,

@@ -79,11 +79,17 @@ export async function bulkInsert(
   executor: Queryable = handle.db,
 ): Promise<void> {
   if (!rows.length) return;
+  await bulkInsertFlat(handle, table, toFlatRows(rows), executor);
+}
+
+/** Row objects as `FlatRows`: the first row's keys in order, a missing value NULL (no columns when there is no row). */
+export function toFlatRows(rows: readonly Record<string, unknown>[]): FlatRows {
+  if (!rows.length) return { columns: [], values: [] };
   const columns = Object.keys(rows[0]!);
   const values: unknown[] = new Array(rows.length * columns.length);
   let k = 0;
   for (const r of rows) for (const c of columns) values[k++] = r[c] ?? null;
-  await bulkInsertFlat(handle, table, { columns, values }, executor);
+  return { columns, values };
 }
 
 /**

@@ -1,8 +1,10 @@
-// npx tsx bench/render-stall.ts [--runs N] — the event loop while the server renders documents
+// npx tsx bench/render-stall.ts [--runs N] [--jobs] — the event loop while the server renders documents
 // (decisions/0077): each renderer on a request path, N renders one after another, first in the
 // server's thread (RENDER_WORKERS=0, as before the render pool) then in the render worker, each in
 // a child process of its own. A 5 ms setInterval records how late each tick comes (the loop's
-// stall); the table goes to stdout for docs/benchmarks.md.
+// stall); the table goes to stdout for docs/benchmarks.md. `--jobs`: the jobs that make documents
+// instead (the model-city binder on the living city, the bulk letters of a plan of --letters
+// targets, default 200), N runs each.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '10' }, mode: { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '10' },
+    mode: { type: 'string' },
+    jobs: { type: 'boolean', default: false },
+    letters: { type: 'string', default: '200' },
+  },
 });
 const runs = Number(values.runs);
 
@@ -32,7 +39,16 @@ if (!values.mode) {
   for (const mode of ['inline', 'worker']) {
     const out = execFileSync(
       process.execPath,
-      ['--import', 'tsx', fileURLToPath(import.meta.url), '--runs', String(runs), '--mode', mode],
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--runs',
+        String(runs),
+        '--mode',
+        mode,
+        ...(values.jobs ? ['--jobs', '--letters', values.letters] : []),
+      ],
       {
         env: { ...process.env, RENDER_WORKERS: mode === 'inline' ? '0' : '1' },
         encoding: 'utf8',
@@ -43,7 +59,10 @@ if (!values.mode) {
   }
   const f = (n: number) => n.toFixed(0);
   console.log(
-    `${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}, ${new Date().toISOString()}, ${runs} renders per row`,
+    `${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}, ${new Date().toISOString()}, ${runs} renders per row, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
   console.log(
     '| renderer | where | first render ms | render p50 ms | loop busy ms per render | loop stall max ms | loop stall p99 ms |',
@@ -53,6 +72,89 @@ if (!values.mode) {
     console.log(
       `| ${r.scenario} | ${r.mode === 'inline' ? 'event loop (before)' : 'render worker (after)'} | ${f(r.first)} | ${f(r.p50)} | ${f(r.loopMs)} | ${f(r.stallMax)} | ${f(r.stallP99)} |`,
     );
+  process.exit(0);
+}
+
+/** Each scenario once to warm up, then `runs` times with the stall recorder on. */
+async function measure(scenarios: [string, () => Promise<unknown>][]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const [scenario, run] of scenarios) {
+    const t0 = performance.now();
+    await run();
+    const first = performance.now() - t0;
+    const stalls: number[] = [];
+    let last = performance.now();
+    const tick = setInterval(() => {
+      const now = performance.now();
+      stalls.push(Math.max(0, now - last - 5));
+      last = now;
+    }, 5);
+    const ms: number[] = [];
+    const elu0 = performance.eventLoopUtilization();
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await run();
+      ms.push(performance.now() - t);
+      // renders come apart, as requests do: the tick after each one records its stall
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const elu = performance.eventLoopUtilization(elu0);
+    clearInterval(tick);
+    ms.sort((a, b) => a - b);
+    stalls.sort((a, b) => a - b);
+    rows.push({
+      scenario,
+      mode: values.mode,
+      first,
+      p50: ms[Math.floor(ms.length / 2)]!,
+      stallMax: stalls.at(-1) ?? 0,
+      stallP99: stalls[Math.min(stalls.length - 1, Math.floor(stalls.length * 0.99))] ?? 0,
+      ticks: stalls.length,
+      loopMs: elu.active / runs,
+    });
+  }
+  return rows;
+}
+
+if (values.jobs) {
+  const { seedLivingCity } = await import('../packages/server/src/seed/living.js');
+  const { signedIn, testEnv } = await import('../packages/server/test/helpers.js');
+  const env = await testEnv();
+  await seedLivingCity(env.p);
+  const db = env.p.handle.db;
+  const city = await signedIn(env.app, 'city', '10.9.0.1');
+  // the plan with the most targets, topped up to --letters targets (copies of its first one)
+  const plan = await db
+    .selectFrom('visit_targets')
+    .select(['plan_id', (eb) => eb.fn.countAll().as('n')])
+    .groupBy('plan_id')
+    .orderBy('n', 'desc')
+    .executeTakeFirstOrThrow();
+  const first = await db
+    .selectFrom('visit_targets')
+    .selectAll()
+    .where('plan_id', '=', plan.plan_id)
+    .executeTakeFirstOrThrow();
+  const { uuidv7 } = await import('../packages/server/src/platform/ids.js');
+  const want = Number(values.letters);
+  for (let n = Number(plan.n); n < want; n++)
+    await db
+      .insertInto('visit_targets')
+      .values({ ...first, id: uuidv7(), name: `${first.name}${n}`, status: 'planned' } as never)
+      .execute();
+  const job = async (url: string, body?: unknown) => {
+    const res = await city.post(url, body);
+    if (res.statusCode !== 202) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+    await env.jobs.idle();
+    const status = (await city.get(`/api/v1/jobs/${res.json().id}`)).json();
+    if (status.status !== 'succeeded') throw new Error(`${url}: ${JSON.stringify(status)}`);
+  };
+  const rows = await measure([
+    ['创建档案 (binder job: DOCX + XLSX + evidence zip, living city)', () => job('/api/v1/modelcity/binder', {})],
+    [`批量慰问信 (letters job, ${want} DOCX in a zip)`, () => job(`/api/v1/visit-plans/${plan.plan_id}/letters`)],
+  ]);
+  process.stdout.write(JSON.stringify(rows));
+  await env.close();
   process.exit(0);
 }
 
@@ -121,43 +223,7 @@ const scenarios: [string, () => Promise<unknown>][] = [
   ['慰问信 DOCX', () => render(LETTER_RENDER, { letter, format: 'docx', fontMissing: 'visits.letter.fontMissing' })],
   ['工作情况报告 DOCX', () => built.services.campaigns.report.write(summary)],
 ];
-const rows: Row[] = [];
-for (const [scenario, run] of scenarios) {
-  const t0 = performance.now();
-  await run();
-  const first = performance.now() - t0;
-  const stalls: number[] = [];
-  let last = performance.now();
-  const tick = setInterval(() => {
-    const now = performance.now();
-    stalls.push(Math.max(0, now - last - 5));
-    last = now;
-  }, 5);
-  const ms: number[] = [];
-  const elu0 = performance.eventLoopUtilization();
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await run();
-    ms.push(performance.now() - t);
-    // renders come apart, as requests do: the tick after each one records its stall
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const elu = performance.eventLoopUtilization(elu0);
-  clearInterval(tick);
-  ms.sort((a, b) => a - b);
-  stalls.sort((a, b) => a - b);
-  rows.push({
-    scenario,
-    mode: values.mode,
-    first,
-    p50: ms[Math.floor(ms.length / 2)]!,
-    stallMax: stalls.at(-1) ?? 0,
-    stallP99: stalls[Math.min(stalls.length - 1, Math.floor(stalls.length * 0.99))] ?? 0,
-    ticks: stalls.length,
-    loopMs: elu.active / runs,
-  });
-}
-process.stdout.write(JSON.stringify(rows));
+process.stdout.write(JSON.stringify(await measure(scenarios)));
 await built.app.close();
 await p.handle.close();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,8 @@
 import { CARD_RENDER } from './modules/benefits/card.js';
 import { REPORT_RENDER } from './modules/campaigns/report.js';
 import { BRIEF_RENDER } from './modules/cockpit/renders.js';
-import { LETTER_RENDER } from './platform/files/letter.js';
+import { BINDER_RENDER } from './modules/modelcity/binder-render.js';
+import { LETTER_RENDER, LETTERS_RENDER } from './platform/files/letter.js';
 import { serveRenders } from './platform/files/render-pool.js';
 
-serveRenders([BRIEF_RENDER, CARD_RENDER, LETTER_RENDER, REPORT_RENDER]);
+serveRenders([BINDER_RENDER, BRIEF_RENDER, CARD_RENDER, LETTER_RENDER, LETTERS_RENDER, REPORT_RENDER]);

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BINDER_RENDER } from '../src/modules/modelcity/binder-render.js';
 import { AppError } from '../src/platform/errors.js';
-import { LETTER_RENDER } from '../src/platform/files/letter.js';
+import { LETTER_RENDER, LETTERS_RENDER } from '../src/platform/files/letter.js';
 import { RenderPool, renderTask } from '../src/platform/files/render-pool.js';
 import { workerEntry } from '../src/platform/files/worker-entry.js';
 import { pdfText } from './pdf-text.js';
 import { spinner } from './sqlite-file-fixtures.js';
+import { unzip } from './visits-fixtures.js';
 
 /** The render pool (decisions/0077): documents made in worker threads, off the event loop. */
 const pools: RenderPool[] = [];
@@ -88,6 +90,39 @@ describe('the render pool', () => {
     void p.run(hang, {}).catch(() => {});
     const busy = await p.run(hang, {}).catch((e: unknown) => e);
     expect(busy).toMatchObject({ status: 503, code: 'render_busy' });
+    expect(p.workers()).toBe(1);
+  });
+
+  it('makes the jobs’ documents in its worker: a batch of letters, the binder’s DOCX and xlsx', async () => {
+    const p = pool();
+    const names = Array.from({ length: 8 }, (_, i) => `张${i}`);
+    const batch = { letters: names.map((n) => ({ ...letter, salutation: `尊敬的${n}同志：` })) };
+    await p.run(LETTERS_RENDER, { letters: batch.letters.slice(0, 1) }); // warm: docx loaded in the worker
+    const loop = spinner();
+    const made = p.run(LETTERS_RENDER, batch).then((b) => {
+      loop.stop();
+      return b;
+    });
+    while (loop.turns < 50 && !loop.stopped) await new Promise((r) => setImmediate(r));
+    expect(loop.turns).toBeGreaterThanOrEqual(50);
+    const docs = await made;
+    expect(docs.every((d) => Buffer.isBuffer(d))).toBe(true);
+    const xml = docs.map((d) => unzip(d).get('word/document.xml')!.toString('utf8'));
+    for (const [i, n] of names.entries()) expect(xml[i]).toContain(`尊敬的${n}同志`);
+    // a task the worker does not list would be refused there ('no render task')
+    const binder = await p.run(BINDER_RENDER, {
+      round: { name: '2026年度' },
+      scopeName: '全市',
+      standards: [],
+      points: 0,
+      score: 0,
+      evidence: new Map(),
+      period: { from: '2026-01-01', to: '2026-12-31' },
+      owners: new Map(),
+      today: '2026-12-04',
+    } as never);
+    expect(unzip(binder.docx).get('word/document.xml')!.toString('utf8')).toContain('2026年度');
+    expect(unzip(binder.xlsx).has('xl/worksheets/sheet1.xml')).toBe(true);
     expect(p.workers()).toBe(1);
   });
 

@@ -2,7 +2,9 @@ import { type ModelEvidence, maskPersonalData, t } from '@shuangyong/shared';
 import type { Actor } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
+import { render } from '../../platform/files/render-pool.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
+import { BINDER_RENDER } from './binder-render.js';
 import { evidenceZip } from './evidence-zip.js';
 import { LISTED_PER_ELEMENT, type ModelCityService } from './modelcity.service.js';
 
@@ -76,11 +78,9 @@ export class BinderJob implements JobHandler {
     const total = zip.files + 2;
     await ctx.progress(0, total);
 
-    // the writers (docx, exceljs, archiver) load at the first binder, not at start-up (docs/decisions/0063)
-    const [{ binderDocx, selfAssessmentXlsx }, { writeZip }] = await Promise.all([
-      import('./binder.js'),
-      import('../../platform/files/zip-write.js'),
-    ]);
+    // archiver loads at the first binder, not at start-up (docs/decisions/0063); docx and exceljs
+    // load in the render worker
+    const { writeZip } = await import('../../platform/files/zip-write.js');
     const input = {
       round,
       scopeName: actor.scope.kind === 'all' ? t('modelcity.scope.city') : actor.orgName,
@@ -92,9 +92,10 @@ export class BinderJob implements JobHandler {
       owners,
       today: localToday(this.p.config.tzDisplay),
     };
-    this.jobs.writeArtefact(ctx.job.id, BINDER_PARTS.docx.artefact, await binderDocx(input));
-    await ctx.progress(1, total);
-    this.jobs.writeArtefact(ctx.job.id, BINDER_PARTS.xlsx.artefact, await selfAssessmentXlsx(input));
+    // the DOCX and the xlsx are made in the render worker (decisions/0077), off the event loop
+    const { docx, xlsx } = await render(BINDER_RENDER, input);
+    this.jobs.writeArtefact(ctx.job.id, BINDER_PARTS.docx.artefact, docx);
+    this.jobs.writeArtefact(ctx.job.id, BINDER_PARTS.xlsx.artefact, xlsx);
     await ctx.progress(2, total);
     await this.jobs.writeArtefactStream(
       ctx.job.id,

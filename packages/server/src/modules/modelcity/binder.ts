@@ -179,3 +179,8 @@ export async function selfAssessmentXlsx(b: BinderInput): Promise<Buffer> {
   await done;
   return Buffer.concat(chunks);
 }
+
+/** Both files of the binder from one input (the render task BINDER_RENDER, binder-render.ts). */
+export async function binderFiles(b: BinderInput): Promise<{ docx: Buffer; xlsx: Buffer }> {
+  return { docx: await binderDocx(b), xlsx: await selfAssessmentXlsx(b) };
+}

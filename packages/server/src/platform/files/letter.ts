@@ -81,3 +81,17 @@ export const LETTER_RENDER = renderTask<
         ? formalLetterPdf(letter, () => new AppError(503, 'pdf_font_missing', fontMissing))
         : formalLetterDocx(letter),
 );
+
+/**
+ * Letters as DOCX, a batch per render (the bulk letters job): one round trip to the render worker
+ * for many letters, the job's progress told after each batch.
+ */
+export const LETTERS_RENDER = renderTask<{ letters: readonly FormalLetter[] }, Buffer[]>(
+  'letters',
+  async () =>
+    async ({ letters }) => {
+      const out: Buffer[] = [];
+      for (const l of letters) out.push(await formalLetterDocx(l));
+      return out;
+    },
+);

@@ -8,7 +8,7 @@ import { workerEntry } from './worker-entry.js';
  * A renderer that runs in the render worker (src/render.worker.ts lists them): the name the worker
  * knows it by and how to load it (a dynamic import, so the document writers load in the worker and
  * not at the server's start). Input and output cross threads by structured clone: plain data in,
- * bytes (a Buffer, or an object of Buffers) out.
+ * bytes (a Buffer, an array or an object of Buffers) out.
  */
 export interface RenderTask<I, O> {
   readonly name: string;
@@ -240,6 +240,7 @@ function inProcess(job: Job): void {
 function asBuffers(v: unknown): unknown {
   const buf = (x: unknown) => (x instanceof Uint8Array ? Buffer.from(x.buffer, x.byteOffset, x.byteLength) : x);
   if (v instanceof Uint8Array) return buf(v);
+  if (Array.isArray(v)) return v.map(buf);
   if (v && typeof v === 'object' && !Array.isArray(v))
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, buf(x)]));
   return v;

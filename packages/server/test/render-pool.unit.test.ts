@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BINDER_RENDER } from '../src/modules/modelcity/binder-render.js';
 import { AppError } from '../src/platform/errors.js';
-import { LETTER_RENDER, LETTERS_RENDER } from '../src/platform/files/letter.js';
+import { formalLetterPdf, LETTER_RENDER, LETTERS_RENDER } from '../src/platform/files/letter.js';
+import { loadPdfkit, pdfFont, useCjkFont } from '../src/platform/files/pdf.js';
 import { RenderPool, renderTask } from '../src/platform/files/render-pool.js';
 import { workerEntry } from '../src/platform/files/worker-entry.js';
 import { pdfText } from './pdf-text.js';
@@ -131,5 +132,30 @@ describe('the render pool', () => {
     const docx = await p.run(LETTER_RENDER, { letter, format: 'docx', fontMissing: 'visits.letter.fontMissing' });
     expect(docx.subarray(0, 2).toString()).toBe('PK');
     expect(p.workers()).toBe(0);
+  });
+});
+
+describe('the CJK font of PDFs (decisions/0078)', () => {
+  it('is parsed once per thread, and the PDFs read the same as with a font parsed for each', async () => {
+    const PDFDocument = await loadPdfkit();
+    const [file, face] = pdfFont('serif', () => new Error('no CJK font'));
+    const parsedIn = () => {
+      const doc = new PDFDocument();
+      useCjkFont(doc, file, face);
+      return (doc as unknown as { _font: { font: object } })._font.font;
+    };
+    // pdfkit's internals as decisions/0078 uses them: should a release change them, this fails
+    // (and the PDFs are made as before, the font parsed for each)
+    const [first, second] = [parsedIn(), parsedIn()];
+    expect(first === second).toBe(true); // (a font object is too big for a diff)
+    const fresh = new PDFDocument();
+    fresh.registerFont('cjk', file, face);
+    fresh.font('cjk');
+    expect((fresh as unknown as { _font: { font: object } })._font.font === first).toBe(false);
+
+    const missing = () => new Error('no CJK font');
+    const [a, b] = [await formalLetterPdf(letter, missing), await formalLetterPdf(letter, missing)];
+    expect(await pdfText(b)).toBe(await pdfText(a));
+    expect(await pdfText(a)).toContain('尊敬的张三同志');
   });
 });

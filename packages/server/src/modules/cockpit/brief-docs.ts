@@ -3,7 +3,7 @@ import { AlignmentType, Document, HeadingLevel, ImageRun, Packer, Paragraph } fr
 import PDFDocument from 'pdfkit';
 import { AppError } from '../../platform/errors.js';
 import { DOCX_FONTS, type DocxFont, docxTable, docxText } from '../../platform/files/docx.js';
-import { pdfBytes, pdfFont } from '../../platform/files/pdf.js';
+import { pdfBytes, pdfFont, useCjkFont } from '../../platform/files/pdf.js';
 import { headlineLines } from './brief-lines.js';
 import { CHART_HEIGHT, CHART_WIDTH, chartPngs, chartSvg } from './chart-render.js';
 import type { BriefFiles, BriefInput } from './renders.js';
@@ -119,8 +119,7 @@ export async function briefPdf(b: BriefContent): Promise<Buffer> {
     info: { Title: t('brief.docTitle', { title: b.cockpit.campaign.title }), Author: b.orgName },
   });
   const done = pdfBytes(doc);
-  doc.registerFont('cjk', file, face);
-  doc.font('cjk');
+  useCjkFont(doc, file, face);
   const width = doc.page.width - 112;
   doc.fontSize(18).text(t('brief.docTitle', { title: b.cockpit.campaign.title }), { align: 'center' });
   doc

@@ -49,7 +49,49 @@ export async function cjkPdf(
     info: { Title: opts.title, Author: opts.author },
   });
   const done = pdfBytes(doc);
-  doc.registerFont('cjk', file, face);
-  doc.font('cjk');
+  useCjkFont(doc, file, face);
   return { doc, done };
+}
+
+/** A CJK font file's bytes, read once per thread (the Noto collections are 19–26 MB). */
+const fontFiles = new Map<string, Buffer>();
+/**
+ * The font parsed by fontkit, kept per thread with pdfkit's embedded-font class (decisions/0078):
+ * pdfkit 0.17 parses the font anew for every document (its CFF table, ~65,000 glyphs), ~3/4 of a
+ * letter PDF's CPU. Reached through pdfkit's private `_font` and `_fontFamilies`; should a pdfkit
+ * release change them, `parsedFont` stays unset and every PDF parses the font as before.
+ */
+interface EmbeddedFontClass {
+  new (doc: PDFKit.PDFDocument, font: object, id: string): object;
+}
+const parsedFonts = new Map<string, { font: object; Embedded: EmbeddedFontClass }>();
+interface PdfkitInternals {
+  _font?: { font?: unknown; constructor: unknown };
+  _fontFamilies?: Record<string, unknown>;
+  _fontCount?: number;
+}
+
+/**
+ * Registers the CJK font as `cjk` and selects it: the file read once per thread, and the font
+ * parsed once per thread where pdfkit lets it be shared (the text and the subset embedded are the
+ * same; a PDF of a letter ~120 ms -> ~40 ms of CPU, docs/benchmarks.md).
+ */
+export function useCjkFont(doc: PDFKit.PDFDocument, file: string, face: string | undefined): void {
+  let bytes = fontFiles.get(file);
+  if (!bytes) {
+    bytes = fs.readFileSync(file);
+    fontFiles.set(file, bytes);
+  }
+  doc.registerFont('cjk', bytes, face);
+  const key = `${file}\0${face ?? ''}`;
+  const internals = doc as unknown as PdfkitInternals;
+  const parsed = parsedFonts.get(key);
+  if (parsed && internals._fontFamilies && typeof internals._fontCount === 'number') {
+    // the document's own embedded font (its subset, its widths) over the font parsed before
+    internals._fontFamilies.cjk = new parsed.Embedded(doc, parsed.font, `F${++internals._fontCount}`);
+  }
+  doc.font('cjk');
+  const made = internals._font;
+  if (!parsed && made?.font && typeof made.font === 'object' && typeof made.constructor === 'function')
+    parsedFonts.set(key, { font: made.font, Embedded: made.constructor as EmbeddedFontClass });
 }

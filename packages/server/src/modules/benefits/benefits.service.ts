@@ -1131,28 +1131,26 @@ export class BenefitsService {
     // the roster's side, on the readers (decisions/0031) while the main thread reads the file: its
     // persons, those of them whose register status matters, and those paid by another roster's file
     // in force — set-wise, three statements for the whole roster (decisions/0054); a job, and "paid
-    // elsewhere" is about other districts' rosters: SYSTEM_SCOPE
+    // elsewhere" is about other districts' rosters: SYSTEM_SCOPE. One after the other: run at once
+    // they kept up to three database threads or processes busy beside the event loop on two cores,
+    // which then waited for a core (decisions/0075).
     // the roster's groups in its order (blind index, amount), streamed a chunk a turn (decisions/0075)
     const rosterBis: string[] = [];
     const rosterFen: number[] = [];
-    const rosterAmounts = async () => {
+    const rosterSide = (async () => {
       for await (const x of benefitsRepo.rosterAmounts(read, SYSTEM_SCOPE, rosterId, ROSTER_CHUNK)) {
         rosterBis.push(x.id_bi);
         rosterFen.push(toNumber(x.fen));
       }
-    };
-    const rosterSide = Promise.all([
-      rosterAmounts(),
-      benefitsRepo.rosterStatuses(
+      const statuses = await benefitsRepo.rosterStatuses(
         read,
         SYSTEM_SCOPE,
         this.registry.readModel.personStatuses(read, SYSTEM_SCOPE),
         rosterId,
-      ),
-      benefitsRepo
-        .overlappingReconciled(read, SYSTEM_SCOPE, rosterId, r.period_from, r.period_to)
-        .then((others) => benefitsRepo.rosterPaidElsewhere(read, SYSTEM_SCOPE, rosterId, others)),
-    ]);
+      );
+      const others = await benefitsRepo.overlappingReconciled(read, SYSTEM_SCOPE, rosterId, r.period_from, r.period_to);
+      return [statuses, await benefitsRepo.rosterPaidElsewhere(read, SYSTEM_SCOPE, rosterId, others)] as const;
+    })();
     // awaited after the file; a bad file must not leave its failure unhandled meanwhile
     rosterSide.catch(() => {});
     // every line of the file by person (blind index), in file order, as numbers: nothing is written
@@ -1205,7 +1203,7 @@ export class BenefitsService {
       this.idIndexExpiry = setTimeout(() => this.idIndex.clear(), ID_INDEX_KEPT_MS).unref();
     }
     await progress(800, TOTAL);
-    const [, statuses, paidByOthers] = await rosterSide;
+    const [statuses, paidByOthers] = await rosterSide;
     // what the roster pays each person of the file (NaN: not on the roster), and the roster's people
     // absent from the file in the roster's order — the last group of a person, as before; their
     // names come from the roster once the findings are known (decisions/0070)

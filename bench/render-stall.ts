@@ -104,7 +104,7 @@ async function measure(scenarios: [string, () => Promise<unknown>][]): Promise<R
     stalls.sort((a, b) => a - b);
     rows.push({
       scenario,
-      mode: values.mode,
+      mode: String(values.mode),
       first,
       p50: ms[Math.floor(ms.length / 2)]!,
       stallMax: stalls.at(-1) ?? 0,

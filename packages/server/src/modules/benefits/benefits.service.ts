@@ -1133,8 +1133,8 @@ export class BenefitsService {
     // in force — set-wise, three statements for the whole roster (decisions/0054); a job, and "paid
     // elsewhere" is about other districts' rosters: SYSTEM_SCOPE. One after the other: run at once
     // they kept up to three database threads or processes busy beside the event loop on two cores,
-    // which then waited for a core (decisions/0075).
-    // the roster's groups in its order (blind index, amount), streamed a chunk a turn (decisions/0075)
+    // which then waited for a core. The roster's groups (blind index, amount, in the roster's order)
+    // are streamed a chunk a turn (decisions/0075).
     const rosterBis: string[] = [];
     const rosterFen: number[] = [];
     const rosterSide = (async () => {

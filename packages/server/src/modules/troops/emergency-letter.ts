@@ -1,6 +1,5 @@
 import { t } from '@shuangyong/shared';
-import { type FormalLetter, LETTER_RENDER } from '../../platform/files/letter.js';
-import { render } from '../../platform/files/render-pool.js';
+import { type FormalLetter, renderFormalLetter } from '../../platform/files/letter.js';
 
 /** A thanks letter (感谢信) of the requesting side to the units dispatched to an emergency. */
 export interface ThanksLetter {
@@ -20,7 +19,7 @@ const formal = (l: ThanksLetter): FormalLetter => ({
 
 /** The letter as DOCX or PDF, made in the render worker (platform/files/render-pool.ts). */
 const thanksFile = (l: ThanksLetter, format: 'pdf' | 'docx'): Promise<Buffer> =>
-  render(LETTER_RENDER, { letter: formal(l), format, fontMissing: 'troops.letter.fontMissing' });
+  renderFormalLetter(formal(l), format, 'troops.letter.fontMissing');
 
 export const thanksDocx = (l: ThanksLetter): Promise<Buffer> => thanksFile(l, 'docx');
 

@@ -3,7 +3,7 @@ import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
-import { type FormalLetter, LETTER_RENDER, LETTERS_RENDER } from '../../platform/files/letter.js';
+import { type FormalLetter, LETTERS_RENDER, renderFormalLetter } from '../../platform/files/letter.js';
 import { render } from '../../platform/files/render-pool.js';
 import type { JobContext, JobHandler, Jobs } from '../../platform/jobs/jobs.js';
 import type { CampaignFacts, Campaigns } from '../campaigns/campaigns.module.js';
@@ -94,7 +94,7 @@ function formal(template: string, d: LetterData): FormalLetter {
 
 /** The letter as DOCX or PDF, made in the render worker (platform/files/render-pool.ts). */
 const letterFile = (template: string, d: LetterData, format: 'pdf' | 'docx'): Promise<Buffer> =>
-  render(LETTER_RENDER, { letter: formal(template, d), format, fontMissing: 'visits.letter.fontMissing' });
+  renderFormalLetter(formal(template, d), format, 'visits.letter.fontMissing');
 
 export const letterDocx = (template: string, d: LetterData): Promise<Buffer> => letterFile(template, d, 'docx');
 

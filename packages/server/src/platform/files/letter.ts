@@ -1,7 +1,7 @@
 import type { MessageKey } from '@shuangyong/shared';
 import { AppError } from '../errors.js';
 import { cjkPdf } from './pdf.js';
-import { renderTask } from './render-pool.js';
+import { render, renderTask } from './render-pool.js';
 import { DOCUMENT_TYPES } from './upload.js';
 
 /**
@@ -81,6 +81,10 @@ export const LETTER_RENDER = renderTask<
         ? formalLetterPdf(letter, () => new AppError(503, 'pdf_font_missing', fontMissing))
         : formalLetterDocx(letter),
 );
+
+/** A formal letter as DOCX or PDF, made in the render worker; `fontMissing` as in LETTER_RENDER. */
+export const renderFormalLetter = (letter: FormalLetter, format: 'pdf' | 'docx', fontMissing: MessageKey) =>
+  render(LETTER_RENDER, { letter, format, fontMissing });
 
 /**
  * Letters as DOCX, a batch per render (the bulk letters job): one round trip to the render worker

@@ -3,7 +3,10 @@
 // GET /readyz every 10 ms until it answers 200 (spawn → ready), reads the process's CPU time at that
 // moment (/proc/PID/stat, all threads), lets it sit idle, then reads its memory (/proc/PID/status:
 // VmRSS, RssAnon, RssFile, threads) and the main thread's V8 breakdown, which the preload
-// lib/mem-report.cjs writes on SIGUSR2, and stops it. Not part of `npm run bench`; results go by hand into docs/benchmarks.md.
+// lib/mem-report.cjs writes on SIGUSR2, and stops it. Idle means idle: a server that is still doing
+// its start-up's scheduled work at that moment (the day's brief, made in a render process of its
+// own, decisions/0079) is read then — itself and its child processes — and again once its children
+// have ended (up to 120 s later); the idle figure is the latter, children included. Not part of `npm run bench`; results go by hand into docs/benchmarks.md.
 //
 //   node bench/cold-start.mjs --data-dir DIR [--runs 5] [--idle 10] [--cpu-prof DIR] [--cli path/to/cli.js]
 //   node bench/cold-start.mjs --url postgres://…/db --key-file DIR/keys.json [--runs 5]
@@ -60,6 +63,34 @@ function memMiB(pid) {
   return { rss: mib('VmRSS'), anon: mib('RssAnon'), file: mib('RssFile'), hwm: mib('VmHWM'), threads };
 }
 
+/** The pids of a process's children (/proc/PID/stat's ppid field). */
+function childrenOf(pid) {
+  const out = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const s = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** VmRSS of a process's children, in MiB (0 when there are none). */
+function childrenMiB(pid) {
+  let sum = 0;
+  for (const c of childrenOf(pid)) {
+    try {
+      sum += memMiB(c).rss;
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return sum;
+}
+
 function status(url) {
   return new Promise((resolve) => {
     const req = http.get(url, { agent: false }, (res) => {
@@ -103,8 +134,19 @@ async function once(i) {
   }
   const memAtReady = memMiB(child.pid);
   await sleep(Number(opt.idle) * 1000);
-  const idle = memMiB(child.pid);
-  const cpuAtIdle = cpuSeconds(child.pid);
+  let idle = { ...memMiB(child.pid), children: childrenMiB(child.pid) };
+  let cpuAtIdle = cpuSeconds(child.pid);
+  /** The reading at the idle point while the server still had children (its start-up's scheduled work), and how long they lasted. */
+  let busy = null;
+  if (idle.children > 0) {
+    const t = performance.now();
+    while (childrenOf(child.pid).length && performance.now() - t < 120_000) await sleep(200);
+    busy = { ...idle, settledAfterS: (performance.now() - t) / 1000 };
+    await sleep(1000);
+    idle = { ...memMiB(child.pid), children: childrenMiB(child.pid) };
+    cpuAtIdle = cpuSeconds(child.pid);
+  }
+  idle.total = idle.rss + idle.children;
   child.kill('SIGUSR2');
   const until = performance.now() + 10_000;
   while (!fs.existsSync(memFile) && performance.now() < until) await sleep(50);
@@ -114,7 +156,7 @@ async function once(i) {
   await exited;
   clearTimeout(kill);
   fs.rmSync(memFile, { force: true });
-  return { readyMs, cpuAtReady, memAtReady, idle, cpuAtIdle, v8, load: os.loadavg()[0] };
+  return { readyMs, cpuAtReady, memAtReady, idle, busy, cpuAtIdle, v8, load: os.loadavg()[0] };
 }
 
 const results = [];
@@ -125,7 +167,10 @@ for (let i = 0; i < Number(opt.runs); i++) {
   process.stderr.write(
     `run ${i + 1}: ready ${(r.readyMs / 1000).toFixed(2)} s, CPU at ready ${r.cpuAtReady.toFixed(2)} s ` +
       `(after ${opt.idle} s idle ${r.cpuAtIdle.toFixed(2)} s); RSS at ready ${r.memAtReady.rss.toFixed(0)} MiB; ` +
-      `idle RSS ${r.idle.rss.toFixed(0)} MiB (anon ${r.idle.anon.toFixed(0)}, file ${r.idle.file.toFixed(0)}, peak ${r.idle.hwm.toFixed(0)})` +
+      (r.busy
+        ? `at ${opt.idle} s still at work: ${r.busy.rss.toFixed(0)} MiB + children ${r.busy.children.toFixed(0)} MiB, idle ${r.busy.settledAfterS.toFixed(0)} s later; `
+        : '') +
+      `idle RSS ${r.idle.total.toFixed(0)} MiB (anon ${r.idle.anon.toFixed(0)}, file ${r.idle.file.toFixed(0)}, children ${r.idle.children.toFixed(0)}, peak ${r.idle.hwm.toFixed(0)})` +
       (v
         ? `; heap used/total ${v.heapUsed.toFixed(0)}/${v.heapTotal.toFixed(0)} MiB, external ${v.external.toFixed(0)} (buffers ${v.arrayBuffers.toFixed(0)}), threads ${r.idle.threads}`
         : '') +
@@ -141,7 +186,12 @@ const summary = {
   runs: results.length,
   readySeconds: { min: sorted((r) => r.readyMs)[0] / 1000, median: med((r) => r.readyMs) / 1000 },
   cpuAtReadySeconds: { min: sorted((r) => r.cpuAtReady)[0], median: med((r) => r.cpuAtReady) },
-  idleRssMiB: { min: sorted((r) => r.idle.rss)[0], median: med((r) => r.idle.rss) },
+  idleRssMiB: { min: sorted((r) => r.idle.total)[0], median: med((r) => r.idle.total) },
+  /** Starts whose server was still at its scheduled work at the idle point, and the largest server + children then. */
+  busyAtIdle: {
+    starts: results.filter((r) => r.busy).length,
+    maxMiB: Math.max(0, ...results.filter((r) => r.busy).map((r) => r.busy.rss + r.busy.children)),
+  },
   idleAnonMiB: { median: med((r) => r.idle.anon) },
   loadavg: results.map((r) => Number(r.load.toFixed(1))),
 };

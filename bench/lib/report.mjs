@@ -617,7 +617,7 @@ function issue15(results, n) {
     const c = r.coldStart;
     if (!c) return notRun;
     return {
-      value: `ready median ${f2(c.readySeconds.median)} s (min ${f2(c.readySeconds.min)}), CPU ${f2(c.cpuAtReadySeconds.median)} s; idle RSS median ${f0(c.idleRssMiB.median)} MiB; ${c.runs} starts, load ${c.loadavg.join(', ')}`,
+      value: `ready median ${f2(c.readySeconds.median)} s (min ${f2(c.readySeconds.min)}), CPU ${f2(c.cpuAtReadySeconds.median)} s; idle RSS median ${f0(c.idleRssMiB.median)} MiB${c.busyAtIdle?.starts ? ` (${c.busyAtIdle.starts} of ${c.runs} starts still making the day's brief at 5 s: server + render process up to ${f0(c.busyAtIdle.maxMiB)} MiB then)` : ''}; ${c.runs} starts, load ${c.loadavg.join(', ')}`,
       ok: full ? c.readySeconds.median <= 1 && c.idleRssMiB.median <= 120 : 'info',
     };
   });
@@ -703,14 +703,12 @@ ${t.causes.length ? t.causes.map((c) => `- ${c}`).join('\n') : '- none'}
 
 ### Next steps for the shortfalls
 
-These follow from the causes above (the trace shows which statements, the CPU column whether the machine was shared):
+Done since these targets were set (each with its decision): SQLite reads on reader threads and long writes in a writer thread (decisions/0031, 0058); maintained counts behind the registry's totals (0029); the export in a worker writing its own xlsx (0059, 0074); the import streamed, one writer message a chunk (0071, 0076); documents rendered in a render process (0077, 0079). What the causes above still point to:
 
-- **SQLite blocks the event loop for as long as a statement runs** (list and searches under load, export, import commit, the target-list query): run SQLite off the main thread — a small pool of worker threads with their own read connections for queries, and the long jobs (import commit, export, target-list build) in a worker with its own write connection, committing in chunks. Until then, every long loop already yields between chunks (platform/tick.ts), but a single statement cannot be split.
-- **Exact totals of large filters** (the COUNT behind the registry list costs 20–100 ms at 140k matches, more under load on PostgreSQL): maintained counts per (district, category, status), updated in the same transaction as the registry writes, as the visit coverage counters already are; the list's total then costs one row.
-- **Target list of 10^5 households** (decisions/0009, 0010 and 0011 for what was done): the list is built inside the database and SQLite's checkpoints left the request. What is left on PostgreSQL is the insert itself (heap and three plan-led indexes, ~1.5 s per 10^5 rows) and the plan foreign key's per-row check (~0.8 s); on SQLite the rule statements and the fold, 5,000 households a statement. Next, if the list must be faster still: keep the reason's rule label out of every row (the plan holds it), which halves the row.
-- **Import 100k** (time and RSS): the commit holds the whole validated plan in memory and writes persons plus ~5 name-gram rows each into 10^6-row indexes; stream the plan from the job file in chunks, use \`COPY\` on PostgreSQL, and run it in the import worker above.
-- **Export on SQLite**: keyset-paged reads of the district (45 statements of ~350 ms, synchronous) — the export worker above, and a covering index for the export's order.
-- **Login page**: its JS is 235 KB gzip (target 400 KB); the first contentful paint exceeded 1.5 s only while other work ran on the machine (see the CPU figures of the run; hand-measured on a quiet machine 0.6–1.0 s). Next: measure on a quiet machine in CI's schedule, and keep antd's share of the login chunk (122 KB) down by importing only the form components the login page uses.
+- **Import 100k ≤ 15 s**: the SQLite commit is the writer's B-tree inserts into the ten indexes of \`beneficiaries\` and those of the category rows and name grams (decisions/0076); the PostgreSQL commit is the server's CPU (indexes, foreign-key checks). Next: fewer or narrower indexes on \`beneficiaries\`, \`COPY\` on PostgreSQL.
+- **Event-loop maxima**: read them on a quiet machine first (the CPU column); a maximum with a traced statement above is that statement on the main thread.
+- **Substring search under load**: its p99 against its p50 at 32 connections; the trace shows whether the main thread or a reader was the wait.
+- **Target list of 10^5 households** (decisions/0009–0011): on PostgreSQL the insert itself (heap and three plan-led indexes) and the plan foreign key's per-row check; next, if it must be faster, keep the reason's rule label out of every row.
 `);
 
   sections.push(`## How to run and what is measured
@@ -728,7 +726,7 @@ These follow from the causes above (the trace shows which statements, the CPU co
 - Target list: among "all active members aged ≥ A" (A = 60 … 90) and "one category", the rule whose household count in the district is closest to 10^5 (5,000 in --quick) is sent as a new draft plan (\`POST /api/v1/visit-plans\`, which evaluates the rule, explains every target and stores the list in the request), then \`GET …/conflicts\` lists the overlap with the confirmed plan of the same district.
 - Login page: before any load, headless Chromium (Debian's, via playwright-core) opens /login in a fresh context 7 times (3 in --quick); first contentful paint from the Paint Timing API, "form visible" when the password field is on screen; the JS it loaded is counted raw and as gzip -6 of each script (bench/lib/firstpaint.mjs).
 - Seeding: \`seed --synthetic --beneficiaries N\`, then \`seed --synthetic --visits V\`, each timed (the persons' time is issue 15's seed figure; it includes the demo city, a second or two). A cached data set is reused without reseeding, so the figure is that of the run that seeded it.
-- Cold start: before the servers of the load scenarios start, bench/cold-start.mjs spawns \`cli.js serve\` on the run copy 5 times (2 in --quick) as a production start (no DEMO, no SQL trace) and times spawn → first \`GET /readyz\` 200 (polled every 10 ms); idle RSS is /proc VmRSS after 5 s idle. The medians are judged.
+- Cold start: before the servers of the load scenarios start, bench/cold-start.mjs spawns \`cli.js serve\` on the run copy 5 times (2 in --quick) as a production start (no DEMO, no SQL trace) and times spawn → first \`GET /readyz\` 200 (polled every 10 ms); idle RSS is /proc VmRSS of the server and its child processes after 5 s idle — or, when the server is still at its start-up's scheduled work then (the day's brief, made in a render process), once its children have ended (the reading at 5 s is given beside it). The medians are judged.
 - Export picks, among the district, its streets and status/category filters, the filter whose exact count is closest to the export size, downloads the file and counts its rows. Import uploads an xlsx of new people (region 650203, born 1900–1919, valid GB 11643 check digits, 类别 退役军人), polls the job until \`validated\`, commits and polls until \`succeeded\`; the rows are then counted in the database.
 `);
   fs.mkdirSync(new URL('.', `file://${file}`).pathname, { recursive: true });

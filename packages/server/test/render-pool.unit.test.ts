@@ -4,19 +4,19 @@ import { AppError } from '../src/platform/errors.js';
 import { formalLetterPdf, LETTER_RENDER, LETTERS_RENDER } from '../src/platform/files/letter.js';
 import { loadPdfkit, pdfFont, useCjkFont } from '../src/platform/files/pdf.js';
 import { RenderPool, renderTask } from '../src/platform/files/render-pool.js';
-import { workerEntry } from '../src/platform/files/worker-entry.js';
+import { childEntry } from '../src/platform/files/worker-entry.js';
 import { pdfText } from './pdf-text.js';
 import { spinner } from './sqlite-file-fixtures.js';
 import { unzip } from './visits-fixtures.js';
 
-/** The render pool (decisions/0077): documents made in worker threads, off the event loop. */
+/** The render pool (decisions/0077, 0079): documents made in render processes, off the event loop. */
 const pools: RenderPool[] = [];
 const pool = (opts: ConstructorParameters<typeof RenderPool>[0] = {}) => {
   const p = new RenderPool(opts);
   pools.push(p);
   return p;
 };
-const testEntry = () => workerEntry('render-test', import.meta.url);
+const testEntry = () => childEntry('render-test', import.meta.url);
 const task = <I, O>(name: string) => renderTask<I, O>(name, () => Promise.reject(new Error('runs in the worker only')));
 
 afterEach(async () => {
@@ -60,6 +60,15 @@ describe('the render pool', () => {
     expect(out.a.toString()).toBe('双拥'.repeat(2000));
     expect(out.b.toString()).toBe('b');
     await vi.waitFor(() => expect(p.workers()).toBe(0));
+  });
+
+  it('renders in a process of its own, which is gone once idle (its memory given back with it)', async () => {
+    const p = pool({ entry: testEntry, idleMs: 10 });
+    const pid = await p.run(task<object, number>('test.pid'), {});
+    expect(pid).not.toBe(process.pid);
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    await vi.waitFor(() => expect(p.workers()).toBe(0));
+    await vi.waitFor(() => expect(() => process.kill(pid, 0)).toThrow(/ESRCH/));
   });
 
   it('answers the AppError a renderer threw as the same AppError (the HTTP error of today)', async () => {

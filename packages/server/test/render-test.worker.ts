@@ -12,4 +12,5 @@ serveRenders([
   }),
   renderTask<object, Buffer>('test.crash', async () => async () => process.exit(3)),
   renderTask<object, Buffer>('test.hang', async () => () => new Promise<Buffer>(() => {})),
+  renderTask<object, number>('test.pid', async () => async () => process.pid),
 ]);

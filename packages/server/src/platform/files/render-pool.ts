@@ -1,14 +1,14 @@
+import { type ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
-import { parentPort, SHARE_ENV, Worker } from 'node:worker_threads';
 import type { MessageKey } from '@shuangyong/shared';
 import { AppError } from '../errors.js';
-import { workerEntry } from './worker-entry.js';
+import { childEntry } from './worker-entry.js';
 
 /**
  * A renderer that runs in the render worker (src/render.worker.ts lists them): the name the worker
  * knows it by and how to load it (a dynamic import, so the document writers load in the worker and
- * not at the server's start). Input and output cross threads by structured clone: plain data in,
- * bytes (a Buffer, an array or an object of Buffers) out.
+ * not at the server's start). Input and output cross to the render process by structured clone:
+ * plain data in, bytes (a Buffer, an array or an object of Buffers) out.
  */
 export interface RenderTask<I, O> {
   readonly name: string;
@@ -38,7 +38,7 @@ export type RenderReply =
 
 export interface RenderPoolOptions {
   /**
-   * Worker threads at most (default: env RENDER_WORKERS, else the cores but one, at least one, at
+   * Render processes at most (default: env RENDER_WORKERS, else the cores but one, at least one, at
    * most two); 0 renders in this thread, as before the pool (for comparison in bench/render-stall.ts).
    */
   size?: number;
@@ -48,8 +48,8 @@ export interface RenderPoolOptions {
   timeoutMs?: number;
   /** A worker without work is ended after this long (its memory given back: decisions/0063). */
   idleMs?: number;
-  /** The worker's entry; null runs the renders in this thread (a copy of cli.js alone). */
-  entry?: () => ReturnType<typeof workerEntry>;
+  /** The render process's entry; null runs the renders in this thread (a copy of cli.js alone). */
+  entry?: () => ReturnType<typeof childEntry>;
 }
 
 interface Job {
@@ -59,19 +59,21 @@ interface Job {
   reject: (e: Error) => void;
 }
 interface Slot {
-  worker: Worker;
+  worker: ChildProcess;
   job: Job | null;
   timer: NodeJS.Timeout | null;
   lastError: string;
 }
 
 /**
- * Renders documents and images (PDF, DOCX, charts) in worker threads, off the event loop
+ * Renders documents and images (PDF, DOCX, charts) in child processes, off the event loop
  * (DESIGN.md §5, decisions/0077): a font embedded by pdfkit or a chart rasterised takes from 20 ms
- * to a second of CPU. Workers start at the first render and end after idleMs without one; at most
- * `size` run, renders beyond wait in a bounded queue. An AppError the renderer throws (a missing
- * font: 503) reaches the caller as the same AppError; a render that kills or outlasts its worker
- * fails alone and the next render gets a fresh worker.
+ * to a second of CPU. Render processes ("workers") start at the first render and end after idleMs
+ * without one; at most `size` run, renders beyond wait in a bounded queue. Processes rather than
+ * threads (decisions/0079): the fonts, pixels and document bytes of a render are native memory,
+ * which a thread that ends leaves in the server's allocator but a process gives back when it exits.
+ * An AppError the renderer throws (a missing font: 503) reaches the caller as the same AppError; a
+ * render that kills or outlasts its worker fails alone and the next render gets a fresh worker.
  */
 export class RenderPool {
   private readonly slots: Slot[] = [];
@@ -83,7 +85,7 @@ export class RenderPool {
   /** How long one render may take (see RenderPoolOptions); applies to the renders started after a change. */
   timeoutMs: number;
   private readonly idleMs: number;
-  private readonly entry: () => ReturnType<typeof workerEntry>;
+  private readonly entry: () => ReturnType<typeof childEntry>;
   private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: RenderPoolOptions = {}) {
@@ -94,7 +96,7 @@ export class RenderPool {
     this.maxQueue = opts.maxQueue ?? 32;
     this.timeoutMs = opts.timeoutMs ?? 120_000;
     this.idleMs = opts.idleMs ?? 30_000;
-    const entry = opts.entry ?? (() => workerEntry('render', new URL('../../', import.meta.url).href));
+    const entry = opts.entry ?? (() => childEntry('render', new URL('../../', import.meta.url).href));
     this.entry = size > 0 ? entry : () => null;
   }
 
@@ -127,7 +129,7 @@ export class RenderPool {
       this.slots.splice(0).map((s) => {
         if (s.timer) clearTimeout(s.timer);
         s.job?.reject(err);
-        return s.worker.terminate();
+        return end(s.worker);
       }),
     );
   }
@@ -155,13 +157,13 @@ export class RenderPool {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     slot.job = job;
-    slot.worker.ref();
+    hold(slot.worker, true);
     slot.timer = setTimeout(() => {
       // out of the pool first, so that finishing does not hand the next render to this worker
       this.retire(slot);
       this.finish(slot, new Error(`render ${job.req.task} took longer than ${this.timeoutMs} ms`));
     }, this.timeoutMs);
-    slot.worker.postMessage(job.req);
+    slot.worker.send(job.req);
   }
 
   private finish(slot: Slot, err: Error | null, output?: unknown): void {
@@ -170,7 +172,7 @@ export class RenderPool {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     slot.job = null;
-    slot.worker.unref();
+    hold(slot.worker, false);
     if (err) job.reject(err);
     else job.resolve(asBuffers(output));
     this.pump();
@@ -189,18 +191,19 @@ export class RenderPool {
   private retire(slot: Slot): void {
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
-    void slot.worker.terminate();
+    void end(slot.worker);
   }
 
   private spawn(): Slot | null {
     const entry = this.entry();
     if (!entry) return null;
-    const worker = new Worker(entry.spec, {
-      eval: entry.evalCode,
-      // PDF_FONT_FILE and the like as the server sees them now
-      env: SHARE_ENV,
-      // pdfkit holds the font file and its parsed tables; the pixels of a chart live outside the heap
-      resourceLimits: { maxOldGenerationSizeMb: 384 },
+    const worker = fork(entry.file, [], {
+      // PDF_FONT_FILE and the like as the server sees them now; pdfkit holds the font file and its
+      // parsed tables, the pixels of a chart live outside the heap
+      env: process.env,
+      execArgv: [...entry.execArgv, '--max-old-space-size=384'],
+      // Buffers and plain objects as with a worker thread (structured clone)
+      serialization: 'advanced',
     });
     const slot: Slot = { worker, job: null, timer: null, lastError: '' };
     worker.on('message', (reply: RenderReply) => {
@@ -217,16 +220,40 @@ export class RenderPool {
     worker.on('error', (err) => {
       slot.lastError = err.message;
     });
-    worker.on('exit', (code) => {
+    worker.on('exit', (code, signal) => {
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);
-      this.finish(slot, new Error(slot.lastError || `the render worker exited with code ${code}`));
+      const how = code === null ? `was ended by ${signal}` : `exited with code ${code}`;
+      this.finish(slot, new Error(slot.lastError || `the render worker ${how}`));
       this.pump();
     });
-    worker.unref();
+    hold(worker, false);
     this.slots.push(slot);
     return slot;
   }
+}
+
+/** Whether the process waits for the child: while it renders (a render pending must keep a CLI command alive), not when idle. */
+function hold(child: ChildProcess, on: boolean): void {
+  const channel = child.channel as { ref(): void; unref(): void } | null | undefined;
+  if (on) {
+    child.ref();
+    channel?.ref();
+  } else {
+    child.unref();
+    channel?.unref();
+  }
+}
+
+/** Ends a render process; resolves when it has exited. */
+function end(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    // held until it has exited, so that awaiting its end keeps this process alive
+    child.ref();
+    child.kill('SIGKILL');
+  });
 }
 
 function inProcess(job: Job): void {
@@ -236,7 +263,7 @@ function inProcess(job: Job): void {
     .then(job.resolve, job.reject);
 }
 
-/** The worker's bytes as Buffers again (structured clone hands a Buffer over as a Uint8Array). */
+/** The render process's bytes as Buffers (structured clone may hand a Buffer over as a Uint8Array). */
 function asBuffers(v: unknown): unknown {
   const buf = (x: unknown) => (x instanceof Uint8Array ? Buffer.from(x.buffer, x.byteOffset, x.byteLength) : x);
   if (v instanceof Uint8Array) return buf(v);
@@ -246,23 +273,17 @@ function asBuffers(v: unknown): unknown {
   return v;
 }
 
-/** The memory of the output's bytes, moved to the server rather than copied, when a buffer owns it all. */
-function transferList(v: unknown): ArrayBuffer[] {
-  const whole = (x: unknown): x is Uint8Array =>
-    x instanceof Uint8Array && x.byteOffset === 0 && x.byteLength === x.buffer.byteLength;
-  const values = v instanceof Uint8Array ? [v] : v && typeof v === 'object' ? Object.values(v) : [];
-  return [...new Set(values.filter(whole).map((x) => x.buffer as ArrayBuffer))];
-}
-
 /**
- * The worker's side (src/render.worker.ts): answers each request with the output of the task it
- * names, or the error it threw. An exception never escapes, so the worker outlives a bad render.
+ * The render process's side (src/render.worker.ts): answers each request with the output of the
+ * task it names, or the error it threw. An exception never escapes, so the process outlives a bad
+ * render; it exits when the server's end of the channel closes (the server ended or died).
  */
 export function serveRenders(tasks: readonly RenderTask<never, unknown>[]): void {
-  const port = parentPort;
-  if (!port) throw new Error('the render worker must run as a worker thread');
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('the render worker must run as a child process with an IPC channel');
+  process.on('disconnect', () => process.exit(0));
   const byName = new Map(tasks.map((t) => [t.name, t]));
-  port.on('message', async (req: RenderRequest) => {
+  process.on('message', async (req: RenderRequest) => {
     let reply: RenderReply;
     try {
       const task = byName.get(req.task);
@@ -279,7 +300,7 @@ export function serveRenders(tasks: readonly RenderTask<never, unknown>[]): void
           : {}),
       };
     }
-    port.postMessage(reply, reply.ok ? transferList(reply.output) : []);
+    send(reply);
   });
 }
 

@@ -23,3 +23,21 @@ export function workerEntry(name: string, from?: string): { spec: string | URL; 
   const file = new URL(`./${name}-worker.js`, here);
   return fs.existsSync(fileURLToPath(file)) ? { spec: file, evalCode: false } : null;
 }
+
+/**
+ * How to start one of the server's entries as a child process (`name.worker.ts` beside `from`, or
+ * dist/<name>-worker.js in the bundle): the file and the node options it needs — from the sources,
+ * tsx's loader (unlike a worker thread, a child process takes `--import`). Null as `workerEntry`.
+ */
+export function childEntry(name: string, from?: string): { file: string; execArgv: string[] } | null {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const tsx = path.dirname(createRequire(here).resolve('tsx/package.json'));
+    return {
+      file: fileURLToPath(new URL(`./${name}.worker.ts`, from ?? here)),
+      execArgv: ['--import', pathToFileURL(path.join(tsx, 'dist/esm/index.mjs')).href],
+    };
+  }
+  const file = fileURLToPath(new URL(`./${name}-worker.js`, here));
+  return fs.existsSync(file) ? { file, execArgv: [] } : null;
+}

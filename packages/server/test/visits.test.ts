@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rebuildCoverage } from '../src/modules/visits/coverage.js';
 import { SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { type Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
@@ -38,6 +38,10 @@ afterAll(async () => env?.close());
 
 describe('plans from rules', () => {
   it('builds one target per household and explains which rules put it there', async () => {
+    // on a SQLite file the build runs in the writer worker, not on the event loop (decisions/0080)
+    const { sqlite, writer } = env.p.handle;
+    const onMain = sqlite ? vi.spyOn(sqlite, 'prepare') : null;
+    const inWriter = writer ? vi.spyOn(writer.connection, 'executeQuery') : null;
     const res = await klmy.post('/api/v1/visit-plans', {
       campaignId: CAMPAIGN,
       title: '2027年春节走访慰问',
@@ -48,6 +52,14 @@ describe('plans from rules', () => {
       ],
     });
     expect(res.statusCode).toBe(201);
+    if (env.p.handle.dialect === 'sqlite') {
+      const hits = (calls: unknown[][]) =>
+        calls.filter(([q]) => JSON.stringify(q).includes('visit_target_hits')).length;
+      expect(hits(inWriter!.mock.calls)).toBeGreaterThan(0);
+      expect(hits(onMain!.mock.calls)).toBe(0);
+    }
+    onMain?.mockRestore();
+    inWriter?.mockRestore();
     plan = res.json();
     expect(res.json().rules.map((r: { label: string; matched: number }) => [r.label, r.matched])).toEqual([
       ['烈士遗属', 2],

@@ -13,6 +13,7 @@ import { auditActorOf, type RequestCtx } from '../../platform/auth/actor.js';
 import { localToday } from '../../platform/calendar/dates.js';
 import type { Platform } from '../../platform/context.js';
 import { type Queryable, type Tx, toNumber } from '../../platform/db/index.js';
+import { longWrite } from '../../platform/db/writer.js';
 import { AppError, badRequest, conflict, notFound, versionConflict } from '../../platform/errors.js';
 import { nowIso, uuidv7 } from '../../platform/ids.js';
 import type { ServicesOf } from '../../platform/module.js';
@@ -141,7 +142,12 @@ export class PlansService {
     return out;
   }
 
-  /** Re-evaluates the rules of a draft plan: rule targets are replaced, hand-entered ones kept. */
+  /**
+   * Re-evaluates the rules of a draft plan: rule targets are replaced, hand-entered ones kept. Runs
+   * inside `longWrite` (create, update; confirm too): on a SQLite file the build's statements — each
+   * up to a few hundred ms at 10^6 persons — run in the writer worker, not on the event loop
+   * (decisions/0080).
+   */
   private async evaluate(
     trx: Tx,
     ctx: RequestCtx,
@@ -168,7 +174,7 @@ export class PlansService {
   }
 
   async create(ctx: RequestCtx, body: z.infer<typeof createVisitPlanBody>): Promise<VisitPlan> {
-    const id = await this.db.transaction().execute(async (trx) => {
+    const id = await longWrite(this.p.handle, async (trx) => {
       await requireCampaign(this.campaignFacts, trx, body.campaignId);
       const id = uuidv7();
       const now = nowIso();
@@ -210,7 +216,7 @@ export class PlansService {
   }
 
   async update(ctx: RequestCtx, id: string, body: z.infer<typeof updateVisitPlanBody>): Promise<VisitPlan> {
-    await this.db.transaction().execute(async (trx) => {
+    await longWrite(this.p.handle, async (trx) => {
       const plan = await this.loadPlan(trx, ctx, id, body.version);
       const set: Parameters<typeof plansRepo.set>[2] = { version: plan.version + 1, updated_at: nowIso() };
       if (body.title) set.title = body.title;
@@ -288,7 +294,7 @@ export class PlansService {
    * caller chooses — left to that department (excluded here). Coverage counts the rest as planned.
    */
   async confirm(ctx: RequestCtx, planId: string, body: { version: number; dropConflicts?: boolean }) {
-    await this.db.transaction().execute(async (trx) => {
+    await longWrite(this.p.handle, async (trx) => {
       const plan = await this.loadPlan(trx, ctx, planId, body.version);
       if (plan.status !== 'draft') throw conflict('plan_not_draft', 'visits.planNotDraft');
       const taken = await plansRepo.taken(trx, SYSTEM_SCOPE, planId);

@@ -6,7 +6,8 @@
 // lib/mem-report.cjs writes on SIGUSR2, and stops it. Idle means idle: a server that is still doing
 // its start-up's scheduled work at that moment (the day's brief, made in a render process of its
 // own, decisions/0079) is read then — itself and its child processes — and again once its children
-// have ended (up to 120 s later); the idle figure is the latter, children included. Not part of `npm run bench`; results go by hand into docs/benchmarks.md.
+// have ended (up to 120 s later); the idle figure is the latter, children included. bench/run.mjs
+// runs it for its cold-start row; run alone, its results go by hand into docs/benchmarks.md.
 //
 //   node bench/cold-start.mjs --data-dir DIR [--runs 5] [--idle 10] [--cpu-prof DIR] [--cli path/to/cli.js]
 //   node bench/cold-start.mjs --url postgres://…/db --key-file DIR/keys.json [--runs 5]

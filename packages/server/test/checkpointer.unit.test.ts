@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DbHandle, openDatabase } from '../src/platform/db/index.js';
+import { type DbHandle, openDatabase, refreshStatistics } from '../src/platform/db/index.js';
 
 let handle: DbHandle | null = null;
 let dir = '';
@@ -63,6 +63,21 @@ describe('WAL checkpoints off the event loop (SQLite)', () => {
     const info = await handle.checkpointer!.checkpoint();
     expect(info.log).toBeGreaterThanOrEqual(PAGES);
     expect(info.checkpointed).toBe(info.log);
+  });
+
+  it("holds the server's writes at the gate while the statistics refresh holds the write lock", async () => {
+    handle = openDatabase(`sqlite:${file}`, { checkpointIntervalMs: 0 });
+    bigCommit(handle);
+    // the refresh's ANALYZE takes SQLite's write lock in the worker: a write of the server's
+    // connection must wait for it at the gate (asynchronously), not in SQLite's busy handler
+    const refresh = refreshStatistics(handle);
+    expect(handle.gate!.open).toBe(false);
+    const write = handle.db.insertInto('t' as never).values({ body: 'y' } as never).execute();
+    await refresh;
+    await write;
+    expect(handle.gate!.open).toBe(true);
+    expect(handle.sqlite!.prepare('select count(*) as n from t').get()).toEqual({ n: PAGES + 1 });
+    expect(handle.sqlite!.prepare("select count(*) as n from sqlite_stat1 where tbl = 't'").get()).toEqual({ n: 1 });
   });
 
   it('does not start a worker for an in-memory database', async () => {

@@ -105,18 +105,18 @@ export function openDatabase(
     // milliseconds at 10^6 rows). Refreshed in the checkpoint worker, so the start-up path does not
     // grow with the data (it took 5.5 s at 10^6 on the event loop; decisions/0032) — and with
     // `deferBackground`, only once the server is ready (decisions/0063).
+    // transactions BEGIN IMMEDIATE (they take the write lock at once: a deferred BEGIN that read and
+    // then wrote failed with SQLITE_BUSY when another connection wrote in between), and writes wait
+    // at the gate while the writer worker or the statistics refresh holds the lock (writer.ts)
+    const gate = new WriteGate();
     let background = false;
     const startBackground = () => {
       if (background) return;
       background = true;
       checkpointer?.start();
-      void checkpointer?.optimize();
+      if (checkpointer) void gatedOptimize(checkpointer, gate);
     };
     if (!opts.deferBackground) startBackground();
-    // transactions BEGIN IMMEDIATE (they take the write lock at once: a deferred BEGIN that read and
-    // then wrote failed with SQLITE_BUSY when another connection wrote in between), and writes wait
-    // at the gate while the writer worker holds the lock (writer.ts)
-    const gate = new WriteGate();
     const db = mainSqlite(sqlite, gate);
     const writer =
       file !== ':memory:' && (opts.writer ?? process.env.SQLITE_WRITER !== '0')
@@ -198,8 +198,23 @@ export async function migrateToLatest(handle: DbHandle): Promise<string[]> {
  */
 export async function refreshStatistics(handle: DbHandle): Promise<void> {
   if (!handle.sqlite) return;
-  if (handle.checkpointer) return handle.checkpointer.optimize();
+  if (handle.checkpointer) return gatedOptimize(handle.checkpointer, handle.gate);
   handle.sqlite.pragma('optimize = 0x10002');
+}
+
+/**
+ * The checkpoint worker's `PRAGMA optimize` with the server's writes held at the gate meanwhile:
+ * its ANALYZE holds SQLite's write lock (~2 s at 10^6 persons when the statistics are stale), and a
+ * write of the server's connection would otherwise wait for it in SQLite's busy handler, on the
+ * event loop, and fail after busy_timeout (a login answered 503 after a restart; decisions/0081).
+ */
+async function gatedOptimize(checkpointer: Checkpointer, gate: WriteGate | undefined): Promise<void> {
+  gate?.close();
+  try {
+    await checkpointer.optimize();
+  } finally {
+    gate?.release();
+  }
 }
 
 /** Normalises COUNT and other numeric aggregates (pg may hand back strings or bigint). */

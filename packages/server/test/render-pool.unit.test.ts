@@ -19,6 +19,21 @@ const pool = (opts: ConstructorParameters<typeof RenderPool>[0] = {}) => {
 const testEntry = () => childEntry('render-test', import.meta.url);
 const task = <I, O>(name: string) => renderTask<I, O>(name, () => Promise.reject(new Error('runs in the worker only')));
 
+/**
+ * Awaits a render, with the event loop turning many times meanwhile (no clock involved): made in
+ * this thread, it would not turn once.
+ */
+async function turningWhile<T>(render: Promise<T>): Promise<T> {
+  const loop = spinner();
+  const made = render.then((b) => {
+    loop.stop();
+    return b;
+  });
+  while (loop.turns < 50 && !loop.stopped) await new Promise((r) => setImmediate(r));
+  expect(loop.turns).toBeGreaterThanOrEqual(50);
+  return made;
+}
+
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 });
@@ -39,16 +54,7 @@ describe('the render pool', () => {
     // warm: pdfkit loaded (in this thread, its loading alone would give the loop turns)
     await p.run(LETTER_RENDER, job);
     expect(p.workers()).toBe(1);
-    const loop = spinner();
-    // the loop must turn many times while the PDF is being made (no clock involved); made in this
-    // thread, it would not turn once
-    const made = p.run(LETTER_RENDER, job).then((b) => {
-      loop.stop();
-      return b;
-    });
-    while (loop.turns < 50 && !loop.stopped) await new Promise((r) => setImmediate(r));
-    expect(loop.turns).toBeGreaterThanOrEqual(50);
-    const pdf = await made;
+    const pdf = await turningWhile(p.run(LETTER_RENDER, job));
     expect(Buffer.isBuffer(pdf)).toBe(true);
     expect(await pdfText(pdf)).toContain('尊敬的张三同志');
   });
@@ -108,14 +114,7 @@ describe('the render pool', () => {
     const names = Array.from({ length: 8 }, (_, i) => `张${i}`);
     const batch = { letters: names.map((n) => ({ ...letter, salutation: `尊敬的${n}同志：` })) };
     await p.run(LETTERS_RENDER, { letters: batch.letters.slice(0, 1) }); // warm: docx loaded in the worker
-    const loop = spinner();
-    const made = p.run(LETTERS_RENDER, batch).then((b) => {
-      loop.stop();
-      return b;
-    });
-    while (loop.turns < 50 && !loop.stopped) await new Promise((r) => setImmediate(r));
-    expect(loop.turns).toBeGreaterThanOrEqual(50);
-    const docs = await made;
+    const docs = await turningWhile(p.run(LETTERS_RENDER, batch));
     expect(docs.every((d) => Buffer.isBuffer(d))).toBe(true);
     const xml = docs.map((d) => unzip(d).get('word/document.xml')!.toString('utf8'));
     for (const [i, n] of names.entries()) expect(xml[i]).toContain(`尊敬的${n}同志`);

@@ -59,7 +59,7 @@ const fontFiles = new Map<string, Buffer>();
  * The font parsed by fontkit, kept per thread with pdfkit's embedded-font class (decisions/0078):
  * pdfkit 0.17 parses the font anew for every document (its CFF table, ~65,000 glyphs), ~3/4 of a
  * letter PDF's CPU. Reached through pdfkit's private `_font` and `_fontFamilies`; should a pdfkit
- * release change them, `parsedFont` stays unset and every PDF parses the font as before.
+ * release change them, `parsedFonts` stays empty and every PDF parses the font as before.
  */
 interface EmbeddedFontClass {
   new (doc: PDFKit.PDFDocument, font: object, id: string): object;

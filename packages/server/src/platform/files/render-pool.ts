@@ -197,10 +197,9 @@ export class RenderPool {
   private spawn(): Slot | null {
     const entry = this.entry();
     if (!entry) return null;
+    // the environment (PDF_FONT_FILE and the like) is the server's as it is now: fork's default
     const worker = fork(entry.file, [], {
-      // PDF_FONT_FILE and the like as the server sees them now; pdfkit holds the font file and its
-      // parsed tables, the pixels of a chart live outside the heap
-      env: process.env,
+      // pdfkit holds the font file and its parsed tables; the pixels of a chart live outside the heap
       execArgv: [...entry.execArgv, '--max-old-space-size=384'],
       // Buffers and plain objects as with a worker thread (structured clone)
       serialization: 'advanced',

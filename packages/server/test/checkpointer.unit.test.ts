@@ -72,7 +72,10 @@ describe('WAL checkpoints off the event loop (SQLite)', () => {
     // connection must wait for it at the gate (asynchronously), not in SQLite's busy handler
     const refresh = refreshStatistics(handle);
     expect(handle.gate!.open).toBe(false);
-    const write = handle.db.insertInto('t' as never).values({ body: 'y' } as never).execute();
+    const write = handle.db
+      .insertInto('t' as never)
+      .values({ body: 'y' } as never)
+      .execute();
     await refresh;
     await write;
     expect(handle.gate!.open).toBe(true);

@@ -326,6 +326,34 @@ describe('coverage', () => {
     expect(unvisited.items.map((t: { name: string }) => t.name)).toEqual(['赵军属']);
   });
 
+  it('reads the dashboards and the long lists in the reader threads, none on the server’s connection', async () => {
+    // a district's targets and visits run to 10^5 and 10^6 rows: their statements must not hold
+    // the event loop (decisions/0082)
+    const { sqlite } = env.p.handle;
+    if (!sqlite) return; // PostgreSQL: every statement already waits on the pool, off the loop
+    const onMain = vi.spyOn(sqlite, 'prepare');
+    try {
+      const reads = [
+        `/api/v1/visit-coverage?campaignId=${CAMPAIGN}`,
+        `/api/v1/visit-coverage/unvisited?campaignId=${CAMPAIGN}`,
+        `/api/v1/visit-spending?campaignId=${CAMPAIGN}`,
+        `/api/v1/visit-plans/${plan.id}/targets?pageSize=50`,
+        `/api/v1/visits?campaignId=${CAMPAIGN}`,
+      ];
+      for (const url of reads) {
+        const res = await klmy.get(url);
+        expect(res.statusCode, url).toBe(200);
+      }
+      expect((await klmy.get(reads[4]!)).json().total).toBeGreaterThan(0);
+      const visitTables = onMain.mock.calls
+        .map(([q]) => String(q))
+        .filter((q) => /"(visit_targets|visit_coverage|visits|visit_budget_lines)"/.test(q));
+      expect(visitTables).toEqual([]);
+    } finally {
+      onMain.mockRestore();
+    }
+  });
+
   it('feeds campaign tasks through the metric registry', async () => {
     const m = env.services.campaigns.metrics;
     expect(await m.get('visits.visited')!.compute(env.p.handle.db, '650200/650203/', CAMPAIGN)).toBe(3);

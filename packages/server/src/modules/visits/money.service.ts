@@ -37,6 +37,11 @@ export class MoneyService {
     return this.p.handle.db;
   }
 
+  /** Dashboard reads over a campaign's targets: on SQLite in the reader threads, off the event loop (decisions/0082). */
+  private get read() {
+    return this.p.handle.reader;
+  }
+
   async caps(campaignId: string) {
     return toCaps(await effectiveCaps(this.p, this.db, campaignId));
   }
@@ -161,8 +166,8 @@ export class MoneyService {
    */
   async spending(ctx: RequestCtx, campaignId: string) {
     const [rows, lines] = await Promise.all([
-      coverageRows(this.db, ctx.actor.scope, campaignId),
-      this.budgetRows(ctx, campaignId, this.db),
+      coverageRows(this.read, ctx.actor.scope, campaignId),
+      this.budgetRows(ctx, campaignId, this.read),
     ]);
     const byOrg = new Map<
       string,
@@ -206,7 +211,7 @@ export class MoneyService {
       c.budgetFen = (c.budgetFen ?? 0) + l.budget_fen;
       byOrg.set(key, c);
     }
-    const names = await visitsRepo.orgNamesByPath(this.db, [...byOrg.keys()]);
+    const names = await visitsRepo.orgNamesByPath(this.read, [...byOrg.keys()]);
     for (const c of byOrg.values()) {
       c.label = names.get(c.key)?.name ?? c.key;
       c.over = c.budgetFen !== null && c.cashFen + c.goodsFen > c.budgetFen;
@@ -219,8 +224,9 @@ export class MoneyService {
 
   /** Priority targets not yet visited: those living alone first, then the oldest. */
   async unvisited(ctx: RequestCtx, q: { campaignId: string; page: number; pageSize: number }) {
-    const { rows, total } = await moneyRepo.unvisited(this.db, ctx.actor.scope, q.campaignId, q.page, q.pageSize);
-    const items = await markOutsideVisits(this.db, this.campaigns, this.outside, rows, await toTargets(this.db, rows));
+    const read = this.read;
+    const { rows, total } = await moneyRepo.unvisited(read, ctx.actor.scope, q.campaignId, q.page, q.pageSize);
+    const items = await markOutsideVisits(read, this.campaigns, this.outside, rows, await toTargets(read, rows));
     return { items, total, page: q.page, pageSize: q.pageSize };
   }
 }

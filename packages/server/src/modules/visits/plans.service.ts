@@ -255,14 +255,10 @@ export class PlansService {
   async targets(ctx: RequestCtx, q: z.infer<typeof visitTargetListQuery>) {
     const org = q.orgId ? await this.orgs.inScope(this.db, ctx.actor.scope, q.orgId) : undefined;
     if (q.orgId && !org) throw notFound();
-    const { rows, total } = await plansRepo.targetPage(this.db, ctx.actor.scope, q, q.page, q.pageSize, org?.path);
-    const items = await markOutsideVisits(
-      this.db,
-      this.campaignFacts,
-      this.outside,
-      rows,
-      await toTargets(this.db, rows),
-    );
+    // a plan's targets (10^5 at a district's scale): read in the reader threads (decisions/0082)
+    const read = this.p.handle.reader;
+    const { rows, total } = await plansRepo.targetPage(read, ctx.actor.scope, q, q.page, q.pageSize, org?.path);
+    const items = await markOutsideVisits(read, this.campaignFacts, this.outside, rows, await toTargets(read, rows));
     return { items, total, page: q.page, pageSize: q.pageSize };
   }
 

@@ -262,7 +262,7 @@ export function visitsRoutes({ p, plans, records, money, photos, jobs, campaigns
         },
       },
       async (req) =>
-        readCoverage(p.handle.db, ctxOf(req).actor.scope, req.query.campaignId, req.query.planId, {
+        readCoverage(p.handle.reader, ctxOf(req).actor.scope, req.query.campaignId, req.query.planId, {
           campaigns,
           visits: plans.outside,
         }),

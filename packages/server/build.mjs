@@ -1,6 +1,6 @@
 // Bundles the server (and the shared package it imports as TypeScript) into dist/cli.js, and the
 // worker_threads entries the server starts by their paths, beside cli.js: dist/thumbnail-worker.js,
-// dist/table-export-worker.js and dist/render-worker.js. Runtime dependencies stay external and
+// dist/table-export-worker.js, dist/render-worker.js and dist/xlsx-read-worker.js. Runtime dependencies stay external and
 // load from node_modules.
 // Code splitting: a module the server loads with `import()` (the document writers, the chart
 // renderer, the zip writer, the CLI's other commands) becomes a chunk of its own beside cli.js, and
@@ -80,6 +80,7 @@ await build({
     'thumbnail-worker': 'src/platform/files/thumbnail.worker.ts',
     'table-export-worker': 'src/platform/files/table-export.worker.ts',
     'render-worker': 'src/render.worker.ts',
+    'xlsx-read-worker': 'src/platform/files/xlsx-read.worker.ts',
   },
   outdir: 'dist',
   bundle: true,

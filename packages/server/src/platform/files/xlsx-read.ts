@@ -1,11 +1,13 @@
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { createInflateRaw, inflateRaw } from 'node:zlib';
 import type ExcelJS from 'exceljs';
 import { cellToText } from './cells.js';
-import { FileError } from './errors.js';
+import { FileError, type FileErrorCode, type FilesMessageKey } from './errors.js';
 import { loadExcel } from './excel.js';
 import type { TableRow } from './table.js';
+import { workerEntry } from './worker-entry.js';
 import { entryData, verifyZipEntries, type ZipDirectory, type ZipEntry } from './zip.js';
 
 const inflateRawAsync = promisify(inflateRaw);
@@ -195,8 +197,138 @@ function utf8Boundary(b: Buffer, from: number, end: number): number {
   return end - i >= need ? end : i;
 }
 
-/** Opens the first visible worksheet of a sniffed xlsx and streams its rows. */
+/**
+ * Opens the first visible worksheet of a sniffed xlsx and streams its rows: in the reader worker
+ * (xlsx-read.worker.ts) when its entry is there, in this thread otherwise (decisions/0083). Loading
+ * exceljs alone took 200–360 ms of one turn of the event loop, and parsing a 10^5-row sheet some
+ * seconds of its CPU; in the worker neither holds the server's other requests.
+ */
 export async function openXlsx(buf: Buffer, dir: ZipDirectory, maxColumns: number): Promise<XlsxSheet> {
+  const worker = process.env.XLSX_READ_WORKER === '0' ? null : takeWorker();
+  return worker ? openInWorker(worker, buf, dir, maxColumns) : openXlsxHere(buf, dir, maxColumns);
+}
+
+export interface XlsxReadRequest {
+  data: Uint8Array;
+  dir: ZipDirectory;
+  maxColumns: number;
+}
+
+export type XlsxReadReply =
+  | { type: 'open'; name: string; date1904: boolean }
+  | { type: 'rows'; rows: TableRow[]; progress: number; end?: boolean }
+  | {
+      type: 'error';
+      fileCode?: FileErrorCode;
+      key?: FilesMessageKey;
+      params?: Record<string, string | number>;
+      message?: string;
+    };
+
+/** How long a reader worker waits for the next file before it ends (back-to-back uploads, tests). */
+const IDLE_MS = 30_000;
+let idle: { worker: Worker; timer: NodeJS.Timeout } | null = null;
+
+function takeWorker(): Worker | null {
+  if (idle) {
+    const { worker, timer } = idle;
+    idle = null;
+    clearTimeout(timer);
+    worker.ref();
+    return worker;
+  }
+  const entry = workerEntry('xlsx-read');
+  if (!entry) return null;
+  try {
+    // a 10^5-row sheet's shared strings and exceljs' objects for one batch of rows
+    const worker = new Worker(entry.spec, { eval: entry.evalCode, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    worker.on('exit', () => {
+      if (idle?.worker !== worker) return;
+      clearTimeout(idle.timer);
+      idle = null;
+    });
+    return worker;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps a worker that finished its file cleanly for the next one (one at most); ends any other. */
+function release(worker: Worker, reusable: boolean) {
+  if (!reusable || idle) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  const timer = setTimeout(() => {
+    if (idle?.worker === worker) idle = null;
+    void worker.terminate();
+  }, IDLE_MS);
+  timer.unref();
+  idle = { worker, timer };
+}
+
+function replyError(m: Extract<XlsxReadReply, { type: 'error' }>): Error {
+  return m.fileCode && m.key
+    ? new FileError(m.fileCode, m.key, m.params)
+    : new Error(m.message ?? 'xlsx reader failed');
+}
+
+async function openInWorker(worker: Worker, buf: Buffer, dir: ZipDirectory, maxColumns: number): Promise<XlsxSheet> {
+  const queue: XlsxReadReply[] = [];
+  let wake: (() => void) | null = null;
+  const push = (m: XlsxReadReply) => {
+    queue.push(m);
+    wake?.();
+    wake = null;
+  };
+  const onMessage = (m: XlsxReadReply) => push(m);
+  const onError = (err: Error) => push({ type: 'error', message: err.message });
+  const onExit = (code: number) => push({ type: 'error', message: `the xlsx reader exited with code ${code}` });
+  worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  let finished = false;
+  const finish = (reusable: boolean) => {
+    if (finished) return;
+    finished = true;
+    worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+    release(worker, reusable);
+  };
+  const next = async (): Promise<XlsxReadReply> => {
+    while (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
+    return queue.shift()!;
+  };
+  const data = new Uint8Array(buf); // a copy, handed over (the caller keeps its buffer)
+  worker.postMessage({ data, dir, maxColumns } satisfies XlsxReadRequest, [data.buffer]);
+  const first = await next();
+  if (first.type !== 'open') {
+    // a refusal leaves the worker as it was; anything else ends it
+    finish(first.type === 'error' && first.fileCode !== undefined);
+    throw first.type === 'error' ? replyError(first) : new Error('xlsx reader: unexpected reply');
+  }
+  let progress = 0;
+  async function* rows(): AsyncGenerator<TableRow> {
+    try {
+      for (;;) {
+        const m = await next();
+        if (m.type === 'error') {
+          finish(m.fileCode !== undefined);
+          throw replyError(m);
+        }
+        if (m.type !== 'rows') continue;
+        progress = m.progress;
+        if (!m.end) worker.postMessage('more'); // the next batch is parsed while these are read
+        yield* m.rows;
+        if (m.end) return finish(true);
+      }
+    } finally {
+      finish(false); // a reader that stopped early: the worker is still on this file
+    }
+  }
+  return { name: first.name, date1904: first.date1904, rows: rows(), progress: () => progress };
+}
+
+/** openXlsx in this thread (the reader worker runs it, and the server without the worker's entry). */
+export async function openXlsxHere(buf: Buffer, dir: ZipDirectory, maxColumns: number): Promise<XlsxSheet> {
   const parts = await locateParts(buf, dir);
   const needed = [parts.workbook, parts.rels, parts.styles, parts.sharedStrings, parts.sheet].filter(
     (e): e is ZipEntry => e !== undefined,

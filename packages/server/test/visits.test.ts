@@ -338,13 +338,14 @@ describe('coverage', () => {
         `/api/v1/visit-coverage/unvisited?campaignId=${CAMPAIGN}`,
         `/api/v1/visit-spending?campaignId=${CAMPAIGN}`,
         `/api/v1/visit-plans/${plan.id}/targets?pageSize=50`,
+        `/api/v1/visit-plans/${plan.id}/conflicts`,
         `/api/v1/visits?campaignId=${CAMPAIGN}`,
       ];
       for (const url of reads) {
         const res = await klmy.get(url);
         expect(res.statusCode, url).toBe(200);
       }
-      expect((await klmy.get(reads[4]!)).json().total).toBeGreaterThan(0);
+      expect((await klmy.get(reads[5]!)).json().total).toBeGreaterThan(0);
       const visitTables = onMain.mock.calls
         .map(([q]) => String(q))
         .filter((q) => /"(visit_targets|visit_coverage|visits|visit_budget_lines)"/.test(q));

@@ -1,4 +1,5 @@
 import type { DatabaseConnection, Driver, Kysely } from 'kysely';
+import { admitTurn } from '../turns.js';
 import type { Database } from './schema.js';
 import { raw, sqliteKysely, WorkerConnection, workerSource } from './sqlite-worker.js';
 
@@ -37,7 +38,13 @@ class ReaderPoolDriver implements Driver {
     const c = this.free.pop();
     if (c) return c;
     if (this.all.length < this.size) {
-      const started = new WorkerConnection({ source: WORKER, file: this.file, role: 'reader', keep: true });
+      const started = new WorkerConnection({
+        source: WORKER,
+        file: this.file,
+        role: 'reader',
+        keep: true,
+        admit: admitTurn,
+      });
       this.all.push(started);
       return started;
     }

@@ -113,6 +113,8 @@ export interface WorkerConnectionOptions {
    * at the first statement and again at the first one after it died (the writer).
    */
   keep: boolean;
+  /** Called as each answer arrives; a promise it returns holds the answer back until then (platform/turns.ts). */
+  admit?: () => Promise<void> | undefined;
 }
 
 /** A Kysely connection whose statements run in a worker thread (`workerSource`). */
@@ -136,13 +138,19 @@ export class WorkerConnection implements DatabaseConnection {
       if (!p) return;
       this.pending.delete(m.id);
       if (!this.pending.size) worker.unref();
-      if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
-      else
-        p.resolve({
-          rows: m.rows,
-          ...(m.changes !== undefined ? { numAffectedRows: BigInt(m.changes) } : {}),
-          ...(m.done !== undefined ? { done: m.done } : {}),
-        });
+      const settle = () => {
+        if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+        else
+          p.resolve({
+            rows: m.rows,
+            ...(m.changes !== undefined ? { numAffectedRows: BigInt(m.changes) } : {}),
+            ...(m.done !== undefined ? { done: m.done } : {}),
+          });
+      };
+      // the request's work that goes on with this answer waits for its slice of a turn (readers)
+      const wait = this.options.admit?.();
+      if (wait) void wait.then(settle);
+      else settle();
     });
     // a worker that dies fails what it was running (a transaction of its own is rolled back by
     // SQLite); a kept one is replaced, otherwise the next statement starts a new one

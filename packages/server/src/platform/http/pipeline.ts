@@ -5,6 +5,7 @@ import type { Scope } from '../access/scope.js';
 import { type Actor, auditActorOf, type RequestCtx } from '../auth/actor.js';
 import { SESSION_COOKIE, type Sessions } from '../auth/sessions.js';
 import type { Platform } from '../context.js';
+import { admitTurn } from '../turns.js';
 import { sendProblem } from './problem.js';
 
 /**
@@ -96,6 +97,9 @@ export function installAccessPipeline(
 
   // Runs before the body is parsed or validated: an unauthorised caller learns nothing about the schema.
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    // many requests ready at once share the turns of the event loop, ~10 ms each (decisions/0084)
+    const turn = admitTurn();
+    if (turn) await turn;
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
       const res = await sessions.resolve(token);

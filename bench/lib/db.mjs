@@ -73,7 +73,9 @@ export async function openRaw(url) {
   }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const version = (await client.query('show server_version')).rows[0].server_version;
+  // the server's version and the settings that size its memory and checkpoints (docs/operations.md)
+  const setting = async (name) => (await client.query(`show ${name}`)).rows[0][name];
+  const version = `${await setting('server_version')}, shared_buffers ${await setting('shared_buffers')}, max_wal_size ${await setting('max_wal_size')}`;
   return {
     dialect: 'postgres',
     all: async (q) => (await client.query(toPg(q.sql), q.params ?? [])).rows,

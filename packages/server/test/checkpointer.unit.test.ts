@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DbHandle, openDatabase, refreshStatistics } from '../src/platform/db/index.js';
 
 let handle: DbHandle | null = null;
@@ -81,6 +81,24 @@ describe('WAL checkpoints off the event loop (SQLite)', () => {
     expect(handle.gate!.open).toBe(true);
     expect(handle.sqlite!.prepare('select count(*) as n from t').get()).toEqual({ n: PAGES + 1 });
     expect(handle.sqlite!.prepare("select count(*) as n from sqlite_stat1 where tbl = 't'").get()).toEqual({ n: 1 });
+  });
+
+  it("cuts a large WAL back in the worker, the server's writes held at the gate, never on the server's connection", async () => {
+    handle = openDatabase(`sqlite:${file}`, { checkpointIntervalMs: 20, walLimitBytes: 1024 * 1024 });
+    // the connection that restarts the WAL would truncate it on the event loop (decisions/0085)
+    expect(handle.sqlite!.pragma('journal_size_limit', { simple: true })).toBe(-1);
+    const gate = handle.gate!;
+    const closed = vi.spyOn(gate, 'close');
+    bigCommit(handle); // ~12 MB of WAL
+    while (!fs.existsSync(`${file}-wal`) || fs.statSync(`${file}-wal`).size > 0)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(closed).toHaveBeenCalled();
+    await gate.wait(); // released once the worker has answered
+    await handle.db
+      .insertInto('t' as never)
+      .values({ body: 'y' } as never)
+      .execute();
+    expect(handle.sqlite!.prepare('select count(*) as n from t').get()).toEqual({ n: PAGES + 1 });
   });
 
   it('does not start a worker for an in-memory database', async () => {

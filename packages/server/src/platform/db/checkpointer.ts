@@ -1,12 +1,20 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { WriteGate } from './writer.js';
 
 /** How often the worker looks for WAL frames to copy back (a checkpoint with none is a no-op). */
 export const CHECKPOINT_INTERVAL_MS = 250;
 
-/** The WAL file is cut back to this size when a writer restarts it after a full checkpoint. */
+/**
+ * A WAL file larger than this is cut back once all of it is in the database file: by the worker
+ * (a TRUNCATE checkpoint), with the server's writes held at the gate meanwhile — never by the
+ * server's connection, whose write that restarts the WAL would otherwise truncate it on the event
+ * loop (the kernel dropping a 1.5 GB file's cached pages: 240 ms at 10^6; decisions/0085).
+ */
 const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+/** After a TRUNCATE checkpoint that readers kept from finishing, the next is asked for no sooner. */
+const TRUNCATE_RETRY_MS = 10_000;
 
 /**
  * The worker: its own connection to the file and a PASSIVE checkpoint every `intervalMs` (it
@@ -15,9 +23,13 @@ const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
  * Plain CommonJS, evaluated: the bundle and the sources (tsx) start it the same way.
  */
 const WORKER = `
+const fs = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file, { fileMustExist: true });
+const walFile = workerData.file + '-wal';
+const walSize = () => { try { return fs.statSync(walFile).size; } catch { return 0; } };
+let askAfter = 0;
 const run = () => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
@@ -27,7 +39,29 @@ const run = () => {
   }
 };
 const report = (r) => { if (r.error) parentPort.postMessage(r); };
-const timer = workerData.intervalMs > 0 ? setInterval(() => report(run()), workerData.intervalMs) : null;
+// a WAL all copied back but larger than the limit: ask the server to hold its writes for a truncate
+const tick = () => {
+  const r = run();
+  report(r);
+  if (r.error || !r.log || r.checkpointed !== r.log || Date.now() < askAfter) return;
+  if (walSize() <= workerData.walLimit) return;
+  askAfter = Infinity;
+  parentPort.postMessage({ truncate: true });
+};
+const timer = workerData.intervalMs > 0 ? setInterval(tick, workerData.intervalMs) : null;
+const truncate = () => {
+  try {
+    db.pragma('busy_timeout = 1000'); // readers still on the WAL: wait for them a little
+    const [r] = db.pragma('wal_checkpoint(TRUNCATE)');
+    askAfter = r.busy ? Date.now() + workerData.retryMs : 0;
+    return { truncated: true, busy: r.busy };
+  } catch (err) {
+    askAfter = Date.now() + workerData.retryMs;
+    return { truncated: true, failed: String(err && err.message) };
+  } finally {
+    db.pragma('busy_timeout = 0');
+  }
+};
 const optimize = () => {
   try {
     db.pragma('analysis_limit = 1000');
@@ -40,6 +74,7 @@ const optimize = () => {
 parentPort.on('message', (m) => {
   if (m === 'run') parentPort.postMessage({ reply: true, ...run() });
   if (m === 'optimize') parentPort.postMessage(optimize());
+  if (m === 'truncate') parentPort.postMessage(truncate());
   if (m !== 'stop') return;
   if (timer) clearInterval(timer);
   report(run());
@@ -81,31 +116,70 @@ export function startCheckpointer(
   sqlite: SqliteDatabase,
   file: string,
   intervalMs = CHECKPOINT_INTERVAL_MS,
-  opts: { deferred?: boolean } = {},
+  opts: { deferred?: boolean; gate?: WriteGate; walLimitBytes?: number } = {},
 ): Checkpointer & { start(): void } {
-  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+  const walLimit = opts.walLimitBytes ?? WAL_SIZE_LIMIT;
+  // until the worker runs (and should it fail) the connection checkpoints and cuts the WAL itself
+  const ownCheckpoints = () => {
+    sqlite.pragma('wal_autocheckpoint = 1000');
+    sqlite.pragma(`journal_size_limit = ${walLimit}`);
+  };
+  ownCheckpoints();
   let worker: Worker | null = null;
   let stopped = false;
   const fallBack = () => {
-    if (!stopped && sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+    if (!stopped && sqlite.open) ownCheckpoints();
   };
   const replies: ((info: CheckpointInfo) => void)[] = [];
   const optimized: (() => void)[] = [];
+  const truncated: (() => void)[] = [];
   const release = () => {
     for (const r of optimized.splice(0)) r();
+    for (const r of truncated.splice(0)) r();
+  };
+  /** The worker's TRUNCATE checkpoint, the server's writes held at the gate (it takes the write lock). */
+  const truncate = async (w: Worker) => {
+    opts.gate?.close();
+    try {
+      await new Promise<void>((resolve) => {
+        truncated.push(resolve);
+        w.postMessage('truncate');
+      });
+    } finally {
+      opts.gate?.release();
+    }
   };
   const started = (): Worker => {
     if (worker) return worker;
     const w = new Worker(WORKER, {
       eval: true,
-      workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs },
+      workerData: {
+        file,
+        module: createRequire(import.meta.url).resolve('better-sqlite3'),
+        intervalMs,
+        walLimit,
+        retryMs: TRUNCATE_RETRY_MS,
+      },
     });
     w.unref();
-    w.on('message', (m: CheckpointInfo & { error?: string; reply?: boolean; optimized?: boolean }) => {
-      if (m.optimized) return optimized.shift()?.();
-      if (m.error) fallBack();
-      if (m.reply) replies.shift()?.({ log: m.log, checkpointed: m.checkpointed });
-    });
+    w.on(
+      'message',
+      (
+        m: CheckpointInfo & {
+          error?: string;
+          reply?: boolean;
+          optimized?: boolean;
+          truncate?: boolean;
+          truncated?: boolean;
+        },
+      ) => {
+        if (m.truncate) return void truncate(w);
+        if (m.truncated) return truncated.shift()?.();
+        if (m.optimized) return optimized.shift()?.();
+        if (m.error) fallBack();
+        if (m.reply) replies.shift()?.({ log: m.log, checkpointed: m.checkpointed });
+      },
+    );
     w.on('error', () => {
       fallBack();
       release();
@@ -115,6 +189,7 @@ export function startCheckpointer(
       release();
     });
     sqlite.pragma('wal_autocheckpoint = 0');
+    sqlite.pragma('journal_size_limit = -1');
     worker = w;
     return w;
   };

@@ -81,6 +81,8 @@ export function openDatabase(
     readers?: number;
     /** Long writes in a writer worker (SQLite file; default on, SQLITE_WRITER=0 turns it off). */
     writer?: boolean;
+    /** The WAL's size beyond which the checkpoint worker truncates it (default 64 MiB; tests). */
+    walLimitBytes?: number;
     /** Leave the checkpoint worker and the statistics refresh to `startBackground()` (`serve`). */
     deferBackground?: boolean;
   } = {},
@@ -97,18 +99,23 @@ export function openDatabase(
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('mmap_size = 268435456');
     sqlite.pragma('analysis_limit = 1000');
+    // transactions BEGIN IMMEDIATE (they take the write lock at once: a deferred BEGIN that read and
+    // then wrote failed with SQLITE_BUSY when another connection wrote in between), and writes wait
+    // at the gate while the writer worker, the statistics refresh or the WAL's truncation holds the
+    // lock (writer.ts)
+    const gate = new WriteGate();
     const checkpointer =
       file !== ':memory:'
-        ? startCheckpointer(sqlite, path.resolve(file), opts.checkpointIntervalMs, { deferred: opts.deferBackground })
+        ? startCheckpointer(sqlite, path.resolve(file), opts.checkpointIntervalMs, {
+            deferred: opts.deferBackground,
+            gate,
+            walLimitBytes: opts.walLimitBytes,
+          })
         : undefined;
     // Planner statistics: without them SQLite picks indexes blind (measured: seconds instead of
     // milliseconds at 10^6 rows). Refreshed in the checkpoint worker, so the start-up path does not
     // grow with the data (it took 5.5 s at 10^6 on the event loop; decisions/0032) — and with
     // `deferBackground`, only once the server is ready (decisions/0063).
-    // transactions BEGIN IMMEDIATE (they take the write lock at once: a deferred BEGIN that read and
-    // then wrote failed with SQLITE_BUSY when another connection wrote in between), and writes wait
-    // at the gate while the writer worker or the statistics refresh holds the lock (writer.ts)
-    const gate = new WriteGate();
     let background = false;
     const startBackground = () => {
       if (background) return;

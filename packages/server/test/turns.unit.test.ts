@@ -1,10 +1,30 @@
+import {
+  type DatabaseConnection,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryResult,
+} from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { turnSlicer } from '../src/platform/turns.js';
+import { TurnsPlugin, turnSlicer } from '../src/platform/turns.js';
 
 /** Holds the thread for `ms` (a request's synchronous work: statements, serialisation). */
 function busy(ms: number) {
   const end = performance.now() + ms;
   while (performance.now() < end) {}
+}
+
+/** A driver whose answers arrive one per callback of the event loop, as a socket's do. */
+class AnswersApartDriver extends DummyDriver {
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    return {
+      executeQuery: <R>() => new Promise<QueryResult<R>>((resolve) => setImmediate(() => resolve({ rows: [] }))),
+      // biome-ignore lint/correctness/useYield: no rows to stream
+      async *streamQuery() {},
+    };
+  }
 }
 
 describe('turns of the event loop under many ready requests (decisions/0084)', () => {
@@ -39,5 +59,33 @@ describe('turns of the event loop under many ready requests (decisions/0084)', (
     // a later turn: a new slice
     await new Promise((resolve) => setImmediate(resolve));
     expect(admit()).toBeUndefined();
+  });
+
+  it('holds PostgreSQL answers for their slice too (the Kysely plugin of the pool)', async () => {
+    const db = new Kysely<{ t: { id: number } }>({
+      dialect: {
+        createAdapter: () => new PostgresAdapter(),
+        createDriver: () => new AnswersApartDriver(),
+        createIntrospector: (k) => new PostgresIntrospector(k),
+        createQueryCompiler: () => new PostgresQueryCompiler(),
+      },
+      plugins: [new TurnsPlugin()],
+    });
+    let done = 0;
+    let doneWhenTimerRan = -1;
+    await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        await db.selectFrom('t').selectAll().execute();
+        busy(3);
+        // a timer set as the first answer is handled: without slices the other 29 run before it
+        if (++done === 1)
+          setTimeout(() => {
+            doneWhenTimerRan = done;
+          }, 0);
+      }),
+    );
+    expect(done).toBe(30);
+    expect(doneWhenTimerRan).toBeGreaterThan(0);
+    expect(doneWhenTimerRan).toBeLessThan(30);
   });
 });

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 // the timers module's own functions: a test's fake timers (which replace the globals) never hold a request
 import { setImmediate, setTimeout } from 'node:timers';
+import type { KyselyPlugin, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 
 /**
  * Keeps each turn of the event loop short when many requests are ready at once (decisions/0084).
@@ -33,3 +34,19 @@ export function turnSlicer(budgetMs: number): () => Promise<void> | undefined {
 
 /** The server's slicer: 10 ms of request work a turn before the rest waits for the next. */
 export const admitTurn = turnSlicer(10);
+
+/**
+ * The same for PostgreSQL's answers (the pool's results are parsed on this thread): the code awaiting
+ * a statement goes on only in its slice of a turn, as it does after a SQLite reader's answer.
+ */
+export class TurnsPlugin implements KyselyPlugin {
+  transformQuery(args: { node: RootOperationNode }): RootOperationNode {
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const turn = admitTurn();
+    if (turn) await turn;
+    return args.result;
+  }
+}

@@ -21,7 +21,6 @@ class AnswersApartDriver extends DummyDriver {
   override async acquireConnection(): Promise<DatabaseConnection> {
     return {
       executeQuery: <R>() => new Promise<QueryResult<R>>((resolve) => setImmediate(() => resolve({ rows: [] }))),
-      // biome-ignore lint/correctness/useYield: no rows to stream
       async *streamQuery() {},
     };
   }

@@ -262,8 +262,10 @@ export class PlansService {
     return { items, total, page: q.page, pageSize: q.pageSize };
   }
 
-  /** Targets of this plan that another plan of the same campaign lists too (any department). */
-  /** Read in the reader threads: the overlap of two plans of 10^5 targets each (decisions/0082). */
+  /**
+   * Targets of this plan that another plan of the same campaign lists too (any department): read in
+   * the reader threads, the overlap of two plans of 10^5 targets each (decisions/0082).
+   */
   async conflicts(ctx: RequestCtx, planId: string, db: Queryable = this.p.handle.reader) {
     const plan = await visitsRepo.plan(db, ctx.actor.scope, planId);
     if (!plan) throw notFound();

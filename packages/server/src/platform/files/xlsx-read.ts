@@ -204,7 +204,9 @@ function utf8Boundary(b: Buffer, from: number, end: number): number {
  * seconds of its CPU; in the worker neither holds the server's other requests.
  */
 export async function openXlsx(buf: Buffer, dir: ZipDirectory, maxColumns: number): Promise<XlsxSheet> {
-  const worker = process.env.XLSX_READ_WORKER === '0' ? null : takeWorker();
+  // opt-in for now: with the worker, the model city's template import failed in its browser journey
+  // (e2e/modelcity.test.ts) for a cause not yet found (decisions/0083, "Status")
+  const worker = process.env.XLSX_READ_WORKER === '1' ? takeWorker() : null;
   return worker ? openInWorker(worker, buf, dir, maxColumns) : openXlsxHere(buf, dir, maxColumns);
 }
 

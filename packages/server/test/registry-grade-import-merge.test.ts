@@ -53,7 +53,6 @@ const history = async (id: string) =>
   ).map((c) => [c.effectiveDate, c.gradeFrom, c.gradeTo, c.documentNo, c.mergedFromId ?? null]);
 
 let v: { id: string; idNumber: string };
-let w: { id: string; idNumber: string };
 
 beforeAll(async () => {
   env = await testEnv();
@@ -62,7 +61,7 @@ beforeAll(async () => {
   district = await orgId(env.p, '650200/650203/');
   v = await person('等级导出甲', 41, disabled(6));
   await change(v, '2020-03-01', 5, '克退役〔2020〕3号');
-  w = await person('等级导出乙', 43, disabled(4, 'duty'));
+  await person('等级导出乙', 43, disabled(4, 'duty'));
 });
 afterAll(async () => env?.close());
 

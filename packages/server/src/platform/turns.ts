@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 // the timers module's own functions: a test's fake timers (which replace the globals) never hold a request
 import { setImmediate, setTimeout } from 'node:timers';
-import type { KyselyPlugin, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import { type Driver, PostgresDialect, type PostgresDialectConfig, PostgresDriver } from 'kysely';
 
 /**
  * Keeps each turn of the event loop short when many requests are ready at once (decisions/0084).
@@ -37,16 +37,27 @@ export const admitTurn = turnSlicer(10);
 
 /**
  * The same for PostgreSQL's answers (the pool's results are parsed on this thread): the code awaiting
- * a statement goes on only in its slice of a turn, as it does after a SQLite reader's answer.
+ * a statement goes on only in its slice of a turn, as it does after a SQLite reader's answer. The wait
+ * comes after the connection is back in the pool — after a statement outside a transaction, after a
+ * whole transaction — so no request holds a connection, or a transaction its row locks, while it waits
+ * for its turn (issue 15 item 2).
  */
-export class TurnsPlugin implements KyselyPlugin {
-  transformQuery(args: { node: RootOperationNode }): RootOperationNode {
-    return args.node;
+export class SlicedPostgresDialect extends PostgresDialect {
+  readonly #config: PostgresDialectConfig;
+
+  constructor(config: PostgresDialectConfig) {
+    super(config);
+    this.#config = config;
   }
 
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    const turn = admitTurn();
-    if (turn) await turn;
-    return args.result;
+  override createDriver(): Driver {
+    return new SlicedPostgresDriver(this.#config);
+  }
+}
+
+class SlicedPostgresDriver extends PostgresDriver {
+  override async releaseConnection(connection: Parameters<PostgresDriver['releaseConnection']>[0]): Promise<void> {
+    await super.releaseConnection(connection);
+    await admitTurn();
   }
 }

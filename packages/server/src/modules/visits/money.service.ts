@@ -37,11 +37,6 @@ export class MoneyService {
     return this.p.handle.db;
   }
 
-  /** Dashboard reads over a campaign's targets: on SQLite in the reader threads, off the event loop (decisions/0082). */
-  private get read() {
-    return this.p.handle.reader;
-  }
-
   async caps(campaignId: string) {
     return toCaps(await effectiveCaps(this.p, this.db, campaignId));
   }
@@ -165,9 +160,11 @@ export class MoneyService {
    * (its own and those of the orgs below it), and per budget line against its budget.
    */
   async spending(ctx: RequestCtx, campaignId: string) {
+    // dashboard reads over a campaign's targets: on SQLite in the reader threads (decisions/0082)
+    const read = this.p.handle.reader;
     const [rows, lines] = await Promise.all([
-      coverageRows(this.read, ctx.actor.scope, campaignId),
-      this.budgetRows(ctx, campaignId, this.read),
+      coverageRows(read, ctx.actor.scope, campaignId),
+      this.budgetRows(ctx, campaignId, read),
     ]);
     const byOrg = new Map<
       string,
@@ -211,7 +208,7 @@ export class MoneyService {
       c.budgetFen = (c.budgetFen ?? 0) + l.budget_fen;
       byOrg.set(key, c);
     }
-    const names = await visitsRepo.orgNamesByPath(this.read, [...byOrg.keys()]);
+    const names = await visitsRepo.orgNamesByPath(read, [...byOrg.keys()]);
     for (const c of byOrg.values()) {
       c.label = names.get(c.key)?.name ?? c.key;
       c.over = c.budgetFen !== null && c.cashFen + c.goodsFen > c.budgetFen;
@@ -224,7 +221,7 @@ export class MoneyService {
 
   /** Priority targets not yet visited: those living alone first, then the oldest. */
   async unvisited(ctx: RequestCtx, q: { campaignId: string; page: number; pageSize: number }) {
-    const read = this.read;
+    const read = this.p.handle.reader;
     const { rows, total } = await moneyRepo.unvisited(read, ctx.actor.scope, q.campaignId, q.page, q.pageSize);
     const items = await markOutsideVisits(read, this.campaigns, this.outside, rows, await toTargets(read, rows));
     return { items, total, page: q.page, pageSize: q.pageSize };

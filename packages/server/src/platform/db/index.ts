@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, type PostgresCursorConstructor, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, type PostgresCursorConstructor, type Transaction } from 'kysely';
 import type pg from 'pg';
-import { TurnsPlugin } from '../turns.js';
+import { SlicedPostgresDialect } from '../turns.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { migrationProvider } from './migrations/index.js';
 import { openReaders, readerCount } from './readers.js';
@@ -159,8 +159,9 @@ export function openDatabase(
   // pg-cursor: `.stream(n)` reads a large result n rows at a time, so no turn of the loop parses
   // more than a chunk (decisions/0075)
   const cursor = createRequire(import.meta.url)('pg-cursor') as PostgresCursorConstructor;
-  // the answers wait for their slice of a turn of the event loop (platform/turns.ts, decisions/0084)
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor }), plugins: [new TurnsPlugin()] });
+  // the answers wait for their slice of a turn of the event loop, with their connection back in the
+  // pool (platform/turns.ts, decisions/0084)
+  const db = new Kysely<Database>({ dialect: new SlicedPostgresDialect({ pool, cursor }) });
   return {
     db,
     dialect,

@@ -98,8 +98,7 @@ export function installAccessPipeline(
   // Runs before the body is parsed or validated: an unauthorised caller learns nothing about the schema.
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     // many requests ready at once share the turns of the event loop, ~10 ms each (decisions/0084)
-    const turn = admitTurn();
-    if (turn) await turn;
+    await admitTurn();
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
       const res = await sessions.resolve(token);

@@ -221,6 +221,9 @@ describe.runIf(enabled)('创建全国双拥模范城 in Chromium', () => {
       buffer: table,
     });
     await page.getByTestId('modelcity-import-ok').click();
+    // the server reads the sheet (in its reader worker, which may first have to start): wait for
+    // the confirmation the user waits for, not a fixed time
+    await page.getByText('已导入“第十二届考评细则（自治区）”').waitFor();
 
     // the new round is shown (no evidence yet) and sits beside the example in the trend
     await expect.poll(() => page.getByTestId('modelcity-total').textContent()).toContain('自评 0 分');

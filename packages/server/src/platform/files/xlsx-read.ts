@@ -204,9 +204,8 @@ function utf8Boundary(b: Buffer, from: number, end: number): number {
  * seconds of its CPU; in the worker neither holds the server's other requests.
  */
 export async function openXlsx(buf: Buffer, dir: ZipDirectory, maxColumns: number): Promise<XlsxSheet> {
-  // opt-in for now: with the worker, the model city's template import failed in its browser journey
-  // (e2e/modelcity.test.ts) for a cause not yet found (decisions/0083, "Status")
-  const worker = process.env.XLSX_READ_WORKER === '1' ? takeWorker() : null;
+  // XLSX_READ_WORKER=0 reads in this thread (a comparison, a host without worker threads)
+  const worker = process.env.XLSX_READ_WORKER === '0' ? null : takeWorker();
   return worker ? openInWorker(worker, buf, dir, maxColumns) : openXlsxHere(buf, dir, maxColumns);
 }
 

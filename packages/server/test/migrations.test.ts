@@ -151,3 +151,22 @@ describe('0040: beneficiaries keep the indexes their statements read', () => {
     }
   });
 });
+
+describe('0042: the name grams carry no foreign key on PostgreSQL (decisions/0086)', () => {
+  it('drops the key there and keeps it on SQLite', async () => {
+    await migrateToLatest(p.handle);
+    const db = p.handle.db;
+    const keys =
+      p.handle.dialect === 'sqlite'
+        ? (
+            await sql<{ table: string }>`SELECT "table" FROM pragma_foreign_key_list('beneficiary_name_grams')`.execute(
+              db,
+            )
+          ).rows
+        : (
+            await sql<{ name: string }>`SELECT conname AS name FROM pg_constraint
+              WHERE conrelid = 'beneficiary_name_grams'::regclass AND contype = 'f'`.execute(db)
+          ).rows;
+    expect(keys).toHaveLength(p.handle.dialect === 'sqlite' ? 1 : 0);
+  });
+});

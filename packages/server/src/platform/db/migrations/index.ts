@@ -29,6 +29,7 @@ import { discrepancyCases0037 } from './0037_discrepancy_cases.js';
 import { gradeChanges0038 } from './0038_grade_changes.js';
 import { beneficiaryIndexes0040 } from './0040_beneficiary_indexes.js';
 import { gradeOverpaid0041 } from './0041_grade_overpaid.js';
+import { nameGramsNoFk0042 } from './0042_name_grams_no_fk.js';
 
 /** Forward-only migrations, in order. Never edit a released one; add the next. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -64,6 +65,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0037_discrepancy_cases': discrepancyCases0037(dialect),
         '0040_beneficiary_indexes': beneficiaryIndexes0040(dialect),
         '0041_grade_overpaid': gradeOverpaid0041(dialect),
+        '0042_name_grams_no_fk': nameGramsNoFk0042(dialect),
       };
     },
   };

@@ -23,6 +23,7 @@ const { values } = parseArgs({
 const url = values.db;
 if (!url) throw new Error('--db required');
 
+const dialect = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
 let run; // (stmts: {sql, params}[], parallel) => rows[][]
 let close;
 if (url.startsWith('sqlite:')) {
@@ -65,7 +66,12 @@ app.get('/list', async (req) => {
     han: q.han || undefined,
     latin: q.latin || undefined,
   };
-  const { page, count } = (q.best === '1' ? bestListSql : listSql)(f, Number(q.page ?? 1), Number(q.pageSize ?? 20));
+  const { page, count } = (q.best === '1' ? bestListSql : listSql)(
+    f,
+    Number(q.page ?? 1),
+    Number(q.pageSize ?? 20),
+    dialect,
+  );
   const [rows, n] = await run([page, count]);
   return { items: rows.map(toListItem), total: Number(n[0].n), page: Number(q.page ?? 1), pageSize: rows.length };
 });

@@ -714,7 +714,7 @@ async function benchDialect(dialect) {
       const t = await timeRaw(raw, () => [q.page, q.count]);
       const matched = Number((await raw.all(q.count))[0].n);
       // the best bare statements of the same request (covering indexes, lib/sql.mjs bestListSql)
-      const b = bestListSql(s.filter);
+      const b = bestListSql(s.filter, 1, 20, dialect);
       const tb = await timeRaw(raw, () => [b.page, b.count]);
       const bestMatched = Number((await raw.all(b.count))[0].n);
       if (bestMatched !== matched) result.notes.push(`${s.key}: best SQL counts ${bestMatched} ≠ naive ${matched}.`);

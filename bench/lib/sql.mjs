@@ -169,11 +169,12 @@ const isDistrictPath = (p) => p.split('/').length === 3;
  * `listSql`, each written to walk the covering index that serves it best — a category filter from
  * `beneficiary_categories` (page along (code, district_path, sort_name, …) with the status read from
  * the index; count over the (code, status, org_path) index range), a Chinese search from the name
- * grams of the district, a Latin one from the union of the initials and pinyin ranges. No
+ * index's token of the district (decisions/0087: FTS5 on SQLite, GIN on PostgreSQL — `dialect`), a
+ * Latin one from the union of the initials and pinyin ranges. No
  * maintained counts: this is what a bare handler with the right indexes does, and what the
  * platform's maintained totals (decisions/0029) are measured against.
  */
-export function bestListSql(f, page = 1, pageSize = 20) {
+export function bestListSql(f, page = 1, pageSize = 20, dialect = 'sqlite') {
   const statuses = f.status ? [f.status] : LISTED_STATUSES;
   const st = (col) => `${col} in (${statuses.map(() => '?').join(', ')})`;
   const district = isDistrictPath(f.scopePath);
@@ -199,10 +200,14 @@ export function bestListSql(f, page = 1, pageSize = 20) {
   let params;
   if (f.han) {
     const gram = [...f.han.replace(/[·\s]/g, '')].slice(0, 2).join('');
-    tables = `"beneficiary_name_grams" as "g" cross join "beneficiaries" as "b"`;
-    where = `"b"."id" = "g"."beneficiary_id" and "g"."gram" = ? and ${district ? '"g"."district_path" = ?' : '"b"."org_path" >= ? and "b"."org_path" < ?'} and "b"."name_simplified" like ?`;
+    const token = district ? `${f.scopePath}${gram}` : gram;
+    tables =
+      dialect === 'sqlite'
+        ? `(select rowid as r from beneficiary_name_index where beneficiary_name_index match ?) as "g" cross join "beneficiaries" as "b"`
+        : `(select beneficiary_id as r from beneficiary_name_index where tokens @> array[?]::text[]) as "g" cross join "beneficiaries" as "b"`;
+    where = `${dialect === 'sqlite' ? '"b".rowid' : '"b"."id"'} = "g"."r" and ${district ? '"b"."district_path" = ?' : '"b"."org_path" >= ? and "b"."org_path" < ?'} and "b"."name_simplified" like ?`;
     params = [
-      gram,
+      dialect === 'sqlite' ? `"${token}"` : token,
       ...(district ? [f.scopePath] : [f.scopePath, prefixEnd(f.scopePath)]),
       `%${f.han.replace(/[%_\\]/g, (c) => `\\${c}`)}%`,
     ];

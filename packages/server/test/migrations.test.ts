@@ -1,5 +1,7 @@
 import { Migrator, sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { nameIndexEntries, nameTokens } from '../src/modules/registry/registry.repo.js';
+import { SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { loadConfig } from '../src/platform/config.js';
 import { createPlatform, type Platform } from '../src/platform/context.js';
 import { migrateToLatest } from '../src/platform/db/index.js';
@@ -152,21 +154,43 @@ describe('0040: beneficiaries keep the indexes their statements read', () => {
   });
 });
 
-describe('0042: the name grams carry no foreign key on PostgreSQL (decisions/0086)', () => {
-  it('drops the key there and keeps it on SQLite', async () => {
-    await migrateToLatest(p.handle);
+describe('0043: the name grams become an inverted index (decisions/0087)', () => {
+  it('indexes the people registered before it and drops the grams', async () => {
+    // a database of its own: the tests above have migrated theirs to the latest
+    const fresh = await freshDatabase();
+    const p = createPlatform(loadConfig({ databaseUrl: fresh.url, dataDir: fresh.dataDir, logLevel: 'silent' }));
+    onTestFinished(async () => {
+      await p.handle.close();
+      await fresh.drop();
+    });
     const db = p.handle.db;
-    const keys =
-      p.handle.dialect === 'sqlite'
-        ? (
-            await sql<{ table: string }>`SELECT "table" FROM pragma_foreign_key_list('beneficiary_name_grams')`.execute(
-              db,
-            )
-          ).rows
-        : (
-            await sql<{ name: string }>`SELECT conname AS name FROM pg_constraint
-              WHERE conrelid = 'beneficiary_name_grams'::regclass AND contype = 'f'`.execute(db)
-          ).rows;
-    expect(keys).toHaveLength(p.handle.dialect === 'sqlite' ? 1 : 0);
+    const migrator = new Migrator({ db, provider: migrationProvider(p.handle.dialect) });
+    expect((await migrator.migrateTo('0042_name_grams_no_fk')).error).toBeUndefined();
+    const now = '2026-12-05T00:00:00.000Z';
+    await sql`
+      INSERT INTO orgs (id, parent_id, code, name, type, side, path, depth, active, version, created_at, updated_at)
+      VALUES ('o-0043', NULL, 'm43', '迁移测试', 'community', 'civil', 'm43/x/y/', 2, 1, 1, ${now}, ${now})`.execute(
+      db,
+    );
+    const people = [
+      { id: 'b-0043-1', name: '张建国', district: 'm43/x/' },
+      { id: 'b-0043-2', name: '阿依古丽·买买提', district: 'm43/x/' },
+    ];
+    for (const b of people)
+      await sql`
+        INSERT INTO beneficiaries (id, org_id, org_path, district_path, name, name_simplified, name_pinyin,
+          name_initials, id_enc, id_bi, id_masked, birth_date, sex, categories, status, version, created_at, updated_at)
+        VALUES (${b.id}, 'o-0043', 'm43/x/y/', ${b.district}, ${b.name}, ${b.name}, 'p', 'i', 'e', ${`bi-${b.id}`},
+          'm', '1950-01-01', 'male', '', 'active', 1, ${now}, ${now})`.execute(db);
+    await migrateToLatest(p.handle);
+    const entries = await nameIndexEntries(db, SYSTEM_SCOPE, ['b-0043-1', 'b-0043-2']);
+    expect(entries.sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual(
+      people.map((b) => ({ id: b.id, tokens: nameTokens(b.name, b.district).sort() })),
+    );
+    expect(entries[1]!.tokens).toContain('m43/x/古丽');
+    expect(entries[1]!.tokens).not.toContain('丽·');
+    expect(await db.introspection.getTables().then((t) => t.map((x) => x.name))).not.toContain(
+      'beneficiary_name_grams',
+    );
   });
 });

@@ -83,6 +83,16 @@ describe('registry CRUD', () => {
       ).toContain(name);
     }
     expect((await klmy.get('/api/v1/beneficiaries?q=zzz')).json().total).toBe(0);
+    // characters no name holds find nobody, and the name index's query syntax never leaks through
+    for (const q of ['张"', '建,国', '("', '国*', 'a:b', '-']) {
+      const res = await klmy.get(`/api/v1/beneficiaries?q=${encodeURIComponent(q)}`);
+      expect(res.statusCode, q).toBe(200);
+      expect(res.json().total, q).toBe(0);
+    }
+    // the whole city's search reads the plain tokens, a district's its own (decisions/0087)
+    const admin = await signedIn(env.app, 'admin', '10.4.0.8');
+    const city = (await admin.get(`/api/v1/beneficiaries?q=${encodeURIComponent('建国')}`)).json();
+    expect(city.items.map((i: { name: string }) => i.name)).toContain('张建国');
   });
 
   it('filters by category, status, org and age, with an exact total', async () => {

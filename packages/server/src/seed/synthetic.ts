@@ -306,7 +306,7 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
   if (deferIndexes)
     await withIndexesDeferred(
       p.handle,
-      ['households', 'beneficiaries', 'beneficiary_categories', 'beneficiary_name_grams'],
+      ['households', 'beneficiaries', 'beneficiary_categories', 'beneficiary_name_index'],
       load,
     );
   else await load();

@@ -1,5 +1,6 @@
 import { maskName } from '@shuangyong/shared';
 import { SYSTEM_SCOPE } from '../../platform/access/scope.js';
+import { rebuildAfterMove } from '../../platform/access/scoped-tables.js';
 import { systemActor } from '../../platform/auth/actor.js';
 import { defineModule } from '../../platform/module.js';
 import { orgsModule } from '../orgs/orgs.module.js';
@@ -12,7 +13,7 @@ import { ImportJobs } from './imports.service.js';
 import { MergesService } from './merges.service.js';
 import { idBlindIndex, open } from './personal-data.js';
 import { registryReadModel } from './read-model.repo.js';
-import { registryRepo } from './registry.repo.js';
+import { registryRepo, reindexNamesBelow } from './registry.repo.js';
 import { registryRoutes } from './registry.routes.js';
 import { RegistryService } from './registry.service.js';
 import { TransfersService } from './transfers.service.js';
@@ -27,6 +28,9 @@ const householdsReadModel = {
   setPlaqueStatus: householdsRepo.setPlaqueStatus,
 };
 
+// the name index's district tokens follow the people of a moved org (decisions/0087)
+rebuildAfterMove('beneficiary_name_index', (trx, moved) => reindexNamesBelow(trx, moved.newPrefix));
+
 /** 优抚对象: the register of entitled persons, transfers between districts, merges, import and export. */
 export const registryModule = defineModule({
   name: 'registry',
@@ -36,7 +40,7 @@ export const registryModule = defineModule({
     'beneficiaries',
     'beneficiary_categories',
     'beneficiary_grade_changes',
-    'beneficiary_name_grams',
+    'beneficiary_name_index',
     'beneficiary_counts',
     'transfers',
     'merges',

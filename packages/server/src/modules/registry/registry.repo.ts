@@ -4,12 +4,13 @@ import {
   type ExpressionBuilder,
   expressionBuilder,
   type Insertable,
+  type RawBuilder,
   type Selectable,
   sql,
 } from 'kysely';
 import { districtOf, prefixEnd, type Scope, SYSTEM_SCOPE, scopeWhere } from '../../platform/access/scope.js';
 import { bulkInsertFlat, type FlatRows, flatStatements } from '../../platform/db/bulk.js';
-import { type DbHandle, type Queryable, toNumber } from '../../platform/db/index.js';
+import { type DbHandle, type Dialect, dialectOfQueryable, type Queryable, toNumber } from '../../platform/db/index.js';
 import type {
   BeneficiariesTable,
   BeneficiaryCategoriesTable,
@@ -67,14 +68,13 @@ function listQuery(db: Queryable, scope: Scope, f: ListFilter, forPage = true): 
   // biome-ignore lint/suspicious/noExplicitAny: several FROM shapes share the filters below
   let qb: any;
   if (q?.kind === 'han') {
+    // the person's first gram of the query, behind the district in a district's search (decisions/0087)
     const gram = [...q.text.replace(/[·\s]/g, '')].slice(0, 2).join('');
     qb = db
-      .selectFrom('beneficiary_name_grams as g')
+      .selectFrom(tokenHits(db, gram, district).as('g'))
       .crossJoin('beneficiaries as b')
-      .whereRef('b.id', '=', 'g.beneficiary_id')
-      .where('g.gram', '=', gram)
+      .where(dialectOfQueryable(db) === 'sqlite' ? sql<boolean>`b.rowid = g.r` : sql<boolean>`b.id = g.r`)
       .where('b.name_simplified', 'like', `%${escapeLike(q.text)}%`);
-    if (district) qb = qb.where('g.district_path', '=', district);
   } else if (q?.kind === 'latin') {
     qb = db
       .selectFrom((eb) =>
@@ -195,61 +195,114 @@ export function nameGrams(simplified: string): string[] {
   return [...grams];
 }
 
-export function gramRows(p: { id: string; name_simplified: string; org_path: string }) {
-  const district_path = districtOf(p.org_path);
-  return nameGrams(p.name_simplified).map((gram) => ({
-    gram,
-    district_path,
-    beneficiary_id: p.id,
-    org_path: p.org_path,
-  }));
-}
-
-/** The SQLite statement that writes the name grams of the people `ids` (set-wise, in SQL). */
-function sqliteGrams(scope: Scope, ids: readonly string[]) {
-  const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
-  return sql`
-      WITH RECURSIVE p(id, district_path, org_path, name) AS (
-        SELECT b.id, b.district_path, b.org_path, replace(replace(b.name_simplified, '·', ''), ' ', '')
-        FROM json_each(${JSON.stringify(ids)}) AS j CROSS JOIN beneficiaries AS b ON b.id = j.value
-        WHERE ${inScope}
-      ), c(id, district_path, org_path, name, i) AS (
-        SELECT id, district_path, org_path, name, 1 FROM p WHERE name <> ''
-        UNION ALL SELECT id, district_path, org_path, name, i + 1 FROM c WHERE i < length(name)
-      )
-      INSERT INTO beneficiary_name_grams (gram, district_path, beneficiary_id, org_path)
-      SELECT DISTINCT gram, district_path, id, org_path FROM (
-        SELECT substr(name, i, 1) AS gram, district_path, id, org_path FROM c
-        UNION ALL SELECT substr(name, i, 2), district_path, id, org_path FROM c WHERE i < length(name)
-      ) ORDER BY 1, 2, 3`;
+/**
+ * The name index's tokens of a person (decisions/0087): each gram of the name as it is (found by a
+ * search of the whole city) and behind the person's district path (found by a search of that
+ * district: `650200/650203/建国`). Names have no digits and no '/', so neither form can be mistaken
+ * for the other; the database makes the same tokens set-wise (`nameIndexStatement`).
+ */
+export function nameTokens(simplified: string, districtPath: string): string[] {
+  const grams = nameGrams(simplified);
+  return [...grams, ...grams.map((g) => districtPath + g)];
 }
 
 /**
- * The name grams of people just inserted, made by the database from their `name_simplified` in one
- * statement (the same pieces as `nameGrams`: the name without middle dots and spaces — the only
- * space `normalizeQuery` leaves — cut into its characters and pairs of neighbours, without repeats),
- * in the grams' key order. Nothing per gram crosses from the program (decisions/0064). `scope`
- * limits the people read (the import passes SYSTEM_SCOPE: the rows it has just written). On both
- * dialects the rows go in sorted by the grams' key: on PostgreSQL 10^4 people's grams (the import's
- * run, decisions/0076) took ~17 % less time sorted than in the hash aggregate's order.
+ * ASCII characters the SQLite name index's tokenizer splits on (ascii, with '-', '_', '.', '/' kept
+ * as token characters: migration 0043). No name holds one, so a search gram with one finds nobody.
  */
-async function insertGramsOf(handle: DbHandle, trx: Queryable, scope: Scope, ids: readonly string[]) {
-  if (!ids.length) return;
-  if (handle.dialect === 'sqlite') {
-    await sqliteGrams(scope, ids).execute(trx);
-    return;
-  }
+const splitsToken = (token: string) => [...token].some((c) => c.charCodeAt(0) < 128 && !/[\w./-]/.test(c));
+
+/**
+ * The people of a name search's token, as a derived table `g` with their key `r` (the person's
+ * rowid on SQLite, where the index is an FTS5 table; the person's id on PostgreSQL, where it is a
+ * text[] column under a GIN index).
+ */
+function tokenHits(db: Queryable, gram: string, district: string | undefined): RawBuilder<{ r: string | number }> {
+  const token = `${district ?? ''}${gram}`;
+  if (dialectOfQueryable(db) === 'postgres')
+    return sql`(SELECT beneficiary_id AS r FROM beneficiary_name_index WHERE tokens @> ARRAY[${token}]::text[])`;
+  if (!gram || splitsToken(token)) return sql`(SELECT NULL AS r WHERE 0)`;
+  return sql`(SELECT rowid AS r FROM beneficiary_name_index WHERE beneficiary_name_index MATCH ${`"${token}"`})`;
+}
+
+/** The name index's entries (of the people `ids`, or of everyone): each person's tokens, sorted. */
+export async function nameIndexEntries(db: Queryable, scope: Scope, ids?: readonly string[]) {
+  const sqlite = dialectOfQueryable(db) === 'sqlite';
   const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
-  await sql`
-    INSERT INTO beneficiary_name_grams (gram, district_path, beneficiary_id, org_path)
-    SELECT DISTINCT g.gram, b.district_path, b.id, b.org_path
-    FROM beneficiaries AS b
+  const which = ids ? sql`WHERE ${inScope} AND b.id IN (${sql.join(ids)})` : sql`WHERE ${inScope}`;
+  const { rows } = sqlite
+    ? await sql<{ id: string; tokens: string }>`SELECT b.id, g.tokens FROM beneficiary_name_index AS g
+        JOIN beneficiaries AS b ON b.rowid = g.rowid ${which}`.execute(db)
+    : await sql<{ id: string; tokens: string[] }>`SELECT b.id, g.tokens FROM beneficiary_name_index AS g
+        JOIN beneficiaries AS b ON b.id = g.beneficiary_id ${which}`.execute(db);
+  return rows.map((r) => ({
+    id: r.id,
+    tokens: (typeof r.tokens === 'string' ? r.tokens.split(' ') : r.tokens).sort(),
+  }));
+}
+
+/** Which people a name index statement covers: `from` names them `b`, `where` picks them. */
+interface People {
+  from: RawBuilder<unknown>;
+  where: RawBuilder<unknown>;
+}
+
+/**
+ * The statement that writes the name index of `people`, made by the database from their
+ * `name_simplified` (the same tokens as `nameTokens`: the name without middle dots and spaces — the
+ * only space `normalizeQuery` leaves — cut into its characters and pairs of neighbours). Nothing
+ * per gram crosses from the program (decisions/0064). `replace` rewrites the people's entries (an
+ * org move); a new person has none yet.
+ */
+function nameIndexStatement(dialect: Dialect, people: People, replace = false) {
+  if (dialect === 'sqlite')
+    return sql`
+      WITH RECURSIVE p(rid, district_path, name) AS (
+        SELECT b.rowid, b.district_path, replace(replace(b.name_simplified, '·', ''), ' ', '')
+        FROM ${people.from} WHERE ${people.where}
+      ), c(rid, district_path, name, i) AS (
+        SELECT rid, district_path, name, 1 FROM p WHERE name <> ''
+        UNION ALL SELECT rid, district_path, name, i + 1 FROM c WHERE i < length(name)
+      ), g(rid, district_path, gram) AS (
+        SELECT rid, district_path, substr(name, i, 1) FROM c
+        UNION SELECT rid, district_path, substr(name, i, 2) FROM c WHERE i < length(name)
+      )
+      ${sql.raw(replace ? 'INSERT OR REPLACE' : 'INSERT')} INTO beneficiary_name_index (rowid, tokens)
+      SELECT rid, group_concat(gram || ' ' || district_path || gram, ' ') FROM g GROUP BY rid`;
+  return sql`
+    INSERT INTO beneficiary_name_index (beneficiary_id, tokens)
+    SELECT b.id, array_agg(DISTINCT t.token ORDER BY t.token)
+    FROM ${people.from}
       CROSS JOIN LATERAL (SELECT replace(replace(b.name_simplified, '·', ''), ' ', '') AS name) AS n
       CROSS JOIN LATERAL generate_series(1, char_length(n.name)) AS i
       CROSS JOIN LATERAL (VALUES (substr(n.name, i, 1)),
         (CASE WHEN i < char_length(n.name) THEN substr(n.name, i, 2) END)) AS g(gram)
-    WHERE b.id = ANY(${[...ids]}::text[]) AND g.gram IS NOT NULL AND ${inScope}
-    ORDER BY 1, 2, 3`.execute(trx);
+      CROSS JOIN LATERAL (VALUES (g.gram), (b.district_path || g.gram)) AS t(token)
+    WHERE g.gram IS NOT NULL AND ${people.where}
+    GROUP BY b.id ORDER BY b.id${sql.raw(replace ? ' ON CONFLICT (beneficiary_id) DO UPDATE SET tokens = excluded.tokens' : '')}`;
+}
+
+/** The name index of the people `ids` just inserted, in `scope` (the import passes SYSTEM_SCOPE: the rows it has just written). */
+function nameIndexOf(dialect: Dialect, scope: Scope, ids: readonly string[]) {
+  const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
+  return nameIndexStatement(
+    dialect,
+    dialect === 'sqlite'
+      ? {
+          from: sql`json_each(${JSON.stringify(ids)}) AS j CROSS JOIN beneficiaries AS b`,
+          where: sql`b.id = j.value AND ${inScope}`,
+        }
+      : { from: sql`beneficiaries AS b`, where: sql`b.id = ANY(${[...ids]}::text[]) AND ${inScope}` },
+  );
+}
+
+/**
+ * Rewrites the name index of the people below `prefix`: their district tokens follow their
+ * district_path (run by an org move after it has rewritten the paths).
+ */
+export async function reindexNamesBelow(trx: Queryable, prefix: string) {
+  const where = sql`b.org_path >= ${prefix} AND b.org_path < ${prefixEnd(prefix)}`;
+  await nameIndexStatement(dialectOfQueryable(trx), { from: sql`beneficiaries AS b`, where }, true).execute(trx);
 }
 
 /** What the import reads and writes: the importer's org subtree, the districts, people by blind index, bulk rows. */
@@ -322,7 +375,7 @@ export const importRepo = {
         ...flatStatements('households', rows.households),
         ...flatStatements('beneficiaries', rows.people),
         ...flatStatements('beneficiary_categories', rows.categories),
-        ...(gramsOf.length ? [sqliteGrams(SYSTEM_SCOPE, gramsOf).compile(trx)] : []),
+        ...(gramsOf.length ? [nameIndexOf('sqlite', SYSTEM_SCOPE, gramsOf).compile(trx)] : []),
         ...countsRepo.statements(trx, rows.deltas),
       ]);
       return;
@@ -330,15 +383,16 @@ export const importRepo = {
     await bulkInsertFlat(handle, 'households', rows.households, trx);
     await bulkInsertFlat(handle, 'beneficiaries', rows.people, trx);
     await bulkInsertFlat(handle, 'beneficiary_categories', rows.categories, trx);
-    await insertGramsOf(handle, trx, SYSTEM_SCOPE, gramsOf);
+    if (gramsOf.length) await nameIndexOf(handle.dialect, SYSTEM_SCOPE, gramsOf).execute(trx);
     await countsRepo.apply(trx, rows.deltas);
   },
 
   /** The name grams of people inserted earlier in the transaction with their grams deferred (`gramsOf`). */
   async insertGrams(handle: DbHandle, trx: Queryable, ids: readonly string[]) {
     if (!ids.length) return;
-    if (inWriter(trx)) await writerBatch(trx, [sqliteGrams(SYSTEM_SCOPE, ids).compile(trx)]);
-    else await insertGramsOf(handle, trx, SYSTEM_SCOPE, ids);
+    const statement = nameIndexOf(handle.dialect, SYSTEM_SCOPE, ids);
+    if (inWriter(trx)) await writerBatch(trx, [statement.compile(trx)]);
+    else await statement.execute(trx);
   },
 
   /**
@@ -412,9 +466,18 @@ function gradeColumns(scope: Scope) {
 }
 
 export const registryRepo = {
-  async setGrams(db: Queryable, p: { id: string; name_simplified: string; org_path: string }) {
-    await db.deleteFrom('beneficiary_name_grams').where('beneficiary_id', '=', p.id).execute();
-    await db.insertInto('beneficiary_name_grams').values(gramRows(p)).execute();
+  /** Sets the name index entry of one person (a new person, a new name, a new district: decisions/0087). */
+  async setGrams(db: Queryable, scope: Scope, p: { id: string; name_simplified: string; org_path: string }) {
+    const tokens = nameTokens(p.name_simplified, districtOf(p.org_path));
+    const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
+    if (dialectOfQueryable(db) === 'sqlite')
+      await sql`INSERT OR REPLACE INTO beneficiary_name_index (rowid, tokens)
+                SELECT b.rowid, ${tokens.join(' ')} FROM beneficiaries AS b WHERE b.id = ${p.id} AND ${inScope}`.execute(
+        db,
+      );
+    else
+      await sql`INSERT INTO beneficiary_name_index (beneficiary_id, tokens) VALUES (${p.id}, ${tokens}::text[])
+                ON CONFLICT (beneficiary_id) DO UPDATE SET tokens = excluded.tokens`.execute(db);
   },
 
   /**

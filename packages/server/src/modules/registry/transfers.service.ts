@@ -189,7 +189,11 @@ export class TransfersService {
     const householdId = uuidv7();
     await transfersRepo.moveTo(trx, person, to, householdId, now);
     await registryRepo.syncCategoryRows(trx, beneficiaryId, person.status, to.path);
-    await registryRepo.setGrams(trx, { id: beneficiaryId, name_simplified: person.name_simplified, org_path: to.path });
+    await registryRepo.setGrams(trx, SYSTEM_SCOPE, {
+      id: beneficiaryId,
+      name_simplified: person.name_simplified,
+      org_path: to.path,
+    });
     await countsRepo.apply(trx, countChange(person, { ...person, org_id: to.id, org_path: to.path }));
     for (const h of [person.household_id, householdId]) {
       if (!h) continue;

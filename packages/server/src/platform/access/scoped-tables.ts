@@ -12,7 +12,6 @@ export const SCOPED_TABLES: readonly { table: string; pathColumn: string; distri
   { table: 'households', pathColumn: 'org_path' },
   { table: 'beneficiaries', pathColumn: 'org_path', districtColumn: 'district_path' },
   { table: 'beneficiary_categories', pathColumn: 'org_path', districtColumn: 'district_path' },
-  { table: 'beneficiary_name_grams', pathColumn: 'org_path', districtColumn: 'district_path' },
   { table: 'beneficiary_counts', pathColumn: 'org_path' },
   { table: 'transfers', pathColumn: 'from_path' },
   { table: 'transfers', pathColumn: 'to_path' },
@@ -82,10 +81,11 @@ export const SCOPED_TABLES: readonly { table: string; pathColumn: string; distri
  * Tables derived from paths in a way a prefix rewrite cannot follow (a row per ancestor of a
  * path, decisions/0050): their owners register a rebuild, run by `rewritePaths` after the rewrite.
  */
-const REBUILT_AFTER_MOVE = new Map<string, (trx: Tx) => Promise<unknown>>();
+type Rebuild = (trx: Tx, moved: { newPrefix: string }) => Promise<unknown>;
+const REBUILT_AFTER_MOVE = new Map<string, Rebuild>();
 
-/** Registers the rebuild of `table`, run inside every org move. */
-export function rebuildAfterMove(table: string, rebuild: (trx: Tx) => Promise<unknown>): void {
+/** Registers the rebuild of `table`, run inside every org move (`newPrefix`: the moved subtree's new path). */
+export function rebuildAfterMove(table: string, rebuild: Rebuild): void {
   REBUILT_AFTER_MOVE.set(table, rebuild);
 }
 
@@ -113,5 +113,5 @@ export async function rewritePaths(trx: Tx, oldPrefix: string, newPrefix: string
       await sql`UPDATE ${sql.table(table)} SET ${sql.ref(districtColumn)} = ${districtOf(newPrefix)}
                 WHERE ${col} >= ${newPrefix} AND ${col} < ${prefixEnd(newPrefix)}`.execute(trx);
   }
-  for (const rebuild of REBUILT_AFTER_MOVE.values()) await rebuild(trx);
+  for (const rebuild of REBUILT_AFTER_MOVE.values()) await rebuild(trx, { newPrefix });
 }

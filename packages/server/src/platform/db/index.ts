@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, type PostgresCursorConstructor, type Transaction } from 'kysely';
+import { Kysely, Migrator, type PostgresCursorConstructor, SqliteAdapter, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { SlicedPostgresDialect } from '../turns.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
@@ -62,6 +62,11 @@ function loadPg(): typeof pg {
     pgModule.types.setTypeParser(1700, (v) => Number(v));
   }
   return pgModule;
+}
+
+/** The dialect a query builder speaks (a repo that has only its `Queryable` and needs a dialect's SQL). */
+export function dialectOfQueryable(db: Queryable): Dialect {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
 }
 
 export function dialectOf(url: string): Dialect {

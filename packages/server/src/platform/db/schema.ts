@@ -191,13 +191,6 @@ export interface BeneficiaryCountsTable {
   n: number;
 }
 
-export interface BeneficiaryNameGramsTable {
-  gram: string;
-  district_path: string;
-  beneficiary_id: string;
-  org_path: string;
-}
-
 export interface TransfersTable {
   id: string;
   beneficiary_id: string;
@@ -301,7 +294,6 @@ export interface Database {
   beneficiaries: BeneficiariesTable;
   beneficiary_categories: BeneficiaryCategoriesTable;
   beneficiary_grade_changes: BeneficiaryGradeChangesTable;
-  beneficiary_name_grams: BeneficiaryNameGramsTable;
   beneficiary_counts: BeneficiaryCountsTable;
   transfers: TransfersTable;
   merges: MergesTable;

@@ -30,6 +30,7 @@ import { gradeChanges0038 } from './0038_grade_changes.js';
 import { beneficiaryIndexes0040 } from './0040_beneficiary_indexes.js';
 import { gradeOverpaid0041 } from './0041_grade_overpaid.js';
 import { nameGramsNoFk0042 } from './0042_name_grams_no_fk.js';
+import { nameIndex0043 } from './0043_name_index.js';
 
 /** Forward-only migrations, in order. Never edit a released one; add the next. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -66,6 +67,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0040_beneficiary_indexes': beneficiaryIndexes0040(dialect),
         '0041_grade_overpaid': gradeOverpaid0041(dialect),
         '0042_name_grams_no_fk': nameGramsNoFk0042(dialect),
+        '0043_name_index': nameIndex0043(dialect),
       };
     },
   };

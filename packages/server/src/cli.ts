@@ -322,10 +322,10 @@ export async function main(argv: string[]): Promise<number> {
       });
     }
     case 'doctor': {
-      const { registryDoctor } = await import('./modules/registry/doctor.js');
+      const { nameIndexDoctor, registryDoctor } = await import('./modules/registry/doctor.js');
       const { needsDoctor } = await import('./modules/needs/doctor.js');
       return withPlatform(config, async (p) => {
-        const checks = [registryDoctor, needsDoctor];
+        const checks = [registryDoctor, nameIndexDoctor, needsDoctor];
         let ok = true;
         for (const check of checks) {
           const r = await p.handle.db.transaction().execute((trx) => check(trx, !!values.rebuild));

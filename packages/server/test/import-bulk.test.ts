@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BeneficiaryImport } from '../src/modules/registry/import.js';
 import { importFile } from '../src/modules/registry/import-cli.js';
-import { countDifferences, countsRepo, nameIndexEntries, nameTokens } from '../src/modules/registry/registry.repo.js';
+import { countDifferences, countsRepo, nameIndexRepo, nameTokens } from '../src/modules/registry/registry.repo.js';
 import { SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { seedSynthetic } from '../src/seed/synthetic.js';
 import { type TestEnv, testEnv } from './helpers.js';
@@ -91,7 +91,7 @@ describe('import commit in bulk', () => {
       .orderBy('id')
       .execute();
     expect(people.some((x) => x.name_simplified.includes('·'))).toBe(true);
-    const entries = (await nameIndexEntries(p.handle.db, SYSTEM_SCOPE)).sort((x, y) => (x.id < y.id ? -1 : 1));
+    const entries = (await nameIndexRepo.entries(p.handle.db, SYSTEM_SCOPE)).sort((x, y) => (x.id < y.id ? -1 : 1));
     expect(entries).toEqual(
       people.map((x) => ({ id: x.id, tokens: nameTokens(x.name_simplified, x.district_path).sort() })),
     );

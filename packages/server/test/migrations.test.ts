@@ -1,6 +1,6 @@
 import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { nameIndexEntries, nameTokens } from '../src/modules/registry/registry.repo.js';
+import { nameIndexRepo, nameTokens } from '../src/modules/registry/registry.repo.js';
 import { SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { loadConfig } from '../src/platform/config.js';
 import { createPlatform, type Platform } from '../src/platform/context.js';
@@ -183,7 +183,7 @@ describe('0043: the name grams become an inverted index (decisions/0087)', () =>
         VALUES (${b.id}, 'o-0043', 'm43/x/y/', ${b.district}, ${b.name}, ${b.name}, 'p', 'i', 'e', ${`bi-${b.id}`},
           'm', '1950-01-01', 'male', '', 'active', 1, ${now}, ${now})`.execute(db);
     await migrateToLatest(p.handle);
-    const entries = await nameIndexEntries(db, SYSTEM_SCOPE, ['b-0043-1', 'b-0043-2']);
+    const entries = await nameIndexRepo.entries(db, SYSTEM_SCOPE, ['b-0043-1', 'b-0043-2']);
     expect(entries.sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual(
       people.map((b) => ({ id: b.id, tokens: nameTokens(b.name, b.district).sort() })),
     );

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registryDoctor } from '../src/modules/registry/doctor.js';
+import { nameIndexDoctor, registryDoctor } from '../src/modules/registry/doctor.js';
 import { idBlindIndex } from '../src/modules/registry/personal-data.js';
-import { countDifferences, countsRepo, registryRepo, TOTAL_CAP } from '../src/modules/registry/registry.repo.js';
+import {
+  countDifferences,
+  countsRepo,
+  nameIndexRepo,
+  registryRepo,
+  TOTAL_CAP,
+} from '../src/modules/registry/registry.repo.js';
 import { SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { type Actor, type RequestCtx, systemActor } from '../src/platform/auth/actor.js';
 import { seededRandom } from '../src/platform/random.js';
@@ -167,6 +173,20 @@ describe('maintained registry counts', () => {
     expect(broken.lines.join('\n')).toContain(`${row.code}|${row.status}`);
     expect((await registryDoctor(db, true)).ok).toBe(true);
     expect((await registryDoctor(db, false)).ok).toBe(true);
+  });
+
+  it('leave the name index equal to the names, which `doctor` checks and rebuilds (decisions/0087)', async () => {
+    const db = env.p.handle.db;
+    // after the randomised mix above: renames, org changes, transfers, merges
+    expect(await nameIndexDoctor(db, false)).toMatchObject({ ok: true });
+    const [a] = await nameIndexRepo.namesAfter(db, SYSTEM_SCOPE, '', 1);
+    await registryRepo.setGrams(db, SYSTEM_SCOPE, { id: a!.id, name_simplified: '错名', org_path: a!.district_path });
+    const broken = await nameIndexDoctor(db, false);
+    expect(broken.ok).toBe(false);
+    expect(broken.lines[0]).toContain('1 人');
+    expect((await nameIndexDoctor(db, true)).ok).toBe(true);
+    expect(await nameIndexDoctor(db, false)).toMatchObject({ ok: true });
+    expect((await nameIndexRepo.entries(db, SYSTEM_SCOPE, [a!.id]))[0]!.tokens).not.toContain('错名');
   });
 
   it('give the list an exact total, cap what they do not cover, and page deep by keyset', async () => {

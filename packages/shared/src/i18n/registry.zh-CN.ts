@@ -74,4 +74,7 @@ export const registryMessages = {
   'registry.doctor.countsLine': '  {key}：存储 {stored}，应为 {expected}',
   'registry.doctor.countsRebuilt': '已按基础数据重建优抚对象统计数（{rows} 行）',
   'registry.doctor.hintRebuild': '运行 shuangyong doctor --rebuild 可按基础数据重建',
+  'registry.doctor.namesOk': '姓名检索索引与优抚对象姓名一致（{n} 人）',
+  'registry.doctor.namesDiffer': '姓名检索索引与优抚对象姓名不一致：{wrong} 人的条目缺失或不符，{extra} 条多余',
+  'registry.doctor.namesRebuilt': '已按优抚对象姓名重建姓名检索索引（{n} 人）',
 } as const;

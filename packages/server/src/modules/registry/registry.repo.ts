@@ -225,21 +225,47 @@ function tokenHits(db: Queryable, gram: string, district: string | undefined): R
   return sql`(SELECT rowid AS r FROM beneficiary_name_index WHERE beneficiary_name_index MATCH ${`"${token}"`})`;
 }
 
-/** The name index's entries (of the people `ids`, or of everyone): each person's tokens, sorted. */
-export async function nameIndexEntries(db: Queryable, scope: Scope, ids?: readonly string[]) {
-  const sqlite = dialectOfQueryable(db) === 'sqlite';
-  const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
-  const which = ids ? sql`WHERE ${inScope} AND b.id IN (${sql.join(ids)})` : sql`WHERE ${inScope}`;
-  const { rows } = sqlite
-    ? await sql<{ id: string; tokens: string }>`SELECT b.id, g.tokens FROM beneficiary_name_index AS g
-        JOIN beneficiaries AS b ON b.rowid = g.rowid ${which}`.execute(db)
-    : await sql<{ id: string; tokens: string[] }>`SELECT b.id, g.tokens FROM beneficiary_name_index AS g
-        JOIN beneficiaries AS b ON b.id = g.beneficiary_id ${which}`.execute(db);
-  return rows.map((r) => ({
-    id: r.id,
-    tokens: (typeof r.tokens === 'string' ? r.tokens.split(' ') : r.tokens).sort(),
-  }));
-}
+/** The name index (decisions/0087): its entries, their number, a rebuild of all of them. */
+export const nameIndexRepo = {
+  /** The entries of the people `ids`, or of everyone: each person's tokens, sorted. */
+  async entries(db: Queryable, scope: Scope, ids?: readonly string[]) {
+    const sqlite = dialectOfQueryable(db) === 'sqlite';
+    const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
+    const which = ids ? sql`WHERE ${inScope} AND b.id IN (${sql.join(ids)})` : sql`WHERE ${inScope}`;
+    const { rows } = sqlite
+      ? await sql<{ id: string; tokens: string }>`SELECT b.id, g.tokens FROM beneficiary_name_index AS g
+          JOIN beneficiaries AS b ON b.rowid = g.rowid ${which}`.execute(db)
+      : await sql<{ id: string; tokens: string[] }>`SELECT b.id, g.tokens FROM beneficiary_name_index AS g
+          JOIN beneficiaries AS b ON b.id = g.beneficiary_id ${which}`.execute(db);
+    return rows.map((r) => ({
+      id: r.id,
+      tokens: (typeof r.tokens === 'string' ? r.tokens.split(' ') : r.tokens).sort(),
+    }));
+  },
+
+  /** The names and districts of the next `limit` people after the id `after`, by id (a walk over everyone). */
+  namesAfter(db: Queryable, scope: Scope, after: string, limit: number) {
+    return db
+      .selectFrom('beneficiaries as b')
+      .select(['b.id', 'b.name_simplified', 'b.district_path'])
+      .where((eb) => scopeWhere(eb, scope, { path: 'b.org_path', orgId: 'b.org_id' }))
+      .where('b.id', '>', after)
+      .orderBy('b.id')
+      .limit(limit)
+      .execute();
+  },
+
+  async count(db: Queryable): Promise<number> {
+    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM beneficiary_name_index`.execute(db);
+    return toNumber(rows[0]!.n);
+  },
+
+  /** Every entry made again from the people's names (`shuangyong doctor --rebuild`). */
+  async rebuild(db: Queryable): Promise<void> {
+    await sql`DELETE FROM beneficiary_name_index`.execute(db);
+    await nameIndexStatement(dialectOfQueryable(db), { from: sql`beneficiaries AS b`, where: sql`1 = 1` }).execute(db);
+  },
+};
 
 /** Which people a name index statement covers: `from` names them `b`, `where` picks them. */
 interface People {

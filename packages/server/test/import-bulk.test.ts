@@ -53,12 +53,12 @@ describe('import commit in bulk', () => {
         i % 7 === 0 ? '批量导入' : '',
       ]);
     const before = await countsRepo.stored(p.handle.db, SYSTEM_SCOPE);
-    // the commit writes the new people's name grams in runs (decisions/0076): here one of 1,000
+    // the commit writes the new people's name index entries in runs (decisions/0076): here one of 1,000
     // people sent with the second chunk, then the last 300 after the last chunk
-    const gramsEvery = BeneficiaryImport.gramsEvery;
-    BeneficiaryImport.gramsEvery = 600;
+    const namesEvery = BeneficiaryImport.namesEvery;
+    BeneficiaryImport.namesEvery = 600;
     const first = await importFile(p, district, 'bulk.xlsx', await xlsx(rows), true).finally(() => {
-      BeneficiaryImport.gramsEvery = gramsEvery;
+      BeneficiaryImport.namesEvery = namesEvery;
     });
     expect(first.status).toBe('succeeded');
     expect(first.result).toMatchObject({ total: N, created: N, invalid: 0, duplicates: 0 });

@@ -32,6 +32,7 @@ export async function registryDoctor(db: Queryable, rebuild: boolean): Promise<{
 export async function nameIndexDoctor(db: Queryable, rebuild: boolean): Promise<{ ok: boolean; lines: string[] }> {
   let wrong = 0;
   let people = 0;
+  let present = 0;
   let after = '';
   for (;;) {
     const page = await nameIndexRepo.namesAfter(db, SYSTEM_SCOPE, after, 5000);
@@ -45,14 +46,17 @@ export async function nameIndexDoctor(db: Queryable, rebuild: boolean): Promise<
         )
       ).map((e) => [e.id, e.tokens.join(' ')]),
     );
-    for (const b of page)
-      if (stored.get(b.id) !== nameTokens(b.name_simplified, b.district_path).sort().join(' ')) wrong++;
+    for (const b of page) {
+      const entry = stored.get(b.id);
+      if (entry !== undefined) present++;
+      if (entry !== nameTokens(b.name_simplified, b.district_path).sort().join(' ')) wrong++;
+    }
     people += page.length;
     after = page[page.length - 1]!.id;
   }
-  const extra = (await nameIndexRepo.count(db)) - (people - wrong);
+  const extra = (await nameIndexRepo.count(db)) - present;
   if (!wrong && !extra) return { ok: true, lines: [t('registry.doctor.namesOk', { n: people })] };
-  const lines = [t('registry.doctor.namesDiffer', { wrong, extra: Math.max(0, extra) })];
+  const lines = [t('registry.doctor.namesDiffer', { wrong, extra })];
   if (!rebuild) return { ok: false, lines: [...lines, t('registry.doctor.hintRebuild')] };
   await nameIndexRepo.rebuild(db);
   return { ok: true, lines: [...lines, t('registry.doctor.namesRebuilt', { n: people })] };

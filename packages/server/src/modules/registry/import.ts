@@ -301,11 +301,12 @@ interface OrgNode {
  */
 export class BeneficiaryImport implements JobHandler {
   /**
-   * New people whose name grams the commit writes in one statement (decisions/0076): the grams' key
-   * (gram, district, person) is filled in sorted runs this long rather than 500 persons at a time.
-   * (A test lowers it to cover several runs with a small file.)
+   * New people whose name index entries the commit writes in one statement (decisions/0076, 0087;
+   * chosen for the grams' B-tree, which took sorted runs this long better than 500 persons at a
+   * time; the inverted index gathers a transaction's tokens itself, and this has not been measured
+   * again). A test lowers it to cover several runs with a small file.
    */
-  static gramsEvery = 10_000;
+  static namesEvery = 10_000;
   readonly permission = 'beneficiary:import' as const;
   constructor(
     private readonly p: Platform,
@@ -787,23 +788,23 @@ export class BeneficiaryImport implements JobHandler {
     const requestCtx: RequestCtx = { actor, requestId: ctx.job.id, ip: 'job' };
     const result = await longWrite(this.p.handle, async (trx) => {
       let inFlight: Promise<void> = Promise.resolve();
-      // the new people whose name grams are still to write: `gramsEvery` of them at once
-      let gramsDue: string[] = [];
+      // the new people whose name index entries are still to write: `namesEvery` of them at once
+      let namesDue: string[] = [];
       const sink = async (rows: PlannedRow[]) => {
         // the chunk's rows are built (encrypted) while the worker still writes the previous chunk
         // (decisions/0076); they are sent once it has
         const built = await this.build(rows, actor, now);
-        for (const id of built.ids) gramsDue.push(id);
-        let gramsOf: string[] = [];
-        if (gramsDue.length >= BeneficiaryImport.gramsEvery) [gramsOf, gramsDue] = [gramsDue, []];
+        for (const id of built.ids) namesDue.push(id);
+        let namesOf: string[] = [];
+        if (namesDue.length >= BeneficiaryImport.namesEvery) [namesOf, namesDue] = [namesDue, []];
         await inFlight;
-        const write = this.write(trx, rows, { ...built, gramsOf }, now, requestCtx, recorded);
+        const write = this.write(trx, rows, { ...built, namesOf }, now, requestCtx, recorded);
         write.catch(() => {}); // awaited by the next chunk or below
         inFlight = write;
       };
       const result = (await this.commitPlan(ctx, sink)) ?? (await this.plan(ctx, sink));
       await inFlight;
-      await importRepo.insertGrams(this.p.handle, trx, gramsDue);
+      await importRepo.insertNameIndex(this.p.handle, trx, namesDue);
       if (recorded.length) queued.backpay = await this.gradeChanges!.recordedIn(trx, requestCtx, recorded);
       await this.p.audit.append(trx, auditActorOf({ actor, requestId: ctx.job.id, ip: 'job' }), {
         action: 'beneficiary.import',
@@ -916,13 +917,13 @@ export class BeneficiaryImport implements JobHandler {
   private async write(
     trx: Tx,
     rows: PlannedRow[],
-    built: Awaited<ReturnType<BeneficiaryImport['build']>> & { gramsOf: readonly string[] },
+    built: Awaited<ReturnType<BeneficiaryImport['build']>> & { namesOf: readonly string[] },
     now: string,
     ctx: RequestCtx,
     recorded: RecordedGradeChange[],
   ) {
     const crypto = this.p.crypto;
-    if (built.ids.length || built.gramsOf.length) await importRepo.insertPeopleFlat(this.p.handle, trx, built);
+    if (built.ids.length || built.namesOf.length) await importRepo.insertPeopleFlat(this.p.handle, trx, built);
     const changes = rows
       .filter((x) => x.existingId && Object.keys(x.changes ?? {}).length)
       .map((r) => {

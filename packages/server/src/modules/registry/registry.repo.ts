@@ -53,7 +53,7 @@ const isDistrictPath = (path: string) => path.split('/').length === 3;
 // biome-ignore lint/suspicious/noExplicitAny: two FROM shapes share the filters below
 function listQuery(db: Queryable, scope: Scope, f: ListFilter, forPage = true): any {
   const q = f.q;
-  // Which table drives the query: a name search starts from its few candidates (the gram index or the
+  // Which table drives the query: a name search starts from its few candidates (the name index or the
   // pinyin indexes), a category filter from the category table, anything else from the people.
   // CROSS JOIN keeps SQLite from turning it around (PostgreSQL plans joins freely either way).
   const mode = q ? 'name' : f.category !== undefined ? 'category' : 'person';
@@ -332,7 +332,7 @@ export const importRepo = {
   /**
    * New people in bulk (the import commit and the synthetic seeder, decisions/0069): households,
    * people and category rows as flat rows, each table in multi-row statements
-   * (platform/db/bulk.ts), then their name grams made set-wise from the rows just written and the
+   * (platform/db/bulk.ts), then their name index entries made set-wise from the rows just written and the
    * maintained counts (`deltas`: `countDeltas` of each new person, any order, summed or not;
    * decisions/0029). In a transaction of the writer worker all of them go in one message
    * (decisions/0076): the worker writes them back to back without waiting for the event loop.
@@ -347,21 +347,21 @@ export const importRepo = {
       ids: readonly string[];
       deltas: readonly CountDelta[];
       /**
-       * The people whose name grams are written after the rows (default: `ids`). A loader of many
-       * batches in one transaction may gather them over several batches (written already, or in
-       * this one) and pass them at once: the grams' key is then filled in longer sorted runs
-       * (decisions/0076). Whoever defers them writes the last ones (`insertGrams`).
+       * The people whose name index entries are written after the rows (default: `ids`). A loader
+       * of many batches in one transaction may gather them over several batches (written already,
+       * or in this one) and pass them at once, in fewer statements (decisions/0076). Whoever defers
+       * them writes the last ones (`insertNameIndex`).
        */
-      gramsOf?: readonly string[];
+      namesOf?: readonly string[];
     },
   ) {
-    const gramsOf = rows.gramsOf ?? rows.ids;
-    if (inWriter(trx) && (rows.ids.length || gramsOf.length)) {
+    const namesOf = rows.namesOf ?? rows.ids;
+    if (inWriter(trx) && (rows.ids.length || namesOf.length)) {
       await writerBatch(trx, [
         ...flatStatements('households', rows.households),
         ...flatStatements('beneficiaries', rows.people),
         ...flatStatements('beneficiary_categories', rows.categories),
-        ...(gramsOf.length ? [nameIndexOf('sqlite', SYSTEM_SCOPE, gramsOf).compile(trx)] : []),
+        ...(namesOf.length ? [nameIndexOf('sqlite', SYSTEM_SCOPE, namesOf).compile(trx)] : []),
         ...countsRepo.statements(trx, rows.deltas),
       ]);
       return;
@@ -369,12 +369,12 @@ export const importRepo = {
     await bulkInsertFlat(handle, 'households', rows.households, trx);
     await bulkInsertFlat(handle, 'beneficiaries', rows.people, trx);
     await bulkInsertFlat(handle, 'beneficiary_categories', rows.categories, trx);
-    if (gramsOf.length) await nameIndexOf(handle.dialect, SYSTEM_SCOPE, gramsOf).execute(trx);
+    if (namesOf.length) await nameIndexOf(handle.dialect, SYSTEM_SCOPE, namesOf).execute(trx);
     await countsRepo.apply(trx, rows.deltas);
   },
 
-  /** The name grams of people inserted earlier in the transaction with their grams deferred (`gramsOf`). */
-  async insertGrams(handle: DbHandle, trx: Queryable, ids: readonly string[]) {
+  /** The name index entries of people inserted earlier in the transaction with their entries deferred (`namesOf`). */
+  async insertNameIndex(handle: DbHandle, trx: Queryable, ids: readonly string[]) {
     if (!ids.length) return;
     const statement = nameIndexOf(handle.dialect, SYSTEM_SCOPE, ids);
     if (inWriter(trx)) await writerBatch(trx, [statement.compile(trx)]);
@@ -452,8 +452,8 @@ function gradeColumns(scope: Scope) {
 }
 
 export const registryRepo = {
-  /** Sets the name index entry of one person (a new person, a new name, a new district: decisions/0087). */
-  async setGrams(db: Queryable, scope: Scope, p: { id: string; name_simplified: string; org_path: string }) {
+  /** Sets the name index entry of one person (new, renamed or in a new district: decisions/0087), written before in this transaction. */
+  async setNameIndex(db: Queryable, scope: Scope, p: { id: string; name_simplified: string; org_path: string }) {
     const tokens = nameTokens(p.name_simplified, districtOf(p.org_path));
     const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
     if (dialectOfQueryable(db) === 'sqlite')
@@ -462,7 +462,8 @@ export const registryRepo = {
         db,
       );
     else
-      await sql`INSERT INTO beneficiary_name_index (beneficiary_id, tokens) VALUES (${p.id}, ${tokens}::text[])
+      await sql`INSERT INTO beneficiary_name_index (beneficiary_id, tokens)
+                SELECT b.id, ${tokens}::text[] FROM beneficiaries AS b WHERE b.id = ${p.id} AND ${inScope}
                 ON CONFLICT (beneficiary_id) DO UPDATE SET tokens = excluded.tokens`.execute(db);
   },
 

@@ -262,7 +262,7 @@ export class RegistryService {
       { id, status, org_path: org.path, name_pinyin: person.nameKeys.pinyin },
       person.categories,
     );
-    await registryRepo.setGrams(trx, SYSTEM_SCOPE, {
+    await registryRepo.setNameIndex(trx, SYSTEM_SCOPE, {
       id,
       name_simplified: person.nameKeys.simplified,
       org_path: org.path,
@@ -387,7 +387,7 @@ export class RegistryService {
       else if (set.status || set.org_path || set.name_pinyin)
         await registryRepo.syncCategoryRows(trx, id, status, orgPath, sortName);
       if (set.name_simplified || set.org_path)
-        await registryRepo.setGrams(trx, SYSTEM_SCOPE, {
+        await registryRepo.setNameIndex(trx, SYSTEM_SCOPE, {
           id,
           name_simplified: set.name_simplified ?? before.name_simplified,
           org_path: orgPath,

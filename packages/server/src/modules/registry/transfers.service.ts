@@ -189,7 +189,7 @@ export class TransfersService {
     const householdId = uuidv7();
     await transfersRepo.moveTo(trx, person, to, householdId, now);
     await registryRepo.syncCategoryRows(trx, beneficiaryId, person.status, to.path);
-    await registryRepo.setGrams(trx, SYSTEM_SCOPE, {
+    await registryRepo.setNameIndex(trx, SYSTEM_SCOPE, {
       id: beneficiaryId,
       name_simplified: person.name_simplified,
       org_path: to.path,

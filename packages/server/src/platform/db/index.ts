@@ -156,7 +156,15 @@ export function openDatabase(
       },
     };
   }
-  const pool = new (loadPg().Pool)({ connectionString: url, max: 10, connectionTimeoutMillis: 3000 });
+  // No parallel query on the platform's connections (decisions/0087): a worker is a new server
+  // process, whose start took ~100 ms of a 134 ms name search at 10^6 — on a small server the
+  // cores it would use are the other requests'.
+  const pool = new (loadPg().Pool)({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 3000,
+    options: '-c max_parallel_workers_per_gather=0',
+  });
   // A lost server connection must never crash the process: idle clients report through the pool,
   // and a client in use reports through its own 'error' event (its query then fails → 503).
   pool.on('error', (err) => opts.onPoolError?.(err));

@@ -34,17 +34,17 @@ select coalesce(sum(c.n), 0) as "n"
 
 -- registry: page, city, Chinese name search
 select "b".*, "o"."name" as "org_name"
-  from "beneficiary_name_grams" as "g" cross join "beneficiaries" as "b"
+  from (SELECT beneficiary_id AS r FROM beneficiary_name_index WHERE tokens @> ARRAY[$1]::text[]) as "g" cross join "beneficiaries" as "b"
   inner join "orgs" as "o" on "o"."id" = "b"."org_id"
-  where "b"."id" = "g"."beneficiary_id" and "g"."gram" = $1 and "b"."name_simplified" like $2 and 1 = 1 and "b"."status" in ($3, $4, $5, $6)
+  where b.id = g.r and "b"."name_simplified" like $2 and 1 = 1 and "b"."status" in ($3, $4, $5, $6)
   order by "b"."name_pinyin" asc, "b"."id" asc
   limit $7
   offset $8;
 -- parameters: ["王秀","%王秀%","active","deceased","moved_out","suspended",20,0]
 select count(*) as "n"
   from (select 1 as "one"
-  from "beneficiary_name_grams" as "g" cross join "beneficiaries" as "b"
-  where "b"."id" = "g"."beneficiary_id" and "g"."gram" = $1 and "b"."name_simplified" like $2 and 1 = 1 and "b"."status" in ($3, $4, $5, $6)
+  from (SELECT beneficiary_id AS r FROM beneficiary_name_index WHERE tokens @> ARRAY[$1]::text[]) as "g" cross join "beneficiaries" as "b"
+  where b.id = g.r and "b"."name_simplified" like $2 and 1 = 1 and "b"."status" in ($3, $4, $5, $6)
   limit $7) as "x";
 -- parameters: ["王秀","%王秀%","active","deceased","moved_out","suspended",10001]
 

@@ -34,19 +34,19 @@ select coalesce(sum(c.n), 0) as "n"
 
 -- registry: page, city, Chinese name search
 select "b".*, "o"."name" as "org_name"
-  from "beneficiary_name_grams" as "g" cross join "beneficiaries" as "b"
+  from (SELECT rowid AS r FROM beneficiary_name_index WHERE beneficiary_name_index MATCH ?) as "g" cross join "beneficiaries" as "b"
   inner join "orgs" as "o" on "o"."id" = "b"."org_id"
-  where "b"."id" = "g"."beneficiary_id" and "g"."gram" = ? and "b"."name_simplified" like ? and 1 = 1 and "b"."status" in (?, ?, ?, ?)
+  where b.rowid = g.r and "b"."name_simplified" like ? and 1 = 1 and "b"."status" in (?, ?, ?, ?)
   order by "b"."name_pinyin" asc, "b"."id" asc
   limit ?
   offset ?;
--- parameters: ["王秀","%王秀%","active","deceased","moved_out","suspended",20,0]
+-- parameters: ["\"王秀\"","%王秀%","active","deceased","moved_out","suspended",20,0]
 select count(*) as "n"
   from (select 1 as "one"
-  from "beneficiary_name_grams" as "g" cross join "beneficiaries" as "b"
-  where "b"."id" = "g"."beneficiary_id" and "g"."gram" = ? and "b"."name_simplified" like ? and 1 = 1 and "b"."status" in (?, ?, ?, ?)
+  from (SELECT rowid AS r FROM beneficiary_name_index WHERE beneficiary_name_index MATCH ?) as "g" cross join "beneficiaries" as "b"
+  where b.rowid = g.r and "b"."name_simplified" like ? and 1 = 1 and "b"."status" in (?, ?, ?, ?)
   limit ?) as "x";
--- parameters: ["王秀","%王秀%","active","deceased","moved_out","suspended",10001]
+-- parameters: ["\"王秀\"","%王秀%","active","deceased","moved_out","suspended",10001]
 
 -- registry: page, district, pinyin search
 select "b".*, "o"."name" as "org_name"

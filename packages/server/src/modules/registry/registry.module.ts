@@ -13,7 +13,7 @@ import { ImportJobs } from './imports.service.js';
 import { MergesService } from './merges.service.js';
 import { idBlindIndex, open } from './personal-data.js';
 import { registryReadModel } from './read-model.repo.js';
-import { registryRepo, reindexNamesBelow } from './registry.repo.js';
+import { nameIndexRepo, registryRepo } from './registry.repo.js';
 import { registryRoutes } from './registry.routes.js';
 import { RegistryService } from './registry.service.js';
 import { TransfersService } from './transfers.service.js';
@@ -29,7 +29,7 @@ const householdsReadModel = {
 };
 
 // the name index's district tokens follow the people of a moved org (decisions/0087)
-rebuildAfterMove('beneficiary_name_index', (trx, moved) => reindexNamesBelow(trx, moved.newPrefix));
+rebuildAfterMove('beneficiary_name_index', (trx, moved) => nameIndexRepo.reindexBelow(trx, moved.newPrefix));
 
 /** 优抚对象: the register of entitled persons, transfers between districts, merges, import and export. */
 export const registryModule = defineModule({

@@ -213,6 +213,10 @@ export function nameTokens(simplified: string, districtPath: string): string[] {
  */
 const splitsToken = (token: string) => [...token].some((c) => c.charCodeAt(0) < 128 && !/[\w./-]/.test(c));
 
+/** `scope` on the people `b` of a name index statement (a raw SQL condition). */
+const personInScope = (scope: Scope) =>
+  scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
+
 /**
  * The people of a name search's token, as a derived table `g` with their key `r` (the person's
  * rowid on SQLite, where the index is an FTS5 table; the person's id on PostgreSQL, where it is a
@@ -231,7 +235,7 @@ export const nameIndexRepo = {
   /** The entries of the people `ids`, or of everyone: each person's tokens, sorted. */
   async entries(db: Queryable, scope: Scope, ids?: readonly string[]) {
     const sqlite = dialectOfQueryable(db) === 'sqlite';
-    const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
+    const inScope = personInScope(scope);
     const which = ids ? sql`WHERE ${inScope} AND b.id IN (${sql.join(ids)})` : sql`WHERE ${inScope}`;
     const { rows } = sqlite
       ? await sql<{ id: string; tokens: string }>`SELECT b.id, g.tokens FROM beneficiary_name_index AS g
@@ -261,6 +265,15 @@ export const nameIndexRepo = {
     return toNumber(rows[0]!.n);
   },
 
+  /**
+   * Rewrites the entries of the people below `prefix`: their district tokens follow their
+   * district_path (run by an org move after it has rewritten the paths).
+   */
+  async reindexBelow(trx: Queryable, prefix: string) {
+    const where = sql`b.org_path >= ${prefix} AND b.org_path < ${prefixEnd(prefix)}`;
+    await nameIndexStatement(dialectOfQueryable(trx), { from: sql`beneficiaries AS b`, where }, true).execute(trx);
+  },
+
   /** Every entry made again from the people's names (`shuangyong doctor --rebuild`). */
   async rebuild(db: Queryable): Promise<void> {
     await sql`DELETE FROM beneficiary_name_index`.execute(db);
@@ -270,7 +283,7 @@ export const nameIndexRepo = {
 
 /** The name index of the people `ids` just inserted, in `scope` (the import passes SYSTEM_SCOPE: the rows it has just written). */
 function nameIndexOf(dialect: Dialect, scope: Scope, ids: readonly string[]) {
-  const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
+  const inScope = personInScope(scope);
   return nameIndexStatement(
     dialect,
     dialect === 'sqlite'
@@ -280,15 +293,6 @@ function nameIndexOf(dialect: Dialect, scope: Scope, ids: readonly string[]) {
         }
       : { from: sql`beneficiaries AS b`, where: sql`b.id = ANY(${[...ids]}::text[]) AND ${inScope}` },
   );
-}
-
-/**
- * Rewrites the name index of the people below `prefix`: their district tokens follow their
- * district_path (run by an org move after it has rewritten the paths).
- */
-export async function reindexNamesBelow(trx: Queryable, prefix: string) {
-  const where = sql`b.org_path >= ${prefix} AND b.org_path < ${prefixEnd(prefix)}`;
-  await nameIndexStatement(dialectOfQueryable(trx), { from: sql`beneficiaries AS b`, where }, true).execute(trx);
 }
 
 /** What the import reads and writes: the importer's org subtree, the districts, people by blind index, bulk rows. */
@@ -455,7 +459,7 @@ export const registryRepo = {
   /** Sets the name index entry of one person (new, renamed or in a new district: decisions/0087), written before in this transaction. */
   async setNameIndex(db: Queryable, scope: Scope, p: { id: string; name_simplified: string; org_path: string }) {
     const tokens = nameTokens(p.name_simplified, districtOf(p.org_path));
-    const inScope = scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
+    const inScope = personInScope(scope);
     if (dialectOfQueryable(db) === 'sqlite')
       await sql`INSERT OR REPLACE INTO beneficiary_name_index (rowid, tokens)
                 SELECT b.rowid, ${tokens.join(' ')} FROM beneficiaries AS b WHERE b.id = ${p.id} AND ${inScope}`.execute(

@@ -1,8 +1,13 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BeneficiaryImport } from '../src/modules/registry/import.js';
 import { importFile } from '../src/modules/registry/import-cli.js';
-import { countDifferences, countsRepo, nameIndexRepo, nameTokens } from '../src/modules/registry/registry.repo.js';
+import {
+  countDifferences,
+  countsRepo,
+  nameIndexRepo,
+  nameTokens,
+  PeopleLoad,
+} from '../src/modules/registry/registry.repo.js';
 import { SYSTEM_SCOPE } from '../src/platform/access/scope.js';
 import { seedSynthetic } from '../src/seed/synthetic.js';
 import { type TestEnv, testEnv } from './helpers.js';
@@ -53,13 +58,9 @@ describe('import commit in bulk', () => {
         i % 7 === 0 ? '批量导入' : '',
       ]);
     const before = await countsRepo.stored(p.handle.db, SYSTEM_SCOPE);
-    // the commit writes the new people's name index entries in runs (decisions/0076): here one of 1,000
-    // people sent with the second chunk, then the last 300 after the last chunk
-    const namesEvery = BeneficiaryImport.namesEvery;
-    BeneficiaryImport.namesEvery = 600;
-    const first = await importFile(p, district, 'bulk.xlsx', await xlsx(rows), true).finally(() => {
-      BeneficiaryImport.namesEvery = namesEvery;
-    });
+    // the new people wait in the commit's stage and go into the registry at its end (decisions/0088);
+    // the second import opens the stage again on the same connection
+    const first = await importFile(p, district, 'bulk.xlsx', await xlsx(rows), true);
     expect(first.status).toBe('succeeded');
     expect(first.result).toMatchObject({ total: N, created: N, invalid: 0, duplicates: 0 });
     // again with new phones for a third: updates, the rest unchanged
@@ -95,5 +96,50 @@ describe('import commit in bulk', () => {
     expect(entries).toEqual(
       people.map((x) => ({ id: x.id, tokens: nameTokens(x.name_simplified, x.district_path).sort() })),
     );
+  });
+
+  it('leaves nothing of a commit that fails at its end, and the next commit opens its stage again', async () => {
+    const p = env.p;
+    const district = await p.handle.db
+      .selectFrom('orgs')
+      .select(['id', 'path', 'name'])
+      .where('depth', '=', 1)
+      .where('path', 'like', '%650203/')
+      .executeTakeFirstOrThrow();
+    const rows = Array.from({ length: 700 }, (_, i) => [
+      `李${'建国军华明英秀兰'[i % 8]}`,
+      makeId('650203', `1932-0${1 + (i % 9)}-2${i % 10}`, 2 * Math.floor(i / 90) + 1),
+      '退役军人',
+      '',
+      '',
+      '',
+      '',
+    ]);
+    const people = async () =>
+      Number(
+        (
+          await p.handle.db
+            .selectFrom('beneficiaries')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await people();
+    const finish = PeopleLoad.prototype.finish;
+    PeopleLoad.prototype.finish = async () => {
+      throw new Error('disk full');
+    };
+    const failed = await importFile(p, district, 'fails.xlsx', await xlsx(rows), true).finally(() => {
+      PeopleLoad.prototype.finish = finish;
+    });
+    expect(failed.status).toBe('failed');
+    expect(await people()).toBe(before);
+    expect(await nameIndexRepo.count(p.handle.db)).toBe(before);
+    const ok = await importFile(p, district, 'again.xlsx', await xlsx(rows), true);
+    expect(ok.status).toBe('succeeded');
+    expect(await people()).toBe(before + rows.length);
+    expect(await nameIndexRepo.count(p.handle.db)).toBe(before + rows.length);
+    const expected = await countsRepo.expected(p.handle.db, SYSTEM_SCOPE);
+    expect(countDifferences(await countsRepo.stored(p.handle.db, SYSTEM_SCOPE), expected)).toEqual([]);
   });
 });

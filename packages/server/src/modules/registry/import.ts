@@ -35,7 +35,7 @@ import { gradeChangesRepo } from './grade-changes.repo.js';
 import { type GradeChangesService, gradeChangeProblem, type RecordedGradeChange } from './grade-changes.service.js';
 import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
 import { idBlindIndex, open, sealAddress, sealId, sealPhone } from './personal-data.js';
-import { type CountState, countDeltas, importRepo } from './registry.repo.js';
+import { type CountState, countDeltas, importRepo, PeopleLoad } from './registry.repo.js';
 
 export const IMPORT_KIND = 'beneficiary_import';
 const MAX_ERRORS_IN_RESULT = 500;
@@ -300,13 +300,6 @@ interface OrgNode {
  * sees); `commit` does it in one transaction. The importer's scope applies to every row.
  */
 export class BeneficiaryImport implements JobHandler {
-  /**
-   * New people whose name index entries the commit writes in one statement (decisions/0076, 0087;
-   * chosen for the grams' B-tree, which took sorted runs this long better than 500 persons at a
-   * time; the inverted index gathers a transaction's tokens itself, and this has not been measured
-   * again). A test lowers it to cover several runs with a small file.
-   */
-  static namesEvery = 10_000;
   readonly permission = 'beneficiary:import' as const;
   constructor(
     private readonly p: Platform,
@@ -787,24 +780,21 @@ export class BeneficiaryImport implements JobHandler {
     const queued: { backpay: { start(): void } | null } = { backpay: null };
     const requestCtx: RequestCtx = { actor, requestId: ctx.job.id, ip: 'job' };
     const result = await longWrite(this.p.handle, async (trx) => {
+      // the new people, written chunk by chunk and finished at the end (decisions/0088)
+      const load = await PeopleLoad.open(this.p.handle, trx);
       let inFlight: Promise<void> = Promise.resolve();
-      // the new people whose name index entries are still to write: `namesEvery` of them at once
-      let namesDue: string[] = [];
       const sink = async (rows: PlannedRow[]) => {
         // the chunk's rows are built (encrypted) while the worker still writes the previous chunk
         // (decisions/0076); they are sent once it has
         const built = await this.build(rows, actor, now);
-        for (const id of built.ids) namesDue.push(id);
-        let namesOf: string[] = [];
-        if (namesDue.length >= BeneficiaryImport.namesEvery) [namesOf, namesDue] = [namesDue, []];
         await inFlight;
-        const write = this.write(trx, rows, { ...built, namesOf }, now, requestCtx, recorded);
+        const write = this.write(trx, load, rows, built, now, requestCtx, recorded);
         write.catch(() => {}); // awaited by the next chunk or below
         inFlight = write;
       };
       const result = (await this.commitPlan(ctx, sink)) ?? (await this.plan(ctx, sink));
       await inFlight;
-      await importRepo.insertNameIndex(this.p.handle, trx, namesDue);
+      await load.finish(SYSTEM_SCOPE);
       if (recorded.length) queued.backpay = await this.gradeChanges!.recordedIn(trx, requestCtx, recorded);
       await this.p.audit.append(trx, auditActorOf({ actor, requestId: ctx.job.id, ip: 'job' }), {
         action: 'beneficiary.import',
@@ -870,7 +860,7 @@ export class BeneficiaryImport implements JobHandler {
         name_simplified: r.person.nameKeys.simplified,
         name_pinyin: r.person.nameKeys.pinyin,
         name_initials: r.person.nameKeys.initials,
-        ...sealId(crypto, r.person.idNumber),
+        ...sealId(crypto, r.person.idNumber, r.bi),
         birth_date: r.person.birthDate,
         sex: r.person.sex,
         ...sealPhone(crypto, r.person.phone),
@@ -913,17 +903,18 @@ export class BeneficiaryImport implements JobHandler {
     };
   }
 
-  /** One chunk of the plan: new people in bulk (registry.repo.ts `insertPeopleFlat`), changed ones set-wise. */
+  /** One chunk of the plan: new people in bulk (`PeopleLoad`), changed ones set-wise. */
   private async write(
     trx: Tx,
+    load: PeopleLoad,
     rows: PlannedRow[],
-    built: Awaited<ReturnType<BeneficiaryImport['build']>> & { namesOf: readonly string[] },
+    built: Awaited<ReturnType<BeneficiaryImport['build']>>,
     now: string,
     ctx: RequestCtx,
     recorded: RecordedGradeChange[],
   ) {
     const crypto = this.p.crypto;
-    if (built.ids.length || built.namesOf.length) await importRepo.insertPeopleFlat(this.p.handle, trx, built);
+    await load.add(built);
     const changes = rows
       .filter((x) => x.existingId && Object.keys(x.changes ?? {}).length)
       .map((r) => {

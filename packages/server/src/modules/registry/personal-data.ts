@@ -16,8 +16,9 @@ export function idBlindIndex(crypto: CryptoProvider, idNumber: string): string {
   return crypto.mac('beneficiary.id_number', idNumber);
 }
 
-export function sealId(crypto: CryptoProvider, idNumber: string): SealedPerson {
-  return { id_enc: crypto.encrypt(idNumber), id_bi: idBlindIndex(crypto, idNumber), id_masked: maskIdNumber(idNumber) };
+/** The sealed columns of an ID number; `bi`, its blind index when the caller has it already (the import's plan). */
+export function sealId(crypto: CryptoProvider, idNumber: string, bi = idBlindIndex(crypto, idNumber)): SealedPerson {
+  return { id_enc: crypto.encrypt(idNumber), id_bi: bi, id_masked: maskIdNumber(idNumber) };
 }
 
 export function sealPhone(crypto: CryptoProvider, phone: string | null) {

@@ -295,6 +295,84 @@ function nameIndexOf(dialect: Dialect, scope: Scope, ids: readonly string[]) {
   );
 }
 
+/** The stage's tables (`PeopleLoad`), by the registry table whose rows they hold. */
+const STAGE = {
+  beneficiaries: 'import_stage_beneficiaries',
+  beneficiary_categories: 'import_stage_categories',
+} as const;
+
+/** The tables the stage stands in for (`insertPeopleFlat` without `stage`). */
+const REGISTERED = { beneficiaries: 'beneficiaries', beneficiary_categories: 'beneficiary_categories' } as const;
+
+/** Runs `statements` in order in `trx`: as one message in a transaction of the writer worker. */
+async function runAll(trx: Queryable, statements: readonly RawBuilder<unknown>[]) {
+  if (inWriter(trx))
+    await writerBatch(
+      trx,
+      statements.map((s) => s.compile(trx)),
+    );
+  else for (const s of statements) await s.execute(trx);
+}
+
+/**
+ * New people written in many batches in one transaction (the import commit, decisions/0088), then
+ * finished: their name index entries written at once.
+ * - On SQLite the people and their category rows wait in a stage — temporary tables without
+ *   indexes, made in the transaction (a rollback leaves nothing behind) — and `finish` writes each
+ *   table in one statement, sorted by name (then code and name): most of their indexes lead with
+ *   those, so the inserts walk them in order instead of landing on a random page each (at 10^6,
+ *   the people's random inserts thrashed the writer's page cache).
+ * - On PostgreSQL, whose buffers hold the indexes, the rows go in directly (a stage measured slower).
+ */
+export class PeopleLoad {
+  private readonly ids: string[] = [];
+  private constructor(
+    private readonly handle: DbHandle,
+    private readonly trx: Queryable,
+    private readonly staged: boolean,
+  ) {}
+
+  static async open(handle: DbHandle, trx: Queryable): Promise<PeopleLoad> {
+    const staged = handle.dialect === 'sqlite';
+    if (staged)
+      await runAll(
+        trx,
+        Object.entries(STAGE).map(
+          ([table, stage]) => sql`CREATE TEMP TABLE ${sql.table(stage)} AS SELECT * FROM ${sql.table(table)} WHERE 0`,
+        ),
+      );
+    return new PeopleLoad(handle, trx, staged);
+  }
+
+  /** A batch of new people (`insertPeopleFlat`'s rows). */
+  async add(rows: Parameters<typeof importRepo.insertPeopleFlat>[2]) {
+    if (!this.staged) for (const id of rows.ids) this.ids.push(id);
+    await importRepo.insertPeopleFlat(this.handle, this.trx, rows, { stage: this.staged, names: false });
+  }
+
+  /**
+   * Writes what is staged, sorted, and the name index entries of every person added in `scope`
+   * (the import passes SYSTEM_SCOPE: the rows it has just written); drops the stage.
+   */
+  async finish(scope: Scope) {
+    if (!this.staged) {
+      if (this.ids.length) await nameIndexOf(this.handle.dialect, scope, this.ids).execute(this.trx);
+      return;
+    }
+    const stage = STAGE.beneficiaries;
+    await runAll(this.trx, [
+      sql`INSERT INTO beneficiaries SELECT * FROM ${sql.table(stage)} ORDER BY name_pinyin, id`,
+      sql`INSERT INTO beneficiary_categories SELECT * FROM ${sql.table(STAGE.beneficiary_categories)}
+          ORDER BY code, sort_name, beneficiary_id`,
+      nameIndexStatement('sqlite', {
+        from: sql`${sql.table(stage)} AS s CROSS JOIN beneficiaries AS b`,
+        where: sql`b.id = s.id AND ${personInScope(scope)}`,
+      }),
+      ...Object.values(STAGE).map((t) => sql`DROP TABLE ${sql.table(t)}`),
+    ]);
+  }
+}
+
 /** What the import reads and writes: the importer's org subtree, the districts, people by blind index, bulk rows. */
 export const importRepo = {
   async org(db: Queryable, id: string) {
@@ -338,8 +416,10 @@ export const importRepo = {
    * people and category rows as flat rows, each table in multi-row statements
    * (platform/db/bulk.ts), then their name index entries made set-wise from the rows just written and the
    * maintained counts (`deltas`: `countDeltas` of each new person, any order, summed or not;
-   * decisions/0029). In a transaction of the writer worker all of them go in one message
-   * (decisions/0076): the worker writes them back to back without waiting for the event loop.
+   * decisions/0029). `PeopleLoad` (the import) puts the people and their category rows in its
+   * stage (`stage`) and writes the name index entries itself (`names: false`). In a transaction of
+   * the writer worker all of them go in one message (decisions/0076): the worker writes them back
+   * to back without waiting for the event loop.
    */
   async insertPeopleFlat(
     handle: DbHandle,
@@ -350,39 +430,26 @@ export const importRepo = {
       categories: FlatRows;
       ids: readonly string[];
       deltas: readonly CountDelta[];
-      /**
-       * The people whose name index entries are written after the rows (default: `ids`). A loader
-       * of many batches in one transaction may gather them over several batches (written already,
-       * or in this one) and pass them at once, in fewer statements (decisions/0076). Whoever defers
-       * them writes the last ones (`insertNameIndex`).
-       */
-      namesOf?: readonly string[];
     },
+    { stage = false, names = true } = {},
   ) {
-    const namesOf = rows.namesOf ?? rows.ids;
-    if (inWriter(trx) && (rows.ids.length || namesOf.length)) {
+    if (!rows.ids.length) return;
+    const into = stage ? STAGE : REGISTERED;
+    if (inWriter(trx)) {
       await writerBatch(trx, [
         ...flatStatements('households', rows.households),
-        ...flatStatements('beneficiaries', rows.people),
-        ...flatStatements('beneficiary_categories', rows.categories),
-        ...(namesOf.length ? [nameIndexOf('sqlite', SYSTEM_SCOPE, namesOf).compile(trx)] : []),
+        ...flatStatements(into.beneficiaries, rows.people),
+        ...flatStatements(into.beneficiary_categories, rows.categories),
+        ...(names ? [nameIndexOf('sqlite', SYSTEM_SCOPE, rows.ids).compile(trx)] : []),
         ...countsRepo.statements(trx, rows.deltas),
       ]);
       return;
     }
     await bulkInsertFlat(handle, 'households', rows.households, trx);
-    await bulkInsertFlat(handle, 'beneficiaries', rows.people, trx);
-    await bulkInsertFlat(handle, 'beneficiary_categories', rows.categories, trx);
-    if (namesOf.length) await nameIndexOf(handle.dialect, SYSTEM_SCOPE, namesOf).execute(trx);
+    await bulkInsertFlat(handle, into.beneficiaries, rows.people, trx);
+    await bulkInsertFlat(handle, into.beneficiary_categories, rows.categories, trx);
+    if (names) await nameIndexOf(handle.dialect, SYSTEM_SCOPE, rows.ids).execute(trx);
     await countsRepo.apply(trx, rows.deltas);
-  },
-
-  /** The name index entries of people inserted earlier in the transaction with their entries deferred (`namesOf`). */
-  async insertNameIndex(handle: DbHandle, trx: Queryable, ids: readonly string[]) {
-    if (!ids.length) return;
-    const statement = nameIndexOf(handle.dialect, SYSTEM_SCOPE, ids);
-    if (inWriter(trx)) await writerBatch(trx, [statement.compile(trx)]);
-    else await statement.execute(trx);
   },
 
   /**

@@ -2,13 +2,15 @@
 -- packages/server/test/query-snapshots.unit.test.ts (update with vitest -u), reviewed as a diff.
 
 -- registry: page, district, no filter
-select "b".*, "o"."name" as "org_name"
+select "p".*, "o"."name" as "org_name"
+  from (select "b".*
   from "beneficiaries" as "b"
-  inner join "orgs" as "o" on "o"."id" = "b"."org_id"
   where "b"."district_path" = $1 and "b"."status" in ($2, $3, $4, $5)
   order by "b"."name_pinyin" asc, "b"."id" asc
   limit $6
-  offset $7;
+  offset $7) as "p"
+  inner join "orgs" as "o" on "o"."id" = "p"."org_id"
+  order by "p"."name_pinyin" asc, "p"."id" asc;
 -- parameters: ["650200/650203/","active","deceased","moved_out","suspended",20,0]
 select coalesce(sum(c.n), 0) as "n"
   from "beneficiary_counts" as "c"
@@ -17,14 +19,16 @@ select coalesce(sum(c.n), 0) as "n"
 -- parameters: ["*","650200/650203/","650200/6502030","active","deceased","moved_out","suspended"]
 
 -- registry: page, district, category + status
-select "b".*, "o"."name" as "org_name"
+select "p".*, "o"."name" as "org_name"
+  from (select "b".*
   from "beneficiary_categories" as "bc"
   inner join "beneficiaries" as "b" on "b"."id" = "bc"."beneficiary_id"
-  inner join "orgs" as "o" on "o"."id" = "b"."org_id"
   where "bc"."code" = $1 and "bc"."district_path" = $2 and "bc"."status" = $3
   order by "bc"."sort_name" asc, "bc"."beneficiary_id" asc
   limit $4
-  offset $5;
+  offset $5) as "p"
+  inner join "orgs" as "o" on "o"."id" = "p"."org_id"
+  order by "p"."name_pinyin" asc, "p"."id" asc;
 -- parameters: ["veteran","650200/650203/","active",20,20]
 select coalesce(sum(c.n), 0) as "n"
   from "beneficiary_counts" as "c"
@@ -33,13 +37,15 @@ select coalesce(sum(c.n), 0) as "n"
 -- parameters: ["veteran","650200/650203/","650200/6502030","active"]
 
 -- registry: page, city, Chinese name search
-select "b".*, "o"."name" as "org_name"
+select "p".*, "o"."name" as "org_name"
+  from (select "b".*
   from (SELECT beneficiary_id AS r FROM beneficiary_name_index WHERE tokens @> ARRAY[$1]::text[]) as "g" cross join "beneficiaries" as "b"
-  inner join "orgs" as "o" on "o"."id" = "b"."org_id"
   where b.id = g.r and "b"."name_simplified" like $2 and 1 = 1 and "b"."status" in ($3, $4, $5, $6)
   order by "b"."name_pinyin" asc, "b"."id" asc
   limit $7
-  offset $8;
+  offset $8) as "p"
+  inner join "orgs" as "o" on "o"."id" = "p"."org_id"
+  order by "p"."name_pinyin" asc, "p"."id" asc;
 -- parameters: ["王秀","%王秀%","active","deceased","moved_out","suspended",20,0]
 select count(*) as "n"
   from (select 1 as "one"
@@ -49,17 +55,19 @@ select count(*) as "n"
 -- parameters: ["王秀","%王秀%","active","deceased","moved_out","suspended",10001]
 
 -- registry: page, district, pinyin search
-select "b".*, "o"."name" as "org_name"
+select "p".*, "o"."name" as "org_name"
+  from (select "b".*
   from (select "n1"."id"
   from "beneficiaries" as "n1"
   where "n1"."name_initials" >= $1 and "n1"."name_initials" < $2 union select "n2"."id"
   from "beneficiaries" as "n2"
   where "n2"."name_pinyin" >= $3 and "n2"."name_pinyin" < $4) as "m" cross join "beneficiaries" as "b"
-  inner join "orgs" as "o" on "o"."id" = "b"."org_id"
   where "b"."id" = "m"."id" and "b"."district_path" = $5 and "b"."status" in ($6, $7, $8, $9)
   order by "b"."updated_at" desc, "b"."id" desc
   limit $10
-  offset $11;
+  offset $11) as "p"
+  inner join "orgs" as "o" on "o"."id" = "p"."org_id"
+  order by "p"."updated_at" desc, "p"."id" desc;
 -- parameters: ["wxy","wxy￿","wxy","wxy￿","650200/650203/","active","deceased","moved_out","suspended",20,0]
 select count(*) as "n"
   from (select "n1"."id"

@@ -2,13 +2,15 @@
 -- packages/server/test/query-snapshots.unit.test.ts (update with vitest -u), reviewed as a diff.
 
 -- registry: page, district, no filter
-select "b".*, "o"."name" as "org_name"
+select "p".*, "o"."name" as "org_name"
+  from (select "b".*
   from "beneficiaries" as "b"
-  inner join "orgs" as "o" on "o"."id" = "b"."org_id"
   where "b"."district_path" = ? and "b"."status" in (?, ?, ?, ?)
   order by "b"."name_pinyin" asc, "b"."id" asc
   limit ?
-  offset ?;
+  offset ?) as "p"
+  inner join "orgs" as "o" on "o"."id" = "p"."org_id"
+  order by "p"."name_pinyin" asc, "p"."id" asc;
 -- parameters: ["650200/650203/","active","deceased","moved_out","suspended",20,0]
 select coalesce(sum(c.n), 0) as "n"
   from "beneficiary_counts" as "c"
@@ -17,14 +19,16 @@ select coalesce(sum(c.n), 0) as "n"
 -- parameters: ["*","650200/650203/","650200/6502030","active","deceased","moved_out","suspended"]
 
 -- registry: page, district, category + status
-select "b".*, "o"."name" as "org_name"
+select "p".*, "o"."name" as "org_name"
+  from (select "b".*
   from "beneficiary_categories" as "bc"
   inner join "beneficiaries" as "b" on "b"."id" = "bc"."beneficiary_id"
-  inner join "orgs" as "o" on "o"."id" = "b"."org_id"
   where "bc"."code" = ? and "bc"."district_path" = ? and "bc"."status" = ?
   order by "bc"."sort_name" asc, "bc"."beneficiary_id" asc
   limit ?
-  offset ?;
+  offset ?) as "p"
+  inner join "orgs" as "o" on "o"."id" = "p"."org_id"
+  order by "p"."name_pinyin" asc, "p"."id" asc;
 -- parameters: ["veteran","650200/650203/","active",20,20]
 select coalesce(sum(c.n), 0) as "n"
   from "beneficiary_counts" as "c"
@@ -33,13 +37,15 @@ select coalesce(sum(c.n), 0) as "n"
 -- parameters: ["veteran","650200/650203/","650200/6502030","active"]
 
 -- registry: page, city, Chinese name search
-select "b".*, "o"."name" as "org_name"
+select "p".*, "o"."name" as "org_name"
+  from (select "b".*
   from (SELECT rowid AS r FROM beneficiary_name_index WHERE beneficiary_name_index MATCH ?) as "g" cross join "beneficiaries" as "b"
-  inner join "orgs" as "o" on "o"."id" = "b"."org_id"
   where b.rowid = g.r and "b"."name_simplified" like ? and 1 = 1 and "b"."status" in (?, ?, ?, ?)
   order by "b"."name_pinyin" asc, "b"."id" asc
   limit ?
-  offset ?;
+  offset ?) as "p"
+  inner join "orgs" as "o" on "o"."id" = "p"."org_id"
+  order by "p"."name_pinyin" asc, "p"."id" asc;
 -- parameters: ["\"王秀\"","%王秀%","active","deceased","moved_out","suspended",20,0]
 select count(*) as "n"
   from (select 1 as "one"
@@ -49,17 +55,19 @@ select count(*) as "n"
 -- parameters: ["\"王秀\"","%王秀%","active","deceased","moved_out","suspended",10001]
 
 -- registry: page, district, pinyin search
-select "b".*, "o"."name" as "org_name"
+select "p".*, "o"."name" as "org_name"
+  from (select "b".*
   from (select "n1"."id"
   from "beneficiaries" as "n1"
   where "n1"."name_initials" >= ? and "n1"."name_initials" < ? union select "n2"."id"
   from "beneficiaries" as "n2"
   where "n2"."name_pinyin" >= ? and "n2"."name_pinyin" < ?) as "m" cross join "beneficiaries" as "b"
-  inner join "orgs" as "o" on "o"."id" = "b"."org_id"
   where "b"."id" = "m"."id" and "b"."district_path" = ? and "b"."status" in (?, ?, ?, ?)
   order by "b"."updated_at" desc, "b"."id" desc
   limit ?
-  offset ?;
+  offset ?) as "p"
+  inner join "orgs" as "o" on "o"."id" = "p"."org_id"
+  order by "p"."updated_at" desc, "p"."id" desc;
 -- parameters: ["wxy","wxy￿","wxy","wxy￿","650200/650203/","active","deceased","moved_out","suspended",20,0]
 select count(*) as "n"
   from (select "n1"."id"

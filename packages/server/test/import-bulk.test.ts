@@ -35,16 +35,20 @@ async function xlsx(rows: (string | number)[][]): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/** The district the files' people belong to (region 650203). */
+const district650203 = () =>
+  env.p.handle.db
+    .selectFrom('orgs')
+    .select(['id', 'path', 'name'])
+    .where('depth', '=', 1)
+    .where('path', 'like', '%650203/')
+    .executeTakeFirstOrThrow();
+
 describe('import commit in bulk', () => {
   it('keeps the maintained counts equal to a rebuild and the audit chain whole', async () => {
     const p = env.p;
     await seedSynthetic(p, { count: 600, seed: 7 });
-    const district = await p.handle.db
-      .selectFrom('orgs')
-      .select(['id', 'path', 'name'])
-      .where('depth', '=', 1)
-      .where('path', 'like', '%650203/')
-      .executeTakeFirstOrThrow();
+    const district = await district650203();
     const N = 1300; // three chunks of the plan
     const rows: (string | number)[][] = [];
     for (let i = 0; i < N; i++)
@@ -100,12 +104,7 @@ describe('import commit in bulk', () => {
 
   it('leaves nothing of a commit that fails at its end, and the next commit opens its stage again', async () => {
     const p = env.p;
-    const district = await p.handle.db
-      .selectFrom('orgs')
-      .select(['id', 'path', 'name'])
-      .where('depth', '=', 1)
-      .where('path', 'like', '%650203/')
-      .executeTakeFirstOrThrow();
+    const district = await district650203();
     const rows = Array.from({ length: 700 }, (_, i) => [
       `李${'建国军华明英秀兰'[i % 8]}`,
       makeId('650203', `1932-0${1 + (i % 9)}-2${i % 10}`, 2 * Math.floor(i / 90) + 1),

@@ -54,9 +54,9 @@ function pinyinLib(): typeof PinyinPro {
 /**
  * Loads the dictionaries now, one piece a turn of the event loop (the server calls it after its first
  * API request, so searches need not wait for them): OpenCC's tables, then pinyin-pro's, then
- * pinyin-pro's first reading. Each piece is one synchronous task (measured on the 2-core machine:
- * OpenCC's converter ~40–50 ms, pinyin-pro's module ~60–75 ms); all of them in one turn, with
- * `customPinyin`, held every other request for ~200 ms.
+ * pinyin-pro's first reading (which builds its trie). Each piece is one synchronous task; measured on
+ * the 2-core machine: OpenCC's converter ~40–50 ms, pinyin-pro's module ~60–75 ms, its first reading
+ * ~50–80 ms (docs/benchmarks.md, 2026-12-05 07:00Z). Run in one turn, they held other requests for their sum.
  */
 export function warmUpChinese(): void {
   const steps = [

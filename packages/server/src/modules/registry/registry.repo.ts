@@ -218,7 +218,7 @@ const splitsToken = (token: string) => [...token].some((c) => c.charCodeAt(0) < 
 
 /** `scope` on the people `b` of a name index statement (a raw SQL condition). */
 const personInScope = (scope: Scope) =>
-  scopeWhere(expressionBuilder<Database, never>(), scope, { path: 'b.org_path', orgId: 'b.org_id' });
+  scopeWhere(expressionBuilder<Database, never>(), scope, BENEFICIARY_SCOPE);
 
 /**
  * The people of a name search's token, as a derived table `g` with their key `r` (the person's
@@ -256,7 +256,7 @@ export const nameIndexRepo = {
     return db
       .selectFrom('beneficiaries as b')
       .select(['b.id', 'b.name_simplified', 'b.district_path'])
-      .where((eb) => scopeWhere(eb, scope, { path: 'b.org_path', orgId: 'b.org_id' }))
+      .where((eb) => scopeWhere(eb, scope, BENEFICIARY_SCOPE))
       .where('b.id', '>', after)
       .orderBy('b.id')
       .limit(limit)
@@ -687,7 +687,7 @@ export const registryRepo = {
   async byBlindIndex(db: Queryable, scope: Scope, idBi: string) {
     return db
       .selectFrom('beneficiaries as b')
-      .where((eb) => scopeWhere(eb, scope, { path: 'b.org_path', orgId: 'b.org_id' }))
+      .where((eb) => scopeWhere(eb, scope, BENEFICIARY_SCOPE))
       .innerJoin('orgs as o', 'o.id', 'b.org_id')
       .selectAll('b')
       .select('o.name as org_name')

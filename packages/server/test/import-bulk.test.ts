@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../src/modules/registry/import-cli.js';
+import { idBlindIndex } from '../src/modules/registry/personal-data.js';
 import {
   countDifferences,
   countsRepo,
@@ -67,6 +68,19 @@ describe('import commit in bulk', () => {
     const first = await importFile(p, district, 'bulk.xlsx', await xlsx(rows), true);
     expect(first.status).toBe('succeeded');
     expect(first.result).toMatchObject({ total: N, created: N, invalid: 0, duplicates: 0 });
+    // the personal data, encrypted a group at a time (encryptMany), opens to what the file says
+    const some = rows.slice(0, 120);
+    const stored = await p.handle.db
+      .selectFrom('beneficiaries')
+      .select(['id_bi', 'id_enc', 'phone_enc'])
+      .where(
+        'id_bi',
+        'in',
+        some.map((r) => idBlindIndex(p.crypto, String(r[1]))),
+      )
+      .execute();
+    const opened = new Map(stored.map((x) => [x.id_bi, [p.crypto.decrypt(x.id_enc), p.crypto.decrypt(x.phone_enc!)]]));
+    expect(some.map((r) => opened.get(idBlindIndex(p.crypto, String(r[1]))))).toEqual(some.map((r) => [r[1], r[3]]));
     // again with new phones for a third: updates, the rest unchanged
     const again = rows.map((r, i) =>
       i % 3 === 0 ? [...r.slice(0, 3), `138${String(i).padStart(8, '0')}`, ...r.slice(4)] : r,

@@ -217,8 +217,7 @@ export function nameTokens(simplified: string, districtPath: string): string[] {
 const splitsToken = (token: string) => [...token].some((c) => c.charCodeAt(0) < 128 && !/[\w./-]/.test(c));
 
 /** `scope` on the people `b` of a name index statement (a raw SQL condition). */
-const personInScope = (scope: Scope) =>
-  scopeWhere(expressionBuilder<Database, never>(), scope, BENEFICIARY_SCOPE);
+const personInScope = (scope: Scope) => scopeWhere(expressionBuilder<Database, never>(), scope, BENEFICIARY_SCOPE);
 
 /**
  * The people of a name search's token, as a derived table `g` with their key `r` (the person's

@@ -23,6 +23,11 @@ export interface CryptoProvider {
   mac(purpose: string, value: string): string;
   /** SM4-CTR + HMAC-SM3 (encrypt-then-MAC); output `v1.<keyId>.<iv>.<ct>.<mac>` in base64url. */
   encrypt(plaintext: string): string;
+  /**
+   * `encrypt` of each value (null stays null), for bulk loads: the same tokens, each opened by
+   * `decrypt`, made with one cipher for the batch instead of one a value.
+   */
+  encryptMany(plaintexts: readonly (string | null)[]): (string | null)[];
   decrypt(token: string): string;
   /** The same SM4-CTR + HMAC-SM3 for files (job uploads, reports): `SYF1` + key id + iv + ct + mac. */
   encryptBytes(data: Buffer): Buffer;
@@ -123,6 +128,18 @@ export function isSealedFile(data: Buffer): boolean {
   return data.length > FILE_MAGIC.length && data.subarray(0, FILE_MAGIC.length).equals(FILE_MAGIC);
 }
 
+/** The 128-bit big-endian counter `start` plus `n` blocks, as SM4-CTR steps it (carrying through all 16 bytes). */
+function addToCounter(start: Buffer, n: number): Buffer {
+  const out = Buffer.from(start);
+  let carry = n;
+  for (let i = 15; i >= 0 && carry > 0; i--) {
+    const sum = out[i]! + (carry % 256);
+    out[i] = sum % 256;
+    carry = Math.floor(carry / 256) + (sum >= 256 ? 1 : 0);
+  }
+  return out;
+}
+
 export class SmCryptoProvider implements CryptoProvider {
   private readonly derived = new Map<string, DerivedKeys>();
   private readonly indexKey: Buffer;
@@ -174,6 +191,43 @@ export class SmCryptoProvider implements CryptoProvider {
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const mac = createHmac('sm3', k.mac).update(`v1.${keyId}.`).update(iv).update(ct).digest();
     return `v1.${keyId}.${b64u(iv)}.${b64u(ct)}.${b64u(mac)}`;
+  }
+
+  /**
+   * One SM4-CTR pass for the whole batch: each value starts at a block boundary of one keystream
+   * (random starting counter), so its IV is the starting counter plus its offset in blocks — the
+   * token `encrypt` would make with that IV, opened by `decrypt` as any other. The counters of a
+   * batch are consecutive and never repeat within it; across batches they are as unlikely to meet
+   * as two random IVs are. Creating a cipher per value cost more than the encryption itself
+   * (~7 µs of ~20 µs a value, measured on the 2-core machine); the MAC stays one per value.
+   */
+  encryptMany(plaintexts: readonly (string | null)[]): (string | null)[] {
+    const keyId = this.keyFile.current;
+    const k = this.derived.get(keyId) as DerivedKeys;
+    const clear = plaintexts.map((p) => (p === null ? null : Buffer.from(p, 'utf8')));
+    // each value its own blocks, at least one (an empty value too: no two values share an IV)
+    const blocksOf = (c: Buffer) => Math.max(1, Math.ceil(c.length / 16));
+    let blocks = 0;
+    for (const c of clear) if (c) blocks += blocksOf(c);
+    const start = Buffer.from(this.nextIv());
+    const padded = Buffer.alloc(blocks * 16);
+    let at = 0;
+    for (const c of clear)
+      if (c) {
+        c.copy(padded, at);
+        at += blocksOf(c) * 16;
+      }
+    const stream = createCipheriv('sm4-ctr', k.enc, start).update(padded);
+    const head = `v1.${keyId}.`;
+    let block = 0;
+    return clear.map((c) => {
+      if (!c) return null;
+      const iv = addToCounter(start, block);
+      const ct = stream.subarray(block * 16, block * 16 + c.length);
+      block += blocksOf(c);
+      const mac = createHmac('sm3', k.mac).update(head).update(iv).update(ct).digest();
+      return `${head}${b64u(iv)}.${b64u(ct)}.${b64u(mac)}`;
+    });
   }
 
   decrypt(token: string): string {

@@ -1,5 +1,6 @@
-import { isValidIdNumber } from '@shuangyong/shared';
+import { isValidIdNumber, maskAddress, maskIdNumber, maskPhone } from '@shuangyong/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idBlindIndex, open } from '../src/modules/registry/personal-data.js';
 import { seedSynthetic } from '../src/seed/synthetic.js';
 import { signedIn, type TestEnv, testEnv } from './helpers.js';
 
@@ -21,6 +22,26 @@ describe('synthetic registry', () => {
     expect(new Set(rows.map((x) => x.id_bi)).size).toBe(3000);
     const sample = rows.slice(0, 200).map((x) => env.p.crypto.decrypt(x.id_enc));
     expect(sample.every(isValidIdNumber)).toBe(true);
+    // each sealed column (encrypted a group at a time) in its place: the blind index and the masks
+    // are those of the value it opens to, and the household holds the person's address
+    const sealed = await env.p.handle.db
+      .selectFrom('beneficiaries as b')
+      .innerJoin('households as h', 'h.id', 'b.household_id')
+      .select(['b.id_enc', 'b.id_bi', 'b.id_masked', 'b.phone_enc', 'b.phone_masked', 'b.address_enc'])
+      .select(['h.address_enc as household_address', 'h.address_masked as household_masked'])
+      .limit(300)
+      .execute();
+    for (const x of sealed) {
+      const id = open(env.p.crypto, x.id_enc)!;
+      const phone = open(env.p.crypto, x.phone_enc)!;
+      const address = open(env.p.crypto, x.address_enc)!;
+      expect([x.id_bi, x.id_masked, x.phone_masked]).toEqual([
+        idBlindIndex(env.p.crypto, id),
+        maskIdNumber(id),
+        maskPhone(phone),
+      ]);
+      expect([open(env.p.crypto, x.household_address), x.household_masked]).toEqual([address, maskAddress(address)]);
+    }
     const share = (pred: (x: (typeof rows)[number]) => boolean) => rows.filter(pred).length / rows.length;
     expect(share((x) => x.categories === 'veteran')).toBeGreaterThan(0.3);
     expect(share((x) => x.name.includes('·'))).toBeGreaterThan(0.03);

@@ -1,6 +1,6 @@
 import { idChecksum } from '@shuangyong/shared';
 import { makesPlaqueEligible } from '../modules/registry/normalize.js';
-import { sealAddress, sealId, sealPhone } from '../modules/registry/personal-data.js';
+import { idBlindIndex, sealMany } from '../modules/registry/personal-data.js';
 import { type CountDelta, importRepo, PERSONS } from '../modules/registry/registry.repo.js';
 import { districtOf } from '../platform/access/scope.js';
 import { SYSTEM_AUDIT_ACTOR } from '../platform/audit/audit.js';
@@ -91,6 +91,9 @@ const PERSON_COLUMNS = [
   'created_at',
   'updated_at',
 ] as const;
+/** Where each sealed column sits in a person's and a household's row (filled in by `sealMany` a group at a time). */
+const PERSON_AT: Record<string, number> = Object.fromEntries(PERSON_COLUMNS.map((c, i) => [c, i]));
+const HOUSEHOLD_AT: Record<string, number> = Object.fromEntries(HOUSEHOLD_COLUMNS.map((c, i) => [c, i]));
 const CATEGORY_COLUMNS = [
   'id',
   'beneficiary_id',
@@ -167,8 +170,25 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
         if (d) d.n++;
         else deltas.set(key, { org_id: org.id, org_path: org.path, code, status, n: 1 });
       };
+      // the personal data of each group of 100 people is encrypted in one batch, then put in its rows
+      const toSeal: { person: Parameters<typeof sealMany>[1][number]; p0: number; h0: number }[] = [];
+      const sealGroup = () => {
+        const sealed = sealMany(
+          p.crypto,
+          toSeal.map((x) => x.person),
+        );
+        for (const [k, x] of toSeal.entries())
+          for (const [column, value] of Object.entries(sealed[k]!)) {
+            people[x.p0 + PERSON_AT[column]!] = value;
+            if (column in HOUSEHOLD_AT) households[x.h0 + HOUSEHOLD_AT[column]!] = value;
+          }
+        toSeal.length = 0;
+      };
       for (let i = 0; i < n; i++) {
-        if (i % 100 === 99) await tick(); // often: the writer waits for the loop between its statements
+        if (i % 100 === 99) {
+          sealGroup();
+          await tick(); // often: the writer waits for the loop between its statements
+        }
         const org = pick(communities);
         let r = rand();
         let cat = CATEGORY_MIX[0]!;
@@ -215,24 +235,26 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
         const status = s < 0.92 ? 'active' : s < 0.97 ? 'deceased' : s < 0.99 ? 'moved_out' : 'suspended';
         const hid = uuidv7();
         const id = uuidv7();
-        const addr = sealAddress(p.crypto, address);
         const eligible = makesPlaqueEligible([code]);
         const district = districtOf(org.path);
         const relation = (cat[2]?.relation as string) ?? null;
+        toSeal.push({
+          person: { idNumber, bi: idBlindIndex(p.crypto, idNumber), phone, address },
+          p0: people.length,
+          h0: households.length,
+        });
         households.push(
           hid,
           org.id,
           org.path,
-          addr.address_enc,
-          addr.address_masked,
+          null, // address_enc and address_masked: sealGroup
+          null,
           eligible && rand() < 0.6 ? 'hung' : 'none',
           eligible && status === 'active' ? 1 : 0,
           1,
           now,
           now,
         );
-        const sealed = sealId(p.crypto, idNumber);
-        const tel = sealPhone(p.crypto, phone);
         people.push(
           id,
           org.id,
@@ -245,15 +267,15 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
           keys.simplified,
           keys.pinyin,
           keys.initials,
-          sealed.id_enc,
-          sealed.id_bi,
-          sealed.id_masked,
+          null, // id_enc, id_bi, id_masked: sealGroup
+          null,
+          null,
           birth,
           male ? 'male' : 'female',
-          tel.phone_enc,
-          tel.phone_masked,
-          addr.address_enc,
-          addr.address_masked,
+          null, // phone_enc, phone_masked, address_enc, address_masked: sealGroup
+          null,
+          null,
+          null,
           code,
           status,
           status === 'active' ? null : '2025-06-30',
@@ -283,6 +305,7 @@ export async function seedSynthetic(p: Platform, opts: SyntheticOptions): Promis
         count(org, PERSONS, status);
         count(org, code, status);
       }
+      sealGroup();
       planned += ids.length;
       await inFlight;
       // the import's bulk path (registry.repo.ts), one transaction per batch

@@ -64,8 +64,9 @@ async function serve(config: Config, empty = false): Promise<void> {
     seeded = true;
   }
   const { app, jobs, timers } = await buildApp(p, { logger: true });
-  // the name dictionaries (~30 MiB, ~0.2 s of CPU) load when the server is first used — just after
-  // its first API request — not at start-up (decisions/0059) and not while it sits idle (0063)
+  // OpenCC's tables load when the server is first used — just after its first API request — not at
+  // start-up (decisions/0059) and not while it sits idle (0063); pinyin-pro's, in the name-keys
+  // worker at the first name written (0090)
   // The young generation, kept small while the server starts and sits idle (entry.ts), grows as
   // V8's default lets it from the same first request on (decisions/0068)
   let dictionaries = false;

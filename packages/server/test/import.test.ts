@@ -225,6 +225,9 @@ describe('beneficiary import', () => {
     expect(li.orgName).toBe('胜利社区退役军人服务站');
     expect((await byName('王秀英')).categories).toEqual(['martyr_survivor', 'serving_member_family']);
     expect((await byName('阿不都')).orgName).toBe('昆仑路街道退役军人服务站');
+    // their names' search keys came from the plan file (made in the name-keys worker)
+    expect((await byName('zhangjianguo')).name).toBe('张建国');
+    expect((await byName('lilaobing')).name).toBe('李老兵');
     const updated = await byName('郑已登');
     expect(updated.phoneMasked).toBe('138****1111');
     expect((await klmy.post(`/api/v1/jobs/${job.id}/commit`)).statusCode).toBe(409);

@@ -121,6 +121,22 @@ describe('registry CRUD', () => {
     expect(history[0].changes.status).toEqual(['active', 'deceased']);
   });
 
+  it('renames a person: the search keys follow the new name', async () => {
+    const created = await register(klmy, community, '改名前', makeId('650203', '1951-06-07', 31, 'male'));
+    expect(created.statusCode).toBe(201);
+    const b = created.json();
+    const renamed = await klmy.patch(`/api/v1/beneficiaries/${b.id}`, { version: b.version, name: '單田芳' });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ name: '单田芳', nameAsWritten: '單田芳' });
+    const found = async (q: string) =>
+      (await klmy.get(`/api/v1/beneficiaries?q=${encodeURIComponent(q)}`))
+        .json()
+        .items.map((i: { id: string }) => i.id);
+    expect(await found('shantianfang')).toEqual([b.id]);
+    expect(await found('stf')).toContain(b.id);
+    expect(await found('gaimingqian')).toEqual([]);
+  });
+
   it('rejects a bad ID number with a Chinese reason, storing nothing', async () => {
     const bad = `${ID_A.slice(0, 17)}${ID_A.endsWith('1') ? '2' : '1'}`;
     const res = await register(klmy, community, '李四', bad);

@@ -33,7 +33,13 @@ import { toSimplified } from '../../platform/text/chinese.js';
 import { tick } from '../../platform/tick.js';
 import { gradeChangesRepo } from './grade-changes.repo.js';
 import { type GradeChangesService, gradeChangeProblem, type RecordedGradeChange } from './grade-changes.service.js';
-import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
+import {
+  type CheckedPerson,
+  checkPerson,
+  makesPlaqueEligible,
+  type NormalizedPerson,
+  withNameKeys,
+} from './normalize.js';
 import { idBlindIndex, open, sealAddress, sealMany, sealPhone } from './personal-data.js';
 import { type CountState, countDeltas, importRepo, PeopleLoad } from './registry.repo.js';
 
@@ -109,6 +115,18 @@ interface GradeChangeBody {
 interface Candidate {
   row: Pick<TableRow, 'rowNumber' | 'cells'>;
   plannedRow: PlannedRow;
+}
+
+/** A row that passed the file checks, before its name's search keys are made. */
+interface Unkeyed {
+  row: Pick<TableRow, 'rowNumber' | 'cells'>;
+  plannedRow: Omit<PlannedRow, 'person'> & { person: CheckedPerson };
+}
+
+/** The rows with their names' search keys (one batch to the name-keys worker). */
+async function withKeys(rows: readonly Unkeyed[]): Promise<Candidate[]> {
+  const people = await withNameKeys(rows.map((r) => r.plannedRow.person));
+  return rows.map((r, i) => ({ row: r.row, plannedRow: { ...r.plannedRow, person: people[i]! } }));
 }
 
 /** A row of the error report: its cells and why it was not imported. */
@@ -390,6 +408,8 @@ export class BeneficiaryImport implements JobHandler {
       saved.catch(() => {}); // awaited below
       await put({ version: PLAN_VERSION, key });
     }
+    // the batch of rows in the name-keys worker and the register check (see flush below)
+    let previous: Promise<void> = Promise.resolve();
     try {
       // validation progress is the share of the file read, in permille
       const table = await openTable(data, {
@@ -421,12 +441,23 @@ export class BeneficiaryImport implements JobHandler {
       const { result } = findings;
       const otherDistricts = new Map<string, number>();
       const seen = new Map<string, number>();
-      let pending: Candidate[] = [];
+      let pending: Unkeyed[] = [];
       const importer = orgs.find((o) => o.id === root.id);
+      const putLines = async (batch: readonly Candidate[]) => {
+        for (const c of batch) await put(toLine(c.plannedRow));
+      };
+      // a batch of 500 goes on (its names' keys made in the worker, its lines written, the register
+      // checked on the readers) while the next batch's rows are checked; one batch at a time
       const flush = async () => {
-        const batch = pending;
+        const keyed = withKeys(pending);
         pending = [];
-        await this.checkRegister(actor, batch, register, sink);
+        await previous;
+        previous = (async () => {
+          const batch = await keyed;
+          await putLines(batch);
+          await this.checkRegister(actor, batch, register, sink);
+        })();
+        previous.catch(() => {}); // awaited by the next flush or after the last row
       };
 
       let n = 0;
@@ -512,7 +543,7 @@ export class BeneficiaryImport implements JobHandler {
           if (next) org = next;
           else errs.push({ field: label(f), message: t('import.unknownRegion', { text }) });
         }
-        const n2 = normalizePerson({
+        const n2 = checkPerson({
           name: cell(row, 'name'),
           idNumber: cell(row, 'idNumber'),
           birthDate,
@@ -537,7 +568,7 @@ export class BeneficiaryImport implements JobHandler {
         }
         seen.set(bi, row.rowNumber);
         const note = unescapeCell(cell(row, 'note')) || null;
-        const candidate: Candidate = {
+        pending.push({
           row,
           plannedRow: {
             rowNumber: row.rowNumber,
@@ -547,15 +578,17 @@ export class BeneficiaryImport implements JobHandler {
             note,
             decision,
           },
-        };
-        await put(toLine(candidate.plannedRow));
-        pending.push(candidate);
+        });
         if (pending.length >= 500) await flush();
       }
       result.otherDistricts = [...otherDistricts]
         .map(([district, rows]) => ({ district, rows }))
         .sort((a, b) => b.rows - a.rows);
       // the file's own findings close the plan file (before the last batch adds the register's)
+      const last = await withKeys(pending);
+      pending = [];
+      await previous;
+      await putLines(last);
       await put({
         end: true,
         headerCells,
@@ -564,11 +597,12 @@ export class BeneficiaryImport implements JobHandler {
       });
       await flushPiece();
       out?.end();
-      await flush();
+      await this.checkRegister(actor, last, register, sink);
       await saved;
       await ctx.progress(1000, 1000);
       return this.finish(ctx, withRegister(findings, register), headerCells);
     } catch (err) {
+      await previous.catch(() => {}); // no batch goes on to the sink after the failure
       out?.destroy(err as Error);
       await saved?.catch(() => {});
       throw err;

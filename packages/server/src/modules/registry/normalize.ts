@@ -7,7 +7,8 @@ import {
   normalizePhone,
   type RegistryErrorKey,
 } from '@shuangyong/shared';
-import { searchKeys, toSimplified } from '../../platform/text/chinese.js';
+import { type SearchKeys, toSimplified } from '../../platform/text/chinese.js';
+import { nameKeys } from '../../platform/text/name-keys.js';
 
 export interface FieldError {
   field: string;
@@ -29,7 +30,7 @@ export interface NormalizedPerson {
   name: string;
   /** The name as written when that differs (艾軍 → name 艾军, nameAsWritten 艾軍). */
   nameAsWritten: string | null;
-  nameKeys: { simplified: string; pinyin: string; initials: string };
+  nameKeys: SearchKeys;
   idNumber: string;
   birthDate: string;
   sex: 'male' | 'female';
@@ -38,14 +39,18 @@ export interface NormalizedPerson {
   categories: CategoryAssignment[];
 }
 
+/** A person as checked, before the name's search keys are made (withNameKeys). */
+export type CheckedPerson = Omit<NormalizedPerson, 'nameKeys'>;
+
 /**
  * Validates and normalises a person the same way for the form and for every import row:
  * GB 11643 id (15→18, full-width, lower-case x), birth date and sex derived from it and checked
  * against given columns, phone, name (inner spaces, middle dots), categories without duplicates.
+ * The name's search keys come after, from withNameKeys (off the event loop, a batch at a time).
  */
-export function normalizePerson(
+export function checkPerson(
   input: PersonInput,
-): { ok: true; value: NormalizedPerson } | { ok: false; errors: FieldError[] } {
+): { ok: true; value: CheckedPerson } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const name = normalizeName(input.name);
   if (!name.ok) errors.push({ field: 'name', key: name.error });
@@ -74,7 +79,6 @@ export function normalizePerson(
     value: {
       name: simplified,
       nameAsWritten: simplified === name.value ? null : name.value,
-      nameKeys: searchKeys(name.value),
       idNumber: id.value,
       birthDate: id.birthDate,
       sex: id.sex,
@@ -83,6 +87,18 @@ export function normalizePerson(
       categories: input.categories,
     },
   };
+}
+
+/** The people with their names' search keys, read from the name as written (one batch). */
+export async function withNameKeys(people: readonly CheckedPerson[]): Promise<NormalizedPerson[]> {
+  const keys = await nameKeys(people.map((p) => p.nameAsWritten ?? p.name));
+  return people.map((p, i) => ({ ...p, nameKeys: keys[i]! }));
+}
+
+/** The search keys of one name as a person's name is normalised; null when it is not a valid name. */
+export async function nameKeysOf(raw: string): Promise<SearchKeys | null> {
+  const name = normalizeName(raw);
+  return name.ok ? ((await nameKeys([name.value]))[0] ?? null) : null;
 }
 
 /** Households of 三属, serving members (and their families) and veterans get a 光荣牌 (DOMAIN §4). */

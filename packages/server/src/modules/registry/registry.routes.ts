@@ -29,7 +29,7 @@ import type { Platform } from '../../platform/context.js';
 import { ctxOf } from '../../platform/http/pipeline.js';
 import type { GradeChangesService } from './grade-changes.service.js';
 import type { MergesService } from './merges.service.js';
-import { normalizePerson } from './normalize.js';
+import { checkPerson } from './normalize.js';
 import { idBlindIndex } from './personal-data.js';
 import { invalidPerson, type RegistryService } from './registry.service.js';
 import type { TransfersService } from './transfers.service.js';
@@ -230,7 +230,7 @@ export function registryRoutes(
         },
       },
       async (req, reply) => {
-        const n = normalizePerson({ name: '迁移', idNumber: req.body.idNumber, categories: [] });
+        const n = checkPerson({ name: '迁移', idNumber: req.body.idNumber, categories: [] });
         if (!n.ok) throw invalidPerson(n.errors.filter((e) => e.field === 'idNumber'));
         const t = await transfers.request(ctxOf(req), req.body, idBlindIndex(p.crypto, n.value.idNumber));
         return reply.code(201).send(t);

@@ -18,7 +18,7 @@ import { nowIso, uuidv7 } from '../../platform/ids.js';
 import { normalizeQuery } from '../../platform/text/chinese.js';
 import type { OrgsService } from '../orgs/orgs.module.js';
 import { householdsRepo } from './households.repo.js';
-import { makesPlaqueEligible, type NormalizedPerson, normalizePerson } from './normalize.js';
+import { checkPerson, makesPlaqueEligible, type NormalizedPerson, nameKeysOf, withNameKeys } from './normalize.js';
 import { idBlindIndex, open, SEALED_FIELDS, sealAddress, sealId, sealPhone } from './personal-data.js';
 import {
   type BeneficiaryRow,
@@ -288,9 +288,9 @@ export class RegistryService {
   }
 
   async create(ctx: RequestCtx, body: CreateBody): Promise<BeneficiaryDetail> {
-    const n = normalizePerson(body);
+    const n = checkPerson(body);
     if (!n.ok) throw invalidPerson(n.errors);
-    const person = n.value;
+    const [person] = (await withNameKeys([n.value])) as [NormalizedPerson];
     const bi = idBlindIndex(this.p.crypto, person.idNumber);
     const outcome = await this.db.transaction().execute(async (trx) => {
       const org = await this.registryOrg(trx, ctx.actor.scope, body.orgId);
@@ -340,25 +340,27 @@ export class RegistryService {
   }
 
   async update(ctx: RequestCtx, id: string, body: UpdateBody): Promise<BeneficiaryDetail> {
+    // the new name's search keys, made before the transaction (in the name-keys worker)
+    const keys = body.name === undefined ? null : await nameKeysOf(body.name);
     return this.db.transaction().execute(async (trx) => {
       const before = await registryRepo.get(trx, ctx.actor.scope, id);
       if (!before) throw notFound();
       if (before.version !== body.version) throw versionConflict();
       const set: Partial<BeneficiaryRow> = {};
       if (body.name !== undefined || body.phone !== undefined || body.categories) {
-        const n = normalizePerson({
+        const n = checkPerson({
           name: body.name ?? before.name,
           idNumber: open(this.p.crypto, before.id_enc)!,
           phone: body.phone === undefined ? open(this.p.crypto, before.phone_enc) : body.phone,
           categories: body.categories ?? [],
         });
         if (!n.ok) throw invalidPerson(n.errors);
-        if (body.name !== undefined) {
+        if (body.name !== undefined && keys) {
           set.name = n.value.name;
           set.name_as_written = n.value.nameAsWritten;
-          set.name_simplified = n.value.nameKeys.simplified;
-          set.name_pinyin = n.value.nameKeys.pinyin;
-          set.name_initials = n.value.nameKeys.initials;
+          set.name_simplified = keys.simplified;
+          set.name_pinyin = keys.pinyin;
+          set.name_initials = keys.initials;
         }
         if (body.phone !== undefined) Object.assign(set, sealPhone(this.p.crypto, n.value.phone));
       }
@@ -438,7 +440,7 @@ export class RegistryService {
 
   /** Exact lookup by full ID number through the blind index (the number travels in a POST body). */
   async lookup(ctx: RequestCtx, rawId: string) {
-    const n = normalizePerson({ name: '查询', idNumber: rawId, categories: [] });
+    const n = checkPerson({ name: '查询', idNumber: rawId, categories: [] });
     if (!n.ok) throw invalidPerson(n.errors.filter((e) => e.field === 'idNumber'));
     const row = await registryRepo.byBlindIndex(this.db, SYSTEM_SCOPE, idBlindIndex(this.p.crypto, n.value.idNumber));
     const visible =

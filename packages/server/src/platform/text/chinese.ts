@@ -5,7 +5,8 @@ import type * as PinyinPro from 'pinyin-pro';
 
 // The dictionaries (OpenCC's tables, pinyin-pro's) load at their first use, not at start-up
 // (decisions/0059): most requests never convert a name. Synchronous (CommonJS builds), so the
-// functions below stay synchronous; the server warms them up at its first API request (warmUpChinese).
+// functions below stay synchronous; the server warms OpenCC up at its first API request
+// (warmUpChinese) and reads pinyin in a worker thread (name-keys.ts).
 const load = createRequire(import.meta.url);
 
 /**
@@ -52,18 +53,15 @@ function pinyinLib(): typeof PinyinPro {
 }
 
 /**
- * Loads the dictionaries now, one piece a turn of the event loop (the server calls it after its first
- * API request, so searches need not wait for them): OpenCC's tables, then pinyin-pro's, then
- * pinyin-pro's first reading (which builds its trie). Each piece is one synchronous task; measured on
- * the 2-core machine: OpenCC's converter ~40–50 ms, pinyin-pro's module ~60–75 ms, its first reading
- * ~50–80 ms (docs/benchmarks.md, 2026-12-05 07:00Z). Run in one turn, they held other requests for their sum.
+ * Loads OpenCC's tables now, one piece a turn of the event loop (the server calls it after its first
+ * API request, so searches need not wait for them): the module, then the converter (~40–50 ms on
+ * the 2-core machine). pinyin-pro is not loaded here: the server reads names in the name-keys worker
+ * (name-keys.ts; its module and first reading were blocks of 60–75 and 50–80 ms, decisions/0090).
  */
 export function warmUpChinese(): void {
   const steps = [
     () => load('opencc-js/t2cn'), // the module is cached: toSimplified's load finds it
     () => toSimplified('張'),
-    () => pinyinLib(),
-    () => searchKeys('張三'),
   ];
   const next = () => {
     steps.shift()?.();

@@ -1,6 +1,13 @@
-import type { BeneficiaryListItem, BeneficiaryStatus, CategoryAssignment, CategoryCode } from '@shuangyong/shared';
+import {
+  type BeneficiaryListItem,
+  type BeneficiaryStatus,
+  CATEGORIES,
+  type CategoryAssignment,
+  type CategoryCode,
+} from '@shuangyong/shared';
 import {
   type CompiledQuery,
+  type Expression,
   type ExpressionBuilder,
   expressionBuilder,
   type Insertable,
@@ -497,8 +504,18 @@ export const importRepo = {
  * The export's grade columns (decisions/0065): the grade and 性质 in force (the first graded
  * category) and the last grade decision's date and number — one index probe each per row.
  */
+/** The categories that carry a disability grade. */
+const GRADED_CODES = CATEGORIES.filter((c) => c.requiresDisabilityGrade).map((c) => c.code);
+
 function gradeColumns(scope: Scope) {
   return (eb: ExpressionBuilder<Database & { b: BeneficiariesTable }, 'b'>) => {
+    // only people who hold a graded category (disabled_veteran, disabled_person) have a grade: the
+    // four lookups run for them alone, not for every row of an export (decisions/0091)
+    const holdsGrade = sql.join(
+      GRADED_CODES.map((c) => sql`(',' || ${sql.ref('b.categories')} || ',') LIKE ${`%,${c},%`}`),
+      sql` OR `,
+    );
+    const ifGraded = <T>(e: Expression<T>) => sql<T | null>`CASE WHEN ${holdsGrade} THEN (${e}) END`;
     const graded = (col: 'disability_grade' | 'disability_cause') =>
       eb
         .selectFrom('beneficiary_categories as cx')
@@ -516,10 +533,10 @@ function gradeColumns(scope: Scope) {
         .orderBy('gx.effective_date', 'desc')
         .limit(1);
     return [
-      graded('disability_grade').as('disability_grade'),
-      graded('disability_cause').as('disability_cause'),
-      decision('effective_date').as('grade_decision_date'),
-      decision('document_no').as('grade_document_no'),
+      ifGraded(graded('disability_grade')).as('disability_grade'),
+      ifGraded(graded('disability_cause')).as('disability_cause'),
+      ifGraded(decision('effective_date')).as('grade_decision_date'),
+      ifGraded(decision('document_no')).as('grade_document_no'),
     ];
   };
 }

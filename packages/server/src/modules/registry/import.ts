@@ -450,6 +450,7 @@ export class BeneficiaryImport implements JobHandler {
       // checked on the readers) while the next batch's rows are checked; one batch at a time
       const flush = async () => {
         const keyed = withKeys(pending);
+        keyed.catch(() => {}); // awaited below, once the batch before is through
         pending = [];
         await previous;
         previous = (async () => {

@@ -500,13 +500,13 @@ export const importRepo = {
   },
 };
 
-/**
- * The export's grade columns (decisions/0065): the grade and 性质 in force (the first graded
- * category) and the last grade decision's date and number — one index probe each per row.
- */
 /** The categories that carry a disability grade. */
 const GRADED_CODES = CATEGORIES.filter((c) => c.requiresDisabilityGrade).map((c) => c.code);
 
+/**
+ * The export's grade columns (decisions/0065): the grade and 性质 in force (the first graded
+ * category) and the last grade decision's date and number — one index probe each, for graded people only.
+ */
 function gradeColumns(scope: Scope) {
   return (eb: ExpressionBuilder<Database & { b: BeneficiariesTable }, 'b'>) => {
     // only people who hold a graded category (disabled_veteran, disabled_person) have a grade: the

@@ -1,7 +1,8 @@
 // Bundles the server (and the shared package it imports as TypeScript) into dist/cli.js, and the
 // worker_threads entries the server starts by their paths, beside cli.js: dist/thumbnail-worker.js,
-// dist/table-export-worker.js, dist/render-worker.js, dist/xlsx-read-worker.js and
-// dist/name-keys-worker.js. Runtime dependencies stay external and load from node_modules.
+// dist/table-export-worker.js, dist/render-worker.js, dist/xlsx-read-worker.js,
+// dist/name-keys-worker.js and dist/import-check-worker.js. Runtime dependencies stay external and
+// load from node_modules.
 // Code splitting: a module the server loads with `import()` (the document writers, the chart
 // renderer, the zip writer, the CLI's other commands) becomes a chunk of its own beside cli.js, and
 // the packages it imports load with it, not at start-up (docs/decisions/0063).
@@ -82,6 +83,7 @@ await build({
     'render-worker': 'src/render.worker.ts',
     'xlsx-read-worker': 'src/platform/files/xlsx-read.worker.ts',
     'name-keys-worker': 'src/platform/text/name-keys.worker.ts',
+    'import-check-worker': 'src/modules/registry/import-check.worker.ts',
   },
   outdir: 'dist',
   bundle: true,

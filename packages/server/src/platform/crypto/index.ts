@@ -64,13 +64,16 @@ export interface KeyFile {
   keys: Record<string, string>;
 }
 
+/** Loads the key file (a worker thread of a server that has made it already). */
+export function loadKeyFile(file: string): KeyFile {
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFile;
+  if (!parsed.current || !parsed.keys?.[parsed.current]) throw new Error(`key file ${file} has no current key`);
+  return parsed;
+}
+
 /** Loads the key file; creates one with a fresh master key when missing (first start). */
 export function loadOrCreateKeyFile(file: string): KeyFile {
-  if (fs.existsSync(file)) {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFile;
-    if (!parsed.current || !parsed.keys?.[parsed.current]) throw new Error(`key file ${file} has no current key`);
-    return parsed;
-  }
+  if (fs.existsSync(file)) return loadKeyFile(file);
   const id = `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}`;
   const keyFile: KeyFile = { current: id, keys: { [id]: randomBytes(32).toString('base64') } };
   fs.mkdirSync(path.dirname(file), { recursive: true });

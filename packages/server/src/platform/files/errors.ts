@@ -45,3 +45,26 @@ export class FileError extends AppError {
     this.name = 'FileError';
   }
 }
+
+/**
+ * An error as a worker thread posts it: a refused file as its code, message key and parameters
+ * (rebuilt as the same FileError), anything else as its message.
+ */
+export type WorkerFailure = {
+  fileCode?: FileErrorCode;
+  key?: FilesMessageKey;
+  params?: Record<string, string | number>;
+  message?: string;
+};
+
+/** `err` as a worker posts it (`fromWorkerFailure` rebuilds it on the other side). */
+export function toWorkerFailure(err: unknown): WorkerFailure {
+  return err instanceof FileError
+    ? { fileCode: err.fileCode, key: err.key, ...(err.params ? { params: err.params } : {}) }
+    : { message: err instanceof Error ? err.message : String(err) };
+}
+
+/** The error a worker posted (`toWorkerFailure`). */
+export function fromWorkerFailure(m: WorkerFailure, fallback: string): Error {
+  return m.fileCode && m.key ? new FileError(m.fileCode, m.key, m.params) : new Error(m.message ?? fallback);
+}

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
-import { loadOrCreateKeyFile, SmCryptoProvider } from '../crypto/index.js';
+import { loadKeyFile, SmCryptoProvider } from '../crypto/index.js';
 import { type ExportSource, type ExportWorkerMessage, exportRowMapper, type TableExport } from './table-export.js';
 import { writeSheetXlsx } from './xlsx-stream.js';
 
@@ -94,7 +94,7 @@ async function* postgresRows(job: Job, url: string): AsyncGenerator<Record<strin
 }
 
 async function run(job: Job): Promise<number> {
-  const crypto = job.keyFile ? new SmCryptoProvider(loadOrCreateKeyFile(job.keyFile)) : undefined;
+  const crypto = job.keyFile ? new SmCryptoProvider(loadKeyFile(job.keyFile)) : undefined;
   const map = exportRowMapper(job.columns, crypto);
   const source = job.source;
   async function* cells() {

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { createInflateRaw, inflateRaw } from 'node:zlib';
 import type ExcelJS from 'exceljs';
 import { cellToText } from './cells.js';
-import { FileError, type FileErrorCode, type FilesMessageKey } from './errors.js';
+import { FileError, fromWorkerFailure, type WorkerFailure } from './errors.js';
 import { loadExcel } from './excel.js';
 import type { TableRow } from './table.js';
 import { workerEntry } from './worker-entry.js';
@@ -218,13 +218,7 @@ export interface XlsxReadRequest {
 export type XlsxReadReply =
   | { type: 'open'; name: string; date1904: boolean }
   | { type: 'rows'; rows: TableRow[]; progress: number; end?: boolean }
-  | {
-      type: 'error';
-      fileCode?: FileErrorCode;
-      key?: FilesMessageKey;
-      params?: Record<string, string | number>;
-      message?: string;
-    };
+  | ({ type: 'error' } & WorkerFailure);
 
 /** How long a reader worker waits for the next file before it ends (back-to-back uploads, tests). */
 const IDLE_MS = 30_000;
@@ -269,11 +263,7 @@ function release(worker: Worker, reusable: boolean) {
   idle = { worker, timer };
 }
 
-function replyError(m: Extract<XlsxReadReply, { type: 'error' }>): Error {
-  return m.fileCode && m.key
-    ? new FileError(m.fileCode, m.key, m.params)
-    : new Error(m.message ?? 'xlsx reader failed');
-}
+const replyError = (m: WorkerFailure) => fromWorkerFailure(m, 'xlsx reader failed');
 
 async function openInWorker(worker: Worker, buf: Buffer, dir: ZipDirectory, maxColumns: number): Promise<XlsxSheet> {
   const queue: XlsxReadReply[] = [];

@@ -6,7 +6,7 @@
  * A refusal (FileError) goes back as its code, message key and parameters.
  */
 import { parentPort } from 'node:worker_threads';
-import { FileError } from './errors.js';
+import { toWorkerFailure } from './errors.js';
 import type { TableRow } from './table.js';
 import { openXlsxHere, type XlsxReadReply, type XlsxReadRequest } from './xlsx-read.js';
 
@@ -17,11 +17,7 @@ const BATCH = 500;
 let waiting: (() => void) | null = null;
 const asked = () => new Promise<void>((resolve) => (waiting = resolve));
 
-function failure(err: unknown): XlsxReadReply {
-  return err instanceof FileError
-    ? { type: 'error', fileCode: err.fileCode, key: err.key, params: err.params }
-    : { type: 'error', message: err instanceof Error ? err.message : String(err) };
-}
+const failure = (err: unknown): XlsxReadReply => ({ type: 'error', ...toWorkerFailure(err) });
 
 async function read(req: XlsxReadRequest) {
   const buf = Buffer.from(req.data.buffer, req.data.byteOffset, req.data.byteLength);

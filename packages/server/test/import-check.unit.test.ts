@@ -117,6 +117,11 @@ describe('import file checks in a worker', () => {
     );
   });
 
+  it('fails the checks, not waits, when the worker cannot run them', async () => {
+    // the worker loads the key file itself: one that is not there stops it at its start
+    await expect(all(fileChecks(roster(10), places, crypto, path.join(dir, 'missing.json')))).rejects.toThrow('ENOENT');
+  });
+
   it('makes the same plan in this thread as in the worker', async () => {
     const data = roster(700);
     const inWorker = await all(fileChecks(data, places, crypto, keyFile));

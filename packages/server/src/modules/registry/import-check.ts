@@ -23,7 +23,7 @@ import {
   unescapeCell,
   type WorkerFailure,
 } from '../../platform/files/index.js';
-import { workerEntry } from '../../platform/files/worker-entry.js';
+import { workerEntry, workerReplies } from '../../platform/files/worker-entry.js';
 import { type SearchKeys, toSimplified } from '../../platform/text/chinese.js';
 import { nameKeys } from '../../platform/text/name-keys.js';
 import { tick } from '../../platform/tick.js';
@@ -499,27 +499,17 @@ export async function* fileChecks(
     // generation, as the name-keys worker's (decisions/0090)
     resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 4 },
   });
-  const queue: CheckReply[] = [];
-  let wake: (() => void) | null = null;
-  const push = (m: CheckReply) => {
-    queue.push(m);
-    wake?.();
-    wake = null;
-  };
-  worker.on('message', push);
-  worker.on('error', (err) => push({ type: 'error', message: err.message }));
-  worker.on('exit', (code) => push({ type: 'error', message: `the import checks' worker exited (${code})` }));
+  const replies = workerReplies<CheckReply>(worker, (message) => ({ type: 'error', message }));
   try {
     for (;;) {
-      while (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
-      const m = queue.shift()!;
+      const m = await replies.next();
       if (m.type === 'error') throw fromWorkerFailure(m, "the import checks' worker failed");
       worker.postMessage('more');
       yield { text: m.text, progress: m.progress };
       if (m.last) return;
     }
   } finally {
-    worker.removeAllListeners();
+    replies.close();
     void worker.terminate();
   }
 }

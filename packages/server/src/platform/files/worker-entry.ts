@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 
 /**
  * How to start one of the server's worker-thread entries (`name.worker.ts` beside this file, or
@@ -40,4 +41,30 @@ export function childEntry(name: string, from?: string): { file: string; execArg
   }
   const file = fileURLToPath(new URL(`./${name}-worker.js`, here));
   return fs.existsSync(file) ? { file, execArgv: [] } : null;
+}
+
+/**
+ * A worker's messages in order, as its reader asks for them (`next`); the worker's error or exit
+ * comes as the message `failure` makes of its text. `close` stops listening (the worker lives on).
+ */
+export function workerReplies<M>(worker: Worker, failure: (message: string) => M) {
+  const queue: M[] = [];
+  let wake: (() => void) | null = null;
+  const push = (m: M) => {
+    queue.push(m);
+    wake?.();
+    wake = null;
+  };
+  const onError = (err: Error) => push(failure(err.message));
+  const onExit = (code: number) => push(failure(`the worker exited with code ${code}`));
+  worker.on('message', push).on('error', onError).on('exit', onExit);
+  return {
+    async next(): Promise<M> {
+      while (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
+      return queue.shift()!;
+    },
+    close() {
+      worker.off('message', push).off('error', onError).off('exit', onExit);
+    },
+  };
 }

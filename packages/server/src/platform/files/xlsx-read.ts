@@ -7,7 +7,7 @@ import { cellToText } from './cells.js';
 import { FileError, fromWorkerFailure, type WorkerFailure } from './errors.js';
 import { loadExcel } from './excel.js';
 import type { TableRow } from './table.js';
-import { workerEntry } from './worker-entry.js';
+import { workerEntry, workerReplies } from './worker-entry.js';
 import { entryData, verifyZipEntries, type ZipDirectory, type ZipEntry } from './zip.js';
 
 const inflateRawAsync = promisify(inflateRaw);
@@ -266,28 +266,15 @@ function release(worker: Worker, reusable: boolean) {
 const replyError = (m: WorkerFailure) => fromWorkerFailure(m, 'xlsx reader failed');
 
 async function openInWorker(worker: Worker, buf: Buffer, dir: ZipDirectory, maxColumns: number): Promise<XlsxSheet> {
-  const queue: XlsxReadReply[] = [];
-  let wake: (() => void) | null = null;
-  const push = (m: XlsxReadReply) => {
-    queue.push(m);
-    wake?.();
-    wake = null;
-  };
-  const onMessage = (m: XlsxReadReply) => push(m);
-  const onError = (err: Error) => push({ type: 'error', message: err.message });
-  const onExit = (code: number) => push({ type: 'error', message: `the xlsx reader exited with code ${code}` });
-  worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  const replies = workerReplies<XlsxReadReply>(worker, (message) => ({ type: 'error', message }));
   let finished = false;
   const finish = (reusable: boolean) => {
     if (finished) return;
     finished = true;
-    worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+    replies.close();
     release(worker, reusable);
   };
-  const next = async (): Promise<XlsxReadReply> => {
-    while (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
-    return queue.shift()!;
-  };
+  const next = replies.next;
   const data = new Uint8Array(buf); // a copy, handed over (the caller keeps its buffer)
   worker.postMessage({ data, dir, maxColumns } satisfies XlsxReadRequest, [data.buffer]);
   const first = await next();

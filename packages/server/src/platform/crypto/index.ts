@@ -187,13 +187,7 @@ export class SmCryptoProvider implements CryptoProvider {
   }
 
   encrypt(plaintext: string): string {
-    const keyId = this.keyFile.current;
-    const k = this.derived.get(keyId) as DerivedKeys;
-    const iv = this.nextIv();
-    const cipher = createCipheriv('sm4-ctr', k.enc, iv);
-    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    const mac = createHmac('sm3', k.mac).update(`v1.${keyId}.`).update(iv).update(ct).digest();
-    return `v1.${keyId}.${b64u(iv)}.${b64u(ct)}.${b64u(mac)}`;
+    return this.encryptMany([plaintext])[0] as string;
   }
 
   /**

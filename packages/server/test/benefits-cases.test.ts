@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/platform/auth/password.js';
+import { isWorkingDay } from '../src/platform/calendar/working-days.js';
 import { insertUser } from '../src/seed/demo.js';
 import { reconcileReturn, returnCsv } from './benefits-fixtures.js';
 import { Client, orgId, signedIn, type TestEnv, testEnv } from './helpers.js';
@@ -141,6 +142,14 @@ afterAll(async () => {
   await env?.close();
 });
 
+/** Working days after `from` up to and including `to` (both YYYY-MM-DD). */
+function workingDaysBetween(from: string, to: string): number {
+  let n = 0;
+  for (let t = Date.parse(from) + 86_400_000; t <= Date.parse(to); t += 86_400_000)
+    if (isWorkingDay(new Date(t).toISOString().slice(0, 10))) n++;
+  return n;
+}
+
 describe('discrepancies are cases of the district office', () => {
   it('each new discrepancy is owned by the roster’s district office, with a deadline; the owner is told and has it to do', async () => {
     const { items } = await list(klmy);
@@ -156,9 +165,11 @@ describe('discrepancies are cases of the district office', () => {
         overdue: false,
         abilities: { close: true, reassign: true },
       });
-      // 10 working days: at least two weeks of calendar days ahead
+      // 10 working days ahead: the deadline is the 10th working day after today (weekends, holidays
+      // and make-up working days as the calendar has them)
       expect(d.deadline > today).toBe(true);
-      expect(Date.parse(d.deadline) - Date.parse(today)).toBeGreaterThanOrEqual(13 * 86_400_000);
+      expect(isWorkingDay(d.deadline)).toBe(true);
+      expect(workingDaysBetween(today, d.deadline)).toBe(10);
     }
     // one notice per reconciliation, not one per discrepancy; no ID number in it
     const told = await notices(klmy, 'benefit.discrepancy.created', klmyRoster);

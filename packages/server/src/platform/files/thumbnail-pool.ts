@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ImageType as PhotoType } from './image.js';
 import type { ThumbnailReply, ThumbnailRequest } from './thumbnail.worker.js';
-import { workerEntry } from './worker-entry.js';
+import { IdleWorker, workerEntry } from './worker-entry.js';
 
 export type ThumbnailOutcome =
   | { ok: true; jpeg: Buffer; width: number; height: number; ms: number }
@@ -38,21 +38,19 @@ interface Job {
  * The worker starts on the first job and ends after idleMs without one.
  */
 export class ThumbnailPool {
-  private worker: Worker | null = null;
+  private readonly workers: IdleWorker;
   private running: (Job & { worker: Worker; timer: NodeJS.Timeout }) | null = null;
   private readonly queue: Job[] = [];
-  private idleTimer: NodeJS.Timeout | null = null;
   private nextId = 1;
   private closed = false;
   private readonly maxQueue: number;
   /** How long one job may run (see ThumbnailPoolOptions); applies to the jobs started after a change. */
   timeoutMs: number;
-  private readonly idleMs: number;
 
   constructor(opts: ThumbnailPoolOptions = {}) {
     this.maxQueue = opts.maxQueue ?? 8;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.idleMs = opts.idleMs ?? 10_000;
+    this.workers = new IdleWorker(() => this.spawn(), opts.idleMs ?? 10_000);
   }
 
   /**
@@ -74,43 +72,29 @@ export class ThumbnailPool {
   /** Ends the worker; jobs still waiting or running get 'unavailable'. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
     const outcome = { ok: false, reason: 'unavailable', message: 'the pool is closed' } as const;
     for (const job of this.queue.splice(0)) job.resolve(outcome);
     this.finish(outcome);
-    const w = this.worker;
-    this.worker = null;
-    if (w) await w.terminate();
+    await this.workers.retire();
   }
 
   private pump(): void {
     while (!this.running && this.queue.length) {
       const job = this.queue.shift()!;
-      const worker = this.worker ?? this.spawn();
+      const worker = this.workers.take();
       if (!worker) {
         job.resolve({ ok: false, reason: 'unavailable', message: 'the thumbnail worker is not there' });
         continue;
       }
-      if (this.idleTimer) clearTimeout(this.idleTimer);
-      this.idleTimer = null;
-      worker.ref();
       const timer = setTimeout(() => {
         this.finish({ ok: false, reason: 'timeout', message: `no thumbnail after ${this.timeoutMs} ms` });
-        this.retire(worker);
+        void this.workers.retire(worker);
         this.pump();
       }, this.timeoutMs);
       this.running = { ...job, worker, timer };
       worker.postMessage(job.req, job.transfer ? [job.req.data.buffer as ArrayBuffer] : []);
     }
-    if (!this.running && this.worker && !this.idleTimer) {
-      const idle = this.worker;
-      idle.unref();
-      this.idleTimer = setTimeout(() => {
-        this.idleTimer = null;
-        if (!this.running) this.retire(idle);
-      }, this.idleMs);
-      this.idleTimer.unref();
-    }
+    if (!this.running) this.workers.rest();
   }
 
   private finish(outcome: ThumbnailOutcome): void {
@@ -119,11 +103,6 @@ export class ThumbnailPool {
     clearTimeout(job.timer);
     this.running = null;
     job.resolve(outcome);
-  }
-
-  private retire(worker: Worker): void {
-    if (this.worker === worker) this.worker = null;
-    void worker.terminate();
   }
 
   private spawn(): Worker | null {
@@ -160,13 +139,11 @@ export class ThumbnailPool {
       lastError = err.message;
     });
     worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = null;
       if (this.running?.worker === worker) {
         this.finish({ ok: false, reason: 'crashed', message: lastError || `the worker exited with code ${code}` });
         this.pump();
       }
     });
-    this.worker = worker;
     return worker;
   }
 }

@@ -68,3 +68,62 @@ export function workerReplies<M>(worker: Worker, failure: (message: string) => M
     },
   };
 }
+
+/**
+ * A worker thread started when first needed and ended after `idleMs` without work, giving back its
+ * memory (a dictionary, a decoder's buffers): the lifecycle of the name-keys and thumbnail pools.
+ * While it works it holds the process; at rest it does not.
+ */
+export class IdleWorker {
+  private worker: Worker | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  /** `spawn` starts a worker with its own listeners, or returns null when none can run. */
+  constructor(
+    private readonly spawn: () => Worker | null,
+    private readonly idleMs: number,
+  ) {}
+
+  /** The worker, started if need be and held for work (its rest ended); null when none can run. */
+  take(): Worker | null {
+    const worker = this.worker ?? this.start();
+    if (!worker) return null;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    worker.ref();
+    return worker;
+  }
+
+  /** No work is left: the worker no longer holds the process, and it ends after idleMs unless taken. */
+  rest(): void {
+    const worker = this.worker;
+    if (!worker || this.idleTimer) return;
+    worker.unref();
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      this.retire(worker);
+    }, this.idleMs);
+    this.idleTimer.unref();
+  }
+
+  /** Ends `worker` (by default the current one); the next `take` starts another. */
+  retire(worker = this.worker): Promise<number> | undefined {
+    if (!worker) return undefined;
+    if (this.worker === worker) {
+      this.worker = null;
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+    return worker.terminate();
+  }
+
+  private start(): Worker | null {
+    const worker = this.spawn();
+    if (!worker) return null;
+    worker.on('exit', () => {
+      if (this.worker === worker) this.worker = null;
+    });
+    this.worker = worker;
+    return worker;
+  }
+}

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../files/worker-entry.js';
+import { IdleWorker, workerEntry } from '../files/worker-entry.js';
 import { type SearchKeys, searchKeys } from './chinese.js';
 import type { NameKeysReply, NameKeysRequest } from './name-keys.worker.js';
 
@@ -25,26 +25,20 @@ interface Waiting {
  * slower answer, never a lost one.
  */
 export class NameKeysPool {
-  private worker: Worker | null = null;
   private readonly waiting = new Map<number, Waiting>();
-  private idleTimer: NodeJS.Timeout | null = null;
   private nextId = 1;
-  private readonly idleMs: number;
-  private readonly entry: string;
+  private readonly workers: IdleWorker;
 
   constructor(opts: NameKeysPoolOptions = {}) {
-    this.idleMs = opts.idleMs ?? 60_000;
-    this.entry = opts.entry ?? 'name-keys';
+    const entry = opts.entry ?? 'name-keys';
+    this.workers = new IdleWorker(() => this.spawn(entry), opts.idleMs ?? 60_000);
   }
 
   /** The search keys of each name, in order. */
   keys(names: readonly string[]): Promise<SearchKeys[]> {
     if (!names.length) return Promise.resolve([]);
-    const worker = this.worker ?? this.spawn();
+    const worker = this.workers.take();
     if (!worker) return Promise.resolve(names.map(searchKeys));
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
-    worker.ref();
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.waiting.set(id, { names, resolve, reject });
@@ -54,25 +48,11 @@ export class NameKeysPool {
 
   /** Ends the worker (batches still in it are read in-process). */
   async close(): Promise<void> {
-    const w = this.worker;
-    if (w) await w.terminate();
+    await this.workers.retire();
   }
 
-  private idle(worker: Worker): void {
-    if (this.waiting.size || this.idleTimer) return;
-    worker.unref();
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null;
-      if (this.worker === worker && !this.waiting.size) {
-        this.worker = null;
-        void worker.terminate();
-      }
-    }, this.idleMs);
-    this.idleTimer.unref();
-  }
-
-  private spawn(): Worker | null {
-    const entry = workerEntry(this.entry, import.meta.url);
+  private spawn(name: string): Worker | null {
+    const entry = workerEntry(name, import.meta.url);
     if (!entry) return null;
     let worker: Worker;
     try {
@@ -91,11 +71,10 @@ export class NameKeysPool {
       this.waiting.delete(reply.id);
       if (reply.ok) w.resolve(reply.keys);
       else w.reject(new Error(reply.message));
-      this.idle(worker);
+      if (!this.waiting.size) this.workers.rest();
     });
     worker.on('error', () => {}); // the exit below follows
     worker.on('exit', () => {
-      if (this.worker === worker) this.worker = null;
       const left = [...this.waiting.values()];
       this.waiting.clear();
       for (const w of left) {
@@ -106,7 +85,6 @@ export class NameKeysPool {
         }
       }
     });
-    this.worker = worker;
     return worker;
   }
 }

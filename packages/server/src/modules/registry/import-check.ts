@@ -246,8 +246,6 @@ export interface CheckDeps {
   blindIndex(idNumber: string): string;
   /** The search keys of names, in order. */
   nameKeys(names: readonly string[]): SearchKeys[] | Promise<SearchKeys[]>;
-  /** Parse a worksheet in this thread (the checks' worker), not in the reader worker. */
-  inThread?: boolean;
 }
 
 /**
@@ -294,7 +292,6 @@ export async function* checkFile(data: Buffer, places: Places, deps: CheckDeps):
 
   let progress = 0;
   const table = await openTable(data, {
-    inThread: deps.inThread,
     onProgress: (p) => {
       progress = p.fraction;
     },

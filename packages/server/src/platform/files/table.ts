@@ -11,7 +11,7 @@ import {
 } from './decode.js';
 import { FileError } from './errors.js';
 import { type SniffOptions, sniff } from './sniff.js';
-import { openXlsx, openXlsxHere } from './xlsx-read.js';
+import { openXlsx } from './xlsx-read.js';
 
 export const DEFAULT_MAX_COLUMNS = 256;
 
@@ -42,8 +42,6 @@ export interface ReadTableOptions extends SniffOptions {
   onProgress?: (p: ReadProgress) => void;
   /** Rows between onProgress calls (default 1000; always called once at the end). */
   progressEvery?: number;
-  /** A worksheet is parsed in this thread, not in the reader worker (a caller that is a worker itself). */
-  inThread?: boolean;
 }
 
 export interface TableInfo {
@@ -66,8 +64,7 @@ export interface OpenedTable {
 export async function openTable(buffer: Buffer, opts: ReadTableOptions = {}): Promise<OpenedTable> {
   const kind = sniff(buffer, opts);
   if (kind.kind === 'xlsx') {
-    const maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS;
-    const sheet = await (opts.inThread ? openXlsxHere : openXlsx)(buffer, kind.zip, maxColumns);
+    const sheet = await openXlsx(buffer, kind.zip, opts.maxColumns ?? DEFAULT_MAX_COLUMNS);
     return {
       info: { kind: 'xlsx', sheetName: sheet.name },
       rows: shape(sheet.rows, sheet.progress, opts),

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { IdleWorker } from '../src/platform/files/worker-entry.js';
+import { IdleWorker } from '../src/platform/files/workers.js';
 
 /** A worker that answers each message with its thread id and otherwise waits. */
 const echo = () =>

@@ -4,7 +4,7 @@ import { AppError } from '../src/platform/errors.js';
 import { formalLetterPdf, LETTER_RENDER, LETTERS_RENDER } from '../src/platform/files/letter.js';
 import { loadPdfkit, pdfFont, useCjkFont } from '../src/platform/files/pdf.js';
 import { RenderPool, renderTask } from '../src/platform/files/render-pool.js';
-import { childEntry } from '../src/platform/files/worker-entry.js';
+import { childEntry } from '../src/platform/files/workers.js';
 import { pdfText } from './pdf-text.js';
 import { spinner } from './sqlite-file-fixtures.js';
 import { unzip } from './visits-fixtures.js';

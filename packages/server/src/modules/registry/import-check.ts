@@ -23,7 +23,7 @@ import {
   unescapeCell,
   type WorkerFailure,
 } from '../../platform/files/index.js';
-import { workerEntry, workerReplies } from '../../platform/files/worker-entry.js';
+import { workerEntry, workerReplies } from '../../platform/files/workers.js';
 import { type SearchKeys, toSimplified } from '../../platform/text/chinese.js';
 import { nameKeys } from '../../platform/text/name-keys.js';
 import { tick } from '../../platform/tick.js';

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
 import type { MessageKey } from '@shuangyong/shared';
 import { AppError } from '../errors.js';
-import { childEntry } from './worker-entry.js';
+import { childEntry } from './workers.js';
 
 /**
  * A renderer that runs in the render worker (src/render.worker.ts lists them): the name the worker

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { CryptoProvider } from '../crypto/index.js';
-import { workerEntry } from './worker-entry.js';
+import { workerEntry } from './workers.js';
 import { type SheetColumn, writeSheetXlsx } from './xlsx-stream.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ImageType as PhotoType } from './image.js';
 import type { ThumbnailReply, ThumbnailRequest } from './thumbnail.worker.js';
-import { IdleWorker, workerEntry } from './worker-entry.js';
+import { IdleWorker, workerEntry } from './workers.js';
 
 export type ThumbnailOutcome =
   | { ok: true; jpeg: Buffer; width: number; height: number; ms: number }

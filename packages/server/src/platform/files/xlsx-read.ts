@@ -7,7 +7,7 @@ import { cellToText } from './cells.js';
 import { FileError, fromWorkerFailure, type WorkerFailure } from './errors.js';
 import { loadExcel } from './excel.js';
 import type { TableRow } from './table.js';
-import { workerEntry, workerReplies } from './worker-entry.js';
+import { workerEntry, workerReplies } from './workers.js';
 import { entryData, verifyZipEntries, type ZipDirectory, type ZipEntry } from './zip.js';
 
 const inflateRawAsync = promisify(inflateRaw);

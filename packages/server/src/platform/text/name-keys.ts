@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { IdleWorker, workerEntry } from '../files/worker-entry.js';
+import { IdleWorker, workerEntry } from '../files/workers.js';
 import { type SearchKeys, searchKeys } from './chinese.js';
 import type { NameKeysReply, NameKeysRequest } from './name-keys.worker.js';
 

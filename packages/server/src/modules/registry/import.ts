@@ -37,7 +37,7 @@ import {
 } from './import-check.js';
 import { makesPlaqueEligible } from './normalize.js';
 import { open, sealAddress, sealMany, sealPhone } from './personal-data.js';
-import { type CountState, countDeltas, importRepo, PeopleLoad } from './registry.repo.js';
+import { type CountState, countDeltas, importRepo, PeopleLoad, type PreparedPeople } from './registry.repo.js';
 
 export const IMPORT_KIND = 'beneficiary_import';
 const MAX_ERRORS_IN_RESULT = 500;
@@ -417,7 +417,7 @@ export class BeneficiaryImport implements JobHandler {
       const sink = async (rows: PlannedRow[]) => {
         // the chunk's rows are built (encrypted) while the worker still writes the previous chunk
         // (decisions/0076); they are sent once it has
-        const built = await this.build(rows, actor, now);
+        const built = await load.prepare(await this.build(rows, actor, now));
         await inFlight;
         const write = this.write(trx, load, rows, built, now, requestCtx, recorded);
         write.catch(() => {}); // awaited by the next chunk or below
@@ -559,7 +559,7 @@ export class BeneficiaryImport implements JobHandler {
     trx: Tx,
     load: PeopleLoad,
     rows: PlannedRow[],
-    built: Awaited<ReturnType<BeneficiaryImport['build']>>,
+    built: PreparedPeople,
     now: string,
     ctx: RequestCtx,
     recorded: RecordedGradeChange[],

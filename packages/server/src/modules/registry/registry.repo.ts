@@ -16,7 +16,14 @@ import {
   sql,
 } from 'kysely';
 import { districtOf, prefixEnd, type Scope, SYSTEM_SCOPE, scopeWhere } from '../../platform/access/scope.js';
-import { bulkInsertFlat, type FlatRows, flatStatements } from '../../platform/db/bulk.js';
+import {
+  bulkInsertFlat,
+  type FlatRows,
+  flatStatements,
+  type PgInsert,
+  pgInserts,
+  toFlatRows,
+} from '../../platform/db/bulk.js';
 import { type DbHandle, type Dialect, dialectOfQueryable, type Queryable, toNumber } from '../../platform/db/index.js';
 import { nameIndexStatement } from '../../platform/db/name-index.js';
 import type {
@@ -330,6 +337,21 @@ export function stageWrites(table: keyof typeof STAGE): RawBuilder<unknown>[] {
   ];
 }
 
+/** New people as flat rows (`importRepo.insertPeopleFlat`): households, people, category rows, the people's ids and count deltas. */
+export interface PeopleRows {
+  households: FlatRows;
+  people: FlatRows;
+  categories: FlatRows;
+  ids: readonly string[];
+  deltas: readonly CountDelta[];
+}
+
+/** A batch of `PeopleLoad` ready to add: on PostgreSQL with its one statement. */
+export interface PreparedPeople {
+  rows: PeopleRows;
+  statement?: CompiledQuery;
+}
+
 /** The tables the stage stands in for (`insertPeopleFlat` without `stage`). */
 const REGISTERED = { beneficiaries: 'beneficiaries', beneficiary_categories: 'beneficiary_categories' } as const;
 
@@ -373,10 +395,27 @@ export class PeopleLoad {
     return new PeopleLoad(handle, trx, staged);
   }
 
-  /** A batch of new people (`insertPeopleFlat`'s rows). */
-  async add(rows: Parameters<typeof importRepo.insertPeopleFlat>[2]) {
+  /**
+   * A batch of new people (`insertPeopleFlat`'s rows) made ready to `add`: on PostgreSQL one
+   * statement for all of its tables and counts (`pgInserts`), compiled with its values written out,
+   * so it is made while the previous batch is still being written and sent at once when it is done.
+   */
+  async prepare(rows: PeopleRows): Promise<PreparedPeople> {
+    if (this.staged) return { rows };
+    const statement = await pgInserts(this.handle, this.trx, [
+      { table: 'households', rows: rows.households },
+      { table: 'beneficiaries', rows: rows.people },
+      { table: 'beneficiary_categories', rows: rows.categories },
+      countsRepo.pgUpsert(rows.deltas),
+    ]);
+    return { rows, statement: statement?.compile(this.trx) };
+  }
+
+  /** A batch of new people, as `prepare` made it ready. */
+  async add({ rows, statement }: PreparedPeople) {
     if (!this.staged) for (const id of rows.ids) this.ids.push(id);
-    await importRepo.insertPeopleFlat(this.handle, this.trx, rows, { stage: this.staged, names: false });
+    if (statement) await this.trx.executeQuery(statement);
+    else await importRepo.insertPeopleFlat(this.handle, this.trx, rows, { stage: this.staged, names: false });
   }
 
   /**
@@ -449,18 +488,7 @@ export const importRepo = {
    * the writer worker all of them go in one message (decisions/0076): the worker writes them back
    * to back without waiting for the event loop.
    */
-  async insertPeopleFlat(
-    handle: DbHandle,
-    trx: Queryable,
-    rows: {
-      households: FlatRows;
-      people: FlatRows;
-      categories: FlatRows;
-      ids: readonly string[];
-      deltas: readonly CountDelta[];
-    },
-    { stage = false, names = true } = {},
-  ) {
+  async insertPeopleFlat(handle: DbHandle, trx: Queryable, rows: PeopleRows, { stage = false, names = true } = {}) {
     if (!rows.ids.length) return;
     const into = stage ? STAGE : REGISTERED;
     if (inWriter(trx)) {
@@ -851,6 +879,18 @@ export function countChange(before: CountState | null, after: CountState | null)
 
 const COUNT_ROWS_PER_STATEMENT = 500;
 
+/** Deltas of one key summed, zero sums dropped. */
+function summed(deltas: readonly CountDelta[]): CountDelta[] {
+  const sum = new Map<string, CountDelta>();
+  for (const d of deltas) {
+    const k = `${d.org_id}\u0000${d.code}\u0000${d.status}`;
+    const cur = sum.get(k);
+    if (cur) cur.n += d.n;
+    else sum.set(k, { ...d });
+  }
+  return [...sum.values()].filter((d) => d.n !== 0);
+}
+
 /**
  * Filters a maintained total answers exactly: anything but a name search, age, plaque or a list of
  * ids, under any scope but `own` (which filters on the creating user).
@@ -869,19 +909,21 @@ export const countsRepo = {
     for (const q of countsRepo.statements(db, deltas)) await db.executeQuery(q);
   },
 
+  /** The deltas' upsert as a part of one PostgreSQL statement (`pgInserts`). */
+  pgUpsert(deltas: readonly CountDelta[]): PgInsert {
+    return {
+      table: 'beneficiary_counts',
+      rows: toFlatRows(summed(deltas)),
+      suffix: sql`ON CONFLICT (org_id, code, status) DO UPDATE SET n = beneficiary_counts.n + excluded.n, org_path = excluded.org_path`,
+    };
+  },
+
   /**
    * `apply`'s statements, compiled (a bulk load in the writer worker sends them with its rows in one
    * message: `importRepo.insertPeopleFlat`).
    */
   statements(db: Queryable, deltas: readonly CountDelta[]): CompiledQuery[] {
-    const sum = new Map<string, CountDelta>();
-    for (const d of deltas) {
-      const k = `${d.org_id}\u0000${d.code}\u0000${d.status}`;
-      const cur = sum.get(k);
-      if (cur) cur.n += d.n;
-      else sum.set(k, { ...d });
-    }
-    const rows = [...sum.values()].filter((d) => d.n !== 0);
+    const rows = summed(deltas);
     const out: CompiledQuery[] = [];
     for (let i = 0; i < rows.length; i += COUNT_ROWS_PER_STATEMENT)
       out.push(

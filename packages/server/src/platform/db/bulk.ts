@@ -1,4 +1,4 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { DbHandle, Queryable } from './index.js';
 import { inWriter, longWrite, writerBatch } from './writer.js';
 
@@ -83,12 +83,12 @@ export async function bulkInsert(
 }
 
 /** Row objects as `FlatRows`: the first row's keys in order, a missing value NULL (no columns when there is no row). */
-export function toFlatRows(rows: readonly Record<string, unknown>[]): FlatRows {
+export function toFlatRows(rows: readonly object[]): FlatRows {
   if (!rows.length) return { columns: [], values: [] };
   const columns = Object.keys(rows[0]!);
   const values: unknown[] = new Array(rows.length * columns.length);
   let k = 0;
-  for (const r of rows) for (const c of columns) values[k++] = r[c] ?? null;
+  for (const r of rows) for (const c of columns) values[k++] = (r as Record<string, unknown>)[c] ?? null;
   return { columns, values };
 }
 
@@ -153,17 +153,82 @@ export async function bulkInsertFlat(
     return;
   }
   const types = await columnTypes(handle, executor, table);
-  const cols = sql.join(columns.map((c) => sql.ref(c)));
-  for (const { first, n } of slices(width, count, PG_ROWS_PER_STATEMENT)) {
-    const arrays = columns.map((c, j) => {
-      const type = types.get(c);
-      if (!type) throw new Error(`bulkInsert: ${table} has no column ${c}`);
-      const column = new Array(n);
-      for (let r = 0; r < n; r++) column[r] = values[(first + r) * width + j] ?? null;
-      return sql`${column}::${sql.raw(type)}[]`;
-    });
-    await sql`INSERT INTO ${sql.table(table)} (${cols}) SELECT * FROM unnest(${sql.join(arrays)})`.execute(executor);
+  for (const { first, n } of slices(width, count, PG_ROWS_PER_STATEMENT))
+    await unnestInsert(table, types, columns, values, first, n).execute(executor);
+}
+
+/**
+ * `INSERT INTO table (columns) SELECT * FROM unnest(…)` of rows `first` to `first + n` of flat
+ * `values`: one parameter per column, the column's values already written out as an array literal
+ * (`arrayLiteral`), so the driver has nothing left to convert when the statement is sent.
+ */
+function unnestInsert(
+  table: string,
+  types: Map<string, string>,
+  columns: readonly string[],
+  values: readonly unknown[],
+  first: number,
+  n: number,
+) {
+  const arrays = columns.map((c, j) => {
+    const type = types.get(c);
+    if (!type) throw new Error(`bulkInsert: ${table} has no column ${c}`);
+    return sql`${arrayLiteral(values, columns.length, j, first, n)}::${sql.raw(type)}[]`;
+  });
+  return sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) SELECT * FROM unnest(${sql.join(arrays)})`;
+}
+
+/**
+ * Column `column` of rows `first` to `first + n` of flat `values` (`width` a row) as a PostgreSQL
+ * array literal: each value double-quoted with `"` and `\` escaped, NULL bare. Strings, numbers and
+ * booleans only (what the bulk loaders write).
+ */
+export function arrayLiteral(values: readonly unknown[], width: number, column: number, first: number, n: number) {
+  const out = new Array<string>(n);
+  for (let r = 0; r < n; r++) {
+    const v = values[(first + r) * width + column];
+    if (v == null) out[r] = 'NULL';
+    else if (typeof v === 'string') out[r] = `"${v.replace(/[\\"]/g, '\\$&')}"`;
+    else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') out[r] = `"${v}"`;
+    else throw new Error(`bulkInsert: a value of type ${typeof v} in column ${column}`);
   }
+  return `{${out.join(',')}}`;
+}
+
+/** One table's part of `pgInserts`; `suffix` follows its SELECT (an `ON CONFLICT` clause). */
+export interface PgInsert {
+  table: string;
+  rows: FlatRows;
+  suffix?: RawBuilder<unknown>;
+}
+
+/**
+ * Several tables' rows as ONE PostgreSQL statement: each insert but the last a data-modifying `WITH`
+ * part, the last the statement's body (one round trip; foreign keys between them are checked at
+ * the statement's end, after all of them). Undefined when a table has more rows than one
+ * statement takes (`bulkInsertFlat` then writes them table by table) or there is nothing to write.
+ */
+export async function pgInserts(
+  handle: DbHandle,
+  executor: Queryable,
+  inserts: readonly PgInsert[],
+): Promise<RawBuilder<unknown> | undefined> {
+  const parts: RawBuilder<unknown>[] = [];
+  for (const { table, rows, suffix } of inserts) {
+    const width = rows.columns.length;
+    const count = width ? rows.values.length / width : 0;
+    if (count > PG_ROWS_PER_STATEMENT) return undefined;
+    if (!count) continue;
+    const insert = unnestInsert(table, await columnTypes(handle, executor, table), rows.columns, rows.values, 0, count);
+    parts.push(suffix ? sql`${insert} ${suffix}` : insert);
+  }
+  const body = parts.pop();
+  if (!body) return undefined;
+  if (!parts.length) return body;
+  return sql`WITH ${sql.join(
+    parts.map((p, i) => sql`${sql.raw(`w${i}`)} AS (${p})`),
+    sql`, `,
+  )} ${body}`;
 }
 
 /**

@@ -66,9 +66,9 @@ export type ExportWorkerMessage =
  * Writes a table export as xlsx into `out` from a worker thread that does all of it: runs the
  * statement on a connection of its own (SQLite: read-only, one statement stepped row by row;
  * PostgreSQL: a read-only REPEATABLE READ transaction and a cursor fetched 2,000 rows at a time),
- * turns rows into cells, writes and zips the sheet (xlsx-stream.ts, decisions/0074), and hands the bytes over as they come (a
- * worker that finished is kept 30 s for the next export, unref'd: it never holds the process). The
- * event loop only moves those bytes into `out`; the worker waits when more than 1 MiB is
+ * turns rows into cells, writes and zips the sheet (xlsx-stream.ts, decisions/0074), and hands the bytes over as they come. A
+ * worker does one export and ends: its memory goes back with it (kept idle for the next export, it
+ * held ~70 MB through an import that followed at 10^6; decisions/0059). The event loop only moves those bytes into `out`; the worker waits when more than 1 MiB is
  * unacknowledged, so a slow client holds the worker, not memory (decisions/0059). Null when the
  * worker entry is not there (a copy of cli.js alone): the caller exports in-process.
  */
@@ -77,10 +77,8 @@ export function exportInWorker(
   source: ExportSource,
   out: Writable,
 ): Promise<{ rows: number }> | null {
-  const worker = idle.pop() ?? spawnExportWorker();
+  const worker = spawnExportWorker();
   if (!worker) return null;
-  clearTimeout(idleTimers.get(worker));
-  worker.ref();
   return new Promise((resolve, reject) => {
     let settled = false;
     let owed = 0;
@@ -91,12 +89,11 @@ export function exportInWorker(
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
+      void worker.terminate();
       if (err) {
-        void worker.terminate();
         out.destroy(err);
         reject(err);
       } else {
-        keepIdle(worker);
         out.end();
         resolve({ rows });
       }
@@ -126,40 +123,16 @@ export function exportInWorker(
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    // the client went away: stop reading and writing (the worker is ended, not reused)
+    // the client went away: stop reading and writing (the worker is ended)
     out.once('close', () => settle(new Error('export stopped: the response was closed')));
     worker.postMessage({ job: { ...job, source } });
   });
 }
 
-/** Workers that finished an export, kept IDLE_MS for the next (exceljs and the drivers loaded once). */
-const idle: Worker[] = [];
-const idleTimers = new WeakMap<Worker, NodeJS.Timeout>();
-const IDLE_MS = 30_000;
-
 function spawnExportWorker(): Worker | null {
   const entry = workerEntry('table-export');
   if (!entry) return null;
-  const worker = new Worker(entry.spec, { eval: entry.evalCode, resourceLimits: { maxOldGenerationSizeMb: 256 } });
-  // an idle worker that ends is never handed out again
-  worker.on('exit', () => {
-    const i = idle.indexOf(worker);
-    if (i >= 0) idle.splice(i, 1);
-  });
-  return worker;
-}
-
-function keepIdle(worker: Worker) {
-  worker.unref();
-  idle.push(worker);
-  idleTimers.set(
-    worker,
-    setTimeout(() => {
-      const i = idle.indexOf(worker);
-      if (i >= 0) idle.splice(i, 1);
-      void worker.terminate();
-    }, IDLE_MS).unref(),
-  );
+  return new Worker(entry.spec, { eval: entry.evalCode, resourceLimits: { maxOldGenerationSizeMb: 256 } });
 }
 
 /** The same export in this thread, from rows the caller reads (in-memory SQLite, no worker entry). */

@@ -415,8 +415,8 @@ export class BeneficiaryImport implements JobHandler {
       const load = await PeopleLoad.open(this.p.handle, trx);
       let inFlight: Promise<void> = Promise.resolve();
       const sink = async (rows: PlannedRow[]) => {
-        // the chunk's rows are built (encrypted) while the worker still writes the previous chunk
-        // (decisions/0076); they are sent once it has
+        // the chunk's rows are built (encrypted; on PostgreSQL made one statement, decisions/0094)
+        // while the previous chunk is still being written (decisions/0076); they are sent once it has
         const built = await load.prepare(await this.build(rows, actor, now));
         await inFlight;
         const write = this.write(trx, load, rows, built, now, requestCtx, recorded);

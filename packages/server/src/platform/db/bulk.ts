@@ -183,7 +183,7 @@ function unnestInsert(
  * array literal: each value double-quoted with `"` and `\` escaped, NULL bare. Strings, numbers and
  * booleans only (what the bulk loaders write).
  */
-export function arrayLiteral(values: readonly unknown[], width: number, column: number, first: number, n: number) {
+function arrayLiteral(values: readonly unknown[], width: number, column: number, first: number, n: number) {
   const out = new Array<string>(n);
   for (let r = 0; r < n; r++) {
     const v = values[(first + r) * width + column];

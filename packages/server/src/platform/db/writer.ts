@@ -173,7 +173,7 @@ export function mainSqlite(sqlite: SqliteDatabase, gate: WriteGate): Kysely<Data
 
 /**
  * The worker: a write connection of its own (the server's pragmas but no memory map — it writes
- * through its page cache; automatic checkpoints off, the checkpoint worker copies the WAL back), statements prepared once and cached
+ * through its page cache, of 32 MiB as the readers' (decisions/0095); automatic checkpoints off, the checkpoint worker copies the WAL back), statements prepared once and cached
  * by their text (a bulk load reuses the same few multi-row INSERTs). A ROLLBACK after SQLite already
  * rolled the transaction back (on some errors) answers as done.
  */
@@ -184,7 +184,7 @@ const WORKER = workerSource(
     "db.pragma('synchronous = NORMAL');",
     "db.pragma('foreign_keys = ON');",
     "db.pragma('busy_timeout = 60000');",
-    "db.pragma('cache_size = -65536');",
+    "db.pragma('cache_size = -32768');",
     "db.pragma('wal_autocheckpoint = 0');",
   ],
   "if (m.sql === 'ROLLBACK' && !db.inTransaction) return parentPort.postMessage({ id: m.id, rows: [] });",

@@ -66,9 +66,10 @@ export type ExportWorkerMessage =
  * Writes a table export as xlsx into `out` from a worker thread that does all of it: runs the
  * statement on a connection of its own (SQLite: read-only, one statement stepped row by row;
  * PostgreSQL: a read-only REPEATABLE READ transaction and a cursor fetched 2,000 rows at a time),
- * turns rows into cells, writes and zips the sheet (xlsx-stream.ts, decisions/0074), and hands the bytes over as they come. A
- * worker does one export and ends: its memory goes back with it (kept idle for the next export, it
- * held ~70 MB through an import that followed at 10^6; decisions/0059). The event loop only moves those bytes into `out`; the worker waits when more than 1 MiB is
+ * turns rows into cells, writes and zips the sheet (xlsx-stream.ts, decisions/0074), and hands the
+ * bytes over as they come. A worker does one export and ends, its memory going back with it (kept
+ * idle for the next export, it held ~70 MB through an import that followed; decisions/0059). The
+ * event loop only moves those bytes into `out`; the worker waits when more than 1 MiB is
  * unacknowledged, so a slow client holds the worker, not memory (decisions/0059). Null when the
  * worker entry is not there (a copy of cli.js alone): the caller exports in-process.
  */

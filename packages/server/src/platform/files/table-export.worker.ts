@@ -25,9 +25,7 @@ let resume: (() => void) | null = null;
 type Job = TableExport & { source: ExportSource };
 port.on('message', (m: { ack: number } | { job: Job }) => {
   if ('job' in m) {
-    // one export at a time: the server sends the next job only after this one's 'done'
-    inflight = 0;
-    resume = null;
+    // one export per worker: the server ends it after its 'done' or error
     run(m.job).then(
       (rows) => post({ type: 'done', rows }),
       (err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
